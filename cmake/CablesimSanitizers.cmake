@@ -1,0 +1,10 @@
+# CS_SANITIZE=address,undefined instruments every target (Debug builds in CI).
+if(CS_SANITIZE)
+  set(_cs_san "-fsanitize=${CS_SANITIZE}")
+  if(CS_SANITIZE MATCHES "undefined")
+    string(APPEND _cs_san " -fno-sanitize-recover=undefined")
+  endif()
+  string(APPEND CMAKE_C_FLAGS " ${_cs_san} -fno-omit-frame-pointer")
+  string(APPEND CMAKE_EXE_LINKER_FLAGS " ${_cs_san}")
+  string(APPEND CMAKE_SHARED_LINKER_FLAGS " ${_cs_san}")
+endif()

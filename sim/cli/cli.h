@@ -1,0 +1,46 @@
+/*
+ * cli.h: shared pieces of the cablesim command-line interface.
+ *
+ * Exit statuses (docs/cli.md): 0 success, 1 a failure that is not the
+ * input's fault (out of memory, cannot write output), 2 invalid input or
+ * usage (the one-line message names the file and the place).
+ */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cablesim/error.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/** Prints err's message as one line on stderr; returns the exit status for its code. */
+int cli_report(const cs_error *err);
+
+/** Prints "cablesim: <msg>" (printf-style) on stderr and returns CLI_USAGE. */
+int cli_usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/** Exit status for a status code: 2 for input problems, 1 otherwise. */
+int cli_status(cs_status rc);
+
+/** Parses a year option value ("2011"); false when not an integer in 1850..2100. */
+bool cli_parse_year(const char *s, int *year);
+
+/** The current calendar year (UTC), the default for --as-of. */
+int cli_current_year(void);
+
+/** Whether a is "-h" or "--help". */
+bool cli_is_help(const char *a);
+
+/** Copies arg, or the bundled topology's path when arg is NULL, into buf; returns an exit status. */
+int cli_topology_file(const char *arg, char *buf, size_t n);
+
+int cmd_topology(int argc, char **argv);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * main.c: the cablesim command-line entry point: dispatches subcommands.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cablesim/error.h"
+#include "cablesim/paths.h"
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: cablesim [--help] [--version] <command> [<args>]\n"
+    "\n"
+    "Monte Carlo resilience simulator of Japan's submarine cable network.\n"
+    "\n"
+    "Commands:\n"
+    "  topology check FILE                 validate a topology (GeoJSON)\n"
+    "  topology info FILE [--as-of YEAR] [--json]\n"
+    "                                      counts, landing concentration, capacity and\n"
+    "                                      minimum cuts between Japan and each region\n"
+    "  topology export FILE --format graphml|dot|geojson [--as-of YEAR] [-o OUT]\n"
+    "                                      write the graph for other tools\n"
+    "\n"
+    "Run 'cablesim <command> --help' for a command's options. Exit status: 0 success,\n"
+    "1 failure not caused by the input, 2 invalid input or usage.\n"
+    "Documentation: docs/ in the source tree or share/doc/cablesim when installed.\n";
+
+int cli_status(cs_status rc)
+{
+    switch (rc) {
+    case CS_OK: return CLI_OK;
+    case CS_EINVAL:
+    case CS_EPARSE:
+    case CS_EIO: return CLI_USAGE;
+    default: return CLI_FAIL;
+    }
+}
+
+int cli_report(const cs_error *err)
+{
+    fprintf(stderr, "cablesim: %s\n", err->msg[0] ? err->msg : cs_status_name(err->code));
+    return cli_status(err->code);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cablesim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return CLI_USAGE;
+}
+
+bool cli_parse_year(const char *s, int *year)
+{
+    char *end = NULL;
+    const long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || v < 1850 || v > 2100) return false;
+    *year = (int)v;
+    return true;
+}
+
+int cli_current_year(void)
+{
+    const time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) == NULL) return 2026;
+    return tm.tm_year + 1900;
+}
+
+bool cli_is_help(const char *a)
+{
+    return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
+}
+
+int main(int argc, char **argv)
+{
+    cs_library_init();
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (cli_is_help(cmd) || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("cablesim %s\n", cs_version());
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
+    return cli_usage_error("unknown command \"%s\" (see 'cablesim --help')", cmd);
+}

@@ -1,0 +1,46 @@
+/*
+ * demand.h: the traffic demand matrix between cities.
+ *
+ * Read from a CSV file with the header `origin,destination,demand_tbps`
+ * (lines starting with '#' are comments) and checked against a topology: both
+ * ends must be cities of it, distinct, each pair listed once, demand > 0.
+ * Demand is the peak load in Tbps routed between the pair (docs/model.md).
+ */
+#ifndef CS_DEMAND_H
+#define CS_DEMAND_H
+
+#include <stddef.h>
+
+#include "cablesim/error.h"
+#include "cablesim/topology.h"
+
+typedef struct {
+    size_t origin;      /**< node index of the origin city */
+    size_t destination; /**< node index of the destination city */
+    double demand_tbps;
+    size_t line; /**< line of the file it came from */
+} cs_demand_entry;
+
+typedef struct cs_demand cs_demand_t;
+
+/**
+ * Loads the demand file at path for topology t. Every problem is reported as
+ * "file:line:column: ..." through err (first kept, all passed to err->sink).
+ * \return CS_OK, CS_EIO, CS_EPARSE (malformed CSV) or CS_EINVAL (bad values), CS_ENOMEM.
+ */
+cs_status cs_demand_load(cs_demand_t **out, const char *path, const cs_topology_t *t,
+                         cs_error *err);
+/** As cs_demand_load(), from a string; name stands for the file name in messages. */
+cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *name,
+                                const cs_topology_t *t, cs_error *err);
+/** Frees d. Accepts NULL. */
+void cs_demand_free(cs_demand_t *d);
+
+size_t cs_demand_count(const cs_demand_t *d);
+const cs_demand_entry *cs_demand_entry_at(const cs_demand_t *d, size_t i);
+/** Sum of all demands, Tbps. */
+double cs_demand_total(const cs_demand_t *d);
+/** SHA-256 of the file's bytes, 64 hex digits. */
+const char *cs_demand_sha256(const cs_demand_t *d);
+
+#endif /* CS_DEMAND_H */

@@ -1,0 +1,72 @@
+/*
+ * error.h: status codes and the caller-owned error context.
+ *
+ * Every fallible cablesim function returns a cs_status and, on failure, leaves
+ * a one-line human-readable message in a cs_error owned by the caller. The
+ * library never prints, exits or aborts; the CLI decides what to do.
+ */
+#ifndef CS_ERROR_H
+#define CS_ERROR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/** Status codes. CS_OK is 0 so that `if (rc)` reads as "failed". */
+typedef enum {
+    CS_OK = 0,
+    CS_ENOMEM,  /**< allocation failed */
+    CS_EINVAL,  /**< invalid argument or invalid input data */
+    CS_EIO,     /**< file could not be opened, read or written */
+    CS_EPARSE,  /**< syntax error in an input file */
+    CS_EHDF5,   /**< an HDF5 call failed */
+    CS_EMPI,    /**< an MPI call failed */
+    CS_EIGRAPH, /**< an igraph call failed */
+    CS_EINTR    /**< interrupted by a signal; work so far is consistent */
+} cs_status;
+
+#define CS_ERROR_MSG_MAX 1024
+
+/**
+ * Error context. Holds the first error's message (the root cause); later
+ * errors are counted. When sink is set, every message is also passed to it,
+ * which is how a validator reports all the problems of a file at once.
+ */
+typedef struct {
+    cs_status code;
+    size_t count;
+    char msg[CS_ERROR_MSG_MAX];
+    void (*sink)(void *ctx, const char *msg); /**< optional */
+    void *sink_ctx;
+} cs_error;
+
+/** Static initialiser for a cs_error. */
+#define CS_ERROR_INIT {CS_OK, 0, {0}, NULL, NULL}
+
+/** Resets err to "no error", keeping its sink. err may be NULL. */
+void cs_error_clear(cs_error *err);
+
+/**
+ * Records an error and returns its code, so that callers can write
+ * `return cs_errorf(err, CS_EINVAL, "...", ...)`. Only the first message is
+ * kept (the root cause); later ones increase err->count. err may be NULL.
+ */
+cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/** Short name of a status code ("invalid input", ...). */
+const char *cs_status_name(cs_status code);
+
+/**
+ * Installs the GSL and igraph error handlers the library relies on (both
+ * defaults abort the process). Call once, from the main thread, before any
+ * other cablesim call. Idempotent.
+ */
+void cs_library_init(void);
+
+/** Returns the message igraph reported last (set by the handler cs_library_init installs). */
+const char *cs_igraph_last_reason(void);
+
+#endif /* CS_ERROR_H */

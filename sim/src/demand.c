@@ -1,0 +1,209 @@
+/* demand.c: reading and checking the city-to-city demand CSV. */
+#include "cablesim/demand.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cablesim/sha256.h"
+
+struct cs_demand {
+    cs_demand_entry *e;
+    size_t n;
+    double total;
+    char sha256[65];
+};
+
+/* Splits line in place at commas into at most max fields; returns the count. */
+static size_t split(char *line, char **field, size_t *col, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') p++;
+        if (n == max) return max + 1;
+        field[n] = p;
+        col[n] = (size_t)(p - line) + 1;
+        n++;
+        char *c = strchr(p, ',');
+        char *end = c ? c : p + strlen(p);
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) end--;
+        if (c == NULL) {
+            *end = '\0';
+            return n;
+        }
+        *end = '\0';
+        p = c + 1;
+    }
+}
+
+/* Checks that s is a city of t; returns its index or SIZE_MAX after reporting. */
+static size_t city(const cs_topology_t *t, const char *s, const char *name, size_t ln, size_t col,
+                   const char *key, cs_error *err)
+{
+    size_t i;
+    if (!cs_topology_find_node(t, s, &i)) {
+        cs_errorf(err, CS_EINVAL, "%s:%zu:%zu: %s: expected a city id of %s, found \"%s\"", name, ln,
+                  col, key, cs_topology_path(t), s);
+        return SIZE_MAX;
+    }
+    if (cs_topology_node(t, i)->kind != CS_NODE_CITY) {
+        cs_errorf(err, CS_EINVAL, "%s:%zu:%zu: %s: expected a city, found %s \"%s\"", name, ln, col,
+                  key, cs_node_kind_name(cs_topology_node(t, i)->kind), s);
+        return SIZE_MAX;
+    }
+    return i;
+}
+
+/* Parses one data line into d; returns false after reporting a problem. */
+static bool parse_line(cs_demand_t *d, char *line, const char *name, size_t ln,
+                       const cs_topology_t *t, cs_error *err)
+{
+    char *f[3];
+    size_t col[3];
+    const size_t nf = split(line, f, col, 3);
+    if (nf != 3) {
+        cs_errorf(err, CS_EPARSE, "%s:%zu:1: expected 3 fields (origin,destination,demand_tbps), found %zu",
+                  name, ln, nf > 3 ? (size_t)4 : nf);
+        return false;
+    }
+    const size_t o = city(t, f[0], name, ln, col[0], "origin", err);
+    const size_t dst = city(t, f[1], name, ln, col[1], "destination", err);
+    char *end = NULL;
+    errno = 0;
+    const double v = strtod(f[2], &end);
+    bool ok = o != SIZE_MAX && dst != SIZE_MAX;
+    if (end == f[2] || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0.0) {
+        cs_errorf(err, CS_EINVAL, "%s:%zu:%zu: demand_tbps: expected a number > 0, found \"%s\"",
+                  name, ln, col[2], f[2]);
+        ok = false;
+    }
+    if (ok && o == dst) {
+        cs_errorf(err, CS_EINVAL, "%s:%zu:%zu: destination: expected a city other than the origin, found \"%s\"",
+                  name, ln, col[1], f[1]);
+        ok = false;
+    }
+    for (size_t i = 0; ok && i < d->n; i++) {
+        const cs_demand_entry *p = &d->e[i];
+        if ((p->origin == o && p->destination == dst) || (p->origin == dst && p->destination == o)) {
+            cs_errorf(err, CS_EINVAL, "%s:%zu:1: pair %s,%s is already listed on line %zu", name, ln,
+                      f[0], f[1], p->line);
+            ok = false;
+        }
+    }
+    if (!ok) return false;
+    d->e[d->n++] = (cs_demand_entry){o, dst, v, ln};
+    d->total += v;
+    return true;
+}
+
+cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *name,
+                                const cs_topology_t *t, cs_error *err)
+{
+    *out = NULL;
+    cs_demand_t *d = calloc(1, sizeof *d);
+    char *text = malloc(strlen(csv) + 1);
+    size_t lines = 1;
+    for (const char *p = csv; *p; p++) lines += *p == '\n';
+    if (d == NULL || text == NULL || (d->e = malloc(lines * sizeof *d->e)) == NULL) {
+        free(text);
+        cs_demand_free(d);
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory", name);
+    }
+    strcpy(text, csv);
+    cs_sha256 h;
+    cs_sha256_init(&h);
+    cs_sha256_update(&h, csv, strlen(csv));
+    cs_sha256_final_hex(&h, d->sha256);
+    size_t ln = 0, bad = 0;
+    bool header = false;
+    for (char *line = text, *next; line != NULL; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL) *next++ = '\0';
+        ln++;
+        const char *s = line + strspn(line, " \t\r");
+        if (*s == '\0' || *s == '#') continue;
+        if (!header) {
+            char *f[3];
+            size_t col[3];
+            if (split(line, f, col, 3) != 3 || strcmp(f[0], "origin") || strcmp(f[1], "destination") ||
+                strcmp(f[2], "demand_tbps")) {
+                cs_errorf(err, CS_EPARSE, "%s:%zu:1: expected the header \"origin,destination,demand_tbps\"",
+                          name, ln);
+                bad++;
+                break;
+            }
+            header = true;
+            continue;
+        }
+        bad += !parse_line(d, line, name, ln, t, err);
+    }
+    free(text);
+    if (bad == 0 && d->n == 0)
+        bad += cs_errorf(err, CS_EINVAL, "%s:%zu:1: expected at least one demand, found none", name, ln) != 0;
+    if (bad > 0) {
+        const cs_status rc = err ? err->code : CS_EINVAL;
+        cs_demand_free(d);
+        return rc;
+    }
+    *out = d;
+    return CS_OK;
+}
+
+cs_status cs_demand_load(cs_demand_t **out, const char *path, const cs_topology_t *t, cs_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf != NULL && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (nb == NULL) free(buf);
+            buf = nb;
+        }
+    }
+    fclose(f);
+    if (buf == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        free(buf);
+        return cs_errorf(err, CS_EPARSE, "%s: expected a text file, found a NUL byte", path);
+    }
+    const cs_status rc = cs_demand_load_string(out, buf, path, t, err);
+    free(buf);
+    return rc;
+}
+
+void cs_demand_free(cs_demand_t *d)
+{
+    if (d == NULL) return;
+    free(d->e);
+    free(d);
+}
+
+size_t cs_demand_count(const cs_demand_t *d)
+{
+    return d->n;
+}
+
+const cs_demand_entry *cs_demand_entry_at(const cs_demand_t *d, size_t i)
+{
+    return &d->e[i];
+}
+
+double cs_demand_total(const cs_demand_t *d)
+{
+    return d->total;
+}
+
+const char *cs_demand_sha256(const cs_demand_t *d)
+{
+    return d->sha256;
+}

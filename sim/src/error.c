@@ -1,0 +1,78 @@
+/* error.c: the error context and the library-wide error handlers. */
+#include "cablesim/error.h"
+
+#include <gsl/gsl_errno.h>
+#include <igraph.h>
+#include <stdio.h>
+#include <string.h>
+
+void cs_error_clear(cs_error *err)
+{
+    if (err == NULL) return;
+    err->code = CS_OK;
+    err->count = 0;
+    err->msg[0] = '\0';
+}
+
+cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
+{
+    if (err == NULL) return code;
+    char line[CS_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    err->count++;
+    if (err->count == 1) {
+        memcpy(err->msg, line, sizeof line);
+        err->code = code;
+    }
+    if (err->sink != NULL) err->sink(err->sink_ctx, line);
+    return code;
+}
+
+const char *cs_status_name(cs_status code)
+{
+    switch (code) {
+    case CS_OK: return "ok";
+    case CS_ENOMEM: return "out of memory";
+    case CS_EINVAL: return "invalid input";
+    case CS_EIO: return "input/output error";
+    case CS_EPARSE: return "parse error";
+    case CS_EHDF5: return "HDF5 error";
+    case CS_EMPI: return "MPI error";
+    case CS_EIGRAPH: return "igraph error";
+    case CS_EINTR: return "interrupted";
+    }
+    return "unknown error";
+}
+
+/*
+ * igraph keeps its handler in process-wide state (Debian builds it without
+ * thread-local storage), so the message buffer below is the one piece of
+ * mutable static state the library has. It is written only from igraph's
+ * error path on the main thread and read right after the failing call.
+ */
+static char igraph_reason[256];
+
+static void cs_igraph_handler(const char *reason, const char *file, int line,
+                              igraph_error_t igraph_errno)
+{
+    (void)file;
+    (void)line;
+    snprintf(igraph_reason, sizeof igraph_reason, "%s (%s)", reason ? reason : "",
+             igraph_strerror(igraph_errno));
+    IGRAPH_FINALLY_FREE();
+}
+
+const char *cs_igraph_last_reason(void)
+{
+    return igraph_reason;
+}
+
+void cs_library_init(void)
+{
+    gsl_set_error_handler_off();
+    igraph_set_error_handler(cs_igraph_handler);
+    igraph_set_warning_handler(igraph_warning_handler_ignore);
+}

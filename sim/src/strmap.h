@@ -1,0 +1,26 @@
+/*
+ * strmap.h (internal): a string -> size_t hash map with open addressing.
+ * Keys are borrowed, not copied: they must outlive the map.
+ */
+#ifndef CS_STRMAP_H
+#define CS_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cablesim/error.h"
+
+typedef struct {
+    const char **keys;
+    size_t *vals;
+    size_t cap; /* power of two, or 0 */
+    size_t n;
+} cs_strmap;
+
+cs_status cs_strmap_init(cs_strmap *m, size_t expected);
+void cs_strmap_destroy(cs_strmap *m);
+/** Inserts key -> val. Returns false (and leaves the map unchanged) if key is present; *old gets its value. */
+bool cs_strmap_insert(cs_strmap *m, const char *key, size_t val, size_t *old);
+bool cs_strmap_get(const cs_strmap *m, const char *key, size_t *val);
+
+#endif
