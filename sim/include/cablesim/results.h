@@ -1,0 +1,95 @@
+/*
+ * results.h: trial batches and the HDF5 results file (docs/hdf5-schema.md).
+ *
+ * The engine fills a cs_trial_batch with the outcome of consecutive trials
+ * and hands it to the writer, which appends it to chunked, compressed,
+ * extendible datasets, so memory stays flat however many trials run. The
+ * root attribute `complete` is created as 0 and set to 1 only by a
+ * successful cs_results_close(..., true), as the very last write: a run that
+ * fails or is interrupted never leaves a file that claims to be complete.
+ */
+#ifndef CS_RESULTS_H
+#define CS_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cablesim/demand.h"
+#include "cablesim/error.h"
+#include "cablesim/failures.h"
+#include "cablesim/routing.h"
+#include "cablesim/scenario.h"
+#include "cablesim/topology.h"
+
+/** Version of the file layout; bumped on any incompatible change. */
+#define CS_RESULTS_FORMAT_VERSION 1
+
+/** Outcomes of consecutive trials first_trial .. first_trial + n - 1. */
+typedef struct {
+    uint64_t first_trial;
+    size_t n, capacity;
+    size_t n_demands, n_edges, n_nodes, n_pairs;
+    double *served_tbps;      /**< [capacity x n_demands] */
+    double *latency_ms;       /**< [capacity x n_demands] */
+    double *unserved_tbps;    /**< [capacity] */
+    double *edge_flow_tbps;   /**< [capacity x n_edges], NULL when not recorded */
+    unsigned char *pair_cut;  /**< [capacity x n_pairs], 1 when the (city, region) pair lost all paths */
+    uint32_t *n_failed_edges; /**< [capacity] */
+    uint32_t *n_failed_nodes; /**< [capacity] */
+    uint32_t *failed_edges;   /**< concatenated failed edge indices, n_fe used of cap_fe */
+    size_t n_fe, cap_fe;
+    uint32_t *failed_nodes; /**< concatenated failed node indices */
+    size_t n_fn, cap_fn;
+} cs_trial_batch;
+
+cs_status cs_trial_batch_init(cs_trial_batch *b, size_t capacity, size_t n_demands,
+                              size_t n_edges, size_t n_nodes, size_t n_pairs, bool edge_flow,
+                              cs_error *err);
+void cs_trial_batch_destroy(cs_trial_batch *b);
+/** Empties the batch; its next trial is first_trial. */
+void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial);
+/**
+ * Appends one trial: its failures, routing and pair cut flags (pair_cut may
+ * be NULL when n_pairs is 0). The batch must not be full.
+ */
+cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_routing_result *r,
+                             const unsigned char *pair_cut, cs_error *err);
+
+/** The (Japanese city, foreign region) pairs whose loss of connectivity is tracked. */
+typedef struct {
+    size_t n;
+    const size_t *origin;      /**< [n] node index of the city */
+    const char *const *region; /**< [n] region name */
+} cs_pair_table;
+
+/** Everything the writer records besides the trials. All borrowed. */
+typedef struct {
+    const cs_scenario *scenario;
+    const cs_topology_t *topology;
+    const cs_demand_t *demand;
+    const cs_routing_result *baseline; /**< routing of the intact network */
+    const cs_pair_table *pairs;
+    const char *software_version;
+    const char *created; /**< ISO 8601 UTC time stamp */
+} cs_results_meta;
+
+typedef struct cs_results cs_results_t;
+
+/**
+ * Creates (truncates) the file at path and writes the root attributes
+ * (with complete = 0), /topology, /baseline and empty /trials datasets.
+ * \return CS_OK, CS_EIO (cannot create) or CS_EHDF5.
+ */
+cs_status cs_results_create(cs_results_t **out, const char *path, const cs_results_meta *m,
+                            cs_error *err);
+/** Appends a batch; batches must arrive in trial order without gaps. */
+cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err);
+/**
+ * Closes the file and frees w (accepts NULL). With complete = true, first
+ * checks that every trial of the scenario was written, then sets the root
+ * attribute complete = 1 as the last write; otherwise complete stays 0.
+ */
+cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err);
+
+#endif /* CS_RESULTS_H */

@@ -1,0 +1,90 @@
+/*
+ * routing.h: routing the demand matrix over the surviving network.
+ *
+ * Two policies (docs/model.md, "Rerouting"):
+ *  - latency-first (default): each demand is split into `rounds` equal
+ *    increments; round by round, demands in a fixed order (their order in the
+ *    demand file) place one increment each on the currently shortest path (km)
+ *    that still has residual capacity, splitting it at the bottleneck and
+ *    continuing on the next shortest path. Ties are broken deterministically
+ *    (lower node index, then lower edge index). What finds no path is
+ *    unserved. It stands for operators restoring traffic on the shortest
+ *    available route and spilling onto the next.
+ *  - maxflow: each demand alone gets min(demand, max flow between its two
+ *    cities on the surviving graph): the upper bound for that pair. Edge flows
+ *    then add up each demand's own max-flow solution and may exceed capacity.
+ *
+ * Capacities are undirected: a demand is symmetric traffic (the same load in
+ * each direction) and a cable's capacity holds in each direction, so the sum
+ * of the flows on an edge must stay within its capacity.
+ *
+ * Latency of a demand is the flow-weighted mean, over the paths it uses, of
+ * length_km x CS_FIBRE_MS_PER_KM + hops x hop_ms (NAN when nothing is served).
+ */
+#ifndef CS_ROUTING_H
+#define CS_ROUTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cablesim/demand.h"
+#include "cablesim/error.h"
+#include "cablesim/failures.h"
+#include "cablesim/topology.h"
+
+/** One-way propagation delay in fibre, ms per km (group index ~1.468: c/n = 204,000 km/s). */
+#define CS_FIBRE_MS_PER_KM (1.0 / 204.0)
+
+typedef enum { CS_ROUTING_LATENCY_FIRST = 0, CS_ROUTING_MAXFLOW = 1 } cs_routing_mode;
+
+typedef struct {
+    cs_routing_mode mode;
+    bool use_lit;        /**< route on lit_tbps instead of capacity_tbps */
+    double demand_scale; /**< every demand is multiplied by this (traffic growth) */
+    unsigned rounds;     /**< latency-first: equal increments per demand (>= 1) */
+    double hop_ms;       /**< latency cost per edge traversed (equipment, regeneration), ms */
+} cs_routing_options;
+
+#define CS_ROUTING_OPTIONS_INIT {CS_ROUTING_LATENCY_FIRST, false, 1.0, 8, 0.05}
+
+/** The outcome of routing once. Arrays are owned by the struct. */
+typedef struct {
+    size_t n_demands, n_edges;
+    double *served_tbps;      /**< [n_demands], 0 <= served <= demand x scale */
+    double *latency_ms;       /**< [n_demands], NAN when nothing is served */
+    double *edge_flow_tbps;   /**< [n_edges] */
+    unsigned char *connected; /**< [n_demands], 1 when any path joins the pair (ignoring capacity) */
+    double unserved_tbps;     /**< sum over demands of (demand x scale - served) */
+    double demand_tbps;       /**< sum over demands of demand x scale */
+} cs_routing_result;
+
+cs_status cs_routing_result_init(cs_routing_result *r, size_t n_demands, size_t n_edges,
+                                 cs_error *err);
+void cs_routing_result_destroy(cs_routing_result *r);
+/** Copies src into dst (same sizes). */
+void cs_routing_result_copy(cs_routing_result *dst, const cs_routing_result *src);
+
+/** Router workspace: allocated once per run, reused by every trial. */
+typedef struct cs_router cs_router_t;
+
+/**
+ * Allocates a router for topology t and demand d (both borrowed; they must
+ * outlive the router).
+ * \return CS_OK, CS_EINVAL (bad options: rounds 0, negative scale or hop cost), CS_ENOMEM.
+ */
+cs_status cs_router_alloc(cs_router_t **out, const cs_topology_t *t, const cs_demand_t *d,
+                          const cs_routing_options *opt, cs_error *err);
+void cs_router_free(cs_router_t *r);
+
+/**
+ * Routes the demand with the failures in f (NULL: the intact network) and
+ * writes the outcome into out (initialised for this demand and topology).
+ * Deterministic: the same inputs give bit-identical outputs.
+ */
+cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_result *out,
+                          cs_error *err);
+
+/** The options the router was made with. */
+const cs_routing_options *cs_router_options(const cs_router_t *r);
+
+#endif /* CS_ROUTING_H */

@@ -1,0 +1,57 @@
+/*
+ * scenario.h: a scenario file (YAML) interpreted into run settings.
+ *
+ * docs/scenarios.md documents every key with units and defaults. Paths to
+ * the topology and the demand are relative to the scenario file, else looked
+ * up in the bundled data. Hazards are kept as document nodes here and
+ * configured against the topology by the hazard module.
+ */
+#ifndef CS_SCENARIO_H
+#define CS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cablesim/error.h"
+#include "cablesim/routing.h"
+#include "cablesim/ydoc.h"
+
+typedef struct {
+    bool edge_flow;         /**< write /trials/edge_flow_tbps (large runs may turn it off) */
+    bool latency;           /**< write /trials/latency_ms */
+    unsigned compression;   /**< deflate level 0..9 */
+    size_t batch_trials;    /**< trials buffered between writes */
+} cs_output_options;
+
+typedef struct {
+    const char *name;        /**< borrowed from doc */
+    const char *description; /**< borrowed from doc, may be "" */
+    char *topology_path;     /**< resolved path */
+    char *demand_path;       /**< resolved path */
+    int as_of;               /**< network year */
+    uint64_t trials;
+    uint64_t seed;
+    cs_routing_options routing; /**< mode, use_lit (from `capacity`), demand_scale, rounds, hop_ms */
+    cs_output_options output;
+    size_t n_hazards;
+    const cs_ynode **hazards; /**< [n_hazards] specs, borrowed from doc */
+    cs_ydoc_t *doc;           /**< owned */
+    char *text;               /**< the scenario after overrides, as YAML (owned) */
+} cs_scenario;
+
+/**
+ * Loads the scenario at path, applies the overrides sets[0..nsets-1]
+ * ("key=value", as for --set) and checks every top-level key (unknown keys,
+ * types, ranges) with file:line:column messages. default_year is the as_of
+ * used when the file gives none.
+ */
+cs_status cs_scenario_load(cs_scenario **out, const char *path, const char *const *sets,
+                           size_t nsets, int default_year, cs_error *err);
+/** As cs_scenario_load(), from text; name stands for the file and dir for relative paths. */
+cs_status cs_scenario_load_string(cs_scenario **out, const char *text, const char *name,
+                                  const char *dir, const char *const *sets, size_t nsets,
+                                  int default_year, cs_error *err);
+void cs_scenario_free(cs_scenario *s);
+
+#endif /* CS_SCENARIO_H */
