@@ -23,14 +23,16 @@ static size_t split(char *line, char **field, size_t *col, size_t max)
     size_t n = 0;
     char *p = line;
     for (;;) {
-        while (*p == ' ' || *p == '\t') p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
         if (n == max) return max + 1;
         field[n] = p;
         col[n] = (size_t)(p - line) + 1;
         n++;
         char *c = strchr(p, ',');
         char *end = c ? c : p + strlen(p);
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) end--;
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+            end--;
         if (c == NULL) {
             *end = '\0';
             return n;
@@ -46,8 +48,8 @@ static size_t city(const cs_topology_t *t, const char *s, const char *name, size
 {
     size_t i;
     if (!cs_topology_find_node(t, s, &i)) {
-        cs_errorf(err, CS_EINVAL, "%s:%zu:%zu: %s: expected a city id of %s, found \"%s\"", name, ln,
-                  col, key, cs_topology_path(t), s);
+        cs_errorf(err, CS_EINVAL, "%s:%zu:%zu: %s: expected a city id of %s, found \"%s\"", name,
+                  ln, col, key, cs_topology_path(t), s);
         return SIZE_MAX;
     }
     if (cs_topology_node(t, i)->kind != CS_NODE_CITY) {
@@ -66,8 +68,9 @@ static bool parse_line(cs_demand_t *d, char *line, const char *name, size_t ln,
     size_t col[3];
     const size_t nf = split(line, f, col, 3);
     if (nf != 3) {
-        cs_errorf(err, CS_EPARSE, "%s:%zu:1: expected 3 fields (origin,destination,demand_tbps), found %zu",
-                  name, ln, nf > 3 ? (size_t)4 : nf);
+        cs_errorf(err, CS_EPARSE,
+                  "%s:%zu:1: expected 3 fields (origin,destination,demand_tbps), found %zu", name,
+                  ln, nf > 3 ? (size_t)4 : nf);
         return false;
     }
     const size_t o = city(t, f[0], name, ln, col[0], "origin", err);
@@ -82,15 +85,17 @@ static bool parse_line(cs_demand_t *d, char *line, const char *name, size_t ln,
         ok = false;
     }
     if (ok && o == dst) {
-        cs_errorf(err, CS_EINVAL, "%s:%zu:%zu: destination: expected a city other than the origin, found \"%s\"",
+        cs_errorf(err, CS_EINVAL,
+                  "%s:%zu:%zu: destination: expected a city other than the origin, found \"%s\"",
                   name, ln, col[1], f[1]);
         ok = false;
     }
     for (size_t i = 0; ok && i < d->n; i++) {
         const cs_demand_entry *p = &d->e[i];
-        if ((p->origin == o && p->destination == dst) || (p->origin == dst && p->destination == o)) {
-            cs_errorf(err, CS_EINVAL, "%s:%zu:1: pair %s,%s is already listed on line %zu", name, ln,
-                      f[0], f[1], p->line);
+        if ((p->origin == o && p->destination == dst) ||
+            (p->origin == dst && p->destination == o)) {
+            cs_errorf(err, CS_EINVAL, "%s:%zu:1: pair %s,%s is already listed on line %zu", name,
+                      ln, f[0], f[1], p->line);
             ok = false;
         }
     }
@@ -107,7 +112,8 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
     cs_demand_t *d = calloc(1, sizeof *d);
     char *text = malloc(strlen(csv) + 1);
     size_t lines = 1;
-    for (const char *p = csv; *p; p++) lines += *p == '\n';
+    for (const char *p = csv; *p; p++)
+        lines += *p == '\n';
     if (d == NULL || text == NULL || (d->e = malloc(lines * sizeof *d->e)) == NULL) {
         free(text);
         cs_demand_free(d);
@@ -129,10 +135,11 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
         if (!header) {
             char *f[3];
             size_t col[3];
-            if (split(line, f, col, 3) != 3 || strcmp(f[0], "origin") || strcmp(f[1], "destination") ||
-                strcmp(f[2], "demand_tbps")) {
-                cs_errorf(err, CS_EPARSE, "%s:%zu:1: expected the header \"origin,destination,demand_tbps\"",
-                          name, ln);
+            if (split(line, f, col, 3) != 3 || strcmp(f[0], "origin") ||
+                strcmp(f[1], "destination") || strcmp(f[2], "demand_tbps")) {
+                cs_errorf(err, CS_EPARSE,
+                          "%s:%zu:1: expected the header \"origin,destination,demand_tbps\"", name,
+                          ln);
                 bad++;
                 break;
             }
@@ -143,7 +150,8 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
     }
     free(text);
     if (bad == 0 && d->n == 0)
-        bad += cs_errorf(err, CS_EINVAL, "%s:%zu:1: expected at least one demand, found none", name, ln) != 0;
+        bad += cs_errorf(err, CS_EINVAL, "%s:%zu:1: expected at least one demand, found none", name,
+                         ln) != 0;
     if (bad > 0) {
         const cs_status rc = err ? err->code : CS_EINVAL;
         cs_demand_free(d);

@@ -18,7 +18,8 @@ static uint64_t fnv1a(const char *s)
 cs_status cs_strmap_init(cs_strmap *m, size_t expected)
 {
     size_t cap = 16;
-    while (cap < 2 * expected + 1) cap *= 2;
+    while (cap < 2 * expected + 1)
+        cap *= 2;
     m->keys = calloc(cap, sizeof *m->keys);
     m->vals = calloc(cap, sizeof *m->vals);
     m->cap = cap;
@@ -43,7 +44,8 @@ void cs_strmap_destroy(cs_strmap *m)
 static size_t slot(const cs_strmap *m, const char *key)
 {
     size_t i = (size_t)fnv1a(key) & (m->cap - 1);
-    while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0) i = (i + 1) & (m->cap - 1);
+    while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
     return i;
 }
 

@@ -63,15 +63,19 @@ static void describe(const json_t *v, char *buf, size_t n)
         snprintf(buf, n, "an unprintable value");
         return;
     }
-    if (strlen(s) > 60) snprintf(buf, n, "%.57s...", s);
-    else snprintf(buf, n, "%s", s);
+    if (strlen(s) > 60)
+        snprintf(buf, n, "%.57s...", s);
+    else
+        snprintf(buf, n, "%s", s);
     free(s);
 }
 
 static void where(const loc *l, char *buf, size_t n)
 {
-    if (l->id != NULL) snprintf(buf, n, "%s: feature %zu (id \"%s\")", l->file, l->feature, l->id);
-    else snprintf(buf, n, "%s: feature %zu", l->file, l->feature);
+    if (l->id != NULL)
+        snprintf(buf, n, "%s: feature %zu (id \"%s\")", l->file, l->feature, l->id);
+    else
+        snprintf(buf, n, "%s: feature %zu", l->file, l->feature);
 }
 
 /* Reports "key: expected X, found Y". */
@@ -269,8 +273,10 @@ static bool parse_lines(loc *l, const json_t *geom, cs_edge *e)
         off[k] = at;
         for (size_t i = 0; i < json_array_size(part) && ok; i++) {
             char key[96];
-            if (multi) snprintf(key, sizeof key, "geometry.coordinates[%zu][%zu]", k, i);
-            else snprintf(key, sizeof key, "geometry.coordinates[%zu]", i);
+            if (multi)
+                snprintf(key, sizeof key, "geometry.coordinates[%zu][%zu]", k, i);
+            else
+                snprintf(key, sizeof key, "geometry.coordinates[%zu]", i);
             ok = parse_position(l, json_array_get(part, i), key, &pts[at++]);
         }
     }
@@ -286,7 +292,8 @@ static double edge_geometry_length(const cs_edge *e)
 {
     double sum = 0.0;
     for (size_t k = 0; k < e->nparts; k++)
-        sum += cs_geo_polyline_length_km(e->pts + e->part_off[k], e->part_off[k + 1] - e->part_off[k]);
+        sum +=
+            cs_geo_polyline_length_km(e->pts + e->part_off[k], e->part_off[k + 1] - e->part_off[k]);
     return sum;
 }
 
@@ -348,8 +355,9 @@ static void parse_node(loc *l, const json_t *props, const json_t *geom, cs_node_
     if (country != NULL) {
         const bool alpha2 = strlen(country) == 2 && isupper((unsigned char)country[0]) &&
                             isupper((unsigned char)country[1]);
-        if (!alpha2) bad(l, "country", "an ISO 3166-1 alpha-2 code such as \"JP\"",
-                         json_object_get(props, "country"));
+        if (!alpha2)
+            bad(l, "country", "an ISO 3166-1 alpha-2 code such as \"JP\"",
+                json_object_get(props, "country"));
         else if (strcmp(country, "XX") == 0 && kind != CS_NODE_BRANCHING_UNIT)
             bad(l, "country", "a country code (\"XX\" is only for branching units)",
                 json_object_get(props, "country"));
@@ -368,8 +376,8 @@ static void parse_edge_props(loc *l, const json_t *props, cs_edge_kind kind, cs_
         bad(l, "cable", "no cable on a terrestrial link", json_object_get(props, "cable"));
     }
     e->cable_name = dup_str(get_str(l, props, "cable_name", false));
-    e->capacity_tbps = get_num(l, props, "capacity_tbps", true, 0.0, true, 1e6, NAN,
-                               "a number of Tbps > 0");
+    e->capacity_tbps =
+        get_num(l, props, "capacity_tbps", true, 0.0, true, 1e6, NAN, "a number of Tbps > 0");
     e->capacity_estimated = get_bool(l, props, "capacity_estimated");
     e->lit_tbps = get_num(l, props, "lit_tbps", false, 0.0, false, 1e6, e->capacity_tbps,
                           "a number of Tbps >= 0");
@@ -443,8 +451,10 @@ typedef struct {
 
 static void parsed_destroy(parsed *p)
 {
-    for (size_t i = 0; i < p->nn; i++) free_node(&p->nodes[i]);
-    for (size_t i = 0; i < p->ne; i++) free_edge(&p->edges[i]);
+    for (size_t i = 0; i < p->nn; i++)
+        free_node(&p->nodes[i]);
+    for (size_t i = 0; i < p->ne; i++)
+        free_edge(&p->edges[i]);
     free(p->nodes);
     free(p->edges);
     cs_strmap_destroy(&p->ids);
@@ -452,7 +462,8 @@ static void parsed_destroy(parsed *p)
 }
 
 /* Parses one edge feature into p->edges[p->ne]. */
-static void parse_edge(loc *l, const json_t *props, const json_t *geom, cs_edge_kind kind, parsed *p)
+static void parse_edge(loc *l, const json_t *props, const json_t *geom, cs_edge_kind kind,
+                       parsed *p)
 {
     cs_edge *e = &p->edges[p->ne++];
     memset(e, 0, sizeof *e);
@@ -465,7 +476,8 @@ static void parse_edge(loc *l, const json_t *props, const json_t *geom, cs_edge_
     if (type == NULL || (strcmp(type, "LineString") != 0 && strcmp(type, "MultiLineString") != 0))
         bad(l, "geometry.type", "\"LineString\" or \"MultiLineString\" for an edge",
             json_object_get(geom, "type"));
-    else geom_ok = parse_lines(l, geom, e);
+    else
+        geom_ok = parse_lines(l, geom, e);
     parse_edge_props(l, props, kind, e);
     resolve_ends(l, props, &p->node_ids, p->nodes, e, geom_ok);
     if (geom_ok && !isfinite(e->length_km)) e->length_km = edge_geometry_length(e);
@@ -512,8 +524,8 @@ static void parse_pass(loc *l, const json_t *features, parsed *p, bool edges)
         if (id != NULL && id[0] != '\0' && valid_id(id)) l->id = id;
         int kind = 0;
         bool is_node = false;
-        const bool kind_ok = parse_kind(json_string_value(json_object_get(props, "kind")), &kind,
-                                        &is_node);
+        const bool kind_ok =
+            parse_kind(json_string_value(json_object_get(props, "kind")), &kind, &is_node);
         if (!edges) {
             if (!kind_ok)
                 bad(l, "kind",
@@ -523,7 +535,8 @@ static void parse_pass(loc *l, const json_t *features, parsed *p, bool edges)
                 bad(l, "id", "a non-empty string of letters, digits, '_', '.', ':' or '-'", idv);
             size_t first = 0;
             if (l->id != NULL && !cs_strmap_insert(&p->ids, l->id, i, &first))
-                badf(l, "key \"id\": expected a unique id, found \"%s\" already used by feature %zu",
+                badf(l,
+                     "key \"id\": expected a unique id, found \"%s\" already used by feature %zu",
                      l->id, first);
         }
         if (!kind_ok || edges == is_node) continue;
@@ -543,7 +556,8 @@ static void parse_pass(loc *l, const json_t *features, parsed *p, bool edges)
 
 static size_t uf_find(size_t *parent, size_t x)
 {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    while (parent[x] != x)
+        x = parent[x] = parent[parent[x]];
     return x;
 }
 
@@ -557,7 +571,8 @@ static cs_status check_cities_connected(loc *l, const parsed *p)
         free(cities);
         return cs_errorf(l->err, CS_ENOMEM, "%s: out of memory", l->file);
     }
-    for (size_t i = 0; i < p->nn; i++) parent[i] = i;
+    for (size_t i = 0; i < p->nn; i++)
+        parent[i] = i;
     for (size_t j = 0; j < p->ne; j++)
         if (p->edges[j].from < p->nn && p->edges[j].to < p->nn)
             parent[uf_find(parent, p->edges[j].from)] = uf_find(parent, p->edges[j].to);
@@ -609,7 +624,8 @@ static cs_status build(cs_topology_t *t, parsed *p, int as_of, cs_error *err)
     if (cs_strmap_init(&t->node_ids, t->nn) || cs_strmap_init(&t->edge_ids, p->ne) ||
         cs_strmap_init(&t->cable_ids, p->ne))
         goto oom;
-    for (size_t i = 0; i < t->nn; i++) cs_strmap_insert(&t->node_ids, t->nodes[i].id, i, NULL);
+    for (size_t i = 0; i < t->nn; i++)
+        cs_strmap_insert(&t->node_ids, t->nodes[i].id, i, NULL);
     for (size_t j = 0; j < p->ne; j++) {
         cs_edge *e = &p->edges[j];
         if (!in_service(e, as_of)) {
@@ -649,7 +665,8 @@ static cs_status build_graph(cs_topology_t *t, cs_error *err)
         VECTOR(ev)[2 * j] = (igraph_integer_t)t->edges[j].from;
         VECTOR(ev)[2 * j + 1] = (igraph_integer_t)t->edges[j].to;
     }
-    const igraph_error_t rc = igraph_create(&t->graph, &ev, (igraph_integer_t)t->nn, IGRAPH_UNDIRECTED);
+    const igraph_error_t rc =
+        igraph_create(&t->graph, &ev, (igraph_integer_t)t->nn, IGRAPH_UNDIRECTED);
     igraph_vector_int_destroy(&ev);
     if (rc != IGRAPH_SUCCESS)
         return cs_errorf(err, CS_EIGRAPH, "%s: cannot build the graph: %s", t->path,
@@ -666,8 +683,9 @@ static cs_status load_root(cs_topology_t *t, const json_t *root, const cs_topolo
     const json_t *features = json_object_get(root, "features");
     if (!json_is_object(root) || !json_is_string(type) ||
         strcmp(json_string_value(type), "FeatureCollection") != 0)
-        return cs_errorf(err, CS_EINVAL, "%s: key \"type\": expected \"FeatureCollection\", found %s",
-                         t->path, json_is_string(type) ? json_string_value(type) : "nothing");
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: key \"type\": expected \"FeatureCollection\", found %s", t->path,
+                         json_is_string(type) ? json_string_value(type) : "nothing");
     if (!json_is_array(features))
         return cs_errorf(err, CS_EINVAL, "%s: key \"features\": expected an array of features",
                          t->path);
@@ -718,7 +736,8 @@ static cs_status load_text(cs_topology_t **out, const char *text, size_t len, co
     if (root == NULL)
         rc = cs_errorf(err, CS_EPARSE, "%s:%d:%d: invalid JSON: %s", name, jerr.line, jerr.column,
                        jerr.text);
-    else rc = load_root(t, root, opt, err);
+    else
+        rc = load_root(t, root, opt, err);
     json_decref(root);
     if (rc != CS_OK) {
         cs_topology_free(t);
@@ -772,8 +791,10 @@ cs_status cs_topology_load(cs_topology_t **out, const char *path, const cs_topol
 void cs_topology_free(cs_topology_t *t)
 {
     if (t == NULL) return;
-    for (size_t i = 0; i < t->nn; i++) free_node(&t->nodes[i]);
-    for (size_t j = 0; j < t->ne; j++) free_edge(&t->edges[j]); /* frees cable names too */
+    for (size_t i = 0; i < t->nn; i++)
+        free_node(&t->nodes[i]);
+    for (size_t j = 0; j < t->ne; j++)
+        free_edge(&t->edges[j]); /* frees cable names too */
     free(t->nodes);
     free(t->edges);
     free(t->cables);
@@ -855,9 +876,12 @@ const char *cs_topology_sha256(const cs_topology_t *t)
 const char *cs_node_kind_name(cs_node_kind kind)
 {
     switch (kind) {
-    case CS_NODE_LANDING: return "landing_station";
-    case CS_NODE_BRANCHING_UNIT: return "branching_unit";
-    case CS_NODE_CITY: return "city";
+    case CS_NODE_LANDING:
+        return "landing_station";
+    case CS_NODE_BRANCHING_UNIT:
+        return "branching_unit";
+    case CS_NODE_CITY:
+        return "city";
     }
     return "?";
 }
