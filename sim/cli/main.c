@@ -31,11 +31,14 @@ static const char usage[] =
 int cli_status(cs_status rc)
 {
     switch (rc) {
-    case CS_OK: return CLI_OK;
+    case CS_OK:
+        return CLI_OK;
     case CS_EINVAL:
     case CS_EPARSE:
-    case CS_EIO: return CLI_USAGE;
-    default: return CLI_FAIL;
+    case CS_EIO:
+        return CLI_USAGE;
+    default:
+        return CLI_FAIL;
     }
 }
 

@@ -34,15 +34,24 @@ cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
 const char *cs_status_name(cs_status code)
 {
     switch (code) {
-    case CS_OK: return "ok";
-    case CS_ENOMEM: return "out of memory";
-    case CS_EINVAL: return "invalid input";
-    case CS_EIO: return "input/output error";
-    case CS_EPARSE: return "parse error";
-    case CS_EHDF5: return "HDF5 error";
-    case CS_EMPI: return "MPI error";
-    case CS_EIGRAPH: return "igraph error";
-    case CS_EINTR: return "interrupted";
+    case CS_OK:
+        return "ok";
+    case CS_ENOMEM:
+        return "out of memory";
+    case CS_EINVAL:
+        return "invalid input";
+    case CS_EIO:
+        return "input/output error";
+    case CS_EPARSE:
+        return "parse error";
+    case CS_EHDF5:
+        return "HDF5 error";
+    case CS_EMPI:
+        return "MPI error";
+    case CS_EIGRAPH:
+        return "igraph error";
+    case CS_EINTR:
+        return "interrupted";
     }
     return "unknown error";
 }

@@ -31,8 +31,10 @@ void cs_failures_destroy(cs_failures *f)
 
 void cs_failures_clear(cs_failures *f)
 {
-    for (size_t i = 0; i < f->n_edges; i++) f->edge_failed[f->edges[i]] = 0;
-    for (size_t i = 0; i < f->n_nodes; i++) f->node_failed[f->nodes[i]] = 0;
+    for (size_t i = 0; i < f->n_edges; i++)
+        f->edge_failed[f->edges[i]] = 0;
+    for (size_t i = 0; i < f->n_nodes; i++)
+        f->node_failed[f->nodes[i]] = 0;
     f->n_edges = f->n_nodes = 0;
 }
 
@@ -61,6 +63,8 @@ bool cs_failures_edge_down(const cs_failures *f, const cs_topology_t *t, size_t 
 void cs_failures_copy(cs_failures *dst, const cs_failures *src)
 {
     cs_failures_clear(dst);
-    for (size_t i = 0; i < src->n_edges; i++) cs_failures_fail_edge(dst, src->edges[i]);
-    for (size_t i = 0; i < src->n_nodes; i++) cs_failures_fail_node(dst, src->nodes[i]);
+    for (size_t i = 0; i < src->n_edges; i++)
+        cs_failures_fail_edge(dst, src->edges[i]);
+    for (size_t i = 0; i < src->n_nodes; i++)
+        cs_failures_fail_node(dst, src->nodes[i]);
 }

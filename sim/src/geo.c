@@ -33,7 +33,8 @@ double cs_geo_distance_km(cs_lonlat a, cs_lonlat b)
 double cs_geo_polyline_length_km(const cs_lonlat *pts, size_t n)
 {
     double sum = 0.0;
-    for (size_t i = 1; i < n; i++) sum += cs_geo_distance_km(pts[i - 1], pts[i]);
+    for (size_t i = 1; i < n; i++)
+        sum += cs_geo_distance_km(pts[i - 1], pts[i]);
     return sum;
 }
 

@@ -43,7 +43,8 @@ static void fill(xoshiro_state *st, uint64_t a, uint64_t b, uint64_t c)
     x = k ^ b;
     k = splitmix64(&x);
     x = k ^ (c * 0x9e3779b97f4a7c15ull);
-    for (int i = 0; i < 4; i++) st->s[i] = splitmix64(&x);
+    for (int i = 0; i < 4; i++)
+        st->s[i] = splitmix64(&x);
     if ((st->s[0] | st->s[1] | st->s[2] | st->s[3]) == 0) st->s[0] = 1;
 }
 
@@ -63,8 +64,8 @@ static double xo_get_double(void *vstate)
     return (double)(next64(vstate) >> 11) * 0x1.0p-53;
 }
 
-static const gsl_rng_type xoshiro_type = {"cablesim-xoshiro256**", 0xffffffffUL, 0,
-                                          sizeof(xoshiro_state), xo_set, xo_get, xo_get_double};
+static const gsl_rng_type xoshiro_type = {
+    "cablesim-xoshiro256**", 0xffffffffUL, 0, sizeof(xoshiro_state), xo_set, xo_get, xo_get_double};
 
 const gsl_rng_type *const cs_rng_xoshiro256ss = &xoshiro_type;
 

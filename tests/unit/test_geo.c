@@ -8,7 +8,7 @@
 
 #include "cablesim/geo.h"
 
-#define R CS_EARTH_RADIUS_KM
+#define R  CS_EARTH_RADIUS_KM
 #define PI 3.14159265358979323846
 
 static void test_meridian_degree(void **state)
@@ -34,7 +34,8 @@ static void test_known_city_pair(void **state)
     (void)state;
     /* Tokyo (139.6917E, 35.6895N) to Los Angeles (118.2437W, 34.0522N): ~8,815 km
      * on a 6371 km sphere (standard haversine value for these coordinates). */
-    const double d = cs_geo_distance_km((cs_lonlat){139.6917, 35.6895}, (cs_lonlat){-118.2437, 34.0522});
+    const double d =
+        cs_geo_distance_km((cs_lonlat){139.6917, 35.6895}, (cs_lonlat){-118.2437, 34.0522});
     assert_true(d > 8800.0 && d < 8830.0);
 }
 
@@ -64,9 +65,9 @@ static void test_point_arc_cross_track(void **state)
     assert_float_equal(cs_geo_point_arc_distance_km(p, a, b), cs_geo_distance_km(p, a), 1e-9);
     /* Distance to a meridian arc: asin(cos(lat) sin(dlon)). */
     const double expect = R * asin(cos(45 * PI / 180) * sin(10 * PI / 180));
-    assert_float_equal(cs_geo_point_arc_distance_km((cs_lonlat){0, 45}, (cs_lonlat){10, 0},
-                                                    (cs_lonlat){10, 60}),
-                       expect, 1e-6);
+    assert_float_equal(
+        cs_geo_point_arc_distance_km((cs_lonlat){0, 45}, (cs_lonlat){10, 0}, (cs_lonlat){10, 60}),
+        expect, 1e-6);
 }
 
 static void test_point_polyline(void **state)
@@ -78,7 +79,8 @@ static void test_point_polyline(void **state)
     const double d1 = cs_geo_point_arc_distance_km((cs_lonlat){131.5, 31.0}, line[0], line[1]);
     const double d2 = cs_geo_point_arc_distance_km((cs_lonlat){131.5, 31.0}, line[1], line[2]);
     assert_float_equal(d, fmin(d1, d2), 1e-12);
-    assert_float_equal(cs_geo_point_polyline_distance_km((cs_lonlat){130, 31.5}, line, 3), 0.0, 1e-6);
+    assert_float_equal(cs_geo_point_polyline_distance_km((cs_lonlat){130, 31.5}, line, 3), 0.0,
+                       1e-6);
     assert_true(isinf(cs_geo_point_polyline_distance_km((cs_lonlat){0, 0}, line, 0)));
 }
 
@@ -108,10 +110,14 @@ static void test_valid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_meridian_degree),     cmocka_unit_test(test_quarter_equator_and_antipode),
-        cmocka_unit_test(test_known_city_pair),     cmocka_unit_test(test_polyline_length),
-        cmocka_unit_test(test_point_arc_cross_track), cmocka_unit_test(test_point_polyline),
-        cmocka_unit_test(test_point_in_polygon),    cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_meridian_degree),
+        cmocka_unit_test(test_quarter_equator_and_antipode),
+        cmocka_unit_test(test_known_city_pair),
+        cmocka_unit_test(test_polyline_length),
+        cmocka_unit_test(test_point_arc_cross_track),
+        cmocka_unit_test(test_point_polyline),
+        cmocka_unit_test(test_point_in_polygon),
+        cmocka_unit_test(test_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

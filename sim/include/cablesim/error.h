@@ -40,7 +40,10 @@ typedef struct {
 } cs_error;
 
 /** Static initialiser for a cs_error. */
-#define CS_ERROR_INIT {CS_OK, 0, {0}, NULL, NULL}
+#define CS_ERROR_INIT                                                                              \
+    {                                                                                              \
+        CS_OK, 0, {0}, NULL, NULL                                                                  \
+    }
 
 /** Resets err to "no error", keeping its sink. err may be NULL. */
 void cs_error_clear(cs_error *err);

@@ -37,9 +37,9 @@ typedef struct cs_hazard cs_hazard_t;
 typedef struct {
     const cs_topology_t *topology;
     const cs_demand_t *demand;
-    cs_router_t *router;              /**< for traffic-aware and greedy sabotage */
-    const cs_routing_result *intact;  /**< routing of the intact network */
-    cs_routing_result *scratch;       /**< a result the hazard may overwrite */
+    cs_router_t *router;             /**< for traffic-aware and greedy sabotage */
+    const cs_routing_result *intact; /**< routing of the intact network */
+    cs_routing_result *scratch;      /**< a result the hazard may overwrite */
 } cs_hazard_env;
 
 /**

@@ -30,11 +30,12 @@ typedef struct {
     uint64_t first_trial;
     size_t n, capacity;
     size_t n_demands, n_edges, n_nodes, n_pairs;
-    double *served_tbps;      /**< [capacity x n_demands] */
-    double *latency_ms;       /**< [capacity x n_demands] */
-    double *unserved_tbps;    /**< [capacity] */
-    double *edge_flow_tbps;   /**< [capacity x n_edges], NULL when not recorded */
-    unsigned char *pair_cut;  /**< [capacity x n_pairs], 1 when the (city, region) pair lost all paths */
+    double *served_tbps;    /**< [capacity x n_demands] */
+    double *latency_ms;     /**< [capacity x n_demands] */
+    double *unserved_tbps;  /**< [capacity] */
+    double *edge_flow_tbps; /**< [capacity x n_edges], NULL when not recorded */
+    unsigned char
+        *pair_cut; /**< [capacity x n_pairs], 1 when the (city, region) pair lost all paths */
     uint32_t *n_failed_edges; /**< [capacity] */
     uint32_t *n_failed_nodes; /**< [capacity] */
     uint32_t *failed_edges;   /**< concatenated failed edge indices, n_fe used of cap_fe */
@@ -43,9 +44,8 @@ typedef struct {
     size_t n_fn, cap_fn;
 } cs_trial_batch;
 
-cs_status cs_trial_batch_init(cs_trial_batch *b, size_t capacity, size_t n_demands,
-                              size_t n_edges, size_t n_nodes, size_t n_pairs, bool edge_flow,
-                              cs_error *err);
+cs_status cs_trial_batch_init(cs_trial_batch *b, size_t capacity, size_t n_demands, size_t n_edges,
+                              size_t n_nodes, size_t n_pairs, bool edge_flow, cs_error *err);
 void cs_trial_batch_destroy(cs_trial_batch *b);
 /** Empties the batch; its next trial is first_trial. */
 void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial);

@@ -45,17 +45,21 @@ typedef struct {
     double hop_ms;       /**< latency cost per edge traversed (equipment, regeneration), ms */
 } cs_routing_options;
 
-#define CS_ROUTING_OPTIONS_INIT {CS_ROUTING_LATENCY_FIRST, false, 1.0, 8, 0.05}
+#define CS_ROUTING_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        CS_ROUTING_LATENCY_FIRST, false, 1.0, 8, 0.05                                              \
+    }
 
 /** The outcome of routing once. Arrays are owned by the struct. */
 typedef struct {
     size_t n_demands, n_edges;
-    double *served_tbps;      /**< [n_demands], 0 <= served <= demand x scale */
-    double *latency_ms;       /**< [n_demands], NAN when nothing is served */
-    double *edge_flow_tbps;   /**< [n_edges] */
-    unsigned char *connected; /**< [n_demands], 1 when any path joins the pair (ignoring capacity) */
-    double unserved_tbps;     /**< sum over demands of (demand x scale - served) */
-    double demand_tbps;       /**< sum over demands of demand x scale */
+    double *served_tbps;    /**< [n_demands], 0 <= served <= demand x scale */
+    double *latency_ms;     /**< [n_demands], NAN when nothing is served */
+    double *edge_flow_tbps; /**< [n_edges] */
+    unsigned char
+        *connected;       /**< [n_demands], 1 when any path joins the pair (ignoring capacity) */
+    double unserved_tbps; /**< sum over demands of (demand x scale - served) */
+    double demand_tbps;   /**< sum over demands of demand x scale */
 } cs_routing_result;
 
 cs_status cs_routing_result_init(cs_routing_result *r, size_t n_demands, size_t n_edges,

@@ -18,10 +18,10 @@
 #include "cablesim/ydoc.h"
 
 typedef struct {
-    bool edge_flow;         /**< write /trials/edge_flow_tbps (large runs may turn it off) */
-    bool latency;           /**< write /trials/latency_ms */
-    unsigned compression;   /**< deflate level 0..9 */
-    size_t batch_trials;    /**< trials buffered between writes */
+    bool edge_flow;       /**< write /trials/edge_flow_tbps (large runs may turn it off) */
+    bool latency;         /**< write /trials/latency_ms */
+    unsigned compression; /**< deflate level 0..9 */
+    size_t batch_trials;  /**< trials buffered between writes */
 } cs_output_options;
 
 typedef struct {
@@ -32,7 +32,8 @@ typedef struct {
     int as_of;               /**< network year */
     uint64_t trials;
     uint64_t seed;
-    cs_routing_options routing; /**< mode, use_lit (from `capacity`), demand_scale, rounds, hop_ms */
+    cs_routing_options
+        routing; /**< mode, use_lit (from `capacity`), demand_scale, rounds, hop_ms */
     cs_output_options output;
     size_t n_hazards;
     const cs_ynode **hazards; /**< [n_hazards] specs, borrowed from doc */

@@ -66,9 +66,9 @@ typedef struct {
     size_t cable_index;   /**< index into the topology's cable list; SIZE_MAX for links */
     size_t npts;          /**< points of the geometry, all parts concatenated */
     const cs_lonlat *pts;
-    size_t nparts;           /**< parts (more than 1 where the route crosses 180 degrees) */
-    const size_t *part_off;  /**< nparts + 1 offsets into pts */
-    size_t feature;          /**< index of the feature in the file */
+    size_t nparts;          /**< parts (more than 1 where the route crosses 180 degrees) */
+    const size_t *part_off; /**< nparts + 1 offsets into pts */
+    size_t feature;         /**< index of the feature in the file */
 } cs_edge;
 
 /** Loading options. */
@@ -76,7 +76,10 @@ typedef struct {
     int as_of; /**< keep only what was in service in this year (rfs <= as_of < retired); 0 = all */
 } cs_topology_options;
 
-#define CS_TOPOLOGY_OPTIONS_INIT {0}
+#define CS_TOPOLOGY_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 typedef struct cs_topology cs_topology_t;
 

@@ -1,0 +1,100 @@
+/*
+ * engine.h: the Monte Carlo trial loop.
+ *
+ * An engine is built once from a scenario: it loads the topology (as of the
+ * scenario's year) and the demand, configures the hazards, routes the intact
+ * network (the baseline), and then runs trials: trial t seeds its own random
+ * stream from (seed, t) (rng.h), every hazard adds its failures, the demand is
+ * rerouted over what survives, and the outcome goes to a batch that the
+ * results writer appends to the file. Results are therefore identical
+ * whatever range of trials a process runs.
+ *
+ * Work that cannot change the result is skipped: with latency-first routing a
+ * trial whose failures touch no edge carrying flow in the intact network keeps
+ * the intact routing (shortest paths that avoided those edges stay shortest,
+ * with the same tie-breaks), and repeated failure sets are looked up in a
+ * cache of earlier routings. Both shortcuts return exactly what routing again
+ * would.
+ */
+#ifndef CS_ENGINE_H
+#define CS_ENGINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cablesim/demand.h"
+#include "cablesim/error.h"
+#include "cablesim/results.h"
+#include "cablesim/routing.h"
+#include "cablesim/scenario.h"
+#include "cablesim/topology.h"
+
+typedef struct cs_engine cs_engine_t;
+
+/** How to run. Initialise with CS_ENGINE_OPTIONS_INIT. */
+typedef struct {
+    uint64_t first_trial; /**< first trial to run */
+    uint64_t n_trials;    /**< how many; UINT64_MAX = up to the scenario's trials */
+    /** Set asynchronously (a signal handler) to stop after the current trial. May be NULL. */
+    volatile sig_atomic_t *stop;
+    /** Called after every batch and at the end. May be NULL. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+    size_t cache_slots; /**< routing cache size (0 disables it) */
+} cs_engine_options;
+
+#define CS_ENGINE_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        0, UINT64_MAX, NULL, NULL, NULL, 4096                                                      \
+    }
+
+/** Statistics accumulated over the trials run (Welford's online mean and variance). */
+typedef struct {
+    uint64_t trials;
+    double mean_unserved, m2_unserved; /**< Tbps; m2 = sum of squared deviations */
+    double max_unserved;
+    uint64_t worst_trial; /**< trial with the largest unserved demand (lowest index on ties) */
+    size_t n_regions;     /**< foreign regions with demand from Japan */
+    const char *const *regions; /**< [n_regions], borrowed from the engine */
+    uint64_t *region_cut; /**< [n_regions] trials in which every Japanese city lost the region */
+    uint64_t *demand_unserved_trials; /**< [n_demands] trials with some demand unserved */
+    double *served_sum;               /**< [n_demands] sum of served Tbps (for means) */
+    size_t n_demands;
+    uint64_t skipped;    /**< trials that kept the intact routing */
+    uint64_t cache_hits; /**< trials answered from the routing cache */
+    uint64_t routed;     /**< trials routed */
+    bool interrupted;    /**< the run stopped early on request */
+} cs_run_summary;
+
+/** Loads everything the scenario needs. Errors are input errors (file:line:col ...). */
+cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err);
+void cs_engine_free(cs_engine_t *e);
+
+const cs_topology_t *cs_engine_topology(const cs_engine_t *e);
+const cs_demand_t *cs_engine_demand(const cs_engine_t *e);
+const cs_routing_result *cs_engine_baseline(const cs_engine_t *e);
+const cs_pair_table *cs_engine_pairs(const cs_engine_t *e);
+const cs_scenario *cs_engine_scenario(const cs_engine_t *e);
+
+cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error *err);
+void cs_run_summary_destroy(cs_run_summary *s);
+
+/**
+ * Runs trials [o->first_trial, first_trial + n_trials) in order, appending
+ * them to w (NULL: write nothing) in batches of the scenario's batch_trials,
+ * and accumulates sum. On a stop request, finishes the current trial, writes
+ * the partial batch, sets sum->interrupted and returns CS_EINTR.
+ */
+cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options *o,
+                        cs_run_summary *sum, cs_error *err);
+
+/**
+ * Runs one trial into f and r (both initialised for this engine's sizes) and
+ * fills pair_cut[n_pairs]: the building block of cs_engine_run, for tests.
+ */
+cs_status cs_engine_trial(cs_engine_t *e, uint64_t trial, cs_failures *f, cs_routing_result *r,
+                          unsigned char *pair_cut, cs_error *err);
+
+#endif /* CS_ENGINE_H */

@@ -1,0 +1,484 @@
+/*
+ * engine.c: the Monte Carlo trial loop, with the intact-routing shortcut and
+ * a routing cache keyed by the failure set.
+ */
+#include "cablesim/engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cablesim/hazard.h"
+#include "cablesim/rng.h"
+
+/* One cached routing: the sorted failure set it answers, and the outcome. */
+typedef struct {
+    uint64_t hash;
+    size_t key_len; /* 0 = empty slot */
+    uint32_t *key;
+    cs_routing_result r;
+    bool used;
+} cache_slot;
+
+struct cs_engine {
+    const cs_scenario *s;
+    cs_topology_t *t;
+    cs_demand_t *d;
+    cs_hazard_t **hazards;
+    size_t n_hazards;
+    cs_router_t *router;
+    cs_routing_result intact, scratch;
+    gsl_rng *rng;
+    /* (Japanese city, foreign region) pairs */
+    size_t n_pairs;
+    size_t *pair_origin;
+    const char **pair_region;
+    size_t *pair_of_demand; /* [n_demands], SIZE_MAX for domestic demands */
+    size_t n_regions;
+    const char **regions;
+    size_t *region_of_pair;
+    cs_pair_table table;
+    /* shortcut and cache */
+    bool skip_ok;
+    cache_slot *cache;
+    size_t cache_slots;
+    uint32_t *key; /* scratch for building a key */
+};
+
+/* ------------------------------------------------------------- setup */
+
+static bool is_japan(const cs_node *n)
+{
+    return n->region != NULL && strcmp(n->region, "Japan") == 0;
+}
+
+static size_t find_str(const char **list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0) return i;
+    return SIZE_MAX;
+}
+
+/* Builds the pair table from the demands: one pair per (Japanese city, foreign region). */
+static cs_status build_pairs(cs_engine_t *e, cs_error *err)
+{
+    const size_t nd = cs_demand_count(e->d);
+    e->pair_origin = malloc((nd + 1) * sizeof *e->pair_origin);
+    e->pair_region = malloc((nd + 1) * sizeof *e->pair_region);
+    e->pair_of_demand = malloc((nd + 1) * sizeof *e->pair_of_demand);
+    e->regions = malloc((nd + 1) * sizeof *e->regions);
+    e->region_of_pair = malloc((nd + 1) * sizeof *e->region_of_pair);
+    if (!e->pair_origin || !e->pair_region || !e->pair_of_demand || !e->regions ||
+        !e->region_of_pair)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the pair table");
+    for (size_t i = 0; i < nd; i++) {
+        const cs_demand_entry *de = cs_demand_entry_at(e->d, i);
+        const cs_node *a = cs_topology_node(e->t, de->origin);
+        const cs_node *b = cs_topology_node(e->t, de->destination);
+        e->pair_of_demand[i] = SIZE_MAX;
+        if (is_japan(a) == is_japan(b)) continue; /* domestic (or foreign-foreign) */
+        const size_t city = is_japan(a) ? de->origin : de->destination;
+        const char *region = is_japan(a) ? b->region : a->region;
+        size_t p = SIZE_MAX;
+        for (size_t k = 0; k < e->n_pairs && p == SIZE_MAX; k++)
+            if (e->pair_origin[k] == city && strcmp(e->pair_region[k], region) == 0) p = k;
+        if (p == SIZE_MAX) {
+            p = e->n_pairs++;
+            e->pair_origin[p] = city;
+            e->pair_region[p] = region;
+            size_t r = find_str(e->regions, e->n_regions, region);
+            if (r == SIZE_MAX) e->regions[r = e->n_regions++] = region;
+            e->region_of_pair[p] = r;
+        }
+        e->pair_of_demand[i] = p;
+    }
+    e->table.n = e->n_pairs;
+    e->table.origin = e->pair_origin;
+    e->table.region = e->pair_region;
+    return CS_OK;
+}
+
+static cs_status load_hazards(cs_engine_t *e, cs_error *err)
+{
+    const cs_scenario *s = e->s;
+    e->hazards = calloc(s->n_hazards + 1, sizeof *e->hazards);
+    if (e->hazards == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for hazards");
+    for (size_t i = 0; i < s->n_hazards; i++) {
+        const cs_status rc = cs_hazard_parse(&e->hazards[i], s->doc, s->hazards[i], e->t, err);
+        if (rc != CS_OK) return rc;
+        e->n_hazards++;
+    }
+    return CS_OK;
+}
+
+/* The shortcut is exact only if no connected demand was left wholly unserved
+ * in the intact network (removing an unused edge could disconnect it). */
+static bool shortcut_is_exact(const cs_engine_t *e)
+{
+    if (cs_router_options(e->router)->mode != CS_ROUTING_LATENCY_FIRST) return false;
+    for (size_t i = 0; i < e->intact.n_demands; i++)
+        if (e->intact.connected[i] && !(e->intact.served_tbps[i] > 0.0)) return false;
+    return true;
+}
+
+cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err)
+{
+    *out = NULL;
+    cs_engine_t *e = calloc(1, sizeof *e);
+    if (e == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the engine");
+    e->s = s;
+    cs_status rc;
+    cs_topology_options topt = CS_TOPOLOGY_OPTIONS_INIT;
+    topt.as_of = s->as_of;
+    if ((rc = cs_topology_load(&e->t, s->topology_path, &topt, err)) != CS_OK) goto fail;
+    if ((rc = cs_demand_load(&e->d, s->demand_path, e->t, err)) != CS_OK) goto fail;
+    if ((rc = load_hazards(e, err)) != CS_OK) goto fail;
+    if ((rc = cs_router_alloc(&e->router, e->t, e->d, &s->routing, err)) != CS_OK) goto fail;
+    const size_t nd = cs_demand_count(e->d), ne = cs_topology_edge_count(e->t);
+    if ((rc = cs_routing_result_init(&e->intact, nd, ne, err)) != CS_OK) goto fail;
+    if ((rc = cs_routing_result_init(&e->scratch, nd, ne, err)) != CS_OK) goto fail;
+    if ((rc = cs_router_route(e->router, NULL, &e->intact, err)) != CS_OK) goto fail;
+    if ((rc = build_pairs(e, err)) != CS_OK) goto fail;
+    e->rng = cs_rng_alloc();
+    e->key = malloc((ne + cs_topology_node_count(e->t) + 2) * sizeof *e->key);
+    if (e->rng == NULL || e->key == NULL) {
+        rc = cs_errorf(err, CS_ENOMEM, "out of memory for the engine");
+        goto fail;
+    }
+    e->skip_ok = shortcut_is_exact(e);
+    *out = e;
+    return CS_OK;
+fail:
+    cs_engine_free(e);
+    return rc;
+}
+
+static void cache_free(cs_engine_t *e)
+{
+    for (size_t i = 0; i < e->cache_slots; i++) {
+        free(e->cache[i].key);
+        if (e->cache[i].used) cs_routing_result_destroy(&e->cache[i].r);
+    }
+    free(e->cache);
+    e->cache = NULL;
+    e->cache_slots = 0;
+}
+
+void cs_engine_free(cs_engine_t *e)
+{
+    if (e == NULL) return;
+    cache_free(e);
+    for (size_t i = 0; i < e->n_hazards; i++)
+        cs_hazard_free(e->hazards[i]);
+    free(e->hazards);
+    cs_routing_result_destroy(&e->intact);
+    cs_routing_result_destroy(&e->scratch);
+    cs_router_free(e->router);
+    cs_demand_free(e->d);
+    cs_topology_free(e->t);
+    if (e->rng) gsl_rng_free(e->rng);
+    free(e->pair_origin);
+    free(e->pair_region);
+    free(e->pair_of_demand);
+    free(e->regions);
+    free(e->region_of_pair);
+    free(e->key);
+    free(e);
+}
+
+const cs_topology_t *cs_engine_topology(const cs_engine_t *e)
+{
+    return e->t;
+}
+
+const cs_demand_t *cs_engine_demand(const cs_engine_t *e)
+{
+    return e->d;
+}
+
+const cs_routing_result *cs_engine_baseline(const cs_engine_t *e)
+{
+    return &e->intact;
+}
+
+const cs_pair_table *cs_engine_pairs(const cs_engine_t *e)
+{
+    return &e->table;
+}
+
+const cs_scenario *cs_engine_scenario(const cs_engine_t *e)
+{
+    return e->s;
+}
+
+/* --------------------------------------------------------------- a trial */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Builds the sorted key "edges..., UINT32_MAX, nodes..." of f; returns its length. */
+static size_t make_key(uint32_t *key, const cs_failures *f)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_edges; i++)
+        key[n++] = (uint32_t)f->edges[i];
+    qsort(key, n, sizeof *key, cmp_u32);
+    key[n++] = UINT32_MAX;
+    const size_t start = n;
+    for (size_t i = 0; i < f->n_nodes; i++)
+        key[n++] = (uint32_t)f->nodes[i];
+    qsort(key + start, n - start, sizeof *key, cmp_u32);
+    return n;
+}
+
+static uint64_t hash_key(const uint32_t *key, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= key[i];
+        h *= 1099511628211ull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+/* Whether every edge the failures take down carried no flow in the intact network. */
+static bool touches_no_flow(const cs_engine_t *e, const cs_failures *f)
+{
+    for (size_t i = 0; i < f->n_edges; i++)
+        if (e->intact.edge_flow_tbps[f->edges[i]] > 0.0) return false;
+    if (f->n_nodes == 0) return true;
+    for (size_t j = 0; j < cs_topology_edge_count(e->t); j++)
+        if (cs_failures_edge_down(f, e->t, j) && e->intact.edge_flow_tbps[j] > 0.0) return false;
+    return true;
+}
+
+/* Routes f into r, through the shortcut, the cache, or the router. */
+static cs_status route(cs_engine_t *e, const cs_failures *f, cs_routing_result *r,
+                       cs_run_summary *sum, cs_error *err)
+{
+    if ((f->n_edges == 0 && f->n_nodes == 0) || (e->skip_ok && touches_no_flow(e, f))) {
+        cs_routing_result_copy(r, &e->intact);
+        if (sum) sum->skipped++;
+        return CS_OK;
+    }
+    cache_slot *slot = NULL;
+    size_t klen = 0;
+    uint64_t h = 0;
+    if (e->cache_slots > 0) {
+        klen = make_key(e->key, f);
+        h = hash_key(e->key, klen);
+        slot = &e->cache[h % e->cache_slots];
+        if (slot->used && slot->hash == h && slot->key_len == klen &&
+            memcmp(slot->key, e->key, klen * sizeof *e->key) == 0) {
+            cs_routing_result_copy(r, &slot->r);
+            if (sum) sum->cache_hits++;
+            return CS_OK;
+        }
+    }
+    const cs_status rc = cs_router_route(e->router, f, r, err);
+    if (rc != CS_OK) return rc;
+    if (sum) sum->routed++;
+    if (slot != NULL) {
+        if (!slot->used) {
+            if (cs_routing_result_init(&slot->r, r->n_demands, r->n_edges, NULL) != CS_OK)
+                return CS_OK; /* caching is optional: keep going without it */
+            slot->used = true;
+        }
+        uint32_t *k = realloc(slot->key, klen * sizeof *k);
+        if (k == NULL) return CS_OK;
+        slot->key = k;
+        memcpy(slot->key, e->key, klen * sizeof *k);
+        slot->key_len = klen;
+        slot->hash = h;
+        cs_routing_result_copy(&slot->r, r);
+    }
+    return CS_OK;
+}
+
+static void pair_cuts(const cs_engine_t *e, const cs_routing_result *r, unsigned char *cut)
+{
+    for (size_t p = 0; p < e->n_pairs; p++)
+        cut[p] = 1;
+    for (size_t i = 0; i < r->n_demands; i++) {
+        const size_t p = e->pair_of_demand[i];
+        if (p != SIZE_MAX && r->connected[i]) cut[p] = 0;
+    }
+}
+
+static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_result *r,
+                       unsigned char *cut, cs_run_summary *sum, cs_error *err)
+{
+    cs_rng_seed_trial(e->rng, e->s->seed, t);
+    cs_failures_clear(f);
+    const cs_hazard_env env = {e->t, e->d, e->router, &e->intact, &e->scratch};
+    for (size_t i = 0; i < e->n_hazards; i++) {
+        const cs_status rc = cs_hazard_sample(e->hazards[i], &env, e->rng, f, err);
+        if (rc != CS_OK) return rc;
+    }
+    const cs_status rc = route(e, f, r, sum, err);
+    if (rc != CS_OK) return rc;
+    pair_cuts(e, r, cut);
+    return CS_OK;
+}
+
+cs_status cs_engine_trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_result *r,
+                          unsigned char *pair_cut, cs_error *err)
+{
+    return trial(e, t, f, r, pair_cut, NULL, err);
+}
+
+/* ------------------------------------------------------------- summary */
+
+cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->n_regions = e->n_regions;
+    s->regions = e->regions;
+    s->n_demands = cs_demand_count(e->d);
+    s->region_cut = calloc(e->n_regions + 1, sizeof *s->region_cut);
+    s->demand_unserved_trials = calloc(s->n_demands + 1, sizeof *s->demand_unserved_trials);
+    s->served_sum = calloc(s->n_demands + 1, sizeof *s->served_sum);
+    if (!s->region_cut || !s->demand_unserved_trials || !s->served_sum) {
+        cs_run_summary_destroy(s);
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the run summary");
+    }
+    return CS_OK;
+}
+
+void cs_run_summary_destroy(cs_run_summary *s)
+{
+    free(s->region_cut);
+    free(s->demand_unserved_trials);
+    free(s->served_sum);
+    memset(s, 0, sizeof *s);
+}
+
+static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
+                      const cs_routing_result *r, const unsigned char *cut, bool *region_cut)
+{
+    s->trials++;
+    const double x = r->unserved_tbps, delta = x - s->mean_unserved;
+    s->mean_unserved += delta / (double)s->trials;
+    s->m2_unserved += delta * (x - s->mean_unserved);
+    if (s->trials == 1 || x > s->max_unserved) {
+        s->max_unserved = x;
+        s->worst_trial = t;
+    }
+    for (size_t i = 0; i < r->n_demands; i++) {
+        const double want = cs_demand_entry_at(e->d, i)->demand_tbps * e->s->routing.demand_scale;
+        s->served_sum[i] += r->served_tbps[i];
+        if (r->served_tbps[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
+    }
+    for (size_t g = 0; g < e->n_regions; g++)
+        region_cut[g] = true;
+    for (size_t p = 0; p < e->n_pairs; p++)
+        if (!cut[p]) region_cut[e->region_of_pair[p]] = false;
+    for (size_t g = 0; g < e->n_regions; g++)
+        s->region_cut[g] += region_cut[g];
+}
+
+/* -------------------------------------------------------------- the run */
+
+typedef struct {
+    cs_failures f;
+    cs_routing_result r;
+    cs_trial_batch b;
+    unsigned char *cut;
+    bool *region_cut;
+} run_ws;
+
+static void ws_destroy(run_ws *w)
+{
+    cs_failures_destroy(&w->f);
+    cs_routing_result_destroy(&w->r);
+    cs_trial_batch_destroy(&w->b);
+    free(w->cut);
+    free(w->region_cut);
+}
+
+static cs_status ws_init(run_ws *w, const cs_engine_t *e, cs_error *err)
+{
+    memset(w, 0, sizeof *w);
+    const size_t ne = cs_topology_edge_count(e->t), nn = cs_topology_node_count(e->t);
+    const size_t nd = cs_demand_count(e->d);
+    cs_status rc;
+    if ((rc = cs_failures_init(&w->f, ne, nn, err)) != CS_OK ||
+        (rc = cs_routing_result_init(&w->r, nd, ne, err)) != CS_OK ||
+        (rc = cs_trial_batch_init(&w->b, e->s->output.batch_trials, nd, ne, nn, e->n_pairs,
+                                  e->s->output.edge_flow, err)) != CS_OK)
+        return rc;
+    w->cut = calloc(e->n_pairs + 1, 1);
+    w->region_cut = calloc(e->n_regions + 1, sizeof *w->region_cut);
+    if (w->cut == NULL || w->region_cut == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the trial workspace");
+    return CS_OK;
+}
+
+static cs_status ensure_cache(cs_engine_t *e, size_t slots, cs_error *err)
+{
+    if (e->cache_slots == slots) return CS_OK;
+    cache_free(e);
+    if (slots == 0) return CS_OK;
+    e->cache = calloc(slots, sizeof *e->cache);
+    if (e->cache == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the routing cache");
+    e->cache_slots = slots;
+    return CS_OK;
+}
+
+static cs_status flush(cs_results_t *w, run_ws *ws, uint64_t next, const cs_engine_options *o,
+                       uint64_t done, uint64_t total, cs_error *err)
+{
+    if (ws->b.n > 0 && w != NULL) {
+        const cs_status rc = cs_results_write_batch(w, &ws->b, err);
+        if (rc != CS_OK) return rc;
+    }
+    cs_trial_batch_reset(&ws->b, next);
+    if (o->progress) o->progress(o->progress_ctx, done, total);
+    return CS_OK;
+}
+
+cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options *o,
+                        cs_run_summary *sum, cs_error *err)
+{
+    const cs_engine_options dflt = CS_ENGINE_OPTIONS_INIT;
+    if (o == NULL) o = &dflt;
+    const uint64_t first = o->first_trial;
+    if (first > e->s->trials)
+        return cs_errorf(err, CS_EINVAL, "first trial %llu is beyond the scenario's %llu trials",
+                         (unsigned long long)first, (unsigned long long)e->s->trials);
+    const uint64_t n = o->n_trials == UINT64_MAX || o->n_trials > e->s->trials - first
+                           ? e->s->trials - first
+                           : o->n_trials;
+    run_ws ws;
+    cs_status rc = ws_init(&ws, e, err);
+    if (rc == CS_OK) rc = ensure_cache(e, o->cache_slots, err);
+    if (rc != CS_OK) {
+        ws_destroy(&ws);
+        return rc;
+    }
+    cs_trial_batch_reset(&ws.b, first);
+    for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
+        const uint64_t t = first + k;
+        rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
+        if (rc == CS_OK) rc = cs_trial_batch_add(&ws.b, &ws.f, &ws.r, ws.cut, err);
+        if (rc != CS_OK) break;
+        summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
+        const bool last = k + 1 == n;
+        const bool stopping = !last && o->stop != NULL && *o->stop;
+        if (ws.b.n == ws.b.capacity || last || stopping) {
+            rc = flush(w, &ws, t + 1, o, k + 1, n, err);
+            if (rc == CS_OK && stopping) {
+                sum->interrupted = true;
+                rc = cs_errorf(err, CS_EINTR, "interrupted after %llu of %llu trials",
+                               (unsigned long long)(k + 1), (unsigned long long)n);
+            }
+        }
+    }
+    if (n == 0 && rc == CS_OK && o->progress) o->progress(o->progress_ctx, 0, 0);
+    ws_destroy(&ws);
+    return rc;
+}
