@@ -60,19 +60,19 @@ static size_t city(const cs_topology_t *t, const char *s, const char *name, size
     return i;
 }
 
-/* Parses one data line into d; returns false after reporting a problem. */
-static bool parse_line(cs_demand_t *d, char *line, const char *name, size_t ln,
-                       const cs_topology_t *t, cs_error *err)
+/* Parses one data line into d; returns the status of the first problem it reports. */
+static cs_status parse_line(cs_demand_t *d, char *line, const char *name, size_t ln,
+                            const cs_topology_t *t, cs_error *err)
 {
     char *f[3];
     size_t col[3];
-    const size_t nf = split(line, f, col, 3);
-    if (nf != 3) {
-        cs_errorf(err, CS_EPARSE,
-                  "%s:%zu:1: expected 3 fields (origin,destination,demand_tbps), found %zu", name,
-                  ln, nf > 3 ? (size_t)4 : nf);
-        return false;
-    }
+    size_t commas = 0;
+    for (const char *c = line; *c; c++)
+        commas += *c == ',';
+    if (split(line, f, col, 3) != 3)
+        return cs_errorf(err, CS_EPARSE,
+                         "%s:%zu:1: expected 3 fields (origin,destination,demand_tbps), found %zu",
+                         name, ln, commas + 1);
     const size_t o = city(t, f[0], name, ln, col[0], "origin", err);
     const size_t dst = city(t, f[1], name, ln, col[1], "destination", err);
     char *end = NULL;
@@ -99,10 +99,10 @@ static bool parse_line(cs_demand_t *d, char *line, const char *name, size_t ln,
             ok = false;
         }
     }
-    if (!ok) return false;
+    if (!ok) return CS_EINVAL;
     d->e[d->n++] = (cs_demand_entry){o, dst, v, ln};
     d->total += v;
-    return true;
+    return CS_OK;
 }
 
 cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *name,
@@ -124,9 +124,12 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
     cs_sha256_init(&h);
     cs_sha256_update(&h, csv, strlen(csv));
     cs_sha256_final_hex(&h, d->sha256);
-    size_t ln = 0, bad = 0;
+    size_t ln = 0;
+    cs_status first = CS_OK; /* of the first problem; err may be NULL or hold older errors */
     bool header = false;
-    for (char *line = text, *next; line != NULL; line = next) {
+    /* Stops at the end of the text, so that the empty rest after a final
+     * newline is not counted as a line of its own. */
+    for (char *line = text, *next; line != NULL && *line != '\0'; line = next) {
         next = strchr(line, '\n');
         if (next != NULL) *next++ = '\0';
         ln++;
@@ -137,25 +140,24 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
             size_t col[3];
             if (split(line, f, col, 3) != 3 || strcmp(f[0], "origin") ||
                 strcmp(f[1], "destination") || strcmp(f[2], "demand_tbps")) {
-                cs_errorf(err, CS_EPARSE,
-                          "%s:%zu:1: expected the header \"origin,destination,demand_tbps\"", name,
-                          ln);
-                bad++;
+                first = cs_errorf(
+                    err, CS_EPARSE,
+                    "%s:%zu:1: expected the header \"origin,destination,demand_tbps\"", name, ln);
                 break;
             }
             header = true;
             continue;
         }
-        bad += !parse_line(d, line, name, ln, t, err);
+        const cs_status rc = parse_line(d, line, name, ln, t, err);
+        if (first == CS_OK) first = rc;
     }
     free(text);
-    if (bad == 0 && d->n == 0)
-        bad += cs_errorf(err, CS_EINVAL, "%s:%zu:1: expected at least one demand, found none", name,
-                         ln) != 0;
-    if (bad > 0) {
-        const cs_status rc = err ? err->code : CS_EINVAL;
+    if (first == CS_OK && d->n == 0)
+        first = cs_errorf(err, CS_EINVAL, "%s:%zu:1: expected at least one demand, found none",
+                          name, ln > 0 ? ln : 1);
+    if (first != CS_OK) {
         cs_demand_free(d);
-        return rc;
+        return first;
     }
     *out = d;
     return CS_OK;
@@ -177,8 +179,15 @@ cs_status cs_demand_load(cs_demand_t **out, const char *path, const cs_topology_
             buf = nb;
         }
     }
+    /* A directory opens for reading on Linux and fails only here (EISDIR). */
+    const bool failed = ferror(f) != 0;
+    const int read_errno = errno;
     fclose(f);
     if (buf == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
+    if (failed) {
+        free(buf);
+        return cs_errorf(err, CS_EIO, "%s: cannot read: %s", path, strerror(read_errno));
+    }
     buf[len] = '\0';
     if (strlen(buf) != len) {
         free(buf);

@@ -47,6 +47,7 @@ typedef struct {
     const char *id;
     cs_error *err;
     size_t nerr; /* problems found in this load */
+    bool oom;    /* an allocation failed: the load fails with CS_ENOMEM */
 } loc;
 
 /* ---------------------------------------------------------------- messages */
@@ -58,7 +59,9 @@ static void describe(const json_t *v, char *buf, size_t n)
         snprintf(buf, n, "nothing");
         return;
     }
-    char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    /* 15 significant digits print a coordinate such as 139.8705 as written
+     * (jansson's default of 17 shows it as 139.87049999999999). */
+    char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
     if (s == NULL) {
         snprintf(buf, n, "an unprintable value");
         return;
@@ -114,6 +117,23 @@ static char *dup_str(const char *s)
     const size_t n = strlen(s) + 1;
     char *d = malloc(n);
     if (d != NULL) memcpy(d, s, n);
+    return d;
+}
+
+/* Marks the load as failed for want of memory (reported once). */
+static void out_of_memory(loc *l)
+{
+    if (l->oom) return;
+    l->oom = true;
+    l->nerr++;
+    cs_errorf(l->err, CS_ENOMEM, "%s: out of memory", l->file);
+}
+
+/* Copies s (NULL stays NULL); a failed allocation fails the load. */
+static char *keep(loc *l, const char *s)
+{
+    char *d = dup_str(s);
+    if (s != NULL && d == NULL) out_of_memory(l);
     return d;
 }
 
@@ -192,7 +212,7 @@ static char *get_owners(loc *l, const json_t *props)
 {
     const json_t *v = json_object_get(props, "owners");
     if (v == NULL || json_is_null(v)) return NULL;
-    if (json_is_string(v)) return dup_str(json_string_value(v));
+    if (json_is_string(v)) return keep(l, json_string_value(v));
     if (!json_is_array(v)) {
         bad(l, "owners", "an array of strings", v);
         return NULL;
@@ -208,7 +228,10 @@ static char *get_owners(loc *l, const json_t *props)
         len += json_string_length(o) + 2;
     }
     char *s = malloc(len);
-    if (s == NULL) return NULL;
+    if (s == NULL) {
+        out_of_memory(l);
+        return NULL;
+    }
     s[0] = '\0';
     json_array_foreach(v, i, o)
     {
@@ -262,8 +285,7 @@ static bool parse_lines(loc *l, const json_t *geom, cs_edge *e)
     if (pts == NULL || off == NULL) {
         free(pts);
         free(off);
-        cs_errorf(l->err, CS_ENOMEM, "%s: out of memory", l->file);
-        l->nerr++;
+        out_of_memory(l);
         return false;
     }
     size_t at = 0;
@@ -350,7 +372,7 @@ static void parse_node(loc *l, const json_t *props, const json_t *geom, cs_node_
         parse_position(l, json_object_get(geom, "coordinates"), "geometry.coordinates", &n->pos);
     }
     n->kind = kind;
-    n->name = dup_str(get_str(l, props, "name", true));
+    n->name = keep(l, get_str(l, props, "name", true));
     const char *country = get_str(l, props, "country", true);
     if (country != NULL) {
         const bool alpha2 = strlen(country) == 2 && isupper((unsigned char)country[0]) &&
@@ -361,21 +383,23 @@ static void parse_node(loc *l, const json_t *props, const json_t *geom, cs_node_
         else if (strcmp(country, "XX") == 0 && kind != CS_NODE_BRANCHING_UNIT)
             bad(l, "country", "a country code (\"XX\" is only for branching units)",
                 json_object_get(props, "country"));
-        n->country = dup_str(country);
+        n->country = keep(l, country);
     }
-    n->region = dup_str(get_str(l, props, "region", kind == CS_NODE_CITY));
-    n->source = dup_str(get_str(l, props, "source", false));
+    n->region = keep(l, get_str(l, props, "region", kind == CS_NODE_CITY));
+    n->source = keep(l, get_str(l, props, "source", false));
 }
 
 static void parse_edge_props(loc *l, const json_t *props, cs_edge_kind kind, cs_edge *e)
 {
     e->kind = kind;
     if (kind == CS_EDGE_SEGMENT) {
-        e->cable = dup_str(get_str(l, props, "cable", true));
-    } else if (json_object_get(props, "cable") != NULL) {
-        bad(l, "cable", "no cable on a terrestrial link", json_object_get(props, "cable"));
+        e->cable = keep(l, get_str(l, props, "cable", true));
+    } else {
+        const json_t *cable = json_object_get(props, "cable");
+        if (cable != NULL && !json_is_null(cable))
+            bad(l, "cable", "no cable on a terrestrial link", cable);
     }
-    e->cable_name = dup_str(get_str(l, props, "cable_name", false));
+    e->cable_name = keep(l, get_str(l, props, "cable_name", false));
     e->capacity_tbps =
         get_num(l, props, "capacity_tbps", true, 0.0, true, 1e6, NAN, "a number of Tbps > 0");
     e->capacity_estimated = get_bool(l, props, "capacity_estimated");
@@ -401,8 +425,8 @@ static void parse_edge_props(loc *l, const json_t *props, cs_edge_kind kind, cs_
         bad(l, "retired", exp, json_object_get(props, "retired"));
     }
     e->owners = get_owners(l, props);
-    e->source = dup_str(get_str(l, props, "source", true));
-    e->note = dup_str(get_str(l, props, "note", false));
+    e->source = keep(l, get_str(l, props, "source", true));
+    e->note = keep(l, get_str(l, props, "note", false));
 }
 
 /* Resolves "from"/"to" and checks that the geometry ends at those nodes. */
@@ -470,7 +494,7 @@ static void parse_edge(loc *l, const json_t *props, const json_t *geom, cs_edge_
     e->feature = l->feature;
     e->cable_index = SIZE_MAX;
     e->from = e->to = SIZE_MAX;
-    e->id = dup_str(l->id);
+    e->id = keep(l, l->id);
     const char *type = json_string_value(json_object_get(geom, "type"));
     bool geom_ok = false;
     if (type == NULL || (strcmp(type, "LineString") != 0 && strcmp(type, "MultiLineString") != 0))
@@ -544,7 +568,7 @@ static void parse_pass(loc *l, const json_t *features, parsed *p, bool edges)
             cs_node *n = &p->nodes[p->nn];
             memset(n, 0, sizeof *n);
             n->feature = i;
-            n->id = dup_str(l->id);
+            n->id = keep(l, l->id);
             parse_node(l, props, geom, (cs_node_kind)kind, n);
             if (n->id != NULL) cs_strmap_insert(&p->node_ids, n->id, p->nn, NULL);
             p->nn++;
@@ -678,17 +702,23 @@ static cs_status build_graph(cs_topology_t *t, cs_error *err)
 static cs_status load_root(cs_topology_t *t, const json_t *root, const cs_topology_options *opt,
                            cs_error *err)
 {
-    loc l = {t->path, 0, NULL, err, 0};
+    loc l = {t->path, 0, NULL, err, 0, false};
     const json_t *type = json_object_get(root, "type");
     const json_t *features = json_object_get(root, "features");
+    char found[80];
     if (!json_is_object(root) || !json_is_string(type) ||
-        strcmp(json_string_value(type), "FeatureCollection") != 0)
+        strcmp(json_string_value(type), "FeatureCollection") != 0) {
+        describe(json_is_object(root) ? type : root, found, sizeof found);
         return cs_errorf(err, CS_EINVAL,
-                         "%s: key \"type\": expected \"FeatureCollection\", found %s", t->path,
-                         json_is_string(type) ? json_string_value(type) : "nothing");
-    if (!json_is_array(features))
-        return cs_errorf(err, CS_EINVAL, "%s: key \"features\": expected an array of features",
-                         t->path);
+                         "%s: key \"type\": expected a GeoJSON \"FeatureCollection\", found %s",
+                         t->path, found);
+    }
+    if (!json_is_array(features)) {
+        describe(features, found, sizeof found);
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: key \"features\": expected an array of features, found %s", t->path,
+                         found);
+    }
     const size_t nf = json_array_size(features);
     parsed p;
     memset(&p, 0, sizeof p);
@@ -701,9 +731,9 @@ static cs_status load_root(cs_topology_t *t, const json_t *root, const cs_topolo
     }
     parse_pass(&l, features, &p, false);
     parse_pass(&l, features, &p, true);
-    if (l.nerr == 0) check_cities_connected(&l, &p);
+    if (l.nerr == 0 && (rc = check_cities_connected(&l, &p)) != CS_OK) goto done;
     if (l.nerr > 0) {
-        rc = CS_EINVAL;
+        rc = l.oom ? CS_ENOMEM : CS_EINVAL;
         goto done;
     }
     if ((rc = build(t, &p, opt ? opt->as_of : 0, err)) != CS_OK) goto done;
@@ -731,9 +761,15 @@ static cs_status load_text(cs_topology_t **out, const char *text, size_t len, co
     cs_sha256_update(&h, text, len);
     cs_sha256_final_hex(&h, t->sha256);
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = NULL;
     cs_status rc;
-    if (root == NULL)
+    /* jansson reports an empty file as column 0 of "near end of file": say what it is. */
+    if (strspn(text, " \t\r\n") == len)
+        rc = cs_errorf(err, CS_EPARSE,
+                       "%s:1:1: invalid JSON: expected a GeoJSON FeatureCollection, found an "
+                       "empty file",
+                       name);
+    else if ((root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
         rc = cs_errorf(err, CS_EPARSE, "%s:%d:%d: invalid JSON: %s", name, jerr.line, jerr.column,
                        jerr.text);
     else

@@ -1,0 +1,252 @@
+/*
+ * test_demand.c: reading the demand CSV against tests/data/topo-good.geojson,
+ * whose cities are city-tokyo (node 0), city-osaka (4), city-la (9) and
+ * city-sendai (10). Every error message must read "file:line:column: ...".
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cablesim/demand.h"
+#include "cablesim/topology.h"
+
+#define TOPO CS_TEST_DATA "/topo-good.geojson"
+/* `sha256sum tests/data/demand-good.csv`, taken when the fixture was written. */
+#define GOOD_SHA256 "4f21afd680dae4a8c30d83c4c6a02db0e7ac9ab721454c7c69f24be2939bcd33"
+
+static int setup(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *t = NULL;
+    if (cs_topology_load(&t, TOPO, NULL, &err) != CS_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    cs_topology_free(*state);
+    return 0;
+}
+
+typedef struct {
+    size_t n;
+    char lines[4][512];
+} sink_log;
+
+static void collect(void *ctx, const char *msg)
+{
+    sink_log *log = ctx;
+    if (log->n < 4) snprintf(log->lines[log->n], sizeof log->lines[0], "%s", msg);
+    log->n++;
+}
+
+/*
+ * Loads tests/data/demand-<name>.csv, expecting failure with code and exactly
+ * the messages msgs[0..n-1] (each after the path), in order.
+ */
+static void expect_errors(const cs_topology_t *t, const char *name, cs_status code,
+                          const char *const *msgs, size_t n)
+{
+    char path[1024], expect[2048];
+    snprintf(path, sizeof path, "%s/demand-%s.csv", CS_TEST_DATA, name);
+    sink_log log = {0, {{0}}};
+    cs_error err = CS_ERROR_INIT;
+    err.sink = collect;
+    err.sink_ctx = &log;
+    cs_demand_t *d = NULL;
+    const cs_status rc = cs_demand_load(&d, path, t, &err);
+    if (rc != code) fail_msg("%s: status %d, expected %d (%s)", name, (int)rc, (int)code, err.msg);
+    assert_null(d);
+    if (log.n != n) fail_msg("%s: %zu messages, expected %zu; first: %s", name, log.n, n, err.msg);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(expect, sizeof expect, "%s%s", path, msgs[i]);
+        if (strcmp(log.lines[i], expect) != 0)
+            fail_msg("%s: message %zu is\n  %s\nexpected\n  %s", name, i, log.lines[i], expect);
+    }
+    assert_string_equal(err.msg, log.lines[0]);
+}
+
+static void test_good(void **state)
+{
+    const cs_topology_t *t = *state;
+    cs_error err = CS_ERROR_INIT;
+    cs_demand_t *d = NULL;
+    assert_int_equal(cs_demand_load(&d, CS_TEST_DATA "/demand-good.csv", t, &err), CS_OK);
+    assert_non_null(d);
+    assert_int_equal(cs_demand_count(d), 4);
+    static const struct {
+        size_t o, dst, line;
+        double v;
+    } rows[4] = {{0, 9, 5, 12.375}, {4, 9, 6, 3.5}, {0, 4, 8, 0.0625}, {10, 0, 10, 12.5}};
+    for (size_t i = 0; i < 4; i++) {
+        const cs_demand_entry *e = cs_demand_entry_at(d, i);
+        assert_int_equal(e->origin, rows[i].o);
+        assert_int_equal(e->destination, rows[i].dst);
+        assert_int_equal(e->line, rows[i].line);
+        assert_float_equal(e->demand_tbps, rows[i].v, 1e-12);
+    }
+    assert_float_equal(cs_demand_total(d), 28.4375, 1e-12);
+    assert_string_equal(cs_demand_sha256(d), GOOD_SHA256);
+    cs_demand_free(d);
+    cs_demand_free(NULL);
+}
+
+static void test_load_string(void **state)
+{
+    const cs_topology_t *t = *state;
+    cs_error err = CS_ERROR_INIT;
+    cs_demand_t *d = NULL;
+    /* CRLF line ends, no final newline. */
+    assert_int_equal(cs_demand_load_string(&d,
+                                           "origin,destination,demand_tbps\r\n"
+                                           "city-la,city-sendai,7.25\r\n"
+                                           "city-osaka,city-sendai,0.5",
+                                           "inline.csv", t, &err),
+                     CS_OK);
+    assert_int_equal(cs_demand_count(d), 2);
+    assert_int_equal(cs_demand_entry_at(d, 1)->line, 3);
+    assert_float_equal(cs_demand_total(d), 7.75, 1e-12);
+    /* The digest is of the text given (python3 hashlib.sha256 of the same bytes). */
+    assert_string_equal(cs_demand_sha256(d),
+                        "dbe333f0f96bcbadbea5b1f88e4fa80dab42c7f8be529a9171f4c72341d5608b");
+    cs_demand_free(d);
+    assert_int_equal(cs_demand_load_string(&d, "", "empty.csv", t, &err), CS_EINVAL);
+    assert_null(d);
+    assert_string_equal(err.msg, "empty.csv:1:1: expected at least one demand, found none");
+}
+
+static void test_bad_header(void **state)
+{
+    static const char *const m[] = {":2:1: expected the header \"origin,destination,demand_tbps\""};
+    expect_errors(*state, "bad-header", CS_EPARSE, m, 1);
+}
+
+static void test_bad_fields(void **state)
+{
+    /* Both lines are reported; the good third row does not hide them. */
+    static const char *const m[] = {
+        ":2:1: expected 3 fields (origin,destination,demand_tbps), found 2",
+        ":3:1: expected 3 fields (origin,destination,demand_tbps), found 4"};
+    expect_errors(*state, "bad-fields", CS_EPARSE, m, 2);
+}
+
+static void test_unknown_city(void **state)
+{
+    /* The column is where the field starts, after leading blanks. */
+    static const char *const m[] = {":2:12: destination: expected a city id of " CS_TEST_DATA
+                                    "/topo-good.geojson, found \"city-kyoto\"",
+                                    ":3:3: origin: expected a city id of " CS_TEST_DATA
+                                    "/topo-good.geojson, found \"city-nara\""};
+    expect_errors(*state, "bad-unknown-city", CS_EINVAL, m, 2);
+}
+
+static void test_not_a_city(void **state)
+{
+    static const char *const m[] = {
+        ":2:1: origin: expected a city, found landing_station \"ls-chikura\"",
+        ":3:12: destination: expected a city, found branching_unit \"bu-pac1\""};
+    expect_errors(*state, "bad-not-city", CS_EINVAL, m, 2);
+}
+
+static void test_bad_value(void **state)
+{
+    static const char *const m[] = {":2:20: demand_tbps: expected a number > 0, found \"0\"",
+                                    ":3:23: demand_tbps: expected a number > 0, found \"-1.5\"",
+                                    ":4:20: demand_tbps: expected a number > 0, found \"lots\"",
+                                    ":5:21: demand_tbps: expected a number > 0, found \"2.5x\""};
+    expect_errors(*state, "bad-value", CS_EINVAL, m, 4);
+}
+
+static void test_same_city(void **state)
+{
+    static const char *const m[] = {
+        ":2:12: destination: expected a city other than the origin, found \"city-osaka\""};
+    expect_errors(*state, "bad-same", CS_EINVAL, m, 1);
+}
+
+static void test_duplicate_pair(void **state)
+{
+    /* Either direction is the same pair. */
+    static const char *const m[] = {":3:1: pair city-la,city-tokyo is already listed on line 2",
+                                    ":4:1: pair city-tokyo,city-la is already listed on line 2"};
+    expect_errors(*state, "bad-duplicate", CS_EINVAL, m, 2);
+}
+
+static void test_no_rows(void **state)
+{
+    /* Three lines: a comment, the header and a blank one. */
+    static const char *const m[] = {":3:1: expected at least one demand, found none"};
+    expect_errors(*state, "bad-empty", CS_EINVAL, m, 1);
+}
+
+static void test_nul_byte(void **state)
+{
+    static const char *const m[] = {": expected a text file, found a NUL byte"};
+    expect_errors(*state, "bad-nul", CS_EPARSE, m, 1);
+}
+
+static void test_io_errors(void **state)
+{
+    const cs_topology_t *t = *state;
+    cs_error err = CS_ERROR_INIT;
+    cs_demand_t *d = NULL;
+    assert_int_equal(cs_demand_load(&d, CS_TEST_DATA "/no-such-demand.csv", t, &err), CS_EIO);
+    assert_null(d);
+    assert_string_equal(err.msg,
+                        CS_TEST_DATA "/no-such-demand.csv: cannot open: No such file or directory");
+    /* A directory opens, then fails to read. */
+    cs_error_clear(&err);
+    assert_int_equal(cs_demand_load(&d, CS_TEST_DATA, t, &err), CS_EIO);
+    assert_string_equal(err.msg, CS_TEST_DATA ": cannot read: Is a directory");
+}
+
+/* The status is that of the first problem of this load, whatever err holds. */
+static void test_status_without_err(void **state)
+{
+    const cs_topology_t *t = *state;
+    cs_demand_t *d = NULL;
+    assert_int_equal(cs_demand_load_string(&d, "origin,dest\n", "x.csv", t, NULL), CS_EPARSE);
+    assert_int_equal(cs_demand_load_string(&d,
+                                           "origin,destination,demand_tbps\n"
+                                           "city-la,city-la,1\n",
+                                           "x.csv", t, NULL),
+                     CS_EINVAL);
+    cs_error err = CS_ERROR_INIT;
+    cs_errorf(&err, CS_EIO, "an earlier failure");
+    assert_int_equal(
+        cs_demand_load_string(&d, "origin,destination,demand_tbps\na,b\n", "x.csv", t, &err),
+        CS_EPARSE);
+    assert_string_equal(err.msg, "an earlier failure");
+    assert_int_equal(err.count, 2);
+    assert_null(d);
+}
+
+int main(void)
+{
+    cs_library_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_good, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_string, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_header, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_fields, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_city, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_city, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_city, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_pair, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_without_err, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
