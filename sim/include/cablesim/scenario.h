@@ -45,7 +45,11 @@ typedef struct {
  * Loads the scenario at path, applies the overrides sets[0..nsets-1]
  * ("key=value", as for --set) and checks every top-level key (unknown keys,
  * types, ranges) with file:line:column messages. default_year is the as_of
- * used when the file gives none.
+ * used when the file gives none. Checking goes on after a problem, so that
+ * err->sink sees them all; err keeps the first. Hazard entries are checked
+ * only for a string `type` here.
+ * \return CS_OK, CS_EIO (cannot read the file; bundled data not found),
+ * CS_EPARSE (not valid YAML, or refused YAML constructs), CS_EINVAL, CS_ENOMEM.
  */
 cs_status cs_scenario_load(cs_scenario **out, const char *path, const char *const *sets,
                            size_t nsets, int default_year, cs_error *err);

@@ -5,7 +5,14 @@
  * later check (top-level keys, each hazard's parameters) can report
  * "file:line:column: key: expected X, found Y". Also applies `--set key=value`
  * overrides and writes the tree back as YAML (the scenario text recorded in
- * results). Anchors/aliases and multiple documents are rejected.
+ * results). Anchors/aliases, tags other than the standard ones (!!str,
+ * !!int, !!float, !!bool, !!null, !!map, !!seq), duplicate keys, keys that are
+ * not scalars and multiple documents are rejected.
+ *
+ * Scalars are typed the YAML 1.2 core way, and only when plain (unquoted):
+ * null is `null`, `Null`, `NULL`, `~` or nothing; booleans are `true`/`false`
+ * (also `True`, `TRUE`, `False`, `FALSE`; not yes/no/on/off); numbers are
+ * whole-string strtod/strtoll parses that are finite. A quoted "3" is a string.
  */
 #ifndef CS_YDOC_H
 #define CS_YDOC_H
@@ -26,11 +33,17 @@ struct cs_ynode {
     size_t n;            /**< map pairs or sequence items */
     cs_ynode **keys;     /**< [n] map keys (scalars); NULL for sequences */
     cs_ynode **items;    /**< [n] map values or sequence items */
+    size_t set; /**< 0, or k when the node comes from the k-th cs_ydoc_set() (line, column 0) */
 };
 
 typedef struct cs_ydoc cs_ydoc_t;
 
-/** Parses the YAML file at path (one document; empty file = empty map). */
+/**
+ * Parses the YAML file at path (one document; an empty file or a null root
+ * gives an empty map). Errors read "file:line:col: invalid YAML: <problem>"
+ * or name the construct refused (anchors, aliases, tags, duplicate keys).
+ * \return CS_OK, CS_EIO (cannot read), CS_EPARSE, CS_ENOMEM.
+ */
 cs_status cs_ydoc_load(cs_ydoc_t **out, const char *path, cs_error *err);
 /** As cs_ydoc_load(), from a string; name stands for the file name in messages. */
 cs_status cs_ydoc_load_string(cs_ydoc_t **out, const char *text, const char *name, cs_error *err);
@@ -44,8 +57,12 @@ const char *cs_ydoc_name(const cs_ydoc_t *d);
  * Applies an override "key=value": key is a dotted path into maps, with
  * numeric components indexing sequences ("trials", "output.edge_flow",
  * "hazards.0.magnitude"); value is parsed as YAML (a scalar, or a flow
- * collection such as [a, b]). A missing final map key is added. Errors name
- * "--set key=value".
+ * collection such as [a, b]). A missing final map key is added (at the end of
+ * the map); a missing intermediate key or a list index out of range is an
+ * error. The new nodes record the override (cs_ynode.set) so that later
+ * messages about them name "--set key=value" instead of a position. Errors
+ * read "--set key=value: <what is wrong>"; on error the document is unchanged.
+ * \return CS_OK, CS_EINVAL, CS_EPARSE (value is not valid YAML), CS_ENOMEM.
  */
 cs_status cs_ydoc_set(cs_ydoc_t *d, const char *assignment, cs_error *err);
 
@@ -55,25 +72,57 @@ char *cs_ydoc_emit(const cs_ydoc_t *d);
 /** The value of key in map, or NULL (also when map is not a map). */
 const cs_ynode *cs_ymap_get(const cs_ynode *map, const char *key);
 
-/** The scalar type names used in messages: "a map", "a list", "a string" or the scalar text. */
+/** Whether node is NULL or a plain null scalar (`null`, `Null`, `NULL`, `~` or nothing). */
+bool cs_ynode_is_null(const cs_ynode *node);
+
+/**
+ * What node is, for "found ..." in messages: "a map", "a list", "null", the
+ * scalar text in double quotes (escaped, cut at 60 bytes), or for a quoted
+ * scalar that reads like a number, boolean or null, "the string \"3\"".
+ * NULL gives "nothing". Writes at most n bytes into buf (n > 0).
+ */
+void cs_ydescribe(const cs_ynode *node, char *buf, size_t n);
+
+/**
+ * The dotted path of node from the root of d, as --set takes it
+ * ("hazards.0.magnitude"; "" for the root). \return false (buf "") when node
+ * is not in d or the path does not fit in n bytes.
+ */
+bool cs_ydoc_path(const cs_ydoc_t *d, const cs_ynode *node, char *buf, size_t n);
 
 /**
  * Reports "file:line:col: key: expected <expected>, found <what node is>" at
- * node `at` (or at the map when the key is missing), and returns CS_EINVAL.
+ * node `at`, the value found, and returns CS_EINVAL. key is printed as given.
+ * A node set by an override is placed as "--set key=value" instead of
+ * file:line:col. at NULL gives "file: key: expected X, found nothing".
  */
 cs_status cs_yerr(const cs_ydoc_t *d, const cs_ynode *at, const char *key, const char *expected,
                   cs_error *err);
 
 /**
+ * Reports a required key missing from map, at the map's position:
+ * "file:line:col: key: expected X, found nothing". Returns CS_EINVAL.
+ */
+cs_status cs_yerr_missing(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
+                          const char *expected, cs_error *err);
+
+/**
  * Checks that map is a map whose keys are all in allowed (NULL-terminated).
- * Reports the first unknown key with its position and the allowed keys.
- * `what` names the map in messages ("scenario", "hazard random_faults").
+ * Reports the first unknown key with its position and the allowed keys:
+ * "file:3:1: scenario: unknown key \"trails\" (did you mean \"trials\"?);
+ * allowed keys: name, ..."; when map is not a map, "file:L:C: <what>:
+ * expected a map with keys ..., found ...". `what` names the map in messages
+ * ("scenario", "hazard random_faults"). \return CS_OK or CS_EINVAL.
  */
 cs_status cs_ymap_check_keys(const cs_ydoc_t *d, const cs_ynode *map, const char *const *allowed,
                              const char *what, cs_error *err);
 
 /* Typed getters. Each reads map[key]; when the key is absent (or null) it
- * stores dflt and succeeds unless required. Range checks are inclusive. */
+ * stores dflt and succeeds unless required. Range checks are inclusive.
+ * Messages name the key by its dotted path from the root ("output.compression",
+ * "hazards.0.magnitude"), place it at the value (or at the map when a required
+ * key is missing) and return CS_EINVAL. Integers may be written 1000 or 1e3
+ * (a whole number within range). */
 cs_status cs_yget_double(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
                          double lo, double hi, double dflt, double *out, cs_error *err);
 cs_status cs_yget_int(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
