@@ -84,4 +84,6 @@ void cs_library_init(void)
     gsl_set_error_handler_off();
     igraph_set_error_handler(cs_igraph_handler);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
+    /* Process-wide too: lets graphs carry the attributes export.c writes. */
+    igraph_set_attribute_table(&igraph_cattribute_table);
 }

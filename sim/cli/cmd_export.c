@@ -1,0 +1,91 @@
+/*
+ * cmd_export.c: `cablesim topology export [FILE] --format graphml|dot|geojson
+ * [--as-of YEAR] [-o OUT]`: writes the topology for other tools (export.h).
+ *
+ * Without --as-of everything in the file is written, planned and retired
+ * cables included. Without -o (or with -o -) the output goes to stdout;
+ * with -o it replaces OUT only once complete (cs_export_file()).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cablesim/export.h"
+#include "cablesim/topology.h"
+#include "cli.h"
+
+typedef struct {
+    const char *file;   /* NULL: the bundled topology */
+    const char *format; /* required */
+    const char *as_of;  /* NULL: no filter */
+    const char *out;    /* NULL or "-": stdout */
+} export_args;
+
+/* The slot of a for an option that takes a value, or NULL when opt is not one. */
+static const char **option_slot(export_args *a, const char *opt)
+{
+    if (strcmp(opt, "--format") == 0) return &a->format;
+    if (strcmp(opt, "--as-of") == 0) return &a->as_of;
+    if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) return &a->out;
+    return NULL;
+}
+
+/* Fills a from argv; returns CLI_OK or the exit status of the usage error it printed. */
+static int parse_args(int argc, char **argv, export_args *a)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const char **slot = option_slot(a, arg);
+        if (slot != NULL) {
+            if (i + 1 >= argc)
+                return cli_usage_error("topology export: option %s needs a value (see --help)",
+                                       arg);
+            if (*slot != NULL)
+                return cli_usage_error("topology export: option %s is given twice", arg);
+            *slot = argv[++i];
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error("topology export: unknown option \"%s\" (see --help)", arg);
+        } else if (a->file != NULL) {
+            return cli_usage_error("topology export: expected at most one FILE argument, found "
+                                   "\"%s\" after \"%s\"",
+                                   arg, a->file);
+        } else {
+            a->file = arg;
+        }
+    }
+    if (a->format == NULL)
+        return cli_usage_error("topology export: option --format is required (graphml, dot or "
+                               "geojson)");
+    return CLI_OK;
+}
+
+int cmd_topology_export(int argc, char **argv)
+{
+    export_args a = {NULL, NULL, NULL, NULL};
+    int st = parse_args(argc, argv, &a);
+    if (st != CLI_OK) return st;
+    cs_export_format format;
+    if (!cs_export_format_parse(a.format, &format))
+        return cli_usage_error("topology export: --format: expected graphml, dot or geojson, "
+                               "found \"%s\"",
+                               a.format);
+    cs_topology_options opt = CS_TOPOLOGY_OPTIONS_INIT;
+    if (a.as_of != NULL && !cli_parse_year(a.as_of, &opt.as_of))
+        return cli_usage_error("topology export: --as-of: expected a year between 1850 and 2100, "
+                               "found \"%s\"",
+                               a.as_of);
+    char path[4096];
+    if ((st = cli_topology_file(a.file, path, sizeof path)) != CLI_OK) return st;
+
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *t = NULL;
+    if (cs_topology_load(&t, path, &opt, &err) != CS_OK) return cli_report(&err);
+    const bool to_stdout = a.out == NULL || strcmp(a.out, "-") == 0;
+    const cs_status rc = to_stdout ? cs_export_write(stdout, t, format, "<stdout>", &err)
+                                   : cs_export_file(a.out, t, format, &err);
+    cs_topology_free(t);
+    if (rc == CS_OK) return CLI_OK;
+    cli_report(&err);
+    /* Failing to write the output is not the input's fault (cli.h). */
+    return rc == CS_EIO ? CLI_FAIL : cli_status(rc);
+}
