@@ -1,0 +1,175 @@
+/*
+ * hazard_impl.h (internal): what the hazard models share.
+ *
+ * hazard.c dispatches on `type` to one parse function per model (one file per
+ * model family) and keeps the helpers every model needs: reading points,
+ * polylines and areas from the document, resolving topology names with
+ * "did you mean" hints, and the spherical geometry that decides which
+ * segments a rupture, a flow or an anchor track touches.
+ */
+#ifndef CS_HAZARD_IMPL_H
+#define CS_HAZARD_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cablesim/geo.h"
+#include "cablesim/hazard.h"
+#include "cablesim/regions.h"
+
+typedef cs_status (*cs_hz_sample_fn)(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+                                     cs_failures *f, cs_error *err);
+
+struct cs_hazard {
+    const char *type; /* static string */
+    void *cfg;        /* the model's configuration, owned */
+    cs_hz_sample_fn sample;
+    void (*free_cfg)(void *cfg);
+    bool needs_routing;
+};
+
+/** What a model's parser reads: the document, its spec map, and the topology. */
+typedef struct {
+    const cs_ydoc_t *doc;
+    const cs_ynode *spec;
+    const cs_topology_t *t;
+    const char *tname; /* the topology's file name without directories, for messages */
+} cs_hz_ctx;
+
+/* Model parsers: each checks spec's keys and values and fills h (cfg, sample,
+ * free_cfg, needs_routing); on failure h->cfg is freed or NULL. */
+cs_status cs_hz_random_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
+cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
+cs_status cs_hz_flow_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
+cs_status cs_hz_sabotage_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
+cs_status cs_hz_anchor_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
+cs_status cs_hz_station_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
+cs_status cs_hz_explicit_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
+
+/* ------------------------------------------------------------ document */
+
+/** Whether map has key with a non-null value. */
+bool cs_hz_present(const cs_ynode *map, const char *key);
+
+/** Reports that key conflicts with other in map: "file:line:col: key: expected ..., found both". */
+cs_status cs_hz_conflict(const cs_hz_ctx *c, const cs_ynode *map, const char *key,
+                         const char *other, cs_error *err);
+
+/** Reads node (a [lon, lat] list of two numbers in range) into *out; key names it in messages. */
+cs_status cs_hz_point(const cs_hz_ctx *c, const cs_ynode *node, const char *key, cs_lonlat *out,
+                      cs_error *err);
+
+/**
+ * Reads node, a list of at least min_pts [lon, lat] pairs, into a new array
+ * *out (malloc'd, caller frees) of *n points.
+ */
+cs_status cs_hz_points(const cs_hz_ctx *c, const cs_ynode *node, const char *key, size_t min_pts,
+                       const char *expected, cs_lonlat **out, size_t *n, cs_error *err);
+
+/** An area: a region of the library or a polygon given in the scenario. */
+typedef struct {
+    const char *name; /* region name, or "polygon" */
+    cs_lonlat *ring;  /* owned copy */
+    size_t n;
+    double lon0, lon1, lat0, lat1; /* bounding box */
+} cs_hz_area;
+
+/** Reads node: a region name (scalar) or a polygon (a list of >= 3 [lon, lat] pairs). */
+cs_status cs_hz_area_parse(const cs_hz_ctx *c, const cs_ynode *node, const char *key,
+                           cs_hz_area *out, cs_error *err);
+void cs_hz_area_destroy(cs_hz_area *a);
+bool cs_hz_area_contains(const cs_hz_area *a, cs_lonlat p);
+/** Whether edge e's geometry has a vertex inside a or crosses its boundary (planar lon/lat). */
+bool cs_hz_edge_meets_area(const cs_edge *e, const cs_hz_area *a);
+/**
+ * A point uniform in area over a's surface: rejection from the bounding box,
+ * with latitude drawn uniform in sin(lat) so that equal areas are equally likely.
+ */
+cs_lonlat cs_hz_area_sample(const cs_hz_area *a, gsl_rng *rng);
+
+/**
+ * Resolves the items of node (a list of strings; a single string is taken as
+ * a one-item list) as cable names (what 'c'), edge ids ('e') or node ids
+ * ('n') of the topology into a new array *out of *n indices (duplicates kept
+ * once, in list order). Unknown names are reported as "expected a cable of
+ * <topology> (nearest: ...), found \"X\"".
+ */
+cs_status cs_hz_names(const cs_hz_ctx *c, const cs_ynode *node, const char *key, char what,
+                      size_t **out, size_t *n, cs_error *err);
+
+/** The segments (kind segment) of cable system `cable`, into f. */
+void cs_hz_fail_cable(cs_failures *f, const cs_topology_t *t, size_t cable);
+
+/* ------------------------------------------------------------ geometry */
+
+/** The point dist_km from p on the great circle leaving p at bearing_deg (clockwise from north). */
+cs_lonlat cs_hz_destination(cs_lonlat p, double bearing_deg, double dist_km);
+
+/** Shortest distance between the great-circle arcs a1-b1 and a2-b2, km (0 when they cross). */
+double cs_hz_arc_arc_km(cs_lonlat a1, cs_lonlat b1, cs_lonlat a2, cs_lonlat b2);
+
+/** Shortest distance between edge e's geometry (all parts) and the polyline pts[0..n-1], km. */
+double cs_hz_edge_polyline_km(const cs_edge *e, const cs_lonlat *pts, size_t n);
+
+/**
+ * A bounding cap of e's geometry: every point of it lies within *radius_km of
+ * *centre. HUGE_VAL when the cap would exceed a hemisphere (no bound).
+ */
+void cs_hz_edge_cap(const cs_edge *e, cs_lonlat *centre, double *radius_km);
+
+/** The point at arc length s_km along pts[0..n-1] (clamped to its ends). */
+cs_lonlat cs_hz_polyline_at(const cs_lonlat *pts, size_t n, double s_km);
+
+/** Arc length along pts[0..n-1] of the point of the polyline nearest to p, km. */
+double cs_hz_polyline_locate(const cs_lonlat *pts, size_t n, cs_lonlat p);
+
+/**
+ * The part of pts[0..n-1] between arc lengths s0 <= s1 (clamped), written to
+ * out (room for n + 2 points). \return the number of points written (>= 1).
+ */
+size_t cs_hz_polyline_cut(const cs_lonlat *pts, size_t n, double s0, double s1, cs_lonlat *out);
+
+/* ------------------------------------------------------------ segments */
+
+/** The submarine segments of a topology with a bounding cap each, to skip far ones fast. */
+typedef struct {
+    size_t n;
+    size_t *edge;      /* [n] edge indices of the segments, ascending */
+    cs_lonlat *centre; /* [n] */
+    double *radius_km; /* [n], HUGE_VAL when unbounded */
+} cs_hz_segs;
+
+cs_status cs_hz_segs_init(cs_hz_segs *s, const cs_topology_t *t, cs_error *err);
+void cs_hz_segs_destroy(cs_hz_segs *s);
+/** Whether segment i may come within d_km of pts[0..n-1] (false only when it surely does not). */
+bool cs_hz_segs_maybe_near(const cs_hz_segs *s, size_t i, const cs_lonlat *pts, size_t n,
+                           double d_km);
+/** Fails every segment of s within d_km of pts[0..n-1]. */
+void cs_hz_segs_fail_near(const cs_hz_segs *s, const cs_topology_t *t, const cs_lonlat *pts,
+                          size_t n, double d_km, cs_failures *f);
+
+/* ------------------------------------------------------------ earthquakes */
+
+/** Magnitude-length scaling: rupture length in km = 10^(a + b M). */
+double cs_hz_rupture_length_km(double magnitude, double a, double b);
+
+/**
+ * A magnitude from the Gutenberg-Richter law truncated to [m_min, m_max] with
+ * slope b, by inverting its CDF F(m) = (1 - 10^(-b (m - m_min))) / (1 - 10^(-b (m_max - m_min))).
+ * One uniform draw.
+ */
+double cs_hz_gr_sample(gsl_rng *rng, double m_min, double m_max, double b);
+
+/** The fragility curve of a segment at distance d_km from a rupture of magnitude m. */
+typedef struct {
+    double p_max;  /* probability at the rupture, before the logistic's own factor */
+    double d50_km; /* distance at which p = p_max / 2, for magnitude 7 */
+    double growth; /* log10 growth of d50 per magnitude unit */
+    double spread; /* logistic scale as a share of d50 */
+} cs_hz_fragility;
+
+/** p = p_max / (1 + exp((d - d50(m)) / (spread x d50(m)))), d50(m) = d50_km x 10^(growth (m - 7)).
+ */
+double cs_hz_fragility_p(const cs_hz_fragility *fr, double d_km, double magnitude);
+
+#endif /* CS_HAZARD_IMPL_H */

@@ -1,0 +1,396 @@
+/*
+ * hazard_quake.c: earthquake and sediment_flow (docs/model.md, "Earthquake"
+ * and "Sediment flow").
+ *
+ * An earthquake draws an epicentre (fixed with optional jitter, uniform in an
+ * area, or uniform along a fault line) and a magnitude (fixed, or truncated
+ * Gutenberg-Richter), lays a rupture of the length that magnitude implies
+ * (Wells and Coppersmith 1994) along the fault or the strike, breaks each
+ * segment with a probability that falls with its distance to the rupture
+ * (a logistic fragility curve whose mid-point distance grows with magnitude),
+ * may take landing stations near the epicentre down, and may trigger a
+ * sediment flow. A sediment flow (turbidity current) runs a sampled distance
+ * down a canyon path and cuts every segment within width_km of the part of the
+ * path it covers.
+ */
+#include "hazard_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
+
+/* Defaults (docs/model.md gives the sources). */
+#define LEN_A             (-2.44) /* Wells & Coppersmith (1994), subsurface rupture length, all slip types */
+#define LEN_B             0.59
+#define P_MAX             0.9
+#define D50_KM            10.0
+#define D50_GROWTH        0.35
+#define SPREAD            0.25
+#define B_VALUE           1.0
+#define STATION_LOSS_PROB 0.5
+#define RUNOUT_MEDIAN_KM  150.0
+#define RUNOUT_SIGMA      0.7
+#define FLOW_WIDTH_KM     5.0
+/* Below this a segment's break probability counts as zero (no draw). */
+#define P_NEGLIGIBLE 1e-9
+
+double cs_hz_rupture_length_km(double magnitude, double a, double b)
+{
+    return pow(10.0, a + b * magnitude);
+}
+
+double cs_hz_gr_sample(gsl_rng *rng, double m_min, double m_max, double b)
+{
+    const double u = gsl_rng_uniform(rng);
+    const double span = 1.0 - pow(10.0, -b * (m_max - m_min));
+    return m_min - log10(1.0 - u * span) / b;
+}
+
+double cs_hz_fragility_p(const cs_hz_fragility *fr, double d_km, double magnitude)
+{
+    const double d50 = fr->d50_km * pow(10.0, fr->growth * (magnitude - 7.0));
+    return fr->p_max / (1.0 + exp((d_km - d50) / (fr->spread * d50)));
+}
+
+/* The distance beyond which p < P_NEGLIGIBLE. */
+static double fragility_reach_km(const cs_hz_fragility *fr, double magnitude)
+{
+    const double d50 = fr->d50_km * pow(10.0, fr->growth * (magnitude - 7.0));
+    return d50 + fr->spread * d50 * log(fr->p_max / P_NEGLIGIBLE);
+}
+
+/* ------------------------------------------------------------ sediment flow */
+
+typedef struct {
+    cs_lonlat *path; /* canyon head first */
+    size_t npath;
+    double median_km, sigma, width_km, trigger_prob, min_magnitude;
+    cs_hz_segs segs;
+    cs_lonlat *buf; /* [npath + 2] workspace for the covered part of the path */
+} flow_cfg;
+
+static void flow_destroy(flow_cfg *fc)
+{
+    if (fc == NULL) return;
+    free(fc->path);
+    free(fc->buf);
+    cs_hz_segs_destroy(&fc->segs);
+    free(fc);
+}
+
+/* Runs the flow (after its trigger draw): samples a run-out, cuts what it meets. */
+static void flow_run(const flow_cfg *fc, const cs_topology_t *t, gsl_rng *rng, cs_failures *f)
+{
+    if (fc->trigger_prob < 1.0 && !(gsl_rng_uniform(rng) < fc->trigger_prob)) return;
+    const double run =
+        fc->sigma > 0.0 ? fc->median_km * exp(gsl_ran_gaussian(rng, fc->sigma)) : fc->median_km;
+    const size_t m = cs_hz_polyline_cut(fc->path, fc->npath, 0.0, run, fc->buf);
+    cs_hz_segs_fail_near(&fc->segs, t, fc->buf, m, fc->width_km, f);
+}
+
+/* Reads a flow's parameters from map (a hazard spec, or an earthquake's
+ * `sediment_flow` map when nested). */
+static cs_status flow_read(const cs_hz_ctx *c, const cs_ynode *map, bool nested, flow_cfg **out,
+                           cs_error *err)
+{
+    static const char *const keys[] = {
+        "type", "path", "runout_median_km", "runout_sigma", "width_km", "trigger_prob", NULL};
+    static const char *const nested_keys[] = {"path",     "runout_median_km", "runout_sigma",
+                                              "width_km", "trigger_prob",     "min_magnitude",
+                                              NULL};
+    *out = NULL;
+    const cs_ydoc_t *d = c->doc;
+    cs_status rc =
+        cs_ymap_check_keys(d, map, nested ? nested_keys : keys,
+                           nested ? "earthquake sediment_flow" : "hazard sediment_flow", err);
+    if (rc != CS_OK) return rc;
+    flow_cfg *fc = calloc(1, sizeof *fc);
+    if (fc == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for sediment_flow");
+    if ((rc = cs_yget_double(d, map, "runout_median_km", false, 0, 20000, RUNOUT_MEDIAN_KM,
+                             &fc->median_km, err)) ||
+        (rc = cs_yget_double(d, map, "runout_sigma", false, 0, 5, RUNOUT_SIGMA, &fc->sigma, err)) ||
+        (rc = cs_yget_double(d, map, "width_km", false, 0, 1000, FLOW_WIDTH_KM, &fc->width_km,
+                             err)) ||
+        (rc = cs_yget_double(d, map, "trigger_prob", false, 0, 1, 1.0, &fc->trigger_prob, err)) ||
+        (rc = cs_yget_double(d, map, "min_magnitude", false, 0, 10, 0.0, &fc->min_magnitude, err)))
+        goto fail;
+    if (!cs_hz_present(map, "path")) {
+        rc = cs_yerr_missing(d, map, "path", "a list of at least 2 [lon, lat] pairs", err);
+        goto fail;
+    }
+    if ((rc = cs_hz_points(c, cs_ymap_get(map, "path"), "path", 2,
+                           "a list of at least 2 [lon, lat] pairs", &fc->path, &fc->npath, err)))
+        goto fail;
+    fc->buf = malloc((fc->npath + 2) * sizeof *fc->buf);
+    if (fc->buf == NULL) {
+        rc = cs_errorf(err, CS_ENOMEM, "out of memory for sediment_flow");
+        goto fail;
+    }
+    if ((rc = cs_hz_segs_init(&fc->segs, c->t, err)) != CS_OK) goto fail;
+    *out = fc;
+    return CS_OK;
+fail:
+    flow_destroy(fc);
+    return rc;
+}
+
+static void flow_free(void *cfg)
+{
+    flow_destroy(cfg);
+}
+
+static cs_status flow_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+                             cs_failures *f, cs_error *err)
+{
+    (void)err;
+    flow_run(cfg, env->topology, rng, f);
+    return CS_OK;
+}
+
+cs_status cs_hz_flow_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
+{
+    flow_cfg *fc = NULL;
+    const cs_status rc = flow_read(c, c->spec, false, &fc, err);
+    if (rc != CS_OK) return rc;
+    h->cfg = fc;
+    h->sample = flow_sample;
+    h->free_cfg = flow_free;
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------ earthquake */
+
+typedef enum { EPI_FIXED, EPI_AREA, EPI_FAULT } epi_mode;
+
+typedef struct {
+    epi_mode mode;
+    cs_lonlat epicentre;
+    double jitter_km;
+    cs_hz_area area;
+    cs_lonlat *fault; /* NULL when the rupture follows the strike */
+    size_t nfault;
+    double fault_km;
+    bool fixed_mag;
+    double magnitude, m_min, m_max, b_value;
+    double strike_deg; /* NAN: uniform in [0, 180) */
+    double rupture_km; /* NAN: from the scaling law */
+    double len_a, len_b;
+    cs_hz_fragility fr;
+    double station_radius_km, station_loss_prob;
+    flow_cfg *flow; /* optional triggered flow */
+    cs_hz_segs segs;
+    size_t n_stations;
+    size_t *stations; /* landing stations */
+    cs_lonlat *buf;   /* [nfault + 2] workspace for the rupture */
+} quake_cfg;
+
+static void quake_free(void *cfg)
+{
+    quake_cfg *q = cfg;
+    cs_hz_area_destroy(&q->area);
+    free(q->fault);
+    flow_destroy(q->flow);
+    cs_hz_segs_destroy(&q->segs);
+    free(q->stations);
+    free(q->buf);
+    free(q);
+}
+
+/* Draws the epicentre; for EPI_FAULT also its arc length along the fault. */
+static cs_lonlat draw_epicentre(const quake_cfg *q, gsl_rng *rng, double *along_km)
+{
+    if (q->mode == EPI_AREA) return cs_hz_area_sample(&q->area, rng);
+    if (q->mode == EPI_FAULT) {
+        *along_km = gsl_rng_uniform(rng) * q->fault_km;
+        return cs_hz_polyline_at(q->fault, q->nfault, *along_km);
+    }
+    if (q->jitter_km <= 0.0) return q->epicentre;
+    /* Uniform in a disc: radius J sqrt(u) (area grows with r^2), bearing uniform. */
+    const double r = q->jitter_km * sqrt(gsl_rng_uniform(rng));
+    return cs_hz_destination(q->epicentre, 360.0 * gsl_rng_uniform(rng), r);
+}
+
+/* Lays the rupture of length len around the epicentre; returns its points in q->buf. */
+static size_t lay_rupture(const quake_cfg *q, cs_lonlat epi, double along, double len, gsl_rng *rng)
+{
+    if (q->fault != NULL) {
+        if (q->mode != EPI_FAULT) along = cs_hz_polyline_locate(q->fault, q->nfault, epi);
+        /* Centred on the epicentre, shifted to stay on the fault when it would
+         * run off an end (a rupture then spreads one way from the epicentre). */
+        double s0 = along - len / 2.0, s1 = along + len / 2.0;
+        if (s0 < 0.0) {
+            s1 -= s0;
+            s0 = 0.0;
+        }
+        if (s1 > q->fault_km) {
+            s0 = fmax(0.0, s0 - (s1 - q->fault_km));
+            s1 = q->fault_km;
+        }
+        return cs_hz_polyline_cut(q->fault, q->nfault, s0, s1, q->buf);
+    }
+    const double strike = isnan(q->strike_deg) ? 180.0 * gsl_rng_uniform(rng) : q->strike_deg;
+    q->buf[0] = cs_hz_destination(epi, strike + 180.0, len / 2.0);
+    q->buf[1] = cs_hz_destination(epi, strike, len / 2.0);
+    return 2;
+}
+
+static cs_status quake_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+                              cs_failures *f, cs_error *err)
+{
+    (void)err;
+    const quake_cfg *q = cfg;
+    const cs_topology_t *t = env->topology;
+    double along = 0.0;
+    const cs_lonlat epi = draw_epicentre(q, rng, &along);
+    const double mag =
+        q->fixed_mag ? q->magnitude : cs_hz_gr_sample(rng, q->m_min, q->m_max, q->b_value);
+    const double len =
+        isnan(q->rupture_km) ? cs_hz_rupture_length_km(mag, q->len_a, q->len_b) : q->rupture_km;
+    const size_t m = lay_rupture(q, epi, along, len, rng);
+
+    const double reach = fragility_reach_km(&q->fr, mag);
+    for (size_t i = 0; i < q->segs.n; i++) {
+        if (!cs_hz_segs_maybe_near(&q->segs, i, q->buf, m, reach)) continue;
+        const double d = cs_hz_edge_polyline_km(cs_topology_edge(t, q->segs.edge[i]), q->buf, m);
+        const double p = cs_hz_fragility_p(&q->fr, d, mag);
+        if (p < P_NEGLIGIBLE) continue;
+        if (gsl_rng_uniform(rng) < p) cs_failures_fail_edge(f, q->segs.edge[i]);
+    }
+    for (size_t i = 0; i < q->n_stations && q->station_radius_km > 0.0; i++) {
+        const size_t v = q->stations[i];
+        if (cs_geo_distance_km(epi, cs_topology_node(t, v)->pos) > q->station_radius_km) continue;
+        if (gsl_rng_uniform(rng) < q->station_loss_prob) cs_failures_fail_node(f, v);
+    }
+    if (q->flow != NULL && mag >= q->flow->min_magnitude) flow_run(q->flow, t, rng, f);
+    return CS_OK;
+}
+
+/* Epicentre: `epicentre` (+ jitter_km) or `region`, else uniform along `fault`. */
+static cs_status read_epicentre(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
+{
+    const cs_ynode *s = c->spec;
+    const bool has_epi = cs_hz_present(s, "epicentre"), has_area = cs_hz_present(s, "region");
+    const bool has_fault = cs_hz_present(s, "fault");
+    cs_status rc;
+    if (has_epi && has_area) return cs_hz_conflict(c, s, "region", "epicentre", err);
+    if (!has_epi && !has_area && !has_fault)
+        return cs_yerr_missing(c->doc, s, "epicentre",
+                               "a [lon, lat] pair (or a `region` or a `fault` to sample it in)",
+                               err);
+    if ((rc = cs_yget_double(c->doc, s, "jitter_km", false, 0, 5000, 0.0, &q->jitter_km, err)))
+        return rc;
+    if (q->jitter_km > 0.0 && !has_epi)
+        return cs_yerr_missing(c->doc, s, "epicentre", "a [lon, lat] pair to jitter", err);
+    if (has_fault) {
+        if ((rc =
+                 cs_hz_points(c, cs_ymap_get(s, "fault"), "fault", 2,
+                              "a list of at least 2 [lon, lat] pairs", &q->fault, &q->nfault, err)))
+            return rc;
+        q->fault_km = cs_geo_polyline_length_km(q->fault, q->nfault);
+    }
+    q->mode = has_epi ? EPI_FIXED : has_area ? EPI_AREA : EPI_FAULT;
+    if (has_epi)
+        return cs_hz_point(c, cs_ymap_get(s, "epicentre"), "epicentre", &q->epicentre, err);
+    if (has_area) return cs_hz_area_parse(c, cs_ymap_get(s, "region"), "region", &q->area, err);
+    return CS_OK;
+}
+
+/* Magnitude: fixed `magnitude`, or truncated Gutenberg-Richter (m_min, m_max, b_value). */
+static cs_status read_magnitude(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
+{
+    const cs_ydoc_t *d = c->doc;
+    const cs_ynode *s = c->spec;
+    cs_status rc;
+    q->fixed_mag = cs_hz_present(s, "magnitude");
+    if (q->fixed_mag) {
+        if (cs_hz_present(s, "m_min")) return cs_hz_conflict(c, s, "m_min", "magnitude", err);
+        if (cs_hz_present(s, "m_max")) return cs_hz_conflict(c, s, "m_max", "magnitude", err);
+        if (cs_hz_present(s, "b_value")) return cs_hz_conflict(c, s, "b_value", "magnitude", err);
+        return cs_yget_double(d, s, "magnitude", true, 0, 10, 0, &q->magnitude, err);
+    }
+    if (!cs_hz_present(s, "m_min"))
+        return cs_yerr_missing(d, s, "magnitude",
+                               "a magnitude (or m_min and m_max for Gutenberg-Richter)", err);
+    if ((rc = cs_yget_double(d, s, "m_min", true, 0, 10, 0, &q->m_min, err)) ||
+        (rc = cs_yget_double(d, s, "m_max", true, q->m_min, 10, 0, &q->m_max, err)) ||
+        (rc = cs_yget_double(d, s, "b_value", false, 0.1, 3, B_VALUE, &q->b_value, err)))
+        return rc;
+    if (!(q->m_max > q->m_min))
+        return cs_yerr(d, cs_ymap_get(s, "m_max"), "m_max", "a magnitude above m_min", err);
+    return CS_OK;
+}
+
+static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
+{
+    const cs_ydoc_t *d = c->doc;
+    const cs_ynode *s = c->spec;
+    cs_status rc;
+    q->strike_deg = q->rupture_km = NAN;
+    if ((rc = read_epicentre(c, q, err)) || (rc = read_magnitude(c, q, err))) return rc;
+    if (cs_hz_present(s, "strike_deg") && q->fault != NULL)
+        return cs_hz_conflict(c, s, "strike_deg", "fault", err);
+    if ((cs_hz_present(s, "strike_deg") &&
+         (rc = cs_yget_double(d, s, "strike_deg", true, 0, 360, 0, &q->strike_deg, err))) ||
+        (cs_hz_present(s, "rupture_length_km") &&
+         (rc = cs_yget_double(d, s, "rupture_length_km", true, 0, 5000, 0, &q->rupture_km, err))) ||
+        (rc = cs_yget_double(d, s, "length_a", false, -10, 10, LEN_A, &q->len_a, err)) ||
+        (rc = cs_yget_double(d, s, "length_b", false, 0, 2, LEN_B, &q->len_b, err)) ||
+        (rc = cs_yget_double(d, s, "p_max", false, 0, 1, P_MAX, &q->fr.p_max, err)) ||
+        (rc = cs_yget_double(d, s, "d50_km", false, 0.001, 5000, D50_KM, &q->fr.d50_km, err)) ||
+        (rc = cs_yget_double(d, s, "d50_growth", false, 0, 2, D50_GROWTH, &q->fr.growth, err)) ||
+        (rc = cs_yget_double(d, s, "spread", false, 0.01, 10, SPREAD, &q->fr.spread, err)) ||
+        (rc = cs_yget_double(d, s, "station_radius_km", false, 0, 5000, 0.0, &q->station_radius_km,
+                             err)) ||
+        (rc = cs_yget_double(d, s, "station_loss_prob", false, 0, 1, STATION_LOSS_PROB,
+                             &q->station_loss_prob, err)))
+        return rc;
+    if (cs_hz_present(s, "sediment_flow")) {
+        const cs_ynode *fm = cs_ymap_get(s, "sediment_flow");
+        if (fm->kind != CS_YMAP)
+            return cs_yerr(d, fm, "sediment_flow", "a map of sediment_flow parameters", err);
+        if ((rc = flow_read(c, fm, true, &q->flow, err))) return rc;
+    }
+    return CS_OK;
+}
+
+cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
+{
+    static const char *const keys[] = {"type",
+                                       "epicentre",
+                                       "jitter_km",
+                                       "region",
+                                       "fault",
+                                       "magnitude",
+                                       "m_min",
+                                       "m_max",
+                                       "b_value",
+                                       "strike_deg",
+                                       "rupture_length_km",
+                                       "length_a",
+                                       "length_b",
+                                       "p_max",
+                                       "d50_km",
+                                       "d50_growth",
+                                       "spread",
+                                       "station_radius_km",
+                                       "station_loss_prob",
+                                       "sediment_flow",
+                                       NULL};
+    cs_status rc = cs_ymap_check_keys(c->doc, c->spec, keys, "hazard earthquake", err);
+    if (rc != CS_OK) return rc;
+    quake_cfg *q = calloc(1, sizeof *q);
+    if (q == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake");
+    h->cfg = q;
+    h->sample = quake_sample;
+    h->free_cfg = quake_free;
+    if ((rc = read_quake(c, q, err)) || (rc = cs_hz_segs_init(&q->segs, c->t, err))) return rc;
+    const size_t nn = cs_topology_node_count(c->t);
+    q->stations = malloc((nn + 1) * sizeof *q->stations);
+    q->buf = malloc((q->nfault + 2) * sizeof *q->buf);
+    if (q->stations == NULL || q->buf == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake");
+    for (size_t v = 0; v < nn; v++)
+        if (cs_topology_node(c->t, v)->kind == CS_NODE_LANDING) q->stations[q->n_stations++] = v;
+    return CS_OK;
+}
