@@ -42,6 +42,8 @@ bool cli_is_help(const char *a);
 int cli_topology_file(const char *arg, char *buf, size_t n);
 
 int cmd_topology(int argc, char **argv);
+/** `topology info [FILE] [--as-of YEAR] [--json]` (cmd_info.c). */
+int cmd_topology_info(int argc, char **argv);
 /** `topology export [FILE] --format F [--as-of YEAR] [-o OUT]` (cmd_export.c). */
 int cmd_topology_export(int argc, char **argv);
 

@@ -81,6 +81,7 @@ int cmd_topology(int argc, char **argv)
             return CLI_OK;
         }
     if (strcmp(sub, "check") == 0) return topology_check(argc - 1, argv + 1);
+    if (strcmp(sub, "info") == 0) return cmd_topology_info(argc - 1, argv + 1);
     if (strcmp(sub, "export") == 0) return cmd_topology_export(argc - 1, argv + 1);
     return cli_usage_error("topology: unknown subcommand \"%s\" (expected check, info or export)",
                            sub);
