@@ -1,0 +1,1232 @@
+/*
+ * results.c: trial batches and the HDF5 results writer (docs/hdf5-schema.md).
+ *
+ * Implementation notes. Every object of the file (groups, datasets,
+ * attributes, the static /topology and /baseline contents and empty /trials
+ * datasets) is made in cs_results_create(). cs_results_write_batch() only
+ * extends the /trials datasets (H5Dset_extent: metadata, the same call with
+ * the same sizes on every rank once the file is shared) and writes raw data
+ * through write_block(), the one place where trial data reaches the file.
+ * Moving to MPI-IO later means changing file_access_plist() (H5Pset_fapl_mpio)
+ * and w->dxpl (H5Pset_dxpl_mpio, collective), and giving write_block() each
+ * rank's offset and count; nothing else needs to know.
+ *
+ * Every HDF5 call is checked: hid_t < 0 and herr_t < 0 become CS_EHDF5 with a
+ * message naming the file, the object and the innermost reason on HDF5's
+ * error stack. HDF5's automatic error printing is turned off, since the
+ * library never prints.
+ */
+#include "cablesim/results.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hdf5.h>
+
+#include "cablesim/paths.h"
+
+/* A chunk holds at most this many bytes (HDF5's default chunk cache is 1 MiB). */
+#define CHUNK_MAX_BYTES ((size_t)1 << 20)
+/* Rows per chunk when the scenario gives no batch size. */
+#define DEFAULT_CHUNK_ROWS 1024
+/* Elements per chunk of the failed edge and node lists: at least this many. */
+#define MIN_LIST_CHUNK 4096
+
+/* ------------------------------------------------------------ trial batch */
+
+static bool mul_overflows(size_t a, size_t b)
+{
+    return b != 0 && a > SIZE_MAX / b;
+}
+
+/* Copies n doubles (or bytes, with size 1) when there are any: src may be NULL when n is 0. */
+static void copy_row(void *dst, const void *src, size_t n, size_t size)
+{
+    if (n > 0) memcpy(dst, src, n * size);
+}
+
+/* Makes room for need indices in *buf (capacity *cap), doubling. */
+static bool reserve(uint32_t **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap) return true;
+    size_t n = *cap * 2 > need ? *cap * 2 : need;
+    uint32_t *p = realloc(*buf, n * sizeof *p);
+    if (p == NULL) return false;
+    *buf = p;
+    *cap = n;
+    return true;
+}
+
+cs_status cs_trial_batch_init(cs_trial_batch *b, size_t capacity, size_t n_demands, size_t n_edges,
+                              size_t n_nodes, size_t n_pairs, bool edge_flow, cs_error *err)
+{
+    memset(b, 0, sizeof *b);
+    if (capacity == 0)
+        return cs_errorf(err, CS_EINVAL, "trial batch: expected a capacity >= 1 trial, found 0");
+    /* The results file stores edge and node indices as 32-bit integers. */
+    if (n_edges > UINT32_MAX || n_nodes > UINT32_MAX)
+        return cs_errorf(err, CS_EINVAL,
+                         "trial batch: expected at most %" PRIu32 " edges and nodes, found %zu "
+                         "edges and %zu nodes",
+                         UINT32_MAX, n_edges, n_nodes);
+    if (mul_overflows(capacity, n_demands) || mul_overflows(capacity, n_edges) ||
+        mul_overflows(capacity, n_pairs) || mul_overflows(capacity * n_demands, sizeof(double)) ||
+        mul_overflows(capacity * n_edges, sizeof(double)))
+        return cs_errorf(err, CS_ENOMEM, "trial batch: %zu trials do not fit in memory", capacity);
+    b->capacity = capacity;
+    b->n_demands = n_demands;
+    b->n_edges = n_edges;
+    b->n_nodes = n_nodes;
+    b->n_pairs = n_pairs;
+    /* One extra element everywhere so that no size is 0 (malloc(0) may return NULL). */
+    b->served_tbps = malloc((capacity * n_demands + 1) * sizeof(double));
+    b->latency_ms = malloc((capacity * n_demands + 1) * sizeof(double));
+    b->unserved_tbps = malloc((capacity + 1) * sizeof(double));
+    if (edge_flow) b->edge_flow_tbps = malloc((capacity * n_edges + 1) * sizeof(double));
+    b->pair_cut = malloc(capacity * n_pairs + 1);
+    b->n_failed_edges = malloc((capacity + 1) * sizeof(uint32_t));
+    b->n_failed_nodes = malloc((capacity + 1) * sizeof(uint32_t));
+    b->cap_fe = b->cap_fn = capacity;
+    b->failed_edges = malloc((capacity + 1) * sizeof(uint32_t));
+    b->failed_nodes = malloc((capacity + 1) * sizeof(uint32_t));
+    if (!b->served_tbps || !b->latency_ms || !b->unserved_tbps ||
+        (edge_flow && !b->edge_flow_tbps) || !b->pair_cut || !b->n_failed_edges ||
+        !b->n_failed_nodes || !b->failed_edges || !b->failed_nodes) {
+        cs_trial_batch_destroy(b);
+        return cs_errorf(err, CS_ENOMEM, "trial batch: out of memory for %zu trials", capacity);
+    }
+    return CS_OK;
+}
+
+void cs_trial_batch_destroy(cs_trial_batch *b)
+{
+    free(b->served_tbps);
+    free(b->latency_ms);
+    free(b->unserved_tbps);
+    free(b->edge_flow_tbps);
+    free(b->pair_cut);
+    free(b->n_failed_edges);
+    free(b->n_failed_nodes);
+    free(b->failed_edges);
+    free(b->failed_nodes);
+    memset(b, 0, sizeof *b);
+}
+
+void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial)
+{
+    b->first_trial = first_trial;
+    b->n = 0;
+    b->n_fe = 0;
+    b->n_fn = 0;
+}
+
+/* Checks that a trial's failures, routing and pair flags fit the batch. */
+static cs_status check_trial(const cs_trial_batch *b, const cs_failures *f,
+                             const cs_routing_result *r, const unsigned char *pair_cut,
+                             cs_error *err)
+{
+    const uint64_t trial = b->first_trial + b->n;
+    if (b->n == b->capacity)
+        return cs_errorf(err, CS_EINVAL,
+                         "trial batch: trial %" PRIu64 " does not fit: the batch is full (%zu "
+                         "trials)",
+                         trial, b->capacity);
+    if (r->n_demands != b->n_demands || r->n_edges != b->n_edges)
+        return cs_errorf(err, CS_EINVAL,
+                         "trial batch: trial %" PRIu64 ": expected a routing result for %zu "
+                         "demands and %zu edges, found %zu and %zu",
+                         trial, b->n_demands, b->n_edges, r->n_demands, r->n_edges);
+    if (f != NULL && (f->ne != b->n_edges || f->nn != b->n_nodes))
+        return cs_errorf(err, CS_EINVAL,
+                         "trial batch: trial %" PRIu64 ": expected failures over %zu edges and "
+                         "%zu nodes, found %zu and %zu",
+                         trial, b->n_edges, b->n_nodes, f->ne, f->nn);
+    if (pair_cut == NULL && b->n_pairs > 0)
+        return cs_errorf(err, CS_EINVAL,
+                         "trial batch: trial %" PRIu64 ": expected %zu pair cut flags, found none",
+                         trial, b->n_pairs);
+    return CS_OK;
+}
+
+/* f may be NULL: the trial had no failure. */
+cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_routing_result *r,
+                             const unsigned char *pair_cut, cs_error *err)
+{
+    const cs_status rc = check_trial(b, f, r, pair_cut, err);
+    if (rc) return rc;
+    const size_t nfe = f != NULL ? f->n_edges : 0, nfn = f != NULL ? f->n_nodes : 0;
+    if (!reserve(&b->failed_edges, &b->cap_fe, b->n_fe + nfe) ||
+        !reserve(&b->failed_nodes, &b->cap_fn, b->n_fn + nfn))
+        return cs_errorf(err, CS_ENOMEM,
+                         "trial batch: out of memory for the failures of trial %" PRIu64,
+                         b->first_trial + b->n);
+    const size_t i = b->n;
+    copy_row(b->served_tbps + i * b->n_demands, r->served_tbps, b->n_demands, sizeof(double));
+    copy_row(b->latency_ms + i * b->n_demands, r->latency_ms, b->n_demands, sizeof(double));
+    b->unserved_tbps[i] = r->unserved_tbps;
+    if (b->edge_flow_tbps != NULL)
+        copy_row(b->edge_flow_tbps + i * b->n_edges, r->edge_flow_tbps, b->n_edges, sizeof(double));
+    copy_row(b->pair_cut + i * b->n_pairs, pair_cut, b->n_pairs, 1);
+    /* Indices are < n_edges, n_nodes <= UINT32_MAX (checked by init): the casts are exact. */
+    for (size_t k = 0; k < nfe; k++)
+        b->failed_edges[b->n_fe++] = (uint32_t)f->edges[k];
+    for (size_t k = 0; k < nfn; k++)
+        b->failed_nodes[b->n_fn++] = (uint32_t)f->nodes[k];
+    b->n_failed_edges[i] = (uint32_t)nfe;
+    b->n_failed_nodes[i] = (uint32_t)nfn;
+    b->n++;
+    return CS_OK;
+}
+
+/* ---------------------------------------------------------------- errors */
+
+/* H5Ewalk2 callback: keeps the innermost (first) description on the stack. */
+static herr_t first_reason(unsigned n, const H5E_error2_t *e, void *data)
+{
+    char *reason = data;
+    if (n == 0 && e->desc != NULL) snprintf(reason, 256, "%s", e->desc);
+    return 0;
+}
+
+/* Records that HDF5 could not <what> <object> in path, with HDF5's own reason. */
+static cs_status h5err(cs_error *err, cs_status code, const char *path, const char *what,
+                       const char *object)
+{
+    char reason[256] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_reason, reason);
+    if (reason[0] != '\0')
+        return cs_errorf(err, code, "%s: HDF5 could not %s %s (%s)", path, what, object, reason);
+    return cs_errorf(err, code, "%s: HDF5 could not %s %s", path, what, object);
+}
+
+/* ---------------------------------------------------------- trial layout */
+
+typedef enum { K_U64, K_U32, K_U8, K_F64 } elem_kind;
+
+/* The /trials datasets, in the order they are written. */
+enum {
+    TD_FAILED_OFFSETS,
+    TD_FAILED_EDGES,
+    TD_FAILED_NODE_OFFSETS,
+    TD_FAILED_NODES,
+    TD_SERVED,
+    TD_LATENCY,
+    TD_UNSERVED,
+    TD_EDGE_FLOW,
+    TD_PAIR_CUT,
+    TD_COUNT
+};
+
+typedef struct {
+    const char *name; /* in /trials */
+    elem_kind kind;
+    bool matrix; /* [trials x columns]; else one dimension */
+    bool list;   /* a CSR value list, whose length is not the trial count */
+    const char *units;
+    const char *description;
+} trial_doc;
+
+static const trial_doc trial_docs[TD_COUNT] = {
+    {"failed_offsets", K_U64, false, false, "1",
+     "CSR offsets into failed_edges: trial t's failed edges are "
+     "failed_edges[failed_offsets[t]:failed_offsets[t+1]]; length trials + 1"},
+    {"failed_edges", K_U32, false, true, "1",
+     "indices (rows of /topology/edges) of the edges that failed in each trial, in the order they "
+     "failed, trials concatenated; edges lost only because an end node failed are not listed"},
+    {"failed_node_offsets", K_U64, false, false, "1",
+     "CSR offsets into failed_nodes: trial t's failed nodes are "
+     "failed_nodes[failed_node_offsets[t]:failed_node_offsets[t+1]]; length trials + 1"},
+    {"failed_nodes", K_U32, false, true, "1",
+     "indices (rows of /topology/nodes) of the nodes that failed in each trial, in the order they "
+     "failed, trials concatenated"},
+    {"served_tbps", K_F64, true, false, "Tbps",
+     "traffic served per trial (row) and demand (column, row of /topology/demands)"},
+    {"latency_ms", K_F64, true, false, "ms",
+     "one-way latency per trial and demand: flow-weighted mean over the paths used; NaN when "
+     "nothing is served"},
+    {"unserved_tbps", K_F64, false, false, "Tbps",
+     "per trial, the sum over demands of demand_scaled_tbps - served_tbps"},
+    {"edge_flow_tbps", K_F64, true, false, "Tbps",
+     "flow carried per trial (row) and edge (column, row of /topology/edges)"},
+    {"pair_cut", K_U8, true, false, "1",
+     "1 when the (city, region) pair (column, row of /topology/pairs) lost every path in the "
+     "trial, else 0"},
+};
+
+static size_t elem_size(elem_kind k)
+{
+    switch (k) {
+    case K_U64:
+        return 8;
+    case K_U32:
+        return 4;
+    case K_U8:
+        return 1;
+    default:
+        return 8;
+    }
+}
+
+static hid_t elem_type(elem_kind k, bool file)
+{
+    switch (k) {
+    case K_U64:
+        return file ? H5T_STD_U64LE : H5T_NATIVE_UINT64;
+    case K_U32:
+        return file ? H5T_STD_U32LE : H5T_NATIVE_UINT32;
+    case K_U8:
+        return file ? H5T_STD_U8LE : H5T_NATIVE_UINT8;
+    default:
+        return file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE;
+    }
+}
+
+struct cs_results {
+    char *path;
+    hid_t file, dxpl;
+    hid_t dset[TD_COUNT]; /* H5I_INVALID_HID for datasets the scenario leaves out */
+    size_t ncols[TD_COUNT];
+    uint64_t trials;     /* the scenario's */
+    uint64_t written;    /* trials written so far */
+    uint64_t n_fe, n_fn; /* lengths of failed_edges and failed_nodes */
+    size_t n_demands, n_edges, n_nodes, n_pairs;
+    uint64_t *offsets; /* workspace for one batch's CSR offsets */
+    size_t offsets_cap;
+};
+
+/* ----------------------------------------------------------- attributes */
+
+/* A variable-length UTF-8 string type (h5py reads it as str); H5I_INVALID_HID on failure. */
+static hid_t vlen_string_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0) return H5I_INVALID_HID;
+    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* Writes the scalar attribute name = *value (memory type mem, file type ftype) on obj. */
+static cs_status put_attr(const cs_results_t *w, hid_t obj, const char *objname, const char *name,
+                          hid_t ftype, hid_t mem, const void *value, cs_error *err)
+{
+    hid_t space = H5Screate(H5S_SCALAR), attr = H5I_INVALID_HID;
+    herr_t st = -1;
+    if (space >= 0) attr = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr >= 0) st = H5Awrite(attr, mem, value);
+    cs_status rc = CS_OK;
+    if (st < 0) {
+        char what[128];
+        snprintf(what, sizeof what, "write attribute \"%s\" of", name);
+        rc = h5err(err, CS_EHDF5, w->path, what, objname);
+    }
+    if (attr >= 0 && H5Aclose(attr) < 0 && rc == CS_OK)
+        rc = h5err(err, CS_EHDF5, w->path, "close an attribute of", objname);
+    if (space >= 0) H5Sclose(space);
+    return rc;
+}
+
+static cs_status put_str_attr(const cs_results_t *w, hid_t obj, const char *objname,
+                              const char *name, const char *value, cs_error *err)
+{
+    const hid_t t = vlen_string_type();
+    if (t < 0) return h5err(err, CS_EHDF5, w->path, "make a string type for", objname);
+    const char *v = value != NULL ? value : "";
+    const cs_status rc = put_attr(w, obj, objname, name, t, t, &v, err);
+    H5Tclose(t);
+    return rc;
+}
+
+/* The `units` and `description` every dataset carries. */
+static cs_status put_doc(const cs_results_t *w, hid_t obj, const char *objname, const char *units,
+                         const char *description, cs_error *err)
+{
+    cs_status rc = put_str_attr(w, obj, objname, "units", units, err);
+    if (rc == CS_OK) rc = put_str_attr(w, obj, objname, "description", description, err);
+    return rc;
+}
+
+/* Creates group name with a description into *out (H5I_INVALID_HID on failure). */
+static cs_status make_group(hid_t *out, const cs_results_t *w, const char *name,
+                            const char *description, cs_error *err)
+{
+    /* No time stamps, as for datasets (plain_dcpl). */
+    const hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    *out = gcpl >= 0 && H5Pset_obj_track_times(gcpl, false) >= 0
+               ? H5Gcreate2(w->file, name, H5P_DEFAULT, gcpl, H5P_DEFAULT)
+               : H5I_INVALID_HID;
+    const cs_status rc_create =
+        *out < 0 ? h5err(err, CS_EHDF5, w->path, "create group", name) : CS_OK;
+    if (gcpl >= 0) H5Pclose(gcpl);
+    if (rc_create) return rc_create;
+    const cs_status rc = put_str_attr(w, *out, name, "description", description, err);
+    if (rc) {
+        H5Gclose(*out);
+        *out = H5I_INVALID_HID;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------- compound tables */
+
+typedef enum { COL_STR, COL_U32, COL_I32, COL_U8, COL_F64 } col_kind;
+
+typedef struct {
+    const char *name;
+    col_kind kind;
+    size_t size, offset;
+} column;
+
+#define MAX_COLUMNS 20
+
+/* A packed record layout: columns at increasing offsets, no padding. */
+typedef struct {
+    column col[MAX_COLUMNS];
+    size_t ncol, size;
+} layout;
+
+/* Appends a column; strsize is the fixed string length (COL_STR only, at least 1). */
+static void add_col(layout *l, const char *name, col_kind kind, size_t strsize)
+{
+    static const size_t sizes[] = {0, 4, 4, 1, 8};
+    column *c = &l->col[l->ncol++];
+    c->name = name;
+    c->kind = kind;
+    c->size = kind == COL_STR ? (strsize > 0 ? strsize : 1) : sizes[kind];
+    c->offset = l->size;
+    l->size += c->size;
+}
+
+/* Fixed-length, null-padded UTF-8 strings: h5py reads them as numpy bytes ('S'). */
+static hid_t fixed_string_type(size_t size)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0) return H5I_INVALID_HID;
+    if (H5Tset_size(t, size) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 ||
+        H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* The compound type of l, for memory or for the file; H5I_INVALID_HID on failure. */
+static hid_t layout_type(const layout *l, bool file)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, l->size);
+    for (size_t i = 0; t >= 0 && i < l->ncol; i++) {
+        const column *c = &l->col[i];
+        hid_t ct = H5I_INVALID_HID;
+        bool owned = false;
+        switch (c->kind) {
+        case COL_STR:
+            ct = fixed_string_type(c->size);
+            owned = true;
+            break;
+        case COL_U32:
+            ct = file ? H5T_STD_U32LE : H5T_NATIVE_UINT32;
+            break;
+        case COL_I32:
+            ct = file ? H5T_STD_I32LE : H5T_NATIVE_INT32;
+            break;
+        case COL_U8:
+            ct = file ? H5T_STD_U8LE : H5T_NATIVE_UINT8;
+            break;
+        case COL_F64:
+            ct = file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE;
+            break;
+        }
+        const herr_t st = ct >= 0 ? H5Tinsert(t, c->name, c->offset, ct) : -1;
+        if (owned && ct >= 0) H5Tclose(ct);
+        if (st < 0) {
+            H5Tclose(t);
+            t = H5I_INVALID_HID;
+        }
+    }
+    return t;
+}
+
+static void put_str(unsigned char *rec, const column *c, const char *s)
+{
+    memset(rec + c->offset, 0, c->size);
+    if (s != NULL) memcpy(rec + c->offset, s, strlen(s)); /* strlen(s) <= c->size by layout */
+}
+
+static void put_u32(unsigned char *rec, const column *c, uint32_t v)
+{
+    memcpy(rec + c->offset, &v, sizeof v);
+}
+
+static void put_i32(unsigned char *rec, const column *c, int32_t v)
+{
+    memcpy(rec + c->offset, &v, sizeof v);
+}
+
+static void put_u8(unsigned char *rec, const column *c, uint8_t v)
+{
+    rec[c->offset] = v;
+}
+
+static void put_f64(unsigned char *rec, const column *c, double v)
+{
+    memcpy(rec + c->offset, &v, sizeof v);
+}
+
+static size_t max_len(size_t cur, const char *s)
+{
+    const size_t n = s != NULL ? strlen(s) : 0;
+    return n > cur ? n : cur;
+}
+
+/* Dataset creation properties shared by every dataset: no time stamps, so that equal runs give
+ * equal files apart from the `created` attribute. */
+static hid_t plain_dcpl(void)
+{
+    hid_t p = H5Pcreate(H5P_DATASET_CREATE);
+    if (p >= 0 && H5Pset_obj_track_times(p, false) < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
+    return p;
+}
+
+/*
+ * Writes the 1-D fixed-size dataset name (n elements of memory type mem, stored as ftype) with
+ * its units and description. buf may be NULL when n is 0.
+ */
+static cs_status write_fixed(const cs_results_t *w, hid_t group, const char *name, hid_t ftype,
+                             hid_t mem, size_t n, const void *buf, const char *units,
+                             const char *description, cs_error *err)
+{
+    const hsize_t dims[1] = {n};
+    hid_t space = H5Screate_simple(1, dims, NULL), dcpl = plain_dcpl(), d = H5I_INVALID_HID;
+    cs_status rc = CS_OK;
+    if (space < 0 || dcpl < 0) {
+        rc = h5err(err, CS_EHDF5, w->path, "make the dataspace of", name);
+        goto done;
+    }
+    d = H5Dcreate2(group, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (d < 0) {
+        rc = h5err(err, CS_EHDF5, w->path, "create dataset", name);
+        goto done;
+    }
+    if (n > 0 && H5Dwrite(d, mem, H5S_ALL, H5S_ALL, w->dxpl, buf) < 0) {
+        rc = h5err(err, CS_EHDF5, w->path, "write dataset", name);
+        goto done;
+    }
+    rc = put_doc(w, d, name, units, description, err);
+done:
+    if (d >= 0 && H5Dclose(d) < 0 && rc == CS_OK)
+        rc = h5err(err, CS_EHDF5, w->path, "close dataset", name);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    return rc;
+}
+
+/* Writes the compound table name: n records of layout l packed in buf. */
+static cs_status write_table(const cs_results_t *w, hid_t group, const char *name, const layout *l,
+                             size_t n, const void *buf, const char *units, const char *description,
+                             cs_error *err)
+{
+    const hid_t ft = layout_type(l, true), mt = layout_type(l, false);
+    cs_status rc;
+    if (ft < 0 || mt < 0)
+        rc = h5err(err, CS_EHDF5, w->path, "make the compound type of", name);
+    else
+        rc = write_fixed(w, group, name, ft, mt, n, buf, units, description, err);
+    if (ft >= 0) H5Tclose(ft);
+    if (mt >= 0) H5Tclose(mt);
+    return rc;
+}
+
+static cs_status table_buffer(unsigned char **out, const cs_results_t *w, const char *name,
+                              size_t n, const layout *l, cs_error *err)
+{
+    *out = mul_overflows(n + 1, l->size) ? NULL : calloc(n + 1, l->size);
+    if (*out == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory for %s", w->path, name);
+    return CS_OK;
+}
+
+enum { N_ID, N_NAME, N_KIND, N_COUNTRY, N_REGION, N_LON, N_LAT };
+
+static cs_status write_nodes(const cs_results_t *w, hid_t g, const cs_topology_t *t, cs_error *err)
+{
+    const size_t n = cs_topology_node_count(t);
+    size_t len[5] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const cs_node *v = cs_topology_node(t, i);
+        len[0] = max_len(len[0], v->id);
+        len[1] = max_len(len[1], v->name);
+        len[2] = max_len(len[2], cs_node_kind_name(v->kind));
+        len[3] = max_len(len[3], v->country);
+        len[4] = max_len(len[4], v->region);
+    }
+    layout l = {0};
+    add_col(&l, "id", COL_STR, len[0]);
+    add_col(&l, "name", COL_STR, len[1]);
+    add_col(&l, "kind", COL_STR, len[2]);
+    add_col(&l, "country", COL_STR, len[3]);
+    add_col(&l, "region", COL_STR, len[4]);
+    add_col(&l, "lon_deg", COL_F64, 0);
+    add_col(&l, "lat_deg", COL_F64, 0);
+    unsigned char *buf;
+    cs_status rc = table_buffer(&buf, w, "/topology/nodes", n, &l, err);
+    if (rc) return rc;
+    for (size_t i = 0; i < n; i++) {
+        const cs_node *v = cs_topology_node(t, i);
+        unsigned char *rec = buf + i * l.size;
+        put_str(rec, &l.col[N_ID], v->id);
+        put_str(rec, &l.col[N_NAME], v->name);
+        put_str(rec, &l.col[N_KIND], cs_node_kind_name(v->kind));
+        put_str(rec, &l.col[N_COUNTRY], v->country);
+        put_str(rec, &l.col[N_REGION], v->region);
+        put_f64(rec, &l.col[N_LON], v->pos.lon);
+        put_f64(rec, &l.col[N_LAT], v->pos.lat);
+    }
+    rc = write_table(w, g, "nodes", &l, n, buf, "lon_deg, lat_deg: degree; other columns: text",
+                     "nodes of the topology (row i is node index i): landing stations, branching "
+                     "units and cities",
+                     err);
+    free(buf);
+    return rc;
+}
+
+enum {
+    E_ID,
+    E_KIND,
+    E_CABLE,
+    E_CABLE_NAME,
+    E_FROM,
+    E_TO,
+    E_CAPACITY,
+    E_LIT,
+    E_CAP_EST,
+    E_LIT_EST,
+    E_LENGTH,
+    E_DEPTH,
+    E_SHALLOW,
+    E_RFS,
+    E_RETIRED,
+    E_OWNERS
+};
+
+static layout edge_layout(const cs_topology_t *t)
+{
+    size_t len[5] = {0};
+    for (size_t j = 0; j < cs_topology_edge_count(t); j++) {
+        const cs_edge *e = cs_topology_edge(t, j);
+        len[0] = max_len(len[0], e->id);
+        len[1] = max_len(len[1], cs_edge_kind_name(e->kind));
+        len[2] = max_len(len[2], e->cable);
+        len[3] = max_len(len[3], e->cable_name);
+        len[4] = max_len(len[4], e->owners);
+    }
+    layout l = {0};
+    add_col(&l, "id", COL_STR, len[0]);
+    add_col(&l, "kind", COL_STR, len[1]);
+    add_col(&l, "cable", COL_STR, len[2]);
+    add_col(&l, "cable_name", COL_STR, len[3]);
+    add_col(&l, "from", COL_U32, 0);
+    add_col(&l, "to", COL_U32, 0);
+    add_col(&l, "capacity_tbps", COL_F64, 0);
+    add_col(&l, "lit_tbps", COL_F64, 0);
+    add_col(&l, "capacity_estimated", COL_U8, 0);
+    add_col(&l, "lit_estimated", COL_U8, 0);
+    add_col(&l, "length_km", COL_F64, 0);
+    add_col(&l, "depth_m", COL_F64, 0);
+    add_col(&l, "shallow_share", COL_F64, 0);
+    add_col(&l, "rfs", COL_I32, 0);
+    add_col(&l, "retired", COL_I32, 0);
+    add_col(&l, "owners", COL_STR, len[4]);
+    return l;
+}
+
+static cs_status write_edges(const cs_results_t *w, hid_t g, const cs_topology_t *t, cs_error *err)
+{
+    const size_t n = cs_topology_edge_count(t);
+    const layout l = edge_layout(t);
+    unsigned char *buf;
+    cs_status rc = table_buffer(&buf, w, "/topology/edges", n, &l, err);
+    if (rc) return rc;
+    for (size_t j = 0; j < n; j++) {
+        const cs_edge *e = cs_topology_edge(t, j);
+        unsigned char *rec = buf + j * l.size;
+        put_str(rec, &l.col[E_ID], e->id);
+        put_str(rec, &l.col[E_KIND], cs_edge_kind_name(e->kind));
+        put_str(rec, &l.col[E_CABLE], e->cable);
+        put_str(rec, &l.col[E_CABLE_NAME], e->cable_name);
+        /* Node counts are <= UINT32_MAX (checked by cs_results_create). */
+        put_u32(rec, &l.col[E_FROM], (uint32_t)e->from);
+        put_u32(rec, &l.col[E_TO], (uint32_t)e->to);
+        put_f64(rec, &l.col[E_CAPACITY], e->capacity_tbps);
+        put_f64(rec, &l.col[E_LIT], e->lit_tbps);
+        put_u8(rec, &l.col[E_CAP_EST], e->capacity_estimated);
+        put_u8(rec, &l.col[E_LIT_EST], e->lit_estimated);
+        put_f64(rec, &l.col[E_LENGTH], e->length_km);
+        put_f64(rec, &l.col[E_DEPTH], e->depth_m);
+        put_f64(rec, &l.col[E_SHALLOW], e->shallow_share);
+        put_i32(rec, &l.col[E_RFS], e->rfs);
+        put_i32(rec, &l.col[E_RETIRED], e->retired);
+        put_str(rec, &l.col[E_OWNERS], e->owners);
+    }
+    rc = write_table(w, g, "edges", &l, n, buf,
+                     "capacity_tbps, lit_tbps: Tbps; length_km: km; depth_m: m; rfs, retired: "
+                     "year; from, to, capacity_estimated, lit_estimated, shallow_share: 1; other "
+                     "columns: text",
+                     "edges of the topology (row j is edge index j): cable segments and "
+                     "terrestrial links; from and to are node indices",
+                     err);
+    free(buf);
+    return rc;
+}
+
+enum { D_ORIGIN, D_DESTINATION, D_ORIGIN_ID, D_DESTINATION_ID, D_DEMAND, D_SCALED };
+
+static cs_status write_demands(const cs_results_t *w, hid_t g, const cs_results_meta *m,
+                               cs_error *err)
+{
+    const size_t n = cs_demand_count(m->demand);
+    size_t len[2] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const cs_demand_entry *d = cs_demand_entry_at(m->demand, i);
+        len[0] = max_len(len[0], cs_topology_node(m->topology, d->origin)->id);
+        len[1] = max_len(len[1], cs_topology_node(m->topology, d->destination)->id);
+    }
+    layout l = {0};
+    add_col(&l, "origin", COL_U32, 0);
+    add_col(&l, "destination", COL_U32, 0);
+    add_col(&l, "origin_id", COL_STR, len[0]);
+    add_col(&l, "destination_id", COL_STR, len[1]);
+    add_col(&l, "demand_tbps", COL_F64, 0);
+    add_col(&l, "demand_scaled_tbps", COL_F64, 0);
+    unsigned char *buf;
+    cs_status rc = table_buffer(&buf, w, "/topology/demands", n, &l, err);
+    if (rc) return rc;
+    const double scale = m->scenario->routing.demand_scale;
+    for (size_t i = 0; i < n; i++) {
+        const cs_demand_entry *d = cs_demand_entry_at(m->demand, i);
+        unsigned char *rec = buf + i * l.size;
+        put_u32(rec, &l.col[D_ORIGIN], (uint32_t)d->origin);
+        put_u32(rec, &l.col[D_DESTINATION], (uint32_t)d->destination);
+        put_str(rec, &l.col[D_ORIGIN_ID], cs_topology_node(m->topology, d->origin)->id);
+        put_str(rec, &l.col[D_DESTINATION_ID], cs_topology_node(m->topology, d->destination)->id);
+        put_f64(rec, &l.col[D_DEMAND], d->demand_tbps);
+        put_f64(rec, &l.col[D_SCALED], d->demand_tbps * scale);
+    }
+    rc = write_table(w, g, "demands", &l, n, buf,
+                     "demand_tbps, demand_scaled_tbps: Tbps; origin, destination: 1; other "
+                     "columns: text",
+                     "the demand matrix (row k is demand index k): origin and destination are "
+                     "node indices of cities; demand_scaled_tbps = demand_tbps x the scenario's "
+                     "routing demand_scale, the traffic the router tries to carry",
+                     err);
+    free(buf);
+    return rc;
+}
+
+enum { P_CITY, P_CITY_ID, P_REGION };
+
+static cs_status write_pairs(const cs_results_t *w, hid_t g, const cs_results_meta *m,
+                             cs_error *err)
+{
+    const size_t n = w->n_pairs;
+    size_t len[2] = {0};
+    for (size_t i = 0; i < n; i++) {
+        len[0] = max_len(len[0], cs_topology_node(m->topology, m->pairs->origin[i])->id);
+        len[1] = max_len(len[1], m->pairs->region[i]);
+    }
+    layout l = {0};
+    add_col(&l, "city", COL_U32, 0);
+    add_col(&l, "city_id", COL_STR, len[0]);
+    add_col(&l, "region", COL_STR, len[1]);
+    unsigned char *buf;
+    cs_status rc = table_buffer(&buf, w, "/topology/pairs", n, &l, err);
+    if (rc) return rc;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *rec = buf + i * l.size;
+        put_u32(rec, &l.col[P_CITY], (uint32_t)m->pairs->origin[i]);
+        put_str(rec, &l.col[P_CITY_ID], cs_topology_node(m->topology, m->pairs->origin[i])->id);
+        put_str(rec, &l.col[P_REGION], m->pairs->region[i]);
+    }
+    rc = write_table(w, g, "pairs", &l, n, buf, "city: 1; other columns: text",
+                     "the (Japanese city, foreign region) pairs tracked by /trials/pair_cut "
+                     "(row p is column p); city is a node index",
+                     err);
+    free(buf);
+    return rc;
+}
+
+static cs_status write_topology(const cs_results_t *w, const cs_results_meta *m, cs_error *err)
+{
+    hid_t g;
+    cs_status rc = make_group(&g, w, "/topology", "the network and demand the trials ran on", err);
+    if (rc) return rc;
+    rc = write_nodes(w, g, m->topology, err);
+    if (rc == CS_OK) rc = write_edges(w, g, m->topology, err);
+    if (rc == CS_OK) rc = write_demands(w, g, m, err);
+    if (rc == CS_OK) rc = write_pairs(w, g, m, err);
+    if (H5Gclose(g) < 0 && rc == CS_OK)
+        rc = h5err(err, CS_EHDF5, w->path, "close group", "/topology");
+    return rc;
+}
+
+static cs_status write_baseline(const cs_results_t *w, const cs_routing_result *b, cs_error *err)
+{
+    hid_t g;
+    cs_status rc =
+        make_group(&g, w, "/baseline", "routing of the intact network (no failure)", err);
+    if (rc) return rc;
+    const hid_t f64 = H5T_IEEE_F64LE, mem = H5T_NATIVE_DOUBLE;
+    rc = write_fixed(w, g, "served_tbps", f64, mem, w->n_demands, b->served_tbps, "Tbps",
+                     "traffic served per demand (row of /topology/demands)", err);
+    if (rc == CS_OK)
+        rc = write_fixed(w, g, "latency_ms", f64, mem, w->n_demands, b->latency_ms, "ms",
+                         "one-way latency per demand: flow-weighted mean over the paths used; "
+                         "NaN when nothing is served",
+                         err);
+    if (rc == CS_OK)
+        rc = write_fixed(w, g, "edge_flow_tbps", f64, mem, w->n_edges, b->edge_flow_tbps, "Tbps",
+                         "flow carried per edge (row of /topology/edges)", err);
+    if (rc == CS_OK) {
+        /* A scalar: a 1-element dataset would read as an array in h5py. */
+        const hid_t space = H5Screate(H5S_SCALAR), dcpl = plain_dcpl();
+        hid_t d = H5I_INVALID_HID;
+        if (space >= 0 && dcpl >= 0)
+            d = H5Dcreate2(g, "unserved_tbps", f64, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (d < 0 || H5Dwrite(d, mem, H5S_ALL, H5S_ALL, w->dxpl, &b->unserved_tbps) < 0)
+            rc = h5err(err, CS_EHDF5, w->path, "write dataset", "/baseline/unserved_tbps");
+        else
+            rc = put_doc(w, d, "/baseline/unserved_tbps", "Tbps",
+                         "sum over demands of demand_scaled_tbps - served_tbps", err);
+        if (d >= 0) H5Dclose(d);
+        if (dcpl >= 0) H5Pclose(dcpl);
+        if (space >= 0) H5Sclose(space);
+    }
+    if (H5Gclose(g) < 0 && rc == CS_OK)
+        rc = h5err(err, CS_EHDF5, w->path, "close group", "/baseline");
+    return rc;
+}
+
+/* ------------------------------------------------------------ root attributes */
+
+static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *m,
+                                  const char *created, cs_error *err)
+{
+    const cs_scenario *s = m->scenario;
+    const int32_t version = CS_RESULTS_FORMAT_VERSION, as_of = s->as_of;
+    const uint8_t zero = 0;
+    const hid_t f = w->file;
+    cs_status rc = put_str_attr(w, f, "/", "format", "cablesim-results", err);
+    if (rc == CS_OK)
+        rc = put_attr(w, f, "/", "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, &version, err);
+    if (rc == CS_OK)
+        rc = put_str_attr(w, f, "/", "software_version",
+                          m->software_version != NULL ? m->software_version : cs_version(), err);
+    if (rc == CS_OK) rc = put_str_attr(w, f, "/", "scenario", s->text, err);
+    if (rc == CS_OK)
+        rc = put_attr(w, f, "/", "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &s->seed, err);
+    if (rc == CS_OK)
+        rc = put_attr(w, f, "/", "trials", H5T_STD_U64LE, H5T_NATIVE_UINT64, &s->trials, err);
+    if (rc == CS_OK)
+        rc = put_str_attr(w, f, "/", "topology_sha256", cs_topology_sha256(m->topology), err);
+    if (rc == CS_OK)
+        rc = put_str_attr(w, f, "/", "demand_sha256", cs_demand_sha256(m->demand), err);
+    if (rc == CS_OK)
+        rc = put_attr(w, f, "/", "as_of", H5T_STD_I32LE, H5T_NATIVE_INT32, &as_of, err);
+    if (rc == CS_OK) rc = put_str_attr(w, f, "/", "created", created, err);
+    if (rc == CS_OK)
+        rc = put_attr(w, f, "/", "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &zero, err);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- /trials */
+
+static char *full_name(char *buf, size_t n, int d)
+{
+    snprintf(buf, n, "/trials/%s", trial_docs[d].name);
+    return buf;
+}
+
+/* Rows per chunk: about a batch, not beyond the trials, at most CHUNK_MAX_BYTES, at least 1. */
+static hsize_t chunk_rows(const cs_output_options *o, uint64_t trials, size_t row_bytes)
+{
+    uint64_t rows = o->batch_trials > 0 ? o->batch_trials : DEFAULT_CHUNK_ROWS;
+    if (trials > 0 && rows > trials + 1) rows = trials + 1;
+    const size_t cap = CHUNK_MAX_BYTES / (row_bytes > 0 ? row_bytes : 1);
+    if (rows > cap) rows = cap;
+    return rows > 0 ? rows : 1;
+}
+
+/*
+ * Creates the empty, extendible /trials dataset d: [0 x ncols] (or [0], or [1] for offsets,
+ * whose first element is written by the caller), chunked, shuffled and deflated at level.
+ */
+static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, size_t ncols,
+                                      const cs_output_options *o, cs_error *err)
+{
+    const trial_doc *doc = &trial_docs[d];
+    char name[64];
+    full_name(name, sizeof name, d);
+    const int rank = doc->matrix ? 2 : 1;
+    const size_t esize = elem_size(doc->kind);
+    hsize_t chunk[2];
+    if (doc->list) {
+        const size_t elems = o->batch_trials > MIN_LIST_CHUNK ? o->batch_trials : MIN_LIST_CHUNK;
+        chunk[0] = elems < CHUNK_MAX_BYTES / esize ? elems : CHUNK_MAX_BYTES / esize;
+    } else {
+        chunk[0] = chunk_rows(o, w->trials, (doc->matrix ? ncols : 1) * esize);
+    }
+    /* A chunk dimension must be >= 1 and within a fixed maximum: zero columns use an
+     * unlimited column axis that is never extended. */
+    chunk[1] = ncols > 0 ? ncols : 1;
+    const hsize_t dims[2] = {d == TD_FAILED_OFFSETS || d == TD_FAILED_NODE_OFFSETS ? 1 : 0, ncols};
+    const hsize_t maxdims[2] = {H5S_UNLIMITED, ncols > 0 ? ncols : H5S_UNLIMITED};
+    hid_t space = H5Screate_simple(rank, dims, maxdims), dcpl = plain_dcpl();
+    cs_status rc = CS_OK;
+    if (space < 0 || dcpl < 0 || H5Pset_chunk(dcpl, rank, chunk) < 0 ||
+        (o->compression > 0 &&
+         (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, o->compression) < 0))) {
+        rc = h5err(err, CS_EHDF5, w->path, "set the chunking and compression of", name);
+        goto done;
+    }
+    w->dset[d] =
+        H5Dcreate2(g, doc->name, elem_type(doc->kind, true), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (w->dset[d] < 0) {
+        rc = h5err(err, CS_EHDF5, w->path, "create dataset", name);
+        goto done;
+    }
+    w->ncols[d] = ncols;
+    rc = put_doc(w, w->dset[d], name, doc->units, doc->description, err);
+done:
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    return rc;
+}
+
+/*
+ * Writes count rows from buf at row offset of /trials dataset d, whose extent already covers
+ * them. The only raw-data write of trials: with MPI-IO each rank passes its own offset and count
+ * (possibly 0) and w->dxpl makes the transfer collective.
+ */
+static cs_status write_block(const cs_results_t *w, int d, uint64_t offset, uint64_t count,
+                             const void *buf, cs_error *err)
+{
+    const int rank = trial_docs[d].matrix ? 2 : 1;
+    const hsize_t start[2] = {offset, 0}, n[2] = {count, w->ncols[d]};
+    const bool empty = count == 0 || (rank == 2 && w->ncols[d] == 0);
+    hid_t fspace = H5Dget_space(w->dset[d]), mspace = H5I_INVALID_HID;
+    herr_t st = -1;
+    if (fspace >= 0) {
+        if (empty) {
+            const hsize_t one[1] = {1};
+            mspace = H5Screate_simple(1, one, NULL);
+            if (mspace >= 0 && H5Sselect_none(mspace) >= 0 && H5Sselect_none(fspace) >= 0) st = 0;
+        } else {
+            mspace = H5Screate_simple(rank, n, NULL);
+            if (mspace >= 0) st = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, n, NULL);
+        }
+    }
+    if (st >= 0)
+        st = H5Dwrite(w->dset[d], elem_type(trial_docs[d].kind, false), mspace, fspace, w->dxpl,
+                      buf);
+    cs_status rc = CS_OK;
+    if (st < 0) { /* before closing: any HDF5 call clears the error stack */
+        char name[64];
+        rc = h5err(err, CS_EHDF5, w->path, "write dataset", full_name(name, sizeof name, d));
+    }
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    return rc;
+}
+
+/* Extends /trials dataset d to rows rows (metadata: the same call on every rank). */
+static cs_status extend(const cs_results_t *w, int d, uint64_t rows, cs_error *err)
+{
+    const hsize_t dims[2] = {rows, w->ncols[d]};
+    if (H5Dset_extent(w->dset[d], dims) < 0) {
+        char name[64];
+        return h5err(err, CS_EHDF5, w->path, "extend dataset", full_name(name, sizeof name, d));
+    }
+    return CS_OK;
+}
+
+static cs_status create_trials(cs_results_t *w, const cs_output_options *o, cs_error *err)
+{
+    hid_t g;
+    cs_status rc =
+        make_group(&g, w, "/trials", "the outcome of every trial (row t is trial t)", err);
+    if (rc) return rc;
+    const size_t ncols[TD_COUNT] = {0, 0,          0,         0, w->n_demands, w->n_demands,
+                                    0, w->n_edges, w->n_pairs};
+    for (int d = 0; d < TD_COUNT && rc == CS_OK; d++) {
+        if ((d == TD_LATENCY && !o->latency) || (d == TD_EDGE_FLOW && !o->edge_flow)) continue;
+        rc = create_trial_dataset(w, g, d, ncols[d], o, err);
+    }
+    if (H5Gclose(g) < 0 && rc == CS_OK)
+        rc = h5err(err, CS_EHDF5, w->path, "close group", "/trials");
+    /* The CSR offsets start with 0: trial 0's list begins at element 0. */
+    const uint64_t zero = 0;
+    if (rc == CS_OK) rc = write_block(w, TD_FAILED_OFFSETS, 0, 1, &zero, err);
+    if (rc == CS_OK) rc = write_block(w, TD_FAILED_NODE_OFFSETS, 0, 1, &zero, err);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- create */
+
+/* File access: the sec2 driver; the MPI-IO driver (H5Pset_fapl_mpio) goes here. */
+static hid_t file_access_plist(void)
+{
+    hid_t p = H5Pcreate(H5P_FILE_ACCESS);
+    if (p >= 0 && H5Pset_fapl_sec2(p) < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
+    return p;
+}
+
+/* Closes every handle of w and frees it; returns CS_EHDF5 when closing the file fails. */
+static cs_status release(cs_results_t *w, cs_error *err)
+{
+    cs_status rc = CS_OK;
+    for (int d = 0; d < TD_COUNT; d++)
+        if (w->dset[d] >= 0 && H5Dclose(w->dset[d]) < 0 && rc == CS_OK) {
+            char name[64];
+            rc = h5err(err, CS_EHDF5, w->path, "close dataset", full_name(name, sizeof name, d));
+        }
+    if (w->dxpl >= 0) H5Pclose(w->dxpl);
+    if (w->file >= 0 && H5Fclose(w->file) < 0 && rc == CS_OK)
+        rc = h5err(err, CS_EHDF5, w->path, "close", "the file");
+    free(w->offsets);
+    free(w->path);
+    free(w);
+    return rc;
+}
+
+/* Checks what the writer relies on before anything is created. */
+static cs_status check_meta(const char *path, const cs_results_meta *m, cs_error *err)
+{
+    if (m->scenario == NULL || m->topology == NULL || m->demand == NULL || m->baseline == NULL)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: expected a scenario, topology, demand and baseline routing", path);
+    const size_t nn = cs_topology_node_count(m->topology), ne = cs_topology_edge_count(m->topology);
+    if (nn > UINT32_MAX || ne > UINT32_MAX)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: expected at most %" PRIu32 " nodes and edges, found "
+                         "%zu nodes and %zu edges",
+                         path, UINT32_MAX, nn, ne);
+    if (m->baseline->n_demands != cs_demand_count(m->demand) || m->baseline->n_edges != ne)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: baseline routing: expected %zu demands and %zu edges, found %zu and "
+                         "%zu",
+                         path, cs_demand_count(m->demand), ne, m->baseline->n_demands,
+                         m->baseline->n_edges);
+    const size_t np = m->pairs != NULL ? m->pairs->n : 0;
+    for (size_t i = 0; i < np; i++)
+        if (m->pairs->origin[i] >= nn || m->pairs->region[i] == NULL)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: pair %zu: expected a node index < %zu and a region, found %zu",
+                             path, i, nn, m->pairs->origin[i]);
+    if (m->scenario->output.compression > 9)
+        return cs_errorf(err, CS_EINVAL, "%s: output compression: expected 0..9, found %u", path,
+                         m->scenario->output.compression);
+    return CS_OK;
+}
+
+/* The current UTC time as ISO 8601, for a meta without `created`. */
+static void now_utc(char buf[32])
+{
+    const time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) == NULL || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, 32, "unknown");
+}
+
+static cs_status open_file(cs_results_t *w, cs_error *err)
+{
+    const hid_t fapl = file_access_plist();
+    if (fapl < 0) return h5err(err, CS_EHDF5, w->path, "set up file access for", "the file");
+    w->file = H5Fcreate(w->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    /* The reason first: any HDF5 call, H5Pclose included, clears the error stack. */
+    const cs_status rc =
+        w->file < 0 ? h5err(err, CS_EIO, w->path, "create", "the results file") : CS_OK;
+    H5Pclose(fapl);
+    if (rc) return rc;
+    /* The transfer plist of every raw-data write; MPI-IO makes it collective here. */
+    w->dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (w->dxpl < 0) return h5err(err, CS_EHDF5, w->path, "set up data transfer for", "the file");
+    return CS_OK;
+}
+
+cs_status cs_results_create(cs_results_t **out, const char *path, const cs_results_meta *m,
+                            cs_error *err)
+{
+    *out = NULL;
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", path);
+    cs_status rc = check_meta(path, m, err);
+    if (rc) return rc;
+    cs_results_t *w = calloc(1, sizeof *w);
+    const size_t plen = strlen(path) + 1;
+    char *p = malloc(plen);
+    if (w == NULL || p == NULL) {
+        free(w);
+        free(p);
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
+    }
+    memcpy(p, path, plen);
+    w->path = p;
+    w->file = w->dxpl = H5I_INVALID_HID;
+    for (int d = 0; d < TD_COUNT; d++)
+        w->dset[d] = H5I_INVALID_HID;
+    w->trials = m->scenario->trials;
+    w->n_demands = cs_demand_count(m->demand);
+    w->n_edges = cs_topology_edge_count(m->topology);
+    w->n_nodes = cs_topology_node_count(m->topology);
+    w->n_pairs = m->pairs != NULL ? m->pairs->n : 0;
+    char stamp[32];
+    if (m->created == NULL) now_utc(stamp);
+    rc = open_file(w, err);
+    if (rc == CS_OK) rc = write_root_attrs(w, m, m->created != NULL ? m->created : stamp, err);
+    if (rc == CS_OK) rc = write_topology(w, m, err);
+    if (rc == CS_OK) rc = write_baseline(w, m->baseline, err);
+    if (rc == CS_OK) rc = create_trials(w, &m->scenario->output, err);
+    if (rc == CS_OK && H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0)
+        rc = h5err(err, CS_EHDF5, w->path, "flush", "the file");
+    if (rc) {
+        release(w, NULL); /* the first error is the one to report */
+        return rc;
+    }
+    *out = w;
+    return CS_OK;
+}
+
+/* ----------------------------------------------------------- write_batch */
+
+static cs_status check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_error *err)
+{
+    if (b->n_demands != w->n_demands || b->n_edges != w->n_edges || b->n_nodes != w->n_nodes ||
+        b->n_pairs != w->n_pairs)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: expected a batch of %zu demands, %zu edges, %zu nodes and %zu pairs, "
+                         "found %zu, %zu, %zu and %zu",
+                         w->path, w->n_demands, w->n_edges, w->n_nodes, w->n_pairs, b->n_demands,
+                         b->n_edges, b->n_nodes, b->n_pairs);
+    if (b->first_trial != w->written)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: expected a batch starting at trial %" PRIu64 ", found trial %" PRIu64,
+                         w->path, w->written, b->first_trial);
+    if (b->n > w->trials - w->written)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: a batch of %zu trials from trial %" PRIu64
+                         " goes beyond the scenario's %" PRIu64 " trials",
+                         w->path, b->n, b->first_trial, w->trials);
+    if (w->dset[TD_EDGE_FLOW] >= 0 && b->edge_flow_tbps == NULL)
+        return cs_errorf(err, CS_EINVAL, "%s: expected edge flows in the batch, found none",
+                         w->path);
+    uint64_t fe = 0, fn = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        fe += b->n_failed_edges[i];
+        fn += b->n_failed_nodes[i];
+    }
+    if (fe != b->n_fe || fn != b->n_fn)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: batch failure counts add up to %" PRIu64 " edges and %" PRIu64
+                         " nodes, but %zu and %zu are listed",
+                         w->path, fe, fn, b->n_fe, b->n_fn);
+    return CS_OK;
+}
+
+/* Appends one CSR list (offsets dataset doff, values dataset dval) for the batch's n trials. */
+static cs_status append_csr(cs_results_t *w, int doff, int dval, uint64_t *total,
+                            const uint32_t *counts, const uint32_t *values, size_t nvalues,
+                            size_t n, cs_error *err)
+{
+    if (n > w->offsets_cap) {
+        uint64_t *p = realloc(w->offsets, n * sizeof *p);
+        if (p == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+        w->offsets = p;
+        w->offsets_cap = n;
+    }
+    uint64_t end = *total; /* where trial i's list ends */
+    for (size_t i = 0; i < n; i++) {
+        end += counts[i];
+        w->offsets[i] = end;
+    }
+    cs_status rc = extend(w, dval, *total + nvalues, err);
+    if (rc == CS_OK) rc = write_block(w, dval, *total, nvalues, values, err);
+    if (rc == CS_OK) rc = extend(w, doff, w->written + 1 + n, err);
+    if (rc == CS_OK) rc = write_block(w, doff, w->written + 1, n, w->offsets, err);
+    if (rc == CS_OK) *total += nvalues;
+    return rc;
+}
+
+/* Appends the batch's n rows of matrix or vector dataset d, when the file has it. */
+static cs_status append_rows(const cs_results_t *w, int d, const void *rows, size_t n,
+                             cs_error *err)
+{
+    if (w->dset[d] < 0) return CS_OK;
+    cs_status rc = extend(w, d, w->written + n, err);
+    if (rc == CS_OK) rc = write_block(w, d, w->written, n, rows, err);
+    return rc;
+}
+
+cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err)
+{
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", w->path);
+    cs_status rc = check_batch(w, b, err);
+    if (rc || b->n == 0) return rc;
+    rc = append_csr(w, TD_FAILED_OFFSETS, TD_FAILED_EDGES, &w->n_fe, b->n_failed_edges,
+                    b->failed_edges, b->n_fe, b->n, err);
+    if (rc == CS_OK)
+        rc = append_csr(w, TD_FAILED_NODE_OFFSETS, TD_FAILED_NODES, &w->n_fn, b->n_failed_nodes,
+                        b->failed_nodes, b->n_fn, b->n, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_SERVED, b->served_tbps, b->n, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_LATENCY, b->latency_ms, b->n, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_UNSERVED, b->unserved_tbps, b->n, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_EDGE_FLOW, b->edge_flow_tbps, b->n, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_PAIR_CUT, b->pair_cut, b->n, err);
+    if (rc == CS_OK) w->written += b->n;
+    return rc;
+}
+
+/* ----------------------------------------------------------------- close */
+
+/* Sets complete = 1 after every trial is on disk: the file's last write. */
+static cs_status mark_complete(const cs_results_t *w, cs_error *err)
+{
+    if (w->written != w->trials)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: %" PRIu64 " of %" PRIu64
+                         " trials written; the file is left incomplete (complete = 0)",
+                         w->path, w->written, w->trials);
+    if (H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0)
+        return h5err(err, CS_EHDF5, w->path, "flush", "the file");
+    const uint8_t one = 1;
+    const hid_t a = H5Aopen(w->file, "complete", H5P_DEFAULT);
+    cs_status rc = CS_OK;
+    if (a < 0 || H5Awrite(a, H5T_NATIVE_UINT8, &one) < 0)
+        rc = h5err(err, CS_EHDF5, w->path, "write attribute \"complete\" of", "/");
+    if (a >= 0 && H5Aclose(a) < 0 && rc == CS_OK)
+        rc = h5err(err, CS_EHDF5, w->path, "close attribute \"complete\" of", "/");
+    if (rc == CS_OK && H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0)
+        rc = h5err(err, CS_EHDF5, w->path, "flush", "the file");
+    return rc;
+}
+
+cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err)
+{
+    if (w == NULL) return CS_OK;
+    cs_status rc = CS_OK;
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        rc = cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", w->path);
+    if (rc == CS_OK && complete) rc = mark_complete(w, err);
+    const cs_status rc_release = release(w, rc == CS_OK ? err : NULL);
+    return rc != CS_OK ? rc : rc_release;
+}
