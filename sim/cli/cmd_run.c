@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -194,10 +195,12 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
         printf("    %-16s %.5f  (%.5f to %.5f)\n", s->regions[g],
                (double)s->region_cut[g] / (double)s->trials, lo, hi);
     }
+    struct rusage ru;
+    const double peak_mb = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : NAN;
     printf("  engine: %llu trials routed, %llu kept the intact routing, %llu from the cache; "
-           "%.0f trials/s\n",
+           "%.0f trials/s; peak memory %.1f MB\n",
            (unsigned long long)s->routed, (unsigned long long)s->skipped,
-           (unsigned long long)s->cache_hits, (double)s->trials / fmax(seconds, 1e-9));
+           (unsigned long long)s->cache_hits, (double)s->trials / fmax(seconds, 1e-9), peak_mb);
     if (out) printf("  results: %s (%s)\n", out, s->interrupted ? "incomplete" : "complete");
 }
 

@@ -42,7 +42,8 @@ struct cs_engine {
     bool skip_ok;
     cache_slot *cache;
     size_t cache_slots;
-    uint32_t *key; /* scratch for building a key */
+    uint32_t *key;      /* scratch for building a key */
+    cs_failures f_flow; /* scratch: the failures that touch intact flow */
 };
 
 /* ------------------------------------------------------------- setup */
@@ -111,14 +112,11 @@ static cs_status load_hazards(cs_engine_t *e, cs_error *err)
     return CS_OK;
 }
 
-/* The shortcut is exact only if no connected demand was left wholly unserved
- * in the intact network (removing an unused edge could disconnect it). */
+/* The shortcuts rely on latency-first's property that edges a routing does not
+ * use do not influence it; maxflow's per-demand solutions have no such property. */
 static bool shortcut_is_exact(const cs_engine_t *e)
 {
-    if (cs_router_options(e->router)->mode != CS_ROUTING_LATENCY_FIRST) return false;
-    for (size_t i = 0; i < e->intact.n_demands; i++)
-        if (e->intact.connected[i] && !(e->intact.served_tbps[i] > 0.0)) return false;
-    return true;
+    return cs_router_options(e->router)->mode == CS_ROUTING_LATENCY_FIRST;
 }
 
 cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err)
@@ -145,6 +143,8 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
         rc = cs_errorf(err, CS_ENOMEM, "out of memory for the engine");
         goto fail;
     }
+    if ((rc = cs_failures_init(&e->f_flow, ne, cs_topology_node_count(e->t), err)) != CS_OK)
+        goto fail;
     e->skip_ok = shortcut_is_exact(e);
     *out = e;
     return CS_OK;
@@ -183,6 +183,7 @@ void cs_engine_free(cs_engine_t *e)
     free(e->regions);
     free(e->region_of_pair);
     free(e->key);
+    cs_failures_destroy(&e->f_flow);
     free(e);
 }
 
@@ -219,17 +220,28 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Builds the sorted key "edges..., UINT32_MAX, nodes..." of f; returns its length. */
-static size_t make_key(uint32_t *key, const cs_failures *f)
+/*
+ * Builds the cache key of f: the failed edges that carry flow in the intact
+ * network (sorted), UINT32_MAX, the failed nodes (sorted). Also fills
+ * f_flow with just those edges and nodes. Returns the key's length.
+ */
+static size_t make_key(const cs_engine_t *e, uint32_t *key, const cs_failures *f,
+                       cs_failures *f_flow)
 {
     size_t n = 0;
+    cs_failures_clear(f_flow);
     for (size_t i = 0; i < f->n_edges; i++)
-        key[n++] = (uint32_t)f->edges[i];
+        if (e->intact.edge_flow_tbps[f->edges[i]] > 0.0) {
+            key[n++] = (uint32_t)f->edges[i];
+            cs_failures_fail_edge(f_flow, f->edges[i]);
+        }
     qsort(key, n, sizeof *key, cmp_u32);
     key[n++] = UINT32_MAX;
     const size_t start = n;
-    for (size_t i = 0; i < f->n_nodes; i++)
+    for (size_t i = 0; i < f->n_nodes; i++) {
         key[n++] = (uint32_t)f->nodes[i];
+        cs_failures_fail_node(f_flow, f->nodes[i]);
+    }
     qsort(key + start, n - start, sizeof *key, cmp_u32);
     return n;
 }
@@ -245,58 +257,89 @@ static uint64_t hash_key(const uint32_t *key, size_t n)
     return h;
 }
 
-/* Whether every edge the failures take down carried no flow in the intact network. */
-static bool touches_no_flow(const cs_engine_t *e, const cs_failures *f)
+/*
+ * Whether routing r (made without the failures of f that are not in r's own
+ * failure set) is also the routing of f: it is when every edge f takes down
+ * carries no flow in r, and no connected demand of r went wholly unserved
+ * (removing an unused edge could disconnect such a demand). Latency-first
+ * only: removing edges a routing does not use leaves every shortest-path
+ * choice, and so the whole routing, unchanged.
+ */
+static bool still_valid(const cs_engine_t *e, const cs_routing_result *r, const cs_failures *f)
 {
     for (size_t i = 0; i < f->n_edges; i++)
-        if (e->intact.edge_flow_tbps[f->edges[i]] > 0.0) return false;
-    if (f->n_nodes == 0) return true;
-    for (size_t j = 0; j < cs_topology_edge_count(e->t); j++)
-        if (cs_failures_edge_down(f, e->t, j) && e->intact.edge_flow_tbps[j] > 0.0) return false;
+        if (r->edge_flow_tbps[f->edges[i]] > 0.0) return false;
+    if (f->n_nodes > 0)
+        for (size_t j = 0; j < cs_topology_edge_count(e->t); j++)
+            if (cs_failures_edge_down(f, e->t, j) && r->edge_flow_tbps[j] > 0.0) return false;
+    for (size_t i = 0; i < r->n_demands; i++)
+        if (r->connected[i] && !(r->served_tbps[i] > 0.0)) return false;
     return true;
 }
 
-/* Routes f into r, through the shortcut, the cache, or the router. */
+static cache_slot *cache_store(cs_engine_t *e, uint64_t h, size_t klen, const cs_routing_result *r)
+{
+    cache_slot *slot = &e->cache[h % e->cache_slots];
+    if (!slot->used) {
+        if (cs_routing_result_init(&slot->r, r->n_demands, r->n_edges, NULL) != CS_OK) return NULL;
+        slot->used = true;
+    }
+    uint32_t *k = realloc(slot->key, klen * sizeof *k);
+    if (k == NULL) {
+        slot->key_len = 0; /* caching is optional: forget this slot */
+        return NULL;
+    }
+    slot->key = k;
+    memcpy(slot->key, e->key, klen * sizeof *k);
+    slot->key_len = klen;
+    slot->hash = h;
+    cs_routing_result_copy(&slot->r, r);
+    return slot;
+}
+
+/*
+ * Routes f into r. With latency-first routing, the routing of the failures
+ * that touch intact-flow edges (f_flow) is looked up in the cache (or
+ * computed and stored), and used if it is also valid for f (still_valid);
+ * otherwise f is routed in full. Every path returns exactly what routing f
+ * would.
+ */
 static cs_status route(cs_engine_t *e, const cs_failures *f, cs_routing_result *r,
                        cs_run_summary *sum, cs_error *err)
 {
-    if ((f->n_edges == 0 && f->n_nodes == 0) || (e->skip_ok && touches_no_flow(e, f))) {
+    if (f->n_edges == 0 && f->n_nodes == 0) {
         cs_routing_result_copy(r, &e->intact);
         if (sum) sum->skipped++;
         return CS_OK;
     }
-    cache_slot *slot = NULL;
-    size_t klen = 0;
-    uint64_t h = 0;
-    if (e->cache_slots > 0) {
-        klen = make_key(e->key, f);
-        h = hash_key(e->key, klen);
-        slot = &e->cache[h % e->cache_slots];
-        if (slot->used && slot->hash == h && slot->key_len == klen &&
-            memcmp(slot->key, e->key, klen * sizeof *e->key) == 0) {
-            cs_routing_result_copy(r, &slot->r);
-            if (sum) sum->cache_hits++;
+    if (e->skip_ok) {
+        const size_t klen = make_key(e, e->key, f, &e->f_flow);
+        if (klen == 1 && still_valid(e, &e->intact, f)) {
+            cs_routing_result_copy(r, &e->intact);
+            if (sum) sum->skipped++;
             return CS_OK;
+        }
+        if (e->cache_slots > 0) {
+            const uint64_t h = hash_key(e->key, klen);
+            cache_slot *slot = &e->cache[h % e->cache_slots];
+            const bool hit = slot->used && slot->key_len == klen && slot->hash == h &&
+                             memcmp(slot->key, e->key, klen * sizeof *e->key) == 0;
+            if (!hit) {
+                const cs_status rc = cs_router_route(e->router, &e->f_flow, r, err);
+                if (rc != CS_OK) return rc;
+                if (sum) sum->routed++;
+                cache_store(e, h, klen, r);
+                if (still_valid(e, r, f)) return CS_OK;
+            } else if (still_valid(e, &slot->r, f)) {
+                cs_routing_result_copy(r, &slot->r);
+                if (sum) sum->cache_hits++;
+                return CS_OK;
+            }
         }
     }
     const cs_status rc = cs_router_route(e->router, f, r, err);
-    if (rc != CS_OK) return rc;
-    if (sum) sum->routed++;
-    if (slot != NULL) {
-        if (!slot->used) {
-            if (cs_routing_result_init(&slot->r, r->n_demands, r->n_edges, NULL) != CS_OK)
-                return CS_OK; /* caching is optional: keep going without it */
-            slot->used = true;
-        }
-        uint32_t *k = realloc(slot->key, klen * sizeof *k);
-        if (k == NULL) return CS_OK;
-        slot->key = k;
-        memcpy(slot->key, e->key, klen * sizeof *k);
-        slot->key_len = klen;
-        slot->hash = h;
-        cs_routing_result_copy(&slot->r, r);
-    }
-    return CS_OK;
+    if (rc == CS_OK && sum) sum->routed++;
+    return rc;
 }
 
 static void pair_cuts(const cs_engine_t *e, const cs_routing_result *r, unsigned char *cut)

@@ -13,20 +13,14 @@
 
 #include <cmocka.h>
 
+#include "cs_test.h"
+
 #include "cablesim/demand.h"
 #include "cablesim/topology.h"
 
 #define TOPO CS_TEST_DATA "/topo-good.geojson"
 /* `sha256sum tests/data/demand-good.csv`, taken when the fixture was written. */
 #define GOOD_SHA256 "4f21afd680dae4a8c30d83c4c6a02db0e7ac9ab721454c7c69f24be2939bcd33"
-
-/* cmocka 1.1.5's assert_float_equal casts to float (about 7 digits): compare as doubles. */
-#define assert_near(a, b, eps) assert_near_((a), (b), (eps), #a, __LINE__)
-static void assert_near_(double a, double b, double eps, const char *what, int line)
-{
-    if (!(fabs(a - b) <= eps))
-        fail_msg("line %d: %s is %.17g, expected %.17g (eps %g)", line, what, a, b, eps);
-}
 
 static int setup(void **state)
 {

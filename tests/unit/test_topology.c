@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "cs_test.h"
+
 #include "cablesim/geo.h"
 #include "cablesim/topology.h"
 
@@ -27,14 +29,6 @@
 #define GOOD CS_TEST_DATA "/topo-good.geojson"
 /* `sha256sum tests/data/topo-good.geojson`, taken when the fixture was written. */
 #define GOOD_SHA256 "139105de251de3c0d99dca450414a33fa27b95455a9306ab3a896611e5e0ef35"
-
-/* cmocka 1.1.5's assert_float_equal casts to float (about 7 digits): compare as doubles. */
-#define assert_near(a, b, eps) assert_near_((a), (b), (eps), #a, __LINE__)
-static void assert_near_(double a, double b, double eps, const char *what, int line)
-{
-    if (!(fabs(a - b) <= eps))
-        fail_msg("line %d: %s is %.17g, expected %.17g (eps %g)", line, what, a, b, eps);
-}
 
 static cs_topology_t *load_good(int as_of)
 {
