@@ -100,12 +100,7 @@ static void node_path(const cs_hz_ctx *c, const cs_ynode *node, const char *key,
 bool cs_hz_present(const cs_ynode *map, const char *key)
 {
     const cs_ynode *v = cs_ymap_get(map, key);
-    if (v == NULL) return false;
-    if (v->kind != CS_YSCALAR || !v->plain || v->value == NULL) return true;
-    static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
-    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
-        if (strcmp(v->value, nulls[i]) == 0) return false;
-    return true;
+    return v != NULL && !cs_ynode_is_null(v);
 }
 
 cs_status cs_hz_conflict(const cs_hz_ctx *c, const cs_ynode *map, const char *key,
