@@ -267,7 +267,7 @@ cs_status cs_hz_sabotage_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err
 /* ------------------------------------------------------------ anchor drag */
 
 #define ANCHOR_DISTANCE_KM 1.0
-#define ANCHOR_MEDIAN_KM   60.0
+#define ANCHOR_MEDIAN_KM   80.0
 #define ANCHOR_SIGMA       0.8
 
 typedef struct {
