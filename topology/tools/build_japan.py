@@ -361,6 +361,14 @@ THIRD_PARTY = [
      "not terrestrial: stands in for third-party Indonesia-Singapore submarine cables that do not land in Japan"),
     ("city-hagatna", "city-sydney", 20.0,
      "not terrestrial: stands in for JGA-S (Piti-Sydney, 2020) and other Guam-Australia cables that do not land in Japan"),
+    # real cross-border terrestrial fibre, so that a region without a Japan cable in
+    # some year (Canada before Topaz, Thailand before APG) is still reached overland
+    ("city-seattle", "city-vancouver", 100.0,
+     "terrestrial cross-border fibre along the I-5/Highway 99 corridor; capacity a large estimate"),
+    ("city-bangkok", "city-kuala-lumpur", 50.0,
+     "terrestrial cross-border fibre through the Thai-Malaysian border (Sadao-Bukit Kayu Hitam); capacity an estimate"),
+    ("city-kuala-lumpur", "city-singapore", 100.0,
+     "terrestrial fibre across the Johor-Singapore causeway; capacity a large estimate"),
 ]
 LINK_ROUTE_FACTOR = 1.3
 LINK_CAP_TBPS = 1000.0       # terrestrial capacity: deliberately large (rarely binds)
