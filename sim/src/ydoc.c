@@ -746,13 +746,43 @@ static cs_status check_components(const char *key, const char *where_, cs_error 
     }
 }
 
+/* Whether any component of the dotted path is a list index. */
+static bool has_index(const char *path)
+{
+    for (const char *c = path;;) {
+        const char *dot = strchr(c, '.');
+        const size_t len = dot ? (size_t)(dot - c) : strlen(c);
+        char comp[256];
+        size_t i;
+        memcpy(comp, c, len < sizeof comp ? len : sizeof comp - 1);
+        comp[len < sizeof comp ? len : sizeof comp - 1] = '\0';
+        if (parse_index(comp, &i)) return true;
+        if (dot == NULL) return false;
+        c = dot + 1;
+    }
+}
+
+/* Appends key -> value to map; the key node records the override set. */
+static bool add_key(cs_ynode *map, const char *key, cs_ynode *value, size_t set)
+{
+    cs_ynode *k = node_new(CS_YSCALAR, 0, 0, set);
+    if (k == NULL || (k->value = dup_str(key)) == NULL || !node_append(map, k, value)) {
+        node_free(k);
+        return false;
+    }
+    k->plain = !text_looks_typed(key);
+    return true;
+}
+
 /*
  * Walks key (dotted, components checked) from the root to the slot to
  * overwrite: *slot points at the item pointer, or is NULL when the last
- * component is a new key of map *parent.
+ * component is a new key of map *parent. A missing map key in the middle of
+ * the path is added as an empty map (made by override `set`), unless an index
+ * follows it: lists are not made from a path.
  */
-static cs_status find_slot(cs_ydoc_t *d, const char *key, const char *where_, cs_ynode ***slot,
-                           cs_ynode **parent, const char **last, cs_error *err)
+static cs_status find_slot(cs_ydoc_t *d, const char *key, const char *where_, size_t set,
+                           cs_ynode ***slot, cs_ynode **parent, const char **last, cs_error *err)
 {
     cs_ynode *n = d->root;
     for (const char *comp = key;;) {
@@ -767,10 +797,19 @@ static cs_status find_slot(cs_ydoc_t *d, const char *key, const char *where_, cs
         if (n->kind == CS_YMAP) {
             for (i = 0; i < n->n && s == NULL; i++)
                 if (strcmp(n->keys[i]->value, c) == 0) s = &n->items[i];
-            if (s == NULL && dot != NULL)
-                return cs_errorf(err, CS_EINVAL,
-                                 "%s: unknown path component \"%s\" (no such key %s %s)", where_, c,
-                                 comp == key ? "at" : "in", here);
+            if (s == NULL && dot != NULL) {
+                if (has_index(dot + 1))
+                    return cs_errorf(err, CS_EINVAL,
+                                     "%s: unknown path component \"%s\" (no such key %s %s; a "
+                                     "list is not made from a path, set it whole)",
+                                     where_, c, comp == key ? "at" : "in", here);
+                cs_ynode *m = node_new(CS_YMAP, 0, 0, set);
+                if (m == NULL || !add_key(n, c, m, set)) {
+                    node_free(m);
+                    return cs_errorf(err, CS_ENOMEM, "%s: out of memory", where_);
+                }
+                s = &n->items[n->n - 1];
+            }
         } else if (n->kind == CS_YSEQ) {
             if (!parse_index(c, &i))
                 return cs_errorf(err, CS_EINVAL,
@@ -836,29 +875,26 @@ cs_status cs_ydoc_set(cs_ydoc_t *d, const char *assignment, cs_error *err)
     if (key == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", where_);
     memcpy(key, assignment, (size_t)(eq - assignment));
     key[eq - assignment] = '\0';
-    cs_ynode **slot = NULL, *parent = NULL, *value = NULL, *knode = NULL;
+    cs_ynode **slot = NULL, *parent = NULL, *value = NULL;
     const char *last = NULL;
-    cs_status rc = check_components(key, where_, err);
-    if (rc == CS_OK) rc = find_slot(d, key, where_, &slot, &parent, &last, err);
     size_t set = 0;
+    /* The value is parsed before the path is walked: walking may add maps, and
+     * nothing after that can fail but memory, so a bad value changes nothing. */
+    cs_status rc = check_components(key, where_, err);
     if (rc == CS_OK && (set = remember(d, shown)) == 0)
         rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", where_);
     if (rc == CS_OK) rc = parse_value(eq + 1, where_, set, &value, err);
+    if (rc == CS_OK) rc = find_slot(d, key, where_, set, &slot, &parent, &last, err);
     if (rc == CS_OK && slot != NULL) {
         node_free(*slot);
         *slot = value;
         value = NULL;
     } else if (rc == CS_OK) {
-        knode = node_new(CS_YSCALAR, 0, 0, set);
-        if (knode == NULL || (knode->value = dup_str(last)) == NULL ||
-            !node_append(parent, knode, value)) {
+        if (add_key(parent, last, value, set))
+            value = NULL;
+        else
             rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", where_);
-        } else {
-            knode->plain = !text_looks_typed(last);
-            knode = value = NULL;
-        }
     }
-    node_free(knode);
     node_free(value);
     free(key);
     return rc;

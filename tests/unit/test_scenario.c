@@ -372,7 +372,22 @@ static void test_overrides(void **state)
     assert_string_equal(s->text, "name: cli only\nas_of: 2000\n");
     cs_scenario_free(s);
 
+    /* A key in a map the file does not have: the map is made. */
+    const char *deep[] = {"output.edge_flow=false", "routing.policy=maxflow"};
+    s = load_ok("name: n\n", deep, 2);
+    assert_false(s->output.edge_flow);
+    assert_true(s->output.latency);
+    assert_int_equal(s->routing.mode, CS_ROUTING_MAXFLOW);
+    assert_string_equal(s->text,
+                        "name: n\noutput:\n  edge_flow: false\nrouting:\n  policy: maxflow\n");
+    cs_scenario_free(s);
+
     /* Bad values given with --set are reported at the --set. */
+    const char *mistyped[] = {"outptu.edge_flow=false"};
+    load_fails("name: n\n", mistyped, 1, CS_EINVAL,
+               "--set outptu.edge_flow=false: scenario: unknown key \"outptu\" (did you mean "
+               "\"output\"?); allowed keys: name, description, topology, demand, as_of, trials, "
+               "seed, routing, capacity, demand_scale, hazards, output");
     const char *zero[] = {"seed=3", "trials=0"};
     load_fails("name: n\n", zero, 2, CS_EINVAL,
                "--set trials=0: trials: expected an integer in [1, 1000000000000], found \"0\"");

@@ -532,6 +532,19 @@ static void test_set(void **state)
     assert_string_equal(cs_ymap_get(r, "name")->value, "a: b");
     assert_string_equal(cs_ymap_get(r, "description")->value, "x=y");
     assert_string_equal(r->keys[r->n - 2]->value, "routing");
+    /* Missing maps along the path are made, in order, marked as made by the override. */
+    set_ok(d, "limits.max.trials=5");
+    const cs_ynode *lim = cs_ymap_get(r, "limits");
+    assert_int_equal(lim->kind, CS_YMAP);
+    assert_int_equal(lim->set, 8);
+    assert_int_equal(r->keys[r->n - 1]->set, 8);
+    const cs_ynode *mx = cs_ymap_get(lim, "max");
+    assert_int_equal(mx->kind, CS_YMAP);
+    assert_int_equal(mx->n, 1);
+    assert_string_equal(cs_ymap_get(mx, "trials")->value, "5");
+    set_ok(d, "output.extra.deep=x");
+    assert_string_equal(cs_ymap_get(cs_ymap_get(cs_ymap_get(r, "output"), "extra"), "deep")->value,
+                        "x");
     /* Setting to nothing makes the value null: the default applies. */
     set_ok(d, "empty=");
     assert_true(cs_ynode_is_null(cs_ymap_get(r, "empty")));
@@ -551,6 +564,9 @@ static void test_set(void **state)
     assert_non_null(strstr(text, "trials: 0\n"));
     assert_non_null(strstr(text, "name: 'a: b'\n"));
     assert_non_null(strstr(text, "  epicentre:\n  - 142.37\n  - 38.3\n"));
+    assert_non_null(strstr(text, "limits:\n  max:\n    trials: 5\n"));
+    assert_non_null(strstr(text, "output:\n  edge_flow: true\n  latency: true\n  extra:\n"
+                                 "    deep: x\n"));
     free(text);
     cs_ydoc_free(d);
 }
@@ -563,15 +579,19 @@ static void test_set_errors(void **state)
     set_fails(d, "=5", CS_EINVAL, "--set =5: empty key before '='");
     set_fails(d, "a..b=1", CS_EINVAL, "--set a..b=1: an empty component in key \"a..b\"");
     set_fails(d, "trials.=1", CS_EINVAL, "--set trials.=1: an empty component in key \"trials.\"");
-    set_fails(d, "outptu.edge_flow=false", CS_EINVAL,
-              "--set outptu.edge_flow=false: unknown path component \"outptu\" (no such key at "
-              "the top level)");
-    set_fails(d, "output.x.y=1", CS_EINVAL,
-              "--set output.x.y=1: unknown path component \"x\" (no such key in \"output\")");
+    set_fails(d, "hazardz.0.type=x", CS_EINVAL,
+              "--set hazardz.0.type=x: unknown path component \"hazardz\" (no such key at the top "
+              "level; a list is not made from a path, set it whole)");
+    set_fails(d, "output.x.0=1", CS_EINVAL,
+              "--set output.x.0=1: unknown path component \"x\" (no such key in \"output\"; a list "
+              "is not made from a path, set it whole)");
     set_fails(d, "hazards.1.magnitude=9", CS_EINVAL,
               "--set hazards.1.magnitude=9: index 1 out of range (\"hazards\" has 1 item)");
     set_fails(d, "hazards.first=9", CS_EINVAL,
               "--set hazards.first=9: \"hazards\" is a list: expected an index, found \"first\"");
+    set_fails(d, "a.b.c.1=1", CS_EINVAL,
+              "--set a.b.c.1=1: unknown path component \"a\" (no such key at the top level; a list "
+              "is not made from a path, set it whole)");
     set_fails(d, "trials.x=1", CS_EINVAL,
               "--set trials.x=1: \"trials\" is not a map or a list, so it has no \"x\"");
     set_fails(d, "hazards.0.type.x=1", CS_EINVAL,

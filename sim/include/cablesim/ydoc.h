@@ -57,12 +57,14 @@ const char *cs_ydoc_name(const cs_ydoc_t *d);
  * Applies an override "key=value": key is a dotted path into maps, with
  * numeric components indexing sequences ("trials", "output.edge_flow",
  * "hazards.0.magnitude"); value is parsed as YAML (a scalar, or a flow
- * collection such as [a, b]). A missing final map key is added (at the end of
- * the map); a missing intermediate key or a list index out of range is an
- * error. The new nodes record the override (cs_ynode.set) so that later
- * messages about them name "--set key=value" instead of a position. Errors
- * read "--set key=value: <what is wrong>"; on error the document is unchanged.
- * \return CS_OK, CS_EINVAL, CS_EPARSE (value is not valid YAML), CS_ENOMEM.
+ * collection such as [a, b]). Missing map keys are added at the end of their
+ * map: the last one with the value, those before it as empty maps
+ * ("output.edge_flow=false" works without an `output` in the file), except
+ * before an index (a list is not made from a path). An index out of range, a
+ * non-index into a list or a path through a scalar is an error. The new nodes record the override
+ * (cs_ynode.set) so that later messages about them name "--set key=value" instead of a position.
+ * Errors read "--set key=value: <what is wrong>"; on error the document is unchanged. \return
+ * CS_OK, CS_EINVAL, CS_EPARSE (value is not valid YAML), CS_ENOMEM.
  */
 cs_status cs_ydoc_set(cs_ydoc_t *d, const char *assignment, cs_error *err);
 
