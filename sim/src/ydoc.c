@@ -358,7 +358,8 @@ static cs_status next_event(builder *b, yaml_event_t *ev)
 
 #define YTAG "tag:yaml.org,2002:"
 
-/* Checks a node's tag; quoted_tag (for scalars) says whether the tag makes it a string. */
+/* Checks a node's tag against the standard ones; *is_str says whether it makes a scalar a string.
+ */
 static cs_status check_tag(const builder *b, yaml_mark_t m, const yaml_char_t *tag, cs_ykind kind,
                            bool *is_str)
 {
