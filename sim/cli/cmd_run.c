@@ -271,12 +271,6 @@ static int execute(cs_engine_t *e, const run_args *a)
         cs_run_summary_destroy(&sum);
         return cli_report(&err);
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
     progress_state ps = {now_s(), 0.0, 0, 0};
     cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
     o.stop = &stop_requested;
@@ -301,6 +295,19 @@ static int execute(cs_engine_t *e, const run_args *a)
     return status;
 }
 
+/* Installed before anything is loaded, so that a signal at any moment ends the
+ * run cleanly (after at most one trial) instead of killing it mid-write. */
+static void install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
 int cmd_run(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -308,6 +315,7 @@ int cmd_run(int argc, char **argv)
             fputs(usage, stdout);
             return CLI_OK;
         }
+    install_handlers();
     run_args a;
     int status = parse_args(argc, argv, &a);
     char path[4096];
