@@ -21,7 +21,7 @@ case "$mode" in
   run)
     deps
     build build/release Release -DCS_BUILD_TESTS=OFF
-    ./build/release/sim/cablesim topology info topology/japan.geojson
+    ./build/release/sim/cablesim run --no-progress
     ;;
   test)
     deps

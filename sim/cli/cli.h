@@ -38,10 +38,12 @@ int cli_current_year(void);
 /** Whether a is "-h" or "--help". */
 bool cli_is_help(const char *a);
 
-/** Copies arg, or the bundled topology's path when arg is NULL, into buf; returns an exit status. */
+/** Copies arg, or the bundled topology's path when arg is NULL, into buf; returns an exit status.
+ */
 int cli_topology_file(const char *arg, char *buf, size_t n);
 
 int cmd_topology(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 /** `topology info [FILE] [--as-of YEAR] [--json]` (cmd_info.c). */
 int cmd_topology_info(int argc, char **argv);
 /** `topology export [FILE] --format F [--as-of YEAR] [-o OUT]` (cmd_export.c). */

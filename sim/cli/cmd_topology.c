@@ -52,13 +52,14 @@ static int topology_check(int argc, char **argv)
         return cli_status(rc);
     }
     size_t kinds[3] = {0, 0, 0}, segments = 0;
-    for (size_t i = 0; i < cs_topology_node_count(t); i++) kinds[cs_topology_node(t, i)->kind]++;
+    for (size_t i = 0; i < cs_topology_node_count(t); i++)
+        kinds[cs_topology_node(t, i)->kind]++;
     for (size_t j = 0; j < cs_topology_edge_count(t); j++)
         segments += cs_topology_edge(t, j)->kind == CS_EDGE_SEGMENT;
     printf("OK %s: %zu nodes (%zu landing stations, %zu branching units, %zu cities), "
            "%zu edges (%zu segments, %zu links), %zu cable systems\n",
-           path, cs_topology_node_count(t), kinds[CS_NODE_LANDING],
-           kinds[CS_NODE_BRANCHING_UNIT], kinds[CS_NODE_CITY], cs_topology_edge_count(t), segments,
+           path, cs_topology_node_count(t), kinds[CS_NODE_LANDING], kinds[CS_NODE_BRANCHING_UNIT],
+           kinds[CS_NODE_CITY], cs_topology_edge_count(t), segments,
            cs_topology_edge_count(t) - segments, cs_topology_cable_count(t));
     cs_topology_free(t);
     return CLI_OK;

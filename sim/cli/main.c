@@ -23,6 +23,9 @@ static const char usage[] =
     "                                      minimum cuts between Japan and each region\n"
     "  topology export FILE --format graphml|dot|geojson [--as-of YEAR] [-o OUT]\n"
     "                                      write the graph for other tools\n"
+    "  run [SCENARIO.yaml] [-o RESULTS.h5] [--set KEY=VALUE]... [--dry-run]\n"
+    "                                      run a scenario's Monte Carlo trials (no SCENARIO:\n"
+    "                                      the default job, a typical year of random faults)\n"
     "\n"
     "Run 'cablesim <command> --help' for a command's options. Exit status: 0 success,\n"
     "1 failure not caused by the input, 2 invalid input or usage.\n"
@@ -98,5 +101,6 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     return cli_usage_error("unknown command \"%s\" (see 'cablesim --help')", cmd);
 }

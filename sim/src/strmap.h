@@ -19,7 +19,8 @@ typedef struct {
 
 cs_status cs_strmap_init(cs_strmap *m, size_t expected);
 void cs_strmap_destroy(cs_strmap *m);
-/** Inserts key -> val. Returns false (and leaves the map unchanged) if key is present; *old gets its value. */
+/** Inserts key -> val. Returns false (and leaves the map unchanged) if key is present; *old gets
+ * its value. */
 bool cs_strmap_insert(cs_strmap *m, const char *key, size_t val, size_t *old);
 bool cs_strmap_get(const cs_strmap *m, const char *key, size_t *val);
 

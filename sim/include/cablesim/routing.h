@@ -35,6 +35,14 @@
 /** One-way propagation delay in fibre, ms per km (group index ~1.468: c/n = 204,000 km/s). */
 #define CS_FIBRE_MS_PER_KM (1.0 / 204.0)
 
+/**
+ * Residual capacity at or below this (Tbps, i.e. 1 kbps) counts as none: an
+ * edge whose residual falls to it is saturated, and a remainder of a demand
+ * increment at or below it is left unserved. It keeps rounding dust from
+ * creating paths and from looping on vanishing amounts.
+ */
+#define CS_ROUTING_EPS_TBPS 1e-9
+
 typedef enum { CS_ROUTING_LATENCY_FIRST = 0, CS_ROUTING_MAXFLOW = 1 } cs_routing_mode;
 
 typedef struct {
