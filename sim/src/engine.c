@@ -280,10 +280,6 @@ static bool still_valid(const cs_engine_t *e, const cs_routing_result *r, const 
 static cache_slot *cache_store(cs_engine_t *e, uint64_t h, size_t klen, const cs_routing_result *r)
 {
     cache_slot *slot = &e->cache[h % e->cache_slots];
-    if (!slot->used) {
-        if (cs_routing_result_init(&slot->r, r->n_demands, r->n_edges, NULL) != CS_OK) return NULL;
-        slot->used = true;
-    }
     uint32_t *k = realloc(slot->key, klen * sizeof *k);
     if (k == NULL) {
         slot->key_len = 0; /* caching is optional: forget this slot */
@@ -322,7 +318,7 @@ static cs_status route(cs_engine_t *e, const cs_failures *f, cs_routing_result *
         if (e->cache_slots > 0) {
             const uint64_t h = hash_key(e->key, klen);
             cache_slot *slot = &e->cache[h % e->cache_slots];
-            const bool hit = slot->used && slot->key_len == klen && slot->hash == h &&
+            const bool hit = slot->key_len == klen && slot->hash == h &&
                              memcmp(slot->key, e->key, klen * sizeof *e->key) == 0;
             if (!hit) {
                 const cs_status rc = cs_router_route(e->router, &e->f_flow, r, err);
@@ -469,6 +465,14 @@ static cs_status ensure_cache(cs_engine_t *e, size_t slots, cs_error *err)
     e->cache = calloc(slots, sizeof *e->cache);
     if (e->cache == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the routing cache");
     e->cache_slots = slots;
+    /* Allocated up front so that memory does not creep up as slots fill: a
+     * run's footprint is the same for 10^4 trials as for 10^8. */
+    const size_t nd = e->intact.n_demands, ne = e->intact.n_edges;
+    for (size_t i = 0; i < slots; i++) {
+        if (cs_routing_result_init(&e->cache[i].r, nd, ne, err) != CS_OK) return CS_ENOMEM;
+        e->cache[i].used = true;
+        e->cache[i].key_len = 0; /* empty: matches no key */
+    }
     return CS_OK;
 }
 
