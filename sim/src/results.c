@@ -983,7 +983,12 @@ static cs_status create_trials(cs_results_t *w, const cs_output_options *o, cs_e
 static hid_t file_access_plist(void)
 {
     hid_t p = H5Pcreate(H5P_FILE_ACCESS);
-    if (p >= 0 && H5Pset_fapl_sec2(p) < 0) {
+    /* The 1.10 file format indexes chunks of datasets that grow along one axis
+     * with an extensible array instead of a B-tree: appends stay cheap and the
+     * metadata held in memory stays small however many trials are written.
+     * h5py and any HDF5 >= 1.10 read it. */
+    if (p >= 0 && (H5Pset_fapl_sec2(p) < 0 ||
+                   H5Pset_libver_bounds(p, H5F_LIBVER_V110, H5F_LIBVER_LATEST) < 0)) {
         H5Pclose(p);
         return H5I_INVALID_HID;
     }
