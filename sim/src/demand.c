@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cablesim/sha256.h"
+#include "fileio.h"
 
 struct cs_demand {
     cs_demand_entry *e;
@@ -166,34 +167,14 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
 cs_status cs_demand_load(cs_demand_t **out, const char *path, const cs_topology_t *t, cs_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf != NULL && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (nb == NULL) free(buf);
-            buf = nb;
-        }
-    }
-    /* A directory opens for reading on Linux and fails only here (EISDIR). */
-    const bool failed = ferror(f) != 0;
-    const int read_errno = errno;
-    fclose(f);
-    if (buf == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
-    if (failed) {
-        free(buf);
-        return cs_errorf(err, CS_EIO, "%s: cannot read: %s", path, strerror(read_errno));
-    }
-    buf[len] = '\0';
-    if (strlen(buf) != len) {
-        free(buf);
-        return cs_errorf(err, CS_EPARSE, "%s: expected a text file, found a NUL byte", path);
-    }
-    const cs_status rc = cs_demand_load_string(out, buf, path, t, err);
+    char *buf;
+    size_t len;
+    cs_status rc = cs_read_file(path, &buf, &len, err);
+    if (rc != CS_OK) return rc;
+    if (strlen(buf) != len)
+        rc = cs_errorf(err, CS_EPARSE, "%s: expected a text file, found a NUL byte", path);
+    else
+        rc = cs_demand_load_string(out, buf, path, t, err);
     free(buf);
     return rc;
 }

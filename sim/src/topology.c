@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "cablesim/sha256.h"
+#include "fileio.h"
 #include "strmap.h"
 
 struct cs_topology {
@@ -793,33 +794,11 @@ cs_status cs_topology_load(cs_topology_t **out, const char *path, const cs_topol
                            cs_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 65536 > cap) {
-            cap = 2 * cap + 65536;
-            char *nb = realloc(buf, cap + 1);
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-        }
-        const size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    const bool failed = ferror(f) != 0;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return cs_errorf(err, CS_EIO, "%s: read error", path);
-    }
-    buf[len] = '\0';
-    const cs_status rc = load_text(out, buf, len, path, opt, err);
+    char *buf;
+    size_t len;
+    cs_status rc = cs_read_file(path, &buf, &len, err);
+    if (rc != CS_OK) return rc;
+    rc = load_text(out, buf, len, path, opt, err);
     free(buf);
     return rc;
 }

@@ -13,6 +13,7 @@
  * emitted text parses back to the same tree.
  */
 #include "cablesim/ydoc.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -639,32 +640,11 @@ cs_status cs_ydoc_load_string(cs_ydoc_t **out, const char *text, const char *nam
 cs_status cs_ydoc_load(cs_ydoc_t **out, const char *path, cs_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 65536 > cap) {
-            cap = 2 * cap + 65536;
-            char *nb = realloc(buf, cap + 1);
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-        }
-        const size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    const bool failed = ferror(f) != 0;
-    fclose(f);
-    cs_status rc;
-    if (failed)
-        rc = cs_errorf(err, CS_EIO, "%s: cannot read", path);
-    else
-        rc = load_text(out, buf, len, path, err);
+    char *buf;
+    size_t len;
+    cs_status rc = cs_read_file(path, &buf, &len, err);
+    if (rc != CS_OK) return rc;
+    rc = load_text(out, buf, len, path, err);
     free(buf);
     return rc;
 }

@@ -1,0 +1,19 @@
+/*
+ * fileio.h (internal): reading a whole input file into memory, with the
+ * one-line messages every loader uses ("path: cannot open: <reason>").
+ */
+#ifndef CS_FILEIO_H
+#define CS_FILEIO_H
+
+#include <stddef.h>
+
+#include "cablesim/error.h"
+
+/**
+ * Reads the file at path into a new NUL-terminated buffer (*out, to free();
+ * *len bytes before the NUL). A directory fails here with "cannot read".
+ * \return CS_OK, CS_EIO or CS_ENOMEM; *out is NULL on failure.
+ */
+cs_status cs_read_file(const char *path, char **out, size_t *len, cs_error *err);
+
+#endif
