@@ -44,6 +44,9 @@ int cli_topology_file(const char *arg, char *buf, size_t n);
 
 int cmd_topology(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+/** `analyze RESULTS.h5 ...` and `compare A.h5 B.h5 ...` (cmd_analyze.c). */
+int cmd_analyze(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 /** `topology info [FILE] [--as-of YEAR] [--json]` (cmd_info.c). */
 int cmd_topology_info(int argc, char **argv);
 /** `topology export [FILE] --format F [--as-of YEAR] [-o OUT]` (cmd_export.c). */

@@ -26,6 +26,11 @@ static const char usage[] =
     "  run [SCENARIO.yaml] [-o RESULTS.h5] [--set KEY=VALUE]... [--dry-run]\n"
     "                                      run a scenario's Monte Carlo trials (no SCENARIO:\n"
     "                                      the default job, a typical year of random faults)\n"
+    "  analyze RESULTS.h5 [--format text|json|csv] [--table NAME] [--top N] [--precision R]\n"
+    "                                      statistics of a results file: expected loss with\n"
+    "                                      confidence intervals, VaR/CVaR, rerouting, criticality\n"
+    "  compare A.h5 B.h5 [--format text|json]\n"
+    "                                      paired differences between two runs with one seed\n"
     "\n"
     "Run 'cablesim <command> --help' for a command's options. Exit status: 0 success,\n"
     "1 failure not caused by the input, 2 invalid input or usage.\n"
@@ -102,5 +107,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "analyze") == 0) return cmd_analyze(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 2, argv + 2);
     return cli_usage_error("unknown command \"%s\" (see 'cablesim --help')", cmd);
 }

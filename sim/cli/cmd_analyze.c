@@ -1,0 +1,1083 @@
+/*
+ * cmd_analyze.c: `cablesim analyze` (statistics of a results file as text, JSON or CSV) and
+ * `cablesim compare` (paired differences between two results files).
+ *
+ * All the numbers come from cs_analysis_run() and cs_analysis_compare(); this file parses
+ * the options and lays the results out. docs/analysis-cli.md defines every metric.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cablesim/analysis.h"
+#include "cablesim/resultsio.h"
+#include "cli.h"
+
+static const char analyze_usage[] =
+    "Usage: cablesim analyze RESULTS.h5 [--format text|json|csv] [--table NAME] [--top N]\n"
+    "                        [--precision REL]\n"
+    "\n"
+    "Statistics of a results file (docs/analysis-cli.md defines each one): expected unserved\n"
+    "traffic and served fraction with 95% confidence intervals, quantiles, VaR and CVaR, the\n"
+    "probability that a region is cut off, latency inflation, per region and per demand; whether\n"
+    "the trials reach the requested precision; how traffic reroutes; the criticality of cables,\n"
+    "segments and landing stations.\n"
+    "\n"
+    "  --format F      text (default; top-N tables), json (everything) or csv (one table)\n"
+    "  --table NAME    with csv: regions (default), demands, cables, segments or stations\n"
+    "  --top N         rows in each text ranking (default 10)\n"
+    "  --precision R   target relative half-width of the 95% CI of the expected unserved\n"
+    "                  traffic (default 0.05): trials needed and how many more\n"
+    "\n"
+    "Exit status: 0 done, 1 failure not caused by the input, 2 invalid input or usage\n"
+    "(not an HDF5 file, not a complete cablesim results file, bad option).\n";
+
+static const char compare_usage[] =
+    "Usage: cablesim compare A.h5 B.h5 [--format text|json]\n"
+    "\n"
+    "Paired differences B - A, trial by trial, between two runs with the same seed and trials\n"
+    "and the same demand (two designs, or two scenarios): expected unserved traffic, served\n"
+    "fraction and probability of being cut off, overall and per region, each with a 95%\n"
+    "confidence interval and an exact sign test. Files whose seeds, trial counts or demand\n"
+    "tables differ are refused (exit status 2).\n";
+
+typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } out_format;
+
+typedef struct {
+    const char *files[2];
+    size_t n_files;
+    out_format format;
+    const char *table;
+    size_t top;
+    double precision;
+} analyze_args;
+
+/* Reads the value of option s (next argument, or after '=' in "--opt=v"). */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    const char *s = argv[*i];
+    const size_t n = strlen(name);
+    if (strncmp(s, name, n) == 0 && s[n] == '=') return s + n + 1;
+    return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static bool is_option(const char *s, const char *name)
+{
+    const size_t n = strlen(name);
+    return strncmp(s, name, n) == 0 && (s[n] == '\0' || s[n] == '=');
+}
+
+static int parse_format(const char *cmd, const char *v, bool csv_ok, out_format *f)
+{
+    if (v != NULL && strcmp(v, "text") == 0)
+        *f = FMT_TEXT;
+    else if (v != NULL && strcmp(v, "json") == 0)
+        *f = FMT_JSON;
+    else if (v != NULL && csv_ok && strcmp(v, "csv") == 0)
+        *f = FMT_CSV;
+    else
+        return cli_usage_error("%s: --format: expected %s, found \"%s\"", cmd,
+                               csv_ok ? "text, json or csv" : "text or json", v ? v : "nothing");
+    return CLI_OK;
+}
+
+static int parse_args(const char *cmd, int argc, char **argv, size_t want_files, analyze_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->top = 10;
+    a->precision = 0.05;
+    const bool analyze = want_files == 1;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (is_option(s, "--format")) {
+            const int st =
+                parse_format(cmd, option_value(argc, argv, &i, "--format"), analyze, &a->format);
+            if (st != CLI_OK) return st;
+        } else if (analyze && is_option(s, "--table")) {
+            a->table = option_value(argc, argv, &i, "--table");
+            if (a->table == NULL) return cli_usage_error("%s: --table: expected a NAME", cmd);
+        } else if (analyze && is_option(s, "--top")) {
+            const char *v = option_value(argc, argv, &i, "--top");
+            char *end = NULL;
+            const long n = v != NULL ? strtol(v, &end, 10) : -1;
+            if (v == NULL || end == v || *end != '\0' || n < 1 || n > 1000000)
+                return cli_usage_error("%s: --top: expected a whole number from 1 to 1000000, "
+                                       "found \"%s\"",
+                                       cmd, v ? v : "nothing");
+            a->top = (size_t)n;
+        } else if (analyze && is_option(s, "--precision")) {
+            const char *v = option_value(argc, argv, &i, "--precision");
+            char *end = NULL;
+            const double x = v != NULL ? strtod(v, &end) : NAN;
+            if (v == NULL || end == v || *end != '\0' || !(x > 0 && x < 1))
+                return cli_usage_error("%s: --precision: expected a number between 0 and 1 "
+                                       "(0.05 for 5%%), found \"%s\"",
+                                       cmd, v ? v : "nothing");
+            a->precision = x;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            return cli_usage_error("%s: unknown option \"%s\" (see 'cablesim %s --help')", cmd, s,
+                                   cmd);
+        } else if (a->n_files < want_files) {
+            a->files[a->n_files++] = s;
+        } else {
+            return cli_usage_error("%s: expected %zu results file%s, found another: \"%s\"", cmd,
+                                   want_files, want_files == 1 ? "" : "s", s);
+        }
+    }
+    if (a->n_files < want_files)
+        return cli_usage_error("%s: expected %zu results file%s, found %zu (see 'cablesim %s "
+                               "--help')",
+                               cmd, want_files, want_files == 1 ? "" : "s", a->n_files, cmd);
+    if (a->table != NULL && a->format != FMT_CSV)
+        return cli_usage_error("%s: --table goes with --format csv", cmd);
+    static const char *const tables[] = {"regions", "demands", "cables", "segments", "stations"};
+    bool known = a->table == NULL;
+    for (size_t t = 0; t < 5 && !known; t++)
+        known = strcmp(a->table, tables[t]) == 0;
+    if (!known)
+        return cli_usage_error("%s: --table: expected regions, demands, cables, segments or "
+                               "stations, found \"%s\"",
+                               cmd, a->table);
+    return CLI_OK;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static const char *demand_label(const cs_results_info *in, size_t k, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s-%s", in->demands[k].origin_id, in->demands[k].destination_id);
+    return buf;
+}
+
+/* Columns s takes on a terminal: its UTF-8 code points. */
+static int text_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+static void print_padded(const char *s, int w)
+{
+    fputs(s, stdout);
+    for (int i = text_width(s); i < w; i++)
+        putchar(' ');
+}
+
+/* lead spaces, then x in width columns with prec decimals, or "-" when it is not a number. */
+static void pnum(int lead, int width, int prec, double x)
+{
+    printf("%*s", lead, "");
+    if (isfinite(x))
+        printf("%*.*f", width, prec, x);
+    else
+        printf("%*s", width, "-");
+}
+
+/* "p (lo-hi)" for a proportion, "-" when it has no trials. */
+static void pprop(const cs_proportion *p)
+{
+    if (p->n == 0)
+        printf("%22s", "-");
+    else
+        printf("%8.5f (%.4f-%.4f)", p->p, p->lo, p->hi);
+}
+
+/* Sorts indices idx[0..n) by key descending (NaN last), ties by index. */
+typedef struct {
+    size_t i;
+    double key;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    const bool nx = isnan(x->key), ny = isnan(y->key);
+    if (nx != ny) return nx ? 1 : -1;
+    if (!nx && x->key != y->key) return x->key < y->key ? 1 : -1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The indices of keys in descending order; NULL when out of memory. */
+static ranked *rank(const double *keys, size_t n)
+{
+    ranked *r = malloc((n + 1) * sizeof *r);
+    if (r == NULL) return NULL;
+    for (size_t i = 0; i < n; i++)
+        r[i] = (ranked){i, keys[i]};
+    qsort(r, n, sizeof *r, cmp_ranked);
+    return r;
+}
+
+/* ---------------------------------------------------------------- text */
+
+static void print_header(const cs_analysis_t *a)
+{
+    const cs_results_info *in = a->info;
+    printf("cablesim analyze: %s\n", in->path);
+    printf("  scenario: %s (seed %llu, %llu trials; written %s by cablesim %s)\n", a->scenario_name,
+           (unsigned long long)in->seed, (unsigned long long)in->trials, in->created,
+           in->software_version);
+    printf("  network: %zu nodes, %zu edges, %zu cable systems as of %d; %zu demands, %zu "
+           "(city, region) pairs; routed on %s capacity\n",
+           in->n_nodes, in->n_edges, a->n_cables, (int)in->as_of, in->n_demands, in->n_pairs,
+           a->use_lit ? "lit" : "design");
+    printf("  demand: %.3f Tbps; the intact network leaves %.4f Tbps unserved\n", a->demand_tbps,
+           in->base_unserved_tbps);
+    printf("  trials with at least one failure: %llu (%.2f%%)\n",
+           (unsigned long long)a->n_disturbed,
+           a->n ? 100.0 * (double)a->n_disturbed / (double)a->n : 0.0);
+}
+
+static void print_precision(const cs_precision *p, double target, uint64_t n)
+{
+    if (!p->defined) {
+        printf("no traffic lost in any trial: relative precision is undefined\n");
+        return;
+    }
+    printf("the 95%% CI half-width is %.2f%% of the mean; %.0f%% needs %.0f trials: ",
+           100.0 * p->achieved, 100.0 * target, ceil(p->needed));
+    if (p->sufficient)
+        printf("the %llu trials suffice\n", (unsigned long long)n);
+    else
+        printf("%llu more needed\n", (unsigned long long)p->more);
+}
+
+static void print_tail(const cs_tail *t)
+{
+    if (!t->available) {
+        puts("  quantiles: not kept (memory cap; see docs/analysis-cli.md)");
+        return;
+    }
+    const double levels[CS_ANALYSIS_NQ] = CS_ANALYSIS_LEVELS;
+    printf("  quantiles:");
+    for (size_t i = 0; i < CS_ANALYSIS_NQ; i++)
+        printf("  p%g %.4f", 100.0 * levels[i], t->q[i]);
+    printf("  max %.4f\n", t->max);
+    printf("  VaR95 %.4f  CVaR95 %.4f  VaR99 %.4f  CVaR99 %.4f\n", t->var95, t->cvar95, t->var99,
+           t->cvar99);
+}
+
+static void print_overall(const cs_analysis_t *a)
+{
+    const cs_estimate *u = &a->unserved_tbps, *f = &a->served_frac;
+    puts("\nUnserved traffic, all demands (Tbps; 95% CI from the Monte Carlo standard error)");
+    printf("  expected: %.4f (%.4f to %.4f), standard error %.4f, sd %.4f\n", u->mean, u->lo, u->hi,
+           u->se, u->sd);
+    printf("  served fraction: %.6f (%.6f to %.6f)\n", f->mean, f->lo, f->hi);
+    print_tail(&a->tail);
+    printf("  every (city, region) pair cut at once: ");
+    pprop(&a->all_cut);
+    printf("\n  latency inflation (traffic-weighted): ");
+    pnum(0, 0, 4, a->latency_inflation);
+    printf("\n  precision: ");
+    print_precision(&a->precision, a->precision_target, a->n);
+}
+
+static void print_regions(const cs_analysis_t *a)
+{
+    int w = text_width("region");
+    for (size_t r = 0; r < a->n_regions; r++)
+        if (text_width(a->regions[r].name) > w) w = text_width(a->regions[r].name);
+    printf("\nRegions (served fraction and unserved Tbps: mean and 95%% CI; P(cut): every "
+           "Japanese city cut off; trials for %.0f%%)\n",
+           100.0 * a->precision_target);
+    printf("  %-*s  %8s  %26s  %28s  %8s  %8s  %8s  %8s  %22s  %8s  %9s\n", w, "region", "demand",
+           "served fraction", "unserved Tbps", "VaR95", "CVaR95", "VaR99", "CVaR99", "P(cut)",
+           "latency", "trials");
+    for (size_t r = 0; r < a->n_regions; r++) {
+        const cs_analysis_region *g = &a->regions[r];
+        fputs("  ", stdout);
+        print_padded(g->name, w);
+        printf("  %8.3f  %8.5f (%7.5f-%7.5f)  %8.4f (%8.4f-%8.4f)  ", g->demand_tbps,
+               g->served_frac.mean, g->served_frac.lo, g->served_frac.hi, g->unserved_tbps.mean,
+               g->unserved_tbps.lo, g->unserved_tbps.hi);
+        pnum(0, 8, 4, g->tail.var95);
+        pnum(2, 8, 4, g->tail.cvar95);
+        pnum(2, 8, 4, g->tail.var99);
+        pnum(2, 8, 4, g->tail.cvar99);
+        printf("  ");
+        pprop(&g->all_cut);
+        pnum(2, 8, 4, g->latency_inflation);
+        if (g->precision.defined)
+            printf("  %9.0f%s\n", ceil(g->precision.needed), g->precision.sufficient ? "" : " *");
+        else
+            printf("  %9s\n", "-");
+    }
+    printf("  (* more trials needed for that region)\n");
+}
+
+static void print_demands(const cs_analysis_t *a, size_t top)
+{
+    const cs_results_info *in = a->info;
+    double *keys = malloc((in->n_demands + 1) * sizeof *keys);
+    if (keys == NULL) return;
+    for (size_t k = 0; k < in->n_demands; k++)
+        keys[k] = a->demands[k].unserved_tbps.mean;
+    ranked *r = rank(keys, in->n_demands);
+    free(keys);
+    if (r == NULL) return;
+    const size_t n = top < in->n_demands ? top : in->n_demands;
+    printf("\nDemands, top %zu by expected unserved Tbps (path change: latency differs from the "
+           "intact network; traffic goes to: the cable whose flow rises most then)\n",
+           n);
+    printf("  %-34s %10s  %27s  %8s  %8s  %8s  %8s  %8s  %s\n", "demand", "Tbps",
+           "unserved Tbps (95% CI)", "served", "CVaR99", "P(cut)", "P(path)", "latency",
+           "traffic goes to (mean rise Tbps)");
+    char label[256];
+    for (size_t i = 0; i < n; i++) {
+        const size_t k = r[i].i;
+        const cs_analysis_demand *d = &a->demands[k];
+        printf("  %-34s %10.4f  %9.5f (%7.5f-%7.5f)  %8.5f  ",
+               demand_label(in, k, label, sizeof label), in->demands[k].demand_scaled_tbps,
+               d->unserved_tbps.mean, d->unserved_tbps.lo, d->unserved_tbps.hi,
+               d->served_frac.mean);
+        pnum(0, 8, 4, d->tail.cvar99);
+        pnum(2, 8, 5, d->cut.n ? d->cut.p : NAN);
+        pnum(2, 8, 5, d->path_change.n ? d->path_change.p : NAN);
+        pnum(2, 8, 4, d->latency_inflation);
+        if (d->absorber != SIZE_MAX)
+            printf("  %s (%.3f)\n", a->cables[d->absorber].name, d->absorber_rise);
+        else
+            printf("  -\n");
+    }
+    free(r);
+}
+
+/* Column headings of the flow and comparison tables. */
+#define FLOW_HDR "  %-34s %9s  %9s  %9s  %9s  %9s\n"
+#define CMP_HDR  "  %-28s %12s  %12s  %12s  %28s  %8s  %8s  %8s  %s\n"
+
+static void print_flow_row(const char *name, const cs_flow_stats *f)
+{
+    printf("  %-34s %9.3f  %9.3f  ", name, f->capacity_tbps, f->base_flow_tbps);
+    pnum(0, 9, 3, f->flow_disturbed.mean);
+    pnum(2, 9, 3, f->rise);
+    printf("  %9.5f\n", f->saturated.p);
+}
+
+static void print_rerouting(const cs_analysis_t *a, size_t top)
+{
+    const cs_results_info *in = a->info;
+    if (!a->has_flow) {
+        puts("\nRerouting: skipped, the file has no /trials/edge_flow_tbps (output.edge_flow was "
+             "false)");
+        return;
+    }
+    double *keys = malloc((in->n_edges + a->n_cables + 1) * sizeof *keys);
+    if (keys == NULL) return;
+    for (size_t c = 0; c < a->n_cables; c++)
+        keys[c] = a->cables[c].flow.rise;
+    ranked *r = rank(keys, a->n_cables);
+    size_t n = top < a->n_cables ? top : a->n_cables;
+    printf("\nRerouting: absorbers, top %zu cables by the rise of their flow (largest segment) "
+           "in trials with failures where they are up\n",
+           n);
+    printf(FLOW_HDR, "cable", "capacity", "intact", "disturbed", "rise", "P(sat)");
+    for (size_t i = 0; r != NULL && i < n; i++)
+        print_flow_row(a->cables[r[i].i].name, &a->cables[r[i].i].flow);
+    free(r);
+    for (size_t c = 0; c < a->n_cables; c++)
+        keys[c] = a->cables[c].flow.saturated.p;
+    r = rank(keys, a->n_cables);
+    size_t shown = 0;
+    for (size_t i = 0; r != NULL && i < n; i++)
+        shown += r[i].key > 0;
+    printf("\nRerouting: saturation, top %zu cables by the share of trials with a segment at "
+           ">= %.1f%% of capacity\n",
+           shown, 100.0 * CS_ANALYSIS_SATURATION);
+    if (shown > 0) printf(FLOW_HDR, "cable", "capacity", "intact", "disturbed", "rise", "P(sat)");
+    for (size_t i = 0; i < shown; i++)
+        print_flow_row(a->cables[r[i].i].name, &a->cables[r[i].i].flow);
+    free(r);
+    for (size_t j = 0; j < in->n_edges; j++)
+        keys[j] = a->edges[j].flow.rise;
+    r = rank(keys, in->n_edges);
+    n = top < in->n_edges ? top : in->n_edges;
+    printf("\nRerouting: top %zu segments and links by the rise of their flow\n", n);
+    printf(FLOW_HDR, "segment", "capacity", "intact", "disturbed", "rise", "P(sat)");
+    for (size_t i = 0; r != NULL && i < n; i++)
+        print_flow_row(in->edges[r[i].i].id, &a->edges[r[i].i].flow);
+    free(r);
+    free(keys);
+}
+
+static void print_crit_row(const char *name, const cs_criticality *c)
+{
+    printf("  %-34s %8.5f  %8llu  ", name, c->failed.p, (unsigned long long)c->failed.k);
+    pnum(0, 9, 4, c->unserved.mean);
+    pnum(2, 9, 4, c->unserved.se);
+    pnum(2, 9, 4, c->loss);
+    pnum(2, 7, 2, 100.0 * c->share);
+    puts(isfinite(c->share) ? "%" : "");
+}
+
+/* Orders elements that failed by share of the loss, then expected unserved when failed. */
+static int cmp_crit(const void *x, const void *y)
+{
+    const cs_criticality *a = *(const cs_criticality *const *)x;
+    const cs_criticality *b = *(const cs_criticality *const *)y;
+    const double sa = isfinite(a->share) ? a->share : -INFINITY;
+    const double sb = isfinite(b->share) ? b->share : -INFINITY;
+    if (sa != sb) return sa < sb ? 1 : -1;
+    const double ua = a->unserved.mean, ub = b->unserved.mean;
+    if (ua != ub) return ua < ub ? 1 : -1;
+    return (a > b) - (a < b); /* the arrays keep index order */
+}
+
+/* Prints the top rows, among the elements that failed at least once, of a criticality ranking. */
+static void print_crit(const char *title, const char *what, const cs_criticality **crit,
+                       const char *const *names, size_t n, size_t top)
+{
+    const cs_criticality **order = malloc((n + 1) * sizeof *order);
+    if (order == NULL) return;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (crit[i]->failed.k > 0) order[m++] = crit[i];
+    qsort(order, m, sizeof *order, cmp_crit);
+    const size_t shown = m < top ? m : top;
+    printf("\nCriticality: %s: %zu failed in some trial; top %zu by share of the loss\n", title, m,
+           shown);
+    if (shown > 0)
+        printf("  %-34s %8s  %8s  %9s  %9s  %9s  %8s\n", what, "P(fail)", "trials", "E[U|fail]",
+               "se", "E[L|fail]", "share");
+    for (size_t i = 0; i < shown; i++) {
+        size_t k = 0;
+        while (crit[k] != order[i])
+            k++;
+        print_crit_row(names[k], order[i]);
+    }
+    free(order);
+}
+
+static void print_criticality(const cs_analysis_t *a, size_t top)
+{
+    const cs_results_info *in = a->info;
+    const size_t n = in->n_edges + a->n_cables + a->n_stations + 1;
+    const cs_criticality **crit = malloc(n * sizeof *crit);
+    const char **names = malloc(n * sizeof *names);
+    if (crit == NULL || names == NULL) {
+        free(crit);
+        free(names);
+        return;
+    }
+    puts("\nCriticality: U = unserved Tbps, L = U - unserved of the intact network (the loss); "
+         "share = loss in the trials where it failed / all loss. Failures co-occur, so shares "
+         "add up to more than 100%.");
+    for (size_t c = 0; c < a->n_cables; c++) {
+        crit[c] = &a->cables[c].crit;
+        names[c] = a->cables[c].name;
+    }
+    print_crit("cable systems (a cable fails when any of its segments does)", "cable", crit, names,
+               a->n_cables, top);
+    for (size_t j = 0; j < in->n_edges; j++) {
+        crit[j] = &a->edges[j].crit;
+        names[j] = in->edges[j].id;
+    }
+    print_crit("segments and links (failed: cut in the trial)", "segment", crit, names, in->n_edges,
+               top);
+    for (size_t s = 0; s < a->n_stations; s++) {
+        crit[s] = &a->stations[s].crit;
+        names[s] = in->nodes[a->stations[s].node].name;
+    }
+    print_crit("landing stations (failed: lost in the trial)", "station", crit, names,
+               a->n_stations, top);
+    free(crit);
+    free(names);
+}
+
+static void print_text(const cs_analysis_t *a, size_t top)
+{
+    print_header(a);
+    print_overall(a);
+    print_regions(a);
+    print_demands(a, top);
+    print_rerouting(a, top);
+    print_criticality(a, top);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void put(json_t *obj, const char *key, json_t *v, bool *ok)
+{
+    if (v == NULL || json_object_set_new(obj, key, v) != 0) *ok = false;
+}
+
+static void push(json_t *arr, json_t *v, bool *ok)
+{
+    if (v == NULL || json_array_append_new(arr, v) != 0) *ok = false;
+}
+
+/* A number, or null when it is not finite (JSON has no NaN). */
+static json_t *jnum(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *jint(uint64_t x)
+{
+    return json_integer((json_int_t)x);
+}
+
+static json_t *j_estimate(const cs_estimate *e, bool *ok)
+{
+    json_t *o = json_object();
+    put(o, "mean", jnum(e->mean), ok);
+    put(o, "se", jnum(e->se), ok);
+    put(o, "sd", jnum(e->sd), ok);
+    put(o, "ci95", json_pack("[oo]", jnum(e->lo), jnum(e->hi)), ok);
+    put(o, "n", jint(e->n), ok);
+    return o;
+}
+
+static json_t *j_prop(const cs_proportion *p, bool *ok)
+{
+    if (p->n == 0) return json_null();
+    json_t *o = json_object();
+    put(o, "p", jnum(p->p), ok);
+    put(o, "ci95", json_pack("[oo]", jnum(p->lo), jnum(p->hi)), ok);
+    put(o, "k", jint(p->k), ok);
+    put(o, "n", jint(p->n), ok);
+    return o;
+}
+
+static json_t *j_tail(const cs_tail *t, bool *ok)
+{
+    if (!t->available) return json_null();
+    json_t *o = json_object(), *q = json_object();
+    const double levels[CS_ANALYSIS_NQ] = CS_ANALYSIS_LEVELS;
+    for (size_t i = 0; i < CS_ANALYSIS_NQ; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "p%g", 100.0 * levels[i]);
+        put(q, key, jnum(t->q[i]), ok);
+    }
+    put(o, "quantiles", q, ok);
+    put(o, "max", jnum(t->max), ok);
+    put(o, "var95", jnum(t->var95), ok);
+    put(o, "cvar95", jnum(t->cvar95), ok);
+    put(o, "var99", jnum(t->var99), ok);
+    put(o, "cvar99", jnum(t->cvar99), ok);
+    return o;
+}
+
+static json_t *j_precision(const cs_precision *p, double target, bool *ok)
+{
+    json_t *o = json_object();
+    put(o, "target", jnum(target), ok);
+    put(o, "defined", json_boolean(p->defined), ok);
+    put(o, "achieved", jnum(p->achieved), ok);
+    put(o, "trials_needed", p->defined ? jnum(ceil(p->needed)) : json_null(), ok);
+    put(o, "sufficient", p->defined ? json_boolean(p->sufficient) : json_null(), ok);
+    put(o, "more_trials", p->defined ? jint(p->more) : json_null(), ok);
+    return o;
+}
+
+static json_t *j_crit(const cs_criticality *c, bool *ok)
+{
+    json_t *o = json_object();
+    put(o, "failed", j_prop(&c->failed, ok), ok);
+    put(o, "unserved_when_failed", c->failed.k ? j_estimate(&c->unserved, ok) : json_null(), ok);
+    put(o, "loss_when_failed", jnum(c->loss), ok);
+    put(o, "loss_share", jnum(c->share), ok);
+    return o;
+}
+
+static json_t *j_flow(const cs_flow_stats *f, bool *ok)
+{
+    json_t *o = json_object();
+    put(o, "capacity_tbps", jnum(f->capacity_tbps), ok);
+    put(o, "intact_flow_tbps", jnum(f->base_flow_tbps), ok);
+    put(o, "flow_when_up", f->flow_up.n ? j_estimate(&f->flow_up, ok) : json_null(), ok);
+    put(o, "flow_disturbed", f->flow_disturbed.n ? j_estimate(&f->flow_disturbed, ok) : json_null(),
+        ok);
+    put(o, "rise_tbps", jnum(f->rise), ok);
+    put(o, "saturated", j_prop(&f->saturated, ok), ok);
+    return o;
+}
+
+static json_t *j_regions(const cs_analysis_t *a, bool *ok)
+{
+    json_t *arr = json_array();
+    for (size_t r = 0; r < a->n_regions; r++) {
+        const cs_analysis_region *g = &a->regions[r];
+        json_t *o = json_object();
+        put(o, "region", json_string(g->name), ok);
+        put(o, "domestic", json_boolean(g->domestic), ok);
+        put(o, "demands", jint(g->n_demands), ok);
+        put(o, "demand_tbps", jnum(g->demand_tbps), ok);
+        put(o, "intact_served_tbps", jnum(g->base_served_tbps), ok);
+        put(o, "served_fraction", j_estimate(&g->served_frac, ok), ok);
+        put(o, "unserved_tbps", j_estimate(&g->unserved_tbps, ok), ok);
+        put(o, "unserved_tail", j_tail(&g->tail, ok), ok);
+        put(o, "precision", j_precision(&g->precision, a->precision_target, ok), ok);
+        put(o, "pairs", jint(g->n_pairs), ok);
+        put(o, "cut_off_all", j_prop(&g->all_cut, ok), ok);
+        put(o, "cut_off_any", j_prop(&g->any_cut, ok), ok);
+        put(o, "latency_inflation", jnum(g->latency_inflation), ok);
+        push(arr, o, ok);
+    }
+    return arr;
+}
+
+static json_t *j_demands(const cs_analysis_t *a, bool *ok)
+{
+    const cs_results_info *in = a->info;
+    json_t *arr = json_array();
+    for (size_t k = 0; k < in->n_demands; k++) {
+        const cs_analysis_demand *d = &a->demands[k];
+        json_t *o = json_object();
+        put(o, "origin", json_string(in->demands[k].origin_id), ok);
+        put(o, "destination", json_string(in->demands[k].destination_id), ok);
+        put(o, "region", json_string(a->regions[d->region].name), ok);
+        put(o, "demand_tbps", jnum(in->demands[k].demand_scaled_tbps), ok);
+        put(o, "intact_served_tbps", jnum(d->base_served_tbps), ok);
+        put(o, "intact_latency_ms", jnum(d->base_latency_ms), ok);
+        put(o, "served_fraction", j_estimate(&d->served_frac, ok), ok);
+        put(o, "unserved_tbps", j_estimate(&d->unserved_tbps, ok), ok);
+        put(o, "unserved_tail", j_tail(&d->tail, ok), ok);
+        put(o, "loses_traffic", j_prop(&d->loss, ok), ok);
+        put(o, "cut_off", j_prop(&d->cut, ok), ok);
+        put(o, "path_change", j_prop(&d->path_change, ok), ok);
+        put(o, "latency_inflation", jnum(d->latency_inflation), ok);
+        put(o, "traffic_goes_to",
+            d->absorber != SIZE_MAX ? json_string(a->cables[d->absorber].name) : json_null(), ok);
+        put(o, "traffic_goes_to_rise_tbps", jnum(d->absorber_rise), ok);
+        push(arr, o, ok);
+    }
+    return arr;
+}
+
+static json_t *j_cables(const cs_analysis_t *a, bool *ok)
+{
+    json_t *arr = json_array();
+    for (size_t c = 0; c < a->n_cables; c++) {
+        const cs_analysis_cable *cb = &a->cables[c];
+        json_t *o = json_object();
+        put(o, "cable", json_string(cb->name), ok);
+        put(o, "name", json_string(cb->full_name), ok);
+        put(o, "segments", jint(cb->n_segments), ok);
+        put(o, "flow", a->has_flow ? j_flow(&cb->flow, ok) : json_null(), ok);
+        put(o, "criticality", j_crit(&cb->crit, ok), ok);
+        push(arr, o, ok);
+    }
+    return arr;
+}
+
+static json_t *j_segments(const cs_analysis_t *a, bool *ok)
+{
+    const cs_results_info *in = a->info;
+    json_t *arr = json_array();
+    for (size_t j = 0; j < in->n_edges; j++) {
+        json_t *o = json_object();
+        put(o, "id", json_string(in->edges[j].id), ok);
+        put(o, "kind", json_string(in->edges[j].kind), ok);
+        put(o, "cable", in->edges[j].cable[0] ? json_string(in->edges[j].cable) : json_null(), ok);
+        put(o, "flow", a->has_flow ? j_flow(&a->edges[j].flow, ok) : json_null(), ok);
+        put(o, "criticality", j_crit(&a->edges[j].crit, ok), ok);
+        push(arr, o, ok);
+    }
+    return arr;
+}
+
+static json_t *j_stations(const cs_analysis_t *a, bool *ok)
+{
+    const cs_results_info *in = a->info;
+    json_t *arr = json_array();
+    for (size_t s = 0; s < a->n_stations; s++) {
+        const cs_rnode *v = &in->nodes[a->stations[s].node];
+        json_t *o = json_object();
+        put(o, "id", json_string(v->id), ok);
+        put(o, "name", json_string(v->name), ok);
+        put(o, "kind", json_string(v->kind), ok);
+        put(o, "country", json_string(v->country), ok);
+        put(o, "criticality", j_crit(&a->stations[s].crit, ok), ok);
+        push(arr, o, ok);
+    }
+    return arr;
+}
+
+static json_t *j_analysis(const cs_analysis_t *a, bool *ok)
+{
+    const cs_results_info *in = a->info;
+    json_t *root = json_object(), *src = json_object(), *all = json_object();
+    put(root, "format", json_string("cablesim-analysis"), ok);
+    put(root, "format_version", json_integer(1), ok);
+    put(src, "file", json_string(in->path), ok);
+    put(src, "scenario", json_string(a->scenario_name), ok);
+    put(src, "seed", jint(in->seed), ok);
+    put(src, "trials", jint(in->trials), ok);
+    put(src, "as_of", json_integer(in->as_of), ok);
+    put(src, "created", json_string(in->created), ok);
+    put(src, "software_version", json_string(in->software_version), ok);
+    put(src, "topology_sha256", json_string(in->topology_sha256), ok);
+    put(src, "demand_sha256", json_string(in->demand_sha256), ok);
+    put(src, "capacity", json_string(a->use_lit ? "lit" : "design"), ok);
+    put(root, "source", src, ok);
+    put(all, "demand_tbps", jnum(a->demand_tbps), ok);
+    put(all, "intact_unserved_tbps", jnum(in->base_unserved_tbps), ok);
+    put(all, "disturbed_trials", jint(a->n_disturbed), ok);
+    put(all, "unserved_tbps", j_estimate(&a->unserved_tbps, ok), ok);
+    put(all, "served_fraction", j_estimate(&a->served_frac, ok), ok);
+    put(all, "unserved_tail", j_tail(&a->tail, ok), ok);
+    put(all, "all_pairs_cut", j_prop(&a->all_cut, ok), ok);
+    put(all, "latency_inflation", jnum(a->latency_inflation), ok);
+    put(all, "precision", j_precision(&a->precision, a->precision_target, ok), ok);
+    put(root, "overall", all, ok);
+    put(root, "regions", j_regions(a, ok), ok);
+    put(root, "demands", j_demands(a, ok), ok);
+    put(root, "rerouting_available", json_boolean(a->has_flow), ok);
+    put(root, "cables", j_cables(a, ok), ok);
+    put(root, "segments", j_segments(a, ok), ok);
+    put(root, "stations", j_stations(a, ok), ok);
+    return root;
+}
+
+static int dump_json(json_t *root, bool ok, const char *cmd)
+{
+    const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
+    if (ok && json_dumpf(root, stdout, flags) == 0)
+        putchar('\n');
+    else
+        ok = false;
+    json_decref(root);
+    if (ok) return CLI_OK;
+    fprintf(stderr, "cablesim: %s: cannot build or write the JSON output\n", cmd);
+    return CLI_FAIL;
+}
+
+/* ----------------------------------------------------------------- CSV */
+
+/* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_str(const char *s, bool last)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, stdout);
+    } else {
+        putchar('"');
+        for (; *s; s++) {
+            if (*s == '"') putchar('"');
+            putchar(*s);
+        }
+        putchar('"');
+    }
+    putchar(last ? '\n' : ',');
+}
+
+/* A number field; empty when not finite. */
+static void csv_num(double x, bool last)
+{
+    if (isfinite(x)) printf("%.12g", x);
+    putchar(last ? '\n' : ',');
+}
+
+static void csv_estimate(const cs_estimate *e)
+{
+    csv_num(e->mean, false);
+    csv_num(e->se, false);
+    csv_num(e->lo, false);
+    csv_num(e->hi, false);
+}
+
+static void csv_tail(const cs_tail *t)
+{
+    csv_num(t->var95, false);
+    csv_num(t->cvar95, false);
+    csv_num(t->var99, false);
+    csv_num(t->cvar99, false);
+    csv_num(t->max, false);
+}
+
+static void csv_prop(const cs_proportion *p, bool last)
+{
+    csv_num(p->n ? p->p : NAN, false);
+    csv_num(p->lo, false);
+    csv_num(p->hi, last);
+}
+
+static void csv_regions(const cs_analysis_t *a)
+{
+    puts("region,domestic,demands,demand_tbps,served_fraction,served_fraction_se,"
+         "served_fraction_lo,served_fraction_hi,unserved_tbps,unserved_tbps_se,unserved_tbps_lo,"
+         "unserved_tbps_hi,var95,cvar95,var99,cvar99,max,p_cut_all,p_cut_all_lo,p_cut_all_hi,"
+         "p_cut_any,p_cut_any_lo,p_cut_any_hi,latency_inflation,trials_needed,more_trials");
+    for (size_t r = 0; r < a->n_regions; r++) {
+        const cs_analysis_region *g = &a->regions[r];
+        csv_str(g->name, false);
+        printf("%d,%zu,", g->domestic, g->n_demands);
+        csv_num(g->demand_tbps, false);
+        csv_estimate(&g->served_frac);
+        csv_estimate(&g->unserved_tbps);
+        csv_tail(&g->tail);
+        csv_prop(&g->all_cut, false);
+        csv_prop(&g->any_cut, false);
+        csv_num(g->latency_inflation, false);
+        csv_num(g->precision.defined ? ceil(g->precision.needed) : NAN, false);
+        csv_num(g->precision.defined ? (double)g->precision.more : NAN, true);
+    }
+}
+
+static void csv_demands(const cs_analysis_t *a)
+{
+    const cs_results_info *in = a->info;
+    puts("origin,destination,region,demand_tbps,served_fraction,served_fraction_se,"
+         "served_fraction_lo,served_fraction_hi,unserved_tbps,unserved_tbps_se,unserved_tbps_lo,"
+         "unserved_tbps_hi,var95,cvar95,var99,cvar99,max,p_loss,p_loss_lo,p_loss_hi,p_cut,"
+         "p_cut_lo,p_cut_hi,p_path_change,p_path_change_lo,p_path_change_hi,latency_inflation,"
+         "traffic_goes_to,traffic_goes_to_rise_tbps");
+    for (size_t k = 0; k < in->n_demands; k++) {
+        const cs_analysis_demand *d = &a->demands[k];
+        csv_str(in->demands[k].origin_id, false);
+        csv_str(in->demands[k].destination_id, false);
+        csv_str(a->regions[d->region].name, false);
+        csv_num(in->demands[k].demand_scaled_tbps, false);
+        csv_estimate(&d->served_frac);
+        csv_estimate(&d->unserved_tbps);
+        csv_tail(&d->tail);
+        csv_prop(&d->loss, false);
+        csv_prop(&d->cut, false);
+        csv_prop(&d->path_change, false);
+        csv_num(d->latency_inflation, false);
+        csv_str(d->absorber != SIZE_MAX ? a->cables[d->absorber].name : "", false);
+        csv_num(d->absorber_rise, true);
+    }
+}
+
+static const char crit_header[] = "p_fail,failed_trials,unserved_when_failed,"
+                                  "unserved_when_failed_se,loss_when_failed,loss_share";
+static const char flow_header[] = "capacity_tbps,intact_flow_tbps,flow_disturbed_tbps,rise_tbps,"
+                                  "p_saturated";
+
+static void csv_crit_flow(const cs_criticality *c, const cs_flow_stats *f, bool has_flow)
+{
+    csv_num(c->failed.p, false);
+    printf("%llu,", (unsigned long long)c->failed.k);
+    csv_num(c->unserved.mean, false);
+    csv_num(c->unserved.se, false);
+    csv_num(c->loss, false);
+    csv_num(c->share, f == NULL);
+    if (f == NULL) return;
+    csv_num(f->capacity_tbps, false);
+    csv_num(f->base_flow_tbps, false);
+    csv_num(has_flow ? f->flow_disturbed.mean : NAN, false);
+    csv_num(has_flow ? f->rise : NAN, false);
+    csv_num(has_flow ? f->saturated.p : NAN, true);
+}
+
+static void csv_cables(const cs_analysis_t *a)
+{
+    printf("cable,name,segments,%s,%s\n", crit_header, flow_header);
+    for (size_t c = 0; c < a->n_cables; c++) {
+        csv_str(a->cables[c].name, false);
+        csv_str(a->cables[c].full_name, false);
+        printf("%zu,", a->cables[c].n_segments);
+        csv_crit_flow(&a->cables[c].crit, &a->cables[c].flow, a->has_flow);
+    }
+}
+
+static void csv_segments(const cs_analysis_t *a)
+{
+    const cs_results_info *in = a->info;
+    printf("id,kind,cable,%s,%s\n", crit_header, flow_header);
+    for (size_t j = 0; j < in->n_edges; j++) {
+        csv_str(in->edges[j].id, false);
+        csv_str(in->edges[j].kind, false);
+        csv_str(in->edges[j].cable, false);
+        csv_crit_flow(&a->edges[j].crit, &a->edges[j].flow, a->has_flow);
+    }
+}
+
+static void csv_stations(const cs_analysis_t *a)
+{
+    const cs_results_info *in = a->info;
+    printf("id,name,kind,country,%s\n", crit_header);
+    for (size_t s = 0; s < a->n_stations; s++) {
+        const cs_rnode *v = &in->nodes[a->stations[s].node];
+        csv_str(v->id, false);
+        csv_str(v->name, false);
+        csv_str(v->kind, false);
+        csv_str(v->country, false);
+        csv_crit_flow(&a->stations[s].crit, NULL, false);
+    }
+}
+
+static void print_csv(const cs_analysis_t *a, const char *table)
+{
+    if (table == NULL || strcmp(table, "regions") == 0)
+        csv_regions(a);
+    else if (strcmp(table, "demands") == 0)
+        csv_demands(a);
+    else if (strcmp(table, "cables") == 0)
+        csv_cables(a);
+    else if (strcmp(table, "segments") == 0)
+        csv_segments(a);
+    else
+        csv_stations(a);
+}
+
+/* -------------------------------------------------------------- analyze */
+
+static int finish(int st, const char *cmd)
+{
+    if (st == CLI_OK && fflush(stdout) != 0) {
+        fprintf(stderr, "cablesim: %s: cannot write the output\n", cmd);
+        return CLI_FAIL;
+    }
+    return st;
+}
+
+static bool wants_help(int argc, char **argv, const char *usage)
+{
+    for (int i = 0; i < argc; i++)
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            return true;
+        }
+    return false;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    if (wants_help(argc, argv, analyze_usage)) return CLI_OK;
+    analyze_args args;
+    int st = parse_args("analyze", argc, argv, 1, &args);
+    if (st != CLI_OK) return st;
+    cs_error err = CS_ERROR_INIT;
+    cs_resultsio_t *r = NULL;
+    cs_analysis_t *a = NULL;
+    cs_analysis_options o = CS_ANALYSIS_OPTIONS_INIT;
+    o.precision = args.precision;
+    if (cs_resultsio_open(&r, args.files[0], &err) != CS_OK ||
+        cs_analysis_run(&a, r, &o, &err) != CS_OK) {
+        cs_resultsio_close(r);
+        return cli_report(&err);
+    }
+    if (args.format == FMT_JSON) {
+        bool ok = true;
+        json_t *root = j_analysis(a, &ok);
+        st = dump_json(root, ok, "analyze");
+    } else if (args.format == FMT_CSV) {
+        print_csv(a, args.table);
+    } else {
+        print_text(a, args.top);
+    }
+    cs_analysis_free(a);
+    cs_resultsio_close(r);
+    return finish(st, "analyze");
+}
+
+/* -------------------------------------------------------------- compare */
+
+static void print_paired(const char *label, const cs_paired *p)
+{
+    printf("  %-28s %12.6f  %12.6f  %12.6f  (%.6f to %.6f)  %8llu  %8llu  %8.2g  %s\n", label,
+           p->a_mean, p->b_mean, p->diff.mean, p->diff.lo, p->diff.hi, (unsigned long long)p->n_pos,
+           (unsigned long long)p->n_neg, p->sign_p, p->excludes_zero ? "yes" : "no");
+}
+
+static void print_compare_text(const cs_comparison_t *c, const cs_results_info *ia,
+                               const cs_results_info *ib)
+{
+    printf("cablesim compare: A = %s, B = %s\n", ia->path, ib->path);
+    printf("  %llu paired trials, seed %llu; intact network leaves %.4f Tbps (A) and %.4f Tbps "
+           "(B) unserved\n",
+           (unsigned long long)c->n, (unsigned long long)c->seed, c->a_base_unserved,
+           c->b_base_unserved);
+    puts("  differences are B - A per trial: mean and 95% CI; B>A, B<A: trials where B is "
+         "higher, lower; sign p: exact two-sided sign test; CI excludes 0: the difference is "
+         "significant at 5%");
+    printf("\n");
+    printf(CMP_HDR, "metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "CI excludes 0");
+    print_paired("unserved Tbps", &c->unserved_tbps);
+    print_paired("served fraction", &c->served_frac);
+    if (c->has_pairs) print_paired("P(every pair cut)", &c->all_cut);
+    puts("\nPer region");
+    printf(CMP_HDR, "region / metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p",
+           "CI excludes 0");
+    char label[256];
+    for (size_t r = 0; r < c->n_regions; r++) {
+        const cs_comparison_region *g = &c->regions[r];
+        snprintf(label, sizeof label, "%s: served", g->name);
+        print_paired(label, &g->served_frac);
+        snprintf(label, sizeof label, "%s: unserved Tbps", g->name);
+        print_paired(label, &g->unserved_tbps);
+        if (g->has_pairs) {
+            snprintf(label, sizeof label, "%s: P(cut)", g->name);
+            print_paired(label, &g->all_cut);
+        }
+    }
+}
+
+static json_t *j_paired(const cs_paired *p, bool *ok)
+{
+    json_t *o = json_object();
+    put(o, "a_mean", jnum(p->a_mean), ok);
+    put(o, "b_mean", jnum(p->b_mean), ok);
+    put(o, "difference", j_estimate(&p->diff, ok), ok);
+    put(o, "b_higher_trials", jint(p->n_pos), ok);
+    put(o, "b_lower_trials", jint(p->n_neg), ok);
+    put(o, "sign_test_p", jnum(p->sign_p), ok);
+    put(o, "ci_excludes_zero", json_boolean(p->excludes_zero), ok);
+    return o;
+}
+
+static json_t *j_compare(const cs_comparison_t *c, const cs_results_info *ia,
+                         const cs_results_info *ib, bool *ok)
+{
+    json_t *root = json_object(), *regions = json_array();
+    put(root, "format", json_string("cablesim-comparison"), ok);
+    put(root, "format_version", json_integer(1), ok);
+    put(root, "a", json_string(ia->path), ok);
+    put(root, "b", json_string(ib->path), ok);
+    put(root, "trials", jint(c->n), ok);
+    put(root, "seed", jint(c->seed), ok);
+    put(root, "a_intact_unserved_tbps", jnum(c->a_base_unserved), ok);
+    put(root, "b_intact_unserved_tbps", jnum(c->b_base_unserved), ok);
+    put(root, "unserved_tbps", j_paired(&c->unserved_tbps, ok), ok);
+    put(root, "served_fraction", j_paired(&c->served_frac, ok), ok);
+    put(root, "all_pairs_cut", c->has_pairs ? j_paired(&c->all_cut, ok) : json_null(), ok);
+    for (size_t r = 0; r < c->n_regions; r++) {
+        const cs_comparison_region *g = &c->regions[r];
+        json_t *o = json_object();
+        put(o, "region", json_string(g->name), ok);
+        put(o, "domestic", json_boolean(g->domestic), ok);
+        put(o, "served_fraction", j_paired(&g->served_frac, ok), ok);
+        put(o, "unserved_tbps", j_paired(&g->unserved_tbps, ok), ok);
+        put(o, "cut_off_all", g->has_pairs ? j_paired(&g->all_cut, ok) : json_null(), ok);
+        push(regions, o, ok);
+    }
+    put(root, "regions", regions, ok);
+    return root;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    if (wants_help(argc, argv, compare_usage)) return CLI_OK;
+    analyze_args args;
+    int st = parse_args("compare", argc, argv, 2, &args);
+    if (st != CLI_OK) return st;
+    cs_error err = CS_ERROR_INIT;
+    cs_resultsio_t *a = NULL, *b = NULL;
+    cs_comparison_t *c = NULL;
+    if (cs_resultsio_open(&a, args.files[0], &err) != CS_OK ||
+        cs_resultsio_open(&b, args.files[1], &err) != CS_OK ||
+        cs_analysis_compare(&c, a, b, NULL, &err) != CS_OK) {
+        cs_resultsio_close(a);
+        cs_resultsio_close(b);
+        return cli_report(&err);
+    }
+    if (args.format == FMT_JSON) {
+        bool ok = true;
+        st =
+            dump_json(j_compare(c, cs_resultsio_info(a), cs_resultsio_info(b), &ok), ok, "compare");
+    } else {
+        print_compare_text(c, cs_resultsio_info(a), cs_resultsio_info(b));
+    }
+    cs_comparison_free(c);
+    cs_resultsio_close(a);
+    cs_resultsio_close(b);
+    return finish(st, "compare");
+}

@@ -1,0 +1,237 @@
+/*
+ * analysis.h: statistics of a results file, and paired comparison of two.
+ *
+ * cs_analysis_run() streams the trials of an open results file once, a slice
+ * at a time, and computes what docs/analysis-cli.md defines: the expected
+ * unserved traffic and served fraction with Monte Carlo standard errors and
+ * 95% confidence intervals, quantiles, VaR and CVaR, per foreign region and
+ * per demand; the probability that a region is cut off (Wilson intervals);
+ * latency inflation; whether the trials reach a requested relative precision;
+ * how traffic reroutes (edge and cable flows in disturbed trials, saturation,
+ * path changes); and the criticality of cables, segments and landing stations
+ * (expected loss when each fails, and its share of the total loss).
+ * cs_analysis_compare() pairs the trials of two files run with the same seed.
+ *
+ * Memory: the loss series behind quantiles keep only the values that differ
+ * from the intact network's (most trials of most demands lose nothing), up to
+ * max_tail_values values in all; past that, per-demand and then per-region
+ * quantiles are given up (tail.available false), never the overall ones.
+ * Everything else is O(demands x cables + edges + nodes).
+ */
+#ifndef CS_ANALYSIS_H
+#define CS_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cablesim/error.h"
+#include "cablesim/resultsio.h"
+
+/** Number of quantile levels reported, and the levels themselves. */
+#define CS_ANALYSIS_NQ 5
+#define CS_ANALYSIS_LEVELS                                                                         \
+    {                                                                                              \
+        0.5, 0.9, 0.95, 0.99, 0.999                                                                \
+    }
+/** Two-sided 95% normal quantile used by every confidence interval. */
+#define CS_ANALYSIS_Z95 1.959963984540054
+/** A flow at or above this share of capacity counts as saturated. */
+#define CS_ANALYSIS_SATURATION 0.999
+/**
+ * Means of unserved traffic at or below this (Tbps, 1 kbps, as CS_ROUTING_EPS_TBPS) count as no
+ * loss: the router's rounding dust (~1e-15 Tbps) must not make a relative precision or a loss
+ * share out of nothing.
+ */
+#define CS_ANALYSIS_NOISE_TBPS 1e-9
+/** Latencies differing from the baseline by more than this (relative) mean a new path. */
+#define CS_ANALYSIS_PATH_EPS 1e-9
+
+typedef struct {
+    double precision;       /**< requested relative half-width (e.g. 0.05 for 5%) */
+    size_t slice_bytes;     /**< memory for one slice of trials */
+    size_t max_tail_values; /**< cap on stored loss values for quantiles (see above) */
+} cs_analysis_options;
+
+#define CS_ANALYSIS_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        0.05, (size_t)8 << 20, (size_t)1 << 26                                                     \
+    }
+
+/** A mean over n trials with its sample standard deviation, standard error and 95% CI. */
+typedef struct {
+    uint64_t n;
+    double mean, sd, se, lo, hi; /**< NAN when n is 0; sd, se 0 when n is 1 */
+} cs_estimate;
+
+/** k of n trials, with the 95% Wilson score interval. */
+typedef struct {
+    uint64_t k, n;
+    double p, lo, hi; /**< NAN when n is 0 */
+} cs_proportion;
+
+/** The upper tail of a loss (unserved Tbps) distribution. */
+typedef struct {
+    bool available;           /**< false when the series was given up (memory cap) */
+    double q[CS_ANALYSIS_NQ]; /**< quantiles at CS_ANALYSIS_LEVELS */
+    double max;               /**< largest loss */
+    double var95, cvar95;     /**< VaR = quantile; CVaR = mean of the losses >= VaR */
+    double var99, cvar99;
+} cs_tail;
+
+/** Trials needed for a relative half-width of the 95% CI of a mean. */
+typedef struct {
+    bool defined;    /**< false when the mean is <= CS_ANALYSIS_NOISE_TBPS (no loss) */
+    double needed;   /**< n* = (z sd / (precision mean))^2 */
+    uint64_t more;   /**< ceil(n*) - n when positive, else 0 */
+    bool sufficient; /**< n >= n* */
+    double achieved; /**< z se / mean: the relative half-width reached */
+} cs_precision;
+
+/** What the failure of one element costs. Loss = unserved - the intact network's unserved. */
+typedef struct {
+    cs_proportion failed; /**< trials in which it failed */
+    cs_estimate unserved; /**< E[unserved | failed] over those trials */
+    double loss;          /**< E[loss | failed]; NAN when it never failed */
+    double share; /**< sum of loss over those trials / sum over all; NAN when the mean loss is <=
+                     noise */
+} cs_criticality;
+
+typedef struct {
+    const char *name; /**< borrowed from the reader */
+    bool domestic;    /**< demands with both ends in Japan */
+    size_t n_demands;
+    double demand_tbps; /**< sum of demand_scaled_tbps */
+    double base_served_tbps;
+    cs_estimate served_frac;   /**< served / demand per trial */
+    cs_estimate unserved_tbps; /**< demand - served per trial */
+    cs_tail tail;
+    cs_precision precision;   /**< of unserved_tbps */
+    size_t n_pairs;           /**< (Japanese city, region) pairs */
+    cs_proportion all_cut;    /**< every pair cut: no Japanese city reaches the region */
+    cs_proportion any_cut;    /**< some Japanese city cut off from the region */
+    double latency_inflation; /**< see docs; NAN without latency data */
+} cs_analysis_region;
+
+typedef struct {
+    size_t region; /**< index into regions */
+    size_t pair;   /**< row of /topology/pairs, SIZE_MAX for domestic demands */
+    double base_served_tbps, base_latency_ms;
+    cs_estimate served_frac, unserved_tbps;
+    cs_tail tail;
+    cs_proportion cut;         /**< its pair cut (n 0 when it has none) */
+    cs_proportion loss;        /**< trials serving less than the intact network (by > 1e-9 Tbps) */
+    double latency_inflation;  /**< NAN without latency data or baseline path */
+    cs_proportion path_change; /**< latency differs from the baseline (n 0 without latency) */
+    size_t absorber;      /**< cable whose flow rises most when its path changes, or SIZE_MAX */
+    double absorber_rise; /**< that mean rise, Tbps */
+} cs_analysis_demand;
+
+/** Rerouting statistics of an edge or a cable (flows need /trials/edge_flow_tbps). */
+typedef struct {
+    double capacity_tbps;       /**< lit or design, as the scenario routed */
+    double base_flow_tbps;      /**< in the intact network */
+    cs_estimate flow_up;        /**< over the trials in which it is up */
+    cs_estimate flow_disturbed; /**< over the trials with some failure in which it is up */
+    double rise;             /**< flow_disturbed.mean - base_flow_tbps (NAN when no such trial) */
+    cs_proportion saturated; /**< trials with flow >= 0.999 capacity, over all trials */
+} cs_flow_stats;
+
+typedef struct {
+    cs_flow_stats flow;
+    cs_criticality crit; /**< failed: listed in failed_edges */
+} cs_analysis_edge;
+
+typedef struct {
+    const char *name, *full_name; /**< borrowed */
+    size_t n_segments;
+    cs_flow_stats flow;  /**< flow of a cable = its largest segment flow; up = every segment up */
+    cs_criticality crit; /**< failed: any of its segments failed */
+} cs_analysis_cable;
+
+typedef struct {
+    size_t node;         /**< row of /topology/nodes */
+    cs_criticality crit; /**< failed: listed in failed_nodes */
+} cs_analysis_station;
+
+typedef struct {
+    const cs_results_info *info; /**< borrowed: the reader must outlive the analysis */
+    const char *scenario_name;   /**< the scenario's `name` (owned by the analysis) */
+    bool use_lit;                /**< the scenario's `capacity` (lit unless it says design) */
+    double precision_target;
+    uint64_t n;           /**< trials */
+    uint64_t n_disturbed; /**< trials with at least one failure */
+    double demand_tbps;   /**< sum of demand_scaled_tbps */
+    cs_estimate unserved_tbps, served_frac;
+    cs_tail tail;
+    cs_precision precision;
+    cs_proportion all_cut;    /**< every (city, region) pair cut at once (n 0 without pairs) */
+    double latency_inflation; /**< over all demands */
+    size_t n_regions;
+    cs_analysis_region *regions;
+    cs_analysis_demand *demands; /**< [info->n_demands] */
+    bool has_flow;               /**< rerouting statistics below are set */
+    cs_analysis_edge *edges;     /**< [info->n_edges] */
+    size_t n_cables;
+    cs_analysis_cable *cables;
+    const size_t *cable_of_edge; /**< [n_edges], SIZE_MAX for links */
+    size_t n_stations;
+    cs_analysis_station *stations;   /**< landing stations, then any other node that failed */
+    bool demand_tails, region_tails; /**< whether those quantiles were kept */
+} cs_analysis_t;
+
+/**
+ * Analyses every trial of r in one streaming pass (plus one sort per kept loss series).
+ * \param out Out: the analysis, freed with cs_analysis_free(); NULL on failure.
+ * \param r   An open reader (borrowed; must outlive *out).
+ * \param o   Options, or NULL for CS_ANALYSIS_OPTIONS_INIT.
+ * \return CS_OK, CS_EINVAL (bad option or inconsistent file), CS_EIO, CS_ENOMEM.
+ * Complexity O(trials x (demands + edges + changed demands x cables)) time.
+ */
+cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analysis_options *o,
+                          cs_error *err);
+void cs_analysis_free(cs_analysis_t *a);
+
+/** A paired difference b - a over trials. */
+typedef struct {
+    cs_estimate diff; /**< mean of b_t - a_t, its standard error and 95% CI */
+    double a_mean, b_mean;
+    uint64_t n_pos, n_neg; /**< trials with b_t > a_t, b_t < a_t (ties left out) */
+    double sign_p;         /**< two-sided exact sign test p-value */
+    bool excludes_zero;    /**< the CI lies entirely above or below 0 */
+} cs_paired;
+
+typedef struct {
+    const char *name; /**< borrowed from the first file */
+    bool domestic;
+    cs_paired served_frac;
+    cs_paired unserved_tbps;
+    bool has_pairs;    /**< both files track pairs for the region */
+    cs_paired all_cut; /**< 1 when cut off, 0 otherwise */
+} cs_comparison_region;
+
+typedef struct {
+    uint64_t n;
+    uint64_t seed;
+    double a_base_unserved, b_base_unserved;
+    cs_paired unserved_tbps;
+    cs_paired served_frac;
+    bool has_pairs;
+    cs_paired all_cut;
+    size_t n_regions;
+    cs_comparison_region *regions;
+} cs_comparison_t;
+
+/**
+ * Pairs trial t of a with trial t of b. Refuses (CS_EINVAL, one line naming both files) files
+ * whose seeds or trial counts differ, or whose demand tables (ids, scaled demands, regions)
+ * differ. Readers are borrowed and must outlive *out.
+ */
+cs_status cs_analysis_compare(cs_comparison_t **out, cs_resultsio_t *a, cs_resultsio_t *b,
+                              const cs_analysis_options *o, cs_error *err);
+void cs_comparison_free(cs_comparison_t *c);
+
+/** The 95% Wilson score interval of k successes in n trials (lo = hi = NAN when n is 0). */
+cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n);
+
+#endif /* CS_ANALYSIS_H */

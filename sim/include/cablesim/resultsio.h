@@ -1,0 +1,125 @@
+/*
+ * resultsio.h: reading a results file (docs/hdf5-schema.md) for analysis.
+ *
+ * cs_resultsio_open() checks that the file is a complete cablesim results file
+ * of a format version this reader knows, reads the root attributes, the four
+ * /topology tables and /baseline whole (they are small), and checks the shape
+ * of every /trials dataset. The trials themselves are then streamed a slice of
+ * rows at a time with cs_resultsio_read(), so memory stays flat however many
+ * trials the file holds. Every problem is one line naming the file and the
+ * object ("r.h5: dataset /trials/served_tbps: expected 2 dimensions, found 1").
+ */
+#ifndef CS_RESULTSIO_H
+#define CS_RESULTSIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cablesim/error.h"
+
+/** The format version this reader understands. */
+#define CS_RESULTSIO_FORMAT_VERSION 1
+
+/** A row of /topology/nodes. Strings are owned by the reader. */
+typedef struct {
+    const char *id, *name, *kind, *country, *region; /**< region "" when not given */
+} cs_rnode;
+
+/** A row of /topology/edges. */
+typedef struct {
+    const char *id, *kind, *cable, *cable_name; /**< cable "" for a link */
+    uint32_t from, to;
+    double capacity_tbps, lit_tbps, length_km;
+} cs_redge;
+
+/** A row of /topology/demands. */
+typedef struct {
+    uint32_t origin, destination;
+    const char *origin_id, *destination_id;
+    double demand_tbps, demand_scaled_tbps;
+} cs_rdemand;
+
+/** A row of /topology/pairs. */
+typedef struct {
+    uint32_t city;
+    const char *city_id, *region;
+} cs_rpair;
+
+/** Everything but the trials, read at open time. All owned by the reader. */
+typedef struct {
+    const char *path;
+    int32_t format_version;
+    const char *software_version, *scenario, *topology_sha256, *demand_sha256, *created;
+    uint64_t seed, trials;
+    int32_t as_of;
+    size_t n_nodes, n_edges, n_demands, n_pairs;
+    const cs_rnode *nodes;
+    const cs_redge *edges;
+    const cs_rdemand *demands;
+    const cs_rpair *pairs;
+    const double *base_served_tbps; /**< [n_demands] */
+    const double *base_latency_ms;  /**< [n_demands] */
+    const double *base_edge_flow;   /**< [n_edges] */
+    double base_unserved_tbps;
+    bool has_latency;   /**< /trials/latency_ms is present */
+    bool has_edge_flow; /**< /trials/edge_flow_tbps is present */
+} cs_results_info;
+
+/**
+ * Consecutive trials first .. first + n - 1 as read from the file. The failed
+ * lists are in CSR form relative to the slice: trial first + i failed edges
+ * failed_edges[edge_off[i] .. edge_off[i + 1]).
+ */
+typedef struct {
+    uint64_t first;
+    size_t n, capacity;
+    double *served_tbps;     /**< [capacity x n_demands] */
+    double *latency_ms;      /**< [capacity x n_demands]; NULL when the file has none */
+    double *unserved_tbps;   /**< [capacity] */
+    double *edge_flow_tbps;  /**< [capacity x n_edges]; NULL when the file has none */
+    unsigned char *pair_cut; /**< [capacity x n_pairs] */
+    uint64_t *edge_off;      /**< [capacity + 1] */
+    uint64_t *node_off;      /**< [capacity + 1] */
+    uint32_t *failed_edges;  /**< edge_off[n] used */
+    uint32_t *failed_nodes;  /**< node_off[n] used */
+    size_t cap_fe, cap_fn;
+} cs_trial_slice;
+
+typedef struct cs_resultsio cs_resultsio_t;
+
+/**
+ * Opens path read-only and reads and checks everything but the trials.
+ * \param out Out: the reader, to be closed with cs_resultsio_close(); NULL on failure.
+ * \return CS_OK; CS_EIO (cannot open or read; not an HDF5 file); CS_EINVAL (not a cablesim
+ * results file, unknown format_version, complete = 0, a dataset, attribute or column missing
+ * or of the wrong type or shape); CS_ENOMEM.
+ */
+cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *err);
+/** Closes the file and frees r. Accepts NULL. */
+void cs_resultsio_close(cs_resultsio_t *r);
+
+/** The file's attributes, tables and baseline. Borrowed; valid until close. */
+const cs_results_info *cs_resultsio_info(const cs_resultsio_t *r);
+
+/**
+ * Rows per slice that keep a slice near max_bytes (at least 1, at most the trial count), for
+ * cs_trial_slice_init().
+ */
+size_t cs_resultsio_slice_rows(const cs_resultsio_t *r, size_t max_bytes);
+
+/** Allocates a slice of capacity rows for r's sizes. \return CS_OK, CS_EINVAL (capacity 0),
+ * CS_ENOMEM. */
+cs_status cs_trial_slice_init(cs_trial_slice *s, const cs_resultsio_t *r, size_t capacity,
+                              cs_error *err);
+void cs_trial_slice_destroy(cs_trial_slice *s);
+
+/**
+ * Reads trials first .. first + min(capacity, trials - first) - 1 into s (s->n of them; 0 at
+ * the end). Checks that the CSR offsets grow and stay within their lists and that every failed
+ * edge and node index is in range. O(rows x columns).
+ * \return CS_OK, CS_EIO (HDF5 cannot read), CS_EINVAL (inconsistent data), CS_ENOMEM.
+ */
+cs_status cs_resultsio_read(cs_resultsio_t *r, uint64_t first, cs_trial_slice *s, cs_error *err);
+
+#endif /* CS_RESULTSIO_H */

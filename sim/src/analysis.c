@@ -1,0 +1,1168 @@
+/*
+ * analysis.c: statistics of a results file and paired comparison of two (docs/analysis-cli.md).
+ *
+ * Implementation notes. One pass over the trials, a slice at a time, feeds Welford
+ * accumulators (mean and sum of squared deviations, numerically stable in one pass), counters
+ * for proportions, and the loss series behind quantiles. A loss series stores only the values
+ * that differ from the intact network's value of that series, and counts the others: in most
+ * scenarios most trials leave most demands untouched, so quantiles stay exact while memory
+ * follows the number of affected (trial, demand) outcomes. A quantile is the order statistic
+ * x_(ceil(a n)); the merged order of the stored values and the repeated baseline value is
+ * resolved by counting, without materialising the series.
+ */
+#include "cablesim/analysis.h"
+
+#include <gsl/gsl_cdf.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cablesim/ydoc.h"
+
+/* Region of Japan's cities, as the engine names it. */
+#define JAPAN "Japan"
+/* Label of demands between two foreign cities (none in the bundled demand). */
+#define TRANSIT "transit"
+/* A demand served less than in the intact network by more than this (Tbps) lost traffic. */
+#define LOSS_EPS 1e-9
+
+/* ------------------------------------------------------------ estimates */
+
+/* Welford's running mean and sum of squared deviations. */
+typedef struct {
+    uint64_t n;
+    double mean, m2;
+} acc;
+
+static void acc_add(acc *a, double x)
+{
+    a->n++;
+    const double d = x - a->mean;
+    a->mean += d / (double)a->n;
+    a->m2 += d * (x - a->mean);
+}
+
+static cs_estimate estimate(const acc *a)
+{
+    cs_estimate e = {a->n, NAN, NAN, NAN, NAN, NAN};
+    if (a->n == 0) return e;
+    e.mean = a->mean;
+    e.sd = a->n > 1 ? sqrt(a->m2 / (double)(a->n - 1)) : 0.0;
+    e.se = e.sd / sqrt((double)a->n);
+    e.lo = e.mean - CS_ANALYSIS_Z95 * e.se;
+    e.hi = e.mean + CS_ANALYSIS_Z95 * e.se;
+    return e;
+}
+
+cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n)
+{
+    cs_proportion p = {k, n, NAN, NAN, NAN};
+    if (n == 0) return p;
+    const double z = CS_ANALYSIS_Z95, nn = (double)n;
+    p.p = (double)k / nn;
+    const double den = 1 + z * z / nn;
+    const double c = (p.p + z * z / (2 * nn)) / den;
+    const double h = z * sqrt(p.p * (1 - p.p) / nn + z * z / (4 * nn * nn)) / den;
+    p.lo = fmax(0.0, c - h);
+    p.hi = fmin(1.0, c + h);
+    return p;
+}
+
+static cs_precision precision(const cs_estimate *e, double target)
+{
+    cs_precision p = {false, NAN, 0, false, NAN};
+    if (e->n == 0 || !(e->mean > CS_ANALYSIS_NOISE_TBPS)) return p;
+    p.defined = true;
+    const double r = CS_ANALYSIS_Z95 * e->sd / (target * e->mean);
+    p.needed = r * r;
+    p.achieved = CS_ANALYSIS_Z95 * e->se / e->mean;
+    p.sufficient = (double)e->n >= p.needed;
+    const double need = ceil(p.needed);
+    if (!p.sufficient) p.more = need >= 1.8e19 ? UINT64_MAX : (uint64_t)need - e->n;
+    return p;
+}
+
+/* --------------------------------------------------------------- series */
+
+/* A loss series: the values that differ from base, and how many equal it. */
+typedef struct {
+    double base;
+    double *v;
+    size_t m, cap;
+    uint64_t n_base;
+    bool dropped;
+} series;
+
+/* Adds x; *stored counts the values held by all series. False when out of memory. */
+static bool series_add(series *s, double x, size_t *stored)
+{
+    if (s->dropped) return true;
+    if (x == s->base) { /* exact: unchanged routing reproduces the baseline bit for bit */
+        s->n_base++;
+        return true;
+    }
+    if (s->m == s->cap) {
+        const size_t n = s->cap ? 2 * s->cap : 16;
+        double *p = realloc(s->v, n * sizeof *p);
+        if (p == NULL) return false;
+        s->v = p;
+        s->cap = n;
+    }
+    s->v[s->m++] = x;
+    (*stored)++;
+    return true;
+}
+
+static void series_drop(series *s, size_t *stored)
+{
+    if (s->dropped) return;
+    *stored -= s->m;
+    free(s->v);
+    s->v = NULL;
+    s->m = s->cap = 0;
+    s->dropped = true;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Index of the first of the sorted v[0..m) that is >= x. */
+static size_t lower_bound(const double *v, size_t m, double x)
+{
+    size_t lo = 0, hi = m;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The k-th smallest (1-based) of the series, whose v is sorted; below = values < base. */
+static double order_stat(const series *s, size_t below, uint64_t k)
+{
+    if (k <= below) return s->v[k - 1];
+    if (k <= below + s->n_base) return s->base;
+    return s->v[k - 1 - s->n_base];
+}
+
+/* x_(ceil(a n)), guarding a n against rounding just above a whole number. */
+static double quantile(const series *s, size_t below, uint64_t n, double a)
+{
+    double k = ceil(a * (double)n - 1e-9);
+    if (k < 1) k = 1;
+    if (k > (double)n) k = (double)n;
+    return order_stat(s, below, (uint64_t)k);
+}
+
+/* Mean of the values >= x. */
+static double mean_at_least(const series *s, double x)
+{
+    const size_t from = lower_bound(s->v, s->m, x);
+    double sum = 0.0;
+    uint64_t count = s->m - from;
+    for (size_t i = from; i < s->m; i++)
+        sum += s->v[i];
+    if (s->base >= x) {
+        sum += (double)s->n_base * s->base;
+        count += s->n_base;
+    }
+    return count ? sum / (double)count : NAN;
+}
+
+/* Sorts s and reads its tail. */
+static cs_tail series_tail(series *s)
+{
+    cs_tail t;
+    memset(&t, 0, sizeof t);
+    const uint64_t n = s->m + s->n_base;
+    if (s->dropped || n == 0) {
+        t.available = false;
+        for (size_t i = 0; i < CS_ANALYSIS_NQ; i++)
+            t.q[i] = NAN;
+        t.max = t.var95 = t.cvar95 = t.var99 = t.cvar99 = NAN;
+        return t;
+    }
+    if (s->m > 0) qsort(s->v, s->m, sizeof *s->v, cmp_double);
+    const size_t below = lower_bound(s->v, s->m, s->base);
+    const double levels[CS_ANALYSIS_NQ] = CS_ANALYSIS_LEVELS;
+    t.available = true;
+    for (size_t i = 0; i < CS_ANALYSIS_NQ; i++)
+        t.q[i] = quantile(s, below, n, levels[i]);
+    t.max = order_stat(s, below, n);
+    t.var95 = quantile(s, below, n, 0.95);
+    t.var99 = quantile(s, below, n, 0.99);
+    t.cvar95 = mean_at_least(s, t.var95);
+    t.cvar99 = mean_at_least(s, t.var99);
+    return t;
+}
+
+/* -------------------------------------------------------------- regions */
+
+/* The region of each demand: the region of its foreign end (JAPAN when both ends are
+ * Japanese, TRANSIT when neither is), numbered in order of first appearance. */
+typedef struct {
+    size_t n;
+    const char **names; /* [n] */
+    bool *domestic;     /* [n] */
+    size_t *of_demand;  /* [n_demands] */
+    size_t *of_pair;    /* [n_pairs], SIZE_MAX when the pair's region has no demand */
+} grouping;
+
+static void grouping_destroy(grouping *g)
+{
+    free(g->names);
+    free(g->domestic);
+    free(g->of_demand);
+    free(g->of_pair);
+    memset(g, 0, sizeof *g);
+}
+
+static bool is_japan(const cs_results_info *in, uint32_t node)
+{
+    return strcmp(in->nodes[node].region, JAPAN) == 0;
+}
+
+static const char *demand_region(const cs_results_info *in, size_t k)
+{
+    const cs_rdemand *d = &in->demands[k];
+    const bool a = is_japan(in, d->origin), b = is_japan(in, d->destination);
+    if (a && b) return JAPAN;
+    if (!a && !b) return TRANSIT;
+    return a ? in->nodes[d->destination].region : in->nodes[d->origin].region;
+}
+
+static size_t find_name(const char *const *names, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0) return i;
+    return SIZE_MAX;
+}
+
+static cs_status group_regions(grouping *g, const cs_results_info *in, cs_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->names = malloc((in->n_demands + 1) * sizeof *g->names);
+    g->domestic = malloc((in->n_demands + 1) * sizeof *g->domestic);
+    g->of_demand = malloc((in->n_demands + 1) * sizeof *g->of_demand);
+    g->of_pair = malloc((in->n_pairs + 1) * sizeof *g->of_pair);
+    if (!g->names || !g->domestic || !g->of_demand || !g->of_pair) {
+        grouping_destroy(g);
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory for the regions", in->path);
+    }
+    for (size_t k = 0; k < in->n_demands; k++) {
+        const char *name = demand_region(in, k);
+        size_t r = find_name(g->names, g->n, name);
+        if (r == SIZE_MAX) {
+            r = g->n++;
+            g->names[r] = name;
+            g->domestic[r] = strcmp(name, JAPAN) == 0;
+        }
+        g->of_demand[k] = r;
+    }
+    for (size_t p = 0; p < in->n_pairs; p++)
+        g->of_pair[p] = find_name(g->names, g->n, in->pairs[p].region);
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------------ pass */
+
+/* What the failure of an element cost, accumulated. */
+typedef struct {
+    acc unserved;
+    double loss_sum;
+} crit_acc;
+
+/* Flow of an edge or cable, accumulated. */
+typedef struct {
+    acc up, disturbed;
+    uint64_t saturated;
+} flow_acc;
+
+/* Every accumulator and scratch array of one analysis pass. */
+typedef struct {
+    const cs_results_info *in;
+    const grouping *g;
+    size_t nd, ne, nn, nc, nr, np;
+    const size_t *cable_of_edge;
+    const double *cap; /* [ne] routing capacity */
+    acc total_u, total_f;
+    series total;
+    acc *reg_u, *reg_f;
+    series *reg_s;
+    double *reg_demand, *reg_served;
+    uint64_t *reg_all, *reg_any;
+    size_t *reg_pairs;
+    acc *dem_u, *dem_f;
+    series *dem_s;
+    uint64_t *pair_cut_n, *dem_loss, *dem_change;
+    double *dem_num, *dem_den;
+    double *abs_sum; /* [nd x nc] */
+    crit_acc *c_edge, *c_cable, *c_node;
+    flow_acc *f_edge, *f_cable;
+    double *base_cflow, *cflow;
+    unsigned char *edge_failed, *node_failed, *cable_failed, *cable_down, *cable_sat;
+    unsigned char *reg_all_cut, *reg_any_cut;
+    double loss_total;
+    uint64_t all_cut, disturbed;
+    size_t stored, max_stored;
+    bool alloc_ok;
+} pass;
+
+static void *zalloc(pass *p, size_t n, size_t size)
+{
+    void *q = calloc(n + 1, size);
+    if (q == NULL) p->alloc_ok = false;
+    return q;
+}
+
+static void pass_destroy(pass *p)
+{
+    free(p->total.v);
+    for (size_t r = 0; p->reg_s != NULL && r < p->nr; r++)
+        free(p->reg_s[r].v);
+    for (size_t k = 0; p->dem_s != NULL && k < p->nd; k++)
+        free(p->dem_s[k].v);
+    void *arrays[] = {p->reg_u,       p->reg_f,        p->reg_s,      p->reg_demand, p->reg_served,
+                      p->reg_all,     p->reg_any,      p->reg_pairs,  p->dem_u,      p->dem_f,
+                      p->dem_s,       p->pair_cut_n,   p->dem_loss,   p->dem_change, p->dem_num,
+                      p->dem_den,     p->abs_sum,      p->c_edge,     p->c_cable,    p->c_node,
+                      p->f_edge,      p->f_cable,      p->base_cflow, p->cflow,      p->edge_failed,
+                      p->node_failed, p->cable_failed, p->cable_down, p->cable_sat,  p->reg_all_cut,
+                      p->reg_any_cut};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+        free(arrays[i]);
+}
+
+static cs_status pass_init(pass *p, const cs_results_info *in, const grouping *g,
+                           const size_t *cable_of_edge, size_t nc, const double *cap,
+                           size_t max_stored, cs_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->in = in;
+    p->g = g;
+    p->nd = in->n_demands;
+    p->ne = in->n_edges;
+    p->nn = in->n_nodes;
+    p->np = in->n_pairs;
+    p->nr = g->n;
+    p->nc = nc;
+    p->cable_of_edge = cable_of_edge;
+    p->cap = cap;
+    p->max_stored = max_stored;
+    p->alloc_ok = true;
+    const size_t nr = p->nr, nd = p->nd;
+    p->reg_u = zalloc(p, nr, sizeof(acc));
+    p->reg_f = zalloc(p, nr, sizeof(acc));
+    p->reg_s = zalloc(p, nr, sizeof(series));
+    p->reg_demand = zalloc(p, nr, sizeof(double));
+    p->reg_served = zalloc(p, nr, sizeof(double));
+    p->reg_all = zalloc(p, nr, sizeof(uint64_t));
+    p->reg_any = zalloc(p, nr, sizeof(uint64_t));
+    p->reg_pairs = zalloc(p, nr, sizeof(size_t));
+    p->reg_all_cut = zalloc(p, nr, 1);
+    p->reg_any_cut = zalloc(p, nr, 1);
+    p->dem_u = zalloc(p, nd, sizeof(acc));
+    p->dem_f = zalloc(p, nd, sizeof(acc));
+    p->dem_s = zalloc(p, nd, sizeof(series));
+    p->pair_cut_n = zalloc(p, p->np, sizeof(uint64_t));
+    p->dem_loss = zalloc(p, nd, sizeof(uint64_t));
+    p->dem_change = zalloc(p, nd, sizeof(uint64_t));
+    p->dem_num = zalloc(p, nd, sizeof(double));
+    p->dem_den = zalloc(p, nd, sizeof(double));
+    if (in->has_edge_flow && nc > 0 && nd > SIZE_MAX / nc / sizeof(double))
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory", in->path);
+    if (in->has_edge_flow) p->abs_sum = zalloc(p, nd * nc, sizeof(double));
+    p->c_edge = zalloc(p, p->ne, sizeof(crit_acc));
+    p->c_cable = zalloc(p, nc, sizeof(crit_acc));
+    p->c_node = zalloc(p, p->nn, sizeof(crit_acc));
+    p->f_edge = zalloc(p, p->ne, sizeof(flow_acc));
+    p->f_cable = zalloc(p, nc, sizeof(flow_acc));
+    p->base_cflow = zalloc(p, nc, sizeof(double));
+    p->cflow = zalloc(p, nc, sizeof(double));
+    p->edge_failed = zalloc(p, p->ne, 1);
+    p->node_failed = zalloc(p, p->nn, 1);
+    p->cable_failed = zalloc(p, nc, 1);
+    p->cable_down = zalloc(p, nc, 1);
+    p->cable_sat = zalloc(p, nc, 1);
+    if (!p->alloc_ok) {
+        pass_destroy(p);
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory for the analysis", in->path);
+    }
+    /* The series' baselines: what the intact network leaves unserved. Region sums run in the
+     * order of trial_demands(), so that an untouched region compares equal bit for bit. */
+    p->total.base = in->base_unserved_tbps;
+    for (size_t k = 0; k < nd; k++) {
+        p->dem_s[k].base = in->demands[k].demand_scaled_tbps - in->base_served_tbps[k];
+        p->reg_demand[g->of_demand[k]] += in->demands[k].demand_scaled_tbps;
+        p->reg_served[g->of_demand[k]] += in->base_served_tbps[k];
+    }
+    for (size_t r = 0; r < nr; r++)
+        p->reg_s[r].base = p->reg_demand[r] - p->reg_served[r];
+    for (size_t q = 0; q < p->np; q++)
+        if (g->of_pair[q] != SIZE_MAX) p->reg_pairs[g->of_pair[q]]++;
+    for (size_t j = 0; j < p->ne; j++) {
+        const size_t c = cable_of_edge[j];
+        if (c != SIZE_MAX) p->base_cflow[c] = fmax(p->base_cflow[c], in->base_edge_flow[j]);
+    }
+    return CS_OK;
+}
+
+/* Gives up per-demand, then per-region series when the stored values exceed the cap. */
+static void enforce_cap(pass *p)
+{
+    if (p->stored <= p->max_stored) return;
+    for (size_t k = 0; k < p->nd; k++)
+        series_drop(&p->dem_s[k], &p->stored);
+    if (p->stored <= p->max_stored) return;
+    for (size_t r = 0; r < p->nr; r++)
+        series_drop(&p->reg_s[r], &p->stored);
+}
+
+static bool path_changed(double lat, double base)
+{
+    if (isnan(lat) || isnan(base)) return isnan(lat) != isnan(base);
+    return fabs(lat - base) > CS_ANALYSIS_PATH_EPS * fmax(fabs(base), 1e-300);
+}
+
+/* Regions, demands and pairs of trial i of slice s. */
+static bool trial_demands(pass *p, const cs_trial_slice *s, size_t i)
+{
+    const cs_results_info *in = p->in;
+    const double *served = s->served_tbps + i * p->nd;
+    const double *lat = s->latency_ms != NULL ? s->latency_ms + i * p->nd : NULL;
+    const unsigned char *cut = s->pair_cut + i * p->np;
+    bool ok = true;
+    for (size_t r = 0; r < p->nr; r++)
+        p->reg_served[r] = 0.0;
+    for (size_t k = 0; k < p->nd; k++) {
+        const cs_rdemand *d = &in->demands[k];
+        const size_t r = p->g->of_demand[k];
+        p->reg_served[r] += served[k];
+        acc_add(&p->dem_f[k], served[k] / d->demand_scaled_tbps);
+        acc_add(&p->dem_u[k], d->demand_scaled_tbps - served[k]);
+        ok = ok && series_add(&p->dem_s[k], d->demand_scaled_tbps - served[k], &p->stored);
+        p->dem_loss[k] += served[k] < in->base_served_tbps[k] - LOSS_EPS;
+        if (lat == NULL) continue;
+        const double l0 = in->base_latency_ms[k];
+        p->dem_change[k] += path_changed(lat[k], l0);
+        if (served[k] > 0 && isfinite(lat[k]) && isfinite(l0) && l0 > 0) {
+            p->dem_num[k] += served[k] * lat[k];
+            p->dem_den[k] += served[k] * l0;
+        }
+    }
+    for (size_t r = 0; r < p->nr; r++) {
+        const double u = p->reg_demand[r] - p->reg_served[r];
+        acc_add(&p->reg_u[r], u);
+        acc_add(&p->reg_f[r], p->reg_served[r] / p->reg_demand[r]);
+        ok = ok && series_add(&p->reg_s[r], u, &p->stored);
+    }
+    bool all = p->np > 0;
+    for (size_t r = 0; r < p->nr; r++) {
+        p->reg_all_cut[r] = p->reg_pairs[r] > 0;
+        p->reg_any_cut[r] = 0;
+    }
+    for (size_t q = 0; q < p->np; q++) {
+        const size_t r = p->g->of_pair[q];
+        p->pair_cut_n[q] += cut[q] != 0;
+        if (!cut[q]) all = false;
+        if (r == SIZE_MAX) continue;
+        if (cut[q])
+            p->reg_any_cut[r] = 1;
+        else
+            p->reg_all_cut[r] = 0;
+    }
+    p->all_cut += all;
+    for (size_t r = 0; r < p->nr; r++) {
+        p->reg_all[r] += p->reg_all_cut[r];
+        p->reg_any[r] += p->reg_any_cut[r];
+    }
+    return ok;
+}
+
+/* Marks trial i's failed edges, nodes and cables; false when it had none. */
+static bool mark_failures(pass *p, const cs_trial_slice *s, size_t i)
+{
+    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++) {
+        const size_t j = s->failed_edges[k];
+        p->edge_failed[j] = 1;
+        if (p->cable_of_edge[j] != SIZE_MAX) p->cable_failed[p->cable_of_edge[j]] = 1;
+    }
+    for (uint64_t k = s->node_off[i]; k < s->node_off[i + 1]; k++)
+        p->node_failed[s->failed_nodes[k]] = 1;
+    return s->edge_off[i + 1] > s->edge_off[i] || s->node_off[i + 1] > s->node_off[i];
+}
+
+static void clear_failures(pass *p, const cs_trial_slice *s, size_t i)
+{
+    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++) {
+        const size_t j = s->failed_edges[k];
+        p->edge_failed[j] = 0;
+        if (p->cable_of_edge[j] != SIZE_MAX) p->cable_failed[p->cable_of_edge[j]] = 0;
+    }
+    for (uint64_t k = s->node_off[i]; k < s->node_off[i + 1]; k++)
+        p->node_failed[s->failed_nodes[k]] = 0;
+}
+
+/* Criticality: each failed edge, cable (once however many of its segments) and node. */
+static void trial_criticality(pass *p, const cs_trial_slice *s, size_t i, double unserved)
+{
+    const double loss = unserved - p->in->base_unserved_tbps;
+    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++) {
+        const size_t j = s->failed_edges[k], c = p->cable_of_edge[j];
+        acc_add(&p->c_edge[j].unserved, unserved);
+        p->c_edge[j].loss_sum += loss;
+        if (c != SIZE_MAX && p->cable_failed[c] == 1) {
+            p->cable_failed[c] = 2; /* counted; back to 1 below */
+            acc_add(&p->c_cable[c].unserved, unserved);
+            p->c_cable[c].loss_sum += loss;
+        }
+    }
+    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++) {
+        const size_t c = p->cable_of_edge[s->failed_edges[k]];
+        if (c != SIZE_MAX) p->cable_failed[c] = 1;
+    }
+    for (uint64_t k = s->node_off[i]; k < s->node_off[i + 1]; k++) {
+        const size_t v = s->failed_nodes[k];
+        acc_add(&p->c_node[v].unserved, unserved);
+        p->c_node[v].loss_sum += loss;
+    }
+}
+
+/* Edge and cable flows of trial i, and the cables absorbing each rerouted demand's traffic. */
+static void trial_flows(pass *p, const cs_trial_slice *s, size_t i, bool disturbed)
+{
+    const cs_results_info *in = p->in;
+    const double *flow = s->edge_flow_tbps + i * p->ne;
+    for (size_t c = 0; c < p->nc; c++) {
+        p->cflow[c] = 0.0;
+        p->cable_down[c] = 0;
+        p->cable_sat[c] = 0;
+    }
+    for (size_t j = 0; j < p->ne; j++) {
+        const cs_redge *e = &in->edges[j];
+        const bool up = !p->edge_failed[j] && !p->node_failed[e->from] && !p->node_failed[e->to];
+        const bool sat = p->cap[j] > 0 && flow[j] >= CS_ANALYSIS_SATURATION * p->cap[j];
+        flow_acc *f = &p->f_edge[j];
+        if (up) acc_add(&f->up, flow[j]);
+        if (up && disturbed) acc_add(&f->disturbed, flow[j]);
+        f->saturated += sat;
+        const size_t c = p->cable_of_edge[j];
+        if (c == SIZE_MAX) continue;
+        p->cflow[c] = fmax(p->cflow[c], flow[j]);
+        p->cable_down[c] |= !up;
+        p->cable_sat[c] |= sat;
+    }
+    for (size_t c = 0; c < p->nc; c++) {
+        flow_acc *f = &p->f_cable[c];
+        if (!p->cable_down[c]) acc_add(&f->up, p->cflow[c]);
+        if (!p->cable_down[c] && disturbed) acc_add(&f->disturbed, p->cflow[c]);
+        f->saturated += p->cable_sat[c];
+    }
+    if (s->latency_ms == NULL || p->nc == 0) return;
+    const double *lat = s->latency_ms + i * p->nd;
+    for (size_t k = 0; k < p->nd; k++) {
+        if (!path_changed(lat[k], in->base_latency_ms[k])) continue;
+        double *row = p->abs_sum + k * p->nc;
+        for (size_t c = 0; c < p->nc; c++)
+            if (!p->cable_down[c]) row[c] += p->cflow[c] - p->base_cflow[c];
+    }
+}
+
+static cs_status trial(pass *p, const cs_trial_slice *s, size_t i, cs_error *err)
+{
+    const double u = s->unserved_tbps[i];
+    const bool disturbed = mark_failures(p, s, i);
+    p->disturbed += disturbed;
+    acc_add(&p->total_u, u);
+    double served = 0.0, demand = 0.0;
+    for (size_t k = 0; k < p->nd; k++) {
+        served += s->served_tbps[i * p->nd + k];
+        demand += p->in->demands[k].demand_scaled_tbps;
+    }
+    acc_add(&p->total_f, demand > 0 ? served / demand : NAN);
+    p->loss_total += u - p->in->base_unserved_tbps;
+    bool ok = series_add(&p->total, u, &p->stored);
+    ok = trial_demands(p, s, i) && ok;
+    trial_criticality(p, s, i, u);
+    if (s->edge_flow_tbps != NULL) trial_flows(p, s, i, disturbed);
+    clear_failures(p, s, i);
+    if (!ok) return cs_errorf(err, CS_ENOMEM, "%s: out of memory for the loss series", p->in->path);
+    enforce_cap(p);
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------- assembly */
+
+static cs_criticality criticality(const crit_acc *c, uint64_t n, double loss_total)
+{
+    cs_criticality r;
+    r.failed = cs_analysis_wilson(c->unserved.n, n);
+    r.unserved = estimate(&c->unserved);
+    r.loss = c->unserved.n ? c->loss_sum / (double)c->unserved.n : NAN;
+    r.share =
+        n > 0 && loss_total > CS_ANALYSIS_NOISE_TBPS * (double)n ? c->loss_sum / loss_total : NAN;
+    return r;
+}
+
+static cs_flow_stats flow_stats(const flow_acc *f, double cap, double base, uint64_t n)
+{
+    cs_flow_stats r;
+    r.capacity_tbps = cap;
+    r.base_flow_tbps = base;
+    r.flow_up = estimate(&f->up);
+    r.flow_disturbed = estimate(&f->disturbed);
+    r.rise = f->disturbed.n ? r.flow_disturbed.mean - base : NAN;
+    r.saturated = cs_analysis_wilson(f->saturated, n);
+    return r;
+}
+
+static double ratio(double num, double den)
+{
+    return den > 0 ? num / den : NAN;
+}
+
+static void assemble_regions(cs_analysis_t *a, pass *p)
+{
+    for (size_t r = 0; r < p->nr; r++) {
+        cs_analysis_region *g = &a->regions[r];
+        g->name = p->g->names[r];
+        g->domestic = p->g->domestic[r];
+        g->demand_tbps = p->reg_demand[r];
+        g->served_frac = estimate(&p->reg_f[r]);
+        g->unserved_tbps = estimate(&p->reg_u[r]);
+        g->tail = series_tail(&p->reg_s[r]);
+        g->precision = precision(&g->unserved_tbps, a->precision_target);
+        g->n_pairs = p->reg_pairs[r];
+        g->all_cut = cs_analysis_wilson(p->reg_all[r], g->n_pairs ? a->n : 0);
+        g->any_cut = cs_analysis_wilson(p->reg_any[r], g->n_pairs ? a->n : 0);
+        double num = 0.0, den = 0.0;
+        for (size_t k = 0; k < p->nd; k++)
+            if (p->g->of_demand[k] == r) {
+                g->n_demands++;
+                g->base_served_tbps += p->in->base_served_tbps[k];
+                num += p->dem_num[k];
+                den += p->dem_den[k];
+            }
+        g->latency_inflation = p->in->has_latency ? ratio(num, den) : NAN;
+    }
+}
+
+static void assemble_demands(cs_analysis_t *a, pass *p)
+{
+    const cs_results_info *in = p->in;
+    for (size_t k = 0; k < p->nd; k++) {
+        cs_analysis_demand *d = &a->demands[k];
+        d->region = p->g->of_demand[k];
+        d->pair = SIZE_MAX;
+        d->base_served_tbps = in->base_served_tbps[k];
+        d->base_latency_ms = in->base_latency_ms[k];
+        d->served_frac = estimate(&p->dem_f[k]);
+        d->unserved_tbps = estimate(&p->dem_u[k]);
+        d->tail = series_tail(&p->dem_s[k]);
+        d->loss = cs_analysis_wilson(p->dem_loss[k], a->n);
+        d->latency_inflation = in->has_latency ? ratio(p->dem_num[k], p->dem_den[k]) : NAN;
+        d->path_change = cs_analysis_wilson(p->dem_change[k], in->has_latency ? a->n : 0);
+        d->absorber = SIZE_MAX;
+        d->absorber_rise = NAN;
+        if (p->abs_sum != NULL && p->dem_change[k] > 0)
+            for (size_t c = 0; c < p->nc; c++) {
+                const double rise = p->abs_sum[k * p->nc + c] / (double)p->dem_change[k];
+                if (rise > 0 && (d->absorber == SIZE_MAX || rise > d->absorber_rise)) {
+                    d->absorber = c;
+                    d->absorber_rise = rise;
+                }
+            }
+    }
+    /* A demand's pair: its Japanese city and its region (the engine's definition). */
+    for (size_t q = 0; q < p->np; q++)
+        for (size_t k = 0; k < p->nd; k++) {
+            const cs_rdemand *dm = &in->demands[k];
+            const bool city =
+                dm->origin == in->pairs[q].city || dm->destination == in->pairs[q].city;
+            if (city && !p->g->domestic[p->g->of_demand[k]] &&
+                p->g->of_demand[k] == p->g->of_pair[q])
+                a->demands[k].pair = q;
+        }
+    for (size_t k = 0; k < p->nd; k++) {
+        const size_t q = a->demands[k].pair;
+        a->demands[k].cut =
+            q != SIZE_MAX ? cs_analysis_wilson(p->pair_cut_n[q], a->n) : cs_analysis_wilson(0, 0);
+    }
+}
+
+static void assemble_network(cs_analysis_t *a, const pass *p, size_t *cable_segments,
+                             const double *cable_cap)
+{
+    const cs_results_info *in = p->in;
+    for (size_t j = 0; j < p->ne; j++) {
+        a->edges[j].crit = criticality(&p->c_edge[j], a->n, p->loss_total);
+        a->edges[j].flow = flow_stats(&p->f_edge[j], p->cap[j], in->base_edge_flow[j], a->n);
+    }
+    for (size_t c = 0; c < p->nc; c++) {
+        a->cables[c].n_segments = cable_segments[c];
+        a->cables[c].crit = criticality(&p->c_cable[c], a->n, p->loss_total);
+        a->cables[c].flow = flow_stats(&p->f_cable[c], cable_cap[c], p->base_cflow[c], a->n);
+    }
+    /* Landing stations, then any other node that failed in some trial. */
+    a->n_stations = 0;
+    for (int pass_no = 0; pass_no < 2; pass_no++)
+        for (size_t v = 0; v < p->nn; v++) {
+            const bool station = strcmp(in->nodes[v].kind, "landing_station") == 0;
+            if (pass_no == 0 ? !station : station || p->c_node[v].unserved.n == 0) continue;
+            cs_analysis_station *st = &a->stations[a->n_stations++];
+            st->node = v;
+            st->crit = criticality(&p->c_node[v], a->n, p->loss_total);
+        }
+}
+
+/* The scenario's name and capacity basis, from the YAML text recorded in the file. */
+static cs_status read_scenario(cs_analysis_t *a, const cs_results_info *in, cs_error *err)
+{
+    cs_ydoc_t *doc = NULL;
+    char name[1100];
+    snprintf(name, sizeof name, "%s: attribute \"scenario\" of /", in->path);
+    cs_status rc = cs_ydoc_load_string(&doc, in->scenario, name, err);
+    if (rc) return rc == CS_ENOMEM ? rc : CS_EINVAL;
+    const cs_ynode *root = cs_ydoc_root(doc);
+    static const char *const bases[] = {"lit", "design", NULL};
+    int basis = 0;
+    const char *sname = NULL;
+    rc = cs_yget_enum(doc, root, "capacity", false, bases, 0, &basis, err);
+    if (!rc) rc = cs_yget_string(doc, root, "name", false, "", &sname, err);
+    if (!rc) {
+        a->use_lit = basis == 0;
+        const size_t n = strlen(sname) + 1;
+        char *copy = malloc(n);
+        if (copy == NULL)
+            rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", in->path);
+        else
+            a->scenario_name = memcpy(copy, sname, n);
+    }
+    cs_ydoc_free(doc);
+    return rc;
+}
+
+/* Numbers the cable systems in order of first appearance; SIZE_MAX for links. */
+static size_t number_cables(const cs_results_info *in, size_t *cable_of_edge, const char **names,
+                            const char **full)
+{
+    size_t nc = 0;
+    for (size_t j = 0; j < in->n_edges; j++) {
+        const char *c = in->edges[j].cable;
+        cable_of_edge[j] = SIZE_MAX;
+        if (c[0] == '\0') continue;
+        size_t i = find_name(names, nc, c);
+        if (i == SIZE_MAX) {
+            i = nc++;
+            names[i] = c;
+            full[i] = in->edges[j].cable_name;
+        }
+        cable_of_edge[j] = i;
+    }
+    return nc;
+}
+
+static cs_status check_options(const cs_analysis_options *o, cs_error *err)
+{
+    if (!(o->precision > 0 && o->precision < 1))
+        return cs_errorf(err, CS_EINVAL,
+                         "analysis: precision: expected a number in (0, 1), found %g",
+                         o->precision);
+    if (o->slice_bytes == 0)
+        return cs_errorf(err, CS_EINVAL, "analysis: slice_bytes: expected > 0, found 0");
+    return CS_OK;
+}
+
+/* Streams every trial of r through p. */
+static cs_status stream(pass *p, cs_resultsio_t *r, size_t slice_bytes, cs_error *err)
+{
+    cs_trial_slice s;
+    cs_status rc = cs_trial_slice_init(&s, r, cs_resultsio_slice_rows(r, slice_bytes), err);
+    if (rc) return rc;
+    for (uint64_t first = 0; rc == CS_OK; first += s.n) {
+        rc = cs_resultsio_read(r, first, &s, err);
+        if (rc || s.n == 0) break;
+        for (size_t i = 0; i < s.n && rc == CS_OK; i++)
+            rc = trial(p, &s, i, err);
+    }
+    cs_trial_slice_destroy(&s);
+    return rc;
+}
+
+/* Allocates a's arrays; false when out of memory. */
+static bool alloc_result(cs_analysis_t *a, const cs_results_info *in, size_t nr)
+{
+    a->regions = calloc(nr + 1, sizeof *a->regions);
+    a->demands = calloc(in->n_demands + 1, sizeof *a->demands);
+    a->edges = calloc(in->n_edges + 1, sizeof *a->edges);
+    a->cables = calloc(in->n_edges + 1, sizeof *a->cables);
+    a->stations = calloc(in->n_nodes + 1, sizeof *a->stations);
+    size_t *coe = calloc(in->n_edges + 1, sizeof *coe);
+    a->cable_of_edge = coe;
+    return a->regions && a->demands && a->edges && a->cables && a->stations && coe;
+}
+
+cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analysis_options *o,
+                          cs_error *err)
+{
+    *out = NULL;
+    const cs_analysis_options dflt = CS_ANALYSIS_OPTIONS_INIT;
+    if (o == NULL) o = &dflt;
+    cs_status rc = check_options(o, err);
+    if (rc) return rc;
+    const cs_results_info *in = cs_resultsio_info(r);
+    cs_analysis_t *a = calloc(1, sizeof *a);
+    grouping g;
+    if (a == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", in->path);
+    a->info = in;
+    a->precision_target = o->precision;
+    a->n = in->trials;
+    if ((rc = group_regions(&g, in, err))) {
+        free(a);
+        return rc;
+    }
+    const char **names = calloc(in->n_edges + 1, sizeof *names);
+    const char **full = calloc(in->n_edges + 1, sizeof *full);
+    size_t *segs = calloc(in->n_edges + 1, sizeof *segs);
+    double *cap = calloc(in->n_edges + 1, sizeof *cap),
+           *ccap = calloc(in->n_edges + 1, sizeof *ccap);
+    pass p;
+    bool have_pass = false;
+    if (!alloc_result(a, in, g.n) || !names || !full || !segs || !cap || !ccap) {
+        rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", in->path);
+        goto done;
+    }
+    if ((rc = read_scenario(a, in, err))) goto done;
+    size_t *coe = (size_t *)a->cable_of_edge;
+    a->n_cables = number_cables(in, coe, names, full);
+    for (size_t j = 0; j < in->n_edges; j++) {
+        cap[j] = a->use_lit ? in->edges[j].lit_tbps : in->edges[j].capacity_tbps;
+        if (coe[j] == SIZE_MAX) continue;
+        segs[coe[j]]++;
+        ccap[coe[j]] = fmax(ccap[coe[j]], cap[j]);
+    }
+    for (size_t c = 0; c < a->n_cables; c++) {
+        a->cables[c].name = names[c];
+        a->cables[c].full_name = full[c];
+    }
+    if ((rc = pass_init(&p, in, &g, coe, a->n_cables, cap, o->max_tail_values, err))) goto done;
+    have_pass = true;
+    if ((rc = stream(&p, r, o->slice_bytes, err))) goto done;
+    a->n_disturbed = p.disturbed;
+    a->demand_tails = in->n_demands == 0 || !p.dem_s[0].dropped;
+    a->region_tails = g.n == 0 || !p.reg_s[0].dropped;
+    double demand = 0.0;
+    for (size_t k = 0; k < in->n_demands; k++)
+        demand += in->demands[k].demand_scaled_tbps;
+    a->demand_tbps = demand;
+    a->unserved_tbps = estimate(&p.total_u);
+    a->served_frac = estimate(&p.total_f);
+    a->tail = series_tail(&p.total);
+    a->precision = precision(&a->unserved_tbps, o->precision);
+    a->all_cut = cs_analysis_wilson(p.all_cut, in->n_pairs ? a->n : 0);
+    double num = 0.0, den = 0.0;
+    for (size_t k = 0; k < in->n_demands; k++) {
+        num += p.dem_num[k];
+        den += p.dem_den[k];
+    }
+    a->latency_inflation = in->has_latency ? ratio(num, den) : NAN;
+    a->n_regions = g.n;
+    assemble_regions(a, &p);
+    assemble_demands(a, &p);
+    a->has_flow = in->has_edge_flow;
+    assemble_network(a, &p, segs, ccap);
+done:
+    if (have_pass) pass_destroy(&p);
+    grouping_destroy(&g);
+    free(names);
+    free(full);
+    free(segs);
+    free(cap);
+    free(ccap);
+    if (rc) {
+        cs_analysis_free(a);
+        return rc;
+    }
+    *out = a;
+    return CS_OK;
+}
+
+void cs_analysis_free(cs_analysis_t *a)
+{
+    if (a == NULL) return;
+    free((char *)a->scenario_name);
+    free(a->regions);
+    free(a->demands);
+    free(a->edges);
+    free(a->cables);
+    free(a->stations);
+    free((size_t *)a->cable_of_edge);
+    free(a);
+}
+
+/* -------------------------------------------------------------- compare */
+
+/* A paired difference, accumulated. */
+typedef struct {
+    acc d, a, b;
+    uint64_t pos, neg;
+} pair_acc;
+
+static void pair_add(pair_acc *p, double a, double b)
+{
+    acc_add(&p->d, b - a);
+    acc_add(&p->a, a);
+    acc_add(&p->b, b);
+    p->pos += b > a;
+    p->neg += b < a;
+}
+
+/* Two-sided exact sign test: 2 P(X <= min(pos, neg)), X ~ Binomial(pos + neg, 1/2). */
+static double sign_test(uint64_t pos, uint64_t neg)
+{
+    const uint64_t m = pos + neg, k = pos < neg ? pos : neg;
+    if (m == 0) return 1.0;
+    double p;
+    if (m <= UINT_MAX) {
+        p = 2.0 * gsl_cdf_binomial_P((unsigned)k, 0.5, (unsigned)m);
+    } else { /* beyond unsigned int: the normal approximation with continuity correction */
+        const double z = ((double)k + 0.5 - 0.5 * (double)m) / (0.5 * sqrt((double)m));
+        p = 2.0 * gsl_cdf_ugaussian_P(z);
+    }
+    return fmin(1.0, p);
+}
+
+static cs_paired paired(const pair_acc *p)
+{
+    cs_paired r;
+    r.diff = estimate(&p->d);
+    r.a_mean = p->a.n ? p->a.mean : NAN;
+    r.b_mean = p->b.n ? p->b.mean : NAN;
+    r.n_pos = p->pos;
+    r.n_neg = p->neg;
+    r.sign_p = sign_test(p->pos, p->neg);
+    r.excludes_zero = r.diff.n > 1 && (r.diff.lo > 0 || r.diff.hi < 0);
+    return r;
+}
+
+/* Same seed, same trial count, same demands (ids, scaled Tbps, regions). */
+static cs_status check_comparable(const cs_results_info *a, const cs_results_info *b,
+                                  const grouping *ga, const grouping *gb, cs_error *err)
+{
+    if (a->seed != b->seed)
+        return cs_errorf(err, CS_EINVAL,
+                         "compare: %s has seed %llu but %s has seed %llu: paired differences need "
+                         "runs with the same seed",
+                         a->path, (unsigned long long)a->seed, b->path,
+                         (unsigned long long)b->seed);
+    if (a->trials != b->trials)
+        return cs_errorf(err, CS_EINVAL,
+                         "compare: %s has %llu trials but %s has %llu: paired differences need "
+                         "the same trials",
+                         a->path, (unsigned long long)a->trials, b->path,
+                         (unsigned long long)b->trials);
+    if (a->n_demands != b->n_demands)
+        return cs_errorf(err, CS_EINVAL,
+                         "compare: %s has %zu demands but %s has %zu: the demand tables differ",
+                         a->path, a->n_demands, b->path, b->n_demands);
+    for (size_t k = 0; k < a->n_demands; k++) {
+        const cs_rdemand *x = &a->demands[k], *y = &b->demands[k];
+        const char *rx = ga->names[ga->of_demand[k]], *ry = gb->names[gb->of_demand[k]];
+        const double scale = fmax(fabs(x->demand_scaled_tbps), fabs(y->demand_scaled_tbps));
+        if (strcmp(x->origin_id, y->origin_id) != 0 ||
+            strcmp(x->destination_id, y->destination_id) != 0 ||
+            fabs(x->demand_scaled_tbps - y->demand_scaled_tbps) > 1e-12 * scale ||
+            strcmp(rx, ry) != 0)
+            return cs_errorf(err, CS_EINVAL,
+                             "compare: the demand tables differ at row %zu: %s has %s-%s, %.6g "
+                             "Tbps (%s) but %s has %s-%s, %.6g Tbps (%s)",
+                             k, a->path, x->origin_id, x->destination_id, x->demand_scaled_tbps, rx,
+                             b->path, y->origin_id, y->destination_id, y->demand_scaled_tbps, ry);
+    }
+    return CS_OK;
+}
+
+/* Per-trial region figures of one file. */
+typedef struct {
+    const cs_results_info *in;
+    const grouping *g;
+    size_t *reg_pairs;      /* [nr] pairs per region */
+    double *served;         /* [nr] this trial */
+    unsigned char *all_cut; /* [nr] this trial */
+    bool all;               /* every pair cut this trial */
+} side;
+
+static void side_trial(side *s, const cs_trial_slice *sl, size_t i)
+{
+    const size_t nd = s->in->n_demands, np = s->in->n_pairs, nr = s->g->n;
+    for (size_t r = 0; r < nr; r++) {
+        s->served[r] = 0.0;
+        s->all_cut[r] = s->reg_pairs[r] > 0;
+    }
+    for (size_t k = 0; k < nd; k++)
+        s->served[s->g->of_demand[k]] += sl->served_tbps[i * nd + k];
+    s->all = np > 0;
+    for (size_t q = 0; q < np; q++) {
+        if (sl->pair_cut[i * np + q]) continue;
+        s->all = false;
+        if (s->g->of_pair[q] != SIZE_MAX) s->all_cut[s->g->of_pair[q]] = 0;
+    }
+}
+
+static bool side_init(side *s, const cs_results_info *in, const grouping *g)
+{
+    s->in = in;
+    s->g = g;
+    s->reg_pairs = calloc(g->n + 1, sizeof *s->reg_pairs);
+    s->served = calloc(g->n + 1, sizeof *s->served);
+    s->all_cut = calloc(g->n + 1, 1);
+    if (s->reg_pairs == NULL || s->served == NULL || s->all_cut == NULL) return false;
+    for (size_t q = 0; q < in->n_pairs; q++)
+        if (g->of_pair[q] != SIZE_MAX) s->reg_pairs[g->of_pair[q]]++;
+    return true;
+}
+
+static void side_destroy(side *s)
+{
+    free(s->reg_pairs);
+    free(s->served);
+    free(s->all_cut);
+}
+
+typedef struct {
+    pair_acc unserved, frac, all_cut;
+    pair_acc *reg_frac, *reg_u, *reg_cut;
+    double *reg_demand;
+} compare_acc;
+
+static void compare_trial(compare_acc *c, side *sa, side *sb, const cs_trial_slice *x,
+                          const cs_trial_slice *y, size_t i)
+{
+    const cs_results_info *in = sa->in;
+    side_trial(sa, x, i);
+    side_trial(sb, y, i);
+    pair_add(&c->unserved, x->unserved_tbps[i], y->unserved_tbps[i]);
+    double fa = 0.0, fb = 0.0, demand = 0.0;
+    for (size_t r = 0; r < sa->g->n; r++) {
+        fa += sa->served[r];
+        fb += sb->served[r];
+        demand += c->reg_demand[r];
+        pair_add(&c->reg_frac[r], sa->served[r] / c->reg_demand[r],
+                 sb->served[r] / c->reg_demand[r]);
+        pair_add(&c->reg_u[r], c->reg_demand[r] - sa->served[r], c->reg_demand[r] - sb->served[r]);
+        pair_add(&c->reg_cut[r], sa->all_cut[r], sb->all_cut[r]);
+    }
+    if (in->n_demands > 0) pair_add(&c->frac, fa / demand, fb / demand);
+    pair_add(&c->all_cut, sa->all, sb->all);
+}
+
+static cs_status compare_stream(compare_acc *c, side *sa, side *sb, cs_resultsio_t *a,
+                                cs_resultsio_t *b, size_t slice_bytes, cs_error *err)
+{
+    cs_trial_slice x, y;
+    const size_t ra = cs_resultsio_slice_rows(a, slice_bytes / 2);
+    const size_t rb = cs_resultsio_slice_rows(b, slice_bytes / 2);
+    cs_status rc = cs_trial_slice_init(&x, a, ra < rb ? ra : rb, err);
+    if (rc) return rc;
+    if ((rc = cs_trial_slice_init(&y, b, ra < rb ? ra : rb, err))) {
+        cs_trial_slice_destroy(&x);
+        return rc;
+    }
+    for (uint64_t first = 0;; first += x.n) {
+        if ((rc = cs_resultsio_read(a, first, &x, err)) ||
+            (rc = cs_resultsio_read(b, first, &y, err)))
+            break;
+        if (x.n == 0) break;
+        for (size_t i = 0; i < x.n; i++)
+            compare_trial(c, sa, sb, &x, &y, i);
+    }
+    cs_trial_slice_destroy(&x);
+    cs_trial_slice_destroy(&y);
+    return rc;
+}
+
+cs_status cs_analysis_compare(cs_comparison_t **out, cs_resultsio_t *a, cs_resultsio_t *b,
+                              const cs_analysis_options *o, cs_error *err)
+{
+    *out = NULL;
+    const cs_analysis_options dflt = CS_ANALYSIS_OPTIONS_INIT;
+    if (o == NULL) o = &dflt;
+    cs_status rc = check_options(o, err);
+    if (rc) return rc;
+    const cs_results_info *ia = cs_resultsio_info(a), *ib = cs_resultsio_info(b);
+    grouping ga, gb;
+    memset(&gb, 0, sizeof gb);
+    if ((rc = group_regions(&ga, ia, err))) return rc;
+    if ((rc = group_regions(&gb, ib, err)) || (rc = check_comparable(ia, ib, &ga, &gb, err))) {
+        grouping_destroy(&ga);
+        grouping_destroy(&gb);
+        return rc;
+    }
+    const size_t nr = ga.n;
+    side sa, sb;
+    compare_acc c;
+    memset(&c, 0, sizeof c);
+    cs_comparison_t *res = calloc(1, sizeof *res);
+    const bool ok_sides = side_init(&sa, ia, &ga) & side_init(&sb, ib, &gb);
+    c.reg_frac = calloc(nr + 1, sizeof *c.reg_frac);
+    c.reg_u = calloc(nr + 1, sizeof *c.reg_u);
+    c.reg_cut = calloc(nr + 1, sizeof *c.reg_cut);
+    c.reg_demand = calloc(nr + 1, sizeof *c.reg_demand);
+    if (res != NULL) res->regions = calloc(nr + 1, sizeof *res->regions);
+    if (!ok_sides || !res || !res->regions || !c.reg_frac || !c.reg_u || !c.reg_cut ||
+        !c.reg_demand) {
+        rc = cs_errorf(err, CS_ENOMEM, "compare: out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < ia->n_demands; k++)
+        c.reg_demand[ga.of_demand[k]] += ia->demands[k].demand_scaled_tbps;
+    if ((rc = compare_stream(&c, &sa, &sb, a, b, o->slice_bytes, err))) goto done;
+    res->n = ia->trials;
+    res->seed = ia->seed;
+    res->a_base_unserved = ia->base_unserved_tbps;
+    res->b_base_unserved = ib->base_unserved_tbps;
+    res->unserved_tbps = paired(&c.unserved);
+    res->served_frac = paired(&c.frac);
+    res->has_pairs = ia->n_pairs > 0 && ib->n_pairs > 0;
+    res->all_cut = paired(&c.all_cut);
+    res->n_regions = nr;
+    for (size_t r = 0; r < nr; r++) {
+        cs_comparison_region *g = &res->regions[r];
+        g->name = ga.names[r];
+        g->domestic = ga.domestic[r];
+        g->served_frac = paired(&c.reg_frac[r]);
+        g->unserved_tbps = paired(&c.reg_u[r]);
+        g->has_pairs = sa.reg_pairs[r] > 0 && sb.reg_pairs[r] > 0;
+        g->all_cut = paired(&c.reg_cut[r]);
+    }
+done:
+    side_destroy(&sa);
+    side_destroy(&sb);
+    free(c.reg_frac);
+    free(c.reg_u);
+    free(c.reg_cut);
+    free(c.reg_demand);
+    grouping_destroy(&ga);
+    grouping_destroy(&gb);
+    if (rc) {
+        cs_comparison_free(res);
+        return rc;
+    }
+    *out = res;
+    return CS_OK;
+}
+
+void cs_comparison_free(cs_comparison_t *c)
+{
+    if (c == NULL) return;
+    free(c->regions);
+    free(c);
+}

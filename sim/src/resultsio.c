@@ -1,0 +1,725 @@
+/*
+ * resultsio.c: the results file reader (docs/hdf5-schema.md, "Reading with the HDF5 C API").
+ *
+ * Implementation notes. The tables are read one column at a time, each with a one-member
+ * memory compound type: HDF5 matches compound members by name, so the columns this reader
+ * does not know are ignored and the order of columns does not matter, as the schema's
+ * stability rules ask. String columns are read as UTF-8, null-terminated, one byte longer than
+ * the file's fixed length, into one block per column that the reader owns. Every problem is
+ * reported as "file: object: expected X, found Y"; files that are not what the format promises
+ * are CS_EINVAL and files HDF5 cannot read are CS_EIO, both input errors (exit status 2).
+ */
+#include "cablesim/resultsio.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+
+/* The /trials datasets, all required except latency and edge flows. */
+enum {
+    T_EDGE_OFF,
+    T_EDGES,
+    T_NODE_OFF,
+    T_NODES,
+    T_SERVED,
+    T_LATENCY,
+    T_UNSERVED,
+    T_FLOW,
+    T_CUT,
+    T_COUNT
+};
+
+static const char *const trial_names[T_COUNT] = {
+    "/trials/failed_offsets", "/trials/failed_edges",   "/trials/failed_node_offsets",
+    "/trials/failed_nodes",   "/trials/served_tbps",    "/trials/latency_ms",
+    "/trials/unserved_tbps",  "/trials/edge_flow_tbps", "/trials/pair_cut"};
+
+struct cs_resultsio {
+    cs_results_info info;
+    char *path;
+    hid_t file;
+    hid_t dset[T_COUNT]; /* H5I_INVALID_HID for an absent optional dataset */
+    uint64_t n_fe, n_fn; /* lengths of failed_edges and failed_nodes */
+    void **owned;        /* strings and arrays freed at close */
+    size_t n_owned, cap_owned;
+};
+
+/* ---------------------------------------------------------------- errors */
+
+/* H5Ewalk2 callback: keeps the innermost description on the stack. */
+static herr_t first_reason(unsigned n, const H5E_error2_t *e, void *data)
+{
+    char *reason = data;
+    if (n == 0 && e->desc != NULL) snprintf(reason, 256, "%s", e->desc);
+    return 0;
+}
+
+/* "path: HDF5 could not <what> <object> (reason)" as CS_EIO: the input cannot be read. */
+static cs_status h5err(cs_error *err, const char *path, const char *what, const char *object)
+{
+    char reason[256] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_reason, reason);
+    if (reason[0] != '\0')
+        return cs_errorf(err, CS_EIO, "%s: HDF5 could not %s %s (%s)", path, what, object, reason);
+    return cs_errorf(err, CS_EIO, "%s: HDF5 could not %s %s", path, what, object);
+}
+
+/* ------------------------------------------------------------- ownership */
+
+/* Hands p to the reader (freed at close); frees it and returns false when that fails. */
+static bool own(cs_resultsio_t *r, void *p)
+{
+    if (p == NULL) return false;
+    if (r->n_owned == r->cap_owned) {
+        const size_t n = r->cap_owned ? 2 * r->cap_owned : 32;
+        void **q = realloc(r->owned, n * sizeof *q);
+        if (q == NULL) {
+            free(p);
+            return false;
+        }
+        r->owned = q;
+        r->cap_owned = n;
+    }
+    r->owned[r->n_owned++] = p;
+    return true;
+}
+
+static void *own_alloc(cs_resultsio_t *r, size_t n, size_t size)
+{
+    void *p = calloc(n + 1, size); /* + 1: never 0 bytes */
+    return own(r, p) ? p : NULL;
+}
+
+static cs_status oom(const cs_resultsio_t *r, cs_error *err)
+{
+    return cs_errorf(err, CS_ENOMEM, "%s: out of memory", r->path);
+}
+
+/* ------------------------------------------------------------ attributes */
+
+/* Reads the string attribute name of the root into *out (owned by r). */
+static cs_status str_attr(cs_resultsio_t *r, const char *name, const char **out, cs_error *err)
+{
+    *out = "";
+    if (H5Aexists(r->file, name) <= 0)
+        return cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: missing", r->path, name);
+    const hid_t a = H5Aopen(r->file, name, H5P_DEFAULT);
+    if (a < 0) return h5err(err, r->path, "open attribute", name);
+    const hid_t t = H5Aget_type(a);
+    cs_status rc = CS_OK;
+    if (t < 0 || H5Tget_class(t) != H5T_STRING) {
+        rc = cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: expected a string", r->path,
+                       name);
+    } else if (H5Tis_variable_str(t) > 0) {
+        char *s = NULL;
+        if (H5Aread(a, t, &s) < 0) {
+            rc = h5err(err, r->path, "read attribute", name);
+        } else {
+            const size_t n = s != NULL ? strlen(s) : 0;
+            char *copy = own_alloc(r, n + 1, 1);
+            if (copy == NULL)
+                rc = oom(r, err);
+            else if (n > 0)
+                memcpy(copy, s, n);
+            *out = copy != NULL ? copy : "";
+        }
+        if (s != NULL) H5free_memory(s);
+    } else {
+        const size_t n = H5Tget_size(t);
+        char *buf = own_alloc(r, n + 1, 1);
+        if (buf == NULL)
+            rc = oom(r, err);
+        else if (H5Aread(a, t, buf) < 0)
+            rc = h5err(err, r->path, "read attribute", name);
+        else
+            *out = buf;
+    }
+    if (t >= 0) H5Tclose(t);
+    H5Aclose(a);
+    return rc;
+}
+
+/* Reads the integer attribute name of the root as memory type mem into v. */
+static cs_status int_attr(const cs_resultsio_t *r, const char *name, hid_t mem, void *v,
+                          cs_error *err)
+{
+    if (H5Aexists(r->file, name) <= 0)
+        return cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: missing", r->path, name);
+    const hid_t a = H5Aopen(r->file, name, H5P_DEFAULT);
+    if (a < 0) return h5err(err, r->path, "open attribute", name);
+    const hid_t t = H5Aget_type(a), s = H5Aget_space(a);
+    cs_status rc = CS_OK;
+    if (t < 0 || s < 0 || H5Tget_class(t) != H5T_INTEGER ||
+        H5Sget_simple_extent_type(s) != H5S_SCALAR)
+        rc = cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: expected a scalar integer",
+                       r->path, name);
+    else if (H5Aread(a, mem, v) < 0)
+        rc = h5err(err, r->path, "read attribute", name);
+    if (s >= 0) H5Sclose(s);
+    if (t >= 0) H5Tclose(t);
+    H5Aclose(a);
+    return rc;
+}
+
+/* format, format_version and complete, in that order: the first thing wrong is reported. */
+static cs_status check_identity(cs_resultsio_t *r, cs_error *err)
+{
+    cs_results_info *in = &r->info;
+    const char *format = NULL;
+    cs_status rc = str_attr(r, "format", &format, err);
+    if (rc) return rc;
+    if (strcmp(format, "cablesim-results") != 0)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: attribute \"format\" of /: expected \"cablesim-results\", found "
+                         "\"%.60s\" (not a cablesim results file)",
+                         r->path, format);
+    if ((rc = int_attr(r, "format_version", H5T_NATIVE_INT32, &in->format_version, err))) return rc;
+    if (in->format_version != CS_RESULTSIO_FORMAT_VERSION)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: attribute \"format_version\" of /: expected %d, found %" PRId32
+                         " (read it with the cablesim that wrote it)",
+                         r->path, CS_RESULTSIO_FORMAT_VERSION, in->format_version);
+    uint8_t complete = 0;
+    if ((rc = int_attr(r, "complete", H5T_NATIVE_UINT8, &complete, err))) return rc;
+    if (complete != 1)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: attribute \"complete\" of /: expected 1, found %u: the run failed, "
+                         "was interrupted or is still running, so the file may miss trials",
+                         r->path, (unsigned)complete);
+    return CS_OK;
+}
+
+static cs_status read_root(cs_resultsio_t *r, cs_error *err)
+{
+    cs_results_info *in = &r->info;
+    cs_status rc = check_identity(r, err);
+    if (!rc) rc = str_attr(r, "software_version", &in->software_version, err);
+    if (!rc) rc = str_attr(r, "scenario", &in->scenario, err);
+    if (!rc) rc = str_attr(r, "topology_sha256", &in->topology_sha256, err);
+    if (!rc) rc = str_attr(r, "demand_sha256", &in->demand_sha256, err);
+    if (!rc) rc = str_attr(r, "created", &in->created, err);
+    if (!rc) rc = int_attr(r, "seed", H5T_NATIVE_UINT64, &in->seed, err);
+    if (!rc) rc = int_attr(r, "trials", H5T_NATIVE_UINT64, &in->trials, err);
+    if (!rc) rc = int_attr(r, "as_of", H5T_NATIVE_INT32, &in->as_of, err);
+    return rc;
+}
+
+/* -------------------------------------------------------------- datasets */
+
+/* Opens dataset name into *d; a missing one is CS_EINVAL unless optional (then *d invalid). */
+static cs_status open_dataset(const cs_resultsio_t *r, const char *name, bool optional, hid_t *d,
+                              cs_error *err)
+{
+    *d = H5I_INVALID_HID;
+    /* H5Lexists on "/a/b" fails when /a is missing: check each level. */
+    char group[64];
+    const char *slash = strrchr(name, '/');
+    snprintf(group, sizeof group, "%.*s", (int)(slash - name), name);
+    const htri_t g = H5Lexists(r->file, group, H5P_DEFAULT);
+    const htri_t e = g > 0 ? H5Lexists(r->file, name, H5P_DEFAULT) : 0;
+    if (e <= 0) {
+        if (optional && g > 0) return CS_OK;
+        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: missing", r->path, name);
+    }
+    *d = H5Dopen2(r->file, name, H5P_DEFAULT);
+    if (*d < 0) return h5err(err, r->path, "open dataset", name);
+    return CS_OK;
+}
+
+/* Checks dataset d's class, rank and dimensions (want[i] == SIZE_MAX: any). */
+static cs_status check_shape(const cs_resultsio_t *r, hid_t d, const char *name, H5T_class_t cls,
+                             int rank, const uint64_t *want, uint64_t *dims_out, cs_error *err)
+{
+    const hid_t t = H5Dget_type(d), s = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    const int nd = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
+    const H5T_class_t c = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
+    if (nd == rank && rank > 0) H5Sget_simple_extent_dims(s, dims, NULL);
+    if (t >= 0) H5Tclose(t);
+    if (s >= 0) H5Sclose(s);
+    if (c != cls)
+        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: expected %s values", r->path, name,
+                         cls == H5T_FLOAT     ? "floating-point"
+                         : cls == H5T_INTEGER ? "integer"
+                                              : "compound");
+    if (nd != rank)
+        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: expected %d dimension%s, found %d",
+                         r->path, name, rank, rank == 1 ? "" : "s", nd);
+    for (int i = 0; i < rank; i++) {
+        if (want != NULL && want[i] != UINT64_MAX && dims[i] != want[i])
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset %s: expected %" PRIu64 " %s along dimension %d, found "
+                             "%" PRIu64,
+                             r->path, name, want[i], i == 0 ? "rows" : "columns", i + 1,
+                             (uint64_t)dims[i]);
+        if (dims_out != NULL) dims_out[i] = dims[i];
+    }
+    return CS_OK;
+}
+
+/* Reads the whole 1-D float64 dataset name of n values into *out (owned by r). */
+static cs_status read_vector(cs_resultsio_t *r, const char *name, size_t n, double **out,
+                             cs_error *err)
+{
+    hid_t d;
+    cs_status rc = open_dataset(r, name, false, &d, err);
+    const uint64_t want[1] = {n};
+    if (!rc) rc = check_shape(r, d, name, H5T_FLOAT, 1, want, NULL, err);
+    if (!rc && (*out = own_alloc(r, n, sizeof(double))) == NULL) rc = oom(r, err);
+    if (!rc && n > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0)
+        rc = h5err(err, r->path, "read dataset", name);
+    if (d >= 0) H5Dclose(d);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- tables */
+
+typedef enum { C_STR, C_U32, C_F64 } col_kind;
+
+/* One column: row k's value goes to rows + k * stride + offset. */
+typedef struct {
+    const char *name;
+    col_kind kind;
+    size_t offset;
+} column;
+
+/* Reads column c of the n-row compound dataset d (table). */
+static cs_status read_column(cs_resultsio_t *r, hid_t d, const char *table, const column *c,
+                             void *rows, size_t stride, size_t n, cs_error *err)
+{
+    const hid_t ft = H5Dget_type(d);
+    const int i = ft >= 0 ? H5Tget_member_index(ft, c->name) : -1;
+    if (i < 0) {
+        if (ft >= 0) H5Tclose(ft);
+        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: column \"%s\" missing", r->path, table,
+                         c->name);
+    }
+    const hid_t mt = H5Tget_member_type(ft, (unsigned)i);
+    const H5T_class_t cls = mt >= 0 ? H5Tget_class(mt) : H5T_NO_CLASS;
+    const size_t fsize = mt >= 0 ? H5Tget_size(mt) : 0;
+    if (mt >= 0) H5Tclose(mt);
+    H5Tclose(ft);
+    const H5T_class_t want = c->kind == C_STR   ? H5T_STRING
+                             : c->kind == C_U32 ? H5T_INTEGER
+                                                : H5T_FLOAT;
+    if (cls != want)
+        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: column \"%s\": expected %s values",
+                         r->path, table, c->name,
+                         want == H5T_STRING    ? "string"
+                         : want == H5T_INTEGER ? "integer"
+                                               : "float");
+    /* The memory element: a string one byte longer than the file's, null-terminated UTF-8. */
+    hid_t elem = H5I_INVALID_HID;
+    size_t esize = 8;
+    if (c->kind == C_STR) {
+        esize = fsize + 1;
+        elem = H5Tcopy(H5T_C_S1);
+        if (elem >= 0 &&
+            (H5Tset_size(elem, esize) < 0 || H5Tset_strpad(elem, H5T_STR_NULLTERM) < 0 ||
+             H5Tset_cset(elem, H5T_CSET_UTF8) < 0)) {
+            H5Tclose(elem);
+            elem = H5I_INVALID_HID;
+        }
+    } else {
+        esize = c->kind == C_U32 ? 4 : 8;
+        elem = H5Tcopy(c->kind == C_U32 ? H5T_NATIVE_UINT32 : H5T_NATIVE_DOUBLE);
+    }
+    char *buf = own_alloc(r, n, esize);
+    const hid_t comp = elem >= 0 ? H5Tcreate(H5T_COMPOUND, esize) : H5I_INVALID_HID;
+    cs_status rc = CS_OK;
+    if (buf == NULL)
+        rc = oom(r, err);
+    else if (comp < 0 || H5Tinsert(comp, c->name, 0, elem) < 0)
+        rc = h5err(err, r->path, "make a memory type for", table);
+    else if (n > 0 && H5Dread(d, comp, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        rc = h5err(err, r->path, "read dataset", table);
+    if (comp >= 0) H5Tclose(comp);
+    if (elem >= 0) H5Tclose(elem);
+    if (rc) return rc;
+    for (size_t k = 0; k < n; k++) {
+        char *dst = (char *)rows + k * stride + c->offset;
+        if (c->kind == C_STR) {
+            const char *s = buf + k * esize;
+            memcpy(dst, &s, sizeof s);
+        } else {
+            memcpy(dst, buf + k * esize, esize);
+        }
+    }
+    return CS_OK;
+}
+
+/* Opens table name (1-D compound), stores its row count in *n and reads its columns into rows. */
+static cs_status read_table(cs_resultsio_t *r, const char *name, size_t *n, void **rows,
+                            size_t row_size, const column *cols, size_t ncols, cs_error *err)
+{
+    hid_t d;
+    uint64_t dims[1] = {0};
+    cs_status rc = open_dataset(r, name, false, &d, err);
+    if (!rc) rc = check_shape(r, d, name, H5T_COMPOUND, 1, NULL, dims, err);
+    if (!rc && dims[0] >= UINT32_MAX)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: dataset %s: expected fewer than 2^32 rows, found %" PRIu64, r->path,
+                       name, dims[0]);
+    if (!rc) {
+        *n = (size_t)dims[0];
+        if ((*rows = own_alloc(r, *n, row_size)) == NULL) rc = oom(r, err);
+    }
+    for (size_t c = 0; c < ncols && !rc; c++)
+        rc = read_column(r, d, name, &cols[c], *rows, row_size, *n, err);
+    if (d >= 0) H5Dclose(d);
+    return rc;
+}
+
+#define COL(type, member, kind)                                                                    \
+    {                                                                                              \
+#member, kind, offsetof(type, member)                                                      \
+    }
+
+static cs_status read_topology(cs_resultsio_t *r, cs_error *err)
+{
+    cs_results_info *in = &r->info;
+    static const column nodes[] = {COL(cs_rnode, id, C_STR), COL(cs_rnode, name, C_STR),
+                                   COL(cs_rnode, kind, C_STR), COL(cs_rnode, country, C_STR),
+                                   COL(cs_rnode, region, C_STR)};
+    static const column edges[] = {COL(cs_redge, id, C_STR),
+                                   COL(cs_redge, kind, C_STR),
+                                   COL(cs_redge, cable, C_STR),
+                                   COL(cs_redge, cable_name, C_STR),
+                                   COL(cs_redge, from, C_U32),
+                                   COL(cs_redge, to, C_U32),
+                                   COL(cs_redge, capacity_tbps, C_F64),
+                                   COL(cs_redge, lit_tbps, C_F64),
+                                   COL(cs_redge, length_km, C_F64)};
+    static const column demands[] = {
+        COL(cs_rdemand, origin, C_U32),      COL(cs_rdemand, destination, C_U32),
+        COL(cs_rdemand, origin_id, C_STR),   COL(cs_rdemand, destination_id, C_STR),
+        COL(cs_rdemand, demand_tbps, C_F64), COL(cs_rdemand, demand_scaled_tbps, C_F64)};
+    static const column pairs[] = {COL(cs_rpair, city, C_U32), COL(cs_rpair, city_id, C_STR),
+                                   COL(cs_rpair, region, C_STR)};
+    void *p[4] = {NULL, NULL, NULL, NULL};
+    cs_status rc = read_table(r, "/topology/nodes", &in->n_nodes, &p[0], sizeof(cs_rnode), nodes,
+                              sizeof nodes / sizeof *nodes, err);
+    if (!rc)
+        rc = read_table(r, "/topology/edges", &in->n_edges, &p[1], sizeof(cs_redge), edges,
+                        sizeof edges / sizeof *edges, err);
+    if (!rc)
+        rc = read_table(r, "/topology/demands", &in->n_demands, &p[2], sizeof(cs_rdemand), demands,
+                        sizeof demands / sizeof *demands, err);
+    if (!rc)
+        rc = read_table(r, "/topology/pairs", &in->n_pairs, &p[3], sizeof(cs_rpair), pairs,
+                        sizeof pairs / sizeof *pairs, err);
+    in->nodes = p[0];
+    in->edges = p[1];
+    in->demands = p[2];
+    in->pairs = p[3];
+    return rc;
+}
+
+/* Node indices in the tables point at nodes; scaled demands are positive. */
+static cs_status check_topology(const cs_resultsio_t *r, cs_error *err)
+{
+    const cs_results_info *in = &r->info;
+    for (size_t j = 0; j < in->n_edges; j++)
+        if (in->edges[j].from >= in->n_nodes || in->edges[j].to >= in->n_nodes)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset /topology/edges: row %zu (%s): expected node indices < "
+                             "%zu, found %" PRIu32 " and %" PRIu32,
+                             r->path, j, in->edges[j].id, in->n_nodes, in->edges[j].from,
+                             in->edges[j].to);
+    for (size_t k = 0; k < in->n_demands; k++) {
+        const cs_rdemand *d = &in->demands[k];
+        if (d->origin >= in->n_nodes || d->destination >= in->n_nodes)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset /topology/demands: row %zu: expected node indices < "
+                             "%zu, found %" PRIu32 " and %" PRIu32,
+                             r->path, k, in->n_nodes, d->origin, d->destination);
+        if (!(d->demand_scaled_tbps > 0))
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset /topology/demands: row %zu: expected "
+                             "demand_scaled_tbps > 0, found %g",
+                             r->path, k, d->demand_scaled_tbps);
+    }
+    for (size_t p = 0; p < in->n_pairs; p++)
+        if (in->pairs[p].city >= in->n_nodes)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset /topology/pairs: row %zu: expected a node index < %zu, "
+                             "found %" PRIu32,
+                             r->path, p, in->n_nodes, in->pairs[p].city);
+    return CS_OK;
+}
+
+static cs_status read_baseline(cs_resultsio_t *r, cs_error *err)
+{
+    cs_results_info *in = &r->info;
+    double *served = NULL, *latency = NULL, *flow = NULL;
+    cs_status rc = read_vector(r, "/baseline/served_tbps", in->n_demands, &served, err);
+    if (!rc) rc = read_vector(r, "/baseline/latency_ms", in->n_demands, &latency, err);
+    if (!rc) rc = read_vector(r, "/baseline/edge_flow_tbps", in->n_edges, &flow, err);
+    in->base_served_tbps = served;
+    in->base_latency_ms = latency;
+    in->base_edge_flow = flow;
+    if (rc) return rc;
+    hid_t d;
+    if ((rc = open_dataset(r, "/baseline/unserved_tbps", false, &d, err))) return rc;
+    const hid_t s = H5Dget_space(d);
+    if (s < 0 || H5Sget_simple_extent_type(s) != H5S_SCALAR)
+        rc = cs_errorf(err, CS_EINVAL, "%s: dataset /baseline/unserved_tbps: expected a scalar",
+                       r->path);
+    else if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &in->base_unserved_tbps) <
+             0)
+        rc = h5err(err, r->path, "read dataset", "/baseline/unserved_tbps");
+    if (s >= 0) H5Sclose(s);
+    H5Dclose(d);
+    return rc;
+}
+
+/* Opens every /trials dataset and checks its type and shape against the trial count. */
+static cs_status open_trials(cs_resultsio_t *r, cs_error *err)
+{
+    cs_results_info *in = &r->info;
+    const uint64_t n = in->trials, any = UINT64_MAX;
+    const struct {
+        H5T_class_t cls;
+        int rank;
+        uint64_t rows, cols;
+    } want[T_COUNT] = {
+        [T_EDGE_OFF] = {H5T_INTEGER, 1, n + 1, 0},
+        [T_EDGES] = {H5T_INTEGER, 1, any, 0},
+        [T_NODE_OFF] = {H5T_INTEGER, 1, n + 1, 0},
+        [T_NODES] = {H5T_INTEGER, 1, any, 0},
+        [T_SERVED] = {H5T_FLOAT, 2, n, in->n_demands},
+        [T_LATENCY] = {H5T_FLOAT, 2, n, in->n_demands},
+        [T_UNSERVED] = {H5T_FLOAT, 1, n, 0},
+        [T_FLOW] = {H5T_FLOAT, 2, n, in->n_edges},
+        [T_CUT] = {H5T_INTEGER, 2, n, in->n_pairs},
+    };
+    for (int t = 0; t < T_COUNT; t++) {
+        const bool optional = t == T_LATENCY || t == T_FLOW;
+        cs_status rc = open_dataset(r, trial_names[t], optional, &r->dset[t], err);
+        if (rc) return rc;
+        if (r->dset[t] < 0) continue;
+        const uint64_t dims_want[2] = {want[t].rows, want[t].cols};
+        uint64_t dims[2] = {0, 0};
+        rc = check_shape(r, r->dset[t], trial_names[t], want[t].cls, want[t].rank, dims_want, dims,
+                         err);
+        if (rc) return rc;
+        if (t == T_EDGES) r->n_fe = dims[0];
+        if (t == T_NODES) r->n_fn = dims[0];
+    }
+    in->has_latency = r->dset[T_LATENCY] >= 0;
+    in->has_edge_flow = r->dset[T_FLOW] >= 0;
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------ open/close */
+
+/* Missing or unreadable files and non-HDF5 files, told apart for the message. */
+static cs_status check_file(const char *path, cs_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    fclose(f);
+    if (H5Fis_hdf5(path) <= 0)
+        return cs_errorf(err, CS_EIO, "%s: not an HDF5 file (expected a cablesim results file)",
+                         path);
+    return CS_OK;
+}
+
+cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *err)
+{
+    *out = NULL;
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", path);
+    cs_status rc = check_file(path, err);
+    if (rc) return rc;
+    cs_resultsio_t *r = calloc(1, sizeof *r);
+    const size_t plen = strlen(path) + 1;
+    char *p = malloc(plen);
+    if (r == NULL || p == NULL) {
+        free(r);
+        free(p);
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
+    }
+    memcpy(p, path, plen);
+    r->path = p;
+    r->info.path = p;
+    for (int t = 0; t < T_COUNT; t++)
+        r->dset[t] = H5I_INVALID_HID;
+    r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r->file < 0) rc = h5err(err, path, "open", "the file");
+    if (!rc) rc = read_root(r, err);
+    if (!rc) rc = read_topology(r, err);
+    if (!rc) rc = check_topology(r, err);
+    if (!rc) rc = read_baseline(r, err);
+    if (!rc) rc = open_trials(r, err);
+    if (rc) {
+        cs_resultsio_close(r);
+        return rc;
+    }
+    *out = r;
+    return CS_OK;
+}
+
+void cs_resultsio_close(cs_resultsio_t *r)
+{
+    if (r == NULL) return;
+    for (int t = 0; t < T_COUNT; t++)
+        if (r->dset[t] >= 0) H5Dclose(r->dset[t]);
+    if (r->file >= 0) H5Fclose(r->file);
+    for (size_t i = 0; i < r->n_owned; i++)
+        free(r->owned[i]);
+    free(r->owned);
+    free(r->path);
+    free(r);
+}
+
+const cs_results_info *cs_resultsio_info(const cs_resultsio_t *r)
+{
+    return &r->info;
+}
+
+/* ---------------------------------------------------------------- slices */
+
+/* Bytes one trial takes in a slice, failure lists aside. */
+static size_t row_bytes(const cs_results_info *in)
+{
+    size_t b = 8 * in->n_demands + 8 + in->n_pairs + 16;
+    if (in->has_latency) b += 8 * in->n_demands;
+    if (in->has_edge_flow) b += 8 * in->n_edges;
+    return b;
+}
+
+size_t cs_resultsio_slice_rows(const cs_resultsio_t *r, size_t max_bytes)
+{
+    size_t rows = max_bytes / row_bytes(&r->info);
+    if (rows < 1) rows = 1;
+    if (rows > r->info.trials) rows = r->info.trials > 0 ? (size_t)r->info.trials : 1;
+    return rows;
+}
+
+cs_status cs_trial_slice_init(cs_trial_slice *s, const cs_resultsio_t *r, size_t capacity,
+                              cs_error *err)
+{
+    memset(s, 0, sizeof *s);
+    const cs_results_info *in = &r->info;
+    if (capacity == 0)
+        return cs_errorf(err, CS_EINVAL, "trial slice: expected a capacity >= 1, found 0");
+    if (capacity > SIZE_MAX / row_bytes(in))
+        return cs_errorf(err, CS_ENOMEM, "trial slice: %zu trials do not fit in memory", capacity);
+    s->capacity = capacity;
+    s->served_tbps = malloc((capacity * in->n_demands + 1) * sizeof(double));
+    if (in->has_latency) s->latency_ms = malloc((capacity * in->n_demands + 1) * sizeof(double));
+    s->unserved_tbps = malloc((capacity + 1) * sizeof(double));
+    if (in->has_edge_flow)
+        s->edge_flow_tbps = malloc((capacity * in->n_edges + 1) * sizeof(double));
+    s->pair_cut = malloc(capacity * in->n_pairs + 1);
+    s->edge_off = malloc((capacity + 1) * sizeof(uint64_t));
+    s->node_off = malloc((capacity + 1) * sizeof(uint64_t));
+    s->cap_fe = s->cap_fn = capacity;
+    s->failed_edges = malloc((capacity + 1) * sizeof(uint32_t));
+    s->failed_nodes = malloc((capacity + 1) * sizeof(uint32_t));
+    if (!s->served_tbps || (in->has_latency && !s->latency_ms) || !s->unserved_tbps ||
+        (in->has_edge_flow && !s->edge_flow_tbps) || !s->pair_cut || !s->edge_off || !s->node_off ||
+        !s->failed_edges || !s->failed_nodes) {
+        cs_trial_slice_destroy(s);
+        return cs_errorf(err, CS_ENOMEM, "trial slice: out of memory for %zu trials", capacity);
+    }
+    return CS_OK;
+}
+
+void cs_trial_slice_destroy(cs_trial_slice *s)
+{
+    free(s->served_tbps);
+    free(s->latency_ms);
+    free(s->unserved_tbps);
+    free(s->edge_flow_tbps);
+    free(s->pair_cut);
+    free(s->edge_off);
+    free(s->node_off);
+    free(s->failed_edges);
+    free(s->failed_nodes);
+    memset(s, 0, sizeof *s);
+}
+
+/* Reads rows [row, row + count) (all columns) of trial dataset t into buf as memory type mem. */
+static cs_status read_rows(const cs_resultsio_t *r, int t, uint64_t row, uint64_t count,
+                           uint64_t cols, hid_t mem, void *buf, cs_error *err)
+{
+    if (count == 0 || cols == 0) return CS_OK;
+    const hid_t d = r->dset[t];
+    const int rank = t == T_SERVED || t == T_LATENCY || t == T_FLOW || t == T_CUT ? 2 : 1;
+    const hsize_t start[2] = {row, 0}, n[2] = {count, cols};
+    const hid_t fs = H5Dget_space(d);
+    const hid_t ms = H5Screate_simple(rank, n, NULL);
+    herr_t st =
+        fs >= 0 && ms >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, n, NULL) : -1;
+    if (st >= 0) st = H5Dread(d, mem, ms, fs, H5P_DEFAULT, buf);
+    const cs_status rc = st < 0 ? h5err(err, r->path, "read dataset", trial_names[t]) : CS_OK;
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    return rc;
+}
+
+/* Reads one CSR list (offsets dataset toff, values tval) for n trials from first. */
+static cs_status read_csr(cs_resultsio_t *r, int toff, int tval, uint64_t total, uint64_t first,
+                          size_t n, uint64_t *off, uint32_t **vals, size_t *cap, uint64_t bound,
+                          cs_error *err)
+{
+    cs_status rc = read_rows(r, toff, first, n + 1, 1, H5T_NATIVE_UINT64, off, err);
+    if (rc) return rc;
+    for (size_t i = 0; i < n; i++)
+        if (off[i + 1] < off[i] || off[i + 1] > total)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset %s: trial %" PRIu64 ": offsets %" PRIu64 " to %" PRIu64
+                             " do not fit a list of %" PRIu64 " values",
+                             r->path, trial_names[toff], first + i, off[i], off[i + 1], total);
+    const uint64_t base = off[0], count = off[n] - base;
+    if (count > *cap) {
+        uint32_t *p = count < SIZE_MAX / 4 ? realloc(*vals, (size_t)count * 4) : NULL;
+        if (p == NULL) return oom(r, err);
+        *vals = p;
+        *cap = (size_t)count;
+    }
+    if ((rc = read_rows(r, tval, base, count, 1, H5T_NATIVE_UINT32, *vals, err))) return rc;
+    for (size_t i = 0; i <= n; i++)
+        off[i] -= base;
+    for (uint64_t k = 0; k < count; k++)
+        if ((*vals)[k] >= bound)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset %s: element %" PRIu64 ": expected an index < %" PRIu64
+                             ", found %" PRIu32,
+                             r->path, trial_names[tval], base + k, bound, (*vals)[k]);
+    return CS_OK;
+}
+
+cs_status cs_resultsio_read(cs_resultsio_t *r, uint64_t first, cs_trial_slice *s, cs_error *err)
+{
+    const cs_results_info *in = &r->info;
+    s->first = first;
+    s->n = 0;
+    if (first >= in->trials) return CS_OK;
+    const uint64_t left = in->trials - first;
+    const size_t n = left < s->capacity ? (size_t)left : s->capacity;
+    cs_status rc = read_csr(r, T_EDGE_OFF, T_EDGES, r->n_fe, first, n, s->edge_off,
+                            &s->failed_edges, &s->cap_fe, in->n_edges, err);
+    if (!rc)
+        rc = read_csr(r, T_NODE_OFF, T_NODES, r->n_fn, first, n, s->node_off, &s->failed_nodes,
+                      &s->cap_fn, in->n_nodes, err);
+    if (!rc)
+        rc =
+            read_rows(r, T_SERVED, first, n, in->n_demands, H5T_NATIVE_DOUBLE, s->served_tbps, err);
+    if (!rc && in->has_latency)
+        rc =
+            read_rows(r, T_LATENCY, first, n, in->n_demands, H5T_NATIVE_DOUBLE, s->latency_ms, err);
+    if (!rc) rc = read_rows(r, T_UNSERVED, first, n, 1, H5T_NATIVE_DOUBLE, s->unserved_tbps, err);
+    if (!rc && in->has_edge_flow)
+        rc = read_rows(r, T_FLOW, first, n, in->n_edges, H5T_NATIVE_DOUBLE, s->edge_flow_tbps, err);
+    if (!rc) rc = read_rows(r, T_CUT, first, n, in->n_pairs, H5T_NATIVE_UINT8, s->pair_cut, err);
+    if (!rc) s->n = n;
+    return rc;
+}
