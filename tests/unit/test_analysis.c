@@ -1,0 +1,1020 @@
+/*
+ * test_analysis.c: the results reader, the statistics of `cablesim analyze` and the paired
+ * differences of `cablesim compare`, on results files written with the cs_results writer from
+ * hand-made trials whose statistics are worked out by hand below.
+ *
+ * The network: Tokyo and Osaka (Japan), landing stations Boso A (jp-a) and Shima B (jp-b),
+ * Hermosa (us-l) and Los Angeles, Tseung Kwan O (hk-h) and Hong Kong. Edges: 0 pac:1 jp-a-us-l
+ * (cable PAC, lit 8, design 10), 1 asia:1 jp-a-hk-h and 2 asia:2 jp-b-hk-h (one cable ASIA of
+ * two segments, lit 5, design 6), 3-7 links. Demands: 0 Tokyo-LA 4, 1 Osaka-HK 2, 2 Tokyo-Osaka 1
+ * (domestic). Pairs: 0 (Tokyo, US West Coast), 1 (Osaka, Hong Kong).
+ *
+ * The eight hand trials ("-" none; served d0 d1 d2; unserved; pair cuts):
+ *   t0  -                      4   2   1     0      -
+ *   t1  pac:1                  0   2   1     4      p0
+ *   t2  asia:1                 4   2   1     0      -
+ *   t3  asia:2                 4 1.5   1   0.5      -
+ *   t4  station jp-b           4   0   0     3      p1
+ *   t5  pac:1, asia:2          0 1.5   1   4.5      p0
+ *   t6  -                      4   2   1     0      -
+ *   t7  asia:1, asia:2         4   0   1     2      p1
+ * Unserved: sum 14, mean 1.75, squared deviations sum to 25 (sd 5/sqrt 7); sorted
+ * 0 0 0 0.5 2 3 4 4.5.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+#include <hdf5.h>
+#include <jansson.h>
+
+#include "cablesim/analysis.h"
+#include "cablesim/results.h"
+#include "cablesim/resultsio.h"
+#include "cs_test.h"
+
+#define NE  8
+#define NN  8
+#define ND  3
+#define NP  2
+#define Z95 1.959963984540054
+#define EPS 1e-12
+
+static const char topo_json[] =
+    "{\"type\": \"FeatureCollection\", \"features\": [\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"city\", \"id\": \"city-tokyo\", "
+    "\"name\": \"Tokyo\", \"country\": \"JP\", \"region\": \"Japan\", \"source\": \"fixture\"}, "
+    "\"geometry\": {\"type\": \"Point\", \"coordinates\": [139.69, 35.69]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"city\", \"id\": \"city-osaka\", "
+    "\"name\": \"Osaka\", \"country\": \"JP\", \"region\": \"Japan\", \"source\": \"fixture\"}, "
+    "\"geometry\": {\"type\": \"Point\", \"coordinates\": [135.5, 34.69]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"landing_station\", \"id\": \"jp-a\", "
+    "\"name\": \"Boso A\", \"country\": \"JP\", \"source\": \"fixture\"}, "
+    "\"geometry\": {\"type\": \"Point\", \"coordinates\": [139.95, 34.98]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"landing_station\", \"id\": \"jp-b\", "
+    "\"name\": \"Shima B\", \"country\": \"JP\", \"source\": \"fixture\"}, "
+    "\"geometry\": {\"type\": \"Point\", \"coordinates\": [136.87, 34.34]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"landing_station\", \"id\": \"us-l\", "
+    "\"name\": \"Hermosa\", \"country\": \"US\", \"source\": \"fixture\"}, "
+    "\"geometry\": {\"type\": \"Point\", \"coordinates\": [-118.4, 33.86]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"city\", \"id\": \"city-la\", "
+    "\"name\": \"Los Angeles\", \"country\": \"US\", \"region\": \"US West Coast\", \"source\": "
+    "\"fixture\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [-118.24, 34.05]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"landing_station\", \"id\": \"hk-h\", "
+    "\"name\": \"Tseung Kwan O\", \"country\": \"HK\", \"source\": \"fixture\"}, "
+    "\"geometry\": {\"type\": \"Point\", \"coordinates\": [114.26, 22.3]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"city\", \"id\": \"city-hk\", "
+    "\"name\": \"Hong Kong\", \"country\": \"HK\", \"region\": \"Hong Kong\", \"source\": "
+    "\"fixture\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [114.17, 22.32]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"segment\", \"id\": \"pac:1\", \"from\": "
+    "\"jp-a\", \"to\": \"us-l\", \"cable\": \"PAC\", \"cable_name\": \"Pacific, test\", "
+    "\"capacity_tbps\": 10.0, \"lit_tbps\": 8.0, \"rfs\": 2001, \"source\": \"fixture\"}, "
+    "\"geometry\": {\"type\": \"LineString\", \"coordinates\": [[139.95, 34.98], [-118.4, "
+    "33.86]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"segment\", \"id\": \"asia:1\", \"from\": "
+    "\"jp-a\", \"to\": \"hk-h\", \"cable\": \"ASIA\", \"capacity_tbps\": 6.0, \"lit_tbps\": 5.0, "
+    "\"rfs\": 2003, \"source\": \"fixture\"}, \"geometry\": {\"type\": \"LineString\", "
+    "\"coordinates\": [[139.95, 34.98], [114.26, 22.3]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"segment\", \"id\": \"asia:2\", \"from\": "
+    "\"jp-b\", \"to\": \"hk-h\", \"cable\": \"ASIA\", \"capacity_tbps\": 6.0, \"lit_tbps\": 5.0, "
+    "\"rfs\": 2003, \"source\": \"fixture\"}, \"geometry\": {\"type\": \"LineString\", "
+    "\"coordinates\": [[136.87, 34.34], [114.26, 22.3]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"link\", \"id\": \"link:tokyo-a\", "
+    "\"from\": \"city-tokyo\", \"to\": \"jp-a\", \"capacity_tbps\": 100.0, \"rfs\": 1990, "
+    "\"source\": \"fixture\"}, \"geometry\": {\"type\": \"LineString\", \"coordinates\": "
+    "[[139.69, 35.69], [139.95, 34.98]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"link\", \"id\": \"link:osaka-b\", "
+    "\"from\": \"city-osaka\", \"to\": \"jp-b\", \"capacity_tbps\": 100.0, \"rfs\": 1990, "
+    "\"source\": \"fixture\"}, \"geometry\": {\"type\": \"LineString\", \"coordinates\": "
+    "[[135.5, 34.69], [136.87, 34.34]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"link\", \"id\": \"link:tokyo-b\", "
+    "\"from\": \"city-tokyo\", \"to\": \"jp-b\", \"capacity_tbps\": 100.0, \"rfs\": 1990, "
+    "\"source\": \"fixture\"}, \"geometry\": {\"type\": \"LineString\", \"coordinates\": "
+    "[[139.69, 35.69], [136.87, 34.34]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"link\", \"id\": \"link:la-l\", "
+    "\"from\": \"city-la\", \"to\": \"us-l\", \"capacity_tbps\": 100.0, \"rfs\": 1990, "
+    "\"source\": \"fixture\"}, \"geometry\": {\"type\": \"LineString\", \"coordinates\": "
+    "[[-118.24, 34.05], [-118.4, 33.86]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"kind\": \"link\", \"id\": \"link:hk-h\", "
+    "\"from\": \"city-hk\", \"to\": \"hk-h\", \"capacity_tbps\": 100.0, \"rfs\": 1990, "
+    "\"source\": \"fixture\"}, \"geometry\": {\"type\": \"LineString\", \"coordinates\": "
+    "[[114.17, 22.32], [114.26, 22.3]]}}\n"
+    "]}\n";
+
+static const char demand_csv[] = "origin,destination,demand_tbps\n"
+                                 "city-tokyo,city-la,4.0\n"
+                                 "city-osaka,city-hk,2.0\n"
+                                 "city-tokyo,city-osaka,1.0\n";
+
+/* The same pairs with another Tokyo-LA demand: compare must refuse it. */
+static const char demand_other_csv[] = "origin,destination,demand_tbps\n"
+                                       "city-tokyo,city-la,4.5\n"
+                                       "city-osaka,city-hk,2.0\n"
+                                       "city-tokyo,city-osaka,1.0\n";
+
+/* ------------------------------------------------------------ hand trials */
+
+#define NT 8
+static const double T_SERVED[NT][ND] = {{4, 2, 1}, {0, 2, 1},   {4, 2, 1}, {4, 1.5, 1},
+                                        {4, 0, 0}, {0, 1.5, 1}, {4, 2, 1}, {4, 0, 1}};
+static const double T_UNSERVED[NT] = {0, 4, 0, 0.5, 3, 4.5, 0, 2};
+static const unsigned char T_CUT[NT][NP] = {{0, 0}, {1, 0}, {0, 0}, {0, 0},
+                                            {0, 1}, {1, 0}, {0, 0}, {0, 1}};
+/* Edge flows: pac:1, asia:1, asia:2, link:tokyo-a, link:osaka-b, link:tokyo-b, link:la-l,
+ * link:hk-h. Row 0 is the baseline too. */
+static const double T_FLOW[NT][NE] = {{4, 0, 2, 4, 3, 0, 4, 2}, {0, 0, 2, 0, 3, 0, 0, 2},
+                                      {4, 0, 2, 4, 3, 0, 4, 2}, {4, 1.5, 0, 5.5, 1, 0, 4, 1.5},
+                                      {4, 0, 0, 4, 0, 0, 4, 0}, {0, 1.5, 0, 1.5, 1, 0, 0, 1.5},
+                                      {4, 0, 2, 4, 3, 0, 4, 2}, {8, 0, 0, 8, 1, 0, 8, 0}};
+static const double BASE_LAT[ND] = {50, 30, 5};
+
+static double t_latency(size_t t, size_t d)
+{
+    if (T_SERVED[t][d] == 0) return NAN;
+    return d == 1 && T_SERVED[t][d] == 1.5 ? 45.0 : BASE_LAT[d];
+}
+
+static void t_failures(cs_failures *f, size_t t)
+{
+    cs_failures_clear(f);
+    if (t == 1 || t == 5) cs_failures_fail_edge(f, 0);
+    if (t == 2 || t == 7) cs_failures_fail_edge(f, 1);
+    if (t == 3 || t == 5 || t == 7) cs_failures_fail_edge(f, 2);
+    if (t == 4) cs_failures_fail_node(f, 3);
+}
+
+/* ------------------------------------------------------------ file writer */
+
+typedef enum { HAND, QUANTILES } trial_set;
+
+/* What a fixture file holds. */
+typedef struct {
+    trial_set set;
+    uint64_t seed;
+    size_t trials; /* trials written; the scenario's count is NT or 100 */
+    bool complete;
+    bool design; /* scenario `capacity: design` */
+    bool flows, latency;
+    double shift; /* added to every trial's unserved, taken from demand 2 when served */
+    const char *demand;
+    size_t batch;
+} spec;
+
+static spec hand_spec(void)
+{
+    return (spec){HAND, 311, NT, true, false, true, true, 0.0, demand_csv, 3};
+}
+
+static void rr_init(cs_routing_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->n_demands = ND;
+    r->n_edges = NE;
+    r->served_tbps = calloc(ND, sizeof(double));
+    r->latency_ms = calloc(ND, sizeof(double));
+    r->edge_flow_tbps = calloc(NE, sizeof(double));
+    r->connected = calloc(ND, 1);
+    assert_true(r->served_tbps && r->latency_ms && r->edge_flow_tbps && r->connected);
+}
+
+static void rr_destroy(cs_routing_result *r)
+{
+    free(r->served_tbps);
+    free(r->latency_ms);
+    free(r->edge_flow_tbps);
+    free(r->connected);
+}
+
+/* Fills r, f and cut with trial t of the spec's set. */
+static void make_trial(const spec *s, size_t t, cs_routing_result *r, cs_failures *f,
+                       unsigned char *cut)
+{
+    if (s->set == HAND) {
+        t_failures(f, t);
+        for (size_t d = 0; d < ND; d++) {
+            r->served_tbps[d] = T_SERVED[t][d];
+            r->latency_ms[d] = t_latency(t, d);
+        }
+        memcpy(r->edge_flow_tbps, T_FLOW[t], sizeof T_FLOW[t]);
+        r->unserved_tbps = T_UNSERVED[t];
+        memcpy(cut, T_CUT[t], NP);
+    } else {
+        /* 100 trials, no failure; Tokyo-LA loses 0.00 .. 0.99 Tbps, each value once. */
+        cs_failures_clear(f);
+        const double u = 0.01 * (double)((t * 37) % 100);
+        r->served_tbps[0] = 4.0 - u;
+        r->served_tbps[1] = 2.0;
+        r->served_tbps[2] = 1.0;
+        for (size_t d = 0; d < ND; d++)
+            r->latency_ms[d] = BASE_LAT[d];
+        memcpy(r->edge_flow_tbps, T_FLOW[0], sizeof T_FLOW[0]);
+        r->unserved_tbps = u;
+        memset(cut, 0, NP);
+    }
+    r->unserved_tbps += s->shift;
+    if (r->served_tbps[2] > 0) r->served_tbps[2] -= s->shift;
+}
+
+static void write_results(const char *path, const spec *s)
+{
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *topo = NULL;
+    cs_demand_t *dem = NULL;
+    assert_int_equal(cs_topology_load_string(&topo, topo_json, "analysis.geojson", NULL, &err),
+                     CS_OK);
+    assert_int_equal(cs_demand_load_string(&dem, s->demand, "analysis.csv", topo, &err), CS_OK);
+    const size_t total = s->set == HAND ? NT : 100;
+    char text[256];
+    snprintf(text, sizeof text, "name: unit-analysis\ntrials: %zu\nseed: %llu\ncapacity: %s\n",
+             total, (unsigned long long)s->seed, s->design ? "design" : "lit");
+    cs_scenario sc;
+    memset(&sc, 0, sizeof sc);
+    sc.name = "unit-analysis";
+    sc.description = "";
+    sc.as_of = 2025;
+    sc.trials = total;
+    sc.seed = s->seed;
+    sc.routing = (cs_routing_options)CS_ROUTING_OPTIONS_INIT;
+    sc.output = (cs_output_options){s->flows, s->latency, 1, s->batch};
+    sc.text = text;
+    cs_routing_result base;
+    rr_init(&base);
+    for (size_t d = 0; d < ND; d++) {
+        base.served_tbps[d] = cs_demand_entry_at(dem, d)->demand_tbps;
+        base.latency_ms[d] = BASE_LAT[d];
+    }
+    memcpy(base.edge_flow_tbps, T_FLOW[0], sizeof T_FLOW[0]);
+    base.unserved_tbps = 0.0;
+    const size_t origin[NP] = {0, 1};
+    const char *region[NP] = {"US West Coast", "Hong Kong"};
+    const cs_pair_table pairs = {NP, origin, region};
+    const cs_results_meta meta = {
+        &sc, topo, dem, &base, &pairs, "0.0.0-test", "2026-11-28T00:00:00Z"};
+    cs_results_t *w = NULL;
+    assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
+    cs_trial_batch b;
+    assert_int_equal(cs_trial_batch_init(&b, s->batch, ND, NE, NN, NP, s->flows, &err), CS_OK);
+    cs_failures f;
+    assert_int_equal(cs_failures_init(&f, NE, NN, &err), CS_OK);
+    cs_routing_result r;
+    rr_init(&r);
+    unsigned char cut[NP];
+    cs_trial_batch_reset(&b, 0);
+    for (size_t t = 0; t < s->trials; t++) {
+        make_trial(s, t, &r, &f, cut);
+        assert_int_equal(cs_trial_batch_add(&b, &f, &r, cut, &err), CS_OK);
+        if (b.n == b.capacity || t + 1 == s->trials) {
+            assert_int_equal(cs_results_write_batch(w, &b, &err), CS_OK);
+            cs_trial_batch_reset(&b, t + 1);
+        }
+    }
+    assert_int_equal(cs_results_close(w, s->complete, &err), CS_OK);
+    rr_destroy(&r);
+    rr_destroy(&base);
+    cs_failures_destroy(&f);
+    cs_trial_batch_destroy(&b);
+    cs_demand_free(dem);
+    cs_topology_free(topo);
+}
+
+/* Opens path and analyses it with options o (NULL: defaults). */
+static void analyse(const char *path, const cs_analysis_options *o, cs_resultsio_t **r,
+                    cs_analysis_t **a)
+{
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_resultsio_open(r, path, &err), CS_OK);
+    if (cs_analysis_run(a, *r, o, &err) != CS_OK) fail_msg("%s", err.msg);
+}
+
+static void assert_prop(const cs_proportion *p, uint64_t k, uint64_t n)
+{
+    assert_int_equal(p->k, k);
+    assert_int_equal(p->n, n);
+    if (n > 0) assert_near(p->p, (double)k / (double)n, EPS);
+}
+
+/* The Wilson interval against its formula, and 2 of 8 against the published (0.0715, 0.5907). */
+static void test_wilson(void **state)
+{
+    (void)state;
+    const cs_proportion p = cs_analysis_wilson(2, 8);
+    assert_near(p.lo, 0.0715, 1e-4);
+    assert_near(p.hi, 0.5907, 1e-4);
+    const cs_proportion zero = cs_analysis_wilson(0, 500);
+    assert_near(zero.lo, 0.0, EPS);
+    /* 0 of n: the upper bound is z^2 / (n + z^2). */
+    assert_near(zero.hi, Z95 * Z95 / (500 + Z95 * Z95), 1e-12);
+    const cs_proportion none = cs_analysis_wilson(0, 0);
+    assert_true(isnan(none.p) && isnan(none.lo) && isnan(none.hi));
+}
+
+/* ----------------------------------------------------------------- reader */
+
+static void test_reader_tables(void **state)
+{
+    (void)state;
+    const char *path = "test_analysis_reader.h5";
+    const spec s = hand_spec();
+    write_results(path, &s);
+    cs_error err = CS_ERROR_INIT;
+    cs_resultsio_t *r = NULL;
+    assert_int_equal(cs_resultsio_open(&r, path, &err), CS_OK);
+    const cs_results_info *in = cs_resultsio_info(r);
+    assert_int_equal(in->format_version, 1);
+    assert_int_equal(in->seed, 311);
+    assert_int_equal(in->trials, NT);
+    assert_string_equal(in->software_version, "0.0.0-test");
+    assert_non_null(strstr(in->scenario, "capacity: lit"));
+    assert_int_equal(in->n_nodes, NN);
+    assert_int_equal(in->n_edges, NE);
+    assert_int_equal(in->n_demands, ND);
+    assert_int_equal(in->n_pairs, NP);
+    assert_string_equal(in->nodes[3].id, "jp-b");
+    assert_string_equal(in->nodes[3].kind, "landing_station");
+    assert_string_equal(in->nodes[5].region, "US West Coast");
+    assert_string_equal(in->nodes[2].region, "");
+    assert_string_equal(in->edges[2].id, "asia:2");
+    assert_string_equal(in->edges[2].cable, "ASIA");
+    assert_string_equal(in->edges[0].cable_name, "Pacific, test");
+    assert_string_equal(in->edges[3].cable, "");
+    assert_int_equal(in->edges[2].from, 3);
+    assert_int_equal(in->edges[2].to, 6);
+    assert_near(in->edges[0].lit_tbps, 8.0, EPS);
+    assert_near(in->edges[0].capacity_tbps, 10.0, EPS);
+    assert_string_equal(in->demands[1].destination_id, "city-hk");
+    assert_near(in->demands[0].demand_scaled_tbps, 4.0, EPS);
+    assert_string_equal(in->pairs[1].region, "Hong Kong");
+    assert_int_equal(in->pairs[1].city, 1);
+    assert_near(in->base_latency_ms[1], 30.0, EPS);
+    assert_near(in->base_edge_flow[4], 3.0, EPS);
+    assert_true(in->has_latency && in->has_edge_flow);
+    /* Slices of 3 rows: 3 + 3 + 2, CSR offsets relative to the slice. */
+    cs_trial_slice sl;
+    assert_int_equal(cs_trial_slice_init(&sl, r, 3, &err), CS_OK);
+    assert_int_equal(cs_resultsio_read(r, 3, &sl, &err), CS_OK);
+    assert_int_equal(sl.n, 3);
+    assert_int_equal(sl.edge_off[0], 0);
+    assert_int_equal(sl.edge_off[1], 1); /* t3: asia:2 */
+    assert_int_equal(sl.edge_off[2], 1); /* t4: none */
+    assert_int_equal(sl.edge_off[3], 3); /* t5: pac:1, asia:2 */
+    assert_int_equal(sl.failed_edges[1], 0);
+    assert_int_equal(sl.failed_edges[2], 2);
+    assert_int_equal(sl.node_off[2] - sl.node_off[1], 1);
+    assert_int_equal(sl.failed_nodes[sl.node_off[1]], 3);
+    assert_near(sl.served_tbps[1 * ND + 1], 0.0, EPS);
+    assert_near(sl.unserved_tbps[2], 4.5, EPS);
+    assert_true(isnan(sl.latency_ms[1 * ND + 2]));
+    assert_near(sl.edge_flow_tbps[0 * NE + 1], 1.5, EPS);
+    assert_int_equal(sl.pair_cut[1 * NP + 1], 1);
+    assert_int_equal(cs_resultsio_read(r, 6, &sl, &err), CS_OK);
+    assert_int_equal(sl.n, 2);
+    assert_int_equal(cs_resultsio_read(r, 8, &sl, &err), CS_OK);
+    assert_int_equal(sl.n, 0);
+    assert_int_equal(cs_resultsio_slice_rows(r, 1), 1);
+    assert_int_equal(cs_resultsio_slice_rows(r, (size_t)1 << 30), NT);
+    cs_trial_slice_destroy(&sl);
+    assert_int_equal(cs_trial_slice_init(&sl, r, 0, &err), CS_EINVAL);
+    cs_resultsio_close(r);
+    cs_resultsio_close(NULL);
+    remove(path);
+}
+
+/* --------------------------------------------------------------- analysis */
+
+static void test_overall(void **state)
+{
+    (void)state;
+    const char *path = "test_analysis_overall.h5";
+    const spec s = hand_spec();
+    write_results(path, &s);
+    cs_resultsio_t *r = NULL;
+    cs_analysis_t *a = NULL;
+    analyse(path, NULL, &r, &a);
+    assert_string_equal(a->scenario_name, "unit-analysis");
+    assert_true(a->use_lit);
+    assert_int_equal(a->n, NT);
+    assert_int_equal(a->n_disturbed, 6);
+    assert_near(a->demand_tbps, 7.0, EPS);
+    const double sd = 5.0 / sqrt(7.0), se = sd / sqrt(8.0);
+    assert_near(a->unserved_tbps.mean, 1.75, EPS);
+    assert_near(a->unserved_tbps.sd, sd, 1e-12);
+    assert_near(a->unserved_tbps.se, se, 1e-12);
+    assert_near(a->unserved_tbps.lo, 1.75 - Z95 * se, 1e-12);
+    assert_near(a->unserved_tbps.hi, 1.75 + Z95 * se, 1e-12);
+    /* Served fraction = 1 - unserved / 7 in every trial. */
+    assert_near(a->served_frac.mean, 0.75, EPS);
+    assert_near(a->served_frac.se, se / 7.0, 1e-12);
+    /* Sorted 0 0 0 0.5 2 3 4 4.5: x_(ceil(a 8)). */
+    assert_true(a->tail.available);
+    assert_near(a->tail.q[0], 0.5, EPS); /* p50: x_(4) */
+    assert_near(a->tail.q[1], 4.5, EPS); /* p90: x_(8) */
+    assert_near(a->tail.max, 4.5, EPS);
+    assert_near(a->tail.var95, 4.5, EPS);
+    assert_near(a->tail.cvar95, 4.5, EPS);
+    /* No trial cuts both pairs at once. */
+    assert_prop(&a->all_cut, 0, NT);
+    /* Traffic-weighted latency: sum s l / sum s l0 = 1610 / 1565. */
+    assert_near(a->latency_inflation, 1610.0 / 1565.0, 1e-12);
+    /* n* = (z sd / (0.05 mean))^2. */
+    const double need = pow(Z95 * sd / (0.05 * 1.75), 2);
+    assert_true(a->precision.defined);
+    assert_near(a->precision.needed, need, 1e-9);
+    assert_false(a->precision.sufficient);
+    assert_int_equal(a->precision.more, (uint64_t)ceil(need) - NT);
+    assert_near(a->precision.achieved, Z95 * se / 1.75, 1e-12);
+    cs_analysis_free(a);
+    /* A looser target of 99% is met: n* = (z sd / (0.99 x 1.75))^2 = 4.57 < 8. */
+    cs_analysis_options o = CS_ANALYSIS_OPTIONS_INIT;
+    o.precision = 0.99;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_analysis_run(&a, r, &o, &err), CS_OK);
+    assert_true(a->precision.sufficient);
+    assert_int_equal(a->precision.more, 0);
+    cs_analysis_free(a);
+    o.precision = 0.0;
+    assert_int_equal(cs_analysis_run(&a, r, &o, &err), CS_EINVAL);
+    assert_null(a);
+    assert_non_null(strstr(err.msg, "precision: expected a number in (0, 1), found 0"));
+    cs_resultsio_close(r);
+    remove(path);
+}
+
+static void test_regions_and_demands(void **state)
+{
+    (void)state;
+    const char *path = "test_analysis_regions.h5";
+    const spec s = hand_spec();
+    write_results(path, &s);
+    cs_resultsio_t *r = NULL;
+    cs_analysis_t *a = NULL;
+    analyse(path, NULL, &r, &a);
+    assert_int_equal(a->n_regions, 3);
+    const cs_analysis_region *us = &a->regions[0], *hk = &a->regions[1], *jp = &a->regions[2];
+    assert_string_equal(us->name, "US West Coast");
+    assert_string_equal(hk->name, "Hong Kong");
+    assert_string_equal(jp->name, "Japan");
+    assert_false(us->domestic);
+    assert_true(jp->domestic);
+    assert_int_equal(us->n_demands, 1);
+    assert_near(us->demand_tbps, 4.0, EPS);
+    /* US: Tokyo-LA loses 4 in t1 and t5; squared deviations 2 x 9 + 6 x 1 = 24. */
+    assert_near(us->unserved_tbps.mean, 1.0, EPS);
+    assert_near(us->unserved_tbps.sd, sqrt(24.0 / 7.0), 1e-12);
+    assert_near(us->served_frac.mean, 0.75, EPS);
+    assert_prop(&us->all_cut, 2, NT);
+    assert_prop(&us->any_cut, 2, NT);
+    assert_int_equal(us->n_pairs, 1);
+    assert_near(us->latency_inflation, 1.0, EPS);
+    /* Hong Kong: unserved 0 0 0 0.5 2 0.5 0 2 (mean 0.625); sorted 0 0 0 0 0.5 0.5 2 2. */
+    assert_near(hk->unserved_tbps.mean, 0.625, EPS);
+    assert_near(hk->served_frac.mean, 0.6875, EPS);
+    assert_near(hk->tail.q[0], 0.0, EPS);
+    assert_near(hk->tail.var95, 2.0, EPS);
+    assert_near(hk->tail.cvar95, 2.0, EPS);
+    assert_prop(&hk->all_cut, 2, NT);
+    assert_near(hk->latency_inflation, 375.0 / 330.0, 1e-12);
+    /* Japan (domestic): loses 1 in t4 only; no pairs. */
+    assert_near(jp->unserved_tbps.mean, 0.125, EPS);
+    assert_int_equal(jp->all_cut.n, 0);
+    assert_true(isnan(jp->all_cut.p));
+    /* Demands. */
+    const cs_analysis_demand *d0 = &a->demands[0], *d1 = &a->demands[1], *d2 = &a->demands[2];
+    assert_int_equal(d0->region, 0);
+    assert_int_equal(d1->region, 1);
+    assert_int_equal(d2->region, 2);
+    assert_int_equal(d0->pair, 0);
+    assert_int_equal(d1->pair, 1);
+    assert_int_equal(d2->pair, SIZE_MAX);
+    assert_prop(&d0->cut, 2, NT);
+    assert_prop(&d1->cut, 2, NT);
+    assert_int_equal(d2->cut.n, 0);
+    assert_prop(&d0->loss, 2, NT);
+    assert_prop(&d1->loss, 4, NT);
+    assert_prop(&d2->loss, 1, NT);
+    /* Path changes: d0 NaN in t1, t5; d1 45 in t3, t5, NaN in t4, t7; d2 NaN in t4. */
+    assert_prop(&d0->path_change, 2, NT);
+    assert_prop(&d1->path_change, 4, NT);
+    assert_prop(&d2->path_change, 1, NT);
+    assert_near(d1->latency_inflation, 375.0 / 330.0, 1e-12);
+    assert_near(d1->served_frac.mean, 0.6875, EPS);
+    assert_near(d1->unserved_tbps.mean, 0.625, EPS);
+    assert_near(d2->tail.max, 1.0, EPS);
+    assert_near(d2->tail.q[0], 0.0, EPS);
+    /* Where d1's traffic goes when its path changes (t3, t4, t5, t7): PAC is up in t3, t4, t7
+     * and rises by 0, 0, 4 over its intact 4; ASIA is down in all four. Mean rise 4 / 4. */
+    assert_int_equal(d1->absorber, 0);
+    assert_string_equal(a->cables[d1->absorber].name, "PAC");
+    assert_near(d1->absorber_rise, 1.0, EPS);
+    /* d0 changes in t1 (ASIA up, no rise) and t5 (both down): no absorber. */
+    assert_int_equal(d0->absorber, SIZE_MAX);
+    assert_true(a->demand_tails && a->region_tails);
+    cs_analysis_free(a);
+    cs_resultsio_close(r);
+    remove(path);
+}
+
+static void test_rerouting_and_criticality(void **state)
+{
+    (void)state;
+    const char *path = "test_analysis_crit.h5";
+    spec s = hand_spec();
+    write_results(path, &s);
+    cs_resultsio_t *r = NULL;
+    cs_analysis_t *a = NULL;
+    analyse(path, NULL, &r, &a);
+    assert_true(a->has_flow);
+    assert_int_equal(a->n_cables, 2);
+    assert_string_equal(a->cables[0].name, "PAC");
+    assert_string_equal(a->cables[1].name, "ASIA");
+    assert_int_equal(a->cables[1].n_segments, 2);
+    assert_int_equal(a->cable_of_edge[2], 1);
+    assert_int_equal(a->cable_of_edge[3], SIZE_MAX);
+    /* asia:1 is up in t0 t1 t3 t4 t5 t6 (flows 0 0 1.5 0 1.5 0); disturbed and up: t1 t3 t4 t5. */
+    const cs_flow_stats *f1 = &a->edges[1].flow;
+    assert_near(f1->capacity_tbps, 5.0, EPS);
+    assert_near(f1->base_flow_tbps, 0.0, EPS);
+    assert_int_equal(f1->flow_up.n, 6);
+    assert_near(f1->flow_up.mean, 0.5, EPS);
+    assert_int_equal(f1->flow_disturbed.n, 4);
+    assert_near(f1->flow_disturbed.mean, 0.75, EPS);
+    assert_near(f1->rise, 0.75, EPS);
+    assert_prop(&f1->saturated, 0, NT);
+    /* asia:2 is down in t3 t5 t7 (cut) and t4 (its station jp-b lost). */
+    assert_int_equal(a->edges[2].flow.flow_up.n, 4);
+    /* pac:1: up in t0 t2 t3 t4 t6 t7 (4 4 4 4 4 8); disturbed t2 t3 t4 t7: mean 5, rise 1; 8 of
+     * lit 8 in t7 is saturated. */
+    const cs_flow_stats *f0 = &a->edges[0].flow;
+    assert_near(f0->flow_up.mean, 28.0 / 6.0, 1e-12);
+    assert_near(f0->rise, 1.0, EPS);
+    assert_prop(&f0->saturated, 1, NT);
+    /* Cables: PAC as pac:1; ASIA up only when both segments are (t0 t1 t6), flow max = 2. */
+    assert_near(a->cables[0].flow.rise, 1.0, EPS);
+    assert_prop(&a->cables[0].flow.saturated, 1, NT);
+    assert_int_equal(a->cables[1].flow.flow_up.n, 3);
+    assert_near(a->cables[1].flow.base_flow_tbps, 2.0, EPS);
+    assert_near(a->cables[1].flow.rise, 0.0, EPS);
+    /* Criticality; loss = unserved (the intact network serves all), total 14. */
+    const cs_criticality *pac = &a->edges[0].crit;
+    assert_prop(&pac->failed, 2, NT);
+    assert_near(pac->unserved.mean, 4.25, EPS);
+    assert_near(pac->unserved.se, 0.25, 1e-12);
+    assert_near(pac->loss, 4.25, EPS);
+    assert_near(pac->share, 8.5 / 14.0, 1e-12);
+    assert_near(a->edges[1].crit.unserved.mean, 1.0, EPS);
+    assert_near(a->edges[1].crit.share, 2.0 / 14.0, 1e-12);
+    assert_near(a->edges[2].crit.unserved.mean, 7.0 / 3.0, 1e-12);
+    assert_near(a->edges[2].crit.share, 0.5, 1e-12);
+    assert_int_equal(a->edges[3].crit.failed.k, 0);
+    assert_true(isnan(a->edges[3].crit.loss));
+    /* ASIA fails in t2 t3 t5 t7, once in t7 although both segments fail. */
+    const cs_criticality *asia = &a->cables[1].crit;
+    assert_prop(&asia->failed, 4, NT);
+    assert_near(asia->unserved.mean, 1.75, EPS);
+    assert_near(asia->share, 0.5, 1e-12);
+    assert_near(a->cables[0].crit.share, 8.5 / 14.0, 1e-12);
+    /* Stations: the four landing stations in node order; jp-b lost in t4 (unserved 3). */
+    assert_int_equal(a->n_stations, 4);
+    assert_int_equal(a->stations[0].node, 2);
+    assert_int_equal(a->stations[1].node, 3);
+    assert_prop(&a->stations[1].crit.failed, 1, NT);
+    assert_near(a->stations[1].crit.unserved.mean, 3.0, EPS);
+    assert_near(a->stations[1].crit.share, 3.0 / 14.0, 1e-12);
+    assert_int_equal(a->stations[0].crit.failed.k, 0);
+    cs_analysis_free(a);
+    cs_resultsio_close(r);
+    remove(path);
+
+    /* On design capacity PAC's 8 Tbps in t7 is below 0.999 x 10: never saturated. */
+    s.design = true;
+    write_results(path, &s);
+    analyse(path, NULL, &r, &a);
+    assert_false(a->use_lit);
+    assert_near(a->edges[0].flow.capacity_tbps, 10.0, EPS);
+    assert_prop(&a->edges[0].flow.saturated, 0, NT);
+    cs_analysis_free(a);
+    cs_resultsio_close(r);
+    remove(path);
+}
+
+/* One row per slice gives the same numbers as one slice for everything. */
+static void test_slices_agree(void **state)
+{
+    (void)state;
+    const char *path = "test_analysis_slices.h5";
+    const spec s = hand_spec();
+    write_results(path, &s);
+    cs_resultsio_t *r = NULL;
+    cs_analysis_t *a = NULL, *b = NULL;
+    analyse(path, NULL, &r, &a);
+    cs_analysis_options o = CS_ANALYSIS_OPTIONS_INIT;
+    o.slice_bytes = 1;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_analysis_run(&b, r, &o, &err), CS_OK);
+    assert_near(b->unserved_tbps.mean, a->unserved_tbps.mean, 0.0);
+    assert_near(b->unserved_tbps.sd, a->unserved_tbps.sd, 0.0);
+    assert_near(b->regions[1].tail.cvar95, a->regions[1].tail.cvar95, 0.0);
+    assert_near(b->edges[1].flow.rise, a->edges[1].flow.rise, 0.0);
+    assert_near(b->cables[1].crit.share, a->cables[1].crit.share, 0.0);
+    assert_int_equal(b->demands[1].path_change.k, a->demands[1].path_change.k);
+    cs_analysis_free(a);
+    cs_analysis_free(b);
+    cs_resultsio_close(r);
+    remove(path);
+}
+
+/* 100 trials losing 0.00 .. 0.99 Tbps: quantiles, VaR and CVaR by hand; the memory cap. */
+static void test_quantiles_and_cap(void **state)
+{
+    (void)state;
+    const char *path = "test_analysis_quantiles.h5";
+    spec s = hand_spec();
+    s.set = QUANTILES;
+    s.trials = 100;
+    s.flows = false;
+    s.latency = false;
+    s.batch = 16;
+    write_results(path, &s);
+    cs_resultsio_t *r = NULL;
+    cs_analysis_t *a = NULL;
+    analyse(path, NULL, &r, &a);
+    assert_false(cs_resultsio_info(r)->has_edge_flow);
+    assert_false(cs_resultsio_info(r)->has_latency);
+    assert_false(a->has_flow);
+    assert_true(isnan(a->latency_inflation));
+    assert_int_equal(a->demands[0].path_change.n, 0);
+    assert_int_equal(a->n_disturbed, 0);
+    /* Sorted values 0.00 .. 0.99: x_(k) = (k - 1) / 100. */
+    const double q[CS_ANALYSIS_NQ] = {0.49, 0.89, 0.94, 0.98, 0.99};
+    for (size_t i = 0; i < CS_ANALYSIS_NQ; i++) {
+        assert_near(a->tail.q[i], q[i], 1e-12);
+        assert_near(a->regions[0].tail.q[i], q[i], 1e-12);
+        assert_near(a->demands[0].tail.q[i], q[i], 1e-12);
+    }
+    assert_near(a->tail.var95, 0.94, 1e-12);
+    assert_near(a->tail.cvar95, (0.94 + 0.95 + 0.96 + 0.97 + 0.98 + 0.99) / 6, 1e-12);
+    assert_near(a->tail.var99, 0.98, 1e-12);
+    assert_near(a->tail.cvar99, 0.985, 1e-12);
+    assert_near(a->unserved_tbps.mean, 0.495, 1e-12);
+    /* Criticality shares need failures: none here. */
+    assert_int_equal(a->cables[0].crit.failed.k, 0);
+    cs_analysis_free(a);
+    /* 99 values differ from the intact network in each of the total, the US region and the
+     * Tokyo-LA demand: a cap of 150 gives up demands, then regions, never the total. */
+    cs_analysis_options o = CS_ANALYSIS_OPTIONS_INIT;
+    o.max_tail_values = 150;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_analysis_run(&a, r, &o, &err), CS_OK);
+    assert_false(a->demand_tails);
+    assert_false(a->region_tails);
+    assert_false(a->demands[0].tail.available);
+    assert_true(isnan(a->demands[0].tail.var95));
+    assert_false(a->regions[0].tail.available);
+    assert_true(a->tail.available);
+    assert_near(a->tail.cvar99, 0.985, 1e-12);
+    cs_analysis_free(a);
+    o.max_tail_values = 250; /* demands go, regions stay */
+    assert_int_equal(cs_analysis_run(&a, r, &o, &err), CS_OK);
+    assert_false(a->demand_tails);
+    assert_true(a->region_tails);
+    assert_near(a->regions[0].tail.var99, 0.98, 1e-12);
+    cs_analysis_free(a);
+    cs_resultsio_close(r);
+    remove(path);
+}
+
+/* ---------------------------------------------------------------- compare */
+
+static void test_compare(void **state)
+{
+    (void)state;
+    const char *pa = "test_analysis_cmp_a.h5", *pb = "test_analysis_cmp_b.h5";
+    spec s = hand_spec();
+    write_results(pa, &s);
+    s.shift = 0.25; /* B loses 0.25 Tbps more of the domestic demand in every trial */
+    write_results(pb, &s);
+    cs_error err = CS_ERROR_INIT;
+    cs_resultsio_t *a = NULL, *b = NULL;
+    assert_int_equal(cs_resultsio_open(&a, pa, &err), CS_OK);
+    assert_int_equal(cs_resultsio_open(&b, pb, &err), CS_OK);
+    cs_comparison_t *c = NULL;
+    assert_int_equal(cs_analysis_compare(&c, a, b, NULL, &err), CS_OK);
+    assert_int_equal(c->n, NT);
+    assert_int_equal(c->seed, 311);
+    assert_near(c->unserved_tbps.a_mean, 1.75, EPS);
+    assert_near(c->unserved_tbps.b_mean, 2.0, EPS);
+    assert_near(c->unserved_tbps.diff.mean, 0.25, 1e-12);
+    assert_near(c->unserved_tbps.diff.sd, 0.0, 1e-12);
+    assert_true(c->unserved_tbps.excludes_zero);
+    assert_int_equal(c->unserved_tbps.n_pos, NT);
+    assert_int_equal(c->unserved_tbps.n_neg, 0);
+    assert_near(c->unserved_tbps.sign_p, 2.0 / 256.0, 1e-12);
+    /* Japan's served fraction falls by 0.25 in the 7 trials where it is served. */
+    assert_int_equal(c->n_regions, 3);
+    assert_string_equal(c->regions[2].name, "Japan");
+    assert_near(c->regions[2].served_frac.diff.mean, -0.25 * 7.0 / 8.0, 1e-12);
+    assert_int_equal(c->regions[2].served_frac.n_neg, 7);
+    assert_false(c->regions[2].has_pairs);
+    /* The other regions are the same in every trial: a zero difference, CI [0, 0]. */
+    assert_near(c->regions[0].served_frac.diff.mean, 0.0, EPS);
+    assert_false(c->regions[0].served_frac.excludes_zero);
+    assert_near(c->regions[0].served_frac.sign_p, 1.0, EPS);
+    assert_true(c->regions[0].has_pairs);
+    assert_near(c->regions[0].all_cut.a_mean, 0.25, EPS);
+    assert_near(c->regions[0].all_cut.diff.mean, 0.0, EPS);
+    cs_comparison_free(c);
+    /* B against A: a file compared with itself reversed gives the opposite difference. */
+    assert_int_equal(cs_analysis_compare(&c, b, a, NULL, &err), CS_OK);
+    assert_near(c->unserved_tbps.diff.mean, -0.25, 1e-12);
+    assert_int_equal(c->unserved_tbps.n_neg, NT);
+    cs_comparison_free(c);
+    cs_resultsio_close(a);
+    cs_resultsio_close(b);
+    remove(pa);
+    remove(pb);
+}
+
+/* One bad file per reason; returns the message of compare(a, that file). */
+static cs_status compare_with(const char *pa, const char *pb, cs_error *err)
+{
+    cs_resultsio_t *a = NULL, *b = NULL;
+    cs_comparison_t *c = NULL;
+    cs_error_clear(err);
+    assert_int_equal(cs_resultsio_open(&a, pa, err), CS_OK);
+    assert_int_equal(cs_resultsio_open(&b, pb, err), CS_OK);
+    const cs_status rc = cs_analysis_compare(&c, a, b, NULL, err);
+    assert_null(c);
+    cs_resultsio_close(a);
+    cs_resultsio_close(b);
+    return rc;
+}
+
+static void test_compare_refusals(void **state)
+{
+    (void)state;
+    const char *pa = "test_analysis_ref_a.h5", *pb = "test_analysis_ref_b.h5";
+    spec s = hand_spec();
+    write_results(pa, &s);
+    cs_error err = CS_ERROR_INIT;
+    s.seed = 312;
+    write_results(pb, &s);
+    assert_int_equal(compare_with(pa, pb, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "test_analysis_ref_a.h5 has seed 311 but "
+                                    "test_analysis_ref_b.h5 has seed 312"));
+    s = hand_spec();
+    s.set = QUANTILES;
+    s.trials = 100;
+    write_results(pb, &s);
+    assert_int_equal(compare_with(pa, pb, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "has 8 trials but test_analysis_ref_b.h5 has 100"));
+    s = hand_spec();
+    s.demand = demand_other_csv;
+    write_results(pb, &s);
+    assert_int_equal(compare_with(pa, pb, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "the demand tables differ at row 0"));
+    assert_non_null(strstr(err.msg, "city-tokyo-city-la, 4.5 Tbps"));
+    assert_null(strchr(err.msg, '\n'));
+    remove(pa);
+    remove(pb);
+}
+
+/* -------------------------------------------------------------- bad files */
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Rewrites an integer root attribute of a results file. */
+static void set_attr_int(const char *path, const char *name, int value)
+{
+    const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    assert_true(a >= 0);
+    assert_true(H5Awrite(a, H5T_NATIVE_INT, &value) >= 0);
+    H5Aclose(a);
+    H5Fclose(f);
+}
+
+/* Rewrites a string root attribute. */
+static void set_attr_str(const char *path, const char *name, const char *value)
+{
+    const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t a = H5Aopen(f, name, H5P_DEFAULT), t = H5Aget_type(a);
+    assert_true(H5Awrite(a, t, &value) >= 0);
+    H5Tclose(t);
+    H5Aclose(a);
+    H5Fclose(f);
+}
+
+static void delete_attr(const char *path, const char *name)
+{
+    const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    assert_true(H5Adelete(f, name) >= 0);
+    H5Fclose(f);
+}
+
+static void delete_object(const char *path, const char *name)
+{
+    const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    assert_true(H5Ldelete(f, name, H5P_DEFAULT) >= 0);
+    H5Fclose(f);
+}
+
+static void expect_open_error(const char *path, cs_status code, const char *fragment)
+{
+    cs_error err = CS_ERROR_INIT;
+    cs_resultsio_t *r = NULL;
+    assert_int_equal(cs_resultsio_open(&r, path, &err), code);
+    assert_null(r);
+    if (strstr(err.msg, fragment) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, fragment);
+    assert_non_null(strstr(err.msg, path));
+    assert_null(strchr(err.msg, '\n'));
+}
+
+static void test_bad_files(void **state)
+{
+    (void)state;
+    const char *path = "test_analysis_bad.h5";
+    expect_open_error("test_analysis_missing.h5", CS_EIO, "cannot open: No such file");
+    write_text(path, "not HDF5 at all\n");
+    expect_open_error(path, CS_EIO, "not an HDF5 file");
+    spec s = hand_spec();
+    write_results(path, &s);
+    set_attr_str(path, "format", "something-else");
+    expect_open_error(path, CS_EINVAL,
+                      "attribute \"format\" of /: expected \"cablesim-results\", found "
+                      "\"something-else\"");
+    write_results(path, &s);
+    set_attr_int(path, "format_version", 7);
+    expect_open_error(path, CS_EINVAL, "attribute \"format_version\" of /: expected 1, found 7");
+    write_results(path, &s);
+    delete_attr(path, "format");
+    expect_open_error(path, CS_EINVAL, "attribute \"format\" of /: missing");
+    s.complete = false;
+    s.trials = 5; /* interrupted after 5 of 8 trials */
+    write_results(path, &s);
+    expect_open_error(path, CS_EINVAL, "attribute \"complete\" of /: expected 1, found 0");
+    s = hand_spec();
+    write_results(path, &s);
+    delete_object(path, "/trials/served_tbps");
+    expect_open_error(path, CS_EINVAL, "dataset /trials/served_tbps: missing");
+    write_results(path, &s);
+    delete_object(path, "/baseline");
+    expect_open_error(path, CS_EINVAL, "dataset /baseline/served_tbps: missing");
+    write_results(path, &s);
+    delete_object(path, "/topology/pairs");
+    expect_open_error(path, CS_EINVAL, "dataset /topology/pairs: missing");
+    /* Optional datasets may be missing: the analysis skips what needs them. */
+    write_results(path, &s);
+    delete_object(path, "/trials/edge_flow_tbps");
+    cs_resultsio_t *r = NULL;
+    cs_analysis_t *a = NULL;
+    analyse(path, NULL, &r, &a);
+    assert_false(a->has_flow);
+    assert_near(a->cables[1].crit.share, 0.5, 1e-12);
+    cs_analysis_free(a);
+    cs_resultsio_close(r);
+    remove(path);
+}
+
+/* -------------------------------------------------------------------- CLI */
+
+/* Runs CS_CLI with args from the build dir; captures stdout (+ stderr when both). */
+static int run_cli(const char *args, bool with_stderr, char *out, size_t n)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' %s %s", CS_CLI, args, with_stderr ? "2>&1" : "2>/dev/null");
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    const size_t got = fread(out, 1, n - 1, p);
+    out[got] = '\0';
+    const int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void expect_one_line(const char *args, int status, const char *fragment)
+{
+    char out[4096];
+    const int st = run_cli(args, true, out, sizeof out);
+    if (st != status || strstr(out, fragment) == NULL)
+        fail_msg("cablesim %s: status %d, output: %s", args, st, out);
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    const char *pa = "test_analysis_cli_a.h5", *pb = "test_analysis_cli_b.h5";
+    spec s = hand_spec();
+    write_results(pa, &s);
+    s.shift = 0.25;
+    write_results(pb, &s);
+    static char out[1 << 20];
+    assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --top 3", false, out, sizeof out), 0);
+    assert_non_null(strstr(out, "scenario: unit-analysis (seed 311, 8 trials"));
+    assert_non_null(strstr(out, "expected: 1.7500"));
+    assert_non_null(strstr(out, "Hong Kong"));
+    assert_non_null(strstr(out, "shares add up to more than 100%"));
+    assert_non_null(strstr(out, "PAC (1.000)"));
+    /* JSON: parse it back and check a few values. */
+    assert_int_equal(
+        run_cli("analyze test_analysis_cli_a.h5 --format json", false, out, sizeof out), 0);
+    json_error_t jerr;
+    json_t *root = json_loads(out, 0, &jerr);
+    if (root == NULL) fail_msg("JSON: %s at line %d", jerr.text, jerr.line);
+    assert_string_equal(json_string_value(json_object_get(root, "format")), "cablesim-analysis");
+    const json_t *overall = json_object_get(root, "overall");
+    assert_near(json_real_value(json_object_get(json_object_get(overall, "unserved_tbps"), "mean")),
+                1.75, 1e-9);
+    const json_t *cables = json_object_get(root, "cables");
+    assert_int_equal(json_array_size(cables), 2);
+    const json_t *crit = json_object_get(json_array_get(cables, 1), "criticality");
+    assert_near(json_real_value(json_object_get(crit, "loss_share")), 0.5, 1e-9);
+    assert_true(json_is_null(
+        json_object_get(json_array_get(json_object_get(root, "regions"), 2), "cut_off_all")));
+    json_decref(root);
+    /* CSV: one table. */
+    assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --format csv --table cables", false,
+                             out, sizeof out),
+                     0);
+    assert_int_equal(strncmp(out, "cable,name,segments,p_fail,", 27), 0);
+    assert_non_null(strstr(out, "\nPAC,\"Pacific, test\",1,0.25,2,4.25,0.25,4.25,"));
+    assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --format csv", false, out, sizeof out),
+                     0);
+    assert_int_equal(strncmp(out, "region,domestic,", 16), 0);
+    assert_non_null(strstr(out, "\nJapan,1,1,1,"));
+    /* compare */
+    assert_int_equal(
+        run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5", false, out, sizeof out),
+        0);
+    assert_non_null(strstr(out, "unserved Tbps"));
+    assert_non_null(strstr(out, "0.250000"));
+    assert_int_equal(run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 --format json",
+                             false, out, sizeof out),
+                     0);
+    root = json_loads(out, 0, &jerr);
+    assert_non_null(root);
+    assert_true(
+        json_is_true(json_object_get(json_object_get(root, "unserved_tbps"), "ci_excludes_zero")));
+    json_decref(root);
+    /* Errors: one line, exit 2. */
+    write_text("test_analysis_cli_text.h5", "plain text\n");
+    expect_one_line("analyze test_analysis_cli_text.h5", 2, "not an HDF5 file");
+    expect_one_line("analyze test_analysis_cli_none.h5", 2, "cannot open");
+    expect_one_line("analyze test_analysis_cli_a.h5 --bogus", 2, "unknown option \"--bogus\"");
+    expect_one_line("analyze test_analysis_cli_a.h5 --format xml", 2,
+                    "--format: expected text, json or csv, found \"xml\"");
+    expect_one_line("analyze test_analysis_cli_a.h5 --format csv --table links", 2,
+                    "--table: expected regions, demands, cables, segments or stations");
+    expect_one_line("analyze test_analysis_cli_a.h5 --precision 2", 2, "--precision: expected");
+    expect_one_line("analyze", 2, "expected 1 results file, found 0");
+    expect_one_line("compare test_analysis_cli_a.h5", 2, "expected 2 results files, found 1");
+    s = hand_spec();
+    s.seed = 5;
+    write_results(pb, &s);
+    expect_one_line("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5", 2,
+                    "has seed 311 but test_analysis_cli_b.h5 has seed 5");
+    s = hand_spec();
+    s.complete = false;
+    write_results(pb, &s);
+    expect_one_line("analyze test_analysis_cli_b.h5", 2, "attribute \"complete\" of /");
+    assert_int_equal(run_cli("analyze --help", false, out, sizeof out), 0);
+    assert_non_null(strstr(out, "Usage: cablesim analyze"));
+    remove(pa);
+    remove(pb);
+    remove("test_analysis_cli_text.h5");
+}
+
+int main(void)
+{
+    cs_library_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wilson),
+        cmocka_unit_test(test_reader_tables),
+        cmocka_unit_test(test_overall),
+        cmocka_unit_test(test_regions_and_demands),
+        cmocka_unit_test(test_rerouting_and_criticality),
+        cmocka_unit_test(test_slices_agree),
+        cmocka_unit_test(test_quantiles_and_cap),
+        cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_compare_refusals),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_cli),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
