@@ -1,0 +1,14 @@
+"""Analysis of cablesim results files (docs/hdf5-schema.md) in Python: a reader returning
+pandas objects, derived statistics and matplotlib figures. See docs/analysis.md.
+
+    from cablesim_analysis import open_results, stats
+    with open_results("jt.h5") as r:
+        print(stats.region_summary(r))
+"""
+
+from . import stats
+from .reader import (FORMAT, FORMAT_VERSION, IncompleteResultsError, Results, ResultsError,
+                     open_results)
+
+__all__ = ["open_results", "Results", "ResultsError", "IncompleteResultsError", "stats",
+           "FORMAT", "FORMAT_VERSION"]

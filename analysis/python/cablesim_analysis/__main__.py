@@ -1,0 +1,174 @@
+"""Command line: python3 -m cablesim_analysis <command> ... (see --help and docs/analysis.md).
+
+Exit status: 0 success, 2 unusable input or usage (the message names the file), 1 anything
+else.
+"""
+
+import argparse
+import os
+import sys
+import warnings
+
+import h5py
+import numpy as np
+import pandas as pd
+
+from . import plots, stats
+from .reader import ResultsError, open_results
+
+PROG = "cablesim_analysis"
+
+
+def _common(p, output=True):
+    p.add_argument("--allow-incomplete", action="store_true",
+                   help="analyse the trials of a file whose run did not finish (complete = 0)")
+    if output:
+        p.add_argument("-o", "--output", required=True, metavar="PNG", help="figure to write")
+        p.add_argument("--title", help="replace the figure's title")
+        p.add_argument("--dpi", type=int, default=plots.DPI, help="resolution (default %(default)s)")
+
+
+def _parser():
+    ap = argparse.ArgumentParser(
+        prog=f"python3 -m {PROG}",
+        description="Figures and tables from cablesim results files (docs/analysis.md).")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="<command>")
+
+    p = sub.add_parser("summary", help="print the run's headline figures, regions and the "
+                       "most critical cables")
+    p.add_argument("results", metavar="RESULTS.h5")
+    p.add_argument("--top", type=int, default=10, help="cables listed (default %(default)s)")
+    _common(p, output=False)
+
+    p = sub.add_parser("ccdf", help="CCDF of the unserved traffic per trial (log y)")
+    p.add_argument("results", metavar="RESULTS.h5")
+    p.add_argument("--loss", action="store_true",
+                   help="plot the loss beyond the intact network's unserved instead")
+    _common(p)
+
+    p = sub.add_parser("regions", help="served fraction per region, with 95%% CIs")
+    p.add_argument("results", metavar="RESULTS.h5")
+    p.add_argument("--csv", metavar="FILE", help="also write the per-region table as CSV")
+    _common(p)
+
+    p = sub.add_parser("map", help="lon/lat map of the cables coloured by criticality or "
+                       "rerouted load")
+    p.add_argument("results", metavar="RESULTS.h5")
+    p.add_argument("--topology", metavar="GEOJSON",
+                   help="the topology file the run used (default: found from the scenario, "
+                   "checked against topology_sha256)")
+    p.add_argument("--color", choices=("criticality", "rerouted"), default="criticality")
+    p.add_argument("--level", choices=("cable", "segment"), default="cable",
+                   help="colour each segment by its cable's value or its own (default cable)")
+    p.add_argument("--metric", choices=("share", "loss"), default="share",
+                   help="criticality: share of the total loss (default) or the expected loss "
+                   "when it fails")
+    p.add_argument("--extent", nargs=4, type=float, metavar=("WEST", "EAST", "SOUTH", "NORTH"),
+                   help="map window in degrees (default: the whole network)")
+    p.add_argument("--csv", metavar="FILE", help="also write the per-cable (or per-segment) "
+                   "table as CSV")
+    _common(p)
+
+    p = sub.add_parser("evolution", help="year-by-year evolution, from the table of "
+                       "'cablesim evolution' or from one results file per year")
+    p.add_argument("inputs", nargs="+", metavar="TABLE.csv|TABLE.json|RESULTS.h5",
+                   help="one CSV/JSON table, or results files whose as_of years differ")
+    p.add_argument("--csv", metavar="FILE", help="also write the table plotted as CSV")
+    _common(p)
+    return ap
+
+
+def _summary(a):
+    pd.set_option("display.width", 120)
+    with open_results(a.results, allow_incomplete=a.allow_incomplete) as r:
+        s = stats.run_summary(r)
+        print(f"{a.results}: {plots.scenario_name(r)}")
+        print(f"  network of {s['year']}: {len(r.nodes)} nodes, {len(r.edges)} edges, "
+              f"{s['systems']} cable systems; {len(r.demands)} demands, "
+              f"{s['demand_tbps']:.2f} Tbps")
+        print(f"  trials: {s['trials']} of {r.attrs.get('trials')} "
+              f"({'complete' if r.complete else 'INCOMPLETE'}), seed {r.attrs.get('seed')}")
+        print(f"  intact network unserved: {s['baseline_unserved_tbps']:.4f} Tbps")
+        print(f"  expected unserved: {s['expected_unserved_tbps']:.4f} Tbps "
+              f"(95% CI {s['ci_low']:.4f} to {s['ci_high']:.4f})")
+        print(f"  P(some region cut off from every Japanese city): "
+              f"{s['p_any_region_cut']:.5f} ({s['p_any_region_cut_low']:.5f} to "
+              f"{s['p_any_region_cut_high']:.5f})")
+        reg = stats.region_summary(r)
+        print("\nServed fraction per region (mean over trials, 95% CI; p_cut: no Japanese city "
+              "reaches it):")
+        print(reg[["demand_tbps", "baseline_fraction", "mean", "ci_low", "ci_high", "p_cut"]]
+              .to_string(float_format=lambda v: f"{v:.5f}"))
+        crit = stats.criticality(r, "cable")
+        crit = crit[crit["n_failed"] > 0].sort_values("loss_share", ascending=False)
+        print(f"\nMost critical cables (of {int((crit['n_failed'] > 0).sum())} that failed):")
+        cols = ["n_failed", "p_failed", "loss_given_failed_tbps", "loss_share"]
+        print(crit[cols].head(a.top).to_string(float_format=lambda v: f"{v:.4f}")
+              if len(crit) else "  none failed")
+    return 0
+
+
+def _is_hdf5(path):
+    try:
+        return h5py.is_hdf5(path)
+    except OSError:
+        return False
+
+
+def _evolution(a):
+    tables = [p for p in a.inputs if not _is_hdf5(p)]
+    if tables and len(a.inputs) > 1:
+        raise ResultsError(f"evolution: expected one table or only results files, found "
+                           f"{tables[0]} among {len(a.inputs)} inputs")
+    if tables:
+        if not os.path.exists(tables[0]):
+            raise ResultsError(f"{tables[0]}: no such file")
+        table = stats.read_evolution_table(tables[0])
+    else:
+        table = stats.evolution_from_results(a.inputs, allow_incomplete=a.allow_incomplete)
+    if a.csv:
+        table.to_csv(a.csv, index=False)
+    plots.plot_evolution(table, a.output, title=a.title, dpi=a.dpi)
+    return 0
+
+
+def _run(a):
+    if a.command == "summary":
+        return _summary(a)
+    if a.command == "evolution":
+        return _evolution(a)
+    with open_results(a.results, allow_incomplete=a.allow_incomplete) as r:
+        if a.command == "ccdf":
+            plots.plot_ccdf(r, a.output, use_loss=a.loss, title=a.title, dpi=a.dpi)
+        elif a.command == "regions":
+            summary = stats.region_summary(r)
+            if a.csv:
+                summary.to_csv(a.csv)
+            plots.plot_regions(r, a.output, summary=summary, title=a.title, dpi=a.dpi)
+        elif a.command == "map":
+            if a.csv:
+                table = (stats.criticality(r, a.level) if a.color == "criticality"
+                         else stats.rerouted_load(r, a.level))
+                table.to_csv(a.csv)
+            plots.plot_map(r, a.output, topology=a.topology, color=a.color, level=a.level,
+                           metric=a.metric, extent=a.extent, title=a.title, dpi=a.dpi)
+    return 0
+
+
+def _show_warning(message, *_args, **_kw):
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def main(argv=None):
+    a = _parser().parse_args(argv)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.showwarning = _show_warning  # one line each, like errors
+        try:
+            return _run(a)
+        except (ResultsError, OSError) as e:  # OSError: e.g. an output directory missing
+            print(f"{PROG}: {e}", file=sys.stderr)
+            return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

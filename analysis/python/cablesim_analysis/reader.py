@@ -1,0 +1,334 @@
+"""Reader of cablesim results files (HDF5, docs/hdf5-schema.md, format version 1).
+
+``open_results(path)`` checks the file's identity and completeness and returns a
+:class:`Results`. The small parts of the file (root attributes, the
+``/topology`` tables and ``/baseline``) are read when the file is opened; the
+``/trials`` datasets are read on first access to the matching attribute and then
+kept, so a notebook pays only for what it uses. For files too large to hold a
+``/trials`` matrix in memory, :meth:`Results.iter_rows` reads any of them a
+slice of trials at a time, and the statistics of :mod:`cablesim_analysis.stats`
+are computed that way.
+
+Labels: the columns of ``served``, ``latency`` are demand labels
+``"<origin_id>-><destination_id>"``; those of ``edge_flow`` are edge ids; those of
+``pair_cut`` are ``"<city_id> / <region>"``. Rows are trial numbers.
+"""
+
+import os
+import warnings
+
+import h5py
+import numpy as np
+import pandas as pd
+
+FORMAT = "cablesim-results"
+FORMAT_VERSION = 1
+
+# /trials datasets with one row per trial, and the attribute name each maps to.
+_PER_TRIAL = {
+    "served_tbps": "served",
+    "latency_ms": "latency",
+    "unserved_tbps": "unserved",
+    "edge_flow_tbps": "edge_flow",
+    "pair_cut": "pair_cut",
+}
+
+
+class ResultsError(Exception):
+    """A results file that cannot be used: missing, not HDF5, not cablesim's, or malformed."""
+
+
+class IncompleteResultsError(ResultsError):
+    """A results file whose run did not finish (root attribute ``complete`` is 0)."""
+
+
+def _decode(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _table(f, name, path):
+    """A compound dataset as a DataFrame with its fixed-length byte strings decoded to str."""
+    if name not in f:
+        raise ResultsError(f"{path}: expected the dataset /{name}, found none")
+    data = f[name][()]
+    df = pd.DataFrame(data) if len(data) else pd.DataFrame(np.zeros(0, dtype=data.dtype))
+    for col in df.columns:
+        if data.dtype[col].kind == "S":
+            df[col] = df[col].map(lambda b: b.decode("utf-8")).astype(object)
+    return df
+
+
+def _unique_labels(labels):
+    """Makes labels unique by suffixing "#k" to repeats (the demand loader refuses duplicates,
+    so this only guards against files written by other tools)."""
+    seen = {}
+    out = []
+    for label in labels:
+        k = seen.get(label, 0)
+        seen[label] = k + 1
+        out.append(label if k == 0 else f"{label}#{k}")
+    return out
+
+
+class Results:
+    """An open results file. Use as a context manager, or call :meth:`close`.
+
+    Attributes read at open:
+      ``path``, ``attrs`` (dict of root attributes, strings as str, numbers as
+      Python ints), ``nodes``, ``edges``, ``demands``, ``pairs`` (DataFrames,
+      one row per table row, index = row index, byte strings decoded),
+      ``baseline`` (DataFrame per demand: ``served_tbps``, ``latency_ms``,
+      index = demand label), ``baseline_edge_flow`` (Series per edge id),
+      ``baseline_unserved`` (float), ``n_trials`` (trials usable: all of them
+      in a complete file), ``complete`` (bool).
+
+    Read on first access (then cached):
+      ``served``, ``latency`` (DataFrames trials x demand labels; ``latency`` is
+      None when the run did not write it), ``unserved`` (Series per trial),
+      ``edge_flow`` (trials x edge ids; None when not written), ``pair_cut``
+      (bool DataFrame trials x pair labels), ``failed_edges``, ``failed_nodes``
+      (Series per trial of uint32 arrays of edge / node indices, decoded from
+      the CSR lists).
+    """
+
+    def __init__(self, path, allow_incomplete=False):
+        self.path = os.fspath(path)
+        try:
+            self._f = h5py.File(self.path, "r")
+        except FileNotFoundError:
+            raise ResultsError(f"{self.path}: no such file") from None
+        except OSError as e:
+            raise ResultsError(f"{self.path}: cannot open as HDF5 ({e})") from None
+        try:
+            self._check_and_load(allow_incomplete)
+        except BaseException:
+            self._f.close()
+            raise
+        self._cache = {}
+
+    # ------------------------------------------------------------- opening
+
+    def _check_and_load(self, allow_incomplete):
+        f, path = self._f, self.path
+        self.attrs = {k: _decode(v) for k, v in f.attrs.items()}
+        fmt = self.attrs.get("format")
+        if fmt != FORMAT:
+            raise ResultsError(f'{path}: expected root attribute format "{FORMAT}", found {fmt!r}')
+        version = self.attrs.get("format_version")
+        if version != FORMAT_VERSION:
+            raise ResultsError(
+                f"{path}: expected format_version {FORMAT_VERSION}, found {version!r} "
+                "(read it with the software that wrote it)"
+            )
+        self.nodes = _table(f, "topology/nodes", path)
+        self.edges = _table(f, "topology/edges", path)
+        self.demands = _table(f, "topology/demands", path)
+        self.pairs = _table(f, "topology/pairs", path)
+        self.demand_labels = _unique_labels(
+            (self.demands["origin_id"] + "->" + self.demands["destination_id"]).tolist()
+        )
+        self.pair_labels = (self.pairs["city_id"] + " / " + self.pairs["region"]).tolist()
+        self.edge_ids = self.edges["id"].tolist()
+        self.baseline = pd.DataFrame(
+            {
+                "served_tbps": f["baseline/served_tbps"][()],
+                "latency_ms": f["baseline/latency_ms"][()],
+            },
+            index=pd.Index(self.demand_labels, name="demand"),
+        )
+        self.baseline_edge_flow = pd.Series(
+            f["baseline/edge_flow_tbps"][()], index=pd.Index(self.edge_ids, name="edge"),
+            name="edge_flow_tbps",
+        )
+        self.baseline_unserved = float(f["baseline/unserved_tbps"][()])
+        self.complete = self.attrs.get("complete") == 1
+        self.n_trials = self._usable_trials()
+        if not self.complete:
+            asked = self.attrs.get("trials")
+            msg = (
+                f"{path}: incomplete results (complete = 0: the run failed, was interrupted or "
+                f"is still running); {self.n_trials} of {asked} trials are usable"
+            )
+            if not allow_incomplete:
+                raise IncompleteResultsError(msg + "; pass allow_incomplete=True "
+                                             "(--allow-incomplete) to analyse them")
+            warnings.warn(msg, stacklevel=3)
+
+    def _usable_trials(self):
+        """Trials present in every /trials dataset (all of them in a complete file)."""
+        t = self._f["trials"]
+        lengths = [t["failed_offsets"].shape[0] - 1, t["failed_node_offsets"].shape[0] - 1]
+        lengths += [t[name].shape[0] for name in _PER_TRIAL if name in t]
+        n = max(0, min(lengths))
+        # A run cut short mid-batch may have offsets past the end of the value lists.
+        for off, vals in (("failed_offsets", "failed_edges"),
+                          ("failed_node_offsets", "failed_nodes")):
+            offsets = t[off]
+            while n > 0 and int(offsets[n]) > t[vals].shape[0]:
+                n -= 1
+        if self.complete and n != self.attrs.get("trials"):
+            raise ResultsError(
+                f"{self.path}: complete = 1 but the /trials datasets hold {n} trials, "
+                f"not the {self.attrs.get('trials')} the scenario asked for"
+            )
+        return n
+
+    # --------------------------------------------------------------- basics
+
+    def close(self):
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return (f"<Results {self.path!r}: {self.n_trials} trials, {len(self.nodes)} nodes, "
+                f"{len(self.edges)} edges, {len(self.demands)} demands>")
+
+    @property
+    def scenario_text(self):
+        """The scenario as run (YAML text)."""
+        return self.attrs.get("scenario", "")
+
+    @property
+    def file(self):
+        """The underlying open h5py.File, for anything this reader does not wrap."""
+        return self._f
+
+    def has(self, name):
+        """Whether /trials/NAME was written (latency_ms and edge_flow_tbps are optional)."""
+        return name in self._f["trials"]
+
+    def _columns(self, name):
+        if name in ("served_tbps", "latency_ms"):
+            return pd.Index(self.demand_labels, name="demand")
+        if name == "edge_flow_tbps":
+            return pd.Index(self.edge_ids, name="edge")
+        if name == "pair_cut":
+            return pd.Index(self.pair_labels, name="pair")
+        return None
+
+    def _frame(self, name, rows, start):
+        """Rows of a /trials dataset as a DataFrame (or Series for unserved_tbps)."""
+        index = pd.RangeIndex(start, start + len(rows), name="trial")
+        if name == "unserved_tbps":
+            return pd.Series(rows, index=index, name="unserved_tbps")
+        if name == "pair_cut":
+            rows = rows.astype(bool)
+        return pd.DataFrame(rows, index=index, columns=self._columns(name))
+
+    def read(self, name, start=0, stop=None):
+        """Trials [start, stop) of /trials/NAME (served_tbps, latency_ms, unserved_tbps,
+        edge_flow_tbps, pair_cut) as a DataFrame (a Series for unserved_tbps), without caching."""
+        if name not in _PER_TRIAL:
+            raise KeyError(f"{name!r} is not a per-trial dataset ({', '.join(_PER_TRIAL)})")
+        if not self.has(name):
+            raise ResultsError(f"{self.path}: /trials/{name} was not written by this run")
+        stop = self.n_trials if stop is None else min(stop, self.n_trials)
+        start = max(0, min(start, stop))
+        return self._frame(name, self._f["trials"][name][start:stop], start)
+
+    def iter_rows(self, name, chunk_bytes=64 << 20, rows=None):
+        """Yields /trials/NAME a slice of trials at a time, as DataFrames (Series for
+        unserved_tbps) indexed by trial number: `rows` trials per slice, or by default as many
+        whole HDF5 chunks as fit in about chunk_bytes (at least one chunk)."""
+        ds = self._f["trials"][name]
+        if rows is not None:
+            step = max(1, int(rows))
+        else:
+            row_bytes = max(1, ds.dtype.itemsize * int(np.prod(ds.shape[1:], dtype=np.int64)))
+            step = max(1, chunk_bytes // row_bytes)
+            if ds.chunks:  # whole chunks per slice: no chunk is decompressed twice
+                step = max(ds.chunks[0], step - step % ds.chunks[0])
+        for start in range(0, self.n_trials, step):
+            yield self.read(name, start, start + step)
+
+    def _cached(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    # ------------------------------------------------------- trial matrices
+
+    @property
+    def served(self):
+        return self._cached("served", lambda: self.read("served_tbps"))
+
+    @property
+    def latency(self):
+        return self._cached(
+            "latency", lambda: self.read("latency_ms") if self.has("latency_ms") else None
+        )
+
+    @property
+    def unserved(self):
+        return self._cached("unserved", lambda: self.read("unserved_tbps"))
+
+    @property
+    def edge_flow(self):
+        return self._cached(
+            "edge_flow",
+            lambda: self.read("edge_flow_tbps") if self.has("edge_flow_tbps") else None,
+        )
+
+    @property
+    def pair_cut(self):
+        return self._cached("pair_cut", lambda: self.read("pair_cut"))
+
+    # --------------------------------------------------------------- CSR
+
+    def _csr(self, offsets_name, values_name):
+        t = self._f["trials"]
+        off = t[offsets_name][: self.n_trials + 1].astype(np.int64)
+        vals = t[values_name][: off[-1] if len(off) else 0]
+        return off, vals
+
+    def failed_csr(self, kind="edges"):
+        """(offsets, values) of the failed edges (kind "edges") or nodes ("nodes"): trial t's
+        are values[offsets[t]:offsets[t+1]]. Cheaper than failed_edges for whole-run statistics."""
+        if kind == "edges":
+            return self._cached("csr_e", lambda: self._csr("failed_offsets", "failed_edges"))
+        if kind == "nodes":
+            return self._cached("csr_n", lambda: self._csr("failed_node_offsets", "failed_nodes"))
+        raise ValueError(f'kind: expected "edges" or "nodes", found {kind!r}')
+
+    def _per_trial_lists(self, kind):
+        off, vals = self.failed_csr(kind)
+        lists = np.split(vals, off[1:-1]) if len(off) > 1 else []
+        return pd.Series(lists, index=pd.RangeIndex(len(lists), name="trial"), dtype=object,
+                         name=f"failed_{kind}")
+
+    @property
+    def failed_edges(self):
+        """Per trial, the array of edge indices (rows of ``edges``) that failed, in order."""
+        return self._cached("failed_edges", lambda: self._per_trial_lists("edges"))
+
+    @property
+    def failed_nodes(self):
+        """Per trial, the array of node indices (rows of ``nodes``) that failed, in order."""
+        return self._cached("failed_nodes", lambda: self._per_trial_lists("nodes"))
+
+    @property
+    def n_failed_edges(self):
+        """Number of failed edges per trial (Series)."""
+        off, _ = self.failed_csr("edges")
+        return pd.Series(np.diff(off), index=pd.RangeIndex(self.n_trials, name="trial"),
+                         name="n_failed_edges")
+
+
+def open_results(path, allow_incomplete=False):
+    """Opens a cablesim results file for reading.
+
+    Raises ResultsError (message naming the file) when it is missing, not HDF5, not a
+    cablesim results file or not format version 1, and IncompleteResultsError when its run
+    did not finish, unless allow_incomplete is true: then the trials present in every
+    dataset are used and a warning is issued.
+    """
+    return Results(path, allow_incomplete=allow_incomplete)

@@ -1,0 +1,399 @@
+"""Statistics derived from a results file: per-region served fraction, the loss CCDF,
+criticality of cables, segments and stations, rerouted load, and the year-by-year evolution.
+
+Definitions follow those of the C analysis (sim/include/cablesim/analysis.h), so the two agree:
+
+- loss of a trial = unserved_tbps - the intact network's unserved (baseline_unserved);
+- an edge *failed* in a trial when it is listed in /trials/failed_edges; a cable failed when
+  any of its segments did; a node when it is listed in /trials/failed_nodes;
+- an edge is *up* in a trial when it did not fail and neither of its end nodes failed; a cable
+  is up when all its segments are, and its flow is the largest of its segments' flows;
+- 95% confidence intervals of means are mean +- 1.96 sd / sqrt(n) (sample sd), those of
+  proportions are Wilson score intervals.
+
+Whatever reads /trials matrices streams them a slice of trials at a time
+(Results.iter_rows), so memory stays bounded by the slice size, not the run length.
+"""
+
+import json
+import math
+import os
+
+import numpy as np
+import pandas as pd
+
+from .reader import ResultsError, open_results
+
+Z95 = 1.959963984540054
+DOMESTIC = "Japan"
+
+
+def _estimate(values):
+    """n, mean, sd, se and the 95% CI of the mean of a 1-D array (NaN when empty)."""
+    v = np.asarray(values, dtype=float)
+    n = v.size
+    if n == 0:
+        return dict(n=0, mean=np.nan, sd=np.nan, se=np.nan, ci_low=np.nan, ci_high=np.nan)
+    mean = float(v.mean())
+    sd = float(v.std(ddof=1)) if n > 1 else 0.0
+    se = sd / math.sqrt(n)
+    return dict(n=n, mean=mean, sd=sd, se=se, ci_low=mean - Z95 * se, ci_high=mean + Z95 * se)
+
+
+def wilson(k, n):
+    """The 95% Wilson score interval (p, lo, hi) of k successes in n trials (NaN when n = 0)."""
+    if n == 0:
+        return np.nan, np.nan, np.nan
+    p = k / n
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    lo = 0.0 if k == 0 else max(0.0, centre - half)
+    hi = 1.0 if k == n else min(1.0, centre + half)
+    return p, lo, hi
+
+
+# ------------------------------------------------------------------ regions
+
+
+def demand_regions(r):
+    """Region of each demand (Series indexed like r.demands): the region of the end outside
+    Japan; "Japan" for a domestic demand; the destination's region when neither end is in Japan.
+    A city without a region is labelled by its country code in parentheses."""
+    nodes = r.nodes
+    label = nodes["region"].where(nodes["region"] != "", "(" + nodes["country"] + ")")
+    o = label.to_numpy()[r.demands["origin"].to_numpy()]
+    d = label.to_numpy()[r.demands["destination"].to_numpy()]
+    out = np.where(o == DOMESTIC, d, o)
+    out = np.where((o != DOMESTIC) & (d != DOMESTIC), d, out)
+    return pd.Series(out, index=r.demands.index, name="region", dtype=object)
+
+
+def _region_matrix(r):
+    """(regions in order of first appearance, demands x regions indicator matrix)."""
+    reg = demand_regions(r)
+    names = list(dict.fromkeys(reg.tolist()))
+    m = np.zeros((len(reg), len(names)))
+    m[np.arange(len(reg)), [names.index(x) for x in reg]] = 1.0
+    return names, m
+
+
+def region_served_fraction(r):
+    """Per trial and region, served / demand (sums over the region's demands of served_tbps
+    and demand_scaled_tbps). DataFrame trials x regions; regions in order of first appearance
+    in the demand table."""
+    names, m = _region_matrix(r)
+    demand = r.demands["demand_scaled_tbps"].to_numpy() @ m
+    parts = []
+    for chunk in r.iter_rows("served_tbps"):
+        frac = (chunk.to_numpy() @ m) / np.where(demand > 0, demand, np.nan)
+        parts.append(pd.DataFrame(frac, index=chunk.index, columns=names))
+    cols = pd.Index(names, name="region")
+    if not parts:
+        return pd.DataFrame(np.zeros((0, len(names))), columns=cols)
+    out = pd.concat(parts)
+    out.columns = cols
+    return out
+
+
+def region_summary(r, fractions=None):
+    """Per region: demands, demand_tbps, baseline_fraction (intact network), and the mean
+    served fraction over trials with sd, se and 95% CI (ci_low, ci_high, clipped to [0, 1]);
+    also p_cut, the
+    share of trials in which every Japanese city lost the region (all its pairs cut), with
+    its Wilson interval (NaN for regions without pairs, e.g. domestic)."""
+    if fractions is None:
+        fractions = region_served_fraction(r)
+    names, m = _region_matrix(r)
+    demand = r.demands["demand_scaled_tbps"].to_numpy() @ m
+    base = (r.baseline["served_tbps"].to_numpy() @ m) / np.where(demand > 0, demand, np.nan)
+    cut = region_cut(r)
+    rows = []
+    for i, name in enumerate(names):
+        e = _estimate(fractions[name].to_numpy())
+        # A fraction's mean lies in [0, 1]: clip the normal interval to it.
+        e["ci_low"], e["ci_high"] = np.clip([e["ci_low"], e["ci_high"]], 0.0, 1.0)
+        row = dict(region=name, demands=int(m[:, i].sum()), demand_tbps=demand[i],
+                   baseline_fraction=base[i], mean=e["mean"], sd=e["sd"], se=e["se"],
+                   ci_low=e["ci_low"], ci_high=e["ci_high"], trials=e["n"])
+        if name in cut.columns:
+            k = int(cut[name].sum())
+            row["p_cut"], row["p_cut_low"], row["p_cut_high"] = wilson(k, len(cut))
+        else:
+            row["p_cut"] = row["p_cut_low"] = row["p_cut_high"] = np.nan
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("region")
+
+
+def region_cut(r):
+    """Per trial and foreign region (bool DataFrame): every tracked (Japanese city, region)
+    pair of that region was cut, i.e. no Japanese city reached it."""
+    regions = list(dict.fromkeys(r.pairs["region"].tolist()))
+    parts = []
+    for chunk in r.iter_rows("pair_cut"):
+        cut = chunk.to_numpy()
+        cols = {g: cut[:, (r.pairs["region"] == g).to_numpy()].all(axis=1) for g in regions}
+        parts.append(pd.DataFrame(cols, index=chunk.index, columns=regions))
+    if not parts:
+        return pd.DataFrame(np.zeros((0, len(regions)), dtype=bool), columns=regions)
+    return pd.concat(parts)
+
+
+# --------------------------------------------------------------------- loss
+
+
+def loss(r):
+    """Per trial, unserved_tbps minus the intact network's unserved (Series)."""
+    return (r.unserved - r.baseline_unserved).rename("loss_tbps")
+
+
+def ccdf(values):
+    """The empirical complementary CDF P(X >= x) at each distinct value x, ascending.
+    DataFrame with columns x and ccdf: ccdf starts at 1 and is non-increasing, its last value
+    is the share of trials at the maximum (never 0, so it plots on a log axis)."""
+    v = np.sort(np.asarray(values, dtype=float))
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return pd.DataFrame({"x": [], "ccdf": []})
+    x, first = np.unique(v, return_index=True)
+    return pd.DataFrame({"x": x, "ccdf": (v.size - first) / v.size})
+
+
+# -------------------------------------------------------------- criticality
+
+
+def cable_of_edge(r):
+    """Per edge, the cable name of a segment, None for a terrestrial link (Series by edge row)."""
+    e = r.edges
+    return e["cable"].where((e["kind"] == "segment") & (e["cable"] != ""), None)
+
+
+def _failed_keys(r, level):
+    """(trial, key) of every distinct failure at the level, and the key labels."""
+    kind = "nodes" if level == "station" else "edges"
+    off, vals = r.failed_csr(kind)
+    trial = np.repeat(np.arange(r.n_trials), np.diff(off))
+    if level == "cable":
+        cables = cable_of_edge(r)
+        names = list(dict.fromkeys(c for c in cables if c is not None))
+        code = np.array([names.index(c) if c is not None else -1 for c in cables], dtype=np.int64)
+        key = code[vals] if vals.size else np.zeros(0, dtype=np.int64)
+        keep = key >= 0
+        trial, key = trial[keep], key[keep]
+    else:
+        names = r.nodes["id"].tolist() if level == "station" else r.edge_ids
+        key = vals.astype(np.int64)
+    # One count per trial even when a cable fails at several segments.
+    pairs = np.unique(trial * max(1, len(names)) + key)
+    return pairs // max(1, len(names)), pairs % max(1, len(names)), names
+
+
+def criticality(r, level="cable"):
+    """What each cable ("cable"), edge ("segment") or node ("station") costs when it fails.
+
+    Columns: n_failed (trials in which it failed), p_failed and its Wilson interval
+    (p_failed_low, p_failed_high), unserved_given_failed_tbps (mean unserved over those trials),
+    loss_given_failed_tbps (mean loss over them; NaN when it never failed) and loss_share (its
+    trials' total loss over all trials' total loss; NaN when there is no loss at all; shares do
+    not add up to 1, since several elements fail in one trial). Index: cable names, edge ids,
+    or node ids (landing stations, then any other node that failed).
+    """
+    if level not in ("cable", "segment", "station"):
+        raise ValueError(f'level: expected "cable", "segment" or "station", found {level!r}')
+    trial, key, names = _failed_keys(r, level)
+    unserved = r.unserved.to_numpy()
+    lost = unserved - r.baseline_unserved
+    k = len(names)
+    n_failed = np.bincount(key, minlength=k)
+    sum_unserved = np.bincount(key, weights=unserved[trial], minlength=k)
+    sum_loss = np.bincount(key, weights=lost[trial], minlength=k)
+    total = lost.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = pd.DataFrame({
+            "n_failed": n_failed,
+            "unserved_given_failed_tbps": np.where(n_failed > 0, sum_unserved / n_failed, np.nan),
+            "loss_given_failed_tbps": np.where(n_failed > 0, sum_loss / n_failed, np.nan),
+            "loss_share": sum_loss / total if total > 0 else np.full(k, np.nan),
+        }, index=pd.Index(names, name={"cable": "cable", "segment": "edge",
+                                       "station": "node"}[level]))
+    ci = [wilson(int(c), r.n_trials) for c in n_failed]
+    df.insert(1, "p_failed", [c[0] for c in ci])
+    df.insert(2, "p_failed_low", [c[1] for c in ci])
+    df.insert(3, "p_failed_high", [c[2] for c in ci])
+    if level == "segment":
+        df.insert(0, "cable", cable_of_edge(r).to_numpy())
+        df.insert(1, "kind", r.edges["kind"].to_numpy())
+    if level == "station":
+        stations = (r.nodes["kind"] == "landing_station").to_numpy()
+        df = df[stations | (n_failed > 0)]
+    return df
+
+
+# ---------------------------------------------------------------- rerouting
+
+
+def _down_matrix(r, start, stop):
+    """Bool matrix (trials start..stop-1) x edges: the edge failed or lost an end node."""
+    down = np.zeros((stop - start, len(r.edges)), dtype=bool)
+    off, vals = r.failed_csr("edges")
+    rows = np.repeat(np.arange(start, stop), np.diff(off[start:stop + 1])) - start
+    down[rows, vals[off[start]:off[stop]]] = True
+    noff, nvals = r.failed_csr("nodes")
+    if noff[stop] > noff[start]:
+        node_down = np.zeros((stop - start, len(r.nodes)), dtype=bool)
+        nrows = np.repeat(np.arange(start, stop), np.diff(noff[start:stop + 1])) - start
+        node_down[nrows, nvals[noff[start]:noff[stop]]] = True
+        down |= node_down[:, r.edges["from"].to_numpy()] | node_down[:, r.edges["to"].to_numpy()]
+    return down
+
+
+def rerouted_load(r, level="cable"):
+    """How the failures move traffic onto each cable ("cable") or edge ("segment").
+
+    Needs /trials/edge_flow_tbps (raises ResultsError without it). Columns: baseline_flow_tbps
+    (intact network), trials_up, flow_up_tbps (mean flow over the trials in which it is up),
+    rerouted_tbps = flow_up_tbps - baseline_flow_tbps (the expected extra load it carries,
+    counting undisturbed trials as 0), trials_disturbed_up (up, in trials with some failure),
+    rise_disturbed_tbps (mean flow over those minus the baseline: the extra load when
+    something else broke). A cable's flow is its largest segment flow, and it is up when every
+    segment is.
+    """
+    if level not in ("cable", "segment"):
+        raise ValueError(f'level: expected "cable" or "segment", found {level!r}')
+    if not r.has("edge_flow_tbps"):
+        raise ResultsError(f"{r.path}: no /trials/edge_flow_tbps (the run had "
+                           "output.edge_flow: false); rerouted load needs the edge flows")
+    if level == "cable":
+        cables = cable_of_edge(r)
+        names = list(dict.fromkeys(c for c in cables if c is not None))
+        groups = [np.flatnonzero((cables == c).to_numpy()) for c in names]
+        order = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+        starts = np.cumsum([0] + [len(g) for g in groups[:-1]]).astype(np.int64)
+        base_edge = r.baseline_edge_flow.to_numpy()
+        base = np.maximum.reduceat(base_edge[order], starts) if names else np.zeros(0)
+    else:
+        names, base = r.edge_ids, r.baseline_edge_flow.to_numpy()
+    k = len(names)
+    n_up = np.zeros(k)
+    s_up = np.zeros(k)
+    n_dist = np.zeros(k)
+    s_dist = np.zeros(k)
+    e_off, _ = r.failed_csr("edges")
+    n_off, _ = r.failed_csr("nodes")
+    disturbed_all = (np.diff(e_off) > 0) | (np.diff(n_off) > 0)
+    for chunk in r.iter_rows("edge_flow_tbps"):
+        start, stop = chunk.index[0], chunk.index[-1] + 1
+        flow = chunk.to_numpy()
+        up = ~_down_matrix(r, start, stop)
+        if level == "cable" and k:
+            flow = np.maximum.reduceat(flow[:, order], starts, axis=1)
+            up = np.logical_and.reduceat(up[:, order], starts, axis=1)
+        dist = disturbed_all[start:stop, None] & up
+        n_up += up.sum(axis=0)
+        s_up += np.where(up, flow, 0.0).sum(axis=0)
+        n_dist += dist.sum(axis=0)
+        s_dist += np.where(dist, flow, 0.0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        flow_up = np.where(n_up > 0, s_up / n_up, np.nan)
+        flow_dist = np.where(n_dist > 0, s_dist / n_dist, np.nan)
+    df = pd.DataFrame({
+        "baseline_flow_tbps": base,
+        "trials_up": n_up.astype(np.int64),
+        "flow_up_tbps": flow_up,
+        "rerouted_tbps": flow_up - base,
+        "trials_disturbed_up": n_dist.astype(np.int64),
+        "rise_disturbed_tbps": flow_dist - base,
+    }, index=pd.Index(names, name="cable" if level == "cable" else "edge"))
+    if level == "segment":
+        df.insert(0, "cable", cable_of_edge(r).to_numpy())
+        df.insert(1, "kind", r.edges["kind"].to_numpy())
+    return df
+
+
+# ---------------------------------------------------------------- summary
+
+
+def cable_systems(r):
+    """Number of distinct cable systems among the segments of the network as run."""
+    return int(cable_of_edge(r).dropna().nunique())
+
+
+def run_summary(r):
+    """The headline figures of a run (dict): year, systems, trials, demand, the intact
+    network's unserved, expected unserved and loss with 95% CIs, and the probability that
+    some foreign region is cut off from every Japanese city, with its Wilson interval."""
+    u = _estimate(r.unserved.to_numpy())
+    cut = region_cut(r)
+    k = int(cut.any(axis=1).sum()) if cut.shape[1] else 0
+    p, lo, hi = wilson(k, r.n_trials)
+    return {
+        "year": r.attrs.get("as_of"),
+        "systems": cable_systems(r),
+        "trials": r.n_trials,
+        "demand_tbps": float(r.demands["demand_scaled_tbps"].sum()),
+        "baseline_unserved_tbps": r.baseline_unserved,
+        "expected_unserved_tbps": u["mean"],
+        "ci_low": u["ci_low"],
+        "ci_high": u["ci_high"],
+        "expected_loss_tbps": u["mean"] - r.baseline_unserved,
+        "p_any_region_cut": p,
+        "p_any_region_cut_low": lo,
+        "p_any_region_cut_high": hi,
+    }
+
+
+# ---------------------------------------------------------------- evolution
+
+EVOLUTION_REQUIRED = ("year", "expected_unserved_tbps")
+
+
+def evolution_from_results(paths, allow_incomplete=False):
+    """One row of run_summary() per results file (one per network year, given by its as_of
+    attribute), sorted by year, with the file in column "file". Two files of the same year
+    are refused."""
+    rows = []
+    for p in paths:
+        with open_results(p, allow_incomplete=allow_incomplete) as r:
+            row = run_summary(r)
+        row["file"] = os.fspath(p)
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if df.empty:
+        raise ResultsError("evolution: expected at least one results file, found none")
+    dup = df[df["year"].duplicated(keep=False)]
+    if not dup.empty:
+        y = dup["year"].iloc[0]
+        files = ", ".join(dup[dup["year"] == y]["file"])
+        raise ResultsError(f"evolution: two results files for the year {y}: {files}")
+    return df.sort_values("year").reset_index(drop=True)
+
+
+def read_evolution_table(path):
+    """The table written by `cablesim evolution` (CSV, or JSON: a list of records or an object
+    holding one such list), sorted by year. It must have the columns year and
+    expected_unserved_tbps; ci_low, ci_high, systems and p_any_region_cut are used when present."""
+    path = os.fspath(path)
+    try:
+        if path.lower().endswith(".json"):
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+            if isinstance(data, dict):
+                lists = [v for v in data.values() if isinstance(v, list)]
+                if len(lists) != 1:
+                    raise ResultsError(f"{path}: expected a list of yearly records, or an object "
+                                       f"with one such list, found keys {sorted(data)}")
+                data = lists[0]
+            if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+                raise ResultsError(f"{path}: expected a list of yearly records (objects)")
+            df = pd.DataFrame(data)
+        else:
+            df = pd.read_csv(path, comment="#")
+    except (OSError, ValueError) as e:
+        raise ResultsError(f"{path}: cannot read the evolution table ({e})") from None
+    missing = [c for c in EVOLUTION_REQUIRED if c not in df.columns]
+    if missing:
+        raise ResultsError(f"{path}: expected columns {', '.join(EVOLUTION_REQUIRED)}, "
+                           f"missing {', '.join(missing)} (found {', '.join(map(str, df.columns))})")
+    if df.empty:
+        raise ResultsError(f"{path}: the evolution table has no rows")
+    return df.sort_values("year").reset_index(drop=True)

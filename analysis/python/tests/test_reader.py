@@ -1,0 +1,229 @@
+"""The reader: shapes, dtypes, decoded strings, labels, the CSR lists, and refusals."""
+
+import csv
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+from cablesim_analysis import IncompleteResultsError, ResultsError, open_results
+from conftest import DEMAND, RANDOM_TRIALS
+
+EPS = 1e-9
+# Segment -> unserved Tbps when it is the only failure (see conftest for the network):
+# PAC-1 down: LA's 11.75 fits PAC-2's 10, 1.75 lost; PAC-2 down: PAC-1 carries 8, 3.75 lost;
+# ASIA-1 down: ASIA-2 carries 5 of HK's 5.25; ASIA-2 down: ASIA-1 carries 4, 1.25 lost.
+SINGLE_FAILURE_UNSERVED = {"pac-1:1": 1.75, "pac-2:1": 3.75, "asia-1:1": 0.25, "asia-2:1": 1.25}
+DEMAND_LABELS = ["city-tokyo->city-la", "city-osaka->city-la", "city-tokyo->city-hk",
+                 "city-osaka->city-hk", "city-tokyo->city-osaka"]
+
+
+@pytest.fixture(scope="module")
+def r(random_h5):
+    with open_results(random_h5) as res:
+        yield res
+
+
+def kept_features(geojson, year):
+    """Node and edge features in service in YEAR, in file order."""
+    nodes, edges = [], []
+    for f in geojson["features"]:
+        p = f["properties"]
+        if p["kind"] in ("segment", "link"):
+            if p["rfs"] <= year and (p["retired"] is None or year < p["retired"]):
+                edges.append(p)
+        else:
+            nodes.append((p, f["geometry"]["coordinates"]))
+    return nodes, edges
+
+
+def test_attributes_decoded(r, random_h5):
+    assert r.attrs["format"] == "cablesim-results"
+    assert r.attrs["format_version"] == 1
+    assert r.attrs["complete"] == 1 and r.complete
+    assert r.attrs["trials"] == RANDOM_TRIALS and r.n_trials == RANDOM_TRIALS
+    assert r.attrs["as_of"] == 2015
+    assert r.attrs["seed"] == 20240917
+    assert isinstance(r.attrs["scenario"], str) and "name: pytest-random" in r.scenario_text
+    assert isinstance(r.attrs["topology_sha256"], str) and len(r.attrs["topology_sha256"]) == 64
+    assert r.path == str(random_h5)
+
+
+def test_topology_tables(r, geojson):
+    nodes, edges = kept_features(geojson, 2015)
+    assert r.nodes.shape == (9, 7)
+    assert list(r.nodes.index) == list(range(9))
+    assert r.nodes["id"].tolist() == [p["id"] for p, _ in nodes]
+    assert all(type(v) is str for v in r.nodes["name"])
+    assert r.nodes["name"].tolist() == [p["name"] for p, _ in nodes]
+    assert r.nodes["region"].tolist() == [p.get("region", "") for p, _ in nodes]
+    assert r.nodes["lon_deg"].dtype == np.float64
+    np.testing.assert_allclose(r.nodes["lon_deg"], [c[0] for _, c in nodes], atol=1e-12)
+    np.testing.assert_allclose(r.nodes["lat_deg"], [c[1] for _, c in nodes], atol=1e-12)
+
+    assert len(r.edges) == 10  # OLD-1 retired in 2012
+    assert r.edges["id"].tolist() == [p["id"] for p in edges]
+    assert r.edges["from"].dtype == np.uint32 and r.edges["rfs"].dtype == np.int32
+    ids = r.nodes["id"].to_numpy()
+    assert ids[r.edges["from"]].tolist() == [p["from"] for p in edges]
+    assert ids[r.edges["to"]].tolist() == [p["to"] for p in edges]
+    assert r.edges["cable"].tolist() == [p.get("cable", "") for p in edges]
+    np.testing.assert_allclose(r.edges["lit_tbps"], [p["lit_tbps"] for p in edges])
+    assert r.edge_ids == r.edges["id"].tolist()
+
+    with open(DEMAND, encoding="utf-8") as fh:
+        rows = [row for row in csv.reader(line for line in fh if not line.startswith("#"))][1:]
+    assert r.demands["origin_id"].tolist() == [row[0] for row in rows]
+    assert r.demands["destination_id"].tolist() == [row[1] for row in rows]
+    np.testing.assert_allclose(r.demands["demand_tbps"], [float(row[2]) for row in rows])
+    np.testing.assert_allclose(r.demands["demand_scaled_tbps"], r.demands["demand_tbps"])
+    assert r.demands["origin"].dtype == np.uint32
+    assert ids[r.demands["origin"]].tolist() == r.demands["origin_id"].tolist()
+
+    assert sorted(zip(r.pairs["city_id"], r.pairs["region"])) == sorted(
+        [("city-tokyo", "US West Coast"), ("city-osaka", "US West Coast"),
+         ("city-tokyo", "Hong Kong"), ("city-osaka", "Hong Kong")])
+
+
+def test_baseline(r):
+    assert list(r.baseline.index) == DEMAND_LABELS
+    np.testing.assert_allclose(r.baseline["served_tbps"], r.demands["demand_scaled_tbps"],
+                               atol=EPS)
+    assert abs(r.baseline_unserved) < EPS
+    assert (r.baseline["latency_ms"] > 0).all()
+    # Latency-first on the intact network: Tokyo-LA on PAC-1 (the shorter route), Osaka-LA on
+    # PAC-2; both HK demands prefer ASIA-2 (lit 5), whose 0.25 Tbps overflow takes ASIA-1.
+    flows = r.baseline_edge_flow
+    assert flows.index.tolist() == r.edge_ids
+    for edge, tbps in {"pac-1:1": 7.5, "pac-2:1": 4.25, "asia-1:1": 0.25, "asia-2:1": 5.0}.items():
+        assert flows[edge] == pytest.approx(tbps, abs=EPS)
+
+
+def test_trial_matrices(r):
+    assert r.served.shape == (RANDOM_TRIALS, 5) and r.served.dtypes.eq(np.float64).all()
+    assert r.served.columns.tolist() == DEMAND_LABELS
+    assert r.served.index.equals(pd.RangeIndex(RANDOM_TRIALS))
+    assert r.latency.shape == (RANDOM_TRIALS, 5)
+    assert r.unserved.shape == (RANDOM_TRIALS,) and r.unserved.dtype == np.float64
+    assert r.edge_flow.shape == (RANDOM_TRIALS, 10)
+    assert r.edge_flow.columns.tolist() == r.edge_ids
+    assert r.pair_cut.shape == (RANDOM_TRIALS, 4) and r.pair_cut.dtypes.eq(bool).all()
+    assert r.pair_cut.columns.tolist() == [f"{c} / {g}" for c, g in
+                                           zip(r.pairs["city_id"], r.pairs["region"])]
+    demand = r.demands["demand_scaled_tbps"].to_numpy()
+    assert (r.served.to_numpy() <= demand + EPS).all()
+    assert (r.served.to_numpy() >= -EPS).all()
+    np.testing.assert_allclose(r.unserved, demand.sum() - r.served.sum(axis=1), atol=1e-9)
+    # Latency is NaN exactly where nothing is served.
+    assert (r.latency.isna().to_numpy() == (r.served.to_numpy() <= 0)).all()
+
+
+def test_slices_match_whole(r):
+    parts = list(r.iter_rows("edge_flow_tbps", rows=37))
+    assert [len(p) for p in parts] == [37] * 5 + [15]
+    pd.testing.assert_frame_equal(pd.concat(parts), r.edge_flow)
+    pd.testing.assert_series_equal(r.read("unserved_tbps", 10, 20), r.unserved.iloc[10:20])
+
+
+def test_csr_decoding(r, random_h5):
+    with h5py.File(random_h5, "r") as f:
+        off = f["trials/failed_offsets"][:]
+        raw = f["trials/failed_edges"][:]
+    failed = r.failed_edges
+    assert len(failed) == RANDOM_TRIALS and failed.index.equals(pd.RangeIndex(RANDOM_TRIALS))
+    assert sum(len(x) for x in failed) == len(raw) > 0
+    for t in (0, 1, 57, RANDOM_TRIALS - 1):
+        assert failed[t].tolist() == raw[off[t]:off[t + 1]].tolist()
+    assert (r.n_failed_edges.to_numpy() == np.diff(off)).all()
+    assert len(r.failed_nodes) == RANDOM_TRIALS
+    assert all(len(x) == 0 for x in r.failed_nodes)  # random faults cut segments only
+
+
+def test_csr_against_outcomes(r):
+    ids = np.array(r.edge_ids)
+    failed = [set(ids[x]) for x in r.failed_edges]
+    base = r.baseline["served_tbps"].to_numpy()
+    intact = [t for t, s in enumerate(failed) if not s]
+    assert intact, "expected some trial without failure"
+    for t in intact:
+        assert r.unserved[t] == pytest.approx(r.baseline_unserved, abs=EPS)
+        np.testing.assert_allclose(r.served.iloc[t], base, atol=EPS)
+        np.testing.assert_allclose(r.edge_flow.iloc[t], r.baseline_edge_flow, atol=EPS)
+    singles = 0
+    for t, s in enumerate(failed):
+        if len(s) == 1:
+            (edge,) = s
+            assert r.unserved[t] == pytest.approx(SINGLE_FAILURE_UNSERVED[edge], abs=EPS), t
+            singles += 1
+        # Los Angeles is unreachable exactly when both trans-Pacific segments are down.
+        us_cut = {"pac-1:1", "pac-2:1"} <= s
+        cut = r.pair_cut.iloc[t]
+        assert cut["city-tokyo / US West Coast"] == us_cut
+        assert cut["city-osaka / US West Coast"] == us_cut
+        assert cut["city-tokyo / Hong Kong"] == ({"asia-1:1", "asia-2:1"} <= s)
+        if us_cut:
+            assert r.served.iloc[t][["city-tokyo->city-la", "city-osaka->city-la"]].sum() == 0
+        # A failed edge carries nothing.
+        assert all(abs(r.edge_flow.iloc[t][e]) < EPS for e in s)
+    assert singles >= 10
+
+
+def test_optional_datasets_absent(noflow_h5):
+    with open_results(noflow_h5) as r:
+        assert r.edge_flow is None and r.latency is None
+        assert r.served.shape == (20, 5)
+        with pytest.raises(ResultsError, match="was not written"):
+            r.read("edge_flow_tbps")
+
+
+def test_incomplete_refused(random_h5, copy_of):
+    path = copy_of(random_h5)
+    with h5py.File(path, "r+") as f:
+        f.attrs.modify("complete", np.uint8(0))
+    with pytest.raises(IncompleteResultsError) as e:
+        open_results(path)
+    assert str(path) in str(e.value) and "incomplete" in str(e.value)
+    assert "allow_incomplete" in str(e.value)
+    with pytest.warns(UserWarning, match="incomplete"):
+        with open_results(path, allow_incomplete=True) as r:
+            assert not r.complete and r.n_trials == RANDOM_TRIALS
+
+
+def test_incomplete_uses_trials_in_every_dataset(random_h5, copy_of):
+    """A run cut short mid-batch: served has fewer rows than the others."""
+    path = copy_of(random_h5)
+    with h5py.File(path, "r+") as f:
+        f.attrs.modify("complete", np.uint8(0))
+        f["trials/served_tbps"].resize(137, axis=0)
+        full = f["trials/unserved_tbps"][:137]
+    with pytest.warns(UserWarning, match="137 of 200 trials"):
+        r = open_results(path, allow_incomplete=True)
+    with r:
+        assert r.n_trials == 137
+        assert r.served.shape == (137, 5) and r.edge_flow.shape == (137, 10)
+        np.testing.assert_array_equal(r.unserved, full)
+        assert len(r.failed_edges) == 137
+
+
+@pytest.mark.parametrize("attr,value,message", [
+    ("format", "something-else", 'expected root attribute format "cablesim-results"'),
+    ("format_version", np.int32(2), "expected format_version 1, found 2"),
+])
+def test_wrong_format_refused(random_h5, copy_of, attr, value, message):
+    path = copy_of(random_h5)
+    with h5py.File(path, "r+") as f:
+        f.attrs[attr] = value
+    with pytest.raises(ResultsError, match=message) as e:
+        open_results(path)
+    assert str(path) in str(e.value)
+
+
+def test_missing_and_not_hdf5(tmp_path):
+    with pytest.raises(ResultsError, match="no such file"):
+        open_results(tmp_path / "absent.h5")
+    bad = tmp_path / "bad.h5"
+    bad.write_text("not hdf5")
+    with pytest.raises(ResultsError, match="cannot open as HDF5") as e:
+        open_results(bad)
+    assert str(bad) in str(e.value)
