@@ -561,6 +561,9 @@ static void place(cs_router_t *r, size_t i, double amount)
         double b = rem; /* what goes on this path: rem, or less at a bottleneck */
         for (size_t v = dst; v != o; v = other_end(r, t->pred[v], v))
             if (r->res[t->pred[v]] < b) b = r->res[t->pred[v]];
+        /* Tree edges are all usable, so b > epsilon; this guard only turns a
+         * broken invariant into a wrong answer the tests see, not a hang. */
+        if (!(b > CS_ROUTING_EPS_TBPS)) break;
         const double amt = b;
         const double lat = t->dist[dst] * CS_FIBRE_MS_PER_KM + (double)t->hops[dst] * r->opt.hop_ms;
         r->served[i] += amt;
@@ -613,6 +616,8 @@ static bool dinic_levels(cs_router_t *r, size_t src, size_t dst)
     r->queue[tail++] = src;
     while (head < tail) {
         const size_t u = r->queue[head++];
+        /* Nodes at dst's level or beyond lead nowhere in the level graph. */
+        if (r->level[dst] != NONE && r->level[u] >= r->level[dst]) break;
         for (size_t k = r->adj_off[u]; k < r->adj_off[u + 1]; k++) {
             const size_t v = r->adj_node[k];
             if (r->level[v] != NONE || !r->usable[r->adj_edge[k]]) continue;
