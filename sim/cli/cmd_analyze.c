@@ -416,7 +416,7 @@ static void print_crit_row(const char *name, const cs_criticality *c)
     puts(isfinite(c->share) ? "%" : "");
 }
 
-/* Orders elements that failed by share of the loss, then expected unserved when failed. */
+/* Orders elements that failed by share of the loss, then by how often they failed. */
 static int cmp_crit(const void *x, const void *y)
 {
     const cs_criticality *a = *(const cs_criticality *const *)x;
@@ -424,8 +424,7 @@ static int cmp_crit(const void *x, const void *y)
     const double sa = isfinite(a->share) ? a->share : -INFINITY;
     const double sb = isfinite(b->share) ? b->share : -INFINITY;
     if (sa != sb) return sa < sb ? 1 : -1;
-    const double ua = a->unserved.mean, ub = b->unserved.mean;
-    if (ua != ub) return ua < ub ? 1 : -1;
+    if (a->failed.k != b->failed.k) return a->failed.k < b->failed.k ? 1 : -1;
     return (a > b) - (a < b); /* the arrays keep index order */
 }
 

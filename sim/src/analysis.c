@@ -65,8 +65,9 @@ cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n)
     const double den = 1 + z * z / nn;
     const double c = (p.p + z * z / (2 * nn)) / den;
     const double h = z * sqrt(p.p * (1 - p.p) / nn + z * z / (4 * nn * nn)) / den;
-    p.lo = fmax(0.0, c - h);
-    p.hi = fmin(1.0, c + h);
+    /* At k = 0 and k = n the bounds are exactly 0 and 1; c - h would leave rounding dust. */
+    p.lo = k == 0 ? 0.0 : fmax(0.0, c - h);
+    p.hi = k == n ? 1.0 : fmin(1.0, c + h);
     return p;
 }
 
@@ -916,13 +917,18 @@ typedef struct {
     uint64_t pos, neg;
 } pair_acc;
 
+/* Differences within this (relative, at least absolute) are ties for the sign test: the router's
+ * rounding dust must not count as one design doing better. */
+#define TIE_EPS 1e-9
+
 static void pair_add(pair_acc *p, double a, double b)
 {
     acc_add(&p->d, b - a);
     acc_add(&p->a, a);
     acc_add(&p->b, b);
-    p->pos += b > a;
-    p->neg += b < a;
+    const double tol = TIE_EPS * fmax(1.0, fmax(fabs(a), fabs(b)));
+    p->pos += b - a > tol;
+    p->neg += a - b > tol;
 }
 
 /* Two-sided exact sign test: 2 P(X <= min(pos, neg)), X ~ Binomial(pos + neg, 1/2). */

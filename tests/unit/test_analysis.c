@@ -308,7 +308,8 @@ static void test_wilson(void **state)
     assert_near(p.lo, 0.0715, 1e-4);
     assert_near(p.hi, 0.5907, 1e-4);
     const cs_proportion zero = cs_analysis_wilson(0, 500);
-    assert_near(zero.lo, 0.0, EPS);
+    assert_near(zero.lo, 0.0, 0.0);
+    assert_near(cs_analysis_wilson(7, 7).hi, 1.0, 0.0);
     /* 0 of n: the upper bound is z^2 / (n + z^2). */
     assert_near(zero.hi, Z95 * Z95 / (500 + Z95 * Z95), 1e-12);
     const cs_proportion none = cs_analysis_wilson(0, 0);
@@ -733,6 +734,17 @@ static void test_compare(void **state)
     assert_int_equal(cs_analysis_compare(&c, b, a, NULL, &err), CS_OK);
     assert_near(c->unserved_tbps.diff.mean, -0.25, 1e-12);
     assert_int_equal(c->unserved_tbps.n_neg, NT);
+    cs_comparison_free(c);
+    cs_resultsio_close(b);
+    /* Rounding dust (1e-13 Tbps) is a tie for the sign test, though it moves the mean. */
+    s.shift = 1e-13;
+    write_results(pb, &s);
+    assert_int_equal(cs_resultsio_open(&b, pb, &err), CS_OK);
+    assert_int_equal(cs_analysis_compare(&c, a, b, NULL, &err), CS_OK);
+    assert_near(c->unserved_tbps.diff.mean, 1e-13, 1e-15);
+    assert_int_equal(c->unserved_tbps.n_pos, 0);
+    assert_int_equal(c->unserved_tbps.n_neg, 0);
+    assert_near(c->unserved_tbps.sign_p, 1.0, EPS);
     cs_comparison_free(c);
     cs_resultsio_close(a);
     cs_resultsio_close(b);

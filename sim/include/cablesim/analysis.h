@@ -196,7 +196,7 @@ void cs_analysis_free(cs_analysis_t *a);
 typedef struct {
     cs_estimate diff; /**< mean of b_t - a_t, its standard error and 95% CI */
     double a_mean, b_mean;
-    uint64_t n_pos, n_neg; /**< trials with b_t > a_t, b_t < a_t (ties left out) */
+    uint64_t n_pos, n_neg; /**< trials with b_t > a_t, b_t < a_t beyond 1e-9 max(1, |a_t|, |b_t|) */
     double sign_p;         /**< two-sided exact sign test p-value */
     bool excludes_zero;    /**< the CI lies entirely above or below 0 */
 } cs_paired;
