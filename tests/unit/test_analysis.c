@@ -746,6 +746,17 @@ static void test_compare(void **state)
     assert_int_equal(c->unserved_tbps.n_neg, 0);
     assert_near(c->unserved_tbps.sign_p, 1.0, EPS);
     cs_comparison_free(c);
+    /* The loss series count dust as the intact value: 5 + 7 regional + 7 per-demand values
+     * are kept (not 8 + 14 + 14), so a cap of 12 gives up only the demands. */
+    cs_analysis_options o = CS_ANALYSIS_OPTIONS_INIT;
+    o.max_tail_values = 12;
+    cs_analysis_t *an = NULL;
+    assert_int_equal(cs_analysis_run(&an, b, &o, &err), CS_OK);
+    assert_true(an->region_tails);
+    assert_false(an->demand_tails);
+    assert_near(an->tail.q[0], 0.5 + 1e-13, 1e-15);
+    assert_near(an->regions[2].tail.max, 1.0, EPS); /* t4: nothing served */
+    cs_analysis_free(an);
     cs_resultsio_close(a);
     cs_resultsio_close(b);
     remove(pa);

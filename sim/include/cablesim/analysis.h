@@ -13,7 +13,8 @@
  * cs_analysis_compare() pairs the trials of two files run with the same seed.
  *
  * Memory: the loss series behind quantiles keep only the values that differ
- * from the intact network's (most trials of most demands lose nothing), up to
+ * from the intact network's by more than CS_ANALYSIS_NOISE_TBPS (most trials
+ * of most demands lose nothing; the others count as the intact value), up to
  * max_tail_values values in all; past that, per-demand and then per-region
  * quantiles are given up (tail.available false), never the overall ones.
  * Everything else is O(demands x cables + edges + nodes).
