@@ -164,7 +164,9 @@ def plot_map(r, out=None, topology=None, color="criticality", level="cable", met
     finite = values[np.isfinite(values)]
     if diverging:
         lim = max(1e-9, float(np.abs(finite).max()) if finite.size else 1.0)
-        norm = mcolors.TwoSlopeNorm(vcenter=0.0, vmin=-lim, vmax=lim)
+        # Symmetric log scale, linear within 1% of the largest change: rises of a few Tbps
+        # stay visible beside a cable that gains or loses tens.
+        norm = mcolors.SymLogNorm(linthresh=lim / 100, vmin=-lim, vmax=lim, base=10)
         cmap = matplotlib.colormaps["RdBu_r"]
     else:
         top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
@@ -195,7 +197,7 @@ def plot_map(r, out=None, topology=None, color="criticality", level="cable", met
     ax.set_facecolor("#eef4f8")
     ax.add_collection(LineCollection(links, colors="0.55", lw=0.6, zorder=1))
     ax.add_collection(LineCollection(grey, colors="0.72", lw=1.0, zorder=2,
-                                     label=grey_label))
+                                     label=grey_label if grey else None))
     # A dark outline under the coloured routes keeps pale colours visible.
     ax.add_collection(LineCollection(coloured, colors="0.35", lw=2.6, zorder=2.5))
     order = np.argsort(np.abs(cvals)) if cvals else []
@@ -234,46 +236,77 @@ def plot_map(r, out=None, topology=None, color="criticality", level="cable", met
 
 
 def plot_evolution(table, out=None, title=None, dpi=DPI):
-    """Year-by-year evolution from a table with columns year and expected_unserved_tbps (and,
-    when present, ci_low/ci_high, baseline_unserved_tbps, p_any_region_cut with
-    p_any_region_cut_low/_high, systems): expected unserved with its 95% CI band; below, the
-    probability that some region is cut off, and the number of cable systems."""
+    """Year-by-year evolution from a table with columns year and expected_unserved_tbps, and
+    optionally ci_low/ci_high, baseline_unserved_tbps, p_any_region_cut (with
+    p_any_region_cut_low/_high) and systems. Panels: the expected unserved traffic with its 95%
+    CI band (and the intact network's); with a baseline, the loss the hazards add beyond it;
+    with p_any_region_cut, the probability that some region is cut off, beside the number of
+    cable systems."""
     t = table.sort_values("year")
-    has_cut = "p_any_region_cut" in t.columns
-    fig = Figure(figsize=(7.5, 6 if has_cut else 4), layout="constrained")
-    axes = fig.subplots(2 if has_cut else 1, 1, sharex=True, squeeze=False)[:, 0]
-    ax = axes[0]
+    cols = set(t.columns)
+    has_ci = {"ci_low", "ci_high"} <= cols
+    has_base = "baseline_unserved_tbps" in cols
+    has_cut = "p_any_region_cut" in cols
+    n = 1 + has_base + has_cut
+    fig = Figure(figsize=(7.5, 1.2 + 2.6 * n), layout="constrained")
+    panels = list(fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0])
+    axes = list(panels)  # taken in turn below
     year = t["year"].to_numpy()
-    ax.plot(year, t["expected_unserved_tbps"], "o-", color="C0", ms=3,
-            label="expected unserved (Monte Carlo mean)")
-    if {"ci_low", "ci_high"} <= set(t.columns):
+    mean = t["expected_unserved_tbps"].to_numpy(dtype=float)
+
+    ax = axes.pop(0)
+    ax.plot(year, mean, "o-", color="C0", ms=3, label="expected unserved (Monte Carlo mean)")
+    if has_ci:
         ax.fill_between(year, t["ci_low"], t["ci_high"], color="C0", alpha=0.25, lw=0,
                         label="95% confidence interval")
-    if "baseline_unserved_tbps" in t.columns:
-        ax.plot(year, t["baseline_unserved_tbps"], "--", color="0.4", lw=1,
+    if has_base:
+        ax.plot(year, t["baseline_unserved_tbps"], "--", color="0.3", lw=1,
                 label="unserved by the intact network")
     ax.set_ylabel("unserved traffic (Tbps)")
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7, loc="best")
-    if "systems" in t.columns:
-        ax2 = axes[-1].twinx()
-        ax2.step(year, t["systems"], where="mid", color="C2", lw=1, alpha=0.8)
-        ax2.set_ylabel("cable systems in service", color="C2")
-        ax2.tick_params(axis="y", colors="C2")
-        ax2.set_ylim(bottom=0)
-    if has_cut:
-        bx = axes[1]
-        bx.plot(year, t["p_any_region_cut"], "o-", color="C3", ms=3,
-                label="P(some region cut off from every Japanese city)")
-        if {"p_any_region_cut_low", "p_any_region_cut_high"} <= set(t.columns):
-            bx.fill_between(year, t["p_any_region_cut_low"], t["p_any_region_cut_high"],
-                            color="C3", alpha=0.2, lw=0, label="95% Wilson interval")
-        bx.set_ylabel("probability")
-        bx.set_ylim(bottom=0)
-        bx.grid(True, alpha=0.3)
-        bx.legend(fontsize=7, loc="upper left")
-    axes[-1].set_xlabel("network year (as_of)")
-    axes[-1].xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(title or "Evolution of the network's resilience", fontsize=10)
+
+    if has_base:
+        bx = axes.pop(0)
+        base = t["baseline_unserved_tbps"].to_numpy(dtype=float)
+        bx.plot(year, mean - base, "o-", color="C1", ms=3,
+                label="expected loss beyond the intact network")
+        if has_ci:
+            bx.fill_between(year, t["ci_low"] - base, t["ci_high"] - base, color="C1",
+                            alpha=0.25, lw=0, label="95% confidence interval")
+        bx.set_ylabel("loss (Tbps)")
+        bx.set_ylim(bottom=min(0.0, float(np.nanmin(mean - base))))
+        bx.grid(True, alpha=0.3)
+        bx.legend(fontsize=7, loc="best")
+
+    if has_cut:
+        cx = axes.pop(0)
+        lines = cx.plot(year, t["p_any_region_cut"], "o-", color="C3", ms=3,
+                        label="P(some region cut off from every Japanese city)")
+        if {"p_any_region_cut_low", "p_any_region_cut_high"} <= cols:
+            lines.append(cx.fill_between(year, t["p_any_region_cut_low"],
+                                         t["p_any_region_cut_high"], color="C3", alpha=0.2,
+                                         lw=0, label="95% Wilson interval"))
+        cx.set_ylabel("probability")
+        cx.set_ylim(-0.02, 1.05)
+        cx.grid(True, alpha=0.3)
+        if "systems" in cols:
+            sx = cx.twinx()
+            lines += sx.step(year, t["systems"], where="mid", color="C2", lw=1.2,
+                             label="cable systems in service (right)")
+            sx.set_ylabel("cable systems", color="C2")
+            sx.tick_params(axis="y", colors="C2")
+            sx.set_ylim(bottom=0)
+        cx.legend(handles=lines, fontsize=7, loc="center right")
+    elif "systems" in cols:
+        sx = ax.twinx()
+        sx.step(year, t["systems"], where="mid", color="C2", lw=1.2)
+        sx.set_ylabel("cable systems in service", color="C2")
+        sx.tick_params(axis="y", colors="C2")
+        sx.set_ylim(bottom=0)
+    last = panels[-1]
+    last.set_xlabel("network year (as_of)")
+    last.xaxis.get_major_locator().set_params(integer=True)
     return _save(fig, out, dpi)
