@@ -25,6 +25,7 @@ import pandas as pd
 from .reader import ResultsError, open_results
 
 Z95 = 1.959963984540054
+LOSS_EPS = 1e-9  # Tbps: a mean loss below this is rounding noise
 DOMESTIC = "Japan"
 
 
@@ -194,8 +195,8 @@ def criticality(r, level="cable"):
     Columns: n_failed (trials in which it failed), p_failed and its Wilson interval
     (p_failed_low, p_failed_high), unserved_given_failed_tbps (mean unserved over those trials),
     loss_given_failed_tbps (mean loss over them; NaN when it never failed) and loss_share (its
-    trials' total loss over all trials' total loss; NaN when there is no loss at all; shares do
-    not add up to 1, since several elements fail in one trial). Index: cable names, edge ids,
+    trials' total loss over all trials' total loss; NaN unless the mean loss exceeds 1e-9 Tbps;
+    shares do not add up to 1, since several elements fail in one trial). Index: cable names, edge ids,
     or node ids (landing stations, then any other node that failed).
     """
     if level not in ("cable", "segment", "station"):
@@ -213,7 +214,10 @@ def criticality(r, level="cable"):
             "n_failed": n_failed,
             "unserved_given_failed_tbps": np.where(n_failed > 0, sum_unserved / n_failed, np.nan),
             "loss_given_failed_tbps": np.where(n_failed > 0, sum_loss / n_failed, np.nan),
-            "loss_share": sum_loss / total if total > 0 else np.full(k, np.nan),
+            # As cablesim analyze: undefined unless the mean loss exceeds 1e-9 Tbps, so that
+            # rounding noise in the unserved sums is not shared out.
+            "loss_share": (sum_loss / total if r.n_trials and total / r.n_trials > LOSS_EPS
+                           else np.full(k, np.nan)),
         }, index=pd.Index(names, name={"cable": "cable", "segment": "edge",
                                        "station": "node"}[level]))
     ci = [wilson(int(c), r.n_trials) for c in n_failed]

@@ -2,6 +2,7 @@
 
 import json
 
+import h5py
 import numpy as np
 import pandas as pd
 import pytest
@@ -232,3 +233,15 @@ def test_read_evolution_table(tmp_path):
     with pytest.raises(ResultsError, match="missing expected_unserved_tbps") as e:
         stats.read_evolution_table(bad)
     assert str(bad) in str(e.value)
+
+
+def test_loss_share_undefined_without_loss(r, copy_of):
+    """Rounding noise (a mean loss under 1e-9 Tbps) is not shared out."""
+    path = copy_of(r.path)
+    with h5py.File(path, "r+") as f:
+        u = f["trials/unserved_tbps"]
+        u[...] = np.full(u.shape, r.baseline_unserved + 1e-12)
+    with open_results(path) as quiet:
+        crit = stats.criticality(quiet, "cable")
+    assert crit["loss_share"].isna().all()
+    assert (crit["n_failed"] > 0).all()
