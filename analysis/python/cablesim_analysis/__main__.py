@@ -25,7 +25,8 @@ def _common(p, output=True):
     if output:
         p.add_argument("-o", "--output", required=True, metavar="PNG", help="figure to write")
         p.add_argument("--title", help="replace the figure's title")
-        p.add_argument("--dpi", type=int, default=plots.DPI, help="resolution (default %(default)s)")
+        p.add_argument("--dpi", type=int, default=plots.DPI,
+                       help="resolution (default %(default)s)")
 
 
 def _parser():

@@ -227,8 +227,8 @@ def plot_map(r, out=None, topology=None, color="criticality", level="cable", met
     cb.set_label(f"{label}\n(each segment coloured by {what} value)", fontsize=8)
     ax.legend(loc="best", fontsize=7, framealpha=0.9)
     heading = {"criticality": "Criticality", "rerouted": "Rerouted load"}[color]
-    ax.set_title(title or _title(r, f"{heading} of the {'cables' if level == 'cable' else 'segments'}"),
-                 fontsize=10)
+    noun = "cables" if level == "cable" else "segments"
+    ax.set_title(title or _title(r, f"{heading} of the {noun}"), fontsize=10)
     return _save(fig, out, dpi)
 
 

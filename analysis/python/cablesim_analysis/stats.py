@@ -196,8 +196,8 @@ def criticality(r, level="cable"):
     (p_failed_low, p_failed_high), unserved_given_failed_tbps (mean unserved over those trials),
     loss_given_failed_tbps (mean loss over them; NaN when it never failed) and loss_share (its
     trials' total loss over all trials' total loss; NaN unless the mean loss exceeds 1e-9 Tbps;
-    shares do not add up to 1, since several elements fail in one trial). Index: cable names, edge ids,
-    or node ids (landing stations, then any other node that failed).
+    shares do not add up to 1, since several elements fail in one trial). Index: cable names,
+    edge ids, or node ids (landing stations, then any other node that failed).
     """
     if level not in ("cable", "segment", "station"):
         raise ValueError(f'level: expected "cable", "segment" or "station", found {level!r}')
@@ -396,8 +396,9 @@ def read_evolution_table(path):
         raise ResultsError(f"{path}: cannot read the evolution table ({e})") from None
     missing = [c for c in EVOLUTION_REQUIRED if c not in df.columns]
     if missing:
+        found = ", ".join(map(str, df.columns))
         raise ResultsError(f"{path}: expected columns {', '.join(EVOLUTION_REQUIRED)}, "
-                           f"missing {', '.join(missing)} (found {', '.join(map(str, df.columns))})")
+                           f"missing {', '.join(missing)} (found {found})")
     if df.empty:
         raise ResultsError(f"{path}: the evolution table has no rows")
     return df.sort_values("year").reset_index(drop=True)
