@@ -1,4 +1,4 @@
-/* geo.c: spherical geometry (haversine, cross-track, point in polygon). */
+/* geo.c: spherical geometry (haversine, cross-track, point in polygon; arcs as vectors). */
 #include "cablesim/geo.h"
 
 #include <math.h>
@@ -89,4 +89,123 @@ bool cs_geo_point_in_polygon(cs_lonlat p, const cs_lonlat *ring, size_t n)
         }
     }
     return inside;
+}
+
+/* ------------------------------------------------------------ vector form */
+
+/* Below this angle (radians) an arc is a point, as in cs_geo_point_arc_distance_km. */
+#define POINT_ARC_RAD 1e-12
+
+static double dot(cs_vec3 a, cs_vec3 b)
+{
+    return a.x * b.x + a.y * b.y + a.z * b.z;
+}
+
+static cs_vec3 cross(cs_vec3 a, cs_vec3 b)
+{
+    return (cs_vec3){a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+}
+
+static cs_vec3 scale(cs_vec3 a, double k)
+{
+    return (cs_vec3){k * a.x, k * a.y, k * a.z};
+}
+
+cs_vec3 cs_geo_vec(cs_lonlat p)
+{
+    const double phi = p.lat * DEG2RAD, lam = p.lon * DEG2RAD;
+    return (cs_vec3){cos(phi) * cos(lam), cos(phi) * sin(lam), sin(phi)};
+}
+
+/* a x b from the coordinates. With L = (lam1 + lam2)/2 and D = (lam1 - lam2)/2,
+ * expanding sin and cos of lam1 = L + D and lam2 = L - D in a_y b_z - a_z b_y
+ * (and likewise for y) turns each component into a sum of two products of
+ * sines of small differences, exact to rounding however close a and b are. */
+static cs_vec3 cross_lonlat(cs_lonlat a, cs_lonlat b)
+{
+    const double phi1 = a.lat * DEG2RAD, phi2 = b.lat * DEG2RAD;
+    const double lsum = (a.lon + b.lon) * (DEG2RAD / 2.0), ldif = (a.lon - b.lon) * (DEG2RAD / 2.0);
+    const double sd = sin(phi2 - phi1), ss = sin(phi1 + phi2);
+    const double sl = sin(lsum), cl = cos(lsum), sdl = sin(ldif), cdl = cos(ldif);
+    return (cs_vec3){sl * cdl * sd + cl * sdl * ss, -cl * cdl * sd + sl * sdl * ss,
+                     cos(phi1) * cos(phi2) * sin((b.lon - a.lon) * DEG2RAD)};
+}
+
+cs_geo_arc cs_geo_arc_make(cs_lonlat a, cs_lonlat b)
+{
+    cs_geo_arc arc = {.a = cs_geo_vec(a), .b = cs_geo_vec(b)};
+    const cs_vec3 n = cross_lonlat(a, b);
+    const double s = sqrt(dot(n, n));
+    const double angle = atan2(s, dot(arc.a, arc.b));
+    arc.point = angle < POINT_ARC_RAD;
+    if (arc.point) {
+        arc.mid = arc.a;
+        return arc; /* n, ta, tb stay zero; radius 0 */
+    }
+    arc.n = scale(n, 1.0 / s);
+    arc.ta = cross(arc.n, arc.a);
+    arc.tb = cross(arc.b, arc.n);
+    /* The midpoint by turning a toward b (ta is the unit tangent at a): stable
+     * even for nearly antipodal ends, where a + b would vanish. */
+    const double h = angle / 2.0;
+    arc.mid = (cs_vec3){cos(h) * arc.a.x + sin(h) * arc.ta.x, cos(h) * arc.a.y + sin(h) * arc.ta.y,
+                        cos(h) * arc.a.z + sin(h) * arc.ta.z};
+    arc.radius = 2.0 * sin(h / 2.0);
+    return arc;
+}
+
+double cs_geo_chord2(cs_vec3 p, cs_vec3 q)
+{
+    const cs_vec3 d = {p.x - q.x, p.y - q.y, p.z - q.z};
+    return dot(d, d);
+}
+
+double cs_geo_point_arc_chord2(cs_vec3 p, const cs_geo_arc *arc)
+{
+    if (!arc->point && dot(p, arc->ta) >= 0.0 && dot(p, arc->tb) >= 0.0) {
+        /* The foot of the perpendicular lies on the arc: the cross-track angle
+         * xt has sine |p.n|, and 2 - 2 cos xt = 2 sin^2 xt / (1 + cos xt)
+         * keeps full precision when xt is small. */
+        const double s = fabs(dot(p, arc->n));
+        const double c = sqrt(fmax(0.0, (1.0 - s) * (1.0 + s)));
+        return 2.0 * s * s / (1.0 + c);
+    }
+    return fmin(cs_geo_chord2(p, arc->a), cs_geo_chord2(p, arc->b));
+}
+
+/* Whether x (on the plane of arc) lies on it. */
+static bool on_arc(const cs_geo_arc *arc, cs_vec3 x)
+{
+    return dot(x, arc->ta) >= 0.0 && dot(x, arc->tb) >= 0.0;
+}
+
+bool cs_geo_arcs_meet(const cs_geo_arc *s, const cs_geo_arc *t)
+{
+    if (s->point || t->point) return false;
+    const double s1 = dot(s->n, t->a), s2 = dot(s->n, t->b);
+    const double t1 = dot(t->n, s->a), t2 = dot(t->n, s->b);
+    if ((s1 > 0 && s2 > 0) || (s1 < 0 && s2 < 0) || (t1 > 0 && t2 > 0) || (t1 < 0 && t2 < 0))
+        return false;
+    const cs_vec3 x = cross(s->n, t->n);
+    if (dot(x, x) < 1e-24) return false; /* one great circle (within 1e-12 rad) */
+    const cs_vec3 y = scale(x, -1.0);
+    return (on_arc(s, x) && on_arc(t, x)) || (on_arc(s, y) && on_arc(t, y));
+}
+
+double cs_geo_arc_arc_chord2(const cs_geo_arc *s, const cs_geo_arc *t)
+{
+    if (cs_geo_arcs_meet(s, t)) return 0.0;
+    /* Apart, the nearest pair of points includes an end of one arc: the
+     * distance from a point moving along one arc to the other arc's great
+     * circle is a sine with no interior minimum unless it crosses zero. */
+    double d = cs_geo_point_arc_chord2(s->a, t);
+    d = fmin(d, cs_geo_point_arc_chord2(s->b, t));
+    d = fmin(d, cs_geo_point_arc_chord2(t->a, s));
+    return fmin(d, cs_geo_point_arc_chord2(t->b, s));
+}
+
+double cs_geo_chord2_km(double chord2)
+{
+    const double half = sqrt(fmin(fmax(chord2, 0.0), 4.0)) / 2.0;
+    return CS_EARTH_RADIUS_KM * 2.0 * asin(half);
 }

@@ -422,35 +422,15 @@ void cs_hz_fail_cable(cs_failures *f, const cs_topology_t *t, size_t cable)
 
 /* ------------------------------------------------------------ geometry */
 
-typedef struct {
-    double x, y, z;
-} vec3;
-
-static vec3 to_vec(cs_lonlat p)
-{
-    const double phi = p.lat * DEG2RAD, lam = p.lon * DEG2RAD;
-    return (vec3){cos(phi) * cos(lam), cos(phi) * sin(lam), sin(phi)};
-}
-
-static cs_lonlat to_lonlat(vec3 v)
+static cs_lonlat to_lonlat(cs_vec3 v)
 {
     const double r = sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
     return (cs_lonlat){atan2(v.y, v.x) * RAD2DEG, asin(fmax(-1.0, fmin(1.0, v.z / r))) * RAD2DEG};
 }
 
-static vec3 cross(vec3 a, vec3 b)
-{
-    return (vec3){a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
-}
-
-static double dot(vec3 a, vec3 b)
+static double dot(cs_vec3 a, cs_vec3 b)
 {
     return a.x * b.x + a.y * b.y + a.z * b.z;
-}
-
-static vec3 neg(vec3 a)
-{
-    return (vec3){-a.x, -a.y, -a.z};
 }
 
 cs_lonlat cs_hz_destination(cs_lonlat p, double bearing_deg, double dist_km)
@@ -466,84 +446,20 @@ cs_lonlat cs_hz_destination(cs_lonlat p, double bearing_deg, double dist_km)
     return (cs_lonlat){lon, phi2 * RAD2DEG};
 }
 
-/* Whether unit vector x lies on the minor arc a-b whose pole is n = a x b. */
-static bool on_arc(vec3 a, vec3 b, vec3 n, vec3 x)
-{
-    return dot(cross(a, x), n) >= 0.0 && dot(cross(x, b), n) >= 0.0;
-}
-
-/* Whether the minor arcs a1-b1 and a2-b2 meet. The two great circles meet
- * in a pair of antipodal points (their poles' cross product); the arcs meet
- * if one of those points lies on both. */
-static bool arcs_meet(cs_lonlat a1, cs_lonlat b1, cs_lonlat a2, cs_lonlat b2)
-{
-    const vec3 u1 = to_vec(a1), v1 = to_vec(b1), u2 = to_vec(a2), v2 = to_vec(b2);
-    const vec3 n1 = cross(u1, v1), n2 = cross(u2, v2);
-    const double s1 = dot(n1, u2), s2 = dot(n1, v2), t1 = dot(n2, u1), t2 = dot(n2, v1);
-    if ((s1 > 0 && s2 > 0) || (s1 < 0 && s2 < 0) || (t1 > 0 && t2 > 0) || (t1 < 0 && t2 < 0))
-        return false;
-    const vec3 x = cross(n1, n2);
-    if (dot(x, x) < 1e-24) return false; /* same great circle or a degenerate arc */
-    return (on_arc(u1, v1, n1, x) && on_arc(u2, v2, n2, x)) ||
-           (on_arc(u1, v1, n1, neg(x)) && on_arc(u2, v2, n2, neg(x)));
-}
-
 double cs_hz_arc_arc_km(cs_lonlat a1, cs_lonlat b1, cs_lonlat a2, cs_lonlat b2)
 {
-    if (arcs_meet(a1, b1, a2, b2)) return 0.0;
-    /* Apart, the nearest pair of points includes an endpoint of one arc (as
-     * for plane segments): the distance from a point moving along one arc to
-     * the other arc's great circle is a sine with no interior minimum unless
-     * it crosses zero, and the distance to an endpoint is minimal at the foot
-     * of its perpendicular, which point_arc finds. */
-    double d = cs_geo_point_arc_distance_km(a1, a2, b2);
-    d = fmin(d, cs_geo_point_arc_distance_km(b1, a2, b2));
-    d = fmin(d, cs_geo_point_arc_distance_km(a2, a1, b1));
-    return fmin(d, cs_geo_point_arc_distance_km(b2, a1, b1));
-}
-
-/* Distance from the polyline pts[0..n-1] to the leg u-v (a point when u == v). */
-static double polyline_leg_km(const cs_lonlat *pts, size_t n, cs_lonlat u, cs_lonlat v)
-{
-    if (n == 1) return cs_geo_point_arc_distance_km(pts[0], u, v);
-    double best = HUGE_VAL;
-    for (size_t i = 1; i < n && best > 0.0; i++)
-        best = fmin(best, cs_hz_arc_arc_km(pts[i - 1], pts[i], u, v));
-    return best;
-}
-
-double cs_hz_edge_polyline_km(const cs_edge *e, const cs_lonlat *pts, size_t n)
-{
-    if (n == 0 || e->npts == 0) return HUGE_VAL;
-    double best = HUGE_VAL;
-    for (size_t p = 0; p < e->nparts && best > 0.0; p++) {
-        const size_t lo = e->part_off[p], hi = e->part_off[p + 1];
-        if (hi - lo == 1) best = fmin(best, polyline_leg_km(pts, n, e->pts[lo], e->pts[lo]));
-        for (size_t i = lo + 1; i < hi && best > 0.0; i++)
-            best = fmin(best, polyline_leg_km(pts, n, e->pts[i - 1], e->pts[i]));
-    }
-    return best;
-}
-
-void cs_hz_edge_cap(const cs_edge *e, cs_lonlat *centre, double *radius_km)
-{
-    *centre = e->npts ? e->pts[e->npts / 2] : (cs_lonlat){0, 0};
-    double r = 0.0;
-    for (size_t i = 0; i < e->npts; i++)
-        r = fmax(r, cs_geo_distance_km(*centre, e->pts[i]));
-    /* A cap is convex (holds the arcs between its points) only while it is
-     * smaller than a hemisphere; keep a margin and give up beyond it. */
-    *radius_km = r < 0.45 * M_PI * CS_EARTH_RADIUS_KM ? r : HUGE_VAL;
+    const cs_geo_arc s = cs_geo_arc_make(a1, b1), t = cs_geo_arc_make(a2, b2);
+    return cs_geo_chord2_km(cs_geo_arc_arc_chord2(&s, &t));
 }
 
 /* The point a fraction t of the way along the great-circle arc a-b. */
 static cs_lonlat slerp(cs_lonlat a, cs_lonlat b, double t)
 {
-    const vec3 u = to_vec(a), v = to_vec(b);
+    const cs_vec3 u = cs_geo_vec(a), v = cs_geo_vec(b);
     const double omega = acos(fmax(-1.0, fmin(1.0, dot(u, v))));
     if (omega < 1e-12) return a;
     const double wa = sin((1.0 - t) * omega) / sin(omega), wb = sin(t * omega) / sin(omega);
-    return to_lonlat((vec3){wa * u.x + wb * v.x, wa * u.y + wb * v.y, wa * u.z + wb * v.z});
+    return to_lonlat((cs_vec3){wa * u.x + wb * v.x, wa * u.y + wb * v.y, wa * u.z + wb * v.z});
 }
 
 cs_lonlat cs_hz_polyline_at(const cs_lonlat *pts, size_t n, double s_km)
@@ -599,24 +515,83 @@ size_t cs_hz_polyline_cut(const cs_lonlat *pts, size_t n, double s0, double s1, 
     return m;
 }
 
-/* ------------------------------------------------------------ segments */
+/* ------------------------------------------------------------ lines and segments */
+
+/* A ball of R^3 holding arcs[0..n-1] (n >= 1): centred on the mean of their
+ * midpoints, with room for each arc's own ball. */
+static void arcs_ball(const cs_geo_arc *arcs, size_t n, cs_vec3 *centre, double *radius)
+{
+    cs_vec3 c = {0.0, 0.0, 0.0};
+    for (size_t i = 0; i < n; i++) {
+        c.x += arcs[i].mid.x;
+        c.y += arcs[i].mid.y;
+        c.z += arcs[i].mid.z;
+    }
+    c = (cs_vec3){c.x / (double)n, c.y / (double)n, c.z / (double)n};
+    double r = 0.0;
+    for (size_t i = 0; i < n; i++)
+        r = fmax(r, sqrt(cs_geo_chord2(c, arcs[i].mid)) + arcs[i].radius);
+    *centre = c;
+    *radius = r;
+}
+
+void cs_hz_line_set(cs_hz_line *l, const cs_lonlat *pts, size_t n)
+{
+    if (n == 1) {
+        l->leg[0] = cs_geo_arc_make(pts[0], pts[0]);
+        l->n = 1;
+    } else {
+        for (size_t i = 1; i < n; i++)
+            l->leg[i - 1] = cs_geo_arc_make(pts[i - 1], pts[i]);
+        l->n = n - 1;
+    }
+    arcs_ball(l->leg, l->n, &l->centre, &l->radius);
+}
+
+/* The legs of e: one arc per leg of each part, a point arc for a part of one point. */
+static size_t edge_legs(const cs_edge *e, cs_geo_arc *out)
+{
+    size_t m = 0;
+    for (size_t p = 0; p < e->nparts; p++) {
+        const size_t lo = e->part_off[p], hi = e->part_off[p + 1];
+        if (hi - lo == 1) {
+            if (out) out[m] = cs_geo_arc_make(e->pts[lo], e->pts[lo]);
+            m++;
+        }
+        for (size_t i = lo + 1; i < hi; i++, m++)
+            if (out) out[m] = cs_geo_arc_make(e->pts[i - 1], e->pts[i]);
+    }
+    return m;
+}
 
 cs_status cs_hz_segs_init(cs_hz_segs *s, const cs_topology_t *t, cs_error *err)
 {
     memset(s, 0, sizeof *s);
     const size_t ne = cs_topology_edge_count(t);
+    size_t nlegs = 0;
+    for (size_t e = 0; e < ne; e++) {
+        const cs_edge *ed = cs_topology_edge(t, e);
+        if (ed->kind == CS_EDGE_SEGMENT) nlegs += edge_legs(ed, NULL);
+    }
     s->edge = malloc((ne + 1) * sizeof *s->edge);
+    s->leg_off = malloc((ne + 1) * sizeof *s->leg_off);
+    s->leg = malloc((nlegs + 1) * sizeof *s->leg);
     s->centre = malloc((ne + 1) * sizeof *s->centre);
-    s->radius_km = malloc((ne + 1) * sizeof *s->radius_km);
-    if (!s->edge || !s->centre || !s->radius_km) {
+    s->radius = malloc((ne + 1) * sizeof *s->radius);
+    if (!s->edge || !s->leg_off || !s->leg || !s->centre || !s->radius) {
         cs_hz_segs_destroy(s);
         return cs_errorf(err, CS_ENOMEM, "out of memory for the segment index");
     }
+    s->leg_off[0] = 0;
     for (size_t e = 0; e < ne; e++) {
         const cs_edge *ed = cs_topology_edge(t, e);
         if (ed->kind != CS_EDGE_SEGMENT) continue;
+        const size_t off = s->leg_off[s->n], m = edge_legs(ed, s->leg + off);
         s->edge[s->n] = e;
-        cs_hz_edge_cap(ed, &s->centre[s->n], &s->radius_km[s->n]);
+        s->leg_off[s->n + 1] = off + m;
+        s->centre[s->n] = (cs_vec3){0.0, 0.0, 0.0};
+        s->radius[s->n] = 0.0;
+        if (m > 0) arcs_ball(s->leg + off, m, &s->centre[s->n], &s->radius[s->n]);
         s->n++;
     }
     return CS_OK;
@@ -625,24 +600,60 @@ cs_status cs_hz_segs_init(cs_hz_segs *s, const cs_topology_t *t, cs_error *err)
 void cs_hz_segs_destroy(cs_hz_segs *s)
 {
     free(s->edge);
+    free(s->leg_off);
+    free(s->leg);
     free(s->centre);
-    free(s->radius_km);
+    free(s->radius);
     memset(s, 0, sizeof *s);
 }
 
-bool cs_hz_segs_maybe_near(const cs_hz_segs *s, size_t i, const cs_lonlat *pts, size_t n,
-                           double d_km)
+/* Slack added to every pruning bound, in chord units (6 micrometres on the
+ * Earth): far above the rounding of the products (~1e-15), so an arc within
+ * reach is never skipped, and far below any distance the models use. */
+#define BOUND_SLACK 1e-9
+
+/* Whether every point of ball (c1, r1) is more than reach (a chord) from every point of ball (c2,
+ * r2). */
+static bool balls_apart(cs_vec3 c1, double r1, cs_vec3 c2, double r2, double reach)
 {
-    if (isinf(s->radius_km[i])) return true;
-    return cs_geo_point_polyline_distance_km(s->centre[i], pts, n) - s->radius_km[i] <= d_km;
+    const double gap = r1 + r2 + reach + BOUND_SLACK;
+    return cs_geo_chord2(c1, c2) > gap * gap;
 }
 
-void cs_hz_segs_fail_near(const cs_hz_segs *s, const cs_topology_t *t, const cs_lonlat *pts,
-                          size_t n, double d_km, cs_failures *f)
+/*
+ * Implementation notes. The exact distance is the least arc-to-arc distance
+ * over all pairs (segment leg, line leg). Pairs are skipped only when a lower
+ * bound proves them farther than `reach`: the chord of limit_km at first, then
+ * the best distance found so far. The bounds are Euclidean (the chord is the
+ * straight-line distance in R^3, so balls holding the arcs bound it from
+ * below), tested for the whole segment against the whole line, then per leg,
+ * then per pair. An arc's chord is at most its length, so limit_km / R serves
+ * as the first reach and costs no trigonometry.
+ */
+double cs_hz_segs_distance_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l, double limit_km)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        if (!cs_hz_segs_maybe_near(s, i, pts, n, d_km)) continue;
-        const cs_edge *ed = cs_topology_edge(t, s->edge[i]);
-        if (cs_hz_edge_polyline_km(ed, pts, n) <= d_km) cs_failures_fail_edge(f, s->edge[i]);
+    double reach = fmax(limit_km, 0.0) / CS_EARTH_RADIUS_KM;
+    if (balls_apart(s->centre[i], s->radius[i], l->centre, l->radius, reach)) return HUGE_VAL;
+    double best = HUGE_VAL; /* squared chord */
+    for (size_t k = s->leg_off[i]; k < s->leg_off[i + 1]; k++) {
+        const cs_geo_arc *g = &s->leg[k];
+        if (balls_apart(g->mid, g->radius, l->centre, l->radius, reach)) continue;
+        for (size_t j = 0; j < l->n; j++) {
+            const cs_geo_arc *h = &l->leg[j];
+            if (balls_apart(g->mid, g->radius, h->mid, h->radius, reach)) continue;
+            const double d = cs_geo_arc_arc_chord2(g, h);
+            if (d < best) {
+                if (d <= 0.0) return 0.0;
+                best = d;
+                reach = fmin(reach, sqrt(d));
+            }
+        }
     }
+    return isinf(best) ? HUGE_VAL : cs_geo_chord2_km(best);
+}
+
+void cs_hz_segs_fail_near(const cs_hz_segs *s, const cs_hz_line *l, double d_km, cs_failures *f)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (cs_hz_segs_distance_km(s, i, l, d_km) <= d_km) cs_failures_fail_edge(f, s->edge[i]);
 }

@@ -108,15 +108,6 @@ cs_lonlat cs_hz_destination(cs_lonlat p, double bearing_deg, double dist_km);
 /** Shortest distance between the great-circle arcs a1-b1 and a2-b2, km (0 when they cross). */
 double cs_hz_arc_arc_km(cs_lonlat a1, cs_lonlat b1, cs_lonlat a2, cs_lonlat b2);
 
-/** Shortest distance between edge e's geometry (all parts) and the polyline pts[0..n-1], km. */
-double cs_hz_edge_polyline_km(const cs_edge *e, const cs_lonlat *pts, size_t n);
-
-/**
- * A bounding cap of e's geometry: every point of it lies within *radius_km of
- * *centre. HUGE_VAL when the cap would exceed a hemisphere (no bound).
- */
-void cs_hz_edge_cap(const cs_edge *e, cs_lonlat *centre, double *radius_km);
-
 /** The point at arc length s_km along pts[0..n-1] (clamped to its ends). */
 cs_lonlat cs_hz_polyline_at(const cs_lonlat *pts, size_t n, double s_km);
 
@@ -129,24 +120,50 @@ double cs_hz_polyline_locate(const cs_lonlat *pts, size_t n, cs_lonlat p);
  */
 size_t cs_hz_polyline_cut(const cs_lonlat *pts, size_t n, double s0, double s1, cs_lonlat *out);
 
-/* ------------------------------------------------------------ segments */
+/* ------------------------------------------------------------ lines and segments */
 
-/** The submarine segments of a topology with a bounding cap each, to skip far ones fast. */
+/*
+ * Which segments a rupture, a flow or an anchor track comes near is asked once
+ * or more per trial of every segment, so both sides are kept as prepared arcs
+ * (geo.h's vector form): the segments once at parse time, the line once per
+ * trial. Balls of R^3 around each arc and around each whole segment or line
+ * give lower bounds on the chord between them, which skip far pairs of arcs
+ * without changing any distance that is within the limit asked.
+ */
+
+/** A polyline prepared for distance queries: its legs, and a ball holding them. */
+typedef struct {
+    size_t n;        /* legs in use: n_pts - 1, or 1 (a point arc) for a single point */
+    cs_geo_arc *leg; /* caller's storage, room for max(1, n_pts - 1) legs */
+    cs_vec3 centre;  /* every point of the line lies within radius (a chord) of centre */
+    double radius;
+} cs_hz_line;
+
+/** Prepares pts[0..n-1] (n >= 1) in l, whose leg array the caller has sized. */
+void cs_hz_line_set(cs_hz_line *l, const cs_lonlat *pts, size_t n);
+
+/** The submarine segments of a topology, each as its legs and a ball holding them. */
 typedef struct {
     size_t n;
-    size_t *edge;      /* [n] edge indices of the segments, ascending */
-    cs_lonlat *centre; /* [n] */
-    double *radius_km; /* [n], HUGE_VAL when unbounded */
+    size_t *edge;    /* [n] edge indices of the segments, ascending */
+    size_t *leg_off; /* [n + 1]: segment i's legs are leg[leg_off[i] .. leg_off[i + 1]) */
+    cs_geo_arc *leg; /* one arc per leg of each part; a point arc for a part of one point */
+    cs_vec3 *centre; /* [n] */
+    double *radius;  /* [n] chord units */
 } cs_hz_segs;
 
 cs_status cs_hz_segs_init(cs_hz_segs *s, const cs_topology_t *t, cs_error *err);
 void cs_hz_segs_destroy(cs_hz_segs *s);
-/** Whether segment i may come within d_km of pts[0..n-1] (false only when it surely does not). */
-bool cs_hz_segs_maybe_near(const cs_hz_segs *s, size_t i, const cs_lonlat *pts, size_t n,
-                           double d_km);
-/** Fails every segment of s within d_km of pts[0..n-1]. */
-void cs_hz_segs_fail_near(const cs_hz_segs *s, const cs_topology_t *t, const cs_lonlat *pts,
-                          size_t n, double d_km, cs_failures *f);
+
+/**
+ * Shortest distance between segment i's geometry (all parts) and the line l,
+ * km. Exact (to rounding) whenever it is at most limit_km; otherwise some
+ * value above limit_km (HUGE_VAL when the bounds alone show it is).
+ */
+double cs_hz_segs_distance_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l, double limit_km);
+
+/** Fails every segment of s within d_km of the line l. */
+void cs_hz_segs_fail_near(const cs_hz_segs *s, const cs_hz_line *l, double d_km, cs_failures *f);
 
 /* ------------------------------------------------------------ earthquakes */
 

@@ -67,7 +67,8 @@ typedef struct {
     size_t npath;
     double median_km, sigma, width_km, trigger_prob, min_magnitude;
     cs_hz_segs segs;
-    cs_lonlat *buf; /* [npath + 2] workspace for the covered part of the path */
+    cs_lonlat *buf;  /* [npath + 2] workspace for the covered part of the path */
+    cs_geo_arc *leg; /* [npath + 1] workspace for its legs */
 } flow_cfg;
 
 static void flow_destroy(flow_cfg *fc)
@@ -75,18 +76,21 @@ static void flow_destroy(flow_cfg *fc)
     if (fc == NULL) return;
     free(fc->path);
     free(fc->buf);
+    free(fc->leg);
     cs_hz_segs_destroy(&fc->segs);
     free(fc);
 }
 
 /* Runs the flow (after its trigger draw): samples a run-out, cuts what it meets. */
-static void flow_run(const flow_cfg *fc, const cs_topology_t *t, gsl_rng *rng, cs_failures *f)
+static void flow_run(const flow_cfg *fc, gsl_rng *rng, cs_failures *f)
 {
     if (fc->trigger_prob < 1.0 && !(gsl_rng_uniform(rng) < fc->trigger_prob)) return;
     const double run =
         fc->sigma > 0.0 ? fc->median_km * exp(gsl_ran_gaussian(rng, fc->sigma)) : fc->median_km;
     const size_t m = cs_hz_polyline_cut(fc->path, fc->npath, 0.0, run, fc->buf);
-    cs_hz_segs_fail_near(&fc->segs, t, fc->buf, m, fc->width_km, f);
+    cs_hz_line line = {.leg = fc->leg};
+    cs_hz_line_set(&line, fc->buf, m);
+    cs_hz_segs_fail_near(&fc->segs, &line, fc->width_km, f);
 }
 
 /* Reads a flow's parameters from map (a hazard spec, or an earthquake's
@@ -123,7 +127,8 @@ static cs_status flow_read(const cs_hz_ctx *c, const cs_ynode *map, bool nested,
                            "a list of at least 2 [lon, lat] pairs", &fc->path, &fc->npath, err)))
         goto fail;
     fc->buf = malloc((fc->npath + 2) * sizeof *fc->buf);
-    if (fc->buf == NULL) {
+    fc->leg = malloc((fc->npath + 1) * sizeof *fc->leg);
+    if (fc->buf == NULL || fc->leg == NULL) {
         rc = cs_errorf(err, CS_ENOMEM, "out of memory for sediment_flow");
         goto fail;
     }
@@ -144,7 +149,8 @@ static cs_status flow_sample(const void *cfg, const cs_hazard_env *env, gsl_rng 
                              cs_failures *f, cs_error *err)
 {
     (void)err;
-    flow_run(cfg, env->topology, rng, f);
+    (void)env;
+    flow_run(cfg, rng, f);
     return CS_OK;
 }
 
@@ -183,6 +189,7 @@ typedef struct {
     size_t n_stations;
     size_t *stations; /* landing stations */
     cs_lonlat *buf;   /* [nfault + 2] workspace for the rupture */
+    cs_geo_arc *leg;  /* [nfault + 1] workspace for its legs */
 } quake_cfg;
 
 static void quake_free(void *cfg)
@@ -194,6 +201,7 @@ static void quake_free(void *cfg)
     cs_hz_segs_destroy(&q->segs);
     free(q->stations);
     free(q->buf);
+    free(q->leg);
     free(q);
 }
 
@@ -247,12 +255,14 @@ static cs_status quake_sample(const void *cfg, const cs_hazard_env *env, gsl_rng
         q->fixed_mag ? q->magnitude : cs_hz_gr_sample(rng, q->m_min, q->m_max, q->b_value);
     const double len =
         isnan(q->rupture_km) ? cs_hz_rupture_length_km(mag, q->len_a, q->len_b) : q->rupture_km;
-    const size_t m = lay_rupture(q, epi, along, len, rng);
+    cs_hz_line rupture = {.leg = q->leg};
+    cs_hz_line_set(&rupture, q->buf, lay_rupture(q, epi, along, len, rng));
 
     const double reach = fragility_reach_km(&q->fr, mag);
     for (size_t i = 0; i < q->segs.n; i++) {
-        if (!cs_hz_segs_maybe_near(&q->segs, i, q->buf, m, reach)) continue;
-        const double d = cs_hz_edge_polyline_km(cs_topology_edge(t, q->segs.edge[i]), q->buf, m);
+        /* Beyond reach p < P_NEGLIGIBLE, so the distance need not be exact there. */
+        const double d = cs_hz_segs_distance_km(&q->segs, i, &rupture, reach);
+        if (d > reach) continue;
         const double p = cs_hz_fragility_p(&q->fr, d, mag);
         if (p < P_NEGLIGIBLE) continue;
         if (gsl_rng_uniform(rng) < p) cs_failures_fail_edge(f, q->segs.edge[i]);
@@ -262,7 +272,7 @@ static cs_status quake_sample(const void *cfg, const cs_hazard_env *env, gsl_rng
         if (cs_geo_distance_km(epi, cs_topology_node(t, v)->pos) > q->station_radius_km) continue;
         if (gsl_rng_uniform(rng) < q->station_loss_prob) cs_failures_fail_node(f, v);
     }
-    if (q->flow != NULL && mag >= q->flow->min_magnitude) flow_run(q->flow, t, rng, f);
+    if (q->flow != NULL && mag >= q->flow->min_magnitude) flow_run(q->flow, rng, f);
     return CS_OK;
 }
 
@@ -388,7 +398,8 @@ cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
     const size_t nn = cs_topology_node_count(c->t);
     q->stations = malloc((nn + 1) * sizeof *q->stations);
     q->buf = malloc((q->nfault + 2) * sizeof *q->buf);
-    if (q->stations == NULL || q->buf == NULL)
+    q->leg = malloc((q->nfault + 1) * sizeof *q->leg);
+    if (q->stations == NULL || q->buf == NULL || q->leg == NULL)
         return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake");
     for (size_t v = 0; v < nn; v++)
         if (cs_topology_node(c->t, v)->kind == CS_NODE_LANDING) q->stations[q->n_stations++] = v;

@@ -291,6 +291,7 @@ static void anchor_free(void *cfg)
 static cs_status anchor_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
                                cs_failures *f, cs_error *err)
 {
+    (void)env;
     (void)err;
     const anchor_cfg *a = cfg;
     for (size_t j = 0; j < a->count; j++) {
@@ -306,7 +307,10 @@ static cs_status anchor_sample(const void *cfg, const cs_hazard_env *env, gsl_rn
         else
             len = a->len_median;
         track[1] = cs_hz_destination(track[0], heading, len);
-        cs_hz_segs_fail_near(&a->segs, env->topology, track, 2, a->distance_km, f);
+        cs_geo_arc leg;
+        cs_hz_line line = {.leg = &leg};
+        cs_hz_line_set(&line, track, 2);
+        cs_hz_segs_fail_near(&a->segs, &line, a->distance_km, f);
     }
     return CS_OK;
 }
