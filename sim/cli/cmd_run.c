@@ -1,6 +1,13 @@
 /*
  * cmd_run.c: `cablesim run`: run a scenario's trials, write the results file,
  * print a summary. Input is validated in full before any output is created.
+ *
+ * Under mpirun (or srun), the ranks share the trials in blocks (docs/hpc.md):
+ * in round r, rank i runs block r * size + i, and the ranks write the round's
+ * blocks to the one results file in a collective parallel-HDF5 write. A round
+ * covers consecutive trials after everything written before it, so every
+ * dataset is placed exactly as one process would write it. Stop requests are
+ * agreed on between rounds, so every rank finishes its block first.
  */
 #include <math.h>
 #include <signal.h>
@@ -11,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mpi.h>
+
 #include "cablesim/engine.h"
 #include "cablesim/paths.h"
 #include "cablesim/results.h"
@@ -19,7 +28,8 @@
 
 static const char usage[] =
     "Usage: cablesim run [SCENARIO.yaml] [-o RESULTS.h5] [--set KEY=VALUE]... [--dry-run]\n"
-    "                    [--no-progress] [--quiet]\n"
+    "                    [--no-progress] [--quiet] [--block-size N]\n"
+    "       cablesim run --resume RESULTS.h5 [--block-size N] [--no-progress] [--quiet]\n"
     "\n"
     "Runs the scenario's Monte Carlo trials and prints a summary. Without SCENARIO the\n"
     "default job runs: scenarios/baseline.yaml, a random instant of a typical year of\n"
@@ -33,6 +43,13 @@ static const char usage[] =
     "                      run time and output size; writes nothing\n"
     "  --no-progress       no progress line on the terminal\n"
     "  --quiet             print nothing but errors\n"
+    "  --resume FILE       add the missing trials to FILE, an interrupted run's results, with\n"
+    "                      the scenario stored in it (relative paths from the current\n"
+    "                      directory; the topology and demand must be unchanged: sha256)\n"
+    "  --block-size N      under mpirun: trials per block handed to a rank (default 256)\n"
+    "\n"
+    "Under mpirun -n N (or srun), the N processes share the trials and write one file,\n"
+    "identical in every dataset to a one-process run (docs/hpc.md).\n"
     "\n"
     "Exit status: 0 done, 1 failure not caused by the input, 2 invalid input or usage,\n"
     "3 interrupted (SIGINT, SIGTERM or SIGUSR1): the results file is left with complete = 0.\n";
@@ -42,10 +59,14 @@ enum { CLI_INTERRUPTED = 3 };
 typedef struct {
     const char *scenario;
     const char *output;
+    const char *resume; /* results file to complete, or NULL */
     const char **sets;
     size_t nsets;
+    uint64_t block;
     bool dry_run, progress, quiet;
 } run_args;
+
+enum { DEFAULT_BLOCK = 256, MAX_BLOCK = 1000000 };
 
 static volatile sig_atomic_t stop_requested;
 
@@ -59,6 +80,7 @@ static int parse_args(int argc, char **argv, run_args *a)
 {
     memset(a, 0, sizeof *a);
     a->progress = true;
+    a->block = DEFAULT_BLOCK;
     a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
     if (a->sets == NULL) return cli_usage_error("out of memory");
     for (int i = 0; i < argc; i++) {
@@ -72,6 +94,18 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->sets[a->nsets++] = argv[++i];
         } else if (strncmp(s, "--set=", 6) == 0) {
             a->sets[a->nsets++] = s + 6;
+        } else if (strcmp(s, "--resume") == 0) {
+            if (!has_next) return cli_usage_error("run: --resume needs a results file");
+            a->resume = argv[++i];
+        } else if (strcmp(s, "--block-size") == 0) {
+            char *end = NULL;
+            const char *v = has_next ? argv[++i] : "";
+            const unsigned long long b = strtoull(v, &end, 10);
+            if (v[0] < '1' || v[0] > '9' || *end != '\0' || b > MAX_BLOCK)
+                return cli_usage_error("run: --block-size: expected an integer in [1, %d], found "
+                                       "\"%s\"",
+                                       MAX_BLOCK, v);
+            a->block = b;
         } else if (strcmp(s, "--dry-run") == 0) {
             a->dry_run = true;
         } else if (strcmp(s, "--no-progress") == 0) {
@@ -86,6 +120,10 @@ static int parse_args(int argc, char **argv, run_args *a)
             return cli_usage_error("run: expected one SCENARIO, found a second one \"%s\"", s);
         }
     }
+    if (a->resume != NULL &&
+        (a->scenario != NULL || a->output != NULL || a->nsets > 0 || a->dry_run))
+        return cli_usage_error("run: --resume takes the scenario, output and overrides from the "
+                               "results file: no SCENARIO, -o, --set or --dry-run with it");
     return CLI_OK;
 }
 
@@ -250,6 +288,31 @@ static char *iso_now(char *buf, size_t n)
     return buf;
 }
 
+/* Creates the results file, or reopens it to resume; *first is the first trial to run. */
+static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *a, MPI_Comm comm,
+                              uint64_t *first, cs_error *err)
+{
+    *w = NULL;
+    *first = 0;
+    char created[32];
+    const cs_results_meta meta = {
+        cs_engine_scenario(e),           cs_engine_topology(e), cs_engine_demand(e),
+        cs_engine_baseline(e),           cs_engine_pairs(e),    cs_version(),
+        iso_now(created, sizeof created)};
+    if (a->resume != NULL) {
+        const cs_status rc = cs_results_resume(w, a->resume, &meta, comm, err);
+        if (rc == CS_OK) *first = cs_results_written(*w);
+        return rc;
+    }
+    if (a->output == NULL) return CS_OK;
+    return cs_results_create_mpi(w, a->output, &meta, comm, err);
+}
+
+static const char *results_name(const run_args *a)
+{
+    return a->resume != NULL ? a->resume : a->output;
+}
+
 static int execute(cs_engine_t *e, const run_args *a)
 {
     cs_error err = CS_ERROR_INIT;
@@ -262,17 +325,14 @@ static int execute(cs_engine_t *e, const run_args *a)
         return status;
     }
     cs_results_t *w = NULL;
-    char created[32];
-    const cs_results_meta meta = {
-        cs_engine_scenario(e),           cs_engine_topology(e), cs_engine_demand(e),
-        cs_engine_baseline(e),           cs_engine_pairs(e),    cs_version(),
-        iso_now(created, sizeof created)};
-    if (a->output != NULL && cs_results_create(&w, a->output, &meta, &err) != CS_OK) {
+    uint64_t first = 0;
+    if (open_results(&w, e, a, MPI_COMM_NULL, &first, &err) != CS_OK) {
         cs_run_summary_destroy(&sum);
         return cli_report(&err);
     }
     progress_state ps = {now_s(), 0.0, 0, 0};
     cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+    o.first_trial = first;
     o.stop = &stop_requested;
     if (a->progress && !a->quiet && isatty(STDERR_FILENO)) {
         o.progress = on_progress;
@@ -290,9 +350,203 @@ static int execute(cs_engine_t *e, const run_args *a)
     } else if (crc != CS_OK) {
         status = cli_report(&cerr);
     }
-    if (!a->quiet && (rc == CS_OK || rc == CS_EINTR)) print_summary(e, &sum, seconds, a->output);
+    if (!a->quiet && (rc == CS_OK || rc == CS_EINTR))
+        print_summary(e, &sum, seconds, results_name(a));
     cs_run_summary_destroy(&sum);
     return status;
+}
+
+/* ------------------------------------------------------------------ MPI */
+
+/* The counts of a summary, then its sums, flattened for MPI. */
+enum { SUM_U64_FIXED = 6, SUM_F64_FIXED = 3 };
+
+static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
+{
+    u[0] = s->trials;
+    u[1] = s->worst_trial;
+    u[2] = s->skipped;
+    u[3] = s->cache_hits;
+    u[4] = s->routed;
+    u[5] = s->interrupted;
+    memcpy(u + SUM_U64_FIXED, s->region_cut, s->n_regions * sizeof *u);
+    memcpy(u + SUM_U64_FIXED + s->n_regions, s->demand_unserved_trials, s->n_demands * sizeof *u);
+    d[0] = s->mean_unserved;
+    d[1] = s->m2_unserved;
+    d[2] = s->max_unserved;
+    memcpy(d + SUM_F64_FIXED, s->served_sum, s->n_demands * sizeof *d);
+}
+
+static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d)
+{
+    s->trials = u[0];
+    s->worst_trial = u[1];
+    s->skipped = u[2];
+    s->cache_hits = u[3];
+    s->routed = u[4];
+    s->interrupted = u[5] != 0;
+    memcpy(s->region_cut, u + SUM_U64_FIXED, s->n_regions * sizeof *u);
+    memcpy(s->demand_unserved_trials, u + SUM_U64_FIXED + s->n_regions, s->n_demands * sizeof *u);
+    s->mean_unserved = d[0];
+    s->m2_unserved = d[1];
+    s->max_unserved = d[2];
+    memcpy(s->served_sum, d + SUM_F64_FIXED, s->n_demands * sizeof *d);
+}
+
+/*
+ * Gathers every rank's summary to rank 0 and merges them there, in rank order, into *sum
+ * (cs_run_summary_merge: Welford's statistics merged pairwise, counts added, the worst trial
+ * the lowest index on ties). Collective.
+ */
+static cs_status reduce_summary(cs_engine_t *e, cs_run_summary *sum, MPI_Comm comm, int rank,
+                                int size, cs_error *err)
+{
+    const size_t nu = SUM_U64_FIXED + sum->n_regions + sum->n_demands;
+    const size_t nd = SUM_F64_FIXED + sum->n_demands;
+    const size_t all = rank == 0 ? (size_t)size : 1;
+    uint64_t *u = malloc(nu * sizeof *u), *allu = malloc(all * nu * sizeof *allu);
+    double *d = malloc(nd * sizeof *d), *alld = malloc(all * nd * sizeof *alld);
+    cs_run_summary total, part;
+    memset(&total, 0, sizeof total);
+    memset(&part, 0, sizeof part);
+    cs_status rc = CS_OK;
+    if (!u || !allu || !d || !alld) rc = cs_errorf(err, CS_ENOMEM, "out of memory for summaries");
+    if (rc == CS_OK) {
+        pack_summary(sum, u, d);
+        if (MPI_Gather(u, (int)nu, MPI_UINT64_T, allu, (int)nu, MPI_UINT64_T, 0, comm) !=
+                MPI_SUCCESS ||
+            MPI_Gather(d, (int)nd, MPI_DOUBLE, alld, (int)nd, MPI_DOUBLE, 0, comm) != MPI_SUCCESS)
+            rc = cs_errorf(err, CS_EIO, "MPI could not gather the run summaries");
+    }
+    if (rc == CS_OK && rank == 0 && (rc = cs_run_summary_init(&total, e, err)) == CS_OK &&
+        (rc = cs_run_summary_init(&part, e, err)) == CS_OK) {
+        for (int r = 0; r < size && rc == CS_OK; r++) {
+            unpack_summary(&part, allu + (size_t)r * nu, alld + (size_t)r * nd);
+            rc = cs_run_summary_merge(&total, &part, err);
+        }
+        if (rc == CS_OK) { /* total's arrays replace sum's */
+            cs_run_summary tmp = *sum;
+            *sum = total;
+            total = tmp;
+        }
+    }
+    cs_run_summary_destroy(&part);
+    if (rank == 0) cs_run_summary_destroy(&total);
+    free(u);
+    free(allu);
+    free(d);
+    free(alld);
+    return rc;
+}
+
+/* Whether any rank has been asked to stop (collective). */
+static bool any_stop(MPI_Comm comm)
+{
+    const int mine = stop_requested ? 1 : 0;
+    int any = 0;
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+    return any != 0;
+}
+
+/* A rank that fails mid-run cannot leave the others waiting in a collective call. */
+static void abort_run(const cs_error *err, MPI_Comm comm)
+{
+    const int status = cli_report(err);
+    MPI_Abort(comm, status);
+}
+
+/*
+ * The run under MPI. Implementation notes: the trials from the first unwritten one go in
+ * rounds of size blocks of a->block trials; in a round rank i runs the i-th block (or nothing
+ * past the end) and every rank then calls cs_results_write_batch with its block, the
+ * collective write that places it. The engine's batch is made one block long so that a block
+ * is exactly one write. Before each round the ranks agree whether any was asked to stop.
+ */
+static int execute_mpi(cs_engine_t *e, cs_scenario *sc, const run_args *a, MPI_Comm comm)
+{
+    int rank = 0, size = 1;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    sc->output.batch_trials = (size_t)a->block;
+    cs_error err = CS_ERROR_INIT;
+    cs_run_summary sum;
+    if (cs_run_summary_init(&sum, e, &err) != CS_OK) abort_run(&err, comm);
+    cs_results_t *w = NULL;
+    uint64_t first = 0;
+    if (open_results(&w, e, a, comm, &first, &err) != CS_OK) {
+        cs_run_summary_destroy(&sum);
+        return rank == 0 ? cli_report(&err) : cli_status(err.code);
+    }
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_trial_batch empty;
+    if (cs_trial_batch_init(&empty, 1, cs_demand_count(cs_engine_demand(e)),
+                            cs_topology_edge_count(t), cs_topology_node_count(t),
+                            cs_engine_pairs(e)->n, sc->output.edge_flow, &err) != CS_OK)
+        abort_run(&err, comm);
+    progress_state ps = {now_s(), 0.0, 0, 0};
+    const bool show = rank == 0 && a->progress && !a->quiet && isatty(STDERR_FILENO);
+    const uint64_t trials = sc->trials, round = a->block * (uint64_t)size;
+    bool stopped = false;
+    for (uint64_t base = first; base < trials; base += round) {
+        if (any_stop(comm)) {
+            stopped = true;
+            break;
+        }
+        const uint64_t mine = base + (uint64_t)rank * a->block;
+        cs_status rc = CS_OK;
+        if (mine < trials) {
+            cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+            o.first_trial = mine;
+            o.n_trials = trials - mine < a->block ? trials - mine : a->block;
+            rc = cs_engine_run(e, w, &o, &sum, &err);
+        } else if (w != NULL) {
+            rc = cs_results_write_batch(w, &empty, &err);
+        }
+        if (rc != CS_OK) abort_run(&err, comm);
+        if (show) {
+            const uint64_t done = trials - base < round ? trials : base + round;
+            on_progress(&ps, done - first, trials - first);
+        }
+    }
+    cs_trial_batch_destroy(&empty);
+    const double seconds = now_s() - ps.start;
+    sum.interrupted = stopped;
+    if (reduce_summary(e, &sum, comm, rank, size, &err) != CS_OK) abort_run(&err, comm);
+    cs_error cerr = CS_ERROR_INIT;
+    int status = CLI_OK;
+    if (cs_results_close(w, !stopped, &cerr) != CS_OK)
+        status = rank == 0 ? cli_report(&cerr) : cli_status(cerr.code);
+    if (stopped) {
+        if (rank == 0)
+            fprintf(stderr,
+                    "cablesim: interrupted after %llu of %llu trials; results left incomplete "
+                    "(cablesim run --resume continues them)\n",
+                    (unsigned long long)sum.trials + first, (unsigned long long)trials);
+        status = CLI_INTERRUPTED;
+    }
+    if (rank == 0 && !a->quiet) print_summary(e, &sum, seconds, results_name(a));
+    cs_run_summary_destroy(&sum);
+    return status;
+}
+
+/* Whether this process was started by an MPI launcher (mpirun, mpiexec, srun). */
+static bool under_mpi_launcher(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        if (getenv(vars[i]) != NULL) return true;
+    return false;
+}
+
+/* Loads the scenario stored in the results file being resumed. */
+static cs_status load_resumed(cs_scenario **sc, const char *path, cs_error *err)
+{
+    char *text = NULL;
+    int32_t as_of = 0;
+    cs_status rc = cs_results_scenario_text(path, &text, &as_of, err);
+    if (rc == CS_OK) rc = cs_scenario_load_string(sc, text, path, ".", NULL, 0, as_of, err);
+    free(text);
+    return rc;
 }
 
 /* Installed before anything is loaded, so that a signal at any moment ends the
@@ -315,23 +569,34 @@ int cmd_run(int argc, char **argv)
             fputs(usage, stdout);
             return CLI_OK;
         }
+    /* MPI only when a launcher started us: a plain run stays a plain process. */
+    const bool mpi = under_mpi_launcher();
+    if (mpi && MPI_Init(NULL, NULL) != MPI_SUCCESS) {
+        fprintf(stderr, "cablesim: run: MPI_Init failed\n");
+        return CLI_FAIL;
+    }
     install_handlers();
     run_args a;
     int status = parse_args(argc, argv, &a);
     char path[4096];
     cs_error err = CS_ERROR_INIT;
-    if (status == CLI_OK && a.scenario == NULL &&
+    if (status == CLI_OK && a.scenario == NULL && a.resume == NULL &&
         cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
         status = cli_report(&err);
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
-    if (status == CLI_OK && cs_scenario_load(&sc, a.scenario ? a.scenario : path, a.sets, a.nsets,
-                                             cli_current_year(), &err) != CS_OK)
+    if (status == CLI_OK && a.resume != NULL && load_resumed(&sc, a.resume, &err) != CS_OK)
+        status = cli_report(&err);
+    else if (status == CLI_OK && a.resume == NULL &&
+             cs_scenario_load(&sc, a.scenario ? a.scenario : path, a.sets, a.nsets,
+                              cli_current_year(), &err) != CS_OK)
         status = cli_report(&err);
     if (status == CLI_OK && cs_engine_alloc(&e, sc, &err) != CS_OK) status = cli_report(&err);
-    if (status == CLI_OK) status = execute(e, &a);
+    if (status == CLI_OK)
+        status = mpi && !a.dry_run ? execute_mpi(e, sc, &a, MPI_COMM_WORLD) : execute(e, &a);
     cs_engine_free(e);
     cs_scenario_free(sc);
     free(a.sets);
+    if (mpi) MPI_Finalize();
     return status;
 }

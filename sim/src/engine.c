@@ -420,6 +420,42 @@ static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
         s->region_cut[g] += region_cut[g];
 }
 
+/*
+ * Merges the statistics of two disjoint sets of trials (Chan, Golub and LeVeque's pairwise
+ * update of the mean and the sum of squared deviations); the worst trial is the larger unserved
+ * demand, the lower trial index on ties, as in a single run.
+ */
+cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, cs_error *err)
+{
+    if (dst->n_regions != src->n_regions || dst->n_demands != src->n_demands)
+        return cs_errorf(err, CS_EINVAL,
+                         "run summary merge: expected %zu regions and %zu demands, found %zu and "
+                         "%zu",
+                         dst->n_regions, dst->n_demands, src->n_regions, src->n_demands);
+    if (src->trials == 0) return CS_OK;
+    const double na = (double)dst->trials, nb = (double)src->trials, n = na + nb;
+    const double delta = src->mean_unserved - dst->mean_unserved;
+    if (dst->trials == 0 || src->max_unserved > dst->max_unserved ||
+        (!(src->max_unserved < dst->max_unserved) && src->worst_trial < dst->worst_trial)) {
+        dst->max_unserved = src->max_unserved;
+        dst->worst_trial = src->worst_trial;
+    }
+    dst->mean_unserved += delta * nb / n;
+    dst->m2_unserved += src->m2_unserved + delta * delta * na * nb / n;
+    dst->trials += src->trials;
+    for (size_t g = 0; g < dst->n_regions; g++)
+        dst->region_cut[g] += src->region_cut[g];
+    for (size_t i = 0; i < dst->n_demands; i++) {
+        dst->demand_unserved_trials[i] += src->demand_unserved_trials[i];
+        dst->served_sum[i] += src->served_sum[i];
+    }
+    dst->skipped += src->skipped;
+    dst->cache_hits += src->cache_hits;
+    dst->routed += src->routed;
+    dst->interrupted = dst->interrupted || src->interrupted;
+    return CS_OK;
+}
+
 /* -------------------------------------------------------------- the run */
 
 typedef struct {

@@ -7,9 +7,12 @@
  * extends the /trials datasets (H5Dset_extent: metadata, the same call with
  * the same sizes on every rank once the file is shared) and writes raw data
  * through write_block(), the one place where trial data reaches the file.
- * Moving to MPI-IO later means changing file_access_plist() (H5Pset_fapl_mpio)
- * and w->dxpl (H5Pset_dxpl_mpio, collective), and giving write_block() each
- * rank's offset and count; nothing else needs to know.
+ * With MPI (cs_results_create_mpi, cs_results_resume over a communicator) the
+ * file is opened with H5Pset_fapl_mpio, every raw-data write is collective
+ * (compressed chunked datasets require it), and cs_results_write_batch() first
+ * shares every rank's batch sizes (place_batch) so that all ranks extend the
+ * datasets to the same sizes and each writes its rows, and its part of the
+ * CSR lists, at the place one process writing the batches in rank order would.
  *
  * Every HDF5 call is checked: hid_t < 0 and herr_t < 0 become CS_EHDF5 with a
  * message naming the file, the object and the innermost reason on HDF5's
@@ -296,6 +299,8 @@ struct cs_results {
     size_t n_demands, n_edges, n_nodes, n_pairs;
     uint64_t *offsets; /* workspace for one batch's CSR offsets */
     size_t offsets_cap;
+    MPI_Comm comm; /* MPI_COMM_NULL: one process, the sec2 driver */
+    int rank, size;
 };
 
 /* ----------------------------------------------------------- attributes */
@@ -971,24 +976,26 @@ static cs_status create_trials(cs_results_t *w, const cs_output_options *o, cs_e
     if (H5Gclose(g) < 0 && rc == CS_OK)
         rc = h5err(err, CS_EHDF5, w->path, "close group", "/trials");
     /* The CSR offsets start with 0: trial 0's list begins at element 0. */
-    const uint64_t zero = 0;
-    if (rc == CS_OK) rc = write_block(w, TD_FAILED_OFFSETS, 0, 1, &zero, err);
-    if (rc == CS_OK) rc = write_block(w, TD_FAILED_NODE_OFFSETS, 0, 1, &zero, err);
+    const uint64_t zero = 0, count = w->rank == 0 ? 1 : 0; /* one rank writes it */
+    if (rc == CS_OK) rc = write_block(w, TD_FAILED_OFFSETS, 0, count, &zero, err);
+    if (rc == CS_OK) rc = write_block(w, TD_FAILED_NODE_OFFSETS, 0, count, &zero, err);
     return rc;
 }
 
 /* ---------------------------------------------------------------- create */
 
-/* File access: the sec2 driver; the MPI-IO driver (H5Pset_fapl_mpio) goes here. */
-static hid_t file_access_plist(void)
+/* File access: the sec2 driver for one process, MPI-IO over comm otherwise. */
+static hid_t file_access_plist(MPI_Comm comm)
 {
     hid_t p = H5Pcreate(H5P_FILE_ACCESS);
     /* The 1.10 file format indexes chunks of datasets that grow along one axis
      * with an extensible array instead of a B-tree: appends stay cheap and the
      * metadata held in memory stays small however many trials are written.
      * h5py and any HDF5 >= 1.10 read it. */
-    if (p >= 0 && (H5Pset_fapl_sec2(p) < 0 ||
-                   H5Pset_libver_bounds(p, H5F_LIBVER_V110, H5F_LIBVER_LATEST) < 0)) {
+    const herr_t drv = p < 0                   ? -1
+                       : comm == MPI_COMM_NULL ? H5Pset_fapl_sec2(p)
+                                               : H5Pset_fapl_mpio(p, comm, MPI_INFO_NULL);
+    if (p >= 0 && (drv < 0 || H5Pset_libver_bounds(p, H5F_LIBVER_V110, H5F_LIBVER_LATEST) < 0)) {
         H5Pclose(p);
         return H5I_INVALID_HID;
     }
@@ -1052,30 +1059,31 @@ static void now_utc(char buf[32])
         snprintf(buf, 32, "unknown");
 }
 
-static cs_status open_file(cs_results_t *w, cs_error *err)
+/* Creates (create = true, truncating) or opens for writing the file at w->path. */
+static cs_status open_file(cs_results_t *w, bool create, cs_error *err)
 {
-    const hid_t fapl = file_access_plist();
+    const hid_t fapl = file_access_plist(w->comm);
     if (fapl < 0) return h5err(err, CS_EHDF5, w->path, "set up file access for", "the file");
-    w->file = H5Fcreate(w->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    w->file = create ? H5Fcreate(w->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)
+                     : H5Fopen(w->path, H5F_ACC_RDWR, fapl);
     /* The reason first: any HDF5 call, H5Pclose included, clears the error stack. */
     const cs_status rc =
-        w->file < 0 ? h5err(err, CS_EIO, w->path, "create", "the results file") : CS_OK;
+        w->file < 0 ? h5err(err, CS_EIO, w->path, create ? "create" : "open", "the results file")
+                    : CS_OK;
     H5Pclose(fapl);
     if (rc) return rc;
-    /* The transfer plist of every raw-data write; MPI-IO makes it collective here. */
+    /* The transfer plist of every raw-data write: collective with MPI-IO, which compressed
+     * (filtered) chunked datasets require; ranks with nothing to write select none. */
     w->dxpl = H5Pcreate(H5P_DATASET_XFER);
-    if (w->dxpl < 0) return h5err(err, CS_EHDF5, w->path, "set up data transfer for", "the file");
+    if (w->dxpl < 0 ||
+        (w->comm != MPI_COMM_NULL && H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE) < 0))
+        return h5err(err, CS_EHDF5, w->path, "set up data transfer for", "the file");
     return CS_OK;
 }
 
-cs_status cs_results_create(cs_results_t **out, const char *path, const cs_results_meta *m,
-                            cs_error *err)
+/* Allocates a writer for path over comm (MPI_COMM_NULL: one process), with no file open. */
+static cs_status writer_alloc(cs_results_t **out, const char *path, MPI_Comm comm, cs_error *err)
 {
-    *out = NULL;
-    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
-        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", path);
-    cs_status rc = check_meta(path, m, err);
-    if (rc) return rc;
     cs_results_t *w = calloc(1, sizeof *w);
     const size_t plen = strlen(path) + 1;
     char *p = malloc(plen);
@@ -1089,6 +1097,35 @@ cs_status cs_results_create(cs_results_t **out, const char *path, const cs_resul
     w->file = w->dxpl = H5I_INVALID_HID;
     for (int d = 0; d < TD_COUNT; d++)
         w->dset[d] = H5I_INVALID_HID;
+    w->comm = comm;
+    w->rank = 0;
+    w->size = 1;
+    if (comm != MPI_COMM_NULL && (MPI_Comm_rank(comm, &w->rank) != MPI_SUCCESS ||
+                                  MPI_Comm_size(comm, &w->size) != MPI_SUCCESS)) {
+        free(p);
+        free(w);
+        return cs_errorf(err, CS_EIO, "%s: MPI could not tell this process's rank", path);
+    }
+    *out = w;
+    return CS_OK;
+}
+
+cs_status cs_results_create(cs_results_t **out, const char *path, const cs_results_meta *m,
+                            cs_error *err)
+{
+    return cs_results_create_mpi(out, path, m, MPI_COMM_NULL, err);
+}
+
+cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
+                                MPI_Comm comm, cs_error *err)
+{
+    *out = NULL;
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", path);
+    cs_status rc = check_meta(path, m, err);
+    if (rc) return rc;
+    cs_results_t *w;
+    if ((rc = writer_alloc(&w, path, comm, err)) != CS_OK) return rc;
     w->trials = m->scenario->trials;
     w->n_demands = cs_demand_count(m->demand);
     w->n_edges = cs_topology_edge_count(m->topology);
@@ -1096,7 +1133,7 @@ cs_status cs_results_create(cs_results_t **out, const char *path, const cs_resul
     w->n_pairs = m->pairs != NULL ? m->pairs->n : 0;
     char stamp[32];
     if (m->created == NULL) now_utc(stamp);
-    rc = open_file(w, err);
+    rc = open_file(w, true, err);
     if (rc == CS_OK) rc = write_root_attrs(w, m, m->created != NULL ? m->created : stamp, err);
     if (rc == CS_OK) rc = write_topology(w, m, err);
     if (rc == CS_OK) rc = write_baseline(w, m->baseline, err);
@@ -1111,8 +1148,249 @@ cs_status cs_results_create(cs_results_t **out, const char *path, const cs_resul
     return CS_OK;
 }
 
+/* ---------------------------------------------------------------- resume */
+
+/* Reads the string attribute name of the root of file into a malloc'd *out. */
+static cs_status get_str_attr(hid_t file, const char *path, const char *name, char **out,
+                              cs_error *err)
+{
+    *out = NULL;
+    const hid_t t = vlen_string_type();
+    const hid_t a = t >= 0 ? H5Aopen(file, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    char *v = NULL;
+    cs_status rc = CS_OK;
+    if (a < 0 || H5Aread(a, t, &v) < 0 || v == NULL) {
+        char what[96];
+        snprintf(what, sizeof what, "read string attribute \"%s\" of", name);
+        rc = h5err(err, CS_EINVAL, path, what, "/");
+    } else if ((*out = malloc(strlen(v) + 1)) == NULL) {
+        rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
+    } else {
+        memcpy(*out, v, strlen(v) + 1);
+    }
+    if (v != NULL) H5free_memory(v);
+    if (a >= 0) H5Aclose(a);
+    if (t >= 0) H5Tclose(t);
+    return rc;
+}
+
+/* Reads the scalar numeric root attribute name (memory type mem) into v. */
+static cs_status get_num_attr(hid_t file, const char *path, const char *name, hid_t mem, void *v,
+                              cs_error *err)
+{
+    const hid_t a = H5Aopen(file, name, H5P_DEFAULT);
+    cs_status rc = CS_OK;
+    if (a < 0 || H5Aread(a, mem, v) < 0) {
+        char what[96];
+        snprintf(what, sizeof what, "read attribute \"%s\" of", name);
+        rc = h5err(err, CS_EINVAL, path, what, "/");
+    }
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+cs_status cs_results_scenario_text(const char *path, char **text, int32_t *as_of, cs_error *err)
+{
+    *text = NULL;
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", path);
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return h5err(err, CS_EIO, path, "open", "the results file");
+    char *format = NULL;
+    cs_status rc = get_str_attr(f, path, "format", &format, err);
+    if (rc == CS_OK && strcmp(format, "cablesim-results") != 0)
+        rc = cs_errorf(err, CS_EINVAL, "%s: expected a cablesim results file, found format \"%s\"",
+                       path, format);
+    if (rc == CS_OK) rc = get_num_attr(f, path, "as_of", H5T_NATIVE_INT32, as_of, err);
+    if (rc == CS_OK) rc = get_str_attr(f, path, "scenario", text, err);
+    free(format);
+    H5Fclose(f);
+    return rc;
+}
+
+/* Checks that the file was made by this scenario on these inputs, and is not complete. */
+static cs_status check_resumable(const cs_results_t *w, const cs_results_meta *m, cs_error *err)
+{
+    uint64_t seed = 0, trials = 0;
+    uint8_t complete = 0;
+    char *topo = NULL, *dem = NULL;
+    cs_status rc = get_num_attr(w->file, w->path, "seed", H5T_NATIVE_UINT64, &seed, err);
+    if (rc == CS_OK) rc = get_num_attr(w->file, w->path, "trials", H5T_NATIVE_UINT64, &trials, err);
+    if (rc == CS_OK)
+        rc = get_num_attr(w->file, w->path, "complete", H5T_NATIVE_UINT8, &complete, err);
+    if (rc == CS_OK) rc = get_str_attr(w->file, w->path, "topology_sha256", &topo, err);
+    if (rc == CS_OK) rc = get_str_attr(w->file, w->path, "demand_sha256", &dem, err);
+    if (rc == CS_OK && complete != 0)
+        rc = cs_errorf(err, CS_EINVAL, "%s: complete = 1: every trial is already there", w->path);
+    else if (rc == CS_OK && (seed != m->scenario->seed || trials != m->scenario->trials))
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: expected seed %" PRIu64 " and %" PRIu64 " trials, found %" PRIu64
+                       " and %" PRIu64,
+                       w->path, m->scenario->seed, m->scenario->trials, seed, trials);
+    else if (rc == CS_OK && strcmp(topo, cs_topology_sha256(m->topology)) != 0)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: topology_sha256: expected %s (the run's), found %s in %s", w->path,
+                       topo, cs_topology_sha256(m->topology), m->scenario->topology_path);
+    else if (rc == CS_OK && strcmp(dem, cs_demand_sha256(m->demand)) != 0)
+        rc = cs_errorf(err, CS_EINVAL, "%s: demand_sha256: expected %s (the run's), found %s in %s",
+                       w->path, dem, cs_demand_sha256(m->demand), m->scenario->demand_path);
+    free(topo);
+    free(dem);
+    return rc;
+}
+
+/* The extent along the trial axis of open dataset d (0 when it cannot be read). */
+static uint64_t extent(const cs_results_t *w, int d)
+{
+    hsize_t dims[2] = {0, 0};
+    const hid_t sp = H5Dget_space(w->dset[d]);
+    if (sp >= 0) {
+        H5Sget_simple_extent_dims(sp, dims, NULL);
+        H5Sclose(sp);
+    }
+    return dims[0];
+}
+
+/* Reads element i of /trials dataset d (uint64) into v, on every rank. */
+static cs_status read_u64(const cs_results_t *w, int d, uint64_t i, uint64_t *v, cs_error *err)
+{
+    const hsize_t start[1] = {i}, one[1] = {1};
+    const hid_t fs = H5Dget_space(w->dset[d]), ms = H5Screate_simple(1, one, NULL);
+    herr_t st =
+        fs >= 0 && ms >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, one, NULL) : -1;
+    if (st >= 0) st = H5Dread(w->dset[d], H5T_NATIVE_UINT64, ms, fs, w->dxpl, v);
+    char name[64];
+    const cs_status rc =
+        st < 0 ? h5err(err, CS_EHDF5, w->path, "read dataset", full_name(name, sizeof name, d))
+               : CS_OK;
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    return rc;
+}
+
+/*
+ * Opens the /trials datasets and finds how many trials are written: every trial dataset has
+ * the same number R of rows, the offsets R + 1, and the last offsets are the lengths of the
+ * failed lists. A run writes whole batches and is only interrupted between them, so a file that
+ * passes these checks holds exactly trials 0 .. R - 1.
+ */
+static cs_status open_trials(cs_results_t *w, cs_error *err)
+{
+    char name[64];
+    for (int d = 0; d < TD_COUNT; d++) {
+        full_name(name, sizeof name, d);
+        if (H5Lexists(w->file, name, H5P_DEFAULT) <= 0) {
+            if (d == TD_LATENCY || d == TD_EDGE_FLOW) continue;
+            return cs_errorf(err, CS_EINVAL, "%s: expected dataset %s, found none", w->path, name);
+        }
+        if ((w->dset[d] = H5Dopen2(w->file, name, H5P_DEFAULT)) < 0)
+            return h5err(err, CS_EHDF5, w->path, "open dataset", name);
+        const size_t cols[TD_COUNT] = {0, 0,          0,         0, w->n_demands, w->n_demands,
+                                       0, w->n_edges, w->n_pairs};
+        w->ncols[d] = cols[d];
+    }
+    const uint64_t rows = extent(w, TD_UNSERVED);
+    cs_status rc = CS_OK;
+    for (int d = 0; d < TD_COUNT && rc == CS_OK; d++) {
+        if (w->dset[d] < 0 || trial_docs[d].list) continue;
+        const uint64_t want =
+            d == TD_FAILED_OFFSETS || d == TD_FAILED_NODE_OFFSETS ? rows + 1 : rows;
+        if (extent(w, d) != want)
+            rc = cs_errorf(err, CS_EINVAL, "%s: %s: expected %" PRIu64 " rows, found %" PRIu64,
+                           w->path, full_name(name, sizeof name, d), want, extent(w, d));
+    }
+    if (rc == CS_OK) rc = read_u64(w, TD_FAILED_OFFSETS, rows, &w->n_fe, err);
+    if (rc == CS_OK) rc = read_u64(w, TD_FAILED_NODE_OFFSETS, rows, &w->n_fn, err);
+    if (rc == CS_OK &&
+        (extent(w, TD_FAILED_EDGES) != w->n_fe || extent(w, TD_FAILED_NODES) != w->n_fn))
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: the failed lists do not end where the last offsets say (%" PRIu64
+                       " edges, %" PRIu64 " nodes)",
+                       w->path, w->n_fe, w->n_fn);
+    if (rc == CS_OK) w->written = rows;
+    return rc;
+}
+
+cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_results_meta *m,
+                            MPI_Comm comm, cs_error *err)
+{
+    *out = NULL;
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", path);
+    cs_status rc = check_meta(path, m, err);
+    if (rc) return rc;
+    cs_results_t *w;
+    if ((rc = writer_alloc(&w, path, comm, err)) != CS_OK) return rc;
+    w->trials = m->scenario->trials;
+    w->n_demands = cs_demand_count(m->demand);
+    w->n_edges = cs_topology_edge_count(m->topology);
+    w->n_nodes = cs_topology_node_count(m->topology);
+    w->n_pairs = m->pairs != NULL ? m->pairs->n : 0;
+    rc = open_file(w, false, err);
+    if (rc == CS_OK) rc = check_resumable(w, m, err);
+    if (rc == CS_OK) rc = open_trials(w, err);
+    if (rc) {
+        release(w, NULL);
+        return rc;
+    }
+    *out = w;
+    return CS_OK;
+}
+
 /* ----------------------------------------------------------- write_batch */
 
+/* Where this rank's batch goes among the batches of one collective write. */
+typedef struct {
+    uint64_t rows, fe, fn;             /* trials, failed edges and nodes of the lower ranks */
+    uint64_t tot_rows, tot_fe, tot_fn; /* of every rank */
+} batch_place;
+
+/*
+ * Shares (first trial, trials, failed edges, failed nodes) of every rank's batch and checks that
+ * the non-empty batches, in rank order, are consecutive trials from the first unwritten one.
+ * Every rank sees the same numbers, so every rank takes the same branch and makes the same
+ * metadata calls.
+ */
+static cs_status place_batch(const cs_results_t *w, const cs_trial_batch *b, batch_place *pl,
+                             cs_error *err)
+{
+    const uint64_t mine[4] = {b->first_trial, b->n, b->n_fe, b->n_fn};
+    uint64_t *all = malloc((size_t)w->size * sizeof mine);
+    if (all == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    if (w->comm == MPI_COMM_NULL)
+        memcpy(all, mine, sizeof mine);
+    else if (MPI_Allgather(mine, 4, MPI_UINT64_T, all, 4, MPI_UINT64_T, w->comm) != MPI_SUCCESS) {
+        free(all);
+        return cs_errorf(err, CS_EIO, "%s: MPI could not share the batch sizes", w->path);
+    }
+    memset(pl, 0, sizeof *pl);
+    cs_status rc = CS_OK;
+    for (int r = 0; r < w->size && rc == CS_OK; r++) {
+        const uint64_t *a = all + 4 * r;
+        if (a[1] > 0 && a[0] != w->written + pl->tot_rows)
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: expected a batch starting at trial %" PRIu64
+                           ", found trial %" PRIu64,
+                           w->path, w->written + pl->tot_rows, a[0]);
+        if (r == w->rank) {
+            pl->rows = pl->tot_rows;
+            pl->fe = pl->tot_fe;
+            pl->fn = pl->tot_fn;
+        }
+        pl->tot_rows += a[1];
+        pl->tot_fe += a[2];
+        pl->tot_fn += a[3];
+    }
+    free(all);
+    if (rc == CS_OK && pl->tot_rows > w->trials - w->written)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: a batch of %" PRIu64 " trials from trial %" PRIu64
+                       " goes beyond the scenario's %" PRIu64 " trials",
+                       w->path, pl->tot_rows, w->written, w->trials);
+    return rc;
+}
+
+/* Checks this rank's batch against the file (a mismatch is a programming error). */
 static cs_status check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_error *err)
 {
     if (b->n_demands != w->n_demands || b->n_edges != w->n_edges || b->n_nodes != w->n_nodes ||
@@ -1122,15 +1400,6 @@ static cs_status check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_
                          "found %zu, %zu, %zu and %zu",
                          w->path, w->n_demands, w->n_edges, w->n_nodes, w->n_pairs, b->n_demands,
                          b->n_edges, b->n_nodes, b->n_pairs);
-    if (b->first_trial != w->written)
-        return cs_errorf(err, CS_EINVAL,
-                         "%s: expected a batch starting at trial %" PRIu64 ", found trial %" PRIu64,
-                         w->path, w->written, b->first_trial);
-    if (b->n > w->trials - w->written)
-        return cs_errorf(err, CS_EINVAL,
-                         "%s: a batch of %zu trials from trial %" PRIu64
-                         " goes beyond the scenario's %" PRIu64 " trials",
-                         w->path, b->n, b->first_trial, w->trials);
     if (w->dset[TD_EDGE_FLOW] >= 0 && b->edge_flow_tbps == NULL)
         return cs_errorf(err, CS_EINVAL, "%s: expected edge flows in the batch, found none",
                          w->path);
@@ -1147,10 +1416,15 @@ static cs_status check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_
     return CS_OK;
 }
 
-/* Appends one CSR list (offsets dataset doff, values dataset dval) for the batch's n trials. */
+/*
+ * Appends one CSR list (offsets dataset doff, values dataset dval) for the batch's n trials,
+ * placed after the lower ranks' rows (row_off) and values (val_off); the file grows by
+ * tot_rows rows and tot_vals values.
+ */
 static cs_status append_csr(cs_results_t *w, int doff, int dval, uint64_t *total,
                             const uint32_t *counts, const uint32_t *values, size_t nvalues,
-                            size_t n, cs_error *err)
+                            size_t n, uint64_t row_off, uint64_t val_off, uint64_t tot_rows,
+                            uint64_t tot_vals, cs_error *err)
 {
     if (n > w->offsets_cap) {
         uint64_t *p = realloc(w->offsets, n * sizeof *p);
@@ -1158,26 +1432,26 @@ static cs_status append_csr(cs_results_t *w, int doff, int dval, uint64_t *total
         w->offsets = p;
         w->offsets_cap = n;
     }
-    uint64_t end = *total; /* where trial i's list ends */
+    uint64_t end = *total + val_off; /* where trial i's list ends */
     for (size_t i = 0; i < n; i++) {
         end += counts[i];
         w->offsets[i] = end;
     }
-    cs_status rc = extend(w, dval, *total + nvalues, err);
-    if (rc == CS_OK) rc = write_block(w, dval, *total, nvalues, values, err);
-    if (rc == CS_OK) rc = extend(w, doff, w->written + 1 + n, err);
-    if (rc == CS_OK) rc = write_block(w, doff, w->written + 1, n, w->offsets, err);
-    if (rc == CS_OK) *total += nvalues;
+    cs_status rc = extend(w, dval, *total + tot_vals, err);
+    if (rc == CS_OK) rc = write_block(w, dval, *total + val_off, nvalues, values, err);
+    if (rc == CS_OK) rc = extend(w, doff, w->written + 1 + tot_rows, err);
+    if (rc == CS_OK) rc = write_block(w, doff, w->written + 1 + row_off, n, w->offsets, err);
+    if (rc == CS_OK) *total += tot_vals;
     return rc;
 }
 
 /* Appends the batch's n rows of matrix or vector dataset d, when the file has it. */
 static cs_status append_rows(const cs_results_t *w, int d, const void *rows, size_t n,
-                             cs_error *err)
+                             const batch_place *pl, cs_error *err)
 {
     if (w->dset[d] < 0) return CS_OK;
-    cs_status rc = extend(w, d, w->written + n, err);
-    if (rc == CS_OK) rc = write_block(w, d, w->written, n, rows, err);
+    cs_status rc = extend(w, d, w->written + pl->tot_rows, err);
+    if (rc == CS_OK) rc = write_block(w, d, w->written + pl->rows, n, rows, err);
     return rc;
 }
 
@@ -1186,19 +1460,28 @@ cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_er
     if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
         return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", w->path);
     cs_status rc = check_batch(w, b, err);
-    if (rc || b->n == 0) return rc;
+    if (rc) return rc;
+    batch_place pl;
+    rc = place_batch(w, b, &pl, err);
+    if (rc || pl.tot_rows == 0) return rc;
     rc = append_csr(w, TD_FAILED_OFFSETS, TD_FAILED_EDGES, &w->n_fe, b->n_failed_edges,
-                    b->failed_edges, b->n_fe, b->n, err);
+                    b->failed_edges, b->n_fe, b->n, pl.rows, pl.fe, pl.tot_rows, pl.tot_fe, err);
     if (rc == CS_OK)
-        rc = append_csr(w, TD_FAILED_NODE_OFFSETS, TD_FAILED_NODES, &w->n_fn, b->n_failed_nodes,
-                        b->failed_nodes, b->n_fn, b->n, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_SERVED, b->served_tbps, b->n, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_LATENCY, b->latency_ms, b->n, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_UNSERVED, b->unserved_tbps, b->n, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_EDGE_FLOW, b->edge_flow_tbps, b->n, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_PAIR_CUT, b->pair_cut, b->n, err);
-    if (rc == CS_OK) w->written += b->n;
+        rc =
+            append_csr(w, TD_FAILED_NODE_OFFSETS, TD_FAILED_NODES, &w->n_fn, b->n_failed_nodes,
+                       b->failed_nodes, b->n_fn, b->n, pl.rows, pl.fn, pl.tot_rows, pl.tot_fn, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_SERVED, b->served_tbps, b->n, &pl, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_LATENCY, b->latency_ms, b->n, &pl, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_UNSERVED, b->unserved_tbps, b->n, &pl, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_EDGE_FLOW, b->edge_flow_tbps, b->n, &pl, err);
+    if (rc == CS_OK) rc = append_rows(w, TD_PAIR_CUT, b->pair_cut, b->n, &pl, err);
+    if (rc == CS_OK) w->written += pl.tot_rows;
     return rc;
+}
+
+uint64_t cs_results_written(const cs_results_t *w)
+{
+    return w->written;
 }
 
 /* ----------------------------------------------------------------- close */

@@ -282,6 +282,70 @@ static void test_summary_matches_trials(void **state)
     cs_scenario_free(s);
 }
 
+/* Summaries of disjoint ranges merged in any order equal one run's summary. */
+static void test_summary_merge(void **state)
+{
+    (void)state;
+    cs_scenario *s = load_scenario(random_scenario, NULL, 0);
+    cs_engine_t *e = make_engine(s);
+    cs_error err = CS_ERROR_INIT;
+    cs_run_summary whole, part[3], merged;
+    assert_int_equal(cs_run_summary_init(&whole, e, &err), CS_OK);
+    assert_int_equal(cs_run_summary_init(&merged, e, &err), CS_OK);
+    assert_int_equal(cs_engine_run(e, NULL, NULL, &whole, &err), CS_OK);
+    const uint64_t cut[4] = {0, 97, 211, 300};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(cs_run_summary_init(&part[k], e, &err), CS_OK);
+        cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+        o.first_trial = cut[k];
+        o.n_trials = cut[k + 1] - cut[k];
+        assert_int_equal(cs_engine_run(e, NULL, &o, &part[k], &err), CS_OK);
+    }
+    /* out of order, as blocks arrive from ranks */
+    assert_int_equal(cs_run_summary_merge(&merged, &part[2], &err), CS_OK);
+    assert_int_equal(cs_run_summary_merge(&merged, &part[0], &err), CS_OK);
+    assert_int_equal(cs_run_summary_merge(&merged, &part[1], &err), CS_OK);
+    assert_int_equal(merged.trials, 300);
+    assert_near(merged.mean_unserved, whole.mean_unserved, 1e-12);
+    assert_near(merged.m2_unserved, whole.m2_unserved, 1e-9 * (1.0 + whole.m2_unserved));
+    assert_true(whole.m2_unserved > 0.0);
+    assert_near(merged.max_unserved, whole.max_unserved, 0.0);
+    assert_int_equal(merged.worst_trial, whole.worst_trial);
+    for (size_t g = 0; g < whole.n_regions; g++)
+        assert_int_equal(merged.region_cut[g], whole.region_cut[g]);
+    for (size_t i = 0; i < whole.n_demands; i++) {
+        assert_int_equal(merged.demand_unserved_trials[i], whole.demand_unserved_trials[i]);
+        assert_near(merged.served_sum[i], whole.served_sum[i], 1e-9);
+    }
+    /* Ties go to the lower trial index whichever side it comes from. */
+    cs_run_summary a, b;
+    assert_int_equal(cs_run_summary_init(&a, e, &err), CS_OK);
+    assert_int_equal(cs_run_summary_init(&b, e, &err), CS_OK);
+    a.trials = b.trials = 1;
+    a.max_unserved = b.max_unserved = 2.75;
+    a.worst_trial = 40;
+    b.worst_trial = 12;
+    assert_int_equal(cs_run_summary_merge(&a, &b, &err), CS_OK);
+    assert_int_equal(a.worst_trial, 12);
+    b.worst_trial = 77;
+    assert_int_equal(cs_run_summary_merge(&a, &b, &err), CS_OK);
+    assert_int_equal(a.worst_trial, 12);
+    assert_near(a.m2_unserved, 0.0, 0.0);
+    /* Summaries of different engines do not merge. */
+    b.n_demands++;
+    assert_int_equal(cs_run_summary_merge(&a, &b, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "run summary merge: expected"));
+    b.n_demands--;
+    for (int k = 0; k < 3; k++)
+        cs_run_summary_destroy(&part[k]);
+    cs_run_summary_destroy(&a);
+    cs_run_summary_destroy(&b);
+    cs_run_summary_destroy(&merged);
+    cs_run_summary_destroy(&whole);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
 /* An explicit cut of both trans-Pacific cables, on the network of 2015 (OLD-1
  * retired in 2012): Los Angeles is unreachable in every trial and exactly its
  * demand (7.5 + 4.25 Tbps) is unserved; Hong Kong's 5.25 Tbps fits on 9 Tbps lit. */
@@ -369,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_shortcuts_are_exact),
         cmocka_unit_test(test_splits_are_bit_identical),
         cmocka_unit_test(test_summary_matches_trials),
+        cmocka_unit_test(test_summary_merge),
         cmocka_unit_test(test_explicit_cut),
         cmocka_unit_test(test_stop_request),
         cmocka_unit_test(test_trial_streams),

@@ -80,6 +80,13 @@ const cs_scenario *cs_engine_scenario(const cs_engine_t *e);
 
 cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error *err);
 void cs_run_summary_destroy(cs_run_summary *s);
+/**
+ * Adds the trials summarised in src (disjoint from dst's, same engine sizes) to dst, as if one
+ * run had summarised both: counts add up, mean and variance merge exactly (up to rounding), and
+ * the worst trial is the one with the larger unserved demand, the lower index on ties.
+ * \return CS_OK, or CS_EINVAL when the sizes differ. O(regions + demands).
+ */
+cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, cs_error *err);
 
 /**
  * Runs trials [o->first_trial, first_trial + n_trials) in order, appending

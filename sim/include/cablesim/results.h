@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mpi.h>
+
 #include "cablesim/demand.h"
 #include "cablesim/error.h"
 #include "cablesim/failures.h"
@@ -83,10 +85,39 @@ typedef struct cs_results cs_results_t;
  */
 cs_status cs_results_create(cs_results_t **out, const char *path, const cs_results_meta *m,
                             cs_error *err);
-/** Appends a batch; batches must arrive in trial order without gaps. */
-cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err);
 /**
- * Closes the file and frees w (accepts NULL). With complete = true, first
+ * As cs_results_create(), for the processes of comm together (collective: every rank calls it
+ * with the same arguments) through MPI-IO; comm = MPI_COMM_NULL is cs_results_create(). The
+ * caller has initialised MPI.
+ */
+cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
+                                MPI_Comm comm, cs_error *err);
+/**
+ * Reopens an incomplete results file to add the trials it lacks (collective over comm, or
+ * MPI_COMM_NULL for one process). Checks that it is a cablesim results file with complete = 0
+ * made with m's seed, trial count and topology and demand (sha256), and that its /trials
+ * datasets agree on how many trials they hold: cs_results_written() tells.
+ * \return CS_OK, CS_EIO (cannot open), CS_EINVAL (not resumable: message says why), CS_EHDF5.
+ */
+cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_results_meta *m,
+                            MPI_Comm comm, cs_error *err);
+/**
+ * Reads the root attributes `scenario` (into *text, malloc'd, owned by the caller) and `as_of`
+ * of the results file at path, for resuming it. \return CS_OK, CS_EIO, CS_EINVAL, CS_ENOMEM.
+ */
+cs_status cs_results_scenario_text(const char *path, char **text, int32_t *as_of, cs_error *err);
+/**
+ * Appends a batch; batches must arrive in trial order without gaps. With MPI (the writer made
+ * by cs_results_create_mpi or cs_results_resume over a communicator) the call is collective:
+ * every rank passes its batch (possibly empty), and the non-empty batches, in rank order, must
+ * be consecutive trials starting at the first unwritten one; each rank writes its rows at their
+ * place in one collective write, so the file is the same as one process writing them in order.
+ */
+cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err);
+/** The number of trials in the file (from trial 0). */
+uint64_t cs_results_written(const cs_results_t *w);
+/**
+ * Closes the file and frees w (accepts NULL); collective with MPI. With complete = true, first
  * checks that every trial of the scenario was written, then sets the root
  * attribute complete = 1 as the last write; otherwise complete stays 0.
  */

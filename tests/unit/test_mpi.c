@@ -1,0 +1,269 @@
+/*
+ * test_mpi.c: `cablesim run` under mpirun and `--resume`: files written by 2 and 3 ranks
+ * (collective, compressed) and files completed after an interruption are identical, dataset by
+ * dataset, to a one-process run's.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <hdf5.h>
+
+/* Runs a shell command from the test data dir; captures stdout+stderr; returns the status. */
+static int run_sh(const char *cmd, char *out, size_t n)
+{
+    char full[4096];
+    snprintf(full, sizeof full, "cd '%s' && %s 2>&1", CS_TEST_DATA, cmd);
+    FILE *p = popen(full, "r");
+    assert_non_null(p);
+    const size_t got = fread(out, 1, n - 1, p);
+    out[got] = '\0';
+    const int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void data_path(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", CS_TEST_DATA, name);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[1024];
+    data_path(path, sizeof path, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_file(const char *name)
+{
+    char path[1024];
+    data_path(path, sizeof path, name);
+    remove(path);
+}
+
+/* Random faults on most trials (as in test_engine), edge flows kept, compressed. */
+static const char scenario[] = "name: mpi-test\n"
+                               "topology: engine-topo.geojson\n"
+                               "demand: engine-demand.csv\n"
+                               "as_of: 2011\n"
+                               "trials: 1000\n"
+                               "seed: 6151\n"
+                               "output:\n"
+                               "  edge_flow: true\n"
+                               "  compression: 6\n"
+                               "hazards:\n"
+                               "  - type: random_faults\n"
+                               "    window_days: 365\n"
+                               "    rate_deep: 0.05\n"
+                               "    rate_shallow: 0.05\n";
+
+/* ------------------------------------------------------- file comparison */
+
+typedef struct {
+    hid_t a, b;
+    const char *group;
+    int datasets;
+} cmp_ctx;
+
+/* Compares dataset name of the group in both files: shape, type and every byte. */
+static herr_t compare_dataset(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g;
+    (void)info;
+    cmp_ctx *c = data;
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", c->group, name);
+    const hid_t da = H5Dopen2(c->a, path, H5P_DEFAULT), db = H5Dopen2(c->b, path, H5P_DEFAULT);
+    if (da < 0 || db < 0) fail_msg("%s: missing in one file", path);
+    const hid_t ta = H5Dget_type(da), tb = H5Dget_type(db);
+    assert_true(H5Tequal(ta, tb) > 0);
+    const hid_t sa = H5Dget_space(da), sb = H5Dget_space(db);
+    hsize_t dima[2] = {0, 0}, dimb[2] = {0, 0};
+    const int ra = H5Sget_simple_extent_dims(sa, dima, NULL);
+    assert_int_equal(ra, H5Sget_simple_extent_dims(sb, dimb, NULL));
+    if (dima[0] != dimb[0] || dima[1] != dimb[1])
+        fail_msg("%s: %llux%llu vs %llux%llu", path, (unsigned long long)dima[0],
+                 (unsigned long long)dima[1], (unsigned long long)dimb[0],
+                 (unsigned long long)dimb[1]);
+    const size_t bytes = (size_t)H5Sget_simple_extent_npoints(sa) * H5Tget_size(ta);
+    unsigned char *ba = calloc(bytes + 1, 1), *bb = calloc(bytes + 1, 1);
+    assert_non_null(ba);
+    assert_non_null(bb);
+    if (bytes > 0) {
+        assert_true(H5Dread(da, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) >= 0);
+        assert_true(H5Dread(db, tb, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb) >= 0);
+    }
+    if (memcmp(ba, bb, bytes) != 0) fail_msg("%s: contents differ", path);
+    free(ba);
+    free(bb);
+    H5Sclose(sa);
+    H5Sclose(sb);
+    H5Tclose(ta);
+    H5Tclose(tb);
+    H5Dclose(da);
+    H5Dclose(db);
+    c->datasets++;
+    return 0;
+}
+
+/* Every dataset of /trials, /baseline and /topology is identical; returns how many. */
+static int compare_files(const char *name_a, const char *name_b)
+{
+    char pa[1024], pb[1024];
+    data_path(pa, sizeof pa, name_a);
+    data_path(pb, sizeof pb, name_b);
+    cmp_ctx c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT), H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT),
+                 NULL, 0};
+    assert_true(c.a >= 0 && c.b >= 0);
+    static const char *const groups[] = {"/trials", "/baseline", "/topology"};
+    for (size_t i = 0; i < 3; i++) {
+        c.group = groups[i];
+        const hid_t ga = H5Gopen2(c.a, groups[i], H5P_DEFAULT);
+        assert_true(ga >= 0);
+        hsize_t idx = 0;
+        assert_true(H5Literate(ga, H5_INDEX_NAME, H5_ITER_INC, &idx, compare_dataset, &c) >= 0);
+        /* and the second file has no member the first lacks */
+        H5G_info_t ia, ib;
+        const hid_t gb = H5Gopen2(c.b, groups[i], H5P_DEFAULT);
+        assert_true(gb >= 0 && H5Gget_info(ga, &ia) >= 0 && H5Gget_info(gb, &ib) >= 0);
+        assert_int_equal(ia.nlinks, ib.nlinks);
+        H5Gclose(ga);
+        H5Gclose(gb);
+    }
+    H5Fclose(c.a);
+    H5Fclose(c.b);
+    return c.datasets;
+}
+
+/* A numeric root attribute (as uint64) of the results file. */
+static uint64_t root_attr(const char *name, const char *attr)
+{
+    char path[1024];
+    data_path(path, sizeof path, name);
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t a = H5Aopen(f, attr, H5P_DEFAULT);
+    assert_true(a >= 0);
+    uint64_t v = UINT64_MAX;
+    assert_true(H5Aread(a, H5T_NATIVE_UINT64, &v) >= 0);
+    H5Aclose(a);
+    H5Fclose(f);
+    return v;
+}
+
+/* The number of rows of a /trials dataset. */
+static uint64_t rows(const char *name, const char *dataset)
+{
+    char path[1024];
+    data_path(path, sizeof path, name);
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
+    assert_true(d >= 0);
+    const hid_t s = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(s, dims, NULL);
+    H5Sclose(s);
+    H5Dclose(d);
+    H5Fclose(f);
+    return dims[0];
+}
+
+/* Whether /trials/served_tbps of the file is deflated (written through a collective write). */
+static bool deflated(const char *name)
+{
+    char path[1024];
+    data_path(path, sizeof path, name);
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t d = H5Dopen2(f, "/trials/served_tbps", H5P_DEFAULT);
+    const hid_t p = H5Dget_create_plist(d);
+    bool found = false;
+    for (int i = 0; i < H5Pget_nfilters(p); i++) {
+        unsigned flags = 0;
+        size_t n = 0;
+        if (H5Pget_filter2(p, (unsigned)i, &flags, &n, NULL, 0, NULL, NULL) == H5Z_FILTER_DEFLATE)
+            found = true;
+    }
+    H5Pclose(p);
+    H5Dclose(d);
+    H5Fclose(f);
+    return found;
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static const char *mpirun(void)
+{
+    return CS_MPIEXEC " " CS_MPIEXEC_NUMPROC_FLAG;
+}
+
+/* 1, 2 and 3 processes (3 oversubscribed; in its last round ranks 1 and 2 have no block and
+ * join the collective writes with empty selections) give identical datasets. */
+static void test_ranks_give_identical_files(void **state)
+{
+    (void)state;
+    char cmd[4096], out[16384];
+    write_file("mpi-test.yaml", scenario);
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml -o mpi-1.h5 --no-progress", CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("serial run: %s", out);
+    snprintf(cmd, sizeof cmd, "%s 2 '%s' run mpi-test.yaml -o mpi-2.h5 --block-size 64", mpirun(),
+             CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("2 ranks: %s", out);
+    /* Rank 0 alone prints the summary, of all 1000 trials. */
+    assert_non_null(strstr(out, "trials: 1000 (seed 6151)"));
+    assert_non_null(strstr(out, "mpi-2.h5 (complete)"));
+    assert_null(strstr(strstr(out, "cablesim run: mpi-test") + 1, "cablesim run: mpi-test"));
+    snprintf(cmd, sizeof cmd,
+             "%s 3 --oversubscribe '%s' run mpi-test.yaml -o mpi-3.h5 "
+             "--block-size 100 --quiet",
+             mpirun(), CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("3 ranks: %s", out);
+    assert_int_equal(compare_files("mpi-1.h5", "mpi-2.h5"), 9 + 4 + 4);
+    assert_int_equal(compare_files("mpi-1.h5", "mpi-3.h5"), 9 + 4 + 4);
+    assert_true(deflated("mpi-2.h5"));
+    assert_true(deflated("mpi-3.h5"));
+    assert_int_equal(root_attr("mpi-2.h5", "complete"), 1);
+    assert_int_equal(root_attr("mpi-3.h5", "complete"), 1);
+    assert_true(rows("mpi-3.h5", "/trials/failed_edges") > 1000); /* lists are not trivial */
+    remove_file("mpi-1.h5");
+    remove_file("mpi-2.h5");
+    remove_file("mpi-3.h5");
+    remove_file("mpi-test.yaml");
+}
+
+static void test_bad_block_size(void **state)
+{
+    (void)state;
+    char cmd[2048], out[4096];
+    write_file("mpi-test.yaml", scenario);
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml --block-size 0", CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "--block-size: expected an integer in [1, 1000000], found \"0\""));
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml --resume x.h5", CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "--resume takes the scenario"));
+    remove_file("mpi-test.yaml");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ranks_give_identical_files),
+        cmocka_unit_test(test_bad_block_size),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
