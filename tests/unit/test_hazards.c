@@ -1259,6 +1259,144 @@ static void test_japan_tohoku(void **state)
     cs_topology_free(t);
 }
 
+/* The distance as computed before the vector form of geo.h (commit f4f47ff):
+ * the arcs meet when the crossing of their great circles lies on both, else
+ * the least of the four end-to-arc distances by spherical trigonometry. */
+static cs_vec3 ref_cross(cs_vec3 a, cs_vec3 b)
+{
+    return (cs_vec3){a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+}
+
+static double ref_dot(cs_vec3 a, cs_vec3 b)
+{
+    return a.x * b.x + a.y * b.y + a.z * b.z;
+}
+
+static bool ref_on_arc(cs_vec3 a, cs_vec3 b, cs_vec3 n, cs_vec3 x)
+{
+    return ref_dot(ref_cross(a, x), n) >= 0.0 && ref_dot(ref_cross(x, b), n) >= 0.0;
+}
+
+static bool ref_arcs_meet(cs_lonlat a1, cs_lonlat b1, cs_lonlat a2, cs_lonlat b2)
+{
+    const cs_vec3 u1 = cs_geo_vec(a1), v1 = cs_geo_vec(b1), u2 = cs_geo_vec(a2),
+                  v2 = cs_geo_vec(b2);
+    const cs_vec3 n1 = ref_cross(u1, v1), n2 = ref_cross(u2, v2);
+    const double s1 = ref_dot(n1, u2), s2 = ref_dot(n1, v2), t1 = ref_dot(n2, u1),
+                 t2 = ref_dot(n2, v1);
+    if ((s1 > 0 && s2 > 0) || (s1 < 0 && s2 < 0) || (t1 > 0 && t2 > 0) || (t1 < 0 && t2 < 0))
+        return false;
+    const cs_vec3 x = ref_cross(n1, n2), y = {-x.x, -x.y, -x.z};
+    if (ref_dot(x, x) < 1e-24) return false;
+    return (ref_on_arc(u1, v1, n1, x) && ref_on_arc(u2, v2, n2, x)) ||
+           (ref_on_arc(u1, v1, n1, y) && ref_on_arc(u2, v2, n2, y));
+}
+
+static double ref_arc_arc_km(cs_lonlat a1, cs_lonlat b1, cs_lonlat a2, cs_lonlat b2)
+{
+    if (ref_arcs_meet(a1, b1, a2, b2)) return 0.0;
+    double d = cs_geo_point_arc_distance_km(a1, a2, b2);
+    d = fmin(d, cs_geo_point_arc_distance_km(b1, a2, b2));
+    d = fmin(d, cs_geo_point_arc_distance_km(a2, a1, b1));
+    return fmin(d, cs_geo_point_arc_distance_km(b2, a1, b1));
+}
+
+/* Edge e (all parts) to pts[0..n-1]; a lone point (of a part, or the line) is a leg of length 0. */
+static double ref_edge_line_km(const cs_edge *e, const cs_lonlat *pts, size_t n)
+{
+    double best = HUGE_VAL;
+    for (size_t p = 0; p < e->nparts; p++) {
+        const size_t lo = e->part_off[p], hi = e->part_off[p + 1];
+        for (size_t i = hi - lo > 1 ? lo + 1 : lo; i < hi; i++) {
+            const cs_lonlat u = e->pts[i > lo ? i - 1 : lo], v = e->pts[i];
+            for (size_t k = n > 1 ? 1 : 0; k < n; k++)
+                best = fmin(best, ref_arc_arc_km(u, v, pts[k > 0 ? k - 1 : 0], pts[k]));
+        }
+    }
+    return best;
+}
+
+/* A random polyline of 1-8 points: near Japan, around the antimeridian (the
+ * trans-Pacific segments, some drawn in two parts), or anywhere. */
+static size_t random_line(gsl_rng *rng, size_t k, cs_lonlat *pts)
+{
+    const size_t n = 1 + k % 8;
+    if (k % 4 == 3)
+        pts[0] =
+            (cs_lonlat){360 * gsl_rng_uniform(rng) - 180, asin(2 * gsl_rng_uniform(rng) - 1) / DEG};
+    else if (k % 4 == 2)
+        pts[0] = (cs_lonlat){170 + 20 * gsl_rng_uniform(rng), 20 + 35 * gsl_rng_uniform(rng)};
+    else
+        pts[0] = (cs_lonlat){118 + 32 * gsl_rng_uniform(rng), 20 + 25 * gsl_rng_uniform(rng)};
+    if (pts[0].lon > 180) pts[0].lon -= 360;
+    for (size_t i = 1; i < n; i++)
+        pts[i] =
+            cs_hz_destination(pts[i - 1], 360 * gsl_rng_uniform(rng), 400 * gsl_rng_uniform(rng));
+    return n;
+}
+
+/* Every segment of the real dataset against random lines: the distance is
+ * the reference's whenever it is within the limit asked, and above the limit
+ * otherwise (the bounds may stop early there); fail_near fails exactly the
+ * segments within reach. */
+static void test_segs_distance(void **state)
+{
+    (void)state;
+    cs_topology_t *t = NULL;
+    cs_error err = CS_ERROR_INIT;
+    if (cs_topology_load(&t, CS_SOURCE_DIR "/topology/japan.geojson", NULL, &err) != CS_OK)
+        fail_msg("japan: %s", err.msg);
+    cs_hz_segs s;
+    assert_int_equal(cs_hz_segs_init(&s, t, &err), CS_OK);
+    size_t nseg = 0;
+    for (size_t e = 0; e < cs_topology_edge_count(t); e++)
+        nseg += cs_topology_edge(t, e)->kind == CS_EDGE_SEGMENT;
+    assert_int_equal(s.n, nseg);
+    cs_failures f;
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    gsl_rng *rng = cs_rng_alloc();
+    assert_non_null(rng);
+    cs_rng_seed_trial(rng, SEED, 7);
+    const double limits[] = {0.0, 2.0, 37.5, 300.0, HUGE_VAL};
+    double *ref = malloc(s.n * sizeof *ref);
+    assert_non_null(ref);
+    size_t zero = 0, near = 0;
+    for (size_t k = 0; k < 48; k++) {
+        cs_lonlat pts[8];
+        cs_geo_arc legs[8];
+        const size_t n = random_line(rng, k, pts);
+        cs_hz_line line = {.leg = legs};
+        cs_hz_line_set(&line, pts, n);
+        for (size_t i = 0; i < s.n; i++) {
+            ref[i] = ref_edge_line_km(cs_topology_edge(t, s.edge[i]), pts, n);
+            zero += ref[i] <= 0.0;
+            near += ref[i] <= 37.5;
+            for (size_t j = 0; j < sizeof limits / sizeof *limits; j++) {
+                const double d = cs_hz_segs_distance_km(&s, i, &line, limits[j]);
+                if (ref[i] <= limits[j] ? !(fabs(d - ref[i]) <= 1e-6) : !(d > limits[j]))
+                    fail_msg("line %zu, %s, limit %g: %.12f km, reference %.12f km", k,
+                             cs_topology_edge(t, s.edge[i])->id, limits[j], d, ref[i]);
+            }
+        }
+        cs_failures_clear(&f);
+        cs_hz_segs_fail_near(&s, &line, 37.5, &f);
+        size_t m = 0;
+        for (size_t i = 0; i < s.n; i++) {
+            if (ref[i] > 37.5) continue;
+            assert_true(m < f.n_edges);
+            assert_int_equal(f.edges[m++], s.edge[i]);
+        }
+        assert_int_equal(m, f.n_edges);
+    }
+    assert_true(zero > 20 && near > zero); /* the lines cross and pass near many segments */
+    free(ref);
+    gsl_rng_free(rng);
+    cs_failures_destroy(&f);
+    cs_hz_segs_destroy(&s);
+    cs_topology_free(t);
+}
+
 int main(void)
 {
     cs_library_init();
@@ -1289,6 +1427,7 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_japan_tohoku),
+        cmocka_unit_test(test_segs_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
