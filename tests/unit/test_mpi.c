@@ -245,6 +245,125 @@ static void test_ranks_give_identical_files(void **state)
     remove_file("mpi-test.yaml");
 }
 
+/* Greedy cuts on every trial: slow enough to be caught mid-run (as in test_cli_run). */
+static const char slow[] = "name: slow\ntopology: engine-topo.geojson\n"
+                           "demand: engine-demand.csv\ntrials: 60000\nseed: 31\n"
+                           "hazards:\n  - type: random_faults\n    window_days: 365\n"
+                           "    rate_deep: 0.05\n  - type: sabotage\n    k: 2\n"
+                           "    targets: greedy\n";
+
+static bool exists(const char *name)
+{
+    char path[1024];
+    data_path(path, sizeof path, name);
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/*
+ * Starts argv (a cablesim run, possibly through mpiexec) in the data dir, waits until it has
+ * created file and a little more, sends sig, and returns the exit status.
+ */
+static int interrupt(char *const argv[], const char *file, int sig)
+{
+    const pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (chdir(CS_TEST_DATA) != 0) _exit(99);
+        if (freopen("/dev/null", "w", stdout) == NULL) _exit(98);
+        execv(argv[0], argv);
+        _exit(97);
+    }
+    for (int i = 0; i < 1000 && !exists(file); i++)
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    nanosleep(&(struct timespec){0, 700000000}, NULL);
+    kill(pid, sig);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* SIGTERM (one process) or SIGUSR1 to mpiexec (2 ranks), then --resume: the completed file is
+ * identical, dataset by dataset, to an uninterrupted run's. */
+static void test_interrupt_and_resume(void **state)
+{
+    (void)state;
+    char cmd[4096], out[16384];
+    write_file("mpi-slow.yaml", slow);
+    remove_file("mpi-full.h5");
+    remove_file("mpi-part1.h5");
+    remove_file("mpi-part2.h5");
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-slow.yaml -o mpi-full.h5 --quiet", CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("full run: %s", out);
+
+    char *serial[] = {CS_CLI, "run", "mpi-slow.yaml", "-o", "mpi-part1.h5", "--no-progress", NULL};
+    assert_int_equal(interrupt(serial, "mpi-part1.h5", SIGTERM), 3);
+    assert_int_equal(root_attr("mpi-part1.h5", "complete"), 0);
+    const uint64_t done1 = rows("mpi-part1.h5", "/trials/unserved_tbps");
+    assert_true(done1 < 60000);
+    snprintf(cmd, sizeof cmd, "'%s' run --resume mpi-part1.h5 --no-progress", CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("resume: %s", out);
+    assert_non_null(strstr(out, "mpi-part1.h5 (complete)"));
+    assert_int_equal(root_attr("mpi-part1.h5", "complete"), 1);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 9 + 4 + 4);
+    /* A complete file is not resumed. */
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "mpi-part1.h5: complete = 1: every trial is already there"));
+
+    char *parallel[] = {
+        CS_MPIEXEC,     CS_MPIEXEC_NUMPROC_FLAG, "2",   CS_CLI,    "run", "mpi-slow.yaml", "-o",
+        "mpi-part2.h5", "--block-size",          "100", "--quiet", NULL};
+    assert_int_equal(interrupt(parallel, "mpi-part2.h5", SIGUSR1), 3);
+    assert_int_equal(root_attr("mpi-part2.h5", "complete"), 0);
+    const uint64_t done2 = rows("mpi-part2.h5", "/trials/unserved_tbps");
+    assert_true(done2 < 60000);
+    assert_int_equal(done2 % 200, 0); /* whole rounds of 2 blocks of 100 */
+    snprintf(cmd, sizeof cmd, "%s 2 '%s' run --resume mpi-part2.h5 --block-size 64 --quiet",
+             mpirun(), CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("mpi resume: %s", out);
+    assert_int_equal(root_attr("mpi-part2.h5", "complete"), 1);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part2.h5"), 9 + 4 + 4);
+    remove_file("mpi-full.h5");
+    remove_file("mpi-part1.h5");
+    remove_file("mpi-part2.h5");
+    remove_file("mpi-slow.yaml");
+}
+
+/* Resuming refuses files that are not this run's: changed inputs, not a results file. */
+static void test_resume_refusals(void **state)
+{
+    (void)state;
+    char cmd[4096], out[8192];
+    snprintf(cmd, sizeof cmd, "'%s' run --resume no-such.h5", CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "no-such.h5"));
+    /* A file whose demand has changed since: sha256 mismatch. */
+    write_file("mpi-dem.csv", "origin,destination,demand_tbps\n");
+    snprintf(cmd, sizeof cmd, "cp engine-demand.csv mpi-dem.csv");
+    assert_int_equal(run_sh(cmd, out, sizeof out), 0);
+    write_file("mpi-chg.yaml", "name: chg\ntopology: engine-topo.geojson\n"
+                               "demand: mpi-dem.csv\ntrials: 10\n");
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-chg.yaml -o mpi-chg.h5 --quiet", CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 0);
+    /* Mark it incomplete, then change the demand file. */
+    char path[1024];
+    data_path(path, sizeof path, "mpi-chg.h5");
+    const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    const hid_t a = H5Aopen(f, "complete", H5P_DEFAULT);
+    const unsigned char zero = 0;
+    assert_true(H5Awrite(a, H5T_NATIVE_UCHAR, &zero) >= 0);
+    H5Aclose(a);
+    H5Fclose(f);
+    snprintf(cmd, sizeof cmd, "sed -i 's/7.5/7.25/' mpi-dem.csv");
+    assert_int_equal(run_sh(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "'%s' run --resume mpi-chg.h5", CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    if (strstr(out, "mpi-chg.h5: demand_sha256: expected") == NULL) fail_msg("%s", out);
+    remove_file("mpi-chg.h5");
+    remove_file("mpi-chg.yaml");
+    remove_file("mpi-dem.csv");
+}
+
 static void test_bad_block_size(void **state)
 {
     (void)state;
@@ -263,6 +382,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ranks_give_identical_files),
+        cmocka_unit_test(test_interrupt_and_resume),
+        cmocka_unit_test(test_resume_refusals),
         cmocka_unit_test(test_bad_block_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
