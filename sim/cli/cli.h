@@ -47,6 +47,10 @@ int cmd_run(int argc, char **argv);
 /** `analyze RESULTS.h5 ...` and `compare A.h5 B.h5 ...` (cmd_analyze.c). */
 int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+/** `criticality [TOPOLOGY] ...` (cmd_criticality.c). */
+int cmd_criticality(int argc, char **argv);
+/** `evolution [SCENARIO] ...` (cmd_evolution.c). */
+int cmd_evolution(int argc, char **argv);
 /** `topology info [FILE] [--as-of YEAR] [--json]` (cmd_info.c). */
 int cmd_topology_info(int argc, char **argv);
 /** `topology export [FILE] --format F [--as-of YEAR] [-o OUT]` (cmd_export.c). */

@@ -31,6 +31,12 @@ static const char usage[] =
     "                                      confidence intervals, VaR/CVaR, rerouting, criticality\n"
     "  compare A.h5 B.h5 [--format text|json]\n"
     "                                      paired differences between two runs with one seed\n"
+    "  criticality [TOPOLOGY] [--as-of YEAR] [-k 1|2] [--unit segment|cable|station|all]\n"
+    "                                      N-1 and N-2 contingencies ranked by unserved demand;\n"
+    "                                      single points of failure and critical pairs per region\n"
+    "  evolution [SCENARIO.yaml] [--from YEAR] [--to YEAR] [--growth RATE] [-o TABLE]\n"
+    "                                      one scenario on the network of each year: a table\n"
+    "                                      and a chart of how resilience changed\n"
     "\n"
     "Run 'cablesim <command> --help' for a command's options. Exit status: 0 success,\n"
     "1 failure not caused by the input, 2 invalid input or usage.\n"
@@ -109,5 +115,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "analyze") == 0) return cmd_analyze(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 2, argv + 2);
+    if (strcmp(cmd, "criticality") == 0) return cmd_criticality(argc - 2, argv + 2);
+    if (strcmp(cmd, "evolution") == 0) return cmd_evolution(argc - 2, argv + 2);
     return cli_usage_error("unknown command \"%s\" (see 'cablesim --help')", cmd);
 }

@@ -1,0 +1,565 @@
+/*
+ * cmd_evolution.c: `cablesim evolution`: one scenario on the network of each
+ * year, summarised as a table (text, CSV or JSON) and a text chart.
+ *
+ * Every year runs the same scenario with as_of set to that year and the same
+ * seed, so trial t draws the same random numbers every year (common random
+ * numbers): differences between rows come from the network, not from noise
+ * in the sampling. The demand file is 2025's; --growth scales it per year.
+ * The columns are defined in docs/criticality.md ("Evolution"); the CSV and
+ * JSON tables can be drawn with `python3 -m cablesim_analysis evolution`.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cablesim/analysis.h"
+#include "cablesim/engine.h"
+#include "cablesim/paths.h"
+#include "cablesim/scenario.h"
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: cablesim evolution [SCENARIO.yaml] [--from YEAR] [--to YEAR] [--step N]\n"
+    "                          [--set KEY=VALUE]... [--growth RATE] [--format text|csv|json]\n"
+    "                          [-o TABLE]\n"
+    "\n"
+    "Runs SCENARIO (default: scenarios/baseline.yaml) on the network in service in each year\n"
+    "from --from (default 2000) to --to (default 2030) every --step years (default 1), with\n"
+    "the same seed every year, and prints one row per year: cable systems in service, those\n"
+    "landing in Japan and their design capacity, the expected unserved demand with its 95%\n"
+    "CI, the probability that some region is cut off from every Japanese city, and the\n"
+    "region most often cut off. The text table ends with a chart of the unserved share.\n"
+    "\n"
+    "  --set KEY=VALUE   override a scenario key, as for 'cablesim run' (not as_of)\n"
+    "  --growth RATE     the demand file is 2025's: scale it by (1 + RATE)^(year - 2025)\n"
+    "                    (e.g. 0.3 for 30%/year); default: the same demand every year\n"
+    "  --format F        text (default), csv or json\n"
+    "  -o, --output FILE write the table to FILE (format from --format, else from the\n"
+    "                    .csv/.json extension) and the text table to standard output\n"
+    "  --quiet           no progress on standard error\n";
+
+typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } out_format;
+
+/* The demand file's year: --growth scales demand relative to it. */
+enum { DEMAND_YEAR = 2025 };
+
+typedef struct {
+    const char *scenario, *output;
+    const char **sets;
+    size_t nsets;
+    int from, to, step;
+    double growth; /* NAN: none */
+    out_format format;
+    bool format_given, quiet;
+} evo_args;
+
+/* One year's row. Strings are copied: the engine that owned them is freed per year. */
+typedef struct {
+    int year;
+    size_t systems, japan_systems;
+    double japan_design_tbps;
+    uint64_t trials;
+    double demand_scale, demand_tbps, baseline_unserved_tbps;
+    double mean, ci_low, ci_high, share;
+    cs_proportion any_cut, any_reached_cut;
+    size_t regions, unreached;
+    char worst[128]; /* "" when no reached region was ever cut off */
+    double worst_p;
+    double seconds;
+} year_row;
+
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    const char *s = argv[*i];
+    const size_t n = strlen(name);
+    if (strncmp(s, name, n) == 0 && s[n] == '=') return s + n + 1;
+    return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static bool is_option(const char *s, const char *name)
+{
+    const size_t n = strlen(name);
+    return strncmp(s, name, n) == 0 && (s[n] == '\0' || s[n] == '=');
+}
+
+static int parse_year(const char *opt, const char *v, int *year)
+{
+    char *end = NULL;
+    const long y = v != NULL ? strtol(v, &end, 10) : 0;
+    if (v == NULL || end == v || *end != '\0' || y < 1990 || y > 2100)
+        return cli_usage_error("evolution: %s: expected a year from 1990 to 2100, found \"%s\"",
+                               opt, v ? v : "nothing");
+    *year = (int)y;
+    return CLI_OK;
+}
+
+static int parse_format(const char *v, out_format *f)
+{
+    if (v != NULL && strcmp(v, "text") == 0)
+        *f = FMT_TEXT;
+    else if (v != NULL && strcmp(v, "csv") == 0)
+        *f = FMT_CSV;
+    else if (v != NULL && strcmp(v, "json") == 0)
+        *f = FMT_JSON;
+    else
+        return cli_usage_error("evolution: --format: expected text, csv or json, found \"%s\"",
+                               v ? v : "nothing");
+    return CLI_OK;
+}
+
+/* Parses the option at argv[*i]; returns an exit status. */
+static int parse_option(evo_args *a, int argc, char **argv, int *i)
+{
+    const char *s = argv[*i];
+    if (is_option(s, "--from"))
+        return parse_year("--from", option_value(argc, argv, i, "--from"), &a->from);
+    if (is_option(s, "--to"))
+        return parse_year("--to", option_value(argc, argv, i, "--to"), &a->to);
+    if (is_option(s, "--step")) {
+        const char *v = option_value(argc, argv, i, "--step");
+        char *end = NULL;
+        const long n = v != NULL ? strtol(v, &end, 10) : 0;
+        if (v == NULL || end == v || *end != '\0' || n < 1 || n > 100)
+            return cli_usage_error("evolution: --step: expected a whole number of years from 1 "
+                                   "to 100, found \"%s\"",
+                                   v ? v : "nothing");
+        a->step = (int)n;
+    } else if (is_option(s, "--set")) {
+        const char *v = option_value(argc, argv, i, "--set");
+        if (v == NULL) return cli_usage_error("evolution: --set needs KEY=VALUE");
+        if (strncmp(v, "as_of=", 6) == 0 || strcmp(v, "as_of") == 0)
+            return cli_usage_error("evolution: --set %s: the year is set by --from, --to and "
+                                   "--step",
+                                   v);
+        a->sets[a->nsets++] = v;
+    } else if (is_option(s, "--growth")) {
+        const char *v = option_value(argc, argv, i, "--growth");
+        char *end = NULL;
+        const double x = v != NULL ? strtod(v, &end) : NAN;
+        if (v == NULL || end == v || *end != '\0' || !(x > -1.0 && x <= 10.0))
+            return cli_usage_error("evolution: --growth: expected a yearly growth rate above -1 "
+                                   "and at most 10 (0.3 for 30%%/year), found \"%s\"",
+                                   v ? v : "nothing");
+        a->growth = x;
+    } else if (is_option(s, "--format")) {
+        a->format_given = true;
+        return parse_format(option_value(argc, argv, i, "--format"), &a->format);
+    } else if (strcmp(s, "-o") == 0 || is_option(s, "--output")) {
+        a->output = s[1] == 'o' ? (*i + 1 < argc ? argv[++*i] : NULL)
+                                : option_value(argc, argv, i, "--output");
+        if (a->output == NULL) return cli_usage_error("evolution: %s needs a file name", s);
+    } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
+        a->quiet = true;
+    } else {
+        return cli_usage_error("evolution: unknown option \"%s\" (see 'cablesim evolution "
+                               "--help')",
+                               s);
+    }
+    return CLI_OK;
+}
+
+/* The format of -o FILE when --format is not given: from the extension, else text. */
+static out_format format_of(const char *path)
+{
+    const size_t n = strlen(path);
+    if (n >= 4 && strcmp(path + n - 4, ".csv") == 0) return FMT_CSV;
+    if (n >= 5 && strcmp(path + n - 5, ".json") == 0) return FMT_JSON;
+    return FMT_TEXT;
+}
+
+static int parse_args(evo_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->from = 2000;
+    a->to = 2030;
+    a->step = 1;
+    a->growth = NAN;
+    a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
+    if (a->sets == NULL) return cli_usage_error("out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (s[0] == '-' && s[1] != '\0') {
+            const int st = parse_option(a, argc, argv, &i);
+            if (st != CLI_OK) return st;
+        } else if (a->scenario != NULL) {
+            return cli_usage_error("evolution: expected one SCENARIO, found a second one \"%s\"",
+                                   s);
+        } else {
+            a->scenario = s;
+        }
+    }
+    if (a->from > a->to)
+        return cli_usage_error("evolution: --from %d is after --to %d", a->from, a->to);
+    if (a->output != NULL && !a->format_given) a->format = format_of(a->output);
+    return CLI_OK;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------ one year */
+
+static bool is_japan_station(const cs_node *n)
+{
+    return n->kind == CS_NODE_LANDING && strcmp(n->country, "JP") == 0;
+}
+
+/* Systems with a segment ending at a Japanese landing station, and those segments' capacity. */
+static cs_status japan_capacity(const cs_topology_t *t, year_row *row, cs_error *err)
+{
+    unsigned char *seen = calloc(cs_topology_cable_count(t) + 1, 1);
+    if (seen == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the cable list");
+    for (size_t e = 0; e < cs_topology_edge_count(t); e++) {
+        const cs_edge *ed = cs_topology_edge(t, e);
+        if (ed->kind != CS_EDGE_SEGMENT) continue;
+        if (!is_japan_station(cs_topology_node(t, ed->from)) &&
+            !is_japan_station(cs_topology_node(t, ed->to)))
+            continue;
+        row->japan_design_tbps += ed->capacity_tbps;
+        row->japan_systems += !seen[ed->cable_index];
+        seen[ed->cable_index] = 1;
+    }
+    free(seen);
+    return CS_OK;
+}
+
+/*
+ * reached[g] = 1 when the intact network joins region g (of the summary's list)
+ * to some Japanese city: some demand between them is connected.
+ */
+static void reached_regions(const cs_engine_t *e, const cs_run_summary *s, unsigned char *reached)
+{
+    const cs_topology_t *t = cs_engine_topology(e);
+    const cs_demand_t *d = cs_engine_demand(e);
+    const cs_routing_result *base = cs_engine_baseline(e);
+    for (size_t i = 0; i < cs_demand_count(d); i++) {
+        const cs_demand_entry *de = cs_demand_entry_at(d, i);
+        const cs_node *a = cs_topology_node(t, de->origin),
+                      *b = cs_topology_node(t, de->destination);
+        const bool ja = a->region && strcmp(a->region, "Japan") == 0;
+        const bool jb = b->region && strcmp(b->region, "Japan") == 0;
+        if (ja == jb || !base->connected[i]) continue;
+        const char *region = ja ? b->region : a->region;
+        for (size_t g = 0; g < s->n_regions; g++)
+            if (strcmp(s->regions[g], region) == 0) reached[g] = 1;
+    }
+}
+
+/*
+ * Runs the trials one at a time: the run summary counts, per region, the
+ * trials that cut it off, but whether any region was cut off in a trial needs
+ * that trial's own flags, which the increments of the counts give.
+ */
+static cs_status run_trials(cs_engine_t *e, cs_run_summary *sum, const unsigned char *reached,
+                            uint64_t *any, uint64_t *any_reached, cs_error *err)
+{
+    const uint64_t n = cs_engine_scenario(e)->trials;
+    uint64_t *before = calloc(sum->n_regions + 1, sizeof *before);
+    if (before == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the region counts");
+    cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+    o.n_trials = 1;
+    cs_status rc = CS_OK;
+    for (uint64_t t = 0; t < n && rc == CS_OK; t++) {
+        memcpy(before, sum->region_cut, sum->n_regions * sizeof *before);
+        o.first_trial = t;
+        rc = cs_engine_run(e, NULL, &o, sum, err);
+        bool cut = false, cut_reached = false;
+        for (size_t g = 0; g < sum->n_regions; g++)
+            if (sum->region_cut[g] != before[g]) {
+                cut = true;
+                cut_reached = cut_reached || reached[g];
+            }
+        *any += cut;
+        *any_reached += cut_reached;
+    }
+    free(before);
+    return rc;
+}
+
+static void fill_row(const cs_engine_t *e, const cs_run_summary *s, const unsigned char *reached,
+                     uint64_t any, uint64_t any_reached, year_row *row)
+{
+    const cs_routing_result *base = cs_engine_baseline(e);
+    const double n = (double)s->trials;
+    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (n - 1)) : 0.0;
+    const double half = 1.959963984540054 * sd / sqrt(fmax(n, 1.0));
+    row->systems = cs_topology_cable_count(cs_engine_topology(e));
+    row->trials = s->trials;
+    row->demand_tbps = base->demand_tbps;
+    row->baseline_unserved_tbps = base->unserved_tbps;
+    row->mean = s->mean_unserved;
+    row->ci_low = fmax(0.0, s->mean_unserved - half);
+    row->ci_high = s->mean_unserved + half;
+    row->share = base->demand_tbps > 0 ? s->mean_unserved / base->demand_tbps : 0.0;
+    row->any_cut = cs_analysis_wilson(any, s->trials);
+    row->any_reached_cut = cs_analysis_wilson(any_reached, s->trials);
+    row->regions = s->n_regions;
+    row->worst[0] = '\0';
+    uint64_t most = 0;
+    for (size_t g = 0; g < s->n_regions; g++) {
+        row->unreached += !reached[g];
+        if (reached[g] && s->region_cut[g] > most) {
+            most = s->region_cut[g];
+            snprintf(row->worst, sizeof row->worst, "%s", s->regions[g]);
+        }
+    }
+    row->worst_p = s->trials > 0 ? (double)most / n : 0.0;
+}
+
+static cs_status run_engine(cs_engine_t *e, year_row *row, cs_error *err)
+{
+    cs_run_summary sum;
+    cs_status rc = cs_run_summary_init(&sum, e, err);
+    if (rc != CS_OK) return rc;
+    unsigned char *reached = calloc(sum.n_regions + 1, 1);
+    uint64_t any = 0, any_reached = 0;
+    if (reached == NULL) rc = cs_errorf(err, CS_ENOMEM, "out of memory for the regions");
+    if (rc == CS_OK) {
+        reached_regions(e, &sum, reached);
+        rc = run_trials(e, &sum, reached, &any, &any_reached, err);
+    }
+    if (rc == CS_OK) rc = japan_capacity(cs_engine_topology(e), row, err);
+    if (rc == CS_OK) fill_row(e, &sum, reached, any, any_reached, row);
+    free(reached);
+    cs_run_summary_destroy(&sum);
+    return rc;
+}
+
+/* Loads the scenario as of the row's year and runs it. */
+static cs_status run_year(const evo_args *a, const char *path, year_row *row, cs_error *err)
+{
+    char as_of[32];
+    snprintf(as_of, sizeof as_of, "as_of=%d", row->year);
+    a->sets[a->nsets] = as_of; /* last, so nothing overrides it */
+    cs_scenario *sc = NULL;
+    cs_status rc = cs_scenario_load(&sc, path, a->sets, a->nsets + 1, row->year, err);
+    if (rc != CS_OK) return rc;
+    if (!isnan(a->growth))
+        sc->routing.demand_scale *= pow(1.0 + a->growth, (double)(row->year - DEMAND_YEAR));
+    row->demand_scale = sc->routing.demand_scale;
+    /* Nothing is written: one-trial batches without the large per-trial arrays. */
+    sc->output.batch_trials = 1;
+    sc->output.edge_flow = false;
+    sc->output.latency = false;
+    cs_engine_t *e = NULL;
+    rc = cs_engine_alloc(&e, sc, err);
+    if (rc == CS_OK) rc = run_engine(e, row, err);
+    cs_engine_free(e);
+    cs_scenario_free(sc);
+    return rc;
+}
+
+/* ------------------------------------------------------------ output */
+
+static void print_text(FILE *f, const year_row *rows, size_t n, const char *path, const evo_args *a,
+                       double seconds)
+{
+    fprintf(f,
+            "cablesim evolution: %s, %d to %d every %d year%s, %llu trials a year (same "
+            "seed)\n",
+            path, a->from, a->to, a->step, a->step == 1 ? "" : "s",
+            n ? (unsigned long long)rows[0].trials : 0ULL);
+    if (isnan(a->growth))
+        fprintf(f, "  demand: 2025's every year\n");
+    else
+        fprintf(f, "  demand: 2025's x (1 + %g)^(year - 2025)\n", a->growth);
+    char ci[64];
+    int wci = (int)strlen("E[unserved] Tbps (95% CI)");
+    for (size_t i = 0; i < n; i++) {
+        const int len = snprintf(ci, sizeof ci, "%.3f (%.3f to %.3f)", rows[i].mean, rows[i].ci_low,
+                                 rows[i].ci_high);
+        if (len > wci) wci = len;
+    }
+    fprintf(f, "\n%4s  %7s  %6s  %9s  %11s  %-*s  %7s  %8s  %9s  %8s  %s\n", "year", "systems",
+            "to JP", "JP Tbps", "intact Tbps", wci, "E[unserved] Tbps (95% CI)", "share", "P(any)",
+            "unreached", "P(new)", "worst region: P(cut)");
+    for (size_t i = 0; i < n; i++) {
+        const year_row *r = &rows[i];
+        snprintf(ci, sizeof ci, "%.3f (%.3f to %.3f)", r->mean, r->ci_low, r->ci_high);
+        fprintf(f, "%4d  %7zu  %6zu  %9.1f  %11.3f  %-*s  %6.2f%%  %8.5f  %9zu  %8.5f  ", r->year,
+                r->systems, r->japan_systems, r->japan_design_tbps, r->baseline_unserved_tbps, wci,
+                ci, 100.0 * r->share, r->any_cut.p, r->unreached, r->any_reached_cut.p);
+        if (r->worst[0])
+            fprintf(f, "%s: %.5f\n", r->worst, r->worst_p);
+        else
+            fprintf(f, "-\n");
+    }
+    /* The chart: one bar per year, the expected unserved share, 50 columns = the largest. */
+    double top = 0.0;
+    for (size_t i = 0; i < n; i++)
+        top = fmax(top, rows[i].share);
+    fprintf(f, "\nExpected unserved share of the demand (each # = %.2f%% of the demand)\n",
+            top > 0 ? 100.0 * top / 50.0 : 0.0);
+    for (size_t i = 0; i < n; i++) {
+        const int bars = top > 0 ? (int)lround(50.0 * rows[i].share / top) : 0;
+        fprintf(f, "%4d |", rows[i].year);
+        for (int b = 0; b < bars; b++)
+            fputc('#', f);
+        fprintf(f, " %.2f%%\n", 100.0 * rows[i].share);
+    }
+    fprintf(f, "\n%zu years in %.1f s\n", n, seconds);
+}
+
+static const char *const csv_head =
+    "year,systems,japan_systems,japan_design_tbps,trials,demand_scale,demand_tbps,"
+    "baseline_unserved_tbps,expected_unserved_tbps,ci_low,ci_high,expected_loss_tbps,"
+    "expected_unserved_share,p_any_region_cut,p_any_region_cut_low,p_any_region_cut_high,"
+    "regions,regions_unreached,p_any_reached_region_cut,p_any_reached_region_cut_low,"
+    "p_any_reached_region_cut_high,worst_region,worst_region_p_cut,seconds";
+
+static void print_csv(FILE *f, const year_row *rows, size_t n)
+{
+    fprintf(f, "%s\n", csv_head);
+    for (size_t i = 0; i < n; i++) {
+        const year_row *r = &rows[i];
+        fprintf(f, "%d,%zu,%zu,%.12g,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,",
+                r->year, r->systems, r->japan_systems, r->japan_design_tbps,
+                (unsigned long long)r->trials, r->demand_scale, r->demand_tbps,
+                r->baseline_unserved_tbps, r->mean, r->ci_low, r->ci_high,
+                r->mean - r->baseline_unserved_tbps, r->share);
+        fprintf(f, "%.12g,%.12g,%.12g,%zu,%zu,%.12g,%.12g,%.12g,", r->any_cut.p, r->any_cut.lo,
+                r->any_cut.hi, r->regions, r->unreached, r->any_reached_cut.p,
+                r->any_reached_cut.lo, r->any_reached_cut.hi);
+        /* Region names hold no comma or quote in cablesim's data; quote them anyway if so. */
+        if (strpbrk(r->worst, ",\"") != NULL)
+            fprintf(f, "\"%s\",", r->worst);
+        else
+            fprintf(f, "%s,", r->worst);
+        fprintf(f, "%.12g,%.3f\n", r->worst_p, r->seconds);
+    }
+}
+
+static void put(json_t *obj, const char *key, json_t *v, bool *ok)
+{
+    if (v == NULL || json_object_set_new(obj, key, v) != 0) *ok = false;
+}
+
+static json_t *json_row(const year_row *r, bool *ok)
+{
+    json_t *o = json_object();
+    put(o, "year", json_integer(r->year), ok);
+    put(o, "systems", json_integer((json_int_t)r->systems), ok);
+    put(o, "japan_systems", json_integer((json_int_t)r->japan_systems), ok);
+    put(o, "japan_design_tbps", json_real(r->japan_design_tbps), ok);
+    put(o, "trials", json_integer((json_int_t)r->trials), ok);
+    put(o, "demand_scale", json_real(r->demand_scale), ok);
+    put(o, "demand_tbps", json_real(r->demand_tbps), ok);
+    put(o, "baseline_unserved_tbps", json_real(r->baseline_unserved_tbps), ok);
+    put(o, "expected_unserved_tbps", json_real(r->mean), ok);
+    put(o, "ci_low", json_real(r->ci_low), ok);
+    put(o, "ci_high", json_real(r->ci_high), ok);
+    put(o, "expected_loss_tbps", json_real(r->mean - r->baseline_unserved_tbps), ok);
+    put(o, "expected_unserved_share", json_real(r->share), ok);
+    put(o, "p_any_region_cut", json_real(r->any_cut.p), ok);
+    put(o, "p_any_region_cut_low", json_real(r->any_cut.lo), ok);
+    put(o, "p_any_region_cut_high", json_real(r->any_cut.hi), ok);
+    put(o, "regions", json_integer((json_int_t)r->regions), ok);
+    put(o, "regions_unreached", json_integer((json_int_t)r->unreached), ok);
+    put(o, "p_any_reached_region_cut", json_real(r->any_reached_cut.p), ok);
+    put(o, "p_any_reached_region_cut_low", json_real(r->any_reached_cut.lo), ok);
+    put(o, "p_any_reached_region_cut_high", json_real(r->any_reached_cut.hi), ok);
+    put(o, "worst_region", r->worst[0] ? json_string(r->worst) : json_null(), ok);
+    put(o, "worst_region_p_cut", json_real(r->worst_p), ok);
+    put(o, "seconds", json_real(r->seconds), ok);
+    return o;
+}
+
+/* An object whose only list is the rows, as the Python reader expects. */
+static bool print_json(FILE *f, const year_row *rows, size_t n, const char *path, const evo_args *a)
+{
+    bool ok = true;
+    json_t *root = json_object(), *arr = json_array();
+    put(root, "format", json_string("cablesim-evolution"), &ok);
+    put(root, "format_version", json_integer(1), &ok);
+    put(root, "scenario", json_string(path), &ok);
+    put(root, "demand_year", json_integer(DEMAND_YEAR), &ok);
+    put(root, "growth", isnan(a->growth) ? json_null() : json_real(a->growth), &ok);
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(arr, json_row(&rows[i], &ok)) != 0) ok = false;
+    put(root, "rows", arr, &ok);
+    const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
+    ok = ok && json_dumpf(root, f, flags) == 0 && fputc('\n', f) != EOF;
+    json_decref(root);
+    return ok;
+}
+
+static bool write_table(FILE *f, out_format fmt, const year_row *rows, size_t n, const char *path,
+                        const evo_args *a, double seconds)
+{
+    if (fmt == FMT_TEXT)
+        print_text(f, rows, n, path, a, seconds);
+    else if (fmt == FMT_CSV)
+        print_csv(f, rows, n);
+    else if (!print_json(f, rows, n, path, a))
+        return false;
+    return !ferror(f);
+}
+
+/* Writes the table to -o FILE (and the text to standard output), or to standard output. */
+static int output(const year_row *rows, size_t n, const char *path, const evo_args *a,
+                  double seconds)
+{
+    if (a->output == NULL) {
+        if (write_table(stdout, a->format, rows, n, path, a, seconds) && fflush(stdout) == 0)
+            return CLI_OK;
+        fprintf(stderr, "cablesim: evolution: cannot write the table to standard output\n");
+        return CLI_FAIL;
+    }
+    FILE *f = fopen(a->output, "w");
+    if (f == NULL) return cli_usage_error("evolution: -o %s: cannot create the file", a->output);
+    const bool ok = write_table(f, a->format, rows, n, path, a, seconds);
+    if (fclose(f) != 0 || !ok) {
+        fprintf(stderr, "cablesim: evolution: cannot write %s\n", a->output);
+        return CLI_FAIL;
+    }
+    print_text(stdout, rows, n, path, a, seconds);
+    return CLI_OK;
+}
+
+int cmd_evolution(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            return CLI_OK;
+        }
+    evo_args a;
+    int st = parse_args(&a, argc, argv);
+    char path[4096];
+    cs_error err = CS_ERROR_INIT;
+    if (st == CLI_OK && a.scenario != NULL) snprintf(path, sizeof path, "%s", a.scenario);
+    if (st == CLI_OK && a.scenario == NULL &&
+        cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
+        st = cli_report(&err);
+    const size_t n = st == CLI_OK ? (size_t)((a.to - a.from) / a.step + 1) : 0;
+    year_row *rows = calloc(n + 1, sizeof *rows);
+    if (st == CLI_OK && rows == NULL) st = cli_usage_error("out of memory");
+    const bool progress = !a.quiet && isatty(STDERR_FILENO);
+    const double t0 = now_s();
+    for (size_t i = 0; i < n && st == CLI_OK; i++) {
+        rows[i].year = a.from + (int)i * a.step;
+        const double t1 = now_s();
+        if (run_year(&a, path, &rows[i], &err) != CS_OK) {
+            fprintf(stderr, "cablesim: evolution: as of %d: %s\n", rows[i].year, err.msg);
+            st = cli_status(err.code);
+            break;
+        }
+        rows[i].seconds = now_s() - t1;
+        if (progress) fprintf(stderr, "\r  %d done (%.1f s)   ", rows[i].year, now_s() - t0);
+    }
+    if (progress && st == CLI_OK) fputc('\n', stderr);
+    if (st == CLI_OK) st = output(rows, n, path, &a, now_s() - t0);
+    free(rows);
+    free(a.sets);
+    return st;
+}
