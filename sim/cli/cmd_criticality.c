@@ -278,32 +278,50 @@ static void print_header(const cs_topology_t *t, const cs_demand_t *d, const cha
            c->intact_unserved_tbps, c->n_regions, cut);
 }
 
+/* Whether losing what outcome o fails changes anything: demand or a city-region pair lost. */
+static bool hurts(const cs_criticality_outcome *o)
+{
+    return o->loss_tbps > CS_CRITICALITY_EPS_TBPS || o->n_pairs_cut > 0 || o->n_regions_short > 0;
+}
+
+/* The ranked singles that hurt, at most --top of them; the others change nothing. */
 static void print_singles(const cs_criticality_t *c, const crit_args *a)
 {
     const char *u = cs_criticality_unit_name(c->unit);
-    const size_t n = shown(a, c->n_elements);
+    size_t *rows = calloc(c->n_elements + 1, sizeof *rows), n = 0, hurt = 0;
+    if (rows == NULL) return;
+    for (size_t i = 0; i < c->n_elements; i++)
+        if (hurts(&c->outcomes[c->single_rank[i]])) {
+            if (n < a->top) rows[n++] = c->single_rank[i];
+            hurt++;
+        }
+    printf("\n  N-1: %zu of the %zu %s leave demand unserved or a city-region pair without a "
+           "path\n  when lost alone",
+           hurt, c->n_elements, unit_plural(c->unit));
+    if (n < hurt) printf("; the worst %zu", n);
+    printf(":\n");
     int wid = text_width(u), wlab = 5;
-    id_widths(c, c->single_rank, n, &wid, &wlab);
-    printf("\n  N-1: the %zu worst %s (demand unserved when one alone fails)\n", n,
-           unit_plural(c->unit));
-    printf("  %5s  ", "rank");
-    print_padded(u, wid);
-    printf("  ");
-    print_padded("label", wlab);
-    printf("  %13s  %9s  %13s  %9s  %s\n", "unserved Tbps", "loss Tbps", "regions short",
-           "pairs cut", "regions cut off");
+    id_widths(c, rows, n, &wid, &wlab);
+    if (n > 0) {
+        printf("  %5s  ", "rank");
+        print_padded(u, wid);
+        printf("  ");
+        print_padded("label", wlab);
+        printf("  %13s  %9s  %13s  %9s  %s\n", "unserved Tbps", "loss Tbps", "regions short",
+               "pairs cut", "regions cut off");
+    }
     for (size_t i = 0; i < n; i++) {
-        const size_t k = c->single_rank[i];
-        const cs_criticality_outcome *o = &c->outcomes[k];
+        const cs_criticality_outcome *o = &c->outcomes[rows[i]];
         printf("  %5zu  ", i + 1);
         print_padded(element_id(c, o->a), wid);
         printf("  ");
         print_label(element_label(c, o->a), wlab);
         printf("  %13.3f  %9.3f  %13zu  %9zu  ", o->unserved_tbps, o->loss_tbps, o->n_regions_short,
                o->n_pairs_cut);
-        print_cut_regions(c, k);
+        print_cut_regions(c, rows[i]);
         putchar('\n');
     }
+    free(rows);
 }
 
 /* Writes up to max ids of list[0..n) into buf, then "(+ m more)"; "-" when n is 0. */
@@ -416,13 +434,6 @@ static void print_analysis(const analysis *an, const crit_args *a)
                "(exact shortcut)",
                c->n_doubles, c->routed_doubles, c->n_doubles - c->routed_doubles);
     printf("; %.2f s\n", an->seconds);
-    size_t hurt = 0;
-    for (size_t x = 0; x < c->n_elements; x++)
-        hurt +=
-            c->outcomes[x].loss_tbps > CS_CRITICALITY_EPS_TBPS || c->outcomes[x].n_pairs_cut > 0;
-    printf("  %zu of the %zu %s leave demand unserved or a city-region pair without a path when "
-           "lost alone\n",
-           hurt, c->n_elements, unit_plural(c->unit));
     print_singles(c, a);
     print_spof(c, a);
     if (c->k == 2) print_doubles(c, a);

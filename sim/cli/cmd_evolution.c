@@ -67,6 +67,7 @@ typedef struct {
     uint64_t trials;
     double demand_scale, demand_tbps, baseline_unserved_tbps;
     double mean, ci_low, ci_high, share;
+    double loss; /* mean - baseline; 0 within CS_ROUTING_EPS_TBPS (rounding dust) */
     cs_proportion any_cut, any_reached_cut;
     size_t regions, unreached;
     char worst[128]; /* "" when no reached region was ever cut off */
@@ -300,6 +301,8 @@ static void fill_row(const cs_engine_t *e, const cs_run_summary *s, const unsign
     row->mean = s->mean_unserved;
     row->ci_low = fmax(0.0, s->mean_unserved - half);
     row->ci_high = s->mean_unserved + half;
+    row->loss = s->mean_unserved - base->unserved_tbps;
+    if (fabs(row->loss) <= CS_ROUTING_EPS_TBPS) row->loss = 0.0;
     row->share = base->demand_tbps > 0 ? s->mean_unserved / base->demand_tbps : 0.0;
     row->any_cut = cs_analysis_wilson(any, s->trials);
     row->any_reached_cut = cs_analysis_wilson(any_reached, s->trials);
@@ -361,6 +364,43 @@ static cs_status run_year(const evo_args *a, const char *path, year_row *row, cs
 
 /* ------------------------------------------------------------ output */
 
+/* A bar of up to w '#' for x on a scale whose largest value is top. */
+static void print_bar(FILE *f, double x, double top, int w)
+{
+    const int bars = top > 0 ? (int)lround((double)w * x / top) : 0;
+    for (int b = 0; b < w; b++)
+        fputc(b < bars ? '#' : ' ', f);
+}
+
+/*
+ * The chart: per year, the unserved share (what the network of that year cannot carry of
+ * the demand, hazards included), the loss the hazards add to the intact network's, and the
+ * probability that some region the intact network reaches is cut off; each scaled to its
+ * largest value.
+ */
+static void print_chart(FILE *f, const year_row *rows, size_t n)
+{
+    enum { W = 24 };
+    double top_share = 0.0, top_loss = 0.0, top_p = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        top_share = fmax(top_share, rows[i].share);
+        top_loss = fmax(top_loss, rows[i].loss);
+        top_p = fmax(top_p, rows[i].any_reached_cut.p);
+    }
+    fprintf(f, "\n%4s  %-*s  %-*s  %s\n", "year", W + 9, "E[unserved] share of the demand", W + 12,
+            "loss the hazards add, Tbps", "P(a reached region cut off)");
+    for (size_t i = 0; i < n; i++) {
+        const year_row *r = &rows[i];
+        fprintf(f, "%4d  ", r->year);
+        print_bar(f, r->share, top_share, W);
+        fprintf(f, " %6.2f%%  ", 100.0 * r->share);
+        print_bar(f, r->loss, top_loss, W);
+        fprintf(f, " %10.4f  ", r->loss);
+        print_bar(f, r->any_reached_cut.p, top_p, W);
+        fprintf(f, " %.5f\n", r->any_reached_cut.p);
+    }
+}
+
 static void print_text(FILE *f, const year_row *rows, size_t n, const char *path, const evo_args *a,
                        double seconds)
 {
@@ -380,33 +420,22 @@ static void print_text(FILE *f, const year_row *rows, size_t n, const char *path
                                  rows[i].ci_high);
         if (len > wci) wci = len;
     }
-    fprintf(f, "\n%4s  %7s  %6s  %9s  %11s  %-*s  %7s  %8s  %9s  %8s  %s\n", "year", "systems",
-            "to JP", "JP Tbps", "intact Tbps", wci, "E[unserved] Tbps (95% CI)", "share", "P(any)",
-            "unreached", "P(new)", "worst region: P(cut)");
+    fprintf(f, "\n%4s  %7s  %6s  %9s  %11s  %-*s  %9s  %7s  %8s  %9s  %8s  %s\n", "year", "systems",
+            "to JP", "JP Tbps", "intact Tbps", wci, "E[unserved] Tbps (95% CI)", "loss Tbps",
+            "share", "P(any)", "unreached", "P(new)", "worst region: P(cut)");
     for (size_t i = 0; i < n; i++) {
         const year_row *r = &rows[i];
         snprintf(ci, sizeof ci, "%.3f (%.3f to %.3f)", r->mean, r->ci_low, r->ci_high);
-        fprintf(f, "%4d  %7zu  %6zu  %9.1f  %11.3f  %-*s  %6.2f%%  %8.5f  %9zu  %8.5f  ", r->year,
-                r->systems, r->japan_systems, r->japan_design_tbps, r->baseline_unserved_tbps, wci,
-                ci, 100.0 * r->share, r->any_cut.p, r->unreached, r->any_reached_cut.p);
+        fprintf(f, "%4d  %7zu  %6zu  %9.1f  %11.3f  %-*s  %9.3f  %6.2f%%  %8.5f  %9zu  %8.5f  ",
+                r->year, r->systems, r->japan_systems, r->japan_design_tbps,
+                r->baseline_unserved_tbps, wci, ci, r->loss, 100.0 * r->share, r->any_cut.p,
+                r->unreached, r->any_reached_cut.p);
         if (r->worst[0])
             fprintf(f, "%s: %.5f\n", r->worst, r->worst_p);
         else
             fprintf(f, "-\n");
     }
-    /* The chart: one bar per year, the expected unserved share, 50 columns = the largest. */
-    double top = 0.0;
-    for (size_t i = 0; i < n; i++)
-        top = fmax(top, rows[i].share);
-    fprintf(f, "\nExpected unserved share of the demand (each # = %.2f%% of the demand)\n",
-            top > 0 ? 100.0 * top / 50.0 : 0.0);
-    for (size_t i = 0; i < n; i++) {
-        const int bars = top > 0 ? (int)lround(50.0 * rows[i].share / top) : 0;
-        fprintf(f, "%4d |", rows[i].year);
-        for (int b = 0; b < bars; b++)
-            fputc('#', f);
-        fprintf(f, " %.2f%%\n", 100.0 * rows[i].share);
-    }
+    print_chart(f, rows, n);
     fprintf(f, "\n%zu years in %.1f s\n", n, seconds);
 }
 
@@ -425,8 +454,7 @@ static void print_csv(FILE *f, const year_row *rows, size_t n)
         fprintf(f, "%d,%zu,%zu,%.12g,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,",
                 r->year, r->systems, r->japan_systems, r->japan_design_tbps,
                 (unsigned long long)r->trials, r->demand_scale, r->demand_tbps,
-                r->baseline_unserved_tbps, r->mean, r->ci_low, r->ci_high,
-                r->mean - r->baseline_unserved_tbps, r->share);
+                r->baseline_unserved_tbps, r->mean, r->ci_low, r->ci_high, r->loss, r->share);
         fprintf(f, "%.12g,%.12g,%.12g,%zu,%zu,%.12g,%.12g,%.12g,", r->any_cut.p, r->any_cut.lo,
                 r->any_cut.hi, r->regions, r->unreached, r->any_reached_cut.p,
                 r->any_reached_cut.lo, r->any_reached_cut.hi);
@@ -458,7 +486,7 @@ static json_t *json_row(const year_row *r, bool *ok)
     put(o, "expected_unserved_tbps", json_real(r->mean), ok);
     put(o, "ci_low", json_real(r->ci_low), ok);
     put(o, "ci_high", json_real(r->ci_high), ok);
-    put(o, "expected_loss_tbps", json_real(r->mean - r->baseline_unserved_tbps), ok);
+    put(o, "expected_loss_tbps", json_real(r->loss), ok);
     put(o, "expected_unserved_share", json_real(r->share), ok);
     put(o, "p_any_region_cut", json_real(r->any_cut.p), ok);
     put(o, "p_any_region_cut_low", json_real(r->any_cut.lo), ok);

@@ -750,7 +750,7 @@ static void test_evolution_explicit_cut(void **state)
     assert_int_equal(
         run_in(dir, "evolution s.yaml --from 2011 --to 2012 -o t.json", false, out, sizeof out), 0);
     assert_non_null(strstr(out, "cablesim evolution:"));
-    assert_non_null(strstr(out, "Expected unserved share"));
+    assert_non_null(strstr(out, "P(a reached region cut off)"));
     char path[512];
     snprintf(path, sizeof path, "%s/t.json", dir);
     json_error_t jerr;
