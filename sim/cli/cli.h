@@ -42,6 +42,16 @@ bool cli_is_help(const char *a);
  */
 int cli_topology_file(const char *arg, char *buf, size_t n);
 
+/**
+ * The value of option argv[*i] named name: after '=' in "--name=value", else the next
+ * argument (advancing *i); NULL when there is none.
+ */
+const char *cli_option_value(int argc, char **argv, int *i, const char *name);
+/** Whether s is the option name, alone or as "name=value". */
+bool cli_is_option(const char *s, const char *name);
+/** Writes s to stdout as a CSV field (quoted when needed), then ',' or, when last, a newline. */
+void cli_csv_str(const char *s, bool last);
+
 int cmd_topology(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 /** `analyze RESULTS.h5 ...` and `compare A.h5 B.h5 ...` (cmd_analyze.c). */

@@ -55,21 +55,6 @@ typedef struct {
     double precision;
 } analyze_args;
 
-/* Reads the value of option s (next argument, or after '=' in "--opt=v"). */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-    const char *s = argv[*i];
-    const size_t n = strlen(name);
-    if (strncmp(s, name, n) == 0 && s[n] == '=') return s + n + 1;
-    return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool is_option(const char *s, const char *name)
-{
-    const size_t n = strlen(name);
-    return strncmp(s, name, n) == 0 && (s[n] == '\0' || s[n] == '=');
-}
-
 static int parse_format(const char *cmd, const char *v, bool csv_ok, out_format *f)
 {
     if (v != NULL && strcmp(v, "text") == 0)
@@ -92,15 +77,15 @@ static int parse_args(const char *cmd, int argc, char **argv, size_t want_files,
     const bool analyze = want_files == 1;
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
-        if (is_option(s, "--format")) {
-            const int st =
-                parse_format(cmd, option_value(argc, argv, &i, "--format"), analyze, &a->format);
+        if (cli_is_option(s, "--format")) {
+            const int st = parse_format(cmd, cli_option_value(argc, argv, &i, "--format"), analyze,
+                                        &a->format);
             if (st != CLI_OK) return st;
-        } else if (analyze && is_option(s, "--table")) {
-            a->table = option_value(argc, argv, &i, "--table");
+        } else if (analyze && cli_is_option(s, "--table")) {
+            a->table = cli_option_value(argc, argv, &i, "--table");
             if (a->table == NULL) return cli_usage_error("%s: --table: expected a NAME", cmd);
-        } else if (analyze && is_option(s, "--top")) {
-            const char *v = option_value(argc, argv, &i, "--top");
+        } else if (analyze && cli_is_option(s, "--top")) {
+            const char *v = cli_option_value(argc, argv, &i, "--top");
             char *end = NULL;
             const long n = v != NULL ? strtol(v, &end, 10) : -1;
             if (v == NULL || end == v || *end != '\0' || n < 1 || n > 1000000)
@@ -108,8 +93,8 @@ static int parse_args(const char *cmd, int argc, char **argv, size_t want_files,
                                        "found \"%s\"",
                                        cmd, v ? v : "nothing");
             a->top = (size_t)n;
-        } else if (analyze && is_option(s, "--precision")) {
-            const char *v = option_value(argc, argv, &i, "--precision");
+        } else if (analyze && cli_is_option(s, "--precision")) {
+            const char *v = cli_option_value(argc, argv, &i, "--precision");
             char *end = NULL;
             const double x = v != NULL ? strtod(v, &end) : NAN;
             if (v == NULL || end == v || *end != '\0' || !(x > 0 && x < 1))
@@ -750,22 +735,6 @@ static int dump_json(json_t *root, bool ok, const char *cmd)
 
 /* ----------------------------------------------------------------- CSV */
 
-/* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
-static void csv_str(const char *s, bool last)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, stdout);
-    } else {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"') putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    }
-    putchar(last ? '\n' : ',');
-}
-
 /* A number field; empty when not finite. */
 static void csv_num(double x, bool last)
 {
@@ -805,7 +774,7 @@ static void csv_regions(const cs_analysis_t *a)
          "p_cut_any,p_cut_any_lo,p_cut_any_hi,latency_inflation,trials_needed,more_trials");
     for (size_t r = 0; r < a->n_regions; r++) {
         const cs_analysis_region *g = &a->regions[r];
-        csv_str(g->name, false);
+        cli_csv_str(g->name, false);
         printf("%d,%zu,", g->domestic, g->n_demands);
         csv_num(g->demand_tbps, false);
         csv_estimate(&g->served_frac);
@@ -829,9 +798,9 @@ static void csv_demands(const cs_analysis_t *a)
          "traffic_goes_to,traffic_goes_to_rise_tbps");
     for (size_t k = 0; k < in->n_demands; k++) {
         const cs_analysis_demand *d = &a->demands[k];
-        csv_str(in->demands[k].origin_id, false);
-        csv_str(in->demands[k].destination_id, false);
-        csv_str(a->regions[d->region].name, false);
+        cli_csv_str(in->demands[k].origin_id, false);
+        cli_csv_str(in->demands[k].destination_id, false);
+        cli_csv_str(a->regions[d->region].name, false);
         csv_num(in->demands[k].demand_scaled_tbps, false);
         csv_estimate(&d->served_frac);
         csv_estimate(&d->unserved_tbps);
@@ -840,7 +809,7 @@ static void csv_demands(const cs_analysis_t *a)
         csv_prop(&d->cut, false);
         csv_prop(&d->path_change, false);
         csv_num(d->latency_inflation, false);
-        csv_str(d->absorber != SIZE_MAX ? a->cables[d->absorber].name : "", false);
+        cli_csv_str(d->absorber != SIZE_MAX ? a->cables[d->absorber].name : "", false);
         csv_num(d->absorber_rise, true);
     }
 }
@@ -870,8 +839,8 @@ static void csv_cables(const cs_analysis_t *a)
 {
     printf("cable,name,segments,%s,%s\n", crit_header, flow_header);
     for (size_t c = 0; c < a->n_cables; c++) {
-        csv_str(a->cables[c].name, false);
-        csv_str(a->cables[c].full_name, false);
+        cli_csv_str(a->cables[c].name, false);
+        cli_csv_str(a->cables[c].full_name, false);
         printf("%zu,", a->cables[c].n_segments);
         csv_crit_flow(&a->cables[c].crit, &a->cables[c].flow, a->has_flow);
     }
@@ -882,9 +851,9 @@ static void csv_segments(const cs_analysis_t *a)
     const cs_results_info *in = a->info;
     printf("id,kind,cable,%s,%s\n", crit_header, flow_header);
     for (size_t j = 0; j < in->n_edges; j++) {
-        csv_str(in->edges[j].id, false);
-        csv_str(in->edges[j].kind, false);
-        csv_str(in->edges[j].cable, false);
+        cli_csv_str(in->edges[j].id, false);
+        cli_csv_str(in->edges[j].kind, false);
+        cli_csv_str(in->edges[j].cable, false);
         csv_crit_flow(&a->edges[j].crit, &a->edges[j].flow, a->has_flow);
     }
 }
@@ -895,10 +864,10 @@ static void csv_stations(const cs_analysis_t *a)
     printf("id,name,kind,country,%s\n", crit_header);
     for (size_t s = 0; s < a->n_stations; s++) {
         const cs_rnode *v = &in->nodes[a->stations[s].node];
-        csv_str(v->id, false);
-        csv_str(v->name, false);
-        csv_str(v->kind, false);
-        csv_str(v->country, false);
+        cli_csv_str(v->id, false);
+        cli_csv_str(v->name, false);
+        cli_csv_str(v->kind, false);
+        cli_csv_str(v->country, false);
         csv_crit_flow(&a->stations[s].crit, NULL, false);
     }
 }

@@ -60,55 +60,42 @@ typedef struct {
     double seconds;
 } analysis;
 
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-    const char *s = argv[*i];
-    const size_t n = strlen(name);
-    if (strncmp(s, name, n) == 0 && s[n] == '=') return s + n + 1;
-    return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool is_option(const char *s, const char *name)
-{
-    const size_t n = strlen(name);
-    return strncmp(s, name, n) == 0 && (s[n] == '\0' || s[n] == '=');
-}
-
 /* Parses one option at argv[*i]; returns an exit status (CLI_OK when consumed). */
 static int parse_option(crit_args *a, int argc, char **argv, int *i)
 {
     const char *s = argv[*i];
     const char *v = NULL;
-    if (is_option(s, "--demand")) {
-        if ((a->demand = option_value(argc, argv, i, "--demand")) == NULL)
+    if (cli_is_option(s, "--demand")) {
+        if ((a->demand = cli_option_value(argc, argv, i, "--demand")) == NULL)
             return cli_usage_error("criticality: --demand: expected a CSV file, found nothing");
-    } else if (is_option(s, "--as-of")) {
-        v = option_value(argc, argv, i, "--as-of");
+    } else if (cli_is_option(s, "--as-of")) {
+        v = cli_option_value(argc, argv, i, "--as-of");
         if (v == NULL || !cli_parse_year(v, &a->as_of))
             return cli_usage_error(
                 "criticality: --as-of: expected a year between 1850 and 2100, found \"%s\"",
                 v ? v : "nothing");
-    } else if (strcmp(s, "-k") == 0 || is_option(s, "--k")) {
-        v = s[1] == 'k' ? (*i + 1 < argc ? argv[++*i] : NULL) : option_value(argc, argv, i, "--k");
+    } else if (strcmp(s, "-k") == 0 || cli_is_option(s, "--k")) {
+        v = s[1] == 'k' ? (*i + 1 < argc ? argv[++*i] : NULL)
+                        : cli_option_value(argc, argv, i, "--k");
         if (v == NULL || (strcmp(v, "1") != 0 && strcmp(v, "2") != 0))
             return cli_usage_error("criticality: -k: expected 1 or 2, found \"%s\"",
                                    v ? v : "nothing");
         a->k = (unsigned)(v[0] - '0');
-    } else if (is_option(s, "--unit")) {
-        v = option_value(argc, argv, i, "--unit");
+    } else if (cli_is_option(s, "--unit")) {
+        v = cli_option_value(argc, argv, i, "--unit");
         a->all_units = v != NULL && strcmp(v, "all") == 0;
         if (v == NULL || (!a->all_units && !cs_criticality_unit_parse(v, &a->unit)))
             return cli_usage_error(
                 "criticality: --unit: expected segment, cable, station or all, found \"%s\"",
                 v ? v : "nothing");
-    } else if (is_option(s, "--capacity")) {
-        v = option_value(argc, argv, i, "--capacity");
+    } else if (cli_is_option(s, "--capacity")) {
+        v = cli_option_value(argc, argv, i, "--capacity");
         if (v == NULL || (strcmp(v, "lit") != 0 && strcmp(v, "design") != 0))
             return cli_usage_error("criticality: --capacity: expected lit or design, found \"%s\"",
                                    v ? v : "nothing");
         a->lit = strcmp(v, "lit") == 0;
-    } else if (is_option(s, "--top")) {
-        v = option_value(argc, argv, i, "--top");
+    } else if (cli_is_option(s, "--top")) {
+        v = cli_option_value(argc, argv, i, "--top");
         char *end = NULL;
         const long n = v != NULL ? strtol(v, &end, 10) : -1;
         if (v == NULL || end == v || *end != '\0' || n < 0 || n > 100000000)
@@ -116,8 +103,8 @@ static int parse_option(crit_args *a, int argc, char **argv, int *i)
                                    "100000000, found \"%s\"",
                                    v ? v : "nothing");
         a->top = n == 0 ? SIZE_MAX : (size_t)n;
-    } else if (is_option(s, "--format")) {
-        v = option_value(argc, argv, i, "--format");
+    } else if (cli_is_option(s, "--format")) {
+        v = cli_option_value(argc, argv, i, "--format");
         if (v != NULL && strcmp(v, "text") == 0)
             a->format = FMT_TEXT;
         else if (v != NULL && strcmp(v, "json") == 0)
@@ -587,30 +574,15 @@ static int print_json(const analysis *an, size_t n, const cs_topology_t *t, cons
 
 /* ------------------------------------------------------------ CSV */
 
-static void csv_str(const char *s, bool last)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, stdout);
-    } else {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"') putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    }
-    putchar(last ? '\n' : ',');
-}
-
 static void csv_row(const cs_criticality_t *c, size_t rank, size_t k, bool critical)
 {
     const cs_criticality_outcome *o = &c->outcomes[k];
     const bool pair = o->b != CS_CRITICALITY_NONE;
     printf("%s,%d,%zu,", cs_criticality_unit_name(c->unit), pair ? 2 : 1, rank);
-    csv_str(element_id(c, o->a), false);
-    csv_str(element_label(c, o->a), false);
-    csv_str(pair ? element_id(c, o->b) : "", false);
-    csv_str(pair ? element_label(c, o->b) : "", false);
+    cli_csv_str(element_id(c, o->a), false);
+    cli_csv_str(element_label(c, o->a), false);
+    cli_csv_str(pair ? element_id(c, o->b) : "", false);
+    cli_csv_str(pair ? element_label(c, o->b) : "", false);
     printf("%.12g,%.12g,%.12g,%zu,%zu,%zu,%d,%d,", o->unserved_tbps, o->loss_tbps, o->excess_tbps,
            o->n_regions_short, o->n_pairs_cut, o->n_regions_cut, critical, o->routed);
     char buf[4096];
@@ -620,7 +592,7 @@ static void csv_row(const cs_criticality_t *c, size_t rank, size_t k, bool criti
         if (newly_cut(c, k, g) && len < sizeof buf)
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? ";" : "",
                                     c->regions[g].name);
-    csv_str(buf, true);
+    cli_csv_str(buf, true);
 }
 
 /* The top rows of each ranking, then the critical pairs not already shown. */

@@ -75,20 +75,6 @@ typedef struct {
     double seconds;
 } year_row;
 
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-    const char *s = argv[*i];
-    const size_t n = strlen(name);
-    if (strncmp(s, name, n) == 0 && s[n] == '=') return s + n + 1;
-    return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool is_option(const char *s, const char *name)
-{
-    const size_t n = strlen(name);
-    return strncmp(s, name, n) == 0 && (s[n] == '\0' || s[n] == '=');
-}
-
 static int parse_year(const char *opt, const char *v, int *year)
 {
     char *end = NULL;
@@ -118,12 +104,12 @@ static int parse_format(const char *v, out_format *f)
 static int parse_option(evo_args *a, int argc, char **argv, int *i)
 {
     const char *s = argv[*i];
-    if (is_option(s, "--from"))
-        return parse_year("--from", option_value(argc, argv, i, "--from"), &a->from);
-    if (is_option(s, "--to"))
-        return parse_year("--to", option_value(argc, argv, i, "--to"), &a->to);
-    if (is_option(s, "--step")) {
-        const char *v = option_value(argc, argv, i, "--step");
+    if (cli_is_option(s, "--from"))
+        return parse_year("--from", cli_option_value(argc, argv, i, "--from"), &a->from);
+    if (cli_is_option(s, "--to"))
+        return parse_year("--to", cli_option_value(argc, argv, i, "--to"), &a->to);
+    if (cli_is_option(s, "--step")) {
+        const char *v = cli_option_value(argc, argv, i, "--step");
         char *end = NULL;
         const long n = v != NULL ? strtol(v, &end, 10) : 0;
         if (v == NULL || end == v || *end != '\0' || n < 1 || n > 100)
@@ -131,16 +117,16 @@ static int parse_option(evo_args *a, int argc, char **argv, int *i)
                                    "to 100, found \"%s\"",
                                    v ? v : "nothing");
         a->step = (int)n;
-    } else if (is_option(s, "--set")) {
-        const char *v = option_value(argc, argv, i, "--set");
+    } else if (cli_is_option(s, "--set")) {
+        const char *v = cli_option_value(argc, argv, i, "--set");
         if (v == NULL) return cli_usage_error("evolution: --set needs KEY=VALUE");
         if (strncmp(v, "as_of=", 6) == 0 || strcmp(v, "as_of") == 0)
             return cli_usage_error("evolution: --set %s: the year is set by --from, --to and "
                                    "--step",
                                    v);
         a->sets[a->nsets++] = v;
-    } else if (is_option(s, "--growth")) {
-        const char *v = option_value(argc, argv, i, "--growth");
+    } else if (cli_is_option(s, "--growth")) {
+        const char *v = cli_option_value(argc, argv, i, "--growth");
         char *end = NULL;
         const double x = v != NULL ? strtod(v, &end) : NAN;
         if (v == NULL || end == v || *end != '\0' || !(x > -1.0 && x <= 10.0))
@@ -148,12 +134,12 @@ static int parse_option(evo_args *a, int argc, char **argv, int *i)
                                    "and at most 10 (0.3 for 30%%/year), found \"%s\"",
                                    v ? v : "nothing");
         a->growth = x;
-    } else if (is_option(s, "--format")) {
+    } else if (cli_is_option(s, "--format")) {
         a->format_given = true;
-        return parse_format(option_value(argc, argv, i, "--format"), &a->format);
-    } else if (strcmp(s, "-o") == 0 || is_option(s, "--output")) {
+        return parse_format(cli_option_value(argc, argv, i, "--format"), &a->format);
+    } else if (strcmp(s, "-o") == 0 || cli_is_option(s, "--output")) {
         a->output = s[1] == 'o' ? (*i + 1 < argc ? argv[++*i] : NULL)
-                                : option_value(argc, argv, i, "--output");
+                                : cli_option_value(argc, argv, i, "--output");
         if (a->output == NULL) return cli_usage_error("evolution: %s needs a file name", s);
     } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
         a->quiet = true;
