@@ -351,10 +351,12 @@ static void pair_cuts(const cs_engine_t *e, const cs_routing_result *r, unsigned
 static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_result *r,
                        unsigned char *cut, cs_run_summary *sum, cs_error *err)
 {
-    cs_rng_seed_trial(e->rng, e->s->seed, t);
     cs_failures_clear(f);
     const cs_hazard_env env = {e->t, e->d, e->router, &e->intact, &e->scratch};
     for (size_t i = 0; i < e->n_hazards; i++) {
+        /* Each hazard draws from its own stream, so that a sweep over one hazard's parameters
+         * leaves the draws of the others unchanged (common random numbers). */
+        cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_HAZARD + i);
         const cs_status rc = cs_hazard_sample(e->hazards[i], &env, e->rng, f, err);
         if (rc != CS_OK) return rc;
     }

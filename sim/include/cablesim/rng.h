@@ -29,6 +29,10 @@ gsl_rng *cs_rng_alloc(void);
 /** Positions r at the start of trial t's stream for seed s. */
 void cs_rng_seed_trial(gsl_rng *r, uint64_t seed, uint64_t trial);
 
+/** Sub-streams of a trial: hazard i of a scenario draws from stream CS_RNG_STREAM_HAZARD + i;
+ * the repair model (recovery) from CS_RNG_STREAM_RECOVERY. */
+enum { CS_RNG_STREAM_RECOVERY = 1, CS_RNG_STREAM_HAZARD = 16 };
+
 /**
  * Positions r at an independent sub-stream (stream = 1, 2, ...) of trial t,
  * for a model that must not perturb the draws of the others when switched on
