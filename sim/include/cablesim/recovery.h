@@ -1,0 +1,171 @@
+/*
+ * recovery.h: repair ships, the repair queue and recovery over time.
+ *
+ * A trial's cable faults (segment failures with a time and a place) wait for
+ * a repair ship. The fleet (ships with a home port, a speed, an availability
+ * and a maintenance zone) comes from a scenario's `recovery:` section and the
+ * fleet files it names (scenarios/fleets/ *.yaml). A discrete-event
+ * simulation hands each fault to a ship by a queue policy; a repair takes
+ * mobilisation (when the ship leaves its home port), transit (sea distance
+ * over speed), a permit that depends on the waters of the fault (domestic,
+ * foreign, contested) and on-site work that grows with depth, stretched by
+ * weather downtime. docs/model.md ("Recovery") gives every formula, default
+ * and source. Pure computation: no HDF5, no printing; deterministic given the
+ * random stream it is handed (the trial's CS_RNG_STREAM_RECOVERY sub-stream).
+ */
+#ifndef CS_RECOVERY_H
+#define CS_RECOVERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "cablesim/error.h"
+#include "cablesim/geo.h"
+#include "cablesim/topology.h"
+#include "cablesim/ydoc.h"
+
+/** Where a fault lies, which decides how long the repair permit takes. */
+typedef enum {
+    CS_WATERS_DOMESTIC = 0,  /**< within domestic_nmi of a Japanese node (Japan's EEZ, roughly) */
+    CS_WATERS_FOREIGN = 1,   /**< elsewhere: another state's EEZ or the high seas */
+    CS_WATERS_CONTESTED = 2, /**< inside one of the scenario's contested areas */
+    CS_WATERS_COUNT = 3
+} cs_waters;
+
+/** Which waiting fault a free ship takes next (docs/model.md, "Queue policies"). */
+typedef enum {
+    CS_QUEUE_FIFO = 0,             /**< earliest failure first */
+    CS_QUEUE_CAPACITY = 1,         /**< largest lit capacity lost first */
+    CS_QUEUE_RESTORED_PER_DAY = 2, /**< largest intact traffic per estimated repair day first */
+} cs_queue_policy;
+
+/** A repair ship. Strings are owned by the recovery model. */
+typedef struct {
+    const char *name;
+    const char *home; /**< home port name */
+    cs_lonlat home_pos;
+    double speed_kn;     /**< transit speed, knots */
+    double availability; /**< probability that the ship can sail in a trial, in [0, 1] */
+    const char *zone;    /**< maintenance zone ("Yokohama", "SEAIOCMA", ...) */
+    const char *source;  /**< public source of its figures (URL), may be "" */
+} cs_ship;
+
+/** Repair parameters. Initialise with CS_RECOVERY_PARAMS_INIT (the documented defaults). */
+typedef struct {
+    double horizon_days;      /**< how long a trial is followed */
+    double step_hours;        /**< spacing of the recorded time grid */
+    cs_queue_policy policy;   /**< queue policy */
+    double mobilisation_days; /**< from the call to sailing, when the ship is in its home port */
+    double detour_factor;     /**< sea distance / great-circle distance */
+    double permit_days[CS_WATERS_COUNT]; /**< from the failure to the permit, by waters */
+    double work_base_days;               /**< on-site work at zero depth */
+    double work_days_per_1000m;          /**< extra on-site work per 1000 m of depth */
+    double weather_downtime;             /**< share of on-site days lost to weather, in [0, 1) */
+    double default_depth_m;              /**< depth of a segment whose depth is unknown */
+    double domestic_nmi;                 /**< radius of domestic waters around Japanese nodes */
+    double station_restore_days;         /**< landing station back after this long (no ship) */
+    double link_restore_days;            /**< terrestrial link back after this long (no ship) */
+} cs_recovery_params;
+
+#define CS_RECOVERY_PARAMS_INIT                                                                    \
+    {                                                                                              \
+        90.0, 6.0, CS_QUEUE_FIFO, 1.0, 1.2, {0.0, 14.0, 56.0}, 4.0, 1.0, 0.2, 3000.0, 200.0, 14.0, \
+            0.25                                                                                   \
+    }
+
+/** Knots to km per day: 1 nmi = 1.852 km, 24 h. */
+#define CS_KN_TO_KM_PER_DAY (1.852 * 24.0)
+
+/** One cable fault waiting for repair. */
+typedef struct {
+    size_t edge;      /**< failed segment */
+    double fail_days; /**< failure time since the trial's start */
+    cs_lonlat pos;    /**< where the repair happens */
+    double depth_m;   /**< water depth there */
+    cs_waters waters; /**< decides the permit delay */
+    double lit_tbps;  /**< capacity lost (for the capacity policy) */
+    double flow_tbps; /**< traffic the segment carries in the intact routing */
+} cs_fault;
+
+/** The repair of one fault. Times are days since the trial's start. */
+typedef struct {
+    int32_t ship;         /**< ship index, -1 when no ship was dispatched within the horizon */
+    double dispatch_days; /**< the ship is called (leaves its port or its last site) */
+    double start_days;    /**< on-site work begins (ship there and permit granted) */
+    double end_days;      /**< the segment is back; +inf when not within the horizon */
+} cs_repair;
+
+typedef struct cs_recovery cs_recovery_t;
+
+/**
+ * Configures the repair model from the `recovery` map of a scenario (spec, in doc), loading the
+ * fleet files it names (relative to dir, the scenario's directory, or else bundled data) and
+ * resolving contested areas. t gives the Japanese nodes that define domestic waters (borrowed).
+ * \return CS_OK, CS_EIO (fleet file unreadable), CS_EPARSE, or CS_EINVAL with
+ * "file:line:col: key: expected ..., found ..." (the fleet file's own position for its errors).
+ */
+cs_status cs_recovery_parse(cs_recovery_t **out, const cs_ydoc_t *doc, const cs_ynode *spec,
+                            const char *dir, const cs_topology_t *t, cs_error *err);
+/**
+ * A model from parameters and ships given directly (copied); no contested areas, and domestic
+ * waters around the Japanese nodes of t (NULL: no domestic waters). For tests and tools.
+ * \return CS_OK, CS_EINVAL (a parameter out of range, named), CS_ENOMEM.
+ */
+cs_status cs_recovery_alloc(cs_recovery_t **out, const cs_recovery_params *p, const cs_ship *ships,
+                            size_t n_ships, const cs_topology_t *t, cs_error *err);
+/** Frees r. Accepts NULL. */
+void cs_recovery_free(cs_recovery_t *r);
+
+const cs_recovery_params *cs_recovery_get_params(const cs_recovery_t *r);
+size_t cs_recovery_ship_count(const cs_recovery_t *r);
+/** Ship i (i < count), borrowed. */
+const cs_ship *cs_recovery_ship(const cs_recovery_t *r, size_t i);
+/** Points of the recorded grid: floor(horizon x 24 / step_hours) + 1, at k x step_hours. */
+size_t cs_recovery_steps(const cs_recovery_t *r);
+
+/** The waters class of a point: contested areas first, then domestic, else foreign. O(nodes). */
+cs_waters cs_recovery_waters(const cs_recovery_t *r, cs_lonlat p);
+/** The name of a waters class ("domestic", "foreign", "contested"). */
+const char *cs_waters_name(cs_waters w);
+
+/**
+ * Describes the fault of segment e of t failed at fail_days: its place (the midpoint of the
+ * segment's route by arc length), depth (the segment's, else default_depth_m), waters, lit
+ * capacity, and flow_tbps as given.
+ */
+cs_fault cs_recovery_fault(const cs_recovery_t *r, const cs_topology_t *t, size_t e,
+                           double fail_days, double flow_tbps);
+
+/** On-site work of a fault at depth_m: (base + per_1000m x depth / 1000) / (1 - downtime), days. */
+double cs_recovery_work_days(const cs_recovery_params *p, double depth_m);
+
+/** Scratch space for cs_recovery_schedule(), for up to max_faults faults. */
+typedef struct {
+    size_t max_faults, n_ships;
+    double *free_at;      /* [ships] time the ship finishes its current job */
+    cs_lonlat *pos;       /* [ships] where it is when free */
+    double *home_at;      /* [ships] time it is back in port when left idle */
+    unsigned char *avail; /* [ships] can sail in this trial */
+    unsigned char *done;  /* [max_faults] assigned */
+} cs_recovery_ws;
+
+cs_status cs_recovery_ws_init(cs_recovery_ws *w, const cs_recovery_t *r, size_t max_faults,
+                              cs_error *err);
+void cs_recovery_ws_destroy(cs_recovery_ws *w);
+
+/**
+ * Runs the repair queue for faults[0..n-1] (any order; n <= w->max_faults) and writes the repair
+ * of fault i to out[i] and each ship's busy days (dispatch to end of repair, clipped to the
+ * horizon) to busy_days[ships]. Ship availability is drawn from rng, one uniform per ship in
+ * fleet order (NULL: every ship is available). Every fault gets one repair record; a fault is
+ * repaired at most once; a ship's jobs never overlap. O(n^2 x ships).
+ * \return CS_OK, or CS_EINVAL when n exceeds the workspace.
+ */
+cs_status cs_recovery_schedule(const cs_recovery_t *r, cs_recovery_ws *w, const cs_fault *faults,
+                               size_t n, gsl_rng *rng, cs_repair *out, double *busy_days,
+                               cs_error *err);
+
+#endif /* CS_RECOVERY_H */

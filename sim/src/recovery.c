@@ -1,0 +1,582 @@
+/*
+ * recovery.c: the fleet, the waters of a fault, and the repair queue
+ * (docs/model.md, "Recovery").
+ *
+ * Implementation notes. The queue is a discrete-event simulation with one
+ * kind of decision: at the earliest time when some ship is free and some
+ * fault has happened, the policy picks a waiting fault and the free ship that
+ * would finish it first takes it. A ship's jobs follow each other (its next
+ * dispatch is never before its last end), so no ship is in two places at
+ * once. After a job a ship heads home; called before it gets there, it
+ * sails from its last repair site without mobilising again.
+ */
+#include "cablesim/recovery.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cablesim/paths.h"
+#include "hazard_impl.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+struct cs_recovery {
+    cs_recovery_params p;
+    size_t n_ships;
+    cs_ship *ships;
+    char **strings; /* owned copies behind the ships' names */
+    size_t n_strings, cap_strings;
+    size_t n_japan;
+    cs_lonlat *japan; /* positions of the Japanese nodes */
+    size_t n_areas;
+    cs_hz_area *areas; /* contested areas */
+};
+
+/* ------------------------------------------------------------ building */
+
+static const char *keep_string(cs_recovery_t *r, const char *s)
+{
+    if (r->n_strings == r->cap_strings) {
+        const size_t cap = r->cap_strings ? 2 * r->cap_strings : 16;
+        char **v = realloc(r->strings, cap * sizeof *v);
+        if (v == NULL) return NULL;
+        r->strings = v;
+        r->cap_strings = cap;
+    }
+    const size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d == NULL) return NULL;
+    memcpy(d, s, n);
+    r->strings[r->n_strings++] = d;
+    return d;
+}
+
+static cs_status add_ship(cs_recovery_t *r, const cs_ship *s, cs_error *err)
+{
+    cs_ship *v = realloc(r->ships, (r->n_ships + 1) * sizeof *v);
+    if (v == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the fleet");
+    r->ships = v;
+    cs_ship c = *s;
+    if (!(c.name = keep_string(r, s->name)) || !(c.home = keep_string(r, s->home)) ||
+        !(c.zone = keep_string(r, s->zone ? s->zone : "")) ||
+        !(c.source = keep_string(r, s->source ? s->source : "")))
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the fleet");
+    r->ships[r->n_ships++] = c;
+    return CS_OK;
+}
+
+static cs_status set_japan(cs_recovery_t *r, const cs_topology_t *t, cs_error *err)
+{
+    if (t == NULL) return CS_OK;
+    const size_t nn = cs_topology_node_count(t);
+    r->japan = malloc((nn + 1) * sizeof *r->japan);
+    if (r->japan == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery model");
+    for (size_t i = 0; i < nn; i++) {
+        const cs_node *v = cs_topology_node(t, i);
+        if (v->country != NULL && strcmp(v->country, "JP") == 0) r->japan[r->n_japan++] = v->pos;
+    }
+    return CS_OK;
+}
+
+static cs_status check_params(const cs_recovery_params *p, cs_error *err)
+{
+    const char *bad = NULL;
+    if (!(p->horizon_days > 0.0) || !(p->horizon_days <= 3650.0)) bad = "horizon_days";
+    if (!(p->step_hours > 0.0) || p->step_hours > p->horizon_days * 24.0) bad = "step_hours";
+    if (!(p->mobilisation_days >= 0.0)) bad = "mobilisation_days";
+    if (!(p->detour_factor >= 1.0)) bad = "detour_factor";
+    for (int w = 0; w < CS_WATERS_COUNT; w++)
+        if (!(p->permit_days[w] >= 0.0)) bad = "permit_days";
+    if (!(p->work_base_days >= 0.0) || !(p->work_days_per_1000m >= 0.0)) bad = "work days";
+    if (!(p->weather_downtime >= 0.0) || !(p->weather_downtime < 1.0)) bad = "weather_downtime";
+    if (!(p->default_depth_m >= 0.0)) bad = "default_depth_m";
+    if (!(p->domestic_nmi >= 0.0)) bad = "domestic_nmi";
+    if (!(p->station_restore_days >= 0.0) || !(p->link_restore_days >= 0.0)) bad = "restore days";
+    if (bad) return cs_errorf(err, CS_EINVAL, "recovery: %s out of range", bad);
+    return CS_OK;
+}
+
+cs_status cs_recovery_alloc(cs_recovery_t **out, const cs_recovery_params *p, const cs_ship *ships,
+                            size_t n_ships, const cs_topology_t *t, cs_error *err)
+{
+    *out = NULL;
+    cs_status rc = check_params(p, err);
+    if (rc != CS_OK) return rc;
+    cs_recovery_t *r = calloc(1, sizeof *r);
+    if (r == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery model");
+    r->p = *p;
+    for (size_t i = 0; i < n_ships && rc == CS_OK; i++) {
+        const cs_ship *s = &ships[i];
+        if (!(s->speed_kn > 0.0) || !(s->availability >= 0.0 && s->availability <= 1.0) ||
+            !cs_geo_valid(s->home_pos))
+            rc = cs_errorf(err, CS_EINVAL,
+                           "recovery: ship %zu (%s): bad speed, availability "
+                           "or home position",
+                           i, s->name);
+        else
+            rc = add_ship(r, s, err);
+    }
+    if (rc == CS_OK) rc = set_japan(r, t, err);
+    if (rc != CS_OK) {
+        cs_recovery_free(r);
+        return rc;
+    }
+    *out = r;
+    return CS_OK;
+}
+
+void cs_recovery_free(cs_recovery_t *r)
+{
+    if (r == NULL) return;
+    for (size_t i = 0; i < r->n_strings; i++)
+        free(r->strings[i]);
+    free(r->strings);
+    free(r->ships);
+    free(r->japan);
+    for (size_t i = 0; i < r->n_areas; i++)
+        cs_hz_area_destroy(&r->areas[i]);
+    free(r->areas);
+    free(r);
+}
+
+/* ------------------------------------------------------------ parsing */
+
+static const char *const recovery_keys[] = {"fleet",
+                                            "ships",
+                                            "horizon_days",
+                                            "step_hours",
+                                            "policy",
+                                            "mobilisation_days",
+                                            "detour_factor",
+                                            "permit_days",
+                                            "work_base_days",
+                                            "work_days_per_1000m",
+                                            "weather_downtime",
+                                            "default_depth_m",
+                                            "domestic_nmi",
+                                            "contested",
+                                            "station_restore_days",
+                                            "link_restore_days",
+                                            NULL};
+static const char *const ship_keys[] = {"name",         "home", "home_lonlat", "speed_kn",
+                                        "availability", "zone", "source",      NULL};
+static const char *const fleet_keys[] = {"name", "description", "source", "ships", NULL};
+static const char *const permit_keys[] = {"domestic", "foreign", "contested", NULL};
+static const char *const policies[] = {"fifo", "capacity", "restored_per_day", NULL};
+
+/* Keeps the first failure while checking goes on. */
+static void keep(cs_status *rc, cs_status r)
+{
+    if (*rc == CS_OK) *rc = r;
+}
+
+/* One ship map of a `ships` list in doc. */
+static cs_status parse_ship(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *m,
+                            const cs_topology_t *t, cs_error *err)
+{
+    cs_status rc = cs_ymap_check_keys(doc, m, ship_keys, "ship", err);
+    if (rc != CS_OK) return rc;
+    cs_ship s = {0};
+    keep(&rc, cs_yget_string(doc, m, "name", true, NULL, &s.name, err));
+    keep(&rc, cs_yget_string(doc, m, "home", true, NULL, &s.home, err));
+    keep(&rc, cs_yget_double(doc, m, "speed_kn", true, 1.0, 40.0, 0.0, &s.speed_kn, err));
+    keep(&rc, cs_yget_double(doc, m, "availability", false, 0.0, 1.0, 1.0, &s.availability, err));
+    keep(&rc, cs_yget_string(doc, m, "zone", false, "", &s.zone, err));
+    keep(&rc, cs_yget_string(doc, m, "source", false, "", &s.source, err));
+    const cs_ynode *at = cs_ymap_get(m, "home_lonlat");
+    if (at == NULL) {
+        keep(&rc, cs_yerr_missing(doc, m, "home_lonlat", "a [lon, lat] pair", err));
+    } else {
+        const cs_hz_ctx c = {doc, m, t, "the topology"};
+        keep(&rc, cs_hz_point(&c, at, "home_lonlat", &s.home_pos, err));
+    }
+    if (rc != CS_OK) return rc;
+    return add_ship(r, &s, err);
+}
+
+static cs_status parse_ships(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *map,
+                             const cs_topology_t *t, cs_error *err)
+{
+    const cs_ynode *seq = NULL;
+    cs_status rc = cs_yget_seq(doc, map, "ships", false, &seq, err);
+    if (rc != CS_OK || seq == NULL) return rc;
+    for (size_t i = 0; i < seq->n; i++) {
+        const cs_status r1 = parse_ship(r, doc, seq->items[i], t, err);
+        keep(&rc, r1);
+        if (r1 == CS_ENOMEM) return r1;
+    }
+    return rc;
+}
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* A fleet path: absolute, else relative to dir, else a bundled data file (as scenario paths). */
+static bool resolve(const char *rel, const char *dir, char *buf, size_t n)
+{
+    bool found;
+    if (rel[0] == '/' || dir == NULL || dir[0] == '\0')
+        found = snprintf(buf, n, "%s", rel) < (int)n && is_file(buf);
+    else
+        found = snprintf(buf, n, "%s/%s", dir, rel) < (int)n && is_file(buf);
+    if (!found && rel[0] != '/') {
+        cs_error quiet = CS_ERROR_INIT;
+        found = cs_data_path(buf, n, rel, &quiet) == CS_OK && is_file(buf);
+    }
+    return found;
+}
+
+static cs_status load_fleet(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *at,
+                            const char *dir, const cs_topology_t *t, cs_error *err)
+{
+    char buf[PATH_MAX];
+    if (at->kind != CS_YSCALAR || at->value == NULL || at->value[0] == '\0' ||
+        !resolve(at->value, dir, buf, sizeof buf))
+        return cs_yerr(doc, at, "recovery.fleet", "an existing fleet file", err);
+    cs_ydoc_t *fd = NULL;
+    cs_status rc = cs_ydoc_load(&fd, buf, err);
+    if (rc != CS_OK) return rc;
+    const cs_ynode *root = cs_ydoc_root(fd);
+    rc = cs_ymap_check_keys(fd, root, fleet_keys, "fleet", err);
+    const cs_ynode *seq = NULL;
+    if (rc == CS_OK) rc = cs_yget_seq(fd, root, "ships", true, &seq, err);
+    if (rc == CS_OK) rc = parse_ships(r, fd, root, t, err);
+    cs_ydoc_free(fd);
+    return rc;
+}
+
+/* `fleet`: one file name or a list of them. */
+static cs_status parse_fleets(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *spec,
+                              const char *dir, const cs_topology_t *t, cs_error *err)
+{
+    const cs_ynode *v = cs_ymap_get(spec, "fleet");
+    if (cs_ynode_is_null(v)) return CS_OK;
+    if (v->kind != CS_YSEQ) return load_fleet(r, doc, v, dir, t, err);
+    cs_status rc = CS_OK;
+    for (size_t i = 0; i < v->n && rc == CS_OK; i++)
+        rc = load_fleet(r, doc, v->items[i], dir, t, err);
+    return rc;
+}
+
+static cs_status parse_permits(const cs_ydoc_t *doc, const cs_ynode *spec, cs_recovery_params *p,
+                               cs_error *err)
+{
+    const cs_ynode *m = cs_ymap_get(spec, "permit_days");
+    if (cs_ynode_is_null(m)) return CS_OK;
+    cs_status rc = cs_ymap_check_keys(doc, m, permit_keys, "recovery.permit_days", err);
+    if (rc != CS_OK) return rc;
+    for (int w = 0; w < CS_WATERS_COUNT; w++)
+        keep(&rc, cs_yget_double(doc, m, permit_keys[w], false, 0.0, 3650.0, p->permit_days[w],
+                                 &p->permit_days[w], err));
+    return rc;
+}
+
+static cs_status parse_params(const cs_ydoc_t *d, const cs_ynode *s, cs_recovery_params *p,
+                              cs_error *err)
+{
+    cs_status rc = CS_OK;
+    int policy = (int)p->policy;
+    keep(&rc, cs_yget_double(d, s, "horizon_days", false, 0.01, 3650, p->horizon_days,
+                             &p->horizon_days, err));
+    keep(&rc, cs_yget_double(d, s, "step_hours", false, 0.01, 87600, p->step_hours, &p->step_hours,
+                             err));
+    keep(&rc, cs_yget_enum(d, s, "policy", false, policies, policy, &policy, err));
+    keep(&rc, cs_yget_double(d, s, "mobilisation_days", false, 0, 365, p->mobilisation_days,
+                             &p->mobilisation_days, err));
+    keep(&rc, cs_yget_double(d, s, "detour_factor", false, 1, 10, p->detour_factor,
+                             &p->detour_factor, err));
+    keep(&rc, cs_yget_double(d, s, "work_base_days", false, 0, 365, p->work_base_days,
+                             &p->work_base_days, err));
+    keep(&rc, cs_yget_double(d, s, "work_days_per_1000m", false, 0, 365, p->work_days_per_1000m,
+                             &p->work_days_per_1000m, err));
+    keep(&rc, cs_yget_double(d, s, "weather_downtime", false, 0, 0.95, p->weather_downtime,
+                             &p->weather_downtime, err));
+    keep(&rc, cs_yget_double(d, s, "default_depth_m", false, 0, 11000, p->default_depth_m,
+                             &p->default_depth_m, err));
+    keep(&rc, cs_yget_double(d, s, "domestic_nmi", false, 0, 1000, p->domestic_nmi,
+                             &p->domestic_nmi, err));
+    keep(&rc, cs_yget_double(d, s, "station_restore_days", false, 0, 3650, p->station_restore_days,
+                             &p->station_restore_days, err));
+    keep(&rc, cs_yget_double(d, s, "link_restore_days", false, 0, 3650, p->link_restore_days,
+                             &p->link_restore_days, err));
+    keep(&rc, parse_permits(d, s, p, err));
+    p->policy = (cs_queue_policy)policy;
+    if (rc == CS_OK && p->step_hours > p->horizon_days * 24.0)
+        rc = cs_yerr(d, cs_ymap_get(s, "step_hours"), "recovery.step_hours",
+                     "at most horizon_days x 24", err);
+    return rc;
+}
+
+/* `contested`: a list of areas (region names or polygons). */
+static cs_status parse_contested(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *spec,
+                                 const cs_topology_t *t, cs_error *err)
+{
+    const cs_ynode *seq = NULL;
+    cs_status rc = cs_yget_seq(doc, spec, "contested", false, &seq, err);
+    if (rc != CS_OK || seq == NULL) return rc;
+    r->areas = calloc(seq->n + 1, sizeof *r->areas);
+    if (r->areas == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for contested areas");
+    const cs_hz_ctx c = {doc, spec, t, "the topology"};
+    for (size_t i = 0; i < seq->n && rc == CS_OK; i++) {
+        rc = cs_hz_area_parse(&c, seq->items[i], "recovery.contested", &r->areas[i], err);
+        if (rc == CS_OK) r->n_areas++;
+    }
+    return rc;
+}
+
+cs_status cs_recovery_parse(cs_recovery_t **out, const cs_ydoc_t *doc, const cs_ynode *spec,
+                            const char *dir, const cs_topology_t *t, cs_error *err)
+{
+    *out = NULL;
+    cs_status rc = cs_ymap_check_keys(doc, spec, recovery_keys, "recovery", err);
+    if (rc != CS_OK) return rc;
+    cs_recovery_t *r = calloc(1, sizeof *r);
+    if (r == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery model");
+    const cs_recovery_params dflt = CS_RECOVERY_PARAMS_INIT;
+    r->p = dflt;
+    rc = parse_params(doc, spec, &r->p, err);
+    if (rc == CS_OK) rc = parse_fleets(r, doc, spec, dir, t, err);
+    if (rc == CS_OK) rc = parse_ships(r, doc, spec, t, err);
+    if (rc == CS_OK && r->n_ships == 0)
+        rc =
+            cs_yerr_missing(doc, spec, "ships", "at least one ship (from `fleet` or `ships`)", err);
+    if (rc == CS_OK) rc = parse_contested(r, doc, spec, t, err);
+    if (rc == CS_OK) rc = set_japan(r, t, err);
+    if (rc != CS_OK) {
+        cs_recovery_free(r);
+        return rc;
+    }
+    *out = r;
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------ queries */
+
+const cs_recovery_params *cs_recovery_get_params(const cs_recovery_t *r)
+{
+    return &r->p;
+}
+
+size_t cs_recovery_ship_count(const cs_recovery_t *r)
+{
+    return r->n_ships;
+}
+
+const cs_ship *cs_recovery_ship(const cs_recovery_t *r, size_t i)
+{
+    return &r->ships[i];
+}
+
+size_t cs_recovery_steps(const cs_recovery_t *r)
+{
+    /* The small allowance keeps 90 days at 6 h from losing its last point to rounding. */
+    return (size_t)floor(r->p.horizon_days * 24.0 / r->p.step_hours + 1e-9) + 1;
+}
+
+const char *cs_waters_name(cs_waters w)
+{
+    static const char *const names[] = {"domestic", "foreign", "contested"};
+    return (unsigned)w < CS_WATERS_COUNT ? names[w] : "unknown";
+}
+
+cs_waters cs_recovery_waters(const cs_recovery_t *r, cs_lonlat p)
+{
+    for (size_t i = 0; i < r->n_areas; i++)
+        if (cs_hz_area_contains(&r->areas[i], p)) return CS_WATERS_CONTESTED;
+    const double limit_km = r->p.domestic_nmi * 1.852;
+    for (size_t i = 0; i < r->n_japan; i++)
+        if (cs_geo_distance_km(p, r->japan[i]) <= limit_km) return CS_WATERS_DOMESTIC;
+    return CS_WATERS_FOREIGN;
+}
+
+/* The point halfway along the edge's route by arc length, over all its parts. */
+static cs_lonlat midpoint(const cs_edge *e)
+{
+    double total = 0.0;
+    for (size_t k = 0; k < e->nparts; k++)
+        total +=
+            cs_geo_polyline_length_km(e->pts + e->part_off[k], e->part_off[k + 1] - e->part_off[k]);
+    double left = total / 2.0;
+    for (size_t k = 0; k < e->nparts; k++) {
+        const cs_lonlat *pts = e->pts + e->part_off[k];
+        const size_t n = e->part_off[k + 1] - e->part_off[k];
+        const double len = cs_geo_polyline_length_km(pts, n);
+        if (left <= len || k + 1 == e->nparts) return cs_hz_polyline_at(pts, n, left);
+        left -= len;
+    }
+    return e->pts[0];
+}
+
+cs_fault cs_recovery_fault(const cs_recovery_t *r, const cs_topology_t *t, size_t e,
+                           double fail_days, double flow_tbps)
+{
+    const cs_edge *ed = cs_topology_edge(t, e);
+    cs_fault f;
+    f.edge = e;
+    f.fail_days = fail_days;
+    f.pos = midpoint(ed);
+    f.depth_m = isnan(ed->depth_m) ? r->p.default_depth_m : ed->depth_m;
+    f.waters = cs_recovery_waters(r, f.pos);
+    f.lit_tbps = ed->lit_tbps;
+    f.flow_tbps = flow_tbps;
+    return f;
+}
+
+double cs_recovery_work_days(const cs_recovery_params *p, double depth_m)
+{
+    return (p->work_base_days + p->work_days_per_1000m * depth_m / 1000.0) /
+           (1.0 - p->weather_downtime);
+}
+
+/* ------------------------------------------------------------ the queue */
+
+cs_status cs_recovery_ws_init(cs_recovery_ws *w, const cs_recovery_t *r, size_t max_faults,
+                              cs_error *err)
+{
+    memset(w, 0, sizeof *w);
+    const size_t ns = r->n_ships;
+    w->max_faults = max_faults;
+    w->n_ships = ns;
+    w->free_at = malloc((ns + 1) * sizeof *w->free_at);
+    w->pos = malloc((ns + 1) * sizeof *w->pos);
+    w->home_at = malloc((ns + 1) * sizeof *w->home_at);
+    w->avail = malloc(ns + 1);
+    w->done = malloc(max_faults + 1);
+    if (!w->free_at || !w->pos || !w->home_at || !w->avail || !w->done) {
+        cs_recovery_ws_destroy(w);
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the repair queue");
+    }
+    return CS_OK;
+}
+
+void cs_recovery_ws_destroy(cs_recovery_ws *w)
+{
+    free(w->free_at);
+    free(w->pos);
+    free(w->home_at);
+    free(w->avail);
+    free(w->done);
+    memset(w, 0, sizeof *w);
+}
+
+static double sail_days(const cs_recovery_t *r, const cs_ship *s, cs_lonlat a, cs_lonlat b)
+{
+    return cs_geo_distance_km(a, b) * r->p.detour_factor / (s->speed_kn * CS_KN_TO_KM_PER_DAY);
+}
+
+/* What ship k dispatched at `now` to fault f would do: arrival, start and end of work. */
+static cs_repair plan(const cs_recovery_t *r, const cs_recovery_ws *w, size_t k, const cs_fault *f,
+                      double now)
+{
+    const cs_ship *s = &r->ships[k];
+    const bool in_port = now >= w->home_at[k];
+    const cs_lonlat from = in_port ? s->home_pos : w->pos[k];
+    const double arrive =
+        now + (in_port ? r->p.mobilisation_days : 0.0) + sail_days(r, s, from, f->pos);
+    const double permit = f->fail_days + r->p.permit_days[f->waters];
+    cs_repair out;
+    out.ship = (int32_t)k;
+    out.dispatch_days = now;
+    out.start_days = fmax(arrive, permit);
+    out.end_days = out.start_days + cs_recovery_work_days(&r->p, f->depth_m);
+    return out;
+}
+
+/* The free ship (free_at <= now) that would finish fault f first; lowest index on ties. */
+static cs_repair best_ship(const cs_recovery_t *r, const cs_recovery_ws *w, const cs_fault *f,
+                           double now)
+{
+    cs_repair best = {-1, INFINITY, INFINITY, INFINITY};
+    for (size_t k = 0; k < w->n_ships; k++) {
+        if (!w->avail[k] || w->free_at[k] > now) continue;
+        const cs_repair c = plan(r, w, k, f, now);
+        if (best.ship < 0 || c.end_days < best.end_days) best = c;
+    }
+    return best;
+}
+
+/* Whether waiting fault i goes before fault j under the policy (ties: earlier, lower index). */
+static bool before(const cs_recovery_t *r, const cs_recovery_ws *w, const cs_fault *fa, size_t i,
+                   size_t j, double now)
+{
+    double si = 0.0, sj = 0.0;
+    if (r->p.policy == CS_QUEUE_CAPACITY) {
+        si = fa[i].lit_tbps;
+        sj = fa[j].lit_tbps;
+    } else if (r->p.policy == CS_QUEUE_RESTORED_PER_DAY) {
+        const double di = best_ship(r, w, &fa[i], now).end_days - now;
+        const double dj = best_ship(r, w, &fa[j], now).end_days - now;
+        si = fa[i].flow_tbps / fmax(di, 1e-9);
+        sj = fa[j].flow_tbps / fmax(dj, 1e-9);
+    }
+    if (si != sj) return si > sj;
+    if (fa[i].fail_days != fa[j].fail_days) return fa[i].fail_days < fa[j].fail_days;
+    return i < j;
+}
+
+/* The next decision time: max(earliest free ship, earliest waiting fault); INFINITY if none. */
+static double next_time(const cs_recovery_ws *w, const cs_fault *fa, size_t n)
+{
+    double ts = INFINITY, tf = INFINITY;
+    for (size_t k = 0; k < w->n_ships; k++)
+        if (w->avail[k]) ts = fmin(ts, w->free_at[k]);
+    for (size_t i = 0; i < n; i++)
+        if (!w->done[i]) tf = fmin(tf, fa[i].fail_days);
+    return fmax(ts, tf);
+}
+
+static void reset(const cs_recovery_t *r, cs_recovery_ws *w, size_t n, gsl_rng *rng, cs_repair *out,
+                  double *busy)
+{
+    for (size_t k = 0; k < w->n_ships; k++) {
+        w->avail[k] = rng == NULL || gsl_rng_uniform(rng) < r->ships[k].availability;
+        w->free_at[k] = 0.0;
+        w->home_at[k] = 0.0;
+        w->pos[k] = r->ships[k].home_pos;
+        busy[k] = 0.0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        w->done[i] = 0;
+        out[i] = (cs_repair){-1, INFINITY, INFINITY, INFINITY};
+    }
+}
+
+cs_status cs_recovery_schedule(const cs_recovery_t *r, cs_recovery_ws *w, const cs_fault *faults,
+                               size_t n, gsl_rng *rng, cs_repair *out, double *busy_days,
+                               cs_error *err)
+{
+    if (n > w->max_faults || w->n_ships != r->n_ships)
+        return cs_errorf(err, CS_EINVAL, "repair queue: %zu faults for a workspace of %zu", n,
+                         w->max_faults);
+    reset(r, w, n, rng, out, busy_days);
+    const double H = r->p.horizon_days;
+    for (size_t left = n; left > 0; left--) {
+        const double now = next_time(w, faults, n);
+        if (!(now <= H)) break; /* no ship left, or nothing more starts within the horizon */
+        size_t pick = SIZE_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (!w->done[i] && faults[i].fail_days <= now &&
+                (pick == SIZE_MAX || before(r, w, faults, i, pick, now)))
+                pick = i;
+        const cs_repair job = best_ship(r, w, &faults[pick], now);
+        const size_t k = (size_t)job.ship;
+        const cs_ship *s = &r->ships[k];
+        w->done[pick] = 1;
+        w->free_at[k] = job.end_days;
+        w->pos[k] = faults[pick].pos;
+        w->home_at[k] = job.end_days + sail_days(r, s, faults[pick].pos, s->home_pos);
+        busy_days[k] += fmin(job.end_days, H) - job.dispatch_days;
+        out[pick] = job;
+        if (out[pick].start_days > H) out[pick].start_days = INFINITY;
+        if (out[pick].end_days > H) out[pick].end_days = INFINITY;
+    }
+    return CS_OK;
+}
