@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cablesim/hazard.h"
+#include "cablesim/recovery.h"
 #include "cablesim/rng.h"
 
 /* One cached routing: the sorted failure set it answers, and the outcome. */
@@ -44,6 +45,13 @@ struct cs_engine {
     size_t cache_slots;
     uint32_t *key;      /* scratch for building a key */
     cs_failures f_flow; /* scratch: the failures that touch intact flow */
+    /* recovery over time (all NULL or empty without a `recovery:` section) */
+    cs_recovery_t *rec;
+    cs_recovery_ws rws;
+    cs_failures f_state;       /* what is down at one time */
+    cs_routing_result r_state; /* its routing */
+    double *up_edge, *up_node; /* [ne], [nn] when the i-th failed edge / node is back */
+    double *ev, *ev_served;    /* [2 (ne + nn) + 1] state changes and the served demand after */
 };
 
 /* ------------------------------------------------------------- setup */
@@ -119,6 +127,38 @@ static bool shortcut_is_exact(const cs_engine_t *e)
     return cs_router_options(e->router)->mode == CS_ROUTING_LATENCY_FIRST;
 }
 
+/* The repair model and its workspaces, when the scenario has a `recovery:` section. */
+static cs_status recovery_alloc(cs_engine_t *e, cs_error *err)
+{
+    if (e->s->recovery == NULL) return CS_OK;
+    const size_t ne = cs_topology_edge_count(e->t), nn = cs_topology_node_count(e->t);
+    cs_status rc = cs_recovery_parse(&e->rec, e->s->doc, e->s->recovery, e->s->dir, e->t, err);
+    if (rc == CS_OK) rc = cs_recovery_ws_init(&e->rws, e->rec, ne, err);
+    if (rc == CS_OK) rc = cs_failures_init(&e->f_state, ne, nn, err);
+    if (rc == CS_OK) rc = cs_routing_result_init(&e->r_state, cs_demand_count(e->d), ne, err);
+    if (rc != CS_OK) return rc;
+    e->up_edge = malloc((ne + 1) * sizeof *e->up_edge);
+    e->up_node = malloc((nn + 1) * sizeof *e->up_node);
+    e->ev = malloc((2 * (ne + nn) + 1) * sizeof *e->ev);
+    e->ev_served = malloc((2 * (ne + nn) + 1) * sizeof *e->ev_served);
+    if (!e->up_edge || !e->up_node || !e->ev || !e->ev_served)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery workspace");
+    return CS_OK;
+}
+
+static void recovery_free(cs_engine_t *e)
+{
+    if (e->rec == NULL) return;
+    cs_recovery_free(e->rec);
+    cs_recovery_ws_destroy(&e->rws);
+    cs_failures_destroy(&e->f_state);
+    cs_routing_result_destroy(&e->r_state);
+    free(e->up_edge);
+    free(e->up_node);
+    free(e->ev);
+    free(e->ev_served);
+}
+
 cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err)
 {
     *out = NULL;
@@ -146,6 +186,7 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     if ((rc = cs_failures_init(&e->f_flow, ne, cs_topology_node_count(e->t), err)) != CS_OK)
         goto fail;
     e->skip_ok = shortcut_is_exact(e);
+    if ((rc = recovery_alloc(e, err)) != CS_OK) goto fail;
     *out = e;
     return CS_OK;
 fail:
@@ -168,6 +209,7 @@ void cs_engine_free(cs_engine_t *e)
 {
     if (e == NULL) return;
     cache_free(e);
+    recovery_free(e);
     for (size_t i = 0; i < e->n_hazards; i++)
         cs_hazard_free(e->hazards[i]);
     free(e->hazards);
@@ -210,6 +252,11 @@ const cs_pair_table *cs_engine_pairs(const cs_engine_t *e)
 const cs_scenario *cs_engine_scenario(const cs_engine_t *e)
 {
     return e->s;
+}
+
+const cs_recovery_t *cs_engine_recovery(const cs_engine_t *e)
+{
+    return e->rec;
 }
 
 /* --------------------------------------------------------------- a trial */
@@ -352,11 +399,13 @@ static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_re
                        unsigned char *cut, cs_run_summary *sum, cs_error *err)
 {
     cs_failures_clear(f);
+    f->horizon_days = e->rec ? cs_recovery_get_params(e->rec)->horizon_days : 0.0;
     const cs_hazard_env env = {e->t, e->d, e->router, &e->intact, &e->scratch};
     for (size_t i = 0; i < e->n_hazards; i++) {
         /* Each hazard draws from its own stream, so that a sweep over one hazard's parameters
          * leaves the draws of the others unchanged (common random numbers). */
         cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_HAZARD + i);
+        f->now = 0.0;
         const cs_status rc = cs_hazard_sample(e->hazards[i], &env, e->rng, f, err);
         if (rc != CS_OK) return rc;
     }
@@ -370,6 +419,143 @@ cs_status cs_engine_trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing
                           unsigned char *pair_cut, cs_error *err)
 {
     return trial(e, t, f, r, pair_cut, NULL, err);
+}
+
+/* ------------------------------------------------------------- recovery */
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Hands the failed segments of f to the repair queue and sets when every
+ * failure is over: a segment at the end of its repair, a terrestrial link and
+ * a landing station after their fixed restore times. Returns the lit
+ * capacity-days lost within the horizon.
+ */
+static cs_status repair(cs_engine_t *e, uint64_t t, const cs_failures *f, cs_recovery_outcome *o,
+                        double *cap_days, cs_error *err)
+{
+    const cs_recovery_params *p = cs_recovery_get_params(e->rec);
+    o->n_faults = 0;
+    for (size_t i = 0; i < f->n_edges; i++) {
+        const size_t j = f->edges[i];
+        if (cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT)
+            o->faults[o->n_faults++] =
+                cs_recovery_fault(e->rec, e->t, j, f->edge_time[j], e->intact.edge_flow_tbps[j]);
+    }
+    cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_RECOVERY);
+    const cs_status rc = cs_recovery_schedule(e->rec, &e->rws, o->faults, o->n_faults, e->rng,
+                                              o->repairs, o->ship_busy_days, err);
+    if (rc != CS_OK) return rc;
+    const double H = p->horizon_days;
+    *cap_days = 0.0;
+    for (size_t i = 0, k = 0; i < f->n_edges; i++) {
+        const cs_edge *ed = cs_topology_edge(e->t, f->edges[i]);
+        const double down = f->edge_time[f->edges[i]];
+        e->up_edge[i] =
+            ed->kind == CS_EDGE_SEGMENT ? o->repairs[k++].end_days : down + p->link_restore_days;
+        *cap_days += ed->lit_tbps * (fmin(e->up_edge[i], H) - fmin(down, H));
+    }
+    for (size_t i = 0; i < f->n_nodes; i++)
+        e->up_node[i] = f->node_time[f->nodes[i]] + p->station_restore_days;
+    return CS_OK;
+}
+
+/* The distinct times in [0, H) at which something fails or comes back, 0 first. */
+static size_t change_times(cs_engine_t *e, const cs_failures *f, double H)
+{
+    size_t n = 0;
+    e->ev[n++] = 0.0;
+    for (size_t i = 0; i < f->n_edges; i++) {
+        const double a = f->edge_time[f->edges[i]], b = e->up_edge[i];
+        if (a > 0.0 && a < H) e->ev[n++] = a;
+        if (b > 0.0 && b < H) e->ev[n++] = b;
+    }
+    for (size_t i = 0; i < f->n_nodes; i++) {
+        const double a = f->node_time[f->nodes[i]], b = e->up_node[i];
+        if (a > 0.0 && a < H) e->ev[n++] = a;
+        if (b > 0.0 && b < H) e->ev[n++] = b;
+    }
+    qsort(e->ev, n, sizeof *e->ev, cmp_double);
+    size_t m = 1;
+    for (size_t k = 1; k < n; k++)
+        if (e->ev[k] != e->ev[m - 1]) e->ev[m++] = e->ev[k];
+    return m;
+}
+
+/* What is down at time x: failed at or before x and not back yet. */
+static void state_at(cs_engine_t *e, const cs_failures *f, double x)
+{
+    cs_failures *s = &e->f_state;
+    cs_failures_clear(s);
+    for (size_t i = 0; i < f->n_edges; i++)
+        if (f->edge_time[f->edges[i]] <= x && x < e->up_edge[i])
+            cs_failures_fail_edge(s, f->edges[i]);
+    for (size_t i = 0; i < f->n_nodes; i++)
+        if (f->node_time[f->nodes[i]] <= x && x < e->up_node[i])
+            cs_failures_fail_node(s, f->nodes[i]);
+}
+
+/* The grid: served demand in force at each grid time, and the faults waiting for a ship. */
+static void fill_grid(const cs_engine_t *e, size_t n_ev, cs_recovery_outcome *o)
+{
+    const double step = cs_recovery_get_params(e->rec)->step_hours / 24.0;
+    size_t k = 0;
+    for (size_t g = 0; g < o->n_steps; g++) {
+        const double x = (double)g * step;
+        while (k + 1 < n_ev && e->ev[k + 1] <= x)
+            k++;
+        o->served_tbps[g] = e->ev_served[k];
+        uint32_t q = 0;
+        for (size_t i = 0; i < o->n_faults; i++)
+            q += o->faults[i].fail_days <= x && !(o->repairs[i].dispatch_days <= x);
+        o->queue_length[g] = q;
+    }
+}
+
+/*
+ * Implementation notes. The trial's failures (with their times) go to the
+ * repair queue; the network is then routed once per distinct change of state
+ * within the horizon (through the same shortcuts and cache as trials, which
+ * makes the repeated states of a recovery cheap), and the served demand,
+ * piecewise constant between changes, gives the grid, the restore times and
+ * the unserved integral exactly.
+ */
+static cs_status recover(cs_engine_t *e, uint64_t t, const cs_failures *f, cs_recovery_outcome *o,
+                         cs_error *err)
+{
+    const double H = cs_recovery_get_params(e->rec)->horizon_days;
+    cs_status rc = repair(e, t, f, o, &o->capacity_tbps_days, err);
+    if (rc != CS_OK) return rc;
+    const size_t n_ev = change_times(e, f, H);
+    for (size_t k = 0; k < n_ev; k++) {
+        state_at(e, f, e->ev[k]);
+        if ((rc = route(e, &e->f_state, &e->r_state, NULL, err)) != CS_OK) return rc;
+        e->ev_served[k] = e->r_state.demand_tbps - e->r_state.unserved_tbps;
+    }
+    const double intact = e->intact.demand_tbps - e->intact.unserved_tbps;
+    o->unserved_tbps_days = 0.0;
+    for (size_t k = 0; k < n_ev; k++) {
+        const double next = k + 1 < n_ev ? e->ev[k + 1] : H;
+        o->unserved_tbps_days += (intact - e->ev_served[k]) * (next - e->ev[k]);
+    }
+    o->t50_days = cs_recovery_restore_time(e->ev, e->ev_served, n_ev, 0.5 * intact);
+    o->t90_days = cs_recovery_restore_time(e->ev, e->ev_served, n_ev, 0.9 * intact);
+    o->t100_days = cs_recovery_restore_time(e->ev, e->ev_served, n_ev, intact);
+    fill_grid(e, n_ev, o);
+    return CS_OK;
+}
+
+cs_status cs_engine_trial_recovery(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_result *r,
+                                   unsigned char *pair_cut, cs_recovery_outcome *o, cs_error *err)
+{
+    if (e->rec == NULL)
+        return cs_errorf(err, CS_EINVAL, "scenario %s has no recovery section", e->s->name);
+    const cs_status rc = trial(e, t, f, r, pair_cut, NULL, err);
+    return rc != CS_OK ? rc : recover(e, t, f, o, err);
 }
 
 /* ------------------------------------------------------------- summary */
@@ -387,7 +573,44 @@ cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error 
         cs_run_summary_destroy(s);
         return cs_errorf(err, CS_ENOMEM, "out of memory for the run summary");
     }
+    if (e->rec == NULL) return CS_OK;
+    s->recovery = true;
+    s->horizon_days = cs_recovery_get_params(e->rec)->horizon_days;
+    s->n_ships = cs_recovery_ship_count(e->rec);
+    s->ship_busy_sum = calloc(s->n_ships + 1, sizeof *s->ship_busy_sum);
+    s->t90_hist = calloc(CS_RUN_T90_BINS + 1, sizeof *s->t90_hist);
+    if (!s->ship_busy_sum || !s->t90_hist) {
+        cs_run_summary_destroy(s);
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the run summary");
+    }
     return CS_OK;
+}
+
+static void summarise_recovery(cs_run_summary *s, const cs_recovery_outcome *o)
+{
+    for (size_t k = 0; k < s->n_ships; k++)
+        s->ship_busy_sum[k] += o->ship_busy_days[k];
+    s->unserved_days_sum += o->unserved_tbps_days;
+    s->capacity_days_sum += o->capacity_tbps_days;
+    size_t b = CS_RUN_T90_BINS;
+    if (isfinite(o->t90_days))
+        b = (size_t)fmin(ceil(o->t90_days / s->horizon_days * (CS_RUN_T90_BINS - 1)),
+                         CS_RUN_T90_BINS - 1);
+    s->t90_hist[b]++;
+}
+
+double cs_run_summary_t90_quantile(const cs_run_summary *s, double q)
+{
+    if (!s->recovery || s->trials == 0) return NAN;
+    const double want = q * (double)s->trials;
+    uint64_t acc = 0;
+    for (size_t b = 0; b <= CS_RUN_T90_BINS; b++) {
+        acc += s->t90_hist[b];
+        if ((double)acc >= want && acc > 0)
+            return b == CS_RUN_T90_BINS ? INFINITY
+                                        : (double)b * s->horizon_days / (CS_RUN_T90_BINS - 1);
+    }
+    return INFINITY;
 }
 
 void cs_run_summary_destroy(cs_run_summary *s)
@@ -395,6 +618,8 @@ void cs_run_summary_destroy(cs_run_summary *s)
     free(s->region_cut);
     free(s->demand_unserved_trials);
     free(s->served_sum);
+    free(s->ship_busy_sum);
+    free(s->t90_hist);
     memset(s, 0, sizeof *s);
 }
 
@@ -429,7 +654,8 @@ static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
  */
 cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, cs_error *err)
 {
-    if (dst->n_regions != src->n_regions || dst->n_demands != src->n_demands)
+    if (dst->n_regions != src->n_regions || dst->n_demands != src->n_demands ||
+        dst->recovery != src->recovery || dst->n_ships != src->n_ships)
         return cs_errorf(err, CS_EINVAL,
                          "run summary merge: expected %zu regions and %zu demands, found %zu and "
                          "%zu",
@@ -455,6 +681,13 @@ cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, c
     dst->cache_hits += src->cache_hits;
     dst->routed += src->routed;
     dst->interrupted = dst->interrupted || src->interrupted;
+    if (!dst->recovery) return CS_OK;
+    for (size_t k = 0; k < dst->n_ships; k++)
+        dst->ship_busy_sum[k] += src->ship_busy_sum[k];
+    dst->unserved_days_sum += src->unserved_days_sum;
+    dst->capacity_days_sum += src->capacity_days_sum;
+    for (size_t b = 0; b <= CS_RUN_T90_BINS; b++)
+        dst->t90_hist[b] += src->t90_hist[b];
     return CS_OK;
 }
 
@@ -466,6 +699,7 @@ typedef struct {
     cs_trial_batch b;
     unsigned char *cut;
     bool *region_cut;
+    cs_recovery_outcome o; /* with recovery only */
 } run_ws;
 
 static void ws_destroy(run_ws *w)
@@ -475,6 +709,7 @@ static void ws_destroy(run_ws *w)
     cs_trial_batch_destroy(&w->b);
     free(w->cut);
     free(w->region_cut);
+    cs_recovery_outcome_destroy(&w->o);
 }
 
 static cs_status ws_init(run_ws *w, const cs_engine_t *e, cs_error *err)
@@ -492,6 +727,7 @@ static cs_status ws_init(run_ws *w, const cs_engine_t *e, cs_error *err)
     w->region_cut = calloc(e->n_regions + 1, sizeof *w->region_cut);
     if (w->cut == NULL || w->region_cut == NULL)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the trial workspace");
+    if (e->rec != NULL) return cs_recovery_outcome_init(&w->o, e->rec, ne, err);
     return CS_OK;
 }
 
@@ -549,9 +785,11 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
     for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
         const uint64_t t = first + k;
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
+        if (rc == CS_OK && e->rec != NULL) rc = recover(e, t, &ws.f, &ws.o, err);
         if (rc == CS_OK) rc = cs_trial_batch_add(&ws.b, &ws.f, &ws.r, ws.cut, err);
         if (rc != CS_OK) break;
         summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
+        if (e->rec != NULL) summarise_recovery(sum, &ws.o);
         const bool last = k + 1 == n;
         const bool stopping = !last && o->stop != NULL && *o->stop;
         if (ws.b.n == ws.b.capacity || last || stopping) {

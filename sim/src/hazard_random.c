@@ -12,6 +12,14 @@
  *   P = lambda x MTTR / (1 + lambda x MTTR) (steady-state unavailability of an
  * alternating fault/repair process with mean time to repair MTTR, in years).
  * The probabilities do not depend on the trial, so they are computed once.
+ *
+ * With a time axis (a scenario with `recovery:`, f->horizon_days = H > 0),
+ * faults form a Poisson process over the horizon instead: e is down at some
+ * time with P = 1 - exp(-lambda x H/365), and its first fault comes at the
+ * time T of the process's first event given that there is one, a truncated
+ * exponential: T = -ln(1 - u (1 - exp(-lambda H'))) / lambda' (H' the horizon
+ * in years, lambda' per day). A segment that is down takes no second fault
+ * while it waits for its repair.
  */
 #include "hazard_impl.h"
 
@@ -30,6 +38,7 @@ typedef struct {
     size_t n;
     size_t *edge; /* [n] eligible edges */
     double *p;    /* [n] probability each is down in a trial */
+    double *rate; /* [n] faults per year (for the time axis) */
 } random_cfg;
 
 static void random_free(void *cfg)
@@ -37,7 +46,24 @@ static void random_free(void *cfg)
     random_cfg *c = cfg;
     free(c->edge);
     free(c->p);
+    free(c->rate);
     free(c);
+}
+
+/* With a time axis: two draws per eligible edge (whether, then when), whatever happens. */
+static cs_status sample_timed(const random_cfg *c, gsl_rng *rng, cs_failures *f)
+{
+    const double years = f->horizon_days / 365.0;
+    for (size_t i = 0; i < c->n; i++) {
+        const double u = gsl_rng_uniform(rng), v = gsl_rng_uniform(rng);
+        const double lh = c->rate[i] * years, p = -expm1(-lh);
+        if (!(u < p) || f->edge_failed[c->edge[i]]) continue; /* one fault per segment */
+        /* Inverse CDF of the first event time given one in [0, H]: F(t) = (1 - e^-lt)/p. */
+        f->now = fmin(f->horizon_days, -log1p(-v * p) / lh * f->horizon_days);
+        cs_failures_fail_edge(f, c->edge[i]);
+    }
+    f->now = 0.0;
+    return CS_OK;
 }
 
 static cs_status random_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
@@ -46,6 +72,7 @@ static cs_status random_sample(const void *cfg, const cs_hazard_env *env, gsl_rn
     (void)env;
     (void)err;
     const random_cfg *c = cfg;
+    if (f->horizon_days > 0.0) return sample_timed(c, rng, f);
     /* One draw per eligible edge, failed or not, so that the stream's use
      * does not depend on earlier hazards. */
     for (size_t i = 0; i < c->n; i++)
@@ -144,7 +171,8 @@ cs_status cs_hz_random_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
     const size_t ne = cs_topology_edge_count(c->t);
     random_cfg *cfg = calloc(1, sizeof *cfg);
     if (cfg == NULL || !(cfg->edge = malloc((ne + 1) * sizeof *cfg->edge)) ||
-        !(cfg->p = malloc((ne + 1) * sizeof *cfg->p))) {
+        !(cfg->p = malloc((ne + 1) * sizeof *cfg->p)) ||
+        !(cfg->rate = malloc((ne + 1) * sizeof *cfg->rate))) {
         if (cfg) random_free(cfg);
         cs_hz_area_destroy(&scope);
         return cs_errorf(err, CS_ENOMEM, "out of memory for random_faults");
@@ -155,7 +183,9 @@ cs_status cs_hz_random_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
         if (scoped && !cs_hz_edge_meets_area(ed, &scope)) continue;
         const double repair = ed->kind == CS_EDGE_LINK ? rp.link_repair_days : rp.repair_days;
         cfg->edge[cfg->n] = e;
-        cfg->p[cfg->n++] = edge_prob(edge_rate(c->t, ed, &rp), repair, &rp);
+        cfg->rate[cfg->n] = edge_rate(c->t, ed, &rp);
+        cfg->p[cfg->n] = edge_prob(cfg->rate[cfg->n], repair, &rp);
+        cfg->n++;
     }
     cs_hz_area_destroy(&scope);
     h->cfg = cfg;

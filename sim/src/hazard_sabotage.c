@@ -28,10 +28,11 @@ enum { UNIT_SEGMENT, UNIT_CABLE };
 typedef struct {
     int targets, unit;
     size_t k;
-    size_t n;            /* candidates: segment edges or cable indices, ascending */
-    size_t *cand;        /* [n] */
-    size_t *off;         /* unit cable: [n + 1] offsets into segs */
-    size_t *segs;        /* unit cable: the segments of each candidate cable */
+    double start_days, interval_days; /* cut j happens at start + j x interval (time axis) */
+    size_t n;                         /* candidates: segment edges or cable indices, ascending */
+    size_t *cand;                     /* [n] */
+    size_t *off;                      /* unit cable: [n + 1] offsets into segs */
+    size_t *segs;                     /* unit cable: the segments of each candidate cable */
     unsigned char *live; /* [n] greedy workspace (the engine runs trials one at a time) */
 } sabotage_cfg;
 
@@ -115,6 +116,7 @@ static void sample_weighted(const sabotage_cfg *c, const cs_hazard_env *env, gsl
             acc += w;
             if (x < acc) break;
         }
+        f->now = c->start_days + (double)done * c->interval_days;
         cut(c, pick, f);
     }
 }
@@ -170,6 +172,7 @@ static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, 
                 best = i;
             }
         }
+        f->now = c->start_days + (double)done * c->interval_days;
         cut(c, best, f);
         if (done + 1 < c->k) {
             if ((rc = cs_router_route(env->router, f, env->scratch, err)) != CS_OK) return rc;
@@ -183,9 +186,13 @@ static cs_status sabotage_sample(const void *cfg, const cs_hazard_env *env, gsl_
                                  cs_failures *f, cs_error *err)
 {
     const sabotage_cfg *c = cfg;
-    if (c->targets == TARGET_GREEDY) return sample_greedy(c, env, f, err);
-    sample_weighted(c, env, rng, f);
-    return CS_OK;
+    cs_status rc = CS_OK;
+    if (c->targets == TARGET_GREEDY)
+        rc = sample_greedy(c, env, f, err);
+    else
+        sample_weighted(c, env, rng, f);
+    f->now = 0.0;
+    return rc;
 }
 
 /* Candidate segments (or cables with a segment) meeting the area, or all. */
@@ -236,7 +243,8 @@ static cs_status sabotage_candidates(const cs_hz_ctx *c, sabotage_cfg *s, const 
 
 cs_status cs_hz_sabotage_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
 {
-    static const char *const keys[] = {"type", "k", "targets", "region", "unit", NULL};
+    static const char *const keys[] = {"type", "k",          "targets",       "region",
+                                       "unit", "start_days", "interval_days", NULL};
     static const char *const targets[] = {"uniform", "capacity", "traffic", "greedy", NULL};
     static const char *const units[] = {"segment", "cable", NULL};
     cs_status rc = cs_ymap_check_keys(c->doc, c->spec, keys, "hazard sabotage", err);
@@ -250,7 +258,11 @@ cs_status cs_hz_sabotage_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err
     if ((rc = cs_yget_int(c->doc, c->spec, "k", false, 1, 1000000, 1, &k, err)) ||
         (rc = cs_yget_enum(c->doc, c->spec, "targets", false, targets, TARGET_UNIFORM, &s->targets,
                            err)) ||
-        (rc = cs_yget_enum(c->doc, c->spec, "unit", false, units, UNIT_SEGMENT, &s->unit, err)))
+        (rc = cs_yget_enum(c->doc, c->spec, "unit", false, units, UNIT_SEGMENT, &s->unit, err)) ||
+        (rc = cs_yget_double(c->doc, c->spec, "start_days", false, 0, 36500, 0.0, &s->start_days,
+                             err)) ||
+        (rc = cs_yget_double(c->doc, c->spec, "interval_days", false, 0, 36500, 0.0,
+                             &s->interval_days, err)))
         return rc;
     s->k = (size_t)k;
     h->needs_routing = s->targets == TARGET_TRAFFIC || s->targets == TARGET_GREEDY;

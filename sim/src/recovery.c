@@ -580,3 +580,44 @@ cs_status cs_recovery_schedule(const cs_recovery_t *r, cs_recovery_ws *w, const 
     }
     return CS_OK;
 }
+
+/* ------------------------------------------------------------ outcomes */
+
+cs_status cs_recovery_outcome_init(cs_recovery_outcome *o, const cs_recovery_t *r,
+                                   size_t max_faults, cs_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->n_steps = cs_recovery_steps(r);
+    o->n_ships = r->n_ships;
+    o->max_faults = max_faults;
+    o->served_tbps = calloc(o->n_steps, sizeof *o->served_tbps);
+    o->queue_length = calloc(o->n_steps, sizeof *o->queue_length);
+    o->ship_busy_days = calloc(o->n_ships + 1, sizeof *o->ship_busy_days);
+    o->faults = calloc(max_faults + 1, sizeof *o->faults);
+    o->repairs = calloc(max_faults + 1, sizeof *o->repairs);
+    if (!o->served_tbps || !o->queue_length || !o->ship_busy_days || !o->faults || !o->repairs) {
+        cs_recovery_outcome_destroy(o);
+        return cs_errorf(err, CS_ENOMEM, "out of memory for a recovery outcome");
+    }
+    return CS_OK;
+}
+
+void cs_recovery_outcome_destroy(cs_recovery_outcome *o)
+{
+    free(o->served_tbps);
+    free(o->queue_length);
+    free(o->ship_busy_days);
+    free(o->faults);
+    free(o->repairs);
+    memset(o, 0, sizeof *o);
+}
+
+double cs_recovery_restore_time(const double *at, const double *served, size_t n, double target)
+{
+    const double bar = target * (1.0 - 1e-9);
+    if (served[n - 1] < bar) return INFINITY;
+    size_t j = n - 1;
+    while (j > 0 && served[j - 1] >= bar)
+        j--;
+    return j == 0 ? 0.0 : at[j];
+}

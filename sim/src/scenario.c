@@ -26,8 +26,8 @@
 #define DEFAULT_DEMAND   "topology/japan-demand.csv"
 
 static const char *const top_keys[] = {
-    "name",    "description", "topology",     "demand",  "as_of",  "trials", "seed",
-    "routing", "capacity",    "demand_scale", "hazards", "output", NULL};
+    "name",    "description", "topology",     "demand",  "as_of",  "trials",   "seed",
+    "routing", "capacity",    "demand_scale", "hazards", "output", "recovery", NULL};
 static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", NULL};
 static const char *const routing_policies[] = {"latency-first", "maxflow", NULL};
 static const char *const capacities[] = {"design", "lit", NULL};
@@ -166,6 +166,18 @@ static cs_status get_hazards(const cs_ydoc_t *d, const cs_ynode *root, cs_scenar
     return rc;
 }
 
+/* `recovery`: a map checked in full by the recovery module once the topology is loaded. */
+static cs_status get_recovery(const cs_ydoc_t *d, const cs_ynode *root, cs_scenario *s,
+                              cs_error *err)
+{
+    const cs_ynode *m = cs_ymap_get(root, "recovery");
+    if (cs_ynode_is_null(m)) return CS_OK;
+    if (m->kind != CS_YMAP)
+        return cs_yerr(d, m, "recovery", "a map (fleet, ships, horizon_days, ...)", err);
+    s->recovery = m;
+    return CS_OK;
+}
+
 static cs_status interpret(cs_scenario *s, const char *dir, int default_year, cs_error *err)
 {
     const cs_ydoc_t *d = s->doc;
@@ -195,6 +207,7 @@ static cs_status interpret(cs_scenario *s, const char *dir, int default_year, cs
     keep(&rc, get_demand_scale(d, root, &s->routing.demand_scale, err));
     keep(&rc, get_hazards(d, root, s, err));
     keep(&rc, get_output(d, root, &s->output, err));
+    keep(&rc, get_recovery(d, root, s, err));
     return rc;
 }
 
@@ -210,6 +223,8 @@ static cs_status finish(cs_scenario **out, cs_ydoc_t *doc, const char *dir, cons
     }
     s->doc = doc;
     cs_status rc = CS_OK;
+    if (dir != NULL && (s->dir = dup_str(dir)) == NULL)
+        rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", cs_ydoc_name(doc));
     for (size_t i = 0; i < nsets && rc == CS_OK; i++)
         rc = cs_ydoc_set(doc, sets[i], err);
     if (rc == CS_OK) rc = interpret(s, dir, default_year, err);
@@ -265,6 +280,7 @@ void cs_scenario_free(cs_scenario *s)
     free(s->demand_path);
     free(s->hazards);
     free(s->text);
+    free(s->dir);
     cs_ydoc_free(s->doc);
     free(s);
 }

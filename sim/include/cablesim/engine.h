@@ -26,6 +26,7 @@
 
 #include "cablesim/demand.h"
 #include "cablesim/error.h"
+#include "cablesim/recovery.h"
 #include "cablesim/results.h"
 #include "cablesim/routing.h"
 #include "cablesim/scenario.h"
@@ -66,7 +67,20 @@ typedef struct {
     uint64_t cache_hits; /**< trials answered from the routing cache */
     uint64_t routed;     /**< trials routed */
     bool interrupted;    /**< the run stopped early on request */
+    /* Recovery (scenarios with `recovery:`; zero and NULL otherwise). Counts and sums only, so
+     * that summaries of disjoint trials merge exactly (sums up to rounding). */
+    bool recovery;
+    double horizon_days;
+    size_t n_ships;
+    double *ship_busy_sum;    /**< [n_ships] sum over trials of busy days */
+    double unserved_days_sum; /**< sum over trials of unserved Tbps-days */
+    double capacity_days_sum; /**< sum over trials of capacity Tbps-days lost */
+    uint64_t *t90_hist;       /**< [CS_RUN_T90_BINS + 1] trials by t90: bin b holds t90 in
+                                  (b - 1, b] x horizon / bins (bin 0: t90 = 0); the last, not restored */
 } cs_run_summary;
+
+/** Bins of the t90 histogram of a run summary over the horizon. */
+#define CS_RUN_T90_BINS 2000
 
 /** Loads everything the scenario needs. Errors are input errors (file:line:col ...). */
 cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err);
@@ -78,7 +92,16 @@ const cs_routing_result *cs_engine_baseline(const cs_engine_t *e);
 const cs_pair_table *cs_engine_pairs(const cs_engine_t *e);
 const cs_scenario *cs_engine_scenario(const cs_engine_t *e);
 
+/** The repair model of a scenario with `recovery:`, else NULL. Borrowed. */
+const cs_recovery_t *cs_engine_recovery(const cs_engine_t *e);
+
 cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error *err);
+/**
+ * The q-quantile (0 < q < 1) of t90 over the summarised trials, from the histogram: the upper
+ * edge of the bin where the cumulative count reaches q x trials (exact to horizon / bins);
+ * +inf when that is the not-restored bin, NAN without trials or recovery.
+ */
+double cs_run_summary_t90_quantile(const cs_run_summary *s, double q);
 void cs_run_summary_destroy(cs_run_summary *s);
 /**
  * Adds the trials summarised in src (disjoint from dst's, same engine sizes) to dst, as if one
@@ -103,5 +126,14 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
  */
 cs_status cs_engine_trial(cs_engine_t *e, uint64_t trial, cs_failures *f, cs_routing_result *r,
                           unsigned char *pair_cut, cs_error *err);
+
+/**
+ * As cs_engine_trial(), and then the trial's recovery over time into o (initialised with
+ * cs_recovery_outcome_init for cs_engine_recovery(e) and the topology's edge count).
+ * \return CS_EINVAL when the scenario has no `recovery:` section; else as cs_engine_trial().
+ */
+cs_status cs_engine_trial_recovery(cs_engine_t *e, uint64_t trial, cs_failures *f,
+                                   cs_routing_result *r, unsigned char *pair_cut,
+                                   cs_recovery_outcome *o, cs_error *err);
 
 #endif /* CS_ENGINE_H */

@@ -168,4 +168,34 @@ cs_status cs_recovery_schedule(const cs_recovery_t *r, cs_recovery_ws *w, const 
                                size_t n, gsl_rng *rng, cs_repair *out, double *busy_days,
                                cs_error *err);
 
+/**
+ * What one trial's recovery looks like (filled by the engine, docs/model.md "Recovery
+ * outputs"). Times are days since the trial's start; the grid is k x step_hours, k < n_steps.
+ */
+typedef struct {
+    size_t n_steps, n_ships, max_faults;
+    double *served_tbps;    /**< [n_steps] total served demand at each grid time */
+    uint32_t *queue_length; /**< [n_steps] faults failed and not yet given a ship */
+    double *ship_busy_days; /**< [n_ships] dispatch to end of repair, clipped to the horizon */
+    double t50_days, t90_days, t100_days; /**< time to restore 50/90/100% (see model.md) */
+    double capacity_tbps_days;            /**< sum over failed edges of lit Tbps x outage days */
+    double unserved_tbps_days;            /**< integral of (intact served - served) */
+    size_t n_faults;    /**< cable faults of the trial (failed segments, in failure order) */
+    cs_fault *faults;   /**< [max_faults] */
+    cs_repair *repairs; /**< [max_faults] repair of each fault */
+} cs_recovery_outcome;
+
+/** Prepares an outcome for r's grid and fleet and up to max_faults faults. */
+cs_status cs_recovery_outcome_init(cs_recovery_outcome *o, const cs_recovery_t *r,
+                                   size_t max_faults, cs_error *err);
+void cs_recovery_outcome_destroy(cs_recovery_outcome *o);
+
+/**
+ * The first time from which a piecewise-constant served demand stays at or above target until
+ * the horizon: served[k] holds on [at[k], at[k + 1]) (the last until the horizon), at[0] = 0,
+ * at ascending, n >= 1. 0 when it never drops below; +inf when the last piece is below. A
+ * relative slack of 1e-9 absorbs rounding. O(n).
+ */
+double cs_recovery_restore_time(const double *at, const double *served, size_t n, double target);
+
 #endif /* CS_RECOVERY_H */

@@ -39,6 +39,8 @@ typedef struct {
     const cs_ynode **hazards; /**< [n_hazards] specs, borrowed from doc */
     cs_ydoc_t *doc;           /**< owned */
     char *text;               /**< the scenario after overrides, as YAML (owned) */
+    const cs_ynode *recovery; /**< the `recovery` map (repair ships, recovery.h), NULL if none */
+    char *dir;                /**< the scenario's directory for relative paths (owned), or NULL */
 } cs_scenario;
 
 /**
