@@ -63,10 +63,12 @@ typedef struct {
     const char **sets;
     size_t nsets;
     uint64_t block;
+    uint64_t shard, shards;           /* --shard shard/shards; shards = 0: the whole run */
+    uint64_t part_first, part_trials; /* of a resumed part (cs_results_part_range) */
     bool dry_run, progress, quiet;
 } run_args;
 
-enum { DEFAULT_BLOCK = 256, MAX_BLOCK = 1000000 };
+enum { DEFAULT_BLOCK = 256, MAX_BLOCK = 1000000, MAX_SHARDS = 1000000 };
 
 static volatile sig_atomic_t stop_requested;
 
@@ -74,6 +76,22 @@ static void on_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
+}
+
+/* --shard I/N: part I (0-based) of N. */
+static int parse_shard(const char *v, run_args *a)
+{
+    char *end = NULL;
+    const bool digits = v[0] >= '0' && v[0] <= '9';
+    const unsigned long long i = strtoull(v, &end, 10);
+    const bool slash = digits && *end == '/' && end[1] >= '0' && end[1] <= '9';
+    const unsigned long long n = slash ? strtoull(end + 1, &end, 10) : 0;
+    if (!slash || *end != '\0' || n == 0 || n > MAX_SHARDS || i >= n)
+        return cli_usage_error("run: --shard: expected I/N with 0 <= I < N <= %d, found \"%s\"",
+                               MAX_SHARDS, v);
+    a->shard = i;
+    a->shards = n;
+    return CLI_OK;
 }
 
 static int parse_args(int argc, char **argv, run_args *a)
@@ -106,6 +124,8 @@ static int parse_args(int argc, char **argv, run_args *a)
                                        "\"%s\"",
                                        MAX_BLOCK, v);
             a->block = b;
+        } else if (strcmp(s, "--shard") == 0) {
+            if (parse_shard(has_next ? argv[++i] : "", a) != CLI_OK) return CLI_USAGE;
         } else if (strcmp(s, "--dry-run") == 0) {
             a->dry_run = true;
         } else if (strcmp(s, "--no-progress") == 0) {
@@ -121,9 +141,12 @@ static int parse_args(int argc, char **argv, run_args *a)
         }
     }
     if (a->resume != NULL &&
-        (a->scenario != NULL || a->output != NULL || a->nsets > 0 || a->dry_run))
-        return cli_usage_error("run: --resume takes the scenario, output and overrides from the "
-                               "results file: no SCENARIO, -o, --set or --dry-run with it");
+        (a->scenario != NULL || a->output != NULL || a->nsets > 0 || a->dry_run || a->shards))
+        return cli_usage_error("run: --resume takes the scenario, output, overrides and part from "
+                               "the results file: no SCENARIO, -o, --set, --shard or --dry-run "
+                               "with it");
+    if (a->shards > 0 && a->output == NULL && !a->dry_run)
+        return cli_usage_error("run: --shard writes a part for cablesim merge: it needs -o");
     return CLI_OK;
 }
 
@@ -288,6 +311,20 @@ static char *iso_now(char *buf, size_t n)
     return buf;
 }
 
+/* The trials this run covers: all of the scenario's, or a part's (--shard, or resumed). */
+static void run_range(const cs_engine_t *e, const run_args *a, uint64_t *first, uint64_t *n)
+{
+    const uint64_t trials = cs_engine_scenario(e)->trials;
+    *first = 0;
+    *n = trials;
+    if (a->shards > 0) {
+        cs_results_part(trials, a->shard, a->shards, first, n);
+    } else if (a->part_trials > 0) {
+        *first = a->part_first;
+        *n = a->part_trials;
+    }
+}
+
 /* Creates the results file, or reopens it to resume; *first is the first trial to run. */
 static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *a, MPI_Comm comm,
                               uint64_t *first, cs_error *err)
@@ -295,13 +332,21 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     *w = NULL;
     *first = 0;
     char created[32];
-    const cs_results_meta meta = {
-        cs_engine_scenario(e),           cs_engine_topology(e), cs_engine_demand(e),
-        cs_engine_baseline(e),           cs_engine_pairs(e),    cs_version(),
-        iso_now(created, sizeof created)};
+    uint64_t part_first = 0, part_n = 0;
+    if (a->shards > 0 || a->part_trials > 0) run_range(e, a, &part_first, &part_n);
+    const cs_results_meta meta = {cs_engine_scenario(e),
+                                  cs_engine_topology(e),
+                                  cs_engine_demand(e),
+                                  cs_engine_baseline(e),
+                                  cs_engine_pairs(e),
+                                  cs_version(),
+                                  iso_now(created, sizeof created),
+                                  part_first,
+                                  part_n};
+    *first = part_first;
     if (a->resume != NULL) {
         const cs_status rc = cs_results_resume(w, a->resume, &meta, comm, err);
-        if (rc == CS_OK) *first = cs_results_written(*w);
+        if (rc == CS_OK) *first = part_first + cs_results_written(*w);
         return rc;
     }
     if (a->output == NULL) return CS_OK;
@@ -330,9 +375,12 @@ static int execute(cs_engine_t *e, const run_args *a)
         cs_run_summary_destroy(&sum);
         return cli_report(&err);
     }
+    uint64_t range_first = 0, range_n = 0;
+    run_range(e, a, &range_first, &range_n);
     progress_state ps = {now_s(), 0.0, 0, 0};
     cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
     o.first_trial = first;
+    o.n_trials = range_first + range_n - first;
     o.stop = &stop_requested;
     if (a->progress && !a->quiet && isatty(STDERR_FILENO)) {
         o.progress = on_progress;
@@ -439,15 +487,6 @@ static cs_status reduce_summary(cs_engine_t *e, cs_run_summary *sum, MPI_Comm co
     return rc;
 }
 
-/* Whether any rank has been asked to stop (collective). */
-static bool any_stop(MPI_Comm comm)
-{
-    const int mine = stop_requested ? 1 : 0;
-    int any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
-    return any != 0;
-}
-
 /* A rank that fails mid-run cannot leave the others waiting in a collective call. */
 static void abort_run(const cs_error *err, MPI_Comm comm)
 {
@@ -456,18 +495,159 @@ static void abort_run(const cs_error *err, MPI_Comm comm)
 }
 
 /*
- * The run under MPI. Implementation notes: the trials from the first unwritten one go in
- * rounds of size blocks of a->block trials; in a round rank i runs the i-th block (or nothing
- * past the end) and every rank then calls cs_results_write_batch with its block, the
- * collective write that places it. The engine's batch is made one block long so that a block
- * is exactly one write. Before each round the ranks agree whether any was asked to stop.
+ * Blocks on demand. One MPI window on rank 0 holds a counter; MPI_Fetch_and_op hands out block
+ * numbers, so a rank that drew cheap trials simply takes more blocks. A rank keeps the blocks it
+ * ran until the ranks write them together. Blocks are grouped in epochs of
+ * EPOCH_BLOCKS_PER_RANK x size consecutive block numbers: a rank that takes a block beyond the
+ * current epoch keeps it for the next one and joins the epoch's collective write. By then every
+ * block of the epoch is done (the counter has passed it, and its taker finished it before taking
+ * another), so each write covers consecutive trials and the file always holds a prefix of them.
+ * A rank takes at most one block beyond an epoch and an epoch has more blocks than there are
+ * ranks, so a kept block always belongs to the next epoch.
+ *
+ * A stop request adds STOP_BUMP to the counter instead of 1: no rank takes a block after that,
+ * the blocks taken before are finished and written, and the file keeps the prefix for --resume.
  */
-static int execute_mpi(cs_engine_t *e, cs_scenario *sc, const run_args *a, MPI_Comm comm)
+enum { EPOCH_BLOCKS_PER_RANK = 4 };
+static const uint64_t STOP_BUMP = UINT64_C(1) << 62;
+
+typedef struct {
+    MPI_Win win;
+    uint64_t *value; /* on rank 0 */
+} block_counter;
+
+static cs_status counter_init(block_counter *c, MPI_Comm comm, int rank, cs_error *err)
 {
-    int rank = 0, size = 1;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    sc->output.batch_trials = (size_t)a->block;
+    const MPI_Aint bytes = rank == 0 ? (MPI_Aint)sizeof(uint64_t) : 0;
+    if (MPI_Win_allocate(bytes, sizeof(uint64_t), MPI_INFO_NULL, comm, &c->value, &c->win) !=
+        MPI_SUCCESS)
+        return cs_errorf(err, CS_EIO, "MPI could not allocate the block counter");
+    if (rank == 0) *c->value = 0;
+    MPI_Barrier(comm);
+    MPI_Win_lock_all(MPI_MODE_NOCHECK, c->win);
+    return CS_OK;
+}
+
+static void counter_destroy(block_counter *c)
+{
+    MPI_Win_unlock_all(c->win);
+    MPI_Win_free(&c->win);
+}
+
+/* Adds add to the counter and returns its value before. */
+static uint64_t counter_take(block_counter *c, uint64_t add)
+{
+    uint64_t old = 0;
+    MPI_Fetch_and_op(&add, &old, MPI_UINT64_T, 0, 0, MPI_SUM, c->win);
+    MPI_Win_flush(0, c->win);
+    return old;
+}
+
+/* The blocks a rank has run in the current epoch, in batches that are reused. */
+typedef struct {
+    cs_trial_batch **b; /* [cap], each allocated once */
+    size_t n, cap;
+} block_pool;
+
+static cs_status pool_next(block_pool *p, const cs_engine_t *e, size_t block, cs_error *err)
+{
+    if (p->n == p->cap) {
+        const size_t cap = p->cap ? 2 * p->cap : 4;
+        cs_trial_batch **b = realloc(p->b, cap * sizeof *b);
+        if (b == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for blocks");
+        p->b = b;
+        for (size_t i = p->cap; i < cap; i++)
+            b[i] = NULL;
+        p->cap = cap;
+    }
+    if (p->b[p->n] == NULL) {
+        const cs_topology_t *t = cs_engine_topology(e);
+        cs_trial_batch *b = malloc(sizeof *b);
+        if (b == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for blocks");
+        const cs_status rc = cs_trial_batch_init(b, block, cs_demand_count(cs_engine_demand(e)),
+                                                 cs_topology_edge_count(t),
+                                                 cs_topology_node_count(t), cs_engine_pairs(e)->n,
+                                                 cs_engine_scenario(e)->output.edge_flow, err);
+        if (rc != CS_OK) {
+            free(b);
+            return rc;
+        }
+        p->b[p->n] = b;
+    }
+    p->n++;
+    return CS_OK;
+}
+
+static void pool_destroy(block_pool *p)
+{
+    for (size_t i = 0; i < p->cap && p->b[i] != NULL; i++) {
+        cs_trial_batch_destroy(p->b[i]);
+        free(p->b[i]);
+    }
+    free(p->b);
+}
+
+/* What the ranks run: trials [start, end) in blocks of block. */
+typedef struct {
+    uint64_t start, end, block, nblocks;
+    MPI_Comm comm;
+    int rank, size;
+} mpi_plan;
+
+/* Runs the blocks this rank takes in the current epoch (block numbers < epoch_end); *carry
+ * receives a block taken beyond it (UINT64_MAX: none, and no block is left for this rank). */
+static void run_epoch(cs_engine_t *e, const mpi_plan *pl, block_counter *c, uint64_t epoch_end,
+                      block_pool *pool, uint64_t *carry, cs_run_summary *sum)
+{
+    cs_error err = CS_ERROR_INIT;
+    uint64_t b = *carry;
+    for (;;) {
+        if (b == UINT64_MAX) {
+            const bool stop = stop_requested != 0;
+            b = counter_take(c, stop ? STOP_BUMP : 1);
+            if (stop) b = UINT64_MAX; /* the block taken with the bump is left for --resume */
+        }
+        if (b == UINT64_MAX || b >= pl->nblocks) {
+            *carry = UINT64_MAX;
+            return;
+        }
+        if (b >= epoch_end) {
+            *carry = b;
+            return;
+        }
+        const uint64_t first = pl->start + b * pl->block;
+        const uint64_t n = pl->end - first < pl->block ? pl->end - first : pl->block;
+        if (pool_next(pool, e, (size_t)pl->block, &err) != CS_OK ||
+            cs_engine_run_block(e, first, n, CS_ENGINE_CACHE_SLOTS, pool->b[pool->n - 1], sum,
+                                &err) != CS_OK)
+            abort_run(&err, pl->comm);
+        b = UINT64_MAX;
+    }
+}
+
+/* One log line per epoch when stderr is not a terminal; the progress line when it is. */
+static void mpi_progress(progress_state *ps, const run_args *a, uint64_t done, uint64_t total,
+                         uint64_t blocks, uint64_t nblocks)
+{
+    if (a->quiet || !a->progress) return;
+    if (isatty(STDERR_FILENO)) {
+        on_progress(ps, done, total);
+        return;
+    }
+    const double t = now_s() - ps->start, rate = (double)done / fmax(t, 1e-9);
+    char eta[32];
+    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    fprintf(stderr, "cablesim: %llu/%llu blocks, %llu/%llu trials, %.0f trials/s, ETA %s\n",
+            (unsigned long long)blocks, (unsigned long long)nblocks, (unsigned long long)done,
+            (unsigned long long)total, rate, eta);
+}
+
+/* The run under MPI: epochs of blocks on demand, each written collectively. */
+static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm)
+{
+    mpi_plan pl = {0, 0, a->block, 0, comm, 0, 1};
+    MPI_Comm_rank(comm, &pl.rank);
+    MPI_Comm_size(comm, &pl.size);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     if (cs_run_summary_init(&sum, e, &err) != CS_OK) abort_run(&err, comm);
@@ -475,56 +655,55 @@ static int execute_mpi(cs_engine_t *e, cs_scenario *sc, const run_args *a, MPI_C
     uint64_t first = 0;
     if (open_results(&w, e, a, comm, &first, &err) != CS_OK) {
         cs_run_summary_destroy(&sum);
-        return rank == 0 ? cli_report(&err) : cli_status(err.code);
+        return pl.rank == 0 ? cli_report(&err) : cli_status(err.code);
     }
-    const cs_topology_t *t = cs_engine_topology(e);
-    cs_trial_batch empty;
-    if (cs_trial_batch_init(&empty, 1, cs_demand_count(cs_engine_demand(e)),
-                            cs_topology_edge_count(t), cs_topology_node_count(t),
-                            cs_engine_pairs(e)->n, sc->output.edge_flow, &err) != CS_OK)
-        abort_run(&err, comm);
+    uint64_t range_first = 0, range_n = 0;
+    run_range(e, a, &range_first, &range_n);
+    pl.start = first;
+    pl.end = range_first + range_n;
+    pl.nblocks = (pl.end - pl.start + pl.block - 1) / pl.block;
+    block_counter c;
+    if (counter_init(&c, comm, pl.rank, &err) != CS_OK) abort_run(&err, comm);
+    block_pool pool = {NULL, 0, 0};
     progress_state ps = {now_s(), 0.0, 0, 0};
-    const bool show = rank == 0 && a->progress && !a->quiet && isatty(STDERR_FILENO);
-    const uint64_t trials = sc->trials, round = a->block * (uint64_t)size;
-    bool stopped = false;
-    for (uint64_t base = first; base < trials; base += round) {
-        if (any_stop(comm)) {
-            stopped = true;
-            break;
-        }
-        const uint64_t mine = base + (uint64_t)rank * a->block;
-        cs_status rc = CS_OK;
-        if (mine < trials) {
-            cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
-            o.first_trial = mine;
-            o.n_trials = trials - mine < a->block ? trials - mine : a->block;
-            rc = cs_engine_run(e, w, &o, &sum, &err);
-        } else if (w != NULL) {
-            rc = cs_results_write_batch(w, &empty, &err);
-        }
-        if (rc != CS_OK) abort_run(&err, comm);
-        if (show) {
-            const uint64_t done = trials - base < round ? trials : base + round;
-            on_progress(&ps, done - first, trials - first);
-        }
+    const uint64_t epoch = (uint64_t)EPOCH_BLOCKS_PER_RANK * (uint64_t)pl.size;
+    uint64_t carry = UINT64_MAX, done = 0, mine = 0;
+    for (uint64_t epoch_end = epoch;; epoch_end += epoch) {
+        pool.n = 0;
+        run_epoch(e, &pl, &c, epoch_end, &pool, &carry, &sum);
+        if (w != NULL && cs_results_write_batches(w, (const cs_trial_batch *const *)pool.b, pool.n,
+                                                  &err) != CS_OK)
+            abort_run(&err, comm);
+        for (size_t i = 0; i < pool.n; i++)
+            mine += pool.b[i]->n;
+        MPI_Allreduce(&mine, &done, 1, MPI_UINT64_T, MPI_SUM, comm);
+        if (pl.rank == 0)
+            mpi_progress(&ps, a, done, pl.end - pl.start,
+                         epoch_end < pl.nblocks ? epoch_end : pl.nblocks, pl.nblocks);
+        int more = carry != UINT64_MAX, any = 0;
+        MPI_Allreduce(&more, &any, 1, MPI_INT, MPI_MAX, comm);
+        if (!any) break;
     }
-    cs_trial_batch_destroy(&empty);
+    counter_destroy(&c);
+    pool_destroy(&pool);
     const double seconds = now_s() - ps.start;
+    const bool stopped = pl.start + done < pl.end;
     sum.interrupted = stopped;
-    if (reduce_summary(e, &sum, comm, rank, size, &err) != CS_OK) abort_run(&err, comm);
+    if (reduce_summary(e, &sum, comm, pl.rank, pl.size, &err) != CS_OK) abort_run(&err, comm);
     cs_error cerr = CS_ERROR_INIT;
     int status = CLI_OK;
     if (cs_results_close(w, !stopped, &cerr) != CS_OK)
-        status = rank == 0 ? cli_report(&cerr) : cli_status(cerr.code);
+        status = pl.rank == 0 ? cli_report(&cerr) : cli_status(cerr.code);
     if (stopped) {
-        if (rank == 0)
+        if (pl.rank == 0)
             fprintf(stderr,
                     "cablesim: interrupted after %llu of %llu trials; results left incomplete "
                     "(cablesim run --resume continues them)\n",
-                    (unsigned long long)sum.trials + first, (unsigned long long)trials);
+                    (unsigned long long)(pl.start + done - range_first),
+                    (unsigned long long)range_n);
         status = CLI_INTERRUPTED;
     }
-    if (rank == 0 && !a->quiet) print_summary(e, &sum, seconds, results_name(a));
+    if (pl.rank == 0 && !a->quiet) print_summary(e, &sum, seconds, results_name(a));
     cs_run_summary_destroy(&sum);
     return status;
 }
@@ -562,6 +741,28 @@ static void install_handlers(void)
     sigaction(SIGUSR1, &sa, NULL);
 }
 
+/* Under MPI every rank checks the input, but only rank 0 says what is wrong. */
+static int report(int rank, const cs_error *err)
+{
+    return rank == 0 ? cli_report(err) : cli_status(err->code);
+}
+
+/* Loads the scenario (given, default, or stored in the file to resume) and its engine. */
+static int load(const run_args *a, int rank, cs_scenario **sc, cs_engine_t **e)
+{
+    char path[4096];
+    cs_error err = CS_ERROR_INIT;
+    if (a->scenario == NULL && a->resume == NULL &&
+        cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
+        return report(rank, &err);
+    if (a->resume != NULL && load_resumed(sc, a->resume, &err) != CS_OK) return report(rank, &err);
+    if (a->resume == NULL && cs_scenario_load(sc, a->scenario ? a->scenario : path, a->sets,
+                                              a->nsets, cli_current_year(), &err) != CS_OK)
+        return report(rank, &err);
+    if (cs_engine_alloc(e, *sc, &err) != CS_OK) return report(rank, &err);
+    return CLI_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -575,25 +776,20 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "cablesim: run: MPI_Init failed\n");
         return CLI_FAIL;
     }
+    int rank = 0;
+    if (mpi) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     install_handlers();
     run_args a;
     int status = parse_args(argc, argv, &a);
-    char path[4096];
-    cs_error err = CS_ERROR_INIT;
-    if (status == CLI_OK && a.scenario == NULL && a.resume == NULL &&
-        cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
-        status = cli_report(&err);
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
-    if (status == CLI_OK && a.resume != NULL && load_resumed(&sc, a.resume, &err) != CS_OK)
-        status = cli_report(&err);
-    else if (status == CLI_OK && a.resume == NULL &&
-             cs_scenario_load(&sc, a.scenario ? a.scenario : path, a.sets, a.nsets,
-                              cli_current_year(), &err) != CS_OK)
-        status = cli_report(&err);
-    if (status == CLI_OK && cs_engine_alloc(&e, sc, &err) != CS_OK) status = cli_report(&err);
+    cs_error err = CS_ERROR_INIT;
+    if (status == CLI_OK && a.resume != NULL &&
+        cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
+        status = report(rank, &err);
+    if (status == CLI_OK) status = load(&a, rank, &sc, &e);
     if (status == CLI_OK)
-        status = mpi && !a.dry_run ? execute_mpi(e, sc, &a, MPI_COMM_WORLD) : execute(e, &a);
+        status = mpi && !a.dry_run ? execute_mpi(e, &a, MPI_COMM_WORLD) : execute(e, &a);
     cs_engine_free(e);
     cs_scenario_free(sc);
     free(a.sets);

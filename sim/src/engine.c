@@ -477,7 +477,8 @@ static void ws_destroy(run_ws *w)
     free(w->region_cut);
 }
 
-static cs_status ws_init(run_ws *w, const cs_engine_t *e, cs_error *err)
+/* The workspace of a run; batch_cap = 0: no batch of its own (the caller's is used). */
+static cs_status ws_init(run_ws *w, const cs_engine_t *e, size_t batch_cap, cs_error *err)
 {
     memset(w, 0, sizeof *w);
     const size_t ne = cs_topology_edge_count(e->t), nn = cs_topology_node_count(e->t);
@@ -485,8 +486,8 @@ static cs_status ws_init(run_ws *w, const cs_engine_t *e, cs_error *err)
     cs_status rc;
     if ((rc = cs_failures_init(&w->f, ne, nn, err)) != CS_OK ||
         (rc = cs_routing_result_init(&w->r, nd, ne, err)) != CS_OK ||
-        (rc = cs_trial_batch_init(&w->b, e->s->output.batch_trials, nd, ne, nn, e->n_pairs,
-                                  e->s->output.edge_flow, err)) != CS_OK)
+        (batch_cap > 0 && (rc = cs_trial_batch_init(&w->b, batch_cap, nd, ne, nn, e->n_pairs,
+                                                    e->s->output.edge_flow, err)) != CS_OK))
         return rc;
     w->cut = calloc(e->n_pairs + 1, 1);
     w->region_cut = calloc(e->n_regions + 1, sizeof *w->region_cut);
@@ -539,7 +540,7 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
                            ? e->s->trials - first
                            : o->n_trials;
     run_ws ws;
-    cs_status rc = ws_init(&ws, e, err);
+    cs_status rc = ws_init(&ws, e, e->s->output.batch_trials, err);
     if (rc == CS_OK) rc = ensure_cache(e, o->cache_slots, err);
     if (rc != CS_OK) {
         ws_destroy(&ws);
@@ -564,6 +565,29 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
         }
     }
     if (n == 0 && rc == CS_OK && o->progress) o->progress(o->progress_ctx, 0, 0);
+    ws_destroy(&ws);
+    return rc;
+}
+
+cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t cache_slots,
+                              cs_trial_batch *b, cs_run_summary *sum, cs_error *err)
+{
+    if (first > e->s->trials || n > e->s->trials - first || n > b->capacity)
+        return cs_errorf(err, CS_EINVAL,
+                         "block of %llu trials from trial %llu: expected at most %zu trials "
+                         "within the scenario's %llu",
+                         (unsigned long long)n, (unsigned long long)first, b->capacity,
+                         (unsigned long long)e->s->trials);
+    run_ws ws;
+    cs_status rc = ws_init(&ws, e, 0, err);
+    if (rc == CS_OK) rc = ensure_cache(e, cache_slots, err);
+    cs_trial_batch_reset(b, first);
+    for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
+        const uint64_t t = first + k;
+        rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
+        if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws.f, &ws.r, ws.cut, err);
+        if (rc == CS_OK) summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
+    }
     ws_destroy(&ws);
     return rc;
 }

@@ -186,7 +186,9 @@ static int setup(void **state)
                                  &fx->base,
                                  &fx->pairs,
                                  "9.8.7-test",
-                                 "2026-04-17T09:30:00Z"};
+                                 "2026-04-17T09:30:00Z",
+                                 0,
+                                 0};
     *state = fx;
     return 0;
 }
@@ -891,8 +893,7 @@ static void test_batch_errors(void **state)
     }
     b.first_trial = NT;
     assert_int_equal(cs_results_write_batch(w, &b, &err), CS_EINVAL);
-    assert_non_null(strstr(err.msg, "a batch of 1 trials from trial 5 goes beyond the scenario's 5 "
-                                    "trials"));
+    assert_non_null(strstr(err.msg, "1 trials from trial 5 go beyond the file's last trial 4"));
     cs_trial_batch_destroy(&no_pairs);
     cs_trial_batch_destroy(&no_flow);
     cs_trial_batch_destroy(&b);
