@@ -25,6 +25,7 @@
 #include "cablesim/results.h"
 #include "cablesim/scenario.h"
 #include "cli.h"
+#include "sweep.h"
 
 static const char usage[] =
     "Usage: cablesim run [SCENARIO.yaml] [-o RESULTS.h5] [--set KEY=VALUE]... [--dry-run]\n"
@@ -57,7 +58,11 @@ static const char usage[] =
 enum { CLI_INTERRUPTED = 3 };
 
 typedef struct {
-    const char *scenario;
+    const char *scenario;   /* of the variant being run */
+    const char **scenarios; /* [nscen] given on the command line */
+    size_t nscen;
+    const char **sweeps; /* [nsweeps] --sweep specifications */
+    size_t nsweeps;
     const char *output;
     const char *resume; /* results file to complete, or NULL */
     const char **sets;
@@ -100,7 +105,10 @@ static int parse_args(int argc, char **argv, run_args *a)
     a->progress = true;
     a->block = DEFAULT_BLOCK;
     a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
-    if (a->sets == NULL) return cli_usage_error("out of memory");
+    a->scenarios = calloc((size_t)argc + 1, sizeof *a->scenarios);
+    a->sweeps = calloc((size_t)argc + 1, sizeof *a->sweeps);
+    if (a->sets == NULL || a->scenarios == NULL || a->sweeps == NULL)
+        return cli_usage_error("out of memory");
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
         const bool has_next = i + 1 < argc;
@@ -112,6 +120,11 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->sets[a->nsets++] = argv[++i];
         } else if (strncmp(s, "--set=", 6) == 0) {
             a->sets[a->nsets++] = s + 6;
+        } else if (strcmp(s, "--sweep") == 0) {
+            if (!has_next) return cli_usage_error("run: --sweep needs KEY=VALUES");
+            a->sweeps[a->nsweeps++] = argv[++i];
+        } else if (strncmp(s, "--sweep=", 8) == 0) {
+            a->sweeps[a->nsweeps++] = s + 8;
         } else if (strcmp(s, "--resume") == 0) {
             if (!has_next) return cli_usage_error("run: --resume needs a results file");
             a->resume = argv[++i];
@@ -134,17 +147,15 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->quiet = true;
         } else if (s[0] == '-' && s[1] != '\0') {
             return cli_usage_error("run: unknown option \"%s\" (see 'cablesim run --help')", s);
-        } else if (a->scenario == NULL) {
-            a->scenario = s;
         } else {
-            return cli_usage_error("run: expected one SCENARIO, found a second one \"%s\"", s);
+            a->scenarios[a->nscen++] = s;
         }
     }
-    if (a->resume != NULL &&
-        (a->scenario != NULL || a->output != NULL || a->nsets > 0 || a->dry_run || a->shards))
+    if (a->resume != NULL && (a->nscen > 0 || a->output != NULL || a->nsets > 0 || a->dry_run ||
+                              a->shards || a->nsweeps > 0))
         return cli_usage_error("run: --resume takes the scenario, output, overrides and part from "
-                               "the results file: no SCENARIO, -o, --set, --shard or --dry-run "
-                               "with it");
+                               "the results file: no SCENARIO, -o, --set, --sweep, --shard or "
+                               "--dry-run with it");
     if (a->shards > 0 && a->output == NULL && !a->dry_run)
         return cli_usage_error("run: --shard writes a part for cablesim merge: it needs -o");
     return CLI_OK;
@@ -261,7 +272,8 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
     printf("  engine: %llu trials routed, %llu kept the intact routing, %llu from the cache; "
            "%.0f trials/s; peak memory %.1f MB\n",
            (unsigned long long)s->routed, (unsigned long long)s->skipped,
-           (unsigned long long)s->cache_hits, (double)s->trials / fmax(seconds, 1e-9), peak_mb);
+           (unsigned long long)s->cache_hits,
+           (double)(s->routed + s->skipped + s->cache_hits) / fmax(seconds, 1e-9), peak_mb);
     if (out) printf("  results: %s (%s)\n", out, s->interrupted ? "incomplete" : "complete");
 }
 
@@ -353,12 +365,54 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     return cs_results_create_mpi(w, a->output, &meta, comm, err);
 }
 
+/*
+ * Adds the trials already in a resumed file to sum (only where mine; collective under MPI), so
+ * that the summary of a resumed run covers the whole run, exactly as if it had not stopped.
+ */
+static cs_status summarise_written(cs_engine_t *e, cs_results_t *w, bool mine, cs_run_summary *sum,
+                                   cs_error *err)
+{
+    enum { ROWS = 1024 };
+    const uint64_t written = w != NULL ? cs_results_written(w) : 0;
+    if (written == 0) return CS_OK;
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_trial_batch b;
+    cs_status rc =
+        cs_trial_batch_init(&b, ROWS, cs_demand_count(cs_engine_demand(e)),
+                            cs_topology_edge_count(t), cs_topology_node_count(t),
+                            cs_engine_pairs(e)->n, cs_engine_scenario(e)->output.edge_flow, err);
+    for (uint64_t row = 0; rc == CS_OK && row < written; row += ROWS) {
+        const size_t n = !mine ? 0 : written - row < ROWS ? (size_t)(written - row) : ROWS;
+        rc = cs_results_read_back(w, row, n, &b, err);
+        if (rc == CS_OK && mine) rc = cs_run_summary_add_batch(sum, e, &b, err);
+    }
+    cs_trial_batch_destroy(&b);
+    return rc;
+}
+
 static const char *results_name(const run_args *a)
 {
     return a->resume != NULL ? a->resume : a->output;
 }
 
-static int execute(cs_engine_t *e, const run_args *a)
+/* What the sweep table shows of a variant's run. */
+typedef struct {
+    uint64_t trials;
+    double mean, half, max; /* expected unserved Tbps, 95% CI half-width, worst trial's */
+    bool ran;
+} run_outcome;
+
+static void outcome_of(const cs_run_summary *s, run_outcome *o)
+{
+    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
+    o->trials = s->trials;
+    o->mean = s->mean_unserved;
+    o->half = s->trials > 0 ? 1.959963984540054 * sd / sqrt((double)s->trials) : 0.0;
+    o->max = s->max_unserved;
+    o->ran = true;
+}
+
+static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
 {
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
@@ -372,6 +426,11 @@ static int execute(cs_engine_t *e, const run_args *a)
     cs_results_t *w = NULL;
     uint64_t first = 0;
     if (open_results(&w, e, a, MPI_COMM_NULL, &first, &err) != CS_OK) {
+        cs_run_summary_destroy(&sum);
+        return cli_report(&err);
+    }
+    if (summarise_written(e, w, true, &sum, &err) != CS_OK) {
+        cs_results_close(w, false, NULL);
         cs_run_summary_destroy(&sum);
         return cli_report(&err);
     }
@@ -400,6 +459,7 @@ static int execute(cs_engine_t *e, const run_args *a)
     }
     if (!a->quiet && (rc == CS_OK || rc == CS_EINTR))
         print_summary(e, &sum, seconds, results_name(a));
+    outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;
 }
@@ -643,7 +703,7 @@ static void mpi_progress(progress_state *ps, const run_args *a, uint64_t done, u
 }
 
 /* The run under MPI: epochs of blocks on demand, each written collectively. */
-static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm)
+static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_outcome *out)
 {
     mpi_plan pl = {0, 0, a->block, 0, comm, 0, 1};
     MPI_Comm_rank(comm, &pl.rank);
@@ -657,6 +717,7 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm)
         cs_run_summary_destroy(&sum);
         return pl.rank == 0 ? cli_report(&err) : cli_status(err.code);
     }
+    if (summarise_written(e, w, pl.rank == 0, &sum, &err) != CS_OK) abort_run(&err, comm);
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
     pl.start = first;
@@ -704,6 +765,7 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm)
         status = CLI_INTERRUPTED;
     }
     if (pl.rank == 0 && !a->quiet) print_summary(e, &sum, seconds, results_name(a));
+    outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;
 }
@@ -763,6 +825,84 @@ static int load(const run_args *a, int rank, cs_scenario **sc, cs_engine_t **e)
     return CLI_OK;
 }
 
+/* The arguments of variant v: its scenario, output, and the job's overrides then its own. */
+static int variant_args(const run_args *a, const cli_variant *v, run_args *va)
+{
+    *va = *a;
+    va->scenario = v->scenario;
+    va->output = v->output;
+    va->sets = calloc(a->nsets + v->nsets + 1, sizeof *va->sets);
+    if (va->sets == NULL) return cli_usage_error("out of memory");
+    memcpy(va->sets, a->sets, a->nsets * sizeof *va->sets);
+    for (size_t k = 0; k < v->nsets; k++)
+        va->sets[a->nsets + k] = v->sets[k];
+    va->nsets = a->nsets + v->nsets;
+    return CLI_OK;
+}
+
+/* Loads and runs one variant (or the resumed file); the engine lives only for its run. */
+static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int rank, bool check_only,
+                       run_outcome *out)
+{
+    run_args va;
+    int status = variant_args(a, v, &va);
+    cs_scenario *sc = NULL;
+    cs_engine_t *e = NULL;
+    if (status == CLI_OK) status = load(&va, rank, &sc, &e);
+    if (status == CLI_OK && !check_only)
+        status =
+            mpi && !va.dry_run ? execute_mpi(e, &va, MPI_COMM_WORLD, out) : execute(e, &va, out);
+    cs_engine_free(e);
+    cs_scenario_free(sc);
+    free(va.sets);
+    return status;
+}
+
+/* After a sweep: one line per variant, so that planners see them side by side. */
+static void print_sweep(const cli_variants *vs, const run_outcome *o)
+{
+    printf("cablesim run: %zu variants (same seed: trial t draws the same random numbers in each; "
+           "cablesim compare A B gives paired differences)\n",
+           vs->n);
+    printf("  %-40s %10s %12s %12s %12s  %s\n", "variant", "trials", "E[unserved]", "95% CI +-",
+           "worst", "results");
+    for (size_t i = 0; i < vs->n; i++) {
+        if (!o[i].ran) continue;
+        printf("  %-40s %10llu %12.4f %12.4f %12.4f  %s\n", vs->v[i].label,
+               (unsigned long long)o[i].trials, o[i].mean, o[i].half, o[i].max,
+               vs->v[i].output ? vs->v[i].output : "-");
+    }
+}
+
+/*
+ * Runs every variant of the job in turn (all ranks together under MPI). Every variant is loaded
+ * and checked before the first runs, so a bad value in a sweep stops the job before any output.
+ * An interrupted variant ends the job.
+ */
+static int run_job(const run_args *a, bool mpi, int rank)
+{
+    cli_variants vs;
+    char msg[512];
+    int status = cli_variants_expand(a->scenarios, a->nscen, a->sweeps, a->nsweeps, a->output, &vs,
+                                     msg, sizeof msg);
+    if (status != CLI_OK) {
+        if (rank == 0) fprintf(stderr, "cablesim: %s\n", msg);
+        return status;
+    }
+    run_outcome *o = calloc(vs.n, sizeof *o);
+    if (o == NULL) status = cli_usage_error("out of memory");
+    for (size_t i = 0; vs.n > 1 && status == CLI_OK && i < vs.n; i++)
+        status = run_variant(a, &vs.v[i], mpi, rank, true, &o[i]);
+    for (size_t i = 0; status == CLI_OK && i < vs.n; i++)
+        status = run_variant(a, &vs.v[i], mpi, rank, false, &o[i]);
+    if (vs.n > 1 && rank == 0 && !a->quiet && !a->dry_run && o != NULL &&
+        (status == CLI_OK || status == CLI_INTERRUPTED))
+        print_sweep(&vs, o);
+    free(o);
+    cli_variants_free(&vs);
+    return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -781,18 +921,14 @@ int cmd_run(int argc, char **argv)
     install_handlers();
     run_args a;
     int status = parse_args(argc, argv, &a);
-    cs_scenario *sc = NULL;
-    cs_engine_t *e = NULL;
     cs_error err = CS_ERROR_INIT;
     if (status == CLI_OK && a.resume != NULL &&
         cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
         status = report(rank, &err);
-    if (status == CLI_OK) status = load(&a, rank, &sc, &e);
-    if (status == CLI_OK)
-        status = mpi && !a.dry_run ? execute_mpi(e, &a, MPI_COMM_WORLD) : execute(e, &a);
-    cs_engine_free(e);
-    cs_scenario_free(sc);
+    if (status == CLI_OK) status = run_job(&a, mpi, rank);
     free(a.sets);
+    free(a.scenarios);
+    free(a.sweeps);
     if (mpi) MPI_Finalize();
     return status;
 }

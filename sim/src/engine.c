@@ -398,21 +398,22 @@ void cs_run_summary_destroy(cs_run_summary *s)
     memset(s, 0, sizeof *s);
 }
 
-static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
-                      const cs_routing_result *r, const unsigned char *cut, bool *region_cut)
+/* Adds trial t's outcome: unserved Tbps x, served[n_demands], pair cut flags cut[n_pairs]. */
+static void summarise_values(const cs_engine_t *e, cs_run_summary *s, uint64_t t, double x,
+                             const double *served, const unsigned char *cut, bool *region_cut)
 {
     s->trials++;
-    const double x = r->unserved_tbps, delta = x - s->mean_unserved;
+    const double delta = x - s->mean_unserved;
     s->mean_unserved += delta / (double)s->trials;
     s->m2_unserved += delta * (x - s->mean_unserved);
     if (s->trials == 1 || x > s->max_unserved) {
         s->max_unserved = x;
         s->worst_trial = t;
     }
-    for (size_t i = 0; i < r->n_demands; i++) {
+    for (size_t i = 0; i < s->n_demands; i++) {
         const double want = cs_demand_entry_at(e->d, i)->demand_tbps * e->s->routing.demand_scale;
-        s->served_sum[i] += r->served_tbps[i];
-        if (r->served_tbps[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
+        s->served_sum[i] += served[i];
+        if (served[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
     }
     for (size_t g = 0; g < e->n_regions; g++)
         region_cut[g] = true;
@@ -420,6 +421,30 @@ static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
         if (!cut[p]) region_cut[e->region_of_pair[p]] = false;
     for (size_t g = 0; g < e->n_regions; g++)
         s->region_cut[g] += region_cut[g];
+}
+
+static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
+                      const cs_routing_result *r, const unsigned char *cut, bool *region_cut)
+{
+    summarise_values(e, s, t, r->unserved_tbps, r->served_tbps, cut, region_cut);
+}
+
+cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, const cs_trial_batch *b,
+                                   cs_error *err)
+{
+    if (b->n_demands != s->n_demands || b->n_pairs != e->n_pairs)
+        return cs_errorf(
+            err, CS_EINVAL,
+            "summary: expected a batch of %zu demands and %zu pairs, found %zu and %zu",
+            s->n_demands, e->n_pairs, b->n_demands, b->n_pairs);
+    bool *region_cut = calloc(e->n_regions + 1, sizeof *region_cut);
+    if (region_cut == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the summary");
+    for (size_t i = 0; i < b->n; i++)
+        summarise_values(e, s, b->first_trial + i, b->unserved_tbps[i],
+                         b->served_tbps + i * b->n_demands, b->pair_cut + i * b->n_pairs,
+                         region_cut);
+    free(region_cut);
+    return CS_OK;
 }
 
 /*

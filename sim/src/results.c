@@ -1656,6 +1656,56 @@ cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_er
     return cs_results_write_batches(w, &b, 1, err);
 }
 
+/* Reads count rows from row offset of /trials dataset d into buf (collective like write_block). */
+static cs_status read_block(const cs_results_t *w, int d, uint64_t offset, uint64_t count,
+                            void *buf, cs_error *err)
+{
+    const int rank = trial_docs[d].matrix ? 2 : 1;
+    const hsize_t start[2] = {offset, 0}, n[2] = {count, w->ncols[d]};
+    const bool empty = count == 0 || (rank == 2 && w->ncols[d] == 0);
+    const hsize_t one[1] = {1};
+    hid_t fspace = H5Dget_space(w->dset[d]);
+    hid_t mspace = empty ? H5Screate_simple(1, one, NULL) : H5Screate_simple(rank, n, NULL);
+    herr_t st = fspace >= 0 && mspace >= 0 ? 0 : -1;
+    if (st >= 0 && empty)
+        st = H5Sselect_none(mspace) >= 0 && H5Sselect_none(fspace) >= 0 ? 0 : -1;
+    else if (st >= 0)
+        st = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, n, NULL);
+    if (st >= 0)
+        st =
+            H5Dread(w->dset[d], elem_type(trial_docs[d].kind, false), mspace, fspace, w->dxpl, buf);
+    cs_status rc = CS_OK;
+    if (st < 0) {
+        char name[64];
+        rc = h5err(err, CS_EHDF5, w->path, "read dataset", full_name(name, sizeof name, d));
+    }
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    return rc;
+}
+
+cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial_batch *b,
+                               cs_error *err)
+{
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", w->path);
+    cs_status rc = check_batch(w, b, err);
+    if (rc == CS_OK && (n > b->capacity || row > w->written || n > w->written - row))
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: cannot read back %zu trials from row %" PRIu64 " of %" PRIu64
+                       " written into a batch of %zu",
+                       w->path, n, row, w->written, b->capacity);
+    if (rc) return rc;
+    cs_trial_batch_reset(b, w->first + row);
+    rc = read_block(w, TD_SERVED, row, n, b->served_tbps, err);
+    if (rc == CS_OK) rc = read_block(w, TD_UNSERVED, row, n, b->unserved_tbps, err);
+    if (rc == CS_OK) rc = read_block(w, TD_PAIR_CUT, row, n, b->pair_cut, err);
+    for (size_t i = 0; rc == CS_OK && i < n; i++)
+        b->n_failed_edges[i] = b->n_failed_nodes[i] = 0;
+    if (rc == CS_OK) b->n = n;
+    return rc;
+}
+
 uint64_t cs_results_written(const cs_results_t *w)
 {
     return w->written;

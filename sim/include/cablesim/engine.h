@@ -92,6 +92,14 @@ void cs_run_summary_destroy(cs_run_summary *s);
 cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, cs_error *err);
 
 /**
+ * Adds the trials of b (as read back from a results file: unserved, served and pair cut rows) to
+ * s, exactly as running them would: how a resumed run's summary covers the trials written before.
+ * \return CS_OK, CS_EINVAL (sizes differ), CS_ENOMEM.
+ */
+cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, const cs_trial_batch *b,
+                                   cs_error *err);
+
+/**
  * Runs trials [o->first_trial, first_trial + n_trials) in order, appending
  * them to w (NULL: write nothing) in batches of the scenario's batch_trials,
  * and accumulates sum. On a stop request, finishes the current trial, writes

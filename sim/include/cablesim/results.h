@@ -132,6 +132,14 @@ cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const 
                                    cs_error *err);
 /** cs_results_write_batches() with one batch. */
 cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err);
+/**
+ * Reads back rows row .. row + n - 1 of the trials written (n <= b's capacity) into b: only
+ * unserved_tbps, served_tbps and pair_cut (the failure lists stay empty), for the summary of a
+ * resumed run. Collective with MPI: every rank calls it, with n = 0 to read nothing.
+ * \return CS_OK, CS_EINVAL (beyond what is written, or b of other sizes), CS_EHDF5.
+ */
+cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial_batch *b,
+                               cs_error *err);
 /** The number of trials written in the file (from its first trial: 0 but in a part). */
 uint64_t cs_results_written(const cs_results_t *w);
 /**
