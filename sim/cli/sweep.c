@@ -164,7 +164,7 @@ static char *variant_output(const char *output, const char *label)
     char *p = o + base;
     *p++ = '.';
     for (const char *l = label; *l; l++)
-        *p++ = safe_char(*l) ? *l : '-';
+        *p++ = *l == ',' ? '_' : safe_char(*l) ? *l : '-';
     strcpy(p, ".h5");
     return o;
 }

@@ -32,7 +32,7 @@ typedef struct {
  * Expands scenarios[0..nscen-1] (nscen may be 0: the default scenario) and the sweep
  * specifications sweeps[0..nsweeps-1] into out. output is the job's -o (may be NULL): with one
  * variant it is used as is; with several, variant L writes "<output without .h5>.<L>.h5", with
- * characters other than letters, digits and ._=+- in L replaced by '-'.
+ * the commas of L replaced by '_' and other characters than letters, digits and ._=+- by '-'.
  * \return 0, or 2 with a one-line message in msg (a usage error), or 1 out of memory.
  */
 int cli_variants_expand(const char *const *scenarios, size_t nscen, const char *const *sweeps,
