@@ -32,8 +32,8 @@
 
 #include "cablesim/paths.h"
 
-/* A chunk holds at most this many bytes (HDF5's default chunk cache is 1 MiB). */
-#define CHUNK_MAX_BYTES ((size_t)1 << 20)
+/* A chunk holds at most this many bytes. */
+#define CHUNK_MAX_BYTES ((size_t)16 << 20)
 /* Rows per chunk when the scenario gives no batch size. */
 #define DEFAULT_CHUNK_ROWS 1024
 /* Elements per chunk of the failed edge and node lists: at least this many. */
@@ -301,6 +301,7 @@ struct cs_results {
     size_t n_demands, n_edges, n_nodes, n_pairs;
     uint64_t *offsets; /* workspace for one batch's CSR offsets */
     size_t offsets_cap;
+    double write_seconds; /* wall time spent writing trials */
     MPI_Comm comm; /* MPI_COMM_NULL: one process, the sec2 driver */
     int rank, size;
 };
@@ -347,6 +348,20 @@ static cs_status put_str_attr(const cs_results_t *w, hid_t obj, const char *objn
     const char *v = value != NULL ? value : "";
     const cs_status rc = put_attr(w, obj, objname, name, t, t, &v, err);
     H5Tclose(t);
+    return rc;
+}
+
+/*
+ * The `rows` attribute of a per-trial dataset (docs/hdf5-schema.md): "trial" (the first axis is
+ * the trial), "offsets" (CSR offsets, trials + 1 of them; `values` names the values dataset) or
+ * "values" (a CSR values list). cablesim merge and other tools rely on it instead of knowing the
+ * datasets by name: call it wherever a per-trial dataset is created.
+ */
+static cs_status put_rows_attr(const cs_results_t *w, hid_t d, const char *name, const char *rows,
+                               const char *values, cs_error *err)
+{
+    cs_status rc = put_str_attr(w, d, name, "rows", rows, err);
+    if (rc == CS_OK && values != NULL) rc = put_str_attr(w, d, name, "values", values, err);
     return rc;
 }
 
@@ -866,7 +881,12 @@ static char *full_name(char *buf, size_t n, int d)
     return buf;
 }
 
-/* Rows per chunk: about a batch, not beyond the trials, at most CHUNK_MAX_BYTES, at least 1. */
+/*
+ * Rows per chunk: a batch, not beyond the trials, at most CHUNK_MAX_BYTES, at least 1. The engine
+ * writes whole batches and MPI blocks default to a batch, so that writes cover whole chunks: a
+ * compressed chunk written in part has to be read back, inflated and deflated again, and
+ * parallel (collective) writes of filtered datasets cannot keep it in a cache in between.
+ */
 static hsize_t chunk_rows(const cs_output_options *o, uint64_t trials, size_t row_bytes)
 {
     uint64_t rows = o->batch_trials > 0 ? o->batch_trials : DEFAULT_CHUNK_ROWS;
@@ -916,6 +936,17 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, size_t nc
     }
     w->ncols[d] = ncols;
     rc = put_doc(w, w->dset[d], name, doc->units, doc->description, err);
+    const bool offsets = d == TD_FAILED_OFFSETS || d == TD_FAILED_NODE_OFFSETS;
+    char values[64];
+    if (offsets)
+        full_name(values, sizeof values,
+                  d == TD_FAILED_OFFSETS ? TD_FAILED_EDGES : TD_FAILED_NODES);
+    if (rc == CS_OK)
+        rc = put_rows_attr(w, w->dset[d], name,
+                           doc->list ? "values"
+                           : offsets ? "offsets"
+                                     : "trial",
+                           offsets ? values : NULL, err);
 done:
     if (dcpl >= 0) H5Pclose(dcpl);
     if (space >= 0) H5Sclose(space);
@@ -1623,8 +1654,32 @@ static cs_status append_rows(const cs_results_t *w, int d, const cs_trial_batch 
     return rc;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                               cs_error *err);
+
 cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
                                    cs_error *err)
+{
+    const double t0 = now_s();
+    const cs_status rc = write_batches(w, b, nb, err);
+    w->write_seconds += now_s() - t0;
+    return rc;
+}
+
+double cs_results_write_seconds(const cs_results_t *w)
+{
+    return w != NULL ? w->write_seconds : 0.0;
+}
+
+static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                               cs_error *err)
 {
     if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
         return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", w->path);
