@@ -21,6 +21,7 @@
 #include <mpi.h>
 
 #include "cablesim/engine.h"
+#include "cablesim/mpirun.h"
 #include "cablesim/paths.h"
 #include "cablesim/results.h"
 #include "cablesim/scenario.h"
@@ -47,7 +48,9 @@ static const char usage[] =
     "  --resume FILE       add the missing trials to FILE, an interrupted run's results, with\n"
     "                      the scenario stored in it (relative paths from the current\n"
     "                      directory; the topology and demand must be unchanged: sha256)\n"
-    "  --block-size N      under mpirun: trials per block handed to a rank (default 256)\n"
+    "  --block-size N      under mpirun: trials per block handed to a rank (default: the\n"
+    "                      scenario's output.batch_trials, 1024 unless set; keep it a\n"
+    "                      multiple of batch_trials, so that writes cover whole chunks)\n"
     "\n"
     "Under mpirun -n N (or srun), the N processes share the trials and write one file,\n"
     "identical in every dataset to a one-process run (docs/hpc.md).\n"
@@ -73,7 +76,7 @@ typedef struct {
     bool dry_run, progress, quiet;
 } run_args;
 
-enum { DEFAULT_BLOCK = 256, MAX_BLOCK = 1000000, MAX_SHARDS = 1000000 };
+enum { MAX_BLOCK = 1000000, MAX_SHARDS = 1000000 };
 
 static volatile sig_atomic_t stop_requested;
 
@@ -103,7 +106,7 @@ static int parse_args(int argc, char **argv, run_args *a)
 {
     memset(a, 0, sizeof *a);
     a->progress = true;
-    a->block = DEFAULT_BLOCK;
+    a->block = 0; /* the scenario's output.batch_trials */
     a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
     a->scenarios = calloc((size_t)argc + 1, sizeof *a->scenarios);
     a->sweeps = calloc((size_t)argc + 1, sizeof *a->sweeps);
@@ -237,7 +240,9 @@ static void print_worst(cs_engine_t *e, uint64_t t)
     free(cut);
 }
 
-static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, const char *out)
+/* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
+static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
+                          const char *out)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
     const cs_topology_t *t = cs_engine_topology(e);
@@ -274,7 +279,10 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            (unsigned long long)s->routed, (unsigned long long)s->skipped,
            (unsigned long long)s->cache_hits,
            (double)(s->routed + s->skipped + s->cache_hits) / fmax(seconds, 1e-9), peak_mb);
-    if (out) printf("  results: %s (%s)\n", out, s->interrupted ? "incomplete" : "complete");
+    if (out)
+        printf("  results: %s (%s); writing took %.2f s, %.0f%% of the run\n", out,
+               s->interrupted ? "incomplete" : "complete", write_s,
+               100.0 * write_s / fmax(seconds, 1e-9));
 }
 
 /* Times a sample of trials and prints the estimated run time and output size. */
@@ -446,7 +454,7 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
         o.progress_ctx = &ps;
     }
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
-    const double seconds = now_s() - ps.start;
+    const double seconds = now_s() - ps.start, write_s = cs_results_write_seconds(w);
     cs_error cerr = CS_ERROR_INIT;
     const cs_status crc = cs_results_close(w, rc == CS_OK, &cerr);
     if (rc == CS_EINTR) {
@@ -458,7 +466,7 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
         status = cli_report(&cerr);
     }
     if (!a->quiet && (rc == CS_OK || rc == CS_EINTR))
-        print_summary(e, &sum, seconds, results_name(a));
+        print_summary(e, &sum, seconds, write_s, results_name(a));
     outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;
@@ -547,6 +555,12 @@ static cs_status reduce_summary(cs_engine_t *e, cs_run_summary *sum, MPI_Comm co
     return rc;
 }
 
+/* Under MPI every rank checks the input, but only rank 0 says what is wrong. */
+static int report(int rank, const cs_error *err)
+{
+    return rank == 0 ? cli_report(err) : cli_status(err->code);
+}
+
 /* A rank that fails mid-run cannot leave the others waiting in a collective call. */
 static void abort_run(const cs_error *err, MPI_Comm comm)
 {
@@ -554,160 +568,38 @@ static void abort_run(const cs_error *err, MPI_Comm comm)
     MPI_Abort(comm, status);
 }
 
-/*
- * Blocks on demand. One MPI window on rank 0 holds a counter; MPI_Fetch_and_op hands out block
- * numbers, so a rank that drew cheap trials simply takes more blocks. A rank keeps the blocks it
- * ran until the ranks write them together. Blocks are grouped in epochs of
- * EPOCH_BLOCKS_PER_RANK x size consecutive block numbers: a rank that takes a block beyond the
- * current epoch keeps it for the next one and joins the epoch's collective write. By then every
- * block of the epoch is done (the counter has passed it, and its taker finished it before taking
- * another), so each write covers consecutive trials and the file always holds a prefix of them.
- * A rank takes at most one block beyond an epoch and an epoch has more blocks than there are
- * ranks, so a kept block always belongs to the next epoch.
- *
- * A stop request adds STOP_BUMP to the counter instead of 1: no rank takes a block after that,
- * the blocks taken before are finished and written, and the file keeps the prefix for --resume.
- */
-enum { EPOCH_BLOCKS_PER_RANK = 4 };
-static const uint64_t STOP_BUMP = UINT64_C(1) << 62;
-
+/* What mpi_progress needs besides the counts. */
 typedef struct {
-    MPI_Win win;
-    uint64_t *value; /* on rank 0 */
-} block_counter;
+    progress_state ps;
+    const run_args *a;
+} mpi_progress_ctx;
 
-static cs_status counter_init(block_counter *c, MPI_Comm comm, int rank, cs_error *err)
+/* After each write: the progress line on a terminal, else one log line. */
+static void mpi_progress(void *ctx, uint64_t done, uint64_t total, uint64_t blocks,
+                         uint64_t nblocks)
 {
-    const MPI_Aint bytes = rank == 0 ? (MPI_Aint)sizeof(uint64_t) : 0;
-    if (MPI_Win_allocate(bytes, sizeof(uint64_t), MPI_INFO_NULL, comm, &c->value, &c->win) !=
-        MPI_SUCCESS)
-        return cs_errorf(err, CS_EIO, "MPI could not allocate the block counter");
-    if (rank == 0) *c->value = 0;
-    MPI_Barrier(comm);
-    MPI_Win_lock_all(MPI_MODE_NOCHECK, c->win);
-    return CS_OK;
-}
-
-static void counter_destroy(block_counter *c)
-{
-    MPI_Win_unlock_all(c->win);
-    MPI_Win_free(&c->win);
-}
-
-/* Adds add to the counter and returns its value before. */
-static uint64_t counter_take(block_counter *c, uint64_t add)
-{
-    uint64_t old = 0;
-    MPI_Fetch_and_op(&add, &old, MPI_UINT64_T, 0, 0, MPI_SUM, c->win);
-    MPI_Win_flush(0, c->win);
-    return old;
-}
-
-/* The blocks a rank has run in the current epoch, in batches that are reused. */
-typedef struct {
-    cs_trial_batch **b; /* [cap], each allocated once */
-    size_t n, cap;
-} block_pool;
-
-static cs_status pool_next(block_pool *p, const cs_engine_t *e, size_t block, cs_error *err)
-{
-    if (p->n == p->cap) {
-        const size_t cap = p->cap ? 2 * p->cap : 4;
-        cs_trial_batch **b = realloc(p->b, cap * sizeof *b);
-        if (b == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for blocks");
-        p->b = b;
-        for (size_t i = p->cap; i < cap; i++)
-            b[i] = NULL;
-        p->cap = cap;
-    }
-    if (p->b[p->n] == NULL) {
-        const cs_topology_t *t = cs_engine_topology(e);
-        cs_trial_batch *b = malloc(sizeof *b);
-        if (b == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for blocks");
-        const cs_status rc = cs_trial_batch_init(b, block, cs_demand_count(cs_engine_demand(e)),
-                                                 cs_topology_edge_count(t),
-                                                 cs_topology_node_count(t), cs_engine_pairs(e)->n,
-                                                 cs_engine_scenario(e)->output.edge_flow, err);
-        if (rc != CS_OK) {
-            free(b);
-            return rc;
-        }
-        p->b[p->n] = b;
-    }
-    p->n++;
-    return CS_OK;
-}
-
-static void pool_destroy(block_pool *p)
-{
-    for (size_t i = 0; i < p->cap && p->b[i] != NULL; i++) {
-        cs_trial_batch_destroy(p->b[i]);
-        free(p->b[i]);
-    }
-    free(p->b);
-}
-
-/* What the ranks run: trials [start, end) in blocks of block. */
-typedef struct {
-    uint64_t start, end, block, nblocks;
-    MPI_Comm comm;
-    int rank, size;
-} mpi_plan;
-
-/* Runs the blocks this rank takes in the current epoch (block numbers < epoch_end); *carry
- * receives a block taken beyond it (UINT64_MAX: none, and no block is left for this rank). */
-static void run_epoch(cs_engine_t *e, const mpi_plan *pl, block_counter *c, uint64_t epoch_end,
-                      block_pool *pool, uint64_t *carry, cs_run_summary *sum)
-{
-    cs_error err = CS_ERROR_INIT;
-    uint64_t b = *carry;
-    for (;;) {
-        if (b == UINT64_MAX) {
-            const bool stop = stop_requested != 0;
-            b = counter_take(c, stop ? STOP_BUMP : 1);
-            if (stop) b = UINT64_MAX; /* the block taken with the bump is left for --resume */
-        }
-        if (b == UINT64_MAX || b >= pl->nblocks) {
-            *carry = UINT64_MAX;
-            return;
-        }
-        if (b >= epoch_end) {
-            *carry = b;
-            return;
-        }
-        const uint64_t first = pl->start + b * pl->block;
-        const uint64_t n = pl->end - first < pl->block ? pl->end - first : pl->block;
-        if (pool_next(pool, e, (size_t)pl->block, &err) != CS_OK ||
-            cs_engine_run_block(e, first, n, CS_ENGINE_CACHE_SLOTS, pool->b[pool->n - 1], sum,
-                                &err) != CS_OK)
-            abort_run(&err, pl->comm);
-        b = UINT64_MAX;
-    }
-}
-
-/* One log line per epoch when stderr is not a terminal; the progress line when it is. */
-static void mpi_progress(progress_state *ps, const run_args *a, uint64_t done, uint64_t total,
-                         uint64_t blocks, uint64_t nblocks)
-{
-    if (a->quiet || !a->progress) return;
+    mpi_progress_ctx *c = ctx;
+    if (c->a->quiet || !c->a->progress) return;
     if (isatty(STDERR_FILENO)) {
-        on_progress(ps, done, total);
+        on_progress(&c->ps, done, total);
         return;
     }
-    const double t = now_s() - ps->start, rate = (double)done / fmax(t, 1e-9);
+    const double t = now_s() - c->ps.start, rate = (double)done / fmax(t, 1e-9);
     char eta[32];
     format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
-    fprintf(stderr, "cablesim: %llu/%llu blocks, %llu/%llu trials, %.0f trials/s, ETA %s\n",
+    fprintf(stderr,
+            "cablesim: %llu/%llu blocks written, %llu/%llu trials run, %.0f trials/s, "
+            "ETA %s\n",
             (unsigned long long)blocks, (unsigned long long)nblocks, (unsigned long long)done,
             (unsigned long long)total, rate, eta);
 }
 
-/* The run under MPI: epochs of blocks on demand, each written collectively. */
+/* The run under MPI (mpirun.h): blocks on demand, written epoch by epoch. */
 static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_outcome *out)
 {
-    mpi_plan pl = {0, 0, a->block, 0, comm, 0, 1};
-    MPI_Comm_rank(comm, &pl.rank);
-    MPI_Comm_size(comm, &pl.size);
+    int rank = 0, size = 1;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     if (cs_run_summary_init(&sum, e, &err) != CS_OK) abort_run(&err, comm);
@@ -715,56 +607,40 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_out
     uint64_t first = 0;
     if (open_results(&w, e, a, comm, &first, &err) != CS_OK) {
         cs_run_summary_destroy(&sum);
-        return pl.rank == 0 ? cli_report(&err) : cli_status(err.code);
+        return report(rank, &err);
     }
-    if (summarise_written(e, w, pl.rank == 0, &sum, &err) != CS_OK) abort_run(&err, comm);
+    if (summarise_written(e, w, rank == 0, &sum, &err) != CS_OK) abort_run(&err, comm);
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
-    pl.start = first;
-    pl.end = range_first + range_n;
-    pl.nblocks = (pl.end - pl.start + pl.block - 1) / pl.block;
-    block_counter c;
-    if (counter_init(&c, comm, pl.rank, &err) != CS_OK) abort_run(&err, comm);
-    block_pool pool = {NULL, 0, 0};
-    progress_state ps = {now_s(), 0.0, 0, 0};
-    const uint64_t epoch = (uint64_t)EPOCH_BLOCKS_PER_RANK * (uint64_t)pl.size;
-    uint64_t carry = UINT64_MAX, done = 0, mine = 0;
-    for (uint64_t epoch_end = epoch;; epoch_end += epoch) {
-        pool.n = 0;
-        run_epoch(e, &pl, &c, epoch_end, &pool, &carry, &sum);
-        if (w != NULL && cs_results_write_batches(w, (const cs_trial_batch *const *)pool.b, pool.n,
-                                                  &err) != CS_OK)
-            abort_run(&err, comm);
-        for (size_t i = 0; i < pool.n; i++)
-            mine += pool.b[i]->n;
-        MPI_Allreduce(&mine, &done, 1, MPI_UINT64_T, MPI_SUM, comm);
-        if (pl.rank == 0)
-            mpi_progress(&ps, a, done, pl.end - pl.start,
-                         epoch_end < pl.nblocks ? epoch_end : pl.nblocks, pl.nblocks);
-        int more = carry != UINT64_MAX, any = 0;
-        MPI_Allreduce(&more, &any, 1, MPI_INT, MPI_MAX, comm);
-        if (!any) break;
-    }
-    counter_destroy(&c);
-    pool_destroy(&pool);
-    const double seconds = now_s() - ps.start;
-    const bool stopped = pl.start + done < pl.end;
+    mpi_progress_ctx pc = {{now_s(), 0.0, 0, 0}, a};
+    /* A block of a batch writes whole chunks (results.c). */
+    const cs_mpirun_options o = {comm,
+                                 first,
+                                 range_first + range_n,
+                                 a->block > 0 ? a->block
+                                              : cs_engine_scenario(e)->output.batch_trials,
+                                 CS_ENGINE_CACHE_SLOTS,
+                                 &stop_requested,
+                                 mpi_progress,
+                                 &pc};
+    uint64_t done = 0;
+    if (cs_mpirun(e, w, &o, &sum, &done, &err) != CS_OK) abort_run(&err, comm);
+    const double seconds = now_s() - pc.ps.start, write_s = cs_results_write_seconds(w);
+    const bool stopped = first + done < o.end;
     sum.interrupted = stopped;
-    if (reduce_summary(e, &sum, comm, pl.rank, pl.size, &err) != CS_OK) abort_run(&err, comm);
+    if (reduce_summary(e, &sum, comm, rank, size, &err) != CS_OK) abort_run(&err, comm);
     cs_error cerr = CS_ERROR_INIT;
     int status = CLI_OK;
-    if (cs_results_close(w, !stopped, &cerr) != CS_OK)
-        status = pl.rank == 0 ? cli_report(&cerr) : cli_status(cerr.code);
+    if (cs_results_close(w, !stopped, &cerr) != CS_OK) status = report(rank, &cerr);
     if (stopped) {
-        if (pl.rank == 0)
+        if (rank == 0)
             fprintf(stderr,
                     "cablesim: interrupted after %llu of %llu trials; results left incomplete "
                     "(cablesim run --resume continues them)\n",
-                    (unsigned long long)(pl.start + done - range_first),
-                    (unsigned long long)range_n);
+                    (unsigned long long)(first + done - range_first), (unsigned long long)range_n);
         status = CLI_INTERRUPTED;
     }
-    if (pl.rank == 0 && !a->quiet) print_summary(e, &sum, seconds, results_name(a));
+    if (rank == 0 && !a->quiet) print_summary(e, &sum, seconds, write_s, results_name(a));
     outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;
@@ -801,12 +677,6 @@ static void install_handlers(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
-}
-
-/* Under MPI every rank checks the input, but only rank 0 says what is wrong. */
-static int report(int rank, const cs_error *err)
-{
-    return rank == 0 ? cli_report(err) : cli_status(err->code);
 }
 
 /* Loads the scenario (given, default, or stored in the file to resume) and its engine. */

@@ -130,6 +130,8 @@ cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, 
  */
 cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
                                    cs_error *err);
+/** Wall time spent in cs_results_write_batches() so far (0 for NULL): the cost of writing. */
+double cs_results_write_seconds(const cs_results_t *w);
 /** cs_results_write_batches() with one batch. */
 cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err);
 /**
