@@ -22,6 +22,7 @@
 #include <hdf5.h>
 
 #include "cablesim/error.h"
+#include "cablesim/paths.h"
 #include "cablesim/resultsio.h"
 
 static char scratch[2048]; /* absolute path of the scratch directory */
@@ -484,7 +485,8 @@ static void test_resumed_shard_merges(void **state)
 }
 
 /* Copies part src to dst and edits it with HDF5: how = 0 marks it incomplete, 1 deletes
- * /trials/latency_ms, 2 adds a dataset /extra, 3 breaks an offset of /trials/failed_offsets. */
+ * /trials/latency_ms, 2 adds a dataset /extra, 3 breaks an offset of /trials/failed_offsets,
+ * 4 sets another software_version. */
 static void edit_copy(const char *src, const char *dst, int how)
 {
     char cmd[512], out[4096];
@@ -506,6 +508,12 @@ static void edit_copy(const char *src, const char *dst, int how)
         assert_true(d >= 0);
         H5Dclose(d);
         H5Sclose(s);
+    } else if (how == 4) {
+        const hid_t a = H5Aopen(f, "software_version", H5P_DEFAULT), t = H5Aget_type(a);
+        const char *v = "0.0.1-other";
+        assert_true(H5Awrite(a, t, &v) >= 0);
+        H5Tclose(t);
+        H5Aclose(a);
     } else {
         const hid_t d = H5Dopen2(f, "/trials/failed_offsets", H5P_DEFAULT);
         const hid_t fs = H5Dget_space(d);
@@ -540,6 +548,17 @@ static void test_merge_refusals(void **state)
     edit_copy("e-p1.h5", "e-nolatency.h5", 1);
     edit_copy("e-p1.h5", "e-extra.h5", 2);
     edit_copy("e-p1.h5", "e-badoff.h5", 3);
+    edit_copy("e-p1.h5", "e-version.h5", 4);
+    /* A part whose demand file changed since it ran. */
+    char text[4096];
+    snprintf(text, sizeof text,
+             "name: dem\ntopology: %s/engine-topo.geojson\ndemand: e-dem.csv\ntrials: 10\n",
+             CS_TEST_DATA);
+    write_file("e-dem.yaml", text);
+    snprintf(text, sizeof text, "cp '%s/engine-demand.csv' e-dem.csv", CS_TEST_DATA);
+    assert_int_equal(run_sh(text, out, sizeof out), 0);
+    cli_ok("run e-dem.yaml --shard 0/1 -o e-dem.h5 --quiet");
+    assert_int_equal(run_sh("sed -i 's/7.5/7.25/' e-dem.csv", out, sizeof out), 0);
     static const struct {
         const char *args, *expect;
     } cases[] = {
@@ -581,6 +600,7 @@ static void test_merge_refusals(void **state)
         {"-o e-out.h5 e-p0.h5 e-scen.h5 e-p2.h5",
          "e-scen.h5: attribute \"scenario\" of /: expected the scenario of e-p0.h5, found another "
          "one (first difference on line"},
+        {"-o e-out.h5 e-dem.h5", "e-dem.csv: demand_sha256: expected "},
         {"-o e-p0.h5 e-p0.h5 e-p1.h5 e-p2.h5",
          "e-p0.h5: expected a new file for the merged results, found the part e-p0.h5"},
         /* Found while copying: the output made so far is removed. */
@@ -602,6 +622,14 @@ static void test_merge_refusals(void **state)
         assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
         assert_false(any_file_starting("e-out.h5"));
     }
+    char expect[512];
+    snprintf(expect, sizeof expect,
+             "e-version.h5: attribute \"software_version\" of /: expected %s (this cablesim), "
+             "found 0.0.1-other: merge the parts with the cablesim that wrote them",
+             cs_version());
+    assert_int_equal(cli("merge -o e-out.h5 e-p0.h5 e-version.h5 e-p2.h5", out, sizeof out), 2);
+    if (strstr(out, expect) == NULL) fail_msg("%s", out);
+    assert_false(any_file_starting("e-out.h5"));
     /* The part named as output is left as it was. */
     assert_int_equal(root_attr("e-p0.h5", "part_trials"), 115);
     assert_int_equal(root_attr("e-p0.h5", "complete"), 1);
