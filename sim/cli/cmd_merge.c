@@ -554,11 +554,12 @@ static cs_status read_rows_attr(const merge_out *m, fill_item *it, char **values
     return rc;
 }
 
-/* The output's chunks are filled a slice at a time, and a part may end inside one: each dataset
- * keeps this many chunks in its cache (at least HDF5's default 1 MiB). With only the default,
- * HDF5 1.10 compressed and reread a chunk for nearly every slice that touched it (40,000 trials
- * of baseline.yaml: 14 s with slices of 256 KiB instead of 2.3 s). */
-enum { CACHE_CHUNKS = 4, MIN_CACHE = 1 << 20 };
+/* The output's chunks are filled a slice at a time, and a part may end inside one, completed by
+ * the next part's first slice: each dataset keeps room for that chunk and the one being written
+ * in its cache (at least HDF5's default 1 MiB). With the default alone and slices not aligned to
+ * chunks, HDF5 1.10 compressed and reread a chunk for nearly every slice that touched it (40,000
+ * trials of baseline.yaml: 14 s with slices of 256 KiB instead of 2.3 s). */
+enum { CACHE_CHUNKS = 2, MIN_CACHE = 1 << 20 };
 
 /* Reopens the output's dataset it->dset with room for CACHE_CHUNKS chunks in its cache. */
 static cs_status reopen_cached(const merge_out *m, fill_item *it, cs_error *err)
