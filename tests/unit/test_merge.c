@@ -363,7 +363,8 @@ static void dataset_str_attr(const char *name, const char *dataset, const char *
 
 /* ------------------------------------------------------------------ tests */
 
-static void edit_copy(const char *src, const char *dst, int how);
+static void edit_copy(const char *src, const char *dst, void (*edit)(hid_t));
+static void break_offset(hid_t f);
 
 /* 3 shards merged in shuffled order, with the default and with a tiny buffer (one chunk per
  * slice), one of them also written by 2 MPI ranks, and 1 shard (0/1): identical to the whole
@@ -417,7 +418,7 @@ static void test_shards_merge_identical(void **state)
     assert_int_equal(compare_files("m-whole.h5", "m-p0.h5"), -1);
     cli_ok("run m.yaml -o m-seed.h5 --set seed=6152 --quiet");
     assert_int_equal(compare_files("m-whole.h5", "m-seed.h5"), -1);
-    edit_copy("m-merged.h5", "m-edit.h5", 3);
+    edit_copy("m-merged.h5", "m-edit.h5", break_offset);
     assert_int_equal(compare_files("m-whole.h5", "m-edit.h5"), -1);
     assert_false(any_file_starting("m-merged.h5.tmp"));
 
@@ -494,48 +495,101 @@ static void test_resumed_shard_merges(void **state)
     assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 17);
 }
 
-/* Copies part src to dst and edits it with HDF5: how = 0 marks it incomplete, 1 deletes
- * /trials/latency_ms, 2 adds a dataset /extra, 3 breaks an offset of /trials/failed_offsets,
- * 4 sets another software_version. */
-static void edit_copy(const char *src, const char *dst, int how)
+/* Edits of a copied part (edit_copy), each breaking one thing merge checks. */
+static void mark_incomplete(hid_t f)
+{
+    const hid_t a = H5Aopen(f, "complete", H5P_DEFAULT);
+    const unsigned char zero = 0;
+    assert_true(H5Awrite(a, H5T_NATIVE_UCHAR, &zero) >= 0);
+    H5Aclose(a);
+}
+
+static void delete_latency(hid_t f)
+{
+    assert_true(H5Ldelete(f, "/trials/latency_ms", H5P_DEFAULT) >= 0);
+}
+
+/* Creates dataset name of type t and shape dims (rank 1 or 2), unwritten. */
+static void add_dataset(hid_t f, const char *name, hid_t t, int rank, const hsize_t *dims)
+{
+    const hid_t s = H5Screate_simple(rank, dims, NULL);
+    const hid_t d = H5Dcreate2(f, name, t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(d >= 0);
+    H5Dclose(d);
+    H5Sclose(s);
+}
+
+static void add_extra(hid_t f)
+{
+    const hsize_t n[1] = {3};
+    add_dataset(f, "/extra", H5T_STD_U8LE, 1, n);
+}
+
+/* pair_cut as 16-bit integers: the same shape, another type. */
+static void retype_pair_cut(hid_t f)
+{
+    const hid_t d = H5Dopen2(f, "/trials/pair_cut", H5P_DEFAULT), s = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    assert_int_equal(H5Sget_simple_extent_dims(s, dims, NULL), 2);
+    H5Sclose(s);
+    H5Dclose(d);
+    assert_true(H5Ldelete(f, "/trials/pair_cut", H5P_DEFAULT) >= 0);
+    add_dataset(f, "/trials/pair_cut", H5T_STD_U16LE, 2, dims);
+}
+
+/* Grows extendible dataset name by one element along its first axis. */
+static void grow(hid_t f, const char *name)
+{
+    const hid_t d = H5Dopen2(f, name, H5P_DEFAULT), s = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(s, dims, NULL);
+    dims[0]++;
+    assert_true(H5Dset_extent(d, dims) >= 0);
+    H5Sclose(s);
+    H5Dclose(d);
+}
+
+static void grow_unserved(hid_t f)
+{
+    grow(f, "/trials/unserved_tbps");
+}
+
+static void grow_failed_edges(hid_t f)
+{
+    grow(f, "/trials/failed_edges");
+}
+
+/* failed_offsets[5] = 1000000, beyond the list. */
+static void break_offset(hid_t f)
+{
+    const hid_t d = H5Dopen2(f, "/trials/failed_offsets", H5P_DEFAULT), fs = H5Dget_space(d);
+    const hsize_t at[1] = {5}, one[1] = {1};
+    const hid_t ms = H5Screate_simple(1, one, NULL);
+    assert_true(H5Sselect_hyperslab(fs, H5S_SELECT_SET, at, NULL, one, NULL) >= 0);
+    const uint64_t big = 1000000;
+    assert_true(H5Dwrite(d, H5T_NATIVE_UINT64, ms, fs, H5P_DEFAULT, &big) >= 0);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(d);
+}
+
+static void other_version(hid_t f)
+{
+    const hid_t a = H5Aopen(f, "software_version", H5P_DEFAULT), t = H5Aget_type(a);
+    const char *v = "0.0.1-other";
+    assert_true(H5Awrite(a, t, &v) >= 0);
+    H5Tclose(t);
+    H5Aclose(a);
+}
+
+/* Copies scratch file src to dst and applies edit to the copy. */
+static void edit_copy(const char *src, const char *dst, void (*edit)(hid_t))
 {
     char cmd[512], out[4096];
     snprintf(cmd, sizeof cmd, "cp %s %s", src, dst);
     assert_int_equal(run_sh(cmd, out, sizeof out), 0);
     const hid_t f = open_h5(dst, true);
-    if (how == 0) {
-        const hid_t a = H5Aopen(f, "complete", H5P_DEFAULT);
-        const unsigned char zero = 0;
-        assert_true(H5Awrite(a, H5T_NATIVE_UCHAR, &zero) >= 0);
-        H5Aclose(a);
-    } else if (how == 1) {
-        assert_true(H5Ldelete(f, "/trials/latency_ms", H5P_DEFAULT) >= 0);
-    } else if (how == 2) {
-        const hsize_t n[1] = {3};
-        const hid_t s = H5Screate_simple(1, n, NULL);
-        const hid_t d =
-            H5Dcreate2(f, "/extra", H5T_STD_U8LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        assert_true(d >= 0);
-        H5Dclose(d);
-        H5Sclose(s);
-    } else if (how == 4) {
-        const hid_t a = H5Aopen(f, "software_version", H5P_DEFAULT), t = H5Aget_type(a);
-        const char *v = "0.0.1-other";
-        assert_true(H5Awrite(a, t, &v) >= 0);
-        H5Tclose(t);
-        H5Aclose(a);
-    } else {
-        const hid_t d = H5Dopen2(f, "/trials/failed_offsets", H5P_DEFAULT);
-        const hid_t fs = H5Dget_space(d);
-        const hsize_t at[1] = {5}, one[1] = {1};
-        const hid_t ms = H5Screate_simple(1, one, NULL);
-        assert_true(H5Sselect_hyperslab(fs, H5S_SELECT_SET, at, NULL, one, NULL) >= 0);
-        const uint64_t big = 1000000;
-        assert_true(H5Dwrite(d, H5T_NATIVE_UINT64, ms, fs, H5P_DEFAULT, &big) >= 0);
-        H5Sclose(ms);
-        H5Sclose(fs);
-        H5Dclose(d);
-    }
+    edit(f);
     H5Fclose(f);
 }
 
@@ -554,11 +608,14 @@ static void test_merge_refusals(void **state)
     const hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     assert_true(f >= 0);
     H5Fclose(f);
-    edit_copy("e-p1.h5", "e-incomplete.h5", 0);
-    edit_copy("e-p1.h5", "e-nolatency.h5", 1);
-    edit_copy("e-p1.h5", "e-extra.h5", 2);
-    edit_copy("e-p1.h5", "e-badoff.h5", 3);
-    edit_copy("e-p1.h5", "e-version.h5", 4);
+    edit_copy("e-p1.h5", "e-incomplete.h5", mark_incomplete);
+    edit_copy("e-p1.h5", "e-nolatency.h5", delete_latency);
+    edit_copy("e-p1.h5", "e-extra.h5", add_extra);
+    edit_copy("e-p1.h5", "e-badoff.h5", break_offset);
+    edit_copy("e-p1.h5", "e-version.h5", other_version);
+    edit_copy("e-p1.h5", "e-retyped.h5", retype_pair_cut);
+    edit_copy("e-p1.h5", "e-long.h5", grow_unserved);
+    edit_copy("e-p1.h5", "e-longlist.h5", grow_failed_edges);
     /* A part whose demand file changed since it ran. */
     char text[4096];
     snprintf(text, sizeof text,
@@ -620,6 +677,15 @@ static void test_merge_refusals(void **state)
         {"-o e-out.h5 e-p0.h5 e-extra.h5 e-p2.h5",
          "e-extra.h5: dataset /extra: expected none (a run of the scenario with this cablesim "
          "does not write it), found one"},
+        {"-o e-out.h5 e-p0.h5 e-retyped.h5 e-p2.h5",
+         "e-retyped.h5: dataset /trials/pair_cut: expected the element type a run writes, found "
+         "another"},
+        {"-o e-out.h5 e-p0.h5 e-long.h5 e-p2.h5",
+         "e-long.h5: dataset /trials/unserved_tbps: expected shape [116] (trials 115..230), found "
+         "[117]"},
+        {"-o e-out.h5 e-p0.h5 e-longlist.h5 e-p2.h5",
+         "e-longlist.h5: dataset /trials/failed_offsets: expected the last offset to be the "
+         "length of /trials/failed_edges, "},
         {"-o e-out.h5 e-p0.h5 e-badoff.h5 e-p2.h5",
          "e-badoff.h5: dataset /trials/failed_offsets: element 5: expected an offset in"},
     };
