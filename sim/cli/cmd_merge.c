@@ -64,6 +64,13 @@ typedef struct {
     bool quiet;
 } merge_args;
 
+/* A failure that is not the input's (exit status 1). */
+static int fail(const char *what)
+{
+    fprintf(stderr, "cablesim: merge: %s\n", what);
+    return CLI_FAIL;
+}
+
 static int parse_buffer(const char *v, merge_args *a)
 {
     char *end = NULL;
@@ -81,7 +88,7 @@ static int parse_args(int argc, char **argv, merge_args *a)
     memset(a, 0, sizeof *a);
     a->buffer = DEFAULT_BUFFER;
     a->parts = calloc((size_t)argc + 1, sizeof *a->parts);
-    if (a->parts == NULL) return cli_usage_error("out of memory");
+    if (a->parts == NULL) return fail("out of memory");
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
         if (strcmp(s, "-o") == 0 || cli_is_option(s, "--output")) {
@@ -930,13 +937,12 @@ int cmd_merge(int argc, char **argv)
     int status = parse_args(argc, argv, &a);
     part_info *parts = status == CLI_OK ? calloc(a.nparts, sizeof *parts) : NULL;
     const part_info **sorted = status == CLI_OK ? calloc(a.nparts, sizeof *sorted) : NULL;
-    if (status == CLI_OK && (parts == NULL || sorted == NULL))
-        status = cli_usage_error("out of memory");
+    if (status == CLI_OK && (parts == NULL || sorted == NULL)) status = fail("out of memory");
     cs_error err = CS_ERROR_INIT;
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
     if (status == CLI_OK && H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
-        status = cli_usage_error("merge: cannot silence HDF5's error printing");
+        status = fail("cannot silence HDF5's error printing");
     if (status == CLI_OK &&
         (check_parts(parts, sorted, &a, &err) != CS_OK ||
          load_engine(&sc, &e, &parts[0], &err) != CS_OK || merge(&a, sorted, e, &err) != CS_OK))
