@@ -29,8 +29,9 @@
 #include "sweep.h"
 
 static const char usage[] =
-    "Usage: cablesim run [SCENARIO.yaml] [-o RESULTS.h5] [--set KEY=VALUE]... [--dry-run]\n"
-    "                    [--no-progress] [--quiet] [--block-size N]\n"
+    "Usage: cablesim run [SCENARIO.yaml]... [-o RESULTS.h5] [--set KEY=VALUE]...\n"
+    "                    [--sweep KEY=VALUES]... [--shard I/N] [--dry-run] [--no-progress]\n"
+    "                    [--quiet] [--block-size N]\n"
     "       cablesim run --resume RESULTS.h5 [--block-size N] [--no-progress] [--quiet]\n"
     "\n"
     "Runs the scenario's Monte Carlo trials and prints a summary. Without SCENARIO the\n"
@@ -41,22 +42,30 @@ static const char usage[] =
     "                      the summary is produced\n"
     "  --set KEY=VALUE     override a scenario key (dotted path, e.g. trials=1000,\n"
     "                      output.edge_flow=false, hazards.0.magnitude=8.5); repeatable\n"
+    "  --sweep KEY=V1,V2,...  or  --sweep KEY=START:STOP:STEP\n"
+    "                      run one variant per value (several --sweep: every combination;\n"
+    "                      several SCENARIOs: each of them), each into FILE.<variant>.h5\n"
+    "                      (e.g. out.demand_scale=2.h5), with the same seed: trial t draws\n"
+    "                      the same random numbers in every variant (cablesim compare)\n"
+    "  --shard I/N         run part I (0 <= I < N) of the trials into -o FILE, a part for\n"
+    "                      cablesim merge (job arrays without MPI)\n"
     "  --dry-run           validate everything, time a sample of trials, and estimate the\n"
     "                      run time and output size; writes nothing\n"
-    "  --no-progress       no progress line on the terminal\n"
+    "  --no-progress       no progress line on a terminal, no progress log otherwise\n"
     "  --quiet             print nothing but errors\n"
     "  --resume FILE       add the missing trials to FILE, an interrupted run's results, with\n"
     "                      the scenario stored in it (relative paths from the current\n"
     "                      directory; the topology and demand must be unchanged: sha256)\n"
-    "  --block-size N      under mpirun: trials per block handed to a rank (default: the\n"
+    "  --block-size N      under mpirun: trials per block handed to a free rank (default: the\n"
     "                      scenario's output.batch_trials, 1024 unless set; keep it a\n"
     "                      multiple of batch_trials, so that writes cover whole chunks)\n"
     "\n"
-    "Under mpirun -n N (or srun), the N processes share the trials and write one file,\n"
-    "identical in every dataset to a one-process run (docs/hpc.md).\n"
+    "Under mpirun -n N (or srun), the N processes take blocks of trials as they become free\n"
+    "and write one file, identical in every dataset to a one-process run (docs/hpc.md).\n"
     "\n"
     "Exit status: 0 done, 1 failure not caused by the input, 2 invalid input or usage,\n"
-    "3 interrupted (SIGINT, SIGTERM or SIGUSR1): the results file is left with complete = 0.\n";
+    "3 interrupted (SIGINT, SIGTERM or SIGUSR1): the results file is left with complete = 0\n"
+    "and cablesim run --resume completes it.\n";
 
 enum { CLI_INTERRUPTED = 3 };
 
@@ -196,6 +205,23 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
             (unsigned long long)done, (unsigned long long)total,
             total ? 100.0 * (double)done / (double)total : 100.0, rate, eta);
     if (done == total) fputc('\n', stderr);
+}
+
+/* Progress into a log (stderr not a terminal): a line per batch written, at most one every
+ * LOG_EVERY seconds, and the last one if any was printed, so short runs print none. */
+static void on_progress_log(void *ctx, uint64_t done, uint64_t total)
+{
+    enum { LOG_EVERY = 10 };
+    progress_state *p = ctx;
+    const double t = now_s();
+    const bool printed = p->last > 0;
+    if (t - (printed ? p->last : p->start) < LOG_EVERY && !(done == total && printed)) return;
+    p->last = t;
+    const double rate = done / fmax(t - p->start, 1e-9);
+    char eta[32];
+    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    fprintf(stderr, "cablesim: %llu/%llu trials written, %.0f trials/s, ETA %s\n",
+            (unsigned long long)done, (unsigned long long)total, rate, eta);
 }
 
 /* Wilson score interval for k successes in n trials at 95%. */
@@ -449,8 +475,8 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     o.first_trial = first;
     o.n_trials = range_first + range_n - first;
     o.stop = &stop_requested;
-    if (a->progress && !a->quiet && isatty(STDERR_FILENO)) {
-        o.progress = on_progress;
+    if (a->progress && !a->quiet) {
+        o.progress = isatty(STDERR_FILENO) ? on_progress : on_progress_log;
         o.progress_ctx = &ps;
     }
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
@@ -719,6 +745,8 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
     if (status == CLI_OK) status = load(&va, rank, &sc, &e);
+    /* Under mpirun, --dry-run checks the input on every rank and times it on rank 0 only. */
+    if (mpi && va.dry_run && rank != 0) check_only = true;
     if (status == CLI_OK && !check_only)
         status =
             mpi && !va.dry_run ? execute_mpi(e, &va, MPI_COMM_WORLD, out) : execute(e, &va, out);
