@@ -745,6 +745,16 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
     if (status == CLI_OK) status = load(&va, rank, &sc, &e);
+    uint64_t pf = 0, pn = 1;
+    if (status == CLI_OK && va.shards > 0) run_range(e, &va, &pf, &pn);
+    if (status == CLI_OK && pn == 0) {
+        if (rank == 0)
+            cli_usage_error("run: --shard %llu/%llu: that part of the %llu trials holds no trial: "
+                            "take N at most the number of trials",
+                            (unsigned long long)va.shard, (unsigned long long)va.shards,
+                            (unsigned long long)cs_engine_scenario(e)->trials);
+        status = CLI_USAGE;
+    }
     /* Under mpirun, --dry-run checks the input on every rank and times it on rank 0 only. */
     if (mpi && va.dry_run && rank != 0) check_only = true;
     if (status == CLI_OK && !check_only)

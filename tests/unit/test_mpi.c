@@ -495,6 +495,15 @@ static void test_bad_block_size(void **state)
     snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml --resume x.h5", CS_CLI);
     assert_int_equal(run_sh(cmd, out, sizeof out), 2);
     assert_non_null(strstr(out, "--resume takes the scenario"));
+    /* A shard without a trial is refused before any file is made. */
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml --set trials=2 --shard 0/3 -o mpi-s.h5",
+             CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "--shard 0/3: that part of the 2 trials holds no trial"));
+    assert_false(exists("mpi-s.h5"));
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml --shard 3/3 -o mpi-s.h5", CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "--shard: expected I/N with 0 <= I < N <= 1000000, found \"3/3\""));
     remove_file("mpi-test.yaml");
 }
 
