@@ -57,6 +57,8 @@ int cmd_run(int argc, char **argv);
 /** `analyze RESULTS.h5 ...` and `compare A.h5 B.h5 ...` (cmd_analyze.c). */
 int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+/** `merge -o OUT.h5 PART.h5...` (cmd_merge.c). */
+int cmd_merge(int argc, char **argv);
 /** `criticality [TOPOLOGY] ...` (cmd_criticality.c). */
 int cmd_criticality(int argc, char **argv);
 /** `evolution [SCENARIO] ...` (cmd_evolution.c). */

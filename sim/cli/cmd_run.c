@@ -21,14 +21,17 @@
 #include <mpi.h>
 
 #include "cablesim/engine.h"
+#include "cablesim/mpirun.h"
 #include "cablesim/paths.h"
 #include "cablesim/results.h"
 #include "cablesim/scenario.h"
 #include "cli.h"
+#include "sweep.h"
 
 static const char usage[] =
-    "Usage: cablesim run [SCENARIO.yaml] [-o RESULTS.h5] [--set KEY=VALUE]... [--dry-run]\n"
-    "                    [--no-progress] [--quiet] [--block-size N]\n"
+    "Usage: cablesim run [SCENARIO.yaml]... [-o RESULTS.h5] [--set KEY=VALUE]...\n"
+    "                    [--sweep KEY=VALUES]... [--shard I/N] [--dry-run] [--no-progress]\n"
+    "                    [--quiet] [--block-size N]\n"
     "       cablesim run --resume RESULTS.h5 [--block-size N] [--no-progress] [--quiet]\n"
     "\n"
     "Runs the scenario's Monte Carlo trials and prints a summary. Without SCENARIO the\n"
@@ -39,34 +42,50 @@ static const char usage[] =
     "                      the summary is produced\n"
     "  --set KEY=VALUE     override a scenario key (dotted path, e.g. trials=1000,\n"
     "                      output.edge_flow=false, hazards.0.magnitude=8.5); repeatable\n"
+    "  --sweep KEY=V1,V2,...  or  --sweep KEY=START:STOP:STEP\n"
+    "                      run one variant per value (several --sweep: every combination;\n"
+    "                      several SCENARIOs: each of them), each into FILE.<variant>.h5\n"
+    "                      (e.g. out.demand_scale=2.h5), with the same seed: trial t draws\n"
+    "                      the same random numbers in every variant (cablesim compare)\n"
+    "  --shard I/N         run part I (0 <= I < N) of the trials into -o FILE, a part for\n"
+    "                      cablesim merge (job arrays without MPI)\n"
     "  --dry-run           validate everything, time a sample of trials, and estimate the\n"
     "                      run time and output size; writes nothing\n"
-    "  --no-progress       no progress line on the terminal\n"
+    "  --no-progress       no progress line on a terminal, no progress log otherwise\n"
     "  --quiet             print nothing but errors\n"
     "  --resume FILE       add the missing trials to FILE, an interrupted run's results, with\n"
     "                      the scenario stored in it (relative paths from the current\n"
     "                      directory; the topology and demand must be unchanged: sha256)\n"
-    "  --block-size N      under mpirun: trials per block handed to a rank (default 256)\n"
+    "  --block-size N      under mpirun: trials per block handed to a free rank (default: the\n"
+    "                      scenario's output.batch_trials, 1024 unless set; keep it a\n"
+    "                      multiple of batch_trials, so that writes cover whole chunks)\n"
     "\n"
-    "Under mpirun -n N (or srun), the N processes share the trials and write one file,\n"
-    "identical in every dataset to a one-process run (docs/hpc.md).\n"
+    "Under mpirun -n N (or srun), the N processes take blocks of trials as they become free\n"
+    "and write one file, identical in every dataset to a one-process run (docs/hpc.md).\n"
     "\n"
     "Exit status: 0 done, 1 failure not caused by the input, 2 invalid input or usage,\n"
-    "3 interrupted (SIGINT, SIGTERM or SIGUSR1): the results file is left with complete = 0.\n";
+    "3 interrupted (SIGINT, SIGTERM or SIGUSR1): the results file is left with complete = 0\n"
+    "and cablesim run --resume completes it.\n";
 
 enum { CLI_INTERRUPTED = 3 };
 
 typedef struct {
-    const char *scenario;
+    const char *scenario;   /* of the variant being run */
+    const char **scenarios; /* [nscen] given on the command line */
+    size_t nscen;
+    const char **sweeps; /* [nsweeps] --sweep specifications */
+    size_t nsweeps;
     const char *output;
     const char *resume; /* results file to complete, or NULL */
     const char **sets;
     size_t nsets;
     uint64_t block;
+    uint64_t shard, shards;           /* --shard shard/shards; shards = 0: the whole run */
+    uint64_t part_first, part_trials; /* of a resumed part (cs_results_part_range) */
     bool dry_run, progress, quiet;
 } run_args;
 
-enum { DEFAULT_BLOCK = 256, MAX_BLOCK = 1000000 };
+enum { MAX_BLOCK = 1000000, MAX_SHARDS = 1000000 };
 
 static volatile sig_atomic_t stop_requested;
 
@@ -76,13 +95,32 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+/* --shard I/N: part I (0-based) of N. */
+static int parse_shard(const char *v, run_args *a)
+{
+    char *end = NULL;
+    const bool digits = v[0] >= '0' && v[0] <= '9';
+    const unsigned long long i = strtoull(v, &end, 10);
+    const bool slash = digits && *end == '/' && end[1] >= '0' && end[1] <= '9';
+    const unsigned long long n = slash ? strtoull(end + 1, &end, 10) : 0;
+    if (!slash || *end != '\0' || n == 0 || n > MAX_SHARDS || i >= n)
+        return cli_usage_error("run: --shard: expected I/N with 0 <= I < N <= %d, found \"%s\"",
+                               MAX_SHARDS, v);
+    a->shard = i;
+    a->shards = n;
+    return CLI_OK;
+}
+
 static int parse_args(int argc, char **argv, run_args *a)
 {
     memset(a, 0, sizeof *a);
     a->progress = true;
-    a->block = DEFAULT_BLOCK;
+    a->block = 0; /* the scenario's output.batch_trials */
     a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
-    if (a->sets == NULL) return cli_usage_error("out of memory");
+    a->scenarios = calloc((size_t)argc + 1, sizeof *a->scenarios);
+    a->sweeps = calloc((size_t)argc + 1, sizeof *a->sweeps);
+    if (a->sets == NULL || a->scenarios == NULL || a->sweeps == NULL)
+        return cli_usage_error("out of memory");
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
         const bool has_next = i + 1 < argc;
@@ -94,6 +132,11 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->sets[a->nsets++] = argv[++i];
         } else if (strncmp(s, "--set=", 6) == 0) {
             a->sets[a->nsets++] = s + 6;
+        } else if (strcmp(s, "--sweep") == 0) {
+            if (!has_next) return cli_usage_error("run: --sweep needs KEY=VALUES");
+            a->sweeps[a->nsweeps++] = argv[++i];
+        } else if (strncmp(s, "--sweep=", 8) == 0) {
+            a->sweeps[a->nsweeps++] = s + 8;
         } else if (strcmp(s, "--resume") == 0) {
             if (!has_next) return cli_usage_error("run: --resume needs a results file");
             a->resume = argv[++i];
@@ -106,6 +149,8 @@ static int parse_args(int argc, char **argv, run_args *a)
                                        "\"%s\"",
                                        MAX_BLOCK, v);
             a->block = b;
+        } else if (strcmp(s, "--shard") == 0) {
+            if (parse_shard(has_next ? argv[++i] : "", a) != CLI_OK) return CLI_USAGE;
         } else if (strcmp(s, "--dry-run") == 0) {
             a->dry_run = true;
         } else if (strcmp(s, "--no-progress") == 0) {
@@ -114,16 +159,17 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->quiet = true;
         } else if (s[0] == '-' && s[1] != '\0') {
             return cli_usage_error("run: unknown option \"%s\" (see 'cablesim run --help')", s);
-        } else if (a->scenario == NULL) {
-            a->scenario = s;
         } else {
-            return cli_usage_error("run: expected one SCENARIO, found a second one \"%s\"", s);
+            a->scenarios[a->nscen++] = s;
         }
     }
-    if (a->resume != NULL &&
-        (a->scenario != NULL || a->output != NULL || a->nsets > 0 || a->dry_run))
-        return cli_usage_error("run: --resume takes the scenario, output and overrides from the "
-                               "results file: no SCENARIO, -o, --set or --dry-run with it");
+    if (a->resume != NULL && (a->nscen > 0 || a->output != NULL || a->nsets > 0 || a->dry_run ||
+                              a->shards || a->nsweeps > 0))
+        return cli_usage_error("run: --resume takes the scenario, output, overrides and part from "
+                               "the results file: no SCENARIO, -o, --set, --sweep, --shard or "
+                               "--dry-run with it");
+    if (a->shards > 0 && a->output == NULL && !a->dry_run)
+        return cli_usage_error("run: --shard writes a part for cablesim merge: it needs -o");
     return CLI_OK;
 }
 
@@ -159,6 +205,23 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
             (unsigned long long)done, (unsigned long long)total,
             total ? 100.0 * (double)done / (double)total : 100.0, rate, eta);
     if (done == total) fputc('\n', stderr);
+}
+
+/* Progress into a log (stderr not a terminal): a line per batch written, at most one every
+ * LOG_EVERY seconds, and the last one if any was printed, so short runs print none. */
+static void on_progress_log(void *ctx, uint64_t done, uint64_t total)
+{
+    enum { LOG_EVERY = 10 };
+    progress_state *p = ctx;
+    const double t = now_s();
+    const bool printed = p->last > 0;
+    if (t - (printed ? p->last : p->start) < LOG_EVERY && !(done == total && printed)) return;
+    p->last = t;
+    const double rate = done / fmax(t - p->start, 1e-9);
+    char eta[32];
+    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    fprintf(stderr, "cablesim: %llu/%llu trials written, %.0f trials/s, ETA %s\n",
+            (unsigned long long)done, (unsigned long long)total, rate, eta);
 }
 
 /* Wilson score interval for k successes in n trials at 95%. */
@@ -203,7 +266,9 @@ static void print_worst(cs_engine_t *e, uint64_t t)
     free(cut);
 }
 
-static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, const char *out)
+/* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
+static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
+                          const char *out)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
     const cs_topology_t *t = cs_engine_topology(e);
@@ -238,8 +303,12 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
     printf("  engine: %llu trials routed, %llu kept the intact routing, %llu from the cache; "
            "%.0f trials/s; peak memory %.1f MB\n",
            (unsigned long long)s->routed, (unsigned long long)s->skipped,
-           (unsigned long long)s->cache_hits, (double)s->trials / fmax(seconds, 1e-9), peak_mb);
-    if (out) printf("  results: %s (%s)\n", out, s->interrupted ? "incomplete" : "complete");
+           (unsigned long long)s->cache_hits,
+           (double)(s->routed + s->skipped + s->cache_hits) / fmax(seconds, 1e-9), peak_mb);
+    if (out)
+        printf("  results: %s (%s); writing took %.2f s, %.0f%% of the run\n", out,
+               s->interrupted ? "incomplete" : "complete", write_s,
+               100.0 * write_s / fmax(seconds, 1e-9));
 }
 
 /* Times a sample of trials and prints the estimated run time and output size. */
@@ -288,6 +357,20 @@ static char *iso_now(char *buf, size_t n)
     return buf;
 }
 
+/* The trials this run covers: all of the scenario's, or a part's (--shard, or resumed). */
+static void run_range(const cs_engine_t *e, const run_args *a, uint64_t *first, uint64_t *n)
+{
+    const uint64_t trials = cs_engine_scenario(e)->trials;
+    *first = 0;
+    *n = trials;
+    if (a->shards > 0) {
+        cs_results_part(trials, a->shard, a->shards, first, n);
+    } else if (a->part_trials > 0) {
+        *first = a->part_first;
+        *n = a->part_trials;
+    }
+}
+
 /* Creates the results file, or reopens it to resume; *first is the first trial to run. */
 static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *a, MPI_Comm comm,
                               uint64_t *first, cs_error *err)
@@ -295,17 +378,50 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     *w = NULL;
     *first = 0;
     char created[32];
-    const cs_results_meta meta = {
-        cs_engine_scenario(e),           cs_engine_topology(e), cs_engine_demand(e),
-        cs_engine_baseline(e),           cs_engine_pairs(e),    cs_version(),
-        iso_now(created, sizeof created)};
+    uint64_t part_first = 0, part_n = 0;
+    if (a->shards > 0 || a->part_trials > 0) run_range(e, a, &part_first, &part_n);
+    const cs_results_meta meta = {cs_engine_scenario(e),
+                                  cs_engine_topology(e),
+                                  cs_engine_demand(e),
+                                  cs_engine_baseline(e),
+                                  cs_engine_pairs(e),
+                                  cs_version(),
+                                  iso_now(created, sizeof created),
+                                  part_first,
+                                  part_n};
+    *first = part_first;
     if (a->resume != NULL) {
         const cs_status rc = cs_results_resume(w, a->resume, &meta, comm, err);
-        if (rc == CS_OK) *first = cs_results_written(*w);
+        if (rc == CS_OK) *first = part_first + cs_results_written(*w);
         return rc;
     }
     if (a->output == NULL) return CS_OK;
     return cs_results_create_mpi(w, a->output, &meta, comm, err);
+}
+
+/*
+ * Adds the trials already in a resumed file to sum (only where mine; collective under MPI), so
+ * that the summary of a resumed run covers the whole run, exactly as if it had not stopped.
+ */
+static cs_status summarise_written(cs_engine_t *e, cs_results_t *w, bool mine, cs_run_summary *sum,
+                                   cs_error *err)
+{
+    enum { ROWS = 1024 };
+    const uint64_t written = w != NULL ? cs_results_written(w) : 0;
+    if (written == 0) return CS_OK;
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_trial_batch b;
+    cs_status rc =
+        cs_trial_batch_init(&b, ROWS, cs_demand_count(cs_engine_demand(e)),
+                            cs_topology_edge_count(t), cs_topology_node_count(t),
+                            cs_engine_pairs(e)->n, cs_engine_scenario(e)->output.edge_flow, err);
+    for (uint64_t row = 0; rc == CS_OK && row < written; row += ROWS) {
+        const size_t n = !mine ? 0 : written - row < ROWS ? (size_t)(written - row) : ROWS;
+        rc = cs_results_read_back(w, row, n, &b, err);
+        if (rc == CS_OK && mine) rc = cs_run_summary_add_batch(sum, e, &b, err);
+    }
+    cs_trial_batch_destroy(&b);
+    return rc;
 }
 
 static const char *results_name(const run_args *a)
@@ -313,7 +429,24 @@ static const char *results_name(const run_args *a)
     return a->resume != NULL ? a->resume : a->output;
 }
 
-static int execute(cs_engine_t *e, const run_args *a)
+/* What the sweep table shows of a variant's run. */
+typedef struct {
+    uint64_t trials;
+    double mean, half, max; /* expected unserved Tbps, 95% CI half-width, worst trial's */
+    bool ran;
+} run_outcome;
+
+static void outcome_of(const cs_run_summary *s, run_outcome *o)
+{
+    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
+    o->trials = s->trials;
+    o->mean = s->mean_unserved;
+    o->half = s->trials > 0 ? 1.959963984540054 * sd / sqrt((double)s->trials) : 0.0;
+    o->max = s->max_unserved;
+    o->ran = true;
+}
+
+static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
 {
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
@@ -330,16 +463,24 @@ static int execute(cs_engine_t *e, const run_args *a)
         cs_run_summary_destroy(&sum);
         return cli_report(&err);
     }
+    if (summarise_written(e, w, true, &sum, &err) != CS_OK) {
+        cs_results_close(w, false, NULL);
+        cs_run_summary_destroy(&sum);
+        return cli_report(&err);
+    }
+    uint64_t range_first = 0, range_n = 0;
+    run_range(e, a, &range_first, &range_n);
     progress_state ps = {now_s(), 0.0, 0, 0};
     cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
     o.first_trial = first;
+    o.n_trials = range_first + range_n - first;
     o.stop = &stop_requested;
-    if (a->progress && !a->quiet && isatty(STDERR_FILENO)) {
-        o.progress = on_progress;
+    if (a->progress && !a->quiet) {
+        o.progress = isatty(STDERR_FILENO) ? on_progress : on_progress_log;
         o.progress_ctx = &ps;
     }
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
-    const double seconds = now_s() - ps.start;
+    const double seconds = now_s() - ps.start, write_s = cs_results_write_seconds(w);
     cs_error cerr = CS_ERROR_INIT;
     const cs_status crc = cs_results_close(w, rc == CS_OK, &cerr);
     if (rc == CS_EINTR) {
@@ -351,7 +492,8 @@ static int execute(cs_engine_t *e, const run_args *a)
         status = cli_report(&cerr);
     }
     if (!a->quiet && (rc == CS_OK || rc == CS_EINTR))
-        print_summary(e, &sum, seconds, results_name(a));
+        print_summary(e, &sum, seconds, write_s, results_name(a));
+    outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;
 }
@@ -439,13 +581,10 @@ static cs_status reduce_summary(cs_engine_t *e, cs_run_summary *sum, MPI_Comm co
     return rc;
 }
 
-/* Whether any rank has been asked to stop (collective). */
-static bool any_stop(MPI_Comm comm)
+/* Under MPI every rank checks the input, but only rank 0 says what is wrong. */
+static int report(int rank, const cs_error *err)
 {
-    const int mine = stop_requested ? 1 : 0;
-    int any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
-    return any != 0;
+    return rank == 0 ? cli_report(err) : cli_status(err->code);
 }
 
 /* A rank that fails mid-run cannot leave the others waiting in a collective call. */
@@ -455,19 +594,38 @@ static void abort_run(const cs_error *err, MPI_Comm comm)
     MPI_Abort(comm, status);
 }
 
-/*
- * The run under MPI. Implementation notes: the trials from the first unwritten one go in
- * rounds of size blocks of a->block trials; in a round rank i runs the i-th block (or nothing
- * past the end) and every rank then calls cs_results_write_batch with its block, the
- * collective write that places it. The engine's batch is made one block long so that a block
- * is exactly one write. Before each round the ranks agree whether any was asked to stop.
- */
-static int execute_mpi(cs_engine_t *e, cs_scenario *sc, const run_args *a, MPI_Comm comm)
+/* What mpi_progress needs besides the counts. */
+typedef struct {
+    progress_state ps;
+    const run_args *a;
+} mpi_progress_ctx;
+
+/* After each write: the progress line on a terminal, else one log line. */
+static void mpi_progress(void *ctx, uint64_t done, uint64_t total, uint64_t blocks,
+                         uint64_t nblocks)
+{
+    mpi_progress_ctx *c = ctx;
+    if (c->a->quiet || !c->a->progress) return;
+    if (isatty(STDERR_FILENO)) {
+        on_progress(&c->ps, done, total);
+        return;
+    }
+    const double t = now_s() - c->ps.start, rate = (double)done / fmax(t, 1e-9);
+    char eta[32];
+    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    fprintf(stderr,
+            "cablesim: %llu/%llu blocks written, %llu/%llu trials run, %.0f trials/s, "
+            "ETA %s\n",
+            (unsigned long long)blocks, (unsigned long long)nblocks, (unsigned long long)done,
+            (unsigned long long)total, rate, eta);
+}
+
+/* The run under MPI (mpirun.h): blocks on demand, written epoch by epoch. */
+static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_outcome *out)
 {
     int rank = 0, size = 1;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    sc->output.batch_trials = (size_t)a->block;
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     if (cs_run_summary_init(&sum, e, &err) != CS_OK) abort_run(&err, comm);
@@ -475,56 +633,41 @@ static int execute_mpi(cs_engine_t *e, cs_scenario *sc, const run_args *a, MPI_C
     uint64_t first = 0;
     if (open_results(&w, e, a, comm, &first, &err) != CS_OK) {
         cs_run_summary_destroy(&sum);
-        return rank == 0 ? cli_report(&err) : cli_status(err.code);
+        return report(rank, &err);
     }
-    const cs_topology_t *t = cs_engine_topology(e);
-    cs_trial_batch empty;
-    if (cs_trial_batch_init(&empty, 1, cs_demand_count(cs_engine_demand(e)),
-                            cs_topology_edge_count(t), cs_topology_node_count(t),
-                            cs_engine_pairs(e)->n, sc->output.edge_flow, &err) != CS_OK)
-        abort_run(&err, comm);
-    progress_state ps = {now_s(), 0.0, 0, 0};
-    const bool show = rank == 0 && a->progress && !a->quiet && isatty(STDERR_FILENO);
-    const uint64_t trials = sc->trials, round = a->block * (uint64_t)size;
-    bool stopped = false;
-    for (uint64_t base = first; base < trials; base += round) {
-        if (any_stop(comm)) {
-            stopped = true;
-            break;
-        }
-        const uint64_t mine = base + (uint64_t)rank * a->block;
-        cs_status rc = CS_OK;
-        if (mine < trials) {
-            cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
-            o.first_trial = mine;
-            o.n_trials = trials - mine < a->block ? trials - mine : a->block;
-            rc = cs_engine_run(e, w, &o, &sum, &err);
-        } else if (w != NULL) {
-            rc = cs_results_write_batch(w, &empty, &err);
-        }
-        if (rc != CS_OK) abort_run(&err, comm);
-        if (show) {
-            const uint64_t done = trials - base < round ? trials : base + round;
-            on_progress(&ps, done - first, trials - first);
-        }
-    }
-    cs_trial_batch_destroy(&empty);
-    const double seconds = now_s() - ps.start;
+    if (summarise_written(e, w, rank == 0, &sum, &err) != CS_OK) abort_run(&err, comm);
+    uint64_t range_first = 0, range_n = 0;
+    run_range(e, a, &range_first, &range_n);
+    mpi_progress_ctx pc = {{now_s(), 0.0, 0, 0}, a};
+    /* A block of a batch writes whole chunks (results.c). */
+    const cs_mpirun_options o = {comm,
+                                 first,
+                                 range_first + range_n,
+                                 a->block > 0 ? a->block
+                                              : cs_engine_scenario(e)->output.batch_trials,
+                                 CS_ENGINE_CACHE_SLOTS,
+                                 &stop_requested,
+                                 mpi_progress,
+                                 &pc};
+    uint64_t done = 0;
+    if (cs_mpirun(e, w, &o, &sum, &done, &err) != CS_OK) abort_run(&err, comm);
+    const double seconds = now_s() - pc.ps.start, write_s = cs_results_write_seconds(w);
+    const bool stopped = first + done < o.end;
     sum.interrupted = stopped;
     if (reduce_summary(e, &sum, comm, rank, size, &err) != CS_OK) abort_run(&err, comm);
     cs_error cerr = CS_ERROR_INIT;
     int status = CLI_OK;
-    if (cs_results_close(w, !stopped, &cerr) != CS_OK)
-        status = rank == 0 ? cli_report(&cerr) : cli_status(cerr.code);
+    if (cs_results_close(w, !stopped, &cerr) != CS_OK) status = report(rank, &cerr);
     if (stopped) {
         if (rank == 0)
             fprintf(stderr,
                     "cablesim: interrupted after %llu of %llu trials; results left incomplete "
                     "(cablesim run --resume continues them)\n",
-                    (unsigned long long)sum.trials + first, (unsigned long long)trials);
+                    (unsigned long long)(first + done - range_first), (unsigned long long)range_n);
         status = CLI_INTERRUPTED;
     }
-    if (rank == 0 && !a->quiet) print_summary(e, &sum, seconds, results_name(a));
+    if (rank == 0 && !a->quiet) print_summary(e, &sum, seconds, write_s, results_name(a));
+    outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;
 }
@@ -562,6 +705,112 @@ static void install_handlers(void)
     sigaction(SIGUSR1, &sa, NULL);
 }
 
+/* Loads the scenario (given, default, or stored in the file to resume) and its engine. */
+static int load(const run_args *a, int rank, cs_scenario **sc, cs_engine_t **e)
+{
+    char path[4096];
+    cs_error err = CS_ERROR_INIT;
+    if (a->scenario == NULL && a->resume == NULL &&
+        cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
+        return report(rank, &err);
+    if (a->resume != NULL && load_resumed(sc, a->resume, &err) != CS_OK) return report(rank, &err);
+    if (a->resume == NULL && cs_scenario_load(sc, a->scenario ? a->scenario : path, a->sets,
+                                              a->nsets, cli_current_year(), &err) != CS_OK)
+        return report(rank, &err);
+    if (cs_engine_alloc(e, *sc, &err) != CS_OK) return report(rank, &err);
+    return CLI_OK;
+}
+
+/* The arguments of variant v: its scenario, output, and the job's overrides then its own. */
+static int variant_args(const run_args *a, const cli_variant *v, run_args *va)
+{
+    *va = *a;
+    va->scenario = v->scenario;
+    va->output = v->output;
+    va->sets = calloc(a->nsets + v->nsets + 1, sizeof *va->sets);
+    if (va->sets == NULL) return cli_usage_error("out of memory");
+    memcpy(va->sets, a->sets, a->nsets * sizeof *va->sets);
+    for (size_t k = 0; k < v->nsets; k++)
+        va->sets[a->nsets + k] = v->sets[k];
+    va->nsets = a->nsets + v->nsets;
+    return CLI_OK;
+}
+
+/* Loads and runs one variant (or the resumed file); the engine lives only for its run. */
+static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int rank, bool check_only,
+                       run_outcome *out)
+{
+    run_args va;
+    int status = variant_args(a, v, &va);
+    cs_scenario *sc = NULL;
+    cs_engine_t *e = NULL;
+    if (status == CLI_OK) status = load(&va, rank, &sc, &e);
+    uint64_t pf = 0, pn = 1;
+    if (status == CLI_OK && va.shards > 0) run_range(e, &va, &pf, &pn);
+    if (status == CLI_OK && pn == 0) {
+        if (rank == 0)
+            cli_usage_error("run: --shard %llu/%llu: that part of the %llu trials holds no trial: "
+                            "take N at most the number of trials",
+                            (unsigned long long)va.shard, (unsigned long long)va.shards,
+                            (unsigned long long)cs_engine_scenario(e)->trials);
+        status = CLI_USAGE;
+    }
+    /* Under mpirun, --dry-run checks the input on every rank and times it on rank 0 only. */
+    if (mpi && va.dry_run && rank != 0) check_only = true;
+    if (status == CLI_OK && !check_only)
+        status =
+            mpi && !va.dry_run ? execute_mpi(e, &va, MPI_COMM_WORLD, out) : execute(e, &va, out);
+    cs_engine_free(e);
+    cs_scenario_free(sc);
+    free(va.sets);
+    return status;
+}
+
+/* After a sweep: one line per variant, so that planners see them side by side. */
+static void print_sweep(const cli_variants *vs, const run_outcome *o)
+{
+    printf("cablesim run: %zu variants (same seed: trial t draws the same random numbers in each; "
+           "cablesim compare A B gives paired differences)\n",
+           vs->n);
+    printf("  %-40s %10s %12s %12s %12s  %s\n", "variant", "trials", "E[unserved]", "95% CI +-",
+           "worst", "results");
+    for (size_t i = 0; i < vs->n; i++) {
+        if (!o[i].ran) continue;
+        printf("  %-40s %10llu %12.4f %12.4f %12.4f  %s\n", vs->v[i].label,
+               (unsigned long long)o[i].trials, o[i].mean, o[i].half, o[i].max,
+               vs->v[i].output ? vs->v[i].output : "-");
+    }
+}
+
+/*
+ * Runs every variant of the job in turn (all ranks together under MPI). Every variant is loaded
+ * and checked before the first runs, so a bad value in a sweep stops the job before any output.
+ * An interrupted variant ends the job.
+ */
+static int run_job(const run_args *a, bool mpi, int rank)
+{
+    cli_variants vs;
+    char msg[512];
+    int status = cli_variants_expand(a->scenarios, a->nscen, a->sweeps, a->nsweeps, a->output, &vs,
+                                     msg, sizeof msg);
+    if (status != CLI_OK) {
+        if (rank == 0) fprintf(stderr, "cablesim: %s\n", msg);
+        return status;
+    }
+    run_outcome *o = calloc(vs.n, sizeof *o);
+    if (o == NULL) status = cli_usage_error("out of memory");
+    for (size_t i = 0; vs.n > 1 && status == CLI_OK && i < vs.n; i++)
+        status = run_variant(a, &vs.v[i], mpi, rank, true, &o[i]);
+    for (size_t i = 0; status == CLI_OK && i < vs.n; i++)
+        status = run_variant(a, &vs.v[i], mpi, rank, false, &o[i]);
+    if (vs.n > 1 && rank == 0 && !a->quiet && !a->dry_run && o != NULL &&
+        (status == CLI_OK || status == CLI_INTERRUPTED))
+        print_sweep(&vs, o);
+    free(o);
+    cli_variants_free(&vs);
+    return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -575,28 +824,19 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "cablesim: run: MPI_Init failed\n");
         return CLI_FAIL;
     }
+    int rank = 0;
+    if (mpi) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     install_handlers();
     run_args a;
     int status = parse_args(argc, argv, &a);
-    char path[4096];
     cs_error err = CS_ERROR_INIT;
-    if (status == CLI_OK && a.scenario == NULL && a.resume == NULL &&
-        cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
-        status = cli_report(&err);
-    cs_scenario *sc = NULL;
-    cs_engine_t *e = NULL;
-    if (status == CLI_OK && a.resume != NULL && load_resumed(&sc, a.resume, &err) != CS_OK)
-        status = cli_report(&err);
-    else if (status == CLI_OK && a.resume == NULL &&
-             cs_scenario_load(&sc, a.scenario ? a.scenario : path, a.sets, a.nsets,
-                              cli_current_year(), &err) != CS_OK)
-        status = cli_report(&err);
-    if (status == CLI_OK && cs_engine_alloc(&e, sc, &err) != CS_OK) status = cli_report(&err);
-    if (status == CLI_OK)
-        status = mpi && !a.dry_run ? execute_mpi(e, sc, &a, MPI_COMM_WORLD) : execute(e, &a);
-    cs_engine_free(e);
-    cs_scenario_free(sc);
+    if (status == CLI_OK && a.resume != NULL &&
+        cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
+        status = report(rank, &err);
+    if (status == CLI_OK) status = run_job(&a, mpi, rank);
     free(a.sets);
+    free(a.scenarios);
+    free(a.sweeps);
     if (mpi) MPI_Finalize();
     return status;
 }

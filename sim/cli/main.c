@@ -31,6 +31,8 @@ static const char usage[] =
     "                                      confidence intervals, VaR/CVaR, rerouting, criticality\n"
     "  compare A.h5 B.h5 [--format text|json]\n"
     "                                      paired differences between two runs with one seed\n"
+    "  merge -o RESULTS.h5 PART.h5...      join the parts of a run made with run --shard I/N\n"
+    "                                      into the file one run writes\n"
     "  criticality [TOPOLOGY] [--as-of YEAR] [-k 1|2] [--unit segment|cable|station|all]\n"
     "                                      N-1 and N-2 contingencies ranked by unserved demand;\n"
     "                                      single points of failure and critical pairs per region\n"
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "analyze") == 0) return cmd_analyze(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 2, argv + 2);
+    if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 2, argv + 2);
     if (strcmp(cmd, "criticality") == 0) return cmd_criticality(argc - 2, argv + 2);
     if (strcmp(cmd, "evolution") == 0) return cmd_evolution(argc - 2, argv + 2);
     return cli_usage_error("unknown command \"%s\" (see 'cablesim --help')", cmd);

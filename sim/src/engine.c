@@ -623,21 +623,22 @@ void cs_run_summary_destroy(cs_run_summary *s)
     memset(s, 0, sizeof *s);
 }
 
-static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
-                      const cs_routing_result *r, const unsigned char *cut, bool *region_cut)
+/* Adds trial t's outcome: unserved Tbps x, served[n_demands], pair cut flags cut[n_pairs]. */
+static void summarise_values(const cs_engine_t *e, cs_run_summary *s, uint64_t t, double x,
+                             const double *served, const unsigned char *cut, bool *region_cut)
 {
     s->trials++;
-    const double x = r->unserved_tbps, delta = x - s->mean_unserved;
+    const double delta = x - s->mean_unserved;
     s->mean_unserved += delta / (double)s->trials;
     s->m2_unserved += delta * (x - s->mean_unserved);
     if (s->trials == 1 || x > s->max_unserved) {
         s->max_unserved = x;
         s->worst_trial = t;
     }
-    for (size_t i = 0; i < r->n_demands; i++) {
+    for (size_t i = 0; i < s->n_demands; i++) {
         const double want = cs_demand_entry_at(e->d, i)->demand_tbps * e->s->routing.demand_scale;
-        s->served_sum[i] += r->served_tbps[i];
-        if (r->served_tbps[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
+        s->served_sum[i] += served[i];
+        if (served[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
     }
     for (size_t g = 0; g < e->n_regions; g++)
         region_cut[g] = true;
@@ -645,6 +646,30 @@ static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
         if (!cut[p]) region_cut[e->region_of_pair[p]] = false;
     for (size_t g = 0; g < e->n_regions; g++)
         s->region_cut[g] += region_cut[g];
+}
+
+static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
+                      const cs_routing_result *r, const unsigned char *cut, bool *region_cut)
+{
+    summarise_values(e, s, t, r->unserved_tbps, r->served_tbps, cut, region_cut);
+}
+
+cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, const cs_trial_batch *b,
+                                   cs_error *err)
+{
+    if (b->n_demands != s->n_demands || b->n_pairs != e->n_pairs)
+        return cs_errorf(
+            err, CS_EINVAL,
+            "summary: expected a batch of %zu demands and %zu pairs, found %zu and %zu",
+            s->n_demands, e->n_pairs, b->n_demands, b->n_pairs);
+    bool *region_cut = calloc(e->n_regions + 1, sizeof *region_cut);
+    if (region_cut == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the summary");
+    for (size_t i = 0; i < b->n; i++)
+        summarise_values(e, s, b->first_trial + i, b->unserved_tbps[i],
+                         b->served_tbps + i * b->n_demands, b->pair_cut + i * b->n_pairs,
+                         region_cut);
+    free(region_cut);
+    return CS_OK;
 }
 
 /*
@@ -712,7 +737,8 @@ static void ws_destroy(run_ws *w)
     cs_recovery_outcome_destroy(&w->o);
 }
 
-static cs_status ws_init(run_ws *w, const cs_engine_t *e, cs_error *err)
+/* The workspace of a run; batch_cap = 0: no batch of its own (the caller's is used). */
+static cs_status ws_init(run_ws *w, const cs_engine_t *e, size_t batch_cap, cs_error *err)
 {
     memset(w, 0, sizeof *w);
     const size_t ne = cs_topology_edge_count(e->t), nn = cs_topology_node_count(e->t);
@@ -720,8 +746,8 @@ static cs_status ws_init(run_ws *w, const cs_engine_t *e, cs_error *err)
     cs_status rc;
     if ((rc = cs_failures_init(&w->f, ne, nn, err)) != CS_OK ||
         (rc = cs_routing_result_init(&w->r, nd, ne, err)) != CS_OK ||
-        (rc = cs_trial_batch_init(&w->b, e->s->output.batch_trials, nd, ne, nn, e->n_pairs,
-                                  e->s->output.edge_flow, err)) != CS_OK)
+        (batch_cap > 0 && (rc = cs_trial_batch_init(&w->b, batch_cap, nd, ne, nn, e->n_pairs,
+                                                    e->s->output.edge_flow, err)) != CS_OK))
         return rc;
     w->cut = calloc(e->n_pairs + 1, 1);
     w->region_cut = calloc(e->n_regions + 1, sizeof *w->region_cut);
@@ -775,7 +801,7 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
                            ? e->s->trials - first
                            : o->n_trials;
     run_ws ws;
-    cs_status rc = ws_init(&ws, e, err);
+    cs_status rc = ws_init(&ws, e, e->s->output.batch_trials, err);
     if (rc == CS_OK) rc = ensure_cache(e, o->cache_slots, err);
     if (rc != CS_OK) {
         ws_destroy(&ws);
@@ -802,6 +828,29 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
         }
     }
     if (n == 0 && rc == CS_OK && o->progress) o->progress(o->progress_ctx, 0, 0);
+    ws_destroy(&ws);
+    return rc;
+}
+
+cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t cache_slots,
+                              cs_trial_batch *b, cs_run_summary *sum, cs_error *err)
+{
+    if (first > e->s->trials || n > e->s->trials - first || n > b->capacity)
+        return cs_errorf(err, CS_EINVAL,
+                         "block of %llu trials from trial %llu: expected at most %zu trials "
+                         "within the scenario's %llu",
+                         (unsigned long long)n, (unsigned long long)first, b->capacity,
+                         (unsigned long long)e->s->trials);
+    run_ws ws;
+    cs_status rc = ws_init(&ws, e, 0, err);
+    if (rc == CS_OK) rc = ensure_cache(e, cache_slots, err);
+    cs_trial_batch_reset(b, first);
+    for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
+        const uint64_t t = first + k;
+        rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
+        if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws.f, &ws.r, ws.cut, err);
+        if (rc == CS_OK) summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
+    }
     ws_destroy(&ws);
     return rc;
 }

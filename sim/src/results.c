@@ -32,8 +32,8 @@
 
 #include "cablesim/paths.h"
 
-/* A chunk holds at most this many bytes (HDF5's default chunk cache is 1 MiB). */
-#define CHUNK_MAX_BYTES ((size_t)1 << 20)
+/* A chunk holds at most this many bytes. */
+#define CHUNK_MAX_BYTES ((size_t)16 << 20)
 /* Rows per chunk when the scenario gives no batch size. */
 #define DEFAULT_CHUNK_ROWS 1024
 /* Elements per chunk of the failed edge and node lists: at least this many. */
@@ -293,12 +293,15 @@ struct cs_results {
     hid_t file, dxpl;
     hid_t dset[TD_COUNT]; /* H5I_INVALID_HID for datasets the scenario leaves out */
     size_t ncols[TD_COUNT];
-    uint64_t trials;     /* the scenario's */
-    uint64_t written;    /* trials written so far */
+    uint64_t trials;     /* trials this file holds: the scenario's, or a part's */
+    uint64_t first;      /* the first of them (0 but in a part) */
+    uint64_t all_trials; /* the scenario's */
+    uint64_t written;    /* trials written so far (from first) */
     uint64_t n_fe, n_fn; /* lengths of failed_edges and failed_nodes */
     size_t n_demands, n_edges, n_nodes, n_pairs;
     uint64_t *offsets; /* workspace for one batch's CSR offsets */
     size_t offsets_cap;
+    double write_seconds; /* wall time spent writing trials */
     MPI_Comm comm; /* MPI_COMM_NULL: one process, the sec2 driver */
     int rank, size;
 };
@@ -345,6 +348,20 @@ static cs_status put_str_attr(const cs_results_t *w, hid_t obj, const char *objn
     const char *v = value != NULL ? value : "";
     const cs_status rc = put_attr(w, obj, objname, name, t, t, &v, err);
     H5Tclose(t);
+    return rc;
+}
+
+/*
+ * The `rows` attribute of a per-trial dataset (docs/hdf5-schema.md): "trial" (the first axis is
+ * the trial), "offsets" (CSR offsets, trials + 1 of them; `values` names the values dataset) or
+ * "values" (a CSR values list). cablesim merge and other tools rely on it instead of knowing the
+ * datasets by name: call it wherever a per-trial dataset is created.
+ */
+static cs_status put_rows_attr(const cs_results_t *w, hid_t d, const char *name, const char *rows,
+                               const char *values, cs_error *err)
+{
+    cs_status rc = put_str_attr(w, d, name, "rows", rows, err);
+    if (rc == CS_OK && values != NULL) rc = put_str_attr(w, d, name, "values", values, err);
     return rc;
 }
 
@@ -845,6 +862,12 @@ static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *
     if (rc == CS_OK)
         rc = put_attr(w, f, "/", "as_of", H5T_STD_I32LE, H5T_NATIVE_INT32, &as_of, err);
     if (rc == CS_OK) rc = put_str_attr(w, f, "/", "created", created, err);
+    if (rc == CS_OK && m->part_trials > 0)
+        rc = put_attr(w, f, "/", "part_first_trial", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                      &m->part_first, err);
+    if (rc == CS_OK && m->part_trials > 0)
+        rc = put_attr(w, f, "/", "part_trials", H5T_STD_U64LE, H5T_NATIVE_UINT64, &m->part_trials,
+                      err);
     if (rc == CS_OK)
         rc = put_attr(w, f, "/", "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &zero, err);
     return rc;
@@ -858,7 +881,12 @@ static char *full_name(char *buf, size_t n, int d)
     return buf;
 }
 
-/* Rows per chunk: about a batch, not beyond the trials, at most CHUNK_MAX_BYTES, at least 1. */
+/*
+ * Rows per chunk: a batch, not beyond the trials, at most CHUNK_MAX_BYTES, at least 1. The engine
+ * writes whole batches and MPI blocks default to a batch, so that writes cover whole chunks: a
+ * compressed chunk written in part has to be read back, inflated and deflated again, and
+ * parallel (collective) writes of filtered datasets cannot keep it in a cache in between.
+ */
 static hsize_t chunk_rows(const cs_output_options *o, uint64_t trials, size_t row_bytes)
 {
     uint64_t rows = o->batch_trials > 0 ? o->batch_trials : DEFAULT_CHUNK_ROWS;
@@ -885,7 +913,7 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, size_t nc
         const size_t elems = o->batch_trials > MIN_LIST_CHUNK ? o->batch_trials : MIN_LIST_CHUNK;
         chunk[0] = elems < CHUNK_MAX_BYTES / esize ? elems : CHUNK_MAX_BYTES / esize;
     } else {
-        chunk[0] = chunk_rows(o, w->trials, (doc->matrix ? ncols : 1) * esize);
+        chunk[0] = chunk_rows(o, w->all_trials, (doc->matrix ? ncols : 1) * esize);
     }
     /* A chunk dimension must be >= 1 and within a fixed maximum: zero columns use an
      * unlimited column axis that is never extended. */
@@ -908,6 +936,17 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, size_t nc
     }
     w->ncols[d] = ncols;
     rc = put_doc(w, w->dset[d], name, doc->units, doc->description, err);
+    const bool offsets = d == TD_FAILED_OFFSETS || d == TD_FAILED_NODE_OFFSETS;
+    char values[64];
+    if (offsets)
+        full_name(values, sizeof values,
+                  d == TD_FAILED_OFFSETS ? TD_FAILED_EDGES : TD_FAILED_NODES);
+    if (rc == CS_OK)
+        rc = put_rows_attr(w, w->dset[d], name,
+                           doc->list ? "values"
+                           : offsets ? "offsets"
+                                     : "trial",
+                           offsets ? values : NULL, err);
 done:
     if (dcpl >= 0) H5Pclose(dcpl);
     if (space >= 0) H5Sclose(space);
@@ -1044,6 +1083,12 @@ static cs_status check_meta(const char *path, const cs_results_meta *m, cs_error
             return cs_errorf(err, CS_EINVAL,
                              "%s: pair %zu: expected a node index < %zu and a region, found %zu",
                              path, i, nn, m->pairs->origin[i]);
+    if (m->part_trials > 0 && (m->part_first >= m->scenario->trials ||
+                               m->part_trials > m->scenario->trials - m->part_first))
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: part of %" PRIu64 " trials from trial %" PRIu64
+                         ": expected a range within the scenario's %" PRIu64 " trials",
+                         path, m->part_trials, m->part_first, m->scenario->trials);
     if (m->scenario->output.compression > 9)
         return cs_errorf(err, CS_EINVAL, "%s: output compression: expected 0..9, found %u", path,
                          m->scenario->output.compression);
@@ -1079,6 +1124,18 @@ static cs_status open_file(cs_results_t *w, bool create, cs_error *err)
         (w->comm != MPI_COMM_NULL && H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE) < 0))
         return h5err(err, CS_EHDF5, w->path, "set up data transfer for", "the file");
     return CS_OK;
+}
+
+/* The sizes of what w holds, from m. */
+static void set_sizes(cs_results_t *w, const cs_results_meta *m)
+{
+    w->all_trials = m->scenario->trials;
+    w->first = m->part_trials > 0 ? m->part_first : 0;
+    w->trials = m->part_trials > 0 ? m->part_trials : m->scenario->trials;
+    w->n_demands = cs_demand_count(m->demand);
+    w->n_edges = cs_topology_edge_count(m->topology);
+    w->n_nodes = cs_topology_node_count(m->topology);
+    w->n_pairs = m->pairs != NULL ? m->pairs->n : 0;
 }
 
 /* Allocates a writer for path over comm (MPI_COMM_NULL: one process), with no file open. */
@@ -1126,11 +1183,7 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc) return rc;
     cs_results_t *w;
     if ((rc = writer_alloc(&w, path, comm, err)) != CS_OK) return rc;
-    w->trials = m->scenario->trials;
-    w->n_demands = cs_demand_count(m->demand);
-    w->n_edges = cs_topology_edge_count(m->topology);
-    w->n_nodes = cs_topology_node_count(m->topology);
-    w->n_pairs = m->pairs != NULL ? m->pairs->n : 0;
+    set_sizes(w, m);
     char stamp[32];
     if (m->created == NULL) now_utc(stamp);
     rc = open_file(w, true, err);
@@ -1208,6 +1261,32 @@ cs_status cs_results_scenario_text(const char *path, char **text, int32_t *as_of
     return rc;
 }
 
+/* Reads the part range of the open file (both 0 when it holds every trial). */
+static cs_status get_part(hid_t f, const char *path, uint64_t *first, uint64_t *n, cs_error *err)
+{
+    *first = *n = 0;
+    const htri_t has = H5Aexists(f, "part_trials");
+    if (has < 0) return h5err(err, CS_EINVAL, path, "look for attribute \"part_trials\" of", "/");
+    if (has == 0) return CS_OK;
+    cs_status rc = get_num_attr(f, path, "part_first_trial", H5T_NATIVE_UINT64, first, err);
+    if (rc == CS_OK) rc = get_num_attr(f, path, "part_trials", H5T_NATIVE_UINT64, n, err);
+    if (rc == CS_OK && *n == 0)
+        rc = cs_errorf(err, CS_EINVAL, "%s: attribute part_trials: expected > 0, found 0", path);
+    return rc;
+}
+
+cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, cs_error *err)
+{
+    *first = *n = 0;
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", path);
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return h5err(err, CS_EIO, path, "open", "the results file");
+    const cs_status rc = get_part(f, path, first, n, err);
+    H5Fclose(f);
+    return rc;
+}
+
 /* Checks that the file was made by this scenario on these inputs, and is not complete. */
 static cs_status check_resumable(const cs_results_t *w, const cs_results_meta *m, cs_error *err)
 {
@@ -1236,6 +1315,14 @@ static cs_status check_resumable(const cs_results_t *w, const cs_results_meta *m
                        w->path, dem, cs_demand_sha256(m->demand), m->scenario->demand_path);
     free(topo);
     free(dem);
+    uint64_t pfirst = 0, pn = 0;
+    if (rc == CS_OK) rc = get_part(w->file, w->path, &pfirst, &pn, err);
+    if (rc == CS_OK && (pfirst != w->first || (pn > 0 ? pn : trials) != w->trials))
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: expected trials %" PRIu64 "..%" PRIu64 ", found a file of trials "
+                       "%" PRIu64 "..%" PRIu64,
+                       w->path, w->first, w->first + w->trials - 1, pfirst,
+                       pfirst + (pn > 0 ? pn : trials) - 1);
     return rc;
 }
 
@@ -1321,11 +1408,7 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
     if (rc) return rc;
     cs_results_t *w;
     if ((rc = writer_alloc(&w, path, comm, err)) != CS_OK) return rc;
-    w->trials = m->scenario->trials;
-    w->n_demands = cs_demand_count(m->demand);
-    w->n_edges = cs_topology_edge_count(m->topology);
-    w->n_nodes = cs_topology_node_count(m->topology);
-    w->n_pairs = m->pairs != NULL ? m->pairs->n : 0;
+    set_sizes(w, m);
     rc = open_file(w, false, err);
     if (rc == CS_OK) rc = check_resumable(w, m, err);
     if (rc == CS_OK) rc = open_trials(w, err);
@@ -1339,54 +1422,117 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
 
 /* ----------------------------------------------------------- write_batch */
 
-/* Where this rank's batch goes among the batches of one collective write. */
+/* One batch of one write, as every rank sees it. */
 typedef struct {
-    uint64_t rows, fe, fn;             /* trials, failed edges and nodes of the lower ranks */
-    uint64_t tot_rows, tot_fe, tot_fn; /* of every rank */
-} batch_place;
+    uint64_t first, n, fe, fn; /* first trial, trials, failed edges and nodes */
+    int rank;                  /* whose */
+    size_t index;              /* its place in that rank's list */
+} batch_desc;
+
+/* Where one of this rank's batches goes: trials, failed edges and nodes before it in the write. */
+typedef struct {
+    uint64_t rows, fe, fn;
+} batch_pos;
+
+/* The whole write: its sizes, and how many collective write rounds it takes. */
+typedef struct {
+    uint64_t rows, fe, fn;
+    size_t rounds; /* the most batches any rank passes */
+} write_plan;
+
+static int cmp_desc(const void *a, const void *b)
+{
+    const batch_desc *x = a, *y = b;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* Every rank's batch descriptors, in rank order, into *out (*n of them). Collective. */
+static cs_status gather_descs(const cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                              batch_desc **out, size_t *n, size_t *rounds, cs_error *err)
+{
+    const int size = w->size;
+    int *counts = calloc((size_t)size, sizeof *counts),
+        *displs = calloc((size_t)size, sizeof *displs);
+    uint64_t *mine = malloc((nb > 0 ? nb : 1) * 4 * sizeof *mine), *all = NULL;
+    cs_status rc =
+        counts && displs && mine ? CS_OK : cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    for (size_t i = 0; rc == CS_OK && i < nb; i++) {
+        const uint64_t d[4] = {b[i]->first_trial, b[i]->n, b[i]->n_fe, b[i]->n_fn};
+        memcpy(mine + 4 * i, d, sizeof d);
+    }
+    const int mycount = (int)(4 * nb);
+    if (rc == CS_OK && w->comm == MPI_COMM_NULL) {
+        counts[0] = mycount;
+    } else if (rc == CS_OK &&
+               MPI_Allgather(&mycount, 1, MPI_INT, counts, 1, MPI_INT, w->comm) != MPI_SUCCESS) {
+        rc = cs_errorf(err, CS_EIO, "%s: MPI could not share the batch counts", w->path);
+    }
+    size_t total = 0;
+    *rounds = 0;
+    for (int r = 0; rc == CS_OK && r < size; r++) {
+        displs[r] = (int)total;
+        total += (size_t)counts[r];
+        if ((size_t)counts[r] / 4 > *rounds) *rounds = (size_t)counts[r] / 4;
+    }
+    if (rc == CS_OK && (all = malloc((total > 0 ? total : 1) * sizeof *all)) == NULL)
+        rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    if (rc == CS_OK && w->comm == MPI_COMM_NULL)
+        memcpy(all, mine, total * sizeof *all);
+    else if (rc == CS_OK && MPI_Allgatherv(mine, mycount, MPI_UINT64_T, all, counts, displs,
+                                           MPI_UINT64_T, w->comm) != MPI_SUCCESS)
+        rc = cs_errorf(err, CS_EIO, "%s: MPI could not share the batch sizes", w->path);
+    batch_desc *d = NULL;
+    if (rc == CS_OK && (d = malloc((total / 4 + 1) * sizeof *d)) == NULL)
+        rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    *n = 0;
+    for (int r = 0; rc == CS_OK && r < size; r++)
+        for (int i = 0; i < counts[r] / 4; i++) {
+            const uint64_t *a = all + displs[r] + 4 * i;
+            d[(*n)++] = (batch_desc){a[0], a[1], a[2], a[3], r, (size_t)i};
+        }
+    free(counts);
+    free(displs);
+    free(mine);
+    free(all);
+    if (rc != CS_OK) free(d);
+    *out = rc == CS_OK ? d : NULL;
+    return rc;
+}
 
 /*
- * Shares (first trial, trials, failed edges, failed nodes) of every rank's batch and checks that
- * the non-empty batches, in rank order, are consecutive trials from the first unwritten one.
- * Every rank sees the same numbers, so every rank takes the same branch and makes the same
- * metadata calls.
+ * Shares the sizes of every rank's batches and checks that the non-empty ones, ordered by first
+ * trial, are consecutive trials from the first unwritten one; pos[i] receives where this rank's
+ * batch i goes. Every rank sees the same numbers, so every rank takes the same branch and makes
+ * the same metadata calls.
  */
-static cs_status place_batch(const cs_results_t *w, const cs_trial_batch *b, batch_place *pl,
-                             cs_error *err)
+static cs_status plan_write(const cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                            batch_pos *pos, write_plan *plan, cs_error *err)
 {
-    const uint64_t mine[4] = {b->first_trial, b->n, b->n_fe, b->n_fn};
-    uint64_t *all = malloc((size_t)w->size * sizeof mine);
-    if (all == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
-    if (w->comm == MPI_COMM_NULL)
-        memcpy(all, mine, sizeof mine);
-    else if (MPI_Allgather(mine, 4, MPI_UINT64_T, all, 4, MPI_UINT64_T, w->comm) != MPI_SUCCESS) {
-        free(all);
-        return cs_errorf(err, CS_EIO, "%s: MPI could not share the batch sizes", w->path);
-    }
-    memset(pl, 0, sizeof *pl);
-    cs_status rc = CS_OK;
-    for (int r = 0; r < w->size && rc == CS_OK; r++) {
-        const uint64_t *a = all + 4 * r;
-        if (a[1] > 0 && a[0] != w->written + pl->tot_rows)
+    batch_desc *d = NULL;
+    size_t n = 0;
+    memset(plan, 0, sizeof *plan);
+    cs_status rc = gather_descs(w, b, nb, &d, &n, &plan->rounds, err);
+    if (rc) return rc;
+    qsort(d, n, sizeof *d, cmp_desc);
+    for (size_t i = 0; i < n && rc == CS_OK; i++) {
+        const uint64_t expect = w->first + w->written + plan->rows;
+        if (d[i].n > 0 && d[i].first != expect)
             rc = cs_errorf(err, CS_EINVAL,
                            "%s: expected a batch starting at trial %" PRIu64
                            ", found trial %" PRIu64,
-                           w->path, w->written + pl->tot_rows, a[0]);
-        if (r == w->rank) {
-            pl->rows = pl->tot_rows;
-            pl->fe = pl->tot_fe;
-            pl->fn = pl->tot_fn;
-        }
-        pl->tot_rows += a[1];
-        pl->tot_fe += a[2];
-        pl->tot_fn += a[3];
+                           w->path, expect, d[i].first);
+        if (d[i].rank == w->rank) pos[d[i].index] = (batch_pos){plan->rows, plan->fe, plan->fn};
+        plan->rows += d[i].n;
+        plan->fe += d[i].fe;
+        plan->fn += d[i].fn;
     }
-    free(all);
-    if (rc == CS_OK && pl->tot_rows > w->trials - w->written)
+    free(d);
+    if (rc == CS_OK && plan->rows > w->trials - w->written)
         rc = cs_errorf(err, CS_EINVAL,
-                       "%s: a batch of %" PRIu64 " trials from trial %" PRIu64
-                       " goes beyond the scenario's %" PRIu64 " trials",
-                       w->path, pl->tot_rows, w->written, w->trials);
+                       "%s: %" PRIu64 " trials from trial %" PRIu64 " go beyond the file's last "
+                       "trial %" PRIu64,
+                       w->path, plan->rows, w->first + w->written, w->first + w->trials - 1);
     return rc;
 }
 
@@ -1416,15 +1562,9 @@ static cs_status check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_
     return CS_OK;
 }
 
-/*
- * Appends one CSR list (offsets dataset doff, values dataset dval) for the batch's n trials,
- * placed after the lower ranks' rows (row_off) and values (val_off); the file grows by
- * tot_rows rows and tot_vals values.
- */
-static cs_status append_csr(cs_results_t *w, int doff, int dval, uint64_t *total,
-                            const uint32_t *counts, const uint32_t *values, size_t nvalues,
-                            size_t n, uint64_t row_off, uint64_t val_off, uint64_t tot_rows,
-                            uint64_t tot_vals, cs_error *err)
+/* The CSR offsets of batch b's list (counts) placed after val_off values of the write. */
+static cs_status csr_offsets(cs_results_t *w, const uint32_t *counts, size_t n, uint64_t start,
+                             cs_error *err)
 {
     if (n > w->offsets_cap) {
         uint64_t *p = realloc(w->offsets, n * sizeof *p);
@@ -1432,50 +1572,192 @@ static cs_status append_csr(cs_results_t *w, int doff, int dval, uint64_t *total
         w->offsets = p;
         w->offsets_cap = n;
     }
-    uint64_t end = *total + val_off; /* where trial i's list ends */
+    uint64_t end = start; /* where trial i's list ends */
     for (size_t i = 0; i < n; i++) {
         end += counts[i];
         w->offsets[i] = end;
     }
+    return CS_OK;
+}
+
+/* The failed list of a batch: edges (nodes = false) or nodes. */
+typedef struct {
+    const uint32_t *counts, *values;
+    size_t nvalues;
+} csr_part;
+
+static csr_part batch_csr(const cs_trial_batch *b, bool nodes)
+{
+    return nodes ? (csr_part){b->n_failed_nodes, b->failed_nodes, b->n_fn}
+                 : (csr_part){b->n_failed_edges, b->failed_edges, b->n_fe};
+}
+
+/*
+ * Appends one CSR list (offsets dataset doff, values dataset dval; nodes selects which list)
+ * for every batch of the write, each at its place; *total is the list's length in the file.
+ * Collective: round j writes every rank's j-th batch (or nothing).
+ */
+static cs_status append_csr(cs_results_t *w, int doff, int dval, bool nodes, uint64_t *total,
+                            const cs_trial_batch *const *b, size_t nb, const batch_pos *pos,
+                            const write_plan *plan, cs_error *err)
+{
+    const uint64_t tot_vals = nodes ? plan->fn : plan->fe;
     cs_status rc = extend(w, dval, *total + tot_vals, err);
-    if (rc == CS_OK) rc = write_block(w, dval, *total + val_off, nvalues, values, err);
-    if (rc == CS_OK) rc = extend(w, doff, w->written + 1 + tot_rows, err);
-    if (rc == CS_OK) rc = write_block(w, doff, w->written + 1 + row_off, n, w->offsets, err);
+    for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++) {
+        const csr_part p = j < nb ? batch_csr(b[j], nodes) : (csr_part){NULL, NULL, 0};
+        const uint64_t at = j < nb ? *total + (nodes ? pos[j].fn : pos[j].fe) : 0;
+        rc = write_block(w, dval, at, p.nvalues, p.values, err);
+    }
+    if (rc == CS_OK) rc = extend(w, doff, w->written + 1 + plan->rows, err);
+    for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++) {
+        const size_t n = j < nb ? b[j]->n : 0;
+        uint64_t at = 0;
+        if (j < nb) {
+            at = w->written + 1 + pos[j].rows;
+            rc = csr_offsets(w, batch_csr(b[j], nodes).counts, n,
+                             *total + (nodes ? pos[j].fn : pos[j].fe), err);
+        }
+        if (rc == CS_OK) rc = write_block(w, doff, at, n, w->offsets, err);
+    }
     if (rc == CS_OK) *total += tot_vals;
     return rc;
 }
 
-/* Appends the batch's n rows of matrix or vector dataset d, when the file has it. */
-static cs_status append_rows(const cs_results_t *w, int d, const void *rows, size_t n,
-                             const batch_place *pl, cs_error *err)
+/* The rows of matrix or vector dataset d in batch b. */
+static const void *batch_rows(const cs_trial_batch *b, int d)
+{
+    switch (d) {
+    case TD_SERVED:
+        return b->served_tbps;
+    case TD_LATENCY:
+        return b->latency_ms;
+    case TD_UNSERVED:
+        return b->unserved_tbps;
+    case TD_EDGE_FLOW:
+        return b->edge_flow_tbps;
+    case TD_PAIR_CUT:
+        return b->pair_cut;
+    default:
+        return NULL;
+    }
+}
+
+/* Appends every batch's rows of matrix or vector dataset d, when the file has it. */
+static cs_status append_rows(const cs_results_t *w, int d, const cs_trial_batch *const *b,
+                             size_t nb, const batch_pos *pos, const write_plan *plan, cs_error *err)
 {
     if (w->dset[d] < 0) return CS_OK;
-    cs_status rc = extend(w, d, w->written + pl->tot_rows, err);
-    if (rc == CS_OK) rc = write_block(w, d, w->written + pl->rows, n, rows, err);
+    cs_status rc = extend(w, d, w->written + plan->rows, err);
+    for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++)
+        rc = j < nb ? write_block(w, d, w->written + pos[j].rows, b[j]->n, batch_rows(b[j], d), err)
+                    : write_block(w, d, 0, 0, NULL, err);
+    return rc;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                               cs_error *err);
+
+cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                                   cs_error *err)
+{
+    const double t0 = now_s();
+    const cs_status rc = write_batches(w, b, nb, err);
+    w->write_seconds += now_s() - t0;
+    return rc;
+}
+
+double cs_results_write_seconds(const cs_results_t *w)
+{
+    return w != NULL ? w->write_seconds : 0.0;
+}
+
+static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                               cs_error *err)
+{
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", w->path);
+    cs_status rc = CS_OK;
+    for (size_t i = 0; i < nb && rc == CS_OK; i++)
+        rc = check_batch(w, b[i], err);
+    batch_pos *pos = malloc((nb > 0 ? nb : 1) * sizeof *pos);
+    if (rc == CS_OK && pos == NULL) rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    write_plan plan = {0, 0, 0, 0};
+    /* Every rank joins the plan's collective calls, even after a local error, which the plan's
+     * exchange cannot report to the others: the caller aborts the job on any error. */
+    if (rc == CS_OK) rc = plan_write(w, b, nb, pos, &plan, err);
+    if (rc == CS_OK && plan.rows > 0) {
+        rc = append_csr(w, TD_FAILED_OFFSETS, TD_FAILED_EDGES, false, &w->n_fe, b, nb, pos, &plan,
+                        err);
+        if (rc == CS_OK)
+            rc = append_csr(w, TD_FAILED_NODE_OFFSETS, TD_FAILED_NODES, true, &w->n_fn, b, nb, pos,
+                            &plan, err);
+        for (int d = TD_SERVED; d < TD_COUNT && rc == CS_OK; d++)
+            rc = append_rows(w, d, b, nb, pos, &plan, err);
+        if (rc == CS_OK) w->written += plan.rows;
+    }
+    free(pos);
     return rc;
 }
 
 cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err)
 {
+    return cs_results_write_batches(w, &b, 1, err);
+}
+
+/* Reads count rows from row offset of /trials dataset d into buf (collective like write_block). */
+static cs_status read_block(const cs_results_t *w, int d, uint64_t offset, uint64_t count,
+                            void *buf, cs_error *err)
+{
+    const int rank = trial_docs[d].matrix ? 2 : 1;
+    const hsize_t start[2] = {offset, 0}, n[2] = {count, w->ncols[d]};
+    const bool empty = count == 0 || (rank == 2 && w->ncols[d] == 0);
+    const hsize_t one[1] = {1};
+    hid_t fspace = H5Dget_space(w->dset[d]);
+    hid_t mspace = empty ? H5Screate_simple(1, one, NULL) : H5Screate_simple(rank, n, NULL);
+    herr_t st = fspace >= 0 && mspace >= 0 ? 0 : -1;
+    if (st >= 0 && empty)
+        st = H5Sselect_none(mspace) >= 0 && H5Sselect_none(fspace) >= 0 ? 0 : -1;
+    else if (st >= 0)
+        st = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, n, NULL);
+    if (st >= 0)
+        st =
+            H5Dread(w->dset[d], elem_type(trial_docs[d].kind, false), mspace, fspace, w->dxpl, buf);
+    cs_status rc = CS_OK;
+    if (st < 0) {
+        char name[64];
+        rc = h5err(err, CS_EHDF5, w->path, "read dataset", full_name(name, sizeof name, d));
+    }
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    return rc;
+}
+
+cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial_batch *b,
+                               cs_error *err)
+{
     if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
         return cs_errorf(err, CS_EHDF5, "%s: cannot silence HDF5's error printing", w->path);
     cs_status rc = check_batch(w, b, err);
+    if (rc == CS_OK && (n > b->capacity || row > w->written || n > w->written - row))
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: cannot read back %zu trials from row %" PRIu64 " of %" PRIu64
+                       " written into a batch of %zu",
+                       w->path, n, row, w->written, b->capacity);
     if (rc) return rc;
-    batch_place pl;
-    rc = place_batch(w, b, &pl, err);
-    if (rc || pl.tot_rows == 0) return rc;
-    rc = append_csr(w, TD_FAILED_OFFSETS, TD_FAILED_EDGES, &w->n_fe, b->n_failed_edges,
-                    b->failed_edges, b->n_fe, b->n, pl.rows, pl.fe, pl.tot_rows, pl.tot_fe, err);
-    if (rc == CS_OK)
-        rc =
-            append_csr(w, TD_FAILED_NODE_OFFSETS, TD_FAILED_NODES, &w->n_fn, b->n_failed_nodes,
-                       b->failed_nodes, b->n_fn, b->n, pl.rows, pl.fn, pl.tot_rows, pl.tot_fn, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_SERVED, b->served_tbps, b->n, &pl, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_LATENCY, b->latency_ms, b->n, &pl, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_UNSERVED, b->unserved_tbps, b->n, &pl, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_EDGE_FLOW, b->edge_flow_tbps, b->n, &pl, err);
-    if (rc == CS_OK) rc = append_rows(w, TD_PAIR_CUT, b->pair_cut, b->n, &pl, err);
-    if (rc == CS_OK) w->written += pl.tot_rows;
+    cs_trial_batch_reset(b, w->first + row);
+    rc = read_block(w, TD_SERVED, row, n, b->served_tbps, err);
+    if (rc == CS_OK) rc = read_block(w, TD_UNSERVED, row, n, b->unserved_tbps, err);
+    if (rc == CS_OK) rc = read_block(w, TD_PAIR_CUT, row, n, b->pair_cut, err);
+    for (size_t i = 0; rc == CS_OK && i < n; i++)
+        b->n_failed_edges[i] = b->n_failed_nodes[i] = 0;
+    if (rc == CS_OK) b->n = n;
     return rc;
 }
 
@@ -1517,4 +1799,13 @@ cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err)
     if (rc == CS_OK && complete) rc = mark_complete(w, err);
     const cs_status rc_release = release(w, rc == CS_OK ? err : NULL);
     return rc != CS_OK ? rc : rc_release;
+}
+
+void cs_results_part(uint64_t trials, uint64_t i, uint64_t n, uint64_t *first, uint64_t *count)
+{
+    /* floor(i * trials / n) without overflowing 64 bits */
+    const uint64_t q = trials / n, r = trials % n;
+    const uint64_t lo = i * q + (i * r) / n, hi = (i + 1) * q + ((i + 1) * r) / n;
+    *first = lo;
+    *count = hi - lo;
 }

@@ -166,7 +166,27 @@ static cs_status int_attr(const cs_resultsio_t *r, const char *name, hid_t mem, 
     return rc;
 }
 
-/* format, format_version and complete, in that order: the first thing wrong is reported. */
+/* A part written by cablesim run --shard holds only some trials: analysed alone, it would pass
+ * for the whole run. */
+static cs_status check_not_part(const cs_resultsio_t *r, cs_error *err)
+{
+    const htri_t part = H5Aexists(r->file, "part_trials");
+    if (part < 0) return h5err(err, r->path, "look for attribute", "part_trials");
+    if (part == 0) return CS_OK;
+    uint64_t first = 0, n = 0, trials = 0;
+    cs_status rc = int_attr(r, "part_first_trial", H5T_NATIVE_UINT64, &first, err);
+    if (!rc) rc = int_attr(r, "part_trials", H5T_NATIVE_UINT64, &n, err);
+    if (!rc) rc = int_attr(r, "trials", H5T_NATIVE_UINT64, &trials, err);
+    if (rc) return rc;
+    return cs_errorf(err, CS_EINVAL,
+                     "%s: attributes \"part_first_trial\", \"part_trials\" of /: expected the "
+                     "results of a whole run, found one part (trials %" PRIu64 "..%" PRIu64
+                     " of %" PRIu64 ", cablesim run --shard): join the parts with cablesim merge "
+                     "-o RESULTS.h5 PART.h5... first",
+                     r->path, first, first + n - (n > 0), trials);
+}
+
+/* format, format_version, part and complete, in that order: the first thing wrong is reported. */
 static cs_status check_identity(cs_resultsio_t *r, cs_error *err)
 {
     cs_results_info *in = &r->info;
@@ -184,6 +204,7 @@ static cs_status check_identity(cs_resultsio_t *r, cs_error *err)
                          "%s: attribute \"format_version\" of /: expected %d, found %" PRId32
                          " (read it with the cablesim that wrote it)",
                          r->path, CS_RESULTSIO_FORMAT_VERSION, in->format_version);
+    if ((rc = check_not_part(r, err))) return rc;
     uint8_t complete = 0;
     if ((rc = int_attr(r, "complete", H5T_NATIVE_UINT8, &complete, err))) return rc;
     if (complete != 1)

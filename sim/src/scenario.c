@@ -125,16 +125,16 @@ static cs_status get_output(const cs_ydoc_t *d, const cs_ynode *root, cs_output_
 {
     o->edge_flow = true;
     o->latency = true;
-    o->compression = 4;
+    o->compression = 2;
     o->batch_trials = 1024;
     const cs_ynode *m = cs_ymap_get(root, "output");
     if (cs_ynode_is_null(m)) return CS_OK;
     cs_status rc = cs_ymap_check_keys(d, m, output_keys, "output", err);
     if (m->kind != CS_YMAP) return rc;
-    long long level = 4, batch = 1024;
+    long long level = 2, batch = 1024;
     keep(&rc, cs_yget_bool(d, m, "edge_flow", false, true, &o->edge_flow, err));
     keep(&rc, cs_yget_bool(d, m, "latency", false, true, &o->latency, err));
-    keep(&rc, cs_yget_int(d, m, "compression", false, 0, 9, 4, &level, err));
+    keep(&rc, cs_yget_int(d, m, "compression", false, 0, 9, 2, &level, err));
     keep(&rc, cs_yget_int(d, m, "batch_trials", false, 1, 1000000, 1024, &batch, err));
     o->compression = (unsigned)level;
     o->batch_trials = (size_t)batch;

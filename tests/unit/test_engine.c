@@ -144,7 +144,9 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
                                   cs_engine_baseline(e),
                                   cs_engine_pairs(e),
                                   "test",
-                                  "2026-01-01T00:00:00Z"};
+                                  "2026-01-01T00:00:00Z",
+                                  0,
+                                  0};
     assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);

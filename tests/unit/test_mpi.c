@@ -289,6 +289,25 @@ static int interrupt(char *const argv[], const char *file, int sig)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* The run summary without the lines that depend on the process (speed, memory, file name) or
+ * on how the scenario's paths were given (a resumed run's are relative to ".": "./x.geojson"). */
+static void summary_of(const char *out, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const char *line = out; *line;) {
+        const char *nl = strchr(line, '\n');
+        const size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
+        if (strncmp(line, "  engine:", 9) != 0 && strncmp(line, "  results:", 10) != 0 &&
+            strncmp(line, "  network:", 10) != 0 && used + len < n) {
+            memcpy(buf + used, line, len);
+            used += len;
+            buf[used] = '\0';
+        }
+        line += len;
+    }
+}
+
 /* SIGTERM (one process) or SIGUSR1 to mpiexec (2 ranks), then --resume: the completed file is
  * identical, dataset by dataset, to an uninterrupted run's. */
 static void test_interrupt_and_resume(void **state)
@@ -299,8 +318,10 @@ static void test_interrupt_and_resume(void **state)
     remove_file("mpi-full.h5");
     remove_file("mpi-part1.h5");
     remove_file("mpi-part2.h5");
-    snprintf(cmd, sizeof cmd, "'%s' run mpi-slow.yaml -o mpi-full.h5 --quiet", CS_CLI);
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-slow.yaml -o mpi-full.h5 --no-progress", CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("full run: %s", out);
+    char full_summary[16384];
+    summary_of(out, full_summary, sizeof full_summary);
 
     char *serial[] = {CS_CLI, "run", "mpi-slow.yaml", "-o", "mpi-part1.h5", "--no-progress", NULL};
     assert_int_equal(interrupt(serial, "mpi-part1.h5", SIGTERM), 3);
@@ -310,6 +331,12 @@ static void test_interrupt_and_resume(void **state)
     snprintf(cmd, sizeof cmd, "'%s' run --resume mpi-part1.h5 --no-progress", CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("resume: %s", out);
     assert_non_null(strstr(out, "mpi-part1.h5 (complete)"));
+    /* The summary covers all 60000 trials, the ones written before the stop included: it is
+     * the uninterrupted run's to the last digit. */
+    char resumed_summary[16384];
+    summary_of(out, resumed_summary, sizeof resumed_summary);
+    assert_string_equal(full_summary, resumed_summary);
+    assert_non_null(strstr(resumed_summary, "trials: 60000 (seed 31)"));
     assert_int_equal(root_attr("mpi-part1.h5", "complete"), 1);
     assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 9 + 4 + 4);
     /* A complete file is not resumed. */
@@ -323,7 +350,7 @@ static void test_interrupt_and_resume(void **state)
     assert_int_equal(root_attr("mpi-part2.h5", "complete"), 0);
     const uint64_t done2 = rows("mpi-part2.h5", "/trials/unserved_tbps");
     assert_true(done2 < 60000);
-    assert_int_equal(done2 % 200, 0); /* whole rounds of 2 blocks of 100 */
+    assert_int_equal(done2 % 100, 0); /* whole blocks of 100: a prefix of the trials */
     snprintf(cmd, sizeof cmd, "%s 2 '%s' run --resume mpi-part2.h5 --block-size 64 --quiet",
              mpirun(), CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("mpi resume: %s", out);
@@ -370,6 +397,93 @@ static void test_resume_refusals(void **state)
     remove_file("mpi-dem.csv");
 }
 
+/* Whether /trials dataset d is the same in both files. */
+static bool same_dataset(const char *name_a, const char *name_b, const char *d)
+{
+    char pa[1024], pb[1024];
+    data_path(pa, sizeof pa, name_a);
+    data_path(pb, sizeof pb, name_b);
+    cmp_ctx c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT), H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT),
+                 "/trials", 0, false};
+    assert_true(c.a >= 0 && c.b >= 0);
+    compare_dataset(c.a, d, NULL, &c);
+    H5Fclose(c.a);
+    H5Fclose(c.b);
+    return !c.differ;
+}
+
+/*
+ * A sweep writes one file per variant; the variants share their random numbers (the same
+ * failures trial by trial) and differ only where the swept key acts; 2 ranks write the same
+ * files as one process.
+ */
+static void test_sweep(void **state)
+{
+    (void)state;
+    char cmd[4096], out[16384];
+    write_file("mpi-test.yaml", scenario);
+    snprintf(cmd, sizeof cmd,
+             "'%s' run mpi-test.yaml --set trials=400 --sweep demand_scale=1,2.5 -o sw.h5 "
+             "--no-progress",
+             CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("sweep: %s", out);
+    assert_non_null(strstr(out, "2 variants"));
+    assert_non_null(strstr(out, "sw.demand_scale=2.5.h5"));
+    const char *a = "sw.demand_scale=1.h5", *b = "sw.demand_scale=2.5.h5";
+    assert_true(same_dataset(a, b, "failed_edges"));
+    assert_true(same_dataset(a, b, "failed_offsets"));
+    assert_false(same_dataset(a, b, "served_tbps"));
+    /* The same trial with demand_scale 2.5 alone, without a sweep: the same file. */
+    snprintf(cmd, sizeof cmd,
+             "'%s' run mpi-test.yaml --set trials=400 --set demand_scale=2.5 -o sw-one.h5 "
+             "--quiet",
+             CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("single: %s", out);
+    assert_int_equal(compare_files(b, "sw-one.h5"), 9 + 4 + 4);
+    snprintf(cmd, sizeof cmd,
+             "%s 2 '%s' run mpi-test.yaml --set trials=400 --sweep demand_scale=1,2.5 "
+             "-o swm.h5 --block-size 30 --quiet",
+             mpirun(), CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("mpi sweep: %s", out);
+    assert_int_equal(compare_files(a, "swm.demand_scale=1.h5"), 9 + 4 + 4);
+    assert_int_equal(compare_files(b, "swm.demand_scale=2.5.h5"), 9 + 4 + 4);
+    /* START:STOP:STEP includes STOP; two sweeps multiply. */
+    snprintf(cmd, sizeof cmd,
+             "'%s' run mpi-test.yaml --set trials=20 --sweep demand_scale=1:2:0.5 "
+             "--sweep seed=1,2 -o swr.h5 --quiet",
+             CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("range sweep: %s", out);
+    static const char *const made[] = {
+        "swr.demand_scale=1_seed=1.h5",   "swr.demand_scale=1_seed=2.h5",
+        "swr.demand_scale=1.5_seed=1.h5", "swr.demand_scale=1.5_seed=2.h5",
+        "swr.demand_scale=2_seed=1.h5",   "swr.demand_scale=2_seed=2.h5"};
+    for (size_t i = 0; i < sizeof made / sizeof *made; i++) {
+        if (!exists(made[i])) fail_msg("%s not written", made[i]);
+        remove_file(made[i]);
+    }
+    /* Bad sweeps: usage errors; a bad value in any variant stops the job before any output. */
+    static const char *const bad[][2] = {
+        {"--sweep demand_scale", "expected KEY=V1,V2,... or KEY=START:STOP:STEP"},
+        {"--sweep demand_scale=1,,2", "expected a value between the commas"},
+        {"--sweep demand_scale=1:2:0", "expected a non-zero STEP"},
+        {"--sweep demand_scale=2:1:0.5", "expected a non-zero STEP"},
+        {"--sweep demand_scale=1:x:1", "expected START:STOP:STEP with three numbers"},
+        {"--sweep demand_scale=1,-2", "demand_scale: expected a number in (0, 1000], found \"-2\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml %s -o swb.h5", CS_CLI, bad[i][0]);
+        assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+        if (strstr(out, bad[i][1]) == NULL) fail_msg("%s: %s", bad[i][0], out);
+        assert_false(exists("swb.demand_scale=1.h5"));
+    }
+    remove_file(a);
+    remove_file(b);
+    remove_file("sw-one.h5");
+    remove_file("swm.demand_scale=1.h5");
+    remove_file("swm.demand_scale=2.5.h5");
+    remove_file("mpi-test.yaml");
+}
+
 static void test_bad_block_size(void **state)
 {
     (void)state;
@@ -381,6 +495,15 @@ static void test_bad_block_size(void **state)
     snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml --resume x.h5", CS_CLI);
     assert_int_equal(run_sh(cmd, out, sizeof out), 2);
     assert_non_null(strstr(out, "--resume takes the scenario"));
+    /* A shard without a trial is refused before any file is made. */
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml --set trials=2 --shard 0/3 -o mpi-s.h5",
+             CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "--shard 0/3: that part of the 2 trials holds no trial"));
+    assert_false(exists("mpi-s.h5"));
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml --shard 3/3 -o mpi-s.h5", CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "--shard: expected I/N with 0 <= I < N <= 1000000, found \"3/3\""));
     remove_file("mpi-test.yaml");
 }
 
@@ -391,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_interrupt_and_resume),
         cmocka_unit_test(test_resume_refusals),
         cmocka_unit_test(test_bad_block_size),
+        cmocka_unit_test(test_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,7 +129,7 @@ static void test_defaults(void **state)
     assert_float_equal(s->routing.hop_ms, 0.05, 0.0);
     assert_true(s->output.edge_flow);
     assert_true(s->output.latency);
-    assert_int_equal(s->output.compression, 4);
+    assert_int_equal(s->output.compression, 2);
     assert_int_equal(s->output.batch_trials, 1024);
     assert_int_equal(s->n_hazards, 0);
     assert_string_equal(s->text, "name: base\n");

@@ -46,9 +46,12 @@ typedef struct {
     size_t cache_slots; /**< routing cache size (0 disables it) */
 } cs_engine_options;
 
+/** The routing cache's default size (slots). */
+#define CS_ENGINE_CACHE_SLOTS 4096
+
 #define CS_ENGINE_OPTIONS_INIT                                                                     \
     {                                                                                              \
-        0, UINT64_MAX, NULL, NULL, NULL, 4096                                                      \
+        0, UINT64_MAX, NULL, NULL, NULL, CS_ENGINE_CACHE_SLOTS                                     \
     }
 
 /** Statistics accumulated over the trials run (Welford's online mean and variance). */
@@ -112,6 +115,14 @@ void cs_run_summary_destroy(cs_run_summary *s);
 cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, cs_error *err);
 
 /**
+ * Adds the trials of b (as read back from a results file: unserved, served and pair cut rows) to
+ * s, exactly as running them would: how a resumed run's summary covers the trials written before.
+ * \return CS_OK, CS_EINVAL (sizes differ), CS_ENOMEM.
+ */
+cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, const cs_trial_batch *b,
+                                   cs_error *err);
+
+/**
  * Runs trials [o->first_trial, first_trial + n_trials) in order, appending
  * them to w (NULL: write nothing) in batches of the scenario's batch_trials,
  * and accumulates sum. On a stop request, finishes the current trial, writes
@@ -119,6 +130,15 @@ cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, c
  */
 cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options *o,
                         cs_run_summary *sum, cs_error *err);
+
+/**
+ * Runs trials [first, first + n) into b (emptied first; its capacity must be at least n and its
+ * sizes this engine's) and accumulates sum, without writing anything: the unit of work that MPI
+ * ranks take on demand and write together later. cache_slots as in cs_engine_options.
+ * \return CS_OK, CS_EINVAL (range beyond the trials or the batch), CS_ENOMEM, routing errors.
+ */
+cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t cache_slots,
+                              cs_trial_batch *b, cs_run_summary *sum, cs_error *err);
 
 /**
  * Runs one trial into f and r (both initialised for this engine's sizes) and

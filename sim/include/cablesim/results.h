@@ -74,7 +74,16 @@ typedef struct {
     const cs_pair_table *pairs;
     const char *software_version;
     const char *created; /**< ISO 8601 UTC time stamp */
+    /** A part of the run (cablesim run --shard): the file holds trials part_first ..
+     * part_first + part_trials - 1 only. part_trials = 0: every trial of the scenario. */
+    uint64_t part_first, part_trials;
 } cs_results_meta;
+
+/**
+ * The trials of part i of n of a run of trials trials (cablesim run --shard i/n): *first ..
+ * *first + *count - 1, with first = floor(i * trials / n). The parts of 0..n-1 tile the trials.
+ */
+void cs_results_part(uint64_t trials, uint64_t i, uint64_t n, uint64_t *first, uint64_t *count);
 
 typedef struct cs_results cs_results_t;
 
@@ -107,14 +116,33 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
  */
 cs_status cs_results_scenario_text(const char *path, char **text, int32_t *as_of, cs_error *err);
 /**
- * Appends a batch; batches must arrive in trial order without gaps. With MPI (the writer made
- * by cs_results_create_mpi or cs_results_resume over a communicator) the call is collective:
- * every rank passes its batch (possibly empty), and the non-empty batches, in rank order, must
- * be consecutive trials starting at the first unwritten one; each rank writes its rows at their
- * place in one collective write, so the file is the same as one process writing them in order.
+ * The part range stored in the results file at path (cablesim run --shard): *n = 0 when the file
+ * holds every trial. \return CS_OK, CS_EIO (cannot open), CS_EINVAL (bad attributes).
  */
+cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, cs_error *err);
+/**
+ * Appends batches b[0..nb-1]. Taken together (over every rank with MPI), the non-empty batches,
+ * ordered by first trial, must be consecutive trials starting at the first unwritten one. With
+ * MPI (the writer made by cs_results_create_mpi or cs_results_resume over a communicator) the
+ * call is collective: every rank passes its batches (any number, possibly none) and writes them
+ * at their place, so the file is the same as one process writing every batch in trial order,
+ * whichever rank ran which. A rank that gets an error cannot tell the others: abort the job.
+ */
+cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                                   cs_error *err);
+/** Wall time spent in cs_results_write_batches() so far (0 for NULL): the cost of writing. */
+double cs_results_write_seconds(const cs_results_t *w);
+/** cs_results_write_batches() with one batch. */
 cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err);
-/** The number of trials in the file (from trial 0). */
+/**
+ * Reads back rows row .. row + n - 1 of the trials written (n <= b's capacity) into b: only
+ * unserved_tbps, served_tbps and pair_cut (the failure lists stay empty), for the summary of a
+ * resumed run. Collective with MPI: every rank calls it, with n = 0 to read nothing.
+ * \return CS_OK, CS_EINVAL (beyond what is written, or b of other sizes), CS_EHDF5.
+ */
+cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial_batch *b,
+                               cs_error *err);
+/** The number of trials written in the file (from its first trial: 0 but in a part). */
 uint64_t cs_results_written(const cs_results_t *w);
 /**
  * Closes the file and frees w (accepts NULL); collective with MPI. With complete = true, first

@@ -92,8 +92,8 @@ typedef struct cs_resultsio cs_resultsio_t;
  * Opens path read-only and reads and checks everything but the trials.
  * \param out Out: the reader, to be closed with cs_resultsio_close(); NULL on failure.
  * \return CS_OK; CS_EIO (cannot open or read; not an HDF5 file); CS_EINVAL (not a cablesim
- * results file, unknown format_version, complete = 0, a dataset, attribute or column missing
- * or of the wrong type or shape); CS_ENOMEM.
+ * results file, unknown format_version, a part of a sharded run (cablesim merge joins the parts),
+ * complete = 0, a dataset, attribute or column missing or of the wrong type or shape); CS_ENOMEM.
  */
 cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *err);
 /** Closes the file and frees r. Accepts NULL. */

@@ -1,0 +1,58 @@
+/*
+ * mpirun.h: running a scenario's trials on several MPI ranks that write one results file.
+ *
+ * Work is handed out in blocks on demand, because trial costs differ by orders of magnitude
+ * (a greedy worst-case cut against a random fault): a shared counter (an MPI window on rank 0,
+ * MPI_Fetch_and_op) gives each rank its next block when it is free. Ranks keep the blocks they
+ * ran and write them together, epoch by epoch (an epoch is a run of consecutive blocks), in one
+ * collective write each, so the file always holds a prefix of the trials and is, dataset by
+ * dataset, the file one process writes. A rank that has done its part of an epoch does not wait
+ * for the others: it announces it with a non-blocking reduction and goes on with later blocks
+ * until everyone has, then joins the write. docs/hpc.md has the details and the measurements.
+ */
+#ifndef CS_MPIRUN_H
+#define CS_MPIRUN_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <mpi.h>
+
+#include "cablesim/engine.h"
+#include "cablesim/error.h"
+#include "cablesim/results.h"
+
+/** Blocks per rank in an epoch: the writes come every this many blocks per rank. */
+#define CS_MPIRUN_EPOCH_BLOCKS 4
+/** Blocks a rank that is ready for a write may hold before it waits for it. (Before, a rank
+ * may hold every block of the epoch it has taken: up to CS_MPIRUN_EPOCH_BLOCKS x ranks when
+ * the others are all busy with one long block each.) */
+#define CS_MPIRUN_MAX_HELD (2 * CS_MPIRUN_EPOCH_BLOCKS)
+
+typedef struct {
+    MPI_Comm comm;
+    uint64_t start, end; /**< the trials to run: [start, end), start the first unwritten one */
+    uint64_t block;      /**< trials per block (>= 1) */
+    size_t cache_slots;  /**< routing cache of each rank's engine */
+    /** Set asynchronously (a signal handler) to stop: the blocks taken are finished and written,
+     * no other is taken. May be NULL. */
+    volatile sig_atomic_t *stop;
+    /** Called on rank 0 after every write with the trials and blocks done so far. May be NULL. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total, uint64_t blocks, uint64_t nblocks);
+    void *progress_ctx;
+} cs_mpirun_options;
+
+/**
+ * Runs trials [o->start, o->end) on every rank of o->comm (collective: every rank calls it with
+ * the same options and an engine of the same scenario), writing them to w (NULL: only the
+ * summaries) and adding each rank's trials to its sum. *done receives, on every rank, the number
+ * of trials run by all ranks together: fewer than end - start after a stop request, and then the
+ * file holds exactly trials start .. start + *done - 1.
+ * A rank that meets an error returns it, but cannot tell the others, which may wait for it in a
+ * collective call: the caller must abort the job (MPI_Abort).
+ * \return CS_OK, CS_EINVAL, CS_ENOMEM, CS_EIO (MPI), CS_EHDF5, routing errors.
+ */
+cs_status cs_mpirun(cs_engine_t *e, cs_results_t *w, const cs_mpirun_options *o,
+                    cs_run_summary *sum, uint64_t *done, cs_error *err);
+
+#endif /* CS_MPIRUN_H */
