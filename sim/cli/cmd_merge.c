@@ -430,7 +430,8 @@ static cs_status create_output(const char *path, const cs_engine_t *e, cs_error 
                                   cs_version(),
                                   NULL, /* the writer stamps the time */
                                   0,
-                                  0};
+                                  0,
+                                  cs_engine_recovery(e)};
     cs_results_t *w = NULL;
     const cs_status rc = cs_results_create(&w, path, &meta, err);
     return rc ? rc : cs_results_close(w, false, err);

@@ -267,6 +267,27 @@ static void print_worst(cs_engine_t *e, uint64_t t)
 }
 
 /* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
+/* The recovery section of the summary (scenarios with `recovery:`). */
+static void print_recovery(cs_engine_t *e, const cs_run_summary *s)
+{
+    const cs_recovery_t *r = cs_engine_recovery(e);
+    if (r == NULL || !s->recovery || s->trials == 0) return;
+    static const char *const policy[] = {"fifo", "capacity", "restored_per_day"};
+    const double n = (double)s->trials;
+    printf("  recovery over %.0f days (%zu ships, queue policy %s):\n", s->horizon_days, s->n_ships,
+           policy[cs_recovery_get_params(r)->policy]);
+    printf("    time to restore 90%% of served demand: median %.2f days, 90th percentile %.2f "
+           "days (inf: not within the horizon)\n",
+           cs_run_summary_t90_quantile(s, 0.5), cs_run_summary_t90_quantile(s, 0.9));
+    printf("    mean unserved %.3f Tbps-days; mean capacity lost %.1f Tbps-days\n",
+           s->unserved_days_sum / n, s->capacity_days_sum / n);
+    printf("    mean ship use, busy days per trial:");
+    for (size_t k = 0; k < s->n_ships; k++)
+        printf("%s %s %.2f", k > 0 ? ";" : "", cs_recovery_ship(r, k)->name,
+               s->ship_busy_sum[k] / n);
+    printf("\n");
+}
+
 static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
                           const char *out)
 {
@@ -305,6 +326,7 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            (unsigned long long)s->routed, (unsigned long long)s->skipped,
            (unsigned long long)s->cache_hits,
            (double)(s->routed + s->skipped + s->cache_hits) / fmax(seconds, 1e-9), peak_mb);
+    print_recovery(e, s);
     if (out)
         printf("  results: %s (%s); writing took %.2f s, %.0f%% of the run\n", out,
                s->interrupted ? "incomplete" : "complete", write_s,
@@ -388,7 +410,8 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
                                   cs_version(),
                                   iso_now(created, sizeof created),
                                   part_first,
-                                  part_n};
+                                  part_n,
+                                  cs_engine_recovery(e)};
     *first = part_first;
     if (a->resume != NULL) {
         const cs_status rc = cs_results_resume(w, a->resume, &meta, comm, err);
@@ -415,6 +438,7 @@ static cs_status summarise_written(cs_engine_t *e, cs_results_t *w, bool mine, c
         cs_trial_batch_init(&b, ROWS, cs_demand_count(cs_engine_demand(e)),
                             cs_topology_edge_count(t), cs_topology_node_count(t),
                             cs_engine_pairs(e)->n, cs_engine_scenario(e)->output.edge_flow, err);
+    if (rc == CS_OK) rc = cs_engine_batch_recovery(e, &b, err);
     for (uint64_t row = 0; rc == CS_OK && row < written; row += ROWS) {
         const size_t n = !mine ? 0 : written - row < ROWS ? (size_t)(written - row) : ROWS;
         rc = cs_results_read_back(w, row, n, &b, err);
@@ -517,6 +541,13 @@ static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
     d[1] = s->m2_unserved;
     d[2] = s->max_unserved;
     memcpy(d + SUM_F64_FIXED, s->served_sum, s->n_demands * sizeof *d);
+    if (!s->recovery) return;
+    memcpy(u + SUM_U64_FIXED + s->n_regions + s->n_demands, s->t90_hist,
+           (CS_RUN_T90_BINS + 1) * sizeof *u);
+    double *r = d + SUM_F64_FIXED + s->n_demands;
+    r[0] = s->unserved_days_sum;
+    r[1] = s->capacity_days_sum;
+    memcpy(r + 2, s->ship_busy_sum, s->n_ships * sizeof *d);
 }
 
 static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d)
@@ -533,6 +564,13 @@ static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d
     s->m2_unserved = d[1];
     s->max_unserved = d[2];
     memcpy(s->served_sum, d + SUM_F64_FIXED, s->n_demands * sizeof *d);
+    if (!s->recovery) return;
+    memcpy(s->t90_hist, u + SUM_U64_FIXED + s->n_regions + s->n_demands,
+           (CS_RUN_T90_BINS + 1) * sizeof *u);
+    const double *r = d + SUM_F64_FIXED + s->n_demands;
+    s->unserved_days_sum = r[0];
+    s->capacity_days_sum = r[1];
+    memcpy(s->ship_busy_sum, r + 2, s->n_ships * sizeof *d);
 }
 
 /*
@@ -543,8 +581,10 @@ static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d
 static cs_status reduce_summary(cs_engine_t *e, cs_run_summary *sum, MPI_Comm comm, int rank,
                                 int size, cs_error *err)
 {
-    const size_t nu = SUM_U64_FIXED + sum->n_regions + sum->n_demands;
-    const size_t nd = SUM_F64_FIXED + sum->n_demands;
+    /* Recovery adds the t90 histogram, two sums and one per ship. */
+    const size_t nu =
+        SUM_U64_FIXED + sum->n_regions + sum->n_demands + (sum->recovery ? CS_RUN_T90_BINS + 1 : 0);
+    const size_t nd = SUM_F64_FIXED + sum->n_demands + (sum->recovery ? 2 + sum->n_ships : 0);
     const size_t all = rank == 0 ? (size_t)size : 1;
     uint64_t *u = malloc(nu * sizeof *u), *allu = malloc(all * nu * sizeof *allu);
     double *d = malloc(nd * sizeof *d), *alld = malloc(all * nd * sizeof *alld);

@@ -259,6 +259,13 @@ const cs_recovery_t *cs_engine_recovery(const cs_engine_t *e)
     return e->rec;
 }
 
+cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_error *err)
+{
+    if (e->rec == NULL) return CS_OK;
+    return cs_trial_batch_init_recovery(b, cs_recovery_steps(e->rec),
+                                        cs_recovery_ship_count(e->rec), err);
+}
+
 /* --------------------------------------------------------------- a trial */
 
 static int cmp_u32(const void *a, const void *b)
@@ -586,17 +593,23 @@ cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error 
     return CS_OK;
 }
 
-static void summarise_recovery(cs_run_summary *s, const cs_recovery_outcome *o)
+static void summarise_recovery_values(cs_run_summary *s, const double *busy, double unserved,
+                                      double capacity, double t90)
 {
     for (size_t k = 0; k < s->n_ships; k++)
-        s->ship_busy_sum[k] += o->ship_busy_days[k];
-    s->unserved_days_sum += o->unserved_tbps_days;
-    s->capacity_days_sum += o->capacity_tbps_days;
+        s->ship_busy_sum[k] += busy[k];
+    s->unserved_days_sum += unserved;
+    s->capacity_days_sum += capacity;
     size_t b = CS_RUN_T90_BINS;
-    if (isfinite(o->t90_days))
-        b = (size_t)fmin(ceil(o->t90_days / s->horizon_days * (CS_RUN_T90_BINS - 1)),
-                         CS_RUN_T90_BINS - 1);
+    if (isfinite(t90))
+        b = (size_t)fmin(ceil(t90 / s->horizon_days * (CS_RUN_T90_BINS - 1)), CS_RUN_T90_BINS - 1);
     s->t90_hist[b]++;
+}
+
+static void summarise_recovery(cs_run_summary *s, const cs_recovery_outcome *o)
+{
+    summarise_recovery_values(s, o->ship_busy_days, o->unserved_tbps_days, o->capacity_tbps_days,
+                              o->t90_days);
 }
 
 double cs_run_summary_t90_quantile(const cs_run_summary *s, double q)
@@ -668,6 +681,10 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, cons
         summarise_values(e, s, b->first_trial + i, b->unserved_tbps[i],
                          b->served_tbps + i * b->n_demands, b->pair_cut + i * b->n_pairs,
                          region_cut);
+    for (size_t i = 0; s->recovery && b->n_steps > 0 && i < b->n; i++)
+        summarise_recovery_values(s, b->rec_ship_busy_days + i * b->n_ships,
+                                  b->rec_unserved_days[i], b->rec_capacity_days[i],
+                                  b->rec_t90_days[i]);
     free(region_cut);
     return CS_OK;
 }
@@ -747,7 +764,8 @@ static cs_status ws_init(run_ws *w, const cs_engine_t *e, size_t batch_cap, cs_e
     if ((rc = cs_failures_init(&w->f, ne, nn, err)) != CS_OK ||
         (rc = cs_routing_result_init(&w->r, nd, ne, err)) != CS_OK ||
         (batch_cap > 0 && (rc = cs_trial_batch_init(&w->b, batch_cap, nd, ne, nn, e->n_pairs,
-                                                    e->s->output.edge_flow, err)) != CS_OK))
+                                                    e->s->output.edge_flow, err)) != CS_OK) ||
+        (batch_cap > 0 && (rc = cs_engine_batch_recovery(e, &w->b, err)) != CS_OK))
         return rc;
     w->cut = calloc(e->n_pairs + 1, 1);
     w->region_cut = calloc(e->n_regions + 1, sizeof *w->region_cut);
@@ -774,6 +792,15 @@ static cs_status ensure_cache(cs_engine_t *e, size_t slots, cs_error *err)
         e->cache[i].key_len = 0; /* empty: matches no key */
     }
     return CS_OK;
+}
+
+/* Appends the trial in ws to b, with its recovery over time when the scenario has one. */
+static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batch *b, cs_error *err)
+{
+    cs_status rc = e->rec != NULL ? recover(e, t, &ws->f, &ws->o, err) : CS_OK;
+    if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws->f, &ws->r, ws->cut, err);
+    if (rc == CS_OK && e->rec != NULL) rc = cs_trial_batch_add_recovery(b, &ws->o, err);
+    return rc;
 }
 
 static cs_status flush(cs_results_t *w, run_ws *ws, uint64_t next, const cs_engine_options *o,
@@ -811,8 +838,7 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
     for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
         const uint64_t t = first + k;
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
-        if (rc == CS_OK && e->rec != NULL) rc = recover(e, t, &ws.f, &ws.o, err);
-        if (rc == CS_OK) rc = cs_trial_batch_add(&ws.b, &ws.f, &ws.r, ws.cut, err);
+        if (rc == CS_OK) rc = add_trial(e, t, &ws, &ws.b, err);
         if (rc != CS_OK) break;
         summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
         if (e->rec != NULL) summarise_recovery(sum, &ws.o);
@@ -848,8 +874,9 @@ cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t
     for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
         const uint64_t t = first + k;
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
-        if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws.f, &ws.r, ws.cut, err);
+        if (rc == CS_OK) rc = add_trial(e, t, &ws, b, err);
         if (rc == CS_OK) summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
+        if (rc == CS_OK && e->rec != NULL) summarise_recovery(sum, &ws.o);
     }
     ws_destroy(&ws);
     return rc;

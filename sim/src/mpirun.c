@@ -103,10 +103,12 @@ static cs_status held_slot(held_blocks *h, const cs_engine_t *e, uint64_t block,
     const cs_topology_t *t = cs_engine_topology(e);
     cs_trial_batch *b = malloc(sizeof *b);
     if (b == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for blocks");
-    const cs_status rc =
+    cs_status rc =
         cs_trial_batch_init(b, rows, cs_demand_count(cs_engine_demand(e)),
                             cs_topology_edge_count(t), cs_topology_node_count(t),
                             cs_engine_pairs(e)->n, cs_engine_scenario(e)->output.edge_flow, err);
+    if (rc == CS_OK && (rc = cs_engine_batch_recovery(e, b, err)) != CS_OK)
+        cs_trial_batch_destroy(b);
     if (rc != CS_OK) {
         free(b);
         return rc;

@@ -105,6 +105,20 @@ cs_status cs_trial_batch_init(cs_trial_batch *b, size_t capacity, size_t n_deman
     return CS_OK;
 }
 
+static void batch_recovery_destroy(cs_trial_batch *b)
+{
+    free(b->ts_served_tbps);
+    free(b->ts_queue_length);
+    free(b->rec_t50_days);
+    free(b->rec_t90_days);
+    free(b->rec_t100_days);
+    free(b->rec_capacity_days);
+    free(b->rec_unserved_days);
+    free(b->rec_ship_busy_days);
+    free(b->n_faults);
+    free(b->faults);
+}
+
 void cs_trial_batch_destroy(cs_trial_batch *b)
 {
     free(b->served_tbps);
@@ -116,6 +130,7 @@ void cs_trial_batch_destroy(cs_trial_batch *b)
     free(b->n_failed_nodes);
     free(b->failed_edges);
     free(b->failed_nodes);
+    batch_recovery_destroy(b);
     memset(b, 0, sizeof *b);
 }
 
@@ -125,6 +140,7 @@ void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial)
     b->n = 0;
     b->n_fe = 0;
     b->n_fn = 0;
+    b->n_fr = 0;
 }
 
 /* Checks that a trial's failures, routing and pair flags fit the batch. */
@@ -185,6 +201,92 @@ cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_r
     return CS_OK;
 }
 
+/* ------------------------------------------------------- recovery batch */
+
+cs_status cs_trial_batch_init_recovery(cs_trial_batch *b, size_t n_steps, size_t n_ships,
+                                       cs_error *err)
+{
+    const size_t c = b->capacity;
+    if (mul_overflows(c, n_steps + 1) || mul_overflows(c * (n_steps + 1), sizeof(double)) ||
+        mul_overflows(c, n_ships + 1))
+        return cs_errorf(err, CS_ENOMEM, "trial batch: %zu trials do not fit in memory", c);
+    b->n_steps = n_steps;
+    b->n_ships = n_ships;
+    b->ts_served_tbps = malloc((c * n_steps + 1) * sizeof(double));
+    b->ts_queue_length = malloc((c * n_steps + 1) * sizeof(uint32_t));
+    b->rec_t50_days = malloc((c + 1) * sizeof(double));
+    b->rec_t90_days = malloc((c + 1) * sizeof(double));
+    b->rec_t100_days = malloc((c + 1) * sizeof(double));
+    b->rec_capacity_days = malloc((c + 1) * sizeof(double));
+    b->rec_unserved_days = malloc((c + 1) * sizeof(double));
+    b->rec_ship_busy_days = malloc((c * n_ships + 1) * sizeof(double));
+    b->n_faults = malloc((c + 1) * sizeof(uint32_t));
+    b->cap_fr = c;
+    b->faults = malloc((c + 1) * CS_FAULT_RECORD_BYTES);
+    if (!b->ts_served_tbps || !b->ts_queue_length || !b->rec_t50_days || !b->rec_t90_days ||
+        !b->rec_t100_days || !b->rec_capacity_days || !b->rec_unserved_days ||
+        !b->rec_ship_busy_days || !b->n_faults || !b->faults) {
+        batch_recovery_destroy(b);
+        b->n_steps = b->n_ships = 0;
+        b->ts_served_tbps = b->rec_t50_days = b->rec_t90_days = b->rec_t100_days = NULL;
+        b->rec_capacity_days = b->rec_unserved_days = b->rec_ship_busy_days = NULL;
+        b->ts_queue_length = b->n_faults = NULL;
+        b->faults = NULL;
+        return cs_errorf(err, CS_ENOMEM, "trial batch: out of memory for recovery outcomes");
+    }
+    return CS_OK;
+}
+
+/* Packs x as in the file (fault_type): native byte order, which is little-endian here. */
+static void pack_fault(unsigned char *p, const cs_fault_record *x)
+{
+    memcpy(p, &x->edge, 4);
+    memcpy(p + 4, &x->fail_days, 8);
+    memcpy(p + 12, &x->ship, 4);
+    memcpy(p + 16, &x->dispatch_days, 8);
+    memcpy(p + 24, &x->start_days, 8);
+    memcpy(p + 32, &x->end_days, 8);
+    p[40] = x->waters;
+}
+
+cs_status cs_trial_batch_add_recovery(cs_trial_batch *b, const cs_recovery_outcome *o,
+                                      cs_error *err)
+{
+    if (b->n == 0 || b->n_steps == 0 || o->n_steps != b->n_steps || o->n_ships != b->n_ships)
+        return cs_errorf(err, CS_EINVAL,
+                         "trial batch: expected a recovery outcome of %zu steps and %zu ships "
+                         "after a trial, found %zu and %zu after %zu trials",
+                         b->n_steps, b->n_ships, o->n_steps, o->n_ships, b->n);
+    const size_t i = b->n - 1;
+    if (b->n_fr + o->n_faults > b->cap_fr) {
+        size_t cap = b->cap_fr > 0 ? 2 * b->cap_fr : 64;
+        while (cap < b->n_fr + o->n_faults)
+            cap *= 2;
+        unsigned char *p = realloc(b->faults, cap * CS_FAULT_RECORD_BYTES);
+        if (p == NULL) return cs_errorf(err, CS_ENOMEM, "trial batch: out of memory for faults");
+        b->faults = p;
+        b->cap_fr = cap;
+    }
+    copy_row(b->ts_served_tbps + i * b->n_steps, o->served_tbps, b->n_steps, sizeof(double));
+    copy_row(b->ts_queue_length + i * b->n_steps, o->queue_length, b->n_steps, sizeof(uint32_t));
+    copy_row(b->rec_ship_busy_days + i * b->n_ships, o->ship_busy_days, b->n_ships, sizeof(double));
+    b->rec_t50_days[i] = o->t50_days;
+    b->rec_t90_days[i] = o->t90_days;
+    b->rec_t100_days[i] = o->t100_days;
+    b->rec_capacity_days[i] = o->capacity_tbps_days;
+    b->rec_unserved_days[i] = o->unserved_tbps_days;
+    for (size_t k = 0; k < o->n_faults; k++) {
+        const cs_fault *f = &o->faults[k];
+        const cs_repair *r = &o->repairs[k];
+        const cs_fault_record x = {(uint32_t)f->edge, r->ship,       f->fail_days,
+                                   r->dispatch_days,  r->start_days, r->end_days,
+                                   (uint8_t)f->waters};
+        pack_fault(b->faults + b->n_fr++ * CS_FAULT_RECORD_BYTES, &x);
+    }
+    b->n_faults[i] = (uint32_t)o->n_faults;
+    return CS_OK;
+}
+
 /* ---------------------------------------------------------------- errors */
 
 /* H5Ewalk2 callback: keeps the innermost (first) description on the stack. */
@@ -208,7 +310,7 @@ static cs_status h5err(cs_error *err, cs_status code, const char *path, const ch
 
 /* ---------------------------------------------------------- trial layout */
 
-typedef enum { K_U64, K_U32, K_U8, K_F64 } elem_kind;
+typedef enum { K_U64, K_U32, K_U8, K_F64, K_FAULT } elem_kind;
 
 /* The /trials datasets, in the order they are written. */
 enum {
@@ -221,8 +323,20 @@ enum {
     TD_UNSERVED,
     TD_EDGE_FLOW,
     TD_PAIR_CUT,
+    /* recovery over time: only with the scenario's `recovery:` (absolute names) */
+    TD_TS_SERVED,
+    TD_TS_QUEUE,
+    TD_REC_T50,
+    TD_REC_T90,
+    TD_REC_T100,
+    TD_REC_CAPACITY,
+    TD_REC_UNSERVED,
+    TD_REC_BUSY,
+    TD_REC_FAULT_OFFSETS,
+    TD_REC_FAULTS,
     TD_COUNT
 };
+#define TD_FIRST_RECOVERY TD_TS_SERVED
 
 typedef struct {
     const char *name; /* in /trials */
@@ -258,6 +372,31 @@ static const trial_doc trial_docs[TD_COUNT] = {
     {"pair_cut", K_U8, true, false, "1",
      "1 when the (city, region) pair (column, row of /topology/pairs) lost every path in the "
      "trial, else 0"},
+    {"/timeseries/served_tbps", K_F64, true, false, "Tbps",
+     "total demand served per trial (row) at each time of /timeseries/time_days (column), as the "
+     "trial's failures happen and are repaired"},
+    {"/timeseries/queue_length", K_U32, true, false, "1",
+     "per trial and grid time: cable faults that have happened and have no ship yet"},
+    {"/recovery/t50_days", K_F64, false, false, "day",
+     "per trial, the first time from which served demand stays >= 50% of the intact network's "
+     "until the horizon; 0 if it never drops below, +inf if not restored within the horizon"},
+    {"/recovery/t90_days", K_F64, false, false, "day", "as t50_days, for 90%"},
+    {"/recovery/t100_days", K_F64, false, false, "day", "as t50_days, for 100%"},
+    {"/recovery/capacity_tbps_days", K_F64, false, false, "Tbps day",
+     "per trial, sum over failed edges of lit capacity x days down within the horizon"},
+    {"/recovery/unserved_tbps_days", K_F64, false, false, "Tbps day",
+     "per trial, integral over the horizon of (intact served - served) demand"},
+    {"/recovery/ship_busy_days", K_F64, true, false, "day",
+     "per trial (row) and ship (column, row of /recovery/ships): days from dispatch to end of "
+     "repair, summed over its repairs, clipped to the horizon"},
+    {"/recovery/fault_offsets", K_U64, false, false, "1",
+     "CSR offsets into /recovery/faults: trial t's faults are "
+     "faults[fault_offsets[t]:fault_offsets[t+1]]; length trials + 1"},
+    {"/recovery/faults", K_FAULT, false, true, "day (times), 1 (indices)",
+     "cable faults of each trial in failure order, trials concatenated: edge (row of "
+     "/topology/edges), fail_days, ship (row of /recovery/ships, -1 none), dispatch_days, "
+     "start_days, end_days (+inf: not within the horizon), waters (0 domestic, 1 foreign, 2 "
+     "contested)"},
 };
 
 static size_t elem_size(elem_kind k)
@@ -269,6 +408,8 @@ static size_t elem_size(elem_kind k)
         return 4;
     case K_U8:
         return 1;
+    case K_FAULT:
+        return CS_FAULT_RECORD_BYTES;
     default:
         return 8;
     }
@@ -302,8 +443,11 @@ struct cs_results {
     uint64_t *offsets; /* workspace for one batch's CSR offsets */
     size_t offsets_cap;
     double write_seconds; /* wall time spent writing trials */
-    MPI_Comm comm; /* MPI_COMM_NULL: one process, the sec2 driver */
+    MPI_Comm comm;        /* MPI_COMM_NULL: one process, the sec2 driver */
     int rank, size;
+    size_t n_steps, n_ships;        /* recovery grid and fleet; 0 without recovery */
+    uint64_t n_fr;                  /* length of /recovery/faults */
+    hid_t fault_mtype, fault_ftype; /* the fault record in memory and in the file */
 };
 
 /* ----------------------------------------------------------- attributes */
@@ -877,8 +1021,48 @@ static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *
 
 static char *full_name(char *buf, size_t n, int d)
 {
-    snprintf(buf, n, "/trials/%s", trial_docs[d].name);
+    if (trial_docs[d].name[0] == '/') /* recovery datasets live in their own groups */
+        snprintf(buf, n, "%s", trial_docs[d].name);
+    else
+        snprintf(buf, n, "/trials/%s", trial_docs[d].name);
     return buf;
+}
+
+/* The type of dataset d's elements in the file or in memory. */
+static hid_t trial_type(const cs_results_t *w, int d, bool file)
+{
+    if (trial_docs[d].kind == K_FAULT) return file ? w->fault_ftype : w->fault_mtype;
+    return elem_type(trial_docs[d].kind, file);
+}
+
+/* The values dataset of CSR offsets dataset d, or -1 when d holds no offsets. */
+static int values_of(int d)
+{
+    return d == TD_FAILED_OFFSETS        ? TD_FAILED_EDGES
+           : d == TD_FAILED_NODE_OFFSETS ? TD_FAILED_NODES
+           : d == TD_REC_FAULT_OFFSETS   ? TD_REC_FAULTS
+                                         : -1;
+}
+
+/* Columns of per-trial dataset d (0 for vectors and lists). */
+static size_t trial_cols(const cs_results_t *w, int d)
+{
+    switch (d) {
+    case TD_SERVED:
+    case TD_LATENCY:
+        return w->n_demands;
+    case TD_EDGE_FLOW:
+        return w->n_edges;
+    case TD_PAIR_CUT:
+        return w->n_pairs;
+    case TD_TS_SERVED:
+    case TD_TS_QUEUE:
+        return w->n_steps;
+    case TD_REC_BUSY:
+        return w->n_ships;
+    default:
+        return 0;
+    }
 }
 
 /*
@@ -918,7 +1102,7 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, size_t nc
     /* A chunk dimension must be >= 1 and within a fixed maximum: zero columns use an
      * unlimited column axis that is never extended. */
     chunk[1] = ncols > 0 ? ncols : 1;
-    const hsize_t dims[2] = {d == TD_FAILED_OFFSETS || d == TD_FAILED_NODE_OFFSETS ? 1 : 0, ncols};
+    const hsize_t dims[2] = {values_of(d) >= 0 ? 1 : 0, ncols};
     const hsize_t maxdims[2] = {H5S_UNLIMITED, ncols > 0 ? ncols : H5S_UNLIMITED};
     hid_t space = H5Screate_simple(rank, dims, maxdims), dcpl = plain_dcpl();
     cs_status rc = CS_OK;
@@ -929,18 +1113,16 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, size_t nc
         goto done;
     }
     w->dset[d] =
-        H5Dcreate2(g, doc->name, elem_type(doc->kind, true), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        H5Dcreate2(g, doc->name, trial_type(w, d, true), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (w->dset[d] < 0) {
         rc = h5err(err, CS_EHDF5, w->path, "create dataset", name);
         goto done;
     }
     w->ncols[d] = ncols;
     rc = put_doc(w, w->dset[d], name, doc->units, doc->description, err);
-    const bool offsets = d == TD_FAILED_OFFSETS || d == TD_FAILED_NODE_OFFSETS;
+    const bool offsets = values_of(d) >= 0;
     char values[64];
-    if (offsets)
-        full_name(values, sizeof values,
-                  d == TD_FAILED_OFFSETS ? TD_FAILED_EDGES : TD_FAILED_NODES);
+    if (offsets) full_name(values, sizeof values, values_of(d));
     if (rc == CS_OK)
         rc = put_rows_attr(w, w->dset[d], name,
                            doc->list ? "values"
@@ -976,9 +1158,7 @@ static cs_status write_block(const cs_results_t *w, int d, uint64_t offset, uint
             if (mspace >= 0) st = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, n, NULL);
         }
     }
-    if (st >= 0)
-        st = H5Dwrite(w->dset[d], elem_type(trial_docs[d].kind, false), mspace, fspace, w->dxpl,
-                      buf);
+    if (st >= 0) st = H5Dwrite(w->dset[d], trial_type(w, d, false), mspace, fspace, w->dxpl, buf);
     cs_status rc = CS_OK;
     if (st < 0) { /* before closing: any HDF5 call clears the error stack */
         char name[64];
@@ -1006,11 +1186,9 @@ static cs_status create_trials(cs_results_t *w, const cs_output_options *o, cs_e
     cs_status rc =
         make_group(&g, w, "/trials", "the outcome of every trial (row t is trial t)", err);
     if (rc) return rc;
-    const size_t ncols[TD_COUNT] = {0, 0,          0,         0, w->n_demands, w->n_demands,
-                                    0, w->n_edges, w->n_pairs};
-    for (int d = 0; d < TD_COUNT && rc == CS_OK; d++) {
+    for (int d = 0; d < TD_FIRST_RECOVERY && rc == CS_OK; d++) {
         if ((d == TD_LATENCY && !o->latency) || (d == TD_EDGE_FLOW && !o->edge_flow)) continue;
-        rc = create_trial_dataset(w, g, d, ncols[d], o, err);
+        rc = create_trial_dataset(w, g, d, trial_cols(w, d), o, err);
     }
     if (H5Gclose(g) < 0 && rc == CS_OK)
         rc = h5err(err, CS_EHDF5, w->path, "close group", "/trials");
@@ -1018,6 +1196,134 @@ static cs_status create_trials(cs_results_t *w, const cs_output_options *o, cs_e
     const uint64_t zero = 0, count = w->rank == 0 ? 1 : 0; /* one rank writes it */
     if (rc == CS_OK) rc = write_block(w, TD_FAILED_OFFSETS, 0, count, &zero, err);
     if (rc == CS_OK) rc = write_block(w, TD_FAILED_NODE_OFFSETS, 0, count, &zero, err);
+    return rc;
+}
+
+/* ------------------------------------------------- /timeseries, /recovery */
+
+/*
+ * The fault record's compound type, packed (CS_FAULT_RECORD_BYTES) with little-endian members.
+ * Batches hold records packed the same way (pack_fault), so memory and file share one type and
+ * no conversion happens, which collective writes of compressed data require.
+ */
+static cs_status fault_types(cs_results_t *w, cs_error *err)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } m[] = {{"edge", 0},        {"fail_days", 4}, {"ship", 12},  {"dispatch_days", 16},
+             {"start_days", 24}, {"end_days", 32}, {"waters", 40}};
+    const hid_t types[] = {H5T_STD_U32LE,  H5T_IEEE_F64LE, H5T_STD_I32LE, H5T_IEEE_F64LE,
+                           H5T_IEEE_F64LE, H5T_IEEE_F64LE, H5T_STD_U8LE};
+    const hid_t t = H5Tcreate(H5T_COMPOUND, CS_FAULT_RECORD_BYTES);
+    herr_t st = t >= 0 ? 0 : -1;
+    for (size_t i = 0; i < sizeof m / sizeof m[0] && st >= 0; i++)
+        st = H5Tinsert(t, m[i].name, m[i].off, types[i]);
+    if (st < 0) {
+        if (t >= 0) H5Tclose(t);
+        return h5err(err, CS_EHDF5, w->path, "make the compound type of", "/recovery/faults");
+    }
+    w->fault_ftype = t;
+    w->fault_mtype = H5Tcopy(t);
+    if (w->fault_mtype < 0)
+        return h5err(err, CS_EHDF5, w->path, "copy the compound type of", "/recovery/faults");
+    return CS_OK;
+}
+
+enum { S_NAME, S_HOME, S_ZONE, S_LON, S_LAT, S_SPEED, S_AVAIL, S_SOURCE };
+
+static cs_status write_ships(const cs_results_t *w, hid_t g, const cs_recovery_t *r, cs_error *err)
+{
+    const size_t n = cs_recovery_ship_count(r);
+    size_t len[4] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const cs_ship *s = cs_recovery_ship(r, i);
+        len[0] = max_len(len[0], s->name);
+        len[1] = max_len(len[1], s->home);
+        len[2] = max_len(len[2], s->zone);
+        len[3] = max_len(len[3], s->source);
+    }
+    layout l = {0};
+    add_col(&l, "name", COL_STR, len[0]);
+    add_col(&l, "home", COL_STR, len[1]);
+    add_col(&l, "zone", COL_STR, len[2]);
+    add_col(&l, "lon_deg", COL_F64, 0);
+    add_col(&l, "lat_deg", COL_F64, 0);
+    add_col(&l, "speed_kn", COL_F64, 0);
+    add_col(&l, "availability", COL_F64, 0);
+    add_col(&l, "source", COL_STR, len[3]);
+    unsigned char *buf;
+    cs_status rc = table_buffer(&buf, w, "/recovery/ships", n, &l, err);
+    if (rc) return rc;
+    for (size_t i = 0; i < n; i++) {
+        const cs_ship *s = cs_recovery_ship(r, i);
+        unsigned char *rec = buf + i * l.size;
+        put_str(rec, &l.col[S_NAME], s->name);
+        put_str(rec, &l.col[S_HOME], s->home);
+        put_str(rec, &l.col[S_ZONE], s->zone);
+        put_f64(rec, &l.col[S_LON], s->home_pos.lon);
+        put_f64(rec, &l.col[S_LAT], s->home_pos.lat);
+        put_f64(rec, &l.col[S_SPEED], s->speed_kn);
+        put_f64(rec, &l.col[S_AVAIL], s->availability);
+        put_str(rec, &l.col[S_SOURCE], s->source);
+    }
+    rc = write_table(w, g, "ships", &l, n, buf,
+                     "lon_deg, lat_deg: degree (home port); speed_kn: knot; availability: 1; "
+                     "other columns: text",
+                     "repair ships (row k is ship index k of ship_busy_days and faults.ship)", err);
+    free(buf);
+    return rc;
+}
+
+/* /timeseries: the time grid and the per-trial curves. */
+static cs_status create_timeseries(cs_results_t *w, const cs_results_meta *m, cs_error *err)
+{
+    const cs_recovery_params *p = cs_recovery_get_params(m->recovery);
+    double *t = malloc((w->n_steps + 1) * sizeof *t);
+    if (t == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    for (size_t k = 0; k < w->n_steps; k++)
+        t[k] = (double)k * p->step_hours / 24.0;
+    hid_t g;
+    cs_status rc = make_group(&g, w, "/timeseries",
+                              "recovery over time: trial outcomes on a fixed time grid", err);
+    if (rc == CS_OK) {
+        rc = write_fixed(w, g, "time_days", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, w->n_steps, t, "day",
+                         "the grid: k x step_hours / 24 days since the trial's start", err);
+        for (int d = TD_TS_SERVED; d <= TD_TS_QUEUE && rc == CS_OK; d++)
+            rc = create_trial_dataset(w, g, d, trial_cols(w, d), &m->scenario->output, err);
+        if (H5Gclose(g) < 0 && rc == CS_OK)
+            rc = h5err(err, CS_EHDF5, w->path, "close group", "/timeseries");
+    }
+    free(t);
+    return rc;
+}
+
+/*
+ * Creates /timeseries and /recovery (scenarios with `recovery:` only): the grid, the ships and
+ * the empty per-trial datasets, which write_batches then extends like /trials.
+ */
+static cs_status create_recovery(cs_results_t *w, const cs_results_meta *m, cs_error *err)
+{
+    cs_status rc = fault_types(w, err);
+    if (rc == CS_OK) rc = create_timeseries(w, m, err);
+    hid_t g = H5I_INVALID_HID;
+    if (rc == CS_OK)
+        rc = make_group(&g, w, "/recovery",
+                        "repairs: ships, restore times, losses and per-fault records", err);
+    if (rc) return rc;
+    const cs_recovery_params *p = cs_recovery_get_params(m->recovery);
+    rc = put_attr(w, g, "/recovery", "horizon_days", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                  &p->horizon_days, err);
+    if (rc == CS_OK)
+        rc = put_attr(w, g, "/recovery", "step_hours", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                      &p->step_hours, err);
+    if (rc == CS_OK) rc = write_ships(w, g, m->recovery, err);
+    for (int d = TD_REC_T50; d < TD_COUNT && rc == CS_OK; d++)
+        rc = create_trial_dataset(w, g, d, trial_cols(w, d), &m->scenario->output, err);
+    if (H5Gclose(g) < 0 && rc == CS_OK)
+        rc = h5err(err, CS_EHDF5, w->path, "close group", "/recovery");
+    const uint64_t zero = 0, count = w->rank == 0 ? 1 : 0; /* one rank writes it */
+    if (rc == CS_OK) rc = write_block(w, TD_REC_FAULT_OFFSETS, 0, count, &zero, err);
     return rc;
 }
 
@@ -1051,6 +1357,8 @@ static cs_status release(cs_results_t *w, cs_error *err)
             rc = h5err(err, CS_EHDF5, w->path, "close dataset", full_name(name, sizeof name, d));
         }
     if (w->dxpl >= 0) H5Pclose(w->dxpl);
+    if (w->fault_mtype >= 0) H5Tclose(w->fault_mtype);
+    if (w->fault_ftype >= 0) H5Tclose(w->fault_ftype);
     if (w->file >= 0 && H5Fclose(w->file) < 0 && rc == CS_OK)
         rc = h5err(err, CS_EHDF5, w->path, "close", "the file");
     free(w->offsets);
@@ -1136,6 +1444,8 @@ static void set_sizes(cs_results_t *w, const cs_results_meta *m)
     w->n_edges = cs_topology_edge_count(m->topology);
     w->n_nodes = cs_topology_node_count(m->topology);
     w->n_pairs = m->pairs != NULL ? m->pairs->n : 0;
+    w->n_steps = m->recovery != NULL ? cs_recovery_steps(m->recovery) : 0;
+    w->n_ships = m->recovery != NULL ? cs_recovery_ship_count(m->recovery) : 0;
 }
 
 /* Allocates a writer for path over comm (MPI_COMM_NULL: one process), with no file open. */
@@ -1151,7 +1461,7 @@ static cs_status writer_alloc(cs_results_t **out, const char *path, MPI_Comm com
     }
     memcpy(p, path, plen);
     w->path = p;
-    w->file = w->dxpl = H5I_INVALID_HID;
+    w->file = w->dxpl = w->fault_mtype = w->fault_ftype = H5I_INVALID_HID;
     for (int d = 0; d < TD_COUNT; d++)
         w->dset[d] = H5I_INVALID_HID;
     w->comm = comm;
@@ -1191,6 +1501,7 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc == CS_OK) rc = write_topology(w, m, err);
     if (rc == CS_OK) rc = write_baseline(w, m->baseline, err);
     if (rc == CS_OK) rc = create_trials(w, &m->scenario->output, err);
+    if (rc == CS_OK && m->recovery != NULL) rc = create_recovery(w, m, err);
     if (rc == CS_OK && H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0)
         rc = h5err(err, CS_EHDF5, w->path, "flush", "the file");
     if (rc) {
@@ -1364,17 +1675,22 @@ static cs_status read_u64(const cs_results_t *w, int d, uint64_t i, uint64_t *v,
 static cs_status open_trials(cs_results_t *w, cs_error *err)
 {
     char name[64];
+    if (w->n_steps > 0) {
+        const cs_status rc_types = fault_types(w, err);
+        if (rc_types) return rc_types;
+    }
     for (int d = 0; d < TD_COUNT; d++) {
+        if (d >= TD_FIRST_RECOVERY && w->n_steps == 0) continue;
         full_name(name, sizeof name, d);
-        if (H5Lexists(w->file, name, H5P_DEFAULT) <= 0) {
+        if (H5Lexists(w->file, d >= TD_FIRST_RECOVERY ? "/recovery" : "/trials", H5P_DEFAULT) <=
+                0 ||
+            H5Lexists(w->file, name, H5P_DEFAULT) <= 0) {
             if (d == TD_LATENCY || d == TD_EDGE_FLOW) continue;
             return cs_errorf(err, CS_EINVAL, "%s: expected dataset %s, found none", w->path, name);
         }
         if ((w->dset[d] = H5Dopen2(w->file, name, H5P_DEFAULT)) < 0)
             return h5err(err, CS_EHDF5, w->path, "open dataset", name);
-        const size_t cols[TD_COUNT] = {0, 0,          0,         0, w->n_demands, w->n_demands,
-                                       0, w->n_edges, w->n_pairs};
-        w->ncols[d] = cols[d];
+        w->ncols[d] = trial_cols(w, d);
     }
     const uint64_t rows = extent(w, TD_UNSERVED);
     cs_status rc = CS_OK;
@@ -1388,6 +1704,14 @@ static cs_status open_trials(cs_results_t *w, cs_error *err)
     }
     if (rc == CS_OK) rc = read_u64(w, TD_FAILED_OFFSETS, rows, &w->n_fe, err);
     if (rc == CS_OK) rc = read_u64(w, TD_FAILED_NODE_OFFSETS, rows, &w->n_fn, err);
+    if (rc == CS_OK && w->n_steps > 0) {
+        rc = read_u64(w, TD_REC_FAULT_OFFSETS, rows, &w->n_fr, err);
+        if (rc == CS_OK && extent(w, TD_REC_FAULTS) != w->n_fr)
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: /recovery/faults does not end where the last offset says (%" PRIu64
+                           ")",
+                           w->path, w->n_fr);
+    }
     if (rc == CS_OK &&
         (extent(w, TD_FAILED_EDGES) != w->n_fe || extent(w, TD_FAILED_NODES) != w->n_fn))
         rc = cs_errorf(err, CS_EINVAL,
@@ -1424,19 +1748,19 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
 
 /* One batch of one write, as every rank sees it. */
 typedef struct {
-    uint64_t first, n, fe, fn; /* first trial, trials, failed edges and nodes */
-    int rank;                  /* whose */
-    size_t index;              /* its place in that rank's list */
+    uint64_t first, n, fe, fn, fr; /* first trial, trials, failed edges and nodes, faults */
+    int rank;                      /* whose */
+    size_t index;                  /* its place in that rank's list */
 } batch_desc;
 
 /* Where one of this rank's batches goes: trials, failed edges and nodes before it in the write. */
 typedef struct {
-    uint64_t rows, fe, fn;
+    uint64_t rows, fe, fn, fr;
 } batch_pos;
 
 /* The whole write: its sizes, and how many collective write rounds it takes. */
 typedef struct {
-    uint64_t rows, fe, fn;
+    uint64_t rows, fe, fn, fr;
     size_t rounds; /* the most batches any rank passes */
 } write_plan;
 
@@ -1447,6 +1771,9 @@ static int cmp_desc(const void *a, const void *b)
     return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
+/* Numbers describing one batch: first trial, trials, failed edges, failed nodes, faults. */
+#define DESC_LEN 5
+
 /* Every rank's batch descriptors, in rank order, into *out (*n of them). Collective. */
 static cs_status gather_descs(const cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
                               batch_desc **out, size_t *n, size_t *rounds, cs_error *err)
@@ -1454,14 +1781,15 @@ static cs_status gather_descs(const cs_results_t *w, const cs_trial_batch *const
     const int size = w->size;
     int *counts = calloc((size_t)size, sizeof *counts),
         *displs = calloc((size_t)size, sizeof *displs);
-    uint64_t *mine = malloc((nb > 0 ? nb : 1) * 4 * sizeof *mine), *all = NULL;
+    uint64_t *mine = malloc((nb > 0 ? nb : 1) * DESC_LEN * sizeof *mine), *all = NULL;
     cs_status rc =
         counts && displs && mine ? CS_OK : cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
     for (size_t i = 0; rc == CS_OK && i < nb; i++) {
-        const uint64_t d[4] = {b[i]->first_trial, b[i]->n, b[i]->n_fe, b[i]->n_fn};
-        memcpy(mine + 4 * i, d, sizeof d);
+        const uint64_t d[DESC_LEN] = {b[i]->first_trial, b[i]->n, b[i]->n_fe, b[i]->n_fn,
+                                      b[i]->n_fr};
+        memcpy(mine + DESC_LEN * i, d, sizeof d);
     }
-    const int mycount = (int)(4 * nb);
+    const int mycount = (int)(DESC_LEN * nb);
     if (rc == CS_OK && w->comm == MPI_COMM_NULL) {
         counts[0] = mycount;
     } else if (rc == CS_OK &&
@@ -1473,7 +1801,7 @@ static cs_status gather_descs(const cs_results_t *w, const cs_trial_batch *const
     for (int r = 0; rc == CS_OK && r < size; r++) {
         displs[r] = (int)total;
         total += (size_t)counts[r];
-        if ((size_t)counts[r] / 4 > *rounds) *rounds = (size_t)counts[r] / 4;
+        if ((size_t)counts[r] / DESC_LEN > *rounds) *rounds = (size_t)counts[r] / DESC_LEN;
     }
     if (rc == CS_OK && (all = malloc((total > 0 ? total : 1) * sizeof *all)) == NULL)
         rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
@@ -1483,13 +1811,13 @@ static cs_status gather_descs(const cs_results_t *w, const cs_trial_batch *const
                                            MPI_UINT64_T, w->comm) != MPI_SUCCESS)
         rc = cs_errorf(err, CS_EIO, "%s: MPI could not share the batch sizes", w->path);
     batch_desc *d = NULL;
-    if (rc == CS_OK && (d = malloc((total / 4 + 1) * sizeof *d)) == NULL)
+    if (rc == CS_OK && (d = malloc((total / DESC_LEN + 1) * sizeof *d)) == NULL)
         rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
     *n = 0;
     for (int r = 0; rc == CS_OK && r < size; r++)
-        for (int i = 0; i < counts[r] / 4; i++) {
-            const uint64_t *a = all + displs[r] + 4 * i;
-            d[(*n)++] = (batch_desc){a[0], a[1], a[2], a[3], r, (size_t)i};
+        for (int i = 0; i < counts[r] / DESC_LEN; i++) {
+            const uint64_t *a = all + displs[r] + DESC_LEN * i;
+            d[(*n)++] = (batch_desc){a[0], a[1], a[2], a[3], a[4], r, (size_t)i};
         }
     free(counts);
     free(displs);
@@ -1522,10 +1850,12 @@ static cs_status plan_write(const cs_results_t *w, const cs_trial_batch *const *
                            "%s: expected a batch starting at trial %" PRIu64
                            ", found trial %" PRIu64,
                            w->path, expect, d[i].first);
-        if (d[i].rank == w->rank) pos[d[i].index] = (batch_pos){plan->rows, plan->fe, plan->fn};
+        if (d[i].rank == w->rank)
+            pos[d[i].index] = (batch_pos){plan->rows, plan->fe, plan->fn, plan->fr};
         plan->rows += d[i].n;
         plan->fe += d[i].fe;
         plan->fn += d[i].fn;
+        plan->fr += d[i].fr;
     }
     free(d);
     if (rc == CS_OK && plan->rows > w->trials - w->written)
@@ -1534,6 +1864,24 @@ static cs_status plan_write(const cs_results_t *w, const cs_trial_batch *const *
                        "trial %" PRIu64,
                        w->path, plan->rows, w->first + w->written, w->first + w->trials - 1);
     return rc;
+}
+
+/* Checks the recovery part of a batch against the file. */
+static cs_status check_batch_recovery(const cs_results_t *w, const cs_trial_batch *b, cs_error *err)
+{
+    if (b->n_steps != w->n_steps || b->n_ships != w->n_ships)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: expected a batch with recovery over %zu steps and %zu ships, found "
+                         "%zu and %zu",
+                         w->path, w->n_steps, w->n_ships, b->n_steps, b->n_ships);
+    uint64_t fr = 0;
+    for (size_t i = 0; i < b->n && b->n_steps > 0; i++)
+        fr += b->n_faults[i];
+    if (fr != b->n_fr)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: batch fault counts add up to %" PRIu64 ", but %zu are listed",
+                         w->path, fr, b->n_fr);
+    return CS_OK;
 }
 
 /* Checks this rank's batch against the file (a mismatch is a programming error). */
@@ -1559,7 +1907,7 @@ static cs_status check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_
                          "%s: batch failure counts add up to %" PRIu64 " edges and %" PRIu64
                          " nodes, but %zu and %zu are listed",
                          w->path, fe, fn, b->n_fe, b->n_fn);
-    return CS_OK;
+    return check_batch_recovery(w, b, err);
 }
 
 /* The CSR offsets of batch b's list (counts) placed after val_off values of the write. */
@@ -1580,16 +1928,26 @@ static cs_status csr_offsets(cs_results_t *w, const uint32_t *counts, size_t n, 
     return CS_OK;
 }
 
-/* The failed list of a batch: edges (nodes = false) or nodes. */
+/* The CSR lists of a batch. */
+enum { LIST_EDGES, LIST_NODES, LIST_FAULTS };
+
 typedef struct {
-    const uint32_t *counts, *values;
+    const uint32_t *counts;
+    const void *values;
     size_t nvalues;
 } csr_part;
 
-static csr_part batch_csr(const cs_trial_batch *b, bool nodes)
+static csr_part batch_csr(const cs_trial_batch *b, int list)
 {
-    return nodes ? (csr_part){b->n_failed_nodes, b->failed_nodes, b->n_fn}
-                 : (csr_part){b->n_failed_edges, b->failed_edges, b->n_fe};
+    return list == LIST_NODES    ? (csr_part){b->n_failed_nodes, b->failed_nodes, b->n_fn}
+           : list == LIST_FAULTS ? (csr_part){b->n_faults, b->faults, b->n_fr}
+                                 : (csr_part){b->n_failed_edges, b->failed_edges, b->n_fe};
+}
+
+/* Where a batch's part of list starts among the values of the write. */
+static uint64_t pos_of(const batch_pos *p, int list)
+{
+    return list == LIST_NODES ? p->fn : list == LIST_FAULTS ? p->fr : p->fe;
 }
 
 /*
@@ -1597,15 +1955,15 @@ static csr_part batch_csr(const cs_trial_batch *b, bool nodes)
  * for every batch of the write, each at its place; *total is the list's length in the file.
  * Collective: round j writes every rank's j-th batch (or nothing).
  */
-static cs_status append_csr(cs_results_t *w, int doff, int dval, bool nodes, uint64_t *total,
+static cs_status append_csr(cs_results_t *w, int doff, int dval, int list, uint64_t *total,
                             const cs_trial_batch *const *b, size_t nb, const batch_pos *pos,
                             const write_plan *plan, cs_error *err)
 {
-    const uint64_t tot_vals = nodes ? plan->fn : plan->fe;
+    const uint64_t tot_vals = pos_of(&(batch_pos){0, plan->fe, plan->fn, plan->fr}, list);
     cs_status rc = extend(w, dval, *total + tot_vals, err);
     for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++) {
-        const csr_part p = j < nb ? batch_csr(b[j], nodes) : (csr_part){NULL, NULL, 0};
-        const uint64_t at = j < nb ? *total + (nodes ? pos[j].fn : pos[j].fe) : 0;
+        const csr_part p = j < nb ? batch_csr(b[j], list) : (csr_part){NULL, NULL, 0};
+        const uint64_t at = j < nb ? *total + pos_of(&pos[j], list) : 0;
         rc = write_block(w, dval, at, p.nvalues, p.values, err);
     }
     if (rc == CS_OK) rc = extend(w, doff, w->written + 1 + plan->rows, err);
@@ -1614,8 +1972,8 @@ static cs_status append_csr(cs_results_t *w, int doff, int dval, bool nodes, uin
         uint64_t at = 0;
         if (j < nb) {
             at = w->written + 1 + pos[j].rows;
-            rc = csr_offsets(w, batch_csr(b[j], nodes).counts, n,
-                             *total + (nodes ? pos[j].fn : pos[j].fe), err);
+            rc = csr_offsets(w, batch_csr(b[j], list).counts, n, *total + pos_of(&pos[j], list),
+                             err);
         }
         if (rc == CS_OK) rc = write_block(w, doff, at, n, w->offsets, err);
     }
@@ -1637,6 +1995,22 @@ static const void *batch_rows(const cs_trial_batch *b, int d)
         return b->edge_flow_tbps;
     case TD_PAIR_CUT:
         return b->pair_cut;
+    case TD_TS_SERVED:
+        return b->ts_served_tbps;
+    case TD_TS_QUEUE:
+        return b->ts_queue_length;
+    case TD_REC_T50:
+        return b->rec_t50_days;
+    case TD_REC_T90:
+        return b->rec_t90_days;
+    case TD_REC_T100:
+        return b->rec_t100_days;
+    case TD_REC_CAPACITY:
+        return b->rec_capacity_days;
+    case TD_REC_UNSERVED:
+        return b->rec_unserved_days;
+    case TD_REC_BUSY:
+        return b->rec_ship_busy_days;
     default:
         return NULL;
     }
@@ -1688,18 +2062,22 @@ static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, 
         rc = check_batch(w, b[i], err);
     batch_pos *pos = malloc((nb > 0 ? nb : 1) * sizeof *pos);
     if (rc == CS_OK && pos == NULL) rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
-    write_plan plan = {0, 0, 0, 0};
+    write_plan plan = {0, 0, 0, 0, 0};
     /* Every rank joins the plan's collective calls, even after a local error, which the plan's
      * exchange cannot report to the others: the caller aborts the job on any error. */
     if (rc == CS_OK) rc = plan_write(w, b, nb, pos, &plan, err);
     if (rc == CS_OK && plan.rows > 0) {
-        rc = append_csr(w, TD_FAILED_OFFSETS, TD_FAILED_EDGES, false, &w->n_fe, b, nb, pos, &plan,
-                        err);
+        rc = append_csr(w, TD_FAILED_OFFSETS, TD_FAILED_EDGES, LIST_EDGES, &w->n_fe, b, nb, pos,
+                        &plan, err);
         if (rc == CS_OK)
-            rc = append_csr(w, TD_FAILED_NODE_OFFSETS, TD_FAILED_NODES, true, &w->n_fn, b, nb, pos,
-                            &plan, err);
+            rc = append_csr(w, TD_FAILED_NODE_OFFSETS, TD_FAILED_NODES, LIST_NODES, &w->n_fn, b, nb,
+                            pos, &plan, err);
         for (int d = TD_SERVED; d < TD_COUNT && rc == CS_OK; d++)
-            rc = append_rows(w, d, b, nb, pos, &plan, err);
+            if (d != TD_REC_FAULT_OFFSETS && d != TD_REC_FAULTS)
+                rc = append_rows(w, d, b, nb, pos, &plan, err);
+        if (rc == CS_OK && w->n_steps > 0)
+            rc = append_csr(w, TD_REC_FAULT_OFFSETS, TD_REC_FAULTS, LIST_FAULTS, &w->n_fr, b, nb,
+                            pos, &plan, err);
         if (rc == CS_OK) w->written += plan.rows;
     }
     free(pos);
@@ -1726,9 +2104,7 @@ static cs_status read_block(const cs_results_t *w, int d, uint64_t offset, uint6
         st = H5Sselect_none(mspace) >= 0 && H5Sselect_none(fspace) >= 0 ? 0 : -1;
     else if (st >= 0)
         st = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, n, NULL);
-    if (st >= 0)
-        st =
-            H5Dread(w->dset[d], elem_type(trial_docs[d].kind, false), mspace, fspace, w->dxpl, buf);
+    if (st >= 0) st = H5Dread(w->dset[d], trial_type(w, d, false), mspace, fspace, w->dxpl, buf);
     cs_status rc = CS_OK;
     if (st < 0) {
         char name[64];
@@ -1757,6 +2133,16 @@ cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial
     if (rc == CS_OK) rc = read_block(w, TD_PAIR_CUT, row, n, b->pair_cut, err);
     for (size_t i = 0; rc == CS_OK && i < n; i++)
         b->n_failed_edges[i] = b->n_failed_nodes[i] = 0;
+    /* What run summaries take from recovery; the curves and fault records are not read. */
+    if (rc == CS_OK && w->n_steps > 0) rc = read_block(w, TD_REC_T90, row, n, b->rec_t90_days, err);
+    if (rc == CS_OK && w->n_steps > 0)
+        rc = read_block(w, TD_REC_CAPACITY, row, n, b->rec_capacity_days, err);
+    if (rc == CS_OK && w->n_steps > 0)
+        rc = read_block(w, TD_REC_UNSERVED, row, n, b->rec_unserved_days, err);
+    if (rc == CS_OK && w->n_steps > 0)
+        rc = read_block(w, TD_REC_BUSY, row, n, b->rec_ship_busy_days, err);
+    for (size_t i = 0; rc == CS_OK && w->n_steps > 0 && i < n; i++)
+        b->n_faults[i] = 0;
     if (rc == CS_OK) b->n = n;
     return rc;
 }

@@ -6,9 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
 
+#include "cablesim/engine.h"
+#include "cablesim/geo.h"
 #include "cablesim/recovery.h"
 #include "cablesim/rng.h"
 #include "cs_test.h"
@@ -340,6 +344,308 @@ static void test_work_and_steps(void **state)
     cs_recovery_free(r);
 }
 
+/* ------------------------------------------------------------ engine */
+
+/* PAC-2 (lit 10 Tbps) cut at t = 0 on the 2011 test network; one ship at jp-b, 12 kn. */
+static const char *const engine_hand = "name: rec-hand\n"
+                                       "topology: engine-topo.geojson\n"
+                                       "demand: engine-demand.csv\n"
+                                       "as_of: 2011\n"
+                                       "trials: 3\n"
+                                       "capacity: lit\n"
+                                       "hazards:\n"
+                                       "  - type: explicit\n"
+                                       "    segments: [pac-2:1]\n"
+                                       "recovery:\n"
+                                       "  horizon_days: 60\n"
+                                       "  step_hours: 12\n"
+                                       "  permit_days: {foreign: 3}\n"
+                                       "  ships:\n"
+                                       "    - {name: S, home: B, home_lonlat: [136.87, 34.34], "
+                                       "speed_kn: 12}\n";
+
+static cs_scenario *scenario(const char *text, const char *const *sets, size_t nsets)
+{
+    cs_error err = CS_ERROR_INIT;
+    cs_scenario *s = NULL;
+    if (cs_scenario_load_string(&s, text, "rec.yaml", CS_TEST_DATA, sets, nsets, 2026, &err) !=
+        CS_OK)
+        fail_msg("scenario: %s", err.msg);
+    return s;
+}
+
+static cs_engine_t *engine(const cs_scenario *s)
+{
+    cs_error err = CS_ERROR_INIT;
+    cs_engine_t *e = NULL;
+    if (cs_engine_alloc(&e, s, &err) != CS_OK) fail_msg("engine: %s", err.msg);
+    return e;
+}
+
+/*
+ * By hand: intact, 17.5 Tbps are served (to LA 11.75 over PAC-1 8 + PAC-2 10 + OLD-1 2 lit).
+ * Without PAC-2, LA gets 8 + 2 = 10 of 11.75: 1.75 Tbps unserved. The fault lies at PAC-2's
+ * midpoint (far from Japan: foreign waters, permit 3 d); the ship mobilises (1 d) and sails half
+ * the segment x 1.2 at 12 kn, then works (4 + 1 x 3000 m / 1000) / 0.8 = 8.75 d at the default
+ * depth. Until then 1.75 Tbps are lost: unserved 1.75 x end, capacity lost 10 x end.
+ */
+static void test_engine_hand_case(void **state)
+{
+    (void)state;
+    cs_scenario *s = scenario(engine_hand, NULL, 0);
+    cs_engine_t *e = engine(s);
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_error err = CS_ERROR_INIT;
+    cs_failures f;
+    cs_routing_result r;
+    cs_recovery_outcome o;
+    unsigned char cut[16];
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, 5, cs_topology_edge_count(t), &err), CS_OK);
+    assert_int_equal(
+        cs_recovery_outcome_init(&o, cs_engine_recovery(e), cs_topology_edge_count(t), &err),
+        CS_OK);
+    if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_near(r.unserved_tbps, 1.75, 1e-9);
+    size_t pac2 = 0;
+    assert_true(cs_topology_find_edge(t, "pac-2:1", &pac2));
+    const cs_edge *ed = cs_topology_edge(t, pac2);
+    const double half_km =
+        cs_geo_distance_km(cs_topology_node(t, ed->from)->pos, cs_topology_node(t, ed->to)->pos) /
+        2.0;
+    const double arrive = 1.0 + half_km * 1.2 / (12.0 * 1.852 * 24.0);
+    const double end = arrive + 8.75;
+    assert_true(arrive > 3.0); /* the permit is not what waits */
+    assert_int_equal(o.n_faults, 1);
+    assert_int_equal(o.faults[0].edge, pac2);
+    assert_int_equal(o.faults[0].waters, CS_WATERS_FOREIGN);
+    assert_int_equal(o.repairs[0].ship, 0);
+    assert_near(o.repairs[0].start_days, arrive, 1e-6);
+    assert_near(o.repairs[0].end_days, end, 1e-6);
+    assert_near(o.t50_days, 0.0, 0.0);
+    assert_near(o.t100_days, end, 1e-6);
+    assert_near(o.unserved_tbps_days, 1.75 * end, 1e-6);
+    assert_near(o.capacity_tbps_days, 10.0 * end, 1e-6);
+    assert_near(o.ship_busy_days[0], end, 1e-6);
+    assert_int_equal(o.n_steps, 121);
+    assert_near(o.served_tbps[0], 15.75, 1e-9);
+    const size_t after = (size_t)ceil(end * 2.0);
+    assert_near(o.served_tbps[after - 1], 15.75, 1e-9);
+    assert_near(o.served_tbps[after], 17.5, 1e-9);
+    assert_near(o.served_tbps[120], 17.5, 1e-9);
+    for (size_t k = 0; k < o.n_steps; k++)
+        assert_int_equal(o.queue_length[k], 0); /* the ship is called at once */
+    cs_recovery_outcome_destroy(&o);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
+/* Random faults over the horizon plus a campaign, two ships shared by many faults. */
+static const char *const engine_random =
+    "name: rec-random\n"
+    "topology: engine-topo.geojson\n"
+    "demand: engine-demand.csv\n"
+    "as_of: 2011\n"
+    "trials: 120\n"
+    "seed: 8080\n"
+    "capacity: lit\n"
+    "output: {batch_trials: 16}\n"
+    "hazards:\n"
+    "  - {type: random_faults, rate_deep: 2, rate_shallow: 2}\n"
+    "  - {type: sabotage, k: 2, interval_days: 7.5}\n"
+    "recovery:\n"
+    "  fleet: fleet-two.yaml\n"
+    "  horizon_days: 45\n"
+    "  policy: restored_per_day\n";
+
+static size_t h5_len(hid_t f, const char *name)
+{
+    const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    assert_true(d >= 0);
+    const hid_t sp = H5Dget_space(d);
+    const size_t n = (size_t)H5Sget_simple_extent_npoints(sp);
+    H5Sclose(sp);
+    H5Dclose(d);
+    return n;
+}
+
+/* Reads a whole dataset as stored (raw bytes of its file type) into a new buffer. */
+static unsigned char *h5_raw(hid_t f, const char *name, size_t *bytes)
+{
+    const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    assert_true(d >= 0);
+    const hid_t ty = H5Dget_type(d);
+    const size_t n = h5_len(f, name);
+    *bytes = n * H5Tget_size(ty);
+    unsigned char *buf = malloc(*bytes + 1);
+    assert_non_null(buf);
+    assert_true(H5Dread(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
+    H5Tclose(ty);
+    H5Dclose(d);
+    return buf;
+}
+
+static void run_to(cs_engine_t *e, const char *path, uint64_t split, cs_run_summary *sum)
+{
+    cs_error err = CS_ERROR_INIT;
+    const cs_scenario *s = cs_engine_scenario(e);
+    const cs_results_meta meta = {s,
+                                  cs_engine_topology(e),
+                                  cs_engine_demand(e),
+                                  cs_engine_baseline(e),
+                                  cs_engine_pairs(e),
+                                  "test",
+                                  "2026-01-01T00:00:00Z",
+                                  0,
+                                  0,
+                                  cs_engine_recovery(e)};
+    cs_results_t *w = NULL;
+    if (cs_results_create(&w, path, &meta, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(cs_run_summary_init(sum, e, &err), CS_OK);
+    cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+    o.n_trials = split;
+    if (cs_engine_run(e, w, &o, sum, &err) != CS_OK) fail_msg("%s", err.msg);
+    o.first_trial = split;
+    o.n_trials = UINT64_MAX;
+    o.cache_slots = 7; /* a different cache must not matter */
+    if (cs_engine_run(e, w, &o, sum, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(cs_results_close(w, true, &err), CS_OK);
+}
+
+static const char *const rec_datasets[] = {"/timeseries/time_days",
+                                           "/timeseries/served_tbps",
+                                           "/timeseries/queue_length",
+                                           "/recovery/ships",
+                                           "/recovery/t50_days",
+                                           "/recovery/t90_days",
+                                           "/recovery/t100_days",
+                                           "/recovery/capacity_tbps_days",
+                                           "/recovery/unserved_tbps_days",
+                                           "/recovery/ship_busy_days",
+                                           "/recovery/fault_offsets",
+                                           "/recovery/faults",
+                                           NULL};
+
+/* Determinism and split invariance; every fault once; ships in one place at a time; the file
+ * agrees with the run summary. */
+static void test_engine_files(void **state)
+{
+    (void)state;
+    cs_scenario *s = scenario(engine_random, NULL, 0);
+    cs_engine_t *e = engine(s);
+    char a[1024], b[1024];
+    snprintf(a, sizeof a, "%s/rec-a.h5", CS_TEST_DATA);
+    snprintf(b, sizeof b, "%s/rec-b.h5", CS_TEST_DATA);
+    cs_run_summary sa, sb;
+    run_to(e, a, 120, &sa);
+    run_to(e, b, 37, &sb);
+    const hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT),
+                fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(fa >= 0 && fb >= 0);
+    for (size_t i = 0; rec_datasets[i]; i++) {
+        size_t na, nb;
+        unsigned char *x = h5_raw(fa, rec_datasets[i], &na), *y = h5_raw(fb, rec_datasets[i], &nb);
+        assert_int_equal(na, nb);
+        assert_memory_equal(x, y, na);
+        free(x);
+        free(y);
+    }
+    /* Shapes. */
+    assert_int_equal(h5_len(fa, "/timeseries/served_tbps"), 120 * 181);
+    assert_int_equal(h5_len(fa, "/recovery/ship_busy_days"), 120 * 2);
+    assert_int_equal(h5_len(fa, "/recovery/fault_offsets"), 121);
+    /* Faults: one record per failed segment, in failure order; repairs consistent. */
+    size_t nbytes;
+    unsigned char *rec = h5_raw(fa, "/recovery/faults", &nbytes);
+    size_t nf = nbytes / CS_FAULT_RECORD_BYTES, dummy;
+    assert_int_equal(nbytes % CS_FAULT_RECORD_BYTES, 0);
+    unsigned char *off_raw = h5_raw(fa, "/recovery/fault_offsets", &dummy);
+    uint64_t off[121];
+    memcpy(off, off_raw, sizeof off);
+    free(off_raw);
+    assert_int_equal(off[120], nf);
+    unsigned char *fo_raw = h5_raw(fa, "/trials/failed_offsets", &dummy);
+    uint64_t foff[121];
+    memcpy(foff, fo_raw, sizeof foff);
+    free(fo_raw);
+    assert_true(nf > 200);
+    size_t repaired = 0;
+    for (size_t t = 0; t < 120; t++) {
+        /* The test network's failures are all segments (links are not in random_faults). */
+        assert_int_equal(off[t + 1] - off[t], foff[t + 1] - foff[t]);
+        for (uint64_t i = off[t]; i < off[t + 1]; i++) {
+            cs_fault_record x, y;
+            const unsigned char *p = rec + i * CS_FAULT_RECORD_BYTES;
+            memcpy(&x.ship, p + 12, 4);
+            memcpy(&x.fail_days, p + 4, 8);
+            memcpy(&x.dispatch_days, p + 16, 8);
+            memcpy(&x.end_days, p + 32, 8);
+            assert_true(x.fail_days >= 0.0 && x.fail_days <= 45.0);
+            if (x.ship < 0) continue;
+            repaired += isfinite(x.end_days);
+            assert_true(x.dispatch_days >= x.fail_days);
+            for (uint64_t j = off[t]; j < off[t + 1]; j++) {
+                const unsigned char *q = rec + j * CS_FAULT_RECORD_BYTES;
+                memcpy(&y.ship, q + 12, 4);
+                memcpy(&y.dispatch_days, q + 16, 8);
+                memcpy(&y.end_days, q + 32, 8);
+                if (j == i || y.ship != x.ship) continue;
+                assert_true(y.dispatch_days >= x.end_days || x.dispatch_days >= y.end_days);
+            }
+        }
+    }
+    assert_true(repaired > 0);
+    free(rec);
+    /* The summary, from the file. */
+    size_t n;
+    unsigned char *u = h5_raw(fa, "/recovery/unserved_tbps_days", &n);
+    double sum_u = 0.0, v;
+    for (size_t t = 0; t < 120; t++) {
+        memcpy(&v, u + 8 * t, 8);
+        sum_u += v;
+    }
+    free(u);
+    assert_near(sa.unserved_days_sum, sum_u, 1e-9 * (1.0 + sum_u));
+    assert_near(sb.unserved_days_sum, sum_u, 1e-9 * (1.0 + sum_u));
+    assert_true(sum_u > 0.0);
+    assert_memory_equal(sa.t90_hist, sb.t90_hist, (CS_RUN_T90_BINS + 1) * sizeof *sa.t90_hist);
+    H5Fclose(fa);
+    H5Fclose(fb);
+    remove(a);
+    remove(b);
+    cs_run_summary_destroy(&sa);
+    cs_run_summary_destroy(&sb);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
+/* Bad recovery input through the CLI: one line with file:line:col, exit status 2. */
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    const char *cases[][2] = {{"rec-bad-fleet.yaml", "fleet-bad.yaml:6:15: "},
+                              {"rec-bad-key.yaml", "rec-bad-key.yaml:12:3: recovery: unknown key"}};
+    for (size_t i = 0; i < 2; i++) {
+        char cmd[2048], out[4096];
+        snprintf(cmd, sizeof cmd, "cd '%s' && '%s' run %s --no-progress 2>&1", CS_TEST_DATA, CS_CLI,
+                 cases[i][0]);
+        FILE *p = popen(cmd, "r");
+        assert_non_null(p);
+        const size_t got = fread(out, 1, sizeof out - 1, p);
+        out[got] = '\0';
+        const int st = pclose(p);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 2);
+        if (strstr(out, cases[i][1]) == NULL)
+            fail_msg("output \"%s\" lacks \"%s\"", out, cases[i][1]);
+        assert_non_null(strchr(out, '\n'));
+        assert_null(strchr(strchr(out, '\n') + 1, '\n')); /* one line */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +658,9 @@ int main(void)
         cmocka_unit_test(test_parse_fleet),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_work_and_steps),
+        cmocka_unit_test(test_engine_hand_case),
+        cmocka_unit_test(test_engine_files),
+        cmocka_unit_test(test_cli_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,7 +188,8 @@ static int setup(void **state)
                                  "9.8.7-test",
                                  "2026-04-17T09:30:00Z",
                                  0,
-                                 0};
+                                 0,
+                                 NULL};
     *state = fx;
     return 0;
 }

@@ -95,6 +95,13 @@ const cs_routing_result *cs_engine_baseline(const cs_engine_t *e);
 const cs_pair_table *cs_engine_pairs(const cs_engine_t *e);
 const cs_scenario *cs_engine_scenario(const cs_engine_t *e);
 
+/**
+ * Adds room for the engine's recovery outcomes to batch b (cs_trial_batch_init_recovery) when
+ * the scenario has `recovery:`; else does nothing. Batches handed to cs_engine_run_block and
+ * read back for summaries need it. \return CS_OK, CS_ENOMEM.
+ */
+cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_error *err);
+
 /** The repair model of a scenario with `recovery:`, else NULL. Borrowed. */
 const cs_recovery_t *cs_engine_recovery(const cs_engine_t *e);
 

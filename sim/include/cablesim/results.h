@@ -20,6 +20,7 @@
 #include "cablesim/demand.h"
 #include "cablesim/error.h"
 #include "cablesim/failures.h"
+#include "cablesim/recovery.h"
 #include "cablesim/routing.h"
 #include "cablesim/scenario.h"
 #include "cablesim/topology.h"
@@ -44,7 +45,38 @@ typedef struct {
     size_t n_fe, cap_fe;
     uint32_t *failed_nodes; /**< concatenated failed node indices */
     size_t n_fn, cap_fn;
+    /* Recovery over time (cs_trial_batch_init_recovery); n_steps = 0 and NULLs without. */
+    size_t n_steps, n_ships;
+    double *ts_served_tbps;     /**< [capacity x n_steps] */
+    uint32_t *ts_queue_length;  /**< [capacity x n_steps] */
+    double *rec_t50_days;       /**< [capacity] */
+    double *rec_t90_days;       /**< [capacity] */
+    double *rec_t100_days;      /**< [capacity] */
+    double *rec_capacity_days;  /**< [capacity] capacity Tbps-days lost */
+    double *rec_unserved_days;  /**< [capacity] unserved Tbps-days */
+    double *rec_ship_busy_days; /**< [capacity x n_ships] */
+    uint32_t *n_faults;         /**< [capacity] faults per trial */
+    unsigned char *faults;      /**< concatenated packed fault records (CS_FAULT_RECORD_BYTES
+                                   each, as in the file), n_fr used of cap_fr */
+    size_t n_fr, cap_fr;
 } cs_trial_batch;
+
+/**
+ * One row of /recovery/faults. In batches and in the file a record is packed in
+ * CS_FAULT_RECORD_BYTES bytes, little-endian, fields in this order: edge, fail_days, ship,
+ * dispatch_days, start_days, end_days, waters (docs/hdf5-schema.md). Packed, the memory and file
+ * types are the same, which parallel HDF5's collective writes of compressed data need.
+ */
+#define CS_FAULT_RECORD_BYTES 41
+typedef struct cs_fault_record {
+    uint32_t edge;        /**< row of /topology/edges */
+    int32_t ship;         /**< row of /recovery/ships, -1 when none came within the horizon */
+    double fail_days;     /**< failure time */
+    double dispatch_days; /**< ship called; +inf when none */
+    double start_days;    /**< work starts; +inf when not within the horizon */
+    double end_days;      /**< repaired; +inf when not within the horizon */
+    uint8_t waters;       /**< cs_waters: 0 domestic, 1 foreign, 2 contested */
+} cs_fault_record;
 
 cs_status cs_trial_batch_init(cs_trial_batch *b, size_t capacity, size_t n_demands, size_t n_edges,
                               size_t n_nodes, size_t n_pairs, bool edge_flow, cs_error *err);
@@ -57,6 +89,19 @@ void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial);
  */
 cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_routing_result *r,
                              const unsigned char *pair_cut, cs_error *err);
+
+/**
+ * Adds room for recovery outcomes (n_steps grid points, n_ships ships) to an initialised batch.
+ * \return CS_OK, CS_ENOMEM.
+ */
+cs_status cs_trial_batch_init_recovery(cs_trial_batch *b, size_t n_steps, size_t n_ships,
+                                       cs_error *err);
+/**
+ * Records the recovery outcome o of the batch's last added trial (call right after
+ * cs_trial_batch_add). \return CS_OK, CS_EINVAL (no trial, sizes differ), CS_ENOMEM.
+ */
+cs_status cs_trial_batch_add_recovery(cs_trial_batch *b, const cs_recovery_outcome *o,
+                                      cs_error *err);
 
 /** The (Japanese city, foreign region) pairs whose loss of connectivity is tracked. */
 typedef struct {
@@ -77,6 +122,9 @@ typedef struct {
     /** A part of the run (cablesim run --shard): the file holds trials part_first ..
      * part_first + part_trials - 1 only. part_trials = 0: every trial of the scenario. */
     uint64_t part_first, part_trials;
+    /** The repair model of a scenario with `recovery:` (adds /timeseries and /recovery), or
+     * NULL. */
+    const cs_recovery_t *recovery;
 } cs_results_meta;
 
 /**
