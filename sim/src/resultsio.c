@@ -39,13 +39,37 @@ static const char *const trial_names[T_COUNT] = {
     "/trials/failed_nodes",   "/trials/served_tbps",    "/trials/latency_ms",
     "/trials/unserved_tbps",  "/trials/edge_flow_tbps", "/trials/pair_cut"};
 
+/* The per-trial recovery datasets (files of scenarios with `recovery:`). */
+enum {
+    R_SERVED,
+    R_QUEUE,
+    R_T50,
+    R_T90,
+    R_T100,
+    R_CAPACITY,
+    R_UNSERVED,
+    R_BUSY,
+    R_FAULT_OFF,
+    R_FAULTS,
+    R_COUNT
+};
+
+static const char *const recovery_names[R_COUNT] = {
+    "/timeseries/served_tbps",      "/timeseries/queue_length",
+    "/recovery/t50_days",           "/recovery/t90_days",
+    "/recovery/t100_days",          "/recovery/capacity_tbps_days",
+    "/recovery/unserved_tbps_days", "/recovery/ship_busy_days",
+    "/recovery/fault_offsets",      "/recovery/faults"};
+
 struct cs_resultsio {
     cs_results_info info;
     char *path;
     hid_t file;
-    hid_t dset[T_COUNT]; /* H5I_INVALID_HID for an absent optional dataset */
-    uint64_t n_fe, n_fn; /* lengths of failed_edges and failed_nodes */
-    void **owned;        /* strings and arrays freed at close */
+    hid_t dset[T_COUNT];  /* H5I_INVALID_HID for an absent optional dataset */
+    hid_t rdset[R_COUNT]; /* recovery datasets, when the file has them */
+    uint64_t n_fr;        /* length of /recovery/faults */
+    uint64_t n_fe, n_fn;  /* lengths of failed_edges and failed_nodes */
+    void **owned;         /* strings and arrays freed at close */
     size_t n_owned, cap_owned;
 };
 
@@ -537,6 +561,75 @@ static cs_status open_trials(cs_resultsio_t *r, cs_error *err)
     return CS_OK;
 }
 
+/* ------------------------------------------------------------ recovery */
+
+static cs_status recovery_attr(const cs_resultsio_t *r, const char *name, double *v, cs_error *err)
+{
+    const hid_t a = H5Aopen_by_name(r->file, "/recovery", name, H5P_DEFAULT, H5P_DEFAULT);
+    cs_status rc = CS_OK;
+    if (a < 0 || H5Aread(a, H5T_NATIVE_DOUBLE, v) < 0)
+        rc = cs_errorf(err, CS_EINVAL, "%s: group /recovery: attribute %s missing or not a number",
+                       r->path, name);
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+/* Opens /timeseries and /recovery when the file has them (an optional part of the format). */
+static cs_status open_recovery(cs_resultsio_t *r, cs_error *err)
+{
+    cs_results_info *in = &r->info;
+    const htri_t has = H5Lexists(r->file, "/recovery", H5P_DEFAULT);
+    if (has <= 0) return CS_OK;
+    static const column ships[] = {
+        COL(cs_rship, name, C_STR),     COL(cs_rship, home, C_STR),
+        COL(cs_rship, zone, C_STR),     COL(cs_rship, source, C_STR),
+        COL(cs_rship, lon_deg, C_F64),  COL(cs_rship, lat_deg, C_F64),
+        COL(cs_rship, speed_kn, C_F64), COL(cs_rship, availability, C_F64)};
+    void *rows = NULL;
+    cs_status rc = read_table(r, "/recovery/ships", &in->n_ships, &rows, sizeof(cs_rship), ships,
+                              sizeof ships / sizeof *ships, err);
+    in->ships = rows;
+    if (!rc) rc = recovery_attr(r, "horizon_days", &in->horizon_days, err);
+    if (!rc) rc = recovery_attr(r, "step_hours", &in->step_hours, err);
+    hid_t d = H5I_INVALID_HID;
+    uint64_t dims[2] = {0, 0};
+    if (!rc) rc = open_dataset(r, "/timeseries/time_days", false, &d, err);
+    if (!rc) rc = check_shape(r, d, "/timeseries/time_days", H5T_FLOAT, 1, NULL, dims, err);
+    if (d >= 0) H5Dclose(d);
+    in->n_steps = (size_t)dims[0];
+    double *t = NULL;
+    if (!rc) rc = read_vector(r, "/timeseries/time_days", in->n_steps, &t, err);
+    in->time_days = t;
+    const uint64_t n = in->trials, any = UINT64_MAX;
+    const struct {
+        H5T_class_t cls;
+        int rank;
+        uint64_t rows, cols;
+    } want[R_COUNT] = {
+        [R_SERVED] = {H5T_FLOAT, 2, n, in->n_steps},
+        [R_QUEUE] = {H5T_INTEGER, 2, n, in->n_steps},
+        [R_T50] = {H5T_FLOAT, 1, n, 0},
+        [R_T90] = {H5T_FLOAT, 1, n, 0},
+        [R_T100] = {H5T_FLOAT, 1, n, 0},
+        [R_CAPACITY] = {H5T_FLOAT, 1, n, 0},
+        [R_UNSERVED] = {H5T_FLOAT, 1, n, 0},
+        [R_BUSY] = {H5T_FLOAT, 2, n, in->n_ships},
+        [R_FAULT_OFF] = {H5T_INTEGER, 1, n + 1, 0},
+        [R_FAULTS] = {H5T_COMPOUND, 1, any, 0},
+    };
+    for (int k = 0; k < R_COUNT && !rc; k++) {
+        rc = open_dataset(r, recovery_names[k], false, &r->rdset[k], err);
+        const uint64_t dw[2] = {want[k].rows, want[k].cols};
+        uint64_t got[2] = {0, 0};
+        if (!rc)
+            rc = check_shape(r, r->rdset[k], recovery_names[k], want[k].cls, want[k].rank, dw, got,
+                             err);
+        if (!rc && k == R_FAULTS) r->n_fr = got[0];
+    }
+    in->has_recovery = rc == CS_OK;
+    return rc;
+}
+
 /* ------------------------------------------------------------ open/close */
 
 /* Missing or unreadable files and non-HDF5 files, told apart for the message. */
@@ -571,6 +664,8 @@ cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *er
     r->info.path = p;
     for (int t = 0; t < T_COUNT; t++)
         r->dset[t] = H5I_INVALID_HID;
+    for (int t = 0; t < R_COUNT; t++)
+        r->rdset[t] = H5I_INVALID_HID;
     r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (r->file < 0) rc = h5err(err, path, "open", "the file");
     if (!rc) rc = read_root(r, err);
@@ -578,6 +673,7 @@ cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *er
     if (!rc) rc = check_topology(r, err);
     if (!rc) rc = read_baseline(r, err);
     if (!rc) rc = open_trials(r, err);
+    if (!rc) rc = open_recovery(r, err);
     if (rc) {
         cs_resultsio_close(r);
         return rc;
@@ -591,6 +687,8 @@ void cs_resultsio_close(cs_resultsio_t *r)
     if (r == NULL) return;
     for (int t = 0; t < T_COUNT; t++)
         if (r->dset[t] >= 0) H5Dclose(r->dset[t]);
+    for (int t = 0; t < R_COUNT; t++)
+        if (r->rdset[t] >= 0) H5Dclose(r->rdset[t]);
     if (r->file >= 0) H5Fclose(r->file);
     for (size_t i = 0; i < r->n_owned; i++)
         free(r->owned[i]);
@@ -741,6 +839,157 @@ cs_status cs_resultsio_read(cs_resultsio_t *r, uint64_t first, cs_trial_slice *s
     if (!rc && in->has_edge_flow)
         rc = read_rows(r, T_FLOW, first, n, in->n_edges, H5T_NATIVE_DOUBLE, s->edge_flow_tbps, err);
     if (!rc) rc = read_rows(r, T_CUT, first, n, in->n_pairs, H5T_NATIVE_UINT8, s->pair_cut, err);
+    if (!rc) s->n = n;
+    return rc;
+}
+
+/* ------------------------------------------------------- recovery slices */
+
+cs_status cs_recovery_slice_init(cs_recovery_slice *s, const cs_resultsio_t *r, size_t capacity,
+                                 cs_error *err)
+{
+    memset(s, 0, sizeof *s);
+    const cs_results_info *in = &r->info;
+    if (!in->has_recovery || capacity == 0)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: recovery slice: expected a file with /recovery and "
+                         "a capacity >= 1",
+                         r->path);
+    const size_t c = capacity, ns = in->n_steps, nk = in->n_ships;
+    if (c > SIZE_MAX / (16 * (ns + nk + 8)))
+        return cs_errorf(err, CS_ENOMEM, "recovery slice: %zu trials do not fit in memory", c);
+    s->capacity = c;
+    s->served_tbps = malloc((c * ns + 1) * sizeof(double));
+    s->queue_length = malloc((c * ns + 1) * sizeof(uint32_t));
+    s->t50_days = malloc((c + 1) * sizeof(double));
+    s->t90_days = malloc((c + 1) * sizeof(double));
+    s->t100_days = malloc((c + 1) * sizeof(double));
+    s->capacity_tbps_days = malloc((c + 1) * sizeof(double));
+    s->unserved_tbps_days = malloc((c + 1) * sizeof(double));
+    s->ship_busy_days = malloc((c * nk + 1) * sizeof(double));
+    s->fault_off = malloc((c + 1) * sizeof(uint64_t));
+    s->cap_faults = c;
+    s->faults = malloc((c + 1) * sizeof *s->faults);
+    if (!s->served_tbps || !s->queue_length || !s->t50_days || !s->t90_days || !s->t100_days ||
+        !s->capacity_tbps_days || !s->unserved_tbps_days || !s->ship_busy_days || !s->fault_off ||
+        !s->faults) {
+        cs_recovery_slice_destroy(s);
+        return cs_errorf(err, CS_ENOMEM, "recovery slice: out of memory for %zu trials", c);
+    }
+    return CS_OK;
+}
+
+void cs_recovery_slice_destroy(cs_recovery_slice *s)
+{
+    free(s->served_tbps);
+    free(s->queue_length);
+    free(s->t50_days);
+    free(s->t90_days);
+    free(s->t100_days);
+    free(s->capacity_tbps_days);
+    free(s->unserved_tbps_days);
+    free(s->ship_busy_days);
+    free(s->fault_off);
+    free(s->faults);
+    memset(s, 0, sizeof *s);
+}
+
+/* Reads rows [row, row + count) x cols of recovery dataset k into buf as memory type mem. */
+static cs_status read_rec_rows(const cs_resultsio_t *r, int k, uint64_t row, uint64_t count,
+                               uint64_t cols, hid_t mem, void *buf, cs_error *err)
+{
+    if (count == 0 || cols == 0) return CS_OK;
+    const int rank = k == R_SERVED || k == R_QUEUE || k == R_BUSY ? 2 : 1;
+    const hsize_t start[2] = {row, 0}, n[2] = {count, cols};
+    const hid_t fs = H5Dget_space(r->rdset[k]), ms = H5Screate_simple(rank, n, NULL);
+    herr_t st =
+        fs >= 0 && ms >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, n, NULL) : -1;
+    if (st >= 0) st = H5Dread(r->rdset[k], mem, ms, fs, H5P_DEFAULT, buf);
+    const cs_status rc = st < 0 ? h5err(err, r->path, "read dataset", recovery_names[k]) : CS_OK;
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    return rc;
+}
+
+/* The native cs_rfault as an HDF5 compound whose members HDF5 matches by name. */
+static hid_t rfault_type(void)
+{
+    const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(cs_rfault));
+    if (t < 0) return t;
+    if (H5Tinsert(t, "edge", offsetof(cs_rfault, edge), H5T_NATIVE_UINT32) < 0 ||
+        H5Tinsert(t, "ship", offsetof(cs_rfault, ship), H5T_NATIVE_INT32) < 0 ||
+        H5Tinsert(t, "fail_days", offsetof(cs_rfault, fail_days), H5T_NATIVE_DOUBLE) < 0 ||
+        H5Tinsert(t, "dispatch_days", offsetof(cs_rfault, dispatch_days), H5T_NATIVE_DOUBLE) < 0 ||
+        H5Tinsert(t, "start_days", offsetof(cs_rfault, start_days), H5T_NATIVE_DOUBLE) < 0 ||
+        H5Tinsert(t, "end_days", offsetof(cs_rfault, end_days), H5T_NATIVE_DOUBLE) < 0 ||
+        H5Tinsert(t, "waters", offsetof(cs_rfault, waters), H5T_NATIVE_UINT8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* The fault records of n trials from first, with their offsets relative to the slice. */
+static cs_status read_faults(cs_resultsio_t *r, uint64_t first, size_t n, cs_recovery_slice *s,
+                             cs_error *err)
+{
+    const cs_results_info *in = &r->info;
+    cs_status rc =
+        read_rec_rows(r, R_FAULT_OFF, first, n + 1, 1, H5T_NATIVE_UINT64, s->fault_off, err);
+    for (size_t i = 0; !rc && i < n; i++)
+        if (s->fault_off[i + 1] < s->fault_off[i] || s->fault_off[i + 1] > r->n_fr)
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: dataset /recovery/fault_offsets: trial %" PRIu64
+                           ": offsets do not fit a list of %" PRIu64 " faults",
+                           r->path, first + i, r->n_fr);
+    if (rc) return rc;
+    const uint64_t base = s->fault_off[0], count = s->fault_off[n] - base;
+    if (count > s->cap_faults) {
+        cs_rfault *p = count < SIZE_MAX / sizeof *p ? realloc(s->faults, count * sizeof *p) : NULL;
+        if (p == NULL) return oom(r, err);
+        s->faults = p;
+        s->cap_faults = (size_t)count;
+    }
+    const hid_t mt = rfault_type();
+    if (mt < 0) return h5err(err, r->path, "make the memory type of", "/recovery/faults");
+    rc = read_rec_rows(r, R_FAULTS, base, count, 1, mt, s->faults, err);
+    H5Tclose(mt);
+    for (size_t i = 0; i <= n; i++)
+        s->fault_off[i] -= base;
+    for (uint64_t k = 0; !rc && k < count; k++)
+        if (s->faults[k].edge >= in->n_edges || s->faults[k].ship < -1 ||
+            s->faults[k].ship >= (int64_t)in->n_ships)
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: dataset /recovery/faults: element %" PRIu64 ": edge %" PRIu32
+                           " or ship %" PRId32 " out of range",
+                           r->path, base + k, s->faults[k].edge, s->faults[k].ship);
+    return rc;
+}
+
+cs_status cs_resultsio_read_recovery(cs_resultsio_t *r, uint64_t first, cs_recovery_slice *s,
+                                     cs_error *err)
+{
+    const cs_results_info *in = &r->info;
+    s->first = first;
+    s->n = 0;
+    if (!in->has_recovery)
+        return cs_errorf(err, CS_EINVAL, "%s: no /recovery group (the scenario had no recovery)",
+                         r->path);
+    if (first >= in->trials) return CS_OK;
+    const uint64_t left = in->trials - first;
+    const size_t n = left < s->capacity ? (size_t)left : s->capacity;
+    const hid_t f64 = H5T_NATIVE_DOUBLE;
+    cs_status rc = read_rec_rows(r, R_SERVED, first, n, in->n_steps, f64, s->served_tbps, err);
+    if (!rc)
+        rc = read_rec_rows(r, R_QUEUE, first, n, in->n_steps, H5T_NATIVE_UINT32, s->queue_length,
+                           err);
+    if (!rc) rc = read_rec_rows(r, R_T50, first, n, 1, f64, s->t50_days, err);
+    if (!rc) rc = read_rec_rows(r, R_T90, first, n, 1, f64, s->t90_days, err);
+    if (!rc) rc = read_rec_rows(r, R_T100, first, n, 1, f64, s->t100_days, err);
+    if (!rc) rc = read_rec_rows(r, R_CAPACITY, first, n, 1, f64, s->capacity_tbps_days, err);
+    if (!rc) rc = read_rec_rows(r, R_UNSERVED, first, n, 1, f64, s->unserved_tbps_days, err);
+    if (!rc) rc = read_rec_rows(r, R_BUSY, first, n, in->n_ships, f64, s->ship_busy_days, err);
+    if (!rc) rc = read_faults(r, first, n, s, err);
     if (!rc) s->n = n;
     return rc;
 }

@@ -14,6 +14,7 @@
 #include "cablesim/engine.h"
 #include "cablesim/geo.h"
 #include "cablesim/recovery.h"
+#include "cablesim/resultsio.h"
 #include "cablesim/rng.h"
 #include "cs_test.h"
 
@@ -529,6 +530,41 @@ static const char *const rec_datasets[] = {"/timeseries/time_days",
                                            "/recovery/faults",
                                            NULL};
 
+/* The reader gives back what the summary saw, in slices that do not divide the trials. */
+static void check_reader(const char *path, const cs_run_summary *sum, size_t n_faults)
+{
+    cs_error err = CS_ERROR_INIT;
+    cs_resultsio_t *r = NULL;
+    if (cs_resultsio_open(&r, path, &err) != CS_OK) fail_msg("%s", err.msg);
+    const cs_results_info *in = cs_resultsio_info(r);
+    assert_true(in->has_recovery);
+    assert_int_equal(in->n_steps, 181);
+    assert_int_equal(in->n_ships, 2);
+    assert_string_equal(in->ships[1].name, "Beta");
+    assert_near(in->ships[0].speed_kn, 12.5, 1e-12);
+    assert_near(in->time_days[180], 45.0, 1e-12);
+    assert_near(in->horizon_days, 45.0, 0.0);
+    cs_recovery_slice sl;
+    assert_int_equal(cs_recovery_slice_init(&sl, r, 47, &err), CS_OK);
+    double unserved = 0.0;
+    size_t faults = 0;
+    for (uint64_t first = 0;; first += sl.n) {
+        if (cs_resultsio_read_recovery(r, first, &sl, &err) != CS_OK) fail_msg("%s", err.msg);
+        if (sl.n == 0) break;
+        for (size_t i = 0; i < sl.n; i++) {
+            unserved += sl.unserved_tbps_days[i];
+            assert_true(sl.t50_days[i] <= sl.t90_days[i] && sl.t90_days[i] <= sl.t100_days[i]);
+        }
+        faults += sl.fault_off[sl.n];
+        for (size_t k = 0; k < sl.fault_off[sl.n]; k++)
+            assert_true(sl.faults[k].ship >= -1 && sl.faults[k].ship < 2);
+    }
+    assert_int_equal(faults, n_faults);
+    assert_near(unserved, sum->unserved_days_sum, 1e-9 * (1.0 + unserved));
+    cs_recovery_slice_destroy(&sl);
+    cs_resultsio_close(r);
+}
+
 /* Determinism and split invariance; every fault once; ships in one place at a time; the file
  * agrees with the run summary. */
 static void test_engine_files(void **state)
@@ -614,6 +650,7 @@ static void test_engine_files(void **state)
     assert_memory_equal(sa.t90_hist, sb.t90_hist, (CS_RUN_T90_BINS + 1) * sizeof *sa.t90_hist);
     H5Fclose(fa);
     H5Fclose(fb);
+    check_reader(a, &sa, nf);
     remove(a);
     remove(b);
     cs_run_summary_destroy(&sa);

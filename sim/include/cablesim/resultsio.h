@@ -46,6 +46,20 @@ typedef struct {
     const char *city_id, *region;
 } cs_rpair;
 
+/** A row of /recovery/ships. */
+typedef struct {
+    const char *name, *home, *zone, *source;
+    double lon_deg, lat_deg, speed_kn, availability;
+} cs_rship;
+
+/** A row of /recovery/faults: a cable fault and its repair (times in days). */
+typedef struct {
+    uint32_t edge;
+    int32_t ship;                                          /**< -1: no ship within the horizon */
+    double fail_days, dispatch_days, start_days, end_days; /**< +inf: not within the horizon */
+    uint8_t waters; /**< 0 domestic, 1 foreign, 2 contested */
+} cs_rfault;
+
 /** Everything but the trials, read at open time. All owned by the reader. */
 typedef struct {
     const char *path;
@@ -64,7 +78,27 @@ typedef struct {
     double base_unserved_tbps;
     bool has_latency;   /**< /trials/latency_ms is present */
     bool has_edge_flow; /**< /trials/edge_flow_tbps is present */
+    /* Recovery over time (/timeseries, /recovery): only when has_recovery. */
+    bool has_recovery;
+    double horizon_days, step_hours;
+    size_t n_steps, n_ships;
+    const double *time_days; /**< [n_steps] */
+    const cs_rship *ships;   /**< [n_ships] */
 } cs_results_info;
+
+/** Recovery outcomes of consecutive trials first .. first + n - 1 (files with has_recovery). */
+typedef struct {
+    uint64_t first;
+    size_t n, capacity;
+    double *served_tbps;                     /**< [capacity x n_steps] /timeseries/served_tbps */
+    uint32_t *queue_length;                  /**< [capacity x n_steps] */
+    double *t50_days, *t90_days, *t100_days; /**< [capacity] */
+    double *capacity_tbps_days, *unserved_tbps_days; /**< [capacity] */
+    double *ship_busy_days;                          /**< [capacity x n_ships] */
+    uint64_t *fault_off;                             /**< [capacity + 1], relative to the slice */
+    cs_rfault *faults;                               /**< fault_off[n] used */
+    size_t cap_faults;
+} cs_recovery_slice;
 
 /**
  * Consecutive trials first .. first + n - 1 as read from the file. The failed
@@ -121,5 +155,19 @@ void cs_trial_slice_destroy(cs_trial_slice *s);
  * \return CS_OK, CS_EIO (HDF5 cannot read), CS_EINVAL (inconsistent data), CS_ENOMEM.
  */
 cs_status cs_resultsio_read(cs_resultsio_t *r, uint64_t first, cs_trial_slice *s, cs_error *err);
+
+/** Allocates a recovery slice of capacity rows for r (which has_recovery). \return CS_OK,
+ * CS_EINVAL (capacity 0 or no recovery in the file), CS_ENOMEM. */
+cs_status cs_recovery_slice_init(cs_recovery_slice *s, const cs_resultsio_t *r, size_t capacity,
+                                 cs_error *err);
+void cs_recovery_slice_destroy(cs_recovery_slice *s);
+
+/**
+ * Reads the recovery outcomes of trials first .. first + min(capacity, trials - first) - 1 into
+ * s (s->n of them; 0 at the end), checking the fault offsets, edge and ship indices.
+ * \return CS_OK, CS_EIO, CS_EINVAL (no recovery in the file; inconsistent data), CS_ENOMEM.
+ */
+cs_status cs_resultsio_read_recovery(cs_resultsio_t *r, uint64_t first, cs_recovery_slice *s,
+                                     cs_error *err);
 
 #endif /* CS_RESULTSIO_H */
