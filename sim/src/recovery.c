@@ -219,7 +219,11 @@ static bool is_file(const char *path)
     return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
-/* A fleet path: absolute, else relative to dir, else a bundled data file (as scenario paths). */
+/*
+ * A fleet path: absolute, else relative to dir, else a bundled data file, as given or under
+ * scenarios/ (where the shipped fleets live), so that "fleets/yokohama-2025.yaml" also resolves
+ * when the scenario is read back from a results file (resume, merge) away from scenarios/.
+ */
 static bool resolve(const char *rel, const char *dir, char *buf, size_t n)
 {
     bool found;
@@ -227,9 +231,12 @@ static bool resolve(const char *rel, const char *dir, char *buf, size_t n)
         found = snprintf(buf, n, "%s", rel) < (int)n && is_file(buf);
     else
         found = snprintf(buf, n, "%s/%s", dir, rel) < (int)n && is_file(buf);
+    char under[PATH_MAX];
     if (!found && rel[0] != '/') {
         cs_error quiet = CS_ERROR_INIT;
         found = cs_data_path(buf, n, rel, &quiet) == CS_OK && is_file(buf);
+        if (!found && snprintf(under, sizeof under, "scenarios/%s", rel) < (int)sizeof under)
+            found = cs_data_path(buf, n, under, &quiet) == CS_OK && is_file(buf);
     }
     return found;
 }
