@@ -444,6 +444,68 @@ static void test_engine_hand_case(void **state)
     cs_scenario_free(s);
 }
 
+/*
+ * Failure times: a campaign of 3 uniform cuts 2.5 days apart from day 1 puts its faults at 1, 3.5
+ * and 6 days; random faults over a 30-day horizon fall in [0, 30], their times averaging what
+ * the truncated exponential of each segment's rate gives.
+ */
+static void test_failure_times(void **state)
+{
+    (void)state;
+    const char *text = "name: rec-times\n"
+                       "topology: engine-topo.geojson\n"
+                       "demand: engine-demand.csv\n"
+                       "as_of: 2011\n"
+                       "trials: 400\n"
+                       "hazards:\n"
+                       "  - {type: sabotage, k: 3, start_days: 1, interval_days: 2.5}\n"
+                       "  - {type: random_faults, rate_deep: 3, rate_shallow: 3}\n"
+                       "recovery:\n"
+                       "  fleet: fleet-two.yaml\n"
+                       "  horizon_days: 30\n";
+    cs_scenario *s = scenario(text, NULL, 0);
+    cs_engine_t *e = engine(s);
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_error err = CS_ERROR_INIT;
+    cs_failures f;
+    cs_routing_result r;
+    cs_recovery_outcome o;
+    unsigned char cut[16];
+    const size_t ne = cs_topology_edge_count(t);
+    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, 5, ne, &err), CS_OK);
+    assert_int_equal(cs_recovery_outcome_init(&o, cs_engine_recovery(e), ne, &err), CS_OK);
+    double sum = 0.0, expected = 0.0;
+    size_t n_random = 0;
+    for (uint64_t k = 0; k < 400; k++) {
+        if (cs_engine_trial_recovery(e, k, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
+        assert_true(o.n_faults >= 3);
+        assert_near(o.faults[0].fail_days, 1.0, 1e-12);
+        assert_near(o.faults[1].fail_days, 3.5, 1e-12);
+        assert_near(o.faults[2].fail_days, 6.0, 1e-12);
+        for (size_t i = 3; i < o.n_faults; i++) {
+            assert_true(o.faults[i].fail_days >= 0.0 && o.faults[i].fail_days <= 30.0);
+            sum += o.faults[i].fail_days;
+            /* lambda per day = length / 1000 x 3 / 365; the mean of the first-event time given
+             * one in [0, H] is 1 / lambda - H / (exp(lambda H) - 1). */
+            const double l =
+                cs_topology_edge(t, o.faults[i].edge)->length_km / 1000.0 * 3.0 / 365.0;
+            expected += 1.0 / l - 30.0 / expm1(l * 30.0);
+            n_random++;
+        }
+    }
+    assert_true(n_random > 100);
+    /* Each time has a standard deviation below 30 / sqrt(12) = 8.7 days: the mean of a few
+     * hundred is within 1.5 days of its expectation with overwhelming probability. */
+    const double mean = sum / (double)n_random, want = expected / (double)n_random;
+    if (!(fabs(mean - want) < 1.5)) fail_msg("mean fault time %g days, expected %g", mean, want);
+    cs_recovery_outcome_destroy(&o);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
 /* Random faults over the horizon plus a campaign, two ships shared by many faults. */
 static const char *const engine_random =
     "name: rec-random\n"
@@ -698,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_engine_hand_case),
         cmocka_unit_test(test_engine_files),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_failure_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
