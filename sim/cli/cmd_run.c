@@ -870,6 +870,11 @@ int cmd_run(int argc, char **argv)
     run_args a;
     int status = parse_args(argc, argv, &a);
     cs_error err = CS_ERROR_INIT;
+    /* A run killed by SIGKILL left its file flagged open: rank 0 clears the flag first. */
+    if (status == CLI_OK && a.resume != NULL && rank == 0 &&
+        cs_results_recover(a.resume, &err) != CS_OK)
+        status = report(rank, &err);
+    if (mpi) MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (status == CLI_OK && a.resume != NULL &&
         cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
         status = report(rank, &err);

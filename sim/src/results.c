@@ -28,6 +28,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <hdf5.h>
 
 #include "cablesim/paths.h"
@@ -1598,6 +1602,81 @@ cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, 
     return rc;
 }
 
+/* -------------------------------------------- recovering after a crash */
+
+/* Bob Jenkins' lookup3 hash of n bytes (hashlittle, byte by byte), which HDF5 uses to checksum
+ * its metadata: the superblock's checksum must be recomputed when a byte of it changes. */
+static uint32_t rot32(uint32_t x, int k)
+{
+    return (x << k) | (x >> (32 - k));
+}
+
+static uint32_t lookup3(const unsigned char *k, size_t n)
+{
+    uint32_t a = 0xdeadbeefu + (uint32_t)n, b = a, c = a;
+    while (n > 12) {
+        a += k[0] + ((uint32_t)k[1] << 8) + ((uint32_t)k[2] << 16) + ((uint32_t)k[3] << 24);
+        b += k[4] + ((uint32_t)k[5] << 8) + ((uint32_t)k[6] << 16) + ((uint32_t)k[7] << 24);
+        c += k[8] + ((uint32_t)k[9] << 8) + ((uint32_t)k[10] << 16) + ((uint32_t)k[11] << 24);
+        a -= c, a ^= rot32(c, 4), c += b;
+        b -= a, b ^= rot32(a, 6), a += c;
+        c -= b, c ^= rot32(b, 8), b += a;
+        a -= c, a ^= rot32(c, 16), c += b;
+        b -= a, b ^= rot32(a, 19), a += c;
+        c -= b, c ^= rot32(b, 4), b += a;
+        n -= 12;
+        k += 12;
+    }
+    if (n == 0) return c;
+    uint32_t *word[3] = {&a, &b, &c};
+    for (size_t i = 0; i < n; i++) /* the tail, little-endian into a, b, c */
+        *word[i / 4] += (uint32_t)k[i] << (8 * (i % 4));
+    c ^= b, c -= rot32(b, 14);
+    a ^= c, a -= rot32(c, 11);
+    b ^= a, b -= rot32(a, 25);
+    c ^= b, c -= rot32(b, 16);
+    a ^= c, a -= rot32(c, 4);
+    b ^= a, b -= rot32(a, 14);
+    c ^= b, c -= rot32(b, 24);
+    return c;
+}
+
+/*
+ * A writer killed without closing the file (kill -9, a lost node) leaves the superblock's
+ * "open for writing" flag set, and HDF5 then refuses to open the file ("may use h5clear").
+ * Every write of trials ends with a flush, so such a file holds the trials of every completed
+ * write; this clears the flag (what `h5clear -s` does) so that --resume can go on from there.
+ * Only when no process holds the file: HDF5 writers hold an exclusive flock on it.
+ */
+cs_status cs_results_recover(const char *path, cs_error *err)
+{
+    enum { SB = 48, FLAGS = 11, SUM = 44 }; /* superblock v2/3 with 8-byte addresses */
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    const int fd = open(path, O_RDWR);
+    if (fd < 0) return CS_OK; /* opening it with HDF5 will say why */
+    cs_status rc = CS_OK;
+    unsigned char sb[SB];
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: the file is open in another process (a run still "
+                       "writing it?)",
+                       path);
+    } else if (pread(fd, sb, SB, 0) == SB && memcmp(sb, sig, 8) == 0 &&
+               (sb[8] == 2 || sb[8] == 3) && sb[9] == 8 && sb[10] == 8 && sb[FLAGS] != 0 &&
+               lookup3(sb, SUM) == ((uint32_t)sb[44] | (uint32_t)sb[45] << 8 |
+                                    (uint32_t)sb[46] << 16 | (uint32_t)sb[47] << 24)) {
+        sb[FLAGS] = 0;
+        const uint32_t sum = lookup3(sb, SUM);
+        for (int i = 0; i < 4; i++)
+            sb[SUM + i] = (unsigned char)(sum >> (8 * i));
+        if (pwrite(fd, sb, SB, 0) != SB || fsync(fd) != 0)
+            rc = cs_errorf(err, CS_EIO, "%s: cannot clear the flag of a run killed while writing",
+                           path);
+    }
+    close(fd); /* releases the lock */
+    return rc;
+}
+
 /* Checks that the file was made by this scenario on these inputs, and is not complete. */
 static cs_status check_resumable(const cs_results_t *w, const cs_results_meta *m, cs_error *err)
 {
@@ -1733,7 +1812,14 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
     cs_results_t *w;
     if ((rc = writer_alloc(&w, path, comm, err)) != CS_OK) return rc;
     set_sizes(w, m);
-    rc = open_file(w, false, err);
+    /* Rank 0 alone clears the flag a killed run left, before any rank opens the file. */
+    if (w->rank == 0) rc = cs_results_recover(path, err);
+    if (comm != MPI_COMM_NULL) {
+        int bad = rc != CS_OK, any = 0;
+        MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);
+        if (any && rc == CS_OK) rc = cs_errorf(err, CS_EINVAL, "%s: cannot be resumed", path);
+    }
+    if (rc == CS_OK) rc = open_file(w, false, err);
     if (rc == CS_OK) rc = check_resumable(w, m, err);
     if (rc == CS_OK) rc = open_trials(w, err);
     if (rc) {
@@ -2079,6 +2165,9 @@ static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, 
             rc = append_csr(w, TD_REC_FAULT_OFFSETS, TD_REC_FAULTS, LIST_FAULTS, &w->n_fr, b, nb,
                             pos, &plan, err);
         if (rc == CS_OK) w->written += plan.rows;
+        /* On disk after every write, so that a run killed later keeps these trials. */
+        if (rc == CS_OK && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
+            rc = h5err(err, CS_EHDF5, w->path, "flush", "the file");
     }
     free(pos);
     return rc;

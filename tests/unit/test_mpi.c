@@ -343,6 +343,17 @@ static void test_interrupt_and_resume(void **state)
     assert_int_equal(run_sh(cmd, out, sizeof out), 2);
     assert_non_null(strstr(out, "mpi-part1.h5: complete = 1: every trial is already there"));
 
+    /* kill -9: the file was never closed; resume clears HDF5's open-for-writing flag and goes
+     * on from the last write (every write ends with a flush). */
+    remove_file("mpi-part3.h5");
+    char *killed[] = {CS_CLI, "run", "mpi-slow.yaml", "-o", "mpi-part3.h5", "--no-progress", NULL};
+    assert_int_equal(interrupt(killed, "mpi-part3.h5", SIGKILL), -1);
+    snprintf(cmd, sizeof cmd, "'%s' run --resume mpi-part3.h5 --no-progress", CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("resume after kill -9: %s", out);
+    assert_int_equal(root_attr("mpi-part3.h5", "complete"), 1);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part3.h5"), 9 + 4 + 4);
+    remove_file("mpi-part3.h5");
+
     char *parallel[] = {
         CS_MPIEXEC,     CS_MPIEXEC_NUMPROC_FLAG, "2",   CS_CLI,    "run", "mpi-slow.yaml", "-o",
         "mpi-part2.h5", "--block-size",          "100", "--quiet", NULL};

@@ -159,6 +159,16 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
 cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_results_meta *m,
                             MPI_Comm comm, cs_error *err);
 /**
+ * Makes the file of a writer that was killed (kill -9, a lost node: the file was never closed)
+ * openable again, as `h5clear -s` does: clears the superblock's "open for writing" flag. Every
+ * write of trials ends with a flush, so the file then holds the trials of every completed write,
+ * which cs_results_resume() continues. Does nothing to a file that was closed or is not HDF5;
+ * refuses (CS_EINVAL) while another process holds the file open for writing (HDF5's flock).
+ * cs_results_resume() calls it; call it first when reading such a file.
+ * \return CS_OK, CS_EINVAL, CS_EIO (cannot write the superblock).
+ */
+cs_status cs_results_recover(const char *path, cs_error *err);
+/**
  * Reads the root attributes `scenario` (into *text, malloc'd, owned by the caller) and `as_of`
  * of the results file at path, for resuming it. \return CS_OK, CS_EIO, CS_EINVAL, CS_ENOMEM.
  */
