@@ -1775,8 +1775,7 @@ static cs_status open_trials(cs_results_t *w, cs_error *err)
     cs_status rc = CS_OK;
     for (int d = 0; d < TD_COUNT && rc == CS_OK; d++) {
         if (w->dset[d] < 0 || trial_docs[d].list) continue;
-        const uint64_t want =
-            d == TD_FAILED_OFFSETS || d == TD_FAILED_NODE_OFFSETS ? rows + 1 : rows;
+        const uint64_t want = values_of(d) >= 0 ? rows + 1 : rows;
         if (extent(w, d) != want)
             rc = cs_errorf(err, CS_EINVAL, "%s: %s: expected %" PRIu64 " rows, found %" PRIu64,
                            w->path, full_name(name, sizeof name, d), want, extent(w, d));

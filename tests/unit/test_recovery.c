@@ -551,6 +551,37 @@ static unsigned char *h5_raw(hid_t f, const char *name, size_t *bytes)
     return buf;
 }
 
+/* Runs trials [0, split) into a new file left incomplete, then resumes it for the rest. */
+static void run_resumed(cs_engine_t *e, const char *path, uint64_t split)
+{
+    cs_error err = CS_ERROR_INIT;
+    const cs_results_meta meta = {cs_engine_scenario(e),
+                                  cs_engine_topology(e),
+                                  cs_engine_demand(e),
+                                  cs_engine_baseline(e),
+                                  cs_engine_pairs(e),
+                                  "test",
+                                  "2026-01-01T00:00:00Z",
+                                  0,
+                                  0,
+                                  cs_engine_recovery(e)};
+    cs_results_t *w = NULL;
+    cs_run_summary sum;
+    assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
+    if (cs_results_create(&w, path, &meta, &err) != CS_OK) fail_msg("%s", err.msg);
+    cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+    o.n_trials = split;
+    if (cs_engine_run(e, w, &o, &sum, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(cs_results_close(w, false, &err), CS_OK);
+    if (cs_results_resume(&w, path, &meta, MPI_COMM_NULL, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(cs_results_written(w), split);
+    o.first_trial = split;
+    o.n_trials = UINT64_MAX;
+    if (cs_engine_run(e, w, &o, &sum, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(cs_results_close(w, true, &err), CS_OK);
+    cs_run_summary_destroy(&sum);
+}
+
 static void run_to(cs_engine_t *e, const char *path, uint64_t split, cs_run_summary *sum)
 {
     cs_error err = CS_ERROR_INIT;
@@ -640,12 +671,21 @@ static void test_engine_files(void **state)
     cs_run_summary sa, sb;
     run_to(e, a, 120, &sa);
     run_to(e, b, 37, &sb);
+    char c[1024];
+    snprintf(c, sizeof c, "%s/rec-c.h5", CS_TEST_DATA);
+    run_resumed(e, c, 48); /* a batch boundary: runs stop between batches */
+    const hid_t fc = H5Fopen(c, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(fc >= 0);
     const hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT),
                 fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(fa >= 0 && fb >= 0);
     for (size_t i = 0; rec_datasets[i]; i++) {
         size_t na, nb;
         unsigned char *x = h5_raw(fa, rec_datasets[i], &na), *y = h5_raw(fb, rec_datasets[i], &nb);
+        assert_int_equal(na, nb);
+        assert_memory_equal(x, y, na);
+        free(y);
+        y = h5_raw(fc, rec_datasets[i], &nb); /* the resumed run */
         assert_int_equal(na, nb);
         assert_memory_equal(x, y, na);
         free(x);
@@ -712,7 +752,9 @@ static void test_engine_files(void **state)
     assert_memory_equal(sa.t90_hist, sb.t90_hist, (CS_RUN_T90_BINS + 1) * sizeof *sa.t90_hist);
     H5Fclose(fa);
     H5Fclose(fb);
+    H5Fclose(fc);
     check_reader(a, &sa, nf);
+    remove(c);
     remove(a);
     remove(b);
     cs_run_summary_destroy(&sa);
