@@ -551,20 +551,27 @@ static unsigned char *h5_raw(hid_t f, const char *name, size_t *bytes)
     return buf;
 }
 
+/* What the writer records of engine e, with a fixed time stamp. */
+static cs_results_meta meta_of(const cs_engine_t *e)
+{
+    const cs_results_meta m = {cs_engine_scenario(e),
+                               cs_engine_topology(e),
+                               cs_engine_demand(e),
+                               cs_engine_baseline(e),
+                               cs_engine_pairs(e),
+                               "test",
+                               "2026-01-01T00:00:00Z",
+                               0,
+                               0,
+                               cs_engine_recovery(e)};
+    return m;
+}
+
 /* Runs trials [0, split) into a new file left incomplete, then resumes it for the rest. */
 static void run_resumed(cs_engine_t *e, const char *path, uint64_t split)
 {
     cs_error err = CS_ERROR_INIT;
-    const cs_results_meta meta = {cs_engine_scenario(e),
-                                  cs_engine_topology(e),
-                                  cs_engine_demand(e),
-                                  cs_engine_baseline(e),
-                                  cs_engine_pairs(e),
-                                  "test",
-                                  "2026-01-01T00:00:00Z",
-                                  0,
-                                  0,
-                                  cs_engine_recovery(e)};
+    const cs_results_meta meta = meta_of(e);
     cs_results_t *w = NULL;
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
@@ -585,17 +592,7 @@ static void run_resumed(cs_engine_t *e, const char *path, uint64_t split)
 static void run_to(cs_engine_t *e, const char *path, uint64_t split, cs_run_summary *sum)
 {
     cs_error err = CS_ERROR_INIT;
-    const cs_scenario *s = cs_engine_scenario(e);
-    const cs_results_meta meta = {s,
-                                  cs_engine_topology(e),
-                                  cs_engine_demand(e),
-                                  cs_engine_baseline(e),
-                                  cs_engine_pairs(e),
-                                  "test",
-                                  "2026-01-01T00:00:00Z",
-                                  0,
-                                  0,
-                                  cs_engine_recovery(e)};
+    const cs_results_meta meta = meta_of(e);
     cs_results_t *w = NULL;
     if (cs_results_create(&w, path, &meta, &err) != CS_OK) fail_msg("%s", err.msg);
     assert_int_equal(cs_run_summary_init(sum, e, &err), CS_OK);
