@@ -696,12 +696,16 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, cons
  */
 cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, cs_error *err)
 {
-    if (dst->n_regions != src->n_regions || dst->n_demands != src->n_demands ||
-        dst->recovery != src->recovery || dst->n_ships != src->n_ships)
+    if (dst->n_regions != src->n_regions || dst->n_demands != src->n_demands)
         return cs_errorf(err, CS_EINVAL,
                          "run summary merge: expected %zu regions and %zu demands, found %zu and "
                          "%zu",
                          dst->n_regions, dst->n_demands, src->n_regions, src->n_demands);
+    if (dst->recovery != src->recovery || dst->n_ships != src->n_ships)
+        return cs_errorf(err, CS_EINVAL,
+                         "run summary merge: expected %s with %zu ships, found %s with %zu",
+                         dst->recovery ? "recovery" : "no recovery", dst->n_ships,
+                         src->recovery ? "recovery" : "no recovery", src->n_ships);
     if (src->trials == 0) return CS_OK;
     const double na = (double)dst->trials, nb = (double)src->trials, n = na + nb;
     const double delta = src->mean_unserved - dst->mean_unserved;

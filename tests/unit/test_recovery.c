@@ -655,6 +655,40 @@ static void check_reader(const char *path, const cs_run_summary *sum, size_t n_f
     cs_resultsio_close(r);
 }
 
+/* Summaries of two halves merge into the summary of the whole; a summary without recovery does
+ * not merge with one that has it. */
+static void check_merge(cs_engine_t *e, const cs_run_summary *whole)
+{
+    cs_error err = CS_ERROR_INIT;
+    cs_run_summary h[2];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(cs_run_summary_init(&h[k], e, &err), CS_OK);
+        cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+        o.first_trial = k == 0 ? 0 : 53;
+        o.n_trials = k == 0 ? 53 : UINT64_MAX;
+        if (cs_engine_run(e, NULL, &o, &h[k], &err) != CS_OK) fail_msg("%s", err.msg);
+    }
+    assert_int_equal(cs_run_summary_merge(&h[0], &h[1], &err), CS_OK);
+    assert_memory_equal(h[0].t90_hist, whole->t90_hist,
+                        (CS_RUN_T90_BINS + 1) * sizeof *whole->t90_hist);
+    assert_near(h[0].unserved_days_sum, whole->unserved_days_sum,
+                1e-9 * (1.0 + whole->unserved_days_sum));
+    for (size_t k = 0; k < whole->n_ships; k++)
+        assert_near(h[0].ship_busy_sum[k], whole->ship_busy_sum[k],
+                    1e-9 * (1.0 + whole->ship_busy_sum[k]));
+    for (int q = 1; q <= 9; q += 4) {
+        const double a = cs_run_summary_t90_quantile(&h[0], q / 10.0),
+                     b = cs_run_summary_t90_quantile(whole, q / 10.0);
+        assert_memory_equal(&a, &b, sizeof a); /* +inf included */
+    }
+    h[1].recovery = false;
+    assert_int_equal(cs_run_summary_merge(&h[0], &h[1], &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "no recovery"));
+    h[1].recovery = true;
+    cs_run_summary_destroy(&h[0]);
+    cs_run_summary_destroy(&h[1]);
+}
+
 /* Determinism and split invariance; every fault once; ships in one place at a time; the file
  * agrees with the run summary. */
 static void test_engine_files(void **state)
@@ -747,6 +781,7 @@ static void test_engine_files(void **state)
     assert_near(sb.unserved_days_sum, sum_u, 1e-9 * (1.0 + sum_u));
     assert_true(sum_u > 0.0);
     assert_memory_equal(sa.t90_hist, sb.t90_hist, (CS_RUN_T90_BINS + 1) * sizeof *sa.t90_hist);
+    check_merge(e, &sa);
     H5Fclose(fa);
     H5Fclose(fb);
     H5Fclose(fc);
