@@ -137,7 +137,9 @@ typedef struct {
 /* Keeps the first difference: what, and the problem. */
 static void note(cmp_ctx *c, const char *what, const char *problem)
 {
-    if (c->diff[0] == '\0') snprintf(c->diff, sizeof c->diff, "%s: %s", what, problem);
+    /* A long message may be cut: it only says where the first difference is. */
+    if (c->diff[0] == '\0' && snprintf(c->diff, sizeof c->diff, "%s: %s", what, problem) < 0)
+        c->diff[0] = '?';
 }
 
 /* Compares attribute name of objects oa and ob: type, shape and value (strings as strings). */

@@ -22,8 +22,9 @@
 /* Runs a shell command from the test data dir; captures stdout+stderr; returns the status. */
 static int run_sh(const char *cmd, char *out, size_t n)
 {
-    char full[4096];
-    snprintf(full, sizeof full, "cd '%s' && %s 2>&1", CS_TEST_DATA, cmd);
+    char full[8192];
+    const int len = snprintf(full, sizeof full, "cd '%s' && %s 2>&1", CS_TEST_DATA, cmd);
+    assert_true(len > 0 && (size_t)len < sizeof full); /* never run a truncated command */
     FILE *p = popen(full, "r");
     assert_non_null(p);
     const size_t got = fread(out, 1, n - 1, p);
