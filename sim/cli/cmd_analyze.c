@@ -24,10 +24,14 @@ static const char analyze_usage[] =
     "traffic and served fraction with 95% confidence intervals, quantiles, VaR and CVaR, the\n"
     "probability that a region is cut off, latency inflation, per region and per demand; whether\n"
     "the trials reach the requested precision; how traffic reroutes; the criticality of cables,\n"
-    "segments and landing stations.\n"
+    "segments and landing stations. Files with recovery data (a scenario with a recovery\n"
+    "section) add recovery over time: the served share (median, 10-90%% band), the time to\n"
+    "restore 50/90/100%%, Tbps-days lost, the repair queue and each ship's use.\n"
     "\n"
     "  --format F      text (default; top-N tables), json (everything) or csv (one table)\n"
-    "  --table NAME    with csv: regions (default), demands, cables, segments or stations\n"
+    "  --table NAME    with csv: regions (default), demands, cables, segments, stations, or,\n"
+    "                  for files with recovery data, recovery (served share and queue over\n"
+    "                  time), recovery-times (time to restore, Tbps-days) or ships\n"
     "  --top N         rows in each text ranking (default 10)\n"
     "  --precision R   target relative half-width of the 95% CI of the expected unserved\n"
     "                  traffic (default 0.05): trials needed and how many more\n"
@@ -42,7 +46,9 @@ static const char compare_usage[] =
     "and the same demand (two designs, or two scenarios): expected unserved traffic, served\n"
     "fraction and probability of being cut off, overall and per region, each with a 95%\n"
     "confidence interval and an exact sign test. Files whose seeds, trial counts or demand\n"
-    "tables differ are refused (exit status 2).\n";
+    "tables differ are refused (exit status 2). When both files have recovery data (same\n"
+    "horizon and grid), also the paired differences of the times to restore 50/90/100%% (capped\n"
+    "at the horizon) and of the Tbps-days lost, and the two median served-share curves.\n";
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } out_format;
 
@@ -118,13 +124,14 @@ static int parse_args(const char *cmd, int argc, char **argv, size_t want_files,
                                cmd, want_files, want_files == 1 ? "" : "s", a->n_files, cmd);
     if (a->table != NULL && a->format != FMT_CSV)
         return cli_usage_error("%s: --table goes with --format csv", cmd);
-    static const char *const tables[] = {"regions", "demands", "cables", "segments", "stations"};
+    static const char *const tables[] = {"regions",  "demands",  "cables",         "segments",
+                                         "stations", "recovery", "recovery-times", "ships"};
     bool known = a->table == NULL;
-    for (size_t t = 0; t < 5 && !known; t++)
+    for (size_t t = 0; t < 8 && !known; t++)
         known = strcmp(a->table, tables[t]) == 0;
     if (!known)
-        return cli_usage_error("%s: --table: expected regions, demands, cables, segments or "
-                               "stations, found \"%s\"",
+        return cli_usage_error("%s: --table: expected regions, demands, cables, segments, "
+                               "stations, recovery, recovery-times or ships, found \"%s\"",
                                cmd, a->table);
     return CLI_OK;
 }
@@ -474,6 +481,108 @@ static void print_criticality(const cs_analysis_t *a, size_t top)
     free(names);
 }
 
+/* "mean (lo-hi)" of an estimate. */
+static void pest(const cs_estimate *e, int prec)
+{
+    pnum(0, 0, prec, e->mean);
+    printf(" (");
+    pnum(0, 0, prec, e->lo);
+    printf(" to ");
+    pnum(0, 0, prec, e->hi);
+    printf(")");
+}
+
+/* A time or amount in width columns: "inf" beyond the horizon, "-" when not a number. */
+static void pval(int width, int prec, double x)
+{
+    if (isinf(x))
+        printf(" %*s", width, "inf");
+    else
+        pnum(1, width, prec, x);
+}
+
+static const char *const ttr_names[3] = {"50%", "90%", "100%"};
+
+static void print_recovery(const cs_recovery_analysis_t *v)
+{
+    const double levels[CS_RECOVERY_NQ] = CS_RECOVERY_LEVELS;
+    printf("\nRecovery over time (%llu trials; %.4g-day horizon in %.4g-hour steps; share = "
+           "served / %.4f Tbps served by the intact network)\n",
+           (unsigned long long)v->n, v->horizon_days, v->step_hours, v->intact_tbps);
+    printf("  %8s %10s %10s %10s %10s  %11s %9s\n", "day", "p10", "median", "p90", "mean",
+           "queue mean", "queue max");
+    for (size_t j = 0; j < v->n_points; j++) {
+        const cs_recovery_point *p = &v->points[j];
+        pnum(2, 8, 2, p->time_days);
+        pnum(1, 10, 6, p->q10);
+        pnum(1, 10, 6, p->median);
+        pnum(1, 10, 6, p->q90);
+        pnum(1, 10, 6, p->share.mean);
+        pnum(2, 11, 3, p->queue_mean);
+        printf(" %9lu\n", (unsigned long)p->queue_max);
+    }
+    printf("\n  time to restore (days; mean of min(t, horizon) with 95%% CI; inf = not within "
+           "the horizon)\n");
+    printf("  %-6s %30s", "", "mean");
+    for (size_t i = 0; i < CS_RECOVERY_NQ; i++) {
+        char label[16];
+        snprintf(label, sizeof label, "p%g", 100.0 * levels[i]);
+        printf(" %12s", label);
+    }
+    printf("  %s\n", "not restored");
+    for (size_t m = 0; m < 3; m++) {
+        const cs_recovery_ttr *t = &v->ttr[m];
+        printf("  %-6s ", ttr_names[m]);
+        char buf[96];
+        snprintf(buf, sizeof buf, "%.3f (%.3f to %.3f)", t->censored.mean, t->censored.lo,
+                 t->censored.hi);
+        printf("%30s", buf);
+        for (size_t i = 0; i < CS_RECOVERY_NQ; i++)
+            pval(12, 3, t->q[i]);
+        printf("  ");
+        pprop(&t->not_restored);
+        putchar('\n');
+    }
+    printf("\n  Tbps-days lost (mean with 95%% CI; quantiles)\n");
+    const cs_recovery_amount *am[2] = {&v->capacity_tbps_days, &v->unserved_tbps_days};
+    static const char *const am_names[2] = {"capacity (lit Tbps x outage days)",
+                                            "unserved (intact - served)"};
+    for (size_t m = 0; m < 2; m++) {
+        printf("  %-34s ", am_names[m]);
+        pest(&am[m]->est, 3);
+        for (size_t i = 0; i < CS_RECOVERY_NQ; i++) {
+            printf("  p%g ", 100.0 * levels[i]);
+            pnum(0, 0, 3, am[m]->q[i]);
+        }
+        printf("  max ");
+        pnum(0, 0, 3, am[m]->max);
+        putchar('\n');
+    }
+    printf("\n  faults per trial: ");
+    pest(&v->faults, 3);
+    printf("; repaired within the horizon: ");
+    pprop(&v->repaired);
+    printf("\n  wait for a ship (days): ");
+    pest(&v->wait_days, 3);
+    printf("; failure to end of repair (days): ");
+    pest(&v->outage_days, 3);
+    printf("\n\n  %-28s %-14s %26s  %s\n", "ship", "home", "busy days (95% CI)",
+           "share of trials it worked");
+    for (size_t k = 0; k < v->n_ships; k++) {
+        const cs_recovery_ship_use *u = &v->ships[k];
+        char buf[96];
+        snprintf(buf, sizeof buf, "%.3f (%.3f to %.3f)", u->busy_days.mean, u->busy_days.lo,
+                 u->busy_days.hi);
+        printf("  ");
+        print_padded(u->name, 28);
+        printf(" ");
+        print_padded(u->home, 14);
+        printf(" %26s  ", buf);
+        pprop(&u->worked);
+        putchar('\n');
+    }
+}
+
 static void print_text(const cs_analysis_t *a, size_t top)
 {
     print_header(a);
@@ -720,6 +829,74 @@ static json_t *j_analysis(const cs_analysis_t *a, bool *ok)
     return root;
 }
 
+/* Quantiles at CS_RECOVERY_LEVELS as {"p10": .., ...}; +inf (not restored) as the string "inf". */
+static json_t *j_rec_q(const double *q, bool *ok)
+{
+    const double levels[CS_RECOVERY_NQ] = CS_RECOVERY_LEVELS;
+    json_t *o = json_object();
+    for (size_t i = 0; i < CS_RECOVERY_NQ; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "p%g", 100.0 * levels[i]);
+        put(o, key, isinf(q[i]) && q[i] > 0 ? json_string("inf") : jnum(q[i]), ok);
+    }
+    return o;
+}
+
+static json_t *j_amount(const cs_recovery_amount *x, bool *ok)
+{
+    json_t *o = j_estimate(&x->est, ok);
+    put(o, "quantiles", j_rec_q(x->q, ok), ok);
+    put(o, "max", jnum(x->max), ok);
+    return o;
+}
+
+static json_t *j_recovery(const cs_recovery_analysis_t *v, bool *ok)
+{
+    static const char *const keys[3] = {"t50_days", "t90_days", "t100_days"};
+    json_t *o = json_object(), *pts = json_array(), *ships = json_array();
+    put(o, "trials", jint(v->n), ok);
+    put(o, "horizon_days", jnum(v->horizon_days), ok);
+    put(o, "step_hours", jnum(v->step_hours), ok);
+    put(o, "intact_served_tbps", jnum(v->intact_tbps), ok);
+    for (size_t j = 0; j < v->n_points; j++) {
+        const cs_recovery_point *p = &v->points[j];
+        json_t *x = json_object();
+        put(x, "step", jint(p->step), ok);
+        put(x, "time_days", jnum(p->time_days), ok);
+        put(x, "share_p10", jnum(p->q10), ok);
+        put(x, "share_median", jnum(p->median), ok);
+        put(x, "share_p90", jnum(p->q90), ok);
+        put(x, "share_mean", j_estimate(&p->share, ok), ok);
+        put(x, "queue_mean", jnum(p->queue_mean), ok);
+        put(x, "queue_max", jint(p->queue_max), ok);
+        push(pts, x, ok);
+    }
+    put(o, "served_share", pts, ok);
+    for (size_t m = 0; m < 3; m++) {
+        json_t *x = json_object();
+        put(x, "mean_capped_at_horizon", j_estimate(&v->ttr[m].censored, ok), ok);
+        put(x, "quantiles", v->ttr[m].available ? j_rec_q(v->ttr[m].q, ok) : json_null(), ok);
+        put(x, "not_restored", j_prop(&v->ttr[m].not_restored, ok), ok);
+        put(o, keys[m], x, ok);
+    }
+    put(o, "capacity_tbps_days", j_amount(&v->capacity_tbps_days, ok), ok);
+    put(o, "unserved_tbps_days", j_amount(&v->unserved_tbps_days, ok), ok);
+    put(o, "faults_per_trial", j_estimate(&v->faults, ok), ok);
+    put(o, "faults_repaired", j_prop(&v->repaired, ok), ok);
+    put(o, "wait_days", j_estimate(&v->wait_days, ok), ok);
+    put(o, "outage_days", j_estimate(&v->outage_days, ok), ok);
+    for (size_t k = 0; k < v->n_ships; k++) {
+        json_t *x = json_object();
+        put(x, "name", json_string(v->ships[k].name), ok);
+        put(x, "home", json_string(v->ships[k].home), ok);
+        put(x, "busy_days", j_estimate(&v->ships[k].busy_days, ok), ok);
+        put(x, "worked", j_prop(&v->ships[k].worked, ok), ok);
+        push(ships, x, ok);
+    }
+    put(o, "ships", ships, ok);
+    return o;
+}
+
 static int dump_json(json_t *root, bool ok, const char *cmd)
 {
     const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
@@ -872,9 +1049,76 @@ static void csv_stations(const cs_analysis_t *a)
     }
 }
 
-static void print_csv(const cs_analysis_t *a, const char *table)
+static void csv_rec_q(const double *q)
 {
-    if (table == NULL || strcmp(table, "regions") == 0)
+    for (size_t i = 0; i < CS_RECOVERY_NQ; i++)
+        if (isinf(q[i]) && q[i] > 0)
+            printf("inf,");
+        else
+            csv_num(q[i], false);
+}
+
+static void csv_recovery(const cs_recovery_analysis_t *v)
+{
+    puts("step,time_days,share_p10,share_median,share_p90,share_mean,share_mean_se,queue_mean,"
+         "queue_max");
+    for (size_t j = 0; j < v->n_points; j++) {
+        const cs_recovery_point *p = &v->points[j];
+        printf("%zu,", p->step);
+        csv_num(p->time_days, false);
+        csv_num(p->q10, false);
+        csv_num(p->median, false);
+        csv_num(p->q90, false);
+        csv_num(p->share.mean, false);
+        csv_num(p->share.se, false);
+        csv_num(p->queue_mean, false);
+        printf("%lu\n", (unsigned long)p->queue_max);
+    }
+}
+
+static void csv_recovery_times(const cs_recovery_analysis_t *v)
+{
+    static const char *const names[3] = {"t50_days", "t90_days", "t100_days"};
+    puts("metric,mean,se,lo,hi,p10,p50,p90,p99,max,not_restored,not_restored_lo,not_restored_hi");
+    for (size_t m = 0; m < 3; m++) {
+        printf("%s,", names[m]);
+        csv_estimate(&v->ttr[m].censored);
+        csv_rec_q(v->ttr[m].q);
+        putchar(',');
+        csv_prop(&v->ttr[m].not_restored, true);
+    }
+    const cs_recovery_amount *am[2] = {&v->capacity_tbps_days, &v->unserved_tbps_days};
+    static const char *const am_names[2] = {"capacity_tbps_days", "unserved_tbps_days"};
+    for (size_t m = 0; m < 2; m++) {
+        printf("%s,", am_names[m]);
+        csv_estimate(&am[m]->est);
+        csv_rec_q(am[m]->q);
+        csv_num(am[m]->max, false);
+        puts(",,");
+    }
+}
+
+static void csv_ships(const cs_recovery_analysis_t *v)
+{
+    puts("ship,home,busy_days,busy_days_se,busy_days_lo,busy_days_hi,p_worked,p_worked_lo,"
+         "p_worked_hi");
+    for (size_t k = 0; k < v->n_ships; k++) {
+        cli_csv_str(v->ships[k].name, false);
+        cli_csv_str(v->ships[k].home, false);
+        csv_estimate(&v->ships[k].busy_days);
+        csv_prop(&v->ships[k].worked, true);
+    }
+}
+
+static void print_csv(const cs_analysis_t *a, const cs_recovery_analysis_t *v, const char *table)
+{
+    if (table != NULL && strcmp(table, "recovery") == 0)
+        csv_recovery(v);
+    else if (table != NULL && strcmp(table, "recovery-times") == 0)
+        csv_recovery_times(v);
+    else if (table != NULL && strcmp(table, "ships") == 0)
+        csv_ships(v);
+    else if (table == NULL || strcmp(table, "regions") == 0)
         csv_regions(a);
     else if (strcmp(table, "demands") == 0)
         csv_demands(a);
@@ -916,22 +1160,35 @@ int cmd_analyze(int argc, char **argv)
     cs_error err = CS_ERROR_INIT;
     cs_resultsio_t *r = NULL;
     cs_analysis_t *a = NULL;
+    cs_recovery_analysis_t *v = NULL;
     cs_analysis_options o = CS_ANALYSIS_OPTIONS_INIT;
     o.precision = args.precision;
     if (cs_resultsio_open(&r, args.files[0], &err) != CS_OK ||
-        cs_analysis_run(&a, r, &o, &err) != CS_OK) {
+        cs_analysis_run(&a, r, &o, &err) != CS_OK ||
+        (cs_resultsio_info(r)->has_recovery && cs_analysis_recovery(&v, r, &o, &err) != CS_OK)) {
+        cs_analysis_free(a);
         cs_resultsio_close(r);
         return cli_report(&err);
     }
-    if (args.format == FMT_JSON) {
+    const bool rec_table = args.table != NULL && (strcmp(args.table, "recovery") == 0 ||
+                                                  strcmp(args.table, "recovery-times") == 0 ||
+                                                  strcmp(args.table, "ships") == 0);
+    if (rec_table && v == NULL) {
+        st = cli_usage_error("analyze: --table %s: %s has no recovery data (the scenario has no "
+                             "recovery section)",
+                             args.table, args.files[0]);
+    } else if (args.format == FMT_JSON) {
         bool ok = true;
         json_t *root = j_analysis(a, &ok);
+        put(root, "recovery", v != NULL ? j_recovery(v, &ok) : json_null(), &ok);
         st = dump_json(root, ok, "analyze");
     } else if (args.format == FMT_CSV) {
-        print_csv(a, args.table);
+        print_csv(a, v, args.table);
     } else {
         print_text(a, args.top);
+        if (v != NULL) print_recovery(v);
     }
+    cs_recovery_analysis_free(v);
     cs_analysis_free(a);
     cs_resultsio_close(r);
     return finish(st, "analyze");
@@ -979,6 +1236,37 @@ static void print_compare_text(const cs_comparison_t *c, const cs_results_info *
     }
 }
 
+static void print_compare_recovery(const cs_recovery_comparison_t *c)
+{
+    printf("\nRecovery (B - A per trial; times to restore capped at the %.4g-day horizon; B<A "
+           "= trials in which B is better)\n",
+           c->a->horizon_days);
+    printf(CMP_HDR, "metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "CI excludes 0");
+    static const char *const labels[3] = {"days to restore 50%", "days to restore 90%",
+                                          "days to restore 100%"};
+    for (size_t m = 0; m < 3; m++)
+        print_paired(labels[m], &c->ttr[m]);
+    print_paired("unserved Tbps-days", &c->unserved_tbps_days);
+    print_paired("capacity Tbps-days", &c->capacity_tbps_days);
+    printf("  share of trials in which B is better (lower): t50 %.4f, t90 %.4f, t100 %.4f, "
+           "unserved %.4f, capacity %.4f\n",
+           c->n ? (double)c->ttr[0].n_neg / (double)c->n : NAN,
+           c->n ? (double)c->ttr[1].n_neg / (double)c->n : NAN,
+           c->n ? (double)c->ttr[2].n_neg / (double)c->n : NAN,
+           c->n ? (double)c->unserved_tbps_days.n_neg / (double)c->n : NAN,
+           c->n ? (double)c->capacity_tbps_days.n_neg / (double)c->n : NAN);
+    puts("\n  median served share over time");
+    printf("  %8s %10s %10s %12s\n", "day", "A", "B", "B - A");
+    for (size_t j = 0; j < c->a->n_points; j++) {
+        const cs_recovery_point *pa = &c->a->points[j], *pb = &c->b->points[j];
+        pnum(2, 8, 2, pa->time_days);
+        pnum(1, 10, 6, pa->median);
+        pnum(1, 10, 6, pb->median);
+        pnum(1, 12, 6, pb->median - pa->median);
+        putchar('\n');
+    }
+}
+
 static json_t *j_paired(const cs_paired *p, bool *ok)
 {
     json_t *o = json_object();
@@ -1021,6 +1309,28 @@ static json_t *j_compare(const cs_comparison_t *c, const cs_results_info *ia,
     return root;
 }
 
+static json_t *j_compare_recovery(const cs_recovery_comparison_t *c, bool *ok)
+{
+    static const char *const keys[3] = {"t50_days", "t90_days", "t100_days"};
+    json_t *o = json_object(), *curve = json_array();
+    put(o, "horizon_days", jnum(c->a->horizon_days), ok);
+    for (size_t m = 0; m < 3; m++)
+        put(o, keys[m], j_paired(&c->ttr[m], ok), ok);
+    put(o, "unserved_tbps_days", j_paired(&c->unserved_tbps_days, ok), ok);
+    put(o, "capacity_tbps_days", j_paired(&c->capacity_tbps_days, ok), ok);
+    for (size_t j = 0; j < c->a->n_points; j++) {
+        const cs_recovery_point *pa = &c->a->points[j], *pb = &c->b->points[j];
+        json_t *x = json_object();
+        put(x, "time_days", jnum(pa->time_days), ok);
+        put(x, "a_median", jnum(pa->median), ok);
+        put(x, "b_median", jnum(pb->median), ok);
+        put(x, "difference", jnum(pb->median - pa->median), ok);
+        push(curve, x, ok);
+    }
+    put(o, "median_served_share", curve, ok);
+    return o;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     if (wants_help(argc, argv, compare_usage)) return CLI_OK;
@@ -1030,20 +1340,27 @@ int cmd_compare(int argc, char **argv)
     cs_error err = CS_ERROR_INIT;
     cs_resultsio_t *a = NULL, *b = NULL;
     cs_comparison_t *c = NULL;
+    cs_recovery_comparison_t *rc = NULL;
     if (cs_resultsio_open(&a, args.files[0], &err) != CS_OK ||
         cs_resultsio_open(&b, args.files[1], &err) != CS_OK ||
-        cs_analysis_compare(&c, a, b, NULL, &err) != CS_OK) {
+        cs_analysis_compare(&c, a, b, NULL, &err) != CS_OK ||
+        (cs_resultsio_info(a)->has_recovery && cs_resultsio_info(b)->has_recovery &&
+         cs_analysis_compare_recovery(&rc, a, b, NULL, &err) != CS_OK)) {
+        cs_comparison_free(c);
         cs_resultsio_close(a);
         cs_resultsio_close(b);
         return cli_report(&err);
     }
     if (args.format == FMT_JSON) {
         bool ok = true;
-        st =
-            dump_json(j_compare(c, cs_resultsio_info(a), cs_resultsio_info(b), &ok), ok, "compare");
+        json_t *root = j_compare(c, cs_resultsio_info(a), cs_resultsio_info(b), &ok);
+        put(root, "recovery", rc != NULL ? j_compare_recovery(rc, &ok) : json_null(), &ok);
+        st = dump_json(root, ok, "compare");
     } else {
         print_compare_text(c, cs_resultsio_info(a), cs_resultsio_info(b));
+        if (rc != NULL) print_compare_recovery(rc);
     }
+    cs_recovery_comparison_free(rc);
     cs_comparison_free(c);
     cs_resultsio_close(a);
     cs_resultsio_close(b);

@@ -1003,7 +1003,7 @@ static void test_cli(void **state)
     expect_one_line("analyze test_analysis_cli_a.h5 --format xml", 2,
                     "--format: expected text, json or csv, found \"xml\"");
     expect_one_line("analyze test_analysis_cli_a.h5 --format csv --table links", 2,
-                    "--table: expected regions, demands, cables, segments or stations");
+                    "--table: expected regions, demands, cables, segments, stations, recovery");
     expect_one_line("analyze test_analysis_cli_a.h5 --precision 2", 2, "--precision: expected");
     expect_one_line("analyze", 2, "expected 1 results file, found 0");
     expect_one_line("compare test_analysis_cli_a.h5", 2, "expected 2 results files, found 1");

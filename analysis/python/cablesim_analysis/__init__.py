@@ -6,9 +6,9 @@ pandas objects, derived statistics and matplotlib figures. See docs/analysis.md.
         print(stats.region_summary(r))
 """
 
-from . import stats
+from . import recovery, stats
 from .reader import (FORMAT, FORMAT_VERSION, IncompleteResultsError, Results, ResultsError,
                      open_results)
 
 __all__ = ["open_results", "Results", "ResultsError", "IncompleteResultsError", "stats",
-           "FORMAT", "FORMAT_VERSION"]
+           "recovery", "FORMAT", "FORMAT_VERSION"]

@@ -13,7 +13,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from . import plots, stats
+from . import plots, recovery, stats
 from .reader import ResultsError, open_results
 
 PROG = "cablesim_analysis"
@@ -76,6 +76,16 @@ def _parser():
                    help="one CSV/JSON table, or results files whose as_of years differ")
     p.add_argument("--csv", metavar="FILE", help="also write the table plotted as CSV")
     _common(p)
+
+    p = sub.add_parser("recovery", help="recovery over time (files with recovery data): median "
+                       "served share with its 10-90%% band, and the CCDF of the times to "
+                       "restore 50/90/100%%; two files overlaid for a comparison")
+    p.add_argument("results", nargs="+", metavar="RESULTS.h5", help="one or two results files")
+    p.add_argument("--label", action="append", metavar="TEXT",
+                   help="legend label of each file, in order (default: scenario or file name)")
+    p.add_argument("--csv", metavar="FILE", help="also write the curve (all grid steps; the "
+                   "first file) as CSV")
+    _common(p)
     return ap
 
 
@@ -133,11 +143,35 @@ def _evolution(a):
     return 0
 
 
+def _recovery(a):
+    if len(a.results) > 2:
+        raise ResultsError(f"recovery: expected one or two results files, found {len(a.results)}")
+    if a.label and len(a.label) != len(a.results):
+        raise ResultsError(f"recovery: expected {len(a.results)} --label, found {len(a.label)}")
+    files = []
+    try:
+        for path in a.results:
+            files.append(open_results(path, allow_incomplete=a.allow_incomplete))
+        for r in files:
+            if not recovery.has_recovery(r):
+                raise ResultsError(f"{r.path}: no recovery data (/timeseries, /recovery): the "
+                                   "scenario has no recovery section")
+        if a.csv:
+            recovery.curve(files[0]).to_csv(a.csv)
+        plots.plot_recovery(files, a.output, labels=a.label, title=a.title, dpi=a.dpi)
+    finally:
+        for r in files:
+            r.close()
+    return 0
+
+
 def _run(a):
     if a.command == "summary":
         return _summary(a)
     if a.command == "evolution":
         return _evolution(a)
+    if a.command == "recovery":
+        return _recovery(a)
     with open_results(a.results, allow_incomplete=a.allow_incomplete) as r:
         if a.command == "ccdf":
             plots.plot_ccdf(r, a.output, use_loss=a.loss, title=a.title, dpi=a.dpi)

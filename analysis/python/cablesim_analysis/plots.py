@@ -310,3 +310,55 @@ def plot_evolution(table, out=None, title=None, dpi=DPI):
     last.set_xlabel("network year (as_of)")
     last.xaxis.get_major_locator().set_params(integer=True)
     return _save(fig, out, dpi)
+
+
+# ----------------------------------------------------------------- recovery
+
+
+def plot_recovery(results, out=None, labels=None, title=None, dpi=DPI):
+    """Recovery over time of one results file, or two overlaid for a comparison (the same seed
+    pairs their trials): left, the median served share of the intact network's traffic over
+    time with the band between the 10% and 90% quantiles over trials; right, the CCDF of the
+    times to restore 50%, 90% and 100% (share of trials still not restored at each time; the
+    curve ends at the share never restored within the horizon)."""
+    from . import recovery  # here: the rest of this module does not need it
+
+    results = list(results)
+    labels = labels or [scenario_name(r) if len(results) == 1 else r.path for r in results]
+    fig = Figure(figsize=(11, 4.5), layout="constrained")
+    ax, bx = fig.subplots(1, 2)
+    horizon = 0.0
+    for i, r in enumerate(results):
+        c = recovery.curve(r)
+        color = f"C{i}"
+        t = c.index.to_numpy()
+        horizon = max(horizon, recovery.horizon_days(r))
+        ax.fill_between(t, c["p10"], c["p90"], step="post", color=color, alpha=0.18,
+                        lw=0, label=f"{labels[i]}: 10-90% of trials")
+        ax.plot(t, c["median"], drawstyle="steps-post", color=color, lw=1.8,
+                label=f"{labels[i]}: median")
+        ax.plot(t, c["mean"], drawstyle="steps-post", color=color, lw=1, ls=":",
+                label=f"{labels[i]}: mean")
+        for name, ls in zip(recovery.TIMES, (":", "-", "--")):
+            x, p = recovery.ccdf_times(r, name)
+            xs = np.concatenate([x, [recovery.horizon_days(r)]])
+            ps = np.concatenate([p, p[-1:]])
+            bx.plot(xs, ps, drawstyle="steps-post", color=color, ls=ls, lw=1.5,
+                    label=f"{labels[i]}: {name[1:-5]}%")
+    ax.set_xlim(0, horizon)
+    ax.set_xlabel("days since the start of the trial")
+    ax.set_ylabel("served / served by the intact network")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right", fontsize=7)
+    ax.set_title("Served share over time", fontsize=10)
+    bx.set_xlim(0, horizon)
+    bx.set_ylim(-0.02, 1.02)
+    bx.set_xlabel("days, x")
+    bx.set_ylabel("share of trials not yet restored at x")
+    bx.grid(True, alpha=0.3)
+    bx.legend(loc="upper right", fontsize=7)
+    bx.set_title("Time to restore 50/90/100% of the intact traffic (CCDF)", fontsize=10)
+    r0 = results[0]
+    fig.suptitle(title or _title(r0, "Recovery over time" if len(results) == 1
+                                 else "Recovery over time: comparison"), fontsize=10)
+    return _save(fig, out, dpi)

@@ -235,4 +235,101 @@ void cs_comparison_free(cs_comparison_t *c);
 /** The 95% Wilson score interval of k successes in n trials (lo = hi = NAN when n is 0). */
 cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n);
 
+/* ------------------------------------------------------------------ recovery over time */
+
+/** Days at which the recovery section reports the served share and the queue (those beyond the
+ * horizon are dropped; the horizon's last grid time is always added). */
+#define CS_RECOVERY_TIMES                                                                          \
+    {                                                                                              \
+        0.0, 1.0, 3.0, 7.0, 14.0, 30.0, 60.0, 90.0                                                 \
+    }
+#define CS_RECOVERY_NTIMES 8
+/** Quantile levels of the time-to-recover and Tbps-days distributions. */
+#define CS_RECOVERY_NQ 4
+#define CS_RECOVERY_LEVELS                                                                         \
+    {                                                                                              \
+        0.1, 0.5, 0.9, 0.99                                                                        \
+    }
+
+/** Served share and queue at one grid time, over all trials. */
+typedef struct {
+    size_t step;             /**< grid index k: time_days = k x step_hours / 24 */
+    double time_days;        /**< the grid time */
+    double q10, median, q90; /**< of served / intact served; NAN when not kept (memory cap) */
+    cs_estimate share;       /**< mean served share */
+    double queue_mean;       /**< mean queue length (faults waiting for a ship) */
+    uint32_t queue_max;      /**< largest over the trials */
+} cs_recovery_point;
+
+/** The distribution of a time to restore p% of the intact served demand. */
+typedef struct {
+    cs_estimate censored;       /**< mean of min(t, horizon): the restricted mean */
+    double q[CS_RECOVERY_NQ];   /**< at CS_RECOVERY_LEVELS; +inf when beyond the horizon */
+    cs_proportion not_restored; /**< t = +inf: not restored within the horizon */
+    bool available;             /**< false when the quantiles were given up (memory cap) */
+} cs_recovery_ttr;
+
+/** A per-trial amount (Tbps-days): mean with its CI and quantiles. */
+typedef struct {
+    cs_estimate est;
+    double q[CS_RECOVERY_NQ], max; /**< NAN when given up (memory cap) */
+} cs_recovery_amount;
+
+/** One ship's use over the trials. */
+typedef struct {
+    const char *name, *home; /**< borrowed from the reader */
+    cs_estimate busy_days;   /**< dispatch to end of its repairs, clipped to the horizon */
+    cs_proportion worked;    /**< trials in which it repaired (busy days > 0) */
+} cs_recovery_ship_use;
+
+typedef struct {
+    const cs_results_info *info; /**< borrowed: the reader must outlive the analysis */
+    uint64_t n;                  /**< trials */
+    double intact_tbps;          /**< served by the intact network: sum of /baseline/served_tbps */
+    double horizon_days, step_hours;
+    size_t n_points;
+    cs_recovery_point *points; /**< [n_points], ascending times */
+    cs_recovery_ttr ttr[3];    /**< time to restore 50, 90, 100% */
+    cs_recovery_amount capacity_tbps_days, unserved_tbps_days;
+    size_t n_ships;
+    cs_recovery_ship_use *ships; /**< [n_ships] */
+    cs_estimate faults;          /**< cable faults per trial */
+    cs_proportion repaired;      /**< faults whose repair ended within the horizon */
+    cs_estimate wait_days;       /**< dispatch - failure, over faults given a ship */
+    cs_estimate outage_days;     /**< end of repair - failure, over repaired faults */
+} cs_recovery_analysis_t;
+
+/**
+ * Recovery statistics of a file with recovery data (docs/analysis-cli.md "Recovery"), streaming
+ * /timeseries and /recovery a slice at a time. Memory: the series behind quantiles keep only the
+ * values that differ from the undisturbed one (share 1, time 0, Tbps-days 0), up to
+ * o->max_tail_values in all; past that, quantiles are NAN (available false), means stay.
+ * \param out Out: freed with cs_recovery_analysis_free(); NULL on failure.
+ * \param r   An open reader whose file has_recovery (borrowed; must outlive *out).
+ * \param o   Options, or NULL for CS_ANALYSIS_OPTIONS_INIT.
+ * \return CS_OK, CS_EINVAL (no recovery data, bad option, inconsistent file), CS_EIO, CS_ENOMEM.
+ * Complexity O(trials x (steps + ships + faults)) time.
+ */
+cs_status cs_analysis_recovery(cs_recovery_analysis_t **out, cs_resultsio_t *r,
+                               const cs_analysis_options *o, cs_error *err);
+void cs_recovery_analysis_free(cs_recovery_analysis_t *a);
+
+/** Paired recovery differences B - A over trials of two files run with the same seed. */
+typedef struct {
+    uint64_t n;
+    cs_paired ttr[3]; /**< min(t, horizon) of t50, t90, t100 */
+    cs_paired capacity_tbps_days, unserved_tbps_days;
+    cs_recovery_analysis_t *a, *b; /**< owned: each file's own statistics (points match) */
+} cs_recovery_comparison_t;
+
+/**
+ * Pairs trial t of a with trial t of b (both with recovery data). Refuses (CS_EINVAL, one line
+ * naming both files) different seeds, trial counts, horizons or grid steps. Readers borrowed.
+ * In cs_paired, n_neg counts the trials in which B is lower, i.e. better, for every metric here.
+ */
+cs_status cs_analysis_compare_recovery(cs_recovery_comparison_t **out, cs_resultsio_t *a,
+                                       cs_resultsio_t *b, const cs_analysis_options *o,
+                                       cs_error *err);
+void cs_recovery_comparison_free(cs_recovery_comparison_t *c);
+
 #endif /* CS_ANALYSIS_H */
