@@ -1357,8 +1357,13 @@ int cmd_compare(int argc, char **argv)
         put(root, "recovery", rc != NULL ? j_compare_recovery(rc, &ok) : json_null(), &ok);
         st = dump_json(root, ok, "compare");
     } else {
-        print_compare_text(c, cs_resultsio_info(a), cs_resultsio_info(b));
-        if (rc != NULL) print_compare_recovery(rc);
+        const cs_results_info *ia = cs_resultsio_info(a), *ib = cs_resultsio_info(b);
+        print_compare_text(c, ia, ib);
+        if (rc != NULL)
+            print_compare_recovery(rc);
+        else if (ia->has_recovery != ib->has_recovery)
+            printf("\nRecovery: only %s has recovery data; nothing to pair\n",
+                   ia->has_recovery ? ia->path : ib->path);
     }
     cs_recovery_comparison_free(rc);
     cs_comparison_free(c);

@@ -611,6 +611,10 @@ static void test_cli(void **state)
     expect_out(args, 0, "days to restore 100%");
     snprintf(args, sizeof args, "compare %s %s --format json", p_rand, p_plus);
     expect_out(args, 0, "\"median_served_share\"");
+    snprintf(args, sizeof args, "compare %s %s", p_rand, p_none);
+    expect_out(args, 0, "Recovery: only test_recana_rand.h5 has recovery data; nothing to pair");
+    snprintf(args, sizeof args, "compare %s %s --format json", p_none, p_rand);
+    expect_out(args, 0, "\"recovery\": null");
     snprintf(args, sizeof args, "compare %s %s", p_rand, p_grid);
     expect_out(args, 2, "recovery curves need the same grid");
 }

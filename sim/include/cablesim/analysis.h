@@ -11,6 +11,9 @@
  * path changes); and the criticality of cables, segments and landing stations
  * (expected loss when each fails, and its share of the total loss).
  * cs_analysis_compare() pairs the trials of two files run with the same seed.
+ * For files with recovery data, cs_analysis_recovery() summarises recovery over
+ * time (served share, times to restore, Tbps-days, queue, ship use) and
+ * cs_analysis_compare_recovery() pairs it between two files.
  *
  * Memory: the loss series behind quantiles keep only the values that differ
  * from the intact network's by more than CS_ANALYSIS_NOISE_TBPS (most trials
