@@ -155,7 +155,8 @@ def report_steps(r):
 def curve(r, steps=None, levels=(0.1, 0.5, 0.9), columns=64):
     """Served share over time: per grid step (all of them by default), the quantiles at levels
     over trials (columns p10, median, p90 for the default levels) and the mean, with the mean
-    and largest queue length. Reads `columns` steps at a time (memory: trials x columns)."""
+    and largest queue length. Reads `columns` steps at a time, only those steps (memory: trials x
+    columns)."""
     t = time_days(r)
     steps = list(range(len(t))) if steps is None else list(steps)
     names = ["median" if a == 0.5 else f"p{100 * a:g}" for a in levels]
@@ -164,12 +165,12 @@ def curve(r, steps=None, levels=(0.1, 0.5, 0.9), columns=64):
     intact = intact_served(r)
     for i in range(0, len(steps), columns):
         block = steps[i:i + columns]
-        served = ds_s[: r.n_trials, block[0]:block[-1] + 1]
-        queue = ds_q[: r.n_trials, block[0]:block[-1] + 1]
+        cols = sorted(set(block))  # h5py reads a list of columns given in increasing order
+        served, queue = ds_s[: r.n_trials, cols], ds_q[: r.n_trials, cols]
         for k in block:
-            col = served[:, k - block[0]]
+            col = served[:, cols.index(k)]
             share = col / intact if intact > 1e-9 else np.ones_like(col)
-            q = queue[:, k - block[0]]
+            q = queue[:, cols.index(k)]
             row = {"step": k, "time_days": float(t[k])}
             row.update({nm: quantile(share, a) for nm, a in zip(names, levels)})
             row.update({"mean": float(share.mean()), "queue_mean": float(q.mean()),

@@ -12,7 +12,7 @@ import pytest
 from cablesim_analysis import open_results, recovery
 from cablesim_analysis.__main__ import main
 from cablesim_analysis.reader import ResultsError
-from conftest import DATA, RANDOM_HAZARD, cli_path, run_cablesim, scenario
+from conftest import DATA, cli_path, run_cablesim, scenario
 
 # PAC-2 (lit 10 Tbps) cut at t = 0; one ship. As of 2015 (OLD-1 retired) Los Angeles gets PAC-1's
 # 8 Tbps of its 11.75 until the repair ends: 17.5 - 3.75 = 13.75 Tbps served (share 0.785714).
