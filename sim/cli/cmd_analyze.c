@@ -25,8 +25,8 @@ static const char analyze_usage[] =
     "probability that a region is cut off, latency inflation, per region and per demand; whether\n"
     "the trials reach the requested precision; how traffic reroutes; the criticality of cables,\n"
     "segments and landing stations. Files with recovery data (a scenario with a recovery\n"
-    "section) add recovery over time: the served share (median, 10-90%% band), the time to\n"
-    "restore 50/90/100%%, Tbps-days lost, the repair queue and each ship's use.\n"
+    "section) add recovery over time: the served share (median, 10-90% band), the time to\n"
+    "restore 50/90/100%, Tbps-days lost, the repair queue and each ship's use.\n"
     "\n"
     "  --format F      text (default; top-N tables), json (everything) or csv (one table)\n"
     "  --table NAME    with csv: regions (default), demands, cables, segments, stations, or,\n"
@@ -47,7 +47,7 @@ static const char compare_usage[] =
     "fraction and probability of being cut off, overall and per region, each with a 95%\n"
     "confidence interval and an exact sign test. Files whose seeds, trial counts or demand\n"
     "tables differ are refused (exit status 2). When both files have recovery data (same\n"
-    "horizon and grid), also the paired differences of the times to restore 50/90/100%% (capped\n"
+    "horizon and grid), also the paired differences of the times to restore 50/90/100% (capped\n"
     "at the horizon) and of the Tbps-days lost, and the two median served-share curves.\n";
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } out_format;
