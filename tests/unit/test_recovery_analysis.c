@@ -590,6 +590,10 @@ static void test_cli(void **state)
     const double end = a->ttr[2].censored.mean;
     cs_recovery_analysis_free(a);
     cs_resultsio_close(r);
+    expect_out("analyze --help", 0,
+               "the served share (median, 10-90% band), the time to\n"
+               "restore 50/90/100%, Tbps-days lost");
+    expect_out("compare --help", 0, "the times to restore 50/90/100% (capped");
     snprintf(args, sizeof args, "analyze %s", p_hand);
     expect_out(args, 0, "Recovery over time (3 trials; 60-day horizon in 12-hour steps");
     snprintf(line, sizeof line, "%.3f (%.3f to %.3f)", end, end, end);
