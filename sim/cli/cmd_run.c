@@ -266,7 +266,6 @@ static void print_worst(cs_engine_t *e, uint64_t t)
     free(cut);
 }
 
-/* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
 /* The recovery section of the summary (scenarios with `recovery:`). */
 static void print_recovery(cs_engine_t *e, const cs_run_summary *s)
 {
@@ -288,6 +287,7 @@ static void print_recovery(cs_engine_t *e, const cs_run_summary *s)
     printf("\n");
 }
 
+/* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
 static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
                           const char *out)
 {
