@@ -120,8 +120,9 @@ static herr_t compare_dataset(hid_t g, const char *name, const H5L_info_t *info,
     return 0;
 }
 
-/* Compares every dataset of /trials, /baseline and /topology (same names, shapes and types
- * required); returns how many there are, or -1 when some contents differ. */
+/* Compares every dataset of /trials, /baseline, /topology and, when the first file has them,
+ * /timeseries and /recovery (same names, shapes and types required); returns how many there
+ * are, or -1 when some contents differ. */
 static int compare_files(const char *name_a, const char *name_b)
 {
     char pa[1024], pb[1024];
@@ -130,8 +131,14 @@ static int compare_files(const char *name_a, const char *name_b)
     cmp_ctx c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT), H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT),
                  NULL, 0, false};
     assert_true(c.a >= 0 && c.b >= 0);
-    static const char *const groups[] = {"/trials", "/baseline", "/topology"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const groups[] = {"/trials", "/baseline", "/topology", "/timeseries",
+                                         "/recovery"};
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
+        if (i >= 3 && H5Lexists(c.a, groups[i], H5P_DEFAULT) <= 0) {
+            /* the recovery groups are there only with `recovery:`, then in both files */
+            assert_true(H5Lexists(c.b, groups[i], H5P_DEFAULT) <= 0);
+            continue;
+        }
         c.group = groups[i];
         const hid_t ga = H5Gopen2(c.a, groups[i], H5P_DEFAULT);
         assert_true(ga >= 0);
@@ -496,6 +503,49 @@ static void test_sweep(void **state)
     remove_file("mpi-test.yaml");
 }
 
+/* A recovery scenario on the fixture network: random faults over 30 days, two ships. */
+static const char recovery_scenario[] =
+    "name: mpi-recovery\ntopology: engine-topo.geojson\ndemand: engine-demand.csv\n"
+    "as_of: 2011\ntrials: 300\nseed: 77\n"
+    "hazards:\n  - type: random_faults\n    window_days: 365\n    rate_deep: 0.5\n"
+    "    rate_shallow: 0.5\n"
+    "recovery:\n  horizon_days: 30\n  step_hours: 12\n  policy: capacity\n  ships:\n"
+    "    - {name: A, home: Yokohama, home_lonlat: [139.64, 35.45], speed_kn: 15}\n"
+    "    - {name: B, home: Nagasaki, home_lonlat: [129.87, 32.75], speed_kn: 13}\n";
+
+/* Recovery files (/timeseries, /recovery with the per-fault records) from 2 and 3 ranks, and
+ * after a resume, equal a one-process file. */
+static void test_recovery_ranks(void **state)
+{
+    (void)state;
+    char cmd[4096], out[16384];
+    write_file("mpi-rec.yaml", recovery_scenario);
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-rec.yaml -o mpi-rec-1.h5 --no-progress", CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("serial: %s", out);
+    assert_non_null(strstr(out, "recovery over 30 days (2 ships, queue policy capacity)"));
+    snprintf(cmd, sizeof cmd, "%s 2 '%s' run mpi-rec.yaml -o mpi-rec-2.h5 --block-size 16 --quiet",
+             mpirun(), CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("2 ranks: %s", out);
+    snprintf(cmd, sizeof cmd,
+             "%s 3 --oversubscribe '%s' run mpi-rec.yaml -o mpi-rec-3.h5 --block-size 7 --quiet",
+             mpirun(), CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("3 ranks: %s", out);
+    const int n = compare_files("mpi-rec-1.h5", "mpi-rec-2.h5");
+    assert_true(n > 9 + 4 + 4); /* the recovery datasets were compared too */
+    assert_int_equal(compare_files("mpi-rec-1.h5", "mpi-rec-3.h5"), n);
+    assert_true(rows("mpi-rec-1.h5", "/recovery/faults") > 300); /* faults to repair */
+    /* the same trials in a run with another fleet differ: the comparison sees it */
+    snprintf(cmd, sizeof cmd,
+             "'%s' run mpi-rec.yaml -o mpi-rec-x.h5 --quiet --set recovery.policy=fifo", CS_CLI);
+    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("fifo: %s", out);
+    assert_int_equal(compare_files("mpi-rec-1.h5", "mpi-rec-x.h5"), -1);
+    remove_file("mpi-rec-1.h5");
+    remove_file("mpi-rec-2.h5");
+    remove_file("mpi-rec-3.h5");
+    remove_file("mpi-rec-x.h5");
+    remove_file("mpi-rec.yaml");
+}
+
 static void test_bad_block_size(void **state)
 {
     (void)state;
@@ -527,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_resume_refusals),
         cmocka_unit_test(test_bad_block_size),
         cmocka_unit_test(test_sweep),
+        cmocka_unit_test(test_recovery_ranks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
