@@ -124,6 +124,13 @@ class Results:
                 f"{path}: expected format_version {FORMAT_VERSION}, found {version!r} "
                 "(read it with the software that wrote it)"
             )
+        if "part_trials" in self.attrs:
+            first, n = self.attrs.get("part_first_trial"), self.attrs.get("part_trials")
+            raise ResultsError(
+                f"{path}: a part of a sharded run (trials {first}..{first + n - 1} of "
+                f"{self.attrs.get('trials')}), not a run's results: join the parts with "
+                "cablesim merge -o RESULTS.h5 PART.h5... first"
+            )
         self.nodes = _table(f, "topology/nodes", path)
         self.edges = _table(f, "topology/edges", path)
         self.demands = _table(f, "topology/demands", path)

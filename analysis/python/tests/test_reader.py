@@ -227,3 +227,14 @@ def test_missing_and_not_hdf5(tmp_path):
     with pytest.raises(ResultsError, match="cannot open as HDF5") as e:
         open_results(bad)
     assert str(bad) in str(e.value)
+
+
+def test_part_refused(random_h5, copy_of):
+    """A part of a sharded run (cablesim run --shard) is not analysed on its own."""
+    path = copy_of(random_h5)
+    with h5py.File(path, "r+") as f:
+        f.attrs["part_first_trial"] = np.uint64(100)
+        f.attrs["part_trials"] = np.uint64(50)
+    with pytest.raises(ResultsError, match=r"a part of a sharded run \(trials 100..149 of") as e:
+        open_results(path)
+    assert "cablesim merge" in str(e.value)
