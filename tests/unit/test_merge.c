@@ -24,6 +24,7 @@
 #include "cablesim/error.h"
 #include "cablesim/paths.h"
 #include "cablesim/resultsio.h"
+#include "cs_cli_test.h"
 
 static char scratch[2048]; /* absolute path of the scratch directory */
 
@@ -35,14 +36,7 @@ static void path_of(char *buf, size_t n, const char *name)
 /* Runs a shell command in the scratch dir; captures stdout+stderr; returns the exit status. */
 static int run_sh(const char *cmd, char *out, size_t n)
 {
-    char full[8192];
-    snprintf(full, sizeof full, "cd '%s' && %s 2>&1", scratch, cmd);
-    FILE *p = popen(full, "r");
-    assert_non_null(p);
-    const size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    const int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return cs_sh_in(scratch, cmd, out, n);
 }
 
 /* Runs cablesim with args (shell words) in the scratch dir. */
@@ -68,14 +62,6 @@ static void write_file(const char *name, const char *text)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-}
-
-static bool exists(const char *name)
-{
-    char path[4096];
-    path_of(path, sizeof path, name);
-    struct stat sb;
-    return stat(path, &sb) == 0;
 }
 
 /* Whether a file whose name starts with prefix is in the scratch dir (OUT, OUT.tmp-PID). */
@@ -452,21 +438,7 @@ static const char slow_fmt[] = "name: slow\ntopology: %s/engine-topo.geojson\n"
  * and returns the exit status. */
 static int interrupt(char *const argv[], const char *file, int sig)
 {
-    const pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (chdir(scratch) != 0) _exit(99);
-        if (freopen("/dev/null", "w", stdout) == NULL) _exit(98);
-        execv(argv[0], argv);
-        _exit(97);
-    }
-    for (int i = 0; i < 1000 && !exists(file); i++)
-        nanosleep(&(struct timespec){0, 10000000}, NULL);
-    nanosleep(&(struct timespec){0, 700000000}, NULL);
-    kill(pid, sig);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return cs_interrupt_in(scratch, argv, file, sig);
 }
 
 /* A shard stopped by SIGTERM and completed with run --resume still merges identically. */

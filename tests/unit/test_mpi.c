@@ -19,18 +19,12 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
+#include "cs_cli_test.h"
+
 /* Runs a shell command from the test data dir; captures stdout+stderr; returns the status. */
 static int run_sh(const char *cmd, char *out, size_t n)
 {
-    char full[8192];
-    const int len = snprintf(full, sizeof full, "cd '%s' && %s 2>&1", CS_TEST_DATA, cmd);
-    assert_true(len > 0 && (size_t)len < sizeof full); /* never run a truncated command */
-    FILE *p = popen(full, "r");
-    assert_non_null(p);
-    const size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    const int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return cs_sh_in(CS_TEST_DATA, cmd, out, n);
 }
 
 static void data_path(char *buf, size_t n, const char *name)
@@ -268,10 +262,7 @@ static const char slow[] = "name: slow\ntopology: engine-topo.geojson\n"
 
 static bool exists(const char *name)
 {
-    char path[1024];
-    data_path(path, sizeof path, name);
-    struct stat sb;
-    return stat(path, &sb) == 0;
+    return cs_exists_in(CS_TEST_DATA, name);
 }
 
 /*
@@ -280,21 +271,7 @@ static bool exists(const char *name)
  */
 static int interrupt(char *const argv[], const char *file, int sig)
 {
-    const pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (chdir(CS_TEST_DATA) != 0) _exit(99);
-        if (freopen("/dev/null", "w", stdout) == NULL) _exit(98);
-        execv(argv[0], argv);
-        _exit(97);
-    }
-    for (int i = 0; i < 1000 && !exists(file); i++)
-        nanosleep(&(struct timespec){0, 10000000}, NULL);
-    nanosleep(&(struct timespec){0, 700000000}, NULL);
-    kill(pid, sig);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return cs_interrupt_in(CS_TEST_DATA, argv, file, sig);
 }
 
 /* The run summary without the lines that depend on the process (speed, memory, file name) or
