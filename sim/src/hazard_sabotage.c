@@ -137,9 +137,11 @@ static void rollback(cs_failures *f, size_t n_edges)
  * candidate carrying no flow cannot change a latency-first routing: every
  * path the router chose avoids it, so with it removed each shortest-path
  * search still finds the same path first (the tie-break is a fixed order on
- * nodes and edges), and capacities elsewhere are untouched; under maxflow,
- * each demand's flow stays feasible without it. So skipping it loses
- * nothing. No random numbers are drawn.
+ * nodes and edges), and capacities elsewhere are untouched. So skipping it
+ * loses nothing under latency-first; under maxflow each demand's flow stays
+ * feasible without it, but Dinic may return another flow of the same value
+ * and leave other residuals to later demands, so there it is a heuristic
+ * (docs/model.md). No random numbers are drawn.
  */
 static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, cs_failures *f,
                                cs_error *err)

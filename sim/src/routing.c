@@ -19,9 +19,10 @@
  * The result is exactly the tree a full Dijkstra would give, which the
  * tests check against a plain implementation.
  *
- * Max-flow mode runs Dinic's algorithm on each demand alone. An undirected
- * edge of capacity c is one pair of opposite arcs sharing a net flow f in
- * [-c, c]: the arc along the edge has residual c - f, the other c + f.
+ * Max-flow mode runs Dinic's algorithm for each demand increment in turn on
+ * what earlier increments left. An undirected edge with residual r is one
+ * pair of opposite arcs sharing the increment's net flow f in [-r, r]: the
+ * arc along the edge has residual r - f, the other r + f.
  */
 #include "cablesim/routing.h"
 
@@ -77,6 +78,7 @@ struct cs_router {
     size_t *sub, *fresh, *merged; /* [nn] repair scratch */
     /* Dinic. */
     double *eflow;
+    unsigned char *blocked; /* [nd] maxflow: no augmenting path left */
     size_t *level, *queue, *it, *pstack, *nstack;
 };
 
@@ -183,6 +185,7 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->fresh, nn);
     ALLOC(r->merged, nn);
     ALLOC(r->eflow, ne);
+    ALLOC(r->blocked, nd);
     ALLOC(r->level, nn);
     ALLOC(r->queue, nn);
     ALLOC(r->it, nn);
@@ -192,7 +195,7 @@ static bool alloc_arrays(cs_router_t *r)
            r->cap && r->dorig && r->ddst && r->dslot && r->dval && r->dinc && r->slot_root &&
            r->res && r->down && r->usable && r->gone && r->served && r->latsum && r->uf &&
            r->heap && r->hpos && r->settled && r->affected && r->sub && r->fresh && r->merged &&
-           r->eflow && r->level && r->queue && r->it && r->pstack && r->nstack;
+           r->eflow && r->blocked && r->level && r->queue && r->it && r->pstack && r->nstack;
 }
 
 /* Copies the graph into CSR form; each node's entries in increasing edge index. */
@@ -309,14 +312,14 @@ fail:
 void cs_router_free(cs_router_t *r)
 {
     if (r == NULL) return;
-    void *arrays[] = {r->adj_off,    r->adj_edge,    r->adj_node, r->adj_rev,    r->efrom,
-                      r->eto,        r->len,         r->cap,      r->dorig,      r->ddst,
-                      r->dslot,      r->dval,        r->dinc,     r->slot_root,  r->res,
-                      r->down,       r->usable,      r->gone,     r->served,     r->latsum,
-                      r->uf,         r->tree,        r->base,     r->dist_block, r->pred_block,
-                      r->hops_block, r->order_block, r->heap,     r->hpos,       r->settled,
-                      r->affected,   r->sub,         r->fresh,    r->merged,     r->eflow,
-                      r->level,      r->queue,       r->it,       r->pstack,     r->nstack};
+    void *arrays[] = {
+        r->adj_off,    r->adj_edge,   r->adj_node,    r->adj_rev, r->efrom,  r->eto,
+        r->len,        r->cap,        r->dorig,       r->ddst,    r->dslot,  r->dval,
+        r->dinc,       r->slot_root,  r->res,         r->down,    r->usable, r->gone,
+        r->served,     r->latsum,     r->uf,          r->tree,    r->base,   r->dist_block,
+        r->pred_block, r->hops_block, r->order_block, r->heap,    r->hpos,   r->settled,
+        r->affected,   r->sub,        r->fresh,       r->merged,  r->eflow,  r->blocked,
+        r->level,      r->queue,      r->it,          r->pstack,  r->nstack};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     free(r);
@@ -594,11 +597,15 @@ static void route_latency_first(cs_router_t *r, cs_routing_result *out)
 
 /* ------------------------------------------------------------ max flow */
 
-/* Residual of adjacency entry k: along the edge c - f, against it c + f. */
+/*
+ * Residual of adjacency entry k for the demand being routed: r_e is what the
+ * demands before it left of the edge, f its own net flow; along the edge
+ * r_e - f, against it r_e + f.
+ */
 static double arc_res(const cs_router_t *r, size_t k)
 {
     const size_t e = r->adj_edge[k];
-    return r->adj_rev[k] ? r->cap[e] + r->eflow[e] : r->cap[e] - r->eflow[e];
+    return r->adj_rev[k] ? r->res[e] + r->eflow[e] : r->res[e] - r->eflow[e];
 }
 
 static void arc_push(cs_router_t *r, size_t k, double x)
@@ -640,9 +647,10 @@ static bool admissible(const cs_router_t *r, size_t u, size_t k)
 /*
  * One blocking flow on the level graph, by an iterative depth-first search
  * with current-arc pointers (it[]); nstack[0..depth] are the nodes of the
- * current path and pstack[0..depth-1] its arcs. Returns the flow added.
+ * current path and pstack[0..depth-1] its arcs. Stops once `limit` is
+ * reached. Returns the flow added.
  */
-static double dinic_block(cs_router_t *r, size_t src, size_t dst)
+static double dinic_block(cs_router_t *r, size_t src, size_t dst, double limit)
 {
     for (size_t u = 0; u < r->nn; u++)
         r->it[u] = r->adj_off[u];
@@ -652,7 +660,7 @@ static double dinic_block(cs_router_t *r, size_t src, size_t dst)
     for (;;) {
         const size_t u = r->nstack[depth];
         if (u == dst) {
-            double b = INFINITY;
+            double b = limit - total;
             size_t first = 0;
             for (size_t j = 0; j < depth; j++) {
                 const double x = arc_res(r, r->pstack[j]);
@@ -661,6 +669,7 @@ static double dinic_block(cs_router_t *r, size_t src, size_t dst)
             for (size_t j = 0; j < depth; j++)
                 arc_push(r, r->pstack[j], b);
             total += b;
+            if (limit - total <= CS_ROUTING_EPS_TBPS) return total;
             depth = first; /* resume from the tail of the first saturated arc */
             continue;
         }
@@ -678,32 +687,46 @@ static double dinic_block(cs_router_t *r, size_t src, size_t dst)
     }
 }
 
-/* Maximum flow from src to dst over the usable edges; net flows left in eflow. */
-static double max_flow(cs_router_t *r, size_t src, size_t dst)
+/*
+ * Maximum flow from src to dst, at most limit, over the usable edges and what
+ * earlier demands left of them (res); this demand's net flows left in eflow.
+ */
+static double max_flow(cs_router_t *r, size_t src, size_t dst, double limit)
 {
     memset(r->eflow, 0, r->ne * sizeof *r->eflow);
     double total = 0.0;
-    while (dinic_levels(r, src, dst))
-        total += dinic_block(r, src, dst);
+    while (limit - total > CS_ROUTING_EPS_TBPS && dinic_levels(r, src, dst))
+        total += dinic_block(r, src, dst, limit);
     return total;
 }
 
+/*
+ * Successive max-flows on residual capacity: round by round, each demand in
+ * file order takes up to its increment D_i / R as a maximum flow over what the
+ * demands before it left; its flow then leaves the edges. A demand that got
+ * less than its increment has no augmenting path left, and residuals only
+ * shrink, so it is not tried again.
+ */
 static void route_maxflow(cs_router_t *r, cs_routing_result *out)
 {
-    memset(out->edge_flow_tbps, 0, r->ne * sizeof *out->edge_flow_tbps);
-    for (size_t i = 0; i < r->nd; i++) {
-        if (!out->connected[i] || r->dval[i] <= 0.0) continue;
-        const double f = max_flow(r, r->dorig[i], r->ddst[i]);
-        if (f <= 0.0) continue;
-        const double served = fmin(r->dval[i], f), scale = served / f;
-        for (size_t e = 0; e < r->ne; e++)
-            out->edge_flow_tbps[e] += fabs(r->eflow[e]) * scale;
-        const spt *t = &r->tree[r->dslot[i]];
-        const double km = t->dist[r->ddst[i]];
-        const size_t hops = t->hops[r->ddst[i]];
-        r->served[i] = served;
-        r->latsum[i] = served * (km * CS_FIBRE_MS_PER_KM + (double)hops * r->opt.hop_ms);
-    }
+    for (size_t i = 0; i < r->nd; i++)
+        r->blocked[i] = !out->connected[i] || !(r->dval[i] > 0.0);
+    for (unsigned k = 0; k < r->opt.rounds; k++)
+        for (size_t i = 0; i < r->nd; i++) {
+            if (r->blocked[i]) continue;
+            const double f = max_flow(r, r->dorig[i], r->ddst[i], r->dinc[i]);
+            if (f < r->dinc[i] - CS_ROUTING_EPS_TBPS) r->blocked[i] = 1;
+            if (!(f > 0.0)) continue;
+            for (size_t e = 0; e < r->ne; e++)
+                if (r->eflow[e] != 0.0) r->res[e] = fmax(0.0, r->res[e] - fabs(r->eflow[e]));
+            const spt *t = &r->tree[r->dslot[i]];
+            const double km = t->dist[r->ddst[i]];
+            const size_t hops = t->hops[r->ddst[i]];
+            r->served[i] += f;
+            r->latsum[i] += f * (km * CS_FIBRE_MS_PER_KM + (double)hops * r->opt.hop_ms);
+        }
+    for (size_t e = 0; e < r->ne; e++)
+        out->edge_flow_tbps[e] = r->cap[e] - r->res[e];
 }
 
 /* ------------------------------------------------------------ routing */

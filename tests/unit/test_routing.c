@@ -404,37 +404,52 @@ static void test_maxflow_trap(void **state)
         assert_float_equal(r.edge_flow_tbps[e], expect[e], 1e-12);
     cs_routing_result_destroy(&r);
     unmake(&fx);
-    /* A demand of 1.5 is served whole; the flow of value 2 is scaled by 0.75. */
+    /* A demand of 1.5 in 8 increments of 0.1875: the first 5 1/3 fill S-a-T (the
+     * augmenting paths of fewest arcs, a before b in S's edge order), the rest takes
+     * S-b-T. */
     fx = make(trap_nodes, 4, trap_edges, 5, "origin,destination,demand_tbps\nS,T,1.5\n");
     route(&fx, &mf, NULL, &r);
     assert_float_equal(r.served_tbps[0], 1.5, 1e-12);
+    const double partial[5] = {1.0, 0.0, 0.5, 0.5, 1.0};
     for (size_t e = 0; e < 5; e++)
-        assert_float_equal(r.edge_flow_tbps[e], 0.75 * expect[e], 1e-12);
+        assert_float_equal(r.edge_flow_tbps[e], partial[e], 1e-12);
     cs_routing_result_destroy(&r);
     unmake(&fx);
 }
 
-static void test_maxflow_may_exceed_capacity(void **state)
+/* Demands of 9 (A-B) and 8.5 Tbps (C-B) share H-B (3 + 10 Tbps): jointly at most 13. */
+static void hub_maxflow_case(unsigned rounds, double sa, double sc)
 {
-    (void)state;
     fixture fx =
         make(hub_nodes, 4, hub_edges, 4, "origin,destination,demand_tbps\nA,B,9\nC,B,8.5\n");
-    const cs_routing_options o = options(CS_ROUTING_MAXFLOW, 1);
+    const cs_routing_options o = options(CS_ROUTING_MAXFLOW, rounds);
     cs_routing_result r;
     route(&fx, &o, NULL, &r);
-    /* Each alone: max flow 13 (3 + 10), so both are served whole. */
-    assert_float_equal(r.served_tbps[0], 9.0, 1e-12);
-    assert_float_equal(r.served_tbps[1], 8.5, 1e-12);
-    assert_float_equal(r.unserved_tbps, 0.0, 1e-12);
-    /* Their flows, scaled by 9/13 and 8.5/13, add up beyond the short link's 3. */
-    assert_float_equal(r.edge_flow_tbps[2], 3.0 * 17.5 / 13.0, 1e-12);
-    assert_float_equal(r.edge_flow_tbps[3], 10.0 * 17.5 / 13.0, 1e-12);
-    assert_float_equal(r.edge_flow_tbps[0], 9.0, 1e-12);
-    assert_float_equal(r.edge_flow_tbps[1], 8.5, 1e-12);
+    assert_float_equal(r.served_tbps[0], sa, 1e-12);
+    assert_float_equal(r.served_tbps[1], sc, 1e-12);
+    assert_float_equal(r.unserved_tbps, 17.5 - 13.0, 1e-12);
+    /* Both links full, neither beyond its capacity. */
+    assert_float_equal(r.edge_flow_tbps[2], 3.0, 1e-12);
+    assert_float_equal(r.edge_flow_tbps[3], 10.0, 1e-12);
+    assert_float_equal(r.edge_flow_tbps[0], sa, 1e-12);
+    assert_float_equal(r.edge_flow_tbps[1], sc, 1e-12);
+    /* Latency: the shortest surviving path, whatever the flow uses. */
     assert_float_equal(r.latency_ms[0], LAT_AS, 1e-12);
     assert_float_equal(r.latency_ms[1], LAT_CS, 1e-12);
     cs_routing_result_destroy(&r);
     unmake(&fx);
+}
+
+static void test_maxflow_jointly_feasible(void **state)
+{
+    (void)state;
+    /* One round: A takes 9 (3 short + 6 long), C what is left, 4. */
+    hub_maxflow_case(1, 9.0, 4.0);
+    /* Two rounds of 4.5 and 4.25: A 4.5, C 4.25, A the last 4.25 (blocked), C none. */
+    hub_maxflow_case(2, 8.75, 4.25);
+    /* Eight rounds of 1.125 and 1.0625: five full rounds take 5 x 2.1875 = 10.9375,
+     * the sixth gives A 1.125 and C the last 0.9375. */
+    hub_maxflow_case(8, 6 * 1.125, 5 * 1.0625 + 0.9375);
 }
 
 /* ------------------------------------------------------------ API and errors */
@@ -730,6 +745,101 @@ static void survivor_destroy(survivor *s)
     igraph_matrix_destroy(&s->hops);
 }
 
+/*
+ * The most that can flow from the sources to the sinks (flags over the nodes) on the
+ * surviving graph, by igraph: a super-source and a super-sink joined to them by links
+ * of unbounded capacity.
+ */
+static double set_maxflow(const cs_topology_t *t, const cs_failures *f, const cs_routing_options *o,
+                          const unsigned char *src, const unsigned char *dst)
+{
+    const size_t nn = cs_topology_node_count(t), ne = cs_topology_edge_count(t);
+    const igraph_integer_t S = (igraph_integer_t)nn, T = S + 1;
+    igraph_vector_int_t ev;
+    igraph_vector_t cap;
+    assert_int_equal(igraph_vector_int_init(&ev, 0), IGRAPH_SUCCESS);
+    assert_int_equal(igraph_vector_init(&cap, 0), IGRAPH_SUCCESS);
+    for (size_t e = 0; e < ne; e++) {
+        if (down(f, t, e)) continue;
+        const cs_edge *ed = cs_topology_edge(t, e);
+        igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->from);
+        igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->to);
+        igraph_vector_push_back(&cap, capacity(ed, o));
+    }
+    for (size_t v = 0; v < nn; v++)
+        for (int side = 0; side < 2; side++)
+            if ((side ? dst : src)[v]) {
+                igraph_vector_int_push_back(&ev, side ? T : S);
+                igraph_vector_int_push_back(&ev, (igraph_integer_t)v);
+                igraph_vector_push_back(&cap, 1e12);
+            }
+    igraph_t g;
+    assert_int_equal(igraph_create(&g, &ev, nn + 2, IGRAPH_UNDIRECTED), IGRAPH_SUCCESS);
+    igraph_real_t v = 0.0;
+    assert_int_equal(igraph_maxflow_value(&g, &v, S, T, &cap, NULL), IGRAPH_SUCCESS);
+    igraph_destroy(&g);
+    igraph_vector_int_destroy(&ev);
+    igraph_vector_destroy(&cap);
+    return v;
+}
+
+static bool in_japan(const cs_node *n)
+{
+    return n->region != NULL && strcmp(n->region, "Japan") == 0;
+}
+
+/*
+ * The independent max-flow oracle of joint feasibility: what every (origin, region of
+ * the destination) group is served together stays within the max flow from the origin
+ * to all the group's destinations at once, and, where the demand has foreign cities,
+ * all that Japan is served abroad stays within the max flow from its cities to them.
+ * Sums of demands that do not compete can exceed these; a jointly feasible routing
+ * cannot.
+ */
+static void check_group_bounds(const cs_topology_t *t, const cs_demand_t *d, const cs_failures *f,
+                               const cs_routing_options *o, const cs_routing_result *r)
+{
+    const size_t nd = cs_demand_count(d), nn = cs_topology_node_count(t);
+    unsigned char *src = calloc(nn + 1, 1), *dst = calloc(nn + 1, 1), *done = calloc(nd + 1, 1);
+    assert_true(src && dst && done);
+    for (size_t i = 0; i < nd; i++) {
+        if (done[i]) continue;
+        const cs_demand_entry *di = cs_demand_entry_at(d, i);
+        const char *reg = cs_topology_node(t, di->destination)->region;
+        memset(src, 0, nn);
+        memset(dst, 0, nn);
+        src[di->origin] = 1;
+        double served = 0.0;
+        for (size_t j = i; j < nd; j++) {
+            const cs_demand_entry *dj = cs_demand_entry_at(d, j);
+            const char *rj = cs_topology_node(t, dj->destination)->region;
+            if (dj->origin != di->origin || (reg != rj && (!reg || !rj || strcmp(reg, rj))))
+                continue;
+            done[j] = 1;
+            dst[dj->destination] = 1;
+            served += r->served_tbps[j];
+        }
+        const double bound = set_maxflow(t, f, o, src, dst);
+        assert_true(served <= bound * (1 + RELTOL) + RELTOL);
+    }
+    memset(src, 0, nn);
+    memset(dst, 0, nn);
+    double abroad = 0.0;
+    for (size_t i = 0; i < nd; i++) {
+        const cs_demand_entry *di = cs_demand_entry_at(d, i);
+        const bool a = in_japan(cs_topology_node(t, di->origin)),
+                   b = in_japan(cs_topology_node(t, di->destination));
+        if (a == b) continue;
+        src[a ? di->origin : di->destination] = 1;
+        dst[a ? di->destination : di->origin] = 1;
+        abroad += r->served_tbps[i];
+    }
+    if (abroad > 0.0) assert_true(abroad <= set_maxflow(t, f, o, src, dst) * (1 + RELTOL));
+    free(src);
+    free(dst);
+    free(done);
+}
+
 static void check_invariants(const cs_topology_t *t, const cs_demand_t *d, const cs_failures *f,
                              const cs_routing_options *o, const cs_routing_result *r)
 {
@@ -740,9 +850,9 @@ static void check_invariants(const cs_topology_t *t, const cs_demand_t *d, const
         const double c = capacity(cs_topology_edge(t, e), o);
         assert_true(r->edge_flow_tbps[e] >= 0.0);
         if (down(f, t, e)) assert_float_equal(r->edge_flow_tbps[e], 0.0, 0.0);
-        if (o->mode == CS_ROUTING_LATENCY_FIRST)
-            assert_true(r->edge_flow_tbps[e] <= c * (1 + RELTOL));
+        assert_true(r->edge_flow_tbps[e] <= c * (1 + RELTOL));
     }
+    check_group_bounds(t, d, f, o, r);
     double demand = 0.0, unserved = 0.0;
     for (size_t i = 0; i < nd; i++) {
         const cs_demand_entry *de = cs_demand_entry_at(d, i);
@@ -757,8 +867,6 @@ static void check_invariants(const cs_topology_t *t, const cs_demand_t *d, const
         igraph_real_t mf = 0.0;
         assert_int_equal(igraph_maxflow_value(&s.g, &mf, a, b, &s.cap, NULL), IGRAPH_SUCCESS);
         assert_true(got <= mf * (1 + RELTOL) + RELTOL);
-        if (o->mode == CS_ROUTING_MAXFLOW)
-            assert_float_equal(got, fmin(want, mf), RELTOL * (1 + want));
         if (!(got > 0.0)) {
             assert_true(isnan(r->latency_ms[i]));
             continue;
@@ -967,16 +1075,62 @@ static void test_japan_failures(void **state)
         const bool many = trial % 8 == 7; /* past the repair threshold */
         for (int k = 0; many && k < 12; k++)
             cs_failures_fail_edge(&f, seg[pick(&rng, nseg)]);
-        cs_routing_options o =
-            options(trial % 6 == 5 ? CS_ROUTING_MAXFLOW : CS_ROUTING_LATENCY_FIRST,
-                    (unsigned)(1 + trial % 8));
-        o.use_lit = trial % 2 == 1;
-        o.demand_scale = 1.0 + 0.35 * (trial % 5);
-        check_all(&fx, &o, &f, trial < 6 || many);
+        for (int mode = 0; mode < 2; mode++) { /* every failure set under every policy */
+            cs_routing_options o = options(mode ? CS_ROUTING_MAXFLOW : CS_ROUTING_LATENCY_FIRST,
+                                           (unsigned)(1 + trial % 8));
+            o.use_lit = trial % 2 == 1;
+            o.demand_scale = 1.0 + 0.35 * (trial % 5);
+            check_all(&fx, &o, &f, trial < 6 || many);
+        }
     }
     cs_failures_destroy(&f);
     free(seg);
     free(ls);
+    unmake(&fx);
+}
+
+/*
+ * The oracle has teeth: on the Japan dataset on lit capacity, with every pair asking
+ * more than its own max flow (100 times today's demand), serving each pair min(demand,
+ * its own max flow), as maxflow did before it became jointly feasible, exceeds the
+ * group bound of some (city, region) group.
+ */
+static void test_oracle_rejects_pairwise_bounds(void **state)
+{
+    (void)state;
+    fixture fx = japan();
+    cs_routing_options o = options(CS_ROUTING_MAXFLOW, 8);
+    o.use_lit = true;
+    o.demand_scale = 100.0;
+    const size_t nd = cs_demand_count(fx.d), nn = cs_topology_node_count(fx.t);
+    unsigned char *src = calloc(nn + 1, 1), *dst = calloc(nn + 1, 1);
+    assert_true(src && dst);
+    double worst = 0.0;
+    for (size_t i = 0; i < nd; i++) {
+        const cs_demand_entry *di = cs_demand_entry_at(fx.d, i);
+        const char *reg = cs_topology_node(fx.t, di->destination)->region;
+        memset(src, 0, nn);
+        memset(dst, 0, nn);
+        src[di->origin] = 1;
+        double pairwise = 0.0;
+        for (size_t j = 0; j < nd; j++) {
+            const cs_demand_entry *dj = cs_demand_entry_at(fx.d, j);
+            if (dj->origin != di->origin ||
+                strcmp(reg, cs_topology_node(fx.t, dj->destination)->region) != 0)
+                continue;
+            unsigned char one[1024] = {0};
+            assert_true(nn < sizeof one);
+            one[dj->destination] = 1;
+            dst[dj->destination] = 1;
+            pairwise +=
+                fmin(dj->demand_tbps * o.demand_scale, set_maxflow(fx.t, NULL, &o, src, one));
+        }
+        worst = fmax(worst, pairwise / set_maxflow(fx.t, NULL, &o, src, dst));
+    }
+    /* 4 on the 2025 network: a group whose pairs share one bottleneck. */
+    assert_true(worst > 1.5);
+    free(src);
+    free(dst);
     unmake(&fx);
 }
 
@@ -991,12 +1145,13 @@ int main(void)
         cmocka_unit_test(test_file_order_priority),
         cmocka_unit_test(test_rounds_split),
         cmocka_unit_test(test_maxflow_trap),
-        cmocka_unit_test(test_maxflow_may_exceed_capacity),
+        cmocka_unit_test(test_maxflow_jointly_feasible),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_bad_sizes_and_api),
         cmocka_unit_test(test_random_graphs),
         cmocka_unit_test(test_japan_intact),
         cmocka_unit_test(test_japan_failures),
+        cmocka_unit_test(test_oracle_rejects_pairwise_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

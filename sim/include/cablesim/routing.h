@@ -10,9 +10,10 @@
  *    (lower node index, then lower edge index). What finds no path is
  *    unserved. It stands for operators restoring traffic on the shortest
  *    available route and spilling onto the next.
- *  - maxflow: each demand alone gets min(demand, max flow between its two
- *    cities on the surviving graph): the upper bound for that pair. Edge flows
- *    then add up each demand's own max-flow solution and may exceed capacity.
+ *  - maxflow: successive max-flows on residual capacity. Round by round, each
+ *    demand in file order takes up to demand / rounds as a maximum flow over
+ *    what the demands before it left; demands compete, so edge flows stay
+ *    within capacity (docs/routing.md explains the choice over an LP).
  *
  * Capacities are undirected: a demand is symmetric traffic (the same load in
  * each direction) and a cable's capacity holds in each direction, so the sum
@@ -49,7 +50,7 @@ typedef struct {
     cs_routing_mode mode;
     bool use_lit;        /**< route on lit_tbps instead of capacity_tbps */
     double demand_scale; /**< every demand is multiplied by this (traffic growth) */
-    unsigned rounds;     /**< latency-first: equal increments per demand (>= 1) */
+    unsigned rounds;     /**< equal increments per demand, taken in turns (>= 1) */
     double hop_ms;       /**< latency cost per edge traversed (equipment, regeneration), ms */
 } cs_routing_options;
 
