@@ -29,7 +29,8 @@ static const char analyze_usage[] =
     "restore 50/90/100%, Tbps-days lost, the repair queue and each ship's use.\n"
     "\n"
     "  --format F      text (default; top-N tables), json (everything) or csv (one table)\n"
-    "  --table NAME    with csv: regions (default), demands, cables, segments, stations, or,\n"
+    "  --table NAME    with csv: regions (default), overall, demands, cables, segments,\n"
+    "                  stations, or,\n"
     "                  for files with recovery data, recovery (served share and queue over\n"
     "                  time), recovery-times (time to restore, Tbps-days) or ships\n"
     "  --top N         rows in each text ranking (default 10)\n"
@@ -124,13 +125,14 @@ static int parse_args(const char *cmd, int argc, char **argv, size_t want_files,
                                cmd, want_files, want_files == 1 ? "" : "s", a->n_files, cmd);
     if (a->table != NULL && a->format != FMT_CSV)
         return cli_usage_error("%s: --table goes with --format csv", cmd);
-    static const char *const tables[] = {"regions",  "demands",  "cables",         "segments",
-                                         "stations", "recovery", "recovery-times", "ships"};
+    static const char *const tables[] = {"regions",        "demands",  "cables",
+                                         "segments",       "stations", "recovery",
+                                         "recovery-times", "ships",    "overall"};
     bool known = a->table == NULL;
-    for (size_t t = 0; t < 8 && !known; t++)
+    for (size_t t = 0; t < 9 && !known; t++)
         known = strcmp(a->table, tables[t]) == 0;
     if (!known)
-        return cli_usage_error("%s: --table: expected regions, demands, cables, segments, "
+        return cli_usage_error("%s: --table: expected regions, overall, demands, cables, segments, "
                                "stations, recovery, recovery-times or ships, found \"%s\"",
                                cmd, a->table);
     return CLI_OK;
@@ -254,12 +256,39 @@ static void print_tail(const cs_tail *t)
            t->cvar99);
 }
 
+/* The honest statement of expected unserved demand (docs/model.md, "Honest statistics"). */
+static cs_loss_interval loss_interval(const cs_analysis_t *a)
+{
+    const double u0 = a->info->base_unserved_tbps;
+    return cs_analysis_loss_interval(a->varied, a->n_loss, &a->unserved_tbps, u0,
+                                     a->demand_tbps - u0);
+}
+
 static void print_overall(const cs_analysis_t *a)
 {
-    const cs_estimate *u = &a->unserved_tbps, *f = &a->served_frac;
-    puts("\nUnserved traffic, all demands (Tbps; 95% CI from the Monte Carlo standard error)");
-    printf("  expected: %.4f (%.4f to %.4f), standard error %.4f, sd %.4f\n", u->mean, u->lo, u->hi,
-           u->se, u->sd);
+    const cs_estimate *u = &a->unserved_tbps, *f = &a->served_frac, *c = &a->capacity_lost_tbps;
+    const cs_loss_interval li = loss_interval(a);
+    puts("\nImpact, all demands (Tbps)");
+    if (li.kind == CS_LOSS_ONE_OUTCOME)
+        printf("  every trial has the same failures: one outcome, no confidence interval\n"
+               "  capacity lost: %.4f (edges down: failed, or at a failed station)\n"
+               "  unserved: %.4f\n",
+               c->mean, u->mean);
+    else {
+        printf("  capacity lost (edges down: failed, or at a failed station): mean %.4f (95%% CI "
+               "%.4f to %.4f)\n",
+               c->mean, c->lo, c->hi);
+        if (li.kind == CS_LOSS_BOUND)
+            printf("  expected unserved: %.4f; only %llu of %llu trials lose anything, too few "
+                   "for a normal interval: at most %.4f (the intact unserved plus served demand x "
+                   "%.3g, the 95%% Clopper-Pearson upper bound of P(loss > 0))\n",
+                   li.mean, (unsigned long long)a->n_loss, (unsigned long long)a->n, li.hi,
+                   li.p_hi);
+        else
+            printf("  expected unserved: %.4f (95%% CI %.4f to %.4f), standard error %.4f, sd "
+                   "%.4f\n",
+                   u->mean, li.lo, li.hi, u->se, u->sd);
+    }
     printf("  served fraction: %.6f (%.6f to %.6f)\n", f->mean, f->lo, f->hi);
     print_tail(&a->tail);
     printf("  every (city, region) pair cut at once: ");
@@ -814,6 +843,18 @@ static json_t *j_analysis(const cs_analysis_t *a, bool *ok)
     put(all, "intact_unserved_tbps", jnum(in->base_unserved_tbps), ok);
     put(all, "disturbed_trials", jint(a->n_disturbed), ok);
     put(all, "unserved_tbps", j_estimate(&a->unserved_tbps, ok), ok);
+    put(all, "capacity_lost_tbps", j_estimate(&a->capacity_lost_tbps, ok), ok);
+    put(all, "loss_trials", jint(a->n_loss), ok);
+    {
+        static const char *const kinds[] = {"one_outcome", "clopper_pearson_bound", "normal"};
+        const cs_loss_interval li = loss_interval(a);
+        json_t *st = json_object();
+        put(st, "kind", json_string(kinds[li.kind]), ok);
+        put(st, "mean", jnum(li.mean), ok);
+        put(st, "interval", json_pack("[oo]", jnum(li.lo), jnum(li.hi)), ok);
+        put(st, "p_loss_upper", jnum(li.p_hi), ok);
+        put(all, "unserved_statement", st, ok);
+    }
     put(all, "served_fraction", j_estimate(&a->served_frac, ok), ok);
     put(all, "unserved_tail", j_tail(&a->tail, ok), ok);
     put(all, "all_pairs_cut", j_prop(&a->all_cut, ok), ok);
@@ -941,6 +982,26 @@ static void csv_prop(const cs_proportion *p, bool last)
     csv_num(p->n ? p->p : NAN, false);
     csv_num(p->lo, false);
     csv_num(p->hi, last);
+}
+
+/* One row: trials, trials with a loss, capacity lost and the honest unserved statement. */
+static void csv_overall(const cs_analysis_t *a)
+{
+    static const char *const kinds[] = {"one_outcome", "clopper_pearson_bound", "normal"};
+    const cs_loss_interval li = loss_interval(a);
+    puts("trials,disturbed_trials,loss_trials,demand_tbps,intact_unserved_tbps,"
+         "capacity_lost_tbps,capacity_lost_tbps_se,capacity_lost_tbps_lo,capacity_lost_tbps_hi,"
+         "unserved_tbps,unserved_statement,unserved_lo,unserved_hi,p_loss_upper");
+    printf("%llu,%llu,%llu,", (unsigned long long)a->n, (unsigned long long)a->n_disturbed,
+           (unsigned long long)a->n_loss);
+    csv_num(a->demand_tbps, false);
+    csv_num(a->info->base_unserved_tbps, false);
+    csv_estimate(&a->capacity_lost_tbps);
+    csv_num(li.mean, false);
+    printf("%s,", kinds[li.kind]);
+    csv_num(li.lo, false);
+    csv_num(li.hi, false);
+    csv_num(li.p_hi, true);
 }
 
 static void csv_regions(const cs_analysis_t *a)
@@ -1120,6 +1181,8 @@ static void print_csv(const cs_analysis_t *a, const cs_recovery_analysis_t *v, c
         csv_ships(v);
     else if (table == NULL || strcmp(table, "regions") == 0)
         csv_regions(a);
+    else if (strcmp(table, "overall") == 0)
+        csv_overall(a);
     else if (strcmp(table, "demands") == 0)
         csv_demands(a);
     else if (strcmp(table, "cables") == 0)
@@ -1198,9 +1261,15 @@ int cmd_analyze(int argc, char **argv)
 
 static void print_paired(const char *label, const cs_paired *p)
 {
-    printf("  %-28s %12.6f  %12.6f  %12.6f  (%.6f to %.6f)  %8llu  %8llu  %8.2g  %s\n", label,
-           p->a_mean, p->b_mean, p->diff.mean, p->diff.lo, p->diff.hi, (unsigned long long)p->n_pos,
-           (unsigned long long)p->n_neg, p->sign_p, p->excludes_zero ? "yes" : "no");
+    if (p->verdict == CS_PAIRED_ONE_OUTCOME) /* no interval, no test on a certainty */
+        printf("  %-28s %12.6f  %12.6f  %12.6f  %26s  %8llu  %8llu  %8s  %s\n", label, p->a_mean,
+               p->b_mean, p->diff.mean, "-", (unsigned long long)p->n_pos,
+               (unsigned long long)p->n_neg, "-", cs_paired_verdict_name(p->verdict));
+    else
+        printf("  %-28s %12.6f  %12.6f  %12.6f  (%.6f to %.6f)  %8llu  %8llu  %8.2g  %s\n", label,
+               p->a_mean, p->b_mean, p->diff.mean, p->diff.lo, p->diff.hi,
+               (unsigned long long)p->n_pos, (unsigned long long)p->n_neg, p->sign_p,
+               cs_paired_verdict_name(p->verdict));
 }
 
 static void print_compare_text(const cs_comparison_t *c, const cs_results_info *ia,
@@ -1212,16 +1281,18 @@ static void print_compare_text(const cs_comparison_t *c, const cs_results_info *
            (unsigned long long)c->n, (unsigned long long)c->seed, c->a_base_unserved,
            c->b_base_unserved);
     puts("  differences are B - A per trial: mean and 95% CI; B>A, B<A: trials where B is "
-         "higher, lower; sign p: exact two-sided sign test; CI excludes 0: the difference is "
-         "significant at 5%");
+         "higher, lower; sign p: exact two-sided sign test; verdict: significant when the CI "
+         "excludes 0 and sign p < 0.05, not significant when neither, inconclusive when they "
+         "disagree, one outcome when each file repeats one outcome in every trial (a certainty, "
+         "no test)");
     printf("\n");
-    printf(CMP_HDR, "metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "CI excludes 0");
+    printf(CMP_HDR, "metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "verdict");
     print_paired("unserved Tbps", &c->unserved_tbps);
     print_paired("served fraction", &c->served_frac);
     if (c->has_pairs) print_paired("P(every pair cut)", &c->all_cut);
     puts("\nPer region");
     printf(CMP_HDR, "region / metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p",
-           "CI excludes 0");
+           "verdict");
     char label[256];
     for (size_t r = 0; r < c->n_regions; r++) {
         const cs_comparison_region *g = &c->regions[r];
@@ -1241,7 +1312,7 @@ static void print_compare_recovery(const cs_recovery_comparison_t *c)
     printf("\nRecovery (B - A per trial; times to restore capped at the %.4g-day horizon; B<A "
            "= trials in which B is better)\n",
            c->a->horizon_days);
-    printf(CMP_HDR, "metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "CI excludes 0");
+    printf(CMP_HDR, "metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "verdict");
     static const char *const labels[3] = {"days to restore 50%", "days to restore 90%",
                                           "days to restore 100%"};
     for (size_t m = 0; m < 3; m++)
@@ -1277,6 +1348,7 @@ static json_t *j_paired(const cs_paired *p, bool *ok)
     put(o, "b_lower_trials", jint(p->n_neg), ok);
     put(o, "sign_test_p", jnum(p->sign_p), ok);
     put(o, "ci_excludes_zero", json_boolean(p->excludes_zero), ok);
+    put(o, "verdict", json_string(cs_paired_verdict_name(p->verdict)), ok);
     return o;
 }
 

@@ -20,6 +20,7 @@
 
 #include <mpi.h>
 
+#include "cablesim/analysis.h"
 #include "cablesim/engine.h"
 #include "cablesim/mpirun.h"
 #include "cablesim/paths.h"
@@ -287,6 +288,132 @@ static void print_recovery(cs_engine_t *e, const cs_run_summary *s)
     printf("\n");
 }
 
+/* The impact lines the summary leads with (docs/model.md, "Impact metrics"). */
+static void print_impact(cs_engine_t *e, const cs_run_summary *s)
+{
+    const double n = (double)s->trials, intl = cs_engine_intl_capacity(e);
+    const char *per = s->varied ? "mean per trial" : "every trial has the same failures";
+    printf("  impact (%s):\n", per);
+    printf("    lost: %.2f cable systems and %.2f landing stations\n", s->systems_lost_sum / n,
+           s->stations_lost_sum / n);
+    printf("    capacity lost: %.1f Tbps of edges down (largest in a trial %.1f); %.1f of Japan's "
+           "%.1f Tbps international capacity (%.1f%%)\n",
+           s->capacity_lost_sum / n, s->capacity_lost_max, s->intl_capacity_lost_sum / n, intl,
+           intl > 0 ? 100.0 * s->intl_capacity_lost_sum / n / intl : 0.0);
+}
+
+/*
+ * Expected unserved demand with an interval only where one is honest: one value when every
+ * trial has the same failures; a Clopper-Pearson bound when fewer than
+ * CS_ANALYSIS_MIN_LOSS_TRIALS trials lose anything; else the normal interval, clipped.
+ */
+static void print_unserved(cs_engine_t *e, const cs_run_summary *s)
+{
+    const cs_routing_result *base = cs_engine_baseline(e);
+    const double demand = base->demand_tbps, served = demand - base->unserved_tbps;
+    const double pct = demand > 0 ? 100.0 * s->mean_unserved / demand : 0.0;
+    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
+    const double se = sd / sqrt((double)s->trials);
+    const cs_estimate u = {s->trials,
+                           s->mean_unserved,
+                           sd,
+                           se,
+                           s->mean_unserved - CS_ANALYSIS_Z95 * se,
+                           s->mean_unserved + CS_ANALYSIS_Z95 * se};
+    const cs_loss_interval li =
+        cs_analysis_loss_interval(s->varied, s->loss_trials, &u, base->unserved_tbps, served);
+    if (li.kind == CS_LOSS_ONE_OUTCOME)
+        printf("    unserved: %.4f Tbps, %.3f%% of demand (one outcome: no confidence interval)\n",
+               li.mean, pct);
+    else if (li.kind == CS_LOSS_BOUND)
+        printf("    expected unserved: %.4f Tbps, %.3f%% of demand; only %llu of %llu trials lose "
+               "anything, too few for a normal interval: at most %.4f Tbps (the intact unserved "
+               "plus served demand x %.3g, the 95%% Clopper-Pearson upper bound of P(loss > 0))\n",
+               li.mean, pct, (unsigned long long)s->loss_trials, (unsigned long long)s->trials,
+               li.hi, li.p_hi);
+    else
+        printf("    expected unserved: %.4f Tbps (95%% CI %.4f to %.4f), %.3f%% of demand\n",
+               li.mean, li.lo, li.hi, pct);
+}
+
+/*
+ * Headroom per region: the spare capacity from Japan to it after routing, in the intact network
+ * and in the worst trial (re-run: cheap and exact).
+ */
+static void print_headroom(cs_engine_t *e, const cs_run_summary *s)
+{
+    const cs_topology_t *t = cs_engine_topology(e);
+    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
+    double *h0 = calloc(s->n_regions + 1, sizeof *h0), *h1 = calloc(s->n_regions + 1, sizeof *h1);
+    unsigned char *cut = calloc(cs_engine_pairs(e)->n + 1, 1);
+    cs_failures f;
+    cs_routing_result r;
+    const bool have_f = cs_failures_init(&f, ne, cs_topology_node_count(t), NULL) == CS_OK;
+    const bool have_r = cs_routing_result_init(&r, nd, ne, NULL) == CS_OK;
+    const bool ok = h0 && h1 && cut && have_f && have_r &&
+                    cs_engine_headroom(e, NULL, cs_engine_baseline(e), h0, NULL) == CS_OK &&
+                    cs_engine_trial(e, s->worst_trial, &f, &r, cut, NULL) == CS_OK &&
+                    cs_engine_headroom(e, &f, &r, h1, NULL) == CS_OK;
+    if (ok) {
+        printf("  headroom, spare capacity from Japan to each region after routing (Tbps; intact, "
+               "worst trial):");
+        for (size_t g = 0, k = 0; g < s->n_regions; g++)
+            if (!isnan(h0[g]))
+                printf("%s %s %.1f, %.1f", k++ ? ";" : "", s->regions[g], h0[g], h1[g]);
+        printf("\n");
+    }
+    if (have_f) cs_failures_destroy(&f);
+    if (have_r) cs_routing_result_destroy(&r);
+    free(h0);
+    free(h1);
+    free(cut);
+}
+
+/* Regions below 90% service, latency added, cut-off probabilities and unreachable regions. */
+static void print_regions(cs_engine_t *e, const cs_run_summary *s)
+{
+    const double n = (double)s->trials;
+    size_t below = 0;
+    for (size_t g = 0; g < s->n_regions; g++)
+        below += s->region_reachable[g] && s->region_below90[g] > 0;
+    printf("  regions below %.0f%% service:%s\n", 100 * CS_RUN_DEGRADED, below ? "" : " none");
+    for (size_t g = 0; g < s->n_regions; g++) {
+        if (!s->region_reachable[g] || s->region_below90[g] == 0) continue;
+        printf("    %-16s in %.5f of trials; mean served %.4f\n", s->regions[g],
+               (double)s->region_below90[g] / n, s->region_served_sum[g] / n);
+    }
+    printf("  latency added where served (ms, mean over trials and worst):");
+    size_t shown = 0;
+    for (size_t g = 0; g < s->n_regions; g++) {
+        if (s->region_lat_n[g] == 0 || !(s->region_lat_max[g] >= 0.005)) continue; /* shown: 0.01 */
+        printf("%s %s +%.2f, +%.2f", shown++ ? ";" : "", s->regions[g],
+               s->region_lat_sum[g] / (double)s->region_lat_n[g], s->region_lat_max[g]);
+    }
+    printf("%s\n", shown ? "" : " none");
+    if (s->varied)
+        printf("  probability that a region is cut off from every Japanese city (95%% CI):\n");
+    else
+        printf("  regions cut off from every Japanese city (one outcome):\n");
+    for (size_t g = 0; g < s->n_regions; g++) {
+        if (!s->region_reachable[g]) continue;
+        double lo, hi;
+        wilson(s->region_cut[g], s->trials, &lo, &hi);
+        if (s->varied)
+            printf("    %-16s %.5f  (%.5f to %.5f)\n", s->regions[g], (double)s->region_cut[g] / n,
+                   lo, hi);
+        else
+            printf("    %-16s %s\n", s->regions[g], s->region_cut[g] ? "cut off" : "reached");
+    }
+    const cs_pair_table *pt = cs_engine_pairs(e);
+    const unsigned char *reach = cs_engine_pair_reachable(e);
+    for (size_t p = 0; p < pt->n; p++)
+        if (!reach[p])
+            printf("  not served by the intact network of %d (left out of the figures above): "
+                   "%s - %s\n",
+                   cs_engine_scenario(e)->as_of,
+                   cs_topology_node(cs_engine_topology(e), pt->origin[p])->name, pt->region[p]);
+}
+
 /* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
 static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
                           const char *out)
@@ -306,19 +433,11 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            sc->routing.mode == CS_ROUTING_MAXFLOW ? "maxflow" : "latency-first",
            sc->routing.use_lit ? "lit" : "design", sc->n_hazards);
     if (s->trials == 0) return;
-    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
-    const double half = 1.959963984540054 * sd / sqrt((double)s->trials);
-    printf("  expected unserved: %.4f Tbps (95%% CI %.4f to %.4f), %.3f%% of demand\n",
-           s->mean_unserved, fmax(0.0, s->mean_unserved - half), s->mean_unserved + half,
-           base->demand_tbps > 0 ? 100.0 * s->mean_unserved / base->demand_tbps : 0.0);
+    print_impact(e, s);
+    print_unserved(e, s);
     print_worst(e, s->worst_trial);
-    printf("  probability that a region is cut off from every Japanese city (95%% CI):\n");
-    for (size_t g = 0; g < s->n_regions; g++) {
-        double lo, hi;
-        wilson(s->region_cut[g], s->trials, &lo, &hi);
-        printf("    %-16s %.5f  (%.5f to %.5f)\n", s->regions[g],
-               (double)s->region_cut[g] / (double)s->trials, lo, hi);
-    }
+    print_regions(e, s);
+    print_headroom(e, s);
     struct rusage ru;
     const double peak_mb = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : NAN;
     printf("  engine: %llu trials routed, %llu kept the intact routing, %llu from the cache; "
@@ -465,7 +584,10 @@ static void outcome_of(const cs_run_summary *s, run_outcome *o)
     const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
     o->trials = s->trials;
     o->mean = s->mean_unserved;
-    o->half = s->trials > 0 ? 1.959963984540054 * sd / sqrt((double)s->trials) : 0.0;
+    /* No normal interval on one outcome or on fewer than 30 trials with a loss (print_unserved). */
+    o->half = s->varied && s->loss_trials >= CS_ANALYSIS_MIN_LOSS_TRIALS
+                  ? CS_ANALYSIS_Z95 * sd / sqrt((double)s->trials)
+                  : NAN;
     o->max = s->max_unserved;
     o->ran = true;
 }
@@ -525,7 +647,7 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
 /* ------------------------------------------------------------------ MPI */
 
 /* The counts of a summary, then its sums, flattened for MPI. */
-enum { SUM_U64_FIXED = 6, SUM_F64_FIXED = 3 };
+enum { SUM_U64_FIXED = 9, SUM_F64_FIXED = 8 };
 
 static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
 {
@@ -535,16 +657,30 @@ static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
     u[3] = s->cache_hits;
     u[4] = s->routed;
     u[5] = s->interrupted;
+    u[6] = s->loss_trials;
+    u[7] = s->varied;
+    u[8] = s->failure_hash;
     memcpy(u + SUM_U64_FIXED, s->region_cut, s->n_regions * sizeof *u);
     memcpy(u + SUM_U64_FIXED + s->n_regions, s->demand_unserved_trials, s->n_demands * sizeof *u);
+    uint64_t *ru = u + SUM_U64_FIXED + s->n_regions + s->n_demands;
+    memcpy(ru, s->region_below90, s->n_regions * sizeof *u);
+    memcpy(ru + s->n_regions, s->region_lat_n, s->n_regions * sizeof *u);
     d[0] = s->mean_unserved;
     d[1] = s->m2_unserved;
     d[2] = s->max_unserved;
+    d[3] = s->systems_lost_sum;
+    d[4] = s->stations_lost_sum;
+    d[5] = s->capacity_lost_sum;
+    d[6] = s->intl_capacity_lost_sum;
+    d[7] = s->capacity_lost_max;
     memcpy(d + SUM_F64_FIXED, s->served_sum, s->n_demands * sizeof *d);
+    double *rd = d + SUM_F64_FIXED + s->n_demands;
+    memcpy(rd, s->region_served_sum, s->n_regions * sizeof *d);
+    memcpy(rd + s->n_regions, s->region_lat_sum, s->n_regions * sizeof *d);
+    memcpy(rd + 2 * s->n_regions, s->region_lat_max, s->n_regions * sizeof *d);
     if (!s->recovery) return;
-    memcpy(u + SUM_U64_FIXED + s->n_regions + s->n_demands, s->t90_hist,
-           (CS_RUN_T90_BINS + 1) * sizeof *u);
-    double *r = d + SUM_F64_FIXED + s->n_demands;
+    memcpy(ru + 2 * s->n_regions, s->t90_hist, (CS_RUN_T90_BINS + 1) * sizeof *u);
+    double *r = rd + 3 * s->n_regions;
     r[0] = s->unserved_days_sum;
     r[1] = s->capacity_days_sum;
     memcpy(r + 2, s->ship_busy_sum, s->n_ships * sizeof *d);
@@ -558,16 +694,30 @@ static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d
     s->cache_hits = u[3];
     s->routed = u[4];
     s->interrupted = u[5] != 0;
+    s->loss_trials = u[6];
+    s->varied = u[7] != 0;
+    s->failure_hash = u[8];
     memcpy(s->region_cut, u + SUM_U64_FIXED, s->n_regions * sizeof *u);
     memcpy(s->demand_unserved_trials, u + SUM_U64_FIXED + s->n_regions, s->n_demands * sizeof *u);
+    const uint64_t *ru = u + SUM_U64_FIXED + s->n_regions + s->n_demands;
+    memcpy(s->region_below90, ru, s->n_regions * sizeof *u);
+    memcpy(s->region_lat_n, ru + s->n_regions, s->n_regions * sizeof *u);
     s->mean_unserved = d[0];
     s->m2_unserved = d[1];
     s->max_unserved = d[2];
+    s->systems_lost_sum = d[3];
+    s->stations_lost_sum = d[4];
+    s->capacity_lost_sum = d[5];
+    s->intl_capacity_lost_sum = d[6];
+    s->capacity_lost_max = d[7];
     memcpy(s->served_sum, d + SUM_F64_FIXED, s->n_demands * sizeof *d);
+    const double *rd = d + SUM_F64_FIXED + s->n_demands;
+    memcpy(s->region_served_sum, rd, s->n_regions * sizeof *d);
+    memcpy(s->region_lat_sum, rd + s->n_regions, s->n_regions * sizeof *d);
+    memcpy(s->region_lat_max, rd + 2 * s->n_regions, s->n_regions * sizeof *d);
     if (!s->recovery) return;
-    memcpy(s->t90_hist, u + SUM_U64_FIXED + s->n_regions + s->n_demands,
-           (CS_RUN_T90_BINS + 1) * sizeof *u);
-    const double *r = d + SUM_F64_FIXED + s->n_demands;
+    memcpy(s->t90_hist, ru + 2 * s->n_regions, (CS_RUN_T90_BINS + 1) * sizeof *u);
+    const double *r = rd + 3 * s->n_regions;
     s->unserved_days_sum = r[0];
     s->capacity_days_sum = r[1];
     memcpy(s->ship_busy_sum, r + 2, s->n_ships * sizeof *d);
@@ -582,9 +732,10 @@ static cs_status reduce_summary(cs_engine_t *e, cs_run_summary *sum, MPI_Comm co
                                 int size, cs_error *err)
 {
     /* Recovery adds the t90 histogram, two sums and one per ship. */
-    const size_t nu =
-        SUM_U64_FIXED + sum->n_regions + sum->n_demands + (sum->recovery ? CS_RUN_T90_BINS + 1 : 0);
-    const size_t nd = SUM_F64_FIXED + sum->n_demands + (sum->recovery ? 2 + sum->n_ships : 0);
+    const size_t nu = SUM_U64_FIXED + 3 * sum->n_regions + sum->n_demands +
+                      (sum->recovery ? CS_RUN_T90_BINS + 1 : 0);
+    const size_t nd = SUM_F64_FIXED + sum->n_demands + 3 * sum->n_regions +
+                      (sum->recovery ? 2 + sum->n_ships : 0);
     const size_t all = rank == 0 ? (size_t)size : 1;
     uint64_t *u = malloc(nu * sizeof *u), *allu = malloc(all * nu * sizeof *allu);
     double *d = malloc(nd * sizeof *d), *alld = malloc(all * nd * sizeof *alld);
@@ -816,8 +967,10 @@ static void print_sweep(const cli_variants *vs, const run_outcome *o)
            "worst", "results");
     for (size_t i = 0; i < vs->n; i++) {
         if (!o[i].ran) continue;
-        printf("  %-40s %10llu %12.4f %12.4f %12.4f  %s\n", vs->v[i].label,
-               (unsigned long long)o[i].trials, o[i].mean, o[i].half, o[i].max,
+        char half[32] = "n/a"; /* one outcome, or too few trials with a loss */
+        if (!isnan(o[i].half)) snprintf(half, sizeof half, "%.4f", o[i].half);
+        printf("  %-40s %10llu %12.4f %12s %12.4f  %s\n", vs->v[i].label,
+               (unsigned long long)o[i].trials, o[i].mean, half, o[i].max,
                vs->v[i].output ? vs->v[i].output : "-");
     }
 }

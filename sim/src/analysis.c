@@ -57,6 +57,16 @@ static cs_estimate estimate(const acc *a)
     return e;
 }
 
+/* As estimate(), with the interval clipped to the valid range [lo, hi] of the quantity. */
+static cs_estimate estimate_in(const acc *a, double lo, double hi)
+{
+    cs_estimate e = estimate(a);
+    if (a->n == 0) return e;
+    e.lo = fmax(e.lo, lo);
+    e.hi = fmin(e.hi, hi);
+    return e;
+}
+
 cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n)
 {
     cs_proportion p = {k, n, NAN, NAN, NAN};
@@ -70,6 +80,37 @@ cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n)
     p.lo = k == 0 ? 0.0 : fmax(0.0, c - h);
     p.hi = k == n ? 1.0 : fmin(1.0, c + h);
     return p;
+}
+
+cs_proportion cs_analysis_clopper_pearson(uint64_t k, uint64_t n)
+{
+    cs_proportion p = {k, n, NAN, NAN, NAN};
+    if (n == 0) return p;
+    const double kk = (double)k, nn = (double)n;
+    p.p = kk / nn;
+    p.lo = k == 0 ? 0.0 : gsl_cdf_beta_Pinv(0.025, kk, nn - kk + 1.0);
+    p.hi = k == n ? 1.0 : gsl_cdf_beta_Pinv(0.975, kk + 1.0, nn - kk);
+    return p;
+}
+
+cs_loss_interval cs_analysis_loss_interval(bool varied, uint64_t n_loss, const cs_estimate *u,
+                                           double intact_unserved, double intact_served)
+{
+    cs_loss_interval r = {CS_LOSS_NORMAL, u->mean, u->lo, u->hi, NAN};
+    const double demand = intact_unserved + intact_served;
+    if (!varied) {
+        r.kind = CS_LOSS_ONE_OUTCOME;
+        r.lo = r.hi = u->mean;
+    } else if (n_loss < CS_ANALYSIS_MIN_LOSS_TRIALS) {
+        r.kind = CS_LOSS_BOUND;
+        r.p_hi = cs_analysis_clopper_pearson(n_loss, u->n).hi;
+        r.lo = u->mean;
+        r.hi = fmin(demand, intact_unserved + intact_served * r.p_hi);
+    } else {
+        r.lo = fmax(0.0, u->lo);
+        r.hi = fmin(demand, u->hi);
+    }
+    return r;
 }
 
 static cs_precision precision(const cs_estimate *e, double target)
@@ -311,6 +352,10 @@ typedef struct {
     flow_acc *f_edge, *f_cable;
     double *base_cflow, *cflow;
     unsigned char *edge_failed, *node_failed, *cable_failed, *cable_down, *cable_sat;
+    size_t *down_list, n_down; /* edges down in the trial: failed, or at a failed node */
+    acc cap_lost;              /* capacity of the edges down per trial */
+    uint64_t n_loss, fhash;    /* trials with a loss; the failure-set hash of trial 0 */
+    bool varied;               /* some trial's failure set differs from the first one's */
     unsigned char *reg_all_cut, *reg_any_cut;
     double demand_total; /* sum of demand_scaled_tbps */
     double loss_total;
@@ -339,7 +384,7 @@ static void pass_destroy(pass *p)
                       p->dem_den,     p->abs_sum,      p->c_edge,     p->c_cable,    p->c_node,
                       p->f_edge,      p->f_cable,      p->base_cflow, p->cflow,      p->edge_failed,
                       p->node_failed, p->cable_failed, p->cable_down, p->cable_sat,  p->reg_all_cut,
-                      p->reg_any_cut};
+                      p->reg_any_cut, p->down_list};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
 }
@@ -391,6 +436,7 @@ static cs_status pass_init(pass *p, const cs_results_info *in, const grouping *g
     p->base_cflow = zalloc(p, nc, sizeof(double));
     p->cflow = zalloc(p, nc, sizeof(double));
     p->edge_failed = zalloc(p, p->ne, 1);
+    p->down_list = zalloc(p, p->ne, sizeof(size_t));
     p->node_failed = zalloc(p, p->nn, 1);
     p->cable_failed = zalloc(p, nc, 1);
     p->cable_down = zalloc(p, nc, 1);
@@ -490,23 +536,48 @@ static bool trial_demands(pass *p, const cs_trial_slice *s, size_t i)
     return ok;
 }
 
-/* Marks trial i's failed edges, nodes and cables; false when it had none. */
+/* Marks edge j down (once), with its cable. */
+static void mark_down(pass *p, size_t j)
+{
+    if (p->edge_failed[j]) return;
+    p->edge_failed[j] = 1;
+    p->down_list[p->n_down++] = j;
+    if (p->cable_of_edge[j] != SIZE_MAX) p->cable_failed[p->cable_of_edge[j]] = 1;
+}
+
+/*
+ * Marks trial i's edges down (failed, or at a failed node: a lost station takes its segments
+ * with it), failed nodes and cables with an edge down, and adds the capacity lost; false when
+ * the trial had no failure.
+ */
 static bool mark_failures(pass *p, const cs_trial_slice *s, size_t i)
 {
-    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++) {
-        const size_t j = s->failed_edges[k];
-        p->edge_failed[j] = 1;
-        if (p->cable_of_edge[j] != SIZE_MAX) p->cable_failed[p->cable_of_edge[j]] = 1;
-    }
+    p->n_down = 0;
+    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++)
+        mark_down(p, s->failed_edges[k]);
     for (uint64_t k = s->node_off[i]; k < s->node_off[i + 1]; k++)
         p->node_failed[s->failed_nodes[k]] = 1;
+    if (s->node_off[i + 1] > s->node_off[i])
+        for (size_t j = 0; j < p->ne; j++)
+            if (p->node_failed[p->in->edges[j].from] || p->node_failed[p->in->edges[j].to])
+                mark_down(p, j);
+    double lost = 0.0;
+    uint64_t h = 0x9E3779B97F4A7C15u * (p->n_down + 1);
+    for (size_t k = 0; k < p->n_down; k++) {
+        lost += p->cap[p->down_list[k]];
+        uint64_t z = (p->down_list[k] + 0x9E3779B97F4A7C15u) * 0xBF58476D1CE4E5B9u;
+        h += z ^ (z >> 29); /* order-independent */
+    }
+    acc_add(&p->cap_lost, lost);
+    if (p->cap_lost.n == 1) p->fhash = h;
+    if (h != p->fhash) p->varied = true;
     return s->edge_off[i + 1] > s->edge_off[i] || s->node_off[i + 1] > s->node_off[i];
 }
 
 static void clear_failures(pass *p, const cs_trial_slice *s, size_t i)
 {
-    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++) {
-        const size_t j = s->failed_edges[k];
+    for (size_t k = 0; k < p->n_down; k++) {
+        const size_t j = p->down_list[k];
         p->edge_failed[j] = 0;
         if (p->cable_of_edge[j] != SIZE_MAX) p->cable_failed[p->cable_of_edge[j]] = 0;
     }
@@ -514,12 +585,12 @@ static void clear_failures(pass *p, const cs_trial_slice *s, size_t i)
         p->node_failed[s->failed_nodes[k]] = 0;
 }
 
-/* Criticality: each failed edge, cable (once however many of its segments) and node. */
+/* Criticality: each edge down, cable (once however many of its segments) and failed node. */
 static void trial_criticality(pass *p, const cs_trial_slice *s, size_t i, double unserved)
 {
     const double loss = unserved - p->in->base_unserved_tbps;
-    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++) {
-        const size_t j = s->failed_edges[k], c = p->cable_of_edge[j];
+    for (size_t k = 0; k < p->n_down; k++) {
+        const size_t j = p->down_list[k], c = p->cable_of_edge[j];
         acc_add(&p->c_edge[j].unserved, unserved);
         p->c_edge[j].loss_sum += loss;
         if (c != SIZE_MAX && p->cable_failed[c] == 1) {
@@ -528,8 +599,8 @@ static void trial_criticality(pass *p, const cs_trial_slice *s, size_t i, double
             p->c_cable[c].loss_sum += loss;
         }
     }
-    for (uint64_t k = s->edge_off[i]; k < s->edge_off[i + 1]; k++) {
-        const size_t c = p->cable_of_edge[s->failed_edges[k]];
+    for (size_t k = 0; k < p->n_down; k++) {
+        const size_t c = p->cable_of_edge[p->down_list[k]];
         if (c != SIZE_MAX) p->cable_failed[c] = 1;
     }
     for (uint64_t k = s->node_off[i]; k < s->node_off[i + 1]; k++) {
@@ -585,6 +656,7 @@ static cs_status trial(pass *p, const cs_trial_slice *s, size_t i, cs_error *err
     const bool disturbed = mark_failures(p, s, i);
     p->disturbed += disturbed;
     acc_add(&p->total_u, u);
+    p->n_loss += u > p->in->base_unserved_tbps + CS_ANALYSIS_NOISE_TBPS;
     double served = 0.0;
     for (size_t k = 0; k < p->nd; k++)
         served += s->served_tbps[i * p->nd + k];
@@ -637,8 +709,8 @@ static void assemble_regions(cs_analysis_t *a, pass *p)
         g->name = p->g->names[r];
         g->domestic = p->g->domestic[r];
         g->demand_tbps = p->reg_demand[r];
-        g->served_frac = estimate(&p->reg_f[r]);
-        g->unserved_tbps = estimate(&p->reg_u[r]);
+        g->served_frac = estimate_in(&p->reg_f[r], 0.0, 1.0);
+        g->unserved_tbps = estimate_in(&p->reg_u[r], 0.0, p->reg_demand[r]);
         g->tail = series_tail(&p->reg_s[r]);
         g->precision = precision(&g->unserved_tbps, a->precision_target);
         g->n_pairs = p->reg_pairs[r];
@@ -665,8 +737,8 @@ static void assemble_demands(cs_analysis_t *a, pass *p)
         d->pair = SIZE_MAX;
         d->base_served_tbps = in->base_served_tbps[k];
         d->base_latency_ms = in->base_latency_ms[k];
-        d->served_frac = estimate(&p->dem_f[k]);
-        d->unserved_tbps = estimate(&p->dem_u[k]);
+        d->served_frac = estimate_in(&p->dem_f[k], 0.0, 1.0);
+        d->unserved_tbps = estimate_in(&p->dem_u[k], 0.0, p->in->demands[k].demand_scaled_tbps);
         d->tail = series_tail(&p->dem_s[k]);
         d->loss = cs_analysis_wilson(p->dem_loss[k], a->n);
         d->latency_inflation = in->has_latency ? ratio(p->dem_num[k], p->dem_den[k]) : NAN;
@@ -864,8 +936,11 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
     for (size_t k = 0; k < in->n_demands; k++)
         demand += in->demands[k].demand_scaled_tbps;
     a->demand_tbps = demand;
-    a->unserved_tbps = estimate(&p.total_u);
-    a->served_frac = estimate(&p.total_f);
+    a->unserved_tbps = estimate_in(&p.total_u, 0.0, demand);
+    a->served_frac = estimate_in(&p.total_f, 0.0, 1.0);
+    a->capacity_lost_tbps = estimate_in(&p.cap_lost, 0.0, INFINITY);
+    a->n_loss = p.n_loss;
+    a->varied = p.varied;
     a->tail = series_tail(&p.total);
     a->precision = precision(&a->unserved_tbps, o->precision);
     a->all_cut = cs_analysis_wilson(p.all_cut, in->n_pairs ? a->n : 0);
@@ -956,7 +1031,24 @@ static cs_paired paired(const pair_acc *p)
     r.n_neg = p->neg;
     r.sign_p = sign_test(p->pos, p->neg);
     r.excludes_zero = r.diff.n > 1 && (r.diff.lo > 0 || r.diff.hi < 0);
+    /* Ten copies of one outcome are one observation, however many trials repeat it. */
+    if (p->d.n > 0 && p->a.m2 == 0.0 && p->b.m2 == 0.0) {
+        r.excludes_zero = false;
+        r.verdict = CS_PAIRED_ONE_OUTCOME;
+    } else if (r.excludes_zero && r.sign_p < 0.05)
+        r.verdict = CS_PAIRED_SIGNIFICANT;
+    else if (!r.excludes_zero && !(r.sign_p < 0.05))
+        r.verdict = CS_PAIRED_NOT_SIGNIFICANT;
+    else
+        r.verdict = CS_PAIRED_INCONCLUSIVE;
     return r;
+}
+
+const char *cs_paired_verdict_name(cs_paired_verdict v)
+{
+    static const char *const names[] = {"one outcome", "significant", "not significant",
+                                        "inconclusive"};
+    return (unsigned)v < 4 ? names[v] : "?";
 }
 
 /* Same seed, same trial count, same demands (ids, scaled Tbps, regions). */
@@ -1406,7 +1498,7 @@ static cs_recovery_analysis_t *rec_result(rec_acc *r)
         p->queue_max = r->queue_max[j];
     }
     for (size_t m = 0; m < 3; m++) {
-        a->ttr[m].censored = estimate(&r->ttr_acc[m]);
+        a->ttr[m].censored = estimate_in(&r->ttr_acc[m], 0.0, INFINITY);
         a->ttr[m].available = !r->ttr[m].dropped;
         rec_quantiles(&r->ttr[m], a->ttr[m].q);
         a->ttr[m].not_restored = cs_analysis_wilson(r->not_restored[m], r->ttr_acc[m].n);
@@ -1422,8 +1514,8 @@ static cs_recovery_analysis_t *rec_result(rec_acc *r)
     }
     a->faults = estimate(&r->faults);
     a->repaired = cs_analysis_wilson(r->n_repaired, r->n_faults);
-    a->wait_days = estimate(&r->wait);
-    a->outage_days = estimate(&r->outage);
+    a->wait_days = estimate_in(&r->wait, 0.0, INFINITY);
+    a->outage_days = estimate_in(&r->outage, 0.0, INFINITY);
     return a;
 }
 

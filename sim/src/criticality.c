@@ -5,10 +5,11 @@
  * element alone, keeping each single's served demand and the set of edges
  * its routing uses; then, with k = 2, every pair. Connectivity (which
  * city-region pairs still have a path) does not come from the routings but
- * from a union-find over the edges that are up, computed for every
- * contingency: it is cheap, and it is what the router computes too
- * (routing.c, mark_connected), whereas a routing taken from another
- * contingency says nothing about connectivity (see below).
+ * from the router's union-find over the edges that are up (and open to each
+ * demand under the transit rules), computed for every contingency with
+ * cs_router_connected(): it is cheap and is exactly a routing's `connected`,
+ * whereas a routing taken from another contingency says nothing about
+ * connectivity (see below).
  *
  * The shortcut. With latency-first routing, removing edges that a routing
  * does not use gives the same routing: every increment of demand went, in
@@ -71,8 +72,7 @@ typedef struct {
     cs_routing_result r, intact;
     double *dval;             /* [nd] demand x scale, as the router computes it */
     size_t *demand_pair;      /* [nd] city-region pair of the demand, or NONE */
-    size_t *uf;               /* [nn] union-find */
-    size_t *comp;             /* [nn] component root of each node, for the current contingency */
+    unsigned char *conn;      /* [nd] the router's connected flags for the current contingency */
     unsigned char *down;      /* [ne] edges down in the current contingency */
     double *intact_region;    /* [ng] intact unserved per region */
     unsigned char *intact_rc; /* [ng] intact region cut flags */
@@ -296,12 +296,11 @@ static cs_status alloc_work(work *w, const cs_criticality_options *opt, cs_error
     if ((rc = cs_routing_result_init(&w->r, w->nd, w->ne, err)) != CS_OK) return rc;
     if ((rc = cs_routing_result_init(&w->intact, w->nd, w->ne, err)) != CS_OK) return rc;
     w->dval = calloc(w->nd + 1, sizeof *w->dval);
-    w->uf = calloc(w->nn + 1, sizeof *w->uf);
-    w->comp = calloc(w->nn + 1, sizeof *w->comp);
+    w->conn = calloc(w->nd + 1, 1);
     w->down = calloc(w->ne + 1, 1);
     w->intact_region = calloc(w->ng + 1, sizeof *w->intact_region);
     w->intact_rc = calloc(w->ng + 1, 1);
-    if (!w->dval || !w->uf || !w->comp || !w->down || !w->intact_region || !w->intact_rc)
+    if (!w->dval || !w->conn || !w->down || !w->intact_region || !w->intact_rc)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the criticality workspace");
     for (size_t i = 0; i < w->nd; i++) /* the router's own expression: bit-identical sums */
         w->dval[i] = cs_demand_entry_at(w->d, i)->demand_tbps * opt->routing.demand_scale;
@@ -316,8 +315,7 @@ static void free_work(work *w)
     cs_routing_result_destroy(&w->intact);
     free(w->dval);
     free(w->demand_pair);
-    free(w->uf);
-    free(w->comp);
+    free(w->conn);
     free(w->down);
     free(w->intact_region);
     free(w->intact_rc);
@@ -327,13 +325,6 @@ static void free_work(work *w)
 }
 
 /* ------------------------------------------------------ one contingency */
-
-static size_t uf_find(size_t *p, size_t x)
-{
-    while (p[x] != x)
-        x = p[x] = p[p[x]];
-    return x;
-}
 
 /* Marks the edges of elements a and b (b may be NONE) in w->down, or clears them. */
 static void mark_down(work *w, size_t a, size_t b, unsigned char value)
@@ -346,24 +337,18 @@ static void mark_down(work *w, size_t a, size_t b, unsigned char value)
             w->down[el[b].edges[i]] = value;
 }
 
-/* Fills pair_cut[np] and region_cut[ng] for the edges down in w->down. O(V + E). */
+/*
+ * Fills pair_cut[np] and region_cut[ng] for the edges down in w->down, with the router's
+ * own connectivity (transit rules included). O(V + E) per transit class.
+ */
 static void connectivity(work *w, unsigned char *pair_cut, unsigned char *region_cut)
 {
-    for (size_t u = 0; u < w->nn; u++)
-        w->uf[u] = u;
-    for (size_t e = 0; e < w->ne; e++) {
-        if (w->down[e]) continue;
-        const cs_edge *ed = cs_topology_edge(w->t, e);
-        const size_t a = uf_find(w->uf, ed->from), b = uf_find(w->uf, ed->to);
-        if (a != b) w->uf[a < b ? b : a] = a < b ? a : b;
-    }
+    cs_router_connected(w->router, w->down, w->conn);
     for (size_t p = 0; p < w->np; p++)
         pair_cut[p] = 1;
     for (size_t i = 0; i < w->nd; i++) {
         const size_t p = w->demand_pair[i];
-        if (p == NONE) continue;
-        const cs_demand_entry *de = cs_demand_entry_at(w->d, i);
-        if (uf_find(w->uf, de->origin) == uf_find(w->uf, de->destination)) pair_cut[p] = 0;
+        if (p != NONE && w->conn[i]) pair_cut[p] = 0;
     }
     for (size_t g = 0; g < w->ng; g++)
         region_cut[g] = 1;

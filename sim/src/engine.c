@@ -45,6 +45,20 @@ struct cs_engine {
     size_t cache_slots;
     uint32_t *key;      /* scratch for building a key */
     cs_failures f_flow; /* scratch: the failures that touch intact flow */
+    /* impact metrics (docs/model.md, "Impact metrics") */
+    const unsigned char *reach; /* [n_demands] the router's: connected in the intact network */
+    unsigned char *pair_reach;  /* [n_pairs] some demand of the pair is reachable */
+    unsigned char *region_reach;
+    size_t *region_of_demand; /* [n_demands] region of a reachable international demand, or none */
+    double *region_demand;    /* [n_regions] reachable demand, Tbps */
+    double *region_base_lat;  /* [n_regions] served-weighted latency of the intact network, ms */
+    double *ecap;             /* [ne] capacity on the run's basis (design or lit) */
+    unsigned char *eintl;     /* [ne] a segment between Japan and abroad */
+    double intl_capacity;     /* sum of ecap over those */
+    size_t *nadj_off, *nadj;  /* edges at each node (CSR) */
+    unsigned char *emark, *cmark;
+    double *lat_num, *lat_den; /* [n_regions] scratch */
+    cs_failures f_read;        /* scratch: a trial's failures read back from a batch */
     /* recovery over time (all NULL or empty without a `recovery:` section) */
     cs_recovery_t *rec;
     cs_recovery_ws rws;
@@ -105,6 +119,84 @@ static cs_status build_pairs(cs_engine_t *e, cs_error *err)
     e->table.origin = e->pair_origin;
     e->table.region = e->pair_region;
     return CS_OK;
+}
+
+static bool node_in_japan(const cs_node *n)
+{
+    return strcmp(n->country, "JP") == 0;
+}
+
+/* Served-weighted mean latency per region of routing r into out[n_regions] (NAN: none served). */
+static void region_latency(cs_engine_t *e, const double *served, const double *lat, double *out)
+{
+    for (size_t g = 0; g < e->n_regions; g++)
+        e->lat_num[g] = e->lat_den[g] = 0.0;
+    for (size_t i = 0; i < cs_demand_count(e->d); i++) {
+        const size_t g = e->region_of_demand[i];
+        if (g == SIZE_MAX || !(served[i] > 0.0) || !isfinite(lat[i])) continue;
+        e->lat_num[g] += served[i] * lat[i];
+        e->lat_den[g] += served[i];
+    }
+    for (size_t g = 0; g < e->n_regions; g++)
+        out[g] = e->lat_den[g] > 0.0 ? e->lat_num[g] / e->lat_den[g] : NAN;
+}
+
+/*
+ * What the impact metrics need, computed once: reachability of pairs and regions (demands
+ * the intact network cannot serve at all are left out of every damage figure), each
+ * region's reachable demand and intact latency, edge capacities on the run's basis, the
+ * segments between Japan and abroad, and the edges at each node.
+ */
+static cs_status build_impact(cs_engine_t *e, cs_error *err)
+{
+    const size_t nd = cs_demand_count(e->d), ne = cs_topology_edge_count(e->t);
+    const size_t nn = cs_topology_node_count(e->t), nc = cs_topology_cable_count(e->t);
+    e->reach = cs_router_reachable(e->router);
+    e->pair_reach = calloc(e->n_pairs + 1, 1);
+    e->region_reach = calloc(e->n_regions + 1, 1);
+    e->region_of_demand = malloc((nd + 1) * sizeof *e->region_of_demand);
+    e->region_demand = calloc(e->n_regions + 1, sizeof *e->region_demand);
+    e->region_base_lat = calloc(e->n_regions + 1, sizeof *e->region_base_lat);
+    e->ecap = malloc((ne + 1) * sizeof *e->ecap);
+    e->eintl = calloc(ne + 1, 1);
+    e->nadj_off = calloc(nn + 2, sizeof *e->nadj_off);
+    e->nadj = malloc((2 * ne + 1) * sizeof *e->nadj);
+    e->emark = calloc(ne + 1, 1);
+    e->cmark = calloc(nc + 1, 1);
+    e->lat_num = calloc(e->n_regions + 1, sizeof *e->lat_num);
+    e->lat_den = calloc(e->n_regions + 1, sizeof *e->lat_den);
+    if (!e->pair_reach || !e->region_reach || !e->region_of_demand || !e->region_demand ||
+        !e->region_base_lat || !e->ecap || !e->eintl || !e->nadj_off || !e->nadj || !e->emark ||
+        !e->cmark || !e->lat_num || !e->lat_den)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the impact metrics");
+    for (size_t i = 0; i < nd; i++) {
+        const size_t p = e->pair_of_demand[i];
+        e->region_of_demand[i] = p != SIZE_MAX && e->reach[i] ? e->region_of_pair[p] : SIZE_MAX;
+        if (e->region_of_demand[i] == SIZE_MAX) continue;
+        e->pair_reach[p] = 1;
+        e->region_reach[e->region_of_pair[p]] = 1;
+        e->region_demand[e->region_of_pair[p]] +=
+            cs_demand_entry_at(e->d, i)->demand_tbps * e->s->routing.demand_scale;
+    }
+    region_latency(e, e->intact.served_tbps, e->intact.latency_ms, e->region_base_lat);
+    for (size_t j = 0; j < ne; j++) {
+        const cs_edge *ed = cs_topology_edge(e->t, j);
+        e->ecap[j] = e->s->routing.use_lit ? ed->lit_tbps : ed->capacity_tbps;
+        const bool a = node_in_japan(cs_topology_node(e->t, ed->from));
+        const bool b = node_in_japan(cs_topology_node(e->t, ed->to));
+        e->eintl[j] = ed->kind == CS_EDGE_SEGMENT && a != b;
+        if (e->eintl[j]) e->intl_capacity += e->ecap[j];
+        e->nadj_off[ed->from + 2]++;
+        e->nadj_off[ed->to + 2]++;
+    }
+    for (size_t v = 0; v < nn; v++)
+        e->nadj_off[v + 2] += e->nadj_off[v + 1];
+    for (size_t j = 0; j < ne; j++) {
+        const cs_edge *ed = cs_topology_edge(e->t, j);
+        e->nadj[e->nadj_off[ed->from + 1]++] = j;
+        e->nadj[e->nadj_off[ed->to + 1]++] = j;
+    }
+    return cs_failures_init(&e->f_read, ne, nn, err);
 }
 
 static cs_status load_hazards(cs_engine_t *e, cs_error *err)
@@ -177,6 +269,7 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     if ((rc = cs_routing_result_init(&e->scratch, nd, ne, err)) != CS_OK) goto fail;
     if ((rc = cs_router_route(e->router, NULL, &e->intact, err)) != CS_OK) goto fail;
     if ((rc = build_pairs(e, err)) != CS_OK) goto fail;
+    if ((rc = build_impact(e, err)) != CS_OK) goto fail;
     e->rng = cs_rng_alloc();
     e->key = malloc((ne + cs_topology_node_count(e->t) + 2) * sizeof *e->key);
     if (e->rng == NULL || e->key == NULL) {
@@ -224,6 +317,20 @@ void cs_engine_free(cs_engine_t *e)
     free(e->pair_of_demand);
     free(e->regions);
     free(e->region_of_pair);
+    free(e->pair_reach);
+    free(e->region_reach);
+    free(e->region_of_demand);
+    free(e->region_demand);
+    free(e->region_base_lat);
+    free(e->ecap);
+    free(e->eintl);
+    free(e->nadj_off);
+    free(e->nadj);
+    free(e->emark);
+    free(e->cmark);
+    free(e->lat_num);
+    free(e->lat_den);
+    cs_failures_destroy(&e->f_read);
     free(e->key);
     cs_failures_destroy(&e->f_flow);
     free(e);
@@ -565,6 +672,191 @@ cs_status cs_engine_trial_recovery(cs_engine_t *e, uint64_t t, cs_failures *f, c
     return rc != CS_OK ? rc : recover(e, t, f, o, err);
 }
 
+/* ------------------------------------------------------------- impact */
+
+cs_status cs_trial_impact_init(cs_trial_impact *m, const cs_engine_t *e, cs_error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->n_regions = e->n_regions;
+    m->region_served_fraction = calloc(e->n_regions + 1, sizeof *m->region_served_fraction);
+    m->region_latency_added_ms = calloc(e->n_regions + 1, sizeof *m->region_latency_added_ms);
+    if (m->region_served_fraction == NULL || m->region_latency_added_ms == NULL) {
+        cs_trial_impact_destroy(m);
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the impact of a trial");
+    }
+    return CS_OK;
+}
+
+void cs_trial_impact_destroy(cs_trial_impact *m)
+{
+    free(m->region_served_fraction);
+    free(m->region_latency_added_ms);
+    memset(m, 0, sizeof *m);
+}
+
+double cs_engine_intl_capacity(const cs_engine_t *e)
+{
+    return e->intl_capacity;
+}
+
+const unsigned char *cs_engine_pair_reachable(const cs_engine_t *e)
+{
+    return e->pair_reach;
+}
+
+/* Counts edge j as down once (emark), with its capacity and its cable. */
+static void impact_edge(cs_engine_t *e, size_t j, cs_trial_impact *m)
+{
+    if (e->emark[j]) return;
+    e->emark[j] = 1;
+    m->capacity_lost_tbps += e->ecap[j];
+    if (e->eintl[j]) m->intl_capacity_lost_tbps += e->ecap[j];
+    const size_t c = cs_topology_edge(e->t, j)->cable_index;
+    if (c != SIZE_MAX && !e->cmark[c]) {
+        e->cmark[c] = 1;
+        m->systems_lost++;
+    }
+}
+
+static void impact_values(cs_engine_t *e, const cs_failures *f, const double *served,
+                          const double *lat, cs_trial_impact *m)
+{
+    m->systems_lost = 0;
+    m->stations_lost = (uint32_t)f->n_nodes;
+    m->capacity_lost_tbps = m->intl_capacity_lost_tbps = 0.0;
+    for (size_t i = 0; i < f->n_edges; i++)
+        impact_edge(e, f->edges[i], m);
+    for (size_t i = 0; i < f->n_nodes; i++)
+        for (size_t k = e->nadj_off[f->nodes[i]]; k < e->nadj_off[f->nodes[i] + 1]; k++)
+            impact_edge(e, e->nadj[k], m);
+    /* Clear the marks: only edges and cables touched above. */
+    for (size_t i = 0; i < f->n_edges; i++) {
+        e->emark[f->edges[i]] = 0;
+        const size_t c = cs_topology_edge(e->t, f->edges[i])->cable_index;
+        if (c != SIZE_MAX) e->cmark[c] = 0;
+    }
+    for (size_t i = 0; i < f->n_nodes; i++)
+        for (size_t k = e->nadj_off[f->nodes[i]]; k < e->nadj_off[f->nodes[i] + 1]; k++) {
+            e->emark[e->nadj[k]] = 0;
+            const size_t c = cs_topology_edge(e->t, e->nadj[k])->cable_index;
+            if (c != SIZE_MAX) e->cmark[c] = 0;
+        }
+    for (size_t g = 0; g < e->n_regions; g++)
+        m->region_served_fraction[g] = 0.0;
+    for (size_t i = 0; i < cs_demand_count(e->d); i++)
+        if (e->region_of_demand[i] != SIZE_MAX)
+            m->region_served_fraction[e->region_of_demand[i]] += served[i];
+    for (size_t g = 0; g < e->n_regions; g++)
+        m->region_served_fraction[g] =
+            e->region_demand[g] > 0.0 ? m->region_served_fraction[g] / e->region_demand[g] : NAN;
+    region_latency(e, served, lat, m->region_latency_added_ms);
+    for (size_t g = 0; g < e->n_regions; g++)
+        m->region_latency_added_ms[g] -= e->region_base_lat[g];
+}
+
+void cs_engine_impact(cs_engine_t *e, const cs_failures *f, const cs_routing_result *r,
+                      cs_trial_impact *m)
+{
+    impact_values(e, f, r->served_tbps, r->latency_ms, m);
+}
+
+/* Headroom of region g: one max flow on the spare capacities (see engine.h). */
+static cs_status headroom_of(const cs_engine_t *e, size_t g, const cs_failures *f,
+                             const cs_routing_result *r, double *out, cs_error *err)
+{
+    const size_t nn = cs_topology_node_count(e->t), ne = cs_topology_edge_count(e->t);
+    const size_t nd = cs_demand_count(e->d);
+    const igraph_integer_t S = (igraph_integer_t)nn, T = S + 1;
+    igraph_vector_int_t ev;
+    igraph_vector_t cap;
+    igraph_t gr;
+    bool have_g = false;
+    cs_status rc = CS_OK;
+    if (igraph_vector_int_init(&ev, 0) != IGRAPH_SUCCESS)
+        return cs_errorf(err, CS_ENOMEM, "out of memory");
+    if (igraph_vector_init(&cap, 0) != IGRAPH_SUCCESS) {
+        igraph_vector_int_destroy(&ev);
+        return cs_errorf(err, CS_ENOMEM, "out of memory");
+    }
+    bool ok = true;
+    double big = 1.0; /* more than any cut: the super-source and super-sink links never bind */
+    for (size_t j = 0; j < ne; j++)
+        big += e->ecap[j];
+    for (size_t j = 0; j < ne && ok; j++) {
+        const cs_edge *ed = cs_topology_edge(e->t, j);
+        if (f != NULL && cs_failures_edge_down(f, e->t, j)) continue;
+        if (!ed->transit) { /* open to Japan's traffic with g: a link of Japan or of g */
+            const char *c = cs_topology_node(e->t, ed->from)->country;
+            bool open = strcmp(c, "JP") == 0;
+            for (size_t i = 0; i < nd && !open; i++)
+                open =
+                    e->region_of_demand[i] == g &&
+                    (strcmp(cs_topology_node(e->t, cs_demand_entry_at(e->d, i)->origin)->country,
+                            c) == 0 ||
+                     strcmp(
+                         cs_topology_node(e->t, cs_demand_entry_at(e->d, i)->destination)->country,
+                         c) == 0);
+            if (!open) continue;
+        }
+        ok = igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->from) == IGRAPH_SUCCESS &&
+             igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->to) == IGRAPH_SUCCESS &&
+             igraph_vector_push_back(&cap, fmax(0.0, e->ecap[j] - r->edge_flow_tbps[j])) ==
+                 IGRAPH_SUCCESS;
+    }
+    for (size_t i = 0; i < nd && ok; i++) {
+        if (e->region_of_demand[i] != g) continue;
+        const cs_demand_entry *de = cs_demand_entry_at(e->d, i);
+        const bool ja = node_in_japan(cs_topology_node(e->t, de->origin));
+        const size_t home = ja ? de->origin : de->destination,
+                     away = ja ? de->destination : de->origin;
+        ok = igraph_vector_int_push_back(&ev, S) == IGRAPH_SUCCESS &&
+             igraph_vector_int_push_back(&ev, (igraph_integer_t)home) == IGRAPH_SUCCESS &&
+             igraph_vector_push_back(&cap, big) == IGRAPH_SUCCESS &&
+             igraph_vector_int_push_back(&ev, (igraph_integer_t)away) == IGRAPH_SUCCESS &&
+             igraph_vector_int_push_back(&ev, T) == IGRAPH_SUCCESS &&
+             igraph_vector_push_back(&cap, big) == IGRAPH_SUCCESS;
+    }
+    igraph_real_t v = 0.0;
+    if (!ok ||
+        igraph_create(&gr, &ev, (igraph_integer_t)nn + 2, IGRAPH_UNDIRECTED) != IGRAPH_SUCCESS)
+        rc = cs_errorf(err, CS_ENOMEM, "out of memory for the headroom graph");
+    else {
+        have_g = true;
+        if (igraph_maxflow_value(&gr, &v, S, T, &cap, NULL) != IGRAPH_SUCCESS)
+            rc = cs_errorf(err, CS_ENOMEM, "out of memory for the headroom max flow");
+    }
+    *out = v;
+    if (have_g) igraph_destroy(&gr);
+    igraph_vector_int_destroy(&ev);
+    igraph_vector_destroy(&cap);
+    return rc;
+}
+
+cs_status cs_engine_headroom(const cs_engine_t *e, const cs_failures *f, const cs_routing_result *r,
+                             double *out, cs_error *err)
+{
+    for (size_t g = 0; g < e->n_regions; g++) {
+        out[g] = NAN;
+        if (!e->region_reach[g]) continue;
+        const cs_status rc = headroom_of(e, g, f, r, &out[g], err);
+        if (rc != CS_OK) return rc;
+    }
+    return CS_OK;
+}
+
+/* An order-independent hash of a failure set. */
+static uint64_t failure_hash(const cs_failures *f)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u * (f->n_edges + 1) + f->n_nodes;
+    for (size_t i = 0; i < f->n_edges + f->n_nodes; i++) {
+        uint64_t z = i < f->n_edges ? f->edges[i] : f->ne + f->nodes[i - f->n_edges];
+        z = (z + 0x9E3779B97F4A7C15u) * 0xBF58476D1CE4E5B9u;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+        h += z ^ (z >> 31);
+    }
+    return h;
+}
+
 /* ------------------------------------------------------------- summary */
 
 cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error *err)
@@ -576,10 +868,19 @@ cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error 
     s->region_cut = calloc(e->n_regions + 1, sizeof *s->region_cut);
     s->demand_unserved_trials = calloc(s->n_demands + 1, sizeof *s->demand_unserved_trials);
     s->served_sum = calloc(s->n_demands + 1, sizeof *s->served_sum);
-    if (!s->region_cut || !s->demand_unserved_trials || !s->served_sum) {
+    s->region_served_sum = calloc(e->n_regions + 1, sizeof *s->region_served_sum);
+    s->region_below90 = calloc(e->n_regions + 1, sizeof *s->region_below90);
+    s->region_lat_sum = calloc(e->n_regions + 1, sizeof *s->region_lat_sum);
+    s->region_lat_n = calloc(e->n_regions + 1, sizeof *s->region_lat_n);
+    s->region_lat_max = calloc(e->n_regions + 1, sizeof *s->region_lat_max);
+    s->region_reachable = e->region_reach;
+    if (!s->region_cut || !s->demand_unserved_trials || !s->served_sum || !s->region_served_sum ||
+        !s->region_below90 || !s->region_lat_sum || !s->region_lat_n || !s->region_lat_max) {
         cs_run_summary_destroy(s);
         return cs_errorf(err, CS_ENOMEM, "out of memory for the run summary");
     }
+    for (size_t g = 0; g < e->n_regions; g++)
+        s->region_lat_max[g] = -INFINITY;
     if (e->rec == NULL) return CS_OK;
     s->recovery = true;
     s->horizon_days = cs_recovery_get_params(e->rec)->horizon_days;
@@ -633,6 +934,11 @@ void cs_run_summary_destroy(cs_run_summary *s)
     free(s->served_sum);
     free(s->ship_busy_sum);
     free(s->t90_hist);
+    free(s->region_served_sum);
+    free(s->region_below90);
+    free(s->region_lat_sum);
+    free(s->region_lat_n);
+    free(s->region_lat_max);
     memset(s, 0, sizeof *s);
 }
 
@@ -651,23 +957,54 @@ static void summarise_values(const cs_engine_t *e, cs_run_summary *s, uint64_t t
     for (size_t i = 0; i < s->n_demands; i++) {
         const double want = cs_demand_entry_at(e->d, i)->demand_tbps * e->s->routing.demand_scale;
         s->served_sum[i] += served[i];
-        if (served[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
+        if (e->reach[i] && served[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
     }
+    /* A region is cut off when every pair the intact network serves is cut; regions it does
+     * not serve at all are never counted (their pairs are cut in every trial). */
     for (size_t g = 0; g < e->n_regions; g++)
-        region_cut[g] = true;
+        region_cut[g] = e->region_reach[g];
     for (size_t p = 0; p < e->n_pairs; p++)
         if (!cut[p]) region_cut[e->region_of_pair[p]] = false;
     for (size_t g = 0; g < e->n_regions; g++)
         s->region_cut[g] += region_cut[g];
 }
 
-static void summarise(const cs_engine_t *e, cs_run_summary *s, uint64_t t,
-                      const cs_routing_result *r, const unsigned char *cut, bool *region_cut)
+/* Adds the impact m of a trial with failures f and unserved demand x. */
+static void summarise_impact(const cs_engine_t *e, cs_run_summary *s, const cs_failures *f,
+                             const cs_trial_impact *m, double x)
 {
-    summarise_values(e, s, t, r->unserved_tbps, r->served_tbps, cut, region_cut);
+    const double base = e->intact.unserved_tbps, demand = e->intact.demand_tbps;
+    s->loss_trials += x > base + 1e-9 * (1.0 + demand);
+    s->systems_lost_sum += m->systems_lost;
+    s->stations_lost_sum += m->stations_lost;
+    s->capacity_lost_sum += m->capacity_lost_tbps;
+    s->intl_capacity_lost_sum += m->intl_capacity_lost_tbps;
+    s->capacity_lost_max = fmax(s->capacity_lost_max, m->capacity_lost_tbps);
+    for (size_t g = 0; g < s->n_regions; g++) {
+        if (!e->region_reach[g]) continue;
+        s->region_served_sum[g] += m->region_served_fraction[g];
+        s->region_below90[g] += m->region_served_fraction[g] < CS_RUN_DEGRADED;
+        const double l = m->region_latency_added_ms[g];
+        if (isnan(l)) continue;
+        s->region_lat_sum[g] += l;
+        s->region_lat_n[g]++;
+        s->region_lat_max[g] = fmax(s->region_lat_max[g], l);
+    }
+    const uint64_t h = failure_hash(f);
+    if (s->trials > 1 && h != s->failure_hash) s->varied = true;
+    s->failure_hash = h;
 }
 
-cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, const cs_trial_batch *b,
+static void summarise(cs_engine_t *e, cs_run_summary *s, uint64_t t, const cs_failures *f,
+                      const cs_routing_result *r, const unsigned char *cut, bool *region_cut,
+                      cs_trial_impact *m)
+{
+    summarise_values(e, s, t, r->unserved_tbps, r->served_tbps, cut, region_cut);
+    cs_engine_impact(e, f, r, m);
+    summarise_impact(e, s, f, m, r->unserved_tbps);
+}
+
+cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_trial_batch *b,
                                    cs_error *err)
 {
     if (b->n_demands != s->n_demands || b->n_pairs != e->n_pairs)
@@ -676,11 +1013,26 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, cons
             "summary: expected a batch of %zu demands and %zu pairs, found %zu and %zu",
             s->n_demands, e->n_pairs, b->n_demands, b->n_pairs);
     bool *region_cut = calloc(e->n_regions + 1, sizeof *region_cut);
-    if (region_cut == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the summary");
-    for (size_t i = 0; i < b->n; i++)
+    cs_trial_impact m;
+    if (region_cut == NULL || cs_trial_impact_init(&m, e, err) != CS_OK) {
+        free(region_cut);
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the summary");
+    }
+    const uint32_t *fe = b->failed_edges, *fn = b->failed_nodes;
+    for (size_t i = 0; i < b->n; i++) {
         summarise_values(e, s, b->first_trial + i, b->unserved_tbps[i],
                          b->served_tbps + i * b->n_demands, b->pair_cut + i * b->n_pairs,
                          region_cut);
+        cs_failures_clear(&e->f_read);
+        for (uint32_t k = 0; k < b->n_failed_edges[i]; k++)
+            cs_failures_fail_edge(&e->f_read, *fe++);
+        for (uint32_t k = 0; k < b->n_failed_nodes[i]; k++)
+            cs_failures_fail_node(&e->f_read, *fn++);
+        impact_values(e, &e->f_read, b->served_tbps + i * b->n_demands,
+                      b->latency_ms + i * b->n_demands, &m);
+        summarise_impact(e, s, &e->f_read, &m, b->unserved_tbps[i]);
+    }
+    cs_trial_impact_destroy(&m);
     for (size_t i = 0; s->recovery && b->n_steps > 0 && i < b->n; i++)
         summarise_recovery_values(s, b->rec_ship_busy_days + i * b->n_ships,
                                   b->rec_unserved_days[i], b->rec_capacity_days[i],
@@ -723,6 +1075,22 @@ cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, c
         dst->demand_unserved_trials[i] += src->demand_unserved_trials[i];
         dst->served_sum[i] += src->served_sum[i];
     }
+    dst->loss_trials += src->loss_trials;
+    dst->systems_lost_sum += src->systems_lost_sum;
+    dst->stations_lost_sum += src->stations_lost_sum;
+    dst->capacity_lost_sum += src->capacity_lost_sum;
+    dst->intl_capacity_lost_sum += src->intl_capacity_lost_sum;
+    dst->capacity_lost_max = fmax(dst->capacity_lost_max, src->capacity_lost_max);
+    for (size_t g = 0; g < dst->n_regions; g++) {
+        dst->region_served_sum[g] += src->region_served_sum[g];
+        dst->region_below90[g] += src->region_below90[g];
+        dst->region_lat_sum[g] += src->region_lat_sum[g];
+        dst->region_lat_n[g] += src->region_lat_n[g];
+        dst->region_lat_max[g] = fmax(dst->region_lat_max[g], src->region_lat_max[g]);
+    }
+    dst->varied = dst->varied || src->varied ||
+                  (dst->trials > src->trials && dst->failure_hash != src->failure_hash);
+    dst->failure_hash = src->failure_hash;
     dst->skipped += src->skipped;
     dst->cache_hits += src->cache_hits;
     dst->routed += src->routed;
@@ -745,6 +1113,7 @@ typedef struct {
     cs_trial_batch b;
     unsigned char *cut;
     bool *region_cut;
+    cs_trial_impact m;
     cs_recovery_outcome o; /* with recovery only */
 } run_ws;
 
@@ -755,6 +1124,7 @@ static void ws_destroy(run_ws *w)
     cs_trial_batch_destroy(&w->b);
     free(w->cut);
     free(w->region_cut);
+    cs_trial_impact_destroy(&w->m);
     cs_recovery_outcome_destroy(&w->o);
 }
 
@@ -775,6 +1145,7 @@ static cs_status ws_init(run_ws *w, const cs_engine_t *e, size_t batch_cap, cs_e
     w->region_cut = calloc(e->n_regions + 1, sizeof *w->region_cut);
     if (w->cut == NULL || w->region_cut == NULL)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the trial workspace");
+    if ((rc = cs_trial_impact_init(&w->m, e, err)) != CS_OK) return rc;
     if (e->rec != NULL) return cs_recovery_outcome_init(&w->o, e->rec, ne, err);
     return CS_OK;
 }
@@ -844,7 +1215,7 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
         if (rc == CS_OK) rc = add_trial(e, t, &ws, &ws.b, err);
         if (rc != CS_OK) break;
-        summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
+        summarise(e, sum, t, &ws.f, &ws.r, ws.cut, ws.region_cut, &ws.m);
         if (e->rec != NULL) summarise_recovery(sum, &ws.o);
         const bool last = k + 1 == n;
         const bool stopping = !last && o->stop != NULL && *o->stop;
@@ -879,7 +1250,7 @@ cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t
         const uint64_t t = first + k;
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
         if (rc == CS_OK) rc = add_trial(e, t, &ws, b, err);
-        if (rc == CS_OK) summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
+        if (rc == CS_OK) summarise(e, sum, t, &ws.f, &ws.r, ws.cut, ws.region_cut, &ws.m);
         if (rc == CS_OK && e->rec != NULL) summarise_recovery(sum, &ws.o);
     }
     ws_destroy(&ws);

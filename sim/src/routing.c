@@ -43,6 +43,7 @@ typedef struct {
     double *dist;
     size_t *pred, *hops, *order;
     size_t n_order;
+    size_t allow_a, allow_b; /* the restricted countries whose links it may use (or NONE) */
 } spt;
 
 struct cs_router {
@@ -56,10 +57,17 @@ struct cs_router {
     unsigned char *adj_rev; /* 1 when the entry runs against the edge (to -> from) */
     size_t *efrom, *eto;
     double *len, *cap;
-    /* Demand, copied once: scaled value, per-round increment, origin slot. */
-    size_t *dorig, *ddst, *dslot;
+    /* Transit: ecountry[e] is the restricted country (an index) of a link with
+     * transit = false, NONE for every other edge; n_countries of them. */
+    size_t *ecountry, n_countries;
+    const char **countries;
+    /* Demand, copied once: scaled value, per-round increment, tree slot, the
+     * restricted countries of its two cities (NONE when not restricted) and its
+     * transit class (one per distinct pair of those). */
+    size_t *dorig, *ddst, *dslot, *dca, *dcb, *dcls;
     double *dval, *dinc;
-    size_t *slot_root;
+    size_t *slot_root, *slot_a, *slot_b; /* a slot is an origin and its allowed countries */
+    size_t n_cls, *cls_a, *cls_b;
     /* Per routing. */
     double *res;             /* [ne] residual capacity (latency-first) */
     unsigned char *down;     /* [ne] failed, or an end failed */
@@ -79,10 +87,14 @@ struct cs_router {
     /* Dinic. */
     double *eflow;
     unsigned char *blocked; /* [nd] maxflow: no augmenting path left */
+    unsigned char *reach;   /* [nd] connected in the intact network (else never routed) */
+    double unreachable_tbps;
+    size_t cur_a, cur_b; /* the restricted countries open to the demand being routed */
     size_t *level, *queue, *it, *pstack, *nstack;
 };
 
 static void dijkstra(cs_router_t *r, spt *t, size_t root);
+static void mark_connected(cs_router_t *r, const unsigned char *down, unsigned char *connected);
 
 /* Above this many failed edges a routing recomputes its trees instead of repairing copies. */
 #define REPAIR_MAX_DOWN 8
@@ -167,6 +179,15 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->dorig, nd);
     ALLOC(r->ddst, nd);
     ALLOC(r->dslot, nd);
+    ALLOC(r->dca, nd);
+    ALLOC(r->dcb, nd);
+    ALLOC(r->dcls, nd);
+    ALLOC(r->slot_a, nd);
+    ALLOC(r->slot_b, nd);
+    ALLOC(r->cls_a, nd);
+    ALLOC(r->cls_b, nd);
+    ALLOC(r->ecountry, ne);
+    ALLOC(r->countries, ne);
     ALLOC(r->dval, nd);
     ALLOC(r->dinc, nd);
     ALLOC(r->slot_root, nd);
@@ -186,16 +207,19 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->merged, nn);
     ALLOC(r->eflow, ne);
     ALLOC(r->blocked, nd);
+    ALLOC(r->reach, nd);
     ALLOC(r->level, nn);
     ALLOC(r->queue, nn);
     ALLOC(r->it, nn);
     ALLOC(r->pstack, nn);
     ALLOC(r->nstack, nn + 1);
     return r->adj_off && r->adj_edge && r->adj_node && r->adj_rev && r->efrom && r->eto && r->len &&
-           r->cap && r->dorig && r->ddst && r->dslot && r->dval && r->dinc && r->slot_root &&
-           r->res && r->down && r->usable && r->gone && r->served && r->latsum && r->uf &&
-           r->heap && r->hpos && r->settled && r->affected && r->sub && r->fresh && r->merged &&
-           r->eflow && r->blocked && r->level && r->queue && r->it && r->pstack && r->nstack;
+           r->cap && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls && r->slot_a &&
+           r->slot_b && r->cls_a && r->cls_b && r->ecountry && r->countries && r->dval && r->dinc &&
+           r->slot_root && r->res && r->down && r->usable && r->gone && r->served && r->latsum &&
+           r->uf && r->heap && r->hpos && r->settled && r->affected && r->sub && r->fresh &&
+           r->merged && r->eflow && r->blocked && r->reach && r->level && r->queue && r->it &&
+           r->pstack && r->nstack;
 }
 
 /* Copies the graph into CSR form; each node's entries in increasing edge index. */
@@ -207,6 +231,15 @@ static void build_adjacency(cs_router_t *r)
         r->eto[e] = ed->to;
         r->len[e] = ed->length_km;
         r->cap[e] = r->opt.use_lit ? ed->lit_tbps : ed->capacity_tbps;
+        r->ecountry[e] = NONE;
+        if (!ed->transit) {
+            const char *c = cs_topology_node(r->t, ed->from)->country;
+            size_t k = 0;
+            while (k < r->n_countries && strcmp(r->countries[k], c) != 0)
+                k++;
+            if (k == r->n_countries) r->countries[r->n_countries++] = c;
+            r->ecountry[e] = k;
+        }
         r->adj_off[ed->from + 1]++;
         r->adj_off[ed->to + 1]++;
     }
@@ -224,7 +257,20 @@ static void build_adjacency(cs_router_t *r)
     }
 }
 
-/* Copies the demand, scaled, and gives each distinct origin a tree slot. */
+/* The index of the restricted country of node v, or NONE. */
+static size_t restricted_country(const cs_router_t *r, size_t v)
+{
+    const char *c = cs_topology_node(r->t, v)->country;
+    for (size_t k = 0; k < r->n_countries; k++)
+        if (strcmp(r->countries[k], c) == 0) return k;
+    return NONE;
+}
+
+/*
+ * Copies the demand, scaled, and gives each distinct (origin, allowed restricted
+ * countries) a tree slot and each distinct pair of allowed countries a transit class.
+ * Without restricted links there is one slot per origin and one class.
+ */
 static cs_status build_demand(cs_router_t *r, cs_error *err)
 {
     for (size_t i = 0; i < r->nd; i++) {
@@ -239,11 +285,35 @@ static cs_status build_demand(cs_router_t *r, cs_error *err)
         r->ddst[i] = de->destination;
         r->dval[i] = de->demand_tbps * r->opt.demand_scale;
         r->dinc[i] = r->dval[i] / (double)r->opt.rounds;
+        size_t a = restricted_country(r, de->origin), b = restricted_country(r, de->destination);
+        if (b == a) b = NONE;
+        if (a > b) { /* NONE last: (x, NONE) */
+            const size_t x = a;
+            a = b;
+            b = x;
+        }
+        r->dca[i] = a;
+        r->dcb[i] = b;
         size_t s = 0;
-        while (s < r->nslots && r->slot_root[s] != de->origin)
+        while (s < r->nslots &&
+               (r->slot_root[s] != de->origin || r->slot_a[s] != a || r->slot_b[s] != b))
             s++;
-        if (s == r->nslots) r->slot_root[r->nslots++] = de->origin;
+        if (s == r->nslots) {
+            r->slot_root[s] = de->origin;
+            r->slot_a[s] = a;
+            r->slot_b[s] = b;
+            r->nslots++;
+        }
         r->dslot[i] = s;
+        size_t c = 0;
+        while (c < r->n_cls && (r->cls_a[c] != a || r->cls_b[c] != b))
+            c++;
+        if (c == r->n_cls) {
+            r->cls_a[c] = a;
+            r->cls_b[c] = b;
+            r->n_cls++;
+        }
+        r->dcls[i] = c;
     }
     return CS_OK;
 }
@@ -268,6 +338,9 @@ static cs_status alloc_trees(cs_router_t *r, cs_error *err)
         t->pred = r->pred_block + s * r->nn;
         t->hops = r->hops_block + s * r->nn;
         t->order = r->order_block + s * r->nn;
+        const size_t sl = s < r->nslots ? s : s - r->nslots;
+        t->allow_a = r->slot_a[sl];
+        t->allow_b = r->slot_b[sl];
     }
     return CS_OK;
 }
@@ -302,6 +375,9 @@ cs_status cs_router_alloc(cs_router_t **out, const cs_topology_t *t, const cs_de
         r->usable[e] = r->cap[e] > CS_ROUTING_EPS_TBPS;
     for (size_t sl = 0; sl < r->nslots; sl++)
         dijkstra(r, &r->base[sl], r->slot_root[sl]);
+    mark_connected(r, r->down, r->reach); /* nothing is down yet */
+    for (size_t i = 0; i < r->nd; i++)
+        if (!r->reach[i]) r->unreachable_tbps += r->dval[i];
     *out = r;
     return CS_OK;
 fail:
@@ -312,6 +388,12 @@ fail:
 void cs_router_free(cs_router_t *r)
 {
     if (r == NULL) return;
+    void *more[] = {r->dca,    r->dcb,      r->dcls,
+                    r->slot_a, r->slot_b,   r->cls_a,
+                    r->cls_b,  r->ecountry, (void *)r->countries,
+                    r->reach};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        free(more[i]);
     void *arrays[] = {
         r->adj_off,    r->adj_edge,   r->adj_node,    r->adj_rev, r->efrom,  r->eto,
         r->len,        r->cap,        r->dorig,       r->ddst,    r->dslot,  r->dval,
@@ -330,7 +412,24 @@ const cs_routing_options *cs_router_options(const cs_router_t *r)
     return &r->opt;
 }
 
+const unsigned char *cs_router_reachable(const cs_router_t *r)
+{
+    return r->reach;
+}
+
+double cs_router_unreachable_tbps(const cs_router_t *r)
+{
+    return r->unreachable_tbps;
+}
+
 /* ------------------------------------------------------------ connectivity */
+
+/* Whether edge e is open to traffic allowed the restricted countries a and b. */
+static bool allowed(const cs_router_t *r, size_t e, size_t a, size_t b)
+{
+    const size_t c = r->ecountry[e];
+    return c == NONE || c == a || c == b;
+}
 
 static size_t uf_find(size_t *p, size_t x)
 {
@@ -339,18 +438,29 @@ static size_t uf_find(size_t *p, size_t x)
     return x;
 }
 
-/* connected[i] = 1 when an edge that is not down joins demand i's cities. */
-static void mark_connected(cs_router_t *r, const unsigned char *down, cs_routing_result *out)
+/*
+ * connected[i] = 1 when a path of edges that are not down, and open to demand i
+ * (transit), joins its cities: one union-find per transit class.
+ */
+static void mark_connected(cs_router_t *r, const unsigned char *down, unsigned char *connected)
 {
-    for (size_t u = 0; u < r->nn; u++)
-        r->uf[u] = u;
-    for (size_t e = 0; e < r->ne; e++) {
-        if (down[e]) continue;
-        const size_t a = uf_find(r->uf, r->efrom[e]), b = uf_find(r->uf, r->eto[e]);
-        if (a != b) r->uf[a < b ? b : a] = a < b ? a : b;
+    for (size_t c = 0; c < r->n_cls; c++) {
+        for (size_t u = 0; u < r->nn; u++)
+            r->uf[u] = u;
+        for (size_t e = 0; e < r->ne; e++) {
+            if (down[e] || !allowed(r, e, r->cls_a[c], r->cls_b[c])) continue;
+            const size_t a = uf_find(r->uf, r->efrom[e]), b = uf_find(r->uf, r->eto[e]);
+            if (a != b) r->uf[a < b ? b : a] = a < b ? a : b;
+        }
+        for (size_t i = 0; i < r->nd; i++)
+            if (r->dcls[i] == c)
+                connected[i] = uf_find(r->uf, r->dorig[i]) == uf_find(r->uf, r->ddst[i]);
     }
-    for (size_t i = 0; i < r->nd; i++)
-        out->connected[i] = uf_find(r->uf, r->dorig[i]) == uf_find(r->uf, r->ddst[i]);
+}
+
+void cs_router_connected(cs_router_t *r, const unsigned char *down, unsigned char *connected)
+{
+    mark_connected(r, down, connected);
 }
 
 /* ------------------------------------------------------------ trees */
@@ -441,7 +551,8 @@ static size_t settle(cs_router_t *r, spt *t, size_t n, size_t *out)
         out[k++] = u;
         for (size_t j = r->adj_off[u]; j < r->adj_off[u + 1]; j++) {
             const size_t e = r->adj_edge[j], v = r->adj_node[j];
-            if (r->usable[e] && !r->settled[v]) relax(r, t, u, v, e, &n);
+            if (r->usable[e] && !r->settled[v] && allowed(r, e, t->allow_a, t->allow_b))
+                relax(r, t, u, v, e, &n);
         }
     }
     return k;
@@ -494,7 +605,9 @@ static void repair(cs_router_t *r, spt *t, size_t c)
         const size_t v = r->sub[i];
         for (size_t j = r->adj_off[v]; j < r->adj_off[v + 1]; j++) {
             const size_t e = r->adj_edge[j], u = r->adj_node[j];
-            if (r->usable[e] && !r->affected[u] && t->dist[u] < INFINITY) relax(r, t, u, v, e, &n);
+            if (r->usable[e] && !r->affected[u] && t->dist[u] < INFINITY &&
+                allowed(r, e, t->allow_a, t->allow_b))
+                relax(r, t, u, v, e, &n);
         }
     }
     const size_t nf = settle(r, t, n, r->fresh);
@@ -627,7 +740,9 @@ static bool dinic_levels(cs_router_t *r, size_t src, size_t dst)
         if (r->level[dst] != NONE && r->level[u] >= r->level[dst]) break;
         for (size_t k = r->adj_off[u]; k < r->adj_off[u + 1]; k++) {
             const size_t v = r->adj_node[k];
-            if (r->level[v] != NONE || !r->usable[r->adj_edge[k]]) continue;
+            const size_t e = r->adj_edge[k];
+            if (r->level[v] != NONE || !r->usable[e] || !allowed(r, e, r->cur_a, r->cur_b))
+                continue;
             if (arc_res(r, k) <= CS_ROUTING_EPS_TBPS) continue;
             r->level[v] = r->level[u] + 1;
             r->queue[tail++] = v;
@@ -639,9 +754,9 @@ static bool dinic_levels(cs_router_t *r, size_t src, size_t dst)
 /* Whether entry k leaves u for the next level with residual. */
 static bool admissible(const cs_router_t *r, size_t u, size_t k)
 {
-    const size_t v = r->adj_node[k];
-    return r->usable[r->adj_edge[k]] && r->level[v] != NONE && r->level[v] == r->level[u] + 1 &&
-           arc_res(r, k) > CS_ROUTING_EPS_TBPS;
+    const size_t v = r->adj_node[k], e = r->adj_edge[k];
+    return r->usable[e] && r->level[v] != NONE && r->level[v] == r->level[u] + 1 &&
+           allowed(r, e, r->cur_a, r->cur_b) && arc_res(r, k) > CS_ROUTING_EPS_TBPS;
 }
 
 /*
@@ -714,6 +829,8 @@ static void route_maxflow(cs_router_t *r, cs_routing_result *out)
     for (unsigned k = 0; k < r->opt.rounds; k++)
         for (size_t i = 0; i < r->nd; i++) {
             if (r->blocked[i]) continue;
+            r->cur_a = r->dca[i];
+            r->cur_b = r->dcb[i];
             const double f = max_flow(r, r->dorig[i], r->ddst[i], r->dinc[i]);
             if (f < r->dinc[i] - CS_ROUTING_EPS_TBPS) r->blocked[i] = 1;
             if (!(f > 0.0)) continue;
@@ -751,7 +868,7 @@ cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_resul
         r->res[e] = r->cap[e];
         if (r->down[e] && r->cap[e] > CS_ROUTING_EPS_TBPS) r->gone[n_gone++] = e;
     }
-    mark_connected(r, r->down, out);
+    mark_connected(r, r->down, out->connected);
     start_trees(r, n_gone);
     memset(r->served, 0, r->nd * sizeof *r->served);
     memset(r->latsum, 0, r->nd * sizeof *r->latsum);
@@ -761,6 +878,11 @@ cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_resul
         route_latency_first(r, out);
     out->unserved_tbps = out->demand_tbps = 0.0;
     for (size_t i = 0; i < r->nd; i++) {
+        if (!r->reach[i]) { /* never routed, and no part of the damage */
+            out->served_tbps[i] = 0.0;
+            out->latency_ms[i] = NAN;
+            continue;
+        }
         /* Increments of dval/rounds may add up to dval plus a rounding unit. */
         out->served_tbps[i] = fmin(r->served[i], r->dval[i]);
         out->latency_ms[i] = r->served[i] > 0.0 ? r->latsum[i] / r->served[i] : NAN;

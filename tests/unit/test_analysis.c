@@ -316,6 +316,39 @@ static void test_wilson(void **state)
     assert_true(isnan(none.p) && isnan(none.lo) && isnan(none.hi));
 }
 
+/* Exact intervals against scipy.stats.beta.ppf, and the honest statement of a loss. */
+static void test_clopper_pearson_and_loss_statement(void **state)
+{
+    (void)state;
+    const cs_proportion z = cs_analysis_clopper_pearson(0, 10);
+    assert_near(z.lo, 0.0, 0.0);
+    assert_near(z.hi, 0.30849710781876083, 1e-9); /* 1 - 0.025^(1/10) */
+    const cs_proportion all = cs_analysis_clopper_pearson(10, 10);
+    assert_near(all.lo, 0.6915028921812392, 1e-9);
+    assert_near(all.hi, 1.0, 0.0);
+    const cs_proportion one = cs_analysis_clopper_pearson(1, 500);
+    assert_near(one.lo, 5.0634334007415215e-05, 1e-12);
+    assert_near(one.hi, 0.011092476898968787, 1e-9);
+    const cs_proportion three = cs_analysis_clopper_pearson(3, 20);
+    assert_near(three.lo, 0.0320709371854637, 1e-9);
+    assert_near(three.hi, 0.37892682654531396, 1e-9);
+    /* The statement: one outcome; a bound under 30 trials with a loss; else clipped normal. */
+    const cs_estimate u = {500, 0.02, 0.4, 0.0179, -0.015, 0.055};
+    cs_loss_interval li = cs_analysis_loss_interval(false, 500, &u, 0.0, 10.0);
+    assert_int_equal(li.kind, CS_LOSS_ONE_OUTCOME);
+    assert_near(li.lo, 0.02, 0.0);
+    assert_near(li.hi, 0.02, 0.0);
+    li = cs_analysis_loss_interval(true, 1, &u, 0.5, 10.0);
+    assert_int_equal(li.kind, CS_LOSS_BOUND);
+    assert_near(li.p_hi, 0.011092476898968787, 1e-9);
+    assert_near(li.hi, 0.5 + 10.0 * li.p_hi, 1e-9);
+    li = cs_analysis_loss_interval(true, 30, &u, 0.0, 10.0);
+    assert_int_equal(li.kind, CS_LOSS_NORMAL);
+    assert_near(li.lo, 0.0, 0.0); /* clipped: no negative unserved */
+    assert_near(li.hi, 0.055, 0.0);
+    assert_string_equal(cs_paired_verdict_name(CS_PAIRED_INCONCLUSIVE), "inconclusive");
+}
+
 /* ----------------------------------------------------------------- reader */
 
 static void test_reader_tables(void **state)
@@ -570,15 +603,25 @@ static void test_rerouting_and_criticality(void **state)
     assert_near(pac->share, 8.5 / 14.0, 1e-12);
     assert_near(a->edges[1].crit.unserved.mean, 1.0, EPS);
     assert_near(a->edges[1].crit.share, 2.0 / 14.0, 1e-12);
-    assert_near(a->edges[2].crit.unserved.mean, 7.0 / 3.0, 1e-12);
-    assert_near(a->edges[2].crit.share, 0.5, 1e-12);
+    /* asia:2 fails in t3 t5 t7 and goes down with jp-b in t4 (a lost station takes its
+     * segments with it): unserved 0.5, 3, 4.5, 2. */
+    assert_prop(&a->edges[2].crit.failed, 4, NT);
+    assert_near(a->edges[2].crit.unserved.mean, 2.5, 1e-12);
+    assert_near(a->edges[2].crit.share, 10.0 / 14.0, 1e-12);
+    assert_prop(&a->edges[4].crit.failed, 1, NT); /* link:osaka-b, at jp-b */
     assert_int_equal(a->edges[3].crit.failed.k, 0);
     assert_true(isnan(a->edges[3].crit.loss));
-    /* ASIA fails in t2 t3 t5 t7, once in t7 although both segments fail. */
+    /* ASIA is down in t2 t3 t5 t7 and, through jp-b, t4; once in t7 although both
+     * segments fail: unserved 0, 0.5, 3, 4.5, 2. */
     const cs_criticality *asia = &a->cables[1].crit;
-    assert_prop(&asia->failed, 4, NT);
-    assert_near(asia->unserved.mean, 1.75, EPS);
-    assert_near(asia->share, 0.5, 1e-12);
+    assert_prop(&asia->failed, 5, NT);
+    assert_near(asia->unserved.mean, 2.0, EPS);
+    assert_near(asia->share, 10.0 / 14.0, 1e-12);
+    /* Capacity lost (lit): t1 pac 8; t2 asia:1 5; t3 asia:2 5; t4 jp-b's asia:2 5 and two
+     * 100 Tbps links; t5 pac + asia:2 13; t7 asia:1 + asia:2 10: 246 over 8 trials. */
+    assert_near(a->capacity_lost_tbps.mean, 246.0 / 8.0, 1e-12);
+    assert_int_equal(a->n_loss, 5); /* t1 t3 t4 t5 t7 */
+    assert_true(a->varied);
     assert_near(a->cables[0].crit.share, 8.5 / 14.0, 1e-12);
     /* Stations: the four landing stations in node order; jp-b lost in t4 (unserved 3). */
     assert_int_equal(a->n_stations, 4);
@@ -716,6 +759,7 @@ static void test_compare(void **state)
     assert_int_equal(c->unserved_tbps.n_pos, NT);
     assert_int_equal(c->unserved_tbps.n_neg, 0);
     assert_near(c->unserved_tbps.sign_p, 2.0 / 256.0, 1e-12);
+    assert_int_equal(c->unserved_tbps.verdict, CS_PAIRED_SIGNIFICANT);
     /* Japan's served fraction falls by 0.25 in the 7 trials where it is served. */
     assert_int_equal(c->n_regions, 3);
     assert_string_equal(c->regions[2].name, "Japan");
@@ -726,6 +770,7 @@ static void test_compare(void **state)
     assert_near(c->regions[0].served_frac.diff.mean, 0.0, EPS);
     assert_false(c->regions[0].served_frac.excludes_zero);
     assert_near(c->regions[0].served_frac.sign_p, 1.0, EPS);
+    assert_true(c->regions[0].served_frac.verdict != CS_PAIRED_SIGNIFICANT);
     assert_true(c->regions[0].has_pairs);
     assert_near(c->regions[0].all_cut.a_mean, 0.25, EPS);
     assert_near(c->regions[0].all_cut.diff.mean, 0.0, EPS);
@@ -909,7 +954,7 @@ static void test_bad_files(void **state)
     cs_analysis_t *a = NULL;
     analyse(path, NULL, &r, &a);
     assert_false(a->has_flow);
-    assert_near(a->cables[1].crit.share, 0.5, 1e-12);
+    assert_near(a->cables[1].crit.share, 10.0 / 14.0, 1e-12);
     cs_analysis_free(a);
     cs_resultsio_close(r);
     remove(path);
@@ -950,7 +995,8 @@ static void test_cli(void **state)
     static char out[1 << 20];
     assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --top 3", false, out, sizeof out), 0);
     assert_non_null(strstr(out, "scenario: unit-analysis (seed 311, 8 trials"));
-    assert_non_null(strstr(out, "expected: 1.7500"));
+    /* 5 of 8 trials lose something: a bound, not a normal interval. */
+    assert_non_null(strstr(out, "expected unserved: 1.7500; only 5 of 8 trials lose anything"));
     assert_non_null(strstr(out, "Hong Kong"));
     assert_non_null(strstr(out, "shares add up to more than 100%"));
     assert_non_null(strstr(out, "PAC (1.000)"));
@@ -967,7 +1013,13 @@ static void test_cli(void **state)
     const json_t *cables = json_object_get(root, "cables");
     assert_int_equal(json_array_size(cables), 2);
     const json_t *crit = json_object_get(json_array_get(cables, 1), "criticality");
-    assert_near(json_real_value(json_object_get(crit, "loss_share")), 0.5, 1e-9);
+    assert_near(json_real_value(json_object_get(crit, "loss_share")), 10.0 / 14.0, 1e-9);
+    assert_near(
+        json_real_value(json_object_get(json_object_get(overall, "capacity_lost_tbps"), "mean")),
+        246.0 / 8.0, 1e-9);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(overall, "unserved_statement"), "kind")),
+        "clopper_pearson_bound");
     assert_true(json_is_null(
         json_object_get(json_array_get(json_object_get(root, "regions"), 2), "cut_off_all")));
     json_decref(root);
@@ -981,6 +1033,11 @@ static void test_cli(void **state)
                      0);
     assert_int_equal(strncmp(out, "region,domestic,", 16), 0);
     assert_non_null(strstr(out, "\nJapan,1,1,1,"));
+    assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --format csv --table overall", false,
+                             out, sizeof out),
+                     0);
+    assert_int_equal(strncmp(out, "trials,disturbed_trials,loss_trials,", 36), 0);
+    assert_non_null(strstr(out, "\n8,6,5,7,0,30.75,"));
     /* compare */
     assert_int_equal(
         run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5", false, out, sizeof out),
@@ -1003,7 +1060,7 @@ static void test_cli(void **state)
     expect_one_line("analyze test_analysis_cli_a.h5 --format xml", 2,
                     "--format: expected text, json or csv, found \"xml\"");
     expect_one_line("analyze test_analysis_cli_a.h5 --format csv --table links", 2,
-                    "--table: expected regions, demands, cables, segments, stations, recovery");
+                    "--table: expected regions, overall, demands, cables, segments, stations");
     expect_one_line("analyze test_analysis_cli_a.h5 --precision 2", 2, "--precision: expected");
     expect_one_line("analyze", 2, "expected 1 results file, found 0");
     expect_one_line("compare test_analysis_cli_a.h5", 2, "expected 2 results files, found 1");
@@ -1028,6 +1085,7 @@ int main(void)
     cs_library_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson),
+        cmocka_unit_test(test_clopper_pearson_and_loss_statement),
         cmocka_unit_test(test_reader_tables),
         cmocka_unit_test(test_overall),
         cmocka_unit_test(test_regions_and_demands),

@@ -378,6 +378,210 @@ static void test_explicit_cut(void **state)
     cs_scenario_free(s);
 }
 
+/* Index of region name in the summary. */
+static size_t region_of(const cs_run_summary *s, const char *name)
+{
+    for (size_t g = 0; g < s->n_regions; g++)
+        if (strcmp(s->regions[g], name) == 0) return g;
+    fail_msg("no region %s", name);
+    return SIZE_MAX;
+}
+
+/*
+ * Losing landing station jp-a in 2011 (lit capacity) takes down every edge at it: PAC-1 (8),
+ * ASIA-1 (4), OLD-1 (2) and the Tokyo backhaul (100): 114 Tbps, of which 14 on segments
+ * between Japan and abroad (29 in all: 8 + 10 + 4 + 5 + 2), 3 systems, 1 station. LA's 11.75
+ * Tbps then share PAC-2's 10, Hong Kong's 5.25 ASIA-2's 5.
+ */
+static void test_impact_of_a_station(void **state)
+{
+    (void)state;
+    static const char text[] = "name: station\n"
+                               "topology: engine-topo.geojson\n"
+                               "demand: engine-demand.csv\n"
+                               "as_of: 2011\n"
+                               "capacity: lit\n"
+                               "trials: 4\n"
+                               "hazards:\n"
+                               "  - type: station_attack\n"
+                               "    stations: [jp-a]\n";
+    cs_scenario *s = load_scenario(text, NULL, 0);
+    cs_engine_t *e = make_engine(s);
+    cs_error err = CS_ERROR_INIT;
+    const cs_topology_t *t = cs_engine_topology(e);
+    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
+    cs_failures f;
+    cs_routing_result r;
+    cs_trial_impact m;
+    unsigned char cut[16];
+    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
+    assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
+    cs_engine_impact(e, &f, &r, &m);
+    assert_int_equal(f.n_edges, 0); /* lost through the station only */
+    assert_near(m.capacity_lost_tbps, 114.0, 1e-12);
+    assert_near(m.intl_capacity_lost_tbps, 14.0, 1e-12);
+    assert_near(cs_engine_intl_capacity(e), 29.0, 1e-12);
+    assert_int_equal(m.systems_lost, 3);
+    assert_int_equal(m.stations_lost, 1);
+    cs_run_summary sum;
+    assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
+    const size_t us = region_of(&sum, "US West Coast"), hk = region_of(&sum, "Hong Kong");
+    assert_near(m.region_served_fraction[us], 10.0 / 11.75, 1e-12);
+    assert_near(m.region_served_fraction[hk], 5.0 / 5.25, 1e-12);
+    /* Headroom: intact, 20 Tbps of US cables carry 11.75 and 9 of Hong Kong's carry 5.25;
+     * without jp-a the surviving PAC-2 and ASIA-2 are full. */
+    double h[8];
+    assert_int_equal(cs_engine_headroom(e, NULL, cs_engine_baseline(e), h, &err), CS_OK);
+    assert_near(h[us], 20.0 - 11.75, 1e-9);
+    assert_near(h[hk], 9.0 - 5.25, 1e-9);
+    assert_int_equal(cs_engine_headroom(e, &f, &r, h, &err), CS_OK);
+    assert_near(h[us], 0.0, 1e-9);
+    assert_near(h[hk], 0.0, 1e-9);
+    /* The same failures in every trial: one outcome, and the summary knows it. */
+    assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
+    assert_false(sum.varied);
+    assert_int_equal(sum.loss_trials, 4);
+    assert_near(sum.capacity_lost_sum, 4 * 114.0, 1e-9);
+    assert_near(sum.capacity_lost_max, 114.0, 0.0);
+    assert_near(sum.intl_capacity_lost_sum, 4 * 14.0, 1e-9);
+    assert_near(sum.systems_lost_sum, 12.0, 0.0);
+    assert_near(sum.stations_lost_sum, 4.0, 0.0);
+    assert_int_equal(sum.region_below90[us], 4); /* 0.851 */
+    assert_int_equal(sum.region_below90[hk], 0); /* 0.952 */
+    assert_near(sum.region_served_sum[us], 4 * 10.0 / 11.75, 1e-9);
+    cs_run_summary_destroy(&sum);
+    cs_trial_impact_destroy(&m);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
+/*
+ * Random faults: the impact of every trial recomputed by hand (edges down by
+ * cs_failures_edge_down, their lit capacity, distinct cables, served per region) equals the
+ * engine's, the summary's sums equal theirs, and summaries of parts merge into the whole.
+ */
+static void test_impact_matches_trials(void **state)
+{
+    (void)state;
+    cs_scenario *s = load_scenario(random_scenario, NULL, 0);
+    cs_engine_t *e = make_engine(s);
+    cs_error err = CS_ERROR_INIT;
+    cs_run_summary sum, part[2];
+    assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
+    assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
+    const cs_topology_t *t = cs_engine_topology(e);
+    const cs_demand_t *d = cs_engine_demand(e);
+    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(d);
+    cs_failures f;
+    cs_routing_result r;
+    cs_trial_impact m;
+    unsigned char cut[16];
+    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
+    const size_t us = region_of(&sum, "US West Coast");
+    double cap_sum = 0.0, us_sum = 0.0;
+    uint64_t losses = 0;
+    for (uint64_t k = 0; k < s->trials; k++) {
+        assert_int_equal(cs_engine_trial(e, k, &f, &r, cut, &err), CS_OK);
+        cs_engine_impact(e, &f, &r, &m);
+        double cap = 0.0;
+        unsigned char seen[64] = {0};
+        uint32_t systems = 0;
+        for (size_t j = 0; j < ne; j++) {
+            if (!cs_failures_edge_down(&f, t, j)) continue;
+            const cs_edge *ed = cs_topology_edge(t, j);
+            cap += ed->lit_tbps;
+            if (ed->cable_index != SIZE_MAX && !seen[ed->cable_index]++) systems++;
+        }
+        assert_near(m.capacity_lost_tbps, cap, 1e-12);
+        assert_int_equal(m.systems_lost, systems);
+        /* LA: demands 0 and 1 (7.5 + 4.25). */
+        const double us_frac = (r.served_tbps[0] + r.served_tbps[1]) / 11.75;
+        assert_near(m.region_served_fraction[us], us_frac, 1e-12);
+        cap_sum += cap;
+        us_sum += us_frac;
+        losses += r.unserved_tbps > cs_engine_baseline(e)->unserved_tbps + 1e-9 * 18.5;
+    }
+    assert_true(cap_sum > 0.0);
+    assert_near(sum.capacity_lost_sum, cap_sum, 1e-9 * cap_sum);
+    assert_near(sum.region_served_sum[us], us_sum, 1e-9 * us_sum);
+    assert_int_equal(sum.loss_trials, losses);
+    assert_true(sum.varied);
+    /* Parts merged equal the whole. */
+    const uint64_t split[3] = {0, 123, 300};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(cs_run_summary_init(&part[k], e, &err), CS_OK);
+        cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+        o.first_trial = split[k];
+        o.n_trials = split[k + 1] - split[k];
+        assert_int_equal(cs_engine_run(e, NULL, &o, &part[k], &err), CS_OK);
+    }
+    assert_int_equal(cs_run_summary_merge(&part[1], &part[0], &err), CS_OK);
+    assert_near(part[1].capacity_lost_sum, sum.capacity_lost_sum, 1e-9 * cap_sum);
+    assert_near(part[1].capacity_lost_max, sum.capacity_lost_max, 0.0);
+    assert_int_equal(part[1].loss_trials, sum.loss_trials);
+    assert_true(part[1].varied);
+    for (size_t g = 0; g < sum.n_regions; g++) {
+        assert_int_equal(part[1].region_below90[g], sum.region_below90[g]);
+        assert_int_equal(part[1].region_lat_n[g], sum.region_lat_n[g]);
+        assert_near(part[1].region_lat_max[g], sum.region_lat_max[g], 0.0);
+    }
+    for (int k = 0; k < 2; k++)
+        cs_run_summary_destroy(&part[k]);
+    cs_run_summary_destroy(&sum);
+    cs_trial_impact_destroy(&m);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
+/*
+ * In 2002 Hong Kong has no cable yet (ASIA-1 opens in 2003): its demand is not served by the
+ * intact network, is left out of demand and unserved, and its region is never "cut off".
+ */
+static void test_unreachable_in_the_intact_network(void **state)
+{
+    (void)state;
+    static const char text[] = "name: early\n"
+                               "topology: engine-topo.geojson\n"
+                               "demand: engine-demand.csv\n"
+                               "as_of: 2002\n"
+                               "trials: 20\n"
+                               "seed: 3\n"
+                               "hazards:\n"
+                               "  - type: random_faults\n"
+                               "    window_days: 365\n"
+                               "    rate_deep: 0.05\n"
+                               "    rate_shallow: 0.05\n";
+    cs_scenario *s = load_scenario(text, NULL, 0);
+    cs_engine_t *e = make_engine(s);
+    cs_error err = CS_ERROR_INIT;
+    /* LA's 11.75 Tbps share PAC-1 and OLD-1 (8 + 2 lit): 1.75 unserved, a shortfall of
+     * capacity, not of reach. */
+    assert_near(cs_engine_baseline(e)->demand_tbps, 7.5 + 4.25 + 0.5, 1e-12);
+    assert_near(cs_engine_baseline(e)->unserved_tbps, 1.75, 1e-12);
+    const cs_pair_table *pt = cs_engine_pairs(e);
+    const unsigned char *reach = cs_engine_pair_reachable(e);
+    for (size_t p = 0; p < pt->n; p++)
+        assert_int_equal(reach[p], strcmp(pt->region[p], "Hong Kong") != 0);
+    cs_run_summary sum;
+    assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
+    assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
+    const size_t hk = region_of(&sum, "Hong Kong");
+    assert_int_equal(sum.region_reachable[hk], 0);
+    assert_int_equal(sum.region_cut[hk], 0);
+    assert_int_equal(sum.region_below90[hk], 0);
+    cs_run_summary_destroy(&sum);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
 /* A stop request ends the run after the current trial with CS_EINTR. */
 static void test_stop_request(void **state)
 {
@@ -438,6 +642,9 @@ int main(void)
         cmocka_unit_test(test_summary_matches_trials),
         cmocka_unit_test(test_summary_merge),
         cmocka_unit_test(test_explicit_cut),
+        cmocka_unit_test(test_impact_of_a_station),
+        cmocka_unit_test(test_impact_matches_trials),
+        cmocka_unit_test(test_unreachable_in_the_intact_network),
         cmocka_unit_test(test_stop_request),
         cmocka_unit_test(test_trial_streams),
     };

@@ -42,11 +42,13 @@
 typedef struct {
     const char *id, *kind; /* kind: "city", "landing_station", ... */
     double lon, lat;
+    const char *country; /* NULL: "JP" (region "Japan"); else the region is the code */
 } tnode;
 
 typedef struct {
     const char *id, *from, *to;
     double km, cap, lit; /* lit < 0: no lit_tbps key */
+    int no_transit;      /* 1: "transit": false */
 } tedge;
 
 static const tnode *find_tnode(const tnode *n, size_t nn, const char *id)
@@ -68,9 +70,10 @@ static char *geojson(const tnode *n, size_t nn, const tedge *e, size_t ne)
         k += (size_t)snprintf(
             s + k, cap - k,
             "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"kind\":\"%s\","
-            "\"name\":\"%s\",\"country\":\"JP\",\"region\":\"Japan\"},"
+            "\"name\":\"%s\",\"country\":\"%s\",\"region\":\"%s\"},"
             "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.6f,%.6f]}}",
-            i ? "," : "", n[i].id, n[i].kind, n[i].id, n[i].lon, n[i].lat);
+            i ? "," : "", n[i].id, n[i].kind, n[i].id, n[i].country ? n[i].country : "JP",
+            n[i].country ? n[i].country : "Japan", n[i].lon, n[i].lat);
     for (size_t j = 0; j < ne; j++) {
         const tnode *a = find_tnode(n, nn, e[j].from), *b = find_tnode(n, nn, e[j].to);
         char lit[48] = "";
@@ -78,11 +81,12 @@ static char *geojson(const tnode *n, size_t nn, const tedge *e, size_t ne)
         k += (size_t)snprintf(
             s + k, cap - k,
             ",{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"kind\":\"link\","
-            "\"from\":\"%s\",\"to\":\"%s\",\"capacity_tbps\":%.17g,%s"
+            "\"from\":\"%s\",\"to\":\"%s\",\"capacity_tbps\":%.17g,%s%s"
             "\"length_km\":%.17g,\"rfs\":2000,\"source\":\"test\"},"
             "\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
             "[[%.6f,%.6f],[%.6f,%.6f]]}}",
-            e[j].id, e[j].from, e[j].to, e[j].cap, lit, e[j].km, a->lon, a->lat, b->lon, b->lat);
+            e[j].id, e[j].from, e[j].to, e[j].cap, lit, e[j].no_transit ? "\"transit\":false," : "",
+            e[j].km, a->lon, a->lat, b->lon, b->lat);
     }
     snprintf(s + k, cap - k, "]}");
     assert_true(k + 3 < cap);
@@ -154,11 +158,12 @@ static void route(const fixture *fx, const cs_routing_options *o, const cs_failu
 
 /* Cities A and B joined by a 10 km link of capacity 3 (lit 1.25) and a 20 km
  * link of capacity 5 (lit 2.5); C hangs off A by a link that is not lit. */
-static const tnode par_nodes[] = {
-    {"A", "city", 139.0, 35.0}, {"B", "city", 139.1, 35.0}, {"C", "city", 139.0, 35.1}};
-static const tedge par_edges[] = {{"short", "A", "B", 10.0, 3.0, 1.25},
-                                  {"long", "A", "B", 20.0, 5.0, 2.5},
-                                  {"dark", "A", "C", 7.5, 4.0, 0.0}};
+static const tnode par_nodes[] = {{"A", "city", 139.0, 35.0, NULL},
+                                  {"B", "city", 139.1, 35.0, NULL},
+                                  {"C", "city", 139.0, 35.1, NULL}};
+static const tedge par_edges[] = {{"short", "A", "B", 10.0, 3.0, 1.25, 0},
+                                  {"long", "A", "B", 20.0, 5.0, 2.5, 0},
+                                  {"dark", "A", "C", 7.5, 4.0, 0.0, 0}};
 
 static fixture parallel(const char *csv)
 {
@@ -249,10 +254,11 @@ static void test_lit_and_scale(void **state)
 
 /* ------------------------------------------------------------ a chain with a bridge */
 
-static const tnode chain_nodes[] = {
-    {"A", "city", 139.0, 35.0}, {"B", "city", 139.1, 35.0}, {"C", "city", 139.2, 35.0}};
-static const tedge chain_edges[] = {{"ab", "A", "B", 12.5, 4.0, -1},
-                                    {"bc", "B", "C", 7.25, 4.0, -1}};
+static const tnode chain_nodes[] = {{"A", "city", 139.0, 35.0, NULL},
+                                    {"B", "city", 139.1, 35.0, NULL},
+                                    {"C", "city", 139.2, 35.0, NULL}};
+static const tedge chain_edges[] = {{"ab", "A", "B", 12.5, 4.0, -1, 0},
+                                    {"bc", "B", "C", 7.25, 4.0, -1, 0}};
 
 static void test_bridge(void **state)
 {
@@ -311,14 +317,14 @@ static void test_bridge(void **state)
 
 /* A and C reach hub H (5 and 6 km, capacity 100); H reaches B by a short link
  * (10 km, capacity 3) and a long one (30 km, capacity 10). */
-static const tnode hub_nodes[] = {{"A", "city", 138.9, 35.3},
-                                  {"C", "city", 138.9, 34.7},
-                                  {"B", "city", 139.3, 35.0},
-                                  {"H", "landing_station", 139.0, 35.0}};
-static const tedge hub_edges[] = {{"ah", "A", "H", 5.0, 100.0, -1},
-                                  {"ch", "C", "H", 6.0, 100.0, -1},
-                                  {"short", "H", "B", 10.0, 3.0, -1},
-                                  {"long", "H", "B", 30.0, 10.0, -1}};
+static const tnode hub_nodes[] = {{"A", "city", 138.9, 35.3, NULL},
+                                  {"C", "city", 138.9, 34.7, NULL},
+                                  {"B", "city", 139.3, 35.0, NULL},
+                                  {"H", "landing_station", 139.0, 35.0, NULL}};
+static const tedge hub_edges[] = {{"ah", "A", "H", 5.0, 100.0, -1, 0},
+                                  {"ch", "C", "H", 6.0, 100.0, -1, 0},
+                                  {"short", "H", "B", 10.0, 3.0, -1, 0},
+                                  {"long", "H", "B", 30.0, 10.0, -1, 0}};
 #define LAT_AS (15 * MS + 2 * HOP) /* A over the short link */
 #define LAT_AL (35 * MS + 2 * HOP)
 #define LAT_CS (16 * MS + 2 * HOP)
@@ -369,15 +375,15 @@ static void test_rounds_split(void **state)
 
 /* The trap: S-a-b-T (4.5 km) is shortest and, once full, blocks both S-a-T
  * and S-b-T, which together carry 2. */
-static const tnode trap_nodes[] = {{"S", "city", 140.0, 35.0},
-                                   {"T", "city", 140.4, 35.0},
-                                   {"a", "landing_station", 140.1, 35.1},
-                                   {"b", "landing_station", 140.3, 35.1}};
-static const tedge trap_edges[] = {{"Sa", "S", "a", 1.5, 1.0, -1},
-                                   {"ab", "a", "b", 1.25, 1.0, -1},
-                                   {"bT", "b", "T", 1.75, 1.0, -1},
-                                   {"Sb", "S", "b", 10.5, 1.0, -1},
-                                   {"aT", "a", "T", 11.0, 1.0, -1}};
+static const tnode trap_nodes[] = {{"S", "city", 140.0, 35.0, NULL},
+                                   {"T", "city", 140.4, 35.0, NULL},
+                                   {"a", "landing_station", 140.1, 35.1, NULL},
+                                   {"b", "landing_station", 140.3, 35.1, NULL}};
+static const tedge trap_edges[] = {{"Sa", "S", "a", 1.5, 1.0, -1, 0},
+                                   {"ab", "a", "b", 1.25, 1.0, -1, 0},
+                                   {"bT", "b", "T", 1.75, 1.0, -1, 0},
+                                   {"Sb", "S", "b", 10.5, 1.0, -1, 0},
+                                   {"aT", "a", "T", 11.0, 1.0, -1, 0}};
 
 static void test_maxflow_trap(void **state)
 {
@@ -450,6 +456,93 @@ static void test_maxflow_jointly_feasible(void **state)
     /* Eight rounds of 1.125 and 1.0625: five full rounds take 5 x 2.1875 = 10.9375,
      * the sixth gives A 1.125 and C the last 0.9375. */
     hub_maxflow_case(8, 6 * 1.125, 5 * 1.0625 + 0.9375);
+}
+
+/* ------------------------------------------------------------ transit */
+
+/* Tokyo (JP) reaches Shanghai by a cable (10 Tbps, 1800 km) and Singapore by a long thin
+ * one (2 Tbps, 5300 km); Shanghai-Guangzhou is a Chinese backbone link closed to transit
+ * (100 Tbps, 1200 km); Guangzhou reaches Singapore by a cable (10 Tbps, 2600 km). */
+static const tnode tr_nodes[] = {{"TYO", "city", 139.7, 35.7, NULL},
+                                 {"SHA", "city", 121.5, 31.2, "CN"},
+                                 {"CAN", "city", 113.3, 23.1, "CN"},
+                                 {"SIN", "city", 103.8, 1.35, "SG"}};
+static const tedge tr_edges[] = {{"tyo-sha", "TYO", "SHA", 1800.0, 10.0, -1, 0},
+                                 {"sha-can", "SHA", "CAN", 1200.0, 100.0, -1, 1},
+                                 {"can-sin", "CAN", "SIN", 2600.0, 10.0, -1, 0},
+                                 {"tyo-sin", "TYO", "SIN", 5300.0, 2.0, -1, 0}};
+
+static void test_transit(void **state)
+{
+    (void)state;
+    /* Under both policies Tokyo-Singapore gets only the direct 2 Tbps, though the route
+     * through Shanghai and Guangzhou (5600 km) is nearly as short and has room; Tokyo-Guangzhou
+     * ends in China, so the backbone is open to it. */
+    fixture fx =
+        make(tr_nodes, 4, tr_edges, 4, "origin,destination,demand_tbps\nTYO,SIN,5\nTYO,CAN,3\n");
+    for (int mode = 0; mode < 2; mode++) {
+        const cs_routing_options o =
+            options(mode ? CS_ROUTING_MAXFLOW : CS_ROUTING_LATENCY_FIRST, 4);
+        cs_routing_result r;
+        route(&fx, &o, NULL, &r);
+        assert_float_equal(r.served_tbps[0], 2.0, 1e-12);
+        assert_float_equal(r.latency_ms[0], 5300 * MS + HOP, 1e-12);
+        assert_float_equal(r.served_tbps[1], 3.0, 1e-12);
+        assert_float_equal(r.latency_ms[1], 3000 * MS + 2 * HOP, 1e-12);
+        const double flow[4] = {3.0, 3.0, 0.0, 2.0};
+        for (size_t e = 0; e < 4; e++)
+            assert_float_equal(r.edge_flow_tbps[e], flow[e], 1e-12);
+        cs_routing_result_destroy(&r);
+        /* With the direct cable cut, Tokyo-Singapore is cut off (not merely unserved). */
+        cs_failures f;
+        cs_error err = CS_ERROR_INIT;
+        assert_int_equal(cs_failures_init(&f, 4, 4, &err), CS_OK);
+        cs_failures_fail_edge(&f, edge_index(fx.t, "tyo-sin"));
+        route(&fx, &o, &f, &r);
+        assert_int_equal(r.connected[0], 0);
+        assert_float_equal(r.served_tbps[0], 0.0, 0.0);
+        assert_int_equal(r.connected[1], 1);
+        cs_routing_result_destroy(&r);
+        cs_failures_destroy(&f);
+    }
+    unmake(&fx);
+    /* Shanghai-Singapore starts in China: open too, on its shortest path SHA-CAN-SIN (3800 km;
+     * latency-first: Dijkstra by km, not Dinic's fewest arcs). */
+    fx = make(tr_nodes, 4, tr_edges, 4,
+              "origin,destination,demand_tbps\nTYO,SIN,5\nTYO,CAN,3\nSHA,SIN,1\n");
+    const cs_routing_options lf = options(CS_ROUTING_LATENCY_FIRST, 4);
+    cs_routing_result r;
+    route(&fx, &lf, NULL, &r);
+    assert_float_equal(r.served_tbps[2], 1.0, 1e-12);
+    assert_float_equal(r.latency_ms[2], 3800 * MS + 2 * HOP, 1e-12);
+    const double flow[4] = {3.0, 4.0, 1.0, 2.0};
+    for (size_t e = 0; e < 4; e++)
+        assert_float_equal(r.edge_flow_tbps[e], flow[e], 1e-12);
+    cs_routing_result_destroy(&r);
+    unmake(&fx);
+    /* Without the direct cable Tokyo-Singapore is unreachable in the intact network: never
+     * served and left out of the damage sums; the router says so. */
+    fx = make(tr_nodes, 4, tr_edges, 3,
+              "origin,destination,demand_tbps\nTYO,SIN,5\nTYO,CAN,3\nSHA,SIN,1\n");
+    cs_error err = CS_ERROR_INIT;
+    cs_router_t *rt = NULL;
+    const cs_routing_options o = options(CS_ROUTING_LATENCY_FIRST, 4);
+    assert_int_equal(cs_router_alloc(&rt, fx.t, fx.d, &o, &err), CS_OK);
+    const unsigned char *reach = cs_router_reachable(rt);
+    assert_int_equal(reach[0], 0);
+    assert_int_equal(reach[1], 1);
+    assert_int_equal(reach[2], 1);
+    assert_float_equal(cs_router_unreachable_tbps(rt), 5.0, 0.0);
+    assert_int_equal(cs_routing_result_init(&r, 3, 3, &err), CS_OK);
+    assert_int_equal(cs_router_route(rt, NULL, &r, &err), CS_OK);
+    assert_float_equal(r.served_tbps[0], 0.0, 0.0);
+    assert_true(isnan(r.latency_ms[0]));
+    assert_int_equal(r.connected[0], 0);
+    assert_float_equal(r.demand_tbps, 4.0, 1e-12);
+    assert_float_equal(r.unserved_tbps, 0.0, 1e-12);
+    cs_routing_result_destroy(&r);
+    cs_router_free(rt);
+    unmake(&fx);
 }
 
 /* ------------------------------------------------------------ API and errors */
@@ -544,7 +637,18 @@ typedef struct {
     size_t *pred, *hops, *from, *to;
     size_t *inc_off, *inc; /* edges incident to node u: inc[inc_off[u] .. inc_off[u+1]-1] */
     unsigned char *ok, *done;
+    const unsigned char *open; /* [ne] edges open to the demand being placed */
 } refstate;
+
+/* Whether edge e may carry the demand between nodes a and b (transit rule, by hand). */
+static bool edge_open(const cs_topology_t *t, size_t e, size_t a, size_t b)
+{
+    const cs_edge *ed = cs_topology_edge(t, e);
+    if (ed->transit) return true;
+    const char *c = cs_topology_node(t, ed->from)->country;
+    return strcmp(c, cs_topology_node(t, a)->country) == 0 ||
+           strcmp(c, cs_topology_node(t, b)->country) == 0;
+}
 
 static void ref_dijkstra(refstate *s, size_t o)
 {
@@ -564,7 +668,7 @@ static void ref_dijkstra(refstate *s, size_t o)
         s->done[u] = 1;
         for (size_t k = s->inc_off[u]; k < s->inc_off[u + 1]; k++) {
             const size_t e = s->inc[k];
-            if (!s->ok[e]) continue;
+            if (!s->ok[e] || !s->open[e]) continue;
             const size_t v = s->from[e] == u ? s->to[e] : s->from[e];
             if (s->done[v]) continue;
             const double nd = s->dist[u] + s->len[e];
@@ -596,6 +700,9 @@ static void reference(const cs_topology_t *t, const cs_demand_t *d, const cs_fai
     s.hops = calloc(s.nn, sizeof *s.hops);
     s.ok = calloc(s.ne, 1);
     s.done = calloc(s.nn, 1);
+    unsigned char *open = calloc(s.ne + 1, 1);
+    assert_non_null(open);
+    s.open = open;
     double *latsum = calloc(cs_demand_count(d), sizeof *latsum);
     assert_true(s.res && s.dist && s.pred && s.hops && s.ok && s.done && latsum && s.len &&
                 s.from && s.to && s.inc_off && s.inc && fill);
@@ -622,6 +729,8 @@ static void reference(const cs_topology_t *t, const cs_demand_t *d, const cs_fai
         for (size_t i = 0; i < nd; i++) {
             const cs_demand_entry *de = cs_demand_entry_at(d, i);
             double rem = de->demand_tbps * o->demand_scale / (double)o->rounds;
+            for (size_t e = 0; e < s.ne; e++)
+                open[e] = edge_open(t, e, de->origin, de->destination);
             while (rem > CS_ROUTING_EPS_TBPS) {
                 ref_dijkstra(&s, de->origin);
                 if (s.pred[de->destination] == NONE) break;
@@ -651,6 +760,7 @@ static void reference(const cs_topology_t *t, const cs_demand_t *d, const cs_fai
     for (size_t e = 0; e < s.ne; e++)
         flow[e] = capacity(cs_topology_edge(t, e), o) - s.res[e];
     free(latsum);
+    free(open);
     free(s.res);
     free(s.dist);
     free(s.pred);
@@ -745,10 +855,39 @@ static void survivor_destroy(survivor *s)
     igraph_matrix_destroy(&s->hops);
 }
 
+static bool has_restricted(const cs_topology_t *t)
+{
+    for (size_t e = 0; e < cs_topology_edge_count(t); e++)
+        if (!cs_topology_edge(t, e)->transit) return true;
+    return false;
+}
+
+/* Whether a path of edges that are not down and open to the demand a-b joins a and b (BFS). */
+static bool joined(const cs_topology_t *t, const cs_failures *f, size_t a, size_t b)
+{
+    const size_t nn = cs_topology_node_count(t), ne = cs_topology_edge_count(t);
+    unsigned char *seen = calloc(nn + 1, 1);
+    assert_non_null(seen);
+    seen[a] = 1;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t e = 0; e < ne; e++) {
+            const cs_edge *ed = cs_topology_edge(t, e);
+            if (down(f, t, e) || !edge_open(t, e, a, b) || seen[ed->from] == seen[ed->to]) continue;
+            seen[ed->from] = seen[ed->to] = 1;
+            grew = true;
+        }
+    }
+    const bool j = seen[b];
+    free(seen);
+    return j;
+}
+
 /*
  * The most that can flow from the sources to the sinks (flags over the nodes) on the
  * surviving graph, by igraph: a super-source and a super-sink joined to them by links
- * of unbounded capacity.
+ * of unbounded capacity. A link closed to transit counts when some source or sink is in
+ * its country (the union of what the demands between them may use: an upper bound).
  */
 static double set_maxflow(const cs_topology_t *t, const cs_failures *f, const cs_routing_options *o,
                           const unsigned char *src, const unsigned char *dst)
@@ -762,6 +901,11 @@ static double set_maxflow(const cs_topology_t *t, const cs_failures *f, const cs
     for (size_t e = 0; e < ne; e++) {
         if (down(f, t, e)) continue;
         const cs_edge *ed = cs_topology_edge(t, e);
+        bool open = ed->transit; /* else: open when some source or sink is in its country */
+        for (size_t v = 0; v < nn && !open; v++)
+            open = (src[v] || dst[v]) && strcmp(cs_topology_node(t, v)->country,
+                                                cs_topology_node(t, ed->from)->country) == 0;
+        if (!open) continue;
         igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->from);
         igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->to);
         igraph_vector_push_back(&cap, capacity(ed, o));
@@ -857,13 +1001,20 @@ static void check_invariants(const cs_topology_t *t, const cs_demand_t *d, const
     for (size_t i = 0; i < nd; i++) {
         const cs_demand_entry *de = cs_demand_entry_at(d, i);
         const double want = de->demand_tbps * o->demand_scale, got = r->served_tbps[i];
-        demand += want;
-        unserved += want - got;
+        /* Unreachable in the intact network: never served, no part of the sums. */
+        const bool reach = joined(t, NULL, de->origin, de->destination);
+        demand += reach ? want : 0.0;
+        unserved += reach ? want - got : 0.0;
+        if (!reach) assert_float_equal(got, 0.0, 0.0);
         assert_true(got >= 0.0 && got <= want);
         const igraph_integer_t a = (igraph_integer_t)de->origin,
                                b = (igraph_integer_t)de->destination;
-        const bool conn = VECTOR(s.memb)[a] == VECTOR(s.memb)[b];
-        assert_int_equal(r->connected[i], conn);
+        assert_int_equal(r->connected[i], joined(t, f, de->origin, de->destination));
+        /* Without the transit rule: igraph's components. */
+        if (!r->connected[i] || !has_restricted(t))
+            assert_true(r->connected[i] <= (VECTOR(s.memb)[a] == VECTOR(s.memb)[b]));
+        if (!has_restricted(t))
+            assert_int_equal(r->connected[i], VECTOR(s.memb)[a] == VECTOR(s.memb)[b]);
         igraph_real_t mf = 0.0;
         assert_int_equal(igraph_maxflow_value(&s.g, &mf, a, b, &s.cap, NULL), IGRAPH_SUCCESS);
         assert_true(got <= mf * (1 + RELTOL) + RELTOL);
@@ -875,8 +1026,9 @@ static void check_invariants(const cs_topology_t *t, const cs_demand_t *d, const
         const double lo =
             MATRIX(s.km, a, b) * CS_FIBRE_MS_PER_KM + MATRIX(s.hops, a, b) * o->hop_ms;
         assert_true(r->latency_ms[i] >= lo * (1 - RELTOL));
-        if (o->mode == CS_ROUTING_MAXFLOW && o->hop_ms > 0.0) {
-            /* The shortest path's km exactly, plus a whole number of hops. */
+        if (o->mode == CS_ROUTING_MAXFLOW && o->hop_ms > 0.0 && !has_restricted(t)) {
+            /* The shortest path's km exactly, plus a whole number of hops (igraph's paths
+             * know no transit rule: only without links closed to it). */
             const double h =
                 (r->latency_ms[i] - MATRIX(s.km, a, b) * CS_FIBRE_MS_PER_KM) / o->hop_ms;
             assert_float_equal(h, round(h), 1e-6);
@@ -962,7 +1114,7 @@ static fixture random_graph(uint64_t *rng)
     for (size_t i = 0; i < nn; i++) {
         snprintf(ids[i], sizeof ids[i], "n%zu", i);
         n[i] = (tnode){ids[i], i < nc ? "city" : "landing_station", 130 + 10 * unif(rng),
-                       30 + 8 * unif(rng)};
+                       30 + 8 * unif(rng), (const char *[]){NULL, "CN", "KR"}[pick(rng, 3)]};
     }
     const size_t ne = nn - 1 + nn / 2 + pick(rng, nn);
     for (size_t j = 0; j < ne; j++) {
@@ -977,7 +1129,10 @@ static fixture random_graph(uint64_t *rng)
         const double km = integer_km ? (double)(1 + pick(rng, 6)) : 1 + 700 * unif(rng);
         const double cap = 0.5 + 8 * unif(rng);
         const double lit = pick(rng, 5) == 0 ? 0.0 : cap * unif(rng);
-        e[j] = (tedge){eids[j], ids[a], ids[b], km, cap, lit};
+        /* Some links within one foreign country carry no transit. */
+        const bool local =
+            n[a].country != NULL && n[b].country != NULL && strcmp(n[a].country, n[b].country) == 0;
+        e[j] = (tedge){eids[j], ids[a], ids[b], km, cap, lit, local && pick(rng, 2) == 0};
     }
     char csv[2048];
     size_t k = (size_t)snprintf(csv, sizeof csv, "origin,destination,demand_tbps\n"), rows = 0;
@@ -1146,6 +1301,7 @@ int main(void)
         cmocka_unit_test(test_rounds_split),
         cmocka_unit_test(test_maxflow_trap),
         cmocka_unit_test(test_maxflow_jointly_feasible),
+        cmocka_unit_test(test_transit),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_bad_sizes_and_api),
         cmocka_unit_test(test_random_graphs),

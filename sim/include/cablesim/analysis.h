@@ -167,6 +167,10 @@ typedef struct {
     uint64_t n_disturbed; /**< trials with at least one failure */
     double demand_tbps;   /**< sum of demand_scaled_tbps */
     cs_estimate unserved_tbps, served_frac;
+    cs_estimate capacity_lost_tbps; /**< capacity (routing basis) of the edges down per trial:
+                                         failed, or at a failed node */
+    uint64_t n_loss; /**< trials leaving more unserved than the intact network (> noise) */
+    bool varied;     /**< the trials' failure sets differ (false: one outcome, no interval) */
     cs_tail tail;
     cs_precision precision;
     cs_proportion all_cut;    /**< every (city, region) pair cut at once (n 0 without pairs) */
@@ -196,14 +200,27 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
                           cs_error *err);
 void cs_analysis_free(cs_analysis_t *a);
 
+/** The one verdict on a paired difference (docs/analysis-cli.md, compare). */
+typedef enum {
+    CS_PAIRED_ONE_OUTCOME = 0,     /**< each file has one outcome repeated in every trial: the
+                                        difference is a certainty, not a statistical finding */
+    CS_PAIRED_SIGNIFICANT = 1,     /**< the CI excludes 0 and the sign test gives p < 0.05 */
+    CS_PAIRED_NOT_SIGNIFICANT = 2, /**< neither */
+    CS_PAIRED_INCONCLUSIVE = 3     /**< the two disagree: no claim either way */
+} cs_paired_verdict;
+
 /** A paired difference b - a over trials. */
 typedef struct {
     cs_estimate diff; /**< mean of b_t - a_t, its standard error and 95% CI */
     double a_mean, b_mean;
     uint64_t n_pos, n_neg; /**< trials with b_t > a_t, b_t < a_t beyond 1e-9 max(1, |a_t|, |b_t|) */
     double sign_p;         /**< two-sided exact sign test p-value */
-    bool excludes_zero;    /**< the CI lies entirely above or below 0 */
+    bool excludes_zero;    /**< the CI lies entirely above or below 0 (false for one outcome) */
+    cs_paired_verdict verdict;
 } cs_paired;
+
+/** "one outcome", "significant", "not significant" or "inconclusive". */
+const char *cs_paired_verdict_name(cs_paired_verdict v);
 
 typedef struct {
     const char *name; /**< borrowed from the first file */
@@ -237,6 +254,36 @@ void cs_comparison_free(cs_comparison_t *c);
 
 /** The 95% Wilson score interval of k successes in n trials (lo = hi = NAN when n is 0). */
 cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n);
+/**
+ * k of n trials with the exact (Clopper-Pearson) two-sided 95% interval: lo is the 2.5% quantile
+ * of Beta(k, n - k + 1) (0 at k = 0), hi the 97.5% quantile of Beta(k + 1, n - k) (1 at k = n).
+ * It never covers less than 95%, however few the successes: the interval for rare events.
+ */
+cs_proportion cs_analysis_clopper_pearson(uint64_t k, uint64_t n);
+/** Fewer trials with a loss than this: no normal interval for an expected loss (docs/model.md). */
+#define CS_ANALYSIS_MIN_LOSS_TRIALS 30
+
+/** How an expected unserved demand may honestly be stated. */
+typedef enum {
+    CS_LOSS_ONE_OUTCOME = 0, /**< every trial had the same failures: one value, no interval */
+    CS_LOSS_BOUND = 1, /**< too few trials with a loss: [0 or mean, a Clopper-Pearson bound] */
+    CS_LOSS_NORMAL = 2 /**< the normal 95% interval, clipped to [0, demand] */
+} cs_loss_kind;
+
+typedef struct {
+    cs_loss_kind kind;
+    double mean, lo, hi; /**< lo = hi = mean for one outcome; lo = mean for a bound */
+    double p_hi;         /**< CS_LOSS_BOUND: the Clopper-Pearson upper bound of P(loss > 0) */
+} cs_loss_interval;
+
+/**
+ * The honest statement of an expected unserved demand over n trials with estimate u: one
+ * outcome when !varied; when fewer than CS_ANALYSIS_MIN_LOSS_TRIALS trials lose anything
+ * (n_loss), the bound intact_unserved + intact_served x p_hi (no trial loses more than the
+ * intact network serves); else the normal interval clipped to [0, demand].
+ */
+cs_loss_interval cs_analysis_loss_interval(bool varied, uint64_t n_loss, const cs_estimate *u,
+                                           double intact_unserved, double intact_served);
 
 /* ------------------------------------------------------------------ recovery over time */
 

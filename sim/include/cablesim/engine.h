@@ -80,7 +80,62 @@ typedef struct {
     double capacity_days_sum; /**< sum over trials of capacity Tbps-days lost */
     uint64_t *t90_hist;       /**< [CS_RUN_T90_BINS + 1] trials by t90: bin b holds t90 in
                                   (b - 1, b] x horizon / bins (bin 0: t90 = 0); the last, not restored */
+    /* Impact (docs/model.md, "Impact metrics"): sums, counts and extremes over the trials, so
+     * that summaries of disjoint trials merge exactly (sums up to rounding). */
+    uint64_t loss_trials; /**< trials leaving more unserved than the intact network (> 1e-9 rel.) */
+    double systems_lost_sum, stations_lost_sum;
+    double capacity_lost_sum, intl_capacity_lost_sum, capacity_lost_max;
+    double *region_served_sum; /**< [n_regions] sum of served fractions */
+    uint64_t *region_below90;  /**< [n_regions] trials with a served fraction below 0.9 */
+    double *region_lat_sum;    /**< [n_regions] sum of latency added over trials with service */
+    uint64_t *region_lat_n;    /**< [n_regions] those trials */
+    double *region_lat_max;    /**< [n_regions] largest latency added (-inf before any) */
+    const unsigned char
+        *region_reachable; /**< [n_regions] borrowed: served by the intact network */
+    bool varied;           /**< the trials' failure sets differ */
+    uint64_t failure_hash; /**< hash of the failure set of the trials (all alike unless varied) */
 } cs_run_summary;
+
+/** Served fraction below which a region counts as degraded in the summary. */
+#define CS_RUN_DEGRADED 0.9
+
+/** The impact of one trial beyond unserved demand (docs/model.md, "Impact metrics"). */
+typedef struct {
+    size_t n_regions;
+    uint32_t systems_lost;          /**< cable systems with a segment down */
+    uint32_t stations_lost;         /**< failed nodes (landing stations) */
+    double capacity_lost_tbps;      /**< capacity (run's basis) of every edge down, failed or at a
+                                         failed node */
+    double intl_capacity_lost_tbps; /**< of it, on segments between Japan and abroad */
+    double
+        *region_served_fraction; /**< [n_regions] served / demand reachable in the intact network */
+    double *region_latency_added_ms; /**< [n_regions] served-weighted mean latency minus the intact
+                                          network's; NAN when nothing is served */
+} cs_trial_impact;
+
+cs_status cs_trial_impact_init(cs_trial_impact *m, const cs_engine_t *e, cs_error *err);
+void cs_trial_impact_destroy(cs_trial_impact *m);
+
+/** The impact of failures f and their routing r (a trial of e) into m. O(failures x degree +
+ * demands). */
+void cs_engine_impact(cs_engine_t *e, const cs_failures *f, const cs_routing_result *r,
+                      cs_trial_impact *m);
+
+/**
+ * Headroom per region after routing r of failures f (NULL: none): the maximum flow from the
+ * Japanese cities of the region's pairs to the region's cities over the surviving edges open to
+ * that traffic (transit), each with its spare capacity c_e - flow_e (igraph_maxflow_value).
+ * out[n_regions]; NAN for a region the intact network does not serve.
+ * \return CS_OK, CS_ENOMEM.
+ */
+cs_status cs_engine_headroom(const cs_engine_t *e, const cs_failures *f, const cs_routing_result *r,
+                             double *out, cs_error *err);
+
+/** Capacity (the run's basis) of the segments between Japan and abroad, Tbps. */
+double cs_engine_intl_capacity(const cs_engine_t *e);
+
+/** [n_pairs]: 1 when some demand of the (city, region) pair is served by the intact network. */
+const unsigned char *cs_engine_pair_reachable(const cs_engine_t *e);
 
 /** Bins of the t90 histogram of a run summary over the horizon. */
 #define CS_RUN_T90_BINS 2000
@@ -126,7 +181,7 @@ cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, c
  * s, exactly as running them would: how a resumed run's summary covers the trials written before.
  * \return CS_OK, CS_EINVAL (sizes differ), CS_ENOMEM.
  */
-cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, const cs_trial_batch *b,
+cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_trial_batch *b,
                                    cs_error *err);
 
 /**

@@ -67,8 +67,8 @@ typedef struct {
     double *edge_flow_tbps; /**< [n_edges] */
     unsigned char
         *connected;       /**< [n_demands], 1 when any path joins the pair (ignoring capacity) */
-    double unserved_tbps; /**< sum over demands of (demand x scale - served) */
-    double demand_tbps;   /**< sum over demands of demand x scale */
+    double unserved_tbps; /**< sum over reachable demands of (demand x scale - served) */
+    double demand_tbps;   /**< sum over reachable demands of demand x scale */
 } cs_routing_result;
 
 cs_status cs_routing_result_init(cs_routing_result *r, size_t n_demands, size_t n_edges,
@@ -96,6 +96,25 @@ void cs_router_free(cs_router_t *r);
  */
 cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_result *out,
                           cs_error *err);
+
+/**
+ * connected[i] = 1 when a path of edges with down[e] == 0 that are open to demand i
+ * (transit: a link with transit = false only when one of the demand's cities is in its
+ * country) joins demand i's cities, whatever their capacity; exactly the `connected`
+ * of a routing with those edges down. down[n_edges], connected[n_demands].
+ */
+void cs_router_connected(cs_router_t *r, const unsigned char *down, unsigned char *connected);
+
+/**
+ * [n_demands]: 1 when the demand's cities are connected in the intact network (edges open to
+ * it, whatever their capacity), 0 when not: such a demand (e.g. Russia before its first
+ * cable) is not served by the network of the year at all. It is never routed (served 0,
+ * latency NAN, connected 0) and is left out of unserved_tbps and demand_tbps, which
+ * measure damage. Borrowed; valid while the router lives.
+ */
+const unsigned char *cs_router_reachable(const cs_router_t *r);
+/** The sum of demand x scale over the demands that are not reachable (0 when all are). */
+double cs_router_unreachable_tbps(const cs_router_t *r);
 
 /** The options the router was made with. */
 const cs_routing_options *cs_router_options(const cs_router_t *r);

@@ -1,0 +1,71 @@
+"""Impact metrics against an independent reader: capacity lost in scenarios/boso-attack.yaml.
+
+boso-attack loses the four Boso landing stations and, with them, every segment landing there
+(those edges are not in /trials/failed_edges: they are implied by the failed nodes). This test
+recomputes the capacity lost of every trial with h5py from /topology/edges and the failed
+lists, on the run's basis (lit unless the scenario says `capacity: design`), and checks that
+it is positive and equals what `cablesim run` prints and what `cablesim analyze` reports.
+"""
+
+import json
+import re
+import subprocess
+
+import h5py
+import numpy as np
+
+from conftest import REPO, cli_path
+
+
+def capacity_lost(path):
+    """Per trial: sum of the routing capacity of every edge down (failed, or at a failed node)."""
+    with h5py.File(path, "r") as f:
+        edges = f["topology/edges"][:]
+        text = f.attrs["scenario"]
+        text = text.decode() if isinstance(text, bytes) else str(text)
+        lit = re.search(r"^capacity:\s*design\b", text, re.M) is None
+        cap = edges["lit_tbps"] if lit else edges["capacity_tbps"]
+        ends = np.stack([edges["from"], edges["to"]], axis=1)
+        eoff, fe = f["trials/failed_offsets"][:], f["trials/failed_edges"][:]
+        noff, fn = f["trials/failed_node_offsets"][:], f["trials/failed_nodes"][:]
+    lost = []
+    for t in range(len(eoff) - 1):
+        down = set(fe[eoff[t]:eoff[t + 1]].tolist())
+        nodes = set(fn[noff[t]:noff[t + 1]].tolist())
+        down |= {j for j in range(len(edges)) if ends[j, 0] in nodes or ends[j, 1] in nodes}
+        lost.append(float(sum(cap[j] for j in down)))
+    return np.array(lost)
+
+
+def test_boso_attack_reports_the_capacity_it_loses(tmp_path):
+    out = tmp_path / "boso.h5"
+    run = subprocess.run([cli_path(), "run", str(REPO / "scenarios" / "boso-attack.yaml"),
+                          "-o", str(out)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    lost = capacity_lost(out)
+    assert len(lost) == 10
+    assert lost.min() > 0.0
+    assert np.all(lost == lost[0])  # the same four stations in every trial
+    # The run summary: "capacity lost: X Tbps of edges down".
+    m = re.search(r"capacity lost: ([0-9.]+) Tbps of edges down", run.stdout)
+    assert m, run.stdout
+    assert abs(float(m.group(1)) - lost.mean()) <= 0.05 + 1e-9 * lost.mean()
+    assert "one outcome" in run.stdout
+    # analyze, JSON.
+    an = subprocess.run([cli_path(), "analyze", str(out), "--format", "json"],
+                        capture_output=True, text=True, check=False)
+    assert an.returncode == 0, an.stderr
+    overall = json.loads(an.stdout)["overall"]
+    assert abs(overall["capacity_lost_tbps"]["mean"] - lost.mean()) <= 1e-9 * lost.mean()
+    assert overall["unserved_statement"]["kind"] == "one_outcome"
+    # Every cable cut at a lost station counts as failed in the per-cable table.
+    cables = {c["cable"]: c for c in json.loads(an.stdout)["cables"]}
+    with h5py.File(out, "r") as f:
+        edges = f["topology/edges"][:]
+        nodes = set(f["trials/failed_nodes"][:].tolist())
+    cut = {e["cable"].decode() if isinstance(e["cable"], bytes) else e["cable"]
+           for e in edges if e["from"] in nodes or e["to"] in nodes}
+    cut.discard("")
+    assert len(cut) > 0
+    for name in cut:
+        assert cables[name]["criticality"]["failed"]["k"] == 10, name
