@@ -199,6 +199,29 @@ static cs_status build_impact(cs_engine_t *e, cs_error *err)
     return cs_failures_init(&e->f_read, ne, nn, err);
 }
 
+/*
+ * Restoration (docs/model.md, "Restoration"): with share rho < 1, a trial whose failures
+ * displace traffic is routed over c'_e = f0_e + rho (c_e - f0_e) on every cable segment, f0
+ * the intact flow (terrestrial links keep c_e): traffic keeps the capacity it had, and what is
+ * displaced may use only rho of the other systems' spare capacity.
+ */
+static cs_status restoration(cs_engine_t *e, cs_error *err)
+{
+    const double rho = e->s->routing.restoration_share;
+    if (!(rho < 1.0)) return CS_OK;
+    const size_t ne = cs_topology_edge_count(e->t);
+    double *cap = malloc((ne + 1) * sizeof *cap);
+    if (cap == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for restoration");
+    for (size_t j = 0; j < ne; j++) { /* cable systems only: backhaul links keep theirs */
+        const double f0 = fmin(e->intact.edge_flow_tbps[j], e->ecap[j]);
+        cap[j] = cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT ? f0 + rho * (e->ecap[j] - f0)
+                                                                     : e->ecap[j];
+    }
+    const cs_status rc = cs_router_set_capacity(e->router, cap, err);
+    free(cap);
+    return rc;
+}
+
 static cs_status load_hazards(cs_engine_t *e, cs_error *err)
 {
     const cs_scenario *s = e->s;
@@ -270,6 +293,7 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     if ((rc = cs_router_route(e->router, NULL, &e->intact, err)) != CS_OK) goto fail;
     if ((rc = build_pairs(e, err)) != CS_OK) goto fail;
     if ((rc = build_impact(e, err)) != CS_OK) goto fail;
+    if ((rc = restoration(e, err)) != CS_OK) goto fail;
     e->rng = cs_rng_alloc();
     e->key = malloc((ne + cs_topology_node_count(e->t) + 2) * sizeof *e->key);
     if (e->rng == NULL || e->key == NULL) {
@@ -465,6 +489,13 @@ static cs_status route(cs_engine_t *e, const cs_failures *f, cs_routing_result *
                        cs_run_summary *sum, cs_error *err)
 {
     if (f->n_edges == 0 && f->n_nodes == 0) {
+        cs_routing_result_copy(r, &e->intact);
+        if (sum) sum->skipped++;
+        return CS_OK;
+    }
+    /* With restoration, failures that displace no traffic leave the intact routing, whatever
+     * the policy (the restricted capacities are for displaced traffic only). */
+    if (e->s->routing.restoration_share < 1.0 && still_valid(e, &e->intact, f)) {
         cs_routing_result_copy(r, &e->intact);
         if (sum) sum->skipped++;
         return CS_OK;

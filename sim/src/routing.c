@@ -56,7 +56,7 @@ struct cs_router {
     size_t *adj_off, *adj_edge, *adj_node;
     unsigned char *adj_rev; /* 1 when the entry runs against the edge (to -> from) */
     size_t *efrom, *eto;
-    double *len, *cap;
+    double *len, *cap, *cap0; /* capacity routed on; the topology's (the base trees' usable set) */
     /* Transit: ecountry[e] is the restricted country (an index) of a link with
      * transit = false, NONE for every other edge; n_countries of them. */
     size_t *ecountry, n_countries;
@@ -159,6 +159,11 @@ static cs_status check_options(const cs_routing_options *o, cs_error *err)
         return cs_errorf(err, CS_EINVAL,
                          "routing options: hop_ms: expected a finite number of ms >= 0, found %g",
                          o->hop_ms);
+    if (!(o->restoration_share >= 0.0 && o->restoration_share <= 1.0))
+        return cs_errorf(err, CS_EINVAL,
+                         "routing options: restoration_share: expected a number in [0, 1], "
+                         "found %g",
+                         o->restoration_share);
     return CS_OK;
 }
 
@@ -176,6 +181,7 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->eto, ne);
     ALLOC(r->len, ne);
     ALLOC(r->cap, ne);
+    ALLOC(r->cap0, ne);
     ALLOC(r->dorig, nd);
     ALLOC(r->ddst, nd);
     ALLOC(r->dslot, nd);
@@ -214,7 +220,7 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->pstack, nn);
     ALLOC(r->nstack, nn + 1);
     return r->adj_off && r->adj_edge && r->adj_node && r->adj_rev && r->efrom && r->eto && r->len &&
-           r->cap && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls && r->slot_a &&
+           r->cap && r->cap0 && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls && r->slot_a &&
            r->slot_b && r->cls_a && r->cls_b && r->ecountry && r->countries && r->dval && r->dinc &&
            r->slot_root && r->res && r->down && r->usable && r->gone && r->served && r->latsum &&
            r->uf && r->heap && r->hpos && r->settled && r->affected && r->sub && r->fresh &&
@@ -230,7 +236,7 @@ static void build_adjacency(cs_router_t *r)
         r->efrom[e] = ed->from;
         r->eto[e] = ed->to;
         r->len[e] = ed->length_km;
-        r->cap[e] = r->opt.use_lit ? ed->lit_tbps : ed->capacity_tbps;
+        r->cap[e] = r->cap0[e] = r->opt.use_lit ? ed->lit_tbps : ed->capacity_tbps;
         r->ecountry[e] = NONE;
         if (!ed->transit) {
             const char *c = cs_topology_node(r->t, ed->from)->country;
@@ -391,7 +397,7 @@ void cs_router_free(cs_router_t *r)
     void *more[] = {r->dca,    r->dcb,      r->dcls,
                     r->slot_a, r->slot_b,   r->cls_a,
                     r->cls_b,  r->ecountry, (void *)r->countries,
-                    r->reach};
+                    r->reach,  r->cap0};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         free(more[i]);
     void *arrays[] = {
@@ -410,6 +416,18 @@ void cs_router_free(cs_router_t *r)
 const cs_routing_options *cs_router_options(const cs_router_t *r)
 {
     return &r->opt;
+}
+
+cs_status cs_router_set_capacity(cs_router_t *r, const double *cap, cs_error *err)
+{
+    for (size_t e = 0; cap != NULL && e < r->ne; e++)
+        if (!isfinite(cap[e]) || cap[e] < 0.0)
+            return cs_errorf(err, CS_EINVAL,
+                             "routing: capacity of edge %zu: expected a finite number >= 0, "
+                             "found %g",
+                             e, cap[e]);
+    memcpy(r->cap, cap != NULL ? cap : r->cap0, r->ne * sizeof *r->cap);
+    return CS_OK;
 }
 
 const unsigned char *cs_router_reachable(const cs_router_t *r)
@@ -866,7 +884,8 @@ cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_resul
         r->down[e] = f != NULL && cs_failures_edge_down(f, r->t, e);
         r->usable[e] = !r->down[e] && r->cap[e] > CS_ROUTING_EPS_TBPS;
         r->res[e] = r->cap[e];
-        if (r->down[e] && r->cap[e] > CS_ROUTING_EPS_TBPS) r->gone[n_gone++] = e;
+        /* Gone from the base trees' usable set: down, or emptied by set_capacity. */
+        if (!r->usable[e] && r->cap0[e] > CS_ROUTING_EPS_TBPS) r->gone[n_gone++] = e;
     }
     mark_connected(r, r->down, out->connected);
     start_trees(r, n_gone);

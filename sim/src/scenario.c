@@ -28,7 +28,8 @@
 static const char *const top_keys[] = {
     "name",    "description", "topology",     "demand",  "as_of",  "trials",   "seed",
     "routing", "capacity",    "demand_scale", "hazards", "output", "recovery", NULL};
-static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", NULL};
+static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", "restoration_share",
+                                           NULL};
 static const char *const routing_policies[] = {"latency-first", "maxflow", NULL};
 static const char *const capacities[] = {"design", "lit", NULL};
 static const char *const output_keys[] = {"edge_flow", "latency", "compression", "batch_trials",
@@ -88,7 +89,8 @@ static cs_status resolve_path(const cs_ydoc_t *d, const cs_ynode *root, const ch
     return *out ? CS_OK : cs_errorf(err, CS_ENOMEM, "out of memory");
 }
 
-/* `routing`: a map {policy, rounds, hop_ms}; absent or null keeps the defaults. */
+/* `routing`: a map {policy, rounds, hop_ms, restoration_share}; absent or null keeps the
+ * defaults. */
 static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routing_options *r,
                              cs_error *err)
 {
@@ -101,6 +103,8 @@ static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routin
     keep(&rc, cs_yget_enum(d, m, "policy", false, routing_policies, policy, &policy, err));
     keep(&rc, cs_yget_int(d, m, "rounds", false, 1, 1000, r->rounds, &rounds, err));
     keep(&rc, cs_yget_double(d, m, "hop_ms", false, 0.0, 100.0, r->hop_ms, &r->hop_ms, err));
+    keep(&rc, cs_yget_double(d, m, "restoration_share", false, 0.0, 1.0, r->restoration_share,
+                             &r->restoration_share, err));
     r->mode = policy == 1 ? CS_ROUTING_MAXFLOW : CS_ROUTING_LATENCY_FIRST;
     r->rounds = (unsigned)rounds;
     return rc;

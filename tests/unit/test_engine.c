@@ -460,6 +460,50 @@ static void test_impact_of_a_station(void **state)
 }
 
 /*
+ * Restoration: losing jp-a (2011, lit) displaces its traffic onto PAC-2 and ASIA-2. With share
+ * rho, each surviving edge offers its intact flow f0 plus rho of its spare capacity, so Los
+ * Angeles (11.75 Tbps asked, more than PAC-2's 10) gets f0 + rho (10 - f0) and Hong Kong
+ * (5.25 asked) f0 + rho (5 - f0) of ASIA-2; rho = 1 is the model without restoration.
+ */
+static void test_restoration_share(void **state)
+{
+    (void)state;
+    const double rhos[3] = {0.0, 0.4, 1.0};
+    for (int k = 0; k < 3; k++) {
+        char text[512], set[64];
+        snprintf(text, sizeof text,
+                 "name: restore\ntopology: engine-topo.geojson\ndemand: engine-demand.csv\n"
+                 "as_of: 2011\ncapacity: lit\ntrials: 2\nhazards:\n"
+                 "  - type: station_attack\n    stations: [jp-a]\n");
+        snprintf(set, sizeof set, "routing.restoration_share=%g", rhos[k]);
+        const char *sets[1] = {set};
+        cs_scenario *s = load_scenario(text, sets, 1);
+        cs_engine_t *e = make_engine(s);
+        cs_error err = CS_ERROR_INIT;
+        const cs_topology_t *t = cs_engine_topology(e);
+        const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
+        size_t pac2 = 0, asia2 = 0;
+        assert_true(cs_topology_find_edge(t, "pac-2:1", &pac2));
+        assert_true(cs_topology_find_edge(t, "asia-2:1", &asia2));
+        const double f_us = cs_engine_baseline(e)->edge_flow_tbps[pac2];
+        const double f_hk = cs_engine_baseline(e)->edge_flow_tbps[asia2];
+        assert_true(f_us < 10.0 - 1e-9 || rhos[k] == 1.0);
+        cs_failures f;
+        cs_routing_result r;
+        unsigned char cut[16];
+        assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
+        assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+        assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
+        assert_near(r.served_tbps[0] + r.served_tbps[1], f_us + rhos[k] * (10.0 - f_us), 1e-9);
+        assert_near(r.served_tbps[2] + r.served_tbps[3], f_hk + rhos[k] * (5.0 - f_hk), 1e-9);
+        cs_routing_result_destroy(&r);
+        cs_failures_destroy(&f);
+        cs_engine_free(e);
+        cs_scenario_free(s);
+    }
+}
+
+/*
  * Random faults: the impact of every trial recomputed by hand (edges down by
  * cs_failures_edge_down, their lit capacity, distinct cables, served per region) equals the
  * engine's, the summary's sums equal theirs, and summaries of parts merge into the whole.
@@ -659,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_summary_merge),
         cmocka_unit_test(test_explicit_cut),
         cmocka_unit_test(test_impact_of_a_station),
+        cmocka_unit_test(test_restoration_share),
         cmocka_unit_test(test_impact_matches_trials),
         cmocka_unit_test(test_unreachable_in_the_intact_network),
         cmocka_unit_test(test_stop_request),

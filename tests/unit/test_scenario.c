@@ -246,7 +246,7 @@ static void test_range_errors(void **state)
         {"name: n\nseed: 9223372036854775808\n",
          "s.yaml:2:7: seed: expected an integer >= 0, found \"9223372036854775808\""},
         {"name: n\nrouting: maxflow\n", "s.yaml:2:10: routing: expected a map with keys policy, "
-                                        "rounds, hop_ms, found \"maxflow\""},
+                                        "rounds, hop_ms, restoration_share, found \"maxflow\""},
         {"name: n\nrouting:\n  policy: fastest\n",
          "s.yaml:3:11: routing.policy: expected \"latency-first\" or \"maxflow\", found "
          "\"fastest\""},

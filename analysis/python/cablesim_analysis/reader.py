@@ -15,6 +15,7 @@ Labels: the columns of ``served``, ``latency`` are demand labels
 """
 
 import os
+import re
 import warnings
 
 import h5py
@@ -92,7 +93,9 @@ class Results:
       ``edge_flow`` (trials x edge ids; None when not written), ``pair_cut``
       (bool DataFrame trials x pair labels), ``failed_edges``, ``failed_nodes``
       (Series per trial of uint32 arrays of edge / node indices, decoded from
-      the CSR lists).
+      the CSR lists), ``capacity_lost`` (Series per trial: the routing capacity of
+      every edge down, failed or at a failed node; ``routing_capacity`` gives it
+      per edge).
     """
 
     def __init__(self, path, allow_incomplete=False):
@@ -328,6 +331,48 @@ class Results:
         off, _ = self.failed_csr("edges")
         return pd.Series(np.diff(off), index=pd.RangeIndex(self.n_trials, name="trial"),
                          name="n_failed_edges")
+
+
+    # ------------------------------------------------------------- impact
+
+    @property
+    def routing_capacity(self):
+        """Per edge, the capacity the run routed on: ``lit_tbps`` unless the scenario says
+        ``capacity: design`` (Series per edge id)."""
+        design = re.search(r"^capacity:\s*design\b", self.scenario_text or "", re.M) is not None
+        col = "capacity_tbps" if design else "lit_tbps"
+        return pd.Series(self.edges[col].to_numpy(dtype=float),
+                         index=pd.Index(self.edge_ids, name="edge"), name=col)
+
+    @property
+    def capacity_lost(self):
+        """Per trial, the capacity (routing basis) of every edge down: failed, or at a failed
+        node (a lost station takes its segments with it). From /trials/capacity_lost_tbps when
+        the file has it, else computed from /topology/edges and the failed lists (docs/model.md,
+        "Impact metrics")."""
+        def make():
+            if self.has("capacity_lost_tbps"):
+                return self.read("capacity_lost_tbps")
+            cap = self.routing_capacity.to_numpy()
+            ends = self.edges[["from", "to"]].to_numpy(dtype=np.int64)
+            eoff, ev = self.failed_csr("edges")
+            noff, nv = self.failed_csr("nodes")
+            lost = np.zeros(self.n_trials)
+            down = np.zeros(len(cap), dtype=bool)
+            failed_node = np.zeros(len(self.nodes), dtype=bool)
+            for t in range(self.n_trials):
+                down[:] = False
+                down[ev[eoff[t]:eoff[t + 1]]] = True
+                nodes = nv[noff[t]:noff[t + 1]]
+                if len(nodes):
+                    failed_node[:] = False
+                    failed_node[nodes] = True
+                    down |= failed_node[ends[:, 0]] | failed_node[ends[:, 1]]
+                lost[t] = cap[down].sum()
+            return pd.Series(lost, index=pd.RangeIndex(self.n_trials, name="trial"),
+                             name="capacity_lost_tbps")
+
+        return self._cached("capacity_lost", make)
 
 
 def open_results(path, allow_incomplete=False):

@@ -69,3 +69,23 @@ def test_boso_attack_reports_the_capacity_it_loses(tmp_path):
     assert len(cut) > 0
     for name in cut:
         assert cables[name]["criticality"]["failed"]["k"] == 10, name
+
+
+def test_reader_capacity_lost(tmp_path):
+    """The Python reader's capacity_lost equals the independent computation above, trial by
+    trial, on boso-attack (stations) and on random faults (edges)."""
+    from cablesim_analysis import open_results
+    from conftest import RANDOM_HAZARD, run_cablesim, scenario
+
+    boso = tmp_path / "boso.h5"
+    run = subprocess.run([cli_path(), "run", str(REPO / "scenarios" / "boso-attack.yaml"),
+                          "--set", "trials=3", "-o", str(boso), "--quiet"],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    rnd = run_cablesim(scenario("impact-random", 40, RANDOM_HAZARD), tmp_path, "random")
+    for path in (boso, rnd):
+        with open_results(path) as r:
+            got = r.capacity_lost.to_numpy()
+        want = capacity_lost(path)
+        assert np.allclose(got, want, rtol=1e-12, atol=0.0)
+    assert capacity_lost(rnd).max() > 0.0

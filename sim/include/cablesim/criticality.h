@@ -62,7 +62,7 @@ typedef struct {
 
 #define CS_CRITICALITY_OPTIONS_INIT                                                                \
     {                                                                                              \
-        CS_CRITICALITY_SEGMENT, 1, {CS_ROUTING_LATENCY_FIRST, true, 1.0, 8, 0.05}, false           \
+        CS_CRITICALITY_SEGMENT, 1, {CS_ROUTING_LATENCY_FIRST, true, 1.0, 8, 0.05, 1.0}, false      \
     }
 
 /** An element that can fail. Strings are borrowed from the topology. */

@@ -52,11 +52,17 @@ typedef struct {
     double demand_scale; /**< every demand is multiplied by this (traffic growth) */
     unsigned rounds;     /**< equal increments per demand, taken in turns (>= 1) */
     double hop_ms;       /**< latency cost per edge traversed (equipment, regeneration), ms */
+    /**
+     * Restoration (docs/model.md, "Restoration"): the share of the spare capacity of the
+     * surviving edges that traffic displaced by a failure may use, in [0, 1]. Applied by the
+     * engine (cs_router_set_capacity); the router itself does not read it.
+     */
+    double restoration_share;
 } cs_routing_options;
 
 #define CS_ROUTING_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        CS_ROUTING_LATENCY_FIRST, false, 1.0, 8, 0.05                                              \
+        CS_ROUTING_LATENCY_FIRST, false, 1.0, 8, 0.05, 1.0                                         \
     }
 
 /** The outcome of routing once. Arrays are owned by the struct. */
@@ -115,6 +121,13 @@ void cs_router_connected(cs_router_t *r, const unsigned char *down, unsigned cha
 const unsigned char *cs_router_reachable(const cs_router_t *r);
 /** The sum of demand x scale over the demands that are not reachable (0 when all are). */
 double cs_router_unreachable_tbps(const cs_router_t *r);
+
+/**
+ * Routes from now on over the capacities cap[n_edges] (Tbps, each >= 0) instead of the
+ * topology's (design or lit); NULL goes back to those. Edges down or at most
+ * CS_ROUTING_EPS_TBPS stay unusable. \return CS_OK, CS_EINVAL (a negative or non-finite value).
+ */
+cs_status cs_router_set_capacity(cs_router_t *r, const double *cap, cs_error *err);
 
 /** The options the router was made with. */
 const cs_routing_options *cs_router_options(const cs_router_t *r);
