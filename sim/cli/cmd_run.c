@@ -377,7 +377,8 @@ static void print_recovery(cs_engine_t *e, const cs_run_summary *s)
 static void print_impact(cs_engine_t *e, const cs_run_summary *s)
 {
     const double n = (double)s->trials, intl = cs_engine_intl_capacity(e);
-    const char *per = s->varied ? "mean per trial" : "every trial has the same failures";
+    const char *per =
+        cs_run_summary_varied(s) ? "mean per trial" : "every trial has the same outcome";
     printf("  impact (%s):\n", per);
     printf("    lost: %.2f cable systems and %.2f landing stations\n", s->systems_lost_sum / n,
            s->stations_lost_sum / n);
@@ -405,8 +406,8 @@ static void print_unserved(cs_engine_t *e, const cs_run_summary *s)
                            se,
                            s->mean_unserved - CS_ANALYSIS_Z95 * se,
                            s->mean_unserved + CS_ANALYSIS_Z95 * se};
-    const cs_loss_interval li =
-        cs_analysis_loss_interval(s->varied, s->loss_trials, &u, base->unserved_tbps, served);
+    const cs_loss_interval li = cs_analysis_loss_interval(cs_run_summary_varied(s), s->loss_trials,
+                                                          &u, base->unserved_tbps, served);
     if (li.kind == CS_LOSS_ONE_OUTCOME)
         printf("    unserved: %.4f Tbps, %.3f%% of demand (one outcome: no confidence interval)\n",
                li.mean, pct);
@@ -475,7 +476,7 @@ static void print_regions(cs_engine_t *e, const cs_run_summary *s)
                s->region_lat_sum[g] / (double)s->region_lat_n[g], s->region_lat_max[g]);
     }
     printf("%s\n", shown ? "" : " none");
-    if (s->varied)
+    if (cs_run_summary_varied(s))
         printf("  probability that a region is cut off from every Japanese city (95%% CI):\n");
     else
         printf("  regions cut off from every Japanese city (one outcome):\n");
@@ -483,7 +484,7 @@ static void print_regions(cs_engine_t *e, const cs_run_summary *s)
         if (!s->region_reachable[g]) continue;
         double lo, hi;
         wilson(s->region_cut[g], s->trials, &lo, &hi);
-        if (s->varied)
+        if (cs_run_summary_varied(s))
             printf("    %-16s %.5f  (%.5f to %.5f)\n", s->regions[g], (double)s->region_cut[g] / n,
                    lo, hi);
         else
@@ -670,7 +671,7 @@ static void outcome_of(const cs_run_summary *s, run_outcome *o)
     o->trials = s->trials;
     o->mean = s->mean_unserved;
     /* No normal interval on one outcome or on fewer than 30 trials with a loss (print_unserved). */
-    o->half = s->varied && s->loss_trials >= CS_ANALYSIS_MIN_LOSS_TRIALS
+    o->half = cs_run_summary_varied(s) && s->loss_trials >= CS_ANALYSIS_MIN_LOSS_TRIALS
                   ? CS_ANALYSIS_Z95 * sd / sqrt((double)s->trials)
                   : NAN;
     o->max = s->max_unserved;
@@ -761,7 +762,7 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
 /* ------------------------------------------------------------------ MPI */
 
 /* The counts of a summary, then its sums, flattened for MPI. */
-enum { SUM_U64_FIXED = 9, SUM_F64_FIXED = 8 };
+enum { SUM_U64_FIXED = 9, SUM_F64_FIXED = 10 };
 
 static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
 {
@@ -772,8 +773,8 @@ static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
     u[4] = s->routed;
     u[5] = s->interrupted;
     u[6] = s->loss_trials;
-    u[7] = s->varied;
-    u[8] = s->failure_hash;
+    u[7] = 0;
+    u[8] = 0;
     memcpy(u + SUM_U64_FIXED, s->region_cut, s->n_regions * sizeof *u);
     memcpy(u + SUM_U64_FIXED + s->n_regions, s->demand_unserved_trials, s->n_demands * sizeof *u);
     uint64_t *ru = u + SUM_U64_FIXED + s->n_regions + s->n_demands;
@@ -787,6 +788,8 @@ static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
     d[5] = s->capacity_lost_sum;
     d[6] = s->intl_capacity_lost_sum;
     d[7] = s->capacity_lost_max;
+    d[8] = s->min_unserved;
+    d[9] = s->capacity_lost_min;
     memcpy(d + SUM_F64_FIXED, s->served_sum, s->n_demands * sizeof *d);
     double *rd = d + SUM_F64_FIXED + s->n_demands;
     memcpy(rd, s->region_served_sum, s->n_regions * sizeof *d);
@@ -809,8 +812,7 @@ static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d
     s->routed = u[4];
     s->interrupted = u[5] != 0;
     s->loss_trials = u[6];
-    s->varied = u[7] != 0;
-    s->failure_hash = u[8];
+
     memcpy(s->region_cut, u + SUM_U64_FIXED, s->n_regions * sizeof *u);
     memcpy(s->demand_unserved_trials, u + SUM_U64_FIXED + s->n_regions, s->n_demands * sizeof *u);
     const uint64_t *ru = u + SUM_U64_FIXED + s->n_regions + s->n_demands;
@@ -824,6 +826,8 @@ static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d
     s->capacity_lost_sum = d[5];
     s->intl_capacity_lost_sum = d[6];
     s->capacity_lost_max = d[7];
+    s->min_unserved = d[8];
+    s->capacity_lost_min = d[9];
     memcpy(s->served_sum, d + SUM_F64_FIXED, s->n_demands * sizeof *d);
     const double *rd = d + SUM_F64_FIXED + s->n_demands;
     memcpy(s->region_served_sum, rd, s->n_regions * sizeof *d);

@@ -215,7 +215,7 @@ static cs_status restoration(cs_engine_t *e, cs_error *err)
     for (size_t j = 0; j < ne; j++) { /* cable systems only: backhaul links keep theirs */
         const double f0 = fmin(e->intact.edge_flow_tbps[j], e->ecap[j]);
         cap[j] = cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT ? f0 + rho * (e->ecap[j] - f0)
-                                                                     : e->ecap[j];
+                                                                    : e->ecap[j];
     }
     const cs_status rc = cs_router_set_capacity(e->router, cap, err);
     free(cap);
@@ -875,19 +875,6 @@ cs_status cs_engine_headroom(const cs_engine_t *e, const cs_failures *f, const c
     return CS_OK;
 }
 
-/* An order-independent hash of a failure set. */
-static uint64_t failure_hash(const cs_failures *f)
-{
-    uint64_t h = 0x9E3779B97F4A7C15u * (f->n_edges + 1) + f->n_nodes;
-    for (size_t i = 0; i < f->n_edges + f->n_nodes; i++) {
-        uint64_t z = i < f->n_edges ? f->edges[i] : f->ne + f->nodes[i - f->n_edges];
-        z = (z + 0x9E3779B97F4A7C15u) * 0xBF58476D1CE4E5B9u;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-        h += z ^ (z >> 31);
-    }
-    return h;
-}
-
 /* ------------------------------------------------------------- summary */
 
 cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error *err)
@@ -942,6 +929,12 @@ static void summarise_recovery(cs_run_summary *s, const cs_recovery_outcome *o)
 {
     summarise_recovery_values(s, o->ship_busy_days, o->unserved_tbps_days, o->capacity_tbps_days,
                               o->t90_days);
+}
+
+bool cs_run_summary_varied(const cs_run_summary *s)
+{
+    return s->trials > 1 &&
+           (s->max_unserved > s->min_unserved || s->capacity_lost_max > s->capacity_lost_min);
 }
 
 double cs_run_summary_t90_quantile(const cs_run_summary *s, double q)
@@ -1001,8 +994,8 @@ static void summarise_values(const cs_engine_t *e, cs_run_summary *s, uint64_t t
 }
 
 /* Adds the impact m of a trial with failures f and unserved demand x. */
-static void summarise_impact(const cs_engine_t *e, cs_run_summary *s, const cs_failures *f,
-                             const cs_trial_impact *m, double x)
+static void summarise_impact(const cs_engine_t *e, cs_run_summary *s, const cs_trial_impact *m,
+                             double x)
 {
     const double base = e->intact.unserved_tbps, demand = e->intact.demand_tbps;
     s->loss_trials += x > base + 1e-9 * (1.0 + demand);
@@ -1021,9 +1014,9 @@ static void summarise_impact(const cs_engine_t *e, cs_run_summary *s, const cs_f
         s->region_lat_n[g]++;
         s->region_lat_max[g] = fmax(s->region_lat_max[g], l);
     }
-    const uint64_t h = failure_hash(f);
-    if (s->trials > 1 && h != s->failure_hash) s->varied = true;
-    s->failure_hash = h;
+    if (s->trials == 1 || x < s->min_unserved) s->min_unserved = x;
+    if (s->trials == 1 || m->capacity_lost_tbps < s->capacity_lost_min)
+        s->capacity_lost_min = m->capacity_lost_tbps;
 }
 
 static void summarise(cs_engine_t *e, cs_run_summary *s, uint64_t t, const cs_failures *f,
@@ -1032,7 +1025,7 @@ static void summarise(cs_engine_t *e, cs_run_summary *s, uint64_t t, const cs_fa
 {
     summarise_values(e, s, t, r->unserved_tbps, r->served_tbps, cut, region_cut);
     cs_engine_impact(e, f, r, m);
-    summarise_impact(e, s, f, m, r->unserved_tbps);
+    summarise_impact(e, s, m, r->unserved_tbps);
 }
 
 cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_trial_batch *b,
@@ -1061,7 +1054,7 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_t
             cs_failures_fail_node(&e->f_read, *fn++);
         impact_values(e, &e->f_read, b->served_tbps + i * b->n_demands,
                       b->latency_ms + i * b->n_demands, &m);
-        summarise_impact(e, s, &e->f_read, &m, b->unserved_tbps[i]);
+        summarise_impact(e, s, &m, b->unserved_tbps[i]);
     }
     cs_trial_impact_destroy(&m);
     for (size_t i = 0; s->recovery && b->n_steps > 0 && i < b->n; i++)
@@ -1119,9 +1112,10 @@ cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, c
         dst->region_lat_n[g] += src->region_lat_n[g];
         dst->region_lat_max[g] = fmax(dst->region_lat_max[g], src->region_lat_max[g]);
     }
-    dst->varied = dst->varied || src->varied ||
-                  (dst->trials > src->trials && dst->failure_hash != src->failure_hash);
-    dst->failure_hash = src->failure_hash;
+    const bool first = dst->trials == src->trials; /* dst had none before */
+    dst->min_unserved = first ? src->min_unserved : fmin(dst->min_unserved, src->min_unserved);
+    dst->capacity_lost_min =
+        first ? src->capacity_lost_min : fmin(dst->capacity_lost_min, src->capacity_lost_min);
     dst->skipped += src->skipped;
     dst->cache_hits += src->cache_hits;
     dst->routed += src->routed;

@@ -441,7 +441,7 @@ static void test_impact_of_a_station(void **state)
     assert_near(h[hk], 0.0, 1e-9);
     /* The same failures in every trial: one outcome, and the summary knows it. */
     assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
-    assert_false(sum.varied);
+    assert_false(cs_run_summary_varied(&sum));
     assert_int_equal(sum.loss_trials, 4);
     assert_near(sum.capacity_lost_sum, 4 * 114.0, 1e-9);
     assert_near(sum.capacity_lost_max, 114.0, 0.0);
@@ -555,7 +555,7 @@ static void test_impact_matches_trials(void **state)
     assert_near(sum.capacity_lost_sum, cap_sum, 1e-9 * cap_sum);
     assert_near(sum.region_served_sum[us], us_sum, 1e-9 * us_sum);
     assert_int_equal(sum.loss_trials, losses);
-    assert_true(sum.varied);
+    assert_true(cs_run_summary_varied(&sum));
     /* Parts merged equal the whole. */
     const uint64_t split[3] = {0, 123, 300};
     for (int k = 0; k < 2; k++) {
@@ -569,7 +569,7 @@ static void test_impact_matches_trials(void **state)
     assert_near(part[1].capacity_lost_sum, sum.capacity_lost_sum, 1e-9 * cap_sum);
     assert_near(part[1].capacity_lost_max, sum.capacity_lost_max, 0.0);
     assert_int_equal(part[1].loss_trials, sum.loss_trials);
-    assert_true(part[1].varied);
+    assert_true(cs_run_summary_varied(&part[1]));
     for (size_t g = 0; g < sum.n_regions; g++) {
         assert_int_equal(part[1].region_below90[g], sum.region_below90[g]);
         assert_int_equal(part[1].region_lat_n[g], sum.region_lat_n[g]);

@@ -93,9 +93,15 @@ typedef struct {
     double *region_lat_max;    /**< [n_regions] largest latency added (-inf before any) */
     const unsigned char
         *region_reachable; /**< [n_regions] borrowed: served by the intact network */
-    bool varied;           /**< the trials' failure sets differ */
-    uint64_t failure_hash; /**< hash of the failure set of the trials (all alike unless varied) */
+    double min_unserved, capacity_lost_min; /**< smallest per trial (outcomes differ?) */
 } cs_run_summary;
+
+/**
+ * Whether the trials' outcomes differ (unserved demand or capacity lost): false when every trial
+ * gives the same outcome (a deterministic scenario), which the summary then states as one value,
+ * without a confidence interval.
+ */
+bool cs_run_summary_varied(const cs_run_summary *s);
 
 /** Served fraction below which a region counts as degraded in the summary. */
 #define CS_RUN_DEGRADED 0.9
