@@ -57,8 +57,8 @@ struct cs_engine {
     double intl_capacity;     /* sum of ecap over those */
     size_t *nadj_off, *nadj;  /* edges at each node (CSR) */
     unsigned char *emark, *cmark;
-    double *lat_num, *lat_den; /* [n_regions] scratch */
-    cs_failures f_read;        /* scratch: a trial's failures read back from a batch */
+    double *lat_num, *lat_den;    /* [n_regions] scratch */
+    cs_region_table region_table; /* /topology/regions */
     /* recovery over time (all NULL or empty without a `recovery:` section) */
     cs_recovery_t *rec;
     cs_recovery_ws rws;
@@ -196,7 +196,9 @@ static cs_status build_impact(cs_engine_t *e, cs_error *err)
         e->nadj[e->nadj_off[ed->from + 1]++] = j;
         e->nadj[e->nadj_off[ed->to + 1]++] = j;
     }
-    return cs_failures_init(&e->f_read, ne, nn, err);
+    e->region_table =
+        (cs_region_table){e->n_regions, e->regions, e->region_demand, e->region_reach};
+    return CS_OK;
 }
 
 /*
@@ -354,7 +356,6 @@ void cs_engine_free(cs_engine_t *e)
     free(e->cmark);
     free(e->lat_num);
     free(e->lat_den);
-    cs_failures_destroy(&e->f_read);
     free(e->key);
     cs_failures_destroy(&e->f_flow);
     free(e);
@@ -392,6 +393,14 @@ const cs_recovery_t *cs_engine_recovery(const cs_engine_t *e)
 
 cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_error *err)
 {
+    static const cs_dataset_id scalars[] = {CS_DS_CAPACITY_LOST, CS_DS_INTL_CAPACITY_LOST,
+                                            CS_DS_SYSTEMS_LOST, CS_DS_STATIONS_LOST};
+    cs_status rc = CS_OK;
+    for (size_t k = 0; k < sizeof scalars / sizeof *scalars && rc == CS_OK; k++)
+        rc = cs_trial_batch_enable(b, scalars[k], 1, err);
+    if (rc == CS_OK) rc = cs_trial_batch_enable(b, CS_DS_REGION_SERVED, e->n_regions, err);
+    if (rc == CS_OK) rc = cs_trial_batch_enable(b, CS_DS_REGION_LATENCY, e->n_regions, err);
+    if (rc != CS_OK) return rc;
     if (e->rec == NULL) return CS_OK;
     return cs_trial_batch_init_recovery(b, cs_recovery_steps(e->rec),
                                         cs_recovery_ship_count(e->rec), err);
@@ -735,6 +744,11 @@ const unsigned char *cs_engine_pair_reachable(const cs_engine_t *e)
     return e->pair_reach;
 }
 
+const cs_region_table *cs_engine_regions(const cs_engine_t *e)
+{
+    return &e->region_table;
+}
+
 /* Counts edge j as down once (emark), with its capacity and its cable. */
 static void impact_edge(cs_engine_t *e, size_t j, cs_trial_impact *m)
 {
@@ -1019,12 +1033,11 @@ static void summarise_impact(const cs_engine_t *e, cs_run_summary *s, const cs_t
         s->capacity_lost_min = m->capacity_lost_tbps;
 }
 
-static void summarise(cs_engine_t *e, cs_run_summary *s, uint64_t t, const cs_failures *f,
-                      const cs_routing_result *r, const unsigned char *cut, bool *region_cut,
-                      cs_trial_impact *m)
+/* Adds trial t (routing r, impact m as add_trial computed it) to s. */
+static void summarise(cs_engine_t *e, cs_run_summary *s, uint64_t t, const cs_routing_result *r,
+                      const unsigned char *cut, bool *region_cut, const cs_trial_impact *m)
 {
     summarise_values(e, s, t, r->unserved_tbps, r->served_tbps, cut, region_cut);
-    cs_engine_impact(e, f, r, m);
     summarise_impact(e, s, m, r->unserved_tbps);
 }
 
@@ -1042,18 +1055,22 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_t
         free(region_cut);
         return cs_errorf(err, CS_ENOMEM, "out of memory for the summary");
     }
-    const uint32_t *fe = b->failed_edges, *fn = b->failed_nodes;
+    /* The impact as the trials recorded it (a batch read back from a file). */
+    cs_trial_batch *bb = (cs_trial_batch *)b; /* cs_trial_batch_row only reads here */
+    const bool impact = cs_trial_batch_has(b, CS_DS_CAPACITY_LOST);
     for (size_t i = 0; i < b->n; i++) {
         summarise_values(e, s, b->first_trial + i, b->unserved_tbps[i],
                          b->served_tbps + i * b->n_demands, b->pair_cut + i * b->n_pairs,
                          region_cut);
-        cs_failures_clear(&e->f_read);
-        for (uint32_t k = 0; k < b->n_failed_edges[i]; k++)
-            cs_failures_fail_edge(&e->f_read, *fe++);
-        for (uint32_t k = 0; k < b->n_failed_nodes[i]; k++)
-            cs_failures_fail_node(&e->f_read, *fn++);
-        impact_values(e, &e->f_read, b->served_tbps + i * b->n_demands,
-                      b->latency_ms + i * b->n_demands, &m);
+        if (!impact) continue;
+        m.capacity_lost_tbps = *(double *)cs_trial_batch_row(bb, CS_DS_CAPACITY_LOST, i);
+        m.intl_capacity_lost_tbps = *(double *)cs_trial_batch_row(bb, CS_DS_INTL_CAPACITY_LOST, i);
+        m.systems_lost = *(uint32_t *)cs_trial_batch_row(bb, CS_DS_SYSTEMS_LOST, i);
+        m.stations_lost = *(uint32_t *)cs_trial_batch_row(bb, CS_DS_STATIONS_LOST, i);
+        memcpy(m.region_served_fraction, cs_trial_batch_row(bb, CS_DS_REGION_SERVED, i),
+               e->n_regions * sizeof(double));
+        memcpy(m.region_latency_added_ms, cs_trial_batch_row(bb, CS_DS_REGION_LATENCY, i),
+               e->n_regions * sizeof(double));
         summarise_impact(e, s, &m, b->unserved_tbps[i]);
     }
     cs_trial_impact_destroy(&m);
@@ -1195,10 +1212,31 @@ static cs_status ensure_cache(cs_engine_t *e, size_t slots, cs_error *err)
 }
 
 /* Appends the trial in ws to b, with its recovery over time when the scenario has one. */
+/* Writes impact m into the batch's impact rows of its last trial (when it holds them). */
+static void batch_impact(const cs_engine_t *e, cs_trial_batch *b, const cs_trial_impact *m)
+{
+    const size_t i = b->n - 1;
+    double *x;
+    uint32_t *u;
+    if ((x = cs_trial_batch_row(b, CS_DS_CAPACITY_LOST, i)) != NULL) *x = m->capacity_lost_tbps;
+    if ((x = cs_trial_batch_row(b, CS_DS_INTL_CAPACITY_LOST, i)) != NULL)
+        *x = m->intl_capacity_lost_tbps;
+    if ((u = cs_trial_batch_row(b, CS_DS_SYSTEMS_LOST, i)) != NULL) *u = m->systems_lost;
+    if ((u = cs_trial_batch_row(b, CS_DS_STATIONS_LOST, i)) != NULL) *u = m->stations_lost;
+    if ((x = cs_trial_batch_row(b, CS_DS_REGION_SERVED, i)) != NULL)
+        memcpy(x, m->region_served_fraction, e->n_regions * sizeof *x);
+    if ((x = cs_trial_batch_row(b, CS_DS_REGION_LATENCY, i)) != NULL)
+        memcpy(x, m->region_latency_added_ms, e->n_regions * sizeof *x);
+}
+
+/* Appends the trial in ws to b (its impact computed into ws->m), with its recovery over time
+ * when the scenario has one. */
 static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batch *b, cs_error *err)
 {
     cs_status rc = e->rec != NULL ? recover(e, t, &ws->f, &ws->o, err) : CS_OK;
+    cs_engine_impact(e, &ws->f, &ws->r, &ws->m);
     if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws->f, &ws->r, ws->cut, err);
+    if (rc == CS_OK) batch_impact(e, b, &ws->m);
     if (rc == CS_OK && e->rec != NULL) rc = cs_trial_batch_add_recovery(b, &ws->o, err);
     return rc;
 }
@@ -1251,7 +1289,7 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
         if (rc == CS_OK) rc = add_trial(e, t, &ws, &ws.b, err);
         if (rc != CS_OK) break;
-        summarise(e, sum, t, &ws.f, &ws.r, ws.cut, ws.region_cut, &ws.m);
+        summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut, &ws.m);
         if (e->rec != NULL) summarise_recovery(sum, &ws.o);
         if (ws.b.n == ws.b.capacity || k + 1 == n) rc = flush(w, &ws, t + 1, o, k + 1, n, err);
     }
@@ -1277,7 +1315,7 @@ cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t
         const uint64_t t = first + k;
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
         if (rc == CS_OK) rc = add_trial(e, t, &ws, b, err);
-        if (rc == CS_OK) summarise(e, sum, t, &ws.f, &ws.r, ws.cut, ws.region_cut, &ws.m);
+        if (rc == CS_OK) summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut, &ws.m);
         if (rc == CS_OK && e->rec != NULL) summarise_recovery(sum, &ws.o);
     }
     ws_destroy(&ws);

@@ -147,7 +147,8 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
                                   "2026-01-01T00:00:00Z",
                                   0,
                                   0,
-                                  NULL};
+                                  NULL,
+                                  cs_engine_regions(e)};
     assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);

@@ -384,11 +384,11 @@ static void test_shards_merge_identical(void **state)
     assert_int_equal(cli("merge -o m-merged.h5 m-p2.h5 m-p0.h5 m-p1.h5", out, sizeof out), 0);
     assert_non_null(strstr(out, "cablesim merge: 3 parts, 347 trials (seed 6151) -> m-merged.h5 "
                                 "(complete)"));
-    /* 9 /trials, 4 /baseline, 4 /topology datasets */
-    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 17);
+    /* 15 /trials (6 of them the impact), 4 /baseline, 5 /topology datasets */
+    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 24);
     assert_int_equal(root_attr("m-merged.h5", "complete"), 1);
     cli_ok("merge --buffer-size 64 -o m-small.h5 m-p1.h5 m-p2.h5 m-p0.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 17);
+    assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 24);
     /* A part written by 2 MPI ranks (chunks of one block, 16 rows) merges the same. */
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
@@ -397,11 +397,11 @@ static void test_shards_merge_identical(void **state)
              CS_MPIEXEC, CS_MPIEXEC_NUMPROC_FLAG, CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("2 ranks: %s", out);
     cli_ok("merge -o m-mpi.h5 m-p0.h5 m-mpi1.h5 m-p2.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), 17);
+    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), 24);
     cli_ok("run m.yaml --shard 0/1 -o m-one.h5 --quiet");
     assert_int_equal(root_attr("m-one.h5", "part_trials"), 347);
     cli_ok("merge --output=m-one-merged.h5 m-one.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-one-merged.h5"), 17);
+    assert_int_equal(compare_files("m-whole.h5", "m-one-merged.h5"), 24);
     /* The comparison does see differences: a part, and another seed. */
     assert_int_equal(compare_files("m-whole.h5", "m-p0.h5"), -1);
     cli_ok("run m.yaml -o m-seed.h5 --set seed=6152 --quiet");
@@ -464,7 +464,7 @@ static void test_resumed_shard_merges(void **state)
     assert_int_equal(root_attr("s-p0.h5", "complete"), 1);
     assert_int_equal(rows("s-p0.h5", "/trials/unserved_tbps"), 1000);
     cli_ok("merge -o s-merged.h5 s-p1.h5 s-p0.h5 --quiet");
-    assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 17);
+    assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 24);
 }
 
 /* Edits of a copied part (edit_copy), each breaking one thing merge checks. */
@@ -588,7 +588,7 @@ static void test_merge_refusals(void **state)
     edit_copy("e-p1.h5", "e-retyped.h5", retype_pair_cut);
     edit_copy("e-p1.h5", "e-long.h5", grow_unserved);
     edit_copy("e-p1.h5", "e-longlist.h5", grow_failed_edges);
-    /* A part whose demand file changed since it ran. */
+    /* A part whose demand file changed (and then vanished) since it ran: merge reads no input. */
     char text[4096];
     snprintf(text, sizeof text,
              "name: dem\ntopology: %s/engine-topo.geojson\ndemand: e-dem.csv\ntrials: 10\n",
@@ -639,7 +639,6 @@ static void test_merge_refusals(void **state)
         {"-o e-out.h5 e-p0.h5 e-scen.h5 e-p2.h5",
          "e-scen.h5: attribute \"scenario\" of /: expected the scenario of e-p0.h5, found another "
          "one (first difference on line"},
-        {"-o e-out.h5 e-dem.h5", "e-dem.csv: demand_sha256: expected "},
         {"-o e-p0.h5 e-p0.h5 e-p1.h5 e-p2.h5",
          "e-p0.h5: expected a new file for the merged results, found the part e-p0.h5"},
         /* Found while copying: the output made so far is removed. */
@@ -681,9 +680,17 @@ static void test_merge_refusals(void **state)
     /* The part named as output is left as it was. */
     assert_int_equal(root_attr("e-p0.h5", "part_trials"), 115);
     assert_int_equal(root_attr("e-p0.h5", "complete"), 1);
+    /* The merge takes everything from the parts: the changed, then removed, demand file is not
+     * read, and the merged file holds the part's tables and trials. */
+    assert_int_equal(run_sh("rm e-dem.csv", out, sizeof out), 0);
+    cli_ok("merge -o e-dem-merged.h5 e-dem.h5 --quiet");
+    assert_int_equal(root_attr("e-dem-merged.h5", "complete"), 1);
+    assert_int_equal(rows("e-dem-merged.h5", "/trials/unserved_tbps"), 10);
+    assert_int_equal(rows("e-dem-merged.h5", "/topology/demands"),
+                     rows("e-dem.h5", "/topology/demands"));
     /* The parts still merge. */
     cli_ok("merge -o e-out.h5 e-p0.h5 e-p1.h5 e-p2.h5 --quiet");
-    assert_int_equal(compare_files("e-whole.h5", "e-out.h5"), 17);
+    assert_int_equal(compare_files("e-whole.h5", "e-out.h5"), 24);
     assert_int_equal(cli("merge --help", out, sizeof out), 0);
     assert_non_null(strstr(out, "Usage: cablesim merge -o RESULTS.h5 PART.h5..."));
 }

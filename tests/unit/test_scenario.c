@@ -260,7 +260,9 @@ static void test_range_errors(void **state)
          "s.yaml:2:19: routing.hop_ms: expected a number in [0, 100], found \"100.5\""},
         {"name: n\nrouting: {policy: maxflow, round: 3}\n",
          "s.yaml:2:28: routing: unknown key \"round\" (did you mean \"rounds\"?); allowed keys: "
-         "policy, rounds, hop_ms"},
+         "policy, rounds, hop_ms, restoration_share"},
+        {"name: n\nrouting: {restoration_share: 1.5}\n",
+         "s.yaml:2:30: routing.restoration_share: expected a number in [0, 1], found \"1.5\""},
         {"name: n\ncapacity: designed\n",
          "s.yaml:2:11: capacity: expected \"design\" or \"lit\", found \"designed\""},
         {"name: n\ndemand_scale: 0\n",

@@ -46,6 +46,14 @@ def test_boso_attack_reports_the_capacity_it_loses(tmp_path):
     assert len(lost) == 10
     assert lost.min() > 0.0
     assert np.all(lost == lost[0])  # the same four stations in every trial
+    # The file's own per-trial dataset, and its impact datasets' shapes.
+    with h5py.File(out, "r") as f:
+        assert np.allclose(f["trials/capacity_lost_tbps"][:], lost, rtol=1e-12, atol=0.0)
+        regions = f["topology/regions"][:]
+        served = f["trials/region_served_fraction"][:]
+        assert served.shape == (10, len(regions))
+        assert np.all(f["trials/stations_lost"][:] == 4)
+        assert np.all(f["trials/systems_lost"][:] > 0)
     # The run summary: "capacity lost: X Tbps of edges down".
     m = re.search(r"capacity lost: ([0-9.]+) Tbps of edges down", run.stdout)
     assert m, run.stdout

@@ -141,6 +141,9 @@ cs_status cs_engine_headroom(const cs_engine_t *e, const cs_failures *f, const c
 /** Capacity (the run's basis) of the segments between Japan and abroad, Tbps. */
 double cs_engine_intl_capacity(const cs_engine_t *e);
 
+/** The foreign regions with demand from Japan, for /topology/regions. Borrowed. */
+const cs_region_table *cs_engine_regions(const cs_engine_t *e);
+
 /** [n_pairs]: 1 when some demand of the (city, region) pair is served by the intact network. */
 const unsigned char *cs_engine_pair_reachable(const cs_engine_t *e);
 
@@ -158,9 +161,10 @@ const cs_pair_table *cs_engine_pairs(const cs_engine_t *e);
 const cs_scenario *cs_engine_scenario(const cs_engine_t *e);
 
 /**
- * Adds room for the engine's recovery outcomes to batch b (cs_trial_batch_init_recovery) when
- * the scenario has `recovery:`; else does nothing. Batches handed to cs_engine_run_block and
- * read back for summaries need it. \return CS_OK, CS_ENOMEM.
+ * Adds room for the engine's outcomes beyond cs_trial_batch_init's to batch b: the impact
+ * datasets (/trials/capacity_lost_tbps ...) always, and the recovery outcomes
+ * (cs_trial_batch_init_recovery) when the scenario has `recovery:`. Batches handed to
+ * cs_engine_run_block and read back for summaries need it. \return CS_OK, CS_ENOMEM.
  */
 cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_error *err);
 
