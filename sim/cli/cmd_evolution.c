@@ -198,7 +198,7 @@ static double now_s(void)
 
 static bool is_japan_station(const cs_node *n)
 {
-    return n->kind == CS_NODE_LANDING && strcmp(n->country, "JP") == 0;
+    return n->kind == CS_NODE_LANDING && cs_node_is_japan(n);
 }
 
 /* Systems with a segment ending at a Japanese landing station, and those segments' capacity. */
@@ -233,8 +233,7 @@ static void reached_regions(const cs_engine_t *e, const cs_run_summary *s, unsig
         const cs_demand_entry *de = cs_demand_entry_at(d, i);
         const cs_node *a = cs_topology_node(t, de->origin),
                       *b = cs_topology_node(t, de->destination);
-        const bool ja = a->region && strcmp(a->region, "Japan") == 0;
-        const bool jb = b->region && strcmp(b->region, "Japan") == 0;
+        const bool ja = cs_node_is_japan(a), jb = cs_node_is_japan(b);
         if (ja == jb || !base->connected[i]) continue;
         const char *region = ja ? b->region : a->region;
         for (size_t g = 0; g < s->n_regions; g++)
@@ -277,9 +276,8 @@ static void fill_row(const cs_engine_t *e, const cs_run_summary *s, const unsign
                      uint64_t any, uint64_t any_reached, year_row *row)
 {
     const cs_routing_result *base = cs_engine_baseline(e);
-    const double n = (double)s->trials;
-    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (n - 1)) : 0.0;
-    const double half = 1.959963984540054 * sd / sqrt(fmax(n, 1.0));
+    const cs_estimate u = cs_analysis_estimate(s->trials, s->mean_unserved, s->m2_unserved);
+    const double half = s->trials > 0 ? CS_ANALYSIS_Z95 * u.se : 0.0;
     row->systems = cs_topology_cable_count(cs_engine_topology(e));
     row->trials = s->trials;
     row->demand_tbps = base->demand_tbps;
@@ -302,7 +300,7 @@ static void fill_row(const cs_engine_t *e, const cs_run_summary *s, const unsign
             snprintf(row->worst, sizeof row->worst, "%s", s->regions[g]);
         }
     }
-    row->worst_p = s->trials > 0 ? (double)most / n : 0.0;
+    row->worst_p = s->trials > 0 ? (double)most / (double)s->trials : 0.0;
 }
 
 static cs_status run_engine(cs_engine_t *e, year_row *row, cs_error *err)
