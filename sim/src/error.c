@@ -1,11 +1,8 @@
 /* error.c: the error context and the library-wide error handlers. */
 #include "cablesim/error.h"
 
-#include <ctype.h>
 #include <gsl/gsl_errno.h>
 #include <igraph.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,27 +86,4 @@ void cs_library_init(void)
     igraph_set_warning_handler(igraph_warning_handler_ignore);
     /* Process-wide too: lets graphs carry the attributes export.c writes. */
     igraph_set_attribute_table(&igraph_cattribute_table);
-}
-
-size_t cs_error_edit_distance(const char *a, const char *b)
-{
-    const size_t la = strlen(a), lb = strlen(b);
-    if (la > CS_ERROR_EDIT_MAX || lb > CS_ERROR_EDIT_MAX) return SIZE_MAX;
-    size_t row[CS_ERROR_EDIT_MAX + 1]; /* row[j]: distance of a[0..i) to b[0..j) */
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            const size_t up = row[j];
-            const bool same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
-            size_t best = diag + (same ? 0 : 1);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
 }

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strmap.h"
+
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -316,7 +318,7 @@ static void near_names(const cs_topology_t *t, char what, const char *bad, char 
     size_t best[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, bestd[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
     const size_t len = strlen(bad), limit = len / 3 > 2 ? len / 3 : 2;
     for (size_t i = 0; i < name_count(t, what); i++) {
-        const size_t d = cs_error_edit_distance(bad, name_at(t, what, i));
+        const size_t d = cs_edit_distance(bad, name_at(t, what, i));
         if (d > limit) continue;
         for (size_t k = 0; k < 3; k++) {
             if (d < bestd[k]) {

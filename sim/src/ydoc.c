@@ -1014,7 +1014,7 @@ cs_status cs_ymap_check_keys(const cs_ydoc_t *d, const cs_ynode *map, const char
         const char *k = map->keys[i]->value;
         size_t best = SIZE_MAX, bi = 0, j;
         for (j = 0; allowed[j] != NULL && strcmp(allowed[j], k) != 0; j++) {
-            const size_t dist = cs_error_edit_distance(k, allowed[j]);
+            const size_t dist = cs_edit_distance(k, allowed[j]);
             if (dist < best) best = dist, bi = j;
         }
         if (allowed[j] != NULL) continue;

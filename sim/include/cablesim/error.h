@@ -59,17 +59,6 @@ cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
 #endif
     ;
 
-/** Longest string, in bytes, that cs_error_edit_distance() measures. */
-#define CS_ERROR_EDIT_MAX 255
-
-/**
- * The distance behind every "did you mean" hint: the Levenshtein distance
- * between a and b (each insertion, deletion or substitution costs 1), ASCII
- * letters compared without regard to case. SIZE_MAX when either string is
- * longer than CS_ERROR_EDIT_MAX bytes. O(strlen(a) x strlen(b)), no allocation.
- */
-size_t cs_error_edit_distance(const char *a, const char *b);
-
 /** Short name of a status code ("invalid input", ...). */
 const char *cs_status_name(cs_status code);
 
