@@ -310,17 +310,6 @@ static void on_progress_log(void *ctx, uint64_t done, uint64_t total)
                 (unsigned long long)total, rate, eta);
 }
 
-/* Wilson score interval for k successes in n trials at 95%. */
-static void wilson(uint64_t k, uint64_t n, double *lo, double *hi)
-{
-    const double z = 1.959963984540054, nn = (double)n, p = nn > 0 ? (double)k / nn : 0;
-    const double den = 1 + z * z / nn;
-    const double c = (p + z * z / (2 * nn)) / den;
-    const double h = z * sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / den;
-    *lo = fmax(0.0, c - h);
-    *hi = fmin(1.0, c + h);
-}
-
 /* Lists the failed cables/segments and stations of trial t (re-run: cheap and exact). */
 static void print_worst(cs_engine_t *e, uint64_t t)
 {
@@ -398,14 +387,7 @@ static void print_unserved(cs_engine_t *e, const cs_run_summary *s)
     const cs_routing_result *base = cs_engine_baseline(e);
     const double demand = base->demand_tbps, served = demand - base->unserved_tbps;
     const double pct = demand > 0 ? 100.0 * s->mean_unserved / demand : 0.0;
-    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
-    const double se = sd / sqrt((double)s->trials);
-    const cs_estimate u = {s->trials,
-                           s->mean_unserved,
-                           sd,
-                           se,
-                           s->mean_unserved - CS_ANALYSIS_Z95 * se,
-                           s->mean_unserved + CS_ANALYSIS_Z95 * se};
+    const cs_estimate u = cs_analysis_estimate(s->trials, s->mean_unserved, s->m2_unserved);
     const cs_loss_interval li = cs_analysis_loss_interval(cs_run_summary_varied(s), s->loss_trials,
                                                           &u, base->unserved_tbps, served);
     if (li.kind == CS_LOSS_ONE_OUTCOME)
@@ -482,11 +464,9 @@ static void print_regions(cs_engine_t *e, const cs_run_summary *s)
         printf("  regions cut off from every Japanese city (one outcome):\n");
     for (size_t g = 0; g < s->n_regions; g++) {
         if (!s->region_reachable[g]) continue;
-        double lo, hi;
-        wilson(s->region_cut[g], s->trials, &lo, &hi);
+        const cs_proportion p = cs_analysis_wilson(s->region_cut[g], s->trials);
         if (cs_run_summary_varied(s))
-            printf("    %-16s %.5f  (%.5f to %.5f)\n", s->regions[g], (double)s->region_cut[g] / n,
-                   lo, hi);
+            printf("    %-16s %.5f  (%.5f to %.5f)\n", s->regions[g], p.p, p.lo, p.hi);
         else
             printf("    %-16s %s\n", s->regions[g], s->region_cut[g] ? "cut off" : "reached");
     }
@@ -516,8 +496,8 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            base->demand_tbps - base->unserved_tbps);
     printf("  trials: %llu (seed %llu), routing %s on %s capacity, %zu hazard(s)\n",
            (unsigned long long)s->trials, (unsigned long long)sc->seed,
-           sc->routing.mode == CS_ROUTING_MAXFLOW ? "maxflow" : "latency-first",
-           sc->routing.use_lit ? "lit" : "design", sc->n_hazards);
+           cs_routing_mode_name(sc->routing.mode), cs_routing_capacity_name(sc->routing.use_lit),
+           sc->n_hazards);
     if (s->trials == 0) return;
     print_impact(e, s);
     print_unserved(e, s);
@@ -668,12 +648,12 @@ typedef struct {
 
 static void outcome_of(const cs_run_summary *s, run_outcome *o)
 {
-    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
+    const cs_estimate u = cs_analysis_estimate(s->trials, s->mean_unserved, s->m2_unserved);
     o->trials = s->trials;
     o->mean = s->mean_unserved;
     /* No normal interval on one outcome or on fewer than 30 trials with a loss (print_unserved). */
     o->half = cs_run_summary_varied(s) && s->loss_trials >= CS_ANALYSIS_MIN_LOSS_TRIALS
-                  ? CS_ANALYSIS_Z95 * sd / sqrt((double)s->trials)
+                  ? CS_ANALYSIS_Z95 * u.se
                   : NAN;
     o->max = s->max_unserved;
     o->ran = true;
