@@ -330,6 +330,15 @@ static void print_regions(const cs_analysis_t *a)
             printf("  %9s\n", "-");
     }
     printf("  (* more trials needed for that region)\n");
+    printf("  latency added where served (ms; mean over the trials with service, worst):");
+    size_t shown = 0;
+    for (size_t r = 0; r < a->n_regions; r++) {
+        const cs_analysis_region *g = &a->regions[r];
+        if (!(g->latency_added_worst_ms >= 0.005)) continue; /* printed as 0.00 */
+        printf("%s %s +%.2f, +%.2f", shown++ ? ";" : "", g->name, g->latency_added_mean_ms,
+               g->latency_added_worst_ms);
+    }
+    printf("%s\n", shown ? "" : " none");
 }
 
 static void print_demands(const cs_analysis_t *a, size_t top)
@@ -740,6 +749,10 @@ static json_t *j_regions(const cs_analysis_t *a, bool *ok)
         put(o, "cut_off_all", j_prop(&g->all_cut, ok), ok);
         put(o, "cut_off_any", j_prop(&g->any_cut, ok), ok);
         put(o, "latency_inflation", jnum(g->latency_inflation), ok);
+        put(o, "latency_added_ms",
+            json_pack("{s:o,s:o}", "mean", jnum(g->latency_added_mean_ms), "worst",
+                      jnum(g->latency_added_worst_ms)),
+            ok);
         push(arr, o, ok);
     }
     return arr;
@@ -1009,7 +1022,8 @@ static void csv_regions(const cs_analysis_t *a)
     puts("region,domestic,demands,demand_tbps,served_fraction,served_fraction_se,"
          "served_fraction_lo,served_fraction_hi,unserved_tbps,unserved_tbps_se,unserved_tbps_lo,"
          "unserved_tbps_hi,var95,cvar95,var99,cvar99,max,p_cut_all,p_cut_all_lo,p_cut_all_hi,"
-         "p_cut_any,p_cut_any_lo,p_cut_any_hi,latency_inflation,trials_needed,more_trials");
+         "p_cut_any,p_cut_any_lo,p_cut_any_hi,latency_inflation,trials_needed,more_trials,"
+         "latency_added_mean_ms,latency_added_worst_ms");
     for (size_t r = 0; r < a->n_regions; r++) {
         const cs_analysis_region *g = &a->regions[r];
         cli_csv_str(g->name, false);
@@ -1022,7 +1036,9 @@ static void csv_regions(const cs_analysis_t *a)
         csv_prop(&g->any_cut, false);
         csv_num(g->latency_inflation, false);
         csv_num(g->precision.defined ? ceil(g->precision.needed) : NAN, false);
-        csv_num(g->precision.defined ? (double)g->precision.more : NAN, true);
+        csv_num(g->precision.defined ? (double)g->precision.more : NAN, false);
+        csv_num(g->latency_added_mean_ms, false);
+        csv_num(g->latency_added_worst_ms, true);
     }
 }
 

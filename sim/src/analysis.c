@@ -349,6 +349,9 @@ typedef struct {
     acc *reg_u, *reg_f;
     series *reg_s;
     double *reg_demand, *reg_served;
+    double *reg_lnum, *reg_lden, *reg_base_lat; /* per-trial served x latency; intact latency */
+    acc *reg_ladd;                              /* latency added per trial (where served) */
+    double *reg_lmax;
     uint64_t *reg_all, *reg_any;
     size_t *reg_pairs;
     acc *dem_u, *dem_f;
@@ -386,6 +389,9 @@ static void pass_destroy(pass *p)
         free(p->reg_s[r].v);
     for (size_t k = 0; p->dem_s != NULL && k < p->nd; k++)
         free(p->dem_s[k].v);
+    void *more[] = {p->reg_lnum, p->reg_lden, p->reg_base_lat, p->reg_ladd, p->reg_lmax};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+        free(more[i]);
     void *arrays[] = {p->reg_u,       p->reg_f,        p->reg_s,      p->reg_demand, p->reg_served,
                       p->reg_all,     p->reg_any,      p->reg_pairs,  p->dem_u,      p->dem_f,
                       p->dem_s,       p->pair_cut_n,   p->dem_loss,   p->dem_change, p->dem_num,
@@ -420,6 +426,11 @@ static cs_status pass_init(pass *p, const cs_results_info *in, const grouping *g
     p->reg_s = zalloc(p, nr, sizeof(series));
     p->reg_demand = zalloc(p, nr, sizeof(double));
     p->reg_served = zalloc(p, nr, sizeof(double));
+    p->reg_lnum = zalloc(p, nr, sizeof(double));
+    p->reg_lden = zalloc(p, nr, sizeof(double));
+    p->reg_base_lat = zalloc(p, nr, sizeof(double));
+    p->reg_ladd = zalloc(p, nr, sizeof(acc));
+    p->reg_lmax = zalloc(p, nr, sizeof(double));
     p->reg_all = zalloc(p, nr, sizeof(uint64_t));
     p->reg_any = zalloc(p, nr, sizeof(uint64_t));
     p->reg_pairs = zalloc(p, nr, sizeof(size_t));
@@ -463,6 +474,17 @@ static cs_status pass_init(pass *p, const cs_results_info *in, const grouping *g
     }
     for (size_t r = 0; r < nr; r++)
         p->reg_s[r].base = p->reg_demand[r] - p->reg_served[r];
+    /* The intact network's served-weighted latency per region (NaN where nothing is served). */
+    for (size_t k = 0; k < nd; k++) {
+        const double l = in->base_latency_ms[k], x = in->base_served_tbps[k];
+        if (!(x > 0.0) || !isfinite(l)) continue;
+        p->reg_lnum[g->of_demand[k]] += x * l;
+        p->reg_lden[g->of_demand[k]] += x;
+    }
+    for (size_t r = 0; r < nr; r++) {
+        p->reg_base_lat[r] = p->reg_lden[r] > 0.0 ? p->reg_lnum[r] / p->reg_lden[r] : NAN;
+        p->reg_lmax[r] = -INFINITY;
+    }
     for (size_t q = 0; q < p->np; q++)
         if (g->of_pair[q] != SIZE_MAX) p->reg_pairs[g->of_pair[q]]++;
     for (size_t j = 0; j < p->ne; j++) {
@@ -498,11 +520,15 @@ static bool trial_demands(pass *p, const cs_trial_slice *s, size_t i)
     const unsigned char *cut = s->pair_cut + i * p->np;
     bool ok = true;
     for (size_t r = 0; r < p->nr; r++)
-        p->reg_served[r] = 0.0;
+        p->reg_served[r] = p->reg_lnum[r] = p->reg_lden[r] = 0.0;
     for (size_t k = 0; k < p->nd; k++) {
         const cs_rdemand *d = &in->demands[k];
         const size_t r = p->g->of_demand[k];
         p->reg_served[r] += served[k];
+        if (lat != NULL && served[k] > 0.0 && isfinite(lat[k])) {
+            p->reg_lnum[r] += served[k] * lat[k];
+            p->reg_lden[r] += served[k];
+        }
         acc_add(&p->dem_f[k], served[k] / d->demand_scaled_tbps);
         acc_add(&p->dem_u[k], d->demand_scaled_tbps - served[k]);
         ok = ok && series_add(&p->dem_s[k], d->demand_scaled_tbps - served[k], &p->stored);
@@ -516,6 +542,11 @@ static bool trial_demands(pass *p, const cs_trial_slice *s, size_t i)
         }
     }
     for (size_t r = 0; r < p->nr; r++) {
+        if (p->reg_lden[r] > 0.0 && isfinite(p->reg_base_lat[r])) {
+            const double add = p->reg_lnum[r] / p->reg_lden[r] - p->reg_base_lat[r];
+            acc_add(&p->reg_ladd[r], add);
+            p->reg_lmax[r] = fmax(p->reg_lmax[r], add);
+        }
         const double u = p->reg_demand[r] - p->reg_served[r];
         acc_add(&p->reg_u[r], u);
         acc_add(&p->reg_f[r], p->reg_served[r] / p->reg_demand[r]);
@@ -733,6 +764,8 @@ static void assemble_regions(cs_analysis_t *a, pass *p)
                 den += p->dem_den[k];
             }
         g->latency_inflation = p->in->has_latency ? ratio(num, den) : NAN;
+        g->latency_added_mean_ms = p->reg_ladd[r].n ? p->reg_ladd[r].mean : NAN;
+        g->latency_added_worst_ms = p->reg_ladd[r].n ? p->reg_lmax[r] : NAN;
     }
 }
 

@@ -28,8 +28,7 @@
 static const char *const top_keys[] = {
     "name",    "description", "topology",     "demand",  "as_of",  "trials",   "seed",
     "routing", "capacity",    "demand_scale", "hazards", "output", "recovery", NULL};
-static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", "restoration_share",
-                                           NULL};
+static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", "restoration_share", NULL};
 static const char *const output_keys[] = {"edge_flow", "latency", "compression", "batch_trials",
                                           NULL};
 

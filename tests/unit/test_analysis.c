@@ -515,6 +515,11 @@ static void test_regions_and_demands(void **state)
     const cs_analysis_region *us = &a->regions[0], *hk = &a->regions[1], *jp = &a->regions[2];
     assert_string_equal(us->name, "US West Coast");
     assert_string_equal(hk->name, "Hong Kong");
+    /* Latency added: Hong Kong's demand is served in t0 t1 t2 t3 t5 t6, at 45 ms instead of 30
+     * in t3 and t5: mean 15 x 2 / 6 = 5 ms, worst 15; Los Angeles never changes latency. */
+    assert_near(hk->latency_added_mean_ms, 5.0, 1e-12);
+    assert_near(hk->latency_added_worst_ms, 15.0, 1e-12);
+    assert_near(us->latency_added_worst_ms, 0.0, 1e-12);
     assert_string_equal(jp->name, "Japan");
     assert_false(us->domestic);
     assert_true(jp->domestic);

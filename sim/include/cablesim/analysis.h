@@ -115,6 +115,9 @@ typedef struct {
     cs_proportion all_cut;    /**< every pair cut: no Japanese city reaches the region */
     cs_proportion any_cut;    /**< some Japanese city cut off from the region */
     double latency_inflation; /**< see docs; NAN without latency data */
+    /** Served-weighted mean latency of the region's demands minus the intact network's, ms:
+     * mean over the trials with service, and the largest (NAN without latency data). */
+    double latency_added_mean_ms, latency_added_worst_ms;
 } cs_analysis_region;
 
 typedef struct {
