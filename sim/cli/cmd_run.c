@@ -758,6 +758,12 @@ static int load(const run_args *a, int rank, cs_scenario **sc, cs_engine_t **e)
                                               a->nsets, cli_current_year(), &err) != CS_OK)
         return report(rank, &err);
     if (cs_engine_alloc(e, *sc, &err) != CS_OK) return report(rank, &err);
+    /* After every check, so that invalid input still gets its one-line error only. */
+    if (a->resume == NULL && (*sc)->as_of_default && rank == 0)
+        fprintf(stderr,
+                "cablesim: warning: %s: no as_of: using the network of %d (the current year); "
+                "set as_of to fix the network year\n",
+                a->scenario ? a->scenario : path, (*sc)->as_of);
     return CLI_OK;
 }
 

@@ -148,9 +148,31 @@ static void test_good_run_and_dry_run(void **state)
     assert_non_null(strstr(out, "expected unserved:"));
     assert_non_null(strstr(out, "US West Coast"));
     assert_non_null(strstr(out, "cli-good.h5 (complete)"));
+    assert_null(strstr(out, "warning")); /* as_of is pinned */
     assert_int_equal(read_complete("cli-good.h5"), 1);
     remove_file("cli-good.h5");
     remove_file("cli-good.yaml");
+}
+
+/* A scenario without as_of runs on the current year's network, and says so on stderr. */
+static void test_as_of_warning(void **state)
+{
+    (void)state;
+    char out[8192], text[sizeof good];
+    const char *year = strstr(good, "as_of: 2011\n");
+    assert_non_null(year);
+    snprintf(text, sizeof text, "%.*s%s", (int)(year - good), good, year + strlen("as_of: 2011\n"));
+    write_file("cli-noyear.yaml", text);
+    assert_int_equal(run_cli("run cli-noyear.yaml --dry-run", out, sizeof out), 0);
+    const char *w =
+        strstr(out, "cablesim: warning: cli-noyear.yaml: no as_of: using the network of ");
+    if (w == NULL) fail_msg("no warning in:\n%s", out);
+    assert_non_null(strstr(w, " (the current year); set as_of to fix the network year\n"));
+    assert_non_null(strstr(out, "cli-test: valid"));
+    /* An override pins it too. */
+    assert_int_equal(run_cli("run cli-noyear.yaml --dry-run --set as_of=2011", out, sizeof out), 0);
+    assert_null(strstr(out, "warning"));
+    remove_file("cli-noyear.yaml");
 }
 
 /* SIGTERM mid-run: exit 3, the file is left with complete = 0. */
@@ -193,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_bad_flags),
         cmocka_unit_test(test_good_run_and_dry_run),
+        cmocka_unit_test(test_as_of_warning),
         cmocka_unit_test(test_sigterm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
