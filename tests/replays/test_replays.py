@@ -25,6 +25,7 @@ from replay_figures import Replay, SOUTH_EAST_ASIA, q, run_replay
 # Trials per replay: enough for the medians asserted, small enough for Debug+ASan.
 TRIALS = {
     "hengchun-2006": 20,
+    "hengchun-2006-hazard": 150,
     "tohoku-2011": 40,
     "morakot-2009": 40,
     "soudelor-2015": 60,
@@ -112,6 +113,19 @@ def test_hengchun_2006_repair_times_of_the_recorded_order(replays):
         assert within(back, day), f"{system} back on day {back:.1f}, recorded {day}"
     eac = q(r.system_back("EAC-C2C"), 0.5)
     assert eac >= 49 / TOL, f"EAC back on day {eac:.1f}, recorded after day 49"
+
+
+RECORDED_2006 = {"APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"}
+
+
+def test_hengchun_2006_hazards_cut_the_recorded_systems(replays):
+    # The earthquake and flow models alone, at the 2006 epicentre and magnitude: about the
+    # six recorded systems (within the factor of 1.5), and no other system in more than 5% of
+    # trials.
+    r = replays("hengchun-2006-hazard")
+    assert within(r.mean_systems_cut(), len(RECORDED_2006)) and r.mean_systems_cut() <= 6
+    others = {c: p for c, p in r.systems_cut().items() if c not in RECORDED_2006 and p > 0.05}
+    assert not others, others
 
 
 # ----- Tohoku 2011 -----
