@@ -456,7 +456,7 @@ static bool region_may_use(const ctx *c, const cs_edge *e)
 {
     if (e->transit) return true;
     const char *cc = cs_topology_node(c->t, e->from)->country;
-    if (strcmp(cc, "JP") == 0) return true;
+    if (strcmp(cc, CS_COUNTRY_JAPAN) == 0) return true;
     for (size_t v = 0; v < c->nn; v++)
         if (c->in_region[v] && strcmp(cs_topology_node(c->t, v)->country, cc) == 0) return true;
     return false;
