@@ -413,9 +413,13 @@ static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_re
          * leaves the draws of the others unchanged (common random numbers). */
         cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_HAZARD + i);
         f->now = 0.0;
+        f->hazard = (int)i;
         const cs_status rc = cs_hazard_sample(e->hazards[i], &env, e->rng, f, err);
         if (rc != CS_OK) return rc;
     }
+    f->now = 0.0;
+    f->hazard = -1;
+    cs_failures_locate(f, e->t); /* a place for every cut no hazard placed */
     const cs_status rc = route(e, f, r, sum, err);
     if (rc != CS_OK) return rc;
     pair_cuts(e, r, cut);

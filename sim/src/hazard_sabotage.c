@@ -121,13 +121,6 @@ static void sample_weighted(const sabotage_cfg *c, const cs_hazard_env *env, gsl
     }
 }
 
-/* Undoes the edge failures added to f after it held n_edges of them. */
-static void rollback(cs_failures *f, size_t n_edges)
-{
-    while (f->n_edges > n_edges)
-        f->edge_failed[f->edges[--f->n_edges]] = 0;
-}
-
 /*
  * Greedy worst case. Implementation notes: each of the k cuts tries every
  * live candidate on f plus that cut (added, routed, then rolled back: the
@@ -162,10 +155,10 @@ static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, 
         double best_u = -1.0;
         for (size_t i = 0; i < c->n; i++) {
             if (!c->live[i]) continue;
-            const size_t mark = f->n_edges;
+            const size_t mark = f->n_edges, mark_cuts = f->n_cuts;
             cut(c, i, f);
             rc = cs_router_route(env->router, f, env->scratch, err);
-            rollback(f, mark);
+            cs_failures_truncate(f, mark, mark_cuts);
             if (rc != CS_OK) return rc;
             if (env->scratch->unserved_tbps > best_u + GREEDY_TIE_TBPS) {
                 best_u = env->scratch->unserved_tbps;

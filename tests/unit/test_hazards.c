@@ -202,7 +202,7 @@ static counts run(const cs_topology_t *t, cs_hazard_t *const *hz, size_t nh,
     if (env_in) env = *env_in;
     for (size_t i = 0; i < n; i++) {
         cs_failures_clear(&f);
-        if (pre) cs_failures_copy(&f, pre);
+        if (pre) assert_int_equal(cs_failures_copy(&f, pre, &err), CS_OK);
         cs_rng_seed_trial(rng, SEED, i);
         for (size_t k = 0; k < nh; k++)
             if (cs_hazard_sample(hz[k], &env, rng, &f, &err) != CS_OK)
