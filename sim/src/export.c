@@ -337,6 +337,22 @@ static json_t *edge_coordinates(const cs_edge *e)
     return parts;
 }
 
+/* {"2010": 4.8, ...}, or null without a series. */
+static json_t *lit_series(const cs_edge *e)
+{
+    if (e->nlit_years == 0) return json_null();
+    json_t *o = json_object();
+    for (size_t k = 0; o != NULL && k < e->nlit_years; k++) {
+        char year[16];
+        snprintf(year, sizeof year, "%d", e->lit_years[k]);
+        if (json_object_set_new(o, year, json_real(e->lit_by_year[k])) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
+    }
+    return o;
+}
+
 static json_t *edge_feature(const cs_topology_t *t, const cs_edge *e)
 {
     json_t *p = json_object();
@@ -359,6 +375,8 @@ static json_t *edge_feature(const cs_topology_t *t, const cs_edge *e)
     bad |= put(p, "owners", owners_array(e->owners));
     bad |= put(p, "source", str_or_null(e->source));
     bad |= put(p, "note", str_or_null(e->note));
+    bad |= put(p, "lit_tbps_by_year", lit_series(e));
+    bad |= put(p, "transit", json_boolean(e->transit));
     if (bad) {
         json_decref(p);
         return NULL;

@@ -1,5 +1,6 @@
 /*
- * strmap.h (internal): a string -> size_t hash map with open addressing.
+ * strmap.h (internal): a string -> size_t hash map with open addressing, and
+ * the edit distance used for "did you mean" hints.
  * Keys are borrowed, not copied: they must outlive the map.
  */
 #ifndef CS_STRMAP_H
@@ -23,5 +24,9 @@ void cs_strmap_destroy(cs_strmap *m);
  * its value. */
 bool cs_strmap_insert(cs_strmap *m, const char *key, size_t val, size_t *old);
 bool cs_strmap_get(const cs_strmap *m, const char *key, size_t *val);
+
+/** Levenshtein distance between a and b (case-sensitive); SIZE_MAX when either is longer than 63
+ * bytes. For "did you mean" hints. */
+size_t cs_edit_distance(const char *a, const char *b);
 
 #endif

@@ -190,13 +190,13 @@ static int get_year(loc *l, const json_t *props, const char *key, bool required)
     return (int)json_integer_value(v);
 }
 
-static bool get_bool(loc *l, const json_t *props, const char *key)
+static bool get_bool(loc *l, const json_t *props, const char *key, bool dflt)
 {
     const json_t *v = json_object_get(props, key);
-    if (v == NULL || json_is_null(v)) return false;
+    if (v == NULL || json_is_null(v)) return dflt;
     if (!json_is_boolean(v)) {
         bad(l, key, "true or false", v);
-        return false;
+        return dflt;
     }
     return json_is_true(v);
 }
@@ -339,6 +339,8 @@ static void free_edge(cs_edge *e)
     free((char *)e->owners);
     free((char *)e->source);
     free((char *)e->note);
+    free((int *)e->lit_years);
+    free((double *)e->lit_by_year);
     free((cs_lonlat *)e->pts);
     free((size_t *)e->part_off);
 }
@@ -390,6 +392,75 @@ static void parse_node(loc *l, const json_t *props, const json_t *geom, cs_node_
     n->source = keep(l, get_str(l, props, "source", false));
 }
 
+/*
+ * "lit_tbps_by_year": {"2010": 4.8, "2016": 12}: years (integers written as
+ * JSON object keys) from rfs to 2100 in increasing order, each mapped to the
+ * lit Tbps from that year on, in [0, capacity_tbps]. Needs rfs and capacity.
+ */
+static void parse_lit_series(loc *l, const json_t *props, cs_edge *e)
+{
+    static const char key[] = "lit_tbps_by_year";
+    const json_t *v = json_object_get(props, key);
+    if (v == NULL || json_is_null(v)) return;
+    if (!json_is_object(v) || json_object_size(v) == 0) {
+        bad(l, key, "an object of years and lit Tbps such as {\"2010\": 4.8}", v);
+        return;
+    }
+    const size_t n = json_object_size(v);
+    int *years = malloc(n * sizeof *years);
+    double *lit = malloc(n * sizeof *lit);
+    if (years == NULL || lit == NULL) {
+        free(years);
+        free(lit);
+        out_of_memory(l);
+        return;
+    }
+    size_t k = 0;
+    bool ok = true;
+    const char *y;
+    const json_t *x;
+    json_object_foreach((json_t *)v, y, x)
+    {
+        char path[96], exp[128];
+        snprintf(path, sizeof path, "%s.%.40s", key, y);
+        char *end = NULL;
+        errno = 0;
+        const long year = strtol(y, &end, 10);
+        const int lo = e->rfs != 0 ? e->rfs : 1850;
+        if (!isdigit((unsigned char)y[0]) || *end != '\0' || errno != 0 || year < lo ||
+            year > 2100 || (k > 0 && year <= years[k - 1])) {
+            json_t *found = json_string(y);
+            if (k > 0 && year <= years[k - 1] && year >= lo && year <= 2100)
+                snprintf(exp, sizeof exp, "a year after %d (years in increasing order)",
+                         years[k - 1]);
+            else
+                snprintf(exp, sizeof exp, "a year from rfs (%d) to 2100 as the key", lo);
+            bad(l, path, exp, found);
+            json_decref(found);
+            ok = false;
+            continue;
+        }
+        const double cap = isfinite(e->capacity_tbps) ? e->capacity_tbps : 1e6;
+        snprintf(exp, sizeof exp, "lit Tbps in [0, capacity_tbps (%g)]", cap);
+        if (!json_is_number(x) || !isfinite(json_number_value(x)) || json_number_value(x) < 0 ||
+            json_number_value(x) > cap) {
+            bad(l, path, exp, x);
+            ok = false;
+            continue;
+        }
+        years[k] = (int)year;
+        lit[k++] = json_number_value(x);
+    }
+    if (!ok) {
+        free(years);
+        free(lit);
+        return;
+    }
+    e->nlit_years = k;
+    e->lit_years = years;
+    e->lit_by_year = lit;
+}
+
 static void parse_edge_props(loc *l, const json_t *props, cs_edge_kind kind, cs_edge *e)
 {
     e->kind = kind;
@@ -403,10 +474,10 @@ static void parse_edge_props(loc *l, const json_t *props, cs_edge_kind kind, cs_
     e->cable_name = keep(l, get_str(l, props, "cable_name", false));
     e->capacity_tbps =
         get_num(l, props, "capacity_tbps", true, 0.0, true, 1e6, NAN, "a number of Tbps > 0");
-    e->capacity_estimated = get_bool(l, props, "capacity_estimated");
-    e->lit_tbps = get_num(l, props, "lit_tbps", false, 0.0, false, 1e6, e->capacity_tbps,
-                          "a number of Tbps >= 0");
-    e->lit_estimated = get_bool(l, props, "lit_estimated");
+    e->capacity_estimated = get_bool(l, props, "capacity_estimated", false);
+    e->lit_tbps =
+        get_num(l, props, "lit_tbps", false, 0.0, false, 1e6, NAN, "a number of Tbps >= 0");
+    e->lit_estimated = get_bool(l, props, "lit_estimated", false);
     if (isfinite(e->lit_tbps) && isfinite(e->capacity_tbps) && e->lit_tbps > e->capacity_tbps) {
         char exp[96];
         snprintf(exp, sizeof exp, "lit capacity <= capacity_tbps (%g)", e->capacity_tbps);
@@ -428,6 +499,32 @@ static void parse_edge_props(loc *l, const json_t *props, cs_edge_kind kind, cs_
     e->owners = get_owners(l, props);
     e->source = keep(l, get_str(l, props, "source", true));
     e->note = keep(l, get_str(l, props, "note", false));
+    e->transit = get_bool(l, props, "transit", true);
+    parse_lit_series(l, props, e);
+    /* Without lit_tbps: the series' latest value, else the design capacity. */
+    if (!isfinite(e->lit_tbps))
+        e->lit_tbps = e->nlit_years > 0 ? e->lit_by_year[e->nlit_years - 1] : e->capacity_tbps;
+}
+
+/* transit: false needs a terrestrial link whose two ends are in one country. */
+static void check_transit(loc *l, const json_t *props, const cs_node *nodes, const cs_edge *e)
+{
+    if (e->transit) return;
+    const json_t *v = json_object_get(props, "transit");
+    if (e->kind != CS_EDGE_LINK) {
+        bad(l, "transit", "true or null on a segment (false is for terrestrial links)", v);
+        return;
+    }
+    if (e->from == SIZE_MAX || e->to == SIZE_MAX) return;
+    const char *a = nodes[e->from].country, *b = nodes[e->to].country;
+    if (a != NULL && b != NULL && strcmp(a, b) != 0) {
+        char exp[160];
+        snprintf(exp, sizeof exp,
+                 "true on a link between two countries (%s and %s; false needs both ends in one "
+                 "country)",
+                 a, b);
+        bad(l, "transit", exp, v);
+    }
 }
 
 /* Resolves "from"/"to" and checks that the geometry ends at those nodes. */
@@ -505,6 +602,7 @@ static void parse_edge(loc *l, const json_t *props, const json_t *geom, cs_edge_
         geom_ok = parse_lines(l, geom, e);
     parse_edge_props(l, props, kind, e);
     resolve_ends(l, props, &p->node_ids, p->nodes, e, geom_ok);
+    check_transit(l, props, p->nodes, e);
     if (geom_ok && !isfinite(e->length_km)) e->length_km = edge_geometry_length(e);
 }
 
@@ -526,6 +624,56 @@ static const json_t *feature_props(loc *l, const json_t *f, const json_t **geom,
         return props;
     }
     return NULL;
+}
+
+/*
+ * The keys the loader reads, and the extra keys of the bundled file that it
+ * ignores. Other keys are ignored too, except one within two edits of a key
+ * listed here (and short enough relative to its length), which is taken for a
+ * misspelling and reported with a "did you mean" hint.
+ */
+static const char *const known_keys[] = {"id",
+                                         "kind",
+                                         "name",
+                                         "country",
+                                         "region",
+                                         "source",
+                                         "from",
+                                         "to",
+                                         "cable",
+                                         "cable_name",
+                                         "owners",
+                                         "note",
+                                         "rfs",
+                                         "retired",
+                                         "capacity_tbps",
+                                         "lit_tbps",
+                                         "lit_tbps_by_year",
+                                         "capacity_estimated",
+                                         "lit_estimated",
+                                         "length_km",
+                                         "depth_m",
+                                         "shallow_share",
+                                         "transit",
+                                         "fibre_pairs",
+                                         "shallow_share_estimated",
+                                         "lit_source"};
+
+static void check_key_spelling(loc *l, const json_t *props)
+{
+    const size_t nk = sizeof known_keys / sizeof known_keys[0];
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)props, k, v)
+    {
+        size_t best = SIZE_MAX, bi = 0, j;
+        for (j = 0; j < nk && strcmp(known_keys[j], k) != 0; j++) {
+            const size_t d = cs_edit_distance(k, known_keys[j]);
+            if (d < best) best = d, bi = j;
+        }
+        if (j < nk || best > 2 || 3 * best > strlen(k)) continue;
+        badf(l, "key \"%.60s\": unknown key (did you mean \"%s\"?)", k, known_keys[bi]);
+    }
 }
 
 /*
@@ -563,6 +711,7 @@ static void parse_pass(loc *l, const json_t *features, parsed *p, bool edges)
                 badf(l,
                      "key \"id\": expected a unique id, found \"%s\" already used by feature %zu",
                      l->id, first);
+            check_key_spelling(l, props);
         }
         if (!kind_ok || edges == is_node) continue;
         if (is_node) {
@@ -659,6 +808,7 @@ static cs_status build(cs_topology_t *t, parsed *p, int as_of, cs_error *err)
         }
         e->from = newidx[e->from];
         e->to = newidx[e->to];
+        if (as_of != 0) e->lit_tbps = cs_edge_lit_in_year(e, as_of);
         if (e->kind == CS_EDGE_SEGMENT) {
             size_t c;
             if (!cs_strmap_get(&t->cable_ids, e->cable, &c)) {
@@ -886,6 +1036,15 @@ int cs_topology_as_of(const cs_topology_t *t)
 const char *cs_topology_sha256(const cs_topology_t *t)
 {
     return t->sha256;
+}
+
+double cs_edge_lit_in_year(const cs_edge *e, int year)
+{
+    if (e->nlit_years == 0) return e->lit_tbps;
+    size_t k = 0;
+    while (k + 1 < e->nlit_years && e->lit_years[k + 1] <= year)
+        k++;
+    return e->lit_by_year[k];
 }
 
 const char *cs_node_kind_name(cs_node_kind kind)

@@ -988,28 +988,6 @@ const cs_ynode *cs_ymap_get(const cs_ynode *map, const char *key)
     return NULL;
 }
 
-/* Edit distance (for "did you mean"), capped: small strings only. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    const size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return SIZE_MAX;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            const size_t up = row[j];
-            const size_t sub = diag + (a[i - 1] != b[j - 1]);
-            const size_t del = up + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* "a, b, c" into buf. */
 static void join_keys(const char *const *keys, char *buf, size_t n)
 {
@@ -1036,7 +1014,7 @@ cs_status cs_ymap_check_keys(const cs_ydoc_t *d, const cs_ynode *map, const char
         const char *k = map->keys[i]->value;
         size_t best = SIZE_MAX, bi = 0, j;
         for (j = 0; allowed[j] != NULL && strcmp(allowed[j], k) != 0; j++) {
-            const size_t dist = edit_distance(k, allowed[j]);
+            const size_t dist = cs_edit_distance(k, allowed[j]);
             if (dist < best) best = dist, bi = j;
         }
         if (allowed[j] != NULL) continue;

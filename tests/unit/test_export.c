@@ -297,6 +297,12 @@ static void assert_same_topology(const cs_topology_t *a, const cs_topology_t *b)
         assert_same_str(y->owners, x->owners);
         assert_same_str(y->source, x->source);
         assert_same_str(y->note, x->note);
+        assert_int_equal(y->transit, x->transit);
+        assert_int_equal(y->nlit_years, x->nlit_years);
+        for (size_t k = 0; k < x->nlit_years; k++) {
+            assert_int_equal(y->lit_years[k], x->lit_years[k]);
+            assert_same(y->lit_by_year[k], x->lit_by_year[k]);
+        }
         assert_int_equal(y->nparts, x->nparts);
         assert_int_equal(y->npts, x->npts);
         for (size_t k = 0; k <= x->nparts; k++)
@@ -308,9 +314,9 @@ static void assert_same_topology(const cs_topology_t *a, const cs_topology_t *b)
     }
 }
 
-static void roundtrip(int as_of, size_t nodes, size_t edges)
+static void roundtrip(const char *path, int as_of, size_t nodes, size_t edges)
 {
-    cs_topology_t *t = load(GOOD, as_of);
+    cs_topology_t *t = load(path, as_of);
     assert_int_equal(cs_topology_node_count(t), nodes);
     assert_int_equal(cs_topology_edge_count(t), edges);
     char *s = export_string(t, CS_EXPORT_GEOJSON);
@@ -338,9 +344,13 @@ static void roundtrip(int as_of, size_t nodes, size_t edges)
 static void test_geojson_roundtrip(void **state)
 {
     (void)state;
-    roundtrip(0, 11, 11);
+    roundtrip(GOOD, 0, 11, 11);
     /* 2027: seg-old retired, so ls-maruyama is not written. */
-    roundtrip(2027, 10, 10);
+    roundtrip(GOOD, 2027, 10, 10);
+    /* transit and lit series are written; in 2010 lit_tbps is that year's value (4.8, 2.5),
+     * which the reloaded file gives back without a filter. */
+    roundtrip(CS_TEST_DATA "/topo-lit-series.geojson", 0, 5, 5);
+    roundtrip(CS_TEST_DATA "/topo-lit-series.geojson", 2010, 5, 5);
 }
 
 static void test_geojson_content(void **state)
@@ -367,6 +377,17 @@ static void test_geojson_content(void **state)
     assert_non_null(strstr(s, "\"region\": null"));
     /* Links have no cable key. */
     assert_int_equal(count(s, "\"cable\": "), 6);
+    /* No series, everything open to transit. */
+    assert_int_equal(count(s, "\"lit_tbps_by_year\": null, \"transit\": true}"), 11);
+    free(s);
+    cs_topology_free(t);
+    t = load(CS_TEST_DATA "/topo-lit-series.geojson", 0);
+    s = export_string(t, CS_EXPORT_GEOJSON);
+    assert_non_null(strstr(s, "\"lit_tbps\": 12.0, "));
+    assert_non_null(strstr(s,
+                           "\"lit_tbps_by_year\": {\"2006\": 1.0, \"2010\": 4.8, \"2016\": 12.0}, "
+                           "\"transit\": true}"));
+    assert_int_equal(count(s, "\"transit\": false}"), 1);
     free(s);
     cs_topology_free(t);
 }

@@ -395,6 +395,159 @@ static void test_load_string(void **state)
         err.msg, "inline: key \"type\": expected a GeoJSON \"FeatureCollection\", found [1,2]");
 }
 
+/* ------------------------------------------------ lit by year and transit */
+
+#define SERIES CS_TEST_DATA "/topo-lit-series.geojson"
+
+static const cs_edge *edge_of(const cs_topology_t *t, const char *id)
+{
+    size_t j = SIZE_MAX;
+    if (!cs_topology_find_edge(t, id, &j)) fail_msg("edge \"%s\" not found", id);
+    return cs_topology_edge(t, j);
+}
+
+static double lit_as_of(const char *id, int as_of)
+{
+    cs_topology_options opt = CS_TOPOLOGY_OPTIONS_INIT;
+    opt.as_of = as_of;
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *t = NULL;
+    if (cs_topology_load(&t, SERIES, &opt, &err) != CS_OK) fail_msg("%s", err.msg);
+    const double lit = edge_of(t, id)->lit_tbps;
+    cs_topology_free(t);
+    return lit;
+}
+
+/* seg-a: {"2006": 1.0, "2010": 4.8, "2016": 12.0}, no lit_tbps; seg-b: lit_tbps 7.5 and
+ * {"2012": 2.5}, in service 2008-2019. The loaded year's value is a step function. */
+static void test_lit_by_year(void **state)
+{
+    (void)state;
+    /* No year asked: lit_tbps when given, else the series' latest value. */
+    assert_true(lit_as_of("seg-a", 0) == 12.0);
+    assert_true(lit_as_of("seg-b", 0) == 7.5);
+    static const struct {
+        int year;
+        double a, b;
+    } cases[] = {{2008, 1.0, 2.5}, {2009, 1.0, 2.5},  {2010, 4.8, 2.5}, {2012, 4.8, 2.5},
+                 {2015, 4.8, 2.5}, {2016, 12.0, 2.5}, {2019, 12.0, 2.5}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        if (lit_as_of("seg-a", cases[c].year) != cases[c].a ||
+            lit_as_of("seg-b", cases[c].year) != cases[c].b)
+            fail_msg("as_of %d: seg-a %g seg-b %g, expected %g %g", cases[c].year,
+                     lit_as_of("seg-a", cases[c].year), lit_as_of("seg-b", cases[c].year),
+                     cases[c].a, cases[c].b);
+    }
+    assert_true(lit_as_of("seg-a", 2006) == 1.0);
+    assert_true(lit_as_of("seg-a", 2100) == 12.0);
+    /* Links without a series keep their capacity as lit. */
+    assert_true(lit_as_of("link-chikura-tokyo", 2010) == 100.0);
+
+    cs_topology_t *t = NULL;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_topology_load(&t, SERIES, NULL, &err), CS_OK);
+    const cs_edge *a = edge_of(t, "seg-a");
+    assert_int_equal(a->nlit_years, 3);
+    assert_int_equal(a->lit_years[0], 2006);
+    assert_int_equal(a->lit_years[2], 2016);
+    assert_true(a->lit_by_year[1] == 4.8);
+    assert_true(cs_edge_lit_in_year(a, 2005) == 1.0);
+    assert_true(cs_edge_lit_in_year(a, 2011) == 4.8);
+    assert_true(cs_edge_lit_in_year(a, 2017) == 12.0);
+    assert_int_equal(edge_of(t, "link-chikura-tokyo")->nlit_years, 0);
+    assert_true(cs_edge_lit_in_year(edge_of(t, "link-chikura-tokyo"), 2010) == 100.0);
+    /* transit: absent and true mean true; false only on the Chinese backbone link. */
+    assert_true(edge_of(t, "seg-a")->transit);
+    assert_true(edge_of(t, "link-chikura-tokyo")->transit);
+    assert_true(edge_of(t, "link-nanhui-shanghai")->transit);
+    assert_false(edge_of(t, "link-shanghai-guangzhou")->transit);
+    cs_topology_free(t);
+    /* The older fixture has neither key: every edge is open to transit, no series. */
+    t = load_good(0);
+    for (size_t j = 0; j < cs_topology_edge_count(t); j++) {
+        assert_true(cs_topology_edge(t, j)->transit);
+        assert_int_equal(cs_topology_edge(t, j)->nlit_years, 0);
+    }
+    cs_topology_free(t);
+}
+
+/*
+ * One edge between a Japanese and a Chinese landing station, or a link
+ * between two cities, with EXTRA spliced into its properties: each case gives
+ * exactly one problem with the new keys.
+ */
+static void test_bad_new_keys(void **state)
+{
+    (void)state;
+    static const char head[] =
+        "{\"type\":\"FeatureCollection\",\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"c1\",\"kind\":\"city\",\"name\":\"A\","
+        "\"country\":\"JP\",\"region\":\"Japan\"},\"geometry\":{\"type\":\"Point\","
+        "\"coordinates\":[139.5,35.5]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"c2\",\"kind\":\"city\",\"name\":\"B\","
+        "\"country\":\"%s\",\"region\":\"R\"},\"geometry\":{\"type\":\"Point\","
+        "\"coordinates\":[139.5,36.5]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"e1\",\"kind\":\"%s\",\"from\":\"c1\","
+        "\"to\":\"c2\",%s\"capacity_tbps\":10,\"rfs\":2005,\"source\":\"s\"%s},"
+        "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[139.5,35.5],[139.5,36.5]]}}]}";
+    static const struct {
+        const char *country, *kind, *extra, *phrase;
+    } cases[] = {
+        {"JP", "link", ",\"transit\":\"no\"",
+         "key \"transit\": expected true or false, found \"no\""},
+        {"CN", "link", ",\"transit\":false",
+         "key \"transit\": expected true on a link between two countries (JP and CN; false needs "
+         "both ends in one country), found false"},
+        {"JP", "segment", ",\"cable\":\"X\",\"transit\":false",
+         "key \"transit\": expected true or null on a segment (false is for terrestrial links), "
+         "found false"},
+        {"JP", "link", ",\"trnsit\":false",
+         "key \"trnsit\": unknown key (did you mean \"transit\"?)"},
+        {"JP", "link", ",\"lit_tbps_by_yaer\":{\"2005\":1}",
+         "key \"lit_tbps_by_yaer\": unknown key (did you mean \"lit_tbps_by_year\"?)"},
+        {"JP", "link", ",\"lit_tbps_by_year\":[1,2]",
+         "key \"lit_tbps_by_year\": expected an object of years and lit Tbps such as {\"2010\": "
+         "4.8}, found [1,2]"},
+        {"JP", "link", ",\"lit_tbps_by_year\":{}",
+         "key \"lit_tbps_by_year\": expected an object of years and lit Tbps such as {\"2010\": "
+         "4.8}, found {}"},
+        {"JP", "link", ",\"lit_tbps_by_year\":{\"20x6\":1}",
+         "key \"lit_tbps_by_year.20x6\": expected a year from rfs (2005) to 2100 as the key, "
+         "found \"20x6\""},
+        {"JP", "link", ",\"lit_tbps_by_year\":{\"2004\":1}",
+         "key \"lit_tbps_by_year.2004\": expected a year from rfs (2005) to 2100 as the key, "
+         "found \"2004\""},
+        {"JP", "link", ",\"lit_tbps_by_year\":{\"2010\":1,\"2008\":2}",
+         "key \"lit_tbps_by_year.2008\": expected a year after 2010 (years in increasing order), "
+         "found \"2008\""},
+        {"JP", "link", ",\"lit_tbps_by_year\":{\"2010\":10.5}",
+         "key \"lit_tbps_by_year.2010\": expected lit Tbps in [0, capacity_tbps (10)], found 10.5"},
+        {"JP", "link", ",\"lit_tbps_by_year\":{\"2010\":\"4.8\"}",
+         "key \"lit_tbps_by_year.2010\": expected lit Tbps in [0, capacity_tbps (10)], found "
+         "\"4.8\""},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char json[2048], expect[512];
+        snprintf(json, sizeof json, head, cases[c].country, cases[c].kind, "", cases[c].extra);
+        snprintf(expect, sizeof expect, "inline: feature 2 (id \"e1\"): %s", cases[c].phrase);
+        cs_error err = CS_ERROR_INIT;
+        cs_topology_t *t = NULL;
+        const cs_status rc = cs_topology_load_string(&t, json, "inline", NULL, &err);
+        if (rc != CS_EINVAL || strcmp(err.msg, expect) != 0 || err.count != 1)
+            fail_msg("case %zu: status %d, %zu problems, message\n  %s\nexpected\n  %s", c, (int)rc,
+                     err.count, err.msg, expect);
+        assert_null(t);
+    }
+    /* The same file with transit: false between two Japanese cities loads. */
+    char json[2048];
+    snprintf(json, sizeof json, head, "JP", "link", "", ",\"transit\":false");
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *t = NULL;
+    assert_int_equal(cs_topology_load_string(&t, json, "inline", NULL, &err), CS_OK);
+    assert_false(cs_topology_edge(t, 0)->transit);
+    cs_topology_free(t);
+}
+
 /* ------------------------------------------------------------- bad files */
 
 typedef struct {
@@ -626,7 +779,8 @@ int main(void)
         cmocka_unit_test(test_load_string),      cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_missing_file),     cmocka_unit_test(test_three_problems),
         cmocka_unit_test(test_cli_check),        cmocka_unit_test(test_cli_three_problems),
-        cmocka_unit_test(test_cli_usage),
+        cmocka_unit_test(test_cli_usage),        cmocka_unit_test(test_lit_by_year),
+        cmocka_unit_test(test_bad_new_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,15 +56,29 @@ typedef struct {
     cs_edge_kind kind;
     size_t from, to; /**< node indices */
     double capacity_tbps;
-    double lit_tbps; /**< equals capacity_tbps when the file gives none */
+    /**
+     * Lit capacity of the loaded year: with a `lit_tbps_by_year` series and as_of != 0, the
+     * series' value for as_of (a step function, see cs_edge_lit_in_year()); otherwise `lit_tbps`,
+     * else the series' last value, else capacity_tbps.
+     */
+    double lit_tbps;
     bool capacity_estimated, lit_estimated;
-    double depth_m;       /**< NAN when unknown */
-    double shallow_share; /**< in [0,1]; NAN when unknown */
-    double length_km;     /**< from the file, else the geometry's great-circle length */
-    int rfs;              /**< ready-for-service year */
-    int retired;          /**< retirement year, 0 while in service */
-    size_t cable_index;   /**< index into the topology's cable list; SIZE_MAX for links */
-    size_t npts;          /**< points of the geometry, all parts concatenated */
+    /**
+     * May traffic cross this edge in transit? true (the default) for every edge; false only on a
+     * terrestrial link whose two end nodes are in one country (node country): the link may then
+     * carry only demands whose origin or destination city is in that country.
+     */
+    bool transit;
+    size_t nlit_years;         /**< entries of the lit series (0: none) */
+    const int *lit_years;      /**< nlit_years years, increasing, each >= rfs */
+    const double *lit_by_year; /**< lit Tbps from each of those years on */
+    double depth_m;            /**< NAN when unknown */
+    double shallow_share;      /**< in [0,1]; NAN when unknown */
+    double length_km;          /**< from the file, else the geometry's great-circle length */
+    int rfs;                   /**< ready-for-service year */
+    int retired;               /**< retirement year, 0 while in service */
+    size_t cable_index;        /**< index into the topology's cable list; SIZE_MAX for links */
+    size_t npts;               /**< points of the geometry, all parts concatenated */
     const cs_lonlat *pts;
     size_t nparts;          /**< parts (more than 1 where the route crosses 180 degrees) */
     const size_t *part_off; /**< nparts + 1 offsets into pts */
@@ -137,6 +151,13 @@ const char *cs_topology_path(const cs_topology_t *t);
 int cs_topology_as_of(const cs_topology_t *t);
 /** SHA-256 of the file's bytes as 64 lowercase hex digits. */
 const char *cs_topology_sha256(const cs_topology_t *t);
+
+/**
+ * Lit capacity of e in year (>= 1850): the value of the latest series year <= year, or the
+ * first value when year is before the series (from rfs until the first lighting recorded);
+ * without a series, e->lit_tbps. Says nothing about whether e is in service in that year.
+ */
+double cs_edge_lit_in_year(const cs_edge *e, int year);
 
 /** "landing_station", "branching_unit" or "city". */
 const char *cs_node_kind_name(cs_node_kind kind);
