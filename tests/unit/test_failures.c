@@ -23,10 +23,11 @@
 
 #define KM_PER_DEG (CS_EARTH_RADIUS_KM * 3.14159265358979323846 / 180.0)
 
-#define NODE(id, kind, lon, lat)                                                                   \
+#define NODEC(id, kind, country, lon, lat)                                                         \
     "{\"type\":\"Feature\",\"properties\":{\"id\":\"" id "\",\"kind\":\"" kind "\",\"name\":\"" id \
-    "\",\"country\":\"JP\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #lon "," #lat      \
-    "]}}"
+    "\",\"country\":\"" country "\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #lon      \
+    "," #lat "]}}"
+#define NODE(id, kind, lon, lat) NODEC(id, kind, "JP", lon, lat)
 #define SEG(id, from, to, extra, coords)                                                           \
     "{\"type\":\"Feature\",\"properties\":{\"id\":\"" id                                           \
     "\",\"kind\":\"segment\",\"from\":\"" from "\",\"to\":\"" to "\",\"cable\":\"" id "\"," extra  \
@@ -36,8 +37,8 @@
 /* a, b landings; c, d branching units. */
 #define NODES                                                                                      \
     NODE("a", "landing_station", 0, 0)                                                             \
-    "," NODE("b", "landing_station", 1.8, 0) "," NODE("c", "branching_unit", 0,                    \
-                                                      1) "," NODE("d", "branching_unit", 1, 1)
+    "," NODE("b", "landing_station", 1.8, 0) "," NODE("c", "branching_unit", 0, 1) "," NODE(       \
+        "d", "branching_unit", 1, 1) "," NODEC("k", "landing_station", "KR", 0, -1)
 static const char *const FIXTURE = "{\"type\":\"FeatureCollection\",\"features\":[" NODES ","
     /* landed both ends, 25 % shallow, drawn from b to a */
     SEG("ab", "a", "b", "\"shallow_share\":0.25,", "[1.8,0],[0.9,0],[0,0]") ","
@@ -46,7 +47,9 @@ static const char *const FIXTURE = "{\"type\":\"FeatureCollection\",\"features\"
     /* no landed end: deep throughout */
     SEG("cd", "c", "d", "", "[0,1],[1,1]") ","
     /* a shallow segment (depth 120 m), no shallow share: 25 km shelf per end */
-    SEG("ab2", "a", "b", "\"depth_m\":120,", "[0,0],[1.8,0]") "]}";
+    SEG("ab2", "a", "b", "\"depth_m\":120,", "[0,0],[1.8,0]") ","
+    /* from Japan (a) to Korea (k), half shallow: the shelf beyond a's 25 km goes to k */
+    SEG("ak", "a", "k", "\"shallow_share\":0.5,", "[0,0],[0,-1]") "]}";
 
 static cs_topology_t *fixture(void)
 {
@@ -110,6 +113,14 @@ static void test_depth_profile(void **state)
     /* ab2: 120 m deep, no share: 25 km of shore allowance, never deeper than 120 m */
     assert_near(cs_cutsite_depth_m(t, ab2, 12.5), 60.0, 1e-9);
     assert_near(cs_cutsite_depth_m(t, ab2, L / 2.0), 120.0, 1e-9);
+    /* ak: 55.6 km of shelf, 25 km at a (JP), 30.6 km at k (KR) */
+    const size_t ak = edge(t, "ak");
+    double wa, wb;
+    cs_cutsite_shelves(t, ak, 0.5, 25.0, &wa, &wb);
+    assert_near(wa, 25.0, 1e-9);
+    assert_near(wb, 0.5 * Lc - 25.0, 1e-6);
+    assert_near(cs_cutsite_depth_m(t, ak, 20.0), 200.0 * 20.0 / 25.0, 1e-9);
+    assert_near(cs_cutsite_depth_m(t, ak, Lc - 28.0), 200.0 * 28.0 / (0.5 * Lc - 25.0), 1e-6);
     /* the default place: the midpoint, with its depth */
     cs_lonlat at;
     double depth;
