@@ -19,7 +19,15 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 /** Prints err's message as one line on stderr; returns the exit status for its code. */
 int cli_report(const cs_error *err);
 
-/** Prints "cablesim: <msg>" (printf-style) on stderr and returns CLI_USAGE. */
+/** Prints "cablesim: <msg>" (printf-style) on stderr as one line: control characters are
+ * escaped (cs_escape_line), so a file name or a quoted input cannot break it. */
+void cli_message(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/** cli_message(), then returns CLI_USAGE. */
 int cli_usage_error(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))

@@ -526,14 +526,14 @@ static int output(const year_row *rows, size_t n, const char *path, const evo_ar
     if (a->output == NULL) {
         if (write_table(stdout, a->format, rows, n, path, a, seconds) && fflush(stdout) == 0)
             return CLI_OK;
-        fprintf(stderr, "cablesim: evolution: cannot write the table to standard output\n");
+        cli_message("evolution: cannot write the table to standard output");
         return CLI_FAIL;
     }
     FILE *f = fopen(a->output, "w");
     if (f == NULL) return cli_usage_error("evolution: -o %s: cannot create the file", a->output);
     const bool ok = write_table(f, a->format, rows, n, path, a, seconds);
     if (fclose(f) != 0 || !ok) {
-        fprintf(stderr, "cablesim: evolution: cannot write %s\n", a->output);
+        cli_message("evolution: cannot write %s", a->output);
         return CLI_FAIL;
     }
     print_text(stdout, rows, n, path, a, seconds);
@@ -564,7 +564,7 @@ int cmd_evolution(int argc, char **argv)
         rows[i].year = a.from + (int)i * a.step;
         const double t1 = now_s();
         if (run_year(&a, path, &rows[i], &err) != CS_OK) {
-            fprintf(stderr, "cablesim: evolution: as of %d: %s\n", rows[i].year, err.msg);
+            cli_message("evolution: as of %d: %s", rows[i].year, err.msg);
             st = cli_status(err.code);
             break;
         }

@@ -67,7 +67,7 @@ typedef struct {
 /* A failure that is not the input's (exit status 1). */
 static int fail(const char *what)
 {
-    fprintf(stderr, "cablesim: merge: %s\n", what);
+    cli_message("merge: %s", what);
     return CLI_FAIL;
 }
 

@@ -31,8 +31,9 @@
 static const char usage[] =
     "Usage: cablesim run [SCENARIO.yaml]... [-o RESULTS.h5] [--set KEY=VALUE]...\n"
     "                    [--sweep KEY=VALUES]... [--shard I/N] [--dry-run] [--no-progress]\n"
-    "                    [--quiet] [--block-size N]\n"
-    "       cablesim run --resume RESULTS.h5 [--block-size N] [--no-progress] [--quiet]\n"
+    "                    [--quiet] [--block-size N] [--stop-after-batches N]\n"
+    "       cablesim run --resume RESULTS.h5 [--block-size N] [--stop-after-batches N]\n"
+    "                    [--no-progress] [--quiet]\n"
     "\n"
     "Runs the scenario's Monte Carlo trials and prints a summary. Without SCENARIO the\n"
     "default job runs: scenarios/baseline.yaml, a random instant of a typical year of\n"
@@ -59,13 +60,17 @@ static const char usage[] =
     "  --block-size N      under mpirun: trials per block handed to a free rank (default: the\n"
     "                      scenario's output.batch_trials, 1024 unless set; keep it a\n"
     "                      multiple of batch_trials, so that writes cover whole chunks)\n"
+    "  --stop-after-batches N  stop after N batches of output.batch_trials trials (under\n"
+    "                      mpirun: N blocks) as on SIGTERM: the file is left incomplete,\n"
+    "                      exit status 3, and --resume goes on (a checkpoint; tests)\n"
     "\n"
     "Under mpirun -n N (or srun), the N processes take blocks of trials as they become free\n"
     "and write one file, identical in every dataset to a one-process run (docs/hpc.md).\n"
     "\n"
     "Exit status: 0 done, 1 failure not caused by the input, 2 invalid input or usage,\n"
-    "3 interrupted (SIGINT, SIGTERM or SIGUSR1): the results file is left with complete = 0\n"
-    "and cablesim run --resume completes it.\n";
+    "3 interrupted (SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGXFSZ or --stop-after-batches): the\n"
+    "results file is left with complete = 0 and cablesim run --resume completes it (a stop\n"
+    "while loading leaves no file).\n";
 
 enum { CLI_INTERRUPTED = 3 };
 
@@ -80,6 +85,7 @@ typedef struct {
     const char **sets;
     size_t nsets;
     uint64_t block;
+    uint64_t stop_after;              /* --stop-after-batches; 0: none */
     uint64_t shard, shards;           /* --shard shard/shards; shards = 0: the whole run */
     uint64_t part_first, part_trials; /* of a resumed part (cs_results_part_range) */
     bool dry_run, progress, quiet;
@@ -87,12 +93,82 @@ typedef struct {
 
 enum { MAX_BLOCK = 1000000, MAX_SHARDS = 1000000 };
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, stop_signal;
 
 static void on_signal(int sig)
 {
-    (void)sig;
     stop_requested = 1;
+    if (stop_signal == 0) stop_signal = sig;
+}
+
+/*
+ * The test hook CABLESIM_RAISE=SIGNAL@STAGE (docs/hpc.md, "Stopping at a chosen point"): the
+ * process raises SIGNAL (INT, TERM, HUP, USR1, XFSZ or KILL) on itself when it reaches STAGE:
+ * "start" (arguments parsed), "scenario" (scenario loaded), "engine" (topology, demand and the
+ * intact routing loaded), "output" (results file created or opened) or "write=N" (after its
+ * N-th write of trials). CABLESIM_RAISE_RANK=R limits it to MPI rank R. A signal at a chosen
+ * point, without timing: how the tests check that every stage stops cleanly.
+ */
+typedef struct {
+    int sig;        /* 0: no hook */
+    char stage[16]; /* without "=N" */
+    uint64_t n;     /* of write=N */
+} raise_hook;
+
+static raise_hook hook;
+static bool stop_after_set; /* --stop-after-batches given */
+
+static void hook_init(int rank)
+{
+    static const struct {
+        const char *name;
+        int sig;
+    } sigs[] = {{"INT", SIGINT},   {"TERM", SIGTERM}, {"HUP", SIGHUP},
+                {"USR1", SIGUSR1}, {"XFSZ", SIGXFSZ}, {"KILL", SIGKILL}};
+    const char *v = getenv("CABLESIM_RAISE"), *r = getenv("CABLESIM_RAISE_RANK");
+    memset(&hook, 0, sizeof hook);
+    if (v == NULL || (r != NULL && atoi(r) != rank)) return;
+    if (strncmp(v, "SIG", 3) == 0) v += 3;
+    const char *at = strchr(v, '@');
+    if (at == NULL) return;
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        if (strlen(sigs[i].name) == (size_t)(at - v) &&
+            strncmp(v, sigs[i].name, (size_t)(at - v)) == 0)
+            hook.sig = sigs[i].sig;
+    const char *eq = strchr(at + 1, '=');
+    const size_t len = eq != NULL ? (size_t)(eq - at - 1) : strlen(at + 1);
+    if (len >= sizeof hook.stage) hook.sig = 0;
+    if (hook.sig == 0) return;
+    memcpy(hook.stage, at + 1, len);
+    hook.stage[len] = '\0';
+    hook.n = eq != NULL ? strtoull(eq + 1, NULL, 10) : 0;
+}
+
+/* Raises the hook's signal when stage (and, for "write", the count n) is the hook's. */
+static void hook_stage(const char *stage, uint64_t n)
+{
+    if (hook.sig != 0 && strcmp(stage, hook.stage) == 0 && n == hook.n) raise(hook.sig);
+}
+
+/* What stopped the run, for messages: the signal ("SIGTERM"), the option, or another rank. */
+static const char *stop_cause(void)
+{
+    if (stop_signal == 0)
+        return stop_after_set ? "--stop-after-batches" : "stopped by another rank";
+    switch (stop_signal) {
+    case SIGINT:
+        return "SIGINT";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGHUP:
+        return "SIGHUP";
+    case SIGUSR1:
+        return "SIGUSR1";
+    case SIGXFSZ:
+        return "SIGXFSZ (file size limit)";
+    default:
+        return "a signal";
+    }
 }
 
 /* --shard I/N: part I (0-based) of N. */
@@ -109,6 +185,19 @@ static int parse_shard(const char *v, run_args *a)
     a->shard = i;
     a->shards = n;
     return CLI_OK;
+}
+
+/* The value v of option name: an integer in [1, max]; false (after the message) otherwise. */
+static bool parse_count(const char *name, const char *v, unsigned long long max, uint64_t *out)
+{
+    char *end = NULL;
+    const unsigned long long b = strtoull(v, &end, 10);
+    if (v[0] < '1' || v[0] > '9' || *end != '\0' || b > max) {
+        cli_usage_error("run: %s: expected an integer in [1, %llu], found \"%s\"", name, max, v);
+        return false;
+    }
+    *out = b;
+    return true;
 }
 
 static int parse_args(int argc, char **argv, run_args *a)
@@ -141,14 +230,10 @@ static int parse_args(int argc, char **argv, run_args *a)
             if (!has_next) return cli_usage_error("run: --resume needs a results file");
             a->resume = argv[++i];
         } else if (strcmp(s, "--block-size") == 0) {
-            char *end = NULL;
-            const char *v = has_next ? argv[++i] : "";
-            const unsigned long long b = strtoull(v, &end, 10);
-            if (v[0] < '1' || v[0] > '9' || *end != '\0' || b > MAX_BLOCK)
-                return cli_usage_error("run: --block-size: expected an integer in [1, %d], found "
-                                       "\"%s\"",
-                                       MAX_BLOCK, v);
-            a->block = b;
+            if (!parse_count(s, has_next ? argv[++i] : "", MAX_BLOCK, &a->block)) return CLI_USAGE;
+        } else if (strcmp(s, "--stop-after-batches") == 0) {
+            if (!parse_count(s, has_next ? argv[++i] : "", UINT32_MAX, &a->stop_after))
+                return CLI_USAGE;
         } else if (strcmp(s, "--shard") == 0) {
             if (parse_shard(has_next ? argv[++i] : "", a) != CLI_OK) return CLI_USAGE;
         } else if (strcmp(s, "--dry-run") == 0) {
@@ -220,8 +305,8 @@ static void on_progress_log(void *ctx, uint64_t done, uint64_t total)
     const double rate = done / fmax(t - p->start, 1e-9);
     char eta[32];
     format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
-    fprintf(stderr, "cablesim: %llu/%llu trials written, %.0f trials/s, ETA %s\n",
-            (unsigned long long)done, (unsigned long long)total, rate, eta);
+    cli_message("%llu/%llu trials written, %.0f trials/s, ETA %s", (unsigned long long)done,
+                (unsigned long long)total, rate, eta);
 }
 
 /* Wilson score interval for k successes in n trials at 95%. */
@@ -470,6 +555,30 @@ static void outcome_of(const cs_run_summary *s, run_outcome *o)
     o->ran = true;
 }
 
+/* After every write of trials (serial): the test hook, --stop-after-batches, the display. */
+typedef struct {
+    progress_state ps;
+    const run_args *a;
+    uint64_t writes, last_done;
+    void (*show)(void *ctx, uint64_t done, uint64_t total);
+} run_progress;
+
+static void after_write(run_progress *p, uint64_t done)
+{
+    if (done <= p->last_done) return;
+    p->last_done = done;
+    p->writes++;
+    hook_stage("write", p->writes);
+    if (p->a->stop_after > 0 && p->writes >= p->a->stop_after) stop_requested = 1;
+}
+
+static void serial_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    run_progress *p = ctx;
+    after_write(p, done);
+    if (p->show != NULL) p->show(&p->ps, done, total);
+}
+
 static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
 {
     cs_error err = CS_ERROR_INIT;
@@ -494,21 +603,26 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     }
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
-    progress_state ps = {now_s(), 0.0, 0, 0};
+    run_progress ps = {.ps = {now_s(), 0.0, 0, 0}, .a = a};
+    if (a->progress && !a->quiet) ps.show = isatty(STDERR_FILENO) ? on_progress : on_progress_log;
     cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
     o.first_trial = first;
     o.n_trials = range_first + range_n - first;
     o.stop = &stop_requested;
-    if (a->progress && !a->quiet) {
-        o.progress = isatty(STDERR_FILENO) ? on_progress : on_progress_log;
-        o.progress_ctx = &ps;
-    }
+    o.progress = serial_progress;
+    o.progress_ctx = &ps;
+    hook_stage("output", 0);
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
-    const double seconds = now_s() - ps.start, write_s = cs_results_write_seconds(w);
+    const double seconds = now_s() - ps.ps.start, write_s = cs_results_write_seconds(w);
     cs_error cerr = CS_ERROR_INIT;
     const cs_status crc = cs_results_close(w, rc == CS_OK, &cerr);
     if (rc == CS_EINTR) {
-        fprintf(stderr, "cablesim: %s; results left incomplete\n", err.msg);
+        if (w != NULL)
+            cli_message("%s: %s; %s left incomplete (cablesim run --resume %s continues "
+                        "it)",
+                        stop_cause(), err.msg, results_name(a), results_name(a));
+        else
+            cli_message("%s: %s", stop_cause(), err.msg);
         status = CLI_INTERRUPTED;
     } else if (rc != CS_OK) {
         status = cli_report(&err);
@@ -636,28 +750,30 @@ static void abort_run(const cs_error *err, MPI_Comm comm)
 
 /* What mpi_progress needs besides the counts. */
 typedef struct {
-    progress_state ps;
-    const run_args *a;
+    run_progress rp;
+    int rank;
 } mpi_progress_ctx;
 
-/* After each write: the progress line on a terminal, else one log line. */
+/* After each write, on every rank: the test hook; on rank 0, the progress line on a terminal,
+ * else one log line. */
 static void mpi_progress(void *ctx, uint64_t done, uint64_t total, uint64_t blocks,
                          uint64_t nblocks)
 {
     mpi_progress_ctx *c = ctx;
-    if (c->a->quiet || !c->a->progress) return;
+    c->rp.writes++;
+    hook_stage("write", c->rp.writes);
+    if (c->rank != 0 || c->rp.a->quiet || !c->rp.a->progress) return;
     if (isatty(STDERR_FILENO)) {
-        on_progress(&c->ps, done, total);
+        on_progress(&c->rp.ps, done, total);
         return;
     }
-    const double t = now_s() - c->ps.start, rate = (double)done / fmax(t, 1e-9);
+    const double t = now_s() - c->rp.ps.start, rate = (double)done / fmax(t, 1e-9);
     char eta[32];
     format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
-    fprintf(stderr,
-            "cablesim: %llu/%llu blocks written, %llu/%llu trials run, %.0f trials/s, "
-            "ETA %s\n",
-            (unsigned long long)blocks, (unsigned long long)nblocks, (unsigned long long)done,
-            (unsigned long long)total, rate, eta);
+    cli_message("%llu/%llu blocks written, %llu/%llu trials run, %.0f trials/s, "
+                "ETA %s",
+                (unsigned long long)blocks, (unsigned long long)nblocks, (unsigned long long)done,
+                (unsigned long long)total, rate, eta);
 }
 
 /* The run under MPI (mpirun.h): blocks on demand, written epoch by epoch. */
@@ -678,20 +794,22 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_out
     if (summarise_written(e, w, rank == 0, &sum, &err) != CS_OK) abort_run(&err, comm);
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
-    mpi_progress_ctx pc = {{now_s(), 0.0, 0, 0}, a};
+    mpi_progress_ctx pc = {.rp = {.ps = {now_s(), 0.0, 0, 0}, .a = a}, .rank = rank};
     /* A block of a batch writes whole chunks (results.c). */
-    const cs_mpirun_options o = {comm,
-                                 first,
-                                 range_first + range_n,
-                                 a->block > 0 ? a->block
-                                              : cs_engine_scenario(e)->output.batch_trials,
-                                 CS_ENGINE_CACHE_SLOTS,
-                                 &stop_requested,
-                                 mpi_progress,
-                                 &pc};
+    const cs_mpirun_options o = {.comm = comm,
+                                 .start = first,
+                                 .end = range_first + range_n,
+                                 .block = a->block > 0 ? a->block
+                                                       : cs_engine_scenario(e)->output.batch_trials,
+                                 .cache_slots = CS_ENGINE_CACHE_SLOTS,
+                                 .stop = &stop_requested,
+                                 .stop_after_blocks = a->stop_after,
+                                 .progress = mpi_progress,
+                                 .progress_ctx = &pc};
+    hook_stage("output", 0);
     uint64_t done = 0;
     if (cs_mpirun(e, w, &o, &sum, &done, &err) != CS_OK) abort_run(&err, comm);
-    const double seconds = now_s() - pc.ps.start, write_s = cs_results_write_seconds(w);
+    const double seconds = now_s() - pc.rp.ps.start, write_s = cs_results_write_seconds(w);
     const bool stopped = first + done < o.end;
     sum.interrupted = stopped;
     if (reduce_summary(e, &sum, comm, rank, size, &err) != CS_OK) abort_run(&err, comm);
@@ -699,11 +817,15 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_out
     int status = CLI_OK;
     if (cs_results_close(w, !stopped, &cerr) != CS_OK) status = report(rank, &cerr);
     if (stopped) {
-        if (rank == 0)
-            fprintf(stderr,
-                    "cablesim: interrupted after %llu of %llu trials; results left incomplete "
-                    "(cablesim run --resume continues them)\n",
-                    (unsigned long long)(first + done - range_first), (unsigned long long)range_n);
+        if (rank == 0 && w != NULL)
+            cli_message("%s: interrupted after %llu of %llu trials; %s left incomplete "
+                        "(cablesim run --resume %s continues it)",
+                        stop_cause(), (unsigned long long)(first + done - range_first),
+                        (unsigned long long)range_n, results_name(a), results_name(a));
+        else if (rank == 0)
+            cli_message("%s: interrupted after %llu of %llu trials", stop_cause(),
+                        (unsigned long long)(first + done - range_first),
+                        (unsigned long long)range_n);
         status = CLI_INTERRUPTED;
     }
     if (rank == 0 && !a->quiet) print_summary(e, &sum, seconds, write_s, results_name(a));
@@ -732,21 +854,59 @@ static cs_status load_resumed(cs_scenario **sc, const char *path, cs_error *err)
     return rc;
 }
 
-/* Installed before anything is loaded, so that a signal at any moment ends the
- * run cleanly (after at most one trial) instead of killing it mid-write. */
+/*
+ * Installed before anything else (MPI_Init included), so that a signal at any moment ends the
+ * run cleanly, after the current trial or write, instead of killing it mid-write: SIGTERM (the
+ * scheduler's warning), SIGINT (Ctrl-C), SIGHUP (a closed terminal or ssh session), SIGUSR1
+ * (mpirun forwards it), SIGXFSZ (the file size limit, ulimit -f: the write then fails with EFBIG
+ * instead of killing the process). SIGINT and SIGHUP stay ignored when the process started with
+ * them ignored (nohup, a background job of a non-interactive shell).
+ */
 static void install_handlers(void)
 {
-    struct sigaction sa;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGXFSZ};
+    struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        if ((sigs[i] == SIGINT || sigs[i] == SIGHUP) && sigaction(sigs[i], NULL, &old) == 0 &&
+            old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
-/* Loads the scenario (given, default, or stored in the file to resume) and its engine. */
-static int load(const run_args *a, int rank, cs_scenario **sc, cs_engine_t **e)
+/* Whether a stop was requested on any rank (collective under MPI: every rank that gets here
+ * calls it at the same point). */
+static bool stop_agreed(bool mpi)
+{
+    int mine = stop_requested != 0, any = mine;
+    if (mpi) MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return any != 0;
+}
+
+/* A stop before the results file is created or opened: nothing is written. */
+static int stopped_before_output(const run_args *a, int rank)
+{
+    if (rank != 0) return CLI_INTERRUPTED;
+    if (a->resume != NULL)
+        cli_message("%s: stopped while loading; %s unchanged (cablesim run --resume "
+                    "%s continues it)",
+                    stop_cause(), a->resume, a->resume);
+    else
+        cli_message("%s: stopped while loading, before any output: nothing "
+                    "written",
+                    stop_cause());
+    return CLI_INTERRUPTED;
+}
+
+/*
+ * Loads the scenario (given, default, or stored in the file to resume) and its engine. A stop
+ * request ends a one-process load at the next stage; under MPI every rank loads in full (so
+ * that all see the same input errors) and the ranks agree on the stop before any output.
+ */
+static int load(const run_args *a, bool mpi, int rank, cs_scenario **sc, cs_engine_t **e)
 {
     char path[4096];
     cs_error err = CS_ERROR_INIT;
@@ -757,7 +917,10 @@ static int load(const run_args *a, int rank, cs_scenario **sc, cs_engine_t **e)
     if (a->resume == NULL && cs_scenario_load(sc, a->scenario ? a->scenario : path, a->sets,
                                               a->nsets, cli_current_year(), &err) != CS_OK)
         return report(rank, &err);
+    hook_stage("scenario", 0);
+    if (!mpi && stop_requested) return CLI_INTERRUPTED;
     if (cs_engine_alloc(e, *sc, &err) != CS_OK) return report(rank, &err);
+    hook_stage("engine", 0);
     return CLI_OK;
 }
 
@@ -784,7 +947,7 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
     int status = variant_args(a, v, &va);
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
-    if (status == CLI_OK) status = load(&va, rank, &sc, &e);
+    if (status == CLI_OK) status = load(&va, mpi, rank, &sc, &e);
     uint64_t pf = 0, pn = 1;
     if (status == CLI_OK && va.shards > 0) run_range(e, &va, &pf, &pn);
     if (status == CLI_OK && pn == 0) {
@@ -797,6 +960,10 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
     }
     /* Under mpirun, --dry-run checks the input on every rank and times it on rank 0 only. */
     if (mpi && va.dry_run && rank != 0) check_only = true;
+    /* Nothing is created or opened once a stop was requested (any stage, any rank). */
+    if (status == CLI_INTERRUPTED && !mpi) status = stopped_before_output(&va, rank);
+    if (status == CLI_OK && !check_only && !va.dry_run && stop_agreed(mpi))
+        status = stopped_before_output(&va, rank);
     if (status == CLI_OK && !check_only)
         status =
             mpi && !va.dry_run ? execute_mpi(e, &va, MPI_COMM_WORLD, out) : execute(e, &va, out);
@@ -834,7 +1001,7 @@ static int run_job(const run_args *a, bool mpi, int rank)
     int status = cli_variants_expand(a->scenarios, a->nscen, a->sweeps, a->nsweeps, a->output, &vs,
                                      msg, sizeof msg);
     if (status != CLI_OK) {
-        if (rank == 0) fprintf(stderr, "cablesim: %s\n", msg);
+        if (rank == 0) cli_message("%s", msg);
         return status;
     }
     run_outcome *o = calloc(vs.n, sizeof *o);
@@ -858,17 +1025,20 @@ int cmd_run(int argc, char **argv)
             fputs(usage, stdout);
             return CLI_OK;
         }
+    install_handlers();
     /* MPI only when a launcher started us: a plain run stays a plain process. */
     const bool mpi = under_mpi_launcher();
     if (mpi && MPI_Init(NULL, NULL) != MPI_SUCCESS) {
-        fprintf(stderr, "cablesim: run: MPI_Init failed\n");
+        cli_message("run: MPI_Init failed");
         return CLI_FAIL;
     }
     int rank = 0;
     if (mpi) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    install_handlers();
+    hook_init(rank);
     run_args a;
     int status = parse_args(argc, argv, &a);
+    stop_after_set = status == CLI_OK && a.stop_after > 0;
+    hook_stage("start", 0);
     cs_error err = CS_ERROR_INIT;
     /* A run killed by SIGKILL left its file flagged open: rank 0 clears the flag first. */
     if (status == CLI_OK && a.resume != NULL && rank == 0 &&

@@ -48,7 +48,7 @@ static int topology_check(int argc, char **argv)
     cs_topology_t *t = NULL;
     const cs_status rc = cs_topology_load(&t, path, NULL, &err);
     if (rc != CS_OK) {
-        if (err.count > 1) fprintf(stderr, "cablesim: %s: %zu problems found\n", path, err.count);
+        if (err.count > 1) cli_message("%s: %zu problems found", path, err.count);
         return cli_status(rc);
     }
     size_t kinds[3] = {0, 0, 0}, segments = 0;

@@ -60,17 +60,32 @@ int cli_status(cs_status rc)
 
 int cli_report(const cs_error *err)
 {
-    fprintf(stderr, "cablesim: %s\n", err->msg[0] ? err->msg : cs_status_name(err->code));
+    cli_message("%s", err->msg[0] ? err->msg : cs_status_name(err->code));
     return cli_status(err->code);
+}
+
+/* "cablesim: <message>" as one line on stderr (cs_escape_line). */
+static void print_line(const char *fmt, va_list ap)
+{
+    char raw[2 * CS_ERROR_MSG_MAX], line[2 * CS_ERROR_MSG_MAX];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    cs_escape_line(line, sizeof line, raw);
+    fprintf(stderr, "cablesim: %s\n", line);
+}
+
+void cli_message(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_line(fmt, ap);
+    va_end(ap);
 }
 
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("cablesim: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    print_line(fmt, ap);
     va_end(ap);
     return CLI_USAGE;
 }

@@ -853,21 +853,23 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
     cs_trial_batch_reset(&ws.b, first);
     for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
         const uint64_t t = first + k;
+        /* Checked before every trial, so that a stop requested during a write (or by the
+         * progress callback after one) takes effect right after it. */
+        if (o->stop != NULL && *o->stop) {
+            rc = ws.b.n > 0 ? flush(w, &ws, t, o, k, n, err) : CS_OK;
+            if (rc == CS_OK) {
+                sum->interrupted = true;
+                rc = cs_errorf(err, CS_EINTR, "interrupted after %llu of %llu trials",
+                               (unsigned long long)k, (unsigned long long)n);
+            }
+            break;
+        }
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
         if (rc == CS_OK) rc = add_trial(e, t, &ws, &ws.b, err);
         if (rc != CS_OK) break;
         summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut);
         if (e->rec != NULL) summarise_recovery(sum, &ws.o);
-        const bool last = k + 1 == n;
-        const bool stopping = !last && o->stop != NULL && *o->stop;
-        if (ws.b.n == ws.b.capacity || last || stopping) {
-            rc = flush(w, &ws, t + 1, o, k + 1, n, err);
-            if (rc == CS_OK && stopping) {
-                sum->interrupted = true;
-                rc = cs_errorf(err, CS_EINTR, "interrupted after %llu of %llu trials",
-                               (unsigned long long)(k + 1), (unsigned long long)n);
-            }
-        }
+        if (ws.b.n == ws.b.capacity || k + 1 == n) rc = flush(w, &ws, t + 1, o, k + 1, n, err);
     }
     if (n == 0 && rc == CS_OK && o->progress) o->progress(o->progress_ctx, 0, 0);
     ws_destroy(&ws);

@@ -14,14 +14,38 @@ void cs_error_clear(cs_error *err)
     err->msg[0] = '\0';
 }
 
+size_t cs_escape_line(char *dst, size_t n, const char *src)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (n == 0) return 0;
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)src; *p != '\0'; p++) {
+        char esc[5] = {0};
+        const char *named = *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : *p == '\t' ? "\\t" : NULL;
+        if (named != NULL)
+            memcpy(esc, named, 2);
+        else if (*p < 0x20 || *p == 0x7f)
+            esc[0] = '\\', esc[1] = 'x', esc[2] = hex[*p >> 4], esc[3] = hex[*p & 15];
+        else
+            esc[0] = (char)*p;
+        const size_t k = strlen(esc);
+        if (o + k >= n) break; /* never half an escape */
+        memcpy(dst + o, esc, k);
+        o += k;
+    }
+    dst[o] = '\0';
+    return o;
+}
+
 cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
 {
     if (err == NULL) return code;
-    char line[CS_ERROR_MSG_MAX];
+    char raw[2 * CS_ERROR_MSG_MAX], line[CS_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    cs_escape_line(line, sizeof line, raw); /* one line, whatever the input held */
     err->count++;
     if (err->count == 1) {
         memcpy(err->msg, line, sizeof line);

@@ -14,7 +14,9 @@
  *
  * A stop request adds STOP_BUMP to the counter instead of 1: every later take sees a number
  * past the end, so the blocks taken (all below the one taken with the bump) are exactly the
- * blocks before it, run, written, and the file holds a prefix of the trials.
+ * blocks before it, run, written, and the file holds a prefix of the trials. stop_after_blocks
+ * works the same way without the bump: a block number at or past it is not run, and every
+ * block below it is (the counter only grows).
  */
 #include "cablesim/mpirun.h"
 
@@ -164,7 +166,8 @@ static cs_status take(run_state *s, cs_error *err)
     uint64_t b = 0;
     const cs_status rc = counter_take(&s->counter, stop ? STOP_BUMP : 1, &b, err);
     if (rc != CS_OK) return rc;
-    if (stop || b >= s->nblocks) { /* with a stop, block b is left for --resume */
+    const bool limit = s->o->stop_after_blocks > 0 && b >= s->o->stop_after_blocks;
+    if (stop || b >= s->nblocks || limit) { /* block b is left for --resume */
         s->taking = false;
         return CS_OK;
     }
@@ -224,7 +227,7 @@ static cs_status write_epoch(run_state *s, cs_error *err)
         }
     cs_status rc = s->w != NULL ? cs_results_write_batches(s->w, mine, n, err) : CS_OK;
     free(mine);
-    if (rc == CS_OK && s->rank == 0 && s->o->progress != NULL) {
+    if (rc == CS_OK && s->o->progress != NULL) {
         const uint64_t blocks = epoch_end(s) < s->nblocks ? epoch_end(s) : s->nblocks;
         s->o->progress(s->o->progress_ctx, s->recv[1], s->o->end - s->o->start, blocks, s->nblocks);
     }

@@ -1,4 +1,7 @@
-/* test_cli_run.c: `cablesim run` as a user meets it: errors, exit statuses, files left behind. */
+/*
+ * test_cli_run.c: `cablesim run` as a user meets it: errors, exit statuses, files left behind,
+ * signals at every stage. Scratch files go to cli-run-scratch/ in the build tree.
+ */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,31 +17,34 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
-/* Runs CS_CLI with args (shell words) from the test data dir; captures stdout+stderr. */
+#include "cablesim/error.h"
+#include "cs_cli_test.h"
+
+static char scratch[2048]; /* the scratch directory, with the fixtures linked in */
+
+/* Runs CS_CLI with args (shell words), after the environment words env, in the scratch dir;
+ * captures stdout+stderr; returns the exit status. */
+static int run_cli_env(const char *env, const char *args, char *out, size_t n)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s '%s' %s", env, CS_CLI, args);
+    return cs_sh_in(scratch, cmd, out, n);
+}
+
 static int run_cli(const char *args, char *out, size_t n)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>&1", CS_TEST_DATA, CS_CLI, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    const size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    const int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return run_cli_env("", args, out, n);
 }
 
 static bool exists(const char *name)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", CS_TEST_DATA, name);
-    struct stat sb;
-    return stat(path, &sb) == 0;
+    return cs_exists_in(scratch, name);
 }
 
 static void write_file(const char *name, const char *text)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", CS_TEST_DATA, name);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", scratch, name);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -47,8 +53,8 @@ static void write_file(const char *name, const char *text)
 
 static void remove_file(const char *name)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", CS_TEST_DATA, name);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", scratch, name);
     remove(path);
 }
 
@@ -120,8 +126,8 @@ static void test_bad_flags(void **state)
 
 static int read_complete(const char *name)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", CS_TEST_DATA, name);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", scratch, name);
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
     const hid_t a = H5Aopen(f, "complete", H5P_DEFAULT);
@@ -153,47 +159,169 @@ static void test_good_run_and_dry_run(void **state)
     remove_file("cli-good.yaml");
 }
 
-/* SIGTERM mid-run: exit 3, the file is left with complete = 0. */
-static void test_sigterm(void **state)
+/* The number of trials in a results file (rows of /trials/unserved_tbps). */
+static unsigned long long trials_in(const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", scratch, name);
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t d = H5Dopen2(f, "/trials/unserved_tbps", H5P_DEFAULT), sp = H5Dget_space(d);
+    hsize_t dims[1] = {0};
+    assert_int_equal(H5Sget_simple_extent_dims(sp, dims, NULL), 1);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(f);
+    return (unsigned long long)dims[0];
+}
+
+/* 400 trials in batches of 50. */
+static const char batched[] = "name: cli-test\ntopology: engine-topo.geojson\n"
+                              "demand: engine-demand.csv\ntrials: 400\nseed: 5\n"
+                              "output:\n  batch_trials: 50\n"
+                              "hazards:\n  - type: random_faults\n    window_days: 365\n"
+                              "    rate_deep: 0.05\n";
+
+/*
+ * SIGINT, SIGTERM, SIGHUP and SIGXFSZ raised (CABLESIM_RAISE) at every stage: while loading,
+ * exit 3 and no file; once the file exists, exit 3, complete = 0, exactly the batches written
+ * before the signal, and --resume completes it. A signal while a resume loads leaves the file
+ * as it was. SIGUSR1 too, at one stage.
+ */
+static void test_signals_at_every_stage(void **state)
 {
     (void)state;
-    /* Greedy cuts on every trial: slow enough to be caught mid-run. */
-    write_file("cli-slow.yaml", "name: slow\ntopology: engine-topo.geojson\n"
-                                "demand: engine-demand.csv\ntrials: 1000000\n"
-                                "output:\n  batch_trials: 16\n"
-                                "hazards:\n  - type: random_faults\n    window_days: 365\n"
-                                "    rate_deep: 0.05\n  - type: sabotage\n    k: 2\n"
-                                "    targets: greedy\n");
-    remove_file("cli-slow.h5");
-    const pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (chdir(CS_TEST_DATA) != 0) _exit(99);
-        if (freopen("/dev/null", "w", stdout) == NULL) _exit(98);
-        execl(CS_CLI, CS_CLI, "run", "cli-slow.yaml", "-o", "cli-slow.h5", "--no-progress",
-              (char *)NULL);
-        _exit(97);
+    static const char *const sigs[] = {"INT", "TERM", "HUP", "XFSZ"};
+    static const char *const names[] = {"SIGINT", "SIGTERM", "SIGHUP", "SIGXFSZ (file size limit)"};
+    static const char *const loading[] = {"start", "scenario", "engine"};
+    char env[128], out[8192];
+    write_file("cli-sig.yaml", batched);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        for (size_t k = 0; k < sizeof loading / sizeof *loading; k++) {
+            snprintf(env, sizeof env, "CABLESIM_RAISE=%s@%s", sigs[i], loading[k]);
+            remove_file("cli-sig.h5");
+            const int st = run_cli_env(env, "run cli-sig.yaml -o cli-sig.h5 -q", out, sizeof out);
+            if (st != 3 ||
+                strstr(out, "stopped while loading, before any output: nothing "
+                            "written") == NULL ||
+                strstr(out, names[i]) == NULL)
+                fail_msg("%s: status %d: %s", env, st, out);
+            assert_false(exists("cli-sig.h5"));
+        }
+        /* Once the file is made: before the first trial, and after the 3rd write. */
+        static const struct {
+            const char *stage;
+            unsigned long long trials;
+        } running[] = {{"output", 0}, {"write=3", 150}};
+        for (size_t k = 0; k < sizeof running / sizeof *running; k++) {
+            snprintf(env, sizeof env, "CABLESIM_RAISE=%s@%s", sigs[i], running[k].stage);
+            remove_file("cli-sig.h5");
+            const int st = run_cli_env(env, "run cli-sig.yaml -o cli-sig.h5 -q", out, sizeof out);
+            if (st != 3 || strstr(out, names[i]) == NULL) fail_msg("%s: %d: %s", env, st, out);
+            assert_int_equal(read_complete("cli-sig.h5"), 0);
+            assert_int_equal(trials_in("cli-sig.h5"), running[k].trials);
+        }
+        /* A signal while the resume loads: the file is unchanged (150 trials). */
+        snprintf(env, sizeof env, "CABLESIM_RAISE=%s@engine", sigs[i]);
+        assert_int_equal(run_cli_env(env, "run --resume cli-sig.h5 -q", out, sizeof out), 3);
+        assert_non_null(strstr(out, "stopped while loading; cli-sig.h5 unchanged"));
+        assert_int_equal(trials_in("cli-sig.h5"), 150);
+        assert_int_equal(read_complete("cli-sig.h5"), 0);
+        assert_int_equal(run_cli("run --resume cli-sig.h5 -q", out, sizeof out), 0);
+        assert_int_equal(read_complete("cli-sig.h5"), 1);
+        assert_int_equal(trials_in("cli-sig.h5"), 400);
     }
-    for (int i = 0; i < 600 && !exists("cli-slow.h5"); i++)
-        nanosleep(&(struct timespec){0, 10000000}, NULL);
-    nanosleep(&(struct timespec){0, 300000000}, NULL);
-    kill(pid, SIGTERM);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 3);
-    assert_int_equal(read_complete("cli-slow.h5"), 0);
-    remove_file("cli-slow.h5");
-    remove_file("cli-slow.yaml");
+    /* SIGUSR1, and a signal during a summary-only run (no file): exit 3. */
+    assert_int_equal(run_cli_env("CABLESIM_RAISE=USR1@write=2", "run cli-sig.yaml -o cli-usr.h5 -q",
+                                 out, sizeof out),
+                     3);
+    assert_int_equal(trials_in("cli-usr.h5"), 100);
+    assert_int_equal(
+        run_cli_env("CABLESIM_RAISE=TERM@write=2", "run cli-sig.yaml -q", out, sizeof out), 3);
+    assert_non_null(strstr(out, "cablesim: SIGTERM: interrupted after 100 of 400 trials"));
+    remove_file("cli-usr.h5");
+    remove_file("cli-sig.h5");
+    remove_file("cli-sig.yaml");
+}
+
+/* --stop-after-batches: its bounds, and a stop after exactly N batches (exit 3). */
+static void test_stop_after_batches(void **state)
+{
+    (void)state;
+    char out[8192];
+    write_file("cli-stop.yaml", batched);
+    assert_int_equal(run_cli("run cli-stop.yaml --stop-after-batches 0", out, sizeof out), 2);
+    assert_non_null(strstr(out, "--stop-after-batches: expected an integer in [1, 4294967295], "
+                                "found \"0\""));
+    assert_int_equal(run_cli("run cli-stop.yaml --stop-after-batches", out, sizeof out), 2);
+    remove_file("cli-stop.h5");
+    assert_int_equal(
+        run_cli("run cli-stop.yaml -o cli-stop.h5 --stop-after-batches 5 -q", out, sizeof out), 3);
+    assert_non_null(strstr(out, "cablesim: --stop-after-batches: interrupted after 250 of 400 "
+                                "trials; cli-stop.h5 left incomplete (cablesim run --resume "
+                                "cli-stop.h5 continues it)"));
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
+    assert_int_equal(trials_in("cli-stop.h5"), 250);
+    assert_int_equal(read_complete("cli-stop.h5"), 0);
+    /* Exactly the last batch: the run completes. */
+    assert_int_equal(run_cli("run --resume cli-stop.h5 --stop-after-batches 3 -q", out, sizeof out),
+                     0);
+    assert_int_equal(read_complete("cli-stop.h5"), 1);
+    remove_file("cli-stop.h5");
+    remove_file("cli-stop.yaml");
+}
+
+/* cs_escape_line: control characters escaped, other bytes kept, never cut inside an escape. */
+static void test_escape_line(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_int_equal(cs_escape_line(buf, sizeof buf,
+                                    "a\nb\rc\td\x01"
+                                    "e\x7f\xc3\xa9"),
+                     21);
+    assert_string_equal(buf, "a\\nb\\rc\\td\\x01e\\x7f\xc3\xa9");
+    assert_int_equal(cs_escape_line(buf, 6, "ab\ncd"), 5); /* "ab\\n" and "c" fit, not "d" */
+    assert_string_equal(buf, "ab\\nc");
+    assert_int_equal(cs_escape_line(buf, 4, "ab\ncd"), 2); /* not half of "\n" */
+    assert_string_equal(buf, "ab");
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_errorf(&err, CS_EINVAL, "%s: found \"%s\"", "f.csv", "x\r\ny"), CS_EINVAL);
+    assert_string_equal(err.msg, "f.csv: found \"x\\r\\ny\"");
+}
+
+/* Messages quoting an input or a file name are one line, control characters escaped. */
+static void test_messages_one_line(void **state)
+{
+    (void)state;
+    char out[8192];
+    write_file("cli-ctl.csv", "origin,destination,demand_tbps\nTok\001yo\r,city-la,1\n");
+    write_file("cli-ctl.yaml", "name: x\ntopology: engine-topo.geojson\ndemand: cli-ctl.csv\n");
+    assert_int_equal(run_cli("run cli-ctl.yaml", out, sizeof out), 2);
+    if (strstr(out, "cli-ctl.csv:2:1: origin: expected a city id of") == NULL ||
+        strstr(out, "found \"Tok\\x01yo") == NULL)
+        fail_msg("%s", out);
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
+    assert_int_equal(run_cli("run \"$(printf 'cli-no\\nsuch\\r.yaml')\"", out, sizeof out), 2);
+    assert_non_null(strstr(out, "cli-no\\nsuch\\r.yaml: cannot open"));
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+    assert_int_equal(run_cli("run cli-ctl.yaml \"$(printf -- '--bo\\ngus')\"", out, sizeof out), 2);
+    assert_non_null(strstr(out, "unknown option \"--bo\\ngus\""));
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+    remove_file("cli-ctl.csv");
+    remove_file("cli-ctl.yaml");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_scenarios),
-        cmocka_unit_test(test_bad_flags),
-        cmocka_unit_test(test_good_run_and_dry_run),
-        cmocka_unit_test(test_sigterm),
+        cmocka_unit_test(test_bad_scenarios),        cmocka_unit_test(test_bad_flags),
+        cmocka_unit_test(test_good_run_and_dry_run), cmocka_unit_test(test_signals_at_every_stage),
+        cmocka_unit_test(test_stop_after_batches),   cmocka_unit_test(test_escape_line),
+        cmocka_unit_test(test_messages_one_line),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    if (!cs_scratch_init(scratch, sizeof scratch, "cli-run")) return 1;
+    const int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    if (failed == 0) cs_scratch_remove(scratch);
+    return failed;
 }

@@ -388,11 +388,20 @@ static void test_explicit_cut(void **state)
     cs_scenario_free(s);
 }
 
-/* A stop request ends the run after the current trial with CS_EINTR. */
+/* Sets the stop flag (the progress context) after the first batch. */
+static void stop_after_first(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)total;
+    if (done > 0) *(volatile sig_atomic_t *)ctx = 1;
+}
+
+/* A stop request is checked before every trial and ends the run with CS_EINTR: set before the
+ * run, no trial runs; set after a batch (the progress callback), exactly that batch is run. */
 static void test_stop_request(void **state)
 {
     (void)state;
-    cs_scenario *s = load_scenario(random_scenario, NULL, 0);
+    const char *batch = "output.batch_trials=40";
+    cs_scenario *s = load_scenario(random_scenario, &batch, 1);
     cs_engine_t *e = make_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
@@ -402,8 +411,15 @@ static void test_stop_request(void **state)
     o.stop = &stop;
     assert_int_equal(cs_engine_run(e, NULL, &o, &sum, &err), CS_EINTR);
     assert_true(sum.interrupted);
-    assert_int_equal(sum.trials, 1);
-    assert_non_null(strstr(err.msg, "interrupted after 1 of 300 trials"));
+    assert_int_equal(sum.trials, 0);
+    assert_non_null(strstr(err.msg, "interrupted after 0 of 300 trials"));
+    stop = 0;
+    o.progress = stop_after_first;
+    o.progress_ctx = (void *)&stop;
+    cs_error_clear(&err);
+    assert_int_equal(cs_engine_run(e, NULL, &o, &sum, &err), CS_EINTR);
+    assert_int_equal(sum.trials, 40);
+    assert_non_null(strstr(err.msg, "interrupted after 40 of 300 trials"));
     o.first_trial = 301;
     cs_error_clear(&err);
     assert_int_equal(cs_engine_run(e, NULL, &o, &sum, &err), CS_EINVAL);

@@ -427,44 +427,42 @@ static void test_shards_merge_identical(void **state)
     assert_non_null(strstr(err.msg, "found one part (trials 231..346 of 347"));
 }
 
-/* Greedy cuts on every trial: slow enough to be caught mid-run (as in test_mpi). */
-static const char slow_fmt[] = "name: slow\ntopology: %s/engine-topo.geojson\n"
-                               "demand: %s/engine-demand.csv\ntrials: 60000\nseed: 31\n"
+/* Random faults in batches of 100 trials: a shard is stopped after a chosen batch. */
+static const char stop_fmt[] = "name: stop\ntopology: %s/engine-topo.geojson\n"
+                               "demand: %s/engine-demand.csv\ntrials: 2000\nseed: 31\n"
+                               "output:\n  batch_trials: 100\n"
                                "hazards:\n  - type: random_faults\n    window_days: 365\n"
-                               "    rate_deep: 0.05\n  - type: sabotage\n    k: 2\n"
-                               "    targets: greedy\n";
+                               "    rate_deep: 0.2\n";
 
-/* Starts argv in the scratch dir, waits until it has created file and a little more, sends sig,
- * and returns the exit status. */
-static int interrupt(char *const argv[], const char *file, int sig)
-{
-    return cs_interrupt_in(scratch, argv, file, sig);
-}
-
-/* A shard stopped by SIGTERM and completed with run --resume still merges identically. */
+/* A shard stopped by SIGTERM after its 4th batch and completed with run --resume still merges
+ * identically. */
 static void test_resumed_shard_merges(void **state)
 {
     (void)state;
     char text[2048], out[16384];
-    snprintf(text, sizeof text, slow_fmt, CS_TEST_DATA, CS_TEST_DATA);
+    snprintf(text, sizeof text, stop_fmt, CS_TEST_DATA, CS_TEST_DATA);
     write_file("s.yaml", text);
     cli_ok("run s.yaml -o s-whole.h5 --quiet");
     cli_ok("run s.yaml --shard 1/2 -o s-p1.h5 --quiet");
-    char *shard0[] = {CS_CLI, "run",     "s.yaml",        "--shard", "0/2",
-                      "-o",   "s-p0.h5", "--no-progress", NULL};
-    assert_int_equal(interrupt(shard0, "s-p0.h5", SIGTERM), 3);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "CABLESIM_RAISE=TERM@write=4 '%s' run s.yaml --shard 0/2 -o s-p0.h5 --no-progress",
+             CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 3);
     assert_int_equal(root_attr("s-p0.h5", "complete"), 0);
-    const uint64_t done = rows("s-p0.h5", "/trials/unserved_tbps");
-    assert_true(done < 30000);
+    assert_int_equal(rows("s-p0.h5", "/trials/unserved_tbps"), 400);
     /* An unfinished part is refused... */
     assert_int_equal(cli("merge -o s-merged.h5 s-p0.h5 s-p1.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "s-p0.h5: attribute \"complete\" of /: expected 1, found 0: the "
                                 "part is unfinished (cablesim run --resume s-p0.h5 completes it)"));
     assert_false(any_file_starting("s-merged.h5"));
-    /* ...and merges once resumed. */
+    /* ...and merges once resumed (in two steps: --stop-after-batches, then the rest). */
+    assert_int_equal(cli("run --resume s-p0.h5 --stop-after-batches 3 --quiet", out, sizeof out),
+                     3);
+    assert_int_equal(rows("s-p0.h5", "/trials/unserved_tbps"), 700);
     cli_ok("run --resume s-p0.h5 --no-progress --quiet");
     assert_int_equal(root_attr("s-p0.h5", "complete"), 1);
-    assert_int_equal(rows("s-p0.h5", "/trials/unserved_tbps"), 30000);
+    assert_int_equal(rows("s-p0.h5", "/trials/unserved_tbps"), 1000);
     cli_ok("merge -o s-merged.h5 s-p1.h5 s-p0.h5 --quiet");
     assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 17);
 }
@@ -693,21 +691,13 @@ static void test_merge_refusals(void **state)
 int main(void)
 {
     /* A fresh scratch directory in the working (build) directory. */
-    char cwd[1024];
-    if (getcwd(cwd, sizeof cwd) == NULL) return 1;
-    snprintf(scratch, sizeof scratch, "%s/merge-scratch", cwd);
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", scratch, scratch);
-    if (system(cmd) != 0) return 1;
+    if (!cs_scratch_init(scratch, sizeof scratch, "merge")) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shards_merge_identical),
         cmocka_unit_test(test_resumed_shard_merges),
         cmocka_unit_test(test_merge_refusals),
     };
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    if (failed == 0) {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
-        if (system(cmd) != 0) return 1;
-    }
+    if (failed == 0) cs_scratch_remove(scratch);
     return failed;
 }

@@ -1,7 +1,8 @@
 /*
  * test_mpi.c: `cablesim run` under mpirun and `--resume`: files written by 2 and 3 ranks
- * (collective, compressed) and files completed after an interruption are identical, dataset by
- * dataset, to a one-process run's.
+ * (collective, compressed) and files completed after an interruption (a signal raised at a
+ * chosen write, --stop-after-batches, kill -9) are identical, dataset by dataset, to a
+ * one-process run's. Scratch files go to mpi-scratch/ in the build tree.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -21,20 +22,22 @@
 
 #include "cs_cli_test.h"
 
-/* Runs a shell command from the test data dir; captures stdout+stderr; returns the status. */
+static char scratch[2048]; /* the scratch directory, with the fixtures linked in */
+
+/* Runs a shell command in the scratch dir; captures stdout+stderr; returns the status. */
 static int run_sh(const char *cmd, char *out, size_t n)
 {
-    return cs_sh_in(CS_TEST_DATA, cmd, out, n);
+    return cs_sh_in(scratch, cmd, out, n);
 }
 
 static void data_path(char *buf, size_t n, const char *name)
 {
-    snprintf(buf, n, "%s/%s", CS_TEST_DATA, name);
+    snprintf(buf, n, "%s/%s", scratch, name);
 }
 
 static void write_file(const char *name, const char *text)
 {
-    char path[1024];
+    char path[4096];
     data_path(path, sizeof path, name);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -44,7 +47,7 @@ static void write_file(const char *name, const char *text)
 
 static void remove_file(const char *name)
 {
-    char path[1024];
+    char path[4096];
     data_path(path, sizeof path, name);
     remove(path);
 }
@@ -119,7 +122,7 @@ static herr_t compare_dataset(hid_t g, const char *name, const H5L_info_t *info,
  * are, or -1 when some contents differ. */
 static int compare_files(const char *name_a, const char *name_b)
 {
-    char pa[1024], pb[1024];
+    char pa[4096], pb[4096];
     data_path(pa, sizeof pa, name_a);
     data_path(pb, sizeof pb, name_b);
     cmp_ctx c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT), H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT),
@@ -154,7 +157,7 @@ static int compare_files(const char *name_a, const char *name_b)
 /* A numeric root attribute (as uint64) of the results file. */
 static uint64_t root_attr(const char *name, const char *attr)
 {
-    char path[1024];
+    char path[4096];
     data_path(path, sizeof path, name);
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
@@ -170,7 +173,7 @@ static uint64_t root_attr(const char *name, const char *attr)
 /* The number of rows of a /trials dataset. */
 static uint64_t rows(const char *name, const char *dataset)
 {
-    char path[1024];
+    char path[4096];
     data_path(path, sizeof path, name);
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
@@ -188,7 +191,7 @@ static uint64_t rows(const char *name, const char *dataset)
 /* Whether /trials/served_tbps of the file is deflated (written through a collective write). */
 static bool deflated(const char *name)
 {
-    char path[1024];
+    char path[4096];
     data_path(path, sizeof path, name);
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
@@ -253,25 +256,16 @@ static void test_ranks_give_identical_files(void **state)
     remove_file("mpi-test.yaml");
 }
 
-/* Greedy cuts on every trial: slow enough to be caught mid-run (as in test_cli_run). */
-static const char slow[] = "name: slow\ntopology: engine-topo.geojson\n"
-                           "demand: engine-demand.csv\ntrials: 60000\nseed: 31\n"
-                           "hazards:\n  - type: random_faults\n    window_days: 365\n"
-                           "    rate_deep: 0.05\n  - type: sabotage\n    k: 2\n"
-                           "    targets: greedy\n";
+/* Random faults in batches of 100 trials: runs are stopped after chosen batches. */
+static const char stoppable[] = "name: stop\ntopology: engine-topo.geojson\n"
+                                "demand: engine-demand.csv\ntrials: 2000\nseed: 31\n"
+                                "output:\n  batch_trials: 100\n"
+                                "hazards:\n  - type: random_faults\n    window_days: 365\n"
+                                "    rate_deep: 0.2\n    rate_shallow: 0.1\n";
 
 static bool exists(const char *name)
 {
-    return cs_exists_in(CS_TEST_DATA, name);
-}
-
-/*
- * Starts argv (a cablesim run, possibly through mpiexec) in the data dir, waits until it has
- * created file and a little more, sends sig, and returns the exit status.
- */
-static int interrupt(char *const argv[], const char *file, int sig)
-{
-    return cs_interrupt_in(CS_TEST_DATA, argv, file, sig);
+    return cs_exists_in(scratch, name);
 }
 
 /* The run summary without the lines that depend on the process (speed, memory, file name) or
@@ -293,69 +287,121 @@ static void summary_of(const char *out, char *buf, size_t n)
     }
 }
 
-/* SIGTERM (one process) or SIGUSR1 to mpiexec (2 ranks), then --resume: the completed file is
- * identical, dataset by dataset, to an uninterrupted run's. */
+/* Runs cablesim with args (shell words) in the scratch dir, after the environment words env
+ * ("" for none), through mpiexec -n ranks when ranks > 0; returns the exit status. */
+static int cli_env(const char *env, int ranks, const char *args, char *out, size_t n)
+{
+    char cmd[4096], launcher[512] = "";
+    if (ranks > 0) snprintf(launcher, sizeof launcher, "%s %d", mpirun(), ranks);
+    snprintf(cmd, sizeof cmd, "%s %s '%s' %s", env, launcher, CS_CLI, args);
+    return run_sh(cmd, out, n);
+}
+
+/*
+ * Stopped by SIGTERM at a chosen write (one process), by --stop-after-batches (one process and
+ * 2 ranks: exactly N batches or blocks), by SIGHUP on one of 2 ranks, by kill -9 after a chosen
+ * write, then --resume: the completed file is identical, dataset by dataset, to an uninterrupted
+ * run's, and the resumed run's summary is the uninterrupted run's.
+ */
 static void test_interrupt_and_resume(void **state)
 {
     (void)state;
-    char cmd[4096], out[16384];
-    write_file("mpi-slow.yaml", slow);
-    remove_file("mpi-full.h5");
-    remove_file("mpi-part1.h5");
-    remove_file("mpi-part2.h5");
-    snprintf(cmd, sizeof cmd, "'%s' run mpi-slow.yaml -o mpi-full.h5 --no-progress", CS_CLI);
-    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("full run: %s", out);
+    char out[16384];
+    write_file("mpi-stop.yaml", stoppable);
+    if (cli_env("", 0, "run mpi-stop.yaml -o mpi-full.h5 --no-progress", out, sizeof out) != 0)
+        fail_msg("full run: %s", out);
     char full_summary[16384];
     summary_of(out, full_summary, sizeof full_summary);
 
-    char *serial[] = {CS_CLI, "run", "mpi-slow.yaml", "-o", "mpi-part1.h5", "--no-progress", NULL};
-    assert_int_equal(interrupt(serial, "mpi-part1.h5", SIGTERM), 3);
+    /* SIGTERM raised after the 5th write: exactly 5 batches in the file. */
+    assert_int_equal(cli_env("CABLESIM_RAISE=TERM@write=5", 0,
+                             "run mpi-stop.yaml -o mpi-part1.h5 --no-progress", out, sizeof out),
+                     3);
+    if (strstr(out, "cablesim: SIGTERM: interrupted after 500 of 2000 trials; mpi-part1.h5 left "
+                    "incomplete (cablesim run --resume mpi-part1.h5 continues it)") == NULL)
+        fail_msg("%s", out);
     assert_int_equal(root_attr("mpi-part1.h5", "complete"), 0);
-    const uint64_t done1 = rows("mpi-part1.h5", "/trials/unserved_tbps");
-    assert_true(done1 < 60000);
-    snprintf(cmd, sizeof cmd, "'%s' run --resume mpi-part1.h5 --no-progress", CS_CLI);
-    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("resume: %s", out);
+    assert_int_equal(rows("mpi-part1.h5", "/trials/unserved_tbps"), 500);
+    if (cli_env("", 0, "run --resume mpi-part1.h5 --no-progress", out, sizeof out) != 0)
+        fail_msg("resume: %s", out);
     assert_non_null(strstr(out, "mpi-part1.h5 (complete)"));
-    /* The summary covers all 60000 trials, the ones written before the stop included: it is
+    /* The summary covers all 2000 trials, the ones written before the stop included: it is
      * the uninterrupted run's to the last digit. */
     char resumed_summary[16384];
     summary_of(out, resumed_summary, sizeof resumed_summary);
     assert_string_equal(full_summary, resumed_summary);
-    assert_non_null(strstr(resumed_summary, "trials: 60000 (seed 31)"));
+    assert_non_null(strstr(resumed_summary, "trials: 2000 (seed 31)"));
     assert_int_equal(root_attr("mpi-part1.h5", "complete"), 1);
     assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 9 + 4 + 4);
     /* A complete file is not resumed. */
-    assert_int_equal(run_sh(cmd, out, sizeof out), 2);
+    assert_int_equal(cli_env("", 0, "run --resume mpi-part1.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "mpi-part1.h5: complete = 1: every trial is already there"));
 
-    /* kill -9: the file was never closed; resume clears HDF5's open-for-writing flag and goes
-     * on from the last write (every write ends with a flush). */
-    remove_file("mpi-part3.h5");
-    char *killed[] = {CS_CLI, "run", "mpi-slow.yaml", "-o", "mpi-part3.h5", "--no-progress", NULL};
-    assert_int_equal(interrupt(killed, "mpi-part3.h5", SIGKILL), -1);
-    snprintf(cmd, sizeof cmd, "'%s' run --resume mpi-part3.h5 --no-progress", CS_CLI);
-    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("resume after kill -9: %s", out);
+    /* --stop-after-batches: 7 batches, then 4 more from a resume, then the rest. */
+    assert_int_equal(cli_env("", 0, "run mpi-stop.yaml -o mpi-part4.h5 --stop-after-batches 7 -q",
+                             out, sizeof out),
+                     3);
+    assert_non_null(strstr(out, "--stop-after-batches: interrupted after 700 of 2000 trials"));
+    assert_int_equal(rows("mpi-part4.h5", "/trials/unserved_tbps"), 700);
+    assert_int_equal(
+        cli_env("", 0, "run --resume mpi-part4.h5 --stop-after-batches 4 -q", out, sizeof out), 3);
+    assert_int_equal(rows("mpi-part4.h5", "/trials/unserved_tbps"), 1100);
+    assert_int_equal(root_attr("mpi-part4.h5", "complete"), 0);
+    /* More batches than are left: the run completes, exit 0. */
+    if (cli_env("", 0, "run --resume mpi-part4.h5 --stop-after-batches 9 -q", out, sizeof out) != 0)
+        fail_msg("resume: %s", out);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part4.h5"), 9 + 4 + 4);
+
+    /* kill -9 after the 3rd write: the file was never closed; resume clears HDF5's
+     * open-for-writing flag and goes on from the last write (every write ends with a flush). */
+    assert_int_equal(cli_env("CABLESIM_RAISE=KILL@write=3", 0,
+                             "run mpi-stop.yaml -o mpi-part3.h5 --no-progress", out, sizeof out),
+                     128 + SIGKILL);
+    if (cli_env("", 0, "run --resume mpi-part3.h5 --no-progress", out, sizeof out) != 0)
+        fail_msg("resume after kill -9: %s", out);
     assert_int_equal(root_attr("mpi-part3.h5", "complete"), 1);
     assert_int_equal(compare_files("mpi-full.h5", "mpi-part3.h5"), 9 + 4 + 4);
-    remove_file("mpi-part3.h5");
 
-    char *parallel[] = {
-        CS_MPIEXEC,     CS_MPIEXEC_NUMPROC_FLAG, "2",   CS_CLI,    "run", "mpi-slow.yaml", "-o",
-        "mpi-part2.h5", "--block-size",          "100", "--quiet", NULL};
-    assert_int_equal(interrupt(parallel, "mpi-part2.h5", SIGUSR1), 3);
+    /* 2 ranks, --stop-after-batches 7 with blocks of 100: exactly 7 blocks, whatever rank ran
+     * them. SIGINT while the resume loads leaves the file as it was; it then resumes on 2
+     * ranks with another block size. */
+    assert_int_equal(cli_env("", 2,
+                             "run mpi-stop.yaml -o mpi-part2.h5 --block-size 100 "
+                             "--stop-after-batches 7 --quiet",
+                             out, sizeof out),
+                     3);
     assert_int_equal(root_attr("mpi-part2.h5", "complete"), 0);
-    const uint64_t done2 = rows("mpi-part2.h5", "/trials/unserved_tbps");
-    assert_true(done2 < 60000);
-    assert_int_equal(done2 % 100, 0); /* whole blocks of 100: a prefix of the trials */
-    snprintf(cmd, sizeof cmd, "%s 2 '%s' run --resume mpi-part2.h5 --block-size 64 --quiet",
-             mpirun(), CS_CLI);
-    if (run_sh(cmd, out, sizeof out) != 0) fail_msg("mpi resume: %s", out);
+    assert_int_equal(rows("mpi-part2.h5", "/trials/unserved_tbps"), 700);
+    assert_int_equal(cli_env("CABLESIM_RAISE=INT@scenario CABLESIM_RAISE_RANK=1", 2,
+                             "run --resume mpi-part2.h5 --quiet", out, sizeof out),
+                     3);
+    assert_non_null(strstr(out, "stopped while loading; mpi-part2.h5 unchanged"));
+    assert_int_equal(rows("mpi-part2.h5", "/trials/unserved_tbps"), 700);
+    if (cli_env("", 2, "run --resume mpi-part2.h5 --block-size 64 --quiet", out, sizeof out) != 0)
+        fail_msg("mpi resume: %s", out);
     assert_int_equal(root_attr("mpi-part2.h5", "complete"), 1);
     assert_int_equal(compare_files("mpi-full.h5", "mpi-part2.h5"), 9 + 4 + 4);
-    remove_file("mpi-full.h5");
-    remove_file("mpi-part1.h5");
-    remove_file("mpi-part2.h5");
-    remove_file("mpi-slow.yaml");
+
+    /* SIGHUP on rank 1 after its first write: every rank stops after its block, the file holds
+     * whole blocks, and resumes to the same file. */
+    assert_int_equal(cli_env("CABLESIM_RAISE=HUP@write=1 CABLESIM_RAISE_RANK=1", 2,
+                             "run mpi-stop.yaml -o mpi-part5.h5 --block-size 50 --quiet", out,
+                             sizeof out),
+                     3);
+    assert_int_equal(root_attr("mpi-part5.h5", "complete"), 0);
+    const uint64_t done5 = rows("mpi-part5.h5", "/trials/unserved_tbps");
+    assert_true(done5 < 2000 && done5 > 0);
+    assert_int_equal(done5 % 50, 0); /* whole blocks: a prefix of the trials */
+    if (cli_env("", 2, "run --resume mpi-part5.h5 --quiet", out, sizeof out) != 0)
+        fail_msg("mpi resume after SIGHUP: %s", out);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part5.h5"), 9 + 4 + 4);
+
+    /* SIGTERM on rank 1 while loading: every rank stops before the file is made. */
+    assert_int_equal(cli_env("CABLESIM_RAISE=TERM@engine CABLESIM_RAISE_RANK=1", 2,
+                             "run mpi-stop.yaml -o mpi-part6.h5 --quiet", out, sizeof out),
+                     3);
+    assert_non_null(strstr(out, "stopped while loading, before any output: nothing written"));
+    assert_false(exists("mpi-part6.h5"));
 }
 
 /* Resuming refuses files that are not this run's: changed inputs, not a results file. */
@@ -375,7 +421,7 @@ static void test_resume_refusals(void **state)
     snprintf(cmd, sizeof cmd, "'%s' run mpi-chg.yaml -o mpi-chg.h5 --quiet", CS_CLI);
     assert_int_equal(run_sh(cmd, out, sizeof out), 0);
     /* Mark it incomplete, then change the demand file. */
-    char path[1024];
+    char path[4096];
     data_path(path, sizeof path, "mpi-chg.h5");
     const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     const hid_t a = H5Aopen(f, "complete", H5P_DEFAULT);
@@ -396,7 +442,7 @@ static void test_resume_refusals(void **state)
 /* Whether /trials dataset d is the same in both files. */
 static bool same_dataset(const char *name_a, const char *name_b, const char *d)
 {
-    char pa[1024], pb[1024];
+    char pa[4096], pb[4096];
     data_path(pa, sizeof pa, name_a);
     data_path(pb, sizeof pb, name_b);
     cmp_ctx c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT), H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT),
@@ -465,6 +511,8 @@ static void test_sweep(void **state)
         {"--sweep demand_scale=2:1:0.5", "expected a non-zero STEP"},
         {"--sweep demand_scale=1:x:1", "expected START:STOP:STEP with three numbers"},
         {"--sweep demand_scale=1,-2", "demand_scale: expected a number in (0, 1000], found \"-2\""},
+        {"--sweep name=a/b,a?b", "run: variants \"name=a/b\" and \"name=a?b\" would write the same "
+                                 "file swb.name=a-b.h5"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml %s -o swb.h5", CS_CLI, bad[i][0]);
@@ -548,6 +596,7 @@ static void test_bad_block_size(void **state)
 
 int main(void)
 {
+    if (!cs_scratch_init(scratch, sizeof scratch, "mpi")) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ranks_give_identical_files),
         cmocka_unit_test(test_interrupt_and_resume),
@@ -556,5 +605,7 @@ int main(void)
         cmocka_unit_test(test_sweep),
         cmocka_unit_test(test_recovery_ranks),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    if (failed == 0) cs_scratch_remove(scratch);
+    return failed;
 }

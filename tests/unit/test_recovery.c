@@ -697,13 +697,13 @@ static void test_engine_files(void **state)
     cs_scenario *s = scenario(engine_random, NULL, 0);
     cs_engine_t *e = engine(s);
     char a[1024], b[1024];
-    snprintf(a, sizeof a, "%s/rec-a.h5", CS_TEST_DATA);
-    snprintf(b, sizeof b, "%s/rec-b.h5", CS_TEST_DATA);
+    snprintf(a, sizeof a, "rec-a.h5"); /* in the working (build) directory */
+    snprintf(b, sizeof b, "rec-b.h5");
     cs_run_summary sa, sb;
     run_to(e, a, 120, &sa);
     run_to(e, b, 37, &sb);
     char c[1024];
-    snprintf(c, sizeof c, "%s/rec-c.h5", CS_TEST_DATA);
+    snprintf(c, sizeof c, "rec-c.h5");
     run_resumed(e, c, 48); /* a batch boundary: runs stop between batches */
     const hid_t fc = H5Fopen(c, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(fc >= 0);

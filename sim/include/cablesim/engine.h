@@ -38,7 +38,8 @@ typedef struct cs_engine cs_engine_t;
 typedef struct {
     uint64_t first_trial; /**< first trial to run */
     uint64_t n_trials;    /**< how many; UINT64_MAX = up to the scenario's trials */
-    /** Set asynchronously (a signal handler) to stop after the current trial. May be NULL. */
+    /** Set asynchronously (a signal handler) to stop: checked before every trial; the trials
+     * run are written (a partial batch too) and the run returns CS_EINTR. May be NULL. */
     volatile sig_atomic_t *stop;
     /** Called after every batch and at the end. May be NULL. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);

@@ -52,12 +52,22 @@ void cs_error_clear(cs_error *err);
  * Records an error and returns its code, so that callers can write
  * `return cs_errorf(err, CS_EINVAL, "...", ...)`. Only the first message is
  * kept (the root cause); later ones increase err->count. err may be NULL.
+ * The message is made one line (cs_escape_line): text quoted from an input
+ * cannot break it.
  */
 cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/**
+ * Copies src into dst[n] as one printable line: newline, carriage return and tab become
+ * "\\n", "\\r", "\\t", every other control character (and DEL) "\\xHH"; other bytes (UTF-8
+ * included) are kept. Cut at n - 1 bytes, never inside an escape. Returns the length written.
+ * The one place messages are escaped: cs_errorf and the CLI's messages use it.
+ */
+size_t cs_escape_line(char *dst, size_t n, const char *src);
 
 /** Short name of a status code ("invalid input", ...). */
 const char *cs_status_name(cs_status code);

@@ -37,7 +37,11 @@ typedef struct {
     /** Set asynchronously (a signal handler) to stop: the blocks taken are finished and written,
      * no other is taken. May be NULL. */
     volatile sig_atomic_t *stop;
-    /** Called on rank 0 after every write with the trials and blocks done so far. May be NULL. */
+    /** When > 0, no block at or beyond this many blocks from start is taken: the run stops
+     * after exactly that many blocks, as after a stop request (for tests and checkpoints). */
+    uint64_t stop_after_blocks;
+    /** Called on every rank after every write with the trials (of all ranks) and blocks done so
+     * far. May be NULL. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total, uint64_t blocks, uint64_t nblocks);
     void *progress_ctx;
 } cs_mpirun_options;

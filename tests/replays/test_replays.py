@@ -1,0 +1,237 @@
+"""The historical replays (scenarios/replays/) against the record.
+
+Each replay runs once with a small trial count; the checks compare its output with the
+published facts quoted in the scenario's comments and in docs/validation.md, within the
+tolerance stated there:
+
+* repair times: within a factor of 1.5 of the recorded day (the record is a handful of
+  events with one date each; a model of ship availability, permits and weather is not
+  expected to do better than that, and a factor of 2-4 is what issue 11 calls wrong);
+* service: "badly degraded" is at most 60% of Japan's intact traffic with the region served
+  at the event; "no loss" is at least 90% in the median trial;
+* places: the bounds the issue states (30 km of the Boso coast, the drag's max_depth_m).
+
+Checks that the current model does not meet are marked xfail with the reason (the model
+gap) and listed as "does not reproduce" in docs/validation.md; they are not weakened.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from replay_figures import Replay, SOUTH_EAST_ASIA, q, run_replay
+
+# Trials per replay: enough for the medians asserted, small enough for Debug+ASan.
+TRIALS = {
+    "hengchun-2006": 20,
+    "hengchun-2006-hazard": 150,
+    "tohoku-2011": 40,
+    "morakot-2009": 40,
+    "soudelor-2015": 60,
+    "taiwan-tpe-2025": 20,
+    "boso-drag-2024": 60,
+}
+
+# Factor of the tolerance on recorded repair days (module docstring).
+TOL = 1.5
+
+GAP_IMPACT = ("does not reproduce: Japan's traffic to Hong Kong and South-East Asia detours "
+              "through the Shanghai-Guangzhou terrestrial link (free transit) and over every "
+              "system's lit capacity of 2026, pooled for all traffic (issue 10)")
+GAP_REPAIR = ("does not reproduce: repairs are placed at the segment's midpoint and run with "
+              "fixed weather downtime, no stand-down and no ship eligibility (issue 11)")
+GAP_PLACE = ("does not reproduce: hazards do not report where they cut (/trials/cuts) and "
+             "anchor_drag has no max_depth_m (issue 11)")
+
+
+@pytest.fixture(scope="session")
+def replays(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("replays")
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = Replay(run_replay(name, directory, TRIALS[name]))
+        return cache[name]
+
+    return get
+
+
+def within(value, recorded, tol=TOL):
+    return recorded / tol <= value <= recorded * tol
+
+
+# ----- Hengchun 2006 (scenarios/replay-2006.yaml is this replay) -----
+
+def test_replay_2006_is_the_hengchun_replay():
+    from replay_figures import REPO
+    link = REPO / "scenarios" / "replay-2006.yaml"
+    assert link.resolve() == (REPO / "scenarios" / "replays" / "hengchun-2006.yaml").resolve()
+    link = REPO / "scenarios" / "replay-2011.yaml"
+    assert link.resolve() == (REPO / "scenarios" / "replays" / "tohoku-2011.yaml").resolve()
+
+
+def test_hengchun_2006_cuts_the_recorded_systems(replays):
+    r = replays("hengchun-2006")
+    assert r.as_of == 2006
+    cut = r.systems_cut()
+    # The record's systems that land in Japan's 2006 network in this dataset, every trial.
+    for system in ("APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"):
+        assert cut.get(system) == 1.0, (system, cut)
+    # No system the record does not name.
+    assert set(cut) == {"APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"}
+    assert r.capacity_lost().min() > 0
+
+
+@pytest.mark.xfail(reason=GAP_IMPACT, strict=False)
+def test_hengchun_2006_japan_to_hong_kong_and_south_east_asia_badly_degraded(replays):
+    r = replays("hengchun-2006")
+    group = r.region_served(("Hong Kong",) + SOUTH_EAST_ASIA)
+    share = q(next(iter(group.values())), 0.5)
+    assert share <= 0.6, f"Hong Kong + South-East Asia served {share:.3f} of intact"
+    hk = q(r.region_served()["Hong Kong"], 0.5)
+    assert hk <= 0.6, f"Hong Kong served {hk:.3f} of intact"
+
+
+def test_hengchun_2006_isolates_nothing_the_intact_network_serves(replays):
+    # The record: service degraded, detoured over satellite and other cables, never cut off
+    # from Japan (KDDI). Regions the 2006 network does not reach (Russia) are not counted.
+    r = replays("hengchun-2006")
+    assert not r.regions_isolated()
+    for region, served in r.region_served().items():
+        assert served.min() > 0, region
+
+
+@pytest.mark.xfail(reason=GAP_REPAIR, strict=False)
+def test_hengchun_2006_repair_times_of_the_recorded_order(replays):
+    r = replays("hengchun-2006")
+    # China-US back on day 28, APCN-2 on day 46, FLAG (FEA) on day 48; EAC still being
+    # arranged on day 49 (KDDI, ITpro 2007-02-13).
+    for system, day in (("CHUS", 28), ("APCN-2", 46), ("FEA", 48)):
+        back = q(r.system_back(system), 0.5)
+        assert within(back, day), f"{system} back on day {back:.1f}, recorded {day}"
+    eac = q(r.system_back("EAC-C2C"), 0.5)
+    assert eac >= 49 / TOL, f"EAC back on day {eac:.1f}, recorded after day 49"
+
+
+RECORDED_2006 = {"APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"}
+
+
+def test_hengchun_2006_hazards_cut_the_recorded_systems(replays):
+    # The earthquake and flow models alone, at the 2006 epicentre and magnitude: about the
+    # six recorded systems (within the factor of 1.5), and no other system in more than 5% of
+    # trials.
+    r = replays("hengchun-2006-hazard")
+    assert within(r.mean_systems_cut(), len(RECORDED_2006)) and r.mean_systems_cut() <= 6
+    others = {c: p for c, p in r.systems_cut().items() if c not in RECORDED_2006 and p > 0.05}
+    assert not others, others
+
+
+# ----- Tohoku 2011 -----
+
+def test_tohoku_2011_isolates_no_region(replays):
+    r = replays("tohoku-2011")
+    assert r.as_of == 2011
+    assert set(r.systems_cut()) == {"APCN-2", "EAC-C2C", "JUS", "PC-1"}
+    assert not r.regions_isolated()
+    for region, served in r.region_served().items():
+        assert served.min() > 0, region
+
+
+@pytest.mark.xfail(reason=GAP_REPAIR, strict=False)
+def test_tohoku_2011_repair_times_of_the_recorded_order(replays):
+    r = replays("tohoku-2011")
+    # PC-1 North back on 25 May 2011 (day 75); KDDI's repairs took about five months.
+    north = q(r.segment_back("pc-1:3"), 0.5)
+    assert within(north, 75), f"PC-1 North back on day {north:.1f}, recorded 75"
+    last = q(r.last_repair(), 0.5)
+    assert last >= 150 / TOL, f"last repair on day {last:.1f}, recorded about 150"
+
+
+# ----- Morakot 2009 -----
+
+def test_morakot_2009_milder_than_2006_for_japan(replays):
+    # The record: "much slighter than in 2006" (new cables since 2006 carried the detours).
+    a = replays("morakot-2009").region_served(("Hong Kong",) + SOUTH_EAST_ASIA)
+    b = replays("hengchun-2006").region_served(("Hong Kong",) + SOUTH_EAST_ASIA)
+    assert q(next(iter(a.values())), 0.5) >= q(next(iter(b.values())), 0.5)
+
+
+def test_morakot_2009_repairs_within_the_recorded_range(replays):
+    # Expected repaired by 15 September (day ~37) to "two months" (day ~60).
+    last = q(replays("morakot-2009").last_repair(), 0.5)
+    assert 37 / TOL <= last <= 60 * TOL, f"last repair on day {last:.1f}"
+
+
+# ----- Soudelor 2015 -----
+
+def test_soudelor_2015_breaks_several_systems_without_loss_in_japan(replays):
+    r = replays("soudelor-2015")
+    # At least 6 of the ~17 cables crossing the canyon broke (Gavey et al. 2017): of the 8
+    # Japan-landing systems crossing it in 2015 that is about 3 or more.
+    assert r.mean_systems_cut() >= 6 / 17 * 8
+    # No loss of service in Japan was reported.
+    assert not r.regions_below(0.9), r.regions_below(0.9)
+
+
+# ----- TPE off Yehliu, 2025 -----
+
+def test_taiwan_tpe_2025_no_service_loss(replays):
+    r = replays("taiwan-tpe-2025")
+    assert set(r.systems_cut()) == {"TPE"}
+    assert not r.regions_below(0.9), r.regions_below(0.9)
+
+
+@pytest.mark.xfail(reason=GAP_REPAIR, strict=False)
+def test_taiwan_tpe_2025_repair_of_the_recorded_order(replays):
+    back = q(replays("taiwan-tpe-2025").segment_back("tpe:5"), 0.5)
+    assert within(back, 17), f"TPE back on day {back:.1f}, recorded 17"
+
+
+# ----- a Baltic-2024-style drag off Boso -----
+
+# The south Boso coast, Futtsu to Taito-zaki (approximate, to ~1 km, from the GSI map).
+BOSO_COAST = [(139.79, 35.31), (139.82, 35.16), (139.75, 34.97), (139.87, 34.90),
+              (139.95, 34.96), (140.02, 35.03), (140.10, 35.10), (140.31, 35.14),
+              (140.40, 35.30)]
+
+
+def km_to_coast(lon, lat):
+    """Distance (km) from a point to the BOSO_COAST polyline, in a local equirectangular
+    projection (errors well under 1 km at this scale)."""
+    kx = 111.32 * math.cos(math.radians(35.0))
+    ky = 110.57
+    p = np.array([lon * kx, lat * ky])
+    best = math.inf
+    for (a0, a1), (b0, b1) in zip(BOSO_COAST, BOSO_COAST[1:]):
+        a, b = np.array([a0 * kx, a1 * ky]), np.array([b0 * kx, b1 * ky])
+        ab = b - a
+        t = min(1.0, max(0.0, float(np.dot(p - a, ab) / np.dot(ab, ab))))
+        best = min(best, float(np.linalg.norm(p - (a + t * ab))))
+    return best
+
+
+def test_boso_coast_distance():
+    assert km_to_coast(139.95466, 34.97666) < 2          # Chikura station
+    assert 25 < km_to_coast(139.95, 34.65) < 35          # ~30 km south of Nojima-zaki
+
+
+@pytest.mark.xfail(reason=GAP_PLACE, strict=False)
+def test_boso_drag_cuts_near_the_coast_and_shallow(replays):
+    r = replays("boso-drag-2024")
+    assert r.has_cuts, "no /trials/cuts in the results"
+    max_depth = r.scenario_number("max_depth_m")
+    assert max_depth is not None, "the drag gives no max_depth_m"
+    assert len(r.cuts) > 0
+    for c in r.cuts:
+        assert km_to_coast(c["lon_deg"], c["lat_deg"]) <= 30
+        assert c["depth_m"] <= max_depth
+
+
+@pytest.mark.xfail(reason=GAP_REPAIR, strict=False)
+def test_boso_drag_repairs_take_days_to_weeks(replays):
+    d = replays("boso-drag-2024").fault_durations()
+    # Baltic 2024: BCS back in 11 days, C-Lion1 in 10-11.
+    assert within(q(d, 0.5), 10.5), f"median repair {q(d, 0.5):.1f} days"
+    assert q(d, 0.9) <= 30, f"90% of repairs within {q(d, 0.9):.1f} days, not weeks"
