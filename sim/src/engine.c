@@ -462,8 +462,8 @@ static cs_status repair(cs_engine_t *e, uint64_t t, const cs_failures *f, cs_rec
     for (size_t i = 0; i < f->n_edges; i++) {
         const size_t j = f->edges[i];
         if (cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT)
-            o->faults[o->n_faults++] =
-                cs_recovery_fault(e->rec, e->t, j, f->edge_time[j], e->intact.edge_flow_tbps[j]);
+            o->faults[o->n_faults++] = cs_recovery_fault(e->rec, e->t, j, f->edge_time[j],
+                                                         e->intact.edge_flow_tbps[j], NULL, NAN);
     }
     cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_RECOVERY);
     const cs_status rc = cs_recovery_schedule(e->rec, &e->rws, o->faults, o->n_faults, e->rng,
