@@ -42,6 +42,7 @@ void cs_failures_destroy(cs_failures *f)
     free(f->edge_time);
     free(f->node_time);
     free(f->cuts);
+    free(f->events);
     memset(f, 0, sizeof *f);
 }
 
@@ -51,7 +52,7 @@ void cs_failures_clear(cs_failures *f)
         f->edge_failed[f->edges[i]] = 0;
     for (size_t i = 0; i < f->n_nodes; i++)
         f->node_failed[f->nodes[i]] = 0;
-    f->n_edges = f->n_nodes = f->n_cuts = 0;
+    f->n_edges = f->n_nodes = f->n_cuts = f->n_events = 0;
     f->now = 0.0;
     f->hazard = -1;
 }
@@ -112,6 +113,39 @@ cs_status cs_failures_cut_edge(cs_failures *f, size_t e, cs_lonlat at, double de
     return CS_OK;
 }
 
+/* Room for n events in *ev (capacity *cap), doubling. */
+static bool reserve_events(cs_hazard_event **ev, size_t *cap, size_t n)
+{
+    if (n <= *cap) return true;
+    size_t c = *cap ? *cap * 2 : 16;
+    if (c < n) c = n;
+    cs_hazard_event *p = realloc(*ev, c * sizeof *p);
+    if (p == NULL) return false;
+    *ev = p;
+    *cap = c;
+    return true;
+}
+
+cs_status cs_failures_add_event(cs_failures *f, const cs_hazard_event *ev, cs_error *err)
+{
+    if (!reserve_events(&f->events, &f->cap_events, f->n_events + 1))
+        return cs_errorf(err, CS_ENOMEM, "out of memory for %zu hazard events", f->n_events + 1);
+    f->events[f->n_events] = *ev;
+    f->events[f->n_events++].hazard = f->hazard;
+    return CS_OK;
+}
+
+cs_hazard_event cs_hazard_event_none(void)
+{
+    return (cs_hazard_event){.hazard = -1,
+                             .magnitude = NAN,
+                             .a = {NAN, NAN},
+                             .b = {NAN, NAN},
+                             .length_km = NAN,
+                             .target = -1,
+                             .cuts = 0};
+}
+
 void cs_failures_fail_node(cs_failures *f, size_t v)
 {
     if (f->node_failed[v]) return;
@@ -169,6 +203,12 @@ cs_status cs_failures_copy(cs_failures *dst, const cs_failures *src, cs_error *e
     dst->n_nodes = src->n_nodes;
     memcpy(dst->cuts, src->cuts, src->n_cuts * sizeof *src->cuts);
     dst->n_cuts = src->n_cuts;
+    if (!reserve_events(&dst->events, &dst->cap_events, src->n_events)) {
+        cs_failures_clear(dst);
+        return cs_errorf(err, CS_ENOMEM, "out of memory for %zu hazard events", src->n_events);
+    }
+    if (src->n_events > 0) memcpy(dst->events, src->events, src->n_events * sizeof *src->events);
+    dst->n_events = src->n_events;
     dst->now = src->now;
     dst->hazard = src->hazard;
     dst->horizon_days = src->horizon_days;

@@ -49,6 +49,9 @@ cs_status cs_hz_anchor_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
 cs_status cs_hz_station_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
 cs_status cs_hz_explicit_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
 
+/** A random_faults hazard's expected faults a year over all its eligible edges (sum of lambda). */
+double cs_hz_random_faults_per_year(const cs_hazard_t *h);
+
 /* ------------------------------------------------------------ document */
 
 /** Whether map has key with a non-null value. */

@@ -107,7 +107,15 @@ static cs_status flow_run(const flow_cfg *fc, line_ws *w, const cs_topology_t *t
     const size_t m = cs_hz_polyline_cut(fc->path, fc->npath, 0.0, run, w->buf);
     cs_hz_line line = {.leg = w->leg};
     cs_hz_line_set(&line, w->buf, m);
-    return cs_hz_segs_cut_near(&fc->segs, &line, fc->width_km, INFINITY, t, f, err);
+    const size_t before = f->n_cuts;
+    const cs_status rc = cs_hz_segs_cut_near(&fc->segs, &line, fc->width_km, INFINITY, t, f, err);
+    if (rc != CS_OK) return rc;
+    cs_hazard_event ev = cs_hazard_event_none();
+    ev.a = fc->path[0];
+    ev.b = w->buf[m - 1];
+    ev.length_km = run;
+    ev.cuts = f->n_cuts - before;
+    return cs_failures_add_event(f, &ev, err);
 }
 
 /* Reads a flow's parameters from map (a hazard spec, or an earthquake's
@@ -310,6 +318,7 @@ static cs_status quake_sample(const void *cfg, void *ws, const cs_hazard_env *en
     cs_hz_line_set(&rupture, w->rupture.buf, lay_rupture(q, w->rupture.buf, epi, along, len, rng));
 
     const double reach = fragility_reach_km(&q->fr, mag);
+    const size_t before = f->n_cuts;
     for (size_t i = 0; i < q->segs.n; i++) {
         /* Beyond reach p < P_NEGLIGIBLE, so the distance need not be exact there. */
         cs_lonlat at;
@@ -326,6 +335,13 @@ static cs_status quake_sample(const void *cfg, void *ws, const cs_hazard_env *en
         if (cs_geo_distance_km(epi, cs_topology_node(t, v)->pos) > q->station_radius_km) continue;
         if (gsl_rng_uniform(rng) < q->station_loss_prob) cs_failures_fail_node(f, v);
     }
+    cs_hazard_event ev = cs_hazard_event_none();
+    ev.magnitude = mag;
+    ev.a = epi;
+    ev.length_km = len;
+    ev.cuts = f->n_cuts - before;
+    const cs_status rc = cs_failures_add_event(f, &ev, err);
+    if (rc != CS_OK) return rc;
     if (q->flow != NULL && mag >= q->flow->min_magnitude)
         return flow_run(q->flow, &w->flow, t, rng, f, err);
     return CS_OK;

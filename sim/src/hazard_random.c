@@ -34,6 +34,7 @@
  */
 #include "hazard_impl.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -448,4 +449,14 @@ fail:
     cs_hz_area_destroy(&scope);
     params_destroy(&rp);
     return rc;
+}
+
+double cs_hz_random_faults_per_year(const cs_hazard_t *h)
+{
+    assert(h->sample == random_sample);
+    const random_cfg *c = h->cfg;
+    double sum = 0.0;
+    for (size_t i = 0; i < c->n; i++)
+        sum += c->rate[i];
+    return sum;
 }

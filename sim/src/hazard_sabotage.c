@@ -88,6 +88,19 @@ static double cand_max(const sabotage_cfg *c, size_t i, const double *x, const c
     return best;
 }
 
+/* Records the choice of candidate i, which made the cuts after the first `before`. */
+static cs_status record_target(const sabotage_cfg *c, size_t i, size_t before, cs_failures *f,
+                               cs_error *err)
+{
+    const size_t *e;
+    cand_edges(c, i, &e);
+    cs_hazard_event ev = cs_hazard_event_none();
+    ev.target = (long long)c->cand[i];
+    ev.a = c->site[e[0]];
+    ev.cuts = f->n_cuts - before;
+    return cs_failures_add_event(f, &ev, err);
+}
+
 /* Cuts candidate i: each of its edges that is not down yet, at its site. */
 static cs_status cut(const sabotage_cfg *c, size_t i, cs_failures *f, cs_error *err)
 {
@@ -132,7 +145,9 @@ static cs_status sample_weighted(const sabotage_cfg *c, const cs_hazard_env *env
             if (x < acc) break;
         }
         f->now = c->start_days + (double)done * c->interval_days;
-        const cs_status rc = cut(c, pick, f, err);
+        const size_t before = f->n_cuts;
+        cs_status rc = cut(c, pick, f, err);
+        if (rc == CS_OK) rc = record_target(c, pick, before, f, err);
         if (rc != CS_OK) return rc;
     }
     return CS_OK;
@@ -186,7 +201,10 @@ static cs_status sample_greedy(const sabotage_cfg *c, unsigned char *live, const
             }
         }
         f->now = c->start_days + (double)done * c->interval_days;
-        if ((rc = cut(c, best, f, err)) != CS_OK) return rc;
+        const size_t before = f->n_cuts;
+        if ((rc = cut(c, best, f, err)) != CS_OK ||
+            (rc = record_target(c, best, before, f, err)) != CS_OK)
+            return rc;
         if (done + 1 < c->k) {
             if ((rc = cs_router_route(env->router, f, env->scratch, err)) != CS_OK) return rc;
             flow = env->scratch->edge_flow_tbps;
@@ -384,9 +402,16 @@ static cs_status anchor_sample(const void *cfg, void *ws, const cs_hazard_env *e
         cs_geo_arc leg;
         cs_hz_line line = {.leg = &leg};
         cs_hz_line_set(&line, track, 2);
-        const cs_status rc = cs_hz_segs_cut_near(&a->segs, &line, a->distance_km, a->max_depth_m,
-                                                 env->topology, f, err);
+        const size_t before = f->n_cuts;
+        cs_status rc = cs_hz_segs_cut_near(&a->segs, &line, a->distance_km, a->max_depth_m,
+                                           env->topology, f, err);
         if (rc != CS_OK) return rc;
+        cs_hazard_event ev = cs_hazard_event_none();
+        ev.a = track[0];
+        ev.b = track[1];
+        ev.length_km = len;
+        ev.cuts = f->n_cuts - before;
+        if ((rc = cs_failures_add_event(f, &ev, err)) != CS_OK) return rc;
     }
     return CS_OK;
 }
@@ -466,16 +491,26 @@ static void station_free(void *cfg)
     free(s);
 }
 
+/* Records the loss of station v. */
+static cs_status station_event(size_t v, const cs_topology_t *t, cs_failures *f, cs_error *err)
+{
+    cs_hazard_event ev = cs_hazard_event_none();
+    ev.target = (long long)v;
+    ev.a = cs_topology_node(t, v)->pos;
+    return cs_failures_add_event(f, &ev, err);
+}
+
 static cs_status station_sample(const void *cfg, void *ws, const cs_hazard_env *env, gsl_rng *rng,
                                 cs_failures *f, cs_error *err)
 {
     (void)ws;
-    (void)env;
-    (void)err;
     const station_cfg *s = cfg;
     if (!s->sampled) {
-        for (size_t i = 0; i < s->npool; i++)
+        for (size_t i = 0; i < s->npool; i++) {
             cs_failures_fail_node(f, s->pool[i]);
+            const cs_status rc = station_event(s->pool[i], env->topology, f, err);
+            if (rc != CS_OK) return rc;
+        }
         return CS_OK;
     }
     /* Selection sampling (Knuth, TAOCP vol. 2, Algorithm S): each n-subset of
@@ -484,6 +519,8 @@ static cs_status station_sample(const void *cfg, void *ws, const cs_hazard_env *
     for (size_t i = 0; i < s->npool && chosen < s->n; i++) {
         if ((double)(s->npool - i) * gsl_rng_uniform(rng) < (double)(s->n - chosen)) {
             cs_failures_fail_node(f, s->pool[i]);
+            const cs_status rc = station_event(s->pool[i], env->topology, f, err);
+            if (rc != CS_OK) return rc;
             chosen++;
         }
     }

@@ -175,7 +175,23 @@ static void test_cuts(void **state)
     assert_near(f.cuts[2].depth_m, cs_cutsite_depth_m(t, ca, KM_PER_DEG / 2.0), 1e-9);
     assert_near(f.cuts[0].at.lon, 1.5, 0.0);
 
-    /* copy keeps failures, times and cuts */
+    /* events: stamped with the set's hazard index; kept by copy, emptied by clear */
+    f.hazard = 3;
+    cs_hazard_event ev = cs_hazard_event_none();
+    assert_true(isnan(ev.magnitude) && isnan(ev.a.lon) && isnan(ev.length_km));
+    assert_int_equal(ev.target, -1);
+    ev.magnitude = 7.25;
+    ev.a = (cs_lonlat){0.3, 0.1};
+    for (int i = 0; i < 40; i++) { /* past the first allocation */
+        ev.cuts = (size_t)i;
+        assert_int_equal(cs_failures_add_event(&f, &ev, &err), CS_OK);
+    }
+    assert_int_equal(f.n_events, 40);
+    assert_int_equal(f.events[39].hazard, 3);
+    assert_int_equal(f.events[39].cuts, 39);
+    assert_near(f.events[0].magnitude, 7.25, 0.0);
+
+    /* copy keeps failures, times, cuts and events */
     cs_failures g;
     assert_int_equal(cs_failures_init(&g, ne, cs_topology_node_count(t), &err), CS_OK);
     assert_int_equal(cs_failures_copy(&g, &f, &err), CS_OK);
@@ -184,6 +200,8 @@ static void test_cuts(void **state)
     assert_true(g.edge_failed[ab] && g.edge_failed[ca]);
     assert_near(g.edge_time[ab], 3.0, 0.0);
     assert_near(g.cuts[1].at.lon, 0.2, 0.0);
+    assert_int_equal(g.n_events, 40);
+    assert_near(g.events[17].a.lon, 0.3, 0.0);
 
     /* truncate undoes tentative cuts of edges that were up */
     const size_t me = f.n_edges, mc = f.n_cuts;
@@ -200,6 +218,7 @@ static void test_cuts(void **state)
     cs_failures_clear(&f);
     assert_int_equal(f.hazard, -1);
     assert_int_equal(f.n_cuts, 0);
+    assert_int_equal(f.n_events, 0);
     assert_false(f.edge_failed[ab]);
     for (int i = 0; i < 100; i++)
         assert_int_equal(cs_failures_cut_edge(&f, ab, (cs_lonlat){1.0, 0.0}, 50.0, &err), CS_OK);

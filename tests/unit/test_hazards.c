@@ -493,6 +493,44 @@ static void test_random_regional(void **state)
     cs_topology_free(t);
 }
 
+/* On the Japan network of 2025 the defaults give the documented 44.1 faults a year (the formula
+ * summed here from the topology's lengths and shallow shares), and the default job's hot spots
+ * (5 per 1000 km-year on the shelf in the Taiwan Strait and the East China Sea) raise it to the
+ * documented 91.9 (docs/model.md, "Hot spots"). */
+static void test_random_network_rate(void **state)
+{
+    (void)state;
+    cs_topology_options o = {2025};
+    cs_topology_t *t = NULL;
+    cs_error err = CS_ERROR_INIT;
+    if (cs_topology_load(&t, CS_SOURCE_DIR "/topology/japan.geojson", &o, &err) != CS_OK)
+        fail_msg("japan: %s", err.msg);
+    double want = 0.0, km = 0.0;
+    size_t nseg = 0;
+    for (size_t e = 0; e < cs_topology_edge_count(t); e++) {
+        const cs_edge *ed = cs_topology_edge(t, e);
+        if (ed->kind != CS_EDGE_SEGMENT) continue;
+        nseg++;
+        km += ed->length_km;
+        const size_t ends = (cs_topology_node(t, ed->from)->kind == CS_NODE_LANDING) +
+                            (cs_topology_node(t, ed->to)->kind == CS_NODE_LANDING);
+        double sh = ed->shallow_share;
+        if (isnan(sh)) sh = fmin(1.0, 25.0 * (double)ends / ed->length_km);
+        want += ed->length_km / 1000.0 * (0.04 * (1.0 - sh) + 0.8 * sh);
+    }
+    assert_int_equal(nseg, 249);
+    assert_true(fabs(km - 290521.0) < 1.0);
+    cs_hazard_t *h = parse_ok(t, "type: random_faults\n");
+    assert_float_equal(cs_hz_random_faults_per_year(h), want, 1e-9);
+    assert_true(fabs(want - 44.07) < 0.01);
+    cs_hazard_free(h);
+    h = parse_ok(t, "type: random_faults\nregional_rates:\n  - region: Taiwan Strait\n"
+                    "    rate_shallow: 5\n  - region: East China Sea\n    rate_shallow: 5\n");
+    assert_true(fabs(cs_hz_random_faults_per_year(h) - 91.94) < 0.01);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+}
+
 static void test_random_scope(void **state)
 {
     (void)state;
@@ -733,6 +771,68 @@ static void test_flow_fixed_runout(void **state)
     uncount(&c);
     cs_hazard_free(h);
     cs_topology_free(t);
+}
+
+/* Samples h for trial `trial` into f (initialised by the caller, cleared here). */
+static void sample_trial(const cs_topology_t *t, const cs_hazard_t *h, uint64_t trial,
+                         cs_failures *f)
+{
+    cs_error err = CS_ERROR_INIT;
+    const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
+    gsl_rng *rng = cs_rng_alloc();
+    cs_failures_clear(f);
+    f->hazard = 2;
+    cs_rng_seed_trial(rng, SEED, trial);
+    if (hz_sample(h, &env, rng, f, &err) != CS_OK) fail_msg("sample: %s", err.msg);
+    gsl_rng_free(rng);
+}
+
+/* What the hazards sampled is recorded: an earthquake's magnitude, epicentre and rupture
+ * length, a flow's head, end and run-out, with the cuts each made. */
+static void test_hazard_events(void **state)
+{
+    (void)state;
+    cs_topology_t *t = quake_topology();
+    cs_hazard_t *h = parse_ok(t, "type: earthquake\nepicentre: [160, 0]\njitter_km: 30\n"
+                                 "m_min: 6.5\nm_max: 8.5\nstrike_deg: 0\n");
+    cs_failures f;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    size_t cut_trials = 0;
+    for (uint64_t k = 0; k < 200; k++) {
+        sample_trial(t, h, k, &f);
+        assert_int_equal(f.n_events, 1);
+        const cs_hazard_event *ev = &f.events[0];
+        assert_int_equal(ev->hazard, 2);
+        assert_true(ev->magnitude >= 6.5 && ev->magnitude <= 8.5);
+        assert_true(cs_geo_distance_km(ev->a, (cs_lonlat){160, 0}) <= 30.0 + 1e-9);
+        assert_float_equal(ev->length_km, cs_hz_rupture_length_km(ev->magnitude, -2.44, 0.59),
+                           1e-9);
+        assert_true(isnan(ev->b.lon));
+        assert_int_equal(ev->target, -1);
+        assert_int_equal(ev->cuts, f.n_cuts);
+        cut_trials += f.n_cuts > 0;
+    }
+    assert_true(cut_trials > 0);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+
+    t = flow_topology();
+    h = parse_ok(t, "type: sediment_flow\n" FLOW_PATH
+                    "runout_median_km: 200\nrunout_sigma: 0\nwidth_km: 5\n");
+    sample_trial(t, h, 0, &f);
+    assert_int_equal(f.n_events, 1);
+    assert_true(isnan(f.events[0].magnitude));
+    assert_float_equal(f.events[0].length_km, 200.0, 0.0);
+    assert_float_equal(f.events[0].a.lon, 165.0, 1e-9); /* the head of FLOW_PATH */
+    assert_float_equal(cs_geo_distance_km(f.events[0].a, f.events[0].b), 200.0, 1e-6);
+    assert_int_equal(f.events[0].cuts, 2); /* v1 and v2 */
+    assert_int_equal(f.n_cuts, 2);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+
+    cs_failures_destroy(&f);
 }
 
 static void test_flow_lognormal_and_trigger(void **state)
@@ -1144,6 +1244,11 @@ static void test_anchor_depth(void **state)
         gsl_rng *rng = cs_rng_alloc();
         cs_rng_seed_trial(rng, SEED, 3);
         assert_int_equal(hz_sample(h, &env, rng, &f, &err), CS_OK);
+        /* the track is recorded, with the cuts it made */
+        assert_int_equal(f.n_events, 1);
+        assert_float_equal(f.events[0].length_km, 100.0, 0.0);
+        assert_float_equal(cs_geo_distance_km(f.events[0].a, f.events[0].b), 100.0, 1e-6);
+        assert_int_equal(f.events[0].cuts, f.n_cuts);
         if (k == 0) {
             /* s1 cut at its crossing with the track, 89 m deep; s2 (deep there) not */
             assert_int_equal(f.n_cuts, 1);
@@ -1260,6 +1365,35 @@ static void test_station_attack(void **state)
     assert_binomial(c.node[node_index(t, "s3")], TRIALS, 0.5, "s3");
     assert_int_equal(c.node[node_index(t, "s3")] + c.node[node_index(t, "s4")], TRIALS);
     uncount(&c);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+}
+
+/* Sabotage records one event per target chosen, at its cut; station_attack one per station. */
+static void test_hazard_events_targets(void **state)
+{
+    (void)state;
+    cs_error err = CS_ERROR_INIT;
+    cs_failures f;
+    cs_topology_t *t = make_topology(sb_nodes, 7, sb_edges, 6);
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    cs_hazard_t *h = parse_ok(t, "type: sabotage\nk: 2\n");
+    sample_trial(t, h, 5, &f);
+    assert_int_equal(f.n_events, 2);
+    assert_int_equal(f.n_cuts, 2);
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(f.events[k].target, (long long)f.cuts[k].edge);
+        assert_float_equal(f.events[k].a.lon, f.cuts[k].at.lon, 0.0);
+        assert_int_equal(f.events[k].cuts, 1);
+    }
+    cs_hazard_free(h);
+    h = parse_ok(t, "type: station_attack\nstations: [s2, s4]\n");
+    sample_trial(t, h, 0, &f);
+    assert_int_equal(f.n_events, 2);
+    assert_int_equal(f.events[1].target, (long long)node_index(t, "s4"));
+    assert_float_equal(f.events[1].a.lon, 134.0, 1e-9);
+    cs_failures_destroy(&f);
     cs_hazard_free(h);
     cs_topology_free(t);
 }
@@ -1660,11 +1794,14 @@ int main(void)
         cmocka_unit_test(test_random_scope),
         cmocka_unit_test(test_random_placement),
         cmocka_unit_test(test_random_regional),
+        cmocka_unit_test(test_random_network_rate),
         cmocka_unit_test(test_fragility_curve),
         cmocka_unit_test(test_quake_distances),
         cmocka_unit_test(test_gutenberg_richter),
         cmocka_unit_test(test_quake_fault),
         cmocka_unit_test(test_flow_fixed_runout),
+        cmocka_unit_test(test_hazard_events),
+        cmocka_unit_test(test_hazard_events_targets),
         cmocka_unit_test(test_flow_lognormal_and_trigger),
         cmocka_unit_test(test_sabotage_uniform_capacity),
         cmocka_unit_test(test_sabotage_traffic),

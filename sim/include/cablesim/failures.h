@@ -66,6 +66,31 @@ typedef struct {
     double time_days;
 } cs_cut;
 
+/**
+ * What a hazard sampled in a trial, one record per event, so that results can
+ * be conditioned on the hazard (loss against magnitude, by epicentre):
+ *
+ *   earthquake      magnitude; a = epicentre; length_km = rupture length
+ *   sediment_flow   a = head of the path, b = where the flow stopped; length_km = run-out
+ *                   (a flow triggered by an earthquake has the earthquake's hazard index)
+ *   anchor_drag     a, b = the ends of the track; length_km = its length
+ *   sabotage        target = the segment's edge index (or the cable index with unit: cable);
+ *                   a = where it was cut (its first segment's cut)
+ *   station_attack  target = the node index of the station lost; a = its position
+ *
+ * random_faults and explicit record no events (their cuts say everything).
+ * Fields that do not apply are NAN (numbers) or -1 (target). `cuts` is the
+ * number of cuts the event made.
+ */
+typedef struct {
+    int hazard;
+    double magnitude;
+    cs_lonlat a, b;
+    double length_km;
+    long long target;
+    size_t cuts;
+} cs_hazard_event;
+
 typedef struct {
     size_t ne, nn;
     unsigned char *edge_failed; /**< [ne], 1 when the edge itself failed */
@@ -81,7 +106,9 @@ typedef struct {
     int hazard;          /**< hazard index stamped on cuts added from now on (-1 by default) */
     cs_cut *cuts;        /**< [n_cuts] the cuts, in the order they were made */
     size_t n_cuts;
-    size_t cap_cuts; /**< room in cuts; >= ne + (cuts of edges already failed) */
+    size_t cap_cuts;         /**< room in cuts; >= ne + (cuts of edges already failed) */
+    cs_hazard_event *events; /**< [n_events] what the hazards sampled, in order */
+    size_t n_events, cap_events;
 } cs_failures;
 
 /** Prepares an empty set for a topology with ne edges and nn nodes (room for ne cuts). */
@@ -104,6 +131,13 @@ void cs_failures_fail_edge(cs_failures *f, size_t e);
  */
 cs_status cs_failures_cut_edge(cs_failures *f, size_t e, cs_lonlat at, double depth_m,
                                cs_error *err);
+/**
+ * Records event ev (its `hazard` is set to f->hazard). Grows the event list
+ * (doubling) when full. \return CS_OK, or CS_ENOMEM (the set is unchanged).
+ */
+cs_status cs_failures_add_event(cs_failures *f, const cs_hazard_event *ev, cs_error *err);
+/** An event with nothing set: NAN numbers, target -1, no cuts. */
+cs_hazard_event cs_hazard_event_none(void);
 /** Marks node v failed at time f->now; a no-op when it already is. */
 void cs_failures_fail_node(cs_failures *f, size_t v);
 /**
@@ -118,7 +152,7 @@ void cs_failures_locate(cs_failures *f, const cs_topology_t *t);
 /** Whether edge e is unusable: failed itself, or one of its ends failed. */
 bool cs_failures_edge_down(const cs_failures *f, const cs_topology_t *t, size_t e);
 /**
- * Copies src into dst (same sizes): failures with their times, and the cuts.
+ * Copies src into dst (same sizes): failures with their times, the cuts and the events.
  * \return CS_OK, or CS_ENOMEM when dst's cut list could not grow (dst is then cleared).
  */
 cs_status cs_failures_copy(cs_failures *dst, const cs_failures *src, cs_error *err);
