@@ -110,7 +110,7 @@ static cs_status set_japan(cs_recovery_t *r, const cs_topology_t *t, cs_error *e
     if (r->japan == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery model");
     for (size_t i = 0; i < nn; i++) {
         const cs_node *v = cs_topology_node(t, i);
-        if (v->country != NULL && strcmp(v->country, "JP") == 0) r->japan[r->n_japan++] = v->pos;
+        if (cs_node_is_japan(v)) r->japan[r->n_japan++] = v->pos;
     }
     return CS_OK;
 }
