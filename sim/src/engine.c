@@ -250,6 +250,10 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     if ((rc = cs_routing_result_init(&e->intact, nd, ne, err)) != CS_OK) goto fail;
     if ((rc = cs_routing_result_init(&e->scratch, nd, ne, err)) != CS_OK) goto fail;
     if ((rc = cs_router_route(e->router, NULL, &e->intact, err)) != CS_OK) goto fail;
+    /* Demands the intact network serves nothing of (e.g. joined only by unlit cables) are no
+     * part of any damage figure: left out, and the intact network routed again without them. */
+    cs_router_exclude_unserved(e->router, e->intact.served_tbps);
+    if ((rc = cs_router_route(e->router, NULL, &e->intact, err)) != CS_OK) goto fail;
     set_pairs(e);
     if ((rc = build_impact(e, err)) != CS_OK) goto fail;
     if ((rc = restoration(e, err)) != CS_OK) goto fail;

@@ -440,6 +440,15 @@ double cs_router_unreachable_tbps(const cs_router_t *r)
     return r->unreachable_tbps;
 }
 
+void cs_router_exclude_unserved(cs_router_t *r, const double *served)
+{
+    for (size_t i = 0; i < r->nd; i++)
+        if (r->reach[i] && !(served[i] > 0.0) && r->dval[i] > 0.0) {
+            r->reach[i] = 0;
+            r->unreachable_tbps += r->dval[i];
+        }
+}
+
 /* Indexed by cs_routing_mode; the scenario parser reads them in this order. */
 static const char *const mode_names[] = {"latency-first", "maxflow", NULL};
 static const char *const capacity_names[] = {"design", "lit", NULL};

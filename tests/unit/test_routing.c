@@ -545,6 +545,41 @@ static void test_transit(void **state)
     unmake(&fx);
 }
 
+/* Tokyo-Singapore joined only by an unlit cable (lit 0) on lit capacity: connected, served
+ * nothing by the intact network, so excluded from the damage sums once the engine says so. */
+static void test_exclude_unserved(void **state)
+{
+    (void)state;
+    static const tedge unlit[] = {{"tyo-sha", "TYO", "SHA", 1800.0, 10.0, -1, 0},
+                                  {"sha-can", "SHA", "CAN", 1200.0, 100.0, -1, 1},
+                                  {"tyo-sin", "TYO", "SIN", 5300.0, 2.0, 0.0, 0}};
+    fixture fx =
+        make(tr_nodes, 4, unlit, 3, "origin,destination,demand_tbps\nTYO,SIN,5\nTYO,SHA,3\n");
+    cs_routing_options o = options(CS_ROUTING_LATENCY_FIRST, 2);
+    o.use_lit = true;
+    cs_error err = CS_ERROR_INIT;
+    cs_router_t *rt = NULL;
+    assert_int_equal(cs_router_alloc(&rt, fx.t, fx.d, &o, &err), CS_OK);
+    cs_routing_result r;
+    assert_int_equal(cs_routing_result_init(&r, 2, 3, &err), CS_OK);
+    assert_int_equal(cs_router_route(rt, NULL, &r, &err), CS_OK);
+    assert_int_equal(r.connected[0], 1);
+    assert_float_equal(r.served_tbps[0], 0.0, 0.0);
+    assert_float_equal(r.unserved_tbps, 5.0, 1e-12);
+    assert_int_equal(cs_router_reachable(rt)[0], 1);
+    cs_router_exclude_unserved(rt, r.served_tbps);
+    assert_int_equal(cs_router_reachable(rt)[0], 0);
+    assert_int_equal(cs_router_reachable(rt)[1], 1);
+    assert_float_equal(cs_router_unreachable_tbps(rt), 5.0, 0.0);
+    assert_int_equal(cs_router_route(rt, NULL, &r, &err), CS_OK);
+    assert_float_equal(r.unserved_tbps, 0.0, 1e-12);
+    assert_float_equal(r.demand_tbps, 3.0, 1e-12);
+    assert_float_equal(r.served_tbps[1], 3.0, 1e-12);
+    cs_routing_result_destroy(&r);
+    cs_router_free(rt);
+    unmake(&fx);
+}
+
 /* ------------------------------------------------------------ API and errors */
 
 static void test_bad_options(void **state)
@@ -1395,6 +1430,7 @@ int main(void)
         cmocka_unit_test(test_maxflow_trap),
         cmocka_unit_test(test_maxflow_jointly_feasible),
         cmocka_unit_test(test_transit),
+        cmocka_unit_test(test_exclude_unserved),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_bad_sizes_and_api),
         cmocka_unit_test(test_random_graphs),

@@ -121,6 +121,12 @@ void cs_router_connected(cs_router_t *r, const unsigned char *down, unsigned cha
 const unsigned char *cs_router_reachable(const cs_router_t *r);
 /** The sum of demand x scale over the demands that are not reachable (0 when all are). */
 double cs_router_unreachable_tbps(const cs_router_t *r);
+/**
+ * Marks the demands with served[i] == 0 (a routing of the intact network) as not served by the
+ * intact network too: connected only through unlit cables, or through capacity others fill.
+ * They are then treated as unreachable (never routed, out of the sums). Call before routing.
+ */
+void cs_router_exclude_unserved(cs_router_t *r, const double *served);
 
 /**
  * Routes from now on over the capacities cap[n_edges] (Tbps, each >= 0) instead of the
