@@ -544,6 +544,31 @@ static void test_status_and_resume_or_start(void **state)
         remove_file(made[i]);
 }
 
+/*
+ * A write that fails (the file size limit, ulimit -f: SIGXFSZ is handled, the write fails with
+ * EFBIG) ends the run with one line naming the file and the cause, exit 1, no crash in HDF5's
+ * exit handler, and a file that is not complete.
+ */
+static void test_write_failure(void **state)
+{
+    (void)state;
+    char out[8192];
+    write_file("cli-fz.yaml", batched);
+    remove_file("cli-fz.h5");
+    remove_file("cli-fz.h5.tmp");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "ulimit -f 40 && '%s' run cli-fz.yaml -o cli-fz.h5 -q --set trials=4000", CS_CLI);
+    const int st = cs_sh_in(scratch, cmd, out, sizeof out);
+    if (st != 1 || strstr(out, "cli-fz.h5.tmp: ") == NULL || strstr(out, "File too large") == NULL)
+        fail_msg("status %d: %s", st, out);
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
+    assert_false(exists("cli-fz.h5")); /* never named as a finished file */
+    assert_int_not_equal(run_cli("status cli-fz.h5", out, sizeof out), 0);
+    remove_file("cli-fz.h5.tmp");
+    remove_file("cli-fz.yaml");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_second_run_refused),
         cmocka_unit_test(test_outputs_and_inputs),
         cmocka_unit_test(test_status_and_resume_or_start),
+        cmocka_unit_test(test_write_failure),
     };
     if (!cs_scratch_init(scratch, sizeof scratch, "cli-run")) return 1;
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);
