@@ -338,12 +338,21 @@ cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err)
 {
     const hid_t fapl = file_access_plist(w->comm);
     if (fapl < 0) return cs_h5_err(err, CS_EHDF5, w->path, "set up file access for", "the file");
-    w->file = create ? H5Fcreate(w->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)
+    /* No timestamps in the root group either (the other objects have none): the same run gives
+     * the same bytes even when its two writes straddle a second. */
+    const hid_t fcpl = create ? H5Pcreate(H5P_FILE_CREATE) : H5P_DEFAULT;
+    if (fcpl < 0 || (create && H5Pset_obj_track_times(fcpl, false) < 0)) {
+        if (fcpl >= 0 && fcpl != H5P_DEFAULT) H5Pclose(fcpl);
+        H5Pclose(fapl);
+        return cs_h5_err(err, CS_EHDF5, w->path, "set up file creation for", "the file");
+    }
+    w->file = create ? H5Fcreate(w->path, H5F_ACC_TRUNC, fcpl, fapl)
                      : H5Fopen(w->path, H5F_ACC_RDWR, fapl);
     /* The reason first: any HDF5 call, H5Pclose included, clears the error stack. */
     const cs_status rc = w->file < 0 ? cs_h5_err(err, CS_EIO, w->path, create ? "create" : "open",
                                                  "the results file")
                                      : CS_OK;
+    if (create) H5Pclose(fcpl);
     H5Pclose(fapl);
     if (rc) return rc;
     /* The transfer plist of every raw-data write: collective with MPI-IO, which compressed
