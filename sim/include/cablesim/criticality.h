@@ -62,7 +62,13 @@ typedef struct {
 
 #define CS_CRITICALITY_OPTIONS_INIT                                                                \
     {                                                                                              \
-        CS_CRITICALITY_SEGMENT, 1, {CS_ROUTING_LATENCY_FIRST, true, 1.0, 8, 0.05}, false           \
+        .unit = CS_CRITICALITY_SEGMENT, .k = 1,                                                    \
+        .routing = {.mode = CS_ROUTING_LATENCY_FIRST,                                              \
+                    .use_lit = true,                                                               \
+                    .demand_scale = 1.0,                                                           \
+                    .rounds = 8,                                                                   \
+                    .hop_ms = 0.05},                                                               \
+        .brute_force = false                                                                       \
     }
 
 /** An element that can fail. Strings are borrowed from the topology. */
