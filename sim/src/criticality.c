@@ -722,3 +722,14 @@ bool cs_criticality_unit_parse(const char *s, cs_criticality_unit *u)
         }
     return false;
 }
+
+bool cs_criticality_outcome_hurts(const cs_criticality_outcome *o)
+{
+    return o->loss_tbps > CS_CRITICALITY_EPS_TBPS || o->n_pairs_cut > 0 || o->n_regions_short > 0;
+}
+
+bool cs_criticality_newly_cut(const cs_criticality_t *c, size_t k, size_t g)
+{
+    assert(k < c->n_outcomes && g < c->n_regions);
+    return c->region_cut[k * c->n_regions + g] && !c->regions[g].intact_cut;
+}
