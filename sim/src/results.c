@@ -297,7 +297,15 @@ cs_status cs_trial_batch_add_recovery(cs_trial_batch *b, const cs_recovery_outco
 static herr_t first_reason(unsigned n, const H5E_error2_t *e, void *data)
 {
     char *reason = data;
-    if (n == 0 && e->desc != NULL) snprintf(reason, 256, "%s", e->desc);
+    if (n != 0 || e->desc == NULL) return 0;
+    /* A failed write of the file driver: the system's reason ("File too large", "No space left
+     * on device") rather than the driver's dump of its buffers. */
+    const char *no = strstr(e->desc, "errno = ");
+    const int code = no != NULL ? atoi(no + 8) : 0;
+    if (code > 0)
+        snprintf(reason, 256, "%s", strerror(code));
+    else
+        snprintf(reason, 256, "%s", e->desc);
     return 0;
 }
 
@@ -1421,12 +1429,21 @@ static cs_status open_file(cs_results_t *w, bool create, cs_error *err)
 {
     const hid_t fapl = file_access_plist(w->comm);
     if (fapl < 0) return h5err(err, CS_EHDF5, w->path, "set up file access for", "the file");
-    w->file = create ? H5Fcreate(w->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)
+    /* No timestamps in the root group either (the other objects have none): the same run gives
+     * the same bytes even when its two writes straddle a second. */
+    const hid_t fcpl = create ? H5Pcreate(H5P_FILE_CREATE) : H5P_DEFAULT;
+    if (fcpl < 0 || (create && H5Pset_obj_track_times(fcpl, false) < 0)) {
+        if (fcpl >= 0 && fcpl != H5P_DEFAULT) H5Pclose(fcpl);
+        H5Pclose(fapl);
+        return h5err(err, CS_EHDF5, w->path, "set up file creation for", "the file");
+    }
+    w->file = create ? H5Fcreate(w->path, H5F_ACC_TRUNC, fcpl, fapl)
                      : H5Fopen(w->path, H5F_ACC_RDWR, fapl);
     /* The reason first: any HDF5 call, H5Pclose included, clears the error stack. */
     const cs_status rc =
         w->file < 0 ? h5err(err, CS_EIO, w->path, create ? "create" : "open", "the results file")
                     : CS_OK;
+    if (create) H5Pclose(fcpl);
     H5Pclose(fapl);
     if (rc) return rc;
     /* The transfer plist of every raw-data write: collective with MPI-IO, which compressed
