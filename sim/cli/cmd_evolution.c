@@ -19,7 +19,7 @@
 #include <jansson.h>
 
 #include "cablesim/analysis.h"
-#include "cablesim/engine.h"
+#include "cablesim/evolution.h"
 #include "cablesim/paths.h"
 #include "cablesim/scenario.h"
 #include "cli.h"
@@ -46,9 +46,6 @@ static const char usage[] =
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } out_format;
 
-/* The demand file's year: --growth scales demand relative to it. */
-enum { DEMAND_YEAR = 2025 };
-
 typedef struct {
     const char *scenario, *output;
     const char **sets;
@@ -59,19 +56,9 @@ typedef struct {
     bool format_given, quiet;
 } evo_args;
 
-/* One year's row. Strings are copied: the engine that owned them is freed per year. */
+/* One year's row and the wall time it took. */
 typedef struct {
-    int year;
-    size_t systems, japan_systems;
-    double japan_design_tbps;
-    uint64_t trials;
-    double demand_scale, demand_tbps, baseline_unserved_tbps;
-    double mean, ci_low, ci_high, share;
-    double loss; /* mean - baseline; 0 within CS_ROUTING_EPS_TBPS (rounding dust) */
-    cs_proportion any_cut, any_reached_cut;
-    size_t regions, unreached;
-    char worst[128]; /* "" when no reached region was ever cut off */
-    double worst_p;
+    cs_evolution_row r;
     double seconds;
 } year_row;
 
@@ -194,160 +181,6 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* ------------------------------------------------------------ one year */
-
-static bool is_japan_station(const cs_node *n)
-{
-    return n->kind == CS_NODE_LANDING && strcmp(n->country, "JP") == 0;
-}
-
-/* Systems with a segment ending at a Japanese landing station, and those segments' capacity. */
-static cs_status japan_capacity(const cs_topology_t *t, year_row *row, cs_error *err)
-{
-    unsigned char *seen = calloc(cs_topology_cable_count(t) + 1, 1);
-    if (seen == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the cable list");
-    for (size_t e = 0; e < cs_topology_edge_count(t); e++) {
-        const cs_edge *ed = cs_topology_edge(t, e);
-        if (ed->kind != CS_EDGE_SEGMENT) continue;
-        if (!is_japan_station(cs_topology_node(t, ed->from)) &&
-            !is_japan_station(cs_topology_node(t, ed->to)))
-            continue;
-        row->japan_design_tbps += ed->capacity_tbps;
-        row->japan_systems += !seen[ed->cable_index];
-        seen[ed->cable_index] = 1;
-    }
-    free(seen);
-    return CS_OK;
-}
-
-/*
- * reached[g] = 1 when the intact network joins region g (of the summary's list)
- * to some Japanese city: some demand between them is connected.
- */
-static void reached_regions(const cs_engine_t *e, const cs_run_summary *s, unsigned char *reached)
-{
-    const cs_topology_t *t = cs_engine_topology(e);
-    const cs_demand_t *d = cs_engine_demand(e);
-    const cs_routing_result *base = cs_engine_baseline(e);
-    for (size_t i = 0; i < cs_demand_count(d); i++) {
-        const cs_demand_entry *de = cs_demand_entry_at(d, i);
-        const cs_node *a = cs_topology_node(t, de->origin),
-                      *b = cs_topology_node(t, de->destination);
-        const bool ja = a->region && strcmp(a->region, "Japan") == 0;
-        const bool jb = b->region && strcmp(b->region, "Japan") == 0;
-        if (ja == jb || !base->connected[i]) continue;
-        const char *region = ja ? b->region : a->region;
-        for (size_t g = 0; g < s->n_regions; g++)
-            if (strcmp(s->regions[g], region) == 0) reached[g] = 1;
-    }
-}
-
-/*
- * Runs the trials one at a time: the run summary counts, per region, the
- * trials that cut it off, but whether any region was cut off in a trial needs
- * that trial's own flags, which the increments of the counts give.
- */
-static cs_status run_trials(cs_engine_t *e, cs_run_summary *sum, const unsigned char *reached,
-                            uint64_t *any, uint64_t *any_reached, cs_error *err)
-{
-    const uint64_t n = cs_engine_scenario(e)->trials;
-    uint64_t *before = calloc(sum->n_regions + 1, sizeof *before);
-    if (before == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the region counts");
-    cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
-    o.n_trials = 1;
-    cs_status rc = CS_OK;
-    for (uint64_t t = 0; t < n && rc == CS_OK; t++) {
-        memcpy(before, sum->region_cut, sum->n_regions * sizeof *before);
-        o.first_trial = t;
-        rc = cs_engine_run(e, NULL, &o, sum, err);
-        bool cut = false, cut_reached = false;
-        for (size_t g = 0; g < sum->n_regions; g++)
-            if (sum->region_cut[g] != before[g]) {
-                cut = true;
-                cut_reached = cut_reached || reached[g];
-            }
-        *any += cut;
-        *any_reached += cut_reached;
-    }
-    free(before);
-    return rc;
-}
-
-static void fill_row(const cs_engine_t *e, const cs_run_summary *s, const unsigned char *reached,
-                     uint64_t any, uint64_t any_reached, year_row *row)
-{
-    const cs_routing_result *base = cs_engine_baseline(e);
-    const double n = (double)s->trials;
-    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (n - 1)) : 0.0;
-    const double half = 1.959963984540054 * sd / sqrt(fmax(n, 1.0));
-    row->systems = cs_topology_cable_count(cs_engine_topology(e));
-    row->trials = s->trials;
-    row->demand_tbps = base->demand_tbps;
-    row->baseline_unserved_tbps = base->unserved_tbps;
-    row->mean = s->mean_unserved;
-    row->ci_low = fmax(0.0, s->mean_unserved - half);
-    row->ci_high = s->mean_unserved + half;
-    row->loss = s->mean_unserved - base->unserved_tbps;
-    if (fabs(row->loss) <= CS_ROUTING_EPS_TBPS) row->loss = 0.0;
-    row->share = base->demand_tbps > 0 ? s->mean_unserved / base->demand_tbps : 0.0;
-    row->any_cut = cs_analysis_wilson(any, s->trials);
-    row->any_reached_cut = cs_analysis_wilson(any_reached, s->trials);
-    row->regions = s->n_regions;
-    row->worst[0] = '\0';
-    uint64_t most = 0;
-    for (size_t g = 0; g < s->n_regions; g++) {
-        row->unreached += !reached[g];
-        if (reached[g] && s->region_cut[g] > most) {
-            most = s->region_cut[g];
-            snprintf(row->worst, sizeof row->worst, "%s", s->regions[g]);
-        }
-    }
-    row->worst_p = s->trials > 0 ? (double)most / n : 0.0;
-}
-
-static cs_status run_engine(cs_engine_t *e, year_row *row, cs_error *err)
-{
-    cs_run_summary sum;
-    cs_status rc = cs_run_summary_init(&sum, e, err);
-    if (rc != CS_OK) return rc;
-    unsigned char *reached = calloc(sum.n_regions + 1, 1);
-    uint64_t any = 0, any_reached = 0;
-    if (reached == NULL) rc = cs_errorf(err, CS_ENOMEM, "out of memory for the regions");
-    if (rc == CS_OK) {
-        reached_regions(e, &sum, reached);
-        rc = run_trials(e, &sum, reached, &any, &any_reached, err);
-    }
-    if (rc == CS_OK) rc = japan_capacity(cs_engine_topology(e), row, err);
-    if (rc == CS_OK) fill_row(e, &sum, reached, any, any_reached, row);
-    free(reached);
-    cs_run_summary_destroy(&sum);
-    return rc;
-}
-
-/* Loads the scenario as of the row's year and runs it. */
-static cs_status run_year(const evo_args *a, const char *path, year_row *row, cs_error *err)
-{
-    char as_of[32];
-    snprintf(as_of, sizeof as_of, "as_of=%d", row->year);
-    a->sets[a->nsets] = as_of; /* last, so nothing overrides it */
-    cs_scenario *sc = NULL;
-    cs_status rc = cs_scenario_load(&sc, path, a->sets, a->nsets + 1, row->year, err);
-    if (rc != CS_OK) return rc;
-    if (!isnan(a->growth))
-        sc->routing.demand_scale *= pow(1.0 + a->growth, (double)(row->year - DEMAND_YEAR));
-    row->demand_scale = sc->routing.demand_scale;
-    /* Nothing is written: one-trial batches without the large per-trial arrays. */
-    sc->output.batch_trials = 1;
-    sc->output.edge_flow = false;
-    sc->output.latency = false;
-    cs_engine_t *e = NULL;
-    rc = cs_engine_alloc(&e, sc, err);
-    if (rc == CS_OK) rc = run_engine(e, row, err);
-    cs_engine_free(e);
-    cs_scenario_free(sc);
-    return rc;
-}
-
 /* ------------------------------------------------------------ output */
 
 /* A bar of up to w '#' for x on a scale whose largest value is top. */
@@ -369,14 +202,14 @@ static void print_chart(FILE *f, const year_row *rows, size_t n)
     enum { W = 24 };
     double top_share = 0.0, top_loss = 0.0, top_p = 0.0;
     for (size_t i = 0; i < n; i++) {
-        top_share = fmax(top_share, rows[i].share);
-        top_loss = fmax(top_loss, rows[i].loss);
-        top_p = fmax(top_p, rows[i].any_reached_cut.p);
+        top_share = fmax(top_share, rows[i].r.share);
+        top_loss = fmax(top_loss, rows[i].r.loss);
+        top_p = fmax(top_p, rows[i].r.any_reached_cut.p);
     }
     fprintf(f, "\n%4s  %-*s  %-*s  %s\n", "year", W + 9, "E[unserved] share of the demand", W + 12,
             "loss the hazards add, Tbps", "P(a reached region cut off)");
     for (size_t i = 0; i < n; i++) {
-        const year_row *r = &rows[i];
+        const cs_evolution_row *r = &rows[i].r;
         fprintf(f, "%4d  ", r->year);
         print_bar(f, r->share, top_share, W);
         fprintf(f, " %6.2f%%  ", 100.0 * r->share);
@@ -394,7 +227,7 @@ static void print_text(FILE *f, const year_row *rows, size_t n, const char *path
             "cablesim evolution: %s, %d to %d every %d year%s, %llu trials a year (same "
             "seed)\n",
             path, a->from, a->to, a->step, a->step == 1 ? "" : "s",
-            n ? (unsigned long long)rows[0].trials : 0ULL);
+            n ? (unsigned long long)rows[0].r.trials : 0ULL);
     if (isnan(a->growth))
         fprintf(f, "  demand: 2025's every year\n");
     else
@@ -402,15 +235,15 @@ static void print_text(FILE *f, const year_row *rows, size_t n, const char *path
     char ci[64];
     int wci = (int)strlen("E[unserved] Tbps (95% CI)");
     for (size_t i = 0; i < n; i++) {
-        const int len = snprintf(ci, sizeof ci, "%.3f (%.3f to %.3f)", rows[i].mean, rows[i].ci_low,
-                                 rows[i].ci_high);
+        const int len = snprintf(ci, sizeof ci, "%.3f (%.3f to %.3f)", rows[i].r.mean,
+                                 rows[i].r.ci_low, rows[i].r.ci_high);
         if (len > wci) wci = len;
     }
     fprintf(f, "\n%4s  %7s  %6s  %9s  %11s  %-*s  %9s  %7s  %8s  %9s  %8s  %s\n", "year", "systems",
             "to JP", "JP Tbps", "intact Tbps", wci, "E[unserved] Tbps (95% CI)", "loss Tbps",
             "share", "P(any)", "unreached", "P(new)", "worst region: P(cut)");
     for (size_t i = 0; i < n; i++) {
-        const year_row *r = &rows[i];
+        const cs_evolution_row *r = &rows[i].r;
         snprintf(ci, sizeof ci, "%.3f (%.3f to %.3f)", r->mean, r->ci_low, r->ci_high);
         fprintf(f, "%4d  %7zu  %6zu  %9.1f  %11.3f  %-*s  %9.3f  %6.2f%%  %8.5f  %9zu  %8.5f  ",
                 r->year, r->systems, r->japan_systems, r->japan_design_tbps,
@@ -436,7 +269,7 @@ static void print_csv(FILE *f, const year_row *rows, size_t n)
 {
     fprintf(f, "%s\n", csv_head);
     for (size_t i = 0; i < n; i++) {
-        const year_row *r = &rows[i];
+        const cs_evolution_row *r = &rows[i].r;
         fprintf(f, "%d,%zu,%zu,%.12g,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,",
                 r->year, r->systems, r->japan_systems, r->japan_design_tbps,
                 (unsigned long long)r->trials, r->demand_scale, r->demand_tbps,
@@ -449,7 +282,7 @@ static void print_csv(FILE *f, const year_row *rows, size_t n)
             fprintf(f, "\"%s\",", r->worst);
         else
             fprintf(f, "%s,", r->worst);
-        fprintf(f, "%.12g,%.3f\n", r->worst_p, r->seconds);
+        fprintf(f, "%.12g,%.3f\n", r->worst_p, rows[i].seconds);
     }
 }
 
@@ -458,8 +291,9 @@ static void put(json_t *obj, const char *key, json_t *v, bool *ok)
     if (v == NULL || json_object_set_new(obj, key, v) != 0) *ok = false;
 }
 
-static json_t *json_row(const year_row *r, bool *ok)
+static json_t *json_row(const year_row *y, bool *ok)
 {
+    const cs_evolution_row *r = &y->r;
     json_t *o = json_object();
     put(o, "year", json_integer(r->year), ok);
     put(o, "systems", json_integer((json_int_t)r->systems), ok);
@@ -484,7 +318,7 @@ static json_t *json_row(const year_row *r, bool *ok)
     put(o, "p_any_reached_region_cut_high", json_real(r->any_reached_cut.hi), ok);
     put(o, "worst_region", r->worst[0] ? json_string(r->worst) : json_null(), ok);
     put(o, "worst_region_p_cut", json_real(r->worst_p), ok);
-    put(o, "seconds", json_real(r->seconds), ok);
+    put(o, "seconds", json_real(y->seconds), ok);
     return o;
 }
 
@@ -496,7 +330,7 @@ static bool print_json(FILE *f, const year_row *rows, size_t n, const char *path
     put(root, "format", json_string("cablesim-evolution"), &ok);
     put(root, "format_version", json_integer(1), &ok);
     put(root, "scenario", json_string(path), &ok);
-    put(root, "demand_year", json_integer(DEMAND_YEAR), &ok);
+    put(root, "demand_year", json_integer(CS_EVOLUTION_DEMAND_YEAR), &ok);
     put(root, "growth", isnan(a->growth) ? json_null() : json_real(a->growth), &ok);
     for (size_t i = 0; i < n; i++)
         if (json_array_append_new(arr, json_row(&rows[i], &ok)) != 0) ok = false;
@@ -559,17 +393,18 @@ int cmd_evolution(int argc, char **argv)
     year_row *rows = calloc(n + 1, sizeof *rows);
     if (st == CLI_OK && rows == NULL) st = cli_usage_error("out of memory");
     const bool progress = !a.quiet && isatty(STDERR_FILENO);
+    const cs_evolution_options opt = {.sets = a.sets, .n_sets = a.nsets, .growth = a.growth};
     const double t0 = now_s();
     for (size_t i = 0; i < n && st == CLI_OK; i++) {
-        rows[i].year = a.from + (int)i * a.step;
+        const int year = a.from + (int)i * a.step;
         const double t1 = now_s();
-        if (run_year(&a, path, &rows[i], &err) != CS_OK) {
-            cli_message("evolution: as of %d: %s", rows[i].year, err.msg);
+        if (cs_evolution_year(&rows[i].r, path, year, &opt, &err) != CS_OK) {
+            cli_message("evolution: as of %d: %s", year, err.msg);
             st = cli_status(err.code);
             break;
         }
         rows[i].seconds = now_s() - t1;
-        if (progress) fprintf(stderr, "\r  %d done (%.1f s)   ", rows[i].year, now_s() - t0);
+        if (progress) fprintf(stderr, "\r  %d done (%.1f s)   ", year, now_s() - t0);
     }
     if (progress && st == CLI_OK) fputc('\n', stderr);
     if (st == CLI_OK) st = output(rows, n, path, &a, now_s() - t0);

@@ -20,6 +20,7 @@
 
 #include <mpi.h>
 
+#include "cablesim/analysis.h"
 #include "cablesim/engine.h"
 #include "cablesim/mpirun.h"
 #include "cablesim/paths.h"
@@ -309,17 +310,6 @@ static void on_progress_log(void *ctx, uint64_t done, uint64_t total)
                 (unsigned long long)total, rate, eta);
 }
 
-/* Wilson score interval for k successes in n trials at 95%. */
-static void wilson(uint64_t k, uint64_t n, double *lo, double *hi)
-{
-    const double z = 1.959963984540054, nn = (double)n, p = nn > 0 ? (double)k / nn : 0;
-    const double den = 1 + z * z / nn;
-    const double c = (p + z * z / (2 * nn)) / den;
-    const double h = z * sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / den;
-    *lo = fmax(0.0, c - h);
-    *hi = fmin(1.0, c + h);
-}
-
 /* Lists the failed cables/segments and stations of trial t (re-run: cheap and exact). */
 static void print_worst(cs_engine_t *e, uint64_t t)
 {
@@ -388,21 +378,18 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            base->demand_tbps - base->unserved_tbps);
     printf("  trials: %llu (seed %llu), routing %s on %s capacity, %zu hazard(s)\n",
            (unsigned long long)s->trials, (unsigned long long)sc->seed,
-           sc->routing.mode == CS_ROUTING_MAXFLOW ? "maxflow" : "latency-first",
-           sc->routing.use_lit ? "lit" : "design", sc->n_hazards);
+           cs_routing_mode_name(sc->routing.mode), cs_routing_capacity_name(sc->routing.use_lit),
+           sc->n_hazards);
     if (s->trials == 0) return;
-    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
-    const double half = 1.959963984540054 * sd / sqrt((double)s->trials);
+    const cs_estimate u = cs_analysis_estimate(s->trials, s->mean_unserved, s->m2_unserved);
     printf("  expected unserved: %.4f Tbps (95%% CI %.4f to %.4f), %.3f%% of demand\n",
-           s->mean_unserved, fmax(0.0, s->mean_unserved - half), s->mean_unserved + half,
+           s->mean_unserved, fmax(0.0, u.lo), u.hi,
            base->demand_tbps > 0 ? 100.0 * s->mean_unserved / base->demand_tbps : 0.0);
     print_worst(e, s->worst_trial);
     printf("  probability that a region is cut off from every Japanese city (95%% CI):\n");
     for (size_t g = 0; g < s->n_regions; g++) {
-        double lo, hi;
-        wilson(s->region_cut[g], s->trials, &lo, &hi);
-        printf("    %-16s %.5f  (%.5f to %.5f)\n", s->regions[g],
-               (double)s->region_cut[g] / (double)s->trials, lo, hi);
+        const cs_proportion p = cs_analysis_wilson(s->region_cut[g], s->trials);
+        printf("    %-16s %.5f  (%.5f to %.5f)\n", s->regions[g], p.p, p.lo, p.hi);
     }
     struct rusage ru;
     const double peak_mb = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : NAN;
@@ -547,10 +534,10 @@ typedef struct {
 
 static void outcome_of(const cs_run_summary *s, run_outcome *o)
 {
-    const double sd = s->trials > 1 ? sqrt(s->m2_unserved / (double)(s->trials - 1)) : 0.0;
+    const cs_estimate u = cs_analysis_estimate(s->trials, s->mean_unserved, s->m2_unserved);
     o->trials = s->trials;
     o->mean = s->mean_unserved;
-    o->half = s->trials > 0 ? 1.959963984540054 * sd / sqrt((double)s->trials) : 0.0;
+    o->half = s->trials > 0 ? CS_ANALYSIS_Z95 * u.se : 0.0;
     o->max = s->max_unserved;
     o->ran = true;
 }

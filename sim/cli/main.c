@@ -44,6 +44,16 @@ static const char usage[] =
     "1 failure not caused by the input, 2 invalid input or usage.\n"
     "Documentation: docs/ in the source tree or share/doc/cablesim when installed.\n";
 
+/* The subcommands: each gets the arguments after its name. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"topology", cmd_topology},   {"run", cmd_run},     {"analyze", cmd_analyze},
+    {"compare", cmd_compare},     {"merge", cmd_merge}, {"criticality", cmd_criticality},
+    {"evolution", cmd_evolution},
+};
+
 int cli_status(cs_status rc)
 {
     switch (rc) {
@@ -128,12 +138,7 @@ int main(int argc, char **argv)
         printf("cablesim %s\n", cs_version());
         return CLI_OK;
     }
-    if (strcmp(cmd, "topology") == 0) return cmd_topology(argc - 2, argv + 2);
-    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "analyze") == 0) return cmd_analyze(argc - 2, argv + 2);
-    if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 2, argv + 2);
-    if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 2, argv + 2);
-    if (strcmp(cmd, "criticality") == 0) return cmd_criticality(argc - 2, argv + 2);
-    if (strcmp(cmd, "evolution") == 0) return cmd_evolution(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0) return commands[i].run(argc - 2, argv + 2);
     return cli_usage_error("unknown command \"%s\" (see 'cablesim --help')", cmd);
 }

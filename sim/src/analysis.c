@@ -21,9 +21,8 @@
 #include <string.h>
 
 #include "cablesim/ydoc.h"
+#include "cablesim/topology.h"
 
-/* Region of Japan's cities, as the engine names it. */
-#define JAPAN "Japan"
 /* Label of demands between two foreign cities (none in the bundled demand). */
 #define TRANSIT "transit"
 /* A demand served less than in the intact network by more than this (Tbps) lost traffic. */
@@ -45,16 +44,21 @@ static void acc_add(acc *a, double x)
     a->m2 += d * (x - a->mean);
 }
 
-static cs_estimate estimate(const acc *a)
+cs_estimate cs_analysis_estimate(uint64_t n, double mean, double m2)
 {
-    cs_estimate e = {a->n, NAN, NAN, NAN, NAN, NAN};
-    if (a->n == 0) return e;
-    e.mean = a->mean;
-    e.sd = a->n > 1 ? sqrt(a->m2 / (double)(a->n - 1)) : 0.0;
-    e.se = e.sd / sqrt((double)a->n);
+    cs_estimate e = {n, NAN, NAN, NAN, NAN, NAN};
+    if (n == 0) return e;
+    e.mean = mean;
+    e.sd = n > 1 ? sqrt(m2 / (double)(n - 1)) : 0.0;
+    e.se = e.sd / sqrt((double)n);
     e.lo = e.mean - CS_ANALYSIS_Z95 * e.se;
     e.hi = e.mean + CS_ANALYSIS_Z95 * e.se;
     return e;
+}
+
+static cs_estimate estimate(const acc *a)
+{
+    return cs_analysis_estimate(a->n, a->mean, a->m2);
 }
 
 cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n)
@@ -208,7 +212,7 @@ static cs_tail series_tail(series *s)
 
 /* -------------------------------------------------------------- regions */
 
-/* The region of each demand: the region of its foreign end (JAPAN when both ends are
+/* The region of each demand: the region of its foreign end (CS_REGION_JAPAN when both ends are
  * Japanese, TRANSIT when neither is), numbered in order of first appearance. */
 typedef struct {
     size_t n;
@@ -227,16 +231,20 @@ static void grouping_destroy(grouping *g)
     memset(g, 0, sizeof *g);
 }
 
+/* Whether node is Japanese (cs_node_is_japan()'s rule on the recorded fields). */
 static bool is_japan(const cs_results_info *in, uint32_t node)
 {
-    return strcmp(in->nodes[node].region, JAPAN) == 0;
+    const cs_rnode *v = &in->nodes[node];
+    cs_node_kind kind = CS_NODE_CITY; /* demand ends are cities */
+    (void)cs_node_kind_from_name(v->kind, &kind);
+    return cs_node_fields_are_japan(kind, v->country, v->region);
 }
 
 static const char *demand_region(const cs_results_info *in, size_t k)
 {
     const cs_rdemand *d = &in->demands[k];
     const bool a = is_japan(in, d->origin), b = is_japan(in, d->destination);
-    if (a && b) return JAPAN;
+    if (a && b) return CS_REGION_JAPAN;
     if (!a && !b) return TRANSIT;
     return a ? in->nodes[d->destination].region : in->nodes[d->origin].region;
 }
@@ -265,7 +273,7 @@ static cs_status group_regions(grouping *g, const cs_results_info *in, cs_error 
         if (r == SIZE_MAX) {
             r = g->n++;
             g->names[r] = name;
-            g->domestic[r] = strcmp(name, JAPAN) == 0;
+            g->domestic[r] = strcmp(name, CS_REGION_JAPAN) == 0;
         }
         g->of_demand[k] = r;
     }

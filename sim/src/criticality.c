@@ -81,11 +81,6 @@ typedef struct {
     double *unserved;         /* [nel] each single's total unserved */
 } work;
 
-static bool is_japan(const cs_node *n)
-{
-    return n->region != NULL && strcmp(n->region, "Japan") == 0;
-}
-
 /* calloc of n x m elements of size sz, NULL on overflow; one spare element so n = 0 works. */
 static void *alloc_rows(size_t n, size_t m, size_t sz)
 {
@@ -109,48 +104,30 @@ static cs_status check_options(const cs_criticality_options *opt, cs_error *err)
 }
 
 /*
- * The foreign regions and (Japanese city, region) pairs of the demands, in
- * first-appearance order, as the engine builds its pair table.
+ * The foreign regions and (Japanese city, region) pairs of the demands: the
+ * demand's own table (cs_demand_pairs_of), the one the engine uses, copied
+ * into the result, which may outlive the demand.
  */
 static cs_status build_pairs(work *w, cs_error *err)
 {
     owned *o = w->o;
-    const char **names = calloc(w->nd + 1, sizeof *names);
-    o->cr_city = calloc(w->nd + 1, sizeof *o->cr_city);
-    o->cr_region = calloc(w->nd + 1, sizeof *o->cr_region);
+    const cs_demand_pairs *dp = cs_demand_pairs_of(w->d);
+    w->np = dp->n_pairs;
+    w->ng = dp->n_regions;
+    o->cr_city = calloc(w->np + 1, sizeof *o->cr_city);
+    o->cr_region = calloc(w->np + 1, sizeof *o->cr_region);
     w->demand_pair = calloc(w->nd + 1, sizeof *w->demand_pair);
-    if (!names || !o->cr_city || !o->cr_region || !w->demand_pair) {
-        free(names);
-        return cs_errorf(err, CS_ENOMEM, "out of memory for the regions of %zu demands", w->nd);
-    }
-    for (size_t i = 0; i < w->nd; i++) {
-        const cs_demand_entry *de = cs_demand_entry_at(w->d, i);
-        const cs_node *a = cs_topology_node(w->t, de->origin);
-        const cs_node *b = cs_topology_node(w->t, de->destination);
-        w->demand_pair[i] = NONE;
-        if (is_japan(a) == is_japan(b)) continue; /* domestic, or between two foreign cities */
-        const size_t city = is_japan(a) ? de->origin : de->destination;
-        const char *region = is_japan(a) ? b->region : a->region;
-        size_t g = 0, p = 0;
-        while (g < w->ng && strcmp(names[g], region) != 0)
-            g++;
-        if (g == w->ng) names[w->ng++] = region;
-        while (p < w->np && !(o->cr_city[p] == city && o->cr_region[p] == g))
-            p++;
-        if (p == w->np) {
-            o->cr_city[w->np] = city;
-            o->cr_region[w->np++] = g;
-        }
-        w->demand_pair[i] = p;
-    }
     o->regions = calloc(w->ng + 1, sizeof *o->regions);
-    if (o->regions == NULL) {
-        free(names);
-        return cs_errorf(err, CS_ENOMEM, "out of memory for %zu regions", w->ng);
+    if (!o->cr_city || !o->cr_region || !w->demand_pair || !o->regions)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the regions of %zu demands", w->nd);
+    for (size_t p = 0; p < w->np; p++) {
+        o->cr_city[p] = dp->city[p];
+        o->cr_region[p] = dp->region_index[p];
     }
+    for (size_t i = 0; i < w->nd; i++)
+        w->demand_pair[i] = dp->pair_of_demand[i] == SIZE_MAX ? NONE : dp->pair_of_demand[i];
     for (size_t g = 0; g < w->ng; g++)
-        o->regions[g].name = names[g];
-    free(names);
+        o->regions[g].name = dp->regions[g];
     return CS_OK;
 }
 
@@ -687,7 +664,7 @@ cs_status cs_criticality_compute(cs_criticality_t **out, const cs_topology_t *t,
     w.ne = cs_topology_edge_count(t);
     w.nn = cs_topology_node_count(t);
     w.nd = cs_demand_count(d);
-    w.shortcut = !opt->brute_force && opt->routing.mode == CS_ROUTING_LATENCY_FIRST;
+    w.shortcut = !opt->brute_force && cs_routing_ignores_unused_edges(opt->routing.mode);
     rc = compute(&w, opt, err);
     publish(o, &w);
     free_work(&w);

@@ -1,6 +1,7 @@
 /* demand.c: reading and checking the city-to-city demand CSV. */
 #include "cablesim/demand.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +17,9 @@ struct cs_demand {
     size_t n;
     double total;
     char sha256[65];
+    cs_demand_pairs pairs; /* its arrays point at the owned ones below */
+    size_t *pair_city, *pair_region_index, *pair_of_demand;
+    const char **pair_region, **regions;
 };
 
 /* Splits line in place at commas into at most max fields; returns the count. */
@@ -106,6 +110,64 @@ static cs_status parse_line(cs_demand_t *d, char *line, const char *name, size_t
     return CS_OK;
 }
 
+static size_t find_str(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0) return i;
+    return SIZE_MAX;
+}
+
+/*
+ * Builds d->pairs from the entries (see cs_demand_pairs). O(demands x pairs).
+ * \return CS_OK or CS_ENOMEM.
+ */
+static cs_status build_pairs(cs_demand_t *d, const cs_topology_t *t, const char *name,
+                             cs_error *err)
+{
+    const size_t nd = d->n;
+    d->pair_city = malloc((nd + 1) * sizeof *d->pair_city);
+    d->pair_region = malloc((nd + 1) * sizeof *d->pair_region);
+    d->pair_region_index = malloc((nd + 1) * sizeof *d->pair_region_index);
+    d->pair_of_demand = malloc((nd + 1) * sizeof *d->pair_of_demand);
+    d->regions = malloc((nd + 1) * sizeof *d->regions);
+    if (!d->pair_city || !d->pair_region || !d->pair_region_index || !d->pair_of_demand ||
+        !d->regions)
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory for the pair table", name);
+    size_t np = 0, ng = 0;
+    for (size_t i = 0; i < nd; i++) {
+        const cs_demand_entry *de = &d->e[i];
+        const cs_node *a = cs_topology_node(t, de->origin);
+        const cs_node *b = cs_topology_node(t, de->destination);
+        const bool ja = cs_node_is_japan(a);
+        d->pair_of_demand[i] = SIZE_MAX;
+        if (ja == cs_node_is_japan(b)) continue; /* domestic, or between two foreign cities */
+        const size_t city = ja ? de->origin : de->destination;
+        const char *region = ja ? b->region : a->region;
+        size_t p = 0;
+        while (p < np && !(d->pair_city[p] == city && strcmp(d->pair_region[p], region) == 0))
+            p++;
+        if (p == np) {
+            size_t g = find_str(d->regions, ng, region);
+            if (g == SIZE_MAX) d->regions[g = ng++] = region;
+            d->pair_city[np] = city;
+            d->pair_region[np] = region;
+            d->pair_region_index[np++] = g;
+        }
+        assert(p < np && np <= nd && ng <= np);
+        d->pair_of_demand[i] = p;
+    }
+    d->pairs = (cs_demand_pairs){
+        .n_pairs = np,
+        .city = d->pair_city,
+        .region = d->pair_region,
+        .region_index = d->pair_region_index,
+        .n_regions = ng,
+        .regions = d->regions,
+        .pair_of_demand = d->pair_of_demand,
+    };
+    return CS_OK;
+}
+
 cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *name,
                                 const cs_topology_t *t, cs_error *err)
 {
@@ -156,6 +218,7 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
     if (first == CS_OK && d->n == 0)
         first = cs_errorf(err, CS_EINVAL, "%s:%zu:1: expected at least one demand, found none",
                           name, ln > 0 ? ln : 1);
+    if (first == CS_OK) first = build_pairs(d, t, name, err);
     if (first != CS_OK) {
         cs_demand_free(d);
         return first;
@@ -183,6 +246,11 @@ void cs_demand_free(cs_demand_t *d)
 {
     if (d == NULL) return;
     free(d->e);
+    free(d->pair_city);
+    free(d->pair_region);
+    free(d->pair_region_index);
+    free(d->pair_of_demand);
+    free(d->regions);
     free(d);
 }
 
@@ -199,6 +267,11 @@ const cs_demand_entry *cs_demand_entry_at(const cs_demand_t *d, size_t i)
 double cs_demand_total(const cs_demand_t *d)
 {
     return d->total;
+}
+
+const cs_demand_pairs *cs_demand_pairs_of(const cs_demand_t *d)
+{
+    return &d->pairs;
 }
 
 const char *cs_demand_sha256(const cs_demand_t *d)

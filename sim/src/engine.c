@@ -30,14 +30,12 @@ struct cs_engine {
     cs_router_t *router;
     cs_routing_result intact, scratch;
     gsl_rng *rng;
-    /* (Japanese city, foreign region) pairs */
+    /* (Japanese city, foreign region) pairs: the demand's (cs_demand_pairs_of), borrowed */
     size_t n_pairs;
-    size_t *pair_origin;
-    const char **pair_region;
-    size_t *pair_of_demand; /* [n_demands], SIZE_MAX for domestic demands */
+    const size_t *pair_of_demand; /* [n_demands], SIZE_MAX for domestic demands */
     size_t n_regions;
-    const char **regions;
-    size_t *region_of_pair;
+    const char *const *regions;
+    const size_t *region_of_pair;
     cs_pair_table table;
     /* shortcut and cache */
     bool skip_ok;
@@ -56,55 +54,16 @@ struct cs_engine {
 
 /* ------------------------------------------------------------- setup */
 
-static bool is_japan(const cs_node *n)
+/* The pair table: the demand's (Japanese city, foreign region) pairs. */
+static void set_pairs(cs_engine_t *e)
 {
-    return n->region != NULL && strcmp(n->region, "Japan") == 0;
-}
-
-static size_t find_str(const char **list, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], s) == 0) return i;
-    return SIZE_MAX;
-}
-
-/* Builds the pair table from the demands: one pair per (Japanese city, foreign region). */
-static cs_status build_pairs(cs_engine_t *e, cs_error *err)
-{
-    const size_t nd = cs_demand_count(e->d);
-    e->pair_origin = malloc((nd + 1) * sizeof *e->pair_origin);
-    e->pair_region = malloc((nd + 1) * sizeof *e->pair_region);
-    e->pair_of_demand = malloc((nd + 1) * sizeof *e->pair_of_demand);
-    e->regions = malloc((nd + 1) * sizeof *e->regions);
-    e->region_of_pair = malloc((nd + 1) * sizeof *e->region_of_pair);
-    if (!e->pair_origin || !e->pair_region || !e->pair_of_demand || !e->regions ||
-        !e->region_of_pair)
-        return cs_errorf(err, CS_ENOMEM, "out of memory for the pair table");
-    for (size_t i = 0; i < nd; i++) {
-        const cs_demand_entry *de = cs_demand_entry_at(e->d, i);
-        const cs_node *a = cs_topology_node(e->t, de->origin);
-        const cs_node *b = cs_topology_node(e->t, de->destination);
-        e->pair_of_demand[i] = SIZE_MAX;
-        if (is_japan(a) == is_japan(b)) continue; /* domestic (or foreign-foreign) */
-        const size_t city = is_japan(a) ? de->origin : de->destination;
-        const char *region = is_japan(a) ? b->region : a->region;
-        size_t p = SIZE_MAX;
-        for (size_t k = 0; k < e->n_pairs && p == SIZE_MAX; k++)
-            if (e->pair_origin[k] == city && strcmp(e->pair_region[k], region) == 0) p = k;
-        if (p == SIZE_MAX) {
-            p = e->n_pairs++;
-            e->pair_origin[p] = city;
-            e->pair_region[p] = region;
-            size_t r = find_str(e->regions, e->n_regions, region);
-            if (r == SIZE_MAX) e->regions[r = e->n_regions++] = region;
-            e->region_of_pair[p] = r;
-        }
-        e->pair_of_demand[i] = p;
-    }
-    e->table.n = e->n_pairs;
-    e->table.origin = e->pair_origin;
-    e->table.region = e->pair_region;
-    return CS_OK;
+    const cs_demand_pairs *dp = cs_demand_pairs_of(e->d);
+    e->n_pairs = dp->n_pairs;
+    e->pair_of_demand = dp->pair_of_demand;
+    e->n_regions = dp->n_regions;
+    e->regions = dp->regions;
+    e->region_of_pair = dp->region_index;
+    e->table = (cs_pair_table){.n = dp->n_pairs, .origin = dp->city, .region = dp->region};
 }
 
 static cs_status load_hazards(cs_engine_t *e, cs_error *err)
@@ -118,13 +77,6 @@ static cs_status load_hazards(cs_engine_t *e, cs_error *err)
         e->n_hazards++;
     }
     return CS_OK;
-}
-
-/* The shortcuts rely on latency-first's property that edges a routing does not
- * use do not influence it; maxflow's per-demand solutions have no such property. */
-static bool shortcut_is_exact(const cs_engine_t *e)
-{
-    return cs_router_options(e->router)->mode == CS_ROUTING_LATENCY_FIRST;
 }
 
 /* The repair model and its workspaces, when the scenario has a `recovery:` section. */
@@ -176,7 +128,7 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     if ((rc = cs_routing_result_init(&e->intact, nd, ne, err)) != CS_OK) goto fail;
     if ((rc = cs_routing_result_init(&e->scratch, nd, ne, err)) != CS_OK) goto fail;
     if ((rc = cs_router_route(e->router, NULL, &e->intact, err)) != CS_OK) goto fail;
-    if ((rc = build_pairs(e, err)) != CS_OK) goto fail;
+    set_pairs(e);
     e->rng = cs_rng_alloc();
     e->key = malloc((ne + cs_topology_node_count(e->t) + 2) * sizeof *e->key);
     if (e->rng == NULL || e->key == NULL) {
@@ -185,7 +137,7 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     }
     if ((rc = cs_failures_init(&e->f_flow, ne, cs_topology_node_count(e->t), err)) != CS_OK)
         goto fail;
-    e->skip_ok = shortcut_is_exact(e);
+    e->skip_ok = cs_router_ignores_unused_edges(e->router);
     if ((rc = recovery_alloc(e, err)) != CS_OK) goto fail;
     *out = e;
     return CS_OK;
@@ -219,11 +171,6 @@ void cs_engine_free(cs_engine_t *e)
     cs_demand_free(e->d);
     cs_topology_free(e->t);
     if (e->rng) gsl_rng_free(e->rng);
-    free(e->pair_origin);
-    free(e->pair_region);
-    free(e->pair_of_demand);
-    free(e->regions);
-    free(e->region_of_pair);
     free(e->key);
     cs_failures_destroy(&e->f_flow);
     free(e);
@@ -450,8 +397,8 @@ static cs_status repair(cs_engine_t *e, uint64_t t, const cs_failures *f, cs_rec
     for (size_t i = 0; i < f->n_edges; i++) {
         const size_t j = f->edges[i];
         if (cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT)
-            o->faults[o->n_faults++] =
-                cs_recovery_fault(e->rec, e->t, j, f->edge_time[j], e->intact.edge_flow_tbps[j]);
+            o->faults[o->n_faults++] = cs_recovery_fault(e->rec, e->t, j, f->edge_time[j],
+                                                         e->intact.edge_flow_tbps[j], NULL, NAN);
     }
     cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_RECOVERY);
     const cs_status rc = cs_recovery_schedule(e->rec, &e->rws, o->faults, o->n_faults, e->rng,

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strmap.h"
+
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -289,31 +291,6 @@ cs_lonlat cs_hz_area_sample(const cs_hz_area *a, gsl_rng *rng)
 
 /* ------------------------------------------------------------ names */
 
-/* Levenshtein distance ignoring ASCII case, capped for long strings. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63) la = 63;
-    if (lb > 63) lb = 63;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            const size_t up = row[j];
-            const int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
-            size_t best = diag + (same ? 0 : 1);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static const char *name_at(const cs_topology_t *t, char what, size_t i)
 {
     if (what == 'c') return cs_topology_cable(t, i);
@@ -341,7 +318,7 @@ static void near_names(const cs_topology_t *t, char what, const char *bad, char 
     size_t best[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, bestd[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
     const size_t len = strlen(bad), limit = len / 3 > 2 ? len / 3 : 2;
     for (size_t i = 0; i < name_count(t, what); i++) {
-        size_t d = edit_distance(bad, name_at(t, what, i));
+        const size_t d = cs_edit_distance(bad, name_at(t, what, i));
         if (d > limit) continue;
         for (size_t k = 0; k < 3; k++) {
             if (d < bestd[k]) {

@@ -139,13 +139,16 @@ static void rollback(cs_failures *f, size_t n_edges)
  * search still finds the same path first (the tie-break is a fixed order on
  * nodes and edges), and capacities elsewhere are untouched; under maxflow,
  * each demand's flow stays feasible without it. So skipping it loses
- * nothing. No random numbers are drawn.
+ * nothing; the router says so (cs_router_keeps_served_without_unused_edges),
+ * and without that promise every available candidate would be tried. No
+ * random numbers are drawn.
  */
 static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, cs_failures *f,
                                cs_error *err)
 {
     const cs_topology_t *t = env->topology;
     const double *flow = env->intact->edge_flow_tbps;
+    const bool skip_unused = cs_router_keeps_served_without_unused_edges(env->router);
     cs_status rc;
     if (f->n_edges > 0 || f->n_nodes > 0) {
         if ((rc = cs_router_route(env->router, f, env->scratch, err)) != CS_OK) return rc;
@@ -154,7 +157,7 @@ static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, 
     for (size_t done = 0; done < c->k; done++) {
         size_t n_live = 0;
         for (size_t i = 0; i < c->n; i++) {
-            c->live[i] = available(c, i, f, t) && cand_max(c, i, flow, t) > 0.0;
+            c->live[i] = available(c, i, f, t) && (!skip_unused || cand_max(c, i, flow, t) > 0.0);
             n_live += c->live[i];
         }
         if (n_live == 0) return CS_OK; /* no cut can leave more unserved */

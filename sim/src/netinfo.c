@@ -173,9 +173,9 @@ static cs_status ctx_init(ctx *c, const cs_topology_t *t, cs_error *err)
     build_adjacency(c);
     for (size_t v = 0; v < c->nn; v++) {
         const cs_node *n = cs_topology_node(t, v);
-        c->jp_station[v] = n->kind == CS_NODE_LANDING && strcmp(n->country, "JP") == 0;
+        c->jp_station[v] = n->kind == CS_NODE_LANDING && cs_node_is_japan(n);
         c->n_jp_stations += c->jp_station[v];
-        c->japan_city[v] = n->kind == CS_NODE_CITY && strcmp(n->region, CS_NETINFO_JAPAN) == 0;
+        c->japan_city[v] = n->kind == CS_NODE_CITY && cs_node_is_japan(n);
     }
     for (size_t j = 0; j < c->ne; j++) {
         const cs_edge *e = cs_topology_edge(t, j);
@@ -970,7 +970,7 @@ static void mark_japan_cables(ctx *c, const cs_netinfo_t *ni)
         for (int k = 0; k < 2; k++) {
             const char *reg = ni->node_region[ends[k]];
             if (cs_topology_node(c->t, ends[k])->kind == CS_NODE_LANDING && reg != NULL &&
-                strcmp(reg, CS_NETINFO_JAPAN) == 0)
+                strcmp(reg, CS_REGION_JAPAN) == 0)
                 c->cable_japan[e->cable_index] = true;
         }
     }
@@ -1014,8 +1014,7 @@ static cs_status list_regions(cs_netinfo_t *ni, const ctx *c, cs_error *err)
     size_t n = 0;
     for (size_t v = 0; v < c->nn; v++) {
         const cs_node *node = cs_topology_node(c->t, v);
-        if (node->kind == CS_NODE_CITY && strcmp(node->region, CS_NETINFO_JAPAN) != 0)
-            names[n++] = node->region;
+        if (node->kind == CS_NODE_CITY && !cs_node_is_japan(node)) names[n++] = node->region;
     }
     qsort(names, n, sizeof *names, cmp_str);
     size_t m = 0;

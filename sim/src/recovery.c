@@ -12,6 +12,7 @@
  */
 #include "cablesim/recovery.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,18 @@ struct cs_recovery {
     cs_lonlat *japan; /* positions of the Japanese nodes */
     size_t n_areas;
     cs_hz_area *areas; /* contested areas */
+    size_t n_weather;
+    cs_hz_area *weather_areas; /* weather_regions, first match wins */
+    double (*weather)[CS_MONTHS];
+    size_t n_hold;
+    cs_hz_area *hold_areas; /* stand_down_areas */
+    double *hold_days;
+    size_t n_zones;
+    const char **zone_names;          /* zones: name -> systems */
+    const char *const **zone_systems; /* [n_zones] arrays of system names */
+    size_t *zone_n;
+    void **arrays; /* owned arrays of string pointers (serves, zone systems) */
+    size_t n_arrays, cap_arrays;
 };
 
 /* ------------------------------------------------------------ building */
@@ -56,6 +69,24 @@ static const char *keep_string(cs_recovery_t *r, const char *s)
     return d;
 }
 
+/* A copy of the n names (their strings kept), owned by r. NULL on OOM. */
+static const char *const *keep_names(cs_recovery_t *r, const char *const *names, size_t n)
+{
+    if (r->n_arrays == r->cap_arrays) {
+        const size_t cap = r->cap_arrays ? 2 * r->cap_arrays : 8;
+        void **v = realloc(r->arrays, cap * sizeof *v);
+        if (v == NULL) return NULL;
+        r->arrays = v;
+        r->cap_arrays = cap;
+    }
+    const char **a = malloc((n + 1) * sizeof *a);
+    if (a == NULL) return NULL;
+    r->arrays[r->n_arrays++] = (void *)a;
+    for (size_t i = 0; i < n; i++)
+        if ((a[i] = keep_string(r, names[i])) == NULL) return NULL;
+    return a;
+}
+
 static cs_status add_ship(cs_recovery_t *r, const cs_ship *s, cs_error *err)
 {
     cs_ship *v = realloc(r->ships, (r->n_ships + 1) * sizeof *v);
@@ -64,7 +95,8 @@ static cs_status add_ship(cs_recovery_t *r, const cs_ship *s, cs_error *err)
     cs_ship c = *s;
     if (!(c.name = keep_string(r, s->name)) || !(c.home = keep_string(r, s->home)) ||
         !(c.zone = keep_string(r, s->zone ? s->zone : "")) ||
-        !(c.source = keep_string(r, s->source ? s->source : "")))
+        !(c.source = keep_string(r, s->source ? s->source : "")) ||
+        !(c.serves = keep_names(r, s->serves, s->n_serves)))
         return cs_errorf(err, CS_ENOMEM, "out of memory for the fleet");
     r->ships[r->n_ships++] = c;
     return CS_OK;
@@ -78,7 +110,7 @@ static cs_status set_japan(cs_recovery_t *r, const cs_topology_t *t, cs_error *e
     if (r->japan == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery model");
     for (size_t i = 0; i < nn; i++) {
         const cs_node *v = cs_topology_node(t, i);
-        if (v->country != NULL && strcmp(v->country, "JP") == 0) r->japan[r->n_japan++] = v->pos;
+        if (cs_node_is_japan(v)) r->japan[r->n_japan++] = v->pos;
     }
     return CS_OK;
 }
@@ -93,7 +125,16 @@ static cs_status check_params(const cs_recovery_params *p, cs_error *err)
     for (int w = 0; w < CS_WATERS_COUNT; w++)
         if (!(p->permit_days[w] >= 0.0)) bad = "permit_days";
     if (!(p->work_base_days >= 0.0) || !(p->work_days_per_1000m >= 0.0)) bad = "work days";
-    if (!(p->weather_downtime >= 0.0) || !(p->weather_downtime < 1.0)) bad = "weather_downtime";
+    for (int m = 0; m < CS_MONTHS; m++)
+        if (!(p->weather_downtime[m] >= 0.0) || !(p->weather_downtime[m] <= 0.95))
+            bad = "weather_downtime";
+    if (p->start_month < 0 || p->start_month > 12) bad = "start_month";
+    if (p->start_day < 1 || p->start_day > 31) bad = "start_day";
+    if (!(p->stand_down_days >= 0.0)) bad = "stand_down_days";
+    if (!(p->spare_stock_km >= 0.0) || !(p->spare_base_km >= 0.0) ||
+        !(p->spare_km_per_1000m >= 0.0) || !(p->resupply_days >= 0.0) || !(p->resupply_km >= 0.0) ||
+        isinf(p->resupply_km))
+        bad = "spare cable";
     if (!(p->default_depth_m >= 0.0)) bad = "default_depth_m";
     if (!(p->domestic_nmi >= 0.0)) bad = "domestic_nmi";
     if (!(p->station_restore_days >= 0.0) || !(p->link_restore_days >= 0.0)) bad = "restore days";
@@ -141,6 +182,20 @@ void cs_recovery_free(cs_recovery_t *r)
     for (size_t i = 0; i < r->n_areas; i++)
         cs_hz_area_destroy(&r->areas[i]);
     free(r->areas);
+    for (size_t i = 0; i < r->n_weather; i++)
+        cs_hz_area_destroy(&r->weather_areas[i]);
+    free(r->weather_areas);
+    free(r->weather);
+    for (size_t i = 0; i < r->n_hold; i++)
+        cs_hz_area_destroy(&r->hold_areas[i]);
+    free(r->hold_areas);
+    free(r->hold_days);
+    free(r->zone_names);
+    free(r->zone_systems);
+    free(r->zone_n);
+    for (size_t i = 0; i < r->n_arrays; i++)
+        free(r->arrays[i]);
+    free(r->arrays);
     free(r);
 }
 
@@ -162,10 +217,21 @@ static const char *const recovery_keys[] = {"fleet",
                                             "contested",
                                             "station_restore_days",
                                             "link_restore_days",
+                                            "start_month",
+                                            "start_day",
+                                            "stand_down_days",
+                                            "stand_down_areas",
+                                            "weather_regions",
+                                            "zones",
+                                            "spare_cable",
                                             NULL};
-static const char *const ship_keys[] = {"name",         "home", "home_lonlat", "speed_kn",
-                                        "availability", "zone", "source",      NULL};
-static const char *const fleet_keys[] = {"name", "description", "source", "ships", NULL};
+static const char *const ship_keys[] = {"name", "home",   "home_lonlat", "speed_kn", "availability",
+                                        "zone", "source", "serves",      NULL};
+static const char *const fleet_keys[] = {"name", "description", "source", "ships", "zones", NULL};
+static const char *const weather_keys[] = {"area", "downtime", "source", NULL};
+static const char *const hold_keys[] = {"area", "days", "source", NULL};
+static const char *const spare_keys[] = {"stock_km",      "base_km",     "km_per_1000m",
+                                         "resupply_days", "resupply_km", NULL};
 static const char *const permit_keys[] = {"domestic", "foreign", "contested", NULL};
 static const char *const policies[] = {"fifo", "capacity", "restored_per_day", NULL};
 
@@ -173,6 +239,48 @@ static const char *const policies[] = {"fifo", "capacity", "restored_per_day", N
 static void keep(cs_status *rc, cs_status r)
 {
     if (*rc == CS_OK) *rc = r;
+}
+
+/*
+ * map[key]: a list of cable systems (a single name is a one-item list) into a new array *out
+ * (malloc'd, borrowed strings: the topology's names, or the document's when t is NULL) of *n.
+ * With a topology, unknown names are errors with the nearest names.
+ */
+static cs_status parse_systems(const cs_ydoc_t *doc, const cs_ynode *map, const char *key,
+                               const cs_topology_t *t, const char ***out, size_t *n, cs_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    const cs_ynode *v = cs_ymap_get(map, key);
+    if (cs_ynode_is_null(v)) return CS_OK;
+    const size_t m = v->kind == CS_YSEQ ? v->n : 1;
+    const char **names = malloc((m + 1) * sizeof *names);
+    if (names == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for %s", key);
+    if (t != NULL) {
+        const cs_hz_ctx c = {doc, map, t, cs_topology_path(t)};
+        size_t *idx = NULL, k = 0;
+        const cs_status rc = cs_hz_names(&c, v, key, 'c', &idx, &k, err);
+        if (rc != CS_OK) {
+            free(names);
+            return rc;
+        }
+        for (size_t i = 0; i < k; i++)
+            names[i] = cs_topology_cable(t, idx[i]);
+        free(idx);
+        *n = k;
+    } else {
+        for (size_t i = 0; i < m; i++) {
+            const cs_ynode *x = v->kind == CS_YSEQ ? v->items[i] : v;
+            if (x->kind != CS_YSCALAR || x->value == NULL || x->value[0] == '\0') {
+                free(names);
+                return cs_yerr(doc, x, key, "a cable system name", err);
+            }
+            names[i] = x->value;
+        }
+        *n = m;
+    }
+    *out = names;
+    return CS_OK;
 }
 
 /* One ship map of a `ships` list in doc. */
@@ -195,8 +303,12 @@ static cs_status parse_ship(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yno
         const cs_hz_ctx c = {doc, m, t, "the topology"};
         keep(&rc, cs_hz_point(&c, at, "home_lonlat", &s.home_pos, err));
     }
-    if (rc != CS_OK) return rc;
-    return add_ship(r, &s, err);
+    const char **serves = NULL;
+    if (rc == CS_OK) rc = parse_systems(doc, m, "serves", t, &serves, &s.n_serves, err);
+    s.serves = serves;
+    if (rc == CS_OK) rc = add_ship(r, &s, err);
+    free(serves);
+    return rc;
 }
 
 static cs_status parse_ships(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *map,
@@ -211,6 +323,53 @@ static cs_status parse_ships(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yn
         if (r1 == CS_ENOMEM) return r1;
     }
     return rc;
+}
+
+/* `zones`: a map from zone name to the cable systems the zone's ships may repair. */
+static cs_status parse_zones(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *map,
+                             const cs_topology_t *t, cs_error *err)
+{
+    const cs_ynode *z = cs_ymap_get(map, "zones");
+    if (cs_ynode_is_null(z)) return CS_OK;
+    if (z->kind != CS_YMAP)
+        return cs_yerr(doc, z, "zones", "a map from zone name to a list of cable systems", err);
+    const size_t n = r->n_zones + z->n;
+    const char **names = realloc(r->zone_names, (n + 1) * sizeof *names);
+    if (names != NULL) r->zone_names = names;
+    const char *const **sys = realloc(r->zone_systems, (n + 1) * sizeof *sys);
+    if (sys != NULL) r->zone_systems = sys;
+    size_t *zn = realloc(r->zone_n, (n + 1) * sizeof *zn);
+    if (zn != NULL) r->zone_n = zn;
+    if (names == NULL || sys == NULL || zn == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for zones");
+    for (size_t i = 0; i < z->n; i++) {
+        const char **list = NULL;
+        size_t k = 0;
+        cs_status rc = parse_systems(doc, z, z->keys[i]->value, t, &list, &k, err);
+        if (rc != CS_OK) return rc;
+        const size_t j = r->n_zones;
+        r->zone_names[j] = keep_string(r, z->keys[i]->value);
+        r->zone_systems[j] = keep_names(r, list, k);
+        r->zone_n[j] = k;
+        free(list);
+        if (r->zone_names[j] == NULL || r->zone_systems[j] == NULL)
+            return cs_errorf(err, CS_ENOMEM, "out of memory for zones");
+        r->n_zones++;
+    }
+    return CS_OK;
+}
+
+/* Ships that name no systems of their own serve their zone's systems, when `zones` lists it. */
+static void resolve_zones(cs_recovery_t *r)
+{
+    for (size_t k = 0; k < r->n_ships; k++) {
+        cs_ship *s = &r->ships[k];
+        for (size_t j = 0; s->n_serves == 0 && j < r->n_zones; j++)
+            if (strcmp(s->zone, r->zone_names[j]) == 0) {
+                s->serves = r->zone_systems[j];
+                s->n_serves = r->zone_n[j];
+            }
+    }
 }
 
 static bool is_file(const char *path)
@@ -256,6 +415,7 @@ static cs_status load_fleet(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yno
     const cs_ynode *seq = NULL;
     if (rc == CS_OK) rc = cs_yget_seq(fd, root, "ships", true, &seq, err);
     if (rc == CS_OK) rc = parse_ships(r, fd, root, t, err);
+    if (rc == CS_OK) rc = parse_zones(r, fd, root, t, err);
     cs_ydoc_free(fd);
     return rc;
 }
@@ -286,6 +446,48 @@ static cs_status parse_permits(const cs_ydoc_t *doc, const cs_ynode *spec, cs_re
     return rc;
 }
 
+/* A share of time lost to weather: one number for every month, or a list of 12 (January first). */
+static cs_status parse_months(const cs_ydoc_t *d, const cs_ynode *v, const char *key,
+                              double out[CS_MONTHS], cs_error *err)
+{
+    const char *expected = "a share in [0, 0.95] or a list of 12 of them (January first)";
+    const size_t n = v->kind == CS_YSEQ ? v->n : 1;
+    if (v->kind == CS_YMAP || (v->kind == CS_YSEQ && n != CS_MONTHS))
+        return cs_yerr(d, v, key, expected, err);
+    for (size_t m = 0; m < n; m++) {
+        const cs_ynode *x = v->kind == CS_YSEQ ? v->items[m] : v;
+        char *end = NULL;
+        const double y = x->kind == CS_YSCALAR && x->value ? strtod(x->value, &end) : NAN;
+        if (end == NULL || end == x->value || *end != '\0' || !(y >= 0.0 && y <= 0.95))
+            return cs_yerr(d, x, key, expected, err);
+        if (v->kind == CS_YSEQ)
+            out[m] = y;
+        else
+            for (int k = 0; k < CS_MONTHS; k++)
+                out[k] = y;
+    }
+    return CS_OK;
+}
+
+static cs_status parse_spare(const cs_ydoc_t *d, const cs_ynode *s, cs_recovery_params *p,
+                             cs_error *err)
+{
+    const cs_ynode *m = cs_ymap_get(s, "spare_cable");
+    if (cs_ynode_is_null(m)) return CS_OK;
+    cs_status rc = cs_ymap_check_keys(d, m, spare_keys, "recovery.spare_cable", err);
+    if (rc != CS_OK) return rc;
+    keep(&rc, cs_yget_double(d, m, "stock_km", true, 0, 1e6, 0, &p->spare_stock_km, err));
+    keep(&rc,
+         cs_yget_double(d, m, "base_km", false, 0, 1000, p->spare_base_km, &p->spare_base_km, err));
+    keep(&rc, cs_yget_double(d, m, "km_per_1000m", false, 0, 1000, p->spare_km_per_1000m,
+                             &p->spare_km_per_1000m, err));
+    keep(&rc, cs_yget_double(d, m, "resupply_days", false, 0, 3650, p->resupply_days,
+                             &p->resupply_days, err));
+    keep(&rc,
+         cs_yget_double(d, m, "resupply_km", false, 0, 1e6, p->resupply_km, &p->resupply_km, err));
+    return rc;
+}
+
 static cs_status parse_params(const cs_ydoc_t *d, const cs_ynode *s, cs_recovery_params *p,
                               cs_error *err)
 {
@@ -304,8 +506,17 @@ static cs_status parse_params(const cs_ydoc_t *d, const cs_ynode *s, cs_recovery
                              &p->work_base_days, err));
     keep(&rc, cs_yget_double(d, s, "work_days_per_1000m", false, 0, 365, p->work_days_per_1000m,
                              &p->work_days_per_1000m, err));
-    keep(&rc, cs_yget_double(d, s, "weather_downtime", false, 0, 0.95, p->weather_downtime,
-                             &p->weather_downtime, err));
+    const cs_ynode *wd = cs_ymap_get(s, "weather_downtime");
+    if (!cs_ynode_is_null(wd))
+        keep(&rc, parse_months(d, wd, "recovery.weather_downtime", p->weather_downtime, err));
+    long long month = p->start_month, day = p->start_day;
+    keep(&rc, cs_yget_int(d, s, "start_month", false, 0, 12, month, &month, err));
+    keep(&rc, cs_yget_int(d, s, "start_day", false, 1, 31, day, &day, err));
+    p->start_month = (int)month;
+    p->start_day = (int)day;
+    keep(&rc, cs_yget_double(d, s, "stand_down_days", false, 0, 3650, p->stand_down_days,
+                             &p->stand_down_days, err));
+    keep(&rc, parse_spare(d, s, p, err));
     keep(&rc, cs_yget_double(d, s, "default_depth_m", false, 0, 11000, p->default_depth_m,
                              &p->default_depth_m, err));
     keep(&rc, cs_yget_double(d, s, "domestic_nmi", false, 0, 1000, p->domestic_nmi,
@@ -339,6 +550,47 @@ static cs_status parse_contested(cs_recovery_t *r, const cs_ydoc_t *doc, const c
     return rc;
 }
 
+/* `weather_regions` (area, downtime) and `stand_down_areas` (area, days): lists of maps. */
+static cs_status parse_area_list(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *spec,
+                                 const cs_topology_t *t, bool weather, cs_error *err)
+{
+    const char *key = weather ? "weather_regions" : "stand_down_areas";
+    const cs_ynode *seq = NULL;
+    cs_status rc = cs_yget_seq(doc, spec, key, false, &seq, err);
+    if (rc != CS_OK || seq == NULL) return rc;
+    cs_hz_area *areas = calloc(seq->n + 1, sizeof *areas);
+    if (weather) {
+        r->weather_areas = areas;
+        r->weather = calloc(seq->n + 1, sizeof *r->weather);
+    } else {
+        r->hold_areas = areas;
+        r->hold_days = calloc(seq->n + 1, sizeof *r->hold_days);
+    }
+    if (areas == NULL || (weather ? (void *)r->weather : (void *)r->hold_days) == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for %s", key);
+    char what[64];
+    for (size_t i = 0; i < seq->n && rc == CS_OK; i++) {
+        const cs_ynode *m = seq->items[i];
+        snprintf(what, sizeof what, "recovery.%s.%zu", key, i);
+        rc = cs_ymap_check_keys(doc, m, weather ? weather_keys : hold_keys, what, err);
+        const cs_ynode *a = cs_ymap_get(m, "area");
+        if (rc == CS_OK && a == NULL) rc = cs_yerr_missing(doc, m, "area", "an area", err);
+        const cs_hz_ctx c = {doc, m, t, "the topology"};
+        if (rc == CS_OK) rc = cs_hz_area_parse(&c, a, "area", &areas[i], err);
+        if (rc != CS_OK) break;
+        if (weather) {
+            r->n_weather++;
+            const cs_ynode *v = cs_ymap_get(m, "downtime");
+            rc = v == NULL ? cs_yerr_missing(doc, m, "downtime", "monthly shares", err)
+                           : parse_months(doc, v, "downtime", r->weather[i], err);
+        } else {
+            r->n_hold++;
+            rc = cs_yget_double(doc, m, "days", true, 0, 3650, 0, &r->hold_days[i], err);
+        }
+    }
+    return rc;
+}
+
 cs_status cs_recovery_parse(cs_recovery_t **out, const cs_ydoc_t *doc, const cs_ynode *spec,
                             const char *dir, const cs_topology_t *t, cs_error *err)
 {
@@ -355,8 +607,12 @@ cs_status cs_recovery_parse(cs_recovery_t **out, const cs_ydoc_t *doc, const cs_
     if (rc == CS_OK && r->n_ships == 0)
         rc =
             cs_yerr_missing(doc, spec, "ships", "at least one ship (from `fleet` or `ships`)", err);
+    if (rc == CS_OK) rc = parse_zones(r, doc, spec, t, err);
     if (rc == CS_OK) rc = parse_contested(r, doc, spec, t, err);
+    if (rc == CS_OK) rc = parse_area_list(r, doc, spec, t, true, err);
+    if (rc == CS_OK) rc = parse_area_list(r, doc, spec, t, false, err);
     if (rc == CS_OK) rc = set_japan(r, t, err);
+    if (rc == CS_OK) resolve_zones(r);
     if (rc != CS_OK) {
         cs_recovery_free(r);
         return rc;
@@ -423,24 +679,73 @@ static cs_lonlat midpoint(const cs_edge *e)
 }
 
 cs_fault cs_recovery_fault(const cs_recovery_t *r, const cs_topology_t *t, size_t e,
-                           double fail_days, double flow_tbps)
+                           double fail_days, double flow_tbps, const cs_lonlat *at, double depth_m)
 {
     const cs_edge *ed = cs_topology_edge(t, e);
     cs_fault f;
     f.edge = e;
     f.fail_days = fail_days;
-    f.pos = midpoint(ed);
-    f.depth_m = isnan(ed->depth_m) ? r->p.default_depth_m : ed->depth_m;
+    f.pos = at != NULL ? *at : midpoint(ed);
+    f.depth_m = !isnan(depth_m)       ? depth_m
+                : !isnan(ed->depth_m) ? ed->depth_m
+                                      : r->p.default_depth_m;
     f.waters = cs_recovery_waters(r, f.pos);
     f.lit_tbps = ed->lit_tbps;
     f.flow_tbps = flow_tbps;
+    f.system = ed->cable;
+    f.weather = -1;
+    for (size_t i = 0; f.weather < 0 && i < r->n_weather; i++)
+        if (cs_hz_area_contains(&r->weather_areas[i], f.pos)) f.weather = (int)i;
+    f.hold_days = r->p.stand_down_days;
+    for (size_t i = 0; i < r->n_hold; i++)
+        if (cs_hz_area_contains(&r->hold_areas[i], f.pos))
+            f.hold_days = fmax(f.hold_days, r->hold_days[i]);
+    f.spare_km = r->p.spare_base_km + r->p.spare_km_per_1000m * f.depth_m / 1000.0;
     return f;
 }
 
 double cs_recovery_work_days(const cs_recovery_params *p, double depth_m)
 {
-    return (p->work_base_days + p->work_days_per_1000m * depth_m / 1000.0) /
-           (1.0 - p->weather_downtime);
+    return p->work_base_days + p->work_days_per_1000m * depth_m / 1000.0;
+}
+
+/* Days of a calendar month in the model's year of 12 equal months. */
+#define MONTH_DAYS (365.0 / CS_MONTHS)
+
+double cs_recovery_work_end(const cs_recovery_t *r, const cs_fault *f, double year_day,
+                            double start_days, double work_days)
+{
+    const double *share = f->weather >= 0 && (size_t)f->weather < r->n_weather
+                              ? r->weather[f->weather]
+                              : r->p.weather_downtime;
+    double t = start_days, left = work_days;
+    /* Each pass ends a month (shares are at most 0.95, so work advances in every month). */
+    for (int pass = 0; left > 0.0 && pass < 100000; pass++) {
+        const double doy = fmod(year_day + t, 365.0);
+        int m = (int)(doy / MONTH_DAYS);
+        if (m >= CS_MONTHS) m = CS_MONTHS - 1;
+        const double rate = 1.0 - share[m];
+        const double span = fmax((m + 1) * MONTH_DAYS - doy, 1e-9);
+        if (rate * span >= left) return t + left / rate;
+        left -= rate * span;
+        t += span;
+    }
+    return t;
+}
+
+bool cs_recovery_may_repair(const cs_recovery_t *r, size_t k, const char *system)
+{
+    const cs_ship *s = &r->ships[k];
+    if (s->n_serves > 0) {
+        for (size_t i = 0; system != NULL && i < s->n_serves; i++)
+            if (strcmp(s->serves[i], system) == 0) return true;
+        return false;
+    }
+    /* A ship of no agreement takes any system that no ship's agreement reserves. */
+    for (size_t j = 0; system != NULL && j < r->n_ships; j++)
+        for (size_t i = 0; i < r->ships[j].n_serves; i++)
+            if (strcmp(r->ships[j].serves[i], system) == 0) return false;
+    return true;
 }
 
 /* ------------------------------------------------------------ the queue */
@@ -457,7 +762,8 @@ cs_status cs_recovery_ws_init(cs_recovery_ws *w, const cs_recovery_t *r, size_t 
     w->home_at = malloc((ns + 1) * sizeof *w->home_at);
     w->avail = malloc(ns + 1);
     w->done = malloc(max_faults + 1);
-    if (!w->free_at || !w->pos || !w->home_at || !w->avail || !w->done) {
+    w->elig = malloc((max_faults + 1) * (ns + 1));
+    if (!w->free_at || !w->pos || !w->home_at || !w->avail || !w->done || !w->elig) {
         cs_recovery_ws_destroy(w);
         return cs_errorf(err, CS_ENOMEM, "out of memory for the repair queue");
     }
@@ -471,12 +777,31 @@ void cs_recovery_ws_destroy(cs_recovery_ws *w)
     free(w->home_at);
     free(w->avail);
     free(w->done);
+    free(w->elig);
     memset(w, 0, sizeof *w);
 }
 
 static double sail_days(const cs_recovery_t *r, const cs_ship *s, cs_lonlat a, cs_lonlat b)
 {
     return cs_geo_distance_km(a, b) * r->p.detour_factor / (s->speed_kn * CS_KN_TO_KM_PER_DAY);
+}
+
+/* When the depot can hand over c km of spare cable at `now` (INFINITY: never); with stock and
+ * at non-NULL, the depot's stock and last delivery after taking it. */
+static double spare_ready(const cs_recovery_t *r, const cs_recovery_ws *w, double c, double now,
+                          double *stock, double *at)
+{
+    double s = w->stock_km, a = w->stock_at;
+    if (s < c) {
+        if (!(r->p.resupply_km > 0.0)) return INFINITY;
+        s += ceil((c - s) / r->p.resupply_km) * r->p.resupply_km;
+        a = fmax(a, now + r->p.resupply_days);
+    }
+    if (stock != NULL) {
+        *stock = s - c;
+        *at = a;
+    }
+    return fmax(now, a);
 }
 
 /* What ship k dispatched at `now` to fault f would do: arrival, start and end of work. */
@@ -489,22 +814,27 @@ static cs_repair plan(const cs_recovery_t *r, const cs_recovery_ws *w, size_t k,
     const double arrive =
         now + (in_port ? r->p.mobilisation_days : 0.0) + sail_days(r, s, from, f->pos);
     const double permit = f->fail_days + r->p.permit_days[f->waters];
+    const double cable = spare_ready(r, w, f->spare_km, now, NULL, NULL);
     cs_repair out;
     out.ship = (int32_t)k;
     out.dispatch_days = now;
-    out.start_days = fmax(arrive, permit);
-    out.end_days = out.start_days + cs_recovery_work_days(&r->p, f->depth_m);
+    out.start_days = fmax(fmax(arrive, permit), fmax(f->hold_days, cable));
+    out.end_days = isinf(out.start_days)
+                       ? INFINITY
+                       : cs_recovery_work_end(r, f, w->year_day, out.start_days,
+                                              cs_recovery_work_days(&r->p, f->depth_m));
     return out;
 }
 
-/* The free ship (free_at <= now) that would finish fault f first; lowest index on ties. */
-static cs_repair best_ship(const cs_recovery_t *r, const cs_recovery_ws *w, const cs_fault *f,
-                           double now)
+/* The free ship (free_at <= now) allowed to repair fault i that would finish it first; lowest
+ * index on ties; ship -1 when none. */
+static cs_repair best_ship(const cs_recovery_t *r, const cs_recovery_ws *w, const cs_fault *fa,
+                           size_t i, double now)
 {
     cs_repair best = {-1, INFINITY, INFINITY, INFINITY};
     for (size_t k = 0; k < w->n_ships; k++) {
-        if (!w->avail[k] || w->free_at[k] > now) continue;
-        const cs_repair c = plan(r, w, k, f, now);
+        if (!w->avail[k] || w->free_at[k] > now || !w->elig[i * w->n_ships + k]) continue;
+        const cs_repair c = plan(r, w, k, &fa[i], now);
         if (best.ship < 0 || c.end_days < best.end_days) best = c;
     }
     return best;
@@ -519,8 +849,8 @@ static bool before(const cs_recovery_t *r, const cs_recovery_ws *w, const cs_fau
         si = fa[i].lit_tbps;
         sj = fa[j].lit_tbps;
     } else if (r->p.policy == CS_QUEUE_RESTORED_PER_DAY) {
-        const double di = best_ship(r, w, &fa[i], now).end_days - now;
-        const double dj = best_ship(r, w, &fa[j], now).end_days - now;
+        const double di = best_ship(r, w, fa, i, now).end_days - now;
+        const double dj = best_ship(r, w, fa, j, now).end_days - now;
         si = fa[i].flow_tbps / fmax(di, 1e-9);
         sj = fa[j].flow_tbps / fmax(dj, 1e-9);
     }
@@ -529,19 +859,34 @@ static bool before(const cs_recovery_t *r, const cs_recovery_ws *w, const cs_fau
     return i < j;
 }
 
-/* The next decision time: max(earliest free ship, earliest waiting fault); INFINITY if none. */
-static double next_time(const cs_recovery_ws *w, const cs_fault *fa, size_t n)
+/* Whether some available ship free at `now` may repair fault i. */
+static bool servable(const cs_recovery_ws *w, size_t i, double now)
 {
-    double ts = INFINITY, tf = INFINITY;
     for (size_t k = 0; k < w->n_ships; k++)
-        if (w->avail[k]) ts = fmin(ts, w->free_at[k]);
-    for (size_t i = 0; i < n; i++)
-        if (!w->done[i]) tf = fmin(tf, fa[i].fail_days);
-    return fmax(ts, tf);
+        if (w->avail[k] && w->free_at[k] <= now && w->elig[i * w->n_ships + k]) return true;
+    return false;
 }
 
-static void reset(const cs_recovery_t *r, cs_recovery_ws *w, size_t n, gsl_rng *rng, cs_repair *out,
-                  double *busy)
+/*
+ * The next decision time: the earliest t at which some waiting fault has happened (and its
+ * stand-down is over) and a ship allowed to repair it is free; INFINITY if none. A fault's
+ * release is max(fail, hold): ships wait in port rather than at a closed site.
+ */
+static double next_time(const cs_recovery_ws *w, const cs_fault *fa, size_t n)
+{
+    double best = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (w->done[i]) continue;
+        const double release = fmax(fa[i].fail_days, fa[i].hold_days);
+        for (size_t k = 0; k < w->n_ships; k++)
+            if (w->avail[k] && w->elig[i * w->n_ships + k])
+                best = fmin(best, fmax(release, w->free_at[k]));
+    }
+    return best;
+}
+
+static void reset(const cs_recovery_t *r, cs_recovery_ws *w, const cs_fault *fa, size_t n,
+                  gsl_rng *rng, cs_repair *out, double *busy)
 {
     for (size_t k = 0; k < w->n_ships; k++) {
         w->avail[k] = rng == NULL || gsl_rng_uniform(rng) < r->ships[k].availability;
@@ -550,9 +895,18 @@ static void reset(const cs_recovery_t *r, cs_recovery_ws *w, size_t n, gsl_rng *
         w->pos[k] = r->ships[k].home_pos;
         busy[k] = 0.0;
     }
+    /* The day of the year at the start: given, or drawn after the ships (same ship draws). */
+    if (r->p.start_month > 0)
+        w->year_day = fmod((r->p.start_month - 1) * MONTH_DAYS + (r->p.start_day - 1), 365.0);
+    else
+        w->year_day = rng != NULL ? 365.0 * gsl_rng_uniform(rng) : 0.0;
+    w->stock_km = r->p.spare_stock_km;
+    w->stock_at = 0.0;
     for (size_t i = 0; i < n; i++) {
         w->done[i] = 0;
         out[i] = (cs_repair){-1, INFINITY, INFINITY, INFINITY};
+        for (size_t k = 0; k < w->n_ships; k++)
+            w->elig[i * w->n_ships + k] = cs_recovery_may_repair(r, k, fa[i].system);
     }
 }
 
@@ -563,20 +917,22 @@ cs_status cs_recovery_schedule(const cs_recovery_t *r, cs_recovery_ws *w, const 
     if (n > w->max_faults || w->n_ships != r->n_ships)
         return cs_errorf(err, CS_EINVAL, "repair queue: %zu faults for a workspace of %zu", n,
                          w->max_faults);
-    reset(r, w, n, rng, out, busy_days);
+    reset(r, w, faults, n, rng, out, busy_days);
     const double H = r->p.horizon_days;
     for (size_t left = n; left > 0; left--) {
         const double now = next_time(w, faults, n);
         if (!(now <= H)) break; /* no ship left, or nothing more starts within the horizon */
         size_t pick = SIZE_MAX;
         for (size_t i = 0; i < n; i++)
-            if (!w->done[i] && faults[i].fail_days <= now &&
-                (pick == SIZE_MAX || before(r, w, faults, i, pick, now)))
+            if (!w->done[i] && fmax(faults[i].fail_days, faults[i].hold_days) <= now &&
+                servable(w, i, now) && (pick == SIZE_MAX || before(r, w, faults, i, pick, now)))
                 pick = i;
-        const cs_repair job = best_ship(r, w, &faults[pick], now);
+        assert(pick != SIZE_MAX);
+        const cs_repair job = best_ship(r, w, faults, pick, now);
         const size_t k = (size_t)job.ship;
         const cs_ship *s = &r->ships[k];
         w->done[pick] = 1;
+        spare_ready(r, w, faults[pick].spare_km, now, &w->stock_km, &w->stock_at);
         w->free_at[k] = job.end_days;
         w->pos[k] = faults[pick].pos;
         w->home_at[k] = job.end_days + sail_days(r, s, faults[pick].pos, s->home_pos);

@@ -327,6 +327,65 @@ const cs_routing_options *cs_router_options(const cs_router_t *r)
     return &r->opt;
 }
 
+/* Indexed by cs_routing_mode; the scenario parser reads them in this order. */
+static const char *const mode_names[] = {"latency-first", "maxflow", NULL};
+static const char *const capacity_names[] = {"design", "lit", NULL};
+
+const char *cs_routing_mode_name(cs_routing_mode mode)
+{
+    return (unsigned)mode < 2 ? mode_names[mode] : "?";
+}
+
+bool cs_routing_mode_from_name(const char *name, cs_routing_mode *out)
+{
+    for (int m = 0; name != NULL && mode_names[m] != NULL; m++)
+        if (strcmp(name, mode_names[m]) == 0) {
+            *out = (cs_routing_mode)m;
+            return true;
+        }
+    return false;
+}
+
+const char *const *cs_routing_mode_names(void)
+{
+    return mode_names;
+}
+
+const char *cs_routing_capacity_name(bool use_lit)
+{
+    return capacity_names[use_lit ? 1 : 0];
+}
+
+bool cs_routing_capacity_from_name(const char *name, bool *use_lit)
+{
+    for (int k = 0; name != NULL && k < 2; k++)
+        if (strcmp(name, capacity_names[k]) == 0) {
+            *use_lit = k == 1;
+            return true;
+        }
+    return false;
+}
+
+const char *const *cs_routing_capacity_names(void)
+{
+    return capacity_names;
+}
+
+bool cs_routing_ignores_unused_edges(cs_routing_mode mode)
+{
+    return mode == CS_ROUTING_LATENCY_FIRST;
+}
+
+bool cs_router_ignores_unused_edges(const cs_router_t *r)
+{
+    return cs_routing_ignores_unused_edges(r->opt.mode);
+}
+
+bool cs_router_keeps_served_without_unused_edges(const cs_router_t *r)
+{
+    return r->opt.mode == CS_ROUTING_LATENCY_FIRST || r->opt.mode == CS_ROUTING_MAXFLOW;
+}
+
 /* ------------------------------------------------------------ connectivity */
 
 static size_t uf_find(size_t *p, size_t x)

@@ -29,8 +29,6 @@ static const char *const top_keys[] = {
     "name",    "description", "topology",     "demand",  "as_of",  "trials",   "seed",
     "routing", "capacity",    "demand_scale", "hazards", "output", "recovery", NULL};
 static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", NULL};
-static const char *const routing_policies[] = {"latency-first", "maxflow", NULL};
-static const char *const capacities[] = {"design", "lit", NULL};
 static const char *const output_keys[] = {"edge_flow", "latency", "compression", "batch_trials",
                                           NULL};
 
@@ -98,10 +96,10 @@ static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routin
     if (m->kind != CS_YMAP) return rc;
     int policy = CS_ROUTING_LATENCY_FIRST;
     long long rounds = 8;
-    keep(&rc, cs_yget_enum(d, m, "policy", false, routing_policies, policy, &policy, err));
+    keep(&rc, cs_yget_enum(d, m, "policy", false, cs_routing_mode_names(), policy, &policy, err));
     keep(&rc, cs_yget_int(d, m, "rounds", false, 1, 1000, r->rounds, &rounds, err));
     keep(&rc, cs_yget_double(d, m, "hop_ms", false, 0.0, 100.0, r->hop_ms, &r->hop_ms, err));
-    r->mode = policy == 1 ? CS_ROUTING_MAXFLOW : CS_ROUTING_LATENCY_FIRST;
+    r->mode = (cs_routing_mode)policy; /* cs_routing_mode_names() is in enum order */
     r->rounds = (unsigned)rounds;
     return rc;
 }
@@ -201,8 +199,8 @@ static cs_status interpret(cs_scenario *s, const char *dir, int default_year, cs
     const cs_routing_options ro = CS_ROUTING_OPTIONS_INIT;
     s->routing = ro;
     keep(&rc, get_routing(d, root, &s->routing, err));
-    int cap = 1;
-    keep(&rc, cs_yget_enum(d, root, "capacity", false, capacities, 1, &cap, err));
+    int cap = 1; /* lit: index 1 of cs_routing_capacity_names() */
+    keep(&rc, cs_yget_enum(d, root, "capacity", false, cs_routing_capacity_names(), 1, &cap, err));
     s->routing.use_lit = cap == 1;
     keep(&rc, get_demand_scale(d, root, &s->routing.demand_scale, err));
     keep(&rc, get_hazards(d, root, s, err));

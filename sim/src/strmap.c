@@ -1,6 +1,8 @@
 /* strmap.c: string hash map used for id lookups (FNV-1a, linear probing). */
 #include "strmap.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,8 +93,8 @@ bool cs_strmap_get(const cs_strmap *m, const char *key, size_t *val)
 size_t cs_edit_distance(const char *a, const char *b)
 {
     const size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return SIZE_MAX;
-    size_t row[64];
+    if (la > CS_EDIT_DISTANCE_MAX || lb > CS_EDIT_DISTANCE_MAX) return SIZE_MAX;
+    size_t row[CS_EDIT_DISTANCE_MAX + 1]; /* row[j]: distance of a[0..i) to b[0..j) */
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
     for (size_t i = 1; i <= la; i++) {
@@ -100,9 +102,11 @@ size_t cs_edit_distance(const char *a, const char *b)
         row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
             const size_t up = row[j];
-            const size_t sub = diag + (a[i - 1] != b[j - 1]);
-            const size_t del = up + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            const bool same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+            size_t best = diag + (same ? 0 : 1);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
             diag = up;
         }
     }

@@ -25,8 +25,16 @@ void cs_strmap_destroy(cs_strmap *m);
 bool cs_strmap_insert(cs_strmap *m, const char *key, size_t val, size_t *old);
 bool cs_strmap_get(const cs_strmap *m, const char *key, size_t *val);
 
-/** Levenshtein distance between a and b (case-sensitive); SIZE_MAX when either is longer than 63
- * bytes. For "did you mean" hints. */
+/** Longest string, in bytes, that cs_edit_distance() measures. */
+#define CS_EDIT_DISTANCE_MAX 255
+
+/**
+ * The distance behind every "did you mean" hint (YAML keys, GeoJSON keys,
+ * topology names in hazards): the Levenshtein distance between a and b (each
+ * insertion, deletion or substitution costs 1), ASCII letters compared
+ * without regard to case. SIZE_MAX when either string is longer than
+ * CS_EDIT_DISTANCE_MAX bytes. O(strlen(a) x strlen(b)), no allocation.
+ */
 size_t cs_edit_distance(const char *a, const char *b);
 
 #endif

@@ -1060,7 +1060,40 @@ const char *cs_node_kind_name(cs_node_kind kind)
     return "?";
 }
 
+bool cs_node_kind_from_name(const char *name, cs_node_kind *out)
+{
+    static const cs_node_kind all[] = {CS_NODE_LANDING, CS_NODE_BRANCHING_UNIT, CS_NODE_CITY};
+    for (size_t i = 0; name != NULL && i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(name, cs_node_kind_name(all[i])) == 0) {
+            *out = all[i];
+            return true;
+        }
+    return false;
+}
+
 const char *cs_edge_kind_name(cs_edge_kind kind)
 {
     return kind == CS_EDGE_SEGMENT ? "segment" : "link";
+}
+
+bool cs_edge_kind_from_name(const char *name, cs_edge_kind *out)
+{
+    static const cs_edge_kind all[] = {CS_EDGE_SEGMENT, CS_EDGE_LINK};
+    for (size_t i = 0; name != NULL && i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(name, cs_edge_kind_name(all[i])) == 0) {
+            *out = all[i];
+            return true;
+        }
+    return false;
+}
+
+bool cs_node_fields_are_japan(cs_node_kind kind, const char *country, const char *region)
+{
+    if (kind == CS_NODE_CITY) return region != NULL && strcmp(region, CS_REGION_JAPAN) == 0;
+    return country != NULL && strcmp(country, CS_COUNTRY_JAPAN) == 0;
+}
+
+bool cs_node_is_japan(const cs_node *n)
+{
+    return cs_node_fields_are_japan(n->kind, n->country, n->region);
 }

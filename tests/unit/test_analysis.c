@@ -316,6 +316,28 @@ static void test_wilson(void **state)
     assert_true(isnan(none.p) && isnan(none.lo) && isnan(none.hi));
 }
 
+/*
+ * The mean's interval from Welford's accumulators, against numpy on the values
+ * 2.385, 3.125, 7.5, 1.25 (mean 3.565, m2 22.42945, sd 2.73431588031327).
+ */
+static void test_estimate(void **state)
+{
+    (void)state;
+    const cs_estimate e = cs_analysis_estimate(4, 3.565, 22.42945);
+    assert_int_equal(e.n, 4);
+    assert_near(e.mean, 3.565, 0.0);
+    assert_near(e.sd, 2.7343158803132703, 1e-12);
+    assert_near(e.se, 1.3671579401566352, 1e-12);
+    assert_near(e.lo, 0.8854196761150286, 1e-12);
+    assert_near(e.hi, 6.244580323884971, 1e-12);
+    const cs_estimate one = cs_analysis_estimate(1, 2.385, 0.0);
+    assert_near(one.sd, 0.0, 0.0);
+    assert_near(one.lo, 2.385, 0.0);
+    assert_near(one.hi, 2.385, 0.0);
+    const cs_estimate none = cs_analysis_estimate(0, 0.0, 0.0);
+    assert_true(isnan(none.mean) && isnan(none.sd) && isnan(none.lo) && isnan(none.hi));
+}
+
 /* ----------------------------------------------------------------- reader */
 
 static void test_reader_tables(void **state)
@@ -1028,6 +1050,7 @@ int main(void)
     cs_library_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson),
+        cmocka_unit_test(test_estimate),
         cmocka_unit_test(test_reader_tables),
         cmocka_unit_test(test_overall),
         cmocka_unit_test(test_regions_and_demands),

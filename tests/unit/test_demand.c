@@ -233,11 +233,75 @@ static void test_status_without_err(void **state)
     assert_null(d);
 }
 
+static size_t node(const cs_topology_t *t, const char *id)
+{
+    size_t i = SIZE_MAX;
+    assert_true(cs_topology_find_node(t, id, &i));
+    return i;
+}
+
+/*
+ * The (Japanese city, foreign region) pairs, over netinfo-basic's cities
+ * (Tokyo and Osaka of region Japan; LA, Singapore and Guam of three foreign
+ * regions): first-appearance order, whichever end is Japanese; none for
+ * domestic and foreign-foreign demands; a region shared by two pairs.
+ */
+static void test_pairs(void **state)
+{
+    (void)state;
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *t = NULL;
+    assert_int_equal(cs_topology_load(&t, CS_TEST_DATA "/netinfo-basic.geojson", NULL, &err),
+                     CS_OK);
+    cs_demand_t *d = NULL;
+    assert_int_equal(cs_demand_load_string(&d,
+                                           "origin,destination,demand_tbps\n"
+                                           "c-la,c-tokyo,2.5\n"     /* pair 0 */
+                                           "c-tokyo,c-osaka,1.5\n"  /* domestic */
+                                           "c-osaka,c-sin,3.25\n"   /* pair 1 */
+                                           "c-la,c-sin,0.75\n"      /* foreign-foreign */
+                                           "c-sin,c-tokyo,1.125\n"  /* pair 2 */
+                                           "c-osaka,c-guam,0.5\n"   /* pair 3 */
+                                           "c-osaka,c-la,4.0625\n", /* pair 4 */
+                                           "p.csv", t, &err),
+                     CS_OK);
+    const cs_demand_pairs *p = cs_demand_pairs_of(d);
+    assert_int_equal(p->n_pairs, 5);
+    assert_int_equal(p->n_regions, 3);
+    const size_t tokyo = node(t, "c-tokyo"), osaka = node(t, "c-osaka");
+    const size_t city[5] = {tokyo, osaka, tokyo, osaka, osaka};
+    const size_t region_index[5] = {0, 1, 1, 2, 0};
+    static const char *const regions[3] = {"US West Coast", "Southeast Asia", "Oceania"};
+    for (size_t k = 0; k < 5; k++) {
+        assert_int_equal(p->city[k], city[k]);
+        assert_int_equal(p->region_index[k], region_index[k]);
+        assert_string_equal(p->region[k], regions[region_index[k]]);
+    }
+    for (size_t g = 0; g < 3; g++)
+        assert_string_equal(p->regions[g], regions[g]);
+    const size_t of_demand[7] = {0, SIZE_MAX, 1, SIZE_MAX, 2, 3, 4};
+    assert_int_equal(cs_demand_count(d), 7);
+    for (size_t i = 0; i < 7; i++)
+        assert_int_equal(p->pair_of_demand[i], of_demand[i]);
+    cs_demand_free(d);
+    /* Only domestic demand: no pairs, no regions. */
+    assert_int_equal(cs_demand_load_string(&d,
+                                           "origin,destination,demand_tbps\nc-tokyo,c-osaka,1\n",
+                                           "q.csv", t, &err),
+                     CS_OK);
+    assert_int_equal(cs_demand_pairs_of(d)->n_pairs, 0);
+    assert_int_equal(cs_demand_pairs_of(d)->n_regions, 0);
+    assert_int_equal(cs_demand_pairs_of(d)->pair_of_demand[0], SIZE_MAX);
+    cs_demand_free(d);
+    cs_topology_free(t);
+}
+
 int main(void)
 {
     cs_library_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_good, setup, teardown),
+        cmocka_unit_test(test_pairs),
         cmocka_unit_test_setup_teardown(test_load_string, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_fields, setup, teardown),

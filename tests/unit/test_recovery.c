@@ -35,11 +35,29 @@ static cs_recovery_params hand_params(void)
     p.permit_days[CS_WATERS_CONTESTED] = 10.0;
     p.work_base_days = 2.0;
     p.work_days_per_1000m = 1.5;
-    p.weather_downtime = 0.25;
+    for (int m = 0; m < CS_MONTHS; m++)
+        p.weather_downtime[m] = 0.25;
     return p;
 }
 
-static const cs_ship ship_alpha = {"Alpha", "Port A", {0.0, 0.0}, 12.5, 1.0, "Test", ""};
+static cs_ship ship(const char *name, double lon, double lat, double kn, double avail)
+{
+    return (cs_ship){.name = name,
+                     .home = "Port",
+                     .home_pos = {lon, lat},
+                     .speed_kn = kn,
+                     .availability = avail,
+                     .zone = "Test",
+                     .source = ""};
+}
+
+static const cs_ship ship_alpha = {.name = "Alpha",
+                                   .home = "Port A",
+                                   .home_pos = {0.0, 0.0},
+                                   .speed_kn = 12.5,
+                                   .availability = 1.0,
+                                   .zone = "Test",
+                                   .source = ""};
 
 static cs_recovery_t *make(const cs_recovery_params *p, const cs_ship *ships, size_t n)
 {
@@ -52,7 +70,17 @@ static cs_recovery_t *make(const cs_recovery_params *p, const cs_ship *ships, si
 static cs_fault fault_at(size_t edge, double fail, double lon, double lat, double depth,
                          cs_waters w)
 {
-    cs_fault f = {edge, fail, {lon, lat}, depth, w, 10.0, 1.0};
+    const cs_fault f = {.edge = edge,
+                        .fail_days = fail,
+                        .pos = {lon, lat},
+                        .depth_m = depth,
+                        .waters = w,
+                        .lit_tbps = 10.0,
+                        .flow_tbps = 1.0,
+                        .system = NULL,
+                        .weather = -1,
+                        .hold_days = 0.0,
+                        .spare_km = 0.0};
     return f;
 }
 
@@ -208,22 +236,33 @@ static void test_invariants(void **state)
     (void)state;
     cs_recovery_params p = hand_params();
     p.horizon_days = 3650.0;
-    const cs_ship ships[3] = {ship_alpha,
-                              {"Beta", "B", {10.0, 5.0}, 15.0, 0.8, "Test", ""},
-                              {"Gamma", "C", {-4.0, 2.0}, 13.2, 0.6, "Test", ""}};
+    p.spare_stock_km = 20.0;
+    p.resupply_days = 40.0;
+    p.resupply_km = 15.0;
+    const char *const x_only[] = {"X"};
+    cs_ship ships[3] = {ship_alpha, ship("Beta", 10.0, 5.0, 15.0, 0.8),
+                        ship("Gamma", -4.0, 2.0, 13.2, 0.6)};
+    ships[2].serves = x_only; /* Gamma serves system X alone, and only it may */
+    ships[2].n_serves = 1;
+    const char *const systems[3] = {"X", "Y", NULL};
     enum { NF = 12, TRIALS = 400 };
     gsl_rng *rng = cs_rng_alloc();
     assert_non_null(rng);
     for (int pol = 0; pol < 3; pol++) {
         p.policy = (cs_queue_policy)pol;
+        p.start_month = pol; /* sampled (0), January, February */
         cs_recovery_t *r = make(&p, ships, 3);
         for (uint64_t t = 0; t < TRIALS; t++) {
             cs_rng_seed_trial(rng, 77, t);
             cs_fault f[NF];
-            for (size_t i = 0; i < NF; i++)
+            for (size_t i = 0; i < NF; i++) {
                 f[i] = fault_at(i, gsl_rng_uniform(rng) * 30.0, gsl_rng_uniform(rng) * 20 - 5,
                                 gsl_rng_uniform(rng) * 10, gsl_rng_uniform(rng) * 6000,
                                 (cs_waters)gsl_rng_uniform_int(rng, 3));
+                f[i].system = systems[gsl_rng_uniform_int(rng, 3)];
+                f[i].hold_days = gsl_rng_uniform(rng) < 0.3 ? 50.0 * gsl_rng_uniform(rng) : 0.0;
+                f[i].spare_km = 2.0 + 2.5 * f[i].depth_m / 1000.0;
+            }
             cs_repair out[NF], again[NF];
             double busy[3], busy2[3];
             cs_rng_seed_substream(rng, 77, t, CS_RNG_STREAM_RECOVERY);
@@ -236,19 +275,29 @@ static void test_invariants(void **state)
                 assert_memory_equal(&out[i].start_days, &again[i].start_days, sizeof(double));
             }
             assert_memory_equal(busy, busy2, sizeof busy);
-            bool any_ship = false;
+            bool sailed[3] = {false, false, false};
             for (size_t i = 0; i < NF; i++)
-                any_ship = any_ship || out[i].ship >= 0;
+                if (out[i].ship >= 0) sailed[out[i].ship] = true;
             for (size_t i = 0; i < NF; i++) {
-                if (!any_ship) {
-                    assert_int_equal(out[i].ship, -1);
+                if (out[i].ship < 0) {
+                    /* Unrepaired over ten years: no ship that sailed may repair it. */
+                    for (size_t k = 0; k < 3; k++)
+                        assert_false(sailed[k] && cs_recovery_may_repair(r, k, f[i].system));
                     continue;
                 }
-                /* A long horizon and a ship that sails: everything is repaired once. */
-                assert_true(out[i].ship >= 0 && isfinite(out[i].end_days));
+                /* A long horizon: every fault a sailing ship may take is repaired once, by a
+                 * ship allowed to, after its failure, permit and stand-down. */
+                assert_true(cs_recovery_may_repair(r, (size_t)out[i].ship, f[i].system));
+                assert_true(f[i].system == NULL || strcmp(f[i].system, "X") != 0 ||
+                            out[i].ship == 2);
+                assert_true(isfinite(out[i].end_days));
                 assert_true(out[i].dispatch_days >= f[i].fail_days);
+                assert_true(out[i].dispatch_days >= f[i].hold_days);
                 assert_true(out[i].start_days >= f[i].fail_days + p.permit_days[f[i].waters]);
-                assert_true(out[i].end_days > out[i].start_days - 1e-12);
+                /* Work takes at least its working days and at most 1 / (1 - 0.25) times them. */
+                const double work = cs_recovery_work_days(&p, f[i].depth_m);
+                assert_true(out[i].end_days - out[i].start_days >= work - 1e-9);
+                assert_true(out[i].end_days - out[i].start_days <= work / 0.75 + 1e-9);
                 for (size_t j = 0; j < NF; j++)
                     if (j != i && out[j].ship == out[i].ship)
                         assert_true(out[j].dispatch_days >= out[i].end_days ||
@@ -258,6 +307,170 @@ static void test_invariants(void **state)
         cs_recovery_free(r);
     }
     gsl_rng_free(rng);
+}
+
+/* ------------------------------------------------------------ seasons, holds, ships, cable */
+
+/*
+ * Monthly weather: January loses half the on-site time, February none. The trial starts on
+ * 30 January (year day 29; January ends at 365 / 12 = 30.416667). One ship at the fault's place
+ * (no transit), domestic, depth 0: 2 working days from day 1 (mobilisation). On 30 January 0.416667
+ * days remain, giving 0.208333 working days; the other 1.791667 are worked in February: the
+ * repair ends at 1 + 0.416667 + 1.791667 = 3.208333.
+ */
+static void test_weather_months(void **state)
+{
+    (void)state;
+    cs_recovery_params p = hand_params();
+    for (int m = 0; m < CS_MONTHS; m++)
+        p.weather_downtime[m] = m == 0 ? 0.5 : 0.0;
+    p.start_month = 1;
+    p.start_day = 30;
+    cs_recovery_t *r = make(&p, &ship_alpha, 1);
+    const cs_fault f = fault_at(0, 0.0, 0.0, 0.0, 0.0, CS_WATERS_DOMESTIC);
+    cs_repair out[1];
+    double busy[1];
+    run(r, &f, 1, NULL, out, busy);
+    const double jan_left = 365.0 / 12.0 - 30.0; /* of January after day 1 */
+    assert_near(out[0].start_days, 1.0, 1e-12);
+    assert_near(out[0].end_days, 1.0 + jan_left + (2.0 - 0.5 * jan_left), 1e-9);
+    assert_near(out[0].end_days, 3.208333, 1e-6);
+    /* Work that spans a whole month of 0.5 takes twice as long there, exactly. */
+    p.start_month = 1;
+    p.start_day = 1;
+    cs_recovery_free(r);
+    r = make(&p, &ship_alpha, 1);
+    assert_near(cs_recovery_work_end(r, &f, 0.0, 0.0, 10.0), 20.0, 1e-9);
+    assert_near(cs_recovery_work_end(r, &f, 0.0, 0.0, 20.0), 365.0 / 12.0 + (20.0 - 365.0 / 24.0),
+                1e-9);
+    /* Around the year's end: December (share 0) then January (0.5). */
+    assert_near(cs_recovery_work_end(r, &f, 360.0, 0.0, 10.0), 5.0 + 2.0 * 5.0, 1e-9);
+    /* Sampled start: the day of the year is 365 x the uniform after the ships' draws. */
+    p.start_month = 0;
+    cs_recovery_free(r);
+    r = make(&p, &ship_alpha, 1);
+    gsl_rng *rng = cs_rng_alloc();
+    assert_non_null(rng);
+    double lo = INFINITY, hi = -INFINITY;
+    for (uint64_t t = 0; t < 200; t++) {
+        cs_rng_seed_substream(rng, 5, t, CS_RNG_STREAM_RECOVERY);
+        (void)gsl_rng_uniform(rng); /* the ship's availability */
+        const double year_day = 365.0 * gsl_rng_uniform(rng);
+        cs_rng_seed_substream(rng, 5, t, CS_RNG_STREAM_RECOVERY);
+        run(r, &f, 1, rng, out, busy);
+        assert_near(out[0].end_days, cs_recovery_work_end(r, &f, year_day, 1.0, 2.0), 1e-12);
+        lo = fmin(lo, out[0].end_days);
+        hi = fmax(hi, out[0].end_days);
+    }
+    assert_near(lo, 3.0, 1e-9); /* some trials start outside January: no loss */
+    assert_near(hi, 5.0, 1e-9); /* some start and stay in January: twice as long */
+    gsl_rng_free(rng);
+    cs_recovery_free(r);
+}
+
+/* A stand-down holds the ship in port until it ends: dispatch at the hold, then mobilise. */
+static void test_stand_down(void **state)
+{
+    (void)state;
+    const cs_recovery_params p = hand_params();
+    cs_recovery_t *r = make(&p, &ship_alpha, 1);
+    cs_fault f[2] = {fault_at(0, 0.0, 1.0, 0.0, 0.0, CS_WATERS_DOMESTIC),
+                     fault_at(1, 2.0, 0.0, 1.0, 0.0, CS_WATERS_DOMESTIC)};
+    f[0].hold_days = 20.0;
+    cs_repair out[2];
+    double busy[1];
+    run(r, f, 2, NULL, out, busy);
+    /* Fault 1 (no hold) goes first although it fails later: the held one is not yet released. */
+    const double tr = KM_PER_DEG * 1.25 / V_12_5;
+    assert_near(out[1].dispatch_days, 2.0, 1e-12);
+    assert_near(out[1].end_days, 2.0 + 1.0 + tr + 2.0 / 0.75, 1e-9);
+    assert_near(out[0].dispatch_days, 20.0, 1e-12);
+    assert_near(out[0].start_days, 21.0 + tr, 1e-9);
+    cs_recovery_free(r);
+}
+
+/*
+ * Who may repair what: Near (at the faults) serves only system X; Far (10 degrees away) serves
+ * any system no one reserves. X is Near's alone, Y and the unknown system go to Far though Near
+ * is closer and idle.
+ */
+static void test_eligibility(void **state)
+{
+    (void)state;
+    const cs_recovery_params p = hand_params();
+    const char *const x_only[] = {"X"};
+    cs_ship ships[2] = {ship("Near", 0.0, 0.0, 12.5, 1.0), ship("Far", 10.0, 0.0, 12.5, 1.0)};
+    ships[0].serves = x_only;
+    ships[0].n_serves = 1;
+    ships[0].zone = "X private";
+    cs_recovery_t *r = make(&p, ships, 2);
+    assert_true(cs_recovery_may_repair(r, 0, "X"));
+    assert_false(cs_recovery_may_repair(r, 0, "Y"));
+    assert_false(cs_recovery_may_repair(r, 0, NULL));
+    assert_false(cs_recovery_may_repair(r, 1, "X"));
+    assert_true(cs_recovery_may_repair(r, 1, "Y"));
+    assert_true(cs_recovery_may_repair(r, 1, NULL));
+    cs_fault f[3] = {fault_at(0, 0.0, 0.1, 0.0, 0.0, CS_WATERS_DOMESTIC),
+                     fault_at(1, 0.0, 0.1, 0.0, 0.0, CS_WATERS_DOMESTIC),
+                     fault_at(2, 0.0, 0.1, 0.0, 0.0, CS_WATERS_DOMESTIC)};
+    f[0].system = "Y";
+    f[1].system = "X";
+    f[2].system = NULL;
+    cs_repair out[3];
+    double busy[2];
+    run(r, f, 3, NULL, out, busy);
+    assert_int_equal(out[0].ship, 1);
+    assert_int_equal(out[1].ship, 0);
+    assert_int_equal(out[2].ship, 1);
+    assert_near(out[1].dispatch_days, 0.0, 1e-12);
+    assert_near(out[2].dispatch_days, out[0].end_days, 1e-12);
+    cs_recovery_free(r);
+    /* With only Near in the fleet, the faults it may not repair get no ship at all. */
+    r = make(&p, ships, 1);
+    run(r, f, 3, NULL, out, busy);
+    assert_int_equal(out[0].ship, -1);
+    assert_int_equal(out[1].ship, 0);
+    assert_int_equal(out[2].ship, -1);
+    assert_true(isinf(out[0].end_days) && isinf(out[2].end_days));
+    cs_recovery_free(r);
+}
+
+/*
+ * Spare cable: a depot of 10 km, 4 km a repair (zero depth), deliveries of 8 km 30 days after a
+ * shortage. Three ships, three faults at t = 0: the first two take 8 km; the third finds 2 km,
+ * orders 8 and starts on day 30. Without resupply it never starts.
+ */
+static void test_spare_cable(void **state)
+{
+    (void)state;
+    cs_recovery_params p = hand_params();
+    p.spare_stock_km = 10.0;
+    p.spare_base_km = 4.0;
+    p.spare_km_per_1000m = 0.0;
+    p.resupply_days = 30.0;
+    p.resupply_km = 8.0;
+    const cs_ship ships[3] = {ship("A", 0.0, 0.0, 12.5, 1.0), ship("B", 0.0, 0.0, 12.5, 1.0),
+                              ship("C", 0.0, 0.0, 12.5, 1.0)};
+    cs_recovery_t *r = make(&p, ships, 3);
+    cs_fault f[3];
+    for (size_t i = 0; i < 3; i++) {
+        f[i] = fault_at(i, 0.0, 0.0, 0.0, 0.0, CS_WATERS_DOMESTIC);
+        f[i].spare_km = 4.0;
+    }
+    cs_repair out[3];
+    double busy[3];
+    run(r, f, 3, NULL, out, busy);
+    assert_near(out[0].start_days, 1.0, 1e-12);
+    assert_near(out[1].start_days, 1.0, 1e-12);
+    assert_near(out[2].start_days, 30.0, 1e-12);
+    assert_near(out[2].end_days, 30.0 + 2.0 / 0.75, 1e-9);
+    cs_recovery_free(r);
+    p.resupply_km = 0.0;
+    r = make(&p, ships, 3);
+    run(r, f, 3, NULL, out, busy);
+    assert_true(isfinite(out[1].end_days));
+    assert_true(isinf(out[2].start_days) && isinf(out[2].end_days));
+    cs_recovery_free(r);
 }
 
 /* ------------------------------------------------------------ parsing */
@@ -304,6 +517,52 @@ static void test_parse_fleet(void **state)
     cs_recovery_free(r);
 }
 
+/* The new keys: monthly weather, start, stand-down, weather regions, zones, spare cable. */
+static void test_parse_seasons_zones(void **state)
+{
+    (void)state;
+    cs_error err = CS_ERROR_INIT;
+    cs_recovery_t *r = NULL;
+    const char *yaml =
+        "recovery:\n"
+        "  fleet: fleet-two.yaml\n"
+        "  ships:\n"
+        "    - {name: Lodbrog, home: K, home_lonlat: [130.5, 31.6], speed_kn: 12, zone: PC-1 "
+        "private, serves: [PC-1]}\n"
+        "    - {name: Yoko, home: Y, home_lonlat: [139.6, 35.4], speed_kn: 15, zone: Yokohama}\n"
+        "  zones: {Yokohama: [JUS, APCN-2]}\n"
+        "  weather_downtime: [0.5, 0.4, 0.3, 0.2, 0.1, 0, 0, 0.1, 0.2, 0.3, 0.4, 0.5]\n"
+        "  start_month: 3\n"
+        "  start_day: 11\n"
+        "  stand_down_days: 2\n"
+        "  stand_down_areas:\n"
+        "    - {area: Japan Trench, days: 37}\n"
+        "  weather_regions:\n"
+        "    - {area: Luzon Strait, downtime: 0.6}\n"
+        "  spare_cable: {stock_km: 50, resupply_days: 90, resupply_km: 40}\n";
+    if (parse(yaml, &r, &err) != CS_OK) fail_msg("parse: %s", err.msg);
+    const cs_recovery_params *p = cs_recovery_get_params(r);
+    assert_near(p->weather_downtime[0], 0.5, 0.0);
+    assert_near(p->weather_downtime[5], 0.0, 0.0);
+    assert_int_equal(p->start_month, 3);
+    assert_int_equal(p->start_day, 11);
+    assert_near(p->stand_down_days, 2.0, 0.0);
+    assert_near(p->spare_stock_km, 50.0, 0.0);
+    assert_near(p->resupply_km, 40.0, 0.0);
+    assert_near(p->spare_base_km, 2.0, 0.0); /* default kept */
+    /* Alpha, Beta (no zone of the map: any unreserved system), Lodbrog, Yoko (its zone's). */
+    assert_int_equal(cs_recovery_ship_count(r), 4);
+    assert_true(cs_recovery_may_repair(r, 0, "SJC"));
+    assert_false(cs_recovery_may_repair(r, 0, "PC-1"));
+    assert_false(cs_recovery_may_repair(r, 0, "JUS"));
+    assert_true(cs_recovery_may_repair(r, 2, "PC-1"));
+    assert_false(cs_recovery_may_repair(r, 2, "JUS"));
+    assert_true(cs_recovery_may_repair(r, 3, "APCN-2"));
+    assert_false(cs_recovery_may_repair(r, 3, "SJC"));
+    assert_int_equal(cs_recovery_ship(r, 3)->n_serves, 2);
+    cs_recovery_free(r);
+}
+
 static void expect_error(const char *yaml, const char *where, const char *fragment)
 {
     cs_error err = CS_ERROR_INIT;
@@ -331,6 +590,18 @@ static void test_parse_errors(void **state)
                  "Atlantis");
     expect_error("recovery:\n  fleet: fleet-two.yaml\n  horizon_days: 1\n  step_hours: 30\n",
                  "rec.yaml:4:15", "step_hours");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  weather_downtime: [0.1, 0.2]\n",
+                 "rec.yaml:3:21", "list of 12");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  weather_downtime: 0.99\n", "rec.yaml:3:21",
+                 "recovery.weather_downtime");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  start_month: 13\n", "rec.yaml:3:16",
+                 "start_month");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  stand_down_areas: [{days: 3}]\n",
+                 "rec.yaml:3:22", "area");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  spare_cable: {resupply_km: 3}\n",
+                 "rec.yaml:3:16", "stock_km");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  zones: [Yokohama]\n", "rec.yaml:3:10",
+                 "zones");
 }
 
 /* Work time and the grid. */
@@ -338,7 +609,7 @@ static void test_work_and_steps(void **state)
 {
     (void)state;
     const cs_recovery_params p = hand_params();
-    assert_near(cs_recovery_work_days(&p, 4321.0), (2.0 + 1.5 * 4.321) / 0.75, 1e-12);
+    assert_near(cs_recovery_work_days(&p, 4321.0), 2.0 + 1.5 * 4.321, 1e-12);
     cs_recovery_t *r = make(&p, &ship_alpha, 1);
     assert_int_equal(cs_recovery_steps(r), 90 * 4 + 1);
     assert_string_equal(cs_waters_name(CS_WATERS_CONTESTED), "contested");
@@ -441,6 +712,85 @@ static void test_engine_hand_case(void **state)
     cs_routing_result_destroy(&r);
     cs_failures_destroy(&f);
     cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
+/* One trial of the hand case with overrides; the outcome's first fault (its system, borrowed
+ * from the topology, checked here and cleared) and repair. */
+static void hand_trial(const char *const *sets, size_t nsets, cs_fault *fault, cs_repair *rep)
+{
+    cs_scenario *s = scenario(engine_hand, sets, nsets);
+    cs_engine_t *e = engine(s);
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_error err = CS_ERROR_INIT;
+    cs_failures f;
+    cs_routing_result r;
+    cs_recovery_outcome o;
+    unsigned char cut[16];
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, 5, cs_topology_edge_count(t), &err), CS_OK);
+    assert_int_equal(
+        cs_recovery_outcome_init(&o, cs_engine_recovery(e), cs_topology_edge_count(t), &err),
+        CS_OK);
+    if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(o.n_faults, 1);
+    *fault = o.faults[0];
+    assert_string_equal(fault->system, "PAC-2");
+    fault->system = NULL;
+    *rep = o.repairs[0];
+    cs_recovery_outcome_destroy(&o);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
+/*
+ * The place of a fault decides its stand-down and weather area; its system decides who may
+ * repair it. A polygon around the PAC-2 fault holds work to day 40 and a weather area there
+ * with no downtime shortens the work from 8.75 to 7 days; a ship serving only PAC-1 never
+ * takes it; a misspelt system is an error naming the nearest ones.
+ */
+static void test_engine_areas(void **state)
+{
+    (void)state;
+    cs_fault f0, f1;
+    cs_repair r0, r1;
+    hand_trial(NULL, 0, &f0, &r0);
+    assert_int_equal(f0.weather, -1);
+    assert_near(f0.hold_days, 0.0, 0.0);
+    assert_near(r0.end_days - r0.start_days, 7.0 / 0.8, 1e-9);
+    char hold[256], weather[256];
+    const double x = f0.pos.lon, y = f0.pos.lat;
+    snprintf(hold, sizeof hold,
+             "recovery.stand_down_areas=[{area: [[%.4f, %.4f], [%.4f, %.4f], [%.4f, %.4f]], days: "
+             "40}]",
+             x - 1, y - 1, x + 1, y - 1, x, y + 1);
+    snprintf(weather, sizeof weather,
+             "recovery.weather_regions=[{area: [[%.4f, %.4f], [%.4f, %.4f], [%.4f, %.4f]], "
+             "downtime: 0}]",
+             x - 1, y - 1, x + 1, y - 1, x, y + 1);
+    const char *sets[] = {hold, weather};
+    hand_trial(sets, 2, &f1, &r1);
+    assert_near(f1.hold_days, 40.0, 0.0);
+    assert_int_equal(f1.weather, 0);
+    assert_near(r1.dispatch_days, 40.0, 0.0);
+    assert_near(r1.start_days, 40.0 + (r0.start_days - 0.0), 1e-9); /* ship called on day 40 */
+    assert_near(r1.end_days - r1.start_days, 7.0, 1e-9);
+    const char *serves[] = {"recovery.ships.0.serves=[PAC-1]"};
+    hand_trial(serves, 1, &f1, &r1);
+    assert_int_equal(r1.ship, -1);
+    assert_true(isinf(r1.end_days));
+    const char *typo[] = {"recovery.ships.0.serves=[PAC-3]"};
+    cs_error err = CS_ERROR_INIT;
+    cs_scenario *s = scenario(engine_hand, typo, 1);
+    cs_engine_t *e = NULL;
+    assert_int_equal(cs_engine_alloc(&e, s, &err), CS_EINVAL);
+    assert_null(e);
+    if (strstr(err.msg, "serves") == NULL || strstr(err.msg, "PAC-3") == NULL ||
+        strstr(err.msg, "PAC-") == NULL)
+        fail_msg("message \"%s\"", err.msg);
     cs_scenario_free(s);
 }
 
@@ -828,10 +1178,16 @@ int main(void)
         cmocka_unit_test(test_policies),
         cmocka_unit_test(test_fifo_time_order),
         cmocka_unit_test(test_invariants),
+        cmocka_unit_test(test_weather_months),
+        cmocka_unit_test(test_stand_down),
+        cmocka_unit_test(test_eligibility),
+        cmocka_unit_test(test_spare_cable),
         cmocka_unit_test(test_parse_fleet),
+        cmocka_unit_test(test_parse_seasons_zones),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_work_and_steps),
         cmocka_unit_test(test_engine_hand_case),
+        cmocka_unit_test(test_engine_areas),
         cmocka_unit_test(test_engine_files),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_failure_times),

@@ -980,6 +980,98 @@ static void test_japan_failures(void **state)
     unmake(&fx);
 }
 
+/* Names of policies and capacity bases round-trip; unknown ones are refused. */
+static void test_names(void **state)
+{
+    (void)state;
+    const char *const *names = cs_routing_mode_names();
+    assert_string_equal(names[CS_ROUTING_LATENCY_FIRST], "latency-first");
+    assert_string_equal(names[CS_ROUTING_MAXFLOW], "maxflow");
+    assert_null(names[2]);
+    for (int m = 0; m < 2; m++) {
+        cs_routing_mode back = (cs_routing_mode)7;
+        assert_true(cs_routing_mode_from_name(cs_routing_mode_name((cs_routing_mode)m), &back));
+        assert_int_equal(back, m);
+    }
+    cs_routing_mode mode = CS_ROUTING_MAXFLOW;
+    assert_false(cs_routing_mode_from_name("latency_first", &mode));
+    assert_false(cs_routing_mode_from_name(NULL, &mode));
+    assert_int_equal(mode, CS_ROUTING_MAXFLOW);
+    assert_string_equal(cs_routing_mode_name((cs_routing_mode)9), "?");
+    const char *const *caps = cs_routing_capacity_names();
+    assert_string_equal(caps[0], "design");
+    assert_string_equal(caps[1], "lit");
+    assert_null(caps[2]);
+    bool lit = false;
+    assert_true(cs_routing_capacity_from_name(cs_routing_capacity_name(true), &lit));
+    assert_true(lit);
+    assert_true(cs_routing_capacity_from_name(cs_routing_capacity_name(false), &lit));
+    assert_false(lit);
+    assert_false(cs_routing_capacity_from_name("Lit", &lit));
+}
+
+/*
+ * What the router promises about edges that carry no flow, checked on the
+ * real network: latency-first routes bit for bit the same without them (the
+ * engine's and criticality's shortcut); under maxflow only the served amounts
+ * are promised, and they hold.
+ */
+static void test_unused_edges(void **state)
+{
+    (void)state;
+    fixture fx = japan();
+    const size_t ne = cs_topology_edge_count(fx.t), nn = cs_topology_node_count(fx.t);
+    const size_t nd = cs_demand_count(fx.d);
+    assert_true(cs_routing_ignores_unused_edges(CS_ROUTING_LATENCY_FIRST));
+    assert_false(cs_routing_ignores_unused_edges(CS_ROUTING_MAXFLOW));
+    cs_failures f;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_failures_init(&f, ne, nn, &err), CS_OK);
+    for (int k = 0; k < 4; k++) {
+        cs_routing_options o =
+            options(k < 3 ? CS_ROUTING_LATENCY_FIRST : CS_ROUTING_MAXFLOW, (unsigned)(3 + k));
+        o.use_lit = k % 2 == 1;
+        cs_router_t *r = NULL;
+        assert_int_equal(cs_router_alloc(&r, fx.t, fx.d, &o, &err), CS_OK);
+        assert_int_equal(cs_router_ignores_unused_edges(r), o.mode == CS_ROUTING_LATENCY_FIRST);
+        assert_true(cs_router_keeps_served_without_unused_edges(r));
+        cs_routing_result a, b;
+        assert_int_equal(cs_routing_result_init(&a, nd, ne, &err), CS_OK);
+        assert_int_equal(cs_routing_result_init(&b, nd, ne, &err), CS_OK);
+        /* k = 2: two busy segments down first, so the routing is not the intact one. */
+        cs_failures_clear(&f);
+        for (size_t e = 0, cut = 0; k == 2 && e < ne && cut < 2; e += 7)
+            if (cs_topology_edge(fx.t, e)->kind == CS_EDGE_SEGMENT) {
+                cs_failures_fail_edge(&f, e);
+                cut++;
+            }
+        assert_int_equal(cs_router_route(r, &f, &a, &err), CS_OK);
+        size_t unused = 0;
+        for (size_t e = 0; e < ne; e++)
+            if (!f.edge_failed[e] && a.edge_flow_tbps[e] == 0.0) {
+                cs_failures_fail_edge(&f, e);
+                unused++;
+            }
+        assert_true(unused > 10);
+        assert_int_equal(cs_router_route(r, &f, &b, &err), CS_OK);
+        for (size_t i = 0; i < nd; i++)
+            assert_true(fabs(b.served_tbps[i] - a.served_tbps[i]) <=
+                        1e-9 * (1.0 + a.served_tbps[i]));
+        if (cs_router_ignores_unused_edges(r)) {
+            assert_memory_equal(a.served_tbps, b.served_tbps, nd * sizeof *a.served_tbps);
+            assert_memory_equal(a.edge_flow_tbps, b.edge_flow_tbps, ne * sizeof *a.edge_flow_tbps);
+            for (size_t i = 0; i < nd; i++)
+                assert_true(isnan(a.latency_ms[i]) ? isnan(b.latency_ms[i])
+                                                   : a.latency_ms[i] == b.latency_ms[i]);
+        }
+        cs_routing_result_destroy(&a);
+        cs_routing_result_destroy(&b);
+        cs_router_free(r);
+    }
+    cs_failures_destroy(&f);
+    unmake(&fx);
+}
+
 int main(void)
 {
     cs_library_init();
@@ -997,6 +1089,8 @@ int main(void)
         cmocka_unit_test(test_random_graphs),
         cmocka_unit_test(test_japan_intact),
         cmocka_unit_test(test_japan_failures),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_unused_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

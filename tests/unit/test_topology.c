@@ -94,6 +94,56 @@ static void test_good_nodes(void **state)
     cs_topology_free(t);
 }
 
+/* Names and enums of node and edge kinds round-trip; unknown names are refused. */
+static void test_kind_names(void **state)
+{
+    (void)state;
+    for (int k = CS_NODE_LANDING; k <= CS_NODE_CITY; k++) {
+        cs_node_kind back = (cs_node_kind)-1;
+        assert_true(cs_node_kind_from_name(cs_node_kind_name((cs_node_kind)k), &back));
+        assert_int_equal(back, k);
+    }
+    for (int k = CS_EDGE_SEGMENT; k <= CS_EDGE_LINK; k++) {
+        cs_edge_kind back = (cs_edge_kind)-1;
+        assert_true(cs_edge_kind_from_name(cs_edge_kind_name((cs_edge_kind)k), &back));
+        assert_int_equal(back, k);
+    }
+    cs_node_kind nk = CS_NODE_CITY;
+    cs_edge_kind ek = CS_EDGE_LINK;
+    assert_false(cs_node_kind_from_name("landing", &nk));
+    assert_false(cs_node_kind_from_name("City", &nk));
+    assert_false(cs_node_kind_from_name(NULL, &nk));
+    assert_int_equal(nk, CS_NODE_CITY); /* untouched on failure */
+    assert_false(cs_edge_kind_from_name("cable", &ek));
+    assert_int_equal(ek, CS_EDGE_LINK);
+}
+
+/* One rule for "Japanese": a city by its region, any other node by its country. */
+static void test_node_is_japan(void **state)
+{
+    (void)state;
+    cs_topology_t *t = load_good(0);
+    /* topo-good: Tokyo, Osaka and Sendai are cities of region Japan; LA is not; the JP
+     * landing stations are Japanese; the branching units (country XX) and Hermosa are not. */
+    static const bool japanese[11] = {true, true,  true,  false, true, true,
+                                      true, false, false, false, true};
+    for (size_t i = 0; i < 11; i++)
+        assert_int_equal(cs_node_is_japan(cs_topology_node(t, i)), japanese[i]);
+    cs_topology_free(t);
+    /* A city's region decides, not its country. */
+    assert_true(cs_node_fields_are_japan(CS_NODE_CITY, "US", "Japan"));
+    assert_false(cs_node_fields_are_japan(CS_NODE_CITY, "JP", "Okinawa"));
+    assert_false(cs_node_fields_are_japan(CS_NODE_CITY, "JP", NULL));
+    assert_false(cs_node_fields_are_japan(CS_NODE_CITY, "JP", ""));
+    assert_false(cs_node_fields_are_japan(CS_NODE_CITY, "JP", "japan")); /* exact key */
+    /* Other nodes: the country decides, a region (optional for them) does not. */
+    assert_true(cs_node_fields_are_japan(CS_NODE_LANDING, "JP", NULL));
+    assert_true(cs_node_fields_are_japan(CS_NODE_BRANCHING_UNIT, "JP", ""));
+    assert_false(cs_node_fields_are_japan(CS_NODE_LANDING, "US", "Japan"));
+    assert_false(cs_node_fields_are_japan(CS_NODE_BRANCHING_UNIT, "XX", NULL));
+    assert_false(cs_node_fields_are_japan(CS_NODE_LANDING, NULL, NULL));
+}
+
 typedef struct {
     const char *id;
     cs_edge_kind kind;
@@ -772,7 +822,8 @@ int main(void)
 {
     cs_library_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_nodes),       cmocka_unit_test(test_good_edges),
+        cmocka_unit_test(test_good_nodes),       cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_node_is_japan),    cmocka_unit_test(test_good_edges),
         cmocka_unit_test(test_good_lengths),     cmocka_unit_test(test_good_find_and_sha),
         cmocka_unit_test(test_good_graph),       cmocka_unit_test(test_as_of_2020),
         cmocka_unit_test(test_as_of_boundaries), cmocka_unit_test(test_as_of_out_of_range),

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cablesim/ydoc.h"
+#include "strmap.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -458,6 +460,32 @@ static void test_yerr_and_describe(void **state)
     cs_ydoc_free(d);
 }
 
+/* The one did-you-mean distance (keys here, topology names in hazards). */
+static void test_edit_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(cs_edit_distance("kitten", "sitting"), 3);
+    assert_int_equal(cs_edit_distance("trails", "trials"), 2); /* no transpositions */
+    assert_int_equal(cs_edit_distance("", "seed"), 4);
+    assert_int_equal(cs_edit_distance("seed", ""), 4);
+    assert_int_equal(cs_edit_distance("", ""), 0);
+    assert_int_equal(cs_edit_distance("Trials", "trials"), 0); /* ASCII case ignored */
+    assert_int_equal(cs_edit_distance("JP-TOKYO", "jp-tokyo"), 0);
+    assert_int_equal(cs_edit_distance("ls-chikura", "ls-chikra"), 1);
+    assert_int_equal(cs_edit_distance("ls-chikra", "ls-chikura"), 1); /* symmetric */
+    /* Strings up to CS_EDIT_DISTANCE_MAX bytes are measured; longer ones are not. */
+    char a[CS_EDIT_DISTANCE_MAX + 2], b[CS_EDIT_DISTANCE_MAX + 2];
+    memset(a, 'a', CS_EDIT_DISTANCE_MAX);
+    a[CS_EDIT_DISTANCE_MAX] = '\0';
+    memcpy(b, a, sizeof a);
+    b[7] = 'b';
+    assert_int_equal(cs_edit_distance(a, b), 1);
+    a[CS_EDIT_DISTANCE_MAX] = 'a';
+    a[CS_EDIT_DISTANCE_MAX + 1] = '\0';
+    assert_int_equal(cs_edit_distance(a, b), SIZE_MAX);
+    assert_int_equal(cs_edit_distance(b, a), SIZE_MAX);
+}
+
 static void test_check_keys(void **state)
 {
     (void)state;
@@ -706,6 +734,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_positions),
+        cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_null_root_is_empty_map),
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_rejected),

@@ -237,6 +237,12 @@ void cs_comparison_free(cs_comparison_t *c);
 
 /** The 95% Wilson score interval of k successes in n trials (lo = hi = NAN when n is 0). */
 cs_proportion cs_analysis_wilson(uint64_t k, uint64_t n);
+/**
+ * The mean of n values with its 95% normal interval (mean -+ CS_ANALYSIS_Z95 x se), from
+ * Welford's accumulators: their mean and sum of squared deviations m2 (as cs_run_summary keeps
+ * them). Every field but n is NAN when n is 0; sd and se are 0 when n is 1.
+ */
+cs_estimate cs_analysis_estimate(uint64_t n, double mean, double m2);
 
 /* ------------------------------------------------------------------ recovery over time */
 

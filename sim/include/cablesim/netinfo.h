@@ -13,7 +13,7 @@
  * of the first city reached from it through terrestrial links only (a
  * breadth-first search visiting each node's links in file order, so the
  * nearest city by hops wins and ties go to the link that comes first);
- * otherwise it has none. Japan's region is CS_NETINFO_JAPAN; the foreign
+ * otherwise it has none. Japan's region is CS_REGION_JAPAN; the foreign
  * regions are the distinct regions of the other cities, sorted by name.
  */
 #ifndef CS_NETINFO_H
@@ -24,9 +24,6 @@
 
 #include "cablesim/error.h"
 #include "cablesim/topology.h"
-
-/** The region of Japan's cities. */
-#define CS_NETINFO_JAPAN "Japan"
 
 /** Default cap on the connectivity checks spent enumerating separating sets, per region. */
 #define CS_NETINFO_MAX_CHECKS 2000000

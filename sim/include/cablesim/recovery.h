@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -47,11 +48,16 @@ typedef struct {
     const char *name;
     const char *home; /**< home port name */
     cs_lonlat home_pos;
-    double speed_kn;     /**< transit speed, knots */
-    double availability; /**< probability that the ship can sail in a trial, in [0, 1] */
-    const char *zone;    /**< maintenance zone ("Yokohama", "SEAIOCMA", ...) */
-    const char *source;  /**< public source of its figures (URL), may be "" */
+    double speed_kn;           /**< transit speed, knots */
+    double availability;       /**< probability that the ship can sail in a trial, in [0, 1] */
+    const char *zone;          /**< maintenance zone or agreement ("Yokohama", "SEAIOCMA", ...) */
+    const char *source;        /**< public source of its figures (URL), may be "" */
+    const char *const *serves; /**< the cable systems (topology cable ids) it may repair */
+    size_t n_serves;           /**< 0: the systems of its zone, else any system no one reserves */
 } cs_ship;
+
+/** Calendar months of the weather table. */
+#define CS_MONTHS 12
 
 /** Repair parameters. Initialise with CS_RECOVERY_PARAMS_INIT (the documented defaults). */
 typedef struct {
@@ -61,33 +67,57 @@ typedef struct {
     double mobilisation_days; /**< from the call to sailing, when the ship is in its home port */
     double detour_factor;     /**< sea distance / great-circle distance */
     double permit_days[CS_WATERS_COUNT]; /**< from the failure to the permit, by waters */
-    double work_base_days;               /**< on-site work at zero depth */
-    double work_days_per_1000m;          /**< extra on-site work per 1000 m of depth */
-    double weather_downtime;             /**< share of on-site days lost to weather, in [0, 1) */
-    double default_depth_m;              /**< depth of a segment whose depth is unknown */
-    double domestic_nmi;                 /**< radius of domestic waters around Japanese nodes */
-    double station_restore_days;         /**< landing station back after this long (no ship) */
-    double link_restore_days;            /**< terrestrial link back after this long (no ship) */
+    double work_base_days;               /**< on-site working days at zero depth */
+    double work_days_per_1000m;          /**< extra on-site working days per 1000 m of depth */
+    /** Share of on-site time lost to weather in each calendar month (January first), in [0, 1),
+     *  where no `weather_regions` area applies. */
+    double weather_downtime[CS_MONTHS];
+    int start_month;        /**< 1-12: calendar month of the trial's start; 0: sampled per trial */
+    int start_day;          /**< day of start_month at the trial's start, 1-31 */
+    double stand_down_days; /**< no on-site work anywhere before this (days since the start) */
+    double default_depth_m; /**< depth of a segment whose depth is unknown */
+    double domestic_nmi;    /**< radius of domestic waters around Japanese nodes */
+    double station_restore_days; /**< landing station back after this long (no ship) */
+    double link_restore_days;    /**< terrestrial link back after this long (no ship) */
+    double spare_stock_km;       /**< spare cable in the depot at the start; +inf: unlimited */
+    double spare_base_km;        /**< spare cable one repair uses at zero depth */
+    double spare_km_per_1000m;   /**< extra spare cable per 1000 m of depth */
+    double resupply_days;        /**< from a shortage to the delivery of new cable */
+    double resupply_km;          /**< cable one delivery brings (0: none comes) */
 } cs_recovery_params;
 
+/* clang-format off */
 #define CS_RECOVERY_PARAMS_INIT                                                                    \
     {                                                                                              \
-        90.0, 6.0, CS_QUEUE_FIFO, 1.0, 1.2, {0.0, 14.0, 56.0}, 4.0, 1.0, 0.2, 3000.0, 200.0, 14.0, \
-            0.25                                                                                   \
+        .horizon_days = 90.0, .step_hours = 6.0, .policy = CS_QUEUE_FIFO,                          \
+        .mobilisation_days = 1.0, .detour_factor = 1.2,                                            \
+        .permit_days = {0.0, 14.0, 56.0},                                                          \
+        .work_base_days = 4.0, .work_days_per_1000m = 1.0,                                         \
+        .weather_downtime = {0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2},          \
+        .start_month = 0, .start_day = 1, .stand_down_days = 0.0,                                  \
+        .default_depth_m = 3000.0, .domestic_nmi = 200.0,                                          \
+        .station_restore_days = 14.0, .link_restore_days = 0.25,                                   \
+        .spare_stock_km = HUGE_VAL, .spare_base_km = 2.0, .spare_km_per_1000m = 2.5,               \
+        .resupply_days = 180.0, .resupply_km = 0.0,                                                \
     }
+/* clang-format on */
 
 /** Knots to km per day: 1 nmi = 1.852 km, 24 h. */
 #define CS_KN_TO_KM_PER_DAY (1.852 * 24.0)
 
-/** One cable fault waiting for repair. */
+/** One cable fault (one cut) waiting for repair. */
 typedef struct {
-    size_t edge;      /**< failed segment */
-    double fail_days; /**< failure time since the trial's start */
-    cs_lonlat pos;    /**< where the repair happens */
-    double depth_m;   /**< water depth there */
-    cs_waters waters; /**< decides the permit delay */
-    double lit_tbps;  /**< capacity lost (for the capacity policy) */
-    double flow_tbps; /**< traffic the segment carries in the intact routing */
+    size_t edge;        /**< failed segment */
+    double fail_days;   /**< failure time since the trial's start */
+    cs_lonlat pos;      /**< where the repair happens */
+    double depth_m;     /**< water depth there */
+    cs_waters waters;   /**< decides the permit delay */
+    double lit_tbps;    /**< capacity lost (for the capacity policy) */
+    double flow_tbps;   /**< traffic the segment carries in the intact routing */
+    const char *system; /**< the segment's cable system (borrowed), NULL when unknown */
+    int weather;        /**< weather_regions area that holds pos, -1 for the default table */
+    double hold_days;   /**< no on-site work before this (stand-down), days since the start */
+    double spare_km;    /**< spare cable the repair uses */
 } cs_fault;
 
 /** The repair of one fault. Times are days since the trial's start. */
@@ -132,15 +162,28 @@ cs_waters cs_recovery_waters(const cs_recovery_t *r, cs_lonlat p);
 const char *cs_waters_name(cs_waters w);
 
 /**
- * Describes the fault of segment e of t failed at fail_days: its place (the midpoint of the
- * segment's route by arc length), depth (the segment's, else default_depth_m), waters, lit
- * capacity, and flow_tbps as given.
+ * Describes a cut of segment e of t at fail_days: its place (at, or when at is NULL the midpoint
+ * of the segment's route by arc length), depth (depth_m, or when it is NaN the segment's depth,
+ * else default_depth_m), waters, weather area and stand-down at that place, spare cable needed,
+ * lit capacity, cable system, and flow_tbps as given.
  */
 cs_fault cs_recovery_fault(const cs_recovery_t *r, const cs_topology_t *t, size_t e,
-                           double fail_days, double flow_tbps);
+                           double fail_days, double flow_tbps, const cs_lonlat *at, double depth_m);
 
-/** On-site work of a fault at depth_m: (base + per_1000m x depth / 1000) / (1 - downtime), days. */
+/** Working days on site at depth_m, before weather: base + per_1000m x depth / 1000. */
 double cs_recovery_work_days(const cs_recovery_params *p, double depth_m);
+
+/**
+ * When on-site work of work_days working days that starts at start_days (days since the trial's
+ * start) ends, losing the monthly share of weather downtime of f's weather area; year_day is the
+ * day of the year (0-365, 365 / 12 days a month) at the trial's start. Exact for the
+ * piecewise-constant monthly shares.
+ */
+double cs_recovery_work_end(const cs_recovery_t *r, const cs_fault *f, double year_day,
+                            double start_days, double work_days);
+
+/** Whether ship k may repair a fault of cable system `system` (NULL: unknown system). */
+bool cs_recovery_may_repair(const cs_recovery_t *r, size_t k, const char *system);
 
 /** Scratch space for cs_recovery_schedule(), for up to max_faults faults. */
 typedef struct {
@@ -150,6 +193,10 @@ typedef struct {
     double *home_at;      /* [ships] time it is back in port when left idle */
     unsigned char *avail; /* [ships] can sail in this trial */
     unsigned char *done;  /* [max_faults] assigned */
+    unsigned char *elig;  /* [max_faults x ships] ship may repair the fault */
+    double year_day;      /* day of the year at the trial's start */
+    double stock_km;      /* spare cable in the depot (deliveries ordered included) */
+    double stock_at;      /* when the last delivery ordered arrives */
 } cs_recovery_ws;
 
 cs_status cs_recovery_ws_init(cs_recovery_ws *w, const cs_recovery_t *r, size_t max_faults,
@@ -159,9 +206,12 @@ void cs_recovery_ws_destroy(cs_recovery_ws *w);
 /**
  * Runs the repair queue for faults[0..n-1] (any order; n <= w->max_faults) and writes the repair
  * of fault i to out[i] and each ship's busy days (dispatch to end of repair, clipped to the
- * horizon) to busy_days[ships]. Ship availability is drawn from rng, one uniform per ship in
- * fleet order (NULL: every ship is available). Every fault gets one repair record; a fault is
- * repaired at most once; a ship's jobs never overlap. O(n^2 x ships).
+ * horizon) to busy_days[ships]. From rng (NULL: every ship available, the trial starts on
+ * start_month/start_day or on 1 January when start_month is 0) it draws one uniform per ship in
+ * fleet order (availability), then, when start_month is 0, one uniform for the day of the year
+ * of the trial's start. Every fault gets one repair record; a fault is repaired at most once, by
+ * a ship that may repair its system; a ship's jobs never overlap; no work starts before the
+ * fault's hold_days, its permit, or the spare cable it needs. O(n^2 x ships).
  * \return CS_OK, or CS_EINVAL when n exceeds the workspace.
  */
 cs_status cs_recovery_schedule(const cs_recovery_t *r, cs_recovery_ws *w, const cs_fault *faults,

@@ -99,4 +99,39 @@ cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_resul
 /** The options the router was made with. */
 const cs_routing_options *cs_router_options(const cs_router_t *r);
 
+/** The policy's name as a scenario writes it: "latency-first" or "maxflow" ("?" if unknown). */
+const char *cs_routing_mode_name(cs_routing_mode mode);
+/** The policy named name (as cs_routing_mode_name() writes it). Returns false when none. */
+bool cs_routing_mode_from_name(const char *name, cs_routing_mode *out);
+/** The policy names, in enum order, NULL-terminated (for parsers and their messages). */
+const char *const *cs_routing_mode_names(void);
+/** The capacity basis's name as a scenario writes it: "lit" when use_lit, else "design". */
+const char *cs_routing_capacity_name(bool use_lit);
+/** The capacity basis named name ("design" or "lit"). Returns false when none. */
+bool cs_routing_capacity_from_name(const char *name, bool *use_lit);
+/** The capacity basis names, "design" then "lit", NULL-terminated. */
+const char *const *cs_routing_capacity_names(void);
+
+/**
+ * Whether a routing under mode stays the same, bit for bit (served amounts,
+ * latencies, edge flows), when edges that carry no flow in it are removed
+ * as well. True for latency-first: every increment went on the shortest
+ * usable path with a fixed tie-break, and removing edges off those paths
+ * leaves each path shortest and the tie-break winner (the full argument is in
+ * criticality.c). False for maxflow, whose per-demand solutions may be rebuilt
+ * along other edges. The engine's and criticality's shortcuts rely on it:
+ * this is the one place that knows which policies have the property.
+ */
+bool cs_routing_ignores_unused_edges(cs_routing_mode mode);
+/** As cs_routing_ignores_unused_edges(), for the router's policy. */
+bool cs_router_ignores_unused_edges(const cs_router_t *r);
+/**
+ * Whether the served amounts (hence the unserved total), though not
+ * necessarily the flows, stay the same when edges that carry no flow are
+ * removed. True for both policies: for latency-first as above; under maxflow
+ * each demand's own max-flow solution stays feasible without those edges, and
+ * removing edges cannot raise a max flow. The greedy sabotage relies on it.
+ */
+bool cs_router_keeps_served_without_unused_edges(const cs_router_t *r);
+
 #endif /* CS_ROUTING_H */

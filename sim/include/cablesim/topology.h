@@ -161,7 +161,29 @@ double cs_edge_lit_in_year(const cs_edge *e, int year);
 
 /** "landing_station", "branching_unit" or "city". */
 const char *cs_node_kind_name(cs_node_kind kind);
+/** The kind named name (as cs_node_kind_name() writes it). Returns false when there is none. */
+bool cs_node_kind_from_name(const char *name, cs_node_kind *out);
 /** "segment" or "link". */
 const char *cs_edge_kind_name(cs_edge_kind kind);
+/** The kind named name (as cs_edge_kind_name() writes it). Returns false when there is none. */
+bool cs_edge_kind_from_name(const char *name, cs_edge_kind *out);
+
+/** The region of Japan's cities, as the `region` key names it. */
+#define CS_REGION_JAPAN "Japan"
+/** Japan's ISO 3166-1 alpha-2 code, as the `country` key writes it. */
+#define CS_COUNTRY_JAPAN "JP"
+
+/**
+ * Whether node n is Japanese. The one rule, used by every module: a city is
+ * Japanese when its region is CS_REGION_JAPAN (the key that groups demand,
+ * docs/topology-format.md); a landing station or branching unit, which need
+ * not have a region, when its country is CS_COUNTRY_JAPAN.
+ */
+bool cs_node_is_japan(const cs_node *n);
+/**
+ * As cs_node_is_japan(), on a node's fields as a results file records them
+ * (country and region may be NULL or "" when not given).
+ */
+bool cs_node_fields_are_japan(cs_node_kind kind, const char *country, const char *region);
 
 #endif /* CS_TOPOLOGY_H */
