@@ -23,6 +23,7 @@
 #include "cablesim/analysis.h"
 #include "cablesim/engine.h"
 #include "cablesim/mpirun.h"
+#include "cablesim/outfile.h"
 #include "cablesim/paths.h"
 #include "cablesim/results_mpi.h"
 #include "cablesim/scenario.h"
@@ -82,7 +83,8 @@ typedef struct {
     const char **sweeps; /* [nsweeps] --sweep specifications */
     size_t nsweeps;
     const char *output;
-    const char *resume; /* results file to complete, or NULL */
+    const char *resume;       /* results file to complete (FILE or FILE.tmp), or NULL */
+    const char *resume_final; /* its name once closed: FILE */
     const char **sets;
     size_t nsets;
     uint64_t block;
@@ -104,7 +106,7 @@ static void on_signal(int sig)
 
 /*
  * The test hook CABLESIM_RAISE=SIGNAL@STAGE (docs/hpc.md, "Stopping at a chosen point"): the
- * process raises SIGNAL (INT, TERM, HUP, USR1, XFSZ or KILL) on itself when it reaches STAGE:
+ * process raises SIGNAL (INT, TERM, HUP, USR1, XFSZ, KILL or STOP) on itself at STAGE:
  * "start" (arguments parsed), "scenario" (scenario loaded), "engine" (topology, demand and the
  * intact routing loaded), "output" (results file created or opened) or "write=N" (after its
  * N-th write of trials). CABLESIM_RAISE_RANK=R limits it to MPI rank R. A signal at a chosen
@@ -124,8 +126,8 @@ static void hook_init(int rank)
     static const struct {
         const char *name;
         int sig;
-    } sigs[] = {{"INT", SIGINT},   {"TERM", SIGTERM}, {"HUP", SIGHUP},
-                {"USR1", SIGUSR1}, {"XFSZ", SIGXFSZ}, {"KILL", SIGKILL}};
+    } sigs[] = {{"INT", SIGINT},   {"TERM", SIGTERM}, {"HUP", SIGHUP},  {"USR1", SIGUSR1},
+                {"XFSZ", SIGXFSZ}, {"KILL", SIGKILL}, {"STOP", SIGSTOP}};
     const char *v = getenv("CABLESIM_RAISE"), *r = getenv("CABLESIM_RAISE_RANK");
     memset(&hook, 0, sizeof hook);
     if (v == NULL || (r != NULL && atoi(r) != rank)) return;
@@ -465,12 +467,27 @@ static void run_range(const cs_engine_t *e, const run_args *a, uint64_t *first, 
     }
 }
 
-/* Creates the results file, or reopens it to resume; *first is the first trial to run. */
+/* Rank 0's status, on every rank (MPI_COMM_NULL: rc as is); only rank 0 has the message. */
+static cs_status rank0_status(cs_status rc, MPI_Comm comm, cs_error *err)
+{
+    if (comm == MPI_COMM_NULL) return rc;
+    int v = (int)rc;
+    MPI_Bcast(&v, 1, MPI_INT, 0, comm);
+    if (v != CS_OK && err->code == CS_OK) err->code = (cs_status)v;
+    return (cs_status)v;
+}
+
+/*
+ * Creates the results file under its temporary name (claimed by rank 0, outfile.h) into tmp, or
+ * reopens the file to resume; *first is the first trial to run. tmp is "" when the file keeps
+ * its name, else the name to rename to results_name(a) once closed.
+ */
 static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *a, MPI_Comm comm,
-                              uint64_t *first, cs_error *err)
+                              uint64_t *first, char *tmp, size_t tmp_n, cs_error *err)
 {
     *w = NULL;
     *first = 0;
+    tmp[0] = '\0';
     char created[32];
     uint64_t part_first = 0, part_n = 0;
     if (a->shards > 0 || a->part_trials > 0) run_range(e, a, &part_first, &part_n);
@@ -488,10 +505,27 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     if (a->resume != NULL) {
         const cs_status rc = cs_results_resume_mpi(w, a->resume, &meta, comm, err);
         if (rc == CS_OK) *first = part_first + cs_results_written(*w);
+        if (rc == CS_OK && strcmp(a->resume, a->resume_final) != 0)
+            snprintf(tmp, tmp_n, "%s", a->resume);
         return rc;
     }
     if (a->output == NULL) return CS_OK;
-    return cs_results_create_mpi(w, a->output, &meta, comm, err);
+    int rank = 0;
+    if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
+    cs_status rc = rank == 0 ? cs_outfile_claim(a->output, tmp, tmp_n, err) : CS_OK;
+    if (rank0_status(rc, comm, err) != CS_OK) return err->code;
+    if (rank != 0) cs_outfile_tmp_name(tmp, tmp_n, a->output, err);
+    rc = cs_results_create_mpi(w, tmp, &meta, comm, err);
+    if (rc != CS_OK && rank == 0) remove(tmp); /* nothing of the run is left */
+    if (rc != CS_OK) tmp[0] = '\0';
+    return rc;
+}
+
+/* After the file was closed: gives it its name (rank 0). */
+static cs_status name_results(const char *tmp, const char *name, int rank, cs_error *err)
+{
+    if (tmp[0] == '\0' || rank != 0) return CS_OK;
+    return cs_outfile_commit(tmp, name, err);
 }
 
 /*
@@ -522,7 +556,7 @@ static cs_status summarise_written(cs_engine_t *e, cs_results_t *w, bool mine, c
 
 static const char *results_name(const run_args *a)
 {
-    return a->resume != NULL ? a->resume : a->output;
+    return a->resume != NULL ? a->resume_final : a->output;
 }
 
 /* What the sweep table shows of a variant's run. */
@@ -579,7 +613,8 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     }
     cs_results_t *w = NULL;
     uint64_t first = 0;
-    if (open_results(&w, e, a, MPI_COMM_NULL, &first, &err) != CS_OK) {
+    char tmp[4096];
+    if (open_results(&w, e, a, MPI_COMM_NULL, &first, tmp, sizeof tmp, &err) != CS_OK) {
         cs_run_summary_destroy(&sum);
         return cli_report(&err);
     }
@@ -602,7 +637,8 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
     const double seconds = now_s() - ps.ps.start, write_s = cs_results_write_seconds(w);
     cs_error cerr = CS_ERROR_INIT;
-    const cs_status crc = cs_results_close(w, rc == CS_OK, &cerr);
+    cs_status crc = cs_results_close(w, rc == CS_OK, &cerr);
+    if (crc == CS_OK) crc = name_results(tmp, results_name(a), 0, &cerr);
     if (rc == CS_EINTR) {
         if (w != NULL)
             cli_message("%s: %s; %s left incomplete (cablesim run --resume %s continues "
@@ -677,7 +713,8 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_out
     if (cs_run_summary_init(&sum, e, &err) != CS_OK) abort_run(&err, comm);
     cs_results_t *w = NULL;
     uint64_t first = 0;
-    if (open_results(&w, e, a, comm, &first, &err) != CS_OK) {
+    char tmp[4096];
+    if (open_results(&w, e, a, comm, &first, tmp, sizeof tmp, &err) != CS_OK) {
         cs_run_summary_destroy(&sum);
         return report(rank, &err);
     }
@@ -705,7 +742,9 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_out
     if (cs_run_summary_reduce(&sum, e, comm, &err) != CS_OK) abort_run(&err, comm);
     cs_error cerr = CS_ERROR_INIT;
     int status = CLI_OK;
-    if (cs_results_close(w, !stopped, &cerr) != CS_OK) status = report(rank, &cerr);
+    if (cs_results_close(w, !stopped, &cerr) != CS_OK ||
+        name_results(tmp, results_name(a), rank, &cerr) != CS_OK)
+        status = report(rank, &cerr);
     if (stopped) {
         if (rank == 0 && w != NULL)
             cli_message("%s: interrupted after %llu of %llu trials; %s left incomplete "
@@ -814,6 +853,41 @@ static int load(const run_args *a, bool mpi, int rank, cs_scenario **sc, cs_engi
     return CLI_OK;
 }
 
+/*
+ * Checks, before anything is written, that the variant's -o is neither one of its inputs
+ * (scenario, topology, demand, fleets) nor an existing file other than a results file, nor being
+ * written (outfile.h). Rank 0 checks; every rank gets the status.
+ */
+static int check_output(const run_args *a, const cs_engine_t *e, bool mpi, int rank)
+{
+    cs_error err = CS_ERROR_INIT;
+    cs_status rc = CS_OK;
+    if (rank == 0) {
+        const cs_scenario *sc = cs_engine_scenario(e);
+        const cs_recovery_t *r = cs_engine_recovery(e);
+        const size_t nf = r != NULL ? cs_recovery_fleet_count(r) : 0;
+        const char **inputs = calloc(3 + nf, sizeof *inputs);
+        char def[4096];
+        cs_error quiet = CS_ERROR_INIT;
+        if (inputs == NULL) {
+            rc = cs_errorf(&err, CS_ENOMEM, "out of memory");
+        } else {
+            inputs[0] = a->scenario != NULL ? a->scenario
+                        : cs_data_path(def, sizeof def, "scenarios/baseline.yaml", &quiet) == CS_OK
+                            ? def
+                            : NULL;
+            inputs[1] = sc->topology_path;
+            inputs[2] = sc->demand_path;
+            for (size_t i = 0; i < nf; i++)
+                inputs[3 + i] = cs_recovery_fleet_path(r, i);
+            rc = cs_outfile_check(a->output, inputs, 3 + nf, &err);
+        }
+        free(inputs);
+    }
+    rc = rank0_status(rc, mpi ? MPI_COMM_WORLD : MPI_COMM_NULL, &err);
+    return rc == CS_OK ? CLI_OK : report(rank, &err);
+}
+
 /* The arguments of variant v: its scenario, output, and the job's overrides then its own. */
 static int variant_args(const run_args *a, const cli_variant *v, run_args *va)
 {
@@ -848,6 +922,8 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
                             (unsigned long long)cs_engine_scenario(e)->trials);
         status = CLI_USAGE;
     }
+    if (status == CLI_OK && va.output != NULL && !va.dry_run)
+        status = check_output(&va, e, mpi, rank);
     /* Under mpirun, --dry-run checks the input on every rank and times it on rank 0 only. */
     if (mpi && va.dry_run && rank != 0) check_only = true;
     /* Nothing is created or opened once a stop was requested (any stage, any rank). */
@@ -930,6 +1006,17 @@ int cmd_run(int argc, char **argv)
     stop_after_set = status == CLI_OK && a.stop_after > 0;
     hook_stage("start", 0);
     cs_error err = CS_ERROR_INIT;
+    /* --resume FILE works on FILE.tmp when a run was killed before it renamed it (outfile.h). */
+    char work[4096], final[4096];
+    bool renamed = false;
+    if (status == CLI_OK && a.resume != NULL) {
+        if (cs_outfile_resume_name(a.resume, work, sizeof work, final, sizeof final, &renamed,
+                                   &err) != CS_OK)
+            status = report(rank, &err);
+        a.resume = work;
+        a.resume_final = final;
+        (void)renamed; /* open_results compares the names */
+    }
     /* A run killed by SIGKILL left its file flagged open: rank 0 clears the flag first. */
     if (status == CLI_OK && a.resume != NULL && rank == 0 &&
         cs_results_recover(a.resume, &err) != CS_OK)

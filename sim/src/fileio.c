@@ -2,41 +2,73 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What a file that is not a regular one is, for messages. */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
+    if (S_ISSOCK(m)) return "a socket";
+    return "a special file";
+}
 
 cs_status cs_read_file(const char *path, char **out, size_t *len, cs_error *err)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 65536 > cap) {
-            cap = 2 * cap + 65536;
-            char *nb = realloc(buf, cap + 1);
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-        }
-        const size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
+    /* O_NONBLOCK: opening a FIFO does not wait for a writer; it is refused below. */
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        const int e = errno;
+        close(fd);
+        return cs_errorf(err, CS_EIO, "%s: cannot read: %s", path, strerror(e));
     }
-    /* A directory opens for reading on Linux and fails only here (EISDIR). */
-    const bool failed = ferror(f) != 0;
-    const int read_errno = errno;
-    fclose(f);
-    if (failed) {
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return cs_errorf(err, CS_EIO, "%s: expected a regular file, found %s", path,
+                         file_kind(st.st_mode));
+    }
+    if ((unsigned long long)st.st_size > CS_INPUT_MAX_BYTES) {
+        close(fd);
+        return cs_errorf(err, CS_EIO, "%s: expected an input of at most %d MiB, found %lld bytes",
+                         path, CS_INPUT_MAX_BYTES >> 20, (long long)st.st_size);
+    }
+    /* Read up to the limit and one byte more, in case the file grows while it is read. */
+    const size_t cap = (size_t)st.st_size + 1;
+    char *buf = malloc(cap + 1);
+    if (buf == NULL) {
+        close(fd);
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
+    }
+    size_t n = 0;
+    for (;;) {
+        const ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            const int e = errno;
+            free(buf);
+            close(fd);
+            return cs_errorf(err, CS_EIO, "%s: cannot read: %s", path, strerror(e));
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+        if (n == cap) break;
+    }
+    close(fd);
+    if (n == cap) {
         free(buf);
-        return cs_errorf(err, CS_EIO, "%s: cannot read: %s", path, strerror(read_errno));
+        return cs_errorf(err, CS_EIO, "%s: the file changed while it was read", path);
     }
     buf[n] = '\0';
     *out = buf;

@@ -9,9 +9,14 @@
 
 #include "cablesim/error.h"
 
+/** The largest input file read (topology, demand, scenario, fleet): 256 MiB. */
+#define CS_INPUT_MAX_BYTES (256 << 20)
+
 /**
  * Reads the file at path into a new NUL-terminated buffer (*out, to free();
- * *len bytes before the NUL). A directory fails here with "cannot read".
+ * *len bytes before the NUL). Only a regular file of at most CS_INPUT_MAX_BYTES
+ * is read: a directory, a FIFO or a device (/dev/zero) is refused at once,
+ * without waiting on it.
  * \return CS_OK, CS_EIO or CS_ENOMEM; *out is NULL on failure.
  */
 cs_status cs_read_file(const char *path, char **out, size_t *len, cs_error *err);

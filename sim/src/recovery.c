@@ -48,6 +48,8 @@ struct cs_recovery {
     size_t *zone_n;
     void **arrays; /* owned arrays of string pointers (serves, zone systems) */
     size_t n_arrays, cap_arrays;
+    const char **fleets; /* the fleet files read, resolved (in strings) */
+    size_t n_fleets;
 };
 
 /* ------------------------------------------------------------ building */
@@ -196,6 +198,7 @@ void cs_recovery_free(cs_recovery_t *r)
     for (size_t i = 0; i < r->n_arrays; i++)
         free(r->arrays[i]);
     free(r->arrays);
+    free(r->fleets);
     free(r);
 }
 
@@ -407,6 +410,11 @@ static cs_status load_fleet(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yno
     if (at->kind != CS_YSCALAR || at->value == NULL || at->value[0] == '\0' ||
         !resolve(at->value, dir, buf, sizeof buf))
         return cs_yerr(doc, at, "recovery.fleet", "an existing fleet file", err);
+    const char *kept = keep_string(r, buf);
+    const char **fleets = kept ? realloc(r->fleets, (r->n_fleets + 1) * sizeof *fleets) : NULL;
+    if (fleets == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the fleets");
+    r->fleets = fleets;
+    r->fleets[r->n_fleets++] = kept;
     cs_ydoc_t *fd = NULL;
     cs_status rc = cs_ydoc_load(&fd, buf, err);
     if (rc != CS_OK) return rc;
@@ -626,6 +634,16 @@ cs_status cs_recovery_parse(cs_recovery_t **out, const cs_ydoc_t *doc, const cs_
 const cs_recovery_params *cs_recovery_get_params(const cs_recovery_t *r)
 {
     return &r->p;
+}
+
+size_t cs_recovery_fleet_count(const cs_recovery_t *r)
+{
+    return r->n_fleets;
+}
+
+const char *cs_recovery_fleet_path(const cs_recovery_t *r, size_t i)
+{
+    return i < r->n_fleets ? r->fleets[i] : NULL;
 }
 
 size_t cs_recovery_ship_count(const cs_recovery_t *r)

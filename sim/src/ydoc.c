@@ -1034,17 +1034,30 @@ cs_status cs_ymap_check_keys(const cs_ydoc_t *d, const cs_ynode *map, const char
  * then the caller stores its default), or an error when required and missing.
  */
 static cs_status lookup(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
-                        const char *expected, const cs_ynode **v, char *kp, size_t kpn,
-                        cs_error *err)
+                        const char *expected, const cs_ynode **v, cs_error *err)
 {
     *v = cs_ymap_get(map, key);
-    key_path(d, map, key, kp, kpn);
     if (!is_null(*v)) return CS_OK;
     const cs_ynode *found = *v;
     *v = NULL;
     if (!required) return CS_OK;
+    char kp[320];
+    key_path(d, map, key, kp, sizeof kp);
     return found ? report(d, found, found, kp, expected, err)
                  : report(d, map, NULL, kp, expected, err);
+}
+
+/*
+ * The value v of key in map is not what was expected. The key's dotted path is found only here,
+ * on the error path: it searches the document from the root, so computing it for every value
+ * read made N hazards cost O(N^2).
+ */
+static cs_status bad_value(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
+                           const cs_ynode *v, const char *expected, cs_error *err)
+{
+    char kp[320];
+    key_path(d, map, key, kp, sizeof kp);
+    return report(d, v, v, kp, expected, err);
 }
 
 /* Shortest text of x that reads back exactly; whole numbers without an exponent. */
@@ -1079,10 +1092,10 @@ static void range_text(double lo, double hi, char *buf, size_t n)
 cs_status cs_yget_double(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
                          double lo, double hi, double dflt, double *out, cs_error *err)
 {
-    char exp[128], kp[320];
+    char exp[128];
     range_text(lo, hi, exp, sizeof exp);
     const cs_ynode *v;
-    const cs_status rc = lookup(d, map, key, required, exp, &v, kp, sizeof kp, err);
+    const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) {
         *out = dflt;
         return rc;
@@ -1090,7 +1103,7 @@ cs_status cs_yget_double(const cs_ydoc_t *d, const cs_ynode *map, const char *ke
     double x;
     if (v->kind != CS_YSCALAR || !v->plain || !text_double(v->value, &x) || x < lo || x > hi) {
         *out = dflt;
-        return report(d, v, v, kp, exp, err);
+        return bad_value(d, map, key, v, exp, err);
     }
     *out = x;
     return CS_OK;
@@ -1112,10 +1125,10 @@ static void int_range_text(long long lo, long long hi, char *buf, size_t n)
 cs_status cs_yget_int(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
                       long long lo, long long hi, long long dflt, long long *out, cs_error *err)
 {
-    char exp[128], kp[320];
+    char exp[128];
     int_range_text(lo, hi, exp, sizeof exp);
     const cs_ynode *v;
-    const cs_status rc = lookup(d, map, key, required, exp, &v, kp, sizeof kp, err);
+    const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) {
         *out = dflt;
         return rc;
@@ -1123,7 +1136,7 @@ cs_status cs_yget_int(const cs_ydoc_t *d, const cs_ynode *map, const char *key, 
     long long x;
     if (v->kind != CS_YSCALAR || !v->plain || !text_int(v->value, &x) || x < lo || x > hi) {
         *out = dflt;
-        return report(d, v, v, kp, exp, err);
+        return bad_value(d, map, key, v, exp, err);
     }
     *out = x;
     return CS_OK;
@@ -1133,9 +1146,8 @@ cs_status cs_yget_bool(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
                        bool dflt, bool *out, cs_error *err)
 {
     const char *exp = "true or false";
-    char kp[320];
     const cs_ynode *v;
-    const cs_status rc = lookup(d, map, key, required, exp, &v, kp, sizeof kp, err);
+    const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) {
         *out = dflt;
         return rc;
@@ -1143,7 +1155,7 @@ cs_status cs_yget_bool(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
     bool x;
     if (v->kind != CS_YSCALAR || !v->plain || !text_bool(v->value, &x)) {
         *out = dflt;
-        return report(d, v, v, kp, exp, err);
+        return bad_value(d, map, key, v, exp, err);
     }
     *out = x;
     return CS_OK;
@@ -1153,16 +1165,15 @@ cs_status cs_yget_string(const cs_ydoc_t *d, const cs_ynode *map, const char *ke
                          const char *dflt, const char **out, cs_error *err)
 {
     const char *exp = "a string";
-    char kp[320];
     const cs_ynode *v;
-    const cs_status rc = lookup(d, map, key, required, exp, &v, kp, sizeof kp, err);
+    const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) {
         *out = dflt;
         return rc;
     }
     if (v->kind != CS_YSCALAR) {
         *out = dflt;
-        return report(d, v, v, kp, exp, err);
+        return bad_value(d, map, key, v, exp, err);
     }
     *out = v->value;
     return CS_OK;
@@ -1186,10 +1197,10 @@ static void choices_text(const char *const *choices, char *buf, size_t n)
 cs_status cs_yget_enum(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
                        const char *const *choices, int dflt, int *out, cs_error *err)
 {
-    char exp[512], kp[320];
+    char exp[512];
     choices_text(choices, exp, sizeof exp);
     const cs_ynode *v;
-    const cs_status rc = lookup(d, map, key, required, exp, &v, kp, sizeof kp, err);
+    const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     *out = dflt;
     if (rc != CS_OK || v == NULL) return rc;
     if (v->kind == CS_YSCALAR)
@@ -1198,19 +1209,18 @@ cs_status cs_yget_enum(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
                 *out = i;
                 return CS_OK;
             }
-    return report(d, v, v, kp, exp, err);
+    return bad_value(d, map, key, v, exp, err);
 }
 
 cs_status cs_yget_seq(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
                       const cs_ynode **out, cs_error *err)
 {
     const char *exp = "a list";
-    char kp[320];
     const cs_ynode *v;
     *out = NULL;
-    const cs_status rc = lookup(d, map, key, required, exp, &v, kp, sizeof kp, err);
+    const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) return rc;
-    if (v->kind != CS_YSEQ) return report(d, v, v, kp, exp, err);
+    if (v->kind != CS_YSEQ) return bad_value(d, map, key, v, exp, err);
     *out = v;
     return CS_OK;
 }

@@ -74,4 +74,74 @@ static inline void cs_scratch_remove(const char *dir)
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);
 }
 
+#ifdef H5_VERS_MAJOR /* the comparison needs <hdf5.h>, included before this header */
+
+typedef struct {
+    hid_t a, b;
+    const char *group;
+    int datasets;
+    bool differ;
+} cs_h5_cmp;
+
+/* H5Literate callback: dataset name of the group, same type, shape and bytes in both files. */
+static inline herr_t cs_h5_cmp_dataset(hid_t g, const char *name, const H5L_info_t *info,
+                                       void *data)
+{
+    (void)g;
+    (void)info;
+    cs_h5_cmp *c = data;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", c->group, name);
+    const hid_t da = H5Dopen2(c->a, path, H5P_DEFAULT), db = H5Dopen2(c->b, path, H5P_DEFAULT);
+    if (da < 0 || db < 0) {
+        c->differ = true;
+        if (da >= 0) H5Dclose(da);
+        if (db >= 0) H5Dclose(db);
+        return 0;
+    }
+    const hid_t ta = H5Dget_type(da), tb = H5Dget_type(db);
+    const hid_t sa = H5Dget_space(da), sb = H5Dget_space(db);
+    hsize_t dima[4] = {0}, dimb[4] = {0};
+    const int ra = H5Sget_simple_extent_dims(sa, dima, NULL);
+    const int rb = H5Sget_simple_extent_dims(sb, dimb, NULL);
+    const bool same = H5Tequal(ta, tb) > 0 && ra == rb && memcmp(dima, dimb, sizeof dima) == 0;
+    const size_t bytes = same ? (size_t)H5Sget_simple_extent_npoints(sa) * H5Tget_size(ta) : 0;
+    unsigned char *ba = calloc(bytes + 1, 1), *bb = calloc(bytes + 1, 1);
+    assert_true(ba != NULL && bb != NULL);
+    if (bytes > 0) {
+        assert_true(H5Dread(da, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) >= 0);
+        assert_true(H5Dread(db, tb, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb) >= 0);
+    }
+    if (!same || memcmp(ba, bb, bytes) != 0) c->differ = true;
+    free(ba);
+    free(bb);
+    H5Sclose(sa);
+    H5Sclose(sb);
+    H5Tclose(ta);
+    H5Tclose(tb);
+    H5Dclose(da);
+    H5Dclose(db);
+    c->datasets++;
+    return 0;
+}
+
+/* Compares every dataset of group in files pa and pb (type, shape, bytes; NaN as bytes): the
+ * number of datasets, or -1 when one differs or is missing from pb. */
+static inline int cs_h5_same_group(const char *pa, const char *pb, const char *group)
+{
+    cs_h5_cmp c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT),
+                   H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT), group, 0, false};
+    assert_true(c.a >= 0 && c.b >= 0);
+    const hid_t g = H5Gopen2(c.a, group, H5P_DEFAULT);
+    assert_true(g >= 0);
+    hsize_t idx = 0;
+    assert_true(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, cs_h5_cmp_dataset, &c) >= 0);
+    H5Gclose(g);
+    H5Fclose(c.a);
+    H5Fclose(c.b);
+    return c.differ ? -1 : c.datasets;
+}
+
+#endif /* H5_VERS_MAJOR */
+
 #endif /* CS_CLI_TEST_H */

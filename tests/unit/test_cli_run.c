@@ -312,13 +312,130 @@ static void test_messages_one_line(void **state)
     remove_file("cli-ctl.yaml");
 }
 
+/* The path of a scratch file. */
+static void scratch_path(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", scratch, name);
+}
+
+/*
+ * A second run with the same -o while the first writes (paused with SIGSTOP after its 2nd write,
+ * CABLESIM_RAISE=STOP@write=2) is refused with exit 2, naming the file, and touches nothing; a
+ * resume of it is refused too; the first run then completes a file identical to an
+ * uninterrupted run's.
+ */
+static void test_second_run_refused(void **state)
+{
+    (void)state;
+    char out[8192];
+    write_file("cli-conc.yaml", batched);
+    assert_int_equal(run_cli("run cli-conc.yaml -o cli-ref.h5 -q", out, sizeof out), 0);
+    const pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (chdir(scratch) != 0 || setenv("CABLESIM_RAISE", "STOP@write=2", 1) != 0) _exit(99);
+        if (freopen("/dev/null", "w", stdout) == NULL) _exit(98);
+        execl(CS_CLI, CS_CLI, "run", "cli-conc.yaml", "-o", "cli-conc.h5", "-q", (char *)NULL);
+        _exit(97);
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, WUNTRACED), pid);
+    assert_true(WIFSTOPPED(st)); /* paused after its 2nd write */
+    assert_false(exists("cli-conc.h5"));
+    assert_true(exists("cli-conc.h5.tmp")); /* written under its temporary name */
+    assert_int_equal(run_cli("run cli-conc.yaml -o cli-conc.h5 -q", out, sizeof out), 2);
+    if (strstr(out, "cli-conc.h5: another run is writing it (cli-conc.h5.tmp exists") == NULL)
+        fail_msg("%s", out);
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
+    assert_int_equal(run_cli("run --resume cli-conc.h5 -q", out, sizeof out), 2);
+    assert_non_null(strstr(out, "cli-conc.h5.tmp: the file is open in another process"));
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_false(exists("cli-conc.h5.tmp"));
+    assert_int_equal(read_complete("cli-conc.h5"), 1);
+    char a[4096], b[4096];
+    scratch_path(a, sizeof a, "cli-ref.h5");
+    scratch_path(b, sizeof b, "cli-conc.h5");
+    assert_true(cs_h5_same_group(a, b, "/trials") >= 9);
+    assert_true(cs_h5_same_group(a, b, "/baseline") >= 4);
+    /* A results file is replaced at the end of a run; the old one stays whole until then. */
+    assert_int_equal(run_cli("run cli-conc.yaml -o cli-conc.h5 -q --set seed=6", out, sizeof out),
+                     0);
+    assert_int_equal(cs_h5_same_group(a, b, "/trials"), -1);
+    remove_file("cli-ref.h5");
+    remove_file("cli-conc.h5");
+    remove_file("cli-conc.yaml");
+}
+
+/* -o never names an input or another kind of file; inputs are regular files; numbers finite. */
+static void test_outputs_and_inputs(void **state)
+{
+    (void)state;
+    char out[8192];
+    write_file("cli-io.yaml", batched);
+    write_file("cli-notes.txt", "my notes\n");
+    static const struct {
+        const char *args, *expect;
+    } cases[] = {
+        {"-o cli-io.yaml", "cli-io.yaml: expected a new file or a results file to replace, found "
+                           "an input of the run (cli-io.yaml): choose another output"},
+        {"-o engine-topo.geojson", "found an input of the run ("},
+        {"-o engine-demand.csv", "found an input of the run ("},
+        {"-o cli-notes.txt", "cli-notes.txt: expected a new file or a cablesim results file to "
+                             "replace, found another file: not overwritten"},
+        {"-o cli-link.h5", "cli-link.h5: expected a new file or a results file to replace, found "
+                           "a symbolic link: name the file itself"},
+        {"-o .", ".: expected a new file or a results file to replace, found a directory"},
+    };
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "ln -sf cli-notes.txt cli-link.h5");
+    assert_int_equal(cs_sh_in(scratch, cmd, out, sizeof out), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[512];
+        snprintf(args, sizeof args, "run cli-io.yaml %s -q", cases[i].args);
+        const int st = run_cli(args, out, sizeof out);
+        if (st != 2 || strstr(out, cases[i].expect) == NULL)
+            fail_msg("%s: status %d: %s", cases[i].args, st, out);
+        assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+    }
+    /* Nothing was touched. */
+    assert_int_equal(cs_sh_in(scratch, "cat cli-notes.txt cli-link.h5", out, sizeof out), 0);
+    assert_string_equal(out, "my notes\nmy notes\n");
+    assert_false(exists("cli-io.yaml.tmp"));
+    /* A device or a FIFO as an input is refused at once (read forever, or blocked, before). */
+    write_file("cli-dev.yaml", "name: x\ntopology: /dev/zero\ndemand: engine-demand.csv\n");
+    assert_int_equal(run_cli("run cli-dev.yaml -q", out, sizeof out), 2);
+    assert_non_null(strstr(out, "/dev/zero: expected a regular file, found a character device"));
+    assert_int_equal(cs_sh_in(scratch, "rm -f cli.fifo && mkfifo cli.fifo", out, sizeof out), 0);
+    write_file("cli-fifo.yaml", "name: x\ntopology: engine-topo.geojson\ndemand: cli.fifo\n");
+    assert_int_equal(run_cli("run cli-fifo.yaml -q", out, sizeof out), 2);
+    assert_non_null(strstr(out, "cli.fifo: expected a regular file, found a FIFO"));
+    /* A demand whose product with demand_scale would be infinite. */
+    write_file("cli-inf.csv", "origin,destination,demand_tbps\ncity-tokyo,city-la,1e308\n");
+    write_file("cli-inf.yaml", "name: x\ntopology: engine-topo.geojson\ndemand: cli-inf.csv\n"
+                               "demand_scale: 1000\n");
+    assert_int_equal(run_cli("run cli-inf.yaml -o cli-inf.h5 -q", out, sizeof out), 2);
+    assert_non_null(
+        strstr(out, "cli-inf.csv:2:20: demand_tbps: expected a number in (0, 1000000], found "
+                    "\"1e308\""));
+    assert_false(exists("cli-inf.h5"));
+    static const char *const made[] = {"cli-io.yaml",  "cli-notes.txt", "cli-link.h5",
+                                       "cli-dev.yaml", "cli.fifo",      "cli-fifo.yaml",
+                                       "cli-inf.csv",  "cli-inf.yaml"};
+    for (size_t i = 0; i < sizeof made / sizeof *made; i++)
+        remove_file(made[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_scenarios),        cmocka_unit_test(test_bad_flags),
         cmocka_unit_test(test_good_run_and_dry_run), cmocka_unit_test(test_signals_at_every_stage),
         cmocka_unit_test(test_stop_after_batches),   cmocka_unit_test(test_escape_line),
-        cmocka_unit_test(test_messages_one_line),
+        cmocka_unit_test(test_messages_one_line),    cmocka_unit_test(test_second_run_refused),
+        cmocka_unit_test(test_outputs_and_inputs),
     };
     if (!cs_scratch_init(scratch, sizeof scratch, "cli-run")) return 1;
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -162,10 +164,11 @@ static void test_not_a_city(void **state)
 
 static void test_bad_value(void **state)
 {
-    static const char *const m[] = {":2:20: demand_tbps: expected a number > 0, found \"0\"",
-                                    ":3:23: demand_tbps: expected a number > 0, found \"-1.5\"",
-                                    ":4:20: demand_tbps: expected a number > 0, found \"lots\"",
-                                    ":5:21: demand_tbps: expected a number > 0, found \"2.5x\""};
+    static const char *const m[] = {
+        ":2:20: demand_tbps: expected a number in (0, 1000000], found \"0\"",
+        ":3:23: demand_tbps: expected a number in (0, 1000000], found \"-1.5\"",
+        ":4:20: demand_tbps: expected a number in (0, 1000000], found \"lots\"",
+        ":5:21: demand_tbps: expected a number in (0, 1000000], found \"2.5x\""};
     expect_errors(*state, "bad-value", CS_EINVAL, m, 4);
 }
 
@@ -206,10 +209,20 @@ static void test_io_errors(void **state)
     assert_null(d);
     assert_string_equal(err.msg,
                         CS_TEST_DATA "/no-such-demand.csv: cannot open: No such file or directory");
-    /* A directory opens, then fails to read. */
+    /* Only regular files are read: not a directory, a device or a FIFO (refused at once). */
     cs_error_clear(&err);
     assert_int_equal(cs_demand_load(&d, CS_TEST_DATA, t, &err), CS_EIO);
-    assert_string_equal(err.msg, CS_TEST_DATA ": cannot read: Is a directory");
+    assert_string_equal(err.msg, CS_TEST_DATA ": expected a regular file, found a directory");
+    cs_error_clear(&err);
+    assert_int_equal(cs_demand_load(&d, "/dev/zero", t, &err), CS_EIO);
+    assert_string_equal(err.msg, "/dev/zero: expected a regular file, found a character device");
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "test_demand-%ld.fifo", (long)getpid());
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    cs_error_clear(&err);
+    assert_int_equal(cs_demand_load(&d, fifo, t, &err), CS_EIO);
+    assert_non_null(strstr(err.msg, ": expected a regular file, found a FIFO"));
+    assert_int_equal(remove(fifo), 0);
 }
 
 /* The status is that of the first problem of this load, whatever err holds. */

@@ -70,53 +70,6 @@ static const char scenario[] = "name: mpi-test\n"
 
 /* ------------------------------------------------------- file comparison */
 
-typedef struct {
-    hid_t a, b;
-    const char *group;
-    int datasets;
-    bool differ; /* some dataset's contents differ */
-} cmp_ctx;
-
-/* Compares dataset name of the group in both files: shape, type and every byte. */
-static herr_t compare_dataset(hid_t g, const char *name, const H5L_info_t *info, void *data)
-{
-    (void)g;
-    (void)info;
-    cmp_ctx *c = data;
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", c->group, name);
-    const hid_t da = H5Dopen2(c->a, path, H5P_DEFAULT), db = H5Dopen2(c->b, path, H5P_DEFAULT);
-    if (da < 0 || db < 0) fail_msg("%s: missing in one file", path);
-    const hid_t ta = H5Dget_type(da), tb = H5Dget_type(db);
-    assert_true(H5Tequal(ta, tb) > 0);
-    const hid_t sa = H5Dget_space(da), sb = H5Dget_space(db);
-    hsize_t dima[2] = {0, 0}, dimb[2] = {0, 0};
-    const int ra = H5Sget_simple_extent_dims(sa, dima, NULL);
-    assert_int_equal(ra, H5Sget_simple_extent_dims(sb, dimb, NULL));
-    const bool same_shape = dima[0] == dimb[0] && dima[1] == dimb[1];
-    if (!same_shape) c->differ = true;
-    const size_t bytes =
-        same_shape ? (size_t)H5Sget_simple_extent_npoints(sa) * H5Tget_size(ta) : 0;
-    unsigned char *ba = calloc(bytes + 1, 1), *bb = calloc(bytes + 1, 1);
-    assert_non_null(ba);
-    assert_non_null(bb);
-    if (bytes > 0) {
-        assert_true(H5Dread(da, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) >= 0);
-        assert_true(H5Dread(db, tb, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb) >= 0);
-    }
-    if (memcmp(ba, bb, bytes) != 0) c->differ = true;
-    free(ba);
-    free(bb);
-    H5Sclose(sa);
-    H5Sclose(sb);
-    H5Tclose(ta);
-    H5Tclose(tb);
-    H5Dclose(da);
-    H5Dclose(db);
-    c->datasets++;
-    return 0;
-}
-
 /* Compares every dataset of /trials, /baseline, /topology and, when the first file has them,
  * /timeseries and /recovery (same names, shapes and types required); returns how many there
  * are, or -1 when some contents differ. */
@@ -125,8 +78,8 @@ static int compare_files(const char *name_a, const char *name_b)
     char pa[4096], pb[4096];
     data_path(pa, sizeof pa, name_a);
     data_path(pb, sizeof pb, name_b);
-    cmp_ctx c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT), H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT),
-                 NULL, 0, false};
+    cs_h5_cmp c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT),
+                   H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT), NULL, 0, false};
     assert_true(c.a >= 0 && c.b >= 0);
     static const char *const groups[] = {"/trials", "/baseline", "/topology", "/timeseries",
                                          "/recovery"};
@@ -140,7 +93,7 @@ static int compare_files(const char *name_a, const char *name_b)
         const hid_t ga = H5Gopen2(c.a, groups[i], H5P_DEFAULT);
         assert_true(ga >= 0);
         hsize_t idx = 0;
-        assert_true(H5Literate(ga, H5_INDEX_NAME, H5_ITER_INC, &idx, compare_dataset, &c) >= 0);
+        assert_true(H5Literate(ga, H5_INDEX_NAME, H5_ITER_INC, &idx, cs_h5_cmp_dataset, &c) >= 0);
         /* and the second file has no member the first lacks */
         H5G_info_t ia, ib;
         const hid_t gb = H5Gopen2(c.b, groups[i], H5P_DEFAULT);
@@ -445,10 +398,10 @@ static bool same_dataset(const char *name_a, const char *name_b, const char *d)
     char pa[4096], pb[4096];
     data_path(pa, sizeof pa, name_a);
     data_path(pb, sizeof pb, name_b);
-    cmp_ctx c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT), H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT),
-                 "/trials", 0, false};
+    cs_h5_cmp c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT),
+                   H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT), "/trials", 0, false};
     assert_true(c.a >= 0 && c.b >= 0);
-    compare_dataset(c.a, d, NULL, &c);
+    cs_h5_cmp_dataset(c.a, d, NULL, &c);
     H5Fclose(c.a);
     H5Fclose(c.b);
     return !c.differ;

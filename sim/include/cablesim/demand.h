@@ -15,7 +15,12 @@
 #include "cablesim/topology.h"
 
 typedef struct {
-    size_t origin;      /**< node index of the origin city */
+    size_t origin; /** The largest demand of a pair, Tbps (a million times a large cable's capacity;
+                    * far above any real figure): with demand_scale <= 1000, every number derived
+                    * from demands stays finite. */
+#define CS_DEMAND_MAX_TBPS 1e6
+
+    /**< node index of the origin city */
     size_t destination; /**< node index of the destination city */
     double demand_tbps;
     size_t line; /**< line of the file it came from */

@@ -150,6 +150,10 @@ cs_status cs_recovery_alloc(cs_recovery_t **out, const cs_recovery_params *p, co
 void cs_recovery_free(cs_recovery_t *r);
 
 const cs_recovery_params *cs_recovery_get_params(const cs_recovery_t *r);
+/** The fleet files the scenario read (resolved paths), for the checks of outputs. */
+size_t cs_recovery_fleet_count(const cs_recovery_t *r);
+const char *cs_recovery_fleet_path(const cs_recovery_t *r, size_t i);
+
 size_t cs_recovery_ship_count(const cs_recovery_t *r);
 /** Ship i (i < count), borrowed. */
 const cs_ship *cs_recovery_ship(const cs_recovery_t *r, size_t i);
