@@ -26,6 +26,7 @@ struct cs_engine {
     cs_topology_t *t;
     cs_demand_t *d;
     cs_hazard_t **hazards;
+    cs_hazard_ws **hazard_ws; /* [n_hazards] each hazard's scratch */
     size_t n_hazards;
     cs_router_t *router;
     cs_routing_result intact, scratch;
@@ -70,9 +71,13 @@ static cs_status load_hazards(cs_engine_t *e, cs_error *err)
 {
     const cs_scenario *s = e->s;
     e->hazards = calloc(s->n_hazards + 1, sizeof *e->hazards);
-    if (e->hazards == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for hazards");
+    e->hazard_ws = calloc(s->n_hazards + 1, sizeof *e->hazard_ws);
+    if (e->hazards == NULL || e->hazard_ws == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for hazards");
     for (size_t i = 0; i < s->n_hazards; i++) {
-        const cs_status rc = cs_hazard_parse(&e->hazards[i], s->doc, s->hazards[i], e->t, err);
+        cs_status rc = cs_hazard_parse(&e->hazards[i], s->doc, s->hazards[i], e->t, err);
+        if (rc == CS_OK && (rc = cs_hazard_ws_alloc(&e->hazard_ws[i], e->hazards[i], err)))
+            cs_hazard_free(e->hazards[i]);
         if (rc != CS_OK) return rc;
         e->n_hazards++;
     }
@@ -162,9 +167,12 @@ void cs_engine_free(cs_engine_t *e)
     if (e == NULL) return;
     cache_free(e);
     recovery_free(e);
-    for (size_t i = 0; i < e->n_hazards; i++)
+    for (size_t i = 0; i < e->n_hazards; i++) {
+        cs_hazard_ws_free(e->hazard_ws[i]);
         cs_hazard_free(e->hazards[i]);
+    }
     free(e->hazards);
+    free(e->hazard_ws);
     cs_routing_result_destroy(&e->intact);
     cs_routing_result_destroy(&e->scratch);
     cs_router_free(e->router);
@@ -360,9 +368,13 @@ static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_re
          * leaves the draws of the others unchanged (common random numbers). */
         cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_HAZARD + i);
         f->now = 0.0;
-        const cs_status rc = cs_hazard_sample(e->hazards[i], &env, e->rng, f, err);
+        f->hazard = (int)i;
+        const cs_status rc = cs_hazard_sample(e->hazards[i], e->hazard_ws[i], &env, e->rng, f, err);
         if (rc != CS_OK) return rc;
     }
+    f->now = 0.0;
+    f->hazard = -1;
+    cs_failures_locate(f, e->t); /* a place for every cut no hazard placed */
     const cs_status rc = route(e, f, r, sum, err);
     if (rc != CS_OK) return rc;
     pair_cuts(e, r, cut);

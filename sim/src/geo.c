@@ -7,6 +7,7 @@
 #define M_PI 3.14159265358979323846
 #endif
 #define DEG2RAD (M_PI / 180.0)
+#define RAD2DEG (180.0 / M_PI)
 
 bool cs_geo_valid(cs_lonlat p)
 {
@@ -202,6 +203,51 @@ double cs_geo_arc_arc_chord2(const cs_geo_arc *s, const cs_geo_arc *t)
     d = fmin(d, cs_geo_point_arc_chord2(s->b, t));
     d = fmin(d, cs_geo_point_arc_chord2(t->a, s));
     return fmin(d, cs_geo_point_arc_chord2(t->b, s));
+}
+
+/* The point of arc nearest to p: the foot of the perpendicular when it falls
+ * on the arc, else the nearer end. */
+static cs_vec3 foot_on_arc(cs_vec3 p, const cs_geo_arc *arc)
+{
+    if (!arc->point && dot(p, arc->ta) >= 0.0 && dot(p, arc->tb) >= 0.0) {
+        const cs_vec3 q = {p.x - dot(p, arc->n) * arc->n.x, p.y - dot(p, arc->n) * arc->n.y,
+                           p.z - dot(p, arc->n) * arc->n.z};
+        const double r = sqrt(dot(q, q));
+        if (r > 0.0) return scale(q, 1.0 / r);
+    }
+    return cs_geo_chord2(p, arc->a) <= cs_geo_chord2(p, arc->b) ? arc->a : arc->b;
+}
+
+double cs_geo_arc_arc_nearest(const cs_geo_arc *s, const cs_geo_arc *t, cs_vec3 *on_s)
+{
+    if (cs_geo_arcs_meet(s, t)) {
+        cs_vec3 x = cross(s->n, t->n);
+        x = scale(x, 1.0 / sqrt(dot(x, x)));
+        *on_s = on_arc(s, x) && on_arc(t, x) ? x : scale(x, -1.0);
+        return 0.0;
+    }
+    double best = cs_geo_point_arc_chord2(s->a, t);
+    *on_s = s->a;
+    double d = cs_geo_point_arc_chord2(s->b, t);
+    if (d < best) {
+        best = d;
+        *on_s = s->b;
+    }
+    const cs_vec3 ends[2] = {t->a, t->b};
+    for (int k = 0; k < 2; k++) {
+        d = cs_geo_point_arc_chord2(ends[k], s);
+        if (d < best) {
+            best = d;
+            *on_s = foot_on_arc(ends[k], s);
+        }
+    }
+    return best;
+}
+
+cs_lonlat cs_geo_lonlat(cs_vec3 v)
+{
+    const double r = sqrt(dot(v, v));
+    return (cs_lonlat){atan2(v.y, v.x) * RAD2DEG, asin(fmax(-1.0, fmin(1.0, v.z / r))) * RAD2DEG};
 }
 
 double cs_geo_chord2_km(double chord2)

@@ -6,6 +6,9 @@
  */
 #include "hazard_impl.h"
 
+#include "cablesim/cutsite.h"
+
+#include <assert.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -78,15 +81,42 @@ bool cs_hazard_needs_routing(const cs_hazard_t *h)
     return h->needs_routing;
 }
 
-cs_status cs_hazard_sample(const cs_hazard_t *h, const cs_hazard_env *env, gsl_rng *rng,
-                           cs_failures *f, cs_error *err)
+struct cs_hazard_ws {
+    const cs_hazard_t *h;
+    void *p; /* the model's scratch, or NULL when it needs none */
+};
+
+cs_status cs_hazard_ws_alloc(cs_hazard_ws **out, const cs_hazard_t *h, cs_error *err)
 {
+    *out = NULL;
+    cs_hazard_ws *w = calloc(1, sizeof *w);
+    if (w == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for a hazard workspace");
+    w->h = h;
+    if (h->ws_alloc != NULL && (w->p = h->ws_alloc(h->cfg)) == NULL) {
+        free(w);
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the workspace of hazard %s", h->type);
+    }
+    *out = w;
+    return CS_OK;
+}
+
+void cs_hazard_ws_free(cs_hazard_ws *w)
+{
+    if (w == NULL) return;
+    if (w->p != NULL) w->h->ws_free(w->p);
+    free(w);
+}
+
+cs_status cs_hazard_sample(const cs_hazard_t *h, cs_hazard_ws *w, const cs_hazard_env *env,
+                           gsl_rng *rng, cs_failures *f, cs_error *err)
+{
+    assert(w != NULL && w->h == h);
     if (h->needs_routing && (env->router == NULL || env->intact == NULL || env->scratch == NULL))
         return cs_errorf(err, CS_EINVAL,
                          "hazard %s: sampling needs the router and the intact "
                          "routing, found none",
                          h->type);
-    return h->sample(h->cfg, env, rng, f, err);
+    return h->sample(h->cfg, w->p, env, rng, f, err);
 }
 
 /* ------------------------------------------------------------ document */
@@ -189,6 +219,14 @@ static cs_status area_set(cs_hz_area *a, const char *name, const cs_lonlat *ring
         a->lat1 = fmax(a->lat1, ring[i].lat);
     }
     return CS_OK;
+}
+
+cs_status cs_hz_area_region(cs_hz_area *out, const char *name, cs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const cs_region *r = cs_regions_find(name);
+    if (r == NULL) return cs_errorf(err, CS_EINVAL, "no region named \"%s\"", name);
+    return area_set(out, r->name, r->ring, r->n, err);
 }
 
 cs_status cs_hz_area_parse(const cs_hz_ctx *c, const cs_ynode *node, const char *key,
@@ -388,22 +426,7 @@ cs_status cs_hz_names(const cs_hz_ctx *c, const cs_ynode *node, const char *key,
     return CS_OK;
 }
 
-void cs_hz_fail_cable(cs_failures *f, const cs_topology_t *t, size_t cable)
-{
-    const size_t ne = cs_topology_edge_count(t);
-    for (size_t e = 0; e < ne; e++) {
-        const cs_edge *ed = cs_topology_edge(t, e);
-        if (ed->kind == CS_EDGE_SEGMENT && ed->cable_index == cable) cs_failures_fail_edge(f, e);
-    }
-}
-
 /* ------------------------------------------------------------ geometry */
-
-static cs_lonlat to_lonlat(cs_vec3 v)
-{
-    const double r = sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
-    return (cs_lonlat){atan2(v.y, v.x) * RAD2DEG, asin(fmax(-1.0, fmin(1.0, v.z / r))) * RAD2DEG};
-}
 
 static double dot(cs_vec3 a, cs_vec3 b)
 {
@@ -436,7 +459,7 @@ static cs_lonlat slerp(cs_lonlat a, cs_lonlat b, double t)
     const double omega = acos(fmax(-1.0, fmin(1.0, dot(u, v))));
     if (omega < 1e-12) return a;
     const double wa = sin((1.0 - t) * omega) / sin(omega), wb = sin(t * omega) / sin(omega);
-    return to_lonlat((cs_vec3){wa * u.x + wb * v.x, wa * u.y + wb * v.y, wa * u.z + wb * v.z});
+    return cs_geo_lonlat((cs_vec3){wa * u.x + wb * v.x, wa * u.y + wb * v.y, wa * u.z + wb * v.z});
 }
 
 cs_lonlat cs_hz_polyline_at(const cs_lonlat *pts, size_t n, double s_km)
@@ -607,30 +630,62 @@ static bool balls_apart(cs_vec3 c1, double r1, cs_vec3 c2, double r2, double rea
  * then per pair. An arc's chord is at most its length, so limit_km / R serves
  * as the first reach and costs no trigonometry.
  */
-double cs_hz_segs_distance_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l, double limit_km)
+double cs_hz_segs_nearest_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l, double limit_km,
+                             cs_lonlat *at)
 {
     double reach = fmax(limit_km, 0.0) / CS_EARTH_RADIUS_KM;
     if (balls_apart(s->centre[i], s->radius[i], l->centre, l->radius, reach)) return HUGE_VAL;
     double best = HUGE_VAL; /* squared chord */
+    cs_vec3 best_at = {0.0, 0.0, 0.0};
     for (size_t k = s->leg_off[i]; k < s->leg_off[i + 1]; k++) {
         const cs_geo_arc *g = &s->leg[k];
         if (balls_apart(g->mid, g->radius, l->centre, l->radius, reach)) continue;
         for (size_t j = 0; j < l->n; j++) {
             const cs_geo_arc *h = &l->leg[j];
             if (balls_apart(g->mid, g->radius, h->mid, h->radius, reach)) continue;
-            const double d = cs_geo_arc_arc_chord2(g, h);
+            cs_vec3 p = {0.0, 0.0, 0.0};
+            const double d = at ? cs_geo_arc_arc_nearest(g, h, &p) : cs_geo_arc_arc_chord2(g, h);
             if (d < best) {
-                if (d <= 0.0) return 0.0;
                 best = d;
+                best_at = p;
+                if (d <= 0.0) goto done;
                 reach = fmin(reach, sqrt(d));
             }
         }
     }
-    return isinf(best) ? HUGE_VAL : cs_geo_chord2_km(best);
+done:
+    if (isinf(best)) return HUGE_VAL;
+    if (at) *at = cs_geo_lonlat(best_at);
+    return best <= 0.0 ? 0.0 : cs_geo_chord2_km(best);
 }
 
-void cs_hz_segs_fail_near(const cs_hz_segs *s, const cs_hz_line *l, double d_km, cs_failures *f)
+double cs_hz_segs_distance_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l, double limit_km)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (cs_hz_segs_distance_km(s, i, l, d_km) <= d_km) cs_failures_fail_edge(f, s->edge[i]);
+    return cs_hz_segs_nearest_km(s, i, l, limit_km, NULL);
+}
+
+double cs_hz_site_depth_m(const cs_topology_t *t, size_t e, cs_lonlat at)
+{
+    return cs_cutsite_depth_m(t, e, cs_cutsite_locate(cs_topology_edge(t, e), at));
+}
+
+cs_status cs_hz_cut_at(cs_failures *f, const cs_topology_t *t, size_t e, cs_lonlat at,
+                       cs_error *err)
+{
+    return cs_failures_cut_edge(f, e, at, cs_hz_site_depth_m(t, e, at), err);
+}
+
+cs_status cs_hz_segs_cut_near(const cs_hz_segs *s, const cs_hz_line *l, double d_km,
+                              double max_depth_m, const cs_topology_t *t, cs_failures *f,
+                              cs_error *err)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        cs_lonlat at;
+        if (!(cs_hz_segs_nearest_km(s, i, l, d_km, &at) <= d_km)) continue;
+        const double depth = cs_hz_site_depth_m(t, s->edge[i], at);
+        if (depth > max_depth_m) continue;
+        const cs_status rc = cs_failures_cut_edge(f, s->edge[i], at, depth, err);
+        if (rc != CS_OK) return rc;
+    }
+    return CS_OK;
 }

@@ -17,14 +17,17 @@
 #include "cablesim/hazard.h"
 #include "cablesim/regions.h"
 
-typedef cs_status (*cs_hz_sample_fn)(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
-                                     cs_failures *f, cs_error *err);
+typedef cs_status (*cs_hz_sample_fn)(const void *cfg, void *ws, const cs_hazard_env *env,
+                                     gsl_rng *rng, cs_failures *f, cs_error *err);
 
 struct cs_hazard {
     const char *type; /* static string */
-    void *cfg;        /* the model's configuration, owned */
+    void *cfg;        /* the model's configuration, owned, read-only while sampling */
     cs_hz_sample_fn sample;
     void (*free_cfg)(void *cfg);
+    /* The model's scratch (NULL when it needs none): ws_alloc returns NULL on OOM. */
+    void *(*ws_alloc)(const void *cfg);
+    void (*ws_free)(void *ws);
     bool needs_routing;
 };
 
@@ -45,6 +48,9 @@ cs_status cs_hz_sabotage_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err
 cs_status cs_hz_anchor_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
 cs_status cs_hz_station_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
 cs_status cs_hz_explicit_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err);
+
+/** A random_faults hazard's expected faults a year over all its eligible edges (sum of lambda). */
+double cs_hz_random_faults_per_year(const cs_hazard_t *h);
 
 /* ------------------------------------------------------------ document */
 
@@ -77,6 +83,8 @@ typedef struct {
 /** Reads node: a region name (scalar) or a polygon (a list of >= 3 [lon, lat] pairs). */
 cs_status cs_hz_area_parse(const cs_hz_ctx *c, const cs_ynode *node, const char *key,
                            cs_hz_area *out, cs_error *err);
+/** The library region `name` as an area. \return CS_OK, CS_EINVAL (no such region), CS_ENOMEM. */
+cs_status cs_hz_area_region(cs_hz_area *out, const char *name, cs_error *err);
 void cs_hz_area_destroy(cs_hz_area *a);
 bool cs_hz_area_contains(const cs_hz_area *a, cs_lonlat p);
 /** Whether edge e's geometry has a vertex inside a or crosses its boundary (planar lon/lat). */
@@ -96,9 +104,6 @@ cs_lonlat cs_hz_area_sample(const cs_hz_area *a, gsl_rng *rng);
  */
 cs_status cs_hz_names(const cs_hz_ctx *c, const cs_ynode *node, const char *key, char what,
                       size_t **out, size_t *n, cs_error *err);
-
-/** The segments (kind segment) of cable system `cable`, into f. */
-void cs_hz_fail_cable(cs_failures *f, const cs_topology_t *t, size_t cable);
 
 /* ------------------------------------------------------------ geometry */
 
@@ -162,8 +167,30 @@ void cs_hz_segs_destroy(cs_hz_segs *s);
  */
 double cs_hz_segs_distance_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l, double limit_km);
 
-/** Fails every segment of s within d_km of the line l. */
-void cs_hz_segs_fail_near(const cs_hz_segs *s, const cs_hz_line *l, double d_km, cs_failures *f);
+/**
+ * As cs_hz_segs_distance_km, and, when the distance is found (at most
+ * limit_km), writes to *at (unless NULL) the point of the segment's route
+ * nearest to l: where they cross when they do (the first crossing in leg
+ * order), else the nearest point.
+ */
+double cs_hz_segs_nearest_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l, double limit_km,
+                             cs_lonlat *at);
+
+/** Water depth at the point of edge e's route nearest to at (cutsite.h), m. */
+double cs_hz_site_depth_m(const cs_topology_t *t, size_t e, cs_lonlat at);
+
+/** Cuts edge e at `at` (a point of its route), with the depth there. */
+cs_status cs_hz_cut_at(cs_failures *f, const cs_topology_t *t, size_t e, cs_lonlat at,
+                       cs_error *err);
+
+/**
+ * Cuts every segment of s whose route comes within d_km of the line l, at its
+ * point nearest to l (the crossing), when the water there is at most
+ * max_depth_m deep (INFINITY: any depth).
+ */
+cs_status cs_hz_segs_cut_near(const cs_hz_segs *s, const cs_hz_line *l, double d_km,
+                              double max_depth_m, const cs_topology_t *t, cs_failures *f,
+                              cs_error *err);
 
 /* ------------------------------------------------------------ earthquakes */
 

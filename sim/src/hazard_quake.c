@@ -67,30 +67,55 @@ typedef struct {
     size_t npath;
     double median_km, sigma, width_km, trigger_prob, min_magnitude;
     cs_hz_segs segs;
-    cs_lonlat *buf;  /* [npath + 2] workspace for the covered part of the path */
-    cs_geo_arc *leg; /* [npath + 1] workspace for its legs */
 } flow_cfg;
+
+/* Scratch for a line of up to n points: the points and their legs. */
+typedef struct {
+    cs_lonlat *buf;  /* [n + 2] (a cut polyline gains up to two points) */
+    cs_geo_arc *leg; /* [n + 1] */
+} line_ws;
+
+static bool line_ws_init(line_ws *w, size_t n)
+{
+    w->buf = malloc((n + 2) * sizeof *w->buf);
+    w->leg = malloc((n + 1) * sizeof *w->leg);
+    return w->buf != NULL && w->leg != NULL;
+}
+
+static void line_ws_destroy(line_ws *w)
+{
+    free(w->buf);
+    free(w->leg);
+}
 
 static void flow_destroy(flow_cfg *fc)
 {
     if (fc == NULL) return;
     free(fc->path);
-    free(fc->buf);
-    free(fc->leg);
     cs_hz_segs_destroy(&fc->segs);
     free(fc);
 }
 
-/* Runs the flow (after its trigger draw): samples a run-out, cuts what it meets. */
-static void flow_run(const flow_cfg *fc, gsl_rng *rng, cs_failures *f)
+/* Runs the flow (after its trigger draw): samples a run-out, cuts what it
+ * meets where its axis crosses (or comes nearest to) each route. */
+static cs_status flow_run(const flow_cfg *fc, line_ws *w, const cs_topology_t *t, gsl_rng *rng,
+                          cs_failures *f, cs_error *err)
 {
-    if (fc->trigger_prob < 1.0 && !(gsl_rng_uniform(rng) < fc->trigger_prob)) return;
+    if (fc->trigger_prob < 1.0 && !(gsl_rng_uniform(rng) < fc->trigger_prob)) return CS_OK;
     const double run =
         fc->sigma > 0.0 ? fc->median_km * exp(gsl_ran_gaussian(rng, fc->sigma)) : fc->median_km;
-    const size_t m = cs_hz_polyline_cut(fc->path, fc->npath, 0.0, run, fc->buf);
-    cs_hz_line line = {.leg = fc->leg};
-    cs_hz_line_set(&line, fc->buf, m);
-    cs_hz_segs_fail_near(&fc->segs, &line, fc->width_km, f);
+    const size_t m = cs_hz_polyline_cut(fc->path, fc->npath, 0.0, run, w->buf);
+    cs_hz_line line = {.leg = w->leg};
+    cs_hz_line_set(&line, w->buf, m);
+    const size_t before = f->n_cuts;
+    const cs_status rc = cs_hz_segs_cut_near(&fc->segs, &line, fc->width_km, INFINITY, t, f, err);
+    if (rc != CS_OK) return rc;
+    cs_hazard_event ev = cs_hazard_event_none();
+    ev.a = fc->path[0];
+    ev.b = w->buf[m - 1];
+    ev.length_km = run;
+    ev.cuts = f->n_cuts - before;
+    return cs_failures_add_event(f, &ev, err);
 }
 
 /* Reads a flow's parameters from map (a hazard spec, or an earthquake's
@@ -126,12 +151,6 @@ static cs_status flow_read(const cs_hz_ctx *c, const cs_ynode *map, bool nested,
     if ((rc = cs_hz_points(c, cs_ymap_get(map, "path"), "path", 2,
                            "a list of at least 2 [lon, lat] pairs", &fc->path, &fc->npath, err)))
         goto fail;
-    fc->buf = malloc((fc->npath + 2) * sizeof *fc->buf);
-    fc->leg = malloc((fc->npath + 1) * sizeof *fc->leg);
-    if (fc->buf == NULL || fc->leg == NULL) {
-        rc = cs_errorf(err, CS_ENOMEM, "out of memory for sediment_flow");
-        goto fail;
-    }
     if ((rc = cs_hz_segs_init(&fc->segs, c->t, err)) != CS_OK) goto fail;
     *out = fc;
     return CS_OK;
@@ -145,13 +164,28 @@ static void flow_free(void *cfg)
     flow_destroy(cfg);
 }
 
-static cs_status flow_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+static void *flow_ws_alloc(const void *cfg)
+{
+    const flow_cfg *fc = cfg;
+    line_ws *w = calloc(1, sizeof *w);
+    if (w != NULL && !line_ws_init(w, fc->npath)) {
+        line_ws_destroy(w);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void flow_ws_free(void *ws)
+{
+    line_ws_destroy(ws);
+    free(ws);
+}
+
+static cs_status flow_sample(const void *cfg, void *ws, const cs_hazard_env *env, gsl_rng *rng,
                              cs_failures *f, cs_error *err)
 {
-    (void)err;
-    (void)env;
-    flow_run(cfg, rng, f);
-    return CS_OK;
+    return flow_run(cfg, ws, env->topology, rng, f, err);
 }
 
 cs_status cs_hz_flow_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
@@ -162,6 +196,8 @@ cs_status cs_hz_flow_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
     h->cfg = fc;
     h->sample = flow_sample;
     h->free_cfg = flow_free;
+    h->ws_alloc = flow_ws_alloc;
+    h->ws_free = flow_ws_free;
     return CS_OK;
 }
 
@@ -188,9 +224,12 @@ typedef struct {
     cs_hz_segs segs;
     size_t n_stations;
     size_t *stations; /* landing stations */
-    cs_lonlat *buf;   /* [nfault + 2] workspace for the rupture */
-    cs_geo_arc *leg;  /* [nfault + 1] workspace for its legs */
 } quake_cfg;
+
+typedef struct {
+    line_ws rupture; /* room for nfault points (2 without a fault) */
+    line_ws flow;    /* room for the triggered flow's path */
+} quake_ws;
 
 static void quake_free(void *cfg)
 {
@@ -200,9 +239,28 @@ static void quake_free(void *cfg)
     flow_destroy(q->flow);
     cs_hz_segs_destroy(&q->segs);
     free(q->stations);
-    free(q->buf);
-    free(q->leg);
     free(q);
+}
+
+static void quake_ws_free(void *ws)
+{
+    quake_ws *w = ws;
+    line_ws_destroy(&w->rupture);
+    line_ws_destroy(&w->flow);
+    free(w);
+}
+
+static void *quake_ws_alloc(const void *cfg)
+{
+    const quake_cfg *q = cfg;
+    quake_ws *w = calloc(1, sizeof *w);
+    if (w == NULL) return NULL;
+    if (!line_ws_init(&w->rupture, q->nfault) ||
+        !line_ws_init(&w->flow, q->flow ? q->flow->npath : 0)) {
+        quake_ws_free(w);
+        return NULL;
+    }
+    return w;
 }
 
 /* Draws the epicentre; for EPI_FAULT also its arc length along the fault. */
@@ -219,8 +277,9 @@ static cs_lonlat draw_epicentre(const quake_cfg *q, gsl_rng *rng, double *along_
     return cs_hz_destination(q->epicentre, 360.0 * gsl_rng_uniform(rng), r);
 }
 
-/* Lays the rupture of length len around the epicentre; returns its points in q->buf. */
-static size_t lay_rupture(const quake_cfg *q, cs_lonlat epi, double along, double len, gsl_rng *rng)
+/* Lays the rupture of length len around the epicentre; returns its points in buf. */
+static size_t lay_rupture(const quake_cfg *q, cs_lonlat *buf, cs_lonlat epi, double along,
+                          double len, gsl_rng *rng)
 {
     if (q->fault != NULL) {
         if (q->mode != EPI_FAULT) along = cs_hz_polyline_locate(q->fault, q->nfault, epi);
@@ -235,19 +294,19 @@ static size_t lay_rupture(const quake_cfg *q, cs_lonlat epi, double along, doubl
             s0 = fmax(0.0, s0 - (s1 - q->fault_km));
             s1 = q->fault_km;
         }
-        return cs_hz_polyline_cut(q->fault, q->nfault, s0, s1, q->buf);
+        return cs_hz_polyline_cut(q->fault, q->nfault, s0, s1, buf);
     }
     const double strike = isnan(q->strike_deg) ? 180.0 * gsl_rng_uniform(rng) : q->strike_deg;
-    q->buf[0] = cs_hz_destination(epi, strike + 180.0, len / 2.0);
-    q->buf[1] = cs_hz_destination(epi, strike, len / 2.0);
+    buf[0] = cs_hz_destination(epi, strike + 180.0, len / 2.0);
+    buf[1] = cs_hz_destination(epi, strike, len / 2.0);
     return 2;
 }
 
-static cs_status quake_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+static cs_status quake_sample(const void *cfg, void *ws, const cs_hazard_env *env, gsl_rng *rng,
                               cs_failures *f, cs_error *err)
 {
-    (void)err;
     const quake_cfg *q = cfg;
+    quake_ws *w = ws;
     const cs_topology_t *t = env->topology;
     double along = 0.0;
     const cs_lonlat epi = draw_epicentre(q, rng, &along);
@@ -255,24 +314,36 @@ static cs_status quake_sample(const void *cfg, const cs_hazard_env *env, gsl_rng
         q->fixed_mag ? q->magnitude : cs_hz_gr_sample(rng, q->m_min, q->m_max, q->b_value);
     const double len =
         isnan(q->rupture_km) ? cs_hz_rupture_length_km(mag, q->len_a, q->len_b) : q->rupture_km;
-    cs_hz_line rupture = {.leg = q->leg};
-    cs_hz_line_set(&rupture, q->buf, lay_rupture(q, epi, along, len, rng));
+    cs_hz_line rupture = {.leg = w->rupture.leg};
+    cs_hz_line_set(&rupture, w->rupture.buf, lay_rupture(q, w->rupture.buf, epi, along, len, rng));
 
     const double reach = fragility_reach_km(&q->fr, mag);
+    const size_t before = f->n_cuts;
     for (size_t i = 0; i < q->segs.n; i++) {
         /* Beyond reach p < P_NEGLIGIBLE, so the distance need not be exact there. */
-        const double d = cs_hz_segs_distance_km(&q->segs, i, &rupture, reach);
+        cs_lonlat at;
+        const double d = cs_hz_segs_nearest_km(&q->segs, i, &rupture, reach, &at);
         if (d > reach) continue;
         const double p = cs_hz_fragility_p(&q->fr, d, mag);
         if (p < P_NEGLIGIBLE) continue;
-        if (gsl_rng_uniform(rng) < p) cs_failures_fail_edge(f, q->segs.edge[i]);
+        if (!(gsl_rng_uniform(rng) < p)) continue;
+        const cs_status rc = cs_hz_cut_at(f, t, q->segs.edge[i], at, err);
+        if (rc != CS_OK) return rc;
     }
     for (size_t i = 0; i < q->n_stations && q->station_radius_km > 0.0; i++) {
         const size_t v = q->stations[i];
         if (cs_geo_distance_km(epi, cs_topology_node(t, v)->pos) > q->station_radius_km) continue;
         if (gsl_rng_uniform(rng) < q->station_loss_prob) cs_failures_fail_node(f, v);
     }
-    if (q->flow != NULL && mag >= q->flow->min_magnitude) flow_run(q->flow, rng, f);
+    cs_hazard_event ev = cs_hazard_event_none();
+    ev.magnitude = mag;
+    ev.a = epi;
+    ev.length_km = len;
+    ev.cuts = f->n_cuts - before;
+    const cs_status rc = cs_failures_add_event(f, &ev, err);
+    if (rc != CS_OK) return rc;
+    if (q->flow != NULL && mag >= q->flow->min_magnitude)
+        return flow_run(q->flow, &w->flow, t, rng, f, err);
     return CS_OK;
 }
 
@@ -394,13 +465,12 @@ cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
     h->cfg = q;
     h->sample = quake_sample;
     h->free_cfg = quake_free;
+    h->ws_alloc = quake_ws_alloc;
+    h->ws_free = quake_ws_free;
     if ((rc = read_quake(c, q, err)) || (rc = cs_hz_segs_init(&q->segs, c->t, err))) return rc;
     const size_t nn = cs_topology_node_count(c->t);
     q->stations = malloc((nn + 1) * sizeof *q->stations);
-    q->buf = malloc((q->nfault + 2) * sizeof *q->buf);
-    q->leg = malloc((q->nfault + 1) * sizeof *q->leg);
-    if (q->stations == NULL || q->buf == NULL || q->leg == NULL)
-        return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake");
+    if (q->stations == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake");
     for (size_t v = 0; v < nn; v++)
         if (cs_topology_node(c->t, v)->kind == CS_NODE_LANDING) q->stations[q->n_stations++] = v;
     return CS_OK;

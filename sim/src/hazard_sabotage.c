@@ -11,6 +11,8 @@
  */
 #include "hazard_impl.h"
 
+#include "cablesim/cutsite.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,8 @@ typedef struct {
     size_t *cand;                     /* [n] */
     size_t *off;                      /* unit cable: [n + 1] offsets into segs */
     size_t *segs;                     /* unit cable: the segments of each candidate cable */
-    unsigned char *live; /* [n] greedy workspace (the engine runs trials one at a time) */
+    cs_lonlat *site;                  /* [edges] where each candidate edge is cut */
+    double *site_depth;               /* [edges] the water depth there */
 } sabotage_cfg;
 
 static void sabotage_free(void *cfg)
@@ -42,8 +45,15 @@ static void sabotage_free(void *cfg)
     free(c->cand);
     free(c->off);
     free(c->segs);
-    free(c->live);
+    free(c->site);
+    free(c->site_depth);
     free(c);
+}
+
+static void *sabotage_ws_alloc(const void *cfg)
+{
+    const sabotage_cfg *c = cfg;
+    return malloc(c->n + 1); /* greedy: [n] whether each candidate is live */
 }
 
 /* The edges candidate i stands for: itself, or its cable's segments. */
@@ -78,12 +88,30 @@ static double cand_max(const sabotage_cfg *c, size_t i, const double *x, const c
     return best;
 }
 
-static void cut(const sabotage_cfg *c, size_t i, cs_failures *f)
+/* Records the choice of candidate i, which made the cuts after the first `before`. */
+static cs_status record_target(const sabotage_cfg *c, size_t i, size_t before, cs_failures *f,
+                               cs_error *err)
+{
+    const size_t *e;
+    cand_edges(c, i, &e);
+    cs_hazard_event ev = cs_hazard_event_none();
+    ev.target = (long long)c->cand[i];
+    ev.a = c->site[e[0]];
+    ev.cuts = f->n_cuts - before;
+    return cs_failures_add_event(f, &ev, err);
+}
+
+/* Cuts candidate i: each of its edges that is not down yet, at its site. */
+static cs_status cut(const sabotage_cfg *c, size_t i, cs_failures *f, cs_error *err)
 {
     const size_t *e;
     const size_t m = cand_edges(c, i, &e);
-    for (size_t j = 0; j < m; j++)
-        cs_failures_fail_edge(f, e[j]);
+    for (size_t j = 0; j < m; j++) {
+        if (f->edge_failed[e[j]]) continue;
+        const cs_status rc = cs_failures_cut_edge(f, e[j], c->site[e[j]], c->site_depth[e[j]], err);
+        if (rc != CS_OK) return rc;
+    }
+    return CS_OK;
 }
 
 static double weight(const sabotage_cfg *c, size_t i, const cs_hazard_env *env)
@@ -97,14 +125,14 @@ static double weight(const sabotage_cfg *c, size_t i, const cs_hazard_env *env)
 /* k draws without replacement, each with probability proportional to weight
  * among the candidates still available (successive sampling). A candidate
  * already down is never drawn: an attacker does not cut a dead cable. */
-static void sample_weighted(const sabotage_cfg *c, const cs_hazard_env *env, gsl_rng *rng,
-                            cs_failures *f)
+static cs_status sample_weighted(const sabotage_cfg *c, const cs_hazard_env *env, gsl_rng *rng,
+                                 cs_failures *f, cs_error *err)
 {
     for (size_t done = 0; done < c->k; done++) {
         double total = 0.0;
         for (size_t i = 0; i < c->n; i++)
             if (available(c, i, f, env->topology)) total += weight(c, i, env);
-        if (!(total > 0.0)) return; /* nothing (with weight) left to cut */
+        if (!(total > 0.0)) return CS_OK; /* nothing (with weight) left to cut */
         const double x = gsl_rng_uniform(rng) * total;
         double acc = 0.0;
         size_t pick = SIZE_MAX;
@@ -117,15 +145,12 @@ static void sample_weighted(const sabotage_cfg *c, const cs_hazard_env *env, gsl
             if (x < acc) break;
         }
         f->now = c->start_days + (double)done * c->interval_days;
-        cut(c, pick, f);
+        const size_t before = f->n_cuts;
+        cs_status rc = cut(c, pick, f, err);
+        if (rc == CS_OK) rc = record_target(c, pick, before, f, err);
+        if (rc != CS_OK) return rc;
     }
-}
-
-/* Undoes the edge failures added to f after it held n_edges of them. */
-static void rollback(cs_failures *f, size_t n_edges)
-{
-    while (f->n_edges > n_edges)
-        f->edge_failed[f->edges[--f->n_edges]] = 0;
+    return CS_OK;
 }
 
 /*
@@ -143,8 +168,8 @@ static void rollback(cs_failures *f, size_t n_edges)
  * and without that promise every available candidate would be tried. No
  * random numbers are drawn.
  */
-static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, cs_failures *f,
-                               cs_error *err)
+static cs_status sample_greedy(const sabotage_cfg *c, unsigned char *live, const cs_hazard_env *env,
+                               cs_failures *f, cs_error *err)
 {
     const cs_topology_t *t = env->topology;
     const double *flow = env->intact->edge_flow_tbps;
@@ -157,18 +182,18 @@ static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, 
     for (size_t done = 0; done < c->k; done++) {
         size_t n_live = 0;
         for (size_t i = 0; i < c->n; i++) {
-            c->live[i] = available(c, i, f, t) && (!skip_unused || cand_max(c, i, flow, t) > 0.0);
-            n_live += c->live[i];
+            live[i] = available(c, i, f, t) && (!skip_unused || cand_max(c, i, flow, t) > 0.0);
+            n_live += live[i];
         }
         if (n_live == 0) return CS_OK; /* no cut can leave more unserved */
         size_t best = SIZE_MAX;
         double best_u = -1.0;
         for (size_t i = 0; i < c->n; i++) {
-            if (!c->live[i]) continue;
-            const size_t mark = f->n_edges;
-            cut(c, i, f);
-            rc = cs_router_route(env->router, f, env->scratch, err);
-            rollback(f, mark);
+            if (!live[i]) continue;
+            const size_t mark = f->n_edges, mark_cuts = f->n_cuts;
+            rc = cut(c, i, f, err);
+            if (rc == CS_OK) rc = cs_router_route(env->router, f, env->scratch, err);
+            cs_failures_truncate(f, mark, mark_cuts);
             if (rc != CS_OK) return rc;
             if (env->scratch->unserved_tbps > best_u + GREEDY_TIE_TBPS) {
                 best_u = env->scratch->unserved_tbps;
@@ -176,7 +201,10 @@ static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, 
             }
         }
         f->now = c->start_days + (double)done * c->interval_days;
-        cut(c, best, f);
+        const size_t before = f->n_cuts;
+        if ((rc = cut(c, best, f, err)) != CS_OK ||
+            (rc = record_target(c, best, before, f, err)) != CS_OK)
+            return rc;
         if (done + 1 < c->k) {
             if ((rc = cs_router_route(env->router, f, env->scratch, err)) != CS_OK) return rc;
             flow = env->scratch->edge_flow_tbps;
@@ -185,17 +213,65 @@ static cs_status sample_greedy(const sabotage_cfg *c, const cs_hazard_env *env, 
     return CS_OK;
 }
 
-static cs_status sabotage_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+static cs_status sabotage_sample(const void *cfg, void *ws, const cs_hazard_env *env, gsl_rng *rng,
                                  cs_failures *f, cs_error *err)
 {
     const sabotage_cfg *c = cfg;
-    cs_status rc = CS_OK;
+    cs_status rc;
     if (c->targets == TARGET_GREEDY)
-        rc = sample_greedy(c, env, f, err);
+        rc = sample_greedy(c, ws, env, f, err);
     else
-        sample_weighted(c, env, rng, f);
+        rc = sample_weighted(c, env, rng, f, err);
     f->now = 0.0;
     return rc;
+}
+
+/* Route samples per km when looking for the shallowest point of a route in an area. */
+#define SITE_STEP_KM 1.0
+
+/*
+ * Where sabotage cuts edge e: on the shelf of a landed end (cs_cutsite_shelf:
+ * ships cut with anchors, and saboteurs where the water is shallow), unless an
+ * area is given and that place is outside it; then the shallowest point of the
+ * route inside the area (sampled every SITE_STEP_KM), the shelf place when no
+ * sample falls inside.
+ */
+static void sabotage_site(const cs_topology_t *t, size_t e, const cs_hz_area *area, cs_lonlat *at,
+                          double *depth_m)
+{
+    double s;
+    cs_cutsite_shelf(t, e, &s, at, depth_m);
+    if (area == NULL || cs_hz_area_contains(area, *at)) return;
+    const cs_edge *ed = cs_topology_edge(t, e);
+    const double L = cs_cutsite_route_km(ed);
+    double best = HUGE_VAL;
+    for (double x = 0.0; x <= L; x += SITE_STEP_KM) {
+        const cs_lonlat p = cs_cutsite_point(ed, x);
+        if (!cs_hz_area_contains(area, p)) continue;
+        const double d = cs_cutsite_depth_m(t, e, x);
+        if (d < best) {
+            best = d;
+            *at = p;
+            *depth_m = d;
+        }
+    }
+}
+
+static cs_status sabotage_sites(const cs_hz_ctx *c, sabotage_cfg *s, const cs_hz_area *area,
+                                cs_error *err)
+{
+    const size_t ne = cs_topology_edge_count(c->t);
+    s->site = malloc((ne + 1) * sizeof *s->site);
+    s->site_depth = malloc((ne + 1) * sizeof *s->site_depth);
+    if (s->site == NULL || s->site_depth == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for sabotage");
+    for (size_t i = 0; i < s->n; i++) {
+        const size_t *e;
+        const size_t m = cand_edges(s, i, &e);
+        for (size_t j = 0; j < m; j++)
+            sabotage_site(c->t, e[j], area, &s->site[e[j]], &s->site_depth[e[j]]);
+    }
+    return CS_OK;
 }
 
 /* Candidate segments (or cables with a segment) meeting the area, or all. */
@@ -239,9 +315,7 @@ static cs_status sabotage_candidates(const cs_hz_ctx *c, sabotage_cfg *s, const 
         s->off[s->n] = m;
     }
     free(hit);
-    s->live = malloc(s->n + 1);
-    if (s->live == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for sabotage");
-    return CS_OK;
+    return sabotage_sites(c, s, area, err);
 }
 
 cs_status cs_hz_sabotage_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
@@ -257,6 +331,8 @@ cs_status cs_hz_sabotage_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err
     h->cfg = s;
     h->sample = sabotage_sample;
     h->free_cfg = sabotage_free;
+    h->ws_alloc = sabotage_ws_alloc;
+    h->ws_free = free;
     long long k = 1;
     if ((rc = cs_yget_int(c->doc, c->spec, "k", false, 1, 1000000, 1, &k, err)) ||
         (rc = cs_yget_enum(c->doc, c->spec, "targets", false, targets, TARGET_UNIFORM, &s->targets,
@@ -282,6 +358,7 @@ cs_status cs_hz_sabotage_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err
 /* ------------------------------------------------------------ anchor drag */
 
 #define ANCHOR_DISTANCE_KM 1.0
+#define ANCHOR_MAX_DEPTH_M 200.0
 #define ANCHOR_MEDIAN_KM   80.0
 #define ANCHOR_SIGMA       0.8
 
@@ -291,6 +368,7 @@ typedef struct {
     bool uniform_len;
     double len_min, len_max, len_median, len_sigma;
     double distance_km;
+    double max_depth_m; /* the anchor holds (and cuts) only where the water is this shallow */
     size_t count;
     cs_hz_segs segs;
 } anchor_cfg;
@@ -303,11 +381,10 @@ static void anchor_free(void *cfg)
     free(a);
 }
 
-static cs_status anchor_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+static cs_status anchor_sample(const void *cfg, void *ws, const cs_hazard_env *env, gsl_rng *rng,
                                cs_failures *f, cs_error *err)
 {
-    (void)env;
-    (void)err;
+    (void)ws;
     const anchor_cfg *a = cfg;
     for (size_t j = 0; j < a->count; j++) {
         cs_lonlat track[2];
@@ -325,7 +402,16 @@ static cs_status anchor_sample(const void *cfg, const cs_hazard_env *env, gsl_rn
         cs_geo_arc leg;
         cs_hz_line line = {.leg = &leg};
         cs_hz_line_set(&line, track, 2);
-        cs_hz_segs_fail_near(&a->segs, &line, a->distance_km, f);
+        const size_t before = f->n_cuts;
+        cs_status rc = cs_hz_segs_cut_near(&a->segs, &line, a->distance_km, a->max_depth_m,
+                                           env->topology, f, err);
+        if (rc != CS_OK) return rc;
+        cs_hazard_event ev = cs_hazard_event_none();
+        ev.a = track[0];
+        ev.b = track[1];
+        ev.length_km = len;
+        ev.cuts = f->n_cuts - before;
+        if ((rc = cs_failures_add_event(f, &ev, err)) != CS_OK) return rc;
     }
     return CS_OK;
 }
@@ -350,6 +436,8 @@ static cs_status anchor_read(const cs_hz_ctx *c, anchor_cfg *a, cs_error *err)
          (rc = cs_yget_double(d, s, "heading_deg", true, 0, 360, 0, &a->heading_deg, err))) ||
         (rc = cs_yget_double(d, s, "distance_km", false, 0, 100, ANCHOR_DISTANCE_KM,
                              &a->distance_km, err)) ||
+        (rc = cs_yget_double(d, s, "max_depth_m", false, 0, 12000, ANCHOR_MAX_DEPTH_M,
+                             &a->max_depth_m, err)) ||
         (rc = cs_yget_int(d, s, "count", false, 1, 1000, 1, &count, err)) ||
         (rc = cs_yget_double(d, s, "length_median_km", false, 0, 5000, ANCHOR_MEDIAN_KM,
                              &a->len_median, err)) ||
@@ -365,11 +453,17 @@ static cs_status anchor_read(const cs_hz_ctx *c, anchor_cfg *a, cs_error *err)
 
 cs_status cs_hz_anchor_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
 {
-    static const char *const keys[] = {"type",          "region",
-                                       "heading_deg",   "length_min_km",
-                                       "length_max_km", "length_median_km",
-                                       "length_sigma",  "distance_km",
-                                       "count",         NULL};
+    static const char *const keys[] = {"type",
+                                       "region",
+                                       "heading_deg",
+                                       "length_min_km",
+                                       "length_max_km",
+                                       "length_median_km",
+                                       "length_sigma",
+                                       "distance_km",
+                                       "count",
+                                       "max_depth_m",
+                                       NULL};
     cs_status rc = cs_ymap_check_keys(c->doc, c->spec, keys, "hazard anchor_drag", err);
     if (rc != CS_OK) return rc;
     anchor_cfg *a = calloc(1, sizeof *a);
@@ -397,15 +491,26 @@ static void station_free(void *cfg)
     free(s);
 }
 
-static cs_status station_sample(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+/* Records the loss of station v. */
+static cs_status station_event(size_t v, const cs_topology_t *t, cs_failures *f, cs_error *err)
+{
+    cs_hazard_event ev = cs_hazard_event_none();
+    ev.target = (long long)v;
+    ev.a = cs_topology_node(t, v)->pos;
+    return cs_failures_add_event(f, &ev, err);
+}
+
+static cs_status station_sample(const void *cfg, void *ws, const cs_hazard_env *env, gsl_rng *rng,
                                 cs_failures *f, cs_error *err)
 {
-    (void)env;
-    (void)err;
+    (void)ws;
     const station_cfg *s = cfg;
     if (!s->sampled) {
-        for (size_t i = 0; i < s->npool; i++)
+        for (size_t i = 0; i < s->npool; i++) {
             cs_failures_fail_node(f, s->pool[i]);
+            const cs_status rc = station_event(s->pool[i], env->topology, f, err);
+            if (rc != CS_OK) return rc;
+        }
         return CS_OK;
     }
     /* Selection sampling (Knuth, TAOCP vol. 2, Algorithm S): each n-subset of
@@ -414,6 +519,8 @@ static cs_status station_sample(const void *cfg, const cs_hazard_env *env, gsl_r
     for (size_t i = 0; i < s->npool && chosen < s->n; i++) {
         if ((double)(s->npool - i) * gsl_rng_uniform(rng) < (double)(s->n - chosen)) {
             cs_failures_fail_node(f, s->pool[i]);
+            const cs_status rc = station_event(s->pool[i], env->topology, f, err);
+            if (rc != CS_OK) return rc;
             chosen++;
         }
     }

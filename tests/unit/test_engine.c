@@ -89,6 +89,16 @@ static void test_shortcuts_are_exact(void **state)
             assert_int_equal(cs_router_route(direct, &f, &want, &err), CS_OK);
             assert_same_routing(&r, &want);
             with_failures += f.n_edges > 0;
+            /* every failed edge has a cut, and every cut a place on its route and a depth */
+            assert_true(f.n_cuts >= f.n_edges);
+            for (size_t i = 0; i < f.n_cuts; i++) {
+                const cs_cut *c = &f.cuts[i];
+                assert_true(f.edge_failed[c->edge]);
+                assert_int_equal(c->hazard, 0);
+                assert_true(c->depth_m > 0.0);
+                const cs_edge *ed = cs_topology_edge(t, c->edge);
+                assert_true(cs_geo_point_polyline_distance_km(c->at, ed->pts, ed->npts) < 1e-6);
+            }
         }
     /* The scenario must exercise the paths that matter: most trials fail something. */
     assert_true(with_failures > s->trials);

@@ -22,6 +22,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "cablesim/cutsite.h"
 #include "cablesim/demand.h"
 #include "cablesim/hazard.h"
 #include "cablesim/rng.h"
@@ -35,6 +36,17 @@
 #define DEG    (PI / 180.0)
 #define TRIALS 20000
 #define SEED   0x5eed1234abcdULL
+
+/* Samples h with a workspace of its own (the engine keeps one per hazard). */
+static cs_status hz_sample(const cs_hazard_t *h, const cs_hazard_env *env, gsl_rng *rng,
+                           cs_failures *f, cs_error *err)
+{
+    cs_hazard_ws *w = NULL;
+    cs_status rc = cs_hazard_ws_alloc(&w, h, err);
+    if (rc == CS_OK) rc = cs_hazard_sample(h, w, env, rng, f, err);
+    cs_hazard_ws_free(w);
+    return rc;
+}
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -202,11 +214,10 @@ static counts run(const cs_topology_t *t, cs_hazard_t *const *hz, size_t nh,
     if (env_in) env = *env_in;
     for (size_t i = 0; i < n; i++) {
         cs_failures_clear(&f);
-        if (pre) cs_failures_copy(&f, pre);
+        if (pre) assert_int_equal(cs_failures_copy(&f, pre, &err), CS_OK);
         cs_rng_seed_trial(rng, SEED, i);
         for (size_t k = 0; k < nh; k++)
-            if (cs_hazard_sample(hz[k], &env, rng, &f, &err) != CS_OK)
-                fail_msg("sample: %s", err.msg);
+            if (hz_sample(hz[k], &env, rng, &f, &err) != CS_OK) fail_msg("sample: %s", err.msg);
         for (size_t k = 0; k < f.n_edges; k++)
             c.edge[f.edges[k]]++;
         for (size_t k = 0; k < f.n_nodes; k++)
@@ -396,6 +407,126 @@ static void test_random_instant(void **state)
     const double x = rf_rate("r2", 0.8, 0.04, 0, 0) * 21.0 / 365.0;
     assert_binomial(c.edge[edge_index(t, "r2")], TRIALS, x / (1 + x), "r2 defaults");
     uncount(&c);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+}
+
+/* Where random faults fall: on r1 (landed both ends, 30 % shallow: W = 15 % of its drawn
+ * route at each end), a fault is on the shelf with probability
+ * 0.3 rs / (0.3 rs + 0.7 rd), uniform across it; each cut's depth is the route's there. */
+static void test_random_placement(void **state)
+{
+    (void)state;
+    cs_topology_t *t = make_topology(rf_nodes, 5, rf_edges, 5);
+    cs_hazard_t *h = parse_ok(t, "type: random_faults\nrate_shallow: 2.37\nrate_deep: 0.113\n"
+                                 "window_days: 3650\n");
+    const size_t r1 = edge_index(t, "r1");
+    const cs_edge *ed = cs_topology_edge(t, r1);
+    const double L = cs_cutsite_route_km(ed), W = 0.15 * L;
+    cs_failures f;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
+    gsl_rng *rng = cs_rng_alloc();
+    size_t n = 0, shelf = 0;
+    double sum_x = 0.0;
+    for (size_t i = 0; i < 4000; i++) {
+        cs_failures_clear(&f);
+        cs_rng_seed_trial(rng, SEED, i);
+        assert_int_equal(hz_sample(h, &env, rng, &f, &err), CS_OK);
+        assert_int_equal(f.n_cuts, f.n_edges); /* one fault per segment */
+        for (size_t k = 0; k < f.n_cuts; k++) {
+            const cs_cut *c = &f.cuts[k];
+            const cs_edge *ce = cs_topology_edge(t, c->edge);
+            const double s = cs_cutsite_locate(ce, c->at);
+            assert_true(cs_geo_point_polyline_distance_km(c->at, ce->pts, ce->npts) < 1e-6);
+            assert_float_equal(c->depth_m, cs_cutsite_depth_m(t, c->edge, s), 1e-6);
+            if (c->edge != r1) continue;
+            n++;
+            const double x = fmin(s, L - s);
+            if (x <= W + 1e-9) {
+                shelf++;
+                sum_x += x;
+            }
+        }
+    }
+    assert_true(n > 3900);
+    assert_binomial(shelf, n, 0.3 * 2.37 / (0.3 * 2.37 + 0.7 * 0.113), "faults on the shelf");
+    /* uniform across the shelf: mean W / 2, sd W / sqrt(12 shelf) */
+    const double mean = sum_x / (double)shelf, sd = W / sqrt(12.0 * (double)shelf);
+    if (fabs(mean - W / 2.0) > 4.0 * sd)
+        fail_msg("mean shelf distance %.3f km, expected %.3f +- %.3f", mean, W / 2.0, 4 * sd);
+    gsl_rng_free(rng);
+    cs_failures_destroy(&f);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+}
+
+/* Regional rates replace the hazard's own where a route runs through their area: a box
+ * around everything gives r1 the rate of the formula with the region's rates; one around
+ * r2's middle leaves r1 alone. */
+static void test_random_regional(void **state)
+{
+    (void)state;
+    cs_topology_t *t = make_topology(rf_nodes, 5, rf_edges, 5);
+    cs_hazard_t *h = parse_ok(t, "type: random_faults\nwindow_days: 91.5\nregional_rates:\n"
+                                 "  - region: [[140, 0], [160, 0], [160, 20], [140, 20]]\n"
+                                 "    rate_shallow: 2.37\n    rate_deep: 0.113\n");
+    counts c = run1(t, h, TRIALS);
+    const double lambda = rf_rate("r1", 2.37, 0.113, 0, 0);
+    assert_binomial(c.edge[edge_index(t, "r1")], TRIALS, 1 - exp(-lambda * 91.5 / 365),
+                    "r1 regional");
+    uncount(&c);
+    cs_hazard_free(h);
+    h = parse_ok(t, "type: random_faults\nwindow_days: 91.5\nrate_shallow: 2.37\n"
+                    "rate_deep: 0.113\nregional_rates:\n  - region: [[151.9, 10.5], [152.1, "
+                    "10.5], [152.1, 11.5], [151.9, 11.5]]\n    rate_deep: 50\n");
+    c = run1(t, h, TRIALS);
+    assert_binomial(c.edge[edge_index(t, "r1")], TRIALS, 1 - exp(-lambda * 91.5 / 365),
+                    "r1 outside the region");
+    /* r2 gains 50 per 1000 km-year on the ~1/2 of its deep part in the box: far more faults */
+    const double l2 = rf_rate("r2", 2.37, 0.113, 0, 0);
+    assert_true((double)c.edge[edge_index(t, "r2")] > 1.5 * TRIALS * (1 - exp(-l2 * 91.5 / 365)));
+    uncount(&c);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+}
+
+/* On the Japan network of 2025 the defaults give the documented 44.1 faults a year (the formula
+ * summed here from the topology's lengths and shallow shares), and the default job's hot spots
+ * (5 per 1000 km-year on the shelf in the Taiwan Strait and the East China Sea) raise it to the
+ * documented 91.9 (docs/model.md, "Hot spots"). */
+static void test_random_network_rate(void **state)
+{
+    (void)state;
+    cs_topology_options o = {2025};
+    cs_topology_t *t = NULL;
+    cs_error err = CS_ERROR_INIT;
+    if (cs_topology_load(&t, CS_SOURCE_DIR "/topology/japan.geojson", &o, &err) != CS_OK)
+        fail_msg("japan: %s", err.msg);
+    double want = 0.0, km = 0.0;
+    size_t nseg = 0;
+    for (size_t e = 0; e < cs_topology_edge_count(t); e++) {
+        const cs_edge *ed = cs_topology_edge(t, e);
+        if (ed->kind != CS_EDGE_SEGMENT) continue;
+        nseg++;
+        km += ed->length_km;
+        const size_t ends = (cs_topology_node(t, ed->from)->kind == CS_NODE_LANDING) +
+                            (cs_topology_node(t, ed->to)->kind == CS_NODE_LANDING);
+        double sh = ed->shallow_share;
+        if (isnan(sh)) sh = fmin(1.0, 25.0 * (double)ends / ed->length_km);
+        want += ed->length_km / 1000.0 * (0.04 * (1.0 - sh) + 0.8 * sh);
+    }
+    assert_int_equal(nseg, 249);
+    assert_true(fabs(km - 290521.0) < 1.0);
+    cs_hazard_t *h = parse_ok(t, "type: random_faults\n");
+    assert_float_equal(cs_hz_random_faults_per_year(h), want, 1e-9);
+    assert_true(fabs(want - 44.07) < 0.01);
+    cs_hazard_free(h);
+    h = parse_ok(t, "type: random_faults\nregional_rates:\n  - region: Taiwan Strait\n"
+                    "    rate_shallow: 5\n  - region: East China Sea\n    rate_shallow: 5\n");
+    assert_true(fabs(cs_hz_random_faults_per_year(h) - 91.94) < 0.01);
     cs_hazard_free(h);
     cs_topology_free(t);
 }
@@ -642,6 +773,68 @@ static void test_flow_fixed_runout(void **state)
     cs_topology_free(t);
 }
 
+/* Samples h for trial `trial` into f (initialised by the caller, cleared here). */
+static void sample_trial(const cs_topology_t *t, const cs_hazard_t *h, uint64_t trial,
+                         cs_failures *f)
+{
+    cs_error err = CS_ERROR_INIT;
+    const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
+    gsl_rng *rng = cs_rng_alloc();
+    cs_failures_clear(f);
+    f->hazard = 2;
+    cs_rng_seed_trial(rng, SEED, trial);
+    if (hz_sample(h, &env, rng, f, &err) != CS_OK) fail_msg("sample: %s", err.msg);
+    gsl_rng_free(rng);
+}
+
+/* What the hazards sampled is recorded: an earthquake's magnitude, epicentre and rupture
+ * length, a flow's head, end and run-out, with the cuts each made. */
+static void test_hazard_events(void **state)
+{
+    (void)state;
+    cs_topology_t *t = quake_topology();
+    cs_hazard_t *h = parse_ok(t, "type: earthquake\nepicentre: [160, 0]\njitter_km: 30\n"
+                                 "m_min: 6.5\nm_max: 8.5\nstrike_deg: 0\n");
+    cs_failures f;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    size_t cut_trials = 0;
+    for (uint64_t k = 0; k < 200; k++) {
+        sample_trial(t, h, k, &f);
+        assert_int_equal(f.n_events, 1);
+        const cs_hazard_event *ev = &f.events[0];
+        assert_int_equal(ev->hazard, 2);
+        assert_true(ev->magnitude >= 6.5 && ev->magnitude <= 8.5);
+        assert_true(cs_geo_distance_km(ev->a, (cs_lonlat){160, 0}) <= 30.0 + 1e-9);
+        assert_float_equal(ev->length_km, cs_hz_rupture_length_km(ev->magnitude, -2.44, 0.59),
+                           1e-9);
+        assert_true(isnan(ev->b.lon));
+        assert_int_equal(ev->target, -1);
+        assert_int_equal(ev->cuts, f.n_cuts);
+        cut_trials += f.n_cuts > 0;
+    }
+    assert_true(cut_trials > 0);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+
+    t = flow_topology();
+    h = parse_ok(t, "type: sediment_flow\n" FLOW_PATH
+                    "runout_median_km: 200\nrunout_sigma: 0\nwidth_km: 5\n");
+    sample_trial(t, h, 0, &f);
+    assert_int_equal(f.n_events, 1);
+    assert_true(isnan(f.events[0].magnitude));
+    assert_float_equal(f.events[0].length_km, 200.0, 0.0);
+    assert_float_equal(f.events[0].a.lon, 165.0, 1e-9); /* the head of FLOW_PATH */
+    assert_float_equal(cs_geo_distance_km(f.events[0].a, f.events[0].b), 200.0, 1e-6);
+    assert_int_equal(f.events[0].cuts, 2); /* v1 and v2 */
+    assert_int_equal(f.n_cuts, 2);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+
+    cs_failures_destroy(&f);
+}
+
 static void test_flow_lognormal_and_trigger(void **state)
 {
     (void)state;
@@ -840,7 +1033,7 @@ static void sample_once(routed *r, cs_hazard_t *h, const size_t *pre, size_t npr
         cs_failures_fail_edge(f, pre[i]);
     gsl_rng *rng = cs_rng_alloc();
     cs_rng_seed_trial(rng, SEED, 0);
-    if (cs_hazard_sample(h, &r->env, rng, f, &err) != CS_OK) fail_msg("sample: %s", err.msg);
+    if (hz_sample(h, &r->env, rng, f, &err) != CS_OK) fail_msg("sample: %s", err.msg);
     gsl_rng_free(rng);
 }
 
@@ -866,7 +1059,7 @@ static void test_sabotage_traffic(void **state)
     cs_error err = CS_ERROR_INIT;
     assert_int_equal(cs_failures_init(&f, 11, 10, &err), CS_OK);
     const cs_hazard_env bare = {r.t, r.d, NULL, NULL, NULL};
-    assert_int_equal(cs_hazard_sample(h, &bare, NULL, &f, &err), CS_EINVAL);
+    assert_int_equal(hz_sample(h, &bare, NULL, &f, &err), CS_EINVAL);
     assert_non_null(strstr(err.msg, "needs the router"));
     cs_failures_destroy(&f);
     cs_hazard_free(h);
@@ -969,9 +1162,11 @@ static cs_topology_t *anchor_topology(void)
     return make_topology(n, 7, e, 4);
 }
 
-#define ANCHOR_START                                                                               \
+#define ANCHOR_TRACK                                                                               \
     "region: [[139.9999, 9.9999], [140.0001, 9.9999], [140.0001, 10.0001], [139.9999, "            \
     "10.0001]]\nheading_deg: 90\nlength_median_km: 100\nlength_sigma: 0\n"
+/* The geometry tests let the anchor hold at any depth. */
+#define ANCHOR_START ANCHOR_TRACK "max_depth_m: 12000\n"
 
 static void test_anchor_drag(void **state)
 {
@@ -995,7 +1190,7 @@ static void test_anchor_drag(void **state)
     /* Uniform lengths 10..30 km stop short of a1 (32.9 km east). */
     h = parse_ok(t, "type: anchor_drag\nregion: [[139.9999, 9.9999], [140.0001, 9.9999], "
                     "[140.0001, 10.0001]]\nheading_deg: 90\nlength_min_km: 10\n"
-                    "length_max_km: 30\ncount: 3\n");
+                    "length_max_km: 30\ncount: 3\nmax_depth_m: 12000\n");
     c = run1(t, h, 200);
     assert_int_equal(c.edge[edge_index(t, "a1")], 0);
     uncount(&c);
@@ -1003,7 +1198,8 @@ static void test_anchor_drag(void **state)
     /* Random headings, 100 km, no margin: see below. */
     h = parse_ok(t, "type: anchor_drag\n"
                     "region: [[139.9999, 9.9999], [140.0001, 9.9999], [140.0001, 10.0001]]\n"
-                    "length_median_km: 100\nlength_sigma: 0\ndistance_km: 0.001\n");
+                    "length_median_km: 100\nlength_sigma: 0\ndistance_km: 0.001\n"
+                    "max_depth_m: 12000\n");
     c = run1(t, h, 400);
     /* The track reaches 140.3E (32.9 km east) iff its heading is within
      * acos(32.9/100) = 70.8 degrees of east (a1 spans 166 km each way, enough
@@ -1012,6 +1208,129 @@ static void test_anchor_drag(void **state)
     assert_binomial(c.edge[edge_index(t, "a1")], 400, 2 * acos(dx / 100.0) / (2 * PI), "a1");
     uncount(&c);
     cs_hazard_free(h);
+    cs_topology_free(t);
+}
+
+/* An anchor cuts only where the water is at most max_depth_m deep. The track
+ * runs east along 10N from 140E; s1 runs north from a landing at 9.9N (its
+ * crossing is 11.1 km from the landing: on the 25 km shelf, 200 x 11.1 / 25
+ * = 89 m deep); s2 lands at 8N (222 km from its crossing: deep water). */
+static void test_anchor_depth(void **state)
+{
+    (void)state;
+    const tnode n[] = {
+        {"c0", "city", 139, 10},
+        {"l1", "landing_station", 140.3, 9.9},
+        {"l2", "landing_station", 140.3, 12.0},
+        {"l3", "landing_station", 140.6, 8.0},
+        {"l4", "landing_station", 140.6, 12.0},
+    };
+    const tedge e[] = {LINK("la", "c0", "l1"), SEG("s1", "l1", "l2", "S1", 10),
+                       SEG("s2", "l3", "l4", "S2", 10)};
+    cs_topology_t *t = make_topology(n, 5, e, 3);
+    const size_t s1 = edge_index(t, "s1");
+    const double x = 0.1 * DEG * R, want = 200.0 * x / 25.0;
+    /* the default max_depth_m (200 m), then 80 m */
+    const char *const specs[] = {"type: anchor_drag\n" ANCHOR_TRACK,
+                                 "type: anchor_drag\n" ANCHOR_TRACK "max_depth_m: 80\n"};
+    for (int k = 0; k < 2; k++) {
+        cs_hazard_t *h = parse_ok(t, specs[k]);
+        cs_failures f;
+        cs_error err = CS_ERROR_INIT;
+        assert_int_equal(
+            cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err),
+            CS_OK);
+        const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
+        gsl_rng *rng = cs_rng_alloc();
+        cs_rng_seed_trial(rng, SEED, 3);
+        assert_int_equal(hz_sample(h, &env, rng, &f, &err), CS_OK);
+        /* the track is recorded, with the cuts it made */
+        assert_int_equal(f.n_events, 1);
+        assert_float_equal(f.events[0].length_km, 100.0, 0.0);
+        assert_float_equal(cs_geo_distance_km(f.events[0].a, f.events[0].b), 100.0, 1e-6);
+        assert_int_equal(f.events[0].cuts, f.n_cuts);
+        if (k == 0) {
+            /* s1 cut at its crossing with the track, 89 m deep; s2 (deep there) not */
+            assert_int_equal(f.n_cuts, 1);
+            assert_int_equal(f.cuts[0].edge, s1);
+            assert_float_equal(f.cuts[0].at.lon, 140.3, 1e-6);
+            assert_float_equal(f.cuts[0].at.lat, 10.0, 1e-3); /* the great circle bends south */
+            assert_true(fabs(f.cuts[0].depth_m - want) < 2.0);
+        } else {
+            assert_int_equal(f.n_cuts, 0); /* 89 m is deeper than the anchor holds */
+        }
+        gsl_rng_free(rng);
+        cs_failures_destroy(&f);
+        cs_hazard_free(h);
+    }
+    cs_topology_free(t);
+}
+
+/* A Baltic-style drag off Boso on the real network (tracks of 5-25 km, C-Lion1 and BCS 2024
+ * were cut by drags of this order, starting in the Boso region): every cut lies within 30 km
+ * of the Boso coast and no deeper than max_depth_m. (Longer tracks from Boso reach Sagami Bay
+ * and the Izu islands and cut cables there, as they would.) The coast: the landing stations, and a
+ * line along the peninsula's shore from Futtsu round Sunosaki and Nojimazaki to Taito (read off a
+ * map to ~2 km). */
+static const cs_lonlat boso_coast[] = {
+    {139.82, 35.31}, {139.82, 35.16}, {139.84, 35.00}, {139.75, 34.97}, {139.87, 34.90},
+    {139.95, 34.95}, {140.10, 35.10}, {140.32, 35.15}, {140.39, 35.25}, {140.41, 35.30}};
+
+static void test_anchor_boso(void **state)
+{
+    (void)state;
+    cs_topology_t *t = NULL;
+    cs_error err = CS_ERROR_INIT;
+    if (cs_topology_load(&t, CS_SOURCE_DIR "/topology/japan.geojson", NULL, &err) != CS_OK)
+        fail_msg("japan: %s", err.msg);
+    const cs_region *boso = cs_regions_find("Boso");
+    assert_non_null(boso);
+    size_t coast[16], nc = 0; /* the landing stations inside the Boso region */
+    for (size_t v = 0; v < cs_topology_node_count(t); v++) {
+        const cs_node *nd = cs_topology_node(t, v);
+        if (nd->kind == CS_NODE_LANDING && cs_geo_point_in_polygon(nd->pos, boso->ring, boso->n)) {
+            assert_true(nc < 16);
+            coast[nc++] = v;
+        }
+    }
+    assert_true(nc >= 4);
+    const double limits[] = {200.0, 120.0};
+    for (int k = 0; k < 2; k++) {
+        char spec[160];
+        snprintf(spec, sizeof spec,
+                 "type: anchor_drag\nregion: Boso\ncount: 3\nlength_min_km: 5\n"
+                 "length_max_km: 25\nmax_depth_m: %g\n",
+                 limits[k]);
+        cs_hazard_t *h = parse_ok(t, spec);
+        cs_failures f;
+        assert_int_equal(
+            cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err),
+            CS_OK);
+        const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
+        gsl_rng *rng = cs_rng_alloc();
+        size_t cuts = 0;
+        for (size_t i = 0; i < 2000; i++) {
+            cs_failures_clear(&f);
+            cs_rng_seed_trial(rng, SEED, i);
+            assert_int_equal(hz_sample(h, &env, rng, &f, &err), CS_OK);
+            for (size_t j = 0; j < f.n_cuts; j++) {
+                const cs_cut *c = &f.cuts[j];
+                double near = cs_geo_point_polyline_distance_km(c->at, boso_coast, 10);
+                for (size_t m = 0; m < nc; m++)
+                    near =
+                        fmin(near, cs_geo_distance_km(c->at, cs_topology_node(t, coast[m])->pos));
+                if (!(near <= 30.0) || !(c->depth_m <= limits[k]))
+                    fail_msg("cut of %s at (%.4f, %.4f): %.1f km from the Boso coast, %.0f m deep",
+                             cs_topology_edge(t, c->edge)->id, c->at.lon, c->at.lat, near,
+                             c->depth_m);
+                cuts++;
+            }
+        }
+        assert_true(cuts > 200); /* the drags do cut */
+        gsl_rng_free(rng);
+        cs_failures_destroy(&f);
+        cs_hazard_free(h);
+    }
     cs_topology_free(t);
 }
 
@@ -1050,6 +1369,35 @@ static void test_station_attack(void **state)
     cs_topology_free(t);
 }
 
+/* Sabotage records one event per target chosen, at its cut; station_attack one per station. */
+static void test_hazard_events_targets(void **state)
+{
+    (void)state;
+    cs_error err = CS_ERROR_INIT;
+    cs_failures f;
+    cs_topology_t *t = make_topology(sb_nodes, 7, sb_edges, 6);
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    cs_hazard_t *h = parse_ok(t, "type: sabotage\nk: 2\n");
+    sample_trial(t, h, 5, &f);
+    assert_int_equal(f.n_events, 2);
+    assert_int_equal(f.n_cuts, 2);
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(f.events[k].target, (long long)f.cuts[k].edge);
+        assert_float_equal(f.events[k].a.lon, f.cuts[k].at.lon, 0.0);
+        assert_int_equal(f.events[k].cuts, 1);
+    }
+    cs_hazard_free(h);
+    h = parse_ok(t, "type: station_attack\nstations: [s2, s4]\n");
+    sample_trial(t, h, 0, &f);
+    assert_int_equal(f.n_events, 2);
+    assert_int_equal(f.events[1].target, (long long)node_index(t, "s4"));
+    assert_float_equal(f.events[1].a.lon, 134.0, 1e-9);
+    cs_failures_destroy(&f);
+    cs_hazard_free(h);
+    cs_topology_free(t);
+}
+
 static void test_explicit(void **state)
 {
     (void)state;
@@ -1060,7 +1408,7 @@ static void test_explicit(void **state)
     cs_error err = CS_ERROR_INIT;
     assert_int_equal(cs_failures_init(&f, 6, 7, &err), CS_OK);
     const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
-    assert_int_equal(cs_hazard_sample(h, &env, NULL, &f, &err), CS_OK);
+    assert_int_equal(hz_sample(h, &env, NULL, &f, &err), CS_OK);
     assert_int_equal(f.n_edges, 4);
     assert_int_equal(f.edges[0], edge_index(t, "x1"));
     assert_int_equal(f.edges[1], edge_index(t, "x2"));
@@ -1068,6 +1416,29 @@ static void test_explicit(void **state)
     assert_int_equal(f.edges[3], edge_index(t, "lc"));
     assert_int_equal(f.n_nodes, 1);
     assert_int_equal(f.nodes[0], node_index(t, "s6"));
+    /* Without `at`, each cut lies halfway across the shelf of the landed end where its route
+     * starts: 12.5 km from s1 on x1 (no shallow share: 25 km of shelf), 100 m deep; the link
+     * is on land (depth 0). */
+    const double km = R * DEG; /* per degree on the equator */
+    assert_int_equal(f.n_cuts, 4);
+    assert_float_equal(f.cuts[0].at.lon, 131.0 + 12.5 / km, 1e-9);
+    assert_float_equal(f.cuts[0].depth_m, 100.0, 1e-6);
+    assert_float_equal(f.cuts[3].depth_m, 0.0, 0.0);
+    cs_hazard_free(h);
+    /* With `at`, each segment is cut at its route's point nearest to it: x1 at its end at s2
+     * (132E), x2 below `at` (132.4E), 44.5 km from s2, on the slope. */
+    h = parse_ok(t, "type: explicit\ncables: [CX]\nat: [132.4, 0.3]\n");
+    cs_failures_clear(&f);
+    assert_int_equal(hz_sample(h, &env, NULL, &f, &err), CS_OK);
+    assert_int_equal(f.n_cuts, 2);
+    assert_int_equal(f.cuts[0].edge, edge_index(t, "x1"));
+    assert_float_equal(f.cuts[0].at.lon, 132.0, 1e-9);
+    assert_float_equal(f.cuts[0].depth_m, 200.0 * 0.5 / 25.0, 1e-6); /* at the landing */
+    assert_float_equal(f.cuts[1].at.lon, 132.4, 1e-9);
+    assert_float_equal(f.cuts[1].at.lat, 0.0, 1e-9);
+    assert_float_equal(
+        f.cuts[1].depth_m,
+        200.0 + (CS_CUTSITE_DEEP_M - 200.0) * (0.4 * km - 25.0) / CS_CUTSITE_SLOPE_KM, 1e-6);
     cs_failures_destroy(&f);
     cs_hazard_free(h);
     cs_topology_free(t);
@@ -1193,7 +1564,7 @@ static void test_determinism(void **state)
             cs_failures_clear(fs[rep]);
             cs_rng_seed_trial(rng, 99, trial);
             for (size_t i = 0; i < 4; i++)
-                assert_int_equal(cs_hazard_sample(hz[i], &env, rng, fs[rep], &err), CS_OK);
+                assert_int_equal(hz_sample(hz[i], &env, rng, fs[rep], &err), CS_OK);
         }
         assert_int_equal(a.n_edges, b.n_edges);
         assert_memory_equal(a.edges, b.edges, a.n_edges * sizeof *a.edges);
@@ -1337,8 +1708,8 @@ static size_t random_line(gsl_rng *rng, size_t k, cs_lonlat *pts)
 
 /* Every segment of the real dataset against random lines: the distance is
  * the reference's whenever it is within the limit asked, and above the limit
- * otherwise (the bounds may stop early there); fail_near fails exactly the
- * segments within reach. */
+ * otherwise (the bounds may stop early there); cut_near cuts exactly the
+ * segments within reach, each at its route's point nearest to the line. */
 static void test_segs_distance(void **state)
 {
     (void)state;
@@ -1380,14 +1751,24 @@ static void test_segs_distance(void **state)
             }
         }
         cs_failures_clear(&f);
-        cs_hz_segs_fail_near(&s, &line, 37.5, &f);
+        assert_int_equal(cs_hz_segs_cut_near(&s, &line, 37.5, INFINITY, t, &f, &err), CS_OK);
         size_t m = 0;
         for (size_t i = 0; i < s.n; i++) {
             if (ref[i] > 37.5) continue;
             assert_true(m < f.n_edges);
             assert_int_equal(f.edges[m++], s.edge[i]);
+            /* the cut lies on the segment's route, at its point nearest to the line */
+            const cs_cut *c = &f.cuts[m - 1];
+            const cs_edge *ed = cs_topology_edge(t, s.edge[i]);
+            assert_int_equal(c->edge, s.edge[i]);
+            if (!(cs_geo_point_polyline_distance_km(c->at, ed->pts, ed->npts) < 1e-6) ||
+                !(fabs(cs_geo_point_polyline_distance_km(c->at, pts, n) - ref[i]) < 1e-6))
+                fail_msg("line %zu, %s: cut at (%.6f, %.6f) is not the nearest point", k, ed->id,
+                         c->at.lon, c->at.lat);
+            assert_true(c->depth_m > 0.0);
         }
         assert_int_equal(m, f.n_edges);
+        assert_int_equal(m, f.n_cuts);
     }
     assert_true(zero > 20 && near > zero); /* the lines cross and pass near many segments */
     free(ref);
@@ -1411,17 +1792,24 @@ int main(void)
         cmocka_unit_test(test_random_window),
         cmocka_unit_test(test_random_instant),
         cmocka_unit_test(test_random_scope),
+        cmocka_unit_test(test_random_placement),
+        cmocka_unit_test(test_random_regional),
+        cmocka_unit_test(test_random_network_rate),
         cmocka_unit_test(test_fragility_curve),
         cmocka_unit_test(test_quake_distances),
         cmocka_unit_test(test_gutenberg_richter),
         cmocka_unit_test(test_quake_fault),
         cmocka_unit_test(test_flow_fixed_runout),
+        cmocka_unit_test(test_hazard_events),
+        cmocka_unit_test(test_hazard_events_targets),
         cmocka_unit_test(test_flow_lognormal_and_trigger),
         cmocka_unit_test(test_sabotage_uniform_capacity),
         cmocka_unit_test(test_sabotage_traffic),
         cmocka_unit_test(test_sabotage_greedy),
         cmocka_unit_test(test_sabotage_greedy_tie),
         cmocka_unit_test(test_anchor_drag),
+        cmocka_unit_test(test_anchor_depth),
+        cmocka_unit_test(test_anchor_boso),
         cmocka_unit_test(test_station_attack),
         cmocka_unit_test(test_explicit),
         cmocka_unit_test(test_parse_errors),

@@ -106,6 +106,16 @@ bool cs_geo_arcs_meet(const cs_geo_arc *s, const cs_geo_arc *t);
  */
 double cs_geo_arc_arc_chord2(const cs_geo_arc *s, const cs_geo_arc *t);
 
+/**
+ * As cs_geo_arc_arc_chord2, and writes to *on_s the point of s nearest to t
+ * (where they cross, when they meet; an end of s, or the foot on s of the
+ * perpendicular from an end of t, when they do not).
+ */
+double cs_geo_arc_arc_nearest(const cs_geo_arc *s, const cs_geo_arc *t, cs_vec3 *on_s);
+
+/** The lon/lat of a non-zero vector (its direction). */
+cs_lonlat cs_geo_lonlat(cs_vec3 v);
+
 /** The great-circle distance, km, of a squared chord (clamped to [0, 4]). */
 double cs_geo_chord2_km(double chord2);
 

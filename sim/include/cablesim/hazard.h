@@ -32,6 +32,9 @@
 #include "cablesim/ydoc.h"
 
 typedef struct cs_hazard cs_hazard_t;
+/** Scratch space one hazard writes while sampling, owned by the caller (one per hazard and
+ * sampling thread); the configuration itself is only read. */
+typedef struct cs_hazard_ws cs_hazard_ws;
 
 /** What a hazard may consult while sampling. Everything is borrowed. */
 typedef struct {
@@ -57,11 +60,19 @@ const char *cs_hazard_type(const cs_hazard_t *h);
 /** Whether sampling needs env->router and env->intact (traffic-aware sabotage). */
 bool cs_hazard_needs_routing(const cs_hazard_t *h);
 
+/** Allocates the scratch space that sampling h needs. \return CS_OK or CS_ENOMEM. */
+cs_status cs_hazard_ws_alloc(cs_hazard_ws **out, const cs_hazard_t *h, cs_error *err);
+/** Frees w. Accepts NULL. */
+void cs_hazard_ws_free(cs_hazard_ws *w);
+
 /**
- * Samples this hazard for one trial and adds its failures to f. Draws only
- * from rng, so the result is a function of the trial's stream and of f.
+ * Samples this hazard for one trial and adds its failures to f: one cut
+ * (failures.h) for each place it severs a segment, at the point of the
+ * segment's route where it does (docs/model.md, "Where a cut is"). Draws
+ * only from rng, so the result is a function of the trial's stream and of f.
+ * w is h's workspace (cs_hazard_ws_alloc).
  */
-cs_status cs_hazard_sample(const cs_hazard_t *h, const cs_hazard_env *env, gsl_rng *rng,
-                           cs_failures *f, cs_error *err);
+cs_status cs_hazard_sample(const cs_hazard_t *h, cs_hazard_ws *w, const cs_hazard_env *env,
+                           gsl_rng *rng, cs_failures *f, cs_error *err);
 
 #endif /* CS_HAZARD_H */
