@@ -115,13 +115,20 @@ static void build_adjacency(ctx *c)
     }
     for (size_t v = 0; v < c->nn; v++)
         c->adj_off[v + 1] += c->adj_off[v];
+    assert(c->adj_off[c->nn] == 2 * c->ne); /* each edge listed at both ends */
     /* queue doubles as the fill cursor here; it is free until the first search. */
     memcpy(c->queue, c->adj_off, c->nn * sizeof *c->queue);
     for (size_t j = 0; j < c->ne; j++) {
         const cs_edge *e = cs_topology_edge(c->t, j);
+        assert(c->queue[e->from] < c->adj_off[e->from + 1] &&
+               c->queue[e->to] < c->adj_off[e->to + 1]);
         c->adj_edge[c->queue[e->from]++] = j;
         c->adj_edge[c->queue[e->to]++] = j;
     }
+#ifndef NDEBUG
+    for (size_t v = 0; v < c->nn; v++) /* offsets monotone, every slot filled */
+        assert(c->adj_off[v] <= c->adj_off[v + 1] && c->queue[v] == c->adj_off[v + 1]);
+#endif
 }
 
 /* Ranks the cables by name so that any list of cables can be sorted by rank. */
