@@ -268,6 +268,16 @@ hid_t cs_h5_plain_dcpl(void)
     return p;
 }
 
+hid_t cs_h5_plain_fcpl(void)
+{
+    hid_t p = H5Pcreate(H5P_FILE_CREATE);
+    if (p >= 0 && H5Pset_obj_track_times(p, false) < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
+    return p;
+}
+
 bool cs_h5_exists(hid_t file, const char *path)
 {
     char part[256];

@@ -70,6 +70,18 @@ static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *
                                 m->software_version != NULL ? m->software_version : cs_version(),
                                 err);
     if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "scenario", s->text, err);
+    /* The scenario resolved, and what readers ask of it first: no reader re-derives them. */
+    char *resolved = NULL;
+    if (rc == CS_OK) rc = cs_scenario_resolved_text(s, &resolved, err);
+    if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "scenario_resolved", resolved, err);
+    free(resolved);
+    if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "name", s->name, err);
+    if (rc == CS_OK)
+        rc = cs_h5_put_str_attr(p, f, "/", "capacity_basis",
+                                cs_routing_capacity_name(s->routing.use_lit), err);
+    if (rc == CS_OK)
+        rc = cs_h5_put_str_attr(p, f, "/", "routing_policy", cs_routing_mode_name(s->routing.mode),
+                                err);
     if (rc == CS_OK)
         rc = cs_h5_put_attr(p, f, "/", "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &s->seed, err);
     if (rc == CS_OK)
@@ -338,22 +350,16 @@ cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err)
 {
     const hid_t fapl = file_access_plist(w->comm);
     if (fapl < 0) return cs_h5_err(err, CS_EHDF5, w->path, "set up file access for", "the file");
-    /* No timestamps in the root group either (the other objects have none): the same run gives
-     * the same bytes even when its two writes straddle a second. */
-    const hid_t fcpl = create ? H5Pcreate(H5P_FILE_CREATE) : H5P_DEFAULT;
-    if (fcpl < 0 || (create && H5Pset_obj_track_times(fcpl, false) < 0)) {
-        if (fcpl >= 0 && fcpl != H5P_DEFAULT) H5Pclose(fcpl);
-        H5Pclose(fapl);
-        return cs_h5_err(err, CS_EHDF5, w->path, "set up file creation for", "the file");
-    }
-    w->file = create ? H5Fcreate(w->path, H5F_ACC_TRUNC, fcpl, fapl)
-                     : H5Fopen(w->path, H5F_ACC_RDWR, fapl);
+    const hid_t fcpl = create ? cs_h5_plain_fcpl() : H5P_DEFAULT;
+    w->file = !create     ? H5Fopen(w->path, H5F_ACC_RDWR, fapl)
+              : fcpl >= 0 ? H5Fcreate(w->path, H5F_ACC_TRUNC, fcpl, fapl)
+                          : H5I_INVALID_HID;
     /* The reason first: any HDF5 call, H5Pclose included, clears the error stack. */
     const cs_status rc = w->file < 0 ? cs_h5_err(err, CS_EIO, w->path, create ? "create" : "open",
                                                  "the results file")
                                      : CS_OK;
-    if (create) H5Pclose(fcpl);
     H5Pclose(fapl);
+    if (create && fcpl >= 0) H5Pclose(fcpl);
     if (rc) return rc;
     /* The transfer plist of every raw-data write: collective with MPI-IO, which compressed
      * (filtered) chunked datasets require; ranks with nothing to write select none. */
