@@ -25,7 +25,7 @@
 #include "cablesim/mpirun.h"
 #include "cablesim/outfile.h"
 #include "cablesim/paths.h"
-#include "cablesim/results.h"
+#include "cablesim/results_mpi.h"
 #include "cablesim/scenario.h"
 #include "cli.h"
 #include "sweep.h"
@@ -503,7 +503,7 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
                                   cs_engine_recovery(e)};
     *first = part_first;
     if (a->resume != NULL) {
-        const cs_status rc = cs_results_resume(w, a->resume, &meta, comm, err);
+        const cs_status rc = cs_results_resume_mpi(w, a->resume, &meta, comm, err);
         if (rc == CS_OK) *first = part_first + cs_results_written(*w);
         if (rc == CS_OK && strcmp(a->resume, a->resume_final) != 0)
             snprintf(tmp, tmp_n, "%s", a->resume);
@@ -661,103 +661,6 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
 
 /* ------------------------------------------------------------------ MPI */
 
-/* The counts of a summary, then its sums, flattened for MPI. */
-enum { SUM_U64_FIXED = 6, SUM_F64_FIXED = 3 };
-
-static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
-{
-    u[0] = s->trials;
-    u[1] = s->worst_trial;
-    u[2] = s->skipped;
-    u[3] = s->cache_hits;
-    u[4] = s->routed;
-    u[5] = s->interrupted;
-    memcpy(u + SUM_U64_FIXED, s->region_cut, s->n_regions * sizeof *u);
-    memcpy(u + SUM_U64_FIXED + s->n_regions, s->demand_unserved_trials, s->n_demands * sizeof *u);
-    d[0] = s->mean_unserved;
-    d[1] = s->m2_unserved;
-    d[2] = s->max_unserved;
-    memcpy(d + SUM_F64_FIXED, s->served_sum, s->n_demands * sizeof *d);
-    if (!s->recovery) return;
-    memcpy(u + SUM_U64_FIXED + s->n_regions + s->n_demands, s->t90_hist,
-           (CS_RUN_T90_BINS + 1) * sizeof *u);
-    double *r = d + SUM_F64_FIXED + s->n_demands;
-    r[0] = s->unserved_days_sum;
-    r[1] = s->capacity_days_sum;
-    memcpy(r + 2, s->ship_busy_sum, s->n_ships * sizeof *d);
-}
-
-static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d)
-{
-    s->trials = u[0];
-    s->worst_trial = u[1];
-    s->skipped = u[2];
-    s->cache_hits = u[3];
-    s->routed = u[4];
-    s->interrupted = u[5] != 0;
-    memcpy(s->region_cut, u + SUM_U64_FIXED, s->n_regions * sizeof *u);
-    memcpy(s->demand_unserved_trials, u + SUM_U64_FIXED + s->n_regions, s->n_demands * sizeof *u);
-    s->mean_unserved = d[0];
-    s->m2_unserved = d[1];
-    s->max_unserved = d[2];
-    memcpy(s->served_sum, d + SUM_F64_FIXED, s->n_demands * sizeof *d);
-    if (!s->recovery) return;
-    memcpy(s->t90_hist, u + SUM_U64_FIXED + s->n_regions + s->n_demands,
-           (CS_RUN_T90_BINS + 1) * sizeof *u);
-    const double *r = d + SUM_F64_FIXED + s->n_demands;
-    s->unserved_days_sum = r[0];
-    s->capacity_days_sum = r[1];
-    memcpy(s->ship_busy_sum, r + 2, s->n_ships * sizeof *d);
-}
-
-/*
- * Gathers every rank's summary to rank 0 and merges them there, in rank order, into *sum
- * (cs_run_summary_merge: Welford's statistics merged pairwise, counts added, the worst trial
- * the lowest index on ties). Collective.
- */
-static cs_status reduce_summary(cs_engine_t *e, cs_run_summary *sum, MPI_Comm comm, int rank,
-                                int size, cs_error *err)
-{
-    /* Recovery adds the t90 histogram, two sums and one per ship. */
-    const size_t nu =
-        SUM_U64_FIXED + sum->n_regions + sum->n_demands + (sum->recovery ? CS_RUN_T90_BINS + 1 : 0);
-    const size_t nd = SUM_F64_FIXED + sum->n_demands + (sum->recovery ? 2 + sum->n_ships : 0);
-    const size_t all = rank == 0 ? (size_t)size : 1;
-    uint64_t *u = malloc(nu * sizeof *u), *allu = malloc(all * nu * sizeof *allu);
-    double *d = malloc(nd * sizeof *d), *alld = malloc(all * nd * sizeof *alld);
-    cs_run_summary total, part;
-    memset(&total, 0, sizeof total);
-    memset(&part, 0, sizeof part);
-    cs_status rc = CS_OK;
-    if (!u || !allu || !d || !alld) rc = cs_errorf(err, CS_ENOMEM, "out of memory for summaries");
-    if (rc == CS_OK) {
-        pack_summary(sum, u, d);
-        if (MPI_Gather(u, (int)nu, MPI_UINT64_T, allu, (int)nu, MPI_UINT64_T, 0, comm) !=
-                MPI_SUCCESS ||
-            MPI_Gather(d, (int)nd, MPI_DOUBLE, alld, (int)nd, MPI_DOUBLE, 0, comm) != MPI_SUCCESS)
-            rc = cs_errorf(err, CS_EIO, "MPI could not gather the run summaries");
-    }
-    if (rc == CS_OK && rank == 0 && (rc = cs_run_summary_init(&total, e, err)) == CS_OK &&
-        (rc = cs_run_summary_init(&part, e, err)) == CS_OK) {
-        for (int r = 0; r < size && rc == CS_OK; r++) {
-            unpack_summary(&part, allu + (size_t)r * nu, alld + (size_t)r * nd);
-            rc = cs_run_summary_merge(&total, &part, err);
-        }
-        if (rc == CS_OK) { /* total's arrays replace sum's */
-            cs_run_summary tmp = *sum;
-            *sum = total;
-            total = tmp;
-        }
-    }
-    cs_run_summary_destroy(&part);
-    if (rank == 0) cs_run_summary_destroy(&total);
-    free(u);
-    free(allu);
-    free(d);
-    free(alld);
-    return rc;
-}
-
 /* Under MPI every rank checks the input, but only rank 0 says what is wrong. */
 static int report(int rank, const cs_error *err)
 {
@@ -836,7 +739,7 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_out
     const double seconds = now_s() - pc.rp.ps.start, write_s = cs_results_write_seconds(w);
     const bool stopped = first + done < o.end;
     sum.interrupted = stopped;
-    if (reduce_summary(e, &sum, comm, rank, size, &err) != CS_OK) abort_run(&err, comm);
+    if (cs_run_summary_reduce(&sum, e, comm, &err) != CS_OK) abort_run(&err, comm);
     cs_error cerr = CS_ERROR_INIT;
     int status = CLI_OK;
     if (cs_results_close(w, !stopped, &cerr) != CS_OK ||

@@ -291,3 +291,101 @@ cs_status cs_mpirun(cs_engine_t *e, cs_results_t *w, const cs_mpirun_options *o,
     held_destroy(&s.held);
     return rc;
 }
+
+/* ------------------------------------------------------- run summaries */
+
+/* The counts of a summary, then its sums, flattened for MPI. */
+enum { SUM_U64_FIXED = 6, SUM_F64_FIXED = 3 };
+
+static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
+{
+    u[0] = s->trials;
+    u[1] = s->worst_trial;
+    u[2] = s->skipped;
+    u[3] = s->cache_hits;
+    u[4] = s->routed;
+    u[5] = s->interrupted;
+    memcpy(u + SUM_U64_FIXED, s->region_cut, s->n_regions * sizeof *u);
+    memcpy(u + SUM_U64_FIXED + s->n_regions, s->demand_unserved_trials, s->n_demands * sizeof *u);
+    d[0] = s->mean_unserved;
+    d[1] = s->m2_unserved;
+    d[2] = s->max_unserved;
+    memcpy(d + SUM_F64_FIXED, s->served_sum, s->n_demands * sizeof *d);
+    if (!s->recovery) return;
+    memcpy(u + SUM_U64_FIXED + s->n_regions + s->n_demands, s->t90_hist,
+           (CS_RUN_T90_BINS + 1) * sizeof *u);
+    double *r = d + SUM_F64_FIXED + s->n_demands;
+    r[0] = s->unserved_days_sum;
+    r[1] = s->capacity_days_sum;
+    memcpy(r + 2, s->ship_busy_sum, s->n_ships * sizeof *d);
+}
+
+static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d)
+{
+    s->trials = u[0];
+    s->worst_trial = u[1];
+    s->skipped = u[2];
+    s->cache_hits = u[3];
+    s->routed = u[4];
+    s->interrupted = u[5] != 0;
+    memcpy(s->region_cut, u + SUM_U64_FIXED, s->n_regions * sizeof *u);
+    memcpy(s->demand_unserved_trials, u + SUM_U64_FIXED + s->n_regions, s->n_demands * sizeof *u);
+    s->mean_unserved = d[0];
+    s->m2_unserved = d[1];
+    s->max_unserved = d[2];
+    memcpy(s->served_sum, d + SUM_F64_FIXED, s->n_demands * sizeof *d);
+    if (!s->recovery) return;
+    memcpy(s->t90_hist, u + SUM_U64_FIXED + s->n_regions + s->n_demands,
+           (CS_RUN_T90_BINS + 1) * sizeof *u);
+    const double *r = d + SUM_F64_FIXED + s->n_demands;
+    s->unserved_days_sum = r[0];
+    s->capacity_days_sum = r[1];
+    memcpy(s->ship_busy_sum, r + 2, s->n_ships * sizeof *d);
+}
+
+/* Gathers every rank's summary to rank 0 and merges them there, in rank order (mpirun.h). */
+cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, MPI_Comm comm,
+                                cs_error *err)
+{
+    int rank = 0, size = 1;
+    if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || MPI_Comm_size(comm, &size) != MPI_SUCCESS)
+        return cs_errorf(err, CS_EIO, "MPI could not tell this process's rank");
+    /* Recovery adds the t90 histogram, two sums and one per ship. */
+    const size_t nu =
+        SUM_U64_FIXED + sum->n_regions + sum->n_demands + (sum->recovery ? CS_RUN_T90_BINS + 1 : 0);
+    const size_t nd = SUM_F64_FIXED + sum->n_demands + (sum->recovery ? 2 + sum->n_ships : 0);
+    const size_t all = rank == 0 ? (size_t)size : 1;
+    uint64_t *u = malloc(nu * sizeof *u), *allu = malloc(all * nu * sizeof *allu);
+    double *d = malloc(nd * sizeof *d), *alld = malloc(all * nd * sizeof *alld);
+    cs_run_summary total, part;
+    memset(&total, 0, sizeof total);
+    memset(&part, 0, sizeof part);
+    cs_status rc = CS_OK;
+    if (!u || !allu || !d || !alld) rc = cs_errorf(err, CS_ENOMEM, "out of memory for summaries");
+    if (rc == CS_OK) {
+        pack_summary(sum, u, d);
+        if (MPI_Gather(u, (int)nu, MPI_UINT64_T, allu, (int)nu, MPI_UINT64_T, 0, comm) !=
+                MPI_SUCCESS ||
+            MPI_Gather(d, (int)nd, MPI_DOUBLE, alld, (int)nd, MPI_DOUBLE, 0, comm) != MPI_SUCCESS)
+            rc = cs_errorf(err, CS_EIO, "MPI could not gather the run summaries");
+    }
+    if (rc == CS_OK && rank == 0 && (rc = cs_run_summary_init(&total, e, err)) == CS_OK &&
+        (rc = cs_run_summary_init(&part, e, err)) == CS_OK) {
+        for (int r = 0; r < size && rc == CS_OK; r++) {
+            unpack_summary(&part, allu + (size_t)r * nu, alld + (size_t)r * nd);
+            rc = cs_run_summary_merge(&total, &part, err);
+        }
+        if (rc == CS_OK) { /* total's arrays replace sum's */
+            cs_run_summary tmp = *sum;
+            *sum = total;
+            total = tmp;
+        }
+    }
+    cs_run_summary_destroy(&part);
+    if (rank == 0) cs_run_summary_destroy(&total);
+    free(u);
+    free(allu);
+    free(d);
+    free(alld);
+    return rc;
+}

@@ -930,7 +930,7 @@ static void run_resumed(cs_engine_t *e, const char *path, uint64_t split)
     o.n_trials = split;
     if (cs_engine_run(e, w, &o, &sum, &err) != CS_OK) fail_msg("%s", err.msg);
     assert_int_equal(cs_results_close(w, false, &err), CS_OK);
-    if (cs_results_resume(&w, path, &meta, MPI_COMM_NULL, &err) != CS_OK) fail_msg("%s", err.msg);
+    if (cs_results_resume(&w, path, &meta, &err) != CS_OK) fail_msg("%s", err.msg);
     assert_int_equal(cs_results_written(w), split);
     o.first_trial = split;
     o.n_trials = UINT64_MAX;

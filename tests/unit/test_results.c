@@ -874,7 +874,7 @@ static void test_batch_errors(void **state)
     assert_int_equal(cs_trial_batch_init(&no_flow, 1, ND, NE, NN, NP, false, &err), CS_OK);
     assert_int_equal(cs_trial_batch_add(&no_flow, NULL, &r, pc, &err), CS_OK);
     assert_int_equal(cs_results_write_batch(w, &no_flow, &err), CS_EINVAL);
-    assert_non_null(strstr(err.msg, "expected edge flows in the batch, found none"));
+    assert_non_null(strstr(err.msg, "expected /trials/edge_flow_tbps in the batch, found none"));
     cs_error_clear(&err);
     assert_int_equal(cs_trial_batch_init(&no_pairs, 1, ND, NE, NN, 0, true, &err), CS_OK);
     assert_int_equal(cs_results_write_batch(w, &no_pairs, &err), CS_EINVAL);
@@ -885,7 +885,8 @@ static void test_batch_errors(void **state)
     b.first_trial = 0;
     b.n_failed_edges[0] = 2;
     assert_int_equal(cs_results_write_batch(w, &b, &err), CS_EINVAL);
-    assert_non_null(strstr(err.msg, "failure counts add up to 2 edges and 0 nodes, but 0 and 0"));
+    assert_non_null(
+        strstr(err.msg, "/trials/failed_edges: batch counts add up to 2, but 0 are listed"));
     cs_error_clear(&err);
     b.n_failed_edges[0] = 0;
 

@@ -14,6 +14,7 @@ Labels: the columns of ``served``, ``latency`` are demand labels
 ``pair_cut`` are ``"<city_id> / <region>"``. Rows are trial numbers.
 """
 
+import json
 import os
 import warnings
 
@@ -24,14 +25,37 @@ import pandas as pd
 FORMAT = "cablesim-results"
 FORMAT_VERSION = 1
 
+# The dataset table of the results file: hdf5-schema.json, generated from the C schema table
+# (sim/src/results/schema.c) and kept identical to docs/hdf5-schema.json by a test.
+_SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hdf5-schema.json")
+with open(_SCHEMA_FILE, encoding="utf-8") as _f:
+    SCHEMA = json.load(_f)
+
+#: Every dataset of the format, by absolute path: type, rows ("static", "trial", "offsets",
+#: "values"), shape, units, description, written (the feature that makes a run write it).
+DATASETS = {d["path"]: d for d in SCHEMA["datasets"]}
+
+
+def _short(name):
+    """The attribute name of a /trials dataset: its name without the unit suffix."""
+    for suffix in ("_tbps", "_ms"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 # /trials datasets with one row per trial, and the attribute name each maps to.
 _PER_TRIAL = {
-    "served_tbps": "served",
-    "latency_ms": "latency",
-    "unserved_tbps": "unserved",
-    "edge_flow_tbps": "edge_flow",
-    "pair_cut": "pair_cut",
+    p.rsplit("/", 1)[1]: _short(p.rsplit("/", 1)[1])
+    for p, d in DATASETS.items()
+    if p.startswith("/trials/") and d["rows"] == "trial"
 }
+# The CSR lists of /trials: (offsets, values) names.
+_CSR = [
+    (p.rsplit("/", 1)[1], d["values"].rsplit("/", 1)[1])
+    for p, d in DATASETS.items()
+    if p.startswith("/trials/") and d["rows"] == "offsets"
+]
 
 
 class ResultsError(Exception):
@@ -168,12 +192,11 @@ class Results:
     def _usable_trials(self):
         """Trials present in every /trials dataset (all of them in a complete file)."""
         t = self._f["trials"]
-        lengths = [t["failed_offsets"].shape[0] - 1, t["failed_node_offsets"].shape[0] - 1]
+        lengths = [t[off].shape[0] - 1 for off, _ in _CSR]
         lengths += [t[name].shape[0] for name in _PER_TRIAL if name in t]
         n = max(0, min(lengths))
         # A run cut short mid-batch may have offsets past the end of the value lists.
-        for off, vals in (("failed_offsets", "failed_edges"),
-                          ("failed_node_offsets", "failed_nodes")):
+        for off, vals in _CSR:
             offsets = t[off]
             while n > 0 and int(offsets[n]) > t[vals].shape[0]:
                 n -= 1
@@ -256,6 +279,29 @@ class Results:
                 step = max(ds.chunks[0], step - step % ds.chunks[0])
         for start in range(0, self.n_trials, step):
             yield self.read(name, start, start + step)
+
+    def datasets(self):
+        """The per-trial datasets of the format this file has (absolute paths, schema order)."""
+        return [p for p, d in DATASETS.items() if d["rows"] != "static" and p in self._f]
+
+    def read_dataset(self, path, start=0, stop=None):
+        """Rows [start, stop) of any per-trial dataset of the format (absolute path, e.g.
+        "/recovery/t90_days") as a numpy array, trials clipped to the usable ones; a values list
+        ("values" rows) is read whole between the offsets of those trials."""
+        d = DATASETS.get(path)
+        if d is None or d["rows"] == "static":
+            raise KeyError(f"{path!r} is not a per-trial dataset of the format")
+        if path not in self._f:
+            raise ResultsError(f"{self.path}: {path} was not written by this run")
+        stop = self.n_trials if stop is None else min(stop, self.n_trials)
+        start = max(0, min(start, stop))
+        if d["rows"] == "offsets":
+            return self._f[path][start : stop + 1]
+        if d["rows"] == "values":
+            off = [p for p, o in DATASETS.items() if o.get("values") == path][0]
+            lo, hi = (int(x) for x in self._f[off][[start, stop]])
+            return self._f[path][lo:hi]
+        return self._f[path][start:stop]
 
     def _cached(self, key, make):
         if key not in self._cache:

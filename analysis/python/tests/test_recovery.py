@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 import pytest
 
-from cablesim_analysis import open_results, recovery
+from cablesim_analysis import open_results, reader, recovery
 from cablesim_analysis.__main__ import main
 from cablesim_analysis.reader import ResultsError
 from conftest import DATA, cli_path, run_cablesim, scenario
@@ -201,3 +201,11 @@ def test_cli_recovery(rec_h5, rec_plus_h5, random_h5, tmp_path, capsys):
     assert main(["recovery", str(rec_h5), "-o", str(tmp_path / "y.png"), "--label", "a",
                  "--label", "b"]) == 2
     one_line_error(capsys, "expected 1 --label, found 2")
+
+
+def test_recovery_file_follows_the_schema(rec_h5):
+    from test_schema import check_file_against_schema
+
+    got = check_file_against_schema(rec_h5)
+    want = {p for p, d in reader.DATASETS.items() if d["written"] in ("always", "recovery")}
+    assert got == want | {"/trials/latency_ms", "/trials/edge_flow_tbps"}

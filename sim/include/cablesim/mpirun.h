@@ -59,4 +59,15 @@ typedef struct {
 cs_status cs_mpirun(cs_engine_t *e, cs_results_t *w, const cs_mpirun_options *o,
                     cs_run_summary *sum, uint64_t *done, cs_error *err);
 
+/**
+ * Gathers every rank's summary to rank 0 and merges them there, in rank order, into *sum
+ * (cs_run_summary_merge: Welford's statistics merged pairwise, counts added, the worst trial the
+ * lowest index on ties): rank 0's sum is then the whole run's, as one process would have made
+ * it; other ranks' sums are left as they were. Collective over comm; sum was made by
+ * cs_run_summary_init for e. \return CS_OK, CS_ENOMEM, CS_EIO (MPI), CS_EINVAL (summaries that
+ * do not merge).
+ */
+cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, MPI_Comm comm,
+                                cs_error *err);
+
 #endif /* CS_MPIRUN_H */

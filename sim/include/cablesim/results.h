@@ -1,5 +1,7 @@
 /*
- * results.h: trial batches and the HDF5 results file (docs/hdf5-schema.md).
+ * results.h: the HDF5 results file writer (docs/hdf5-schema.md). No MPI here: the writers of
+ * several processes are in results_mpi.h; the trial batch is in batch.h, the list of datasets
+ * in results_schema.h.
  *
  * The engine fills a cs_trial_batch with the outcome of consecutive trials
  * and hands it to the writer, which appends it to chunked, compressed,
@@ -15,11 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <mpi.h>
-
+#include "cablesim/batch.h"
 #include "cablesim/demand.h"
 #include "cablesim/error.h"
-#include "cablesim/failures.h"
 #include "cablesim/recovery.h"
 #include "cablesim/routing.h"
 #include "cablesim/scenario.h"
@@ -27,88 +27,6 @@
 
 /** Version of the file layout; bumped on any incompatible change. */
 #define CS_RESULTS_FORMAT_VERSION 1
-
-/** Outcomes of consecutive trials first_trial .. first_trial + n - 1. */
-typedef struct {
-    uint64_t first_trial;
-    size_t n, capacity;
-    size_t n_demands, n_edges, n_nodes, n_pairs;
-    double *served_tbps;    /**< [capacity x n_demands] */
-    double *latency_ms;     /**< [capacity x n_demands] */
-    double *unserved_tbps;  /**< [capacity] */
-    double *edge_flow_tbps; /**< [capacity x n_edges], NULL when not recorded */
-    unsigned char
-        *pair_cut; /**< [capacity x n_pairs], 1 when the (city, region) pair lost all paths */
-    uint32_t *n_failed_edges; /**< [capacity] */
-    uint32_t *n_failed_nodes; /**< [capacity] */
-    uint32_t *failed_edges;   /**< concatenated failed edge indices, n_fe used of cap_fe */
-    size_t n_fe, cap_fe;
-    uint32_t *failed_nodes; /**< concatenated failed node indices */
-    size_t n_fn, cap_fn;
-    /* Recovery over time (cs_trial_batch_init_recovery); n_steps = 0 and NULLs without. */
-    size_t n_steps, n_ships;
-    double *ts_served_tbps;     /**< [capacity x n_steps] */
-    uint32_t *ts_queue_length;  /**< [capacity x n_steps] */
-    double *rec_t50_days;       /**< [capacity] */
-    double *rec_t90_days;       /**< [capacity] */
-    double *rec_t100_days;      /**< [capacity] */
-    double *rec_capacity_days;  /**< [capacity] capacity Tbps-days lost */
-    double *rec_unserved_days;  /**< [capacity] unserved Tbps-days */
-    double *rec_ship_busy_days; /**< [capacity x n_ships] */
-    uint32_t *n_faults;         /**< [capacity] faults per trial */
-    unsigned char *faults;      /**< concatenated packed fault records (CS_FAULT_RECORD_BYTES
-                                   each, as in the file), n_fr used of cap_fr */
-    size_t n_fr, cap_fr;
-} cs_trial_batch;
-
-/**
- * One row of /recovery/faults. In batches and in the file a record is packed in
- * CS_FAULT_RECORD_BYTES bytes, little-endian, fields in this order: edge, fail_days, ship,
- * dispatch_days, start_days, end_days, waters (docs/hdf5-schema.md). Packed, the memory and file
- * types are the same, which parallel HDF5's collective writes of compressed data need.
- */
-#define CS_FAULT_RECORD_BYTES 41
-typedef struct cs_fault_record {
-    uint32_t edge;        /**< row of /topology/edges */
-    int32_t ship;         /**< row of /recovery/ships, -1 when none came within the horizon */
-    double fail_days;     /**< failure time */
-    double dispatch_days; /**< ship called; +inf when none */
-    double start_days;    /**< work starts; +inf when not within the horizon */
-    double end_days;      /**< repaired; +inf when not within the horizon */
-    uint8_t waters;       /**< cs_waters: 0 domestic, 1 foreign, 2 contested */
-} cs_fault_record;
-
-cs_status cs_trial_batch_init(cs_trial_batch *b, size_t capacity, size_t n_demands, size_t n_edges,
-                              size_t n_nodes, size_t n_pairs, bool edge_flow, cs_error *err);
-void cs_trial_batch_destroy(cs_trial_batch *b);
-/** Empties the batch; its next trial is first_trial. */
-void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial);
-/**
- * Appends one trial: its failures, routing and pair cut flags (pair_cut may
- * be NULL when n_pairs is 0). The batch must not be full.
- */
-cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_routing_result *r,
-                             const unsigned char *pair_cut, cs_error *err);
-
-/**
- * Adds room for recovery outcomes (n_steps grid points, n_ships ships) to an initialised batch.
- * \return CS_OK, CS_ENOMEM.
- */
-cs_status cs_trial_batch_init_recovery(cs_trial_batch *b, size_t n_steps, size_t n_ships,
-                                       cs_error *err);
-/**
- * Records the recovery outcome o of the batch's last added trial (call right after
- * cs_trial_batch_add). \return CS_OK, CS_EINVAL (no trial, sizes differ), CS_ENOMEM.
- */
-cs_status cs_trial_batch_add_recovery(cs_trial_batch *b, const cs_recovery_outcome *o,
-                                      cs_error *err);
-
-/** The (Japanese city, foreign region) pairs whose loss of connectivity is tracked. */
-typedef struct {
-    size_t n;
-    const size_t *origin;      /**< [n] node index of the city */
-    const char *const *region; /**< [n] region name */
-} cs_pair_table;
 
 /** Everything the writer records besides the trials. All borrowed. */
 typedef struct {
@@ -143,21 +61,14 @@ typedef struct cs_results cs_results_t;
 cs_status cs_results_create(cs_results_t **out, const char *path, const cs_results_meta *m,
                             cs_error *err);
 /**
- * As cs_results_create(), for the processes of comm together (collective: every rank calls it
- * with the same arguments) through MPI-IO; comm = MPI_COMM_NULL is cs_results_create(). The
- * caller has initialised MPI.
- */
-cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
-                                MPI_Comm comm, cs_error *err);
-/**
- * Reopens an incomplete results file to add the trials it lacks (collective over comm, or
- * MPI_COMM_NULL for one process). Checks that it is a cablesim results file with complete = 0
- * made with m's seed, trial count and topology and demand (sha256), and that its /trials
- * datasets agree on how many trials they hold: cs_results_written() tells.
+ * Reopens an incomplete results file to add the trials it lacks (one process; several:
+ * cs_results_resume_mpi). Checks that it is a cablesim results file with complete = 0 made with
+ * m's seed, trial count and topology and demand (sha256), and that its per-trial datasets agree
+ * on how many trials they hold: cs_results_written() tells.
  * \return CS_OK, CS_EIO (cannot open), CS_EINVAL (not resumable: message says why), CS_EHDF5.
  */
 cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_results_meta *m,
-                            MPI_Comm comm, cs_error *err);
+                            cs_error *err);
 /**
  * Makes the file of a writer that was killed (kill -9, a lost node: the file was never closed)
  * openable again, as `h5clear -s` does: clears the superblock's "open for writing" flag. Every
@@ -181,7 +92,7 @@ cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, 
 /**
  * Appends batches b[0..nb-1]. Taken together (over every rank with MPI), the non-empty batches,
  * ordered by first trial, must be consecutive trials starting at the first unwritten one. With
- * MPI (the writer made by cs_results_create_mpi or cs_results_resume over a communicator) the
+ * MPI (the writer made by cs_results_create_mpi or cs_results_resume_mpi, results_mpi.h) the
  * call is collective: every rank passes its batches (any number, possibly none) and writes them
  * at their place, so the file is the same as one process writing every batch in trial order,
  * whichever rank ran which. A rank that gets an error cannot tell the others: abort the job.
@@ -208,5 +119,20 @@ uint64_t cs_results_written(const cs_results_t *w);
  * attribute complete = 1 as the last write; otherwise complete stays 0.
  */
 cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err);
+
+/**
+ * Joins the parts written by `cablesim run --shard I/N` (paths[0..n-1], in any order) into out,
+ * the file one run of the scenario writes: every dataset and attribute but `created` is
+ * identical. Each part must be complete, from the same scenario (seed, trials, as_of, topology
+ * and demand included) and this cablesim version; together they must hold every trial once; out
+ * must not be one of them. The output is made from the first part (no engine, the inputs are not
+ * read), filled buffer bytes at a time per dataset (memory does not grow with the trials),
+ * written as out.tmp-PID and renamed to out at the end: on failure no out is left. *trials and
+ * *seed receive the run's.
+ * \return CS_OK, CS_EIO (a part cannot be read, the output cannot be written), CS_EINVAL (a
+ * missing, overlapping, incomplete or mismatched part), CS_EHDF5, CS_ENOMEM.
+ */
+cs_status cs_results_merge(const char *out, const char *const *paths, size_t n, size_t buffer,
+                           uint64_t *trials, uint64_t *seed, cs_error *err);
 
 #endif /* CS_RESULTS_H */

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "cablesim/error.h"
+#include "cablesim/results_schema.h"
 
 /** The format version this reader understands. */
 #define CS_RESULTSIO_FORMAT_VERSION 1
@@ -169,5 +170,19 @@ void cs_recovery_slice_destroy(cs_recovery_slice *s);
  */
 cs_status cs_resultsio_read_recovery(cs_resultsio_t *r, uint64_t first, cs_recovery_slice *s,
                                      cs_error *err);
+
+/** Whether the file has per-trial dataset d (results_schema.h). */
+bool cs_resultsio_has(const cs_resultsio_t *r, cs_dataset_id d);
+/** The first dimension of per-trial dataset d: trials, trials + 1 (offsets) or the length of a
+ * values list; 0 when the file does not have it. */
+uint64_t cs_resultsio_length(const cs_resultsio_t *r, cs_dataset_id d);
+/**
+ * Reads rows first .. first + count - 1 of per-trial dataset d (every column) into buf, as
+ * native numbers of d's type, or d's packed records (CS_DT_RECORD). Any dataset of the schema,
+ * those added after this reader included. \return CS_OK, CS_EINVAL (not in the file, rows beyond
+ * it), CS_EIO.
+ */
+cs_status cs_resultsio_read_dataset(cs_resultsio_t *r, cs_dataset_id d, uint64_t first,
+                                    uint64_t count, void *buf, cs_error *err);
 
 #endif /* CS_RESULTSIO_H */

@@ -20,77 +20,23 @@
 
 #include <hdf5.h>
 
-/* The /trials datasets, all required except latency and edge flows. */
-enum {
-    T_EDGE_OFF,
-    T_EDGES,
-    T_NODE_OFF,
-    T_NODES,
-    T_SERVED,
-    T_LATENCY,
-    T_UNSERVED,
-    T_FLOW,
-    T_CUT,
-    T_COUNT
-};
-
-static const char *const trial_names[T_COUNT] = {
-    "/trials/failed_offsets", "/trials/failed_edges",   "/trials/failed_node_offsets",
-    "/trials/failed_nodes",   "/trials/served_tbps",    "/trials/latency_ms",
-    "/trials/unserved_tbps",  "/trials/edge_flow_tbps", "/trials/pair_cut"};
-
-/* The per-trial recovery datasets (files of scenarios with `recovery:`). */
-enum {
-    R_SERVED,
-    R_QUEUE,
-    R_T50,
-    R_T90,
-    R_T100,
-    R_CAPACITY,
-    R_UNSERVED,
-    R_BUSY,
-    R_FAULT_OFF,
-    R_FAULTS,
-    R_COUNT
-};
-
-static const char *const recovery_names[R_COUNT] = {
-    "/timeseries/served_tbps",      "/timeseries/queue_length",
-    "/recovery/t50_days",           "/recovery/t90_days",
-    "/recovery/t100_days",          "/recovery/capacity_tbps_days",
-    "/recovery/unserved_tbps_days", "/recovery/ship_busy_days",
-    "/recovery/fault_offsets",      "/recovery/faults"};
+#include "results/h5util.h"
 
 struct cs_resultsio {
     cs_results_info info;
     char *path;
     hid_t file;
-    hid_t dset[T_COUNT];  /* H5I_INVALID_HID for an absent optional dataset */
-    hid_t rdset[R_COUNT]; /* recovery datasets, when the file has them */
-    uint64_t n_fr;        /* length of /recovery/faults */
-    uint64_t n_fe, n_fn;  /* lengths of failed_edges and failed_nodes */
-    void **owned;         /* strings and arrays freed at close */
+    hid_t dset[CS_DS_COUNT];   /* per-trial datasets; H5I_INVALID_HID when absent */
+    uint64_t len[CS_DS_COUNT]; /* lengths of the values lists */
+    size_t cols[CS_DS_COUNT];  /* columns of the rows-"trial" matrices */
+    void **owned;              /* strings and arrays freed at close */
     size_t n_owned, cap_owned;
 };
-
-/* ---------------------------------------------------------------- errors */
-
-/* H5Ewalk2 callback: keeps the innermost description on the stack. */
-static herr_t first_reason(unsigned n, const H5E_error2_t *e, void *data)
-{
-    char *reason = data;
-    if (n == 0 && e->desc != NULL) snprintf(reason, 256, "%s", e->desc);
-    return 0;
-}
 
 /* "path: HDF5 could not <what> <object> (reason)" as CS_EIO: the input cannot be read. */
 static cs_status h5err(cs_error *err, const char *path, const char *what, const char *object)
 {
-    char reason[256] = "";
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_reason, reason);
-    if (reason[0] != '\0')
-        return cs_errorf(err, CS_EIO, "%s: HDF5 could not %s %s (%s)", path, what, object, reason);
-    return cs_errorf(err, CS_EIO, "%s: HDF5 could not %s %s", path, what, object);
+    return cs_h5_err(err, CS_EIO, path, what, object);
 }
 
 /* ------------------------------------------------------------- ownership */
@@ -130,64 +76,19 @@ static cs_status oom(const cs_resultsio_t *r, cs_error *err)
 static cs_status str_attr(cs_resultsio_t *r, const char *name, const char **out, cs_error *err)
 {
     *out = "";
-    if (H5Aexists(r->file, name) <= 0)
-        return cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: missing", r->path, name);
-    const hid_t a = H5Aopen(r->file, name, H5P_DEFAULT);
-    if (a < 0) return h5err(err, r->path, "open attribute", name);
-    const hid_t t = H5Aget_type(a);
-    cs_status rc = CS_OK;
-    if (t < 0 || H5Tget_class(t) != H5T_STRING) {
-        rc = cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: expected a string", r->path,
-                       name);
-    } else if (H5Tis_variable_str(t) > 0) {
-        char *s = NULL;
-        if (H5Aread(a, t, &s) < 0) {
-            rc = h5err(err, r->path, "read attribute", name);
-        } else {
-            const size_t n = s != NULL ? strlen(s) : 0;
-            char *copy = own_alloc(r, n + 1, 1);
-            if (copy == NULL)
-                rc = oom(r, err);
-            else if (n > 0)
-                memcpy(copy, s, n);
-            *out = copy != NULL ? copy : "";
-        }
-        if (s != NULL) H5free_memory(s);
-    } else {
-        const size_t n = H5Tget_size(t);
-        char *buf = own_alloc(r, n + 1, 1);
-        if (buf == NULL)
-            rc = oom(r, err);
-        else if (H5Aread(a, t, buf) < 0)
-            rc = h5err(err, r->path, "read attribute", name);
-        else
-            *out = buf;
-    }
-    if (t >= 0) H5Tclose(t);
-    H5Aclose(a);
-    return rc;
+    char *v = NULL;
+    const cs_status rc = cs_h5_get_str_attr(r->file, r->path, "/", name, &v, CS_EIO, err);
+    if (rc) return rc;
+    if (!own(r, v)) return oom(r, err);
+    *out = v;
+    return CS_OK;
 }
 
 /* Reads the integer attribute name of the root as memory type mem into v. */
 static cs_status int_attr(const cs_resultsio_t *r, const char *name, hid_t mem, void *v,
                           cs_error *err)
 {
-    if (H5Aexists(r->file, name) <= 0)
-        return cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: missing", r->path, name);
-    const hid_t a = H5Aopen(r->file, name, H5P_DEFAULT);
-    if (a < 0) return h5err(err, r->path, "open attribute", name);
-    const hid_t t = H5Aget_type(a), s = H5Aget_space(a);
-    cs_status rc = CS_OK;
-    if (t < 0 || s < 0 || H5Tget_class(t) != H5T_INTEGER ||
-        H5Sget_simple_extent_type(s) != H5S_SCALAR)
-        rc = cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: expected a scalar integer",
-                       r->path, name);
-    else if (H5Aread(a, mem, v) < 0)
-        rc = h5err(err, r->path, "read attribute", name);
-    if (s >= 0) H5Sclose(s);
-    if (t >= 0) H5Tclose(t);
-    H5Aclose(a);
-    return rc;
+    return cs_h5_get_num_attr(r->file, r->path, "/", name, mem, v, CS_EIO, err);
 }
 
 /* A part written by cablesim run --shard holds only some trials: analysed alone, it would pass
@@ -523,44 +424,6 @@ static cs_status read_baseline(cs_resultsio_t *r, cs_error *err)
     return rc;
 }
 
-/* Opens every /trials dataset and checks its type and shape against the trial count. */
-static cs_status open_trials(cs_resultsio_t *r, cs_error *err)
-{
-    cs_results_info *in = &r->info;
-    const uint64_t n = in->trials, any = UINT64_MAX;
-    const struct {
-        H5T_class_t cls;
-        int rank;
-        uint64_t rows, cols;
-    } want[T_COUNT] = {
-        [T_EDGE_OFF] = {H5T_INTEGER, 1, n + 1, 0},
-        [T_EDGES] = {H5T_INTEGER, 1, any, 0},
-        [T_NODE_OFF] = {H5T_INTEGER, 1, n + 1, 0},
-        [T_NODES] = {H5T_INTEGER, 1, any, 0},
-        [T_SERVED] = {H5T_FLOAT, 2, n, in->n_demands},
-        [T_LATENCY] = {H5T_FLOAT, 2, n, in->n_demands},
-        [T_UNSERVED] = {H5T_FLOAT, 1, n, 0},
-        [T_FLOW] = {H5T_FLOAT, 2, n, in->n_edges},
-        [T_CUT] = {H5T_INTEGER, 2, n, in->n_pairs},
-    };
-    for (int t = 0; t < T_COUNT; t++) {
-        const bool optional = t == T_LATENCY || t == T_FLOW;
-        cs_status rc = open_dataset(r, trial_names[t], optional, &r->dset[t], err);
-        if (rc) return rc;
-        if (r->dset[t] < 0) continue;
-        const uint64_t dims_want[2] = {want[t].rows, want[t].cols};
-        uint64_t dims[2] = {0, 0};
-        rc = check_shape(r, r->dset[t], trial_names[t], want[t].cls, want[t].rank, dims_want, dims,
-                         err);
-        if (rc) return rc;
-        if (t == T_EDGES) r->n_fe = dims[0];
-        if (t == T_NODES) r->n_fn = dims[0];
-    }
-    in->has_latency = r->dset[T_LATENCY] >= 0;
-    in->has_edge_flow = r->dset[T_FLOW] >= 0;
-    return CS_OK;
-}
-
 /* ------------------------------------------------------------ recovery */
 
 static cs_status recovery_attr(const cs_resultsio_t *r, const char *name, double *v, cs_error *err)
@@ -600,34 +463,56 @@ static cs_status open_recovery(cs_resultsio_t *r, cs_error *err)
     double *t = NULL;
     if (!rc) rc = read_vector(r, "/timeseries/time_days", in->n_steps, &t, err);
     in->time_days = t;
-    const uint64_t n = in->trials, any = UINT64_MAX;
-    const struct {
-        H5T_class_t cls;
-        int rank;
-        uint64_t rows, cols;
-    } want[R_COUNT] = {
-        [R_SERVED] = {H5T_FLOAT, 2, n, in->n_steps},
-        [R_QUEUE] = {H5T_INTEGER, 2, n, in->n_steps},
-        [R_T50] = {H5T_FLOAT, 1, n, 0},
-        [R_T90] = {H5T_FLOAT, 1, n, 0},
-        [R_T100] = {H5T_FLOAT, 1, n, 0},
-        [R_CAPACITY] = {H5T_FLOAT, 1, n, 0},
-        [R_UNSERVED] = {H5T_FLOAT, 1, n, 0},
-        [R_BUSY] = {H5T_FLOAT, 2, n, in->n_ships},
-        [R_FAULT_OFF] = {H5T_INTEGER, 1, n + 1, 0},
-        [R_FAULTS] = {H5T_COMPOUND, 1, any, 0},
-    };
-    for (int k = 0; k < R_COUNT && !rc; k++) {
-        rc = open_dataset(r, recovery_names[k], false, &r->rdset[k], err);
-        const uint64_t dw[2] = {want[k].rows, want[k].cols};
-        uint64_t got[2] = {0, 0};
-        if (!rc)
-            rc = check_shape(r, r->rdset[k], recovery_names[k], want[k].cls, want[k].rank, dw, got,
-                             err);
-        if (!rc && k == R_FAULTS) r->n_fr = got[0];
-    }
     in->has_recovery = rc == CS_OK;
     return rc;
+}
+
+/* The HDF5 class of schema type t. */
+static H5T_class_t dtype_class(cs_dtype t)
+{
+    return t == CS_DT_F64                          ? H5T_FLOAT
+           : t == CS_DT_TABLE || t == CS_DT_RECORD ? H5T_COMPOUND
+                                                   : H5T_INTEGER;
+}
+
+/*
+ * Opens every per-trial dataset of the schema the file has and checks its type and shape against
+ * the trial count and the tables: those of a feature the run may leave out (output options) are
+ * optional, the recovery ones required in a file with /recovery.
+ */
+static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
+{
+    cs_results_info *in = &r->info;
+    const cs_dataset_schema *t = cs_results_schema();
+    size_t dim[CS_DIM_COUNT] = {0};
+    dim[CS_DIM_NODES] = in->n_nodes;
+    dim[CS_DIM_EDGES] = in->n_edges;
+    dim[CS_DIM_DEMANDS] = in->n_demands;
+    dim[CS_DIM_PAIRS] = in->n_pairs;
+    dim[CS_DIM_STEPS] = in->n_steps;
+    dim[CS_DIM_SHIPS] = in->n_ships;
+    for (int d = 0; d < CS_DS_COUNT; d++) {
+        if (t[d].rows == CS_ROWS_STATIC) continue;
+        if (t[d].feature == CS_FEAT_RECOVERY && !in->has_recovery) continue;
+        const bool optional = t[d].feature != CS_FEAT_ALWAYS && t[d].feature != CS_FEAT_RECOVERY;
+        cs_status rc = open_dataset(r, t[d].path, optional, &r->dset[d], err);
+        if (rc) return rc;
+        if (r->dset[d] < 0) continue;
+        const bool matrix = t[d].rows == CS_ROWS_TRIAL && t[d].dim != CS_DIM_NONE;
+        r->cols[d] = matrix ? dim[t[d].dim] : 1;
+        const uint64_t want[2] = {t[d].rows == CS_ROWS_TRIAL     ? in->trials
+                                  : t[d].rows == CS_ROWS_OFFSETS ? in->trials + 1
+                                                                 : UINT64_MAX,
+                                  r->cols[d]};
+        uint64_t dims[2] = {0, 0};
+        rc = check_shape(r, r->dset[d], t[d].path, dtype_class(t[d].type), matrix ? 2 : 1, want,
+                         dims, err);
+        if (rc) return rc;
+        r->len[d] = dims[0];
+    }
+    in->has_latency = r->dset[CS_DS_LATENCY] >= 0;
+    in->has_edge_flow = r->dset[CS_DS_EDGE_FLOW] >= 0;
+    return CS_OK;
 }
 
 /* ------------------------------------------------------------ open/close */
@@ -662,18 +547,16 @@ cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *er
     memcpy(p, path, plen);
     r->path = p;
     r->info.path = p;
-    for (int t = 0; t < T_COUNT; t++)
-        r->dset[t] = H5I_INVALID_HID;
-    for (int t = 0; t < R_COUNT; t++)
-        r->rdset[t] = H5I_INVALID_HID;
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        r->dset[d] = H5I_INVALID_HID;
     r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (r->file < 0) rc = h5err(err, path, "open", "the file");
     if (!rc) rc = read_root(r, err);
     if (!rc) rc = read_topology(r, err);
     if (!rc) rc = check_topology(r, err);
     if (!rc) rc = read_baseline(r, err);
-    if (!rc) rc = open_trials(r, err);
     if (!rc) rc = open_recovery(r, err);
+    if (!rc) rc = open_per_trial(r, err);
     if (rc) {
         cs_resultsio_close(r);
         return rc;
@@ -685,10 +568,8 @@ cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *er
 void cs_resultsio_close(cs_resultsio_t *r)
 {
     if (r == NULL) return;
-    for (int t = 0; t < T_COUNT; t++)
-        if (r->dset[t] >= 0) H5Dclose(r->dset[t]);
-    for (int t = 0; t < R_COUNT; t++)
-        if (r->rdset[t] >= 0) H5Dclose(r->rdset[t]);
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        if (r->dset[d] >= 0) H5Dclose(r->dset[d]);
     if (r->file >= 0) H5Fclose(r->file);
     for (size_t i = 0; i < r->n_owned; i++)
         free(r->owned[i]);
@@ -765,38 +646,43 @@ void cs_trial_slice_destroy(cs_trial_slice *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Reads rows [row, row + count) (all columns) of trial dataset t into buf as memory type mem. */
-static cs_status read_rows(const cs_resultsio_t *r, int t, uint64_t row, uint64_t count,
-                           uint64_t cols, hid_t mem, void *buf, cs_error *err)
+/* Reads rows [row, row + count) (all columns) of per-trial dataset t into buf as memory type
+ * mem. */
+static cs_status read_rows(const cs_resultsio_t *r, int t, uint64_t row, uint64_t count, hid_t mem,
+                           void *buf, cs_error *err)
 {
+    const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)t);
+    const uint64_t cols = r->cols[t];
     if (count == 0 || cols == 0) return CS_OK;
     const hid_t d = r->dset[t];
-    const int rank = t == T_SERVED || t == T_LATENCY || t == T_FLOW || t == T_CUT ? 2 : 1;
+    const int rank = s->rows == CS_ROWS_TRIAL && s->dim != CS_DIM_NONE ? 2 : 1;
     const hsize_t start[2] = {row, 0}, n[2] = {count, cols};
     const hid_t fs = H5Dget_space(d);
     const hid_t ms = H5Screate_simple(rank, n, NULL);
     herr_t st =
         fs >= 0 && ms >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, n, NULL) : -1;
     if (st >= 0) st = H5Dread(d, mem, ms, fs, H5P_DEFAULT, buf);
-    const cs_status rc = st < 0 ? h5err(err, r->path, "read dataset", trial_names[t]) : CS_OK;
+    const cs_status rc = st < 0 ? h5err(err, r->path, "read dataset", s->path) : CS_OK;
     if (ms >= 0) H5Sclose(ms);
     if (fs >= 0) H5Sclose(fs);
     return rc;
 }
 
 /* Reads one CSR list (offsets dataset toff, values tval) for n trials from first. */
-static cs_status read_csr(cs_resultsio_t *r, int toff, int tval, uint64_t total, uint64_t first,
-                          size_t n, uint64_t *off, uint32_t **vals, size_t *cap, uint64_t bound,
-                          cs_error *err)
+static cs_status read_csr(cs_resultsio_t *r, int toff, uint64_t first, size_t n, uint64_t *off,
+                          uint32_t **vals, size_t *cap, uint64_t bound, cs_error *err)
 {
-    cs_status rc = read_rows(r, toff, first, n + 1, 1, H5T_NATIVE_UINT64, off, err);
+    const int tval = (int)cs_results_dataset((cs_dataset_id)toff)->values;
+    const uint64_t total = r->len[tval];
+    cs_status rc = read_rows(r, toff, first, n + 1, H5T_NATIVE_UINT64, off, err);
     if (rc) return rc;
     for (size_t i = 0; i < n; i++)
         if (off[i + 1] < off[i] || off[i + 1] > total)
             return cs_errorf(err, CS_EINVAL,
                              "%s: dataset %s: trial %" PRIu64 ": offsets %" PRIu64 " to %" PRIu64
                              " do not fit a list of %" PRIu64 " values",
-                             r->path, trial_names[toff], first + i, off[i], off[i + 1], total);
+                             r->path, cs_results_dataset((cs_dataset_id)toff)->path, first + i,
+                             off[i], off[i + 1], total);
     const uint64_t base = off[0], count = off[n] - base;
     if (count > *cap) {
         uint32_t *p = count < SIZE_MAX / 4 ? realloc(*vals, (size_t)count * 4) : NULL;
@@ -804,7 +690,7 @@ static cs_status read_csr(cs_resultsio_t *r, int toff, int tval, uint64_t total,
         *vals = p;
         *cap = (size_t)count;
     }
-    if ((rc = read_rows(r, tval, base, count, 1, H5T_NATIVE_UINT32, *vals, err))) return rc;
+    if ((rc = read_rows(r, tval, base, count, H5T_NATIVE_UINT32, *vals, err))) return rc;
     for (size_t i = 0; i <= n; i++)
         off[i] -= base;
     for (uint64_t k = 0; k < count; k++)
@@ -812,7 +698,8 @@ static cs_status read_csr(cs_resultsio_t *r, int toff, int tval, uint64_t total,
             return cs_errorf(err, CS_EINVAL,
                              "%s: dataset %s: element %" PRIu64 ": expected an index < %" PRIu64
                              ", found %" PRIu32,
-                             r->path, trial_names[tval], base + k, bound, (*vals)[k]);
+                             r->path, cs_results_dataset((cs_dataset_id)tval)->path, base + k,
+                             bound, (*vals)[k]);
     return CS_OK;
 }
 
@@ -824,21 +711,18 @@ cs_status cs_resultsio_read(cs_resultsio_t *r, uint64_t first, cs_trial_slice *s
     if (first >= in->trials) return CS_OK;
     const uint64_t left = in->trials - first;
     const size_t n = left < s->capacity ? (size_t)left : s->capacity;
-    cs_status rc = read_csr(r, T_EDGE_OFF, T_EDGES, r->n_fe, first, n, s->edge_off,
-                            &s->failed_edges, &s->cap_fe, in->n_edges, err);
+    cs_status rc = read_csr(r, CS_DS_FAILED_OFFSETS, first, n, s->edge_off, &s->failed_edges,
+                            &s->cap_fe, in->n_edges, err);
     if (!rc)
-        rc = read_csr(r, T_NODE_OFF, T_NODES, r->n_fn, first, n, s->node_off, &s->failed_nodes,
+        rc = read_csr(r, CS_DS_FAILED_NODE_OFFSETS, first, n, s->node_off, &s->failed_nodes,
                       &s->cap_fn, in->n_nodes, err);
-    if (!rc)
-        rc =
-            read_rows(r, T_SERVED, first, n, in->n_demands, H5T_NATIVE_DOUBLE, s->served_tbps, err);
+    if (!rc) rc = read_rows(r, CS_DS_SERVED, first, n, H5T_NATIVE_DOUBLE, s->served_tbps, err);
     if (!rc && in->has_latency)
-        rc =
-            read_rows(r, T_LATENCY, first, n, in->n_demands, H5T_NATIVE_DOUBLE, s->latency_ms, err);
-    if (!rc) rc = read_rows(r, T_UNSERVED, first, n, 1, H5T_NATIVE_DOUBLE, s->unserved_tbps, err);
+        rc = read_rows(r, CS_DS_LATENCY, first, n, H5T_NATIVE_DOUBLE, s->latency_ms, err);
+    if (!rc) rc = read_rows(r, CS_DS_UNSERVED, first, n, H5T_NATIVE_DOUBLE, s->unserved_tbps, err);
     if (!rc && in->has_edge_flow)
-        rc = read_rows(r, T_FLOW, first, n, in->n_edges, H5T_NATIVE_DOUBLE, s->edge_flow_tbps, err);
-    if (!rc) rc = read_rows(r, T_CUT, first, n, in->n_pairs, H5T_NATIVE_UINT8, s->pair_cut, err);
+        rc = read_rows(r, CS_DS_EDGE_FLOW, first, n, H5T_NATIVE_DOUBLE, s->edge_flow_tbps, err);
+    if (!rc) rc = read_rows(r, CS_DS_PAIR_CUT, first, n, H5T_NATIVE_UINT8, s->pair_cut, err);
     if (!rc) s->n = n;
     return rc;
 }
@@ -894,23 +778,6 @@ void cs_recovery_slice_destroy(cs_recovery_slice *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Reads rows [row, row + count) x cols of recovery dataset k into buf as memory type mem. */
-static cs_status read_rec_rows(const cs_resultsio_t *r, int k, uint64_t row, uint64_t count,
-                               uint64_t cols, hid_t mem, void *buf, cs_error *err)
-{
-    if (count == 0 || cols == 0) return CS_OK;
-    const int rank = k == R_SERVED || k == R_QUEUE || k == R_BUSY ? 2 : 1;
-    const hsize_t start[2] = {row, 0}, n[2] = {count, cols};
-    const hid_t fs = H5Dget_space(r->rdset[k]), ms = H5Screate_simple(rank, n, NULL);
-    herr_t st =
-        fs >= 0 && ms >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, n, NULL) : -1;
-    if (st >= 0) st = H5Dread(r->rdset[k], mem, ms, fs, H5P_DEFAULT, buf);
-    const cs_status rc = st < 0 ? h5err(err, r->path, "read dataset", recovery_names[k]) : CS_OK;
-    if (ms >= 0) H5Sclose(ms);
-    if (fs >= 0) H5Sclose(fs);
-    return rc;
-}
-
 /* The native cs_rfault as an HDF5 compound whose members HDF5 matches by name. */
 static hid_t rfault_type(void)
 {
@@ -935,13 +802,13 @@ static cs_status read_faults(cs_resultsio_t *r, uint64_t first, size_t n, cs_rec
 {
     const cs_results_info *in = &r->info;
     cs_status rc =
-        read_rec_rows(r, R_FAULT_OFF, first, n + 1, 1, H5T_NATIVE_UINT64, s->fault_off, err);
+        read_rows(r, CS_DS_REC_FAULT_OFFSETS, first, n + 1, H5T_NATIVE_UINT64, s->fault_off, err);
     for (size_t i = 0; !rc && i < n; i++)
-        if (s->fault_off[i + 1] < s->fault_off[i] || s->fault_off[i + 1] > r->n_fr)
+        if (s->fault_off[i + 1] < s->fault_off[i] || s->fault_off[i + 1] > r->len[CS_DS_REC_FAULTS])
             rc = cs_errorf(err, CS_EINVAL,
                            "%s: dataset /recovery/fault_offsets: trial %" PRIu64
                            ": offsets do not fit a list of %" PRIu64 " faults",
-                           r->path, first + i, r->n_fr);
+                           r->path, first + i, r->len[CS_DS_REC_FAULTS]);
     if (rc) return rc;
     const uint64_t base = s->fault_off[0], count = s->fault_off[n] - base;
     if (count > s->cap_faults) {
@@ -952,7 +819,7 @@ static cs_status read_faults(cs_resultsio_t *r, uint64_t first, size_t n, cs_rec
     }
     const hid_t mt = rfault_type();
     if (mt < 0) return h5err(err, r->path, "make the memory type of", "/recovery/faults");
-    rc = read_rec_rows(r, R_FAULTS, base, count, 1, mt, s->faults, err);
+    rc = read_rows(r, CS_DS_REC_FAULTS, base, count, mt, s->faults, err);
     H5Tclose(mt);
     for (size_t i = 0; i <= n; i++)
         s->fault_off[i] -= base;
@@ -979,17 +846,44 @@ cs_status cs_resultsio_read_recovery(cs_resultsio_t *r, uint64_t first, cs_recov
     const uint64_t left = in->trials - first;
     const size_t n = left < s->capacity ? (size_t)left : s->capacity;
     const hid_t f64 = H5T_NATIVE_DOUBLE;
-    cs_status rc = read_rec_rows(r, R_SERVED, first, n, in->n_steps, f64, s->served_tbps, err);
-    if (!rc)
-        rc = read_rec_rows(r, R_QUEUE, first, n, in->n_steps, H5T_NATIVE_UINT32, s->queue_length,
-                           err);
-    if (!rc) rc = read_rec_rows(r, R_T50, first, n, 1, f64, s->t50_days, err);
-    if (!rc) rc = read_rec_rows(r, R_T90, first, n, 1, f64, s->t90_days, err);
-    if (!rc) rc = read_rec_rows(r, R_T100, first, n, 1, f64, s->t100_days, err);
-    if (!rc) rc = read_rec_rows(r, R_CAPACITY, first, n, 1, f64, s->capacity_tbps_days, err);
-    if (!rc) rc = read_rec_rows(r, R_UNSERVED, first, n, 1, f64, s->unserved_tbps_days, err);
-    if (!rc) rc = read_rec_rows(r, R_BUSY, first, n, in->n_ships, f64, s->ship_busy_days, err);
+    cs_status rc = read_rows(r, CS_DS_TS_SERVED, first, n, f64, s->served_tbps, err);
+    if (!rc) rc = read_rows(r, CS_DS_TS_QUEUE, first, n, H5T_NATIVE_UINT32, s->queue_length, err);
+    if (!rc) rc = read_rows(r, CS_DS_REC_T50, first, n, f64, s->t50_days, err);
+    if (!rc) rc = read_rows(r, CS_DS_REC_T90, first, n, f64, s->t90_days, err);
+    if (!rc) rc = read_rows(r, CS_DS_REC_T100, first, n, f64, s->t100_days, err);
+    if (!rc) rc = read_rows(r, CS_DS_REC_CAPACITY, first, n, f64, s->capacity_tbps_days, err);
+    if (!rc) rc = read_rows(r, CS_DS_REC_UNSERVED, first, n, f64, s->unserved_tbps_days, err);
+    if (!rc) rc = read_rows(r, CS_DS_REC_BUSY, first, n, f64, s->ship_busy_days, err);
     if (!rc) rc = read_faults(r, first, n, s, err);
     if (!rc) s->n = n;
+    return rc;
+}
+
+/* ------------------------------------------------------ any dataset */
+
+bool cs_resultsio_has(const cs_resultsio_t *r, cs_dataset_id d)
+{
+    return r->dset[d] >= 0;
+}
+
+uint64_t cs_resultsio_length(const cs_resultsio_t *r, cs_dataset_id d)
+{
+    return r->dset[d] >= 0 ? r->len[d] : 0;
+}
+
+cs_status cs_resultsio_read_dataset(cs_resultsio_t *r, cs_dataset_id d, uint64_t first,
+                                    uint64_t count, void *buf, cs_error *err)
+{
+    const cs_dataset_schema *s = cs_results_dataset(d);
+    if (r->dset[d] < 0)
+        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: not in the file", r->path, s->path);
+    if (first > r->len[d] || count > r->len[d] - first)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: dataset %s: rows %" PRIu64 "..%" PRIu64 " beyond its %" PRIu64,
+                         r->path, s->path, first, first + count, r->len[d]);
+    const hid_t mt = cs_h5_elem_type(s, false);
+    if (mt < 0) return h5err(err, r->path, "make the memory type of", s->path);
+    const cs_status rc = read_rows(r, (int)d, first, count, mt, buf, err);
+    H5Tclose(mt);
     return rc;
 }

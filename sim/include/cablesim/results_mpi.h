@@ -1,0 +1,27 @@
+/*
+ * results_mpi.h: the results writer of several MPI processes writing one file together
+ * (results.h has the rest of the writer). The only header of the results layer that includes
+ * <mpi.h>.
+ */
+#ifndef CS_RESULTS_MPI_H
+#define CS_RESULTS_MPI_H
+
+#include <mpi.h>
+
+#include "cablesim/results.h"
+
+/**
+ * As cs_results_create(), for the processes of comm together (collective: every rank calls it
+ * with the same arguments) through MPI-IO; comm = MPI_COMM_NULL is cs_results_create(). The
+ * caller has initialised MPI.
+ */
+cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
+                                MPI_Comm comm, cs_error *err);
+/**
+ * As cs_results_resume(), collective over comm (MPI_COMM_NULL: one process). Rank 0 alone
+ * clears the flag a killed run left (cs_results_recover) before any rank opens the file.
+ */
+cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
+                                MPI_Comm comm, cs_error *err);
+
+#endif /* CS_RESULTS_MPI_H */

@@ -1,0 +1,155 @@
+/*
+ * results_schema.h: the one list of the datasets of a results file (docs/hdf5-schema.md).
+ *
+ * Every dataset the writer makes, the reader (resultsio.h), `cablesim merge` and `run --resume`
+ * know, and the documentation lists (docs/hdf5-schema.md, docs/hdf5-schema.json, the Python
+ * reader) comes from cs_results_schema(): its path, element type, shape rule, units,
+ * description and the feature of the scenario that makes the run write it. The writer and the
+ * trial batch treat the per-trial datasets (rows "trial", "offsets", "values") generically, so
+ * adding one touches its producer and this table only ("How to add a dataset" in the docs).
+ */
+#ifndef CS_RESULTS_SCHEMA_H
+#define CS_RESULTS_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** The datasets, in the order the writer creates them (and, per trial, writes them). */
+typedef enum {
+    CS_DS_NODES, /**< /topology/nodes */
+    CS_DS_EDGES,
+    CS_DS_DEMANDS,
+    CS_DS_PAIRS,
+    CS_DS_BASE_SERVED, /**< /baseline/served_tbps */
+    CS_DS_BASE_LATENCY,
+    CS_DS_BASE_EDGE_FLOW,
+    CS_DS_BASE_UNSERVED,
+    CS_DS_FAILED_OFFSETS, /**< /trials/failed_offsets: the first per-trial dataset */
+    CS_DS_FAILED_EDGES,
+    CS_DS_FAILED_NODE_OFFSETS,
+    CS_DS_FAILED_NODES,
+    CS_DS_SERVED,
+    CS_DS_LATENCY,
+    CS_DS_UNSERVED,
+    CS_DS_EDGE_FLOW,
+    CS_DS_PAIR_CUT,
+    CS_DS_TIME_DAYS, /**< /timeseries/time_days */
+    CS_DS_TS_SERVED,
+    CS_DS_TS_QUEUE,
+    CS_DS_SHIPS, /**< /recovery/ships */
+    CS_DS_REC_T50,
+    CS_DS_REC_T90,
+    CS_DS_REC_T100,
+    CS_DS_REC_CAPACITY,
+    CS_DS_REC_UNSERVED,
+    CS_DS_REC_BUSY,
+    CS_DS_REC_FAULT_OFFSETS,
+    CS_DS_REC_FAULTS,
+    CS_DS_COUNT
+} cs_dataset_id;
+
+/** Element types. CS_DT_TABLE: a compound table of fixed-length strings and numbers whose
+ * columns the writer lays out (docs/hdf5-schema.md lists them); CS_DT_RECORD: a packed
+ * little-endian compound record described by cs_dataset_schema.members. */
+typedef enum {
+    CS_DT_U8,
+    CS_DT_U32,
+    CS_DT_I32,
+    CS_DT_U64,
+    CS_DT_F64,
+    CS_DT_TABLE,
+    CS_DT_RECORD
+} cs_dtype;
+
+/** How the first axis follows the trials: the dataset's `rows` attribute. */
+typedef enum {
+    CS_ROWS_STATIC,  /**< not per trial (no `rows` attribute) */
+    CS_ROWS_TRIAL,   /**< "trial": row t is trial t */
+    CS_ROWS_OFFSETS, /**< "offsets": CSR offsets, trials + 1 of them */
+    CS_ROWS_VALUES   /**< "values": a CSR values list */
+} cs_rows_kind;
+
+/** Sizes a dimension may follow. */
+typedef enum {
+    CS_DIM_NONE, /**< no such dimension (a scalar, or a vector) */
+    CS_DIM_NODES,
+    CS_DIM_EDGES,
+    CS_DIM_DEMANDS,
+    CS_DIM_PAIRS,
+    CS_DIM_STEPS, /**< points of /timeseries/time_days */
+    CS_DIM_SHIPS,
+    CS_DIM_COUNT
+} cs_dim;
+
+/** What makes a run write a dataset. */
+typedef enum {
+    CS_FEAT_ALWAYS,
+    CS_FEAT_LATENCY,   /**< scenario output.latency (default true) */
+    CS_FEAT_EDGE_FLOW, /**< scenario output.edge_flow (default true) */
+    CS_FEAT_RECOVERY,  /**< the scenario has a `recovery:` section */
+    CS_FEAT_COUNT
+} cs_feature;
+
+/** A member of a CS_DT_RECORD: name, byte offset in the packed record, type. */
+typedef struct {
+    const char *name;
+    size_t offset;
+    cs_dtype type; /**< CS_DT_U8, U32, I32, U64 or F64 */
+} cs_record_member;
+
+/** One dataset. */
+typedef struct {
+    const char *path;  /**< absolute: "/trials/served_tbps" */
+    cs_dtype type;     /**< element type */
+    cs_rows_kind rows; /**< per trial, and how */
+    /** Static datasets: the size of the only dimension (CS_DIM_NONE: a scalar). Per-trial: the
+     * columns of a [trials x columns] matrix (CS_DIM_NONE: one dimension). */
+    cs_dim dim;
+    cs_dataset_id values; /**< CS_ROWS_OFFSETS: the values list they index */
+    cs_feature feature;
+    const char *units;               /**< the `units` attribute */
+    const char *description;         /**< the `description` attribute */
+    const char *doc;                 /**< docs/hdf5-schema.md's wording (NULL: the description) */
+    const cs_record_member *members; /**< CS_DT_RECORD: members, n_members, record_bytes */
+    size_t n_members, record_bytes;
+} cs_dataset_schema;
+
+/** A group of the file and its `description` attribute. */
+typedef struct {
+    const char *path;
+    const char *description;
+    cs_feature feature;
+} cs_group_schema;
+
+/** The dataset table, CS_DS_COUNT rows indexed by cs_dataset_id. */
+const cs_dataset_schema *cs_results_schema(void);
+/** Dataset d's row. */
+const cs_dataset_schema *cs_results_dataset(cs_dataset_id d);
+/** The dataset at path, or NULL. */
+const cs_dataset_schema *cs_results_dataset_find(const char *path, cs_dataset_id *id);
+/** The groups, *n of them, in creation order. */
+const cs_group_schema *cs_results_groups(size_t *n);
+
+/** Bytes of one element of d ("TABLE" datasets: 0, their layout depends on the strings). */
+size_t cs_dataset_elem_size(const cs_dataset_schema *d);
+/** Names used by the docs and the JSON schema: "uint32", "compound", "trial", "edges",
+ * "always", "output.latency"... */
+const char *cs_dtype_name(cs_dtype t);
+const char *cs_rows_name(cs_rows_kind r);
+const char *cs_dim_name(cs_dim d);
+const char *cs_feature_name(cs_feature f);
+/** The shape rule as the docs write it: "[trials x demands]", "[trials + 1]", "scalar"... into
+ * buf (size n). */
+const char *cs_dataset_shape_text(const cs_dataset_schema *d, char *buf, size_t n);
+
+/** The features a run has and the sizes its datasets follow. */
+typedef struct {
+    bool feature[CS_FEAT_COUNT];
+    size_t dim[CS_DIM_COUNT]; /**< dim[CS_DIM_NONE] = 0 */
+} cs_schema_run;
+
+/** Whether run r writes dataset d. */
+bool cs_schema_writes(const cs_schema_run *r, const cs_dataset_schema *d);
+
+#endif /* CS_RESULTS_SCHEMA_H */

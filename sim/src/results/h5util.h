@@ -1,0 +1,86 @@
+/*
+ * h5util.h: the HDF5 helpers of the results layer (private): errors with HDF5's own reason,
+ * attributes, the element types of the schema. The one copy used by the writer, resume, the
+ * reader and merge.
+ */
+#ifndef CS_RESULTS_H5UTIL_H
+#define CS_RESULTS_H5UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <hdf5.h>
+
+#include "cablesim/error.h"
+#include "cablesim/results_schema.h"
+
+/** Turns HDF5's automatic error printing off (the library never prints). CS_EHDF5 on failure. */
+cs_status cs_h5_quiet(const char *path, cs_error *err);
+
+/**
+ * "path: HDF5 could not <what> <object> (reason)" with code, the reason being the innermost
+ * description on HDF5's error stack. Call it before any other HDF5 call, which clears the stack.
+ */
+cs_status cs_h5_err(cs_error *err, cs_status code, const char *path, const char *what,
+                    const char *object);
+
+/** A variable-length UTF-8 string type (h5py reads it as str); H5I_INVALID_HID on failure. */
+hid_t cs_h5_vlen_string(void);
+
+/** Writes the scalar attribute name = *value (memory type mem, file type ftype) on obj. */
+cs_status cs_h5_put_attr(const char *path, hid_t obj, const char *objname, const char *name,
+                         hid_t ftype, hid_t mem, const void *value, cs_error *err);
+/** Writes the variable-length UTF-8 string attribute name = value ("" for NULL) on obj. */
+cs_status cs_h5_put_str_attr(const char *path, hid_t obj, const char *objname, const char *name,
+                             const char *value, cs_error *err);
+/** The `units` and `description` attributes every dataset carries. */
+cs_status cs_h5_put_doc(const char *path, hid_t obj, const char *objname, const char *units,
+                        const char *description, cs_error *err);
+
+/**
+ * Reads the string attribute name of obj (variable or fixed length) into a malloc'd *out.
+ * Missing or not a string: CS_EINVAL "path: attribute "name" of objname: missing"; HDF5
+ * failures: code. \return CS_OK, CS_EINVAL, code, CS_ENOMEM.
+ */
+cs_status cs_h5_get_str_attr(hid_t obj, const char *path, const char *objname, const char *name,
+                             char **out, cs_status code, cs_error *err);
+/**
+ * Reads the scalar numeric attribute name of obj as memory type mem (an integer or a float
+ * type: the attribute must be of the same class) into v. \return CS_OK, CS_EINVAL, code.
+ */
+cs_status cs_h5_get_num_attr(hid_t obj, const char *path, const char *objname, const char *name,
+                             hid_t mem, void *v, cs_status code, cs_error *err);
+
+/**
+ * Copies every attribute of src to dst (objname in path, for messages) but those named in skip
+ * (NULL-terminated; skip may be NULL), with their types, shapes and values.
+ * \return CS_OK, CS_EHDF5, CS_ENOMEM.
+ */
+cs_status cs_h5_copy_attrs(hid_t src, hid_t dst, const char *const *skip, const char *path,
+                           const char *objname, cs_error *err);
+
+/** Sets the root attribute complete = 1 of file, between two flushes: the last write of a
+ * finished results file. \return CS_OK, CS_EHDF5. */
+cs_status cs_h5_mark_complete(hid_t file, const char *path, cs_error *err);
+
+/** The current UTC time as ISO 8601 ("2026-04-17T09:30:00Z"), for the root attribute created. */
+void cs_h5_now_utc(char buf[32]);
+
+/** The HDF5 type of a numeric schema type, in the file (little-endian) or in memory. */
+hid_t cs_h5_num_type(cs_dtype t, bool file);
+/**
+ * The type of per-trial dataset d's elements, to be closed with H5Tclose: numbers as
+ * cs_h5_num_type (copied), CS_DT_RECORD the packed little-endian compound of its members (the
+ * same in memory and in the file). H5I_INVALID_HID on failure.
+ */
+hid_t cs_h5_elem_type(const cs_dataset_schema *d, bool file);
+
+/** Dataset creation properties shared by every dataset: no time stamps, so that equal runs
+ * give equal files apart from the `created` attribute. H5I_INVALID_HID on failure. */
+hid_t cs_h5_plain_dcpl(void);
+
+/** Whether the object at the absolute path exists, each level checked (H5Lexists on "/a/b"
+ * fails when /a is missing). */
+bool cs_h5_exists(hid_t file, const char *path);
+
+#endif /* CS_RESULTS_H5UTIL_H */

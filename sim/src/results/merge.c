@@ -1,0 +1,853 @@
+/*
+ * merge.c: joining the parts of a sharded run into the file one run writes (cs_results_merge,
+ * results.h; `cablesim merge`).
+ *
+ * Implementation notes. Every part is checked before anything is written: a complete cablesim
+ * results file of this format and software version, a part (part_first_trial, part_trials) of
+ * the same scenario, seed, trials, as_of, topology and demand as the first part; together the
+ * parts must tile trials 0 .. trials - 1. The output is then made from the first part, with no
+ * engine and without the inputs: its root attributes but the part range, `created` and
+ * `complete`, its groups with their attributes and its static datasets copied (H5Ocopy), and
+ * its per-trial datasets created empty with the part's element type, chunking and filters
+ * (which the writer derives from the whole run: the same in every part) and attributes. It is
+ * closed, reopened and filled: every per-trial dataset of the schema (results_schema.h) the
+ * file has is filled from the parts in trial order, at most `buffer` bytes at a time, so memory
+ * does not grow with the trials; CSR offsets are shifted by the values already copied.
+ * complete = 1 is the last write, and the file is written as OUT.tmp-<pid> and renamed to OUT
+ * only then: a merge that fails leaves no OUT.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cablesim/paths.h"
+#include "cablesim/results.h"
+#include "results/h5util.h"
+
+/* --------------------------------------------------------------- parts */
+
+/* A part's root attributes: what every part must share, and its trials. */
+typedef struct {
+    const char *path;
+    char *scenario, *software_version, *topology_sha256, *demand_sha256;
+    int32_t as_of;
+    uint64_t seed, trials;
+    uint64_t first, n; /* part_first_trial, part_trials */
+} part_info;
+
+static void part_destroy(part_info *p)
+{
+    free(p->scenario);
+    free(p->software_version);
+    free(p->topology_sha256);
+    free(p->demand_sha256);
+}
+
+/* format, format_version, the part attributes and complete, the first thing wrong reported. */
+static cs_status check_identity(hid_t f, part_info *p, cs_error *err)
+{
+    char *format = NULL;
+    if (H5Aexists(f, "format") <= 0)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: expected a cablesim results file (attribute \"format\"), found "
+                         "another HDF5 file",
+                         p->path);
+    cs_status rc = cs_h5_get_str_attr(f, p->path, "/", "format", &format, CS_EIO, err);
+    if (!rc && strcmp(format, "cablesim-results") != 0)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: attribute \"format\" of /: expected \"cablesim-results\", found "
+                       "\"%.60s\" (not a cablesim results file)",
+                       p->path, format);
+    free(format);
+    int32_t version = 0;
+    if (!rc)
+        rc = cs_h5_get_num_attr(f, p->path, "/", "format_version", H5T_NATIVE_INT32, &version,
+                                CS_EIO, err);
+    if (!rc && version != CS_RESULTS_FORMAT_VERSION)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: attribute \"format_version\" of /: expected %d, found %" PRId32,
+                       p->path, CS_RESULTS_FORMAT_VERSION, version);
+    if (!rc && H5Aexists(f, "part_trials") <= 0)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: expected a part written by cablesim run --shard (attributes "
+                       "part_first_trial, part_trials), found the results of a whole run",
+                       p->path);
+    if (!rc)
+        rc = cs_h5_get_num_attr(f, p->path, "/", "part_first_trial", H5T_NATIVE_UINT64, &p->first,
+                                CS_EIO, err);
+    if (!rc)
+        rc = cs_h5_get_num_attr(f, p->path, "/", "part_trials", H5T_NATIVE_UINT64, &p->n, CS_EIO,
+                                err);
+    uint8_t complete = 0;
+    if (!rc)
+        rc = cs_h5_get_num_attr(f, p->path, "/", "complete", H5T_NATIVE_UINT8, &complete, CS_EIO,
+                                err);
+    if (!rc && complete != 1)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: attribute \"complete\" of /: expected 1, found %u: the part is "
+                       "unfinished (cablesim run --resume %s completes it)",
+                       p->path, (unsigned)complete, p->path);
+    return rc;
+}
+
+/* Opens and reads part p->path: a complete part of a cablesim run. */
+static cs_status read_part(part_info *p, cs_error *err)
+{
+    FILE *fp = fopen(p->path, "rb");
+    if (fp == NULL) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", p->path, strerror(errno));
+    fclose(fp);
+    if (H5Fis_hdf5(p->path) <= 0)
+        return cs_errorf(err, CS_EIO,
+                         "%s: expected a part written by cablesim run --shard, found a file that "
+                         "is not HDF5",
+                         p->path);
+    const hid_t f = H5Fopen(p->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return cs_h5_err(err, CS_EIO, p->path, "open", "the file");
+    cs_status rc = check_identity(f, p, err);
+    if (!rc) rc = cs_h5_get_str_attr(f, p->path, "/", "scenario", &p->scenario, CS_EIO, err);
+    if (!rc)
+        rc = cs_h5_get_str_attr(f, p->path, "/", "software_version", &p->software_version, CS_EIO,
+                                err);
+    if (!rc)
+        rc = cs_h5_get_str_attr(f, p->path, "/", "topology_sha256", &p->topology_sha256, CS_EIO,
+                                err);
+    if (!rc)
+        rc = cs_h5_get_str_attr(f, p->path, "/", "demand_sha256", &p->demand_sha256, CS_EIO, err);
+    if (!rc)
+        rc = cs_h5_get_num_attr(f, p->path, "/", "seed", H5T_NATIVE_UINT64, &p->seed, CS_EIO, err);
+    if (!rc)
+        rc = cs_h5_get_num_attr(f, p->path, "/", "trials", H5T_NATIVE_UINT64, &p->trials, CS_EIO,
+                                err);
+    if (!rc)
+        rc = cs_h5_get_num_attr(f, p->path, "/", "as_of", H5T_NATIVE_INT32, &p->as_of, CS_EIO, err);
+    if (!rc && (p->n == 0 || p->first > p->trials || p->n > p->trials - p->first))
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: part_first_trial %" PRIu64 ", part_trials %" PRIu64
+                       ": expected at least one trial within the run's %" PRIu64,
+                       p->path, p->first, p->n, p->trials);
+    if (H5Fclose(f) < 0 && !rc) rc = cs_h5_err(err, CS_EIO, p->path, "close", "the file");
+    return rc;
+}
+
+static cs_status differ_u64(cs_error *err, const part_info *p, const char *name, uint64_t want,
+                            uint64_t found, const part_info *ref)
+{
+    return cs_errorf(err, CS_EINVAL,
+                     "%s: attribute \"%s\" of /: expected %" PRIu64 " (as in %s), found %" PRIu64,
+                     p->path, name, want, ref->path, found);
+}
+
+static cs_status differ_str(cs_error *err, const part_info *p, const char *name, const char *want,
+                            const char *found, const part_info *ref)
+{
+    return cs_errorf(err, CS_EINVAL, "%s: attribute \"%s\" of /: expected %s (as in %s), found %s",
+                     p->path, name, want, ref->path, found);
+}
+
+/* The line of text a on which a and b first differ (1-based). */
+static size_t first_diff_line(const char *a, const char *b)
+{
+    size_t line = 1;
+    for (; *a != '\0' && *a == *b; a++, b++)
+        if (*a == '\n') line++;
+    return line;
+}
+
+/* Checks that p comes from the same run as ref (the first part), with this cablesim. */
+static cs_status same_run(const part_info *p, const part_info *ref, cs_error *err)
+{
+    if (strcmp(p->software_version, cs_version()) != 0)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: attribute \"software_version\" of /: expected %s (this cablesim), "
+                         "found %s: merge the parts with the cablesim that wrote them",
+                         p->path, cs_version(), p->software_version);
+    if (p == ref) return CS_OK;
+    if (p->seed != ref->seed) return differ_u64(err, p, "seed", ref->seed, p->seed, ref);
+    if (p->trials != ref->trials) return differ_u64(err, p, "trials", ref->trials, p->trials, ref);
+    if (p->as_of != ref->as_of)
+        return differ_u64(err, p, "as_of", (uint64_t)ref->as_of, (uint64_t)p->as_of, ref);
+    if (strcmp(p->topology_sha256, ref->topology_sha256) != 0)
+        return differ_str(err, p, "topology_sha256", ref->topology_sha256, p->topology_sha256, ref);
+    if (strcmp(p->demand_sha256, ref->demand_sha256) != 0)
+        return differ_str(err, p, "demand_sha256", ref->demand_sha256, p->demand_sha256, ref);
+    if (strcmp(p->scenario, ref->scenario) != 0)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: attribute \"scenario\" of /: expected the scenario of %s, found "
+                         "another one (first difference on line %zu)",
+                         p->path, ref->path, first_diff_line(p->scenario, ref->scenario));
+    return CS_OK;
+}
+
+static int cmp_first(const void *x, const void *y)
+{
+    const part_info *a = *(const part_info *const *)x, *b = *(const part_info *const *)y;
+    if (a->first != b->first) return a->first < b->first ? -1 : 1;
+    if (a->n != b->n) return a->n < b->n ? -1 : 1;
+    return strcmp(a->path, b->path);
+}
+
+/* Trials lo..hi that no part holds, between parts before and after (either may be NULL). */
+static cs_status gap(cs_error *err, uint64_t lo, uint64_t hi, uint64_t trials,
+                     const part_info *before, const part_info *after)
+{
+    char where[2048];
+    if (before != NULL && after != NULL)
+        snprintf(where, sizeof where, "%s ends at trial %" PRIu64 ", %s starts at trial %" PRIu64,
+                 before->path, lo - 1, after->path, hi + 1);
+    else if (after != NULL)
+        snprintf(where, sizeof where, "the first part, %s, starts at trial %" PRIu64, after->path,
+                 hi + 1);
+    else
+        snprintf(where, sizeof where, "the last part, %s, ends at trial %" PRIu64, before->path,
+                 lo - 1);
+    return cs_errorf(err, CS_EINVAL,
+                     "missing trials %" PRIu64 "..%" PRIu64 " of %" PRIu64
+                     ": no part holds them (%s)",
+                     lo, hi, trials, where);
+}
+
+/* Checks that the parts, sorted by first trial, tile trials 0 .. trials - 1 exactly. */
+static cs_status check_tiling(const part_info *const *sorted, size_t n, uint64_t trials,
+                              cs_error *err)
+{
+    uint64_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        const part_info *p = sorted[i], *prev = i > 0 ? sorted[i - 1] : NULL;
+        if (p->first > next) return gap(err, next, p->first - 1, trials, prev, p);
+        if (p->first < next) {
+            const uint64_t end = p->first + p->n < next ? p->first + p->n : next;
+            return cs_errorf(err, CS_EINVAL,
+                             "trials %" PRIu64 "..%" PRIu64 " are in two parts: %s (trials %" PRIu64
+                             "..%" PRIu64 ") and %s (trials %" PRIu64 "..%" PRIu64 ")",
+                             p->first, end - 1, prev->path, prev->first, prev->first + prev->n - 1,
+                             p->path, p->first, p->first + p->n - 1);
+        }
+        next = p->first + p->n;
+    }
+    if (next < trials) return gap(err, next, trials - 1, trials, sorted[n - 1], NULL);
+    return CS_OK;
+}
+
+/* The output must not be one of the parts: it is replaced at the end. */
+static cs_status check_output(const char *out, const part_info *parts, size_t n, cs_error *err)
+{
+    struct stat so, sp;
+    if (stat(out, &so) != 0) return CS_OK;
+    for (size_t i = 0; i < n; i++)
+        if (stat(parts[i].path, &sp) == 0 && sp.st_dev == so.st_dev && sp.st_ino == so.st_ino)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: expected a new file for the merged results, found the part %s",
+                             out, parts[i].path);
+    return CS_OK;
+}
+
+/* Reads every part and checks them against the first and against each other. */
+static cs_status check_parts(part_info *parts, const part_info **sorted, const char *out,
+                             const char *const *paths, size_t n, cs_error *err)
+{
+    cs_status rc = CS_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        parts[i].path = paths[i];
+        rc = read_part(&parts[i], err);
+        if (!rc) rc = same_run(&parts[i], &parts[0], err);
+        sorted[i] = &parts[i];
+    }
+    if (rc) return rc;
+    qsort(sorted, n, sizeof *sorted, cmp_first);
+    rc = check_tiling(sorted, n, parts[0].trials, err);
+    if (!rc) rc = check_output(out, parts, n, err);
+    return rc;
+}
+
+/* ------------------------------------------------------ dataset lists */
+
+typedef struct {
+    char **v; /* absolute names, "/trials/served_tbps" */
+    size_t n, cap;
+} name_list;
+
+static void names_destroy(name_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* H5Lvisit callback: adds the datasets; -1 (stop) when out of memory or HDF5 fails. */
+static herr_t add_dataset(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    name_list *l = data;
+    if (info->type != H5L_TYPE_HARD) return 0;
+    const hid_t o = H5Oopen(g, name, H5P_DEFAULT);
+    if (o < 0) return -1;
+    const bool dataset = H5Iget_type(o) == H5I_DATASET;
+    H5Oclose(o);
+    if (!dataset) return 0;
+    if (l->n == l->cap) {
+        const size_t cap = l->cap ? 2 * l->cap : 32;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL) return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    const size_t len = strlen(name) + 2;
+    if ((l->v[l->n] = malloc(len)) == NULL) return -1;
+    snprintf(l->v[l->n++], len, "/%s", name);
+    return 0;
+}
+
+/* Every dataset of file f (path), in name order. */
+static cs_status list_datasets(name_list *l, hid_t f, const char *path, cs_status code,
+                               cs_error *err)
+{
+    memset(l, 0, sizeof *l);
+    if (H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, add_dataset, l) < 0) {
+        names_destroy(l);
+        return cs_h5_err(err, code, path, "list the datasets of", "the file");
+    }
+    return CS_OK;
+}
+
+static bool has_name(const name_list *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], name) == 0) return true;
+    return false;
+}
+
+/* ------------------------------------------------------------- the fill */
+
+typedef enum { ROWS_TRIAL, ROWS_OFFSETS, ROWS_VALUES } rows_kind;
+
+/* A dataset of the output that follows the trials, and how far it is filled. */
+typedef struct {
+    char *name;
+    rows_kind kind;
+    size_t values; /* ROWS_OFFSETS: the item of its values list */
+    hid_t dset, type;
+    int rank;
+    hsize_t dims[H5S_MAX_RANK]; /* the current extent */
+    size_t row_bytes;           /* of one element of the first axis */
+    hsize_t chunk_rows;         /* elements of the first axis per chunk */
+    hsize_t at_start;           /* dims[0] when the current part began */
+} fill_item;
+
+typedef struct {
+    const char *path; /* the output's name, for messages */
+    hid_t file;
+    name_list names; /* every dataset of the output */
+    fill_item *items;
+    size_t n;
+    unsigned char *buf;
+    size_t buffer;    /* bytes per slice asked for (--buffer-size) */
+    size_t buf_bytes; /* of buf: at least buffer and the largest chunk */
+} merge_out;
+
+static void out_close(merge_out *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->items[i].dset >= 0) H5Dclose(m->items[i].dset);
+        if (m->items[i].type >= 0) H5Tclose(m->items[i].type);
+        free(m->items[i].name);
+    }
+    free(m->items);
+    free(m->buf);
+    names_destroy(&m->names);
+    if (m->file >= 0) H5Fclose(m->file);
+    m->file = H5I_INVALID_HID;
+    m->items = NULL;
+    m->buf = NULL;
+    m->n = 0;
+}
+
+/* How the first axis of per-trial dataset it follows the trials (the schema's rows), and for
+ * offsets the name of their values. */
+static void schema_rows(fill_item *it, const cs_dataset_schema *s, const char **values)
+{
+    it->kind = s->rows == CS_ROWS_OFFSETS  ? ROWS_OFFSETS
+               : s->rows == CS_ROWS_VALUES ? ROWS_VALUES
+                                           : ROWS_TRIAL;
+    *values = s->rows == CS_ROWS_OFFSETS ? cs_results_dataset(s->values)->path : NULL;
+}
+
+/* The output's chunks are filled a slice at a time, and a part may end inside one, completed by
+ * the next part's first slice: each dataset keeps room for that chunk and the one being written
+ * in its cache (at least HDF5's default 1 MiB). With the default alone and slices not aligned to
+ * chunks, HDF5 1.10 compressed and reread a chunk for nearly every slice that touched it (40,000
+ * trials of baseline.yaml: 14 s with slices of 256 KiB instead of 2.3 s). */
+enum { CACHE_CHUNKS = 2, MIN_CACHE = 1 << 20 };
+
+/* Reopens the output's dataset it->dset with room for CACHE_CHUNKS chunks in its cache. */
+static cs_status reopen_cached(const merge_out *m, fill_item *it, cs_error *err)
+{
+    hsize_t chunk[H5S_MAX_RANK] = {1};
+    const hid_t dcpl = H5Dget_create_plist(it->dset);
+    if (dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED) H5Pget_chunk(dcpl, it->rank, chunk);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    it->chunk_rows = chunk[0] > 0 ? chunk[0] : 1;
+    const size_t bytes = CACHE_CHUNKS * (size_t)it->chunk_rows * it->row_bytes;
+    const hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    H5Dclose(it->dset);
+    it->dset = dapl >= 0 && H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
+                                               bytes > MIN_CACHE ? bytes : MIN_CACHE,
+                                               H5D_CHUNK_CACHE_W0_DEFAULT) >= 0
+                   ? H5Dopen2(m->file, it->name, dapl)
+                   : H5I_INVALID_HID;
+    if (dapl >= 0) H5Pclose(dapl);
+    return it->dset < 0 ? cs_h5_err(err, CS_EHDF5, m->path, "open dataset", it->name) : CS_OK;
+}
+
+/* Opens dataset name of the output as item it, and reads its shape. */
+static cs_status open_item(const merge_out *m, fill_item *it, const cs_dataset_schema *ds,
+                           const char **values, cs_error *err)
+{
+    const char *name = ds->path;
+    it->dset = it->type = H5I_INVALID_HID;
+    if ((it->name = malloc(strlen(name) + 1)) == NULL)
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory", m->path);
+    memcpy(it->name, name, strlen(name) + 1);
+    it->dset = H5Dopen2(m->file, name, H5P_DEFAULT);
+    if (it->dset < 0) return cs_h5_err(err, CS_EHDF5, m->path, "open dataset", name);
+    const hid_t s = H5Dget_space(it->dset);
+    it->type = H5Dget_type(it->dset);
+    it->rank = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
+    if (it->rank > 0) H5Sget_simple_extent_dims(s, it->dims, NULL);
+    if (s >= 0) H5Sclose(s);
+    if (it->type < 0 || it->rank < 1)
+        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: expected an array along the trials",
+                         m->path, name);
+    it->row_bytes = H5Tget_size(it->type);
+    for (int k = 1; k < it->rank; k++)
+        it->row_bytes *= (size_t)it->dims[k];
+    schema_rows(it, ds, values);
+    return reopen_cached(m, it, err);
+}
+
+/* Links each offsets item to its values item. */
+static cs_status link_values(merge_out *m, const char **values, cs_error *err)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        fill_item *it = &m->items[i];
+        if (it->kind != ROWS_OFFSETS) continue;
+        it->values = m->n;
+        for (size_t j = 0; j < m->n; j++)
+            if (m->items[j].kind == ROWS_VALUES && strcmp(m->items[j].name, values[i]) == 0)
+                it->values = j;
+        if (it->values == m->n)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: attribute \"values\" of %s: expected a dataset with rows = "
+                             "\"values\", found \"%.60s\"",
+                             m->path, it->name, values[i]);
+        if (H5Tget_class(it->type) != H5T_INTEGER || H5Tget_size(it->type) != 8 ||
+            H5Tget_sign(it->type) != H5T_SGN_NONE)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset %s: expected CSR offsets as 64-bit unsigned integers",
+                             m->path, it->name);
+    }
+    return CS_OK;
+}
+
+/* Opens the output and finds the datasets that follow the trials: the per-trial datasets of the
+ * schema (results_schema.h) it has. */
+static cs_status plan_fill(merge_out *m, size_t buffer, cs_error *err)
+{
+    cs_status rc = list_datasets(&m->names, m->file, m->path, CS_EHDF5, err);
+    if (rc) return rc;
+    m->items = calloc(m->names.n + 1, sizeof *m->items);
+    const char **values = calloc(m->names.n + 1, sizeof *values);
+    if (m->items == NULL || values == NULL) rc = cs_errorf(err, CS_ENOMEM, "out of memory");
+    m->buffer = buffer;
+    m->buf_bytes = buffer > 16 ? buffer : 16; /* at least two offsets */
+    for (size_t i = 0; i < m->names.n && !rc; i++) {
+        const cs_dataset_schema *s = cs_results_dataset_find(m->names.v[i], NULL);
+        if (s == NULL || s->rows == CS_ROWS_STATIC) continue;
+        fill_item *it = &m->items[m->n++];
+        rc = open_item(m, it, s, &values[m->n - 1], err);
+        const size_t chunk = (size_t)it->chunk_rows * it->row_bytes;
+        if (!rc && chunk > m->buf_bytes) m->buf_bytes = chunk; /* whole chunks at a time */
+    }
+    if (!rc) rc = link_values(m, values, err);
+    free(values);
+    if (!rc && (m->buf = malloc(m->buf_bytes)) == NULL)
+        rc = cs_errorf(err, CS_ENOMEM, "out of memory for a buffer of %zu bytes", m->buf_bytes);
+    return rc;
+}
+
+/* Checks that part p has exactly the output's datasets. */
+static cs_status same_datasets(const merge_out *m, hid_t pf, const part_info *p, cs_error *err)
+{
+    name_list l;
+    cs_status rc = list_datasets(&l, pf, p->path, CS_EIO, err);
+    if (rc) return rc;
+    for (size_t i = 0; i < m->names.n && !rc; i++)
+        if (!has_name(&l, m->names.v[i]))
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: expected dataset %s (a run of the scenario writes it), found none",
+                           p->path, m->names.v[i]);
+    for (size_t i = 0; i < l.n && !rc; i++)
+        if (!has_name(&m->names, l.v[i]))
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: dataset %s: expected none (a run of the scenario with this "
+                           "cablesim does not write it), found one",
+                           p->path, l.v[i]);
+    names_destroy(&l);
+    return rc;
+}
+
+/* "[115 x 14]" */
+static const char *shape_text(char *buf, size_t n, int rank, const hsize_t *dims)
+{
+    size_t at = (size_t)snprintf(buf, n, "[");
+    for (int k = 0; k < rank && at < n; k++)
+        at += (size_t)snprintf(buf + at, n - at, "%s%llu", k ? " x " : "",
+                               (unsigned long long)dims[k]);
+    if (at < n) snprintf(buf + at, n - at, "]");
+    return buf;
+}
+
+/* Checks the type and shape of src, the part's copy of it; *rows is its first dimension. */
+static cs_status check_source(const fill_item *it, hid_t src, const part_info *p, hsize_t *rows,
+                              cs_error *err)
+{
+    const hid_t t = H5Dget_type(src), s = H5Dget_space(src);
+    hsize_t dims[H5S_MAX_RANK] = {0};
+    const int rank = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
+    if (rank > 0) H5Sget_simple_extent_dims(s, dims, NULL);
+    const bool same_type = t >= 0 && H5Tequal(t, it->type) > 0;
+    if (t >= 0) H5Tclose(t);
+    if (s >= 0) H5Sclose(s);
+    if (!same_type)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: dataset %s: expected the element type a run writes, found another",
+                         p->path, it->name);
+    hsize_t want[H5S_MAX_RANK];
+    memcpy(want, it->dims, sizeof want);
+    want[0] = it->kind == ROWS_TRIAL ? p->n : it->kind == ROWS_OFFSETS ? p->n + 1 : dims[0];
+    bool ok = rank == it->rank;
+    for (int k = 0; ok && k < rank; k++)
+        ok = dims[k] == want[k];
+    *rows = dims[0];
+    if (ok) return CS_OK;
+    char w[128], f[128];
+    return cs_errorf(err, CS_EINVAL,
+                     "%s: dataset %s: expected shape %s (trials %" PRIu64 "..%" PRIu64
+                     "), found %s",
+                     p->path, it->name, shape_text(w, sizeof w, it->rank, want), p->first,
+                     p->first + p->n - 1, shape_text(f, sizeof f, rank, dims));
+}
+
+/* Reads (write = false) or writes the rows first .. first + k - 1 of item it's shape in d. */
+static herr_t slice_io(hid_t d, bool write, hid_t mem, const fill_item *it, hsize_t first,
+                       hsize_t k, void *buf)
+{
+    hsize_t start[H5S_MAX_RANK] = {0}, count[H5S_MAX_RANK];
+    memcpy(count, it->dims, sizeof count);
+    start[0] = first;
+    count[0] = k;
+    const hid_t fs = H5Dget_space(d), ms = H5Screate_simple(it->rank, count, NULL);
+    herr_t st =
+        fs >= 0 && ms >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) : -1;
+    if (st >= 0)
+        st = write ? H5Dwrite(d, mem, ms, fs, H5P_DEFAULT, buf)
+                   : H5Dread(d, mem, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    return st;
+}
+
+static cs_status extend(const merge_out *m, fill_item *it, hsize_t rows, cs_error *err)
+{
+    it->dims[0] = rows;
+    if (H5Dset_extent(it->dset, it->dims) < 0)
+        return cs_h5_err(err, CS_EHDF5, m->path, "extend dataset", it->name);
+    return CS_OK;
+}
+
+/* Appends the count rows of src (a trial dataset or a values list) to it, a slice at a time. */
+static cs_status copy_rows(const merge_out *m, fill_item *it, hid_t src, hsize_t count,
+                           const part_info *p, cs_error *err)
+{
+    const hsize_t at = it->dims[0];
+    cs_status rc = extend(m, it, at + count, err);
+    if (rc || it->row_bytes == 0) return rc; /* no columns: nothing to copy */
+    /* Slices end on the output's chunk boundaries, so that most writes fill whole chunks. */
+    const hsize_t cr = it->chunk_rows, want = m->buffer / it->row_bytes / cr * cr;
+    const hsize_t step = want > cr ? want : cr; /* buf holds a chunk */
+    for (hsize_t done = 0, k = 0; done < count && !rc; done += k) {
+        const hsize_t end = (at + done + step) / cr * cr;
+        k = (end < at + count ? end : at + count) - (at + done);
+        if (slice_io(src, false, it->type, it, done, k, m->buf) < 0)
+            rc = cs_h5_err(err, CS_EIO, p->path, "read dataset", it->name);
+        else if (slice_io(it->dset, true, it->type, it, at + done, k, m->buf) < 0)
+            rc = cs_h5_err(err, CS_EHDF5, m->path, "write dataset", it->name);
+    }
+    return rc;
+}
+
+/* The length of the part's copy of values list v. */
+static cs_status values_length(hid_t pf, const fill_item *v, const part_info *p, uint64_t *len,
+                               cs_error *err)
+{
+    const hid_t d = H5Dopen2(pf, v->name, H5P_DEFAULT);
+    const hid_t s = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+    hsize_t dims[H5S_MAX_RANK] = {0};
+    const int rank = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
+    if (rank > 0) H5Sget_simple_extent_dims(s, dims, NULL);
+    const cs_status rc =
+        rank < 1 ? cs_h5_err(err, CS_EIO, p->path, "read the shape of", v->name) : CS_OK;
+    if (s >= 0) H5Sclose(s);
+    if (d >= 0) H5Dclose(d);
+    *len = dims[0];
+    return rc;
+}
+
+/* Checks a slice of a part's offsets (from index s) and shifts them by base; *prev is the offset
+ * before the slice. Offsets start at 0, do not decrease and stay within the values (len). */
+static cs_status shift_offsets(uint64_t *o, hsize_t s, hsize_t k, uint64_t base, uint64_t len,
+                               uint64_t *prev, const fill_item *it, const part_info *p,
+                               cs_error *err)
+{
+    for (hsize_t j = 0; j < k; j++) {
+        const uint64_t lo = s + j == 0 ? 0 : *prev, hi = s + j == 0 ? 0 : len;
+        if (o[j] < lo || o[j] > hi)
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: dataset %s: element %" PRIu64 ": expected an offset in %" PRIu64
+                             "..%" PRIu64 " (offsets start at 0, do not decrease and stay within "
+                             "the %" PRIu64 " values), found %" PRIu64,
+                             p->path, it->name, (uint64_t)(s + j), lo, hi, len, o[j]);
+        *prev = o[j];
+        o[j] += base;
+    }
+    return CS_OK;
+}
+
+/* Appends the part's CSR offsets src to it, shifted by the values the output already holds. */
+static cs_status copy_offsets(const merge_out *m, fill_item *it, hid_t src, hid_t pf,
+                              const part_info *p, cs_error *err)
+{
+    const fill_item *v = &m->items[it->values];
+    const uint64_t base = v->at_start; /* values in the output before this part's */
+    uint64_t len = 0, prev = 0;
+    cs_status rc = values_length(pf, v, p, &len, err);
+    const hsize_t at = it->dims[0]; /* the output's last offset, element at - 1, is base */
+    if (!rc) rc = extend(m, it, at + p->n, err);
+    const hsize_t want = m->buffer / sizeof(uint64_t),
+                  least = it->chunk_rows > 2 ? it->chunk_rows : 2;
+    const hsize_t step = want > least ? want : least; /* buf holds a chunk and two offsets */
+    uint64_t *o = (uint64_t *)(void *)m->buf;
+    for (hsize_t s = 0; s <= p->n && !rc; s += step) {
+        const hsize_t k = p->n + 1 - s < step ? p->n + 1 - s : step;
+        const hsize_t skip = s == 0; /* element 0 is the output's last offset already */
+        if (slice_io(src, false, H5T_NATIVE_UINT64, it, s, k, o) < 0)
+            rc = cs_h5_err(err, CS_EIO, p->path, "read dataset", it->name);
+        if (!rc) rc = shift_offsets(o, s, k, base, len, &prev, it, p, err);
+        if (!rc && k > skip &&
+            slice_io(it->dset, true, H5T_NATIVE_UINT64, it, at - 1 + s + skip, k - skip, o + skip) <
+                0)
+            rc = cs_h5_err(err, CS_EHDF5, m->path, "write dataset", it->name);
+    }
+    if (!rc && prev != len)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: dataset %s: expected the last offset to be the length of %s, %" PRIu64
+                       ", found %" PRIu64,
+                       p->path, it->name, v->name, len, prev);
+    return rc;
+}
+
+/* Appends part p (open as pf) to every item of the output. */
+static cs_status fill_part(merge_out *m, hid_t pf, const part_info *p, cs_error *err)
+{
+    cs_status rc = same_datasets(m, pf, p, err);
+    for (size_t i = 0; i < m->n; i++)
+        m->items[i].at_start = m->items[i].dims[0];
+    for (size_t i = 0; i < m->n && !rc; i++) {
+        fill_item *it = &m->items[i];
+        const hid_t src = H5Dopen2(pf, it->name, H5P_DEFAULT);
+        if (src < 0) return cs_h5_err(err, CS_EIO, p->path, "open dataset", it->name);
+        hsize_t rows = 0;
+        rc = check_source(it, src, p, &rows, err);
+        if (!rc && it->kind == ROWS_OFFSETS) rc = copy_offsets(m, it, src, pf, p, err);
+        if (!rc && it->kind != ROWS_OFFSETS) rc = copy_rows(m, it, src, rows, p, err);
+        H5Dclose(src);
+    }
+    return rc;
+}
+
+/* Fills the output file tmp (named out in messages) from the parts, in trial order. */
+static cs_status fill(const char *tmp, const char *out, const part_info *const *sorted, size_t n,
+                      size_t buffer, cs_error *err)
+{
+    merge_out m = {out, H5I_INVALID_HID, {NULL, 0, 0}, NULL, 0, NULL, 0, 0};
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    /* The bounds the writer uses (results.c): appends stay in the 1.10 format. */
+    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
+        m.file = H5Fopen(tmp, H5F_ACC_RDWR, fapl);
+    if (fapl >= 0) H5Pclose(fapl);
+    if (m.file < 0) return cs_h5_err(err, CS_EHDF5, out, "reopen", tmp);
+    cs_status rc = plan_fill(&m, buffer, err);
+    for (size_t i = 0; i < n && !rc; i++) {
+        const hid_t pf = H5Fopen(sorted[i]->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (pf < 0) {
+            rc = cs_h5_err(err, CS_EIO, sorted[i]->path, "open", "the file");
+            break;
+        }
+        rc = fill_part(&m, pf, sorted[i], err);
+        H5Fclose(pf);
+    }
+    if (!rc) rc = cs_h5_mark_complete(m.file, out, err);
+    const hid_t f = m.file;
+    m.file = H5I_INVALID_HID;
+    out_close(&m);
+    if (H5Fclose(f) < 0 && !rc) rc = cs_h5_err(err, CS_EHDF5, out, "close", "the file");
+    return rc;
+}
+
+/* ------------------------------------------------------------- output */
+
+/* The root attributes a part has and the merged file has not, or has its own of. */
+static const char *const part_only[] = {"part_first_trial", "part_trials", "complete", "created",
+                                        NULL};
+
+/* Creates per-trial dataset s of the output f empty, as the part's copy src is made. */
+static cs_status create_empty(hid_t f, hid_t src, const cs_dataset_schema *s, const char *out,
+                              const char *part, cs_error *err)
+{
+    const hid_t type = H5Dget_type(src), space = H5Dget_space(src), dcpl = H5Dget_create_plist(src);
+    hsize_t dims[H5S_MAX_RANK] = {0}, maxdims[H5S_MAX_RANK] = {0};
+    const int rank = space >= 0 ? H5Sget_simple_extent_dims(space, dims, maxdims) : -1;
+    cs_status rc = type < 0 || rank < 1 || dcpl < 0
+                       ? cs_h5_err(err, CS_EIO, part, "read the layout of", s->path)
+                       : CS_OK;
+    hid_t d = H5I_INVALID_HID, empty = H5I_INVALID_HID;
+    if (rc == CS_OK) {
+        dims[0] = s->rows == CS_ROWS_OFFSETS ? 1 : 0;
+        empty = H5Screate_simple(rank, dims, maxdims);
+        d = empty >= 0 ? H5Dcreate2(f, s->path, type, empty, H5P_DEFAULT, dcpl, H5P_DEFAULT)
+                       : H5I_INVALID_HID;
+        if (d < 0) rc = cs_h5_err(err, CS_EHDF5, out, "create dataset", s->path);
+    }
+    if (rc == CS_OK) rc = cs_h5_copy_attrs(src, d, NULL, out, s->path, err);
+    /* The CSR offsets start with 0: trial 0's list begins at element 0. */
+    const uint64_t zero = 0;
+    if (rc == CS_OK && s->rows == CS_ROWS_OFFSETS &&
+        H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero) < 0)
+        rc = cs_h5_err(err, CS_EHDF5, out, "write dataset", s->path);
+    if (d >= 0) H5Dclose(d);
+    if (empty >= 0) H5Sclose(empty);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    return rc;
+}
+
+/* The groups of the schema the part pf has, made in f with the part's attributes. */
+static cs_status copy_groups(hid_t f, hid_t pf, const char *out, const char *part, cs_error *err)
+{
+    size_t ng = 0;
+    const cs_group_schema *g = cs_results_groups(&ng);
+    cs_status rc = CS_OK;
+    const hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    if (gcpl < 0 || H5Pset_obj_track_times(gcpl, false) < 0)
+        rc = cs_h5_err(err, CS_EHDF5, out, "set up the groups of", "the file");
+    for (size_t i = 0; i < ng && rc == CS_OK; i++) {
+        if (!cs_h5_exists(pf, g[i].path)) continue;
+        const hid_t src = H5Gopen2(pf, g[i].path, H5P_DEFAULT);
+        const hid_t dst = H5Gcreate2(f, g[i].path, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+        if (src < 0) rc = cs_h5_err(err, CS_EIO, part, "open group", g[i].path);
+        if (rc == CS_OK && dst < 0) rc = cs_h5_err(err, CS_EHDF5, out, "create group", g[i].path);
+        if (rc == CS_OK) rc = cs_h5_copy_attrs(src, dst, NULL, out, g[i].path, err);
+        if (dst >= 0) H5Gclose(dst);
+        if (src >= 0) H5Gclose(src);
+    }
+    if (gcpl >= 0) H5Pclose(gcpl);
+    return rc;
+}
+
+/* Everything of the part pf but its trials, into f: attributes, groups, static datasets, empty
+ * per-trial datasets. */
+static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part, cs_error *err)
+{
+    cs_status rc = cs_h5_copy_attrs(pf, f, part_only, out, "/", err);
+    char stamp[32];
+    cs_h5_now_utc(stamp);
+    const uint8_t zero = 0;
+    if (rc == CS_OK) rc = cs_h5_put_str_attr(out, f, "/", "created", stamp, err);
+    if (rc == CS_OK)
+        rc = cs_h5_put_attr(out, f, "/", "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &zero, err);
+    if (rc == CS_OK) rc = copy_groups(f, pf, out, part, err);
+    const cs_dataset_schema *t = cs_results_schema();
+    for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
+        if (!cs_h5_exists(pf, t[d].path)) continue;
+        if (t[d].rows == CS_ROWS_STATIC) {
+            if (H5Ocopy(pf, t[d].path, f, t[d].path, H5P_DEFAULT, H5P_DEFAULT) < 0)
+                rc = cs_h5_err(err, CS_EHDF5, out, "copy dataset", t[d].path);
+            continue;
+        }
+        const hid_t src = H5Dopen2(pf, t[d].path, H5P_DEFAULT);
+        rc = src < 0 ? cs_h5_err(err, CS_EIO, part, "open dataset", t[d].path)
+                     : create_empty(f, src, &t[d], out, part, err);
+        if (src >= 0) H5Dclose(src);
+    }
+    return rc;
+}
+
+/* Creates the output at path from the first part p, left with complete = 0 and no trials. */
+static cs_status create_output(const char *path, const char *out, const part_info *p, cs_error *err)
+{
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    hid_t f = H5I_INVALID_HID;
+    /* The bounds the writer uses (writer.c): appends stay in the 1.10 format. */
+    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
+        f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (fapl >= 0) H5Pclose(fapl);
+    if (f < 0) return cs_h5_err(err, CS_EIO, out, "create", path);
+    const hid_t pf = H5Fopen(p->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cs_status rc = pf < 0 ? cs_h5_err(err, CS_EIO, p->path, "open", "the file")
+                          : copy_frame(f, pf, out, p->path, err);
+    if (pf >= 0) H5Fclose(pf);
+    if (H5Fclose(f) < 0 && rc == CS_OK) rc = cs_h5_err(err, CS_EHDF5, out, "close", path);
+    return rc;
+}
+
+cs_status cs_results_merge(const char *out, const char *const *paths, size_t n, size_t buffer,
+                           uint64_t *trials, uint64_t *seed, cs_error *err)
+{
+    *trials = *seed = 0;
+    if (n == 0 || buffer == 0)
+        return cs_errorf(err, CS_EINVAL, "%s: expected at least one part and a buffer of 1 byte",
+                         out);
+    cs_status rc = cs_h5_quiet(out, err);
+    if (rc) return rc;
+    part_info *parts = calloc(n, sizeof *parts);
+    const part_info **sorted = calloc(n, sizeof *sorted);
+    char tmp[4096];
+    if (parts == NULL || sorted == NULL)
+        rc = cs_errorf(err, CS_ENOMEM, "out of memory");
+    else if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid()) >= sizeof tmp)
+        rc = cs_errorf(err, CS_EINVAL, "%s: expected a shorter file name", out);
+    if (!rc) rc = check_parts(parts, sorted, out, paths, n, err);
+    if (!rc) {
+        rc = create_output(tmp, out, &parts[0], err);
+        if (!rc) rc = fill(tmp, out, sorted, n, buffer, err);
+        if (!rc && rename(tmp, out) != 0)
+            rc =
+                cs_errorf(err, CS_EIO, "%s: cannot rename %s to it: %s", out, tmp, strerror(errno));
+        if (rc) remove(tmp);
+    }
+    if (!rc) {
+        *trials = parts[0].trials;
+        *seed = parts[0].seed;
+    }
+    for (size_t i = 0; parts != NULL && i < n; i++)
+        part_destroy(&parts[i]);
+    free(parts);
+    free(sorted);
+    return rc;
+}

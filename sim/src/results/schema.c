@@ -1,0 +1,367 @@
+/*
+ * schema.c: the dataset table of the results file (results_schema.h). The one place that lists
+ * the datasets: the writer, the trial batch, the reader, merge, resume, docs/hdf5-schema.md,
+ * docs/hdf5-schema.json and the Python reader all follow it. `units` and `description` are the
+ * attributes written into every file: changing one changes the files.
+ */
+#include "cablesim/results_schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The packed fault record of /recovery/faults (CS_FAULT_RECORD_BYTES, batch.h). */
+static const cs_record_member fault_members[] = {
+    {"edge", 0, CS_DT_U32},           {"fail_days", 4, CS_DT_F64},   {"ship", 12, CS_DT_I32},
+    {"dispatch_days", 16, CS_DT_F64}, {"start_days", 24, CS_DT_F64}, {"end_days", 32, CS_DT_F64},
+    {"waters", 40, CS_DT_U8}};
+
+#define STATIC(type_, dim_, feat_)                                                                 \
+    .type = (type_), .rows = CS_ROWS_STATIC, .dim = (dim_), .feature = (feat_)
+#define TRIAL(type_, cols_, feat_)                                                                 \
+    .type = (type_), .rows = CS_ROWS_TRIAL, .dim = (cols_), .feature = (feat_)
+#define OFFSETS(values_, feat_)                                                                    \
+    .type = CS_DT_U64, .rows = CS_ROWS_OFFSETS, .dim = CS_DIM_NONE, .values = (values_),           \
+    .feature = (feat_)
+#define VALUES(type_, feat_)                                                                       \
+    .type = (type_), .rows = CS_ROWS_VALUES, .dim = CS_DIM_NONE, .feature = (feat_)
+
+static const cs_dataset_schema table[CS_DS_COUNT] = {
+    [CS_DS_NODES] = {.path = "/topology/nodes",
+                     STATIC(CS_DT_TABLE, CS_DIM_NODES, CS_FEAT_ALWAYS),
+                     .units = "lon_deg, lat_deg: degree; other columns: text",
+                     .description =
+                         "nodes of the topology (row i is node index i): landing stations, "
+                         "branching units and cities",
+                     .doc = "Nodes: landing stations, branching units, cities (columns below)."},
+    [CS_DS_EDGES] =
+        {.path = "/topology/edges",
+         STATIC(CS_DT_TABLE, CS_DIM_EDGES, CS_FEAT_ALWAYS),
+         .units = "capacity_tbps, lit_tbps: Tbps; length_km: km; depth_m: m; rfs, retired: year; "
+                  "from, to, capacity_estimated, lit_estimated, shallow_share: 1; other columns: "
+                  "text",
+         .description = "edges of the topology (row j is edge index j): cable segments and "
+                        "terrestrial links; from and to are node indices",
+         .doc = "Edges: cable segments and terrestrial links (columns below)."},
+    [CS_DS_DEMANDS] =
+        {.path = "/topology/demands",
+         STATIC(CS_DT_TABLE, CS_DIM_DEMANDS, CS_FEAT_ALWAYS),
+         .units = "demand_tbps, demand_scaled_tbps: Tbps; origin, destination: 1; other columns: "
+                  "text",
+         .description = "the demand matrix (row k is demand index k): origin and destination are "
+                        "node indices of cities; demand_scaled_tbps = demand_tbps x the "
+                        "scenario's routing demand_scale, the traffic the router tries to carry",
+         .doc = "The demand matrix (columns below)."},
+    [CS_DS_PAIRS] = {.path = "/topology/pairs",
+                     STATIC(CS_DT_TABLE, CS_DIM_PAIRS, CS_FEAT_ALWAYS),
+                     .units = "city: 1; other columns: text",
+                     .description =
+                         "the (Japanese city, foreign region) pairs tracked by /trials/pair_cut "
+                         "(row p is column p); city is a node index",
+                     .doc =
+                         "The (Japanese city, foreign region) pairs of `/trials/pair_cut` (columns "
+                         "below)."},
+    [CS_DS_BASE_SERVED] = {.path = "/baseline/served_tbps",
+                           STATIC(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_ALWAYS),
+                           .units = "Tbps",
+                           .description = "traffic served per demand (row of /topology/demands)",
+                           .doc = "Traffic served per demand in the intact network."},
+    [CS_DS_BASE_LATENCY] =
+        {.path = "/baseline/latency_ms",
+         STATIC(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_ALWAYS),
+         .units = "ms",
+         .description = "one-way latency per demand: flow-weighted mean over the paths used; NaN "
+                        "when nothing is served",
+         .doc = "One-way latency per demand: the flow-weighted mean over the paths used of "
+                "length x 1/204 ms/km + hops x `routing.hop_ms`; NaN when nothing is served."},
+    [CS_DS_BASE_EDGE_FLOW] =
+        {.path = "/baseline/edge_flow_tbps",
+         STATIC(CS_DT_F64, CS_DIM_EDGES, CS_FEAT_ALWAYS),
+         .units = "Tbps",
+         .description = "flow carried per edge (row of /topology/edges)",
+         .doc = "Flow carried per edge (both directions share the capacity; see docs/model.md)."},
+    [CS_DS_BASE_UNSERVED] = {.path = "/baseline/unserved_tbps",
+                             STATIC(CS_DT_F64, CS_DIM_NONE, CS_FEAT_ALWAYS),
+                             .units = "Tbps",
+                             .description = "sum over demands of demand_scaled_tbps - served_tbps",
+                             .doc = "Sum over demands of `demand_scaled_tbps - served_tbps`."},
+    [CS_DS_FAILED_OFFSETS] =
+        {.path = "/trials/failed_offsets",
+         OFFSETS(CS_DS_FAILED_EDGES, CS_FEAT_ALWAYS),
+         .units = "1",
+         .description = "CSR offsets into failed_edges: trial t's failed edges are "
+                        "failed_edges[failed_offsets[t]:failed_offsets[t+1]]; length trials + 1",
+         .doc = "CSR offsets: trial *t*'s failed edges are "
+                "`failed_edges[failed_offsets[t]:failed_offsets[t+1]]`. `failed_offsets[0]` is "
+                "0."},
+    [CS_DS_FAILED_EDGES] =
+        {.path = "/trials/failed_edges",
+         VALUES(CS_DT_U32, CS_FEAT_ALWAYS),
+         .units = "1",
+         .description = "indices (rows of /topology/edges) of the edges that failed in each "
+                        "trial, in the order they failed, trials concatenated; edges lost only "
+                        "because an end node failed are not listed",
+         .doc = "Edge indices that failed, per trial in the order they failed, trials "
+                "concatenated. An edge that went down only because one of its end nodes failed "
+                "is not listed (it is implied by the node failure)."},
+    [CS_DS_FAILED_NODE_OFFSETS] =
+        {.path = "/trials/failed_node_offsets",
+         OFFSETS(CS_DS_FAILED_NODES, CS_FEAT_ALWAYS),
+         .units = "1",
+         .description = "CSR offsets into failed_nodes: trial t's failed nodes are "
+                        "failed_nodes[failed_node_offsets[t]:failed_node_offsets[t+1]]; length "
+                        "trials + 1",
+         .doc = "CSR offsets into `failed_nodes`, as above."},
+    [CS_DS_FAILED_NODES] =
+        {.path = "/trials/failed_nodes",
+         VALUES(CS_DT_U32, CS_FEAT_ALWAYS),
+         .units = "1",
+         .description = "indices (rows of /topology/nodes) of the nodes that failed in each "
+                        "trial, in the order they failed, trials concatenated",
+         .doc = "Node indices that failed (landing stations lost to power, a tsunami, an "
+                "attack...). Every edge at a failed node is down in that trial."},
+    [CS_DS_SERVED] = {.path = "/trials/served_tbps",
+                      TRIAL(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_ALWAYS),
+                      .units = "Tbps",
+                      .description = "traffic served per trial (row) and demand (column, row of "
+                                     "/topology/demands)",
+                      .doc = "Traffic served per trial and demand."},
+    [CS_DS_LATENCY] =
+        {.path = "/trials/latency_ms",
+         TRIAL(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_LATENCY),
+         .units = "ms",
+         .description = "one-way latency per trial and demand: flow-weighted mean over the paths "
+                        "used; NaN when nothing is served",
+         .doc = "Latency per trial and demand, as in `/baseline`; NaN when nothing is served."},
+    [CS_DS_UNSERVED] = {.path = "/trials/unserved_tbps",
+                        TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_ALWAYS),
+                        .units = "Tbps",
+                        .description =
+                            "per trial, the sum over demands of demand_scaled_tbps - served_tbps",
+                        .doc =
+                            "Per trial, sum over demands of `demand_scaled_tbps - served_tbps`."},
+    [CS_DS_EDGE_FLOW] =
+        {.path = "/trials/edge_flow_tbps",
+         TRIAL(CS_DT_F64, CS_DIM_EDGES, CS_FEAT_EDGE_FLOW),
+         .units = "Tbps",
+         .description = "flow carried per trial (row) and edge (column, row of /topology/edges)",
+         .doc = "Flow per trial and edge. The largest dataset."},
+    [CS_DS_PAIR_CUT] =
+        {.path = "/trials/pair_cut",
+         TRIAL(CS_DT_U8, CS_DIM_PAIRS, CS_FEAT_ALWAYS),
+         .units = "1",
+         .description = "1 when the (city, region) pair (column, row of /topology/pairs) lost "
+                        "every path in the trial, else 0",
+         .doc = "1 when, in that trial, no demand between the pair's city and a city of its "
+                "region has any surviving path (ignoring capacity), else 0."},
+    [CS_DS_TIME_DAYS] =
+        {.path = "/timeseries/time_days",
+         STATIC(CS_DT_F64, CS_DIM_STEPS, CS_FEAT_RECOVERY),
+         .units = "day",
+         .description = "the grid: k x step_hours / 24 days since the trial's start",
+         .doc = "The grid: k x step_hours / 24, k = 0..S-1, S = floor(horizon_days x 24 / "
+                "step_hours) + 1."},
+    [CS_DS_TS_SERVED] =
+        {.path = "/timeseries/served_tbps",
+         TRIAL(CS_DT_F64, CS_DIM_STEPS, CS_FEAT_RECOVERY),
+         .units = "Tbps",
+         .description = "total demand served per trial (row) at each time of "
+                        "/timeseries/time_days (column), as the trial's failures happen and are "
+                        "repaired",
+         .doc = "Total demand served at each grid time: the routing of what is down at that "
+                "time (failed at or before it, not yet back)."},
+    [CS_DS_TS_QUEUE] =
+        {.path = "/timeseries/queue_length",
+         TRIAL(CS_DT_U32, CS_DIM_STEPS, CS_FEAT_RECOVERY),
+         .units = "1",
+         .description = "per trial and grid time: cable faults that have happened and have no "
+                        "ship yet",
+         .doc = "Cable faults that have happened and have no ship yet at each grid time."},
+    [CS_DS_SHIPS] =
+        {.path = "/recovery/ships",
+         STATIC(CS_DT_TABLE, CS_DIM_SHIPS, CS_FEAT_RECOVERY),
+         .units = "lon_deg, lat_deg: degree (home port); speed_kn: knot; availability: 1; other "
+                  "columns: text",
+         .description = "repair ships (row k is ship index k of ship_busy_days and faults.ship)",
+         .doc = "The fleet: `name`, `home`, `zone` (fixed-length strings), `lon_deg`, `lat_deg` "
+                "(home port), `speed_kn`, `availability` (float64), `source` (string). Row *k* "
+                "is ship *k*."},
+    [CS_DS_REC_T50] =
+        {.path = "/recovery/t50_days",
+         TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_RECOVERY),
+         .units = "day",
+         .description = "per trial, the first time from which served demand stays >= 50% of the "
+                        "intact network's until the horizon; 0 if it never drops below, +inf if "
+                        "not restored within the horizon",
+         .doc = "First time from which served demand stays >= 50% of the intact network's (sum "
+                "of `/baseline/served_tbps`) until the horizon; 0 when it never drops below; "
+                "+inf when not restored within the horizon."},
+    [CS_DS_REC_T90] = {.path = "/recovery/t90_days",
+                       TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_RECOVERY),
+                       .units = "day",
+                       .description = "as t50_days, for 90%",
+                       .doc = "As `t50_days`, for 90%."},
+    [CS_DS_REC_T100] = {.path = "/recovery/t100_days",
+                        TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_RECOVERY),
+                        .units = "day",
+                        .description = "as t50_days, for 100%",
+                        .doc = "As `t50_days`, for 100%."},
+    [CS_DS_REC_CAPACITY] =
+        {.path = "/recovery/capacity_tbps_days",
+         TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_RECOVERY),
+         .units = "Tbps day",
+         .description = "per trial, sum over failed edges of lit capacity x days down within the "
+                        "horizon",
+         .doc = "Sum over failed edges of lit capacity x days down within the horizon."},
+    [CS_DS_REC_UNSERVED] =
+        {.path = "/recovery/unserved_tbps_days",
+         TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_RECOVERY),
+         .units = "Tbps day",
+         .description = "per trial, integral over the horizon of (intact served - served) demand",
+         .doc = "Integral over the horizon of (intact served - served), exact (served is "
+                "constant between failures and repairs)."},
+    [CS_DS_REC_BUSY] =
+        {.path = "/recovery/ship_busy_days",
+         TRIAL(CS_DT_F64, CS_DIM_SHIPS, CS_FEAT_RECOVERY),
+         .units = "day",
+         .description = "per trial (row) and ship (column, row of /recovery/ships): days from "
+                        "dispatch to end of repair, summed over its repairs, clipped to the "
+                        "horizon",
+         .doc = "Per ship, the sum over its repairs of (end - dispatch), clipped to the "
+                "horizon."},
+    [CS_DS_REC_FAULT_OFFSETS] =
+        {.path = "/recovery/fault_offsets",
+         OFFSETS(CS_DS_REC_FAULTS, CS_FEAT_RECOVERY),
+         .units = "1",
+         .description = "CSR offsets into /recovery/faults: trial t's faults are "
+                        "faults[fault_offsets[t]:fault_offsets[t+1]]; length trials + 1",
+         .doc = "CSR offsets: trial *t*'s faults are "
+                "`faults[fault_offsets[t]:fault_offsets[t+1]]`."},
+    [CS_DS_REC_FAULTS] =
+        {.path = "/recovery/faults",
+         VALUES(CS_DT_RECORD, CS_FEAT_RECOVERY),
+         .units = "day (times), 1 (indices)",
+         .description = "cable faults of each trial in failure order, trials concatenated: edge "
+                        "(row of /topology/edges), fail_days, ship (row of /recovery/ships, -1 "
+                        "none), dispatch_days, start_days, end_days (+inf: not within the "
+                        "horizon), waters (0 domestic, 1 foreign, 2 contested)",
+         .doc = "One record per failed submarine segment, in failure order: `edge` (uint32, row "
+                "of /topology/edges), `fail_days`, `ship` (int32, row of /recovery/ships; -1: no "
+                "ship within the horizon), `dispatch_days`, `start_days`, `end_days` (float64; "
+                "+inf when not within the horizon), `waters` (uint8: 0 domestic, 1 foreign, 2 "
+                "contested).",
+         .members = fault_members,
+         .n_members = sizeof fault_members / sizeof fault_members[0],
+         .record_bytes = 41},
+};
+
+static const cs_group_schema groups[] = {
+    {.path = "/topology", "the network and demand the trials ran on", CS_FEAT_ALWAYS},
+    {.path = "/baseline", "routing of the intact network (no failure)", CS_FEAT_ALWAYS},
+    {.path = "/trials", "the outcome of every trial (row t is trial t)", CS_FEAT_ALWAYS},
+    {.path = "/timeseries",
+     "recovery over time: trial outcomes on a fixed time grid",
+     CS_FEAT_RECOVERY},
+    {.path = "/recovery",
+     "repairs: ships, restore times, losses and per-fault records",
+     CS_FEAT_RECOVERY},
+};
+
+const cs_dataset_schema *cs_results_schema(void)
+{
+    return table;
+}
+
+const cs_dataset_schema *cs_results_dataset(cs_dataset_id d)
+{
+    return &table[d];
+}
+
+const cs_dataset_schema *cs_results_dataset_find(const char *path, cs_dataset_id *id)
+{
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        if (strcmp(table[d].path, path) == 0) {
+            if (id != NULL) *id = (cs_dataset_id)d;
+            return &table[d];
+        }
+    return NULL;
+}
+
+const cs_group_schema *cs_results_groups(size_t *n)
+{
+    *n = sizeof groups / sizeof groups[0];
+    return groups;
+}
+
+size_t cs_dataset_elem_size(const cs_dataset_schema *d)
+{
+    switch (d->type) {
+    case CS_DT_U8:
+        return 1;
+    case CS_DT_U32:
+    case CS_DT_I32:
+        return 4;
+    case CS_DT_U64:
+    case CS_DT_F64:
+        return 8;
+    case CS_DT_RECORD:
+        return d->record_bytes;
+    case CS_DT_TABLE:
+        return 0;
+    }
+    return 0;
+}
+
+const char *cs_dtype_name(cs_dtype t)
+{
+    static const char *const names[] = {"uint8",   "uint32",   "int32",   "uint64",
+                                        "float64", "compound", "compound"};
+    return names[t];
+}
+
+const char *cs_rows_name(cs_rows_kind r)
+{
+    static const char *const names[] = {"static", "trial", "offsets", "values"};
+    return names[r];
+}
+
+const char *cs_dim_name(cs_dim d)
+{
+    static const char *const names[] = {"", "nodes", "edges", "demands", "pairs", "steps", "ships"};
+    return names[d];
+}
+
+const char *cs_feature_name(cs_feature f)
+{
+    static const char *const names[] = {"always", "output.latency", "output.edge_flow", "recovery"};
+    return names[f];
+}
+
+const char *cs_dataset_shape_text(const cs_dataset_schema *d, char *buf, size_t n)
+{
+    switch (d->rows) {
+    case CS_ROWS_STATIC:
+        if (d->dim == CS_DIM_NONE)
+            snprintf(buf, n, "scalar");
+        else
+            snprintf(buf, n, "[%s]", cs_dim_name(d->dim));
+        break;
+    case CS_ROWS_TRIAL:
+        if (d->dim == CS_DIM_NONE)
+            snprintf(buf, n, "[trials]");
+        else
+            snprintf(buf, n, "[trials x %s]", cs_dim_name(d->dim));
+        break;
+    case CS_ROWS_OFFSETS:
+        snprintf(buf, n, "[trials + 1]");
+        break;
+    case CS_ROWS_VALUES:
+        snprintf(buf, n, "[total values]");
+        break;
+    }
+    return buf;
+}
+
+bool cs_schema_writes(const cs_schema_run *r, const cs_dataset_schema *d)
+{
+    return r->feature[d->feature];
+}

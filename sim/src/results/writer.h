@@ -1,0 +1,71 @@
+/*
+ * writer.h: what the parts of the results writer share (private to sim/src/results/).
+ *
+ * writer.c creates the file and appends batches, tables.c writes the static tables, plan.c
+ * places every rank's batches (the MPI write plan), resume.c reopens an incomplete file.
+ */
+#ifndef CS_RESULTS_WRITER_H
+#define CS_RESULTS_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hdf5.h>
+#include <mpi.h>
+
+#include "cablesim/results.h"
+#include "cablesim/results_schema.h"
+
+struct cs_results {
+    char *path;
+    hid_t file, dxpl;
+    hid_t dset[CS_DS_COUNT];  /* per-trial datasets; H5I_INVALID_HID when the file has none */
+    hid_t mtype[CS_DS_COUNT]; /* their memory element types */
+    size_t ncols[CS_DS_COUNT];
+    uint64_t len[CS_DS_COUNT]; /* lengths of the values lists */
+    cs_schema_run run;         /* the features and sizes of the run */
+    uint64_t trials;           /* trials this file holds: the scenario's, or a part's */
+    uint64_t first;            /* the first of them (0 but in a part) */
+    uint64_t all_trials;       /* the scenario's */
+    uint64_t written;          /* trials written so far (from first) */
+    uint64_t *offsets;         /* workspace for one batch's CSR offsets */
+    size_t offsets_cap;
+    double write_seconds; /* wall time spent writing trials */
+    MPI_Comm comm;        /* MPI_COMM_NULL: one process, the sec2 driver */
+    int rank, size;
+};
+
+/* Where one of this rank's batches goes: trials and list values before it in the write. */
+typedef struct {
+    uint64_t rows;
+    uint64_t vals[CS_DS_COUNT]; /* per values list */
+} cs_rw_pos;
+
+/* The whole write: its sizes, and how many collective write rounds it takes. */
+typedef struct {
+    uint64_t rows;
+    uint64_t vals[CS_DS_COUNT];
+    size_t rounds; /* the most batches any rank passes */
+} cs_rw_plan;
+
+/* writer.c */
+/* Checks m and allocates a writer for path over comm (MPI_COMM_NULL: one process) with the sizes
+ * of m's run, no file open. */
+cs_status cs_rw_begin(cs_results_t **out, const char *path, const cs_results_meta *m, MPI_Comm comm,
+                      cs_error *err);
+cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err);
+cs_status cs_rw_release(cs_results_t *w, cs_error *err);
+/* Columns of per-trial dataset d in w's file (0 for vectors and lists). */
+size_t cs_rw_cols(const cs_results_t *w, cs_dataset_id d);
+
+/* tables.c: the static datasets, each under its open group g. */
+cs_status cs_rw_write_static(const cs_results_t *w, hid_t g, cs_dataset_id d,
+                             const cs_results_meta *m, cs_error *err);
+cs_status cs_rw_make_group(hid_t *out, const cs_results_t *w, const char *name,
+                           const char *description, cs_error *err);
+
+/* plan.c: shares every rank's batch sizes and places this rank's batches (collective). */
+cs_status cs_rw_plan_write(const cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                           cs_rw_pos *pos, cs_rw_plan *plan, cs_error *err);
+
+#endif /* CS_RESULTS_WRITER_H */
