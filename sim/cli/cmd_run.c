@@ -849,6 +849,11 @@ static int load(const run_args *a, bool mpi, int rank, cs_scenario **sc, cs_engi
     hook_stage("scenario", 0);
     if (!mpi && stop_requested) return CLI_INTERRUPTED;
     if (cs_engine_alloc(e, *sc, &err) != CS_OK) return report(rank, &err);
+    /* After every check, so that invalid input still gets its one-line error only. */
+    if (a->resume == NULL && (*sc)->as_of_default && rank == 0)
+        cli_message("warning: %s: no as_of: using the network of %d (the current year); set "
+                    "as_of to fix the network year",
+                    a->scenario ? a->scenario : path, (*sc)->as_of);
     hook_stage("engine", 0);
     return CLI_OK;
 }

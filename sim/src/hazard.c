@@ -221,6 +221,14 @@ static cs_status area_set(cs_hz_area *a, const char *name, const cs_lonlat *ring
     return CS_OK;
 }
 
+cs_status cs_hz_area_region(cs_hz_area *out, const char *name, cs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const cs_region *r = cs_regions_find(name);
+    if (r == NULL) return cs_errorf(err, CS_EINVAL, "no region named \"%s\"", name);
+    return area_set(out, r->name, r->ring, r->n, err);
+}
+
 cs_status cs_hz_area_parse(const cs_hz_ctx *c, const cs_ynode *node, const char *key,
                            cs_hz_area *out, cs_error *err)
 {

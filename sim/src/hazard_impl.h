@@ -83,6 +83,8 @@ typedef struct {
 /** Reads node: a region name (scalar) or a polygon (a list of >= 3 [lon, lat] pairs). */
 cs_status cs_hz_area_parse(const cs_hz_ctx *c, const cs_ynode *node, const char *key,
                            cs_hz_area *out, cs_error *err);
+/** The library region `name` as an area. \return CS_OK, CS_EINVAL (no such region), CS_ENOMEM. */
+cs_status cs_hz_area_region(cs_hz_area *out, const char *name, cs_error *err);
 void cs_hz_area_destroy(cs_hz_area *a);
 bool cs_hz_area_contains(const cs_hz_area *a, cs_lonlat p);
 /** Whether edge e's geometry has a vertex inside a or crosses its boundary (planar lon/lat). */

@@ -447,7 +447,23 @@ static cs_status max_flow(double *value, igraph_vector_t *flow, const arcs *a, s
     return CS_OK;
 }
 
-/* Min cut between Japan's cities and the region's (c->in_region), on design or lit capacity. */
+/*
+ * Whether traffic from Japan to the region may use e: always, unless e says
+ * transit: false and its country (both ends share one) is neither Japan nor
+ * the country of one of the region's cities.
+ */
+static bool region_may_use(const ctx *c, const cs_edge *e)
+{
+    if (e->transit) return true;
+    const char *cc = cs_topology_node(c->t, e->from)->country;
+    if (strcmp(cc, CS_COUNTRY_JAPAN) == 0) return true;
+    for (size_t v = 0; v < c->nn; v++)
+        if (c->in_region[v] && strcmp(cs_topology_node(c->t, v)->country, cc) == 0) return true;
+    return false;
+}
+
+/* Min cut between Japan's cities and the region's (c->in_region), on design or lit capacity,
+ * over the edges the region's traffic may use (region_may_use). */
 static cs_status region_mincut(double *out, const ctx *c, const char *region, bool lit,
                                cs_error *err)
 {
@@ -464,7 +480,7 @@ static cs_status region_mincut(double *out, const ctx *c, const char *region, bo
     if (rc != CS_OK) return rc;
     for (size_t j = 0; j < c->ne; j++) {
         const cs_edge *e = cs_topology_edge(c->t, j);
-        const double cap = lit ? e->lit_tbps : e->capacity_tbps;
+        const double cap = !region_may_use(c, e) ? 0.0 : lit ? e->lit_tbps : e->capacity_tbps;
         arcs_add(&a, e->from, e->to, cap);
         arcs_add(&a, e->to, e->from, cap);
     }

@@ -558,11 +558,37 @@ static cs_status parse_contested(cs_recovery_t *r, const cs_ydoc_t *doc, const c
     return rc;
 }
 
+/*
+ * The weather tables of the NE-monsoon seas, used when a scenario gives no `weather_regions`
+ * (docs/model.md, "Weather by month": shape from the sources there, level calibrated on the
+ * Hengchun 2006 repairs).
+ */
+static const char *const monsoon_regions[] = {"Luzon Strait", "Taiwan Strait", "East China Sea"};
+static const double monsoon_downtime[CS_MONTHS] = {0.5,  0.45, 0.35, 0.2,  0.15, 0.15,
+                                                   0.25, 0.3,  0.3,  0.35, 0.45, 0.5};
+
+static cs_status default_weather(cs_recovery_t *r, cs_error *err)
+{
+    const size_t n = sizeof monsoon_regions / sizeof *monsoon_regions;
+    r->weather_areas = calloc(n, sizeof *r->weather_areas);
+    r->weather = calloc(n, sizeof *r->weather);
+    if (r->weather_areas == NULL || r->weather == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for weather regions");
+    for (size_t i = 0; i < n; i++) {
+        const cs_status rc = cs_hz_area_region(&r->weather_areas[i], monsoon_regions[i], err);
+        if (rc != CS_OK) return rc;
+        r->n_weather++;
+        memcpy(r->weather[i], monsoon_downtime, sizeof monsoon_downtime);
+    }
+    return CS_OK;
+}
+
 /* `weather_regions` (area, downtime) and `stand_down_areas` (area, days): lists of maps. */
 static cs_status parse_area_list(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *spec,
                                  const cs_topology_t *t, bool weather, cs_error *err)
 {
     const char *key = weather ? "weather_regions" : "stand_down_areas";
+    if (weather && cs_ymap_get(spec, key) == NULL) return default_weather(r, err);
     const cs_ynode *seq = NULL;
     cs_status rc = cs_yget_seq(doc, spec, key, false, &seq, err);
     if (rc != CS_OK || seq == NULL) return rc;

@@ -194,6 +194,7 @@ static cs_status interpret(cs_scenario *s, const char *dir, int default_year, cs
     keep(&rc, cs_yget_int(d, root, "trials", false, 1, 1000000000000LL, 10000, &trials, err));
     keep(&rc, cs_yget_int(d, root, "seed", false, 0, LLONG_MAX, 1, &seed, err));
     s->as_of = (int)year;
+    s->as_of_default = cs_ynode_is_null(cs_ymap_get(root, "as_of"));
     s->trials = (uint64_t)trials;
     s->seed = (uint64_t)seed;
     const cs_routing_options ro = CS_ROUTING_OPTIONS_INIT;

@@ -159,6 +159,27 @@ static void test_good_run_and_dry_run(void **state)
     remove_file("cli-good.yaml");
 }
 
+/* A scenario without as_of runs on the current year's network, and says so on stderr. */
+static void test_as_of_warning(void **state)
+{
+    (void)state;
+    char out[8192], text[sizeof good];
+    const char *year = strstr(good, "as_of: 2011\n");
+    assert_non_null(year);
+    snprintf(text, sizeof text, "%.*s%s", (int)(year - good), good, year + strlen("as_of: 2011\n"));
+    write_file("cli-noyear.yaml", text);
+    assert_int_equal(run_cli("run cli-noyear.yaml --dry-run", out, sizeof out), 0);
+    const char *w =
+        strstr(out, "cablesim: warning: cli-noyear.yaml: no as_of: using the network of ");
+    if (w == NULL) fail_msg("no warning in:\n%s", out);
+    assert_non_null(strstr(w, " (the current year); set as_of to fix the network year\n"));
+    assert_non_null(strstr(out, "cli-test: valid"));
+    /* An override pins it too. */
+    assert_int_equal(run_cli("run cli-noyear.yaml --dry-run --set as_of=2011", out, sizeof out), 0);
+    assert_null(strstr(out, "warning"));
+    remove_file("cli-noyear.yaml");
+}
+
 /* The number of trials in a results file (rows of /trials/unserved_tbps). */
 static unsigned long long trials_in(const char *name)
 {
@@ -175,9 +196,9 @@ static unsigned long long trials_in(const char *name)
     return (unsigned long long)dims[0];
 }
 
-/* 400 trials in batches of 50. */
+/* 400 trials in batches of 50 (as_of pinned: no warning, so outputs stay one line). */
 static const char batched[] = "name: cli-test\ntopology: engine-topo.geojson\n"
-                              "demand: engine-demand.csv\ntrials: 400\nseed: 5\n"
+                              "demand: engine-demand.csv\nas_of: 2026\ntrials: 400\nseed: 5\n"
                               "output:\n  batch_trials: 50\n"
                               "hazards:\n  - type: random_faults\n    window_days: 365\n"
                               "    rate_deep: 0.05\n";
@@ -435,7 +456,7 @@ int main(void)
         cmocka_unit_test(test_good_run_and_dry_run), cmocka_unit_test(test_signals_at_every_stage),
         cmocka_unit_test(test_stop_after_batches),   cmocka_unit_test(test_escape_line),
         cmocka_unit_test(test_messages_one_line),    cmocka_unit_test(test_second_run_refused),
-        cmocka_unit_test(test_outputs_and_inputs),
+        cmocka_unit_test(test_outputs_and_inputs),   cmocka_unit_test(test_as_of_warning),
     };
     if (!cs_scratch_init(scratch, sizeof scratch, "cli-run")) return 1;
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);

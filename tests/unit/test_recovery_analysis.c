@@ -22,7 +22,8 @@
 #include "cablesim/resultsio.h"
 #include "cs_test.h"
 
-/* PAC-2 (lit 10 Tbps) cut at t = 0 on the 2011 test network; one ship at jp-b, 12 kn. */
+/* PAC-2 (lit 10 Tbps) cut at t = 0 on the 2011 test network; one ship at jp-b, 12 kn; repair
+ * parameters pinned to fixed values (not the calibrated defaults) for the hand figures. */
 static const char *const hand = "name: recana-hand\n"
                                 "topology: engine-topo.geojson\n"
                                 "demand: engine-demand.csv\n"
@@ -36,6 +37,10 @@ static const char *const hand = "name: recana-hand\n"
                                 "  horizon_days: 60\n"
                                 "  step_hours: 12\n"
                                 "  permit_days: {foreign: 3}\n"
+                                "  mobilisation_days: 1\n"
+                                "  work_base_days: 4\n"
+                                "  work_days_per_1000m: 1\n"
+                                "  weather_downtime: 0.2\n"
                                 "  ships:\n"
                                 "    - {name: S, home: B, home_lonlat: [136.87, 34.34], "
                                 "speed_kn: 12}\n";

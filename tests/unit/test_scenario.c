@@ -120,6 +120,7 @@ static void test_defaults(void **state)
     data_path(p, sizeof p, "topology/japan-demand.csv");
     assert_string_equal(s->demand_path, p);
     assert_int_equal(s->as_of, 2024);
+    assert_true(s->as_of_default); /* the caller warns: the network depends on the date */
     assert_true(s->trials == 10000);
     assert_true(s->seed == 1);
     assert_int_equal(s->routing.mode, CS_ROUTING_LATENCY_FIRST);
@@ -182,6 +183,7 @@ static void test_every_key(void **state)
     snprintf(p, sizeof p, "%s/local.csv", scendir);
     assert_string_equal(s->demand_path, p);
     assert_int_equal(s->as_of, 2011);
+    assert_false(s->as_of_default);
     assert_true(s->trials == 1000000);
     assert_true(s->seed == (uint64_t)LLONG_MAX);
     assert_int_equal(s->routing.mode, CS_ROUTING_MAXFLOW);
@@ -370,6 +372,7 @@ static void test_overrides(void **state)
     s = load_ok("", minimal, 2);
     assert_string_equal(s->name, "cli only");
     assert_int_equal(s->as_of, 2000);
+    assert_false(s->as_of_default); /* given by an override */
     assert_string_equal(s->text, "name: cli only\nas_of: 2000\n");
     cs_scenario_free(s);
 

@@ -598,6 +598,141 @@ static void test_bad_new_keys(void **state)
     cs_topology_free(t);
 }
 
+/* ------------------------------------------------- the shipped dataset */
+
+#define JAPAN CS_SOURCE_DIR "/topology/japan.geojson"
+
+static cs_topology_t *load_japan(int as_of)
+{
+    cs_topology_options opt = CS_TOPOLOGY_OPTIONS_INIT;
+    opt.as_of = as_of;
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *t = NULL;
+    if (cs_topology_load(&t, JAPAN, &opt, &err) != CS_OK) fail_msg("%s", err.msg);
+    return t;
+}
+
+/* Whether cable runs a segment to node id in t. */
+static bool cable_reaches(const cs_topology_t *t, const char *cable, const char *id)
+{
+    size_t c, v;
+    if (!cs_topology_find_cable(t, cable, &c) || !cs_topology_find_node(t, id, &v)) return false;
+    for (size_t j = 0; j < cs_topology_edge_count(t); j++) {
+        const cs_edge *e = cs_topology_edge(t, j);
+        if (e->cable_index == c && (e->from == v || e->to == v)) return true;
+    }
+    return false;
+}
+
+/* Whether cable has a segment between nodes a and b in t. */
+static bool cable_joins(const cs_topology_t *t, const char *cable, const char *a, const char *b)
+{
+    size_t c, va, vb;
+    if (!cs_topology_find_cable(t, cable, &c) || !cs_topology_find_node(t, a, &va) ||
+        !cs_topology_find_node(t, b, &vb))
+        return false;
+    for (size_t j = 0; j < cs_topology_edge_count(t); j++) {
+        const cs_edge *e = cs_topology_edge(t, j);
+        if (e->cable_index == c &&
+            ((e->from == va && e->to == vb) || (e->from == vb && e->to == va)))
+            return true;
+    }
+    return false;
+}
+
+/* Every segment of cable has design capacity cap and, in the loaded year, lit capacity lit
+ * (lit < 0: not checked). */
+static void check_cable(const cs_topology_t *t, const char *cable, double cap, double lit)
+{
+    size_t c, n = 0;
+    if (!cs_topology_find_cable(t, cable, &c))
+        fail_msg("%s not in service in %d", cable, cs_topology_as_of(t));
+    for (size_t j = 0; j < cs_topology_edge_count(t); j++) {
+        const cs_edge *e = cs_topology_edge(t, j);
+        if (e->cable_index != c) continue;
+        n++;
+        if (e->capacity_tbps != cap || (lit >= 0 && e->lit_tbps != lit))
+            fail_msg("%s in %d: %s capacity %g lit %g, expected %g and %g", cable,
+                     cs_topology_as_of(t), e->id, e->capacity_tbps, e->lit_tbps, cap, lit);
+    }
+    assert_true(n > 0);
+}
+
+/*
+ * Facts of topology/README.md and issue 10, each from a source cited in the
+ * data: published design capacities, lightings, the years of the systems and
+ * branches, and the Chinese links closed to transit.
+ */
+static void test_shipped_data(void **state)
+{
+    (void)state;
+    cs_topology_t *t = load_japan(0);
+    check_cable(t, "JUS", 0.64, -1);    /* 4 pairs x 160 Gbit/s (C&MA 1998) */
+    check_cable(t, "CHUS", 0.08, 0.08); /* 80 Gbit/s per route */
+    check_cable(t, "EAC-C2C", 17.92, -1);
+    check_cable(t, "UNITY", 7.68, 6.144); /* 2026: 80 % of design */
+    size_t nfalse = 0;
+    for (size_t j = 0; j < cs_topology_edge_count(t); j++) {
+        const cs_edge *e = cs_topology_edge(t, j);
+        const bool cn = strcmp(cs_topology_node(t, e->from)->country, "CN") == 0 &&
+                        strcmp(cs_topology_node(t, e->to)->country, "CN") == 0;
+        if (e->kind == CS_EDGE_LINK && cn != !e->transit)
+            fail_msg("%s: transit %d", e->id, (int)e->transit);
+        if (e->kind == CS_EDGE_SEGMENT) assert_true(e->transit);
+        nfalse += !e->transit;
+    }
+    assert_int_equal(nfalse, 7);
+    size_t j;
+    assert_true(cs_topology_find_edge(t, "link:city-shanghai-city-guangzhou", &j));
+    assert_false(cs_topology_edge(t, j)->transit);
+    cs_topology_free(t);
+
+    /* Lit capacity of the year: launches and upgrades. */
+    t = load_japan(2001);
+    check_cable(t, "JUS", 0.64, 0.08); /* 80 Gbit/s equipped at launch */
+    cs_topology_free(t);
+    t = load_japan(2006);
+    check_cable(t, "EAC-C2C", 17.92, 2.25);
+    /* EAC-C2C's Batangas-Chikura link was planned in 2007: not in the 2006 network. */
+    assert_true(cable_reaches(t, "EAC-C2C", "ph-batangas"));
+    assert_false(cable_joins(t, "EAC-C2C", "ph-batangas", "jp-chikura"));
+    assert_true(cable_reaches(t, "APCN", "jp-miyazaki"));
+    assert_true(cable_reaches(t, "RJK", "jp-joetsu"));
+    cs_topology_free(t);
+    t = load_japan(2008);
+    assert_true(cable_joins(t, "EAC-C2C", "ph-batangas", "jp-chikura"));
+    /* TPE's first phase (2008) had no Japanese landing; the Maruyama branch came in 2009. */
+    assert_true(cable_reaches(t, "TPE", "us-nedonna-beach"));
+    assert_false(cable_reaches(t, "TPE", "jp-maruyama"));
+    check_cable(t, "TPE", 5.12, 1.28);
+    cs_topology_free(t);
+    t = load_japan(2009);
+    assert_true(cable_reaches(t, "TPE", "jp-maruyama"));
+    cs_topology_free(t);
+    t = load_japan(2010);
+    check_cable(t, "UNITY", 7.68, 4.8); /* 4.8 Tbps at launch */
+    check_cable(t, "EAC-C2C", 17.92, 9.0);
+    cs_topology_free(t);
+    t = load_japan(2011);
+    check_cable(t, "EAC-C2C", 17.92, 12.6);
+    /* APCN and R-J-K: retired by 2011 (estimate) */
+    assert_false(cs_topology_find_cable(t, "APCN", &j));
+    assert_false(cs_topology_find_cable(t, "RJK", &j));
+    cs_topology_free(t);
+
+    /* APCN (1996) and R-J-K (1995-02). */
+    t = load_japan(1995);
+    assert_false(cs_topology_find_cable(t, "APCN", &j));
+    assert_true(cable_reaches(t, "RJK", "kr-busan"));
+    assert_true(cable_reaches(t, "RJK", "ru-nahodka"));
+    check_cable(t, "RJK", 0.00112, -1);
+    cs_topology_free(t);
+    t = load_japan(2000);
+    assert_true(cs_topology_find_cable(t, "APCN", &j));
+    check_cable(t, "APCN", 0.005, -1);
+    cs_topology_free(t);
+}
+
 /* ------------------------------------------------------------- bad files */
 
 typedef struct {
@@ -831,7 +966,7 @@ int main(void)
         cmocka_unit_test(test_missing_file),     cmocka_unit_test(test_three_problems),
         cmocka_unit_test(test_cli_check),        cmocka_unit_test(test_cli_three_problems),
         cmocka_unit_test(test_cli_usage),        cmocka_unit_test(test_lit_by_year),
-        cmocka_unit_test(test_bad_new_keys),
+        cmocka_unit_test(test_bad_new_keys),     cmocka_unit_test(test_shipped_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

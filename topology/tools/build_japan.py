@@ -371,6 +371,18 @@ THIRD_PARTY = [
      "terrestrial fibre across the Johor-Singapore causeway; capacity a large estimate"),
 ]
 LINK_ROUTE_FACTOR = 1.3
+# Countries whose terrestrial links carry only traffic that starts or ends there
+# (transit: false), with the reason.  Other links stay open to transit: the US West
+# Coast backbone carries Japan's traffic to Canada and Hawaii as it does in reality,
+# and the hubs (Hong Kong, Singapore, Seoul, Taipei) sell cable-to-cable transit.
+NO_TRANSIT_CC = {
+    "CN": ("mainland China's international traffic passes only through the authorised international gateways "
+           "(Beijing, Shanghai, Guangzhou) of its state backbones, for traffic to or from China (CNNIC statistics, as "
+           "summarised at adomaintools.com/sr-Latn/technology/international-export-bandwidth); China is no transit route "
+           "between Japan and South-East Asia: after the 2006 Hengchun cuts KDDI detoured over satellite and other "
+           "undersea cables (https://www.kddi.com/english/corporate/news_release/2007/0213a/) and Chinese ISPs themselves "
+           "lost capacity (AP 2006-12-27, en.trend.az/iran/869755.html)"),
+}
 LINK_CAP_TBPS = 1000.0       # terrestrial capacity: deliberately large (rarely binds)
 BACKBONE_CAP_TBPS = 2000.0
 
@@ -391,7 +403,8 @@ CFG = {
     "Asia Pacific Gateway (APG)": dict(code="APG", fp=4),
     "Asia Submarine-cable Express (ASE)/Cahaya Malaysia": dict(code="ASE", fp=6),
     "Australia-Japan Cable (AJC)": dict(code="AJC", fp=2),
-    "EAC-C2C": dict(code="EAC-C2C", fp=8),
+    "EAC-C2C": dict(code="EAC-C2C", fp=8, cap=17.92,
+        cap_src="https://www.submarinenetworks.com/en/systems/intra-asia/wac/pacnet-to-launch-india-us-cable-network (Pacnet, 2011-04-07: EAC-C2C design capacity 17.92 Tbps to 30.72 Tbps to and from each landing country; 36,800 km, 18 stations)"),
     "FASTER": dict(code="FASTER", fp=6),
     "FLAG North Asia Loop/REACH North Asia Loop": dict(code="FNAL", fp=4),
     "Guam Okinawa Kyushu Incheon (GOKI)": dict(code="GOKI", fp=2),
@@ -441,13 +454,17 @@ CFG = {
     "Asia United Gateway East (AUG East)": dict(code="AUG-EAST", fp=None),
     "Intra-Asia Marine (I-AM) Cable": dict(code="I-AM", fp=None, tbd=["SG", "MY", "KR"]),
     "Bridge One": dict(code="BRIDGE-ONE", fp=None),
-    "Japan-U.S. Cable Network (JUS)": dict(code="JUS", fp=4),
-    "China-U.S. Cable Network (CHUS)": dict(code="CHUS", fp=2),
+    "Japan-U.S. Cable Network (JUS)": dict(code="JUS", fp=4, cap=0.64,
+        cap_src="http://www.submarinenetworks.com/systems/trans-pacific/japan-us-cn/cama-juscn (C&MA 1998-07-31: initial equipped capacity 80 Gbit/s, expandable to 640 Gbit/s) | https://www.lightwaveonline.com/business/market-research/article/16655516/consortium-inks-japan-us-undersea-cable-construction-deal (4 fibre pairs, 20 Gbit/s per pair initially, 160 Gbit/s per pair ultimately; two of the four pairs activated first)"),
+    "China-U.S. Cable Network (CHUS)": dict(code="CHUS", fp=2, cap=0.08,
+        cap_src="http://en.people.cn/english/200001/11/print20000111T122.html (2000-01-11: designed capacity 80 Gbit/s for its south and north routes respectively) | http://www2.computerworld.com.au/article/89747/china-us_optical_fiber_cable_enters_service/ (northern arc in service 2000-01-10, total 80 Gbit/s)"),
     "SeaMeWe-3": dict(code="SMW3", fp=2, keep_cc={"JP", "KR", "CN", "TW", "HK", "PH", "VN", "BN", "SG", "MY", "ID"},
                       keep_min_lon=103.5),
     "FLAG Europe-Asia (FEA) - Japan segment": dict(code="FEA", fp=2, keep_cc={"JP", "KR", "CN", "HK"}),
     "TPC-5CN": dict(code="TPC-5CN", fp=2),
     "China-Japan FOCS": dict(code="CJFOCS", fp=2),
+    "APCN": dict(code="APCN", fp=None),
+    "R-J-K": dict(code="RJK", fp=None),
 }
 # domestic festoon systems: unrepeatered/short; smaller default fibre count
 DOMESTIC_SMALL = {"5V6I", "IZU", "HACHIJO", "OGASAWARA", "AWASHIMA", "OKINAWA-MIYAKO-ISHIGAKI",
@@ -478,14 +495,73 @@ def per_pair_tbps(year):
     return 16.0
 
 
-def lit_fraction(rfs, cap):
-    """estimated lit share of design capacity in SNAPSHOT_YEAR.
-    New systems start ~15 % lit and fill ~5 points a year up to 80 %.  Systems with
-    a design below 1 Tbps (first-generation WDM) are assumed lit to 80 %."""
-    age = max(0, SNAPSHOT_YEAR - rfs)
-    if cap < 1.0:
-        return 0.8
-    return min(0.8, 0.15 + 0.05 * age)
+# Lit capacity by year (see topology/README.md, "Lit capacity by year").
+# Without a published figure a system is lit to LIT_START of its design capacity in its
+# rfs year and gains LIT_STEP of it a year up to LIT_CAP; a design below 1 Tbps (one
+# generation of terminal equipment) is lit to LIT_CAP from its rfs year.  A published
+# lighting or upgrade (LIT_ANCHORS) replaces the curve from its year; after the last
+# anchor the same step applies, from the anchor's value, up to LIT_CAP (an anchor
+# above LIT_CAP stays).  No projection past SNAPSHOT_YEAR.
+LIT_START, LIT_STEP, LIT_CAP = 0.15, 0.05, 0.8
+LIT_RULE_TEXT = ("cablesim growth curve: lit from the last published figure (else 15 % of design in the rfs year; "
+                 "80 % for a design below 1 Tbps) plus 5 % of design a year, up to 80 % (topology/README.md)")
+# code: [(year, lit Tbps, source)] -- published lightings and upgrades
+LIT_ANCHORS = {
+    "JUS": [(2001, 0.08, "initial equipped capacity 80 Gbit/s (C&MA 1998, submarinenetworks.com/systems/trans-pacific/japan-us-cn/cama-juscn)")],
+    "CHUS": [(2000, 0.08, "80 Gbit/s per route, fully equipped: 'a lone undersea link ... can carry 80 gigabits' (International Herald Tribune 2006-12, quoted at daveporter.typepad.com/dave_porter_weblog/2006/12/nedonna_cable_t.html)")],
+    "TPE": [(2008, 1.28, "initial capacity 1.28 Tbps, design 5.12 Tbps (Verizon Business 2006-12, dailywireless.org/2006/12/18/new-china-transpacific-cable)")],
+    "UNITY": [(2010, 4.8, "4.8 Tbps at launch, service from spring 2010 (KDDI, old.k-unet.org/kddi/magazine/magazine0912; PC World via indien.iamitmm.com/2009/11/google-backed-unity-cable-lands-in.html)")],
+    "EAC-C2C": [(2009, 2.25, "9.0 / 4: Pacnet's April 2010 upgrade replaced 2.5G waves by 10G (Xtera SLTE; same source as 2010), taken as every lit wave, so ~2.25 Tbps before it; earlier years are not published and keep this value"),
+                (2010, 9.0, "Pacnet upgrade of 3.6 Tbps (360 x 10G) = 40 % boost of lit capacity announced 2010, so ~9.0 Tbps lit before it (telecomasia.net/amp/content/pacnet-upgrades-again-price-cuts-mobile-data-drive-demand); system figure applied to every segment"),
+                (2011, 12.6, "after the 3.6 Tbps upgrade, completed early 2011 (same source)")],
+}
+
+
+def lit_series(code, rfs, retired, cap):
+    """{year: lit Tbps} from rfs to the last year in service up to SNAPSHOT_YEAR, one entry
+    per change (the loader applies it as a step function), and the sources used."""
+    last = SNAPSHOT_YEAR if retired is None else min(SNAPSHOT_YEAR, retired - 1)
+    last = max(last, rfs)
+    anchors = LIT_ANCHORS.get(code, [])
+    before = [a for a in anchors if a[0] <= rfs]
+    pts = ([(rfs, before[-1][1])] if before else []) + [(y, v) for y, v, _ in anchors if y > rfs]
+    srcs = ([before[-1][2]] if before else []) + [a[2] for a in anchors if a[0] > rfs]
+    start = (LIT_CAP if cap < 1.0 else LIT_START) * cap
+
+    def grow(v0, n):  # n years of LIT_STEP growth from v0, up to LIT_CAP (never down)
+        return max(v0, min(LIT_CAP * cap, v0 + LIT_STEP * cap * n))
+
+    series, prev = {}, None
+    for y in range(rfs, last + 1):
+        done = [p for p in pts if p[0] <= y]
+        if not done:  # before the first published figure: the curve, up to that figure
+            v = min(grow(start, y - rfs), pts[0][1]) if pts else grow(start, y - rfs)
+        elif len(done) < len(pts):
+            v = done[-1][1]
+        else:
+            v = grow(done[-1][1], y - done[-1][0])
+        v = round(min(v, cap), 6)
+        if v != prev:
+            series[str(y)] = v
+            prev = v
+    return series, srcs
+
+
+def from_year(series, year):
+    """the series of a segment that opened in year, later than its system"""
+    out = {str(year): lit_in_year(series, year)}
+    out.update({y: v for y, v in series.items() if int(y) > year})
+    return out
+
+
+def lit_in_year(series, year):
+    """the loader's rule (cs_edge_lit_in_year): latest entry <= year, else the first"""
+    ys = sorted(int(y) for y in series)
+    best = ys[0]
+    for y in ys:
+        if y <= year:
+            best = y
+    return series[str(best)]
 
 
 # ----------------------------------------------------------------------------
@@ -528,6 +604,32 @@ MANUAL = {
         ],
         "note": "no drawn route in the sources: drawn by cablesim across the East China Sea and south of Kyushu",
     },
+    "APCN": {
+        "bus": {},
+        "segments": [
+            ("Busan", "Miyazaki", [(129.3, 34.5), (129.4, 33.0), (130.0, 31.0), (131.0, 30.8), (131.6, 31.6)]),
+            ("Miyazaki", "Toucheng", [(131.5, 31.7), (130.3, 30.3), (127.5, 27.5), (124.0, 25.6), (122.2, 25.0)]),
+            ("Toucheng", "Deep Water Bay", [(122.3, 24.5), (122.0, 22.5), (121.0, 20.8), (118.5, 20.8), (115.5, 21.6)]),
+            ("Deep Water Bay", "Batangas", [(114.5, 21.5), (117.0, 17.5), (119.5, 14.5), (120.6, 13.8)]),
+            ("Batangas", "Tuas", [(120.3, 13.5), (117.0, 10.0), (110.0, 5.0), (105.5, 2.0), (104.4, 1.25), (103.9, 1.2)]),
+            ("Tuas", "Mersing", [(103.9, 1.2), (104.4, 1.4), (104.3, 2.0)]),
+            ("Tuas", "Ancol", [(104.0, 0.5), (105.8, -3.5), (106.8, -5.8)]),
+            ("Mersing", "Songkhla", [(104.3, 3.5), (103.0, 6.0), (101.0, 7.3)]),
+        ],
+        "note": "no drawn route in the sources: chain drawn by cablesim through the three segments of the 1994 contract "
+                "(northern Japan-Korea-Taiwan-Hong Kong, middle to the Philippines, Singapore and Malaysia, southern to "
+                "Indonesia and Thailand); stations and layout not sourced",
+    },
+    "R-J-K": {
+        "bus": {"BU-DOKDO": (131.86, 37.33)},
+        "segments": [
+            ("Busan", "BU-DOKDO", [(129.6, 35.6), (130.8, 36.5)]),
+            ("Joetsu", "BU-DOKDO", [(137.5, 37.6), (135.0, 37.8), (133.0, 37.5)]),
+            ("Nahodka", "BU-DOKDO", [(132.8, 42.0), (132.3, 40.0), (132.0, 38.0)]),
+        ],
+        "note": "no drawn route in the sources: three legs drawn by cablesim to the submarine branching point 10 km north "
+                "of Dokdo (Seoul Shinmun 1995-02-13)",
+    },
 }
 
 # FCC / press sourced structure: capacities per segment class
@@ -546,6 +648,19 @@ SEGMENT_RFS_RULES = {
     # Apricot: Japan-Taiwan-Guam live in 2025; SE Asia legs pending
     "APRICOT": ({"PH", "ID", "SG"}, 2027,
                 "South-East Asia legs still pending in 2026 (reference notes); rfs 2027 is an estimate"),
+}
+# segments that opened later than their system, matched by the names of their landing
+# stations (a branch to a BU has one): code -> [(station names, rfs, estimated, why)]
+SEGMENT_RFS_BY_ENDS = {
+    "TPE": [({"Maruyama"}, 2009, False,
+             "Japan branch (phase 2, NTT Com joined 2008-03): northern Japan transit operational Q1 2009, Japan-US section early 2010 "
+             "(https://www.commsupdate.com/articles/2008/03/25/ntt-com-signs-agreement-to-join-tpe-cable-consortium/; "
+             "FCC SCL-MOD-20080714-00012 adds the Shinmaruyama landing, https://fcc.report/IBFS/SCL-MOD-20080714-00012/653973); "
+             "phase 1 (2008) had no Japanese landing")],
+    "EAC-C2C": [({"Batangas", "Chikura"}, 2008, True,
+                 "direct Philippines-Japan link announced in January 2007 as part of EAC Pacific, to close EAC's ring, target July 2008 "
+                 "(http://www.scmp.com/article/578781/asia-netcom-build-us636m-cable-link): not in service in 2006; completion year not "
+                 "found, 2008 (the target) is an estimate")],
 }
 
 
@@ -738,7 +853,16 @@ def main():
                 if {nodes[s["frm"]]["properties"]["country"], nodes[s["to"]]["properties"]["country"]} & ccs:
                     srfs = yr
                     snote.append(why)
-            lit = round(scap * lit_fraction(rfs, scap), 4)
+            station_names = {nodes[x]["properties"]["name"] for x in (s["frm"], s["to"])
+                             if nodes[x]["properties"]["kind"] == "landing_station"}
+            for names, yr, est, why in SEGMENT_RFS_BY_ENDS.get(code, []):
+                if station_names == names:
+                    srfs = yr
+                    snote.append(("rfs estimated: " if est else "") + why)
+            series, lit_srcs = lit_series(code, rfs, retired, scap)
+            if srfs != rfs:
+                series = from_year(series, srfs)
+            lit = lit_in_year(series, SNAPSHOT_YEAR)
             if srfs > SNAPSHOT_YEAR or status == "planned":
                 lit_note = "planned: lit value is the expected initial lighting"
                 snote.append(lit_note)
@@ -749,8 +873,9 @@ def main():
                     else dict(type="MultiLineString", coordinates=parts))
             props = dict(kind="segment", id=f"{slug(code)}:{k}", **{"from": s["frm"], "to": s["to"]},
                          cable=code, cable_name=name,
-                         capacity_tbps=round(scap, 4), capacity_estimated=bool(scap_est),
-                         lit_tbps=lit, lit_estimated=True,
+                         capacity_tbps=round(scap, 6), capacity_estimated=bool(scap_est),
+                         lit_tbps=lit, lit_tbps_by_year=series, lit_estimated=True,
+                         lit_source=("; ".join(lit_srcs) + "; later years: " if lit_srcs else "") + LIT_RULE_TEXT,
                          depth_m=None,
                          shallow_share=shallow_share(s["coords"], s["fs"], s["ts"]),
                          shallow_share_estimated=True,
@@ -775,15 +900,20 @@ def main():
         pb = nodes[b]["geometry"]["coordinates"]
         d = hav(pa, pb)
         lid = f"link:{a}-{b}"
+        props = {"kind": "link", "id": lid, "from": a, "to": b,
+                 "capacity_tbps": cap, "capacity_estimated": True,
+                 "lit_tbps": cap, "lit_estimated": True,
+                 "depth_m": None, "shallow_share": None,
+                 "length_km": round(max(1.0, d * LINK_ROUTE_FACTOR), 1),
+                 "rfs": 1990, "retired": None, "owners": [],
+                 "source": "cablesim estimate: terrestrial backhaul, capacity deliberately large so it rarely binds; length = straight line x 1.3",
+                 "note": why}
+        cc = {nodes[a]["properties"]["country"], nodes[b]["properties"]["country"]}
+        if len(cc) == 1 and next(iter(cc)) in NO_TRANSIT_CC:
+            props["transit"] = False
+            props["source"] += "; transit: false -- " + NO_TRANSIT_CC[next(iter(cc))]
         edges.append(dict(type="Feature", geometry=dict(type="LineString", coordinates=[pa, pb]),
-                          properties={"kind": "link", "id": lid, "from": a, "to": b,
-                                      "capacity_tbps": cap, "capacity_estimated": True,
-                                      "lit_tbps": cap, "lit_estimated": True,
-                                      "depth_m": None, "shallow_share": None,
-                                      "length_km": round(max(1.0, d * LINK_ROUTE_FACTOR), 1),
-                                      "rfs": 1990, "retired": None, "owners": [],
-                                      "source": "cablesim estimate: terrestrial backhaul, capacity deliberately large so it rarely binds; length = straight line x 1.3",
-                                      "note": why}))
+                          properties=props))
 
     for name in sorted(used_lp):
         p = LP[name]
@@ -1181,6 +1311,16 @@ def check(fc, demand):
             errs.append(f"{p['id']}: capacity <= 0")
         if not (0 <= p["lit_tbps"] <= p["capacity_tbps"]):
             errs.append(f"{p['id']}: lit > capacity")
+        ser = p.get("lit_tbps_by_year")
+        if ser is not None:
+            ys = [int(y) for y in ser]
+            if ys != sorted(set(ys)) or ys[0] < p["rfs"] or not all(0 <= v <= p["capacity_tbps"] for v in ser.values()):
+                errs.append(f"{p['id']}: lit_tbps_by_year not increasing years >= rfs with values in [0, capacity]")
+            if p["lit_tbps"] != lit_in_year(ser, SNAPSHOT_YEAR):
+                errs.append(f"{p['id']}: lit_tbps is not the series' value of {SNAPSHOT_YEAR}")
+        if p.get("transit") is False and (p["kind"] != "link" or
+                                          nodes[p["from"]]["properties"]["country"] != nodes[p["to"]]["properties"]["country"]):
+            errs.append(f"{p['id']}: transit: false on a segment or a cross-border link")
         if not isinstance(p["rfs"], int):
             errs.append(f"{p['id']}: rfs not int")
         if p["retired"] is not None and not (isinstance(p["retired"], int) and p["retired"] > p["rfs"]):
@@ -1194,7 +1334,10 @@ def check(fc, demand):
         if "length_km" in p and not p["length_km"] > 0:
             errs.append(f"{p['id']}: length")
 
-    def graph(year=None, lit=False, drop_nodes=(), drop_edges=()):
+    def graph(year=None, lit=False, drop_nodes=(), drop_edges=(), region_cc=None):
+        """the network of year (lit of that year), without the dropped nodes and edges;
+        with region_cc, without the transit: false links of other countries than Japan
+        and region_cc (what demands from Japan to that region may use)"""
         G = nx.Graph()
         for nid in nodes:
             if nid not in drop_nodes:
@@ -1205,7 +1348,12 @@ def check(fc, demand):
                 continue
             if p["from"] in drop_nodes or p["to"] in drop_nodes or p["id"] in drop_edges:
                 continue
-            c = p["lit_tbps"] if lit else p["capacity_tbps"]
+            if region_cc is not None and p.get("transit") is False and \
+                    nodes[p["from"]]["properties"]["country"] not in ("JP", region_cc):
+                continue
+            c = p["capacity_tbps"]
+            if lit:
+                c = lit_in_year(p["lit_tbps_by_year"], year) if year and "lit_tbps_by_year" in p else p["lit_tbps"]
             if G.has_edge(p["from"], p["to"]):
                 G[p["from"]][p["to"]]["capacity"] += c
             else:
@@ -1268,7 +1416,21 @@ def check(fc, demand):
         if any(point_in_poly(tuple(c), luzon_box) for c in densify_pts(pts)):
             luzon_edges.add(e["properties"]["id"])
     scen = {"intact": {}, "no Boso": dict(drop_nodes=boso), "no Luzon Strait": dict(drop_edges=luzon_edges)}
-    print(f"\ninternational demand total D = {D_TOTAL} Tbps; per region (demand / lit max-flow {CHECK_YEAR}):")
+    cc_of_region = {f["properties"]["region"]: f["properties"]["country"] for f in nodes.values()
+                    if f["properties"]["kind"] == "city"}
+
+    def region_cut(year, region, transit=True, **kw):
+        """max-flow from all Japanese metros to the region's metros (sources and sinks unlimited)"""
+        D = graph(year, lit=True, region_cc=cc_of_region[region] if transit else None, **kw).to_directed()
+        for c in cities:
+            if region_of[c] == "Japan":
+                D.add_edge("SRC", c, capacity=1e9)
+            elif region_of[c] == region:
+                D.add_edge(c, "SNK", capacity=1e9)
+        return nx.maximum_flow_value(D, "SRC", "SNK")
+
+    print(f"\ninternational demand total D = {D_TOTAL} Tbps; per region (demand / lit max-flow {CHECK_YEAR},"
+          " transit rules applied):")
     res = {}
     for sname, kw in scen.items():
         G = graph(CHECK_YEAR, lit=True, **kw)
@@ -1298,15 +1460,7 @@ def check(fc, demand):
                 f = nx.maximum_flow_value(H, "SRC", "SNK") if "city-naha" in H else 0.0
                 res.setdefault(("Naha", sname), (dd, f))
                 continue
-            f = nx.maximum_flow_value(H, "SRC", "SNK") if all(s in H for s in srcs) else 0.0
-            # cap at the source arcs: report the pure cut (sources unlimited)
-            H2 = D.copy()
-            for a in srcs:
-                H2.add_edge("SRC", a, capacity=1e9)
-            for b in dsts:
-                H2.add_edge(b, "SNK", capacity=1e9)
-            f2 = nx.maximum_flow_value(H2, "SRC", "SNK")
-            res[(r, sname)] = (by_region[r], f2)
+            res[(r, sname)] = (by_region[r], region_cut(CHECK_YEAR, r, **kw))
     regions = sorted({r for r, _ in res}, key=lambda r: -res[(r, "intact")][0])
     print(f"{'region':16s} {'demand':>8s} {'intact':>9s} {'no Boso':>9s} {'no Luzon':>9s}")
     bad = []
@@ -1323,7 +1477,8 @@ def check(fc, demand):
     print(f"total demand {tot_dem:.1f} Tbps")
     # joint check: one commodity from all Japanese metros to all foreign metros, each
     # foreign metro's sink arc limited to its demand -> share of demand that can be served
-    print("joint served share of international demand (single-commodity relaxation):")
+    print("joint served share of international demand (single-commodity relaxation, transit: false links kept,"
+          " so an upper bound):")
     fdem = defaultdict(float)
     jdem = defaultdict(float)
     for a, b, d in demand:
@@ -1339,6 +1494,18 @@ def check(fc, demand):
             D.add_edge(b, "SNK", capacity=d)
         f = nx.maximum_flow_value(D, "SRC", "SNK")
         print(f"  {sname:16s} {f:8.1f} / {tot:.1f} Tbps = {100*f/tot:5.1f} %")
+    # ---------------- history: the network and lit capacity of past years
+    print("\nlit max-flow Japan -> region by year, intact and without the Luzon Strait segments "
+          "(with transit through China / transit rules applied):")
+    print(f"{'region':12s} {'year':>4s} {'intact':>15s} {'no Luzon':>15s} {'kept %':>13s}")
+    for year in (2006, 2009, 2011, CHECK_YEAR):
+        for r in ("Hong Kong", "Singapore", "Philippines", "Taiwan", "US West Coast"):
+            row = []
+            for kw in ({}, dict(drop_edges=luzon_edges)):
+                row.append((region_cut(year, r, transit=False, **kw), region_cut(year, r, **kw)))
+            kept = [100 * row[1][k] / row[0][k] if row[0][k] > 0 else 0.0 for k in (0, 1)]
+            print(f"{r:12s} {year:4d} {row[0][0]:7.2f}/{row[0][1]:7.2f} {row[1][0]:7.2f}/{row[1][1]:7.2f}"
+                  f" {kept[0]:5.1f}/{kept[1]:5.1f} %")
     print("all checks passed")
 
 

@@ -67,7 +67,9 @@ typedef struct {
     size_t n_cables;      /**< systems landing both at a Japan-region and at a region station */
     const size_t *cables; /**< their cable indices, sorted by name */
     double design_tbps;   /**< sum over those systems of their largest segment capacity */
-    double mincut_tbps; /**< max flow = min cut, Japan's cities to the region's, on capacity_tbps */
+    /** max flow = min cut, Japan's cities to the region's, on capacity_tbps, over the edges the
+     * region's traffic may use (not the transit: false links of a third country) */
+    double mincut_tbps;
     double lit_mincut_tbps; /**< the same on lit_tbps */
     cs_netinfo_separation separation;
     size_t k;           /**< size of a smallest separating set (0 unless SEPARABLE) */

@@ -90,10 +90,10 @@ typedef struct {
 #define CS_RECOVERY_PARAMS_INIT                                                                    \
     {                                                                                              \
         .horizon_days = 90.0, .step_hours = 6.0, .policy = CS_QUEUE_FIFO,                          \
-        .mobilisation_days = 1.0, .detour_factor = 1.2,                                            \
-        .permit_days = {0.0, 14.0, 56.0},                                                          \
-        .work_base_days = 4.0, .work_days_per_1000m = 1.0,                                         \
-        .weather_downtime = {0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2},          \
+        .mobilisation_days = 2.0, .detour_factor = 1.2,                                            \
+        .permit_days = {0.0, 7.0, 56.0},                                                           \
+        .work_base_days = 3.0, .work_days_per_1000m = 2.2,                                         \
+        .weather_downtime = {0.3, 0.3, 0.25, 0.2, 0.15, 0.15, 0.2, 0.25, 0.3, 0.25, 0.25, 0.3},    \
         .start_month = 0, .start_day = 1, .stand_down_days = 0.0,                                  \
         .default_depth_m = 3000.0, .domestic_nmi = 200.0,                                          \
         .station_restore_days = 14.0, .link_restore_days = 0.25,                                   \

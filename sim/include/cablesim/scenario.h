@@ -30,6 +30,7 @@ typedef struct {
     char *topology_path;     /**< resolved path */
     char *demand_path;       /**< resolved path */
     int as_of;               /**< network year */
+    bool as_of_default;      /**< the file (after overrides) gave no as_of: as_of is default_year */
     uint64_t trials;
     uint64_t seed;
     cs_routing_options
@@ -47,10 +48,10 @@ typedef struct {
  * Loads the scenario at path, applies the overrides sets[0..nsets-1]
  * ("key=value", as for --set) and checks every top-level key (unknown keys,
  * types, ranges) with file:line:column messages. default_year is the as_of
- * used when the file gives none. Checking goes on after a problem, so that
- * err->sink sees them all; err keeps the first. Hazard entries are checked
- * only for a string `type` here.
- * \return CS_OK, CS_EIO (cannot read the file; bundled data not found),
+ * used when the file gives none; s->as_of_default then says so, for the
+ * caller to warn about (a scenario's network should not depend on the date). Checking goes on after
+ * a problem, so that err->sink sees them all; err keeps the first. Hazard entries are checked only
+ * for a string `type` here. \return CS_OK, CS_EIO (cannot read the file; bundled data not found),
  * CS_EPARSE (not valid YAML, or refused YAML constructs), CS_EINVAL, CS_ENOMEM.
  */
 cs_status cs_scenario_load(cs_scenario **out, const char *path, const char *const *sets,
