@@ -18,8 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <mpi.h>
-
 #include "cablesim/analysis.h"
 #include "cablesim/engine.h"
 #include "cablesim/mpirun.h"
@@ -467,14 +465,12 @@ static void run_range(const cs_engine_t *e, const run_args *a, uint64_t *first, 
     }
 }
 
-/* Rank 0's status, on every rank (MPI_COMM_NULL: rc as is); only rank 0 has the message. */
-static cs_status rank0_status(cs_status rc, MPI_Comm comm, cs_error *err)
+/* Rank 0's status, on every rank (CS_COMM_NONE: rc as is); only rank 0 has the message. */
+static cs_status rank0_status(cs_status rc, cs_comm comm, cs_error *err)
 {
-    if (comm == MPI_COMM_NULL) return rc;
-    int v = (int)rc;
-    MPI_Bcast(&v, 1, MPI_INT, 0, comm);
-    if (v != CS_OK && err->code == CS_OK) err->code = (cs_status)v;
-    return (cs_status)v;
+    const cs_status v = (cs_status)cs_mpi_share_int(comm, (int)rc);
+    if (v != CS_OK && err->code == CS_OK) err->code = v;
+    return v;
 }
 
 /*
@@ -482,7 +478,7 @@ static cs_status rank0_status(cs_status rc, MPI_Comm comm, cs_error *err)
  * reopens the file to resume; *first is the first trial to run. tmp is "" when the file keeps
  * its name, else the name to rename to results_name(a) once closed.
  */
-static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *a, MPI_Comm comm,
+static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *a, cs_comm comm,
                               uint64_t *first, char *tmp, size_t tmp_n, cs_error *err)
 {
     *w = NULL;
@@ -510,8 +506,8 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
         return rc;
     }
     if (a->output == NULL) return CS_OK;
-    int rank = 0;
-    if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
+    int rank = 0, size = 1;
+    cs_mpi_rank_size(comm, &rank, &size);
     cs_status rc = rank == 0 ? cs_outfile_claim(a->output, tmp, tmp_n, err) : CS_OK;
     if (rank0_status(rc, comm, err) != CS_OK) return err->code;
     if (rank != 0) cs_outfile_tmp_name(tmp, tmp_n, a->output, err);
@@ -526,32 +522,6 @@ static cs_status name_results(const char *tmp, const char *name, int rank, cs_er
 {
     if (tmp[0] == '\0' || rank != 0) return CS_OK;
     return cs_outfile_commit(tmp, name, err);
-}
-
-/*
- * Adds the trials already in a resumed file to sum (only where mine; collective under MPI), so
- * that the summary of a resumed run covers the whole run, exactly as if it had not stopped.
- */
-static cs_status summarise_written(cs_engine_t *e, cs_results_t *w, bool mine, cs_run_summary *sum,
-                                   cs_error *err)
-{
-    enum { ROWS = 1024 };
-    const uint64_t written = w != NULL ? cs_results_written(w) : 0;
-    if (written == 0) return CS_OK;
-    const cs_topology_t *t = cs_engine_topology(e);
-    cs_trial_batch b;
-    cs_status rc =
-        cs_trial_batch_init(&b, ROWS, cs_demand_count(cs_engine_demand(e)),
-                            cs_topology_edge_count(t), cs_topology_node_count(t),
-                            cs_engine_pairs(e)->n, cs_engine_scenario(e)->output.edge_flow, err);
-    if (rc == CS_OK) rc = cs_engine_batch_recovery(e, &b, err);
-    for (uint64_t row = 0; rc == CS_OK && row < written; row += ROWS) {
-        const size_t n = !mine ? 0 : written - row < ROWS ? (size_t)(written - row) : ROWS;
-        rc = cs_results_read_back(w, row, n, &b, err);
-        if (rc == CS_OK && mine) rc = cs_run_summary_add_batch(sum, e, &b, err);
-    }
-    cs_trial_batch_destroy(&b);
-    return rc;
 }
 
 static const char *results_name(const run_args *a)
@@ -614,11 +584,11 @@ static int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     cs_results_t *w = NULL;
     uint64_t first = 0;
     char tmp[4096];
-    if (open_results(&w, e, a, MPI_COMM_NULL, &first, tmp, sizeof tmp, &err) != CS_OK) {
+    if (open_results(&w, e, a, CS_COMM_NONE, &first, tmp, sizeof tmp, &err) != CS_OK) {
         cs_run_summary_destroy(&sum);
         return cli_report(&err);
     }
-    if (summarise_written(e, w, true, &sum, &err) != CS_OK) {
+    if (cs_run_summary_add_written(&sum, e, w, true, &err) != CS_OK) {
         cs_results_close(w, false, NULL);
         cs_run_summary_destroy(&sum);
         return cli_report(&err);
@@ -668,10 +638,9 @@ static int report(int rank, const cs_error *err)
 }
 
 /* A rank that fails mid-run cannot leave the others waiting in a collective call. */
-static void abort_run(const cs_error *err, MPI_Comm comm)
+static void abort_run(const cs_error *err, cs_comm comm)
 {
-    const int status = cli_report(err);
-    MPI_Abort(comm, status);
+    cs_mpi_abort(comm, cli_report(err));
 }
 
 /* What mpi_progress needs besides the counts. */
@@ -703,11 +672,10 @@ static void mpi_progress(void *ctx, uint64_t done, uint64_t total, uint64_t bloc
 }
 
 /* The run under MPI (mpirun.h): blocks on demand, written epoch by epoch. */
-static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_outcome *out)
+static int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *out)
 {
     int rank = 0, size = 1;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
+    cs_mpi_rank_size(comm, &rank, &size);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     if (cs_run_summary_init(&sum, e, &err) != CS_OK) abort_run(&err, comm);
@@ -718,7 +686,7 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_out
         cs_run_summary_destroy(&sum);
         return report(rank, &err);
     }
-    if (summarise_written(e, w, rank == 0, &sum, &err) != CS_OK) abort_run(&err, comm);
+    if (cs_run_summary_add_written(&sum, e, w, rank == 0, &err) != CS_OK) abort_run(&err, comm);
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
     mpi_progress_ctx pc = {.rp = {.ps = {now_s(), 0.0, 0, 0}, .a = a}, .rank = rank};
@@ -763,15 +731,6 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, MPI_Comm comm, run_out
     return status;
 }
 
-/* Whether this process was started by an MPI launcher (mpirun, mpiexec, srun). */
-static bool under_mpi_launcher(void)
-{
-    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"};
-    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
-        if (getenv(vars[i]) != NULL) return true;
-    return false;
-}
-
 /* Loads the scenario stored in the results file being resumed. */
 static cs_status load_resumed(cs_scenario **sc, const char *path, cs_error *err)
 {
@@ -784,8 +743,8 @@ static cs_status load_resumed(cs_scenario **sc, const char *path, cs_error *err)
 }
 
 /*
- * Installed before anything else (MPI_Init included), so that a signal at any moment ends the
- * run cleanly, after the current trial or write, instead of killing it mid-write: SIGTERM (the
+ * Installed before anything else (the start of MPI included), so that a signal at any moment ends
+ * the run cleanly, after the current trial or write, instead of killing it mid-write: SIGTERM (the
  * scheduler's warning), SIGINT (Ctrl-C), SIGHUP (a closed terminal or ssh session), SIGUSR1
  * (mpirun forwards it), SIGXFSZ (the file size limit, ulimit -f: the write then fails with EFBIG
  * instead of killing the process). SIGINT and SIGHUP stay ignored when the process started with
@@ -810,9 +769,7 @@ static void install_handlers(void)
  * calls it at the same point). */
 static bool stop_agreed(bool mpi)
 {
-    int mine = stop_requested != 0, any = mine;
-    if (mpi) MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    return any != 0;
+    return cs_mpi_any(mpi ? cs_mpi_world() : CS_COMM_NONE, stop_requested != 0);
 }
 
 /* A stop before the results file is created or opened: nothing is written. */
@@ -889,7 +846,7 @@ static int check_output(const run_args *a, const cs_engine_t *e, bool mpi, int r
         }
         free(inputs);
     }
-    rc = rank0_status(rc, mpi ? MPI_COMM_WORLD : MPI_COMM_NULL, &err);
+    rc = rank0_status(rc, mpi ? cs_mpi_world() : CS_COMM_NONE, &err);
     return rc == CS_OK ? CLI_OK : report(rank, &err);
 }
 
@@ -937,7 +894,7 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
         status = stopped_before_output(&va, rank);
     if (status == CLI_OK && !check_only)
         status =
-            mpi && !va.dry_run ? execute_mpi(e, &va, MPI_COMM_WORLD, out) : execute(e, &va, out);
+            mpi && !va.dry_run ? execute_mpi(e, &va, cs_mpi_world(), out) : execute(e, &va, out);
     cs_engine_free(e);
     cs_scenario_free(sc);
     free(va.sets);
@@ -998,19 +955,18 @@ int cmd_run(int argc, char **argv)
         }
     install_handlers();
     /* MPI only when a launcher started us: a plain run stays a plain process. */
-    const bool mpi = under_mpi_launcher();
-    if (mpi && MPI_Init(NULL, NULL) != MPI_SUCCESS) {
-        cli_message("run: MPI_Init failed");
+    const bool mpi = cs_mpi_launched();
+    int rank = 0, size = 1;
+    cs_error err = CS_ERROR_INIT;
+    if (mpi && cs_mpi_start(&rank, &size, &err) != CS_OK) {
+        cli_message("run: %s", err.msg);
         return CLI_FAIL;
     }
-    int rank = 0;
-    if (mpi) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     hook_init(rank);
     run_args a;
     int status = parse_args(argc, argv, &a);
     stop_after_set = status == CLI_OK && a.stop_after > 0;
     hook_stage("start", 0);
-    cs_error err = CS_ERROR_INIT;
     /* --resume FILE works on FILE.tmp when a run was killed before it renamed it (outfile.h). */
     char work[4096], final[4096];
     bool renamed = false;
@@ -1026,7 +982,7 @@ int cmd_run(int argc, char **argv)
     if (status == CLI_OK && a.resume != NULL && rank == 0 &&
         cs_results_recover(a.resume, &err) != CS_OK)
         status = report(rank, &err);
-    if (mpi) MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    status = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, status);
     if (status == CLI_OK && a.resume != NULL &&
         cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
         status = report(rank, &err);
@@ -1034,6 +990,6 @@ int cmd_run(int argc, char **argv)
     free(a.sets);
     free(a.scenarios);
     free(a.sweeps);
-    if (mpi) MPI_Finalize();
+    if (mpi) cs_mpi_stop();
     return status;
 }

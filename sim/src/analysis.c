@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cablesim/ydoc.h"
 #include "cablesim/topology.h"
 
 /* Label of demands between two foreign cities (none in the bundled demand). */
@@ -732,31 +731,15 @@ static void assemble_network(cs_analysis_t *a, const pass *p, size_t *cable_segm
         }
 }
 
-/* The scenario's name and capacity basis, from the YAML text recorded in the file. */
+/* The scenario's name and capacity basis, as the reader gives them (results file attributes). */
 static cs_status read_scenario(cs_analysis_t *a, const cs_results_info *in, cs_error *err)
 {
-    cs_ydoc_t *doc = NULL;
-    char name[1100];
-    snprintf(name, sizeof name, "%s: attribute \"scenario\" of /", in->path);
-    cs_status rc = cs_ydoc_load_string(&doc, in->scenario, name, err);
-    if (rc) return rc == CS_ENOMEM ? rc : CS_EINVAL;
-    const cs_ynode *root = cs_ydoc_root(doc);
-    static const char *const bases[] = {"lit", "design", NULL};
-    int basis = 0;
-    const char *sname = NULL;
-    rc = cs_yget_enum(doc, root, "capacity", false, bases, 0, &basis, err);
-    if (!rc) rc = cs_yget_string(doc, root, "name", false, "", &sname, err);
-    if (!rc) {
-        a->use_lit = basis == 0;
-        const size_t n = strlen(sname) + 1;
-        char *copy = malloc(n);
-        if (copy == NULL)
-            rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", in->path);
-        else
-            a->scenario_name = memcpy(copy, sname, n);
-    }
-    cs_ydoc_free(doc);
-    return rc;
+    a->use_lit = strcmp(in->capacity_basis, "lit") == 0;
+    const size_t n = strlen(in->name) + 1;
+    char *copy = malloc(n);
+    if (copy == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", in->path);
+    a->scenario_name = memcpy(copy, in->name, n);
+    return CS_OK;
 }
 
 /* Numbers the cable systems in order of first appearance; SIZE_MAX for links. */

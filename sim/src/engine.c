@@ -886,3 +886,29 @@ cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t
     ws_destroy(&ws);
     return rc;
 }
+
+/*
+ * Adds the trials already in a resumed file to sum (only where mine; collective under MPI), so
+ * that the summary of a resumed run covers the whole run, exactly as if it had not stopped.
+ */
+cs_status cs_run_summary_add_written(cs_run_summary *sum, cs_engine_t *e, cs_results_t *w,
+                                     bool mine, cs_error *err)
+{
+    enum { ROWS = 1024 };
+    const uint64_t written = w != NULL ? cs_results_written(w) : 0;
+    if (written == 0) return CS_OK;
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_trial_batch b;
+    cs_status rc =
+        cs_trial_batch_init(&b, ROWS, cs_demand_count(cs_engine_demand(e)),
+                            cs_topology_edge_count(t), cs_topology_node_count(t),
+                            cs_engine_pairs(e)->n, cs_engine_scenario(e)->output.edge_flow, err);
+    if (rc == CS_OK) rc = cs_engine_batch_recovery(e, &b, err);
+    for (uint64_t row = 0; rc == CS_OK && row < written; row += ROWS) {
+        const size_t n = !mine ? 0 : written - row < ROWS ? (size_t)(written - row) : ROWS;
+        rc = cs_results_read_back(w, row, n, &b, err);
+        if (rc == CS_OK && mine) rc = cs_run_summary_add_batch(sum, e, &b, err);
+    }
+    cs_trial_batch_destroy(&b);
+    return rc;
+}

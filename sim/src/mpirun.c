@@ -344,7 +344,7 @@ static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d
 }
 
 /* Gathers every rank's summary to rank 0 and merges them there, in rank order (mpirun.h). */
-cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, MPI_Comm comm,
+cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, cs_comm comm,
                                 cs_error *err)
 {
     int rank = 0, size = 1;
@@ -388,4 +388,61 @@ cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, MPI_C
     free(d);
     free(alld);
     return rc;
+}
+
+/* ------------------------------------------------------------- the job */
+
+bool cs_mpi_launched(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        if (getenv(vars[i]) != NULL) return true;
+    return false;
+}
+
+cs_status cs_mpi_start(int *rank, int *size, cs_error *err)
+{
+    *rank = 0;
+    *size = 1;
+    if (MPI_Init(NULL, NULL) != MPI_SUCCESS) return cs_errorf(err, CS_EIO, "MPI_Init failed");
+    cs_mpi_rank_size(MPI_COMM_WORLD, rank, size);
+    return CS_OK;
+}
+
+cs_comm cs_mpi_world(void)
+{
+    return MPI_COMM_WORLD;
+}
+
+void cs_mpi_rank_size(cs_comm c, int *rank, int *size)
+{
+    *rank = 0;
+    *size = 1;
+    if (c == MPI_COMM_NULL) return;
+    MPI_Comm_rank(c, rank);
+    MPI_Comm_size(c, size);
+}
+
+int cs_mpi_share_int(cs_comm c, int v)
+{
+    if (c != MPI_COMM_NULL) MPI_Bcast(&v, 1, MPI_INT, 0, c);
+    return v;
+}
+
+bool cs_mpi_any(cs_comm c, bool mine)
+{
+    int v = mine, any = v;
+    if (c != MPI_COMM_NULL) MPI_Allreduce(&v, &any, 1, MPI_INT, MPI_MAX, c);
+    return any != 0;
+}
+
+void cs_mpi_abort(cs_comm c, int status)
+{
+    MPI_Abort(c != MPI_COMM_NULL ? c : MPI_COMM_WORLD, status);
+    exit(status); /* not reached: MPI_Abort ends the job */
+}
+
+void cs_mpi_stop(void)
+{
+    MPI_Finalize();
 }

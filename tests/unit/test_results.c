@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
+#include "cablesim/paths.h"
 #include "cablesim/results.h"
 #include "cablesim/sha256.h"
 
@@ -459,6 +460,10 @@ static void assert_root(hid_t f, uint8_t complete)
     num_attr(f, "as_of", H5T_NATIVE_INT32, H5T_SGN_2, 4, &i32);
     assert_int_equal(i32, 2025);
     assert_str_attr(f, "created", "2026-04-17T09:30:00Z");
+    /* The settings readers ask for first. */
+    assert_str_attr(f, "name", "unit");
+    assert_str_attr(f, "capacity_basis", "design"); /* the fixture routes on design capacity */
+    assert_str_attr(f, "routing_policy", "latency-first");
     uint8_t c = 99;
     num_attr(f, "complete", H5T_NATIVE_UINT8, H5T_SGN_NONE, 1, &c);
     assert_int_equal(c, complete);
@@ -766,6 +771,13 @@ static void test_roundtrip(void **state)
 
     const hid_t f = open_file(fx->path);
     assert_root(f, 1);
+    /* The scenario resolved from the settings the run used (the fixture's hand-made scenario has
+     * no paths: they are left out). */
+    assert_str_attr(f, "scenario_resolved",
+                    "name: 'unit'\ntrials: 5\nseed: 11400714819323198485\nrouting:\n  "
+                    "demand_scale: 1.25\n  policy: latency-first\n  rounds: 8\n  hop_ms: 0.05\n"
+                    "description: ''\nas_of: 2025\ncapacity: design\ndemand_scale: 1.25\noutput:\n"
+                    "  edge_flow: true\n  latency: true\n  compression: 4\n  batch_trials: 2\n");
     assert_topology(f);
     assert_baseline(f, &fx->base);
     assert_trials(f, true, true);
@@ -886,6 +898,50 @@ static void test_close_incomplete(void **state)
 }
 
 /* close(true) with 3 of 5 trials: an error, the file closed with complete = 0. */
+/* cs_results_merge: two parts written by the writer (trials 3..4 and 0..2, given in that order)
+ * join into the file one run writes; the merged file keeps no part attributes. */
+static void test_merge_parts(void **state)
+{
+    fixture *fx = *state;
+    cs_error err = CS_ERROR_INIT;
+    static const char *const names[] = {"test_results_part1.h5", "test_results_part0.h5"};
+    const uint64_t first[2] = {3, 0}, count[2] = {2, 3};
+    fx->meta.software_version = cs_version(); /* merge takes parts of this cablesim only */
+    for (int i = 0; i < 2; i++) {
+        fx->meta.part_first = first[i];
+        fx->meta.part_trials = count[i];
+        cs_results_t *w = NULL;
+        assert_int_equal(cs_results_create(&w, names[i], &fx->meta, &err), CS_OK);
+        write_trials(fx, w, first[i], first[i] + count[i]);
+        assert_int_equal(cs_results_close(w, true, &err), CS_OK);
+    }
+    fx->meta.part_first = fx->meta.part_trials = 0;
+    snprintf(fx->path, sizeof fx->path, "test_results_merged.h5");
+    uint64_t trials = 0, seed = 0;
+    assert_int_equal(cs_results_merge(fx->path, names, 2, 64, &trials, &seed, &err), CS_OK);
+    assert_int_equal(trials, NT);
+    assert_true(seed == SEED);
+    const hid_t f = open_file(fx->path);
+    assert_topology(f);
+    assert_baseline(f, &fx->base);
+    assert_trials(f, true, true);
+    assert_str_attr(f, "scenario", scenario_yaml);
+    assert_int_equal(H5Aexists(f, "part_trials"), 0);
+    assert_int_equal(H5Aexists(f, "part_first_trial"), 0);
+    assert_layout(f, "/trials/served_tbps", 2, 4); /* the parts' chunks and filters */
+    H5Fclose(f);
+    assert_int_equal(complete_flag(fx->path), 1);
+    /* A part missing: refused, and nothing is left under the output's name. */
+    remove(fx->path);
+    assert_int_equal(cs_results_merge(fx->path, names, 1, 64, &trials, &seed, &err), CS_EINVAL);
+    assert_string_equal(err.msg, "missing trials 0..2 of 5: no part holds them (the first part, "
+                                 "test_results_part1.h5, starts at trial 3)");
+    FILE *left = fopen(fx->path, "rb");
+    assert_null(left);
+    for (int i = 0; i < 2; i++)
+        remove(names[i]);
+}
+
 static void test_close_missing_trials(void **state)
 {
     fixture *fx = *state;
@@ -1045,6 +1101,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_chunk_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_incomplete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_missing_trials, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_pairs, setup, teardown),

@@ -213,6 +213,68 @@ static void test_every_key(void **state)
     cs_scenario_free(s);
 }
 
+/* The resolved text: every top-level setting written out, and it loads back to the same run. */
+static void test_resolved(void **state)
+{
+    (void)state;
+    cs_error err = CS_ERROR_INIT;
+    char *text = NULL;
+    /* Defaults only, null maps included. */
+    cs_scenario *s = load_ok("name: base\nrouting:\noutput: ~\n", NULL, 0);
+    assert_int_equal(cs_scenario_resolved_text(s, &text, &err), CS_OK);
+    char expect[2048];
+    snprintf(expect, sizeof expect,
+             "name: 'base'\nrouting:\n  policy: latency-first\n  rounds: 8\n  hop_ms: 0.05\n"
+             "output:\n  edge_flow: true\n  latency: true\n  compression: 2\n  batch_trials: "
+             "1024\ndescription: ''\ntopology: '%s/topology/japan.geojson'\ndemand: "
+             "'%s/topology/japan-demand.csv'\nas_of: 2024\ntrials: 10000\nseed: 1\ncapacity: lit\n"
+             "demand_scale: 1\n",
+             datadir, datadir);
+    assert_string_equal(text, expect);
+    free(text);
+    cs_scenario_free(s);
+    /* Every key given, --set included: the resolved text loads to the same settings. */
+    static const char *const sets[] = {"demand_scale=0.1", "routing.hop_ms=0.3"};
+    s = load_ok(full, sets, 2);
+    assert_int_equal(cs_scenario_resolved_text(s, &text, &err), CS_OK);
+    cs_scenario *r = load_ok(text, NULL, 0);
+    assert_string_equal(r->name, s->name);
+    assert_string_equal(r->description, "Two lines\nof text.\n");
+    assert_string_equal(r->topology_path, s->topology_path);
+    assert_string_equal(r->demand_path, s->demand_path);
+    assert_int_equal(r->as_of, 2011);
+    assert_true(r->trials == s->trials && r->seed == s->seed);
+    assert_int_equal(r->routing.mode, CS_ROUTING_MAXFLOW);
+    assert_int_equal(r->routing.rounds, 17);
+    assert_true(r->routing.hop_ms == 0.3 && r->routing.demand_scale == 0.1);
+    assert_false(r->routing.use_lit);
+    assert_false(r->output.edge_flow || r->output.latency);
+    assert_int_equal(r->output.compression, 0);
+    assert_int_equal(r->output.batch_trials, 333);
+    assert_int_equal(r->n_hazards, 2);
+    cs_scenario_free(r);
+    free(text);
+    cs_scenario_free(s);
+}
+
+/* Name, capacity basis and policy of a stored scenario text, by the loader's rules. */
+static void test_basics(void **state)
+{
+    (void)state;
+    cs_error err = CS_ERROR_INIT;
+    cs_scenario_basics b;
+    assert_int_equal(cs_scenario_basics_of(full, "f", &b, &err), CS_OK);
+    assert_string_equal(b.name, "Nankai M8.7");
+    assert_string_equal(b.capacity_basis, "design");
+    assert_string_equal(b.routing_policy, "maxflow");
+    assert_int_equal(cs_scenario_basics_of("name: x\n", "f", &b, &err), CS_OK);
+    assert_string_equal(b.capacity_basis, "lit"); /* the loader's default */
+    assert_string_equal(b.routing_policy, "latency-first");
+    assert_int_equal(cs_scenario_basics_of("name: x\ncapacity: lits\n", "f", &b, &err), CS_EINVAL);
+    assert_string_equal(err.msg,
+                        "f:2:11: capacity: expected \"design\" or \"lit\", found \"lits\"");
+}
+
 /* One bad value per key: exact file:line:column, key, expected and found. */
 static void test_range_errors(void **state)
 {
@@ -476,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_defaults),     cmocka_unit_test(test_every_key),
         cmocka_unit_test(test_range_errors), cmocka_unit_test(test_all_problems_reported),
         cmocka_unit_test(test_overrides),    cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_resolved),     cmocka_unit_test(test_basics),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,11 +25,8 @@ def _title(r, what):
 
 
 def scenario_name(r):
-    """The scenario's name (first `name:` line of the scenario text), or the file name."""
-    for line in r.scenario_text.splitlines():
-        if line.startswith("name:"):
-            return line[5:].strip().strip("'\"")
-    return r.path
+    """The scenario's name (the results file's `name`), or the file name."""
+    return r.name or r.path
 
 
 def _save(fig, out, dpi):

@@ -222,6 +222,42 @@ class Results:
         return (f"<Results {self.path!r}: {self.n_trials} trials, {len(self.nodes)} nodes, "
                 f"{len(self.edges)} edges, {len(self.demands)} demands>")
 
+    def _setting(self, attr, key, default):
+        """Root attribute attr; in files written before it, key of the scenario text (YAML)."""
+        if attr in self.attrs:
+            return self.attrs[attr]
+        import yaml
+
+        try:
+            doc = yaml.safe_load(self.scenario_text) or {}
+        except yaml.YAMLError:
+            doc = {}
+        value = doc.get(key, default) if isinstance(doc, dict) else default
+        if key == "routing":
+            value = (value or {}).get("policy", default) if isinstance(value, dict) else default
+        return value if value is not None else default
+
+    @property
+    def name(self):
+        """The scenario's name (root attribute `name`)."""
+        return str(self._setting("name", "name", ""))
+
+    @property
+    def capacity_basis(self):
+        """"lit" or "design": the capacity the run routed on (root attribute `capacity_basis`)."""
+        return self._setting("capacity_basis", "capacity", "lit")
+
+    @property
+    def routing_policy(self):
+        """"latency-first" or "maxflow" (root attribute `routing_policy`)."""
+        return self._setting("routing_policy", "routing", "latency-first")
+
+    @property
+    def scenario_resolved(self):
+        """The scenario with every top-level default filled in (YAML text); "" in files written
+        before the attribute existed."""
+        return self.attrs.get("scenario_resolved", "")
+
     @property
     def scenario_text(self):
         """The scenario as run (YAML text)."""

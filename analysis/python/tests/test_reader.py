@@ -2,6 +2,8 @@
 
 import csv
 import json
+import os
+import subprocess
 
 import h5py
 import numpy as np
@@ -9,7 +11,7 @@ import pandas as pd
 import pytest
 
 from cablesim_analysis import IncompleteResultsError, ResultsError, open_results
-from conftest import DEMAND, RANDOM_TRIALS, TOPOLOGY, run_cablesim, scenario
+from conftest import DEMAND, RANDOM_TRIALS, TOPOLOGY, cli_path, run_cablesim, scenario
 
 EPS = 1e-9
 # Segment -> unserved Tbps when it is the only failure (see conftest for the network):
@@ -285,3 +287,49 @@ def test_cuts_and_hazard_events(workdir, random_h5):
         cuts = res.cuts
         per_trial = cuts.groupby("trial").size().reindex(range(30), fill_value=0)
         assert (per_trial.values == ev.cuts.values).all()
+
+
+def test_settings_from_attributes(r, random_h5):
+    """name, capacity_basis, routing_policy come from the root attributes; scenario_resolved
+    holds every top-level setting the run used."""
+    import yaml
+
+    with h5py.File(random_h5, "r") as f:
+        assert r.name == f.attrs["name"] == "pytest-random"
+        assert r.capacity_basis == f.attrs["capacity_basis"] == "lit"
+        assert r.routing_policy == f.attrs["routing_policy"] == "latency-first"
+    resolved = yaml.safe_load(r.scenario_resolved)
+    written = yaml.safe_load(r.scenario_text)
+    assert resolved["name"] == written["name"] == r.name
+    assert resolved["trials"] == RANDOM_TRIALS and resolved["seed"] == r.attrs["seed"]
+    assert resolved["capacity"] == "lit" and resolved["demand_scale"] == 1
+    assert resolved["routing"] == {"policy": "latency-first", "rounds": 8, "hop_ms": 0.05}
+    assert resolved["output"] == {"edge_flow": True, "latency": True, "compression": 2,
+                                  "batch_trials": 1024}
+    assert resolved["hazards"] == written["hazards"]
+    assert resolved["as_of"] == r.attrs["as_of"]
+    assert os.path.isabs(resolved["topology"]) and os.path.isfile(resolved["topology"])
+
+
+def test_settings_of_older_files(random_h5, copy_of, tmp_path):
+    """A file written before the attributes (they are deleted here) reads the same: the Python
+    reader and the C reader (cablesim analyze) take them from the scenario text."""
+    old = copy_of(random_h5, "old.h5")
+    with h5py.File(old, "r+") as f:
+        for name in ("name", "capacity_basis", "routing_policy", "scenario_resolved"):
+            del f.attrs[name]
+        f.attrs.modify("scenario", f.attrs["scenario"] + "capacity: design\n")
+    with open_results(old) as o:
+        assert o.name == "pytest-random"
+        assert o.capacity_basis == "design"
+        assert o.routing_policy == "latency-first"
+        assert o.scenario_resolved == ""
+    new = copy_of(random_h5, "new.h5")
+    with h5py.File(new, "r+") as f:
+        f.attrs.modify("capacity_basis", "design")
+    cli = cli_path()
+    out = [subprocess.run([cli, "analyze", str(p), "--format", "json"], capture_output=True,
+                          text=True, check=True).stdout.replace(str(p), "F")
+           for p in (old, new)]
+    assert json.loads(out[0])["source"]["capacity"] == "design"
+    assert out[0] == out[1]

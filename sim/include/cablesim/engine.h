@@ -129,6 +129,15 @@ cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, c
  */
 cs_status cs_run_summary_add_batch(cs_run_summary *s, const cs_engine_t *e, const cs_trial_batch *b,
                                    cs_error *err);
+/**
+ * Adds the trials already in the results file w (resumed: cs_results_written() of them) to sum,
+ * read back a slice at a time, so that the summary of a resumed run covers the whole run as if
+ * it had not stopped. Under MPI every rank calls it (the reads are collective) and only the one
+ * with mine adds them. w may be NULL (nothing to add).
+ * \return CS_OK, CS_ENOMEM, CS_EINVAL, CS_EHDF5.
+ */
+cs_status cs_run_summary_add_written(cs_run_summary *sum, cs_engine_t *e, cs_results_t *w,
+                                     bool mine, cs_error *err);
 
 /**
  * Runs trials [o->first_trial, first_trial + n_trials) in order, appending

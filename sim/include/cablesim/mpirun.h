@@ -14,6 +14,7 @@
 #define CS_MPIRUN_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <mpi.h>
@@ -21,6 +22,33 @@
 #include "cablesim/engine.h"
 #include "cablesim/error.h"
 #include "cablesim/results.h"
+
+/**
+ * The processes a run is shared by, for cs_mpirun, cs_run_summary_reduce and results_mpi.h:
+ * cs_mpi_world() (every process of the job) or CS_COMM_NONE (one process, no MPI). The CLI goes
+ * through these and makes no MPI call of its own.
+ */
+typedef MPI_Comm cs_comm;
+#define CS_COMM_NONE MPI_COMM_NULL
+
+/** Whether an MPI launcher (mpirun, mpiexec, srun) started this process: its environment. */
+bool cs_mpi_launched(void);
+/** Initialises MPI (once per process) and gives this process's rank and the job's size.
+ * \return CS_OK, CS_EIO (MPI cannot start). */
+cs_status cs_mpi_start(int *rank, int *size, cs_error *err);
+/** Every process of the job (after cs_mpi_start). */
+cs_comm cs_mpi_world(void);
+/** The rank of this process in c and the size of c (0 and 1 for CS_COMM_NONE). */
+void cs_mpi_rank_size(cs_comm c, int *rank, int *size);
+/** Rank 0's v, on every rank of c (collective; v itself for CS_COMM_NONE). */
+int cs_mpi_share_int(cs_comm c, int v);
+/** Whether mine is true on any rank of c (collective; mine itself for CS_COMM_NONE). */
+bool cs_mpi_any(cs_comm c, bool mine);
+/** Ends every process of c with status (a rank that fails mid-run cannot leave the others
+ * waiting in a collective call). Does not return. */
+void cs_mpi_abort(cs_comm c, int status);
+/** Finalises MPI (after cs_mpi_start). */
+void cs_mpi_stop(void);
 
 /** Blocks per rank in an epoch: the writes come every this many blocks per rank. */
 #define CS_MPIRUN_EPOCH_BLOCKS 4
@@ -30,7 +58,7 @@
 #define CS_MPIRUN_MAX_HELD (2 * CS_MPIRUN_EPOCH_BLOCKS)
 
 typedef struct {
-    MPI_Comm comm;
+    cs_comm comm;
     uint64_t start, end; /**< the trials to run: [start, end), start the first unwritten one */
     uint64_t block;      /**< trials per block (>= 1) */
     size_t cache_slots;  /**< routing cache of each rank's engine */
@@ -67,7 +95,7 @@ cs_status cs_mpirun(cs_engine_t *e, cs_results_t *w, const cs_mpirun_options *o,
  * cs_run_summary_init for e. \return CS_OK, CS_ENOMEM, CS_EIO (MPI), CS_EINVAL (summaries that
  * do not merge).
  */
-cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, MPI_Comm comm,
+cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, cs_comm comm,
                                 cs_error *err);
 
 #endif /* CS_MPIRUN_H */

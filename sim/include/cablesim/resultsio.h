@@ -66,6 +66,13 @@ typedef struct {
     const char *path;
     int32_t format_version;
     const char *software_version, *scenario, *topology_sha256, *demand_sha256, *created;
+    /** The scenario's name, capacity basis ("lit", "design") and routing policy
+     * ("latency-first", "maxflow"): the root attributes, or in files written before them, read
+     * from `scenario` with the scenario loader's defaults. */
+    const char *name, *capacity_basis, *routing_policy;
+    /** The scenario with every top-level default filled in (root attribute scenario_resolved);
+     * "" in files written before it. */
+    const char *scenario_resolved;
     uint64_t seed, trials;
     int32_t as_of;
     size_t n_nodes, n_edges, n_demands, n_pairs;

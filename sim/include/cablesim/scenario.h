@@ -62,4 +62,29 @@ cs_status cs_scenario_load_string(cs_scenario **out, const char *text, const cha
                                   int default_year, cs_error *err);
 void cs_scenario_free(cs_scenario *s);
 
+/**
+ * The scenario as run with every top-level setting resolved (docs/scenarios.md): the text as
+ * written (after --set) with name, description, topology and demand (the paths found), as_of,
+ * trials, seed, routing (policy, rounds, hop_ms), capacity, demand_scale and output (edge_flow,
+ * latency, compression, batch_trials) set to the values the run uses, defaults included. Hazards
+ * and recovery are kept as written. *out is malloc'd. \return CS_OK, CS_ENOMEM.
+ */
+cs_status cs_scenario_resolved_text(const cs_scenario *s, char **out, cs_error *err);
+
+/** What a results file says of its run without loading its scenario (cs_scenario_basics). */
+typedef struct {
+    char name[256];
+    const char *capacity_basis; /**< "lit" or "design" (static strings) */
+    const char *routing_policy; /**< "latency-first" or "maxflow" */
+} cs_scenario_basics;
+
+/**
+ * Reads name, capacity and routing.policy from scenario text (file stands for the file in
+ * messages) with the defaults of cs_scenario_load(), without resolving paths or checking the
+ * rest: for results files written before the root attributes name, capacity_basis and
+ * routing_policy. \return CS_OK, CS_EPARSE, CS_EINVAL, CS_ENOMEM.
+ */
+cs_status cs_scenario_basics_of(const char *text, const char *file, cs_scenario_basics *out,
+                                cs_error *err);
+
 #endif /* CS_SCENARIO_H */

@@ -20,6 +20,7 @@
 
 #include <hdf5.h>
 
+#include "cablesim/scenario.h"
 #include "results/h5util.h"
 
 struct cs_resultsio {
@@ -140,6 +141,48 @@ static cs_status check_identity(cs_resultsio_t *r, cs_error *err)
     return CS_OK;
 }
 
+/* Copies s into memory r owns (*out). */
+static cs_status own_copy(cs_resultsio_t *r, const char *s, const char **out, cs_error *err)
+{
+    const size_t n = strlen(s);
+    char *p = own_alloc(r, n + 1, 1);
+    if (p == NULL) return oom(r, err);
+    memcpy(p, s, n);
+    *out = p;
+    return CS_OK;
+}
+
+/* name, capacity_basis, routing_policy, scenario_resolved: the root attributes when the file has
+ * them (written since they exist), else from the scenario text by the scenario's own rules. */
+static cs_status read_settings(cs_resultsio_t *r, cs_error *err)
+{
+    cs_results_info *in = &r->info;
+    const htri_t has = H5Aexists(r->file, "capacity_basis");
+    if (has < 0) return h5err(err, r->path, "look for attribute", "capacity_basis");
+    if (has > 0) {
+        cs_status rc = str_attr(r, "name", &in->name, err);
+        if (!rc) rc = str_attr(r, "capacity_basis", &in->capacity_basis, err);
+        if (!rc) rc = str_attr(r, "routing_policy", &in->routing_policy, err);
+        if (!rc) rc = str_attr(r, "scenario_resolved", &in->scenario_resolved, err);
+        if (!rc && strcmp(in->capacity_basis, "lit") != 0 &&
+            strcmp(in->capacity_basis, "design") != 0)
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: attribute \"capacity_basis\" of /: expected \"lit\" or "
+                           "\"design\", found \"%.40s\"",
+                           r->path, in->capacity_basis);
+        return rc;
+    }
+    char file[1100];
+    snprintf(file, sizeof file, "%s: attribute \"scenario\" of /", r->path);
+    cs_scenario_basics b;
+    cs_status rc = cs_scenario_basics_of(in->scenario, file, &b, err);
+    if (rc) return rc == CS_ENOMEM ? rc : CS_EINVAL;
+    in->capacity_basis = b.capacity_basis;
+    in->routing_policy = b.routing_policy;
+    in->scenario_resolved = "";
+    return own_copy(r, b.name, &in->name, err);
+}
+
 static cs_status read_root(cs_resultsio_t *r, cs_error *err)
 {
     cs_results_info *in = &r->info;
@@ -152,6 +195,7 @@ static cs_status read_root(cs_resultsio_t *r, cs_error *err)
     if (!rc) rc = int_attr(r, "seed", H5T_NATIVE_UINT64, &in->seed, err);
     if (!rc) rc = int_attr(r, "trials", H5T_NATIVE_UINT64, &in->trials, err);
     if (!rc) rc = int_attr(r, "as_of", H5T_NATIVE_INT32, &in->as_of, err);
+    if (!rc) rc = read_settings(r, err);
     return rc;
 }
 

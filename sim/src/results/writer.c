@@ -70,6 +70,18 @@ static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *
                                 m->software_version != NULL ? m->software_version : cs_version(),
                                 err);
     if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "scenario", s->text, err);
+    /* The scenario resolved, and what readers ask of it first: no reader re-derives them. */
+    char *resolved = NULL;
+    if (rc == CS_OK) rc = cs_scenario_resolved_text(s, &resolved, err);
+    if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "scenario_resolved", resolved, err);
+    free(resolved);
+    if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "name", s->name, err);
+    if (rc == CS_OK)
+        rc = cs_h5_put_str_attr(p, f, "/", "capacity_basis",
+                                cs_routing_capacity_name(s->routing.use_lit), err);
+    if (rc == CS_OK)
+        rc = cs_h5_put_str_attr(p, f, "/", "routing_policy", cs_routing_mode_name(s->routing.mode),
+                                err);
     if (rc == CS_OK)
         rc = cs_h5_put_attr(p, f, "/", "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &s->seed, err);
     if (rc == CS_OK)
