@@ -192,11 +192,14 @@ class Results:
     def _usable_trials(self):
         """Trials present in every /trials dataset (all of them in a complete file)."""
         t = self._f["trials"]
-        lengths = [t[off].shape[0] - 1 for off, _ in _CSR]
+        # (lists added later, such as cuts, may be absent from files of older versions)
+        lengths = [t[off].shape[0] - 1 for off, _ in _CSR if off in t]
         lengths += [t[name].shape[0] for name in _PER_TRIAL if name in t]
         n = max(0, min(lengths))
         # A run cut short mid-batch may have offsets past the end of the value lists.
         for off, vals in _CSR:
+            if off not in t:
+                continue
             offsets = t[off]
             while n > 0 and int(offsets[n]) > t[vals].shape[0]:
                 n -= 1
