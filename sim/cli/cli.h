@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "cablesim/error.h"
+#include "cablesim/inspect.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -65,6 +66,14 @@ int cmd_run(int argc, char **argv);
 /** `analyze RESULTS.h5 ...` and `compare A.h5 B.h5 ...` (cmd_analyze.c). */
 int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+/** `status RESULTS.h5 [--format json]` (cmd_status.c). */
+int cmd_status(int argc, char **argv);
+/**
+ * A resumable file's inputs (cmd_status.c, also for run --resume-or-start): the stored scenario
+ * loads from the current directory and its topology and demand have the file's sha256; otherwise
+ * info becomes NOT_RESUMABLE with the reason. Returns an exit status (1: out of memory).
+ */
+int cli_status_check_inputs(const char *path, cs_file_info *info);
 /** `merge -o OUT.h5 PART.h5...` (cmd_merge.c). */
 int cmd_merge(int argc, char **argv);
 /** `criticality [TOPOLOGY] ...` (cmd_criticality.c). */

@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cablesim/analysis.h"
 #include "cablesim/engine.h"
+#include "cablesim/inspect.h"
 #include "cablesim/mpirun.h"
 #include "cablesim/outfile.h"
 #include "cablesim/paths.h"
@@ -32,6 +34,7 @@ static const char usage[] =
     "Usage: cablesim run [SCENARIO.yaml]... [-o RESULTS.h5] [--set KEY=VALUE]...\n"
     "                    [--sweep KEY=VALUES]... [--shard I/N] [--dry-run] [--no-progress]\n"
     "                    [--quiet] [--block-size N] [--stop-after-batches N]\n"
+    "                    [--resume-or-start]\n"
     "       cablesim run --resume RESULTS.h5 [--block-size N] [--stop-after-batches N]\n"
     "                    [--no-progress] [--quiet]\n"
     "\n"
@@ -60,6 +63,10 @@ static const char usage[] =
     "  --block-size N      under mpirun: trials per block handed to a free rank (default: the\n"
     "                      scenario's output.batch_trials, 1024 unless set; keep it a\n"
     "                      multiple of batch_trials, so that writes cover whole chunks)\n"
+    "  --resume-or-start   for batch scripts: with -o FILE, start FILE when there is none,\n"
+    "                      resume it (or FILE.tmp) when it is an incomplete run of the same\n"
+    "                      scenario, seed and inputs, do nothing when it is complete; any other\n"
+    "                      FILE is refused (exit 2)\n"
     "  --stop-after-batches N  stop after N batches of output.batch_trials trials (under\n"
     "                      mpirun: N blocks) as on SIGTERM: the file is left incomplete,\n"
     "                      exit status 3, and --resume goes on (a checkpoint; tests)\n"
@@ -90,6 +97,7 @@ typedef struct {
     uint64_t shard, shards;           /* --shard shard/shards; shards = 0: the whole run */
     uint64_t part_first, part_trials; /* of a resumed part (cs_results_part_range) */
     bool dry_run, progress, quiet;
+    bool resume_or_start; /* --resume-or-start */
 } run_args;
 
 enum { MAX_BLOCK = 1000000, MAX_SHARDS = 1000000 };
@@ -237,6 +245,8 @@ static int parse_args(int argc, char **argv, run_args *a)
                 return CLI_USAGE;
         } else if (strcmp(s, "--shard") == 0) {
             if (parse_shard(has_next ? argv[++i] : "", a) != CLI_OK) return CLI_USAGE;
+        } else if (strcmp(s, "--resume-or-start") == 0) {
+            a->resume_or_start = true;
         } else if (strcmp(s, "--dry-run") == 0) {
             a->dry_run = true;
         } else if (strcmp(s, "--no-progress") == 0) {
@@ -254,6 +264,9 @@ static int parse_args(int argc, char **argv, run_args *a)
         return cli_usage_error("run: --resume takes the scenario, output, overrides and part from "
                                "the results file: no SCENARIO, -o, --set, --sweep, --shard or "
                                "--dry-run with it");
+    if (a->resume_or_start && (a->output == NULL || a->resume != NULL))
+        return cli_usage_error("run: --resume-or-start needs -o RESULTS.h5 (and no --resume): it "
+                               "starts, resumes or leaves that file");
     if (a->shards > 0 && a->output == NULL && !a->dry_run)
         return cli_usage_error("run: --shard writes a part for cablesim merge: it needs -o");
     return CLI_OK;
@@ -850,6 +863,83 @@ static int check_output(const run_args *a, const cs_engine_t *e, bool mpi, int r
     return rc == CS_OK ? CLI_OK : report(rank, &err);
 }
 
+enum { START = 0, RESUME = 1, NOTHING = 2 };
+
+/* Whether the file described by info holds this variant's run: same scenario text (overrides
+ * included: seed, trials), network year, inputs (sha256) and part. */
+static bool same_run(const cs_file_info *info, const run_args *a, const cs_engine_t *e)
+{
+    const cs_scenario *sc = cs_engine_scenario(e);
+    uint64_t pf = 0, pn = 0;
+    if (a->shards > 0) run_range(e, a, &pf, &pn);
+    return info->scenario != NULL && strcmp(info->scenario, sc->text) == 0 &&
+           info->as_of == sc->as_of && info->part_first == pf && info->part_trials == pn &&
+           strcmp(info->topology_sha256, cs_topology_sha256(cs_engine_topology(e))) == 0 &&
+           strcmp(info->demand_sha256, cs_demand_sha256(cs_engine_demand(e))) == 0;
+}
+
+/* Rank 0's decision for --resume-or-start on -o FILE (FILE.tmp first): START, RESUME, NOTHING,
+ * or minus an exit status after the message. */
+static int decide(const run_args *a, const cs_engine_t *e, const char *work)
+{
+    struct stat sb;
+    if (lstat(work, &sb) != 0) return START;
+    cs_error quiet = CS_ERROR_INIT, err = CS_ERROR_INIT;
+    cs_results_recover(work, &quiet); /* a killed run's flag, when no one holds the file */
+    cs_file_info info;
+    if (cs_file_inspect(work, &info, &err) != CS_OK) return -cli_report(&err);
+    int d = START;
+    if (info.state == CS_FILE_NOT_RESULTS) {
+        d = -cli_usage_error("%s: expected a results file to resume or leave, found another file "
+                             "(%s): not overwritten",
+                             work, info.why);
+    } else if (info.state == CS_FILE_NOT_RESUMABLE) {
+        d = -cli_usage_error("%s: incomplete and not resumable: %s (delete it to start over)", work,
+                             info.why);
+    } else if (!same_run(&info, a, e)) {
+        d = -cli_usage_error("%s: holds another run (its scenario, seed, network year, inputs or "
+                             "part differ from this one's): not replaced; choose another -o, or "
+                             "delete it",
+                             work);
+    } else {
+        d = info.state == CS_FILE_COMPLETE ? NOTHING : RESUME;
+    }
+    cs_file_info_destroy(&info);
+    return d;
+}
+
+/*
+ * --resume-or-start: rank 0 looks at -o FILE (or FILE.tmp, left by a killed run) and every rank
+ * follows: a new file; a resume (va->resume set to the file, va->output cleared); or nothing to
+ * do (*nothing). Returns an exit status.
+ */
+static int resume_or_start(run_args *va, const cs_engine_t *e, bool mpi, int rank, char *work,
+                           char *final, size_t n, bool *nothing)
+{
+    *nothing = false;
+    bool renamed = false;
+    cs_error err = CS_ERROR_INIT;
+    if (cs_outfile_resume_name(va->output, work, n, final, n, &renamed, &err) != CS_OK)
+        return report(rank, &err);
+    int d = rank == 0 ? decide(va, e, work) : START;
+    d = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, d);
+    if (d < 0) return -d;
+    if (d == NOTHING) {
+        *nothing = true;
+        if (rank == 0 && !va->quiet)
+            printf("cablesim run: %s: complete, the same run (scenario, seed, inputs): nothing to "
+                   "do\n",
+                   final);
+    } else if (d == RESUME) {
+        if (rank == 0 && !va->quiet)
+            printf("cablesim run: %s: an incomplete run of this scenario: resuming it\n", work);
+        va->resume = work;
+        va->resume_final = final;
+        va->output = NULL;
+    }
+    return CLI_OK;
+}
+
 /* The arguments of variant v: its scenario, output, and the job's overrides then its own. */
 static int variant_args(const run_args *a, const cli_variant *v, run_args *va)
 {
@@ -884,6 +974,11 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
                             (unsigned long long)cs_engine_scenario(e)->trials);
         status = CLI_USAGE;
     }
+    char work[4096], final[4096];
+    bool nothing = false;
+    if (status == CLI_OK && va.resume_or_start && !va.dry_run && !check_only)
+        status = resume_or_start(&va, e, mpi, rank, work, final, sizeof work, &nothing);
+    if (nothing) check_only = true;
     if (status == CLI_OK && va.output != NULL && !va.dry_run)
         status = check_output(&va, e, mpi, rank);
     /* Under mpirun, --dry-run checks the input on every rank and times it on rank 0 only. */

@@ -33,6 +33,7 @@ static const char usage[] =
     "                                      paired differences between two runs with one seed\n"
     "  merge -o RESULTS.h5 PART.h5...      join the parts of a run made with run --shard I/N\n"
     "                                      into the file one run writes\n"
+    "  status RESULTS.h5 [--format json]   complete (0), resumable (3), not resumable (4)\n"
     "  criticality [TOPOLOGY] [--as-of YEAR] [-k 1|2] [--unit segment|cable|station|all]\n"
     "                                      N-1 and N-2 contingencies ranked by unserved demand;\n"
     "                                      single points of failure and critical pairs per region\n"
@@ -49,9 +50,9 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"topology", cmd_topology},   {"run", cmd_run},     {"analyze", cmd_analyze},
-    {"compare", cmd_compare},     {"merge", cmd_merge}, {"criticality", cmd_criticality},
-    {"evolution", cmd_evolution},
+    {"topology", cmd_topology},   {"run", cmd_run},       {"analyze", cmd_analyze},
+    {"compare", cmd_compare},     {"merge", cmd_merge},   {"criticality", cmd_criticality},
+    {"evolution", cmd_evolution}, {"status", cmd_status},
 };
 
 int cli_status(cs_status rc)

@@ -2,6 +2,7 @@
 #include "cablesim/error.h"
 
 #include <gsl/gsl_errno.h>
+#include <hdf5.h>
 #include <igraph.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,6 +106,10 @@ const char *cs_igraph_last_reason(void)
 
 void cs_library_init(void)
 {
+    /* HDF5 closes what is still open from an atexit handler; after a failed write (a full disk,
+     * the file size limit) its close of that file crashes there (SIGSEGV). Every file is closed
+     * explicitly, so the handler is not needed: before any other HDF5 call, turn it off. */
+    H5dont_atexit();
     gsl_set_error_handler_off();
     igraph_set_error_handler(cs_igraph_handler);
     igraph_set_warning_handler(igraph_warning_handler_ignore);

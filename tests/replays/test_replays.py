@@ -36,13 +36,12 @@ TRIALS = {
 # Factor of the tolerance on recorded repair days (module docstring).
 TOL = 1.5
 
-GAP_IMPACT = ("does not reproduce: Japan's traffic to Hong Kong and South-East Asia detours "
-              "through the Shanghai-Guangzhou terrestrial link (free transit) and over every "
-              "system's lit capacity of 2026, pooled for all traffic (issue 10)")
-GAP_REPAIR = ("does not reproduce: repairs are placed at the segment's midpoint and run with "
-              "fixed weather downtime, no stand-down and no ship eligibility (issue 11)")
-GAP_PLACE = ("does not reproduce: hazards do not report where they cut (/trials/cuts) and "
-             "anchor_drag has no max_depth_m (issue 11)")
+GAP_IMPACT = ("does not reproduce: Japan's own 2006 load (0.12 Tbps) may use all of the ~17 Tbps "
+              "of lit capacity that survives; routing has no restoration share yet (issue 10)")
+GAP_REPAIR = ("does not reproduce: the repair queue puts each fault at its segment's midpoint, "
+              "not where the replay cuts it (issue 11: cut places do not reach the queue)")
+GAP_PLACE = ("not checked: the results file has no /trials/cuts (issue 11), so where each cut "
+             "lies cannot be read back")
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +63,11 @@ def within(value, recorded, tol=TOL):
 
 # ----- Hengchun 2006 (scenarios/replay-2006.yaml is this replay) -----
 
+# APCN is in the record too (KDDI 2007-02-13; Converge Digest 2007-01-01: system 1 segment B17,
+# the Hong Kong branch) and in the topology since APCN (1996-2011) was added (issue 10).
+RECORDED_2006 = {"APCN", "APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"}
+
+
 def test_replay_2006_is_the_hengchun_replay():
     from replay_figures import REPO
     link = REPO / "scenarios" / "replay-2006.yaml"
@@ -76,11 +80,9 @@ def test_hengchun_2006_cuts_the_recorded_systems(replays):
     r = replays("hengchun-2006")
     assert r.as_of == 2006
     cut = r.systems_cut()
-    # The record's systems that land in Japan's 2006 network in this dataset, every trial.
-    for system in ("APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"):
-        assert cut.get(system) == 1.0, (system, cut)
-    # No system the record does not name.
-    assert set(cut) == {"APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"}
+    # The record's systems that land in Japan's 2006 network in this dataset, every trial, and
+    # no system the record does not name.
+    assert cut == {system: 1.0 for system in RECORDED_2006}, cut
     assert r.capacity_lost().min() > 0
 
 
@@ -115,9 +117,6 @@ def test_hengchun_2006_repair_times_of_the_recorded_order(replays):
     assert eac >= 49 / TOL, f"EAC back on day {eac:.1f}, recorded after day 49"
 
 
-# APCN is in the record too (KDDI 2007-02-13; Converge Digest 2007-01-01: system 1 segment B17,
-# the Hong Kong branch) and in the topology since APCN (1996-2011) was added (issue 10).
-RECORDED_2006 = {"APCN", "APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"}
 
 
 def test_hengchun_2006_hazards_cut_the_recorded_systems(replays):
@@ -186,7 +185,6 @@ def test_taiwan_tpe_2025_no_service_loss(replays):
     assert not r.regions_below(0.9), r.regions_below(0.9)
 
 
-@pytest.mark.xfail(reason=GAP_REPAIR, strict=False)
 def test_taiwan_tpe_2025_repair_of_the_recorded_order(replays):
     back = q(replays("taiwan-tpe-2025").segment_back("tpe:5"), 0.5)
     assert within(back, 17), f"TPE back on day {back:.1f}, recorded 17"

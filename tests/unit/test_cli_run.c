@@ -449,14 +449,163 @@ static void test_outputs_and_inputs(void **state)
         remove_file(made[i]);
 }
 
+/* Grows /trials/unserved_tbps of a scratch file by one row: datasets of different lengths. */
+static void grow_unserved(const char *name)
+{
+    char path[4096];
+    scratch_path(path, sizeof path, name);
+    const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t d = H5Dopen2(f, "/trials/unserved_tbps", H5P_DEFAULT), sp = H5Dget_space(d);
+    hsize_t dims[1] = {0};
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    dims[0]++;
+    assert_true(H5Dset_extent(d, dims) >= 0);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(f);
+}
+
+/*
+ * cablesim status (exit 0 complete, 3 resumable, 4 not resumable, 2 not results; text and JSON)
+ * and run --resume-or-start (starts, resumes, does nothing on the same complete run, refuses
+ * another run's file), with a run killed by SIGKILL (FILE.tmp left) among them.
+ */
+static void test_status_and_resume_or_start(void **state)
+{
+    (void)state;
+    char out[8192];
+    write_file("cli-st.yaml", batched);
+    write_file("cli-st.txt", "text\n");
+    assert_int_equal(run_cli("status cli-none.h5", out, sizeof out), 2);
+    assert_non_null(strstr(out, "cli-none.h5: not a cablesim results file: cannot open: No such "
+                                "file or directory"));
+    assert_int_equal(run_cli("status cli-st.txt", out, sizeof out), 2);
+    assert_non_null(strstr(out, "cli-st.txt: not a cablesim results file: not an HDF5 file"));
+    assert_int_equal(run_cli("status", out, sizeof out), 2);
+    remove_file("cli-st.h5");
+    assert_int_equal(
+        run_cli("run cli-st.yaml -o cli-st.h5 --stop-after-batches 3 -q", out, sizeof out), 3);
+    assert_int_equal(run_cli("status cli-st.h5", out, sizeof out), 3);
+    assert_string_equal(out, "cli-st.h5: incomplete: 150 of 400 trials done (seed 5); resumable: "
+                             "cablesim run --resume cli-st.h5\n");
+    assert_int_equal(run_cli("status cli-st.h5 --format json", out, sizeof out), 3);
+    if (strstr(out, "\"state\": \"resumable\"") == NULL ||
+        strstr(out, "\"trials_done\": 150") == NULL || strstr(out, "\"trials\": 400") == NULL)
+        fail_msg("%s", out);
+    /* --resume-or-start resumes it (here for 2 more batches), then completes it. */
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-st.h5 --resume-or-start "
+                             "--stop-after-batches 2 --no-progress",
+                             out, sizeof out),
+                     3);
+    assert_non_null(strstr(out, "cli-st.h5: an incomplete run of this scenario: resuming it"));
+    assert_int_equal(trials_in("cli-st.h5"), 250);
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-st.h5 --resume-or-start -q", out, sizeof out),
+                     0);
+    assert_int_equal(run_cli("status cli-st.h5", out, sizeof out), 0);
+    assert_string_equal(out, "cli-st.h5: complete: 400 of 400 trials (seed 5)\n");
+    /* Complete and the same run: nothing to do, the file untouched. */
+    struct stat before, after;
+    char path[4096];
+    scratch_path(path, sizeof path, "cli-st.h5");
+    assert_int_equal(stat(path, &before), 0);
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-st.h5 --resume-or-start", out, sizeof out), 0);
+    assert_non_null(strstr(out, "cli-st.h5: complete, the same run (scenario, seed, inputs): "
+                                "nothing to do"));
+    assert_int_equal(stat(path, &after), 0);
+    assert_true(before.st_ino == after.st_ino && before.st_mtime == after.st_mtime &&
+                before.st_size == after.st_size);
+    /* Another run's file is refused, and so is another kind of file. */
+    assert_int_equal(
+        run_cli("run cli-st.yaml -o cli-st.h5 --resume-or-start --set seed=9", out, sizeof out), 2);
+    assert_non_null(strstr(out, "cli-st.h5: holds another run (its scenario, seed, network year, "
+                                "inputs or part differ from this one's): not replaced"));
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-st.txt --resume-or-start", out, sizeof out),
+                     2);
+    assert_non_null(strstr(out, "cli-st.txt: expected a results file to resume or leave"));
+    assert_int_equal(run_cli("run cli-st.yaml --resume-or-start", out, sizeof out), 2);
+    assert_non_null(strstr(out, "--resume-or-start needs -o RESULTS.h5"));
+    /* kill -9 after the 2nd write leaves cli-k.h5.tmp: status and --resume-or-start find it. */
+    remove_file("cli-k.h5");
+    assert_int_equal(run_cli_env("CABLESIM_RAISE=KILL@write=2", "run cli-st.yaml -o cli-k.h5 -q",
+                                 out, sizeof out),
+                     128 + SIGKILL);
+    assert_false(exists("cli-k.h5"));
+    assert_int_equal(run_cli("status cli-k.h5", out, sizeof out), 3);
+    assert_string_equal(out, "cli-k.h5.tmp: incomplete: 100 of 400 trials done (seed 5); "
+                             "resumable: cablesim run --resume cli-k.h5\n");
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-k.h5 --resume-or-start -q", out, sizeof out),
+                     0);
+    assert_false(exists("cli-k.h5.tmp"));
+    char a[4096], b[4096];
+    scratch_path(a, sizeof a, "cli-st.h5");
+    scratch_path(b, sizeof b, "cli-k.h5");
+    assert_true(cs_h5_same_group(a, b, "/trials") >= 9);
+    /* Not resumable: datasets of different lengths; inputs changed since the run. */
+    assert_int_equal(
+        run_cli("run cli-st.yaml -o cli-bad.h5 --stop-after-batches 1 -q", out, sizeof out), 3);
+    grow_unserved("cli-bad.h5");
+    assert_int_equal(run_cli("status cli-bad.h5", out, sizeof out), 4);
+    assert_non_null(strstr(out, "cli-bad.h5: incomplete and not resumable: datasets hold "
+                                "different numbers of trials"));
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-bad.h5 --resume-or-start", out, sizeof out),
+                     2);
+    assert_non_null(strstr(out, "cli-bad.h5: incomplete and not resumable: "));
+    assert_int_equal(cs_sh_in(scratch, "cp engine-demand.csv cli-dem.csv", out, sizeof out), 0);
+    write_file("cli-dem.yaml", "name: d\ntopology: engine-topo.geojson\ndemand: cli-dem.csv\n"
+                               "trials: 400\noutput:\n  batch_trials: 50\n");
+    assert_int_equal(
+        run_cli("run cli-dem.yaml -o cli-dem.h5 --stop-after-batches 1 -q", out, sizeof out), 3);
+    assert_int_equal(cs_sh_in(scratch, "sed -i 's/7.5/7.25/' cli-dem.csv", out, sizeof out), 0);
+    assert_int_equal(run_cli("status cli-dem.h5", out, sizeof out), 4);
+    assert_non_null(strstr(out, "the topology or demand file changed since the run"));
+    static const char *const made[] = {"cli-st.yaml", "cli-st.txt",  "cli-st.h5",    "cli-k.h5",
+                                       "cli-bad.h5",  "cli-dem.csv", "cli-dem.yaml", "cli-dem.h5"};
+    for (size_t i = 0; i < sizeof made / sizeof *made; i++)
+        remove_file(made[i]);
+}
+
+/*
+ * A write that fails (the file size limit, ulimit -f: SIGXFSZ is handled, the write fails with
+ * EFBIG) ends the run with one line naming the file and the cause, exit 1, no crash in HDF5's
+ * exit handler, and a file that is not complete.
+ */
+static void test_write_failure(void **state)
+{
+    (void)state;
+    char out[8192];
+    write_file("cli-fz.yaml", batched);
+    remove_file("cli-fz.h5");
+    remove_file("cli-fz.h5.tmp");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "ulimit -f 40 && '%s' run cli-fz.yaml -o cli-fz.h5 -q --set trials=4000", CS_CLI);
+    const int st = cs_sh_in(scratch, cmd, out, sizeof out);
+    if (st != 1 || strstr(out, "cli-fz.h5.tmp: HDF5 could not ") == NULL ||
+        strstr(out, "(File too large)") == NULL)
+        fail_msg("status %d: %s", st, out);
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
+    assert_false(exists("cli-fz.h5")); /* never named as a finished file */
+    assert_int_not_equal(run_cli("status cli-fz.h5", out, sizeof out), 0);
+    remove_file("cli-fz.h5.tmp");
+    remove_file("cli-fz.yaml");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_scenarios),        cmocka_unit_test(test_bad_flags),
-        cmocka_unit_test(test_good_run_and_dry_run), cmocka_unit_test(test_signals_at_every_stage),
-        cmocka_unit_test(test_stop_after_batches),   cmocka_unit_test(test_escape_line),
-        cmocka_unit_test(test_messages_one_line),    cmocka_unit_test(test_second_run_refused),
-        cmocka_unit_test(test_outputs_and_inputs),   cmocka_unit_test(test_as_of_warning),
+        cmocka_unit_test(test_bad_scenarios),
+        cmocka_unit_test(test_bad_flags),
+        cmocka_unit_test(test_good_run_and_dry_run),
+        cmocka_unit_test(test_signals_at_every_stage),
+        cmocka_unit_test(test_stop_after_batches),
+        cmocka_unit_test(test_escape_line),
+        cmocka_unit_test(test_messages_one_line),
+        cmocka_unit_test(test_second_run_refused),
+        cmocka_unit_test(test_outputs_and_inputs),
+        cmocka_unit_test(test_status_and_resume_or_start),
+        cmocka_unit_test(test_write_failure),
+        cmocka_unit_test(test_as_of_warning),
     };
     if (!cs_scratch_init(scratch, sizeof scratch, "cli-run")) return 1;
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,8 +74,9 @@ const char *cs_status_name(cs_status code);
 
 /**
  * Installs the GSL and igraph error handlers the library relies on (both
- * defaults abort the process). Call once, from the main thread, before any
- * other cablesim call. Idempotent.
+ * defaults abort the process) and turns off HDF5's close-at-exit handler
+ * (which crashes on a file whose write failed). Call once, from the main
+ * thread, before any other cablesim or HDF5 call. Idempotent.
  */
 void cs_library_init(void);
 

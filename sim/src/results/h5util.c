@@ -19,7 +19,15 @@ cs_status cs_h5_quiet(const char *path, cs_error *err)
 static herr_t first_reason(unsigned n, const H5E_error2_t *e, void *data)
 {
     char *reason = data;
-    if (n == 0 && e->desc != NULL) snprintf(reason, 256, "%s", e->desc);
+    if (n != 0 || e->desc == NULL) return 0;
+    /* A failed write of the file driver: the system's reason ("File too large", "No space left
+     * on device") rather than the driver's dump of its buffers. */
+    const char *no = strstr(e->desc, "errno = ");
+    const int code = no != NULL ? atoi(no + 8) : 0;
+    if (code > 0)
+        snprintf(reason, 256, "%s", strerror(code));
+    else
+        snprintf(reason, 256, "%s", e->desc);
     return 0;
 }
 
@@ -253,6 +261,16 @@ hid_t cs_h5_elem_type(const cs_dataset_schema *d, bool file)
 hid_t cs_h5_plain_dcpl(void)
 {
     hid_t p = H5Pcreate(H5P_DATASET_CREATE);
+    if (p >= 0 && H5Pset_obj_track_times(p, false) < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
+    return p;
+}
+
+hid_t cs_h5_plain_fcpl(void)
+{
+    hid_t p = H5Pcreate(H5P_FILE_CREATE);
     if (p >= 0 && H5Pset_obj_track_times(p, false) < 0) {
         H5Pclose(p);
         return H5I_INVALID_HID;

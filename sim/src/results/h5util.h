@@ -79,6 +79,11 @@ hid_t cs_h5_elem_type(const cs_dataset_schema *d, bool file);
  * give equal files apart from the `created` attribute. H5I_INVALID_HID on failure. */
 hid_t cs_h5_plain_dcpl(void);
 
+/** File creation properties of a results file: the root group records no time stamps either, so
+ * that equal runs give equal files byte for byte apart from `created`. H5I_INVALID_HID on
+ * failure. */
+hid_t cs_h5_plain_fcpl(void);
+
 /** Whether the object at the absolute path exists, each level checked (H5Lexists on "/a/b"
  * fails when /a is missing). */
 bool cs_h5_exists(hid_t file, const char *path);

@@ -804,9 +804,12 @@ static cs_status create_output(const char *path, const char *out, const part_inf
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t f = H5I_INVALID_HID;
     /* The bounds the writer uses (writer.c): appends stay in the 1.10 format. */
-    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
-        f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    const hid_t fcpl = cs_h5_plain_fcpl();
+    if (fapl >= 0 && fcpl >= 0 &&
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
+        f = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
     if (fapl >= 0) H5Pclose(fapl);
+    if (fcpl >= 0) H5Pclose(fcpl);
     if (f < 0) return cs_h5_err(err, CS_EIO, out, "create", path);
     const hid_t pf = H5Fopen(p->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     cs_status rc = pf < 0 ? cs_h5_err(err, CS_EIO, p->path, "open", "the file")

@@ -350,13 +350,16 @@ cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err)
 {
     const hid_t fapl = file_access_plist(w->comm);
     if (fapl < 0) return cs_h5_err(err, CS_EHDF5, w->path, "set up file access for", "the file");
-    w->file = create ? H5Fcreate(w->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)
-                     : H5Fopen(w->path, H5F_ACC_RDWR, fapl);
+    const hid_t fcpl = create ? cs_h5_plain_fcpl() : H5P_DEFAULT;
+    w->file = !create     ? H5Fopen(w->path, H5F_ACC_RDWR, fapl)
+              : fcpl >= 0 ? H5Fcreate(w->path, H5F_ACC_TRUNC, fcpl, fapl)
+                          : H5I_INVALID_HID;
     /* The reason first: any HDF5 call, H5Pclose included, clears the error stack. */
     const cs_status rc = w->file < 0 ? cs_h5_err(err, CS_EIO, w->path, create ? "create" : "open",
                                                  "the results file")
                                      : CS_OK;
     H5Pclose(fapl);
+    if (create && fcpl >= 0) H5Pclose(fcpl);
     if (rc) return rc;
     /* The transfer plist of every raw-data write: collective with MPI-IO, which compressed
      * (filtered) chunked datasets require; ranks with nothing to write select none. */

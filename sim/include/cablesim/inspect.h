@@ -1,0 +1,47 @@
+/*
+ * inspect.h: what a results file holds, read without writing it (`cablesim status`, and
+ * `cablesim run --resume-or-start`): complete, incomplete and resumable as far as the file
+ * tells, or not a cablesim results file.
+ */
+#ifndef CS_INSPECT_H
+#define CS_INSPECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cablesim/error.h"
+
+typedef enum {
+    CS_FILE_COMPLETE,      /**< complete = 1, every trial in it */
+    CS_FILE_RESUMABLE,     /**< complete = 0, consistent: cablesim run --resume goes on */
+    CS_FILE_NOT_RESUMABLE, /**< a results file --resume would refuse (why says why) */
+    CS_FILE_NOT_RESULTS    /**< not a cablesim results file (why says why) */
+} cs_file_state;
+
+/** What cs_file_inspect found. Strings are owned: cs_file_info_destroy. */
+typedef struct {
+    cs_file_state state;
+    char why[CS_ERROR_MSG_MAX]; /**< for NOT_RESUMABLE and NOT_RESULTS */
+    uint64_t trials;            /**< of the run (the scenario's) */
+    uint64_t seed;
+    uint64_t part_first, part_trials; /**< of a part (--shard); part_trials = 0: a whole run */
+    uint64_t done;                    /**< trials in the file */
+    int32_t as_of;
+    char *scenario; /**< the scenario text stored, or NULL */
+    char topology_sha256[65], demand_sha256[65];
+} cs_file_info;
+
+/**
+ * Reads the file at path without writing it and classifies it into info (the file's own
+ * checks: format, version, trial counts, and every /trials dataset holding the same number of
+ * trials, offsets ending at the lengths of their lists). A file held open for writing by another
+ * process, or flagged open by a run that was killed (cs_results_recover clears that), is
+ * NOT_RESUMABLE with the reason. Whether the inputs are unchanged (sha256) is for the caller,
+ * which loads them. Always fills info (destroy it); returns CS_OK, or CS_ENOMEM.
+ */
+cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err);
+
+/** Frees what info owns. */
+void cs_file_info_destroy(cs_file_info *info);
+
+#endif /* CS_INSPECT_H */
