@@ -90,10 +90,9 @@ static int parse_option(crit_args *a, int argc, char **argv, int *i)
                 v ? v : "nothing");
     } else if (cli_is_option(s, "--capacity")) {
         v = cli_option_value(argc, argv, i, "--capacity");
-        if (v == NULL || (strcmp(v, "lit") != 0 && strcmp(v, "design") != 0))
+        if (v == NULL || !cs_routing_capacity_from_name(v, &a->lit))
             return cli_usage_error("criticality: --capacity: expected lit or design, found \"%s\"",
                                    v ? v : "nothing");
-        a->lit = strcmp(v, "lit") == 0;
     } else if (cli_is_option(s, "--top")) {
         v = cli_option_value(argc, argv, i, "--top");
         char *end = NULL;
@@ -175,12 +174,6 @@ static const char *element_label(const cs_criticality_t *c, size_t x)
 /* Labels (cable systems' full names) are cut to this many columns in text tables. */
 #define LABEL_MAX 30
 
-/* Whether outcome k cuts region g off while the intact network does not. */
-static bool newly_cut(const cs_criticality_t *c, size_t k, size_t g)
-{
-    return c->region_cut[k * c->n_regions + g] && !c->regions[g].intact_cut;
-}
-
 /* How many rows of a ranked table of n are shown. */
 static size_t shown(const crit_args *a, size_t n)
 {
@@ -244,7 +237,7 @@ static void print_cut_regions(const cs_criticality_t *c, size_t k)
 {
     size_t n = 0;
     for (size_t g = 0; g < c->n_regions; g++)
-        if (newly_cut(c, k, g)) printf("%s%s", n++ ? ", " : "", c->regions[g].name);
+        if (cs_criticality_newly_cut(c, k, g)) printf("%s%s", n++ ? ", " : "", c->regions[g].name);
     if (n == 0) putchar('-');
 }
 
@@ -259,16 +252,10 @@ static void print_header(const cs_topology_t *t, const cs_demand_t *d, const cha
     printf("cablesim criticality: %s as of %d (sha256 %.12s)\n", cs_topology_path(t),
            cs_topology_as_of(t), cs_topology_sha256(t));
     printf("  demand: %s, %.2f Tbps in %zu pairs; routing latency-first on %s capacity\n",
-           demand_path, c->demand_tbps, cs_demand_count(d), a->lit ? "lit" : "design");
+           demand_path, c->demand_tbps, cs_demand_count(d), cs_routing_capacity_name(a->lit));
     printf("  intact network: %.3f Tbps unserved; %zu foreign regions, %zu of them already cut "
            "off\n",
            c->intact_unserved_tbps, c->n_regions, cut);
-}
-
-/* Whether losing what outcome o fails changes anything: demand or a city-region pair lost. */
-static bool hurts(const cs_criticality_outcome *o)
-{
-    return o->loss_tbps > CS_CRITICALITY_EPS_TBPS || o->n_pairs_cut > 0 || o->n_regions_short > 0;
 }
 
 /* The ranked singles that hurt, at most --top of them; the others change nothing. */
@@ -278,7 +265,7 @@ static void print_singles(const cs_criticality_t *c, const crit_args *a)
     size_t *rows = calloc(c->n_elements + 1, sizeof *rows), n = 0, hurt = 0;
     if (rows == NULL) return;
     for (size_t i = 0; i < c->n_elements; i++)
-        if (hurts(&c->outcomes[c->single_rank[i]])) {
+        if (cs_criticality_outcome_hurts(&c->outcomes[c->single_rank[i]])) {
             if (n < a->top) rows[n++] = c->single_rank[i];
             hurt++;
         }
@@ -462,7 +449,7 @@ static json_t *json_outcome(const cs_criticality_t *c, const cs_topology_t *t, s
     if (o->b != CS_CRITICALITY_NONE) put(obj, "excess_tbps", json_real(o->excess_tbps), ok);
     for (size_t g = 0; g < c->n_regions; g++) {
         const double u = c->region_unserved[k * c->n_regions + g];
-        if (newly_cut(c, k, g)) push(cut, json_string(c->regions[g].name), ok);
+        if (cs_criticality_newly_cut(c, k, g)) push(cut, json_string(c->regions[g].name), ok);
         if (u > c->regions[g].intact_unserved_tbps + CS_CRITICALITY_EPS_TBPS) {
             json_t *s = json_object();
             put(s, "region", json_string(c->regions[g].name), ok);
@@ -556,7 +543,7 @@ static int print_json(const analysis *an, size_t n, const cs_topology_t *t, cons
     put(root, "demand_tbps", json_real(an[0].c->demand_tbps), &ok);
     put(root, "intact_unserved_tbps", json_real(an[0].c->intact_unserved_tbps), &ok);
     put(root, "routing", json_string("latency-first"), &ok);
-    put(root, "capacity", json_string(a->lit ? "lit" : "design"), &ok);
+    put(root, "capacity", json_string(cs_routing_capacity_name(a->lit)), &ok);
     put(root, "k", json_integer((json_int_t)a->k), &ok);
     for (size_t i = 0; i < n; i++)
         push(arr, json_analysis(&an[i], t, a, &ok), &ok);
@@ -589,7 +576,7 @@ static void csv_row(const cs_criticality_t *c, size_t rank, size_t k, bool criti
     size_t len = 0;
     buf[0] = '\0';
     for (size_t g = 0; g < c->n_regions; g++)
-        if (newly_cut(c, k, g) && len < sizeof buf)
+        if (cs_criticality_newly_cut(c, k, g) && len < sizeof buf)
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? ";" : "",
                                     c->regions[g].name);
     cli_csv_str(buf, true);

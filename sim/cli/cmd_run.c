@@ -703,7 +703,7 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outc
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
     mpi_progress_ctx pc = {.rp = {.ps = {now_s(), 0.0, 0, 0}, .a = a}, .rank = rank};
-    /* A block of a batch writes whole chunks (results.c). */
+    /* A block of a batch writes whole chunks (sim/src/results/writer.c). */
     const cs_mpirun_options o = {.comm = comm,
                                  .start = first,
                                  .end = range_first + range_n,

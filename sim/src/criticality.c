@@ -35,6 +35,7 @@
  */
 #include "cablesim/criticality.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@
 #include "cablesim/failures.h"
 
 #define NONE CS_CRITICALITY_NONE
+static_assert(NONE == SIZE_MAX, "the demand's pair table marks no pair with SIZE_MAX");
 
 /* The result and the arrays behind its const pointers. pub comes first so
  * that cs_criticality_free() can get back to the rest. */
@@ -125,7 +127,7 @@ static cs_status build_pairs(work *w, cs_error *err)
         o->cr_region[p] = dp->region_index[p];
     }
     for (size_t i = 0; i < w->nd; i++)
-        w->demand_pair[i] = dp->pair_of_demand[i] == SIZE_MAX ? NONE : dp->pair_of_demand[i];
+        w->demand_pair[i] = dp->pair_of_demand[i]; /* SIZE_MAX is NONE */
     for (size_t g = 0; g < w->ng; g++)
         o->regions[g].name = dp->regions[g];
     return CS_OK;
@@ -339,6 +341,7 @@ static void connectivity(work *w, unsigned char *pair_cut, unsigned char *region
     for (size_t i = 0; i < w->nd; i++) {
         const size_t p = w->demand_pair[i];
         if (p == NONE) continue;
+        assert(p < w->np && w->o->cr_region[p] < w->ng);
         const cs_demand_entry *de = cs_demand_entry_at(w->d, i);
         if (uf_find(w->uf, de->origin) == uf_find(w->uf, de->destination)) pair_cut[p] = 0;
     }
@@ -718,4 +721,15 @@ bool cs_criticality_unit_parse(const char *s, cs_criticality_unit *u)
             return true;
         }
     return false;
+}
+
+bool cs_criticality_outcome_hurts(const cs_criticality_outcome *o)
+{
+    return o->loss_tbps > CS_CRITICALITY_EPS_TBPS || o->n_pairs_cut > 0 || o->n_regions_short > 0;
+}
+
+bool cs_criticality_newly_cut(const cs_criticality_t *c, size_t k, size_t g)
+{
+    assert(k < c->n_outcomes && g < c->n_regions);
+    return c->region_cut[k * c->n_regions + g] && !c->regions[g].intact_cut;
 }

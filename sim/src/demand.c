@@ -181,10 +181,10 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
     size_t lines = 1;
     for (const char *p = csv; *p; p++)
         lines += *p == '\n';
+    cs_status first = CS_OK; /* of the first problem; err may be NULL or hold older errors */
     if (d == NULL || text == NULL || (d->e = malloc(lines * sizeof *d->e)) == NULL) {
-        free(text);
-        cs_demand_free(d);
-        return cs_errorf(err, CS_ENOMEM, "%s: out of memory", name);
+        first = cs_errorf(err, CS_ENOMEM, "%s: out of memory", name);
+        goto fail;
     }
     strcpy(text, csv);
     cs_sha256 h;
@@ -192,7 +192,6 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
     cs_sha256_update(&h, csv, strlen(csv));
     cs_sha256_final_hex(&h, d->sha256);
     size_t ln = 0;
-    cs_status first = CS_OK; /* of the first problem; err may be NULL or hold older errors */
     bool header = false;
     /* Stops at the end of the text, so that the empty rest after a final
      * newline is not counted as a line of its own. */
@@ -218,17 +217,18 @@ cs_status cs_demand_load_string(cs_demand_t **out, const char *csv, const char *
         const cs_status rc = parse_line(d, line, name, ln, t, err);
         if (first == CS_OK) first = rc;
     }
-    free(text);
     if (first == CS_OK && d->n == 0)
         first = cs_errorf(err, CS_EINVAL, "%s:%zu:1: expected at least one demand, found none",
                           name, ln > 0 ? ln : 1);
     if (first == CS_OK) first = build_pairs(d, t, name, err);
-    if (first != CS_OK) {
-        cs_demand_free(d);
-        return first;
-    }
+    if (first != CS_OK) goto fail;
+    free(text);
     *out = d;
     return CS_OK;
+fail:
+    free(text);
+    cs_demand_free(d);
+    return first;
 }
 
 cs_status cs_demand_load(cs_demand_t **out, const char *path, const cs_topology_t *t, cs_error *err)

@@ -4,6 +4,7 @@
  */
 #include "cablesim/engine.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,8 @@ static size_t make_key(const cs_engine_t *e, uint32_t *key, const cs_failures *f
         cs_failures_fail_node(f_flow, f->nodes[i]);
     }
     qsort(key + start, n - start, sizeof *key, cmp_u32);
+    /* e->key holds ne + nn + 2 entries: at most every edge, the separator and every node. */
+    assert(n <= cs_topology_edge_count(e->t) + cs_topology_node_count(e->t) + 1);
     return n;
 }
 
@@ -294,6 +297,7 @@ static uint64_t hash_key(const uint32_t *key, size_t n)
  */
 static bool still_valid(const cs_engine_t *e, const cs_routing_result *r, const cs_failures *f)
 {
+    assert(cs_router_ignores_unused_edges(e->router));
     for (size_t i = 0; i < f->n_edges; i++)
         if (r->edge_flow_tbps[f->edges[i]] > 0.0) return false;
     if (f->n_nodes > 0)
@@ -371,6 +375,7 @@ static void pair_cuts(const cs_engine_t *e, const cs_routing_result *r, unsigned
         cut[p] = 1;
     for (size_t i = 0; i < r->n_demands; i++) {
         const size_t p = e->pair_of_demand[i];
+        assert(p == SIZE_MAX || p < e->n_pairs);
         if (p != SIZE_MAX && r->connected[i]) cut[p] = 0;
     }
 }

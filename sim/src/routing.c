@@ -25,6 +25,7 @@
  */
 #include "cablesim/routing.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -209,10 +210,12 @@ static void build_adjacency(cs_router_t *r)
     }
     for (size_t u = 0; u < r->nn; u++)
         r->adj_off[u + 1] += r->adj_off[u];
-    size_t *fill = r->it; /* scratch: next free entry per node */
+    assert(r->adj_off[r->nn] == 2 * r->ne); /* each edge listed at both ends */
+    size_t *fill = r->it;                   /* scratch: next free entry per node */
     memcpy(fill, r->adj_off, r->nn * sizeof *fill);
     for (size_t e = 0; e < r->ne; e++) {
         const size_t a = fill[r->efrom[e]]++, b = fill[r->eto[e]]++;
+        assert(a < r->adj_off[r->efrom[e] + 1] && b < r->adj_off[r->eto[e] + 1]);
         r->adj_edge[a] = r->adj_edge[b] = e;
         r->adj_node[a] = r->eto[e];
         r->adj_node[b] = r->efrom[e];

@@ -873,11 +873,40 @@ static void test_cli_evolution_errors(void **state)
     remove_dir(dir);
 }
 
+/* The two domain rules the reports share: an outcome that hurts, a region newly cut off. */
+static void test_hurts_and_newly_cut(void **state)
+{
+    (void)state;
+    cs_criticality_outcome o = {.a = 3, .b = CS_CRITICALITY_NONE};
+    assert_false(cs_criticality_outcome_hurts(&o));
+    o.loss_tbps = CS_CRITICALITY_EPS_TBPS; /* rounding dust: at the threshold, nothing lost */
+    assert_false(cs_criticality_outcome_hurts(&o));
+    o.loss_tbps = 2.385e-9;
+    assert_true(cs_criticality_outcome_hurts(&o));
+    o.loss_tbps = 0.0;
+    o.n_pairs_cut = 1;
+    assert_true(cs_criticality_outcome_hurts(&o));
+    o.n_pairs_cut = 0;
+    o.n_regions_short = 2;
+    assert_true(cs_criticality_outcome_hurts(&o));
+    /* Two outcomes, three regions; region 1 is already cut off in the intact network. */
+    const cs_criticality_region regions[3] = {
+        {.name = "A"}, {.name = "B", .intact_cut = true}, {.name = "C"}};
+    const unsigned char cut[6] = {1, 1, 0, 0, 1, 1};
+    const cs_criticality_t c = {
+        .n_outcomes = 2, .n_regions = 3, .regions = regions, .region_cut = cut};
+    const bool newly[6] = {true, false, false, false, false, true};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t g = 0; g < 3; g++)
+            assert_int_equal(cs_criticality_newly_cut(&c, k, g), newly[3 * k + g]);
+}
+
 int main(void)
 {
     cs_library_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cables_2015),
+        cmocka_unit_test(test_hurts_and_newly_cut),
         cmocka_unit_test(test_design_capacity),
         cmocka_unit_test(test_stations_2015),
         cmocka_unit_test(test_old_cable_2011),

@@ -59,7 +59,7 @@ typedef struct {
 
 #define CS_ANALYSIS_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        0.05, (size_t)8 << 20, (size_t)1 << 26                                                     \
+        .precision = 0.05, .slice_bytes = (size_t)8 << 20, .max_tail_values = (size_t)1 << 26      \
     }
 
 /** A mean over n trials with its sample standard deviation, standard error and 95% CI. */

@@ -62,7 +62,13 @@ typedef struct {
 
 #define CS_CRITICALITY_OPTIONS_INIT                                                                \
     {                                                                                              \
-        CS_CRITICALITY_SEGMENT, 1, {CS_ROUTING_LATENCY_FIRST, true, 1.0, 8, 0.05}, false           \
+        .unit = CS_CRITICALITY_SEGMENT, .k = 1,                                                    \
+        .routing = {.mode = CS_ROUTING_LATENCY_FIRST,                                              \
+                    .use_lit = true,                                                               \
+                    .demand_scale = 1.0,                                                           \
+                    .rounds = 8,                                                                   \
+                    .hop_ms = 0.05},                                                               \
+        .brute_force = false                                                                       \
     }
 
 /** An element that can fail. Strings are borrowed from the topology. */
@@ -160,5 +166,15 @@ const char *cs_criticality_unit_name(cs_criticality_unit u);
 
 /** Parses a unit name ("segment", "cable", "station"); false when it is none of them. */
 bool cs_criticality_unit_parse(const char *s, cs_criticality_unit *u);
+
+/**
+ * Whether losing what outcome o fails changes anything: more demand unserved
+ * than the intact network leaves (beyond CS_CRITICALITY_EPS_TBPS), a
+ * city-region pair without a path, or a region shorter of capacity.
+ */
+bool cs_criticality_outcome_hurts(const cs_criticality_outcome *o);
+
+/** Whether outcome k (k < n_outcomes) cuts region g off while the intact network does not. */
+bool cs_criticality_newly_cut(const cs_criticality_t *c, size_t k, size_t g);
 
 #endif /* CS_CRITICALITY_H */

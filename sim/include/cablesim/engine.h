@@ -52,7 +52,8 @@ typedef struct {
 
 #define CS_ENGINE_OPTIONS_INIT                                                                     \
     {                                                                                              \
-        0, UINT64_MAX, NULL, NULL, NULL, CS_ENGINE_CACHE_SLOTS                                     \
+        .first_trial = 0, .n_trials = UINT64_MAX, .stop = NULL, .progress = NULL,                  \
+        .progress_ctx = NULL, .cache_slots = CS_ENGINE_CACHE_SLOTS                                 \
     }
 
 /** Statistics accumulated over the trials run (Welford's online mean and variance). */

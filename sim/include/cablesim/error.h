@@ -42,7 +42,7 @@ typedef struct {
 /** Static initialiser for a cs_error. */
 #define CS_ERROR_INIT                                                                              \
     {                                                                                              \
-        CS_OK, 0, {0}, NULL, NULL                                                                  \
+        .code = CS_OK, .count = 0, .msg = {0}, .sink = NULL, .sink_ctx = NULL                      \
     }
 
 /** Resets err to "no error", keeping its sink. err may be NULL. */

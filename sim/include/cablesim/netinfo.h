@@ -35,7 +35,7 @@ typedef struct {
 
 #define CS_NETINFO_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        CS_NETINFO_MAX_CHECKS                                                                      \
+        .max_checks = CS_NETINFO_MAX_CHECKS                                                        \
     }
 
 /** Landing stations of one country. */

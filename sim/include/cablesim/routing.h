@@ -55,7 +55,8 @@ typedef struct {
 
 #define CS_ROUTING_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        CS_ROUTING_LATENCY_FIRST, false, 1.0, 8, 0.05                                              \
+        .mode = CS_ROUTING_LATENCY_FIRST, .use_lit = false, .demand_scale = 1.0, .rounds = 8,      \
+        .hop_ms = 0.05                                                                             \
     }
 
 /** The outcome of routing once. Arrays are owned by the struct. */

@@ -92,7 +92,7 @@ typedef struct {
 
 #define CS_TOPOLOGY_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        0                                                                                          \
+        .as_of = 0                                                                                 \
     }
 
 typedef struct cs_topology cs_topology_t;

@@ -686,7 +686,7 @@ static cs_status fill(const char *tmp, const char *out, const part_info *const *
 {
     merge_out m = {out, H5I_INVALID_HID, {NULL, 0, 0}, NULL, 0, NULL, 0, 0};
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    /* The bounds the writer uses (results.c): appends stay in the 1.10 format. */
+    /* The bounds the writer uses (writer.c): appends stay in the 1.10 format. */
     if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
         m.file = H5Fopen(tmp, H5F_ACC_RDWR, fapl);
     if (fapl >= 0) H5Pclose(fapl);

@@ -1,5 +1,6 @@
 /*
- * resultsio.c: the results file reader (docs/hdf5-schema.md, "Reading with the HDF5 C API").
+ * reader.c: the results file reader (resultsio.h; docs/hdf5-schema.md, "Reading with the HDF5
+ * C API").
  *
  * Implementation notes. The tables are read one column at a time, each with a one-member
  * memory compound type: HDF5 matches compound members by name, so the columns this reader
