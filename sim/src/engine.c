@@ -55,6 +55,7 @@ struct cs_engine {
     cs_failures f_state;       /* what is down at one time */
     cs_routing_result r_state; /* its routing */
     double *up_edge, *up_node; /* [ne], [nn] when the i-th failed edge / node is back */
+    double *seg_end;           /* [ne] end of the last repair of each failed segment */
     double *ev, *ev_served;    /* [2 (ne + nn) + 1] state changes and the served demand after */
 };
 
@@ -100,10 +101,11 @@ static cs_status recovery_alloc(cs_engine_t *e, cs_error *err)
     if (rc == CS_OK) rc = cs_routing_result_init(&e->r_state, cs_demand_count(e->d), ne, err);
     if (rc != CS_OK) return rc;
     e->up_edge = malloc((ne + 1) * sizeof *e->up_edge);
+    e->seg_end = malloc((ne + 1) * sizeof *e->seg_end);
     e->up_node = malloc((nn + 1) * sizeof *e->up_node);
     e->ev = malloc((2 * (ne + nn) + 1) * sizeof *e->ev);
     e->ev_served = malloc((2 * (ne + nn) + 1) * sizeof *e->ev_served);
-    if (!e->up_edge || !e->up_node || !e->ev || !e->ev_served)
+    if (!e->up_edge || !e->seg_end || !e->up_node || !e->ev || !e->ev_served)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery workspace");
     return CS_OK;
 }
@@ -129,6 +131,7 @@ static void recovery_free(cs_engine_t *e)
     cs_failures_destroy(&e->f_state);
     cs_routing_result_destroy(&e->r_state);
     free(e->up_edge);
+    free(e->seg_end);
     free(e->up_node);
     free(e->ev);
     free(e->ev_served);
@@ -419,33 +422,46 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /*
- * Hands the failed segments of f to the repair queue and sets when every
- * failure is over: a segment at the end of its repair, a terrestrial link and
- * a landing station after their fixed restore times. Returns the lit
- * capacity-days lost within the horizon.
+ * Hands the cuts of segments in f to the repair queue, one fault per cut at
+ * the cut's place and depth (docs/model.md, "Where a fault lies"), and sets
+ * when every failure is over: a segment at the end of the last repair of its
+ * cuts, a terrestrial link and a landing station after their fixed restore
+ * times. Returns the lit capacity-days lost within the horizon.
  */
 static cs_status repair(cs_engine_t *e, uint64_t t, const cs_failures *f, cs_recovery_outcome *o,
                         double *cap_days, cs_error *err)
 {
     const cs_recovery_params *p = cs_recovery_get_params(e->rec);
+    size_t n = 0;
+    for (size_t c = 0; c < f->n_cuts; c++)
+        n += cs_topology_edge(e->t, f->cuts[c].edge)->kind == CS_EDGE_SEGMENT;
+    cs_status rc = cs_recovery_outcome_reserve(o, n, err);
+    if (rc == CS_OK) rc = cs_recovery_ws_reserve(&e->rws, n, err);
+    if (rc != CS_OK) return rc;
     o->n_faults = 0;
-    for (size_t i = 0; i < f->n_edges; i++) {
-        const size_t j = f->edges[i];
-        if (cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT)
-            o->faults[o->n_faults++] = cs_recovery_fault(e->rec, e->t, j, f->edge_time[j],
-                                                         e->intact.edge_flow_tbps[j], NULL, NAN);
+    for (size_t c = 0; c < f->n_cuts; c++) {
+        const cs_cut *cut = &f->cuts[c];
+        if (cs_topology_edge(e->t, cut->edge)->kind != CS_EDGE_SEGMENT) continue;
+        o->faults[o->n_faults++] =
+            cs_recovery_fault(e->rec, e->t, cut->edge, cut->time_days,
+                              e->intact.edge_flow_tbps[cut->edge], &cut->at, cut->depth_m);
     }
     cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_RECOVERY);
-    const cs_status rc = cs_recovery_schedule(e->rec, &e->rws, o->faults, o->n_faults, e->rng,
-                                              o->repairs, o->ship_busy_days, err);
+    rc = cs_recovery_schedule(e->rec, &e->rws, o->faults, o->n_faults, e->rng, o->repairs,
+                              o->ship_busy_days, err);
     if (rc != CS_OK) return rc;
+    for (size_t i = 0; i < f->n_edges; i++)
+        e->seg_end[f->edges[i]] = -INFINITY;
+    for (size_t k = 0; k < o->n_faults; k++)
+        e->seg_end[o->faults[k].edge] = fmax(e->seg_end[o->faults[k].edge], o->repairs[k].end_days);
     const double H = p->horizon_days;
     *cap_days = 0.0;
-    for (size_t i = 0, k = 0; i < f->n_edges; i++) {
+    for (size_t i = 0; i < f->n_edges; i++) {
         const cs_edge *ed = cs_topology_edge(e->t, f->edges[i]);
         const double down = f->edge_time[f->edges[i]];
+        assert(ed->kind != CS_EDGE_SEGMENT || e->seg_end[f->edges[i]] > -INFINITY);
         e->up_edge[i] =
-            ed->kind == CS_EDGE_SEGMENT ? o->repairs[k++].end_days : down + p->link_restore_days;
+            ed->kind == CS_EDGE_SEGMENT ? e->seg_end[f->edges[i]] : down + p->link_restore_days;
         *cap_days += ed->lit_tbps * (fmin(e->up_edge[i], H) - fmin(down, H));
     }
     for (size_t i = 0; i < f->n_nodes; i++)

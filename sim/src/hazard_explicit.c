@@ -8,6 +8,7 @@
  */
 #include "hazard_impl.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "cablesim/cutsite.h"
@@ -38,7 +39,13 @@ static cs_status explicit_sample(const void *cfg, void *ws, const cs_hazard_env 
     (void)env;
     const explicit_cfg *x = cfg;
     for (size_t i = 0; i < x->nsites; i++) {
-        if (f->edge_failed[x->site_edge[i]]) continue; /* as before: one cut per named edge */
+        /* One cut per edge named in this entry (a segment also named through its cable counts
+         * once); another entry naming the edge again cuts it again at its own place, as
+         * docs/model.md ("Explicit") says: one entry per place. */
+        bool again = false;
+        for (size_t j = 0; j < i && !again; j++)
+            again = x->site_edge[j] == x->site_edge[i];
+        if (again) continue;
         const cs_status rc =
             cs_failures_cut_edge(f, x->site_edge[i], x->site_at[i], x->site_depth[i], err);
         if (rc != CS_OK) return rc;

@@ -762,6 +762,10 @@ double cs_recovery_work_end(const cs_recovery_t *r, const cs_fault *f, double ye
     const double *share = f->weather >= 0 && (size_t)f->weather < r->n_weather
                               ? r->weather[f->weather]
                               : r->p.weather_downtime;
+    bool flat = true;
+    for (int m = 1; m < CS_MONTHS; m++)
+        flat = flat && share[m] == share[0];
+    if (flat) return start_days + work_days / (1.0 - share[0]); /* exact, whatever the start */
     double t = start_days, left = work_days;
     /* Each pass ends a month (shares are at most 0.95, so work advances in every month). */
     for (int pass = 0; left > 0.0 && pass < 100000; pass++) {
@@ -823,6 +827,20 @@ void cs_recovery_ws_destroy(cs_recovery_ws *w)
     free(w->done);
     free(w->elig);
     memset(w, 0, sizeof *w);
+}
+
+cs_status cs_recovery_ws_reserve(cs_recovery_ws *w, size_t n, cs_error *err)
+{
+    if (n <= w->max_faults) return CS_OK;
+    const size_t cap = n > 2 * w->max_faults ? n : 2 * w->max_faults;
+    unsigned char *done = realloc(w->done, cap + 1);
+    if (done != NULL) w->done = done;
+    unsigned char *elig = realloc(w->elig, (cap + 1) * (w->n_ships + 1));
+    if (elig != NULL) w->elig = elig;
+    if (done == NULL || elig == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the repair queue");
+    w->max_faults = cap;
+    return CS_OK;
 }
 
 static double sail_days(const cs_recovery_t *r, const cs_ship *s, cs_lonlat a, cs_lonlat b)
@@ -1017,6 +1035,20 @@ void cs_recovery_outcome_destroy(cs_recovery_outcome *o)
     free(o->faults);
     free(o->repairs);
     memset(o, 0, sizeof *o);
+}
+
+cs_status cs_recovery_outcome_reserve(cs_recovery_outcome *o, size_t n, cs_error *err)
+{
+    if (n <= o->max_faults) return CS_OK;
+    const size_t cap = n > 2 * o->max_faults ? n : 2 * o->max_faults;
+    cs_fault *f = realloc(o->faults, (cap + 1) * sizeof *f);
+    if (f != NULL) o->faults = f;
+    cs_repair *r = realloc(o->repairs, (cap + 1) * sizeof *r);
+    if (r != NULL) o->repairs = r;
+    if (f == NULL || r == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for a recovery outcome");
+    o->max_faults = cap;
+    return CS_OK;
 }
 
 double cs_recovery_restore_time(const double *at, const double *served, size_t n, double target)

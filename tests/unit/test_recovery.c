@@ -670,6 +670,7 @@ static const char *const engine_hand = "name: rec-hand\n"
                                        "hazards:\n"
                                        "  - type: explicit\n"
                                        "    segments: [pac-2:1]\n"
+                                       "    at: [-175.0, 45.0]\n"
                                        "recovery:\n"
                                        "  horizon_days: 60\n"
                                        "  step_hours: 12\n"
@@ -702,10 +703,11 @@ static cs_engine_t *engine(const cs_scenario *s)
 
 /*
  * By hand: intact, 17.5 Tbps are served (to LA 11.75 over PAC-1 8 + PAC-2 10 + OLD-1 2 lit).
- * Without PAC-2, LA gets 8 + 2 = 10 of 11.75: 1.75 Tbps unserved. The fault lies at PAC-2's
- * midpoint (far from Japan: foreign waters, permit 3 d); the ship mobilises (1 d) and sails half
- * the segment x 1.2 at 12 kn, then works (4 + 1 x 3000 m / 1000) / 0.8 = 8.75 d at the default
- * depth. Until then 1.75 Tbps are lost: unserved 1.75 x end, capacity lost 10 x end.
+ * Without PAC-2, LA gets 8 + 2 = 10 of 11.75: 1.75 Tbps unserved. The fault lies where the cut
+ * is, on PAC-2's route nearest the explicit `at` (mid-Pacific: foreign waters, permit 3 d, deep
+ * water); the ship mobilises (1 d) and sails there x 1.2 at 12 kn, then works
+ * (4 + 1 x depth / 1000) / 0.8 d. Until then 1.75 Tbps are lost: unserved 1.75 x end, capacity
+ * lost 10 x end.
  */
 static void test_engine_hand_case(void **state)
 {
@@ -728,15 +730,19 @@ static void test_engine_hand_case(void **state)
     assert_near(r.unserved_tbps, 1.75, 1e-9);
     size_t pac2 = 0;
     assert_true(cs_topology_find_edge(t, "pac-2:1", &pac2));
-    const cs_edge *ed = cs_topology_edge(t, pac2);
-    const double half_km =
-        cs_geo_distance_km(cs_topology_node(t, ed->from)->pos, cs_topology_node(t, ed->to)->pos) /
-        2.0;
-    const double arrive = 1.0 + half_km * 1.2 / (12.0 * 1.852 * 24.0);
-    const double end = arrive + 8.75;
-    assert_true(arrive > 3.0); /* the permit is not what waits */
+    /* The fault is the cut: its place (on the route, nearest the explicit `at`) and depth. */
+    assert_int_equal(f.n_cuts, 1);
     assert_int_equal(o.n_faults, 1);
     assert_int_equal(o.faults[0].edge, pac2);
+    assert_near(o.faults[0].pos.lon, f.cuts[0].at.lon, 0.0);
+    assert_near(o.faults[0].pos.lat, f.cuts[0].at.lat, 0.0);
+    assert_near(o.faults[0].depth_m, f.cuts[0].depth_m, 0.0);
+    assert_true(o.faults[0].depth_m > 3000.0); /* far out in the Pacific: deep water */
+    const cs_lonlat home = {136.87, 34.34};
+    const double arrive =
+        1.0 + cs_geo_distance_km(home, o.faults[0].pos) * 1.2 / (12.0 * 1.852 * 24.0);
+    const double end = arrive + (4.0 + o.faults[0].depth_m / 1000.0) / 0.8;
+    assert_true(arrive > 3.0); /* the permit is not what waits */
     assert_int_equal(o.faults[0].waters, CS_WATERS_FOREIGN);
     assert_int_equal(o.repairs[0].ship, 0);
     assert_near(o.repairs[0].start_days, arrive, 1e-6);
@@ -795,7 +801,7 @@ static void hand_trial(const char *const *sets, size_t nsets, cs_fault *fault, c
 /*
  * The place of a fault decides its stand-down and weather area; its system decides who may
  * repair it. A polygon around the PAC-2 fault holds work to day 40 and a weather area there
- * with no downtime shortens the work from 8.75 to 7 days; a ship serving only PAC-1 never
+ * with no downtime shortens the work from W / 0.8 to W days; a ship serving only PAC-1 never
  * takes it; a misspelt system is an error naming the nearest ones.
  */
 static void test_engine_areas(void **state)
@@ -806,7 +812,8 @@ static void test_engine_areas(void **state)
     hand_trial(NULL, 0, &f0, &r0);
     assert_int_equal(f0.weather, -1);
     assert_near(f0.hold_days, 0.0, 0.0);
-    assert_near(r0.end_days - r0.start_days, 7.0 / 0.8, 1e-9);
+    const double work = 4.0 + f0.depth_m / 1000.0;
+    assert_near(r0.end_days - r0.start_days, work / 0.8, 1e-9);
     char hold[256], weather[256];
     const double x = f0.pos.lon, y = f0.pos.lat;
     snprintf(hold, sizeof hold,
@@ -823,7 +830,7 @@ static void test_engine_areas(void **state)
     assert_int_equal(f1.weather, 0);
     assert_near(r1.dispatch_days, 40.0, 0.0);
     assert_near(r1.start_days, 40.0 + (r0.start_days - 0.0), 1e-9); /* ship called on day 40 */
-    assert_near(r1.end_days - r1.start_days, 7.0, 1e-9);
+    assert_near(r1.end_days - r1.start_days, work, 1e-9);
     const char *serves[] = {"recovery.ships.0.serves=[PAC-1]"};
     hand_trial(serves, 1, &f1, &r1);
     assert_int_equal(r1.ship, -1);
@@ -837,6 +844,58 @@ static void test_engine_areas(void **state)
     if (strstr(err.msg, "serves") == NULL || strstr(err.msg, "PAC-3") == NULL ||
         strstr(err.msg, "PAC-") == NULL)
         fail_msg("message \"%s\"", err.msg);
+    cs_scenario_free(s);
+}
+
+/*
+ * One repair per cut: PAC-2 cut twice (two explicit entries, mid-Pacific and near its Japanese
+ * end) gives two faults at the two places and depths; one ship repairs them in turn and the
+ * segment, hence the traffic, is back only when the second repair ends.
+ */
+static void test_engine_two_cuts(void **state)
+{
+    (void)state;
+    const char *sets[] = {"hazards=[{type: explicit, segments: [pac-2:1], at: [-175.0, 45.0]}, "
+                          "{type: explicit, segments: [pac-2:1], at: [137.5, 33.5]}]"};
+    cs_scenario *s = scenario(engine_hand, sets, 1);
+    cs_engine_t *e = engine(s);
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_error err = CS_ERROR_INIT;
+    cs_failures f;
+    cs_routing_result r;
+    cs_recovery_outcome o;
+    unsigned char cut[16];
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, 5, cs_topology_edge_count(t), &err), CS_OK);
+    /* Room for one fault only: the outcome grows to the trial's cuts. */
+    assert_int_equal(cs_recovery_outcome_init(&o, cs_engine_recovery(e), 1, &err), CS_OK);
+    if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(f.n_edges, 1);
+    assert_int_equal(f.n_cuts, 2);
+    assert_int_equal(o.n_faults, 2);
+    assert_true(o.max_faults >= 2);
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(o.faults[k].edge, o.faults[0].edge);
+        assert_near(o.faults[k].pos.lon, f.cuts[k].at.lon, 0.0);
+        assert_near(o.faults[k].depth_m, f.cuts[k].depth_m, 0.0);
+        assert_int_equal(o.repairs[k].ship, 0);
+        assert_true(isfinite(o.repairs[k].end_days));
+    }
+    /* The near one is domestic (no permit), the far one foreign; one ship, jobs in turn. */
+    assert_int_equal(o.faults[1].waters, CS_WATERS_DOMESTIC);
+    assert_int_equal(o.faults[0].waters, CS_WATERS_FOREIGN);
+    const double last = fmax(o.repairs[0].end_days, o.repairs[1].end_days);
+    const double first = fmin(o.repairs[0].end_days, o.repairs[1].end_days);
+    assert_true(first < last);
+    assert_near(fmax(o.repairs[0].dispatch_days, o.repairs[1].dispatch_days), first, 1e-12);
+    assert_near(o.t100_days, last, 1e-9);
+    assert_near(o.capacity_tbps_days, 10.0 * last, 1e-6);
+    assert_near(o.unserved_tbps_days, 1.75 * last, 1e-6);
+    cs_recovery_outcome_destroy(&o);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
     cs_scenario_free(s);
 }
 
@@ -1235,6 +1294,7 @@ int main(void)
         cmocka_unit_test(test_work_and_steps),
         cmocka_unit_test(test_engine_hand_case),
         cmocka_unit_test(test_engine_areas),
+        cmocka_unit_test(test_engine_two_cuts),
         cmocka_unit_test(test_engine_files),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_failure_times),

@@ -33,6 +33,7 @@ static const char *const hand = "name: recana-hand\n"
                                 "hazards:\n"
                                 "  - type: explicit\n"
                                 "    segments: [pac-2:1]\n"
+                                "    at: [-175.0, 45.0]\n"
                                 "recovery:\n"
                                 "  horizon_days: 60\n"
                                 "  step_hours: 12\n"
@@ -251,8 +252,9 @@ static void assert_same(double got, double want, double eps)
 
 /*
  * Every trial is the same: PAC-2 cut at 0, 1.75 of 17.5 Tbps unserved (share 0.9) until the
- * ship ends its repair at end = 1 + half of PAC-2 x 1.2 / (12 kn) + 8.75 days (test_recovery
- * derives it); then share 1. t50 = t90 = 0 (0.9 x 17.5 is still served), t100 = end.
+ * ship ends its repair at end = 1 + the sail to the cut in mid-Pacific x 1.2 / (12 kn) + the
+ * work at its depth (test_recovery derives it); then share 1. t50 = t90 = 0 (0.9 x 17.5 is still
+ * served), t100 = end.
  */
 static void test_hand(void **state)
 {

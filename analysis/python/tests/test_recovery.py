@@ -16,7 +16,7 @@ from conftest import DATA, cli_path, run_cablesim, scenario
 
 # PAC-2 (lit 10 Tbps) cut at t = 0; one ship. As of 2015 (OLD-1 retired) Los Angeles gets PAC-1's
 # 8 Tbps of its 11.75 until the repair ends: 17.5 - 3.75 = 13.75 Tbps served (share 0.785714).
-HAND = ("  - type: explicit\n    segments: [pac-2:1]\n")
+HAND = ("  - type: explicit\n    segments: [pac-2:1]\n    at: [-175.0, 45.0]\n")
 # Repair parameters pinned (not the calibrated defaults) for the hand figures.
 HAND_RECOVERY = ("recovery:\n  horizon_days: 60\n  step_hours: 12\n  permit_days: {foreign: 3}\n"
                  "  mobilisation_days: 1\n  work_base_days: 4\n  work_days_per_1000m: 1\n"

@@ -206,6 +206,8 @@ typedef struct {
 cs_status cs_recovery_ws_init(cs_recovery_ws *w, const cs_recovery_t *r, size_t max_faults,
                               cs_error *err);
 void cs_recovery_ws_destroy(cs_recovery_ws *w);
+/** Makes room in w for at least n faults (keeps w as it is when it has room). */
+cs_status cs_recovery_ws_reserve(cs_recovery_ws *w, size_t n, cs_error *err);
 
 /**
  * Runs the repair queue for faults[0..n-1] (any order; n <= w->max_faults) and writes the repair
@@ -234,7 +236,7 @@ typedef struct {
     double t50_days, t90_days, t100_days; /**< time to restore 50/90/100% (see model.md) */
     double capacity_tbps_days;            /**< sum over failed edges of lit Tbps x outage days */
     double unserved_tbps_days;            /**< integral of (intact served - served) */
-    size_t n_faults;    /**< cable faults of the trial (failed segments, in failure order) */
+    size_t n_faults;    /**< cable faults of the trial: the cuts of segments, in cut order */
     cs_fault *faults;   /**< [max_faults] */
     cs_repair *repairs; /**< [max_faults] repair of each fault */
 } cs_recovery_outcome;
@@ -243,6 +245,8 @@ typedef struct {
 cs_status cs_recovery_outcome_init(cs_recovery_outcome *o, const cs_recovery_t *r,
                                    size_t max_faults, cs_error *err);
 void cs_recovery_outcome_destroy(cs_recovery_outcome *o);
+/** Makes room in o for at least n faults (a trial may cut a segment several times). */
+cs_status cs_recovery_outcome_reserve(cs_recovery_outcome *o, size_t n, cs_error *err);
 
 /**
  * The first time from which a piecewise-constant served demand stays at or above target until
