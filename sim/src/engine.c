@@ -61,6 +61,10 @@ struct cs_engine {
     cs_region_table region_table; /* /topology/regions */
     /* recovery over time (all NULL or empty without a `recovery:` section) */
     cs_recovery_t *rec;
+    /* Classifies the waters of cut places (/trials/cuts): the repair model, or without one a
+     * model with its default parameters and no ships (owned then). */
+    cs_recovery_t *waters;
+    bool own_waters;
     cs_recovery_ws rws;
     cs_failures f_state;       /* what is down at one time */
     cs_routing_result r_state; /* its routing */
@@ -223,6 +227,19 @@ static cs_status recovery_alloc(cs_engine_t *e, cs_error *err)
     return CS_OK;
 }
 
+/* The waters classifier of cut places: the repair model's (cs_recovery_waters), or one with the
+ * repair model's default parameters when the scenario has no `recovery:` section. */
+static cs_status waters_alloc(cs_engine_t *e, cs_error *err)
+{
+    if (e->rec != NULL) {
+        e->waters = e->rec;
+        return CS_OK;
+    }
+    const cs_recovery_params p = CS_RECOVERY_PARAMS_INIT;
+    e->own_waters = true;
+    return cs_recovery_alloc(&e->waters, &p, NULL, 0, e->t, err);
+}
+
 static void recovery_free(cs_engine_t *e)
 {
     if (e->rec == NULL) return;
@@ -270,7 +287,7 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     if ((rc = cs_failures_init(&e->f_flow, ne, cs_topology_node_count(e->t), err)) != CS_OK)
         goto fail;
     e->skip_ok = cs_router_ignores_unused_edges(e->router);
-    if ((rc = recovery_alloc(e, err)) != CS_OK) goto fail;
+    if ((rc = recovery_alloc(e, err)) != CS_OK || (rc = waters_alloc(e, err)) != CS_OK) goto fail;
     *out = e;
     return CS_OK;
 fail:
@@ -294,6 +311,7 @@ void cs_engine_free(cs_engine_t *e)
     if (e == NULL) return;
     cache_free(e);
     recovery_free(e);
+    if (e->own_waters) cs_recovery_free(e->waters);
     for (size_t i = 0; i < e->n_hazards; i++) {
         cs_hazard_ws_free(e->hazard_ws[i]);
         cs_hazard_free(e->hazards[i]);
@@ -1140,7 +1158,9 @@ typedef struct {
     unsigned char *cut;
     bool *region_cut;
     cs_trial_impact m;
-    cs_recovery_outcome o; /* with recovery only */
+    cs_recovery_outcome o;     /* with recovery only */
+    unsigned char *cut_waters; /* [cap_waters] waters class of each cut of the trial */
+    size_t cap_waters;
 } run_ws;
 
 static void ws_destroy(run_ws *w)
@@ -1151,6 +1171,7 @@ static void ws_destroy(run_ws *w)
     free(w->cut);
     free(w->region_cut);
     cs_trial_impact_destroy(&w->m);
+    free(w->cut_waters);
     cs_recovery_outcome_destroy(&w->o);
 }
 
@@ -1195,7 +1216,6 @@ static cs_status ensure_cache(cs_engine_t *e, size_t slots, cs_error *err)
     return CS_OK;
 }
 
-/* Appends the trial in ws to b, with its recovery over time when the scenario has one. */
 /* Writes impact m into the batch's impact rows of its last trial (when it holds them). */
 static void batch_impact(const cs_engine_t *e, cs_trial_batch *b, const cs_trial_impact *m)
 {
@@ -1213,14 +1233,32 @@ static void batch_impact(const cs_engine_t *e, cs_trial_batch *b, const cs_trial
         memcpy(x, m->region_latency_added_ms, e->n_regions * sizeof *x);
 }
 
-/* Appends the trial in ws to b (its impact computed into ws->m), with its recovery over time
- * when the scenario has one. */
+/* Classifies the waters of each cut of ws->f into ws->cut_waters (grown as needed). */
+static cs_status classify_cuts(const cs_engine_t *e, run_ws *ws, cs_error *err)
+{
+    const cs_failures *f = &ws->f;
+    if (f->n_cuts > ws->cap_waters) {
+        const size_t cap = f->n_cuts > 2 * ws->cap_waters ? f->n_cuts : 2 * ws->cap_waters;
+        unsigned char *p = realloc(ws->cut_waters, cap);
+        if (p == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for %zu cuts", cap);
+        ws->cut_waters = p;
+        ws->cap_waters = cap;
+    }
+    for (size_t i = 0; i < f->n_cuts; i++)
+        ws->cut_waters[i] = (unsigned char)cs_recovery_waters(e->waters, f->cuts[i].at);
+    return CS_OK;
+}
+
+/* Appends the trial in ws to b (its impact computed into ws->m, with its cuts and hazard events),
+ * with its recovery over time when the scenario has one. */
 static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batch *b, cs_error *err)
 {
     cs_status rc = e->rec != NULL ? recover(e, t, &ws->f, &ws->o, err) : CS_OK;
     cs_engine_impact(e, &ws->f, &ws->r, &ws->m);
     if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws->f, &ws->r, ws->cut, err);
     if (rc == CS_OK) batch_impact(e, b, &ws->m);
+    if (rc == CS_OK) rc = classify_cuts(e, ws, err);
+    if (rc == CS_OK) rc = cs_trial_batch_add_cuts(b, &ws->f, ws->cut_waters, err);
     if (rc == CS_OK && e->rec != NULL) rc = cs_trial_batch_add_recovery(b, &ws->o, err);
     return rc;
 }

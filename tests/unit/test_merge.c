@@ -99,7 +99,10 @@ static void make_runs(const char *prefix)
              "  - type: random_faults\n"
              "    window_days: 365\n"
              "    rate_deep: 0.05\n"
-             "    rate_shallow: 0.05\n",
+             "    rate_shallow: 0.05\n"
+             "  - type: anchor_drag\n"
+             "    region: [[139.5, 34.0], [141.5, 34.0], [141.5, 35.0], [139.5, 35.0]]\n"
+             "    max_depth_m: 12000\n",
              CS_TEST_DATA, CS_TEST_DATA);
     snprintf(args, sizeof args, "%s.yaml", prefix);
     write_file(args, text);
@@ -367,7 +370,9 @@ static void test_shards_merge_identical(void **state)
     assert_int_equal(root_attr("m-p1.h5", "part_trials"), 116);
     assert_int_equal(rows("m-p1.h5", "/trials/served_tbps"), 116);
     assert_int_equal(rows("m-p1.h5", "/trials/failed_offsets"), 117);
-    assert_true(rows("m-whole.h5", "/trials/failed_edges") > 347); /* lists are not trivial */
+    assert_true(rows("m-whole.h5", "/trials/failed_edges") > 347);      /* lists are not trivial */
+    assert_int_equal(rows("m-whole.h5", "/trials/hazard_events"), 347); /* one drag a trial */
+    assert_true(rows("m-whole.h5", "/trials/cuts") >= rows("m-whole.h5", "/trials/failed_edges"));
     /* Every per-trial dataset says how its rows follow the trials. */
     char attr[256];
     dataset_str_attr("m-whole.h5", "/trials/served_tbps", "rows", attr, sizeof attr);
@@ -384,11 +389,12 @@ static void test_shards_merge_identical(void **state)
     assert_int_equal(cli("merge -o m-merged.h5 m-p2.h5 m-p0.h5 m-p1.h5", out, sizeof out), 0);
     assert_non_null(strstr(out, "cablesim merge: 3 parts, 347 trials (seed 6151) -> m-merged.h5 "
                                 "(complete)"));
-    /* 15 /trials (6 of them the impact), 4 /baseline, 5 /topology datasets */
-    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 24);
+    /* 19 /trials (6 of them the impact, 4 cuts and hazard events), 4 /baseline, 5 /topology
+     * datasets */
+    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 28);
     assert_int_equal(root_attr("m-merged.h5", "complete"), 1);
     cli_ok("merge --buffer-size 64 -o m-small.h5 m-p1.h5 m-p2.h5 m-p0.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 24);
+    assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 28);
     /* A part written by 2 MPI ranks (chunks of one block, 16 rows) merges the same. */
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
@@ -397,11 +403,11 @@ static void test_shards_merge_identical(void **state)
              CS_MPIEXEC, CS_MPIEXEC_NUMPROC_FLAG, CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("2 ranks: %s", out);
     cli_ok("merge -o m-mpi.h5 m-p0.h5 m-mpi1.h5 m-p2.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), 24);
+    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), 28);
     cli_ok("run m.yaml --shard 0/1 -o m-one.h5 --quiet");
     assert_int_equal(root_attr("m-one.h5", "part_trials"), 347);
     cli_ok("merge --output=m-one-merged.h5 m-one.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-one-merged.h5"), 24);
+    assert_int_equal(compare_files("m-whole.h5", "m-one-merged.h5"), 28);
     /* The comparison does see differences: a part, and another seed. */
     assert_int_equal(compare_files("m-whole.h5", "m-p0.h5"), -1);
     cli_ok("run m.yaml -o m-seed.h5 --set seed=6152 --quiet");
@@ -464,7 +470,7 @@ static void test_resumed_shard_merges(void **state)
     assert_int_equal(root_attr("s-p0.h5", "complete"), 1);
     assert_int_equal(rows("s-p0.h5", "/trials/unserved_tbps"), 1000);
     cli_ok("merge -o s-merged.h5 s-p1.h5 s-p0.h5 --quiet");
-    assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 24);
+    assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 28);
 }
 
 /* Edits of a copied part (edit_copy), each breaking one thing merge checks. */
@@ -690,7 +696,7 @@ static void test_merge_refusals(void **state)
                      rows("e-dem.h5", "/topology/demands"));
     /* The parts still merge. */
     cli_ok("merge -o e-out.h5 e-p0.h5 e-p1.h5 e-p2.h5 --quiet");
-    assert_int_equal(compare_files("e-whole.h5", "e-out.h5"), 24);
+    assert_int_equal(compare_files("e-whole.h5", "e-out.h5"), 28);
     assert_int_equal(cli("merge --help", out, sizeof out), 0);
     assert_non_null(strstr(out, "Usage: cablesim merge -o RESULTS.h5 PART.h5..."));
 }

@@ -52,7 +52,8 @@ static void remove_file(const char *name)
     remove(path);
 }
 
-/* Random faults on most trials (as in test_engine), edge flows kept, compressed. */
+/* Random faults on most trials (as in test_engine) and an anchor drag off jp-a (cuts and
+ * hazard events in every trial), edge flows kept, compressed. */
 static const char scenario[] = "name: mpi-test\n"
                                "topology: engine-topo.geojson\n"
                                "demand: engine-demand.csv\n"
@@ -66,7 +67,11 @@ static const char scenario[] = "name: mpi-test\n"
                                "  - type: random_faults\n"
                                "    window_days: 365\n"
                                "    rate_deep: 0.05\n"
-                               "    rate_shallow: 0.05\n";
+                               "    rate_shallow: 0.05\n"
+                               "  - type: anchor_drag\n"
+                               "    region: [[139.5, 34.0], [141.5, 34.0], [141.5, 35.0], "
+                               "[139.5, 35.0]]\n"
+                               "    max_depth_m: 12000\n";
 
 /* ------------------------------------------------------- file comparison */
 
@@ -191,8 +196,8 @@ static void test_ranks_give_identical_files(void **state)
              "--block-size 100 --quiet",
              mpirun(), CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("3 ranks: %s", out);
-    assert_int_equal(compare_files("mpi-1.h5", "mpi-2.h5"), 15 + 4 + 5);
-    assert_int_equal(compare_files("mpi-1.h5", "mpi-3.h5"), 15 + 4 + 5);
+    assert_int_equal(compare_files("mpi-1.h5", "mpi-2.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files("mpi-1.h5", "mpi-3.h5"), 19 + 4 + 5);
     /* The comparison does see a difference: another seed. */
     snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml -o mpi-x.h5 --set seed=6152 --quiet", CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("other seed: %s", out);
@@ -286,7 +291,7 @@ static void test_interrupt_and_resume(void **state)
     assert_string_equal(full_summary, resumed_summary);
     assert_non_null(strstr(resumed_summary, "trials: 2000 (seed 31)"));
     assert_int_equal(root_attr("mpi-part1.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 15 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 19 + 4 + 5);
     /* A complete file is not resumed. */
     assert_int_equal(cli_env("", 0, "run --resume mpi-part1.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "mpi-part1.h5: complete = 1: every trial is already there"));
@@ -304,7 +309,7 @@ static void test_interrupt_and_resume(void **state)
     /* More batches than are left: the run completes, exit 0. */
     if (cli_env("", 0, "run --resume mpi-part4.h5 --stop-after-batches 9 -q", out, sizeof out) != 0)
         fail_msg("resume: %s", out);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part4.h5"), 15 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part4.h5"), 19 + 4 + 5);
 
     /* kill -9 after the 3rd write: the file was never closed; resume clears HDF5's
      * open-for-writing flag and goes on from the last write (every write ends with a flush). */
@@ -314,7 +319,7 @@ static void test_interrupt_and_resume(void **state)
     if (cli_env("", 0, "run --resume mpi-part3.h5 --no-progress", out, sizeof out) != 0)
         fail_msg("resume after kill -9: %s", out);
     assert_int_equal(root_attr("mpi-part3.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part3.h5"), 15 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part3.h5"), 19 + 4 + 5);
 
     /* 2 ranks, --stop-after-batches 7 with blocks of 100: exactly 7 blocks, whatever rank ran
      * them. SIGINT while the resume loads leaves the file as it was; it then resumes on 2
@@ -334,7 +339,7 @@ static void test_interrupt_and_resume(void **state)
     if (cli_env("", 2, "run --resume mpi-part2.h5 --block-size 64 --quiet", out, sizeof out) != 0)
         fail_msg("mpi resume: %s", out);
     assert_int_equal(root_attr("mpi-part2.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part2.h5"), 15 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part2.h5"), 19 + 4 + 5);
 
     /* SIGHUP on rank 1 after its first write: every rank stops after its block, the file holds
      * whole blocks, and resumes to the same file. */
@@ -348,7 +353,7 @@ static void test_interrupt_and_resume(void **state)
     assert_int_equal(done5 % 50, 0); /* whole blocks: a prefix of the trials */
     if (cli_env("", 2, "run --resume mpi-part5.h5 --quiet", out, sizeof out) != 0)
         fail_msg("mpi resume after SIGHUP: %s", out);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part5.h5"), 15 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part5.h5"), 19 + 4 + 5);
 
     /* SIGTERM on rank 1 while loading: every rank stops before the file is made. */
     assert_int_equal(cli_env("CABLESIM_RAISE=TERM@engine CABLESIM_RAISE_RANK=1", 2,
@@ -435,14 +440,14 @@ static void test_sweep(void **state)
              "--quiet",
              CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("single: %s", out);
-    assert_int_equal(compare_files(b, "sw-one.h5"), 15 + 4 + 5);
+    assert_int_equal(compare_files(b, "sw-one.h5"), 19 + 4 + 5);
     snprintf(cmd, sizeof cmd,
              "%s 2 '%s' run mpi-test.yaml --set trials=400 --sweep demand_scale=1,2.5 "
              "-o swm.h5 --block-size 30 --quiet",
              mpirun(), CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("mpi sweep: %s", out);
-    assert_int_equal(compare_files(a, "swm.demand_scale=1.h5"), 15 + 4 + 5);
-    assert_int_equal(compare_files(b, "swm.demand_scale=2.5.h5"), 15 + 4 + 5);
+    assert_int_equal(compare_files(a, "swm.demand_scale=1.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files(b, "swm.demand_scale=2.5.h5"), 19 + 4 + 5);
     /* START:STOP:STEP includes STOP; two sweeps multiply. */
     snprintf(cmd, sizeof cmd,
              "'%s' run mpi-test.yaml --set trials=20 --sweep demand_scale=1:2:0.5 "
@@ -510,7 +515,7 @@ static void test_recovery_ranks(void **state)
              mpirun(), CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("3 ranks: %s", out);
     const int n = compare_files("mpi-rec-1.h5", "mpi-rec-2.h5");
-    assert_true(n > 9 + 4 + 4); /* the recovery datasets were compared too */
+    assert_true(n > 13 + 4 + 4); /* the recovery datasets were compared too */
     assert_int_equal(compare_files("mpi-rec-1.h5", "mpi-rec-3.h5"), n);
     assert_true(rows("mpi-rec-1.h5", "/recovery/faults") > 300); /* faults to repair */
     /* the same trials in a run with another fleet differ: the comparison sees it */

@@ -97,6 +97,18 @@ static void trial_failures(cs_failures *f, size_t t)
         cs_failures_fail_edge(f, 1);
         cs_failures_fail_edge(f, 0);
         cs_failures_fail_node(f, 2);
+        /* a second cut of edge 1, placed, by hazard 3 at day 2.5, and one hazard event */
+        f->hazard = 3;
+        f->now = 2.5;
+        cs_error err = CS_ERROR_INIT;
+        assert_int_equal(cs_failures_cut_edge(f, 1, (cs_lonlat){140.25, 34.75}, 120.5, &err),
+                         CS_OK);
+        cs_hazard_event ev = cs_hazard_event_none();
+        ev.magnitude = 7.125;
+        ev.a = (cs_lonlat){141.5, 36.25};
+        ev.target = 7;
+        ev.cuts = 1;
+        assert_int_equal(cs_failures_add_event(f, &ev, &err), CS_OK);
     }
     if (t == 4) {
         cs_failures_fail_node(f, 0);
@@ -233,6 +245,10 @@ static void write_trials(fixture *fx, cs_results_t *w, size_t from, size_t to)
         r.unserved_tbps = unserved(t);
         const unsigned char pc[NP] = {cut(t)};
         assert_int_equal(cs_trial_batch_add(&b, &f, &r, np ? pc : NULL, &err), CS_OK);
+        unsigned char waters[8] = {0};
+        for (size_t k = 0; k < f.n_cuts; k++)
+            waters[k] = (unsigned char)(k % 3);
+        assert_int_equal(cs_trial_batch_add_cuts(&b, &f, waters, &err), CS_OK);
         if (b.n == b.capacity || t + 1 == to) {
             assert_int_equal(cs_results_write_batch(w, &b, &err), CS_OK);
             cs_trial_batch_reset(&b, t + 1);
@@ -637,6 +653,69 @@ static void assert_baseline(hid_t f, const cs_routing_result *b)
     free(v);
 }
 
+/* /trials/cuts and /trials/hazard_events of trial_failures(): one cut per failed edge (no
+ * place: NaN), plus the placed second cut of edge 1 and the event of trial 2. Members are read
+ * by name, as readers must. */
+static void assert_cuts(hid_t f)
+{
+    static const uint64_t off_c[NT + 1] = {0, 0, 1, 4, 4, 5}, off_v[NT + 1] = {0, 0, 0, 1, 1, 1};
+    const hsize_t n6[1] = {NT + 1}, nc[1] = {5}, nv[1] = {1};
+    uint64_t *o = read_all(f, "/trials/cut_offsets", H5T_NATIVE_UINT64, 8, 1, n6);
+    assert_memory_equal(o, off_c, sizeof off_c);
+    free(o);
+    o = read_all(f, "/trials/hazard_event_offsets", H5T_NATIVE_UINT64, 8, 1, n6);
+    assert_memory_equal(o, off_v, sizeof off_v);
+    free(o);
+    typedef struct {
+        uint32_t edge;
+        double lat, depth, time;
+        uint8_t waters;
+        int32_t hazard;
+    } cut_t;
+    const hid_t ct = H5Tcreate(H5T_COMPOUND, sizeof(cut_t));
+    H5Tinsert(ct, "edge", HOFFSET(cut_t, edge), H5T_NATIVE_UINT32);
+    H5Tinsert(ct, "lat_deg", HOFFSET(cut_t, lat), H5T_NATIVE_DOUBLE);
+    H5Tinsert(ct, "depth_m", HOFFSET(cut_t, depth), H5T_NATIVE_DOUBLE);
+    H5Tinsert(ct, "time_days", HOFFSET(cut_t, time), H5T_NATIVE_DOUBLE);
+    H5Tinsert(ct, "waters", HOFFSET(cut_t, waters), H5T_NATIVE_UINT8);
+    H5Tinsert(ct, "hazard", HOFFSET(cut_t, hazard), H5T_NATIVE_INT32);
+    cut_t *c = read_all(f, "/trials/cuts", ct, sizeof(cut_t), 1, nc);
+    static const uint32_t edges[5] = {1, 1, 0, 1, 0};
+    for (size_t k = 0; k < 5; k++)
+        assert_int_equal(c[k].edge, edges[k]);
+    assert_true(isnan(c[0].lat) && isnan(c[0].depth));
+    assert_float_equal(c[3].lat, 34.75, 0.0);
+    assert_float_equal(c[3].depth, 120.5, 0.0);
+    assert_float_equal(c[3].time, 2.5, 0.0);
+    assert_int_equal(c[3].hazard, 3);
+    assert_int_equal(c[1].hazard, -1);
+    assert_int_equal(c[3].waters, 2); /* the third cut of trial 2 */
+    assert_int_equal(c[4].waters, 0);
+    free(c);
+    H5Tclose(ct);
+    typedef struct {
+        int32_t hazard, target;
+        uint32_t cuts;
+        double magnitude, lon0, lon1;
+    } ev_t;
+    const hid_t et = H5Tcreate(H5T_COMPOUND, sizeof(ev_t));
+    H5Tinsert(et, "hazard", HOFFSET(ev_t, hazard), H5T_NATIVE_INT32);
+    H5Tinsert(et, "target", HOFFSET(ev_t, target), H5T_NATIVE_INT32);
+    H5Tinsert(et, "cuts", HOFFSET(ev_t, cuts), H5T_NATIVE_UINT32);
+    H5Tinsert(et, "magnitude", HOFFSET(ev_t, magnitude), H5T_NATIVE_DOUBLE);
+    H5Tinsert(et, "lon0_deg", HOFFSET(ev_t, lon0), H5T_NATIVE_DOUBLE);
+    H5Tinsert(et, "lon1_deg", HOFFSET(ev_t, lon1), H5T_NATIVE_DOUBLE);
+    ev_t *v = read_all(f, "/trials/hazard_events", et, sizeof(ev_t), 1, nv);
+    assert_int_equal(v[0].hazard, 3);
+    assert_int_equal(v[0].target, 7);
+    assert_int_equal(v[0].cuts, 1);
+    assert_float_equal(v[0].magnitude, 7.125, 0.0);
+    assert_float_equal(v[0].lon0, 141.5, 0.0);
+    assert_true(isnan(v[0].lon1));
+    free(v);
+    H5Tclose(et);
+}
+
 /* Trial datasets against the formulas; edge flows and latency when present. */
 static void assert_trials(hid_t f, bool edge_flow, bool with_latency)
 {
@@ -644,6 +723,7 @@ static void assert_trials(hid_t f, bool edge_flow, bool with_latency)
     static const uint32_t edges[4] = {1, 1, 0, 0}, nodes[2] = {2, 0};
     assert_csr(f, "/trials/failed_offsets", "/trials/failed_edges", off_e, edges, 4);
     assert_csr(f, "/trials/failed_node_offsets", "/trials/failed_nodes", off_n, nodes, 2);
+    assert_cuts(f);
     const hsize_t td[2] = {NT, ND}, te[2] = {NT, NE}, tp[2] = {NT, NP}, t1[1] = {NT};
     double *v = read_f64(f, "/trials/served_tbps", 2, td);
     for (size_t t = 0; t < NT; t++)
@@ -711,11 +791,12 @@ static void test_roundtrip(void **state)
     assert_layout(f, "/trials/unserved_tbps", 2, 4);
     assert_layout(f, "/trials/failed_offsets", 2, 4);
     assert_layout(f, "/trials/failed_nodes", 4096, 4);
-    assert_documented(f, 17,
+    assert_documented(f, 21,
                       "baseline/edge_flow_tbps baseline/latency_ms baseline/served_tbps "
                       "baseline/unserved_tbps topology/demands topology/edges topology/nodes "
-                      "topology/pairs trials/edge_flow_tbps trials/failed_edges "
-                      "trials/failed_node_offsets trials/failed_nodes trials/failed_offsets "
+                      "topology/pairs trials/cut_offsets trials/cuts trials/edge_flow_tbps "
+                      "trials/failed_edges trials/failed_node_offsets trials/failed_nodes "
+                      "trials/failed_offsets trials/hazard_event_offsets trials/hazard_events "
                       "trials/latency_ms trials/pair_cut trials/served_tbps "
                       "trials/unserved_tbps ");
     H5Fclose(f);
@@ -773,11 +854,12 @@ static void test_options_off(void **state)
     assert_trials(f, false, false);
     assert_layout(f, "/trials/served_tbps", 3, 0);
     assert_layout(f, "/trials/failed_edges", 4096, 0);
-    assert_documented(f, 15,
+    assert_documented(f, 19,
                       "baseline/edge_flow_tbps baseline/latency_ms baseline/served_tbps "
                       "baseline/unserved_tbps topology/demands topology/edges topology/nodes "
-                      "topology/pairs trials/failed_edges trials/failed_node_offsets "
-                      "trials/failed_nodes trials/failed_offsets trials/pair_cut "
+                      "topology/pairs trials/cut_offsets trials/cuts trials/failed_edges "
+                      "trials/failed_node_offsets trials/failed_nodes trials/failed_offsets "
+                      "trials/hazard_event_offsets trials/hazard_events trials/pair_cut "
                       "trials/served_tbps trials/unserved_tbps ");
     H5Fclose(f);
 }

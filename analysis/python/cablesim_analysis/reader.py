@@ -195,11 +195,14 @@ class Results:
     def _usable_trials(self):
         """Trials present in every /trials dataset (all of them in a complete file)."""
         t = self._f["trials"]
-        lengths = [t[off].shape[0] - 1 for off, _ in _CSR]
+        # (lists added later, such as cuts, may be absent from files of older versions)
+        lengths = [t[off].shape[0] - 1 for off, _ in _CSR if off in t]
         lengths += [t[name].shape[0] for name in _PER_TRIAL if name in t]
         n = max(0, min(lengths))
         # A run cut short mid-batch may have offsets past the end of the value lists.
         for off, vals in _CSR:
+            if off not in t:
+                continue
             offsets = t[off]
             while n > 0 and int(offsets[n]) > t[vals].shape[0]:
                 n -= 1
@@ -406,6 +409,36 @@ class Results:
     def failed_nodes(self):
         """Per trial, the array of node indices (rows of ``nodes``) that failed, in order."""
         return self._cached("failed_nodes", lambda: self._per_trial_lists("nodes"))
+
+    def _records(self, offsets_name, values_name):
+        """A per-trial list of compound records as a DataFrame with a ``trial`` column (members
+        by name; trials with none have no rows). Files written before the list existed give an
+        empty frame."""
+        t = self._f["trials"]
+        if offsets_name not in t or values_name not in t:
+            return pd.DataFrame({"trial": pd.Series([], dtype=np.int64)})
+        off, vals = self._csr(offsets_name, values_name)
+        frame = pd.DataFrame({name: vals[name] for name in vals.dtype.names})
+        frame.insert(0, "trial", np.repeat(np.arange(len(off) - 1), np.diff(off)))
+        return frame
+
+    @property
+    def cuts(self):
+        """Every cut (``/trials/cuts``): one row per place a hazard severed an edge, with
+        ``trial``, ``edge`` (row of ``edges``), ``lon_deg``, ``lat_deg``, ``depth_m``, ``waters``
+        (0 domestic, 1 foreign, 2 contested), ``hazard`` (index in the scenario's hazards list,
+        -1 none) and ``time_days``. A segment cut twice in a trial has two rows."""
+        return self._cached("cuts", lambda: self._records("cut_offsets", "cuts"))
+
+    @property
+    def hazard_events(self):
+        """What the hazards sampled (``/trials/hazard_events``): one row per event with
+        ``trial``, ``hazard``, ``magnitude``, ``lon0_deg``, ``lat0_deg`` (epicentre, track start,
+        flow head, target place), ``lon1_deg``, ``lat1_deg`` (track end, where a flow stopped),
+        ``length_km``, ``target`` (-1 none) and ``cuts``; NaN where not applicable. Join with
+        ``unserved`` on ``trial`` to condition losses on the hazard (loss against magnitude)."""
+        return self._cached("events",
+                            lambda: self._records("hazard_event_offsets", "hazard_events"))
 
     @property
     def n_failed_edges(self):

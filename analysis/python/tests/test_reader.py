@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from cablesim_analysis import IncompleteResultsError, ResultsError, open_results
-from conftest import DEMAND, RANDOM_TRIALS, cli_path
+from conftest import DEMAND, RANDOM_TRIALS, TOPOLOGY, cli_path, run_cablesim, scenario
 
 EPS = 1e-9
 # Segment -> unserved Tbps when it is the only failure (see conftest for the network):
@@ -241,6 +241,52 @@ def test_part_refused(random_h5, copy_of):
     with pytest.raises(ResultsError, match=r"a part of a sharded run \(trials 100..149 of") as e:
         open_results(path)
     assert "cablesim merge" in str(e.value)
+
+
+def test_cuts_and_hazard_events(workdir, random_h5):
+    """Every failed edge has a cut on its own route, with a depth and the hazard that made it;
+    an anchor drag's events give its track and the cuts it made."""
+    with open_results(random_h5) as res:
+        cuts = res.cuts
+        off, vals = res.failed_csr("edges")
+        assert len(cuts) >= len(vals) > 0
+        for t in range(res.n_trials):
+            assert set(cuts.edge[cuts.trial == t]) == set(vals[off[t]:off[t + 1]])
+        assert (cuts.hazard == 0).all()
+        assert (cuts.depth_m > 0).all()
+        assert cuts.waters.isin([0, 1, 2]).all()
+        assert len(res.hazard_events) == 0  # random faults record no events
+        routes = {f["properties"]["id"]: np.array(f["geometry"]["coordinates"], float)
+                  for f in json.loads(TOPOLOGY.read_text())["features"]
+                  if f["geometry"]["type"] == "LineString"}
+        def vec(lon, lat):
+            lon, lat = np.radians(lon), np.radians(lat)
+            return np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+        for row in cuts.head(50).itertuples():
+            pts = routes[res.edge_ids[row.edge]]
+            p = vec(row.lon_deg, row.lat_deg)
+            # on a great-circle leg of the route: in its plane, between its ends
+            on = False
+            for a, b in zip(pts[:-1], pts[1:]):
+                va, vb = vec(*a), vec(*b)
+                n = np.cross(va, vb)
+                n /= np.linalg.norm(n)
+                between = np.dot(np.cross(n, va), p) >= -1e-9 and np.dot(np.cross(vb, n), p) >= -1e-9
+                on = on or (abs(np.dot(n, p)) < 1e-9 and between)
+            assert on, row
+    hazard = ("  - type: anchor_drag\n    region: [[139.9, 34.9], [140.1, 34.9], [140.1, 35.1],"
+              " [139.9, 35.1]]\n    length_min_km: 50\n    length_max_km: 60\n"
+              "    max_depth_m: 12000\n")
+    path = run_cablesim(scenario("pytest-anchor", 30, hazard), workdir, "anchor")
+    with open_results(path) as res:
+        ev = res.hazard_events
+        assert len(ev) == 30 and list(ev.trial) == list(range(30))
+        assert ((ev.length_km >= 50) & (ev.length_km <= 60)).all()
+        assert ev.magnitude.isna().all() and (ev.target == -1).all()
+        cuts = res.cuts
+        per_trial = cuts.groupby("trial").size().reindex(range(30), fill_value=0)
+        assert (per_trial.values == ev.cuts.values).all()
 
 
 def test_settings_from_attributes(r, random_h5):

@@ -43,8 +43,10 @@ def test_reader_view_is_the_json():
     trial = {d["path"].rsplit("/", 1)[1] for d in schema["datasets"]
              if d["path"].startswith("/trials/") and d["rows"] == "trial"}
     assert set(reader._PER_TRIAL) == trial
-    assert sorted(reader._CSR) == [("failed_node_offsets", "failed_nodes"),
-                                   ("failed_offsets", "failed_edges")]
+    assert sorted(reader._CSR) == [("cut_offsets", "cuts"),
+                                   ("failed_node_offsets", "failed_nodes"),
+                                   ("failed_offsets", "failed_edges"),
+                                   ("hazard_event_offsets", "hazard_events")]
     for d in schema["datasets"]:
         if d["rows"] == "offsets":
             assert reader.DATASETS[d["values"]]["rows"] == "values"

@@ -83,6 +83,12 @@ typedef struct {
     const double *demand_tbps;      /**< [n] scaled demand the intact network reaches */
     const unsigned char *reachable; /**< [n] 0 when it reaches none of it */
 } cs_region_table;
+/** Bytes of a packed record of /trials/cuts: edge (u32), lon_deg, lat_deg, depth_m (f64),
+ * waters (u8), hazard (i32), time_days (f64), little-endian, in this order. */
+#define CS_CUT_RECORD_BYTES 41
+/** Bytes of a packed record of /trials/hazard_events: hazard (i32), magnitude, lon0_deg,
+ * lat0_deg, lon1_deg, lat1_deg, length_km (f64), target (i32), cuts (u32). */
+#define CS_EVENT_RECORD_BYTES 60
 
 /** The (Japanese city, foreign region) pairs whose loss of connectivity is tracked. */
 typedef struct {
@@ -108,6 +114,14 @@ void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial);
  */
 cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_routing_result *r,
                              const unsigned char *pair_cut, cs_error *err);
+
+/**
+ * Records the cuts and hazard events of f, the failures of the batch's last added trial (call
+ * right after cs_trial_batch_add), waters[i] being the waters class (cs_waters) of cut i.
+ * \return CS_OK, CS_EINVAL (no trial), CS_ENOMEM.
+ */
+cs_status cs_trial_batch_add_cuts(cs_trial_batch *b, const cs_failures *f,
+                                  const unsigned char *waters, cs_error *err);
 
 /**
  * Adds room for recovery outcomes (n_steps grid points, n_ships ships) to an initialised batch.

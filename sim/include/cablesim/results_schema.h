@@ -30,6 +30,10 @@ typedef enum {
     CS_DS_FAILED_EDGES,
     CS_DS_FAILED_NODE_OFFSETS,
     CS_DS_FAILED_NODES,
+    CS_DS_CUT_OFFSETS, /**< /trials/cut_offsets */
+    CS_DS_CUTS,
+    CS_DS_EVENT_OFFSETS, /**< /trials/hazard_event_offsets */
+    CS_DS_EVENTS,
     CS_DS_SERVED,
     CS_DS_LATENCY,
     CS_DS_UNSERVED,

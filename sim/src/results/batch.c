@@ -296,6 +296,45 @@ cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_r
     return CS_OK;
 }
 
+/* ------------------------------------------------------- cuts and events */
+
+cs_status cs_trial_batch_add_cuts(cs_trial_batch *b, const cs_failures *f,
+                                  const unsigned char *waters, cs_error *err)
+{
+    cs_status rc = CS_OK;
+    for (size_t k = 0; k < f->n_cuts && rc == CS_OK; k++) {
+        const cs_cut *c = &f->cuts[k];
+        unsigned char p[CS_CUT_RECORD_BYTES];
+        const uint32_t edge = (uint32_t)c->edge;
+        const int32_t hazard = (int32_t)c->hazard;
+        memcpy(p, &edge, 4);
+        memcpy(p + 4, &c->at.lon, 8);
+        memcpy(p + 12, &c->at.lat, 8);
+        memcpy(p + 20, &c->depth_m, 8);
+        p[28] = waters[k];
+        memcpy(p + 29, &hazard, 4);
+        memcpy(p + 33, &c->time_days, 8);
+        rc = cs_trial_batch_append(b, CS_DS_CUTS, p, 1, err);
+    }
+    for (size_t k = 0; k < f->n_events && rc == CS_OK; k++) {
+        const cs_hazard_event *ev = &f->events[k];
+        unsigned char p[CS_EVENT_RECORD_BYTES];
+        const int32_t hazard = (int32_t)ev->hazard, target = (int32_t)ev->target;
+        const uint32_t cuts = (uint32_t)ev->cuts;
+        memcpy(p, &hazard, 4);
+        memcpy(p + 4, &ev->magnitude, 8);
+        memcpy(p + 12, &ev->a.lon, 8);
+        memcpy(p + 20, &ev->a.lat, 8);
+        memcpy(p + 28, &ev->b.lon, 8);
+        memcpy(p + 36, &ev->b.lat, 8);
+        memcpy(p + 44, &ev->length_km, 8);
+        memcpy(p + 52, &target, 4);
+        memcpy(p + 56, &cuts, 4);
+        rc = cs_trial_batch_append(b, CS_DS_EVENTS, p, 1, err);
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------- recovery batch */
 
 cs_status cs_trial_batch_init_recovery(cs_trial_batch *b, size_t n_steps, size_t n_ships,

@@ -15,6 +15,18 @@ static const cs_record_member fault_members[] = {
     {"dispatch_days", 16, CS_DT_F64}, {"start_days", 24, CS_DT_F64}, {"end_days", 32, CS_DT_F64},
     {"waters", 40, CS_DT_U8}};
 
+/* The packed cut record of /trials/cuts (CS_CUT_RECORD_BYTES, batch.h). */
+static const cs_record_member cut_members[] = {
+    {"edge", 0, CS_DT_U32},      {"lon_deg", 4, CS_DT_F64}, {"lat_deg", 12, CS_DT_F64},
+    {"depth_m", 20, CS_DT_F64},  {"waters", 28, CS_DT_U8},  {"hazard", 29, CS_DT_I32},
+    {"time_days", 33, CS_DT_F64}};
+
+/* The packed event record of /trials/hazard_events (CS_EVENT_RECORD_BYTES, batch.h). */
+static const cs_record_member event_members[] = {
+    {"hazard", 0, CS_DT_I32},     {"magnitude", 4, CS_DT_F64}, {"lon0_deg", 12, CS_DT_F64},
+    {"lat0_deg", 20, CS_DT_F64},  {"lon1_deg", 28, CS_DT_F64}, {"lat1_deg", 36, CS_DT_F64},
+    {"length_km", 44, CS_DT_F64}, {"target", 52, CS_DT_I32},   {"cuts", 56, CS_DT_U32}};
+
 #define STATIC(type_, dim_, feat_)                                                                 \
     .type = (type_), .rows = CS_ROWS_STATIC, .dim = (dim_), .feature = (feat_)
 #define TRIAL(type_, cols_, feat_)                                                                 \
@@ -130,6 +142,65 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                         "trial, in the order they failed, trials concatenated",
          .doc = "Node indices that failed (landing stations lost to power, a tsunami, an "
                 "attack...). Every edge at a failed node is down in that trial."},
+    [CS_DS_CUT_OFFSETS] =
+        {.path = "/trials/cut_offsets",
+         OFFSETS(CS_DS_CUTS, CS_FEAT_ALWAYS),
+         .units = "1",
+         .description = "CSR offsets into cuts: trial t's cuts are "
+                        "cuts[cut_offsets[t]:cut_offsets[t+1]]; length trials + 1",
+         .doc = "CSR offsets: trial *t*'s cuts are `cuts[cut_offsets[t]:cut_offsets[t+1]]`."},
+    [CS_DS_CUTS] =
+        {.path = "/trials/cuts",
+         VALUES(CS_DT_RECORD, CS_FEAT_ALWAYS),
+         .units = "lon_deg, lat_deg: degree; depth_m: m; time_days: day; edge, waters, hazard: 1",
+         .description = "every place a hazard severed an edge, per trial in the order made, "
+                        "trials concatenated: edge (row of /topology/edges), lon_deg, lat_deg "
+                        "(on the edge's route), depth_m (water depth there, estimated), waters "
+                        "(0 domestic, 1 foreign, 2 contested), hazard (index in the scenario's "
+                        "hazards list, -1 none), time_days; a segment cut twice has two records",
+         .doc = "One record per cut, in the order the hazards made them: `edge` (uint32, row of "
+                "/topology/edges), `lon_deg`, `lat_deg` (float64, the point of the edge's drawn "
+                "route where it was cut), `depth_m` (float64, the water depth there: "
+                "docs/model.md, \"Where a cut is\"; 0 for a terrestrial link), `waters` (uint8: "
+                "0 domestic, 1 foreign, 2 contested, as the repair model classifies the point; "
+                "without a `recovery:` section by its defaults: domestic within 200 nmi of a "
+                "Japanese node, else foreign), `hazard` (int32, index in the scenario's "
+                "`hazards` list; -1 for none), `time_days` (float64, when). A segment cut in "
+                "two places has two records; every failed edge has at least one.",
+         .members = cut_members,
+         .n_members = sizeof cut_members / sizeof cut_members[0],
+         .record_bytes = 41},
+    [CS_DS_EVENT_OFFSETS] =
+        {.path = "/trials/hazard_event_offsets",
+         OFFSETS(CS_DS_EVENTS, CS_FEAT_ALWAYS),
+         .units = "1",
+         .description = "CSR offsets into hazard_events: trial t's events are "
+                        "hazard_events[hazard_event_offsets[t]:hazard_event_offsets[t+1]]; "
+                        "length trials + 1",
+         .doc = "CSR offsets into `hazard_events`, as above."},
+    [CS_DS_EVENTS] =
+        {.path = "/trials/hazard_events",
+         VALUES(CS_DT_RECORD, CS_FEAT_ALWAYS),
+         .units = "magnitude: Mw; lon0_deg, lat0_deg, lon1_deg, lat1_deg: degree; length_km: "
+                  "km; hazard, target, cuts: 1",
+         .description = "what each hazard sampled in each trial, one record per event, trials "
+                        "concatenated: hazard index, magnitude, lon0/lat0 (epicentre, track "
+                        "start, flow head, place of a target), lon1/lat1 (track end, where a "
+                        "flow stopped), length_km (rupture, track, run-out), target (edge, cable "
+                        "or node index chosen, -1 none), cuts made; NaN where not applicable",
+         .doc = "One record per sampled event (docs/model.md, `cs_hazard_event` in failures.h): "
+                "`hazard` (int32, index in the scenario's `hazards` list), `magnitude` (Mw), "
+                "`lon0_deg`, `lat0_deg` (earthquake: epicentre; anchor_drag: track start; "
+                "sediment_flow: head of the path; sabotage: where the target was cut; "
+                "station_attack: the station), `lon1_deg`, `lat1_deg` (anchor_drag: track end; "
+                "sediment_flow: where the flow stopped), `length_km` (rupture length, track "
+                "length, run-out), all float64, NaN when not applicable; `target` (int32: the "
+                "segment's edge index, the cable index with `unit: cable`, the station's node "
+                "index; -1 otherwise), `cuts` (uint32, the cuts the event made). "
+                "`random_faults` and `explicit` record no events.",
+         .members = event_members,
+         .n_members = sizeof event_members / sizeof event_members[0],
+         .record_bytes = 60},
     [CS_DS_SERVED] = {.path = "/trials/served_tbps",
                       TRIAL(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_ALWAYS),
                       .units = "Tbps",
