@@ -44,8 +44,6 @@ GAP_REPAIR = ("does not reproduce: one cut per segment stands for the 19-22 reco
 GAP_SHIP_WAIT = ("does not reproduce: the cut lies on the shelf 68 km off Tamsui, reached and "
                  "repaired within days; the wait for a free ship in January 2025 is not modelled "
                  "(docs/model.md, Recovery, Calibration)")
-GAP_PLACE = ("not checked: the results file has no /trials/cuts (issue 11), so where each cut "
-             "lies cannot be read back")
 
 
 @pytest.fixture(scope="session")
@@ -223,7 +221,6 @@ def test_boso_coast_distance():
     assert 25 < km_to_coast(139.95, 34.65) < 35          # ~30 km south of Nojima-zaki
 
 
-@pytest.mark.xfail(reason=GAP_PLACE, strict=False)
 def test_boso_drag_cuts_near_the_coast_and_shallow(replays):
     r = replays("boso-drag-2024")
     assert r.has_cuts, "no /trials/cuts in the results"
