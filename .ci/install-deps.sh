@@ -13,6 +13,7 @@ packages=(
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
   python3-networkx python3-pytest
   valgrind
+  gmt-gshhg-low chromium
 )
 
 missing=()

@@ -74,6 +74,8 @@ int cmd_status(int argc, char **argv);
  * info becomes NOT_RESUMABLE with the reason. Returns an exit status (1: out of memory).
  */
 int cli_status_check_inputs(const char *path, cs_file_info *info);
+/** `report RESULTS.h5... -o REPORT.html` (cmd_report.c). */
+int cmd_report(int argc, char **argv);
 /** `merge -o OUT.h5 PART.h5...` (cmd_merge.c). */
 int cmd_merge(int argc, char **argv);
 /** `criticality [TOPOLOGY] ...` (cmd_criticality.c). */

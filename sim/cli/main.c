@@ -31,6 +31,9 @@ static const char usage[] =
     "                                      confidence intervals, VaR/CVaR, rerouting, criticality\n"
     "  compare A.h5 B.h5 [--format text|json]\n"
     "                                      paired differences between two runs with one seed\n"
+    "  report RESULTS.h5 [MORE.h5...] -o REPORT.html [--pdf REPORT.pdf]\n"
+    "                                      one self-contained HTML page to hand over: the\n"
+    "                                      question, figures, maps, recovery, comparison\n"
     "  merge -o RESULTS.h5 PART.h5...      join the parts of a run made with run --shard I/N\n"
     "                                      into the file one run writes\n"
     "  status RESULTS.h5 [--format json]   complete (0), resumable (3), not resumable (4)\n"
@@ -52,7 +55,7 @@ static const struct {
 } commands[] = {
     {"topology", cmd_topology},   {"run", cmd_run},       {"analyze", cmd_analyze},
     {"compare", cmd_compare},     {"merge", cmd_merge},   {"criticality", cmd_criticality},
-    {"evolution", cmd_evolution}, {"status", cmd_status},
+    {"evolution", cmd_evolution}, {"status", cmd_status}, {"report", cmd_report},
 };
 
 int cli_status(cs_status rc)

@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "cablesim/paths.h"
+#include "fileio.h"
 
 bool cs_export_format_parse(const char *name, cs_export_format *out)
 {
@@ -459,26 +460,21 @@ cs_status cs_export_write(FILE *out, const cs_topology_t *t, cs_export_format fo
     return rc;
 }
 
+typedef struct {
+    const cs_topology_t *t;
+    cs_export_format format;
+    const char *path;
+} export_job;
+
+static cs_status export_to(FILE *f, void *ctx, cs_error *err)
+{
+    const export_job *j = ctx;
+    return cs_export_write(f, j->t, j->format, j->path, err);
+}
+
 cs_status cs_export_file(const char *path, const cs_topology_t *t, cs_export_format format,
                          cs_error *err)
 {
-    const size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (tmp == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (f == NULL) {
-        const cs_status rc =
-            cs_errorf(err, CS_EIO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    cs_status rc = cs_export_write(f, t, format, path, err);
-    if (fclose(f) != 0 && rc == CS_OK)
-        rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", path, strerror(errno));
-    if (rc == CS_OK && rename(tmp, path) != 0)
-        rc = cs_errorf(err, CS_EIO, "%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
-    if (rc != CS_OK) remove(tmp);
-    free(tmp);
-    return rc;
+    export_job j = {.t = t, .format = format, .path = path};
+    return cs_write_file(path, export_to, &j, err);
 }

@@ -75,3 +75,27 @@ cs_status cs_read_file(const char *path, char **out, size_t *len, cs_error *err)
     *len = n;
     return CS_OK;
 }
+
+cs_status cs_write_file(const char *path, cs_status (*write)(FILE *f, void *ctx, cs_error *err),
+                        void *ctx, cs_error *err)
+{
+    const size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (tmp == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (f == NULL) {
+        const cs_status rc =
+            cs_errorf(err, CS_EIO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    cs_status rc = write(f, ctx, err);
+    if (fclose(f) != 0 && rc == CS_OK)
+        rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", path, strerror(errno));
+    if (rc == CS_OK && rename(tmp, path) != 0)
+        rc = cs_errorf(err, CS_EIO, "%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
+    if (rc != CS_OK) remove(tmp);
+    free(tmp);
+    return rc;
+}

@@ -6,6 +6,7 @@
 #define CS_FILEIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cablesim/error.h"
 
@@ -20,5 +21,14 @@
  * \return CS_OK, CS_EIO or CS_ENOMEM; *out is NULL on failure.
  */
 cs_status cs_read_file(const char *path, char **out, size_t *len, cs_error *err);
+
+/**
+ * Writes the file path through write(f, ctx, err): into "<path>.tmp.<pid>", renamed to path when
+ * write succeeded and the file closed cleanly, removed otherwise, so a failure leaves nothing
+ * that looks complete. \return write's status, or CS_EIO (cannot create, write or rename),
+ * CS_ENOMEM.
+ */
+cs_status cs_write_file(const char *path, cs_status (*write)(FILE *f, void *ctx, cs_error *err),
+                        void *ctx, cs_error *err);
 
 #endif

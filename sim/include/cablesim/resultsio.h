@@ -25,6 +25,7 @@
 /** A row of /topology/nodes. Strings are owned by the reader. */
 typedef struct {
     const char *id, *name, *kind, *country, *region; /**< region "" when not given */
+    double lon_deg, lat_deg;                         /**< WGS 84 degrees */
 } cs_rnode;
 
 /** A row of /topology/edges. */

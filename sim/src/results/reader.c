@@ -374,9 +374,10 @@ static cs_status read_table(cs_resultsio_t *r, const char *name, size_t *n, void
 static cs_status read_topology(cs_resultsio_t *r, cs_error *err)
 {
     cs_results_info *in = &r->info;
-    static const column nodes[] = {COL(cs_rnode, id, C_STR), COL(cs_rnode, name, C_STR),
-                                   COL(cs_rnode, kind, C_STR), COL(cs_rnode, country, C_STR),
-                                   COL(cs_rnode, region, C_STR)};
+    static const column nodes[] = {COL(cs_rnode, id, C_STR),     COL(cs_rnode, name, C_STR),
+                                   COL(cs_rnode, kind, C_STR),   COL(cs_rnode, country, C_STR),
+                                   COL(cs_rnode, region, C_STR), COL(cs_rnode, lon_deg, C_F64),
+                                   COL(cs_rnode, lat_deg, C_F64)};
     static const column edges[] = {COL(cs_redge, id, C_STR),
                                    COL(cs_redge, kind, C_STR),
                                    COL(cs_redge, cable, C_STR),

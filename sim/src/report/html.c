@@ -1,0 +1,96 @@
+/* html.c: escaped HTML output and tagged figures for the report (html.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/html.h"
+
+void cs_html_raw(cs_html *h, const char *s)
+{
+    if (fputs(s, h->out) < 0) h->failed = true;
+}
+
+void cs_html_printf(cs_html *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vfprintf(h->out, fmt, ap) < 0) h->failed = true;
+    va_end(ap);
+}
+
+void cs_html_text(cs_html *h, const char *s)
+{
+    for (; s != NULL && *s; s++) {
+        const char *e = NULL;
+        switch (*s) {
+        case '&':
+            e = "&amp;";
+            break;
+        case '<':
+            e = "&lt;";
+            break;
+        case '>':
+            e = "&gt;";
+            break;
+        case '"':
+            e = "&quot;";
+            break;
+        case '\'':
+            e = "&#39;";
+            break;
+        default:
+            break;
+        }
+        if (e != NULL ? fputs(e, h->out) < 0 : fputc(*s, h->out) == EOF) h->failed = true;
+    }
+}
+
+void cs_html_elem(cs_html *h, const char *tag, const char *text)
+{
+    cs_html_printf(h, "<%s>", tag);
+    cs_html_text(h, text);
+    cs_html_printf(h, "</%s>", tag);
+}
+
+static void open_fig(cs_html *h, const char *key, double scale)
+{
+    cs_html_printf(h, "<span class=\"fig\" data-file=\"%d\"", h->file);
+    if (scale != 1.0) cs_html_printf(h, " data-scale=\"%g\"", scale);
+    cs_html_raw(h, " data-key=\"");
+    if (h->base != NULL && h->base[0]) {
+        cs_html_text(h, h->base);
+        cs_html_raw(h, ".");
+    }
+    cs_html_text(h, key);
+    cs_html_raw(h, "\" data-value=\"");
+}
+
+void cs_html_fig(cs_html *h, const char *key, double value, int prec, double scale,
+                 const char *suffix)
+{
+    open_fig(h, key, scale);
+    if (isfinite(value))
+        cs_html_printf(h, "%.17g\">%.*f", value, prec, scale * value);
+    else
+        cs_html_raw(h, "null\">\xE2\x80\x93");
+    if (suffix != NULL && isfinite(value)) cs_html_text(h, suffix);
+    cs_html_raw(h, "</span>");
+}
+
+void cs_html_count(cs_html *h, const char *key, unsigned long long value)
+{
+    open_fig(h, key, 1.0);
+    cs_html_printf(h, "%llu\">%llu</span>", value, value);
+}
+
+void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int prec, double scale,
+                      const char *suffix)
+{
+    char k[256];
+    snprintf(k, sizeof k, "%s.0", key);
+    cs_html_fig(h, k, lo, prec, scale, suffix);
+    cs_html_raw(h, " to ");
+    snprintf(k, sizeof k, "%s.1", key);
+    cs_html_fig(h, k, hi, prec, scale, suffix);
+}
