@@ -200,8 +200,9 @@ def test_recovery_sabotage_and_comparison(runs):
     median = [a for t, a, s in page.tags if t == "polyline" and s == "recovery-chart"
               and a.get("class") == "median"]
     assert len(median) == 1 and len(median[0]["points"].split()) >= 5
-    # Different seeds do not pair: the table says so instead of a difference.
-    assert "not paired trial by trial" in dom or "unpaired" in dom
+    # Different seeds do not pair: compared unpaired (Welch), stated as such.
+    kinds = re.findall(r'<td class="kind">(\w+)<br>', dom)
+    assert kinds == ["unpaired"], kinds
 
 
 def test_pdf(runs):

@@ -763,26 +763,32 @@ static void comparison(report *R)
     }
     h->file = 0;
     cs_html_raw(h, "</table>\n<h3>Differences from A</h3>\n<table class=\"differences\"><tr><th>"
-                   "</th><th>unserved Tbps, B − A</th><th>95% CI</th><th>verdict</th><th>served, "
-                   "B − A</th><th>95% CI</th><th>verdict</th></tr>\n");
+                   "</th><th>how</th><th>unserved Tbps, B − A</th><th>95% CI</th><th>verdict</th>"
+                   "<th>served, B − A</th><th>95% CI</th><th>verdict</th></tr>\n");
     for (size_t i = 1; i < R->n; i++) {
         cs_error e = CS_ERROR_INIT;
         cs_comparison_t *c = NULL;
         cs_html_printf(h, "<tr><td>%c − A</td>", (char)('A' + (i < 26 ? i : 25)));
         if (cs_analysis_compare(&c, R->in[0].r, R->in[i].r, &R->o->analysis, &e) == CS_OK) {
+            cs_html_printf(h, "<td class=\"kind\">%s<br><span class=\"note\">",
+                           cs_compare_kind_name(c->kind));
+            cs_html_text(h, c->basis);
+            cs_html_raw(h, "</span></td>");
             paired_cells(h, &c->unserved_tbps, 3, 1.0, "");
             paired_cells(h, &c->served_frac, 2, 100.0, "%");
         } else {
-            cs_html_raw(h, "<td colspan=\"6\" class=\"note\">not paired trial by trial: ");
+            cs_html_raw(h, "<td colspan=\"7\" class=\"note\">not compared: ");
             cs_html_text(h, e.msg);
             cs_html_raw(h, "</td>");
         }
         cs_comparison_free(c);
         cs_html_raw(h, "</tr>\n");
     }
-    cs_html_raw(h, "</table>\n<p class=\"note\">Paired differences (same seed and trials: trial "
-                   "<i>t</i> of one file against trial <i>t</i> of the other), with the 95% CI "
-                   "and the verdict of <code>cablesim compare</code>.</p>\n</section>\n");
+    cs_html_raw(h, "</table>\n<p class=\"note\">The figures of <code>cablesim compare</code> "
+                   "(docs/analysis-cli.md): paired when both files have the same seed and trials "
+                   "(trial <i>t</i> against trial <i>t</i>), otherwise unpaired, two independent "
+                   "samples with Welch intervals. Regions and cable systems are compared by "
+                   "name where both files have them.</p>\n</section>\n");
 }
 
 /* --------------------------------------------------------------- assumptions, versions */
