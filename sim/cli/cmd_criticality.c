@@ -33,7 +33,7 @@ static const char usage[] =
     "  TOPOLOGY          GeoJSON topology (default: the bundled topology/japan.geojson)\n"
     "  --demand CSV      demand matrix (default: the bundled topology/japan-demand.csv)\n"
     "  --as-of YEAR      the network in service in YEAR (default: the current year)\n"
-    "  -k 1|2            1: single failures only; 2: also every pair (default 1)\n"
+    "  -k, --k 1|2       1: single failures only; 2: also every pair (default 1)\n"
     "  --unit U          segment (default), cable (every segment of a system), station\n"
     "                    (a landing station and every edge ending there), or all three\n"
     "  --capacity C      route on lit (default) or design capacity\n"

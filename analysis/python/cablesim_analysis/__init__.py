@@ -6,9 +6,10 @@ pandas objects, derived statistics and matplotlib figures. See docs/analysis.md.
         print(stats.region_summary(r))
 """
 
-from . import recovery, stats
+from . import export, recovery, stats
+from .export import to_geojson, to_networkx
 from .reader import (FORMAT, FORMAT_VERSION, IncompleteResultsError, Results, ResultsError,
                      open_results)
 
 __all__ = ["open_results", "Results", "ResultsError", "IncompleteResultsError", "stats",
-           "recovery", "FORMAT", "FORMAT_VERSION"]
+           "recovery", "export", "to_networkx", "to_geojson", "FORMAT", "FORMAT_VERSION"]

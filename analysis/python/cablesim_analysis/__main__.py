@@ -13,7 +13,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from . import plots, recovery, stats
+from . import export, plots, recovery, stats
 from .reader import ResultsError, open_results
 
 PROG = "cablesim_analysis"
@@ -86,6 +86,15 @@ def _parser():
     p.add_argument("--csv", metavar="FILE", help="also write the curve (all grid steps; the "
                    "first file) as CSV")
     _common(p)
+
+    p = sub.add_parser("geojson", help="the network with per-edge and per-cable failure "
+                       "probability and rerouted load, as GeoJSON for QGIS")
+    p.add_argument("results", metavar="RESULTS.h5")
+    p.add_argument("-o", "--output", required=True, metavar="GEOJSON", help="file to write")
+    p.add_argument("--topology", metavar="GEOJSON",
+                   help="the topology file the run used, for the routes (default: found from "
+                   "the scenario, checked against topology_sha256; else straight lines)")
+    _common(p, output=False)
     return ap
 
 
@@ -180,6 +189,8 @@ def _run(a):
             if a.csv:
                 summary.to_csv(a.csv)
             plots.plot_regions(r, a.output, summary=summary, title=a.title, dpi=a.dpi)
+        elif a.command == "geojson":
+            export.write_geojson(r, a.output, a.topology)
         elif a.command == "map":
             if a.csv:
                 table = (stats.criticality(r, a.level) if a.color == "criticality"
