@@ -103,6 +103,8 @@ static void test_bad_scenarios(void **state)
     remove_file("cli-bad.yaml");
 }
 
+static int read_complete(const char *name);
+
 static void test_bad_flags(void **state)
 {
     (void)state;
@@ -113,6 +115,22 @@ static void test_bad_flags(void **state)
     assert_int_equal(run_cli("run cli-good.yaml --set trials=abc -o cli-x.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "trials: expected"));
     assert_false(exists("cli-x.h5"));
+    /* One option parser everywhere: a did-you-mean for a near miss, --name=value as --name
+     * value, a value given to a flag refused. */
+    assert_int_equal(run_cli("run cli-good.yaml --outptu cli-x.h5", out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: run: unknown option \"--outptu\" (did you mean "
+                             "\"--output\"?) (see 'cablesim run --help')\n");
+    assert_int_equal(run_cli("analyze --fromat=json x.h5", out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: analyze: unknown option \"--fromat\" (did you mean "
+                             "\"--format\"?) (see 'cablesim analyze --help')\n");
+    assert_int_equal(run_cli("run cli-good.yaml --dry-run=yes", out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: run: --dry-run takes no value, found \"yes\"\n");
+    assert_int_equal(
+        run_cli("run cli-good.yaml --output=cli-eq.h5 --set=seed=3 -q", out, sizeof out), 0);
+    assert_int_equal(read_complete("cli-eq.h5"), 1);
+    assert_int_equal(run_cli("status --format=json cli-eq.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "\"state\": \"complete\""));
+    remove_file("cli-eq.h5");
     assert_int_equal(run_cli("run cli-good.yaml --set nokey", out, sizeof out), 2);
     assert_non_null(strstr(out, "--set nokey"));
     assert_int_equal(run_cli("run cli-good.yaml -o", out, sizeof out), 2);
