@@ -44,6 +44,10 @@ typedef struct {
     const cs_ynode *network;  /**< the `network` map (design alternatives, applied by
                                    cs_topology_load_design), NULL if none */
     char *dir;                /**< the scenario's directory for relative paths (owned), or NULL */
+    /** The `estimator` map (docs/rare-events.md, estimator.h), NULL if none; weighted when its
+     * method is importance_sampling (trials then carry /trials/weight). */
+    const cs_ynode *estimator;
+    bool weighted;
 } cs_scenario;
 
 /**
