@@ -2,7 +2,6 @@
  * cmd_report.c: `cablesim report RESULTS.h5 [MORE.h5...] -o REPORT.html`: the self-contained
  * HTML report of report.h (docs/report.md). This file parses the options and calls the library.
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,78 +42,73 @@ static bool exists(const char *path)
 
 int cmd_report(int argc, char **argv)
 {
+    for (int i = 0; i < argc; i++)
+        if (cli_is_help(argv[i])) {
+            printf(report_usage, cs_coast_default_path());
+            return CLI_OK;
+        }
     enum { OPT_PDF = 256, OPT_COAST, OPT_TOP, OPT_FORCE };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"pdf", required_argument, NULL, OPT_PDF},
                                          {"coastline", required_argument, NULL, OPT_COAST},
                                          {"top", required_argument, NULL, OPT_TOP},
                                          {"force", no_argument, NULL, OPT_FORCE},
-                                         {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     cs_report_options o = CS_REPORT_OPTIONS_INIT;
     o.coastline = cs_coast_default_path();
     const char *output = NULL, *pdf = NULL;
     bool force = false;
-    /* getopt_long wants the program name first: the subcommand's name stands for it. */
-    char **av = argv - 1;
-    const int ac = argc + 1;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(ac, av, ":o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            output = optarg;
-            break;
-        case OPT_PDF:
-            pdf = optarg;
-            break;
-        case OPT_COAST:
-            o.coastline = strcmp(optarg, "none") == 0 ? NULL : optarg;
-            break;
-        case OPT_FORCE:
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "report", opts, "o:", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1) {
+        const char *v = g.arg;
+        if (c == OPT_FORCE) {
             force = true;
-            break;
-        case OPT_TOP: {
+        } else if (c == '?') {
+            st = CLI_USAGE;
+        } else if (v == NULL) {
+            st = cli_usage_error("report: %s: expected a value (see 'cablesim report --help')",
+                                 c == 'o'         ? "-o"
+                                 : c == OPT_PDF   ? "--pdf"
+                                 : c == OPT_COAST ? "--coastline"
+                                                  : "--top");
+        } else if (c == 'o') {
+            output = v;
+        } else if (c == OPT_PDF) {
+            pdf = v;
+        } else if (c == OPT_COAST) {
+            o.coastline = strcmp(v, "none") == 0 ? NULL : v;
+        } else {
             char *end = NULL;
-            const long n = strtol(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || n < 1 || n > 1000000)
-                return cli_usage_error("report: --top: expected a whole number from 1 to "
-                                       "1000000, found \"%s\"",
-                                       optarg);
+            const long n = strtol(v, &end, 10);
+            if (end == v || *end != '\0' || n < 1 || n > 1000000)
+                st = cli_usage_error("report: --top: expected a whole number from 1 to 1000000, "
+                                     "found \"%s\"",
+                                     v);
             o.top = (size_t)n;
-            break;
-        }
-        case 'h':
-            printf(report_usage, cs_coast_default_path());
-            return CLI_OK;
-        case ':':
-            return cli_usage_error("report: %s: expected a value (see 'cablesim report --help')",
-                                   av[optind - 1]);
-        default:
-            return cli_usage_error("report: unknown option \"%s\" (see 'cablesim report --help')",
-                                   av[optind - 1]);
         }
     }
-    const int n_files = ac - optind;
-    if (n_files < 1)
-        return cli_usage_error("report: expected at least one results file (see 'cablesim "
-                               "report --help')");
-    if (output == NULL)
-        return cli_usage_error("report: expected -o REPORT.html (see 'cablesim report --help')");
-    for (int i = 0; i < 2; i++) {
+    const size_t n_files = g.npos;
+    const char **files = g.pos;
+    if (st == CLI_OK && n_files < 1)
+        st = cli_usage_error("report: expected at least one results file (see 'cablesim report "
+                             "--help')");
+    if (st == CLI_OK && output == NULL)
+        st = cli_usage_error("report: expected -o REPORT.html (see 'cablesim report --help')");
+    for (int i = 0; i < 2 && st == CLI_OK; i++) {
         const char *p = i ? pdf : output;
         if (p != NULL && !force && exists(p))
-            return cli_usage_error("report: %s exists; --force replaces it", p);
+            st = cli_usage_error("report: %s exists; --force replaces it", p);
     }
     cs_error err = CS_ERROR_INIT;
-    if (cs_report_file(output, (const char *const *)(av + optind), (size_t)n_files, &o, &err) !=
-        CS_OK)
-        return cli_report(&err);
-    if (pdf != NULL && cs_report_pdf(output, pdf, NULL, &err) != CS_OK) {
+    if (st == CLI_OK && cs_report_file(output, files, n_files, &o, &err) != CS_OK)
+        st = cli_report(&err);
+    if (st == CLI_OK && pdf != NULL && cs_report_pdf(output, pdf, NULL, &err) != CS_OK) {
         cli_message("%s", err.msg);
-        return CLI_FAIL;
+        st = CLI_FAIL;
     }
-    printf("report: %s%s%s\n", output, pdf ? ", " : "", pdf ? pdf : "");
-    return CLI_OK;
+    if (st == CLI_OK) printf("report: %s%s%s\n", output, pdf ? ", " : "", pdf ? pdf : "");
+    cli_getopt_destroy(&g);
+    return st;
 }

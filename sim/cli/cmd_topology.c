@@ -16,7 +16,8 @@ static const char usage[] =
     "FILE defaults to the bundled Japan topology (topology/japan.geojson).\n"
     "check   validates FILE (docs/topology-format.md) and prints OK with counts, or\n"
     "        every problem found, one per line, and exits with status 2.\n"
-    "info    summarises the network in service in YEAR (default: the current year).\n"
+    "info    summarises the network in service in YEAR (default: the current year);\n"
+    "        --json is the same as --format json.\n"
     "export  writes the graph as GraphML, Graphviz DOT or normalised GeoJSON.\n";
 
 static void print_line(void *ctx, const char *msg)

@@ -84,13 +84,28 @@ void cs_html_count(cs_html *h, const char *key, unsigned long long value)
     cs_html_printf(h, "%llu\">%llu</span>", value, value);
 }
 
+static void interval(cs_html *h, const char *key_lo, const char *key_hi, double lo, double hi,
+                     int prec, double scale, const char *suffix)
+{
+    cs_html_fig(h, key_lo, lo, prec, scale, suffix);
+    cs_html_raw(h, " to ");
+    cs_html_fig(h, key_hi, hi, prec, scale, suffix);
+}
+
 void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int prec, double scale,
                       const char *suffix)
 {
-    char k[256];
-    snprintf(k, sizeof k, "%s.0", key);
-    cs_html_fig(h, k, lo, prec, scale, suffix);
-    cs_html_raw(h, " to ");
-    snprintf(k, sizeof k, "%s.1", key);
-    cs_html_fig(h, k, hi, prec, scale, suffix);
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s.lo", key);
+    snprintf(b, sizeof b, "%s.hi", key);
+    interval(h, a, b, lo, hi, prec, scale, suffix);
+}
+
+void cs_html_interval_pair(cs_html *h, const char *key, double lo, double hi, int prec,
+                           double scale, const char *suffix)
+{
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s.0", key);
+    snprintf(b, sizeof b, "%s.1", key);
+    interval(h, a, b, lo, hi, prec, scale, suffix);
 }

@@ -40,8 +40,12 @@ void cs_html_fig(cs_html *h, const char *key, double value, int prec, double sca
                  const char *suffix);
 /** A count (an integer figure). */
 void cs_html_count(cs_html *h, const char *key, unsigned long long value);
-/** cs_html_fig of an interval's two ends as "lo to hi" under key.0 and key.1. */
+/** The figures lo and hi as "lo to hi", under key.lo and key.hi (an estimate or a proportion of
+ * the JSON: {"mean", "lo", "hi", ...}). */
 void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int prec, double scale,
                       const char *suffix);
+/** The same under key.0 and key.1 (a JSON pair [lo, hi]). */
+void cs_html_interval_pair(cs_html *h, const char *key, double lo, double hi, int prec,
+                           double scale, const char *suffix);
 
 #endif

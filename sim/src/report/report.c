@@ -269,20 +269,20 @@ static void headline(report *R)
         cs_html_raw(h, " (95% Clopper-Pearson bound)");
     } else {
         cs_html_raw(h, "expected unserved demand, 95% CI ");
-        cs_html_interval(h, "overall.unserved_statement.interval", li.lo, li.hi, 3, 1.0, "");
+        cs_html_interval_pair(h, "overall.unserved_statement.interval", li.lo, li.hi, 3, 1.0, "");
     }
     card_close(h, "");
     card_open(h);
     cs_html_fig(h, "overall.served_fraction.mean", a->served_frac.mean, 2, 100.0, "%");
     cs_html_raw(h, "</div><div class=\"l\">of the demand served on average, 95% CI ");
-    cs_html_interval(h, "overall.served_fraction.ci95", a->served_frac.lo, a->served_frac.hi, 2,
-                     100.0, "%");
+    cs_html_interval(h, "overall.served_fraction", a->served_frac.lo, a->served_frac.hi, 2, 100.0,
+                     "%");
     card_close(h, "");
     card_open(h);
     cs_html_fig(h, "overall.capacity_lost_tbps.mean", a->capacity_lost_tbps.mean, 1, 1.0, " Tbps");
     cs_html_raw(h, "</div><div class=\"l\">capacity down per trial (failed, or at a lost "
                    "station), 95% CI ");
-    cs_html_interval(h, "overall.capacity_lost_tbps.ci95", a->capacity_lost_tbps.lo,
+    cs_html_interval(h, "overall.capacity_lost_tbps", a->capacity_lost_tbps.lo,
                      a->capacity_lost_tbps.hi, 1, 1.0, "");
     card_close(h, "");
     card_open(h);
@@ -298,8 +298,7 @@ static void headline(report *R)
         cs_html_fig(h, "overall.all_pairs_cut.p", a->all_cut.p, 2, 100.0, "%");
         cs_html_raw(h, "</div><div class=\"l\">probability that every tracked (city, region) "
                        "pair is cut at once, 95% Wilson ");
-        cs_html_interval(h, "overall.all_pairs_cut.ci95", a->all_cut.lo, a->all_cut.hi, 2, 100.0,
-                         "%");
+        cs_html_interval(h, "overall.all_pairs_cut", a->all_cut.lo, a->all_cut.hi, 2, 100.0, "%");
         card_close(h, "");
     }
     if (isfinite(a->latency_inflation)) {
@@ -383,13 +382,13 @@ static bool regions(report *R)
         snprintf(k, sizeof k, "regions.%zu.served_fraction.mean", g);
         cs_html_fig(h, k, x->served_frac.mean, 2, 100.0, "%");
         cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "regions.%zu.served_fraction.ci95", g);
+        snprintf(k, sizeof k, "regions.%zu.served_fraction", g);
         cs_html_interval(h, k, x->served_frac.lo, x->served_frac.hi, 2, 100.0, "%");
         cs_html_raw(h, "</td><td>");
         snprintf(k, sizeof k, "regions.%zu.unserved_tbps.mean", g);
         cs_html_fig(h, k, x->unserved_tbps.mean, 3, 1.0, "");
         cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "regions.%zu.unserved_tbps.ci95", g);
+        snprintf(k, sizeof k, "regions.%zu.unserved_tbps", g);
         cs_html_interval(h, k, x->unserved_tbps.lo, x->unserved_tbps.hi, 3, 1.0, "");
         cs_html_raw(h, "</td><td>");
         if (x->all_cut.n > 0) {
@@ -631,7 +630,7 @@ static void recovery(report *R)
         snprintf(k, sizeof k, "recovery.%s.mean_capped_at_horizon.mean", keys[m]);
         cs_html_fig(h, k, t->censored.mean, 2, 1.0, "");
         cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "recovery.%s.mean_capped_at_horizon.ci95", keys[m]);
+        snprintf(k, sizeof k, "recovery.%s.mean_capped_at_horizon", keys[m]);
         cs_html_interval(h, k, t->censored.lo, t->censored.hi, 2, 1.0, "");
         cs_html_raw(h, "</td><td>");
         snprintf(k, sizeof k, "recovery.%s.not_restored.p", keys[m]);
@@ -642,7 +641,7 @@ static void recovery(report *R)
     cs_html_fig(h, "recovery.unserved_tbps_days.mean", v->unserved_tbps_days.est.mean, 2, 1.0,
                 " Tbps-days");
     cs_html_raw(h, " per trial (95% CI ");
-    cs_html_interval(h, "recovery.unserved_tbps_days.ci95", v->unserved_tbps_days.est.lo,
+    cs_html_interval(h, "recovery.unserved_tbps_days", v->unserved_tbps_days.est.lo,
                      v->unserved_tbps_days.est.hi, 2, 1.0, "");
     cs_html_raw(h, "); capacity out of service ");
     cs_html_fig(h, "recovery.capacity_tbps_days.mean", v->capacity_tbps_days.est.mean, 1, 1.0,
@@ -734,16 +733,16 @@ static void comparison(report *R)
                     cs_html_raw(h, "at most ");
                     cs_html_fig(h, "overall.unserved_statement.interval.1", li.hi, 3, 1.0, "");
                 } else
-                    cs_html_interval(h, "overall.unserved_statement.interval", li.lo, li.hi, 3, 1.0,
-                                     "");
+                    cs_html_interval_pair(h, "overall.unserved_statement.interval", li.lo, li.hi, 3,
+                                          1.0, "");
                 cs_html_raw(h, "</span>");
                 break;
             }
             case 5:
                 cs_html_fig(h, "overall.served_fraction.mean", a->served_frac.mean, 2, 100.0, "%");
                 cs_html_raw(h, "<br><span class=\"note\">");
-                cs_html_interval(h, "overall.served_fraction.ci95", a->served_frac.lo,
-                                 a->served_frac.hi, 2, 100.0, "%");
+                cs_html_interval(h, "overall.served_fraction", a->served_frac.lo, a->served_frac.hi,
+                                 2, 100.0, "%");
                 cs_html_raw(h, "</span>");
                 break;
             case 6:
