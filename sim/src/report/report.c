@@ -7,11 +7,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
-#include <gsl/gsl_version.h>
-#include <hdf5.h>
-#include <igraph_version.h>
 #include <math.h>
-#include <mpi.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -853,10 +849,8 @@ static void assumptions(report *R)
 static void versions(report *R)
 {
     cs_html *h = &R->h;
-    unsigned maj = 0, min = 0, rel = 0;
-    H5get_libversion(&maj, &min, &rel);
-    const char *ig = NULL;
-    igraph_version(&ig, NULL, NULL, NULL);
+    cs_build_info bi;
+    cs_build_info_get(&bi);
     cs_html_raw(h, "<section id=\"versions\">\n<h2>Versions</h2>\n<table class=\"versions\">\n");
     for (size_t i = 0; i < R->n; i++) {
         const cs_results_info *in = R->in[i].a->info;
@@ -869,14 +863,20 @@ static void versions(report *R)
         cs_html_printf(h, " (results format %d)</td></tr>\n", (int)in->format_version);
     }
     cs_html_raw(h, "<tr><td>this report</td><td>cablesim ");
-    cs_html_text(h, cs_version());
-    cs_html_printf(h, "; HDF5 %u.%u.%u, GSL %s, igraph ", maj, min, rel, GSL_VERSION);
-    cs_html_text(h, ig);
-#if defined(OMPI_MAJOR_VERSION)
-    cs_html_printf(h, ", Open MPI %d.%d.%d", OMPI_MAJOR_VERSION, OMPI_MINOR_VERSION,
-                   OMPI_RELEASE_VERSION);
-#endif
-    cs_html_printf(h, " (MPI %d.%d)</td></tr>\n", MPI_VERSION, MPI_SUBVERSION);
+    cs_html_text(h, bi.version);
+    cs_html_raw(h, " (commit ");
+    cs_html_text(h, bi.commit);
+    cs_html_raw(h, ", ");
+    cs_html_text(h, bi.build_type);
+    cs_html_raw(h, "); HDF5 ");
+    cs_html_text(h, bi.hdf5);
+    cs_html_raw(h, ", igraph ");
+    cs_html_text(h, bi.igraph);
+    cs_html_raw(h, ", GSL ");
+    cs_html_text(h, bi.gsl);
+    cs_html_raw(h, ", ");
+    cs_html_text(h, bi.mpi);
+    cs_html_raw(h, "</td></tr>\n");
     if (R->coast_wide != NULL) {
         cs_html_raw(h, "<tr><td>coastlines</td><td>GSHHG ");
         cs_html_text(h, R->coast_wide->version);
