@@ -1233,7 +1233,8 @@ cs_status cs_analysis_compare(cs_comparison_t **out, cs_resultsio_t *a, cs_resul
     compare_acc c;
     memset(&c, 0, sizeof c);
     cs_comparison_t *res = calloc(1, sizeof *res);
-    const bool ok_sides = side_init(&sa, ia, &ga) & side_init(&sb, ib, &gb);
+    const bool ok_a = side_init(&sa, ia, &ga), ok_b = side_init(&sb, ib, &gb); /* both, always */
+    const bool ok_sides = ok_a && ok_b;
     c.reg_frac = calloc(nr + 1, sizeof *c.reg_frac);
     c.reg_u = calloc(nr + 1, sizeof *c.reg_u);
     c.reg_cut = calloc(nr + 1, sizeof *c.reg_cut);
@@ -1620,7 +1621,8 @@ static bool rec_pair_trial(rec_pair *p, const cs_recovery_slice *x, const cs_rec
     pair_add(&p->ttr[2], fmin(x->t100_days[i], ha), fmin(y->t100_days[i], hb));
     pair_add(&p->cap, x->capacity_tbps_days[i], y->capacity_tbps_days[i]);
     pair_add(&p->uns, x->unserved_tbps_days[i], y->unserved_tbps_days[i]);
-    return rec_trial(&p->a, x, i) & rec_trial(&p->b, y, i);
+    const bool ok_a = rec_trial(&p->a, x, i), ok_b = rec_trial(&p->b, y, i); /* both, always */
+    return ok_a && ok_b;
 }
 
 static cs_status rec_pair_stream(rec_pair *p, cs_resultsio_t *a, cs_resultsio_t *b,

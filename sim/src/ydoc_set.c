@@ -62,9 +62,36 @@ static void path_name(const char *key, size_t end, char *buf, size_t n)
         snprintf(buf, n, "\"%.*s\"", (int)(end < 200 ? end : 200), key);
 }
 
-/* Checks that every component of a dotted key is non-empty and short. */
+/* Whether s is UTF-8 as libyaml takes it: no stray or missing continuation bytes, no overlong
+ * form, no surrogate, nothing above U+10FFFF. */
+static bool utf8_valid(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+        const unsigned c = *p;
+        const size_t n = c < 0x80             ? 1
+                         : (c & 0xE0) == 0xC0 ? 2
+                         : (c & 0xF0) == 0xE0 ? 3
+                         : (c & 0xF8) == 0xF0 ? 4
+                                              : 0;
+        if (n == 0) return false;
+        unsigned long v = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+        for (size_t k = 1; k < n; k++) {
+            if ((p[k] & 0xC0) != 0x80) return false; /* also stops at the NUL */
+            v = v << 6 | (p[k] & 0x3F);
+        }
+        static const unsigned long least[5] = {0, 0, 0x80, 0x800, 0x10000};
+        if ((n > 1 && v < least[n]) || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) return false;
+        p += n;
+    }
+    return true;
+}
+
+/* Checks that the key is UTF-8 (the file's encoding; the emitter refuses anything else) and that
+ * every component of it is non-empty and short. */
 static cs_status check_components(const char *key, const char *where_, cs_error *err)
 {
+    if (!utf8_valid(key))
+        return cs_errorf(err, CS_EINVAL, "%s: the key is not valid UTF-8", where_);
     for (const char *c = key;;) {
         const char *dot = strchr(c, '.');
         const size_t len = dot ? (size_t)(dot - c) : strlen(c);
