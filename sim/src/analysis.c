@@ -1478,7 +1478,7 @@ cs_status cs_analysis_compare(cs_comparison_t **out, cs_resultsio_t *a, cs_resul
     memset(&sb, 0, sizeof sb);
     cs_comparison_t *res = calloc(1, sizeof *res);
     bool ok = compare_acc_init(&c, ia, ib, &ga, &gb);
-    if (ok) { /* both sides, always: each frees what it made on failure */
+    if (ok) { /* both sides, always (no short circuit) */
         const bool ok_a = side_init(&sa, ia, &ga, &c.u), ok_b = side_init(&sb, ib, &gb, &c.u);
         ok = ok_a && ok_b;
     }
