@@ -69,6 +69,14 @@ static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *
         rc = cs_h5_put_str_attr(p, f, "/", "software_version",
                                 m->software_version != NULL ? m->software_version : cs_version(),
                                 err);
+    /* What the build is made of (cablesim --version): the same in every process of a run. */
+    cs_build_info b;
+    cs_build_info_get(&b);
+    const char *const build[6][2] = {{"software_commit", b.commit}, {"build_type", b.build_type},
+                                     {"hdf5_version", b.hdf5},      {"igraph_version", b.igraph},
+                                     {"gsl_version", b.gsl},        {"mpi_version", b.mpi}};
+    for (size_t i = 0; i < 6 && rc == CS_OK; i++)
+        rc = cs_h5_put_str_attr(p, f, "/", build[i][0], build[i][1], err);
     if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "scenario", s->text, err);
     /* The scenario resolved, and what readers ask of it first: no reader re-derives them. */
     char *resolved = NULL;
