@@ -335,21 +335,9 @@ static uint64_t rows(const char *name, const char *dataset)
 static void dataset_str_attr(const char *name, const char *dataset, const char *attr, char *buf,
                              size_t n)
 {
-    const hid_t f = open_h5(name, false);
-    const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
-    assert_true(d >= 0);
-    buf[0] = '\0';
-    if (H5Aexists(d, attr) > 0) {
-        const hid_t a = H5Aopen(d, attr, H5P_DEFAULT), t = H5Aget_type(a);
-        char *v = NULL;
-        assert_true(H5Aread(a, t, &v) >= 0);
-        snprintf(buf, n, "%s", v);
-        H5free_memory(v);
-        H5Tclose(t);
-        H5Aclose(a);
-    }
-    H5Dclose(d);
-    H5Fclose(f);
+    char path[4096];
+    path_of(path, sizeof path, name);
+    cs_h5_str_attr(path, dataset, attr, buf, n);
 }
 
 /* ------------------------------------------------------------------ tests */
