@@ -168,7 +168,9 @@ static cs_status flow_read(const cs_hz_ctx *c, const cs_ynode *map, bool nested,
         (rc = cs_yget_double(d, map, "width_km", false, 0, 1000, FLOW_WIDTH_KM, &fc->width_km,
                              err)) ||
         (rc = cs_yget_double(d, map, "trigger_prob", false, 0, 1, 1.0, &fc->trigger_prob, err)) ||
-        (rc = cs_yget_double(d, map, "min_magnitude", false, 0, 10, 0.0, &fc->min_magnitude, err)))
+        /* Only an earthquake's flow has a magnitude threshold (0 otherwise). */
+        (nested && (rc = cs_yget_double(d, map, "min_magnitude", false, 0, 10, 0.0,
+                                        &fc->min_magnitude, err))))
         goto fail;
     if (!cs_hz_present(map, "path")) {
         rc = cs_yerr_missing(d, map, "path", "a list of at least 2 [lon, lat] pairs", err);

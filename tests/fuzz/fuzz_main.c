@@ -30,7 +30,9 @@ static size_t run_file(const char *path)
         }
     }
     fclose(f);
+    cs_fuzz_input = path;
     LLVMFuzzerTestOneInput(buf, n);
+    cs_fuzz_input = NULL;
     free(buf);
     return 1;
 }

@@ -3,7 +3,9 @@
  * then, on the bundled Japan topology, each hazard's parser (cs_hazard_parse) and the recovery
  * section's (cs_recovery_parse, with the bundled fleet files it names). Seeds: scenarios/ and
  * tests/data/ (YAML). Properties: the error contract at every step; the resolved scenario
- * (cs_scenario_resolved_text) loads again to the same settings and resolves to itself.
+ * (cs_scenario_resolved_text, with the defaults of the hazards and the recovery section) loads
+ * again to the same settings, its hazards and recovery parse again, it needs no default, and it
+ * resolves to itself.
  */
 #include "fuzz_util.h"
 
@@ -27,13 +29,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void parse_models(const cs_scenario *s)
+/* Parses the hazards and the recovery section of s; whether all of them parsed. A failure is a
+ * failed property when must (the message is printed). */
+static bool parse_models(const cs_scenario *s, bool must)
 {
+    bool ok = true;
     for (size_t i = 0; i < s->n_hazards; i++) {
         cs_hazard_t *h = NULL;
         cs_error err = CS_ERROR_INIT;
         const cs_status rc = cs_hazard_parse(&h, s->doc, s->hazards[i], cs_fuzz_japan(), &err);
         cs_fuzz_check_status(rc, &err, h != NULL);
+        if (must && rc != CS_OK) cs_fuzz_fail(err.msg, __FILE__, __LINE__);
+        ok = ok && rc == CS_OK;
         cs_hazard_free(h);
     }
     if (s->recovery != NULL) {
@@ -42,12 +49,16 @@ static void parse_models(const cs_scenario *s)
         const cs_status rc =
             cs_recovery_parse(&r, s->doc, s->recovery, s->dir, cs_fuzz_japan(), &err);
         cs_fuzz_check_status(rc, &err, r != NULL);
+        if (must && rc != CS_OK) cs_fuzz_fail(err.msg, __FILE__, __LINE__);
+        ok = ok && rc == CS_OK;
         cs_recovery_free(r);
     }
+    return ok;
 }
 
-/* The resolved text loads to the same settings, and resolves to itself. */
-static void check_resolved(const cs_scenario *s)
+/* The resolved text loads to the same settings (models: the hazards and recovery parsed, and
+ * then they parse again), needs no default, and resolves to itself. */
+static void check_resolved(const cs_scenario *s, bool models)
 {
     char *text = NULL, *again = NULL;
     cs_error err = CS_ERROR_INIT;
@@ -70,6 +81,8 @@ static void check_resolved(const cs_scenario *s)
     CS_FUZZ_CHECK(p->edge_flow == q->edge_flow && p->latency == q->latency);
     CS_FUZZ_CHECK(p->compression == q->compression && p->batch_trials == q->batch_trials);
     CS_FUZZ_CHECK(r->n_hazards == s->n_hazards && (r->recovery == NULL) == (s->recovery == NULL));
+    if (models) parse_models(r, true);
+    if (models) CS_FUZZ_CHECK(cs_ydoc_defaults_count(r->doc) == 0);
     rc = cs_scenario_resolved_text(r, &again, &err);
     CS_FUZZ_CHECK(rc == CS_OK && strcmp(again, text) == 0);
     free(again);
@@ -84,10 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cs_error err = CS_ERROR_INIT;
     const cs_status rc = cs_scenario_load_string(&s, text, "fuzz.yaml", dir, NULL, 0, YEAR, &err);
     cs_fuzz_check_status(rc, &err, s != NULL);
-    if (rc == CS_OK) {
-        parse_models(s);
-        check_resolved(s);
-    }
+    if (rc == CS_OK) check_resolved(s, parse_models(s, false));
     cs_scenario_free(s);
     free(text);
     return 0;

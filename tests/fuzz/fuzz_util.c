@@ -7,9 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+const char *cs_fuzz_input;
+
 _Noreturn void cs_fuzz_fail(const char *what, const char *file, int line)
 {
-    fprintf(stderr, "%s:%d: fuzz property failed: %s\n", file, line, what);
+    fprintf(stderr, "%s:%d: fuzz property failed: %s%s%s\n", file, line, what,
+            cs_fuzz_input ? "; input " : "", cs_fuzz_input ? cs_fuzz_input : "");
     abort();
 }
 

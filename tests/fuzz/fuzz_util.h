@@ -27,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 _Noreturn void cs_fuzz_fail(const char *what, const char *file, int line);
 
+/** The input being run by fuzz_main.c (named when a property fails), or NULL. */
+extern const char *cs_fuzz_input;
+
 /** A NUL-terminated copy of data (malloc'd; aborts when out of memory). */
 char *cs_fuzz_cstr(const uint8_t *data, size_t size);
 
