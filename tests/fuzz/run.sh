@@ -3,8 +3,9 @@
 # (docs/fuzzing.md) for SECONDS, starting from its seeds (BUILD/tests/fuzz/TARGET.seeds, the
 # shipped files) and its kept corpus (tests/fuzz/corpus/TARGET/). New inputs go to a working
 # corpus, BUILD/fuzz-corpus/TARGET/ (kept between runs, so that long runs build on short ones).
-# A crash, leak, timeout (10 s per input) or failed property stops the target: the input is saved
-# as BUILD/fuzz-artifacts/TARGET/crash-* (or leak-, timeout-, oom-) and the script fails.
+# A crash, leak, timeout (60 s of wall time for one input) or failed property stops the target:
+# the input is saved as BUILD/fuzz-artifacts/TARGET/crash-* (or leak-, timeout-, oom-) and the
+# script fails.
 # Environment: FUZZ_JOBS (parallel processes per target, default 1; their logs are
 # BUILD/fuzz-logs/fuzz-N.log), FUZZ_ARGS (more libFuzzer flags).
 set -euo pipefail
@@ -38,7 +39,7 @@ for t in "${targets[@]}"; do
   # libFuzzer writes the logs of -jobs into the working directory.
   mkdir -p "$build/fuzz-logs"
   # shellcheck disable=SC2086 # FUZZ_ARGS holds several flags
-  if ! (cd "$build/fuzz-logs" && "$exe" -max_total_time="$seconds" -timeout=10 \
+  if ! (cd "$build/fuzz-logs" && "$exe" -max_total_time="$seconds" -timeout=60 \
       -rss_limit_mb=2048 -print_final_stats=1 "${jobs[@]}" -artifact_prefix="$art/" \
       ${FUZZ_ARGS:-} "$work" "$src/corpus/$t" 2> "$build/fuzz-$t.log"); then
     status=1
