@@ -436,6 +436,7 @@ static cs_status load_fleet(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yno
     if (rc == CS_OK) rc = cs_yget_seq(fd, root, "ships", true, &seq, err);
     if (rc == CS_OK) rc = parse_ships(r, fd, root, t, err);
     if (rc == CS_OK) rc = parse_zones(r, fd, root, t, err);
+    if (rc == CS_OK) rc = cs_ydoc_defaults_check(fd, err); /* every allocation failure reported */
     cs_ydoc_free(fd);
     return rc;
 }

@@ -327,6 +327,7 @@ cs_status cs_scenario_basics_of(const char *text, const char *file, cs_scenario_
         out->capacity_basis = cs_routing_capacity_name(cap == 1);
         out->routing_policy = cs_routing_mode_name(ro.mode);
     }
+    if (!rc) rc = cs_ydoc_defaults_check(d, err);
     cs_ydoc_free(d);
     return rc;
 }
