@@ -497,6 +497,40 @@ static void print_regions(cs_engine_t *e, const cs_run_summary *s)
                    cs_topology_node(cs_engine_topology(e), pt->origin[p])->name, pt->region[p]);
 }
 
+/* The rare-event section (scenarios with `estimator:`, docs/rare-events.md). */
+static void print_rare(cs_engine_t *e, const cs_run_summary *s)
+{
+    const cs_estimator_t *est = cs_engine_estimator(e);
+    const cs_rare_sums *r = &s->rare_sums;
+    const cs_rare_estimate p = cs_rare_probability(r, s->weighted);
+    printf("  rare event (estimator %s, docs/rare-events.md): %s\n",
+           s->weighted ? "importance_sampling" : "plain", cs_estimator_target(est)->text);
+    printf("    probability: %.4g (95%% CI %.4g to %.4g), relative standard error %.3g%%; the "
+           "event in %llu of %llu trials\n",
+           p.mean, p.lo, p.hi, 100.0 * p.rel, (unsigned long long)r->hits,
+           (unsigned long long)r->n);
+    if (!s->weighted) return;
+    unsigned it = 0;
+    bool reached = false;
+    cs_estimator_fit_info(est, &it, &reached);
+    printf("    effective sample size %.0f of %llu trials; cross-entropy tilt from %u pilot "
+           "iteration(s) of %llu trials (%s)\n",
+           cs_rare_ess(r), (unsigned long long)r->n, it,
+           (unsigned long long)cs_estimator_params(est)->pilot_trials,
+           reached ? "the pilot reached the event"
+                   : "the pilot did not reach the event: the "
+                     "estimate is unbiased but may be poor");
+    const cs_rare_estimate u = cs_rare_mean(r, r->swu, r->swu2);
+    const cs_rare_estimate c = cs_rare_mean(r, r->swc, r->swc2);
+    const cs_rare_estimate l = cs_rare_mean(r, r->swl, r->swl2);
+    printf("    weighted means (the model's expectations): unserved %.4g Tbps (95%% CI %.4g to "
+           "%.4g); capacity lost %.4g Tbps (%.4g to %.4g), international %.4g Tbps (%.4g to "
+           "%.4g)\n",
+           u.mean, u.lo, u.hi, c.mean, c.lo, c.hi, l.mean, l.lo, l.hi);
+    printf("    the trials were drawn with tilted failure probabilities: the plain figures of "
+           "the summary are left out (weights: /trials/weight)\n");
+}
+
 /* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
 static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
                           const char *out)
@@ -516,11 +550,14 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            cs_routing_mode_name(sc->routing.mode), cs_routing_capacity_name(sc->routing.use_lit),
            sc->n_hazards);
     if (s->trials == 0) return;
-    print_impact(e, s);
-    print_unserved(e, s);
-    print_worst(e, s->worst_trial);
-    print_regions(e, s);
-    print_headroom(e, s);
+    if (s->rare) print_rare(e, s);
+    if (!s->weighted) {
+        print_impact(e, s);
+        print_unserved(e, s);
+        print_worst(e, s->worst_trial);
+        print_regions(e, s);
+        print_headroom(e, s);
+    }
     struct rusage ru;
     const double peak_mb = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : NAN;
     printf("  engine: %llu trials routed, %llu kept the intact routing, %llu from the cache; "

@@ -42,6 +42,10 @@ typedef struct {
     char *text;               /**< the scenario after overrides, as YAML (owned) */
     const cs_ynode *recovery; /**< the `recovery` map (repair ships, recovery.h), NULL if none */
     char *dir;                /**< the scenario's directory for relative paths (owned), or NULL */
+    /** The `estimator` map (docs/rare-events.md, estimator.h), NULL if none; weighted when its
+     * method is importance_sampling (trials then carry /trials/weight). */
+    const cs_ynode *estimator;
+    bool weighted;
 } cs_scenario;
 
 /**

@@ -392,6 +392,7 @@ static void set_sizes(cs_results_t *w, const cs_results_meta *m)
     r->feature[CS_FEAT_LATENCY] = o->latency;
     r->feature[CS_FEAT_EDGE_FLOW] = o->edge_flow;
     r->feature[CS_FEAT_RECOVERY] = m->recovery != NULL;
+    r->feature[CS_FEAT_WEIGHT] = m->scenario->weighted;
     r->dim[CS_DIM_NODES] = cs_topology_node_count(m->topology);
     r->dim[CS_DIM_EDGES] = cs_topology_edge_count(m->topology);
     r->dim[CS_DIM_DEMANDS] = cs_demand_count(m->demand);
@@ -650,6 +651,8 @@ cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial
         const int d = summary_datasets[k];
         if (w->dset[d] >= 0) rc = transfer(w, d, false, row, n, b->data[d].rows, err);
     }
+    if (rc == CS_OK && w->dset[CS_DS_WEIGHT] >= 0) /* importance sampling's weights */
+        rc = transfer(w, CS_DS_WEIGHT, false, row, n, b->data[CS_DS_WEIGHT].rows, err);
     /* The failure lists and fault records are not read: empty. */
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++)
         if (b->data[d].counts != NULL)
