@@ -64,9 +64,8 @@ static void print_file(const rare_file *x)
 static json_t *j_est(const cs_rare_estimate *e)
 {
     return json_pack("{s:f,s:f,s:f,s:f,s:f}", "mean", isfinite(e->mean) ? e->mean : 0.0, "se",
-                     isfinite(e->se) ? e->se : 0.0, "ci_low", isfinite(e->lo) ? e->lo : 0.0,
-                     "ci_high", isfinite(e->hi) ? e->hi : 0.0, "relative_se",
-                     isfinite(e->rel) ? e->rel : 0.0);
+                     isfinite(e->se) ? e->se : 0.0, "lo", isfinite(e->lo) ? e->lo : 0.0, "hi",
+                     isfinite(e->hi) ? e->hi : 0.0, "relative_se", isfinite(e->rel) ? e->rel : 0.0);
 }
 
 static json_t *j_file(const rare_file *x)

@@ -45,7 +45,7 @@ def test_weighted_probability_covers_exact(tmp_path):
         cut = stats.region_cut(r)["US West Coast"].to_numpy()
         e = stats.weighted_estimate(cut.astype(float), w)
         exact = _exact()
-        assert e["ci_low"] <= exact <= e["ci_high"]
+        assert e["lo"] <= exact <= e["hi"]
         assert abs(e["mean"] - exact) / exact < 0.1
         assert 1 <= e["ess"] < r.n_trials
         s = stats.run_summary(r)
@@ -95,7 +95,7 @@ def test_analyze_and_compare_use_the_weights(tmp_path):
     assert rare["target"] == "US West Coast cut off"
     assert abs(rare["probability"]["mean"] - e["mean"]) <= 1e-12 * e["mean"]
     assert abs(rare["ess"] - e["ess"]) <= 1e-9 * e["ess"]
-    assert rare["probability"]["ci_low"] <= _exact() <= rare["probability"]["ci_high"]
+    assert rare["probability"]["lo"] <= _exact() <= rare["probability"]["hi"]
     text = _cli("analyze", weighted).stdout
     assert "Rare event (importance sampling" in text and "not shown" in text
     assert "Criticality" not in text  # the tilted draws' plain statistics are left out
