@@ -160,11 +160,26 @@ static cs_status check_options(const cs_routing_options *o, cs_error *err)
         return cs_errorf(err, CS_EINVAL,
                          "routing options: hop_ms: expected a finite number of ms >= 0, found %g",
                          o->hop_ms);
-    if (!(o->restoration_share >= 0.0 && o->restoration_share <= 1.0))
+    if (!isnan(o->restoration_share) &&
+        !(o->restoration_share >= 0.0 && o->restoration_share <= 1.0))
         return cs_errorf(err, CS_EINVAL,
-                         "routing options: restoration_share: expected a number in [0, 1], "
-                         "found %g",
+                         "routing options: restoration_share: expected a number in [0, 1] or "
+                         "NAN (derived), found %g",
                          o->restoration_share);
+    if (!(o->utilisation > 0.0 && o->utilisation <= 1.0))
+        return cs_errorf(err, CS_EINVAL,
+                         "routing options: utilisation: expected a number in (0, 1], found %g",
+                         o->utilisation);
+    if (!(o->restoration_at_event >= 0.0 && o->restoration_at_event <= 1.0))
+        return cs_errorf(err, CS_EINVAL,
+                         "routing options: restoration_at_event: expected a number in [0, 1], "
+                         "found %g",
+                         o->restoration_at_event);
+    if (!(o->restoration_ramp_days >= 0.0 && isfinite(o->restoration_ramp_days)))
+        return cs_errorf(err, CS_EINVAL,
+                         "routing options: restoration_ramp_days: expected a finite number >= 0, "
+                         "found %g",
+                         o->restoration_ramp_days);
     return CS_OK;
 }
 

@@ -30,7 +30,14 @@
 static const char *const top_keys[] = {
     "name",    "description", "topology",     "demand",  "as_of",  "trials",   "seed",
     "routing", "capacity",    "demand_scale", "hazards", "output", "recovery", NULL};
-static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", "restoration_share", NULL};
+static const char *const routing_keys[] = {"policy",
+                                           "rounds",
+                                           "hop_ms",
+                                           "restoration_share",
+                                           "utilisation",
+                                           "restoration_at_event",
+                                           "restoration_ramp_days",
+                                           NULL};
 static const char *const output_keys[] = {"edge_flow", "latency", "compression", "batch_trials",
                                           NULL};
 
@@ -88,8 +95,9 @@ static cs_status resolve_path(const cs_ydoc_t *d, const cs_ynode *root, const ch
     return *out ? CS_OK : cs_errorf(err, CS_ENOMEM, "out of memory");
 }
 
-/* `routing`: a map {policy, rounds, hop_ms, restoration_share}; absent or null keeps the
- * defaults. */
+/* `routing`: a map {policy, rounds, hop_ms, and the restoration model's restoration_share,
+ * utilisation, restoration_at_event, restoration_ramp_days}; absent or null keeps the defaults
+ * (restoration_share's: derived, NAN). */
 static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routing_options *r,
                              cs_error *err)
 {
@@ -104,6 +112,12 @@ static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routin
     keep(&rc, cs_yget_double(d, m, "hop_ms", false, 0.0, 100.0, r->hop_ms, &r->hop_ms, err));
     keep(&rc, cs_yget_double(d, m, "restoration_share", false, 0.0, 1.0, r->restoration_share,
                              &r->restoration_share, err));
+    keep(&rc, cs_yget_double(d, m, "utilisation", false, 0.001, 1.0, r->utilisation,
+                             &r->utilisation, err));
+    keep(&rc, cs_yget_double(d, m, "restoration_at_event", false, 0.0, 1.0, r->restoration_at_event,
+                             &r->restoration_at_event, err));
+    keep(&rc, cs_yget_double(d, m, "restoration_ramp_days", false, 0.0, 3650.0,
+                             r->restoration_ramp_days, &r->restoration_ramp_days, err));
     r->mode = (cs_routing_mode)policy; /* cs_routing_mode_names() is in enum order */
     r->rounds = (unsigned)rounds;
     return rc;
@@ -381,6 +395,15 @@ cs_status cs_scenario_resolved_text(const cs_scenario *s, char **out, cs_error *
     if (!rc) rc = set_plain(doc, "routing.rounds", "%u", r->rounds);
     char num[32];
     if (!rc) rc = set_plain(doc, "routing.hop_ms", "%s", shortest(num, r->hop_ms));
+    if (!rc && !isnan(r->restoration_share)) /* absent: derived (docs/model.md, Restoration) */
+        rc = set_plain(doc, "routing.restoration_share", "%s", shortest(num, r->restoration_share));
+    if (!rc) rc = set_plain(doc, "routing.utilisation", "%s", shortest(num, r->utilisation));
+    if (!rc)
+        rc = set_plain(doc, "routing.restoration_at_event", "%s",
+                       shortest(num, r->restoration_at_event));
+    if (!rc)
+        rc = set_plain(doc, "routing.restoration_ramp_days", "%s",
+                       shortest(num, r->restoration_ramp_days));
     if (!rc) rc = set_plain(doc, "capacity", "%s", cs_routing_capacity_name(r->use_lit));
     if (!rc) rc = set_plain(doc, "demand_scale", "%s", shortest(num, r->demand_scale));
     if (!rc) rc = set_plain(doc, "output.edge_flow", "%s", o->edge_flow ? "true" : "false");

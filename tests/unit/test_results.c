@@ -777,6 +777,8 @@ static void test_roundtrip(void **state)
     assert_str_attr(f, "scenario_resolved",
                     "name: 'unit'\ntrials: 5\nseed: 11400714819323198485\nrouting:\n  "
                     "demand_scale: 1.25\n  policy: latency-first\n  rounds: 8\n  hop_ms: 0.05\n"
+                    "  utilisation: 0.25\n  restoration_at_event: 0.4\n"
+                    "  restoration_ramp_days: 12\n"
                     "description: ''\nas_of: 2025\ncapacity: design\ndemand_scale: 1.25\noutput:\n"
                     "  edge_flow: true\n  latency: true\n  compression: 4\n  batch_trials: 2\n");
     assert_topology(f);

@@ -225,6 +225,7 @@ static void test_resolved(void **state)
     char expect[2048];
     snprintf(expect, sizeof expect,
              "name: 'base'\nrouting:\n  policy: latency-first\n  rounds: 8\n  hop_ms: 0.05\n"
+             "  utilisation: 0.25\n  restoration_at_event: 0.4\n  restoration_ramp_days: 12\n"
              "output:\n  edge_flow: true\n  latency: true\n  compression: 2\n  batch_trials: "
              "1024\ndescription: ''\ntopology: '%s/topology/japan.geojson'\ndemand: "
              "'%s/topology/japan-demand.csv'\nas_of: 2024\ntrials: 10000\nseed: 1\ncapacity: lit\n"
@@ -309,8 +310,10 @@ static void test_range_errors(void **state)
         {"name: n\nseed: -1\n", "s.yaml:2:7: seed: expected an integer >= 0, found \"-1\""},
         {"name: n\nseed: 9223372036854775808\n",
          "s.yaml:2:7: seed: expected an integer >= 0, found \"9223372036854775808\""},
-        {"name: n\nrouting: maxflow\n", "s.yaml:2:10: routing: expected a map with keys policy, "
-                                        "rounds, hop_ms, restoration_share, found \"maxflow\""},
+        {"name: n\nrouting: maxflow\n",
+         "s.yaml:2:10: routing: expected a map with keys policy, rounds, hop_ms, "
+         "restoration_share, "
+         "utilisation, restoration_at_event, restoration_ramp_days, found \"maxflow\""},
         {"name: n\nrouting:\n  policy: fastest\n",
          "s.yaml:3:11: routing.policy: expected \"latency-first\" or \"maxflow\", found "
          "\"fastest\""},
@@ -324,9 +327,17 @@ static void test_range_errors(void **state)
          "s.yaml:2:19: routing.hop_ms: expected a number in [0, 100], found \"100.5\""},
         {"name: n\nrouting: {policy: maxflow, round: 3}\n",
          "s.yaml:2:28: routing: unknown key \"round\" (did you mean \"rounds\"?); allowed keys: "
-         "policy, rounds, hop_ms, restoration_share"},
+         "policy, rounds, hop_ms, restoration_share, utilisation, restoration_at_event, "
+         "restoration_ramp_days"},
         {"name: n\nrouting: {restoration_share: 1.5}\n",
          "s.yaml:2:30: routing.restoration_share: expected a number in [0, 1], found \"1.5\""},
+        {"name: n\nrouting: {utilisation: 0}\n",
+         "s.yaml:2:24: routing.utilisation: expected a number in [0.001, 1], found \"0\""},
+        {"name: n\nrouting: {restoration_at_event: 2}\n",
+         "s.yaml:2:33: routing.restoration_at_event: expected a number in [0, 1], found \"2\""},
+        {"name: n\nrouting: {restoration_ramp_days: -1}\n",
+         "s.yaml:2:34: routing.restoration_ramp_days: expected a number in [0, 3650], found "
+         "\"-1\""},
         {"name: n\ncapacity: designed\n",
          "s.yaml:2:11: capacity: expected \"design\" or \"lit\", found \"designed\""},
         {"name: n\ndemand_scale: 0\n",
