@@ -1136,7 +1136,7 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
 static void print_sweep(const cli_variants *vs, const run_outcome *o)
 {
     printf("cablesim run: %zu variants (same seed: trial t draws the same random numbers in each; "
-           "cablesim compare A B gives paired differences)\n",
+           "cablesim compare FILE... gives paired differences)\n",
            vs->n);
     printf("  %-40s %10s %12s %12s %12s  %s\n", "variant", "trials", "E[unserved]", "95% CI +-",
            "worst", "results");

@@ -591,6 +591,38 @@ static void test_write_failure(void **state)
     remove_file("cli-fz.yaml");
 }
 
+/* The README's comparisons: the two ends of a demand sweep (same seed: paired, demands
+ * differ) and two runs with different seeds (unpaired, and said so) both answer with exit 0. */
+static void test_compare_sweep_and_seeds(void **state)
+{
+    (void)state;
+    char out[1 << 16], args[4096];
+    snprintf(args, sizeof args,
+             "run '%s/scenarios/baseline.yaml' --set trials=60 --sweep demand_scale=1:4:3 "
+             "-o growth.h5 -q",
+             CS_SOURCE_DIR);
+    assert_int_equal(run_cli(args, out, sizeof out), 0);
+    assert_int_equal(
+        run_cli("compare growth.demand_scale=1.h5 growth.demand_scale=4.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "paired (same seed 20260101 and 60 trials)"));
+    assert_non_null(strstr(out, "the demands differ (120.177 and 480.708 Tbps)"));
+    assert_non_null(strstr(out, "\n  unserved Tbps "));
+    snprintf(args, sizeof args,
+             "run '%s/scenarios/baseline.yaml' --set trials=40 --set seed=7 -o seed7.h5 -q",
+             CS_SOURCE_DIR);
+    assert_int_equal(run_cli(args, out, sizeof out), 0);
+    assert_int_equal(run_cli("compare growth.demand_scale=1.h5 seed7.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "unpaired (the seeds (20260101 and 7) and trial counts (60 and "
+                                "40) differ)"));
+    assert_int_equal(run_cli("compare growth.demand_scale=1.h5 seed7.h5 growth.demand_scale=4.h5",
+                             out, sizeof out),
+                     0);
+    assert_non_null(strstr(out, "3 files, each against A = growth.demand_scale=1.h5"));
+    remove_file("growth.demand_scale=1.h5");
+    remove_file("growth.demand_scale=4.h5");
+    remove_file("seed7.h5");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -606,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_status_and_resume_or_start),
         cmocka_unit_test(test_write_failure),
         cmocka_unit_test(test_as_of_warning),
+        cmocka_unit_test(test_compare_sweep_and_seeds),
     };
     if (!cs_scratch_init(scratch, sizeof scratch, "cli-run")) return 1;
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -1250,7 +1250,7 @@ static void test_engine_files(void **state)
     assert_int_equal(h5_len(fa, "/timeseries/served_tbps"), 120 * 181);
     assert_int_equal(h5_len(fa, "/recovery/ship_busy_days"), 120 * 2);
     assert_int_equal(h5_len(fa, "/recovery/fault_offsets"), 121);
-    /* Faults: one record per failed segment, in failure order; repairs consistent. */
+    /* Faults: one record per cut of a segment, in cut order; repairs consistent. */
     size_t nbytes;
     unsigned char *rec = h5_raw(fa, "/recovery/faults", &nbytes);
     size_t nf = nbytes / CS_FAULT_RECORD_BYTES, dummy;

@@ -366,11 +366,14 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
         {.path = "/recovery/faults",
          VALUES(CS_DT_RECORD, CS_FEAT_RECOVERY),
          .units = "day (times), 1 (indices)",
-         .description = "cable faults of each trial in failure order, trials concatenated: edge "
+         .description = "cable faults of each trial (one per cut of a submarine segment, in the "
+                        "order of /trials/cuts), trials concatenated: edge "
                         "(row of /topology/edges), fail_days, ship (row of /recovery/ships, -1 "
                         "none), dispatch_days, start_days, end_days (+inf: not within the "
                         "horizon), waters (0 domestic, 1 foreign, 2 contested)",
-         .doc = "One record per failed submarine segment, in failure order: `edge` (uint32, row "
+         .doc = "One record per cut of a submarine segment (a segment cut twice has two), in "
+                "the order of the trial's cuts in /trials/cuts (links are not listed): `edge` "
+                "(uint32, row "
                 "of /topology/edges), `fail_days`, `ship` (int32, row of /recovery/ships; -1: no "
                 "ship within the horizon), `dispatch_days`, `start_days`, `end_days` (float64; "
                 "+inf when not within the horizon), `waters` (uint8: 0 domestic, 1 foreign, 2 "
