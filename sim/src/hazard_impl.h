@@ -194,6 +194,16 @@ cs_status cs_hz_segs_cut_near(const cs_hz_segs *s, const cs_hz_line *l, double d
 
 /* ------------------------------------------------------------ earthquakes */
 
+/**
+ * breaks: slope. The half-width R (km) of the band around a rupture of length rupture_km whose
+ * area is Keefer's (1984) area affected by landslides, A = 10^(M - keefer_a) km^2:
+ * pi R^2 + 2 L R = A (docs/model.md, "Earthquake").
+ */
+double cs_hz_keefer_halfwidth_km(double magnitude, double rupture_km, double keefer_a);
+/** breaks: slope. The break probability of a site at d_km from the rupture:
+ *  p_max / (1 + exp((d - d50) / (spread d50))). */
+double cs_hz_slope_p(double p_max, double d_km, double d50_km, double spread);
+
 /** Magnitude-length scaling: rupture length in km = 10^(a + b M). */
 double cs_hz_rupture_length_km(double magnitude, double a, double b);
 
