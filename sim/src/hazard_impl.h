@@ -19,6 +19,11 @@
 
 typedef cs_status (*cs_hz_sample_fn)(const void *cfg, void *ws, const cs_hazard_env *env,
                                      gsl_rng *rng, cs_failures *f, cs_error *err);
+/* Sampling with the failure probabilities of the tiltable draws replaced by q (hazard.h,
+ * cs_hazard_sample_tilted). */
+typedef cs_status (*cs_hz_tilted_fn)(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+                                     const double *q, unsigned char *x, cs_failures *f,
+                                     cs_error *err);
 
 struct cs_hazard {
     const char *type; /* static string */
@@ -29,6 +34,11 @@ struct cs_hazard {
     void *(*ws_alloc)(const void *cfg);
     void (*ws_free)(void *ws);
     bool needs_routing;
+    /* Importance sampling (NULL, 0 for models that offer none): n_tilt independent Bernoulli
+     * draws whose probabilities tilt_probs gives and sample_tilted replaces. */
+    size_t n_tilt;
+    void (*tilt_probs)(const void *cfg, double horizon_days, double *p);
+    cs_hz_tilted_fn sample_tilted;
 };
 
 /** What a model's parser reads: the document, its spec map, and the topology. */

@@ -279,6 +279,19 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                         "network's; NaN when nothing is served",
          .doc = "Served-weighted mean latency of the region's demands minus the intact network's "
                 "(ms); NaN when nothing is served."},
+    [CS_DS_WEIGHT] =
+        {.path = "/trials/weight",
+         TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_WEIGHT),
+         .units = "1",
+         .description = "likelihood ratio of each trial under importance sampling (the model's "
+                        "probability of its draws over the tilted one): weighted means (1/n) sum "
+                        "w x estimate the model's expectations; absent: every weight is 1",
+         .doc = "The trial's likelihood ratio under importance sampling (scenario `estimator: "
+                "{method: importance_sampling}`, docs/rare-events.md): the product over the "
+                "tilted draws of p/q (a failure drawn) or (1-p)/(1-q) (none). Every expectation "
+                "of the model is the weighted mean (1/n) sum_t w_t x_t, not the plain mean. "
+                "Written only by importance-sampled runs; readers take a missing dataset as "
+                "weight 1 for every trial (plain runs' files are unchanged)."},
     [CS_DS_TIME_DAYS] =
         {.path = "/timeseries/time_days",
          STATIC(CS_DT_F64, CS_DIM_STEPS, CS_FEAT_RECOVERY),
@@ -462,8 +475,8 @@ const char *cs_dim_name(cs_dim d)
 
 const char *cs_feature_name(cs_feature f)
 {
-    static const char *const names[] = {"always", "output.latency", "output.edge_flow", "recovery",
-                                        "impact"};
+    static const char *const names[] = {"always",   "output.latency", "output.edge_flow",
+                                        "recovery", "impact",         "estimator"};
     return names[f];
 }
 
