@@ -45,7 +45,8 @@ typedef enum {
     CS_DS_STATIONS_LOST,
     CS_DS_REGION_SERVED,
     CS_DS_REGION_LATENCY,
-    CS_DS_TIME_DAYS, /**< /timeseries/time_days */
+    CS_DS_REGION_HEADROOM, /**< /trials/region_headroom_tbps (output.headroom) */
+    CS_DS_TIME_DAYS,       /**< /timeseries/time_days */
     CS_DS_TS_SERVED,
     CS_DS_TS_QUEUE,
     CS_DS_SHIPS, /**< /recovery/ships */
@@ -101,6 +102,7 @@ typedef enum {
     CS_FEAT_EDGE_FLOW, /**< scenario output.edge_flow (default true) */
     CS_FEAT_RECOVERY,  /**< the scenario has a `recovery:` section */
     CS_FEAT_IMPACT,    /**< the writer was given the engine's regions (every cablesim run) */
+    CS_FEAT_HEADROOM,  /**< scenario output.headroom (default false), with the regions */
     CS_FEAT_COUNT
 } cs_feature;
 
