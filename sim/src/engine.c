@@ -512,6 +512,8 @@ cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_e
     if (rc == CS_OK) rc = cs_trial_batch_enable(b, CS_DS_REGION_SERVED, e->n_regions, err);
     if (rc == CS_OK) rc = cs_trial_batch_enable(b, CS_DS_REGION_LATENCY, e->n_regions, err);
     if (rc == CS_OK && e->s->weighted) rc = cs_trial_batch_enable(b, CS_DS_WEIGHT, 1, err);
+    if (rc == CS_OK && e->s->output.headroom)
+        rc = cs_trial_batch_enable(b, CS_DS_REGION_HEADROOM, e->n_regions, err);
     if (rc != CS_OK) return rc;
     if (e->rec == NULL) return CS_OK;
     return cs_trial_batch_init_recovery(b, cs_recovery_steps(e->rec),
@@ -1448,6 +1450,8 @@ static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batc
     double *w =
         rc == CS_OK && e->est != NULL ? cs_trial_batch_row(b, CS_DS_WEIGHT, b->n - 1) : NULL;
     if (w != NULL) *w = cs_estimator_weight(e->est);
+    double *h = rc == CS_OK ? cs_trial_batch_row(b, CS_DS_REGION_HEADROOM, b->n - 1) : NULL;
+    if (h != NULL) rc = cs_engine_headroom(e, &ws->f, &ws->r, h, err);
     if (rc == CS_OK) rc = classify_cuts(e, ws, err);
     if (rc == CS_OK) rc = cs_trial_batch_add_cuts(b, &ws->f, ws->cut_waters, err);
     if (rc == CS_OK && e->rec != NULL) rc = cs_trial_batch_add_recovery(b, &ws->o, err);

@@ -38,8 +38,8 @@ static const char *const routing_keys[] = {"policy",
                                            "restoration_at_event",
                                            "restoration_ramp_days",
                                            NULL};
-static const char *const output_keys[] = {"edge_flow", "latency", "compression", "batch_trials",
-                                          NULL};
+static const char *const output_keys[] = {"edge_flow",    "latency",  "compression",
+                                          "batch_trials", "headroom", NULL};
 
 /* Keeps the first failure while checking goes on. */
 static void keep(cs_status *rc, cs_status r)
@@ -144,6 +144,7 @@ static cs_status get_output(const cs_ydoc_t *d, const cs_ynode *root, cs_output_
     o->latency = true;
     o->compression = 2;
     o->batch_trials = 1024;
+    o->headroom = false;
     const cs_ynode *m = cs_ymap_get(root, "output");
     if (cs_ynode_is_null(m)) return CS_OK;
     cs_status rc = cs_ymap_check_keys(d, m, output_keys, "output", err);
@@ -151,6 +152,7 @@ static cs_status get_output(const cs_ydoc_t *d, const cs_ynode *root, cs_output_
     long long level = 2, batch = 1024;
     keep(&rc, cs_yget_bool(d, m, "edge_flow", false, true, &o->edge_flow, err));
     keep(&rc, cs_yget_bool(d, m, "latency", false, true, &o->latency, err));
+    keep(&rc, cs_yget_bool(d, m, "headroom", false, false, &o->headroom, err));
     keep(&rc, cs_yget_int(d, m, "compression", false, 0, 9, 2, &level, err));
     keep(&rc, cs_yget_int(d, m, "batch_trials", false, 1, 1000000, 1024, &batch, err));
     o->compression = (unsigned)level;
@@ -427,6 +429,7 @@ cs_status cs_scenario_resolved_text(const cs_scenario *s, char **out, cs_error *
     if (!rc) rc = set_plain(doc, "demand_scale", "%s", shortest(num, r->demand_scale));
     if (!rc) rc = set_plain(doc, "output.edge_flow", "%s", o->edge_flow ? "true" : "false");
     if (!rc) rc = set_plain(doc, "output.latency", "%s", o->latency ? "true" : "false");
+    if (!rc && o->headroom) rc = set_plain(doc, "output.headroom", "true");
     if (!rc) rc = set_plain(doc, "output.compression", "%u", o->compression);
     if (!rc) rc = set_plain(doc, "output.batch_trials", "%zu", o->batch_trials);
     if (rc != CS_OK && rc != CS_ENOMEM)

@@ -11,8 +11,10 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
+#include "cablesim/analysis.h"
 #include "cablesim/engine.h"
 #include "cablesim/results.h"
+#include "cablesim/resultsio.h"
 #include "cablesim/rng.h"
 #include "cs_test.h"
 
@@ -282,6 +284,87 @@ static void test_splits_are_bit_identical(void **state)
     remove(a);
     remove(b);
     remove(c);
+    cs_scenario_free(s);
+}
+
+/*
+ * Headroom per trial (output.headroom: true): /trials/region_headroom_tbps holds, for every
+ * trial, what cs_engine_headroom gives for that trial's failures and routing (the default
+ * restoration model, so the capacities of displaced traffic), the file splits into the same
+ * rows, and `analyze` reports each region's mean and smallest over the trials.
+ */
+static void test_headroom_per_trial(void **state)
+{
+    (void)state;
+    const char *const sets[] = {"output.headroom=true", "trials=120"};
+    cs_scenario *s = load_scenario(random_scenario, sets, 2);
+    char a[64], b[64];
+    snprintf(a, sizeof a, "engine-headroom-a-%d.h5", (int)getpid());
+    snprintf(b, sizeof b, "engine-headroom-b-%d.h5", (int)getpid());
+    const uint64_t cuts[] = {1, 50, 77};
+    run_split(s, a, NULL, 0, NULL);
+    run_split(s, b, cuts, 3, NULL);
+    size_t n = 0, nb = 0;
+    const hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT),
+                fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    double *h = read_doubles(fa, "/trials/region_headroom_tbps", &n);
+    double *hb = read_doubles(fb, "/trials/region_headroom_tbps", &nb);
+    H5Fclose(fa);
+    H5Fclose(fb);
+    assert_int_equal(n, nb);
+    assert_memory_equal(h, hb, n * sizeof *h);
+    cs_engine_t *e = make_engine(s);
+    cs_error err = CS_ERROR_INIT;
+    const size_t nr = cs_engine_regions(e)->n;
+    assert_int_equal(n, 120 * nr);
+    const cs_topology_t *t = cs_engine_topology(e);
+    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
+    cs_failures f;
+    cs_routing_result r;
+    unsigned char cut[16];
+    double want[8], sum[8] = {0}, lo[8];
+    assert_true(nr <= 8);
+    for (size_t g = 0; g < nr; g++)
+        lo[g] = INFINITY;
+    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    size_t varied = 0;
+    for (uint64_t k = 0; k < 120; k++) {
+        assert_int_equal(cs_engine_trial(e, k, &f, &r, cut, &err), CS_OK);
+        assert_int_equal(cs_engine_headroom(e, &f, &r, want, &err), CS_OK);
+        for (size_t g = 0; g < nr; g++) {
+            assert_memory_equal(&h[k * nr + g], &want[g], sizeof(double));
+            sum[g] += want[g];
+            lo[g] = fmin(lo[g], want[g]);
+            varied += want[g] != h[g];
+        }
+    }
+    assert_true(varied > 0); /* the failures move the headroom */
+    /* analyze: mean and smallest per region, matched by name */
+    cs_resultsio_t *rd = NULL;
+    cs_analysis_t *an = NULL;
+    assert_int_equal(cs_resultsio_open(&rd, a, &err), CS_OK);
+    assert_true(cs_resultsio_info(rd)->has_headroom);
+    assert_int_equal(cs_analysis_run(&an, rd, NULL, &err), CS_OK);
+    size_t matched = 0;
+    for (size_t q = 0; q < an->n_regions; q++)
+        for (size_t g = 0; g < nr; g++)
+            if (strcmp(an->regions[q].name, cs_engine_regions(e)->name[g]) == 0) {
+                assert_true(an->regions[q].has_headroom);
+                assert_near(an->regions[q].headroom_tbps.mean, sum[g] / 120.0, 1e-9);
+                assert_near(an->regions[q].headroom_min_tbps, lo[g], 0.0);
+                matched++;
+            }
+    assert_int_equal(matched, nr);
+    cs_analysis_free(an);
+    cs_resultsio_close(rd);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
+    free(h);
+    free(hb);
+    remove(a);
+    remove(b);
     cs_scenario_free(s);
 }
 
@@ -792,6 +875,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shortcuts_are_exact),
         cmocka_unit_test(test_shortcuts_are_exact_with_restoration),
+        cmocka_unit_test(test_headroom_per_trial),
         cmocka_unit_test(test_splits_are_bit_identical),
         cmocka_unit_test(test_summary_matches_trials),
         cmocka_unit_test(test_summary_merge),

@@ -356,7 +356,9 @@ static void test_range_errors(void **state)
          "s.yaml:3:11: hazards.0.type: expected a string, found a list"},
         {"name: n\noutput: 3\n",
          "s.yaml:2:9: output: expected a map with keys edge_flow, latency, compression, "
-         "batch_trials, found \"3\""},
+         "batch_trials, headroom, found \"3\""},
+        {"name: n\noutput:\n  headroom: 2\n",
+         "s.yaml:3:13: output.headroom: expected true or false, found \"2\""},
         {"name: n\noutput:\n  edge_flow: yes\n",
          "s.yaml:3:14: output.edge_flow: expected true or false, found \"yes\""},
         {"name: n\noutput:\n  latency: 1\n",
@@ -370,7 +372,7 @@ static void test_range_errors(void **state)
          "\"1000001\""},
         {"name: n\noutput:\n  chunk: 5\n", "s.yaml:3:3: output: unknown key \"chunk\"; allowed "
                                            "keys: edge_flow, latency, compression, "
-                                           "batch_trials"},
+                                           "batch_trials, headroom"},
         {"name: n\ntrails: 5\n",
          "s.yaml:2:1: scenario: unknown key \"trails\" (did you mean \"trials\"?); allowed keys: "
          "name, description, topology, demand, as_of, trials, seed, routing, capacity, "
