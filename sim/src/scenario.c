@@ -28,8 +28,8 @@
 #define DEFAULT_DEMAND   "topology/japan-demand.csv"
 
 static const char *const top_keys[] = {
-    "name",     "description",  "topology", "demand", "as_of",    "trials",    "seed", "routing",
-    "capacity", "demand_scale", "hazards",  "output", "recovery", "estimator", NULL};
+    "name",     "description",  "topology", "demand", "as_of",    "trials",    "seed",    "routing",
+    "capacity", "demand_scale", "hazards",  "output", "recovery", "estimator", "network", NULL};
 static const char *const routing_keys[] = {"policy",
                                            "rounds",
                                            "hop_ms",
@@ -197,6 +197,18 @@ static cs_status get_recovery(const cs_ydoc_t *d, const cs_ynode *root, cs_scena
     return CS_OK;
 }
 
+/* `network`: design alternatives, a map applied and checked in full by the topology loader
+ * (cs_topology_load_design, network.c), which knows the ids. */
+static cs_status get_network(const cs_ydoc_t *d, const cs_ynode *root, cs_scenario *s,
+                             cs_error *err)
+{
+    const cs_ynode *m = cs_ymap_get(root, "network");
+    if (cs_ynode_is_null(m)) return CS_OK;
+    if (m->kind != CS_YMAP) return cs_yerr(d, m, "network", "a map (add, remove, upgrade)", err);
+    s->network = m;
+    return CS_OK;
+}
+
 /* `estimator`: a map whose `method` is read here (the writer needs to know whether trials carry
  * weights); the rest is checked by the estimator module once the demand's regions are known. */
 static cs_status get_estimator(const cs_ydoc_t *d, const cs_ynode *root, cs_scenario *s,
@@ -247,6 +259,7 @@ static cs_status interpret(cs_scenario *s, const char *dir, int default_year, cs
     keep(&rc, get_output(d, root, &s->output, err));
     keep(&rc, get_recovery(d, root, s, err));
     keep(&rc, get_estimator(d, root, s, err));
+    keep(&rc, get_network(d, root, s, err));
     return rc;
 }
 

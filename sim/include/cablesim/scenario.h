@@ -42,6 +42,8 @@ typedef struct {
     cs_ydoc_t *doc;           /**< owned */
     char *text;               /**< the scenario after overrides, as YAML (owned) */
     const cs_ynode *recovery; /**< the `recovery` map (repair ships, recovery.h), NULL if none */
+    const cs_ynode *network;  /**< the `network` map (design alternatives, applied by
+                                   cs_topology_load_design), NULL if none */
     char *dir;                /**< the scenario's directory for relative paths (owned), or NULL */
     /** The `estimator` map (docs/rare-events.md, estimator.h), NULL if none; weighted when its
      * method is importance_sampling (trials then carry /trials/weight). */
