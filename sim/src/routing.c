@@ -249,9 +249,9 @@ static bool alloc_arrays(cs_router_t *r)
            r->cap && r->cap0 && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls &&
            r->slot_a && r->slot_b && r->cls_a && r->cls_b && r->ecountry && r->countries &&
            r->dval && r->dinc && r->slot_root && r->res && r->down && r->usable && r->gone &&
-           r->served && r->latsum && r->uf && r->heap && r->hpos && r->settled && r->affected &&
-           r->sub && r->fresh && r->merged && r->eflow && r->blocked && r->reach && r->level &&
-           r->queue && r->it && r->pstack && r->nstack;
+           r->glog && r->served && r->latsum && r->uf && r->heap && r->hpos && r->settled &&
+           r->affected && r->sub && r->fresh && r->merged && r->eflow && r->blocked && r->reach &&
+           r->level && r->queue && r->it && r->pstack && r->nstack;
 }
 
 /* Copies the graph into CSR form; each node's entries in increasing edge index. */
