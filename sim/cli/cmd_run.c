@@ -958,15 +958,10 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outc
     return status;
 }
 
-/* Loads the scenario stored in the results file being resumed. */
+/* Loads the scenario stored in the results file being resumed, finding its inputs again. */
 static cs_status load_resumed(cs_scenario **sc, const char *path, cs_error *err)
 {
-    char *text = NULL;
-    int32_t as_of = 0;
-    cs_status rc = cs_results_scenario_text(path, &text, &as_of, err);
-    if (rc == CS_OK) rc = cs_scenario_load_string(sc, text, path, ".", NULL, 0, as_of, err);
-    free(text);
-    return rc;
+    return cs_results_load_scenario(sc, path, err);
 }
 
 /*

@@ -41,8 +41,7 @@ int cli_status_check_inputs(const char *path, cs_file_info *info)
     cs_error err = CS_ERROR_INIT;
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
-    cs_status rc =
-        cs_scenario_load_string(&sc, info->scenario, path, ".", NULL, 0, info->as_of, &err);
+    cs_status rc = cs_results_load_scenario(&sc, path, &err);
     if (rc == CS_OK) rc = cs_engine_alloc(&e, sc, &err);
     if (rc == CS_ENOMEM) {
         cs_engine_free(e);
