@@ -78,6 +78,13 @@ int cli_status_check_inputs(const char *path, cs_file_info *info);
 int cmd_merge(int argc, char **argv);
 /** `criticality [TOPOLOGY] ...` (cmd_criticality.c). */
 int cmd_criticality(int argc, char **argv);
+/** `scenarios [--paths]` (cmd_scenarios.c). */
+int cmd_scenarios(int argc, char **argv);
+/**
+ * The scenario file arg names: arg itself when it exists, else the bundled scenario of that name
+ * (`cablesim run nankai-m9`), copied into buf[n]. Returns an exit status after the message.
+ */
+int cli_scenario_file(const char *arg, char *buf, size_t n);
 /** `evolution [SCENARIO] ...` (cmd_evolution.c). */
 int cmd_evolution(int argc, char **argv);
 /** `topology info [FILE] [--as-of YEAR] [--json]` (cmd_info.c). */

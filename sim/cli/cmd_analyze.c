@@ -1,6 +1,6 @@
 /*
  * cmd_analyze.c: `cablesim analyze` (statistics of a results file as text, JSON or CSV) and
- * `cablesim compare` (paired differences between two results files).
+ * `cablesim compare` (differences between results files: paired or unpaired).
  *
  * All the numbers come from cs_analysis_run() and cs_analysis_compare(); this file parses
  * the options and lays the results out. docs/analysis-cli.md defines every metric.
@@ -41,20 +41,30 @@ static const char analyze_usage[] =
     "(not an HDF5 file, not a complete cablesim results file, bad option).\n";
 
 static const char compare_usage[] =
-    "Usage: cablesim compare A.h5 B.h5 [--format text|json]\n"
+    "Usage: cablesim compare A.h5 B.h5 [MORE.h5...] [--format text|json|csv] [--top N]\n"
     "\n"
-    "Paired differences B - A, trial by trial, between two runs with the same seed and trials\n"
-    "and the same demand (two designs, or two scenarios): expected unserved traffic, served\n"
-    "fraction and probability of being cut off, overall and per region, each with a 95%\n"
-    "confidence interval and an exact sign test. Files whose seeds, trial counts or demand\n"
-    "tables differ are refused (exit status 2). When both files have recovery data (same\n"
-    "horizon and grid), also the paired differences of the times to restore 50/90/100% (capped\n"
-    "at the horizon) and of the Tbps-days lost, and the two median served-share curves.\n";
+    "Differences B - A between two runs: expected unserved traffic, served fraction and\n"
+    "probability of being cut off, overall and per region (matched by name), and the\n"
+    "probability that each cable system fails (matched by id), each with a 95% confidence\n"
+    "interval and a verdict. Runs with the same seed and trials are paired trial by trial\n"
+    "(with an exact sign test); others (another seed, trial count) are compared as two\n"
+    "independent samples with a Welch interval, and the output says so. Demands, years and\n"
+    "networks may differ: what only one file has is named as not comparable. When both files\n"
+    "have recovery data on the same horizon and grid, also the differences of\n"
+    "the times to restore 50/90/100% (capped at the horizon) and of the Tbps-days lost, and\n"
+    "the two median served-share curves. With more than two files: one row per file against\n"
+    "the first (a sweep's files in one command).\n"
+    "\n"
+    "  --format F      text (default), json or csv (one row per metric)\n"
+    "  --top N         cable systems listed in the text (default 10)\n";
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } out_format;
 
+/* Files one compare takes at most. */
+#define CLI_MAX_FILES 256
+
 typedef struct {
-    const char *files[2];
+    const char *files[CLI_MAX_FILES];
     size_t n_files;
     out_format format;
     const char *table;
@@ -85,13 +95,13 @@ static int parse_args(const char *cmd, int argc, char **argv, size_t want_files,
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
         if (cli_is_option(s, "--format")) {
-            const int st = parse_format(cmd, cli_option_value(argc, argv, &i, "--format"), analyze,
-                                        &a->format);
+            const int st =
+                parse_format(cmd, cli_option_value(argc, argv, &i, "--format"), true, &a->format);
             if (st != CLI_OK) return st;
         } else if (analyze && cli_is_option(s, "--table")) {
             a->table = cli_option_value(argc, argv, &i, "--table");
             if (a->table == NULL) return cli_usage_error("%s: --table: expected a NAME", cmd);
-        } else if (analyze && cli_is_option(s, "--top")) {
+        } else if (cli_is_option(s, "--top")) {
             const char *v = cli_option_value(argc, argv, &i, "--top");
             char *end = NULL;
             const long n = v != NULL ? strtol(v, &end, 10) : -1;
@@ -112,17 +122,20 @@ static int parse_args(const char *cmd, int argc, char **argv, size_t want_files,
         } else if (s[0] == '-' && s[1] != '\0') {
             return cli_usage_error("%s: unknown option \"%s\" (see 'cablesim %s --help')", cmd, s,
                                    cmd);
-        } else if (a->n_files < want_files) {
+        } else if (a->n_files < (analyze ? 1 : CLI_MAX_FILES)) {
             a->files[a->n_files++] = s;
+        } else if (analyze) {
+            return cli_usage_error("%s: expected 1 results file, found another: \"%s\"", cmd, s);
         } else {
-            return cli_usage_error("%s: expected %zu results file%s, found another: \"%s\"", cmd,
-                                   want_files, want_files == 1 ? "" : "s", s);
+            return cli_usage_error("%s: at most %d results files, found another: \"%s\"", cmd,
+                                   CLI_MAX_FILES, s);
         }
     }
     if (a->n_files < want_files)
-        return cli_usage_error("%s: expected %zu results file%s, found %zu (see 'cablesim %s "
+        return cli_usage_error("%s: expected %s%zu results file%s, found %zu (see 'cablesim %s "
                                "--help')",
-                               cmd, want_files, want_files == 1 ? "" : "s", a->n_files, cmd);
+                               cmd, analyze ? "" : "at least ", want_files,
+                               want_files == 1 ? "" : "s", a->n_files, cmd);
     if (a->table != NULL && a->format != FMT_CSV)
         return cli_usage_error("%s: --table goes with --format csv", cmd);
     static const char *const tables[] = {"regions",        "demands",  "cables",
@@ -1275,32 +1288,124 @@ int cmd_analyze(int argc, char **argv)
 
 /* -------------------------------------------------------------- compare */
 
+/* One row: A, B, B - A, its 95% CI, then (paired) the sign test, and the verdict. */
 static void print_paired(const char *label, const cs_paired *p)
 {
-    if (p->verdict == CS_PAIRED_ONE_OUTCOME) /* no interval, no test on a certainty */
-        printf("  %-28s %12.6f  %12.6f  %12.6f  %26s  %8llu  %8llu  %8s  %s\n", label, p->a_mean,
-               p->b_mean, p->diff.mean, "-", (unsigned long long)p->n_pos,
-               (unsigned long long)p->n_neg, "-", cs_paired_verdict_name(p->verdict));
+    printf("  %-28s", label);
+    pnum(1, 12, 6, p->a_mean);
+    pnum(2, 12, 6, p->b_mean);
+    pnum(2, 12, 6, p->diff.mean);
+    if (p->verdict == CS_PAIRED_ONE_OUTCOME || !isfinite(p->diff.lo)) /* a certainty */
+        printf("  %28s", "-");
+    else {
+        char ci[64];
+        snprintf(ci, sizeof ci, "(%.6f to %.6f)", p->diff.lo, p->diff.hi);
+        printf("  %28s", ci);
+    }
+    if (isnan(p->sign_p)) /* unpaired: no per-trial signs */
+        printf("  %8s  %8s  %8s", "-", "-", "-");
+    else if (p->verdict == CS_PAIRED_ONE_OUTCOME)
+        printf("  %8llu  %8llu  %8s", (unsigned long long)p->n_pos, (unsigned long long)p->n_neg,
+               "-");
     else
-        printf("  %-28s %12.6f  %12.6f  %12.6f  (%.6f to %.6f)  %8llu  %8llu  %8.2g  %s\n", label,
-               p->a_mean, p->b_mean, p->diff.mean, p->diff.lo, p->diff.hi,
-               (unsigned long long)p->n_pos, (unsigned long long)p->n_neg, p->sign_p,
-               cs_paired_verdict_name(p->verdict));
+        printf("  %8llu  %8llu  %8.2g", (unsigned long long)p->n_pos, (unsigned long long)p->n_neg,
+               p->sign_p);
+    printf("  %s\n", cs_paired_verdict_name(p->verdict));
 }
 
-static void print_compare_text(const cs_comparison_t *c, const cs_results_info *ia,
+/* The names of the regions (cables: is_cable) that only one of the files has, as one line. */
+static void print_only(const cs_comparison_t *c, bool is_cable, bool in_a, const char *path)
+{
+    const size_t n = is_cable ? c->n_cables : c->n_regions;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const bool a = is_cable ? c->cables[i].in_a : c->regions[i].in_a;
+        const bool b = is_cable ? c->cables[i].in_b : c->regions[i].in_b;
+        if (a == b || a != in_a) continue;
+        if (k++ == 0)
+            printf("  not comparable: %s only in %s: ", is_cable ? "cable systems" : "regions",
+                   path);
+        else
+            fputs(", ", stdout);
+        fputs(is_cable ? c->cables[i].name : c->regions[i].name, stdout);
+    }
+    if (k) putchar('\n');
+}
+
+static void print_compare_head(const cs_comparison_t *c, const cs_results_info *ia,
                                const cs_results_info *ib)
 {
     printf("cablesim compare: A = %s, B = %s\n", ia->path, ib->path);
-    printf("  %llu paired trials, seed %llu; intact network leaves %.4f Tbps (A) and %.4f Tbps "
-           "(B) unserved\n",
-           (unsigned long long)c->n, (unsigned long long)c->seed, c->a_base_unserved,
+    printf("  A: %s, seed %llu, %llu trials, network of %d, demand %.3f Tbps\n", ia->name,
+           (unsigned long long)c->a_seed, (unsigned long long)c->a_n, (int)c->a_as_of,
+           c->a_demand_tbps);
+    printf("  B: %s, seed %llu, %llu trials, network of %d, demand %.3f Tbps\n", ib->name,
+           (unsigned long long)c->b_seed, (unsigned long long)c->b_n, (int)c->b_as_of,
+           c->b_demand_tbps);
+    if (c->kind == CS_COMPARE_PAIRED)
+        printf("  paired (%s): differences are B - A per trial, mean and 95%% CI; B>A, B<A: "
+               "trials where B is higher, lower; sign p: exact two-sided sign test; verdict: "
+               "significant when the CI excludes 0 and sign p < 0.05, not significant when "
+               "neither, inconclusive when they disagree, one outcome when each file repeats one "
+               "outcome in every trial (a certainty, no test)\n",
+               c->basis);
+    else
+        printf("  unpaired (%s): the trials are two independent samples; B - A is the "
+               "difference of the means with a Welch 95%% CI (Student's t, Welch-Satterthwaite "
+               "degrees of freedom); verdict: significant when the CI excludes 0, one outcome "
+               "when each file repeats one outcome in every trial\n",
+               c->basis);
+    if (!c->same_demands)
+        printf("  the demands differ (%.3f and %.3f Tbps): unserved Tbps are compared as they "
+               "are, served fractions are shares of each file's own demand\n",
+               c->a_demand_tbps, c->b_demand_tbps);
+    if (!c->same_network)
+        printf("  the networks differ (/topology/edges): cable systems are compared by id where "
+               "both have them\n");
+    if (c->a_as_of != c->b_as_of)
+        printf("  the years differ (%d and %d)\n", (int)c->a_as_of, (int)c->b_as_of);
+    printf("  intact network leaves %.4f Tbps (A) and %.4f Tbps (B) unserved\n", c->a_base_unserved,
            c->b_base_unserved);
-    puts("  differences are B - A per trial: mean and 95% CI; B>A, B<A: trials where B is "
-         "higher, lower; sign p: exact two-sided sign test; verdict: significant when the CI "
-         "excludes 0 and sign p < 0.05, not significant when neither, inconclusive when they "
-         "disagree, one outcome when each file repeats one outcome in every trial (a certainty, "
-         "no test)");
+}
+
+/* Cable systems in both files, ranked by the size of the change of their failure probability. */
+static void print_compare_cables(const cs_comparison_t *c, const cs_results_info *ia,
+                                 const cs_results_info *ib, size_t top)
+{
+    double *key = malloc((c->n_cables + 1) * sizeof *key);
+    ranked *r = NULL;
+    if (key != NULL) {
+        for (size_t k = 0; k < c->n_cables; k++) {
+            const cs_comparison_cable *x = &c->cables[k];
+            key[k] = x->in_a && x->in_b && fabs(x->failed.diff.mean) > 0 ? fabs(x->failed.diff.mean)
+                                                                         : NAN;
+        }
+        r = rank(key, c->n_cables);
+    }
+    if (r == NULL) {
+        free(key);
+        puts("\nCable systems: out of memory");
+        return;
+    }
+    size_t shown = 0;
+    printf("\nCable systems: probability of failing, the %zu largest changes\n", top);
+    printf(CMP_HDR, "cable", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "verdict");
+    for (size_t i = 0; i < c->n_cables && shown < top; i++) {
+        if (isnan(r[i].key)) break;
+        print_paired(c->cables[r[i].i].name, &c->cables[r[i].i].failed);
+        shown++;
+    }
+    if (shown == 0) puts("  (no cable system in both files fails more or less often)");
+    print_only(c, true, true, ia->path);
+    print_only(c, true, false, ib->path);
+    free(r);
+    free(key);
+}
+
+static void print_compare_text(const cs_comparison_t *c, const cs_results_info *ia,
+                               const cs_results_info *ib, size_t top)
+{
+    print_compare_head(c, ia, ib);
     printf("\n");
     printf(CMP_HDR, "metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "verdict");
     print_paired("unserved Tbps", &c->unserved_tbps);
@@ -1312,6 +1417,7 @@ static void print_compare_text(const cs_comparison_t *c, const cs_results_info *
     char label[256];
     for (size_t r = 0; r < c->n_regions; r++) {
         const cs_comparison_region *g = &c->regions[r];
+        if (!g->in_a || !g->in_b) continue;
         snprintf(label, sizeof label, "%s: served", g->name);
         print_paired(label, &g->served_frac);
         snprintf(label, sizeof label, "%s: unserved Tbps", g->name);
@@ -1321,13 +1427,16 @@ static void print_compare_text(const cs_comparison_t *c, const cs_results_info *
             print_paired(label, &g->all_cut);
         }
     }
+    print_only(c, false, true, ia->path);
+    print_only(c, false, false, ib->path);
+    print_compare_cables(c, ia, ib, top);
 }
 
 static void print_compare_recovery(const cs_recovery_comparison_t *c)
 {
-    printf("\nRecovery (B - A per trial; times to restore capped at the %.4g-day horizon; B<A "
-           "= trials in which B is better)\n",
-           c->a->horizon_days);
+    printf("\nRecovery (%s; B - A; times to restore capped at the %.4g-day horizon; lower is "
+           "better)\n",
+           cs_compare_kind_name(c->kind), c->a->horizon_days);
     printf(CMP_HDR, "metric", "A", "B", "B - A", "95% CI", "B>A", "B<A", "sign p", "verdict");
     static const char *const labels[3] = {"days to restore 50%", "days to restore 90%",
                                           "days to restore 100%"};
@@ -1335,13 +1444,14 @@ static void print_compare_recovery(const cs_recovery_comparison_t *c)
         print_paired(labels[m], &c->ttr[m]);
     print_paired("unserved Tbps-days", &c->unserved_tbps_days);
     print_paired("capacity Tbps-days", &c->capacity_tbps_days);
-    printf("  share of trials in which B is better (lower): t50 %.4f, t90 %.4f, t100 %.4f, "
-           "unserved %.4f, capacity %.4f\n",
-           c->n ? (double)c->ttr[0].n_neg / (double)c->n : NAN,
-           c->n ? (double)c->ttr[1].n_neg / (double)c->n : NAN,
-           c->n ? (double)c->ttr[2].n_neg / (double)c->n : NAN,
-           c->n ? (double)c->unserved_tbps_days.n_neg / (double)c->n : NAN,
-           c->n ? (double)c->capacity_tbps_days.n_neg / (double)c->n : NAN);
+    if (c->kind == CS_COMPARE_PAIRED)
+        printf("  share of trials in which B is better (lower): t50 %.4f, t90 %.4f, t100 %.4f, "
+               "unserved %.4f, capacity %.4f\n",
+               c->n ? (double)c->ttr[0].n_neg / (double)c->n : NAN,
+               c->n ? (double)c->ttr[1].n_neg / (double)c->n : NAN,
+               c->n ? (double)c->ttr[2].n_neg / (double)c->n : NAN,
+               c->n ? (double)c->unserved_tbps_days.n_neg / (double)c->n : NAN,
+               c->n ? (double)c->capacity_tbps_days.n_neg / (double)c->n : NAN);
     puts("\n  median served share over time");
     printf("  %8s %10s %10s %12s\n", "day", "A", "B", "B - A");
     for (size_t j = 0; j < c->a->n_points; j++) {
@@ -1360,40 +1470,74 @@ static json_t *j_paired(const cs_paired *p, bool *ok)
     put(o, "a_mean", jnum(p->a_mean), ok);
     put(o, "b_mean", jnum(p->b_mean), ok);
     put(o, "difference", j_estimate(&p->diff, ok), ok);
-    put(o, "b_higher_trials", jint(p->n_pos), ok);
-    put(o, "b_lower_trials", jint(p->n_neg), ok);
+    put(o, "df", jnum(p->df), ok);
+    const bool signs = !isnan(p->sign_p);
+    put(o, "b_higher_trials", signs ? jint(p->n_pos) : json_null(), ok);
+    put(o, "b_lower_trials", signs ? jint(p->n_neg) : json_null(), ok);
     put(o, "sign_test_p", jnum(p->sign_p), ok);
     put(o, "ci_excludes_zero", json_boolean(p->excludes_zero), ok);
     put(o, "verdict", json_string(cs_paired_verdict_name(p->verdict)), ok);
     return o;
 }
 
+static json_t *j_side(const cs_results_info *in, uint64_t n, uint64_t seed, int32_t as_of,
+                      double demand, double base, bool *ok)
+{
+    json_t *o = json_object();
+    put(o, "path", json_string(in->path), ok);
+    put(o, "scenario", json_string(in->name), ok);
+    put(o, "trials", jint(n), ok);
+    put(o, "seed", jint(seed), ok);
+    put(o, "as_of", json_integer(as_of), ok);
+    put(o, "demand_tbps", jnum(demand), ok);
+    put(o, "intact_unserved_tbps", jnum(base), ok);
+    return o;
+}
+
 static json_t *j_compare(const cs_comparison_t *c, const cs_results_info *ia,
                          const cs_results_info *ib, bool *ok)
 {
-    json_t *root = json_object(), *regions = json_array();
+    json_t *root = json_object(), *regions = json_array(), *cables = json_array();
     put(root, "format", json_string("cablesim-comparison"), ok);
-    put(root, "format_version", json_integer(1), ok);
-    put(root, "a", json_string(ia->path), ok);
-    put(root, "b", json_string(ib->path), ok);
-    put(root, "trials", jint(c->n), ok);
-    put(root, "seed", jint(c->seed), ok);
-    put(root, "a_intact_unserved_tbps", jnum(c->a_base_unserved), ok);
-    put(root, "b_intact_unserved_tbps", jnum(c->b_base_unserved), ok);
+    put(root, "format_version", json_integer(2), ok);
+    put(root, "comparison", json_string(cs_compare_kind_name(c->kind)), ok);
+    put(root, "basis", json_string(c->basis), ok);
+    put(root, "a",
+        j_side(ia, c->a_n, c->a_seed, c->a_as_of, c->a_demand_tbps, c->a_base_unserved, ok), ok);
+    put(root, "b",
+        j_side(ib, c->b_n, c->b_seed, c->b_as_of, c->b_demand_tbps, c->b_base_unserved, ok), ok);
+    put(root, "same_demands", json_boolean(c->same_demands), ok);
+    put(root, "same_network", json_boolean(c->same_network), ok);
     put(root, "unserved_tbps", j_paired(&c->unserved_tbps, ok), ok);
     put(root, "served_fraction", j_paired(&c->served_frac, ok), ok);
     put(root, "all_pairs_cut", c->has_pairs ? j_paired(&c->all_cut, ok) : json_null(), ok);
     for (size_t r = 0; r < c->n_regions; r++) {
         const cs_comparison_region *g = &c->regions[r];
+        const bool both = g->in_a && g->in_b;
         json_t *o = json_object();
         put(o, "region", json_string(g->name), ok);
         put(o, "domestic", json_boolean(g->domestic), ok);
-        put(o, "served_fraction", j_paired(&g->served_frac, ok), ok);
-        put(o, "unserved_tbps", j_paired(&g->unserved_tbps, ok), ok);
+        put(o, "in_a", json_boolean(g->in_a), ok);
+        put(o, "in_b", json_boolean(g->in_b), ok);
+        put(o, "a_demand_tbps", jnum(g->a_demand_tbps), ok);
+        put(o, "b_demand_tbps", jnum(g->b_demand_tbps), ok);
+        put(o, "served_fraction", both ? j_paired(&g->served_frac, ok) : json_null(), ok);
+        put(o, "unserved_tbps", both ? j_paired(&g->unserved_tbps, ok) : json_null(), ok);
         put(o, "cut_off_all", g->has_pairs ? j_paired(&g->all_cut, ok) : json_null(), ok);
         push(regions, o, ok);
     }
     put(root, "regions", regions, ok);
+    for (size_t k = 0; k < c->n_cables; k++) {
+        const cs_comparison_cable *x = &c->cables[k];
+        json_t *o = json_object();
+        put(o, "cable", json_string(x->name), ok);
+        put(o, "name", json_string(x->full_name), ok);
+        put(o, "in_a", json_boolean(x->in_a), ok);
+        put(o, "in_b", json_boolean(x->in_b), ok);
+        put(o, "failed", x->in_a && x->in_b ? j_paired(&x->failed, ok) : json_null(), ok);
+        push(cables, o, ok);
+    }
+    put(root, "cables", cables, ok);
     return root;
 }
 
@@ -1401,6 +1545,7 @@ static json_t *j_compare_recovery(const cs_recovery_comparison_t *c, bool *ok)
 {
     static const char *const keys[3] = {"t50_days", "t90_days", "t100_days"};
     json_t *o = json_object(), *curve = json_array();
+    put(o, "comparison", json_string(cs_compare_kind_name(c->kind)), ok);
     put(o, "horizon_days", jnum(c->a->horizon_days), ok);
     for (size_t m = 0; m < 3; m++)
         put(o, keys[m], j_paired(&c->ttr[m], ok), ok);
@@ -1419,43 +1564,167 @@ static json_t *j_compare_recovery(const cs_recovery_comparison_t *c, bool *ok)
     return o;
 }
 
+/* CSV: one row per metric of a comparison (what, region or cable, the difference). */
+static void csv_paired(const char *file, const cs_comparison_t *c, const char *metric,
+                       const char *of, const cs_paired *p)
+{
+    if (file != NULL) cli_csv_str(file, false);
+    cli_csv_str(metric, false);
+    cli_csv_str(of, false);
+    printf("%s,", cs_compare_kind_name(c->kind));
+    csv_num(p->a_mean, false);
+    csv_num(p->b_mean, false);
+    csv_num(p->diff.mean, false);
+    csv_num(p->diff.se, false);
+    csv_num(p->diff.lo, false);
+    csv_num(p->diff.hi, false);
+    csv_num(p->df, false);
+    csv_num(isnan(p->sign_p) ? NAN : (double)p->n_pos, false);
+    csv_num(isnan(p->sign_p) ? NAN : (double)p->n_neg, false);
+    csv_num(p->sign_p, false);
+    cli_csv_str(cs_paired_verdict_name(p->verdict), true);
+}
+
+static const char csv_compare_header[] =
+    "metric,of,comparison,a_mean,b_mean,difference,difference_se,difference_ci_lo,"
+    "difference_ci_hi,df,b_higher_trials,b_lower_trials,sign_test_p,verdict";
+
+static void csv_compare(const char *file, const cs_comparison_t *c)
+{
+    csv_paired(file, c, "unserved_tbps", "total", &c->unserved_tbps);
+    csv_paired(file, c, "served_fraction", "total", &c->served_frac);
+    if (c->has_pairs) csv_paired(file, c, "all_pairs_cut", "total", &c->all_cut);
+    for (size_t r = 0; r < c->n_regions; r++) {
+        const cs_comparison_region *g = &c->regions[r];
+        if (!g->in_a || !g->in_b) continue;
+        csv_paired(file, c, "served_fraction", g->name, &g->served_frac);
+        csv_paired(file, c, "unserved_tbps", g->name, &g->unserved_tbps);
+        if (g->has_pairs) csv_paired(file, c, "cut_off_all", g->name, &g->all_cut);
+    }
+    for (size_t k = 0; k < c->n_cables; k++)
+        if (c->cables[k].in_a && c->cables[k].in_b)
+            csv_paired(file, c, "cable_failed", c->cables[k].name, &c->cables[k].failed);
+}
+
+/* The table of several files, each against the first. */
+static void print_compare_table(cs_comparison_t *const *c, cs_resultsio_t *const *r, size_t n)
+{
+    const cs_results_info *ia = cs_resultsio_info(r[0]);
+    printf("cablesim compare: %zu files, each against A = %s (B - A: paired when the seed and "
+           "trials are A's, else unpaired with a Welch interval)\n\n",
+           n, ia->path);
+    int w = 4;
+    for (size_t i = 0; i < n; i++)
+        if (text_width(cs_resultsio_info(r[i])->path) > w)
+            w = text_width(cs_resultsio_info(r[i])->path);
+    printf("  ");
+    print_padded("file", w);
+    printf("  %-8s %9s %6s %11s %13s %9s %13s %26s  %s\n", "pairing", "trials", "year",
+           "demand Tbps", "unserved Tbps", "served", "unserved B-A", "95% CI", "verdict");
+    for (size_t i = 1; i < n; i++) {
+        const cs_comparison_t *x = c[i - 1];
+        if (i == 1) { /* A itself first */
+            printf("  ");
+            print_padded(ia->path, w);
+            printf("  %-8s %9llu %6d %11.3f %13.6f %9.6f %13s %26s  %s\n", "A",
+                   (unsigned long long)x->a_n, (int)x->a_as_of, x->a_demand_tbps,
+                   x->unserved_tbps.a_mean, x->served_frac.a_mean, "-", "-", "-");
+        }
+        printf("  ");
+        print_padded(cs_resultsio_info(r[i])->path, w);
+        char ci[64] = "-";
+        if (x->unserved_tbps.verdict != CS_PAIRED_ONE_OUTCOME && isfinite(x->unserved_tbps.diff.lo))
+            snprintf(ci, sizeof ci, "(%.6f to %.6f)", x->unserved_tbps.diff.lo,
+                     x->unserved_tbps.diff.hi);
+        printf("  %-8s %9llu %6d %11.3f %13.6f %9.6f %13.6f %26s  %s\n",
+               cs_compare_kind_name(x->kind), (unsigned long long)x->b_n, (int)x->b_as_of,
+               x->b_demand_tbps, x->unserved_tbps.b_mean, x->served_frac.b_mean,
+               x->unserved_tbps.diff.mean, ci, cs_paired_verdict_name(x->unserved_tbps.verdict));
+    }
+    puts("\n  'cablesim compare A.h5 B.h5' gives the regions and cable systems of one pair");
+}
+
+/* Recovery of two files when both have it: compared, or why not (on stdout; *rc set only for a
+ * failure that is not about comparability). */
+static cs_recovery_comparison_t *compare_recovery(cs_resultsio_t *a, cs_resultsio_t *b,
+                                                  cs_error *why, cs_status *rc)
+{
+    const cs_results_info *ia = cs_resultsio_info(a), *ib = cs_resultsio_info(b);
+    cs_recovery_comparison_t *rc_out = NULL;
+    *rc = CS_OK;
+    if (!ia->has_recovery || !ib->has_recovery) return NULL;
+    const cs_status s = cs_analysis_compare_recovery(&rc_out, a, b, NULL, why);
+    if (s != CS_OK && s != CS_EINVAL) *rc = s;
+    return rc_out;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     if (wants_help(argc, argv, compare_usage)) return CLI_OK;
     analyze_args args;
     int st = parse_args("compare", argc, argv, 2, &args);
     if (st != CLI_OK) return st;
-    cs_error err = CS_ERROR_INIT;
-    cs_resultsio_t *a = NULL, *b = NULL;
-    cs_comparison_t *c = NULL;
+    const size_t n = args.n_files;
+    cs_error err = CS_ERROR_INIT, why = CS_ERROR_INIT;
+    cs_resultsio_t **r = calloc(n, sizeof *r);
+    cs_comparison_t **c = calloc(n, sizeof *c);
     cs_recovery_comparison_t *rc = NULL;
-    if (cs_resultsio_open(&a, args.files[0], &err) != CS_OK ||
-        cs_resultsio_open(&b, args.files[1], &err) != CS_OK ||
-        cs_analysis_compare(&c, a, b, NULL, &err) != CS_OK ||
-        (cs_resultsio_info(a)->has_recovery && cs_resultsio_info(b)->has_recovery &&
-         cs_analysis_compare_recovery(&rc, a, b, NULL, &err) != CS_OK)) {
-        cs_comparison_free(c);
-        cs_resultsio_close(a);
-        cs_resultsio_close(b);
-        return cli_report(&err);
+    cs_status s = r && c ? CS_OK : cs_errorf(&err, CS_ENOMEM, "compare: out of memory");
+    for (size_t i = 0; i < n && s == CS_OK; i++)
+        s = cs_resultsio_open(&r[i], args.files[i], &err);
+    for (size_t i = 1; i < n && s == CS_OK; i++)
+        s = cs_analysis_compare(&c[i - 1], r[0], r[i], NULL, &err);
+    if (s == CS_OK && n == 2) {
+        rc = compare_recovery(r[0], r[1], &why, &s);
+        if (s != CS_OK) err = why;
     }
+    if (s != CS_OK) {
+        st = cli_report(&err);
+        goto done;
+    }
+    const cs_results_info *ia = cs_resultsio_info(r[0]), *ib = cs_resultsio_info(r[1]);
     if (args.format == FMT_JSON) {
         bool ok = true;
-        json_t *root = j_compare(c, cs_resultsio_info(a), cs_resultsio_info(b), &ok);
-        put(root, "recovery", rc != NULL ? j_compare_recovery(rc, &ok) : json_null(), &ok);
+        json_t *root;
+        if (n == 2) {
+            root = j_compare(c[0], ia, ib, &ok);
+            put(root, "recovery", rc != NULL ? j_compare_recovery(rc, &ok) : json_null(), &ok);
+            put(root, "recovery_not_compared", why.msg[0] ? json_string(why.msg) : json_null(),
+                &ok);
+        } else {
+            json_t *rows = json_array();
+            root = json_object();
+            put(root, "format", json_string("cablesim-comparison-table"), &ok);
+            put(root, "format_version", json_integer(1), &ok);
+            put(root, "a", json_string(ia->path), &ok);
+            for (size_t i = 1; i < n; i++)
+                push(rows, j_compare(c[i - 1], ia, cs_resultsio_info(r[i]), &ok), &ok);
+            put(root, "comparisons", rows, &ok);
+        }
         st = dump_json(root, ok, "compare");
+    } else if (args.format == FMT_CSV) {
+        printf("%s%s\n", n > 2 ? "b," : "", csv_compare_header);
+        for (size_t i = 1; i < n; i++)
+            csv_compare(n > 2 ? cs_resultsio_info(r[i])->path : NULL, c[i - 1]);
+    } else if (n > 2) {
+        print_compare_table(c, r, n);
     } else {
-        const cs_results_info *ia = cs_resultsio_info(a), *ib = cs_resultsio_info(b);
-        print_compare_text(c, ia, ib);
+        print_compare_text(c[0], ia, ib, args.top);
         if (rc != NULL)
             print_compare_recovery(rc);
+        else if (why.msg[0])
+            printf("\nRecovery: not compared: %s\n", why.msg);
         else if (ia->has_recovery != ib->has_recovery)
-            printf("\nRecovery: only %s has recovery data; nothing to pair\n",
+            printf("\nRecovery: not compared: only %s has recovery data\n",
                    ia->has_recovery ? ia->path : ib->path);
     }
+done:
     cs_recovery_comparison_free(rc);
-    cs_comparison_free(c);
-    cs_resultsio_close(a);
-    cs_resultsio_close(b);
+    for (size_t i = 0; i < n; i++) {
+        if (c != NULL && i + 1 < n) cs_comparison_free(c[i]);
+        if (r != NULL) cs_resultsio_close(r[i]);
+    }
+    free(c);
+    free(r);
     return finish(st, "compare");
 }

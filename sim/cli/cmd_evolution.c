@@ -385,7 +385,7 @@ int cmd_evolution(int argc, char **argv)
     int st = parse_args(&a, argc, argv);
     char path[4096];
     cs_error err = CS_ERROR_INIT;
-    if (st == CLI_OK && a.scenario != NULL) snprintf(path, sizeof path, "%s", a.scenario);
+    if (st == CLI_OK && a.scenario != NULL) st = cli_scenario_file(a.scenario, path, sizeof path);
     if (st == CLI_OK && a.scenario == NULL &&
         cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
         st = cli_report(&err);

@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "cablesim/outfile.h"
 #include "cablesim/results.h"
 #include "cli.h"
 
 static const char usage[] =
-    "Usage: cablesim merge -o RESULTS.h5 PART.h5... [--buffer-size BYTES] [--quiet]\n"
+    "Usage: cablesim merge -o RESULTS.h5 PART.h5... [--force] [--buffer-size BYTES] [--quiet]\n"
     "\n"
     "Joins the parts written by 'cablesim run SCENARIO --shard I/N -o PART.h5' (I = 0..N-1,\n"
     "e.g. the tasks of a job array) into RESULTS.h5, the file one run of the scenario writes:\n"
@@ -26,7 +28,8 @@ static const char usage[] =
     "The topology and demand are not read: the parts hold everything the file needs.\n"
     "\n"
     "  -o, --output FILE     the merged results, written as FILE.tmp-PID and renamed to FILE\n"
-    "                        at the end (an existing FILE is replaced)\n"
+    "                        at the end; an existing FILE is refused (exit 2)\n"
+    "  --force               replace an existing FILE\n"
     "  --buffer-size BYTES   bytes copied at a time per dataset (default 8388608, at least one\n"
     "                        trial's row): memory does not grow with the number of trials\n"
     "  --quiet               print nothing but errors\n"
@@ -42,7 +45,7 @@ typedef struct {
     const char **parts; /* [nparts] */
     size_t nparts;
     size_t buffer;
-    bool quiet;
+    bool quiet, force;
 } merge_args;
 
 /* A failure that is not the input's (exit status 1). */
@@ -80,6 +83,8 @@ static int parse_args(int argc, char **argv, merge_args *a)
             if (parse_buffer(v != NULL ? v : "", a) != CLI_OK) return CLI_USAGE;
         } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
             a->quiet = true;
+        } else if (strcmp(s, "--force") == 0) {
+            a->force = true;
         } else if (s[0] == '-' && s[1] != '\0') {
             return cli_usage_error("merge: unknown option \"%s\" (see 'cablesim merge --help')", s);
         } else {
@@ -93,6 +98,16 @@ static int parse_args(int argc, char **argv, merge_args *a)
     return CLI_OK;
 }
 
+/* Whether -o names one of the parts (the same file, by device and inode). */
+static bool names_a_part(const merge_args *a)
+{
+    struct stat o, p;
+    if (stat(a->output, &o) != 0) return false;
+    for (size_t i = 0; i < a->nparts; i++)
+        if (stat(a->parts[i], &p) == 0 && p.st_dev == o.st_dev && p.st_ino == o.st_ino) return true;
+    return false;
+}
+
 int cmd_merge(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -104,6 +119,10 @@ int cmd_merge(int argc, char **argv)
     int status = parse_args(argc, argv, &a);
     cs_error err = CS_ERROR_INIT;
     uint64_t trials = 0, seed = 0;
+    /* An existing output needs --force; one that is a part is refused by the merge itself. */
+    if (status == CLI_OK && !a.force && !names_a_part(&a) &&
+        cs_outfile_check_new(a.output, &err) != CS_OK)
+        status = cli_report(&err);
     if (status == CLI_OK &&
         cs_results_merge(a.output, a.parts, a.nparts, a.buffer, &trials, &seed, &err) != CS_OK)
         status = cli_report(&err);

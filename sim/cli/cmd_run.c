@@ -31,7 +31,7 @@
 #include "sweep.h"
 
 static const char usage[] =
-    "Usage: cablesim run [SCENARIO.yaml]... [-o RESULTS.h5] [--set KEY=VALUE]...\n"
+    "Usage: cablesim run [SCENARIO]... [-o RESULTS.h5 [--force]] [--set KEY=VALUE]...\n"
     "                    [--sweep KEY=VALUES]... [--shard I/N] [--dry-run] [--no-progress]\n"
     "                    [--quiet] [--block-size N] [--stop-after-batches N]\n"
     "                    [--resume-or-start]\n"
@@ -43,7 +43,8 @@ static const char usage[] =
     "random faults on the embedded Japan topology as it is today.\n"
     "\n"
     "  -o, --output FILE   write the results (HDF5, docs/hdf5-schema.md); without it only\n"
-    "                      the summary is produced\n"
+    "                      the summary is produced. An existing FILE is refused (exit 2)\n"
+    "  --force             with -o: replace an existing results file (when the run ends)\n"
     "  --set KEY=VALUE     override a scenario key (dotted path, e.g. trials=1000,\n"
     "                      output.edge_flow=false, hazards.0.magnitude=8.5); repeatable\n"
     "  --sweep KEY=V1,V2,...  or  --sweep KEY=START:STOP:STEP\n"
@@ -98,6 +99,7 @@ typedef struct {
     uint64_t part_first, part_trials; /* of a resumed part (cs_results_part_range) */
     bool dry_run, progress, quiet;
     bool resume_or_start; /* --resume-or-start */
+    bool force;           /* --force: -o may replace an existing results file */
 } run_args;
 
 enum { MAX_BLOCK = 1000000, MAX_SHARDS = 1000000 };
@@ -247,6 +249,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             if (parse_shard(has_next ? argv[++i] : "", a) != CLI_OK) return CLI_USAGE;
         } else if (strcmp(s, "--resume-or-start") == 0) {
             a->resume_or_start = true;
+        } else if (strcmp(s, "--force") == 0) {
+            a->force = true;
         } else if (strcmp(s, "--dry-run") == 0) {
             a->dry_run = true;
         } else if (strcmp(s, "--no-progress") == 0) {
@@ -493,6 +497,40 @@ static void print_regions(cs_engine_t *e, const cs_run_summary *s)
                    cs_topology_node(cs_engine_topology(e), pt->origin[p])->name, pt->region[p]);
 }
 
+/* The rare-event section (scenarios with `estimator:`, docs/rare-events.md). */
+static void print_rare(cs_engine_t *e, const cs_run_summary *s)
+{
+    const cs_estimator_t *est = cs_engine_estimator(e);
+    const cs_rare_sums *r = &s->rare_sums;
+    const cs_rare_estimate p = cs_rare_probability(r, s->weighted);
+    printf("  rare event (estimator %s, docs/rare-events.md): %s\n",
+           s->weighted ? "importance_sampling" : "plain", cs_estimator_target(est)->text);
+    printf("    probability: %.4g (95%% CI %.4g to %.4g), relative standard error %.3g%%; the "
+           "event in %llu of %llu trials\n",
+           p.mean, p.lo, p.hi, 100.0 * p.rel, (unsigned long long)r->hits,
+           (unsigned long long)r->n);
+    if (!s->weighted) return;
+    unsigned it = 0;
+    bool reached = false;
+    cs_estimator_fit_info(est, &it, &reached);
+    printf("    effective sample size %.0f of %llu trials; cross-entropy tilt from %u pilot "
+           "iteration(s) of %llu trials (%s)\n",
+           cs_rare_ess(r), (unsigned long long)r->n, it,
+           (unsigned long long)cs_estimator_params(est)->pilot_trials,
+           reached ? "the pilot reached the event"
+                   : "the pilot did not reach the event: the "
+                     "estimate is unbiased but may be poor");
+    const cs_rare_estimate u = cs_rare_mean(r, r->swu, r->swu2);
+    const cs_rare_estimate c = cs_rare_mean(r, r->swc, r->swc2);
+    const cs_rare_estimate l = cs_rare_mean(r, r->swl, r->swl2);
+    printf("    weighted means (the model's expectations): unserved %.4g Tbps (95%% CI %.4g to "
+           "%.4g); capacity lost %.4g Tbps (%.4g to %.4g), international %.4g Tbps (%.4g to "
+           "%.4g)\n",
+           u.mean, u.lo, u.hi, c.mean, c.lo, c.hi, l.mean, l.lo, l.hi);
+    printf("    the trials were drawn with tilted failure probabilities: the plain figures of "
+           "the summary are left out (weights: /trials/weight)\n");
+}
+
 /* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
 static void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
                           const char *out)
@@ -512,11 +550,14 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            cs_routing_mode_name(sc->routing.mode), cs_routing_capacity_name(sc->routing.use_lit),
            sc->n_hazards);
     if (s->trials == 0) return;
-    print_impact(e, s);
-    print_unserved(e, s);
-    print_worst(e, s->worst_trial);
-    print_regions(e, s);
-    print_headroom(e, s);
+    if (s->rare) print_rare(e, s);
+    if (!s->weighted) {
+        print_impact(e, s);
+        print_unserved(e, s);
+        print_worst(e, s->worst_trial);
+        print_regions(e, s);
+        print_headroom(e, s);
+    }
     struct rusage ru;
     const double peak_mb = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : NAN;
     printf("  engine: %llu trials routed, %llu kept the intact routing, %llu from the cache; "
@@ -979,6 +1020,9 @@ static int check_output(const run_args *a, const cs_engine_t *e, bool mpi, int r
             for (size_t i = 0; i < nf; i++)
                 inputs[3 + i] = cs_recovery_fleet_path(r, i);
             rc = cs_outfile_check(a->output, inputs, 3 + nf, &err);
+            /* --resume-or-start decides on an existing FILE itself (resume, nothing, refuse). */
+            if (rc == CS_OK && !a->force && !a->resume_or_start)
+                rc = cs_outfile_check_new(a->output, &err);
         }
         free(inputs);
     }
@@ -1138,7 +1182,7 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
 static void print_sweep(const cli_variants *vs, const run_outcome *o)
 {
     printf("cablesim run: %zu variants (same seed: trial t draws the same random numbers in each; "
-           "cablesim compare A B gives paired differences)\n",
+           "cablesim compare FILE... gives paired differences)\n",
            vs->n);
     printf("  %-40s %10s %12s %12s %12s  %s\n", "variant", "trials", "E[unserved]", "95% CI +-",
            "worst", "results");
@@ -1221,7 +1265,16 @@ int cmd_run(int argc, char **argv)
     if (status == CLI_OK && a.resume != NULL &&
         cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
         status = report(rank, &err);
+    /* A SCENARIO that is no file may be a bundled scenario's name (cablesim scenarios). */
+    char(*found)[4096] = status == CLI_OK ? calloc(a.nscen + 1, sizeof *found) : NULL;
+    if (status == CLI_OK && found == NULL) status = cli_usage_error("out of memory");
+    for (size_t i = 0; status == CLI_OK && i < a.nscen; i++) {
+        status = cli_scenario_file(a.scenarios[i], found[i], sizeof found[i]);
+        a.scenarios[i] = found[i];
+    }
+    status = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, status);
     if (status == CLI_OK) status = run_job(&a, mpi, rank);
+    free(found);
     free(a.sets);
     free(a.scenarios);
     free(a.sweeps);

@@ -23,14 +23,17 @@ static const char usage[] =
     "                                      minimum cuts between Japan and each region\n"
     "  topology export FILE --format graphml|dot|geojson [--as-of YEAR] [-o OUT]\n"
     "                                      write the graph for other tools\n"
-    "  run [SCENARIO.yaml] [-o RESULTS.h5] [--set KEY=VALUE]... [--dry-run]\n"
-    "                                      run a scenario's Monte Carlo trials (no SCENARIO:\n"
-    "                                      the default job, a typical year of random faults)\n"
+    "  run [SCENARIO] [-o RESULTS.h5 [--force]] [--set KEY=VALUE]... [--dry-run]\n"
+    "                                      run a scenario's Monte Carlo trials (a file, or a\n"
+    "                                      bundled scenario's name; none: the default job, a\n"
+    "                                      typical year of random faults)\n"
+    "  scenarios                           the bundled scenarios, with their descriptions\n"
     "  analyze RESULTS.h5 [--format text|json|csv] [--table NAME] [--top N] [--precision R]\n"
     "                                      statistics of a results file: expected loss with\n"
     "                                      confidence intervals, VaR/CVaR, rerouting, criticality\n"
-    "  compare A.h5 B.h5 [--format text|json]\n"
-    "                                      paired differences between two runs with one seed\n"
+    "  compare A.h5 B.h5 [MORE.h5...] [--format text|json|csv]\n"
+    "                                      differences between runs: paired with one seed and\n"
+    "                                      trials, else unpaired (Welch); a table for more files\n"
     "  merge -o RESULTS.h5 PART.h5...      join the parts of a run made with run --shard I/N\n"
     "                                      into the file one run writes\n"
     "  status RESULTS.h5 [--format json]   complete (0), resumable (3), not resumable (4)\n"
@@ -52,7 +55,7 @@ static const struct {
 } commands[] = {
     {"topology", cmd_topology},   {"run", cmd_run},       {"analyze", cmd_analyze},
     {"compare", cmd_compare},     {"merge", cmd_merge},   {"criticality", cmd_criticality},
-    {"evolution", cmd_evolution}, {"status", cmd_status},
+    {"evolution", cmd_evolution}, {"status", cmd_status}, {"scenarios", cmd_scenarios},
 };
 
 int cli_status(cs_status rc)
@@ -136,7 +139,11 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        printf("cablesim %s\n", cs_version());
+        cs_build_info b;
+        cs_build_info_get(&b);
+        printf("cablesim %s\n  commit      %s\n  build type  %s\n  HDF5        %s\n  igraph      "
+               "%s\n  GSL         %s\n  MPI         %s\n",
+               b.version, b.commit, b.build_type, b.hdf5, b.igraph, b.gsl, b.mpi);
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -1049,6 +1049,7 @@ static cs_paired paired(const pair_acc *p)
 {
     cs_paired r;
     r.diff = estimate(&p->d);
+    r.df = p->d.n > 0 ? (double)(p->d.n - 1) : NAN;
     r.a_mean = p->a.n ? p->a.mean : NAN;
     r.b_mean = p->b.n ? p->b.mean : NAN;
     r.n_pos = p->pos;
@@ -1075,118 +1076,253 @@ const char *cs_paired_verdict_name(cs_paired_verdict v)
     return (unsigned)v < 4 ? names[v] : "?";
 }
 
-/* Same seed, same trial count, same demands (ids, scaled Tbps, regions). */
-static cs_status check_comparable(const cs_results_info *a, const cs_results_info *b,
-                                  const grouping *ga, const grouping *gb, cs_error *err)
+const char *cs_compare_kind_name(cs_compare_kind k)
 {
-    if (a->seed != b->seed)
-        return cs_errorf(err, CS_EINVAL,
-                         "compare: %s has seed %llu but %s has seed %llu: paired differences need "
-                         "runs with the same seed",
-                         a->path, (unsigned long long)a->seed, b->path,
-                         (unsigned long long)b->seed);
-    if (a->trials != b->trials)
-        return cs_errorf(err, CS_EINVAL,
-                         "compare: %s has %llu trials but %s has %llu: paired differences need "
-                         "the same trials",
-                         a->path, (unsigned long long)a->trials, b->path,
-                         (unsigned long long)b->trials);
-    if (a->n_demands != b->n_demands)
-        return cs_errorf(err, CS_EINVAL,
-                         "compare: %s has %zu demands but %s has %zu: the demand tables differ",
-                         a->path, a->n_demands, b->path, b->n_demands);
+    return k == CS_COMPARE_PAIRED ? "paired" : "unpaired";
+}
+
+/* Sample variance of an accumulator (0 with fewer than two values). */
+static double acc_var(const acc *a)
+{
+    return a->n > 1 ? a->m2 / (double)(a->n - 1) : 0.0;
+}
+
+/* The Welch difference b - a of two independent samples given as (n, mean, variance). */
+static cs_paired welch(uint64_t na, double ma, double va, uint64_t nb, double mb, double vb)
+{
+    cs_paired r;
+    memset(&r, 0, sizeof r);
+    r.a_mean = na ? ma : NAN;
+    r.b_mean = nb ? mb : NAN;
+    r.sign_p = NAN;
+    r.diff = (cs_estimate){na + nb, NAN, NAN, NAN, NAN, NAN};
+    r.df = NAN;
+    r.verdict = CS_PAIRED_NOT_SIGNIFICANT;
+    if (na == 0 || nb == 0) return r;
+    const double wa = va / (double)na, wb = vb / (double)nb, se2 = wa + wb;
+    r.diff.mean = mb - ma;
+    r.diff.se = sqrt(se2);
+    if (se2 == 0.0) { /* one value repeated in each file: a certainty */
+        r.diff.lo = r.diff.hi = r.diff.mean;
+        r.verdict = CS_PAIRED_ONE_OUTCOME;
+        return r;
+    }
+    /* Welch-Satterthwaite; a side with one value contributes no variance and no term. */
+    const double den =
+        (na > 1 ? wa * wa / (double)(na - 1) : 0.0) + (nb > 1 ? wb * wb / (double)(nb - 1) : 0.0);
+    r.df = se2 * se2 / den;
+    const double t = gsl_cdf_tdist_Pinv(0.975, r.df);
+    r.diff.lo = r.diff.mean - t * r.diff.se;
+    r.diff.hi = r.diff.mean + t * r.diff.se;
+    r.excludes_zero = r.diff.lo > 0 || r.diff.hi < 0;
+    r.verdict = r.excludes_zero ? CS_PAIRED_SIGNIFICANT : CS_PAIRED_NOT_SIGNIFICANT;
+    return r;
+}
+
+cs_paired cs_analysis_welch(const cs_estimate *a, const cs_estimate *b)
+{
+    const double sa = isfinite(a->sd) ? a->sd : 0.0, sb = isfinite(b->sd) ? b->sd : 0.0;
+    return welch(a->n, a->mean, sa * sa, b->n, b->mean, sb * sb);
+}
+
+static cs_paired unpaired(const pair_acc *p)
+{
+    return welch(p->a.n, p->a.mean, acc_var(&p->a), p->b.n, p->b.mean, acc_var(&p->b));
+}
+
+/* Why two files pair or not, into buf; true when they pair (same seed and trial count). */
+static bool pairing(const cs_results_info *a, const cs_results_info *b, char *buf, size_t n)
+{
+    if (a->seed != b->seed && a->trials != b->trials)
+        snprintf(buf, n, "the seeds (%llu and %llu) and trial counts (%llu and %llu) differ",
+                 (unsigned long long)a->seed, (unsigned long long)b->seed,
+                 (unsigned long long)a->trials, (unsigned long long)b->trials);
+    else if (a->seed != b->seed)
+        snprintf(buf, n, "the seeds differ (%llu and %llu)", (unsigned long long)a->seed,
+                 (unsigned long long)b->seed);
+    else if (a->trials != b->trials)
+        snprintf(buf, n, "the trial counts differ (%llu and %llu)", (unsigned long long)a->trials,
+                 (unsigned long long)b->trials);
+    else {
+        snprintf(buf, n, "same seed %llu and %llu trials", (unsigned long long)a->seed,
+                 (unsigned long long)a->trials);
+        return true;
+    }
+    return false;
+}
+
+static bool same_demands(const cs_results_info *a, const cs_results_info *b)
+{
+    if (a->n_demands != b->n_demands) return false;
     for (size_t k = 0; k < a->n_demands; k++) {
         const cs_rdemand *x = &a->demands[k], *y = &b->demands[k];
-        const char *rx = ga->names[ga->of_demand[k]], *ry = gb->names[gb->of_demand[k]];
         const double scale = fmax(fabs(x->demand_scaled_tbps), fabs(y->demand_scaled_tbps));
         if (strcmp(x->origin_id, y->origin_id) != 0 ||
             strcmp(x->destination_id, y->destination_id) != 0 ||
-            fabs(x->demand_scaled_tbps - y->demand_scaled_tbps) > 1e-12 * scale ||
-            strcmp(rx, ry) != 0)
-            return cs_errorf(err, CS_EINVAL,
-                             "compare: the demand tables differ at row %zu: %s has %s-%s, %.6g "
-                             "Tbps (%s) but %s has %s-%s, %.6g Tbps (%s)",
-                             k, a->path, x->origin_id, x->destination_id, x->demand_scaled_tbps, rx,
-                             b->path, y->origin_id, y->destination_id, y->demand_scaled_tbps, ry);
+            fabs(x->demand_scaled_tbps - y->demand_scaled_tbps) > 1e-12 * scale)
+            return false;
     }
-    return CS_OK;
+    return true;
 }
 
-/* Per-trial region figures of one file. */
+static bool same_network(const cs_results_info *a, const cs_results_info *b)
+{
+    if (a->n_edges != b->n_edges || a->n_nodes != b->n_nodes) return false;
+    for (size_t j = 0; j < a->n_edges; j++) {
+        const cs_redge *x = &a->edges[j], *y = &b->edges[j];
+        if (strcmp(x->id, y->id) != 0 || strcmp(a->nodes[x->from].id, b->nodes[y->from].id) != 0 ||
+            strcmp(a->nodes[x->to].id, b->nodes[y->to].id) != 0 ||
+            x->capacity_tbps != y->capacity_tbps || x->lit_tbps != y->lit_tbps)
+            return false;
+    }
+    return true;
+}
+
+/* The metrics of a comparison, numbered: the totals, then three per region of the union
+ * (served fraction, unserved Tbps, cut off), then one per cable system of the union (failed). */
+enum { M_UNSERVED, M_FRAC, M_ALL_CUT, M_TOTALS };
+
+typedef struct {
+    size_t nr, nc; /* regions and cables of the union */
+    const char **rname, **cname, **cfull;
+    bool *rdomestic;
+} cmp_union;
+
+static size_t m_region(size_t r)
+{
+    return M_TOTALS + 3 * r;
+}
+
+/* One file's per-trial values of every metric of the union. */
 typedef struct {
     const cs_results_info *in;
     const grouping *g;
-    size_t *reg_pairs;      /* [nr] pairs per region */
-    double *served;         /* [nr] this trial */
-    unsigned char *all_cut; /* [nr] this trial */
-    bool all;               /* every pair cut this trial */
+    size_t *reg_u;          /* [g->n] union index of each region */
+    size_t *reg_pairs;      /* [g->n] pairs per region */
+    double *reg_demand;     /* [g->n] */
+    double *served;         /* [g->n] this trial */
+    unsigned char *all_cut; /* [g->n] this trial */
+    size_t *cable_u;        /* [n_edges] union cable index, SIZE_MAX for links */
+    double demand;
+    double *v;          /* [nm] this trial's values */
+    unsigned char *has; /* [nm] the file defines the metric */
 } side;
 
-static void side_trial(side *s, const cs_trial_slice *sl, size_t i)
+static void side_destroy(side *s)
+{
+    free(s->reg_u);
+    free(s->reg_pairs);
+    free(s->reg_demand);
+    free(s->served);
+    free(s->all_cut);
+    free(s->cable_u);
+    free(s->v);
+    free(s->has);
+    memset(s, 0, sizeof *s);
+}
+
+/* Adds the regions and cable systems of in that u does not have yet (u's arrays hold
+ * regions + cables of both files). */
+static void union_add(cmp_union *u, const cs_results_info *in, const grouping *g)
+{
+    for (size_t r = 0; r < g->n; r++)
+        if (find_name(u->rname, u->nr, g->names[r]) == SIZE_MAX) {
+            u->rdomestic[u->nr] = g->domestic[r];
+            u->rname[u->nr++] = g->names[r];
+        }
+    for (size_t j = 0; j < in->n_edges; j++) {
+        const char *c = in->edges[j].cable;
+        if (c[0] != '\0' && find_name(u->cname, u->nc, c) == SIZE_MAX) {
+            u->cfull[u->nc] = in->edges[j].cable_name;
+            u->cname[u->nc++] = c;
+        }
+    }
+}
+
+static bool side_init(side *s, const cs_results_info *in, const grouping *g, const cmp_union *u)
+{
+    memset(s, 0, sizeof *s);
+    s->in = in;
+    s->g = g;
+    const size_t nm = m_region(u->nr) + u->nc;
+    s->reg_u = calloc(g->n + 1, sizeof *s->reg_u);
+    s->reg_pairs = calloc(g->n + 1, sizeof *s->reg_pairs);
+    s->reg_demand = calloc(g->n + 1, sizeof *s->reg_demand);
+    s->served = calloc(g->n + 1, sizeof *s->served);
+    s->all_cut = calloc(g->n + 1, 1);
+    s->cable_u = calloc(in->n_edges + 1, sizeof *s->cable_u);
+    s->v = calloc(nm + 1, sizeof *s->v);
+    s->has = calloc(nm + 1, 1);
+    if (!s->reg_u || !s->reg_pairs || !s->reg_demand || !s->served || !s->all_cut || !s->cable_u ||
+        !s->v || !s->has)
+        return false;
+    for (size_t q = 0; q < in->n_pairs; q++)
+        if (g->of_pair[q] != SIZE_MAX) s->reg_pairs[g->of_pair[q]]++;
+    for (size_t k = 0; k < in->n_demands; k++) {
+        s->reg_demand[g->of_demand[k]] += in->demands[k].demand_scaled_tbps;
+        s->demand += in->demands[k].demand_scaled_tbps;
+    }
+    s->has[M_UNSERVED] = 1;
+    s->has[M_FRAC] = in->n_demands > 0;
+    s->has[M_ALL_CUT] = in->n_pairs > 0;
+    for (size_t r = 0; r < g->n; r++) {
+        const size_t m = m_region(s->reg_u[r] = find_name(u->rname, u->nr, g->names[r]));
+        s->has[m] = s->has[m + 1] = 1;
+        s->has[m + 2] = s->reg_pairs[r] > 0;
+    }
+    for (size_t j = 0; j < in->n_edges; j++) {
+        const char *c = in->edges[j].cable;
+        s->cable_u[j] = c[0] != '\0' ? find_name(u->cname, u->nc, c) : SIZE_MAX;
+        if (s->cable_u[j] != SIZE_MAX) s->has[m_region(u->nr) + s->cable_u[j]] = 1;
+    }
+    return true;
+}
+
+/* Row i of slice sl into s->v. */
+static void side_trial(side *s, const cs_trial_slice *sl, size_t i, size_t cables_at,
+                       size_t n_cables)
 {
     const size_t nd = s->in->n_demands, np = s->in->n_pairs, nr = s->g->n;
     for (size_t r = 0; r < nr; r++) {
         s->served[r] = 0.0;
         s->all_cut[r] = s->reg_pairs[r] > 0;
     }
-    for (size_t k = 0; k < nd; k++)
+    double served = 0.0;
+    for (size_t k = 0; k < nd; k++) {
         s->served[s->g->of_demand[k]] += sl->served_tbps[i * nd + k];
-    s->all = np > 0;
+        served += sl->served_tbps[i * nd + k];
+    }
+    bool all = np > 0;
     for (size_t q = 0; q < np; q++) {
         if (sl->pair_cut[i * np + q]) continue;
-        s->all = false;
+        all = false;
         if (s->g->of_pair[q] != SIZE_MAX) s->all_cut[s->g->of_pair[q]] = 0;
     }
-}
-
-static bool side_init(side *s, const cs_results_info *in, const grouping *g)
-{
-    s->in = in;
-    s->g = g;
-    s->reg_pairs = calloc(g->n + 1, sizeof *s->reg_pairs);
-    s->served = calloc(g->n + 1, sizeof *s->served);
-    s->all_cut = calloc(g->n + 1, 1);
-    if (s->reg_pairs == NULL || s->served == NULL || s->all_cut == NULL) return false;
-    for (size_t q = 0; q < in->n_pairs; q++)
-        if (g->of_pair[q] != SIZE_MAX) s->reg_pairs[g->of_pair[q]]++;
-    return true;
-}
-
-static void side_destroy(side *s)
-{
-    free(s->reg_pairs);
-    free(s->served);
-    free(s->all_cut);
+    s->v[M_UNSERVED] = sl->unserved_tbps[i];
+    s->v[M_FRAC] = nd > 0 ? served / s->demand : NAN;
+    s->v[M_ALL_CUT] = all;
+    for (size_t r = 0; r < nr; r++) {
+        const size_t m = m_region(s->reg_u[r]);
+        s->v[m] = s->served[r] / s->reg_demand[r];
+        s->v[m + 1] = s->reg_demand[r] - s->served[r];
+        s->v[m + 2] = s->all_cut[r];
+    }
+    for (size_t c = 0; c < n_cables; c++)
+        s->v[cables_at + c] = 0.0;
+    for (uint64_t f = sl->edge_off[i]; f < sl->edge_off[i + 1]; f++) {
+        const size_t c = s->cable_u[sl->failed_edges[f]];
+        if (c != SIZE_MAX) s->v[cables_at + c] = 1.0;
+    }
 }
 
 typedef struct {
-    pair_acc unserved, frac, all_cut;
-    pair_acc *reg_frac, *reg_u, *reg_cut;
-    double *reg_demand;
+    cmp_union u;
+    size_t nm;
+    pair_acc *m; /* [nm] */
 } compare_acc;
 
-static void compare_trial(compare_acc *c, side *sa, side *sb, const cs_trial_slice *x,
-                          const cs_trial_slice *y, size_t i)
-{
-    const cs_results_info *in = sa->in;
-    side_trial(sa, x, i);
-    side_trial(sb, y, i);
-    pair_add(&c->unserved, x->unserved_tbps[i], y->unserved_tbps[i]);
-    double fa = 0.0, fb = 0.0, demand = 0.0;
-    for (size_t r = 0; r < sa->g->n; r++) {
-        fa += sa->served[r];
-        fb += sb->served[r];
-        demand += c->reg_demand[r];
-        pair_add(&c->reg_frac[r], sa->served[r] / c->reg_demand[r],
-                 sb->served[r] / c->reg_demand[r]);
-        pair_add(&c->reg_u[r], c->reg_demand[r] - sa->served[r], c->reg_demand[r] - sb->served[r]);
-        pair_add(&c->reg_cut[r], sa->all_cut[r], sb->all_cut[r]);
-    }
-    if (in->n_demands > 0) pair_add(&c->frac, fa / demand, fb / demand);
-    pair_add(&c->all_cut, sa->all, sb->all);
-}
-
-static cs_status compare_stream(compare_acc *c, side *sa, side *sb, cs_resultsio_t *a,
+/* Paired: both files in step, trial t with trial t. */
+static cs_status compare_paired(compare_acc *c, side *sa, side *sb, cs_resultsio_t *a,
                                 cs_resultsio_t *b, size_t slice_bytes, cs_error *err)
 {
     cs_trial_slice x, y;
@@ -1198,17 +1334,126 @@ static cs_status compare_stream(compare_acc *c, side *sa, side *sb, cs_resultsio
         cs_trial_slice_destroy(&x);
         return rc;
     }
+    const size_t at = m_region(c->u.nr);
     for (uint64_t first = 0;; first += x.n) {
         if ((rc = cs_resultsio_read(a, first, &x, err)) ||
             (rc = cs_resultsio_read(b, first, &y, err)))
             break;
         if (x.n == 0) break;
-        for (size_t i = 0; i < x.n; i++)
-            compare_trial(c, sa, sb, &x, &y, i);
+        for (size_t i = 0; i < x.n; i++) {
+            side_trial(sa, &x, i, at, c->u.nc);
+            side_trial(sb, &y, i, at, c->u.nc);
+            for (size_t m = 0; m < c->nm; m++)
+                if (sa->has[m] && sb->has[m]) pair_add(&c->m[m], sa->v[m], sb->v[m]);
+        }
     }
     cs_trial_slice_destroy(&x);
     cs_trial_slice_destroy(&y);
     return rc;
+}
+
+/* Unpaired: one file's trials into the a (or b) accumulators. */
+static cs_status compare_one(compare_acc *c, side *s, cs_resultsio_t *r, bool is_b,
+                             size_t slice_bytes, cs_error *err)
+{
+    cs_trial_slice x;
+    cs_status rc = cs_trial_slice_init(&x, r, cs_resultsio_slice_rows(r, slice_bytes), err);
+    if (rc) return rc;
+    const size_t at = m_region(c->u.nr);
+    for (uint64_t first = 0;; first += x.n) {
+        if ((rc = cs_resultsio_read(r, first, &x, err)) || x.n == 0) break;
+        for (size_t i = 0; i < x.n; i++) {
+            side_trial(s, &x, i, at, c->u.nc);
+            for (size_t m = 0; m < c->nm; m++)
+                if (s->has[m]) acc_add(is_b ? &c->m[m].b : &c->m[m].a, s->v[m]);
+        }
+    }
+    cs_trial_slice_destroy(&x);
+    return rc;
+}
+
+static void compare_fill(cs_comparison_t *res, const compare_acc *c, const side *sa, const side *sb)
+{
+    cs_paired (*f)(const pair_acc *) = res->kind == CS_COMPARE_PAIRED ? paired : unpaired;
+    res->unserved_tbps = f(&c->m[M_UNSERVED]);
+    res->served_frac = f(&c->m[M_FRAC]);
+    res->has_pairs = sa->has[M_ALL_CUT] && sb->has[M_ALL_CUT];
+    res->all_cut = f(&c->m[M_ALL_CUT]);
+    res->n_regions = c->u.nr;
+    for (size_t r = 0; r < c->u.nr; r++) {
+        cs_comparison_region *g = &res->regions[r];
+        const size_t m = m_region(r);
+        g->name = c->u.rname[r];
+        g->domestic = c->u.rdomestic[r];
+        g->in_a = sa->has[m];
+        g->in_b = sb->has[m];
+        const size_t ia = find_name(sa->g->names, sa->g->n, g->name);
+        const size_t ib = find_name(sb->g->names, sb->g->n, g->name);
+        g->a_demand_tbps = ia != SIZE_MAX ? sa->reg_demand[ia] : 0.0;
+        g->b_demand_tbps = ib != SIZE_MAX ? sb->reg_demand[ib] : 0.0;
+        g->served_frac = f(&c->m[m]);
+        g->unserved_tbps = f(&c->m[m + 1]);
+        g->has_pairs = sa->has[m + 2] && sb->has[m + 2];
+        g->all_cut = f(&c->m[m + 2]);
+    }
+    res->n_cables = c->u.nc;
+    for (size_t k = 0; k < c->u.nc; k++) {
+        cs_comparison_cable *x = &res->cables[k];
+        const size_t m = m_region(c->u.nr) + k;
+        x->name = c->u.cname[k];
+        x->full_name = c->u.cfull[k];
+        x->in_a = sa->has[m];
+        x->in_b = sb->has[m];
+        x->failed = f(&c->m[m]);
+    }
+}
+
+static void compare_acc_destroy(compare_acc *c)
+{
+    free(c->u.rname);
+    free(c->u.cname);
+    free(c->u.cfull);
+    free(c->u.rdomestic);
+    free(c->m);
+}
+
+/* The union of both files' regions and cables, and the accumulators; false when out of memory. */
+static bool compare_acc_init(compare_acc *c, const cs_results_info *ia, const cs_results_info *ib,
+                             const grouping *ga, const grouping *gb)
+{
+    memset(c, 0, sizeof *c);
+    const size_t nr = ga->n + gb->n, nc = ia->n_edges + ib->n_edges;
+    c->u.rname = calloc(nr + 1, sizeof *c->u.rname);
+    c->u.rdomestic = calloc(nr + 1, sizeof *c->u.rdomestic);
+    c->u.cname = calloc(nc + 1, sizeof *c->u.cname);
+    c->u.cfull = calloc(nc + 1, sizeof *c->u.cfull);
+    if (!c->u.rname || !c->u.rdomestic || !c->u.cname || !c->u.cfull) return false;
+    union_add(&c->u, ia, ga);
+    union_add(&c->u, ib, gb);
+    c->nm = m_region(c->u.nr) + c->u.nc;
+    c->m = calloc(c->nm + 1, sizeof *c->m);
+    return c->m != NULL;
+}
+
+static void describe(cs_comparison_t *res, const cs_results_info *ia, const cs_results_info *ib,
+                     const side *sa, const side *sb)
+{
+    res->kind =
+        pairing(ia, ib, res->basis, sizeof res->basis) ? CS_COMPARE_PAIRED : CS_COMPARE_UNPAIRED;
+    res->n = res->kind == CS_COMPARE_PAIRED ? ia->trials : ia->trials + ib->trials;
+    res->seed = ia->seed;
+    res->a_n = ia->trials;
+    res->b_n = ib->trials;
+    res->a_seed = ia->seed;
+    res->b_seed = ib->seed;
+    res->a_as_of = ia->as_of;
+    res->b_as_of = ib->as_of;
+    res->a_demand_tbps = sa->demand;
+    res->b_demand_tbps = sb->demand;
+    res->same_demands = same_demands(ia, ib);
+    res->same_network = same_network(ia, ib);
+    res->a_base_unserved = ia->base_unserved_tbps;
+    res->b_base_unserved = ib->base_unserved_tbps;
 }
 
 cs_status cs_analysis_compare(cs_comparison_t **out, cs_resultsio_t *a, cs_resultsio_t *b,
@@ -1223,55 +1468,35 @@ cs_status cs_analysis_compare(cs_comparison_t **out, cs_resultsio_t *a, cs_resul
     grouping ga, gb;
     memset(&gb, 0, sizeof gb);
     if ((rc = group_regions(&ga, ia, err))) return rc;
-    if ((rc = group_regions(&gb, ib, err)) || (rc = check_comparable(ia, ib, &ga, &gb, err))) {
+    if ((rc = group_regions(&gb, ib, err))) {
         grouping_destroy(&ga);
-        grouping_destroy(&gb);
         return rc;
     }
-    const size_t nr = ga.n;
     side sa, sb;
     compare_acc c;
-    memset(&c, 0, sizeof c);
+    memset(&sa, 0, sizeof sa);
+    memset(&sb, 0, sizeof sb);
     cs_comparison_t *res = calloc(1, sizeof *res);
-    const bool ok_sides = side_init(&sa, ia, &ga) & side_init(&sb, ib, &gb);
-    c.reg_frac = calloc(nr + 1, sizeof *c.reg_frac);
-    c.reg_u = calloc(nr + 1, sizeof *c.reg_u);
-    c.reg_cut = calloc(nr + 1, sizeof *c.reg_cut);
-    c.reg_demand = calloc(nr + 1, sizeof *c.reg_demand);
-    if (res != NULL) res->regions = calloc(nr + 1, sizeof *res->regions);
-    if (!ok_sides || !res || !res->regions || !c.reg_frac || !c.reg_u || !c.reg_cut ||
-        !c.reg_demand) {
+    bool ok = compare_acc_init(&c, ia, ib, &ga, &gb);
+    if (ok) ok = side_init(&sa, ia, &ga, &c.u) & side_init(&sb, ib, &gb, &c.u);
+    if (res != NULL) {
+        res->regions = calloc(c.u.nr + 1, sizeof *res->regions);
+        res->cables = calloc(c.u.nc + 1, sizeof *res->cables);
+    }
+    if (!ok || !res || !res->regions || !res->cables) {
         rc = cs_errorf(err, CS_ENOMEM, "compare: out of memory");
         goto done;
     }
-    for (size_t k = 0; k < ia->n_demands; k++)
-        c.reg_demand[ga.of_demand[k]] += ia->demands[k].demand_scaled_tbps;
-    if ((rc = compare_stream(&c, &sa, &sb, a, b, o->slice_bytes, err))) goto done;
-    res->n = ia->trials;
-    res->seed = ia->seed;
-    res->a_base_unserved = ia->base_unserved_tbps;
-    res->b_base_unserved = ib->base_unserved_tbps;
-    res->unserved_tbps = paired(&c.unserved);
-    res->served_frac = paired(&c.frac);
-    res->has_pairs = ia->n_pairs > 0 && ib->n_pairs > 0;
-    res->all_cut = paired(&c.all_cut);
-    res->n_regions = nr;
-    for (size_t r = 0; r < nr; r++) {
-        cs_comparison_region *g = &res->regions[r];
-        g->name = ga.names[r];
-        g->domestic = ga.domestic[r];
-        g->served_frac = paired(&c.reg_frac[r]);
-        g->unserved_tbps = paired(&c.reg_u[r]);
-        g->has_pairs = sa.reg_pairs[r] > 0 && sb.reg_pairs[r] > 0;
-        g->all_cut = paired(&c.reg_cut[r]);
-    }
+    describe(res, ia, ib, &sa, &sb);
+    if (res->kind == CS_COMPARE_PAIRED)
+        rc = compare_paired(&c, &sa, &sb, a, b, o->slice_bytes, err);
+    else if ((rc = compare_one(&c, &sa, a, false, o->slice_bytes, err)) == CS_OK)
+        rc = compare_one(&c, &sb, b, true, o->slice_bytes, err);
+    if (rc == CS_OK) compare_fill(res, &c, &sa, &sb);
 done:
     side_destroy(&sa);
     side_destroy(&sb);
-    free(c.reg_frac);
-    free(c.reg_u);
-    free(c.reg_cut);
-    free(c.reg_demand);
+    compare_acc_destroy(&c);
     grouping_destroy(&ga);
     grouping_destroy(&gb);
     if (rc) {
@@ -1286,6 +1511,7 @@ void cs_comparison_free(cs_comparison_t *c)
 {
     if (c == NULL) return;
     free(c->regions);
+    free(c->cables);
     free(c);
 }
 
@@ -1580,7 +1806,7 @@ void cs_recovery_analysis_free(cs_recovery_analysis_t *a)
     free(a);
 }
 
-/* Same seed, trials, horizon and grid step. */
+/* Both with recovery data on the same horizon and grid step. */
 static cs_status rec_comparable(const cs_results_info *a, const cs_results_info *b, cs_error *err)
 {
     const cs_results_info *no = !a->has_recovery ? a : !b->has_recovery ? b : NULL;
@@ -1589,12 +1815,6 @@ static cs_status rec_comparable(const cs_results_info *a, const cs_results_info 
                          "compare: %s has no recovery data (/timeseries, /recovery): recovery "
                          "needs both files run with a recovery section",
                          no->path);
-    if (a->seed != b->seed || a->trials != b->trials)
-        return cs_errorf(err, CS_EINVAL,
-                         "compare: %s (seed %llu, %llu trials) and %s (seed %llu, %llu trials): "
-                         "paired differences need the same seed and trials",
-                         a->path, (unsigned long long)a->seed, (unsigned long long)a->trials,
-                         b->path, (unsigned long long)b->seed, (unsigned long long)b->trials);
     if (a->n_steps != b->n_steps || fabs(a->horizon_days - b->horizon_days) > 1e-9 ||
         fabs(a->step_hours - b->step_hours) > 1e-9)
         return cs_errorf(err, CS_EINVAL,
@@ -1621,6 +1841,31 @@ static bool rec_pair_trial(rec_pair *p, const cs_recovery_slice *x, const cs_rec
     pair_add(&p->cap, x->capacity_tbps_days[i], y->capacity_tbps_days[i]);
     pair_add(&p->uns, x->unserved_tbps_days[i], y->unserved_tbps_days[i]);
     return rec_trial(&p->a, x, i) & rec_trial(&p->b, y, i);
+}
+
+/* Unpaired: the trials of one file into its own accumulators (the a or b side of each). */
+static cs_status rec_one_stream(rec_pair *p, cs_resultsio_t *r, bool is_b, size_t slice_bytes,
+                                cs_error *err)
+{
+    rec_acc *ra = is_b ? &p->b : &p->a;
+    cs_recovery_slice x;
+    cs_status rc = cs_recovery_slice_init(&x, r, rec_rows(ra->in, slice_bytes), err);
+    if (rc) return rc;
+    const double h = ra->in->horizon_days;
+    for (uint64_t first = 0; rc == CS_OK; first += x.n) {
+        if ((rc = cs_resultsio_read_recovery(r, first, &x, err)) || x.n == 0) break;
+        for (size_t i = 0; i < x.n && rc == CS_OK; i++) {
+            const double v[5] = {fmin(x.t50_days[i], h), fmin(x.t90_days[i], h),
+                                 fmin(x.t100_days[i], h), x.capacity_tbps_days[i],
+                                 x.unserved_tbps_days[i]};
+            pair_acc *m[5] = {&p->ttr[0], &p->ttr[1], &p->ttr[2], &p->cap, &p->uns};
+            for (size_t k = 0; k < 5; k++)
+                acc_add(is_b ? &m[k]->b : &m[k]->a, v[k]);
+            if (!rec_trial(ra, &x, i)) rc = cs_errorf(err, CS_ENOMEM, "compare: out of memory");
+        }
+    }
+    cs_recovery_slice_destroy(&x);
+    return rc;
 }
 
 static cs_status rec_pair_stream(rec_pair *p, cs_resultsio_t *a, cs_resultsio_t *b,
@@ -1666,16 +1911,22 @@ cs_status cs_analysis_compare_recovery(cs_recovery_comparison_t **out, cs_result
         return rc;
     }
     cs_recovery_comparison_t *c = calloc(1, sizeof *c);
+    char basis[256];
+    const bool pair = pairing(ia, ib, basis, sizeof basis);
     if (c == NULL)
         rc = cs_errorf(err, CS_ENOMEM, "compare: out of memory");
-    else
+    else if (pair)
         rc = rec_pair_stream(&p, a, b, o->slice_bytes, err);
+    else if ((rc = rec_one_stream(&p, a, false, o->slice_bytes, err)) == CS_OK)
+        rc = rec_one_stream(&p, b, true, o->slice_bytes, err);
     if (rc == CS_OK) {
-        c->n = ia->trials;
+        cs_paired (*f)(const pair_acc *) = pair ? paired : unpaired;
+        c->kind = pair ? CS_COMPARE_PAIRED : CS_COMPARE_UNPAIRED;
+        c->n = pair ? ia->trials : ia->trials + ib->trials;
         for (size_t m = 0; m < 3; m++)
-            c->ttr[m] = paired(&p.ttr[m]);
-        c->capacity_tbps_days = paired(&p.cap);
-        c->unserved_tbps_days = paired(&p.uns);
+            c->ttr[m] = f(&p.ttr[m]);
+        c->capacity_tbps_days = f(&p.cap);
+        c->unserved_tbps_days = f(&p.uns);
         c->a = rec_result(&p.a);
         c->b = rec_result(&p.b);
         if (c->a == NULL || c->b == NULL) rc = cs_errorf(err, CS_ENOMEM, "compare: out of memory");

@@ -71,6 +71,7 @@ struct cs_engine {
     double *up_edge, *up_node; /* [ne], [nn] when the i-th failed edge / node is back */
     double *seg_end;           /* [ne] end of the last repair of each failed segment */
     double *ev, *ev_served;    /* [2 (ne + nn) + 1] state changes and the served demand after */
+    cs_estimator_t *est;       /* the scenario's `estimator:`, or NULL */
 };
 
 /* ------------------------------------------------------------- setup */
@@ -254,6 +255,64 @@ static void recovery_free(cs_engine_t *e)
     free(e->ev_served);
 }
 
+static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_result *r,
+                       unsigned char *cut, cs_run_summary *sum, cs_error *err);
+
+/* What a pilot trial of the estimator needs (the pilot runs before any run's workspace). */
+typedef struct {
+    cs_engine_t *e;
+    cs_failures f;
+    cs_routing_result r;
+    unsigned char *cut;
+    bool *region_cut;
+    cs_trial_impact m;
+} pilot_ws;
+
+static cs_status pilot_trial(void *ctx, uint64_t t, cs_trial_outcome *o, cs_error *err)
+{
+    pilot_ws *p = ctx;
+    const cs_status rc = trial(p->e, t, &p->f, &p->r, p->cut, NULL, err);
+    if (rc != CS_OK) return rc;
+    cs_engine_impact(p->e, &p->f, &p->r, &p->m);
+    cs_engine_region_cut(p->e, p->cut, p->region_cut);
+    *o = (cs_trial_outcome){p->r.unserved_tbps,           p->m.capacity_lost_tbps,
+                            p->m.intl_capacity_lost_tbps, p->e->intl_capacity,
+                            p->m.region_served_fraction,  p->region_cut};
+    return CS_OK;
+}
+
+/* The scenario's estimator, and its cross-entropy pilot (estimator.h). */
+static cs_status estimator_alloc(cs_engine_t *e, cs_error *err)
+{
+    if (e->s->estimator == NULL) return CS_OK;
+    const double horizon = e->rec ? cs_recovery_get_params(e->rec)->horizon_days : 0.0;
+    cs_status rc =
+        cs_estimator_alloc(&e->est, e->s->doc, e->s->estimator, e->regions, e->region_reach,
+                           e->n_regions, e->hazards, e->n_hazards, horizon, err);
+    if (rc != CS_OK || !cs_estimator_weighted(e->est)) return rc;
+    const size_t ne = cs_topology_edge_count(e->t);
+    pilot_ws p = {.e = e};
+    if ((rc = cs_failures_init(&p.f, ne, cs_topology_node_count(e->t), err)) == CS_OK &&
+        (rc = cs_routing_result_init(&p.r, cs_demand_count(e->d), ne, err)) == CS_OK &&
+        (rc = cs_trial_impact_init(&p.m, e, err)) == CS_OK) {
+        p.cut = calloc(e->n_pairs + 1, 1);
+        p.region_cut = calloc(e->n_regions + 1, sizeof *p.region_cut);
+        rc = p.cut && p.region_cut ? cs_estimator_fit(e->est, pilot_trial, &p, err)
+                                   : cs_errorf(err, CS_ENOMEM, "out of memory for the pilot");
+    }
+    free(p.cut);
+    free(p.region_cut);
+    cs_trial_impact_destroy(&p.m);
+    cs_routing_result_destroy(&p.r);
+    cs_failures_destroy(&p.f);
+    return rc;
+}
+
+const cs_estimator_t *cs_engine_estimator(const cs_engine_t *e)
+{
+    return e->est;
+}
+
 cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err)
 {
     *out = NULL;
@@ -287,7 +346,9 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     if ((rc = cs_failures_init(&e->f_flow, ne, cs_topology_node_count(e->t), err)) != CS_OK)
         goto fail;
     e->skip_ok = cs_router_ignores_unused_edges(e->router);
-    if ((rc = recovery_alloc(e, err)) != CS_OK || (rc = waters_alloc(e, err)) != CS_OK) goto fail;
+    if ((rc = recovery_alloc(e, err)) != CS_OK || (rc = waters_alloc(e, err)) != CS_OK ||
+        (rc = estimator_alloc(e, err)) != CS_OK)
+        goto fail;
     *out = e;
     return CS_OK;
 fail:
@@ -309,6 +370,7 @@ static void cache_free(cs_engine_t *e)
 void cs_engine_free(cs_engine_t *e)
 {
     if (e == NULL) return;
+    cs_estimator_free(e->est);
     cache_free(e);
     recovery_free(e);
     if (e->own_waters) cs_recovery_free(e->waters);
@@ -381,6 +443,7 @@ cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_e
         rc = cs_trial_batch_enable(b, scalars[k], 1, err);
     if (rc == CS_OK) rc = cs_trial_batch_enable(b, CS_DS_REGION_SERVED, e->n_regions, err);
     if (rc == CS_OK) rc = cs_trial_batch_enable(b, CS_DS_REGION_LATENCY, e->n_regions, err);
+    if (rc == CS_OK && e->s->weighted) rc = cs_trial_batch_enable(b, CS_DS_WEIGHT, 1, err);
     if (rc != CS_OK) return rc;
     if (e->rec == NULL) return CS_OK;
     return cs_trial_batch_init_recovery(b, cs_recovery_steps(e->rec),
@@ -540,13 +603,16 @@ static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_re
     cs_failures_clear(f);
     f->horizon_days = e->rec ? cs_recovery_get_params(e->rec)->horizon_days : 0.0;
     const cs_hazard_env env = {e->t, e->d, e->router, &e->intact, &e->scratch};
+    if (e->est) cs_estimator_begin(e->est);
     for (size_t i = 0; i < e->n_hazards; i++) {
         /* Each hazard draws from its own stream, so that a sweep over one hazard's parameters
          * leaves the draws of the others unchanged (common random numbers). */
         cs_rng_seed_substream(e->rng, e->s->seed, t, CS_RNG_STREAM_HAZARD + i);
         f->now = 0.0;
         f->hazard = (int)i;
-        const cs_status rc = cs_hazard_sample(e->hazards[i], e->hazard_ws[i], &env, e->rng, f, err);
+        const cs_status rc =
+            e->est ? cs_estimator_sample(e->est, i, e->hazard_ws[i], &env, e->rng, f, err)
+                   : cs_hazard_sample(e->hazards[i], e->hazard_ws[i], &env, e->rng, f, err);
         if (rc != CS_OK) return rc;
     }
     f->now = 0.0;
@@ -915,6 +981,8 @@ cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error 
     }
     for (size_t g = 0; g < e->n_regions; g++)
         s->region_lat_max[g] = -INFINITY;
+    s->rare = e->est != NULL;
+    s->weighted = e->s->weighted;
     if (e->rec == NULL) return CS_OK;
     s->recovery = true;
     s->horizon_days = cs_recovery_get_params(e->rec)->horizon_days;
@@ -999,14 +1067,33 @@ static void summarise_values(const cs_engine_t *e, cs_run_summary *s, uint64_t t
         s->served_sum[i] += served[i];
         if (e->reach[i] && served[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
     }
+    cs_engine_region_cut(e, cut, region_cut);
+    for (size_t g = 0; g < e->n_regions; g++)
+        s->region_cut[g] += region_cut[g];
+}
+
+void cs_engine_region_cut(const cs_engine_t *e, const unsigned char *pair_cut, bool *cut)
+{
     /* A region is cut off when every pair the intact network serves is cut; regions it does
      * not serve at all are never counted (their pairs are cut in every trial). */
     for (size_t g = 0; g < e->n_regions; g++)
-        region_cut[g] = e->region_reach[g];
+        cut[g] = e->region_reach[g];
     for (size_t p = 0; p < e->n_pairs; p++)
-        if (!cut[p]) region_cut[e->region_of_pair[p]] = false;
-    for (size_t g = 0; g < e->n_regions; g++)
-        s->region_cut[g] += region_cut[g];
+        if (!pair_cut[p]) cut[e->region_of_pair[p]] = false;
+}
+
+/* Adds a trial of weight w (unserved x, impact m, regions cut) to the rare-event sums. */
+static void summarise_rare(const cs_engine_t *e, cs_run_summary *s, double w, double x,
+                           const cs_trial_impact *m, const bool *region_cut)
+{
+    const cs_trial_outcome o = {x,
+                                m->capacity_lost_tbps,
+                                m->intl_capacity_lost_tbps,
+                                e->intl_capacity,
+                                m->region_served_fraction,
+                                region_cut};
+    cs_rare_sums_add(&s->rare_sums, w, cs_target_event(cs_estimator_target(e->est), &o), x,
+                     m->capacity_lost_tbps, m->intl_capacity_lost_tbps);
 }
 
 /* Adds the impact m of a trial with failures f and unserved demand x. */
@@ -1041,6 +1128,8 @@ static void summarise(cs_engine_t *e, cs_run_summary *s, uint64_t t, const cs_ro
 {
     summarise_values(e, s, t, r->unserved_tbps, r->served_tbps, cut, region_cut);
     summarise_impact(e, s, m, r->unserved_tbps);
+    if (e->est != NULL)
+        summarise_rare(e, s, cs_estimator_weight(e->est), r->unserved_tbps, m, region_cut);
 }
 
 cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_trial_batch *b,
@@ -1074,6 +1163,8 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_t
         memcpy(m.region_latency_added_ms, cs_trial_batch_row(bb, CS_DS_REGION_LATENCY, i),
                e->n_regions * sizeof(double));
         summarise_impact(e, s, &m, b->unserved_tbps[i]);
+        const double *w = cs_trial_batch_row(bb, CS_DS_WEIGHT, i);
+        if (e->est != NULL) summarise_rare(e, s, w ? *w : 1.0, b->unserved_tbps[i], &m, region_cut);
     }
     cs_trial_impact_destroy(&m);
     for (size_t i = 0; s->recovery && b->n_steps > 0 && i < b->n; i++)
@@ -1139,6 +1230,7 @@ cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, c
     dst->cache_hits += src->cache_hits;
     dst->routed += src->routed;
     dst->interrupted = dst->interrupted || src->interrupted;
+    cs_rare_sums_merge(&dst->rare_sums, &src->rare_sums);
     if (!dst->recovery) return CS_OK;
     for (size_t k = 0; k < dst->n_ships; k++)
         dst->ship_busy_sum[k] += src->ship_busy_sum[k];
@@ -1257,6 +1349,9 @@ static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batc
     cs_engine_impact(e, &ws->f, &ws->r, &ws->m);
     if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws->f, &ws->r, ws->cut, err);
     if (rc == CS_OK) batch_impact(e, b, &ws->m);
+    double *w =
+        rc == CS_OK && e->est != NULL ? cs_trial_batch_row(b, CS_DS_WEIGHT, b->n - 1) : NULL;
+    if (w != NULL) *w = cs_estimator_weight(e->est);
     if (rc == CS_OK) rc = classify_cuts(e, ws, err);
     if (rc == CS_OK) rc = cs_trial_batch_add_cuts(b, &ws->f, ws->cut_waters, err);
     if (rc == CS_OK && e->rec != NULL) rc = cs_trial_batch_add_recovery(b, &ws->o, err);

@@ -119,6 +119,25 @@ cs_status cs_hazard_sample(const cs_hazard_t *h, cs_hazard_ws *w, const cs_hazar
     return h->sample(h->cfg, w->p, env, rng, f, err);
 }
 
+size_t cs_hazard_tilt_count(const cs_hazard_t *h)
+{
+    return h->sample_tilted != NULL ? h->n_tilt : 0;
+}
+
+void cs_hazard_tilt_probs(const cs_hazard_t *h, double horizon_days, double *p)
+{
+    if (cs_hazard_tilt_count(h) > 0) h->tilt_probs(h->cfg, horizon_days, p);
+}
+
+cs_status cs_hazard_sample_tilted(const cs_hazard_t *h, cs_hazard_ws *w, const cs_hazard_env *env,
+                                  gsl_rng *rng, const double *q, unsigned char *x, cs_failures *f,
+                                  cs_error *err)
+{
+    assert(w != NULL && w->h == h && h->sample_tilted != NULL);
+    (void)w;
+    return h->sample_tilted(h->cfg, env, rng, q, x, f, err);
+}
+
 /* ------------------------------------------------------------ document */
 
 /* The dotted path of a value node for messages ("hazards.0.fault"), else key. */

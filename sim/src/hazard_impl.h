@@ -19,6 +19,11 @@
 
 typedef cs_status (*cs_hz_sample_fn)(const void *cfg, void *ws, const cs_hazard_env *env,
                                      gsl_rng *rng, cs_failures *f, cs_error *err);
+/* Sampling with the failure probabilities of the tiltable draws replaced by q (hazard.h,
+ * cs_hazard_sample_tilted). */
+typedef cs_status (*cs_hz_tilted_fn)(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+                                     const double *q, unsigned char *x, cs_failures *f,
+                                     cs_error *err);
 
 struct cs_hazard {
     const char *type; /* static string */
@@ -29,6 +34,11 @@ struct cs_hazard {
     void *(*ws_alloc)(const void *cfg);
     void (*ws_free)(void *ws);
     bool needs_routing;
+    /* Importance sampling (NULL, 0 for models that offer none): n_tilt independent Bernoulli
+     * draws whose probabilities tilt_probs gives and sample_tilted replaces. */
+    size_t n_tilt;
+    void (*tilt_probs)(const void *cfg, double horizon_days, double *p);
+    cs_hz_tilted_fn sample_tilted;
 };
 
 /** What a model's parser reads: the document, its spec map, and the topology. */
@@ -193,6 +203,16 @@ cs_status cs_hz_segs_cut_near(const cs_hz_segs *s, const cs_hz_line *l, double d
                               cs_error *err);
 
 /* ------------------------------------------------------------ earthquakes */
+
+/**
+ * breaks: slope. The half-width R (km) of the band around a rupture of length rupture_km whose
+ * area is Keefer's (1984) area affected by landslides, A = 10^(M - keefer_a) km^2:
+ * pi R^2 + 2 L R = A (docs/model.md, "Earthquake").
+ */
+double cs_hz_keefer_halfwidth_km(double magnitude, double rupture_km, double keefer_a);
+/** breaks: slope. The break probability of a site at d_km from the rupture:
+ *  p_max / (1 + exp((d - d50) / (spread d50))). */
+double cs_hz_slope_p(double p_max, double d_km, double d50_km, double spread);
 
 /** Magnitude-length scaling: rupture length in km = 10^(a + b M). */
 double cs_hz_rupture_length_km(double magnitude, double a, double b);

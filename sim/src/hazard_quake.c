@@ -15,8 +15,15 @@
  */
 #include "hazard_impl.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+
+#include "cablesim/cutsite.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 
 #include <gsl/gsl_randist.h>
 
@@ -34,6 +41,25 @@
 #define FLOW_WIDTH_KM     5.0
 /* Below this a segment's break probability counts as zero (no draw). */
 #define P_NEGLIGIBLE 1e-9
+/* breaks: slope (docs/model.md, "Earthquake", "Breaks on the slope and in canyons"). */
+#define KEEFER_A        3.46 /* Keefer (1984): log10 A(km^2) = M - 3.46, area with landslides */
+#define REACH_SHARE     0.7  /* d50 = share x that area's half-width (calibrated, Tohoku 2011) */
+#define SLOPE_SPREAD    0.1  /* logistic scale as a share of d50 (calibrated, Tohoku 2011) */
+#define CANYON_WIDTH_KM 5.0  /* a canyon crossing: the route within this of the canyon's axis */
+#define SLOPE_STEP_KM   2.0  /* spacing of the points that stand for a slope stretch */
+
+double cs_hz_keefer_halfwidth_km(double magnitude, double rupture_km, double keefer_a)
+{
+    /* The band of half-width R around a rupture of length L (a stadium) has area
+     * pi R^2 + 2 L R; R solves pi R^2 + 2 L R - A = 0. */
+    const double area = pow(10.0, magnitude - keefer_a), len = fmax(rupture_km, 0.0);
+    return (sqrt(len * len + M_PI * area) - len) / M_PI;
+}
+
+double cs_hz_slope_p(double p_max, double d_km, double d50_km, double spread)
+{
+    return p_max / (1.0 + exp((d_km - d50_km) / (spread * d50_km)));
+}
 
 double cs_hz_rupture_length_km(double magnitude, double a, double b)
 {
@@ -221,6 +247,14 @@ typedef struct {
     cs_hz_fragility fr;
     double station_radius_km, station_loss_prob;
     flow_cfg *flow; /* optional triggered flow */
+    bool slope;     /* breaks: slope (else rupture) */
+    double keefer_a, reach_share, canyon_width_km;
+    /* Break sites (breaks: slope): site k belongs to segment site_seg[k] of segs and stands
+     * as the points site_pts[site_off[k] .. site_off[k + 1]) (a slope stretch, or the one
+     * point where a canyon crosses the route). */
+    size_t n_sites;
+    size_t *site_seg, *site_off;
+    cs_lonlat *site_pts;
     cs_hz_segs segs;
     size_t n_stations;
     size_t *stations; /* landing stations */
@@ -239,6 +273,9 @@ static void quake_free(void *cfg)
     flow_destroy(q->flow);
     cs_hz_segs_destroy(&q->segs);
     free(q->stations);
+    free(q->site_seg);
+    free(q->site_off);
+    free(q->site_pts);
     free(q);
 }
 
@@ -302,6 +339,59 @@ static size_t lay_rupture(const quake_cfg *q, cs_lonlat *buf, cs_lonlat epi, dou
     return 2;
 }
 
+/* breaks: rupture. Each segment breaks with the fragility of its distance to the rupture, at
+ * its point nearest the rupture. */
+static cs_status rupture_breaks(const quake_cfg *q, const cs_hz_line *rupture, double mag,
+                                const cs_topology_t *t, gsl_rng *rng, cs_failures *f, cs_error *err)
+{
+    const double reach = fragility_reach_km(&q->fr, mag);
+    for (size_t i = 0; i < q->segs.n; i++) {
+        /* Beyond reach p < P_NEGLIGIBLE, so the distance need not be exact there. */
+        cs_lonlat at;
+        const double d = cs_hz_segs_nearest_km(&q->segs, i, rupture, reach, &at);
+        if (d > reach) continue;
+        const double p = cs_hz_fragility_p(&q->fr, d, mag);
+        if (p < P_NEGLIGIBLE) continue;
+        if (!(gsl_rng_uniform(rng) < p)) continue;
+        const cs_status rc = cs_hz_cut_at(f, t, q->segs.edge[i], at, err);
+        if (rc != CS_OK) return rc;
+    }
+    return CS_OK;
+}
+
+/* breaks: slope. Each break site (a slope stretch or a canyon crossing) of each segment breaks
+ * with cs_hz_slope_p of its distance to the rupture, at its point nearest the rupture; one
+ * uniform per site with p >= P_NEGLIGIBLE, in site order. */
+static cs_status slope_breaks(const quake_cfg *q, const cs_lonlat *rup, size_t m, double mag,
+                              double len, const cs_topology_t *t, gsl_rng *rng, cs_failures *f,
+                              cs_error *err)
+{
+    const double d50 = q->reach_share * cs_hz_keefer_halfwidth_km(mag, len, q->keefer_a);
+    const double reach = d50 + q->fr.spread * d50 * log(q->fr.p_max / P_NEGLIGIBLE);
+    for (size_t k = 0; k < q->n_sites; k++) {
+        const cs_lonlat *pts = q->site_pts + q->site_off[k];
+        const size_t n = q->site_off[k + 1] - q->site_off[k];
+        /* A stretch is at most CS_CUTSITE_SLOPE_KM long: its first point bounds the rest. */
+        if (cs_geo_point_polyline_distance_km(pts[0], rup, m) > reach + CS_CUTSITE_SLOPE_KM)
+            continue;
+        double d = INFINITY;
+        cs_lonlat at = pts[0];
+        for (size_t j = 0; j < n; j++) {
+            const double dj = cs_geo_point_polyline_distance_km(pts[j], rup, m);
+            if (dj < d) {
+                d = dj;
+                at = pts[j];
+            }
+        }
+        const double p = cs_hz_slope_p(q->fr.p_max, d, d50, q->fr.spread);
+        if (!(d <= reach) || p < P_NEGLIGIBLE) continue;
+        if (!(gsl_rng_uniform(rng) < p)) continue;
+        const cs_status rc = cs_hz_cut_at(f, t, q->segs.edge[q->site_seg[k]], at, err);
+        if (rc != CS_OK) return rc;
+    }
+    return CS_OK;
+}
+
 static cs_status quake_sample(const void *cfg, void *ws, const cs_hazard_env *env, gsl_rng *rng,
                               cs_failures *f, cs_error *err)
 {
@@ -315,21 +405,16 @@ static cs_status quake_sample(const void *cfg, void *ws, const cs_hazard_env *en
     const double len =
         isnan(q->rupture_km) ? cs_hz_rupture_length_km(mag, q->len_a, q->len_b) : q->rupture_km;
     cs_hz_line rupture = {.leg = w->rupture.leg};
-    cs_hz_line_set(&rupture, w->rupture.buf, lay_rupture(q, w->rupture.buf, epi, along, len, rng));
+    const size_t m = lay_rupture(q, w->rupture.buf, epi, along, len, rng);
+    cs_hz_line_set(&rupture, w->rupture.buf, m);
 
-    const double reach = fragility_reach_km(&q->fr, mag);
     const size_t before = f->n_cuts;
-    for (size_t i = 0; i < q->segs.n; i++) {
-        /* Beyond reach p < P_NEGLIGIBLE, so the distance need not be exact there. */
-        cs_lonlat at;
-        const double d = cs_hz_segs_nearest_km(&q->segs, i, &rupture, reach, &at);
-        if (d > reach) continue;
-        const double p = cs_hz_fragility_p(&q->fr, d, mag);
-        if (p < P_NEGLIGIBLE) continue;
-        if (!(gsl_rng_uniform(rng) < p)) continue;
-        const cs_status rc = cs_hz_cut_at(f, t, q->segs.edge[i], at, err);
-        if (rc != CS_OK) return rc;
-    }
+    /* The rupture as laid (a fault shorter than len holds a shorter one). */
+    cs_status rc = q->slope
+                       ? slope_breaks(q, w->rupture.buf, m, mag,
+                                      cs_geo_polyline_length_km(w->rupture.buf, m), t, rng, f, err)
+                       : rupture_breaks(q, &rupture, mag, t, rng, f, err);
+    if (rc != CS_OK) return rc;
     for (size_t i = 0; i < q->n_stations && q->station_radius_km > 0.0; i++) {
         const size_t v = q->stations[i];
         if (cs_geo_distance_km(epi, cs_topology_node(t, v)->pos) > q->station_radius_km) continue;
@@ -340,7 +425,7 @@ static cs_status quake_sample(const void *cfg, void *ws, const cs_hazard_env *en
     ev.a = epi;
     ev.length_km = len;
     ev.cuts = f->n_cuts - before;
-    const cs_status rc = cs_failures_add_event(f, &ev, err);
+    rc = cs_failures_add_event(f, &ev, err);
     if (rc != CS_OK) return rc;
     if (q->flow != NULL && mag >= q->flow->min_magnitude)
         return flow_run(q->flow, &w->flow, t, rng, f, err);
@@ -408,6 +493,10 @@ static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
     const cs_ynode *s = c->spec;
     cs_status rc;
     q->strike_deg = q->rupture_km = NAN;
+    static const char *const modes[] = {"rupture", "slope", NULL};
+    int mode = 0;
+    if ((rc = cs_yget_enum(d, s, "breaks", false, modes, 0, &mode, err))) return rc;
+    q->slope = mode == 1;
     if ((rc = read_epicentre(c, q, err)) || (rc = read_magnitude(c, q, err))) return rc;
     if (cs_hz_present(s, "strike_deg") && q->fault != NULL)
         return cs_hz_conflict(c, s, "strike_deg", "fault", err);
@@ -420,17 +509,138 @@ static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
         (rc = cs_yget_double(d, s, "p_max", false, 0, 1, P_MAX, &q->fr.p_max, err)) ||
         (rc = cs_yget_double(d, s, "d50_km", false, 0.001, 5000, D50_KM, &q->fr.d50_km, err)) ||
         (rc = cs_yget_double(d, s, "d50_growth", false, 0, 2, D50_GROWTH, &q->fr.growth, err)) ||
-        (rc = cs_yget_double(d, s, "spread", false, 0.01, 10, SPREAD, &q->fr.spread, err)) ||
+        (rc = cs_yget_double(d, s, "spread", false, 0.01, 10, q->slope ? SLOPE_SPREAD : SPREAD,
+                             &q->fr.spread, err)) ||
         (rc = cs_yget_double(d, s, "station_radius_km", false, 0, 5000, 0.0, &q->station_radius_km,
                              err)) ||
         (rc = cs_yget_double(d, s, "station_loss_prob", false, 0, 1, STATION_LOSS_PROB,
                              &q->station_loss_prob, err)))
         return rc;
+    if ((rc = cs_yget_double(d, s, "keefer_a", false, 0, 10, KEEFER_A, &q->keefer_a, err)) ||
+        (rc = cs_yget_double(d, s, "reach_share", false, 0.01, 100, REACH_SHARE, &q->reach_share,
+                             err)) ||
+        (rc = cs_yget_double(d, s, "canyon_width_km", false, 0, 100, CANYON_WIDTH_KM,
+                             &q->canyon_width_km, err)))
+        return rc;
+    static const char *const slope_only[] = {"keefer_a", "reach_share", "canyons",
+                                             "canyon_width_km"};
+    static const char *const rupture_only[] = {"d50_km", "d50_growth"};
+    for (size_t k = 0; !q->slope && k < sizeof slope_only / sizeof *slope_only; k++)
+        if (cs_hz_present(s, slope_only[k]))
+            return cs_yerr(d, cs_ymap_get(s, slope_only[k]), slope_only[k],
+                           "no such key unless `breaks: slope`", err);
+    for (size_t k = 0; q->slope && k < sizeof rupture_only / sizeof *rupture_only; k++)
+        if (cs_hz_present(s, rupture_only[k]))
+            return cs_yerr(d, cs_ymap_get(s, rupture_only[k]), rupture_only[k],
+                           "no such key with `breaks: slope` (its reach is Keefer's law)", err);
     if (cs_hz_present(s, "sediment_flow")) {
         const cs_ynode *fm = cs_ymap_get(s, "sediment_flow");
         if (fm->kind != CS_YMAP)
             return cs_yerr(d, fm, "sediment_flow", "a map of sediment_flow parameters", err);
         if ((rc = flow_read(c, fm, true, &q->flow, err))) return rc;
+    }
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------ break sites */
+
+/* Appends a site of segment i with the n points pts (copied). */
+static bool add_site(quake_cfg *q, size_t *cap, size_t *cap_pts, size_t i, const cs_lonlat *pts,
+                     size_t n)
+{
+    if (q->n_sites + 1 >= *cap) {
+        const size_t nc = *cap ? 2 * *cap : 64;
+        size_t *seg = realloc(q->site_seg, nc * sizeof *seg);
+        if (seg != NULL) q->site_seg = seg;
+        size_t *off = realloc(q->site_off, (nc + 1) * sizeof *off);
+        if (off != NULL) q->site_off = off;
+        if (seg == NULL || off == NULL) return false;
+        if (q->n_sites == 0) q->site_off[0] = 0;
+        *cap = nc;
+    }
+    const size_t used = q->site_off[q->n_sites];
+    if (used + n > *cap_pts) {
+        const size_t nc = 2 * (used + n) + 256;
+        cs_lonlat *p = realloc(q->site_pts, nc * sizeof *p);
+        if (p == NULL) return false;
+        q->site_pts = p;
+        *cap_pts = nc;
+    }
+    for (size_t j = 0; j < n; j++)
+        q->site_pts[used + j] = pts[j];
+    q->site_seg[q->n_sites] = i;
+    q->site_off[++q->n_sites] = used + n;
+    return true;
+}
+
+/* The slope stretch of segment i from route position s0 to s1 (km), as points every
+ * SLOPE_STEP_KM or less, both ends included; none when the stretch is empty. */
+static bool add_slope(quake_cfg *q, size_t *cap, size_t *cap_pts, const cs_edge *ed, size_t i,
+                      double s0, double s1)
+{
+    if (!(s1 > s0)) return true;
+    const size_t n = (size_t)ceil((s1 - s0) / SLOPE_STEP_KM) + 1;
+    cs_lonlat pts[64];
+    assert(n <= sizeof pts / sizeof *pts);
+    for (size_t j = 0; j < n; j++)
+        pts[j] = cs_cutsite_point(ed, s0 + (s1 - s0) * (double)j / (double)(n - 1));
+    return add_site(q, cap, cap_pts, i, pts, n);
+}
+
+/*
+ * The break sites of breaks: slope: for each segment, the continental slope of each landed end
+ * (from W to W + S along the route from that end: cutsite.h's depth profile, where the depth
+ * goes from the shelf break to the deep water), and every crossing of a `canyons` line (the
+ * route within canyon_width_km of the canyon's axis). A segment whose deep water is no deeper
+ * than the shelf has no slope.
+ */
+static cs_status build_sites(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
+{
+    const cs_topology_t *t = c->t;
+    size_t cap = 0, cap_pts = 0;
+    for (size_t i = 0; i < q->segs.n; i++) {
+        const size_t e = q->segs.edge[i];
+        const cs_edge *ed = cs_topology_edge(t, e);
+        const double deep = isnan(ed->depth_m) ? CS_CUTSITE_DEEP_M : ed->depth_m;
+        if (!(deep > CS_CUTSITE_SHELF_M)) continue;
+        double wa, wb;
+        cs_cutsite_shelves(t, e, ed->shallow_share, CS_CUTSITE_SHORE_KM, &wa, &wb);
+        const double L = cs_cutsite_route_km(ed);
+        const double lo = wa, hi = L - wb; /* the slope lies between the shelves */
+        if ((wa > 0.0 &&
+             !add_slope(q, &cap, &cap_pts, ed, i, lo, fmin(hi, wa + CS_CUTSITE_SLOPE_KM))) ||
+            (wb > 0.0 &&
+             !add_slope(q, &cap, &cap_pts, ed, i, fmax(lo, L - wb - CS_CUTSITE_SLOPE_KM), hi)))
+            return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake break sites");
+    }
+    const cs_ynode *cv = cs_ymap_get(c->spec, "canyons");
+    if (cs_ynode_is_null(cv)) return CS_OK;
+    if (cv->kind != CS_YSEQ)
+        return cs_yerr(c->doc, cv, "canyons", "a list of canyon axes (lists of [lon, lat])", err);
+    for (size_t k = 0; k < cv->n; k++) {
+        cs_lonlat *axis = NULL;
+        size_t n = 0;
+        cs_status rc =
+            cs_hz_points(c, cv->items[k], "canyons", 2,
+                         "a canyon axis: a list of at least 2 [lon, lat] pairs", &axis, &n, err);
+        if (rc != CS_OK) return rc;
+        cs_geo_arc *legs = malloc(n * sizeof *legs);
+        if (legs == NULL) {
+            free(axis);
+            return cs_errorf(err, CS_ENOMEM, "out of memory for canyons");
+        }
+        cs_hz_line line = {.leg = legs};
+        cs_hz_line_set(&line, axis, n);
+        for (size_t i = 0; i < q->segs.n && rc == CS_OK; i++) {
+            cs_lonlat at;
+            if (cs_hz_segs_nearest_km(&q->segs, i, &line, q->canyon_width_km, &at) <=
+                    q->canyon_width_km &&
+                !add_site(q, &cap, &cap_pts, i, &at, 1))
+                rc = cs_errorf(err, CS_ENOMEM, "out of memory for earthquake break sites");
+        }
+        free(legs);
+        free(axis);
+        if (rc != CS_OK) return rc;
     }
     return CS_OK;
 }
@@ -457,6 +667,11 @@ cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
                                        "station_radius_km",
                                        "station_loss_prob",
                                        "sediment_flow",
+                                       "breaks",
+                                       "keefer_a",
+                                       "reach_share",
+                                       "canyons",
+                                       "canyon_width_km",
                                        NULL};
     cs_status rc = cs_ymap_check_keys(c->doc, c->spec, keys, "hazard earthquake", err);
     if (rc != CS_OK) return rc;
@@ -468,6 +683,7 @@ cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
     h->ws_alloc = quake_ws_alloc;
     h->ws_free = quake_ws_free;
     if ((rc = read_quake(c, q, err)) || (rc = cs_hz_segs_init(&q->segs, c->t, err))) return rc;
+    if (q->slope && (rc = build_sites(c, q, err)) != CS_OK) return rc;
     const size_t nn = cs_topology_node_count(c->t);
     q->stations = malloc((nn + 1) * sizeof *q->stations);
     if (q->stations == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake");

@@ -124,21 +124,49 @@ static cs_status place_fault(const random_cfg *c, const cs_topology_t *t, size_t
     return cs_failures_cut_edge(f, e, cs_cutsite_point(ed, s), cs_cutsite_depth_m(t, e, s), err);
 }
 
-/* With a time axis: two draws per eligible edge (whether, then when), whatever happens. */
+/*
+ * With a time axis: two draws per eligible edge (whether, then when), whatever happens. q (NULL:
+ * the model's probabilities) and x (NULL: not recorded) as in random_tilted().
+ */
 static cs_status sample_timed(const random_cfg *c, const cs_topology_t *t, gsl_rng *rng,
-                              cs_failures *f, cs_error *err)
+                              const double *q, unsigned char *x, cs_failures *f, cs_error *err)
 {
     const double years = f->horizon_days / 365.0;
     for (size_t i = 0; i < c->n; i++) {
         const double u = gsl_rng_uniform(rng), v = gsl_rng_uniform(rng);
         const double lh = c->rate[i] * years, p = -expm1(-lh);
-        if (!(u < p) || f->edge_failed[c->edge[i]]) continue; /* one fault per segment */
+        const double qi = q != NULL ? q[i] : p;
+        if (x != NULL) x[i] = u < qi;
+        if (!(u < qi) || f->edge_failed[c->edge[i]]) continue; /* one fault per segment */
         /* Inverse CDF of the first event time given one in [0, H]: F(t) = (1 - e^-lt)/p. */
         f->now = fmin(f->horizon_days, -log1p(-v * p) / lh * f->horizon_days);
-        const cs_status rc = place_fault(c, t, i, u / p, f, err);
+        const cs_status rc = place_fault(c, t, i, u / qi, f, err);
         if (rc != CS_OK) return rc;
     }
     f->now = 0.0;
+    return CS_OK;
+}
+
+/*
+ * One draw per eligible edge, failed or not, so that the stream's use does not depend on earlier
+ * hazards; an edge already failed by an earlier hazard takes no second fault here. Draw i decides
+ * a failure with probability q[i] (the model's p[i] when q is NULL: importance sampling tilts it,
+ * docs/rare-events.md) and its outcome goes to x[i] (unless NULL). Given a failure, u / q[i] is
+ * uniform in (0, 1) whatever q[i] is, so the place of a fault keeps its distribution.
+ */
+static cs_status random_tilted(const void *cfg, const cs_hazard_env *env, gsl_rng *rng,
+                               const double *q, unsigned char *x, cs_failures *f, cs_error *err)
+{
+    const random_cfg *c = cfg;
+    if (f->horizon_days > 0.0) return sample_timed(c, env->topology, rng, q, x, f, err);
+    if (q == NULL) q = c->p;
+    for (size_t i = 0; i < c->n; i++) {
+        const double u = gsl_rng_uniform(rng);
+        if (x != NULL) x[i] = u < q[i];
+        if (!(u < q[i]) || f->edge_failed[c->edge[i]]) continue;
+        const cs_status rc = place_fault(c, env->topology, i, u / q[i], f, err);
+        if (rc != CS_OK) return rc;
+    }
     return CS_OK;
 }
 
@@ -146,18 +174,15 @@ static cs_status random_sample(const void *cfg, void *ws, const cs_hazard_env *e
                                cs_failures *f, cs_error *err)
 {
     (void)ws;
+    return random_tilted(cfg, env, rng, NULL, NULL, f, err);
+}
+
+/* The probability that each eligible edge fails in a trial (horizon_days > 0: a time axis). */
+static void random_probs(const void *cfg, double horizon_days, double *p)
+{
     const random_cfg *c = cfg;
-    if (f->horizon_days > 0.0) return sample_timed(c, env->topology, rng, f, err);
-    /* One draw per eligible edge, failed or not, so that the stream's use
-     * does not depend on earlier hazards. An edge already failed by an
-     * earlier hazard takes no second fault here. */
-    for (size_t i = 0; i < c->n; i++) {
-        const double u = gsl_rng_uniform(rng);
-        if (!(u < c->p[i]) || f->edge_failed[c->edge[i]]) continue;
-        const cs_status rc = place_fault(c, env->topology, i, u / c->p[i], f, err);
-        if (rc != CS_OK) return rc;
-    }
-    return CS_OK;
+    for (size_t i = 0; i < c->n; i++)
+        p[i] = horizon_days > 0.0 ? -expm1(-c->rate[i] * (horizon_days / 365.0)) : c->p[i];
 }
 
 typedef struct {
@@ -444,6 +469,9 @@ cs_status cs_hz_random_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
     h->cfg = cfg;
     h->sample = random_sample;
     h->free_cfg = random_free;
+    h->n_tilt = cfg->n;
+    h->tilt_probs = random_probs;
+    h->sample_tilted = random_tilted;
     return CS_OK;
 fail:
     cs_hz_area_destroy(&scope);

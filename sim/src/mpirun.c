@@ -295,7 +295,7 @@ cs_status cs_mpirun(cs_engine_t *e, cs_results_t *w, const cs_mpirun_options *o,
 /* ------------------------------------------------------- run summaries */
 
 /* The counts of a summary, then its sums, flattened for MPI. */
-enum { SUM_U64_FIXED = 7, SUM_F64_FIXED = 10 };
+enum { SUM_U64_FIXED = 9, SUM_F64_FIXED = 20 };
 
 static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
 {
@@ -306,6 +306,8 @@ static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
     u[4] = s->routed;
     u[5] = s->interrupted;
     u[6] = s->loss_trials;
+    u[7] = s->rare_sums.n;
+    u[8] = s->rare_sums.hits;
     memcpy(u + SUM_U64_FIXED, s->region_cut, s->n_regions * sizeof *u);
     memcpy(u + SUM_U64_FIXED + s->n_regions, s->demand_unserved_trials, s->n_demands * sizeof *u);
     uint64_t *ru = u + SUM_U64_FIXED + s->n_regions + s->n_demands;
@@ -321,6 +323,10 @@ static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
     d[7] = s->capacity_lost_max;
     d[8] = s->min_unserved;
     d[9] = s->capacity_lost_min;
+    const cs_rare_sums *x = &s->rare_sums;
+    const double rare[10] = {x->sw,   x->sw2, x->swi,  x->swi2, x->swu,
+                             x->swu2, x->swc, x->swc2, x->swl,  x->swl2};
+    memcpy(d + 10, rare, sizeof rare);
     memcpy(d + SUM_F64_FIXED, s->served_sum, s->n_demands * sizeof *d);
     double *rd = d + SUM_F64_FIXED + s->n_demands;
     memcpy(rd, s->region_served_sum, s->n_regions * sizeof *d);
@@ -343,6 +349,8 @@ static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d
     s->routed = u[4];
     s->interrupted = u[5] != 0;
     s->loss_trials = u[6];
+    s->rare_sums.n = u[7];
+    s->rare_sums.hits = u[8];
 
     memcpy(s->region_cut, u + SUM_U64_FIXED, s->n_regions * sizeof *u);
     memcpy(s->demand_unserved_trials, u + SUM_U64_FIXED + s->n_regions, s->n_demands * sizeof *u);
@@ -359,6 +367,11 @@ static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d
     s->capacity_lost_max = d[7];
     s->min_unserved = d[8];
     s->capacity_lost_min = d[9];
+    cs_rare_sums *x = &s->rare_sums;
+    double *const rare[10] = {&x->sw,   &x->sw2, &x->swi,  &x->swi2, &x->swu,
+                              &x->swu2, &x->swc, &x->swc2, &x->swl,  &x->swl2};
+    for (size_t k = 0; k < 10; k++)
+        *rare[k] = d[10 + k];
     memcpy(s->served_sum, d + SUM_F64_FIXED, s->n_demands * sizeof *d);
     const double *rd = d + SUM_F64_FIXED + s->n_demands;
     memcpy(s->region_served_sum, rd, s->n_regions * sizeof *d);

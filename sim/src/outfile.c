@@ -104,6 +104,16 @@ cs_status cs_outfile_check(const char *path, const char *const *inputs, size_t n
     return rc;
 }
 
+cs_status cs_outfile_check_new(const char *path, cs_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return CS_OK;
+    return cs_errorf(err, CS_EINVAL,
+                     "%s: exists: not replaced (--force replaces it; cablesim run --resume %s "
+                     "completes an interrupted run; or choose another name)",
+                     path, path);
+}
+
 cs_status cs_outfile_claim(const char *path, char *tmp, size_t n, cs_error *err)
 {
     cs_status rc = cs_outfile_tmp_name(tmp, n, path, err);

@@ -34,6 +34,8 @@ struct cs_recovery {
     size_t n_strings, cap_strings;
     size_t n_japan;
     cs_lonlat *japan; /* positions of the Japanese nodes */
+    size_t n_abroad;
+    cs_lonlat *abroad; /* positions of the other states' landing stations and cities */
     size_t n_areas;
     cs_hz_area *areas; /* contested areas */
     size_t n_weather;
@@ -109,10 +111,16 @@ static cs_status set_japan(cs_recovery_t *r, const cs_topology_t *t, cs_error *e
     if (t == NULL) return CS_OK;
     const size_t nn = cs_topology_node_count(t);
     r->japan = malloc((nn + 1) * sizeof *r->japan);
-    if (r->japan == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery model");
+    r->abroad = malloc((nn + 1) * sizeof *r->abroad);
+    if (r->japan == NULL || r->abroad == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery model");
     for (size_t i = 0; i < nn; i++) {
         const cs_node *v = cs_topology_node(t, i);
-        if (cs_node_is_japan(v)) r->japan[r->n_japan++] = v->pos;
+        if (cs_node_is_japan(v))
+            r->japan[r->n_japan++] = v->pos;
+        else if (v->kind != CS_NODE_BRANCHING_UNIT && v->country != NULL && v->country[0] != '\0' &&
+                 strcmp(v->country, "XX") != 0)
+            r->abroad[r->n_abroad++] = v->pos;
     }
     return CS_OK;
 }
@@ -156,10 +164,10 @@ cs_status cs_recovery_alloc(cs_recovery_t **out, const cs_recovery_params *p, co
     for (size_t i = 0; i < n_ships && rc == CS_OK; i++) {
         const cs_ship *s = &ships[i];
         if (!(s->speed_kn > 0.0) || !(s->availability >= 0.0 && s->availability <= 1.0) ||
-            !cs_geo_valid(s->home_pos))
+            !cs_geo_valid(s->home_pos) || !(s->ready_days >= 0.0))
             rc = cs_errorf(err, CS_EINVAL,
-                           "recovery: ship %zu (%s): bad speed, availability "
-                           "or home position",
+                           "recovery: ship %zu (%s): bad speed, availability, "
+                           "home position or ready_days",
                            i, s->name);
         else
             rc = add_ship(r, s, err);
@@ -181,6 +189,7 @@ void cs_recovery_free(cs_recovery_t *r)
     free(r->strings);
     free(r->ships);
     free(r->japan);
+    free(r->abroad);
     for (size_t i = 0; i < r->n_areas; i++)
         cs_hz_area_destroy(&r->areas[i]);
     free(r->areas);
@@ -227,9 +236,11 @@ static const char *const recovery_keys[] = {"fleet",
                                             "weather_regions",
                                             "zones",
                                             "spare_cable",
+                                            "serial_cuts",
                                             NULL};
-static const char *const ship_keys[] = {"name", "home",   "home_lonlat", "speed_kn", "availability",
-                                        "zone", "source", "serves",      NULL};
+static const char *const ship_keys[] = {"name",         "home", "home_lonlat", "speed_kn",
+                                        "availability", "zone", "source",      "serves",
+                                        "ready_days",   NULL};
 static const char *const fleet_keys[] = {"name", "description", "source", "ships", "zones", NULL};
 static const char *const weather_keys[] = {"area", "downtime", "source", NULL};
 static const char *const hold_keys[] = {"area", "days", "source", NULL};
@@ -297,6 +308,7 @@ static cs_status parse_ship(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yno
     keep(&rc, cs_yget_string(doc, m, "home", true, NULL, &s.home, err));
     keep(&rc, cs_yget_double(doc, m, "speed_kn", true, 1.0, 40.0, 0.0, &s.speed_kn, err));
     keep(&rc, cs_yget_double(doc, m, "availability", false, 0.0, 1.0, 1.0, &s.availability, err));
+    keep(&rc, cs_yget_double(doc, m, "ready_days", false, 0.0, 3650.0, 0.0, &s.ready_days, err));
     keep(&rc, cs_yget_string(doc, m, "zone", false, "", &s.zone, err));
     keep(&rc, cs_yget_string(doc, m, "source", false, "", &s.source, err));
     const cs_ynode *at = cs_ymap_get(m, "home_lonlat");
@@ -534,6 +546,7 @@ static cs_status parse_params(const cs_ydoc_t *d, const cs_ynode *s, cs_recovery
     keep(&rc, cs_yget_double(d, s, "link_restore_days", false, 0, 3650, p->link_restore_days,
                              &p->link_restore_days, err));
     keep(&rc, parse_permits(d, s, p, err));
+    keep(&rc, cs_yget_bool(d, s, "serial_cuts", false, p->serial_cuts, &p->serial_cuts, err));
     p->policy = (cs_queue_policy)policy;
     if (rc == CS_OK && p->step_hours > p->horizon_days * 24.0)
         rc = cs_yerr(d, cs_ymap_get(s, "step_hours"), "recovery.step_hours",
@@ -698,10 +711,16 @@ cs_waters cs_recovery_waters(const cs_recovery_t *r, cs_lonlat p)
 {
     for (size_t i = 0; i < r->n_areas; i++)
         if (cs_hz_area_contains(&r->areas[i], p)) return CS_WATERS_CONTESTED;
-    const double limit_km = r->p.domestic_nmi * 1.852;
+    /* Japan's zone: within domestic_nmi of a Japanese node and, where another state's zone
+     * overlaps it, on Japan's side of the median line (nearer a Japanese node than any other
+     * state's landing station or city). */
+    double jp = INFINITY;
     for (size_t i = 0; i < r->n_japan; i++)
-        if (cs_geo_distance_km(p, r->japan[i]) <= limit_km) return CS_WATERS_DOMESTIC;
-    return CS_WATERS_FOREIGN;
+        jp = fmin(jp, cs_geo_distance_km(p, r->japan[i]));
+    if (!(jp <= r->p.domestic_nmi * 1.852)) return CS_WATERS_FOREIGN;
+    for (size_t i = 0; i < r->n_abroad; i++)
+        if (cs_geo_distance_km(p, r->abroad[i]) < jp) return CS_WATERS_FOREIGN;
+    return CS_WATERS_DOMESTIC;
 }
 
 /* The point halfway along the edge's route by arc length, over all its parts. */
@@ -811,7 +830,8 @@ cs_status cs_recovery_ws_init(cs_recovery_ws *w, const cs_recovery_t *r, size_t 
     w->avail = malloc(ns + 1);
     w->done = malloc(max_faults + 1);
     w->elig = malloc((max_faults + 1) * (ns + 1));
-    if (!w->free_at || !w->pos || !w->home_at || !w->avail || !w->done || !w->elig) {
+    w->after = malloc((max_faults + 1) * sizeof *w->after);
+    if (!w->free_at || !w->pos || !w->home_at || !w->avail || !w->done || !w->elig || !w->after) {
         cs_recovery_ws_destroy(w);
         return cs_errorf(err, CS_ENOMEM, "out of memory for the repair queue");
     }
@@ -826,6 +846,7 @@ void cs_recovery_ws_destroy(cs_recovery_ws *w)
     free(w->avail);
     free(w->done);
     free(w->elig);
+    free(w->after);
     memset(w, 0, sizeof *w);
 }
 
@@ -837,7 +858,9 @@ cs_status cs_recovery_ws_reserve(cs_recovery_ws *w, size_t n, cs_error *err)
     if (done != NULL) w->done = done;
     unsigned char *elig = realloc(w->elig, (cap + 1) * (w->n_ships + 1));
     if (elig != NULL) w->elig = elig;
-    if (done == NULL || elig == NULL)
+    double *after = realloc(w->after, (cap + 1) * sizeof *after);
+    if (after != NULL) w->after = after;
+    if (done == NULL || elig == NULL || after == NULL)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the repair queue");
     w->max_faults = cap;
     return CS_OK;
@@ -921,6 +944,14 @@ static bool before(const cs_recovery_t *r, const cs_recovery_ws *w, const cs_fau
     return i < j;
 }
 
+/* When waiting fault i may be dispatched: after its failure, its stand-down and (serial_cuts)
+ * the end of the repair under way on its segment. Ships wait in port rather than at a closed
+ * site. */
+static double release(const cs_recovery_ws *w, const cs_fault *fa, size_t i)
+{
+    return fmax(fmax(fa[i].fail_days, fa[i].hold_days), w->after[i]);
+}
+
 /* Whether some available ship free at `now` may repair fault i. */
 static bool servable(const cs_recovery_ws *w, size_t i, double now)
 {
@@ -930,19 +961,18 @@ static bool servable(const cs_recovery_ws *w, size_t i, double now)
 }
 
 /*
- * The next decision time: the earliest t at which some waiting fault has happened (and its
- * stand-down is over) and a ship allowed to repair it is free; INFINITY if none. A fault's
- * release is max(fail, hold): ships wait in port rather than at a closed site.
+ * The next decision time: the earliest t at which some waiting fault is released (see
+ * release()) and a ship allowed to repair it is free; INFINITY if none.
  */
 static double next_time(const cs_recovery_ws *w, const cs_fault *fa, size_t n)
 {
     double best = INFINITY;
     for (size_t i = 0; i < n; i++) {
         if (w->done[i]) continue;
-        const double release = fmax(fa[i].fail_days, fa[i].hold_days);
+        const double rel = release(w, fa, i);
         for (size_t k = 0; k < w->n_ships; k++)
             if (w->avail[k] && w->elig[i * w->n_ships + k])
-                best = fmin(best, fmax(release, w->free_at[k]));
+                best = fmin(best, fmax(rel, w->free_at[k]));
     }
     return best;
 }
@@ -952,7 +982,7 @@ static void reset(const cs_recovery_t *r, cs_recovery_ws *w, const cs_fault *fa,
 {
     for (size_t k = 0; k < w->n_ships; k++) {
         w->avail[k] = rng == NULL || gsl_rng_uniform(rng) < r->ships[k].availability;
-        w->free_at[k] = 0.0;
+        w->free_at[k] = r->ships[k].ready_days;
         w->home_at[k] = 0.0;
         w->pos[k] = r->ships[k].home_pos;
         busy[k] = 0.0;
@@ -966,6 +996,7 @@ static void reset(const cs_recovery_t *r, cs_recovery_ws *w, const cs_fault *fa,
     w->stock_at = 0.0;
     for (size_t i = 0; i < n; i++) {
         w->done[i] = 0;
+        w->after[i] = 0.0;
         out[i] = (cs_repair){-1, INFINITY, INFINITY, INFINITY};
         for (size_t k = 0; k < w->n_ships; k++)
             w->elig[i * w->n_ships + k] = cs_recovery_may_repair(r, k, fa[i].system);
@@ -986,8 +1017,8 @@ cs_status cs_recovery_schedule(const cs_recovery_t *r, cs_recovery_ws *w, const 
         if (!(now <= H)) break; /* no ship left, or nothing more starts within the horizon */
         size_t pick = SIZE_MAX;
         for (size_t i = 0; i < n; i++)
-            if (!w->done[i] && fmax(faults[i].fail_days, faults[i].hold_days) <= now &&
-                servable(w, i, now) && (pick == SIZE_MAX || before(r, w, faults, i, pick, now)))
+            if (!w->done[i] && release(w, faults, i) <= now && servable(w, i, now) &&
+                (pick == SIZE_MAX || before(r, w, faults, i, pick, now)))
                 pick = i;
         assert(pick != SIZE_MAX);
         const cs_repair job = best_ship(r, w, faults, pick, now);
@@ -1000,6 +1031,10 @@ cs_status cs_recovery_schedule(const cs_recovery_t *r, cs_recovery_ws *w, const 
         w->home_at[k] = job.end_days + sail_days(r, s, faults[pick].pos, s->home_pos);
         busy_days[k] += fmin(job.end_days, H) - job.dispatch_days;
         out[pick] = job;
+        /* serial_cuts: the segment's other cuts wait for this repair's end. */
+        for (size_t i = 0; r->p.serial_cuts && i < n; i++)
+            if (!w->done[i] && faults[i].edge == faults[pick].edge)
+                w->after[i] = fmax(w->after[i], job.end_days);
         if (out[pick].start_days > H) out[pick].start_days = INFINITY;
         if (out[pick].end_days > H) out[pick].end_days = INFINITY;
     }

@@ -28,8 +28,8 @@
 #define DEFAULT_DEMAND   "topology/japan-demand.csv"
 
 static const char *const top_keys[] = {
-    "name",    "description", "topology",     "demand",  "as_of",  "trials",   "seed",
-    "routing", "capacity",    "demand_scale", "hazards", "output", "recovery", NULL};
+    "name",     "description",  "topology", "demand", "as_of",    "trials",    "seed", "routing",
+    "capacity", "demand_scale", "hazards",  "output", "recovery", "estimator", NULL};
 static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", "restoration_share", NULL};
 static const char *const output_keys[] = {"edge_flow", "latency", "compression", "batch_trials",
                                           NULL};
@@ -181,6 +181,24 @@ static cs_status get_recovery(const cs_ydoc_t *d, const cs_ynode *root, cs_scena
     return CS_OK;
 }
 
+/* `estimator`: a map whose `method` is read here (the writer needs to know whether trials carry
+ * weights); the rest is checked by the estimator module once the demand's regions are known. */
+static cs_status get_estimator(const cs_ydoc_t *d, const cs_ynode *root, cs_scenario *s,
+                               cs_error *err)
+{
+    static const char *const methods[] = {"importance_sampling", "plain", NULL};
+    const cs_ynode *m = cs_ymap_get(root, "estimator");
+    if (cs_ynode_is_null(m)) return CS_OK;
+    if (m->kind != CS_YMAP)
+        return cs_yerr(d, m, "estimator", "a map with `method` and `target`", err);
+    int method = 0;
+    const cs_status rc = cs_yget_enum(d, m, "method", true, methods, 0, &method, err);
+    if (rc != CS_OK) return rc;
+    s->estimator = m;
+    s->weighted = method == 0;
+    return CS_OK;
+}
+
 static cs_status interpret(cs_scenario *s, const char *dir, int default_year, cs_error *err)
 {
     const cs_ydoc_t *d = s->doc;
@@ -212,6 +230,7 @@ static cs_status interpret(cs_scenario *s, const char *dir, int default_year, cs
     keep(&rc, get_hazards(d, root, s, err));
     keep(&rc, get_output(d, root, &s->output, err));
     keep(&rc, get_recovery(d, root, s, err));
+    keep(&rc, get_estimator(d, root, s, err));
     return rc;
 }
 

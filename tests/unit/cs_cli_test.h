@@ -142,6 +142,29 @@ static inline int cs_h5_same_group(const char *pa, const char *pb, const char *g
     return c.differ ? -1 : c.datasets;
 }
 
+/* The string attribute attr of object obj ("/" or a dataset) of file path into buf; "" when
+ * the object has no such attribute. */
+static inline void cs_h5_str_attr(const char *path, const char *obj, const char *attr, char *buf,
+                                  size_t n)
+{
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t o = H5Oopen(f, obj, H5P_DEFAULT);
+    assert_true(o >= 0);
+    buf[0] = '\0';
+    if (H5Aexists(o, attr) > 0) {
+        const hid_t a = H5Aopen(o, attr, H5P_DEFAULT), t = H5Aget_type(a);
+        char *v = NULL;
+        assert_true(H5Aread(a, t, &v) >= 0);
+        snprintf(buf, n, "%s", v);
+        H5free_memory(v);
+        H5Tclose(t);
+        H5Aclose(a);
+    }
+    H5Oclose(o);
+    H5Fclose(f);
+}
+
 #endif /* H5_VERS_MAJOR */
 
 #endif /* CS_CLI_TEST_H */

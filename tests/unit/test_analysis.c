@@ -777,8 +777,11 @@ static void test_compare(void **state)
     assert_int_equal(cs_resultsio_open(&b, pb, &err), CS_OK);
     cs_comparison_t *c = NULL;
     assert_int_equal(cs_analysis_compare(&c, a, b, NULL, &err), CS_OK);
+    assert_int_equal(c->kind, CS_COMPARE_PAIRED);
+    assert_string_equal(c->basis, "same seed 311 and 8 trials");
     assert_int_equal(c->n, NT);
     assert_int_equal(c->seed, 311);
+    assert_near(c->unserved_tbps.df, NT - 1, EPS);
     assert_near(c->unserved_tbps.a_mean, 1.75, EPS);
     assert_near(c->unserved_tbps.b_mean, 2.0, EPS);
     assert_near(c->unserved_tbps.diff.mean, 0.25, 1e-12);
@@ -836,46 +839,102 @@ static void test_compare(void **state)
     remove(pb);
 }
 
-/* One bad file per reason; returns the message of compare(a, that file). */
-static cs_status compare_with(const char *pa, const char *pb, cs_error *err)
+/* Opens both files and compares b with a. */
+static cs_comparison_t *compare_files(const char *pa, const char *pb, cs_resultsio_t **a,
+                                      cs_resultsio_t **b)
 {
-    cs_resultsio_t *a = NULL, *b = NULL;
+    cs_error err = CS_ERROR_INIT;
     cs_comparison_t *c = NULL;
-    cs_error_clear(err);
-    assert_int_equal(cs_resultsio_open(&a, pa, err), CS_OK);
-    assert_int_equal(cs_resultsio_open(&b, pb, err), CS_OK);
-    const cs_status rc = cs_analysis_compare(&c, a, b, NULL, err);
-    assert_null(c);
-    cs_resultsio_close(a);
-    cs_resultsio_close(b);
-    return rc;
+    assert_int_equal(cs_resultsio_open(a, pa, &err), CS_OK);
+    assert_int_equal(cs_resultsio_open(b, pb, &err), CS_OK);
+    if (cs_analysis_compare(&c, *a, *b, NULL, &err) != CS_OK) fail_msg("%s", err.msg);
+    return c;
 }
 
-static void test_compare_refusals(void **state)
+/* Another seed, another trial count, another demand: compare still answers, unpaired (Welch)
+ * when the trials cannot be paired, and says so. */
+static void test_compare_unpaired(void **state)
 {
     (void)state;
-    const char *pa = "test_analysis_ref_a.h5", *pb = "test_analysis_ref_b.h5";
+    const char *pa = "test_analysis_unp_a.h5", *pb = "test_analysis_unp_b.h5";
     spec s = hand_spec();
     write_results(pa, &s);
-    cs_error err = CS_ERROR_INIT;
     s.seed = 312;
+    s.shift = 0.25;
     write_results(pb, &s);
-    assert_int_equal(compare_with(pa, pb, &err), CS_EINVAL);
-    assert_non_null(strstr(err.msg, "test_analysis_ref_a.h5 has seed 311 but "
-                                    "test_analysis_ref_b.h5 has seed 312"));
+    cs_resultsio_t *a = NULL, *b = NULL;
+    cs_comparison_t *c = compare_files(pa, pb, &a, &b);
+    assert_int_equal(c->kind, CS_COMPARE_UNPAIRED);
+    assert_string_equal(c->basis, "the seeds differ (311 and 312)");
+    assert_int_equal(c->a_seed, 311);
+    assert_int_equal(c->b_seed, 312);
+    assert_true(c->same_demands);
+    assert_true(c->same_network);
+    /* Both samples have variance 25/7 over 8 trials: se = sqrt(2 (25/7) / 8); equal sizes and
+     * variances give the Welch df 2 (n - 1) = 14, t(0.975, 14) = 2.1447866879169273. */
+    const cs_paired *u = &c->unserved_tbps;
+    assert_near(u->a_mean, 1.75, EPS);
+    assert_near(u->b_mean, 2.0, EPS);
+    assert_near(u->diff.mean, 0.25, EPS);
+    assert_near(u->diff.se, sqrt(25.0 / 28.0), EPS);
+    assert_near(u->df, 14.0, 1e-9);
+    assert_near(u->diff.hi - u->diff.mean, 2.1447866879169273 * sqrt(25.0 / 28.0), 1e-9);
+    assert_true(isnan(u->diff.sd) && isnan(u->sign_p));
+    assert_int_equal(u->n_pos, 0);
+    assert_int_equal(u->diff.n, 16);
+    assert_false(u->excludes_zero);
+    assert_int_equal(u->verdict, CS_PAIRED_NOT_SIGNIFICANT);
+    /* Cable systems by id: PAC failed in 2 of 8 trials in each file. */
+    assert_int_equal(c->n_cables, 2);
+    assert_string_equal(c->cables[0].name, "PAC");
+    assert_true(c->cables[0].in_a && c->cables[0].in_b);
+    assert_near(c->cables[0].failed.a_mean, 0.25, EPS);
+    assert_near(c->cables[0].failed.diff.mean, 0.0, EPS);
+    cs_comparison_free(c);
+    cs_resultsio_close(a);
+    cs_resultsio_close(b);
+    /* 100 trials without failure against 8: a Welch df between the two. */
     s = hand_spec();
     s.set = QUANTILES;
     s.trials = 100;
     write_results(pb, &s);
-    assert_int_equal(compare_with(pa, pb, &err), CS_EINVAL);
-    assert_non_null(strstr(err.msg, "has 8 trials but test_analysis_ref_b.h5 has 100"));
+    c = compare_files(pa, pb, &a, &b);
+    assert_int_equal(c->kind, CS_COMPARE_UNPAIRED);
+    assert_string_equal(c->basis, "the trial counts differ (8 and 100)");
+    u = &c->unserved_tbps;
+    const double va = 25.0 / 7.0 / 8.0, vb = 1e-4 * (100.0 * 100.0 - 1.0) / 12.0 * 100.0 / 99.0 /
+                                             100.0; /* 0.00, 0.01 .. 0.99, each once */
+    assert_near(u->b_mean, 0.495, 1e-12);
+    assert_near(u->diff.se, sqrt(va + vb), 1e-12);
+    assert_near(u->df, (va + vb) * (va + vb) / (va * va / 7.0 + vb * vb / 99.0), 1e-9);
+    assert_near(c->cables[1].failed.a_mean, 0.5, EPS); /* ASIA: t2, t3, t5, t7 */
+    assert_near(c->cables[1].failed.b_mean, 0.0, EPS);
+    cs_comparison_free(c);
+    cs_resultsio_close(a);
+    cs_resultsio_close(b);
+    /* Another demand, same seed and trials: paired; each region's served fraction is a share of
+     * its own file's demand (Tokyo-LA 4 against 4.5: 4 served is 1 against 8/9). */
     s = hand_spec();
     s.demand = demand_other_csv;
     write_results(pb, &s);
-    assert_int_equal(compare_with(pa, pb, &err), CS_EINVAL);
-    assert_non_null(strstr(err.msg, "the demand tables differ at row 0"));
-    assert_non_null(strstr(err.msg, "city-tokyo-city-la, 4.5 Tbps"));
-    assert_null(strchr(err.msg, '\n'));
+    c = compare_files(pa, pb, &a, &b);
+    assert_int_equal(c->kind, CS_COMPARE_PAIRED);
+    assert_false(c->same_demands);
+    assert_near(c->a_demand_tbps, 7.0, EPS);
+    assert_near(c->b_demand_tbps, 7.5, EPS);
+    assert_string_equal(c->regions[0].name, "US West Coast");
+    assert_near(c->regions[0].b_demand_tbps, 4.5, EPS);
+    assert_near(c->regions[0].served_frac.diff.mean, 6.0 / 8.0 * (8.0 / 9.0 - 1.0), 1e-12);
+    assert_int_equal(c->regions[0].served_frac.n_neg, 6);
+    cs_comparison_free(c);
+    cs_resultsio_close(a);
+    cs_resultsio_close(b);
+    /* Welch from two estimates, and one outcome when neither varies. */
+    const cs_estimate ea = cs_analysis_estimate(4, 1.0, 0.0),
+                      eb = cs_analysis_estimate(9, 3.0, 0.0);
+    const cs_paired w = cs_analysis_welch(&ea, &eb);
+    assert_int_equal(w.verdict, CS_PAIRED_ONE_OUTCOME);
+    assert_near(w.diff.mean, 2.0, EPS);
     remove(pa);
     remove(pb);
 }
@@ -1091,12 +1150,35 @@ static void test_cli(void **state)
                     "--table: expected regions, overall, demands, cables, segments, stations");
     expect_one_line("analyze test_analysis_cli_a.h5 --precision 2", 2, "--precision: expected");
     expect_one_line("analyze", 2, "expected 1 results file, found 0");
-    expect_one_line("compare test_analysis_cli_a.h5", 2, "expected 2 results files, found 1");
+    expect_one_line("compare test_analysis_cli_a.h5", 2,
+                    "expected at least 2 results files, found 1");
+    /* Another seed: unpaired, and the output says so; CSV one row per metric. */
     s = hand_spec();
     s.seed = 5;
     write_results(pb, &s);
-    expect_one_line("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5", 2,
-                    "has seed 311 but test_analysis_cli_b.h5 has seed 5");
+    assert_int_equal(
+        run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5", false, out, sizeof out),
+        0);
+    assert_non_null(strstr(out, "unpaired (the seeds differ (311 and 5))"));
+    assert_int_equal(run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 --format csv",
+                             false, out, sizeof out),
+                     0);
+    assert_int_equal(strncmp(out, "metric,of,comparison,a_mean,b_mean,difference,", 46), 0);
+    assert_non_null(strstr(out, "\ncable_failed,PAC,unpaired,0.25,0.25,0,"));
+    /* Three files: one row each against the first. */
+    assert_int_equal(run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 "
+                             "test_analysis_cli_a.h5 --format json",
+                             false, out, sizeof out),
+                     0);
+    root = json_loads(out, 0, &jerr);
+    assert_non_null(root);
+    const json_t *rows = json_object_get(root, "comparisons");
+    assert_int_equal(json_array_size(rows), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "comparison")),
+                        "unpaired");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 1), "comparison")),
+                        "paired");
+    json_decref(root);
     s = hand_spec();
     s.complete = false;
     write_results(pb, &s);
@@ -1122,7 +1204,7 @@ int main(void)
         cmocka_unit_test(test_slices_agree),
         cmocka_unit_test(test_quantiles_and_cap),
         cmocka_unit_test(test_compare),
-        cmocka_unit_test(test_compare_refusals),
+        cmocka_unit_test(test_compare_unpaired),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_cli),
     };

@@ -324,7 +324,7 @@ static void test_messages_one_line(void **state)
         fail_msg("%s", out);
     assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
     assert_int_equal(run_cli("run \"$(printf 'cli-no\\nsuch\\r.yaml')\"", out, sizeof out), 2);
-    assert_non_null(strstr(out, "cli-no\\nsuch\\r.yaml: cannot open"));
+    assert_non_null(strstr(out, "cli-no\\nsuch\\r.yaml: no such file, nor a bundled scenario"));
     assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
     assert_int_equal(run_cli("run cli-ctl.yaml \"$(printf -- '--bo\\ngus')\"", out, sizeof out), 2);
     assert_non_null(strstr(out, "unknown option \"--bo\\ngus\""));
@@ -381,9 +381,16 @@ static void test_second_run_refused(void **state)
     scratch_path(b, sizeof b, "cli-conc.h5");
     assert_true(cs_h5_same_group(a, b, "/trials") >= 9);
     assert_true(cs_h5_same_group(a, b, "/baseline") >= 4);
-    /* A results file is replaced at the end of a run; the old one stays whole until then. */
+    /* An existing results file is not replaced without --force (exit 2, untouched)... */
     assert_int_equal(run_cli("run cli-conc.yaml -o cli-conc.h5 -q --set seed=6", out, sizeof out),
-                     0);
+                     2);
+    if (strstr(out, "cli-conc.h5: exists: not replaced (--force replaces it;") == NULL)
+        fail_msg("%s", out);
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
+    assert_true(cs_h5_same_group(a, b, "/trials") >= 9);
+    /* ... and with it, at the end of the run; the old one stays whole until then. */
+    assert_int_equal(
+        run_cli("run cli-conc.yaml -o cli-conc.h5 -q --set seed=6 --force", out, sizeof out), 0);
     assert_int_equal(cs_h5_same_group(a, b, "/trials"), -1);
     remove_file("cli-ref.h5");
     remove_file("cli-conc.h5");
@@ -593,6 +600,95 @@ static void test_write_failure(void **state)
     remove_file("cli-fz.yaml");
 }
 
+/* The README's comparisons: the two ends of a demand sweep (same seed: paired, demands
+ * differ) and two runs with different seeds (unpaired, and said so) both answer with exit 0. */
+static void test_compare_sweep_and_seeds(void **state)
+{
+    (void)state;
+    char out[1 << 16], args[4096];
+    snprintf(args, sizeof args,
+             "run '%s/scenarios/baseline.yaml' --set trials=60 --sweep demand_scale=1:4:3 "
+             "-o growth.h5 -q",
+             CS_SOURCE_DIR);
+    assert_int_equal(run_cli(args, out, sizeof out), 0);
+    assert_int_equal(
+        run_cli("compare growth.demand_scale=1.h5 growth.demand_scale=4.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "paired (same seed 20260101 and 60 trials)"));
+    assert_non_null(strstr(out, "the demands differ (120.177 and 480.708 Tbps)"));
+    assert_non_null(strstr(out, "\n  unserved Tbps "));
+    snprintf(args, sizeof args,
+             "run '%s/scenarios/baseline.yaml' --set trials=40 --set seed=7 -o seed7.h5 -q",
+             CS_SOURCE_DIR);
+    assert_int_equal(run_cli(args, out, sizeof out), 0);
+    assert_int_equal(run_cli("compare growth.demand_scale=1.h5 seed7.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "unpaired (the seeds (20260101 and 7) and trial counts (60 and "
+                                "40) differ)"));
+    assert_int_equal(run_cli("compare growth.demand_scale=1.h5 seed7.h5 growth.demand_scale=4.h5",
+                             out, sizeof out),
+                     0);
+    assert_non_null(strstr(out, "3 files, each against A = growth.demand_scale=1.h5"));
+    remove_file("growth.demand_scale=1.h5");
+    remove_file("growth.demand_scale=4.h5");
+    remove_file("seed7.h5");
+}
+
+/* A string root attribute of a scratch results file into buf ("" when absent). */
+static void read_str_attr(const char *name, const char *attr, char *buf, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", scratch, name);
+    cs_h5_str_attr(path, "/", attr, buf, n);
+}
+
+/* cablesim --version names the commit, build type and library versions, and every results file
+ * records the same; bundled scenarios are listed and run by name from any directory. */
+static void test_version_and_bundled(void **state)
+{
+    (void)state;
+    char out[1 << 14], line[512];
+    assert_int_equal(run_cli("--version", out, sizeof out), 0);
+    assert_int_equal(strncmp(out, "cablesim ", 9), 0);
+    write_file("cli-ver.yaml", good);
+    assert_int_equal(run_cli("run cli-ver.yaml -o cli-ver.h5 -q", out + 4096, 4096), 0);
+    static const char *const keys[][2] = {
+        {"commit", "software_commit"}, {"build type", "build_type"}, {"HDF5", "hdf5_version"},
+        {"igraph", "igraph_version"},  {"GSL", "gsl_version"},       {"MPI", "mpi_version"}};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        char v[256], want[600];
+        read_str_attr("cli-ver.h5", keys[i][1], v, sizeof v);
+        assert_true(strlen(v) > 0);
+        snprintf(want, sizeof want, "\n  %-10s  %s\n", keys[i][0], v);
+        if (strstr(out, want) == NULL) fail_msg("%s not in:\n%s", want, out);
+    }
+    char v[256];
+    read_str_attr("cli-ver.h5", "hdf5_version", v, sizeof v);
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+    snprintf(line, sizeof line, "%u.%u.%u", maj, min, rel);
+    assert_string_equal(v, line);
+    read_str_attr("cli-ver.h5", "mpi_version", v, sizeof v);
+    assert_non_null(strstr(v, "(MPI "));
+    remove_file("cli-ver.h5");
+    remove_file("cli-ver.yaml");
+    /* The bundled scenarios, each with its description; one runs by name from the scratch
+     * directory, which has no scenarios/; a near miss gets a did-you-mean. */
+    assert_int_equal(run_cli("scenarios", out, sizeof out), 0);
+    assert_non_null(strstr(out, "\n  nankai-m9 "));
+    assert_non_null(strstr(out, "Maximum-class Nankai Trough earthquake (Mw 9.0)"));
+    assert_non_null(strstr(out, "\n  replays/tohoku-2011 "));
+    assert_null(strstr(out, "japan-2011")); /* a fleet, not a scenario */
+    assert_int_equal(run_cli("run nankai-m9 --set trials=20 -q -o nk.h5", out, sizeof out), 0);
+    assert_int_equal(read_complete("nk.h5"), 1);
+    read_str_attr("nk.h5", "name", v, sizeof v);
+    assert_string_equal(v, "nankai-m9");
+    remove_file("nk.h5");
+    assert_int_equal(run_cli("run nankai-m8 --dry-run", out, sizeof out), 2);
+    if (strstr(out, "nankai-m8: no such file, nor a bundled scenario of ") == NULL ||
+        strstr(out, "(did you mean \"nankai-m9\"?)") == NULL)
+        fail_msg("%s", out);
+    assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -608,6 +704,8 @@ int main(void)
         cmocka_unit_test(test_status_and_resume_or_start),
         cmocka_unit_test(test_write_failure),
         cmocka_unit_test(test_as_of_warning),
+        cmocka_unit_test(test_compare_sweep_and_seeds),
+        cmocka_unit_test(test_version_and_bundled),
     };
     if (!cs_scratch_init(scratch, sizeof scratch, "cli-run")) return 1;
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);

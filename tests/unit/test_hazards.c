@@ -636,6 +636,113 @@ static void test_quake_distances(void **state)
     cs_topology_free(t);
 }
 
+/*
+ * breaks: slope. Keefer's area A = 10^(M - 3.46) km^2 as a band of half-width R around a
+ * rupture of length L: pi R^2 + 2 L R = A.
+ */
+static void test_keefer_halfwidth(void **state)
+{
+    (void)state;
+    const double a7 = pow(10.0, 7.0 - 3.46), a9 = pow(10.0, 9.0 - 3.46);
+    assert_float_equal(cs_hz_keefer_halfwidth_km(7.0, 0.0, 3.46), sqrt(a7 / PI), 1e-9);
+    assert_float_equal(sqrt(a7 / PI), 33.222, 1e-3);
+    const double r7 = cs_hz_keefer_halfwidth_km(7.0, 49.0, 3.46);
+    assert_float_equal(r7, 21.103, 1e-3);
+    assert_float_equal(PI * r7 * r7 + 2 * 49.0 * r7, a7, 1e-6);
+    const double r9 = cs_hz_keefer_halfwidth_km(9.0, 500.0, 3.46);
+    assert_float_equal(r9, 209.22, 1e-2);
+    assert_float_equal(PI * r9 * r9 + 1000.0 * r9, a9, 1e-4);
+    /* Keefer's abstract: ~500,000 km^2 at M 9.2. */
+    assert_true(fabs(pow(10.0, 9.2 - 3.46) / 5e5 - 1.0) < 0.1);
+    assert_float_equal(cs_hz_slope_p(0.9, 20.0, 20.0, 0.1), 0.45, 1e-12);
+    assert_float_equal(cs_hz_slope_p(0.9, 22.0, 20.0, 0.1), 0.9 / (1 + exp(1.0)), 1e-12);
+}
+
+/*
+ * A landing station at (0, 0) and a segment east along the equator to a branching unit at
+ * (5, 0), shelf W = 25 km (the shore allowance), slope from 25 to 60.6 km, deep (3682 m)
+ * beyond. An M7 quake with a 20 km rupture along strike 0:
+ *  - centred 25 km north of the slope's 10th sample (x = 42.8 km, depth 200 + 3482 x 17.8 /
+ *    35.6 = 1941 m): the rupture's south end is 15 km from it, p = slope_p(15, 0.7 R, 0.1),
+ *    every cut there;
+ *  - centred 25 km north of the deep route at x = 300 km: `breaks: rupture` cuts with the
+ *    fragility of 15 km, `breaks: slope` never (the slope is ~240 km away) unless a canyon
+ *    crosses the route there (its crossing is 15 km from the rupture).
+ */
+static void test_quake_slope_breaks(void **state)
+{
+    (void)state;
+    const double km = R * DEG; /* km per degree */
+    const tnode n[3] = {{"c0", "city", -0.5, 0.0},
+                        {"la", "landing_station", 0.0, 0.0},
+                        {"bu", "branching_unit", 5.0, 0.0}};
+    const tedge e[2] = {LINK("l", "c0", "la"), SEG("s", "la", "bu", "S", 10)};
+    cs_topology_t *t = make_topology(n, 3, e, 2);
+    const size_t es = edge_index(t, "s");
+    const double d50 = 0.7 * cs_hz_keefer_halfwidth_km(7.0, 20.0, 3.46);
+    char yaml[512];
+    /* On the slope. */
+    snprintf(yaml, sizeof yaml,
+             "type: earthquake\nbreaks: slope\nepicentre: [%.12f, %.12f]\nmagnitude: 7\n"
+             "strike_deg: 0\nrupture_length_km: 20\n",
+             42.8 / km, 25.0 / km);
+    cs_hazard_t *h = parse_ok(t, yaml);
+    const size_t ne = cs_topology_edge_count(t), nn = cs_topology_node_count(t);
+    cs_failures f;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_failures_init(&f, ne, nn, &err), CS_OK);
+    gsl_rng *rng = cs_rng_alloc();
+    const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
+    size_t hits = 0;
+    for (size_t i = 0; i < TRIALS; i++) {
+        cs_failures_clear(&f);
+        cs_rng_seed_trial(rng, SEED, i);
+        if (hz_sample(h, &env, rng, &f, &err) != CS_OK) fail_msg("%s", err.msg);
+        hits += f.n_cuts;
+        for (size_t k = 0; k < f.n_cuts; k++) {
+            assert_int_equal(f.cuts[k].edge, es);
+            assert_float_equal(f.cuts[k].at.lon, 42.8 / km, 1e-6);
+            assert_float_equal(f.cuts[k].at.lat, 0.0, 1e-6);
+            assert_float_equal(f.cuts[k].depth_m, 200.0 + 3482.0 * 17.8 / 35.6, 0.5);
+        }
+    }
+    assert_binomial(hits, TRIALS, cs_hz_slope_p(0.9, 15.0, d50, 0.1), "slope site");
+    cs_hazard_free(h);
+    /* Over the deep route: the rupture model cuts, the slope model does not. */
+    const char *modes[3] = {"breaks: rupture\n", "breaks: slope\n",
+                            "breaks: slope\ncanyons: [[[2.698, -1], [2.698, 1]]]\n"};
+    for (int m = 0; m < 3; m++) {
+        snprintf(yaml, sizeof yaml,
+                 "type: earthquake\n%sepicentre: [%.12f, %.12f]\nmagnitude: 7\n"
+                 "strike_deg: 0\nrupture_length_km: 20\n",
+                 modes[m], 2.698, 25.0 / km);
+        h = parse_ok(t, yaml);
+        counts c = run1(t, h, TRIALS);
+        const cs_hz_fragility fr = {0.9, 10.0, 0.35, 0.25};
+        const double p = m == 0   ? cs_hz_fragility_p(&fr, 15.0, 7.0)
+                         : m == 1 ? 0.0
+                                  : cs_hz_slope_p(0.9, 15.0, d50, 0.1);
+        if (m == 1)
+            assert_int_equal(c.edge[es], 0);
+        else
+            assert_binomial(c.edge[es], TRIALS, p, modes[m]);
+        uncount(&c);
+        cs_hazard_free(h);
+    }
+    /* Keys of the other mode are refused, with the key named. */
+    parse_fails(t, "type: earthquake\nepicentre: [1, 0]\nmagnitude: 7\ncanyons: []\n", "canyons");
+    parse_fails(t, "type: earthquake\nbreaks: slope\nepicentre: [1, 0]\nmagnitude: 7\nd50_km: 3\n",
+                "d50_km");
+    parse_fails(t, "type: earthquake\nbreaks: slop\nepicentre: [1, 0]\nmagnitude: 7\n", "breaks");
+    parse_fails(t,
+                "type: earthquake\nbreaks: slope\nepicentre: [1, 0]\nmagnitude: 7\n"
+                "canyons: [[[1, 2]]]\n",
+                "at least 2");
+    gsl_rng_free(rng);
+    cs_failures_destroy(&f);
+    cs_topology_free(t);
+}
+
 static void test_gutenberg_richter(void **state)
 {
     (void)state;
@@ -1815,6 +1922,8 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_japan_tohoku),
+        cmocka_unit_test(test_keefer_halfwidth),
+        cmocka_unit_test(test_quake_slope_breaks),
         cmocka_unit_test(test_segs_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

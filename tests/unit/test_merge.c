@@ -335,21 +335,9 @@ static uint64_t rows(const char *name, const char *dataset)
 static void dataset_str_attr(const char *name, const char *dataset, const char *attr, char *buf,
                              size_t n)
 {
-    const hid_t f = open_h5(name, false);
-    const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
-    assert_true(d >= 0);
-    buf[0] = '\0';
-    if (H5Aexists(d, attr) > 0) {
-        const hid_t a = H5Aopen(d, attr, H5P_DEFAULT), t = H5Aget_type(a);
-        char *v = NULL;
-        assert_true(H5Aread(a, t, &v) >= 0);
-        snprintf(buf, n, "%s", v);
-        H5free_memory(v);
-        H5Tclose(t);
-        H5Aclose(a);
-    }
-    H5Dclose(d);
-    H5Fclose(f);
+    char path[4096];
+    path_of(path, sizeof path, name);
+    cs_h5_str_attr(path, dataset, attr, buf, n);
 }
 
 /* ------------------------------------------------------------------ tests */
@@ -393,6 +381,11 @@ static void test_shards_merge_identical(void **state)
      * datasets */
     assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 28);
     assert_int_equal(root_attr("m-merged.h5", "complete"), 1);
+    /* An existing output is refused without --force, replaced with it. */
+    assert_int_equal(cli("merge -o m-merged.h5 m-p0.h5 m-p1.h5 m-p2.h5", out, sizeof out), 2);
+    assert_non_null(strstr(out, "m-merged.h5: exists: not replaced (--force replaces it;"));
+    cli_ok("merge -o m-merged.h5 m-p0.h5 m-p1.h5 m-p2.h5 --force --quiet");
+    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 28);
     cli_ok("merge --buffer-size 64 -o m-small.h5 m-p1.h5 m-p2.h5 m-p0.h5 --quiet");
     assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 28);
     /* A part written by 2 MPI ranks (chunks of one block, 16 rows) merges the same. */

@@ -494,8 +494,10 @@ static void test_parse_fleet(void **state)
         "recovery:\n"
         "  fleet: fleet-two.yaml\n"
         "  ships:\n"
-        "    - {name: Gamma, home: Port C, home_lonlat: [139.6, 35.4], speed_kn: 16}\n"
+        "    - {name: Gamma, home: Port C, home_lonlat: [139.6, 35.4], speed_kn: 16,\n"
+        "       ready_days: 4.5}\n"
         "  horizon_days: 60\n"
+        "  serial_cuts: false\n"
         "  step_hours: 12\n"
         "  policy: capacity\n"
         "  permit_days: {foreign: 21}\n"
@@ -506,7 +508,10 @@ static void test_parse_fleet(void **state)
     assert_string_equal(cs_recovery_ship(r, 1)->home, "Port B");
     assert_near(cs_recovery_ship(r, 1)->availability, 0.5, 1e-15);
     assert_near(cs_recovery_ship(r, 2)->home_pos.lon, 139.6, 1e-12);
+    assert_near(cs_recovery_ship(r, 2)->ready_days, 4.5, 0.0);
+    assert_near(cs_recovery_ship(r, 0)->ready_days, 0.0, 0.0); /* default */
     const cs_recovery_params *p = cs_recovery_get_params(r);
+    assert_false(p->serial_cuts);
     assert_int_equal(p->policy, CS_QUEUE_CAPACITY);
     assert_near(p->permit_days[CS_WATERS_FOREIGN], 21.0, 1e-15);
     assert_near(p->permit_days[CS_WATERS_CONTESTED], 56.0, 1e-15);
@@ -600,6 +605,85 @@ static void test_default_weather_regions(void **state)
         cs_recovery_free(r);
         cs_ydoc_free(doc);
     }
+    cs_topology_free(t);
+}
+
+/*
+ * ready_days and serial_cuts. Ship Alpha (home (0, 0), 12.5 kn) is busy until day 5; Beta
+ * (same home and speed) is free. Two cuts of one segment (edge 7) at (2, 0), 2000 m, foreign,
+ * both at 0.5 d. Beta takes cut 0 at 0.5: start max(0.5 + 1 + 0.500338, 0.5 + 3) = 3.5, end
+ * 3.5 + 5 / 0.75 = 10.1667.
+ *  serial_cuts: cut 1 waits for that end; at 10.1667 Beta (at the site, no mobilisation, no
+ *    transit) finishes first (Alpha would mobilise and sail): end 10.1667 + 6.6667 = 16.8333.
+ *  without: Alpha takes cut 1 when it is ready (day 5): 5 + 1 + 0.500338 = 6.500338, end
+ *    13.167005.
+ */
+static void test_ready_and_serial_cuts(void **state)
+{
+    (void)state;
+    cs_recovery_params p = hand_params();
+    cs_ship ships[2] = {ship_alpha, ship("Beta", 0.0, 0.0, 12.5, 1.0)};
+    ships[0].ready_days = 5.0;
+    const cs_fault f[2] = {fault_at(7, 0.5, 2.0, 0.0, 2000.0, CS_WATERS_FOREIGN),
+                           fault_at(7, 0.5, 2.0, 0.0, 2000.0, CS_WATERS_FOREIGN)};
+    const double tr = 2.0 * KM_PER_DEG * 1.25 / V_12_5, end0 = 3.5 + 5.0 / 0.75;
+    for (int serial = 1; serial >= 0; serial--) {
+        p.serial_cuts = serial;
+        cs_recovery_t *r = make(&p, ships, 2);
+        cs_repair out[2];
+        double busy[2];
+        run(r, f, 2, NULL, out, busy);
+        assert_int_equal(out[0].ship, 1);
+        assert_near(out[0].start_days, 3.5, 1e-9);
+        assert_near(out[0].end_days, end0, 1e-9);
+        if (serial) {
+            assert_int_equal(out[1].ship, 1);
+            assert_near(out[1].dispatch_days, end0, 1e-9);
+            assert_near(out[1].start_days, end0, 1e-9);
+            assert_near(out[1].end_days, end0 + 5.0 / 0.75, 1e-9);
+            assert_near(busy[0], 0.0, 0.0);
+        } else {
+            assert_int_equal(out[1].ship, 0);
+            assert_near(out[1].dispatch_days, 5.0, 1e-9); /* not before ready_days */
+            assert_near(out[1].start_days, 6.0 + tr, 1e-9);
+            assert_near(out[1].end_days, 6.0 + tr + 5.0 / 0.75, 1e-9);
+        }
+        cs_recovery_free(r);
+    }
+    /* A negative ready_days is refused. */
+    ships[0].ready_days = -1.0;
+    cs_error err = CS_ERROR_INIT;
+    cs_recovery_t *bad = NULL;
+    assert_int_equal(cs_recovery_alloc(&bad, &p, ships, 2, NULL, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "ready_days"));
+    assert_null(bad);
+}
+
+/*
+ * Waters where another state's zone overlaps Japan's: the median line. With domestic_nmi
+ * 1000 (1852 km), (123, 27) lies within that distance of Japan's nodes but nearer Hong Kong's:
+ * foreign; (130, 30) is nearer Japan: domestic.
+ */
+static void test_waters_median_line(void **state)
+{
+    (void)state;
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *t = NULL;
+    if (cs_topology_load(&t, CS_TEST_DATA "/engine-topo.geojson", NULL, &err) != CS_OK)
+        fail_msg("%s", err.msg);
+    cs_recovery_params p = hand_params();
+    p.domestic_nmi = 1000.0;
+    cs_recovery_t *r = NULL;
+    if (cs_recovery_alloc(&r, &p, &ship_alpha, 1, t, &err) != CS_OK) fail_msg("%s", err.msg);
+    const cs_lonlat jp_b = {136.87, 34.34}, hk = {114.26, 22.3};
+    const cs_lonlat between = {123.0, 27.0}, nearer_japan = {130.0, 30.0};
+    const cs_lonlat osaka = {135.5, 34.69};
+    assert_true(cs_geo_distance_km(between, osaka) < 1852.0);
+    assert_true(cs_geo_distance_km(between, hk) < cs_geo_distance_km(between, osaka));
+    assert_int_equal(cs_recovery_waters(r, between), CS_WATERS_FOREIGN);
+    assert_int_equal(cs_recovery_waters(r, nearer_japan), CS_WATERS_DOMESTIC);
+    assert_int_equal(cs_recovery_waters(r, jp_b), CS_WATERS_DOMESTIC);
+    cs_recovery_free(r);
     cs_topology_free(t);
 }
 
@@ -1182,7 +1266,7 @@ static void test_engine_files(void **state)
     assert_int_equal(h5_len(fa, "/timeseries/served_tbps"), 120 * 181);
     assert_int_equal(h5_len(fa, "/recovery/ship_busy_days"), 120 * 2);
     assert_int_equal(h5_len(fa, "/recovery/fault_offsets"), 121);
-    /* Faults: one record per failed segment, in failure order; repairs consistent. */
+    /* Faults: one record per cut of a segment, in cut order; repairs consistent. */
     size_t nbytes;
     unsigned char *rec = h5_raw(fa, "/recovery/faults", &nbytes);
     size_t nf = nbytes / CS_FAULT_RECORD_BYTES, dummy;
@@ -1286,6 +1370,8 @@ int main(void)
         cmocka_unit_test(test_invariants),
         cmocka_unit_test(test_weather_months),
         cmocka_unit_test(test_stand_down),
+        cmocka_unit_test(test_ready_and_serial_cuts),
+        cmocka_unit_test(test_waters_median_line),
         cmocka_unit_test(test_eligibility),
         cmocka_unit_test(test_spare_cable),
         cmocka_unit_test(test_parse_fleet),

@@ -537,10 +537,29 @@ static void test_refusals(void **state)
     (void)state;
     cs_error err = CS_ERROR_INIT;
     cs_recovery_comparison_t *c = NULL;
-    assert_int_equal(compare(p_rand, p_seed, &c, &err), CS_EINVAL);
-    assert_null(c);
-    assert_non_null(strstr(err.msg, "seed 4242"));
-    assert_non_null(strstr(err.msg, "seed 4243"));
+    /* Another seed: not refused but unpaired, each metric the Welch difference of the two
+     * files' own estimates. */
+    if (compare(p_rand, p_seed, &c, &err) != CS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(c->kind, CS_COMPARE_UNPAIRED);
+    {
+        cs_resultsio_t *ra = open_file(p_rand), *rs = open_file(p_seed);
+        cs_recovery_analysis_t *xa = recovery_of(ra, NULL), *xs = recovery_of(rs, NULL);
+        for (size_t m = 0; m < 3; m++) {
+            const cs_paired w = cs_analysis_welch(&xa->ttr[m].censored, &xs->ttr[m].censored);
+            assert_near(c->ttr[m].diff.mean, w.diff.mean, 1e-9);
+            assert_near(c->ttr[m].diff.se, w.diff.se, 1e-9);
+            assert_true(isnan(c->ttr[m].sign_p));
+        }
+        const cs_paired w =
+            cs_analysis_welch(&xa->unserved_tbps_days.est, &xs->unserved_tbps_days.est);
+        assert_near(c->unserved_tbps_days.diff.hi, w.diff.hi, 1e-6 * fmax(1.0, fabs(w.diff.hi)));
+        cs_recovery_analysis_free(xa);
+        cs_recovery_analysis_free(xs);
+        cs_resultsio_close(ra);
+        cs_resultsio_close(rs);
+    }
+    cs_recovery_comparison_free(c);
+    c = NULL;
     err = (cs_error)CS_ERROR_INIT;
     assert_int_equal(compare(p_rand, p_grid, &c, &err), CS_EINVAL);
     assert_non_null(strstr(err.msg, "45-day horizon"));
@@ -624,11 +643,14 @@ static void test_cli(void **state)
     snprintf(args, sizeof args, "compare %s %s --format json", p_rand, p_plus);
     expect_out(args, 0, "\"median_served_share\"");
     snprintf(args, sizeof args, "compare %s %s", p_rand, p_none);
-    expect_out(args, 0, "Recovery: only test_recana_rand.h5 has recovery data; nothing to pair");
+    expect_out(args, 0, "Recovery: not compared: only test_recana_rand.h5 has recovery data");
     snprintf(args, sizeof args, "compare %s %s --format json", p_none, p_rand);
     expect_out(args, 0, "\"recovery\": null");
     snprintf(args, sizeof args, "compare %s %s", p_rand, p_grid);
-    expect_out(args, 2, "recovery curves need the same grid");
+    expect_out(args, 0, "Recovery: not compared: compare: test_recana_rand.h5 has a");
+    expect_out(args, 0, "recovery curves need the same grid");
+    snprintf(args, sizeof args, "compare %s %s", p_rand, p_seed);
+    expect_out(args, 0, "Recovery (unpaired; B - A;");
 }
 
 int main(void)

@@ -363,10 +363,11 @@ static void test_range_errors(void **state)
         {"name: n\ntrails: 5\n",
          "s.yaml:2:1: scenario: unknown key \"trails\" (did you mean \"trials\"?); allowed keys: "
          "name, description, topology, demand, as_of, trials, seed, routing, capacity, "
-         "demand_scale, hazards, output, recovery"},
+         "demand_scale, hazards, output, recovery, estimator"},
         {"- name: n\n",
          "s.yaml:1:1: scenario: expected a map with keys name, description, topology, demand, "
-         "as_of, trials, seed, routing, capacity, demand_scale, hazards, output, recovery, found a "
+         "as_of, trials, seed, routing, capacity, demand_scale, hazards, output, recovery, "
+         "estimator, found a "
          "list"},
         {"name: n\nname: m\n", "s.yaml:2:1: duplicate key \"name\" (first at line 1)"},
     };
@@ -455,7 +456,7 @@ static void test_overrides(void **state)
     load_fails("name: n\n", mistyped, 1, CS_EINVAL,
                "--set outptu.edge_flow=false: scenario: unknown key \"outptu\" (did you mean "
                "\"output\"?); allowed keys: name, description, topology, demand, as_of, trials, "
-               "seed, routing, capacity, demand_scale, hazards, output, recovery");
+               "seed, routing, capacity, demand_scale, hazards, output, recovery, estimator");
     const char *zero[] = {"seed=3", "trials=0"};
     load_fails("name: n\n", zero, 2, CS_EINVAL,
                "--set trials=0: trials: expected an integer in [1, 1000000000000], found \"0\"");
@@ -463,7 +464,7 @@ static void test_overrides(void **state)
     load_fails("name: n\n", typo, 1, CS_EINVAL,
                "--set trails=5: scenario: unknown key \"trails\" (did you mean \"trials\"?); "
                "allowed keys: name, description, topology, demand, as_of, trials, seed, routing, "
-               "capacity, demand_scale, hazards, output, recovery");
+               "capacity, demand_scale, hazards, output, recovery, estimator");
     const char *nested[] = {"routing={rounds: 0}"};
     load_fails("name: n\n", nested, 1, CS_EINVAL,
                "--set routing={rounds: 0}: routing.rounds: expected an integer in [1, 1000], "

@@ -10,7 +10,8 @@
  * how traffic reroutes (edge and cable flows in disturbed trials, saturation,
  * path changes); and the criticality of cables, segments and landing stations
  * (expected loss when each fails, and its share of the total loss).
- * cs_analysis_compare() pairs the trials of two files run with the same seed.
+ * cs_analysis_compare() compares two files: paired trial by trial when they were run with the
+ * same seed and trials, as two independent samples (Welch) otherwise.
  * For files with recovery data, cs_analysis_recovery() summarises recovery over
  * time (served share, times to restore, Tbps-days, queue, ship use) and
  * cs_analysis_compare_recovery() pairs it between two files.
@@ -203,21 +204,38 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
                           cs_error *err);
 void cs_analysis_free(cs_analysis_t *a);
 
-/** The one verdict on a paired difference (docs/analysis-cli.md, compare). */
+/** The one verdict on a difference (docs/analysis-cli.md, compare). */
 typedef enum {
     CS_PAIRED_ONE_OUTCOME = 0,     /**< each file has one outcome repeated in every trial: the
                                         difference is a certainty, not a statistical finding */
-    CS_PAIRED_SIGNIFICANT = 1,     /**< the CI excludes 0 and the sign test gives p < 0.05 */
+    CS_PAIRED_SIGNIFICANT = 1,     /**< paired: the CI excludes 0 and the sign test gives
+                                        p < 0.05; unpaired: the Welch CI excludes 0 */
     CS_PAIRED_NOT_SIGNIFICANT = 2, /**< neither */
-    CS_PAIRED_INCONCLUSIVE = 3     /**< the two disagree: no claim either way */
+    CS_PAIRED_INCONCLUSIVE = 3     /**< paired only: the two disagree, no claim either way */
 } cs_paired_verdict;
 
-/** A paired difference b - a over trials. */
+/** How two files are compared (cs_comparison_t.kind). */
+typedef enum {
+    CS_COMPARE_PAIRED = 0,  /**< same seed and trial count: trial t of A against trial t of B */
+    CS_COMPARE_UNPAIRED = 1 /**< otherwise: two independent samples, Welch intervals */
+} cs_compare_kind;
+
+/** "paired" or "unpaired". */
+const char *cs_compare_kind_name(cs_compare_kind k);
+
+/**
+ * A difference b - a of one metric. Paired: diff is the mean of b_t - a_t over the n trials
+ * with its sd, se and 95% CI, and the sign test is set. Unpaired: diff.mean is b_mean -
+ * a_mean, diff.se = sqrt(s_a^2/n_a + s_b^2/n_b), the CI uses Student's t with the
+ * Welch-Satterthwaite degrees of freedom df, diff.n = n_a + n_b, diff.sd is NAN (there is no
+ * per-trial difference), n_pos = n_neg = 0 and sign_p is NAN.
+ */
 typedef struct {
-    cs_estimate diff; /**< mean of b_t - a_t, its standard error and 95% CI */
+    cs_estimate diff;
     double a_mean, b_mean;
     uint64_t n_pos, n_neg; /**< trials with b_t > a_t, b_t < a_t beyond 1e-9 max(1, |a_t|, |b_t|) */
-    double sign_p;         /**< two-sided exact sign test p-value */
+    double sign_p;         /**< two-sided exact sign test p-value (NAN unpaired) */
+    double df;             /**< degrees of freedom of the interval: n - 1 paired, Welch unpaired */
     bool excludes_zero;    /**< the CI lies entirely above or below 0 (false for one outcome) */
     cs_paired_verdict verdict;
 } cs_paired;
@@ -225,31 +243,60 @@ typedef struct {
 /** "one outcome", "significant", "not significant" or "inconclusive". */
 const char *cs_paired_verdict_name(cs_paired_verdict v);
 
+/**
+ * The unpaired (Welch) difference of two independent estimates b - a (see cs_paired): from their
+ * n, mean and sd. One outcome when both sds are 0.
+ */
+cs_paired cs_analysis_welch(const cs_estimate *a, const cs_estimate *b);
+
+/** A region, matched by name: compared only when both files have demand to it. */
 typedef struct {
-    const char *name; /**< borrowed from the first file */
+    const char *name; /**< borrowed from the file that has it (A first) */
     bool domestic;
+    bool in_a, in_b; /**< the file has demand to the region; the metrics need both */
+    double a_demand_tbps, b_demand_tbps;
     cs_paired served_frac;
     cs_paired unserved_tbps;
     bool has_pairs;    /**< both files track pairs for the region */
     cs_paired all_cut; /**< 1 when cut off, 0 otherwise */
 } cs_comparison_region;
 
+/** A cable system, matched by id (`cable`): compared only when both networks have it. */
 typedef struct {
-    uint64_t n;
-    uint64_t seed;
+    const char *name, *full_name; /**< borrowed from the file that has it (A first) */
+    bool in_a, in_b;
+    cs_paired failed; /**< 1 when one of its segments failed in the trial, 0 otherwise */
+} cs_comparison_cable;
+
+typedef struct {
+    cs_compare_kind kind;
+    /** Why it is paired or not, in words ("same seed 311 and 8 trials" / "the seeds differ
+     * (707 and 311)"). */
+    char basis[256];
+    uint64_t n;    /**< paired trials (paired); a_n + b_n (unpaired) */
+    uint64_t seed; /**< the common seed (paired); A's otherwise */
+    uint64_t a_n, b_n, a_seed, b_seed;
+    int32_t a_as_of, b_as_of;
+    double a_demand_tbps, b_demand_tbps; /**< sum of demand_scaled_tbps */
+    bool same_demands; /**< same demand rows (ids, scaled Tbps): scale and table equal */
+    bool same_network; /**< same /topology/edges (ids, ends, capacities) */
     double a_base_unserved, b_base_unserved;
     cs_paired unserved_tbps;
     cs_paired served_frac;
     bool has_pairs;
     cs_paired all_cut;
-    size_t n_regions;
+    size_t n_regions; /**< A's regions, then those only B has */
     cs_comparison_region *regions;
+    size_t n_cables; /**< A's cable systems, then those only B has */
+    cs_comparison_cable *cables;
 } cs_comparison_t;
 
 /**
- * Pairs trial t of a with trial t of b. Refuses (CS_EINVAL, one line naming both files) files
- * whose seeds or trial counts differ, or whose demand tables (ids, scaled demands, regions)
- * differ. Readers are borrowed and must outlive *out.
+ * Compares b with a, metric by metric (B - A). Paired (trial t of a with trial t of b) when
+ * both have the same seed and trial count, unpaired (Welch) otherwise; the demands, years and
+ * networks may differ: totals are always compared, regions by name and cable systems by id
+ * where both files have them (in_a, in_b say which). Readers are borrowed and must outlive
+ * *out. \return CS_OK, CS_EINVAL (bad option, inconsistent file), CS_EIO, CS_ENOMEM.
  */
 cs_status cs_analysis_compare(cs_comparison_t **out, cs_resultsio_t *a, cs_resultsio_t *b,
                               const cs_analysis_options *o, cs_error *err);
@@ -373,18 +420,22 @@ cs_status cs_analysis_recovery(cs_recovery_analysis_t **out, cs_resultsio_t *r,
                                const cs_analysis_options *o, cs_error *err);
 void cs_recovery_analysis_free(cs_recovery_analysis_t *a);
 
-/** Paired recovery differences B - A over trials of two files run with the same seed. */
+/** Recovery differences B - A: paired over the trials of two files run with the same seed and
+ * trials, unpaired (Welch) otherwise. */
 typedef struct {
-    uint64_t n;
+    cs_compare_kind kind;
+    uint64_t n;       /**< paired trials; a_n + b_n unpaired */
     cs_paired ttr[3]; /**< min(t, horizon) of t50, t90, t100 */
     cs_paired capacity_tbps_days, unserved_tbps_days;
     cs_recovery_analysis_t *a, *b; /**< owned: each file's own statistics (points match) */
 } cs_recovery_comparison_t;
 
 /**
- * Pairs trial t of a with trial t of b (both with recovery data). Refuses (CS_EINVAL, one line
- * naming both files) different seeds, trial counts, horizons or grid steps. Readers borrowed.
- * In cs_paired, n_neg counts the trials in which B is lower, i.e. better, for every metric here.
+ * Compares the recovery of b with a's (both with recovery data): paired trial by trial with the
+ * same seed and trials, unpaired (Welch) otherwise. Refuses (CS_EINVAL, one line naming both
+ * files) different horizons or grid steps: the curves and capped times are then not comparable.
+ * Readers borrowed. In cs_paired, n_neg counts the trials in which B is lower, i.e. better, for
+ * every metric here.
  */
 cs_status cs_analysis_compare_recovery(cs_recovery_comparison_t **out, cs_resultsio_t *a,
                                        cs_resultsio_t *b, const cs_analysis_options *o,

@@ -26,6 +26,7 @@
 
 #include "cablesim/demand.h"
 #include "cablesim/error.h"
+#include "cablesim/estimator.h"
 #include "cablesim/recovery.h"
 #include "cablesim/results.h"
 #include "cablesim/routing.h"
@@ -95,6 +96,11 @@ typedef struct {
     const unsigned char
         *region_reachable; /**< [n_regions] borrowed: served by the intact network */
     double min_unserved, capacity_lost_min; /**< smallest per trial (outcomes differ?) */
+    /* Rare events (scenario `estimator:`, estimator.h; rare false without one): the target
+     * event and the weighted sums. Under importance sampling (weighted) the figures above are
+     * those of the tilted draws; only these estimate the model's. */
+    bool rare, weighted;
+    cs_rare_sums rare_sums;
 } cs_run_summary;
 
 /**
@@ -151,7 +157,17 @@ const unsigned char *cs_engine_pair_reachable(const cs_engine_t *e);
 /** Bins of the t90 histogram of a run summary over the horizon. */
 #define CS_RUN_T90_BINS 2000
 
-/** Loads everything the scenario needs. Errors are input errors (file:line:col ...). */
+/**
+ * The regions cut off in a trial with pair cut flags pair_cut[n_pairs] into cut[n_regions]: those
+ * the intact network serves whose every pair is cut.
+ */
+void cs_engine_region_cut(const cs_engine_t *e, const unsigned char *pair_cut, bool *cut);
+
+/** The scenario's estimator (`estimator:`), else NULL. Borrowed. */
+const cs_estimator_t *cs_engine_estimator(const cs_engine_t *e);
+
+/** Loads everything the scenario needs; with an `estimator:` of importance_sampling, runs its
+ * cross-entropy pilot (estimator.h). Errors are input errors (file:line:col ...). */
 cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err);
 void cs_engine_free(cs_engine_t *e);
 

@@ -21,6 +21,7 @@
 #define CS_HAZARD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -74,5 +75,28 @@ void cs_hazard_ws_free(cs_hazard_ws *w);
  */
 cs_status cs_hazard_sample(const cs_hazard_t *h, cs_hazard_ws *w, const cs_hazard_env *env,
                            gsl_rng *rng, cs_failures *f, cs_error *err);
+
+/*
+ * Importance sampling (docs/rare-events.md). A model whose sampling is a product of independent
+ * Bernoulli draws, one per eligible edge (random_faults), offers them for tilting: the estimator
+ * replaces each probability p[i] by q[i] and carries the likelihood ratio. Every other model has
+ * none (count 0) and is sampled as it is.
+ */
+
+/** How many independent Bernoulli draws of h can be tilted (0: none). */
+size_t cs_hazard_tilt_count(const cs_hazard_t *h);
+/**
+ * Their probabilities under the model into p[cs_hazard_tilt_count(h)], for trials with a time
+ * horizon of horizon_days (0: none, the instant or window probability).
+ */
+void cs_hazard_tilt_probs(const cs_hazard_t *h, double horizon_days, double *p);
+/**
+ * As cs_hazard_sample(), with draw i deciding a failure with probability q[i] instead of the
+ * model's (same random numbers, same placement rule); x[i] receives the draw's outcome (1: it
+ * decided a failure, whether or not the edge had failed already). Only for h with a tilt count.
+ */
+cs_status cs_hazard_sample_tilted(const cs_hazard_t *h, cs_hazard_ws *w, const cs_hazard_env *env,
+                                  gsl_rng *rng, const double *q, unsigned char *x, cs_failures *f,
+                                  cs_error *err);
 
 #endif /* CS_HAZARD_H */

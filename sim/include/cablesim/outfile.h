@@ -37,6 +37,15 @@ cs_status cs_outfile_check(const char *path, const char *const *inputs, size_t n
                            cs_error *err);
 
 /**
+ * Refuses an existing path (any kind of file, a symbolic link included): results are not
+ * replaced unless the user asks (`--force`), since a finished 500-trial file and a 5-trial one
+ * have the same name. Call it after cs_outfile_check(), which refuses what --force may not
+ * replace either.
+ * \return CS_OK when path does not exist, else CS_EINVAL with a one-line message naming path.
+ */
+cs_status cs_outfile_check_new(const char *path, cs_error *err);
+
+/**
  * Claims the temporary name of path (O_CREAT | O_EXCL | O_NOFOLLOW, mode 0666 less the umask)
  * and writes it into tmp[n]; the file is left empty, for the writer to create over it.
  * \return CS_OK; CS_EINVAL when the name exists (another run is writing path, or one was killed

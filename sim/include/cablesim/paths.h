@@ -15,6 +15,20 @@
 /** The version string of this build ("0.1.0"). */
 const char *cs_version(void);
 
+/** What a build is made of: `cablesim --version` and the results files' root attributes. */
+typedef struct {
+    const char *version;    /**< cs_version() */
+    const char *commit;     /**< the git commit the build was configured from, or "unknown" */
+    const char *build_type; /**< CMAKE_BUILD_TYPE ("Release", "Debug"), or "unknown" */
+    char hdf5[32];          /**< the HDF5 library's version, "1.10.8" */
+    char igraph[32];        /**< igraph's, "0.10.4" */
+    char gsl[32];           /**< GSL's, "2.7.1" */
+    char mpi[160];          /**< the MPI library's, "Open MPI v4.1.4 (MPI 3.1)" */
+} cs_build_info;
+
+/** Fills b (the library versions are asked of the libraries linked at run time). */
+void cs_build_info_get(cs_build_info *b);
+
 /**
  * Resolves a bundled data file such as "topology/japan.geojson" to an existing
  * path: $CABLESIM_DATADIR/rel, then the install data dir, then the source

@@ -54,6 +54,7 @@ typedef struct {
     const char *source;        /**< public source of its figures (URL), may be "" */
     const char *const *serves; /**< the cable systems (topology cable ids) it may repair */
     size_t n_serves;           /**< 0: the systems of its zone, else any system no one reserves */
+    double ready_days;         /**< busy with earlier work until then: no dispatch before (days) */
 } cs_ship;
 
 /** Calendar months of the weather table. */
@@ -84,6 +85,7 @@ typedef struct {
     double spare_km_per_1000m;   /**< extra spare cable per 1000 m of depth */
     double resupply_days;        /**< from a shortage to the delivery of new cable */
     double resupply_km;          /**< cable one delivery brings (0: none comes) */
+    bool serial_cuts; /**< a segment's cuts are repaired one after another, not by two ships */
 } cs_recovery_params;
 
 /* clang-format off */
@@ -98,7 +100,7 @@ typedef struct {
         .default_depth_m = 3000.0, .domestic_nmi = 200.0,                                          \
         .station_restore_days = 14.0, .link_restore_days = 0.25,                                   \
         .spare_stock_km = HUGE_VAL, .spare_base_km = 2.0, .spare_km_per_1000m = 2.5,               \
-        .resupply_days = 180.0, .resupply_km = 0.0,                                                \
+        .resupply_days = 180.0, .resupply_km = 0.0, .serial_cuts = true,                           \
     }
 /* clang-format on */
 
@@ -198,6 +200,8 @@ typedef struct {
     unsigned char *avail; /* [ships] can sail in this trial */
     unsigned char *done;  /* [max_faults] assigned */
     unsigned char *elig;  /* [max_faults x ships] ship may repair the fault */
+    double *after;        /* [max_faults] no dispatch before (the end of the segment's repair
+                             under way, with serial_cuts) */
     double year_day;      /* day of the year at the trial's start */
     double stock_km;      /* spare cable in the depot (deliveries ordered included) */
     double stock_at;      /* when the last delivery ordered arrives */

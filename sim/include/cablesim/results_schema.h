@@ -45,6 +45,7 @@ typedef enum {
     CS_DS_STATIONS_LOST,
     CS_DS_REGION_SERVED,
     CS_DS_REGION_LATENCY,
+    CS_DS_WEIGHT,    /**< /trials/weight: importance sampling (estimator.h) */
     CS_DS_TIME_DAYS, /**< /timeseries/time_days */
     CS_DS_TS_SERVED,
     CS_DS_TS_QUEUE,
@@ -101,6 +102,7 @@ typedef enum {
     CS_FEAT_EDGE_FLOW, /**< scenario output.edge_flow (default true) */
     CS_FEAT_RECOVERY,  /**< the scenario has a `recovery:` section */
     CS_FEAT_IMPACT,    /**< the writer was given the engine's regions (every cablesim run) */
+    CS_FEAT_WEIGHT,    /**< the scenario's estimator is importance_sampling (scenario.h weighted) */
     CS_FEAT_COUNT
 } cs_feature;
 

@@ -42,6 +42,10 @@ typedef struct {
     char *text;               /**< the scenario after overrides, as YAML (owned) */
     const cs_ynode *recovery; /**< the `recovery` map (repair ships, recovery.h), NULL if none */
     char *dir;                /**< the scenario's directory for relative paths (owned), or NULL */
+    /** The `estimator` map (docs/rare-events.md, estimator.h), NULL if none; weighted when its
+     * method is importance_sampling (trials then carry /trials/weight). */
+    const cs_ynode *estimator;
+    bool weighted;
 } cs_scenario;
 
 /**
@@ -86,5 +90,32 @@ typedef struct {
  */
 cs_status cs_scenario_basics_of(const char *text, const char *file, cs_scenario_basics *out,
                                 cs_error *err);
+
+/** A bundled scenario (`cablesim scenarios`; `cablesim run NAME`). */
+typedef struct {
+    char *name;        /**< relative to the scenarios directory, without .yaml: "nankai-m9",
+                            "replays/tohoku-2011" */
+    char *path;        /**< the file */
+    char *description; /**< its `description` on one line; "" when it has none */
+} cs_scenario_entry;
+
+/** The bundled scenarios: the YAML files of the data directory's scenarios/ and of its
+ * subdirectories (one level), but fleets (files with `ships`). */
+typedef struct {
+    char *dir; /**< the scenarios directory found (cs_data_path) */
+    size_t n;
+    cs_scenario_entry *entries; /**< [n], by name */
+} cs_scenario_catalog;
+
+/** Lists the bundled scenarios. \return CS_OK, CS_EIO (no data directory), CS_ENOMEM. */
+cs_status cs_scenario_catalog_init(cs_scenario_catalog *c, cs_error *err);
+void cs_scenario_catalog_destroy(cs_scenario_catalog *c);
+
+/**
+ * The file of bundled scenario name ("nankai-m9", with or without ".yaml") into buf[n].
+ * \return CS_OK; CS_EIO when there is none (one line naming the directory, with a did-you-mean
+ * among the bundled names); CS_ENOMEM.
+ */
+cs_status cs_scenario_find(const char *name, char *buf, size_t n, cs_error *err);
 
 #endif /* CS_SCENARIO_H */

@@ -279,6 +279,19 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                         "network's; NaN when nothing is served",
          .doc = "Served-weighted mean latency of the region's demands minus the intact network's "
                 "(ms); NaN when nothing is served."},
+    [CS_DS_WEIGHT] =
+        {.path = "/trials/weight",
+         TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_WEIGHT),
+         .units = "1",
+         .description = "likelihood ratio of each trial under importance sampling (the model's "
+                        "probability of its draws over the tilted one): weighted means (1/n) sum "
+                        "w x estimate the model's expectations; absent: every weight is 1",
+         .doc = "The trial's likelihood ratio under importance sampling (scenario `estimator: "
+                "{method: importance_sampling}`, docs/rare-events.md): the product over the "
+                "tilted draws of p/q (a failure drawn) or (1-p)/(1-q) (none). Every expectation "
+                "of the model is the weighted mean (1/n) sum_t w_t x_t, not the plain mean. "
+                "Written only by importance-sampled runs; readers take a missing dataset as "
+                "weight 1 for every trial (plain runs' files are unchanged)."},
     [CS_DS_TIME_DAYS] =
         {.path = "/timeseries/time_days",
          STATIC(CS_DT_F64, CS_DIM_STEPS, CS_FEAT_RECOVERY),
@@ -366,11 +379,14 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
         {.path = "/recovery/faults",
          VALUES(CS_DT_RECORD, CS_FEAT_RECOVERY),
          .units = "day (times), 1 (indices)",
-         .description = "cable faults of each trial in failure order, trials concatenated: edge "
+         .description = "cable faults of each trial (one per cut of a submarine segment, in the "
+                        "order of /trials/cuts), trials concatenated: edge "
                         "(row of /topology/edges), fail_days, ship (row of /recovery/ships, -1 "
                         "none), dispatch_days, start_days, end_days (+inf: not within the "
                         "horizon), waters (0 domestic, 1 foreign, 2 contested)",
-         .doc = "One record per failed submarine segment, in failure order: `edge` (uint32, row "
+         .doc = "One record per cut of a submarine segment (a segment cut twice has two), in "
+                "the order of the trial's cuts in /trials/cuts (links are not listed): `edge` "
+                "(uint32, row "
                 "of /topology/edges), `fail_days`, `ship` (int32, row of /recovery/ships; -1: no "
                 "ship within the horizon), `dispatch_days`, `start_days`, `end_days` (float64; "
                 "+inf when not within the horizon), `waters` (uint8: 0 domestic, 1 foreign, 2 "
@@ -459,8 +475,8 @@ const char *cs_dim_name(cs_dim d)
 
 const char *cs_feature_name(cs_feature f)
 {
-    static const char *const names[] = {"always", "output.latency", "output.edge_flow", "recovery",
-                                        "impact"};
+    static const char *const names[] = {"always",   "output.latency", "output.edge_flow",
+                                        "recovery", "impact",         "estimator"};
     return names[f];
 }
 

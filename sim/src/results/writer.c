@@ -71,6 +71,14 @@ static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *
         rc = cs_h5_put_str_attr(p, f, "/", "software_version",
                                 m->software_version != NULL ? m->software_version : cs_version(),
                                 err);
+    /* What the build is made of (cablesim --version): the same in every process of a run. */
+    cs_build_info b;
+    cs_build_info_get(&b);
+    const char *const build[6][2] = {{"software_commit", b.commit}, {"build_type", b.build_type},
+                                     {"hdf5_version", b.hdf5},      {"igraph_version", b.igraph},
+                                     {"gsl_version", b.gsl},        {"mpi_version", b.mpi}};
+    for (size_t i = 0; i < 6 && rc == CS_OK; i++)
+        rc = cs_h5_put_str_attr(p, f, "/", build[i][0], build[i][1], err);
     if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "scenario", s->text, err);
     /* The scenario resolved, and what readers ask of it first: no reader re-derives them. */
     char *resolved = NULL;
@@ -446,6 +454,7 @@ static void set_sizes(cs_results_t *w, const cs_results_meta *m)
     r->feature[CS_FEAT_LATENCY] = o->latency;
     r->feature[CS_FEAT_EDGE_FLOW] = o->edge_flow;
     r->feature[CS_FEAT_RECOVERY] = m->recovery != NULL;
+    r->feature[CS_FEAT_WEIGHT] = m->scenario->weighted;
     r->dim[CS_DIM_NODES] = cs_topology_node_count(m->topology);
     r->dim[CS_DIM_EDGES] = cs_topology_edge_count(m->topology);
     r->dim[CS_DIM_DEMANDS] = cs_demand_count(m->demand);
@@ -706,6 +715,8 @@ cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial
         const int d = summary_datasets[k];
         if (w->dset[d] >= 0) rc = transfer(w, d, false, row, n, b->data[d].rows, err);
     }
+    if (rc == CS_OK && w->dset[CS_DS_WEIGHT] >= 0) /* importance sampling's weights */
+        rc = transfer(w, CS_DS_WEIGHT, false, row, n, b->data[CS_DS_WEIGHT].rows, err);
     /* The failure lists and fault records are not read: empty. */
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++)
         if (b->data[d].counts != NULL)
