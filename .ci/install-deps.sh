@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config clang-format clang libclang-rt-14-dev
   libigraph-dev libarpack2-dev libglpk-dev libplfit-dev libgmp-dev libxml2-dev
   libblas-dev liblapack-dev libgsl-dev
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools

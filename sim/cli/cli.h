@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cablesim/error.h"
@@ -52,12 +53,34 @@ bool cli_is_help(const char *a);
 int cli_topology_file(const char *arg, char *buf, size_t n);
 
 /**
- * The value of option argv[*i] named name: after '=' in "--name=value", else the next
- * argument (advancing *i); NULL when there is none.
+ * The one option parser of every subcommand (getopt_long): long options as "--name value" or
+ * "--name=value" (or an unambiguous prefix), short ones as "-o value"; options and operands in
+ * any order ("--" ends the options). Unknown options get a did-you-mean among the command's
+ * long options.
  */
-const char *cli_option_value(int argc, char **argv, int *i, const char *name);
-/** Whether s is the option name, alone or as "name=value". */
-bool cli_is_option(const char *s, const char *name);
+typedef struct {
+    const char *cmd;          /**< "run", "topology info": the start of messages */
+    const struct option *opt; /**< the command's options, ending with a zero entry */
+    int argc;
+    char **argv;      /**< a copy, argv[0] = cmd; getopt_long reorders it */
+    const char *arg;  /**< the value of the option just returned; NULL when it was not given */
+    const char **pos; /**< [npos] the operands, in order, once cli_getopt_next() returned -1 */
+    size_t npos;
+    char shortopts[64];
+} cli_getopt;
+
+/** Prepares to parse argv[0..argc) (the arguments after the command's name). false: out of
+ * memory (after the message). */
+bool cli_getopt_init(cli_getopt *g, const char *cmd, const struct option *opt,
+                     const char *shortopts, int argc, char **argv);
+/**
+ * The next option: its `val` (g->arg its value; NULL when a required value is missing, for the
+ * caller to say what it expected); -1 at the end (operands in g->pos); '?' after printing the
+ * one-line error for an unknown option or a value given to an option that takes none.
+ */
+int cli_getopt_next(cli_getopt *g);
+void cli_getopt_destroy(cli_getopt *g);
+
 /** Writes s to stdout as a CSV field (quoted when needed), then ',' or, when last, a newline. */
 void cli_csv_str(const char *s, bool last);
 

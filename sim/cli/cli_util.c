@@ -1,7 +1,10 @@
 /* cli_util.c: option parsing and CSV output shared by the subcommands. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -19,20 +22,6 @@ int cli_scenario_file(const char *arg, char *buf, size_t n)
     return cs_scenario_find(arg, buf, n, &err) == CS_OK ? CLI_OK : cli_report(&err);
 }
 
-const char *cli_option_value(int argc, char **argv, int *i, const char *name)
-{
-    const char *s = argv[*i];
-    const size_t n = strlen(name);
-    if (strncmp(s, name, n) == 0 && s[n] == '=') return s + n + 1;
-    return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-bool cli_is_option(const char *s, const char *name)
-{
-    const size_t n = strlen(name);
-    return strncmp(s, name, n) == 0 && (s[n] == '\0' || s[n] == '=');
-}
-
 void cli_csv_str(const char *s, bool last)
 {
     if (strpbrk(s, ",\"\r\n") == NULL) {
@@ -46,4 +35,97 @@ void cli_csv_str(const char *s, bool last)
         putchar('"');
     }
     putchar(last ? '\n' : ',');
+}
+
+bool cli_getopt_init(cli_getopt *g, const char *cmd, const struct option *opt,
+                     const char *shortopts, int argc, char **argv)
+{
+    memset(g, 0, sizeof *g);
+    g->cmd = cmd;
+    g->opt = opt;
+    /* ':' first: a missing value comes back as the option (arg NULL), not as '?'. */
+    snprintf(g->shortopts, sizeof g->shortopts, ":%s", shortopts);
+    g->argc = argc + 1;
+    g->argv = calloc((size_t)argc + 2, sizeof *g->argv);
+    g->pos = calloc((size_t)argc + 1, sizeof *g->pos);
+    if (g->argv == NULL || g->pos == NULL) {
+        cli_getopt_destroy(g);
+        cli_message("%s: out of memory", cmd);
+        return false;
+    }
+    g->argv[0] = (char *)cmd;
+    for (int i = 0; i < argc; i++)
+        g->argv[i + 1] = argv[i];
+    optind = 0; /* glibc: start a new scan */
+    opterr = 0;
+    return true;
+}
+
+/* The unknown option in argv[optind - 1] ("--formt=x" as "--formt"), with a did-you-mean. */
+static void unknown_option(const cli_getopt *g, const char *arg)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s", arg);
+    name[strcspn(name, "=")] = '\0';
+    size_t n = 0;
+    while (g->opt[n].name != NULL)
+        n++;
+    const char **names = calloc(n + 1, sizeof *names);
+    char hint[300] = "";
+    if (names != NULL && strncmp(name, "--", 2) == 0) {
+        for (size_t i = 0; i < n; i++)
+            names[i] = g->opt[i].name;
+        const size_t k = cs_nearest_name(name + 2, names, n);
+        if (k != SIZE_MAX) snprintf(hint, sizeof hint, " (did you mean \"--%s\"?)", names[k]);
+    }
+    free(names);
+    cli_message("%s: unknown option \"%s\"%s (see 'cablesim %s --help')", g->cmd, name, hint,
+                g->cmd);
+}
+
+int cli_getopt_next(cli_getopt *g)
+{
+    for (;;) {
+        const int prev = optind == 0 ? 1 : optind;
+        const int c = getopt_long(g->argc, g->argv, g->shortopts, g->opt, NULL);
+        g->arg = optarg;
+        if (c == -1) {
+            for (int i = optind; i < g->argc; i++)
+                g->pos[g->npos++] = g->argv[i];
+            return -1;
+        }
+        if (c == ':') { /* a value missing: the caller says what it expected */
+            g->arg = NULL;
+            return optopt;
+        }
+        if (c != '?') return c;
+        const char *bad = optind - 1 >= prev && optind - 1 < g->argc ? g->argv[optind - 1] : "";
+        if (optopt != 0 && strncmp(bad, "--", 2) != 0) { /* an unknown short option */
+            char s[3] = {'-', (char)optopt, '\0'};
+            unknown_option(g, s);
+        } else if (strchr(bad, '=') != NULL) { /* --flag=value for a flag that takes none */
+            char name[256];
+            snprintf(name, sizeof name, "%s", bad);
+            name[strcspn(name, "=")] = '\0';
+            bool known = false;
+            for (size_t i = 0; g->opt[i].name != NULL; i++)
+                known |= strcmp(g->opt[i].name, name + 2) == 0;
+            if (known)
+                cli_message("%s: %s takes no value, found \"%s\"", g->cmd, name,
+                            strchr(bad, '=') + 1);
+            else
+                unknown_option(g, bad);
+        } else {
+            unknown_option(g, bad);
+        }
+        return '?';
+    }
+}
+
+void cli_getopt_destroy(cli_getopt *g)
+{
+    free(g->argv);
+    free(g->pos);
+    g->argv = NULL;
+    g->pos = NULL;
 }

@@ -72,18 +72,53 @@ typedef struct {
     double precision;
 } analyze_args;
 
-static int parse_format(const char *cmd, const char *v, bool csv_ok, out_format *f)
+static int parse_format(const char *cmd, const char *v, out_format *f)
 {
     if (v != NULL && strcmp(v, "text") == 0)
         *f = FMT_TEXT;
     else if (v != NULL && strcmp(v, "json") == 0)
         *f = FMT_JSON;
-    else if (v != NULL && csv_ok && strcmp(v, "csv") == 0)
+    else if (v != NULL && strcmp(v, "csv") == 0)
         *f = FMT_CSV;
     else
-        return cli_usage_error("%s: --format: expected %s, found \"%s\"", cmd,
-                               csv_ok ? "text, json or csv" : "text or json", v ? v : "nothing");
+        return cli_usage_error("%s: --format: expected text, json or csv, found \"%s\"", cmd,
+                               v ? v : "nothing");
     return CLI_OK;
+}
+
+enum { OPT_FORMAT = 256, OPT_TABLE, OPT_TOP, OPT_PRECISION };
+
+/* The options of one file's arguments; operands are the files. */
+static int parse_option(const char *cmd, int c, const char *v, analyze_args *a)
+{
+    char *end = NULL;
+    switch (c) {
+    case OPT_FORMAT:
+        return parse_format(cmd, v, &a->format);
+    case OPT_TABLE:
+        if ((a->table = v) == NULL) return cli_usage_error("%s: --table: expected a NAME", cmd);
+        return CLI_OK;
+    case OPT_TOP: {
+        const long n = v != NULL ? strtol(v, &end, 10) : -1;
+        if (v == NULL || end == v || *end != '\0' || n < 1 || n > 1000000)
+            return cli_usage_error("%s: --top: expected a whole number from 1 to 1000000, found "
+                                   "\"%s\"",
+                                   cmd, v ? v : "nothing");
+        a->top = (size_t)n;
+        return CLI_OK;
+    }
+    case OPT_PRECISION: {
+        const double x = v != NULL ? strtod(v, &end) : NAN;
+        if (v == NULL || end == v || *end != '\0' || !(x > 0 && x < 1))
+            return cli_usage_error("%s: --precision: expected a number between 0 and 1 (0.05 for "
+                                   "5%%), found \"%s\"",
+                                   cmd, v ? v : "nothing");
+        a->precision = x;
+        return CLI_OK;
+    }
+    default:
+        return CLI_USAGE; /* cli_getopt_next() said what */
+    }
 }
 
 static int parse_args(const char *cmd, int argc, char **argv, size_t want_files, analyze_args *a)
@@ -92,45 +127,33 @@ static int parse_args(const char *cmd, int argc, char **argv, size_t want_files,
     a->top = 10;
     a->precision = 0.05;
     const bool analyze = want_files == 1;
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (cli_is_option(s, "--format")) {
-            const int st =
-                parse_format(cmd, cli_option_value(argc, argv, &i, "--format"), true, &a->format);
-            if (st != CLI_OK) return st;
-        } else if (analyze && cli_is_option(s, "--table")) {
-            a->table = cli_option_value(argc, argv, &i, "--table");
-            if (a->table == NULL) return cli_usage_error("%s: --table: expected a NAME", cmd);
-        } else if (cli_is_option(s, "--top")) {
-            const char *v = cli_option_value(argc, argv, &i, "--top");
-            char *end = NULL;
-            const long n = v != NULL ? strtol(v, &end, 10) : -1;
-            if (v == NULL || end == v || *end != '\0' || n < 1 || n > 1000000)
-                return cli_usage_error("%s: --top: expected a whole number from 1 to 1000000, "
-                                       "found \"%s\"",
-                                       cmd, v ? v : "nothing");
-            a->top = (size_t)n;
-        } else if (analyze && cli_is_option(s, "--precision")) {
-            const char *v = cli_option_value(argc, argv, &i, "--precision");
-            char *end = NULL;
-            const double x = v != NULL ? strtod(v, &end) : NAN;
-            if (v == NULL || end == v || *end != '\0' || !(x > 0 && x < 1))
-                return cli_usage_error("%s: --precision: expected a number between 0 and 1 "
-                                       "(0.05 for 5%%), found \"%s\"",
-                                       cmd, v ? v : "nothing");
-            a->precision = x;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            return cli_usage_error("%s: unknown option \"%s\" (see 'cablesim %s --help')", cmd, s,
-                                   cmd);
-        } else if (a->n_files < (analyze ? 1 : CLI_MAX_FILES)) {
+    static const struct option analyze_opts[] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"table", required_argument, NULL, OPT_TABLE},
+        {"top", required_argument, NULL, OPT_TOP},
+        {"precision", required_argument, NULL, OPT_PRECISION},
+        {NULL, 0, NULL, 0}};
+    static const struct option compare_opts[] = {{"format", required_argument, NULL, OPT_FORMAT},
+                                                 {"top", required_argument, NULL, OPT_TOP},
+                                                 {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, cmd, analyze ? analyze_opts : compare_opts, "", argc, argv))
+        return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1)
+        st = parse_option(cmd, c, g.arg, a);
+    for (size_t i = 0; st == CLI_OK && i < g.npos; i++) {
+        const char *s = g.pos[i];
+        if (a->n_files < (analyze ? 1 : CLI_MAX_FILES))
             a->files[a->n_files++] = s;
-        } else if (analyze) {
-            return cli_usage_error("%s: expected 1 results file, found another: \"%s\"", cmd, s);
-        } else {
-            return cli_usage_error("%s: at most %d results files, found another: \"%s\"", cmd,
-                                   CLI_MAX_FILES, s);
-        }
+        else if (analyze)
+            st = cli_usage_error("%s: expected 1 results file, found another: \"%s\"", cmd, s);
+        else
+            st = cli_usage_error("%s: at most %d results files, found another: \"%s\"", cmd,
+                                 CLI_MAX_FILES, s);
     }
+    cli_getopt_destroy(&g);
+    if (st != CLI_OK) return st;
     if (a->n_files < want_files)
         return cli_usage_error("%s: expected %s%zu results file%s, found %zu (see 'cablesim %s "
                                "--help')",
@@ -673,7 +696,8 @@ static json_t *j_estimate(const cs_estimate *e, bool *ok)
     put(o, "mean", jnum(e->mean), ok);
     put(o, "se", jnum(e->se), ok);
     put(o, "sd", jnum(e->sd), ok);
-    put(o, "ci95", json_pack("[oo]", jnum(e->lo), jnum(e->hi)), ok);
+    put(o, "lo", jnum(e->lo), ok);
+    put(o, "hi", jnum(e->hi), ok);
     put(o, "n", jint(e->n), ok);
     return o;
 }
@@ -683,7 +707,8 @@ static json_t *j_prop(const cs_proportion *p, bool *ok)
     if (p->n == 0) return json_null();
     json_t *o = json_object();
     put(o, "p", jnum(p->p), ok);
-    put(o, "ci95", json_pack("[oo]", jnum(p->lo), jnum(p->hi)), ok);
+    put(o, "lo", jnum(p->lo), ok);
+    put(o, "hi", jnum(p->hi), ok);
     put(o, "k", jint(p->k), ok);
     put(o, "n", jint(p->n), ok);
     return o;
@@ -1586,8 +1611,8 @@ static void csv_paired(const char *file, const cs_comparison_t *c, const char *m
 }
 
 static const char csv_compare_header[] =
-    "metric,of,comparison,a_mean,b_mean,difference,difference_se,difference_ci_lo,"
-    "difference_ci_hi,df,b_higher_trials,b_lower_trials,sign_test_p,verdict";
+    "metric,of,comparison,a_mean,b_mean,difference,difference_se,difference_lo,"
+    "difference_hi,df,b_higher_trials,b_lower_trials,sign_test_p,verdict";
 
 static void csv_compare(const char *file, const cs_comparison_t *c)
 {

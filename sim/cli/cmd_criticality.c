@@ -60,41 +60,35 @@ typedef struct {
     double seconds;
 } analysis;
 
-/* Parses one option at argv[*i]; returns an exit status (CLI_OK when consumed). */
-static int parse_option(crit_args *a, int argc, char **argv, int *i)
+enum { OPT_DEMAND = 256, OPT_AS_OF, OPT_UNIT, OPT_CAPACITY, OPT_TOP, OPT_FORMAT };
+
+/* Takes option c with value v (NULL when missing); returns an exit status. */
+static int parse_option(crit_args *a, int c, const char *v)
 {
-    const char *s = argv[*i];
-    const char *v = NULL;
-    if (cli_is_option(s, "--demand")) {
-        if ((a->demand = cli_option_value(argc, argv, i, "--demand")) == NULL)
+    if (c == OPT_DEMAND) {
+        if ((a->demand = v) == NULL)
             return cli_usage_error("criticality: --demand: expected a CSV file, found nothing");
-    } else if (cli_is_option(s, "--as-of")) {
-        v = cli_option_value(argc, argv, i, "--as-of");
+    } else if (c == OPT_AS_OF) {
         if (v == NULL || !cli_parse_year(v, &a->as_of))
             return cli_usage_error(
                 "criticality: --as-of: expected a year between 1850 and 2100, found \"%s\"",
                 v ? v : "nothing");
-    } else if (strcmp(s, "-k") == 0 || cli_is_option(s, "--k")) {
-        v = s[1] == 'k' ? (*i + 1 < argc ? argv[++*i] : NULL)
-                        : cli_option_value(argc, argv, i, "--k");
+    } else if (c == 'k') {
         if (v == NULL || (strcmp(v, "1") != 0 && strcmp(v, "2") != 0))
             return cli_usage_error("criticality: -k: expected 1 or 2, found \"%s\"",
                                    v ? v : "nothing");
         a->k = (unsigned)(v[0] - '0');
-    } else if (cli_is_option(s, "--unit")) {
-        v = cli_option_value(argc, argv, i, "--unit");
+    } else if (c == OPT_UNIT) {
         a->all_units = v != NULL && strcmp(v, "all") == 0;
         if (v == NULL || (!a->all_units && !cs_criticality_unit_parse(v, &a->unit)))
             return cli_usage_error(
                 "criticality: --unit: expected segment, cable, station or all, found \"%s\"",
                 v ? v : "nothing");
-    } else if (cli_is_option(s, "--capacity")) {
-        v = cli_option_value(argc, argv, i, "--capacity");
+    } else if (c == OPT_CAPACITY) {
         if (v == NULL || !cs_routing_capacity_from_name(v, &a->lit))
             return cli_usage_error("criticality: --capacity: expected lit or design, found \"%s\"",
                                    v ? v : "nothing");
-    } else if (cli_is_option(s, "--top")) {
-        v = cli_option_value(argc, argv, i, "--top");
+    } else if (c == OPT_TOP) {
         char *end = NULL;
         const long n = v != NULL ? strtol(v, &end, 10) : -1;
         if (v == NULL || end == v || *end != '\0' || n < 0 || n > 100000000)
@@ -102,8 +96,7 @@ static int parse_option(crit_args *a, int argc, char **argv, int *i)
                                    "100000000, found \"%s\"",
                                    v ? v : "nothing");
         a->top = n == 0 ? SIZE_MAX : (size_t)n;
-    } else if (cli_is_option(s, "--format")) {
-        v = cli_option_value(argc, argv, i, "--format");
+    } else if (c == OPT_FORMAT) {
         if (v != NULL && strcmp(v, "text") == 0)
             a->format = FMT_TEXT;
         else if (v != NULL && strcmp(v, "json") == 0)
@@ -115,9 +108,7 @@ static int parse_option(crit_args *a, int argc, char **argv, int *i)
                                    "\"%s\"",
                                    v ? v : "nothing");
     } else {
-        return cli_usage_error("criticality: unknown option \"%s\" (see 'cablesim criticality "
-                               "--help')",
-                               s);
+        return CLI_USAGE; /* cli_getopt_next() said what */
     }
     return CLI_OK;
 }
@@ -130,20 +121,26 @@ static int parse_args(crit_args *a, int argc, char **argv)
     a->unit = CS_CRITICALITY_SEGMENT;
     a->lit = true;
     a->top = 20;
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (s[0] == '-' && s[1] != '\0') {
-            const int st = parse_option(a, argc, argv, &i);
-            if (st != CLI_OK) return st;
-        } else if (a->topology != NULL) {
-            return cli_usage_error("criticality: expected at most one TOPOLOGY, found \"%s\" "
-                                   "after \"%s\"",
-                                   s, a->topology);
-        } else {
-            a->topology = s;
-        }
-    }
-    return CLI_OK;
+    static const struct option opts[] = {{"demand", required_argument, NULL, OPT_DEMAND},
+                                         {"as-of", required_argument, NULL, OPT_AS_OF},
+                                         {"k", required_argument, NULL, 'k'},
+                                         {"unit", required_argument, NULL, OPT_UNIT},
+                                         {"capacity", required_argument, NULL, OPT_CAPACITY},
+                                         {"top", required_argument, NULL, OPT_TOP},
+                                         {"format", required_argument, NULL, OPT_FORMAT},
+                                         {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "criticality", opts, "k:", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1)
+        st = parse_option(a, c, g.arg);
+    if (st == CLI_OK && g.npos > 1)
+        st = cli_usage_error("criticality: expected at most one TOPOLOGY, found \"%s\" after "
+                             "\"%s\"",
+                             g.pos[1], g.pos[0]);
+    a->topology = g.npos > 0 ? g.pos[0] : NULL;
+    cli_getopt_destroy(&g);
+    return st;
 }
 
 static double now_s(void)

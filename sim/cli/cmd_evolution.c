@@ -88,56 +88,6 @@ static int parse_format(const char *v, out_format *f)
 }
 
 /* Parses the option at argv[*i]; returns an exit status. */
-static int parse_option(evo_args *a, int argc, char **argv, int *i)
-{
-    const char *s = argv[*i];
-    if (cli_is_option(s, "--from"))
-        return parse_year("--from", cli_option_value(argc, argv, i, "--from"), &a->from);
-    if (cli_is_option(s, "--to"))
-        return parse_year("--to", cli_option_value(argc, argv, i, "--to"), &a->to);
-    if (cli_is_option(s, "--step")) {
-        const char *v = cli_option_value(argc, argv, i, "--step");
-        char *end = NULL;
-        const long n = v != NULL ? strtol(v, &end, 10) : 0;
-        if (v == NULL || end == v || *end != '\0' || n < 1 || n > 100)
-            return cli_usage_error("evolution: --step: expected a whole number of years from 1 "
-                                   "to 100, found \"%s\"",
-                                   v ? v : "nothing");
-        a->step = (int)n;
-    } else if (cli_is_option(s, "--set")) {
-        const char *v = cli_option_value(argc, argv, i, "--set");
-        if (v == NULL) return cli_usage_error("evolution: --set needs KEY=VALUE");
-        if (strncmp(v, "as_of=", 6) == 0 || strcmp(v, "as_of") == 0)
-            return cli_usage_error("evolution: --set %s: the year is set by --from, --to and "
-                                   "--step",
-                                   v);
-        a->sets[a->nsets++] = v;
-    } else if (cli_is_option(s, "--growth")) {
-        const char *v = cli_option_value(argc, argv, i, "--growth");
-        char *end = NULL;
-        const double x = v != NULL ? strtod(v, &end) : NAN;
-        if (v == NULL || end == v || *end != '\0' || !(x > -1.0 && x <= 10.0))
-            return cli_usage_error("evolution: --growth: expected a yearly growth rate above -1 "
-                                   "and at most 10 (0.3 for 30%%/year), found \"%s\"",
-                                   v ? v : "nothing");
-        a->growth = x;
-    } else if (cli_is_option(s, "--format")) {
-        a->format_given = true;
-        return parse_format(cli_option_value(argc, argv, i, "--format"), &a->format);
-    } else if (strcmp(s, "-o") == 0 || cli_is_option(s, "--output")) {
-        a->output = s[1] == 'o' ? (*i + 1 < argc ? argv[++*i] : NULL)
-                                : cli_option_value(argc, argv, i, "--output");
-        if (a->output == NULL) return cli_usage_error("evolution: %s needs a file name", s);
-    } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
-        a->quiet = true;
-    } else {
-        return cli_usage_error("evolution: unknown option \"%s\" (see 'cablesim evolution "
-                               "--help')",
-                               s);
-    }
-    return CLI_OK;
-}
-
 /* The format of -o FILE when --format is not given: from the extension, else text. */
 static out_format format_of(const char *path)
 {
@@ -145,6 +95,49 @@ static out_format format_of(const char *path)
     if (n >= 4 && strcmp(path + n - 4, ".csv") == 0) return FMT_CSV;
     if (n >= 5 && strcmp(path + n - 5, ".json") == 0) return FMT_JSON;
     return FMT_TEXT;
+}
+
+enum { OPT_FROM = 256, OPT_TO, OPT_STEP, OPT_SET, OPT_GROWTH, OPT_FORMAT };
+
+/* Takes option c with value v (NULL when missing); returns an exit status. */
+static int parse_option(evo_args *a, int c, const char *v)
+{
+    char *end = NULL;
+    if (c == OPT_FROM) return parse_year("--from", v, &a->from);
+    if (c == OPT_TO) return parse_year("--to", v, &a->to);
+    if (c == OPT_STEP) {
+        const long n = v != NULL ? strtol(v, &end, 10) : 0;
+        if (v == NULL || end == v || *end != '\0' || n < 1 || n > 100)
+            return cli_usage_error("evolution: --step: expected a whole number of years from 1 "
+                                   "to 100, found \"%s\"",
+                                   v ? v : "nothing");
+        a->step = (int)n;
+    } else if (c == OPT_SET) {
+        if (v == NULL) return cli_usage_error("evolution: --set needs KEY=VALUE");
+        if (strncmp(v, "as_of=", 6) == 0 || strcmp(v, "as_of") == 0)
+            return cli_usage_error("evolution: --set %s: the year is set by --from, --to and "
+                                   "--step",
+                                   v);
+        a->sets[a->nsets++] = v;
+    } else if (c == OPT_GROWTH) {
+        const double x = v != NULL ? strtod(v, &end) : NAN;
+        if (v == NULL || end == v || *end != '\0' || !(x > -1.0 && x <= 10.0))
+            return cli_usage_error("evolution: --growth: expected a yearly growth rate above -1 "
+                                   "and at most 10 (0.3 for 30%%/year), found \"%s\"",
+                                   v ? v : "nothing");
+        a->growth = x;
+    } else if (c == OPT_FORMAT) {
+        a->format_given = true;
+        return parse_format(v, &a->format);
+    } else if (c == 'o') {
+        if ((a->output = v) == NULL)
+            return cli_usage_error("evolution: -o/--output needs a file name");
+    } else if (c == 'q') {
+        a->quiet = true;
+    } else {
+        return CLI_USAGE; /* cli_getopt_next() said what */
+    }
+    return CLI_OK;
 }
 
 static int parse_args(evo_args *a, int argc, char **argv)
@@ -156,18 +149,26 @@ static int parse_args(evo_args *a, int argc, char **argv)
     a->growth = NAN;
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
     if (a->sets == NULL) return cli_usage_error("out of memory");
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (s[0] == '-' && s[1] != '\0') {
-            const int st = parse_option(a, argc, argv, &i);
-            if (st != CLI_OK) return st;
-        } else if (a->scenario != NULL) {
-            return cli_usage_error("evolution: expected one SCENARIO, found a second one \"%s\"",
-                                   s);
-        } else {
-            a->scenario = s;
-        }
-    }
+    static const struct option opts[] = {{"from", required_argument, NULL, OPT_FROM},
+                                         {"to", required_argument, NULL, OPT_TO},
+                                         {"step", required_argument, NULL, OPT_STEP},
+                                         {"set", required_argument, NULL, OPT_SET},
+                                         {"growth", required_argument, NULL, OPT_GROWTH},
+                                         {"format", required_argument, NULL, OPT_FORMAT},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "evolution", opts, "o:q", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1)
+        st = parse_option(a, c, g.arg);
+    if (st == CLI_OK && g.npos > 1)
+        st = cli_usage_error("evolution: expected one SCENARIO, found a second one \"%s\"",
+                             g.pos[1]);
+    a->scenario = g.npos > 0 ? g.pos[0] : NULL;
+    cli_getopt_destroy(&g);
+    if (st != CLI_OK) return st;
     if (a->from > a->to)
         return cli_usage_error("evolution: --from %d is after --to %d", a->from, a->to);
     if (a->output != NULL && !a->format_given) a->format = format_of(a->output);
@@ -260,10 +261,11 @@ static void print_text(FILE *f, const year_row *rows, size_t n, const char *path
 
 static const char *const csv_head =
     "year,systems,japan_systems,japan_design_tbps,trials,demand_scale,demand_tbps,"
-    "baseline_unserved_tbps,expected_unserved_tbps,ci_low,ci_high,expected_loss_tbps,"
-    "expected_unserved_share,p_any_region_cut,p_any_region_cut_low,p_any_region_cut_high,"
-    "regions,regions_unreached,p_any_reached_region_cut,p_any_reached_region_cut_low,"
-    "p_any_reached_region_cut_high,worst_region,worst_region_p_cut,seconds";
+    "baseline_unserved_tbps,expected_unserved_tbps,expected_unserved_tbps_lo,"
+    "expected_unserved_tbps_hi,expected_loss_tbps,"
+    "expected_unserved_share,p_any_region_cut,p_any_region_cut_lo,p_any_region_cut_hi,"
+    "regions,regions_unreached,p_any_reached_region_cut,p_any_reached_region_cut_lo,"
+    "p_any_reached_region_cut_hi,worst_region,worst_region_p_cut,seconds";
 
 static void print_csv(FILE *f, const year_row *rows, size_t n)
 {
@@ -304,18 +306,18 @@ static json_t *json_row(const year_row *y, bool *ok)
     put(o, "demand_tbps", json_real(r->demand_tbps), ok);
     put(o, "baseline_unserved_tbps", json_real(r->baseline_unserved_tbps), ok);
     put(o, "expected_unserved_tbps", json_real(r->mean), ok);
-    put(o, "ci_low", json_real(r->ci_low), ok);
-    put(o, "ci_high", json_real(r->ci_high), ok);
+    put(o, "expected_unserved_tbps_lo", json_real(r->ci_low), ok);
+    put(o, "expected_unserved_tbps_hi", json_real(r->ci_high), ok);
     put(o, "expected_loss_tbps", json_real(r->loss), ok);
     put(o, "expected_unserved_share", json_real(r->share), ok);
     put(o, "p_any_region_cut", json_real(r->any_cut.p), ok);
-    put(o, "p_any_region_cut_low", json_real(r->any_cut.lo), ok);
-    put(o, "p_any_region_cut_high", json_real(r->any_cut.hi), ok);
+    put(o, "p_any_region_cut_lo", json_real(r->any_cut.lo), ok);
+    put(o, "p_any_region_cut_hi", json_real(r->any_cut.hi), ok);
     put(o, "regions", json_integer((json_int_t)r->regions), ok);
     put(o, "regions_unreached", json_integer((json_int_t)r->unreached), ok);
     put(o, "p_any_reached_region_cut", json_real(r->any_reached_cut.p), ok);
-    put(o, "p_any_reached_region_cut_low", json_real(r->any_reached_cut.lo), ok);
-    put(o, "p_any_reached_region_cut_high", json_real(r->any_reached_cut.hi), ok);
+    put(o, "p_any_reached_region_cut_lo", json_real(r->any_reached_cut.lo), ok);
+    put(o, "p_any_reached_region_cut_hi", json_real(r->any_reached_cut.hi), ok);
     put(o, "worst_region", r->worst[0] ? json_string(r->worst) : json_null(), ok);
     put(o, "worst_region_p_cut", json_real(r->worst_p), ok);
     put(o, "seconds", json_real(y->seconds), ok);

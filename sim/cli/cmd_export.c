@@ -21,38 +21,39 @@ typedef struct {
     const char *out;    /* NULL or "-": stdout */
 } export_args;
 
-/* The slot of a for an option that takes a value, or NULL when opt is not one. */
-static const char **option_slot(export_args *a, const char *opt)
-{
-    if (strcmp(opt, "--format") == 0) return &a->format;
-    if (strcmp(opt, "--as-of") == 0) return &a->as_of;
-    if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) return &a->out;
-    return NULL;
-}
-
 /* Fills a from argv; returns CLI_OK or the exit status of the usage error it printed. */
 static int parse_args(int argc, char **argv, export_args *a)
 {
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        const char **slot = option_slot(a, arg);
-        if (slot != NULL) {
-            if (i + 1 >= argc)
-                return cli_usage_error("topology export: option %s needs a value (see --help)",
-                                       arg);
-            if (*slot != NULL)
-                return cli_usage_error("topology export: option %s is given twice", arg);
-            *slot = argv[++i];
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error("topology export: unknown option \"%s\" (see --help)", arg);
-        } else if (a->file != NULL) {
-            return cli_usage_error("topology export: expected at most one FILE argument, found "
-                                   "\"%s\" after \"%s\"",
-                                   arg, a->file);
-        } else {
-            a->file = arg;
-        }
+    enum { OPT_FORMAT = 256, OPT_AS_OF };
+    static const struct option opts[] = {{"format", required_argument, NULL, OPT_FORMAT},
+                                         {"as-of", required_argument, NULL, OPT_AS_OF},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "topology export", opts, "o:", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1) {
+        const char **slot = c == OPT_FORMAT  ? &a->format
+                            : c == OPT_AS_OF ? &a->as_of
+                            : c == 'o'       ? &a->out
+                                             : NULL;
+        const char *name = c == OPT_FORMAT ? "--format" : c == OPT_AS_OF ? "--as-of" : "-o";
+        if (slot == NULL)
+            st = CLI_USAGE;
+        else if (g.arg == NULL)
+            st = cli_usage_error("topology export: option %s needs a value (see --help)", name);
+        else if (*slot != NULL)
+            st = cli_usage_error("topology export: option %s is given twice", name);
+        else
+            *slot = g.arg;
     }
+    if (st == CLI_OK && g.npos > 1)
+        st = cli_usage_error("topology export: expected at most one FILE argument, found \"%s\" "
+                             "after \"%s\"",
+                             g.pos[1], g.pos[0]);
+    if (g.npos > 0) a->file = g.pos[0];
+    cli_getopt_destroy(&g);
+    if (st != CLI_OK) return st;
     if (a->format == NULL)
         return cli_usage_error("topology export: option --format is required (graphml, dot or "
                                "geojson)");

@@ -27,28 +27,42 @@ static int parse_args(info_args *a, int argc, char **argv)
     a->file = NULL;
     a->as_of = cli_current_year();
     a->json = false;
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (strcmp(s, "--json") == 0) {
+    enum { OPT_JSON = 256, OPT_AS_OF, OPT_FORMAT };
+    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
+                                         {"format", required_argument, NULL, OPT_FORMAT},
+                                         {"as-of", required_argument, NULL, OPT_AS_OF},
+                                         {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "topology info", opts, "", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1) {
+        const char *v = g.arg;
+        if (c == OPT_JSON) {
             a->json = true;
-        } else if (strcmp(s, "--as-of") == 0 || strncmp(s, "--as-of=", 8) == 0) {
-            const char *v = s[7] == '=' ? s + 8 : (i + 1 < argc ? argv[++i] : NULL);
+        } else if (c == OPT_FORMAT) { /* --format json is --json, as in every command */
+            if (v == NULL || (strcmp(v, "json") != 0 && strcmp(v, "text") != 0))
+                st = cli_usage_error("topology info: --format: expected text or json, found "
+                                     "\"%s\"",
+                                     v ? v : "nothing");
+            else
+                a->json = strcmp(v, "json") == 0;
+        } else if (c == OPT_AS_OF) {
             if (v == NULL)
-                return cli_usage_error("topology info: --as-of: expected a YEAR, found nothing");
-            if (!cli_parse_year(v, &a->as_of))
-                return cli_usage_error(
+                st = cli_usage_error("topology info: --as-of: expected a YEAR, found nothing");
+            else if (!cli_parse_year(v, &a->as_of))
+                st = cli_usage_error(
                     "topology info: --as-of: expected a year between 1850 and 2100, found \"%s\"",
                     v);
-        } else if (s[0] == '-' && s[1] != '\0') {
-            return cli_usage_error("topology info: unknown option \"%s\" (see --help)", s);
-        } else if (a->file != NULL) {
-            return cli_usage_error(
-                "topology info: expected at most one FILE, found \"%s\" after \"%s\"", s, a->file);
         } else {
-            a->file = s;
+            st = CLI_USAGE;
         }
     }
-    return CLI_OK;
+    if (st == CLI_OK && g.npos > 1)
+        st = cli_usage_error("topology info: expected at most one FILE, found \"%s\" after \"%s\"",
+                             g.pos[1], g.pos[0]);
+    a->file = g.npos > 0 ? g.pos[0] : NULL;
+    cli_getopt_destroy(&g);
+    return st;
 }
 
 /* ------------------------------------------------------------------ text */

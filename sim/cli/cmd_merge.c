@@ -48,13 +48,6 @@ typedef struct {
     bool quiet, force;
 } merge_args;
 
-/* A failure that is not the input's (exit status 1). */
-static int fail(const char *what)
-{
-    cli_message("merge: %s", what);
-    return CLI_FAIL;
-}
-
 static int parse_buffer(const char *v, merge_args *a)
 {
     char *end = NULL;
@@ -71,26 +64,34 @@ static int parse_args(int argc, char **argv, merge_args *a)
 {
     memset(a, 0, sizeof *a);
     a->buffer = DEFAULT_BUFFER;
-    a->parts = calloc((size_t)argc + 1, sizeof *a->parts);
-    if (a->parts == NULL) return fail("out of memory");
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (strcmp(s, "-o") == 0 || cli_is_option(s, "--output")) {
-            a->output = cli_option_value(argc, argv, &i, "--output");
-            if (a->output == NULL) return cli_usage_error("merge: %s needs a file name", s);
-        } else if (cli_is_option(s, "--buffer-size")) {
-            const char *v = cli_option_value(argc, argv, &i, "--buffer-size");
-            if (parse_buffer(v != NULL ? v : "", a) != CLI_OK) return CLI_USAGE;
-        } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
+    enum { OPT_BUFFER = 256, OPT_FORCE };
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"buffer-size", required_argument, NULL, OPT_BUFFER},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"force", no_argument, NULL, OPT_FORCE},
+                                         {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "merge", opts, "o:q", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1) {
+        if (c == 'o') {
+            if ((a->output = g.arg) == NULL)
+                st = cli_usage_error("merge: -o/--output needs a file name");
+        } else if (c == OPT_BUFFER) {
+            st = parse_buffer(g.arg != NULL ? g.arg : "", a);
+        } else if (c == 'q') {
             a->quiet = true;
-        } else if (strcmp(s, "--force") == 0) {
+        } else if (c == OPT_FORCE) {
             a->force = true;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            return cli_usage_error("merge: unknown option \"%s\" (see 'cablesim merge --help')", s);
         } else {
-            a->parts[a->nparts++] = s;
+            st = CLI_USAGE;
         }
     }
+    a->parts = g.pos; /* kept: freed by cmd_merge */
+    a->nparts = g.npos;
+    g.pos = NULL;
+    cli_getopt_destroy(&g);
+    if (st != CLI_OK) return st;
     if (a->output == NULL)
         return cli_usage_error("merge: expected -o RESULTS.h5 (the merged file), found none");
     if (a->nparts == 0)

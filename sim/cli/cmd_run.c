@@ -221,48 +221,85 @@ static int parse_args(int argc, char **argv, run_args *a)
     a->sweeps = calloc((size_t)argc + 1, sizeof *a->sweeps);
     if (a->sets == NULL || a->scenarios == NULL || a->sweeps == NULL)
         return cli_usage_error("out of memory");
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        const bool has_next = i + 1 < argc;
-        if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
-            if (!has_next) return cli_usage_error("run: %s needs a file name", s);
-            a->output = argv[++i];
-        } else if (strcmp(s, "--set") == 0) {
-            if (!has_next) return cli_usage_error("run: --set needs KEY=VALUE");
-            a->sets[a->nsets++] = argv[++i];
-        } else if (strncmp(s, "--set=", 6) == 0) {
-            a->sets[a->nsets++] = s + 6;
-        } else if (strcmp(s, "--sweep") == 0) {
-            if (!has_next) return cli_usage_error("run: --sweep needs KEY=VALUES");
-            a->sweeps[a->nsweeps++] = argv[++i];
-        } else if (strncmp(s, "--sweep=", 8) == 0) {
-            a->sweeps[a->nsweeps++] = s + 8;
-        } else if (strcmp(s, "--resume") == 0) {
-            if (!has_next) return cli_usage_error("run: --resume needs a results file");
-            a->resume = argv[++i];
-        } else if (strcmp(s, "--block-size") == 0) {
-            if (!parse_count(s, has_next ? argv[++i] : "", MAX_BLOCK, &a->block)) return CLI_USAGE;
-        } else if (strcmp(s, "--stop-after-batches") == 0) {
-            if (!parse_count(s, has_next ? argv[++i] : "", UINT32_MAX, &a->stop_after))
-                return CLI_USAGE;
-        } else if (strcmp(s, "--shard") == 0) {
-            if (parse_shard(has_next ? argv[++i] : "", a) != CLI_OK) return CLI_USAGE;
-        } else if (strcmp(s, "--resume-or-start") == 0) {
+    enum {
+        OPT_SET = 256,
+        OPT_SWEEP,
+        OPT_RESUME,
+        OPT_BLOCK,
+        OPT_STOP_AFTER,
+        OPT_SHARD,
+        OPT_RESUME_OR_START,
+        OPT_DRY_RUN,
+        OPT_NO_PROGRESS,
+        OPT_FORCE
+    };
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"set", required_argument, NULL, OPT_SET},
+        {"sweep", required_argument, NULL, OPT_SWEEP},
+        {"resume", required_argument, NULL, OPT_RESUME},
+        {"block-size", required_argument, NULL, OPT_BLOCK},
+        {"stop-after-batches", required_argument, NULL, OPT_STOP_AFTER},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"resume-or-start", no_argument, NULL, OPT_RESUME_OR_START},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"quiet", no_argument, NULL, 'q'},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "run", opts, "o:q", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1) {
+        const char *v = g.arg;
+        switch (c) {
+        case 'o':
+            if ((a->output = v) == NULL) st = cli_usage_error("run: -o/--output needs a file name");
+            break;
+        case OPT_SET:
+            if (v == NULL) st = cli_usage_error("run: --set needs KEY=VALUE");
+            a->sets[a->nsets++] = v;
+            break;
+        case OPT_SWEEP:
+            if (v == NULL) st = cli_usage_error("run: --sweep needs KEY=VALUES");
+            a->sweeps[a->nsweeps++] = v;
+            break;
+        case OPT_RESUME:
+            if ((a->resume = v) == NULL) st = cli_usage_error("run: --resume needs a results file");
+            break;
+        case OPT_BLOCK:
+            if (!parse_count("--block-size", v ? v : "", MAX_BLOCK, &a->block)) st = CLI_USAGE;
+            break;
+        case OPT_STOP_AFTER:
+            if (!parse_count("--stop-after-batches", v ? v : "", UINT32_MAX, &a->stop_after))
+                st = CLI_USAGE;
+            break;
+        case OPT_SHARD:
+            if (parse_shard(v ? v : "", a) != CLI_OK) st = CLI_USAGE;
+            break;
+        case OPT_RESUME_OR_START:
             a->resume_or_start = true;
-        } else if (strcmp(s, "--force") == 0) {
-            a->force = true;
-        } else if (strcmp(s, "--dry-run") == 0) {
+            break;
+        case OPT_DRY_RUN:
             a->dry_run = true;
-        } else if (strcmp(s, "--no-progress") == 0) {
+            break;
+        case OPT_NO_PROGRESS:
             a->progress = false;
-        } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
+            break;
+        case 'q':
             a->quiet = true;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            return cli_usage_error("run: unknown option \"%s\" (see 'cablesim run --help')", s);
-        } else {
-            a->scenarios[a->nscen++] = s;
+            break;
+        case OPT_FORCE:
+            a->force = true;
+            break;
+        default:
+            st = CLI_USAGE; /* cli_getopt_next() said what */
         }
     }
+    for (size_t i = 0; st == CLI_OK && i < g.npos; i++)
+        a->scenarios[a->nscen++] = g.pos[i];
+    cli_getopt_destroy(&g);
+    if (st != CLI_OK) return st;
     if (a->resume != NULL && (a->nscen > 0 || a->output != NULL || a->nsets > 0 || a->dry_run ||
                               a->shards || a->nsweeps > 0))
         return cli_usage_error("run: --resume takes the scenario, output, overrides and part from "
@@ -908,15 +945,10 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outc
     return status;
 }
 
-/* Loads the scenario stored in the results file being resumed. */
+/* Loads the scenario stored in the results file being resumed, finding its inputs again. */
 static cs_status load_resumed(cs_scenario **sc, const char *path, cs_error *err)
 {
-    char *text = NULL;
-    int32_t as_of = 0;
-    cs_status rc = cs_results_scenario_text(path, &text, &as_of, err);
-    if (rc == CS_OK) rc = cs_scenario_load_string(sc, text, path, ".", NULL, 0, as_of, err);
-    free(text);
-    return rc;
+    return cs_results_load_scenario(sc, path, err);
 }
 
 /*

@@ -20,18 +20,26 @@ static const char usage[] =
 int cmd_scenarios(int argc, char **argv)
 {
     bool paths = false;
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < argc; i++)
         if (cli_is_help(argv[i])) {
             fputs(usage, stdout);
             return CLI_OK;
         }
-        if (strcmp(argv[i], "--paths") == 0)
+    static const struct option opts[] = {{"paths", no_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "scenarios", opts, "", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, opt;
+    while (st == CLI_OK && (opt = cli_getopt_next(&g)) != -1)
+        if (opt == 'p')
             paths = true;
         else
-            return cli_usage_error("scenarios: unexpected argument \"%s\" (see 'cablesim "
-                                   "scenarios --help')",
-                                   argv[i]);
-    }
+            st = CLI_USAGE;
+    if (st == CLI_OK && g.npos > 0)
+        st = cli_usage_error("scenarios: unexpected argument \"%s\" (see 'cablesim scenarios "
+                             "--help')",
+                             g.pos[0]);
+    cli_getopt_destroy(&g);
+    if (st != CLI_OK) return st;
     cs_error err = CS_ERROR_INIT;
     cs_scenario_catalog c;
     if (cs_scenario_catalog_init(&c, &err) != CS_OK) return cli_report(&err);

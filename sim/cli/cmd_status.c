@@ -41,8 +41,7 @@ int cli_status_check_inputs(const char *path, cs_file_info *info)
     cs_error err = CS_ERROR_INIT;
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
-    cs_status rc =
-        cs_scenario_load_string(&sc, info->scenario, path, ".", NULL, 0, info->as_of, &err);
+    cs_status rc = cs_results_load_scenario(&sc, path, &err);
     if (rc == CS_OK) rc = cs_engine_alloc(&e, sc, &err);
     if (rc == CS_ENOMEM) {
         cs_engine_free(e);
@@ -131,25 +130,29 @@ static void print_text(const char *file, const char *final, const cs_file_info *
 int cmd_status(int argc, char **argv)
 {
     const char *file = NULL, *format = "text";
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < argc; i++)
         if (cli_is_help(argv[i])) {
             fputs(usage, stdout);
             return CLI_OK;
         }
-        if (cli_is_option(argv[i], "--format")) {
-            format = cli_option_value(argc, argv, &i, "--format");
-            if (format == NULL || (strcmp(format, "text") != 0 && strcmp(format, "json") != 0))
-                return cli_usage_error("status: --format: expected text or json, found \"%s\"",
-                                       format ? format : "");
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage_error("status: unknown option \"%s\" (see 'cablesim status --help')",
-                                   argv[i]);
-        } else if (file == NULL) {
-            file = argv[i];
-        } else {
-            return cli_usage_error("status: expected one results file, found \"%s\" too", argv[i]);
-        }
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "status", opts, "", argc, argv)) return CLI_FAIL;
+    int st = CLI_OK, c;
+    while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1) {
+        format = g.arg;
+        if (c != 'f')
+            st = CLI_USAGE;
+        else if (format == NULL || (strcmp(format, "text") != 0 && strcmp(format, "json") != 0))
+            st = cli_usage_error("status: --format: expected text or json, found \"%s\"",
+                                 format ? format : "");
     }
+    if (st == CLI_OK && g.npos > 1)
+        st = cli_usage_error("status: expected one results file, found \"%s\" too", g.pos[1]);
+    file = g.npos > 0 ? g.pos[0] : NULL;
+    cli_getopt_destroy(&g);
+    if (st != CLI_OK) return st;
     if (file == NULL) return cli_usage_error("status: expected a results file (RESULTS.h5)");
     char work[4096], final[4096];
     bool renamed = false;

@@ -10,7 +10,7 @@
 
 static const char usage[] =
     "Usage: cablesim topology check [FILE]\n"
-    "       cablesim topology info [FILE] [--as-of YEAR] [--json]\n"
+    "       cablesim topology info [FILE] [--as-of YEAR] [--format text|json]\n"
     "       cablesim topology export [FILE] --format graphml|dot|geojson [--as-of YEAR] [-o OUT]\n"
     "\n"
     "FILE defaults to the bundled Japan topology (topology/japan.geojson).\n"
@@ -37,10 +37,17 @@ int cli_topology_file(const char *arg, char *buf, size_t n)
 
 static int topology_check(int argc, char **argv)
 {
-    if (argc > 1 || (argc == 1 && argv[0][0] == '-'))
-        return cli_usage_error("topology check: expected at most one FILE argument (see --help)");
+    static const struct option opts[] = {{NULL, 0, NULL, 0}};
+    cli_getopt g;
+    if (!cli_getopt_init(&g, "topology check", opts, "", argc, argv)) return CLI_FAIL;
+    int st = cli_getopt_next(&g) == -1 ? CLI_OK : CLI_USAGE;
+    if (st == CLI_OK && g.npos > 1)
+        st = cli_usage_error("topology check: expected at most one FILE argument (see --help)");
+    const char *file = g.npos == 1 ? g.pos[0] : NULL;
+    cli_getopt_destroy(&g);
+    if (st != CLI_OK) return st;
     char path[4096];
-    const int st = cli_topology_file(argc == 1 ? argv[0] : NULL, path, sizeof path);
+    st = cli_topology_file(file, path, sizeof path);
     if (st != CLI_OK) return st;
     cs_error err = CS_ERROR_INIT;
     err.sink = print_line;

@@ -18,7 +18,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  topology check FILE                 validate a topology (GeoJSON)\n"
-    "  topology info FILE [--as-of YEAR] [--json]\n"
+    "  topology info FILE [--as-of YEAR] [--format text|json]\n"
     "                                      counts, landing concentration, capacity and\n"
     "                                      minimum cuts between Japan and each region\n"
     "  topology export FILE --format graphml|dot|geojson [--as-of YEAR] [-o OUT]\n"
@@ -44,6 +44,8 @@ static const char usage[] =
     "                                      one scenario on the network of each year: a table\n"
     "                                      and a chart of how resilience changed\n"
     "\n"
+    "Options take their value as --name VALUE or --name=VALUE, anywhere after the command;\n"
+    "--format selects text, json or csv output wherever there is a choice.\n"
     "Run 'cablesim <command> --help' for a command's options. Exit status: 0 success,\n"
     "1 failure not caused by the input, 2 invalid input or usage.\n"
     "Documentation: docs/ in the source tree or share/doc/cablesim when installed.\n";

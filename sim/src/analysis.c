@@ -1478,7 +1478,10 @@ cs_status cs_analysis_compare(cs_comparison_t **out, cs_resultsio_t *a, cs_resul
     memset(&sb, 0, sizeof sb);
     cs_comparison_t *res = calloc(1, sizeof *res);
     bool ok = compare_acc_init(&c, ia, ib, &ga, &gb);
-    if (ok) ok = side_init(&sa, ia, &ga, &c.u) & side_init(&sb, ib, &gb, &c.u);
+    if (ok) { /* both sides, always (no short circuit) */
+        const bool ok_a = side_init(&sa, ia, &ga, &c.u), ok_b = side_init(&sb, ib, &gb, &c.u);
+        ok = ok_a && ok_b;
+    }
     if (res != NULL) {
         res->regions = calloc(c.u.nr + 1, sizeof *res->regions);
         res->cables = calloc(c.u.nc + 1, sizeof *res->cables);
@@ -1840,7 +1843,8 @@ static bool rec_pair_trial(rec_pair *p, const cs_recovery_slice *x, const cs_rec
     pair_add(&p->ttr[2], fmin(x->t100_days[i], ha), fmin(y->t100_days[i], hb));
     pair_add(&p->cap, x->capacity_tbps_days[i], y->capacity_tbps_days[i]);
     pair_add(&p->uns, x->unserved_tbps_days[i], y->unserved_tbps_days[i]);
-    return rec_trial(&p->a, x, i) & rec_trial(&p->b, y, i);
+    const bool ok_a = rec_trial(&p->a, x, i), ok_b = rec_trial(&p->b, y, i); /* both, always */
+    return ok_a && ok_b;
 }
 
 /* Unpaired: the trials of one file into its own accumulators (the a or b side of each). */

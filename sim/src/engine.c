@@ -322,7 +322,9 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     cs_status rc;
     cs_topology_options topt = CS_TOPOLOGY_OPTIONS_INIT;
     topt.as_of = s->as_of;
-    if ((rc = cs_topology_load(&e->t, s->topology_path, &topt, err)) != CS_OK) goto fail;
+    if ((rc = cs_topology_load_design(&e->t, s->topology_path, &topt, s->doc, s->network, err)) !=
+        CS_OK)
+        goto fail;
     if ((rc = cs_demand_load(&e->d, s->demand_path, e->t, err)) != CS_OK) goto fail;
     if ((rc = load_hazards(e, err)) != CS_OK) goto fail;
     if ((rc = cs_router_alloc(&e->router, e->t, e->d, &s->routing, err)) != CS_OK) goto fail;

@@ -56,6 +56,7 @@ cs_status cs_hazard_parse(cs_hazard_t **out, const cs_ydoc_t *doc, const cs_ynod
     h->type = type_names[type];
     const cs_hz_ctx c = {doc, spec, t, base_name(cs_topology_path(t))};
     rc = type_parsers[type](h, &c, err);
+    if (rc == CS_OK) rc = cs_ydoc_defaults_check(doc, err); /* the resolved scenario needs them */
     if (rc != CS_OK) {
         cs_hazard_free(h);
         return rc;

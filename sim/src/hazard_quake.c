@@ -168,7 +168,9 @@ static cs_status flow_read(const cs_hz_ctx *c, const cs_ynode *map, bool nested,
         (rc = cs_yget_double(d, map, "width_km", false, 0, 1000, FLOW_WIDTH_KM, &fc->width_km,
                              err)) ||
         (rc = cs_yget_double(d, map, "trigger_prob", false, 0, 1, 1.0, &fc->trigger_prob, err)) ||
-        (rc = cs_yget_double(d, map, "min_magnitude", false, 0, 10, 0.0, &fc->min_magnitude, err)))
+        /* Only an earthquake's flow has a magnitude threshold (0 otherwise). */
+        (nested && (rc = cs_yget_double(d, map, "min_magnitude", false, 0, 10, 0.0,
+                                        &fc->min_magnitude, err))))
         goto fail;
     if (!cs_hz_present(map, "path")) {
         rc = cs_yerr_missing(d, map, "path", "a list of at least 2 [lon, lat] pairs", err);
@@ -507,8 +509,6 @@ static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
         (rc = cs_yget_double(d, s, "length_a", false, -10, 10, LEN_A, &q->len_a, err)) ||
         (rc = cs_yget_double(d, s, "length_b", false, 0, 2, LEN_B, &q->len_b, err)) ||
         (rc = cs_yget_double(d, s, "p_max", false, 0, 1, P_MAX, &q->fr.p_max, err)) ||
-        (rc = cs_yget_double(d, s, "d50_km", false, 0.001, 5000, D50_KM, &q->fr.d50_km, err)) ||
-        (rc = cs_yget_double(d, s, "d50_growth", false, 0, 2, D50_GROWTH, &q->fr.growth, err)) ||
         (rc = cs_yget_double(d, s, "spread", false, 0.01, 10, q->slope ? SLOPE_SPREAD : SPREAD,
                              &q->fr.spread, err)) ||
         (rc = cs_yget_double(d, s, "station_radius_km", false, 0, 5000, 0.0, &q->station_radius_km,
@@ -516,11 +516,23 @@ static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
         (rc = cs_yget_double(d, s, "station_loss_prob", false, 0, 1, STATION_LOSS_PROB,
                              &q->station_loss_prob, err)))
         return rc;
-    if ((rc = cs_yget_double(d, s, "keefer_a", false, 0, 10, KEEFER_A, &q->keefer_a, err)) ||
-        (rc = cs_yget_double(d, s, "reach_share", false, 0.01, 100, REACH_SHARE, &q->reach_share,
-                             err)) ||
-        (rc = cs_yget_double(d, s, "canyon_width_km", false, 0, 100, CANYON_WIDTH_KM,
-                             &q->canyon_width_km, err)))
+    /* Each mode reads only its own keys (the resolved scenario gets every default read, and the
+     * other mode's keys are refused below). */
+    q->fr.d50_km = D50_KM;
+    q->fr.growth = D50_GROWTH;
+    q->keefer_a = KEEFER_A;
+    q->reach_share = REACH_SHARE;
+    q->canyon_width_km = CANYON_WIDTH_KM;
+    if ((!q->slope &&
+         ((rc = cs_yget_double(d, s, "d50_km", false, 0.001, 5000, D50_KM, &q->fr.d50_km, err)) ||
+          (rc =
+               cs_yget_double(d, s, "d50_growth", false, 0, 2, D50_GROWTH, &q->fr.growth, err)))) ||
+        (q->slope &&
+         ((rc = cs_yget_double(d, s, "keefer_a", false, 0, 10, KEEFER_A, &q->keefer_a, err)) ||
+          (rc = cs_yget_double(d, s, "reach_share", false, 0.01, 100, REACH_SHARE, &q->reach_share,
+                               err)) ||
+          (rc = cs_yget_double(d, s, "canyon_width_km", false, 0, 100, CANYON_WIDTH_KM,
+                               &q->canyon_width_km, err)))))
         return rc;
     static const char *const slope_only[] = {"keefer_a", "reach_share", "canyons",
                                              "canyon_width_km"};

@@ -360,6 +360,8 @@ static cs_status read_params(const cs_hz_ctx *c, random_params *rp, bool *includ
 {
     const cs_ydoc_t *d = c->doc;
     const cs_ynode *s = c->spec;
+    const bool window = cs_hz_present(s, "window_days");
+    rp->window_days = 0.0;
     cs_status rc;
     if ((rc = cs_yget_double(d, s, "rate_shallow", false, 0, 1000, RATE_SHALLOW, &rp->rate_shallow,
                              err)) ||
@@ -373,12 +375,14 @@ static cs_status read_params(const cs_hz_ctx *c, random_params *rp, bool *includ
         (rc = cs_yget_double(d, s, "rate_link", false, 0, 1000, RATE_LINK, &rp->rate_link, err)) ||
         (rc = cs_yget_double(d, s, "link_repair_days", false, 0, 3650, LINK_REPAIR_DAYS,
                              &rp->link_repair_days, err)) ||
-        (rc = cs_yget_bool(d, s, "instant", false, true, &rp->instant, err)) ||
-        (rc = cs_yget_double(d, s, "window_days", false, 0, 36500, 0.0, &rp->window_days, err)) ||
+        /* A window replaces the default instant (so the default of instant is false with a
+         * window, and window_days has none: the resolved scenario then names only one). */
+        (rc = cs_yget_bool(d, s, "instant", false, !window, &rp->instant, err)) ||
+        (window &&
+         (rc = cs_yget_double(d, s, "window_days", true, 0, 36500, 0.0, &rp->window_days, err))) ||
         (rc = read_regions(c, rp, err)))
         return rc;
-    /* A window replaces the default instant; both at once are contradictory. */
-    const bool window = cs_hz_present(s, "window_days");
+    /* Both at once are contradictory. */
     if (window && cs_hz_present(s, "instant") && rp->instant)
         return cs_hz_conflict(c, s, "window_days", "instant: true", err);
     if (!window && !rp->instant)

@@ -438,10 +438,16 @@ static cs_status anchor_read(const cs_hz_ctx *c, anchor_cfg *a, cs_error *err)
                              &a->distance_km, err)) ||
         (rc = cs_yget_double(d, s, "max_depth_m", false, 0, 12000, ANCHOR_MAX_DEPTH_M,
                              &a->max_depth_m, err)) ||
-        (rc = cs_yget_int(d, s, "count", false, 1, 1000, 1, &count, err)) ||
-        (rc = cs_yget_double(d, s, "length_median_km", false, 0, 5000, ANCHOR_MEDIAN_KM,
-                             &a->len_median, err)) ||
-        (rc = cs_yget_double(d, s, "length_sigma", false, 0, 5, ANCHOR_SIGMA, &a->len_sigma, err)))
+        (rc = cs_yget_int(d, s, "count", false, 1, 1000, 1, &count, err)))
+        return rc;
+    /* The lognormal length only without the uniform one (so that the resolved scenario, which
+     * gets every default read, names only one of them). */
+    a->len_median = ANCHOR_MEDIAN_KM;
+    a->len_sigma = ANCHOR_SIGMA;
+    if (!a->uniform_len && ((rc = cs_yget_double(d, s, "length_median_km", false, 0, 5000,
+                                                 ANCHOR_MEDIAN_KM, &a->len_median, err)) ||
+                            (rc = cs_yget_double(d, s, "length_sigma", false, 0, 5, ANCHOR_SIGMA,
+                                                 &a->len_sigma, err))))
         return rc;
     if (a->uniform_len &&
         ((rc = cs_yget_double(d, s, "length_min_km", true, 0, 5000, 0, &a->len_min, err)) ||

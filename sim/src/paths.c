@@ -1,4 +1,5 @@
-/* paths.c: locating bundled data files. */
+/* paths.c: locating bundled data files; absolute and relative forms of paths. */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include "cablesim/paths.h"
 
 #include <limits.h>
@@ -45,4 +46,57 @@ cs_status cs_data_path(char *buf, size_t n, const char *rel, cs_error *err)
                      "%s: bundled data not found (looked in $CABLESIM_DATADIR, "
                      "<bin>/../share/cablesim, %s and %s)",
                      rel, CS_INSTALL_DATADIR, CS_SOURCE_DATADIR);
+}
+
+bool cs_path_absolute(char *buf, size_t n, const char *path)
+{
+    char full[PATH_MAX];
+    if (realpath(path, full) == NULL) return false;
+    return (size_t)snprintf(buf, n, "%s", full) < n;
+}
+
+void cs_path_dirname(char *buf, size_t n, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(buf, n, ".");
+    else if (slash == path)
+        snprintf(buf, n, "/");
+    else
+        snprintf(buf, n, "%.*s", (int)(slash - path), path);
+}
+
+/* Length of the leading run of whole components that a and b share ("/a/b" and "/a/bc": 2). */
+static size_t common_prefix(const char *a, const char *b)
+{
+    size_t k = 0;
+    for (size_t i = 0;; i++) {
+        const bool end_a = a[i] == '\0' || a[i] == '/', end_b = b[i] == '\0' || b[i] == '/';
+        if (end_a && end_b) k = i; /* both at a component boundary */
+        if (a[i] != b[i] || a[i] == '\0') return k;
+    }
+}
+
+bool cs_path_relative(char *buf, size_t n, const char *target, const char *from)
+{
+    if (strcmp(from, "/") == 0) from = "";
+    const size_t k = common_prefix(target, from);
+    size_t o = 0;
+    buf[0] = '\0';
+    /* One ".." for every component of from after the common part. */
+    for (const char *p = from + k; *p != '\0'; p++) {
+        if (*p != '/' || p[1] == '/' || p[1] == '\0') continue;
+        const int w = snprintf(buf + o, n - o, "%s..", o ? "/" : "");
+        if (w < 0 || (size_t)w >= n - o) return false;
+        o += (size_t)w;
+    }
+    const char *rest = target + k;
+    while (*rest == '/')
+        rest++;
+    int w = 0;
+    if (*rest != '\0')
+        w = snprintf(buf + o, n - o, "%s%s", o ? "/" : "", rest);
+    else if (o == 0)
+        w = snprintf(buf, n, ".");
+    return w >= 0 && (size_t)w < n - o;
 }

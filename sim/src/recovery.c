@@ -398,7 +398,7 @@ static bool is_file(const char *path)
  * scenarios/ (where the shipped fleets live), so that "fleets/yokohama-2025.yaml" also resolves
  * when the scenario is read back from a results file (resume, merge) away from scenarios/.
  */
-static bool resolve(const char *rel, const char *dir, char *buf, size_t n)
+bool cs_recovery_fleet_resolve(const char *rel, const char *dir, char *buf, size_t n)
 {
     bool found;
     if (rel[0] == '/' || dir == NULL || dir[0] == '\0')
@@ -420,7 +420,7 @@ static cs_status load_fleet(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yno
 {
     char buf[PATH_MAX];
     if (at->kind != CS_YSCALAR || at->value == NULL || at->value[0] == '\0' ||
-        !resolve(at->value, dir, buf, sizeof buf))
+        !cs_recovery_fleet_resolve(at->value, dir, buf, sizeof buf))
         return cs_yerr(doc, at, "recovery.fleet", "an existing fleet file", err);
     const char *kept = keep_string(r, buf);
     const char **fleets = kept ? realloc(r->fleets, (r->n_fleets + 1) * sizeof *fleets) : NULL;
@@ -436,6 +436,7 @@ static cs_status load_fleet(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yno
     if (rc == CS_OK) rc = cs_yget_seq(fd, root, "ships", true, &seq, err);
     if (rc == CS_OK) rc = parse_ships(r, fd, root, t, err);
     if (rc == CS_OK) rc = parse_zones(r, fd, root, t, err);
+    if (rc == CS_OK) rc = cs_ydoc_defaults_check(fd, err); /* every allocation failure reported */
     cs_ydoc_free(fd);
     return rc;
 }
@@ -456,14 +457,29 @@ static cs_status parse_fleets(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_y
 static cs_status parse_permits(const cs_ydoc_t *doc, const cs_ynode *spec, cs_recovery_params *p,
                                cs_error *err)
 {
-    const cs_ynode *m = cs_ymap_get(spec, "permit_days");
-    if (cs_ynode_is_null(m)) return CS_OK;
+    const cs_ynode *m = cs_ymap_get_or_default(doc, spec, "permit_days");
+    if (m == NULL) return CS_OK; /* out of memory recording the defaults: still the defaults */
     cs_status rc = cs_ymap_check_keys(doc, m, permit_keys, "recovery.permit_days", err);
     if (rc != CS_OK) return rc;
     for (int w = 0; w < CS_WATERS_COUNT; w++)
         keep(&rc, cs_yget_double(doc, m, permit_keys[w], false, 0.0, 3650.0, p->permit_days[w],
                                  &p->permit_days[w], err));
     return rc;
+}
+
+/* "[a, b, ...]": n numbers in their shortest exact form, into buf (the YAML of a default). */
+static void yaml_numbers(char *buf, size_t size, const double *x, size_t n)
+{
+    size_t o = (size_t)snprintf(buf, size, "[");
+    for (size_t i = 0; i < n && o < size; i++) {
+        char num[32];
+        for (int p = 6; p <= 17; p++) {
+            snprintf(num, sizeof num, "%.*g", p, x[i]);
+            if (strtod(num, NULL) == x[i]) break;
+        }
+        o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", num);
+    }
+    if (o < size) snprintf(buf + o, size - o, "]");
 }
 
 /* A share of time lost to weather: one number for every month, or a list of 12 (January first). */
@@ -527,8 +543,13 @@ static cs_status parse_params(const cs_ydoc_t *d, const cs_ynode *s, cs_recovery
     keep(&rc, cs_yget_double(d, s, "work_days_per_1000m", false, 0, 365, p->work_days_per_1000m,
                              &p->work_days_per_1000m, err));
     const cs_ynode *wd = cs_ymap_get(s, "weather_downtime");
-    if (!cs_ynode_is_null(wd))
+    if (!cs_ynode_is_null(wd)) {
         keep(&rc, parse_months(d, wd, "recovery.weather_downtime", p->weather_downtime, err));
+    } else {
+        char text[512];
+        yaml_numbers(text, sizeof text, p->weather_downtime, CS_MONTHS);
+        cs_ydoc_note_default(d, s, "weather_downtime", text);
+    }
     long long month = p->start_month, day = p->start_day;
     keep(&rc, cs_yget_int(d, s, "start_month", false, 0, 12, month, &month, err));
     keep(&rc, cs_yget_int(d, s, "start_day", false, 1, 31, day, &day, err));
@@ -580,9 +601,21 @@ static const char *const monsoon_regions[] = {"Luzon Strait", "Taiwan Strait", "
 static const double monsoon_downtime[CS_MONTHS] = {0.5,  0.45, 0.35, 0.2,  0.15, 0.15,
                                                    0.25, 0.3,  0.3,  0.35, 0.45, 0.5};
 
-static cs_status default_weather(cs_recovery_t *r, cs_error *err)
+static cs_status default_weather(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *spec,
+                                 cs_error *err)
 {
     const size_t n = sizeof monsoon_regions / sizeof *monsoon_regions;
+    /* The table as the scenario would give it, for the resolved scenario. */
+    char text[2048], months[512];
+    size_t o = (size_t)snprintf(text, sizeof text, "[");
+    yaml_numbers(months, sizeof months, monsoon_downtime, CS_MONTHS);
+    for (size_t i = 0; i < n && o < sizeof text; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "%s{area: \"%s\", downtime: %s}",
+                              i ? ", " : "", monsoon_regions[i], months);
+    if (o < sizeof text) {
+        snprintf(text + o, sizeof text - o, "]");
+        cs_ydoc_note_default(doc, spec, "weather_regions", text);
+    }
     r->weather_areas = calloc(n, sizeof *r->weather_areas);
     r->weather = calloc(n, sizeof *r->weather);
     if (r->weather_areas == NULL || r->weather == NULL)
@@ -601,7 +634,7 @@ static cs_status parse_area_list(cs_recovery_t *r, const cs_ydoc_t *doc, const c
                                  const cs_topology_t *t, bool weather, cs_error *err)
 {
     const char *key = weather ? "weather_regions" : "stand_down_areas";
-    if (weather && cs_ymap_get(spec, key) == NULL) return default_weather(r, err);
+    if (weather && cs_ymap_get(spec, key) == NULL) return default_weather(r, doc, spec, err);
     const cs_ynode *seq = NULL;
     cs_status rc = cs_yget_seq(doc, spec, key, false, &seq, err);
     if (rc != CS_OK || seq == NULL) return rc;
@@ -660,6 +693,7 @@ cs_status cs_recovery_parse(cs_recovery_t **out, const cs_ydoc_t *doc, const cs_
     if (rc == CS_OK) rc = parse_area_list(r, doc, spec, t, false, err);
     if (rc == CS_OK) rc = set_japan(r, t, err);
     if (rc == CS_OK) resolve_zones(r);
+    if (rc == CS_OK) rc = cs_ydoc_defaults_check(doc, err); /* the resolved scenario needs them */
     if (rc != CS_OK) {
         cs_recovery_free(r);
         return rc;

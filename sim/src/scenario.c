@@ -28,8 +28,8 @@
 #define DEFAULT_DEMAND   "topology/japan-demand.csv"
 
 static const char *const top_keys[] = {
-    "name",     "description",  "topology", "demand", "as_of",    "trials",    "seed", "routing",
-    "capacity", "demand_scale", "hazards",  "output", "recovery", "estimator", NULL};
+    "name",     "description",  "topology", "demand", "as_of",    "trials",    "seed",    "routing",
+    "capacity", "demand_scale", "hazards",  "output", "recovery", "estimator", "network", NULL};
 static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", "restoration_share", NULL};
 static const char *const output_keys[] = {"edge_flow", "latency", "compression", "batch_trials",
                                           NULL};
@@ -67,6 +67,7 @@ static cs_status resolve_path(const cs_ydoc_t *d, const cs_ynode *root, const ch
     if (rc != CS_OK) return rc;
     char buf[PATH_MAX];
     if (rel == NULL) {
+        cs_ydoc_note_default(d, root, key, dflt); /* portable: resolved in the bundled data */
         if ((rc = cs_data_path(buf, sizeof buf, dflt, err)) != CS_OK) return rc;
         *out = dup_str(buf);
         return *out ? CS_OK : cs_errorf(err, CS_ENOMEM, "out of memory");
@@ -93,8 +94,8 @@ static cs_status resolve_path(const cs_ydoc_t *d, const cs_ynode *root, const ch
 static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routing_options *r,
                              cs_error *err)
 {
-    const cs_ynode *m = cs_ymap_get(root, "routing");
-    if (cs_ynode_is_null(m)) return CS_OK;
+    const cs_ynode *m = cs_ymap_get_or_default(d, root, "routing");
+    if (m == NULL) return CS_OK; /* out of memory recording the defaults: still the defaults */
     cs_status rc = cs_ymap_check_keys(d, m, routing_keys, "routing", err);
     if (m->kind != CS_YMAP) return rc;
     int policy = CS_ROUTING_LATENCY_FIRST;
@@ -130,8 +131,8 @@ static cs_status get_output(const cs_ydoc_t *d, const cs_ynode *root, cs_output_
     o->latency = true;
     o->compression = 2;
     o->batch_trials = 1024;
-    const cs_ynode *m = cs_ymap_get(root, "output");
-    if (cs_ynode_is_null(m)) return CS_OK;
+    const cs_ynode *m = cs_ymap_get_or_default(d, root, "output");
+    if (m == NULL) return CS_OK; /* out of memory recording the defaults: still the defaults */
     cs_status rc = cs_ymap_check_keys(d, m, output_keys, "output", err);
     if (m->kind != CS_YMAP) return rc;
     long long level = 2, batch = 1024;
@@ -150,6 +151,7 @@ static cs_status get_hazards(const cs_ydoc_t *d, const cs_ynode *root, cs_scenar
 {
     const cs_ynode *seq = NULL;
     cs_status rc = cs_yget_seq(d, root, "hazards", false, &seq, err);
+    if (rc == CS_OK && seq == NULL) cs_ydoc_note_default(d, root, "hazards", "[]");
     if (rc != CS_OK || seq == NULL) return rc;
     s->hazards = calloc(seq->n + 1, sizeof *s->hazards);
     if (s->hazards == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for hazards");
@@ -178,6 +180,18 @@ static cs_status get_recovery(const cs_ydoc_t *d, const cs_ynode *root, cs_scena
     if (m->kind != CS_YMAP)
         return cs_yerr(d, m, "recovery", "a map (fleet, ships, horizon_days, ...)", err);
     s->recovery = m;
+    return CS_OK;
+}
+
+/* `network`: design alternatives, a map applied and checked in full by the topology loader
+ * (cs_topology_load_design, network.c), which knows the ids. */
+static cs_status get_network(const cs_ydoc_t *d, const cs_ynode *root, cs_scenario *s,
+                             cs_error *err)
+{
+    const cs_ynode *m = cs_ymap_get(root, "network");
+    if (cs_ynode_is_null(m)) return CS_OK;
+    if (m->kind != CS_YMAP) return cs_yerr(d, m, "network", "a map (add, remove, upgrade)", err);
+    s->network = m;
     return CS_OK;
 }
 
@@ -231,6 +245,7 @@ static cs_status interpret(cs_scenario *s, const char *dir, int default_year, cs
     keep(&rc, get_output(d, root, &s->output, err));
     keep(&rc, get_recovery(d, root, s, err));
     keep(&rc, get_estimator(d, root, s, err));
+    keep(&rc, get_network(d, root, s, err));
     return rc;
 }
 
@@ -251,6 +266,7 @@ static cs_status finish(cs_scenario **out, cs_ydoc_t *doc, const char *dir, cons
     for (size_t i = 0; i < nsets && rc == CS_OK; i++)
         rc = cs_ydoc_set(doc, sets[i], err);
     if (rc == CS_OK) rc = interpret(s, dir, default_year, err);
+    if (rc == CS_OK) rc = cs_ydoc_defaults_check(doc, err);
     if (rc == CS_OK && (s->text = cs_ydoc_emit(doc)) == NULL)
         rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory writing the scenario text",
                        cs_ydoc_name(doc));
@@ -308,109 +324,19 @@ void cs_scenario_free(cs_scenario *s)
     free(s);
 }
 
-/* Appends s as a YAML double-quoted scalar to buf (size n). false when it does not fit. */
-static bool put_quoted(char *buf, size_t n, const char *s)
-{
-    size_t k = strlen(buf);
-    if (k + 1 >= n) return false;
-    buf[k++] = '"';
-    for (; *s != '\0'; s++) {
-        char esc[8] = "";
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            snprintf(esc, sizeof esc, "\\%c", c);
-        else if (c == '\n')
-            snprintf(esc, sizeof esc, "\\n");
-        else if (c < 0x20 || c == 0x7f)
-            snprintf(esc, sizeof esc, "\\x%02x", c);
-        else
-            esc[0] = (char)c;
-        const size_t e = strlen(esc);
-        if (k + e + 2 >= n) return false;
-        memcpy(buf + k, esc, e);
-        k += e;
-    }
-    buf[k++] = '"';
-    buf[k] = '\0';
-    return true;
-}
-
-/* Sets key to the string value in doc (nothing for NULL). */
-static cs_status set_string(cs_ydoc_t *doc, const char *key, const char *value, cs_error *err)
-{
-    if (value == NULL) return CS_OK; /* not known: left as written */
-    const size_t n = strlen(key) + 4 * strlen(value) + 8;
-    char *a = malloc(n);
-    if (a == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory");
-    snprintf(a, n, "%s=", key);
-    cs_status rc = put_quoted(a, n, value) ? cs_ydoc_set(doc, a, err)
-                                           : cs_errorf(err, CS_ENOMEM, "out of memory");
-    free(a);
-    return rc;
-}
-
-/* Sets key to the plain scalar printed by fmt in doc. */
-static cs_status set_plain(cs_ydoc_t *doc, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static cs_status set_plain(cs_ydoc_t *doc, const char *key, const char *fmt, ...)
-{
-    char a[256];
-    int k = snprintf(a, sizeof a, "%s=", key);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(a + k, sizeof a - (size_t)k, fmt, ap);
-    va_end(ap);
-    cs_error quiet = CS_ERROR_INIT;
-    return cs_ydoc_set(doc, a, &quiet);
-}
-
-/* The shortest %g form of x that reads back as x (at most 17 digits), into buf. */
-static const char *shortest(char buf[32], double x)
-{
-    for (int digits = 6; digits <= 17; digits++) {
-        snprintf(buf, 32, "%.*g", digits, x);
-        if (strtod(buf, NULL) == x) break;
-    }
-    return buf;
-}
-
 cs_status cs_scenario_resolved_text(const cs_scenario *s, char **out, cs_error *err)
 {
     *out = NULL;
-    cs_ydoc_t *doc = NULL;
-    cs_status rc = cs_ydoc_load_string(&doc, s->text, "the scenario as run", err);
-    if (rc) return rc;
-    const cs_routing_options *r = &s->routing;
-    const cs_output_options *o = &s->output;
-    /* A null `routing:` or `output:` (the defaults) becomes a map to hold them. */
-    static const char *const maps[] = {"routing", "output"};
-    for (size_t i = 0; i < 2 && !rc; i++) {
-        const cs_ynode *v = cs_ymap_get(cs_ydoc_root(doc), maps[i]);
-        if (v != NULL && cs_ynode_is_null(v)) rc = set_plain(doc, maps[i], "{}");
+    cs_ydoc_t *own = NULL; /* a scenario made by hand (tests) has only its text */
+    if (s->doc == NULL) {
+        const cs_status rc = cs_ydoc_load_string(&own, s->text, "the scenario as run", err);
+        if (rc != CS_OK) return rc;
     }
-    if (!rc) rc = set_string(doc, "name", s->name, err);
-    if (!rc) rc = set_string(doc, "description", s->description, err);
-    if (!rc) rc = set_string(doc, "topology", s->topology_path, err);
-    if (!rc) rc = set_string(doc, "demand", s->demand_path, err);
-    if (!rc) rc = set_plain(doc, "as_of", "%d", s->as_of);
-    if (!rc) rc = set_plain(doc, "trials", "%" PRIu64, s->trials);
-    if (!rc) rc = set_plain(doc, "seed", "%" PRIu64, s->seed);
-    if (!rc) rc = set_plain(doc, "routing.policy", "%s", cs_routing_mode_name(r->mode));
-    if (!rc) rc = set_plain(doc, "routing.rounds", "%u", r->rounds);
-    char num[32];
-    if (!rc) rc = set_plain(doc, "routing.hop_ms", "%s", shortest(num, r->hop_ms));
-    if (!rc) rc = set_plain(doc, "capacity", "%s", cs_routing_capacity_name(r->use_lit));
-    if (!rc) rc = set_plain(doc, "demand_scale", "%s", shortest(num, r->demand_scale));
-    if (!rc) rc = set_plain(doc, "output.edge_flow", "%s", o->edge_flow ? "true" : "false");
-    if (!rc) rc = set_plain(doc, "output.latency", "%s", o->latency ? "true" : "false");
-    if (!rc) rc = set_plain(doc, "output.compression", "%u", o->compression);
-    if (!rc) rc = set_plain(doc, "output.batch_trials", "%zu", o->batch_trials);
-    if (rc != CS_OK && rc != CS_ENOMEM)
-        rc = cs_errorf(err, rc, "%s: cannot write the resolved scenario", s->name);
-    if (!rc && (*out = cs_ydoc_emit(doc)) == NULL) rc = cs_errorf(err, CS_ENOMEM, "out of memory");
-    cs_ydoc_free(doc);
-    return rc;
+    *out = cs_ydoc_emit_resolved(s->doc != NULL ? s->doc : own);
+    cs_ydoc_free(own);
+    return *out != NULL ? CS_OK
+                        : cs_errorf(err, CS_ENOMEM,
+                                    "%s: out of memory writing the resolved scenario", s->name);
 }
 
 cs_status cs_scenario_basics_of(const char *text, const char *file, cs_scenario_basics *out,
@@ -433,6 +359,7 @@ cs_status cs_scenario_basics_of(const char *text, const char *file, cs_scenario_
         out->capacity_basis = cs_routing_capacity_name(cap == 1);
         out->routing_policy = cs_routing_mode_name(ro.mode);
     }
+    if (!rc) rc = cs_ydoc_defaults_check(d, err);
     cs_ydoc_free(d);
     return rc;
 }

@@ -112,3 +112,14 @@ size_t cs_edit_distance(const char *a, const char *b)
     }
     return row[lb];
 }
+
+size_t cs_nearest_name(const char *s, const char *const *names, size_t n)
+{
+    const size_t len = strlen(s), limit = len / 3 > 2 ? len / 3 : 2;
+    size_t best = SIZE_MAX, bestd = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const size_t d = cs_edit_distance(s, names[i]);
+        if (d < bestd) bestd = d, best = i;
+    }
+    return bestd <= limit && bestd < len ? best : SIZE_MAX;
+}

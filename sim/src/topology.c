@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "cablesim/sha256.h"
+#include "network_impl.h"
 #include "fileio.h"
 #include "strmap.h"
 
@@ -895,8 +896,11 @@ done:
     return rc;
 }
 
+/* Loads text (named name); with a design section (doc, net), applies it to the parsed JSON first.
+ * The sha256 is always the text's: the scenario, recorded with the results, holds the changes. */
 static cs_status load_text(cs_topology_t **out, const char *text, size_t len, const char *name,
-                           const cs_topology_options *opt, cs_error *err)
+                           const cs_topology_options *opt, const cs_ydoc_t *doc,
+                           const cs_ynode *net, cs_error *err)
 {
     *out = NULL;
     if (opt != NULL && opt->as_of != 0 && (opt->as_of < 1850 || opt->as_of > 2100))
@@ -923,6 +927,9 @@ static cs_status load_text(cs_topology_t **out, const char *text, size_t len, co
     else if ((root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
         rc = cs_errorf(err, CS_EPARSE, "%s:%d:%d: invalid JSON: %s", name, jerr.line, jerr.column,
                        jerr.text);
+    else if (net != NULL &&
+             (rc = cs_network_apply(root, name, opt ? opt->as_of : 0, doc, net, err)) != CS_OK)
+        ;
     else
         rc = load_root(t, root, opt, err);
     json_decref(root);
@@ -937,20 +944,27 @@ static cs_status load_text(cs_topology_t **out, const char *text, size_t len, co
 cs_status cs_topology_load_string(cs_topology_t **out, const char *json, const char *name,
                                   const cs_topology_options *opt, cs_error *err)
 {
-    return load_text(out, json, strlen(json), name, opt, err);
+    return load_text(out, json, strlen(json), name, opt, NULL, NULL, err);
 }
 
-cs_status cs_topology_load(cs_topology_t **out, const char *path, const cs_topology_options *opt,
-                           cs_error *err)
+cs_status cs_topology_load_design(cs_topology_t **out, const char *path,
+                                  const cs_topology_options *opt, const cs_ydoc_t *doc,
+                                  const cs_ynode *network, cs_error *err)
 {
     *out = NULL;
     char *buf;
     size_t len;
     cs_status rc = cs_read_file(path, &buf, &len, err);
     if (rc != CS_OK) return rc;
-    rc = load_text(out, buf, len, path, opt, err);
+    rc = load_text(out, buf, len, path, opt, doc, network, err);
     free(buf);
     return rc;
+}
+
+cs_status cs_topology_load(cs_topology_t **out, const char *path, const cs_topology_options *opt,
+                           cs_error *err)
+{
+    return cs_topology_load_design(out, path, opt, NULL, NULL, err);
 }
 
 void cs_topology_free(cs_topology_t *t)

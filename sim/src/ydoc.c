@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "ydoc_impl.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -81,6 +82,98 @@ bool cs_yd_node_append(cs_ynode *n, cs_ynode *key, cs_ynode *item)
     if (n->kind == CS_YMAP) n->keys[n->n] = key;
     n->items[n->n++] = item;
     return true;
+}
+
+/* --------------------------------------------------------------- defaults */
+
+cs_ynode *cs_yd_scalar(const char *text, bool plain)
+{
+    cs_ynode *n = cs_yd_node_new(CS_YSCALAR, 0, 0, 0);
+    if (n == NULL || (n->value = cs_yd_dup_str(text)) == NULL) {
+        cs_yd_node_free(n);
+        return NULL;
+    }
+    n->plain = plain;
+    return n;
+}
+
+cs_ynode *cs_yd_note(const cs_ydoc_t *d, const cs_ynode *map, const char *key, cs_ynode *value)
+{
+    cs_ydefaults *log = d->defaults;
+    if (map == NULL || map->kind != CS_YMAP) {
+        cs_yd_node_free(value);
+        return NULL;
+    }
+    if (value == NULL) {
+        log->oom = true;
+        return NULL;
+    }
+    if (log->n == log->cap) {
+        const size_t cap = log->cap ? 2 * log->cap : 16;
+        cs_ydefault *v = realloc(log->v, cap * sizeof *v);
+        if (v == NULL) {
+            log->oom = true;
+            cs_yd_node_free(value);
+            return NULL;
+        }
+        log->v = v;
+        log->cap = cap;
+    }
+    char *k = cs_yd_dup_str(key);
+    if (k == NULL) {
+        log->oom = true;
+        cs_yd_node_free(value);
+        return NULL;
+    }
+    log->v[log->n++] = (cs_ydefault){.map = map, .key = k, .value = value};
+    return value;
+}
+
+const cs_ynode *cs_ymap_get_or_default(const cs_ydoc_t *d, const cs_ynode *map, const char *key)
+{
+    const cs_ynode *v = cs_ymap_get(map, key);
+    if (!cs_yd_is_null(v) || map == NULL || map->kind != CS_YMAP) return v;
+    const cs_ydefaults *log = d->defaults;
+    for (size_t i = log->n; i-- > 0;)
+        if (log->v[i].map == map && strcmp(log->v[i].key, key) == 0) return log->v[i].value;
+    return cs_yd_note(d, map, key, cs_yd_node_new(CS_YMAP, 0, 0, 0));
+}
+
+void cs_ydoc_note_default(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
+                          const char *yaml)
+{
+    if (map == NULL || map->kind != CS_YMAP || !cs_yd_is_null(cs_ymap_get(map, key))) return;
+    cs_ynode *v = NULL;
+    cs_error quiet = CS_ERROR_INIT;
+    const size_t len = strlen(yaml);
+    char *text = malloc(len + 4);
+    if (text != NULL) {
+        memcpy(text, "v: ", 3);
+        memcpy(text + 3, yaml, len + 1);
+        cs_ynode *m = NULL;
+        if (cs_yd_parse_text(text, len + 3, "default", "default", 0, &m, &quiet) == CS_OK) {
+            if (m->kind == CS_YMAP && m->n == 1) {
+                v = m->items[0];
+                m->items[0] = NULL;
+            }
+            cs_yd_node_free(m);
+        }
+        free(text);
+    }
+    assert(v != NULL || text == NULL || quiet.code == CS_ENOMEM); /* callers give valid YAML */
+    cs_yd_note(d, map, key, v);
+}
+
+cs_status cs_ydoc_defaults_check(const cs_ydoc_t *d, cs_error *err)
+{
+    return d->defaults->oom
+               ? cs_errorf(err, CS_ENOMEM, "%s: out of memory recording the defaults", d->name)
+               : CS_OK;
+}
+
+size_t cs_ydoc_defaults_count(const cs_ydoc_t *d)
+{
+    return d->defaults->n;
 }
 
 /* ------------------------------------------------------- scalar semantics */
@@ -611,7 +704,12 @@ static cs_status load_text(cs_ydoc_t **out, const char *text, size_t len, const 
 {
     *out = NULL;
     cs_ydoc_t *d = calloc(1, sizeof *d);
+    if (d != NULL && (d->defaults = calloc(1, sizeof *d->defaults)) == NULL) {
+        free(d);
+        d = NULL;
+    }
     if (d == NULL || (d->name = cs_yd_dup_str(name)) == NULL) {
+        if (d != NULL) free(d->defaults);
         free(d);
         return cs_errorf(err, CS_ENOMEM, "%s: out of memory", name);
     }
@@ -644,6 +742,12 @@ cs_status cs_ydoc_load(cs_ydoc_t **out, const char *path, cs_error *err)
 void cs_ydoc_free(cs_ydoc_t *d)
 {
     if (d == NULL) return;
+    for (size_t i = 0; d->defaults != NULL && i < d->defaults->n; i++) {
+        free(d->defaults->v[i].key);
+        cs_yd_node_free(d->defaults->v[i].value);
+    }
+    if (d->defaults != NULL) free(d->defaults->v);
+    free(d->defaults);
     cs_yd_node_free(d->root);
     for (size_t i = 0; i < d->nsets; i++)
         free(d->sets[i]);

@@ -134,6 +134,13 @@ static void range_text(double lo, double hi, char *buf, size_t n)
         snprintf(buf, n, "a number in [%s, %s]", a, b);
 }
 
+/* Records the default text applied to key of map (plain: a number, boolean or symbol). */
+static void note(const cs_ydoc_t *d, const cs_ynode *map, const char *key, const char *text,
+                 bool plain)
+{
+    cs_yd_note(d, map, key, cs_yd_scalar(text, plain));
+}
+
 cs_status cs_yget_double(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
                          double lo, double hi, double dflt, double *out, cs_error *err)
 {
@@ -143,6 +150,11 @@ cs_status cs_yget_double(const cs_ydoc_t *d, const cs_ynode *map, const char *ke
     const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) {
         *out = dflt;
+        if (rc == CS_OK && isfinite(dflt)) {
+            char text[40];
+            shortest(dflt, text, sizeof text);
+            note(d, map, key, text, true);
+        }
         return rc;
     }
     double x;
@@ -177,6 +189,11 @@ cs_status cs_yget_int(const cs_ydoc_t *d, const cs_ynode *map, const char *key, 
     const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) {
         *out = dflt;
+        if (rc == CS_OK) {
+            char text[32];
+            snprintf(text, sizeof text, "%lld", dflt);
+            note(d, map, key, text, true);
+        }
         return rc;
     }
     long long x;
@@ -196,6 +213,7 @@ cs_status cs_yget_bool(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
     const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) {
         *out = dflt;
+        if (rc == CS_OK) note(d, map, key, dflt ? "true" : "false", true);
         return rc;
     }
     bool x;
@@ -215,6 +233,7 @@ cs_status cs_yget_string(const cs_ydoc_t *d, const cs_ynode *map, const char *ke
     const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     if (rc != CS_OK || v == NULL) {
         *out = dflt;
+        if (rc == CS_OK && dflt != NULL) note(d, map, key, dflt, false); /* NULL: none */
         return rc;
     }
     if (v->kind != CS_YSCALAR) {
@@ -248,6 +267,12 @@ cs_status cs_yget_enum(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
     const cs_ynode *v;
     const cs_status rc = lookup(d, map, key, required, exp, &v, err);
     *out = dflt;
+    if (rc == CS_OK && v == NULL && dflt >= 0) {
+        int count = 0;
+        while (choices[count] != NULL)
+            count++;
+        if (dflt < count) note(d, map, key, choices[dflt], !cs_yd_text_looks_typed(choices[dflt]));
+    }
     if (rc != CS_OK || v == NULL) return rc;
     if (v->kind == CS_YSCALAR)
         for (int i = 0; choices[i] != NULL; i++)

@@ -62,9 +62,36 @@ static void path_name(const char *key, size_t end, char *buf, size_t n)
         snprintf(buf, n, "\"%.*s\"", (int)(end < 200 ? end : 200), key);
 }
 
-/* Checks that every component of a dotted key is non-empty and short. */
+/* Whether s is UTF-8 as libyaml takes it: no stray or missing continuation bytes, no overlong
+ * form, no surrogate, nothing above U+10FFFF. */
+static bool utf8_valid(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+        const unsigned c = *p;
+        const size_t n = c < 0x80             ? 1
+                         : (c & 0xE0) == 0xC0 ? 2
+                         : (c & 0xF0) == 0xE0 ? 3
+                         : (c & 0xF8) == 0xF0 ? 4
+                                              : 0;
+        if (n == 0) return false;
+        unsigned long v = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+        for (size_t k = 1; k < n; k++) {
+            if ((p[k] & 0xC0) != 0x80) return false; /* also stops at the NUL */
+            v = v << 6 | (p[k] & 0x3F);
+        }
+        static const unsigned long least[5] = {0, 0, 0x80, 0x800, 0x10000};
+        if ((n > 1 && v < least[n]) || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) return false;
+        p += n;
+    }
+    return true;
+}
+
+/* Checks that the key is UTF-8 (the file's encoding; the emitter refuses anything else) and that
+ * every component of it is non-empty and short. */
 static cs_status check_components(const char *key, const char *where_, cs_error *err)
 {
+    if (!utf8_valid(key))
+        return cs_errorf(err, CS_EINVAL, "%s: the key is not valid UTF-8", where_);
     for (const char *c = key;;) {
         const char *dot = strchr(c, '.');
         const size_t len = dot ? (size_t)(dot - c) : strlen(c);
@@ -259,8 +286,49 @@ static int write_out(void *data, unsigned char *buffer, size_t size)
     return 1;
 }
 
-static bool emit_node(yaml_emitter_t *e, const cs_ynode *n)
+/* What emission writes besides the tree: the defaults applied to it, indexed by map. */
+typedef struct {
+    yaml_emitter_t *e;
+    const cs_ydefault **idx; /* the defaults sorted by map, then by the order they were applied */
+    size_t n;
+} emitter;
+
+static int by_map(const void *x, const void *y)
 {
+    const cs_ydefault *a = *(const cs_ydefault *const *)x, *b = *(const cs_ydefault *const *)y;
+    if (a->map != b->map) return (uintptr_t)a->map < (uintptr_t)b->map ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* The defaults of map: idx[*first .. *first + count). */
+static size_t defaults_of(const emitter *em, const cs_ynode *map, size_t *first)
+{
+    size_t lo = 0, hi = em->n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)em->idx[mid]->map < (uintptr_t)map)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < em->n && em->idx[end]->map == map)
+        end++;
+    *first = lo;
+    return end - lo;
+}
+
+/* The first default of key among idx[first .. first + count), or NULL. */
+static const cs_ydefault *default_of(const emitter *em, size_t first, size_t count, const char *key)
+{
+    for (size_t i = first; i < first + count; i++)
+        if (strcmp(em->idx[i]->key, key) == 0) return em->idx[i];
+    return NULL;
+}
+
+static bool emit_node(const emitter *em, const cs_ynode *n)
+{
+    yaml_emitter_t *e = em->e;
     yaml_event_t ev;
     if (n->kind == CS_YSCALAR) {
         const size_t len = strlen(n->value);
@@ -281,43 +349,83 @@ static bool emit_node(yaml_emitter_t *e, const cs_ynode *n)
         map ? yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE)
             : yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
     if (!ok || !yaml_emitter_emit(e, &ev)) return false;
+    size_t first = 0;
+    const size_t count = map ? defaults_of(em, n, &first) : 0;
     for (size_t i = 0; i < n->n; i++) {
-        if (map && !emit_node(e, n->keys[i])) return false;
-        if (!emit_node(e, n->items[i])) return false;
+        if (map && !emit_node(em, n->keys[i])) return false;
+        /* A null value took its default. */
+        const cs_ydefault *dv = count > 0 && map && cs_yd_is_null(n->items[i])
+                                    ? default_of(em, first, count, n->keys[i]->value)
+                                    : NULL;
+        if (!emit_node(em, dv != NULL ? dv->value : n->items[i])) return false;
+    }
+    /* Then the keys that were absent, once each, in the order their defaults were applied. */
+    for (size_t i = first; i < first + count; i++) {
+        const cs_ydefault *dv = em->idx[i];
+        if (cs_ymap_get(n, dv->key) != NULL || default_of(em, first, i - first, dv->key) != NULL)
+            continue;
+        cs_ynode key = {.kind = CS_YSCALAR, .value = dv->key, .plain = true};
+        if (!emit_node(em, &key) || !emit_node(em, dv->value)) return false;
     }
     if (!(map ? yaml_mapping_end_event_initialize(&ev) : yaml_sequence_end_event_initialize(&ev)))
         return false;
     return yaml_emitter_emit(e, &ev);
 }
 
-static bool emit_doc(yaml_emitter_t *e, const cs_ynode *root)
+static bool emit_doc(const emitter *em, const cs_ynode *root)
 {
+    yaml_emitter_t *e = em->e;
     yaml_event_t ev;
     if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) || !yaml_emitter_emit(e, &ev))
         return false;
     if (!yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) ||
         !yaml_emitter_emit(e, &ev))
         return false;
-    if (!emit_node(e, root)) return false;
+    if (!emit_node(em, root)) return false;
     if (!yaml_document_end_event_initialize(&ev, 1) || !yaml_emitter_emit(e, &ev)) return false;
     return yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(e, &ev);
 }
 
-char *cs_ydoc_emit(const cs_ydoc_t *d)
+/* The document as YAML, with the defaults applied to it when resolved. */
+static char *emit(const cs_ydoc_t *d, bool resolved)
 {
+    const cs_ydefaults *log = d->defaults;
+    if (resolved && log->oom) return NULL;
+    emitter em = {.e = NULL, .idx = NULL, .n = resolved ? log->n : 0};
+    if (em.n > 0) {
+        if ((em.idx = malloc(em.n * sizeof *em.idx)) == NULL) return NULL;
+        for (size_t i = 0; i < em.n; i++)
+            em.idx[i] = &log->v[i];
+        qsort(em.idx, em.n, sizeof *em.idx, by_map);
+    }
     outbuf o = {NULL, 0, 0, false};
     yaml_emitter_t e;
-    if (!yaml_emitter_initialize(&e)) return NULL;
+    if (!yaml_emitter_initialize(&e)) {
+        free(em.idx);
+        return NULL;
+    }
+    em.e = &e;
     yaml_emitter_set_output(&e, write_out, &o);
     yaml_emitter_set_unicode(&e, 1);
     yaml_emitter_set_indent(&e, 2);
     yaml_emitter_set_width(&e, -1); /* no folding of long strings */
-    const bool ok = emit_doc(&e, d->root) && yaml_emitter_flush(&e);
+    const bool ok = emit_doc(&em, d->root) && yaml_emitter_flush(&e);
     yaml_emitter_delete(&e);
+    free(em.idx);
     if (!ok || o.oom) {
         free(o.buf);
         return NULL;
     }
     if (o.buf == NULL) o.buf = calloc(1, 1);
     return o.buf;
+}
+
+char *cs_ydoc_emit(const cs_ydoc_t *d)
+{
+    return emit(d, false);
+}
+
+char *cs_ydoc_emit_resolved(const cs_ydoc_t *d)
+{
+    return emit(d, true);
 }

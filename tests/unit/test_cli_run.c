@@ -103,6 +103,8 @@ static void test_bad_scenarios(void **state)
     remove_file("cli-bad.yaml");
 }
 
+static int read_complete(const char *name);
+
 static void test_bad_flags(void **state)
 {
     (void)state;
@@ -113,6 +115,22 @@ static void test_bad_flags(void **state)
     assert_int_equal(run_cli("run cli-good.yaml --set trials=abc -o cli-x.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "trials: expected"));
     assert_false(exists("cli-x.h5"));
+    /* One option parser everywhere: a did-you-mean for a near miss, --name=value as --name
+     * value, a value given to a flag refused. */
+    assert_int_equal(run_cli("run cli-good.yaml --outptu cli-x.h5", out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: run: unknown option \"--outptu\" (did you mean "
+                             "\"--output\"?) (see 'cablesim run --help')\n");
+    assert_int_equal(run_cli("analyze --fromat=json x.h5", out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: analyze: unknown option \"--fromat\" (did you mean "
+                             "\"--format\"?) (see 'cablesim analyze --help')\n");
+    assert_int_equal(run_cli("run cli-good.yaml --dry-run=yes", out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: run: --dry-run takes no value, found \"yes\"\n");
+    assert_int_equal(
+        run_cli("run cli-good.yaml --output=cli-eq.h5 --set=seed=3 -q", out, sizeof out), 0);
+    assert_int_equal(read_complete("cli-eq.h5"), 1);
+    assert_int_equal(run_cli("status --format=json cli-eq.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "\"state\": \"complete\""));
+    remove_file("cli-eq.h5");
     assert_int_equal(run_cli("run cli-good.yaml --set nokey", out, sizeof out), 2);
     assert_non_null(strstr(out, "--set nokey"));
     assert_int_equal(run_cli("run cli-good.yaml -o", out, sizeof out), 2);
@@ -689,6 +707,143 @@ static void test_version_and_bundled(void **state)
     assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
 }
 
+/* A scenario's `network:` section: a system added (stations by id, a great-circle route split
+ * at 180 degrees) is in the results file's /topology/edges and analyze reports it; segments
+ * relanded at a new station end there; bad entries are one line at their place. */
+static void test_network_design(void **state)
+{
+    (void)state;
+    char out[1 << 16], args[4096];
+    snprintf(args, sizeof args, "run design-pacific-south --set trials=2 -o net-add.h5 -q");
+    assert_int_equal(run_cli(args, out, sizeof out), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/net-add.h5", scratch);
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    const hid_t d = H5Dopen2(f, "/topology/edges", H5P_DEFAULT);
+    assert_true(d >= 0);
+    const hid_t ft = H5Dget_type(d);
+    const hid_t sid = H5Dget_space(d);
+    const hssize_t n = H5Sget_simple_extent_npoints(sid);
+    const size_t rs = H5Tget_size(ft);
+    char *rows = malloc((size_t)n * rs);
+    assert_non_null(rows);
+    assert_true(H5Dread(d, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    const int iid = H5Tget_member_index(ft, "id"), icap = H5Tget_member_index(ft, "capacity_tbps"),
+              ilit = H5Tget_member_index(ft, "lit_tbps");
+    const size_t oid = H5Tget_member_offset(ft, (unsigned)iid),
+                 ocap = H5Tget_member_offset(ft, (unsigned)icap),
+                 olit = H5Tget_member_offset(ft, (unsigned)ilit);
+    const hid_t idt = H5Tget_member_type(ft, (unsigned)iid);
+    const size_t idn = H5Tget_size(idt);
+    int found = 0;
+    for (hssize_t r = 0; r < n; r++) {
+        const char *row = rows + (size_t)r * rs;
+        char id[64] = "";
+        memcpy(id, row + oid, idn < sizeof id - 1 ? idn : sizeof id - 1);
+        if (strncmp(id, "pacific-south:", 14) != 0) continue;
+        double cap, lit;
+        memcpy(&cap, row + ocap, sizeof cap);
+        memcpy(&lit, row + olit, sizeof lit);
+        assert_true(cap == 350.0 && lit == 70.0);
+        found++;
+    }
+    assert_int_equal(found, 2); /* Shima-Piti and Piti-Grover Beach */
+    H5Tclose(idt);
+    free(rows);
+    H5Sclose(sid);
+    H5Tclose(ft);
+    H5Dclose(d);
+    H5Fclose(f);
+    assert_int_equal(run_cli("analyze net-add.h5 --format csv --table cables", out, sizeof out), 0);
+    assert_non_null(strstr(out, "\nPACIFIC-SOUTH,Pacific South (design alternative),2,"));
+    /* Without the design (network=null), paired with it: the design only adds a system. */
+    assert_int_equal(
+        run_cli("run design-pacific-south --set trials=2 --set network=null -o net-none.h5 -q", out,
+                sizeof out),
+        0);
+    assert_int_equal(run_cli("compare net-none.h5 net-add.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "the networks differ"));
+    assert_non_null(strstr(out, "not comparable: cable systems only in net-add.h5: PACIFIC-SOUTH"));
+    assert_non_null(strstr(out, "\n  unserved Tbps                   71.436000      1.529000 "));
+    remove_file("net-add.h5");
+    remove_file("net-none.h5");
+    /* A second landing: four Shima branches end at the new station. */
+    assert_int_equal(
+        run_cli("run design-shima-second --set trials=1 -o net-re.h5 -q", out, sizeof out), 0);
+    assert_int_equal(
+        run_cli("run design-shima-second --set trials=1 --set network=null -o net-re0.h5 -q", out,
+                sizeof out),
+        0);
+    assert_int_equal(run_cli("analyze net-re.h5 --format csv --table stations", out, sizeof out),
+                     0);
+    assert_non_null(strstr(out, "\njp-owase,Owase (design alternative),landing_station,JP,"));
+    /* Shima lost: 5.204 Tbps unserved at 4x demand today, nothing with the second landing. */
+    assert_int_equal(run_cli("compare net-re0.h5 net-re.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "\n  unserved Tbps                    5.204000      0.000000 "));
+    remove_file("net-re.h5");
+    remove_file("net-re0.h5");
+    /* Bad entries: one line each, at the entry's place, with the nearest names. */
+    char topo[2048];
+    snprintf(topo, sizeof topo, "%s/topology/japan.geojson", CS_SOURCE_DIR);
+    static const struct {
+        const char *entry, *expect;
+    } cases[] = {
+        {"remove: [{cable: jupitr}]", "net-bad.yaml:7:20: network.remove.0.cable: expected a cable "
+                                      "system of @T (nearest: \"JUPITER\"), found \"jupitr\""},
+        {"remove: [{station: jp-chikra}]",
+         "net-bad.yaml:7:22: network.remove.0.station: expected a node id of @T (nearest: "
+         "\"jp-chikura\", \"jp-shima\", \"jp-hirara\"), found \"jp-chikra\""},
+        {"upgrade: {cable: jupiter, lit_tbps: 80}",
+         "net-bad.yaml:7:39: network.upgrade.lit_tbps: expected lit_tbps <= the design capacity "
+         "(60 Tbps), found \"80\""},
+        {"upgrade: {cabel: jupiter, lit_tbps: 3}",
+         "net-bad.yaml:7:13: network.upgrade: unknown key \"cabel\" (did you mean \"cable\"?); "
+         "allowed keys: cable, segment, capacity_tbps, lit_tbps"},
+        {"add: [{cable: X, capacity_tbps: 3, segments: [{from: jp-shma, to: gu-piti}]}]",
+         "net-bad.yaml:7:56: network.add.0.segments.0.from: expected a node id of @T (nearest: "
+         "\"jp-shima\", \"jp-oshima\", \"jp-ama\"), found \"jp-shma\""},
+        {"add: [{cable: Jupiter, capacity_tbps: 3, segments: [{from: jp-shima, to: gu-piti}]}]",
+         "net-bad.yaml:7:17: network.add.0.cable: expected a new cable system name (this one "
+         "exists: upgrade or remove it), found \"Jupiter\""},
+        {"add: [{cable: X, capacity_tbps: 3, rfs: 2030, segments: [{from: jp-shima, to: "
+         "gu-piti}]}]",
+         "net-bad.yaml:7:43: network.add.0.rfs: expected an integer in [1850, 2026], found "
+         "\"2030\""},
+        {"add: [{cable: X, capacity_tbps: 3, segments: [{from: jp-shima, to: gu-piti, "
+         "coordinates: [[136.9, 34.3], [144.0, 13.0]]}]}]",
+         "net-bad.yaml:7:92: network.add.0.segments.0.coordinates: expected a route from jp-shima "
+         "to gu-piti starting and ending within 25 km of them (found 4.7 km and 91.2 km away), "
+         "found a list"},
+        {"reland: [{segment: juno:3, from: jp-chikura, to: jp-owase}]",
+         "net-bad.yaml:7:36: network.reland.0.from: expected an end of segment juno:3 (bu-juno-1 "
+         "or jp-shima), found \"jp-chikura\""},
+        {"frobnicate: 1", "net-bad.yaml:7:3: network: unknown key \"frobnicate\"; allowed keys: "
+                          "remove, upgrade, stations, add, reland"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[4096], want[4096];
+        snprintf(text, sizeof text,
+                 "name: t\ntopology: %s\nas_of: 2026\ntrials: 2\nhazards: []\nnetwork:\n  %s\n",
+                 topo, cases[i].entry);
+        write_file("net-bad.yaml", text);
+        /* @T stands for the topology's path */
+        const char *at = strstr(cases[i].expect, "@T");
+        if (at == NULL)
+            snprintf(want, sizeof want, "%s", cases[i].expect);
+        else
+            snprintf(want, sizeof want, "%.*s%s%s", (int)(at - cases[i].expect), cases[i].expect,
+                     topo, at + 2);
+        const int st = run_cli("run net-bad.yaml -o net-bad.h5", out, sizeof out);
+        const size_t len = strlen(want);
+        if (st != 2 || strncmp(out, "cablesim: ", 10) != 0 || strlen(out) != 11 + len ||
+            strncmp(out + 10, want, len) != 0 || out[10 + len] != '\n')
+            fail_msg("case %zu: status %d, expected \"cablesim: %s\", found: %s", i, st, want, out);
+        assert_false(exists("net-bad.h5"));
+    }
+    remove_file("net-bad.yaml");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -706,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_as_of_warning),
         cmocka_unit_test(test_compare_sweep_and_seeds),
         cmocka_unit_test(test_version_and_bundled),
+        cmocka_unit_test(test_network_design),
     };
     if (!cs_scratch_init(scratch, sizeof scratch, "cli-run")) return 1;
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);

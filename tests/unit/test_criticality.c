@@ -720,8 +720,8 @@ static void test_evolution_explicit_cut(void **state)
         const bool old = y < 2012, asia2 = y >= 2010;
         const double want = (old ? 11.75 - 2.0 : 11.75) + (asia2 ? 0.0 : 5.25 - 4.0);
         assert_near(csv_field(out, y, "expected_unserved_tbps"), want, 1e-9);
-        assert_near(csv_field(out, y, "ci_low"), want, 1e-9);
-        assert_near(csv_field(out, y, "ci_high"), want, 1e-9);
+        assert_near(csv_field(out, y, "expected_unserved_tbps_lo"), want, 1e-9);
+        assert_near(csv_field(out, y, "expected_unserved_tbps_hi"), want, 1e-9);
         assert_near(csv_field(out, y, "baseline_unserved_tbps"), asia2 ? 0.0 : 1.25, 1e-9);
         assert_near(csv_field(out, y, "systems"), 3 + old + asia2, 0);
         assert_near(csv_field(out, y, "japan_systems"), 3 + old + asia2, 0);

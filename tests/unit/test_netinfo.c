@@ -406,7 +406,9 @@ static void test_cli_errors(void **state)
     assert_string_equal(out, "cablesim: topology info: --as-of: expected a year between 1850 and "
                              "2100, found \"1700\"\n");
     assert_int_equal(run_cli("topology info '" BASIC "' --bogus", true, out, sizeof out), 2);
-    assert_string_equal(out, "cablesim: topology info: unknown option \"--bogus\" (see --help)\n");
+    assert_string_equal(
+        out, "cablesim: topology info: unknown option \"--bogus\" (see 'cablesim topology info "
+             "--help')\n");
     assert_int_equal(run_cli("topology info '" BASIC "' --as-of", true, out, sizeof out), 2);
     assert_non_null(strstr(out, "--as-of: expected a YEAR, found nothing"));
     assert_int_equal(run_cli("topology info a.geojson b.geojson", true, out, sizeof out), 2);

@@ -607,6 +607,17 @@ static void test_set_errors(void **state)
     set_fails(d, "=5", CS_EINVAL, "--set =5: empty key before '='");
     set_fails(d, "a..b=1", CS_EINVAL, "--set a..b=1: an empty component in key \"a..b\"");
     set_fails(d, "trials.=1", CS_EINVAL, "--set trials.=1: an empty component in key \"trials.\"");
+    /* Found by fuzz_set: a key that is not UTF-8 was added, and the document could then not be
+     * written (cs_ydoc_emit failed; the run said "out of memory"). Overlong and surrogate forms
+     * too. */
+    set_fails(d, "hazards.0.k\xff=1", CS_EINVAL,
+              "--set hazards.0.k\xff=1: the key is not valid UTF-8");
+    set_fails(d, "a\xc0\xaf=1", CS_EINVAL, "--set a\xc0\xaf=1: the key is not valid UTF-8");
+    set_fails(d, "a\xed\xa0\x80=1", CS_EINVAL, "--set a\xed\xa0\x80=1: the key is not valid UTF-8");
+    set_fails(d, "a\xe6\x97=1", CS_EINVAL, "--set a\xe6\x97=1: the key is not valid UTF-8");
+    char *emitted = cs_ydoc_emit(d);
+    assert_non_null(emitted); /* the document can still be written */
+    free(emitted);
     set_fails(d, "hazardz.0.type=x", CS_EINVAL,
               "--set hazardz.0.type=x: unknown path component \"hazardz\" (no such key at the top "
               "level; a list is not made from a path, set it whole)");

@@ -101,14 +101,14 @@ def _summary(a):
               f"({'complete' if r.complete else 'INCOMPLETE'}), seed {r.attrs.get('seed')}")
         print(f"  intact network unserved: {s['baseline_unserved_tbps']:.4f} Tbps")
         print(f"  expected unserved: {s['expected_unserved_tbps']:.4f} Tbps "
-              f"(95% CI {s['ci_low']:.4f} to {s['ci_high']:.4f})")
+              f"(95% CI {s['expected_unserved_tbps_lo']:.4f} to {s['expected_unserved_tbps_hi']:.4f})")
         print(f"  P(some region cut off from every Japanese city): "
-              f"{s['p_any_region_cut']:.5f} ({s['p_any_region_cut_low']:.5f} to "
-              f"{s['p_any_region_cut_high']:.5f})")
+              f"{s['p_any_region_cut']:.5f} ({s['p_any_region_cut_lo']:.5f} to "
+              f"{s['p_any_region_cut_hi']:.5f})")
         reg = stats.region_summary(r)
         print("\nServed fraction per region (mean over trials, 95% CI; p_cut: no Japanese city "
               "reaches it):")
-        print(reg[["demand_tbps", "baseline_fraction", "mean", "ci_low", "ci_high", "p_cut"]]
+        print(reg[["demand_tbps", "baseline_fraction", "mean", "lo", "hi", "p_cut"]]
               .to_string(float_format=lambda v: f"{v:.5f}"))
         crit = stats.criticality(r, "cable")
         crit = crit[crit["n_failed"] > 0].sort_values("loss_share", ascending=False)

@@ -78,7 +78,7 @@ def plot_regions(r, out=None, summary=None, title=None, dpi=DPI):
     fig = Figure(figsize=(7.5, 0.32 * len(s) + 1.6), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(s))
-    err = np.vstack([s["mean"] - s["ci_low"], s["ci_high"] - s["mean"]])
+    err = np.vstack([s["mean"] - s["lo"], s["hi"] - s["mean"]])
     ax.barh(y, s["mean"], xerr=err, color="C0", alpha=0.8, height=0.7,
             error_kw=dict(ecolor="k", capsize=2, lw=0.8))
     ax.plot(s["baseline_fraction"], y, "|", color="C3", ms=12, mew=1.5)
@@ -234,14 +234,14 @@ def plot_map(r, out=None, topology=None, color="criticality", level="cable", met
 
 def plot_evolution(table, out=None, title=None, dpi=DPI):
     """Year-by-year evolution from a table with columns year and expected_unserved_tbps, and
-    optionally ci_low/ci_high, baseline_unserved_tbps, p_any_region_cut (with
-    p_any_region_cut_low/_high) and systems. Panels: the expected unserved traffic with its 95%
+    optionally expected_unserved_tbps_lo/_hi, baseline_unserved_tbps, p_any_region_cut (with
+    p_any_region_cut_lo/_hi) and systems. Panels: the expected unserved traffic with its 95%
     CI band (and the intact network's); with a baseline, the loss the hazards add beyond it;
     with p_any_region_cut, the probability that some region is cut off, beside the number of
     cable systems."""
     t = table.sort_values("year")
     cols = set(t.columns)
-    has_ci = {"ci_low", "ci_high"} <= cols
+    has_ci = {"expected_unserved_tbps_lo", "expected_unserved_tbps_hi"} <= cols
     has_base = "baseline_unserved_tbps" in cols
     has_cut = "p_any_region_cut" in cols
     n = 1 + has_base + has_cut
@@ -254,7 +254,7 @@ def plot_evolution(table, out=None, title=None, dpi=DPI):
     ax = axes.pop(0)
     ax.plot(year, mean, "o-", color="C0", ms=3, label="expected unserved (Monte Carlo mean)")
     if has_ci:
-        ax.fill_between(year, t["ci_low"], t["ci_high"], color="C0", alpha=0.25, lw=0,
+        ax.fill_between(year, t["expected_unserved_tbps_lo"], t["expected_unserved_tbps_hi"], color="C0", alpha=0.25, lw=0,
                         label="95% confidence interval")
     if has_base:
         ax.plot(year, t["baseline_unserved_tbps"], "--", color="0.3", lw=1,
@@ -271,7 +271,7 @@ def plot_evolution(table, out=None, title=None, dpi=DPI):
         bx.plot(year, mean - base, "o-", color="C1", ms=3,
                 label="expected loss beyond the intact network")
         if has_ci:
-            bx.fill_between(year, t["ci_low"] - base, t["ci_high"] - base, color="C1",
+            bx.fill_between(year, t["expected_unserved_tbps_lo"] - base, t["expected_unserved_tbps_hi"] - base, color="C1",
                             alpha=0.25, lw=0, label="95% confidence interval")
         bx.set_ylabel("loss (Tbps)")
         bx.set_ylim(bottom=min(0.0, float(np.nanmin(mean - base))))
@@ -282,9 +282,9 @@ def plot_evolution(table, out=None, title=None, dpi=DPI):
         cx = axes.pop(0)
         lines = cx.plot(year, t["p_any_region_cut"], "o-", color="C3", ms=3,
                         label="P(some region cut off from every Japanese city)")
-        if {"p_any_region_cut_low", "p_any_region_cut_high"} <= cols:
-            lines.append(cx.fill_between(year, t["p_any_region_cut_low"],
-                                         t["p_any_region_cut_high"], color="C3", alpha=0.2,
+        if {"p_any_region_cut_lo", "p_any_region_cut_hi"} <= cols:
+            lines.append(cx.fill_between(year, t["p_any_region_cut_lo"],
+                                         t["p_any_region_cut_hi"], color="C3", alpha=0.2,
                                          lw=0, label="95% Wilson interval"))
         cx.set_ylabel("probability")
         cx.set_ylim(-0.02, 1.05)

@@ -191,8 +191,8 @@ def restore_summary(r):
         n = len(t)
         mean = float(capped.mean()) if n else np.nan
         se = float(capped.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0
-        row = {"mean_capped": mean, "ci_low": mean - 1.959963984540054 * se,
-               "ci_high": mean + 1.959963984540054 * se}
+        row = {"mean_capped": mean, "mean_capped_lo": mean - 1.959963984540054 * se,
+               "mean_capped_hi": mean + 1.959963984540054 * se}
         row.update({f"p{100 * a:g}": quantile(t, a) for a in LEVELS})
         row["not_restored"] = float(np.isinf(t).mean()) if n else np.nan
         out[k] = row

@@ -34,11 +34,11 @@ def _estimate(values):
     v = np.asarray(values, dtype=float)
     n = v.size
     if n == 0:
-        return dict(n=0, mean=np.nan, sd=np.nan, se=np.nan, ci_low=np.nan, ci_high=np.nan)
+        return dict(n=0, mean=np.nan, sd=np.nan, se=np.nan, lo=np.nan, hi=np.nan)
     mean = float(v.mean())
     sd = float(v.std(ddof=1)) if n > 1 else 0.0
     se = sd / math.sqrt(n)
-    return dict(n=n, mean=mean, sd=sd, se=se, ci_low=mean - Z95 * se, ci_high=mean + Z95 * se)
+    return dict(n=n, mean=mean, sd=sd, se=se, lo=mean - Z95 * se, hi=mean + Z95 * se)
 
 
 def wilson(k, n):
@@ -99,7 +99,7 @@ def region_served_fraction(r):
 
 def region_summary(r, fractions=None):
     """Per region: demands, demand_tbps, baseline_fraction (intact network), and the mean
-    served fraction over trials with sd, se and 95% CI (ci_low, ci_high, clipped to [0, 1]);
+    served fraction over trials with sd, se and 95% CI (lo, hi, clipped to [0, 1]);
     also p_cut, the
     share of trials in which every Japanese city lost the region (all its pairs cut), with
     its Wilson interval (NaN for regions without pairs, e.g. domestic)."""
@@ -113,15 +113,15 @@ def region_summary(r, fractions=None):
     for i, name in enumerate(names):
         e = _estimate(fractions[name].to_numpy())
         # A fraction's mean lies in [0, 1]: clip the normal interval to it.
-        e["ci_low"], e["ci_high"] = np.clip([e["ci_low"], e["ci_high"]], 0.0, 1.0)
+        e["lo"], e["hi"] = np.clip([e["lo"], e["hi"]], 0.0, 1.0)
         row = dict(region=name, demands=int(m[:, i].sum()), demand_tbps=demand[i],
                    baseline_fraction=base[i], mean=e["mean"], sd=e["sd"], se=e["se"],
-                   ci_low=e["ci_low"], ci_high=e["ci_high"], trials=e["n"])
+                   lo=e["lo"], hi=e["hi"], trials=e["n"])
         if name in cut.columns:
             k = int(cut[name].sum())
-            row["p_cut"], row["p_cut_low"], row["p_cut_high"] = wilson(k, len(cut))
+            row["p_cut"], row["p_cut_lo"], row["p_cut_hi"] = wilson(k, len(cut))
         else:
-            row["p_cut"] = row["p_cut_low"] = row["p_cut_high"] = np.nan
+            row["p_cut"] = row["p_cut_lo"] = row["p_cut_hi"] = np.nan
         rows.append(row)
     return pd.DataFrame(rows).set_index("region")
 
@@ -193,7 +193,7 @@ def criticality(r, level="cable"):
     """What each cable ("cable"), edge ("segment") or node ("station") costs when it fails.
 
     Columns: n_failed (trials in which it failed), p_failed and its Wilson interval
-    (p_failed_low, p_failed_high), unserved_given_failed_tbps (mean unserved over those trials),
+    (p_failed_lo, p_failed_hi), unserved_given_failed_tbps (mean unserved over those trials),
     loss_given_failed_tbps (mean loss over them; NaN when it never failed) and loss_share (its
     trials' total loss over all trials' total loss; NaN unless the mean loss exceeds 1e-9 Tbps;
     shares do not add up to 1, since several elements fail in one trial). Index: cable names,
@@ -222,8 +222,8 @@ def criticality(r, level="cable"):
                                        "station": "node"}[level]))
     ci = [wilson(int(c), r.n_trials) for c in n_failed]
     df.insert(1, "p_failed", [c[0] for c in ci])
-    df.insert(2, "p_failed_low", [c[1] for c in ci])
-    df.insert(3, "p_failed_high", [c[2] for c in ci])
+    df.insert(2, "p_failed_lo", [c[1] for c in ci])
+    df.insert(3, "p_failed_hi", [c[2] for c in ci])
     if level == "segment":
         df.insert(0, "cable", cable_of_edge(r).to_numpy())
         df.insert(1, "kind", r.edges["kind"].to_numpy())
@@ -337,12 +337,12 @@ def run_summary(r):
         "demand_tbps": float(r.demands["demand_scaled_tbps"].sum()),
         "baseline_unserved_tbps": r.baseline_unserved,
         "expected_unserved_tbps": u["mean"],
-        "ci_low": u["ci_low"],
-        "ci_high": u["ci_high"],
+        "expected_unserved_tbps_lo": u["lo"],
+        "expected_unserved_tbps_hi": u["hi"],
         "expected_loss_tbps": u["mean"] - r.baseline_unserved,
         "p_any_region_cut": p,
-        "p_any_region_cut_low": lo,
-        "p_any_region_cut_high": hi,
+        "p_any_region_cut_lo": lo,
+        "p_any_region_cut_hi": hi,
     }
 
 
@@ -375,7 +375,8 @@ def evolution_from_results(paths, allow_incomplete=False):
 def read_evolution_table(path):
     """The table written by `cablesim evolution` (CSV, or JSON: a list of records or an object
     holding one such list), sorted by year. It must have the columns year and
-    expected_unserved_tbps; ci_low, ci_high, systems and p_any_region_cut are used when present."""
+    expected_unserved_tbps; expected_unserved_tbps_lo, _hi, systems and p_any_region_cut are used when
+    present."""
     path = os.fspath(path)
     try:
         if path.lower().endswith(".json"):

@@ -1,13 +1,16 @@
 """Route geometry for maps: the results file has none, so it is read from the topology
 GeoJSON the run used.
 
-find_topology() locates that file from the scenario text stored in the results (key
-``topology``; the bundled ``topology/japan.geojson`` when absent) and accepts a candidate
-only when its SHA-256 equals the results' ``topology_sha256``, so a map never draws the
-routes of another version of the network. A relative path is tried against the working
-directory, the results file's directory, and the bundled data directories
-($CABLESIM_DATADIR, /usr/local/share/cablesim, /usr/share/cablesim, this source tree), as
-cablesim itself resolves it (docs/scenarios.md, "Paths"). An explicit path
+find_topology() locates that file as ``cablesim run --resume`` does (docs/scenarios.md,
+"Paths of a stored run") and accepts a candidate only when its SHA-256 equals the results'
+``topology_sha256``, so a map never draws the routes of another version of the network. The
+scenario's ``topology`` (the bundled ``topology/japan.geojson`` when absent), when relative,
+is tried from $CABLESIM_INPUT_DIR, the scenario's directory when it ran (root attribute
+``scenario_dir_abs``), that directory from the results file's (``scenario_dir_rel``), as given
+(``scenario_dir_given``), the working directory, the results file's directory and the bundled
+data directories ($CABLESIM_DATADIR, /usr/local/share/cablesim, /usr/share/cablesim, this
+source tree); then the recorded ``topology_path_abs`` and ``topology_path_rel`` (from the
+results file's directory), and the file name under $CABLESIM_INPUT_DIR. An explicit path
 (``--topology``) is used as given; a hash mismatch then only warns.
 """
 
@@ -75,21 +78,40 @@ def find_topology(r, explicit=None):
         return explicit
     given = scenario_topology(r.scenario_text)
     rel = given if given is not None else DEFAULT_TOPOLOGY
+    a = r.attrs
+    here = os.path.dirname(os.path.abspath(r.path))
+    env = os.environ.get("CABLESIM_INPUT_DIR")
+    candidates = []
     if os.path.isabs(rel):
-        candidates = [rel]
+        candidates.append(rel)
     else:
-        bases = [os.getcwd(), os.path.dirname(os.path.abspath(r.path))]
-        candidates = [os.path.join(b, rel) for b in bases + _data_dirs()]
-    tried = []
+        bases = [env, a.get("scenario_dir_abs")]
+        if a.get("scenario_dir_rel"):
+            bases.append(os.path.join(here, a["scenario_dir_rel"]))
+        bases += [a.get("scenario_dir_given"), os.getcwd(), here] + _data_dirs()
+        candidates += [os.path.join(b, rel) for b in bases if b]
+    if a.get("topology_path_abs"):
+        candidates.append(a["topology_path_abs"])
+    if a.get("topology_path_rel"):
+        candidates.append(os.path.join(here, a["topology_path_rel"]))
+    if env:
+        candidates.append(os.path.join(env, os.path.basename(rel)))
+    tried, looked = [], []
     for c in candidates:
-        if c in tried or not os.path.isfile(c):
+        if c in looked:
+            continue
+        looked.append(c)
+        if not os.path.isfile(c):
             continue
         tried.append(c)
         if not want or sha256_of(c) == want:
             return c
-    found = f"tried {', '.join(tried)} (SHA-256 differs)" if tried else "no such file"
+    found = (f"found {', '.join(tried)} (SHA-256 differs)" if tried
+             else "no such file")
     raise ResultsError(f"{r.path}: cannot find the topology it was run on "
-                       f"(scenario topology: {rel!r}; {found}); give it with --topology")
+                       f"(scenario topology: {rel!r}; tried {', '.join(looked)}; {found}); "
+                       "give it with --topology, or set CABLESIM_INPUT_DIR to the directory "
+                       "the scenario's relative paths start from")
 
 
 def load_routes(path):

@@ -122,7 +122,8 @@ def test_rerouted_without_edge_flow(noflow_h5, tmp_path, capsys):
 
 def test_topology_found_or_given(workdir, tmp_path, capsys, monkeypatch):
     """A scenario with a relative topology path, whose results are moved away from it: the map
-    cannot find the routes until --topology gives them; a different file only warns."""
+    finds the topology where the scenario was (scenario_dir_abs); when that moved too, it cannot
+    until --topology gives it, or it lies next to the results; a different file only warns."""
     src = tmp_path / "src"
     src.mkdir()
     shutil.copyfile(TOPOLOGY, src / "net.geojson")
@@ -134,9 +135,16 @@ def test_topology_found_or_given(workdir, tmp_path, capsys, monkeypatch):
     shutil.move(h5, moved)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "map.png"
+    assert main(["map", str(moved), "-o", str(out)]) == 0  # where the scenario was
+    away = tmp_path / "away"
+    shutil.move(src, away)
     assert main(["map", str(moved), "-o", str(out)]) == 2
-    one_line_error(capsys, str(moved), "cannot find the topology", "net.geojson", "--topology")
-    assert main(["map", str(moved), "-o", str(out), "--topology", str(src / "net.geojson")]) == 0
+    one_line_error(capsys, str(moved), "cannot find the topology", "net.geojson", "--topology",
+                   "CABLESIM_INPUT_DIR")
+    assert main(["map", str(moved), "-o", str(out), "--topology", str(away / "net.geojson")]) == 0
+    monkeypatch.setenv("CABLESIM_INPUT_DIR", str(away))
+    assert main(["map", str(moved), "-o", str(out)]) == 0
+    monkeypatch.delenv("CABLESIM_INPUT_DIR")
     assert_png(out)
     # Next to the results, it is found (and its SHA-256 checked).
     shutil.copyfile(TOPOLOGY, elsewhere / "net.geojson")

@@ -291,7 +291,7 @@ def test_cuts_and_hazard_events(workdir, random_h5):
 
 def test_settings_from_attributes(r, random_h5):
     """name, capacity_basis, routing_policy come from the root attributes; scenario_resolved
-    holds every top-level setting the run used."""
+    holds every setting the run used, the hazards' defaults included, and no machine path."""
     import yaml
 
     with h5py.File(random_h5, "r") as f:
@@ -303,12 +303,20 @@ def test_settings_from_attributes(r, random_h5):
     assert resolved["name"] == written["name"] == r.name
     assert resolved["trials"] == RANDOM_TRIALS and resolved["seed"] == r.attrs["seed"]
     assert resolved["capacity"] == "lit" and resolved["demand_scale"] == 1
-    assert resolved["routing"] == {"policy": "latency-first", "rounds": 8, "hop_ms": 0.05}
+    assert resolved["routing"] == {"policy": "latency-first", "rounds": 8, "hop_ms": 0.05,
+                                   "restoration_share": 1}
     assert resolved["output"] == {"edge_flow": True, "latency": True, "compression": 2,
                                   "batch_trials": 1024}
-    assert resolved["hazards"] == written["hazards"]
+    # The hazard as written, then its defaults (docs/model.md, random faults); a window means
+    # instant: false, and the one of the two alternatives given is the one kept.
+    (hz,) = resolved["hazards"]
+    assert {k: hz[k] for k in written["hazards"][0]} == written["hazards"][0]
+    assert hz["instant"] is False and hz["rate_shallow"] == 0.8 and hz["shore_km"] == 25
     assert resolved["as_of"] == r.attrs["as_of"]
-    assert os.path.isabs(resolved["topology"]) and os.path.isfile(resolved["topology"])
+    # Paths as written (portable); where they were is in their own attributes.
+    assert resolved["topology"] == written["topology"]
+    assert os.path.isfile(r.attrs["topology_path_abs"])
+    assert r.attrs["topology_path_given"] == written["topology"]
 
 
 def test_settings_of_older_files(random_h5, copy_of, tmp_path):

@@ -43,8 +43,8 @@ def test_region_fraction_explicit_cut(cut):
     assert s.loc["Hong Kong", "demand_tbps"] == pytest.approx(5.25, abs=1e-12)
     assert s.loc["Japan", "demand_tbps"] == pytest.approx(0.5, abs=1e-12)
     assert s.loc["US West Coast", "mean"] == pytest.approx(0.0, abs=1e-12)
-    assert s.loc["US West Coast", "ci_high"] == pytest.approx(0.0, abs=1e-12)
-    assert s.loc["Hong Kong", "ci_low"] == pytest.approx(1.0, abs=1e-12)
+    assert s.loc["US West Coast", "hi"] == pytest.approx(0.0, abs=1e-12)
+    assert s.loc["Hong Kong", "lo"] == pytest.approx(1.0, abs=1e-12)
     np.testing.assert_allclose(s["baseline_fraction"], 1.0, atol=1e-12)
     assert s.loc["US West Coast", "p_cut"] == 1.0 and s.loc["Hong Kong", "p_cut"] == 0.0
     assert np.isnan(s.loc["Japan", "p_cut"])
@@ -66,8 +66,8 @@ def test_region_fraction_random(r):
     n = len(us)
     half = 1.959963984540054 * us.std(ddof=1) / np.sqrt(n)
     assert s.loc["US West Coast", "mean"] == pytest.approx(us.mean(), abs=1e-12)
-    assert s.loc["US West Coast", "ci_low"] == pytest.approx(us.mean() - half, abs=1e-12)
-    assert s.loc["US West Coast", "ci_high"] == pytest.approx(us.mean() + half, abs=1e-12)
+    assert s.loc["US West Coast", "lo"] == pytest.approx(us.mean() - half, abs=1e-12)
+    assert s.loc["US West Coast", "hi"] == pytest.approx(us.mean() + half, abs=1e-12)
     # p_cut counts the trials in which both Japanese cities lost the region.
     both = r.pair_cut[["city-tokyo / US West Coast", "city-osaka / US West Coast"]].all(axis=1)
     assert s.loc["US West Coast", "p_cut"] == pytest.approx(both.mean(), abs=1e-15)
@@ -115,7 +115,7 @@ def test_criticality_random(r):
         assert crit.loc[cable, "unserved_given_failed_tbps"] == pytest.approx(mean, abs=1e-9)
         assert crit.loc[cable, "loss_given_failed_tbps"] == pytest.approx(mean, abs=1e-9)
         assert crit.loc[cable, "loss_share"] == pytest.approx(share, abs=1e-12)
-        assert crit.loc[cable, "p_failed_low"] < n / r.n_trials < crit.loc[cable, "p_failed_high"]
+        assert crit.loc[cable, "p_failed_lo"] < n / r.n_trials < crit.loc[cable, "p_failed_hi"]
     seg = stats.criticality(r, "segment")
     assert seg.index.tolist() == r.edge_ids
     assert seg.loc["pac-2:1", "cable"] == "PAC-2" and seg.loc["link:hk-h", "cable"] is None
@@ -184,11 +184,11 @@ def test_run_summary(r):
     failed = [set(ids[f]) for f in r.failed_edges]
     some_cut = [({"pac-1:1", "pac-2:1"} <= f) or ({"asia-1:1", "asia-2:1"} <= f) for f in failed]
     assert s["p_any_region_cut"] == pytest.approx(np.mean(some_cut), abs=1e-15)
-    assert s["p_any_region_cut_low"] < s["p_any_region_cut"] < s["p_any_region_cut_high"]
+    assert s["p_any_region_cut_lo"] < s["p_any_region_cut"] < s["p_any_region_cut_hi"]
     assert s["systems"] == 4 and s["year"] == 2015 and s["trials"] == r.n_trials
     assert s["demand_tbps"] == pytest.approx(17.5, abs=1e-12)
     assert s["expected_unserved_tbps"] == pytest.approx(r.unserved.mean(), abs=1e-12)
-    assert s["ci_low"] < s["expected_unserved_tbps"] < s["ci_high"]
+    assert s["expected_unserved_tbps_lo"] < s["expected_unserved_tbps"] < s["expected_unserved_tbps_hi"]
 
 
 def test_wilson():
@@ -205,8 +205,8 @@ def test_evolution_from_results(yearly_h5):
     assert ev["year"].tolist() == [2004, 2008, 2015]
     # 2004: PAC-1, ASIA-1, OLD-1; 2008: + PAC-2; 2015: OLD-1 retired, ASIA-2 in.
     assert ev["systems"].tolist() == [3, 4, 4]
-    assert (ev["ci_low"] <= ev["expected_unserved_tbps"]).all()
-    assert (ev["expected_unserved_tbps"] <= ev["ci_high"]).all()
+    assert (ev["expected_unserved_tbps_lo"] <= ev["expected_unserved_tbps"]).all()
+    assert (ev["expected_unserved_tbps"] <= ev["expected_unserved_tbps_hi"]).all()
     for _, row in ev.iterrows():
         with open_results(row["file"]) as res:
             assert res.attrs["as_of"] == row["year"]
@@ -217,8 +217,8 @@ def test_evolution_from_results(yearly_h5):
 
 def test_read_evolution_table(tmp_path):
     table = pd.DataFrame({"year": [2010, 2000], "systems": [30, 20],
-                          "expected_unserved_tbps": [1.5, 4.0], "ci_low": [1.25, 3.5],
-                          "ci_high": [1.75, 4.5], "p_any_region_cut": [0.01, 0.2]})
+                          "expected_unserved_tbps": [1.5, 4.0], "expected_unserved_tbps_lo": [1.25, 3.5],
+                          "expected_unserved_tbps_hi": [1.75, 4.5], "p_any_region_cut": [0.01, 0.2]})
     csv_path = tmp_path / "evo.csv"
     table.to_csv(csv_path, index=False)
     ev = stats.read_evolution_table(csv_path)

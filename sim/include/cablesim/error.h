@@ -69,6 +69,13 @@ cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
  */
 size_t cs_escape_line(char *dst, size_t n, const char *src);
 
+/**
+ * The name nearest s among names[0..n), for a "did you mean" hint: its index, or SIZE_MAX when
+ * none is within max(2, strlen(s) / 3) edits (the Levenshtein distance of the YAML and GeoJSON
+ * hints, ASCII case ignored) and closer than s is long.
+ */
+size_t cs_nearest_name(const char *s, const char *const *names, size_t n);
+
 /** Short name of a status code ("invalid input", ...). */
 const char *cs_status_name(cs_status code);
 

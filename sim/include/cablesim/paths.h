@@ -8,6 +8,7 @@
 #ifndef CS_PATHS_H
 #define CS_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cablesim/error.h"
@@ -36,5 +37,20 @@ void cs_build_info_get(cs_build_info *b);
  * \return CS_OK, or CS_EIO naming the places searched.
  */
 cs_status cs_data_path(char *buf, size_t n, const char *rel, cs_error *err);
+
+/**
+ * The absolute, canonical form of path (symbolic links, "." and ".." resolved: realpath), which
+ * must exist, into buf. \return false when it does not exist or does not fit.
+ */
+bool cs_path_absolute(char *buf, size_t n, const char *path);
+
+/**
+ * target relative to the directory from (both absolute and canonical, as cs_path_absolute gives):
+ * "../data/x.geojson", or "." when they are the same. \return false when it does not fit.
+ */
+bool cs_path_relative(char *buf, size_t n, const char *target, const char *from);
+
+/** The directory part of path ("." when it has none; "/" for the root) into buf. */
+void cs_path_dirname(char *buf, size_t n, const char *path);
 
 #endif /* CS_PATHS_H */

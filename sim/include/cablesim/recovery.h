@@ -152,6 +152,13 @@ cs_status cs_recovery_alloc(cs_recovery_t **out, const cs_recovery_params *p, co
 void cs_recovery_free(cs_recovery_t *r);
 
 const cs_recovery_params *cs_recovery_get_params(const cs_recovery_t *r);
+/**
+ * Resolves the fleet file rel named by a scenario whose directory is dir (NULL: the working
+ * directory) into buf: absolute as is, else relative to dir, else a bundled data file, as given
+ * or under scenarios/. \return whether an existing file was found.
+ */
+bool cs_recovery_fleet_resolve(const char *rel, const char *dir, char *buf, size_t n);
+
 /** The fleet files the scenario read (resolved paths), for the checks of outputs. */
 size_t cs_recovery_fleet_count(const cs_recovery_t *r);
 const char *cs_recovery_fleet_path(const cs_recovery_t *r, size_t i);

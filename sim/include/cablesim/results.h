@@ -95,6 +95,19 @@ bool cs_results_has_commit(const char *path);
  */
 cs_status cs_results_scenario_text(const char *path, char **text, int32_t *as_of, cs_error *err);
 /**
+ * Loads the scenario stored in the results file at path, finding its inputs again
+ * (docs/scenarios.md, "Paths of a stored run"): its relative paths start from the first of
+ * $CABLESIM_INPUT_DIR, the scenario's directory when it ran (root attribute scenario_dir_abs),
+ * that directory from the results file's (scenario_dir_rel), as given (scenario_dir_given, from
+ * the working directory), the working directory and the results file's directory from which
+ * every input it names (topology, demand, fleets) is found; an absolute topology or demand path
+ * that no longer exists is replaced by topology_path_rel (demand_path_rel) from the results
+ * file's directory, else by its file name under $CABLESIM_INPUT_DIR. \return CS_OK; CS_EIO
+ * (cannot read the file; an input not found: the message lists what was tried and names
+ * CABLESIM_INPUT_DIR); CS_EINVAL, CS_EPARSE (as cs_scenario_load_string); CS_ENOMEM.
+ */
+cs_status cs_results_load_scenario(cs_scenario **out, const char *path, cs_error *err);
+/**
  * The part range stored in the results file at path (cablesim run --shard): *n = 0 when the file
  * holds every trial. \return CS_OK, CS_EIO (cannot open), CS_EINVAL (bad attributes).
  */

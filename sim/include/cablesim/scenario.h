@@ -41,6 +41,8 @@ typedef struct {
     cs_ydoc_t *doc;           /**< owned */
     char *text;               /**< the scenario after overrides, as YAML (owned) */
     const cs_ynode *recovery; /**< the `recovery` map (repair ships, recovery.h), NULL if none */
+    const cs_ynode *network;  /**< the `network` map (design alternatives, applied by
+                                   cs_topology_load_design), NULL if none */
     char *dir;                /**< the scenario's directory for relative paths (owned), or NULL */
     /** The `estimator` map (docs/rare-events.md, estimator.h), NULL if none; weighted when its
      * method is importance_sampling (trials then carry /trials/weight). */
@@ -67,11 +69,14 @@ cs_status cs_scenario_load_string(cs_scenario **out, const char *text, const cha
 void cs_scenario_free(cs_scenario *s);
 
 /**
- * The scenario as run with every top-level setting resolved (docs/scenarios.md): the text as
- * written (after --set) with name, description, topology and demand (the paths found), as_of,
- * trials, seed, routing (policy, rounds, hop_ms), capacity, demand_scale and output (edge_flow,
- * latency, compression, batch_trials) set to the values the run uses, defaults included. Hazards
- * and recovery are kept as written. *out is malloc'd. \return CS_OK, CS_ENOMEM.
+ * The scenario as run, resolved (docs/scenarios.md, "The recorded scenario"): the text as written
+ * (after --set) with every default that has been applied to it filled in (cs_ydoc_emit_resolved):
+ * the top-level keys, routing and output by cs_scenario_load*, each hazard's parameters by
+ * cs_hazard_parse and the recovery section's by cs_recovery_parse once they have run on s->doc
+ * (the results writer calls it after the engine is built). Paths stay as written (topology and
+ * demand default to the bundled "topology/japan.geojson" and "topology/japan-demand.csv"); where
+ * the run found them is recorded apart (results.h). Loaded again, the text needs no default.
+ * *out is malloc'd. \return CS_OK, CS_ENOMEM.
  */
 cs_status cs_scenario_resolved_text(const cs_scenario *s, char **out, cs_error *err);
 

@@ -18,6 +18,7 @@
 
 #include "cablesim/error.h"
 #include "cablesim/geo.h"
+#include "cablesim/ydoc.h"
 
 /** A segment's geometry must start and end within this distance of its nodes, km. */
 #define CS_TOPOLOGY_ENDPOINT_TOL_KM 25.0
@@ -115,6 +116,17 @@ typedef struct cs_topology cs_topology_t;
  */
 cs_status cs_topology_load(cs_topology_t **out, const char *path, const cs_topology_options *opt,
                            cs_error *err);
+
+/**
+ * As cs_topology_load(), with a scenario's design alternatives applied before validation: the
+ * `network` section (a map node of doc: systems added, removed, upgraded; docs/scenarios.md,
+ * "Design alternatives"), or none when network is NULL. Problems in the section are one line at
+ * its place in doc (file:line:column, nearest ids for an unknown name); the edited network is
+ * then validated as a file would be. cs_topology_sha256() stays the file's.
+ */
+cs_status cs_topology_load_design(cs_topology_t **out, const char *path,
+                                  const cs_topology_options *opt, const cs_ydoc_t *doc,
+                                  const cs_ynode *network, cs_error *err);
 
 /** As cs_topology_load(), from a string; name is used in messages in place of a file name. */
 cs_status cs_topology_load_string(cs_topology_t **out, const char *json, const char *name,

@@ -71,6 +71,42 @@ cs_status cs_ydoc_set(cs_ydoc_t *d, const char *assignment, cs_error *err);
 /** The document as YAML text (block style, keys in file order). malloc'd; NULL on OOM. */
 char *cs_ydoc_emit(const cs_ydoc_t *d);
 
+/*
+ * Defaults. Every typed getter below that finds its key absent (or null) and stores its default
+ * records that default in the document (a log beside the tree, kept also when the document is
+ * read through a const pointer). cs_ydoc_emit_resolved() writes the document with them filled
+ * in, so that whatever the readers of a document applied shows in one text: read again, it
+ * needs no default (cs_ydoc_defaults_count() stays 0 for the keys read). Defaults that are not a
+ * getter's (a map or a list used when a key is absent) are recorded with cs_ydoc_note_default();
+ * a map read key by key is taken with cs_ymap_get_or_default(), so that its keys' defaults have
+ * a place even when the map itself is absent.
+ */
+
+/** The document with every recorded default filled in (a null value replaced, an absent key
+ * added at the end of its map). malloc'd; NULL when out of memory (also when recording was). */
+char *cs_ydoc_emit_resolved(const cs_ydoc_t *d);
+
+/** CS_ENOMEM ("FILE: out of memory recording the defaults") when a default could not be
+ * recorded (the resolved text could not be written), else CS_OK: the readers of a document end
+ * with it, so that running out of memory is reported where it happened. */
+cs_status cs_ydoc_defaults_check(const cs_ydoc_t *d, cs_error *err);
+
+/** How many defaults have been recorded in d. */
+size_t cs_ydoc_defaults_count(const cs_ydoc_t *d);
+
+/** Records yaml (valid YAML: a scalar or a flow collection) as the default of key in map, when
+ * key is absent or null there. */
+void cs_ydoc_note_default(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
+                          const char *yaml);
+
+/**
+ * The value of key in map; when it is absent or null, an empty map recorded as its default
+ * (the same one each time), so that the defaults then read from it are written where they
+ * belong. NULL when map is not a map, or out of memory (the resolved text then cannot be
+ * written).
+ */
+const cs_ynode *cs_ymap_get_or_default(const cs_ydoc_t *d, const cs_ynode *map, const char *key);
+
 /** The value of key in map, or NULL (also when map is not a map). */
 const cs_ynode *cs_ymap_get(const cs_ynode *map, const char *key);
 

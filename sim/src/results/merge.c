@@ -30,6 +30,7 @@
 #include "cablesim/results.h"
 #include "results/commit.h"
 #include "results/h5util.h"
+#include "results/inputs.h"
 
 /* --------------------------------------------------------------- parts */
 
@@ -817,6 +818,8 @@ static cs_status copy_groups(hid_t f, hid_t pf, const char *out, const char *par
 static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part, cs_error *err)
 {
     cs_status rc = cs_h5_copy_attrs(pf, f, part_only, out, "/", err);
+    /* The inputs' paths relative to the results file start from the output's directory. */
+    if (rc == CS_OK) rc = cs_rw_rebase_input_paths(f, out, pf, part, err);
     char stamp[32];
     cs_h5_now_utc(stamp);
     const uint8_t zero = 0;

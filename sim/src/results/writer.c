@@ -29,6 +29,7 @@
 #include "cablesim/results_mpi.h"
 #include "results/commit.h"
 #include "results/h5util.h"
+#include "results/inputs.h"
 #include "results/writer.h"
 
 /* A chunk holds at most this many bytes. */
@@ -103,6 +104,7 @@ static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *
     if (rc == CS_OK)
         rc = cs_h5_put_attr(p, f, "/", "as_of", H5T_STD_I32LE, H5T_NATIVE_INT32, &as_of, err);
     if (rc == CS_OK) rc = cs_h5_put_str_attr(p, f, "/", "created", created, err);
+    if (rc == CS_OK) rc = cs_rw_put_input_paths(f, p, s, err);
     if (rc == CS_OK && m->part_trials > 0)
         rc = cs_h5_put_attr(p, f, "/", "part_first_trial", H5T_STD_U64LE, H5T_NATIVE_UINT64,
                             &m->part_first, err);
