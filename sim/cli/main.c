@@ -2,6 +2,7 @@
  * main.c: the cablesim command-line entry point: dispatches subcommands.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,5 +151,17 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0) return commands[i].run(argc - 2, argv + 2);
+    /* A near miss ("rnu", "--verison") gets a did-you-mean among the commands. */
+    const char *names[sizeof commands / sizeof commands[0] + 2];
+    size_t n = 0;
+    for (; n < sizeof commands / sizeof commands[0]; n++)
+        names[n] = commands[n].name;
+    names[n++] = "--version";
+    names[n++] = "--help";
+    const size_t k = cs_nearest_name(cmd, names, n);
+    if (k != SIZE_MAX)
+        return cli_usage_error("unknown command \"%s\" (did you mean \"%s\"?) (see 'cablesim "
+                               "--help')",
+                               cmd, names[k]);
     return cli_usage_error("unknown command \"%s\" (see 'cablesim --help')", cmd);
 }

@@ -123,6 +123,11 @@ static void test_bad_flags(void **state)
     assert_int_equal(run_cli("analyze --fromat=json x.h5", out, sizeof out), 2);
     assert_string_equal(out, "cablesim: analyze: unknown option \"--fromat\" (did you mean "
                              "\"--format\"?) (see 'cablesim analyze --help')\n");
+    assert_int_equal(run_cli("rnu cli-good.yaml", out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: unknown command \"rnu\" (did you mean \"run\"?) (see "
+                             "'cablesim --help')\n");
+    assert_int_equal(run_cli("frobnicate", out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: unknown command \"frobnicate\" (see 'cablesim --help')\n");
     assert_int_equal(run_cli("run cli-good.yaml --dry-run=yes", out, sizeof out), 2);
     assert_string_equal(out, "cablesim: run: --dry-run takes no value, found \"yes\"\n");
     assert_int_equal(
