@@ -15,6 +15,7 @@
 #include "cablesim/analysis.h"
 #include "cablesim/resultsio.h"
 #include "cli.h"
+#include "rare.h"
 
 static const char analyze_usage[] =
     "Usage: cablesim analyze RESULTS.h5 [--format text|json|csv] [--table NAME] [--top N]\n"
@@ -26,7 +27,9 @@ static const char analyze_usage[] =
     "the trials reach the requested precision; how traffic reroutes; the criticality of cables,\n"
     "segments and landing stations. Files with recovery data (a scenario with a recovery\n"
     "section) add recovery over time: the served share (median, 10-90% band), the time to\n"
-    "restore 50/90/100%, Tbps-days lost, the repair queue and each ship's use.\n"
+    "restore 50/90/100%, Tbps-days lost, the repair queue and each ship's use. Runs with an\n"
+    "estimator (docs/rare-events.md) add the target event's probability; importance-sampled\n"
+    "files (weighted trials) give only that and the weighted means (text or json).\n"
     "\n"
     "  --format F      text (default; top-N tables), json (everything) or csv (one table)\n"
     "  --table NAME    with csv: regions (default), overall, demands, cables, segments,\n"
@@ -53,7 +56,8 @@ static const char compare_usage[] =
     "have recovery data on the same horizon and grid, also the differences of\n"
     "the times to restore 50/90/100% (capped at the horizon) and of the Tbps-days lost, and\n"
     "the two median served-share curves. With more than two files: one row per file against\n"
-    "the first (a sweep's files in one command).\n"
+    "the first (a sweep's files in one command). When a file is importance-sampled\n"
+    "(docs/rare-events.md), the two runs' rare-event estimates are compared instead.\n"
     "\n"
     "  --format F      text (default), json or csv (one row per metric)\n"
     "  --top N         cable systems listed in the text (default 10)\n";
@@ -1274,6 +1278,9 @@ int cmd_analyze(int argc, char **argv)
     analyze_args args;
     int st = parse_args("analyze", argc, argv, 1, &args);
     if (st != CLI_OK) return st;
+    bool weighted = false; /* importance-sampled: rare.h prints what is meaningful */
+    st = cli_rare_analyze(args.files[0], (cli_rare_format)args.format, &weighted);
+    if (st != CLI_OK || weighted) return finish(st, "analyze");
     cs_error err = CS_ERROR_INIT;
     cs_resultsio_t *r = NULL;
     cs_analysis_t *a = NULL;
@@ -1304,6 +1311,7 @@ int cmd_analyze(int argc, char **argv)
     } else {
         print_text(a, args.top);
         if (v != NULL) print_recovery(v);
+        st = cli_rare_section(args.files[0]);
     }
     cs_recovery_analysis_free(v);
     cs_analysis_free(a);
@@ -1690,6 +1698,9 @@ int cmd_compare(int argc, char **argv)
     int st = parse_args("compare", argc, argv, 2, &args);
     if (st != CLI_OK) return st;
     const size_t n = args.n_files;
+    bool weighted = false; /* an importance-sampled file: rare.h compares what is meaningful */
+    st = cli_rare_compare(args.files, n, (cli_rare_format)args.format, &weighted);
+    if (st != CLI_OK || weighted) return finish(st, "compare");
     cs_error err = CS_ERROR_INIT, why = CS_ERROR_INIT;
     cs_resultsio_t **r = calloc(n, sizeof *r);
     cs_comparison_t **c = calloc(n, sizeof *c);

@@ -247,6 +247,9 @@ cs_rare_estimate cs_rare_probability(const cs_rare_sums *s, bool weighted)
         e.mean = w.p;
         e.lo = w.lo;
         e.hi = w.hi;
+        /* the standard error the Wilson interval implies: honest at 0 hits too */
+        e.se = (w.hi - w.lo) / (2.0 * CS_ANALYSIS_Z95);
+        e.rel = e.mean > 0.0 ? e.se / e.mean : NAN;
     }
     e.lo = fmax(0.0, e.lo);
     e.hi = fmin(1.0, e.hi);
@@ -603,21 +606,22 @@ static cs_status rare_read(cs_resultsio_t *r, uint64_t first, size_t k, bool wei
     return rc;
 }
 
-cs_status cs_rare_analyze(cs_resultsio_t *r, cs_target *t, bool *weighted, cs_rare_sums *s,
-                          cs_error *err)
+cs_status cs_rare_analyze(cs_resultsio_t *r, bool *present, cs_target *t, bool *weighted,
+                          cs_rare_sums *s, cs_error *err)
 {
     enum { ROWS = 4096 };
     const cs_results_info *in = cs_resultsio_info(r);
     memset(s, 0, sizeof *s);
+    *present = *weighted = false;
     cs_ydoc_t *doc = NULL;
     cs_status rc = cs_ydoc_load_string(&doc, in->scenario, in->path, err);
     if (rc != CS_OK) return rc;
     const cs_ynode *m = cs_ymap_get(cs_ydoc_root(doc), "estimator");
     if (m == NULL || cs_ynode_is_null(m) || m->kind != CS_YMAP) {
         cs_ydoc_free(doc);
-        return cs_errorf(err, CS_EINVAL, "%s: expected a run with an `estimator:`, found none",
-                         in->path);
+        return CS_OK;
     }
+    *present = true;
     static const char *const methods[] = {"importance_sampling", "plain", NULL};
     int method = 0;
     rare_buf b = {0};

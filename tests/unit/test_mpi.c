@@ -530,6 +530,57 @@ static void test_recovery_ranks(void **state)
     remove_file("mpi-rec.yaml");
 }
 
+/* The rare-event lines of a run's output (from "  rare event" to the next line not indented
+ * by four), for comparing summaries. */
+static void rare_lines(const char *out, char *buf, size_t n)
+{
+    const char *a = strstr(out, "  rare event");
+    assert_non_null(a);
+    const char *b = a;
+    do
+        b = strchr(b, '\n') + 1;
+    while (strncmp(b, "    ", 4) == 0);
+    snprintf(buf, n, "%.*s", (int)(b - a), a);
+}
+
+/* Importance sampling (docs/rare-events.md): 1 process, 2 ranks and a run stopped and resumed
+ * write the same file, /trials/weight included, and print the same rare-event summary: the
+ * tilt is the same on every rank and in every run, and weights depend on (seed, trial) only. */
+static void test_weighted_ranks(void **state)
+{
+    (void)state;
+    char out[16384], a[4096], b[4096];
+    write_file("mpi-is.yaml", "name: is\ntopology: engine-topo.geojson\n"
+                              "demand: engine-demand.csv\nas_of: 2015\ntrials: 600\nseed: 77\n"
+                              "output:\n  batch_trials: 100\n"
+                              "hazards:\n  - type: random_faults\n    rate_deep: 0.02\n"
+                              "    rate_shallow: 0.02\n"
+                              "estimator:\n  method: importance_sampling\n  pilot_trials: 300\n"
+                              "  target: {region: Hong Kong, cut_off: true}\n");
+    if (cli_env("", 0, "run mpi-is.yaml -o mpi-is-1.h5 --no-progress", out, sizeof out) != 0)
+        fail_msg("serial: %s", out);
+    rare_lines(out, a, sizeof a);
+    assert_non_null(strstr(a, "Hong Kong cut off"));
+    if (cli_env("", 2, "run mpi-is.yaml -o mpi-is-2.h5 --block-size 64", out, sizeof out) != 0)
+        fail_msg("2 ranks: %s", out);
+    rare_lines(out, b, sizeof b);
+    assert_string_equal(a, b);
+    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-2.h5"), 19 + 1 + 4 + 5);
+    assert_int_equal(rows("mpi-is-2.h5", "/trials/weight"), 600);
+    assert_int_equal(
+        cli_env("", 0, "run mpi-is.yaml -o mpi-is-3.h5 --stop-after-batches 2 -q", out, sizeof out),
+        3);
+    if (cli_env("", 0, "run --resume mpi-is-3.h5 --no-progress", out, sizeof out) != 0)
+        fail_msg("resume: %s", out);
+    rare_lines(out, b, sizeof b);
+    assert_string_equal(a, b); /* the resumed run's summary read the weights back */
+    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-3.h5"), 19 + 1 + 4 + 5);
+    remove_file("mpi-is-1.h5");
+    remove_file("mpi-is-2.h5");
+    remove_file("mpi-is-3.h5");
+    remove_file("mpi-is.yaml");
+}
+
 static void test_bad_block_size(void **state)
 {
     (void)state;
@@ -563,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_bad_block_size),
         cmocka_unit_test(test_sweep),
         cmocka_unit_test(test_recovery_ranks),
+        cmocka_unit_test(test_weighted_ranks),
     };
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);
     if (failed == 0) cs_scratch_remove(scratch);

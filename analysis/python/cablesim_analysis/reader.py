@@ -367,6 +367,25 @@ class Results:
         return self._cached("unserved", lambda: self.read("unserved_tbps"))
 
     @property
+    def weighted(self):
+        """Whether the trials carry importance-sampling weights (/trials/weight,
+        docs/rare-events.md): the run's scenario has ``estimator: {method:
+        importance_sampling}``. Then every expectation of the model is a weighted mean
+        (:func:`cablesim_analysis.stats.weighted_estimate`), not a plain one."""
+        return self.has("weight")
+
+    @property
+    def weights(self):
+        """Per-trial likelihood ratios (numpy array of n_trials): /trials/weight, or ones for a
+        file without it (plain runs write none; every weight is then 1)."""
+        def make():
+            if not self.weighted:
+                return np.ones(self.n_trials)
+            return np.asarray(self._f["trials"]["weight"][: self.n_trials], dtype=float)
+
+        return self._cached("weights", make)
+
+    @property
     def edge_flow(self):
         return self._cached(
             "edge_flow",

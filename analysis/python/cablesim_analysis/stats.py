@@ -41,6 +41,22 @@ def _estimate(values):
     return dict(n=n, mean=mean, sd=sd, se=se, lo=mean - Z95 * se, hi=mean + Z95 * se)
 
 
+def weighted_estimate(values, weights):
+    """The importance-sampling estimate of E[X] from per-trial values x_t and weights w_t
+    (docs/rare-events.md): mean = (1/n) sum w x, se = sd(w x) / sqrt(n) (sample sd), the 95%
+    normal interval, the relative standard error se / |mean| (NaN when the mean is 0) and the
+    effective sample size ess = (sum w)^2 / sum w^2. Weights of 1 give the plain estimate."""
+    x = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    if x.shape != w.shape:
+        raise ValueError(f"values and weights differ in shape: {x.shape} and {w.shape}")
+    e = _estimate(w * x)
+    e["rel"] = e["se"] / abs(e["mean"]) if e["n"] and e["mean"] != 0 else np.nan
+    s2 = float(np.sum(w * w))
+    e["ess"] = float(np.sum(w)) ** 2 / s2 if s2 > 0 else 0.0
+    return e
+
+
 def wilson(k, n):
     """The 95% Wilson score interval (p, lo, hi) of k successes in n trials (NaN when n = 0)."""
     if n == 0:
@@ -325,11 +341,18 @@ def cable_systems(r):
 def run_summary(r):
     """The headline figures of a run (dict): year, systems, trials, demand, the intact
     network's unserved, expected unserved and loss with 95% CIs, and the probability that
-    some foreign region is cut off from every Japanese city, with its Wilson interval."""
-    u = _estimate(r.unserved.to_numpy())
+    some foreign region is cut off from every Japanese city, with its Wilson interval; for an
+    importance-sampled file (``weighted``) weighted estimates with normal intervals, and the
+    effective sample size ``ess`` (the trial count for plain files)."""
+    w = r.weights
+    u = weighted_estimate(r.unserved.to_numpy(), w)
     cut = region_cut(r)
-    k = int(cut.any(axis=1).sum()) if cut.shape[1] else 0
-    p, lo, hi = wilson(k, r.n_trials)
+    any_cut = cut.any(axis=1).to_numpy() if cut.shape[1] else np.zeros(r.n_trials, dtype=bool)
+    if r.weighted:  # importance sampling: the weighted estimate and its normal interval
+        e = weighted_estimate(any_cut.astype(float), w)
+        p, lo, hi = e["mean"], max(0.0, e["lo"]), min(1.0, e["hi"])
+    else:
+        p, lo, hi = wilson(int(any_cut.sum()), r.n_trials)
     return {
         "year": r.attrs.get("as_of"),
         "systems": cable_systems(r),
@@ -343,6 +366,8 @@ def run_summary(r):
         "p_any_region_cut": p,
         "p_any_region_cut_lo": lo,
         "p_any_region_cut_hi": hi,
+        "weighted": r.weighted,
+        "ess": u["ess"],
     }
 
 

@@ -93,7 +93,8 @@ typedef struct {
     double rel;              /**< se / mean (NAN when the mean is 0) */
 } cs_rare_estimate;
 
-/** The estimate of the target's probability. weighted false: Wilson's interval on hits of n. */
+/** The estimate of the target's probability. weighted false: Wilson's interval on hits of n, and
+ * the standard error it implies, (hi - lo) / (2 x 1.96). */
 cs_rare_estimate cs_rare_probability(const cs_rare_sums *s, bool weighted);
 /** The weighted mean of a quantity from its sums (sum w x, sum (w x)^2) over s->n trials. */
 cs_rare_estimate cs_rare_mean(const cs_rare_sums *s, double swx, double swx2);
@@ -166,11 +167,12 @@ size_t cs_estimator_tilt(const cs_estimator_t *est, const double **q, const doub
 /**
  * The rare-event figures of a results file (`cablesim analyze` of a run with an `estimator:`):
  * reads the estimator's target from the file's scenario, then streams /trials/weight (1 when the
- * file has none), unserved, capacity lost and the regions' served fractions and pair cuts.
- * \return CS_OK, CS_EINVAL (no estimator in the scenario, a file without the impact datasets),
- * CS_EIO, CS_ENOMEM.
+ * file has none), unserved, capacity lost and the regions' served fractions and pair cuts into s.
+ * *present is false (and nothing else set) when the run had no `estimator:`; *weighted tells
+ * whether its trials carry weights.
+ * \return CS_OK, CS_EINVAL (a file without the impact datasets), CS_EIO, CS_ENOMEM.
  */
-cs_status cs_rare_analyze(cs_resultsio_t *r, cs_target *t, bool *weighted, cs_rare_sums *s,
-                          cs_error *err);
+cs_status cs_rare_analyze(cs_resultsio_t *r, bool *present, cs_target *t, bool *weighted,
+                          cs_rare_sums *s, cs_error *err);
 
 #endif /* CS_ESTIMATOR_H */

@@ -1,0 +1,109 @@
+"""Importance-sampled runs (docs/rare-events.md): /trials/weight read by the Python reader,
+weighted estimates against the exact probability, and shards merged bit for bit."""
+
+import json
+import subprocess
+
+import h5py
+import numpy as np
+
+from cablesim_analysis import open_results, stats
+
+from conftest import DATA, cli_path, run_cablesim
+
+# tests/data/rare-sp.geojson: three parallel paths from Tokyo to Los Angeles, two of them two
+# segments in series; p = x / (1 + x), x = L/1000 x 0.06 x 21/365 (docs/model.md).
+LENGTHS = {"a1": 1500, "a2": 2200, "b": 1800, "c1": 1200, "c2": 2600}
+
+
+def _p(length):
+    x = length / 1000 * 0.06 * 21 / 365
+    return x / (1 + x)
+
+
+def _exact():
+    p = {k: _p(v) for k, v in LENGTHS.items()}
+    pa = 1 - (1 - p["a1"]) * (1 - p["a2"])
+    pc = 1 - (1 - p["c1"]) * (1 - p["c2"])
+    return pa * p["b"] * pc
+
+
+def _scenario(method, trials=4000):
+    return (f"name: rare-sp\ntopology: {DATA / 'rare-sp.geojson'}\n"
+            f"demand: {DATA / 'rare-sp-demand.csv'}\nas_of: 2020\ntrials: {trials}\nseed: 3\n"
+            "hazards:\n  - type: random_faults\n    rate_shallow: 0.06\n    rate_deep: 0.06\n"
+            f"estimator:\n  method: {method}\n  pilot_trials: 1000\n"
+            "  target: {region: US West Coast, cut_off: true}\n")
+
+
+def test_weighted_probability_covers_exact(tmp_path):
+    out = run_cablesim(_scenario("importance_sampling"), tmp_path, "is")
+    with open_results(out) as r:
+        assert r.weighted
+        w = r.weights
+        assert w.shape == (r.n_trials,) and np.all(w > 0) and np.any(w != 1.0)
+        cut = stats.region_cut(r)["US West Coast"].to_numpy()
+        e = stats.weighted_estimate(cut.astype(float), w)
+        exact = _exact()
+        assert e["lo"] <= exact <= e["hi"]
+        assert abs(e["mean"] - exact) / exact < 0.1
+        assert 1 <= e["ess"] < r.n_trials
+        s = stats.run_summary(r)
+        assert s["weighted"] and s["ess"] == e["ess"]
+        # the unweighted share of cut trials is the tilted law's, far above the model's
+        assert cut.mean() > 1000 * exact
+
+
+def test_plain_file_has_unit_weights(tmp_path):
+    out = run_cablesim(_scenario("plain", trials=300), tmp_path, "plain")
+    with open_results(out) as r:
+        assert not r.weighted
+        assert "/trials/weight" not in r.datasets()
+        assert np.array_equal(r.weights, np.ones(r.n_trials))
+        s = stats.run_summary(r)
+        assert not s["weighted"] and s["ess"] == r.n_trials
+
+
+def test_shards_merge_to_the_single_run(tmp_path):
+    text = _scenario("importance_sampling", trials=500)
+    whole = run_cablesim(text, tmp_path, "whole")
+    parts = [run_cablesim(text, tmp_path, f"part{i}", "--shard", f"{i}/3") for i in range(3)]
+    merged = tmp_path / "merged.h5"
+    proc = subprocess.run([cli_path(), "merge", "-o", str(merged), *map(str, parts)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    with h5py.File(whole, "r") as a, h5py.File(merged, "r") as b:
+        assert np.array_equal(a["/trials/weight"][:], b["/trials/weight"][:])
+        assert np.array_equal(a["/trials/failed_edges"][:], b["/trials/failed_edges"][:])
+
+
+def _cli(*args):
+    return subprocess.run([cli_path(), *map(str, args)], capture_output=True, text=True,
+                          check=False)
+
+
+def test_analyze_and_compare_use_the_weights(tmp_path):
+    weighted = run_cablesim(_scenario("importance_sampling"), tmp_path, "is")
+    plain = run_cablesim(_scenario("plain", trials=300), tmp_path, "plain")
+    proc = _cli("analyze", weighted, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rare = json.loads(proc.stdout)["rare_event"]
+    with open_results(weighted) as r:
+        cut = stats.region_cut(r)["US West Coast"].to_numpy().astype(float)
+        e = stats.weighted_estimate(cut, r.weights)
+    assert rare["method"] == "importance_sampling"
+    assert rare["target"] == "US West Coast cut off"
+    assert abs(rare["probability"]["mean"] - e["mean"]) <= 1e-12 * e["mean"]
+    assert abs(rare["ess"] - e["ess"]) <= 1e-9 * e["ess"]
+    assert rare["probability"]["lo"] <= _exact() <= rare["probability"]["hi"]
+    text = _cli("analyze", weighted).stdout
+    assert "Rare event (importance sampling" in text and "not shown" in text
+    assert "Criticality" not in text  # the tilted draws' plain statistics are left out
+    csv = _cli("analyze", weighted, "--format", "csv")
+    assert csv.returncode == 2 and "importance-sampled" in csv.stderr
+    assert "Rare event (plain Monte Carlo" in _cli("analyze", plain).stdout
+    cmp = _cli("compare", plain, weighted, "--format", "json")
+    assert cmp.returncode == 0, cmp.stderr
+    both = json.loads(cmp.stdout)
+    assert both["a"]["method"] == "plain" and both["b"]["method"] == "importance_sampling"
+    assert both["b"]["probability"]["mean"] == rare["probability"]["mean"]
