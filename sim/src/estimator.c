@@ -334,7 +334,8 @@ cs_status cs_estimator_alloc(cs_estimator_t **out, const cs_ydoc_t *d, const cs_
     int method = 0;
     if ((rc = cs_yget_enum(d, m, "method", true, methods, 0, &method, err)) ||
         (rc = cs_target_parse(&est->target, d, m, names, reachable, n, err)) ||
-        (rc = read_params(est, d, m, err)))
+        (rc = read_params(est, d, m, err)) ||
+        (rc = cs_ydoc_defaults_check(d, err)) != CS_OK) /* the resolved scenario needs them */
         goto fail;
     est->weighted = method == 0;
     est->hazards = hazards;

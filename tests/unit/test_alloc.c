@@ -173,13 +173,14 @@ static void free_router(void *r)
     cs_router_free(r);
 }
 
-/* The engine's own allocations fail, not those of loading its scenario. */
-static cs_status alloc_engine(void **out, size_t n, cs_error *err)
+static char rare_path[128]; /* written by setup(): a scenario with an estimator */
+
+/* The engine's own allocations fail, not those of loading its scenario (at path). */
+static cs_status engine_from(const char *path, void **out, size_t n, cs_error *err)
 {
     cs_scenario *s = NULL;
     arm(SIZE_MAX);
-    if (cs_scenario_load(&s, scenario_path, NULL, 0, 2026, err) != CS_OK)
-        fail_msg("scenario: %s", err->msg);
+    if (cs_scenario_load(&s, path, NULL, 0, 2026, err) != CS_OK) fail_msg("scenario: %s", err->msg);
     cs_engine_t *e = NULL;
     arm(n);
     const cs_status rc = cs_engine_alloc(&e, s, err);
@@ -191,6 +192,17 @@ static cs_status alloc_engine(void **out, size_t n, cs_error *err)
     n_failed = failed;
     *out = e != NULL ? (void *)s : NULL; /* only compared with NULL: both are freed */
     return rc;
+}
+
+static cs_status alloc_engine(void **out, size_t n, cs_error *err)
+{
+    return engine_from(scenario_path, out, n, err);
+}
+
+/* With an importance-sampling estimator: its pilot (a small one) included. */
+static cs_status alloc_rare_engine(void **out, size_t n, cs_error *err)
+{
+    return engine_from(rare_path, out, n, err);
 }
 
 static void release_nothing(void *p)
@@ -220,6 +232,16 @@ static int setup(void **state)
             "recovery:\n  fleet: %s/scenarios/fleets/yokohama-2025.yaml\n  horizon_days: 30\n",
             TOPO, DEMAND, CS_SOURCE_DIR);
     fclose(f);
+    snprintf(rare_path, sizeof rare_path, "/tmp/cs-alloc-XXXXXX");
+    const int fd2 = mkstemp(rare_path);
+    if (fd2 < 0 || (f = fdopen(fd2, "w")) == NULL) return -1;
+    fprintf(f,
+            "name: alloc-rare\ntopology: %s\ndemand: %s\nas_of: 2015\ntrials: 5\nseed: 11\n"
+            "hazards:\n  - type: random_faults\n    window_days: 365\n"
+            "estimator:\n  method: importance_sampling\n  pilot_trials: 100\n  iterations: 2\n"
+            "  target: {region: Hong Kong, cut_off: true}\n",
+            TOPO, DEMAND);
+    fclose(f);
     return 0;
 }
 
@@ -229,6 +251,7 @@ static int teardown(void **state)
     cs_demand_free(demand);
     cs_topology_free(topo);
     remove(scenario_path);
+    remove(rare_path);
     return 0;
 }
 
@@ -262,13 +285,19 @@ static void test_engine(void **state)
     sweep("cs_engine_alloc", alloc_engine, release_nothing, 30);
 }
 
+static void test_rare_engine(void **state)
+{
+    (void)state;
+    sweep("cs_engine_alloc (estimator)", alloc_rare_engine, release_nothing, 30);
+}
+
 int main(void)
 {
     cs_library_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_topology), cmocka_unit_test(test_demand),
         cmocka_unit_test(test_scenario), cmocka_unit_test(test_router),
-        cmocka_unit_test(test_engine),
+        cmocka_unit_test(test_engine),   cmocka_unit_test(test_rare_engine),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
