@@ -534,6 +534,24 @@ static void print_regions(cs_engine_t *e, const cs_run_summary *s)
                    cs_topology_node(cs_engine_topology(e), pt->origin[p])->name, pt->region[p]);
 }
 
+/* The restoration share (docs/model.md, "Restoration"). */
+static void print_restoration(const cs_engine_t *e)
+{
+    const cs_restoration *r = cs_engine_restoration(e);
+    const cs_routing_options *o = &cs_engine_scenario(e)->routing;
+    printf("  restoration: displaced traffic may use %.4g of the other systems' spare capacity",
+           r->at_event);
+    if (r->derived)
+        printf(" (%.2g of the full share %.4g = (1 - u) / u x D / C, u = %.2g, D = %.4g, "
+               "C = %.4g Tbps)",
+               o->restoration_at_event, r->full, o->utilisation, r->demand_tbps, r->capacity_tbps);
+    else
+        printf(" (routing.restoration_share)");
+    if (r->ramp_days > 0.0 && r->ramp_to > r->at_event)
+        printf(", rising to %.4g over %.3g days", r->ramp_to, r->ramp_days);
+    printf("\n");
+}
+
 /* The rare-event section (scenarios with `estimator:`, docs/rare-events.md). */
 static void print_rare(cs_engine_t *e, const cs_run_summary *s)
 {
@@ -586,6 +604,7 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            (unsigned long long)s->trials, (unsigned long long)sc->seed,
            cs_routing_mode_name(sc->routing.mode), cs_routing_capacity_name(sc->routing.use_lit),
            sc->n_hazards);
+    print_restoration(e);
     if (s->trials == 0) return;
     if (s->rare) print_rare(e, s);
     if (!s->weighted) {
@@ -911,7 +930,13 @@ static int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outc
                                  .progress_ctx = &pc};
     hook_stage("output", 0);
     uint64_t done = 0;
-    if (cs_mpirun(e, w, &o, &sum, &done, &err) != CS_OK) abort_run(&err, comm);
+    if (cs_mpirun(e, w, &o, &sum, &done, &err) != CS_OK) {
+        /* A failed write of the file (a full disk on any rank): every rank saw it at the same
+         * step (results.h), so rank 0 alone says so. HDF5 cannot close the file collectively
+         * after that (the ranks' caches differ and H5Fclose waits forever): the job ends
+         * without closing it, as a kill would, and --resume goes back to its last commit. */
+        cs_mpi_abort(comm, cs_results_failed(w) ? report(rank, &err) : cli_report(&err));
+    }
     const double seconds = now_s() - pc.rp.ps.start, write_s = cs_results_write_seconds(w);
     const bool stopped = first + done < o.end;
     sum.interrupted = stopped;
@@ -1079,6 +1104,17 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
     if (lstat(work, &sb) != 0) return START;
     cs_error quiet = CS_ERROR_INIT, err = CS_ERROR_INIT;
     cs_results_recover(work, &quiet); /* a killed run's flag, when no one holds the file */
+    /* FILE.tmp without a commit record: its run was killed while making it; nothing in it was
+     * committed (docs/hdf5-schema.md), so it is made again. */
+    if (strcmp(work, a->output) != 0 && !cs_file_held(work) && !cs_results_has_commit(work)) {
+        if (remove(work) != 0) {
+            cs_errorf(&err, CS_EIO, "%s: cannot remove it: %s", work, strerror(errno));
+            return -cli_report(&err);
+        }
+        cli_message("%s: no trial committed (its run was killed while making it): starting again",
+                    work);
+        return START;
+    }
     cs_file_info info;
     if (cs_file_inspect(work, &info, &err) != CS_OK) return -cli_report(&err);
     int d = START;
@@ -1097,6 +1133,10 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
     } else {
         d = info.state == CS_FILE_COMPLETE ? NOTHING : RESUME;
     }
+    /* A complete FILE.tmp: its run was killed after its last write, before renaming it. */
+    if (d == NOTHING && strcmp(work, a->output) != 0 &&
+        cs_outfile_commit(work, a->output, &err) != CS_OK)
+        d = -cli_report(&err);
     cs_file_info_destroy(&info);
     return d;
 }

@@ -1,10 +1,12 @@
 /*
- * inspect.c: classifying a results file read-only (inspect.h). Every per-trial dataset carries a
- * "rows" attribute (docs/hdf5-schema.md): "trial" (one row per trial), "offsets" (trials + 1
- * rows, the CSR offsets into the dataset its "values" attribute names) or "values"; the checks
- * rely on that, not on dataset names, as merge does.
+ * inspect.c: classifying a results file read-only (inspect.h). A file is resumable when it has
+ * a commit record (docs/hdf5-schema.md, "Commit protocol") that every per-trial dataset reaches;
+ * what lies beyond the record is a write that did not commit, which a resume drops.
  */
 #include "cablesim/inspect.h"
+#include "cablesim/results_schema.h"
+#include "results/commit.h"
+#include "results/h5util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,79 +89,28 @@ static long long length_of(hid_t f, const char *path)
     return n;
 }
 
-typedef struct {
-    hid_t f;
-    cs_file_info *info;
-    int pass;
-    long long rows; /* trials in the file, from the first "trial" dataset; -1 before */
-    char first[512];
-} walk_ctx;
-
-/* The last offset of an offsets dataset d of n rows, or -1. */
-static long long last_offset(hid_t d, long long n)
+/* Every per-trial dataset of the schema in f reaches the commit record cm. */
+static void check_committed(hid_t f, const cs_commit *cm, cs_file_info *info)
 {
-    if (n < 1) return -1;
-    const hid_t fs = H5Dget_space(d);
-    const hsize_t at[1] = {(hsize_t)n - 1}, one[1] = {1};
-    const hid_t ms = H5Screate_simple(1, one, NULL);
-    uint64_t v = 0;
-    const bool ok = fs >= 0 && ms >= 0 &&
-                    H5Sselect_hyperslab(fs, H5S_SELECT_SET, at, NULL, one, NULL) >= 0 &&
-                    H5Dread(d, H5T_NATIVE_UINT64, ms, fs, H5P_DEFAULT, &v) >= 0;
-    if (ms >= 0) H5Sclose(ms);
-    if (fs >= 0) H5Sclose(fs);
-    return ok ? (long long)v : -1;
-}
-
-/*
- * H5Ovisit callback: checks one dataset with a "rows" attribute against the others. Pass 0: the
- * trial datasets all have the same length, and every offsets list ends at the length of its
- * values; pass 1 (the trials known): the offsets datasets have one row more.
- */
-static herr_t check_object(hid_t root, const char *name, const H5O_info_t *oi, void *data)
-{
-    (void)root;
-    walk_ctx *c = data;
-    if (oi->type != H5O_TYPE_DATASET) return 0;
-    char path[512];
-    snprintf(path, sizeof path, "/%s", name);
-    const hid_t d = H5Dopen2(c->f, path, H5P_DEFAULT);
-    if (d < 0) return 0;
-    char *rows = str_attr(d, "rows");
-    const long long n = length_of(c->f, path);
-    const bool trial = rows != NULL && strcmp(rows, "trial") == 0;
-    const bool offsets = rows != NULL && strcmp(rows, "offsets") == 0;
-    if (c->pass == 1 && offsets && n != c->rows + 1) {
-        classify(c->info, CS_FILE_NOT_RESUMABLE,
-                 "%s has %lld rows, expected %lld (one more than the trials): a write was cut "
-                 "short",
-                 path, n, c->rows + 1);
-    } else if (c->pass == 0 && trial && c->rows < 0) {
-        c->rows = n;
-        snprintf(c->first, sizeof c->first, "%s", path);
-    } else if (c->pass == 0 && trial && n != c->rows) {
-        classify(c->info, CS_FILE_NOT_RESUMABLE,
-                 "datasets hold different numbers of trials: %s has %lld, %s has %lld (a write "
-                 "was cut short)",
-                 c->first, c->rows, path, n);
-    } else if (c->pass == 0 && offsets) {
-        char *values = str_attr(d, "values");
-        const long long nv = values != NULL ? length_of(c->f, values) : -1;
-        const long long last = last_offset(d, n);
-        if (nv < 0 || last != nv)
-            classify(c->info, CS_FILE_NOT_RESUMABLE,
-                     "%s: the last offset (%lld) is not the length of %s (%lld): a write was cut "
-                     "short",
-                     path, last, values != NULL ? values : "its list", nv);
-        free(values);
+    const cs_dataset_schema *t = cs_results_schema();
+    for (int d = 0; d < CS_DS_COUNT && info->why[0] == '\0'; d++) {
+        if (t[d].rows == CS_ROWS_STATIC || !cs_h5_exists(f, t[d].path)) continue;
+        const long long want = t[d].rows == CS_ROWS_VALUES    ? (long long)cm->len[d]
+                               : t[d].rows == CS_ROWS_OFFSETS ? (long long)cm->trials + 1
+                                                              : (long long)cm->trials;
+        const long long n = length_of(f, t[d].path);
+        if (t[d].rows == CS_ROWS_VALUES && !cm->listed[d])
+            classify(info, CS_FILE_NOT_RESUMABLE, "attribute \"committed\" does not list %s",
+                     t[d].path);
+        else if (n < want)
+            classify(info, CS_FILE_NOT_RESUMABLE,
+                     "%s has %lld rows, fewer than the %lld committed (HDF5 lost a write made "
+                     "before the commit record)",
+                     t[d].path, n, want);
     }
-    free(rows);
-    H5Dclose(d);
-    return 0;
 }
 
-/* Whether another process holds path open (an HDF5 writer holds an exclusive flock). */
-static bool held_open(const char *path)
+bool cs_file_held(const char *path)
 {
     const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return false;
@@ -187,7 +138,7 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
         classify(info, CS_FILE_NOT_RESULTS, "not an HDF5 file");
         return CS_OK;
     }
-    if (held_open(path)) {
+    if (cs_file_held(path)) {
         classify(info, CS_FILE_NOT_RESUMABLE,
                  "another process has it open for writing (a run still writing it?)");
         return CS_OK;
@@ -231,26 +182,30 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
         if (u64_attr(f, "part_trials", &info->part_trials))
             u64_attr(f, "part_first_trial", &info->part_first);
     }
-    if (info->why[0] == '\0') {
-        walk_ctx c = {.f = f, .info = info, .rows = -1};
-        H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC, check_object, &c);
-        c.pass = 1;
-        if (c.rows >= 0) H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC, check_object, &c);
+    cs_commit cm = {.found = false};
+    cs_error quiet = CS_ERROR_INIT;
+    if (info->why[0] == '\0' && cs_commit_read(f, path, &cm, &quiet) != CS_OK)
+        classify(info, CS_FILE_NOT_RESUMABLE, "%s", quiet.msg);
+    if (info->why[0] == '\0' && cm.found) {
+        /* The commit record: what a resume keeps; every dataset must reach it. */
         const uint64_t total = info->part_trials > 0 ? info->part_trials : info->trials;
-        info->done = c.rows > 0 ? (uint64_t)c.rows : 0;
-        if (c.rows < 0)
-            classify(info, CS_FILE_NOT_RESULTS, "no per-trial dataset (attribute \"rows\")");
-        else if (info->done > total)
+        info->done = cm.trials;
+        check_committed(f, &cm, info);
+        if (info->why[0] == '\0' && cm.trials > total)
             classify(info, CS_FILE_NOT_RESUMABLE,
-                     "%llu trials in the file, more than the %llu "
-                     "of the run",
-                     (unsigned long long)info->done, (unsigned long long)total);
-        else if (complete == 1 && info->done != total)
-            classify(info, CS_FILE_NOT_RESUMABLE,
-                     "complete = 1 but %llu of %llu trials in the file",
-                     (unsigned long long)info->done, (unsigned long long)total);
+                     "%llu trials committed, more than the %llu of "
+                     "the run",
+                     (unsigned long long)cm.trials, (unsigned long long)total);
+        else if (info->why[0] == '\0' && complete == 1 && cm.trials != total)
+            classify(info, CS_FILE_NOT_RESUMABLE, "complete = 1 but %llu of %llu trials committed",
+                     (unsigned long long)cm.trials, (unsigned long long)total);
         else if (info->why[0] == '\0')
             info->state = complete == 1 ? CS_FILE_COMPLETE : CS_FILE_RESUMABLE;
+    } else if (info->why[0] == '\0') {
+        classify(info, CS_FILE_NOT_RESUMABLE,
+                 "no commit record (attribute \"committed\"): its run was killed while making "
+                 "it (cablesim run SCENARIO -o FILE --resume-or-start starts it again), or an "
+                 "older cablesim made it");
     }
     H5Fclose(f);
     return CS_OK;

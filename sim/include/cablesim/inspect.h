@@ -44,4 +44,8 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err);
 /** Frees what info owns. */
 void cs_file_info_destroy(cs_file_info *info);
 
+/** Whether another process holds the file at path open for writing (an HDF5 writer holds an
+ * exclusive flock on it; cablesim's MPI writers too). */
+bool cs_file_held(const char *path);
+
 #endif /* CS_INSPECT_H */

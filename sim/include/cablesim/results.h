@@ -83,6 +83,13 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
  */
 cs_status cs_results_recover(const char *path, cs_error *err);
 /**
+ * Whether the results file at path holds a commit record (docs/hdf5-schema.md, "Commit
+ * protocol"): false when it is empty, HDF5 cannot open it, or it lacks the attribute
+ * `committed`, which is what a run killed while making its file leaves (call
+ * cs_results_recover first). Read-only.
+ */
+bool cs_results_has_commit(const char *path);
+/**
  * Reads the root attributes `scenario` (into *text, malloc'd, owned by the caller) and `as_of`
  * of the results file at path, for resuming it. \return CS_OK, CS_EIO, CS_EINVAL, CS_ENOMEM.
  */
@@ -111,7 +118,10 @@ cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, 
  * MPI (the writer made by cs_results_create_mpi or cs_results_resume_mpi, results_mpi.h) the
  * call is collective: every rank passes its batches (any number, possibly none) and writes them
  * at their place, so the file is the same as one process writing every batch in trial order,
- * whichever rank ran which. A rank that gets an error cannot tell the others: abort the job.
+ * whichever rank ran which. Under MPI the ranks agree after every collective step of the write:
+ * when one fails (a full disk on one rank) every rank returns the same error (the lowest failing
+ * rank's message), cs_results_failed() is then true on every rank, and the file can be closed
+ * collectively (cs_results_close, not complete) and resumed from its last commit.
  */
 cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
                                    cs_error *err);
@@ -127,6 +137,9 @@ cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_er
  */
 cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial_batch *b,
                                cs_error *err);
+/** Whether a write of w failed (on any rank, agreed by all under MPI): the job can end cleanly,
+ * every rank closing the file, rather than abort. false for NULL. */
+bool cs_results_failed(const cs_results_t *w);
 /** The number of trials written in the file (from its first trial: 0 but in a part). */
 uint64_t cs_results_written(const cs_results_t *w);
 /**

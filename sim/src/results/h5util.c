@@ -271,7 +271,10 @@ hid_t cs_h5_plain_dcpl(void)
 hid_t cs_h5_plain_fcpl(void)
 {
     hid_t p = H5Pcreate(H5P_FILE_CREATE);
-    if (p >= 0 && H5Pset_obj_track_times(p, false) < 0) {
+    /* No reuse of freed file space (docs/hdf5-schema.md, "Commit protocol"): a chunk rewritten
+     * elsewhere leaves its old place alone, so committed data are never overwritten. */
+    if (p >= 0 && (H5Pset_obj_track_times(p, false) < 0 ||
+                   H5Pset_file_space_strategy(p, H5F_FSPACE_STRATEGY_NONE, false, 1) < 0)) {
         H5Pclose(p);
         return H5I_INVALID_HID;
     }

@@ -28,6 +28,7 @@
 
 #include "cablesim/paths.h"
 #include "cablesim/results.h"
+#include "results/commit.h"
 #include "results/h5util.h"
 #include "results/inputs.h"
 
@@ -338,6 +339,7 @@ typedef struct {
     size_t row_bytes;           /* of one element of the first axis */
     hsize_t chunk_rows;         /* elements of the first axis per chunk */
     hsize_t at_start;           /* dims[0] when the current part began */
+    cs_dataset_id id;           /* in the schema */
 } fill_item;
 
 typedef struct {
@@ -347,8 +349,9 @@ typedef struct {
     fill_item *items;
     size_t n;
     unsigned char *buf;
-    size_t buffer;    /* bytes per slice asked for (--buffer-size) */
-    size_t buf_bytes; /* of buf: at least buffer and the largest chunk */
+    size_t buffer;            /* bytes per slice asked for (--buffer-size) */
+    size_t buf_bytes;         /* of buf: at least buffer and the largest chunk */
+    size_t dim[CS_DIM_COUNT]; /* edges, nodes, ships: the bounds of the indices in the lists */
 } merge_out;
 
 static void out_close(merge_out *m)
@@ -428,6 +431,7 @@ static cs_status open_item(const merge_out *m, fill_item *it, const cs_dataset_s
     for (int k = 1; k < it->rank; k++)
         it->row_bytes *= (size_t)it->dims[k];
     schema_rows(it, ds, values);
+    cs_results_dataset_find(name, &it->id);
     return reopen_cached(m, it, err);
 }
 
@@ -476,6 +480,24 @@ static cs_status plan_fill(merge_out *m, size_t buffer, cs_error *err)
     }
     if (!rc) rc = link_values(m, values, err);
     free(values);
+    static const struct {
+        cs_dim dim;
+        const char *path;
+    } bounds[] = {{CS_DIM_EDGES, "/topology/edges"},
+                  {CS_DIM_NODES, "/topology/nodes"},
+                  {CS_DIM_SHIPS, "/recovery/ships"}};
+    for (size_t k = 0; k < sizeof bounds / sizeof *bounds && !rc; k++)
+        if (cs_h5_exists(m->file, bounds[k].path)) {
+            const hid_t d = H5Dopen2(m->file, bounds[k].path, H5P_DEFAULT);
+            const hid_t sp = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+            hsize_t n[1] = {0};
+            if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 1 ||
+                H5Sget_simple_extent_dims(sp, n, NULL) < 0)
+                rc = cs_h5_err(err, CS_EHDF5, m->path, "read the shape of", bounds[k].path);
+            m->dim[bounds[k].dim] = (size_t)n[0];
+            if (sp >= 0) H5Sclose(sp);
+            if (d >= 0) H5Dclose(d);
+        }
     if (!rc && (m->buf = malloc(m->buf_bytes)) == NULL)
         rc = cs_errorf(err, CS_ENOMEM, "out of memory for a buffer of %zu bytes", m->buf_bytes);
     return rc;
@@ -586,6 +608,10 @@ static cs_status copy_rows(const merge_out *m, fill_item *it, hid_t src, hsize_t
         k = (end < at + count ? end : at + count) - (at + done);
         if (slice_io(src, false, it->type, it, done, k, m->buf) < 0)
             rc = cs_h5_err(err, CS_EIO, p->path, "read dataset", it->name);
+        /* The indices in a list (packed little-endian, as in memory here) must be in range. */
+        else if (it->kind == ROWS_VALUES &&
+                 cs_commit_check_values(it->id, m->buf, (size_t)k, m->dim, p->path, done, err))
+            rc = err->code;
         else if (slice_io(it->dset, true, it->type, it, at + done, k, m->buf) < 0)
             rc = cs_h5_err(err, CS_EHDF5, m->path, "write dataset", it->name);
     }
@@ -682,10 +708,24 @@ static cs_status fill_part(merge_out *m, hid_t pf, const part_info *p, cs_error 
 }
 
 /* Fills the output file tmp (named out in messages) from the parts, in trial order. */
+/* The commit record of the merged file (commit.h): every trial, every list whole. */
+static cs_status write_commit(const merge_out *m, uint64_t trials, cs_error *err)
+{
+    uint64_t len[CS_DS_COUNT] = {0};
+    bool has[CS_DS_COUNT] = {false};
+    for (size_t i = 0; i < m->n; i++) {
+        has[m->items[i].id] = true;
+        len[m->items[i].id] = m->items[i].dims[0];
+    }
+    cs_status rc = cs_commit_write(m->file, m->path, trials, len, has, true, err);
+    if (!rc) rc = cs_commit_set_writing(m->file, m->path, false, err);
+    return rc;
+}
+
 static cs_status fill(const char *tmp, const char *out, const part_info *const *sorted, size_t n,
                       size_t buffer, cs_error *err)
 {
-    merge_out m = {out, H5I_INVALID_HID, {NULL, 0, 0}, NULL, 0, NULL, 0, 0};
+    merge_out m = {out, H5I_INVALID_HID, {NULL, 0, 0}, NULL, 0, NULL, 0, 0, {0}};
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* The bounds the writer uses (writer.c): appends stay in the 1.10 format. */
     if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
@@ -702,6 +742,7 @@ static cs_status fill(const char *tmp, const char *out, const part_info *const *
         rc = fill_part(&m, pf, sorted[i], err);
         H5Fclose(pf);
     }
+    if (!rc) rc = write_commit(&m, sorted[0]->trials, err);
     if (!rc) rc = cs_h5_mark_complete(m.file, out, err);
     const hid_t f = m.file;
     m.file = H5I_INVALID_HID;
@@ -713,8 +754,9 @@ static cs_status fill(const char *tmp, const char *out, const part_info *const *
 /* ------------------------------------------------------------- output */
 
 /* The root attributes a part has and the merged file has not, or has its own of. */
-static const char *const part_only[] = {"part_first_trial", "part_trials", "complete", "created",
-                                        NULL};
+static const char *const part_only[] = {"part_first_trial", "part_trials", "complete",
+                                        "created",          "committed",   "committed_lists",
+                                        "writing",          NULL};
 
 /* Creates per-trial dataset s of the output f empty, as the part's copy src is made. */
 static cs_status create_empty(hid_t f, hid_t src, const cs_dataset_schema *s, const char *out,

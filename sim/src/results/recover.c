@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cablesim/results.h"
@@ -48,37 +49,57 @@ static uint32_t lookup3(const unsigned char *k, size_t n)
     return c;
 }
 
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
 /*
  * A writer killed without closing the file (kill -9, a lost node) leaves the superblock's
- * "open for writing" flag set, and HDF5 then refuses to open the file ("may use h5clear").
- * Every write of trials ends with a flush, so such a file holds the trials of every completed
- * write; this clears the flag (what `h5clear -s` does) so that --resume can go on from there.
- * Only when no process holds the file: HDF5 writers hold an exclusive flock on it.
+ * "open for writing" flag set, and HDF5 then refuses to open the file ("may use h5clear"). It
+ * may also leave the end-of-file address of the superblock out of step with the file: larger
+ * when a write failed (a full disk, `ulimit -f`: HDF5 then refuses the "truncated file"), smaller
+ * when the superblock was not rewritten after the file grew (metadata past it cannot be read).
+ * This clears the flag (what `h5clear -s` does), makes the file as long as the larger of the
+ * two, with zeros, and records that length (as `h5clear --increment` does), so that --resume can
+ * open the file and go back to its commit record. Only when no process holds the file: HDF5
+ * writers hold an exclusive flock on it.
  */
 cs_status cs_results_recover(const char *path, cs_error *err)
 {
-    enum { SB = 48, FLAGS = 11, SUM = 44 }; /* superblock v2/3 with 8-byte addresses */
+    enum { SB = 48, FLAGS = 11, EOFA = 28, SUM = 44 }; /* superblock v2/3, 8-byte addresses */
     static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     const int fd = open(path, O_RDWR);
     if (fd < 0) return CS_OK; /* opening it with HDF5 will say why */
     cs_status rc = CS_OK;
     unsigned char sb[SB];
+    struct stat st;
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         rc = cs_errorf(err, CS_EINVAL,
                        "%s: the file is open in another process (a run still "
                        "writing it?)",
                        path);
-    } else if (pread(fd, sb, SB, 0) == SB && memcmp(sb, sig, 8) == 0 &&
-               (sb[8] == 2 || sb[8] == 3) && sb[9] == 8 && sb[10] == 8 && sb[FLAGS] != 0 &&
+    } else if (fstat(fd, &st) == 0 && pread(fd, sb, SB, 0) == SB && memcmp(sb, sig, 8) == 0 &&
+               (sb[8] == 2 || sb[8] == 3) && sb[9] == 8 && sb[10] == 8 &&
                lookup3(sb, SUM) == ((uint32_t)sb[44] | (uint32_t)sb[45] << 8 |
                                     (uint32_t)sb[46] << 16 | (uint32_t)sb[47] << 24)) {
-        sb[FLAGS] = 0;
-        const uint32_t sum = lookup3(sb, SUM);
-        for (int i = 0; i < 4; i++)
-            sb[SUM + i] = (unsigned char)(sum >> (8 * i));
-        if (pwrite(fd, sb, SB, 0) != SB || fsync(fd) != 0)
-            rc = cs_errorf(err, CS_EIO, "%s: cannot clear the flag of a run killed while writing",
-                           path);
+        const uint64_t stored = get_u64(sb + EOFA), size = (uint64_t)st.st_size;
+        const uint64_t eof = stored > size ? stored : size;
+        if (sb[FLAGS] != 0 || eof != stored) {
+            sb[FLAGS] = 0;
+            for (int i = 0; i < 8; i++)
+                sb[EOFA + i] = (unsigned char)(eof >> (8 * i));
+            const uint32_t sum = lookup3(sb, SUM);
+            for (int i = 0; i < 4; i++)
+                sb[SUM + i] = (unsigned char)(sum >> (8 * i));
+            if ((size < eof && ftruncate(fd, (off_t)eof) != 0) || pwrite(fd, sb, SB, 0) != SB ||
+                fsync(fd) != 0)
+                rc = cs_errorf(err, CS_EIO,
+                               "%s: cannot clear the flag of a run killed while writing", path);
+        }
     }
     close(fd); /* releases the lock */
     return rc;

@@ -3,16 +3,19 @@
  * (cs_results_resume, cs_results_resume_mpi), and the root attributes `run --resume` and
  * `merge` read before any engine exists (cs_results_scenario_text, cs_results_part_range).
  *
- * The file must hold every per-trial dataset of the schema its run writes (results_schema.h),
- * each with the same number R of rows (R + 1 offsets), and the last offsets must be the lengths
- * of their values lists. A run writes whole batches and is only interrupted between them, so a
- * file that passes these checks holds exactly trials 0 .. R - 1.
+ * Rank 0 first goes back to the file's commit record (commit.h, docs/hdf5-schema.md "Commit
+ * protocol"): every per-trial dataset is cut to the committed trials and list lengths (rebuilt
+ * from its committed rows when the file was not closed, since a killed write may have left torn
+ * metadata behind), and every committed row is read (Fletcher32 checks each chunk) and checked
+ * (offsets that never decrease and end at their list's length, indices in range). Then every
+ * rank opens the file, which holds exactly trials 0 .. R - 1 in every dataset.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cablesim/results_mpi.h"
+#include "results/commit.h"
 #include "results/h5util.h"
 #include "results/writer.h"
 
@@ -186,6 +189,224 @@ static cs_status open_trials(cs_results_t *w, cs_error *err)
     return rc;
 }
 
+/* ------------------------------------------------------------ repair */
+
+/* Bytes read at a time when the committed data are verified. */
+#define VERIFY_BYTES ((size_t)4 << 20)
+
+/* The extent along the first axis of open dataset d, or -1. */
+static long long first_extent(hid_t d)
+{
+    hsize_t dims[2] = {0, 0};
+    const hid_t sp = H5Dget_space(d);
+    const int r = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, NULL) : -1;
+    if (sp >= 0) H5Sclose(sp);
+    return r >= 1 ? (long long)dims[0] : -1;
+}
+
+/* Selects rows [at, at + n) of open dataset d (cols per row; 0 for vectors) in *fs and *ms. */
+static herr_t select_slice(hid_t d, uint64_t at, uint64_t n, size_t cols, hid_t *fs, hid_t *ms)
+{
+    const int rank = cols > 0 ? 2 : 1;
+    const hsize_t start[2] = {at, 0}, count[2] = {n, cols};
+    *fs = H5Dget_space(d);
+    *ms = H5Screate_simple(rank, count, NULL);
+    return *fs >= 0 && *ms >= 0 ? H5Sselect_hyperslab(*fs, H5S_SELECT_SET, start, NULL, count, NULL)
+                                : -1;
+}
+
+/* Reads (or writes) rows [at, at + n) of open dataset d as memory type mt. */
+static herr_t slice_io(hid_t d, bool write, hid_t mt, uint64_t at, uint64_t n, size_t cols,
+                       void *buf)
+{
+    hid_t fs, ms;
+    herr_t st = select_slice(d, at, n, cols, &fs, &ms);
+    if (st >= 0)
+        st = write ? H5Dwrite(d, mt, ms, fs, H5P_DEFAULT, buf)
+                   : H5Dread(d, mt, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    return st;
+}
+
+/* Checks slice buf (rows at.. of per-trial dataset s, id) of offsets or list values; *prev: the
+ * last offset of the previous slice. */
+static cs_status check_slice(const cs_results_t *w, int id, const void *buf, uint64_t at,
+                             uint64_t n, uint64_t rows, const uint64_t *len, uint64_t *prev,
+                             cs_error *err)
+{
+    const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)id);
+    if (s->rows == CS_ROWS_VALUES)
+        return cs_commit_check_values((cs_dataset_id)id, buf, (size_t)n, w->run.dim, w->path, at,
+                                      err);
+    if (s->rows != CS_ROWS_OFFSETS) return CS_OK;
+    const uint64_t *o = buf, hi = len[s->values];
+    if (at == 0 && o[0] != 0)
+        return cs_errorf(err, CS_EINVAL, "%s: %s[0]: expected 0, found %" PRIu64, w->path, s->path,
+                         o[0]);
+    cs_status rc = cs_commit_check_offsets(o, (size_t)n, *prev, hi, w->path, s->path, at, err);
+    *prev = o[n - 1];
+    if (rc == CS_OK && at + n == rows && *prev != hi)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: %s ends at %" PRIu64 ", expected %" PRIu64
+                       " (the committed length of %s)",
+                       w->path, s->path, *prev, hi, cs_results_dataset(s->values)->path);
+    return rc;
+}
+
+/*
+ * Reads the committed rows of per-trial dataset id (open as src), which verifies the checksum of
+ * every chunk, and checks what resume trusts: offsets that never decrease from 0 to the
+ * committed length of their list (len), the indices in the lists. With dst >= 0 (of the same
+ * type and columns), copies them into it.
+ */
+static cs_status scan_dataset(const cs_results_t *w, hid_t src, hid_t dst, int id, uint64_t rows,
+                              const uint64_t *len, cs_error *err)
+{
+    const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)id);
+    const size_t cols = cs_rw_cols(w, (cs_dataset_id)id);
+    const bool matrix = s->rows == CS_ROWS_TRIAL && s->dim != CS_DIM_NONE;
+    if (matrix && cols == 0) return CS_OK;
+    const size_t row_bytes = cs_dataset_elem_size(s) * (matrix ? cols : 1);
+    const uint64_t step = VERIFY_BYTES / row_bytes > 0 ? VERIFY_BYTES / row_bytes : 1;
+    const hid_t mt =
+        s->rows == CS_ROWS_OFFSETS ? H5Tcopy(H5T_NATIVE_UINT64) : cs_h5_elem_type(s, false);
+    void *buf = malloc((size_t)(step < rows ? step : rows) * row_bytes + 1);
+    cs_status rc =
+        mt < 0 || buf == NULL ? cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path) : CS_OK;
+    uint64_t prev = 0;
+    for (uint64_t at = 0; at < rows && rc == CS_OK; at += step) {
+        const uint64_t n = rows - at < step ? rows - at : step;
+        if (slice_io(src, false, mt, at, n, matrix ? cols : 0, buf) < 0)
+            rc = cs_h5_err(err, CS_EINVAL, w->path,
+                           "read the committed data (the file cannot be resumed) of", s->path);
+        if (rc == CS_OK) rc = check_slice(w, id, buf, at, n, rows, len, &prev, err);
+        if (rc == CS_OK && dst >= 0 && slice_io(dst, true, mt, at, n, matrix ? cols : 0, buf) < 0)
+            rc = cs_h5_err(err, CS_EHDF5, w->path, "rewrite", s->path);
+    }
+    free(buf);
+    if (mt >= 0) H5Tclose(mt);
+    return rc;
+}
+
+/*
+ * Replaces per-trial dataset id (open as *src, at path in f) by a copy of its first rows rows:
+ * the same type, creation properties (chunks, filters) and attributes. Used when a killed write
+ * went past the commit record: the metadata HDF5 wrote for it (chunk index blocks) may be torn
+ * and are never read again. The old dataset keeps a reference count of one and no link, so that
+ * HDF5 does not walk its chunk index to free it: its space is lost, as freed space always is in
+ * these files.
+ */
+static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uint64_t rows,
+                         const uint64_t *len, cs_error *err)
+{
+    const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)id);
+    const size_t cols = cs_rw_cols(w, (cs_dataset_id)id);
+    const bool matrix = s->rows == CS_ROWS_TRIAL && s->dim != CS_DIM_NONE;
+    const hid_t type = H5Dget_type(*src), dcpl = H5Dget_create_plist(*src);
+    const hsize_t dims[2] = {rows, cols},
+                  maxdims[2] = {H5S_UNLIMITED, cols > 0 ? cols : H5S_UNLIMITED};
+    const hid_t space = H5Screate_simple(matrix ? 2 : 1, dims, maxdims);
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, "%s.rebuilt", s->path);
+    hid_t dst = type >= 0 && dcpl >= 0 && space >= 0
+                    ? H5Dcreate2(f, tmp, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
+                    : H5I_INVALID_HID;
+    cs_status rc = dst < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "rebuild", s->path) : CS_OK;
+    if (rc == CS_OK) rc = cs_h5_copy_attrs(*src, dst, NULL, w->path, s->path, err);
+    if (rc == CS_OK) rc = scan_dataset(w, *src, dst, id, rows, len, err);
+    if (rc == CS_OK && H5Oincr_refcount(*src) < 0)
+        rc = cs_h5_err(err, CS_EHDF5, w->path, "keep the old copy of", s->path);
+    if (rc == CS_OK) {
+        H5Dclose(*src);
+        *src = H5I_INVALID_HID;
+        if (H5Ldelete(f, s->path, H5P_DEFAULT) < 0 ||
+            H5Lmove(f, tmp, f, s->path, H5P_DEFAULT, H5P_DEFAULT) < 0)
+            rc = cs_h5_err(err, CS_EHDF5, w->path, "replace", s->path);
+    }
+    if (dst >= 0) H5Dclose(dst);
+    if (space >= 0) H5Sclose(space);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (type >= 0) H5Tclose(type);
+    return rc;
+}
+
+/*
+ * Rank 0, before any rank opens the file to resume it: goes back to the commit record. When
+ * the file was not closed (`writing` = 1: a kill, a crash) or a per-trial dataset is longer than
+ * the record says, the datasets are rebuilt from their committed rows (the metadata of a write
+ * that did not commit may be torn); every committed row is read and checked. A write that reached
+ * the committed data themselves (a chunk rewritten in place and torn by a power loss) shows in the
+ * checksums, offsets or indices, and the file is refused.
+ */
+static cs_status repair(const cs_results_t *w, cs_error *err)
+{
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    hid_t f = H5I_INVALID_HID;
+    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
+        f = H5Fopen(w->path, H5F_ACC_RDWR, fapl);
+    cs_status rc = f < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "open", "the results file") : CS_OK;
+    if (fapl >= 0) H5Pclose(fapl);
+    if (rc) return rc;
+    cs_commit c;
+    rc = cs_commit_read(f, w->path, &c, err);
+    if (rc == CS_OK && !c.found)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: no commit record (attribute \"committed\"): the file was made by an "
+                       "older cablesim or its run was killed while making it; start it again",
+                       w->path);
+    if (rc == CS_OK && c.trials > w->trials)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: attribute \"committed\": %" PRIu64 " trials committed, more than the "
+                       "%" PRIu64 " of the run",
+                       w->path, c.trials, w->trials);
+    const cs_dataset_schema *t = cs_results_schema();
+    for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
+        if (t[d].rows == CS_ROWS_STATIC || !cs_schema_writes(&w->run, &t[d])) continue;
+        if (t[d].rows == CS_ROWS_VALUES && !c.listed[d]) {
+            rc = cs_errorf(err, CS_EINVAL, "%s: attribute \"committed\" does not list %s", w->path,
+                           t[d].path);
+            break;
+        }
+        const uint64_t want = t[d].rows == CS_ROWS_VALUES    ? c.len[d]
+                              : t[d].rows == CS_ROWS_OFFSETS ? c.trials + 1
+                                                             : c.trials;
+        hid_t ds =
+            cs_h5_exists(f, t[d].path) ? H5Dopen2(f, t[d].path, H5P_DEFAULT) : H5I_INVALID_HID;
+        const long long n = ds >= 0 ? first_extent(ds) : -1;
+        if (ds < 0 || n < 0)
+            rc = cs_errorf(err, CS_EINVAL, "%s: expected dataset %s, found none", w->path,
+                           t[d].path);
+        else if ((uint64_t)n < want)
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: %s: %lld rows, fewer than the %" PRIu64
+                           " committed (HDF5 lost a write made before the commit record): the "
+                           "file cannot be resumed",
+                           w->path, t[d].path, n, want);
+        else if ((uint64_t)n > want || c.writing)
+            rc = rebuild(w, f, &ds, d, want, c.len, err);
+        else
+            rc = scan_dataset(w, ds, H5I_INVALID_HID, d, want, c.len, err);
+        if (ds >= 0) H5Dclose(ds);
+    }
+    /* Open for writing again until the resume closes it. */
+    if (rc == CS_OK) rc = cs_commit_set_writing(f, w->path, true, err);
+    if (H5Fclose(f) < 0 && rc == CS_OK)
+        rc = cs_h5_err(err, CS_EINVAL, w->path, "close", "the results file");
+    return rc;
+}
+
+bool cs_results_has_commit(const char *path)
+{
+    cs_error quiet = CS_ERROR_INIT;
+    if (cs_h5_quiet(path, &quiet) != CS_OK) return false;
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return false;
+    const bool has = H5Aexists(f, "committed") > 0;
+    H5Fclose(f);
+    return has;
+}
+
 cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
                                 MPI_Comm comm, cs_error *err)
 {
@@ -195,6 +416,7 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc) return rc;
     /* Rank 0 alone clears the flag a killed run left, before any rank opens the file. */
     if (w->rank == 0) rc = cs_results_recover(path, err);
+    if (w->rank == 0 && rc == CS_OK) rc = repair(w, err);
     if (comm != MPI_COMM_NULL) {
         int bad = rc != CS_OK, any = 0;
         MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);

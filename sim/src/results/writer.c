@@ -23,9 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cablesim/paths.h"
 #include "cablesim/results_mpi.h"
+#include "results/commit.h"
 #include "results/h5util.h"
 #include "results/inputs.h"
 #include "results/writer.h"
@@ -175,7 +177,8 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, const cs_
     if (space < 0 || dcpl < 0 || ftype < 0 || w->mtype[d] < 0 ||
         H5Pset_chunk(dcpl, rank, chunk) < 0 ||
         (o->compression > 0 &&
-         (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, o->compression) < 0))) {
+         (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, o->compression) < 0)) ||
+        H5Pset_fletcher32(dcpl) < 0) {
         rc = cs_h5_err(err, CS_EHDF5, w->path, "set the chunking and compression of", name);
         goto done;
     }
@@ -232,19 +235,47 @@ static cs_status transfer(const cs_results_t *w, int d, bool write, uint64_t off
     return rc;
 }
 
-static cs_status write_block(const cs_results_t *w, int d, uint64_t offset, uint64_t count,
-                             const void *buf, cs_error *err)
+/*
+ * After a collective step of a write: every rank learns whether any failed, and the failing
+ * ranks' first message (the lowest rank's), so that all stop at the same step instead of the
+ * others waiting in the next collective call. One process: rc as it is.
+ */
+static cs_status agree(const cs_results_t *w, cs_status rc, cs_error *err)
 {
-    return transfer(w, d, true, offset, count, (void *)buf, err);
+    if (w->comm == MPI_COMM_NULL) return rc;
+    const int mine = rc != CS_OK ? w->rank : w->size;
+    int first = w->size;
+    if (MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, w->comm) != MPI_SUCCESS)
+        return cs_errorf(err, CS_EIO, "%s: MPI could not share the outcome of a write", w->path);
+    if (first == w->size) return CS_OK;
+    int code = rc;
+    char msg[CS_ERROR_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", err != NULL ? err->msg : "");
+    if (MPI_Bcast(&code, 1, MPI_INT, first, w->comm) != MPI_SUCCESS ||
+        MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, first, w->comm) != MPI_SUCCESS)
+        return cs_errorf(err, CS_EIO, "%s: MPI could not share the outcome of a write", w->path);
+    return cs_errorf(err, (cs_status)code, "%s", msg);
 }
 
-/* Extends per-trial dataset d to rows rows (metadata: the same call on every rank). */
-static cs_status extend(const cs_results_t *w, int d, uint64_t rows, cs_error *err)
+/* Writes count rows of buf at row offset of per-trial dataset d; collective, agreed. */
+static cs_status write_block(cs_results_t *w, int d, uint64_t offset, uint64_t count,
+                             const void *buf, cs_error *err)
+{
+    cs_status rc = agree(w, transfer(w, d, true, offset, count, (void *)buf, err), err);
+    if (rc) w->failed = true;
+    return rc;
+}
+
+/* Extends per-trial dataset d to rows rows (metadata: the same call on every rank, agreed). */
+static cs_status extend(cs_results_t *w, int d, uint64_t rows, cs_error *err)
 {
     const hsize_t dims[2] = {rows, w->ncols[d]};
+    cs_status rc = CS_OK;
     if (H5Dset_extent(w->dset[d], dims) < 0)
-        return cs_h5_err(err, CS_EHDF5, w->path, "extend dataset", ds(d)->path);
-    return CS_OK;
+        rc = cs_h5_err(err, CS_EHDF5, w->path, "extend dataset", ds(d)->path);
+    rc = agree(w, rc, err);
+    if (rc) w->failed = true;
+    return rc;
 }
 
 /* Writes the group at gi of the schema with its datasets (static ones whole, per-trial ones
@@ -271,7 +302,7 @@ static cs_status create_group(cs_results_t *w, const cs_group_schema *gs, const 
             strchr(s->path + glen + 1, '/') != NULL || !cs_schema_writes(&w->run, s))
             continue;
         rc = per_trial(d) ? create_trial_dataset(w, g, d, &m->scenario->output, err)
-                          : cs_rw_write_static(w, g, (cs_dataset_id)d, m, err);
+                          : agree(w, cs_rw_write_static(w, g, (cs_dataset_id)d, m, err), err);
     }
     if (H5Gclose(g) < 0 && rc == CS_OK)
         rc = cs_h5_err(err, CS_EHDF5, w->path, "close group", gs->path);
@@ -281,6 +312,39 @@ static cs_status create_group(cs_results_t *w, const cs_group_schema *gs, const 
         if (ds(d)->rows == CS_ROWS_OFFSETS && w->dset[d] >= 0 &&
             strncmp(ds(d)->path, gs->path, glen) == 0 && ds(d)->path[glen] == '/')
             rc = write_block(w, d, 0, count, &zero, err);
+    return rc;
+}
+
+/* Flushes the file and has the system write it to the disk (collective, agreed). */
+static cs_status sync_file(cs_results_t *w, cs_error *err)
+{
+    cs_status rc = CS_OK;
+    void *handle = NULL;
+    if (H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
+        rc = cs_h5_err(err, CS_EHDF5, w->path, "flush", "the file");
+    /* With MPI-IO the flush is an MPI_File_sync; the sec2 driver leaves it to the system. */
+    else if (w->comm == MPI_COMM_NULL && (H5Fget_vfd_handle(w->file, H5P_DEFAULT, &handle) < 0 ||
+                                          handle == NULL || fsync(*(int *)handle) != 0))
+        rc = cs_errorf(err, CS_EIO, "%s: cannot sync the file to the disk", w->path);
+    rc = agree(w, rc, err);
+    if (rc) w->failed = true;
+    return rc;
+}
+
+/*
+ * Records the trials written and the length of every values list in the attribute `committed`
+ * (made when create), then flushes and syncs: the commit point of a write (commit.h). Called
+ * only once the data it covers are on disk.
+ */
+static cs_status commit(cs_results_t *w, bool create, cs_error *err)
+{
+    bool has[CS_DS_COUNT];
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        has[d] = w->dset[d] >= 0;
+    cs_status rc =
+        agree(w, cs_commit_write(w->file, w->path, w->written, w->len, has, create, err), err);
+    if (rc) w->failed = true;
+    if (rc == CS_OK) rc = sync_file(w, err);
     return rc;
 }
 
@@ -400,6 +464,7 @@ static void set_sizes(cs_results_t *w, const cs_results_meta *m)
     r->dim[CS_DIM_STEPS] = m->recovery != NULL ? cs_recovery_steps(m->recovery) : 0;
     r->dim[CS_DIM_SHIPS] = m->recovery != NULL ? cs_recovery_ship_count(m->recovery) : 0;
     r->feature[CS_FEAT_IMPACT] = m->regions != NULL;
+    r->feature[CS_FEAT_HEADROOM] = m->regions != NULL && o->headroom;
     r->dim[CS_DIM_REGIONS] = m->regions != NULL ? m->regions->n : 0;
 }
 
@@ -463,8 +528,9 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
     const cs_group_schema *groups = cs_results_groups(&ng);
     for (size_t i = 0; i < ng && rc == CS_OK; i++)
         rc = create_group(w, &groups[i], m, err);
-    if (rc == CS_OK && H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0)
-        rc = cs_h5_err(err, CS_EHDF5, w->path, "flush", "the file");
+    /* Everything made and on disk, then the commit record of no trial (commit.h). */
+    if (rc == CS_OK) rc = sync_file(w, err);
+    if (rc == CS_OK) rc = commit(w, true, err);
     if (rc) {
         cs_rw_release(w, NULL); /* the first error is the one to report */
         return rc;
@@ -562,8 +628,8 @@ static cs_status append_csr(cs_results_t *w, int doff, const cs_trial_batch *con
 }
 
 /* Appends every batch's rows of rows-"trial" dataset d. */
-static cs_status append_rows(const cs_results_t *w, int d, const cs_trial_batch *const *b,
-                             size_t nb, const cs_rw_pos *pos, const cs_rw_plan *plan, cs_error *err)
+static cs_status append_rows(cs_results_t *w, int d, const cs_trial_batch *const *b, size_t nb,
+                             const cs_rw_pos *pos, const cs_rw_plan *plan, cs_error *err)
 {
     cs_status rc = extend(w, d, w->written + plan->rows, err);
     for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++)
@@ -599,10 +665,11 @@ static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, 
             if (ds(d)->rows == CS_ROWS_OFFSETS) rc = append_csr(w, d, b, nb, pos, &plan, err);
             if (ds(d)->rows == CS_ROWS_TRIAL) rc = append_rows(w, d, b, nb, pos, &plan, err);
         }
+        /* The data on disk, then the record that they are complete (commit.h): a run killed
+         * at any point keeps the trials of the last record. */
+        if (rc == CS_OK) rc = sync_file(w, err);
         if (rc == CS_OK) w->written += plan.rows;
-        /* On disk after every write, so that a run killed later keeps these trials. */
-        if (rc == CS_OK && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
-            rc = cs_h5_err(err, CS_EHDF5, w->path, "flush", "the file");
+        if (rc == CS_OK) rc = commit(w, false, err);
     }
     free(pos);
     return rc;
@@ -662,6 +729,11 @@ cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial
     return rc;
 }
 
+bool cs_results_failed(const cs_results_t *w)
+{
+    return w != NULL && w->failed;
+}
+
 uint64_t cs_results_written(const cs_results_t *w)
 {
     return w->written;
@@ -684,6 +756,8 @@ cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err)
 {
     if (w == NULL) return CS_OK;
     cs_status rc = cs_h5_quiet(w->path, err);
+    /* Closed normally: nothing past the commit record (commit.h). */
+    if (rc == CS_OK && w->file >= 0) rc = cs_commit_set_writing(w->file, w->path, false, err);
     if (rc == CS_OK && complete) rc = mark_complete(w, err);
     const cs_status rc_release = cs_rw_release(w, rc == CS_OK ? err : NULL);
     return rc != CS_OK ? rc : rc_release;

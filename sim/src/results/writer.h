@@ -32,6 +32,7 @@ struct cs_results {
     size_t offsets_cap;
     double write_seconds; /* wall time spent writing trials */
     MPI_Comm comm;        /* MPI_COMM_NULL: one process, the sec2 driver */
+    bool failed;          /* a write failed (agreed by every rank) */
     int rank, size;
 };
 

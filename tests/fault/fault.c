@@ -1,0 +1,146 @@
+/*
+ * fault.c: crash injection for tests, as SQLite's crash tests do it. Linked into
+ * `cablesim-fault` (the cablesim CLI built with this file, never installed; CMake option
+ * CS_FAULT_INJECTION), it interposes the write calls HDF5 and MPI-IO make (pwrite, pwritev,
+ * write, writev: the executable's definitions come first in the dynamic linker's search) and,
+ * for writes to a results file (a regular file whose name contains ".h5"), counts them per
+ * process and injects a failure at a chosen one:
+ *
+ *   CABLESIM_FAULT=kill@N     SIGKILL this process just before its N-th write (N >= 1)
+ *   CABLESIM_FAULT=enospc@N   the N-th write and every later one fail with ENOSPC (a full disk
+ *                             that stays full until the process ends); efbig@N: EFBIG
+ *   CABLESIM_FAULT_RANK=R     only in MPI rank R (OMPI_COMM_WORLD_RANK); default every process
+ *   CABLESIM_FAULT_COUNT=FILE at exit, append "<rank> <writes>" to FILE (the test's sweep range)
+ *
+ * Unset, every call goes straight through. Not part of the library: the library never sees it.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+typedef enum { FAULT_NONE, FAULT_KILL, FAULT_ERRNO } fault_kind;
+
+static struct {
+    int ready;
+    fault_kind kind;
+    int err;            /* FAULT_ERRNO: the errno */
+    unsigned long at;   /* the write to fail (1-based) */
+    unsigned long seen; /* results-file writes so far */
+    const char *count_file;
+} F;
+
+static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
+static ssize_t (*real_pwritev)(int, const struct iovec *, int, off_t);
+static ssize_t (*real_write)(int, const void *, size_t);
+static ssize_t (*real_writev)(int, const struct iovec *, int);
+
+static void report_count(void)
+{
+    FILE *f = fopen(F.count_file, "a");
+    if (f == NULL) return;
+    const char *rank = getenv("OMPI_COMM_WORLD_RANK");
+    fprintf(f, "%s %lu\n", rank != NULL ? rank : "0", F.seen);
+    fclose(f);
+}
+
+static void setup(void)
+{
+    if (F.ready) return;
+    F.ready = 1;
+    /* dlsym returns an object pointer: copied into the function pointers (POSIX's idiom). */
+    void *p = dlsym(RTLD_NEXT, "pwrite");
+    memcpy(&real_pwrite, &p, sizeof p);
+    p = dlsym(RTLD_NEXT, "pwritev");
+    memcpy(&real_pwritev, &p, sizeof p);
+    p = dlsym(RTLD_NEXT, "write");
+    memcpy(&real_write, &p, sizeof p);
+    p = dlsym(RTLD_NEXT, "writev");
+    memcpy(&real_writev, &p, sizeof p);
+    const char *spec = getenv("CABLESIM_FAULT"), *only = getenv("CABLESIM_FAULT_RANK");
+    const char *rank = getenv("OMPI_COMM_WORLD_RANK");
+    F.count_file = getenv("CABLESIM_FAULT_COUNT");
+    if (F.count_file != NULL) atexit(report_count);
+    if (spec == NULL) return;
+    if (only != NULL && strcmp(only, rank != NULL ? rank : "0") != 0) return;
+    const char *at = strchr(spec, '@');
+    if (at == NULL || (F.at = strtoul(at + 1, NULL, 10)) == 0) return;
+    if (strncmp(spec, "kill@", 5) == 0) {
+        F.kind = FAULT_KILL;
+    } else if (strncmp(spec, "enospc@", 7) == 0) {
+        F.kind = FAULT_ERRNO;
+        F.err = ENOSPC;
+    } else if (strncmp(spec, "efbig@", 6) == 0) {
+        F.kind = FAULT_ERRNO;
+        F.err = EFBIG;
+    }
+}
+
+/* Whether fd is a results file (a regular file named *.h5*): only those writes count. */
+static int results_fd(int fd)
+{
+    struct stat sb;
+    if (fd <= 2 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    char link[64], name[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    const ssize_t n = readlink(link, name, sizeof name - 1);
+    if (n <= 0) return 0;
+    name[n] = '\0';
+    return strstr(name, ".h5") != NULL;
+}
+
+/* Counts a write to fd; 0 to go on, -1 (errno set) to fail it. May not return (kill). */
+static int fault_here(int fd)
+{
+    setup();
+    if (!results_fd(fd)) return 0;
+    F.seen++;
+    if (F.kind == FAULT_NONE || F.seen < F.at) return 0;
+    if (F.kind == FAULT_KILL) {
+        raise(SIGKILL);
+        _exit(137); /* not reached */
+    }
+    errno = F.err;
+    return -1;
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+    if (fault_here(fd) < 0) return -1;
+    return real_pwrite(fd, buf, n, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
+{
+    return pwrite(fd, buf, n, off);
+}
+
+ssize_t pwritev(int fd, const struct iovec *v, int n, off_t off)
+{
+    if (fault_here(fd) < 0) return -1;
+    return real_pwritev(fd, v, n, off);
+}
+
+ssize_t pwritev64(int fd, const struct iovec *v, int n, off_t off)
+{
+    return pwritev(fd, v, n, off);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    if (fault_here(fd) < 0) return -1;
+    return real_write(fd, buf, n);
+}
+
+ssize_t writev(int fd, const struct iovec *v, int n)
+{
+    if (fault_here(fd) < 0) return -1;
+    return real_writev(fd, v, n);
+}
