@@ -379,6 +379,16 @@ static void print_regions(const cs_analysis_t *a)
                g->latency_added_worst_ms);
     }
     printf("%s\n", shown ? "" : " none");
+    printf("  headroom, spare capacity from Japan to each region after routing (Tbps; mean over "
+           "the trials, smallest):");
+    shown = 0;
+    for (size_t r = 0; r < a->n_regions; r++) {
+        const cs_analysis_region *g = &a->regions[r];
+        if (!g->has_headroom) continue;
+        printf("%s %s %.2f, %.2f", shown++ ? ";" : "", g->name, g->headroom_tbps.mean,
+               g->headroom_min_tbps);
+    }
+    printf("%s\n", shown ? "" : " not in the file (output.headroom: true writes it)");
 }
 
 static void print_demands(const cs_analysis_t *a, size_t top)
@@ -795,6 +805,12 @@ static json_t *j_regions(const cs_analysis_t *a, bool *ok)
             json_pack("{s:o,s:o}", "mean", jnum(g->latency_added_mean_ms), "worst",
                       jnum(g->latency_added_worst_ms)),
             ok);
+        json_t *h = json_null();
+        if (g->has_headroom) {
+            h = j_estimate(&g->headroom_tbps, ok);
+            put(h, "min", jnum(g->headroom_min_tbps), ok);
+        }
+        put(o, "headroom_tbps", h, ok);
         push(arr, o, ok);
     }
     return arr;
@@ -1065,7 +1081,7 @@ static void csv_regions(const cs_analysis_t *a)
          "served_fraction_lo,served_fraction_hi,unserved_tbps,unserved_tbps_se,unserved_tbps_lo,"
          "unserved_tbps_hi,var95,cvar95,var99,cvar99,max,p_cut_all,p_cut_all_lo,p_cut_all_hi,"
          "p_cut_any,p_cut_any_lo,p_cut_any_hi,latency_inflation,trials_needed,more_trials,"
-         "latency_added_mean_ms,latency_added_worst_ms");
+         "latency_added_mean_ms,latency_added_worst_ms,headroom_tbps,headroom_min_tbps");
     for (size_t r = 0; r < a->n_regions; r++) {
         const cs_analysis_region *g = &a->regions[r];
         cli_csv_str(g->name, false);
@@ -1080,7 +1096,9 @@ static void csv_regions(const cs_analysis_t *a)
         csv_num(g->precision.defined ? ceil(g->precision.needed) : NAN, false);
         csv_num(g->precision.defined ? (double)g->precision.more : NAN, false);
         csv_num(g->latency_added_mean_ms, false);
-        csv_num(g->latency_added_worst_ms, true);
+        csv_num(g->latency_added_worst_ms, false);
+        csv_num(g->has_headroom ? g->headroom_tbps.mean : NAN, false);
+        csv_num(g->headroom_min_tbps, true);
     }
 }
 

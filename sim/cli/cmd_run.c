@@ -534,6 +534,24 @@ static void print_regions(cs_engine_t *e, const cs_run_summary *s)
                    cs_topology_node(cs_engine_topology(e), pt->origin[p])->name, pt->region[p]);
 }
 
+/* The restoration share (docs/model.md, "Restoration"). */
+static void print_restoration(const cs_engine_t *e)
+{
+    const cs_restoration *r = cs_engine_restoration(e);
+    const cs_routing_options *o = &cs_engine_scenario(e)->routing;
+    printf("  restoration: displaced traffic may use %.4g of the other systems' spare capacity",
+           r->at_event);
+    if (r->derived)
+        printf(" (%.2g of the full share %.4g = (1 - u) / u x D / C, u = %.2g, D = %.4g, "
+               "C = %.4g Tbps)",
+               o->restoration_at_event, r->full, o->utilisation, r->demand_tbps, r->capacity_tbps);
+    else
+        printf(" (routing.restoration_share)");
+    if (r->ramp_days > 0.0 && r->ramp_to > r->at_event)
+        printf(", rising to %.4g over %.3g days", r->ramp_to, r->ramp_days);
+    printf("\n");
+}
+
 /* The rare-event section (scenarios with `estimator:`, docs/rare-events.md). */
 static void print_rare(cs_engine_t *e, const cs_run_summary *s)
 {
@@ -586,6 +604,7 @@ static void print_summary(cs_engine_t *e, const cs_run_summary *s, double second
            (unsigned long long)s->trials, (unsigned long long)sc->seed,
            cs_routing_mode_name(sc->routing.mode), cs_routing_capacity_name(sc->routing.use_lit),
            sc->n_hazards);
+    print_restoration(e);
     if (s->trials == 0) return;
     if (s->rare) print_rare(e, s);
     if (!s->weighted) {

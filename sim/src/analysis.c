@@ -351,6 +351,9 @@ typedef struct {
     double *reg_lnum, *reg_lden, *reg_base_lat; /* per-trial served x latency; intact latency */
     acc *reg_ladd;                              /* latency added per trial (where served) */
     double *reg_lmax;
+    size_t *reg_hcol; /* column of /trials/region_headroom_tbps, SIZE_MAX: none */
+    acc *reg_h;       /* headroom per trial */
+    double *reg_hmin;
     uint64_t *reg_all, *reg_any;
     size_t *reg_pairs;
     acc *dem_u, *dem_f;
@@ -388,7 +391,8 @@ static void pass_destroy(pass *p)
         free(p->reg_s[r].v);
     for (size_t k = 0; p->dem_s != NULL && k < p->nd; k++)
         free(p->dem_s[k].v);
-    void *more[] = {p->reg_lnum, p->reg_lden, p->reg_base_lat, p->reg_ladd, p->reg_lmax};
+    void *more[] = {p->reg_lnum, p->reg_lden, p->reg_base_lat, p->reg_ladd,
+                    p->reg_lmax, p->reg_hcol, p->reg_h,        p->reg_hmin};
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         free(more[i]);
     void *arrays[] = {p->reg_u,       p->reg_f,        p->reg_s,      p->reg_demand, p->reg_served,
@@ -435,6 +439,9 @@ static cs_status pass_init(pass *p, const cs_results_info *in, const grouping *g
     p->reg_pairs = zalloc(p, nr, sizeof(size_t));
     p->reg_all_cut = zalloc(p, nr, 1);
     p->reg_any_cut = zalloc(p, nr, 1);
+    p->reg_hcol = zalloc(p, nr, sizeof(size_t));
+    p->reg_h = zalloc(p, nr, sizeof(acc));
+    p->reg_hmin = zalloc(p, nr, sizeof(double));
     p->dem_u = zalloc(p, nd, sizeof(acc));
     p->dem_f = zalloc(p, nd, sizeof(acc));
     p->dem_s = zalloc(p, nd, sizeof(series));
@@ -462,6 +469,13 @@ static cs_status pass_init(pass *p, const cs_results_info *in, const grouping *g
     if (!p->alloc_ok) {
         pass_destroy(p);
         return cs_errorf(err, CS_ENOMEM, "%s: out of memory for the analysis", in->path);
+    }
+    /* The headroom columns (rows of /topology/regions) of the regions, matched by name. */
+    for (size_t r = 0; r < nr; r++) {
+        p->reg_hcol[r] = SIZE_MAX;
+        p->reg_hmin[r] = INFINITY;
+        for (size_t c = 0; in->has_headroom && c < in->n_regions; c++)
+            if (strcmp(in->region_names[c], g->names[r]) == 0) p->reg_hcol[r] = c;
     }
     /* The series' baselines: what the intact network leaves unserved. */
     p->total.base = in->base_unserved_tbps;
@@ -545,6 +559,13 @@ static bool trial_demands(pass *p, const cs_trial_slice *s, size_t i)
             const double add = p->reg_lnum[r] / p->reg_lden[r] - p->reg_base_lat[r];
             acc_add(&p->reg_ladd[r], add);
             p->reg_lmax[r] = fmax(p->reg_lmax[r], add);
+        }
+        const size_t hc = p->reg_hcol[r];
+        const double h =
+            hc != SIZE_MAX ? s->region_headroom_tbps[i * p->in->n_regions + hc] : (double)NAN;
+        if (isfinite(h)) {
+            acc_add(&p->reg_h[r], h);
+            p->reg_hmin[r] = fmin(p->reg_hmin[r], h);
         }
         const double u = p->reg_demand[r] - p->reg_served[r];
         acc_add(&p->reg_u[r], u);
@@ -749,6 +770,9 @@ static void assemble_regions(cs_analysis_t *a, pass *p)
         g->demand_tbps = p->reg_demand[r];
         g->served_frac = estimate_in(&p->reg_f[r], 0.0, 1.0);
         g->unserved_tbps = estimate_in(&p->reg_u[r], 0.0, p->reg_demand[r]);
+        g->has_headroom = p->reg_h[r].n > 0;
+        g->headroom_tbps = estimate_in(&p->reg_h[r], 0.0, INFINITY);
+        g->headroom_min_tbps = g->has_headroom ? p->reg_hmin[r] : NAN;
         g->tail = series_tail(&p->reg_s[r]);
         g->precision = precision(&g->unserved_tbps, a->precision_target);
         g->n_pairs = p->reg_pairs[r];

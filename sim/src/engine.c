@@ -59,6 +59,12 @@ struct cs_engine {
     unsigned char *emark, *cmark;
     double *lat_num, *lat_den;    /* [n_regions] scratch */
     cs_region_table region_table; /* /topology/regions */
+    /* restoration (docs/model.md, "Restoration") */
+    cs_restoration restor;
+    double rho_cur;     /* the share the router's capacities are set for (1: none) */
+    double *rcap;       /* [ne] those capacities */
+    uint32_t ramp_step; /* recovery ramp: the day whose share is in force (0: the event's) */
+    size_t ramp_steps;  /* first day at which the ramp is complete (0: no ramp) */
     /* recovery over time (all NULL or empty without a `recovery:` section) */
     cs_recovery_t *rec;
     /* Classifies the waters of cut places (/trials/cuts): the repair model, or without one a
@@ -172,23 +178,83 @@ static cs_status build_impact(cs_engine_t *e, cs_error *err)
  * Restoration (docs/model.md, "Restoration"): with share rho < 1, a trial whose failures
  * displace traffic is routed over c'_e = f0_e + rho (c_e - f0_e) on every cable segment, f0
  * the intact flow (terrestrial links keep c_e): traffic keeps the capacity it had, and what is
- * displaced may use only rho of the other systems' spare capacity.
+ * displaced may use only rho of the other systems' spare capacity. Sets the router's
+ * capacities for rho (the topology's for rho >= 1).
+ */
+static cs_status set_share(cs_engine_t *e, double rho, cs_error *err)
+{
+    if (rho == e->rho_cur) return CS_OK;
+    cs_status rc;
+    if (rho >= 1.0)
+        rc = cs_router_set_capacity(e->router, NULL, err);
+    else {
+        for (size_t j = 0; j < cs_topology_edge_count(e->t); j++) {
+            const double f0 = fmin(e->intact.edge_flow_tbps[j], e->ecap[j]);
+            e->rcap[j] = cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT
+                             ? f0 + rho * (e->ecap[j] - f0)
+                             : e->ecap[j]; /* cable systems only: backhaul links keep theirs */
+        }
+        rc = cs_router_set_capacity(e->router, e->rcap, err);
+    }
+    if (rc == CS_OK) e->rho_cur = rho;
+    return rc;
+}
+
+/*
+ * The shares of the restoration model: the full share min(1, (1 - u) / u x D / C), D Japan's
+ * international demand the intact network serves, C Japan's international capacity (the
+ * run's basis and year); at the event restoration_share, or restoration_at_event x the full
+ * share; in recovery runs the share ramps to the full one over restoration_ramp_days.
  */
 static cs_status restoration(cs_engine_t *e, cs_error *err)
 {
-    const double rho = e->s->routing.restoration_share;
-    if (!(rho < 1.0)) return CS_OK;
-    const size_t ne = cs_topology_edge_count(e->t);
-    double *cap = malloc((ne + 1) * sizeof *cap);
-    if (cap == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for restoration");
-    for (size_t j = 0; j < ne; j++) { /* cable systems only: backhaul links keep theirs */
-        const double f0 = fmin(e->intact.edge_flow_tbps[j], e->ecap[j]);
-        cap[j] = cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT ? f0 + rho * (e->ecap[j] - f0)
-                                                                    : e->ecap[j];
-    }
-    const cs_status rc = cs_router_set_capacity(e->router, cap, err);
-    free(cap);
-    return rc;
+    const cs_routing_options *o = &e->s->routing;
+    double D = 0.0;
+    for (size_t g = 0; g < e->n_regions; g++)
+        D += e->region_demand[g];
+    const double u = o->utilisation, C = e->intl_capacity;
+    cs_restoration *r = &e->restor;
+    r->demand_tbps = D;
+    r->capacity_tbps = C;
+    r->full = C > 0.0 ? fmin(1.0, (1.0 - u) / u * D / C) : 1.0;
+    r->derived = isnan(o->restoration_share);
+    r->at_event = r->derived ? o->restoration_at_event * r->full : o->restoration_share;
+    r->ramp_to = fmax(r->at_event, r->full);
+    r->ramp_days = e->s->recovery != NULL ? o->restoration_ramp_days : 0.0;
+    e->rcap = malloc((cs_topology_edge_count(e->t) + 1) * sizeof *e->rcap);
+    if (e->rcap == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for restoration");
+    e->rho_cur = 1.0;
+    return set_share(e, r->at_event, err);
+}
+
+const cs_restoration *cs_engine_restoration(const cs_engine_t *e)
+{
+    return &e->restor;
+}
+
+/* The share of the recovery ramp in force on day k (from t = k to k + 1 days). */
+static double share_of_day(const cs_engine_t *e, size_t k)
+{
+    const cs_restoration *r = &e->restor;
+    if (k >= e->ramp_steps) return e->ramp_steps > 0 ? r->ramp_to : r->at_event;
+    return r->at_event + (r->ramp_to - r->at_event) * fmin(1.0, (double)k / r->ramp_days);
+}
+
+double cs_engine_restoration_share_at(const cs_engine_t *e, double t_days)
+{
+    if (e->ramp_steps == 0 || !(t_days > 0.0)) return e->restor.at_event;
+    return share_of_day(e, (size_t)floor(t_days));
+}
+
+/* The recovery ramp's length in days: the first whole day k >= ramp_days (0 when the share does
+ * not ramp). The share steps once a day: restoration is arranged day by day, and a routing per
+ * day of the ramp is what it costs. */
+static void ramp_init(cs_engine_t *e)
+{
+    const cs_restoration *r = &e->restor;
+    e->ramp_steps = 0;
+    if (e->rec == NULL || !(r->ramp_days > 0.0) || !(r->ramp_to > r->at_event)) return;
+    e->ramp_steps = (size_t)ceil(r->ramp_days);
 }
 
 static cs_status load_hazards(cs_engine_t *e, cs_error *err)
@@ -221,8 +287,9 @@ static cs_status recovery_alloc(cs_engine_t *e, cs_error *err)
     e->up_edge = malloc((ne + 1) * sizeof *e->up_edge);
     e->seg_end = malloc((ne + 1) * sizeof *e->seg_end);
     e->up_node = malloc((nn + 1) * sizeof *e->up_node);
-    e->ev = malloc((2 * (ne + nn) + 1) * sizeof *e->ev);
-    e->ev_served = malloc((2 * (ne + nn) + 1) * sizeof *e->ev_served);
+    ramp_init(e);
+    e->ev = malloc((2 * (ne + nn) + e->ramp_steps + 1) * sizeof *e->ev);
+    e->ev_served = malloc((2 * (ne + nn) + e->ramp_steps + 1) * sizeof *e->ev_served);
     if (!e->up_edge || !e->seg_end || !e->up_node || !e->ev || !e->ev_served)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery workspace");
     return CS_OK;
@@ -340,7 +407,7 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     if ((rc = build_impact(e, err)) != CS_OK) goto fail;
     if ((rc = restoration(e, err)) != CS_OK) goto fail;
     e->rng = cs_rng_alloc();
-    e->key = malloc((ne + cs_topology_node_count(e->t) + 2) * sizeof *e->key);
+    e->key = malloc((ne + cs_topology_node_count(e->t) + 4) * sizeof *e->key);
     if (e->rng == NULL || e->key == NULL) {
         rc = cs_errorf(err, CS_ENOMEM, "out of memory for the engine");
         goto fail;
@@ -402,6 +469,7 @@ void cs_engine_free(cs_engine_t *e)
     free(e->lat_num);
     free(e->lat_den);
     free(e->key);
+    free(e->rcap);
     cs_failures_destroy(&e->f_flow);
     free(e);
 }
@@ -446,6 +514,8 @@ cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_e
     if (rc == CS_OK) rc = cs_trial_batch_enable(b, CS_DS_REGION_SERVED, e->n_regions, err);
     if (rc == CS_OK) rc = cs_trial_batch_enable(b, CS_DS_REGION_LATENCY, e->n_regions, err);
     if (rc == CS_OK && e->s->weighted) rc = cs_trial_batch_enable(b, CS_DS_WEIGHT, 1, err);
+    if (rc == CS_OK && e->s->output.headroom)
+        rc = cs_trial_batch_enable(b, CS_DS_REGION_HEADROOM, e->n_regions, err);
     if (rc != CS_OK) return rc;
     if (e->rec == NULL) return CS_OK;
     return cs_trial_batch_init_recovery(b, cs_recovery_steps(e->rec),
@@ -483,8 +553,13 @@ static size_t make_key(const cs_engine_t *e, uint32_t *key, const cs_failures *f
         cs_failures_fail_node(f_flow, f->nodes[i]);
     }
     qsort(key + start, n - start, sizeof *key, cmp_u32);
-    /* e->key holds ne + nn + 2 entries: at most every edge, the separator and every node. */
-    assert(n <= cs_topology_edge_count(e->t) + cs_topology_node_count(e->t) + 1);
+    if (e->ramp_step > 0) { /* a share of the recovery ramp: its own routings */
+        key[n++] = UINT32_MAX;
+        key[n++] = e->ramp_step;
+    }
+    /* e->key holds ne + nn + 4 entries: at most every edge, the separators, every node and the
+     * ramp step. */
+    assert(n <= cs_topology_edge_count(e->t) + cs_topology_node_count(e->t) + 3);
     return n;
 }
 
@@ -500,16 +575,12 @@ static uint64_t hash_key(const uint32_t *key, size_t n)
 }
 
 /*
- * Whether routing r (made without the failures of f that are not in r's own
- * failure set) is also the routing of f: it is when every edge f takes down
- * carries no flow in r, and no connected demand of r went wholly unserved
- * (removing an unused edge could disconnect such a demand). Latency-first
- * only: removing edges a routing does not use leaves every shortest-path
- * choice, and so the whole routing, unchanged.
+ * Whether failures f leave routing r's traffic in place: every edge f takes down carries no
+ * flow in r, and no connected demand of r went wholly unserved (removing an unused edge could
+ * disconnect such a demand). For r the intact routing: f displaces no traffic (restoration).
  */
-static bool still_valid(const cs_engine_t *e, const cs_routing_result *r, const cs_failures *f)
+static bool keeps_routing(const cs_engine_t *e, const cs_routing_result *r, const cs_failures *f)
 {
-    assert(cs_router_ignores_unused_edges(e->router));
     for (size_t i = 0; i < f->n_edges; i++)
         if (r->edge_flow_tbps[f->edges[i]] > 0.0) return false;
     if (f->n_nodes > 0)
@@ -518,6 +589,17 @@ static bool still_valid(const cs_engine_t *e, const cs_routing_result *r, const 
     for (size_t i = 0; i < r->n_demands; i++)
         if (r->connected[i] && !(r->served_tbps[i] > 0.0)) return false;
     return true;
+}
+
+/*
+ * Whether routing r (made without the failures of f that are not in r's own failure set) is
+ * also the routing of f: when f keeps r's traffic in place. Latency-first only: removing edges a
+ * routing does not use leaves every shortest-path choice, and so the whole routing, unchanged.
+ */
+static bool still_valid(const cs_engine_t *e, const cs_routing_result *r, const cs_failures *f)
+{
+    assert(cs_router_ignores_unused_edges(e->router));
+    return keeps_routing(e, r, f);
 }
 
 static cache_slot *cache_store(cs_engine_t *e, uint64_t h, size_t klen, const cs_routing_result *r)
@@ -553,14 +635,14 @@ static cs_status route(cs_engine_t *e, const cs_failures *f, cs_routing_result *
     }
     /* With restoration, failures that displace no traffic leave the intact routing, whatever
      * the policy (the restricted capacities are for displaced traffic only). */
-    if (e->s->routing.restoration_share < 1.0 && still_valid(e, &e->intact, f)) {
+    if (e->rho_cur < 1.0 && keeps_routing(e, &e->intact, f)) {
         cs_routing_result_copy(r, &e->intact);
         if (sum) sum->skipped++;
         return CS_OK;
     }
     if (e->skip_ok) {
         const size_t klen = make_key(e, e->key, f, &e->f_flow);
-        if (klen == 1 && still_valid(e, &e->intact, f)) {
+        if (e->f_flow.n_edges == 0 && e->f_flow.n_nodes == 0 && still_valid(e, &e->intact, f)) {
             cs_routing_result_copy(r, &e->intact);
             if (sum) sum->skipped++;
             return CS_OK;
@@ -703,6 +785,8 @@ static size_t change_times(cs_engine_t *e, const cs_failures *f, double H)
         if (a > 0.0 && a < H) e->ev[n++] = a;
         if (b > 0.0 && b < H) e->ev[n++] = b;
     }
+    for (size_t k = 1; k <= e->ramp_steps && (double)k < H; k++)
+        e->ev[n++] = (double)k; /* the restoration share steps up */
     qsort(e->ev, n, sizeof *e->ev, cmp_double);
     size_t m = 1;
     for (size_t k = 1; k < n; k++)
@@ -755,11 +839,22 @@ static cs_status recover(cs_engine_t *e, uint64_t t, const cs_failures *f, cs_re
     cs_status rc = repair(e, t, f, o, &o->capacity_tbps_days, err);
     if (rc != CS_OK) return rc;
     const size_t n_ev = change_times(e, f, H);
-    for (size_t k = 0; k < n_ev; k++) {
+    for (size_t k = 0; k < n_ev && rc == CS_OK; k++) {
         state_at(e, f, e->ev[k]);
-        if ((rc = route(e, &e->f_state, &e->r_state, NULL, err)) != CS_OK) return rc;
+        if (e->ramp_steps > 0) {
+            const size_t day = (size_t)floor(e->ev[k]);
+            e->ramp_step = (uint32_t)(day < e->ramp_steps ? day : e->ramp_steps);
+            rc = set_share(e, share_of_day(e, day), err);
+        }
+        if (rc == CS_OK) rc = route(e, &e->f_state, &e->r_state, NULL, err);
         e->ev_served[k] = e->r_state.demand_tbps - e->r_state.unserved_tbps;
     }
+    if (e->ramp_steps > 0) { /* back to the event's share for the next trial */
+        e->ramp_step = 0;
+        const cs_status rc2 = set_share(e, e->restor.at_event, err);
+        if (rc == CS_OK) rc = rc2;
+    }
+    if (rc != CS_OK) return rc;
     const double intact = e->intact.demand_tbps - e->intact.unserved_tbps;
     o->unserved_tbps_days = 0.0;
     for (size_t k = 0; k < n_ev; k++) {
@@ -894,6 +989,9 @@ static cs_status headroom_of(const cs_engine_t *e, size_t g, const cs_failures *
         return cs_errorf(err, CS_ENOMEM, "out of memory");
     }
     bool ok = true;
+    /* The capacities r was routed on: with restoration, those of displaced traffic. */
+    const double *cap0 =
+        e->rho_cur < 1.0 && f != NULL && !keeps_routing(e, &e->intact, f) ? e->rcap : e->ecap;
     double big = 1.0; /* more than any cut: the super-source and super-sink links never bind */
     for (size_t j = 0; j < ne; j++)
         big += e->ecap[j];
@@ -915,7 +1013,7 @@ static cs_status headroom_of(const cs_engine_t *e, size_t g, const cs_failures *
         }
         ok = igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->from) == IGRAPH_SUCCESS &&
              igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->to) == IGRAPH_SUCCESS &&
-             igraph_vector_push_back(&cap, fmax(0.0, e->ecap[j] - r->edge_flow_tbps[j])) ==
+             igraph_vector_push_back(&cap, fmax(0.0, cap0[j] - r->edge_flow_tbps[j])) ==
                  IGRAPH_SUCCESS;
     }
     for (size_t i = 0; i < nd && ok; i++) {
@@ -1354,6 +1452,8 @@ static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batc
     double *w =
         rc == CS_OK && e->est != NULL ? cs_trial_batch_row(b, CS_DS_WEIGHT, b->n - 1) : NULL;
     if (w != NULL) *w = cs_estimator_weight(e->est);
+    double *h = rc == CS_OK ? cs_trial_batch_row(b, CS_DS_REGION_HEADROOM, b->n - 1) : NULL;
+    if (h != NULL) rc = cs_engine_headroom(e, &ws->f, &ws->r, h, err);
     if (rc == CS_OK) rc = classify_cuts(e, ws, err);
     if (rc == CS_OK) rc = cs_trial_batch_add_cuts(b, &ws->f, ws->cut_waters, err);
     if (rc == CS_OK && e->rec != NULL) rc = cs_trial_batch_add_recovery(b, &ws->o, err);

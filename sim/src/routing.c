@@ -13,7 +13,12 @@
  * subtree below it (see "Tie-breaking" in docs/routing.md). So when an edge
  * saturates, each tree holding it is repaired, not recomputed: the subtree's
  * nodes are reset and a Dijkstra run restricted to them restarts from their
- * neighbours outside it. The trees of the intact network are computed once,
+ * neighbours outside it. Repairs are lazy: the edges that left the usable set
+ * are logged, and a slot's tree is repaired for those it has not seen when it
+ * is next used (a tree repaired for several edges at once is the same tree);
+ * with transit classes (two slots per origin on the Japan dataset) a tree
+ * whose demands wait for their turn is repaired once for all the edges that
+ * saturated meanwhile. The trees of the intact network are computed once,
  * in cs_router_alloc(); a routing starts from copies of them and repairs
  * them for the failed edges (or recomputes them when many edges are down).
  * The result is exactly the tree a full Dijkstra would give, which the
@@ -70,10 +75,14 @@ struct cs_router {
     size_t *slot_root, *slot_a, *slot_b; /* a slot is an origin and its allowed countries */
     size_t n_cls, *cls_a, *cls_b;
     /* Per routing. */
-    double *res;             /* [ne] residual capacity (latency-first) */
-    unsigned char *down;     /* [ne] failed, or an end failed */
-    unsigned char *usable;   /* [ne] not down and residual > epsilon */
-    size_t *gone;            /* [ne] edges that left the usable set, to repair trees for */
+    double *res;           /* [ne] residual capacity (latency-first) */
+    unsigned char *down;   /* [ne] failed, or an end failed */
+    unsigned char *usable; /* [ne] not down and residual > epsilon */
+    size_t *gone;          /* [ne] edges that left the usable set, to repair trees for */
+    /* Lazy repair: every edge that left the usable set in this routing, in order, and how many
+     * of them each slot's tree has been repaired for (a tree is brought up to date when it is
+     * next used: repairing for several edges at once gives the same tree). */
+    size_t *glog, n_glog, *synced;
     double *served, *latsum; /* [nd] raw sums of what was placed */
     size_t *uf;              /* [nn] union-find for `connected` */
     /* Trees: tree[s] for this routing, base[s] of the intact network. Their
@@ -160,11 +169,26 @@ static cs_status check_options(const cs_routing_options *o, cs_error *err)
         return cs_errorf(err, CS_EINVAL,
                          "routing options: hop_ms: expected a finite number of ms >= 0, found %g",
                          o->hop_ms);
-    if (!(o->restoration_share >= 0.0 && o->restoration_share <= 1.0))
+    if (!isnan(o->restoration_share) &&
+        !(o->restoration_share >= 0.0 && o->restoration_share <= 1.0))
         return cs_errorf(err, CS_EINVAL,
-                         "routing options: restoration_share: expected a number in [0, 1], "
-                         "found %g",
+                         "routing options: restoration_share: expected a number in [0, 1] or "
+                         "NAN (derived), found %g",
                          o->restoration_share);
+    if (!(o->utilisation > 0.0 && o->utilisation <= 1.0))
+        return cs_errorf(err, CS_EINVAL,
+                         "routing options: utilisation: expected a number in (0, 1], found %g",
+                         o->utilisation);
+    if (!(o->restoration_at_event >= 0.0 && o->restoration_at_event <= 1.0))
+        return cs_errorf(err, CS_EINVAL,
+                         "routing options: restoration_at_event: expected a number in [0, 1], "
+                         "found %g",
+                         o->restoration_at_event);
+    if (!(o->restoration_ramp_days >= 0.0 && isfinite(o->restoration_ramp_days)))
+        return cs_errorf(err, CS_EINVAL,
+                         "routing options: restoration_ramp_days: expected a finite number >= 0, "
+                         "found %g",
+                         o->restoration_ramp_days);
     return CS_OK;
 }
 
@@ -202,6 +226,7 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->down, ne);
     ALLOC(r->usable, ne);
     ALLOC(r->gone, ne);
+    ALLOC(r->glog, ne);
     ALLOC(r->served, nd);
     ALLOC(r->latsum, nd);
     ALLOC(r->uf, nn);
@@ -224,9 +249,9 @@ static bool alloc_arrays(cs_router_t *r)
            r->cap && r->cap0 && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls &&
            r->slot_a && r->slot_b && r->cls_a && r->cls_b && r->ecountry && r->countries &&
            r->dval && r->dinc && r->slot_root && r->res && r->down && r->usable && r->gone &&
-           r->served && r->latsum && r->uf && r->heap && r->hpos && r->settled && r->affected &&
-           r->sub && r->fresh && r->merged && r->eflow && r->blocked && r->reach && r->level &&
-           r->queue && r->it && r->pstack && r->nstack;
+           r->glog && r->served && r->latsum && r->uf && r->heap && r->hpos && r->settled &&
+           r->affected && r->sub && r->fresh && r->merged && r->eflow && r->blocked && r->reach &&
+           r->level && r->queue && r->it && r->pstack && r->nstack;
 }
 
 /* Copies the graph into CSR form; each node's entries in increasing edge index. */
@@ -333,11 +358,12 @@ static cs_status alloc_trees(cs_router_t *r, cs_error *err)
     const size_t n = 2 * r->nslots, block = n * r->nn;
     ALLOC(r->tree, r->nslots);
     ALLOC(r->base, r->nslots);
+    ALLOC(r->synced, r->nslots);
     ALLOC(r->dist_block, block);
     ALLOC(r->pred_block, block);
     ALLOC(r->hops_block, block);
     ALLOC(r->order_block, block);
-    if (!r->tree || !r->base || !r->dist_block || !r->pred_block || !r->hops_block ||
+    if (!r->tree || !r->base || !r->synced || !r->dist_block || !r->pred_block || !r->hops_block ||
         !r->order_block)
         return cs_errorf(err, CS_ENOMEM, "out of memory for %zu shortest-path trees of %zu nodes",
                          n, r->nn);
@@ -400,7 +426,8 @@ void cs_router_free(cs_router_t *r)
     void *more[] = {r->dca,    r->dcb,      r->dcls,
                     r->slot_a, r->slot_b,   r->cls_a,
                     r->cls_b,  r->ecountry, (void *)r->countries,
-                    r->reach,  r->cap0};
+                    r->reach,  r->cap0,     r->glog,
+                    r->synced};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         free(more[i]);
     void *arrays[] = {
@@ -723,24 +750,35 @@ static void repair(cs_router_t *r, spt *t, size_t c)
         r->affected[r->sub[q]] = 0;
 }
 
-/* Edges gone[0..n-1] left the usable set: repair every tree that used them. */
-static void repair_trees(cs_router_t *r, const size_t *gone, size_t n)
+/* Edges gone[0..n-1] left the usable set: logged; each tree is repaired for them when next
+ * used (sync_tree). */
+static void log_gone(cs_router_t *r, const size_t *gone, size_t n)
 {
-    for (size_t g = 0; g < n; g++) {
-        const size_t e = gone[g], a = r->efrom[e], b = r->eto[e];
-        for (size_t s = 0; s < r->nslots; s++) {
-            spt *t = &r->tree[s];
-            if (t->pred[a] == e)
-                repair(r, t, a);
-            else if (t->pred[b] == e)
-                repair(r, t, b);
-        }
-    }
+    assert(r->n_glog + n <= r->ne); /* an edge leaves the usable set once per routing */
+    memcpy(r->glog + r->n_glog, gone, n * sizeof *gone);
+    r->n_glog += n;
 }
 
-/* The trees of this routing: the intact ones repaired for the failures, or new. */
+/* Repairs slot s's tree for the edges logged since it was last brought up to date. */
+static spt *sync_tree(cs_router_t *r, size_t s)
+{
+    spt *t = &r->tree[s];
+    for (size_t g = r->synced[s]; g < r->n_glog; g++) {
+        const size_t e = r->glog[g], a = r->efrom[e], b = r->eto[e];
+        if (t->pred[a] == e)
+            repair(r, t, a);
+        else if (t->pred[b] == e)
+            repair(r, t, b);
+    }
+    r->synced[s] = r->n_glog;
+    return t;
+}
+
+/* The trees of this routing: the intact ones, to be repaired for the failures, or new. */
 static void start_trees(cs_router_t *r, size_t n_gone)
 {
+    r->n_glog = 0;
+    memset(r->synced, 0, r->nslots * sizeof *r->synced);
     if (n_gone > REPAIR_MAX_DOWN) {
         for (size_t s = 0; s < r->nslots; s++)
             dijkstra(r, &r->tree[s], r->slot_root[s]);
@@ -753,7 +791,7 @@ static void start_trees(cs_router_t *r, size_t n_gone)
     memcpy(r->tree[0].order, r->base[0].order, block * sizeof *r->base[0].order);
     for (size_t s = 0; s < r->nslots; s++)
         r->tree[s].n_order = r->base[s].n_order;
-    repair_trees(r, r->gone, n_gone);
+    log_gone(r, r->gone, n_gone);
 }
 
 /* ------------------------------------------------------------ latency-first */
@@ -765,7 +803,8 @@ static void start_trees(cs_router_t *r, size_t n_gone)
 static void place(cs_router_t *r, size_t i, double amount)
 {
     const size_t o = r->dorig[i], dst = r->ddst[i];
-    const spt *t = &r->tree[r->dslot[i]]; /* repaired in place below */
+    const size_t s = r->dslot[i];
+    const spt *t = sync_tree(r, s); /* repaired in place below */
     double rem = amount;
     while (rem > CS_ROUTING_EPS_TBPS && t->pred[dst] != NONE) {
         double b = rem; /* what goes on this path: rem, or less at a bottleneck */
@@ -788,8 +827,10 @@ static void place(cs_router_t *r, size_t i, double amount)
                 r->gone[n_gone++] = e;
             }
         }
-        /* Only now, with the walk done, may the trees change. */
-        repair_trees(r, r->gone, n_gone);
+        /* Only now, with the walk done, may the trees change: this one at once, the others
+         * when next used. */
+        log_gone(r, r->gone, n_gone);
+        sync_tree(r, s);
     }
 }
 
@@ -930,7 +971,7 @@ static void route_maxflow(cs_router_t *r, cs_routing_result *out)
             if (!(f > 0.0)) continue;
             for (size_t e = 0; e < r->ne; e++)
                 if (r->eflow[e] != 0.0) r->res[e] = fmax(0.0, r->res[e] - fabs(r->eflow[e]));
-            const spt *t = &r->tree[r->dslot[i]];
+            const spt *t = sync_tree(r, r->dslot[i]);
             const double km = t->dist[r->ddst[i]];
             const size_t hops = t->hops[r->ddst[i]];
             r->served[i] += f;

@@ -30,9 +30,16 @@
 static const char *const top_keys[] = {
     "name",     "description",  "topology", "demand", "as_of",    "trials",    "seed",    "routing",
     "capacity", "demand_scale", "hazards",  "output", "recovery", "estimator", "network", NULL};
-static const char *const routing_keys[] = {"policy", "rounds", "hop_ms", "restoration_share", NULL};
-static const char *const output_keys[] = {"edge_flow", "latency", "compression", "batch_trials",
-                                          NULL};
+static const char *const routing_keys[] = {"policy",
+                                           "rounds",
+                                           "hop_ms",
+                                           "restoration_share",
+                                           "utilisation",
+                                           "restoration_at_event",
+                                           "restoration_ramp_days",
+                                           NULL};
+static const char *const output_keys[] = {"edge_flow",    "latency",  "compression",
+                                          "batch_trials", "headroom", NULL};
 
 /* Keeps the first failure while checking goes on. */
 static void keep(cs_status *rc, cs_status r)
@@ -89,8 +96,9 @@ static cs_status resolve_path(const cs_ydoc_t *d, const cs_ynode *root, const ch
     return *out ? CS_OK : cs_errorf(err, CS_ENOMEM, "out of memory");
 }
 
-/* `routing`: a map {policy, rounds, hop_ms, restoration_share}; absent or null keeps the
- * defaults. */
+/* `routing`: a map {policy, rounds, hop_ms, and the restoration model's restoration_share,
+ * utilisation, restoration_at_event, restoration_ramp_days}; absent or null keeps the defaults
+ * (restoration_share's: derived, NAN). */
 static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routing_options *r,
                              cs_error *err)
 {
@@ -105,6 +113,12 @@ static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routin
     keep(&rc, cs_yget_double(d, m, "hop_ms", false, 0.0, 100.0, r->hop_ms, &r->hop_ms, err));
     keep(&rc, cs_yget_double(d, m, "restoration_share", false, 0.0, 1.0, r->restoration_share,
                              &r->restoration_share, err));
+    keep(&rc, cs_yget_double(d, m, "utilisation", false, 0.001, 1.0, r->utilisation,
+                             &r->utilisation, err));
+    keep(&rc, cs_yget_double(d, m, "restoration_at_event", false, 0.0, 1.0, r->restoration_at_event,
+                             &r->restoration_at_event, err));
+    keep(&rc, cs_yget_double(d, m, "restoration_ramp_days", false, 0.0, 3650.0,
+                             r->restoration_ramp_days, &r->restoration_ramp_days, err));
     r->mode = (cs_routing_mode)policy; /* cs_routing_mode_names() is in enum order */
     r->rounds = (unsigned)rounds;
     return rc;
@@ -131,6 +145,7 @@ static cs_status get_output(const cs_ydoc_t *d, const cs_ynode *root, cs_output_
     o->latency = true;
     o->compression = 2;
     o->batch_trials = 1024;
+    o->headroom = false;
     const cs_ynode *m = cs_ymap_get_or_default(d, root, "output");
     if (m == NULL) return CS_OK; /* out of memory recording the defaults: still the defaults */
     cs_status rc = cs_ymap_check_keys(d, m, output_keys, "output", err);
@@ -138,6 +153,7 @@ static cs_status get_output(const cs_ydoc_t *d, const cs_ynode *root, cs_output_
     long long level = 2, batch = 1024;
     keep(&rc, cs_yget_bool(d, m, "edge_flow", false, true, &o->edge_flow, err));
     keep(&rc, cs_yget_bool(d, m, "latency", false, true, &o->latency, err));
+    keep(&rc, cs_yget_bool(d, m, "headroom", false, false, &o->headroom, err));
     keep(&rc, cs_yget_int(d, m, "compression", false, 0, 9, 2, &level, err));
     keep(&rc, cs_yget_int(d, m, "batch_trials", false, 1, 1000000, 1024, &batch, err));
     o->compression = (unsigned)level;

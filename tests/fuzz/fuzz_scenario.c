@@ -9,6 +9,7 @@
  */
 #include "fuzz_util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,10 +77,16 @@ static void check_resolved(const cs_scenario *s, bool models)
     const cs_routing_options *a = &r->routing, *b = &s->routing;
     CS_FUZZ_CHECK(a->mode == b->mode && a->use_lit == b->use_lit && a->rounds == b->rounds);
     CS_FUZZ_CHECK(a->demand_scale == b->demand_scale && a->hop_ms == b->hop_ms);
-    CS_FUZZ_CHECK(a->restoration_share == b->restoration_share);
+    /* NAN: derived (docs/model.md, Restoration), in both or neither */
+    CS_FUZZ_CHECK(isnan(a->restoration_share) ? isnan(b->restoration_share)
+                                              : a->restoration_share == b->restoration_share);
+    CS_FUZZ_CHECK(a->utilisation == b->utilisation &&
+                  a->restoration_at_event == b->restoration_at_event &&
+                  a->restoration_ramp_days == b->restoration_ramp_days);
     const cs_output_options *p = &r->output, *q = &s->output;
     CS_FUZZ_CHECK(p->edge_flow == q->edge_flow && p->latency == q->latency);
     CS_FUZZ_CHECK(p->compression == q->compression && p->batch_trials == q->batch_trials);
+    CS_FUZZ_CHECK(p->headroom == q->headroom);
     CS_FUZZ_CHECK(r->n_hazards == s->n_hazards && (r->recovery == NULL) == (s->recovery == NULL));
     if (models) parse_models(r, true);
     if (models) CS_FUZZ_CHECK(cs_ydoc_defaults_count(r->doc) == 0);

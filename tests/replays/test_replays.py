@@ -37,8 +37,6 @@ TRIALS = {
 # Factor of the tolerance on recorded repair days (module docstring).
 TOL = 1.5
 
-GAP_IMPACT = ("does not reproduce: Japan's own 2006 load (0.12 Tbps) may use all of the ~17 Tbps "
-              "of lit capacity that survives; routing has no restoration share yet (issue 10)")
 GAP_KDDI_2011 = ("does not reproduce: KDDI's repairs took about five months; the model's last "
                  "repair is on day ~70 with two cuts per segment on the slope, the 31-day "
                  "Fukushima stand-down (a lower bound: faults inside the zone waited longer, "
@@ -88,7 +86,6 @@ def test_hengchun_2006_cuts_the_recorded_systems(replays):
     assert r.capacity_lost().min() > 0
 
 
-@pytest.mark.xfail(reason=GAP_IMPACT, strict=False)
 def test_hengchun_2006_japan_to_hong_kong_and_south_east_asia_badly_degraded(replays):
     r = replays("hengchun-2006")
     group = r.region_served(("Hong Kong",) + SOUTH_EAST_ASIA)

@@ -243,7 +243,7 @@ static void write_results(const char *path, const spec *s)
     sc.seed = s->seed;
     sc.routing = (cs_routing_options)CS_ROUTING_OPTIONS_INIT;
     sc.routing.use_lit = !s->design; /* as the text says: the file records the run's setting */
-    sc.output = (cs_output_options){s->flows, s->latency, 1, s->batch};
+    sc.output = (cs_output_options){s->flows, s->latency, 1, s->batch, false};
     sc.text = text;
     cs_routing_result base;
     rr_init(&base);

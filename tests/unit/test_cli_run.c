@@ -714,12 +714,15 @@ static void test_version_and_bundled(void **state)
 
 /* A scenario's `network:` section: a system added (stations by id, a great-circle route split
  * at 180 degrees) is in the results file's /topology/edges and analyze reports it; segments
- * relanded at a new station end there; bad entries are one line at their place. */
+ * relanded at a new station end there; bad entries are one line at their place. The unserved
+ * figures below are for routing without the restoration limit (routing.restoration_share=1). */
 static void test_network_design(void **state)
 {
     (void)state;
     char out[1 << 16], args[4096];
-    snprintf(args, sizeof args, "run design-pacific-south --set trials=2 -o net-add.h5 -q");
+    snprintf(args, sizeof args,
+             "run design-pacific-south --set trials=2 -o net-add.h5 -q --set "
+             "routing.restoration_share=1");
     assert_int_equal(run_cli(args, out, sizeof out), 0);
     char path[4096];
     snprintf(path, sizeof path, "%s/net-add.h5", scratch);
@@ -764,8 +767,9 @@ static void test_network_design(void **state)
     assert_non_null(strstr(out, "\nPACIFIC-SOUTH,Pacific South (design alternative),2,"));
     /* Without the design (network=null), paired with it: the design only adds a system. */
     assert_int_equal(
-        run_cli("run design-pacific-south --set trials=2 --set network=null -o net-none.h5 -q", out,
-                sizeof out),
+        run_cli("run design-pacific-south --set trials=2 --set network=null -o net-none.h5 -q "
+                "--set routing.restoration_share=1",
+                out, sizeof out),
         0);
     assert_int_equal(run_cli("compare net-none.h5 net-add.h5", out, sizeof out), 0);
     assert_non_null(strstr(out, "the networks differ"));
@@ -774,11 +778,14 @@ static void test_network_design(void **state)
     remove_file("net-add.h5");
     remove_file("net-none.h5");
     /* A second landing: four Shima branches end at the new station. */
+    assert_int_equal(run_cli("run design-shima-second --set trials=1 -o net-re.h5 -q "
+                             "--set routing.restoration_share=1",
+                             out, sizeof out),
+                     0);
     assert_int_equal(
-        run_cli("run design-shima-second --set trials=1 -o net-re.h5 -q", out, sizeof out), 0);
-    assert_int_equal(
-        run_cli("run design-shima-second --set trials=1 --set network=null -o net-re0.h5 -q", out,
-                sizeof out),
+        run_cli("run design-shima-second --set trials=1 --set network=null -o net-re0.h5 -q "
+                "--set routing.restoration_share=1",
+                out, sizeof out),
         0);
     assert_int_equal(run_cli("analyze net-re.h5 --format csv --table stations", out, sizeof out),
                      0);

@@ -662,6 +662,7 @@ static void make_scenario(char *dir, size_t n, const char *hazards, unsigned tri
     assert_non_null(f);
     fprintf(f,
             "name: evolution-test\ntopology: %s\ndemand: %s\ntrials: %u\nseed: 4242\n"
+            "routing: {restoration_share: 1}\n" /* hand figures without a restoration limit */
             "hazards:\n%s",
             ENGINE_TOPO, ENGINE_DEMAND, trials, hazards);
     fclose(f);

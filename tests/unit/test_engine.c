@@ -11,8 +11,10 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
+#include "cablesim/analysis.h"
 #include "cablesim/engine.h"
 #include "cablesim/results.h"
+#include "cablesim/resultsio.h"
 #include "cablesim/rng.h"
 #include "cs_test.h"
 
@@ -63,18 +65,46 @@ static void assert_same_routing(const cs_routing_result *a, const cs_routing_res
     assert_memory_equal(&a->unserved_tbps, &b->unserved_tbps, sizeof(double));
 }
 
-/* The intact shortcut and the cache give exactly what routing again gives,
- * whatever order the trials run in (so whatever the cache holds). */
-static void test_shortcuts_are_exact(void **state)
+/* Whether failures f displace traffic of the intact routing base (the engine's rule for routing
+ * over the restoration capacities): an edge down that carries flow, or a connected demand that
+ * the intact routing leaves unserved. */
+static bool displaces(const cs_topology_t *t, const cs_routing_result *base, const cs_failures *f)
 {
-    (void)state;
-    cs_scenario *s = load_scenario(random_scenario, NULL, 0);
+    for (size_t j = 0; j < base->n_edges; j++)
+        if (cs_failures_edge_down(f, t, j) && base->edge_flow_tbps[j] > 0.0) return true;
+    for (size_t i = 0; i < base->n_demands; i++)
+        if (base->connected[i] && !(base->served_tbps[i] > 0.0)) return true;
+    return false;
+}
+
+/* The intact shortcut and the cache give exactly what routing again gives,
+ * whatever order the trials run in (so whatever the cache holds): without a restoration limit
+ * (share 1), and with the default share, where a trial that displaces traffic is routed over
+ * c'_e = f0_e + rho (c_e - f0_e) on cable segments and one that does not keeps the intact
+ * routing. */
+static void shortcuts_are_exact(const char *const *sets, size_t nsets)
+{
+    cs_scenario *s = load_scenario(random_scenario, sets, nsets);
     cs_engine_t *e = make_engine(s);
     const cs_topology_t *t = cs_engine_topology(e);
     const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
     cs_error err = CS_ERROR_INIT;
     cs_router_t *direct = NULL;
     assert_int_equal(cs_router_alloc(&direct, t, cs_engine_demand(e), &s->routing, &err), CS_OK);
+    cs_router_exclude_unserved(direct, cs_engine_baseline(e)->served_tbps);
+    const double rho = cs_engine_restoration(e)->at_event;
+    const cs_routing_result *base = cs_engine_baseline(e);
+    if (rho < 1.0) {
+        double cap[64];
+        assert_true(ne <= 64);
+        for (size_t j = 0; j < ne; j++) {
+            const cs_edge *ed = cs_topology_edge(t, j);
+            const double c = ed->lit_tbps, f0 = fmin(base->edge_flow_tbps[j], c);
+            cap[j] = ed->kind == CS_EDGE_SEGMENT ? f0 + rho * (c - f0) : c;
+        }
+        assert_int_equal(cs_router_set_capacity(direct, cap, &err), CS_OK);
+    }
+    size_t displacing = 0;
     cs_failures f;
     cs_routing_result r, want;
     assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
@@ -86,7 +116,11 @@ static void test_shortcuts_are_exact(void **state)
         for (uint64_t k = 0; k < s->trials; k++) {
             const uint64_t trial = pass == 0 ? k : s->trials - 1 - k;
             assert_int_equal(cs_engine_trial(e, trial, &f, &r, cut, &err), CS_OK);
-            assert_int_equal(cs_router_route(direct, &f, &want, &err), CS_OK);
+            if (rho < 1.0 && !displaces(t, base, &f))
+                cs_routing_result_copy(&want, base);
+            else
+                assert_int_equal(cs_router_route(direct, &f, &want, &err), CS_OK);
+            displacing += rho < 1.0 && displaces(t, base, &f);
             assert_same_routing(&r, &want);
             with_failures += f.n_edges > 0;
             /* every failed edge has a cut, and every cut a place on its route and a depth */
@@ -100,14 +134,29 @@ static void test_shortcuts_are_exact(void **state)
                 assert_true(cs_geo_point_polyline_distance_km(c->at, ed->pts, ed->npts) < 1e-6);
             }
         }
-    /* The scenario must exercise the paths that matter: most trials fail something. */
+    /* The scenario must exercise the paths that matter: most trials fail something, and with
+     * restoration many displace traffic. */
     assert_true(with_failures > s->trials);
+    assert_true(rho == 1.0 || displacing > s->trials / 2);
     cs_routing_result_destroy(&r);
     cs_routing_result_destroy(&want);
     cs_failures_destroy(&f);
     cs_router_free(direct);
     cs_engine_free(e);
     cs_scenario_free(s);
+}
+
+static void test_shortcuts_are_exact(void **state)
+{
+    (void)state;
+    const char *const unlimited[] = {"routing.restoration_share=1"};
+    shortcuts_are_exact(unlimited, 1);
+}
+
+static void test_shortcuts_are_exact_with_restoration(void **state)
+{
+    (void)state;
+    shortcuts_are_exact(NULL, 0);
 }
 
 /* Reads a whole double dataset. */
@@ -235,6 +284,87 @@ static void test_splits_are_bit_identical(void **state)
     remove(a);
     remove(b);
     remove(c);
+    cs_scenario_free(s);
+}
+
+/*
+ * Headroom per trial (output.headroom: true): /trials/region_headroom_tbps holds, for every
+ * trial, what cs_engine_headroom gives for that trial's failures and routing (the default
+ * restoration model, so the capacities of displaced traffic), the file splits into the same
+ * rows, and `analyze` reports each region's mean and smallest over the trials.
+ */
+static void test_headroom_per_trial(void **state)
+{
+    (void)state;
+    const char *const sets[] = {"output.headroom=true", "trials=120"};
+    cs_scenario *s = load_scenario(random_scenario, sets, 2);
+    char a[64], b[64];
+    snprintf(a, sizeof a, "engine-headroom-a-%d.h5", (int)getpid());
+    snprintf(b, sizeof b, "engine-headroom-b-%d.h5", (int)getpid());
+    const uint64_t cuts[] = {1, 50, 77};
+    run_split(s, a, NULL, 0, NULL);
+    run_split(s, b, cuts, 3, NULL);
+    size_t n = 0, nb = 0;
+    const hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT),
+                fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    double *h = read_doubles(fa, "/trials/region_headroom_tbps", &n);
+    double *hb = read_doubles(fb, "/trials/region_headroom_tbps", &nb);
+    H5Fclose(fa);
+    H5Fclose(fb);
+    assert_int_equal(n, nb);
+    assert_memory_equal(h, hb, n * sizeof *h);
+    cs_engine_t *e = make_engine(s);
+    cs_error err = CS_ERROR_INIT;
+    const size_t nr = cs_engine_regions(e)->n;
+    assert_int_equal(n, 120 * nr);
+    const cs_topology_t *t = cs_engine_topology(e);
+    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
+    cs_failures f;
+    cs_routing_result r;
+    unsigned char cut[16];
+    double want[8], sum[8] = {0}, lo[8];
+    assert_true(nr <= 8);
+    for (size_t g = 0; g < nr; g++)
+        lo[g] = INFINITY;
+    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    size_t varied = 0;
+    for (uint64_t k = 0; k < 120; k++) {
+        assert_int_equal(cs_engine_trial(e, k, &f, &r, cut, &err), CS_OK);
+        assert_int_equal(cs_engine_headroom(e, &f, &r, want, &err), CS_OK);
+        for (size_t g = 0; g < nr; g++) {
+            assert_memory_equal(&h[k * nr + g], &want[g], sizeof(double));
+            sum[g] += want[g];
+            lo[g] = fmin(lo[g], want[g]);
+            varied += want[g] != h[g];
+        }
+    }
+    assert_true(varied > 0); /* the failures move the headroom */
+    /* analyze: mean and smallest per region, matched by name */
+    cs_resultsio_t *rd = NULL;
+    cs_analysis_t *an = NULL;
+    assert_int_equal(cs_resultsio_open(&rd, a, &err), CS_OK);
+    assert_true(cs_resultsio_info(rd)->has_headroom);
+    assert_int_equal(cs_analysis_run(&an, rd, NULL, &err), CS_OK);
+    size_t matched = 0;
+    for (size_t q = 0; q < an->n_regions; q++)
+        for (size_t g = 0; g < nr; g++)
+            if (strcmp(an->regions[q].name, cs_engine_regions(e)->name[g]) == 0) {
+                assert_true(an->regions[q].has_headroom);
+                assert_near(an->regions[q].headroom_tbps.mean, sum[g] / 120.0, 1e-9);
+                assert_near(an->regions[q].headroom_min_tbps, lo[g], 0.0);
+                matched++;
+            }
+    assert_int_equal(matched, nr);
+    cs_analysis_free(an);
+    cs_resultsio_close(rd);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
+    free(h);
+    free(hb);
+    remove(a);
+    remove(b);
     cs_scenario_free(s);
 }
 
@@ -413,6 +543,7 @@ static void test_impact_of_a_station(void **state)
                                "as_of: 2011\n"
                                "capacity: lit\n"
                                "trials: 4\n"
+                               "routing: {restoration_share: 1}\n" /* no restoration limit */
                                "hazards:\n"
                                "  - type: station_attack\n"
                                "    stations: [jp-a]\n";
@@ -475,20 +606,34 @@ static void test_impact_of_a_station(void **state)
  * rho, each surviving edge offers its intact flow f0 plus rho of its spare capacity, so Los
  * Angeles (11.75 Tbps asked, more than PAC-2's 10) gets f0 + rho (10 - f0) and Hong Kong
  * (5.25 asked) f0 + rho (5 - f0) of ASIA-2; rho = 1 is the model without restoration.
+ * rho set by routing.restoration_share, or derived: restoration_at_event x min(1, (1 - u) / u x
+ * D / C) with D = 17 Tbps of international demand (7.5 + 4.25 + 3.5 + 1.75; Tokyo-Osaka is
+ * domestic) and C = 29 Tbps of segments between Japan and abroad: with the defaults (u = 0.25,
+ * 0.4 at the event) 0.4 x min(1, 3 x 17 / 29) = 0.4.
  */
 static void test_restoration_share(void **state)
 {
     (void)state;
-    const double rhos[3] = {0.0, 0.4, 1.0};
-    for (int k = 0; k < 3; k++) {
-        char text[512], set[64];
+    const struct {
+        const char *set;
+        double rho, full;
+    } cases[] = {
+        {"routing.restoration_share=0", 0.0, 1.0},
+        {"routing.restoration_share=0.4", 0.4, 1.0},
+        {"routing.restoration_share=1", 1.0, 1.0},
+        {NULL, 0.4, 1.0},
+        {"routing.utilisation=0.75", 0.4 * (0.25 / 0.75) * 17.0 / 29.0,
+         (0.25 / 0.75) * 17.0 / 29.0},
+        {"routing.restoration_at_event=0.25", 0.25, 1.0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char text[512];
         snprintf(text, sizeof text,
                  "name: restore\ntopology: engine-topo.geojson\ndemand: engine-demand.csv\n"
                  "as_of: 2011\ncapacity: lit\ntrials: 2\nhazards:\n"
                  "  - type: station_attack\n    stations: [jp-a]\n");
-        snprintf(set, sizeof set, "routing.restoration_share=%g", rhos[k]);
-        const char *sets[1] = {set};
-        cs_scenario *s = load_scenario(text, sets, 1);
+        const char *sets[1] = {cases[k].set};
+        cs_scenario *s = load_scenario(text, sets, cases[k].set != NULL);
         cs_engine_t *e = make_engine(s);
         cs_error err = CS_ERROR_INIT;
         const cs_topology_t *t = cs_engine_topology(e);
@@ -498,15 +643,35 @@ static void test_restoration_share(void **state)
         assert_true(cs_topology_find_edge(t, "asia-2:1", &asia2));
         const double f_us = cs_engine_baseline(e)->edge_flow_tbps[pac2];
         const double f_hk = cs_engine_baseline(e)->edge_flow_tbps[asia2];
-        assert_true(f_us < 10.0 - 1e-9 || rhos[k] == 1.0);
+        const double rho = cases[k].rho;
+        const cs_restoration *res = cs_engine_restoration(e);
+        assert_near(res->demand_tbps, 17.0, 1e-12);
+        assert_near(res->capacity_tbps, 29.0, 1e-12);
+        assert_near(res->full, cases[k].full, 1e-12);
+        assert_near(res->at_event, rho, 1e-12);
+        assert_true(res->derived ==
+                    (cases[k].set == NULL || strstr(cases[k].set, "share") == NULL));
+        assert_near(res->ramp_days, 0.0, 0.0); /* not a recovery run */
+        assert_near(cs_engine_restoration_share_at(e, 5.0), rho, 0.0);
+        assert_true(f_us < 10.0 - 1e-9 || rho == 1.0);
         cs_failures f;
         cs_routing_result r;
         unsigned char cut[16];
         assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
         assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
         assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
-        assert_near(r.served_tbps[0] + r.served_tbps[1], f_us + rhos[k] * (10.0 - f_us), 1e-9);
-        assert_near(r.served_tbps[2] + r.served_tbps[3], f_hk + rhos[k] * (5.0 - f_hk), 1e-9);
+        assert_near(r.served_tbps[0] + r.served_tbps[1], f_us + rho * (10.0 - f_us), 1e-9);
+        assert_near(r.served_tbps[2] + r.served_tbps[3], f_hk + rho * (5.0 - f_hk), 1e-9);
+        /* Headroom on the capacities the trial was routed on: Los Angeles took all that PAC-2
+         * offers (f_us + rho (10 - f_us)), so none is left, whatever rho; on the cable's 10 Tbps
+         * it would be (1 - rho) (10 - f_us). */
+        cs_run_summary sum;
+        double h[8];
+        assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
+        assert_int_equal(cs_engine_headroom(e, &f, &r, h, &err), CS_OK);
+        assert_near(h[region_of(&sum, "US West Coast")], 0.0, 1e-9);
+        assert_near(h[region_of(&sum, "Hong Kong")], 0.0, 1e-9);
+        cs_run_summary_destroy(&sum);
         cs_routing_result_destroy(&r);
         cs_failures_destroy(&f);
         cs_engine_free(e);
@@ -709,6 +874,8 @@ int main(void)
     cs_library_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shortcuts_are_exact),
+        cmocka_unit_test(test_shortcuts_are_exact_with_restoration),
+        cmocka_unit_test(test_headroom_per_trial),
         cmocka_unit_test(test_splits_are_bit_identical),
         cmocka_unit_test(test_summary_matches_trials),
         cmocka_unit_test(test_summary_merge),

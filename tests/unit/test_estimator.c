@@ -382,6 +382,9 @@ static void test_japan_agrees(void **state)
                                     "as_of: 2026\n"
                                     "trials: 2000\n"
                                     "seed: 5\n"
+                                    /* the tilt's figures were set without the restoration
+                                     * limit (issue 10): its pilot scores served traffic */
+                                    "routing: {restoration_share: 1}\n"
                                     "hazards:\n"
                                     "  - type: random_faults\n"
                                     "    regional_rates:\n"

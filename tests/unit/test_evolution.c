@@ -36,7 +36,9 @@ static int setup(void **state)
     if (f == NULL) return -1;
     fprintf(f,
             "name: evolution-unit\ntopology: %s/engine-topo.geojson\n"
-            "demand: %s/engine-demand.csv\ntrials: 3\nseed: 97\nhazards:\n"
+            "demand: %s/engine-demand.csv\ntrials: 3\nseed: 97\n"
+            "routing: {restoration_share: 1}\n" /* hand figures without a restoration limit */
+            "hazards:\n"
             "  - type: explicit\n    cables: [PAC-1, PAC-2]\n",
             CS_TEST_DATA, CS_TEST_DATA);
     fclose(f);

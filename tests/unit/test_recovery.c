@@ -744,13 +744,15 @@ static void test_work_and_steps(void **state)
 
 /* PAC-2 (lit 10 Tbps) cut at t = 0 on the 2011 test network; one ship at jp-b, 12 kn. The
  * repair parameters are pinned (the defaults before the calibration of docs/model.md) so that
- * the hand figures below do not follow later calibrations. */
+ * the hand figures below do not follow later calibrations, and so is routing without a
+ * restoration limit (share 1; test_restoration_ramp has the default). */
 static const char *const engine_hand = "name: rec-hand\n"
                                        "topology: engine-topo.geojson\n"
                                        "demand: engine-demand.csv\n"
                                        "as_of: 2011\n"
                                        "trials: 3\n"
                                        "capacity: lit\n"
+                                       "routing: {restoration_share: 1}\n"
                                        "hazards:\n"
                                        "  - type: explicit\n"
                                        "    segments: [pac-2:1]\n"
@@ -785,6 +787,83 @@ static cs_engine_t *engine(const cs_scenario *s)
     return e;
 }
 
+/* The buffers of one recovery trial of e (the engine test network's 5 demands). */
+static void trial_buffers(const cs_engine_t *e, cs_failures *f, cs_routing_result *r,
+                          cs_recovery_outcome *o)
+{
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(
+        cs_failures_init(f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(r, 5, cs_topology_edge_count(t), &err), CS_OK);
+    assert_int_equal(
+        cs_recovery_outcome_init(o, cs_engine_recovery(e), cs_topology_edge_count(t), &err), CS_OK);
+}
+
+/*
+ * The restoration ramp (docs/model.md, "Restoration"): the hand case with the default model
+ * and a 4-day ramp. The test network's full share is 1 (3 x 17 / 29 > 1), so the share on day
+ * k (t in [k, k + 1)) is rho_k = 0.4 + 0.6 min(1, k / 4), and at grid time g x 0.5 d that of day
+ * floor(g / 2). PAC-2 down, Los Angeles (11.75 Tbps) keeps the intact flow F of PAC-1 and OLD-1
+ * plus rho of their spare (10 - F): served = 17.5 - 11.75 + F + rho (10 - F) until the repair,
+ * and the unserved integral adds, to the 1.75 x end of the unlimited model, (10 - F) x sum over
+ * the 4 ramp days of (1 - rho_k) = (10 - F) x 0.6 x (1 + 0.75 + 0.5 + 0.25).
+ */
+static void test_restoration_ramp(void **state)
+{
+    (void)state;
+    const char *const sets[] = {"routing.restoration_share=", "routing.restoration_ramp_days=4"};
+    cs_scenario *s = scenario(engine_hand, sets, 2);
+    cs_engine_t *e = engine(s);
+    const cs_topology_t *t = cs_engine_topology(e);
+    cs_error err = CS_ERROR_INIT;
+    const cs_restoration *res = cs_engine_restoration(e);
+    assert_true(res->derived);
+    assert_near(res->full, 1.0, 0.0);
+    assert_near(res->at_event, 0.4, 1e-15);
+    assert_near(res->ramp_to, 1.0, 0.0);
+    assert_near(res->ramp_days, 4.0, 0.0);
+    /* The formula at chosen days: whole days, between them (the day's), the end. */
+    assert_near(cs_engine_restoration_share_at(e, 0.0), 0.4, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 0.5), 0.4, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 1.0), 0.4 + 0.6 * 0.25, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 1.3), 0.4 + 0.6 * 0.25, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 3.5), 0.4 + 0.6 * 3.0 / 4.0, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 4.0), 1.0, 0.0);
+    assert_near(cs_engine_restoration_share_at(e, 30.0), 1.0, 0.0);
+    size_t pac1 = 0, old1 = 0;
+    assert_true(cs_topology_find_edge(t, "pac-1:1", &pac1));
+    assert_true(cs_topology_find_edge(t, "old-1:1", &old1));
+    const double F =
+        cs_engine_baseline(e)->edge_flow_tbps[pac1] + cs_engine_baseline(e)->edge_flow_tbps[old1];
+    assert_true(F < 10.0 - 0.1); /* spare to restore onto */
+    cs_failures f;
+    cs_routing_result r;
+    cs_recovery_outcome o;
+    unsigned char cut[16];
+    trial_buffers(e, &f, &r, &o);
+    for (uint64_t trial = 0; trial < 2; trial++) { /* the second from the cache */
+        if (cs_engine_trial_recovery(e, trial, &f, &r, cut, &o, &err) != CS_OK)
+            fail_msg("%s", err.msg);
+        /* the trial at the event, and the engine back at the event's share after it */
+        assert_near(r.unserved_tbps, 11.75 - F - 0.4 * (10.0 - F), 1e-9);
+        const double end = o.repairs[0].end_days;
+        assert_true(end > 5.0);
+        for (size_t g = 0; g < o.n_steps && (double)g * 0.5 < end; g++) {
+            const double rho = 0.4 + 0.6 * fmin(1.0, (double)(g / 2) / 4.0);
+            assert_near(cs_engine_restoration_share_at(e, (double)g * 0.5), rho, 1e-15);
+            assert_near(o.served_tbps[g], 5.75 + F + rho * (10.0 - F), 1e-9);
+        }
+        assert_near(o.served_tbps[(size_t)ceil(end * 2.0)], 17.5, 1e-9);
+        assert_near(o.unserved_tbps_days, 1.75 * end + (10.0 - F) * 0.6 * 2.5, 1e-6);
+    }
+    cs_recovery_outcome_destroy(&o);
+    cs_routing_result_destroy(&r);
+    cs_failures_destroy(&f);
+    cs_engine_free(e);
+    cs_scenario_free(s);
+}
+
 /*
  * By hand: intact, 17.5 Tbps are served (to LA 11.75 over PAC-1 8 + PAC-2 10 + OLD-1 2 lit).
  * Without PAC-2, LA gets 8 + 2 = 10 of 11.75: 1.75 Tbps unserved. The fault lies where the cut
@@ -804,12 +883,7 @@ static void test_engine_hand_case(void **state)
     cs_routing_result r;
     cs_recovery_outcome o;
     unsigned char cut[16];
-    assert_int_equal(
-        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, 5, cs_topology_edge_count(t), &err), CS_OK);
-    assert_int_equal(
-        cs_recovery_outcome_init(&o, cs_engine_recovery(e), cs_topology_edge_count(t), &err),
-        CS_OK);
+    trial_buffers(e, &f, &r, &o);
     if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
     assert_near(r.unserved_tbps, 1.75, 1e-9);
     size_t pac2 = 0;
@@ -857,18 +931,12 @@ static void hand_trial(const char *const *sets, size_t nsets, cs_fault *fault, c
 {
     cs_scenario *s = scenario(engine_hand, sets, nsets);
     cs_engine_t *e = engine(s);
-    const cs_topology_t *t = cs_engine_topology(e);
     cs_error err = CS_ERROR_INIT;
     cs_failures f;
     cs_routing_result r;
     cs_recovery_outcome o;
     unsigned char cut[16];
-    assert_int_equal(
-        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, 5, cs_topology_edge_count(t), &err), CS_OK);
-    assert_int_equal(
-        cs_recovery_outcome_init(&o, cs_engine_recovery(e), cs_topology_edge_count(t), &err),
-        CS_OK);
+    trial_buffers(e, &f, &r, &o);
     if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
     assert_int_equal(o.n_faults, 1);
     *fault = o.faults[0];
@@ -1382,6 +1450,7 @@ int main(void)
         cmocka_unit_test(test_engine_hand_case),
         cmocka_unit_test(test_engine_areas),
         cmocka_unit_test(test_engine_two_cuts),
+        cmocka_unit_test(test_restoration_ramp),
         cmocka_unit_test(test_engine_files),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_failure_times),

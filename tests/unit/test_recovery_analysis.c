@@ -30,6 +30,7 @@ static const char *const hand = "name: recana-hand\n"
                                 "as_of: 2011\n"
                                 "trials: 3\n"
                                 "capacity: lit\n"
+                                "routing: {restoration_share: 1}\n" /* no restoration limit */
                                 "hazards:\n"
                                 "  - type: explicit\n"
                                 "    segments: [pac-2:1]\n"

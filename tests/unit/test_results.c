@@ -179,7 +179,7 @@ static int setup(void **state)
     fx->scen.seed = SEED;
     fx->scen.routing = (cs_routing_options)CS_ROUTING_OPTIONS_INIT;
     fx->scen.routing.demand_scale = SCALE;
-    fx->scen.output = (cs_output_options){true, true, 4, 2};
+    fx->scen.output = (cs_output_options){true, true, 4, 2, false};
     fx->scen.doc = NULL;
     fx->scen.text = dup(scenario_yaml);
     rr_init(&fx->base, ND, NE);
@@ -845,7 +845,7 @@ static void test_reproducible(void **state)
 static void test_options_off(void **state)
 {
     fixture *fx = *state;
-    fx->scen.output = (cs_output_options){false, false, 0, 3};
+    fx->scen.output = (cs_output_options){false, false, 0, 3, false};
     cs_error err = CS_ERROR_INIT;
     cs_results_t *w = create(fx, "off");
     write_trials(fx, w, 0, NT);
@@ -870,7 +870,7 @@ static void test_chunk_cap(void **state)
 {
     fixture *fx = *state;
     fx->scen.trials = 10000000;
-    fx->scen.output = (cs_output_options){true, true, 9, 3000000};
+    fx->scen.output = (cs_output_options){true, true, 9, 3000000, false};
     cs_error err = CS_ERROR_INIT;
     cs_results_t *w = create(fx, "cap");
     assert_int_equal(cs_results_close(w, false, &err), CS_OK);

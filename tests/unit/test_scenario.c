@@ -226,7 +226,8 @@ static void test_resolved(void **state)
      * the paths stay portable (the bundled files, not where they were found). */
     assert_string_equal(
         text, "name: base\nrouting:\n  policy: latency-first\n  rounds: 8\n  hop_ms: 0.05\n"
-              "  restoration_share: 1\noutput:\n  edge_flow: true\n  latency: true\n"
+              "  utilisation: 0.25\n  restoration_at_event: 0.4\n  restoration_ramp_days: 12\n"
+              "output:\n  edge_flow: true\n  latency: true\n  headroom: false\n"
               "  compression: 2\n  batch_trials: 1024\ndescription: ''\n"
               "topology: topology/japan.geojson\ndemand: topology/japan-demand.csv\n"
               "as_of: 2024\ntrials: 10000\nseed: 1\ncapacity: lit\ndemand_scale: 1\n"
@@ -310,8 +311,10 @@ static void test_range_errors(void **state)
         {"name: n\nseed: -1\n", "s.yaml:2:7: seed: expected an integer >= 0, found \"-1\""},
         {"name: n\nseed: 9223372036854775808\n",
          "s.yaml:2:7: seed: expected an integer >= 0, found \"9223372036854775808\""},
-        {"name: n\nrouting: maxflow\n", "s.yaml:2:10: routing: expected a map with keys policy, "
-                                        "rounds, hop_ms, restoration_share, found \"maxflow\""},
+        {"name: n\nrouting: maxflow\n",
+         "s.yaml:2:10: routing: expected a map with keys policy, rounds, hop_ms, "
+         "restoration_share, "
+         "utilisation, restoration_at_event, restoration_ramp_days, found \"maxflow\""},
         {"name: n\nrouting:\n  policy: fastest\n",
          "s.yaml:3:11: routing.policy: expected \"latency-first\" or \"maxflow\", found "
          "\"fastest\""},
@@ -325,9 +328,17 @@ static void test_range_errors(void **state)
          "s.yaml:2:19: routing.hop_ms: expected a number in [0, 100], found \"100.5\""},
         {"name: n\nrouting: {policy: maxflow, round: 3}\n",
          "s.yaml:2:28: routing: unknown key \"round\" (did you mean \"rounds\"?); allowed keys: "
-         "policy, rounds, hop_ms, restoration_share"},
+         "policy, rounds, hop_ms, restoration_share, utilisation, restoration_at_event, "
+         "restoration_ramp_days"},
         {"name: n\nrouting: {restoration_share: 1.5}\n",
          "s.yaml:2:30: routing.restoration_share: expected a number in [0, 1], found \"1.5\""},
+        {"name: n\nrouting: {utilisation: 0}\n",
+         "s.yaml:2:24: routing.utilisation: expected a number in [0.001, 1], found \"0\""},
+        {"name: n\nrouting: {restoration_at_event: 2}\n",
+         "s.yaml:2:33: routing.restoration_at_event: expected a number in [0, 1], found \"2\""},
+        {"name: n\nrouting: {restoration_ramp_days: -1}\n",
+         "s.yaml:2:34: routing.restoration_ramp_days: expected a number in [0, 3650], found "
+         "\"-1\""},
         {"name: n\ncapacity: designed\n",
          "s.yaml:2:11: capacity: expected \"design\" or \"lit\", found \"designed\""},
         {"name: n\ndemand_scale: 0\n",
@@ -346,7 +357,9 @@ static void test_range_errors(void **state)
          "s.yaml:3:11: hazards.0.type: expected a string, found a list"},
         {"name: n\noutput: 3\n",
          "s.yaml:2:9: output: expected a map with keys edge_flow, latency, compression, "
-         "batch_trials, found \"3\""},
+         "batch_trials, headroom, found \"3\""},
+        {"name: n\noutput:\n  headroom: 2\n",
+         "s.yaml:3:13: output.headroom: expected true or false, found \"2\""},
         {"name: n\noutput:\n  edge_flow: yes\n",
          "s.yaml:3:14: output.edge_flow: expected true or false, found \"yes\""},
         {"name: n\noutput:\n  latency: 1\n",
@@ -360,7 +373,7 @@ static void test_range_errors(void **state)
          "\"1000001\""},
         {"name: n\noutput:\n  chunk: 5\n", "s.yaml:3:3: output: unknown key \"chunk\"; allowed "
                                            "keys: edge_flow, latency, compression, "
-                                           "batch_trials"},
+                                           "batch_trials, headroom"},
         {"name: n\ntrails: 5\n",
          "s.yaml:2:1: scenario: unknown key \"trails\" (did you mean \"trials\"?); allowed keys: "
          "name, description, topology, demand, as_of, trials, seed, routing, capacity, "

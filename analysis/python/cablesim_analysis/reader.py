@@ -162,6 +162,9 @@ class Results:
         self.edges = _table(f, "topology/edges", path)
         self.demands = _table(f, "topology/demands", path)
         self.pairs = _table(f, "topology/pairs", path)
+        # /topology/regions: the columns of the per-region /trials datasets (None in older files)
+        self.regions = (_table(f, "topology/regions", path).set_index("name")
+                        if "topology/regions" in f else None)
         self.demand_labels = _unique_labels(
             (self.demands["origin_id"] + "->" + self.demands["destination_id"]).tolist()
         )
@@ -285,6 +288,8 @@ class Results:
             return pd.Index(self.edge_ids, name="edge")
         if name == "pair_cut":
             return pd.Index(self.pair_labels, name="pair")
+        if name.startswith("region_") and self.regions is not None:
+            return pd.Index(self.regions.index, name="region")
         return None
 
     def _frame(self, name, rows, start):
@@ -468,6 +473,16 @@ class Results:
 
 
     # ------------------------------------------------------------- impact
+
+    @property
+    def region_headroom(self):
+        """Per trial and region, the spare capacity from Japan to the region after routing
+        (Tbps; /trials/region_headroom_tbps, written with ``output.headroom: true``): a
+        DataFrame trials x regions (names of /topology/regions), or None when the run did not
+        write it."""
+        if not self.has("region_headroom_tbps"):
+            return None
+        return self._cached("region_headroom", lambda: self.read("region_headroom_tbps"))
 
     @property
     def routing_capacity(self):

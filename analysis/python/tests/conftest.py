@@ -45,9 +45,12 @@ def run_cablesim(scenario_text, directory, name, *extra):
     return out
 
 
-def scenario(name, trials, hazard, as_of=2015, topology=TOPOLOGY, demand=DEMAND, extra=""):
+def scenario(name, trials, hazard, as_of=2015, topology=TOPOLOGY, demand=DEMAND, extra="",
+             routing="routing: {restoration_share: 1}\n"):
+    """A scenario on the test network. The reader's hand figures are for routing without a
+    restoration limit (share 1); routing="" gives the default restoration model."""
     return (f"name: {name}\ntopology: {topology}\ndemand: {demand}\nas_of: {as_of}\n"
-            f"trials: {trials}\nseed: 20240917\nhazards:\n{hazard}{extra}")
+            f"trials: {trials}\nseed: 20240917\n{routing}hazards:\n{hazard}{extra}")
 
 
 RANDOM_HAZARD = "  - type: random_faults\n    window_days: 365\n    rate_deep: 0.05\n"

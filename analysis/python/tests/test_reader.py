@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from cablesim_analysis import IncompleteResultsError, ResultsError, open_results
-from conftest import DEMAND, RANDOM_TRIALS, TOPOLOGY, cli_path, run_cablesim, scenario
+from conftest import (DEMAND, RANDOM_HAZARD, RANDOM_TRIALS, TOPOLOGY, cli_path, run_cablesim,
+                      scenario)
 
 EPS = 1e-9
 # Segment -> unserved Tbps when it is the only failure (see conftest for the network):
@@ -304,9 +305,10 @@ def test_settings_from_attributes(r, random_h5):
     assert resolved["trials"] == RANDOM_TRIALS and resolved["seed"] == r.attrs["seed"]
     assert resolved["capacity"] == "lit" and resolved["demand_scale"] == 1
     assert resolved["routing"] == {"policy": "latency-first", "rounds": 8, "hop_ms": 0.05,
-                                   "restoration_share": 1}
-    assert resolved["output"] == {"edge_flow": True, "latency": True, "compression": 2,
-                                  "batch_trials": 1024}
+                                   "restoration_share": 1, "utilisation": 0.25,
+                                   "restoration_at_event": 0.4, "restoration_ramp_days": 12}
+    assert resolved["output"] == {"edge_flow": True, "latency": True, "headroom": False,
+                                  "compression": 2, "batch_trials": 1024}
     # The hazard as written, then its defaults (docs/model.md, random faults); a window means
     # instant: false, and the one of the two alternatives given is the one kept.
     (hz,) = resolved["hazards"]
@@ -341,3 +343,23 @@ def test_settings_of_older_files(random_h5, copy_of, tmp_path):
            for p in (old, new)]
     assert json.loads(out[0])["source"]["capacity"] == "design"
     assert out[0] == out[1]
+
+
+def test_region_headroom(r, workdir):
+    """/trials/region_headroom_tbps (output.headroom: true, default restoration model): a
+    DataFrame trials x the region names of /topology/regions, the file's values; None when the
+    run did not write it."""
+    assert r.region_headroom is None
+    path = run_cablesim(scenario("pytest-headroom", 40, RANDOM_HAZARD, routing="",
+                                 extra="output: {headroom: true}\n"), workdir, "headroom")
+    with open_results(path) as h:
+        frame = h.region_headroom
+        assert list(frame.columns) == list(h.regions.index)
+        assert frame.shape == (40, len(h.regions))
+        with h5py.File(path, "r") as f:
+            raw = f["trials/region_headroom_tbps"][()]
+        np.testing.assert_array_equal(frame.to_numpy(), raw)
+        reach = h.regions["reachable"].to_numpy() == 1
+        assert (frame.to_numpy()[:, reach] >= 0).all()
+        assert np.isnan(frame.to_numpy()[:, ~reach]).all()
+        assert frame.to_numpy()[:, reach].std(axis=0).max() > 0  # failures move it

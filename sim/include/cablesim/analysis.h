@@ -119,6 +119,11 @@ typedef struct {
     /** Served-weighted mean latency of the region's demands minus the intact network's, ms:
      * mean over the trials with service, and the largest (NAN without latency data). */
     double latency_added_mean_ms, latency_added_worst_ms;
+    /** Headroom (/trials/region_headroom_tbps, output.headroom: true): the spare capacity from
+     * Japan to the region after routing, Tbps, over the trials; has_headroom false without it. */
+    bool has_headroom;
+    cs_estimate headroom_tbps;
+    double headroom_min_tbps; /**< the smallest over the trials (NAN without headroom) */
 } cs_analysis_region;
 
 typedef struct {

@@ -68,7 +68,10 @@ typedef struct {
                     .demand_scale = 1.0,                                                           \
                     .rounds = 8,                                                                   \
                     .hop_ms = 0.05,                                                                \
-                    .restoration_share = 1.0},                                                     \
+                    .restoration_share = 1.0,                                                      \
+                    .utilisation = CS_RESTORATION_UTILISATION,                                     \
+                    .restoration_at_event = CS_RESTORATION_AT_EVENT,                               \
+                    .restoration_ramp_days = 0.0},                                                 \
         .brute_force = false                                                                       \
     }
 

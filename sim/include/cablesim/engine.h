@@ -138,7 +138,9 @@ void cs_engine_impact(cs_engine_t *e, const cs_failures *f, const cs_routing_res
 /**
  * Headroom per region after routing r of failures f (NULL: none): the maximum flow from the
  * Japanese cities of the region's pairs to the region's cities over the surviving edges open to
- * that traffic (transit), each with its spare capacity c_e - flow_e (igraph_maxflow_value).
+ * that traffic (transit), each with its spare capacity c_e - flow_e (igraph_maxflow_value); c_e
+ * is the capacity r was routed on: with restoration (docs/model.md), c'_e = f0_e + rho (c_e -
+ * f0_e) when f displaces traffic, at the share in force (the event's, outside recovery).
  * out[n_regions]; NAN for a region the intact network does not serve.
  * \return CS_OK, CS_ENOMEM.
  */
@@ -147,6 +149,30 @@ cs_status cs_engine_headroom(const cs_engine_t *e, const cs_failures *f, const c
 
 /** Capacity (the run's basis) of the segments between Japan and abroad, Tbps. */
 double cs_engine_intl_capacity(const cs_engine_t *e);
+
+/**
+ * The restoration model of a run (docs/model.md, "Restoration"): traffic displaced by a failure
+ * may use the share rho of the spare capacity of the surviving cable segments.
+ */
+typedef struct {
+    double demand_tbps;   /**< D: Japan's international demand the intact network serves */
+    double capacity_tbps; /**< C: Japan's international capacity (cs_engine_intl_capacity) */
+    double full;          /**< min(1, (1 - u) / u x D / C): the share restoration reaches */
+    bool derived;         /**< at_event derived from full (routing.restoration_share not set) */
+    double at_event;      /**< rho at the event: every trial, and t = 0 of a recovery run */
+    double ramp_to;       /**< max(at_event, full): the share at the end of the ramp */
+    double ramp_days;     /**< recovery runs: days of the ramp (0: none, or not a recovery run) */
+} cs_restoration;
+
+/** The run's restoration model. Borrowed. */
+const cs_restoration *cs_engine_restoration(const cs_engine_t *e);
+
+/**
+ * The share in force at time t_days of a recovery run: at_event + (ramp_to - at_event) x
+ * min(1, k / ramp_days), k = floor(t_days) (the share steps once a day); at_event for
+ * t_days <= 0 and in runs without recovery or ramp.
+ */
+double cs_engine_restoration_share_at(const cs_engine_t *e, double t_days);
 
 /** The foreign regions with demand from Japan, for /topology/regions. Borrowed. */
 const cs_region_table *cs_engine_regions(const cs_engine_t *e);

@@ -45,8 +45,9 @@ typedef enum {
     CS_DS_STATIONS_LOST,
     CS_DS_REGION_SERVED,
     CS_DS_REGION_LATENCY,
-    CS_DS_WEIGHT,    /**< /trials/weight: importance sampling (estimator.h) */
-    CS_DS_TIME_DAYS, /**< /timeseries/time_days */
+    CS_DS_WEIGHT,          /**< /trials/weight: importance sampling (estimator.h) */
+    CS_DS_REGION_HEADROOM, /**< /trials/region_headroom_tbps (output.headroom) */
+    CS_DS_TIME_DAYS,       /**< /timeseries/time_days */
     CS_DS_TS_SERVED,
     CS_DS_TS_QUEUE,
     CS_DS_SHIPS, /**< /recovery/ships */
@@ -103,6 +104,7 @@ typedef enum {
     CS_FEAT_RECOVERY,  /**< the scenario has a `recovery:` section */
     CS_FEAT_IMPACT,    /**< the writer was given the engine's regions (every cablesim run) */
     CS_FEAT_WEIGHT,    /**< the scenario's estimator is importance_sampling (scenario.h weighted) */
+    CS_FEAT_HEADROOM,  /**< scenario output.headroom (default false), with the regions */
     CS_FEAT_COUNT
 } cs_feature;
 

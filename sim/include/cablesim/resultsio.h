@@ -95,6 +95,8 @@ typedef struct {
     /** Rows of /topology/regions (0 in files written before the impact datasets): the
      * columns of /trials/region_served_fraction and region_latency_added_ms. */
     size_t n_regions;
+    const char *const *region_names; /**< [n_regions] their names */
+    bool has_headroom;               /**< /trials/region_headroom_tbps is present */
 } cs_results_info;
 
 /** Recovery outcomes of consecutive trials first .. first + n - 1 (files with has_recovery). */
@@ -119,15 +121,16 @@ typedef struct {
 typedef struct {
     uint64_t first;
     size_t n, capacity;
-    double *served_tbps;     /**< [capacity x n_demands] */
-    double *latency_ms;      /**< [capacity x n_demands]; NULL when the file has none */
-    double *unserved_tbps;   /**< [capacity] */
-    double *edge_flow_tbps;  /**< [capacity x n_edges]; NULL when the file has none */
-    unsigned char *pair_cut; /**< [capacity x n_pairs] */
-    uint64_t *edge_off;      /**< [capacity + 1] */
-    uint64_t *node_off;      /**< [capacity + 1] */
-    uint32_t *failed_edges;  /**< edge_off[n] used */
-    uint32_t *failed_nodes;  /**< node_off[n] used */
+    double *served_tbps;          /**< [capacity x n_demands] */
+    double *latency_ms;           /**< [capacity x n_demands]; NULL when the file has none */
+    double *unserved_tbps;        /**< [capacity] */
+    double *edge_flow_tbps;       /**< [capacity x n_edges]; NULL when the file has none */
+    unsigned char *pair_cut;      /**< [capacity x n_pairs] */
+    double *region_headroom_tbps; /**< [capacity x n_regions]; NULL when the file has none */
+    uint64_t *edge_off;           /**< [capacity + 1] */
+    uint64_t *node_off;           /**< [capacity + 1] */
+    uint32_t *failed_edges;       /**< edge_off[n] used */
+    uint32_t *failed_nodes;       /**< node_off[n] used */
     size_t cap_fe, cap_fn;
 } cs_trial_slice;
 

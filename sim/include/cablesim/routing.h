@@ -25,6 +25,7 @@
 #ifndef CS_ROUTING_H
 #define CS_ROUTING_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -52,18 +53,34 @@ typedef struct {
     double demand_scale; /**< every demand is multiplied by this (traffic growth) */
     unsigned rounds;     /**< equal increments per demand, taken in turns (>= 1) */
     double hop_ms;       /**< latency cost per edge traversed (equipment, regeneration), ms */
-    /**
-     * Restoration (docs/model.md, "Restoration"): the share of the spare capacity of the
-     * surviving edges that traffic displaced by a failure may use, in [0, 1]. Applied by the
-     * engine (cs_router_set_capacity); the router itself does not read it.
+    /*
+     * Restoration (docs/model.md, "Restoration"), applied by the engine (cs_router_set_capacity);
+     * the router itself does not read these. rho is the share of the spare capacity of the
+     * surviving cable segments that traffic displaced by a failure may use.
      */
+    /** rho at the event, in [0, 1]; NAN (the default): restoration_at_event x the full share */
     double restoration_share;
+    /** u in (0, 1]: the share of the capacity in use by everyone's traffic; the full share is
+     * min(1, (1 - u) / u x D / C), D Japan's international demand, C its international capacity */
+    double utilisation;
+    /** the share at the event as a fraction of the full share, in [0, 1] */
+    double restoration_at_event;
+    /** recovery runs: days over which rho ramps from its value at the event to the full share
+     * (>= 0; 0: no ramp) */
+    double restoration_ramp_days;
 } cs_routing_options;
+
+/** Defaults of the restoration model (docs/model.md, "Restoration", sources there). */
+#define CS_RESTORATION_UTILISATION 0.25
+#define CS_RESTORATION_AT_EVENT    0.4
+#define CS_RESTORATION_RAMP_DAYS   12.0
 
 #define CS_ROUTING_OPTIONS_INIT                                                                    \
     {                                                                                              \
         .mode = CS_ROUTING_LATENCY_FIRST, .use_lit = false, .demand_scale = 1.0, .rounds = 8,      \
-        .hop_ms = 0.05, .restoration_share = 1.0                                                   \
+        .hop_ms = 0.05, .restoration_share = NAN, .utilisation = CS_RESTORATION_UTILISATION,       \
+        .restoration_at_event = CS_RESTORATION_AT_EVENT,                                           \
+        .restoration_ramp_days = CS_RESTORATION_RAMP_DAYS                                          \
     }
 
 /** The outcome of routing once. Arrays are owned by the struct. */

@@ -22,6 +22,7 @@ typedef struct {
     bool latency;         /**< write /trials/latency_ms */
     unsigned compression; /**< deflate level 0..9 */
     size_t batch_trials;  /**< trials buffered between writes */
+    bool headroom;        /**< /trials/region_headroom_tbps (default false: 17 max flows a trial) */
 } cs_output_options;
 
 typedef struct {

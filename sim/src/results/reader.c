@@ -539,6 +539,14 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
     }
     if (rg != CS_OK) return rg;
     in->n_regions = (size_t)grows[0];
+    if (in->n_regions > 0) { /* their names, for the per-region columns */
+        static const column names[] = {{"name", C_STR, 0}};
+        size_t n = 0;
+        void *rows = NULL;
+        rg = read_table(r, "/topology/regions", &n, &rows, sizeof(const char *), names, 1, err);
+        if (rg != CS_OK) return rg;
+        in->region_names = rows;
+    }
     dim[CS_DIM_REGIONS] = in->n_regions;
     dim[CS_DIM_NODES] = in->n_nodes;
     dim[CS_DIM_EDGES] = in->n_edges;
@@ -567,6 +575,7 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
     }
     in->has_latency = r->dset[CS_DS_LATENCY] >= 0;
     in->has_edge_flow = r->dset[CS_DS_EDGE_FLOW] >= 0;
+    in->has_headroom = r->dset[CS_DS_REGION_HEADROOM] >= 0;
     return CS_OK;
 }
 
@@ -646,6 +655,7 @@ static size_t row_bytes(const cs_results_info *in)
     size_t b = 8 * in->n_demands + 8 + in->n_pairs + 16;
     if (in->has_latency) b += 8 * in->n_demands;
     if (in->has_edge_flow) b += 8 * in->n_edges;
+    if (in->has_headroom) b += 8 * in->n_regions;
     return b;
 }
 
@@ -673,13 +683,16 @@ cs_status cs_trial_slice_init(cs_trial_slice *s, const cs_resultsio_t *r, size_t
     if (in->has_edge_flow)
         s->edge_flow_tbps = malloc((capacity * in->n_edges + 1) * sizeof(double));
     s->pair_cut = malloc(capacity * in->n_pairs + 1);
+    if (in->has_headroom)
+        s->region_headroom_tbps = malloc((capacity * in->n_regions + 1) * sizeof(double));
     s->edge_off = malloc((capacity + 1) * sizeof(uint64_t));
     s->node_off = malloc((capacity + 1) * sizeof(uint64_t));
     s->cap_fe = s->cap_fn = capacity;
     s->failed_edges = malloc((capacity + 1) * sizeof(uint32_t));
     s->failed_nodes = malloc((capacity + 1) * sizeof(uint32_t));
     if (!s->served_tbps || (in->has_latency && !s->latency_ms) || !s->unserved_tbps ||
-        (in->has_edge_flow && !s->edge_flow_tbps) || !s->pair_cut || !s->edge_off || !s->node_off ||
+        (in->has_edge_flow && !s->edge_flow_tbps) || !s->pair_cut ||
+        (in->has_headroom && !s->region_headroom_tbps) || !s->edge_off || !s->node_off ||
         !s->failed_edges || !s->failed_nodes) {
         cs_trial_slice_destroy(s);
         return cs_errorf(err, CS_ENOMEM, "trial slice: out of memory for %zu trials", capacity);
@@ -694,6 +707,7 @@ void cs_trial_slice_destroy(cs_trial_slice *s)
     free(s->unserved_tbps);
     free(s->edge_flow_tbps);
     free(s->pair_cut);
+    free(s->region_headroom_tbps);
     free(s->edge_off);
     free(s->node_off);
     free(s->failed_edges);
@@ -778,6 +792,9 @@ cs_status cs_resultsio_read(cs_resultsio_t *r, uint64_t first, cs_trial_slice *s
     if (!rc && in->has_edge_flow)
         rc = read_rows(r, CS_DS_EDGE_FLOW, first, n, H5T_NATIVE_DOUBLE, s->edge_flow_tbps, err);
     if (!rc) rc = read_rows(r, CS_DS_PAIR_CUT, first, n, H5T_NATIVE_UINT8, s->pair_cut, err);
+    if (!rc && in->has_headroom)
+        rc = read_rows(r, CS_DS_REGION_HEADROOM, first, n, H5T_NATIVE_DOUBLE,
+                       s->region_headroom_tbps, err);
     if (!rc) s->n = n;
     return rc;
 }

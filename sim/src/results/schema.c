@@ -292,6 +292,19 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                 "of the model is the weighted mean (1/n) sum_t w_t x_t, not the plain mean. "
                 "Written only by importance-sampled runs; readers take a missing dataset as "
                 "weight 1 for every trial (plain runs' files are unchanged)."},
+    [CS_DS_REGION_HEADROOM] =
+        {.path = "/trials/region_headroom_tbps",
+         TRIAL(CS_DT_F64, CS_DIM_REGIONS, CS_FEAT_HEADROOM),
+         .units = "Tbps",
+         .description = "spare capacity from Japan to each region after the trial's routing (the "
+                        "max flow over the surviving edges open to its traffic, each with capacity "
+                        "minus flow); NaN for a region the intact network does not reach; only "
+                        "with output.headroom: true",
+         .doc = "Headroom per region: the maximum flow from the Japanese cities of the region's "
+                "pairs to its cities over the surviving edges open to that traffic, each with its "
+                "spare capacity (the capacity the trial was routed on, with restoration c'_e, "
+                "minus its flow); NaN for a region the intact network does not reach. Written "
+                "only with `output.headroom: true` (17 max flows per trial)."},
     [CS_DS_TIME_DAYS] =
         {.path = "/timeseries/time_days",
          STATIC(CS_DT_F64, CS_DIM_STEPS, CS_FEAT_RECOVERY),
@@ -475,8 +488,8 @@ const char *cs_dim_name(cs_dim d)
 
 const char *cs_feature_name(cs_feature f)
 {
-    static const char *const names[] = {"always",   "output.latency", "output.edge_flow",
-                                        "recovery", "impact",         "estimator"};
+    static const char *const names[] = {"always", "output.latency", "output.edge_flow", "recovery",
+                                        "impact", "estimator",      "output.headroom"};
     return names[f];
 }
 

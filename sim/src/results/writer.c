@@ -464,6 +464,7 @@ static void set_sizes(cs_results_t *w, const cs_results_meta *m)
     r->dim[CS_DIM_STEPS] = m->recovery != NULL ? cs_recovery_steps(m->recovery) : 0;
     r->dim[CS_DIM_SHIPS] = m->recovery != NULL ? cs_recovery_ship_count(m->recovery) : 0;
     r->feature[CS_FEAT_IMPACT] = m->regions != NULL;
+    r->feature[CS_FEAT_HEADROOM] = m->regions != NULL && o->headroom;
     r->dim[CS_DIM_REGIONS] = m->regions != NULL ? m->regions->n : 0;
 }
 
