@@ -402,7 +402,17 @@ bool cs_results_has_commit(const char *path)
     if (cs_h5_quiet(path, &quiet) != CS_OK) return false;
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return false;
-    const bool has = H5Aexists(f, "committed") > 0;
+    /* The record and the attributes a resume needs must read: a run killed while writing its
+     * first record (it adds three root attributes at once) can leave them torn. */
+    cs_commit c;
+    char *scenario = NULL;
+    uint64_t trials = 0;
+    const bool has =
+        cs_commit_read(f, path, &c, &quiet) == CS_OK && c.found &&
+        cs_h5_get_str_attr(f, path, "/", "scenario", &scenario, CS_EINVAL, &quiet) == CS_OK &&
+        cs_h5_get_num_attr(f, path, "/", "trials", H5T_NATIVE_UINT64, &trials, CS_EINVAL, &quiet) ==
+            CS_OK;
+    free(scenario);
     H5Fclose(f);
     return has;
 }
