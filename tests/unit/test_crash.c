@@ -286,12 +286,79 @@ static void test_kill_mpi(void **state)
     assert_int_equal(ok, tried);
 }
 
+/* ------------------------------------------------------------ corrupted files */
+
+/* Runs a Python statement on the h5py File f of the scratch file name, opened for writing. */
+static void corrupt(const char *name, const char *stmt)
+{
+    char cmd[4096], out[4096];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c \"import h5py; f = h5py.File('%s', 'r+'); %s; f.close()\"", name,
+             stmt);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("%s: %s", stmt, out);
+}
+
+/* Whether out is exactly one line and holds want. */
+static bool one_line_with(const char *out, const char *want)
+{
+    const char *nl = strchr(out, '\n');
+    return strstr(out, want) != NULL && nl != NULL && nl[1] == '\0';
+}
+
+/*
+ * --resume and merge check every offset and index they trust or copy: offsets that go back, an
+ * edge index past the edges (in failed_edges and in a cut record): exit 2, one line naming the
+ * file and the place, and nothing that looks complete (the resumed file keeps complete = 0,
+ * merge leaves no output).
+ */
+static void test_corrupt_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *stmt, *want;
+    } cases[] = {
+        {"d = f['trials/failed_offsets']; d[5] = d[6] + 1", "/trials/failed_offsets["},
+        {"d = f['trials/failed_edges']; d[3] = 100000",
+         "/trials/failed_edges[3]: expected an edge index below"},
+        {"d = f['trials/cuts']; x = d[2]; x['edge'] = 4000000; d[2] = x",
+         "/trials/cuts[2]: expected an edge index below"},
+    };
+    char cmd[8192], out[16384];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "rm -f c.h5 c.h5.tmp && '%s' run crash.yaml -o c.h5 --stop-after-batches 3 -q",
+                 CS_CLI);
+        assert_int_equal(sh(cmd, out, sizeof out), 3);
+        corrupt("c.h5", cases[i].stmt);
+        assert_int_equal(sh("'" CS_CLI "' run --resume c.h5 -q", out, sizeof out), 2);
+        if (!one_line_with(out, cases[i].want)) fail_msg("resume: %s", out);
+        assert_int_equal(complete_of("c.h5"), 0);
+    }
+    /* merge: two complete parts, the second corrupted in a copy */
+    snprintf(cmd, sizeof cmd,
+             "rm -f p0.h5 p1.h5 && '%s' run crash.yaml --shard 0/2 -o p0.h5 -q && '%s' run "
+             "crash.yaml --shard 1/2 -o p1.h5 -q",
+             CS_CLI, CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        assert_int_equal(sh("rm -f mg.h5 && cp p1.h5 px.h5", out, sizeof out), 0);
+        corrupt("px.h5", cases[i].stmt);
+        assert_int_equal(sh("'" CS_CLI "' merge -o mg.h5 p0.h5 px.h5 --quiet", out, sizeof out), 2);
+        if (strstr(out, "px.h5") == NULL || strchr(out, '\n')[1] != '\0')
+            fail_msg("merge: %s", out);
+        assert_false(cs_exists_in(scratch, "mg.h5"));
+        assert_int_equal(sh("ls mg.h5.tmp* 2>/dev/null | wc -l", out, sizeof out), 0);
+        assert_string_equal(out, "0\n");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kill_every_write),
         cmocka_unit_test(test_write_error),
         cmocka_unit_test(test_kill_mpi),
+        cmocka_unit_test(test_corrupt_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
