@@ -256,7 +256,8 @@ static cs_status compare_one(compare_acc *c, side *s, cs_resultsio_t *r, bool is
 
 static void compare_fill(cs_comparison_t *res, const compare_acc *c, const side *sa, const side *sb)
 {
-    cs_paired (*f)(const pair_acc *) = res->kind == CS_COMPARE_PAIRED ? cs_an_paired : cs_an_unpaired;
+    cs_paired (*f)(const pair_acc *) =
+        res->kind == CS_COMPARE_PAIRED ? cs_an_paired : cs_an_unpaired;
     res->unserved_tbps = f(&c->m[M_UNSERVED]);
     res->served_frac = f(&c->m[M_FRAC]);
     res->has_pairs = sa->has[M_ALL_CUT] && sb->has[M_ALL_CUT];
