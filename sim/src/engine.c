@@ -267,6 +267,12 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
         goto fail;
     }
     if ((rc = cs_reroute_init(&e->rr, e->router, e->t, &e->intact, err)) != CS_OK) goto fail;
+    e->okey = malloc((ne + cs_topology_node_count(e->t) + 4) * sizeof *e->okey);
+    if (e->okey == NULL) {
+        rc = cs_errorf(err, CS_ENOMEM, "out of memory for the engine");
+        goto fail;
+    }
+    e->oid = (cs_outcome_id){.intact = true, .repeated = true, .key = e->okey};
     if ((rc = recovery_alloc(e, err)) != CS_OK || (rc = waters_alloc(e, err)) != CS_OK ||
         (rc = estimator_alloc(e, err)) != CS_OK)
         goto fail;
@@ -282,6 +288,7 @@ void cs_engine_free(cs_engine_t *e)
     if (e == NULL) return;
     cs_estimator_free(e->est);
     cs_reroute_destroy(&e->rr);
+    free(e->okey);
     recovery_free(e);
     if (e->own_waters) cs_recovery_free(e->waters);
     for (size_t i = 0; i < e->n_hazards; i++) {
@@ -377,6 +384,23 @@ static cs_status route(cs_engine_t *e, const cs_failures *f, cs_routing_result *
     return rc;
 }
 
+/* Keeps the outcome identity of the trial just routed (before recovery routes other states). */
+static void outcome_keep(cs_engine_t *e)
+{
+    const cs_reroute *x = &e->rr;
+    memcpy(e->okey, x->key, x->key_len * sizeof *x->key);
+    e->oid = (cs_outcome_id){.intact = x->last_intact,
+                             .repeated = x->last_repeated,
+                             .hash = x->hash,
+                             .key_len = x->key_len,
+                             .key = e->okey};
+}
+
+void cs_engine_outcome(const cs_engine_t *e, cs_outcome_id *out)
+{
+    *out = e->oid;
+}
+
 static void pair_cuts(const cs_engine_t *e, const cs_routing_result *r, unsigned char *cut)
 {
     for (size_t p = 0; p < e->n_pairs; p++)
@@ -411,6 +435,7 @@ static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_re
     cs_failures_locate(f, e->t); /* a place for every cut no hazard placed */
     const cs_status rc = route(e, f, r, sum, err);
     if (rc != CS_OK) return rc;
+    outcome_keep(e);
     pair_cuts(e, r, cut);
     return CS_OK;
 }
@@ -666,11 +691,13 @@ static cs_status classify_cuts(const cs_engine_t *e, run_ws *ws, cs_error *err)
 }
 
 /* Appends the trial in ws to b (its impact computed into ws->m, with its cuts and hazard events),
- * with its recovery over time when the scenario has one. */
+ * with its recovery over time when the scenario has one. b NULL: computes the impact and the
+ * recovery (what the summary needs) and writes nothing. */
 static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batch *b, cs_error *err)
 {
     cs_status rc = e->rec != NULL ? recover(e, t, &ws->f, &ws->o, err) : CS_OK;
     cs_engine_impact(e, &ws->f, &ws->r, &ws->m);
+    if (b == NULL) return rc; /* a summary only: nothing to write */
     if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws->f, &ws->r, ws->cut, err);
     if (rc == CS_OK) batch_impact(e, b, &ws->m);
     double *w =
@@ -716,12 +743,13 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
         return rc;
     }
     cs_trial_batch_reset(&ws.b, first);
+    uint64_t in_batch = 0; /* trials since the last flush (the batch holds them when w != NULL) */
     for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
         const uint64_t t = first + k;
         /* Checked before every trial, so that a stop requested during a write (or by the
          * progress callback after one) takes effect right after it. */
         if (o->stop != NULL && *o->stop) {
-            rc = ws.b.n > 0 ? flush(w, &ws, t, o, k, n, err) : CS_OK;
+            rc = in_batch > 0 ? flush(w, &ws, t, o, k, n, err) : CS_OK;
             if (rc == CS_OK) {
                 sum->interrupted = true;
                 rc = cs_errorf(err, CS_EINTR, "interrupted after %llu of %llu trials",
@@ -730,11 +758,14 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
             break;
         }
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
-        if (rc == CS_OK) rc = add_trial(e, t, &ws, &ws.b, err);
+        if (rc == CS_OK) rc = add_trial(e, t, &ws, w != NULL ? &ws.b : NULL, err);
         if (rc != CS_OK) break;
         cs_engine_summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut, &ws.m);
         if (e->rec != NULL) cs_engine_summarise_recovery(sum, &ws.o);
-        if (ws.b.n == ws.b.capacity || k + 1 == n) rc = flush(w, &ws, t + 1, o, k + 1, n, err);
+        if (++in_batch == ws.b.capacity || k + 1 == n) {
+            rc = flush(w, &ws, t + 1, o, k + 1, n, err);
+            in_batch = 0;
+        }
     }
     if (n == 0 && rc == CS_OK && o->progress) o->progress(o->progress_ctx, 0, 0);
     ws_destroy(&ws);

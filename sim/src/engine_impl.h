@@ -33,7 +33,9 @@ struct cs_engine {
     const char *const *regions;
     const size_t *region_of_pair;
     cs_pair_table table;
-    cs_reroute rr; /* the routing of a trial's failures: shortcuts and cache (reroute.h) */
+    cs_reroute rr;     /* the routing of a trial's failures: shortcuts and cache (reroute.h) */
+    cs_outcome_id oid; /* the last trial's outcome identity (cs_engine_outcome) */
+    uint32_t *okey;    /* its key: room for ne + nn + 4 entries */
     /* impact metrics (docs/model.md, "Impact metrics") */
     const unsigned char *reach; /* [n_demands] the router's: connected in the intact network */
     unsigned char *pair_reach;  /* [n_pairs] some demand of the pair is reachable */

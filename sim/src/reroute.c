@@ -1,6 +1,6 @@
 /*
- * reroute.c: the routing of a trial's failures, with the intact-routing shortcut and a routing
- * cache keyed by the failure set (reroute.h).
+ * reroute.c: the routing of a trial's failures, with the intact-routing shortcut and a cache of
+ * routings keyed by the failure state routed (reroute.h).
  */
 #include "reroute.h"
 
@@ -19,7 +19,7 @@ cs_status cs_reroute_init(cs_reroute *x, cs_router_t *router, const cs_topology_
     const size_t ne = cs_topology_edge_count(t), nn = cs_topology_node_count(t);
     x->key = malloc((ne + nn + 4) * sizeof *x->key);
     if (x->key == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the routing cache");
-    return cs_failures_init(&x->f_flow, ne, nn, err);
+    return cs_failures_init(&x->g, ne, nn, err);
 }
 
 static void cache_free(cs_reroute *x)
@@ -37,7 +37,7 @@ void cs_reroute_destroy(cs_reroute *x)
 {
     cache_free(x);
     free(x->key);
-    cs_failures_destroy(&x->f_flow);
+    cs_failures_destroy(&x->g);
     memset(x, 0, sizeof *x);
 }
 
@@ -67,27 +67,21 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /*
- * Builds the cache key of f in x->key: the failed edges that carry flow in the intact network
- * (sorted), UINT32_MAX, the failed nodes (sorted), and with ramp_step > 0 UINT32_MAX and the
- * step. Also fills x->f_flow with just those edges and nodes. Returns the key's length.
+ * Builds the key of failure state g in x->key: its failed edges (sorted), UINT32_MAX, its
+ * failed nodes (sorted), and with ramp_step > 0 UINT32_MAX and the step. Sets x->key_len and
+ * x->hash.
  */
-static size_t make_key(cs_reroute *x, const cs_failures *f, uint32_t ramp_step)
+static void make_key(cs_reroute *x, const cs_failures *g, uint32_t ramp_step)
 {
     uint32_t *key = x->key;
     size_t n = 0;
-    cs_failures_clear(&x->f_flow);
-    for (size_t i = 0; i < f->n_edges; i++)
-        if (x->intact->edge_flow_tbps[f->edges[i]] > 0.0) {
-            key[n++] = (uint32_t)f->edges[i];
-            cs_failures_fail_edge(&x->f_flow, f->edges[i]);
-        }
+    for (size_t i = 0; i < g->n_edges; i++)
+        key[n++] = (uint32_t)g->edges[i];
     qsort(key, n, sizeof *key, cmp_u32);
     key[n++] = UINT32_MAX;
     const size_t start = n;
-    for (size_t i = 0; i < f->n_nodes; i++) {
-        key[n++] = (uint32_t)f->nodes[i];
-        cs_failures_fail_node(&x->f_flow, f->nodes[i]);
-    }
+    for (size_t i = 0; i < g->n_nodes; i++)
+        key[n++] = (uint32_t)g->nodes[i];
     qsort(key + start, n - start, sizeof *key, cmp_u32);
     if (ramp_step > 0) { /* a share of the recovery ramp: its own routings */
         key[n++] = UINT32_MAX;
@@ -96,18 +90,14 @@ static size_t make_key(cs_reroute *x, const cs_failures *f, uint32_t ramp_step)
     /* x->key holds ne + nn + 4 entries: at most every edge, the separators, every node and the
      * ramp step. */
     assert(n <= cs_topology_edge_count(x->t) + cs_topology_node_count(x->t) + 3);
-    return n;
-}
-
-static uint64_t hash_key(const uint32_t *key, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
+    x->key_len = n;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a, with a shift to mix the high bits down */
     for (size_t i = 0; i < n; i++) {
         h ^= key[i];
         h *= 1099511628211ull;
         h ^= h >> 29;
     }
-    return h;
+    x->hash = h;
 }
 
 bool cs_reroute_keeps(const cs_topology_t *t, const cs_routing_result *r, const cs_failures *f)
@@ -123,80 +113,106 @@ bool cs_reroute_keeps(const cs_topology_t *t, const cs_routing_result *r, const 
 }
 
 /*
- * Whether routing r (made without the failures of f that are not in r's own failure set) is
- * also the routing of f: when f keeps r's traffic in place. Latency-first only: removing edges a
- * routing does not use leaves every shortest-path choice, and so the whole routing, unchanged.
+ * The routing of failure state g (key in x->key): from the cache, or routed into r and stored.
+ * *out points to it (a cache slot's result, or r). Counts a computed routing in *routed.
  */
-static bool still_valid(const cs_reroute *x, const cs_routing_result *r, const cs_failures *f)
+static cs_status routing_of(cs_reroute *x, const cs_failures *g, uint32_t ramp_step,
+                            cs_routing_result *r, const cs_routing_result **out, uint64_t *routed,
+                            cs_error *err)
 {
-    assert(x->skip_ok);
-    return cs_reroute_keeps(x->t, r, f);
-}
-
-static void cache_store(cs_reroute *x, uint64_t h, size_t klen, const cs_routing_result *r)
-{
-    cs_reroute_slot *slot = &x->cache[h % x->cache_slots];
-    uint32_t *k = realloc(slot->key, klen * sizeof *k);
+    make_key(x, g, ramp_step);
+    cs_reroute_slot *slot = x->cache_slots > 0 ? &x->cache[x->hash % x->cache_slots] : NULL;
+    if (slot != NULL && slot->key_len == x->key_len && slot->hash == x->hash &&
+        memcmp(slot->key, x->key, x->key_len * sizeof *x->key) == 0) {
+        *out = &slot->r;
+        return CS_OK;
+    }
+    const cs_status rc = cs_router_route(x->router, g, r, err);
+    if (rc != CS_OK) return rc;
+    ++*routed;
+    *out = r;
+    if (slot == NULL) return CS_OK;
+    uint32_t *k = realloc(slot->key, x->key_len * sizeof *k);
     if (k == NULL) {
         slot->key_len = 0; /* caching is optional: forget this slot */
-        return;
+        return CS_OK;
     }
     slot->key = k;
-    memcpy(slot->key, x->key, klen * sizeof *k);
-    slot->key_len = klen;
-    slot->hash = h;
+    memcpy(slot->key, x->key, x->key_len * sizeof *k);
+    slot->key_len = x->key_len;
+    slot->hash = x->hash;
     cs_routing_result_copy(&slot->r, r);
+    return CS_OK;
+}
+
+/* The trial keeps the intact routing: into r, with its outcome identity. */
+static cs_status intact(cs_reroute *x, cs_routing_result *r, cs_reroute_counts *c)
+{
+    cs_routing_result_copy(r, x->intact);
+    c->skipped++;
+    x->key_len = 0;
+    x->hash = 0;
+    x->last_intact = true;
+    x->last_repeated = true;
+    return CS_OK;
 }
 
 /*
- * With latency-first routing, the routing of the failures that touch intact-flow edges (f_flow)
- * is looked up in the cache (or computed and stored), and used if it is also valid for f
- * (still_valid); otherwise f is routed in full. Every path returns exactly what routing f
- * would.
+ * Implementation notes. Failure states g are subsets of f holding all its failed nodes. With
+ * latency-first routing, the routing of g is also that of f when no edge of f carries flow in it
+ * and no connected demand of it went wholly unserved (cs_reroute_keeps): removing edges a routing
+ * does not use leaves every shortest-path choice, and so the whole routing, unchanged
+ * (docs/routing.md). The chain starts from the failed edges that carry intact flow; while its
+ * routing uses an edge of f that g lacks, those edges join g. Each state's routing comes from the
+ * cache when it was routed before. The chain ends at a valid routing, or at f itself (which
+ * answers for any policy). Every g of the chain, and so the key of the answer, depends on f
+ * alone, not on what the cache holds.
  */
 cs_status cs_reroute_route(cs_reroute *x, const cs_failures *f, bool restricted, uint32_t ramp_step,
                            cs_routing_result *r, cs_reroute_counts *c, cs_error *err)
 {
-    cs_reroute_counts dummy;
+    cs_reroute_counts dummy = {0};
     if (c == NULL) c = &dummy;
-    if (f->n_edges == 0 && f->n_nodes == 0) {
-        cs_routing_result_copy(r, x->intact);
-        c->skipped++;
-        return CS_OK;
-    }
+    if (f->n_edges == 0 && f->n_nodes == 0) return intact(x, r, c);
     /* With restoration, failures that displace no traffic leave the intact routing, whatever
      * the policy (the restricted capacities are for displaced traffic only). */
-    if (restricted && cs_reroute_keeps(x->t, x->intact, f)) {
-        cs_routing_result_copy(r, x->intact);
-        c->skipped++;
-        return CS_OK;
-    }
+    if (restricted && cs_reroute_keeps(x->t, x->intact, f)) return intact(x, r, c);
+    cs_failures *g = &x->g;
+    cs_failures_clear(g);
+    for (size_t i = 0; i < f->n_nodes; i++)
+        cs_failures_fail_node(g, f->nodes[i]);
+    uint64_t routed = 0;
+    const cs_routing_result *rg = NULL;
+    cs_status rc = CS_OK;
     if (x->skip_ok) {
-        const size_t klen = make_key(x, f, ramp_step);
-        if (x->f_flow.n_edges == 0 && x->f_flow.n_nodes == 0 && still_valid(x, x->intact, f)) {
-            cs_routing_result_copy(r, x->intact);
-            c->skipped++;
-            return CS_OK;
-        }
-        if (x->cache_slots > 0) {
-            const uint64_t h = hash_key(x->key, klen);
-            cs_reroute_slot *slot = &x->cache[h % x->cache_slots];
-            const bool hit = slot->key_len == klen && slot->hash == h &&
-                             memcmp(slot->key, x->key, klen * sizeof *x->key) == 0;
-            if (!hit) {
-                const cs_status rc = cs_router_route(x->router, &x->f_flow, r, err);
-                if (rc != CS_OK) return rc;
-                c->routed++;
-                cache_store(x, h, klen, r);
-                if (still_valid(x, r, f)) return CS_OK;
-            } else if (still_valid(x, &slot->r, f)) {
-                cs_routing_result_copy(r, &slot->r);
-                c->cache_hits++;
-                return CS_OK;
+        for (size_t i = 0; i < f->n_edges; i++)
+            if (x->intact->edge_flow_tbps[f->edges[i]] > 0.0) cs_failures_fail_edge(g, f->edges[i]);
+        if (g->n_edges == 0 && g->n_nodes == 0 && cs_reroute_keeps(x->t, x->intact, f))
+            return intact(x, r, c);
+        for (;;) {
+            if ((rc = routing_of(x, g, ramp_step, r, &rg, &routed, err)) != CS_OK) return rc;
+            if (cs_reroute_keeps(x->t, rg, f)) break;
+            const size_t before = g->n_edges;
+            for (size_t i = 0; i < f->n_edges; i++)
+                if (!g->edge_failed[f->edges[i]] && rg->edge_flow_tbps[f->edges[i]] > 0.0)
+                    cs_failures_fail_edge(g, f->edges[i]);
+            if (g->n_edges == before) { /* invalid for another reason: route f itself */
+                rg = NULL;
+                break;
             }
         }
     }
-    const cs_status rc = cs_router_route(x->router, f, r, err);
-    if (rc == CS_OK) c->routed++;
-    return rc;
+    if (rg == NULL) {
+        for (size_t i = 0; i < f->n_edges; i++)
+            cs_failures_fail_edge(g, f->edges[i]); /* a no-op for those already in g */
+        if ((rc = routing_of(x, g, ramp_step, r, &rg, &routed, err)) != CS_OK) return rc;
+    }
+    if (rg != r) cs_routing_result_copy(r, rg);
+    x->last_intact = false;
+    x->last_repeated = routed == 0;
+    if (routed == 0)
+        c->cache_hits++;
+    else
+        c->routed++;
+    return CS_OK;
 }
