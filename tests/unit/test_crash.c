@@ -108,7 +108,7 @@ static hsize_t links_of(const char *name, const char *g)
 /* Whether name is complete and identical, dataset by dataset, to the uninterrupted full.h5. */
 static bool same_as_full(const char *name)
 {
-    static const char *const groups[] = {"/trials", "/baseline", "/topology"};
+    static const char *const groups[] = {"/trials", "/baseline", "/topology", "/outcomes"};
     char a[4096], b[4096];
     path_of(a, sizeof a, "full.h5");
     path_of(b, sizeof b, name);

@@ -76,8 +76,8 @@ static const char scenario[] = "name: mpi-test\n"
 /* ------------------------------------------------------- file comparison */
 
 /* Compares every dataset of /trials, /baseline, /topology and, when the first file has them,
- * /timeseries and /recovery (same names, shapes and types required); returns how many there
- * are, or -1 when some contents differ. */
+ * /outcomes, /timeseries and /recovery (same names, shapes and types required); returns how many
+ * there are, or -1 when some contents differ. */
 static int compare_files(const char *name_a, const char *name_b)
 {
     char pa[4096], pb[4096];
@@ -86,11 +86,12 @@ static int compare_files(const char *name_a, const char *name_b)
     cs_h5_cmp c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT),
                    H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT), NULL, 0, false};
     assert_true(c.a >= 0 && c.b >= 0);
-    static const char *const groups[] = {"/trials", "/baseline", "/topology", "/timeseries",
-                                         "/recovery"};
+    static const char *const groups[] = {"/trials",   "/baseline",   "/topology",
+                                         "/outcomes", "/timeseries", "/recovery"};
     for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
         if (i >= 3 && H5Lexists(c.a, groups[i], H5P_DEFAULT) <= 0) {
-            /* the recovery groups are there only with `recovery:`, then in both files */
+            /* /outcomes is there in format 2 files, the recovery groups only with `recovery:`,
+             * then in both files */
             assert_true(H5Lexists(c.b, groups[i], H5P_DEFAULT) <= 0);
             continue;
         }
@@ -146,14 +147,14 @@ static uint64_t rows(const char *name, const char *dataset)
     return dims[0];
 }
 
-/* Whether /trials/served_tbps of the file is deflated (written through a collective write). */
+/* Whether /outcomes/served_tbps of the file is deflated (written through a collective write). */
 static bool deflated(const char *name)
 {
     char path[4096];
     data_path(path, sizeof path, name);
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
-    const hid_t d = H5Dopen2(f, "/trials/served_tbps", H5P_DEFAULT);
+    const hid_t d = H5Dopen2(f, "/outcomes/served_tbps", H5P_DEFAULT);
     const hid_t p = H5Dget_create_plist(d);
     bool found = false;
     for (int i = 0; i < H5Pget_nfilters(p); i++) {
@@ -196,8 +197,8 @@ static void test_ranks_give_identical_files(void **state)
              "--block-size 100 --quiet",
              mpirun(), CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("3 ranks: %s", out);
-    assert_int_equal(compare_files("mpi-1.h5", "mpi-2.h5"), 19 + 4 + 5);
-    assert_int_equal(compare_files("mpi-1.h5", "mpi-3.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files("mpi-1.h5", "mpi-2.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files("mpi-1.h5", "mpi-3.h5"), 14 + 6 + 4 + 5);
     /* The comparison does see a difference: another seed. */
     snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml -o mpi-x.h5 --set seed=6152 --quiet", CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("other seed: %s", out);
@@ -291,7 +292,7 @@ static void test_interrupt_and_resume(void **state)
     assert_string_equal(full_summary, resumed_summary);
     assert_non_null(strstr(resumed_summary, "trials: 2000 (seed 31)"));
     assert_int_equal(root_attr("mpi-part1.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 14 + 6 + 4 + 5);
     /* A complete file is not resumed. */
     assert_int_equal(cli_env("", 0, "run --resume mpi-part1.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "mpi-part1.h5: complete = 1: every trial is already there"));
@@ -309,7 +310,7 @@ static void test_interrupt_and_resume(void **state)
     /* More batches than are left: the run completes, exit 0. */
     if (cli_env("", 0, "run --resume mpi-part4.h5 --stop-after-batches 9 -q", out, sizeof out) != 0)
         fail_msg("resume: %s", out);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part4.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part4.h5"), 14 + 6 + 4 + 5);
 
     /* kill -9 after the 3rd write: the file was never closed; resume clears HDF5's
      * open-for-writing flag and goes on from the last write (every write ends with a flush). */
@@ -319,7 +320,7 @@ static void test_interrupt_and_resume(void **state)
     if (cli_env("", 0, "run --resume mpi-part3.h5 --no-progress", out, sizeof out) != 0)
         fail_msg("resume after kill -9: %s", out);
     assert_int_equal(root_attr("mpi-part3.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part3.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part3.h5"), 14 + 6 + 4 + 5);
 
     /* 2 ranks, --stop-after-batches 7 with blocks of 100: exactly 7 blocks, whatever rank ran
      * them. SIGINT while the resume loads leaves the file as it was; it then resumes on 2
@@ -339,7 +340,7 @@ static void test_interrupt_and_resume(void **state)
     if (cli_env("", 2, "run --resume mpi-part2.h5 --block-size 64 --quiet", out, sizeof out) != 0)
         fail_msg("mpi resume: %s", out);
     assert_int_equal(root_attr("mpi-part2.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part2.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part2.h5"), 14 + 6 + 4 + 5);
 
     /* SIGHUP on rank 1 after its first write: every rank stops after its block, the file holds
      * whole blocks, and resumes to the same file. */
@@ -353,7 +354,7 @@ static void test_interrupt_and_resume(void **state)
     assert_int_equal(done5 % 50, 0); /* whole blocks: a prefix of the trials */
     if (cli_env("", 2, "run --resume mpi-part5.h5 --quiet", out, sizeof out) != 0)
         fail_msg("mpi resume after SIGHUP: %s", out);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part5.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part5.h5"), 14 + 6 + 4 + 5);
 
     /* SIGTERM on rank 1 while loading: every rank stops before the file is made. */
     assert_int_equal(cli_env("CABLESIM_RAISE=TERM@engine CABLESIM_RAISE_RANK=1", 2,
@@ -433,21 +434,21 @@ static void test_sweep(void **state)
     const char *a = "sw.demand_scale=1.h5", *b = "sw.demand_scale=2.5.h5";
     assert_true(same_dataset(a, b, "failed_edges"));
     assert_true(same_dataset(a, b, "failed_offsets"));
-    assert_false(same_dataset(a, b, "served_tbps"));
+    assert_false(same_dataset(a, b, "unserved_tbps"));
     /* The same trial with demand_scale 2.5 alone, without a sweep: the same file. */
     snprintf(cmd, sizeof cmd,
              "'%s' run mpi-test.yaml --set trials=400 --set demand_scale=2.5 -o sw-one.h5 "
              "--quiet",
              CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("single: %s", out);
-    assert_int_equal(compare_files(b, "sw-one.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files(b, "sw-one.h5"), 14 + 6 + 4 + 5);
     snprintf(cmd, sizeof cmd,
              "%s 2 '%s' run mpi-test.yaml --set trials=400 --sweep demand_scale=1,2.5 "
              "-o swm.h5 --block-size 30 --quiet",
              mpirun(), CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("mpi sweep: %s", out);
-    assert_int_equal(compare_files(a, "swm.demand_scale=1.h5"), 19 + 4 + 5);
-    assert_int_equal(compare_files(b, "swm.demand_scale=2.5.h5"), 19 + 4 + 5);
+    assert_int_equal(compare_files(a, "swm.demand_scale=1.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files(b, "swm.demand_scale=2.5.h5"), 14 + 6 + 4 + 5);
     /* START:STOP:STEP includes STOP; two sweeps multiply. */
     snprintf(cmd, sizeof cmd,
              "'%s' run mpi-test.yaml --set trials=20 --sweep demand_scale=1:2:0.5 "
@@ -565,7 +566,7 @@ static void test_weighted_ranks(void **state)
         fail_msg("2 ranks: %s", out);
     rare_lines(out, b, sizeof b);
     assert_string_equal(a, b);
-    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-2.h5"), 19 + 1 + 4 + 5);
+    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-2.h5"), 14 + 6 + 1 + 4 + 5);
     assert_int_equal(rows("mpi-is-2.h5", "/trials/weight"), 600);
     assert_int_equal(
         cli_env("", 0, "run mpi-is.yaml -o mpi-is-3.h5 --stop-after-batches 2 -q", out, sizeof out),
@@ -574,7 +575,7 @@ static void test_weighted_ranks(void **state)
         fail_msg("resume: %s", out);
     rare_lines(out, b, sizeof b);
     assert_string_equal(a, b); /* the resumed run's summary read the weights back */
-    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-3.h5"), 19 + 1 + 4 + 5);
+    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-3.h5"), 14 + 6 + 1 + 4 + 5);
     remove_file("mpi-is-1.h5");
     remove_file("mpi-is-2.h5");
     remove_file("mpi-is-3.h5");
