@@ -16,6 +16,7 @@
 #include "cablesim/results.h"
 #include "cablesim/resultsio.h"
 #include "cablesim/rng.h"
+#include "cs_engine_test.h"
 #include "cs_test.h"
 
 /* Random faults frequent enough that most trials fail something: window of a
@@ -37,20 +38,7 @@ static const char *const random_scenario = "name: engine-test\n"
 
 static cs_scenario *load_scenario(const char *text, const char *const *sets, size_t nsets)
 {
-    cs_error err = CS_ERROR_INIT;
-    cs_scenario *s = NULL;
-    const cs_status rc = cs_scenario_load_string(&s, text, "engine-test.yaml", CS_TEST_DATA, sets,
-                                                 nsets, 2026, &err);
-    if (rc != CS_OK) fail_msg("scenario: %s", err.msg);
-    return s;
-}
-
-static cs_engine_t *make_engine(const cs_scenario *s)
-{
-    cs_error err = CS_ERROR_INIT;
-    cs_engine_t *e = NULL;
-    if (cs_engine_alloc(&e, s, &err) != CS_OK) fail_msg("engine: %s", err.msg);
-    return e;
+    return cs_test_scenario(text, "engine-test.yaml", sets, nsets);
 }
 
 static void assert_same_routing(const cs_routing_result *a, const cs_routing_result *b)
@@ -85,7 +73,7 @@ static bool displaces(const cs_topology_t *t, const cs_routing_result *base, con
 static void shortcuts_are_exact(const char *const *sets, size_t nsets)
 {
     cs_scenario *s = load_scenario(random_scenario, sets, nsets);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     const cs_topology_t *t = cs_engine_topology(e);
     const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
     cs_error err = CS_ERROR_INIT;
@@ -107,8 +95,7 @@ static void shortcuts_are_exact(const char *const *sets, size_t nsets)
     size_t displacing = 0;
     cs_failures f;
     cs_routing_result r, want;
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     assert_int_equal(cs_routing_result_init(&want, nd, ne, &err), CS_OK);
     unsigned char cut[16];
     size_t with_failures = 0;
@@ -194,9 +181,11 @@ static unsigned long long *read_u64(hid_t file, const char *name, size_t *n)
 static void run_split(const cs_scenario *s, const char *path, const uint64_t *cuts, size_t ncuts,
                       cs_run_summary *sum_out)
 {
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_results_t *w = NULL;
+    cs_trial_batch intact; /* outcome 0, as cablesim run writes it */
+    assert_int_equal(cs_engine_intact_batch(e, &intact, &err), CS_OK);
     const cs_results_meta meta = {s,
                                   cs_engine_topology(e),
                                   cs_engine_demand(e),
@@ -208,8 +197,9 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
                                   0,
                                   NULL,
                                   cs_engine_regions(e),
-                                  NULL};
+                                  &intact};
     assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
+    cs_trial_batch_destroy(&intact);
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
     uint64_t start = 0;
@@ -332,6 +322,14 @@ static void test_results_formats(void **state)
     assert_int_equal(ia->n_outcomes, 0);
     assert_true(ib->n_outcomes > 1 && ib->n_outcomes < 150);
     assert_false(cs_resultsio_has(ra, CS_DS_OUTCOME));
+    /* outcome 0 is the intact network's */
+    const hid_t fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    size_t no = 0;
+    double *o = read_doubles(fb, "/outcomes/served_tbps", &no);
+    H5Fclose(fb);
+    assert_int_equal(no, ib->n_outcomes * ib->n_demands);
+    assert_memory_equal(o, ib->base_served_tbps, ib->n_demands * sizeof *o);
+    free(o);
     /* every per-trial dataset, in uneven slices */
     size_t dims[CS_DIM_COUNT] = {0};
     dims[CS_DIM_NODES] = ia->n_nodes;
@@ -422,7 +420,7 @@ static void test_headroom_per_trial(void **state)
     assert_int_equal(n, nb);
     assert_memory_equal(h, hb, n * sizeof *h);
     free(h);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     const size_t nr = cs_engine_regions(e)->n;
     /* per trial, as the reader gives it through /trials/outcome */
@@ -435,8 +433,6 @@ static void test_headroom_per_trial(void **state)
     assert_int_equal(cs_resultsio_read_dataset(ra, CS_DS_REGION_HEADROOM, 0, 120, h, &err), CS_OK);
     cs_resultsio_close(ra);
     n = 120 * nr;
-    const cs_topology_t *t = cs_engine_topology(e);
-    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
     cs_failures f;
     cs_routing_result r;
     unsigned char cut[16];
@@ -444,8 +440,7 @@ static void test_headroom_per_trial(void **state)
     assert_true(nr <= 8);
     for (size_t g = 0; g < nr; g++)
         lo[g] = INFINITY;
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     size_t varied = 0;
     for (uint64_t k = 0; k < 120; k++) {
         assert_int_equal(cs_engine_trial(e, k, &f, &r, cut, &err), CS_OK);
@@ -491,18 +486,16 @@ static void test_summary_matches_trials(void **state)
 {
     (void)state;
     cs_scenario *s = load_scenario(random_scenario, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
     assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
-    const cs_topology_t *t = cs_engine_topology(e);
-    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
+    const size_t nd = cs_demand_count(cs_engine_demand(e));
     const cs_pair_table *pairs = cs_engine_pairs(e);
     cs_failures f;
     cs_routing_result r;
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     unsigned char cut[16];
     double sum_x = 0, max_x = -1;
     uint64_t worst = 0, la_cut = 0;
@@ -549,7 +542,7 @@ static void test_summary_merge(void **state)
 {
     (void)state;
     cs_scenario *s = load_scenario(random_scenario, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary whole, part[3], merged;
     assert_int_equal(cs_run_summary_init(&whole, e, &err), CS_OK);
@@ -623,7 +616,7 @@ static void test_explicit_cut(void **state)
                                "  - type: explicit\n"
                                "    cables: [PAC-1, PAC-2]\n";
     cs_scenario *s = load_scenario(text, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
@@ -666,16 +659,13 @@ static void test_impact_of_a_station(void **state)
                                "  - type: station_attack\n"
                                "    stations: [jp-a]\n";
     cs_scenario *s = load_scenario(text, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
-    const cs_topology_t *t = cs_engine_topology(e);
-    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
     cs_failures f;
     cs_routing_result r;
     cs_trial_impact m;
     unsigned char cut[16];
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
     assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
     cs_engine_impact(e, &f, &r, &m);
@@ -752,10 +742,9 @@ static void test_restoration_share(void **state)
                  "  - type: station_attack\n    stations: [jp-a]\n");
         const char *sets[1] = {cases[k].set};
         cs_scenario *s = load_scenario(text, sets, cases[k].set != NULL);
-        cs_engine_t *e = make_engine(s);
+        cs_engine_t *e = cs_test_engine(s);
         cs_error err = CS_ERROR_INIT;
         const cs_topology_t *t = cs_engine_topology(e);
-        const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
         size_t pac2 = 0, asia2 = 0;
         assert_true(cs_topology_find_edge(t, "pac-2:1", &pac2));
         assert_true(cs_topology_find_edge(t, "asia-2:1", &asia2));
@@ -775,8 +764,7 @@ static void test_restoration_share(void **state)
         cs_failures f;
         cs_routing_result r;
         unsigned char cut[16];
-        assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-        assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+        cs_test_trial_buffers(e, &f, &r);
         assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
         assert_near(r.served_tbps[0] + r.served_tbps[1], f_us + rho * (10.0 - f_us), 1e-9);
         assert_near(r.served_tbps[2] + r.served_tbps[3], f_hk + rho * (5.0 - f_hk), 1e-9);
@@ -806,20 +794,18 @@ static void test_impact_matches_trials(void **state)
 {
     (void)state;
     cs_scenario *s = load_scenario(random_scenario, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum, part[2];
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
     assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
     const cs_topology_t *t = cs_engine_topology(e);
-    const cs_demand_t *d = cs_engine_demand(e);
-    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(d);
+    const size_t ne = cs_topology_edge_count(t);
     cs_failures f;
     cs_routing_result r;
     cs_trial_impact m;
     unsigned char cut[16];
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
     const size_t us = region_of(&sum, "US West Coast");
     double cap_sum = 0.0, us_sum = 0.0;
@@ -898,7 +884,7 @@ static void test_unreachable_in_the_intact_network(void **state)
                                "    rate_deep: 0.05\n"
                                "    rate_shallow: 0.05\n";
     cs_scenario *s = load_scenario(text, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     /* LA's 11.75 Tbps share PAC-1 and OLD-1 (8 + 2 lit): 1.75 unserved, a shortfall of
      * capacity, not of reach. */
@@ -934,7 +920,7 @@ static void test_stop_request(void **state)
     (void)state;
     const char *batch = "output.batch_trials=40";
     cs_scenario *s = load_scenario(random_scenario, &batch, 1);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
