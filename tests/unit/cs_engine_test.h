@@ -6,6 +6,7 @@
 #ifndef CS_ENGINE_TEST_H
 #define CS_ENGINE_TEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cablesim/engine.h"
@@ -74,6 +75,33 @@ static inline void cs_test_trial_buffers(const cs_engine_t *e, cs_failures *f, c
     if (cs_failures_init(f, ne, cs_topology_node_count(t), &err) != CS_OK)
         fail_msg("failures: %s", err.msg);
     if (cs_routing_result_init(r, nd, ne, &err) != CS_OK) fail_msg("routing: %s", err.msg);
+}
+
+/* Asserts that routings a and b are bit-identical (served, latency with its NaNs, edge flow,
+ * connected, unserved). */
+static inline void cs_test_assert_same_routing(const cs_routing_result *a,
+                                               const cs_routing_result *b)
+{
+    assert_int_equal(a->n_demands, b->n_demands);
+    assert_int_equal(a->n_edges, b->n_edges);
+    assert_memory_equal(a->served_tbps, b->served_tbps, a->n_demands * sizeof(double));
+    assert_memory_equal(a->latency_ms, b->latency_ms, a->n_demands * sizeof(double));
+    assert_memory_equal(a->edge_flow_tbps, b->edge_flow_tbps, a->n_edges * sizeof(double));
+    assert_memory_equal(a->connected, b->connected, a->n_demands);
+    assert_memory_equal(&a->unserved_tbps, &b->unserved_tbps, sizeof(double));
+}
+
+/* Whether failures f displace traffic of the intact routing base (the engine's rule for routing
+ * over the restoration capacities): an edge down that carries flow, or a connected demand that
+ * the intact routing leaves unserved. */
+static inline bool cs_test_displaces(const cs_topology_t *t, const cs_routing_result *base,
+                                     const cs_failures *f)
+{
+    for (size_t j = 0; j < base->n_edges; j++)
+        if (cs_failures_edge_down(f, t, j) && base->edge_flow_tbps[j] > 0.0) return true;
+    for (size_t i = 0; i < base->n_demands; i++)
+        if (base->connected[i] && !(base->served_tbps[i] > 0.0)) return true;
+    return false;
 }
 
 #endif /* CS_ENGINE_TEST_H */

@@ -41,30 +41,6 @@ static cs_scenario *load_scenario(const char *text, const char *const *sets, siz
     return cs_test_scenario(text, "engine-test.yaml", sets, nsets);
 }
 
-static void assert_same_routing(const cs_routing_result *a, const cs_routing_result *b)
-{
-    assert_int_equal(a->n_demands, b->n_demands);
-    assert_int_equal(a->n_edges, b->n_edges);
-    /* Bit-identical, NaN latencies included. */
-    assert_memory_equal(a->served_tbps, b->served_tbps, a->n_demands * sizeof(double));
-    assert_memory_equal(a->latency_ms, b->latency_ms, a->n_demands * sizeof(double));
-    assert_memory_equal(a->edge_flow_tbps, b->edge_flow_tbps, a->n_edges * sizeof(double));
-    assert_memory_equal(a->connected, b->connected, a->n_demands);
-    assert_memory_equal(&a->unserved_tbps, &b->unserved_tbps, sizeof(double));
-}
-
-/* Whether failures f displace traffic of the intact routing base (the engine's rule for routing
- * over the restoration capacities): an edge down that carries flow, or a connected demand that
- * the intact routing leaves unserved. */
-static bool displaces(const cs_topology_t *t, const cs_routing_result *base, const cs_failures *f)
-{
-    for (size_t j = 0; j < base->n_edges; j++)
-        if (cs_failures_edge_down(f, t, j) && base->edge_flow_tbps[j] > 0.0) return true;
-    for (size_t i = 0; i < base->n_demands; i++)
-        if (base->connected[i] && !(base->served_tbps[i] > 0.0)) return true;
-    return false;
-}
-
 /* The intact shortcut and the cache give exactly what routing again gives,
  * whatever order the trials run in (so whatever the cache holds): without a restoration limit
  * (share 1), and with the default share, where a trial that displaces traffic is routed over
@@ -103,12 +79,12 @@ static void shortcuts_are_exact(const char *const *sets, size_t nsets)
         for (uint64_t k = 0; k < s->trials; k++) {
             const uint64_t trial = pass == 0 ? k : s->trials - 1 - k;
             assert_int_equal(cs_engine_trial(e, trial, &f, &r, cut, &err), CS_OK);
-            if (rho < 1.0 && !displaces(t, base, &f))
+            if (rho < 1.0 && !cs_test_displaces(t, base, &f))
                 cs_routing_result_copy(&want, base);
             else
                 assert_int_equal(cs_router_route(direct, &f, &want, &err), CS_OK);
-            displacing += rho < 1.0 && displaces(t, base, &f);
-            assert_same_routing(&r, &want);
+            displacing += rho < 1.0 && cs_test_displaces(t, base, &f);
+            cs_test_assert_same_routing(&r, &want);
             with_failures += f.n_edges > 0;
             /* every failed edge has a cut, and every cut a place on its route and a depth */
             assert_true(f.n_cuts >= f.n_edges);
