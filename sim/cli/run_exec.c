@@ -71,17 +71,18 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     char created[32];
     uint64_t part_first = 0, part_n = 0;
     if (a->shards > 0 || a->part_trials > 0) run_range(e, a, &part_first, &part_n);
-    const cs_results_meta meta = {cs_engine_scenario(e),
-                                  cs_engine_topology(e),
-                                  cs_engine_demand(e),
-                                  cs_engine_baseline(e),
-                                  cs_engine_pairs(e),
-                                  cs_version(),
-                                  iso_now(created, sizeof created),
-                                  part_first,
-                                  part_n,
-                                  cs_engine_recovery(e),
-                                  cs_engine_regions(e)};
+    cs_results_meta meta = {cs_engine_scenario(e),
+                            cs_engine_topology(e),
+                            cs_engine_demand(e),
+                            cs_engine_baseline(e),
+                            cs_engine_pairs(e),
+                            cs_version(),
+                            iso_now(created, sizeof created),
+                            part_first,
+                            part_n,
+                            cs_engine_recovery(e),
+                            cs_engine_regions(e),
+                            NULL};
     *first = part_first;
     if (a->resume != NULL) {
         const cs_status rc = cs_results_resume_mpi(w, a->resume, &meta, comm, err);
@@ -96,7 +97,11 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     cs_status rc = rank == 0 ? cs_outfile_claim(a->output, tmp, tmp_n, err) : CS_OK;
     if (rank0_status(rc, comm, err) != CS_OK) return err->code;
     if (rank != 0) cs_outfile_tmp_name(tmp, tmp_n, a->output, err);
-    rc = cs_results_create_mpi(w, tmp, &meta, comm, err);
+    cs_trial_batch intact = {.capacity = 0}; /* outcome 0 of the file */
+    rc = cs_engine_intact_batch(e, &intact, err);
+    meta.intact = &intact;
+    if (rc == CS_OK) rc = cs_results_create_mpi(w, tmp, &meta, comm, err);
+    if (intact.capacity > 0) cs_trial_batch_destroy(&intact);
     if (rc != CS_OK && rank == 0) remove(tmp); /* nothing of the run is left */
     if (rc != CS_OK) tmp[0] = '\0';
     return rc;

@@ -56,7 +56,8 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
             cs_errorf(&err, CS_EIO, "%s: cannot remove it: %s", work, strerror(errno));
             return -cli_report(&err);
         }
-        cli_message("%s: no trial committed (its run was killed while making it): starting again",
+        cli_message("%s: no trial committed (its run was killed before its first write): starting "
+                    "again",
                     work);
         return START;
     }
