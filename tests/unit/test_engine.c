@@ -294,7 +294,7 @@ static void test_results_formats(void **state)
     assert_int_equal(cs_resultsio_open(&rb, b, &err), CS_OK);
     const cs_results_info *ia = cs_resultsio_info(ra), *ib = cs_resultsio_info(rb);
     assert_int_equal(ia->format_version, 1);
-    assert_int_equal(ib->format_version, 2);
+    assert_int_equal(ib->format_version, 3);
     assert_int_equal(ia->n_outcomes, 0);
     assert_true(ib->n_outcomes > 1 && ib->n_outcomes < 150);
     assert_false(cs_resultsio_has(ra, CS_DS_OUTCOME));
@@ -327,6 +327,37 @@ static void test_results_formats(void **state)
         compared++;
     }
     assert_true(compared >= 12);
+    /* The cut records: format 3 stores the place, depth and time as float32 (the same records
+     * rounded to nearest), read back as the float64 of memory; the rest as format 1 has them. */
+    const cs_dataset_schema *cx = cs_results_dataset(CS_DS_CUTS);
+    const uint64_t ncut = cs_resultsio_length(ra, CS_DS_CUTS);
+    assert_true(ncut > 0);
+    assert_int_equal(cs_resultsio_length(rb, CS_DS_CUTS), ncut);
+    assert_int_equal(cs_schema_record_bytes(cx, CS_FORMAT_V3), 25);
+    assert_true(cs_schema_record_narrowed(cx, CS_FORMAT_V3));
+    assert_false(cs_schema_record_narrowed(cx, CS_FORMAT_V2));
+    unsigned char *ca = malloc(ncut * cx->record_bytes), *cb = malloc(ncut * cx->record_bytes);
+    assert_int_equal(cs_resultsio_read_dataset(ra, CS_DS_CUTS, 0, ncut, ca, &err), CS_OK);
+    assert_int_equal(cs_resultsio_read_dataset(rb, CS_DS_CUTS, 0, ncut, cb, &err), CS_OK);
+    size_t rounded = 0;
+    for (uint64_t i = 0; i < ncut; i++)
+        for (size_t k = 0; k < cx->n_members; k++) {
+            const cs_record_member *m = &cx->members[k];
+            const unsigned char *pa = ca + i * cx->record_bytes + m->offset,
+                                *pb = cb + i * cx->record_bytes + m->offset;
+            if (m->narrow == m->type) {
+                assert_memory_equal(pa, pb, cs_dtype_size(m->type));
+                continue;
+            }
+            double x, y;
+            memcpy(&x, pa, 8);
+            memcpy(&y, pb, 8);
+            assert_true((double)(float)x == y);
+            rounded += x != y;
+        }
+    assert_true(rounded > ncut); /* places and depths do lose digits */
+    free(ca);
+    free(cb);
     cs_trial_slice sa, sb;
     assert_int_equal(cs_trial_slice_init(&sa, ra, 64, &err), CS_OK);
     assert_int_equal(cs_trial_slice_init(&sb, rb, 64, &err), CS_OK);

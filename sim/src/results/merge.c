@@ -72,10 +72,10 @@ static cs_status check_identity(hid_t f, part_info *p, cs_error *err)
     if (!rc)
         rc = cs_h5_get_num_attr(f, p->path, "/", "format_version", H5T_NATIVE_INT32, &version,
                                 CS_EIO, err);
-    if (!rc && version != CS_FORMAT_V1 && version != CS_FORMAT_V2)
+    if (!rc && !CS_FORMAT_KNOWN(version))
         rc = cs_errorf(err, CS_EINVAL,
-                       "%s: attribute \"format_version\" of /: expected %d or %d, found %" PRId32,
-                       p->path, CS_FORMAT_V1, CS_FORMAT_V2, version);
+                       "%s: attribute \"format_version\" of /: expected %d to %d, found %" PRId32,
+                       p->path, CS_FORMAT_V1, CS_FORMAT_V3, version);
     p->version = version;
     if (!rc && H5Aexists(f, "part_trials") <= 0)
         rc = cs_errorf(err, CS_EINVAL,
@@ -619,9 +619,10 @@ static cs_status copy_rows(const merge_out *m, fill_item *it, hid_t src, hsize_t
         k = (end < at + count ? end : at + count) - (at + done);
         if (slice_io(src, false, it->type, it, done, k, m->buf) < 0)
             rc = cs_h5_err(err, CS_EIO, p->path, "read dataset", it->name);
-        /* The indices in a list (packed little-endian, as in memory here) must be in range. */
+        /* The indices in a list (packed little-endian, as in the file) must be in range. */
         else if (it->kind == ROWS_VALUES &&
-                 cs_commit_check_values(it->id, m->buf, (size_t)k, m->dim, p->path, done, err))
+                 cs_commit_check_values(it->id, m->buf, (size_t)k, m->dim, m->version, p->path,
+                                        done, err))
             rc = err->code;
         else if (slice_io(it->dset, true, it->type, it, at + done, k, m->buf) < 0)
             rc = cs_h5_err(err, CS_EHDF5, m->path, "write dataset", it->name);

@@ -37,8 +37,11 @@
 #define CHUNK_MAX_BYTES ((size_t)16 << 20)
 /* Rows per chunk when the scenario gives no batch size. */
 #define DEFAULT_CHUNK_ROWS 1024
-/* Elements per chunk of the values lists: at least this many. */
-#define MIN_LIST_CHUNK 4096
+/* Elements per chunk of the values lists: at least this many. Each write rewrites the last,
+ * partly filled chunk of every list elsewhere in the file (the commit protocol never reuses
+ * space), so smaller chunks leave fewer dead bytes: 1024 rather than 4096 took the default job
+ * (200,000 trials, 196 writes) from 227 to 209 bytes per trial. */
+#define MIN_LIST_CHUNK 1024
 /* Bytes per chunk of the /outcomes datasets (at least a row). */
 #define OUTCOME_CHUNK_BYTES ((size_t)32 << 10)
 
@@ -67,6 +70,12 @@ size_t cs_rw_cols(const cs_results_t *w, cs_dataset_id d)
 {
     return ds(d)->rows == CS_ROWS_TRIAL || ds(d)->rows == CS_ROWS_OUTCOME ? w->run.dim[ds(d)->dim]
                                                                           : 0;
+}
+
+hid_t cs_rw_mem_type(const cs_results_t *w, cs_dataset_id d)
+{
+    return cs_schema_record_narrowed(ds(d), w->version) ? cs_h5_file_elem_type(ds(d), w->version)
+                                                        : cs_h5_elem_type(ds(d), false);
 }
 
 void cs_rw_set_version(cs_results_t *w, int version)
@@ -180,7 +189,8 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, const cs_
     const bool matrix =
         s->rows != CS_ROWS_OFFSETS && s->rows != CS_ROWS_VALUES && s->dim != CS_DIM_NONE;
     const int rank = matrix ? 2 : 1;
-    const size_t esize = cs_dataset_elem_size(s);
+    const size_t esize =
+        s->type == CS_DT_RECORD ? cs_schema_record_bytes(s, w->version) : cs_dataset_elem_size(s);
     hsize_t chunk[2];
     if (s->rows == CS_ROWS_VALUES) {
         const size_t elems = o->batch_trials > MIN_LIST_CHUNK ? o->batch_trials : MIN_LIST_CHUNK;
@@ -198,8 +208,8 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, const cs_
     const hsize_t dims[2] = {s->rows == CS_ROWS_OFFSETS ? 1 : 0, ncols};
     const hsize_t maxdims[2] = {H5S_UNLIMITED, ncols > 0 ? ncols : H5S_UNLIMITED};
     hid_t space = H5Screate_simple(rank, dims, maxdims), dcpl = cs_h5_plain_dcpl();
-    const hid_t ftype = cs_h5_elem_type(s, true);
-    w->mtype[d] = cs_h5_elem_type(s, false);
+    const hid_t ftype = cs_h5_file_elem_type(s, w->version);
+    w->mtype[d] = cs_rw_mem_type(w, (cs_dataset_id)d);
     cs_status rc = CS_OK;
     if (space < 0 || dcpl < 0 || ftype < 0 || w->mtype[d] < 0 ||
         H5Pset_chunk(dcpl, rank, chunk) < 0 ||
@@ -285,11 +295,32 @@ static cs_status agree(const cs_results_t *w, cs_status rc, cs_error *err)
     return cs_errorf(err, (cs_status)code, "%s", msg);
 }
 
-/* Writes count rows of buf at row offset of per-trial dataset d; collective, agreed. */
+/* Writes count rows of buf at row offset of per-trial dataset d; collective, agreed. Records
+ * narrowed in the file's format are packed first (cs_h5_pack_records). */
 static cs_status write_block(cs_results_t *w, int d, uint64_t offset, uint64_t count,
                              const void *buf, cs_error *err)
 {
-    cs_status rc = agree(w, transfer(w, d, true, offset, count, (void *)buf, err), err);
+    cs_status rc = CS_OK;
+    if (count > 0 && cs_schema_record_narrowed(ds(d), w->version)) {
+        const size_t bytes = (size_t)count * cs_schema_record_bytes(ds(d), w->version);
+        if (bytes > w->pack_cap) {
+            unsigned char *p = realloc(w->pack, bytes);
+            if (p == NULL)
+                rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+            else {
+                w->pack = p;
+                w->pack_cap = bytes;
+            }
+        }
+        if (rc == CS_OK) cs_h5_pack_records(ds(d), w->version, buf, (size_t)count, w->pack);
+        buf = w->pack;
+    }
+    /* A rank that failed still takes part in the collective write, with nothing. */
+    if (rc == CS_OK)
+        rc = transfer(w, d, true, offset, count, (void *)buf, err);
+    else
+        transfer(w, d, true, offset, 0, NULL, NULL);
+    rc = agree(w, rc, err);
     if (rc) w->failed = true;
     return rc;
 }
@@ -415,6 +446,7 @@ cs_status cs_rw_release(cs_results_t *w, cs_error *err)
     free(w->wnew);
     free(w->wstart);
     free(w->obuf);
+    free(w->pack);
     free(w->path);
     free(w);
     return rc;
@@ -501,7 +533,9 @@ static void set_sizes(cs_results_t *w, const cs_results_meta *m)
     r->feature[CS_FEAT_IMPACT] = m->regions != NULL;
     r->feature[CS_FEAT_HEADROOM] = m->regions != NULL && o->headroom;
     r->dim[CS_DIM_REGIONS] = m->regions != NULL ? m->regions->n : 0;
-    cs_rw_set_version(w, o->format_version == CS_FORMAT_V1 ? CS_FORMAT_V1 : CS_FORMAT_V2);
+    cs_rw_set_version(w, o->format_version >= CS_FORMAT_V1 && o->format_version <= CS_FORMAT_V3
+                             ? o->format_version
+                             : CS_RESULTS_FORMAT_VERSION);
 }
 
 static cs_status writer_alloc(cs_results_t **out, const char *path, MPI_Comm comm, cs_error *err)
