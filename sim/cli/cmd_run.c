@@ -1132,8 +1132,10 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
     if (lstat(work, &sb) != 0) return START;
     cs_error quiet = CS_ERROR_INIT, err = CS_ERROR_INIT;
     cs_results_recover(work, &quiet); /* a killed run's flag, when no one holds the file */
-    /* FILE.tmp without a readable commit record: its run was killed while making it; nothing in
-     * it was committed (docs/hdf5-schema.md), so it is made again. */
+    /* FILE.tmp without a readable commit record of at least one trial: its run was killed
+     * while making it (the first record, of 0 trials, is made with the file, and a kill during
+     * its flush can tear the root attributes); nothing in it was committed
+     * (docs/hdf5-schema.md), so it is made again. */
     if (strcmp(work, a->output) != 0 && !cs_file_held(work) && !cs_results_has_commit(work)) {
         if (remove(work) != 0) {
             cs_errorf(&err, CS_EIO, "%s: cannot remove it: %s", work, strerror(errno));

@@ -1,6 +1,8 @@
 /*
- * engine.c: the Monte Carlo trial loop, with the intact-routing shortcut and
- * a routing cache keyed by the failure set.
+ * engine.c: the Monte Carlo trial loop: builds the engine from a scenario (topology, demand,
+ * hazards, the intact routing, restoration), runs trials and their recovery over time. The
+ * routing of a trial's failures is reroute.c's, impact metrics engine_impact.c's, summaries
+ * engine_summary.c's (engine_impl.h).
  */
 #include "cablesim/engine.h"
 
@@ -12,74 +14,7 @@
 #include "cablesim/hazard.h"
 #include "cablesim/recovery.h"
 #include "cablesim/rng.h"
-
-/* One cached routing: the sorted failure set it answers, and the outcome. */
-typedef struct {
-    uint64_t hash;
-    size_t key_len; /* 0 = empty slot */
-    uint32_t *key;
-    cs_routing_result r;
-    bool used;
-} cache_slot;
-
-struct cs_engine {
-    const cs_scenario *s;
-    cs_topology_t *t;
-    cs_demand_t *d;
-    cs_hazard_t **hazards;
-    cs_hazard_ws **hazard_ws; /* [n_hazards] each hazard's scratch */
-    size_t n_hazards;
-    cs_router_t *router;
-    cs_routing_result intact, scratch;
-    gsl_rng *rng;
-    /* (Japanese city, foreign region) pairs: the demand's (cs_demand_pairs_of), borrowed */
-    size_t n_pairs;
-    const size_t *pair_of_demand; /* [n_demands], SIZE_MAX for domestic demands */
-    size_t n_regions;
-    const char *const *regions;
-    const size_t *region_of_pair;
-    cs_pair_table table;
-    /* shortcut and cache */
-    bool skip_ok;
-    cache_slot *cache;
-    size_t cache_slots;
-    uint32_t *key;      /* scratch for building a key */
-    cs_failures f_flow; /* scratch: the failures that touch intact flow */
-    /* impact metrics (docs/model.md, "Impact metrics") */
-    const unsigned char *reach; /* [n_demands] the router's: connected in the intact network */
-    unsigned char *pair_reach;  /* [n_pairs] some demand of the pair is reachable */
-    unsigned char *region_reach;
-    size_t *region_of_demand; /* [n_demands] region of a reachable international demand, or none */
-    double *region_demand;    /* [n_regions] reachable demand, Tbps */
-    double *region_base_lat;  /* [n_regions] served-weighted latency of the intact network, ms */
-    double *ecap;             /* [ne] capacity on the run's basis (design or lit) */
-    unsigned char *eintl;     /* [ne] a segment between Japan and abroad */
-    double intl_capacity;     /* sum of ecap over those */
-    size_t *nadj_off, *nadj;  /* edges at each node (CSR) */
-    unsigned char *emark, *cmark;
-    double *lat_num, *lat_den;    /* [n_regions] scratch */
-    cs_region_table region_table; /* /topology/regions */
-    /* restoration (docs/model.md, "Restoration") */
-    cs_restoration restor;
-    double rho_cur;     /* the share the router's capacities are set for (1: none) */
-    double *rcap;       /* [ne] those capacities */
-    uint32_t ramp_step; /* recovery ramp: the day whose share is in force (0: the event's) */
-    size_t ramp_steps;  /* first day at which the ramp is complete (0: no ramp) */
-    /* recovery over time (all NULL or empty without a `recovery:` section) */
-    cs_recovery_t *rec;
-    /* Classifies the waters of cut places (/trials/cuts): the repair model, or without one a
-     * model with its default parameters and no ships (owned then). */
-    cs_recovery_t *waters;
-    bool own_waters;
-    cs_recovery_ws rws;
-    cs_failures f_state;       /* what is down at one time */
-    cs_routing_result r_state; /* its routing */
-    double *up_edge, *up_node; /* [ne], [nn] when the i-th failed edge / node is back */
-    double *seg_end;           /* [ne] end of the last repair of each failed segment */
-    double *ev, *ev_served;    /* [2 (ne + nn) + 1] state changes and the served demand after */
-    cs_estimator_t *est;       /* the scenario's `estimator:`, or NULL */
-};
-
+#include "engine_impl.h"
 /* ------------------------------------------------------------- setup */
 
 /* The pair table: the demand's (Japanese city, foreign region) pairs. */
@@ -92,86 +27,6 @@ static void set_pairs(cs_engine_t *e)
     e->regions = dp->regions;
     e->region_of_pair = dp->region_index;
     e->table = (cs_pair_table){.n = dp->n_pairs, .origin = dp->city, .region = dp->region};
-}
-
-static bool node_in_japan(const cs_node *n)
-{
-    return strcmp(n->country, "JP") == 0;
-}
-
-/* Served-weighted mean latency per region of routing r into out[n_regions] (NAN: none served). */
-static void region_latency(cs_engine_t *e, const double *served, const double *lat, double *out)
-{
-    for (size_t g = 0; g < e->n_regions; g++)
-        e->lat_num[g] = e->lat_den[g] = 0.0;
-    for (size_t i = 0; i < cs_demand_count(e->d); i++) {
-        const size_t g = e->region_of_demand[i];
-        if (g == SIZE_MAX || !(served[i] > 0.0) || !isfinite(lat[i])) continue;
-        e->lat_num[g] += served[i] * lat[i];
-        e->lat_den[g] += served[i];
-    }
-    for (size_t g = 0; g < e->n_regions; g++)
-        out[g] = e->lat_den[g] > 0.0 ? e->lat_num[g] / e->lat_den[g] : NAN;
-}
-
-/*
- * What the impact metrics need, computed once: reachability of pairs and regions (demands
- * the intact network cannot serve at all are left out of every damage figure), each
- * region's reachable demand and intact latency, edge capacities on the run's basis, the
- * segments between Japan and abroad, and the edges at each node.
- */
-static cs_status build_impact(cs_engine_t *e, cs_error *err)
-{
-    const size_t nd = cs_demand_count(e->d), ne = cs_topology_edge_count(e->t);
-    const size_t nn = cs_topology_node_count(e->t), nc = cs_topology_cable_count(e->t);
-    e->reach = cs_router_reachable(e->router);
-    e->pair_reach = calloc(e->n_pairs + 1, 1);
-    e->region_reach = calloc(e->n_regions + 1, 1);
-    e->region_of_demand = malloc((nd + 1) * sizeof *e->region_of_demand);
-    e->region_demand = calloc(e->n_regions + 1, sizeof *e->region_demand);
-    e->region_base_lat = calloc(e->n_regions + 1, sizeof *e->region_base_lat);
-    e->ecap = malloc((ne + 1) * sizeof *e->ecap);
-    e->eintl = calloc(ne + 1, 1);
-    e->nadj_off = calloc(nn + 2, sizeof *e->nadj_off);
-    e->nadj = malloc((2 * ne + 1) * sizeof *e->nadj);
-    e->emark = calloc(ne + 1, 1);
-    e->cmark = calloc(nc + 1, 1);
-    e->lat_num = calloc(e->n_regions + 1, sizeof *e->lat_num);
-    e->lat_den = calloc(e->n_regions + 1, sizeof *e->lat_den);
-    if (!e->pair_reach || !e->region_reach || !e->region_of_demand || !e->region_demand ||
-        !e->region_base_lat || !e->ecap || !e->eintl || !e->nadj_off || !e->nadj || !e->emark ||
-        !e->cmark || !e->lat_num || !e->lat_den)
-        return cs_errorf(err, CS_ENOMEM, "out of memory for the impact metrics");
-    for (size_t i = 0; i < nd; i++) {
-        const size_t p = e->pair_of_demand[i];
-        e->region_of_demand[i] = p != SIZE_MAX && e->reach[i] ? e->region_of_pair[p] : SIZE_MAX;
-        if (e->region_of_demand[i] == SIZE_MAX) continue;
-        e->pair_reach[p] = 1;
-        e->region_reach[e->region_of_pair[p]] = 1;
-        e->region_demand[e->region_of_pair[p]] +=
-            cs_demand_entry_at(e->d, i)->demand_tbps * e->s->routing.demand_scale;
-    }
-    region_latency(e, e->intact.served_tbps, e->intact.latency_ms, e->region_base_lat);
-    for (size_t j = 0; j < ne; j++) {
-        const cs_edge *ed = cs_topology_edge(e->t, j);
-        e->ecap[j] = e->s->routing.use_lit ? ed->lit_tbps : ed->capacity_tbps;
-        const bool a = node_in_japan(cs_topology_node(e->t, ed->from));
-        const bool b = node_in_japan(cs_topology_node(e->t, ed->to));
-        e->eintl[j] = ed->kind == CS_EDGE_SEGMENT && a != b;
-        if (e->eintl[j]) e->intl_capacity += e->ecap[j];
-        e->nadj_off[ed->from + 2]++;
-        e->nadj_off[ed->to + 2]++;
-    }
-    for (size_t v = 0; v < nn; v++)
-        e->nadj_off[v + 2] += e->nadj_off[v + 1];
-    for (size_t j = 0; j < ne; j++) {
-        const cs_edge *ed = cs_topology_edge(e->t, j);
-        e->nadj[e->nadj_off[ed->from + 1]++] = j;
-        e->nadj[e->nadj_off[ed->to + 1]++] = j;
-    }
-    e->region_table =
-        (cs_region_table){e->n_regions, e->regions, e->region_demand, e->region_reach};
-    return CS_OK;
 }
 
 /*
@@ -404,17 +259,20 @@ cs_status cs_engine_alloc(cs_engine_t **out, const cs_scenario *s, cs_error *err
     cs_router_exclude_unserved(e->router, e->intact.served_tbps);
     if ((rc = cs_router_route(e->router, NULL, &e->intact, err)) != CS_OK) goto fail;
     set_pairs(e);
-    if ((rc = build_impact(e, err)) != CS_OK) goto fail;
+    if ((rc = cs_engine_impact_setup(e, err)) != CS_OK) goto fail;
     if ((rc = restoration(e, err)) != CS_OK) goto fail;
     e->rng = cs_rng_alloc();
-    e->key = malloc((ne + cs_topology_node_count(e->t) + 4) * sizeof *e->key);
-    if (e->rng == NULL || e->key == NULL) {
+    if (e->rng == NULL) {
         rc = cs_errorf(err, CS_ENOMEM, "out of memory for the engine");
         goto fail;
     }
-    if ((rc = cs_failures_init(&e->f_flow, ne, cs_topology_node_count(e->t), err)) != CS_OK)
+    if ((rc = cs_reroute_init(&e->rr, e->router, e->t, &e->intact, err)) != CS_OK) goto fail;
+    e->okey = malloc((ne + cs_topology_node_count(e->t) + 4) * sizeof *e->okey);
+    if (e->okey == NULL) {
+        rc = cs_errorf(err, CS_ENOMEM, "out of memory for the engine");
         goto fail;
-    e->skip_ok = cs_router_ignores_unused_edges(e->router);
+    }
+    e->oid = (cs_outcome_id){.intact = true, .repeated = true, .key = e->okey};
     if ((rc = recovery_alloc(e, err)) != CS_OK || (rc = waters_alloc(e, err)) != CS_OK ||
         (rc = estimator_alloc(e, err)) != CS_OK)
         goto fail;
@@ -425,22 +283,12 @@ fail:
     return rc;
 }
 
-static void cache_free(cs_engine_t *e)
-{
-    for (size_t i = 0; i < e->cache_slots; i++) {
-        free(e->cache[i].key);
-        if (e->cache[i].used) cs_routing_result_destroy(&e->cache[i].r);
-    }
-    free(e->cache);
-    e->cache = NULL;
-    e->cache_slots = 0;
-}
-
 void cs_engine_free(cs_engine_t *e)
 {
     if (e == NULL) return;
     cs_estimator_free(e->est);
-    cache_free(e);
+    cs_reroute_destroy(&e->rr);
+    free(e->okey);
     recovery_free(e);
     if (e->own_waters) cs_recovery_free(e->waters);
     for (size_t i = 0; i < e->n_hazards; i++) {
@@ -468,9 +316,7 @@ void cs_engine_free(cs_engine_t *e)
     free(e->cmark);
     free(e->lat_num);
     free(e->lat_den);
-    free(e->key);
     free(e->rcap);
-    cs_failures_destroy(&e->f_flow);
     free(e);
 }
 
@@ -524,150 +370,35 @@ cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_e
 
 /* --------------------------------------------------------------- a trial */
 
-static int cmp_u32(const void *a, const void *b)
-{
-    const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/*
- * Builds the cache key of f: the failed edges that carry flow in the intact
- * network (sorted), UINT32_MAX, the failed nodes (sorted). Also fills
- * f_flow with just those edges and nodes. Returns the key's length.
- */
-static size_t make_key(const cs_engine_t *e, uint32_t *key, const cs_failures *f,
-                       cs_failures *f_flow)
-{
-    size_t n = 0;
-    cs_failures_clear(f_flow);
-    for (size_t i = 0; i < f->n_edges; i++)
-        if (e->intact.edge_flow_tbps[f->edges[i]] > 0.0) {
-            key[n++] = (uint32_t)f->edges[i];
-            cs_failures_fail_edge(f_flow, f->edges[i]);
-        }
-    qsort(key, n, sizeof *key, cmp_u32);
-    key[n++] = UINT32_MAX;
-    const size_t start = n;
-    for (size_t i = 0; i < f->n_nodes; i++) {
-        key[n++] = (uint32_t)f->nodes[i];
-        cs_failures_fail_node(f_flow, f->nodes[i]);
-    }
-    qsort(key + start, n - start, sizeof *key, cmp_u32);
-    if (e->ramp_step > 0) { /* a share of the recovery ramp: its own routings */
-        key[n++] = UINT32_MAX;
-        key[n++] = e->ramp_step;
-    }
-    /* e->key holds ne + nn + 4 entries: at most every edge, the separators, every node and the
-     * ramp step. */
-    assert(n <= cs_topology_edge_count(e->t) + cs_topology_node_count(e->t) + 3);
-    return n;
-}
-
-static uint64_t hash_key(const uint32_t *key, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= key[i];
-        h *= 1099511628211ull;
-        h ^= h >> 29;
-    }
-    return h;
-}
-
-/*
- * Whether failures f leave routing r's traffic in place: every edge f takes down carries no
- * flow in r, and no connected demand of r went wholly unserved (removing an unused edge could
- * disconnect such a demand). For r the intact routing: f displaces no traffic (restoration).
- */
-static bool keeps_routing(const cs_engine_t *e, const cs_routing_result *r, const cs_failures *f)
-{
-    for (size_t i = 0; i < f->n_edges; i++)
-        if (r->edge_flow_tbps[f->edges[i]] > 0.0) return false;
-    if (f->n_nodes > 0)
-        for (size_t j = 0; j < cs_topology_edge_count(e->t); j++)
-            if (cs_failures_edge_down(f, e->t, j) && r->edge_flow_tbps[j] > 0.0) return false;
-    for (size_t i = 0; i < r->n_demands; i++)
-        if (r->connected[i] && !(r->served_tbps[i] > 0.0)) return false;
-    return true;
-}
-
-/*
- * Whether routing r (made without the failures of f that are not in r's own failure set) is
- * also the routing of f: when f keeps r's traffic in place. Latency-first only: removing edges a
- * routing does not use leaves every shortest-path choice, and so the whole routing, unchanged.
- */
-static bool still_valid(const cs_engine_t *e, const cs_routing_result *r, const cs_failures *f)
-{
-    assert(cs_router_ignores_unused_edges(e->router));
-    return keeps_routing(e, r, f);
-}
-
-static cache_slot *cache_store(cs_engine_t *e, uint64_t h, size_t klen, const cs_routing_result *r)
-{
-    cache_slot *slot = &e->cache[h % e->cache_slots];
-    uint32_t *k = realloc(slot->key, klen * sizeof *k);
-    if (k == NULL) {
-        slot->key_len = 0; /* caching is optional: forget this slot */
-        return NULL;
-    }
-    slot->key = k;
-    memcpy(slot->key, e->key, klen * sizeof *k);
-    slot->key_len = klen;
-    slot->hash = h;
-    cs_routing_result_copy(&slot->r, r);
-    return slot;
-}
-
-/*
- * Routes f into r. With latency-first routing, the routing of the failures
- * that touch intact-flow edges (f_flow) is looked up in the cache (or
- * computed and stored), and used if it is also valid for f (still_valid);
- * otherwise f is routed in full. Every path returns exactly what routing f
- * would.
- */
+/* Routes f into r (reroute.h), counting the path taken into sum (may be NULL). */
 static cs_status route(cs_engine_t *e, const cs_failures *f, cs_routing_result *r,
                        cs_run_summary *sum, cs_error *err)
 {
-    if (f->n_edges == 0 && f->n_nodes == 0) {
-        cs_routing_result_copy(r, &e->intact);
-        if (sum) sum->skipped++;
-        return CS_OK;
+    cs_reroute_counts c = {0};
+    const cs_status rc = cs_reroute_route(&e->rr, f, e->rho_cur < 1.0, e->ramp_step, r, &c, err);
+    if (sum != NULL) {
+        sum->skipped += c.skipped;
+        sum->cache_hits += c.cache_hits;
+        sum->routed += c.routed;
     }
-    /* With restoration, failures that displace no traffic leave the intact routing, whatever
-     * the policy (the restricted capacities are for displaced traffic only). */
-    if (e->rho_cur < 1.0 && keeps_routing(e, &e->intact, f)) {
-        cs_routing_result_copy(r, &e->intact);
-        if (sum) sum->skipped++;
-        return CS_OK;
-    }
-    if (e->skip_ok) {
-        const size_t klen = make_key(e, e->key, f, &e->f_flow);
-        if (e->f_flow.n_edges == 0 && e->f_flow.n_nodes == 0 && still_valid(e, &e->intact, f)) {
-            cs_routing_result_copy(r, &e->intact);
-            if (sum) sum->skipped++;
-            return CS_OK;
-        }
-        if (e->cache_slots > 0) {
-            const uint64_t h = hash_key(e->key, klen);
-            cache_slot *slot = &e->cache[h % e->cache_slots];
-            const bool hit = slot->key_len == klen && slot->hash == h &&
-                             memcmp(slot->key, e->key, klen * sizeof *e->key) == 0;
-            if (!hit) {
-                const cs_status rc = cs_router_route(e->router, &e->f_flow, r, err);
-                if (rc != CS_OK) return rc;
-                if (sum) sum->routed++;
-                cache_store(e, h, klen, r);
-                if (still_valid(e, r, f)) return CS_OK;
-            } else if (still_valid(e, &slot->r, f)) {
-                cs_routing_result_copy(r, &slot->r);
-                if (sum) sum->cache_hits++;
-                return CS_OK;
-            }
-        }
-    }
-    const cs_status rc = cs_router_route(e->router, f, r, err);
-    if (rc == CS_OK && sum) sum->routed++;
     return rc;
+}
+
+/* Keeps the outcome identity of the trial just routed (before recovery routes other states). */
+static void outcome_keep(cs_engine_t *e)
+{
+    const cs_reroute *x = &e->rr;
+    memcpy(e->okey, x->key, x->key_len * sizeof *x->key);
+    e->oid = (cs_outcome_id){.intact = x->last_intact,
+                             .repeated = x->last_repeated,
+                             .hash = x->hash,
+                             .key_len = x->key_len,
+                             .key = e->okey};
+}
+
+void cs_engine_outcome(const cs_engine_t *e, cs_outcome_id *out)
+{
+    *out = e->oid;
 }
 
 static void pair_cuts(const cs_engine_t *e, const cs_routing_result *r, unsigned char *cut)
@@ -704,6 +435,7 @@ static cs_status trial(cs_engine_t *e, uint64_t t, cs_failures *f, cs_routing_re
     cs_failures_locate(f, e->t); /* a place for every cut no hazard placed */
     const cs_status rc = route(e, f, r, sum, err);
     if (rc != CS_OK) return rc;
+    outcome_keep(e);
     pair_cuts(e, r, cut);
     return CS_OK;
 }
@@ -877,470 +609,6 @@ cs_status cs_engine_trial_recovery(cs_engine_t *e, uint64_t t, cs_failures *f, c
     return rc != CS_OK ? rc : recover(e, t, f, o, err);
 }
 
-/* ------------------------------------------------------------- impact */
-
-cs_status cs_trial_impact_init(cs_trial_impact *m, const cs_engine_t *e, cs_error *err)
-{
-    memset(m, 0, sizeof *m);
-    m->n_regions = e->n_regions;
-    m->region_served_fraction = calloc(e->n_regions + 1, sizeof *m->region_served_fraction);
-    m->region_latency_added_ms = calloc(e->n_regions + 1, sizeof *m->region_latency_added_ms);
-    if (m->region_served_fraction == NULL || m->region_latency_added_ms == NULL) {
-        cs_trial_impact_destroy(m);
-        return cs_errorf(err, CS_ENOMEM, "out of memory for the impact of a trial");
-    }
-    return CS_OK;
-}
-
-void cs_trial_impact_destroy(cs_trial_impact *m)
-{
-    free(m->region_served_fraction);
-    free(m->region_latency_added_ms);
-    memset(m, 0, sizeof *m);
-}
-
-double cs_engine_intl_capacity(const cs_engine_t *e)
-{
-    return e->intl_capacity;
-}
-
-const unsigned char *cs_engine_pair_reachable(const cs_engine_t *e)
-{
-    return e->pair_reach;
-}
-
-const cs_region_table *cs_engine_regions(const cs_engine_t *e)
-{
-    return &e->region_table;
-}
-
-/* Counts edge j as down once (emark), with its capacity and its cable. */
-static void impact_edge(cs_engine_t *e, size_t j, cs_trial_impact *m)
-{
-    if (e->emark[j]) return;
-    e->emark[j] = 1;
-    m->capacity_lost_tbps += e->ecap[j];
-    if (e->eintl[j]) m->intl_capacity_lost_tbps += e->ecap[j];
-    const size_t c = cs_topology_edge(e->t, j)->cable_index;
-    if (c != SIZE_MAX && !e->cmark[c]) {
-        e->cmark[c] = 1;
-        m->systems_lost++;
-    }
-}
-
-static void impact_values(cs_engine_t *e, const cs_failures *f, const double *served,
-                          const double *lat, cs_trial_impact *m)
-{
-    m->systems_lost = 0;
-    m->stations_lost = (uint32_t)f->n_nodes;
-    m->capacity_lost_tbps = m->intl_capacity_lost_tbps = 0.0;
-    for (size_t i = 0; i < f->n_edges; i++)
-        impact_edge(e, f->edges[i], m);
-    for (size_t i = 0; i < f->n_nodes; i++)
-        for (size_t k = e->nadj_off[f->nodes[i]]; k < e->nadj_off[f->nodes[i] + 1]; k++)
-            impact_edge(e, e->nadj[k], m);
-    /* Clear the marks: only edges and cables touched above. */
-    for (size_t i = 0; i < f->n_edges; i++) {
-        e->emark[f->edges[i]] = 0;
-        const size_t c = cs_topology_edge(e->t, f->edges[i])->cable_index;
-        if (c != SIZE_MAX) e->cmark[c] = 0;
-    }
-    for (size_t i = 0; i < f->n_nodes; i++)
-        for (size_t k = e->nadj_off[f->nodes[i]]; k < e->nadj_off[f->nodes[i] + 1]; k++) {
-            e->emark[e->nadj[k]] = 0;
-            const size_t c = cs_topology_edge(e->t, e->nadj[k])->cable_index;
-            if (c != SIZE_MAX) e->cmark[c] = 0;
-        }
-    for (size_t g = 0; g < e->n_regions; g++)
-        m->region_served_fraction[g] = 0.0;
-    for (size_t i = 0; i < cs_demand_count(e->d); i++)
-        if (e->region_of_demand[i] != SIZE_MAX)
-            m->region_served_fraction[e->region_of_demand[i]] += served[i];
-    for (size_t g = 0; g < e->n_regions; g++)
-        m->region_served_fraction[g] =
-            e->region_demand[g] > 0.0 ? m->region_served_fraction[g] / e->region_demand[g] : NAN;
-    region_latency(e, served, lat, m->region_latency_added_ms);
-    for (size_t g = 0; g < e->n_regions; g++)
-        m->region_latency_added_ms[g] -= e->region_base_lat[g];
-}
-
-void cs_engine_impact(cs_engine_t *e, const cs_failures *f, const cs_routing_result *r,
-                      cs_trial_impact *m)
-{
-    impact_values(e, f, r->served_tbps, r->latency_ms, m);
-}
-
-/* Headroom of region g: one max flow on the spare capacities (see engine.h). */
-static cs_status headroom_of(const cs_engine_t *e, size_t g, const cs_failures *f,
-                             const cs_routing_result *r, double *out, cs_error *err)
-{
-    const size_t nn = cs_topology_node_count(e->t), ne = cs_topology_edge_count(e->t);
-    const size_t nd = cs_demand_count(e->d);
-    const igraph_integer_t S = (igraph_integer_t)nn, T = S + 1;
-    igraph_vector_int_t ev;
-    igraph_vector_t cap;
-    igraph_t gr;
-    bool have_g = false;
-    cs_status rc = CS_OK;
-    if (igraph_vector_int_init(&ev, 0) != IGRAPH_SUCCESS)
-        return cs_errorf(err, CS_ENOMEM, "out of memory");
-    if (igraph_vector_init(&cap, 0) != IGRAPH_SUCCESS) {
-        igraph_vector_int_destroy(&ev);
-        return cs_errorf(err, CS_ENOMEM, "out of memory");
-    }
-    bool ok = true;
-    /* The capacities r was routed on: with restoration, those of displaced traffic. */
-    const double *cap0 =
-        e->rho_cur < 1.0 && f != NULL && !keeps_routing(e, &e->intact, f) ? e->rcap : e->ecap;
-    double big = 1.0; /* more than any cut: the super-source and super-sink links never bind */
-    for (size_t j = 0; j < ne; j++)
-        big += e->ecap[j];
-    for (size_t j = 0; j < ne && ok; j++) {
-        const cs_edge *ed = cs_topology_edge(e->t, j);
-        if (f != NULL && cs_failures_edge_down(f, e->t, j)) continue;
-        if (!ed->transit) { /* open to Japan's traffic with g: a link of Japan or of g */
-            const char *c = cs_topology_node(e->t, ed->from)->country;
-            bool open = strcmp(c, "JP") == 0;
-            for (size_t i = 0; i < nd && !open; i++)
-                open =
-                    e->region_of_demand[i] == g &&
-                    (strcmp(cs_topology_node(e->t, cs_demand_entry_at(e->d, i)->origin)->country,
-                            c) == 0 ||
-                     strcmp(
-                         cs_topology_node(e->t, cs_demand_entry_at(e->d, i)->destination)->country,
-                         c) == 0);
-            if (!open) continue;
-        }
-        ok = igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->from) == IGRAPH_SUCCESS &&
-             igraph_vector_int_push_back(&ev, (igraph_integer_t)ed->to) == IGRAPH_SUCCESS &&
-             igraph_vector_push_back(&cap, fmax(0.0, cap0[j] - r->edge_flow_tbps[j])) ==
-                 IGRAPH_SUCCESS;
-    }
-    for (size_t i = 0; i < nd && ok; i++) {
-        if (e->region_of_demand[i] != g) continue;
-        const cs_demand_entry *de = cs_demand_entry_at(e->d, i);
-        const bool ja = node_in_japan(cs_topology_node(e->t, de->origin));
-        const size_t home = ja ? de->origin : de->destination,
-                     away = ja ? de->destination : de->origin;
-        ok = igraph_vector_int_push_back(&ev, S) == IGRAPH_SUCCESS &&
-             igraph_vector_int_push_back(&ev, (igraph_integer_t)home) == IGRAPH_SUCCESS &&
-             igraph_vector_push_back(&cap, big) == IGRAPH_SUCCESS &&
-             igraph_vector_int_push_back(&ev, (igraph_integer_t)away) == IGRAPH_SUCCESS &&
-             igraph_vector_int_push_back(&ev, T) == IGRAPH_SUCCESS &&
-             igraph_vector_push_back(&cap, big) == IGRAPH_SUCCESS;
-    }
-    igraph_real_t v = 0.0;
-    if (!ok ||
-        igraph_create(&gr, &ev, (igraph_integer_t)nn + 2, IGRAPH_UNDIRECTED) != IGRAPH_SUCCESS)
-        rc = cs_errorf(err, CS_ENOMEM, "out of memory for the headroom graph");
-    else {
-        have_g = true;
-        if (igraph_maxflow_value(&gr, &v, S, T, &cap, NULL) != IGRAPH_SUCCESS)
-            rc = cs_errorf(err, CS_ENOMEM, "out of memory for the headroom max flow");
-    }
-    *out = v;
-    if (have_g) igraph_destroy(&gr);
-    igraph_vector_int_destroy(&ev);
-    igraph_vector_destroy(&cap);
-    return rc;
-}
-
-cs_status cs_engine_headroom(const cs_engine_t *e, const cs_failures *f, const cs_routing_result *r,
-                             double *out, cs_error *err)
-{
-    for (size_t g = 0; g < e->n_regions; g++) {
-        out[g] = NAN;
-        if (!e->region_reach[g]) continue;
-        const cs_status rc = headroom_of(e, g, f, r, &out[g], err);
-        if (rc != CS_OK) return rc;
-    }
-    return CS_OK;
-}
-
-/* ------------------------------------------------------------- summary */
-
-cs_status cs_run_summary_init(cs_run_summary *s, const cs_engine_t *e, cs_error *err)
-{
-    memset(s, 0, sizeof *s);
-    s->n_regions = e->n_regions;
-    s->regions = e->regions;
-    s->n_demands = cs_demand_count(e->d);
-    s->region_cut = calloc(e->n_regions + 1, sizeof *s->region_cut);
-    s->demand_unserved_trials = calloc(s->n_demands + 1, sizeof *s->demand_unserved_trials);
-    s->served_sum = calloc(s->n_demands + 1, sizeof *s->served_sum);
-    s->region_served_sum = calloc(e->n_regions + 1, sizeof *s->region_served_sum);
-    s->region_below90 = calloc(e->n_regions + 1, sizeof *s->region_below90);
-    s->region_lat_sum = calloc(e->n_regions + 1, sizeof *s->region_lat_sum);
-    s->region_lat_n = calloc(e->n_regions + 1, sizeof *s->region_lat_n);
-    s->region_lat_max = calloc(e->n_regions + 1, sizeof *s->region_lat_max);
-    s->region_reachable = e->region_reach;
-    if (!s->region_cut || !s->demand_unserved_trials || !s->served_sum || !s->region_served_sum ||
-        !s->region_below90 || !s->region_lat_sum || !s->region_lat_n || !s->region_lat_max) {
-        cs_run_summary_destroy(s);
-        return cs_errorf(err, CS_ENOMEM, "out of memory for the run summary");
-    }
-    for (size_t g = 0; g < e->n_regions; g++)
-        s->region_lat_max[g] = -INFINITY;
-    s->rare = e->est != NULL;
-    s->weighted = e->s->weighted;
-    if (e->rec == NULL) return CS_OK;
-    s->recovery = true;
-    s->horizon_days = cs_recovery_get_params(e->rec)->horizon_days;
-    s->n_ships = cs_recovery_ship_count(e->rec);
-    s->ship_busy_sum = calloc(s->n_ships + 1, sizeof *s->ship_busy_sum);
-    s->t90_hist = calloc(CS_RUN_T90_BINS + 1, sizeof *s->t90_hist);
-    if (!s->ship_busy_sum || !s->t90_hist) {
-        cs_run_summary_destroy(s);
-        return cs_errorf(err, CS_ENOMEM, "out of memory for the run summary");
-    }
-    return CS_OK;
-}
-
-static void summarise_recovery_values(cs_run_summary *s, const double *busy, double unserved,
-                                      double capacity, double t90)
-{
-    for (size_t k = 0; k < s->n_ships; k++)
-        s->ship_busy_sum[k] += busy[k];
-    s->unserved_days_sum += unserved;
-    s->capacity_days_sum += capacity;
-    size_t b = CS_RUN_T90_BINS;
-    if (isfinite(t90))
-        b = (size_t)fmin(ceil(t90 / s->horizon_days * (CS_RUN_T90_BINS - 1)), CS_RUN_T90_BINS - 1);
-    s->t90_hist[b]++;
-}
-
-static void summarise_recovery(cs_run_summary *s, const cs_recovery_outcome *o)
-{
-    summarise_recovery_values(s, o->ship_busy_days, o->unserved_tbps_days, o->capacity_tbps_days,
-                              o->t90_days);
-}
-
-bool cs_run_summary_varied(const cs_run_summary *s)
-{
-    return s->trials > 1 &&
-           (s->max_unserved > s->min_unserved || s->capacity_lost_max > s->capacity_lost_min);
-}
-
-double cs_run_summary_t90_quantile(const cs_run_summary *s, double q)
-{
-    if (!s->recovery || s->trials == 0) return NAN;
-    const double want = q * (double)s->trials;
-    uint64_t acc = 0;
-    for (size_t b = 0; b <= CS_RUN_T90_BINS; b++) {
-        acc += s->t90_hist[b];
-        if ((double)acc >= want && acc > 0)
-            return b == CS_RUN_T90_BINS ? INFINITY
-                                        : (double)b * s->horizon_days / (CS_RUN_T90_BINS - 1);
-    }
-    return INFINITY;
-}
-
-void cs_run_summary_destroy(cs_run_summary *s)
-{
-    free(s->region_cut);
-    free(s->demand_unserved_trials);
-    free(s->served_sum);
-    free(s->ship_busy_sum);
-    free(s->t90_hist);
-    free(s->region_served_sum);
-    free(s->region_below90);
-    free(s->region_lat_sum);
-    free(s->region_lat_n);
-    free(s->region_lat_max);
-    memset(s, 0, sizeof *s);
-}
-
-/* Adds trial t's outcome: unserved Tbps x, served[n_demands], pair cut flags cut[n_pairs]. */
-static void summarise_values(const cs_engine_t *e, cs_run_summary *s, uint64_t t, double x,
-                             const double *served, const unsigned char *cut, bool *region_cut)
-{
-    s->trials++;
-    const double delta = x - s->mean_unserved;
-    s->mean_unserved += delta / (double)s->trials;
-    s->m2_unserved += delta * (x - s->mean_unserved);
-    if (s->trials == 1 || x > s->max_unserved) {
-        s->max_unserved = x;
-        s->worst_trial = t;
-    }
-    for (size_t i = 0; i < s->n_demands; i++) {
-        const double want = cs_demand_entry_at(e->d, i)->demand_tbps * e->s->routing.demand_scale;
-        s->served_sum[i] += served[i];
-        if (e->reach[i] && served[i] < want * (1.0 - 1e-9)) s->demand_unserved_trials[i]++;
-    }
-    cs_engine_region_cut(e, cut, region_cut);
-    for (size_t g = 0; g < e->n_regions; g++)
-        s->region_cut[g] += region_cut[g];
-}
-
-void cs_engine_region_cut(const cs_engine_t *e, const unsigned char *pair_cut, bool *cut)
-{
-    /* A region is cut off when every pair the intact network serves is cut; regions it does
-     * not serve at all are never counted (their pairs are cut in every trial). */
-    for (size_t g = 0; g < e->n_regions; g++)
-        cut[g] = e->region_reach[g];
-    for (size_t p = 0; p < e->n_pairs; p++)
-        if (!pair_cut[p]) cut[e->region_of_pair[p]] = false;
-}
-
-/* Adds a trial of weight w (unserved x, impact m, regions cut) to the rare-event sums. */
-static void summarise_rare(const cs_engine_t *e, cs_run_summary *s, double w, double x,
-                           const cs_trial_impact *m, const bool *region_cut)
-{
-    const cs_trial_outcome o = {x,
-                                m->capacity_lost_tbps,
-                                m->intl_capacity_lost_tbps,
-                                e->intl_capacity,
-                                m->region_served_fraction,
-                                region_cut};
-    cs_rare_sums_add(&s->rare_sums, w, cs_target_event(cs_estimator_target(e->est), &o), x,
-                     m->capacity_lost_tbps, m->intl_capacity_lost_tbps);
-}
-
-/* Adds the impact m of a trial with failures f and unserved demand x. */
-static void summarise_impact(const cs_engine_t *e, cs_run_summary *s, const cs_trial_impact *m,
-                             double x)
-{
-    const double base = e->intact.unserved_tbps, demand = e->intact.demand_tbps;
-    s->loss_trials += x > base + 1e-9 * (1.0 + demand);
-    s->systems_lost_sum += m->systems_lost;
-    s->stations_lost_sum += m->stations_lost;
-    s->capacity_lost_sum += m->capacity_lost_tbps;
-    s->intl_capacity_lost_sum += m->intl_capacity_lost_tbps;
-    s->capacity_lost_max = fmax(s->capacity_lost_max, m->capacity_lost_tbps);
-    for (size_t g = 0; g < s->n_regions; g++) {
-        if (!e->region_reach[g]) continue;
-        s->region_served_sum[g] += m->region_served_fraction[g];
-        s->region_below90[g] += m->region_served_fraction[g] < CS_RUN_DEGRADED;
-        const double l = m->region_latency_added_ms[g];
-        if (isnan(l)) continue;
-        s->region_lat_sum[g] += l;
-        s->region_lat_n[g]++;
-        s->region_lat_max[g] = fmax(s->region_lat_max[g], l);
-    }
-    if (s->trials == 1 || x < s->min_unserved) s->min_unserved = x;
-    if (s->trials == 1 || m->capacity_lost_tbps < s->capacity_lost_min)
-        s->capacity_lost_min = m->capacity_lost_tbps;
-}
-
-/* Adds trial t (routing r, impact m as add_trial computed it) to s. */
-static void summarise(cs_engine_t *e, cs_run_summary *s, uint64_t t, const cs_routing_result *r,
-                      const unsigned char *cut, bool *region_cut, const cs_trial_impact *m)
-{
-    summarise_values(e, s, t, r->unserved_tbps, r->served_tbps, cut, region_cut);
-    summarise_impact(e, s, m, r->unserved_tbps);
-    if (e->est != NULL)
-        summarise_rare(e, s, cs_estimator_weight(e->est), r->unserved_tbps, m, region_cut);
-}
-
-cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_trial_batch *b,
-                                   cs_error *err)
-{
-    if (b->n_demands != s->n_demands || b->n_pairs != e->n_pairs)
-        return cs_errorf(
-            err, CS_EINVAL,
-            "summary: expected a batch of %zu demands and %zu pairs, found %zu and %zu",
-            s->n_demands, e->n_pairs, b->n_demands, b->n_pairs);
-    bool *region_cut = calloc(e->n_regions + 1, sizeof *region_cut);
-    cs_trial_impact m;
-    if (region_cut == NULL || cs_trial_impact_init(&m, e, err) != CS_OK) {
-        free(region_cut);
-        return cs_errorf(err, CS_ENOMEM, "out of memory for the summary");
-    }
-    /* The impact as the trials recorded it (a batch read back from a file). */
-    cs_trial_batch *bb = (cs_trial_batch *)b; /* cs_trial_batch_row only reads here */
-    const bool impact = cs_trial_batch_has(b, CS_DS_CAPACITY_LOST);
-    for (size_t i = 0; i < b->n; i++) {
-        summarise_values(e, s, b->first_trial + i, b->unserved_tbps[i],
-                         b->served_tbps + i * b->n_demands, b->pair_cut + i * b->n_pairs,
-                         region_cut);
-        if (!impact) continue;
-        m.capacity_lost_tbps = *(double *)cs_trial_batch_row(bb, CS_DS_CAPACITY_LOST, i);
-        m.intl_capacity_lost_tbps = *(double *)cs_trial_batch_row(bb, CS_DS_INTL_CAPACITY_LOST, i);
-        m.systems_lost = *(uint32_t *)cs_trial_batch_row(bb, CS_DS_SYSTEMS_LOST, i);
-        m.stations_lost = *(uint32_t *)cs_trial_batch_row(bb, CS_DS_STATIONS_LOST, i);
-        memcpy(m.region_served_fraction, cs_trial_batch_row(bb, CS_DS_REGION_SERVED, i),
-               e->n_regions * sizeof(double));
-        memcpy(m.region_latency_added_ms, cs_trial_batch_row(bb, CS_DS_REGION_LATENCY, i),
-               e->n_regions * sizeof(double));
-        summarise_impact(e, s, &m, b->unserved_tbps[i]);
-        const double *w = cs_trial_batch_row(bb, CS_DS_WEIGHT, i);
-        if (e->est != NULL) summarise_rare(e, s, w ? *w : 1.0, b->unserved_tbps[i], &m, region_cut);
-    }
-    cs_trial_impact_destroy(&m);
-    for (size_t i = 0; s->recovery && b->n_steps > 0 && i < b->n; i++)
-        summarise_recovery_values(s, b->rec_ship_busy_days + i * b->n_ships,
-                                  b->rec_unserved_days[i], b->rec_capacity_days[i],
-                                  b->rec_t90_days[i]);
-    free(region_cut);
-    return CS_OK;
-}
-
-/*
- * Merges the statistics of two disjoint sets of trials (Chan, Golub and LeVeque's pairwise
- * update of the mean and the sum of squared deviations); the worst trial is the larger unserved
- * demand, the lower trial index on ties, as in a single run.
- */
-cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, cs_error *err)
-{
-    if (dst->n_regions != src->n_regions || dst->n_demands != src->n_demands)
-        return cs_errorf(err, CS_EINVAL,
-                         "run summary merge: expected %zu regions and %zu demands, found %zu and "
-                         "%zu",
-                         dst->n_regions, dst->n_demands, src->n_regions, src->n_demands);
-    if (dst->recovery != src->recovery || dst->n_ships != src->n_ships)
-        return cs_errorf(err, CS_EINVAL,
-                         "run summary merge: expected %s with %zu ships, found %s with %zu",
-                         dst->recovery ? "recovery" : "no recovery", dst->n_ships,
-                         src->recovery ? "recovery" : "no recovery", src->n_ships);
-    if (src->trials == 0) return CS_OK;
-    const double na = (double)dst->trials, nb = (double)src->trials, n = na + nb;
-    const double delta = src->mean_unserved - dst->mean_unserved;
-    if (dst->trials == 0 || src->max_unserved > dst->max_unserved ||
-        (!(src->max_unserved < dst->max_unserved) && src->worst_trial < dst->worst_trial)) {
-        dst->max_unserved = src->max_unserved;
-        dst->worst_trial = src->worst_trial;
-    }
-    dst->mean_unserved += delta * nb / n;
-    dst->m2_unserved += src->m2_unserved + delta * delta * na * nb / n;
-    dst->trials += src->trials;
-    for (size_t g = 0; g < dst->n_regions; g++)
-        dst->region_cut[g] += src->region_cut[g];
-    for (size_t i = 0; i < dst->n_demands; i++) {
-        dst->demand_unserved_trials[i] += src->demand_unserved_trials[i];
-        dst->served_sum[i] += src->served_sum[i];
-    }
-    dst->loss_trials += src->loss_trials;
-    dst->systems_lost_sum += src->systems_lost_sum;
-    dst->stations_lost_sum += src->stations_lost_sum;
-    dst->capacity_lost_sum += src->capacity_lost_sum;
-    dst->intl_capacity_lost_sum += src->intl_capacity_lost_sum;
-    dst->capacity_lost_max = fmax(dst->capacity_lost_max, src->capacity_lost_max);
-    for (size_t g = 0; g < dst->n_regions; g++) {
-        dst->region_served_sum[g] += src->region_served_sum[g];
-        dst->region_below90[g] += src->region_below90[g];
-        dst->region_lat_sum[g] += src->region_lat_sum[g];
-        dst->region_lat_n[g] += src->region_lat_n[g];
-        dst->region_lat_max[g] = fmax(dst->region_lat_max[g], src->region_lat_max[g]);
-    }
-    const bool first = dst->trials == src->trials; /* dst had none before */
-    dst->min_unserved = first ? src->min_unserved : fmin(dst->min_unserved, src->min_unserved);
-    dst->capacity_lost_min =
-        first ? src->capacity_lost_min : fmin(dst->capacity_lost_min, src->capacity_lost_min);
-    dst->skipped += src->skipped;
-    dst->cache_hits += src->cache_hits;
-    dst->routed += src->routed;
-    dst->interrupted = dst->interrupted || src->interrupted;
-    cs_rare_sums_merge(&dst->rare_sums, &src->rare_sums);
-    if (!dst->recovery) return CS_OK;
-    for (size_t k = 0; k < dst->n_ships; k++)
-        dst->ship_busy_sum[k] += src->ship_busy_sum[k];
-    dst->unserved_days_sum += src->unserved_days_sum;
-    dst->capacity_days_sum += src->capacity_days_sum;
-    for (size_t b = 0; b <= CS_RUN_T90_BINS; b++)
-        dst->t90_hist[b] += src->t90_hist[b];
-    return CS_OK;
-}
-
 /* -------------------------------------------------------------- the run */
 
 typedef struct {
@@ -1389,25 +657,6 @@ static cs_status ws_init(run_ws *w, const cs_engine_t *e, size_t batch_cap, cs_e
     return CS_OK;
 }
 
-static cs_status ensure_cache(cs_engine_t *e, size_t slots, cs_error *err)
-{
-    if (e->cache_slots == slots) return CS_OK;
-    cache_free(e);
-    if (slots == 0) return CS_OK;
-    e->cache = calloc(slots, sizeof *e->cache);
-    if (e->cache == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the routing cache");
-    e->cache_slots = slots;
-    /* Allocated up front so that memory does not creep up as slots fill: a
-     * run's footprint is the same for 10^4 trials as for 10^8. */
-    const size_t nd = e->intact.n_demands, ne = e->intact.n_edges;
-    for (size_t i = 0; i < slots; i++) {
-        if (cs_routing_result_init(&e->cache[i].r, nd, ne, err) != CS_OK) return CS_ENOMEM;
-        e->cache[i].used = true;
-        e->cache[i].key_len = 0; /* empty: matches no key */
-    }
-    return CS_OK;
-}
-
 /* Writes impact m into the batch's impact rows of its last trial (when it holds them). */
 static void batch_impact(const cs_engine_t *e, cs_trial_batch *b, const cs_trial_impact *m)
 {
@@ -1442,11 +691,13 @@ static cs_status classify_cuts(const cs_engine_t *e, run_ws *ws, cs_error *err)
 }
 
 /* Appends the trial in ws to b (its impact computed into ws->m, with its cuts and hazard events),
- * with its recovery over time when the scenario has one. */
+ * with its recovery over time when the scenario has one. b NULL: computes the impact and the
+ * recovery (what the summary needs) and writes nothing. */
 static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batch *b, cs_error *err)
 {
     cs_status rc = e->rec != NULL ? recover(e, t, &ws->f, &ws->o, err) : CS_OK;
     cs_engine_impact(e, &ws->f, &ws->r, &ws->m);
+    if (b == NULL) return rc; /* a summary only: nothing to write */
     if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws->f, &ws->r, ws->cut, err);
     if (rc == CS_OK) batch_impact(e, b, &ws->m);
     double *w =
@@ -1486,18 +737,19 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
                            : o->n_trials;
     run_ws ws;
     cs_status rc = ws_init(&ws, e, e->s->output.batch_trials, err);
-    if (rc == CS_OK) rc = ensure_cache(e, o->cache_slots, err);
+    if (rc == CS_OK) rc = cs_reroute_cache_size(&e->rr, o->cache_slots, err);
     if (rc != CS_OK) {
         ws_destroy(&ws);
         return rc;
     }
     cs_trial_batch_reset(&ws.b, first);
+    uint64_t in_batch = 0; /* trials since the last flush (the batch holds them when w != NULL) */
     for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
         const uint64_t t = first + k;
         /* Checked before every trial, so that a stop requested during a write (or by the
          * progress callback after one) takes effect right after it. */
         if (o->stop != NULL && *o->stop) {
-            rc = ws.b.n > 0 ? flush(w, &ws, t, o, k, n, err) : CS_OK;
+            rc = in_batch > 0 ? flush(w, &ws, t, o, k, n, err) : CS_OK;
             if (rc == CS_OK) {
                 sum->interrupted = true;
                 rc = cs_errorf(err, CS_EINTR, "interrupted after %llu of %llu trials",
@@ -1506,11 +758,14 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
             break;
         }
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
-        if (rc == CS_OK) rc = add_trial(e, t, &ws, &ws.b, err);
+        if (rc == CS_OK) rc = add_trial(e, t, &ws, w != NULL ? &ws.b : NULL, err);
         if (rc != CS_OK) break;
-        summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut, &ws.m);
-        if (e->rec != NULL) summarise_recovery(sum, &ws.o);
-        if (ws.b.n == ws.b.capacity || k + 1 == n) rc = flush(w, &ws, t + 1, o, k + 1, n, err);
+        cs_engine_summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut, &ws.m);
+        if (e->rec != NULL) cs_engine_summarise_recovery(sum, &ws.o);
+        if (++in_batch == ws.b.capacity || k + 1 == n) {
+            rc = flush(w, &ws, t + 1, o, k + 1, n, err);
+            in_batch = 0;
+        }
     }
     if (n == 0 && rc == CS_OK && o->progress) o->progress(o->progress_ctx, 0, 0);
     ws_destroy(&ws);
@@ -1528,41 +783,15 @@ cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t
                          (unsigned long long)e->s->trials);
     run_ws ws;
     cs_status rc = ws_init(&ws, e, 0, err);
-    if (rc == CS_OK) rc = ensure_cache(e, cache_slots, err);
+    if (rc == CS_OK) rc = cs_reroute_cache_size(&e->rr, cache_slots, err);
     cs_trial_batch_reset(b, first);
     for (uint64_t k = 0; k < n && rc == CS_OK; k++) {
         const uint64_t t = first + k;
         rc = trial(e, t, &ws.f, &ws.r, ws.cut, sum, err);
         if (rc == CS_OK) rc = add_trial(e, t, &ws, b, err);
-        if (rc == CS_OK) summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut, &ws.m);
-        if (rc == CS_OK && e->rec != NULL) summarise_recovery(sum, &ws.o);
+        if (rc == CS_OK) cs_engine_summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut, &ws.m);
+        if (rc == CS_OK && e->rec != NULL) cs_engine_summarise_recovery(sum, &ws.o);
     }
     ws_destroy(&ws);
-    return rc;
-}
-
-/*
- * Adds the trials already in a resumed file to sum (only where mine; collective under MPI), so
- * that the summary of a resumed run covers the whole run, exactly as if it had not stopped.
- */
-cs_status cs_run_summary_add_written(cs_run_summary *sum, cs_engine_t *e, cs_results_t *w,
-                                     bool mine, cs_error *err)
-{
-    enum { ROWS = 1024 };
-    const uint64_t written = w != NULL ? cs_results_written(w) : 0;
-    if (written == 0) return CS_OK;
-    const cs_topology_t *t = cs_engine_topology(e);
-    cs_trial_batch b;
-    cs_status rc =
-        cs_trial_batch_init(&b, ROWS, cs_demand_count(cs_engine_demand(e)),
-                            cs_topology_edge_count(t), cs_topology_node_count(t),
-                            cs_engine_pairs(e)->n, cs_engine_scenario(e)->output.edge_flow, err);
-    if (rc == CS_OK) rc = cs_engine_batch_recovery(e, &b, err);
-    for (uint64_t row = 0; rc == CS_OK && row < written; row += ROWS) {
-        const size_t n = !mine ? 0 : written - row < ROWS ? (size_t)(written - row) : ROWS;
-        rc = cs_results_read_back(w, row, n, &b, err);
-        if (rc == CS_OK && mine) rc = cs_run_summary_add_batch(sum, e, &b, err);
-    }
-    cs_trial_batch_destroy(&b);
     return rc;
 }

@@ -210,6 +210,23 @@ cs_status cs_hz_segs_cut_near(const cs_hz_segs *s, const cs_hz_line *l, double d
  * pi R^2 + 2 L R = A (docs/model.md, "Earthquake").
  */
 double cs_hz_keefer_halfwidth_km(double magnitude, double rupture_km, double keefer_a);
+/**
+ * breaks: slope with a rupture plane. The half-width R (km) of the band around a rupture plane
+ * of length rupture_km and width width_km whose area is Keefer's A = 10^(M - keefer_a) km^2:
+ * L W + 2 (L + W) R + pi R^2 = A, and R = 0 when L W >= A (docs/model.md, "Earthquake").
+ */
+double cs_hz_keefer_halfwidth_plane_km(double magnitude, double rupture_km, double width_km,
+                                       double keefer_a);
+/** Magnitude-width scaling: rupture width in km = 10^(a + b M) (Strasser et al. 2010). */
+double cs_hz_rupture_width_km(double magnitude, double a, double b);
+/** The initial bearing (degrees clockwise from north) of the great circle from a to b. */
+double cs_hz_bearing_deg(cs_lonlat a, cs_lonlat b);
+/**
+ * The outline of the rupture plane: the rupture line rup (m points) and its copy moved width_km
+ * towards down_dip_deg, as a closed ring (first point repeated) of 2 m + 1 points in ring.
+ */
+size_t cs_hz_rupture_plane(const cs_lonlat *rup, size_t m, double down_dip_deg, double width_km,
+                           cs_lonlat *ring);
 /** breaks: slope. The break probability of a site at d_km from the rupture:
  *  p_max / (1 + exp((d - d50) / (spread d50))). */
 double cs_hz_slope_p(double p_max, double d_km, double d50_km, double spread);

@@ -8,6 +8,9 @@
  * (Wells and Coppersmith 1994) along the fault or the strike, breaks each
  * segment with a probability that falls with its distance to the rupture
  * (a logistic fragility curve whose mid-point distance grows with magnitude),
+ * or, with breaks: slope, breaks the slope stretches and canyon crossings near
+ * the rupture (line, or with dip_side the plane from it down-dip, Strasser et
+ * al. 2010 width) within Keefer's (1984) landslide area,
  * may take landing stations near the epicentre down, and may trigger a
  * sediment flow. A sediment flow (turbidity current) runs a sampled distance
  * down a canyon path and cuts every segment within width_km of the part of the
@@ -47,13 +50,50 @@
 #define SLOPE_SPREAD    0.1  /* logistic scale as a share of d50 (calibrated, Tohoku 2011) */
 #define CANYON_WIDTH_KM 5.0  /* a canyon crossing: the route within this of the canyon's axis */
 #define SLOPE_STEP_KM   2.0  /* spacing of the points that stand for a slope stretch */
+/* Strasser et al. (2010), interface events: log10 W(km) = -0.882 + 0.351 Mw, rupture width. */
+#define WIDTH_A (-0.882)
+#define WIDTH_B 0.351
 
 double cs_hz_keefer_halfwidth_km(double magnitude, double rupture_km, double keefer_a)
 {
-    /* The band of half-width R around a rupture of length L (a stadium) has area
-     * pi R^2 + 2 L R; R solves pi R^2 + 2 L R - A = 0. */
-    const double area = pow(10.0, magnitude - keefer_a), len = fmax(rupture_km, 0.0);
-    return (sqrt(len * len + M_PI * area) - len) / M_PI;
+    return cs_hz_keefer_halfwidth_plane_km(magnitude, rupture_km, 0.0, keefer_a);
+}
+
+double cs_hz_keefer_halfwidth_plane_km(double magnitude, double rupture_km, double width_km,
+                                       double keefer_a)
+{
+    /* The band of half-width R around an L x W rectangle (rounded corners) has area
+     * L W + 2 (L + W) R + pi R^2; R solves pi R^2 + 2 (L + W) R - (A - L W) = 0, and is 0 when
+     * the plane alone covers A. W = 0 is the band around a line (a stadium). */
+    const double area = pow(10.0, magnitude - keefer_a);
+    const double len = fmax(rupture_km, 0.0), wid = fmax(width_km, 0.0);
+    const double rest = area - len * wid, half = len + wid;
+    if (!(rest > 0.0)) return 0.0;
+    return (sqrt(half * half + M_PI * rest) - half) / M_PI;
+}
+
+double cs_hz_rupture_width_km(double magnitude, double a, double b)
+{
+    return pow(10.0, a + b * magnitude);
+}
+
+double cs_hz_bearing_deg(cs_lonlat a, cs_lonlat b)
+{
+    const double d2r = M_PI / 180.0;
+    const double p1 = a.lat * d2r, p2 = b.lat * d2r, dl = (b.lon - a.lon) * d2r;
+    const double y = sin(dl) * cos(p2), x = cos(p1) * sin(p2) - sin(p1) * cos(p2) * cos(dl);
+    return atan2(y, x) / d2r;
+}
+
+size_t cs_hz_rupture_plane(const cs_lonlat *rup, size_t m, double down_dip_deg, double width_km,
+                           cs_lonlat *ring)
+{
+    for (size_t i = 0; i < m; i++) {
+        ring[i] = rup[i];
+        ring[2 * m - 1 - i] = cs_hz_destination(rup[i], down_dip_deg, width_km);
+    }
+    ring[2 * m] = rup[0];
+    return 2 * m + 1;
 }
 
 double cs_hz_slope_p(double p_max, double d_km, double d50_km, double spread)
@@ -251,6 +291,11 @@ typedef struct {
     flow_cfg *flow; /* optional triggered flow */
     bool slope;     /* breaks: slope (else rupture) */
     double keefer_a, reach_share, canyon_width_km;
+    /* breaks: slope with `dip_side`: the rupture is a plane extending width W from the rupture
+     * line, square to its overall direction, to its right (+1) or left (-1); W =
+     * rupture_width_km, NAN: 10^(width_a + width_b M). */
+    bool plane;
+    double dip_sign, width_km, width_a, width_b;
     /* Break sites (breaks: slope): site k belongs to segment site_seg[k] of segs and stands
      * as the points site_pts[site_off[k] .. site_off[k + 1]) (a slope stretch, or the one
      * point where a canyon crosses the route). */
@@ -265,6 +310,7 @@ typedef struct {
 typedef struct {
     line_ws rupture; /* room for nfault points (2 without a fault) */
     line_ws flow;    /* room for the triggered flow's path */
+    cs_lonlat *ring; /* the rupture plane's closed outline: 2 nfault + 1 points (plane only) */
 } quake_ws;
 
 static void quake_free(void *cfg)
@@ -286,6 +332,7 @@ static void quake_ws_free(void *ws)
     quake_ws *w = ws;
     line_ws_destroy(&w->rupture);
     line_ws_destroy(&w->flow);
+    free(w->ring);
     free(w);
 }
 
@@ -294,6 +341,12 @@ static void *quake_ws_alloc(const void *cfg)
     const quake_cfg *q = cfg;
     quake_ws *w = calloc(1, sizeof *w);
     if (w == NULL) return NULL;
+    /* A rupture without a fault has 2 points; a cut fault at most nfault + 2. */
+    const size_t npts = (q->nfault > 2 ? q->nfault : 2) + 2;
+    if (q->plane && (w->ring = malloc((2 * npts + 1) * sizeof *w->ring)) == NULL) {
+        quake_ws_free(w);
+        return NULL;
+    }
     if (!line_ws_init(&w->rupture, q->nfault) ||
         !line_ws_init(&w->flow, q->flow ? q->flow->npath : 0)) {
         quake_ws_free(w);
@@ -361,31 +414,52 @@ static cs_status rupture_breaks(const quake_cfg *q, const cs_hz_line *rupture, d
     return CS_OK;
 }
 
-/* breaks: slope. Each break site (a slope stretch or a canyon crossing) of each segment breaks
- * with cs_hz_slope_p of its distance to the rupture, at its point nearest the rupture; one
- * uniform per site with p >= P_NEGLIGIBLE, in site order. */
-static cs_status slope_breaks(const quake_cfg *q, const cs_lonlat *rup, size_t m, double mag,
-                              double len, const cs_topology_t *t, gsl_rng *rng, cs_failures *f,
-                              cs_error *err)
+/* The distance (km) from p to the rupture: to the line rup (m points), or, with a plane (ring
+ * of nr points, closed), 0 inside it and the distance to its outline outside. */
+static double rupture_distance_km(cs_lonlat p, const cs_lonlat *rup, size_t m,
+                                  const cs_lonlat *ring, size_t nr)
 {
-    const double d50 = q->reach_share * cs_hz_keefer_halfwidth_km(mag, len, q->keefer_a);
+    if (ring == NULL) return cs_geo_point_polyline_distance_km(p, rup, m);
+    if (cs_geo_point_in_polygon(p, ring, nr - 1)) return 0.0;
+    return cs_geo_point_polyline_distance_km(p, ring, nr);
+}
+
+/* breaks: slope. Each break site (a slope stretch or a canyon crossing) of each segment breaks
+ * with cs_hz_slope_p of its distance to the rupture (line, or plane when ring is not NULL: of
+ * width wid), at its point nearest the rupture; one uniform per site with p >= P_NEGLIGIBLE, in
+ * site order. */
+static cs_status slope_breaks(const quake_cfg *q, const cs_lonlat *rup, size_t m,
+                              const cs_lonlat *ring, size_t nr, double wid, double mag, double len,
+                              const cs_topology_t *t, gsl_rng *rng, cs_failures *f, cs_error *err)
+{
+    const double d50 =
+        q->reach_share * cs_hz_keefer_halfwidth_plane_km(mag, len, ring ? wid : 0.0, q->keefer_a);
     const double reach = d50 + q->fr.spread * d50 * log(q->fr.p_max / P_NEGLIGIBLE);
     for (size_t k = 0; k < q->n_sites; k++) {
         const cs_lonlat *pts = q->site_pts + q->site_off[k];
         const size_t n = q->site_off[k + 1] - q->site_off[k];
         /* A stretch is at most CS_CUTSITE_SLOPE_KM long: its first point bounds the rest. */
-        if (cs_geo_point_polyline_distance_km(pts[0], rup, m) > reach + CS_CUTSITE_SLOPE_KM)
-            continue;
+        if (rupture_distance_km(pts[0], rup, m, ring, nr) > reach + CS_CUTSITE_SLOPE_KM) continue;
         double d = INFINITY;
         cs_lonlat at = pts[0];
+        size_t j0 = n, j1 = 0; /* the first and last points under the plane (distance 0) */
         for (size_t j = 0; j < n; j++) {
-            const double dj = cs_geo_point_polyline_distance_km(pts[j], rup, m);
+            const double dj = rupture_distance_km(pts[j], rup, m, ring, nr);
             if (dj < d) {
                 d = dj;
                 at = pts[j];
             }
+            if (dj == 0.0) {
+                j0 = j < j0 ? j : j0;
+                j1 = j;
+            }
         }
-        const double p = cs_hz_slope_p(q->fr.p_max, d, d50, q->fr.spread);
+        /* Under the plane every point is as near: the middle of the stretch it covers. */
+        if (d == 0.0) at = pts[(j0 + j1) / 2];
+        /* A plane wider than Keefer's area (d50 = 0) breaks only what lies under it. */
+        const double p = d50 > 0.0  ? cs_hz_slope_p(q->fr.p_max, d, d50, q->fr.spread)
+                         : d == 0.0 ? q->fr.p_max
+                                    : 0.0;
         if (!(d <= reach) || p < P_NEGLIGIBLE) continue;
         if (!(gsl_rng_uniform(rng) < p)) continue;
         const cs_status rc = cs_hz_cut_at(f, t, q->segs.edge[q->site_seg[k]], at, err);
@@ -412,10 +486,16 @@ static cs_status quake_sample(const void *cfg, void *ws, const cs_hazard_env *en
 
     const size_t before = f->n_cuts;
     /* The rupture as laid (a fault shorter than len holds a shorter one). */
-    cs_status rc = q->slope
-                       ? slope_breaks(q, w->rupture.buf, m, mag,
-                                      cs_geo_polyline_length_km(w->rupture.buf, m), t, rng, f, err)
-                       : rupture_breaks(q, &rupture, mag, t, rng, f, err);
+    const double laid = cs_geo_polyline_length_km(w->rupture.buf, m);
+    const double wid = !q->plane            ? 0.0
+                       : isnan(q->width_km) ? cs_hz_rupture_width_km(mag, q->width_a, q->width_b)
+                                            : q->width_km;
+    const double dip =
+        cs_hz_bearing_deg(w->rupture.buf[0], w->rupture.buf[m - 1]) + 90.0 * q->dip_sign;
+    const size_t nr = q->plane ? cs_hz_rupture_plane(w->rupture.buf, m, dip, wid, w->ring) : 0;
+    cs_status rc = q->slope ? slope_breaks(q, w->rupture.buf, m, q->plane ? w->ring : NULL, nr, wid,
+                                           mag, laid, t, rng, f, err)
+                            : rupture_breaks(q, &rupture, mag, t, rng, f, err);
     if (rc != CS_OK) return rc;
     for (size_t i = 0; i < q->n_stations && q->station_radius_km > 0.0; i++) {
         const size_t v = q->stations[i];
@@ -523,6 +603,25 @@ static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
     q->keefer_a = KEEFER_A;
     q->reach_share = REACH_SHARE;
     q->canyon_width_km = CANYON_WIDTH_KM;
+    q->width_km = NAN;
+    q->width_a = WIDTH_A;
+    q->width_b = WIDTH_B;
+    static const char *const sides[] = {"right", "left", NULL};
+    int side = 0;
+    q->plane = q->slope && cs_hz_present(s, "dip_side");
+    if (q->plane &&
+        ((rc = cs_yget_enum(d, s, "dip_side", true, sides, 0, &side, err)) ||
+         (cs_hz_present(s, "rupture_width_km") &&
+          (rc = cs_yget_double(d, s, "rupture_width_km", true, 0, 2000, 0, &q->width_km, err))) ||
+         (rc = cs_yget_double(d, s, "width_a", false, -10, 10, WIDTH_A, &q->width_a, err)) ||
+         (rc = cs_yget_double(d, s, "width_b", false, 0, 2, WIDTH_B, &q->width_b, err))))
+        return rc;
+    q->dip_sign = side == 0 ? 1.0 : -1.0;
+    static const char *const plane_only[] = {"rupture_width_km", "width_a", "width_b"};
+    for (size_t k = 0; !q->plane && k < sizeof plane_only / sizeof *plane_only; k++)
+        if (cs_hz_present(s, plane_only[k]))
+            return cs_yerr(d, cs_ymap_get(s, plane_only[k]), plane_only[k],
+                           "no such key without `dip_side` (the rupture plane)", err);
     if ((!q->slope &&
          ((rc = cs_yget_double(d, s, "d50_km", false, 0.001, 5000, D50_KM, &q->fr.d50_km, err)) ||
           (rc =
@@ -535,7 +634,7 @@ static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
                                &q->canyon_width_km, err)))))
         return rc;
     static const char *const slope_only[] = {"keefer_a", "reach_share", "canyons",
-                                             "canyon_width_km"};
+                                             "canyon_width_km", "dip_side"};
     static const char *const rupture_only[] = {"d50_km", "d50_growth"};
     for (size_t k = 0; !q->slope && k < sizeof slope_only / sizeof *slope_only; k++)
         if (cs_hz_present(s, slope_only[k]))
@@ -684,6 +783,10 @@ cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
                                        "reach_share",
                                        "canyons",
                                        "canyon_width_km",
+                                       "dip_side",
+                                       "rupture_width_km",
+                                       "width_a",
+                                       "width_b",
                                        NULL};
     cs_status rc = cs_ymap_check_keys(c->doc, c->spec, keys, "hazard earthquake", err);
     if (rc != CS_OK) return rc;

@@ -296,95 +296,76 @@ cs_status cs_mpirun(cs_engine_t *e, cs_results_t *w, const cs_mpirun_options *o,
 
 /* ------------------------------------------------------- run summaries */
 
-/* The counts of a summary, then its sums, flattened for MPI. */
-enum { SUM_U64_FIXED = 9, SUM_F64_FIXED = 20 };
-
-static void pack_summary(const cs_run_summary *s, uint64_t *u, double *d)
+/*
+ * The counts of summary s, then its sums, flattened for MPI: copied into u and d when pack, else
+ * from them into s; with u and d NULL, only counted. *nu and *nd receive how many of each.
+ */
+static void summary_flat(cs_run_summary *s, uint64_t *u, double *d, bool pack, size_t *nu,
+                         size_t *nd)
 {
-    u[0] = s->trials;
-    u[1] = s->worst_trial;
-    u[2] = s->skipped;
-    u[3] = s->cache_hits;
-    u[4] = s->routed;
-    u[5] = s->interrupted;
-    u[6] = s->loss_trials;
-    u[7] = s->rare_sums.n;
-    u[8] = s->rare_sums.hits;
-    memcpy(u + SUM_U64_FIXED, s->region_cut, s->n_regions * sizeof *u);
-    memcpy(u + SUM_U64_FIXED + s->n_regions, s->demand_unserved_trials, s->n_demands * sizeof *u);
-    uint64_t *ru = u + SUM_U64_FIXED + s->n_regions + s->n_demands;
-    memcpy(ru, s->region_below90, s->n_regions * sizeof *u);
-    memcpy(ru + s->n_regions, s->region_lat_n, s->n_regions * sizeof *u);
-    d[0] = s->mean_unserved;
-    d[1] = s->m2_unserved;
-    d[2] = s->max_unserved;
-    d[3] = s->systems_lost_sum;
-    d[4] = s->stations_lost_sum;
-    d[5] = s->capacity_lost_sum;
-    d[6] = s->intl_capacity_lost_sum;
-    d[7] = s->capacity_lost_max;
-    d[8] = s->min_unserved;
-    d[9] = s->capacity_lost_min;
-    const cs_rare_sums *x = &s->rare_sums;
-    const double rare[10] = {x->sw,   x->sw2, x->swi,  x->swi2, x->swu,
-                             x->swu2, x->swc, x->swc2, x->swl,  x->swl2};
-    memcpy(d + 10, rare, sizeof rare);
-    memcpy(d + SUM_F64_FIXED, s->served_sum, s->n_demands * sizeof *d);
-    double *rd = d + SUM_F64_FIXED + s->n_demands;
-    memcpy(rd, s->region_served_sum, s->n_regions * sizeof *d);
-    memcpy(rd + s->n_regions, s->region_lat_sum, s->n_regions * sizeof *d);
-    memcpy(rd + 2 * s->n_regions, s->region_lat_max, s->n_regions * sizeof *d);
-    if (!s->recovery) return;
-    memcpy(ru + 2 * s->n_regions, s->t90_hist, (CS_RUN_T90_BINS + 1) * sizeof *u);
-    double *r = rd + 3 * s->n_regions;
-    r[0] = s->unserved_days_sum;
-    r[1] = s->capacity_days_sum;
-    memcpy(r + 2, s->ship_busy_sum, s->n_ships * sizeof *d);
-}
-
-static void unpack_summary(cs_run_summary *s, const uint64_t *u, const double *d)
-{
-    s->trials = u[0];
-    s->worst_trial = u[1];
-    s->skipped = u[2];
-    s->cache_hits = u[3];
-    s->routed = u[4];
-    s->interrupted = u[5] != 0;
-    s->loss_trials = u[6];
-    s->rare_sums.n = u[7];
-    s->rare_sums.hits = u[8];
-
-    memcpy(s->region_cut, u + SUM_U64_FIXED, s->n_regions * sizeof *u);
-    memcpy(s->demand_unserved_trials, u + SUM_U64_FIXED + s->n_regions, s->n_demands * sizeof *u);
-    const uint64_t *ru = u + SUM_U64_FIXED + s->n_regions + s->n_demands;
-    memcpy(s->region_below90, ru, s->n_regions * sizeof *u);
-    memcpy(s->region_lat_n, ru + s->n_regions, s->n_regions * sizeof *u);
-    s->mean_unserved = d[0];
-    s->m2_unserved = d[1];
-    s->max_unserved = d[2];
-    s->systems_lost_sum = d[3];
-    s->stations_lost_sum = d[4];
-    s->capacity_lost_sum = d[5];
-    s->intl_capacity_lost_sum = d[6];
-    s->capacity_lost_max = d[7];
-    s->min_unserved = d[8];
-    s->capacity_lost_min = d[9];
+    const size_t nr = s->n_regions, nq = s->n_demands;
+    /* Recovery adds the t90 histogram, two sums and one per ship. */
+    const size_t nt = s->recovery ? CS_RUN_T90_BINS + 1 : 0, n1 = s->recovery ? 1 : 0;
+    const size_t nship = s->recovery ? s->n_ships : 0;
+    uint64_t interrupted = s->interrupted;
     cs_rare_sums *x = &s->rare_sums;
-    double *const rare[10] = {&x->sw,   &x->sw2, &x->swi,  &x->swi2, &x->swu,
-                              &x->swu2, &x->swc, &x->swc2, &x->swl,  &x->swl2};
-    for (size_t k = 0; k < 10; k++)
-        *rare[k] = d[10 + k];
-    memcpy(s->served_sum, d + SUM_F64_FIXED, s->n_demands * sizeof *d);
-    const double *rd = d + SUM_F64_FIXED + s->n_demands;
-    memcpy(s->region_served_sum, rd, s->n_regions * sizeof *d);
-    memcpy(s->region_lat_sum, rd + s->n_regions, s->n_regions * sizeof *d);
-    memcpy(s->region_lat_max, rd + 2 * s->n_regions, s->n_regions * sizeof *d);
-    if (!s->recovery) return;
-    memcpy(s->t90_hist, ru + 2 * s->n_regions, (CS_RUN_T90_BINS + 1) * sizeof *u);
-    const double *r = rd + 3 * s->n_regions;
-    s->unserved_days_sum = r[0];
-    s->capacity_days_sum = r[1];
-    memcpy(s->ship_busy_sum, r + 2, s->n_ships * sizeof *d);
+    const struct {
+        uint64_t *p;
+        size_t n;
+    } us[] = {{&s->trials, 1},
+              {&s->worst_trial, 1},
+              {&s->skipped, 1},
+              {&s->cache_hits, 1},
+              {&s->routed, 1},
+              {&interrupted, 1},
+              {&s->loss_trials, 1},
+              {&x->n, 1},
+              {&x->hits, 1},
+              {s->region_cut, nr},
+              {s->demand_unserved_trials, nq},
+              {s->region_below90, nr},
+              {s->region_lat_n, nr},
+              {s->t90_hist, nt}};
+    const struct {
+        double *p;
+        size_t n;
+    } ds[] = {{&s->mean_unserved, 1},
+              {&s->m2_unserved, 1},
+              {&s->max_unserved, 1},
+              {&s->systems_lost_sum, 1},
+              {&s->stations_lost_sum, 1},
+              {&s->capacity_lost_sum, 1},
+              {&s->intl_capacity_lost_sum, 1},
+              {&s->capacity_lost_max, 1},
+              {&s->min_unserved, 1},
+              {&s->capacity_lost_min, 1},
+              {&x->sw, 1},
+              {&x->sw2, 1},
+              {&x->swi, 1},
+              {&x->swi2, 1},
+              {&x->swu, 1},
+              {&x->swu2, 1},
+              {&x->swc, 1},
+              {&x->swc2, 1},
+              {&x->swl, 1},
+              {&x->swl2, 1},
+              {s->served_sum, nq},
+              {s->region_served_sum, nr},
+              {s->region_lat_sum, nr},
+              {s->region_lat_max, nr},
+              {&s->unserved_days_sum, n1},
+              {&s->capacity_days_sum, n1},
+              {s->ship_busy_sum, nship}};
+    size_t ku = 0, kd = 0;
+    for (size_t i = 0; i < sizeof us / sizeof *us; ku += us[i++].n)
+        if (u != NULL && us[i].n > 0)
+            memcpy(pack ? u + ku : us[i].p, pack ? us[i].p : u + ku, us[i].n * sizeof *u);
+    for (size_t i = 0; i < sizeof ds / sizeof *ds; kd += ds[i++].n)
+        if (d != NULL && ds[i].n > 0)
+            memcpy(pack ? d + kd : ds[i].p, pack ? ds[i].p : d + kd, ds[i].n * sizeof *d);
+    if (u != NULL && !pack) s->interrupted = interrupted != 0;
+    *nu = ku;
+    *nd = kd;
 }
 
 /* Gathers every rank's summary to rank 0 and merges them there, in rank order (mpirun.h). */
@@ -394,11 +375,8 @@ cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, cs_co
     int rank = 0, size = 1;
     if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || MPI_Comm_size(comm, &size) != MPI_SUCCESS)
         return cs_errorf(err, CS_EIO, "MPI could not tell this process's rank");
-    /* Recovery adds the t90 histogram, two sums and one per ship. */
-    const size_t nu = SUM_U64_FIXED + 3 * sum->n_regions + sum->n_demands +
-                      (sum->recovery ? CS_RUN_T90_BINS + 1 : 0);
-    const size_t nd = SUM_F64_FIXED + sum->n_demands + 3 * sum->n_regions +
-                      (sum->recovery ? 2 + sum->n_ships : 0);
+    size_t nu = 0, nd = 0;
+    summary_flat(sum, NULL, NULL, true, &nu, &nd);
     const size_t all = rank == 0 ? (size_t)size : 1;
     uint64_t *u = malloc(nu * sizeof *u), *allu = malloc(all * nu * sizeof *allu);
     double *d = malloc(nd * sizeof *d), *alld = malloc(all * nd * sizeof *alld);
@@ -408,7 +386,7 @@ cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, cs_co
     cs_status rc = CS_OK;
     if (!u || !allu || !d || !alld) rc = cs_errorf(err, CS_ENOMEM, "out of memory for summaries");
     if (rc == CS_OK) {
-        pack_summary(sum, u, d);
+        summary_flat(sum, u, d, true, &nu, &nd);
         if (MPI_Gather(u, (int)nu, MPI_UINT64_T, allu, (int)nu, MPI_UINT64_T, 0, comm) !=
                 MPI_SUCCESS ||
             MPI_Gather(d, (int)nd, MPI_DOUBLE, alld, (int)nd, MPI_DOUBLE, 0, comm) != MPI_SUCCESS)
@@ -417,7 +395,7 @@ cs_status cs_run_summary_reduce(cs_run_summary *sum, const cs_engine_t *e, cs_co
     if (rc == CS_OK && rank == 0 && (rc = cs_run_summary_init(&total, e, err)) == CS_OK &&
         (rc = cs_run_summary_init(&part, e, err)) == CS_OK) {
         for (int r = 0; r < size && rc == CS_OK; r++) {
-            unpack_summary(&part, allu + (size_t)r * nu, alld + (size_t)r * nd);
+            summary_flat(&part, allu + (size_t)r * nu, alld + (size_t)r * nd, false, &nu, &nd);
             rc = cs_run_summary_merge(&total, &part, err);
         }
         if (rc == CS_OK) { /* total's arrays replace sum's */

@@ -5,24 +5,25 @@
  * topology once (a CSR adjacency, lengths, capacities) and preallocates every
  * work array, so cs_router_route() never allocates and never calls igraph.
  *
- * Latency-first keeps one shortest-path tree per distinct origin city
- * ("slot"), shared by every destination of that origin and every round. Edge
- * lengths never change and, within one routing, edges only ever leave the
- * usable set (failed, or saturated down to the epsilon). Removing an edge
- * outside a tree changes nothing in it; removing a tree edge changes only the
- * subtree below it (see "Tie-breaking" in docs/routing.md). So when an edge
- * saturates, each tree holding it is repaired, not recomputed: the subtree's
- * nodes are reset and a Dijkstra run restricted to them restarts from their
- * neighbours outside it. Repairs are lazy: the edges that left the usable set
- * are logged, and a slot's tree is repaired for those it has not seen when it
- * is next used (a tree repaired for several edges at once is the same tree);
- * with transit classes (two slots per origin on the Japan dataset) a tree
- * whose demands wait for their turn is repaired once for all the edges that
- * saturated meanwhile. The trees of the intact network are computed once,
- * in cs_router_alloc(); a routing starts from copies of them and repairs
- * them for the failed edges (or recomputes them when many edges are down).
- * The result is exactly the tree a full Dijkstra would give, which the
- * tests check against a plain implementation.
+ * Latency-first keeps one shortest-path tree per distinct origin city and
+ * transit class ("slot"), shared by every destination of that origin and every
+ * round. Edge lengths never change and, within one routing, edges only ever
+ * leave the usable set (failed, or saturated down to the epsilon). Removing an
+ * edge outside a tree changes nothing in it; removing a tree edge changes only
+ * the subtree below it (see "Tie-breaking" in docs/routing.md). So a tree is
+ * repaired, not recomputed: the subtree's nodes are reset and a Dijkstra run
+ * restricted to them restarts from their neighbours outside it. Each tree
+ * keeps its children lists, so a subtree is found in time proportional to its
+ * size. Repairs are made on demand: a tree is the shortest-path tree of its own
+ * graph (the intact network's usable edges less those it was repaired for),
+ * which holds every usable edge; when a path of it is asked for and holds only
+ * usable edges, that is exactly the path of the up-to-date tree, and only when
+ * it holds an unusable one is the tree repaired, for the unusable edges of that
+ * path (routing_spt.c). The trees of the intact network are computed once, in
+ * cs_router_alloc(); a routing starts from views of them, copied when first
+ * repaired (or with many edges down recomputes them). The result is exactly
+ * the tree a full Dijkstra would give on the usable edges wherever it is read,
+ * which the tests check against a plain implementation.
  *
  * Max-flow mode runs Dinic's algorithm for each demand increment in turn on
  * what earlier increments left. An undirected edge with residual r is one
@@ -37,77 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NONE SIZE_MAX
+#include "routing_impl.h"
 
-/*
- * A shortest-path tree from one origin over the usable edges: distance (km),
- * predecessor edge and hop count per node (NONE / INFINITY when unreached),
- * and the nodes reached in settling order, so that parents come before their
- * children and distances never decrease along order[].
- */
-typedef struct {
-    double *dist;
-    size_t *pred, *hops, *order;
-    size_t n_order;
-    size_t allow_a, allow_b; /* the restricted countries whose links it may use (or NONE) */
-} spt;
-
-struct cs_router {
-    const cs_topology_t *t;
-    const cs_demand_t *d;
-    cs_routing_options opt;
-    size_t nn, ne, nd, nslots;
-    /* Topology, copied once. adj_* is the CSR adjacency: node u's incident
-     * edges are entries adj_off[u] .. adj_off[u+1]-1, in edge index order. */
-    size_t *adj_off, *adj_edge, *adj_node;
-    unsigned char *adj_rev; /* 1 when the entry runs against the edge (to -> from) */
-    size_t *efrom, *eto;
-    double *len, *cap, *cap0; /* capacity routed on; the topology's (the base trees' usable set) */
-    /* Transit: ecountry[e] is the restricted country (an index) of a link with
-     * transit = false, NONE for every other edge; n_countries of them. */
-    size_t *ecountry, n_countries;
-    const char **countries;
-    /* Demand, copied once: scaled value, per-round increment, tree slot, the
-     * restricted countries of its two cities (NONE when not restricted) and its
-     * transit class (one per distinct pair of those). */
-    size_t *dorig, *ddst, *dslot, *dca, *dcb, *dcls;
-    double *dval, *dinc;
-    size_t *slot_root, *slot_a, *slot_b; /* a slot is an origin and its allowed countries */
-    size_t n_cls, *cls_a, *cls_b;
-    /* Per routing. */
-    double *res;           /* [ne] residual capacity (latency-first) */
-    unsigned char *down;   /* [ne] failed, or an end failed */
-    unsigned char *usable; /* [ne] not down and residual > epsilon */
-    size_t *gone;          /* [ne] edges that left the usable set, to repair trees for */
-    /* Lazy repair: every edge that left the usable set in this routing, in order, and how many
-     * of them each slot's tree has been repaired for (a tree is brought up to date when it is
-     * next used: repairing for several edges at once gives the same tree). */
-    size_t *glog, n_glog, *synced;
-    double *served, *latsum; /* [nd] raw sums of what was placed */
-    size_t *uf;              /* [nn] union-find for `connected` */
-    /* Trees: tree[s] for this routing, base[s] of the intact network. Their
-     * arrays live in the blocks below, nn entries per tree. */
-    spt *tree, *base;
-    double *dist_block;
-    size_t *pred_block, *hops_block, *order_block;
-    /* Dijkstra: a binary heap of nodes keyed on (distance, node index). */
-    size_t *heap, *hpos;
-    unsigned char *settled, *affected;
-    size_t *sub, *fresh, *merged; /* [nn] repair scratch */
-    /* Dinic. */
-    double *eflow;
-    unsigned char *blocked; /* [nd] maxflow: no augmenting path left */
-    unsigned char *reach;   /* [nd] connected in the intact network (else never routed) */
-    double unreachable_tbps;
-    size_t cur_a, cur_b; /* the restricted countries open to the demand being routed */
-    size_t *level, *queue, *it, *pstack, *nstack;
-};
-
-static void dijkstra(cs_router_t *r, spt *t, size_t root);
 static void mark_connected(cs_router_t *r, const unsigned char *down, unsigned char *connected);
-
-/* Above this many failed edges a routing recomputes its trees instead of repairing copies. */
-#define REPAIR_MAX_DOWN 8
 
 /* ------------------------------------------------------------ results */
 
@@ -226,7 +159,8 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->down, ne);
     ALLOC(r->usable, ne);
     ALLOC(r->gone, ne);
-    ALLOC(r->glog, ne);
+    ALLOC(r->path, nn);
+    ALLOC(r->ok0, ne);
     ALLOC(r->served, nd);
     ALLOC(r->latsum, nd);
     ALLOC(r->uf, nn);
@@ -236,7 +170,6 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->affected, nn);
     ALLOC(r->sub, nn);
     ALLOC(r->fresh, nn);
-    ALLOC(r->merged, nn);
     ALLOC(r->eflow, ne);
     ALLOC(r->blocked, nd);
     ALLOC(r->reach, nd);
@@ -249,8 +182,8 @@ static bool alloc_arrays(cs_router_t *r)
            r->cap && r->cap0 && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls &&
            r->slot_a && r->slot_b && r->cls_a && r->cls_b && r->ecountry && r->countries &&
            r->dval && r->dinc && r->slot_root && r->res && r->down && r->usable && r->gone &&
-           r->glog && r->served && r->latsum && r->uf && r->heap && r->hpos && r->settled &&
-           r->affected && r->sub && r->fresh && r->merged && r->eflow && r->blocked && r->reach &&
+           r->path && r->ok0 && r->served && r->latsum && r->uf && r->heap && r->hpos &&
+           r->settled && r->affected && r->sub && r->fresh && r->eflow && r->blocked && r->reach &&
            r->level && r->queue && r->it && r->pstack && r->nstack;
 }
 
@@ -358,21 +291,25 @@ static cs_status alloc_trees(cs_router_t *r, cs_error *err)
     const size_t n = 2 * r->nslots, block = n * r->nn;
     ALLOC(r->tree, r->nslots);
     ALLOC(r->base, r->nslots);
-    ALLOC(r->synced, r->nslots);
+    ALLOC(r->own, r->nslots);
+    ALLOC(r->owned, r->nslots);
+    ALLOC(r->cut_block, r->nslots * r->ne);
     ALLOC(r->dist_block, block);
-    ALLOC(r->pred_block, block);
-    ALLOC(r->hops_block, block);
-    ALLOC(r->order_block, block);
-    if (!r->tree || !r->base || !r->synced || !r->dist_block || !r->pred_block || !r->hops_block ||
-        !r->order_block)
+    ALLOC(r->idx_block, (SPT_ARRAYS - 1) * block);
+    if (!r->tree || !r->base || !r->own || !r->owned || !r->cut_block || !r->dist_block ||
+        !r->idx_block)
         return cs_errorf(err, CS_ENOMEM, "out of memory for %zu shortest-path trees of %zu nodes",
                          n, r->nn);
     for (size_t s = 0; s < n; s++) {
-        spt *t = s < r->nslots ? &r->tree[s] : &r->base[s - r->nslots];
+        cs_spt *t = s < r->nslots ? &r->own[s] : &r->base[s - r->nslots];
+        size_t *idx = r->idx_block + s * (SPT_ARRAYS - 1) * r->nn;
         t->dist = r->dist_block + s * r->nn;
-        t->pred = r->pred_block + s * r->nn;
-        t->hops = r->hops_block + s * r->nn;
-        t->order = r->order_block + s * r->nn;
+        t->pred = idx;
+        t->hops = idx + r->nn;
+        t->kid = idx + 2 * r->nn;
+        t->sib = idx + 3 * r->nn;
+        t->prv = idx + 4 * r->nn;
+        t->cut = s < r->nslots ? r->cut_block + s * r->ne : NULL;
         const size_t sl = s < r->nslots ? s : s - r->nslots;
         t->allow_a = r->slot_a[sl];
         t->allow_b = r->slot_b[sl];
@@ -406,10 +343,11 @@ cs_status cs_router_alloc(cs_router_t **out, const cs_topology_t *t, const cs_de
     if ((rc = alloc_trees(r, err)) != CS_OK) goto fail;
     for (size_t u = 0; u < r->nn; u++)
         r->hpos[u] = NONE; /* the heap is empty between runs */
+    memset(r->settled, 1, r->nn);
     for (size_t e = 0; e < r->ne; e++)
-        r->usable[e] = r->cap[e] > CS_ROUTING_EPS_TBPS;
+        r->usable[e] = r->ok0[e] = r->cap[e] > CS_ROUTING_EPS_TBPS;
     for (size_t sl = 0; sl < r->nslots; sl++)
-        dijkstra(r, &r->base[sl], r->slot_root[sl]);
+        cs_spt_dijkstra(r, &r->base[sl], r->slot_root[sl]);
     mark_connected(r, r->down, r->reach); /* nothing is down yet */
     for (size_t i = 0; i < r->nd; i++)
         if (!r->reach[i]) r->unreachable_tbps += r->dval[i];
@@ -423,21 +361,21 @@ fail:
 void cs_router_free(cs_router_t *r)
 {
     if (r == NULL) return;
-    void *more[] = {r->dca,    r->dcb,      r->dcls,
-                    r->slot_a, r->slot_b,   r->cls_a,
-                    r->cls_b,  r->ecountry, (void *)r->countries,
-                    r->reach,  r->cap0,     r->glog,
-                    r->synced};
+    void *more[] = {r->dca,       r->dcb,      r->dcls,
+                    r->slot_a,    r->slot_b,   r->cls_a,
+                    r->cls_b,     r->ecountry, (void *)r->countries,
+                    r->reach,     r->cap0,     r->ok0,
+                    r->cut_block, r->own,      r->path,
+                    r->owned,     r->idx_block};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         free(more[i]);
-    void *arrays[] = {
-        r->adj_off,    r->adj_edge,   r->adj_node,    r->adj_rev, r->efrom,  r->eto,
-        r->len,        r->cap,        r->dorig,       r->ddst,    r->dslot,  r->dval,
-        r->dinc,       r->slot_root,  r->res,         r->down,    r->usable, r->gone,
-        r->served,     r->latsum,     r->uf,          r->tree,    r->base,   r->dist_block,
-        r->pred_block, r->hops_block, r->order_block, r->heap,    r->hpos,   r->settled,
-        r->affected,   r->sub,        r->fresh,       r->merged,  r->eflow,  r->blocked,
-        r->level,      r->queue,      r->it,          r->pstack,  r->nstack};
+    void *arrays[] = {r->adj_off, r->adj_edge,  r->adj_node, r->adj_rev,  r->efrom,  r->eto,
+                      r->len,     r->cap,       r->dorig,    r->ddst,     r->dslot,  r->dval,
+                      r->dinc,    r->slot_root, r->res,      r->down,     r->usable, r->gone,
+                      r->served,  r->latsum,    r->uf,       r->tree,     r->base,   r->dist_block,
+                      r->heap,    r->hpos,      r->settled,  r->affected, r->sub,    r->fresh,
+                      r->eflow,   r->blocked,   r->level,    r->queue,    r->it,     r->pstack,
+                      r->nstack};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     free(r);
@@ -545,13 +483,6 @@ bool cs_router_keeps_served_without_unused_edges(const cs_router_t *r)
 
 /* ------------------------------------------------------------ connectivity */
 
-/* Whether edge e is open to traffic allowed the restricted countries a and b. */
-static bool allowed(const cs_router_t *r, size_t e, size_t a, size_t b)
-{
-    const size_t c = r->ecountry[e];
-    return c == NONE || c == a || c == b;
-}
-
 static size_t uf_find(size_t *p, size_t x)
 {
     while (p[x] != x)
@@ -569,7 +500,7 @@ static void mark_connected(cs_router_t *r, const unsigned char *down, unsigned c
         for (size_t u = 0; u < r->nn; u++)
             r->uf[u] = u;
         for (size_t e = 0; e < r->ne; e++) {
-            if (down[e] || !allowed(r, e, r->cls_a[c], r->cls_b[c])) continue;
+            if (down[e] || !cs_router_allowed(r, e, r->cls_a[c], r->cls_b[c])) continue;
             const size_t a = uf_find(r->uf, r->efrom[e]), b = uf_find(r->uf, r->eto[e]);
             if (a != b) r->uf[a < b ? b : a] = a < b ? a : b;
         }
@@ -584,216 +515,6 @@ void cs_router_connected(cs_router_t *r, const unsigned char *down, unsigned cha
     mark_connected(r, down, connected);
 }
 
-/* ------------------------------------------------------------ trees */
-
-/* Heap order: smaller distance first, then smaller node index. */
-static bool heap_less(const double *dist, size_t a, size_t b)
-{
-    return dist[a] < dist[b] || (dist[a] == dist[b] && a < b);
-}
-
-static void heap_swap(cs_router_t *r, size_t i, size_t j)
-{
-    const size_t a = r->heap[i], b = r->heap[j];
-    r->heap[i] = b;
-    r->heap[j] = a;
-    r->hpos[b] = i;
-    r->hpos[a] = j;
-}
-
-static void heap_up(cs_router_t *r, const double *dist, size_t i)
-{
-    while (i > 0 && heap_less(dist, r->heap[i], r->heap[(i - 1) / 2])) {
-        heap_swap(r, i, (i - 1) / 2);
-        i = (i - 1) / 2;
-    }
-}
-
-static size_t heap_pop(cs_router_t *r, const double *dist, size_t *n)
-{
-    const size_t top = r->heap[0];
-    r->hpos[top] = NONE;
-    if (--*n == 0) return top;
-    r->heap[0] = r->heap[*n];
-    r->hpos[r->heap[0]] = 0;
-    for (size_t i = 0;;) {
-        const size_t lc = 2 * i + 1, rc = lc + 1;
-        size_t m = i;
-        if (lc < *n && heap_less(dist, r->heap[lc], r->heap[m])) m = lc;
-        if (rc < *n && heap_less(dist, r->heap[rc], r->heap[m])) m = rc;
-        if (m == i) break;
-        heap_swap(r, i, m);
-        i = m;
-    }
-    return top;
-}
-
-static void heap_push(cs_router_t *r, const double *dist, size_t v, size_t *n)
-{
-    if (r->hpos[v] == NONE) {
-        r->heap[*n] = v;
-        r->hpos[v] = (*n)++;
-    }
-    heap_up(r, dist, r->hpos[v]);
-}
-
-static size_t other_end(const cs_router_t *r, size_t e, size_t v)
-{
-    return r->efrom[e] == v ? r->eto[e] : r->efrom[e];
-}
-
-/*
- * Offers v the path through settled node u and edge e. A shorter distance
- * wins; at equal distance the lower edge index does, so the predecessor is
- * the lowest-index edge among all that achieve v's distance, whatever the
- * order of the offers.
- */
-static void relax(cs_router_t *r, spt *t, size_t u, size_t v, size_t e, size_t *n)
-{
-    const double nd = t->dist[u] + r->len[e];
-    if (nd < t->dist[v]) {
-        t->dist[v] = nd;
-        t->pred[v] = e;
-        t->hops[v] = t->hops[u] + 1;
-        heap_push(r, t->dist, v, n);
-    } else if (nd == t->dist[v] && e < t->pred[v]) {
-        t->pred[v] = e;
-        t->hops[v] = t->hops[u] + 1;
-    }
-}
-
-/* Settles the heap's nodes in (distance, index) order into out[]; returns how many. */
-static size_t settle(cs_router_t *r, spt *t, size_t n, size_t *out)
-{
-    size_t k = 0;
-    while (n > 0) {
-        const size_t u = heap_pop(r, t->dist, &n);
-        r->settled[u] = 1;
-        out[k++] = u;
-        for (size_t j = r->adj_off[u]; j < r->adj_off[u + 1]; j++) {
-            const size_t e = r->adj_edge[j], v = r->adj_node[j];
-            if (r->usable[e] && !r->settled[v] && allowed(r, e, t->allow_a, t->allow_b))
-                relax(r, t, u, v, e, &n);
-        }
-    }
-    return k;
-}
-
-/* The shortest-path tree from root over the usable edges, from scratch. */
-static void dijkstra(cs_router_t *r, spt *t, size_t root)
-{
-    for (size_t u = 0; u < r->nn; u++) {
-        t->dist[u] = INFINITY;
-        t->pred[u] = NONE;
-    }
-    memset(r->settled, 0, r->nn);
-    t->dist[root] = 0.0;
-    t->hops[root] = 0;
-    size_t n = 0;
-    heap_push(r, t->dist, root, &n);
-    t->n_order = settle(r, t, n, t->order);
-}
-
-/*
- * Repairs t after its edge into c left the usable set. Only c's subtree can
- * change: its nodes are reset, offered their usable edges from outside it,
- * and settled again by a Dijkstra run that treats every other node as
- * settled (their distances cannot change). order[] is then merged back.
- */
-static void repair(cs_router_t *r, spt *t, size_t c)
-{
-    size_t k = 0, na = 0;
-    while (t->order[k] != c)
-        k++;
-    r->affected[c] = 1;
-    r->sub[na++] = c;
-    for (k++; k < t->n_order; k++) { /* parents precede children in order[] */
-        const size_t w = t->order[k];
-        if (r->affected[other_end(r, t->pred[w], w)]) {
-            r->affected[w] = 1;
-            r->sub[na++] = w;
-        }
-    }
-    memset(r->settled, 1, r->nn);
-    for (size_t i = 0; i < na; i++) {
-        const size_t v = r->sub[i];
-        t->dist[v] = INFINITY;
-        t->pred[v] = NONE;
-        r->settled[v] = 0;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < na; i++) {
-        const size_t v = r->sub[i];
-        for (size_t j = r->adj_off[v]; j < r->adj_off[v + 1]; j++) {
-            const size_t e = r->adj_edge[j], u = r->adj_node[j];
-            if (r->usable[e] && !r->affected[u] && t->dist[u] < INFINITY &&
-                allowed(r, e, t->allow_a, t->allow_b))
-                relax(r, t, u, v, e, &n);
-        }
-    }
-    const size_t nf = settle(r, t, n, r->fresh);
-    /* Merge the untouched nodes (in their order) with the resettled ones; at
-     * equal distance the untouched come first, so parents stay ahead. */
-    size_t i = 0, j = 0, m = 0;
-    while (i < t->n_order || j < nf) {
-        while (i < t->n_order && r->affected[t->order[i]])
-            i++;
-        if (i == t->n_order && j == nf) break;
-        if (j == nf || (i < t->n_order && t->dist[t->order[i]] <= t->dist[r->fresh[j]]))
-            r->merged[m++] = t->order[i++];
-        else
-            r->merged[m++] = r->fresh[j++];
-    }
-    memcpy(t->order, r->merged, m * sizeof *t->order);
-    t->n_order = m;
-    for (size_t q = 0; q < na; q++)
-        r->affected[r->sub[q]] = 0;
-}
-
-/* Edges gone[0..n-1] left the usable set: logged; each tree is repaired for them when next
- * used (sync_tree). */
-static void log_gone(cs_router_t *r, const size_t *gone, size_t n)
-{
-    assert(r->n_glog + n <= r->ne); /* an edge leaves the usable set once per routing */
-    memcpy(r->glog + r->n_glog, gone, n * sizeof *gone);
-    r->n_glog += n;
-}
-
-/* Repairs slot s's tree for the edges logged since it was last brought up to date. */
-static spt *sync_tree(cs_router_t *r, size_t s)
-{
-    spt *t = &r->tree[s];
-    for (size_t g = r->synced[s]; g < r->n_glog; g++) {
-        const size_t e = r->glog[g], a = r->efrom[e], b = r->eto[e];
-        if (t->pred[a] == e)
-            repair(r, t, a);
-        else if (t->pred[b] == e)
-            repair(r, t, b);
-    }
-    r->synced[s] = r->n_glog;
-    return t;
-}
-
-/* The trees of this routing: the intact ones, to be repaired for the failures, or new. */
-static void start_trees(cs_router_t *r, size_t n_gone)
-{
-    r->n_glog = 0;
-    memset(r->synced, 0, r->nslots * sizeof *r->synced);
-    if (n_gone > REPAIR_MAX_DOWN) {
-        for (size_t s = 0; s < r->nslots; s++)
-            dijkstra(r, &r->tree[s], r->slot_root[s]);
-        return;
-    }
-    const size_t block = r->nslots * r->nn;
-    memcpy(r->tree[0].dist, r->base[0].dist, block * sizeof *r->base[0].dist);
-    memcpy(r->tree[0].pred, r->base[0].pred, block * sizeof *r->base[0].pred);
-    memcpy(r->tree[0].hops, r->base[0].hops, block * sizeof *r->base[0].hops);
-    memcpy(r->tree[0].order, r->base[0].order, block * sizeof *r->base[0].order);
-    for (size_t s = 0; s < r->nslots; s++)
-        r->tree[s].n_order = r->base[s].n_order;
-    log_gone(r, r->gone, n_gone);
-}
-
 /* ------------------------------------------------------------ latency-first */
 
 /*
@@ -804,13 +525,14 @@ static void place(cs_router_t *r, size_t i, double amount)
 {
     const size_t o = r->dorig[i], dst = r->ddst[i];
     const size_t s = r->dslot[i];
-    const spt *t = sync_tree(r, s); /* repaired in place below */
     double rem = amount;
-    while (rem > CS_ROUTING_EPS_TBPS && t->pred[dst] != NONE) {
+    while (rem > CS_ROUTING_EPS_TBPS) {
+        const cs_spt *t = cs_spt_path(r, s, o, dst); /* its path to dst: usable edges only */
+        if (t->pred[dst] == NONE) break;
         double b = rem; /* what goes on this path: rem, or less at a bottleneck */
-        for (size_t v = dst; v != o; v = other_end(r, t->pred[v], v))
-            if (r->res[t->pred[v]] < b) b = r->res[t->pred[v]];
-        /* Tree edges are all usable, so b > epsilon; this guard only turns a
+        for (size_t k = 0; k < r->n_path; k++)
+            if (r->res[r->path[k]] < b) b = r->res[r->path[k]];
+        /* Path edges are all usable, so b > epsilon; this guard only turns a
          * broken invariant into a wrong answer the tests see, not a hang. */
         if (!(b > CS_ROUTING_EPS_TBPS)) break;
         const double amt = b;
@@ -818,19 +540,11 @@ static void place(cs_router_t *r, size_t i, double amount)
         r->served[i] += amt;
         r->latsum[i] += amt * lat;
         rem -= amt;
-        size_t n_gone = 0;
-        for (size_t v = dst; v != o; v = other_end(r, t->pred[v], v)) {
-            const size_t e = t->pred[v];
+        for (size_t k = 0; k < r->n_path; k++) {
+            const size_t e = r->path[k];
             r->res[e] -= amt;
-            if (r->res[e] <= CS_ROUTING_EPS_TBPS) {
-                r->usable[e] = 0;
-                r->gone[n_gone++] = e;
-            }
+            if (r->res[e] <= CS_ROUTING_EPS_TBPS) r->usable[e] = 0; /* trees: when next asked */
         }
-        /* Only now, with the walk done, may the trees change: this one at once, the others
-         * when next used. */
-        log_gone(r, r->gone, n_gone);
-        sync_tree(r, s);
     }
 }
 
@@ -876,7 +590,8 @@ static bool dinic_levels(cs_router_t *r, size_t src, size_t dst)
         for (size_t k = r->adj_off[u]; k < r->adj_off[u + 1]; k++) {
             const size_t v = r->adj_node[k];
             const size_t e = r->adj_edge[k];
-            if (r->level[v] != NONE || !r->usable[e] || !allowed(r, e, r->cur_a, r->cur_b))
+            if (r->level[v] != NONE || !r->usable[e] ||
+                !cs_router_allowed(r, e, r->cur_a, r->cur_b))
                 continue;
             if (arc_res(r, k) <= CS_ROUTING_EPS_TBPS) continue;
             r->level[v] = r->level[u] + 1;
@@ -891,7 +606,7 @@ static bool admissible(const cs_router_t *r, size_t u, size_t k)
 {
     const size_t v = r->adj_node[k], e = r->adj_edge[k];
     return r->usable[e] && r->level[v] != NONE && r->level[v] == r->level[u] + 1 &&
-           allowed(r, e, r->cur_a, r->cur_b) && arc_res(r, k) > CS_ROUTING_EPS_TBPS;
+           cs_router_allowed(r, e, r->cur_a, r->cur_b) && arc_res(r, k) > CS_ROUTING_EPS_TBPS;
 }
 
 /*
@@ -971,7 +686,7 @@ static void route_maxflow(cs_router_t *r, cs_routing_result *out)
             if (!(f > 0.0)) continue;
             for (size_t e = 0; e < r->ne; e++)
                 if (r->eflow[e] != 0.0) r->res[e] = fmax(0.0, r->res[e] - fabs(r->eflow[e]));
-            const spt *t = sync_tree(r, r->dslot[i]);
+            const cs_spt *t = cs_spt_path(r, r->dslot[i], r->dorig[i], r->ddst[i]);
             const double km = t->dist[r->ddst[i]];
             const size_t hops = t->hops[r->ddst[i]];
             r->served[i] += f;
@@ -1005,7 +720,7 @@ cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_resul
         if (!r->usable[e] && r->cap0[e] > CS_ROUTING_EPS_TBPS) r->gone[n_gone++] = e;
     }
     mark_connected(r, r->down, out->connected);
-    start_trees(r, n_gone);
+    cs_spt_start(r, n_gone);
     memset(r->served, 0, r->nd * sizeof *r->served);
     memset(r->latsum, 0, r->nd * sizeof *r->latsum);
     if (r->opt.mode == CS_ROUTING_MAXFLOW)

@@ -1,7 +1,9 @@
 /*
  * cs_cli_test.h: helpers for tests that run the built cablesim in a directory (include after
  * <cmocka.h>): a scratch directory in the build tree with the fixtures linked in, a shell command
- * with its output captured, a file's existence. Runs are stopped at chosen points with
+ * with its output captured, files written, removed and looked for; with <hdf5.h> included before
+ * it, results files compared dataset by dataset and their attributes and lengths read. Runs are
+ * stopped at chosen points with
  * --stop-after-batches or the CABLESIM_RAISE hook (docs/hpc.md), never by timing.
  */
 #ifndef CS_CLI_TEST_H
@@ -9,12 +11,26 @@
 
 #include <dirent.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* The hazards of the results-file tests (test_mpi, test_merge, test_crash), the last key of
+ * their scenarios: random faults on most trials of the engine test network and an anchor drag off
+ * jp-a (cuts and hazard events in every trial). */
+#define CS_TEST_DRAG_HAZARDS                                                                       \
+    "hazards:\n"                                                                                   \
+    "  - type: random_faults\n"                                                                    \
+    "    window_days: 365\n"                                                                       \
+    "    rate_deep: 0.05\n"                                                                        \
+    "    rate_shallow: 0.05\n"                                                                     \
+    "  - type: anchor_drag\n"                                                                      \
+    "    region: [[139.5, 34.0], [141.5, 34.0], [141.5, 35.0], [139.5, 35.0]]\n"                   \
+    "    max_depth_m: 12000\n"
 
 /* Runs cmd with sh in dir; captures stdout+stderr into out[n]; returns the exit status. */
 static inline int cs_sh_in(const char *dir, const char *cmd, char *out, size_t n)
@@ -37,6 +53,25 @@ static inline bool cs_exists_in(const char *dir, const char *name)
     snprintf(path, sizeof path, "%s/%s", dir, name);
     struct stat sb;
     return stat(path, &sb) == 0;
+}
+
+/* Writes text to dir/name (replacing it). */
+static inline void cs_write_in(const char *dir, const char *name, const char *text)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Removes dir/name (when it is there). */
+static inline void cs_remove_in(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    remove(path);
 }
 
 /*
@@ -83,6 +118,32 @@ typedef struct {
     bool differ;
 } cs_h5_cmp;
 
+/* Whether datasets da and db have the same type, shape and bytes (NaN as bytes). */
+static inline bool cs_h5_same_data(hid_t da, hid_t db)
+{
+    const hid_t ta = H5Dget_type(da), tb = H5Dget_type(db);
+    const hid_t sa = H5Dget_space(da), sb = H5Dget_space(db);
+    hsize_t dima[H5S_MAX_RANK] = {0}, dimb[H5S_MAX_RANK] = {0};
+    const int ra = H5Sget_simple_extent_dims(sa, dima, NULL);
+    const int rb = H5Sget_simple_extent_dims(sb, dimb, NULL);
+    const bool same = H5Tequal(ta, tb) > 0 && ra == rb && memcmp(dima, dimb, sizeof dima) == 0;
+    const size_t bytes = same ? (size_t)H5Sget_simple_extent_npoints(sa) * H5Tget_size(ta) : 0;
+    unsigned char *ba = calloc(bytes + 1, 1), *bb = calloc(bytes + 1, 1);
+    assert_true(ba != NULL && bb != NULL);
+    if (bytes > 0) {
+        assert_true(H5Dread(da, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) >= 0);
+        assert_true(H5Dread(db, tb, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb) >= 0);
+    }
+    const bool equal = same && memcmp(ba, bb, bytes) == 0;
+    free(ba);
+    free(bb);
+    H5Sclose(sa);
+    H5Sclose(sb);
+    H5Tclose(ta);
+    H5Tclose(tb);
+    return equal;
+}
+
 /* H5Literate callback: dataset name of the group, same type, shape and bytes in both files. */
 static inline herr_t cs_h5_cmp_dataset(hid_t g, const char *name, const H5L_info_t *info,
                                        void *data)
@@ -99,26 +160,7 @@ static inline herr_t cs_h5_cmp_dataset(hid_t g, const char *name, const H5L_info
         if (db >= 0) H5Dclose(db);
         return 0;
     }
-    const hid_t ta = H5Dget_type(da), tb = H5Dget_type(db);
-    const hid_t sa = H5Dget_space(da), sb = H5Dget_space(db);
-    hsize_t dima[4] = {0}, dimb[4] = {0};
-    const int ra = H5Sget_simple_extent_dims(sa, dima, NULL);
-    const int rb = H5Sget_simple_extent_dims(sb, dimb, NULL);
-    const bool same = H5Tequal(ta, tb) > 0 && ra == rb && memcmp(dima, dimb, sizeof dima) == 0;
-    const size_t bytes = same ? (size_t)H5Sget_simple_extent_npoints(sa) * H5Tget_size(ta) : 0;
-    unsigned char *ba = calloc(bytes + 1, 1), *bb = calloc(bytes + 1, 1);
-    assert_true(ba != NULL && bb != NULL);
-    if (bytes > 0) {
-        assert_true(H5Dread(da, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) >= 0);
-        assert_true(H5Dread(db, tb, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb) >= 0);
-    }
-    if (!same || memcmp(ba, bb, bytes) != 0) c->differ = true;
-    free(ba);
-    free(bb);
-    H5Sclose(sa);
-    H5Sclose(sb);
-    H5Tclose(ta);
-    H5Tclose(tb);
+    if (!cs_h5_same_data(da, db)) c->differ = true;
     H5Dclose(da);
     H5Dclose(db);
     c->datasets++;
@@ -163,6 +205,80 @@ static inline void cs_h5_str_attr(const char *path, const char *obj, const char 
     }
     H5Oclose(o);
     H5Fclose(f);
+}
+
+/*
+ * Compares results files pa and pb group by group: /trials, /baseline, /topology, and
+ * /timeseries and /recovery when pa has them (pb then must too, and only then); each dataset as
+ * cs_h5_same_group does, and each group of pb must have no member pa's lacks. Returns the number
+ * of datasets, or -1 when one differs or a group's members do.
+ */
+static inline int cs_h5_same_results(const char *pa, const char *pb)
+{
+    cs_h5_cmp c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT),
+                   H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT), NULL, 0, false};
+    assert_true(c.a >= 0 && c.b >= 0);
+    static const char *const groups[] = {"/trials", "/baseline", "/topology", "/timeseries",
+                                         "/recovery"};
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
+        if (i >= 3 && H5Lexists(c.a, groups[i], H5P_DEFAULT) <= 0) {
+            /* the recovery groups are there only with `recovery:`, then in both files */
+            if (H5Lexists(c.b, groups[i], H5P_DEFAULT) > 0) c.differ = true;
+            continue;
+        }
+        c.group = groups[i];
+        const hid_t ga = H5Gopen2(c.a, groups[i], H5P_DEFAULT);
+        assert_true(ga >= 0);
+        hsize_t idx = 0;
+        assert_true(H5Literate(ga, H5_INDEX_NAME, H5_ITER_INC, &idx, cs_h5_cmp_dataset, &c) >= 0);
+        H5G_info_t ia, ib;
+        const hid_t gb = H5Gopen2(c.b, groups[i], H5P_DEFAULT);
+        assert_true(gb >= 0 && H5Gget_info(ga, &ia) >= 0 && H5Gget_info(gb, &ib) >= 0);
+        if (ia.nlinks != ib.nlinks) c.differ = true;
+        H5Gclose(ga);
+        H5Gclose(gb);
+    }
+    H5Fclose(c.a);
+    H5Fclose(c.b);
+    return c.differ ? -1 : c.datasets;
+}
+
+/* Opens dir/name with HDF5, read-only unless write. */
+static inline hid_t cs_h5_open_in(const char *dir, const char *name, bool write)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    const hid_t f = H5Fopen(path, write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    return f;
+}
+
+/* A numeric root attribute (read as uint64) of results file dir/name; it must be there. */
+static inline uint64_t cs_h5_root_u64(const char *dir, const char *name, const char *attr)
+{
+    const hid_t f = cs_h5_open_in(dir, name, false);
+    const hid_t a = H5Aopen(f, attr, H5P_DEFAULT);
+    assert_true(a >= 0);
+    uint64_t v = UINT64_MAX;
+    assert_true(H5Aread(a, H5T_NATIVE_UINT64, &v) >= 0);
+    H5Aclose(a);
+    H5Fclose(f);
+    return v;
+}
+
+/* The length of the first axis of dataset of file dir/name. */
+static inline uint64_t cs_h5_rows(const char *dir, const char *name, const char *dataset)
+{
+    const hid_t f = cs_h5_open_in(dir, name, false);
+    const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
+    assert_true(d >= 0);
+    const hid_t s = H5Dget_space(d);
+    hsize_t dims[H5S_MAX_RANK] = {0};
+    H5Sget_simple_extent_dims(s, dims, NULL);
+    H5Sclose(s);
+    H5Dclose(d);
+    H5Fclose(f);
+    return dims[0];
 }
 
 #endif /* H5_VERS_MAJOR */

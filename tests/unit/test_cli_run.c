@@ -43,19 +43,12 @@ static bool exists(const char *name)
 
 static void write_file(const char *name, const char *text)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", scratch, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    cs_write_in(scratch, name, text);
 }
 
 static void remove_file(const char *name)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", scratch, name);
-    remove(path);
+    cs_remove_in(scratch, name);
 }
 
 static const char good[] = "name: cli-test\n"
@@ -149,17 +142,7 @@ static void test_bad_flags(void **state)
 
 static int read_complete(const char *name)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", scratch, name);
-    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(f >= 0);
-    const hid_t a = H5Aopen(f, "complete", H5P_DEFAULT);
-    assert_true(a >= 0);
-    unsigned char v = 255;
-    assert_true(H5Aread(a, H5T_NATIVE_UCHAR, &v) >= 0);
-    H5Aclose(a);
-    H5Fclose(f);
-    return v;
+    return (int)cs_h5_root_u64(scratch, name, "complete");
 }
 
 static void test_good_run_and_dry_run(void **state)
@@ -206,17 +189,7 @@ static void test_as_of_warning(void **state)
 /* The number of trials in a results file (rows of /trials/unserved_tbps). */
 static unsigned long long trials_in(const char *name)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", scratch, name);
-    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(f >= 0);
-    const hid_t d = H5Dopen2(f, "/trials/unserved_tbps", H5P_DEFAULT), sp = H5Dget_space(d);
-    hsize_t dims[1] = {0};
-    assert_int_equal(H5Sget_simple_extent_dims(sp, dims, NULL), 1);
-    H5Sclose(sp);
-    H5Dclose(d);
-    H5Fclose(f);
-    return (unsigned long long)dims[0];
+    return cs_h5_rows(scratch, name, "/trials/unserved_tbps");
 }
 
 /* 400 trials in batches of 50 (as_of pinned: no warning, so outputs stay one line). */

@@ -16,6 +16,7 @@
 #include "cablesim/results.h"
 #include "cablesim/resultsio.h"
 #include "cablesim/rng.h"
+#include "cs_engine_test.h"
 #include "cs_test.h"
 
 /* Random faults frequent enough that most trials fail something: window of a
@@ -37,44 +38,7 @@ static const char *const random_scenario = "name: engine-test\n"
 
 static cs_scenario *load_scenario(const char *text, const char *const *sets, size_t nsets)
 {
-    cs_error err = CS_ERROR_INIT;
-    cs_scenario *s = NULL;
-    const cs_status rc = cs_scenario_load_string(&s, text, "engine-test.yaml", CS_TEST_DATA, sets,
-                                                 nsets, 2026, &err);
-    if (rc != CS_OK) fail_msg("scenario: %s", err.msg);
-    return s;
-}
-
-static cs_engine_t *make_engine(const cs_scenario *s)
-{
-    cs_error err = CS_ERROR_INIT;
-    cs_engine_t *e = NULL;
-    if (cs_engine_alloc(&e, s, &err) != CS_OK) fail_msg("engine: %s", err.msg);
-    return e;
-}
-
-static void assert_same_routing(const cs_routing_result *a, const cs_routing_result *b)
-{
-    assert_int_equal(a->n_demands, b->n_demands);
-    assert_int_equal(a->n_edges, b->n_edges);
-    /* Bit-identical, NaN latencies included. */
-    assert_memory_equal(a->served_tbps, b->served_tbps, a->n_demands * sizeof(double));
-    assert_memory_equal(a->latency_ms, b->latency_ms, a->n_demands * sizeof(double));
-    assert_memory_equal(a->edge_flow_tbps, b->edge_flow_tbps, a->n_edges * sizeof(double));
-    assert_memory_equal(a->connected, b->connected, a->n_demands);
-    assert_memory_equal(&a->unserved_tbps, &b->unserved_tbps, sizeof(double));
-}
-
-/* Whether failures f displace traffic of the intact routing base (the engine's rule for routing
- * over the restoration capacities): an edge down that carries flow, or a connected demand that
- * the intact routing leaves unserved. */
-static bool displaces(const cs_topology_t *t, const cs_routing_result *base, const cs_failures *f)
-{
-    for (size_t j = 0; j < base->n_edges; j++)
-        if (cs_failures_edge_down(f, t, j) && base->edge_flow_tbps[j] > 0.0) return true;
-    for (size_t i = 0; i < base->n_demands; i++)
-        if (base->connected[i] && !(base->served_tbps[i] > 0.0)) return true;
-    return false;
+    return cs_test_scenario(text, "engine-test.yaml", sets, nsets);
 }
 
 /* The intact shortcut and the cache give exactly what routing again gives,
@@ -85,7 +49,7 @@ static bool displaces(const cs_topology_t *t, const cs_routing_result *base, con
 static void shortcuts_are_exact(const char *const *sets, size_t nsets)
 {
     cs_scenario *s = load_scenario(random_scenario, sets, nsets);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     const cs_topology_t *t = cs_engine_topology(e);
     const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
     cs_error err = CS_ERROR_INIT;
@@ -107,8 +71,7 @@ static void shortcuts_are_exact(const char *const *sets, size_t nsets)
     size_t displacing = 0;
     cs_failures f;
     cs_routing_result r, want;
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     assert_int_equal(cs_routing_result_init(&want, nd, ne, &err), CS_OK);
     unsigned char cut[16];
     size_t with_failures = 0;
@@ -116,12 +79,12 @@ static void shortcuts_are_exact(const char *const *sets, size_t nsets)
         for (uint64_t k = 0; k < s->trials; k++) {
             const uint64_t trial = pass == 0 ? k : s->trials - 1 - k;
             assert_int_equal(cs_engine_trial(e, trial, &f, &r, cut, &err), CS_OK);
-            if (rho < 1.0 && !displaces(t, base, &f))
+            if (rho < 1.0 && !cs_test_displaces(t, base, &f))
                 cs_routing_result_copy(&want, base);
             else
                 assert_int_equal(cs_router_route(direct, &f, &want, &err), CS_OK);
-            displacing += rho < 1.0 && displaces(t, base, &f);
-            assert_same_routing(&r, &want);
+            displacing += rho < 1.0 && cs_test_displaces(t, base, &f);
+            cs_test_assert_same_routing(&r, &want);
             with_failures += f.n_edges > 0;
             /* every failed edge has a cut, and every cut a place on its route and a depth */
             assert_true(f.n_cuts >= f.n_edges);
@@ -194,7 +157,7 @@ static unsigned long long *read_u64(hid_t file, const char *name, size_t *n)
 static void run_split(const cs_scenario *s, const char *path, const uint64_t *cuts, size_t ncuts,
                       cs_run_summary *sum_out)
 {
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_results_t *w = NULL;
     const cs_results_meta meta = {s,
@@ -313,12 +276,10 @@ static void test_headroom_per_trial(void **state)
     H5Fclose(fb);
     assert_int_equal(n, nb);
     assert_memory_equal(h, hb, n * sizeof *h);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     const size_t nr = cs_engine_regions(e)->n;
     assert_int_equal(n, 120 * nr);
-    const cs_topology_t *t = cs_engine_topology(e);
-    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
     cs_failures f;
     cs_routing_result r;
     unsigned char cut[16];
@@ -326,8 +287,7 @@ static void test_headroom_per_trial(void **state)
     assert_true(nr <= 8);
     for (size_t g = 0; g < nr; g++)
         lo[g] = INFINITY;
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     size_t varied = 0;
     for (uint64_t k = 0; k < 120; k++) {
         assert_int_equal(cs_engine_trial(e, k, &f, &r, cut, &err), CS_OK);
@@ -373,18 +333,16 @@ static void test_summary_matches_trials(void **state)
 {
     (void)state;
     cs_scenario *s = load_scenario(random_scenario, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
     assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
-    const cs_topology_t *t = cs_engine_topology(e);
-    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
+    const size_t nd = cs_demand_count(cs_engine_demand(e));
     const cs_pair_table *pairs = cs_engine_pairs(e);
     cs_failures f;
     cs_routing_result r;
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     unsigned char cut[16];
     double sum_x = 0, max_x = -1;
     uint64_t worst = 0, la_cut = 0;
@@ -431,7 +389,7 @@ static void test_summary_merge(void **state)
 {
     (void)state;
     cs_scenario *s = load_scenario(random_scenario, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary whole, part[3], merged;
     assert_int_equal(cs_run_summary_init(&whole, e, &err), CS_OK);
@@ -505,7 +463,7 @@ static void test_explicit_cut(void **state)
                                "  - type: explicit\n"
                                "    cables: [PAC-1, PAC-2]\n";
     cs_scenario *s = load_scenario(text, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
@@ -548,16 +506,13 @@ static void test_impact_of_a_station(void **state)
                                "  - type: station_attack\n"
                                "    stations: [jp-a]\n";
     cs_scenario *s = load_scenario(text, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
-    const cs_topology_t *t = cs_engine_topology(e);
-    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
     cs_failures f;
     cs_routing_result r;
     cs_trial_impact m;
     unsigned char cut[16];
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
     assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
     cs_engine_impact(e, &f, &r, &m);
@@ -634,10 +589,9 @@ static void test_restoration_share(void **state)
                  "  - type: station_attack\n    stations: [jp-a]\n");
         const char *sets[1] = {cases[k].set};
         cs_scenario *s = load_scenario(text, sets, cases[k].set != NULL);
-        cs_engine_t *e = make_engine(s);
+        cs_engine_t *e = cs_test_engine(s);
         cs_error err = CS_ERROR_INIT;
         const cs_topology_t *t = cs_engine_topology(e);
-        const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
         size_t pac2 = 0, asia2 = 0;
         assert_true(cs_topology_find_edge(t, "pac-2:1", &pac2));
         assert_true(cs_topology_find_edge(t, "asia-2:1", &asia2));
@@ -657,8 +611,7 @@ static void test_restoration_share(void **state)
         cs_failures f;
         cs_routing_result r;
         unsigned char cut[16];
-        assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-        assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+        cs_test_trial_buffers(e, &f, &r);
         assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
         assert_near(r.served_tbps[0] + r.served_tbps[1], f_us + rho * (10.0 - f_us), 1e-9);
         assert_near(r.served_tbps[2] + r.served_tbps[3], f_hk + rho * (5.0 - f_hk), 1e-9);
@@ -688,20 +641,18 @@ static void test_impact_matches_trials(void **state)
 {
     (void)state;
     cs_scenario *s = load_scenario(random_scenario, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum, part[2];
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
     assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
     const cs_topology_t *t = cs_engine_topology(e);
-    const cs_demand_t *d = cs_engine_demand(e);
-    const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(d);
+    const size_t ne = cs_topology_edge_count(t);
     cs_failures f;
     cs_routing_result r;
     cs_trial_impact m;
     unsigned char cut[16];
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, nd, ne, &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
     const size_t us = region_of(&sum, "US West Coast");
     double cap_sum = 0.0, us_sum = 0.0;
@@ -780,7 +731,7 @@ static void test_unreachable_in_the_intact_network(void **state)
                                "    rate_deep: 0.05\n"
                                "    rate_shallow: 0.05\n";
     cs_scenario *s = load_scenario(text, NULL, 0);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     /* LA's 11.75 Tbps share PAC-1 and OLD-1 (8 + 2 lit): 1.75 unserved, a shortfall of
      * capacity, not of reach. */
@@ -816,7 +767,7 @@ static void test_stop_request(void **state)
     (void)state;
     const char *batch = "output.batch_trials=40";
     cs_scenario *s = load_scenario(random_scenario, &batch, 1);
-    cs_engine_t *e = make_engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);

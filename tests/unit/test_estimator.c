@@ -15,6 +15,7 @@
 
 #include "cablesim/engine.h"
 #include "cablesim/estimator.h"
+#include "cs_engine_test.h"
 #include "cs_test.h"
 
 /*
@@ -56,20 +57,7 @@ static double sp_exact(void)
 
 static cs_scenario *load(const char *text, const char *const *sets, size_t nsets)
 {
-    cs_error err = CS_ERROR_INIT;
-    cs_scenario *s = NULL;
-    if (cs_scenario_load_string(&s, text, "rare.yaml", CS_TEST_DATA, sets, nsets, 2026, &err) !=
-        CS_OK)
-        fail_msg("scenario: %s", err.msg);
-    return s;
-}
-
-static cs_engine_t *engine(const cs_scenario *s)
-{
-    cs_error err = CS_ERROR_INIT;
-    cs_engine_t *e = NULL;
-    if (cs_engine_alloc(&e, s, &err) != CS_OK) fail_msg("engine: %s", err.msg);
-    return e;
+    return cs_test_scenario(text, "rare.yaml", sets, nsets);
 }
 
 /* Runs every trial of e without writing; the summary into *sum (initialised here). */
@@ -90,7 +78,7 @@ static void test_exact_series_parallel(void **state)
     const double exact = sp_exact();
     assert_true(exact > 5e-7 && exact < 2e-6);
     cs_scenario *s = load(sp_scenario, NULL, 0);
-    cs_engine_t *e = engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     unsigned it = 0;
     bool reached = false;
     cs_estimator_fit_info(cs_engine_estimator(e), &it, &reached);
@@ -138,7 +126,7 @@ static void test_split_identical(void **state)
     (void)state;
     const char *const sets[] = {"trials=200", "estimator.pilot_trials=400"};
     cs_scenario *s = load(sp_scenario, sets, 2);
-    cs_engine_t *a = engine(s), *b = engine(s);
+    cs_engine_t *a = cs_test_engine(s), *b = cs_test_engine(s);
     const double *qa, *qb, *pa, *pb;
     const size_t n = cs_estimator_tilt(cs_engine_estimator(a), &qa, &pa);
     assert_int_equal(cs_estimator_tilt(cs_engine_estimator(b), &qb, &pb), n);
@@ -206,7 +194,7 @@ static void test_plain_unchanged(void **state)
     free(text);
     assert_false(s1->weighted);
     assert_null(s2->estimator);
-    cs_engine_t *a = engine(s1), *b = engine(s2);
+    cs_engine_t *a = cs_test_engine(s1), *b = cs_test_engine(s2);
     cs_error err = CS_ERROR_INIT;
     const cs_topology_t *t = cs_engine_topology(a);
     cs_failures fa, fb;
@@ -312,7 +300,7 @@ static void test_errors(void **state)
     cs_scenario_free(s);
     const char *const plain[] = {"estimator.method=plain"};
     s = load(explicit_only, plain, 1);
-    e = engine(s);
+    e = cs_test_engine(s);
     cs_run_summary sum;
     run_all(e, &sum);
     assert_int_equal(sum.rare_sums.hits, 0); /* b alone down: A and C still serve */
@@ -397,7 +385,7 @@ static void test_japan_agrees(void **state)
     cs_scenario *si = load(text, NULL, 0);
     const char *const plain[] = {"estimator.method=plain", "trials=10000"};
     cs_scenario *sp = load(text, plain, 2);
-    cs_engine_t *ei = engine(si), *ep = engine(sp);
+    cs_engine_t *ei = cs_test_engine(si), *ep = cs_test_engine(sp);
     cs_run_summary a, b;
     run_all(ei, &a);
     run_all(ep, &b);

@@ -656,6 +656,67 @@ static void test_keefer_halfwidth(void **state)
     assert_true(fabs(pow(10.0, 9.2 - 3.46) / 5e5 - 1.0) < 0.1);
     assert_float_equal(cs_hz_slope_p(0.9, 20.0, 20.0, 0.1), 0.45, 1e-12);
     assert_float_equal(cs_hz_slope_p(0.9, 22.0, 20.0, 0.1), 0.9 / (1 + exp(1.0)), 1e-12);
+    /* Around a plane L x W: L W + 2 (L + W) R + pi R^2 = A; W = 0 is the line; 0 when the
+     * plane alone covers A. Strasser et al. (2010) interface width: 189 km at M 9, 38 at M 7. */
+    const double w9 = cs_hz_rupture_width_km(9.0, -0.882, 0.351);
+    assert_float_equal(w9, pow(10.0, 2.277), 1e-9);
+    assert_float_equal(w9, 189.23, 1e-2);
+    assert_float_equal(cs_hz_rupture_width_km(7.0, -0.882, 0.351), 37.58, 1e-2);
+    const double p9 = cs_hz_keefer_halfwidth_plane_km(9.0, 500.0, w9, 3.46);
+    assert_float_equal(500.0 * w9 + 2 * (500.0 + w9) * p9 + PI * p9 * p9, a9, 1e-4);
+    assert_float_equal(p9, 138.92, 0.01);
+    assert_float_equal(cs_hz_keefer_halfwidth_plane_km(9.0, 500.0, 0.0, 3.46), r9, 1e-12);
+    assert_float_equal(cs_hz_keefer_halfwidth_plane_km(7.0, 100.0, 100.0, 3.46), 0.0, 0.0);
+    /* Bearings: north 0, east 90 (on the equator), south-west about 225. */
+    const cs_lonlat o = {0.0, 0.0}, n1 = {0.0, 1.0}, e1 = {1.0, 0.0}, sw = {-1.0, -1.0};
+    assert_float_equal(cs_hz_bearing_deg(o, n1), 0.0, 1e-9);
+    assert_float_equal(cs_hz_bearing_deg(o, e1), 90.0, 1e-9);
+    assert_float_equal(cs_hz_bearing_deg(o, sw), -135.0, 0.01);
+}
+
+/* The topology of the slope tests: a landing station at (0, 0), a segment "s" east along the
+ * equator to a branching unit at (5, 0); *es is the segment's edge index. */
+static cs_topology_t *slope_topology(size_t *es)
+{
+    const tnode n[3] = {{"c0", "city", -0.5, 0.0},
+                        {"la", "landing_station", 0.0, 0.0},
+                        {"bu", "branching_unit", 5.0, 0.0}};
+    const tedge e[2] = {LINK("l", "c0", "la"), SEG("s", "la", "bu", "S", 10)};
+    cs_topology_t *t = make_topology(n, 3, e, 2);
+    *es = edge_index(t, "s");
+    return t;
+}
+
+/* Runs the earthquake of yaml over TRIALS trials on slope_topology and returns its cuts, each
+ * checked to lie on segment es at x_km east of the station, with the profile's depth there
+ * (the slope runs from 25 to 60.6 km, 200 to 3,682 m). */
+static size_t slope_cuts(const cs_topology_t *t, const char *yaml, size_t es, double x_km)
+{
+    const double km = R * DEG; /* km per degree */
+    cs_hazard_t *h = parse_ok(t, yaml);
+    cs_failures f;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(
+        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    gsl_rng *rng = cs_rng_alloc();
+    const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
+    size_t hits = 0;
+    for (size_t i = 0; i < TRIALS; i++) {
+        cs_failures_clear(&f);
+        cs_rng_seed_trial(rng, SEED, i);
+        if (hz_sample(h, &env, rng, &f, &err) != CS_OK) fail_msg("%s", err.msg);
+        hits += f.n_cuts;
+        for (size_t k = 0; k < f.n_cuts; k++) {
+            assert_int_equal(f.cuts[k].edge, es);
+            assert_float_equal(f.cuts[k].at.lon, x_km / km, 1e-6);
+            assert_float_equal(f.cuts[k].at.lat, 0.0, 1e-6);
+            assert_float_equal(f.cuts[k].depth_m, 200.0 + 3482.0 * (x_km - 25.0) / 35.6, 0.5);
+        }
+    }
+    gsl_rng_free(rng);
+    cs_failures_destroy(&f);
+    cs_hazard_free(h);
+    return hits;
 }
 
 /*
@@ -673,12 +734,8 @@ static void test_quake_slope_breaks(void **state)
 {
     (void)state;
     const double km = R * DEG; /* km per degree */
-    const tnode n[3] = {{"c0", "city", -0.5, 0.0},
-                        {"la", "landing_station", 0.0, 0.0},
-                        {"bu", "branching_unit", 5.0, 0.0}};
-    const tedge e[2] = {LINK("l", "c0", "la"), SEG("s", "la", "bu", "S", 10)};
-    cs_topology_t *t = make_topology(n, 3, e, 2);
-    const size_t es = edge_index(t, "s");
+    size_t es;
+    cs_topology_t *t = slope_topology(&es);
     const double d50 = 0.7 * cs_hz_keefer_halfwidth_km(7.0, 20.0, 3.46);
     char yaml[512];
     /* On the slope. */
@@ -686,28 +743,9 @@ static void test_quake_slope_breaks(void **state)
              "type: earthquake\nbreaks: slope\nepicentre: [%.12f, %.12f]\nmagnitude: 7\n"
              "strike_deg: 0\nrupture_length_km: 20\n",
              42.8 / km, 25.0 / km);
-    cs_hazard_t *h = parse_ok(t, yaml);
-    const size_t ne = cs_topology_edge_count(t), nn = cs_topology_node_count(t);
-    cs_failures f;
-    cs_error err = CS_ERROR_INIT;
-    assert_int_equal(cs_failures_init(&f, ne, nn, &err), CS_OK);
-    gsl_rng *rng = cs_rng_alloc();
-    const cs_hazard_env env = {t, NULL, NULL, NULL, NULL};
-    size_t hits = 0;
-    for (size_t i = 0; i < TRIALS; i++) {
-        cs_failures_clear(&f);
-        cs_rng_seed_trial(rng, SEED, i);
-        if (hz_sample(h, &env, rng, &f, &err) != CS_OK) fail_msg("%s", err.msg);
-        hits += f.n_cuts;
-        for (size_t k = 0; k < f.n_cuts; k++) {
-            assert_int_equal(f.cuts[k].edge, es);
-            assert_float_equal(f.cuts[k].at.lon, 42.8 / km, 1e-6);
-            assert_float_equal(f.cuts[k].at.lat, 0.0, 1e-6);
-            assert_float_equal(f.cuts[k].depth_m, 200.0 + 3482.0 * 17.8 / 35.6, 0.5);
-        }
-    }
-    assert_binomial(hits, TRIALS, cs_hz_slope_p(0.9, 15.0, d50, 0.1), "slope site");
-    cs_hazard_free(h);
+    assert_binomial(slope_cuts(t, yaml, es, 42.8), TRIALS, cs_hz_slope_p(0.9, 15.0, d50, 0.1),
+                    "slope site");
+    cs_hazard_t *h;
     /* Over the deep route: the rupture model cuts, the slope model does not. */
     const char *modes[3] = {"breaks: rupture\n", "breaks: slope\n",
                             "breaks: slope\ncanyons: [[[2.698, -1], [2.698, 1]]]\n"};
@@ -738,8 +776,61 @@ static void test_quake_slope_breaks(void **state)
                 "type: earthquake\nbreaks: slope\nepicentre: [1, 0]\nmagnitude: 7\n"
                 "canyons: [[[1, 2]]]\n",
                 "at least 2");
-    gsl_rng_free(rng);
-    cs_failures_destroy(&f);
+    cs_topology_free(t);
+}
+
+/*
+ * breaks: slope with a rupture plane. The segment of test_quake_slope_breaks (slope from 25 to
+ * 60.6 km east of the station, 19 points 1.978 km apart); an M7 quake with a 20 km rupture
+ * along strike 0 (north), centred 150 km east on the equator: the slope is 89.4 km from the
+ * rupture line, far beyond Keefer's reach (line or plane). With `dip_side: left` and a 100 km
+ * wide plane the rupture extends west to x = 50 km and covers the slope's points from x =
+ * 50.71 km (the 14th, index 13) to its end (index 18): distance 0, p = slope_p(0, d50) with
+ * d50 = 0.7 R(M7, 20, 100), every cut at the middle of the covered points (index 15). With
+ * `dip_side: right` the plane extends east, away from the slope: no cut.
+ */
+static void test_quake_slope_plane(void **state)
+{
+    (void)state;
+    const double km = R * DEG; /* km per degree */
+    size_t es;
+    cs_topology_t *t = slope_topology(&es);
+    const double d50 = 0.7 * cs_hz_keefer_halfwidth_plane_km(7.0, 20.0, 100.0, 3.46);
+    const char *sides[3] = {"", "dip_side: right\nrupture_width_km: 100\n",
+                            "dip_side: left\nrupture_width_km: 100\n"};
+    for (int m = 0; m < 3; m++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 "type: earthquake\nbreaks: slope\nepicentre: [%.12f, 0]\nmagnitude: 7\n"
+                 "strike_deg: 0\nrupture_length_km: 20\n%s",
+                 150.0 / km, sides[m]);
+        const size_t hits = slope_cuts(t, yaml, es, 25.0 + 15.0 * 35.6 / 18.0);
+        if (m < 2)
+            assert_int_equal(hits, 0);
+        else
+            assert_binomial(hits, TRIALS, cs_hz_slope_p(0.9, 0.0, d50, 0.1), "plane");
+    }
+    /* A plane of 20 x 200 km covers more than Keefer's area at M7 (3,467 km^2): R = 0, and
+     * what lies under it breaks with p_max: the whole slope, cut at its middle point (x =
+     * 42.8 km, index 9). */
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "type: earthquake\nbreaks: slope\nepicentre: [%.12f, 0]\nmagnitude: 7\n"
+             "strike_deg: 0\nrupture_length_km: 20\ndip_side: left\nrupture_width_km: 200\n",
+             150.0 / km);
+    assert_binomial(slope_cuts(t, yaml, es, 25.0 + 9.0 * 35.6 / 18.0), TRIALS, 0.9,
+                    "plane wider than Keefer's area");
+    /* The plane's keys: only with `breaks: slope`, and its width only with `dip_side`. */
+    parse_fails(t, "type: earthquake\nepicentre: [1, 0]\nmagnitude: 7\ndip_side: left\n",
+                "dip_side");
+    parse_fails(t,
+                "type: earthquake\nbreaks: slope\nepicentre: [1, 0]\nmagnitude: 7\n"
+                "rupture_width_km: 50\n",
+                "rupture_width_km");
+    parse_fails(t,
+                "type: earthquake\nbreaks: slope\nepicentre: [1, 0]\nmagnitude: 7\n"
+                "dip_side: down\n",
+                "dip_side");
     cs_topology_free(t);
 }
 
@@ -1924,6 +2015,7 @@ int main(void)
         cmocka_unit_test(test_japan_tohoku),
         cmocka_unit_test(test_keefer_halfwidth),
         cmocka_unit_test(test_quake_slope_breaks),
+        cmocka_unit_test(test_quake_slope_plane),
         cmocka_unit_test(test_segs_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

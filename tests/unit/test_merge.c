@@ -56,12 +56,7 @@ static void cli_ok(const char *args)
 
 static void write_file(const char *name, const char *text)
 {
-    char path[4096];
-    path_of(path, sizeof path, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    cs_write_in(scratch, name, text);
 }
 
 /* Whether a file whose name starts with prefix is in the scratch dir (OUT, OUT.tmp-PID). */
@@ -94,15 +89,7 @@ static void make_runs(const char *prefix)
              "output:\n"
              "  edge_flow: true\n"
              "  compression: 6\n"
-             "  batch_trials: 40\n"
-             "hazards:\n"
-             "  - type: random_faults\n"
-             "    window_days: 365\n"
-             "    rate_deep: 0.05\n"
-             "    rate_shallow: 0.05\n"
-             "  - type: anchor_drag\n"
-             "    region: [[139.5, 34.0], [141.5, 34.0], [141.5, 35.0], [139.5, 35.0]]\n"
-             "    max_depth_m: 12000\n",
+             "  batch_trials: 40\n" CS_TEST_DRAG_HAZARDS,
              CS_TEST_DATA, CS_TEST_DATA);
     snprintf(args, sizeof args, "%s.yaml", prefix);
     write_file(args, text);
@@ -205,34 +192,6 @@ static void compare_attrs(cmp_ctx *c, hid_t oa, hid_t ob, const char *obj, const
             compare_attr(c, oa, ob, obj, la.names[i]);
 }
 
-/* Compares the contents of datasets da and db: type, shape and every byte. */
-static void compare_data(cmp_ctx *c, hid_t da, hid_t db, const char *name)
-{
-    const hid_t ta = H5Dget_type(da), tb = H5Dget_type(db);
-    const hid_t sa = H5Dget_space(da), sb = H5Dget_space(db);
-    hsize_t dima[8] = {0}, dimb[8] = {0};
-    const int ra = H5Sget_simple_extent_dims(sa, dima, NULL);
-    const int rb = H5Sget_simple_extent_dims(sb, dimb, NULL);
-    if (H5Tequal(ta, tb) <= 0 || ra != rb || memcmp(dima, dimb, sizeof dima) != 0) {
-        note(c, name, "types or shapes differ");
-    } else {
-        const size_t bytes = (size_t)H5Sget_simple_extent_npoints(sa) * H5Tget_size(ta);
-        unsigned char *ba = calloc(bytes + 1, 1), *bb = calloc(bytes + 1, 1);
-        assert_true(ba != NULL && bb != NULL);
-        if (bytes > 0) {
-            assert_true(H5Dread(da, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) >= 0);
-            assert_true(H5Dread(db, tb, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb) >= 0);
-        }
-        if (memcmp(ba, bb, bytes) != 0) note(c, name, "contents differ");
-        free(ba);
-        free(bb);
-    }
-    H5Sclose(sa);
-    H5Sclose(sb);
-    H5Tclose(ta);
-    H5Tclose(tb);
-}
-
 /* H5Lvisit callback over the first file: every object compared with the second file's. */
 static herr_t compare_object(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
@@ -250,7 +209,7 @@ static herr_t compare_object(hid_t g, const char *name, const H5L_info_t *info, 
     if (H5Iget_type(oa) != H5Iget_type(ob)) {
         note(c, path, "a dataset in one file, a group in the other");
     } else if (H5Iget_type(oa) == H5I_DATASET) {
-        compare_data(c, oa, ob, path);
+        if (!cs_h5_same_data(oa, ob)) note(c, path, "types, shapes or contents differ");
         c->datasets++;
     }
     compare_attrs(c, oa, ob, path, NULL);
@@ -296,39 +255,19 @@ static int compare_files(const char *name_a, const char *name_b)
 /* Opens a scratch file with HDF5 (read-only unless write). */
 static hid_t open_h5(const char *name, bool write)
 {
-    char path[4096];
-    path_of(path, sizeof path, name);
-    const hid_t f = H5Fopen(path, write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(f >= 0);
-    return f;
+    return cs_h5_open_in(scratch, name, write);
 }
 
 /* A numeric root attribute (as uint64) of the results file. */
 static uint64_t root_attr(const char *name, const char *attr)
 {
-    const hid_t f = open_h5(name, false);
-    const hid_t a = H5Aopen(f, attr, H5P_DEFAULT);
-    assert_true(a >= 0);
-    uint64_t v = UINT64_MAX;
-    assert_true(H5Aread(a, H5T_NATIVE_UINT64, &v) >= 0);
-    H5Aclose(a);
-    H5Fclose(f);
-    return v;
+    return cs_h5_root_u64(scratch, name, attr);
 }
 
 /* The length of the first axis of a dataset of the file. */
 static uint64_t rows(const char *name, const char *dataset)
 {
-    const hid_t f = open_h5(name, false);
-    const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
-    assert_true(d >= 0);
-    const hid_t s = H5Dget_space(d);
-    hsize_t dims[8] = {0};
-    H5Sget_simple_extent_dims(s, dims, NULL);
-    H5Sclose(s);
-    H5Dclose(d);
-    H5Fclose(f);
-    return dims[0];
+    return cs_h5_rows(scratch, name, dataset);
 }
 
 /* A string attribute of a dataset (or "" when it has none). */

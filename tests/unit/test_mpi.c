@@ -37,19 +37,12 @@ static void data_path(char *buf, size_t n, const char *name)
 
 static void write_file(const char *name, const char *text)
 {
-    char path[4096];
-    data_path(path, sizeof path, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    cs_write_in(scratch, name, text);
 }
 
 static void remove_file(const char *name)
 {
-    char path[4096];
-    data_path(path, sizeof path, name);
-    remove(path);
+    cs_remove_in(scratch, name);
 }
 
 /* Random faults on most trials (as in test_engine) and an anchor drag off jp-a (cuts and
@@ -62,97 +55,35 @@ static const char scenario[] = "name: mpi-test\n"
                                "seed: 6151\n"
                                "output:\n"
                                "  edge_flow: true\n"
-                               "  compression: 6\n"
-                               "hazards:\n"
-                               "  - type: random_faults\n"
-                               "    window_days: 365\n"
-                               "    rate_deep: 0.05\n"
-                               "    rate_shallow: 0.05\n"
-                               "  - type: anchor_drag\n"
-                               "    region: [[139.5, 34.0], [141.5, 34.0], [141.5, 35.0], "
-                               "[139.5, 35.0]]\n"
-                               "    max_depth_m: 12000\n";
+                               "  compression: 6\n" CS_TEST_DRAG_HAZARDS;
 
 /* ------------------------------------------------------- file comparison */
 
-/* Compares every dataset of /trials, /baseline, /topology and, when the first file has them,
- * /timeseries and /recovery (same names, shapes and types required); returns how many there
- * are, or -1 when some contents differ. */
+/* The number of datasets of the results files (cs_h5_same_results), -1 when they differ. */
 static int compare_files(const char *name_a, const char *name_b)
 {
     char pa[4096], pb[4096];
     data_path(pa, sizeof pa, name_a);
     data_path(pb, sizeof pb, name_b);
-    cs_h5_cmp c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT),
-                   H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT), NULL, 0, false};
-    assert_true(c.a >= 0 && c.b >= 0);
-    static const char *const groups[] = {"/trials", "/baseline", "/topology", "/timeseries",
-                                         "/recovery"};
-    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
-        if (i >= 3 && H5Lexists(c.a, groups[i], H5P_DEFAULT) <= 0) {
-            /* the recovery groups are there only with `recovery:`, then in both files */
-            assert_true(H5Lexists(c.b, groups[i], H5P_DEFAULT) <= 0);
-            continue;
-        }
-        c.group = groups[i];
-        const hid_t ga = H5Gopen2(c.a, groups[i], H5P_DEFAULT);
-        assert_true(ga >= 0);
-        hsize_t idx = 0;
-        assert_true(H5Literate(ga, H5_INDEX_NAME, H5_ITER_INC, &idx, cs_h5_cmp_dataset, &c) >= 0);
-        /* and the second file has no member the first lacks */
-        H5G_info_t ia, ib;
-        const hid_t gb = H5Gopen2(c.b, groups[i], H5P_DEFAULT);
-        assert_true(gb >= 0 && H5Gget_info(ga, &ia) >= 0 && H5Gget_info(gb, &ib) >= 0);
-        assert_int_equal(ia.nlinks, ib.nlinks);
-        H5Gclose(ga);
-        H5Gclose(gb);
-    }
-    H5Fclose(c.a);
-    H5Fclose(c.b);
-    return c.differ ? -1 : c.datasets;
+    return cs_h5_same_results(pa, pb);
 }
 
 /* A numeric root attribute (as uint64) of the results file. */
 static uint64_t root_attr(const char *name, const char *attr)
 {
-    char path[4096];
-    data_path(path, sizeof path, name);
-    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(f >= 0);
-    const hid_t a = H5Aopen(f, attr, H5P_DEFAULT);
-    assert_true(a >= 0);
-    uint64_t v = UINT64_MAX;
-    assert_true(H5Aread(a, H5T_NATIVE_UINT64, &v) >= 0);
-    H5Aclose(a);
-    H5Fclose(f);
-    return v;
+    return cs_h5_root_u64(scratch, name, attr);
 }
 
 /* The number of rows of a /trials dataset. */
 static uint64_t rows(const char *name, const char *dataset)
 {
-    char path[4096];
-    data_path(path, sizeof path, name);
-    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(f >= 0);
-    const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
-    assert_true(d >= 0);
-    const hid_t s = H5Dget_space(d);
-    hsize_t dims[2] = {0, 0};
-    H5Sget_simple_extent_dims(s, dims, NULL);
-    H5Sclose(s);
-    H5Dclose(d);
-    H5Fclose(f);
-    return dims[0];
+    return cs_h5_rows(scratch, name, dataset);
 }
 
 /* Whether /trials/served_tbps of the file is deflated (written through a collective write). */
 static bool deflated(const char *name)
 {
-    char path[4096];
-    data_path(path, sizeof path, name);
-    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(f >= 0);
+    const hid_t f = cs_h5_open_in(scratch, name, false);
     const hid_t d = H5Dopen2(f, "/trials/served_tbps", H5P_DEFAULT);
     const hid_t p = H5Dget_create_plist(d);
     bool found = false;
@@ -380,9 +311,7 @@ static void test_resume_refusals(void **state)
     snprintf(cmd, sizeof cmd, "'%s' run mpi-chg.yaml -o mpi-chg.h5 --quiet", CS_CLI);
     assert_int_equal(run_sh(cmd, out, sizeof out), 0);
     /* Mark it incomplete, then change the demand file. */
-    char path[4096];
-    data_path(path, sizeof path, "mpi-chg.h5");
-    const hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    const hid_t f = cs_h5_open_in(scratch, "mpi-chg.h5", true);
     const hid_t a = H5Aopen(f, "complete", H5P_DEFAULT);
     const unsigned char zero = 0;
     assert_true(H5Awrite(a, H5T_NATIVE_UCHAR, &zero) >= 0);

@@ -16,6 +16,7 @@
 #include "cablesim/recovery.h"
 #include "cablesim/resultsio.h"
 #include "cablesim/rng.h"
+#include "cs_engine_test.h"
 #include "cs_test.h"
 
 /* One degree of a great circle, km. */
@@ -742,62 +743,22 @@ static void test_work_and_steps(void **state)
 
 /* ------------------------------------------------------------ engine */
 
-/* PAC-2 (lit 10 Tbps) cut at t = 0 on the 2011 test network; one ship at jp-b, 12 kn. The
- * repair parameters are pinned (the defaults before the calibration of docs/model.md) so that
- * the hand figures below do not follow later calibrations, and so is routing without a
- * restoration limit (share 1; test_restoration_ramp has the default). */
-static const char *const engine_hand = "name: rec-hand\n"
-                                       "topology: engine-topo.geojson\n"
-                                       "demand: engine-demand.csv\n"
-                                       "as_of: 2011\n"
-                                       "trials: 3\n"
-                                       "capacity: lit\n"
-                                       "routing: {restoration_share: 1}\n"
-                                       "hazards:\n"
-                                       "  - type: explicit\n"
-                                       "    segments: [pac-2:1]\n"
-                                       "    at: [-175.0, 45.0]\n"
-                                       "recovery:\n"
-                                       "  horizon_days: 60\n"
-                                       "  step_hours: 12\n"
-                                       "  permit_days: {foreign: 3}\n"
-                                       "  mobilisation_days: 1\n"
-                                       "  work_base_days: 4\n"
-                                       "  work_days_per_1000m: 1\n"
-                                       "  weather_downtime: 0.2\n"
-                                       "  ships:\n"
-                                       "    - {name: S, home: B, home_lonlat: [136.87, 34.34], "
-                                       "speed_kn: 12}\n";
+/* The hand case (cs_engine_test.h; test_restoration_ramp has the default restoration). */
+static const char *const engine_hand = "name: rec-hand\n" CS_TEST_RECOVERY_HAND;
 
 static cs_scenario *scenario(const char *text, const char *const *sets, size_t nsets)
 {
-    cs_error err = CS_ERROR_INIT;
-    cs_scenario *s = NULL;
-    if (cs_scenario_load_string(&s, text, "rec.yaml", CS_TEST_DATA, sets, nsets, 2026, &err) !=
-        CS_OK)
-        fail_msg("scenario: %s", err.msg);
-    return s;
+    return cs_test_scenario(text, "rec.yaml", sets, nsets);
 }
 
-static cs_engine_t *engine(const cs_scenario *s)
-{
-    cs_error err = CS_ERROR_INIT;
-    cs_engine_t *e = NULL;
-    if (cs_engine_alloc(&e, s, &err) != CS_OK) fail_msg("engine: %s", err.msg);
-    return e;
-}
-
-/* The buffers of one recovery trial of e (the engine test network's 5 demands). */
+/* The buffers of one recovery trial of e. */
 static void trial_buffers(const cs_engine_t *e, cs_failures *f, cs_routing_result *r,
                           cs_recovery_outcome *o)
 {
-    const cs_topology_t *t = cs_engine_topology(e);
+    cs_test_trial_buffers(e, f, r);
     cs_error err = CS_ERROR_INIT;
-    assert_int_equal(
-        cs_failures_init(f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(r, 5, cs_topology_edge_count(t), &err), CS_OK);
-    assert_int_equal(
-        cs_recovery_outcome_init(o, cs_engine_recovery(e), cs_topology_edge_count(t), &err), CS_OK);
+    const size_t ne = cs_topology_edge_count(cs_engine_topology(e));
+    assert_int_equal(cs_recovery_outcome_init(o, cs_engine_recovery(e), ne, &err), CS_OK);
 }
 
 /*
@@ -814,7 +775,7 @@ static void test_restoration_ramp(void **state)
     (void)state;
     const char *const sets[] = {"routing.restoration_share=", "routing.restoration_ramp_days=4"};
     cs_scenario *s = scenario(engine_hand, sets, 2);
-    cs_engine_t *e = engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     const cs_topology_t *t = cs_engine_topology(e);
     cs_error err = CS_ERROR_INIT;
     const cs_restoration *res = cs_engine_restoration(e);
@@ -876,7 +837,7 @@ static void test_engine_hand_case(void **state)
 {
     (void)state;
     cs_scenario *s = scenario(engine_hand, NULL, 0);
-    cs_engine_t *e = engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     const cs_topology_t *t = cs_engine_topology(e);
     cs_error err = CS_ERROR_INIT;
     cs_failures f;
@@ -930,7 +891,7 @@ static void test_engine_hand_case(void **state)
 static void hand_trial(const char *const *sets, size_t nsets, cs_fault *fault, cs_repair *rep)
 {
     cs_scenario *s = scenario(engine_hand, sets, nsets);
-    cs_engine_t *e = engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_failures f;
     cs_routing_result r;
@@ -1010,16 +971,13 @@ static void test_engine_two_cuts(void **state)
     const char *sets[] = {"hazards=[{type: explicit, segments: [pac-2:1], at: [-175.0, 45.0]}, "
                           "{type: explicit, segments: [pac-2:1], at: [137.5, 33.5]}]"};
     cs_scenario *s = scenario(engine_hand, sets, 1);
-    cs_engine_t *e = engine(s);
-    const cs_topology_t *t = cs_engine_topology(e);
+    cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_failures f;
     cs_routing_result r;
     cs_recovery_outcome o;
     unsigned char cut[16];
-    assert_int_equal(
-        cs_failures_init(&f, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, 5, cs_topology_edge_count(t), &err), CS_OK);
+    cs_test_trial_buffers(e, &f, &r);
     /* Room for one fault only: the outcome grows to the trial's cuts. */
     assert_int_equal(cs_recovery_outcome_init(&o, cs_engine_recovery(e), 1, &err), CS_OK);
     if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
@@ -1071,17 +1029,14 @@ static void test_failure_times(void **state)
                        "  fleet: fleet-two.yaml\n"
                        "  horizon_days: 30\n";
     cs_scenario *s = scenario(text, NULL, 0);
-    cs_engine_t *e = engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     const cs_topology_t *t = cs_engine_topology(e);
     cs_error err = CS_ERROR_INIT;
     cs_failures f;
     cs_routing_result r;
     cs_recovery_outcome o;
     unsigned char cut[16];
-    const size_t ne = cs_topology_edge_count(t);
-    assert_int_equal(cs_failures_init(&f, ne, cs_topology_node_count(t), &err), CS_OK);
-    assert_int_equal(cs_routing_result_init(&r, 5, ne, &err), CS_OK);
-    assert_int_equal(cs_recovery_outcome_init(&o, cs_engine_recovery(e), ne, &err), CS_OK);
+    trial_buffers(e, &f, &r, &o);
     double sum = 0.0, expected = 0.0;
     size_t n_random = 0;
     for (uint64_t k = 0; k < 400; k++) {
@@ -1303,7 +1258,7 @@ static void test_engine_files(void **state)
 {
     (void)state;
     cs_scenario *s = scenario(engine_random, NULL, 0);
-    cs_engine_t *e = engine(s);
+    cs_engine_t *e = cs_test_engine(s);
     char a[1024], b[1024];
     snprintf(a, sizeof a, "rec-a.h5"); /* in the working (build) directory */
     snprintf(b, sizeof b, "rec-b.h5");

@@ -20,32 +20,11 @@
 #include "cablesim/engine.h"
 #include "cablesim/results.h"
 #include "cablesim/resultsio.h"
+#include "cs_engine_test.h"
 #include "cs_test.h"
 
-/* PAC-2 (lit 10 Tbps) cut at t = 0 on the 2011 test network; one ship at jp-b, 12 kn; repair
- * parameters pinned to fixed values (not the calibrated defaults) for the hand figures. */
-static const char *const hand = "name: recana-hand\n"
-                                "topology: engine-topo.geojson\n"
-                                "demand: engine-demand.csv\n"
-                                "as_of: 2011\n"
-                                "trials: 3\n"
-                                "capacity: lit\n"
-                                "routing: {restoration_share: 1}\n" /* no restoration limit */
-                                "hazards:\n"
-                                "  - type: explicit\n"
-                                "    segments: [pac-2:1]\n"
-                                "    at: [-175.0, 45.0]\n"
-                                "recovery:\n"
-                                "  horizon_days: 60\n"
-                                "  step_hours: 12\n"
-                                "  permit_days: {foreign: 3}\n"
-                                "  mobilisation_days: 1\n"
-                                "  work_base_days: 4\n"
-                                "  work_days_per_1000m: 1\n"
-                                "  weather_downtime: 0.2\n"
-                                "  ships:\n"
-                                "    - {name: S, home: B, home_lonlat: [136.87, 34.34], "
-                                "speed_kn: 12}\n";
+/* The hand case of cs_engine_test.h: PAC-2 cut at t = 0, one ship, pinned repair parameters. */
+static const char *const hand = "name: recana-hand\n" CS_TEST_RECOVERY_HAND;
 
 /* Random faults and a sabotage campaign, two ships (one half available), 45-day horizon. */
 static const char *const random_text =
@@ -75,12 +54,7 @@ static const char *const p_hand = "test_recana_hand.h5", *p_rand = "test_recana_
 
 static cs_scenario *scenario(const char *text, const char *const *sets, size_t nsets)
 {
-    cs_error err = CS_ERROR_INIT;
-    cs_scenario *s = NULL;
-    if (cs_scenario_load_string(&s, text, "recana.yaml", CS_TEST_DATA, sets, nsets, 2026, &err) !=
-        CS_OK)
-        fail_msg("scenario: %s", err.msg);
-    return s;
+    return cs_test_scenario(text, "recana.yaml", sets, nsets);
 }
 
 /* Runs every trial of the scenario (text with sets) into path. */
@@ -88,8 +62,7 @@ static void write_file(const char *path, const char *text, const char *const *se
 {
     cs_error err = CS_ERROR_INIT;
     cs_scenario *s = scenario(text, sets, nsets);
-    cs_engine_t *e = NULL;
-    if (cs_engine_alloc(&e, s, &err) != CS_OK) fail_msg("engine: %s", err.msg);
+    cs_engine_t *e = cs_test_engine(s);
     const cs_results_meta meta = {cs_engine_scenario(e),
                                   cs_engine_topology(e),
                                   cs_engine_demand(e),

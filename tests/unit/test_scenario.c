@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cablesim/scenario.h"
+#include "cs_cli_test.h"
 
 /*
  * The fixture: a temporary tree
@@ -22,16 +23,6 @@
  */
 static char root[64];
 static char datadir[128], scendir[128];
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static int setup(void **state)
 {
@@ -45,14 +36,14 @@ static int setup(void **state)
     snprintf(adir, sizeof adir, "%s/adir", scendir);
     if (mkdir(datadir, 0700) || mkdir(topo, 0700) || mkdir(scendir, 0700) || mkdir(adir, 0700))
         return -1;
-    write_file(topo, "japan.geojson", "{}");
-    write_file(topo, "japan-demand.csv", "a,b\n");
-    write_file(topo, "alt.geojson", "{}");
-    write_file(scendir, "local.geojson", "{}");
-    write_file(scendir, "local.csv", "a,b\n");
-    write_file(scendir, "s.yaml",
-               "name: from a file\ntopology: local.geojson\n"
-               "demand: topology/japan-demand.csv\n");
+    cs_write_in(topo, "japan.geojson", "{}");
+    cs_write_in(topo, "japan-demand.csv", "a,b\n");
+    cs_write_in(topo, "alt.geojson", "{}");
+    cs_write_in(scendir, "local.geojson", "{}");
+    cs_write_in(scendir, "local.csv", "a,b\n");
+    cs_write_in(scendir, "s.yaml",
+                "name: from a file\ntopology: local.geojson\n"
+                "demand: topology/japan-demand.csv\n");
     return setenv("CABLESIM_DATADIR", datadir, 1);
 }
 

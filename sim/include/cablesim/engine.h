@@ -12,9 +12,10 @@
  * Work that cannot change the result is skipped: with latency-first routing a
  * trial whose failures touch no edge carrying flow in the intact network keeps
  * the intact routing (shortest paths that avoided those edges stay shortest,
- * with the same tie-breaks), and repeated failure sets are looked up in a
- * cache of earlier routings. Both shortcuts return exactly what routing again
- * would.
+ * with the same tie-breaks), a routing made without failed edges it does not
+ * use answers for the whole failure set, and failure states already routed are
+ * looked up in a cache of earlier routings (sim/src/reroute.h). Every shortcut
+ * returns exactly what routing again would.
  */
 #ifndef CS_ENGINE_H
 #define CS_ENGINE_H
@@ -264,6 +265,31 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
  */
 cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t cache_slots,
                               cs_trial_batch *b, cs_run_summary *sum, cs_error *err);
+
+/**
+ * The outcome identity of a trial: the failure state whose routing is the trial's routing
+ * (docs/routing.md, "Which routings are computed"). Trials with equal keys have bit-identical
+ * routings (served, latency, edge flow, connected, unserved); the key depends on the trial's
+ * failures alone, not on the cache, the order of the trials or the MPI split, so it can index a
+ * table of distinct outcomes deterministically. Different keys can still give equal routings.
+ */
+typedef struct {
+    bool intact;   /**< the intact network's routing (key_len 0): what no failure changes */
+    bool repeated; /**< no routing was computed: intact, or a state this process's cache held */
+    uint64_t hash; /**< a 64-bit hash of the key (0 when intact) */
+    size_t key_len;
+    /** [key_len] the state: failed edges (ascending), UINT32_MAX, failed nodes (ascending), and
+     * in recovery runs UINT32_MAX and the day of the restoration ramp when above 0. Borrowed:
+     * valid until the engine runs another trial. */
+    const uint32_t *key;
+} cs_outcome_id;
+
+/**
+ * The outcome identity of the trial the engine ran last (cs_engine_trial(), or within
+ * cs_engine_run() and cs_engine_run_block() the trial being added): that of the trial's failures
+ * at the event, not of the states its recovery routes. O(key).
+ */
+void cs_engine_outcome(const cs_engine_t *e, cs_outcome_id *out);
 
 /**
  * Runs one trial into f and r (both initialised for this engine's sizes) and

@@ -84,9 +84,10 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
 cs_status cs_results_recover(const char *path, cs_error *err);
 /**
  * Whether the results file at path holds a commit record (docs/hdf5-schema.md, "Commit
- * protocol") that reads, with the scenario it resumes: false when it is empty, HDF5 cannot open
- * it, or the record or those attributes are missing or torn, which is what a run killed while
- * making its file leaves (call cs_results_recover first). Read-only.
+ * protocol") of at least one trial that reads, with the root attributes a resume reads: false
+ * when it is empty, HDF5 cannot open it, no trial was committed, or the record or those
+ * attributes are missing or torn, which is what a run killed while making its file leaves (call
+ * cs_results_recover first). Read-only.
  */
 bool cs_results_has_commit(const char *path);
 /**

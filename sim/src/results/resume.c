@@ -402,17 +402,25 @@ bool cs_results_has_commit(const char *path)
     if (cs_h5_quiet(path, &quiet) != CS_OK) return false;
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return false;
-    /* The record and the attributes a resume needs must read: a run killed while writing its
-     * first record (it adds three root attributes at once) can leave them torn. */
+    /* The record, at least one trial committed, and every root attribute a resume or `status`
+     * reads. The first record (0 trials) is made with the file: a run killed while it was
+     * flushed (under MPI-IO the ranks write the metadata entries of one flush in parallel, so
+     * the other rank's kill can stop it at any instant) can leave the attributes torn, and
+     * nothing was committed yet. */
+    static const char *const text[] = {"scenario", "topology_sha256", "demand_sha256", "format"};
+    static const char *const num[] = {"trials", "seed", "as_of", "complete", "format_version"};
     cs_commit c;
-    char *scenario = NULL;
-    uint64_t trials = 0;
-    const bool has =
-        cs_commit_read(f, path, &c, &quiet) == CS_OK && c.found &&
-        cs_h5_get_str_attr(f, path, "/", "scenario", &scenario, CS_EINVAL, &quiet) == CS_OK &&
-        cs_h5_get_num_attr(f, path, "/", "trials", H5T_NATIVE_UINT64, &trials, CS_EINVAL, &quiet) ==
-            CS_OK;
-    free(scenario);
+    bool has = cs_commit_read(f, path, &c, &quiet) == CS_OK && c.found && c.trials > 0;
+    for (size_t i = 0; has && i < sizeof text / sizeof *text; i++) {
+        char *s = NULL;
+        has = cs_h5_get_str_attr(f, path, "/", text[i], &s, CS_EINVAL, &quiet) == CS_OK;
+        free(s);
+    }
+    for (size_t i = 0; has && i < sizeof num / sizeof *num; i++) {
+        uint64_t v = 0;
+        has = cs_h5_get_num_attr(f, path, "/", num[i], H5T_NATIVE_UINT64, &v, CS_EINVAL, &quiet) ==
+              CS_OK;
+    }
     H5Fclose(f);
     return has;
 }

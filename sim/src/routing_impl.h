@@ -1,0 +1,114 @@
+/*
+ * routing_impl.h: what the router's source files share (private to libcablesim).
+ *
+ * routing.c allocates the router and routes (latency-first placements, max flows,
+ * connectivity); routing_spt.c keeps the shortest-path trees of latency-first routing and
+ * repairs them on demand. The public API is cablesim/routing.h.
+ */
+#ifndef CS_ROUTING_IMPL_H
+#define CS_ROUTING_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cablesim/routing.h"
+
+#define NONE SIZE_MAX
+
+/*
+ * A shortest-path tree from one origin over the usable edges: distance (km),
+ * predecessor edge and hop count per node (NONE / INFINITY when unreached),
+ * and each node's children as a list (first child kid[], siblings linked both
+ * ways by sib[] and prv[]), so that a subtree is found in time proportional to
+ * its size. The order of the children in a list is of no consequence.
+ */
+typedef struct {
+    double *dist;
+    size_t *pred, *hops, *kid, *sib, *prv;
+    unsigned char *cut; /* [ne] 1: an edge this tree was repaired for (removed from its graph) */
+    size_t allow_a, allow_b; /* the restricted countries whose links it may use (or NONE) */
+} cs_spt;
+
+/* The arrays of a tree, nn entries each, in the order they are laid out in the blocks. */
+#define SPT_ARRAYS 6
+
+struct cs_router {
+    const cs_topology_t *t;
+    const cs_demand_t *d;
+    cs_routing_options opt;
+    size_t nn, ne, nd, nslots;
+    /* Topology, copied once. adj_* is the CSR adjacency: node u's incident
+     * edges are entries adj_off[u] .. adj_off[u+1]-1, in edge index order. */
+    size_t *adj_off, *adj_edge, *adj_node;
+    unsigned char *adj_rev; /* 1 when the entry runs against the edge (to -> from) */
+    size_t *efrom, *eto;
+    double *len, *cap, *cap0; /* capacity routed on; the topology's (the base trees' usable set) */
+    /* Transit: ecountry[e] is the restricted country (an index) of a link with
+     * transit = false, NONE for every other edge; n_countries of them. */
+    size_t *ecountry, n_countries;
+    const char **countries;
+    /* Demand, copied once: scaled value, per-round increment, tree slot, the
+     * restricted countries of its two cities (NONE when not restricted) and its
+     * transit class (one per distinct pair of those). */
+    size_t *dorig, *ddst, *dslot, *dca, *dcb, *dcls;
+    double *dval, *dinc;
+    size_t *slot_root, *slot_a, *slot_b; /* a slot is an origin and its allowed countries */
+    size_t n_cls, *cls_a, *cls_b;
+    /* Per routing. */
+    double *res;           /* [ne] residual capacity (latency-first) */
+    unsigned char *down;   /* [ne] failed, or an end failed */
+    unsigned char *usable; /* [ne] not down and residual > epsilon */
+    size_t *gone; /* [ne] scratch: edges down at the start; the nodes below unusable path edges */
+    size_t *path, n_path;    /* [nn] the edges of the path cs_spt_path() found, from dst */
+    unsigned char *ok0;      /* [ne] usable in the intact network (capacity above epsilon) */
+    double *served, *latsum; /* [nd] raw sums of what was placed */
+    size_t *uf;              /* [nn] union-find for `connected` */
+    /* Trees: tree[s] for this routing, base[s] of the intact network, own[s] the storage of
+     * slot s's tree in this routing. tree[s] starts as a view of base[s] and is copied into
+     * own[s] when first repaired (owned[s]), so that trees a routing does not change cost
+     * nothing. Their arrays live in the blocks below, nn entries per tree. */
+    cs_spt *tree, *base, *own;
+    unsigned char *owned;
+    double *dist_block;
+    size_t *idx_block;        /* pred, hops, kid, sib, prv of every tree */
+    unsigned char *cut_block; /* cut of this routing's trees, ne entries each (base trees: none) */
+    /* Dijkstra: a binary heap of nodes keyed on (distance, node index). */
+    size_t *heap, *hpos;
+    unsigned char *settled; /* [nn] 1 except during a Dijkstra run for the nodes it may settle */
+    unsigned char *affected;
+    size_t *sub, *fresh; /* [nn] repair scratch */
+    /* Dinic. */
+    double *eflow;
+    unsigned char *blocked; /* [nd] maxflow: no augmenting path left */
+    unsigned char *reach;   /* [nd] connected in the intact network (else never routed) */
+    double unreachable_tbps;
+    size_t cur_a, cur_b; /* the restricted countries open to the demand being routed */
+    size_t *level, *queue, *it, *pstack, *nstack;
+};
+
+/* Whether edge e is open to traffic allowed the restricted countries a and b. */
+static inline bool cs_router_allowed(const cs_router_t *r, size_t e, size_t a, size_t b)
+{
+    const size_t c = r->ecountry[e];
+    return c == NONE || c == a || c == b;
+}
+
+/* The end of edge e other than v. */
+static inline size_t cs_router_other_end(const cs_router_t *r, size_t e, size_t v)
+{
+    return r->efrom[e] == v ? r->eto[e] : r->efrom[e];
+}
+
+/* routing_spt.c */
+
+/** The shortest-path tree from root over the usable edges (those in t's graph), from scratch. */
+void cs_spt_dijkstra(cs_router_t *r, cs_spt *t, size_t root);
+/** The trees of a routing with edges gone[0..n_gone-1] down: views of the intact network's, or
+ * above REPAIR_MAX_DOWN new trees of the usable edges. */
+void cs_spt_start(cs_router_t *r, size_t n_gone);
+/** Slot s's tree, repaired until its path from o to dst holds only usable edges (or dst is not
+ * reached); the path's edges in r->path[0..n_path-1], from dst. */
+const cs_spt *cs_spt_path(cs_router_t *r, size_t s, size_t o, size_t dst);
+
+#endif /* CS_ROUTING_IMPL_H */
