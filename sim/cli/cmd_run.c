@@ -734,17 +734,18 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     char created[32];
     uint64_t part_first = 0, part_n = 0;
     if (a->shards > 0 || a->part_trials > 0) run_range(e, a, &part_first, &part_n);
-    const cs_results_meta meta = {cs_engine_scenario(e),
-                                  cs_engine_topology(e),
-                                  cs_engine_demand(e),
-                                  cs_engine_baseline(e),
-                                  cs_engine_pairs(e),
-                                  cs_version(),
-                                  iso_now(created, sizeof created),
-                                  part_first,
-                                  part_n,
-                                  cs_engine_recovery(e),
-                                  cs_engine_regions(e)};
+    cs_results_meta meta = {cs_engine_scenario(e),
+                            cs_engine_topology(e),
+                            cs_engine_demand(e),
+                            cs_engine_baseline(e),
+                            cs_engine_pairs(e),
+                            cs_version(),
+                            iso_now(created, sizeof created),
+                            part_first,
+                            part_n,
+                            cs_engine_recovery(e),
+                            cs_engine_regions(e),
+                            NULL};
     *first = part_first;
     if (a->resume != NULL) {
         snprintf(io_path, sizeof io_path, "%s", a->resume);
@@ -763,7 +764,11 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     if (rank != 0) cs_outfile_tmp_name(tmp, tmp_n, a->output, err);
     snprintf(io_path, sizeof io_path, "%s", tmp);
     snprintf(io_final, sizeof io_final, "%s", a->output);
-    rc = cs_results_create_mpi(w, tmp, &meta, comm, err);
+    cs_trial_batch intact = {.capacity = 0}; /* outcome 0 of the file */
+    rc = cs_engine_intact_batch(e, &intact, err);
+    meta.intact = &intact;
+    if (rc == CS_OK) rc = cs_results_create_mpi(w, tmp, &meta, comm, err);
+    if (intact.capacity > 0) cs_trial_batch_destroy(&intact);
     if (rc != CS_OK && rank == 0) remove(tmp); /* nothing of the run is left */
     if (rc != CS_OK) tmp[0] = '\0';
     return rc;
@@ -1141,7 +1146,8 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
             cs_errorf(&err, CS_EIO, "%s: cannot remove it: %s", work, strerror(errno));
             return -cli_report(&err);
         }
-        cli_message("%s: no trial committed (its run was killed while making it): starting again",
+        cli_message("%s: no trial committed (its run was killed before its first write): starting "
+                    "again",
                     work);
         return START;
     }

@@ -795,3 +795,27 @@ cs_status cs_engine_run_block(cs_engine_t *e, uint64_t first, uint64_t n, size_t
     ws_destroy(&ws);
     return rc;
 }
+
+cs_status cs_engine_intact_batch(cs_engine_t *e, cs_trial_batch *b, cs_error *err)
+{
+    const size_t ne = cs_topology_edge_count(e->t), nn = cs_topology_node_count(e->t);
+    cs_status rc = cs_trial_batch_init(b, 1, cs_demand_count(e->d), ne, nn, e->n_pairs,
+                                       e->s->output.edge_flow, err);
+    if (rc != CS_OK) return rc;
+    run_ws ws;
+    memset(&ws, 0, sizeof ws);
+    rc = cs_engine_batch_recovery(e, b, err);
+    if (rc == CS_OK) rc = ws_init(&ws, e, 0, err);
+    if (rc == CS_OK) { /* as trial() and add_trial() record a trial without failures */
+        cs_failures_clear(&ws.f);
+        pair_cuts(e, &e->intact, ws.cut);
+        cs_engine_impact(e, &ws.f, &e->intact, &ws.m);
+        rc = cs_trial_batch_add(b, &ws.f, &e->intact, ws.cut, err);
+        if (rc == CS_OK) batch_impact(e, b, &ws.m);
+        double *h = rc == CS_OK ? cs_trial_batch_row(b, CS_DS_REGION_HEADROOM, 0) : NULL;
+        if (h != NULL) rc = cs_engine_headroom(e, &ws.f, &e->intact, h, err);
+    }
+    ws_destroy(&ws);
+    if (rc != CS_OK) cs_trial_batch_destroy(b);
+    return rc;
+}

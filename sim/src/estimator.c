@@ -28,6 +28,9 @@
 #define Q_MAX        0.99
 #define INFLATE      2.0 /* a stalled level multiplies every q by this */
 #define MIN_ELITE    5   /* least elite trials above a stalled level (or 0.5% of the pilot) */
+#define SCREEN_Z                                                                                   \
+    3.0 /* screening: an edge joins the tilted set when it fails this many                         \
+         * binomial standard deviations more often among the elite */
 
 struct cs_estimator {
     cs_target target;
@@ -39,6 +42,7 @@ struct cs_estimator {
     size_t n;                    /* draws offered in all */
     double *p, *q, *lr0, *lr1;   /* [n] */
     unsigned char *x;            /* [n] the current trial's draws */
+    unsigned char *tilted;       /* [n] screening: the draws found to matter for the target */
     double log_w;                /* the current trial's log likelihood ratio */
     unsigned fit_iterations;
     bool fit_reached;
@@ -287,6 +291,7 @@ void cs_estimator_free(cs_estimator_t *est)
     free(est->lr0);
     free(est->lr1);
     free(est->x);
+    free(est->tilted);
     free(est);
 }
 
@@ -358,7 +363,8 @@ cs_status cs_estimator_alloc(cs_estimator_t **out, const cs_ydoc_t *d, const cs_
     est->lr0 = malloc((est->n + 1) * sizeof *est->lr0);
     est->lr1 = malloc((est->n + 1) * sizeof *est->lr1);
     est->x = calloc(est->n + 1, 1);
-    if (!est->p || !est->q || !est->lr0 || !est->lr1 || !est->x) goto oom;
+    est->tilted = calloc(est->n + 1, 1);
+    if (!est->p || !est->q || !est->lr0 || !est->lr1 || !est->x || !est->tilted) goto oom;
     for (size_t i = 0; i < n_hazards && est->weighted; i++)
         cs_hazard_tilt_probs(hazards[i], horizon_days, est->p + est->off[i]);
     memcpy(est->q, est->p, est->n * sizeof *est->q);
@@ -437,13 +443,42 @@ static int cmp_desc(const void *a, const void *b)
 }
 
 /*
+ * Screening (Rubinstein and Glynn 2009): draw k joins the tilted set when it decided a failure
+ * markedly more often among the elite trials than among all the pilot's trials. Under the
+ * current tilt the draws are independent, so for a draw that does not influence the score the
+ * elite count is binomial (n_elite, f_k), f_k the draw's share of failures over the pilot; a
+ * count above n_elite f_k + SCREEN_Z sd marks a draw that matters. The set only grows: a draw
+ * tilted so far that it fails in nearly every trial shows no contrast any more, yet matters.
+ */
+static void screen(cs_estimator_t *est, const pilot *pl, const unsigned char *elite)
+{
+    size_t ne = 0;
+    for (size_t j = 0; j < pl->n; j++)
+        ne += elite[j] != 0;
+    for (size_t k = 0; k < est->n; k++) {
+        if (est->tilted[k]) continue;
+        size_t all = 0, in = 0;
+        for (size_t j = 0; j < pl->n; j++) {
+            const unsigned char xjk = pl->x[j * est->n + k];
+            all += xjk;
+            in += xjk && elite[j];
+        }
+        const double f = (double)all / (double)pl->n, mu = (double)ne * f;
+        const double sd = sqrt(mu * (1.0 - f));
+        est->tilted[k] = in >= 2 && (double)in > mu + SCREEN_Z * sd;
+    }
+}
+
+/*
  * The cross-entropy update over the elite trials (elite[j] set): q_k = sum_j w_j x_jk / sum_j
  * w_j, w_j the likelihood ratio of trial j (scaled by the largest among the elite, which cancels),
  * smoothed with the previous tilt and kept within [p_k, q_max] (q_k >= p_k keeps every outcome
- * the model can draw drawable).
+ * the model can draw drawable). Draws outside the screened set (screen) keep q_k = p_k: tilting
+ * them adds to the likelihood ratio's variance and not to the event's frequency.
  */
 static void ce_update(cs_estimator_t *est, pilot *pl, const unsigned char *elite)
 {
+    screen(est, pl, elite);
     double top = -INFINITY, den = 0.0;
     for (size_t j = 0; j < pl->n; j++)
         if (elite[j]) top = fmax(top, pl->log_w[j]);
@@ -461,7 +496,8 @@ static void ce_update(cs_estimator_t *est, pilot *pl, const unsigned char *elite
     for (size_t k = 0; k < est->n; k++) {
         const double ce = den > 0.0 ? pl->num[k] / den : est->q[k];
         const double q = a * ce + (1.0 - a) * est->q[k];
-        est->q[k] = fmin(fmax(q, est->p[k]), fmax(est->p[k], est->ce.q_max));
+        est->q[k] =
+            !est->tilted[k] ? est->p[k] : fmin(fmax(q, est->p[k]), fmax(est->p[k], est->ce.q_max));
     }
     set_ratios(est);
 }
@@ -487,6 +523,7 @@ cs_status cs_estimator_fit(cs_estimator_t *est, cs_pilot_fn run, void *ctx, cs_e
     double gamma_prev = -INFINITY;
     est->fit_iterations = 0;
     est->fit_reached = false;
+    memset(est->tilted, 0, est->n);
     for (unsigned k = 0; k < est->ce.iterations && rc == CS_OK && !est->fit_reached; k++) {
         size_t hits = 0;
         for (size_t j = 0; j < n && rc == CS_OK; j++) {

@@ -90,23 +90,26 @@ static long long length_of(hid_t f, const char *path)
 }
 
 /* Every per-trial dataset of the schema in f reaches the commit record cm. */
-static void check_committed(hid_t f, const cs_commit *cm, cs_file_info *info)
+static void check_committed(hid_t f, const cs_commit *cm, int version, cs_file_info *info)
 {
     const cs_dataset_schema *t = cs_results_schema();
     for (int d = 0; d < CS_DS_COUNT && info->why[0] == '\0'; d++) {
-        if (t[d].rows == CS_ROWS_STATIC || !cs_h5_exists(f, t[d].path)) continue;
-        const long long want = t[d].rows == CS_ROWS_VALUES    ? (long long)cm->len[d]
-                               : t[d].rows == CS_ROWS_OFFSETS ? (long long)cm->trials + 1
-                                                              : (long long)cm->trials;
-        const long long n = length_of(f, t[d].path);
-        if (t[d].rows == CS_ROWS_VALUES && !cm->listed[d])
-            classify(info, CS_FILE_NOT_RESUMABLE, "attribute \"committed\" does not list %s",
-                     t[d].path);
+        const char *path = cs_schema_path(&t[d], version);
+        const cs_rows_kind rows = cs_schema_rows(&t[d], version);
+        if (rows == CS_ROWS_STATIC || !cs_h5_exists(f, path)) continue;
+        /* values lists and outcome tables: the lengths the record gives */
+        const bool listed = rows == CS_ROWS_VALUES || rows == CS_ROWS_OUTCOME;
+        const long long want = listed                    ? (long long)cm->len[d]
+                               : rows == CS_ROWS_OFFSETS ? (long long)cm->trials + 1
+                                                         : (long long)cm->trials;
+        const long long n = length_of(f, path);
+        if (listed && !cm->listed[d])
+            classify(info, CS_FILE_NOT_RESUMABLE, "attribute \"committed\" does not list %s", path);
         else if (n < want)
             classify(info, CS_FILE_NOT_RESUMABLE,
                      "%s has %lld rows, fewer than the %lld committed (HDF5 lost a write made "
                      "before the commit record)",
-                     t[d].path, n, want);
+                     path, n, want);
     }
 }
 
@@ -158,9 +161,10 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
         classify(info, CS_FILE_NOT_RESULTS,
                  "expected a cablesim results file (attribute \"format\"), found another HDF5 "
                  "file");
-    } else if (!u64_attr(f, "format_version", &version) || version != CS_RESULTS_FORMAT_VERSION) {
-        classify(info, CS_FILE_NOT_RESULTS, "format_version: expected %d, found another",
-                 CS_RESULTS_FORMAT_VERSION);
+    } else if (!u64_attr(f, "format_version", &version) ||
+               (version != CS_FORMAT_V1 && version != CS_FORMAT_V2)) {
+        classify(info, CS_FILE_NOT_RESULTS, "format_version: expected %d or %d, found another",
+                 CS_FORMAT_V1, CS_FORMAT_V2);
     }
     free(format);
     if (info->why[0] == '\0') {
@@ -190,12 +194,16 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
         /* The commit record: what a resume keeps; every dataset must reach it. */
         const uint64_t total = info->part_trials > 0 ? info->part_trials : info->trials;
         info->done = cm.trials;
-        check_committed(f, &cm, info);
+        check_committed(f, &cm, (int)version, info);
         if (info->why[0] == '\0' && cm.trials > total)
             classify(info, CS_FILE_NOT_RESUMABLE,
                      "%llu trials committed, more than the %llu of "
                      "the run",
                      (unsigned long long)cm.trials, (unsigned long long)total);
+        else if (info->why[0] == '\0' && complete != 1 && cm.trials == 0 && total > 0)
+            classify(info, CS_FILE_NOT_RESUMABLE,
+                     "no trial committed: its run was stopped or killed before its first write "
+                     "(cablesim run SCENARIO -o FILE --resume-or-start starts it again)");
         else if (info->why[0] == '\0' && complete == 1 && cm.trials != total)
             classify(info, CS_FILE_NOT_RESUMABLE, "complete = 1 but %llu of %llu trials committed",
                      (unsigned long long)cm.trials, (unsigned long long)total);

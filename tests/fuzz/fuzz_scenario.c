@@ -86,7 +86,7 @@ static void check_resolved(const cs_scenario *s, bool models)
     const cs_output_options *p = &r->output, *q = &s->output;
     CS_FUZZ_CHECK(p->edge_flow == q->edge_flow && p->latency == q->latency);
     CS_FUZZ_CHECK(p->compression == q->compression && p->batch_trials == q->batch_trials);
-    CS_FUZZ_CHECK(p->headroom == q->headroom);
+    CS_FUZZ_CHECK(p->headroom == q->headroom && p->format_version == q->format_version);
     CS_FUZZ_CHECK(r->n_hazards == s->n_hazards && (r->recovery == NULL) == (s->recovery == NULL));
     if (models) parse_models(r, true);
     if (models) CS_FUZZ_CHECK(cs_ydoc_defaults_count(r->doc) == 0);

@@ -69,12 +69,12 @@ class Replay:
             self.edges = f["/topology/edges"][:]
             self.demands = f["/topology/demands"][:]
             self.base_served = f["/baseline/served_tbps"][:]
-            self.served = f["/trials/served_tbps"][:]
+            self.served = self._per_trial(f, "served_tbps")
             self.failed_edges = f["/trials/failed_edges"][:]
             self.failed_offsets = f["/trials/failed_offsets"][:]
             self.failed_nodes = f["/trials/failed_nodes"][:]
             self.failed_node_offsets = f["/trials/failed_node_offsets"][:]
-            self.pair_cut = f["/trials/pair_cut"][:]
+            self.pair_cut = self._per_trial(f, "pair_cut")
             self.pairs = f["/topology/pairs"][:]
             self.has_recovery = "/recovery/faults" in f
             if self.has_recovery:
@@ -87,6 +87,14 @@ class Replay:
                 self.cut_offsets = f["/trials/cut_offsets"][:]
         self.cable = np.array([_s(c) for c in self.edges["cable"]])
         self.edge_id = np.array([_s(c) for c in self.edges["id"]])
+
+    @staticmethod
+    def _per_trial(f, name):
+        """A routed outcome per trial: /trials/NAME in format 1, the rows of /outcomes/NAME that
+        /trials/outcome names in format 2 (docs/hdf5-schema.md, "/outcomes")."""
+        if "/trials/outcome" in f:
+            return f["/outcomes/" + name][:][f["/trials/outcome"][:]]
+        return f["/trials/" + name][:]
 
     def scenario_number(self, key):
         """The number given to KEY in the scenario as it ran (the root attribute `scenario`,

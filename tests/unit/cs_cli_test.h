@@ -209,7 +209,8 @@ static inline void cs_h5_str_attr(const char *path, const char *obj, const char 
 
 /*
  * Compares results files pa and pb group by group: /trials, /baseline, /topology, and
- * /timeseries and /recovery when pa has them (pb then must too, and only then); each dataset as
+ * /outcomes, /timeseries and /recovery when pa has them (pb then must too, and only then: the
+ * outcomes in files of format 2, the recovery groups with `recovery:`); each dataset as
  * cs_h5_same_group does, and each group of pb must have no member pa's lacks. Returns the number
  * of datasets, or -1 when one differs or a group's members do.
  */
@@ -218,11 +219,11 @@ static inline int cs_h5_same_results(const char *pa, const char *pb)
     cs_h5_cmp c = {H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT),
                    H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT), NULL, 0, false};
     assert_true(c.a >= 0 && c.b >= 0);
-    static const char *const groups[] = {"/trials", "/baseline", "/topology", "/timeseries",
-                                         "/recovery"};
+    static const char *const groups[] = {"/trials",   "/baseline",   "/topology",
+                                         "/outcomes", "/timeseries", "/recovery"};
     for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
         if (i >= 3 && H5Lexists(c.a, groups[i], H5P_DEFAULT) <= 0) {
-            /* the recovery groups are there only with `recovery:`, then in both files */
+            /* /outcomes in format 2, the recovery groups with `recovery:`: then in both files */
             if (H5Lexists(c.b, groups[i], H5P_DEFAULT) > 0) c.differ = true;
             continue;
         }

@@ -243,7 +243,7 @@ static void write_results(const char *path, const spec *s)
     sc.seed = s->seed;
     sc.routing = (cs_routing_options)CS_ROUTING_OPTIONS_INIT;
     sc.routing.use_lit = !s->design; /* as the text says: the file records the run's setting */
-    sc.output = (cs_output_options){s->flows, s->latency, 1, s->batch, false};
+    sc.output = (cs_output_options){s->flows, s->latency, 1, s->batch, false, 2};
     sc.text = text;
     cs_routing_result base;
     rr_init(&base);
@@ -257,7 +257,8 @@ static void write_results(const char *path, const spec *s)
     const char *region[NP] = {"US West Coast", "Hong Kong"};
     const cs_pair_table pairs = {NP, origin, region};
     const cs_results_meta meta = {
-        &sc, topo, dem, &base, &pairs, "0.0.0-test", "2026-11-28T00:00:00Z", 0, 0, NULL, NULL};
+        &sc, topo, dem,  &base, &pairs, "0.0.0-test", "2026-11-28T00:00:00Z",
+        0,   0,    NULL, NULL,  NULL};
     cs_results_t *w = NULL;
     assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
     cs_trial_batch b;
@@ -384,7 +385,7 @@ static void test_reader_tables(void **state)
     cs_resultsio_t *r = NULL;
     assert_int_equal(cs_resultsio_open(&r, path, &err), CS_OK);
     const cs_results_info *in = cs_resultsio_info(r);
-    assert_int_equal(in->format_version, 1);
+    assert_int_equal(in->format_version, 2);
     assert_int_equal(in->seed, 311);
     assert_int_equal(in->trials, NT);
     assert_string_equal(in->software_version, "0.0.0-test");
@@ -1016,7 +1017,8 @@ static void test_bad_files(void **state)
                       "\"something-else\"");
     write_results(path, &s);
     set_attr_int(path, "format_version", 7);
-    expect_open_error(path, CS_EINVAL, "attribute \"format_version\" of /: expected 1, found 7");
+    expect_open_error(path, CS_EINVAL,
+                      "attribute \"format_version\" of /: expected 1 or 2, found 7");
     write_results(path, &s);
     delete_attr(path, "format");
     expect_open_error(path, CS_EINVAL, "attribute \"format\" of /: missing");
@@ -1026,8 +1028,11 @@ static void test_bad_files(void **state)
     expect_open_error(path, CS_EINVAL, "attribute \"complete\" of /: expected 1, found 0");
     s = hand_spec();
     write_results(path, &s);
-    delete_object(path, "/trials/served_tbps");
-    expect_open_error(path, CS_EINVAL, "dataset /trials/served_tbps: missing");
+    delete_object(path, "/outcomes/served_tbps");
+    expect_open_error(path, CS_EINVAL, "dataset /outcomes/served_tbps: missing");
+    write_results(path, &s);
+    delete_object(path, "/trials/outcome");
+    expect_open_error(path, CS_EINVAL, "dataset /trials/outcome: missing");
     write_results(path, &s);
     delete_object(path, "/baseline");
     expect_open_error(path, CS_EINVAL, "dataset /baseline/served_tbps: missing");
@@ -1036,7 +1041,7 @@ static void test_bad_files(void **state)
     expect_open_error(path, CS_EINVAL, "dataset /topology/pairs: missing");
     /* Optional datasets may be missing: the analysis skips what needs them. */
     write_results(path, &s);
-    delete_object(path, "/trials/edge_flow_tbps");
+    delete_object(path, "/outcomes/edge_flow_tbps");
     cs_resultsio_t *r = NULL;
     cs_analysis_t *a = NULL;
     analyse(path, NULL, &r, &a);

@@ -160,6 +160,8 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
     cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_results_t *w = NULL;
+    cs_trial_batch intact; /* outcome 0, as cablesim run writes it */
+    assert_int_equal(cs_engine_intact_batch(e, &intact, &err), CS_OK);
     const cs_results_meta meta = {s,
                                   cs_engine_topology(e),
                                   cs_engine_demand(e),
@@ -170,8 +172,10 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
                                   0,
                                   0,
                                   NULL,
-                                  cs_engine_regions(e)};
+                                  cs_engine_regions(e),
+                                  &intact};
     assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
+    cs_trial_batch_destroy(&intact);
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
     uint64_t start = 0;
@@ -198,10 +202,12 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
 
 static void compare_files(const char *a, const char *b)
 {
-    static const char *const doubles[] = {"/trials/served_tbps", "/trials/latency_ms",
-                                          "/trials/unserved_tbps", "/trials/edge_flow_tbps"};
+    /* as stored: the outcome tables and the outcome of every trial too */
+    static const char *const doubles[] = {"/outcomes/served_tbps", "/outcomes/latency_ms",
+                                          "/trials/unserved_tbps", "/outcomes/edge_flow_tbps",
+                                          "/outcomes/region_served_fraction"};
     static const char *const ints[] = {"/trials/failed_offsets", "/trials/failed_edges",
-                                       "/trials/failed_node_offsets"};
+                                       "/trials/failed_node_offsets", "/trials/outcome"};
     const hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT);
     const hid_t fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(fa >= 0 && fb >= 0);
@@ -250,6 +256,119 @@ static void test_splits_are_bit_identical(void **state)
     cs_scenario_free(s);
 }
 
+/* Reads rows first .. first + n - 1 of per-trial dataset d of both readers and asserts they are
+ * the same bytes (row bytes each). */
+static void same_rows(cs_resultsio_t *a, cs_resultsio_t *b, cs_dataset_id d, uint64_t first,
+                      uint64_t n, size_t row)
+{
+    cs_error err = CS_ERROR_INIT;
+    unsigned char *x = malloc(n * row + 1), *y = malloc(n * row + 1);
+    assert_true(x != NULL && y != NULL);
+    assert_int_equal(cs_resultsio_read_dataset(a, d, first, n, x, &err), CS_OK);
+    assert_int_equal(cs_resultsio_read_dataset(b, d, first, n, y, &err), CS_OK);
+    assert_memory_equal(x, y, n * row);
+    free(x);
+    free(y);
+}
+
+/*
+ * Format 1 (output.format_version: 1, a row per trial in /trials, as written before format 2)
+ * and format 2 (each distinct outcome once in /outcomes) of the same run read the same, through
+ * slices and any dataset, bit for bit, and analyse the same; format 2 stores fewer rows.
+ */
+static void test_results_formats(void **state)
+{
+    (void)state;
+    const char *const v1[] = {"output.format_version=1", "output.headroom=true", "trials=150"};
+    cs_scenario *s1 = load_scenario(random_scenario, v1, 3);
+    cs_scenario *s2 = load_scenario(random_scenario, v1 + 1, 2);
+    char a[64], b[64];
+    snprintf(a, sizeof a, "engine-fmt1-%d.h5", (int)getpid());
+    snprintf(b, sizeof b, "engine-fmt2-%d.h5", (int)getpid());
+    const uint64_t cuts[] = {40, 41, 99};
+    run_split(s1, a, NULL, 0, NULL);
+    run_split(s2, b, cuts, 3, NULL);
+    cs_error err = CS_ERROR_INIT;
+    cs_resultsio_t *ra = NULL, *rb = NULL;
+    assert_int_equal(cs_resultsio_open(&ra, a, &err), CS_OK);
+    assert_int_equal(cs_resultsio_open(&rb, b, &err), CS_OK);
+    const cs_results_info *ia = cs_resultsio_info(ra), *ib = cs_resultsio_info(rb);
+    assert_int_equal(ia->format_version, 1);
+    assert_int_equal(ib->format_version, 2);
+    assert_int_equal(ia->n_outcomes, 0);
+    assert_true(ib->n_outcomes > 1 && ib->n_outcomes < 150);
+    assert_false(cs_resultsio_has(ra, CS_DS_OUTCOME));
+    /* outcome 0 is the intact network's */
+    const hid_t fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    size_t no = 0;
+    double *o = read_doubles(fb, "/outcomes/served_tbps", &no);
+    H5Fclose(fb);
+    assert_int_equal(no, ib->n_outcomes * ib->n_demands);
+    assert_memory_equal(o, ib->base_served_tbps, ib->n_demands * sizeof *o);
+    free(o);
+    /* every per-trial dataset, in uneven slices */
+    size_t dims[CS_DIM_COUNT] = {0};
+    dims[CS_DIM_NODES] = ia->n_nodes;
+    dims[CS_DIM_EDGES] = ia->n_edges;
+    dims[CS_DIM_DEMANDS] = ia->n_demands;
+    dims[CS_DIM_PAIRS] = ia->n_pairs;
+    dims[CS_DIM_REGIONS] = ia->n_regions;
+    size_t compared = 0;
+    for (int d = 0; d < CS_DS_COUNT; d++) {
+        const cs_dataset_schema *x = cs_results_dataset((cs_dataset_id)d);
+        if (x->rows != CS_ROWS_TRIAL && x->rows != CS_ROWS_OUTCOME) continue;
+        if (!cs_resultsio_has(ra, (cs_dataset_id)d)) continue;
+        assert_true(cs_resultsio_has(rb, (cs_dataset_id)d));
+        assert_int_equal(cs_resultsio_length(ra, (cs_dataset_id)d), 150);
+        assert_int_equal(cs_resultsio_length(rb, (cs_dataset_id)d), 150);
+        const size_t row = cs_dataset_elem_size(x) * (x->dim != CS_DIM_NONE ? dims[x->dim] : 1);
+        for (uint64_t first = 0; first < 150; first += 37)
+            same_rows(ra, rb, (cs_dataset_id)d, first, first + 37 < 150 ? 37 : 150 - first, row);
+        compared++;
+    }
+    assert_true(compared >= 12);
+    cs_trial_slice sa, sb;
+    assert_int_equal(cs_trial_slice_init(&sa, ra, 64, &err), CS_OK);
+    assert_int_equal(cs_trial_slice_init(&sb, rb, 64, &err), CS_OK);
+    for (uint64_t first = 0; first < 150; first += 64) {
+        assert_int_equal(cs_resultsio_read(ra, first, &sa, &err), CS_OK);
+        assert_int_equal(cs_resultsio_read(rb, first, &sb, &err), CS_OK);
+        assert_int_equal(sa.n, sb.n);
+        assert_memory_equal(sa.served_tbps, sb.served_tbps, sa.n * ia->n_demands * 8);
+        assert_memory_equal(sa.latency_ms, sb.latency_ms, sa.n * ia->n_demands * 8);
+        assert_memory_equal(sa.edge_flow_tbps, sb.edge_flow_tbps, sa.n * ia->n_edges * 8);
+        assert_memory_equal(sa.pair_cut, sb.pair_cut, sa.n * ia->n_pairs);
+        assert_memory_equal(sa.region_headroom_tbps, sb.region_headroom_tbps,
+                            sa.n * ia->n_regions * 8);
+        assert_memory_equal(sa.edge_off, sb.edge_off, (sa.n + 1) * 8);
+    }
+    cs_trial_slice_destroy(&sa);
+    cs_trial_slice_destroy(&sb);
+    /* the analysis: the same figures */
+    cs_analysis_t *xa = NULL, *xb = NULL;
+    assert_int_equal(cs_analysis_run(&xa, ra, NULL, &err), CS_OK);
+    assert_int_equal(cs_analysis_run(&xb, rb, NULL, &err), CS_OK);
+    assert_memory_equal(&xa->unserved_tbps, &xb->unserved_tbps, sizeof xa->unserved_tbps);
+    assert_memory_equal(&xa->latency_inflation, &xb->latency_inflation, sizeof(double));
+    assert_int_equal(xa->n_regions, xb->n_regions);
+    for (size_t g = 0; g < xa->n_regions; g++) {
+        assert_memory_equal(&xa->regions[g].headroom_tbps, &xb->regions[g].headroom_tbps,
+                            sizeof xa->regions[g].headroom_tbps);
+        assert_memory_equal(&xa->regions[g].all_cut, &xb->regions[g].all_cut,
+                            sizeof xa->regions[g].all_cut);
+    }
+    for (size_t k = 0; k < ia->n_demands; k++)
+        assert_memory_equal(&xa->demands[k], &xb->demands[k], sizeof xa->demands[k]);
+    cs_analysis_free(xa);
+    cs_analysis_free(xb);
+    cs_resultsio_close(ra);
+    cs_resultsio_close(rb);
+    remove(a);
+    remove(b);
+    cs_scenario_free(s1);
+    cs_scenario_free(s2);
+}
+
 /*
  * Headroom per trial (output.headroom: true): /trials/region_headroom_tbps holds, for every
  * trial, what cs_engine_headroom gives for that trial's failures and routing (the default
@@ -270,16 +389,26 @@ static void test_headroom_per_trial(void **state)
     size_t n = 0, nb = 0;
     const hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT),
                 fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
-    double *h = read_doubles(fa, "/trials/region_headroom_tbps", &n);
-    double *hb = read_doubles(fb, "/trials/region_headroom_tbps", &nb);
+    double *h = read_doubles(fa, "/outcomes/region_headroom_tbps", &n);
+    double *hb = read_doubles(fb, "/outcomes/region_headroom_tbps", &nb);
     H5Fclose(fa);
     H5Fclose(fb);
     assert_int_equal(n, nb);
     assert_memory_equal(h, hb, n * sizeof *h);
+    free(h);
     cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     const size_t nr = cs_engine_regions(e)->n;
-    assert_int_equal(n, 120 * nr);
+    /* per trial, as the reader gives it through /trials/outcome */
+    cs_resultsio_t *ra = NULL;
+    assert_int_equal(cs_resultsio_open(&ra, a, &err), CS_OK);
+    assert_int_equal(cs_resultsio_length(ra, CS_DS_REGION_HEADROOM), 120);
+    assert_true(cs_resultsio_info(ra)->n_outcomes < 120);
+    h = malloc(120 * nr * sizeof *h);
+    assert_non_null(h);
+    assert_int_equal(cs_resultsio_read_dataset(ra, CS_DS_REGION_HEADROOM, 0, 120, h, &err), CS_OK);
+    cs_resultsio_close(ra);
+    n = 120 * nr;
     cs_failures f;
     cs_routing_result r;
     unsigned char cut[16];
@@ -828,6 +957,7 @@ int main(void)
         cmocka_unit_test(test_shortcuts_are_exact_with_restoration),
         cmocka_unit_test(test_headroom_per_trial),
         cmocka_unit_test(test_splits_are_bit_identical),
+        cmocka_unit_test(test_results_formats),
         cmocka_unit_test(test_summary_matches_trials),
         cmocka_unit_test(test_summary_merge),
         cmocka_unit_test(test_explicit_cut),

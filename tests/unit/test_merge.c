@@ -295,15 +295,18 @@ static void test_shards_merge_identical(void **state)
     /* The parts hold 115, 116 and 116 trials with offsets from 0, tagged with their range. */
     assert_int_equal(root_attr("m-p1.h5", "part_first_trial"), 115);
     assert_int_equal(root_attr("m-p1.h5", "part_trials"), 116);
-    assert_int_equal(rows("m-p1.h5", "/trials/served_tbps"), 116);
+    assert_int_equal(rows("m-p1.h5", "/trials/outcome"), 116);
+    assert_true(rows("m-p1.h5", "/outcomes/served_tbps") < 116); /* outcomes repeat */
     assert_int_equal(rows("m-p1.h5", "/trials/failed_offsets"), 117);
     assert_true(rows("m-whole.h5", "/trials/failed_edges") > 347);      /* lists are not trivial */
     assert_int_equal(rows("m-whole.h5", "/trials/hazard_events"), 347); /* one drag a trial */
     assert_true(rows("m-whole.h5", "/trials/cuts") >= rows("m-whole.h5", "/trials/failed_edges"));
     /* Every per-trial dataset says how its rows follow the trials. */
     char attr[256];
-    dataset_str_attr("m-whole.h5", "/trials/served_tbps", "rows", attr, sizeof attr);
+    dataset_str_attr("m-whole.h5", "/trials/outcome", "rows", attr, sizeof attr);
     assert_string_equal(attr, "trial");
+    dataset_str_attr("m-whole.h5", "/outcomes/served_tbps", "rows", attr, sizeof attr);
+    assert_string_equal(attr, "outcome");
     dataset_str_attr("m-whole.h5", "/trials/failed_node_offsets", "rows", attr, sizeof attr);
     assert_string_equal(attr, "offsets");
     dataset_str_attr("m-whole.h5", "/trials/failed_node_offsets", "values", attr, sizeof attr);
@@ -316,17 +319,18 @@ static void test_shards_merge_identical(void **state)
     assert_int_equal(cli("merge -o m-merged.h5 m-p2.h5 m-p0.h5 m-p1.h5", out, sizeof out), 0);
     assert_non_null(strstr(out, "cablesim merge: 3 parts, 347 trials (seed 6151) -> m-merged.h5 "
                                 "(complete)"));
-    /* 19 /trials (6 of them the impact, 4 cuts and hazard events), 4 /baseline, 5 /topology
-     * datasets */
-    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 28);
+    /* 14 /trials (4 of them the impact, 4 cuts and hazard events, the outcome), 6 /outcomes
+     * (4 and 2 of the impact), 4 /baseline, 5 /topology datasets: the parts' outcomes renumbered
+     * as the whole run numbers them */
+    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 29);
     assert_int_equal(root_attr("m-merged.h5", "complete"), 1);
     /* An existing output is refused without --force, replaced with it. */
     assert_int_equal(cli("merge -o m-merged.h5 m-p0.h5 m-p1.h5 m-p2.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "m-merged.h5: exists: not replaced (--force replaces it;"));
     cli_ok("merge -o m-merged.h5 m-p0.h5 m-p1.h5 m-p2.h5 --force --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 28);
+    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 29);
     cli_ok("merge --buffer-size 64 -o m-small.h5 m-p1.h5 m-p2.h5 m-p0.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 28);
+    assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 29);
     /* A part written by 2 MPI ranks (chunks of one block, 16 rows) merges the same. */
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
@@ -335,11 +339,23 @@ static void test_shards_merge_identical(void **state)
              CS_MPIEXEC, CS_MPIEXEC_NUMPROC_FLAG, CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("2 ranks: %s", out);
     cli_ok("merge -o m-mpi.h5 m-p0.h5 m-mpi1.h5 m-p2.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), 28);
+    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), 29);
     cli_ok("run m.yaml --shard 0/1 -o m-one.h5 --quiet");
     assert_int_equal(root_attr("m-one.h5", "part_trials"), 347);
     cli_ok("merge --output=m-one-merged.h5 m-one.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-one-merged.h5"), 28);
+    assert_int_equal(compare_files("m-whole.h5", "m-one-merged.h5"), 29);
+    /* Parts of format 1 (a row per trial in /trials) join into the file of format 1 a run
+     * writes: 19 /trials datasets, no /outcomes. */
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "run m.yaml --shard %d/3 -o m-v1p%d.h5 --set output.format_version=1 --quiet", i,
+                 i);
+        cli_ok(cmd);
+    }
+    cli_ok("run m.yaml -o m-v1.h5 --set output.format_version=1 --quiet");
+    cli_ok("merge -o m-v1m.h5 m-v1p2.h5 m-v1p0.h5 m-v1p1.h5 --quiet");
+    assert_int_equal(root_attr("m-v1m.h5", "format_version"), 1);
+    assert_int_equal(compare_files("m-v1.h5", "m-v1m.h5"), 28);
     /* The comparison does see differences: a part, and another seed. */
     assert_int_equal(compare_files("m-whole.h5", "m-p0.h5"), -1);
     cli_ok("run m.yaml -o m-seed.h5 --set seed=6152 --quiet");
@@ -402,7 +418,7 @@ static void test_resumed_shard_merges(void **state)
     assert_int_equal(root_attr("s-p0.h5", "complete"), 1);
     assert_int_equal(rows("s-p0.h5", "/trials/unserved_tbps"), 1000);
     cli_ok("merge -o s-merged.h5 s-p1.h5 s-p0.h5 --quiet");
-    assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 28);
+    assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 29);
 }
 
 /* Edits of a copied part (edit_copy), each breaking one thing merge checks. */
@@ -416,7 +432,7 @@ static void mark_incomplete(hid_t f)
 
 static void delete_latency(hid_t f)
 {
-    assert_true(H5Ldelete(f, "/trials/latency_ms", H5P_DEFAULT) >= 0);
+    assert_true(H5Ldelete(f, "/outcomes/latency_ms", H5P_DEFAULT) >= 0);
 }
 
 /* Creates dataset name of type t and shape dims (rank 1 or 2), unwritten. */
@@ -438,13 +454,13 @@ static void add_extra(hid_t f)
 /* pair_cut as 16-bit integers: the same shape, another type. */
 static void retype_pair_cut(hid_t f)
 {
-    const hid_t d = H5Dopen2(f, "/trials/pair_cut", H5P_DEFAULT), s = H5Dget_space(d);
+    const hid_t d = H5Dopen2(f, "/outcomes/pair_cut", H5P_DEFAULT), s = H5Dget_space(d);
     hsize_t dims[2] = {0, 0};
     assert_int_equal(H5Sget_simple_extent_dims(s, dims, NULL), 2);
     H5Sclose(s);
     H5Dclose(d);
-    assert_true(H5Ldelete(f, "/trials/pair_cut", H5P_DEFAULT) >= 0);
-    add_dataset(f, "/trials/pair_cut", H5T_STD_U16LE, 2, dims);
+    assert_true(H5Ldelete(f, "/outcomes/pair_cut", H5P_DEFAULT) >= 0);
+    add_dataset(f, "/outcomes/pair_cut", H5T_STD_U16LE, 2, dims);
 }
 
 /* Grows extendible dataset name by one element along its first axis. */
@@ -581,13 +597,13 @@ static void test_merge_refusals(void **state)
          "e-p0.h5: expected a new file for the merged results, found the part e-p0.h5"},
         /* Found while copying: the output made so far is removed. */
         {"-o e-out.h5 e-p0.h5 e-nolatency.h5 e-p2.h5",
-         "e-nolatency.h5: expected dataset /trials/latency_ms (a run of the scenario writes it), "
+         "e-nolatency.h5: expected dataset /outcomes/latency_ms (a run of the scenario writes it), "
          "found none"},
         {"-o e-out.h5 e-p0.h5 e-extra.h5 e-p2.h5",
          "e-extra.h5: dataset /extra: expected none (a run of the scenario with this cablesim "
          "does not write it), found one"},
         {"-o e-out.h5 e-p0.h5 e-retyped.h5 e-p2.h5",
-         "e-retyped.h5: dataset /trials/pair_cut: expected the element type a run writes, found "
+         "e-retyped.h5: dataset /outcomes/pair_cut: expected the element type a run writes, found "
          "another"},
         {"-o e-out.h5 e-p0.h5 e-long.h5 e-p2.h5",
          "e-long.h5: dataset /trials/unserved_tbps: expected shape [116] (trials 115..230), found "
@@ -628,7 +644,7 @@ static void test_merge_refusals(void **state)
                      rows("e-dem.h5", "/topology/demands"));
     /* The parts still merge. */
     cli_ok("merge -o e-out.h5 e-p0.h5 e-p1.h5 e-p2.h5 --quiet");
-    assert_int_equal(compare_files("e-whole.h5", "e-out.h5"), 28);
+    assert_int_equal(compare_files("e-whole.h5", "e-out.h5"), 29);
     assert_int_equal(cli("merge --help", out, sizeof out), 0);
     assert_non_null(strstr(out, "Usage: cablesim merge -o RESULTS.h5 PART.h5..."));
 }

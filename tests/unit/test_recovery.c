@@ -1126,7 +1126,8 @@ static cs_results_meta meta_of(const cs_engine_t *e)
                                0,
                                0,
                                cs_engine_recovery(e),
-                               cs_engine_regions(e)};
+                               cs_engine_regions(e),
+                               NULL};
     return m;
 }
 

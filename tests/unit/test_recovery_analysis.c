@@ -73,7 +73,8 @@ static void write_file(const char *path, const char *text, const char *const *se
                                   0,
                                   0,
                                   cs_engine_recovery(e),
-                                  cs_engine_regions(e)};
+                                  cs_engine_regions(e),
+                                  NULL};
     cs_results_t *w = NULL;
     cs_run_summary sum;
     if (cs_results_create(&w, path, &meta, &err) != CS_OK) fail_msg("%s", err.msg);

@@ -219,7 +219,7 @@ static void test_resolved(void **state)
         text, "name: base\nrouting:\n  policy: latency-first\n  rounds: 8\n  hop_ms: 0.05\n"
               "  utilisation: 0.25\n  restoration_at_event: 0.4\n  restoration_ramp_days: 12\n"
               "output:\n  edge_flow: true\n  latency: true\n  headroom: false\n"
-              "  compression: 2\n  batch_trials: 1024\ndescription: ''\n"
+              "  compression: 2\n  batch_trials: 1024\n  format_version: 2\ndescription: ''\n"
               "topology: topology/japan.geojson\ndemand: topology/japan-demand.csv\n"
               "as_of: 2024\ntrials: 10000\nseed: 1\ncapacity: lit\ndemand_scale: 1\n"
               "hazards: []\n");
@@ -348,7 +348,7 @@ static void test_range_errors(void **state)
          "s.yaml:3:11: hazards.0.type: expected a string, found a list"},
         {"name: n\noutput: 3\n",
          "s.yaml:2:9: output: expected a map with keys edge_flow, latency, compression, "
-         "batch_trials, headroom, found \"3\""},
+         "batch_trials, headroom, format_version, found \"3\""},
         {"name: n\noutput:\n  headroom: 2\n",
          "s.yaml:3:13: output.headroom: expected true or false, found \"2\""},
         {"name: n\noutput:\n  edge_flow: yes\n",
@@ -364,7 +364,9 @@ static void test_range_errors(void **state)
          "\"1000001\""},
         {"name: n\noutput:\n  chunk: 5\n", "s.yaml:3:3: output: unknown key \"chunk\"; allowed "
                                            "keys: edge_flow, latency, compression, "
-                                           "batch_trials, headroom"},
+                                           "batch_trials, headroom, format_version"},
+        {"name: n\noutput:\n  format_version: 3\n",
+         "s.yaml:3:19: output.format_version: expected an integer in [1, 2], found \"3\""},
         {"name: n\ntrails: 5\n",
          "s.yaml:2:1: scenario: unknown key \"trails\" (did you mean \"trials\"?); allowed keys: "
          "name, description, topology, demand, as_of, trials, seed, routing, capacity, "

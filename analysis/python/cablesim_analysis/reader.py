@@ -1,4 +1,4 @@
-"""Reader of cablesim results files (HDF5, docs/hdf5-schema.md, format version 1).
+"""Reader of cablesim results files (HDF5, docs/hdf5-schema.md, format versions 1 and 2).
 
 ``open_results(path)`` checks the file's identity and completeness and returns a
 :class:`Results`. The small parts of the file (root attributes, the
@@ -24,7 +24,11 @@ import numpy as np
 import pandas as pd
 
 FORMAT = "cablesim-results"
-FORMAT_VERSION = 1
+#: The newest format version read; format 1 (every per-trial row in /trials) is read too.
+#: Format 2 stores each distinct routed outcome once in /outcomes and per trial its row
+#: (/trials/outcome); this reader hides that: served_tbps of trial t reads as in format 1.
+FORMAT_VERSION = 2
+FORMAT_VERSIONS = (1, 2)
 
 # The dataset table of the results file: hdf5-schema.json, generated from the C schema table
 # (sim/src/results/schema.c) and kept identical to docs/hdf5-schema.json by a test.
@@ -45,12 +49,17 @@ def _short(name):
     return name
 
 
-# /trials datasets with one row per trial, and the attribute name each maps to.
+# Datasets with one row per trial as read (/trials ones, and the /outcomes tables, per trial in
+# format 1 and read per trial through /trials/outcome in format 2), and the attribute name of
+# each.
 _PER_TRIAL = {
     p.rsplit("/", 1)[1]: _short(p.rsplit("/", 1)[1])
     for p, d in DATASETS.items()
-    if p.startswith("/trials/") and d["rows"] == "trial"
+    if (p.startswith("/trials/") and d["rows"] == "trial") or d["rows"] == "outcome"
 }
+# Their absolute paths (format 2), by name.
+_PATH = {p.rsplit("/", 1)[1]: p for p, d in DATASETS.items()
+         if (p.startswith("/trials/") and d["rows"] == "trial") or d["rows"] == "outcome"}
 # The CSR lists of /trials: (offsets, values) names.
 _CSR = [
     (p.rsplit("/", 1)[1], d["values"].rsplit("/", 1)[1])
@@ -146,11 +155,12 @@ class Results:
         if fmt != FORMAT:
             raise ResultsError(f'{path}: expected root attribute format "{FORMAT}", found {fmt!r}')
         version = self.attrs.get("format_version")
-        if version != FORMAT_VERSION:
+        if version not in FORMAT_VERSIONS:
             raise ResultsError(
-                f"{path}: expected format_version {FORMAT_VERSION}, found {version!r} "
+                f"{path}: expected format_version 1 or {FORMAT_VERSION}, found {version!r} "
                 "(read it with the software that wrote it)"
             )
+        self.format_version = int(version)
         if "part_trials" in self.attrs:
             first, n = self.attrs.get("part_first_trial"), self.attrs.get("part_trials")
             raise ResultsError(
@@ -201,6 +211,12 @@ class Results:
         # (lists added later, such as cuts, may be absent from files of older versions)
         lengths = [t[off].shape[0] - 1 for off, _ in _CSR if off in t]
         lengths += [t[name].shape[0] for name in _PER_TRIAL if name in t]
+        if "outcome" in t:  # format 2: the outcome of every trial is a row of /outcomes
+            ids = t["outcome"][: max(0, min(lengths))]
+            n_out = self._f["outcomes/served_tbps"].shape[0] if "outcomes/served_tbps" in self._f else 0
+            bad = np.nonzero(ids >= n_out)[0]
+            if len(bad):
+                lengths.append(int(bad[0]))
         n = max(0, min(lengths))
         # A run cut short mid-batch may have offsets past the end of the value lists.
         for off, vals in _CSR:
@@ -277,9 +293,30 @@ class Results:
         """The underlying open h5py.File, for anything this reader does not wrap."""
         return self._f
 
+    def stored_path(self, path):
+        """Where dataset path (of the format, as in DATASETS) is in this file: an /outcomes
+        table of format 2 is at its ``v1_path`` in /trials in a format-1 file."""
+        d = DATASETS.get(path, {})
+        return d["v1_path"] if self.format_version < 2 and "v1_path" in d else path
+
     def has(self, name):
-        """Whether /trials/NAME was written (latency_ms and edge_flow_tbps are optional)."""
-        return name in self._f["trials"]
+        """Whether the per-trial dataset NAME (served_tbps, latency_ms, ...) was written
+        (latency_ms and edge_flow_tbps are optional)."""
+        path = _PATH.get(name, "/trials/" + name)
+        return self.stored_path(path) in self._f
+
+    def _outcome_table(self, path):
+        """A whole /outcomes table (format 2), cached: each distinct outcome once."""
+        return self._cached(("outcomes", path), lambda: self._f[path][()])
+
+    def _trial_rows(self, path, start, stop):
+        """Rows of trials [start, stop) of per-trial dataset path: an /outcomes table through
+        /trials/outcome in format 2."""
+        d = DATASETS[path]
+        if d["rows"] == "outcome" and self.format_version >= 2:
+            ids = self._f["trials/outcome"][start:stop]
+            return self._outcome_table(path)[ids]
+        return self._f[self.stored_path(path)][start:stop]
 
     def _columns(self, name):
         if name in ("served_tbps", "latency_ms"):
@@ -307,20 +344,26 @@ class Results:
         if name not in _PER_TRIAL:
             raise KeyError(f"{name!r} is not a per-trial dataset ({', '.join(_PER_TRIAL)})")
         if not self.has(name):
-            raise ResultsError(f"{self.path}: /trials/{name} was not written by this run")
+            raise ResultsError(f"{self.path}: {_PATH[name]} was not written by this run")
         stop = self.n_trials if stop is None else min(stop, self.n_trials)
         start = max(0, min(start, stop))
-        return self._frame(name, self._f["trials"][name][start:stop], start)
+        return self._frame(name, self._trial_rows(_PATH[name], start, stop), start)
 
     def iter_rows(self, name, chunk_bytes=64 << 20, rows=None):
         """Yields /trials/NAME a slice of trials at a time, as DataFrames (Series for
         unserved_tbps) indexed by trial number: `rows` trials per slice, or by default as many
         whole HDF5 chunks as fit in about chunk_bytes (at least one chunk)."""
-        ds = self._f["trials"][name]
+        path = _PATH[name]
+        outcome = DATASETS[path]["rows"] == "outcome" and self.format_version >= 2
+        ds = self._f["trials/outcome" if outcome else self.stored_path(path)]
+        if outcome:  # a slice of trials reads their rows of the cached table
+            ds_row = self._f[path]
         if rows is not None:
             step = max(1, int(rows))
         else:
-            row_bytes = max(1, ds.dtype.itemsize * int(np.prod(ds.shape[1:], dtype=np.int64)))
+            shape = ds_row.shape if outcome else ds.shape
+            itemsize = ds_row.dtype.itemsize if outcome else ds.dtype.itemsize
+            row_bytes = max(1, itemsize * int(np.prod(shape[1:], dtype=np.int64)))
             step = max(1, chunk_bytes // row_bytes)
             if ds.chunks:  # whole chunks per slice: no chunk is decompressed twice
                 step = max(ds.chunks[0], step - step % ds.chunks[0])
@@ -328,17 +371,22 @@ class Results:
             yield self.read(name, start, start + step)
 
     def datasets(self):
-        """The per-trial datasets of the format this file has (absolute paths, schema order)."""
-        return [p for p, d in DATASETS.items() if d["rows"] != "static" and p in self._f]
+        """The per-trial datasets of the format this file has (absolute paths of the format,
+        schema order; an /outcomes table of a format-1 file is at its v1_path)."""
+        return [p for p, d in DATASETS.items()
+                if d["rows"] != "static" and self.stored_path(p) in self._f]
 
     def read_dataset(self, path, start=0, stop=None):
         """Rows [start, stop) of any per-trial dataset of the format (absolute path, e.g.
         "/recovery/t90_days") as a numpy array, trials clipped to the usable ones; a values list
         ("values" rows) is read whole between the offsets of those trials."""
         d = DATASETS.get(path)
+        if d is None:  # a format-1 name of an /outcomes table
+            path = next((p for p, o in DATASETS.items() if o.get("v1_path") == path), path)
+            d = DATASETS.get(path)
         if d is None or d["rows"] == "static":
             raise KeyError(f"{path!r} is not a per-trial dataset of the format")
-        if path not in self._f:
+        if self.stored_path(path) not in self._f:
             raise ResultsError(f"{self.path}: {path} was not written by this run")
         stop = self.n_trials if stop is None else min(stop, self.n_trials)
         start = max(0, min(start, stop))
@@ -348,7 +396,7 @@ class Results:
             off = [p for p, o in DATASETS.items() if o.get("values") == path][0]
             lo, hi = (int(x) for x in self._f[off][[start, stop]])
             return self._f[path][lo:hi]
-        return self._f[path][start:stop]
+        return self._trial_rows(path, start, stop)
 
     def _cached(self, key, make):
         if key not in self._cache:
@@ -530,7 +578,7 @@ def open_results(path, allow_incomplete=False):
     """Opens a cablesim results file for reading.
 
     Raises ResultsError (message naming the file) when it is missing, not HDF5, not a
-    cablesim results file or not format version 1, and IncompleteResultsError when its run
+    cablesim results file or not format version 1 or 2, and IncompleteResultsError when its run
     did not finish, unless allow_incomplete is true: then the trials present in every
     dataset are used and a warning is issued.
     """

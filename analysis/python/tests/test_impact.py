@@ -50,7 +50,7 @@ def test_boso_attack_reports_the_capacity_it_loses(tmp_path):
     with h5py.File(out, "r") as f:
         assert np.allclose(f["trials/capacity_lost_tbps"][:], lost, rtol=1e-12, atol=0.0)
         regions = f["topology/regions"][:]
-        served = f["trials/region_served_fraction"][:]
+        served = f["outcomes/region_served_fraction"][:][f["trials/outcome"][:]]
         assert served.shape == (10, len(regions))
         assert np.all(f["trials/stations_lost"][:] == 4)
         assert np.all(f["trials/systems_lost"][:] > 0)

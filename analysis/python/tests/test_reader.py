@@ -44,7 +44,7 @@ def kept_features(geojson, year):
 
 def test_attributes_decoded(r, random_h5):
     assert r.attrs["format"] == "cablesim-results"
-    assert r.attrs["format_version"] == 1
+    assert r.attrs["format_version"] == 2 and r.format_version == 2
     assert r.attrs["complete"] == 1 and r.complete
     assert r.attrs["trials"] == RANDOM_TRIALS and r.n_trials == RANDOM_TRIALS
     assert r.attrs["as_of"] == 2015
@@ -195,11 +195,11 @@ def test_incomplete_refused(random_h5, copy_of):
 
 
 def test_incomplete_uses_trials_in_every_dataset(random_h5, copy_of):
-    """A run cut short mid-batch: served has fewer rows than the others."""
+    """A run cut short mid-batch: the outcomes have fewer rows than the others."""
     path = copy_of(random_h5)
     with h5py.File(path, "r+") as f:
         f.attrs.modify("complete", np.uint8(0))
-        f["trials/served_tbps"].resize(137, axis=0)
+        f["trials/outcome"].resize(137, axis=0)
         full = f["trials/unserved_tbps"][:137]
     with pytest.warns(UserWarning, match="137 of 200 trials"):
         r = open_results(path, allow_incomplete=True)
@@ -212,7 +212,7 @@ def test_incomplete_uses_trials_in_every_dataset(random_h5, copy_of):
 
 @pytest.mark.parametrize("attr,value,message", [
     ("format", "something-else", 'expected root attribute format "cablesim-results"'),
-    ("format_version", np.int32(2), "expected format_version 1, found 2"),
+    ("format_version", np.int32(3), "expected format_version 1 or 2, found 3"),
 ])
 def test_wrong_format_refused(random_h5, copy_of, attr, value, message):
     path = copy_of(random_h5)
@@ -308,7 +308,8 @@ def test_settings_from_attributes(r, random_h5):
                                    "restoration_share": 1, "utilisation": 0.25,
                                    "restoration_at_event": 0.4, "restoration_ramp_days": 12}
     assert resolved["output"] == {"edge_flow": True, "latency": True, "headroom": False,
-                                  "compression": 2, "batch_trials": 1024}
+                                  "compression": 2, "batch_trials": 1024,
+                                  "format_version": 2}
     # The hazard as written, then its defaults (docs/model.md, random faults); a window means
     # instant: false, and the one of the two alternatives given is the one kept.
     (hz,) = resolved["hazards"]
@@ -357,9 +358,64 @@ def test_region_headroom(r, workdir):
         assert list(frame.columns) == list(h.regions.index)
         assert frame.shape == (40, len(h.regions))
         with h5py.File(path, "r") as f:
-            raw = f["trials/region_headroom_tbps"][()]
+            raw = f["outcomes/region_headroom_tbps"][()][f["trials/outcome"][()]]
         np.testing.assert_array_equal(frame.to_numpy(), raw)
         reach = h.regions["reachable"].to_numpy() == 1
         assert (frame.to_numpy()[:, reach] >= 0).all()
         assert np.isnan(frame.to_numpy()[:, ~reach]).all()
         assert frame.to_numpy()[:, reach].std(axis=0).max() > 0  # failures move it
+
+
+def test_format_1_reads_as_format_2(random_h5, workdir):
+    """The same run written in format 1 (output.format_version: 1, every per-trial row in
+    /trials, as cablesim wrote before format 2) and format 2 (each distinct outcome once in
+    /outcomes, /trials/outcome per trial) reads the same: every per-trial dataset, row by row,
+    bit for bit, and the statistics computed from it."""
+    from cablesim_analysis import stats
+
+    v1 = run_cablesim(scenario("pytest-random", RANDOM_TRIALS, RANDOM_HAZARD,
+                               extra="output: {format_version: 1}\n"), workdir, "random-v1")
+    with h5py.File(v1, "r") as f:
+        assert f.attrs["format_version"] == 1 and "outcomes" not in f
+        assert f["trials/served_tbps"].shape[0] == RANDOM_TRIALS
+    with h5py.File(random_h5, "r") as f:
+        n_out = f["outcomes/served_tbps"].shape[0]
+        ids = f["trials/outcome"][()]
+        assert 1 < n_out < RANDOM_TRIALS and ids.max() == n_out - 1
+        # outcome 0 is the intact network's; the others are numbered by the first trial that
+        # gives them
+        firsts = [int(np.nonzero(ids == k)[0][0]) for k in range(n_out)]
+        assert firsts[1:] == sorted(firsts[1:])
+        np.testing.assert_array_equal(f["outcomes/served_tbps"][0], f["baseline/served_tbps"][()])
+        np.testing.assert_array_equal(f["outcomes/edge_flow_tbps"][0],
+                                      f["baseline/edge_flow_tbps"][()])
+    with open_results(v1) as a, open_results(random_h5) as b:
+        assert (a.format_version, b.format_version) == (1, 2)
+        assert a.datasets() == [p for p in b.datasets() if p != "/trials/outcome"]
+        for path in a.datasets():
+            x, y = a.read_dataset(path), b.read_dataset(path)
+            assert x.shape == y.shape and x.tobytes() == y.tobytes(), path
+        for name in ("served_tbps", "latency_ms", "edge_flow_tbps", "pair_cut",
+                     "region_served_fraction", "region_latency_added_ms"):
+            pd.testing.assert_frame_equal(a.read(name), b.read(name))
+            for u, v in zip(a.iter_rows(name, rows=37), b.iter_rows(name, rows=37)):
+                pd.testing.assert_frame_equal(u, v)
+        pd.testing.assert_frame_equal(stats.region_served_fraction(a),
+                                      stats.region_served_fraction(b))
+    # analyze prints the same (but the file's name and time); compare, paired, finds no
+    # difference in any trial
+    def analyze(path):
+        out = subprocess.run([cli_path(), "analyze", str(path), "--format", "json"],
+                             capture_output=True, text=True, check=True).stdout
+        doc = json.loads(out)
+        for key in ("file", "created", "software_version"):
+            doc["source"].pop(key)
+        return doc
+
+    assert analyze(v1) == analyze(random_h5)
+    cmp = json.loads(subprocess.run(
+        [cli_path(), "compare", str(v1), str(random_h5), "--format", "json"],
+        capture_output=True, text=True, check=True).stdout)
+    assert cmp["comparison"] == "paired"
+    u = cmp["unserved_tbps"]
+    assert u["a_mean"] == u["b_mean"] and u["b_higher_trials"] == u["b_lower_trials"] == 0

@@ -212,4 +212,5 @@ def test_recovery_file_follows_the_schema(rec_h5):
     got = check_file_against_schema(rec_h5)
     want = {p for p, d in reader.DATASETS.items()
             if d["written"] in ("always", "recovery", "impact")}
-    assert got == want | {"/trials/latency_ms", "/trials/edge_flow_tbps"}
+    assert got == want | {"/outcomes/latency_ms", "/outcomes/edge_flow_tbps", "/trials/outcome",
+                          "/outcomes/served_tbps", "/outcomes/pair_cut"}

@@ -41,7 +41,8 @@ def test_reader_view_is_the_json():
         schema = json.load(fh)
     assert list(reader.DATASETS) == [d["path"] for d in schema["datasets"]]
     trial = {d["path"].rsplit("/", 1)[1] for d in schema["datasets"]
-             if d["path"].startswith("/trials/") and d["rows"] == "trial"}
+             if (d["path"].startswith("/trials/") and d["rows"] == "trial")
+             or d["rows"] == "outcome"}
     assert set(reader._PER_TRIAL) == trial
     assert sorted(reader._CSR) == [("cut_offsets", "cuts"),
                                    ("failed_node_offsets", "failed_nodes"),
@@ -72,7 +73,7 @@ def check_file_against_schema(path):
                 assert ds.ndim == (0 if d["dim"] is None else 1), p
             else:
                 assert ds.attrs["rows"] == d["rows"], p
-                assert ds.ndim == (2 if d["rows"] == "trial" and d["dim"] else 1), p
+                assert ds.ndim == (2 if d["rows"] in ("trial", "outcome") and d["dim"] else 1), p
                 if d["rows"] == "offsets":
                     assert ds.attrs["values"] == d["values"], p
     with reader.open_results(path) as r:
@@ -85,6 +86,7 @@ def test_files_follow_the_schema(random_h5, noflow_h5):
     full = check_file_against_schema(random_h5)
     # Every cablesim run writes the impact datasets (written "impact": a writer given the
     # engine's regions) besides the "always" ones.
-    always = {p for p, d in reader.DATASETS.items() if d["written"] in ("always", "impact")}
-    assert full == always | {"/trials/latency_ms", "/trials/edge_flow_tbps"}
+    always = {p for p, d in reader.DATASETS.items()
+              if d["written"] in ("always", "impact", "format 2")}
+    assert full == always | {"/outcomes/latency_ms", "/outcomes/edge_flow_tbps"}
     assert check_file_against_schema(noflow_h5) == always

@@ -212,6 +212,15 @@ const cs_scenario *cs_engine_scenario(const cs_engine_t *e);
  */
 cs_status cs_engine_batch_recovery(const cs_engine_t *e, cs_trial_batch *b, cs_error *err);
 
+/**
+ * Initialises b as a batch of one trial with the datasets of the engine's runs and fills it with
+ * the intact network's outcome (no failure: the baseline routing, its pair cuts, impact and
+ * headroom), exactly as a trial without failures records it: outcome 0 of a results file of
+ * format 2 (cs_results_meta.intact). Destroy b with cs_trial_batch_destroy.
+ * \return CS_OK, CS_ENOMEM (b then needs no destroy).
+ */
+cs_status cs_engine_intact_batch(cs_engine_t *e, cs_trial_batch *b, cs_error *err);
+
 /** The repair model of a scenario with `recovery:`, else NULL. Borrowed. */
 const cs_recovery_t *cs_engine_recovery(const cs_engine_t *e);
 

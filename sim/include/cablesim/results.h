@@ -25,8 +25,9 @@
 #include "cablesim/scenario.h"
 #include "cablesim/topology.h"
 
-/** Version of the file layout; bumped on any incompatible change. */
-#define CS_RESULTS_FORMAT_VERSION 1
+/** Version of the file layout written by default; bumped on any incompatible change. Files of
+ * format 1 are still written on request (scenario output.format_version: 1) and read. */
+#define CS_RESULTS_FORMAT_VERSION 2
 
 /** Everything the writer records besides the trials. All borrowed. */
 typedef struct {
@@ -46,6 +47,10 @@ typedef struct {
     /** The engine's regions: adds /topology/regions and the per-trial impact datasets; NULL
      * writes neither (files of tests made without an engine). */
     const cs_region_table *regions;
+    /** The intact network's outcome (row 0 of a batch of the run's datasets, made by
+     * cs_engine_intact_batch): outcome 0 of a file of format 2. NULL: the outcomes are numbered
+     * from the first trial's. */
+    const cs_trial_batch *intact;
 } cs_results_meta;
 
 /**

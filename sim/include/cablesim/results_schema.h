@@ -46,7 +46,8 @@ typedef enum {
     CS_DS_REGION_SERVED,
     CS_DS_REGION_LATENCY,
     CS_DS_WEIGHT,          /**< /trials/weight: importance sampling (estimator.h) */
-    CS_DS_REGION_HEADROOM, /**< /trials/region_headroom_tbps (output.headroom) */
+    CS_DS_REGION_HEADROOM, /**< /outcomes/region_headroom_tbps (output.headroom) */
+    CS_DS_OUTCOME,         /**< /trials/outcome: the row of /outcomes of each trial (format 2) */
     CS_DS_TIME_DAYS,       /**< /timeseries/time_days */
     CS_DS_TS_SERVED,
     CS_DS_TS_QUEUE,
@@ -80,7 +81,10 @@ typedef enum {
     CS_ROWS_STATIC,  /**< not per trial (no `rows` attribute) */
     CS_ROWS_TRIAL,   /**< "trial": row t is trial t */
     CS_ROWS_OFFSETS, /**< "offsets": CSR offsets, trials + 1 of them */
-    CS_ROWS_VALUES   /**< "values": a CSR values list */
+    CS_ROWS_VALUES,  /**< "values": a CSR values list */
+    /** "outcome": row o is distinct outcome o (format 2: /outcomes, indexed by /trials/outcome);
+     * in format 1 files the same dataset has rows "trial" at its v1_path. */
+    CS_ROWS_OUTCOME
 } cs_rows_kind;
 
 /** Sizes a dimension may follow. */
@@ -105,6 +109,7 @@ typedef enum {
     CS_FEAT_IMPACT,    /**< the writer was given the engine's regions (every cablesim run) */
     CS_FEAT_WEIGHT,    /**< the scenario's estimator is importance_sampling (scenario.h weighted) */
     CS_FEAT_HEADROOM,  /**< scenario output.headroom (default false), with the regions */
+    CS_FEAT_OUTCOMES,  /**< format version 2 (output.format_version, the default) */
     CS_FEAT_COUNT
 } cs_feature;
 
@@ -117,7 +122,10 @@ typedef struct {
 
 /** One dataset. */
 typedef struct {
-    const char *path;  /**< absolute: "/trials/served_tbps" */
+    const char *path; /**< absolute: "/trials/unserved_tbps" */
+    /** Rows "outcome": the path of the dataset in format 1 files, where it had rows "trial"
+     * ("/trials/served_tbps"); NULL otherwise. */
+    const char *v1_path;
     cs_dtype type;     /**< element type */
     cs_rows_kind rows; /**< per trial, and how */
     /** Static datasets: the size of the only dimension (CS_DIM_NONE: a scalar). Per-trial: the
@@ -168,5 +176,17 @@ typedef struct {
 
 /** Whether run r writes dataset d. */
 bool cs_schema_writes(const cs_schema_run *r, const cs_dataset_schema *d);
+
+/** The format versions of results files this software writes and reads: 1 (every per-trial
+ * row in /trials) and 2 (the routed outcomes once each in /outcomes, the default). */
+#define CS_FORMAT_V1 1
+#define CS_FORMAT_V2 2
+/** How dataset d's first axis follows the trials in a file of format version: rows "outcome"
+ * are rows "trial" in format 1. */
+cs_rows_kind cs_schema_rows(const cs_dataset_schema *d, int version);
+/** Dataset d's path in a file of format version (v1_path for rows "outcome" in format 1). */
+const char *cs_schema_path(const cs_dataset_schema *d, int version);
+/** The dataset at path in a file of format version, or NULL (*id receives its id). */
+const cs_dataset_schema *cs_schema_find(const char *path, int version, cs_dataset_id *id);
 
 #endif /* CS_RESULTS_SCHEMA_H */

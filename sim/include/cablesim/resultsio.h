@@ -19,8 +19,11 @@
 #include "cablesim/error.h"
 #include "cablesim/results_schema.h"
 
-/** The format version this reader understands. */
-#define CS_RESULTSIO_FORMAT_VERSION 1
+/** The newest format version this reader understands; it also reads format 1 (every per-trial
+ * row in /trials). Format 2 stores each distinct routed outcome once (/outcomes) and per trial
+ * its index (/trials/outcome); the reader hides that: every slice and cs_resultsio_read_dataset
+ * give one row per trial whatever the format. */
+#define CS_RESULTSIO_FORMAT_VERSION 2
 
 /** A row of /topology/nodes. Strings are owned by the reader. */
 typedef struct {
@@ -97,7 +100,9 @@ typedef struct {
      * columns of /trials/region_served_fraction and region_latency_added_ms. */
     size_t n_regions;
     const char *const *region_names; /**< [n_regions] their names */
-    bool has_headroom;               /**< /trials/region_headroom_tbps is present */
+    bool has_headroom;               /**< region_headroom_tbps is present */
+    /** Rows of the /outcomes datasets: the distinct routed outcomes (format 2; 0 in format 1). */
+    size_t n_outcomes;
 } cs_results_info;
 
 /** Recovery outcomes of consecutive trials first .. first + n - 1 (files with has_recovery). */
@@ -187,14 +192,15 @@ cs_status cs_resultsio_read_recovery(cs_resultsio_t *r, uint64_t first, cs_recov
 
 /** Whether the file has per-trial dataset d (results_schema.h). */
 bool cs_resultsio_has(const cs_resultsio_t *r, cs_dataset_id d);
-/** The first dimension of per-trial dataset d: trials, trials + 1 (offsets) or the length of a
- * values list; 0 when the file does not have it. */
+/** The first dimension of per-trial dataset d as read: trials (an outcome table too), trials + 1
+ * (offsets) or the length of a values list; 0 when the file does not have it. */
 uint64_t cs_resultsio_length(const cs_resultsio_t *r, cs_dataset_id d);
 /**
  * Reads rows first .. first + count - 1 of per-trial dataset d (every column) into buf, as
- * native numbers of d's type, or d's packed records (CS_DT_RECORD). Any dataset of the schema,
- * those added after this reader included. \return CS_OK, CS_EINVAL (not in the file, rows beyond
- * it), CS_EIO.
+ * native numbers of d's type, or d's packed records (CS_DT_RECORD); of an outcome table (rows
+ * "outcome"), the rows of trials first.. (through /trials/outcome in format 2). Any dataset of
+ * the schema, those added after this reader included. \return CS_OK, CS_EINVAL (not in the file,
+ * rows beyond it), CS_EIO.
  */
 cs_status cs_resultsio_read_dataset(cs_resultsio_t *r, cs_dataset_id d, uint64_t first,
                                     uint64_t count, void *buf, cs_error *err);

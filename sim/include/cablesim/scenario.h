@@ -23,6 +23,9 @@ typedef struct {
     unsigned compression; /**< deflate level 0..9 */
     size_t batch_trials;  /**< trials buffered between writes */
     bool headroom;        /**< /trials/region_headroom_tbps (default false: 17 max flows a trial) */
+    /** Results file layout: 2 (default: each distinct routed outcome once, /outcomes) or 1 (a
+     * row per trial, as written before format 2; docs/hdf5-schema.md). */
+    int format_version;
 } cs_output_options;
 
 typedef struct {

@@ -35,7 +35,7 @@ static bool data_alloc(cs_batch_data *x, cs_dataset_id d, size_t capacity, size_
     memset(x, 0, sizeof *x);
     x->esize = cs_dataset_elem_size(s);
     /* One extra element everywhere so that no size is 0 (malloc(0) may return NULL). */
-    if (s->rows == CS_ROWS_TRIAL) {
+    if (s->rows == CS_ROWS_TRIAL || s->rows == CS_ROWS_OUTCOME) {
         x->cols = cols;
         if (mul_overflows(capacity, cols) || mul_overflows(capacity * cols + 1, x->esize))
             return false;

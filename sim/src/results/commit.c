@@ -23,12 +23,19 @@
 #define COMMITTED_LISTS "committed_lists"
 #define WRITING         "writing"
 
-/* The values lists present (has[d]), in schema order, into lists; returns how many. */
+/* Whether the record gives the length of dataset d: a values list, or a table of outcomes. */
+static bool recorded(cs_dataset_id d)
+{
+    const cs_rows_kind k = cs_results_dataset(d)->rows;
+    return k == CS_ROWS_VALUES || k == CS_ROWS_OUTCOME;
+}
+
+/* The lists present (has[d]), in schema order, into lists; returns how many. */
 static size_t present_lists(const bool *has, int *lists)
 {
     size_t n = 0;
     for (int d = 0; d < CS_DS_COUNT; d++)
-        if (has[d] && cs_results_dataset((cs_dataset_id)d)->rows == CS_ROWS_VALUES) lists[n++] = d;
+        if (has[d] && recorded((cs_dataset_id)d)) lists[n++] = d;
     return n;
 }
 
@@ -102,11 +109,11 @@ cs_status cs_commit_read(hid_t file, const char *path, cs_commit *c, cs_error *e
     for (char *s = names != NULL ? strtok(names, " ") : NULL; s != NULL && rc == CS_OK;
          s = strtok(NULL, " ")) {
         cs_dataset_id id;
-        if (cs_results_dataset_find(s, &id) == NULL ||
-            cs_results_dataset(id)->rows != CS_ROWS_VALUES || nl == CS_DS_COUNT)
+        if (cs_results_dataset_find(s, &id) == NULL || !recorded(id) || nl == CS_DS_COUNT)
             rc = cs_errorf(err, CS_EINVAL,
                            "%s: attribute \"" COMMITTED_LISTS
-                           "\" of /: expected values lists of the schema, found \"%.60s\"",
+                           "\" of /: expected values lists or outcome tables of the schema, "
+                           "found \"%.60s\"",
                            path, s);
         else
             lists[nl++] = (int)id;

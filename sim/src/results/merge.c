@@ -31,6 +31,7 @@
 #include "results/commit.h"
 #include "results/h5util.h"
 #include "results/inputs.h"
+#include "results/outcomes.h"
 
 /* --------------------------------------------------------------- parts */
 
@@ -38,7 +39,7 @@
 typedef struct {
     const char *path;
     char *scenario, *software_version, *topology_sha256, *demand_sha256;
-    int32_t as_of;
+    int32_t as_of, version; /* version: format_version */
     uint64_t seed, trials;
     uint64_t first, n; /* part_first_trial, part_trials */
 } part_info;
@@ -71,10 +72,11 @@ static cs_status check_identity(hid_t f, part_info *p, cs_error *err)
     if (!rc)
         rc = cs_h5_get_num_attr(f, p->path, "/", "format_version", H5T_NATIVE_INT32, &version,
                                 CS_EIO, err);
-    if (!rc && version != CS_RESULTS_FORMAT_VERSION)
+    if (!rc && version != CS_FORMAT_V1 && version != CS_FORMAT_V2)
         rc = cs_errorf(err, CS_EINVAL,
-                       "%s: attribute \"format_version\" of /: expected %d, found %" PRId32,
-                       p->path, CS_RESULTS_FORMAT_VERSION, version);
+                       "%s: attribute \"format_version\" of /: expected %d or %d, found %" PRId32,
+                       p->path, CS_FORMAT_V1, CS_FORMAT_V2, version);
+    p->version = version;
     if (!rc && H5Aexists(f, "part_trials") <= 0)
         rc = cs_errorf(err, CS_EINVAL,
                        "%s: expected a part written by cablesim run --shard (attributes "
@@ -174,6 +176,9 @@ static cs_status same_run(const part_info *p, const part_info *ref, cs_error *er
     if (p->trials != ref->trials) return differ_u64(err, p, "trials", ref->trials, p->trials, ref);
     if (p->as_of != ref->as_of)
         return differ_u64(err, p, "as_of", (uint64_t)ref->as_of, (uint64_t)p->as_of, ref);
+    if (p->version != ref->version)
+        return differ_u64(err, p, "format_version", (uint64_t)ref->version, (uint64_t)p->version,
+                          ref);
     if (strcmp(p->topology_sha256, ref->topology_sha256) != 0)
         return differ_str(err, p, "topology_sha256", ref->topology_sha256, p->topology_sha256, ref);
     if (strcmp(p->demand_sha256, ref->demand_sha256) != 0)
@@ -326,7 +331,7 @@ static bool has_name(const name_list *l, const char *name)
 
 /* ------------------------------------------------------------- the fill */
 
-typedef enum { ROWS_TRIAL, ROWS_OFFSETS, ROWS_VALUES } rows_kind;
+typedef enum { ROWS_TRIAL, ROWS_OFFSETS, ROWS_VALUES, ROWS_OUTCOME } rows_kind;
 
 /* A dataset of the output that follows the trials, and how far it is filled. */
 typedef struct {
@@ -352,6 +357,8 @@ typedef struct {
     size_t buffer;            /* bytes per slice asked for (--buffer-size) */
     size_t buf_bytes;         /* of buf: at least buffer and the largest chunk */
     size_t dim[CS_DIM_COUNT]; /* edges, nodes, ships: the bounds of the indices in the lists */
+    int version;              /* the parts' format version */
+    cs_omap omap;             /* format 2: the outcomes of the output, renumbered (outcomes.h) */
 } merge_out;
 
 static void out_close(merge_out *m)
@@ -363,6 +370,7 @@ static void out_close(merge_out *m)
     }
     free(m->items);
     free(m->buf);
+    cs_omap_destroy(&m->omap);
     names_destroy(&m->names);
     if (m->file >= 0) H5Fclose(m->file);
     m->file = H5I_INVALID_HID;
@@ -373,11 +381,13 @@ static void out_close(merge_out *m)
 
 /* How the first axis of per-trial dataset it follows the trials (the schema's rows), and for
  * offsets the name of their values. */
-static void schema_rows(fill_item *it, const cs_dataset_schema *s, const char **values)
+static void schema_rows(fill_item *it, const cs_dataset_schema *s, int version, const char **values)
 {
-    it->kind = s->rows == CS_ROWS_OFFSETS  ? ROWS_OFFSETS
-               : s->rows == CS_ROWS_VALUES ? ROWS_VALUES
-                                           : ROWS_TRIAL;
+    const cs_rows_kind k = cs_schema_rows(s, version);
+    it->kind = k == CS_ROWS_OFFSETS   ? ROWS_OFFSETS
+               : k == CS_ROWS_VALUES  ? ROWS_VALUES
+               : k == CS_ROWS_OUTCOME ? ROWS_OUTCOME
+                                      : ROWS_TRIAL;
     *values = s->rows == CS_ROWS_OFFSETS ? cs_results_dataset(s->values)->path : NULL;
 }
 
@@ -412,7 +422,7 @@ static cs_status reopen_cached(const merge_out *m, fill_item *it, cs_error *err)
 static cs_status open_item(const merge_out *m, fill_item *it, const cs_dataset_schema *ds,
                            const char **values, cs_error *err)
 {
-    const char *name = ds->path;
+    const char *name = cs_schema_path(ds, m->version);
     it->dset = it->type = H5I_INVALID_HID;
     if ((it->name = malloc(strlen(name) + 1)) == NULL)
         return cs_errorf(err, CS_ENOMEM, "%s: out of memory", m->path);
@@ -430,8 +440,8 @@ static cs_status open_item(const merge_out *m, fill_item *it, const cs_dataset_s
     it->row_bytes = H5Tget_size(it->type);
     for (int k = 1; k < it->rank; k++)
         it->row_bytes *= (size_t)it->dims[k];
-    schema_rows(it, ds, values);
-    cs_results_dataset_find(name, &it->id);
+    schema_rows(it, ds, m->version, values);
+    cs_schema_find(name, m->version, &it->id);
     return reopen_cached(m, it, err);
 }
 
@@ -471,7 +481,7 @@ static cs_status plan_fill(merge_out *m, size_t buffer, cs_error *err)
     m->buffer = buffer;
     m->buf_bytes = buffer > 16 ? buffer : 16; /* at least two offsets */
     for (size_t i = 0; i < m->names.n && !rc; i++) {
-        const cs_dataset_schema *s = cs_results_dataset_find(m->names.v[i], NULL);
+        const cs_dataset_schema *s = cs_schema_find(m->names.v[i], m->version, NULL);
         if (s == NULL || s->rows == CS_ROWS_STATIC) continue;
         fill_item *it = &m->items[m->n++];
         rc = open_item(m, it, s, &values[m->n - 1], err);
@@ -553,6 +563,7 @@ static cs_status check_source(const fill_item *it, hid_t src, const part_info *p
     hsize_t want[H5S_MAX_RANK];
     memcpy(want, it->dims, sizeof want);
     want[0] = it->kind == ROWS_TRIAL ? p->n : it->kind == ROWS_OFFSETS ? p->n + 1 : dims[0];
+    if (it->kind == ROWS_OUTCOME && *rows != UINT64_MAX) want[0] = *rows; /* as the first table */
     bool ok = rank == it->rank;
     for (int k = 0; ok && k < rank; k++)
         ok = dims[k] == want[k];
@@ -688,22 +699,140 @@ static cs_status copy_offsets(const merge_out *m, fill_item *it, hid_t src, hid_
     return rc;
 }
 
+/* ----------------------------------------------------------- outcomes */
+
+/* The outcome tables of part p (open as pf): each outcome the output does not have yet is
+ * appended to it (in the part's order, the order of first trials), and map[k] receives the
+ * output's number of the part's outcome k (*nmap of them). Their keys hash the rows of the
+ * tables in schema order, as the writer's (outcomes.h). */
+static cs_status merge_outcomes(merge_out *m, hid_t pf, const part_info *p, uint32_t **map,
+                                uint64_t *nmap, cs_error *err)
+{
+    size_t order[CS_DS_COUNT], no = 0, row_bytes = 0;
+    for (int d = 0; d < CS_DS_COUNT; d++) /* the tables, in schema order */
+        for (size_t i = 0; i < m->n; i++)
+            if (m->items[i].kind == ROWS_OUTCOME && (int)m->items[i].id == d) {
+                order[no++] = i;
+                row_bytes += m->items[i].row_bytes;
+            }
+    hid_t src[CS_DS_COUNT];
+    hsize_t rows = UINT64_MAX;
+    cs_status rc = CS_OK;
+    for (size_t k = 0; k < no; k++)
+        src[k] = H5I_INVALID_HID;
+    for (size_t k = 0; k < no && !rc; k++) {
+        fill_item *it = &m->items[order[k]];
+        if ((src[k] = H5Dopen2(pf, it->name, H5P_DEFAULT)) < 0)
+            rc = cs_h5_err(err, CS_EIO, p->path, "open dataset", it->name);
+        if (!rc) rc = check_source(it, src[k], p, &rows, err);
+    }
+    *nmap = no > 0 ? rows : 0;
+    *map = malloc((*nmap + 1) * sizeof **map);
+    const uint64_t step = m->buf_bytes / (row_bytes + 1) + 1;
+    unsigned char *buf = malloc((size_t)step * (row_bytes + 1));
+    if (!rc && (*map == NULL || buf == NULL)) rc = cs_errorf(err, CS_ENOMEM, "out of memory");
+    for (uint64_t at = 0; at < *nmap && !rc; at += step) {
+        const uint64_t k = *nmap - at < step ? *nmap - at : step;
+        unsigned char *part[CS_DS_COUNT]; /* table j's k rows */
+        size_t off = 0;
+        for (size_t j = 0; j < no && !rc; j++) {
+            fill_item *it = &m->items[order[j]];
+            part[j] = buf + off * k;
+            off += it->row_bytes;
+            if (it->row_bytes > 0 && slice_io(src[j], false, it->type, it, at, k, part[j]) < 0)
+                rc = cs_h5_err(err, CS_EIO, p->path, "read dataset", it->name);
+        }
+        uint64_t fresh = 0; /* new outcomes, packed at the start of each table's rows */
+        for (uint64_t i = 0; i < k && !rc; i++) {
+            cs_ohash h;
+            cs_ohash_begin(&h);
+            for (size_t j = 0; j < no; j++) {
+                const size_t b = m->items[order[j]].row_bytes;
+                cs_ohash_add(&h, part[j] + i * b, b);
+            }
+            const cs_okey key = cs_ohash_end(&h);
+            uint32_t id = cs_omap_find(&m->omap, key);
+            if (id == UINT32_MAX) {
+                if (!cs_omap_add(&m->omap, key)) rc = cs_errorf(err, CS_ENOMEM, "out of memory");
+                id = (uint32_t)(m->omap.n - 1);
+                for (size_t j = 0; j < no; j++) {
+                    const size_t b = m->items[order[j]].row_bytes;
+                    memmove(part[j] + fresh * b, part[j] + i * b, b);
+                }
+                fresh++;
+            }
+            (*map)[at + i] = id;
+        }
+        for (size_t j = 0; j < no && !rc && fresh > 0; j++) {
+            fill_item *it = &m->items[order[j]];
+            const hsize_t end = it->dims[0];
+            rc = extend(m, it, end + fresh, err);
+            if (!rc && it->row_bytes > 0 &&
+                slice_io(it->dset, true, it->type, it, end, fresh, part[j]) < 0)
+                rc = cs_h5_err(err, CS_EHDF5, m->path, "write dataset", it->name);
+        }
+    }
+    for (size_t k = 0; k < no; k++)
+        if (src[k] >= 0) H5Dclose(src[k]);
+    free(buf);
+    return rc;
+}
+
+/* Appends the part's /trials/outcome to it, each outcome renumbered by map (nmap outcomes). */
+static cs_status copy_outcome_ids(const merge_out *m, fill_item *it, hid_t src, const part_info *p,
+                                  const uint32_t *map, uint64_t nmap, cs_error *err)
+{
+    const hsize_t at = it->dims[0];
+    cs_status rc = extend(m, it, at + p->n, err);
+    const hsize_t step = m->buf_bytes / sizeof(uint32_t);
+    uint32_t *v = (uint32_t *)(void *)m->buf;
+    for (hsize_t s = 0; s < p->n && !rc; s += step) {
+        const hsize_t k = p->n - s < step ? p->n - s : step;
+        if (slice_io(src, false, H5T_NATIVE_UINT32, it, s, k, v) < 0)
+            rc = cs_h5_err(err, CS_EIO, p->path, "read dataset", it->name);
+        for (hsize_t j = 0; j < k && !rc; j++) {
+            if (v[j] >= nmap)
+                rc = cs_errorf(err, CS_EINVAL,
+                               "%s: dataset %s: element %" PRIu64
+                               ": expected an outcome below %" PRIu64
+                               " (the rows of /outcomes), found %" PRIu32,
+                               p->path, it->name, (uint64_t)(s + j), nmap, v[j]);
+            else
+                v[j] = map[v[j]];
+        }
+        if (!rc && slice_io(it->dset, true, H5T_NATIVE_UINT32, it, at + s, k, v) < 0)
+            rc = cs_h5_err(err, CS_EHDF5, m->path, "write dataset", it->name);
+    }
+    return rc;
+}
+
 /* Appends part p (open as pf) to every item of the output. */
 static cs_status fill_part(merge_out *m, hid_t pf, const part_info *p, cs_error *err)
 {
     cs_status rc = same_datasets(m, pf, p, err);
     for (size_t i = 0; i < m->n; i++)
         m->items[i].at_start = m->items[i].dims[0];
+    uint32_t *map = NULL; /* format 2: the part's outcomes in the output */
+    uint64_t nmap = 0;
+    if (!rc && m->version >= CS_FORMAT_V2) rc = merge_outcomes(m, pf, p, &map, &nmap, err);
     for (size_t i = 0; i < m->n && !rc; i++) {
         fill_item *it = &m->items[i];
+        if (it->kind == ROWS_OUTCOME) continue; /* done */
         const hid_t src = H5Dopen2(pf, it->name, H5P_DEFAULT);
-        if (src < 0) return cs_h5_err(err, CS_EIO, p->path, "open dataset", it->name);
+        if (src < 0) {
+            rc = cs_h5_err(err, CS_EIO, p->path, "open dataset", it->name);
+            break;
+        }
         hsize_t rows = 0;
         rc = check_source(it, src, p, &rows, err);
         if (!rc && it->kind == ROWS_OFFSETS) rc = copy_offsets(m, it, src, pf, p, err);
-        if (!rc && it->kind != ROWS_OFFSETS) rc = copy_rows(m, it, src, rows, p, err);
+        if (!rc && it->id == CS_DS_OUTCOME)
+            rc = copy_outcome_ids(m, it, src, p, map, nmap, err);
+        else if (!rc && it->kind != ROWS_OFFSETS)
+            rc = copy_rows(m, it, src, rows, p, err);
         H5Dclose(src);
     }
+    free(map);
     return rc;
 }
 
@@ -713,8 +842,8 @@ static cs_status write_commit(const merge_out *m, uint64_t trials, cs_error *err
 {
     uint64_t len[CS_DS_COUNT] = {0};
     bool has[CS_DS_COUNT] = {false};
-    for (size_t i = 0; i < m->n; i++) {
-        has[m->items[i].id] = true;
+    for (size_t i = 0; i < m->n; i++) { /* the lists and outcome tables */
+        has[m->items[i].id] = m->items[i].kind == ROWS_VALUES || m->items[i].kind == ROWS_OUTCOME;
         len[m->items[i].id] = m->items[i].dims[0];
     }
     cs_status rc = cs_commit_write(m->file, m->path, trials, len, has, true, err);
@@ -725,7 +854,8 @@ static cs_status write_commit(const merge_out *m, uint64_t trials, cs_error *err
 static cs_status fill(const char *tmp, const char *out, const part_info *const *sorted, size_t n,
                       size_t buffer, cs_error *err)
 {
-    merge_out m = {out, H5I_INVALID_HID, {NULL, 0, 0}, NULL, 0, NULL, 0, 0, {0}};
+    merge_out m = {.path = out, .file = H5I_INVALID_HID, .version = sorted[0]->version};
+    cs_omap_init(&m.omap);
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* The bounds the writer uses (writer.c): appends stay in the 1.10 format. */
     if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
@@ -759,29 +889,29 @@ static const char *const part_only[] = {"part_first_trial", "part_trials", "comp
                                         "writing",          NULL};
 
 /* Creates per-trial dataset s of the output f empty, as the part's copy src is made. */
-static cs_status create_empty(hid_t f, hid_t src, const cs_dataset_schema *s, const char *out,
-                              const char *part, cs_error *err)
+static cs_status create_empty(hid_t f, hid_t src, const cs_dataset_schema *s, const char *path,
+                              const char *out, const char *part, cs_error *err)
 {
     const hid_t type = H5Dget_type(src), space = H5Dget_space(src), dcpl = H5Dget_create_plist(src);
     hsize_t dims[H5S_MAX_RANK] = {0}, maxdims[H5S_MAX_RANK] = {0};
     const int rank = space >= 0 ? H5Sget_simple_extent_dims(space, dims, maxdims) : -1;
     cs_status rc = type < 0 || rank < 1 || dcpl < 0
-                       ? cs_h5_err(err, CS_EIO, part, "read the layout of", s->path)
+                       ? cs_h5_err(err, CS_EIO, part, "read the layout of", path)
                        : CS_OK;
     hid_t d = H5I_INVALID_HID, empty = H5I_INVALID_HID;
     if (rc == CS_OK) {
         dims[0] = s->rows == CS_ROWS_OFFSETS ? 1 : 0;
         empty = H5Screate_simple(rank, dims, maxdims);
-        d = empty >= 0 ? H5Dcreate2(f, s->path, type, empty, H5P_DEFAULT, dcpl, H5P_DEFAULT)
+        d = empty >= 0 ? H5Dcreate2(f, path, type, empty, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                        : H5I_INVALID_HID;
-        if (d < 0) rc = cs_h5_err(err, CS_EHDF5, out, "create dataset", s->path);
+        if (d < 0) rc = cs_h5_err(err, CS_EHDF5, out, "create dataset", path);
     }
-    if (rc == CS_OK) rc = cs_h5_copy_attrs(src, d, NULL, out, s->path, err);
+    if (rc == CS_OK) rc = cs_h5_copy_attrs(src, d, NULL, out, path, err);
     /* The CSR offsets start with 0: trial 0's list begins at element 0. */
     const uint64_t zero = 0;
     if (rc == CS_OK && s->rows == CS_ROWS_OFFSETS &&
         H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero) < 0)
-        rc = cs_h5_err(err, CS_EHDF5, out, "write dataset", s->path);
+        rc = cs_h5_err(err, CS_EHDF5, out, "write dataset", path);
     if (d >= 0) H5Dclose(d);
     if (empty >= 0) H5Sclose(empty);
     if (dcpl >= 0) H5Pclose(dcpl);
@@ -815,7 +945,8 @@ static cs_status copy_groups(hid_t f, hid_t pf, const char *out, const char *par
 
 /* Everything of the part pf but its trials, into f: attributes, groups, static datasets, empty
  * per-trial datasets. */
-static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part, cs_error *err)
+static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part, int version,
+                            cs_error *err)
 {
     cs_status rc = cs_h5_copy_attrs(pf, f, part_only, out, "/", err);
     /* The inputs' paths relative to the results file start from the output's directory. */
@@ -829,15 +960,16 @@ static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part
     if (rc == CS_OK) rc = copy_groups(f, pf, out, part, err);
     const cs_dataset_schema *t = cs_results_schema();
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
-        if (!cs_h5_exists(pf, t[d].path)) continue;
+        const char *path = cs_schema_path(&t[d], version);
+        if (!cs_h5_exists(pf, path)) continue;
         if (t[d].rows == CS_ROWS_STATIC) {
-            if (H5Ocopy(pf, t[d].path, f, t[d].path, H5P_DEFAULT, H5P_DEFAULT) < 0)
-                rc = cs_h5_err(err, CS_EHDF5, out, "copy dataset", t[d].path);
+            if (H5Ocopy(pf, path, f, path, H5P_DEFAULT, H5P_DEFAULT) < 0)
+                rc = cs_h5_err(err, CS_EHDF5, out, "copy dataset", path);
             continue;
         }
-        const hid_t src = H5Dopen2(pf, t[d].path, H5P_DEFAULT);
-        rc = src < 0 ? cs_h5_err(err, CS_EIO, part, "open dataset", t[d].path)
-                     : create_empty(f, src, &t[d], out, part, err);
+        const hid_t src = H5Dopen2(pf, path, H5P_DEFAULT);
+        rc = src < 0 ? cs_h5_err(err, CS_EIO, part, "open dataset", path)
+                     : create_empty(f, src, &t[d], path, out, part, err);
         if (src >= 0) H5Dclose(src);
     }
     return rc;
@@ -858,7 +990,7 @@ static cs_status create_output(const char *path, const char *out, const part_inf
     if (f < 0) return cs_h5_err(err, CS_EIO, out, "create", path);
     const hid_t pf = H5Fopen(p->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     cs_status rc = pf < 0 ? cs_h5_err(err, CS_EIO, p->path, "open", "the file")
-                          : copy_frame(f, pf, out, p->path, err);
+                          : copy_frame(f, pf, out, p->path, p->version, err);
     if (pf >= 0) H5Fclose(pf);
     if (H5Fclose(f) < 0 && rc == CS_OK) rc = cs_h5_err(err, CS_EHDF5, out, "close", path);
     return rc;

@@ -23,6 +23,7 @@
 
 #include "cablesim/scenario.h"
 #include "results/h5util.h"
+#include "results/outcomes.h"
 
 struct cs_resultsio {
     cs_results_info info;
@@ -33,6 +34,15 @@ struct cs_resultsio {
     size_t cols[CS_DS_COUNT];  /* columns of the rows-"trial" matrices */
     void **owned;              /* strings and arrays freed at close */
     size_t n_owned, cap_owned;
+    /* Format 2: the outcomes of the last rows read (ids_row.., ids_n of them), and gather room. */
+    uint32_t *ids, *where;
+    uint64_t *uniq;
+    size_t ids_cap;
+    uint64_t ids_row, ids_n;
+    size_t ids_nu;
+    bool ids_valid;
+    unsigned char *gbuf;
+    size_t gbuf_cap;
 };
 
 /* "path: HDF5 could not <what> <object> (reason)" as CS_EIO: the input cannot be read. */
@@ -126,11 +136,11 @@ static cs_status check_identity(cs_resultsio_t *r, cs_error *err)
                          "\"%.60s\" (not a cablesim results file)",
                          r->path, format);
     if ((rc = int_attr(r, "format_version", H5T_NATIVE_INT32, &in->format_version, err))) return rc;
-    if (in->format_version != CS_RESULTSIO_FORMAT_VERSION)
+    if (in->format_version != CS_FORMAT_V1 && in->format_version != CS_RESULTSIO_FORMAT_VERSION)
         return cs_errorf(err, CS_EINVAL,
-                         "%s: attribute \"format_version\" of /: expected %d, found %" PRId32
+                         "%s: attribute \"format_version\" of /: expected %d or %d, found %" PRId32
                          " (read it with the cablesim that wrote it)",
-                         r->path, CS_RESULTSIO_FORMAT_VERSION, in->format_version);
+                         r->path, CS_FORMAT_V1, CS_RESULTSIO_FORMAT_VERSION, in->format_version);
     if ((rc = check_not_part(r, err))) return rc;
     uint8_t complete = 0;
     if ((rc = int_attr(r, "complete", H5T_NATIVE_UINT8, &complete, err))) return rc;
@@ -220,6 +230,25 @@ static cs_status open_dataset(const cs_resultsio_t *r, const char *name, bool op
     *d = H5Dopen2(r->file, name, H5P_DEFAULT);
     if (*d < 0) return h5err(err, r->path, "open dataset", name);
     return CS_OK;
+}
+
+/* Bytes of the chunk cache of each /outcomes dataset: its rows are read by index, over and over
+ * (the intact network's in most trials), so the chunks stay decompressed. */
+#define OUTCOME_CACHE_BYTES ((size_t)16 << 20)
+
+/* open_dataset, with a chunk cache for the outcome tables (outcome). */
+static cs_status open_outcome_cached(const cs_resultsio_t *r, const char *name, bool optional,
+                                     bool outcome, hid_t *d, cs_error *err)
+{
+    cs_status rc = open_dataset(r, name, optional, d, err);
+    if (rc || *d < 0 || !outcome) return rc;
+    const hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    H5Dclose(*d);
+    *d = dapl >= 0 && H5Pset_chunk_cache(dapl, 12421, OUTCOME_CACHE_BYTES, 1.0) >= 0
+             ? H5Dopen2(r->file, name, dapl)
+             : H5I_INVALID_HID;
+    if (dapl >= 0) H5Pclose(dapl);
+    return *d < 0 ? h5err(err, r->path, "open dataset", name) : CS_OK;
 }
 
 /* Checks dataset d's class, rank and dimensions (want[i] == SIZE_MAX: any). */
@@ -555,25 +584,40 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
     dim[CS_DIM_PAIRS] = in->n_pairs;
     dim[CS_DIM_STEPS] = in->n_steps;
     dim[CS_DIM_SHIPS] = in->n_ships;
+    const int v = in->format_version;
     for (int d = 0; d < CS_DS_COUNT; d++) {
-        if (t[d].rows == CS_ROWS_STATIC) continue;
+        const cs_rows_kind k = cs_schema_rows(&t[d], v);
+        const char *path = cs_schema_path(&t[d], v);
+        if (k == CS_ROWS_STATIC) continue;
         if (t[d].feature == CS_FEAT_RECOVERY && !in->has_recovery) continue;
-        const bool optional = t[d].feature != CS_FEAT_ALWAYS && t[d].feature != CS_FEAT_RECOVERY;
-        cs_status rc = open_dataset(r, t[d].path, optional, &r->dset[d], err);
+        if (t[d].feature == CS_FEAT_OUTCOMES && v < CS_FORMAT_V2) continue;
+        const bool optional = t[d].feature != CS_FEAT_ALWAYS && t[d].feature != CS_FEAT_RECOVERY &&
+                              t[d].feature != CS_FEAT_OUTCOMES;
+        cs_status rc =
+            open_outcome_cached(r, path, optional, k == CS_ROWS_OUTCOME, &r->dset[d], err);
         if (rc) return rc;
         if (r->dset[d] < 0) continue;
-        const bool matrix = t[d].rows == CS_ROWS_TRIAL && t[d].dim != CS_DIM_NONE;
+        const bool matrix = (k == CS_ROWS_TRIAL || k == CS_ROWS_OUTCOME) && t[d].dim != CS_DIM_NONE;
         r->cols[d] = matrix ? dim[t[d].dim] : 1;
-        const uint64_t want[2] = {t[d].rows == CS_ROWS_TRIAL     ? in->trials
-                                  : t[d].rows == CS_ROWS_OFFSETS ? in->trials + 1
-                                                                 : UINT64_MAX,
+        /* the outcome tables: as many rows as the first (/outcomes/served_tbps) */
+        const uint64_t want[2] = {k == CS_ROWS_TRIAL                          ? in->trials
+                                  : k == CS_ROWS_OFFSETS                      ? in->trials + 1
+                                  : k == CS_ROWS_OUTCOME && d != CS_DS_SERVED ? in->n_outcomes
+                                                                              : UINT64_MAX,
                                   r->cols[d]};
         uint64_t dims[2] = {0, 0};
-        rc = check_shape(r, r->dset[d], t[d].path, dtype_class(t[d].type), matrix ? 2 : 1, want,
-                         dims, err);
+        rc = check_shape(r, r->dset[d], path, dtype_class(t[d].type), matrix ? 2 : 1, want, dims,
+                         err);
         if (rc) return rc;
         r->len[d] = dims[0];
+        if (d == CS_DS_SERVED && k == CS_ROWS_OUTCOME) in->n_outcomes = dims[0];
+        if (k == CS_ROWS_OUTCOME) r->len[d] = in->trials; /* read as trials */
     }
+    if (v >= CS_FORMAT_V2 && in->trials > 0 && in->n_outcomes == 0)
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: dataset /outcomes/served_tbps: expected outcomes, "
+                         "found none",
+                         r->path);
     in->has_latency = r->dset[CS_DS_LATENCY] >= 0;
     in->has_edge_flow = r->dset[CS_DS_EDGE_FLOW] >= 0;
     in->has_headroom = r->dset[CS_DS_REGION_HEADROOM] >= 0;
@@ -636,6 +680,10 @@ void cs_resultsio_close(cs_resultsio_t *r)
     for (int d = 0; d < CS_DS_COUNT; d++)
         if (r->dset[d] >= 0) H5Dclose(r->dset[d]);
     if (r->file >= 0) H5Fclose(r->file);
+    free(r->ids);
+    free(r->where);
+    free(r->uniq);
+    free(r->gbuf);
     for (size_t i = 0; i < r->n_owned; i++)
         free(r->owned[i]);
     free(r->owned);
@@ -717,25 +765,89 @@ void cs_trial_slice_destroy(cs_trial_slice *s)
 }
 
 /* Reads rows [row, row + count) (all columns) of per-trial dataset t into buf as memory type
- * mem. */
-static cs_status read_rows(const cs_resultsio_t *r, int t, uint64_t row, uint64_t count, hid_t mem,
-                           void *buf, cs_error *err)
+ * mem, as stored (format 2 outcome tables: rows of outcomes). */
+static cs_status read_stored(const cs_resultsio_t *r, int t, uint64_t row, uint64_t count,
+                             hid_t mem, void *buf, cs_error *err)
 {
     const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)t);
     const uint64_t cols = r->cols[t];
     if (count == 0 || cols == 0) return CS_OK;
     const hid_t d = r->dset[t];
-    const int rank = s->rows == CS_ROWS_TRIAL && s->dim != CS_DIM_NONE ? 2 : 1;
+    const int rank =
+        (s->rows == CS_ROWS_TRIAL || s->rows == CS_ROWS_OUTCOME) && s->dim != CS_DIM_NONE ? 2 : 1;
     const hsize_t start[2] = {row, 0}, n[2] = {count, cols};
     const hid_t fs = H5Dget_space(d);
     const hid_t ms = H5Screate_simple(rank, n, NULL);
     herr_t st =
         fs >= 0 && ms >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, n, NULL) : -1;
     if (st >= 0) st = H5Dread(d, mem, ms, fs, H5P_DEFAULT, buf);
-    const cs_status rc = st < 0 ? h5err(err, r->path, "read dataset", s->path) : CS_OK;
+    const cs_status rc =
+        st < 0 ? h5err(err, r->path, "read dataset", cs_schema_path(s, r->info.format_version))
+               : CS_OK;
     if (ms >= 0) H5Sclose(ms);
     if (fs >= 0) H5Sclose(fs);
     return rc;
+}
+
+/* The outcomes of trials row .. row + n - 1 into r->ids (checked against the outcome count), their
+ * distinct values into r->uniq (*nu) and each one's place among them into r->where. */
+static cs_status read_ids(cs_resultsio_t *r, uint64_t row, uint64_t n, size_t *nu, cs_error *err)
+{
+    if (r->ids_valid && r->ids_row == row && r->ids_n == n) {
+        *nu = r->ids_nu;
+        return CS_OK;
+    }
+    r->ids_valid = false;
+    if (n > r->ids_cap) {
+        free(r->ids);
+        free(r->where);
+        free(r->uniq);
+        r->ids = malloc(n * sizeof *r->ids);
+        r->where = malloc(n * sizeof *r->where);
+        r->uniq = malloc(n * sizeof *r->uniq);
+        r->ids_cap = r->ids && r->where && r->uniq ? (size_t)n : 0;
+        if (r->ids_cap == 0) return oom(r, err);
+    }
+    cs_status rc = read_stored(r, CS_DS_OUTCOME, row, n, H5T_NATIVE_UINT32, r->ids, err);
+    for (uint64_t i = 0; rc == CS_OK && i < n; i++)
+        if (r->ids[i] >= r->info.n_outcomes)
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: dataset /trials/outcome: trial %" PRIu64 ": expected an outcome "
+                           "below %zu (the rows of /outcomes), found %" PRIu32,
+                           r->path, row + i, r->info.n_outcomes, r->ids[i]);
+    if (rc) return rc;
+    cs_outcome_distinct(r->ids, (size_t)n, r->uniq, nu, r->where);
+    r->ids_nu = *nu;
+    r->ids_row = row;
+    r->ids_n = n;
+    r->ids_valid = true;
+    return CS_OK;
+}
+
+/* Reads rows [row, row + count) of per-trial dataset t into buf as memory type mem: an outcome
+ * table of a format 2 file through /trials/outcome, one row per trial as in format 1. */
+static cs_status read_rows(cs_resultsio_t *r, int t, uint64_t row, uint64_t count, hid_t mem,
+                           void *buf, cs_error *err)
+{
+    const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)t);
+    if (cs_schema_rows(s, r->info.format_version) != CS_ROWS_OUTCOME)
+        return read_stored(r, t, row, count, mem, buf, err);
+    const size_t cols = r->cols[t], bytes = H5Tget_size(mem) * cols;
+    if (count == 0 || cols == 0) return CS_OK;
+    size_t nu = 0;
+    cs_status rc = read_ids(r, row, count, &nu, err);
+    if (rc) return rc;
+    if (nu * bytes > r->gbuf_cap) {
+        free(r->gbuf);
+        r->gbuf = malloc(nu * bytes);
+        r->gbuf_cap = r->gbuf != NULL ? nu * bytes : 0;
+        if (r->gbuf == NULL) return oom(r, err);
+    }
+    if (cs_outcome_gather(r->dset[t], mem, H5P_DEFAULT, r->uniq, nu, cols, r->gbuf) < 0)
+        return h5err(err, r->path, "read dataset", s->path);
+    for (uint64_t i = 0; i < count; i++)
+        memcpy((unsigned char *)buf + i * bytes, r->gbuf + (size_t)r->where[i] * bytes, bytes);
+    return CS_OK;
 }
 
 /* Reads one CSR list (offsets dataset toff, values tval) for n trials from first. */

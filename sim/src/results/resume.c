@@ -19,6 +19,9 @@
 #include "results/h5util.h"
 #include "results/writer.h"
 
+/* Bytes read at a time when the committed data are verified. */
+#define VERIFY_BYTES ((size_t)4 << 20)
+
 /* Opens path read-only, checking that it is a cablesim results file. */
 static cs_status open_results(hid_t *f, const char *path, cs_error *err)
 {
@@ -151,30 +154,111 @@ static cs_status read_u64(const cs_results_t *w, int d, uint64_t i, uint64_t *v,
     return rc;
 }
 
+/* Reads rows at .. at + n - 1 of outcome dataset d of the open file into buf (collective). */
+static cs_status transfer_rows(const cs_results_t *w, int d, uint64_t at, uint64_t n, void *buf,
+                               cs_error *err)
+{
+    const hsize_t start[2] = {at, 0}, count[2] = {n, w->ncols[d]};
+    const hid_t fs = H5Dget_space(w->dset[d]), ms = H5Screate_simple(2, count, NULL);
+    herr_t st =
+        fs >= 0 && ms >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) : -1;
+    if (st >= 0) st = H5Dread(w->dset[d], w->mtype[d], ms, fs, w->dxpl, buf);
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    return st < 0 ? cs_h5_err(err, CS_EHDF5, w->path, "read dataset",
+                              cs_results_dataset((cs_dataset_id)d)->path)
+                  : CS_OK;
+}
+
+/* Reads the format version of the open file into *v (1 or 2). */
+static cs_status file_version(hid_t f, const char *path, int *v, cs_error *err)
+{
+    int32_t version = 0;
+    cs_status rc = cs_h5_get_num_attr(f, path, "/", "format_version", H5T_NATIVE_INT32, &version,
+                                      CS_EINVAL, err);
+    if (rc == CS_OK && version != CS_FORMAT_V1 && version != CS_FORMAT_V2)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: attribute \"format_version\" of /: expected %d or %d, found %" PRId32,
+                       path, CS_FORMAT_V1, CS_FORMAT_V2, version);
+    *v = (int)version;
+    return rc;
+}
+
+/*
+ * Format 2: the outcomes of the file, keyed again from their rows (outcomes.h) in their order,
+ * so that the trials to come find them. Every rank reads every row (collective reads).
+ */
+static cs_status rebuild_outcomes(cs_results_t *w, uint64_t n, cs_error *err)
+{
+    const cs_dataset_schema *t = cs_results_schema();
+    size_t row_bytes = 0; /* of one outcome over every outcome dataset */
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        if (w->dset[d] >= 0 && t[d].rows == CS_ROWS_OUTCOME)
+            row_bytes += w->ncols[d] * cs_dataset_elem_size(&t[d]);
+    const uint64_t step = VERIFY_BYTES / (row_bytes + 1) + 1;
+    unsigned char *buf[CS_DS_COUNT] = {NULL};
+    cs_status rc = CS_OK;
+    for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++)
+        if (w->dset[d] >= 0 && t[d].rows == CS_ROWS_OUTCOME &&
+            (buf[d] = malloc(step * w->ncols[d] * cs_dataset_elem_size(&t[d]) + 1)) == NULL)
+            rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    for (uint64_t at = 0; at < n && rc == CS_OK; at += step) {
+        const uint64_t k = n - at < step ? n - at : step;
+        for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++)
+            if (buf[d] != NULL && w->ncols[d] > 0) rc = transfer_rows(w, d, at, k, buf[d], err);
+        for (uint64_t i = 0; i < k && rc == CS_OK; i++) {
+            cs_ohash h;
+            cs_ohash_begin(&h);
+            for (int d = 0; d < CS_DS_COUNT; d++)
+                if (buf[d] != NULL) {
+                    const size_t bytes = w->ncols[d] * cs_dataset_elem_size(&t[d]);
+                    cs_ohash_add(&h, buf[d] + i * bytes, bytes);
+                }
+            const cs_okey key = cs_ohash_end(&h);
+            if (cs_omap_find(&w->omap, key) != UINT32_MAX)
+                rc = cs_errorf(err, CS_EINVAL,
+                               "%s: outcome %" PRIu64 " repeats an earlier one: the /outcomes "
+                               "datasets are damaged",
+                               w->path, at + i);
+            else if (!cs_omap_add(&w->omap, key))
+                rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory for outcomes", w->path);
+        }
+    }
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        free(buf[d]);
+    return rc;
+}
+
 /* Opens the per-trial datasets the run writes and finds how many trials are written. */
 static cs_status open_trials(cs_results_t *w, cs_error *err)
 {
     const cs_dataset_schema *t = cs_results_schema();
     for (int d = 0; d < CS_DS_COUNT; d++) {
+        const char *path = cs_schema_path(&t[d], w->version);
         if (t[d].rows == CS_ROWS_STATIC || !cs_schema_writes(&w->run, &t[d])) continue;
-        if (!cs_h5_exists(w->file, t[d].path))
-            return cs_errorf(err, CS_EINVAL, "%s: expected dataset %s, found none", w->path,
-                             t[d].path);
-        if ((w->dset[d] = H5Dopen2(w->file, t[d].path, H5P_DEFAULT)) < 0)
-            return cs_h5_err(err, CS_EHDF5, w->path, "open dataset", t[d].path);
+        if (!cs_h5_exists(w->file, path))
+            return cs_errorf(err, CS_EINVAL, "%s: expected dataset %s, found none", w->path, path);
+        if ((w->dset[d] = H5Dopen2(w->file, path, H5P_DEFAULT)) < 0)
+            return cs_h5_err(err, CS_EHDF5, w->path, "open dataset", path);
         if ((w->mtype[d] = cs_h5_elem_type(&t[d], false)) < 0)
-            return cs_h5_err(err, CS_EHDF5, w->path, "make the memory type of", t[d].path);
+            return cs_h5_err(err, CS_EHDF5, w->path, "make the memory type of", path);
         w->ncols[d] = cs_rw_cols(w, (cs_dataset_id)d);
     }
     const uint64_t rows = extent(w, CS_DS_UNSERVED);
+    const uint64_t outcomes = w->version >= CS_FORMAT_V2 ? extent(w, CS_DS_SERVED) : 0;
     cs_status rc = CS_OK;
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
-        if (w->dset[d] < 0 || t[d].rows == CS_ROWS_VALUES) continue;
-        const uint64_t want = t[d].rows == CS_ROWS_OFFSETS ? rows + 1 : rows;
+        const cs_rows_kind k = cs_schema_rows(&t[d], w->version);
+        if (w->dset[d] < 0 || k == CS_ROWS_VALUES) continue;
+        const uint64_t want = k == CS_ROWS_OFFSETS   ? rows + 1
+                              : k == CS_ROWS_OUTCOME ? outcomes
+                                                     : rows;
         if (extent(w, d) != want)
             rc = cs_errorf(err, CS_EINVAL, "%s: %s: expected %" PRIu64 " rows, found %" PRIu64,
-                           w->path, t[d].path, want, extent(w, d));
+                           w->path, cs_schema_path(&t[d], w->version), want, extent(w, d));
+        if (k == CS_ROWS_OUTCOME) w->len[d] = outcomes;
     }
+    if (rc == CS_OK && w->version >= CS_FORMAT_V2) rc = rebuild_outcomes(w, outcomes, err);
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
         if (w->dset[d] < 0 || t[d].rows != CS_ROWS_OFFSETS) continue;
         const int v = (int)t[d].values;
@@ -190,9 +274,6 @@ static cs_status open_trials(cs_results_t *w, cs_error *err)
 }
 
 /* ------------------------------------------------------------ repair */
-
-/* Bytes read at a time when the committed data are verified. */
-#define VERIFY_BYTES ((size_t)4 << 20)
 
 /* The extent along the first axis of open dataset d, or -1. */
 static long long first_extent(hid_t d)
@@ -236,6 +317,16 @@ static cs_status check_slice(const cs_results_t *w, int id, const void *buf, uin
                              cs_error *err)
 {
     const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)id);
+    if (id == CS_DS_OUTCOME) { /* every trial's outcome is a committed row of /outcomes */
+        const uint32_t *o = buf;
+        for (uint64_t i = 0; i < n; i++)
+            if (o[i] >= len[CS_DS_SERVED])
+                return cs_errorf(err, CS_EINVAL,
+                                 "%s: %s[%" PRIu64 "] = %" PRIu32 ": expected an outcome below "
+                                 "%" PRIu64 " (the committed rows of /outcomes)",
+                                 w->path, s->path, at + i, o[i], len[CS_DS_SERVED]);
+        return CS_OK;
+    }
     if (s->rows == CS_ROWS_VALUES)
         return cs_commit_check_values((cs_dataset_id)id, buf, (size_t)n, w->run.dim, w->path, at,
                                       err);
@@ -265,7 +356,8 @@ static cs_status scan_dataset(const cs_results_t *w, hid_t src, hid_t dst, int i
 {
     const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)id);
     const size_t cols = cs_rw_cols(w, (cs_dataset_id)id);
-    const bool matrix = s->rows == CS_ROWS_TRIAL && s->dim != CS_DIM_NONE;
+    const bool matrix =
+        (s->rows == CS_ROWS_TRIAL || s->rows == CS_ROWS_OUTCOME) && s->dim != CS_DIM_NONE;
     if (matrix && cols == 0) return CS_OK;
     const size_t row_bytes = cs_dataset_elem_size(s) * (matrix ? cols : 1);
     const uint64_t step = VERIFY_BYTES / row_bytes > 0 ? VERIFY_BYTES / row_bytes : 1;
@@ -279,10 +371,11 @@ static cs_status scan_dataset(const cs_results_t *w, hid_t src, hid_t dst, int i
         const uint64_t n = rows - at < step ? rows - at : step;
         if (slice_io(src, false, mt, at, n, matrix ? cols : 0, buf) < 0)
             rc = cs_h5_err(err, CS_EINVAL, w->path,
-                           "read the committed data (the file cannot be resumed) of", s->path);
+                           "read the committed data (the file cannot be resumed) of",
+                           cs_schema_path(s, w->version));
         if (rc == CS_OK) rc = check_slice(w, id, buf, at, n, rows, len, &prev, err);
         if (rc == CS_OK && dst >= 0 && slice_io(dst, true, mt, at, n, matrix ? cols : 0, buf) < 0)
-            rc = cs_h5_err(err, CS_EHDF5, w->path, "rewrite", s->path);
+            rc = cs_h5_err(err, CS_EHDF5, w->path, "rewrite", cs_schema_path(s, w->version));
     }
     free(buf);
     if (mt >= 0) H5Tclose(mt);
@@ -301,28 +394,30 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
                          const uint64_t *len, cs_error *err)
 {
     const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)id);
+    const char *path = cs_schema_path(s, w->version);
     const size_t cols = cs_rw_cols(w, (cs_dataset_id)id);
-    const bool matrix = s->rows == CS_ROWS_TRIAL && s->dim != CS_DIM_NONE;
+    const bool matrix =
+        (s->rows == CS_ROWS_TRIAL || s->rows == CS_ROWS_OUTCOME) && s->dim != CS_DIM_NONE;
     const hid_t type = H5Dget_type(*src), dcpl = H5Dget_create_plist(*src);
     const hsize_t dims[2] = {rows, cols},
                   maxdims[2] = {H5S_UNLIMITED, cols > 0 ? cols : H5S_UNLIMITED};
     const hid_t space = H5Screate_simple(matrix ? 2 : 1, dims, maxdims);
     char tmp[256];
-    snprintf(tmp, sizeof tmp, "%s.rebuilt", s->path);
+    snprintf(tmp, sizeof tmp, "%s.rebuilt", path);
     hid_t dst = type >= 0 && dcpl >= 0 && space >= 0
                     ? H5Dcreate2(f, tmp, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                     : H5I_INVALID_HID;
-    cs_status rc = dst < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "rebuild", s->path) : CS_OK;
-    if (rc == CS_OK) rc = cs_h5_copy_attrs(*src, dst, NULL, w->path, s->path, err);
+    cs_status rc = dst < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "rebuild", path) : CS_OK;
+    if (rc == CS_OK) rc = cs_h5_copy_attrs(*src, dst, NULL, w->path, path, err);
     if (rc == CS_OK) rc = scan_dataset(w, *src, dst, id, rows, len, err);
     if (rc == CS_OK && H5Oincr_refcount(*src) < 0)
-        rc = cs_h5_err(err, CS_EHDF5, w->path, "keep the old copy of", s->path);
+        rc = cs_h5_err(err, CS_EHDF5, w->path, "keep the old copy of", path);
     if (rc == CS_OK) {
         H5Dclose(*src);
         *src = H5I_INVALID_HID;
-        if (H5Ldelete(f, s->path, H5P_DEFAULT) < 0 ||
-            H5Lmove(f, tmp, f, s->path, H5P_DEFAULT, H5P_DEFAULT) < 0)
-            rc = cs_h5_err(err, CS_EHDF5, w->path, "replace", s->path);
+        if (H5Ldelete(f, path, H5P_DEFAULT) < 0 ||
+            H5Lmove(f, tmp, f, path, H5P_DEFAULT, H5P_DEFAULT) < 0)
+            rc = cs_h5_err(err, CS_EHDF5, w->path, "replace", path);
     }
     if (dst >= 0) H5Dclose(dst);
     if (space >= 0) H5Sclose(space);
@@ -339,7 +434,7 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
  * the committed data themselves (a chunk rewritten in place and torn by a power loss) shows in the
  * checksums, offsets or indices, and the file is refused.
  */
-static cs_status repair(const cs_results_t *w, cs_error *err)
+static cs_status repair(cs_results_t *w, cs_error *err)
 {
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t f = H5I_INVALID_HID;
@@ -349,7 +444,10 @@ static cs_status repair(const cs_results_t *w, cs_error *err)
     if (fapl >= 0) H5Pclose(fapl);
     if (rc) return rc;
     cs_commit c;
-    rc = cs_commit_read(f, w->path, &c, err);
+    int version = 0;
+    rc = file_version(f, w->path, &version, err);
+    if (rc == CS_OK) cs_rw_set_version(w, version);
+    if (rc == CS_OK) rc = cs_commit_read(f, w->path, &c, err);
     if (rc == CS_OK && !c.found)
         rc = cs_errorf(err, CS_EINVAL,
                        "%s: no commit record (attribute \"committed\"): the file was made by an "
@@ -362,27 +460,26 @@ static cs_status repair(const cs_results_t *w, cs_error *err)
                        w->path, c.trials, w->trials);
     const cs_dataset_schema *t = cs_results_schema();
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
-        if (t[d].rows == CS_ROWS_STATIC || !cs_schema_writes(&w->run, &t[d])) continue;
-        if (t[d].rows == CS_ROWS_VALUES && !c.listed[d]) {
+        const cs_rows_kind k = cs_schema_rows(&t[d], w->version);
+        const char *path = cs_schema_path(&t[d], w->version);
+        if (k == CS_ROWS_STATIC || !cs_schema_writes(&w->run, &t[d])) continue;
+        const bool listed = k == CS_ROWS_VALUES || k == CS_ROWS_OUTCOME;
+        if (listed && !c.listed[d]) {
             rc = cs_errorf(err, CS_EINVAL, "%s: attribute \"committed\" does not list %s", w->path,
-                           t[d].path);
+                           path);
             break;
         }
-        const uint64_t want = t[d].rows == CS_ROWS_VALUES    ? c.len[d]
-                              : t[d].rows == CS_ROWS_OFFSETS ? c.trials + 1
-                                                             : c.trials;
-        hid_t ds =
-            cs_h5_exists(f, t[d].path) ? H5Dopen2(f, t[d].path, H5P_DEFAULT) : H5I_INVALID_HID;
+        const uint64_t want = listed ? c.len[d] : k == CS_ROWS_OFFSETS ? c.trials + 1 : c.trials;
+        hid_t ds = cs_h5_exists(f, path) ? H5Dopen2(f, path, H5P_DEFAULT) : H5I_INVALID_HID;
         const long long n = ds >= 0 ? first_extent(ds) : -1;
         if (ds < 0 || n < 0)
-            rc = cs_errorf(err, CS_EINVAL, "%s: expected dataset %s, found none", w->path,
-                           t[d].path);
+            rc = cs_errorf(err, CS_EINVAL, "%s: expected dataset %s, found none", w->path, path);
         else if ((uint64_t)n < want)
             rc = cs_errorf(err, CS_EINVAL,
                            "%s: %s: %lld rows, fewer than the %" PRIu64
                            " committed (HDF5 lost a write made before the commit record): the "
                            "file cannot be resumed",
-                           w->path, t[d].path, n, want);
+                           w->path, path, n, want);
         else if ((uint64_t)n > want || c.writing)
             rc = rebuild(w, f, &ds, d, want, c.len, err);
         else
@@ -441,6 +538,9 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
         if (any && rc == CS_OK) rc = cs_errorf(err, CS_EINVAL, "%s: cannot be resumed", path);
     }
     if (rc == CS_OK) rc = cs_rw_open_file(w, false, err);
+    int version = 0;
+    if (rc == CS_OK) rc = file_version(w->file, path, &version, err);
+    if (rc == CS_OK) cs_rw_set_version(w, version);
     if (rc == CS_OK) rc = check_resumable(w, m, err);
     if (rc == CS_OK) rc = open_trials(w, err);
     if (rc) {

@@ -34,6 +34,8 @@ static const cs_record_member event_members[] = {
 #define OFFSETS(values_, feat_)                                                                    \
     .type = CS_DT_U64, .rows = CS_ROWS_OFFSETS, .dim = CS_DIM_NONE, .values = (values_),           \
     .feature = (feat_)
+#define OUTCOME(type_, cols_, feat_)                                                               \
+    .type = (type_), .rows = CS_ROWS_OUTCOME, .dim = (cols_), .feature = (feat_)
 #define VALUES(type_, feat_)                                                                       \
     .type = (type_), .rows = CS_ROWS_VALUES, .dim = CS_DIM_NONE, .feature = (feat_)
 
@@ -201,15 +203,20 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
          .members = event_members,
          .n_members = sizeof event_members / sizeof event_members[0],
          .record_bytes = 60},
-    [CS_DS_SERVED] = {.path = "/trials/served_tbps",
-                      TRIAL(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_ALWAYS),
+    [CS_DS_SERVED] = {.path = "/outcomes/served_tbps",
+                      .v1_path = "/trials/served_tbps",
+                      OUTCOME(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_ALWAYS),
                       .units = "Tbps",
-                      .description = "traffic served per trial (row) and demand (column, row of "
+                      .description = "traffic served per outcome (row; trial t's is row "
+                                     "/trials/outcome[t]) and demand (column, row of "
                                      "/topology/demands)",
-                      .doc = "Traffic served per trial and demand."},
+                      .doc = "Traffic served per outcome (row) and demand. In format 1 files: "
+                             "`/trials/served_tbps`, one row per trial; so for every dataset of "
+                             "`/outcomes`."},
     [CS_DS_LATENCY] =
-        {.path = "/trials/latency_ms",
-         TRIAL(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_LATENCY),
+        {.path = "/outcomes/latency_ms",
+         .v1_path = "/trials/latency_ms",
+         OUTCOME(CS_DT_F64, CS_DIM_DEMANDS, CS_FEAT_LATENCY),
          .units = "ms",
          .description = "one-way latency per trial and demand: flow-weighted mean over the paths "
                         "used; NaN when nothing is served",
@@ -221,15 +228,18 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                             "per trial, the sum over demands of demand_scaled_tbps - served_tbps",
                         .doc =
                             "Per trial, sum over demands of `demand_scaled_tbps - served_tbps`."},
-    [CS_DS_EDGE_FLOW] =
-        {.path = "/trials/edge_flow_tbps",
-         TRIAL(CS_DT_F64, CS_DIM_EDGES, CS_FEAT_EDGE_FLOW),
-         .units = "Tbps",
-         .description = "flow carried per trial (row) and edge (column, row of /topology/edges)",
-         .doc = "Flow per trial and edge. The largest dataset."},
+    [CS_DS_EDGE_FLOW] = {.path = "/outcomes/edge_flow_tbps",
+                         .v1_path = "/trials/edge_flow_tbps",
+                         OUTCOME(CS_DT_F64, CS_DIM_EDGES, CS_FEAT_EDGE_FLOW),
+                         .units = "Tbps",
+                         .description =
+                             "flow carried per outcome (row, as served_tbps) and edge (column, row "
+                             "of /topology/edges)",
+                         .doc = "Flow per trial and edge. The largest dataset."},
     [CS_DS_PAIR_CUT] =
-        {.path = "/trials/pair_cut",
-         TRIAL(CS_DT_U8, CS_DIM_PAIRS, CS_FEAT_ALWAYS),
+        {.path = "/outcomes/pair_cut",
+         .v1_path = "/trials/pair_cut",
+         OUTCOME(CS_DT_U8, CS_DIM_PAIRS, CS_FEAT_ALWAYS),
          .units = "1",
          .description = "1 when the (city, region) pair (column, row of /topology/pairs) lost "
                         "every path in the trial, else 0",
@@ -264,16 +274,18 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                              .doc = "Nodes (landing stations) failed: the length of the trial's "
                                     "`failed_nodes` list."},
     [CS_DS_REGION_SERVED] =
-        {.path = "/trials/region_served_fraction",
-         TRIAL(CS_DT_F64, CS_DIM_REGIONS, CS_FEAT_IMPACT),
+        {.path = "/outcomes/region_served_fraction",
+         .v1_path = "/trials/region_served_fraction",
+         OUTCOME(CS_DT_F64, CS_DIM_REGIONS, CS_FEAT_IMPACT),
          .units = "1",
          .description = "served / reachable demand of each region (column, row of "
                         "/topology/regions); NaN for a region the intact network does not reach",
          .doc = "Served / reachable demand between Japan and each region (column g is row g of "
                 "`/topology/regions`); NaN for a region the intact network does not reach."},
     [CS_DS_REGION_LATENCY] =
-        {.path = "/trials/region_latency_added_ms",
-         TRIAL(CS_DT_F64, CS_DIM_REGIONS, CS_FEAT_IMPACT),
+        {.path = "/outcomes/region_latency_added_ms",
+         .v1_path = "/trials/region_latency_added_ms",
+         OUTCOME(CS_DT_F64, CS_DIM_REGIONS, CS_FEAT_IMPACT),
          .units = "ms",
          .description = "served-weighted mean latency of each region's demands minus the intact "
                         "network's; NaN when nothing is served",
@@ -293,8 +305,9 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                 "Written only by importance-sampled runs; readers take a missing dataset as "
                 "weight 1 for every trial (plain runs' files are unchanged)."},
     [CS_DS_REGION_HEADROOM] =
-        {.path = "/trials/region_headroom_tbps",
-         TRIAL(CS_DT_F64, CS_DIM_REGIONS, CS_FEAT_HEADROOM),
+        {.path = "/outcomes/region_headroom_tbps",
+         .v1_path = "/trials/region_headroom_tbps",
+         OUTCOME(CS_DT_F64, CS_DIM_REGIONS, CS_FEAT_HEADROOM),
          .units = "Tbps",
          .description = "spare capacity from Japan to each region after the trial's routing (the "
                         "max flow over the surviving edges open to its traffic, each with capacity "
@@ -305,6 +318,17 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                 "spare capacity (the capacity the trial was routed on, with restoration c'_e, "
                 "minus its flow); NaN for a region the intact network does not reach. Written "
                 "only with `output.headroom: true` (17 max flows per trial)."},
+    [CS_DS_OUTCOME] =
+        {.path = "/trials/outcome",
+         TRIAL(CS_DT_U32, CS_DIM_NONE, CS_FEAT_OUTCOMES),
+         .units = "1",
+         .description = "the row of the /outcomes datasets that holds the trial's routed outcome "
+                        "(served, latency, edge flow, pair cuts, region figures); 0 is the intact "
+                        "network",
+         .doc = "The trial's outcome: the row of every `/outcomes` dataset that holds what the "
+                "trial's routing gave (format version 2; see [/outcomes](#outcomes)). Outcome 0 "
+                "is the intact network. Trial *t*'s served traffic is "
+                "`/outcomes/served_tbps[outcome[t]]`."},
     [CS_DS_TIME_DAYS] =
         {.path = "/timeseries/time_days",
          STATIC(CS_DT_F64, CS_DIM_STEPS, CS_FEAT_RECOVERY),
@@ -413,6 +437,10 @@ static const cs_group_schema groups[] = {
     {.path = "/topology", "the network and demand the trials ran on", CS_FEAT_ALWAYS},
     {.path = "/baseline", "routing of the intact network (no failure)", CS_FEAT_ALWAYS},
     {.path = "/trials", "the outcome of every trial (row t is trial t)", CS_FEAT_ALWAYS},
+    {.path = "/outcomes",
+     "each distinct routed outcome once (row o is outcome o; 0 the intact network); "
+     "/trials/outcome gives each trial's",
+     CS_FEAT_OUTCOMES},
     {.path = "/timeseries",
      "recovery over time: trial outcomes on a fixed time grid",
      CS_FEAT_RECOVERY},
@@ -475,7 +503,7 @@ const char *cs_dtype_name(cs_dtype t)
 
 const char *cs_rows_name(cs_rows_kind r)
 {
-    static const char *const names[] = {"static", "trial", "offsets", "values"};
+    static const char *const names[] = {"static", "trial", "offsets", "values", "outcome"};
     return names[r];
 }
 
@@ -489,7 +517,7 @@ const char *cs_dim_name(cs_dim d)
 const char *cs_feature_name(cs_feature f)
 {
     static const char *const names[] = {"always", "output.latency", "output.edge_flow", "recovery",
-                                        "impact", "estimator",      "output.headroom"};
+                                        "impact", "estimator",      "output.headroom",  "format 2"};
     return names[f];
 }
 
@@ -514,6 +542,9 @@ const char *cs_dataset_shape_text(const cs_dataset_schema *d, char *buf, size_t 
     case CS_ROWS_VALUES:
         snprintf(buf, n, "[total values]");
         break;
+    case CS_ROWS_OUTCOME:
+        snprintf(buf, n, "[outcomes x %s]", cs_dim_name(d->dim));
+        break;
     }
     return buf;
 }
@@ -521,4 +552,24 @@ const char *cs_dataset_shape_text(const cs_dataset_schema *d, char *buf, size_t 
 bool cs_schema_writes(const cs_schema_run *r, const cs_dataset_schema *d)
 {
     return r->feature[d->feature];
+}
+
+cs_rows_kind cs_schema_rows(const cs_dataset_schema *d, int version)
+{
+    return d->rows == CS_ROWS_OUTCOME && version < CS_FORMAT_V2 ? CS_ROWS_TRIAL : d->rows;
+}
+
+const char *cs_schema_path(const cs_dataset_schema *d, int version)
+{
+    return d->rows == CS_ROWS_OUTCOME && version < CS_FORMAT_V2 ? d->v1_path : d->path;
+}
+
+const cs_dataset_schema *cs_schema_find(const char *path, int version, cs_dataset_id *id)
+{
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        if (strcmp(cs_schema_path(&table[d], version), path) == 0) {
+            if (id != NULL) *id = (cs_dataset_id)d;
+            return &table[d];
+        }
+    return NULL;
 }

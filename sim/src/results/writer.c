@@ -18,6 +18,7 @@
  * file, the object and the innermost reason on HDF5's error stack (h5util.h). HDF5's automatic
  * error printing is turned off, since the library never prints.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -41,6 +42,8 @@
 #define DEFAULT_CHUNK_ROWS 1024
 /* Elements per chunk of the values lists: at least this many. */
 #define MIN_LIST_CHUNK 4096
+/* Bytes per chunk of the /outcomes datasets (at least a row). */
+#define OUTCOME_CHUNK_BYTES ((size_t)32 << 10)
 
 static const cs_dataset_schema *ds(int d)
 {
@@ -52,9 +55,27 @@ static bool per_trial(int d)
     return ds(d)->rows != CS_ROWS_STATIC;
 }
 
+/* How dataset d follows the trials in w's file, and its path there (format 1: no outcomes). */
+static cs_rows_kind rows_of(const cs_results_t *w, int d)
+{
+    return cs_schema_rows(ds(d), w->version);
+}
+
+static const char *path_of(const cs_results_t *w, int d)
+{
+    return cs_schema_path(ds(d), w->version);
+}
+
 size_t cs_rw_cols(const cs_results_t *w, cs_dataset_id d)
 {
-    return ds(d)->rows == CS_ROWS_TRIAL ? w->run.dim[ds(d)->dim] : 0;
+    return ds(d)->rows == CS_ROWS_TRIAL || ds(d)->rows == CS_ROWS_OUTCOME ? w->run.dim[ds(d)->dim]
+                                                                          : 0;
+}
+
+void cs_rw_set_version(cs_results_t *w, int version)
+{
+    w->version = version;
+    w->run.feature[CS_FEAT_OUTCOMES] = version >= CS_FORMAT_V2;
 }
 
 /* ------------------------------------------------------------ root attributes */
@@ -63,7 +84,7 @@ static cs_status write_root_attrs(const cs_results_t *w, const cs_results_meta *
                                   const char *created, cs_error *err)
 {
     const cs_scenario *s = m->scenario;
-    const int32_t version = CS_RESULTS_FORMAT_VERSION, as_of = s->as_of;
+    const int32_t version = w->version, as_of = s->as_of;
     const uint8_t zero = 0;
     const hid_t f = w->file;
     const char *p = w->path;
@@ -141,10 +162,11 @@ static hsize_t chunk_rows(const cs_output_options *o, uint64_t trials, size_t ro
 static cs_status put_rows_attr(const cs_results_t *w, int d, cs_error *err)
 {
     const cs_dataset_schema *s = ds(d);
+    const char *p = path_of(w, d);
     cs_status rc =
-        cs_h5_put_str_attr(w->path, w->dset[d], s->path, "rows", cs_rows_name(s->rows), err);
+        cs_h5_put_str_attr(w->path, w->dset[d], p, "rows", cs_rows_name(rows_of(w, d)), err);
     if (rc == CS_OK && s->rows == CS_ROWS_OFFSETS)
-        rc = cs_h5_put_str_attr(w->path, w->dset[d], s->path, "values", ds(s->values)->path, err);
+        rc = cs_h5_put_str_attr(w->path, w->dset[d], p, "values", ds(s->values)->path, err);
     return rc;
 }
 
@@ -156,15 +178,20 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, const cs_
                                       cs_error *err)
 {
     const cs_dataset_schema *s = ds(d);
-    const char *name = s->path;
+    const char *name = path_of(w, d);
     const size_t ncols = cs_rw_cols(w, (cs_dataset_id)d);
-    const bool matrix = s->rows == CS_ROWS_TRIAL && s->dim != CS_DIM_NONE;
+    const bool matrix =
+        s->rows != CS_ROWS_OFFSETS && s->rows != CS_ROWS_VALUES && s->dim != CS_DIM_NONE;
     const int rank = matrix ? 2 : 1;
     const size_t esize = cs_dataset_elem_size(s);
     hsize_t chunk[2];
     if (s->rows == CS_ROWS_VALUES) {
         const size_t elems = o->batch_trials > MIN_LIST_CHUNK ? o->batch_trials : MIN_LIST_CHUNK;
         chunk[0] = elems < CHUNK_MAX_BYTES / esize ? elems : CHUNK_MAX_BYTES / esize;
+    } else if (rows_of(w, d) == CS_ROWS_OUTCOME) {
+        /* Outcomes are read by index: chunks of about OUTCOME_CHUNK_BYTES, whatever the run. */
+        const size_t row = (ncols > 0 ? ncols : 1) * esize;
+        chunk[0] = OUTCOME_CHUNK_BYTES / row > 0 ? OUTCOME_CHUNK_BYTES / row : 1;
     } else {
         chunk[0] = chunk_rows(o, w->all_trials, (matrix ? ncols : 1) * esize);
     }
@@ -206,7 +233,8 @@ done:
 static herr_t select_rows(const cs_results_t *w, int d, uint64_t offset, uint64_t count,
                           hid_t *fspace, hid_t *mspace)
 {
-    const int rank = ds(d)->rows == CS_ROWS_TRIAL && ds(d)->dim != CS_DIM_NONE ? 2 : 1;
+    const bool rows = ds(d)->rows == CS_ROWS_TRIAL || ds(d)->rows == CS_ROWS_OUTCOME;
+    const int rank = rows && ds(d)->dim != CS_DIM_NONE ? 2 : 1;
     const hsize_t start[2] = {offset, 0}, n[2] = {count, w->ncols[d]}, one[1] = {1};
     const bool empty = count == 0 || (rank == 2 && w->ncols[d] == 0);
     *fspace = H5Dget_space(w->dset[d]);
@@ -232,7 +260,7 @@ static cs_status transfer(const cs_results_t *w, int d, bool write, uint64_t off
     cs_status rc = CS_OK;
     if (st < 0) /* before closing: any HDF5 call clears the error stack */
         rc = cs_h5_err(err, CS_EHDF5, w->path, write ? "write dataset" : "read dataset",
-                       ds(d)->path);
+                       path_of(w, d));
     if (mspace >= 0) H5Sclose(mspace);
     if (fspace >= 0) H5Sclose(fspace);
     return rc;
@@ -275,7 +303,7 @@ static cs_status extend(cs_results_t *w, int d, uint64_t rows, cs_error *err)
     const hsize_t dims[2] = {rows, w->ncols[d]};
     cs_status rc = CS_OK;
     if (H5Dset_extent(w->dset[d], dims) < 0)
-        rc = cs_h5_err(err, CS_EHDF5, w->path, "extend dataset", ds(d)->path);
+        rc = cs_h5_err(err, CS_EHDF5, w->path, "extend dataset", path_of(w, d));
     rc = agree(w, rc, err);
     if (rc) w->failed = true;
     return rc;
@@ -301,8 +329,9 @@ static cs_status create_group(cs_results_t *w, const cs_group_schema *gs, const 
     const size_t glen = strlen(gs->path);
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
         const cs_dataset_schema *s = ds(d);
-        if (strncmp(s->path, gs->path, glen) != 0 || s->path[glen] != '/' ||
-            strchr(s->path + glen + 1, '/') != NULL || !cs_schema_writes(&w->run, s))
+        const char *p = path_of(w, d);
+        if (strncmp(p, gs->path, glen) != 0 || p[glen] != '/' ||
+            strchr(p + glen + 1, '/') != NULL || !cs_schema_writes(&w->run, s))
             continue;
         rc = per_trial(d) ? create_trial_dataset(w, g, d, &m->scenario->output, err)
                           : agree(w, cs_rw_write_static(w, g, (cs_dataset_id)d, m, err), err);
@@ -341,9 +370,9 @@ static cs_status sync_file(cs_results_t *w, cs_error *err)
  */
 static cs_status commit(cs_results_t *w, bool create, cs_error *err)
 {
-    bool has[CS_DS_COUNT];
+    bool has[CS_DS_COUNT]; /* the lists and outcome tables the record gives the length of */
     for (int d = 0; d < CS_DS_COUNT; d++)
-        has[d] = w->dset[d] >= 0;
+        has[d] = w->dset[d] >= 0 && rows_of(w, d) != CS_ROWS_TRIAL;
     cs_status rc =
         agree(w, cs_commit_write(w->file, w->path, w->written, w->len, has, create, err), err);
     if (rc) w->failed = true;
@@ -376,7 +405,7 @@ cs_status cs_rw_release(cs_results_t *w, cs_error *err)
     cs_status rc = CS_OK;
     for (int d = 0; d < CS_DS_COUNT; d++) {
         if (w->dset[d] >= 0 && H5Dclose(w->dset[d]) < 0 && rc == CS_OK)
-            rc = cs_h5_err(err, CS_EHDF5, w->path, "close dataset", ds(d)->path);
+            rc = cs_h5_err(err, CS_EHDF5, w->path, "close dataset", path_of(w, d));
         if (w->mtype[d] >= 0) H5Tclose(w->mtype[d]);
     }
     if (w->dxpl >= 0) H5Pclose(w->dxpl);
@@ -384,6 +413,12 @@ cs_status cs_rw_release(cs_results_t *w, cs_error *err)
         rc = cs_h5_err(err, CS_EHDF5, w->path, "close", "the file");
     if (w->lock_fd >= 0) close(w->lock_fd); /* after the file: releases the lock */
     free(w->offsets);
+    cs_omap_destroy(&w->omap);
+    free(w->wkey);
+    free(w->wid);
+    free(w->wnew);
+    free(w->wstart);
+    free(w->obuf);
     free(w->path);
     free(w);
     return rc;
@@ -496,6 +531,7 @@ static void set_sizes(cs_results_t *w, const cs_results_meta *m)
     r->feature[CS_FEAT_IMPACT] = m->regions != NULL;
     r->feature[CS_FEAT_HEADROOM] = m->regions != NULL && o->headroom;
     r->dim[CS_DIM_REGIONS] = m->regions != NULL ? m->regions->n : 0;
+    cs_rw_set_version(w, o->format_version == CS_FORMAT_V1 ? CS_FORMAT_V1 : CS_FORMAT_V2);
 }
 
 static cs_status writer_alloc(cs_results_t **out, const char *path, MPI_Comm comm, cs_error *err)
@@ -515,6 +551,7 @@ static cs_status writer_alloc(cs_results_t **out, const char *path, MPI_Comm com
     for (int d = 0; d < CS_DS_COUNT; d++)
         w->dset[d] = w->mtype[d] = H5I_INVALID_HID;
     w->comm = comm;
+    cs_omap_init(&w->omap);
     w->rank = 0;
     w->size = 1;
     if (comm != MPI_COMM_NULL && (MPI_Comm_rank(comm, &w->rank) != MPI_SUCCESS ||
@@ -538,6 +575,8 @@ cs_status cs_rw_begin(cs_results_t **out, const char *path, const cs_results_met
     return rc;
 }
 
+static cs_status write_intact(cs_results_t *w, const cs_trial_batch *in, cs_error *err);
+
 cs_status cs_results_create(cs_results_t **out, const char *path, const cs_results_meta *m,
                             cs_error *err)
 {
@@ -559,6 +598,7 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
     const cs_group_schema *groups = cs_results_groups(&ng);
     for (size_t i = 0; i < ng && rc == CS_OK; i++)
         rc = create_group(w, &groups[i], m, err);
+    if (rc == CS_OK && m->intact != NULL) rc = write_intact(w, m->intact, err);
     /* Everything made and on disk, then the commit record of no trial (commit.h). */
     if (rc == CS_OK) rc = sync_file(w, err);
     if (rc == CS_OK) rc = commit(w, true, err);
@@ -590,14 +630,15 @@ static cs_status check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_
                          w->path, n[CS_DIM_STEPS], n[CS_DIM_SHIPS], b->n_steps, b->n_ships);
     for (int d = 0; d < CS_DS_COUNT; d++) {
         const cs_dataset_schema *s = ds(d);
-        if (w->dset[d] < 0 || s->rows == CS_ROWS_OFFSETS) continue;
+        if (w->dset[d] < 0 || s->rows == CS_ROWS_OFFSETS || d == CS_DS_OUTCOME) continue;
         const cs_batch_data *x = &b->data[d];
         if (!x->present)
             return cs_errorf(err, CS_EINVAL, "%s: expected %s in the batch, found none", w->path,
-                             s->path);
-        if (s->rows == CS_ROWS_TRIAL && x->cols != w->ncols[d] && s->dim != CS_DIM_NONE)
+                             path_of(w, d));
+        if ((s->rows == CS_ROWS_TRIAL || s->rows == CS_ROWS_OUTCOME) && x->cols != w->ncols[d] &&
+            s->dim != CS_DIM_NONE)
             return cs_errorf(err, CS_EINVAL, "%s: %s: expected %zu columns in the batch, found %zu",
-                             w->path, s->path, w->ncols[d], x->cols);
+                             w->path, path_of(w, d), w->ncols[d], x->cols);
         if (s->rows != CS_ROWS_VALUES) continue;
         uint64_t sum = 0;
         for (size_t i = 0; i < b->n; i++)
@@ -605,7 +646,7 @@ static cs_status check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_
         if (sum != x->n_values)
             return cs_errorf(err, CS_EINVAL,
                              "%s: %s: batch counts add up to %" PRIu64 ", but %zu are listed",
-                             w->path, s->path, sum, x->n_values);
+                             w->path, path_of(w, d), sum, x->n_values);
     }
     return CS_OK;
 }
@@ -658,14 +699,75 @@ static cs_status append_csr(cs_results_t *w, int doff, const cs_trial_batch *con
     return rc;
 }
 
-/* Appends every batch's rows of rows-"trial" dataset d. */
+/* Appends every batch's rows of rows-"trial" dataset d (/trials/outcome: the outcomes the
+ * writer gave the trials). */
 static cs_status append_rows(cs_results_t *w, int d, const cs_trial_batch *const *b, size_t nb,
                              const cs_rw_pos *pos, const cs_rw_plan *plan, cs_error *err)
 {
     cs_status rc = extend(w, d, w->written + plan->rows, err);
-    for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++)
-        rc = j < nb ? write_block(w, d, w->written + pos[j].rows, b[j]->n, b[j]->data[d].rows, err)
+    for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++) {
+        const void *rows = j >= nb              ? NULL
+                           : d == CS_DS_OUTCOME ? (const void *)(w->wid + w->wstart[j])
+                                                : b[j]->data[d].rows;
+        rc = j < nb ? write_block(w, d, w->written + pos[j].rows, b[j]->n, rows, err)
                     : write_block(w, d, 0, 0, NULL, err);
+    }
+    return rc;
+}
+
+/* Room for bytes in w->obuf. */
+static cs_status reserve_obuf(cs_results_t *w, size_t bytes, cs_error *err)
+{
+    if (bytes <= w->obuf_cap) return CS_OK;
+    unsigned char *p = realloc(w->obuf, bytes);
+    if (p == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    w->obuf = p;
+    w->obuf_cap = bytes;
+    return CS_OK;
+}
+
+/* Appends the new outcomes of every batch to outcome dataset d, each batch's (those whose first
+ * trial it holds, in trial order: their numbers) at its place. */
+static cs_status append_outcomes(cs_results_t *w, int d, const cs_trial_batch *const *b, size_t nb,
+                                 const cs_rw_pos *pos, const uint64_t *fresh,
+                                 const cs_rw_plan *plan, cs_error *err)
+{
+    const uint64_t at = w->len[d];
+    cs_status rc = extend(w, d, at + plan->outcomes, err);
+    for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++) {
+        if (j >= nb) {
+            rc = write_block(w, d, 0, 0, NULL, err);
+            continue;
+        }
+        const cs_batch_data *x = &b[j]->data[d];
+        const size_t bytes = x->cols * x->esize;
+        rc = reserve_obuf(w, (size_t)fresh[j] * bytes + 1, err);
+        size_t k = 0;
+        for (size_t i = 0; i < b[j]->n && rc == CS_OK; i++)
+            if (w->wnew[w->wstart[j] + i])
+                memcpy(w->obuf + bytes * k++, (const unsigned char *)x->rows + bytes * i, bytes);
+        assert(rc != CS_OK || k == fresh[j]);
+        if (rc == CS_OK) rc = write_block(w, d, at + pos[j].outcomes, fresh[j], w->obuf, err);
+    }
+    if (rc == CS_OK) w->len[d] = at + plan->outcomes;
+    return rc;
+}
+
+/* Writes outcome 0, the intact network's (row 0 of batch in), when the file has outcomes. */
+static cs_status write_intact(cs_results_t *w, const cs_trial_batch *in, cs_error *err)
+{
+    if (w->version < CS_FORMAT_V2) return CS_OK;
+    cs_status rc = check_batch(w, in, err);
+    if (rc == CS_OK && in->n == 0)
+        rc = cs_errorf(err, CS_EINVAL, "%s: expected the intact network's outcome", w->path);
+    if (rc == CS_OK && !cs_omap_add(&w->omap, cs_rw_trial_key(w, in, 0)))
+        rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
+        if (w->dset[d] < 0 || ds(d)->rows != CS_ROWS_OUTCOME) continue;
+        rc = extend(w, d, 1, err);
+        if (rc == CS_OK) rc = write_block(w, d, 0, w->rank == 0 ? 1 : 0, in->data[d].rows, err);
+        if (rc == CS_OK) w->len[d] = 1;
+    }
     return rc;
 }
 
@@ -684,17 +786,24 @@ static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, 
         rc = check_batch(w, b[i], err);
     cs_rw_pos *pos = malloc((nb > 0 ? nb : 1) * sizeof *pos);
     if (rc == CS_OK && pos == NULL) rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    uint64_t *fresh = calloc(nb + 1, sizeof *fresh); /* new outcomes per batch */
+    if (rc == CS_OK && fresh == NULL) rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
     cs_rw_plan plan;
     memset(&plan, 0, sizeof plan);
-    /* Every rank joins the plan's collective calls, even after a local error, which the plan's
-     * exchange cannot report to the others: the caller aborts the job on any error. */
-    if (rc == CS_OK) rc = cs_rw_plan_write(w, b, nb, pos, &plan, err);
+    /* Every rank joins the collective calls of the outcomes and the plan, even after a local
+     * error, which their exchange cannot report to the others: the caller aborts the job on any
+     * error. */
+    if (rc == CS_OK && w->version >= CS_FORMAT_V2) rc = cs_rw_assign_outcomes(w, b, nb, fresh, err);
+    if (rc == CS_OK) rc = cs_rw_plan_write(w, b, nb, fresh, pos, &plan, err);
+    assert(rc != CS_OK || w->version < CS_FORMAT_V2 || plan.outcomes == w->omap.n - w->fresh_from);
     if (rc == CS_OK && plan.rows > 0) {
         /* In the schema's order: each offsets dataset with its values, then the next. */
         for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
             if (w->dset[d] < 0) continue;
-            if (ds(d)->rows == CS_ROWS_OFFSETS) rc = append_csr(w, d, b, nb, pos, &plan, err);
-            if (ds(d)->rows == CS_ROWS_TRIAL) rc = append_rows(w, d, b, nb, pos, &plan, err);
+            const cs_rows_kind k = rows_of(w, d);
+            if (k == CS_ROWS_OFFSETS) rc = append_csr(w, d, b, nb, pos, &plan, err);
+            if (k == CS_ROWS_TRIAL) rc = append_rows(w, d, b, nb, pos, &plan, err);
+            if (k == CS_ROWS_OUTCOME) rc = append_outcomes(w, d, b, nb, pos, fresh, &plan, err);
         }
         /* The data on disk, then the record that they are complete (commit.h): a run killed
          * at any point keeps the trials of the last record. */
@@ -703,6 +812,7 @@ static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, 
         if (rc == CS_OK) rc = commit(w, false, err);
     }
     free(pos);
+    free(fresh);
     return rc;
 }
 
@@ -747,7 +857,10 @@ cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial
     cs_trial_batch_reset(b, w->first + row);
     for (size_t k = 0; k < sizeof summary_datasets / sizeof *summary_datasets && rc == CS_OK; k++) {
         const int d = summary_datasets[k];
-        if (w->dset[d] >= 0) rc = transfer(w, d, false, row, n, b->data[d].rows, err);
+        if (w->dset[d] < 0) continue;
+        rc = rows_of(w, d) == CS_ROWS_OUTCOME
+                 ? cs_rw_read_outcome_rows(w, d, row, n, b->data[d].rows, err)
+                 : transfer(w, d, false, row, n, b->data[d].rows, err);
     }
     if (rc == CS_OK && w->dset[CS_DS_WEIGHT] >= 0) /* importance sampling's weights */
         rc = transfer(w, CS_DS_WEIGHT, false, row, n, b->data[CS_DS_WEIGHT].rows, err);
@@ -757,6 +870,38 @@ cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial
             for (size_t i = 0; i < n; i++)
                 b->data[d].counts[i] = 0;
     if (rc == CS_OK) b->n = n;
+    return rc;
+}
+
+cs_status cs_rw_read_outcome_rows(cs_results_t *w, int d, uint64_t row, size_t n, void *buf,
+                                  cs_error *err)
+{
+    const size_t cols = w->ncols[d], bytes = cols * cs_dataset_elem_size(ds(d));
+    if (cols == 0) return CS_OK; /* no columns (the same on every rank) */
+    uint32_t *ids = malloc((n + 1) * sizeof *ids), *where = malloc((n + 1) * sizeof *where);
+    uint64_t *uniq = malloc((n + 1) * sizeof *uniq);
+    cs_status rc = ids != NULL && where != NULL && uniq != NULL
+                       ? transfer(w, CS_DS_OUTCOME, false, row, n, ids, err)
+                       : cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    size_t nu = 0;
+    for (size_t i = 0; rc == CS_OK && i < n; i++)
+        if (ids[i] >= w->len[d])
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: /trials/outcome[%" PRIu64 "] = %" PRIu32
+                           ": expected an outcome below %" PRIu64,
+                           w->path, row + i, ids[i], w->len[d]);
+    if (rc == CS_OK) {
+        cs_outcome_distinct(ids, n, uniq, &nu, where);
+        rc = reserve_obuf(w, nu * bytes + 1, err);
+    }
+    if (rc == CS_OK &&
+        cs_outcome_gather(w->dset[d], w->mtype[d], w->dxpl, uniq, nu, cols, w->obuf) < 0)
+        rc = cs_h5_err(err, CS_EHDF5, w->path, "read dataset", path_of(w, d));
+    for (size_t i = 0; rc == CS_OK && i < n; i++)
+        memcpy((unsigned char *)buf + i * bytes, w->obuf + (size_t)where[i] * bytes, bytes);
+    free(ids);
+    free(where);
+    free(uniq);
     return rc;
 }
 

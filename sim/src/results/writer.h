@@ -15,6 +15,7 @@
 
 #include "cablesim/results.h"
 #include "cablesim/results_schema.h"
+#include "results/outcomes.h"
 
 struct cs_results {
     char *path;
@@ -35,19 +36,34 @@ struct cs_results {
     bool failed;          /* a write failed (agreed by every rank) */
     int lock_fd;          /* MPI, rank 0: the descriptor holding the file's flock; else -1 */
     int rank, size;
+    int version; /* the format version of the file (CS_FORMAT_V1, CS_FORMAT_V2) */
+    /* Format 2: the outcomes in the file, the same on every rank (outcomes.h), and the workspace
+     * of a write: per trial of this rank's batches (from start[j] for batch j) its key, outcome
+     * and whether it is the first trial of a new outcome. */
+    cs_omap omap;
+    uint64_t fresh_from; /* outcomes before the write being made */
+    cs_okey *wkey;
+    uint32_t *wid;
+    unsigned char *wnew;
+    size_t *wstart;
+    size_t wcap, wcap_batches;
+    unsigned char *obuf; /* rows of new outcomes of one batch, or gathered rows */
+    size_t obuf_cap;
 };
 
 /* Where one of this rank's batches goes: trials and list values before it in the write. */
 typedef struct {
     uint64_t rows;
     uint64_t vals[CS_DS_COUNT]; /* per values list */
+    uint64_t outcomes;          /* new outcomes (format 2) */
 } cs_rw_pos;
 
 /* The whole write: its sizes, and how many collective write rounds it takes. */
 typedef struct {
     uint64_t rows;
     uint64_t vals[CS_DS_COUNT];
-    size_t rounds; /* the most batches any rank passes */
+    uint64_t outcomes; /* new outcomes (format 2) */
+    size_t rounds;     /* the most batches any rank passes */
 } cs_rw_plan;
 
 /* writer.c */
@@ -59,6 +75,12 @@ cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err);
 cs_status cs_rw_release(cs_results_t *w, cs_error *err);
 /* Columns of per-trial dataset d in w's file (0 for vectors and lists). */
 size_t cs_rw_cols(const cs_results_t *w, cs_dataset_id d);
+/* Makes w write (or continue) a file of format version (and so of its features). */
+void cs_rw_set_version(cs_results_t *w, int version);
+/* Reads rows row .. row + n - 1 of outcome dataset d as trials (through /trials/outcome) into
+ * buf (collective with MPI: n may be 0). */
+cs_status cs_rw_read_outcome_rows(cs_results_t *w, int d, uint64_t row, size_t n, void *buf,
+                                  cs_error *err);
 
 /* tables.c: the static datasets, each under its open group g. */
 cs_status cs_rw_write_static(const cs_results_t *w, hid_t g, cs_dataset_id d,
@@ -66,8 +88,16 @@ cs_status cs_rw_write_static(const cs_results_t *w, hid_t g, cs_dataset_id d,
 cs_status cs_rw_make_group(hid_t *out, const cs_results_t *w, const char *name,
                            const char *description, cs_error *err);
 
-/* plan.c: shares every rank's batch sizes and places this rank's batches (collective). */
+/* plan.c: shares every rank's batch sizes and places this rank's batches (collective); fresh[j]:
+ * the new outcomes batch j writes (NULL: none). */
 cs_status cs_rw_plan_write(const cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
-                           cs_rw_pos *pos, cs_rw_plan *plan, cs_error *err);
+                           const uint64_t *fresh, cs_rw_pos *pos, cs_rw_plan *plan, cs_error *err);
+/* plan.c: keys every trial of this rank's batches, shares the keys not yet in the file with the
+ * other ranks and numbers the new outcomes in the order of their first trials (the same on every
+ * rank); fills w's workspace and fresh[j], the new outcomes whose first trial is in batch j. */
+cs_status cs_rw_assign_outcomes(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                                uint64_t *fresh, cs_error *err);
+/* plan.c: the key of row i of batch b: its rows of the outcome datasets of w's file. */
+cs_okey cs_rw_trial_key(const cs_results_t *w, const cs_trial_batch *b, size_t i);
 
 #endif /* CS_RESULTS_WRITER_H */
