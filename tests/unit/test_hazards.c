@@ -29,7 +29,7 @@
 #include "cablesim/routing.h"
 #include "cablesim/topology.h"
 #include "cablesim/ydoc.h"
-#include "hazard_impl.h"
+#include "hazards/hazard_impl.h"
 
 #define PI     3.14159265358979323846
 #define R      CS_EARTH_RADIUS_KM

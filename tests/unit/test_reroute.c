@@ -26,7 +26,7 @@
 #include "cablesim/routing.h"
 #include "cablesim/topology.h"
 #include "cs_engine_test.h"
-#include "reroute.h"
+#include "routing/reroute.h"
 
 #define JAPAN CS_SOURCE_DIR "/topology/japan.geojson"
 #define JDEM  CS_SOURCE_DIR "/topology/japan-demand.csv"

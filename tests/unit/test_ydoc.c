@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "cablesim/ydoc.h"
-#include "strmap.h"
+#include "core/strmap.h"
 
 /* ---------------------------------------------------------------- helpers */
 

@@ -21,7 +21,7 @@
 #include "cablesim/paths.h"
 #include "cablesim/report.h"
 #include "cablesim/ydoc.h"
-#include "fileio.h"
+#include "core/fileio.h"
 #include "report/html.h"
 #include "report/map.h"
 

@@ -1,0 +1,125 @@
+/* strmap.c: string hash map used for id lookups (FNV-1a, linear probing). */
+#include "core/strmap.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+cs_status cs_strmap_init(cs_strmap *m, size_t expected)
+{
+    size_t cap = 16;
+    while (cap < 2 * expected + 1)
+        cap *= 2;
+    m->keys = calloc(cap, sizeof *m->keys);
+    m->vals = calloc(cap, sizeof *m->vals);
+    m->cap = cap;
+    m->n = 0;
+    if (m->keys == NULL || m->vals == NULL) {
+        cs_strmap_destroy(m);
+        return CS_ENOMEM;
+    }
+    return CS_OK;
+}
+
+void cs_strmap_destroy(cs_strmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    m->keys = NULL;
+    m->vals = NULL;
+    m->cap = m->n = 0;
+}
+
+/* Slot of key, or of the empty slot where it would go. The map is never full. */
+static size_t slot(const cs_strmap *m, const char *key)
+{
+    size_t i = (size_t)fnv1a(key) & (m->cap - 1);
+    while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static bool grow(cs_strmap *m)
+{
+    cs_strmap bigger;
+    if (cs_strmap_init(&bigger, m->cap) != CS_OK) return false;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i] != NULL) {
+            const size_t j = slot(&bigger, m->keys[i]);
+            bigger.keys[j] = m->keys[i];
+            bigger.vals[j] = m->vals[i];
+            bigger.n++;
+        }
+    cs_strmap_destroy(m);
+    *m = bigger;
+    return true;
+}
+
+bool cs_strmap_insert(cs_strmap *m, const char *key, size_t val, size_t *old)
+{
+    if (2 * (m->n + 1) > m->cap && !grow(m)) return false;
+    const size_t i = slot(m, key);
+    if (m->keys[i] != NULL) {
+        if (old != NULL) *old = m->vals[i];
+        return false;
+    }
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->n++;
+    return true;
+}
+
+bool cs_strmap_get(const cs_strmap *m, const char *key, size_t *val)
+{
+    if (m->cap == 0) return false;
+    const size_t i = slot(m, key);
+    if (m->keys[i] == NULL) return false;
+    if (val != NULL) *val = m->vals[i];
+    return true;
+}
+
+size_t cs_edit_distance(const char *a, const char *b)
+{
+    const size_t la = strlen(a), lb = strlen(b);
+    if (la > CS_EDIT_DISTANCE_MAX || lb > CS_EDIT_DISTANCE_MAX) return SIZE_MAX;
+    size_t row[CS_EDIT_DISTANCE_MAX + 1]; /* row[j]: distance of a[0..i) to b[0..j) */
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            const size_t up = row[j];
+            const bool same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+            size_t best = diag + (same ? 0 : 1);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+size_t cs_nearest_name(const char *s, const char *const *names, size_t n)
+{
+    const size_t len = strlen(s), limit = len / 3 > 2 ? len / 3 : 2;
+    size_t best = SIZE_MAX, bestd = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const size_t d = cs_edit_distance(s, names[i]);
+        if (d < bestd) bestd = d, best = i;
+    }
+    return bestd <= limit && bestd < len ? best : SIZE_MAX;
+}

@@ -1,0 +1,263 @@
+/*
+ * routing_spt.c: the shortest-path trees of latency-first routing (routing_impl.h).
+ *
+ * One tree per slot (origin city and transit class), kept with each node's children so that a
+ * subtree is found in time proportional to its size, and repaired on demand: a tree is the
+ * shortest-path tree of its own graph (the intact network's usable edges less those it was
+ * repaired for), and it is repaired only when a path asked of it crosses an edge that left the
+ * usable set (docs/routing.md, "Why the router can cache trees, and still be exact").
+ */
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+#include "routing/routing_impl.h"
+
+/* Above this many failed edges a routing recomputes its trees instead of repairing copies. */
+#define REPAIR_MAX_DOWN 8
+
+/* Heap order: smaller distance first, then smaller node index. */
+static bool heap_less(const double *dist, size_t a, size_t b)
+{
+    return dist[a] < dist[b] || (dist[a] == dist[b] && a < b);
+}
+
+static void heap_swap(cs_router_t *r, size_t i, size_t j)
+{
+    const size_t a = r->heap[i], b = r->heap[j];
+    r->heap[i] = b;
+    r->heap[j] = a;
+    r->hpos[b] = i;
+    r->hpos[a] = j;
+}
+
+static void heap_up(cs_router_t *r, const double *dist, size_t i)
+{
+    while (i > 0 && heap_less(dist, r->heap[i], r->heap[(i - 1) / 2])) {
+        heap_swap(r, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static size_t heap_pop(cs_router_t *r, const double *dist, size_t *n)
+{
+    const size_t top = r->heap[0];
+    r->hpos[top] = NONE;
+    if (--*n == 0) return top;
+    r->heap[0] = r->heap[*n];
+    r->hpos[r->heap[0]] = 0;
+    for (size_t i = 0;;) {
+        const size_t lc = 2 * i + 1, rc = lc + 1;
+        size_t m = i;
+        if (lc < *n && heap_less(dist, r->heap[lc], r->heap[m])) m = lc;
+        if (rc < *n && heap_less(dist, r->heap[rc], r->heap[m])) m = rc;
+        if (m == i) break;
+        heap_swap(r, i, m);
+        i = m;
+    }
+    return top;
+}
+
+static void heap_push(cs_router_t *r, const double *dist, size_t v, size_t *n)
+{
+    if (r->hpos[v] == NONE) {
+        r->heap[*n] = v;
+        r->hpos[v] = (*n)++;
+    }
+    heap_up(r, dist, r->hpos[v]);
+}
+
+/*
+ * Offers v the path through settled node u and edge e. A shorter distance
+ * wins; at equal distance the lower edge index does, so the predecessor is
+ * the lowest-index edge among all that achieve v's distance, whatever the
+ * order of the offers.
+ */
+static void relax(cs_router_t *r, cs_spt *t, size_t u, size_t v, size_t e, size_t *n)
+{
+    const double nd = t->dist[u] + r->len[e];
+    if (nd < t->dist[v]) {
+        t->dist[v] = nd;
+        t->pred[v] = e;
+        t->hops[v] = t->hops[u] + 1;
+        heap_push(r, t->dist, v, n);
+    } else if (nd == t->dist[v] && e < t->pred[v]) {
+        t->pred[v] = e;
+        t->hops[v] = t->hops[u] + 1;
+    }
+}
+
+/*
+ * Whether edge e is in the graph of tree t: usable in the intact network, not removed from the
+ * tree (cut), and open to its transit class. A tree is the shortest-path tree of its graph,
+ * which holds every edge usable now (edges only leave the usable set within a routing, and a
+ * tree removes only edges that left it).
+ */
+static bool in_graph(const cs_router_t *r, const cs_spt *t, size_t e)
+{
+    return r->ok0[e] && (t->cut == NULL || !t->cut[e]) &&
+           cs_router_allowed(r, e, t->allow_a, t->allow_b);
+}
+
+/* Settles the heap's nodes in (distance, index) order into out[]; returns how many. */
+static size_t settle(cs_router_t *r, cs_spt *t, size_t n, size_t *out)
+{
+    size_t k = 0;
+    while (n > 0) {
+        const size_t u = heap_pop(r, t->dist, &n);
+        r->settled[u] = 1;
+        out[k++] = u;
+        for (size_t j = r->adj_off[u]; j < r->adj_off[u + 1]; j++) {
+            const size_t e = r->adj_edge[j], v = r->adj_node[j];
+            if (!r->settled[v] && in_graph(r, t, e)) relax(r, t, u, v, e, &n);
+        }
+    }
+    return k;
+}
+
+/* Adds v to the children of its parent, the other end of its predecessor edge. */
+static void link_child(const cs_router_t *r, cs_spt *t, size_t v)
+{
+    const size_t p = cs_router_other_end(r, t->pred[v], v);
+    t->prv[v] = NONE;
+    t->sib[v] = t->kid[p];
+    if (t->kid[p] != NONE) t->prv[t->kid[p]] = v;
+    t->kid[p] = v;
+}
+
+/* Removes v (reached, not the root) from the children of its parent. */
+static void unlink_child(const cs_router_t *r, cs_spt *t, size_t v)
+{
+    if (t->prv[v] != NONE)
+        t->sib[t->prv[v]] = t->sib[v];
+    else
+        t->kid[cs_router_other_end(r, t->pred[v], v)] = t->sib[v];
+    if (t->sib[v] != NONE) t->prv[t->sib[v]] = t->prv[v];
+}
+
+/* The shortest-path tree from root over the usable edges, from scratch. */
+void cs_spt_dijkstra(cs_router_t *r, cs_spt *t, size_t root)
+{
+    for (size_t u = 0; u < r->nn; u++) {
+        t->dist[u] = INFINITY;
+        t->pred[u] = NONE;
+        t->kid[u] = NONE;
+    }
+    memset(r->settled, 0, r->nn);
+    t->dist[root] = 0.0;
+    t->hops[root] = 0;
+    size_t n = 0;
+    heap_push(r, t->dist, root, &n);
+    const size_t k = settle(r, t, n, r->fresh);
+    memset(r->settled, 1, r->nn);
+    assert(k > 0 && r->fresh[0] == root);
+    for (size_t i = 1; i < k; i++) /* settled after their parents: any order would do */
+        link_child(r, t, r->fresh[i]);
+}
+
+/*
+ * Repairs t after its edge into c left the usable set. Only c's subtree can
+ * change: its nodes are reset, offered their usable edges from outside it,
+ * and settled again by a Dijkstra run that treats every other node as
+ * settled (their distances cannot change); each node it reaches joins the
+ * children of its new parent. O(subtree x degree x log).
+ */
+static void repair(cs_router_t *r, cs_spt *t, size_t c)
+{
+    unlink_child(r, t, c);
+    size_t na = 0;
+    r->sub[na++] = c;
+    for (size_t i = 0; i < na; i++)
+        for (size_t w = t->kid[r->sub[i]]; w != NONE; w = t->sib[w])
+            r->sub[na++] = w;
+    for (size_t i = 0; i < na; i++) {
+        const size_t v = r->sub[i];
+        r->affected[v] = 1;
+        r->settled[v] = 0;
+        t->dist[v] = INFINITY;
+        t->pred[v] = NONE;
+        t->kid[v] = NONE;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < na; i++) {
+        const size_t v = r->sub[i];
+        for (size_t j = r->adj_off[v]; j < r->adj_off[v + 1]; j++) {
+            const size_t e = r->adj_edge[j], u = r->adj_node[j];
+            if (!r->affected[u] && t->dist[u] < INFINITY && in_graph(r, t, e))
+                relax(r, t, u, v, e, &n);
+        }
+    }
+    const size_t nf = settle(r, t, n, r->fresh);
+    for (size_t j = 0; j < nf; j++)
+        link_child(r, t, r->fresh[j]);
+    for (size_t q = 0; q < na; q++) {
+        r->affected[r->sub[q]] = 0;
+        r->settled[r->sub[q]] = 1; /* those left unreached too */
+    }
+}
+
+/* Makes slot s's tree its own copy of the intact network's, to be repaired. */
+static void own_tree(cs_router_t *r, size_t s)
+{
+    const cs_spt *b = &r->base[s];
+    cs_spt *o = &r->own[s];
+    memcpy(o->dist, b->dist, r->nn * sizeof *b->dist);
+    /* pred, hops, kid, sib and prv lie one after the other in the block */
+    memcpy(o->pred, b->pred, (SPT_ARRAYS - 1) * r->nn * sizeof *b->pred);
+    r->tree[s] = *o;
+    r->owned[s] = 1;
+}
+
+/*
+ * Slot s's tree, repaired until its path from o to dst holds only usable edges (or dst is not
+ * reached). Such a path is the path of the tree of the usable edges: its nodes keep their
+ * distances (edges only left the graph, and the path is still there) and their predecessors
+ * (the lowest-index edge among candidates that can only have become fewer). So a tree is
+ * repaired only for the edges that break a path it is asked for, and only when asked: the
+ * unusable edges on the path are removed from its graph (all of them first, so that no repair
+ * offers another), then each subtree below one is repaired, nearest the root first (its
+ * subtree holds the deeper ones).
+ */
+const cs_spt *cs_spt_path(cs_router_t *r, size_t s, size_t o, size_t dst)
+{
+    cs_spt *t = &r->tree[s];
+    for (;;) {
+        size_t n = 0, m = 0;
+        for (size_t v = dst; t->pred[dst] != NONE && v != o;
+             v = cs_router_other_end(r, t->pred[v], v)) {
+            r->path[m++] = t->pred[v];
+            if (!r->usable[t->pred[v]]) r->gone[n++] = v;
+        }
+        r->n_path = m;
+        if (n == 0) return t;
+        if (!r->owned[s]) own_tree(r, s);
+        for (size_t k = 0; k < n; k++)
+            t->cut[t->pred[r->gone[k]]] = 1;
+        for (size_t k = n; k-- > 0;) {
+            const size_t c = r->gone[k];
+            if (t->pred[c] != NONE && t->cut[t->pred[c]]) repair(r, t, c);
+        }
+    }
+}
+
+/* The trees of this routing: views of the intact ones, each repaired when a path of it is
+ * asked for (cs_spt_path), or with many edges down new trees of the usable edges. */
+void cs_spt_start(cs_router_t *r, size_t n_gone)
+{
+    memset(r->cut_block, 0, r->nslots * r->ne);
+    if (n_gone > REPAIR_MAX_DOWN) {
+        for (size_t s = 0; s < r->nslots; s++) {
+            r->tree[s] = r->own[s];
+            r->owned[s] = 1;
+            for (size_t k = 0; k < n_gone; k++)
+                r->tree[s].cut[r->gone[k]] = 1;
+            cs_spt_dijkstra(r, &r->tree[s], r->slot_root[s]);
+        }
+        return;
+    }
+    for (size_t s = 0; s < r->nslots; s++) {
+        r->tree[s] = r->base[s];
+        r->tree[s].cut = r->own[s].cut; /* all 0: views are never written */
+        r->owned[s] = 0;
+    }
+}
