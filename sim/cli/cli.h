@@ -85,6 +85,8 @@ void cli_getopt_destroy(cli_getopt *g);
 
 /** Writes s to stdout as a CSV field (quoted when needed), then ',' or, when last, a newline. */
 void cli_csv_str(const char *s, bool last);
+/* Seconds on the monotonic clock (for durations). */
+double cli_now_s(void);
 /* Sets obj[key] = v, stealing v; clears *ok when v is NULL or the set fails. */
 void cli_json_put(json_t *obj, const char *key, json_t *v, bool *ok);
 /* Appends v to arr, stealing v; clears *ok when v is NULL or the append fails. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cablesim/scenario.h"
 #include "cli.h"
@@ -159,4 +160,11 @@ int cli_json_print(json_t *root, bool ok, const char *cmd)
     /* Not the input's fault: out of memory or a failed write. */
     fprintf(stderr, "cablesim: %s: cannot build or write the JSON output\n", cmd);
     return CLI_FAIL;
+}
+
+double cli_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

@@ -143,13 +143,6 @@ static int parse_args(crit_args *a, int argc, char **argv)
     return st;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ------------------------------------------------------------ helpers */
 
 static const char *unit_plural(cs_criticality_unit u)
@@ -636,12 +629,12 @@ int cmd_criticality(int argc, char **argv)
         o.k = a.k;
         o.routing.use_lit = a.lit;
         cs_error err = CS_ERROR_INIT;
-        const double t0 = now_s();
+        const double t0 = cli_now_s();
         if (cs_criticality_compute(&an[n].c, t, d, &o, &err) != CS_OK) {
             st = cli_report(&err);
             break;
         }
-        an[n++].seconds = now_s() - t0;
+        an[n++].seconds = cli_now_s() - t0;
     }
     if (st == CLI_OK && a.format == FMT_TEXT) {
         print_header(t, d, dpath, &a, an[0].c);

@@ -180,13 +180,6 @@ static int parse_args(evo_args *a, int argc, char **argv)
     return cli_refuse_existing("evolution", a->output, a->force);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ------------------------------------------------------------ output */
 
 /* A bar of up to w '#' for x on a scale whose largest value is top. */
@@ -402,20 +395,20 @@ int cmd_evolution(int argc, char **argv)
     if (st == CLI_OK && rows == NULL) st = cli_usage_error("out of memory");
     const bool progress = !a.quiet && isatty(STDERR_FILENO);
     const cs_evolution_options opt = {.sets = a.sets, .n_sets = a.nsets, .growth = a.growth};
-    const double t0 = now_s();
+    const double t0 = cli_now_s();
     for (size_t i = 0; i < n && st == CLI_OK; i++) {
         const int year = a.from + (int)i * a.step;
-        const double t1 = now_s();
+        const double t1 = cli_now_s();
         if (cs_evolution_year(&rows[i].r, path, year, &opt, &err) != CS_OK) {
             cli_message("evolution: as of %d: %s", year, err.msg);
             st = cli_status(err.code);
             break;
         }
-        rows[i].seconds = now_s() - t1;
-        if (progress) fprintf(stderr, "\r  %d done (%.1f s)   ", year, now_s() - t0);
+        rows[i].seconds = cli_now_s() - t1;
+        if (progress) fprintf(stderr, "\r  %d done (%.1f s)   ", year, cli_now_s() - t0);
     }
     if (progress && st == CLI_OK) fputc('\n', stderr);
-    if (st == CLI_OK) st = output(rows, n, path, &a, now_s() - t0);
+    if (st == CLI_OK) st = output(rows, n, path, &a, cli_now_s() - t0);
     free(rows);
     free(a.sets);
     return st;

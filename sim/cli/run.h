@@ -73,8 +73,6 @@ int execute(cs_engine_t *e, const run_args *a, run_outcome *out);
 int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *out);
 
 /* run_output.c */
-/* Seconds on the monotonic clock. */
-double now_s(void);
 /* s seconds as H:MM:SS into buf. */
 void format_eta(double s, char *buf, size_t n);
 /* The progress line on a terminal (stderr), at most four times a second. */

@@ -181,7 +181,7 @@ int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     }
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
-    run_progress ps = {.ps = {now_s(), 0.0, 0, 0}, .a = a};
+    run_progress ps = {.ps = {cli_now_s(), 0.0, 0, 0}, .a = a};
     if (a->progress && !a->quiet) ps.show = isatty(STDERR_FILENO) ? on_progress : on_progress_log;
     cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
     o.first_trial = first;
@@ -191,7 +191,7 @@ int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     o.progress_ctx = &ps;
     hook_stage("output", 0);
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
-    const double seconds = now_s() - ps.ps.start, write_s = cs_results_write_seconds(w);
+    const double seconds = cli_now_s() - ps.ps.start, write_s = cs_results_write_seconds(w);
     cs_error cerr = CS_ERROR_INIT;
     cs_status crc = cs_results_close(w, rc == CS_OK, &cerr);
     if (crc == CS_OK) crc = name_results(tmp, results_name(a), 0, &cerr);
@@ -242,7 +242,7 @@ static void mpi_progress(void *ctx, uint64_t done, uint64_t total, uint64_t bloc
         on_progress(&c->rp.ps, done, total);
         return;
     }
-    const double t = now_s() - c->rp.ps.start, rate = (double)done / fmax(t, 1e-9);
+    const double t = cli_now_s() - c->rp.ps.start, rate = (double)done / fmax(t, 1e-9);
     char eta[32];
     format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
     cli_message("%llu/%llu blocks written, %llu/%llu trials run, %.0f trials/s, "
@@ -269,7 +269,7 @@ int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *ou
     if (cs_run_summary_add_written(&sum, e, w, rank == 0, &err) != CS_OK) abort_run(&err, comm);
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
-    mpi_progress_ctx pc = {.rp = {.ps = {now_s(), 0.0, 0, 0}, .a = a}, .rank = rank};
+    mpi_progress_ctx pc = {.rp = {.ps = {cli_now_s(), 0.0, 0, 0}, .a = a}, .rank = rank};
     /* A block of a batch writes whole chunks (sim/src/results/writer.c). */
     const cs_mpirun_options o = {.comm = comm,
                                  .start = first,
@@ -290,7 +290,7 @@ int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *ou
          * without closing it, as a kill would, and --resume goes back to its last commit. */
         cs_mpi_abort(comm, cs_results_failed(w) ? report(rank, &err) : cli_report(&err));
     }
-    const double seconds = now_s() - pc.rp.ps.start, write_s = cs_results_write_seconds(w);
+    const double seconds = cli_now_s() - pc.rp.ps.start, write_s = cs_results_write_seconds(w);
     const bool stopped = first + done < o.end;
     sum.interrupted = stopped;
     if (cs_run_summary_reduce(&sum, e, comm, &err) != CS_OK) abort_run(&err, comm);

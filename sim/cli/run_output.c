@@ -25,13 +25,6 @@
 #include "run.h"
 #include "sweep.h"
 
-double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 void format_eta(double s, char *buf, size_t n)
 {
     if (!isfinite(s) || s < 0) s = 0;
@@ -42,7 +35,7 @@ void format_eta(double s, char *buf, size_t n)
 void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     progress_state *p = ctx;
-    const double t = now_s();
+    const double t = cli_now_s();
     if (done < total && t - p->last < 0.25) return;
     p->last = t;
     const double rate = done / fmax(t - p->start, 1e-9);
@@ -60,7 +53,7 @@ void on_progress_log(void *ctx, uint64_t done, uint64_t total)
 {
     enum { LOG_EVERY = 10 };
     progress_state *p = ctx;
-    const double t = now_s();
+    const double t = cli_now_s();
     const bool printed = p->last > 0;
     if (t - (printed ? p->last : p->start) < LOG_EVERY && !(done == total && printed)) return;
     p->last = t;
@@ -345,9 +338,9 @@ int dry_run(cs_engine_t *e, cs_run_summary *sum)
     cs_error err = CS_ERROR_INIT;
     for (;;) { /* grow the sample until it takes ~0.5 s or covers the run */
         o.n_trials = sample < sc->trials ? sample : sc->trials;
-        const double t0 = now_s();
+        const double t0 = cli_now_s();
         const cs_status rc = cs_engine_run(e, NULL, &o, sum, &err);
-        elapsed = now_s() - t0;
+        elapsed = cli_now_s() - t0;
         if (rc != CS_OK) return cli_report(&err);
         if (elapsed > 0.5 || o.n_trials == sc->trials) break;
         sample *= 4;
