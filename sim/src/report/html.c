@@ -129,7 +129,7 @@ static void next_cell(cs_html *h, char *k, size_t n, const char *keyfmt, va_list
 void cs_html_td_fig(cs_html *h, double value, int prec, double scale, const char *suffix,
                     const char *keyfmt, ...)
 {
-    char k[256];
+    char k[240]; /* room for ".lo" in cs_html_interval's 256 */
     va_list ap;
     va_start(ap, keyfmt);
     next_cell(h, k, sizeof k, keyfmt, ap);
@@ -140,7 +140,7 @@ void cs_html_td_fig(cs_html *h, double value, int prec, double scale, const char
 void cs_html_td_interval(cs_html *h, double lo, double hi, int prec, double scale,
                          const char *suffix, const char *keyfmt, ...)
 {
-    char k[256];
+    char k[240]; /* room for ".lo" in cs_html_interval's 256 */
     va_list ap;
     va_start(ap, keyfmt);
     next_cell(h, k, sizeof k, keyfmt, ap);
