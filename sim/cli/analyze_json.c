@@ -225,7 +225,7 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
     const cs_results_info *in = a->info;
     json_t *root = json_object(), *src = json_object(), *all = json_object();
     cli_json_put(root, "format", json_string("cablesim-analysis"), ok);
-    cli_json_put(root, "format_version", json_integer(1), ok);
+    cli_json_put(root, "format_version", json_integer(2), ok);
     cli_json_put(src, "file", json_string(in->path), ok);
     cli_json_put(src, "scenario", json_string(a->scenario_name), ok);
     cli_json_put(src, "seed", an_jint(in->seed), ok);
@@ -249,8 +249,9 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
         json_t *st = json_object();
         cli_json_put(st, "kind", json_string(kinds[li.kind]), ok);
         cli_json_put(st, "mean", an_jnum(li.mean), ok);
-        cli_json_put(st, "interval", json_pack("[oo]", an_jnum(li.lo), an_jnum(li.hi)), ok);
-        cli_json_put(st, "p_loss_upper", an_jnum(li.p_hi), ok);
+        cli_json_put(st, "lo", an_jnum(li.lo), ok);
+        cli_json_put(st, "hi", an_jnum(li.hi), ok);
+        cli_json_put(st, "p_loss_hi", an_jnum(li.p_hi), ok);
         cli_json_put(all, "unserved_statement", st, ok);
     }
     cli_json_put(all, "served_fraction", an_j_estimate(&a->served_frac, ok), ok);

@@ -110,15 +110,6 @@ void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int pre
     interval(h, a, b, lo, hi, prec, scale, suffix);
 }
 
-void cs_html_interval_pair(cs_html *h, const char *key, double lo, double hi, int prec,
-                           double scale, const char *suffix)
-{
-    char a[256], b[256];
-    snprintf(a, sizeof a, "%s.0", key);
-    snprintf(b, sizeof b, "%s.1", key);
-    interval(h, a, b, lo, hi, prec, scale, suffix);
-}
-
 /* Closes a cell, opens the next and formats its figure's key into k. */
 static void next_cell(cs_html *h, char *k, size_t n, const char *keyfmt, va_list ap)
 {

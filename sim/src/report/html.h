@@ -47,9 +47,6 @@ void cs_html_count(cs_html *h, const char *key, unsigned long long value);
  * the JSON: {"mean", "lo", "hi", ...}). */
 void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int prec, double scale,
                       const char *suffix);
-/** The same under key.0 and key.1 (a JSON pair [lo, hi]). */
-void cs_html_interval_pair(cs_html *h, const char *key, double lo, double hi, int prec,
-                           double scale, const char *suffix);
 /** The next cell of a table row (`</td><td>`) holding a figure (cs_html_fig) whose key is
  * printf-formatted from keyfmt. */
 void cs_html_td_fig(cs_html *h, double value, int prec, double scale, const char *suffix,

@@ -400,10 +400,9 @@ void cs_rep_comparison(cs_rep_page *R)
                     cs_html_raw(h, "one outcome");
                 else if (li.kind == CS_LOSS_BOUND) {
                     cs_html_raw(h, "at most ");
-                    cs_html_fig(h, "overall.unserved_statement.interval.1", li.hi, 3, 1.0, "");
+                    cs_html_fig(h, "overall.unserved_statement.hi", li.hi, 3, 1.0, "");
                 } else
-                    cs_html_interval_pair(h, "overall.unserved_statement.interval", li.lo, li.hi, 3,
-                                          1.0, "");
+                    cs_html_interval(h, "overall.unserved_statement", li.lo, li.hi, 3, 1.0, "");
                 cs_html_raw(h, "</span>");
                 break;
             }
