@@ -349,7 +349,7 @@ static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir
     cs_scenario run = *cs_engine_scenario(e); /* shallow: only the trial count differs */
     const bool part = run.output.compression > 0;
     if (!part) run.trials = n;
-    char path[4096];
+    char path[4096 + 16]; /* dir (at most 4095 characters) and "/sample.h5" */
     snprintf(path, sizeof path, "%s/sample.h5", dir);
     cs_trial_batch intact = {.capacity = 0};
     cs_results_meta meta = {.scenario = &run,

@@ -174,7 +174,7 @@ static void test_good_run_and_dry_run(void **state)
  */
 static void check_dry_run_size(const char *args, const char *h5)
 {
-    char out[8192], cmd[2048], env[4200], path[4096];
+    char out[8192], cmd[512], env[2200], path[2100];
     snprintf(path, sizeof path, "%s/dry-tmp", scratch);
     assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
     snprintf(env, sizeof env, "TMPDIR='%s'", path);
