@@ -26,29 +26,22 @@
 #include "run.h"
 #include "sweep.h"
 
-double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-void format_eta(double s, char *buf, size_t n)
+void run_format_eta(double s, char *buf, size_t n)
 {
     if (!isfinite(s) || s < 0) s = 0;
     const unsigned long v = (unsigned long)(s + 0.5);
     snprintf(buf, n, "%lu:%02lu:%02lu", v / 3600, (v / 60) % 60, v % 60);
 }
 
-void on_progress(void *ctx, uint64_t done, uint64_t total)
+void run_on_progress(void *ctx, uint64_t done, uint64_t total)
 {
-    progress_state *p = ctx;
-    const double t = now_s();
+    run_progress_state *p = ctx;
+    const double t = cli_now_s();
     if (done < total && t - p->last < 0.25) return;
     p->last = t;
     const double rate = done / fmax(t - p->start, 1e-9);
     char eta[32];
-    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    run_format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
     fprintf(stderr, "\r  trials %llu/%llu (%5.1f%%)  %.0f trials/s  ETA %s   ",
             (unsigned long long)done, (unsigned long long)total,
             total ? 100.0 * (double)done / (double)total : 100.0, rate, eta);
@@ -57,17 +50,17 @@ void on_progress(void *ctx, uint64_t done, uint64_t total)
 
 /* Progress into a log (stderr not a terminal): a line per batch written, at most one every
  * LOG_EVERY seconds, and the last one if any was printed, so short runs print none. */
-void on_progress_log(void *ctx, uint64_t done, uint64_t total)
+void run_on_progress_log(void *ctx, uint64_t done, uint64_t total)
 {
     enum { LOG_EVERY = 10 };
-    progress_state *p = ctx;
-    const double t = now_s();
+    run_progress_state *p = ctx;
+    const double t = cli_now_s();
     const bool printed = p->last > 0;
     if (t - (printed ? p->last : p->start) < LOG_EVERY && !(done == total && printed)) return;
     p->last = t;
     const double rate = done / fmax(t - p->start, 1e-9);
     char eta[32];
-    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    run_format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
     cli_message("%llu/%llu trials written, %.0f trials/s, ETA %s", (unsigned long long)done,
                 (unsigned long long)total, rate, eta);
 }
@@ -295,8 +288,8 @@ static void print_rare(cs_engine_t *e, const cs_run_summary *s)
 }
 
 /* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
-void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
-                   const char *out)
+void run_print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
+                       const char *out)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
     const cs_topology_t *t = cs_engine_topology(e);
@@ -364,7 +357,7 @@ static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir
                             .regions = cs_engine_regions(e),
                             .intact = &intact};
     cs_results_t *w = NULL;
-    const double t0 = now_s();
+    const double t0 = cli_now_s();
     cs_status rc = cs_engine_intact_batch(e, &intact, err);
     if (rc == CS_OK) rc = cs_results_create(&w, path, &meta, err);
     if (rc == CS_OK) {
@@ -376,7 +369,7 @@ static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir
         const cs_status crc = cs_results_close(w, rc == CS_OK, rc == CS_OK ? err : NULL);
         if (rc == CS_OK) rc = crc;
     }
-    *seconds = now_s() - t0;
+    *seconds = cli_now_s() - t0;
     struct stat st;
     if (rc == CS_OK && stat(path, &st) != 0)
         rc = cs_errorf(err, CS_EIO, "%s: %s", path, strerror(errno));
@@ -397,7 +390,7 @@ static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir
  * trial, the bytes per trial between the last two samples (the fixed part, topology and
  * metadata, cancels). docs/scenarios.md gives how close it comes.
  */
-int dry_run(cs_engine_t *e, cs_run_summary *sum)
+int run_dry_run(cs_engine_t *e, cs_run_summary *sum)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
     cs_error err = CS_ERROR_INIT;
@@ -446,7 +439,7 @@ int dry_run(cs_engine_t *e, cs_run_summary *sum)
 }
 
 /* After a sweep: one line per variant, so that planners see them side by side. */
-void print_sweep(const cli_variants *vs, const run_outcome *o)
+void run_print_sweep(const cli_variants *vs, const run_outcome *o)
 {
     printf("cablesim run: %zu variants (same seed: trial t draws the same random numbers in each; "
            "cablesim compare FILE... gives paired differences)\n",
