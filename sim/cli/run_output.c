@@ -419,7 +419,8 @@ int run_dry_run(cs_engine_t *e, cs_run_summary *sum)
     const double per_trial = whole ? 0.0 : fmax(0.0, (last_b - prev_b) / (double)(last_n - prev_n));
     const double mb = (last_b + per_trial * (double)(sc->trials - last_n)) / 1e6;
     char eta[32];
-    format_eta(elapsed / (double)(last_n > 0 ? last_n : 1) * (double)sc->trials, eta, sizeof eta);
+    run_format_eta(elapsed / (double)(last_n > 0 ? last_n : 1) * (double)sc->trials, eta,
+                   sizeof eta);
     printf("cablesim run --dry-run: %s: valid\n", sc->name);
     printf("  %zu nodes, %zu edges, %zu demands, %zu hazard(s), %llu trials\n",
            cs_topology_node_count(cs_engine_topology(e)),
