@@ -631,7 +631,8 @@ static void test_real_limits(void **state)
 
 /*
  * SIGINT, SIGTERM, SIGHUP and SIGXFSZ on one of 2 ranks (CABLESIM_RAISE: raised at a chosen
- * point, no timing), while loading (`engine`: inputs and routing loaded): exit 3, no file; and
+ * point, no timing), while loading (`start`, `scenario`, `engine`: arguments read, scenario
+ * loaded, inputs and routing loaded): exit 3, no file; and
  * mid-run (after the first write of trials; blocks of 2 trials: 60 blocks, of which at most
  * 8 + 2 x 8 are taken by then, hpc.md): exit 3, complete = 0, and --resume (2 ranks or one
  * process) completes the
@@ -643,15 +644,17 @@ static void test_signals_mpi(void **state)
     unsigned long w = 0;
     full_run(&w);
     static const char *const sigs[] = {"INT", "TERM", "HUP", "XFSZ"};
+    /* every loading stage (arguments read, scenario, engine), in turn */
+    static const char *const stages[] = {"start", "scenario", "engine", "start"};
     char cmd[8192], out[16384];
     for (int i = 0; i < 4; i++) {
         snprintf(cmd, sizeof cmd,
-                 "rm -f t.h5 t.h5.tmp && CABLESIM_RAISE=%s@engine CABLESIM_RAISE_RANK=%d %s '%s' "
+                 "rm -f t.h5 t.h5.tmp && CABLESIM_RAISE=%s@%s CABLESIM_RAISE_RANK=%d %s '%s' "
                  "run crash.yaml -o t.h5 -q",
-                 sigs[i], i % 2, mpirun(), CS_CLI);
+                 sigs[i], stages[i], i % 2, mpirun(), CS_CLI);
         if (sh(cmd, out, sizeof out) != 3 ||
             strstr(out, "stopped while loading, before any output: nothing written") == NULL)
-            fail_msg("%s@engine: %s", sigs[i], out);
+            fail_msg("%s@%s: %s", sigs[i], stages[i], out);
         assert_false(cs_exists_in(scratch, "t.h5"));
         assert_false(cs_exists_in(scratch, "t.h5.tmp"));
         snprintf(cmd, sizeof cmd,
