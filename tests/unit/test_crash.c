@@ -369,7 +369,7 @@ static void test_write_error_mpi(void **state)
     for (int r = 0; r < 2; r++) {
         /* 1, a third and two thirds of the rank's writes: the blocks go to the ranks on
          * demand, so a rank's count varies between runs, and a point near its end could be
-         * past the writes of the run that fails */
+         * past the writes of the run that fails: it is then tried again at an earlier write */
         const char *env = getenv("CABLESIM_CRASH_ERRORS"); /* more points for a deep run */
         const unsigned long wr = writes_of("mcount.txt", r),
                             m = env != NULL ? strtoul(env, NULL, 10) : 3;
