@@ -221,6 +221,10 @@ static void own_tree(cs_router_t *r, size_t s)
 const cs_spt *cs_spt_path(cs_router_t *r, size_t s, size_t o, size_t dst)
 {
     cs_spt *t = &r->tree[s];
+    if (r->owned[s] == 2) { /* recomputed when first asked (cs_spt_start) */
+        cs_spt_dijkstra(r, t, r->slot_root[s]);
+        r->owned[s] = 1;
+    }
     for (;;) {
         size_t n = 0, m = 0;
         for (size_t v = dst; t->pred[dst] != NONE && v != o;
@@ -240,18 +244,36 @@ const cs_spt *cs_spt_path(cs_router_t *r, size_t s, size_t o, size_t dst)
     }
 }
 
+/*
+ * Slot s's path, asked first of the tree of slot_up[s], whose graph holds every edge of s's
+ * (the same origin, a class that opens more). When that tree reaches dst by edges all open to
+ * s, or does not reach it, the answer is s's own: a path of a tree is the path of the tree of
+ * any subset of its graph that holds it, and what a graph does not reach no subset reaches.
+ * Only a path through an edge closed to s needs s's own tree.
+ */
+const cs_spt *cs_spt_path_shared(cs_router_t *r, size_t s, size_t o, size_t dst)
+{
+    const size_t p = r->slot_up[s];
+    if (p == NONE) return cs_spt_path(r, s, o, dst);
+    const cs_spt *t = cs_spt_path(r, p, o, dst);
+    for (size_t k = 0; k < r->n_path; k++)
+        if (!cs_router_allowed(r, r->path[k], r->slot_a[s], r->slot_b[s]))
+            return cs_spt_path(r, s, o, dst);
+    return t;
+}
+
 /* The trees of this routing: views of the intact ones, each repaired when a path of it is
- * asked for (cs_spt_path), or with many edges down new trees of the usable edges. */
+ * asked for (cs_spt_path), or with many edges down new trees of the usable edges, each computed
+ * when first asked for. */
 void cs_spt_start(cs_router_t *r, size_t n_gone)
 {
     memset(r->cut_block, 0, r->nslots * r->ne);
     if (n_gone > REPAIR_MAX_DOWN) {
         for (size_t s = 0; s < r->nslots; s++) {
             r->tree[s] = r->own[s];
-            r->owned[s] = 1;
+            r->owned[s] = 2; /* its Dijkstra run when first asked: some routings never ask */
             for (size_t k = 0; k < n_gone; k++)
                 r->tree[s].cut[r->gone[k]] = 1;
-            cs_spt_dijkstra(r, &r->tree[s], r->slot_root[s]);
         }
         return;
     }
