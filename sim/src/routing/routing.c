@@ -165,6 +165,8 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->served, nd);
     ALLOC(r->latsum, nd);
     ALLOC(r->uf, nn);
+    ALLOC(r->uf0, nn);
+    ALLOC(r->closed, ne);
     ALLOC(r->heap, nn);
     ALLOC(r->hpos, nn);
     ALLOC(r->settled, nn);
@@ -183,9 +185,9 @@ static bool alloc_arrays(cs_router_t *r)
            r->cap && r->cap0 && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls &&
            r->slot_a && r->slot_b && r->cls_a && r->cls_b && r->ecountry && r->countries &&
            r->dval && r->dinc && r->slot_root && r->slot_up && r->res && r->down && r->usable &&
-           r->gone && r->path && r->ok0 && r->served && r->latsum && r->uf && r->heap && r->hpos &&
-           r->settled && r->affected && r->sub && r->fresh && r->eflow && r->blocked && r->reach &&
-           r->level && r->queue && r->it && r->pstack && r->nstack;
+           r->gone && r->path && r->ok0 && r->served && r->latsum && r->uf && r->uf0 && r->closed &&
+           r->heap && r->hpos && r->settled && r->affected && r->sub && r->fresh && r->eflow &&
+           r->blocked && r->reach && r->level && r->queue && r->it && r->pstack && r->nstack;
 }
 
 /* Copies the graph into CSR form; each node's entries in increasing edge index. */
@@ -406,7 +408,8 @@ void cs_router_free(cs_router_t *r)
                     r->cls_b,     r->ecountry,  (void *)r->countries,
                     r->reach,     r->cap0,      r->ok0,
                     r->cut_block, r->own,       r->path,
-                    r->owned,     r->idx_block, r->slot_up};
+                    r->owned,     r->idx_block, r->slot_up,
+                    r->uf0,       r->closed};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         free(more[i]);
     void *arrays[] = {r->adj_off, r->adj_edge,  r->adj_node, r->adj_rev,  r->efrom,  r->eto,
@@ -530,20 +533,34 @@ static size_t uf_find(size_t *p, size_t x)
     return x;
 }
 
+static void uf_join(size_t *p, size_t x, size_t y)
+{
+    const size_t a = uf_find(p, x), b = uf_find(p, y);
+    if (a != b) p[a < b ? b : a] = a < b ? a : b;
+}
+
 /*
  * connected[i] = 1 when a path of edges that are not down, and open to demand i
- * (transit), joins its cities: one union-find per transit class.
+ * (transit), joins its cities: the edges open to every class joined once (uf0), then per
+ * transit class a copy joined by the links closed to transit that it opens.
  */
 static void mark_connected(cs_router_t *r, const unsigned char *down, unsigned char *connected)
 {
+    for (size_t u = 0; u < r->nn; u++)
+        r->uf0[u] = u;
+    size_t n_closed = 0;
+    for (size_t e = 0; e < r->ne; e++) {
+        if (down[e]) continue;
+        if (r->ecountry[e] == NONE)
+            uf_join(r->uf0, r->efrom[e], r->eto[e]);
+        else
+            r->closed[n_closed++] = e;
+    }
     for (size_t c = 0; c < r->n_cls; c++) {
-        for (size_t u = 0; u < r->nn; u++)
-            r->uf[u] = u;
-        for (size_t e = 0; e < r->ne; e++) {
-            if (down[e] || !cs_router_allowed(r, e, r->cls_a[c], r->cls_b[c])) continue;
-            const size_t a = uf_find(r->uf, r->efrom[e]), b = uf_find(r->uf, r->eto[e]);
-            if (a != b) r->uf[a < b ? b : a] = a < b ? a : b;
-        }
+        memcpy(r->uf, r->uf0, r->nn * sizeof *r->uf);
+        for (size_t k = 0; k < n_closed; k++)
+            if (cs_router_allowed(r, r->closed[k], r->cls_a[c], r->cls_b[c]))
+                uf_join(r->uf, r->efrom[r->closed[k]], r->eto[r->closed[k]]);
         for (size_t i = 0; i < r->nd; i++)
             if (r->dcls[i] == c)
                 connected[i] = uf_find(r->uf, r->dorig[i]) == uf_find(r->uf, r->ddst[i]);

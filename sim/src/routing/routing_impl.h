@@ -33,6 +33,12 @@ typedef struct {
 /* The arrays of a tree, nn entries each, in the order they are laid out in the blocks. */
 #define SPT_ARRAYS 6
 
+/* An entry of the Dijkstra heap: a node and its distance. */
+typedef struct {
+    double d;
+    size_t v;
+} cs_hent;
+
 /* How many capacity vectors keep a reference routing (a recovery ramp's days, each its own). */
 #define CS_REFLOG_SLOTS 16
 
@@ -89,7 +95,8 @@ struct cs_router {
     size_t *path, n_path;    /* [nn] the edges of the path cs_spt_path() found, from dst */
     unsigned char *ok0;      /* [ne] usable in the intact network (capacity above epsilon) */
     double *served, *latsum; /* [nd] raw sums of what was placed */
-    size_t *uf;              /* [nn] union-find for `connected` */
+    size_t *uf, *uf0;        /* [nn] union-find for `connected`: per class, and common */
+    size_t *closed;          /* [ne] scratch: the links closed to transit that are not down */
     /* Trees: tree[s] for this routing, base[s] of the intact network, own[s] the storage of
      * slot s's tree in this routing. tree[s] starts as a view of base[s] and is copied into
      * own[s] when first repaired (owned[s] 1; 2: its own, to be computed when first asked), so
@@ -100,8 +107,9 @@ struct cs_router {
     double *dist_block;
     size_t *idx_block;        /* pred, hops, kid, sib, prv of every tree */
     unsigned char *cut_block; /* cut of this routing's trees, ne entries each (base trees: none) */
-    /* Dijkstra: a binary heap of nodes keyed on (distance, node index). */
-    size_t *heap, *hpos;
+    /* Dijkstra: a binary heap of nodes keyed on (distance, node index), hpos[v] v's entry. */
+    cs_hent *heap;
+    size_t *hpos;
     unsigned char *settled; /* [nn] 1 except during a Dijkstra run for the nodes it may settle */
     unsigned char *affected;
     size_t *sub, *fresh; /* [nn] repair scratch */

@@ -16,55 +16,53 @@
 /* Above this many failed edges a routing recomputes its trees instead of repairing copies. */
 #define REPAIR_MAX_DOWN 8
 
-/* Heap order: smaller distance first, then smaller node index. */
-static bool heap_less(const double *dist, size_t a, size_t b)
+/* Heap order: smaller distance first, then smaller node index (a total order: the nodes are
+ * popped in one order, however the heap holds them). */
+static bool heap_less(cs_hent a, cs_hent b)
 {
-    return dist[a] < dist[b] || (dist[a] == dist[b] && a < b);
+    return a.d < b.d || (a.d == b.d && a.v < b.v);
 }
 
-static void heap_swap(cs_router_t *r, size_t i, size_t j)
+/* Puts x in the heap at hole i, moved up past its larger parents. */
+static void heap_up(cs_router_t *r, size_t i, cs_hent x)
 {
-    const size_t a = r->heap[i], b = r->heap[j];
-    r->heap[i] = b;
-    r->heap[j] = a;
-    r->hpos[b] = i;
-    r->hpos[a] = j;
-}
-
-static void heap_up(cs_router_t *r, const double *dist, size_t i)
-{
-    while (i > 0 && heap_less(dist, r->heap[i], r->heap[(i - 1) / 2])) {
-        heap_swap(r, i, (i - 1) / 2);
-        i = (i - 1) / 2;
+    while (i > 0) {
+        const size_t p = (i - 1) / 2;
+        if (!heap_less(x, r->heap[p])) break;
+        r->heap[i] = r->heap[p];
+        r->hpos[r->heap[i].v] = i;
+        i = p;
     }
+    r->heap[i] = x;
+    r->hpos[x.v] = i;
 }
 
-static size_t heap_pop(cs_router_t *r, const double *dist, size_t *n)
+static size_t heap_pop(cs_router_t *r, size_t *n)
 {
-    const size_t top = r->heap[0];
+    const size_t top = r->heap[0].v;
     r->hpos[top] = NONE;
     if (--*n == 0) return top;
-    r->heap[0] = r->heap[*n];
-    r->hpos[r->heap[0]] = 0;
-    for (size_t i = 0;;) {
-        const size_t lc = 2 * i + 1, rc = lc + 1;
-        size_t m = i;
-        if (lc < *n && heap_less(dist, r->heap[lc], r->heap[m])) m = lc;
-        if (rc < *n && heap_less(dist, r->heap[rc], r->heap[m])) m = rc;
-        if (m == i) break;
-        heap_swap(r, i, m);
-        i = m;
+    const cs_hent x = r->heap[*n]; /* the last entry, moved down from the root */
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && heap_less(r->heap[c + 1], r->heap[c])) c++;
+        if (!heap_less(r->heap[c], x)) break;
+        r->heap[i] = r->heap[c];
+        r->hpos[r->heap[i].v] = i;
+        i = c;
     }
+    r->heap[i] = x;
+    r->hpos[x.v] = i;
     return top;
 }
 
+/* Inserts v with key dist[v], or lowers its key to it. */
 static void heap_push(cs_router_t *r, const double *dist, size_t v, size_t *n)
 {
-    if (r->hpos[v] == NONE) {
-        r->heap[*n] = v;
-        r->hpos[v] = (*n)++;
-    }
-    heap_up(r, dist, r->hpos[v]);
+    const size_t i = r->hpos[v] == NONE ? (*n)++ : r->hpos[v];
+    heap_up(r, i, (cs_hent){.d = dist[v], .v = v});
 }
 
 /*
@@ -104,7 +102,7 @@ static size_t settle(cs_router_t *r, cs_spt *t, size_t n, size_t *out)
 {
     size_t k = 0;
     while (n > 0) {
-        const size_t u = heap_pop(r, t->dist, &n);
+        const size_t u = heap_pop(r, &n);
         r->settled[u] = 1;
         out[k++] = u;
         for (size_t j = r->adj_off[u]; j < r->adj_off[u + 1]; j++) {
@@ -167,11 +165,10 @@ static void repair(cs_router_t *r, cs_spt *t, size_t c)
     unlink_child(r, t, c);
     size_t na = 0;
     r->sub[na++] = c;
-    for (size_t i = 0; i < na; i++)
-        for (size_t w = t->kid[r->sub[i]]; w != NONE; w = t->sib[w])
-            r->sub[na++] = w;
-    for (size_t i = 0; i < na; i++) {
+    for (size_t i = 0; i < na; i++) { /* the subtree, each node reset once its children are in */
         const size_t v = r->sub[i];
+        for (size_t w = t->kid[v]; w != NONE; w = t->sib[w])
+            r->sub[na++] = w;
         r->affected[v] = 1;
         r->settled[v] = 0;
         t->dist[v] = INFINITY;
