@@ -110,11 +110,17 @@ int cmd_scenarios(int argc, char **argv);
  * (`cablesim run nankai-m9`), copied into buf[n]. Returns an exit status after the message.
  */
 int cli_scenario_file(const char *arg, char *buf, size_t n);
+/**
+ * The rule of every -o (issue 13): an existing path (file, link or anything else) is replaced only
+ * with --force. CLI_OK when path is NULL, absent or force is set; otherwise the one-line message
+ * "CMD: PATH exists; --force replaces it" and CLI_USAGE.
+ */
+int cli_refuse_existing(const char *cmd, const char *path, bool force);
 /** `evolution [SCENARIO] ...` (cmd_evolution.c). */
 int cmd_evolution(int argc, char **argv);
 /** `topology info [FILE] [--as-of YEAR] [--json]` (cmd_info.c). */
 int cmd_topology_info(int argc, char **argv);
-/** `topology export [FILE] --format F [--as-of YEAR] [-o OUT]` (cmd_export.c). */
+/** `topology export [FILE] --format F [--as-of YEAR] [-o OUT [--force]]` (cmd_export.c). */
 int cmd_topology_export(int argc, char **argv);
 
 #endif

@@ -22,6 +22,13 @@ int cli_scenario_file(const char *arg, char *buf, size_t n)
     return cs_scenario_find(arg, buf, n, &err) == CS_OK ? CLI_OK : cli_report(&err);
 }
 
+int cli_refuse_existing(const char *cmd, const char *path, bool force)
+{
+    struct stat st;
+    if (force || path == NULL || lstat(path, &st) != 0) return CLI_OK;
+    return cli_usage_error("%s: %s exists; --force replaces it", cmd, path);
+}
+
 void cli_csv_str(const char *s, bool last)
 {
     if (strpbrk(s, ",\"\r\n") == NULL) {

@@ -27,7 +27,7 @@
 static const char usage[] =
     "Usage: cablesim evolution [SCENARIO.yaml] [--from YEAR] [--to YEAR] [--step N]\n"
     "                          [--set KEY=VALUE]... [--growth RATE] [--format text|csv|json]\n"
-    "                          [-o TABLE]\n"
+    "                          [-o TABLE [--force]]\n"
     "\n"
     "Runs SCENARIO (default: scenarios/baseline.yaml) on the network in service in each year\n"
     "from --from (default 2000) to --to (default 2030) every --step years (default 1), with\n"
@@ -41,7 +41,9 @@ static const char usage[] =
     "                    (e.g. 0.3 for 30%/year); default: the same demand every year\n"
     "  --format F        text (default), csv or json\n"
     "  -o, --output FILE write the table to FILE (format from --format, else from the\n"
-    "                    .csv/.json extension) and the text table to standard output\n"
+    "                    .csv/.json extension) and the text table to standard output;\n"
+    "                    written as FILE.tmp.PID, then renamed\n"
+    "  --force           replace FILE when it exists\n"
     "  --quiet           no progress on standard error\n";
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV } out_format;
@@ -53,7 +55,7 @@ typedef struct {
     int from, to, step;
     double growth; /* NAN: none */
     out_format format;
-    bool format_given, quiet;
+    bool format_given, quiet, force;
 } evo_args;
 
 /* One year's row and the wall time it took. */
@@ -97,7 +99,7 @@ static out_format format_of(const char *path)
     return FMT_TEXT;
 }
 
-enum { OPT_FROM = 256, OPT_TO, OPT_STEP, OPT_SET, OPT_GROWTH, OPT_FORMAT };
+enum { OPT_FROM = 256, OPT_TO, OPT_STEP, OPT_SET, OPT_GROWTH, OPT_FORMAT, OPT_FORCE };
 
 /* Takes option c with value v (NULL when missing); returns an exit status. */
 static int parse_option(evo_args *a, int c, const char *v)
@@ -134,6 +136,8 @@ static int parse_option(evo_args *a, int c, const char *v)
             return cli_usage_error("evolution: -o/--output needs a file name");
     } else if (c == 'q') {
         a->quiet = true;
+    } else if (c == OPT_FORCE) {
+        a->force = true;
     } else {
         return CLI_USAGE; /* cli_getopt_next() said what */
     }
@@ -157,6 +161,7 @@ static int parse_args(evo_args *a, int argc, char **argv)
                                          {"format", required_argument, NULL, OPT_FORMAT},
                                          {"output", required_argument, NULL, 'o'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"force", no_argument, NULL, OPT_FORCE},
                                          {NULL, 0, NULL, 0}};
     cli_getopt g;
     if (!cli_getopt_init(&g, "evolution", opts, "o:q", argc, argv)) return CLI_FAIL;
@@ -172,7 +177,7 @@ static int parse_args(evo_args *a, int argc, char **argv)
     if (a->from > a->to)
         return cli_usage_error("evolution: --from %d is after --to %d", a->from, a->to);
     if (a->output != NULL && !a->format_given) a->format = format_of(a->output);
-    return CLI_OK;
+    return cli_refuse_existing("evolution", a->output, a->force);
 }
 
 static double now_s(void)
@@ -355,7 +360,9 @@ static bool write_table(FILE *f, out_format fmt, const year_row *rows, size_t n,
     return !ferror(f);
 }
 
-/* Writes the table to -o FILE (and the text to standard output), or to standard output. */
+/* Writes the table to -o FILE (and the text to standard output), or to standard output. FILE is
+ * written as FILE.tmp.PID and renamed once complete, so a failure leaves nothing that looks
+ * finished. */
 static int output(const year_row *rows, size_t n, const char *path, const evo_args *a,
                   double seconds)
 {
@@ -365,10 +372,14 @@ static int output(const year_row *rows, size_t n, const char *path, const evo_ar
         cli_message("evolution: cannot write the table to standard output");
         return CLI_FAIL;
     }
-    FILE *f = fopen(a->output, "w");
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", a->output, (long)getpid()) >= (int)sizeof tmp)
+        return cli_usage_error("evolution: -o %s: the name is too long", a->output);
+    FILE *f = fopen(tmp, "w");
     if (f == NULL) return cli_usage_error("evolution: -o %s: cannot create the file", a->output);
     const bool ok = write_table(f, a->format, rows, n, path, a, seconds);
-    if (fclose(f) != 0 || !ok) {
+    if (fclose(f) != 0 || !ok || rename(tmp, a->output) != 0) {
+        remove(tmp);
         cli_message("evolution: cannot write %s", a->output);
         return CLI_FAIL;
     }

@@ -1,6 +1,6 @@
 /*
  * cmd_export.c: `cablesim topology export [FILE] --format graphml|dot|geojson
- * [--as-of YEAR] [-o OUT]`: writes the topology for other tools (export.h).
+ * [--as-of YEAR] [-o OUT [--force]]`: writes the topology for other tools (export.h).
  *
  * Without --as-of everything in the file is written, planned and retired
  * cables included. Without -o (or with -o -) the output goes to stdout;
@@ -19,20 +19,26 @@ typedef struct {
     const char *format; /* required */
     const char *as_of;  /* NULL: no filter */
     const char *out;    /* NULL or "-": stdout */
+    bool force;         /* replace an existing OUT */
 } export_args;
 
 /* Fills a from argv; returns CLI_OK or the exit status of the usage error it printed. */
 static int parse_args(int argc, char **argv, export_args *a)
 {
-    enum { OPT_FORMAT = 256, OPT_AS_OF };
+    enum { OPT_FORMAT = 256, OPT_AS_OF, OPT_FORCE };
     static const struct option opts[] = {{"format", required_argument, NULL, OPT_FORMAT},
                                          {"as-of", required_argument, NULL, OPT_AS_OF},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"force", no_argument, NULL, OPT_FORCE},
                                          {NULL, 0, NULL, 0}};
     cli_getopt g;
     if (!cli_getopt_init(&g, "topology export", opts, "o:", argc, argv)) return CLI_FAIL;
     int st = CLI_OK, c;
     while (st == CLI_OK && (c = cli_getopt_next(&g)) != -1) {
+        if (c == OPT_FORCE) {
+            a->force = true;
+            continue;
+        }
         const char **slot = c == OPT_FORMAT  ? &a->format
                             : c == OPT_AS_OF ? &a->as_of
                             : c == 'o'       ? &a->out
@@ -57,12 +63,14 @@ static int parse_args(int argc, char **argv, export_args *a)
     if (a->format == NULL)
         return cli_usage_error("topology export: option --format is required (graphml, dot or "
                                "geojson)");
+    if (a->out != NULL && strcmp(a->out, "-") != 0)
+        return cli_refuse_existing("topology export", a->out, a->force);
     return CLI_OK;
 }
 
 int cmd_topology_export(int argc, char **argv)
 {
-    export_args a = {NULL, NULL, NULL, NULL};
+    export_args a = {NULL, NULL, NULL, NULL, false};
     int st = parse_args(argc, argv, &a);
     if (st != CLI_OK) return st;
     cs_export_format format;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cablesim/coast.h"
 #include "cablesim/report.h"
@@ -33,12 +32,6 @@ static const char report_usage[] =
     "      --force           replace FILE (and the PDF) when they exist\n"
     "\n"
     "Exit status: 0 written, 1 failure not caused by the input, 2 invalid input or usage.\n";
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) == 0;
-}
 
 int cmd_report(int argc, char **argv)
 {
@@ -96,11 +89,8 @@ int cmd_report(int argc, char **argv)
                              "--help')");
     if (st == CLI_OK && output == NULL)
         st = cli_usage_error("report: expected -o REPORT.html (see 'cablesim report --help')");
-    for (int i = 0; i < 2 && st == CLI_OK; i++) {
-        const char *p = i ? pdf : output;
-        if (p != NULL && !force && exists(p))
-            st = cli_usage_error("report: %s exists; --force replaces it", p);
-    }
+    for (int i = 0; i < 2 && st == CLI_OK; i++)
+        st = cli_refuse_existing("report", i ? pdf : output, force);
     cs_error err = CS_ERROR_INIT;
     if (st == CLI_OK && cs_report_file(output, files, n_files, &o, &err) != CS_OK)
         st = cli_report(&err);

@@ -11,7 +11,8 @@
 static const char usage[] =
     "Usage: cablesim topology check [FILE]\n"
     "       cablesim topology info [FILE] [--as-of YEAR] [--format text|json]\n"
-    "       cablesim topology export [FILE] --format graphml|dot|geojson [--as-of YEAR] [-o OUT]\n"
+    "       cablesim topology export [FILE] --format graphml|dot|geojson [--as-of YEAR]\n"
+    "                                [-o OUT [--force]]\n"
     "\n"
     "FILE defaults to the bundled Japan topology (topology/japan.geojson).\n"
     "check   validates FILE (docs/topology-format.md) and prints OK with counts, or\n"

@@ -22,7 +22,7 @@ static const char usage[] =
     "  topology info FILE [--as-of YEAR] [--format text|json]\n"
     "                                      counts, landing concentration, capacity and\n"
     "                                      minimum cuts between Japan and each region\n"
-    "  topology export FILE --format graphml|dot|geojson [--as-of YEAR] [-o OUT]\n"
+    "  topology export FILE --format graphml|dot|geojson [--as-of YEAR] [-o OUT [--force]]\n"
     "                                      write the graph for other tools\n"
     "  run [SCENARIO] [-o RESULTS.h5 [--force]] [--set KEY=VALUE]... [--dry-run]\n"
     "                                      run a scenario's Monte Carlo trials (a file, or a\n"

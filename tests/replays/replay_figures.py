@@ -64,6 +64,7 @@ class Replay:
         with h5py.File(path, "r") as f:
             self.as_of = int(f.attrs["as_of"])
             self.scenario = _s(f.attrs["scenario"])
+            self.scenario_resolved = _s(f.attrs.get("scenario_resolved", self.scenario))
             self.trials = int(f.attrs["trials"])
             self.nodes = f["/topology/nodes"][:]
             self.edges = f["/topology/edges"][:]

@@ -17,6 +17,7 @@ gap) and listed as "does not reproduce" in docs/validation.md; they are not weak
 
 import math
 
+import h5py
 import numpy as np
 import pytest
 
@@ -95,6 +96,49 @@ def test_hengchun_2006_japan_to_hong_kong_and_south_east_asia_badly_degraded(rep
     assert share <= 0.6, f"Hong Kong + South-East Asia served {share:.3f} of intact"
     hk = q(r.region_served()["Hong Kong"], 0.5)
     assert hk <= 0.6, f"Hong Kong served {hk:.3f} of intact"
+
+
+def restoration_shares(r, day):
+    """The restoration model's shares recomputed from a results file and its scenario
+    (docs/model.md, Restoration): the full share min(1, (1 - u) / u x D / C) with D the demand
+    of the regions the intact network serves (/topology/regions) and C Japan's international
+    capacity (/topology/edges), and the ramp's share on DAY (whole days)."""
+    import yaml
+    routing = yaml.safe_load(r.scenario_resolved)["routing"]
+    u, a = routing["utilisation"], routing["restoration_at_event"]
+    ramp = routing["restoration_ramp_days"]
+    with h5py.File(r.path, "r") as f:
+        regions = f["/topology/regions"][:]
+    demand = regions["demand_tbps"][regions["reachable"] == 1].sum()
+    full = min(1.0, (1 - u) / u * demand / r.japan_international_capacity())
+    return full, a * full + (1 - a) * full * min(1.0, math.floor(day) / ramp)
+
+
+def test_hengchun_2006_hong_kong_at_70_to_80_percent_after_a_week(replays, tmp_path):
+    # The record: Hong Kong's Internet at 70-80% of normal on 2 January 2007, a week after the
+    # cuts (OFTA via China Daily 2007-01-04), before any repair (the first ships reached the
+    # faults on day 8-9). The replay's recovery run routes day 7 with the ramp's share of that
+    # day; the same state at the event with that share fixed gives the per-region figures the
+    # results file does not keep per time.
+    r = replays("hengchun-2006")
+    assert r.faults["start_days"].min() > 7, "a repair started before day 7"
+    full, week = restoration_shares(r, 7)
+    assert 0 < week < full
+    with h5py.File(r.path, "r") as f:
+        t = f["/timeseries/time_days"][:]
+        served = f["/timeseries/served_tbps"][:]
+    k = int(np.searchsorted(t, 7.0))
+    assert t[k] == 7.0
+    day7 = run_replay("hengchun-2006", tmp_path, 1,
+                      ("--set", "recovery=", "--set", f"routing.restoration_share={week!r}"))
+    fixed = Replay(day7)
+    # The at-event run with the day-7 share is the recovery run's day 7: same total served.
+    assert np.allclose(served[:, k], fixed.served.sum(axis=1)[0], rtol=1e-9), \
+        (served[:, k], fixed.served.sum(axis=1))
+    hk = float(fixed.region_served()["Hong Kong"][0])
+    assert 0.70 <= hk <= 0.80, f"Hong Kong served {hk:.3f} of intact on day 7"
+    # And at the event, before restoration was arranged, it was worse than a week later.
+    assert q(r.region_served()["Hong Kong"], 0.5) < hk
 
 
 def test_hengchun_2006_isolates_nothing_the_intact_network_serves(replays):

@@ -9,6 +9,7 @@
  * demand is 7.5 + 4.25 = 11.75 Tbps to Los Angeles, 3.5 + 1.75 = 5.25 to Hong Kong, 0.5
  * Tokyo - Osaka.
  */
+#include <glob.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -765,6 +766,27 @@ static void test_evolution_explicit_cut(void **state)
                         "US West Coast");
     assert_true(json_is_null(json_object_get(json_array_get(rows, 0), "worst_region")));
     json_decref(root);
+    /* An existing -o file is refused before any year runs (it stays as it was, no temporary
+     * left), and replaced with --force. */
+    assert_int_equal(
+        run_in(dir, "evolution s.yaml --from 2011 --to 2011 -o t.json", true, out, sizeof out), 2);
+    assert_string_equal(out, "cablesim: evolution: t.json exists; --force replaces it\n");
+    root = json_load_file(path, 0, &jerr);
+    assert_non_null(root);
+    assert_int_equal(json_array_size(json_object_get(root, "rows")), 2);
+    json_decref(root);
+    assert_int_equal(run_in(dir, "evolution s.yaml --from 2011 --to 2011 -o t.json --force", false,
+                            out, sizeof out),
+                     0);
+    root = json_load_file(path, 0, &jerr);
+    assert_non_null(root);
+    assert_int_equal(json_array_size(json_object_get(root, "rows")), 1);
+    json_decref(root);
+    char pattern[512];
+    snprintf(pattern, sizeof pattern, "%s/t.json.tmp.*", dir);
+    glob_t gl;
+    assert_int_equal(glob(pattern, 0, NULL, &gl), GLOB_NOMATCH);
+    globfree(&gl);
     remove_dir(dir);
 }
 

@@ -552,6 +552,30 @@ static void test_cli_output(void **state)
     assert_same_topology(a, b);
     cs_topology_free(a);
     cs_topology_free(b);
+    /* An existing OUT is kept without --force (exit 2, one line), replaced with it. */
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("keep\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "topology export --format dot -o %s '%s'", path, GOOD);
+    assert_int_equal(run_cli(args, out, sizeof out), 2);
+    char expect[512];
+    snprintf(expect, sizeof expect, "cablesim: topology export: %s exists; --force replaces it\n",
+             path);
+    assert_string_equal(out, expect);
+    char kept[16] = "";
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(kept, sizeof kept, f));
+    fclose(f);
+    assert_string_equal(kept, "keep\n");
+    snprintf(args, sizeof args, "topology export --format dot -o %s '%s' --force", path, GOOD);
+    assert_int_equal(run_cli(args, out, sizeof out), 0);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(kept, sizeof kept, f));
+    fclose(f);
+    assert_string_not_equal(kept, "keep\n");
     assert_int_equal(remove(path), 0);
 }
 
