@@ -54,7 +54,7 @@ static void csv_overall(const cs_analysis_t *a)
     const cs_loss_interval li = an_loss_interval(a);
     puts("trials,disturbed_trials,loss_trials,demand_tbps,intact_unserved_tbps,"
          "capacity_lost_tbps,capacity_lost_tbps_se,capacity_lost_tbps_lo,capacity_lost_tbps_hi,"
-         "unserved_tbps,unserved_statement,unserved_lo,unserved_hi,p_loss_upper");
+         "unserved_tbps,unserved_statement,unserved_lo,unserved_hi,p_loss_hi");
     printf("%llu,%llu,%llu,", (unsigned long long)a->n, (unsigned long long)a->n_disturbed,
            (unsigned long long)a->n_loss);
     an_csv_num(a->demand_tbps, false);

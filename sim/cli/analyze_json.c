@@ -234,7 +234,7 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
     const cs_results_info *in = a->info;
     json_t *root = json_object(), *src = json_object(), *all = json_object();
     an_put(root, "format", json_string("cablesim-analysis"), ok);
-    an_put(root, "format_version", json_integer(1), ok);
+    an_put(root, "format_version", json_integer(2), ok);
     an_put(src, "file", json_string(in->path), ok);
     an_put(src, "scenario", json_string(a->scenario_name), ok);
     an_put(src, "seed", an_jint(in->seed), ok);
@@ -258,8 +258,9 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
         json_t *st = json_object();
         an_put(st, "kind", json_string(kinds[li.kind]), ok);
         an_put(st, "mean", an_jnum(li.mean), ok);
-        an_put(st, "interval", json_pack("[oo]", an_jnum(li.lo), an_jnum(li.hi)), ok);
-        an_put(st, "p_loss_upper", an_jnum(li.p_hi), ok);
+        an_put(st, "lo", an_jnum(li.lo), ok);
+        an_put(st, "hi", an_jnum(li.hi), ok);
+        an_put(st, "p_loss_hi", an_jnum(li.p_hi), ok);
         an_put(all, "unserved_statement", st, ok);
     }
     an_put(all, "served_fraction", an_j_estimate(&a->served_frac, ok), ok);

@@ -768,6 +768,27 @@ static void test_network_design(void **state)
     assert_non_null(strstr(out, "\n  unserved Tbps                    5.204000      0.000000 "));
     remove_file("net-re.h5");
     remove_file("net-re0.h5");
+    /* The shipped designs as they run (the restoration limit at its default, docs/scenarios.md,
+     * "Design alternatives"): Boso lost, the new system buys 0.4 of its spare capacity, 28 Tbps;
+     * Shima lost, the second landing keeps its four systems up. */
+    static const struct {
+        const char *scenario, *line;
+    } shipped[] = {
+        {"design-pacific-south", "\n  unserved Tbps                  189.338700    161.338700 "},
+        {"design-shima-second", "\n  unserved Tbps                   52.135100      4.074500 "},
+    };
+    for (size_t i = 0; i < sizeof shipped / sizeof *shipped; i++) {
+        snprintf(args, sizeof args, "run %s --set trials=1 --set network=null -o d0.h5 -q",
+                 shipped[i].scenario);
+        assert_int_equal(run_cli(args, out, sizeof out), 0);
+        snprintf(args, sizeof args, "run %s --set trials=1 -o d1.h5 -q", shipped[i].scenario);
+        assert_int_equal(run_cli(args, out, sizeof out), 0);
+        assert_int_equal(run_cli("compare d0.h5 d1.h5", out, sizeof out), 0);
+        if (strstr(out, shipped[i].line) == NULL)
+            fail_msg("%s: expected%s\nin\n%s", shipped[i].scenario, shipped[i].line, out);
+        remove_file("d0.h5");
+        remove_file("d1.h5");
+    }
     /* Bad entries: one line each, at the entry's place, with the nearest names. */
     char topo[2048];
     snprintf(topo, sizeof topo, "%s/topology/japan.geojson", CS_SOURCE_DIR);

@@ -5,7 +5,7 @@
 Per edge (cable segment or terrestrial link):
 
 - ``p_down``: share of trials in which it was down, cut or at a lost node (``cablesim analyze``'s
-  ``segments[].criticality.failed.p``), with ``p_down_low``, ``p_down_high`` (95% Wilson);
+  ``segments[].criticality.failed.p``), with ``p_down_lo``, ``p_down_hi`` (95% Wilson);
 - ``p_cut``: share of trials in which it was cut itself (listed in /trials/failed_edges);
 - ``baseline_flow_tbps``: its flow in the intact network;
 - ``flow_up_tbps``, ``rerouted_tbps`` = flow_up - baseline: the mean flow over the trials in which
@@ -50,8 +50,8 @@ def _p_down(r, level):
 
 def _with_wilson(counts, n, prefix):
     ci = [stats.wilson(int(k), n) for k in counts]
-    return pd.DataFrame({f"{prefix}": [c[0] for c in ci], f"{prefix}_low": [c[1] for c in ci],
-                         f"{prefix}_high": [c[2] for c in ci]}, index=counts.index)
+    return pd.DataFrame({f"{prefix}": [c[0] for c in ci], f"{prefix}_lo": [c[1] for c in ci],
+                         f"{prefix}_hi": [c[2] for c in ci]}, index=counts.index)
 
 
 _FLOW = ["baseline_flow_tbps", "flow_up_tbps", "rerouted_tbps", "rise_disturbed_tbps"]

@@ -100,12 +100,3 @@ void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int pre
     snprintf(b, sizeof b, "%s.hi", key);
     interval(h, a, b, lo, hi, prec, scale, suffix);
 }
-
-void cs_html_interval_pair(cs_html *h, const char *key, double lo, double hi, int prec,
-                           double scale, const char *suffix)
-{
-    char a[256], b[256];
-    snprintf(a, sizeof a, "%s.0", key);
-    snprintf(b, sizeof b, "%s.1", key);
-    interval(h, a, b, lo, hi, prec, scale, suffix);
-}

@@ -44,8 +44,5 @@ void cs_html_count(cs_html *h, const char *key, unsigned long long value);
  * the JSON: {"mean", "lo", "hi", ...}). */
 void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int prec, double scale,
                       const char *suffix);
-/** The same under key.0 and key.1 (a JSON pair [lo, hi]). */
-void cs_html_interval_pair(cs_html *h, const char *key, double lo, double hi, int prec,
-                           double scale, const char *suffix);
 
 #endif

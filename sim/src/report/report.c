@@ -261,11 +261,11 @@ static void headline(report *R)
     else if (li.kind == CS_LOSS_BOUND) {
         cs_html_raw(h, "expected unserved demand; too few trials lose traffic for a normal "
                        "interval: at most ");
-        cs_html_fig(h, "overall.unserved_statement.interval.1", li.hi, 3, 1.0, " Tbps");
+        cs_html_fig(h, "overall.unserved_statement.hi", li.hi, 3, 1.0, " Tbps");
         cs_html_raw(h, " (95% Clopper-Pearson bound)");
     } else {
         cs_html_raw(h, "expected unserved demand, 95% CI ");
-        cs_html_interval_pair(h, "overall.unserved_statement.interval", li.lo, li.hi, 3, 1.0, "");
+        cs_html_interval(h, "overall.unserved_statement", li.lo, li.hi, 3, 1.0, "");
     }
     card_close(h, "");
     card_open(h);
@@ -727,10 +727,9 @@ static void comparison(report *R)
                     cs_html_raw(h, "one outcome");
                 else if (li.kind == CS_LOSS_BOUND) {
                     cs_html_raw(h, "at most ");
-                    cs_html_fig(h, "overall.unserved_statement.interval.1", li.hi, 3, 1.0, "");
+                    cs_html_fig(h, "overall.unserved_statement.hi", li.hi, 3, 1.0, "");
                 } else
-                    cs_html_interval_pair(h, "overall.unserved_statement.interval", li.lo, li.hi, 3,
-                                          1.0, "");
+                    cs_html_interval(h, "overall.unserved_statement", li.lo, li.hi, 3, 1.0, "");
                 cs_html_raw(h, "</span>");
                 break;
             }
