@@ -25,29 +25,22 @@
 #include "run.h"
 #include "sweep.h"
 
-double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-void format_eta(double s, char *buf, size_t n)
+void run_format_eta(double s, char *buf, size_t n)
 {
     if (!isfinite(s) || s < 0) s = 0;
     const unsigned long v = (unsigned long)(s + 0.5);
     snprintf(buf, n, "%lu:%02lu:%02lu", v / 3600, (v / 60) % 60, v % 60);
 }
 
-void on_progress(void *ctx, uint64_t done, uint64_t total)
+void run_on_progress(void *ctx, uint64_t done, uint64_t total)
 {
-    progress_state *p = ctx;
-    const double t = now_s();
+    run_progress_state *p = ctx;
+    const double t = cli_now_s();
     if (done < total && t - p->last < 0.25) return;
     p->last = t;
     const double rate = done / fmax(t - p->start, 1e-9);
     char eta[32];
-    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    run_format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
     fprintf(stderr, "\r  trials %llu/%llu (%5.1f%%)  %.0f trials/s  ETA %s   ",
             (unsigned long long)done, (unsigned long long)total,
             total ? 100.0 * (double)done / (double)total : 100.0, rate, eta);
@@ -56,17 +49,17 @@ void on_progress(void *ctx, uint64_t done, uint64_t total)
 
 /* Progress into a log (stderr not a terminal): a line per batch written, at most one every
  * LOG_EVERY seconds, and the last one if any was printed, so short runs print none. */
-void on_progress_log(void *ctx, uint64_t done, uint64_t total)
+void run_on_progress_log(void *ctx, uint64_t done, uint64_t total)
 {
     enum { LOG_EVERY = 10 };
-    progress_state *p = ctx;
-    const double t = now_s();
+    run_progress_state *p = ctx;
+    const double t = cli_now_s();
     const bool printed = p->last > 0;
     if (t - (printed ? p->last : p->start) < LOG_EVERY && !(done == total && printed)) return;
     p->last = t;
     const double rate = done / fmax(t - p->start, 1e-9);
     char eta[32];
-    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    run_format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
     cli_message("%llu/%llu trials written, %.0f trials/s, ETA %s", (unsigned long long)done,
                 (unsigned long long)total, rate, eta);
 }
@@ -294,8 +287,8 @@ static void print_rare(cs_engine_t *e, const cs_run_summary *s)
 }
 
 /* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
-void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
-                   const char *out)
+void run_print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
+                       const char *out)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
     const cs_topology_t *t = cs_engine_topology(e);
@@ -336,7 +329,7 @@ void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, doub
 }
 
 /* Times a sample of trials and prints the estimated run time and output size. */
-int dry_run(cs_engine_t *e, cs_run_summary *sum)
+int run_dry_run(cs_engine_t *e, cs_run_summary *sum)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
     cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
@@ -345,9 +338,9 @@ int dry_run(cs_engine_t *e, cs_run_summary *sum)
     cs_error err = CS_ERROR_INIT;
     for (;;) { /* grow the sample until it takes ~0.5 s or covers the run */
         o.n_trials = sample < sc->trials ? sample : sc->trials;
-        const double t0 = now_s();
+        const double t0 = cli_now_s();
         const cs_status rc = cs_engine_run(e, NULL, &o, sum, &err);
-        elapsed = now_s() - t0;
+        elapsed = cli_now_s() - t0;
         if (rc != CS_OK) return cli_report(&err);
         if (elapsed > 0.5 || o.n_trials == sc->trials) break;
         sample *= 4;
@@ -359,7 +352,7 @@ int dry_run(cs_engine_t *e, cs_run_summary *sum)
     if (sc->output.edge_flow) per_trial += 8.0 * ne;
     const double mb = per_trial * (double)sc->trials / 1e6;
     char eta[32];
-    format_eta(elapsed / (double)o.n_trials * (double)sc->trials, eta, sizeof eta);
+    run_format_eta(elapsed / (double)o.n_trials * (double)sc->trials, eta, sizeof eta);
     printf("cablesim run --dry-run: %s: valid\n", sc->name);
     printf("  %zu nodes, %zu edges, %zu demands, %zu hazard(s), %llu trials\n",
            cs_topology_node_count(cs_engine_topology(e)),
@@ -373,7 +366,7 @@ int dry_run(cs_engine_t *e, cs_run_summary *sum)
 }
 
 /* After a sweep: one line per variant, so that planners see them side by side. */
-void print_sweep(const cli_variants *vs, const run_outcome *o)
+void run_print_sweep(const cli_variants *vs, const run_outcome *o)
 {
     printf("cablesim run: %zu variants (same seed: trial t draws the same random numbers in each; "
            "cablesim compare FILE... gives paired differences)\n",
