@@ -113,4 +113,3 @@ def test_completion_offers_values_and_scenarios():
     assert {"replays/tohoku-2011", "replays/tohoku-2011-hazard"} <= complete(cli, "evolution",
                                                                              "replays/toh")
     assert complete(cli, "run", "design-") >= {"design-pacific-south", "design-shima-second"}
-
