@@ -517,7 +517,8 @@ int cmd_run(int argc, char **argv)
     const bool mpi = cs_mpi_launched();
     int rank = 0, size = 1;
     cs_error err = CS_ERROR_INIT;
-    if (mpi && cs_mpi_start(&rank, &size, &err) != CS_OK) {
+    if (mpi && (cs_mpi_start(&rank, &size, &err) != CS_OK ||
+                cs_mpi_on_io_failure(run_on_io_failure, &err) != CS_OK)) {
         cli_message("run: %s", err.msg);
         return CLI_FAIL;
     }

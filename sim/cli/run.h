@@ -67,6 +67,8 @@ int report(int rank, const cs_error *err);
 void run_range(const cs_engine_t *e, const run_args *a, uint64_t *first, uint64_t *n);
 /* Rank 0's status, on every rank (CS_COMM_NONE: rc as is); only rank 0 has the message. */
 cs_status rank0_status(cs_status rc, cs_comm comm, cs_error *err);
+/* The MPI-IO write failure handler (cs_mpi_on_io_failure): one line, then the job ends (1). */
+void run_on_io_failure(const char *cause, bool own);
 /* The run on one process: the trials into the results file, the summary printed. */
 int execute(cs_engine_t *e, const run_args *a, run_outcome *out);
 /* The run under MPI (mpirun.h): blocks on demand, written epoch by epoch. */

@@ -49,6 +49,30 @@ void run_range(const cs_engine_t *e, const run_args *a, uint64_t *first, uint64_
     }
 }
 
+/* Under MPI: the file being written, and its final name, for run_on_io_failure. */
+static char io_path[4096], io_final[4096];
+
+/*
+ * A write of the file failed (a full disk, `ulimit -f`), inside MPI-IO: one line, then the job
+ * ends at once (status 1), since parallel HDF5 cannot go on or close the file after it
+ * (mpirun.h). The file is left as a kill leaves it: --resume goes on from its last commit. The
+ * rank whose write failed says so; a rank that only learned of it from a collective call leaves
+ * it the time to (its MPI_Abort ends this process) so that the job prints one line, and speaks
+ * and stops itself only when no rank did within 30 s (signals do not cut the wait short).
+ */
+void run_on_io_failure(const char *cause, bool own)
+{
+    if (!own) {
+        struct timespec t = {.tv_sec = 30, .tv_nsec = 0};
+        while (nanosleep(&t, &t) != 0) {}
+    }
+    cli_message("%s: could not write the file: %s; the run stops here, and cablesim run --resume "
+                "%s goes on from its last commit once the cause is gone",
+                io_path[0] != '\0' ? io_path : "(the results file)", cause,
+                io_final[0] != '\0' ? io_final : io_path);
+    cs_mpi_abort(cs_mpi_world(), CLI_FAIL);
+}
+
 /* Rank 0's status, on every rank (CS_COMM_NONE: rc as is); only rank 0 has the message. */
 cs_status rank0_status(cs_status rc, cs_comm comm, cs_error *err)
 {
@@ -85,6 +109,8 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
                             NULL};
     *first = part_first;
     if (a->resume != NULL) {
+        snprintf(io_path, sizeof io_path, "%s", a->resume);
+        snprintf(io_final, sizeof io_final, "%s", a->resume_final);
         const cs_status rc = cs_results_resume_mpi(w, a->resume, &meta, comm, err);
         if (rc == CS_OK) *first = part_first + cs_results_written(*w);
         if (rc == CS_OK && strcmp(a->resume, a->resume_final) != 0)
@@ -97,6 +123,8 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     cs_status rc = rank == 0 ? cs_outfile_claim(a->output, tmp, tmp_n, err) : CS_OK;
     if (rank0_status(rc, comm, err) != CS_OK) return err->code;
     if (rank != 0) cs_outfile_tmp_name(tmp, tmp_n, a->output, err);
+    snprintf(io_path, sizeof io_path, "%s", tmp);
+    snprintf(io_final, sizeof io_final, "%s", a->output);
     cs_trial_batch intact = {.capacity = 0}; /* outcome 0 of the file */
     rc = cs_engine_intact_batch(e, &intact, err);
     meta.intact = &intact;

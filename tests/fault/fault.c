@@ -9,6 +9,12 @@
  *   CABLESIM_FAULT=kill@N     SIGKILL this process just before its N-th write (N >= 1)
  *   CABLESIM_FAULT=enospc@N   the N-th write and every later one fail with ENOSPC (a full disk
  *                             that stays full until the process ends); efbig@N: EFBIG
+ *   CABLESIM_FAULT=pause@N    just before its N-th write, pause until the test says go, through
+ *                             two FIFOs the test made, PREFIX.ready and PREFIX.go (PREFIX from
+ *                             CABLESIM_FAULT_FIFO): this process opens PREFIX.ready for writing
+ *                             and closes it (the test, reading it, sees end-of-file: the run is
+ *                             held there), then reads PREFIX.go until end-of-file and goes on.
+ *                             A test can so act while a run is mid-write, without timing.
  *   CABLESIM_FAULT_RANK=R     only in MPI rank R (OMPI_COMM_WORLD_RANK); default every process
  *   CABLESIM_FAULT_COUNT=FILE at exit, append "<rank> <writes>" to FILE (the test's sweep range)
  *
@@ -17,6 +23,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +33,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-typedef enum { FAULT_NONE, FAULT_KILL, FAULT_ERRNO } fault_kind;
+typedef enum { FAULT_NONE, FAULT_KILL, FAULT_ERRNO, FAULT_PAUSE } fault_kind;
 
 static struct {
     int ready;
@@ -35,6 +42,7 @@ static struct {
     unsigned long at;   /* the write to fail (1-based) */
     unsigned long seen; /* results-file writes so far */
     const char *count_file;
+    const char *fifo; /* FAULT_PAUSE: the prefix of the FIFOs */
 } F;
 
 static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
@@ -77,13 +85,31 @@ static void setup(void)
     } else if (strncmp(spec, "enospc@", 7) == 0) {
         F.kind = FAULT_ERRNO;
         F.err = ENOSPC;
+    } else if (strncmp(spec, "pause@", 6) == 0) {
+        F.fifo = getenv("CABLESIM_FAULT_FIFO");
+        if (F.fifo != NULL) F.kind = FAULT_PAUSE;
     } else if (strncmp(spec, "efbig@", 6) == 0) {
         F.kind = FAULT_ERRNO;
         F.err = EFBIG;
     }
 }
 
-/* Whether fd is a results file (a regular file named *.h5*): only those writes count. */
+/* Holds this process until the test writes PREFIX.go and closes it (see above). */
+static void pause_here(void)
+{
+    char ready[4096], go[4096], buf[64];
+    snprintf(ready, sizeof ready, "%s.ready", F.fifo);
+    snprintf(go, sizeof go, "%s.go", F.fifo);
+    int fd = open(ready, O_WRONLY);
+    if (fd >= 0) close(fd);
+    fd = open(go, O_RDONLY);
+    if (fd < 0) return;
+    while (read(fd, buf, sizeof buf) > 0) {}
+    close(fd);
+}
+
+/* Whether fd is a results file (a regular file named *.h5*, not OpenMPI's shared-file-pointer
+ * file FILE_cid-...sm in its session directory): only those writes count. */
 static int results_fd(int fd)
 {
     struct stat sb;
@@ -93,7 +119,8 @@ static int results_fd(int fd)
     const ssize_t n = readlink(link, name, sizeof name - 1);
     if (n <= 0) return 0;
     name[n] = '\0';
-    return strstr(name, ".h5") != NULL;
+    const size_t len = (size_t)n;
+    return strstr(name, ".h5") != NULL && !(len > 3 && strcmp(name + len - 3, ".sm") == 0);
 }
 
 /* Counts a write to fd; 0 to go on, -1 (errno set) to fail it. May not return (kill). */
@@ -103,6 +130,10 @@ static int fault_here(int fd)
     if (!results_fd(fd)) return 0;
     F.seen++;
     if (F.kind == FAULT_NONE || F.seen < F.at) return 0;
+    if (F.kind == FAULT_PAUSE) {
+        if (F.seen == F.at) pause_here();
+        return 0;
+    }
     if (F.kind == FAULT_KILL) {
         raise(SIGKILL);
         _exit(137); /* not reached */

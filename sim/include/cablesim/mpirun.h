@@ -47,6 +47,23 @@ bool cs_mpi_any(cs_comm c, bool mine);
 /** Ends every process of c with status (a rank that fails mid-run cannot leave the others
  * waiting in a collective call). Does not return. */
 void cs_mpi_abort(cs_comm c, int status);
+/**
+ * Called on a rank where an MPI-IO operation on an open file failed, with MPI's description of
+ * the error. own: this process's write failed (a full disk, past `ulimit -f`: errno ENOSPC,
+ * EFBIG, EDQUOT, EIO or EROFS, whose description leads cause); false when a collective call
+ * passed on another rank's failure, whose own call then fails too. It must end the job
+ * (cs_mpi_abort) and not return.
+ */
+typedef void (*cs_mpi_io_failure_fn)(const char *cause, bool own);
+/**
+ * Makes every failed MPI-IO operation on an open file of this process call fn at once, inside
+ * the call that failed (MPI_File_set_errhandler on MPI_FILE_NULL: the default of files opened
+ * later). Parallel HDF5 cannot be left to report such a failure: the failing rank's metadata
+ * cache no longer matches the others', and the ranks wait for each other in different
+ * collective calls forever. A file that cannot be opened still returns its error to the caller.
+ * \return CS_OK, CS_EIO (MPI refused the handler).
+ */
+cs_status cs_mpi_on_io_failure(cs_mpi_io_failure_fn fn, cs_error *err);
 /** Finalises MPI (after cs_mpi_start). */
 void cs_mpi_stop(void);
 

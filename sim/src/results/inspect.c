@@ -137,13 +137,15 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
     const bool hdf5 = pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
                       memcmp(head, sig, sizeof sig) == 0;
     close(fd);
-    if (!hdf5) {
-        classify(info, CS_FILE_NOT_RESULTS, "not an HDF5 file");
-        return CS_OK;
-    }
+    /* first: a run that holds the file may not have written its superblock yet (under MPI-IO
+     * HDF5 writes it at the first flush) */
     if (cs_file_held(path)) {
         classify(info, CS_FILE_NOT_RESUMABLE,
                  "another process has it open for writing (a run still writing it?)");
+        return CS_OK;
+    }
+    if (!hdf5) {
+        classify(info, CS_FILE_NOT_RESULTS, "not an HDF5 file");
         return CS_OK;
     }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

@@ -88,7 +88,8 @@ cs_status cs_results_recover(const char *path, cs_error *err)
                                     (uint32_t)sb[46] << 16 | (uint32_t)sb[47] << 24)) {
         const uint64_t stored = get_u64(sb + EOFA), size = (uint64_t)st.st_size;
         const uint64_t eof = stored > size ? stored : size;
-        if (sb[FLAGS] != 0 || eof != stored) {
+        /* size < eof: a write past `ulimit -f` failed, the close still rewrote the superblock */
+        if (sb[FLAGS] != 0 || eof != stored || size < eof) {
             sb[FLAGS] = 0;
             for (int i = 0; i < 8; i++)
                 sb[EOFA + i] = (unsigned char)(eof >> (8 * i));

@@ -19,10 +19,13 @@
  * error printing is turned off, since the library never prints.
  */
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -408,6 +411,7 @@ cs_status cs_rw_release(cs_results_t *w, cs_error *err)
     if (w->dxpl >= 0) H5Pclose(w->dxpl);
     if (w->file >= 0 && H5Fclose(w->file) < 0 && rc == CS_OK)
         rc = cs_h5_err(err, CS_EHDF5, w->path, "close", "the file");
+    if (w->lock_fd >= 0) close(w->lock_fd); /* after the file: releases the lock */
     free(w->offsets);
     cs_omap_destroy(&w->omap);
     free(w->wkey);
@@ -455,8 +459,34 @@ static cs_status check_meta(const char *path, const cs_results_meta *m, cs_error
     return CS_OK;
 }
 
+/*
+ * HDF5's sec2 driver holds an exclusive flock on the file it writes; MPI-IO takes none. Under
+ * MPI rank 0 holds one for the writer's life, taken before HDF5 opens the file when it exists
+ * (a resume, or the temporary file outfile.h claimed), so that a second writer (--resume),
+ * cs_results_recover and `status` see that the file is being written, and refuse before they
+ * change anything (a kill releases the lock). Collective: every rank learns the outcome.
+ */
+static cs_status lock_file(cs_results_t *w, bool after_create, cs_error *err)
+{
+    if (w->comm == MPI_COMM_NULL) return CS_OK;
+    cs_status rc = CS_OK;
+    if (w->rank == 0 && w->lock_fd < 0) {
+        w->lock_fd = open(w->path, O_RDONLY | O_CLOEXEC);
+        if (w->lock_fd < 0 && (errno != ENOENT || after_create))
+            rc = cs_errorf(err, CS_EIO, "%s: cannot open the file to lock it: %s", w->path,
+                           strerror(errno));
+        else if (w->lock_fd >= 0 && flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0)
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: the file is open in another process (a run still writing it?)",
+                           w->path);
+    }
+    return agree(w, rc, err);
+}
+
 cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err)
 {
+    cs_status lrc = lock_file(w, false, err);
+    if (lrc) return lrc;
     const hid_t fapl = file_access_plist(w->comm);
     if (fapl < 0) return cs_h5_err(err, CS_EHDF5, w->path, "set up file access for", "the file");
     const hid_t fcpl = create ? cs_h5_plain_fcpl() : H5P_DEFAULT;
@@ -476,7 +506,7 @@ cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err)
     if (w->dxpl < 0 ||
         (w->comm != MPI_COMM_NULL && H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE) < 0))
         return cs_h5_err(err, CS_EHDF5, w->path, "set up data transfer for", "the file");
-    return CS_OK;
+    return lock_file(w, true, err); /* a file that did not exist before H5Fcreate */
 }
 
 static void set_sizes(cs_results_t *w, const cs_results_meta *m)
@@ -517,6 +547,7 @@ static cs_status writer_alloc(cs_results_t **out, const char *path, MPI_Comm com
     memcpy(p, path, plen);
     w->path = p;
     w->file = w->dxpl = H5I_INVALID_HID;
+    w->lock_fd = -1;
     for (int d = 0; d < CS_DS_COUNT; d++)
         w->dset[d] = w->mtype[d] = H5I_INVALID_HID;
     w->comm = comm;
@@ -901,8 +932,12 @@ cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err)
 {
     if (w == NULL) return CS_OK;
     cs_status rc = cs_h5_quiet(w->path, err);
-    /* Closed normally: nothing past the commit record (commit.h). */
-    if (rc == CS_OK && w->file >= 0) rc = cs_commit_set_writing(w->file, w->path, false, err);
+    /* Closed normally: nothing past the commit record (commit.h). Not after a failed write:
+     * the close's flush then writes what it can (below `ulimit -f`, say: the root's attributes
+     * but not a chunk index past the limit), and `writing` = 1 tells the resume to rebuild every
+     * per-trial dataset from the commit record instead of trusting what the flush left. */
+    if (rc == CS_OK && w->file >= 0 && !w->failed)
+        rc = cs_commit_set_writing(w->file, w->path, false, err);
     if (rc == CS_OK && complete) rc = mark_complete(w, err);
     const cs_status rc_release = cs_rw_release(w, rc == CS_OK ? err : NULL);
     return rc != CS_OK ? rc : rc_release;

@@ -34,6 +34,7 @@ struct cs_results {
     double write_seconds; /* wall time spent writing trials */
     MPI_Comm comm;        /* MPI_COMM_NULL: one process, the sec2 driver */
     bool failed;          /* a write failed (agreed by every rank) */
+    int lock_fd;          /* MPI, rank 0: the descriptor holding the file's flock; else -1 */
     int rank, size;
     int version; /* the format version of the file (CS_FORMAT_V1, CS_FORMAT_V2) */
     /* Format 2: the outcomes in the file, the same on every rank (outcomes.h), and the workspace
