@@ -77,10 +77,7 @@ void an_csv_num(double x, bool last);
 
 /* ------------------------------------------------------------- JSON */
 
-/* Sets obj[key] = v (stealing v); *ok false when that fails. */
-void an_put(json_t *obj, const char *key, json_t *v, bool *ok);
-/* Appends v to arr (stealing v); *ok false when that fails. */
-void an_push(json_t *arr, json_t *v, bool *ok);
+/* Objects are built with cli_json_put and cli_json_push and printed with cli_json_print (cli.h). */
 /* A number, or null when it is not finite. */
 json_t *an_jnum(double x);
 json_t *an_jint(uint64_t x);
@@ -88,7 +85,5 @@ json_t *an_j_estimate(const cs_estimate *e, bool *ok);
 /* The whole analysis of one file. */
 json_t *an_j_analysis(const cs_analysis_t *a, bool *ok);
 json_t *an_j_recovery(const cs_recovery_analysis_t *v, bool *ok);
-/* Writes root to stdout and frees it; returns an exit status (CLI_FAIL, said, when !ok). */
-int an_dump_json(json_t *root, bool ok, const char *cmd);
 
 #endif /* CS_CLI_ANALYZE_H */

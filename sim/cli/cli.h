@@ -13,6 +13,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "cablesim/error.h"
 #include "cablesim/inspect.h"
 
@@ -83,6 +85,15 @@ void cli_getopt_destroy(cli_getopt *g);
 
 /** Writes s to stdout as a CSV field (quoted when needed), then ',' or, when last, a newline. */
 void cli_csv_str(const char *s, bool last);
+/* Seconds on the monotonic clock (for durations). */
+double cli_now_s(void);
+/* Sets obj[key] = v, stealing v; clears *ok when v is NULL or the set fails. */
+void cli_json_put(json_t *obj, const char *key, json_t *v, bool *ok);
+/* Appends v to arr, stealing v; clears *ok when v is NULL or the append fails. */
+void cli_json_push(json_t *arr, json_t *v, bool *ok);
+/* Prints root (indented, keys in order) and frees it. Returns CLI_OK, or CLI_FAIL (said on
+ * stderr, "cablesim: CMD: cannot build or write the JSON output") when !ok or the write fails. */
+int cli_json_print(json_t *root, bool ok, const char *cmd);
 
 int cmd_topology(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cablesim/scenario.h"
 #include "cli.h"
@@ -135,4 +136,35 @@ void cli_getopt_destroy(cli_getopt *g)
     free(g->pos);
     g->argv = NULL;
     g->pos = NULL;
+}
+
+void cli_json_put(json_t *obj, const char *key, json_t *v, bool *ok)
+{
+    if (v == NULL || json_object_set_new(obj, key, v) != 0) *ok = false;
+}
+
+void cli_json_push(json_t *arr, json_t *v, bool *ok)
+{
+    if (v == NULL || json_array_append_new(arr, v) != 0) *ok = false;
+}
+
+int cli_json_print(json_t *root, bool ok, const char *cmd)
+{
+    const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
+    if (ok && json_dumpf(root, stdout, flags) == 0)
+        putchar('\n');
+    else
+        ok = false;
+    json_decref(root);
+    if (ok) return CLI_OK;
+    /* Not the input's fault: out of memory or a failed write. */
+    fprintf(stderr, "cablesim: %s: cannot build or write the JSON output\n", cmd);
+    return CLI_FAIL;
+}
+
+double cli_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

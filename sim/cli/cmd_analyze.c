@@ -262,8 +262,8 @@ int cmd_analyze(int argc, char **argv)
     } else if (args.format == FMT_JSON) {
         bool ok = true;
         json_t *root = an_j_analysis(a, &ok);
-        an_put(root, "recovery", v != NULL ? an_j_recovery(v, &ok) : json_null(), &ok);
-        st = an_dump_json(root, ok, "analyze");
+        cli_json_put(root, "recovery", v != NULL ? an_j_recovery(v, &ok) : json_null(), &ok);
+        st = cli_json_print(root, ok, "analyze");
     } else if (args.format == FMT_CSV) {
         an_print_csv(a, v, args.table);
     } else {

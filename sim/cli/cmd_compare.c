@@ -216,16 +216,16 @@ static void print_compare_recovery(const cs_recovery_comparison_t *c)
 static json_t *j_paired(const cs_paired *p, bool *ok)
 {
     json_t *o = json_object();
-    an_put(o, "a_mean", an_jnum(p->a_mean), ok);
-    an_put(o, "b_mean", an_jnum(p->b_mean), ok);
-    an_put(o, "difference", an_j_estimate(&p->diff, ok), ok);
-    an_put(o, "df", an_jnum(p->df), ok);
+    cli_json_put(o, "a_mean", an_jnum(p->a_mean), ok);
+    cli_json_put(o, "b_mean", an_jnum(p->b_mean), ok);
+    cli_json_put(o, "difference", an_j_estimate(&p->diff, ok), ok);
+    cli_json_put(o, "df", an_jnum(p->df), ok);
     const bool signs = !isnan(p->sign_p);
-    an_put(o, "b_higher_trials", signs ? an_jint(p->n_pos) : json_null(), ok);
-    an_put(o, "b_lower_trials", signs ? an_jint(p->n_neg) : json_null(), ok);
-    an_put(o, "sign_test_p", an_jnum(p->sign_p), ok);
-    an_put(o, "ci_excludes_zero", json_boolean(p->excludes_zero), ok);
-    an_put(o, "verdict", json_string(cs_paired_verdict_name(p->verdict)), ok);
+    cli_json_put(o, "b_higher_trials", signs ? an_jint(p->n_pos) : json_null(), ok);
+    cli_json_put(o, "b_lower_trials", signs ? an_jint(p->n_neg) : json_null(), ok);
+    cli_json_put(o, "sign_test_p", an_jnum(p->sign_p), ok);
+    cli_json_put(o, "ci_excludes_zero", json_boolean(p->excludes_zero), ok);
+    cli_json_put(o, "verdict", json_string(cs_paired_verdict_name(p->verdict)), ok);
     return o;
 }
 
@@ -233,13 +233,13 @@ static json_t *j_side(const cs_results_info *in, uint64_t n, uint64_t seed, int3
                       double demand, double base, bool *ok)
 {
     json_t *o = json_object();
-    an_put(o, "path", json_string(in->path), ok);
-    an_put(o, "scenario", json_string(in->name), ok);
-    an_put(o, "trials", an_jint(n), ok);
-    an_put(o, "seed", an_jint(seed), ok);
-    an_put(o, "as_of", json_integer(as_of), ok);
-    an_put(o, "demand_tbps", an_jnum(demand), ok);
-    an_put(o, "intact_unserved_tbps", an_jnum(base), ok);
+    cli_json_put(o, "path", json_string(in->path), ok);
+    cli_json_put(o, "scenario", json_string(in->name), ok);
+    cli_json_put(o, "trials", an_jint(n), ok);
+    cli_json_put(o, "seed", an_jint(seed), ok);
+    cli_json_put(o, "as_of", json_integer(as_of), ok);
+    cli_json_put(o, "demand_tbps", an_jnum(demand), ok);
+    cli_json_put(o, "intact_unserved_tbps", an_jnum(base), ok);
     return o;
 }
 
@@ -247,46 +247,48 @@ static json_t *j_compare(const cs_comparison_t *c, const cs_results_info *ia,
                          const cs_results_info *ib, bool *ok)
 {
     json_t *root = json_object(), *regions = json_array(), *cables = json_array();
-    an_put(root, "format", json_string("cablesim-comparison"), ok);
-    an_put(root, "format_version", json_integer(2), ok);
-    an_put(root, "comparison", json_string(cs_compare_kind_name(c->kind)), ok);
-    an_put(root, "basis", json_string(c->basis), ok);
-    an_put(root, "a",
-           j_side(ia, c->a_n, c->a_seed, c->a_as_of, c->a_demand_tbps, c->a_base_unserved, ok), ok);
-    an_put(root, "b",
-           j_side(ib, c->b_n, c->b_seed, c->b_as_of, c->b_demand_tbps, c->b_base_unserved, ok), ok);
-    an_put(root, "same_demands", json_boolean(c->same_demands), ok);
-    an_put(root, "same_network", json_boolean(c->same_network), ok);
-    an_put(root, "unserved_tbps", j_paired(&c->unserved_tbps, ok), ok);
-    an_put(root, "served_fraction", j_paired(&c->served_frac, ok), ok);
-    an_put(root, "all_pairs_cut", c->has_pairs ? j_paired(&c->all_cut, ok) : json_null(), ok);
+    cli_json_put(root, "format", json_string("cablesim-comparison"), ok);
+    cli_json_put(root, "format_version", json_integer(2), ok);
+    cli_json_put(root, "comparison", json_string(cs_compare_kind_name(c->kind)), ok);
+    cli_json_put(root, "basis", json_string(c->basis), ok);
+    cli_json_put(
+        root, "a",
+        j_side(ia, c->a_n, c->a_seed, c->a_as_of, c->a_demand_tbps, c->a_base_unserved, ok), ok);
+    cli_json_put(
+        root, "b",
+        j_side(ib, c->b_n, c->b_seed, c->b_as_of, c->b_demand_tbps, c->b_base_unserved, ok), ok);
+    cli_json_put(root, "same_demands", json_boolean(c->same_demands), ok);
+    cli_json_put(root, "same_network", json_boolean(c->same_network), ok);
+    cli_json_put(root, "unserved_tbps", j_paired(&c->unserved_tbps, ok), ok);
+    cli_json_put(root, "served_fraction", j_paired(&c->served_frac, ok), ok);
+    cli_json_put(root, "all_pairs_cut", c->has_pairs ? j_paired(&c->all_cut, ok) : json_null(), ok);
     for (size_t r = 0; r < c->n_regions; r++) {
         const cs_comparison_region *g = &c->regions[r];
         const bool both = g->in_a && g->in_b;
         json_t *o = json_object();
-        an_put(o, "region", json_string(g->name), ok);
-        an_put(o, "domestic", json_boolean(g->domestic), ok);
-        an_put(o, "in_a", json_boolean(g->in_a), ok);
-        an_put(o, "in_b", json_boolean(g->in_b), ok);
-        an_put(o, "a_demand_tbps", an_jnum(g->a_demand_tbps), ok);
-        an_put(o, "b_demand_tbps", an_jnum(g->b_demand_tbps), ok);
-        an_put(o, "served_fraction", both ? j_paired(&g->served_frac, ok) : json_null(), ok);
-        an_put(o, "unserved_tbps", both ? j_paired(&g->unserved_tbps, ok) : json_null(), ok);
-        an_put(o, "cut_off_all", g->has_pairs ? j_paired(&g->all_cut, ok) : json_null(), ok);
-        an_push(regions, o, ok);
+        cli_json_put(o, "region", json_string(g->name), ok);
+        cli_json_put(o, "domestic", json_boolean(g->domestic), ok);
+        cli_json_put(o, "in_a", json_boolean(g->in_a), ok);
+        cli_json_put(o, "in_b", json_boolean(g->in_b), ok);
+        cli_json_put(o, "a_demand_tbps", an_jnum(g->a_demand_tbps), ok);
+        cli_json_put(o, "b_demand_tbps", an_jnum(g->b_demand_tbps), ok);
+        cli_json_put(o, "served_fraction", both ? j_paired(&g->served_frac, ok) : json_null(), ok);
+        cli_json_put(o, "unserved_tbps", both ? j_paired(&g->unserved_tbps, ok) : json_null(), ok);
+        cli_json_put(o, "cut_off_all", g->has_pairs ? j_paired(&g->all_cut, ok) : json_null(), ok);
+        cli_json_push(regions, o, ok);
     }
-    an_put(root, "regions", regions, ok);
+    cli_json_put(root, "regions", regions, ok);
     for (size_t k = 0; k < c->n_cables; k++) {
         const cs_comparison_cable *x = &c->cables[k];
         json_t *o = json_object();
-        an_put(o, "cable", json_string(x->name), ok);
-        an_put(o, "name", json_string(x->full_name), ok);
-        an_put(o, "in_a", json_boolean(x->in_a), ok);
-        an_put(o, "in_b", json_boolean(x->in_b), ok);
-        an_put(o, "failed", x->in_a && x->in_b ? j_paired(&x->failed, ok) : json_null(), ok);
-        an_push(cables, o, ok);
+        cli_json_put(o, "cable", json_string(x->name), ok);
+        cli_json_put(o, "name", json_string(x->full_name), ok);
+        cli_json_put(o, "in_a", json_boolean(x->in_a), ok);
+        cli_json_put(o, "in_b", json_boolean(x->in_b), ok);
+        cli_json_put(o, "failed", x->in_a && x->in_b ? j_paired(&x->failed, ok) : json_null(), ok);
+        cli_json_push(cables, o, ok);
     }
-    an_put(root, "cables", cables, ok);
+    cli_json_put(root, "cables", cables, ok);
     return root;
 }
 
@@ -294,22 +296,22 @@ static json_t *j_compare_recovery(const cs_recovery_comparison_t *c, bool *ok)
 {
     static const char *const keys[3] = {"t50_days", "t90_days", "t100_days"};
     json_t *o = json_object(), *curve = json_array();
-    an_put(o, "comparison", json_string(cs_compare_kind_name(c->kind)), ok);
-    an_put(o, "horizon_days", an_jnum(c->a->horizon_days), ok);
+    cli_json_put(o, "comparison", json_string(cs_compare_kind_name(c->kind)), ok);
+    cli_json_put(o, "horizon_days", an_jnum(c->a->horizon_days), ok);
     for (size_t m = 0; m < 3; m++)
-        an_put(o, keys[m], j_paired(&c->ttr[m], ok), ok);
-    an_put(o, "unserved_tbps_days", j_paired(&c->unserved_tbps_days, ok), ok);
-    an_put(o, "capacity_tbps_days", j_paired(&c->capacity_tbps_days, ok), ok);
+        cli_json_put(o, keys[m], j_paired(&c->ttr[m], ok), ok);
+    cli_json_put(o, "unserved_tbps_days", j_paired(&c->unserved_tbps_days, ok), ok);
+    cli_json_put(o, "capacity_tbps_days", j_paired(&c->capacity_tbps_days, ok), ok);
     for (size_t j = 0; j < c->a->n_points; j++) {
         const cs_recovery_point *pa = &c->a->points[j], *pb = &c->b->points[j];
         json_t *x = json_object();
-        an_put(x, "time_days", an_jnum(pa->time_days), ok);
-        an_put(x, "a_median", an_jnum(pa->median), ok);
-        an_put(x, "b_median", an_jnum(pb->median), ok);
-        an_put(x, "difference", an_jnum(pb->median - pa->median), ok);
-        an_push(curve, x, ok);
+        cli_json_put(x, "time_days", an_jnum(pa->time_days), ok);
+        cli_json_put(x, "a_median", an_jnum(pa->median), ok);
+        cli_json_put(x, "b_median", an_jnum(pb->median), ok);
+        cli_json_put(x, "difference", an_jnum(pb->median - pa->median), ok);
+        cli_json_push(curve, x, ok);
     }
-    an_put(o, "median_served_share", curve, ok);
+    cli_json_put(o, "median_served_share", curve, ok);
     return o;
 }
 
@@ -440,20 +442,21 @@ int cmd_compare(int argc, char **argv)
         json_t *root;
         if (n == 2) {
             root = j_compare(c[0], ia, ib, &ok);
-            an_put(root, "recovery", rc != NULL ? j_compare_recovery(rc, &ok) : json_null(), &ok);
-            an_put(root, "recovery_not_compared", why.msg[0] ? json_string(why.msg) : json_null(),
-                   &ok);
+            cli_json_put(root, "recovery", rc != NULL ? j_compare_recovery(rc, &ok) : json_null(),
+                         &ok);
+            cli_json_put(root, "recovery_not_compared",
+                         why.msg[0] ? json_string(why.msg) : json_null(), &ok);
         } else {
             json_t *rows = json_array();
             root = json_object();
-            an_put(root, "format", json_string("cablesim-comparison-table"), &ok);
-            an_put(root, "format_version", json_integer(1), &ok);
-            an_put(root, "a", json_string(ia->path), &ok);
+            cli_json_put(root, "format", json_string("cablesim-comparison-table"), &ok);
+            cli_json_put(root, "format_version", json_integer(1), &ok);
+            cli_json_put(root, "a", json_string(ia->path), &ok);
             for (size_t i = 1; i < n; i++)
-                an_push(rows, j_compare(c[i - 1], ia, cs_resultsio_info(r[i]), &ok), &ok);
-            an_put(root, "comparisons", rows, &ok);
+                cli_json_push(rows, j_compare(c[i - 1], ia, cs_resultsio_info(r[i]), &ok), &ok);
+            cli_json_put(root, "comparisons", rows, &ok);
         }
-        st = an_dump_json(root, ok, "compare");
+        st = cli_json_print(root, ok, "compare");
     } else if (args.format == FMT_CSV) {
         printf("%s%s\n", n > 2 ? "b," : "", csv_compare_header);
         for (size_t i = 1; i < n; i++)

@@ -143,13 +143,6 @@ static int parse_args(crit_args *a, int argc, char **argv)
     return st;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ------------------------------------------------------------ helpers */
 
 static const char *unit_plural(cs_criticality_unit u)
@@ -412,21 +405,11 @@ static void print_analysis(const analysis *an, const crit_args *a)
 
 /* ------------------------------------------------------------ JSON */
 
-static void put(json_t *obj, const char *key, json_t *v, bool *ok)
-{
-    if (v == NULL || json_object_set_new(obj, key, v) != 0) *ok = false;
-}
-
-static void push(json_t *arr, json_t *v, bool *ok)
-{
-    if (v == NULL || json_array_append_new(arr, v) != 0) *ok = false;
-}
-
 static json_t *json_ids(const cs_criticality_t *c, const size_t *list, size_t n, bool *ok)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        push(arr, json_string(element_id(c, list[i])), ok);
+        cli_json_push(arr, json_string(element_id(c, list[i])), ok);
     return arr;
 }
 
@@ -437,34 +420,37 @@ static json_t *json_outcome(const cs_criticality_t *c, const cs_topology_t *t, s
     const cs_criticality_outcome *o = &c->outcomes[k];
     json_t *obj = json_object(), *ids = json_array(), *cut = json_array(), *pairs = json_array();
     json_t *shorts = json_array();
-    put(obj, "rank", json_integer((json_int_t)rank), ok);
-    push(ids, json_string(element_id(c, o->a)), ok);
-    if (o->b != CS_CRITICALITY_NONE) push(ids, json_string(element_id(c, o->b)), ok);
-    put(obj, "elements", ids, ok);
-    put(obj, "unserved_tbps", json_real(o->unserved_tbps), ok);
-    put(obj, "loss_tbps", json_real(o->loss_tbps), ok);
-    if (o->b != CS_CRITICALITY_NONE) put(obj, "excess_tbps", json_real(o->excess_tbps), ok);
+    cli_json_put(obj, "rank", json_integer((json_int_t)rank), ok);
+    cli_json_push(ids, json_string(element_id(c, o->a)), ok);
+    if (o->b != CS_CRITICALITY_NONE) cli_json_push(ids, json_string(element_id(c, o->b)), ok);
+    cli_json_put(obj, "elements", ids, ok);
+    cli_json_put(obj, "unserved_tbps", json_real(o->unserved_tbps), ok);
+    cli_json_put(obj, "loss_tbps", json_real(o->loss_tbps), ok);
+    if (o->b != CS_CRITICALITY_NONE)
+        cli_json_put(obj, "excess_tbps", json_real(o->excess_tbps), ok);
     for (size_t g = 0; g < c->n_regions; g++) {
         const double u = c->region_unserved[k * c->n_regions + g];
-        if (cs_criticality_newly_cut(c, k, g)) push(cut, json_string(c->regions[g].name), ok);
+        if (cs_criticality_newly_cut(c, k, g))
+            cli_json_push(cut, json_string(c->regions[g].name), ok);
         if (u > c->regions[g].intact_unserved_tbps + CS_CRITICALITY_EPS_TBPS) {
             json_t *s = json_object();
-            put(s, "region", json_string(c->regions[g].name), ok);
-            put(s, "unserved_tbps", json_real(u), ok);
-            push(shorts, s, ok);
+            cli_json_put(s, "region", json_string(c->regions[g].name), ok);
+            cli_json_put(s, "unserved_tbps", json_real(u), ok);
+            cli_json_push(shorts, s, ok);
         }
     }
     for (size_t p = 0; p < c->n_city_regions; p++)
         if (c->pair_cut[k * c->n_city_regions + p] && !c->intact_pair_cut[p]) {
             json_t *pr = json_object();
-            put(pr, "city", json_string(cs_topology_node(t, c->city_region_city[p])->id), ok);
-            put(pr, "region", json_string(c->regions[c->city_region_region[p]].name), ok);
-            push(pairs, pr, ok);
+            cli_json_put(pr, "city", json_string(cs_topology_node(t, c->city_region_city[p])->id),
+                         ok);
+            cli_json_put(pr, "region", json_string(c->regions[c->city_region_region[p]].name), ok);
+            cli_json_push(pairs, pr, ok);
         }
-    put(obj, "regions_cut", cut, ok);
-    put(obj, "regions_short", shorts, ok);
-    put(obj, "pairs_cut", pairs, ok);
-    put(obj, "routed", json_boolean(o->routed), ok);
+    cli_json_put(obj, "regions_cut", cut, ok);
+    cli_json_put(obj, "regions_short", shorts, ok);
+    cli_json_put(obj, "pairs_cut", pairs, ok);
+    cli_json_put(obj, "routed", json_boolean(o->routed), ok);
     return obj;
 }
 
@@ -473,7 +459,7 @@ static json_t *json_ranked(const cs_criticality_t *c, const cs_topology_t *t, co
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        push(arr, json_outcome(c, t, rank[i], i + 1, ok), ok);
+        cli_json_push(arr, json_outcome(c, t, rank[i], i + 1, ok), ok);
     return arr;
 }
 
@@ -483,24 +469,24 @@ static json_t *json_regions(const cs_criticality_t *c, bool *ok)
     for (size_t g = 0; g < c->n_regions; g++) {
         const cs_criticality_region *r = &c->regions[g];
         json_t *o = json_object(), *crit = json_array();
-        put(o, "region", json_string(r->name), ok);
-        put(o, "demand_tbps", json_real(r->demand_tbps), ok);
-        put(o, "intact_unserved_tbps", json_real(r->intact_unserved_tbps), ok);
-        put(o, "intact_cut", json_boolean(r->intact_cut), ok);
-        put(o, "cut_off_by", json_ids(c, r->cut_by, r->n_cut_by, ok), ok);
-        put(o, "unserved_by", json_ids(c, r->short_by, r->n_short_by, ok), ok);
+        cli_json_put(o, "region", json_string(r->name), ok);
+        cli_json_put(o, "demand_tbps", json_real(r->demand_tbps), ok);
+        cli_json_put(o, "intact_unserved_tbps", json_real(r->intact_unserved_tbps), ok);
+        cli_json_put(o, "intact_cut", json_boolean(r->intact_cut), ok);
+        cli_json_put(o, "cut_off_by", json_ids(c, r->cut_by, r->n_cut_by, ok), ok);
+        cli_json_put(o, "unserved_by", json_ids(c, r->short_by, r->n_short_by, ok), ok);
         for (size_t i = 0; i < r->n_critical; i++) {
             const cs_criticality_outcome *oc = &c->outcomes[r->critical[i]];
             json_t *pair = json_array();
-            push(pair, json_string(element_id(c, oc->a)), ok);
-            push(pair, json_string(element_id(c, oc->b)), ok);
-            push(crit, pair, ok);
+            cli_json_push(pair, json_string(element_id(c, oc->a)), ok);
+            cli_json_push(pair, json_string(element_id(c, oc->b)), ok);
+            cli_json_push(crit, pair, ok);
         }
         if (c->k == 2)
-            put(o, "critical_pairs", crit, ok);
+            cli_json_put(o, "critical_pairs", crit, ok);
         else
             json_decref(crit);
-        push(arr, o, ok);
+        cli_json_push(arr, o, ok);
     }
     return arr;
 }
@@ -510,18 +496,18 @@ static json_t *json_analysis(const analysis *an, const cs_topology_t *t, const c
 {
     const cs_criticality_t *c = an->c;
     json_t *o = json_object();
-    put(o, "unit", json_string(cs_criticality_unit_name(c->unit)), ok);
-    put(o, "elements", json_integer((json_int_t)c->n_elements), ok);
-    put(o, "elements_with_flow", json_integer((json_int_t)c->n_flow_elements), ok);
-    put(o, "routed_singles", json_integer((json_int_t)c->routed_singles), ok);
-    put(o, "elapsed_s", json_real(an->seconds), ok);
-    put(o, "n1", json_ranked(c, t, c->single_rank, shown(a, c->n_elements), ok), ok);
-    put(o, "regions", json_regions(c, ok), ok);
+    cli_json_put(o, "unit", json_string(cs_criticality_unit_name(c->unit)), ok);
+    cli_json_put(o, "elements", json_integer((json_int_t)c->n_elements), ok);
+    cli_json_put(o, "elements_with_flow", json_integer((json_int_t)c->n_flow_elements), ok);
+    cli_json_put(o, "routed_singles", json_integer((json_int_t)c->routed_singles), ok);
+    cli_json_put(o, "elapsed_s", json_real(an->seconds), ok);
+    cli_json_put(o, "n1", json_ranked(c, t, c->single_rank, shown(a, c->n_elements), ok), ok);
+    cli_json_put(o, "regions", json_regions(c, ok), ok);
     if (c->k == 2) {
-        put(o, "pairs", json_integer((json_int_t)c->n_doubles), ok);
-        put(o, "routed_pairs", json_integer((json_int_t)c->routed_doubles), ok);
-        put(o, "n2", json_ranked(c, t, c->double_rank, shown(a, c->n_doubles), ok), ok);
-        put(o, "critical_pairs", json_ranked(c, t, c->critical, c->n_critical, ok), ok);
+        cli_json_put(o, "pairs", json_integer((json_int_t)c->n_doubles), ok);
+        cli_json_put(o, "routed_pairs", json_integer((json_int_t)c->routed_doubles), ok);
+        cli_json_put(o, "n2", json_ranked(c, t, c->double_rank, shown(a, c->n_doubles), ok), ok);
+        cli_json_put(o, "critical_pairs", json_ranked(c, t, c->critical, c->n_critical, ok), ok);
     }
     return o;
 }
@@ -531,20 +517,20 @@ static int print_json(const analysis *an, size_t n, const cs_topology_t *t, cons
 {
     bool ok = true;
     json_t *root = json_object(), *arr = json_array();
-    put(root, "format", json_string("cablesim-criticality"), &ok);
-    put(root, "format_version", json_integer(1), &ok);
-    put(root, "topology", json_string(cs_topology_path(t)), &ok);
-    put(root, "sha256", json_string(cs_topology_sha256(t)), &ok);
-    put(root, "as_of", json_integer(cs_topology_as_of(t)), &ok);
-    put(root, "demand", json_string(dpath), &ok);
-    put(root, "demand_tbps", json_real(an[0].c->demand_tbps), &ok);
-    put(root, "intact_unserved_tbps", json_real(an[0].c->intact_unserved_tbps), &ok);
-    put(root, "routing", json_string("latency-first"), &ok);
-    put(root, "capacity", json_string(cs_routing_capacity_name(a->lit)), &ok);
-    put(root, "k", json_integer((json_int_t)a->k), &ok);
+    cli_json_put(root, "format", json_string("cablesim-criticality"), &ok);
+    cli_json_put(root, "format_version", json_integer(1), &ok);
+    cli_json_put(root, "topology", json_string(cs_topology_path(t)), &ok);
+    cli_json_put(root, "sha256", json_string(cs_topology_sha256(t)), &ok);
+    cli_json_put(root, "as_of", json_integer(cs_topology_as_of(t)), &ok);
+    cli_json_put(root, "demand", json_string(dpath), &ok);
+    cli_json_put(root, "demand_tbps", json_real(an[0].c->demand_tbps), &ok);
+    cli_json_put(root, "intact_unserved_tbps", json_real(an[0].c->intact_unserved_tbps), &ok);
+    cli_json_put(root, "routing", json_string("latency-first"), &ok);
+    cli_json_put(root, "capacity", json_string(cs_routing_capacity_name(a->lit)), &ok);
+    cli_json_put(root, "k", json_integer((json_int_t)a->k), &ok);
     for (size_t i = 0; i < n; i++)
-        push(arr, json_analysis(&an[i], t, a, &ok), &ok);
-    put(root, "analyses", arr, &ok);
+        cli_json_push(arr, json_analysis(&an[i], t, a, &ok), &ok);
+    cli_json_put(root, "analyses", arr, &ok);
     const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
     if (ok && json_dumpf(root, stdout, flags) == 0) {
         putchar('\n');
@@ -643,12 +629,12 @@ int cmd_criticality(int argc, char **argv)
         o.k = a.k;
         o.routing.use_lit = a.lit;
         cs_error err = CS_ERROR_INIT;
-        const double t0 = now_s();
+        const double t0 = cli_now_s();
         if (cs_criticality_compute(&an[n].c, t, d, &o, &err) != CS_OK) {
             st = cli_report(&err);
             break;
         }
-        an[n++].seconds = now_s() - t0;
+        an[n++].seconds = cli_now_s() - t0;
     }
     if (st == CLI_OK && a.format == FMT_TEXT) {
         print_header(t, d, dpath, &a, an[0].c);

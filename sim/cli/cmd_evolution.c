@@ -180,13 +180,6 @@ static int parse_args(evo_args *a, int argc, char **argv)
     return cli_refuse_existing("evolution", a->output, a->force);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ------------------------------------------------------------ output */
 
 /* A bar of up to w '#' for x on a scale whose largest value is top. */
@@ -293,39 +286,34 @@ static void print_csv(FILE *f, const year_row *rows, size_t n)
     }
 }
 
-static void put(json_t *obj, const char *key, json_t *v, bool *ok)
-{
-    if (v == NULL || json_object_set_new(obj, key, v) != 0) *ok = false;
-}
-
 static json_t *json_row(const year_row *y, bool *ok)
 {
     const cs_evolution_row *r = &y->r;
     json_t *o = json_object();
-    put(o, "year", json_integer(r->year), ok);
-    put(o, "systems", json_integer((json_int_t)r->systems), ok);
-    put(o, "japan_systems", json_integer((json_int_t)r->japan_systems), ok);
-    put(o, "japan_design_tbps", json_real(r->japan_design_tbps), ok);
-    put(o, "trials", json_integer((json_int_t)r->trials), ok);
-    put(o, "demand_scale", json_real(r->demand_scale), ok);
-    put(o, "demand_tbps", json_real(r->demand_tbps), ok);
-    put(o, "baseline_unserved_tbps", json_real(r->baseline_unserved_tbps), ok);
-    put(o, "expected_unserved_tbps", json_real(r->mean), ok);
-    put(o, "expected_unserved_tbps_lo", json_real(r->ci_low), ok);
-    put(o, "expected_unserved_tbps_hi", json_real(r->ci_high), ok);
-    put(o, "expected_loss_tbps", json_real(r->loss), ok);
-    put(o, "expected_unserved_share", json_real(r->share), ok);
-    put(o, "p_any_region_cut", json_real(r->any_cut.p), ok);
-    put(o, "p_any_region_cut_lo", json_real(r->any_cut.lo), ok);
-    put(o, "p_any_region_cut_hi", json_real(r->any_cut.hi), ok);
-    put(o, "regions", json_integer((json_int_t)r->regions), ok);
-    put(o, "regions_unreached", json_integer((json_int_t)r->unreached), ok);
-    put(o, "p_any_reached_region_cut", json_real(r->any_reached_cut.p), ok);
-    put(o, "p_any_reached_region_cut_lo", json_real(r->any_reached_cut.lo), ok);
-    put(o, "p_any_reached_region_cut_hi", json_real(r->any_reached_cut.hi), ok);
-    put(o, "worst_region", r->worst[0] ? json_string(r->worst) : json_null(), ok);
-    put(o, "worst_region_p_cut", json_real(r->worst_p), ok);
-    put(o, "seconds", json_real(y->seconds), ok);
+    cli_json_put(o, "year", json_integer(r->year), ok);
+    cli_json_put(o, "systems", json_integer((json_int_t)r->systems), ok);
+    cli_json_put(o, "japan_systems", json_integer((json_int_t)r->japan_systems), ok);
+    cli_json_put(o, "japan_design_tbps", json_real(r->japan_design_tbps), ok);
+    cli_json_put(o, "trials", json_integer((json_int_t)r->trials), ok);
+    cli_json_put(o, "demand_scale", json_real(r->demand_scale), ok);
+    cli_json_put(o, "demand_tbps", json_real(r->demand_tbps), ok);
+    cli_json_put(o, "baseline_unserved_tbps", json_real(r->baseline_unserved_tbps), ok);
+    cli_json_put(o, "expected_unserved_tbps", json_real(r->mean), ok);
+    cli_json_put(o, "expected_unserved_tbps_lo", json_real(r->ci_low), ok);
+    cli_json_put(o, "expected_unserved_tbps_hi", json_real(r->ci_high), ok);
+    cli_json_put(o, "expected_loss_tbps", json_real(r->loss), ok);
+    cli_json_put(o, "expected_unserved_share", json_real(r->share), ok);
+    cli_json_put(o, "p_any_region_cut", json_real(r->any_cut.p), ok);
+    cli_json_put(o, "p_any_region_cut_lo", json_real(r->any_cut.lo), ok);
+    cli_json_put(o, "p_any_region_cut_hi", json_real(r->any_cut.hi), ok);
+    cli_json_put(o, "regions", json_integer((json_int_t)r->regions), ok);
+    cli_json_put(o, "regions_unreached", json_integer((json_int_t)r->unreached), ok);
+    cli_json_put(o, "p_any_reached_region_cut", json_real(r->any_reached_cut.p), ok);
+    cli_json_put(o, "p_any_reached_region_cut_lo", json_real(r->any_reached_cut.lo), ok);
+    cli_json_put(o, "p_any_reached_region_cut_hi", json_real(r->any_reached_cut.hi), ok);
+    cli_json_put(o, "worst_region", r->worst[0] ? json_string(r->worst) : json_null(), ok);
+    cli_json_put(o, "worst_region_p_cut", json_real(r->worst_p), ok);
+    cli_json_put(o, "seconds", json_real(y->seconds), ok);
     return o;
 }
 
@@ -334,14 +322,14 @@ static bool print_json(FILE *f, const year_row *rows, size_t n, const char *path
 {
     bool ok = true;
     json_t *root = json_object(), *arr = json_array();
-    put(root, "format", json_string("cablesim-evolution"), &ok);
-    put(root, "format_version", json_integer(1), &ok);
-    put(root, "scenario", json_string(path), &ok);
-    put(root, "demand_year", json_integer(CS_EVOLUTION_DEMAND_YEAR), &ok);
-    put(root, "growth", isnan(a->growth) ? json_null() : json_real(a->growth), &ok);
+    cli_json_put(root, "format", json_string("cablesim-evolution"), &ok);
+    cli_json_put(root, "format_version", json_integer(1), &ok);
+    cli_json_put(root, "scenario", json_string(path), &ok);
+    cli_json_put(root, "demand_year", json_integer(CS_EVOLUTION_DEMAND_YEAR), &ok);
+    cli_json_put(root, "growth", isnan(a->growth) ? json_null() : json_real(a->growth), &ok);
     for (size_t i = 0; i < n; i++)
         if (json_array_append_new(arr, json_row(&rows[i], &ok)) != 0) ok = false;
-    put(root, "rows", arr, &ok);
+    cli_json_put(root, "rows", arr, &ok);
     const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
     ok = ok && json_dumpf(root, f, flags) == 0 && fputc('\n', f) != EOF;
     json_decref(root);
@@ -407,20 +395,20 @@ int cmd_evolution(int argc, char **argv)
     if (st == CLI_OK && rows == NULL) st = cli_usage_error("out of memory");
     const bool progress = !a.quiet && isatty(STDERR_FILENO);
     const cs_evolution_options opt = {.sets = a.sets, .n_sets = a.nsets, .growth = a.growth};
-    const double t0 = now_s();
+    const double t0 = cli_now_s();
     for (size_t i = 0; i < n && st == CLI_OK; i++) {
         const int year = a.from + (int)i * a.step;
-        const double t1 = now_s();
+        const double t1 = cli_now_s();
         if (cs_evolution_year(&rows[i].r, path, year, &opt, &err) != CS_OK) {
             cli_message("evolution: as of %d: %s", year, err.msg);
             st = cli_status(err.code);
             break;
         }
-        rows[i].seconds = now_s() - t1;
-        if (progress) fprintf(stderr, "\r  %d done (%.1f s)   ", year, now_s() - t0);
+        rows[i].seconds = cli_now_s() - t1;
+        if (progress) fprintf(stderr, "\r  %d done (%.1f s)   ", year, cli_now_s() - t0);
     }
     if (progress && st == CLI_OK) fputc('\n', stderr);
-    if (st == CLI_OK) st = output(rows, n, path, &a, now_s() - t0);
+    if (st == CLI_OK) st = output(rows, n, path, &a, cli_now_s() - t0);
     free(rows);
     free(a.sets);
     return st;

@@ -207,38 +207,29 @@ static void print_text(const cs_netinfo_t *ni, const cs_topology_t *t)
 
 /* ------------------------------------------------------------------ JSON */
 
-/* Sets obj[key] = v, stealing v; clears *ok when anything is missing or fails. */
-static void put(json_t *obj, const char *key, json_t *v, bool *ok)
-{
-    if (v == NULL || json_object_set_new(obj, key, v) != 0) *ok = false;
-}
-
-static void push(json_t *arr, json_t *v, bool *ok)
-{
-    if (v == NULL || json_array_append_new(arr, v) != 0) *ok = false;
-}
-
 static json_t *json_cables(const cs_topology_t *t, const size_t *idx, size_t n, bool *ok)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        push(a, json_string(cs_topology_cable(t, idx[i])), ok);
+        cli_json_push(a, json_string(cs_topology_cable(t, idx[i])), ok);
     return a;
 }
 
 static json_t *json_counts(const cs_netinfo_t *ni, bool *ok)
 {
     json_t *o = json_object();
-    put(o, "nodes", json_integer((json_int_t)(ni->nodes[0] + ni->nodes[1] + ni->nodes[2])), ok);
-    put(o, "landing_stations", json_integer((json_int_t)ni->nodes[CS_NODE_LANDING]), ok);
-    put(o, "branching_units", json_integer((json_int_t)ni->nodes[CS_NODE_BRANCHING_UNIT]), ok);
-    put(o, "cities", json_integer((json_int_t)ni->nodes[CS_NODE_CITY]), ok);
-    put(o, "edges", json_integer((json_int_t)(ni->edges[0] + ni->edges[1])), ok);
-    put(o, "segments", json_integer((json_int_t)ni->edges[CS_EDGE_SEGMENT]), ok);
-    put(o, "links", json_integer((json_int_t)ni->edges[CS_EDGE_LINK]), ok);
-    put(o, "cable_systems", json_integer((json_int_t)ni->n_cables), ok);
-    put(o, "segment_km", json_real(ni->segment_km), ok);
-    put(o, "link_km", json_real(ni->link_km), ok);
+    cli_json_put(o, "nodes", json_integer((json_int_t)(ni->nodes[0] + ni->nodes[1] + ni->nodes[2])),
+                 ok);
+    cli_json_put(o, "landing_stations", json_integer((json_int_t)ni->nodes[CS_NODE_LANDING]), ok);
+    cli_json_put(o, "branching_units", json_integer((json_int_t)ni->nodes[CS_NODE_BRANCHING_UNIT]),
+                 ok);
+    cli_json_put(o, "cities", json_integer((json_int_t)ni->nodes[CS_NODE_CITY]), ok);
+    cli_json_put(o, "edges", json_integer((json_int_t)(ni->edges[0] + ni->edges[1])), ok);
+    cli_json_put(o, "segments", json_integer((json_int_t)ni->edges[CS_EDGE_SEGMENT]), ok);
+    cli_json_put(o, "links", json_integer((json_int_t)ni->edges[CS_EDGE_LINK]), ok);
+    cli_json_put(o, "cable_systems", json_integer((json_int_t)ni->n_cables), ok);
+    cli_json_put(o, "segment_km", json_real(ni->segment_km), ok);
+    cli_json_put(o, "link_km", json_real(ni->link_km), ok);
     return o;
 }
 
@@ -247,9 +238,9 @@ static json_t *json_countries(const cs_netinfo_t *ni, bool *ok)
     json_t *a = json_array();
     for (size_t i = 0; i < ni->n_countries; i++) {
         json_t *o = json_object();
-        put(o, "country", json_string(ni->countries[i].country), ok);
-        put(o, "landing_stations", json_integer((json_int_t)ni->countries[i].count), ok);
-        push(a, o, ok);
+        cli_json_put(o, "country", json_string(ni->countries[i].country), ok);
+        cli_json_put(o, "landing_stations", json_integer((json_int_t)ni->countries[i].count), ok);
+        cli_json_push(a, o, ok);
     }
     return a;
 }
@@ -260,12 +251,12 @@ static json_t *json_stations(const cs_netinfo_t *ni, const cs_topology_t *t, boo
     for (size_t i = 0; i < ni->n_stations; i++) {
         const cs_netinfo_station *s = &ni->stations[i];
         json_t *o = json_object();
-        put(o, "id", json_string(cs_topology_node(t, s->node)->id), ok);
-        put(o, "name", json_string(node_name(t, s->node)), ok);
-        put(o, "systems", json_integer((json_int_t)s->n_cables), ok);
-        put(o, "design_tbps", json_real(s->design_tbps), ok);
-        put(o, "cables", json_cables(t, s->cables, s->n_cables, ok), ok);
-        push(a, o, ok);
+        cli_json_put(o, "id", json_string(cs_topology_node(t, s->node)->id), ok);
+        cli_json_put(o, "name", json_string(node_name(t, s->node)), ok);
+        cli_json_put(o, "systems", json_integer((json_int_t)s->n_cables), ok);
+        cli_json_put(o, "design_tbps", json_real(s->design_tbps), ok);
+        cli_json_put(o, "cables", json_cables(t, s->cables, s->n_cables, ok), ok);
+        cli_json_push(a, o, ok);
     }
     return a;
 }
@@ -273,11 +264,11 @@ static json_t *json_stations(const cs_netinfo_t *ni, const cs_topology_t *t, boo
 static json_t *json_concentration(const cs_netinfo_t *ni, bool *ok)
 {
     json_t *o = json_object();
-    put(o, "systems", json_integer((json_int_t)ni->n_japan_cables), ok);
+    cli_json_put(o, "systems", json_integer((json_int_t)ni->n_japan_cables), ok);
     json_t *share = json_array();
     for (size_t k = 0; k < 3; k++)
-        push(share, json_real(ni->top_share[k]), ok);
-    put(o, "top_station_share", share, ok);
+        cli_json_push(share, json_real(ni->top_share[k]), ok);
+    cli_json_put(o, "top_station_share", share, ok);
     return o;
 }
 
@@ -287,8 +278,8 @@ static json_t *json_sets(const cs_netinfo_region *r, const cs_topology_t *t, boo
     for (size_t s = 0; s < r->n_sets; s++) {
         json_t *set = json_array();
         for (size_t i = 0; i < r->k; i++)
-            push(set, json_string(cs_topology_node(t, r->sets[s * r->k + i])->id), ok);
-        push(a, set, ok);
+            cli_json_push(set, json_string(cs_topology_node(t, r->sets[s * r->k + i])->id), ok);
+        cli_json_push(a, set, ok);
     }
     return a;
 }
@@ -296,40 +287,41 @@ static json_t *json_sets(const cs_netinfo_region *r, const cs_topology_t *t, boo
 static json_t *json_region(const cs_netinfo_region *r, const cs_topology_t *t, bool *ok)
 {
     json_t *o = json_object(), *cities = json_array();
-    put(o, "region", json_string(r->name), ok);
+    cli_json_put(o, "region", json_string(r->name), ok);
     for (size_t i = 0; i < r->n_cities; i++)
-        push(cities, json_string(cs_topology_node(t, r->cities[i])->id), ok);
-    put(o, "cities", cities, ok);
-    put(o, "systems", json_integer((json_int_t)r->n_cables), ok);
-    put(o, "cables", json_cables(t, r->cables, r->n_cables, ok), ok);
-    put(o, "design_tbps", json_real(r->design_tbps), ok);
-    put(o, "mincut_tbps", json_real(r->mincut_tbps), ok);
-    put(o, "lit_mincut_tbps", json_real(r->lit_mincut_tbps), ok);
-    put(o, "separation", json_string(cs_netinfo_separation_name(r->separation)), ok);
-    put(o, "k",
-        r->separation == CS_NETINFO_NOT_SEPARABLE ? json_null() : json_integer((json_int_t)r->k),
-        ok);
-    put(o, "sets", json_sets(r, t, ok), ok);
-    put(o, "sets_complete", json_boolean(!r->capped), ok);
-    put(o, "checks", json_integer((json_int_t)r->checks), ok);
+        cli_json_push(cities, json_string(cs_topology_node(t, r->cities[i])->id), ok);
+    cli_json_put(o, "cities", cities, ok);
+    cli_json_put(o, "systems", json_integer((json_int_t)r->n_cables), ok);
+    cli_json_put(o, "cables", json_cables(t, r->cables, r->n_cables, ok), ok);
+    cli_json_put(o, "design_tbps", json_real(r->design_tbps), ok);
+    cli_json_put(o, "mincut_tbps", json_real(r->mincut_tbps), ok);
+    cli_json_put(o, "lit_mincut_tbps", json_real(r->lit_mincut_tbps), ok);
+    cli_json_put(o, "separation", json_string(cs_netinfo_separation_name(r->separation)), ok);
+    cli_json_put(o, "k",
+                 r->separation == CS_NETINFO_NOT_SEPARABLE ? json_null()
+                                                           : json_integer((json_int_t)r->k),
+                 ok);
+    cli_json_put(o, "sets", json_sets(r, t, ok), ok);
+    cli_json_put(o, "sets_complete", json_boolean(!r->capped), ok);
+    cli_json_put(o, "checks", json_integer((json_int_t)r->checks), ok);
     return o;
 }
 
 static json_t *json_info(const cs_netinfo_t *ni, const cs_topology_t *t, bool *ok)
 {
     json_t *root = json_object(), *regions = json_array();
-    put(root, "format", json_string("cablesim-topology-info"), ok);
-    put(root, "format_version", json_integer(1), ok);
-    put(root, "file", json_string(cs_topology_path(t)), ok);
-    put(root, "sha256", json_string(cs_topology_sha256(t)), ok);
-    put(root, "as_of", json_integer(cs_topology_as_of(t)), ok);
-    put(root, "counts", json_counts(ni, ok), ok);
-    put(root, "landing_stations_by_country", json_countries(ni, ok), ok);
-    put(root, "japan_landing_stations", json_stations(ni, t, ok), ok);
-    put(root, "japan_concentration", json_concentration(ni, ok), ok);
+    cli_json_put(root, "format", json_string("cablesim-topology-info"), ok);
+    cli_json_put(root, "format_version", json_integer(1), ok);
+    cli_json_put(root, "file", json_string(cs_topology_path(t)), ok);
+    cli_json_put(root, "sha256", json_string(cs_topology_sha256(t)), ok);
+    cli_json_put(root, "as_of", json_integer(cs_topology_as_of(t)), ok);
+    cli_json_put(root, "counts", json_counts(ni, ok), ok);
+    cli_json_put(root, "landing_stations_by_country", json_countries(ni, ok), ok);
+    cli_json_put(root, "japan_landing_stations", json_stations(ni, t, ok), ok);
+    cli_json_put(root, "japan_concentration", json_concentration(ni, ok), ok);
     for (size_t i = 0; i < ni->n_regions; i++)
-        push(regions, json_region(&ni->regions[i], t, ok), ok);
-    put(root, "regions", regions, ok);
+        cli_json_push(regions, json_region(&ni->regions[i], t, ok), ok);
+    cli_json_put(root, "regions", regions, ok);
     return root;
 }
 
@@ -337,16 +329,7 @@ static int print_json(const cs_netinfo_t *ni, const cs_topology_t *t)
 {
     bool ok = true;
     json_t *root = json_info(ni, t, &ok);
-    const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
-    if (ok && json_dumpf(root, stdout, flags) == 0)
-        putchar('\n');
-    else
-        ok = false;
-    json_decref(root);
-    if (ok) return CLI_OK;
-    /* Not the input's fault: out of memory or a failed write. */
-    fputs("cablesim: topology info: cannot build or write the JSON output\n", stderr);
-    return CLI_FAIL;
+    return cli_json_print(root, ok, "topology info");
 }
 
 /* ------------------------------------------------------------------- run */

@@ -86,12 +86,12 @@ static const char usage[] =
 
 enum { MAX_BLOCK = 1000000, MAX_SHARDS = 1000000 };
 
-volatile sig_atomic_t stop_requested;
+volatile sig_atomic_t run_stop_requested;
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
-    stop_requested = 1;
+    run_stop_requested = 1;
     if (stop_signal == 0) stop_signal = sig;
 }
 
@@ -140,13 +140,13 @@ static void hook_init(int rank)
 }
 
 /* Raises the hook's signal when stage (and, for "write", the count n) is the hook's. */
-void hook_stage(const char *stage, uint64_t n)
+void run_hook_stage(const char *stage, uint64_t n)
 {
     if (hook.sig != 0 && strcmp(stage, hook.stage) == 0 && n == hook.n) raise(hook.sig);
 }
 
 /* What stopped the run, for messages: the signal ("SIGTERM"), the option, or another rank. */
-const char *stop_cause(void)
+const char *run_stop_cause(void)
 {
     if (stop_signal == 0)
         return stop_after_set ? "--stop-after-batches" : "stopped by another rank";
@@ -298,7 +298,7 @@ static int parse_args(int argc, char **argv, run_args *a)
 }
 
 /* Under MPI every rank checks the input, but only rank 0 says what is wrong. */
-int report(int rank, const cs_error *err)
+int run_report(int rank, const cs_error *err)
 {
     return rank == 0 ? cli_report(err) : cli_status(err->code);
 }
@@ -336,7 +336,7 @@ static void install_handlers(void)
  * calls it at the same point). */
 static bool stop_agreed(bool mpi)
 {
-    return cs_mpi_any(mpi ? cs_mpi_world() : CS_COMM_NONE, stop_requested != 0);
+    return cs_mpi_any(mpi ? cs_mpi_world() : CS_COMM_NONE, run_stop_requested != 0);
 }
 
 /* A stop before the results file is created or opened: nothing is written. */
@@ -346,11 +346,11 @@ static int stopped_before_output(const run_args *a, int rank)
     if (a->resume != NULL)
         cli_message("%s: stopped while loading; %s unchanged (cablesim run --resume "
                     "%s continues it)",
-                    stop_cause(), a->resume, a->resume);
+                    run_stop_cause(), a->resume, a->resume);
     else
         cli_message("%s: stopped while loading, before any output: nothing "
                     "written",
-                    stop_cause());
+                    run_stop_cause());
     return CLI_INTERRUPTED;
 }
 
@@ -365,20 +365,21 @@ static int load(const run_args *a, bool mpi, int rank, cs_scenario **sc, cs_engi
     cs_error err = CS_ERROR_INIT;
     if (a->scenario == NULL && a->resume == NULL &&
         cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
-        return report(rank, &err);
-    if (a->resume != NULL && load_resumed(sc, a->resume, &err) != CS_OK) return report(rank, &err);
+        return run_report(rank, &err);
+    if (a->resume != NULL && load_resumed(sc, a->resume, &err) != CS_OK)
+        return run_report(rank, &err);
     if (a->resume == NULL && cs_scenario_load(sc, a->scenario ? a->scenario : path, a->sets,
                                               a->nsets, cli_current_year(), &err) != CS_OK)
-        return report(rank, &err);
-    hook_stage("scenario", 0);
-    if (!mpi && stop_requested) return CLI_INTERRUPTED;
-    if (cs_engine_alloc(e, *sc, &err) != CS_OK) return report(rank, &err);
+        return run_report(rank, &err);
+    run_hook_stage("scenario", 0);
+    if (!mpi && run_stop_requested) return CLI_INTERRUPTED;
+    if (cs_engine_alloc(e, *sc, &err) != CS_OK) return run_report(rank, &err);
     /* After every check, so that invalid input still gets its one-line error only. */
     if (a->resume == NULL && (*sc)->as_of_default && rank == 0)
         cli_message("warning: %s: no as_of: using the network of %d (the current year); set "
                     "as_of to fix the network year",
                     a->scenario ? a->scenario : path, (*sc)->as_of);
-    hook_stage("engine", 0);
+    run_hook_stage("engine", 0);
     return CLI_OK;
 }
 
@@ -416,8 +417,8 @@ static int check_output(const run_args *a, const cs_engine_t *e, bool mpi, int r
         }
         free(inputs);
     }
-    rc = rank0_status(rc, mpi ? cs_mpi_world() : CS_COMM_NONE, &err);
-    return rc == CS_OK ? CLI_OK : report(rank, &err);
+    rc = run_rank0_status(rc, mpi ? cs_mpi_world() : CS_COMM_NONE, &err);
+    return rc == CS_OK ? CLI_OK : run_report(rank, &err);
 }
 
 /* The arguments of variant v: its scenario, output, and the job's overrides then its own. */
@@ -457,7 +458,7 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
     char work[4096], final[4096];
     bool nothing = false;
     if (status == CLI_OK && va.resume_or_start && !va.dry_run && !check_only)
-        status = resume_or_start(&va, e, mpi, rank, work, final, sizeof work, &nothing);
+        status = run_resume_or_start(&va, e, mpi, rank, work, final, sizeof work, &nothing);
     if (nothing) check_only = true;
     if (status == CLI_OK && va.output != NULL && !va.dry_run)
         status = check_output(&va, e, mpi, rank);
@@ -468,8 +469,8 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
     if (status == CLI_OK && !check_only && !va.dry_run && stop_agreed(mpi))
         status = stopped_before_output(&va, rank);
     if (status == CLI_OK && !check_only)
-        status =
-            mpi && !va.dry_run ? execute_mpi(e, &va, cs_mpi_world(), out) : execute(e, &va, out);
+        status = mpi && !va.dry_run ? run_execute_mpi(e, &va, cs_mpi_world(), out)
+                                    : run_execute(e, &va, out);
     cs_engine_free(e);
     cs_scenario_free(sc);
     free(va.sets);
@@ -499,7 +500,7 @@ static int run_job(const run_args *a, bool mpi, int rank)
         status = run_variant(a, &vs.v[i], mpi, rank, false, &o[i]);
     if (vs.n > 1 && rank == 0 && !a->quiet && !a->dry_run && o != NULL &&
         (status == CLI_OK || status == CLI_INTERRUPTED))
-        print_sweep(&vs, o);
+        run_print_sweep(&vs, o);
     free(o);
     cli_variants_free(&vs);
     return status;
@@ -526,14 +527,14 @@ int cmd_run(int argc, char **argv)
     run_args a;
     int status = parse_args(argc, argv, &a);
     stop_after_set = status == CLI_OK && a.stop_after > 0;
-    hook_stage("start", 0);
+    run_hook_stage("start", 0);
     /* --resume FILE works on FILE.tmp when a run was killed before it renamed it (outfile.h). */
     char work[4096], final[4096];
     bool renamed = false;
     if (status == CLI_OK && a.resume != NULL) {
         if (cs_outfile_resume_name(a.resume, work, sizeof work, final, sizeof final, &renamed,
                                    &err) != CS_OK)
-            status = report(rank, &err);
+            status = run_report(rank, &err);
         a.resume = work;
         a.resume_final = final;
         (void)renamed; /* open_results compares the names */
@@ -541,11 +542,11 @@ int cmd_run(int argc, char **argv)
     /* A run killed by SIGKILL left its file flagged open: rank 0 clears the flag first. */
     if (status == CLI_OK && a.resume != NULL && rank == 0 &&
         cs_results_recover(a.resume, &err) != CS_OK)
-        status = report(rank, &err);
+        status = run_report(rank, &err);
     status = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, status);
     if (status == CLI_OK && a.resume != NULL &&
         cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
-        status = report(rank, &err);
+        status = run_report(rank, &err);
     /* A SCENARIO that is no file may be a bundled scenario's name (cablesim scenarios). */
     char(*found)[4096] = status == CLI_OK ? calloc(a.nscen + 1, sizeof *found) : NULL;
     if (status == CLI_OK && found == NULL) status = cli_usage_error("out of memory");

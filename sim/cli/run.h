@@ -42,7 +42,7 @@ typedef struct {
 typedef struct {
     double start, last;
     uint64_t offset, total;
-} progress_state;
+} run_progress_state;
 
 /* What the sweep table shows of a variant's run. */
 typedef struct {
@@ -52,46 +52,44 @@ typedef struct {
 } run_outcome;
 
 /* Set by the signal handlers, the test hook and --stop-after-batches (cmd_run.c). */
-extern volatile sig_atomic_t stop_requested;
+extern volatile sig_atomic_t run_stop_requested;
 
 /* cmd_run.c */
 /* Raises the hook's signal when stage (and, for "write", the count n) is the hook's. */
-void hook_stage(const char *stage, uint64_t n);
+void run_hook_stage(const char *stage, uint64_t n);
 /* What stopped the run, for messages: the signal ("SIGTERM"), the option, or another rank. */
-const char *stop_cause(void);
+const char *run_stop_cause(void);
 /* Under MPI every rank checks the input, but only rank 0 says what is wrong. */
-int report(int rank, const cs_error *err);
+int run_report(int rank, const cs_error *err);
 
 /* run_exec.c */
 /* The trials this run covers: all of the scenario's, or a part's (--shard, or resumed). */
 void run_range(const cs_engine_t *e, const run_args *a, uint64_t *first, uint64_t *n);
 /* Rank 0's status, on every rank (CS_COMM_NONE: rc as is); only rank 0 has the message. */
-cs_status rank0_status(cs_status rc, cs_comm comm, cs_error *err);
+cs_status run_rank0_status(cs_status rc, cs_comm comm, cs_error *err);
 /* The MPI-IO write failure handler (cs_mpi_on_io_failure): one line, then the job ends (1). */
 void run_on_io_failure(const char *cause, bool own);
 /* The run on one process: the trials into the results file, the summary printed. */
-int execute(cs_engine_t *e, const run_args *a, run_outcome *out);
+int run_execute(cs_engine_t *e, const run_args *a, run_outcome *out);
 /* The run under MPI (mpirun.h): blocks on demand, written epoch by epoch. */
-int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *out);
+int run_execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *out);
 
 /* run_output.c */
-/* Seconds on the monotonic clock. */
-double now_s(void);
 /* s seconds as H:MM:SS into buf. */
-void format_eta(double s, char *buf, size_t n);
+void run_format_eta(double s, char *buf, size_t n);
 /* The progress line on a terminal (stderr), at most four times a second. */
-void on_progress(void *ctx, uint64_t done, uint64_t total);
+void run_on_progress(void *ctx, uint64_t done, uint64_t total);
 /* Progress into a log (stderr not a terminal): a line per batch written, at most one every
  * LOG_EVERY seconds, and the last one if any was printed, so short runs print none. */
-void on_progress_log(void *ctx, uint64_t done, uint64_t total);
+void run_on_progress_log(void *ctx, uint64_t done, uint64_t total);
 /* Prints the summary of a run of s into out (seconds: its duration); write_s: the time spent
  * writing the results (rank 0's, under MPI: the writes are collective). */
-void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
-                   const char *out);
+void run_print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
+                       const char *out);
 /* Times a sample of trials and prints the estimated run time and output size. */
-int dry_run(cs_engine_t *e, cs_run_summary *sum);
+int run_dry_run(cs_engine_t *e, cs_run_summary *sum);
 /* After a sweep: one line per variant, so that planners see them side by side. */
-void print_sweep(const cli_variants *vs, const run_outcome *o);
+void run_print_sweep(const cli_variants *vs, const run_outcome *o);
 
 /* run_resume.c */
 /*
@@ -99,7 +97,7 @@ void print_sweep(const cli_variants *vs, const run_outcome *o);
  * follows: a new file; a resume (va->resume set to the file, va->output cleared); or nothing to
  * do (*nothing). Returns an exit status.
  */
-int resume_or_start(run_args *va, const cs_engine_t *e, bool mpi, int rank, char *work, char *final,
-                    size_t n, bool *nothing);
+int run_resume_or_start(run_args *va, const cs_engine_t *e, bool mpi, int rank, char *work,
+                        char *final, size_t n, bool *nothing);
 
 #endif /* CS_CLI_RUN_H */

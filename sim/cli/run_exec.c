@@ -74,7 +74,7 @@ void run_on_io_failure(const char *cause, bool own)
 }
 
 /* Rank 0's status, on every rank (CS_COMM_NONE: rc as is); only rank 0 has the message. */
-cs_status rank0_status(cs_status rc, cs_comm comm, cs_error *err)
+cs_status run_rank0_status(cs_status rc, cs_comm comm, cs_error *err)
 {
     const cs_status v = (cs_status)cs_mpi_share_int(comm, (int)rc);
     if (v != CS_OK && err->code == CS_OK) err->code = v;
@@ -121,7 +121,7 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     int rank = 0, size = 1;
     cs_mpi_rank_size(comm, &rank, &size);
     cs_status rc = rank == 0 ? cs_outfile_claim(a->output, tmp, tmp_n, err) : CS_OK;
-    if (rank0_status(rc, comm, err) != CS_OK) return err->code;
+    if (run_rank0_status(rc, comm, err) != CS_OK) return err->code;
     if (rank != 0) cs_outfile_tmp_name(tmp, tmp_n, a->output, err);
     snprintf(io_path, sizeof io_path, "%s", tmp);
     snprintf(io_final, sizeof io_final, "%s", a->output);
@@ -162,7 +162,7 @@ static void outcome_of(const cs_run_summary *s, run_outcome *o)
 
 /* After every write of trials (serial): the test hook, --stop-after-batches, the display. */
 typedef struct {
-    progress_state ps;
+    run_progress_state ps;
     const run_args *a;
     uint64_t writes, last_done;
     void (*show)(void *ctx, uint64_t done, uint64_t total);
@@ -173,8 +173,8 @@ static void after_write(run_progress *p, uint64_t done)
     if (done <= p->last_done) return;
     p->last_done = done;
     p->writes++;
-    hook_stage("write", p->writes);
-    if (p->a->stop_after > 0 && p->writes >= p->a->stop_after) stop_requested = 1;
+    run_hook_stage("write", p->writes);
+    if (p->a->stop_after > 0 && p->writes >= p->a->stop_after) run_stop_requested = 1;
 }
 
 static void serial_progress(void *ctx, uint64_t done, uint64_t total)
@@ -184,14 +184,14 @@ static void serial_progress(void *ctx, uint64_t done, uint64_t total)
     if (p->show != NULL) p->show(&p->ps, done, total);
 }
 
-int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
+int run_execute(cs_engine_t *e, const run_args *a, run_outcome *out)
 {
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     if (cs_run_summary_init(&sum, e, &err) != CS_OK) return cli_report(&err);
     int status = CLI_OK;
     if (a->dry_run) {
-        status = dry_run(e, &sum);
+        status = run_dry_run(e, &sum);
         cs_run_summary_destroy(&sum);
         return status;
     }
@@ -209,17 +209,18 @@ int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     }
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
-    run_progress ps = {.ps = {now_s(), 0.0, 0, 0}, .a = a};
-    if (a->progress && !a->quiet) ps.show = isatty(STDERR_FILENO) ? on_progress : on_progress_log;
+    run_progress ps = {.ps = {cli_now_s(), 0.0, 0, 0}, .a = a};
+    if (a->progress && !a->quiet)
+        ps.show = isatty(STDERR_FILENO) ? run_on_progress : run_on_progress_log;
     cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
     o.first_trial = first;
     o.n_trials = range_first + range_n - first;
-    o.stop = &stop_requested;
+    o.stop = &run_stop_requested;
     o.progress = serial_progress;
     o.progress_ctx = &ps;
-    hook_stage("output", 0);
+    run_hook_stage("output", 0);
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
-    const double seconds = now_s() - ps.ps.start, write_s = cs_results_write_seconds(w);
+    const double seconds = cli_now_s() - ps.ps.start, write_s = cs_results_write_seconds(w);
     cs_error cerr = CS_ERROR_INIT;
     cs_status crc = cs_results_close(w, rc == CS_OK, &cerr);
     if (crc == CS_OK) crc = name_results(tmp, results_name(a), 0, &cerr);
@@ -227,9 +228,9 @@ int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
         if (w != NULL)
             cli_message("%s: %s; %s left incomplete (cablesim run --resume %s continues "
                         "it)",
-                        stop_cause(), err.msg, results_name(a), results_name(a));
+                        run_stop_cause(), err.msg, results_name(a), results_name(a));
         else
-            cli_message("%s: %s", stop_cause(), err.msg);
+            cli_message("%s: %s", run_stop_cause(), err.msg);
         status = CLI_INTERRUPTED;
     } else if (rc != CS_OK) {
         status = cli_report(&err);
@@ -237,7 +238,7 @@ int execute(cs_engine_t *e, const run_args *a, run_outcome *out)
         status = cli_report(&cerr);
     }
     if (!a->quiet && (rc == CS_OK || rc == CS_EINTR))
-        print_summary(e, &sum, seconds, write_s, results_name(a));
+        run_print_summary(e, &sum, seconds, write_s, results_name(a));
     outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;
@@ -264,15 +265,15 @@ static void mpi_progress(void *ctx, uint64_t done, uint64_t total, uint64_t bloc
 {
     mpi_progress_ctx *c = ctx;
     c->rp.writes++;
-    hook_stage("write", c->rp.writes);
+    run_hook_stage("write", c->rp.writes);
     if (c->rank != 0 || c->rp.a->quiet || !c->rp.a->progress) return;
     if (isatty(STDERR_FILENO)) {
-        on_progress(&c->rp.ps, done, total);
+        run_on_progress(&c->rp.ps, done, total);
         return;
     }
-    const double t = now_s() - c->rp.ps.start, rate = (double)done / fmax(t, 1e-9);
+    const double t = cli_now_s() - c->rp.ps.start, rate = (double)done / fmax(t, 1e-9);
     char eta[32];
-    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    run_format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
     cli_message("%llu/%llu blocks written, %llu/%llu trials run, %.0f trials/s, "
                 "ETA %s",
                 (unsigned long long)blocks, (unsigned long long)nblocks, (unsigned long long)done,
@@ -280,7 +281,7 @@ static void mpi_progress(void *ctx, uint64_t done, uint64_t total, uint64_t bloc
 }
 
 /* The run under MPI (mpirun.h): blocks on demand, written epoch by epoch. */
-int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *out)
+int run_execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *out)
 {
     int rank = 0, size = 1;
     cs_mpi_rank_size(comm, &rank, &size);
@@ -292,12 +293,12 @@ int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *ou
     char tmp[4096];
     if (open_results(&w, e, a, comm, &first, tmp, sizeof tmp, &err) != CS_OK) {
         cs_run_summary_destroy(&sum);
-        return report(rank, &err);
+        return run_report(rank, &err);
     }
     if (cs_run_summary_add_written(&sum, e, w, rank == 0, &err) != CS_OK) abort_run(&err, comm);
     uint64_t range_first = 0, range_n = 0;
     run_range(e, a, &range_first, &range_n);
-    mpi_progress_ctx pc = {.rp = {.ps = {now_s(), 0.0, 0, 0}, .a = a}, .rank = rank};
+    mpi_progress_ctx pc = {.rp = {.ps = {cli_now_s(), 0.0, 0, 0}, .a = a}, .rank = rank};
     /* A block of a batch writes whole chunks (sim/src/results/writer.c). */
     const cs_mpirun_options o = {.comm = comm,
                                  .start = first,
@@ -305,20 +306,20 @@ int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *ou
                                  .block = a->block > 0 ? a->block
                                                        : cs_engine_scenario(e)->output.batch_trials,
                                  .cache_slots = CS_ENGINE_CACHE_SLOTS,
-                                 .stop = &stop_requested,
+                                 .stop = &run_stop_requested,
                                  .stop_after_blocks = a->stop_after,
                                  .progress = mpi_progress,
                                  .progress_ctx = &pc};
-    hook_stage("output", 0);
+    run_hook_stage("output", 0);
     uint64_t done = 0;
     if (cs_mpirun(e, w, &o, &sum, &done, &err) != CS_OK) {
         /* A failed write of the file (a full disk on any rank): every rank saw it at the same
          * step (results.h), so rank 0 alone says so. HDF5 cannot close the file collectively
          * after that (the ranks' caches differ and H5Fclose waits forever): the job ends
          * without closing it, as a kill would, and --resume goes back to its last commit. */
-        cs_mpi_abort(comm, cs_results_failed(w) ? report(rank, &err) : cli_report(&err));
+        cs_mpi_abort(comm, cs_results_failed(w) ? run_report(rank, &err) : cli_report(&err));
     }
-    const double seconds = now_s() - pc.rp.ps.start, write_s = cs_results_write_seconds(w);
+    const double seconds = cli_now_s() - pc.rp.ps.start, write_s = cs_results_write_seconds(w);
     const bool stopped = first + done < o.end;
     sum.interrupted = stopped;
     if (cs_run_summary_reduce(&sum, e, comm, &err) != CS_OK) abort_run(&err, comm);
@@ -326,20 +327,20 @@ int execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome *ou
     int status = CLI_OK;
     if (cs_results_close(w, !stopped, &cerr) != CS_OK ||
         name_results(tmp, results_name(a), rank, &cerr) != CS_OK)
-        status = report(rank, &cerr);
+        status = run_report(rank, &cerr);
     if (stopped) {
         if (rank == 0 && w != NULL)
             cli_message("%s: interrupted after %llu of %llu trials; %s left incomplete "
                         "(cablesim run --resume %s continues it)",
-                        stop_cause(), (unsigned long long)(first + done - range_first),
+                        run_stop_cause(), (unsigned long long)(first + done - range_first),
                         (unsigned long long)range_n, results_name(a), results_name(a));
         else if (rank == 0)
-            cli_message("%s: interrupted after %llu of %llu trials", stop_cause(),
+            cli_message("%s: interrupted after %llu of %llu trials", run_stop_cause(),
                         (unsigned long long)(first + done - range_first),
                         (unsigned long long)range_n);
         status = CLI_INTERRUPTED;
     }
-    if (rank == 0 && !a->quiet) print_summary(e, &sum, seconds, write_s, results_name(a));
+    if (rank == 0 && !a->quiet) run_print_summary(e, &sum, seconds, write_s, results_name(a));
     outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;

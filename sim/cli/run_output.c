@@ -3,6 +3,7 @@
  * summary of a run (expected unserved traffic, regions, impact, recovery, rare events), the dry
  * run's estimate of time and size, and the table of a sweep's variants.
  */
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,29 +26,22 @@
 #include "run.h"
 #include "sweep.h"
 
-double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-void format_eta(double s, char *buf, size_t n)
+void run_format_eta(double s, char *buf, size_t n)
 {
     if (!isfinite(s) || s < 0) s = 0;
     const unsigned long v = (unsigned long)(s + 0.5);
     snprintf(buf, n, "%lu:%02lu:%02lu", v / 3600, (v / 60) % 60, v % 60);
 }
 
-void on_progress(void *ctx, uint64_t done, uint64_t total)
+void run_on_progress(void *ctx, uint64_t done, uint64_t total)
 {
-    progress_state *p = ctx;
-    const double t = now_s();
+    run_progress_state *p = ctx;
+    const double t = cli_now_s();
     if (done < total && t - p->last < 0.25) return;
     p->last = t;
     const double rate = done / fmax(t - p->start, 1e-9);
     char eta[32];
-    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    run_format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
     fprintf(stderr, "\r  trials %llu/%llu (%5.1f%%)  %.0f trials/s  ETA %s   ",
             (unsigned long long)done, (unsigned long long)total,
             total ? 100.0 * (double)done / (double)total : 100.0, rate, eta);
@@ -56,17 +50,17 @@ void on_progress(void *ctx, uint64_t done, uint64_t total)
 
 /* Progress into a log (stderr not a terminal): a line per batch written, at most one every
  * LOG_EVERY seconds, and the last one if any was printed, so short runs print none. */
-void on_progress_log(void *ctx, uint64_t done, uint64_t total)
+void run_on_progress_log(void *ctx, uint64_t done, uint64_t total)
 {
     enum { LOG_EVERY = 10 };
-    progress_state *p = ctx;
-    const double t = now_s();
+    run_progress_state *p = ctx;
+    const double t = cli_now_s();
     const bool printed = p->last > 0;
     if (t - (printed ? p->last : p->start) < LOG_EVERY && !(done == total && printed)) return;
     p->last = t;
     const double rate = done / fmax(t - p->start, 1e-9);
     char eta[32];
-    format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
+    run_format_eta((double)(total - done) / fmax(rate, 1e-9), eta, sizeof eta);
     cli_message("%llu/%llu trials written, %.0f trials/s, ETA %s", (unsigned long long)done,
                 (unsigned long long)total, rate, eta);
 }
@@ -294,8 +288,8 @@ static void print_rare(cs_engine_t *e, const cs_run_summary *s)
 }
 
 /* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
-void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
-                   const char *out)
+void run_print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
+                       const char *out)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
     const cs_topology_t *t = cs_engine_topology(e);
@@ -335,45 +329,118 @@ void print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, doub
                100.0 * write_s / fmax(seconds, 1e-9));
 }
 
-/* Times a sample of trials and prints the estimated run time and output size. */
-int dry_run(cs_engine_t *e, cs_run_summary *sum)
+/*
+ * One sample of the dry run: trials 0 .. n - 1 of the run written by the real writer to a
+ * temporary results file in dir (a run of n trials: the file has the chunks such a run would),
+ * timed; *bytes is the file's size. The file is removed whatever happens.
+ */
+static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir, uint64_t n,
+                            double *seconds, double *bytes, cs_error *err)
+{
+    /* Deflated, a part of the run (its chunks, partly filled: the rest compresses to nothing);
+     * not deflated, a run of n trials (its chunks are whole, as the run's are). */
+    cs_scenario run = *cs_engine_scenario(e); /* shallow: only the trial count differs */
+    const bool part = run.output.compression > 0;
+    if (!part) run.trials = n;
+    char path[4096 + 16]; /* dir (at most 4095 characters) and "/sample.h5" */
+    snprintf(path, sizeof path, "%s/sample.h5", dir);
+    cs_trial_batch intact = {.capacity = 0};
+    cs_results_meta meta = {.scenario = &run,
+                            .topology = cs_engine_topology(e),
+                            .demand = cs_engine_demand(e),
+                            .baseline = cs_engine_baseline(e),
+                            .pairs = cs_engine_pairs(e),
+                            .software_version = cs_version(),
+                            .created = "1970-01-01T00:00:00Z",
+                            .part_trials = part ? n : 0,
+                            .recovery = cs_engine_recovery(e),
+                            .regions = cs_engine_regions(e),
+                            .intact = &intact};
+    cs_results_t *w = NULL;
+    const double t0 = cli_now_s();
+    cs_status rc = cs_engine_intact_batch(e, &intact, err);
+    if (rc == CS_OK) rc = cs_results_create(&w, path, &meta, err);
+    if (rc == CS_OK) {
+        cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+        o.n_trials = n;
+        rc = cs_engine_run(e, w, &o, sum, err);
+    }
+    if (w != NULL) {
+        const cs_status crc = cs_results_close(w, rc == CS_OK, rc == CS_OK ? err : NULL);
+        if (rc == CS_OK) rc = crc;
+    }
+    *seconds = cli_now_s() - t0;
+    struct stat st;
+    if (rc == CS_OK && stat(path, &st) != 0)
+        rc = cs_errorf(err, CS_EIO, "%s: %s", path, strerror(errno));
+    if (rc == CS_OK) *bytes = (double)st.st_size;
+    if (intact.capacity > 0) cs_trial_batch_destroy(&intact);
+    remove(path);
+    return rc;
+}
+
+/*
+ * Times a sample of trials and prints the estimated run time and output size. The sample grows
+ * 16, 64, 256, ... trials, at least twice unless it reaches the whole run, until a sample of at
+ * least 256 trials takes over 1 s or the next would be more than a quarter of the run (a run of
+ * fewer than 64 trials is run whole); each is written by the real
+ * writer to a temporary file, so that the time counts the writing and the size is what the
+ * writer makes (compression, outcome tables, recovery datasets). The run's size is the whole
+ * run's file when the sample reached it, else the last sample's file plus, for each further
+ * trial, the bytes per trial between the last two samples (the fixed part, topology and
+ * metadata, cancels). docs/scenarios.md gives how close it comes.
+ */
+int run_dry_run(cs_engine_t *e, cs_run_summary *sum)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
-    cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
-    uint64_t sample = 16;
-    double elapsed = 0.0;
     cs_error err = CS_ERROR_INIT;
-    for (;;) { /* grow the sample until it takes ~0.5 s or covers the run */
-        o.n_trials = sample < sc->trials ? sample : sc->trials;
-        const double t0 = now_s();
-        const cs_status rc = cs_engine_run(e, NULL, &o, sum, &err);
-        elapsed = now_s() - t0;
-        if (rc != CS_OK) return cli_report(&err);
-        if (elapsed > 0.5 || o.n_trials == sc->trials) break;
-        sample *= 4;
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/cablesim-dry-run-XXXXXX", tmp != NULL && *tmp ? tmp : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        cli_message("--dry-run: cannot make a temporary directory %s: %s", dir, strerror(errno));
+        return CLI_FAIL;
     }
-    const double nd = (double)cs_demand_count(cs_engine_demand(e));
-    const double ne = (double)cs_topology_edge_count(cs_engine_topology(e));
-    double per_trial = 8.0 * nd + 8.0 + 8.0 + cs_engine_pairs(e)->n;
-    if (sc->output.latency) per_trial += 8.0 * nd;
-    if (sc->output.edge_flow) per_trial += 8.0 * ne;
-    const double mb = per_trial * (double)sc->trials / 1e6;
+    uint64_t n = sc->trials < 16 ? sc->trials : 16, last_n = 0, prev_n = 0;
+    double elapsed = 0.0, last_b = 0.0, prev_b = 0.0;
+    cs_status rc = CS_OK;
+    for (;;) {
+        prev_n = last_n;
+        prev_b = last_b;
+        if ((rc = dry_sample(e, sum, dir, n, &elapsed, &last_b, &err)) != CS_OK) break;
+        last_n = n;
+        if (n == sc->trials) break; /* the whole run: its size is known */
+        if (prev_n > 0 && ((elapsed > 1.0 && n >= 256) || 4 * n > sc->trials / 4)) break;
+        n = 4 * n < sc->trials ? 4 * n : sc->trials;
+    }
+    rmdir(dir);
+    if (rc != CS_OK) return cli_report(&err);
+    const bool whole = last_n == sc->trials;
+    const double per_trial = whole ? 0.0 : fmax(0.0, (last_b - prev_b) / (double)(last_n - prev_n));
+    const double mb = (last_b + per_trial * (double)(sc->trials - last_n)) / 1e6;
     char eta[32];
-    format_eta(elapsed / (double)o.n_trials * (double)sc->trials, eta, sizeof eta);
+    run_format_eta(elapsed / (double)(last_n > 0 ? last_n : 1) * (double)sc->trials, eta,
+                   sizeof eta);
     printf("cablesim run --dry-run: %s: valid\n", sc->name);
     printf("  %zu nodes, %zu edges, %zu demands, %zu hazard(s), %llu trials\n",
            cs_topology_node_count(cs_engine_topology(e)),
            cs_topology_edge_count(cs_engine_topology(e)), cs_demand_count(cs_engine_demand(e)),
            sc->n_hazards, (unsigned long long)sc->trials);
-    printf("  timed %llu trials: %.0f trials/s on one process -> estimated run time %s\n",
-           (unsigned long long)o.n_trials, (double)o.n_trials / fmax(elapsed, 1e-9), eta);
-    printf("  estimated output: %.1f MB before compression (%.0f bytes per trial)\n", mb,
-           per_trial);
+    printf("  timed %llu trials, written to a temporary file: %.0f trials/s on one process -> "
+           "estimated run time %s\n",
+           (unsigned long long)last_n, (double)last_n / fmax(elapsed, 1e-9), eta);
+    if (whole)
+        printf("  estimated output: %.2f MB (the whole run, written)\n", mb);
+    else
+        printf("  estimated output: %.2f MB (extrapolated from samples of %llu and %llu trials "
+               "written: %.2f and %.2f MB, %.0f bytes per further trial)\n",
+               mb, (unsigned long long)prev_n, (unsigned long long)last_n, prev_b / 1e6,
+               last_b / 1e6, per_trial);
     return CLI_OK;
 }
 
 /* After a sweep: one line per variant, so that planners see them side by side. */
-void print_sweep(const cli_variants *vs, const run_outcome *o)
+void run_print_sweep(const cli_variants *vs, const run_outcome *o)
 {
     printf("cablesim run: %zu variants (same seed: trial t draws the same random numbers in each; "
            "cablesim compare FILE... gives paired differences)\n",

@@ -92,14 +92,14 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
  * follows: a new file; a resume (va->resume set to the file, va->output cleared); or nothing to
  * do (*nothing). Returns an exit status.
  */
-int resume_or_start(run_args *va, const cs_engine_t *e, bool mpi, int rank, char *work, char *final,
-                    size_t n, bool *nothing)
+int run_resume_or_start(run_args *va, const cs_engine_t *e, bool mpi, int rank, char *work,
+                        char *final, size_t n, bool *nothing)
 {
     *nothing = false;
     bool renamed = false;
     cs_error err = CS_ERROR_INIT;
     if (cs_outfile_resume_name(va->output, work, n, final, n, &renamed, &err) != CS_OK)
-        return report(rank, &err);
+        return run_report(rank, &err);
     int d = rank == 0 ? decide(va, e, work) : START;
     d = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, d);
     if (d < 0) return -d;

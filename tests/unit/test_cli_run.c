@@ -2,6 +2,8 @@
  * test_cli_run.c: `cablesim run` as a user meets it: errors, exit statuses, files left behind,
  * signals at every stage. Scratch files go to cli-run-scratch/ in the build tree.
  */
+#include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -163,6 +165,44 @@ static void test_good_run_and_dry_run(void **state)
     assert_int_equal(read_complete("cli-good.h5"), 1);
     remove_file("cli-good.h5");
     remove_file("cli-good.yaml");
+}
+
+/*
+ * The dry run's size estimate against the file the run then writes, within 50% (docs/scenarios.md:
+ * -14% to +34% on these), on the Japan dataset: the default job and a recovery run. The dry
+ * run's temporary files are gone afterwards (TMPDIR pointed at an empty directory).
+ */
+static void check_dry_run_size(const char *args, const char *h5)
+{
+    char out[8192], cmd[512], env[2200], path[2100];
+    snprintf(path, sizeof path, "%s/dry-tmp", scratch);
+    assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
+    snprintf(env, sizeof env, "TMPDIR='%s'", path);
+    snprintf(cmd, sizeof cmd, "run %s --dry-run", args);
+    assert_int_equal(run_cli_env(env, cmd, out, sizeof out), 0);
+    const char *p = strstr(out, "estimated output: ");
+    if (p == NULL) fail_msg("no estimate in:\n%s", out);
+    double mb = 0.0;
+    assert_int_equal(sscanf(p, "estimated output: %lf MB", &mb), 1);
+    if (strstr(p, "extrapolated from samples") == NULL) fail_msg("not extrapolated:\n%s", out);
+    assert_int_equal(rmdir(path), 0); /* empty: nothing left behind */
+    assert_false(exists(h5));
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet", args, h5);
+    assert_int_equal(run_cli(cmd, out, sizeof out), 0);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", scratch, h5);
+    assert_int_equal(stat(path, &st), 0);
+    const double real = (double)st.st_size / 1e6;
+    if (!(fabs(mb - real) <= 0.50 * real))
+        fail_msg("run %s: the dry run estimated %.3f MB, the run wrote %.3f MB", args, mb, real);
+    remove_file(h5);
+}
+
+static void test_dry_run_size(void **state)
+{
+    (void)state;
+    check_dry_run_size("baseline --set trials=3000", "cli-dry-base.h5");
+    check_dry_run_size("recovery-2011 --set trials=1200", "cli-dry-rec.h5");
 }
 
 /* A scenario without as_of runs on the current year's network, and says so on stderr. */
@@ -856,6 +896,7 @@ int main(void)
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_bad_flags),
         cmocka_unit_test(test_good_run_and_dry_run),
+        cmocka_unit_test(test_dry_run_size),
         cmocka_unit_test(test_signals_at_every_stage),
         cmocka_unit_test(test_stop_after_batches),
         cmocka_unit_test(test_escape_line),

@@ -196,7 +196,14 @@ static bool crash_and_resume(const char *spec, int rank, int ranks, int resume_r
 static int setup(void **state)
 {
     (void)state;
-    if (!cs_scratch_init(scratch, sizeof scratch, "crash")) return -1;
+    /* one scratch directory per test when ctest runs them one by one (CABLESIM_CRASH_ONLY), in
+     * parallel */
+    const char *only = getenv("CABLESIM_CRASH_ONLY");
+    char name[256];
+    snprintf(name, sizeof name, "crash%s%s", only != NULL ? "-" : "", only != NULL ? only : "");
+    for (char *c = name; *c != '\0'; c++)
+        if (*c == '*' || *c == '?' || *c == '/') *c = '_';
+    if (!cs_scratch_init(scratch, sizeof scratch, name)) return -1;
     char path[4096];
     path_of(path, sizeof path, "crash.yaml");
     FILE *f = fopen(path, "w");

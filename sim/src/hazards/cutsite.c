@@ -2,7 +2,6 @@
 #include "cablesim/cutsite.h"
 
 #include <math.h>
-#include <string.h>
 
 #include "hazards/hazard_impl.h"
 
@@ -63,8 +62,7 @@ static bool landed(const cs_topology_t *t, size_t v)
 
 static bool foreign(const cs_topology_t *t, size_t v)
 {
-    const char *c = cs_topology_node(t, v)->country;
-    return c == NULL || strcmp(c, "JP") != 0;
+    return !cs_node_is_japan(cs_topology_node(t, v));
 }
 
 /* The nodes at the route's first and last points (the route may run either way). */

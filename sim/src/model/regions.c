@@ -14,6 +14,12 @@
 #include <string.h>
 
 #define NV(a) (sizeof(a) / sizeof((a)[0]))
+/* A box from (west, south) to (east, north), anticlockwise from its south-west corner. */
+/* clang-format off */
+#define BOX(w, s, e, n) {{w, s}, {e, s}, {e, n}, {w, n}}
+/* clang-format on */
+/* A ring's vertex count and vertices, for the table. */
+#define RING(a) NV(a), a
 
 /* Between southern Taiwan and northern Luzon: the Bashi, Balintang and
  * Babuyan channels, from the Gaoping shelf edge in the north-west (with a
@@ -60,12 +66,7 @@ static const cs_lonlat boso[] = {
 };
 
 /* The Shima Peninsula (Mie) and the sea off it: the Shima landing, Toba, Ago Bay. */
-static const cs_lonlat shima[] = {
-    {136.60, 34.10},
-    {137.05, 34.10},
-    {137.05, 34.50},
-    {136.60, 34.50},
-};
+static const cs_lonlat shima[] = BOX(136.60, 34.10, 137.05, 34.50);
 
 /* The Nankai megathrust zone: from the coast (Suruga Bay, Omaezaki, Irago,
  * Shima, Shionomisaki, Muroto, Ashizuri, Hyuga) out to the trough axis. */
@@ -87,43 +88,32 @@ static const cs_lonlat japan_trench[] = {
 };
 
 /* The Kitaibaraki and Takahagi landings and the sea off them. */
-static const cs_lonlat kitaibaraki[] = {
-    {140.60, 36.60},
-    {141.10, 36.60},
-    {141.10, 36.95},
-    {140.60, 36.95},
-};
+static const cs_lonlat kitaibaraki[] = BOX(140.60, 36.60, 141.10, 36.95);
 
 /* The whole Ibaraki landing coast: Ajigaura, Ibaraki (Mito), Takahagi, Kitaibaraki. */
-static const cs_lonlat ibaraki_coast[] = {
-    {140.20, 36.20},
-    {141.20, 36.20},
-    {141.20, 36.95},
-    {140.20, 36.95},
-};
+static const cs_lonlat ibaraki_coast[] = BOX(140.20, 36.20, 141.20, 36.95);
 
 static const cs_region regions[] = {
     {"Luzon Strait", "Bashi, Balintang and Babuyan channels between Taiwan and Luzon",
-     "https://en.wikipedia.org/wiki/Luzon_Strait", NV(luzon_strait), luzon_strait},
+     "https://en.wikipedia.org/wiki/Luzon_Strait", RING(luzon_strait)},
     {"Taiwan Strait", "between Fujian and Taiwan, Kaohsiung-Dongshan to Fugui Cape-Matsu",
-     "https://en.wikipedia.org/wiki/Taiwan_Strait", NV(taiwan_strait), taiwan_strait},
+     "https://en.wikipedia.org/wiki/Taiwan_Strait", RING(taiwan_strait)},
     {"Tsushima Strait", "the Korea Strait, both channels (Busan-Tsushima-Iki-Kyushu)",
-     "https://en.wikipedia.org/wiki/Korea_Strait", NV(tsushima_strait), tsushima_strait},
+     "https://en.wikipedia.org/wiki/Korea_Strait", RING(tsushima_strait)},
     {"East China Sea", "IHO limits: Taiwan-Turnabout Is., China coast, Jeju, Kyushu, Ryukyu arc",
-     "https://iho.int/uploads/user/pubs/standards/s-23/S-23_Ed3_1953_EN.pdf", NV(east_china_sea),
-     east_china_sea},
+     "https://iho.int/uploads/user/pubs/standards/s-23/S-23_Ed3_1953_EN.pdf", RING(east_china_sea)},
     {"Boso", "southern Boso Peninsula landing cluster (Chikura, Maruyama, Minamiboso, Wada)",
-     "https://en.wikipedia.org/wiki/B%C5%8Ds%C5%8D_Peninsula", NV(boso), boso},
+     "https://en.wikipedia.org/wiki/B%C5%8Ds%C5%8D_Peninsula", RING(boso)},
     {"Shima", "Shima Peninsula landing and the sea off it",
-     "https://en.wikipedia.org/wiki/Shima_Peninsula", NV(shima), shima},
+     "https://en.wikipedia.org/wiki/Shima_Peninsula", RING(shima)},
     {"Nankai Trough", "Nankai megathrust zone, coast to trough axis, Suruga Bay to Hyuga-nada",
-     "https://en.wikipedia.org/wiki/Nankai_Trough", NV(nankai_trough), nankai_trough},
+     "https://en.wikipedia.org/wiki/Nankai_Trough", RING(nankai_trough)},
     {"Japan Trench", "Japan Trench forearc, offshore to the axis, Boso junction to 41N",
-     "https://en.wikipedia.org/wiki/Japan_Trench", NV(japan_trench), japan_trench},
+     "https://en.wikipedia.org/wiki/Japan_Trench", RING(japan_trench)},
     {"Kitaibaraki", "Kitaibaraki and Takahagi landings and the sea off them",
-     "https://en.wikipedia.org/wiki/Kitaibaraki,_Ibaraki", NV(kitaibaraki), kitaibaraki},
+     "https://en.wikipedia.org/wiki/Kitaibaraki,_Ibaraki", RING(kitaibaraki)},
     {"Ibaraki coast", "Ajigaura, Ibaraki, Takahagi and Kitaibaraki landings",
-     "https://en.wikipedia.org/wiki/Ibaraki_Prefecture", NV(ibaraki_coast), ibaraki_coast},
+     "https://en.wikipedia.org/wiki/Ibaraki_Prefecture", RING(ibaraki_coast)},
 };
 
 size_t cs_regions_count(void)

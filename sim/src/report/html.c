@@ -53,6 +53,15 @@ void cs_html_elem(cs_html *h, const char *tag, const char *text)
     cs_html_printf(h, "</%s>", tag);
 }
 
+void cs_html_mix(cs_html *h, const char *const *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (i % 2 == 0)
+            cs_html_raw(h, parts[i]);
+        else
+            cs_html_text(h, parts[i]);
+}
+
 static void open_fig(cs_html *h, const char *key, double scale)
 {
     cs_html_printf(h, "<span class=\"fig\" data-file=\"%d\"", h->file);
@@ -99,4 +108,33 @@ void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int pre
     snprintf(a, sizeof a, "%s.lo", key);
     snprintf(b, sizeof b, "%s.hi", key);
     interval(h, a, b, lo, hi, prec, scale, suffix);
+}
+
+/* Closes a cell, opens the next and formats its figure's key into k. */
+static void next_cell(cs_html *h, char *k, size_t n, const char *keyfmt, va_list ap)
+{
+    vsnprintf(k, n, keyfmt, ap);
+    cs_html_raw(h, "</td><td>");
+}
+
+void cs_html_td_fig(cs_html *h, double value, int prec, double scale, const char *suffix,
+                    const char *keyfmt, ...)
+{
+    char k[240]; /* room for ".lo" in cs_html_interval's 256 */
+    va_list ap;
+    va_start(ap, keyfmt);
+    next_cell(h, k, sizeof k, keyfmt, ap);
+    va_end(ap);
+    cs_html_fig(h, k, value, prec, scale, suffix);
+}
+
+void cs_html_td_interval(cs_html *h, double lo, double hi, int prec, double scale,
+                         const char *suffix, const char *keyfmt, ...)
+{
+    char k[240]; /* room for ".lo" in cs_html_interval's 256 */
+    va_list ap;
+    va_start(ap, keyfmt);
+    next_cell(h, k, sizeof k, keyfmt, ap);
+    va_end(ap);
+    cs_html_interval(h, k, lo, hi, prec, scale, suffix);
 }

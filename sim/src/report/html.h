@@ -29,6 +29,9 @@ void cs_html_printf(cs_html *h, const char *fmt, ...)
 void cs_html_text(cs_html *h, const char *s);
 /** "<tag>escaped text</tag>". */
 void cs_html_elem(cs_html *h, const char *tag, const char *text);
+/** Markup around text: parts[0] as is, parts[1] escaped, parts[2] as is, ... (n parts; a NULL
+ * text writes nothing). */
+void cs_html_mix(cs_html *h, const char *const *parts, size_t n);
 
 /**
  * A figure: `<span class="fig" data-file="F" data-key="BASE.KEY" data-value="%.17g">` with the
@@ -44,5 +47,20 @@ void cs_html_count(cs_html *h, const char *key, unsigned long long value);
  * the JSON: {"mean", "lo", "hi", ...}). */
 void cs_html_interval(cs_html *h, const char *key, double lo, double hi, int prec, double scale,
                       const char *suffix);
+/** The next cell of a table row (`</td><td>`) holding a figure (cs_html_fig) whose key is
+ * printf-formatted from keyfmt. */
+void cs_html_td_fig(cs_html *h, double value, int prec, double scale, const char *suffix,
+                    const char *keyfmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+/** The same with an interval (cs_html_interval). */
+void cs_html_td_interval(cs_html *h, double lo, double hi, int prec, double scale,
+                         const char *suffix, const char *keyfmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 8)))
+#endif
+    ;
 
 #endif

@@ -24,34 +24,18 @@
 #include "core/fileio.h"
 #include "report/html.h"
 #include "report/map.h"
+#include "report/report_impl.h"
 
 extern char **environ;
 
-/* One input file and what the analysis made of it. */
-typedef struct {
-    const char *path;
-    cs_resultsio_t *r;
-    cs_analysis_t *a;
-    cs_recovery_analysis_t *v; /* NULL without recovery data */
-    cs_ydoc_t *doc;            /* the scenario as run (resolved when the file has it) */
-} input;
-
-typedef struct {
-    cs_html h;
-    const cs_report_options *o;
-    input *in;
-    size_t n;
-    cs_coast_t *coast_wide, *coast_japan;
-} report;
-
 /* ------------------------------------------------------------------ the scenario in words */
 
-static const cs_ynode *scen(const input *f, const char *key)
+static const cs_ynode *scen(const cs_rep_input *f, const char *key)
 {
     return f->doc != NULL ? cs_ymap_get(cs_ydoc_root(f->doc), key) : NULL;
 }
 
-static const char *scen_str(const input *f, const char *key, const char *dflt)
+const char *cs_rep_scen_str(const cs_rep_input *f, const char *key, const char *dflt)
 {
     const cs_ynode *n = scen(f, key);
     return n != NULL && n->kind == CS_YSCALAR && n->value != NULL ? n->value : dflt;
@@ -95,7 +79,7 @@ static const char *hazard_words(const char *type)
     return "Hazard";
 }
 
-static void hazards_in_words(cs_html *h, const input *f)
+static void hazards_in_words(cs_html *h, const cs_rep_input *f)
 {
     const cs_ynode *hz = scen(f, "hazards");
     if (hz == NULL || hz->kind != CS_YSEQ || hz->n == 0) {
@@ -151,22 +135,21 @@ static const char style[] =
     "@media print{body{max-width:none;padding:0}h2{break-after:avoid}svg{break-inside:avoid}}\n"
     "</style>\n";
 
-static void head(report *R)
+static void head(cs_rep_page *R)
 {
-    const input *f = &R->in[0];
+    const cs_rep_input *f = &R->in[0];
     cs_html *h = &R->h;
-    cs_html_raw(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<meta name=\"generator\" content=\"cablesim ");
-    cs_html_text(h, cs_version());
-    cs_html_raw(h, "\">\n<title>cablesim report: ");
-    cs_html_text(h, f->a->scenario_name);
-    cs_html_raw(h, "</title>\n");
+    const char *const top[] = {
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"generator\" content=\"cablesim ",
+        cs_version(), "\">\n<title>cablesim report: ", f->a->scenario_name, "</title>\n"};
+    cs_html_mix(h, top, sizeof top / sizeof *top);
     cs_html_raw(h, style);
-    cs_html_raw(h, "</head>\n<body>\n<header>\n<h1>cablesim report: ");
-    cs_html_text(h, f->a->scenario_name);
-    cs_html_raw(h, "</h1>\n<p class=\"lede\">");
-    cs_html_text(h, scen_str(f, "description", ""));
+    const char *const header[] = {
+        "</head>\n<body>\n<header>\n<h1>cablesim report: ", f->a->scenario_name,
+        "</h1>\n<p class=\"lede\">", cs_rep_scen_str(f, "description", "")};
+    cs_html_mix(h, header, sizeof header / sizeof *header);
     cs_html_raw(h, "</p>\n<nav><a href=\"#question\">Question</a><a href=\"#headline\">Headline "
                    "figures</a><a href=\"#regions\">Regions</a><a href=\"#cables\">Cables and "
                    "stations</a><a href=\"#map\">Map</a>");
@@ -176,20 +159,22 @@ static void head(report *R)
                    "href=\"#versions\">Versions</a></nav>\n</header>\n");
 }
 
-static void question(report *R)
+static void question(cs_rep_page *R)
 {
-    const input *f = &R->in[0];
+    const cs_rep_input *f = &R->in[0];
     const cs_analysis_t *a = f->a;
     const cs_results_info *in = a->info;
     cs_html *h = &R->h;
     cs_html_raw(h, "<section id=\"question\">\n<h2>The question</h2>\n<dl class=\"q\">\n");
-    cs_html_raw(h, "<dt>Scenario</dt><dd><b>");
-    cs_html_text(h, a->scenario_name);
-    cs_html_raw(h, "</b> — ");
-    cs_html_text(h, scen_str(f, "description", "(no description)"));
-    cs_html_raw(h, " <span class=\"note\">(results file <code>");
-    cs_html_text(h, in->path);
-    cs_html_raw(h, "</code>)</span></dd>\n<dt>Network</dt><dd>the cables in service in ");
+    const char *const scenario[] = {"<dt>Scenario</dt><dd><b>",
+                                    a->scenario_name,
+                                    "</b> — ",
+                                    cs_rep_scen_str(f, "description", "(no description)"),
+                                    " <span class=\"note\">(results file <code>",
+                                    in->path,
+                                    "</code>)</span></dd>\n<dt>Network</dt><dd>the cables in "
+                                    "service in "};
+    cs_html_mix(h, scenario, sizeof scenario / sizeof *scenario);
     cs_html_printf(h, "%d", (int)in->as_of);
     cs_html_printf(h, ": %zu cable systems, %zu segments and links, %zu nodes</dd>\n", a->n_cables,
                    in->n_edges, in->n_nodes);
@@ -200,7 +185,7 @@ static void question(report *R)
                    "demand file ",
                    in->n_demands, a->n_regions);
     cs_html_raw(h, "× ");
-    cs_html_text(h, scen_str(f, "demand_scale", "1"));
+    cs_html_text(h, cs_rep_scen_str(f, "demand_scale", "1"));
     cs_html_raw(h, "); the intact network leaves ");
     cs_html_fig(h, "overall.intact_unserved_tbps", in->base_unserved_tbps, 3, 1.0, " Tbps");
     cs_html_raw(h, " unserved</dd>\n<dt>Routing</dt><dd>");
@@ -240,18 +225,18 @@ static void card_close(cs_html *h, const char *label)
 }
 
 /* The honest statement of the expected unserved demand (as analyze prints it). */
-static cs_loss_interval loss_interval(const cs_analysis_t *a)
+cs_loss_interval cs_rep_loss_interval(const cs_analysis_t *a)
 {
     const double u0 = a->info->base_unserved_tbps;
     return cs_analysis_loss_interval(a->varied, a->n_loss, &a->unserved_tbps, u0,
                                      a->demand_tbps - u0);
 }
 
-static void headline(report *R)
+static void headline(cs_rep_page *R)
 {
     const cs_analysis_t *a = R->in[0].a;
     cs_html *h = &R->h;
-    const cs_loss_interval li = loss_interval(a);
+    const cs_loss_interval li = cs_rep_loss_interval(a);
     cs_html_raw(h, "<section id=\"headline\">\n<h2>Headline figures</h2>\n<div class=\"cards\">\n");
     card_open(h);
     cs_html_fig(h, "overall.unserved_statement.mean", li.mean, 3, 1.0, " Tbps");
@@ -321,475 +306,11 @@ static void headline(report *R)
                    "</section>\n");
 }
 
-/* Indices 0..n-1 ordered by key descending (NaN last), ties by index. */
-typedef struct {
-    size_t i;
-    double key;
-} ranked;
-
-static int cmp_ranked(const void *x, const void *y)
-{
-    const ranked *a = x, *b = y;
-    const bool na = isnan(a->key), nb = isnan(b->key);
-    if (na != nb) return na ? 1 : -1;
-    if (!na && a->key != b->key) return a->key < b->key ? 1 : -1;
-    return (a->i > b->i) - (a->i < b->i);
-}
-
-static ranked *rank(size_t n, double (*key)(const cs_analysis_t *, size_t), const cs_analysis_t *a)
-{
-    ranked *r = malloc((n + 1) * sizeof *r);
-    if (r == NULL) return NULL;
-    for (size_t i = 0; i < n; i++)
-        r[i] = (ranked){i, key(a, i)};
-    qsort(r, n, sizeof *r, cmp_ranked);
-    return r;
-}
-
-static double region_key(const cs_analysis_t *a, size_t i)
-{
-    return a->regions[i].unserved_tbps.mean;
-}
-
-static bool regions(report *R)
-{
-    const cs_analysis_t *a = R->in[0].a;
-    cs_html *h = &R->h;
-    ranked *r = rank(a->n_regions, region_key, a);
-    if (r == NULL) return false;
-    cs_html_raw(h, "<section id=\"regions\">\n<h2>Regions</h2>\n<p class=\"note\">Ordered by "
-                   "expected unserved traffic. Served: share of the region's demand served (mean, "
-                   "95% CI). Cut off: probability that no Japanese city reaches the region.</p>\n"
-                   "<table class=\"regions\"><tr><th>region</th><th>demand Tbps</th><th>served"
-                   "</th><th>95% CI</th><th>unserved Tbps</th><th>95% CI</th><th>cut off</th>"
-                   "<th>latency added ms (mean, worst)</th></tr>\n");
-    char k[128];
-    size_t calm = 0;
-    for (size_t i = 0; i < a->n_regions; i++) {
-        const size_t g = r[i].i;
-        const cs_analysis_region *x = &a->regions[g];
-        cs_html_raw(h, "<tr><td>");
-        cs_html_text(h, x->name);
-        if (x->domestic) cs_html_raw(h, " <span class=\"note\">(domestic)</span>");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "regions.%zu.demand_tbps", g);
-        cs_html_fig(h, k, x->demand_tbps, 2, 1.0, "");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "regions.%zu.served_fraction.mean", g);
-        cs_html_fig(h, k, x->served_frac.mean, 2, 100.0, "%");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "regions.%zu.served_fraction", g);
-        cs_html_interval(h, k, x->served_frac.lo, x->served_frac.hi, 2, 100.0, "%");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "regions.%zu.unserved_tbps.mean", g);
-        cs_html_fig(h, k, x->unserved_tbps.mean, 3, 1.0, "");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "regions.%zu.unserved_tbps", g);
-        cs_html_interval(h, k, x->unserved_tbps.lo, x->unserved_tbps.hi, 3, 1.0, "");
-        cs_html_raw(h, "</td><td>");
-        if (x->all_cut.n > 0) {
-            snprintf(k, sizeof k, "regions.%zu.cut_off_all.p", g);
-            cs_html_fig(h, k, x->all_cut.p, 2, 100.0, "%");
-        } else
-            cs_html_raw(h, "–");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "regions.%zu.latency_added_ms.mean", g);
-        cs_html_fig(h, k, x->latency_added_mean_ms, 2, 1.0, "");
-        cs_html_raw(h, ", ");
-        snprintf(k, sizeof k, "regions.%zu.latency_added_ms.worst", g);
-        cs_html_fig(h, k, x->latency_added_worst_ms, 2, 1.0, "");
-        cs_html_raw(h, "</td></tr>\n");
-        calm += !(x->unserved_tbps.mean >
-                  x->demand_tbps - x->base_served_tbps + CS_ANALYSIS_NOISE_TBPS);
-    }
-    cs_html_printf(h,
-                   "</table>\n<p class=\"note\">%zu of %zu regions lose nothing beyond what the "
-                   "intact network leaves unserved.</p>\n</section>\n",
-                   calm, a->n_regions);
-    free(r);
-    return true;
-}
-
-static double cable_share(const cs_analysis_t *a, size_t c)
-{
-    const cs_criticality *x = &a->cables[c].crit;
-    return x->failed.k == 0 ? NAN : (isfinite(x->share) ? x->share : -1.0 + x->failed.p);
-}
-
-static double station_share(const cs_analysis_t *a, size_t s)
-{
-    const cs_criticality *x = &a->stations[s].crit;
-    return x->failed.k == 0 ? NAN : (isfinite(x->share) ? x->share : -1.0 + x->failed.p);
-}
-
-static double cable_rise(const cs_analysis_t *a, size_t c)
-{
-    return a->cables[c].flow.rise;
-}
-
-static void crit_cells(cs_html *h, const char *base, const cs_criticality *c)
-{
-    char k[160];
-    cs_html_raw(h, "</td><td>");
-    snprintf(k, sizeof k, "%s.criticality.failed.p", base);
-    cs_html_fig(h, k, c->failed.p, 2, 100.0, "%");
-    cs_html_raw(h, "</td><td>");
-    snprintf(k, sizeof k, "%s.criticality.loss_when_failed", base);
-    cs_html_fig(h, k, c->loss, 3, 1.0, "");
-    cs_html_raw(h, "</td><td>");
-    snprintf(k, sizeof k, "%s.criticality.loss_share", base);
-    cs_html_fig(h, k, c->share, 1, 100.0, "%");
-    cs_html_raw(h, "</td></tr>\n");
-}
-
-static bool cables(report *R)
-{
-    const cs_analysis_t *a = R->in[0].a;
-    const cs_results_info *in = a->info;
-    cs_html *h = &R->h;
-    const size_t top = R->o->top;
-    ranked *r = rank(a->n_cables, cable_share, a);
-    if (r == NULL) return false;
-    size_t m = 0;
-    while (m < a->n_cables && !isnan(r[m].key))
-        m++;
-    cs_html_printf(h,
-                   "<section id=\"cables\">\n<h2>Cables and stations that matter</h2>\n"
-                   "<h3>Cable systems down in some trial: %zu; the %zu that carry most of the "
-                   "loss</h3>\n",
-                   m, m < top ? m : top);
-    cs_html_raw(h, "<p class=\"note\">Down: the share of trials in which a segment of the cable "
-                   "was down (cut, or at a lost station). Loss when down: the mean unserved "
-                   "demand beyond the intact network's in those trials (Tbps). Share: the part "
-                   "of all lost traffic that falls in those trials; failures co-occur, so shares "
-                   "add up to more than 100%.</p>\n");
-    char k[64];
-    if (m > 0)
-        cs_html_raw(h, "<table class=\"cables\"><tr><th>cable</th><th>down</th><th>loss when "
-                       "down, Tbps</th><th>share of the loss</th></tr>\n");
-    for (size_t i = 0; i < m && i < top; i++) {
-        const size_t c = r[i].i;
-        cs_html_raw(h, "<tr><td>");
-        cs_html_text(h, a->cables[c].full_name[0] ? a->cables[c].full_name : a->cables[c].name);
-        cs_html_raw(h, " <span class=\"note\">");
-        cs_html_text(h, a->cables[c].name);
-        cs_html_raw(h, "</span>");
-        snprintf(k, sizeof k, "cables.%zu", c);
-        crit_cells(h, k, &a->cables[c].crit);
-    }
-    if (m > 0) cs_html_raw(h, "</table>\n");
-    free(r);
-    r = rank(a->n_stations, station_share, a);
-    if (r == NULL) return false;
-    m = 0;
-    while (m < a->n_stations && !isnan(r[m].key))
-        m++;
-    cs_html_printf(h, "<h3>Landing stations lost in some trial: %zu</h3>\n", m);
-    if (m > 0)
-        cs_html_raw(h, "<table class=\"stations\"><tr><th>station</th><th>lost</th><th>loss "
-                       "when lost, Tbps</th><th>share of the loss</th></tr>\n");
-    for (size_t i = 0; i < m && i < top; i++) {
-        const size_t s = r[i].i;
-        cs_html_raw(h, "<tr><td>");
-        cs_html_text(h, in->nodes[a->stations[s].node].name);
-        snprintf(k, sizeof k, "stations.%zu", s);
-        crit_cells(h, k, &a->stations[s].crit);
-    }
-    if (m > 0) cs_html_raw(h, "</table>\n");
-    free(r);
-    cs_html_raw(h, "<h3>Where the traffic went</h3>\n");
-    if (!a->has_flow) {
-        cs_html_raw(h, "<p>Not recorded: the run kept no per-trial edge flows "
-                       "(<code>output.edge_flow: false</code>).</p>\n</section>\n");
-        return true;
-    }
-    r = rank(a->n_cables, cable_rise, a);
-    if (r == NULL) return false;
-    m = 0;
-    while (m < a->n_cables && m < top && r[m].key > 0.0005)
-        m++;
-    cs_html_raw(h,
-                "<p class=\"note\">Cables whose flow (on their busiest segment) rises most in "
-                "the trials with a failure in which they are up: the traffic they absorb.</p>\n");
-    if (m == 0)
-        cs_html_raw(h, "<p>No cable carries more when others fail.</p>\n");
-    else
-        cs_html_raw(h, "<table class=\"absorbers\"><tr><th>cable</th><th>capacity Tbps</th>"
-                       "<th>intact flow</th><th>rise</th><th>saturated</th></tr>\n");
-    for (size_t i = 0; i < m; i++) {
-        const size_t c = r[i].i;
-        const cs_flow_stats *fl = &a->cables[c].flow;
-        cs_html_raw(h, "<tr><td>");
-        cs_html_text(h, a->cables[c].full_name[0] ? a->cables[c].full_name : a->cables[c].name);
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "cables.%zu.flow.capacity_tbps", c);
-        cs_html_fig(h, k, fl->capacity_tbps, 1, 1.0, "");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "cables.%zu.flow.intact_flow_tbps", c);
-        cs_html_fig(h, k, fl->base_flow_tbps, 2, 1.0, "");
-        cs_html_raw(h, "</td><td>+");
-        snprintf(k, sizeof k, "cables.%zu.flow.rise_tbps", c);
-        cs_html_fig(h, k, fl->rise, 2, 1.0, "");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "cables.%zu.flow.saturated.p", c);
-        cs_html_fig(h, k, fl->saturated.p, 2, 100.0, "%");
-        cs_html_raw(h, "</td></tr>\n");
-    }
-    if (m > 0) cs_html_raw(h, "</table>\n");
-    free(r);
-    cs_html_raw(h, "</section>\n");
-    return true;
-}
-
-static void maps(report *R)
-{
-    const cs_analysis_t *a = R->in[0].a;
-    cs_html *h = &R->h;
-    cs_html_raw(h, "<section id=\"map\">\n<h2>Map of the network</h2>\n<p class=\"legend "
-                   "note\"><span><i class=\"sw\" style=\"background:#8796a8\"></i>cable segment "
-                   "(dashed: land link)</span><span><i class=\"sw\" style=\"background:#b4100a;"
-                   "height:5px\"></i>down in some trial (darker and wider: more often)</span>");
-    if (a->has_flow)
-        cs_html_raw(h, "<span><i class=\"sw\" style=\"background:#1f6fd1;height:6px\"></i>carries "
-                       "more when others fail (wider: larger rise)</span>");
-    cs_html_raw(h, "<span><i class=\"sw\" style=\"background:#b0120a;height:10px;width:10px;"
-                   "border-radius:5px\"></i>landing station lost</span></p>\n");
-    const cs_map_view japan = {.id = "map-japan",
-                               .title = "Japan: landing stations and cables near the coast",
-                               .west = 127,
-                               .east = 147,
-                               .south = 29,
-                               .north = 46,
-                               .width = 760};
-    cs_map_draw(h, &japan, a, R->coast_japan);
-    const cs_map_view wide = cs_map_view_of(a->info, "map-network", "The whole network", 1040);
-    cs_map_draw(h, &wide, a, R->coast_wide);
-    cs_html_raw(h, "<p class=\"note\">Segments are drawn as great circles between their ends: the "
-                   "results file keeps the network's nodes and edges, not the surveyed routes. ");
-    if (R->coast_wide != NULL) {
-        cs_html_raw(h, "Coastlines: GSHHG ");
-        cs_html_text(h, R->coast_wide->version);
-        cs_html_raw(h, " (");
-        cs_html_text(h, R->coast_wide->title);
-        cs_html_raw(h, "; ");
-        cs_html_text(h, R->coast_wide->source);
-        cs_html_raw(h, "), low resolution, from <code>");
-        cs_html_text(h, R->o->coastline);
-        cs_html_raw(h, "</code>.");
-    } else
-        cs_html_raw(h, "No coastline drawn (no coastline data given).");
-    cs_html_raw(h, "</p>\n</section>\n");
-}
-
-static void recovery(report *R)
-{
-    const cs_recovery_analysis_t *v = R->in[0].v;
-    cs_html *h = &R->h;
-    if (v == NULL) return;
-    cs_html_raw(h, "<section id=\"recovery\">\n<h2>Recovery over time</h2>\n");
-    cs_html_printf(h,
-                   "<p class=\"note\">Served share = served / %.3f Tbps served by the intact "
-                   "network, over the %llu trials, at the days of the table below.</p>\n",
-                   v->intact_tbps, (unsigned long long)v->n);
-    cs_chart_recovery(h, v);
-    char k[96];
-    cs_html_raw(h, "<table class=\"recovery\"><tr><th>day</th><th>p10</th><th>median</th><th>"
-                   "p90</th><th>mean</th><th>ships' queue (mean)</th></tr>\n");
-    for (size_t j = 0; j < v->n_points; j++) {
-        const cs_recovery_point *p = &v->points[j];
-        cs_html_raw(h, "<tr><td>");
-        snprintf(k, sizeof k, "recovery.served_share.%zu.time_days", j);
-        cs_html_fig(h, k, p->time_days, 2, 1.0, "");
-        static const char *const cols[3] = {"share_p10", "share_median", "share_p90"};
-        const double vals[3] = {p->q10, p->median, p->q90};
-        for (int c = 0; c < 3; c++) {
-            cs_html_raw(h, "</td><td>");
-            snprintf(k, sizeof k, "recovery.served_share.%zu.%s", j, cols[c]);
-            cs_html_fig(h, k, vals[c], 2, 100.0, "%");
-        }
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "recovery.served_share.%zu.share_mean.mean", j);
-        cs_html_fig(h, k, p->share.mean, 2, 100.0, "%");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "recovery.served_share.%zu.queue_mean", j);
-        cs_html_fig(h, k, p->queue_mean, 2, 1.0, "");
-        cs_html_raw(h, "</td></tr>\n");
-    }
-    cs_html_raw(h, "</table>\n<h3>Time to restore</h3>\n<table class=\"ttr\"><tr><th>restored "
-                   "share</th><th>days (mean, capped at the horizon)</th><th>95% CI</th><th>not "
-                   "restored within the horizon</th></tr>\n");
-    static const char *const keys[3] = {"t50_days", "t90_days", "t100_days"};
-    static const char *const labels[3] = {"50%", "90%", "100%"};
-    for (size_t m = 0; m < 3; m++) {
-        const cs_recovery_ttr *t = &v->ttr[m];
-        cs_html_printf(h, "<tr><td>%s</td><td>", labels[m]);
-        snprintf(k, sizeof k, "recovery.%s.mean_capped_at_horizon.mean", keys[m]);
-        cs_html_fig(h, k, t->censored.mean, 2, 1.0, "");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "recovery.%s.mean_capped_at_horizon", keys[m]);
-        cs_html_interval(h, k, t->censored.lo, t->censored.hi, 2, 1.0, "");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "recovery.%s.not_restored.p", keys[m]);
-        cs_html_fig(h, k, t->not_restored.p, 2, 100.0, "%");
-        cs_html_raw(h, "</td></tr>\n");
-    }
-    cs_html_raw(h, "</table>\n<p>Unserved traffic over the horizon: ");
-    cs_html_fig(h, "recovery.unserved_tbps_days.mean", v->unserved_tbps_days.est.mean, 2, 1.0,
-                " Tbps-days");
-    cs_html_raw(h, " per trial (95% CI ");
-    cs_html_interval(h, "recovery.unserved_tbps_days", v->unserved_tbps_days.est.lo,
-                     v->unserved_tbps_days.est.hi, 2, 1.0, "");
-    cs_html_raw(h, "); capacity out of service ");
-    cs_html_fig(h, "recovery.capacity_tbps_days.mean", v->capacity_tbps_days.est.mean, 1, 1.0,
-                " Tbps-days");
-    cs_html_raw(h, "; faults per trial ");
-    cs_html_fig(h, "recovery.faults_per_trial.mean", v->faults.mean, 2, 1.0, "");
-    cs_html_raw(h, ", of which ");
-    cs_html_fig(h, "recovery.faults_repaired.p", v->repaired.p, 1, 100.0, "%");
-    cs_html_raw(h, " repaired within the horizon; wait for a ship ");
-    cs_html_fig(h, "recovery.wait_days.mean", v->wait_days.mean, 2, 1.0, " days");
-    cs_html_raw(h, ".</p>\n<h3>Repair ships</h3>\n<table class=\"ships\"><tr><th>ship</th><th>"
-                   "home</th><th>busy days (mean)</th><th>worked in</th></tr>\n");
-    for (size_t s = 0; s < v->n_ships; s++) {
-        cs_html_raw(h, "<tr><td>");
-        cs_html_text(h, v->ships[s].name);
-        cs_html_raw(h, "</td><td>");
-        cs_html_text(h, v->ships[s].home);
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "recovery.ships.%zu.busy_days.mean", s);
-        cs_html_fig(h, k, v->ships[s].busy_days.mean, 2, 1.0, "");
-        cs_html_raw(h, "</td><td>");
-        snprintf(k, sizeof k, "recovery.ships.%zu.worked.p", s);
-        cs_html_fig(h, k, v->ships[s].worked.p, 1, 100.0, "%");
-        cs_html_raw(h, " of trials</td></tr>\n");
-    }
-    cs_html_raw(h, "</table>\n</section>\n");
-}
-
-/* ------------------------------------------------------------------------ comparison */
-
-static void paired_cells(cs_html *h, const cs_paired *p, int prec, double scale, const char *suffix)
-{
-    cs_html_printf(h, "<td>%+.*f%s</td><td>", prec, scale * p->diff.mean, suffix);
-    if (p->verdict == CS_PAIRED_ONE_OUTCOME)
-        cs_html_raw(h, "–");
-    else
-        cs_html_printf(h, "%+.*f to %+.*f", prec, scale * p->diff.lo, prec, scale * p->diff.hi);
-    cs_html_raw(h, "</td><td>");
-    cs_html_text(h, cs_paired_verdict_name(p->verdict));
-    cs_html_raw(h, "</td>");
-}
-
-static void comparison(report *R)
-{
-    if (R->n < 2) return;
-    cs_html *h = &R->h;
-    cs_html_raw(h, "<section id=\"comparison\">\n<h2>Comparison</h2>\n<p class=\"note\">Each "
-                   "file's headline figures (mean, with the 95% interval under it). The sections "
-                   "above describe the first file.</p>\n<table class=\"comparison\"><tr><th>"
-                   "</th>");
-    for (size_t i = 0; i < R->n; i++) {
-        cs_html_printf(h, "<th>%c<br>", (char)('A' + (i < 26 ? i : 25)));
-        cs_html_text(h, R->in[i].a->scenario_name);
-        cs_html_raw(h, "<br><span class=\"note\">");
-        cs_html_text(h, R->in[i].path);
-        cs_html_raw(h, "</span></th>");
-    }
-    cs_html_raw(h, "</tr>\n");
-    static const char *const rows[] = {
-        "network year",           "demand scale", "trials, seed",       "demand Tbps",
-        "expected unserved Tbps", "served",       "capacity down Tbps", "every pair cut"};
-    for (size_t row = 0; row < sizeof rows / sizeof *rows; row++) {
-        cs_html_printf(h, "<tr><td>%s</td>", rows[row]);
-        for (size_t i = 0; i < R->n; i++) {
-            const cs_analysis_t *a = R->in[i].a;
-            h->file = (int)i;
-            cs_html_raw(h, "<td>");
-            switch (row) {
-            case 0:
-                cs_html_printf(h, "%d", (int)a->info->as_of);
-                break;
-            case 1:
-                cs_html_text(h, scen_str(&R->in[i], "demand_scale", "1"));
-                break;
-            case 2:
-                cs_html_printf(h, "%llu, %llu", (unsigned long long)a->n,
-                               (unsigned long long)a->info->seed);
-                break;
-            case 3:
-                cs_html_fig(h, "overall.demand_tbps", a->demand_tbps, 2, 1.0, "");
-                break;
-            case 4: {
-                const cs_loss_interval li = loss_interval(a);
-                cs_html_fig(h, "overall.unserved_statement.mean", li.mean, 3, 1.0, "");
-                cs_html_raw(h, "<br><span class=\"note\">");
-                if (li.kind == CS_LOSS_ONE_OUTCOME)
-                    cs_html_raw(h, "one outcome");
-                else if (li.kind == CS_LOSS_BOUND) {
-                    cs_html_raw(h, "at most ");
-                    cs_html_fig(h, "overall.unserved_statement.hi", li.hi, 3, 1.0, "");
-                } else
-                    cs_html_interval(h, "overall.unserved_statement", li.lo, li.hi, 3, 1.0, "");
-                cs_html_raw(h, "</span>");
-                break;
-            }
-            case 5:
-                cs_html_fig(h, "overall.served_fraction.mean", a->served_frac.mean, 2, 100.0, "%");
-                cs_html_raw(h, "<br><span class=\"note\">");
-                cs_html_interval(h, "overall.served_fraction", a->served_frac.lo, a->served_frac.hi,
-                                 2, 100.0, "%");
-                cs_html_raw(h, "</span>");
-                break;
-            case 6:
-                cs_html_fig(h, "overall.capacity_lost_tbps.mean", a->capacity_lost_tbps.mean, 1,
-                            1.0, "");
-                break;
-            default:
-                if (a->all_cut.n > 0)
-                    cs_html_fig(h, "overall.all_pairs_cut.p", a->all_cut.p, 2, 100.0, "%");
-                else
-                    cs_html_raw(h, "–");
-                break;
-            }
-            cs_html_raw(h, "</td>");
-        }
-        cs_html_raw(h, "</tr>\n");
-    }
-    h->file = 0;
-    cs_html_raw(h, "</table>\n<h3>Differences from A</h3>\n<table class=\"differences\"><tr><th>"
-                   "</th><th>how</th><th>unserved Tbps, B − A</th><th>95% CI</th><th>verdict</th>"
-                   "<th>served, B − A</th><th>95% CI</th><th>verdict</th></tr>\n");
-    for (size_t i = 1; i < R->n; i++) {
-        cs_error e = CS_ERROR_INIT;
-        cs_comparison_t *c = NULL;
-        cs_html_printf(h, "<tr><td>%c − A</td>", (char)('A' + (i < 26 ? i : 25)));
-        if (cs_analysis_compare(&c, R->in[0].r, R->in[i].r, &R->o->analysis, &e) == CS_OK) {
-            cs_html_printf(h, "<td class=\"kind\">%s<br><span class=\"note\">",
-                           cs_compare_kind_name(c->kind));
-            cs_html_text(h, c->basis);
-            cs_html_raw(h, "</span></td>");
-            paired_cells(h, &c->unserved_tbps, 3, 1.0, "");
-            paired_cells(h, &c->served_frac, 2, 100.0, "%");
-        } else {
-            cs_html_raw(h, "<td colspan=\"7\" class=\"note\">not compared: ");
-            cs_html_text(h, e.msg);
-            cs_html_raw(h, "</td>");
-        }
-        cs_comparison_free(c);
-        cs_html_raw(h, "</tr>\n");
-    }
-    cs_html_raw(h, "</table>\n<p class=\"note\">The figures of <code>cablesim compare</code> "
-                   "(docs/analysis-cli.md): paired when both files have the same seed and trials "
-                   "(trial <i>t</i> against trial <i>t</i>), otherwise unpaired, two independent "
-                   "samples with Welch intervals. Regions and cable systems are compared by "
-                   "name where both files have them.</p>\n</section>\n");
-}
-
 /* --------------------------------------------------------------- assumptions, versions */
 
-static void assumptions(report *R)
+static void assumptions(cs_rep_page *R)
 {
-    const input *f = &R->in[0];
+    const cs_rep_input *f = &R->in[0];
     const cs_results_info *in = f->a->info;
     cs_html *h = &R->h;
     cs_html_raw(h, "<section id=\"assumptions\">\n<h2>Assumptions and sources</h2>\n<ul>\n");
@@ -818,15 +339,16 @@ static void assumptions(report *R)
                    "checks against recorded events: docs/validation.md (in the source tree, or "
                    "share/doc/cablesim when installed).</li>\n</ul>\n<h3>Inputs</h3>\n<table "
                    "class=\"sources\"><tr><th>input</th><th>file</th><th>SHA-256</th></tr>\n");
-    cs_html_raw(h, "<tr><td>topology</td><td>");
-    cs_html_text(h, scen_str(f, "topology", "(bundled)"));
-    cs_html_raw(h, "</td><td><code>");
-    cs_html_text(h, in->topology_sha256);
-    cs_html_raw(h, "</code></td></tr>\n<tr><td>demand</td><td>");
-    cs_html_text(h, scen_str(f, "demand", "(bundled)"));
-    cs_html_raw(h, "</td><td><code>");
-    cs_html_text(h, in->demand_sha256);
-    cs_html_raw(h, "</code></td></tr>\n</table>\n");
+    const char *const inputs[] = {"<tr><td>topology</td><td>",
+                                  cs_rep_scen_str(f, "topology", "(bundled)"),
+                                  "</td><td><code>",
+                                  in->topology_sha256,
+                                  "</code></td></tr>\n<tr><td>demand</td><td>",
+                                  cs_rep_scen_str(f, "demand", "(bundled)"),
+                                  "</td><td><code>",
+                                  in->demand_sha256,
+                                  "</code></td></tr>\n</table>\n"};
+    cs_html_mix(h, inputs, sizeof inputs / sizeof *inputs);
     if (in->has_recovery && in->n_ships > 0) {
         cs_html_raw(h, "<h3>Fleet sources</h3>\n<ul class=\"note\">\n");
         for (size_t s = 0; s < in->n_ships; s++) {
@@ -845,7 +367,7 @@ static void assumptions(report *R)
     cs_html_raw(h, "</pre>\n</details>\n</section>\n");
 }
 
-static void versions(report *R)
+static void versions(cs_rep_page *R)
 {
     cs_html *h = &R->h;
     cs_build_info bi;
@@ -853,29 +375,31 @@ static void versions(report *R)
     cs_html_raw(h, "<section id=\"versions\">\n<h2>Versions</h2>\n<table class=\"versions\">\n");
     for (size_t i = 0; i < R->n; i++) {
         const cs_results_info *in = R->in[i].a->info;
-        cs_html_raw(h, "<tr><td>results file <code>");
-        cs_html_text(h, in->path);
-        cs_html_raw(h, "</code></td><td>written ");
-        cs_html_text(h, in->created);
-        cs_html_raw(h, " by cablesim ");
-        cs_html_text(h, in->software_version);
+        const char *const file[] = {"<tr><td>results file <code>",
+                                    in->path,
+                                    "</code></td><td>written ",
+                                    in->created,
+                                    " by cablesim ",
+                                    in->software_version};
+        cs_html_mix(h, file, 6);
         cs_html_printf(h, " (results format %d)</td></tr>\n", (int)in->format_version);
     }
-    cs_html_raw(h, "<tr><td>this report</td><td>cablesim ");
-    cs_html_text(h, bi.version);
-    cs_html_raw(h, " (commit ");
-    cs_html_text(h, bi.commit);
-    cs_html_raw(h, ", ");
-    cs_html_text(h, bi.build_type);
-    cs_html_raw(h, "); HDF5 ");
-    cs_html_text(h, bi.hdf5);
-    cs_html_raw(h, ", igraph ");
-    cs_html_text(h, bi.igraph);
-    cs_html_raw(h, ", GSL ");
-    cs_html_text(h, bi.gsl);
-    cs_html_raw(h, ", ");
-    cs_html_text(h, bi.mpi);
-    cs_html_raw(h, "</td></tr>\n");
+    const char *const software[] = {"<tr><td>this report</td><td>cablesim ",
+                                    bi.version,
+                                    " (commit ",
+                                    bi.commit,
+                                    ", ",
+                                    bi.build_type,
+                                    "); HDF5 ",
+                                    bi.hdf5,
+                                    ", igraph ",
+                                    bi.igraph,
+                                    ", GSL ",
+                                    bi.gsl,
+                                    ", ",
+                                    bi.mpi,
+                                    "</td></tr>\n"};
+    cs_html_mix(h, software, sizeof software / sizeof *software);
     if (R->coast_wide != NULL) {
         cs_html_raw(h, "<tr><td>coastlines</td><td>GSHHG ");
         cs_html_text(h, R->coast_wide->version);
@@ -886,7 +410,7 @@ static void versions(report *R)
 
 /* ------------------------------------------------------------------------- entry */
 
-static void inputs_free(input *in, size_t n)
+static void inputs_free(cs_rep_input *in, size_t n)
 {
     for (size_t i = 0; in != NULL && i < n; i++) {
         cs_recovery_analysis_free(in[i].v);
@@ -897,7 +421,8 @@ static void inputs_free(input *in, size_t n)
     free(in);
 }
 
-static cs_status open_input(input *f, const char *path, const cs_report_options *o, cs_error *err)
+static cs_status open_input(cs_rep_input *f, const char *path, const cs_report_options *o,
+                            cs_error *err)
 {
     f->path = path;
     cs_status rc = cs_resultsio_open(&f->r, path, err);
@@ -921,7 +446,7 @@ cs_status cs_report_write(FILE *out, const char *const *files, size_t n_files,
     if (o == NULL) o = &dflt;
     if (n_files == 0) return cs_errorf(err, CS_EINVAL, "%s: no results file to report on", name);
     if (o->top == 0) return cs_errorf(err, CS_EINVAL, "%s: top: expected at least 1", name);
-    report R = {.h = {.out = out, .base = ""}, .o = o, .n = n_files};
+    cs_rep_page R = {.h = {.out = out, .base = ""}, .o = o, .n = n_files};
     R.in = calloc(n_files, sizeof *R.in);
     cs_status rc = R.in == NULL ? cs_errorf(err, CS_ENOMEM, "%s: out of memory", name) : CS_OK;
     for (size_t i = 0; i < n_files && !rc; i++)
@@ -936,12 +461,13 @@ cs_status cs_report_write(FILE *out, const char *const *files, size_t n_files,
         head(&R);
         question(&R);
         headline(&R);
-        if (!regions(&R) || !cables(&R)) rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", name);
+        if (!cs_rep_regions(&R) || !cs_rep_cables(&R))
+            rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", name);
     }
     if (!rc) {
-        maps(&R);
-        recovery(&R);
-        comparison(&R);
+        cs_rep_maps(&R);
+        cs_rep_recovery(&R);
+        cs_rep_comparison(&R);
         assumptions(&R);
         versions(&R);
         if (R.h.failed || fflush(out) != 0 || ferror(out))

@@ -24,26 +24,7 @@
 #include "cablesim/scenario.h"
 #include "results/h5util.h"
 #include "results/outcomes.h"
-
-struct cs_resultsio {
-    cs_results_info info;
-    char *path;
-    hid_t file;
-    hid_t dset[CS_DS_COUNT];   /* per-trial datasets; H5I_INVALID_HID when absent */
-    uint64_t len[CS_DS_COUNT]; /* lengths of the values lists */
-    size_t cols[CS_DS_COUNT];  /* columns of the rows-"trial" matrices */
-    void **owned;              /* strings and arrays freed at close */
-    size_t n_owned, cap_owned;
-    /* Format 2: the outcomes of the last rows read (ids_row.., ids_n of them), and gather room. */
-    uint32_t *ids, *where;
-    uint64_t *uniq;
-    size_t ids_cap;
-    uint64_t ids_row, ids_n;
-    size_t ids_nu;
-    bool ids_valid;
-    unsigned char *gbuf;
-    size_t gbuf_cap;
-};
+#include "results/reader.h"
 
 /* "path: HDF5 could not <what> <object> (reason)" as CS_EIO: the input cannot be read. */
 static cs_status h5err(cs_error *err, const char *path, const char *what, const char *object)
@@ -71,13 +52,13 @@ static bool own(cs_resultsio_t *r, void *p)
     return true;
 }
 
-static void *own_alloc(cs_resultsio_t *r, size_t n, size_t size)
+void *cs_rd_alloc(cs_resultsio_t *r, size_t n, size_t size)
 {
     void *p = calloc(n + 1, size); /* + 1: never 0 bytes */
     return own(r, p) ? p : NULL;
 }
 
-static cs_status oom(const cs_resultsio_t *r, cs_error *err)
+cs_status cs_rd_oom(const cs_resultsio_t *r, cs_error *err)
 {
     return cs_errorf(err, CS_ENOMEM, "%s: out of memory", r->path);
 }
@@ -91,7 +72,7 @@ static cs_status str_attr(cs_resultsio_t *r, const char *name, const char **out,
     char *v = NULL;
     const cs_status rc = cs_h5_get_str_attr(r->file, r->path, "/", name, &v, CS_EIO, err);
     if (rc) return rc;
-    if (!own(r, v)) return oom(r, err);
+    if (!own(r, v)) return cs_rd_oom(r, err);
     *out = v;
     return CS_OK;
 }
@@ -156,8 +137,8 @@ static cs_status check_identity(cs_resultsio_t *r, cs_error *err)
 static cs_status own_copy(cs_resultsio_t *r, const char *s, const char **out, cs_error *err)
 {
     const size_t n = strlen(s);
-    char *p = own_alloc(r, n + 1, 1);
-    if (p == NULL) return oom(r, err);
+    char *p = cs_rd_alloc(r, n + 1, 1);
+    if (p == NULL) return cs_rd_oom(r, err);
     memcpy(p, s, n);
     *out = p;
     return CS_OK;
@@ -213,8 +194,8 @@ static cs_status read_root(cs_resultsio_t *r, cs_error *err)
 /* -------------------------------------------------------------- datasets */
 
 /* Opens dataset name into *d; a missing one is CS_EINVAL unless optional (then *d invalid). */
-static cs_status open_dataset(const cs_resultsio_t *r, const char *name, bool optional, hid_t *d,
-                              cs_error *err)
+cs_status cs_rd_open_dataset(const cs_resultsio_t *r, const char *name, bool optional, hid_t *d,
+                             cs_error *err)
 {
     *d = H5I_INVALID_HID;
     /* H5Lexists on "/a/b" fails when /a is missing: check each level. */
@@ -240,7 +221,7 @@ static cs_status open_dataset(const cs_resultsio_t *r, const char *name, bool op
 static cs_status open_outcome_cached(const cs_resultsio_t *r, const char *name, bool optional,
                                      bool outcome, hid_t *d, cs_error *err)
 {
-    cs_status rc = open_dataset(r, name, optional, d, err);
+    cs_status rc = cs_rd_open_dataset(r, name, optional, d, err);
     if (rc || *d < 0 || !outcome) return rc;
     const hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
     H5Dclose(*d);
@@ -252,8 +233,8 @@ static cs_status open_outcome_cached(const cs_resultsio_t *r, const char *name, 
 }
 
 /* Checks dataset d's class, rank and dimensions (want[i] == SIZE_MAX: any). */
-static cs_status check_shape(const cs_resultsio_t *r, hid_t d, const char *name, H5T_class_t cls,
-                             int rank, const uint64_t *want, uint64_t *dims_out, cs_error *err)
+cs_status cs_rd_check_shape(const cs_resultsio_t *r, hid_t d, const char *name, H5T_class_t cls,
+                            int rank, const uint64_t *want, uint64_t *dims_out, cs_error *err)
 {
     const hid_t t = H5Dget_type(d), s = H5Dget_space(d);
     hsize_t dims[2] = {0, 0};
@@ -283,262 +264,17 @@ static cs_status check_shape(const cs_resultsio_t *r, hid_t d, const char *name,
 }
 
 /* Reads the whole 1-D float64 dataset name of n values into *out (owned by r). */
-static cs_status read_vector(cs_resultsio_t *r, const char *name, size_t n, double **out,
-                             cs_error *err)
+cs_status cs_rd_read_vector(cs_resultsio_t *r, const char *name, size_t n, double **out,
+                            cs_error *err)
 {
     hid_t d;
-    cs_status rc = open_dataset(r, name, false, &d, err);
+    cs_status rc = cs_rd_open_dataset(r, name, false, &d, err);
     const uint64_t want[1] = {n};
-    if (!rc) rc = check_shape(r, d, name, H5T_FLOAT, 1, want, NULL, err);
-    if (!rc && (*out = own_alloc(r, n, sizeof(double))) == NULL) rc = oom(r, err);
+    if (!rc) rc = cs_rd_check_shape(r, d, name, H5T_FLOAT, 1, want, NULL, err);
+    if (!rc && (*out = cs_rd_alloc(r, n, sizeof(double))) == NULL) rc = cs_rd_oom(r, err);
     if (!rc && n > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0)
         rc = h5err(err, r->path, "read dataset", name);
     if (d >= 0) H5Dclose(d);
-    return rc;
-}
-
-/* ---------------------------------------------------------------- tables */
-
-typedef enum { C_STR, C_U32, C_F64 } col_kind;
-
-/* One column: row k's value goes to rows + k * stride + offset. */
-typedef struct {
-    const char *name;
-    col_kind kind;
-    size_t offset;
-} column;
-
-/* Reads column c of the n-row compound dataset d (table). */
-static cs_status read_column(cs_resultsio_t *r, hid_t d, const char *table, const column *c,
-                             void *rows, size_t stride, size_t n, cs_error *err)
-{
-    const hid_t ft = H5Dget_type(d);
-    const int i = ft >= 0 ? H5Tget_member_index(ft, c->name) : -1;
-    if (i < 0) {
-        if (ft >= 0) H5Tclose(ft);
-        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: column \"%s\" missing", r->path, table,
-                         c->name);
-    }
-    const hid_t mt = H5Tget_member_type(ft, (unsigned)i);
-    const H5T_class_t cls = mt >= 0 ? H5Tget_class(mt) : H5T_NO_CLASS;
-    const size_t fsize = mt >= 0 ? H5Tget_size(mt) : 0;
-    if (mt >= 0) H5Tclose(mt);
-    H5Tclose(ft);
-    const H5T_class_t want = c->kind == C_STR   ? H5T_STRING
-                             : c->kind == C_U32 ? H5T_INTEGER
-                                                : H5T_FLOAT;
-    if (cls != want)
-        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: column \"%s\": expected %s values",
-                         r->path, table, c->name,
-                         want == H5T_STRING    ? "string"
-                         : want == H5T_INTEGER ? "integer"
-                                               : "float");
-    /* The memory element: a string one byte longer than the file's, null-terminated UTF-8. */
-    hid_t elem = H5I_INVALID_HID;
-    size_t esize = 8;
-    if (c->kind == C_STR) {
-        esize = fsize + 1;
-        elem = H5Tcopy(H5T_C_S1);
-        if (elem >= 0 &&
-            (H5Tset_size(elem, esize) < 0 || H5Tset_strpad(elem, H5T_STR_NULLTERM) < 0 ||
-             H5Tset_cset(elem, H5T_CSET_UTF8) < 0)) {
-            H5Tclose(elem);
-            elem = H5I_INVALID_HID;
-        }
-    } else {
-        esize = c->kind == C_U32 ? 4 : 8;
-        elem = H5Tcopy(c->kind == C_U32 ? H5T_NATIVE_UINT32 : H5T_NATIVE_DOUBLE);
-    }
-    char *buf = own_alloc(r, n, esize);
-    const hid_t comp = elem >= 0 ? H5Tcreate(H5T_COMPOUND, esize) : H5I_INVALID_HID;
-    cs_status rc = CS_OK;
-    if (buf == NULL)
-        rc = oom(r, err);
-    else if (comp < 0 || H5Tinsert(comp, c->name, 0, elem) < 0)
-        rc = h5err(err, r->path, "make a memory type for", table);
-    else if (n > 0 && H5Dread(d, comp, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-        rc = h5err(err, r->path, "read dataset", table);
-    if (comp >= 0) H5Tclose(comp);
-    if (elem >= 0) H5Tclose(elem);
-    if (rc) return rc;
-    for (size_t k = 0; k < n; k++) {
-        char *dst = (char *)rows + k * stride + c->offset;
-        if (c->kind == C_STR) {
-            const char *s = buf + k * esize;
-            memcpy(dst, &s, sizeof s);
-        } else {
-            memcpy(dst, buf + k * esize, esize);
-        }
-    }
-    return CS_OK;
-}
-
-/* Opens table name (1-D compound), stores its row count in *n and reads its columns into rows. */
-static cs_status read_table(cs_resultsio_t *r, const char *name, size_t *n, void **rows,
-                            size_t row_size, const column *cols, size_t ncols, cs_error *err)
-{
-    hid_t d;
-    uint64_t dims[1] = {0};
-    cs_status rc = open_dataset(r, name, false, &d, err);
-    if (!rc) rc = check_shape(r, d, name, H5T_COMPOUND, 1, NULL, dims, err);
-    if (!rc && dims[0] >= UINT32_MAX)
-        rc = cs_errorf(err, CS_EINVAL,
-                       "%s: dataset %s: expected fewer than 2^32 rows, found %" PRIu64, r->path,
-                       name, dims[0]);
-    if (!rc) {
-        *n = (size_t)dims[0];
-        if ((*rows = own_alloc(r, *n, row_size)) == NULL) rc = oom(r, err);
-    }
-    for (size_t c = 0; c < ncols && !rc; c++)
-        rc = read_column(r, d, name, &cols[c], *rows, row_size, *n, err);
-    if (d >= 0) H5Dclose(d);
-    return rc;
-}
-
-#define COL(type, member, kind)                                                                    \
-    {                                                                                              \
-#member, kind, offsetof(type, member)                                                      \
-    }
-
-static cs_status read_topology(cs_resultsio_t *r, cs_error *err)
-{
-    cs_results_info *in = &r->info;
-    static const column nodes[] = {COL(cs_rnode, id, C_STR),     COL(cs_rnode, name, C_STR),
-                                   COL(cs_rnode, kind, C_STR),   COL(cs_rnode, country, C_STR),
-                                   COL(cs_rnode, region, C_STR), COL(cs_rnode, lon_deg, C_F64),
-                                   COL(cs_rnode, lat_deg, C_F64)};
-    static const column edges[] = {COL(cs_redge, id, C_STR),
-                                   COL(cs_redge, kind, C_STR),
-                                   COL(cs_redge, cable, C_STR),
-                                   COL(cs_redge, cable_name, C_STR),
-                                   COL(cs_redge, from, C_U32),
-                                   COL(cs_redge, to, C_U32),
-                                   COL(cs_redge, capacity_tbps, C_F64),
-                                   COL(cs_redge, lit_tbps, C_F64),
-                                   COL(cs_redge, length_km, C_F64)};
-    static const column demands[] = {
-        COL(cs_rdemand, origin, C_U32),      COL(cs_rdemand, destination, C_U32),
-        COL(cs_rdemand, origin_id, C_STR),   COL(cs_rdemand, destination_id, C_STR),
-        COL(cs_rdemand, demand_tbps, C_F64), COL(cs_rdemand, demand_scaled_tbps, C_F64)};
-    static const column pairs[] = {COL(cs_rpair, city, C_U32), COL(cs_rpair, city_id, C_STR),
-                                   COL(cs_rpair, region, C_STR)};
-    void *p[4] = {NULL, NULL, NULL, NULL};
-    cs_status rc = read_table(r, "/topology/nodes", &in->n_nodes, &p[0], sizeof(cs_rnode), nodes,
-                              sizeof nodes / sizeof *nodes, err);
-    if (!rc)
-        rc = read_table(r, "/topology/edges", &in->n_edges, &p[1], sizeof(cs_redge), edges,
-                        sizeof edges / sizeof *edges, err);
-    if (!rc)
-        rc = read_table(r, "/topology/demands", &in->n_demands, &p[2], sizeof(cs_rdemand), demands,
-                        sizeof demands / sizeof *demands, err);
-    if (!rc)
-        rc = read_table(r, "/topology/pairs", &in->n_pairs, &p[3], sizeof(cs_rpair), pairs,
-                        sizeof pairs / sizeof *pairs, err);
-    in->nodes = p[0];
-    in->edges = p[1];
-    in->demands = p[2];
-    in->pairs = p[3];
-    return rc;
-}
-
-/* Node indices in the tables point at nodes; scaled demands are positive. */
-static cs_status check_topology(const cs_resultsio_t *r, cs_error *err)
-{
-    const cs_results_info *in = &r->info;
-    for (size_t j = 0; j < in->n_edges; j++)
-        if (in->edges[j].from >= in->n_nodes || in->edges[j].to >= in->n_nodes)
-            return cs_errorf(err, CS_EINVAL,
-                             "%s: dataset /topology/edges: row %zu (%s): expected node indices < "
-                             "%zu, found %" PRIu32 " and %" PRIu32,
-                             r->path, j, in->edges[j].id, in->n_nodes, in->edges[j].from,
-                             in->edges[j].to);
-    for (size_t k = 0; k < in->n_demands; k++) {
-        const cs_rdemand *d = &in->demands[k];
-        if (d->origin >= in->n_nodes || d->destination >= in->n_nodes)
-            return cs_errorf(err, CS_EINVAL,
-                             "%s: dataset /topology/demands: row %zu: expected node indices < "
-                             "%zu, found %" PRIu32 " and %" PRIu32,
-                             r->path, k, in->n_nodes, d->origin, d->destination);
-        if (!(d->demand_scaled_tbps > 0))
-            return cs_errorf(err, CS_EINVAL,
-                             "%s: dataset /topology/demands: row %zu: expected "
-                             "demand_scaled_tbps > 0, found %g",
-                             r->path, k, d->demand_scaled_tbps);
-    }
-    for (size_t p = 0; p < in->n_pairs; p++)
-        if (in->pairs[p].city >= in->n_nodes)
-            return cs_errorf(err, CS_EINVAL,
-                             "%s: dataset /topology/pairs: row %zu: expected a node index < %zu, "
-                             "found %" PRIu32,
-                             r->path, p, in->n_nodes, in->pairs[p].city);
-    return CS_OK;
-}
-
-static cs_status read_baseline(cs_resultsio_t *r, cs_error *err)
-{
-    cs_results_info *in = &r->info;
-    double *served = NULL, *latency = NULL, *flow = NULL;
-    cs_status rc = read_vector(r, "/baseline/served_tbps", in->n_demands, &served, err);
-    if (!rc) rc = read_vector(r, "/baseline/latency_ms", in->n_demands, &latency, err);
-    if (!rc) rc = read_vector(r, "/baseline/edge_flow_tbps", in->n_edges, &flow, err);
-    in->base_served_tbps = served;
-    in->base_latency_ms = latency;
-    in->base_edge_flow = flow;
-    if (rc) return rc;
-    hid_t d;
-    if ((rc = open_dataset(r, "/baseline/unserved_tbps", false, &d, err))) return rc;
-    const hid_t s = H5Dget_space(d);
-    if (s < 0 || H5Sget_simple_extent_type(s) != H5S_SCALAR)
-        rc = cs_errorf(err, CS_EINVAL, "%s: dataset /baseline/unserved_tbps: expected a scalar",
-                       r->path);
-    else if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &in->base_unserved_tbps) <
-             0)
-        rc = h5err(err, r->path, "read dataset", "/baseline/unserved_tbps");
-    if (s >= 0) H5Sclose(s);
-    H5Dclose(d);
-    return rc;
-}
-
-/* ------------------------------------------------------------ recovery */
-
-static cs_status recovery_attr(const cs_resultsio_t *r, const char *name, double *v, cs_error *err)
-{
-    const hid_t a = H5Aopen_by_name(r->file, "/recovery", name, H5P_DEFAULT, H5P_DEFAULT);
-    cs_status rc = CS_OK;
-    if (a < 0 || H5Aread(a, H5T_NATIVE_DOUBLE, v) < 0)
-        rc = cs_errorf(err, CS_EINVAL, "%s: group /recovery: attribute %s missing or not a number",
-                       r->path, name);
-    if (a >= 0) H5Aclose(a);
-    return rc;
-}
-
-/* Opens /timeseries and /recovery when the file has them (an optional part of the format). */
-static cs_status open_recovery(cs_resultsio_t *r, cs_error *err)
-{
-    cs_results_info *in = &r->info;
-    const htri_t has = H5Lexists(r->file, "/recovery", H5P_DEFAULT);
-    if (has <= 0) return CS_OK;
-    static const column ships[] = {
-        COL(cs_rship, name, C_STR),     COL(cs_rship, home, C_STR),
-        COL(cs_rship, zone, C_STR),     COL(cs_rship, source, C_STR),
-        COL(cs_rship, lon_deg, C_F64),  COL(cs_rship, lat_deg, C_F64),
-        COL(cs_rship, speed_kn, C_F64), COL(cs_rship, availability, C_F64)};
-    void *rows = NULL;
-    cs_status rc = read_table(r, "/recovery/ships", &in->n_ships, &rows, sizeof(cs_rship), ships,
-                              sizeof ships / sizeof *ships, err);
-    in->ships = rows;
-    if (!rc) rc = recovery_attr(r, "horizon_days", &in->horizon_days, err);
-    if (!rc) rc = recovery_attr(r, "step_hours", &in->step_hours, err);
-    hid_t d = H5I_INVALID_HID;
-    uint64_t dims[2] = {0, 0};
-    if (!rc) rc = open_dataset(r, "/timeseries/time_days", false, &d, err);
-    if (!rc) rc = check_shape(r, d, "/timeseries/time_days", H5T_FLOAT, 1, NULL, dims, err);
-    if (d >= 0) H5Dclose(d);
-    in->n_steps = (size_t)dims[0];
-    double *t = NULL;
-    if (!rc) rc = read_vector(r, "/timeseries/time_days", in->n_steps, &t, err);
-    in->time_days = t;
-    in->has_recovery = rc == CS_OK;
     return rc;
 }
 
@@ -562,18 +298,19 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
     size_t dim[CS_DIM_COUNT] = {0};
     hid_t g = H5I_INVALID_HID; /* /topology/regions, optional: its rows size the impact columns */
     uint64_t grows[1] = {0};
-    cs_status rg = open_dataset(r, "/topology/regions", true, &g, err);
+    cs_status rg = cs_rd_open_dataset(r, "/topology/regions", true, &g, err);
     if (rg == CS_OK && g >= 0) {
-        rg = check_shape(r, g, "/topology/regions", H5T_COMPOUND, 1, NULL, grows, err);
+        rg = cs_rd_check_shape(r, g, "/topology/regions", H5T_COMPOUND, 1, NULL, grows, err);
         H5Dclose(g);
     }
     if (rg != CS_OK) return rg;
     in->n_regions = (size_t)grows[0];
     if (in->n_regions > 0) { /* their names, for the per-region columns */
-        static const column names[] = {{"name", C_STR, 0}};
+        static const cs_rd_column names[] = {{"name", CS_COL_STR, 0}};
         size_t n = 0;
         void *rows = NULL;
-        rg = read_table(r, "/topology/regions", &n, &rows, sizeof(const char *), names, 1, err);
+        rg = cs_rd_read_table(r, "/topology/regions", &n, &rows, sizeof(const char *), names, 1,
+                              err);
         if (rg != CS_OK) return rg;
         in->region_names = rows;
     }
@@ -606,8 +343,8 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
                                                                               : UINT64_MAX,
                                   r->cols[d]};
         uint64_t dims[2] = {0, 0};
-        rc = check_shape(r, r->dset[d], path, dtype_class(t[d].type), matrix ? 2 : 1, want, dims,
-                         err);
+        rc = cs_rd_check_shape(r, r->dset[d], path, dtype_class(t[d].type), matrix ? 2 : 1, want,
+                               dims, err);
         if (rc) return rc;
         r->len[d] = dims[0];
         if (d == CS_DS_SERVED && k == CS_ROWS_OUTCOME) in->n_outcomes = dims[0];
@@ -661,10 +398,10 @@ cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *er
     r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (r->file < 0) rc = h5err(err, path, "open", "the file");
     if (!rc) rc = read_root(r, err);
-    if (!rc) rc = read_topology(r, err);
-    if (!rc) rc = check_topology(r, err);
-    if (!rc) rc = read_baseline(r, err);
-    if (!rc) rc = open_recovery(r, err);
+    if (!rc) rc = cs_rd_read_topology(r, err);
+    if (!rc) rc = cs_rd_check_topology(r, err);
+    if (!rc) rc = cs_rd_read_baseline(r, err);
+    if (!rc) rc = cs_rd_open_recovery(r, err);
     if (!rc) rc = open_per_trial(r, err);
     if (rc) {
         cs_resultsio_close(r);
@@ -806,7 +543,7 @@ static cs_status read_ids(cs_resultsio_t *r, uint64_t row, uint64_t n, size_t *n
         r->where = malloc(n * sizeof *r->where);
         r->uniq = malloc(n * sizeof *r->uniq);
         r->ids_cap = r->ids && r->where && r->uniq ? (size_t)n : 0;
-        if (r->ids_cap == 0) return oom(r, err);
+        if (r->ids_cap == 0) return cs_rd_oom(r, err);
     }
     cs_status rc = read_stored(r, CS_DS_OUTCOME, row, n, H5T_NATIVE_UINT32, r->ids, err);
     for (uint64_t i = 0; rc == CS_OK && i < n; i++)
@@ -841,7 +578,7 @@ static cs_status read_rows(cs_resultsio_t *r, int t, uint64_t row, uint64_t coun
         free(r->gbuf);
         r->gbuf = malloc(nu * bytes);
         r->gbuf_cap = r->gbuf != NULL ? nu * bytes : 0;
-        if (r->gbuf == NULL) return oom(r, err);
+        if (r->gbuf == NULL) return cs_rd_oom(r, err);
     }
     if (cs_outcome_gather(r->dset[t], mem, H5P_DEFAULT, r->uniq, nu, cols, r->gbuf) < 0)
         return h5err(err, r->path, "read dataset", s->path);
@@ -868,7 +605,7 @@ static cs_status read_csr(cs_resultsio_t *r, int toff, uint64_t first, size_t n,
     const uint64_t base = off[0], count = off[n] - base;
     if (count > *cap) {
         uint32_t *p = count < SIZE_MAX / 4 ? realloc(*vals, (size_t)count * 4) : NULL;
-        if (p == NULL) return oom(r, err);
+        if (p == NULL) return cs_rd_oom(r, err);
         *vals = p;
         *cap = (size_t)count;
     }
@@ -998,7 +735,7 @@ static cs_status read_faults(cs_resultsio_t *r, uint64_t first, size_t n, cs_rec
     const uint64_t base = s->fault_off[0], count = s->fault_off[n] - base;
     if (count > s->cap_faults) {
         cs_rfault *p = count < SIZE_MAX / sizeof *p ? realloc(s->faults, count * sizeof *p) : NULL;
-        if (p == NULL) return oom(r, err);
+        if (p == NULL) return cs_rd_oom(r, err);
         s->faults = p;
         s->cap_faults = (size_t)count;
     }
