@@ -292,6 +292,8 @@ int run_execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome
     uint64_t first = 0;
     char tmp[4096];
     if (open_results(&w, e, a, comm, &first, tmp, sizeof tmp, &err) != CS_OK) {
+        /* Failed on this rank alone while the file was made: the others may wait inside HDF5. */
+        if (cs_results_failed_alone(w)) abort_run(&err, comm);
         cs_run_summary_destroy(&sum);
         return run_report(rank, &err);
     }
@@ -313,11 +315,14 @@ int run_execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome
     run_hook_stage("output", 0);
     uint64_t done = 0;
     if (cs_mpirun(e, w, &o, &sum, &done, &err) != CS_OK) {
-        /* A failed write of the file (a full disk on any rank): every rank saw it at the same
-         * step (results.h), so rank 0 alone says so. HDF5 cannot close the file collectively
-         * after that (the ranks' caches differ and H5Fclose waits forever): the job ends
-         * without closing it, as a kill would, and --resume goes back to its last commit. */
-        cs_mpi_abort(comm, cs_results_failed(w) ? run_report(rank, &err) : cli_report(&err));
+        /* A failed write of the file agreed by every rank (results.h): rank 0 alone says so;
+         * one that failed inside a collective call of HDF5 on this rank alone, or any other
+         * error: this rank says so, as the others know nothing of it. HDF5 cannot close the
+         * file collectively after that (the ranks' caches differ, or some wait inside HDF5):
+         * the job ends at once without closing it, as a kill would, and --resume goes back to
+         * its last commit. */
+        const bool agreed = cs_results_failed(w) && !cs_results_failed_alone(w);
+        cs_mpi_abort(comm, agreed ? run_report(rank, &err) : cli_report(&err));
     }
     const double seconds = cli_now_s() - pc.rp.ps.start, write_s = cs_results_write_seconds(w);
     const bool stopped = first + done < o.end;

@@ -9,6 +9,8 @@ import os
 import re
 import subprocess
 
+import pytest
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MAN = os.environ.get("CABLESIM_MAN", os.path.join(ROOT, "build", "debug", "doc", "cablesim.1"))
 COMPLETION = os.environ.get("CABLESIM_COMPLETION",
@@ -80,3 +82,34 @@ def test_completion_covers_the_cli():
     assert {"--pdf", "--coastline", "--force"} <= complete("cablesim", "report", "--")
     assert complete("cablesim", "topology", "in") == {"info"}
     assert "--precision" in complete("cablesim", "analyze", "x.h5", "--p")
+
+
+def test_completion_offers_only_each_command_s_options():
+    """A command is offered the options its own help declares (usage and option lines), not
+    those its prose cites: report's help mentions `analyze --format json`, report has no
+    --format."""
+    known = {o for o in options() if o.startswith("--")} | {"--help"}
+    for cmd in subcommands():
+        offered = {o for o in complete("cablesim", cmd, "--") if o.startswith("--")}
+        assert offered <= known, f"{cmd}: offers {sorted(offered - known)}, which no parser knows"
+    assert "--format" not in complete("cablesim", "report", "--")
+    assert "--resume" not in complete("cablesim", "status", "--")
+
+
+def test_completion_offers_values_and_scenarios():
+    assert complete("cablesim", "analyze", "x.h5", "--format", "''") == {"text", "json", "csv"}
+    assert complete("cablesim", "compare", "--format", "j") == {"json"}
+    assert complete("cablesim", "status", "--format", "''") == {"text", "json"}
+    assert complete("cablesim", "topology", "export", "--format", "''") == {"graphml", "dot",
+                                                                          "geojson"}
+    assert complete("cablesim", "topology", "info", "--format", "''") == {"text", "json"}
+    assert complete("cablesim", "criticality", "--unit", "''") == {"segment", "cable", "station",
+                                                                  "all"}
+    cli = os.environ.get("CABLESIM_CLI")
+    if not cli:
+        pytest.skip("CABLESIM_CLI is not set: the scenario names come from `cablesim scenarios`")
+    # the bundled scenarios by name (from the program being completed, as typed)
+    assert complete(cli, "run", "nank") == {"nankai-m9"}
+    assert {"replays/tohoku-2011", "replays/tohoku-2011-hazard"} <= complete(cli, "evolution",
+                                                                             "replays/toh")
+    assert complete(cli, "run", "design-") >= {"design-pacific-south", "design-shima-second"}

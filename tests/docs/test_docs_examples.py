@@ -120,3 +120,20 @@ def test_examples_run(doc, bindir, tmp_path):
                                            f"status {p.returncode}\n{p.stderr[-1500:]}"
         else:
             assert p.returncode == 0, f"{where}: exit status {p.returncode}\n{p.stderr[-1500:]}"
+
+
+def test_every_figure_is_regenerated_by_one_command():
+    """docs/figures holds exactly the figures sim/tools/docs_figures.sh writes (`cmake --build
+    BUILD --target docs-figures`), and every figure a document shows is one of them."""
+    script = open(os.path.join(ROOT, "sim", "tools", "docs_figures.sh"), encoding="utf-8").read()
+    made = set(re.findall(r'"\$out/([\w.-]+\.png)"', script))
+    present = {f for f in os.listdir(os.path.join(ROOT, "docs", "figures")) if f.endswith(".png")}
+    assert made == present, f"written but not in docs/figures: {sorted(made - present)}; in " \
+                            f"docs/figures but not written: {sorted(present - made)}"
+    shown = set()
+    for doc in documents():
+        shown |= set(re.findall(r"figures/([\w.-]+\.png)",
+                                open(os.path.join(ROOT, doc), encoding="utf-8").read()))
+    assert shown and shown <= present, f"shown but not regenerated: {sorted(shown - present)}"
+    cmake = open(os.path.join(ROOT, "sim", "CMakeLists.txt"), encoding="utf-8").read()
+    assert re.search(r"add_custom_target\(docs-figures\s+COMMAND \S*docs_figures\.sh", cmake)

@@ -15,6 +15,13 @@
  *                             and closes it (the test, reading it, sees end-of-file: the run is
  *                             held there), then reads PREFIX.go until end-of-file and goes on.
  *                             A test can so act while a run is mid-write, without timing.
+ *   CABLESIM_FAULT=h5write@N  the N-th H5Dwrite call of the process returns an error without
+ *                             entering HDF5: a failure of HDF5 on this rank before the collective
+ *                             part of a write, while the other ranks enter it (the executable's
+ *                             definition of H5Dwrite comes first for the library's calls too)
+ *   CABLESIM_FAULT=oldalloc@1 H5Pset_alloc_time does nothing: the file's per-trial datasets
+ *                             allocate their chunks incrementally, as cablesim made them before
+ *                             it allocated them early (an older file, for the resume tests)
  *   CABLESIM_FAULT_RANK=R     only in MPI rank R (OMPI_COMM_WORLD_RANK); default every process
  *   CABLESIM_FAULT_COUNT=FILE at exit, append "<rank> <writes>" to FILE (the test's sweep range)
  *
@@ -33,7 +40,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-typedef enum { FAULT_NONE, FAULT_KILL, FAULT_ERRNO, FAULT_PAUSE } fault_kind;
+#include <hdf5.h>
+
+typedef enum {
+    FAULT_NONE,
+    FAULT_KILL,
+    FAULT_ERRNO,
+    FAULT_PAUSE,
+    FAULT_H5WRITE,
+    FAULT_OLDALLOC
+} fault_kind;
 
 static struct {
     int ready;
@@ -41,6 +57,7 @@ static struct {
     int err;            /* FAULT_ERRNO: the errno */
     unsigned long at;   /* the write to fail (1-based) */
     unsigned long seen; /* results-file writes so far */
+    unsigned long h5;   /* H5Dwrite calls so far */
     const char *count_file;
     const char *fifo; /* FAULT_PAUSE: the prefix of the FIFOs */
 } F;
@@ -49,6 +66,7 @@ static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
 static ssize_t (*real_pwritev)(int, const struct iovec *, int, off_t);
 static ssize_t (*real_write)(int, const void *, size_t);
 static ssize_t (*real_writev)(int, const struct iovec *, int);
+static herr_t (*real_h5dwrite)(hid_t, hid_t, hid_t, hid_t, hid_t, const void *);
 
 static void report_count(void)
 {
@@ -72,6 +90,8 @@ static void setup(void)
     memcpy(&real_write, &p, sizeof p);
     p = dlsym(RTLD_NEXT, "writev");
     memcpy(&real_writev, &p, sizeof p);
+    p = dlsym(RTLD_NEXT, "H5Dwrite");
+    memcpy(&real_h5dwrite, &p, sizeof p);
     const char *spec = getenv("CABLESIM_FAULT"), *only = getenv("CABLESIM_FAULT_RANK");
     const char *rank = getenv("OMPI_COMM_WORLD_RANK");
     F.count_file = getenv("CABLESIM_FAULT_COUNT");
@@ -88,6 +108,10 @@ static void setup(void)
     } else if (strncmp(spec, "pause@", 6) == 0) {
         F.fifo = getenv("CABLESIM_FAULT_FIFO");
         if (F.fifo != NULL) F.kind = FAULT_PAUSE;
+    } else if (strncmp(spec, "h5write@", 8) == 0) {
+        F.kind = FAULT_H5WRITE;
+    } else if (strncmp(spec, "oldalloc@", 9) == 0) {
+        F.kind = FAULT_OLDALLOC;
     } else if (strncmp(spec, "efbig@", 6) == 0) {
         F.kind = FAULT_ERRNO;
         F.err = EFBIG;
@@ -129,7 +153,7 @@ static int fault_here(int fd)
     setup();
     if (!results_fd(fd)) return 0;
     F.seen++;
-    if (F.kind == FAULT_NONE || F.seen < F.at) return 0;
+    if (F.kind == FAULT_NONE || F.kind >= FAULT_H5WRITE || F.seen < F.at) return 0;
     if (F.kind == FAULT_PAUSE) {
         if (F.seen == F.at) pause_here();
         return 0;
@@ -174,4 +198,22 @@ ssize_t writev(int fd, const struct iovec *v, int n)
 {
     if (fault_here(fd) < 0) return -1;
     return real_writev(fd, v, n);
+}
+
+herr_t H5Dwrite(hid_t d, hid_t mem_type, hid_t mem_space, hid_t file_space, hid_t xfer,
+                const void *buf)
+{
+    setup();
+    if (F.kind == FAULT_H5WRITE && ++F.h5 == F.at) return -1;
+    return real_h5dwrite(d, mem_type, mem_space, file_space, xfer, buf);
+}
+
+herr_t H5Pset_alloc_time(hid_t plist, H5D_alloc_time_t t)
+{
+    setup();
+    if (F.kind == FAULT_OLDALLOC) return 0;
+    herr_t (*real)(hid_t, H5D_alloc_time_t);
+    void *p = dlsym(RTLD_NEXT, "H5Pset_alloc_time");
+    memcpy(&real, &p, sizeof p);
+    return real(plist, t);
 }

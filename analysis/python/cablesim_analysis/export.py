@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from . import stats, topology
-from .reader import ResultsError
 
 
 def _p_down(r, level):
@@ -153,15 +152,13 @@ def to_geojson(r, topology_path=None):
     """A GeoJSON FeatureCollection (dict) of results file r for QGIS: one LineString (or
     MultiLineString across the antimeridian) per segment and link with the edge_table columns
     and its cable's (cable_p_down, cable_rerouted_tbps, ...), one Point per node with p_lost.
-    Routes come from the topology GeoJSON the run used (found and checked by SHA-256 as the
-    ``map`` command does; topology_path overrides); an edge it lacks, or every edge when it
-    cannot be found, is drawn straight between its ends (property geometry: "ends")."""
-    try:
-        routes = topology.load_routes(topology.find_topology(r, topology_path))
-    except ResultsError:
-        if topology_path is not None:
-            raise
-        routes = {}
+    Routes are the network's as the run had it (topology.effective_routes(), property
+    geometry): "route", the topology GeoJSON's (found and checked by SHA-256 as the ``map``
+    command does; topology_path overrides), extended to the new station of a segment the
+    scenario relanded; "design", a segment the scenario's ``network`` section added, through its
+    waypoints; "ends", the great circle between its ends (an edge the file lacks, or every
+    edge when the file cannot be found)."""
+    routes = topology.effective_routes(r, topology_path)
     nodes = node_table(r)
     cables = cable_table(r)
     feats = []
@@ -171,11 +168,7 @@ def to_geojson(r, topology_path=None):
         c = row["cable"]
         if c is not None and c in cables.index:
             props.update({f"cable_{k}": _plain(v) for k, v in cables.loc[c].items()})
-        parts = routes.get(eid)
-        props["geometry"] = "route" if parts else "ends"
-        if not parts:
-            a, b = nodes.loc[row["from"]], nodes.loc[row["to"]]
-            parts = [np.array([[a["lon_deg"], a["lat_deg"]], [b["lon_deg"], b["lat_deg"]]])]
+        parts, props["geometry"] = routes[eid]
         lines = _antimeridian_lines(parts)
         geom = ({"type": "LineString", "coordinates": lines[0]} if len(lines) == 1
                 else {"type": "MultiLineString", "coordinates": lines})

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from . import stats
-from .topology import continuous_parts, find_topology, load_routes, shift_lon
+from .topology import continuous_parts, effective_routes, shift_lon
 
 DPI = 100
 
@@ -154,7 +154,7 @@ def plot_map(r, out=None, topology=None, color="criticality", level="cable", met
     criticality or rerouted load (colorbar), links in grey, landing stations and cities.
     Longitudes are shifted to [0, 360) so trans-Pacific routes draw in one piece.
     extent: (west, east, south, north) in degrees, west/east in [0, 360) or negative."""
-    routes = load_routes(find_topology(r, topology))
+    routes = effective_routes(r, topology, required=True)
     values, label = map_values(r, color, level, metric)
     diverging = color == "rerouted"
     grey_label = "never up" if diverging else "never failed"
@@ -174,7 +174,7 @@ def plot_map(r, out=None, topology=None, color="criticality", level="cable", met
     kinds = r.edges["kind"].to_numpy()
     links, grey, coloured, cvals = [], [], [], []
     for j, eid in enumerate(r.edge_ids):
-        parts = continuous_parts(routes.get(eid, []))
+        parts = continuous_parts(routes[eid][0])
         if kinds[j] == "link":
             links += parts
         elif np.isfinite(values[j]):

@@ -1,5 +1,6 @@
 """Route geometry for maps: the results file has none, so it is read from the topology
-GeoJSON the run used.
+GeoJSON the run used; effective_routes() adds what the scenario's ``network`` section changed
+(systems added, segments relanded), drawn as cablesim draws them.
 
 find_topology() locates that file as ``cablesim run --resume`` does (docs/scenarios.md,
 "Paths of a stored run") and accepts a candidate only when its SHA-256 equals the results'
@@ -16,6 +17,7 @@ results file's directory), and the file name under $CABLESIM_INPUT_DIR. An expli
 
 import hashlib
 import json
+import math
 import os
 import re
 import warnings
@@ -160,3 +162,137 @@ def continuous_parts(parts):
     for q in joined:
         q[:, 0] = np.rad2deg(np.unwrap(np.deg2rad(q[:, 0])))
     return joined
+
+
+# ---------------------------------------------------------------- routes of the network as run
+
+EARTH_RADIUS_KM = 6371.0088  # as sim/include/cablesim/geo.h
+PIECE_KM = 100.0             # the pieces of a drawn great circle, as sim/src/model/network.c
+END_KM = 25.0                # how far a route's end may lie from its station (topology-format.md)
+
+
+def _vec(lon, lat):
+    lo, la = np.radians(lon), np.radians(lat)
+    return np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def distance_km(a, b):
+    """Great-circle distance between two (lon, lat) points, km."""
+    d = float(np.clip(_vec(*a) @ _vec(*b), -1.0, 1.0))
+    return EARTH_RADIUS_KM * math.acos(d)
+
+
+def great_circle(points):
+    """The route through points [(lon, lat), ...] along great circles, in pieces of at most
+    PIECE_KM, as RFC 7946 parts: [array (n, 2)] with longitudes in [-180, 180], a new part where
+    the route crosses 180 degrees (one ends at +-180, the next starts at -+180), as cablesim
+    draws the routes of the systems a scenario adds (docs/scenarios.md, "Design alternatives")."""
+    pts = [(float(lon), float(lat)) for lon, lat in points]
+    out = [pts[0]]
+    for a, b in zip(pts, pts[1:]):
+        va, vb = _vec(*a), _vec(*b)
+        om = math.acos(float(np.clip(va @ vb, -1.0, 1.0)))
+        k = max(1, math.ceil(EARTH_RADIUS_KM * om / PIECE_KM))
+        for i in range(1, k + 1):
+            if i == k or math.sin(om) < 1e-12:
+                out.append(b if i == k else a)
+                continue
+            t = i / k
+            v = (math.sin((1 - t) * om) * va + math.sin(t * om) * vb) / math.sin(om)
+            out.append((math.degrees(math.atan2(v[1], v[0])),
+                        math.degrees(math.asin(float(np.clip(v[2], -1.0, 1.0))))))
+    parts, cur = [], [out[0]]
+    for p in out[1:]:
+        prev = cur[-1]
+        lon = ((p[0] + 180.0) % 360.0) - 180.0 if abs(p[0]) != 180.0 else p[0]
+        if abs(lon - prev[0]) > 180.0:  # crosses the antimeridian between prev and p
+            east = 180.0 if prev[0] > 0 else -180.0
+            dlon = lon + (360.0 if east > 0 else -360.0) - prev[0]
+            lat = prev[1] + (east - prev[0]) / dlon * (p[1] - prev[1])
+            cur.append((east, lat))
+            parts.append(np.asarray(cur))
+            cur = [(-east, lat)]
+        cur.append((lon, p[1]))
+    parts.append(np.asarray(cur))
+    return parts
+
+
+def _designed(r):
+    """{edge id: its entry (a map: from, to, via or coordinates)} of the segments the run's
+    scenario added (its ``network.add``): ids <cable in lower case>:1, :2, ... in list order.
+    Empty when the scenario adds none or cannot be read (those edges are then drawn by their
+    ends)."""
+    try:
+        import yaml
+    except ImportError:
+        return {}
+    try:
+        doc = yaml.safe_load(r.scenario_resolved or r.scenario_text)
+    except yaml.YAMLError:
+        return {}
+    net = doc.get("network") if isinstance(doc, dict) else None
+    adds = net.get("add") if isinstance(net, dict) else None
+    out = {}
+    for sys_ in adds if isinstance(adds, list) else []:
+        if not isinstance(sys_, dict) or not isinstance(sys_.get("segments"), list):
+            continue
+        for k, seg in enumerate(sys_["segments"], 1):
+            if isinstance(seg, dict):
+                out[f"{str(sys_.get('cable', '')).lower()}:{k}"] = seg
+    return out
+
+
+def effective_routes(r, topology_path=None, required=False):
+    """The route of every edge of results file r, as the run's network had it: {edge id:
+    (parts, how)} with parts as in load_routes() and how one of
+
+    - "route": the topology file's route (found as find_topology() does); a route whose end
+      lies more than END_KM from the edge's node (a segment the scenario relanded at another
+      station) is extended along the great circle to it, as cablesim relands it;
+    - "design": a segment the scenario's ``network`` section added, drawn as cablesim draws it:
+      great circles through its ``via`` waypoints, or its ``coordinates``;
+    - "ends": the great circle between the edge's ends (an edge the file lacks, or every edge
+      when the file cannot be found and required is false).
+    """
+    try:
+        routes = load_routes(find_topology(r, topology_path))
+    except ResultsError:
+        if required or topology_path is not None:
+            raise
+        routes = {}
+    designed = _designed(r)
+    nodes = r.nodes
+    lonlat = list(zip(nodes["lon_deg"].to_numpy(float), nodes["lat_deg"].to_numpy(float)))
+    ids = nodes["id"].to_numpy()
+    out = {}
+    for eid, f, t in zip(r.edge_ids, r.edges["from"].to_numpy(), r.edges["to"].to_numpy()):
+        a, b = lonlat[int(f)], lonlat[int(t)]
+        seg = designed.get(eid) if eid not in routes else None
+        if seg is not None and seg.get("coordinates"):
+            out[eid] = ([np.asarray(seg["coordinates"], dtype=float)[:, :2]], "design")
+        elif seg is not None:
+            via = [tuple(p) for p in seg.get("via") or []]
+            if str(seg.get("from")) == ids[int(t)] and str(seg.get("to")) == ids[int(f)]:
+                via = via[::-1]
+            out[eid] = (great_circle([a, *via, b]), "design")
+        elif eid in routes:
+            out[eid] = (_relanded(routes[eid], a, b), "route")
+        else:
+            out[eid] = (great_circle([a, b]), "ends")
+    return out
+
+
+def _relanded(parts, a, b):
+    """parts with each end that lies more than END_KM from its node (a at the start or the end,
+    whichever fits better, b at the other) extended along the great circle to it."""
+    s, e = tuple(parts[0][0]), tuple(parts[-1][-1])
+    if distance_km(s, a) + distance_km(e, b) > distance_km(s, b) + distance_km(e, a):
+        a, b = b, a
+    parts = [p.copy() for p in parts]
+    if distance_km(s, a) > END_KM:
+        head = great_circle([a, s])
+        parts = head[:-1] + [np.vstack([head[-1][:-1], parts[0]])] + parts[1:]
+    if distance_km(e, b) > END_KM:
+        tail = great_circle([e, b])
+        parts = parts[:-1] + [np.vstack([parts[-1], tail[0][1:]])] + tail[1:]
+    return parts

@@ -7,12 +7,13 @@ import math
 import subprocess
 
 import networkx as nx
+import numpy as np
 import pytest
 
-from cablesim_analysis import export, open_results, to_geojson, to_networkx
+from cablesim_analysis import export, open_results, plots, to_geojson, to_networkx, topology
 from cablesim_analysis.__main__ import main
 
-from conftest import cli_path
+from conftest import CUT_HAZARD, cli_path, run_cablesim, scenario
 
 
 def analyze(path):
@@ -107,3 +108,82 @@ def test_geojson_bad_topology(random_h5, tmp_path):
     with open_results(random_h5) as r:
         with pytest.raises(Exception, match="no such topology file"):
             to_geojson(r, tmp_path / "missing.geojson")
+
+
+# A design on the test network (docs/scenarios.md, "Design alternatives"): PAC-3 from jp-b to
+# us-l1 by way of a waypoint at 175 E (its route crosses 180 degrees), and ASIA-1 relanded at a
+# new Hong Kong station. The results file records no routes: the export and the map draw them as
+# cablesim does.
+DESIGN = ("network:\n"
+          "  stations:\n"
+          "    - {id: hk-n, name: New HK, country: HK, lonlat: [114.5, 22.4], link_to: [city-hk]}\n"
+          "  add:\n"
+          "    - cable: PAC-3\n"
+          "      capacity_tbps: 20\n"
+          "      segments:\n"
+          "        - {from: jp-b, to: us-l1, via: [[175.0, 48.0]]}\n"
+          "  reland:\n"
+          "    - {segment: asia-1:1, from: hk-h, to: hk-n}\n")
+
+
+@pytest.fixture(scope="module")
+def design_h5(workdir):
+    return run_cablesim(scenario("pytest-design", 3, CUT_HAZARD, extra=DESIGN), workdir, "design")
+
+
+def on_arc(p, a, b):
+    """Whether point p lies on the great circle through a and b (all (lon, lat))."""
+    va, vb, vp = (topology._vec(*q) for q in (a, b, p))
+    n = np.cross(va, vb)
+    return abs(float(n @ vp)) / float(np.linalg.norm(n)) < 1e-9
+
+
+def test_great_circle_pieces():
+    a, b = (139.95, 34.98), (-120.85, 35.37)
+    parts = topology.great_circle([a, b])
+    assert len(parts) == 2  # split at 180 degrees
+    assert tuple(parts[0][0]) == a and np.allclose(parts[-1][-1], b, atol=1e-9)
+    assert parts[0][-1][0] == 180.0 and parts[1][0][0] == -180.0
+    assert parts[0][-1][1] == parts[1][0][1]
+    for part in parts:
+        assert all(-180 <= x <= 180 for x in part[:, 0])
+        steps = [topology.distance_km(p, q) for p, q in zip(part[:-1], part[1:])]
+        assert max(steps) <= topology.PIECE_KM + 1e-6
+        # every point on the arc but the two at 180 degrees (interpolated within their piece,
+        # as cablesim splits routes)
+        assert all(on_arc(p, a, b) for p in part if abs(p[0]) != 180.0)
+    # the northern route of a great circle, not the straight line in longitude and latitude
+    assert max(p[1] for part in parts for p in part) > 45.0
+    total = sum(topology.distance_km(p, q) for part in parts for p, q in zip(part[:-1], part[1:]))
+    assert math.isclose(total, topology.distance_km(a, b), rel_tol=1e-6)
+
+
+def test_design_routes(design_h5, tmp_path):
+    with open_results(design_h5) as r:
+        assert "pac-3:1" in r.edge_ids
+        doc = to_geojson(r)
+        g = to_networkx(r)
+        routes = topology.effective_routes(r)
+        assert set(routes) == set(r.edge_ids)
+        assert plots.plot_map(r, tmp_path / "design.png") is not None
+    assert (tmp_path / "design.png").stat().st_size > 0
+    feats = {f["properties"]["id"]: f for f in doc["features"]}
+    # the added system: through its waypoint, from jp-b to us-l1, split at 180 degrees
+    f = feats["pac-3:1"]
+    assert f["properties"]["geometry"] == "design" and f["properties"]["cable"] == "PAC-3"
+    assert f["geometry"]["type"] == "MultiLineString"
+    parts = [np.asarray(p) for p in f["geometry"]["coordinates"]]
+    assert np.allclose(parts[0][0], (136.87, 34.34)) and np.allclose(parts[-1][-1], (-120.85, 35.37))
+    pts = np.vstack(parts)
+    assert np.min(np.abs(pts - (175.0, 48.0)).sum(axis=1)) < 1e-9
+    assert all(abs(x) >= 100 for x, _ in pts)  # across the Pacific, never across Eurasia
+    assert g.has_edge("jp-b", "us-l1", key="pac-3:1")
+    # the relanded segment: the topology's route, extended along the great circle to hk-n
+    f = feats["asia-1:1"]
+    assert f["properties"]["geometry"] == "route" and f["properties"]["to"] == "hk-n"
+    line = np.asarray(f["geometry"]["coordinates"])
+    assert np.allclose(line[0], (139.95, 34.98)) and np.allclose(line[-1], (114.5, 22.4))
+    assert np.min(np.abs(line - (114.26, 22.3)).sum(axis=1)) < 1e-9  # where it landed before
+    # the new station's backhaul: the great circle between its ends
+    links = [f for i, f in feats.items() if i.startswith("link:") and "hk-n" in i]
+    assert links and all(f["properties"]["geometry"] == "ends" for f in links)

@@ -124,10 +124,13 @@ cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, 
  * MPI (the writer made by cs_results_create_mpi or cs_results_resume_mpi, results_mpi.h) the
  * call is collective: every rank passes its batches (any number, possibly none) and writes them
  * at their place, so the file is the same as one process writing every batch in trial order,
- * whichever rank ran which. Under MPI the ranks agree after every collective step of the write:
- * when one fails (a full disk on one rank) every rank returns the same error (the lowest failing
- * rank's message), cs_results_failed() is then true on every rank, and the file can be closed
- * collectively (cs_results_close, not complete) and resumed from its last commit.
+ * whichever rank ran which. Under MPI the ranks agree after what each does alone before a
+ * collective call of HDF5 (selecting its rows): when one fails there, every rank returns the
+ * same error (the lowest failing rank's message) and cs_results_failed() is true on every rank.
+ * A failure inside a collective call of HDF5 cannot be agreed on (the others may wait inside
+ * HDF5): it is the failing rank's alone (cs_results_failed_alone, results_mpi.h), and the
+ * caller must end the job from that rank. A full disk under MPI-IO ends the job inside MPI
+ * (cs_mpi_on_io_failure). Either way the file resumes from its last commit.
  */
 cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
                                    cs_error *err);

@@ -13,7 +13,8 @@
 /**
  * As cs_results_create(), for the processes of comm together (collective: every rank calls it
  * with the same arguments) through MPI-IO; comm = MPI_COMM_NULL is cs_results_create(). The
- * caller has initialised MPI.
+ * caller has initialised MPI. After a failure once the file is open, *out is not NULL but the
+ * writer that failed alone (cs_results_failed_alone): the caller ends the job.
  */
 cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
                                 MPI_Comm comm, cs_error *err);
@@ -23,5 +24,14 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
  */
 cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
                                 MPI_Comm comm, cs_error *err);
+/**
+ * Whether a write of w failed on this rank alone, inside a call parallel HDF5 makes collectively
+ * (a collective write, an extent, a flush): the other ranks may be waiting inside HDF5 for this
+ * one and cannot be told. The caller must end the job from this rank (MPI_Abort) without any
+ * other collective call (closing the file included), saying why itself: the others have no
+ * message. The file is left as a kill leaves it, and resumes from its last commit. false for NULL
+ * and for one process.
+ */
+bool cs_results_failed_alone(const cs_results_t *w);
 
 #endif /* CS_RESULTS_MPI_H */

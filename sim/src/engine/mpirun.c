@@ -289,7 +289,9 @@ cs_status cs_mpirun(cs_engine_t *e, cs_results_t *w, const cs_mpirun_options *o,
     while (rc == CS_OK && !finished)
         rc = step(&s, &finished, err);
     if (rc == CS_OK) *done = s.recv[1];
-    counter_destroy(&s.counter);
+    /* MPI_Win_free is collective: after an error, which the caller answers by ending the job,
+     * a rank that failed alone would wait in it for the others forever (mpirun.h). */
+    if (rc == CS_OK) counter_destroy(&s.counter);
     held_destroy(&s.held);
     return rc;
 }

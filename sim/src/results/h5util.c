@@ -268,6 +268,20 @@ hid_t cs_h5_plain_dcpl(void)
     return p;
 }
 
+herr_t cs_h5_set_early_alloc(hid_t dcpl)
+{
+    return H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+}
+
+bool cs_h5_early_alloc(hid_t d)
+{
+    const hid_t p = H5Dget_create_plist(d);
+    H5D_alloc_time_t t = H5D_ALLOC_TIME_ERROR;
+    if (p >= 0 && H5Pget_alloc_time(p, &t) < 0) t = H5D_ALLOC_TIME_ERROR;
+    if (p >= 0) H5Pclose(p);
+    return t == H5D_ALLOC_TIME_EARLY;
+}
+
 hid_t cs_h5_plain_fcpl(void)
 {
     hid_t p = H5Pcreate(H5P_FILE_CREATE);

@@ -79,6 +79,20 @@ hid_t cs_h5_elem_type(const cs_dataset_schema *d, bool file);
  * give equal files apart from the `created` attribute. H5I_INVALID_HID on failure. */
 hid_t cs_h5_plain_dcpl(void);
 
+/**
+ * Sets early space allocation on dcpl, a per-trial dataset's creation properties: every chunk
+ * of an extent is allocated when the dataset is created or extended (no fill value is written:
+ * the fill time stays "if set", and none is set), as parallel HDF5 makes every dataset it
+ * creates. A dataset a process made without it (allocation "incremental", files of cablesim
+ * before it) fails to write under MPI-IO: HDF5 finds no address for the chunks it did not
+ * allocate ("addr overflow") on the ranks that write them, while the others wait in the
+ * collective write (docs/hdf5-schema.md, "Commit protocol").
+ */
+herr_t cs_h5_set_early_alloc(hid_t dcpl);
+
+/** Whether open dataset d allocates its space early (cs_h5_set_early_alloc). */
+bool cs_h5_early_alloc(hid_t d);
+
 /** File creation properties of a results file: the root group records no time stamps either, so
  * that equal runs give equal files byte for byte apart from `created`. H5I_INVALID_HID on
  * failure. */

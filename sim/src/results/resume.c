@@ -404,7 +404,8 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
     const hid_t space = H5Screate_simple(matrix ? 2 : 1, dims, maxdims);
     char tmp[256];
     snprintf(tmp, sizeof tmp, "%s.rebuilt", path);
-    hid_t dst = type >= 0 && dcpl >= 0 && space >= 0
+    /* Early allocation, as the writer makes them (an older file's may be incremental). */
+    hid_t dst = type >= 0 && dcpl >= 0 && space >= 0 && cs_h5_set_early_alloc(dcpl) >= 0
                     ? H5Dcreate2(f, tmp, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                     : H5I_INVALID_HID;
     cs_status rc = dst < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "rebuild", path) : CS_OK;
@@ -430,7 +431,9 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
  * Rank 0, before any rank opens the file to resume it: goes back to the commit record. When
  * the file was not closed (`writing` = 1: a kill, a crash) or a per-trial dataset is longer than
  * the record says, the datasets are rebuilt from their committed rows (the metadata of a write
- * that did not commit may be torn); every committed row is read and checked. A write that reached
+ * that did not commit may be torn); every committed row is read and checked. Under MPI a dataset
+ * an older cablesim made without early allocation (h5util.h) is rebuilt with it, so that the
+ * ranks can write it. A write that reached
  * the committed data themselves (a chunk rewritten in place and torn by a power loss) shows in the
  * checksums, offsets or indices, and the file is refused.
  */
@@ -480,7 +483,8 @@ static cs_status repair(cs_results_t *w, cs_error *err)
                            " committed (HDF5 lost a write made before the commit record): the "
                            "file cannot be resumed",
                            w->path, path, n, want);
-        else if ((uint64_t)n > want || c.writing)
+        else if ((uint64_t)n > want || c.writing ||
+                 (w->comm != MPI_COMM_NULL && !cs_h5_early_alloc(ds)))
             rc = rebuild(w, f, &ds, d, want, c.len, err);
         else
             rc = scan_dataset(w, ds, H5I_INVALID_HID, d, want, c.len, err);

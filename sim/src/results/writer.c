@@ -208,7 +208,7 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, const cs_
         H5Pset_chunk(dcpl, rank, chunk) < 0 ||
         (o->compression > 0 &&
          (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, o->compression) < 0)) ||
-        H5Pset_fletcher32(dcpl) < 0) {
+        H5Pset_fletcher32(dcpl) < 0 || cs_h5_set_early_alloc(dcpl) < 0) {
         rc = cs_h5_err(err, CS_EHDF5, w->path, "set the chunking and compression of", name);
         goto done;
     }
@@ -245,31 +245,28 @@ static herr_t select_rows(const cs_results_t *w, int d, uint64_t offset, uint64_
 }
 
 /*
- * Writes (or reads) count rows of buf at row offset of per-trial dataset d, whose extent
- * covers them. The only raw-data transfer of trials: with MPI-IO each rank passes its own offset
- * and count (possibly 0) and w->dxpl makes the transfer collective.
+ * Reads count rows at row offset of per-trial dataset d into buf, whose extent covers them (with
+ * MPI-IO collectively: each rank passes its own offset and count, possibly 0).
  */
-static cs_status transfer(const cs_results_t *w, int d, bool write, uint64_t offset, uint64_t count,
-                          void *buf, cs_error *err)
+static cs_status read_rows(const cs_results_t *w, int d, uint64_t offset, uint64_t count, void *buf,
+                           cs_error *err)
 {
     hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
     herr_t st = select_rows(w, d, offset, count, &fspace, &mspace);
-    if (st >= 0)
-        st = write ? H5Dwrite(w->dset[d], w->mtype[d], mspace, fspace, w->dxpl, buf)
-                   : H5Dread(w->dset[d], w->mtype[d], mspace, fspace, w->dxpl, buf);
+    if (st >= 0) st = H5Dread(w->dset[d], w->mtype[d], mspace, fspace, w->dxpl, buf);
     cs_status rc = CS_OK;
     if (st < 0) /* before closing: any HDF5 call clears the error stack */
-        rc = cs_h5_err(err, CS_EHDF5, w->path, write ? "write dataset" : "read dataset",
-                       path_of(w, d));
+        rc = cs_h5_err(err, CS_EHDF5, w->path, "read dataset", path_of(w, d));
     if (mspace >= 0) H5Sclose(mspace);
     if (fspace >= 0) H5Sclose(fspace);
     return rc;
 }
 
 /*
- * After a collective step of a write: every rank learns whether any failed, and the failing
- * ranks' first message (the lowest rank's), so that all stop at the same step instead of the
- * others waiting in the next collective call. One process: rc as it is.
+ * After a step every rank takes alone (selecting its rows, locking), before the collective call
+ * that follows it: every rank learns whether any failed, and the failing ranks' first message
+ * (the lowest rank's), so that either every rank makes the collective call or none does and all
+ * stop at the same step. One process: rc as it is.
  */
 static cs_status agree(const cs_results_t *w, cs_status rc, cs_error *err)
 {
@@ -288,25 +285,54 @@ static cs_status agree(const cs_results_t *w, cs_status rc, cs_error *err)
     return cs_errorf(err, (cs_status)code, "%s", msg);
 }
 
-/* Writes count rows of buf at row offset of per-trial dataset d; collective, agreed. */
-static cs_status write_block(cs_results_t *w, int d, uint64_t offset, uint64_t count,
-                             const void *buf, cs_error *err)
+/*
+ * The outcome rc of a call parallel HDF5 makes collectively (a collective H5Dwrite, an extent,
+ * a flush, the commit's attribute): under MPI no agreement can follow a failure, since the
+ * other ranks may be waiting inside HDF5's own collective calls of that call (on its duplicate
+ * of the communicator), where an MPI_Allreduce of ours never reaches them: the job would hang.
+ * The failure is this rank's alone (cs_results_failed_alone): the caller ends the job from this
+ * rank at once (results_mpi.h). What a rank does before such a call is agreed first (agree).
+ */
+static cs_status settle(cs_results_t *w, cs_status rc)
 {
-    cs_status rc = agree(w, transfer(w, d, true, offset, count, (void *)buf, err), err);
-    if (rc) w->failed = true;
+    if (rc != CS_OK) {
+        w->failed = true;
+        w->alone = w->comm != MPI_COMM_NULL;
+    }
     return rc;
 }
 
-/* Extends per-trial dataset d to rows rows (metadata: the same call on every rank, agreed). */
+/*
+ * Writes count rows of buf at row offset of per-trial dataset d. Collective under MPI: the
+ * ranks first agree that each could select its rows, so that either every rank enters the
+ * collective write or none does; a failure of the write itself is settled.
+ */
+static cs_status write_block(cs_results_t *w, int d, uint64_t offset, uint64_t count,
+                             const void *buf, cs_error *err)
+{
+    hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    cs_status rc =
+        select_rows(w, d, offset, count, &fspace, &mspace) < 0
+            ? cs_h5_err(err, CS_EHDF5, w->path, "select the rows to write in", path_of(w, d))
+            : CS_OK;
+    rc = agree(w, rc, err);
+    if (rc)
+        w->failed = true;
+    else if (H5Dwrite(w->dset[d], w->mtype[d], mspace, fspace, w->dxpl, buf) < 0)
+        /* before closing: any HDF5 call clears the error stack */
+        rc = settle(w, cs_h5_err(err, CS_EHDF5, w->path, "write dataset", path_of(w, d)));
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    return rc;
+}
+
+/* Extends per-trial dataset d to rows rows (metadata: the same call on every rank, settled). */
 static cs_status extend(cs_results_t *w, int d, uint64_t rows, cs_error *err)
 {
     const hsize_t dims[2] = {rows, w->ncols[d]};
-    cs_status rc = CS_OK;
     if (H5Dset_extent(w->dset[d], dims) < 0)
-        rc = cs_h5_err(err, CS_EHDF5, w->path, "extend dataset", path_of(w, d));
-    rc = agree(w, rc, err);
-    if (rc) w->failed = true;
-    return rc;
+        return settle(w, cs_h5_err(err, CS_EHDF5, w->path, "extend dataset", path_of(w, d)));
+    return CS_OK;
 }
 
 /* Writes the group at gi of the schema with its datasets (static ones whole, per-trial ones
@@ -334,7 +360,7 @@ static cs_status create_group(cs_results_t *w, const cs_group_schema *gs, const 
             strchr(p + glen + 1, '/') != NULL || !cs_schema_writes(&w->run, s))
             continue;
         rc = per_trial(d) ? create_trial_dataset(w, g, d, &m->scenario->output, err)
-                          : agree(w, cs_rw_write_static(w, g, (cs_dataset_id)d, m, err), err);
+                          : cs_rw_write_static(w, g, (cs_dataset_id)d, m, err);
     }
     if (H5Gclose(g) < 0 && rc == CS_OK)
         rc = cs_h5_err(err, CS_EHDF5, w->path, "close group", gs->path);
@@ -347,20 +373,17 @@ static cs_status create_group(cs_results_t *w, const cs_group_schema *gs, const 
     return rc;
 }
 
-/* Flushes the file and has the system write it to the disk (collective, agreed). */
+/* Flushes the file and has the system write it to the disk (collective, settled). */
 static cs_status sync_file(cs_results_t *w, cs_error *err)
 {
-    cs_status rc = CS_OK;
     void *handle = NULL;
     if (H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
-        rc = cs_h5_err(err, CS_EHDF5, w->path, "flush", "the file");
+        return settle(w, cs_h5_err(err, CS_EHDF5, w->path, "flush", "the file"));
     /* With MPI-IO the flush is an MPI_File_sync; the sec2 driver leaves it to the system. */
-    else if (w->comm == MPI_COMM_NULL && (H5Fget_vfd_handle(w->file, H5P_DEFAULT, &handle) < 0 ||
-                                          handle == NULL || fsync(*(int *)handle) != 0))
-        rc = cs_errorf(err, CS_EIO, "%s: cannot sync the file to the disk", w->path);
-    rc = agree(w, rc, err);
-    if (rc) w->failed = true;
-    return rc;
+    if (w->comm == MPI_COMM_NULL && (H5Fget_vfd_handle(w->file, H5P_DEFAULT, &handle) < 0 ||
+                                     handle == NULL || fsync(*(int *)handle) != 0))
+        return settle(w, cs_errorf(err, CS_EIO, "%s: cannot sync the file to the disk", w->path));
+    return CS_OK;
 }
 
 /*
@@ -374,8 +397,7 @@ static cs_status commit(cs_results_t *w, bool create, cs_error *err)
     for (int d = 0; d < CS_DS_COUNT; d++)
         has[d] = w->dset[d] >= 0 && rows_of(w, d) != CS_ROWS_TRIAL;
     cs_status rc =
-        agree(w, cs_commit_write(w->file, w->path, w->written, w->len, has, create, err), err);
-    if (rc) w->failed = true;
+        settle(w, cs_commit_write(w->file, w->path, w->written, w->len, has, create, err));
     if (rc == CS_OK) rc = sync_file(w, err);
     return rc;
 }
@@ -602,6 +624,14 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
     /* Everything made and on disk, then the commit record of no trial (commit.h). */
     if (rc == CS_OK) rc = sync_file(w, err);
     if (rc == CS_OK) rc = commit(w, true, err);
+    /* Once the file is open every step is a collective call of HDF5 (the static tables are
+     * written collectively): a failure is settled, and after one on this rank alone the file
+     * cannot be closed collectively: w goes to the caller, which ends the job (results_mpi.h). */
+    if (rc && w->file >= 0) settle(w, rc);
+    if (rc && w->alone) {
+        *out = w;
+        return rc;
+    }
     if (rc) {
         cs_rw_release(w, NULL); /* the first error is the one to report */
         return rc;
@@ -856,7 +886,7 @@ static cs_status read_back_list(cs_results_t *w, int doff, uint64_t row, size_t 
     if (w->dset[doff] < 0 || w->dset[dval] < 0 || x->counts == NULL) return CS_OK;
     uint64_t *off = malloc((n + 1) * sizeof *off);
     if (off == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
-    cs_status rc = transfer(w, doff, false, row, n > 0 ? n + 1 : 0, off, err);
+    cs_status rc = read_rows(w, doff, row, n > 0 ? n + 1 : 0, off, err);
     const uint64_t first = n > 0 ? off[0] : 0, count = n > 0 ? off[n] - off[0] : 0;
     if (rc == CS_OK && n > 0 && (off[n] < off[0] || off[n] > w->len[dval]))
         rc = cs_errorf(err, CS_EINVAL, "%s: %s[%" PRIu64 "..%" PRIu64 "] point outside %s", w->path,
@@ -881,7 +911,7 @@ static cs_status read_back_list(cs_results_t *w, int doff, uint64_t row, size_t 
     /* Every rank reads (collective), nothing after an error. */
     const bool ok = rc == CS_OK;
     const cs_status rv =
-        transfer(w, dval, false, ok ? first : 0, ok ? count : 0, x->values, ok ? err : NULL);
+        read_rows(w, dval, ok ? first : 0, ok ? count : 0, x->values, ok ? err : NULL);
     if (ok) rc = rv;
     if (rc == CS_OK) x->n_values = (size_t)count;
     return rc;
@@ -904,10 +934,10 @@ cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial
         if (w->dset[d] < 0) continue;
         rc = rows_of(w, d) == CS_ROWS_OUTCOME
                  ? cs_rw_read_outcome_rows(w, d, row, n, b->data[d].rows, err)
-                 : transfer(w, d, false, row, n, b->data[d].rows, err);
+                 : read_rows(w, d, row, n, b->data[d].rows, err);
     }
     if (rc == CS_OK && w->dset[CS_DS_WEIGHT] >= 0) /* importance sampling's weights */
-        rc = transfer(w, CS_DS_WEIGHT, false, row, n, b->data[CS_DS_WEIGHT].rows, err);
+        rc = read_rows(w, CS_DS_WEIGHT, row, n, b->data[CS_DS_WEIGHT].rows, err);
     /* The failure lists are read (the summary's capacity lost on systems landing in Japan);
      * the other lists (cuts, events, fault records) are not: empty. */
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++)
@@ -928,7 +958,7 @@ cs_status cs_rw_read_outcome_rows(cs_results_t *w, int d, uint64_t row, size_t n
     uint32_t *ids = malloc((n + 1) * sizeof *ids), *where = malloc((n + 1) * sizeof *where);
     uint64_t *uniq = malloc((n + 1) * sizeof *uniq);
     cs_status rc = ids != NULL && where != NULL && uniq != NULL
-                       ? transfer(w, CS_DS_OUTCOME, false, row, n, ids, err)
+                       ? read_rows(w, CS_DS_OUTCOME, row, n, ids, err)
                        : cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
     size_t nu = 0;
     for (size_t i = 0; rc == CS_OK && i < n; i++)
@@ -955,6 +985,11 @@ cs_status cs_rw_read_outcome_rows(cs_results_t *w, int d, uint64_t row, size_t n
 bool cs_results_failed(const cs_results_t *w)
 {
     return w != NULL && w->failed;
+}
+
+bool cs_results_failed_alone(const cs_results_t *w)
+{
+    return w != NULL && w->alone;
 }
 
 uint64_t cs_results_written(const cs_results_t *w)

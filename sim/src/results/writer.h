@@ -33,7 +33,8 @@ struct cs_results {
     size_t offsets_cap;
     double write_seconds; /* wall time spent writing trials */
     MPI_Comm comm;        /* MPI_COMM_NULL: one process, the sec2 driver */
-    bool failed;          /* a write failed (agreed by every rank) */
+    bool failed;          /* a write failed (agreed by every rank, or alone) */
+    bool alone;           /* MPI: it failed on this rank alone inside a collective call of HDF5 */
     int lock_fd;          /* MPI, rank 0: the descriptor holding the file's flock; else -1 */
     int rank, size;
     int version; /* the format version of the file (CS_FORMAT_V1, CS_FORMAT_V2) */
