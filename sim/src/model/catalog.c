@@ -163,8 +163,7 @@ cs_status cs_scenario_find(const char *name, char *buf, size_t n, cs_error *err)
         if (d < bestd) bestd = d, best = i;
     }
     char hint[1200] = "";
-    const size_t limit = strlen(want) / 3 > 2 ? strlen(want) / 3 : 2;
-    if (best != SIZE_MAX && bestd <= limit)
+    if (best != SIZE_MAX && cs_name_is_near(want, bestd))
         snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", c.entries[best].name);
     rc = cs_errorf(err, CS_EIO,
                    "%s: no such file, nor a bundled scenario of %s%s ('cablesim scenarios' lists "
