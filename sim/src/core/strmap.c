@@ -113,13 +113,27 @@ size_t cs_edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+/* Whether s occurs in name, ASCII case ignored. */
+static bool contains_nocase(const char *name, const char *s)
+{
+    const size_t ln = strlen(name), ls = strlen(s);
+    for (size_t i = 0; i + ls <= ln; i++) {
+        size_t j = 0;
+        while (j < ls && tolower((unsigned char)name[i + j]) == tolower((unsigned char)s[j]))
+            j++;
+        if (j == ls) return true;
+    }
+    return false;
+}
+
 size_t cs_nearest_name(const char *s, const char *const *names, size_t n)
 {
     const size_t len = strlen(s), limit = len / 3 > 2 ? len / 3 : 2;
-    size_t best = SIZE_MAX, bestd = SIZE_MAX;
+    size_t best = SIZE_MAX, bestd = SIZE_MAX, part = SIZE_MAX, partd = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         const size_t d = cs_edit_distance(s, names[i]);
         if (d < bestd) bestd = d, best = i;
+        if (len >= 3 && d < partd && contains_nocase(names[i], s)) partd = d, part = i;
     }
-    return bestd <= limit && bestd < len ? best : SIZE_MAX;
+    return bestd <= limit && bestd < len ? best : part;
 }

@@ -55,19 +55,20 @@ cs_status cs_ymap_check_keys(const cs_ydoc_t *d, const cs_ynode *map, const char
         snprintf(exp, sizeof exp, "a map with keys %s", list);
         return cs_yerr(d, map, what, exp, err);
     }
+    size_t n_allowed = 0;
+    while (allowed[n_allowed] != NULL)
+        n_allowed++;
     for (size_t i = 0; i < map->n; i++) {
         const char *k = map->keys[i]->value;
-        size_t best = SIZE_MAX, bi = 0, j;
-        for (j = 0; allowed[j] != NULL && strcmp(allowed[j], k) != 0; j++) {
-            const size_t dist = cs_edit_distance(k, allowed[j]);
-            if (dist < best) best = dist, bi = j;
-        }
+        size_t j = 0;
+        while (allowed[j] != NULL && strcmp(allowed[j], k) != 0)
+            j++;
         if (allowed[j] != NULL) continue;
         char w[CS_ERROR_MSG_MAX / 2], q[200], hint[200] = "";
         cs_yd_where(d, map->keys[i], w, sizeof w);
         cs_yd_quote_text(k, 60, q, sizeof q);
-        if (best <= 2 && best < strlen(k))
-            snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", allowed[bi]);
+        const size_t bi = cs_nearest_name(k, allowed, n_allowed);
+        if (bi != SIZE_MAX) snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", allowed[bi]);
         return cs_errorf(err, CS_EINVAL, "%s: %s: unknown key %s%s; allowed keys: %s", w, what, q,
                          hint, list);
     }
@@ -274,13 +275,21 @@ cs_status cs_yget_enum(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
         if (dflt < count) note(d, map, key, choices[dflt], !cs_yd_text_looks_typed(choices[dflt]));
     }
     if (rc != CS_OK || v == NULL) return rc;
-    if (v->kind == CS_YSCALAR)
-        for (int i = 0; choices[i] != NULL; i++)
-            if (strcmp(choices[i], v->value) == 0) {
-                *out = i;
-                return CS_OK;
-            }
-    return bad_value(d, map, key, v, exp, err);
+    if (v->kind != CS_YSCALAR) return bad_value(d, map, key, v, exp, err);
+    size_t count = 0;
+    for (; choices[count] != NULL; count++)
+        if (strcmp(choices[count], v->value) == 0) {
+            *out = (int)count;
+            return CS_OK;
+        }
+    const size_t near = cs_nearest_name(v->value, choices, count);
+    if (near == SIZE_MAX) return bad_value(d, map, key, v, exp, err);
+    char kp[320], w[CS_ERROR_MSG_MAX / 2], f[200];
+    cs_yd_key_path(d, map, key, kp, sizeof kp);
+    cs_yd_where(d, v, w, sizeof w);
+    cs_ydescribe(v, f, sizeof f);
+    return cs_errorf(err, CS_EINVAL, "%s: %s: expected %s, found %s (did you mean \"%s\"?)", w, kp,
+                     exp, f, choices[near]);
 }
 
 cs_status cs_yget_seq(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
