@@ -95,18 +95,18 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     char created[32];
     uint64_t part_first = 0, part_n = 0;
     if (a->shards > 0 || a->part_trials > 0) run_range(e, a, &part_first, &part_n);
-    cs_results_meta meta = {cs_engine_scenario(e),
-                            cs_engine_topology(e),
-                            cs_engine_demand(e),
-                            cs_engine_baseline(e),
-                            cs_engine_pairs(e),
-                            cs_version(),
-                            iso_now(created, sizeof created),
-                            part_first,
-                            part_n,
-                            cs_engine_recovery(e),
-                            cs_engine_regions(e),
-                            NULL};
+    cs_results_meta meta = {.scenario = cs_engine_scenario(e),
+                            .topology = cs_engine_topology(e),
+                            .demand = cs_engine_demand(e),
+                            .baseline = cs_engine_baseline(e),
+                            .pairs = cs_engine_pairs(e),
+                            .software_version = cs_version(),
+                            .created = iso_now(created, sizeof created),
+                            .part_first = part_first,
+                            .part_trials = part_n,
+                            .recovery = cs_engine_recovery(e),
+                            .regions = cs_engine_regions(e),
+                            .intact = NULL};
     *first = part_first;
     if (a->resume != NULL) {
         snprintf(io_path, sizeof io_path, "%s", a->resume);

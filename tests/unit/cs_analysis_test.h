@@ -259,9 +259,13 @@ static inline void write_results(const char *path, const spec *s)
     const size_t origin[NP] = {0, 1};
     const char *region[NP] = {"US West Coast", "Hong Kong"};
     const cs_pair_table pairs = {NP, origin, region};
-    const cs_results_meta meta = {
-        &sc, topo, dem,  &base, &pairs, "0.0.0-test", "2026-11-28T00:00:00Z",
-        0,   0,    NULL, NULL,  NULL};
+    const cs_results_meta meta = {.scenario = &sc,
+                                  .topology = topo,
+                                  .demand = dem,
+                                  .baseline = &base,
+                                  .pairs = &pairs,
+                                  .software_version = "0.0.0-test",
+                                  .created = "2026-11-28T00:00:00Z"};
     cs_results_t *w = NULL;
     assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
     cs_trial_batch b;

@@ -12,6 +12,7 @@
 #include "cablesim/engine.h"
 #include "cablesim/error.h"
 #include "cablesim/failures.h"
+#include "cablesim/results.h"
 #include "cablesim/routing.h"
 #include "cablesim/scenario.h"
 
@@ -102,6 +103,22 @@ static inline bool cs_test_displaces(const cs_topology_t *t, const cs_routing_re
     for (size_t i = 0; i < base->n_demands; i++)
         if (base->connected[i] && !(base->served_tbps[i] > 0.0)) return true;
     return false;
+}
+
+/* What the writer records of engine e, as version "test" at a fixed time; intact: outcome 0 of
+ * the file (cs_engine_intact_batch, as cablesim run writes it), or NULL. */
+static inline cs_results_meta cs_test_meta(const cs_engine_t *e, const cs_trial_batch *intact)
+{
+    return (cs_results_meta){.scenario = cs_engine_scenario(e),
+                             .topology = cs_engine_topology(e),
+                             .demand = cs_engine_demand(e),
+                             .baseline = cs_engine_baseline(e),
+                             .pairs = cs_engine_pairs(e),
+                             .software_version = "test",
+                             .created = "2026-01-01T00:00:00Z",
+                             .recovery = cs_engine_recovery(e),
+                             .regions = cs_engine_regions(e),
+                             .intact = intact};
 }
 
 #endif /* CS_ENGINE_TEST_H */

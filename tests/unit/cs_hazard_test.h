@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "cs_test.h"
+
 #include <gsl/gsl_cdf.h>
 
 #include "cablesim/cutsite.h"
@@ -126,20 +128,6 @@ static inline cs_topology_t *make_topology(const tnode *n, size_t nn, const tedg
         fail_msg("fixture topology: %s", err.msg);
     free(json);
     return t;
-}
-
-static inline size_t edge_index(const cs_topology_t *t, const char *id)
-{
-    size_t j = SIZE_MAX;
-    if (!cs_topology_find_edge(t, id, &j)) fail_msg("edge %s not found", id);
-    return j;
-}
-
-static inline size_t node_index(const cs_topology_t *t, const char *id)
-{
-    size_t i = SIZE_MAX;
-    if (!cs_topology_find_node(t, id, &i)) fail_msg("node %s not found", id);
-    return i;
 }
 
 /* A segment between two nodes with a straight geometry. */

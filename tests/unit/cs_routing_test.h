@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "cs_test.h"
+
 #include <igraph.h>
 
 #include "cablesim/demand.h"
@@ -109,20 +111,6 @@ static inline void unmake(fixture *fx)
 {
     cs_demand_free(fx->d);
     cs_topology_free(fx->t);
-}
-
-static inline size_t edge_index(const cs_topology_t *t, const char *id)
-{
-    size_t j = NONE;
-    if (!cs_topology_find_edge(t, id, &j)) fail_msg("edge %s not found", id);
-    return j;
-}
-
-static inline size_t node_index(const cs_topology_t *t, const char *id)
-{
-    size_t i = NONE;
-    if (!cs_topology_find_node(t, id, &i)) fail_msg("node %s not found", id);
-    return i;
 }
 
 static inline cs_routing_options options(cs_routing_mode mode, unsigned rounds)

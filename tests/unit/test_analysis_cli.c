@@ -119,23 +119,10 @@ static void test_bad_files(void **state)
 
 /* -------------------------------------------------------------------- CLI */
 
-/* Runs CS_CLI with args from the build dir; captures stdout (+ stderr when both). */
-static int run_cli(const char *args, bool with_stderr, char *out, size_t n)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' %s %s", CS_CLI, args, with_stderr ? "2>&1" : "2>/dev/null");
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    const size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    const int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void expect_one_line(const char *args, int status, const char *fragment)
 {
     char out[4096];
-    const int st = run_cli(args, true, out, sizeof out);
+    const int st = cs_test_cli(NULL, args, true, out, sizeof out);
     if (st != status || strstr(out, fragment) == NULL)
         fail_msg("cablesim %s: status %d, output: %s", args, st, out);
     assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
@@ -150,7 +137,8 @@ static void test_cli(void **state)
     s.shift = 0.25;
     write_results(pb, &s);
     static char out[1 << 20];
-    assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --top 3", false, out, sizeof out), 0);
+    assert_int_equal(
+        cs_test_cli(NULL, "analyze test_analysis_cli_a.h5 --top 3", false, out, sizeof out), 0);
     assert_non_null(strstr(out, "scenario: unit-analysis (seed 311, 8 trials"));
     /* 5 of 8 trials lose something: a bound, not a normal interval. */
     assert_non_null(strstr(out, "expected unserved: 1.7500; only 5 of 8 trials lose anything"));
@@ -159,7 +147,8 @@ static void test_cli(void **state)
     assert_non_null(strstr(out, "PAC (1.000)"));
     /* JSON: parse it back and check a few values. */
     assert_int_equal(
-        run_cli("analyze test_analysis_cli_a.h5 --format json", false, out, sizeof out), 0);
+        cs_test_cli(NULL, "analyze test_analysis_cli_a.h5 --format json", false, out, sizeof out),
+        0);
     json_error_t jerr;
     json_t *root = json_loads(out, 0, &jerr);
     if (root == NULL) fail_msg("JSON: %s at line %d", jerr.text, jerr.line);
@@ -181,29 +170,32 @@ static void test_cli(void **state)
         json_object_get(json_array_get(json_object_get(root, "regions"), 2), "cut_off_all")));
     json_decref(root);
     /* CSV: one table. */
-    assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --format csv --table cables", false,
-                             out, sizeof out),
+    assert_int_equal(cs_test_cli(NULL, "analyze test_analysis_cli_a.h5 --format csv --table cables",
+                                 false, out, sizeof out),
                      0);
     assert_int_equal(strncmp(out, "cable,name,segments,p_fail,", 27), 0);
     assert_non_null(strstr(out, "\nPAC,\"Pacific, test\",1,0.25,2,4.25,0.25,4.25,"));
-    assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --format csv", false, out, sizeof out),
-                     0);
+    assert_int_equal(
+        cs_test_cli(NULL, "analyze test_analysis_cli_a.h5 --format csv", false, out, sizeof out),
+        0);
     assert_int_equal(strncmp(out, "region,domestic,", 16), 0);
     assert_non_null(strstr(out, "\nJapan,1,1,1,"));
-    assert_int_equal(run_cli("analyze test_analysis_cli_a.h5 --format csv --table overall", false,
-                             out, sizeof out),
+    assert_int_equal(cs_test_cli(NULL,
+                                 "analyze test_analysis_cli_a.h5 --format csv --table overall",
+                                 false, out, sizeof out),
                      0);
     assert_int_equal(strncmp(out, "trials,disturbed_trials,loss_trials,", 36), 0);
     assert_non_null(strstr(out, "\n8,6,5,7,0,30.75,"));
     /* compare */
-    assert_int_equal(
-        run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5", false, out, sizeof out),
-        0);
+    assert_int_equal(cs_test_cli(NULL, "compare test_analysis_cli_a.h5 test_analysis_cli_b.h5",
+                                 false, out, sizeof out),
+                     0);
     assert_non_null(strstr(out, "unserved Tbps"));
     assert_non_null(strstr(out, "0.250000"));
-    assert_int_equal(run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 --format json",
-                             false, out, sizeof out),
-                     0);
+    assert_int_equal(
+        cs_test_cli(NULL, "compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 --format json",
+                    false, out, sizeof out),
+        0);
     root = json_loads(out, 0, &jerr);
     assert_non_null(root);
     assert_true(
@@ -226,19 +218,21 @@ static void test_cli(void **state)
     s = hand_spec();
     s.seed = 5;
     write_results(pb, &s);
-    assert_int_equal(
-        run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5", false, out, sizeof out),
-        0);
-    assert_non_null(strstr(out, "unpaired (the seeds differ (311 and 5))"));
-    assert_int_equal(run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 --format csv",
-                             false, out, sizeof out),
+    assert_int_equal(cs_test_cli(NULL, "compare test_analysis_cli_a.h5 test_analysis_cli_b.h5",
+                                 false, out, sizeof out),
                      0);
+    assert_non_null(strstr(out, "unpaired (the seeds differ (311 and 5))"));
+    assert_int_equal(
+        cs_test_cli(NULL, "compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 --format csv",
+                    false, out, sizeof out),
+        0);
     assert_int_equal(strncmp(out, "metric,of,comparison,a_mean,b_mean,difference,", 46), 0);
     assert_non_null(strstr(out, "\ncable_failed,PAC,unpaired,0.25,0.25,0,"));
     /* Three files: one row each against the first. */
-    assert_int_equal(run_cli("compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 "
-                             "test_analysis_cli_a.h5 --format json",
-                             false, out, sizeof out),
+    assert_int_equal(cs_test_cli(NULL,
+                                 "compare test_analysis_cli_a.h5 test_analysis_cli_b.h5 "
+                                 "test_analysis_cli_a.h5 --format json",
+                                 false, out, sizeof out),
                      0);
     root = json_loads(out, 0, &jerr);
     assert_non_null(root);
@@ -253,7 +247,7 @@ static void test_cli(void **state)
     s.complete = false;
     write_results(pb, &s);
     expect_one_line("analyze test_analysis_cli_b.h5", 2, "attribute \"complete\" of /");
-    assert_int_equal(run_cli("analyze --help", false, out, sizeof out), 0);
+    assert_int_equal(cs_test_cli(NULL, "analyze --help", false, out, sizeof out), 0);
     assert_non_null(strstr(out, "Usage: cablesim analyze"));
     remove(pa);
     remove(pb);

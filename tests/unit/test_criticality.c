@@ -533,23 +533,9 @@ static void test_errors(void **state)
 
 /* ------------------------------------------------------------ CLI */
 
-/* Runs CS_CLI with args (shell words) in dir; captures stdout (and stderr when err). */
-static int run_in(const char *dir, const char *args, bool with_err, char *out, size_t n)
-{
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s %s", dir, CS_CLI, args,
-             with_err ? "2>&1" : "2>/dev/null");
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    const size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    const int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int run_cli(const char *args, char *out, size_t n)
 {
-    return run_in(CS_TEST_DATA, args, true, out, n);
+    return cs_test_cli(CS_TEST_DATA, args, true, out, n);
 }
 
 /* Bad usage: status 2, one line naming the problem. */
@@ -617,9 +603,10 @@ static void test_cli_criticality_outputs(void **state)
     assert_non_null(strstr(out, "Single points of failure"));
     assert_non_null(strstr(out, "N-2: 2 critical pairs"));
     /* JSON: the single points of failure and critical pairs by region. */
-    assert_int_equal(run_in(CS_TEST_DATA,
-                            "criticality " FIX "--as-of 2015 -k 2 --unit station --format json",
-                            false, out, sizeof out),
+    assert_int_equal(cs_test_cli(CS_TEST_DATA,
+                                 "criticality " FIX
+                                 "--as-of 2015 -k 2 --unit station --format json",
+                                 false, out, sizeof out),
                      0);
     json_error_t jerr;
     json_t *root = json_loads(out, 0, &jerr);
@@ -715,9 +702,9 @@ static void test_evolution_explicit_cut(void **state)
     char dir[64];
     make_scenario(dir, sizeof dir, explicit_cut, 3);
     static char out[65536];
-    assert_int_equal(
-        run_in(dir, "evolution s.yaml --from 2008 --to 2016 --format csv", false, out, sizeof out),
-        0);
+    assert_int_equal(cs_test_cli(dir, "evolution s.yaml --from 2008 --to 2016 --format csv", false,
+                                 out, sizeof out),
+                     0);
     for (int y = 2008; y <= 2016; y++) {
         const bool old = y < 2012, asia2 = y >= 2010;
         const double want = (old ? 11.75 - 2.0 : 11.75) + (asia2 ? 0.0 : 5.25 - 4.0);
@@ -739,18 +726,19 @@ static void test_evolution_explicit_cut(void **state)
     assert_non_null(strstr(out, "\n2012,4,4,33,3,1,17.5,"));
     assert_non_null(strstr(out, ",US West Coast,1,"));
     /* With 10%/year growth the 2025 demand is scaled: 2010 is 1.1^-15 of it, 2015 1.1^-10. */
-    assert_int_equal(run_in(dir,
-                            "evolution s.yaml --from 2010 --to 2015 --step 5 --growth 0.1 "
-                            "--format csv",
-                            false, out, sizeof out),
+    assert_int_equal(cs_test_cli(dir,
+                                 "evolution s.yaml --from 2010 --to 2015 --step 5 --growth 0.1 "
+                                 "--format csv",
+                                 false, out, sizeof out),
                      0);
     assert_near(csv_field(out, 2010, "expected_unserved_tbps"), 11.75 * pow(1.1, -15) - 2.0, 1e-9);
     assert_near(csv_field(out, 2015, "expected_unserved_tbps"), 11.75 * pow(1.1, -10), 1e-9);
     assert_near(csv_field(out, 2015, "demand_scale"), pow(1.1, -10), 1e-11);
     assert_null(strstr(out, "\n2011,"));
     /* -o: the table in a file (format from the extension), the text on standard output. */
-    assert_int_equal(
-        run_in(dir, "evolution s.yaml --from 2011 --to 2012 -o t.json", false, out, sizeof out), 0);
+    assert_int_equal(cs_test_cli(dir, "evolution s.yaml --from 2011 --to 2012 -o t.json", false,
+                                 out, sizeof out),
+                     0);
     assert_non_null(strstr(out, "cablesim evolution:"));
     assert_non_null(strstr(out, "P(a reached region cut off)"));
     char path[512];
@@ -769,14 +757,15 @@ static void test_evolution_explicit_cut(void **state)
     /* An existing -o file is refused before any year runs (it stays as it was, no temporary
      * left), and replaced with --force. */
     assert_int_equal(
-        run_in(dir, "evolution s.yaml --from 2011 --to 2011 -o t.json", true, out, sizeof out), 2);
+        cs_test_cli(dir, "evolution s.yaml --from 2011 --to 2011 -o t.json", true, out, sizeof out),
+        2);
     assert_string_equal(out, "cablesim: evolution: t.json exists; --force replaces it\n");
     root = json_load_file(path, 0, &jerr);
     assert_non_null(root);
     assert_int_equal(json_array_size(json_object_get(root, "rows")), 2);
     json_decref(root);
-    assert_int_equal(run_in(dir, "evolution s.yaml --from 2011 --to 2011 -o t.json --force", false,
-                            out, sizeof out),
+    assert_int_equal(cs_test_cli(dir, "evolution s.yaml --from 2011 --to 2011 -o t.json --force",
+                                 false, out, sizeof out),
                      0);
     root = json_load_file(path, 0, &jerr);
     assert_non_null(root);
@@ -804,12 +793,12 @@ static void test_evolution_matches_engine(void **state)
                   "    rate_shallow: 0.05\n",
                   200);
     static char out[65536], two[65536];
-    assert_int_equal(
-        run_in(dir, "evolution s.yaml --from 2011 --to 2011 --format csv", false, out, sizeof out),
-        0);
-    assert_int_equal(
-        run_in(dir, "evolution s.yaml --from 2010 --to 2011 --format csv", false, two, sizeof two),
-        0);
+    assert_int_equal(cs_test_cli(dir, "evolution s.yaml --from 2011 --to 2011 --format csv", false,
+                                 out, sizeof out),
+                     0);
+    assert_int_equal(cs_test_cli(dir, "evolution s.yaml --from 2010 --to 2011 --format csv", false,
+                                 two, sizeof two),
+                     0);
     char path[512];
     snprintf(path, sizeof path, "%s/s.yaml", dir);
     const char *sets[] = {"as_of=2011"};
@@ -880,18 +869,18 @@ static void test_cli_evolution_errors(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         snprintf(args, sizeof args, "evolution s.yaml %s", cases[i].args);
-        const int st = run_in(dir, args, true, out, sizeof out);
+        const int st = cs_test_cli(dir, args, true, out, sizeof out);
         if (st != 2 || strstr(out, cases[i].fragment) == NULL)
             fail_msg("cablesim %s: status %d, output: %s", args, st, out);
         assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
     }
-    assert_int_equal(run_in(dir, "evolution missing.yaml", true, out, sizeof out), 2);
+    assert_int_equal(cs_test_cli(dir, "evolution missing.yaml", true, out, sizeof out), 2);
     assert_non_null(strstr(out, "missing.yaml"));
-    assert_int_equal(run_in(dir, "evolution s.yaml --from 2010 --to 2010 -o no-dir/t.csv", true,
-                            out, sizeof out),
+    assert_int_equal(cs_test_cli(dir, "evolution s.yaml --from 2010 --to 2010 -o no-dir/t.csv",
+                                 true, out, sizeof out),
                      2);
     assert_non_null(strstr(out, "no-dir/t.csv"));
-    assert_int_equal(run_in(dir, "evolution --help", true, out, sizeof out), 0);
+    assert_int_equal(cs_test_cli(dir, "evolution --help", true, out, sizeof out), 0);
     assert_non_null(strstr(out, "--growth RATE"));
     remove_dir(dir);
 }

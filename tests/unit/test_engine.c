@@ -162,18 +162,7 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
     cs_results_t *w = NULL;
     cs_trial_batch intact; /* outcome 0, as cablesim run writes it */
     assert_int_equal(cs_engine_intact_batch(e, &intact, &err), CS_OK);
-    const cs_results_meta meta = {s,
-                                  cs_engine_topology(e),
-                                  cs_engine_demand(e),
-                                  cs_engine_baseline(e),
-                                  cs_engine_pairs(e),
-                                  "test",
-                                  "2026-01-01T00:00:00Z",
-                                  0,
-                                  0,
-                                  NULL,
-                                  cs_engine_regions(e),
-                                  &intact};
+    const cs_results_meta meta = cs_test_meta(e, &intact);
     assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
     cs_trial_batch_destroy(&intact);
     cs_run_summary sum;

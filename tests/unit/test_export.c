@@ -21,6 +21,7 @@
 
 #include "cablesim/export.h"
 #include "cablesim/topology.h"
+#include "cs_test.h"
 
 #define GOOD CS_TEST_DATA "/topo-good.geojson"
 
@@ -473,15 +474,7 @@ static void test_export_file(void **state)
 
 static int run_cli(const char *args, char *out, size_t n)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", CS_CLI, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    const size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    const int st = pclose(p);
-    assert_true(WIFEXITED(st));
-    return WEXITSTATUS(st);
+    return cs_test_cli(NULL, args, true, out, n); /* stderr merged */
 }
 
 static void test_cli_errors(void **state)

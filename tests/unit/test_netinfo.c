@@ -31,18 +31,11 @@
 
 #include "cablesim/netinfo.h"
 #include "cablesim/topology.h"
+#include "cs_test.h"
 
 #define BASIC CS_TEST_DATA "/netinfo-basic.geojson"
 #define NOSEP CS_TEST_DATA "/netinfo-nosep.geojson"
 #define EPS   1e-9
-
-/* cmocka 1.1.5's assert_float_equal compares floats (7 digits): compare doubles. */
-#define assert_near(a, b, eps) assert_near_((a), (b), (eps), #a, __LINE__)
-static void assert_near_(double a, double b, double eps, const char *what, int line)
-{
-    if (!(fabs(a - b) <= eps))
-        fail_msg("line %d: %s is %.17g, expected %.17g (eps %g)", line, what, a, b, eps);
-}
 
 /* Loads path as of year and computes its summary with opt (NULL: defaults). */
 static cs_netinfo_t *compute(cs_topology_t **t, const char *path, int year,
@@ -314,26 +307,13 @@ static void test_bad_options(void **state)
 
 /* ----------------------------------------------------------------- CLI */
 
-/* Runs the CLI with args (shell words), output into buf; returns its exit status. */
-static int run_cli(const char *args, bool merge_stderr, char *buf, size_t n)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' %s%s", CS_CLI, args, merge_stderr ? " 2>&1" : " 2>/dev/null");
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    const size_t got = fread(buf, 1, n - 1, p);
-    buf[got] = '\0';
-    const int st = pclose(p);
-    assert_true(WIFEXITED(st));
-    return WEXITSTATUS(st);
-}
-
 static void test_cli_json(void **state)
 {
     (void)state;
     static char out[1 << 16];
     assert_int_equal(
-        run_cli("topology info '" BASIC "' --json --as-of 2024", false, out, sizeof out), 0);
+        cs_test_cli(NULL, "topology info '" BASIC "' --json --as-of 2024", false, out, sizeof out),
+        0);
     json_error_t jerr;
     json_t *root = json_loads(out, 0, &jerr);
     if (root == NULL) fail_msg("bad JSON at %d:%d: %s", jerr.line, jerr.column, jerr.text);
@@ -365,7 +345,8 @@ static void test_cli_json(void **state)
     json_decref(root);
 
     /* Not separable: k is null. */
-    assert_int_equal(run_cli("topology info --json '" NOSEP "'", false, out, sizeof out), 0);
+    assert_int_equal(cs_test_cli(NULL, "topology info --json '" NOSEP "'", false, out, sizeof out),
+                     0);
     root = json_loads(out, 0, &jerr);
     assert_non_null(root);
     const json_t *kr = json_array_get(json_object_get(root, "regions"), 0);
@@ -383,18 +364,20 @@ static void test_cli_text(void **state)
 {
     (void)state;
     static char out[1 << 16];
-    assert_int_equal(run_cli("topology info '" BASIC "' --as-of=2015", false, out, sizeof out), 0);
+    assert_int_equal(
+        cs_test_cli(NULL, "topology info '" BASIC "' --as-of=2015", false, out, sizeof out), 0);
     assert_non_null(strstr(out, "netinfo-basic.geojson (as of 2015, sha256 "));
     assert_non_null(strstr(out, "(8 landing stations, 1 branching unit, 5 cities)"));
     assert_non_null(strstr(out, "Oceania               0          0.0           0.0"));
     assert_non_null(strstr(out, "(already disconnected)"));
-    assert_int_equal(run_cli("topology info '" BASIC "' --as-of 2024", false, out, sizeof out), 0);
+    assert_int_equal(
+        cs_test_cli(NULL, "topology info '" BASIC "' --as-of 2024", false, out, sizeof out), 0);
     assert_non_null(strstr(out, "  Chikura         2         78.0  JUS, PC2\n"));
     assert_non_null(strstr(out, "have 40.0%, 80.0% and 80.0% of them"));
     assert_non_null(strstr(out,
                            "  US West Coast         3        178.0         108.0              51.0"
                            "   2  Chikura + Maruyama; Chikura + Okinawa\n"));
-    assert_int_equal(run_cli("topology info '" NOSEP "'", false, out, sizeof out), 0);
+    assert_int_equal(cs_test_cli(NULL, "topology info '" NOSEP "'", false, out, sizeof out), 0);
     assert_non_null(strstr(out, "-  not separable by Japanese landing stations"));
 }
 
@@ -402,23 +385,29 @@ static void test_cli_errors(void **state)
 {
     (void)state;
     static char out[4096];
-    assert_int_equal(run_cli("topology info '" BASIC "' --as-of 1700", true, out, sizeof out), 2);
+    assert_int_equal(
+        cs_test_cli(NULL, "topology info '" BASIC "' --as-of 1700", true, out, sizeof out), 2);
     assert_string_equal(out, "cablesim: topology info: --as-of: expected a year between 1850 and "
                              "2100, found \"1700\"\n");
-    assert_int_equal(run_cli("topology info '" BASIC "' --bogus", true, out, sizeof out), 2);
+    assert_int_equal(cs_test_cli(NULL, "topology info '" BASIC "' --bogus", true, out, sizeof out),
+                     2);
     assert_string_equal(
         out, "cablesim: topology info: unknown option \"--bogus\" (see 'cablesim topology info "
              "--help')\n");
-    assert_int_equal(run_cli("topology info '" BASIC "' --as-of", true, out, sizeof out), 2);
+    assert_int_equal(cs_test_cli(NULL, "topology info '" BASIC "' --as-of", true, out, sizeof out),
+                     2);
     assert_non_null(strstr(out, "--as-of: expected a YEAR, found nothing"));
-    assert_int_equal(run_cli("topology info a.geojson b.geojson", true, out, sizeof out), 2);
+    assert_int_equal(cs_test_cli(NULL, "topology info a.geojson b.geojson", true, out, sizeof out),
+                     2);
     assert_non_null(strstr(out, "expected at most one FILE, found \"b.geojson\""));
-    assert_int_equal(
-        run_cli("topology info '" CS_TEST_DATA "/no-such.geojson'", true, out, sizeof out), 2);
+    assert_int_equal(cs_test_cli(NULL, "topology info '" CS_TEST_DATA "/no-such.geojson'", true,
+                                 out, sizeof out),
+                     2);
     assert_non_null(strstr(out, "no-such.geojson: cannot open"));
     /* An invalid topology: the loader's message, on one line, status 2. */
-    assert_int_equal(
-        run_cli("topology info '" CS_TEST_DATA "/netinfo-bad.geojson'", true, out, sizeof out), 2);
+    assert_int_equal(cs_test_cli(NULL, "topology info '" CS_TEST_DATA "/netinfo-bad.geojson'", true,
+                                 out, sizeof out),
+                     2);
     assert_non_null(
         strstr(out, "netinfo-bad.geojson: feature 0 (id \"c-nowhere\"): key \"region\""));
     assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);

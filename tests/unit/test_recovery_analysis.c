@@ -63,18 +63,7 @@ static void write_file(const char *path, const char *text, const char *const *se
     cs_error err = CS_ERROR_INIT;
     cs_scenario *s = scenario(text, sets, nsets);
     cs_engine_t *e = cs_test_engine(s);
-    const cs_results_meta meta = {cs_engine_scenario(e),
-                                  cs_engine_topology(e),
-                                  cs_engine_demand(e),
-                                  cs_engine_baseline(e),
-                                  cs_engine_pairs(e),
-                                  "test",
-                                  "2026-01-01T00:00:00Z",
-                                  0,
-                                  0,
-                                  cs_engine_recovery(e),
-                                  cs_engine_regions(e),
-                                  NULL};
+    const cs_results_meta meta = cs_test_meta(e, NULL);
     cs_results_t *w = NULL;
     cs_run_summary sum;
     if (cs_results_create(&w, path, &meta, &err) != CS_OK) fail_msg("%s", err.msg);
@@ -560,23 +549,10 @@ static void test_refusals(void **state)
 
 /* ------------------------------------------------------------------ CLI */
 
-/* Runs CS_CLI with args; captures stdout (+ stderr when both) into out. */
-static int run_cli(const char *args, bool with_stderr, char *out, size_t n)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' %s %s", CS_CLI, args, with_stderr ? "2>&1" : "2>/dev/null");
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    const size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    const int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void expect_out(const char *args, int status, const char *fragment)
 {
     static char out[1 << 18];
-    const int st = run_cli(args, status != 0, out, sizeof out);
+    const int st = cs_test_cli(NULL, args, status != 0, out, sizeof out);
     if (st != status || strstr(out, fragment) == NULL)
         fail_msg("cablesim %s: status %d, wanted %d and \"%s\"; output: %.2000s", args, st, status,
                  fragment, out);

@@ -30,14 +30,38 @@ static cs_scenario *scenario(const char *text, const char *const *sets, size_t n
     return cs_test_scenario(text, "rec.yaml", sets, nsets);
 }
 
-/* The buffers of one recovery trial of e. */
-static void trial_buffers(const cs_engine_t *e, cs_failures *f, cs_routing_result *r,
-                          cs_recovery_outcome *o)
+/* One recovery trial's scenario, engine and buffers. */
+typedef struct {
+    cs_scenario *s;
+    cs_engine_t *e;
+    cs_failures f;
+    cs_routing_result r;
+    cs_recovery_outcome o;
+    unsigned char cut[16];
+} rec_run;
+
+/* The scenario text with sets, its engine and the buffers of one trial; max_faults: the room of
+ * the outcome (0: one fault per edge, as the run has). */
+static void rec_init(rec_run *x, const char *text, const char *const *sets, size_t nsets,
+                     size_t max_faults)
 {
-    cs_test_trial_buffers(e, f, r);
+    x->s = scenario(text, sets, nsets);
+    x->e = cs_test_engine(x->s);
+    cs_test_trial_buffers(x->e, &x->f, &x->r);
     cs_error err = CS_ERROR_INIT;
-    const size_t ne = cs_topology_edge_count(cs_engine_topology(e));
-    assert_int_equal(cs_recovery_outcome_init(o, cs_engine_recovery(e), ne, &err), CS_OK);
+    const size_t ne = cs_topology_edge_count(cs_engine_topology(x->e));
+    assert_int_equal(cs_recovery_outcome_init(&x->o, cs_engine_recovery(x->e),
+                                              max_faults ? max_faults : ne, &err),
+                     CS_OK);
+}
+
+static void rec_destroy(rec_run *x)
+{
+    cs_recovery_outcome_destroy(&x->o);
+    cs_routing_result_destroy(&x->r);
+    cs_failures_destroy(&x->f);
+    cs_engine_free(x->e);
+    cs_scenario_free(x->s);
 }
 
 /*
@@ -53,8 +77,9 @@ static void test_restoration_ramp(void **state)
 {
     (void)state;
     const char *const sets[] = {"routing.restoration_share=", "routing.restoration_ramp_days=4"};
-    cs_scenario *s = scenario(engine_hand, sets, 2);
-    cs_engine_t *e = cs_test_engine(s);
+    rec_run x;
+    rec_init(&x, engine_hand, sets, 2, 0);
+    cs_engine_t *e = x.e;
     const cs_topology_t *t = cs_engine_topology(e);
     cs_error err = CS_ERROR_INIT;
     const cs_restoration *res = cs_engine_restoration(e);
@@ -76,32 +101,23 @@ static void test_restoration_ramp(void **state)
     assert_true(cs_topology_find_edge(t, "old-1:1", &old1));
     const double F =
         cs_engine_baseline(e)->edge_flow_tbps[pac1] + cs_engine_baseline(e)->edge_flow_tbps[old1];
-    assert_true(F < 10.0 - 0.1); /* spare to restore onto */
-    cs_failures f;
-    cs_routing_result r;
-    cs_recovery_outcome o;
-    unsigned char cut[16];
-    trial_buffers(e, &f, &r, &o);
+    assert_true(F < 10.0 - 0.1);                   /* spare to restore onto */
     for (uint64_t trial = 0; trial < 2; trial++) { /* the second from the cache */
-        if (cs_engine_trial_recovery(e, trial, &f, &r, cut, &o, &err) != CS_OK)
+        if (cs_engine_trial_recovery(e, trial, &x.f, &x.r, x.cut, &x.o, &err) != CS_OK)
             fail_msg("%s", err.msg);
         /* the trial at the event, and the engine back at the event's share after it */
-        assert_near(r.unserved_tbps, 11.75 - F - 0.4 * (10.0 - F), 1e-9);
-        const double end = o.repairs[0].end_days;
+        assert_near(x.r.unserved_tbps, 11.75 - F - 0.4 * (10.0 - F), 1e-9);
+        const double end = x.o.repairs[0].end_days;
         assert_true(end > 5.0);
-        for (size_t g = 0; g < o.n_steps && (double)g * 0.5 < end; g++) {
+        for (size_t g = 0; g < x.o.n_steps && (double)g * 0.5 < end; g++) {
             const double rho = 0.4 + 0.6 * fmin(1.0, (double)(g / 2) / 4.0);
             assert_near(cs_engine_restoration_share_at(e, (double)g * 0.5), rho, 1e-15);
-            assert_near(o.served_tbps[g], 5.75 + F + rho * (10.0 - F), 1e-9);
+            assert_near(x.o.served_tbps[g], 5.75 + F + rho * (10.0 - F), 1e-9);
         }
-        assert_near(o.served_tbps[(size_t)ceil(end * 2.0)], 17.5, 1e-9);
-        assert_near(o.unserved_tbps_days, 1.75 * end + (10.0 - F) * 0.6 * 2.5, 1e-6);
+        assert_near(x.o.served_tbps[(size_t)ceil(end * 2.0)], 17.5, 1e-9);
+        assert_near(x.o.unserved_tbps_days, 1.75 * end + (10.0 - F) * 0.6 * 2.5, 1e-6);
     }
-    cs_recovery_outcome_destroy(&o);
-    cs_routing_result_destroy(&r);
-    cs_failures_destroy(&f);
-    cs_engine_free(e);
-    cs_scenario_free(s);
+    rec_destroy(&x);
 }
 
 /*
@@ -115,79 +131,65 @@ static void test_restoration_ramp(void **state)
 static void test_engine_hand_case(void **state)
 {
     (void)state;
-    cs_scenario *s = scenario(engine_hand, NULL, 0);
-    cs_engine_t *e = cs_test_engine(s);
+    rec_run x;
+    rec_init(&x, engine_hand, NULL, 0, 0);
+    cs_engine_t *e = x.e;
     const cs_topology_t *t = cs_engine_topology(e);
     cs_error err = CS_ERROR_INIT;
-    cs_failures f;
-    cs_routing_result r;
-    cs_recovery_outcome o;
-    unsigned char cut[16];
-    trial_buffers(e, &f, &r, &o);
-    if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
-    assert_near(r.unserved_tbps, 1.75, 1e-9);
+    if (cs_engine_trial_recovery(e, 1, &x.f, &x.r, x.cut, &x.o, &err) != CS_OK)
+        fail_msg("%s", err.msg);
+    assert_near(x.r.unserved_tbps, 1.75, 1e-9);
     size_t pac2 = 0;
     assert_true(cs_topology_find_edge(t, "pac-2:1", &pac2));
     /* The fault is the cut: its place (on the route, nearest the explicit `at`) and depth. */
-    assert_int_equal(f.n_cuts, 1);
-    assert_int_equal(o.n_faults, 1);
-    assert_int_equal(o.faults[0].edge, pac2);
-    assert_near(o.faults[0].pos.lon, f.cuts[0].at.lon, 0.0);
-    assert_near(o.faults[0].pos.lat, f.cuts[0].at.lat, 0.0);
-    assert_near(o.faults[0].depth_m, f.cuts[0].depth_m, 0.0);
-    assert_true(o.faults[0].depth_m > 3000.0); /* far out in the Pacific: deep water */
+    assert_int_equal(x.f.n_cuts, 1);
+    assert_int_equal(x.o.n_faults, 1);
+    assert_int_equal(x.o.faults[0].edge, pac2);
+    assert_near(x.o.faults[0].pos.lon, x.f.cuts[0].at.lon, 0.0);
+    assert_near(x.o.faults[0].pos.lat, x.f.cuts[0].at.lat, 0.0);
+    assert_near(x.o.faults[0].depth_m, x.f.cuts[0].depth_m, 0.0);
+    assert_true(x.o.faults[0].depth_m > 3000.0); /* far out in the Pacific: deep water */
     const cs_lonlat home = {136.87, 34.34};
     const double arrive =
-        1.0 + cs_geo_distance_km(home, o.faults[0].pos) * 1.2 / (12.0 * 1.852 * 24.0);
-    const double end = arrive + (4.0 + o.faults[0].depth_m / 1000.0) / 0.8;
+        1.0 + cs_geo_distance_km(home, x.o.faults[0].pos) * 1.2 / (12.0 * 1.852 * 24.0);
+    const double end = arrive + (4.0 + x.o.faults[0].depth_m / 1000.0) / 0.8;
     assert_true(arrive > 3.0); /* the permit is not what waits */
-    assert_int_equal(o.faults[0].waters, CS_WATERS_FOREIGN);
-    assert_int_equal(o.repairs[0].ship, 0);
-    assert_near(o.repairs[0].start_days, arrive, 1e-6);
-    assert_near(o.repairs[0].end_days, end, 1e-6);
-    assert_near(o.t50_days, 0.0, 0.0);
-    assert_near(o.t100_days, end, 1e-6);
-    assert_near(o.unserved_tbps_days, 1.75 * end, 1e-6);
-    assert_near(o.capacity_tbps_days, 10.0 * end, 1e-6);
-    assert_near(o.ship_busy_days[0], end, 1e-6);
-    assert_int_equal(o.n_steps, 121);
-    assert_near(o.served_tbps[0], 15.75, 1e-9);
+    assert_int_equal(x.o.faults[0].waters, CS_WATERS_FOREIGN);
+    assert_int_equal(x.o.repairs[0].ship, 0);
+    assert_near(x.o.repairs[0].start_days, arrive, 1e-6);
+    assert_near(x.o.repairs[0].end_days, end, 1e-6);
+    assert_near(x.o.t50_days, 0.0, 0.0);
+    assert_near(x.o.t100_days, end, 1e-6);
+    assert_near(x.o.unserved_tbps_days, 1.75 * end, 1e-6);
+    assert_near(x.o.capacity_tbps_days, 10.0 * end, 1e-6);
+    assert_near(x.o.ship_busy_days[0], end, 1e-6);
+    assert_int_equal(x.o.n_steps, 121);
+    assert_near(x.o.served_tbps[0], 15.75, 1e-9);
     const size_t after = (size_t)ceil(end * 2.0);
-    assert_near(o.served_tbps[after - 1], 15.75, 1e-9);
-    assert_near(o.served_tbps[after], 17.5, 1e-9);
-    assert_near(o.served_tbps[120], 17.5, 1e-9);
-    for (size_t k = 0; k < o.n_steps; k++)
-        assert_int_equal(o.queue_length[k], 0); /* the ship is called at once */
-    cs_recovery_outcome_destroy(&o);
-    cs_routing_result_destroy(&r);
-    cs_failures_destroy(&f);
-    cs_engine_free(e);
-    cs_scenario_free(s);
+    assert_near(x.o.served_tbps[after - 1], 15.75, 1e-9);
+    assert_near(x.o.served_tbps[after], 17.5, 1e-9);
+    assert_near(x.o.served_tbps[120], 17.5, 1e-9);
+    for (size_t k = 0; k < x.o.n_steps; k++)
+        assert_int_equal(x.o.queue_length[k], 0); /* the ship is called at once */
+    rec_destroy(&x);
 }
 
 /* One trial of the hand case with overrides; the outcome's first fault (its system, borrowed
  * from the topology, checked here and cleared) and repair. */
 static void hand_trial(const char *const *sets, size_t nsets, cs_fault *fault, cs_repair *rep)
 {
-    cs_scenario *s = scenario(engine_hand, sets, nsets);
-    cs_engine_t *e = cs_test_engine(s);
+    rec_run x;
+    rec_init(&x, engine_hand, sets, nsets, 0);
+    cs_engine_t *e = x.e;
     cs_error err = CS_ERROR_INIT;
-    cs_failures f;
-    cs_routing_result r;
-    cs_recovery_outcome o;
-    unsigned char cut[16];
-    trial_buffers(e, &f, &r, &o);
-    if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
-    assert_int_equal(o.n_faults, 1);
-    *fault = o.faults[0];
+    if (cs_engine_trial_recovery(e, 1, &x.f, &x.r, x.cut, &x.o, &err) != CS_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(x.o.n_faults, 1);
+    *fault = x.o.faults[0];
     assert_string_equal(fault->system, "PAC-2");
     fault->system = NULL;
-    *rep = o.repairs[0];
-    cs_recovery_outcome_destroy(&o);
-    cs_routing_result_destroy(&r);
-    cs_failures_destroy(&f);
-    cs_engine_free(e);
-    cs_scenario_free(s);
+    *rep = x.o.repairs[0];
+    rec_destroy(&x);
 }
 
 /*
@@ -249,43 +251,34 @@ static void test_engine_two_cuts(void **state)
     (void)state;
     const char *sets[] = {"hazards=[{type: explicit, segments: [pac-2:1], at: [-175.0, 45.0]}, "
                           "{type: explicit, segments: [pac-2:1], at: [137.5, 33.5]}]"};
-    cs_scenario *s = scenario(engine_hand, sets, 1);
-    cs_engine_t *e = cs_test_engine(s);
+    rec_run x;
+    rec_init(&x, engine_hand, sets, 1, 1); /* room for one fault: it grows to the cuts */
+    cs_engine_t *e = x.e;
     cs_error err = CS_ERROR_INIT;
-    cs_failures f;
-    cs_routing_result r;
-    cs_recovery_outcome o;
-    unsigned char cut[16];
-    cs_test_trial_buffers(e, &f, &r);
-    /* Room for one fault only: the outcome grows to the trial's cuts. */
-    assert_int_equal(cs_recovery_outcome_init(&o, cs_engine_recovery(e), 1, &err), CS_OK);
-    if (cs_engine_trial_recovery(e, 1, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
-    assert_int_equal(f.n_edges, 1);
-    assert_int_equal(f.n_cuts, 2);
-    assert_int_equal(o.n_faults, 2);
-    assert_true(o.max_faults >= 2);
+    if (cs_engine_trial_recovery(e, 1, &x.f, &x.r, x.cut, &x.o, &err) != CS_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(x.f.n_edges, 1);
+    assert_int_equal(x.f.n_cuts, 2);
+    assert_int_equal(x.o.n_faults, 2);
+    assert_true(x.o.max_faults >= 2);
     for (size_t k = 0; k < 2; k++) {
-        assert_int_equal(o.faults[k].edge, o.faults[0].edge);
-        assert_near(o.faults[k].pos.lon, f.cuts[k].at.lon, 0.0);
-        assert_near(o.faults[k].depth_m, f.cuts[k].depth_m, 0.0);
-        assert_int_equal(o.repairs[k].ship, 0);
-        assert_true(isfinite(o.repairs[k].end_days));
+        assert_int_equal(x.o.faults[k].edge, x.o.faults[0].edge);
+        assert_near(x.o.faults[k].pos.lon, x.f.cuts[k].at.lon, 0.0);
+        assert_near(x.o.faults[k].depth_m, x.f.cuts[k].depth_m, 0.0);
+        assert_int_equal(x.o.repairs[k].ship, 0);
+        assert_true(isfinite(x.o.repairs[k].end_days));
     }
     /* The near one is domestic (no permit), the far one foreign; one ship, jobs in turn. */
-    assert_int_equal(o.faults[1].waters, CS_WATERS_DOMESTIC);
-    assert_int_equal(o.faults[0].waters, CS_WATERS_FOREIGN);
-    const double last = fmax(o.repairs[0].end_days, o.repairs[1].end_days);
-    const double first = fmin(o.repairs[0].end_days, o.repairs[1].end_days);
+    assert_int_equal(x.o.faults[1].waters, CS_WATERS_DOMESTIC);
+    assert_int_equal(x.o.faults[0].waters, CS_WATERS_FOREIGN);
+    const double last = fmax(x.o.repairs[0].end_days, x.o.repairs[1].end_days);
+    const double first = fmin(x.o.repairs[0].end_days, x.o.repairs[1].end_days);
     assert_true(first < last);
-    assert_near(fmax(o.repairs[0].dispatch_days, o.repairs[1].dispatch_days), first, 1e-12);
-    assert_near(o.t100_days, last, 1e-9);
-    assert_near(o.capacity_tbps_days, 10.0 * last, 1e-6);
-    assert_near(o.unserved_tbps_days, 1.75 * last, 1e-6);
-    cs_recovery_outcome_destroy(&o);
-    cs_routing_result_destroy(&r);
-    cs_failures_destroy(&f);
-    cs_engine_free(e);
-    cs_scenario_free(s);
+    assert_near(fmax(x.o.repairs[0].dispatch_days, x.o.repairs[1].dispatch_days), first, 1e-12);
+    assert_near(x.o.t100_days, last, 1e-9);
+    assert_near(x.o.capacity_tbps_days, 10.0 * last, 1e-6);
+    assert_near(x.o.unserved_tbps_days, 1.75 * last, 1e-6);
+    rec_destroy(&x);
 }
 
 /*
@@ -307,30 +300,27 @@ static void test_failure_times(void **state)
                        "recovery:\n"
                        "  fleet: fleet-two.yaml\n"
                        "  horizon_days: 30\n";
-    cs_scenario *s = scenario(text, NULL, 0);
-    cs_engine_t *e = cs_test_engine(s);
+    rec_run x;
+    rec_init(&x, text, NULL, 0, 0);
+    cs_engine_t *e = x.e;
     const cs_topology_t *t = cs_engine_topology(e);
     cs_error err = CS_ERROR_INIT;
-    cs_failures f;
-    cs_routing_result r;
-    cs_recovery_outcome o;
-    unsigned char cut[16];
-    trial_buffers(e, &f, &r, &o);
     double sum = 0.0, expected = 0.0;
     size_t n_random = 0;
     for (uint64_t k = 0; k < 400; k++) {
-        if (cs_engine_trial_recovery(e, k, &f, &r, cut, &o, &err) != CS_OK) fail_msg("%s", err.msg);
-        assert_true(o.n_faults >= 3);
-        assert_near(o.faults[0].fail_days, 1.0, 1e-12);
-        assert_near(o.faults[1].fail_days, 3.5, 1e-12);
-        assert_near(o.faults[2].fail_days, 6.0, 1e-12);
-        for (size_t i = 3; i < o.n_faults; i++) {
-            assert_true(o.faults[i].fail_days >= 0.0 && o.faults[i].fail_days <= 30.0);
-            sum += o.faults[i].fail_days;
+        if (cs_engine_trial_recovery(e, k, &x.f, &x.r, x.cut, &x.o, &err) != CS_OK)
+            fail_msg("%s", err.msg);
+        assert_true(x.o.n_faults >= 3);
+        assert_near(x.o.faults[0].fail_days, 1.0, 1e-12);
+        assert_near(x.o.faults[1].fail_days, 3.5, 1e-12);
+        assert_near(x.o.faults[2].fail_days, 6.0, 1e-12);
+        for (size_t i = 3; i < x.o.n_faults; i++) {
+            assert_true(x.o.faults[i].fail_days >= 0.0 && x.o.faults[i].fail_days <= 30.0);
+            sum += x.o.faults[i].fail_days;
             /* lambda per day = length / 1000 x 3 / 365; the mean of the first-event time given
              * one in [0, H] is 1 / lambda - H / (exp(lambda H) - 1). */
             const double l =
-                cs_topology_edge(t, o.faults[i].edge)->length_km / 1000.0 * 3.0 / 365.0;
+                cs_topology_edge(t, x.o.faults[i].edge)->length_km / 1000.0 * 3.0 / 365.0;
             expected += 1.0 / l - 30.0 / expm1(l * 30.0);
             n_random++;
         }
@@ -340,11 +330,7 @@ static void test_failure_times(void **state)
      * hundred is within 1.5 days of its expectation with overwhelming probability. */
     const double mean = sum / (double)n_random, want = expected / (double)n_random;
     if (!(fabs(mean - want) < 1.5)) fail_msg("mean fault time %g days, expected %g", mean, want);
-    cs_recovery_outcome_destroy(&o);
-    cs_routing_result_destroy(&r);
-    cs_failures_destroy(&f);
-    cs_engine_free(e);
-    cs_scenario_free(s);
+    rec_destroy(&x);
 }
 
 /* Random faults over the horizon plus a campaign, two ships shared by many faults. */
@@ -392,29 +378,11 @@ static unsigned char *h5_raw(hid_t f, const char *name, size_t *bytes)
     return buf;
 }
 
-/* What the writer records of engine e, with a fixed time stamp. */
-static cs_results_meta meta_of(const cs_engine_t *e)
-{
-    const cs_results_meta m = {cs_engine_scenario(e),
-                               cs_engine_topology(e),
-                               cs_engine_demand(e),
-                               cs_engine_baseline(e),
-                               cs_engine_pairs(e),
-                               "test",
-                               "2026-01-01T00:00:00Z",
-                               0,
-                               0,
-                               cs_engine_recovery(e),
-                               cs_engine_regions(e),
-                               NULL};
-    return m;
-}
-
 /* Runs trials [0, split) into a new file left incomplete, then resumes it for the rest. */
 static void run_resumed(cs_engine_t *e, const char *path, uint64_t split)
 {
     cs_error err = CS_ERROR_INIT;
-    const cs_results_meta meta = meta_of(e);
+    const cs_results_meta meta = cs_test_meta(e, NULL);
     cs_results_t *w = NULL;
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
@@ -435,7 +403,7 @@ static void run_resumed(cs_engine_t *e, const char *path, uint64_t split)
 static void run_to(cs_engine_t *e, const char *path, uint64_t split, cs_run_summary *sum)
 {
     cs_error err = CS_ERROR_INIT;
-    const cs_results_meta meta = meta_of(e);
+    const cs_results_meta meta = cs_test_meta(e, NULL);
     cs_results_t *w = NULL;
     if (cs_results_create(&w, path, &meta, &err) != CS_OK) fail_msg("%s", err.msg);
     assert_int_equal(cs_run_summary_init(sum, e, &err), CS_OK);
@@ -645,16 +613,9 @@ static void test_cli_errors(void **state)
     const char *cases[][2] = {{"rec-bad-fleet.yaml", "fleet-bad.yaml:6:15: "},
                               {"rec-bad-key.yaml", "rec-bad-key.yaml:12:3: recovery: unknown key"}};
     for (size_t i = 0; i < 2; i++) {
-        char cmd[2048], out[4096];
-        snprintf(cmd, sizeof cmd, "cd '%s' && '%s' run %s --no-progress 2>&1", CS_TEST_DATA, CS_CLI,
-                 cases[i][0]);
-        FILE *p = popen(cmd, "r");
-        assert_non_null(p);
-        const size_t got = fread(out, 1, sizeof out - 1, p);
-        out[got] = '\0';
-        const int st = pclose(p);
-        assert_true(WIFEXITED(st));
-        assert_int_equal(WEXITSTATUS(st), 2);
+        char args[512], out[4096];
+        snprintf(args, sizeof args, "run %s --no-progress", cases[i][0]);
+        assert_int_equal(cs_test_cli(CS_TEST_DATA, args, true, out, sizeof out), 2);
         if (strstr(out, cases[i][1]) == NULL)
             fail_msg("output \"%s\" lacks \"%s\"", out, cases[i][1]);
         assert_non_null(strchr(out, '\n'));

@@ -42,13 +42,6 @@ static cs_topology_t *load_good(int as_of)
     return t;
 }
 
-static size_t node_index(const cs_topology_t *t, const char *id)
-{
-    size_t i = SIZE_MAX;
-    if (!cs_topology_find_node(t, id, &i)) fail_msg("node \"%s\" not found", id);
-    return i;
-}
-
 /* ------------------------------------------------------------ the good file */
 
 static void test_good_nodes(void **state)
@@ -878,15 +871,7 @@ static void test_three_problems(void **state)
 /* Runs the CLI with args, stderr merged into out; returns its exit status. */
 static int run_cli(const char *args, char *out, size_t n)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", CS_CLI, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    const size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    const int st = pclose(p);
-    assert_true(WIFEXITED(st));
-    return WEXITSTATUS(st);
+    return cs_test_cli(NULL, args, true, out, n); /* stderr merged */
 }
 
 static size_t count_lines(const char *s)

@@ -503,7 +503,41 @@ static void test_edit_distance(void **state)
     assert_int_equal(cs_edit_distance(b, a), SIZE_MAX);
 }
 
-/* The one did-you-mean rule (cs_nearest_name): a near miss, else a name that contains it. */
+/* The one rule of every did-you-mean hint: within max(2, len / 3) edits and closer than the
+ * name is long; the nearest single name and the three nearest distinct ones. */
+static void test_near_rule(void **state)
+{
+    (void)state;
+    assert_true(cs_name_is_near("trails", 2));
+    assert_false(cs_name_is_near("trails", 3));
+    assert_true(cs_name_is_near("restoration_shar", 5)); /* 16 bytes: limit 5 */
+    assert_false(cs_name_is_near("restoration_shar", 6));
+    assert_false(cs_name_is_near("ab", 2)); /* no closer than it is long */
+    assert_true(cs_name_is_near("ab", 1));
+    static const char *const names[] = {"seed", "trials", "name", "trails"};
+    assert_int_equal(cs_nearest_name("trails", names, 3), 1);
+    assert_int_equal(cs_nearest_name("trailz", names, 4), 3); /* 1 edit, not 3 */
+    assert_int_equal(cs_nearest_name("tirals", names, 4), 1); /* 2 and 2: the first */
+    assert_int_equal(cs_nearest_name("zzzzzz", names, 4), SIZE_MAX);
+    assert_int_equal(cs_nearest_name("x", names, 0), SIZE_MAX);
+    cs_near3 n;
+    cs_near3_init(&n);
+    char buf[64];
+    cs_near3_format(&n, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    const char *const offers[] = {"pac-2",  "pac-1",   "zzzzzzz", "pac-1",
+                                  "pac-12", "pac-2:1", "PAC-2"};
+    for (size_t i = 0; i < 7; i++)
+        cs_near3_offer(&n, "pac-2", offers[i]);
+    /* distances 0, 1, -, 1 again (kept once), 1, 2, 0 (case ignored): the ties in the order
+     * offered, the farthest dropped */
+    cs_near3_format(&n, buf, sizeof buf);
+    assert_string_equal(buf, " (nearest: \"pac-2\", \"PAC-2\", \"pac-1\")");
+    cs_near3_format(&n, buf, 30); /* room for two names only: never half a name */
+    assert_string_equal(buf, " (nearest: \"pac-2\", \"PAC-2\")");
+}
+
+/* cs_nearest_name beyond the distance rule: a name that contains what was written. */
 static void test_nearest_name(void **state)
 {
     (void)state;
@@ -799,6 +833,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_edit_distance),
+        cmocka_unit_test(test_near_rule),
         cmocka_unit_test(test_nearest_name),
         cmocka_unit_test(test_null_root_is_empty_map),
         cmocka_unit_test(test_load_file),

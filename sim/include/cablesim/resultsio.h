@@ -31,6 +31,10 @@ typedef struct {
     double lon_deg, lat_deg;                         /**< WGS 84 degrees */
 } cs_rnode;
 
+/** Whether the recorded node v is Japanese: cs_node_is_japan()'s rule on its recorded kind,
+ * country and region (a kind the file does not name counts as a city). */
+bool cs_rnode_is_japan(const cs_rnode *v);
+
 /** A row of /topology/edges. */
 typedef struct {
     const char *id, *kind, *cable, *cable_name; /**< cable "" for a link */

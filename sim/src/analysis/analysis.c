@@ -34,19 +34,11 @@ void cs_an_grouping_destroy(grouping *g)
     memset(g, 0, sizeof *g);
 }
 
-/* Whether node is Japanese (cs_node_is_japan()'s rule on the recorded fields). */
-static bool is_japan(const cs_results_info *in, uint32_t node)
-{
-    const cs_rnode *v = &in->nodes[node];
-    cs_node_kind kind = CS_NODE_CITY; /* demand ends are cities */
-    (void)cs_node_kind_from_name(v->kind, &kind);
-    return cs_node_fields_are_japan(kind, v->country, v->region);
-}
-
 static const char *demand_region(const cs_results_info *in, size_t k)
 {
     const cs_rdemand *d = &in->demands[k];
-    const bool a = is_japan(in, d->origin), b = is_japan(in, d->destination);
+    const bool a = cs_rnode_is_japan(&in->nodes[d->origin]),
+               b = cs_rnode_is_japan(&in->nodes[d->destination]);
     if (a && b) return CS_REGION_JAPAN;
     if (!a && !b) return TRANSIT;
     return a ? in->nodes[d->destination].region : in->nodes[d->origin].region;

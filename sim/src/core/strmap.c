@@ -1,9 +1,11 @@
 /* strmap.c: string hash map used for id lookups (FNV-1a, linear probing). */
 #include "core/strmap.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +115,12 @@ size_t cs_edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+bool cs_name_is_near(const char *s, size_t d)
+{
+    const size_t len = strlen(s), limit = len / 3 > 2 ? len / 3 : 2;
+    return d <= limit && d < len;
+}
+
 /* Whether s occurs in name, ASCII case ignored. */
 static bool contains_nocase(const char *name, const char *s)
 {
@@ -128,12 +136,52 @@ static bool contains_nocase(const char *name, const char *s)
 
 size_t cs_nearest_name(const char *s, const char *const *names, size_t n)
 {
-    const size_t len = strlen(s), limit = len / 3 > 2 ? len / 3 : 2;
+    const bool whole = strlen(s) >= 3; /* long enough to be taken as a part of a name */
     size_t best = SIZE_MAX, bestd = SIZE_MAX, part = SIZE_MAX, partd = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         const size_t d = cs_edit_distance(s, names[i]);
         if (d < bestd) bestd = d, best = i;
-        if (len >= 3 && d < partd && contains_nocase(names[i], s)) partd = d, part = i;
+        if (whole && d < partd && contains_nocase(names[i], s)) partd = d, part = i;
     }
-    return bestd <= limit && bestd < len ? best : part;
+    return best != SIZE_MAX && cs_name_is_near(s, bestd) ? best : part;
+}
+
+void cs_near3_init(cs_near3 *n)
+{
+    *n = (cs_near3){.name = {NULL, NULL, NULL}, .dist = {SIZE_MAX, SIZE_MAX, SIZE_MAX}};
+}
+
+void cs_near3_offer(cs_near3 *n, const char *s, const char *candidate)
+{
+    const size_t d = cs_edit_distance(s, candidate);
+    if (!cs_name_is_near(s, d)) return;
+    for (size_t k = 0; k < 3 && n->name[k] != NULL; k++)
+        if (strcmp(n->name[k], candidate) == 0) return; /* offered before */
+    for (size_t k = 0; k < 3; k++)
+        if (d < n->dist[k]) {
+            for (size_t m = 2; m > k; m--) {
+                n->dist[m] = n->dist[m - 1];
+                n->name[m] = n->name[m - 1];
+            }
+            n->dist[k] = d;
+            n->name[k] = candidate;
+            return;
+        }
+}
+
+void cs_near3_format(const cs_near3 *n, char *buf, size_t size)
+{
+    assert(size > 0);
+    buf[0] = '\0';
+    size_t used = 0;
+    for (size_t k = 0; k < 3 && n->name[k] != NULL; k++) {
+        const int w =
+            snprintf(buf + used, size - used, "%s\"%s\"", k ? ", " : " (nearest: ", n->name[k]);
+        if (w < 0 || (size_t)w >= size - used) {
+            buf[used] = '\0'; /* never half a name */
+            break;
+        }
+        used += (size_t)w;
+    }
+    if (used > 0 && used + 2 <= size) snprintf(buf + used, size - used, ")");
 }

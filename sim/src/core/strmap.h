@@ -37,4 +37,26 @@ bool cs_strmap_get(const cs_strmap *m, const char *key, size_t *val);
  */
 size_t cs_edit_distance(const char *a, const char *b);
 
+/**
+ * The one rule of every "did you mean" hint: whether a name at edit distance d from s
+ * (cs_edit_distance) is near enough to suggest, that is d <= max(2, strlen(s) / 3) and
+ * d < strlen(s). cs_nearest_name() and cs_near3 apply it (cs_nearest_name() then falls back
+ * on a name that contains s).
+ */
+bool cs_name_is_near(const char *s, size_t d);
+
+/** Up to three names nearest a misspelt one, nearest first (ties: the first offered). */
+typedef struct {
+    const char *name[3]; /**< borrowed; NULL past the last */
+    size_t dist[3];
+} cs_near3;
+
+/** An empty list. */
+void cs_near3_init(cs_near3 *n);
+/** Offers candidate as a name near s: kept when cs_name_is_near() and among the three nearest
+ * distinct names offered so far. candidate must outlive n. */
+void cs_near3_offer(cs_near3 *n, const char *s, const char *candidate);
+/** Writes " (nearest: \"A\", \"B\")" into buf[size] ("" when n is empty); cut at a name. */
+void cs_near3_format(const cs_near3 *n, char *buf, size_t size);
+
 #endif

@@ -9,11 +9,6 @@
 
 #include "engine/engine_impl.h"
 
-static bool node_in_japan(const cs_node *n)
-{
-    return strcmp(n->country, "JP") == 0;
-}
-
 /* Served-weighted mean latency per region of routing r into out[n_regions] (NAN: none served). */
 static void region_latency(cs_engine_t *e, const double *served, const double *lat, double *out)
 {
@@ -70,8 +65,8 @@ cs_status cs_engine_impact_setup(cs_engine_t *e, cs_error *err)
     for (size_t j = 0; j < ne; j++) {
         const cs_edge *ed = cs_topology_edge(e->t, j);
         e->ecap[j] = e->s->routing.use_lit ? ed->lit_tbps : ed->capacity_tbps;
-        const bool a = node_in_japan(cs_topology_node(e->t, ed->from));
-        const bool b = node_in_japan(cs_topology_node(e->t, ed->to));
+        const bool a = cs_node_is_japan(cs_topology_node(e->t, ed->from));
+        const bool b = cs_node_is_japan(cs_topology_node(e->t, ed->to));
         e->eintl[j] = ed->kind == CS_EDGE_SEGMENT && a != b;
         if (e->eintl[j]) e->intl_capacity += e->ecap[j];
         e->nadj_off[ed->from + 2]++;
@@ -209,8 +204,9 @@ static cs_status headroom_of(const cs_engine_t *e, size_t g, const cs_failures *
         const cs_edge *ed = cs_topology_edge(e->t, j);
         if (f != NULL && cs_failures_edge_down(f, e->t, j)) continue;
         if (!ed->transit) { /* open to Japan's traffic with g: a link of Japan or of g */
-            const char *c = cs_topology_node(e->t, ed->from)->country;
-            bool open = strcmp(c, "JP") == 0;
+            const cs_node *from = cs_topology_node(e->t, ed->from);
+            const char *c = from->country; /* both ends of a restricted link share it */
+            bool open = cs_node_is_japan(from);
             for (size_t i = 0; i < nd && !open; i++)
                 open =
                     e->region_of_demand[i] == g &&
@@ -229,7 +225,7 @@ static cs_status headroom_of(const cs_engine_t *e, size_t g, const cs_failures *
     for (size_t i = 0; i < nd && ok; i++) {
         if (e->region_of_demand[i] != g) continue;
         const cs_demand_entry *de = cs_demand_entry_at(e->d, i);
-        const bool ja = node_in_japan(cs_topology_node(e->t, de->origin));
+        const bool ja = cs_node_is_japan(cs_topology_node(e->t, de->origin));
         const size_t home = ja ? de->origin : de->destination,
                      away = ja ? de->destination : de->origin;
         ok = igraph_vector_int_push_back(&ev, S) == IGRAPH_SUCCESS &&

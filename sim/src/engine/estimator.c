@@ -586,15 +586,16 @@ static size_t file_regions(const cs_results_info *in, const char **names, size_t
     return ng;
 }
 
-/* Japan's international capacity on the file's basis: segments with exactly one end in JP. */
+/* Japan's international capacity on the file's basis: segments with exactly one end in Japan
+ * (cs_rnode_is_japan), as the engine's intl_capacity. */
 static double file_intl_capacity(const cs_results_info *in)
 {
     const bool lit = strcmp(in->capacity_basis, "design") != 0;
     double sum = 0.0;
     for (size_t j = 0; j < in->n_edges; j++) {
         const cs_redge *e = &in->edges[j];
-        const bool a = strcmp(in->nodes[e->from].country, "JP") == 0;
-        const bool b = strcmp(in->nodes[e->to].country, "JP") == 0;
+        const bool a = cs_rnode_is_japan(&in->nodes[e->from]);
+        const bool b = cs_rnode_is_japan(&in->nodes[e->to]);
         if (strcmp(e->kind, "segment") == 0 && a != b) sum += lit ? e->lit_tbps : e->capacity_tbps;
     }
     return sum;

@@ -370,35 +370,14 @@ static bool find_name(const cs_topology_t *t, char what, const char *name, size_
     return cs_topology_find_node(t, name, index);
 }
 
-/* Up to three names of the topology close to `bad` ("nearest: \"A\", \"B\""). */
+/* Up to three names of the topology close to `bad` (" (nearest: \"A\", \"B\")"). */
 static void near_names(const cs_topology_t *t, char what, const char *bad, char *buf, size_t n)
 {
-    size_t best[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, bestd[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
-    const size_t len = strlen(bad), limit = len / 3 > 2 ? len / 3 : 2;
-    for (size_t i = 0; i < name_count(t, what); i++) {
-        const size_t d = cs_edit_distance(bad, name_at(t, what, i));
-        if (d > limit) continue;
-        for (size_t k = 0; k < 3; k++) {
-            if (d < bestd[k]) {
-                for (size_t m = 2; m > k; m--) {
-                    bestd[m] = bestd[m - 1];
-                    best[m] = best[m - 1];
-                }
-                bestd[k] = d;
-                best[k] = i;
-                break;
-            }
-        }
-    }
-    buf[0] = '\0';
-    size_t used = 0;
-    for (size_t k = 0; k < 3 && best[k] != SIZE_MAX; k++) {
-        const int w = snprintf(buf + used, n - used, "%s\"%s\"",
-                               k ? ", " : " (nearest: ", name_at(t, what, best[k]));
-        if (w < 0 || (size_t)w >= n - used) break;
-        used += (size_t)w;
-    }
-    if (used > 0 && used + 2 <= n) snprintf(buf + used, n - used, ")");
+    cs_near3 near;
+    cs_near3_init(&near);
+    for (size_t i = 0; i < name_count(t, what); i++)
+        cs_near3_offer(&near, bad, name_at(t, what, i));
+    cs_near3_format(&near, buf, n);
 }
 
 static cs_status name_error(const cs_hz_ctx *c, const cs_ynode *item, const char *key, char what,

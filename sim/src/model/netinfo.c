@@ -429,8 +429,9 @@ cs_status cs_ni_max_flow(double *value, igraph_vector_t *flow, const arcs *a, si
 static bool region_may_use(const ctx *c, const cs_edge *e)
 {
     if (e->transit) return true;
-    const char *cc = cs_topology_node(c->t, e->from)->country;
-    if (strcmp(cc, CS_COUNTRY_JAPAN) == 0) return true;
+    const cs_node *from = cs_topology_node(c->t, e->from);
+    const char *cc = from->country; /* both ends of a restricted link share it */
+    if (cs_node_is_japan(from)) return true;
     for (size_t v = 0; v < c->nn; v++)
         if (c->in_region[v] && strcmp(cs_topology_node(c->t, v)->country, cc) == 0) return true;
     return false;

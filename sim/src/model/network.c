@@ -85,9 +85,8 @@ static const char *find_cable(const net *n, const char *name)
  * \"JUPITER\")"). sort: "cable", "segment" or "station". */
 static void expected_name(const net *n, const char *sort, const char *bad, char *buf, size_t len)
 {
-    const char *best[3] = {NULL, NULL, NULL};
-    size_t bestd[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
-    const size_t limit = strlen(bad) / 3 > 2 ? strlen(bad) / 3 : 2;
+    cs_near3 near;
+    cs_near3_init(&near);
     for (size_t i = 0; i < json_array_size(n->features); i++) {
         const json_t *f = json_array_get(n->features, i);
         const char *k = kind_of(f);
@@ -97,31 +96,14 @@ static void expected_name(const net *n, const char *sort, const char *bad, char 
                               ? strcmp(k, "segment") == 0
                               : strcmp(k, "landing_station") == 0 ||
                                     strcmp(k, "branching_unit") == 0 || strcmp(k, "city") == 0;
-        if (!want || x == NULL) continue;
-        const size_t dist = cs_edit_distance(bad, x);
-        if (dist > limit) continue;
-        bool dup = false;
-        for (size_t j = 0; j < 3; j++)
-            dup |= best[j] != NULL && strcmp(best[j], x) == 0;
-        if (dup) continue;
-        for (size_t j = 0; j < 3; j++)
-            if (dist < bestd[j]) {
-                for (size_t m = 2; m > j; m--) {
-                    bestd[m] = bestd[m - 1];
-                    best[m] = best[m - 1];
-                }
-                bestd[j] = dist;
-                best[j] = x;
-                break;
-            }
+        if (want && x != NULL) cs_near3_offer(&near, bad, x);
     }
     const char *what = strcmp(sort, "cable") == 0     ? "a cable system of"
                        : strcmp(sort, "segment") == 0 ? "a segment id of"
                                                       : "a node id of";
-    int w = snprintf(buf, len, "%s %s", what, n->topo);
-    for (size_t j = 0; j < 3 && best[j] != NULL && w > 0 && (size_t)w < len; j++)
-        w += snprintf(buf + w, len - (size_t)w, "%s\"%s\"", j ? ", " : " (nearest: ", best[j]);
-    if (best[0] != NULL && w > 0 && (size_t)w < len) snprintf(buf + w, len - (size_t)w, ")");
+    char hint[300];
+    cs_near3_format(&near, hint, sizeof hint);
+    snprintf(buf, len, "%s %s%s", what, n->topo, hint);
 }
 
 /* The dotted path of node for messages ("network.add.0.cable"). */

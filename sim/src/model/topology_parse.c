@@ -623,12 +623,11 @@ static void check_key_spelling(cs_topo_loc *l, const json_t *props)
     const json_t *v;
     json_object_foreach((json_t *)props, k, v)
     {
-        size_t best = SIZE_MAX, bi = 0, j;
-        for (j = 0; j < nk && strcmp(known_keys[j], k) != 0; j++) {
-            const size_t d = cs_edit_distance(k, known_keys[j]);
-            if (d < best) best = d, bi = j;
-        }
-        if (j < nk || best > 2 || 3 * best > strlen(k)) continue;
+        size_t j = 0;
+        while (j < nk && strcmp(known_keys[j], k) != 0)
+            j++;
+        const size_t bi = j < nk ? SIZE_MAX : cs_nearest_name(k, known_keys, nk);
+        if (bi == SIZE_MAX) continue; /* a known key, or one too far to be a misspelling */
         badf(l, "key \"%.60s\": unknown key (did you mean \"%s\"?)", k, known_keys[bi]);
     }
 }

@@ -55,19 +55,16 @@ cs_status cs_ymap_check_keys(const cs_ydoc_t *d, const cs_ynode *map, const char
         snprintf(exp, sizeof exp, "a map with keys %s", list);
         return cs_yerr(d, map, what, exp, err);
     }
-    size_t n_allowed = 0;
-    while (allowed[n_allowed] != NULL)
-        n_allowed++;
     for (size_t i = 0; i < map->n; i++) {
         const char *k = map->keys[i]->value;
         size_t j = 0;
         while (allowed[j] != NULL && strcmp(allowed[j], k) != 0)
             j++;
         if (allowed[j] != NULL) continue;
+        const size_t bi = cs_nearest_name(k, allowed, j); /* j: every allowed key */
         char w[CS_ERROR_MSG_MAX / 2], q[200], hint[200] = "";
         cs_yd_where(d, map->keys[i], w, sizeof w);
         cs_yd_quote_text(k, 60, q, sizeof q);
-        const size_t bi = cs_nearest_name(k, allowed, n_allowed);
         if (bi != SIZE_MAX) snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", allowed[bi]);
         return cs_errorf(err, CS_EINVAL, "%s: %s: unknown key %s%s; allowed keys: %s", w, what, q,
                          hint, list);

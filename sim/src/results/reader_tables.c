@@ -11,6 +11,7 @@
 #include <hdf5.h>
 
 #include "results/h5util.h"
+#include "cablesim/topology.h"
 #include "results/reader.h"
 
 /* ---------------------------------------------------------------- tables */
@@ -246,4 +247,11 @@ cs_status cs_rd_open_recovery(cs_resultsio_t *r, cs_error *err)
     in->time_days = t;
     in->has_recovery = rc == CS_OK;
     return rc;
+}
+
+bool cs_rnode_is_japan(const cs_rnode *v)
+{
+    cs_node_kind kind = CS_NODE_CITY;
+    (void)cs_node_kind_from_name(v->kind, &kind);
+    return cs_node_fields_are_japan(kind, v->country, v->region);
 }
