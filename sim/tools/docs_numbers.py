@@ -8,6 +8,7 @@ tests/docs/test_docs_examples.py checks that every document still does, so figur
 with other numbers fail the test until the documents quote them.
 """
 
+import csv
 import glob
 import json
 import os
@@ -64,6 +65,16 @@ def main(cli, work, out):
     quote(c, f"{faults:.0f} faults per trial")
     quote(c, f"{-cap['mean']:,.0f} Tbps-days on average (95% CI {-cap['hi']:,.0f} to "
              f"{-cap['lo']:,.0f}")
+
+    # docs/criticality.md: the baseline, 2000 to 2030 (the table cablesim evolution wrote).
+    with open(os.path.join(work, "evolution.csv"), newline="") as f:
+        ev = {int(r["year"]): r for r in csv.DictReader(f)}
+    k = "docs/criticality.md"
+    for y in (min(ev), 2016, max(ev)):
+        r = {c: float(v) for c, v in ev[y].items() if c not in ("worst_region",) and v != ""}
+        quote(k, f"{y} {r['systems']:.0f} {r['japan_systems']:.0f} {r['japan_design_tbps']:.1f} "
+                 f"{r['baseline_unserved_tbps']:.3f} {r['expected_unserved_tbps']:.3f} "
+                 f"({r['expected_unserved_tbps_lo']:.3f} to {r['expected_unserved_tbps_hi']:.3f})")
 
     with open(out, "w", encoding="utf-8") as f:
         f.write("# document\tquoted text (written by sim/tools/docs_figures.sh; checked by "
