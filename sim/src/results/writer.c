@@ -873,6 +873,50 @@ static const cs_dataset_id summary_datasets[] = {
     CS_DS_REC_T90,       CS_DS_REC_CAPACITY,       CS_DS_REC_UNSERVED,
     CS_DS_REC_BUSY};
 
+/*
+ * Reads the CSR list of offsets dataset doff for trials row .. row + n - 1 into the batch's
+ * values and counts of its values dataset (a collective read with MPI: every rank calls it,
+ * with its own n, possibly 0).
+ */
+static cs_status read_back_list(cs_results_t *w, int doff, uint64_t row, size_t n,
+                                cs_trial_batch *b, cs_error *err)
+{
+    const int dval = (int)ds(doff)->values;
+    cs_batch_data *x = &b->data[dval];
+    if (w->dset[doff] < 0 || w->dset[dval] < 0 || x->counts == NULL) return CS_OK;
+    uint64_t *off = malloc((n + 1) * sizeof *off);
+    if (off == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    cs_status rc = read_rows(w, doff, row, n > 0 ? n + 1 : 0, off, err);
+    const uint64_t first = n > 0 ? off[0] : 0, count = n > 0 ? off[n] - off[0] : 0;
+    if (rc == CS_OK && n > 0 && (off[n] < off[0] || off[n] > w->len[dval]))
+        rc = cs_errorf(err, CS_EINVAL, "%s: %s[%" PRIu64 "..%" PRIu64 "] point outside %s", w->path,
+                       path_of(w, doff), row, row + n, path_of(w, dval));
+    for (size_t i = 0; rc == CS_OK && i < n; i++) {
+        if (off[i + 1] < off[i] || off[i + 1] - off[i] > UINT32_MAX)
+            rc = cs_errorf(err, CS_EINVAL, "%s: %s is not increasing at row %" PRIu64, w->path,
+                           path_of(w, doff), row + i);
+        else
+            x->counts[i] = (uint32_t)(off[i + 1] - off[i]);
+    }
+    free(off);
+    if (rc == CS_OK && count > x->cap_values) {
+        void *v = count > SIZE_MAX / x->esize ? NULL : realloc(x->values, (size_t)count * x->esize);
+        if (v == NULL)
+            rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+        else {
+            x->values = v;
+            x->cap_values = (size_t)count;
+        }
+    }
+    /* Every rank reads (collective), nothing after an error. */
+    const bool ok = rc == CS_OK;
+    const cs_status rv =
+        read_rows(w, dval, ok ? first : 0, ok ? count : 0, x->values, ok ? err : NULL);
+    if (ok) rc = rv;
+    if (rc == CS_OK) x->n_values = (size_t)count;
+    return rc;
+}
+
 cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial_batch *b,
                                cs_error *err)
 {
@@ -894,11 +938,14 @@ cs_status cs_results_read_back(cs_results_t *w, uint64_t row, size_t n, cs_trial
     }
     if (rc == CS_OK && w->dset[CS_DS_WEIGHT] >= 0) /* importance sampling's weights */
         rc = read_rows(w, CS_DS_WEIGHT, row, n, b->data[CS_DS_WEIGHT].rows, err);
-    /* The failure lists and fault records are not read: empty. */
+    /* The failure lists are read (the summary's capacity lost on systems landing in Japan);
+     * the other lists (cuts, events, fault records) are not: empty. */
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++)
         if (b->data[d].counts != NULL)
             for (size_t i = 0; i < n; i++)
                 b->data[d].counts[i] = 0;
+    if (rc == CS_OK) rc = read_back_list(w, CS_DS_FAILED_OFFSETS, row, n, b, err);
+    if (rc == CS_OK) rc = read_back_list(w, CS_DS_FAILED_NODE_OFFSETS, row, n, b, err);
     if (rc == CS_OK) b->n = n;
     return rc;
 }
