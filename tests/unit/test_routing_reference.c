@@ -9,6 +9,7 @@
  * recomputes a shortest path before every placement (the router caches trees).
  */
 #include "cs_routing_test.h"
+#include "routing/routing_impl.h" /* the query counts of incremental rerouting */
 
 /* ------------------------------------------------------------ reference and invariants */
 
@@ -603,17 +604,28 @@ static void test_japan_intact(void **state)
     unmake(&fx);
 }
 
+/* The cable segments and the landing stations of fx (both arrays freed by the caller). */
+static void segments_and_stations(const fixture *fx, size_t **seg, size_t *nseg, size_t **ls,
+                                  size_t *nls)
+{
+    const size_t ne = cs_topology_edge_count(fx->t), nn = cs_topology_node_count(fx->t);
+    *seg = malloc(ne * sizeof **seg);
+    *ls = malloc(nn * sizeof **ls);
+    assert_true(*seg && *ls);
+    *nseg = *nls = 0;
+    for (size_t e = 0; e < ne; e++)
+        if (cs_topology_edge(fx->t, e)->kind == CS_EDGE_SEGMENT) (*seg)[(*nseg)++] = e;
+    for (size_t v = 0; v < nn; v++)
+        if (cs_topology_node(fx->t, v)->kind == CS_NODE_LANDING) (*ls)[(*nls)++] = v;
+}
+
 static void test_japan_failures(void **state)
 {
     (void)state;
     fixture fx = japan();
     const size_t ne = cs_topology_edge_count(fx.t), nn = cs_topology_node_count(fx.t);
-    size_t *seg = malloc(ne * sizeof *seg), *ls = malloc(nn * sizeof *ls), nseg = 0, nls = 0;
-    assert_true(seg && ls);
-    for (size_t e = 0; e < ne; e++)
-        if (cs_topology_edge(fx.t, e)->kind == CS_EDGE_SEGMENT) seg[nseg++] = e;
-    for (size_t v = 0; v < nn; v++)
-        if (cs_topology_node(fx.t, v)->kind == CS_NODE_LANDING) ls[nls++] = v;
+    size_t *seg, *ls, nseg, nls;
+    segments_and_stations(&fx, &seg, &nseg, &ls, &nls);
     cs_failures f;
     cs_error err = CS_ERROR_INIT;
     assert_int_equal(cs_failures_init(&f, ne, nn, &err), CS_OK);
@@ -637,6 +649,143 @@ static void test_japan_failures(void **state)
     cs_failures_destroy(&f);
     free(seg);
     free(ls);
+    unmake(&fx);
+}
+
+/* ------------------------------------------------------------ incremental rerouting */
+
+/* Bit-identical results. */
+static void assert_same(const cs_routing_result *a, const cs_routing_result *b)
+{
+    const size_t nd = a->n_demands, ne = a->n_edges;
+    assert_memory_equal(a->served_tbps, b->served_tbps, nd * sizeof(double));
+    assert_memory_equal(a->latency_ms, b->latency_ms, nd * sizeof(double));
+    assert_memory_equal(a->edge_flow_tbps, b->edge_flow_tbps, ne * sizeof(double));
+    assert_memory_equal(a->connected, b->connected, nd);
+    assert_memory_equal(&a->unserved_tbps, &b->unserved_tbps, sizeof(double));
+    assert_memory_equal(&a->demand_tbps, &b->demand_tbps, sizeof(double));
+}
+
+/*
+ * An edge the reference routing saturated but a routing with failures leaves open must be
+ * offered again. R-P (first in the file) fills P-H in the reference routing, so Q-P takes the
+ * 100 km link P-Q; with H-R cut R-P is cut off, P-H stays open and Q-P takes Q-H-P (20 km).
+ * The reference's answer for Q-P (P-Q, still usable) is wrong here, and only the test of the
+ * edges it had saturated (P-H: a walk of 20 km through it) sends the query to the trees.
+ * Q-S (10 km) is answered from the reference: a walk through P-H to S is 50 km at least.
+ */
+static void test_incremental_extras(void **state)
+{
+    (void)state;
+    const tnode n[] = {{"P", "city", 139.0, 35.0, NULL},
+                       {"Q", "city", 139.2, 35.0, NULL},
+                       {"R", "city", 139.1, 35.2, NULL},
+                       {"S", "city", 139.3, 35.0, NULL},
+                       {"H", "landing_station", 139.1, 35.1, NULL}};
+    const tedge e[] = {{"PH", "P", "H", 10.0, 1.0, -1, 0},
+                       {"HQ", "H", "Q", 10.0, 100.0, -1, 0},
+                       {"PQ", "P", "Q", 100.0, 100.0, -1, 0},
+                       {"HR", "H", "R", 10.0, 100.0, -1, 0},
+                       {"QS", "Q", "S", 10.0, 100.0, -1, 0}};
+    fixture fx = make(n, 5, e, 5, "origin,destination,demand_tbps\nR,P,1\nQ,P,1\nQ,S,1\n");
+    const cs_routing_options o = options(CS_ROUTING_LATENCY_FIRST, 1);
+    cs_error err = CS_ERROR_INIT;
+    cs_router_t *r = NULL;
+    assert_int_equal(cs_router_alloc(&r, fx.t, fx.d, &o, &err), CS_OK);
+    cs_routing_result ref, res, plain;
+    assert_int_equal(cs_routing_result_init(&ref, 3, 5, &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&res, 3, 5, &err), CS_OK);
+    assert_int_equal(cs_router_route(r, NULL, &ref, &err), CS_OK);
+    assert_float_equal(ref.latency_ms[1], 100.0 * CS_FIBRE_MS_PER_KM + HOP, 1e-12);
+    cs_failures f;
+    assert_int_equal(cs_failures_init(&f, 5, 5, &err), CS_OK);
+    cs_failures_fail_edge(&f, edge_index(fx.t, "HR"));
+    route(&fx, &o, &f, &plain);
+    assert_int_equal(plain.connected[0], 0);
+    assert_float_equal(plain.latency_ms[1], 20.0 * CS_FIBRE_MS_PER_KM + 2 * HOP, 1e-12);
+    /* The first routing with failures registers the capacities, the second records the
+     * reference and uses it, as does the third. */
+    for (int k = 0; k < 3; k++) {
+        const uint64_t from_log = r->n_from_log;
+        assert_int_equal(cs_router_route(r, &f, &res, &err), CS_OK);
+        assert_same(&res, &plain);
+        assert_int_equal(r->n_from_log - from_log, k == 0 ? 0 : 1); /* Q-S */
+    }
+    cs_failures_destroy(&f);
+    cs_routing_result_destroy(&ref);
+    cs_routing_result_destroy(&res);
+    cs_routing_result_destroy(&plain);
+    cs_router_free(r);
+    unmake(&fx);
+}
+
+/*
+ * On the Japan dataset one router routes many failure sets (cable segments, a landing station,
+ * past the repair threshold), on the topology's capacities and on reduced ones (the restoration
+ * model's kind: used edges keep their flow, others a share of their spare), each bit-identical
+ * to a fresh router's first routing, which has no reference routing yet. Most of its path
+ * queries are answered from the reference.
+ */
+static void test_incremental_japan(void **state)
+{
+    (void)state;
+    fixture fx = japan();
+    const size_t ne = cs_topology_edge_count(fx.t), nn = cs_topology_node_count(fx.t),
+                 nd = cs_demand_count(fx.d);
+    size_t *seg, *ls, nseg, nls;
+    segments_and_stations(&fx, &seg, &nseg, &ls, &nls);
+    double *cap = malloc(ne * sizeof *cap);
+    assert_non_null(cap);
+    cs_failures f;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(cs_failures_init(&f, ne, nn, &err), CS_OK);
+    cs_routing_result intact, res, plain;
+    assert_int_equal(cs_routing_result_init(&intact, nd, ne, &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&res, nd, ne, &err), CS_OK);
+    uint64_t rng = 4409u;
+    for (int variant = 0; variant < 2; variant++) {
+        cs_routing_options o = options(CS_ROUTING_LATENCY_FIRST, 8);
+        o.use_lit = true;
+        o.demand_scale = variant == 0 ? 1.0 : 2.5;
+        cs_router_t *r = NULL, *fresh = NULL;
+        assert_int_equal(cs_router_alloc(&r, fx.t, fx.d, &o, &err), CS_OK);
+        assert_int_equal(cs_router_route(r, NULL, &intact, &err), CS_OK);
+        if (variant == 1) { /* f0 + 0.2 (c - f0) on segments */
+            for (size_t e = 0; e < ne; e++) {
+                const double c = cs_topology_edge(fx.t, e)->lit_tbps,
+                             f0 = fmin(intact.edge_flow_tbps[e], c);
+                cap[e] =
+                    cs_topology_edge(fx.t, e)->kind == CS_EDGE_SEGMENT ? f0 + 0.2 * (c - f0) : c;
+            }
+            assert_int_equal(cs_router_set_capacity(r, cap, &err), CS_OK);
+        }
+        for (int trial = 0; trial < 40; trial++) {
+            cs_failures_clear(&f);
+            for (int k = 0; k <= trial % 4; k++)
+                cs_failures_fail_edge(&f, seg[pick(&rng, nseg)]);
+            if (trial % 7 == 3) cs_failures_fail_node(&f, ls[pick(&rng, nls)]);
+            for (int k = 0; trial % 13 == 12 && k < 10; k++)
+                cs_failures_fail_edge(&f, seg[pick(&rng, nseg)]);
+            assert_int_equal(cs_router_route(r, &f, &res, &err), CS_OK);
+            assert_int_equal(cs_router_alloc(&fresh, fx.t, fx.d, &o, &err), CS_OK);
+            if (variant == 1) assert_int_equal(cs_router_set_capacity(fresh, cap, &err), CS_OK);
+            assert_int_equal(cs_routing_result_init(&plain, nd, ne, &err), CS_OK);
+            assert_int_equal(cs_router_route(fresh, &f, &plain, &err), CS_OK);
+            assert_int_equal(fresh->n_from_log, 0);
+            assert_same(&res, &plain);
+            cs_routing_result_destroy(&plain);
+            cs_router_free(fresh);
+        }
+        /* From the second routing with failures on, most queries skip the trees. */
+        assert_true(r->n_from_log > 2 * r->n_from_trees);
+        cs_router_free(r);
+    }
+    cs_failures_destroy(&f);
+    cs_routing_result_destroy(&intact);
+    cs_routing_result_destroy(&res);
+    free(seg);
+    free(ls);
+    free(cap);
     unmake(&fx);
 }
 
@@ -786,6 +935,8 @@ int main(void)
         cmocka_unit_test(test_japan_intact),
         cmocka_unit_test(test_japan_failures),
         cmocka_unit_test(test_oracle_rejects_pairwise_bounds),
+        cmocka_unit_test(test_incremental_extras),
+        cmocka_unit_test(test_incremental_japan),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_unused_edges),
     };

@@ -32,8 +32,9 @@ cs_lonlat cs_cutsite_point(const cs_edge *e, double s_km)
     for (size_t k = 0; k < e->nparts; k++) {
         size_t n;
         const cs_lonlat *p = part_pts(e, k, &n);
+        if (k + 1 == e->nparts) return cs_hz_polyline_at(p, n, left);
         const double len = cs_geo_polyline_length_km(p, n);
-        if (left <= len || k + 1 == e->nparts) return cs_hz_polyline_at(p, n, left);
+        if (left <= len) return cs_hz_polyline_at(p, n, left);
         left -= len;
     }
     return e->pts[0];
@@ -123,21 +124,35 @@ static double profile(double x, double W, double deep)
     return deep;
 }
 
-double cs_cutsite_depth_m(const cs_topology_t *t, size_t e, double s_km)
+void cs_cutsite_geom_of(const cs_topology_t *t, size_t e, cs_cutsite_geom *g)
 {
     const cs_edge *ed = cs_topology_edge(t, e);
-    if (ed->kind == CS_EDGE_LINK) return 0.0; /* on land */
-    const double deep = isnan(ed->depth_m) ? CS_CUTSITE_DEEP_M : ed->depth_m;
+    g->link = ed->kind == CS_EDGE_LINK;
+    g->deep = isnan(ed->depth_m) ? CS_CUTSITE_DEEP_M : ed->depth_m;
     size_t start, end;
     route_ends(t, ed, &start, &end);
-    double wa, wb;
-    cs_cutsite_shelves(t, e, ed->shallow_share, CS_CUTSITE_SHORE_KM, &wa, &wb);
-    const double L = cs_cutsite_route_km(ed);
+    g->landed_start = landed(t, start);
+    g->landed_end = landed(t, end);
+    cs_cutsite_shelves(t, e, ed->shallow_share, CS_CUTSITE_SHORE_KM, &g->w_start, &g->w_end);
+    g->route_km = cs_cutsite_route_km(ed);
+}
+
+double cs_cutsite_geom_depth(const cs_cutsite_geom *g, double s_km)
+{
+    if (g->link) return 0.0; /* on land */
+    const double L = g->route_km, deep = g->deep;
     const double s = fmin(fmax(s_km, 0.0), L);
     double d = deep;
-    if (landed(t, start)) d = fmin(d, profile(s, wa, deep));
-    if (landed(t, end)) d = fmin(d, profile(L - s, wb, deep));
+    if (g->landed_start) d = fmin(d, profile(s, g->w_start, deep));
+    if (g->landed_end) d = fmin(d, profile(L - s, g->w_end, deep));
     return d;
+}
+
+double cs_cutsite_depth_m(const cs_topology_t *t, size_t e, double s_km)
+{
+    cs_cutsite_geom g;
+    cs_cutsite_geom_of(t, e, &g);
+    return cs_cutsite_geom_depth(&g, s_km);
 }
 
 void cs_cutsite_shelf(const cs_topology_t *t, size_t e, double *s_km, cs_lonlat *at,

@@ -186,6 +186,21 @@ double cs_hz_segs_distance_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l
 double cs_hz_segs_nearest_km(const cs_hz_segs *s, size_t i, const cs_hz_line *l, double limit_km,
                              cs_lonlat *at);
 
+/**
+ * What the depth of a cut along edge e depends on (cutsite.c), computed once by
+ * cs_cutsite_geom_of() for a hazard that places many cuts on the same edges.
+ */
+typedef struct {
+    double route_km;       /**< cs_cutsite_route_km() */
+    double deep;           /**< deep water, m */
+    double w_start, w_end; /**< the shelves at the route's ends (cs_cutsite_shelves()) */
+    bool link, landed_start, landed_end;
+} cs_cutsite_geom;
+
+void cs_cutsite_geom_of(const cs_topology_t *t, size_t e, cs_cutsite_geom *g);
+/** cs_cutsite_depth_m() of the edge of g at s_km: the same value. */
+double cs_cutsite_geom_depth(const cs_cutsite_geom *g, double s_km);
+
 /** Water depth at the point of edge e's route nearest to at (cutsite.h), m. */
 double cs_hz_site_depth_m(const cs_topology_t *t, size_t e, cs_lonlat at);
 

@@ -69,6 +69,7 @@ typedef struct {
     double *shore;               /* [n] faults per year at the landed ends (point masses) */
     unsigned char *start_landed; /* [n] the route's first point is at a landing station */
     unsigned char *end_landed;   /* [n] its last point is */
+    cs_cutsite_geom *geom;       /* [n] its route's length and what the depth of a cut needs */
 } random_cfg;
 
 static void random_free(void *cfg)
@@ -84,6 +85,7 @@ static void random_free(void *cfg)
     free(c->shore);
     free(c->start_landed);
     free(c->end_landed);
+    free(c->geom);
     free(c);
 }
 
@@ -119,9 +121,10 @@ static cs_status place_fault(const random_cfg *c, const cs_topology_t *t, size_t
                              cs_failures *f, cs_error *err)
 {
     const size_t e = c->edge[i];
-    const cs_edge *ed = cs_topology_edge(t, e);
-    const double s = fault_position(c, i, w, cs_cutsite_route_km(ed));
-    return cs_failures_cut_edge(f, e, cs_cutsite_point(ed, s), cs_cutsite_depth_m(t, e, s), err);
+    const cs_cutsite_geom *g = &c->geom[i];
+    const double s = fault_position(c, i, w, g->route_km);
+    return cs_failures_cut_edge(f, e, cs_cutsite_point(cs_topology_edge(t, e), s),
+                                cs_cutsite_geom_depth(g, s), err);
 }
 
 /*
@@ -410,11 +413,12 @@ static random_cfg *cfg_alloc(size_t ne, size_t pieces)
     c->shore = malloc((ne + 1) * sizeof *c->shore);
     c->start_landed = malloc(ne + 1);
     c->end_landed = malloc(ne + 1);
+    c->geom = malloc((ne + 1) * sizeof *c->geom);
     c->piece_s0 = malloc((pieces + 1) * sizeof *c->piece_s0);
     c->piece_s1 = malloc((pieces + 1) * sizeof *c->piece_s1);
     c->cum = malloc((pieces + 1) * sizeof *c->cum);
     if (!c->edge || !c->p || !c->rate || !c->piece_off || !c->shore || !c->start_landed ||
-        !c->end_landed || !c->piece_s0 || !c->piece_s1 || !c->cum) {
+        !c->end_landed || !c->geom || !c->piece_s0 || !c->piece_s1 || !c->cum) {
         random_free(c);
         return NULL;
     }
@@ -465,6 +469,7 @@ cs_status cs_hz_random_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
         const double repair = ed->kind == CS_EDGE_LINK ? rp.link_repair_days : rp.repair_days;
         const size_t i = cfg->n++;
         cfg->edge[i] = e;
+        cs_cutsite_geom_of(c->t, e, &cfg->geom[i]);
         cfg->rate[i] = edge_pieces(cfg, i, c->t, e, &rp);
         cfg->p[i] = edge_prob(cfg->rate[i], repair, &rp);
     }

@@ -155,6 +155,7 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->dval, nd);
     ALLOC(r->dinc, nd);
     ALLOC(r->slot_root, nd);
+    ALLOC(r->slot_up, nd);
     ALLOC(r->res, ne);
     ALLOC(r->down, ne);
     ALLOC(r->usable, ne);
@@ -164,6 +165,8 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->served, nd);
     ALLOC(r->latsum, nd);
     ALLOC(r->uf, nn);
+    ALLOC(r->uf0, nn);
+    ALLOC(r->closed, ne);
     ALLOC(r->heap, nn);
     ALLOC(r->hpos, nn);
     ALLOC(r->settled, nn);
@@ -181,10 +184,10 @@ static bool alloc_arrays(cs_router_t *r)
     return r->adj_off && r->adj_edge && r->adj_node && r->adj_rev && r->efrom && r->eto && r->len &&
            r->cap && r->cap0 && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls &&
            r->slot_a && r->slot_b && r->cls_a && r->cls_b && r->ecountry && r->countries &&
-           r->dval && r->dinc && r->slot_root && r->res && r->down && r->usable && r->gone &&
-           r->path && r->ok0 && r->served && r->latsum && r->uf && r->heap && r->hpos &&
-           r->settled && r->affected && r->sub && r->fresh && r->eflow && r->blocked && r->reach &&
-           r->level && r->queue && r->it && r->pstack && r->nstack;
+           r->dval && r->dinc && r->slot_root && r->slot_up && r->res && r->down && r->usable &&
+           r->gone && r->path && r->ok0 && r->served && r->latsum && r->uf && r->uf0 && r->closed &&
+           r->heap && r->hpos && r->settled && r->affected && r->sub && r->fresh && r->eflow &&
+           r->blocked && r->reach && r->level && r->queue && r->it && r->pstack && r->nstack;
 }
 
 /* Copies the graph into CSR form; each node's entries in increasing edge index. */
@@ -285,6 +288,38 @@ static cs_status build_demand(cs_router_t *r, cs_error *err)
     return CS_OK;
 }
 
+/* The restricted countries a slot's class opens (0, 1 or 2). */
+static size_t n_open(const cs_router_t *r, size_t s)
+{
+    return (r->slot_a[s] != NONE) + (r->slot_b[s] != NONE);
+}
+
+/* Whether slot p's class opens every edge slot s's does. */
+static bool opens_all(const cs_router_t *r, size_t p, size_t s)
+{
+    const size_t c[2] = {r->slot_a[s], r->slot_b[s]};
+    for (size_t k = 0; k < 2; k++)
+        if (c[k] != NONE && c[k] != r->slot_a[p] && c[k] != r->slot_b[p]) return false;
+    return true;
+}
+
+/*
+ * Each slot's shared tree: the slot of the same origin whose class opens the most restricted
+ * countries, among those that open every edge its own does (NONE: none opens more). Its paths
+ * answer for the slot whenever they hold only edges open to it (routing_spt.c).
+ */
+static void share_slots(cs_router_t *r)
+{
+    for (size_t s = 0; s < r->nslots; s++) {
+        r->slot_up[s] = NONE;
+        for (size_t p = 0; p < r->nslots; p++)
+            if (p != s && r->slot_root[p] == r->slot_root[s] && n_open(r, p) > n_open(r, s) &&
+                opens_all(r, p, s) &&
+                (r->slot_up[s] == NONE || n_open(r, p) > n_open(r, r->slot_up[s])))
+                r->slot_up[s] = p;
+    }
+}
+
 /* Two sets of trees, this routing's and the intact network's, nn entries each. */
 static cs_status alloc_trees(cs_router_t *r, cs_error *err)
 {
@@ -340,6 +375,7 @@ cs_status cs_router_alloc(cs_router_t **out, const cs_topology_t *t, const cs_de
     }
     build_adjacency(r);
     if ((rc = build_demand(r, err)) != CS_OK) goto fail;
+    share_slots(r);
     if ((rc = alloc_trees(r, err)) != CS_OK) goto fail;
     for (size_t u = 0; u < r->nn; u++)
         r->hpos[u] = NONE; /* the heap is empty between runs */
@@ -349,6 +385,10 @@ cs_status cs_router_alloc(cs_router_t **out, const cs_topology_t *t, const cs_de
     for (size_t sl = 0; sl < r->nslots; sl++)
         cs_spt_dijkstra(r, &r->base[sl], r->slot_root[sl]);
     mark_connected(r, r->down, r->reach); /* nothing is down yet */
+    if (!cs_reflog_alloc(r)) {
+        rc = cs_errorf(err, CS_ENOMEM, "out of memory for a router's distances (%zu nodes)", r->nn);
+        goto fail;
+    }
     for (size_t i = 0; i < r->nd; i++)
         if (!r->reach[i]) r->unreachable_tbps += r->dval[i];
     *out = r;
@@ -361,12 +401,15 @@ fail:
 void cs_router_free(cs_router_t *r)
 {
     if (r == NULL) return;
-    void *more[] = {r->dca,       r->dcb,      r->dcls,
-                    r->slot_a,    r->slot_b,   r->cls_a,
-                    r->cls_b,     r->ecountry, (void *)r->countries,
-                    r->reach,     r->cap0,     r->ok0,
-                    r->cut_block, r->own,      r->path,
-                    r->owned,     r->idx_block};
+
+    cs_reflog_free(r);
+    void *more[] = {r->dca,       r->dcb,       r->dcls,
+                    r->slot_a,    r->slot_b,    r->cls_a,
+                    r->cls_b,     r->ecountry,  (void *)r->countries,
+                    r->reach,     r->cap0,      r->ok0,
+                    r->cut_block, r->own,       r->path,
+                    r->owned,     r->idx_block, r->slot_up,
+                    r->uf0,       r->closed};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         free(more[i]);
     void *arrays[] = {r->adj_off, r->adj_edge,  r->adj_node, r->adj_rev,  r->efrom,  r->eto,
@@ -490,20 +533,34 @@ static size_t uf_find(size_t *p, size_t x)
     return x;
 }
 
+static void uf_join(size_t *p, size_t x, size_t y)
+{
+    const size_t a = uf_find(p, x), b = uf_find(p, y);
+    if (a != b) p[a < b ? b : a] = a < b ? a : b;
+}
+
 /*
  * connected[i] = 1 when a path of edges that are not down, and open to demand i
- * (transit), joins its cities: one union-find per transit class.
+ * (transit), joins its cities: the edges open to every class joined once (uf0), then per
+ * transit class a copy joined by the links closed to transit that it opens.
  */
 static void mark_connected(cs_router_t *r, const unsigned char *down, unsigned char *connected)
 {
+    for (size_t u = 0; u < r->nn; u++)
+        r->uf0[u] = u;
+    size_t n_closed = 0;
+    for (size_t e = 0; e < r->ne; e++) {
+        if (down[e]) continue;
+        if (r->ecountry[e] == NONE)
+            uf_join(r->uf0, r->efrom[e], r->eto[e]);
+        else
+            r->closed[n_closed++] = e;
+    }
     for (size_t c = 0; c < r->n_cls; c++) {
-        for (size_t u = 0; u < r->nn; u++)
-            r->uf[u] = u;
-        for (size_t e = 0; e < r->ne; e++) {
-            if (down[e] || !cs_router_allowed(r, e, r->cls_a[c], r->cls_b[c])) continue;
-            const size_t a = uf_find(r->uf, r->efrom[e]), b = uf_find(r->uf, r->eto[e]);
-            if (a != b) r->uf[a < b ? b : a] = a < b ? a : b;
-        }
+        memcpy(r->uf, r->uf0, r->nn * sizeof *r->uf);
+        for (size_t k = 0; k < n_closed; k++)
+            if (cs_router_allowed(r, r->closed[k], r->cls_a[c], r->cls_b[c]))
+                uf_join(r->uf, r->efrom[r->closed[k]], r->eto[r->closed[k]]);
         for (size_t i = 0; i < r->nd; i++)
             if (r->dcls[i] == c)
                 connected[i] = uf_find(r->uf, r->dorig[i]) == uf_find(r->uf, r->ddst[i]);
@@ -518,17 +575,31 @@ void cs_router_connected(cs_router_t *r, const unsigned char *down, unsigned cha
 /* ------------------------------------------------------------ latency-first */
 
 /*
- * Places up to amount of demand i on the shortest usable paths, spilling at
- * each bottleneck onto the next shortest path. What finds no path is left.
+ * Places up to amount of demand i (increment inc) on the shortest usable paths, spilling at
+ * each bottleneck onto the next shortest path. What finds no path is left. Each path comes
+ * from the reference routing when it provably is the trees' answer (routing_log.c), else from
+ * the trees; while the reference is recorded, each answer and saturation goes into it.
  */
-static void place(cs_router_t *r, size_t i, double amount)
+static void place(cs_router_t *r, size_t i, double amount, size_t inc)
 {
     const size_t o = r->dorig[i], dst = r->ddst[i];
     const size_t s = r->dslot[i];
     double rem = amount;
-    while (rem > CS_ROUTING_EPS_TBPS) {
-        const cs_spt *t = cs_spt_path(r, s, o, dst); /* its path to dst: usable edges only */
-        if (t->pred[dst] == NONE) break;
+    for (size_t j = 0; rem > CS_ROUTING_EPS_TBPS; j++) {
+        bool reached;
+        double km;
+        size_t hops;
+        if (cs_reflog_path(r, i, inc, j, &reached, &km, &hops))
+            r->n_from_log++;
+        else {
+            const cs_spt *t = cs_spt_path_shared(r, s, o, dst); /* usable edges only */
+            reached = t->pred[dst] != NONE;
+            km = t->dist[dst];
+            hops = t->hops[dst];
+            r->n_from_trees++;
+        }
+        if (r->rec != NULL) cs_reflog_query(r, reached, km, hops);
+        if (!reached) break;
         double b = rem; /* what goes on this path: rem, or less at a bottleneck */
         for (size_t k = 0; k < r->n_path; k++)
             if (r->res[r->path[k]] < b) b = r->res[r->path[k]];
@@ -536,25 +607,31 @@ static void place(cs_router_t *r, size_t i, double amount)
          * broken invariant into a wrong answer the tests see, not a hang. */
         if (!(b > CS_ROUTING_EPS_TBPS)) break;
         const double amt = b;
-        const double lat = t->dist[dst] * CS_FIBRE_MS_PER_KM + (double)t->hops[dst] * r->opt.hop_ms;
+        const double lat = km * CS_FIBRE_MS_PER_KM + (double)hops * r->opt.hop_ms;
         r->served[i] += amt;
         r->latsum[i] += amt * lat;
         rem -= amt;
         for (size_t k = 0; k < r->n_path; k++) {
             const size_t e = r->path[k];
             r->res[e] -= amt;
-            if (r->res[e] <= CS_ROUTING_EPS_TBPS) r->usable[e] = 0; /* trees: when next asked */
+            if (r->res[e] <= CS_ROUTING_EPS_TBPS && r->usable[e]) {
+                r->usable[e] = 0; /* trees: when next asked */
+                if (r->rec != NULL) cs_reflog_saturated(r, e);
+            }
         }
     }
 }
 
-static void route_latency_first(cs_router_t *r, cs_routing_result *out)
+static void route_latency_first(cs_router_t *r, const unsigned char *connected)
 {
+    cs_reflog *L = r->rec;
     for (unsigned k = 0; k < r->opt.rounds; k++)
-        for (size_t i = 0; i < r->nd; i++)
-            if (out->connected[i]) place(r, i, r->dinc[i]);
-    for (size_t e = 0; e < r->ne; e++)
-        out->edge_flow_tbps[e] = r->cap[e] - r->res[e];
+        for (size_t i = 0; i < r->nd; i++) {
+            const size_t inc = (size_t)k * r->nd + i;
+            if (L != NULL) L->inc_q[inc] = L->n_q;
+            if (connected[i]) place(r, i, r->dinc[i], inc);
+        }
+    if (L != NULL) L->inc_q[(size_t)r->opt.rounds * r->nd] = L->n_q;
 }
 
 /* ------------------------------------------------------------ max flow */
@@ -686,17 +763,40 @@ static void route_maxflow(cs_router_t *r, cs_routing_result *out)
             if (!(f > 0.0)) continue;
             for (size_t e = 0; e < r->ne; e++)
                 if (r->eflow[e] != 0.0) r->res[e] = fmax(0.0, r->res[e] - fabs(r->eflow[e]));
-            const cs_spt *t = cs_spt_path(r, r->dslot[i], r->dorig[i], r->ddst[i]);
+            const cs_spt *t = cs_spt_path_shared(r, r->dslot[i], r->dorig[i], r->ddst[i]);
             const double km = t->dist[r->ddst[i]];
             const size_t hops = t->hops[r->ddst[i]];
             r->served[i] += f;
             r->latsum[i] += f * (km * CS_FIBRE_MS_PER_KM + (double)hops * r->opt.hop_ms);
         }
-    for (size_t e = 0; e < r->ne; e++)
-        out->edge_flow_tbps[e] = r->cap[e] - r->res[e];
 }
 
 /* ------------------------------------------------------------ routing */
+
+/* The state of a routing of failures f (NULL: none) before its first placement: down and usable
+ * edges, residuals, connected demands (into connected), trees, sums. */
+static void start(cs_router_t *r, const cs_failures *f, unsigned char *connected)
+{
+    size_t n_gone = 0;
+    for (size_t e = 0; e < r->ne; e++) {
+        r->down[e] = f != NULL && cs_failures_edge_down(f, r->t, e);
+        r->usable[e] = !r->down[e] && r->cap[e] > CS_ROUTING_EPS_TBPS;
+        r->res[e] = r->cap[e];
+        /* Gone from the base trees' usable set: down, or emptied by set_capacity. */
+        if (!r->usable[e] && r->cap0[e] > CS_ROUTING_EPS_TBPS) r->gone[n_gone++] = e;
+    }
+    mark_connected(r, r->down, connected);
+    cs_spt_start(r, n_gone);
+    memset(r->served, 0, r->nd * sizeof *r->served);
+    memset(r->latsum, 0, r->nd * sizeof *r->latsum);
+}
+
+/* The reference routing of the router's capacities (cs_reflog_for records it): nothing failed. */
+static void record_reference(cs_router_t *r)
+{
+    start(r, NULL, r->conn0);
+    route_latency_first(r, r->conn0);
+}
 
 cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_result *out,
                           cs_error *err)
@@ -711,22 +811,20 @@ cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_resul
                          "routing: failure set sized for %zu edges and %zu nodes, expected %zu and "
                          "%zu",
                          f->ne, f->nn, r->ne, r->nn);
-    size_t n_gone = 0;
-    for (size_t e = 0; e < r->ne; e++) {
-        r->down[e] = f != NULL && cs_failures_edge_down(f, r->t, e);
-        r->usable[e] = !r->down[e] && r->cap[e] > CS_ROUTING_EPS_TBPS;
-        r->res[e] = r->cap[e];
-        /* Gone from the base trees' usable set: down, or emptied by set_capacity. */
-        if (!r->usable[e] && r->cap0[e] > CS_ROUTING_EPS_TBPS) r->gone[n_gone++] = e;
-    }
-    mark_connected(r, r->down, out->connected);
-    cs_spt_start(r, n_gone);
-    memset(r->served, 0, r->nd * sizeof *r->served);
-    memset(r->latsum, 0, r->nd * sizeof *r->latsum);
+    r->use = NULL;
+    if (r->opt.mode == CS_ROUTING_LATENCY_FIRST && f != NULL &&
+        (f->n_edges > 0 || f->n_nodes > 0) && !cs_reflog_for(r, record_reference))
+        return cs_errorf(err, CS_ENOMEM,
+                         "routing: out of memory for the reference routing (%zu demands, %zu "
+                         "rounds)",
+                         r->nd, (size_t)r->opt.rounds);
+    start(r, f, out->connected);
     if (r->opt.mode == CS_ROUTING_MAXFLOW)
         route_maxflow(r, out);
     else
-        route_latency_first(r, out);
+        route_latency_first(r, out->connected);
+    for (size_t e = 0; e < r->ne; e++)
+        out->edge_flow_tbps[e] = r->cap[e] - r->res[e];
     out->unserved_tbps = out->demand_tbps = 0.0;
     for (size_t i = 0; i < r->nd; i++) {
         if (!r->reach[i]) { /* never routed, and no part of the damage */

@@ -33,6 +33,37 @@ typedef struct {
 /* The arrays of a tree, nn entries each, in the order they are laid out in the blocks. */
 #define SPT_ARRAYS 6
 
+/* An entry of the Dijkstra heap: a node and its distance. */
+typedef struct {
+    double d;
+    size_t v;
+} cs_hent;
+
+/* How many capacity vectors keep a reference routing (a recovery ramp's days, each its own). */
+#define CS_REFLOG_SLOTS 16
+
+/*
+ * The reference routing of one capacity vector: latency-first with nothing failed, its path
+ * queries in order (routing_log.c; docs/routing.md, "Incremental rerouting"). Query q asked
+ * for a path of the tree of slot q_slot[q] at a moment when the usable edges were W(q): every
+ * edge with capacity above epsilon whose sat_q is at least q. Its answer, the path of the
+ * shortest-path tree of W(q), is q_edge[q_off[q] .. q_off[q+1]-1] (from the destination), of
+ * q_km[q] km (INFINITY: not reached) and q_hops[q] hops.
+ */
+typedef struct {
+    double *cap; /* [ne] the capacities; NULL: an unused entry */
+    size_t seen; /* routings with failures asked at these capacities */
+    bool built;  /* the queries below are complete */
+    size_t n_q, q_room, edge_room;
+    size_t *q_off; /* [q_room + 1] */
+    size_t *q_edge;
+    double *q_km;
+    size_t *q_hops;
+    size_t *inc_q;           /* [rounds nd + 1] the first query of increment k nd + i */
+    size_t *sat_q;           /* [ne] the query whose placement left the edge unusable, or NONE */
+    size_t *sat_list, n_sat; /* those edges, in that order */
+} cs_reflog;
+
 struct cs_router {
     const cs_topology_t *t;
     const cs_demand_t *d;
@@ -54,6 +85,7 @@ struct cs_router {
     size_t *dorig, *ddst, *dslot, *dca, *dcb, *dcls;
     double *dval, *dinc;
     size_t *slot_root, *slot_a, *slot_b; /* a slot is an origin and its allowed countries */
+    size_t *slot_up; /* the slot whose tree a slot asks first (NONE: its own), share_slots() */
     size_t n_cls, *cls_a, *cls_b;
     /* Per routing. */
     double *res;           /* [ne] residual capacity (latency-first) */
@@ -63,18 +95,21 @@ struct cs_router {
     size_t *path, n_path;    /* [nn] the edges of the path cs_spt_path() found, from dst */
     unsigned char *ok0;      /* [ne] usable in the intact network (capacity above epsilon) */
     double *served, *latsum; /* [nd] raw sums of what was placed */
-    size_t *uf;              /* [nn] union-find for `connected` */
+    size_t *uf, *uf0;        /* [nn] union-find for `connected`: per class, and common */
+    size_t *closed;          /* [ne] scratch: the links closed to transit that are not down */
     /* Trees: tree[s] for this routing, base[s] of the intact network, own[s] the storage of
      * slot s's tree in this routing. tree[s] starts as a view of base[s] and is copied into
-     * own[s] when first repaired (owned[s]), so that trees a routing does not change cost
+     * own[s] when first repaired (owned[s] 1; 2: its own, to be computed when first asked), so
+     * that trees a routing does not change cost
      * nothing. Their arrays live in the blocks below, nn entries per tree. */
     cs_spt *tree, *base, *own;
     unsigned char *owned;
     double *dist_block;
     size_t *idx_block;        /* pred, hops, kid, sib, prv of every tree */
     unsigned char *cut_block; /* cut of this routing's trees, ne entries each (base trees: none) */
-    /* Dijkstra: a binary heap of nodes keyed on (distance, node index). */
-    size_t *heap, *hpos;
+    /* Dijkstra: a binary heap of nodes keyed on (distance, node index), hpos[v] v's entry. */
+    cs_hent *heap;
+    size_t *hpos;
     unsigned char *settled; /* [nn] 1 except during a Dijkstra run for the nodes it may settle */
     unsigned char *affected;
     size_t *sub, *fresh; /* [nn] repair scratch */
@@ -85,6 +120,20 @@ struct cs_router {
     double unreachable_tbps;
     size_t cur_a, cur_b; /* the restricted countries open to the demand being routed */
     size_t *level, *queue, *it, *pstack, *nstack;
+    /* Incremental rerouting (routing_log.c): reference routings by capacity vector, the one of
+     * this routing (use) or the one being recorded (rec), and for the lower bounds the distance
+     * of every node to each demand's destination in its slot's intact graph (to_dst + nn x
+     * dst_of[i]). xtra[0..n_xtra-1]: usable edges that had left W(q) by the query compared;
+     * sat_next: how far the reference's sat_list has been read. */
+    cs_reflog logs[CS_REFLOG_SLOTS];
+    size_t log_next; /* the entry a new capacity vector takes */
+    cs_reflog *use, *rec;
+    bool rec_failed;
+    double *to_dst;
+    size_t *dst_of;
+    unsigned char *conn0; /* [nd] connected with nothing failed */
+    size_t *xtra, n_xtra, sat_next;
+    uint64_t n_from_log, n_from_trees; /* queries answered each way (tests, benchmarks) */
 };
 
 /* Whether edge e is open to traffic allowed the restricted countries a and b. */
@@ -110,5 +159,29 @@ void cs_spt_start(cs_router_t *r, size_t n_gone);
 /** Slot s's tree, repaired until its path from o to dst holds only usable edges (or dst is not
  * reached); the path's edges in r->path[0..n_path-1], from dst. */
 const cs_spt *cs_spt_path(cs_router_t *r, size_t s, size_t o, size_t dst);
+/** The same answer, from the tree of slot_up[s] when its path is open to slot s. */
+const cs_spt *cs_spt_path_shared(cs_router_t *r, size_t s, size_t o, size_t dst);
+
+/* routing_log.c */
+
+/** The distances to each demand's destination that the lower bounds use. \return false: out of
+ * memory. */
+bool cs_reflog_alloc(cs_router_t *r);
+void cs_reflog_free(cs_router_t *r);
+/** Sets r->use to the reference routing of the router's capacities for a routing with failures:
+ * NULL when there is none yet (the first such routing only registers them; the second has it
+ * recorded by record, a routing with nothing failed). \return false: out of memory. */
+bool cs_reflog_for(cs_router_t *r, void (*record)(cs_router_t *));
+/** While recording: the answer to the next query (r->path, km, hops; reached or not). */
+void cs_reflog_query(cs_router_t *r, bool reached, double km, size_t hops);
+/** While recording: edge e left the usable set after the last query. */
+void cs_reflog_saturated(cs_router_t *r, size_t e);
+/**
+ * Demand i's j-th path query of increment inc answered from the reference routing r->use when
+ * that answer is provably the one its tree would give now: the path's edges in r->path, its km
+ * and hops (*reached false: none). \return false: ask the tree.
+ */
+bool cs_reflog_path(cs_router_t *r, size_t i, size_t inc, size_t j, bool *reached, double *km,
+                    size_t *hops);
 
 #endif /* CS_ROUTING_IMPL_H */

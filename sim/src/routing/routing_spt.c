@@ -16,55 +16,53 @@
 /* Above this many failed edges a routing recomputes its trees instead of repairing copies. */
 #define REPAIR_MAX_DOWN 8
 
-/* Heap order: smaller distance first, then smaller node index. */
-static bool heap_less(const double *dist, size_t a, size_t b)
+/* Heap order: smaller distance first, then smaller node index (a total order: the nodes are
+ * popped in one order, however the heap holds them). */
+static bool heap_less(cs_hent a, cs_hent b)
 {
-    return dist[a] < dist[b] || (dist[a] == dist[b] && a < b);
+    return a.d < b.d || (a.d == b.d && a.v < b.v);
 }
 
-static void heap_swap(cs_router_t *r, size_t i, size_t j)
+/* Puts x in the heap at hole i, moved up past its larger parents. */
+static void heap_up(cs_router_t *r, size_t i, cs_hent x)
 {
-    const size_t a = r->heap[i], b = r->heap[j];
-    r->heap[i] = b;
-    r->heap[j] = a;
-    r->hpos[b] = i;
-    r->hpos[a] = j;
-}
-
-static void heap_up(cs_router_t *r, const double *dist, size_t i)
-{
-    while (i > 0 && heap_less(dist, r->heap[i], r->heap[(i - 1) / 2])) {
-        heap_swap(r, i, (i - 1) / 2);
-        i = (i - 1) / 2;
+    while (i > 0) {
+        const size_t p = (i - 1) / 2;
+        if (!heap_less(x, r->heap[p])) break;
+        r->heap[i] = r->heap[p];
+        r->hpos[r->heap[i].v] = i;
+        i = p;
     }
+    r->heap[i] = x;
+    r->hpos[x.v] = i;
 }
 
-static size_t heap_pop(cs_router_t *r, const double *dist, size_t *n)
+static size_t heap_pop(cs_router_t *r, size_t *n)
 {
-    const size_t top = r->heap[0];
+    const size_t top = r->heap[0].v;
     r->hpos[top] = NONE;
     if (--*n == 0) return top;
-    r->heap[0] = r->heap[*n];
-    r->hpos[r->heap[0]] = 0;
-    for (size_t i = 0;;) {
-        const size_t lc = 2 * i + 1, rc = lc + 1;
-        size_t m = i;
-        if (lc < *n && heap_less(dist, r->heap[lc], r->heap[m])) m = lc;
-        if (rc < *n && heap_less(dist, r->heap[rc], r->heap[m])) m = rc;
-        if (m == i) break;
-        heap_swap(r, i, m);
-        i = m;
+    const cs_hent x = r->heap[*n]; /* the last entry, moved down from the root */
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && heap_less(r->heap[c + 1], r->heap[c])) c++;
+        if (!heap_less(r->heap[c], x)) break;
+        r->heap[i] = r->heap[c];
+        r->hpos[r->heap[i].v] = i;
+        i = c;
     }
+    r->heap[i] = x;
+    r->hpos[x.v] = i;
     return top;
 }
 
+/* Inserts v with key dist[v], or lowers its key to it. */
 static void heap_push(cs_router_t *r, const double *dist, size_t v, size_t *n)
 {
-    if (r->hpos[v] == NONE) {
-        r->heap[*n] = v;
-        r->hpos[v] = (*n)++;
-    }
-    heap_up(r, dist, r->hpos[v]);
+    const size_t i = r->hpos[v] == NONE ? (*n)++ : r->hpos[v];
+    heap_up(r, i, (cs_hent){.d = dist[v], .v = v});
 }
 
 /*
@@ -104,7 +102,7 @@ static size_t settle(cs_router_t *r, cs_spt *t, size_t n, size_t *out)
 {
     size_t k = 0;
     while (n > 0) {
-        const size_t u = heap_pop(r, t->dist, &n);
+        const size_t u = heap_pop(r, &n);
         r->settled[u] = 1;
         out[k++] = u;
         for (size_t j = r->adj_off[u]; j < r->adj_off[u + 1]; j++) {
@@ -167,11 +165,10 @@ static void repair(cs_router_t *r, cs_spt *t, size_t c)
     unlink_child(r, t, c);
     size_t na = 0;
     r->sub[na++] = c;
-    for (size_t i = 0; i < na; i++)
-        for (size_t w = t->kid[r->sub[i]]; w != NONE; w = t->sib[w])
-            r->sub[na++] = w;
-    for (size_t i = 0; i < na; i++) {
+    for (size_t i = 0; i < na; i++) { /* the subtree, each node reset once its children are in */
         const size_t v = r->sub[i];
+        for (size_t w = t->kid[v]; w != NONE; w = t->sib[w])
+            r->sub[na++] = w;
         r->affected[v] = 1;
         r->settled[v] = 0;
         t->dist[v] = INFINITY;
@@ -221,6 +218,10 @@ static void own_tree(cs_router_t *r, size_t s)
 const cs_spt *cs_spt_path(cs_router_t *r, size_t s, size_t o, size_t dst)
 {
     cs_spt *t = &r->tree[s];
+    if (r->owned[s] == 2) { /* recomputed when first asked (cs_spt_start) */
+        cs_spt_dijkstra(r, t, r->slot_root[s]);
+        r->owned[s] = 1;
+    }
     for (;;) {
         size_t n = 0, m = 0;
         for (size_t v = dst; t->pred[dst] != NONE && v != o;
@@ -240,18 +241,36 @@ const cs_spt *cs_spt_path(cs_router_t *r, size_t s, size_t o, size_t dst)
     }
 }
 
+/*
+ * Slot s's path, asked first of the tree of slot_up[s], whose graph holds every edge of s's
+ * (the same origin, a class that opens more). When that tree reaches dst by edges all open to
+ * s, or does not reach it, the answer is s's own: a path of a tree is the path of the tree of
+ * any subset of its graph that holds it, and what a graph does not reach no subset reaches.
+ * Only a path through an edge closed to s needs s's own tree.
+ */
+const cs_spt *cs_spt_path_shared(cs_router_t *r, size_t s, size_t o, size_t dst)
+{
+    const size_t p = r->slot_up[s];
+    if (p == NONE) return cs_spt_path(r, s, o, dst);
+    const cs_spt *t = cs_spt_path(r, p, o, dst);
+    for (size_t k = 0; k < r->n_path; k++)
+        if (!cs_router_allowed(r, r->path[k], r->slot_a[s], r->slot_b[s]))
+            return cs_spt_path(r, s, o, dst);
+    return t;
+}
+
 /* The trees of this routing: views of the intact ones, each repaired when a path of it is
- * asked for (cs_spt_path), or with many edges down new trees of the usable edges. */
+ * asked for (cs_spt_path), or with many edges down new trees of the usable edges, each computed
+ * when first asked for. */
 void cs_spt_start(cs_router_t *r, size_t n_gone)
 {
     memset(r->cut_block, 0, r->nslots * r->ne);
     if (n_gone > REPAIR_MAX_DOWN) {
         for (size_t s = 0; s < r->nslots; s++) {
             r->tree[s] = r->own[s];
-            r->owned[s] = 1;
+            r->owned[s] = 2; /* its Dijkstra run when first asked: some routings never ask */
             for (size_t k = 0; k < n_gone; k++)
                 r->tree[s].cut[r->gone[k]] = 1;
-            cs_spt_dijkstra(r, &r->tree[s], r->slot_root[s]);
         }
         return;
     }
