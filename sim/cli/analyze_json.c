@@ -242,6 +242,9 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
     cli_json_put(all, "disturbed_trials", an_jint(a->n_disturbed), ok);
     cli_json_put(all, "unserved_tbps", an_j_estimate(&a->unserved_tbps, ok), ok);
     cli_json_put(all, "capacity_lost_tbps", an_j_estimate(&a->capacity_lost_tbps, ok), ok);
+    cli_json_put(all, "japan_systems_capacity_lost_tbps",
+                 an_j_estimate(&a->japan_systems_capacity_lost_tbps, ok), ok);
+    cli_json_put(all, "japan_systems_capacity_tbps", an_jnum(a->japan_systems_capacity_tbps), ok);
     cli_json_put(all, "loss_trials", an_jint(a->n_loss), ok);
     {
         static const char *const kinds[] = {"one_outcome", "clopper_pearson_bound", "normal"};

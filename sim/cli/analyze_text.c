@@ -96,6 +96,11 @@ static void print_overall(const cs_analysis_t *a)
                    "%.4f\n",
                    u->mean, li.lo, li.hi, u->se, u->sd);
     }
+    const double js = a->japan_systems_capacity_tbps;
+    printf("  of the capacity lost, on the cable systems landing in Japan: %.4f of their %.4f "
+           "Tbps (%.2f%%)\n",
+           a->japan_systems_capacity_lost_tbps.mean, js,
+           js > 0 ? 100.0 * a->japan_systems_capacity_lost_tbps.mean / js : 0.0);
     printf("  served fraction: %.6f (%.6f to %.6f)\n", f->mean, f->lo, f->hi);
     print_tail(&a->tail);
     printf("  every (city, region) pair cut at once: ");

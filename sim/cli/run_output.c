@@ -121,14 +121,19 @@ static void print_recovery(cs_engine_t *e, const cs_run_summary *s)
 static void print_impact(cs_engine_t *e, const cs_run_summary *s)
 {
     const double n = (double)s->trials, intl = cs_engine_intl_capacity(e);
+    const double jsys = cs_engine_japan_systems_capacity(e);
     const char *per =
         cs_run_summary_varied(s) ? "mean per trial" : "every trial has the same outcome";
     printf("  impact (%s):\n", per);
     printf("    lost: %.2f cable systems and %.2f landing stations\n", s->systems_lost_sum / n,
            s->stations_lost_sum / n);
-    printf("    capacity lost: %.1f Tbps of edges down (largest in a trial %.1f); %.1f of Japan's "
-           "%.1f Tbps international capacity (%.1f%%)\n",
-           s->capacity_lost_sum / n, s->capacity_lost_max, s->intl_capacity_lost_sum / n, intl,
+    printf("    capacity lost: %.1f Tbps of edges down (largest in a trial %.1f)\n",
+           s->capacity_lost_sum / n, s->capacity_lost_max);
+    printf("      on the cable systems landing in Japan: %.1f of their %.1f Tbps (%.1f%%); on "
+           "Japan's segments to abroad: %.1f of %.1f Tbps (%.1f%%)\n",
+           s->jsys_capacity_lost_sum / n, jsys,
+           jsys > 0 ? 100.0 * s->jsys_capacity_lost_sum / n / jsys : 0.0,
+           s->intl_capacity_lost_sum / n, intl,
            intl > 0 ? 100.0 * s->intl_capacity_lost_sum / n / intl : 0.0);
 }
 

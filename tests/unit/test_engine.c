@@ -283,7 +283,7 @@ static void test_results_formats(void **state)
     assert_int_equal(cs_resultsio_open(&rb, b, &err), CS_OK);
     const cs_results_info *ia = cs_resultsio_info(ra), *ib = cs_resultsio_info(rb);
     assert_int_equal(ia->format_version, 1);
-    assert_int_equal(ib->format_version, 2);
+    assert_int_equal(ib->format_version, 3);
     assert_int_equal(ia->n_outcomes, 0);
     assert_true(ib->n_outcomes > 1 && ib->n_outcomes < 150);
     assert_false(cs_resultsio_has(ra, CS_DS_OUTCOME));
@@ -316,6 +316,37 @@ static void test_results_formats(void **state)
         compared++;
     }
     assert_true(compared >= 12);
+    /* The cut records: format 3 stores the place, depth and time as float32 (the same records
+     * rounded to nearest), read back as the float64 of memory; the rest as format 1 has them. */
+    const cs_dataset_schema *cx = cs_results_dataset(CS_DS_CUTS);
+    const uint64_t ncut = cs_resultsio_length(ra, CS_DS_CUTS);
+    assert_true(ncut > 0);
+    assert_int_equal(cs_resultsio_length(rb, CS_DS_CUTS), ncut);
+    assert_int_equal(cs_schema_record_bytes(cx, CS_FORMAT_V3), 25);
+    assert_true(cs_schema_record_narrowed(cx, CS_FORMAT_V3));
+    assert_false(cs_schema_record_narrowed(cx, CS_FORMAT_V2));
+    unsigned char *ca = malloc(ncut * cx->record_bytes), *cb = malloc(ncut * cx->record_bytes);
+    assert_int_equal(cs_resultsio_read_dataset(ra, CS_DS_CUTS, 0, ncut, ca, &err), CS_OK);
+    assert_int_equal(cs_resultsio_read_dataset(rb, CS_DS_CUTS, 0, ncut, cb, &err), CS_OK);
+    size_t rounded = 0;
+    for (uint64_t i = 0; i < ncut; i++)
+        for (size_t k = 0; k < cx->n_members; k++) {
+            const cs_record_member *m = &cx->members[k];
+            const unsigned char *pa = ca + i * cx->record_bytes + m->offset,
+                                *pb = cb + i * cx->record_bytes + m->offset;
+            if (m->narrow == m->type) {
+                assert_memory_equal(pa, pb, cs_dtype_size(m->type));
+                continue;
+            }
+            double x, y;
+            memcpy(&x, pa, 8);
+            memcpy(&y, pb, 8);
+            assert_true((double)(float)x == y);
+            rounded += x != y;
+        }
+    assert_true(rounded > ncut); /* places and depths do lose digits */
+    free(ca);
+    free(cb);
     cs_trial_slice sa, sb;
     assert_int_equal(cs_trial_slice_init(&sa, ra, 64, &err), CS_OK);
     assert_int_equal(cs_trial_slice_init(&sb, rb, 64, &err), CS_OK);
@@ -638,6 +669,9 @@ static void test_impact_of_a_station(void **state)
     assert_near(m.capacity_lost_tbps, 114.0, 1e-12);
     assert_near(m.intl_capacity_lost_tbps, 14.0, 1e-12);
     assert_near(cs_engine_intl_capacity(e), 29.0, 1e-12);
+    /* Every system of this network lands in Japan: the same 14 of the same 29 Tbps. */
+    assert_near(m.jsys_capacity_lost_tbps, 14.0, 1e-12);
+    assert_near(cs_engine_japan_systems_capacity(e), 29.0, 1e-12);
     assert_int_equal(m.systems_lost, 3);
     assert_int_equal(m.stations_lost, 1);
     cs_run_summary sum;
@@ -661,6 +695,7 @@ static void test_impact_of_a_station(void **state)
     assert_near(sum.capacity_lost_sum, 4 * 114.0, 1e-9);
     assert_near(sum.capacity_lost_max, 114.0, 0.0);
     assert_near(sum.intl_capacity_lost_sum, 4 * 14.0, 1e-9);
+    assert_near(sum.jsys_capacity_lost_sum, 4 * 14.0, 1e-9);
     assert_near(sum.systems_lost_sum, 12.0, 0.0);
     assert_near(sum.stations_lost_sum, 4.0, 0.0);
     assert_int_equal(sum.region_below90[us], 4); /* 0.851 */
@@ -750,6 +785,18 @@ static void test_restoration_share(void **state)
     }
 }
 
+/* Whether cable system c has a segment with an end in Japan (recomputed from the topology). */
+static bool lands_in_japan(const cs_topology_t *t, size_t c)
+{
+    for (size_t j = 0; j < cs_topology_edge_count(t); j++) {
+        const cs_edge *ed = cs_topology_edge(t, j);
+        if (ed->cable_index == c && (strcmp(cs_topology_node(t, ed->from)->country, "JP") == 0 ||
+                                     strcmp(cs_topology_node(t, ed->to)->country, "JP") == 0))
+            return true;
+    }
+    return false;
+}
+
 /*
  * Random faults: the impact of every trial recomputed by hand (edges down by
  * cs_failures_edge_down, their lit capacity, distinct cables, served per region) equals the
@@ -773,12 +820,12 @@ static void test_impact_matches_trials(void **state)
     cs_test_trial_buffers(e, &f, &r);
     assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
     const size_t us = region_of(&sum, "US West Coast");
-    double cap_sum = 0.0, us_sum = 0.0;
+    double cap_sum = 0.0, us_sum = 0.0, jcap_sum = 0.0;
     uint64_t losses = 0;
     for (uint64_t k = 0; k < s->trials; k++) {
         assert_int_equal(cs_engine_trial(e, k, &f, &r, cut, &err), CS_OK);
         cs_engine_impact(e, &f, &r, &m);
-        double cap = 0.0;
+        double cap = 0.0, jcap = 0.0;
         unsigned char seen[64] = {0};
         uint32_t systems = 0;
         for (size_t j = 0; j < ne; j++) {
@@ -786,8 +833,12 @@ static void test_impact_matches_trials(void **state)
             const cs_edge *ed = cs_topology_edge(t, j);
             cap += ed->lit_tbps;
             if (ed->cable_index != SIZE_MAX && !seen[ed->cable_index]++) systems++;
+            if (ed->cable_index != SIZE_MAX && lands_in_japan(t, ed->cable_index))
+                jcap += ed->lit_tbps;
         }
         assert_near(m.capacity_lost_tbps, cap, 1e-12);
+        assert_near(m.jsys_capacity_lost_tbps, jcap, 1e-12);
+        jcap_sum += jcap;
         assert_int_equal(m.systems_lost, systems);
         /* LA: demands 0 and 1 (7.5 + 4.25). */
         const double us_frac = (r.served_tbps[0] + r.served_tbps[1]) / 11.75;
@@ -798,6 +849,7 @@ static void test_impact_matches_trials(void **state)
     }
     assert_true(cap_sum > 0.0);
     assert_near(sum.capacity_lost_sum, cap_sum, 1e-9 * cap_sum);
+    assert_near(sum.jsys_capacity_lost_sum, jcap_sum, 1e-9 * jcap_sum);
     assert_near(sum.region_served_sum[us], us_sum, 1e-9 * us_sum);
     assert_int_equal(sum.loss_trials, losses);
     assert_true(cs_run_summary_varied(&sum));
@@ -813,6 +865,7 @@ static void test_impact_matches_trials(void **state)
     assert_int_equal(cs_run_summary_merge(&part[1], &part[0], &err), CS_OK);
     assert_near(part[1].capacity_lost_sum, sum.capacity_lost_sum, 1e-9 * cap_sum);
     assert_near(part[1].capacity_lost_max, sum.capacity_lost_max, 0.0);
+    assert_near(part[1].jsys_capacity_lost_sum, sum.jsys_capacity_lost_sum, 1e-9 * jcap_sum);
     assert_int_equal(part[1].loss_trials, sum.loss_trials);
     assert_true(cs_run_summary_varied(&part[1]));
     for (size_t g = 0; g < sum.n_regions; g++) {

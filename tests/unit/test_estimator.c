@@ -171,6 +171,11 @@ static void test_split_identical(void **state)
     assert_int_equal(sr.rare_sums.hits, sa.rare_sums.hits);
     assert_near(sr.rare_sums.swi, sa.rare_sums.swi, 1e-12 * sa.rare_sums.swi);
     assert_near(sr.rare_sums.sw2, sa.rare_sums.sw2, 1e-12 * sa.rare_sums.sw2);
+    /* the capacity lost on systems landing in Japan, from the batch's failure lists */
+    assert_true(sa.jsys_capacity_lost_sum > 0.0);
+    assert_near(sr.jsys_capacity_lost_sum, sa.jsys_capacity_lost_sum,
+                1e-12 * sa.jsys_capacity_lost_sum);
+    assert_near(sr.capacity_lost_sum, sa.capacity_lost_sum, 1e-12 * sa.capacity_lost_sum);
     cs_run_summary_destroy(&sr);
     cs_run_summary_destroy(&sa);
     cs_run_summary_destroy(&sb);

@@ -37,6 +37,70 @@ def capacity_lost(path):
     return np.array(lost)
 
 
+def japan_systems_capacity_lost(path):
+    """Per trial, and the total: the routing capacity of the edges down (as capacity_lost) that
+    are segments of a cable system with a segment end in Japan (country JP), recomputed from
+    /topology/edges, /topology/nodes and the failed lists."""
+    with h5py.File(path, "r") as f:
+        edges = f["topology/edges"][:]
+        country = [c.decode() if isinstance(c, bytes) else c for c in f["topology/nodes"]["country"]]
+        text = f.attrs["scenario"]
+        text = text.decode() if isinstance(text, bytes) else str(text)
+        lit = re.search(r"^capacity:\s*design\b", text, re.M) is None
+        cap = edges["lit_tbps"] if lit else edges["capacity_tbps"]
+        eoff, fe = f["trials/failed_offsets"][:], f["trials/failed_edges"][:]
+        noff, fn = f["trials/failed_node_offsets"][:], f["trials/failed_nodes"][:]
+    cable = [c.decode() if isinstance(c, bytes) else c for c in edges["cable"]]
+    japan = {cable[j] for j in range(len(edges)) if cable[j]
+             and "JP" in (country[edges["from"][j]], country[edges["to"][j]])}
+    on = [cable[j] in japan for j in range(len(edges))]
+    lost = []
+    for t in range(len(eoff) - 1):
+        down = set(fe[eoff[t]:eoff[t + 1]].tolist())
+        nodes = set(fn[noff[t]:noff[t + 1]].tolist())
+        down |= {j for j in range(len(edges)) if edges["from"][j] in nodes
+                 or edges["to"][j] in nodes}
+        lost.append(float(sum(cap[j] for j in down if on[j])))
+    return np.array(lost), float(sum(cap[j] for j in range(len(edges)) if on[j]))
+
+
+def summary_japan_systems(stdout):
+    """The run summary's "on the cable systems landing in Japan: X of their Y Tbps"."""
+    m = re.search(r"on the cable systems landing in Japan: ([0-9.]+) of their ([0-9.]+) Tbps",
+                  stdout)
+    assert m, stdout
+    return float(m.group(1)), float(m.group(2))
+
+
+def test_hengchun_2006_loses_capacity_of_the_systems_serving_japan(tmp_path):
+    """Issue 10: the 2006 cuts lie between Taiwan, Hong Kong, China and the Philippines, so no
+    segment with an end in Japan is down (Japan's segments to abroad: 0 lost), but the seven
+    systems cut carry Japan's traffic: the capacity lost on systems landing in Japan is the
+    whole capacity lost, in the summary and in analyze, as an independent reader computes."""
+    out = tmp_path / "hengchun.h5"
+    run = subprocess.run([cli_path(), "run",
+                          str(REPO / "scenarios" / "replays" / "hengchun-2006.yaml"),
+                          "--set", "recovery=null", "--set", "trials=3", "-o", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    lost, total = japan_systems_capacity_lost(out)
+    assert np.allclose(lost, capacity_lost(out), rtol=1e-12, atol=0.0)
+    assert lost.min() > 10.0  # 15.7 Tbps of lit capacity of 2006
+    with h5py.File(out, "r") as f:
+        assert np.all(f["trials/intl_capacity_lost_tbps"][:] == 0.0)
+    got, cap = summary_japan_systems(run.stdout)
+    assert abs(got - lost.mean()) <= 0.05 + 1e-9 * lost.mean()
+    assert abs(cap - total) <= 0.05 + 1e-9 * total
+    assert "on Japan's segments to abroad: 0.0 of" in run.stdout
+    an = subprocess.run([cli_path(), "analyze", str(out), "--format", "json"],
+                        capture_output=True, text=True, check=False)
+    assert an.returncode == 0, an.stderr
+    overall = json.loads(an.stdout)["overall"]
+    assert abs(overall["japan_systems_capacity_lost_tbps"]["mean"] - lost.mean()) <= \
+        1e-9 * lost.mean()
+    assert abs(overall["japan_systems_capacity_tbps"] - total) <= 1e-9 * total
+
+
 def test_boso_attack_reports_the_capacity_it_loses(tmp_path):
     out = tmp_path / "boso.h5"
     run = subprocess.run([cli_path(), "run", str(REPO / "scenarios" / "boso-attack.yaml"),
@@ -66,6 +130,15 @@ def test_boso_attack_reports_the_capacity_it_loses(tmp_path):
     overall = json.loads(an.stdout)["overall"]
     assert abs(overall["capacity_lost_tbps"]["mean"] - lost.mean()) <= 1e-9 * lost.mean()
     assert overall["unserved_statement"]["kind"] == "one_outcome"
+    # Of it, on the systems landing in Japan (every system that loses a segment at a Boso
+    # station lands in Japan, the links at the stations do not count).
+    jlost, jtotal = japan_systems_capacity_lost(out)
+    assert 0.0 < jlost.mean() < lost.mean()
+    got, cap = summary_japan_systems(run.stdout)
+    assert abs(got - jlost.mean()) <= 0.05 + 1e-9 * jlost.mean()
+    assert abs(cap - jtotal) <= 0.05 + 1e-9 * jtotal
+    assert abs(overall["japan_systems_capacity_lost_tbps"]["mean"] - jlost.mean()) <= \
+        1e-9 * jlost.mean()
     # Every cable cut at a lost station counts as failed in the per-cable table.
     cables = {c["cable"]: c for c in json.loads(an.stdout)["cables"]}
     with h5py.File(out, "r") as f:

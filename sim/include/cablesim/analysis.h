@@ -178,6 +178,10 @@ typedef struct {
     cs_estimate unserved_tbps, served_frac;
     cs_estimate capacity_lost_tbps; /**< capacity (routing basis) of the edges down per trial:
                                          failed, or at a failed node */
+    cs_estimate japan_systems_capacity_lost_tbps; /**< of it, on the segments of the cable
+                                                       systems with a landing in Japan */
+    double japan_systems_capacity_tbps; /**< capacity of all those segments (the network of the
+                                             file's year, routing basis) */
     uint64_t n_loss; /**< trials leaving more unserved than the intact network (> noise) */
     bool varied;     /**< the trials' failure sets differ (false: one outcome, no interval) */
     cs_tail tail;

@@ -89,11 +89,12 @@ typedef struct {
     uint64_t loss_trials; /**< trials leaving more unserved than the intact network (> 1e-9 rel.) */
     double systems_lost_sum, stations_lost_sum;
     double capacity_lost_sum, intl_capacity_lost_sum, capacity_lost_max;
-    double *region_served_sum; /**< [n_regions] sum of served fractions */
-    uint64_t *region_below90;  /**< [n_regions] trials with a served fraction below 0.9 */
-    double *region_lat_sum;    /**< [n_regions] sum of latency added over trials with service */
-    uint64_t *region_lat_n;    /**< [n_regions] those trials */
-    double *region_lat_max;    /**< [n_regions] largest latency added (-inf before any) */
+    double jsys_capacity_lost_sum; /**< sum of jsys_capacity_lost_tbps (cs_trial_impact) */
+    double *region_served_sum;     /**< [n_regions] sum of served fractions */
+    uint64_t *region_below90;      /**< [n_regions] trials with a served fraction below 0.9 */
+    double *region_lat_sum;        /**< [n_regions] sum of latency added over trials with service */
+    uint64_t *region_lat_n;        /**< [n_regions] those trials */
+    double *region_lat_max;        /**< [n_regions] largest latency added (-inf before any) */
     const unsigned char
         *region_reachable; /**< [n_regions] borrowed: served by the intact network */
     double min_unserved, capacity_lost_min; /**< smallest per trial (outcomes differ?) */
@@ -122,6 +123,8 @@ typedef struct {
     double capacity_lost_tbps;      /**< capacity (run's basis) of every edge down, failed or at a
                                          failed node */
     double intl_capacity_lost_tbps; /**< of it, on segments between Japan and abroad */
+    double jsys_capacity_lost_tbps; /**< of it, on the segments of cable systems with a landing in
+                                         Japan (docs/model.md, "Impact metrics") */
     double
         *region_served_fraction; /**< [n_regions] served / demand reachable in the intact network */
     double *region_latency_added_ms; /**< [n_regions] served-weighted mean latency minus the intact
@@ -150,6 +153,10 @@ cs_status cs_engine_headroom(const cs_engine_t *e, const cs_failures *f, const c
 
 /** Capacity (the run's basis) of the segments between Japan and abroad, Tbps. */
 double cs_engine_intl_capacity(const cs_engine_t *e);
+
+/** Capacity (the run's basis) of every segment of the cable systems with a landing in Japan
+ * (in the network of the run's year), Tbps. */
+double cs_engine_japan_systems_capacity(const cs_engine_t *e);
 
 /**
  * The restoration model of a run (docs/model.md, "Restoration"): traffic displaced by a failure

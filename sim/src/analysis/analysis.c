@@ -122,6 +122,8 @@ typedef struct {
     unsigned char *edge_failed, *node_failed, *cable_failed, *cable_down, *cable_sat;
     size_t *down_list, n_down; /* edges down in the trial: failed, or at a failed node */
     acc cap_lost;              /* capacity of the edges down per trial */
+    const unsigned char *jsys; /* [ne] a segment of a cable system with a landing in Japan */
+    acc jsys_lost;             /* capacity of those edges down per trial */
     uint64_t n_loss, fhash;    /* trials with a loss; the failure-set hash of trial 0 */
     bool varied;               /* some trial's failure set differs from the first one's */
     unsigned char *reg_all_cut, *reg_any_cut;
@@ -375,14 +377,16 @@ static bool mark_failures(pass *p, const cs_trial_slice *s, size_t i)
         for (size_t j = 0; j < p->ne; j++)
             if (p->node_failed[p->in->edges[j].from] || p->node_failed[p->in->edges[j].to])
                 mark_down(p, j);
-    double lost = 0.0;
+    double lost = 0.0, jlost = 0.0;
     uint64_t h = 0x9E3779B97F4A7C15u * (p->n_down + 1);
     for (size_t k = 0; k < p->n_down; k++) {
         lost += p->cap[p->down_list[k]];
+        if (p->jsys[p->down_list[k]]) jlost += p->cap[p->down_list[k]];
         uint64_t z = (p->down_list[k] + 0x9E3779B97F4A7C15u) * 0xBF58476D1CE4E5B9u;
         h += z ^ (z >> 29); /* order-independent */
     }
     cs_an_acc_add(&p->cap_lost, lost);
+    cs_an_acc_add(&p->jsys_lost, jlost);
     if (p->cap_lost.n == 1) p->fhash = h;
     if (h != p->fhash) p->varied = true;
     return s->edge_off[i + 1] > s->edge_off[i] || s->node_off[i + 1] > s->node_off[i];
@@ -711,9 +715,10 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
     size_t *segs = calloc(in->n_edges + 1, sizeof *segs);
     double *cap = calloc(in->n_edges + 1, sizeof *cap),
            *ccap = calloc(in->n_edges + 1, sizeof *ccap);
+    unsigned char *jsys = calloc(in->n_edges + 1, 1), *cjp = calloc(in->n_edges + 1, 1);
     pass p;
     bool have_pass = false;
-    if (!alloc_result(a, in, g.n) || !names || !full || !segs || !cap || !ccap) {
+    if (!alloc_result(a, in, g.n) || !names || !full || !segs || !cap || !ccap || !jsys || !cjp) {
         rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", in->path);
         goto done;
     }
@@ -725,6 +730,13 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
         if (coe[j] == SIZE_MAX) continue;
         segs[coe[j]]++;
         ccap[coe[j]] = fmax(ccap[coe[j]], cap[j]);
+        if (strcmp(in->nodes[in->edges[j].from].country, "JP") == 0 ||
+            strcmp(in->nodes[in->edges[j].to].country, "JP") == 0)
+            cjp[coe[j]] = 1; /* the system lands in Japan */
+    }
+    for (size_t j = 0; j < in->n_edges; j++) {
+        jsys[j] = coe[j] != SIZE_MAX && cjp[coe[j]];
+        if (jsys[j]) a->japan_systems_capacity_tbps += cap[j];
     }
     for (size_t c = 0; c < a->n_cables; c++) {
         a->cables[c].name = names[c];
@@ -732,6 +744,7 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
     }
     if ((rc = pass_init(&p, in, &g, coe, a->n_cables, cap, o->max_tail_values, err))) goto done;
     have_pass = true;
+    p.jsys = jsys;
     if ((rc = stream(&p, r, o->slice_bytes, err))) goto done;
     a->n_disturbed = p.disturbed;
     a->demand_tails = in->n_demands == 0 || !p.dem_s[0].dropped;
@@ -743,6 +756,8 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
     a->unserved_tbps = cs_an_estimate_in(&p.total_u, 0.0, demand);
     a->served_frac = cs_an_estimate_in(&p.total_f, 0.0, 1.0);
     a->capacity_lost_tbps = cs_an_estimate_in(&p.cap_lost, 0.0, INFINITY);
+    a->japan_systems_capacity_lost_tbps =
+        cs_an_estimate_in(&p.jsys_lost, 0.0, a->japan_systems_capacity_tbps);
     a->n_loss = p.n_loss;
     a->varied = p.varied;
     a->tail = cs_an_series_tail(&p.total);
@@ -767,6 +782,8 @@ done:
     free(segs);
     free(cap);
     free(ccap);
+    free(jsys);
+    free(cjp);
     if (rc) {
         cs_analysis_free(a);
         return rc;

@@ -310,6 +310,7 @@ void cs_engine_free(cs_engine_t *e)
     free(e->region_base_lat);
     free(e->ecap);
     free(e->eintl);
+    free(e->ejsys);
     free(e->nadj_off);
     free(e->nadj);
     free(e->emark);

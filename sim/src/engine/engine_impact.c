@@ -42,6 +42,7 @@ cs_status cs_engine_impact_setup(cs_engine_t *e, cs_error *err)
     e->region_base_lat = calloc(e->n_regions + 1, sizeof *e->region_base_lat);
     e->ecap = malloc((ne + 1) * sizeof *e->ecap);
     e->eintl = calloc(ne + 1, 1);
+    e->ejsys = calloc(ne + 1, 1);
     e->nadj_off = calloc(nn + 2, sizeof *e->nadj_off);
     e->nadj = malloc((2 * ne + 1) * sizeof *e->nadj);
     e->emark = calloc(ne + 1, 1);
@@ -49,8 +50,8 @@ cs_status cs_engine_impact_setup(cs_engine_t *e, cs_error *err)
     e->lat_num = calloc(e->n_regions + 1, sizeof *e->lat_num);
     e->lat_den = calloc(e->n_regions + 1, sizeof *e->lat_den);
     if (!e->pair_reach || !e->region_reach || !e->region_of_demand || !e->region_demand ||
-        !e->region_base_lat || !e->ecap || !e->eintl || !e->nadj_off || !e->nadj || !e->emark ||
-        !e->cmark || !e->lat_num || !e->lat_den)
+        !e->region_base_lat || !e->ecap || !e->eintl || !e->ejsys || !e->nadj_off || !e->nadj ||
+        !e->emark || !e->cmark || !e->lat_num || !e->lat_den)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the impact metrics");
     for (size_t i = 0; i < nd; i++) {
         const size_t p = e->pair_of_demand[i];
@@ -71,7 +72,16 @@ cs_status cs_engine_impact_setup(cs_engine_t *e, cs_error *err)
         if (e->eintl[j]) e->intl_capacity += e->ecap[j];
         e->nadj_off[ed->from + 2]++;
         e->nadj_off[ed->to + 2]++;
+        if (ed->kind == CS_EDGE_SEGMENT && ed->cable_index != SIZE_MAX && (a || b))
+            e->cmark[ed->cable_index] = 1; /* the system lands in Japan */
     }
+    for (size_t j = 0; j < ne; j++) {
+        const size_t c = cs_topology_edge(e->t, j)->cable_index;
+        e->ejsys[j] = c != SIZE_MAX && e->cmark[c];
+        if (e->ejsys[j]) e->jsys_capacity += e->ecap[j];
+    }
+    for (size_t c = 0; c < nc; c++)
+        e->cmark[c] = 0;
     for (size_t v = 0; v < nn; v++)
         e->nadj_off[v + 2] += e->nadj_off[v + 1];
     for (size_t j = 0; j < ne; j++) {
@@ -109,6 +119,11 @@ double cs_engine_intl_capacity(const cs_engine_t *e)
     return e->intl_capacity;
 }
 
+double cs_engine_japan_systems_capacity(const cs_engine_t *e)
+{
+    return e->jsys_capacity;
+}
+
 const unsigned char *cs_engine_pair_reachable(const cs_engine_t *e)
 {
     return e->pair_reach;
@@ -126,6 +141,7 @@ static void impact_edge(cs_engine_t *e, size_t j, cs_trial_impact *m)
     e->emark[j] = 1;
     m->capacity_lost_tbps += e->ecap[j];
     if (e->eintl[j]) m->intl_capacity_lost_tbps += e->ecap[j];
+    if (e->ejsys[j]) m->jsys_capacity_lost_tbps += e->ecap[j];
     const size_t c = cs_topology_edge(e->t, j)->cable_index;
     if (c != SIZE_MAX && !e->cmark[c]) {
         e->cmark[c] = 1;
@@ -133,29 +149,40 @@ static void impact_edge(cs_engine_t *e, size_t j, cs_trial_impact *m)
     }
 }
 
-static void impact_values(cs_engine_t *e, const cs_failures *f, const double *served,
-                          const double *lat, cs_trial_impact *m)
+/*
+ * The capacity part of the impact of failed edges[n_edges] and nodes[n_nodes]: systems and
+ * stations lost, capacity lost (all, international, on systems landing in Japan), each edge down
+ * counted once.
+ */
+void cs_engine_impact_capacity(cs_engine_t *e, const size_t *edges, size_t n_edges,
+                               const size_t *nodes, size_t n_nodes, cs_trial_impact *m)
 {
     m->systems_lost = 0;
-    m->stations_lost = (uint32_t)f->n_nodes;
-    m->capacity_lost_tbps = m->intl_capacity_lost_tbps = 0.0;
-    for (size_t i = 0; i < f->n_edges; i++)
-        impact_edge(e, f->edges[i], m);
-    for (size_t i = 0; i < f->n_nodes; i++)
-        for (size_t k = e->nadj_off[f->nodes[i]]; k < e->nadj_off[f->nodes[i] + 1]; k++)
+    m->stations_lost = (uint32_t)n_nodes;
+    m->capacity_lost_tbps = m->intl_capacity_lost_tbps = m->jsys_capacity_lost_tbps = 0.0;
+    for (size_t i = 0; i < n_edges; i++)
+        impact_edge(e, edges[i], m);
+    for (size_t i = 0; i < n_nodes; i++)
+        for (size_t k = e->nadj_off[nodes[i]]; k < e->nadj_off[nodes[i] + 1]; k++)
             impact_edge(e, e->nadj[k], m);
     /* Clear the marks: only edges and cables touched above. */
-    for (size_t i = 0; i < f->n_edges; i++) {
-        e->emark[f->edges[i]] = 0;
-        const size_t c = cs_topology_edge(e->t, f->edges[i])->cable_index;
+    for (size_t i = 0; i < n_edges; i++) {
+        e->emark[edges[i]] = 0;
+        const size_t c = cs_topology_edge(e->t, edges[i])->cable_index;
         if (c != SIZE_MAX) e->cmark[c] = 0;
     }
-    for (size_t i = 0; i < f->n_nodes; i++)
-        for (size_t k = e->nadj_off[f->nodes[i]]; k < e->nadj_off[f->nodes[i] + 1]; k++) {
+    for (size_t i = 0; i < n_nodes; i++)
+        for (size_t k = e->nadj_off[nodes[i]]; k < e->nadj_off[nodes[i] + 1]; k++) {
             e->emark[e->nadj[k]] = 0;
             const size_t c = cs_topology_edge(e->t, e->nadj[k])->cable_index;
             if (c != SIZE_MAX) e->cmark[c] = 0;
         }
+}
+
+static void impact_values(cs_engine_t *e, const cs_failures *f, const double *served,
+                          const double *lat, cs_trial_impact *m)
+{
+    cs_engine_impact_capacity(e, f->edges, f->n_edges, f->nodes, f->n_nodes, m);
     for (size_t g = 0; g < e->n_regions; g++)
         m->region_served_fraction[g] = 0.0;
     for (size_t i = 0; i < cs_demand_count(e->d); i++)

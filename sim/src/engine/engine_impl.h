@@ -46,6 +46,8 @@ struct cs_engine {
     double *ecap;             /* [ne] capacity on the run's basis (design or lit) */
     unsigned char *eintl;     /* [ne] a segment between Japan and abroad */
     double intl_capacity;     /* sum of ecap over those */
+    unsigned char *ejsys;     /* [ne] a segment of a cable system with a landing in Japan */
+    double jsys_capacity;     /* sum of ecap over those */
     size_t *nadj_off, *nadj;  /* edges at each node (CSR) */
     unsigned char *emark, *cmark;
     double *lat_num, *lat_den;    /* [n_regions] scratch */
@@ -79,6 +81,12 @@ cs_status cs_engine_impact_setup(cs_engine_t *e, cs_error *err);
 
 /* engine_summary.c */
 
+/**
+ * The capacity part of the impact (systems, stations and capacity lost) of failed
+ * edges[n_edges] and nodes[n_nodes] into m; the rest of m is left as it is.
+ */
+void cs_engine_impact_capacity(cs_engine_t *e, const size_t *edges, size_t n_edges,
+                               const size_t *nodes, size_t n_nodes, cs_trial_impact *m);
 /** Adds trial t (routing r, pair cut flags cut, impact m) to s; region_cut[n_regions] scratch. */
 void cs_engine_summarise(cs_engine_t *e, cs_run_summary *s, uint64_t t, const cs_routing_result *r,
                          const unsigned char *cut, bool *region_cut, const cs_trial_impact *m);

@@ -3,6 +3,7 @@
  * trial, merged between disjoint sets of trials (MPI ranks, shards) and read back from a resumed
  * results file, so that every way of running the same trials gives the same summary.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,7 @@ static void summarise_impact(const cs_engine_t *e, cs_run_summary *s, const cs_t
     s->stations_lost_sum += m->stations_lost;
     s->capacity_lost_sum += m->capacity_lost_tbps;
     s->intl_capacity_lost_sum += m->intl_capacity_lost_tbps;
+    s->jsys_capacity_lost_sum += m->jsys_capacity_lost_tbps;
     s->capacity_lost_max = fmax(s->capacity_lost_max, m->capacity_lost_tbps);
     for (size_t g = 0; g < s->n_regions; g++) {
         if (!e->region_reach[g]) continue;
@@ -190,16 +192,29 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_t
             err, CS_EINVAL,
             "summary: expected a batch of %zu demands and %zu pairs, found %zu and %zu",
             s->n_demands, e->n_pairs, b->n_demands, b->n_pairs);
+    const cs_batch_data *fe = &b->data[CS_DS_FAILED_EDGES], *fn = &b->data[CS_DS_FAILED_NODES];
     bool *region_cut = calloc(e->n_regions + 1, sizeof *region_cut);
+    size_t *edges = malloc((fe->n_values + 1) * sizeof *edges);
+    size_t *nodes = malloc((fn->n_values + 1) * sizeof *nodes);
     cs_trial_impact m;
-    if (region_cut == NULL || cs_trial_impact_init(&m, e, err) != CS_OK) {
+    if (region_cut == NULL || edges == NULL || nodes == NULL ||
+        cs_trial_impact_init(&m, e, err) != CS_OK) {
         free(region_cut);
+        free(edges);
+        free(nodes);
         return cs_errorf(err, CS_ENOMEM, "out of memory for the summary");
     }
-    /* The impact as the trials recorded it (a batch read back from a file). */
+    assert(fe->esize == sizeof(uint32_t) && fn->esize == sizeof(uint32_t));
+    for (size_t k = 0; k < fe->n_values; k++)
+        edges[k] = ((const uint32_t *)fe->values)[k];
+    for (size_t k = 0; k < fn->n_values; k++)
+        nodes[k] = ((const uint32_t *)fn->values)[k];
+    /* The impact as the trials recorded it (a batch read back from a file); the capacity lost
+     * on systems landing in Japan, which no dataset records, from the failure lists. */
     cs_trial_batch *bb = (cs_trial_batch *)b; /* cs_trial_batch_row only reads here */
     const bool impact = cs_trial_batch_has(b, CS_DS_CAPACITY_LOST);
-    for (size_t i = 0; i < b->n; i++) {
+    size_t e0 = 0, n0 = 0; /* trial i's failed edges and nodes start there */
+    for (size_t i = 0; i < b->n; e0 += fe->counts[i], n0 += fn->counts[i], i++) {
         summarise_values(e, s, b->first_trial + i, b->unserved_tbps[i],
                          b->served_tbps + i * b->n_demands, b->pair_cut + i * b->n_pairs,
                          region_cut);
@@ -208,6 +223,9 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_t
         m.intl_capacity_lost_tbps = *(double *)cs_trial_batch_row(bb, CS_DS_INTL_CAPACITY_LOST, i);
         m.systems_lost = *(uint32_t *)cs_trial_batch_row(bb, CS_DS_SYSTEMS_LOST, i);
         m.stations_lost = *(uint32_t *)cs_trial_batch_row(bb, CS_DS_STATIONS_LOST, i);
+        cs_trial_impact c = {0};
+        cs_engine_impact_capacity(e, edges + e0, fe->counts[i], nodes + n0, fn->counts[i], &c);
+        m.jsys_capacity_lost_tbps = c.jsys_capacity_lost_tbps;
         memcpy(m.region_served_fraction, cs_trial_batch_row(bb, CS_DS_REGION_SERVED, i),
                e->n_regions * sizeof(double));
         memcpy(m.region_latency_added_ms, cs_trial_batch_row(bb, CS_DS_REGION_LATENCY, i),
@@ -217,6 +235,8 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_t
         if (e->est != NULL) summarise_rare(e, s, w ? *w : 1.0, b->unserved_tbps[i], &m, region_cut);
     }
     cs_trial_impact_destroy(&m);
+    free(edges);
+    free(nodes);
     for (size_t i = 0; s->recovery && b->n_steps > 0 && i < b->n; i++)
         summarise_recovery_values(s, b->rec_ship_busy_days + i * b->n_ships,
                                   b->rec_unserved_days[i], b->rec_capacity_days[i],
@@ -264,6 +284,7 @@ cs_status cs_run_summary_merge(cs_run_summary *dst, const cs_run_summary *src, c
     dst->stations_lost_sum += src->stations_lost_sum;
     dst->capacity_lost_sum += src->capacity_lost_sum;
     dst->intl_capacity_lost_sum += src->intl_capacity_lost_sum;
+    dst->jsys_capacity_lost_sum += src->jsys_capacity_lost_sum;
     dst->capacity_lost_max = fmax(dst->capacity_lost_max, src->capacity_lost_max);
     for (size_t g = 0; g < dst->n_regions; g++) {
         dst->region_served_sum[g] += src->region_served_sum[g];

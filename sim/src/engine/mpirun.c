@@ -338,6 +338,7 @@ static void summary_flat(cs_run_summary *s, uint64_t *u, double *d, bool pack, s
               {&s->stations_lost_sum, 1},
               {&s->capacity_lost_sum, 1},
               {&s->intl_capacity_lost_sum, 1},
+              {&s->jsys_capacity_lost_sum, 1},
               {&s->capacity_lost_max, 1},
               {&s->min_unserved, 1},
               {&s->capacity_lost_min, 1},

@@ -163,10 +163,9 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
         classify(info, CS_FILE_NOT_RESULTS,
                  "expected a cablesim results file (attribute \"format\"), found another HDF5 "
                  "file");
-    } else if (!u64_attr(f, "format_version", &version) ||
-               (version != CS_FORMAT_V1 && version != CS_FORMAT_V2)) {
-        classify(info, CS_FILE_NOT_RESULTS, "format_version: expected %d or %d, found another",
-                 CS_FORMAT_V1, CS_FORMAT_V2);
+    } else if (!u64_attr(f, "format_version", &version) || !CS_FORMAT_KNOWN(version)) {
+        classify(info, CS_FILE_NOT_RESULTS, "format_version: expected %d to %d, found another",
+                 CS_FORMAT_V1, CS_FORMAT_V3);
     }
     free(format);
     if (info->why[0] == '\0') {
