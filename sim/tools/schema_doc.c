@@ -85,6 +85,7 @@ static char *make_json(void)
         if (t[d].rows == CS_ROWS_OFFSETS)
             json_object_set_new(o, "values", json_string(cs_results_dataset(t[d].values)->path));
         if (t[d].v1_path != NULL) json_object_set_new(o, "v1_path", json_string(t[d].v1_path));
+        if (t[d].v1_optional) json_object_set_new(o, "v1_optional", json_true());
         json_object_set_new(o, "written", json_string(cs_feature_name(t[d].feature)));
         json_object_set_new(o, "units", json_string(t[d].units));
         json_object_set_new(o, "description", json_string(t[d].description));

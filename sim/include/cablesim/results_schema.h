@@ -132,6 +132,9 @@ typedef struct {
     /** Rows "outcome": the path of the dataset in format 1 files, where it had rows "trial"
      * ("/trials/served_tbps"); NULL otherwise. */
     const char *v1_path;
+    /** Added to format 1 after its first files (the cut and hazard-event lists, 50eb731): files
+     * of format 1 written before it lack it, so readers take it as optional there. */
+    bool v1_optional;
     cs_dtype type;     /**< element type */
     cs_rows_kind rows; /**< per trial, and how */
     /** Static datasets: the size of the only dimension (CS_DIM_NONE: a scalar). Per-trial: the

@@ -210,6 +210,11 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
                      (unsigned long long)cm.trials, (unsigned long long)total);
         else if (info->why[0] == '\0')
             info->state = complete == 1 ? CS_FILE_COMPLETE : CS_FILE_RESUMABLE;
+    } else if (info->why[0] == '\0' && complete == 1) {
+        /* Written before commit records (817acf7 and earlier): complete is set once every trial
+         * is written, at the close. */
+        info->done = info->part_trials > 0 ? info->part_trials : info->trials;
+        info->state = CS_FILE_COMPLETE;
     } else if (info->why[0] == '\0') {
         classify(info, CS_FILE_NOT_RESUMABLE,
                  "no commit record (attribute \"committed\"): its run was killed while making "

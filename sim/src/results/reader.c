@@ -328,8 +328,9 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
         if (k == CS_ROWS_STATIC) continue;
         if (t[d].feature == CS_FEAT_RECOVERY && !in->has_recovery) continue;
         if (t[d].feature == CS_FEAT_OUTCOMES && v < CS_FORMAT_V2) continue;
-        const bool optional = t[d].feature != CS_FEAT_ALWAYS && t[d].feature != CS_FEAT_RECOVERY &&
-                              t[d].feature != CS_FEAT_OUTCOMES;
+        const bool optional = (t[d].feature != CS_FEAT_ALWAYS && t[d].feature != CS_FEAT_RECOVERY &&
+                               t[d].feature != CS_FEAT_OUTCOMES) ||
+                              (v < CS_FORMAT_V2 && t[d].v1_optional);
         cs_status rc =
             open_outcome_cached(r, path, optional, k == CS_ROWS_OUTCOME, &r->dset[d], err);
         if (rc) return rc;

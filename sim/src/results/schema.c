@@ -154,6 +154,7 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                 "attack...). Every edge at a failed node is down in that trial."},
     [CS_DS_CUT_OFFSETS] =
         {.path = "/trials/cut_offsets",
+         .v1_optional = true,
          OFFSETS(CS_DS_CUTS, CS_FEAT_ALWAYS),
          .units = "1",
          .description = "CSR offsets into cuts: trial t's cuts are "
@@ -161,6 +162,7 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
          .doc = "CSR offsets: trial *t*'s cuts are `cuts[cut_offsets[t]:cut_offsets[t+1]]`."},
     [CS_DS_CUTS] =
         {.path = "/trials/cuts",
+         .v1_optional = true,
          VALUES(CS_DT_RECORD, CS_FEAT_ALWAYS),
          .units = "lon_deg, lat_deg: degree; depth_m: m; time_days: day; edge, waters, hazard: 1",
          .description = "every place a hazard severed an edge, per trial in the order made, "
@@ -185,6 +187,7 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
          .record_bytes = 41},
     [CS_DS_EVENT_OFFSETS] =
         {.path = "/trials/hazard_event_offsets",
+         .v1_optional = true,
          OFFSETS(CS_DS_EVENTS, CS_FEAT_ALWAYS),
          .units = "1",
          .description = "CSR offsets into hazard_events: trial t's events are "
@@ -193,6 +196,7 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
          .doc = "CSR offsets into `hazard_events`, as above."},
     [CS_DS_EVENTS] =
         {.path = "/trials/hazard_events",
+         .v1_optional = true,
          VALUES(CS_DT_RECORD, CS_FEAT_ALWAYS),
          .units = "magnitude: Mw; lon0_deg, lat0_deg, lon1_deg, lat1_deg: degree; length_km: "
                   "km; hazard, target, cuts: 1",

@@ -1,8 +1,9 @@
 /*
  * writer.h: what the parts of the results writer share (private to sim/src/results/).
  *
- * writer.c creates the file and appends batches, tables.c writes the static tables, plan.c
- * places every rank's batches (the MPI write plan), resume.c reopens an incomplete file.
+ * writer.c creates the file and appends batches, readback.c reads them back, tables.c writes the
+ * static tables, plan.c places every rank's batches (the MPI write plan), resume.c reopens an
+ * incomplete file.
  */
 #ifndef CS_RESULTS_WRITER_H
 #define CS_RESULTS_WRITER_H
@@ -83,6 +84,16 @@ size_t cs_rw_cols(const cs_results_t *w, cs_dataset_id d);
 hid_t cs_rw_mem_type(const cs_results_t *w, cs_dataset_id d);
 /* Makes w write (or continue) a file of format version (and so of its features). */
 void cs_rw_set_version(cs_results_t *w, int version);
+/* Reads count rows at row offset of per-trial dataset d into buf, whose extent covers them (with
+ * MPI-IO collectively: each rank passes its own offset and count, possibly 0). */
+cs_status cs_rw_read_rows(const cs_results_t *w, int d, uint64_t offset, uint64_t count, void *buf,
+                          cs_error *err);
+/* Checks that batch b has the shape of w's run (its datasets and columns). */
+cs_status cs_rw_check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_error *err);
+/* Makes w->obuf hold at least bytes. */
+cs_status cs_rw_reserve_obuf(cs_results_t *w, size_t bytes, cs_error *err);
+
+/* readback.c */
 /* Reads rows row .. row + n - 1 of outcome dataset d as trials (through /trials/outcome) into
  * buf (collective with MPI: n may be 0). */
 cs_status cs_rw_read_outcome_rows(cs_results_t *w, int d, uint64_t row, size_t n, void *buf,
