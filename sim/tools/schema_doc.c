@@ -85,6 +85,7 @@ static char *make_json(void)
         if (t[d].rows == CS_ROWS_OFFSETS)
             json_object_set_new(o, "values", json_string(cs_results_dataset(t[d].values)->path));
         if (t[d].v1_path != NULL) json_object_set_new(o, "v1_path", json_string(t[d].v1_path));
+        if (t[d].v1_optional) json_object_set_new(o, "v1_optional", json_true());
         json_object_set_new(o, "written", json_string(cs_feature_name(t[d].feature)));
         json_object_set_new(o, "units", json_string(t[d].units));
         json_object_set_new(o, "description", json_string(t[d].description));
@@ -96,10 +97,18 @@ static char *make_json(void)
                 json_object_set_new(x, "name", json_string(t[d].members[k].name));
                 json_object_set_new(x, "offset", json_integer((json_int_t)t[d].members[k].offset));
                 json_object_set_new(x, "type", json_string(cs_dtype_name(t[d].members[k].type)));
+                size_t off3;
+                cs_dtype type3;
+                cs_schema_member_layout(&t[d], k, CS_FORMAT_V3, &off3, &type3);
+                json_object_set_new(x, "offset_v3", json_integer((json_int_t)off3));
+                json_object_set_new(x, "type_v3", json_string(cs_dtype_name(type3)));
                 json_array_append_new(m, x);
             }
             json_object_set_new(o, "members", m);
             json_object_set_new(o, "record_bytes", json_integer((json_int_t)t[d].record_bytes));
+            json_object_set_new(
+                o, "record_bytes_v3",
+                json_integer((json_int_t)cs_schema_record_bytes(&t[d], CS_FORMAT_V3)));
         }
         json_array_append_new(ds, o);
     }

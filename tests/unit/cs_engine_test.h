@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "cablesim/engine.h"
 #include "cablesim/error.h"
@@ -15,6 +17,24 @@
 #include "cablesim/results.h"
 #include "cablesim/routing.h"
 #include "cablesim/scenario.h"
+
+/* Random faults frequent enough that most trials fail something: window of a
+ * year at 0.05 faults per 1000 km-year gives p ~ 0.36 on a 9,000 km segment. */
+#define CS_TEST_RANDOM_FAULTS                                                                      \
+    "name: engine-test\n"                                                                          \
+    "topology: engine-topo.geojson\n"                                                              \
+    "demand: engine-demand.csv\n"                                                                  \
+    "as_of: 2011\n"                                                                                \
+    "trials: 300\n"                                                                                \
+    "seed: 4242\n"                                                                                 \
+    "capacity: lit\n"                                                                              \
+    "output:\n"                                                                                    \
+    "  batch_trials: 64\n"                                                                         \
+    "hazards:\n"                                                                                   \
+    "  - type: random_faults\n"                                                                    \
+    "    window_days: 365\n"                                                                       \
+    "    rate_deep: 0.05\n"                                                                        \
+    "    rate_shallow: 0.05\n"
 
 /*
  * The hand-checked recovery case of test_recovery and test_recovery_analysis, after its name
@@ -119,6 +139,15 @@ static inline cs_results_meta cs_test_meta(const cs_engine_t *e, const cs_trial_
                              .recovery = cs_engine_recovery(e),
                              .regions = cs_engine_regions(e),
                              .intact = intact};
+}
+
+/* The column of region name in summary s (fails the test when there is none). */
+static inline size_t cs_test_region_of(const cs_run_summary *s, const char *name)
+{
+    for (size_t g = 0; g < s->n_regions; g++)
+        if (strcmp(s->regions[g], name) == 0) return g;
+    fail_msg("no region %s", name);
+    return SIZE_MAX;
 }
 
 #endif /* CS_ENGINE_TEST_H */

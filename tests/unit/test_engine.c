@@ -19,23 +19,6 @@
 #include "cs_engine_test.h"
 #include "cs_test.h"
 
-/* Random faults frequent enough that most trials fail something: window of a
- * year at 0.05 faults per 1000 km-year gives p ~ 0.36 on a 9,000 km segment. */
-static const char *const random_scenario = "name: engine-test\n"
-                                           "topology: engine-topo.geojson\n"
-                                           "demand: engine-demand.csv\n"
-                                           "as_of: 2011\n"
-                                           "trials: 300\n"
-                                           "seed: 4242\n"
-                                           "capacity: lit\n"
-                                           "output:\n"
-                                           "  batch_trials: 64\n"
-                                           "hazards:\n"
-                                           "  - type: random_faults\n"
-                                           "    window_days: 365\n"
-                                           "    rate_deep: 0.05\n"
-                                           "    rate_shallow: 0.05\n";
-
 static cs_scenario *load_scenario(const char *text, const char *const *sets, size_t nsets)
 {
     return cs_test_scenario(text, "engine-test.yaml", sets, nsets);
@@ -48,7 +31,7 @@ static cs_scenario *load_scenario(const char *text, const char *const *sets, siz
  * routing. */
 static void shortcuts_are_exact(const char *const *sets, size_t nsets)
 {
-    cs_scenario *s = load_scenario(random_scenario, sets, nsets);
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, sets, nsets);
     cs_engine_t *e = cs_test_engine(s);
     const cs_topology_t *t = cs_engine_topology(e);
     const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
@@ -224,7 +207,7 @@ static void compare_files(const char *a, const char *b)
 static void test_splits_are_bit_identical(void **state)
 {
     (void)state;
-    cs_scenario *s = load_scenario(random_scenario, NULL, 0);
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, NULL, 0);
     char a[64], b[64], c[64];
     snprintf(a, sizeof a, "engine-split-a-%d.h5", (int)getpid());
     snprintf(b, sizeof b, "engine-split-b-%d.h5", (int)getpid());
@@ -269,8 +252,8 @@ static void test_results_formats(void **state)
 {
     (void)state;
     const char *const v1[] = {"output.format_version=1", "output.headroom=true", "trials=150"};
-    cs_scenario *s1 = load_scenario(random_scenario, v1, 3);
-    cs_scenario *s2 = load_scenario(random_scenario, v1 + 1, 2);
+    cs_scenario *s1 = load_scenario(CS_TEST_RANDOM_FAULTS, v1, 3);
+    cs_scenario *s2 = load_scenario(CS_TEST_RANDOM_FAULTS, v1 + 1, 2);
     char a[64], b[64];
     snprintf(a, sizeof a, "engine-fmt1-%d.h5", (int)getpid());
     snprintf(b, sizeof b, "engine-fmt2-%d.h5", (int)getpid());
@@ -283,7 +266,7 @@ static void test_results_formats(void **state)
     assert_int_equal(cs_resultsio_open(&rb, b, &err), CS_OK);
     const cs_results_info *ia = cs_resultsio_info(ra), *ib = cs_resultsio_info(rb);
     assert_int_equal(ia->format_version, 1);
-    assert_int_equal(ib->format_version, 2);
+    assert_int_equal(ib->format_version, 3);
     assert_int_equal(ia->n_outcomes, 0);
     assert_true(ib->n_outcomes > 1 && ib->n_outcomes < 150);
     assert_false(cs_resultsio_has(ra, CS_DS_OUTCOME));
@@ -316,6 +299,37 @@ static void test_results_formats(void **state)
         compared++;
     }
     assert_true(compared >= 12);
+    /* The cut records: format 3 stores the place, depth and time as float32 (the same records
+     * rounded to nearest), read back as the float64 of memory; the rest as format 1 has them. */
+    const cs_dataset_schema *cx = cs_results_dataset(CS_DS_CUTS);
+    const uint64_t ncut = cs_resultsio_length(ra, CS_DS_CUTS);
+    assert_true(ncut > 0);
+    assert_int_equal(cs_resultsio_length(rb, CS_DS_CUTS), ncut);
+    assert_int_equal(cs_schema_record_bytes(cx, CS_FORMAT_V3), 25);
+    assert_true(cs_schema_record_narrowed(cx, CS_FORMAT_V3));
+    assert_false(cs_schema_record_narrowed(cx, CS_FORMAT_V2));
+    unsigned char *ca = malloc(ncut * cx->record_bytes), *cb = malloc(ncut * cx->record_bytes);
+    assert_int_equal(cs_resultsio_read_dataset(ra, CS_DS_CUTS, 0, ncut, ca, &err), CS_OK);
+    assert_int_equal(cs_resultsio_read_dataset(rb, CS_DS_CUTS, 0, ncut, cb, &err), CS_OK);
+    size_t rounded = 0;
+    for (uint64_t i = 0; i < ncut; i++)
+        for (size_t k = 0; k < cx->n_members; k++) {
+            const cs_record_member *m = &cx->members[k];
+            const unsigned char *pa = ca + i * cx->record_bytes + m->offset,
+                                *pb = cb + i * cx->record_bytes + m->offset;
+            if (m->narrow == m->type) {
+                assert_memory_equal(pa, pb, cs_dtype_size(m->type));
+                continue;
+            }
+            double x, y;
+            memcpy(&x, pa, 8);
+            memcpy(&y, pb, 8);
+            assert_true((double)(float)x == y);
+            rounded += x != y;
+        }
+    assert_true(rounded > ncut); /* places and depths do lose digits */
+    free(ca);
+    free(cb);
     cs_trial_slice sa, sb;
     assert_int_equal(cs_trial_slice_init(&sa, ra, 64, &err), CS_OK);
     assert_int_equal(cs_trial_slice_init(&sb, rb, 64, &err), CS_OK);
@@ -368,7 +382,7 @@ static void test_headroom_per_trial(void **state)
 {
     (void)state;
     const char *const sets[] = {"output.headroom=true", "trials=120"};
-    cs_scenario *s = load_scenario(random_scenario, sets, 2);
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, sets, 2);
     char a[64], b[64];
     snprintf(a, sizeof a, "engine-headroom-a-%d.h5", (int)getpid());
     snprintf(b, sizeof b, "engine-headroom-b-%d.h5", (int)getpid());
@@ -450,7 +464,7 @@ static void test_headroom_per_trial(void **state)
 static void test_summary_matches_trials(void **state)
 {
     (void)state;
-    cs_scenario *s = load_scenario(random_scenario, NULL, 0);
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, NULL, 0);
     cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
@@ -506,7 +520,7 @@ static void test_summary_matches_trials(void **state)
 static void test_summary_merge(void **state)
 {
     (void)state;
-    cs_scenario *s = load_scenario(random_scenario, NULL, 0);
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, NULL, 0);
     cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary whole, part[3], merged;
@@ -596,262 +610,6 @@ static void test_explicit_cut(void **state)
 }
 
 /* Index of region name in the summary. */
-static size_t region_of(const cs_run_summary *s, const char *name)
-{
-    for (size_t g = 0; g < s->n_regions; g++)
-        if (strcmp(s->regions[g], name) == 0) return g;
-    fail_msg("no region %s", name);
-    return SIZE_MAX;
-}
-
-/*
- * Losing landing station jp-a in 2011 (lit capacity) takes down every edge at it: PAC-1 (8),
- * ASIA-1 (4), OLD-1 (2) and the Tokyo backhaul (100): 114 Tbps, of which 14 on segments
- * between Japan and abroad (29 in all: 8 + 10 + 4 + 5 + 2), 3 systems, 1 station. LA's 11.75
- * Tbps then share PAC-2's 10, Hong Kong's 5.25 ASIA-2's 5.
- */
-static void test_impact_of_a_station(void **state)
-{
-    (void)state;
-    static const char text[] = "name: station\n"
-                               "topology: engine-topo.geojson\n"
-                               "demand: engine-demand.csv\n"
-                               "as_of: 2011\n"
-                               "capacity: lit\n"
-                               "trials: 4\n"
-                               "routing: {restoration_share: 1}\n" /* no restoration limit */
-                               "hazards:\n"
-                               "  - type: station_attack\n"
-                               "    stations: [jp-a]\n";
-    cs_scenario *s = load_scenario(text, NULL, 0);
-    cs_engine_t *e = cs_test_engine(s);
-    cs_error err = CS_ERROR_INIT;
-    cs_failures f;
-    cs_routing_result r;
-    cs_trial_impact m;
-    unsigned char cut[16];
-    cs_test_trial_buffers(e, &f, &r);
-    assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
-    assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
-    cs_engine_impact(e, &f, &r, &m);
-    assert_int_equal(f.n_edges, 0); /* lost through the station only */
-    assert_near(m.capacity_lost_tbps, 114.0, 1e-12);
-    assert_near(m.intl_capacity_lost_tbps, 14.0, 1e-12);
-    assert_near(cs_engine_intl_capacity(e), 29.0, 1e-12);
-    /* Every system of this network lands in Japan: the same 14 of the same 29 Tbps. */
-    assert_near(m.jsys_capacity_lost_tbps, 14.0, 1e-12);
-    assert_near(cs_engine_japan_systems_capacity(e), 29.0, 1e-12);
-    assert_int_equal(m.systems_lost, 3);
-    assert_int_equal(m.stations_lost, 1);
-    cs_run_summary sum;
-    assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
-    const size_t us = region_of(&sum, "US West Coast"), hk = region_of(&sum, "Hong Kong");
-    assert_near(m.region_served_fraction[us], 10.0 / 11.75, 1e-12);
-    assert_near(m.region_served_fraction[hk], 5.0 / 5.25, 1e-12);
-    /* Headroom: intact, 20 Tbps of US cables carry 11.75 and 9 of Hong Kong's carry 5.25;
-     * without jp-a the surviving PAC-2 and ASIA-2 are full. */
-    double h[8];
-    assert_int_equal(cs_engine_headroom(e, NULL, cs_engine_baseline(e), h, &err), CS_OK);
-    assert_near(h[us], 20.0 - 11.75, 1e-9);
-    assert_near(h[hk], 9.0 - 5.25, 1e-9);
-    assert_int_equal(cs_engine_headroom(e, &f, &r, h, &err), CS_OK);
-    assert_near(h[us], 0.0, 1e-9);
-    assert_near(h[hk], 0.0, 1e-9);
-    /* The same failures in every trial: one outcome, and the summary knows it. */
-    assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
-    assert_false(cs_run_summary_varied(&sum));
-    assert_int_equal(sum.loss_trials, 4);
-    assert_near(sum.capacity_lost_sum, 4 * 114.0, 1e-9);
-    assert_near(sum.capacity_lost_max, 114.0, 0.0);
-    assert_near(sum.intl_capacity_lost_sum, 4 * 14.0, 1e-9);
-    assert_near(sum.jsys_capacity_lost_sum, 4 * 14.0, 1e-9);
-    assert_near(sum.systems_lost_sum, 12.0, 0.0);
-    assert_near(sum.stations_lost_sum, 4.0, 0.0);
-    assert_int_equal(sum.region_below90[us], 4); /* 0.851 */
-    assert_int_equal(sum.region_below90[hk], 0); /* 0.952 */
-    assert_near(sum.region_served_sum[us], 4 * 10.0 / 11.75, 1e-9);
-    cs_run_summary_destroy(&sum);
-    cs_trial_impact_destroy(&m);
-    cs_routing_result_destroy(&r);
-    cs_failures_destroy(&f);
-    cs_engine_free(e);
-    cs_scenario_free(s);
-}
-
-/*
- * Restoration: losing jp-a (2011, lit) displaces its traffic onto PAC-2 and ASIA-2. With share
- * rho, each surviving edge offers its intact flow f0 plus rho of its spare capacity, so Los
- * Angeles (11.75 Tbps asked, more than PAC-2's 10) gets f0 + rho (10 - f0) and Hong Kong
- * (5.25 asked) f0 + rho (5 - f0) of ASIA-2; rho = 1 is the model without restoration.
- * rho set by routing.restoration_share, or derived: restoration_at_event x min(1, (1 - u) / u x
- * D / C) with D = 17 Tbps of international demand (7.5 + 4.25 + 3.5 + 1.75; Tokyo-Osaka is
- * domestic) and C = 29 Tbps of segments between Japan and abroad: with the defaults (u = 0.25,
- * 0.4 at the event) 0.4 x min(1, 3 x 17 / 29) = 0.4.
- */
-static void test_restoration_share(void **state)
-{
-    (void)state;
-    const struct {
-        const char *set;
-        double rho, full;
-    } cases[] = {
-        {"routing.restoration_share=0", 0.0, 1.0},
-        {"routing.restoration_share=0.4", 0.4, 1.0},
-        {"routing.restoration_share=1", 1.0, 1.0},
-        {NULL, 0.4, 1.0},
-        {"routing.utilisation=0.75", 0.4 * (0.25 / 0.75) * 17.0 / 29.0,
-         (0.25 / 0.75) * 17.0 / 29.0},
-        {"routing.restoration_at_event=0.25", 0.25, 1.0},
-    };
-    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        char text[512];
-        snprintf(text, sizeof text,
-                 "name: restore\ntopology: engine-topo.geojson\ndemand: engine-demand.csv\n"
-                 "as_of: 2011\ncapacity: lit\ntrials: 2\nhazards:\n"
-                 "  - type: station_attack\n    stations: [jp-a]\n");
-        const char *sets[1] = {cases[k].set};
-        cs_scenario *s = load_scenario(text, sets, cases[k].set != NULL);
-        cs_engine_t *e = cs_test_engine(s);
-        cs_error err = CS_ERROR_INIT;
-        const cs_topology_t *t = cs_engine_topology(e);
-        size_t pac2 = 0, asia2 = 0;
-        assert_true(cs_topology_find_edge(t, "pac-2:1", &pac2));
-        assert_true(cs_topology_find_edge(t, "asia-2:1", &asia2));
-        const double f_us = cs_engine_baseline(e)->edge_flow_tbps[pac2];
-        const double f_hk = cs_engine_baseline(e)->edge_flow_tbps[asia2];
-        const double rho = cases[k].rho;
-        const cs_restoration *res = cs_engine_restoration(e);
-        assert_near(res->demand_tbps, 17.0, 1e-12);
-        assert_near(res->capacity_tbps, 29.0, 1e-12);
-        assert_near(res->full, cases[k].full, 1e-12);
-        assert_near(res->at_event, rho, 1e-12);
-        assert_true(res->derived ==
-                    (cases[k].set == NULL || strstr(cases[k].set, "share") == NULL));
-        assert_near(res->ramp_days, 0.0, 0.0); /* not a recovery run */
-        assert_near(cs_engine_restoration_share_at(e, 5.0), rho, 0.0);
-        assert_true(f_us < 10.0 - 1e-9 || rho == 1.0);
-        cs_failures f;
-        cs_routing_result r;
-        unsigned char cut[16];
-        cs_test_trial_buffers(e, &f, &r);
-        assert_int_equal(cs_engine_trial(e, 0, &f, &r, cut, &err), CS_OK);
-        assert_near(r.served_tbps[0] + r.served_tbps[1], f_us + rho * (10.0 - f_us), 1e-9);
-        assert_near(r.served_tbps[2] + r.served_tbps[3], f_hk + rho * (5.0 - f_hk), 1e-9);
-        /* Headroom on the capacities the trial was routed on: Los Angeles took all that PAC-2
-         * offers (f_us + rho (10 - f_us)), so none is left, whatever rho; on the cable's 10 Tbps
-         * it would be (1 - rho) (10 - f_us). */
-        cs_run_summary sum;
-        double h[8];
-        assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
-        assert_int_equal(cs_engine_headroom(e, &f, &r, h, &err), CS_OK);
-        assert_near(h[region_of(&sum, "US West Coast")], 0.0, 1e-9);
-        assert_near(h[region_of(&sum, "Hong Kong")], 0.0, 1e-9);
-        cs_run_summary_destroy(&sum);
-        cs_routing_result_destroy(&r);
-        cs_failures_destroy(&f);
-        cs_engine_free(e);
-        cs_scenario_free(s);
-    }
-}
-
-/* Whether cable system c has a segment with an end in Japan (recomputed from the topology). */
-static bool lands_in_japan(const cs_topology_t *t, size_t c)
-{
-    for (size_t j = 0; j < cs_topology_edge_count(t); j++) {
-        const cs_edge *ed = cs_topology_edge(t, j);
-        if (ed->cable_index == c && (strcmp(cs_topology_node(t, ed->from)->country, "JP") == 0 ||
-                                     strcmp(cs_topology_node(t, ed->to)->country, "JP") == 0))
-            return true;
-    }
-    return false;
-}
-
-/*
- * Random faults: the impact of every trial recomputed by hand (edges down by
- * cs_failures_edge_down, their lit capacity, distinct cables, served per region) equals the
- * engine's, the summary's sums equal theirs, and summaries of parts merge into the whole.
- */
-static void test_impact_matches_trials(void **state)
-{
-    (void)state;
-    cs_scenario *s = load_scenario(random_scenario, NULL, 0);
-    cs_engine_t *e = cs_test_engine(s);
-    cs_error err = CS_ERROR_INIT;
-    cs_run_summary sum, part[2];
-    assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
-    assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
-    const cs_topology_t *t = cs_engine_topology(e);
-    const size_t ne = cs_topology_edge_count(t);
-    cs_failures f;
-    cs_routing_result r;
-    cs_trial_impact m;
-    unsigned char cut[16];
-    cs_test_trial_buffers(e, &f, &r);
-    assert_int_equal(cs_trial_impact_init(&m, e, &err), CS_OK);
-    const size_t us = region_of(&sum, "US West Coast");
-    double cap_sum = 0.0, us_sum = 0.0, jcap_sum = 0.0;
-    uint64_t losses = 0;
-    for (uint64_t k = 0; k < s->trials; k++) {
-        assert_int_equal(cs_engine_trial(e, k, &f, &r, cut, &err), CS_OK);
-        cs_engine_impact(e, &f, &r, &m);
-        double cap = 0.0, jcap = 0.0;
-        unsigned char seen[64] = {0};
-        uint32_t systems = 0;
-        for (size_t j = 0; j < ne; j++) {
-            if (!cs_failures_edge_down(&f, t, j)) continue;
-            const cs_edge *ed = cs_topology_edge(t, j);
-            cap += ed->lit_tbps;
-            if (ed->cable_index != SIZE_MAX && !seen[ed->cable_index]++) systems++;
-            if (ed->cable_index != SIZE_MAX && lands_in_japan(t, ed->cable_index))
-                jcap += ed->lit_tbps;
-        }
-        assert_near(m.capacity_lost_tbps, cap, 1e-12);
-        assert_near(m.jsys_capacity_lost_tbps, jcap, 1e-12);
-        jcap_sum += jcap;
-        assert_int_equal(m.systems_lost, systems);
-        /* LA: demands 0 and 1 (7.5 + 4.25). */
-        const double us_frac = (r.served_tbps[0] + r.served_tbps[1]) / 11.75;
-        assert_near(m.region_served_fraction[us], us_frac, 1e-12);
-        cap_sum += cap;
-        us_sum += us_frac;
-        losses += r.unserved_tbps > cs_engine_baseline(e)->unserved_tbps + 1e-9 * 18.5;
-    }
-    assert_true(cap_sum > 0.0);
-    assert_near(sum.capacity_lost_sum, cap_sum, 1e-9 * cap_sum);
-    assert_near(sum.jsys_capacity_lost_sum, jcap_sum, 1e-9 * jcap_sum);
-    assert_near(sum.region_served_sum[us], us_sum, 1e-9 * us_sum);
-    assert_int_equal(sum.loss_trials, losses);
-    assert_true(cs_run_summary_varied(&sum));
-    /* Parts merged equal the whole. */
-    const uint64_t split[3] = {0, 123, 300};
-    for (int k = 0; k < 2; k++) {
-        assert_int_equal(cs_run_summary_init(&part[k], e, &err), CS_OK);
-        cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
-        o.first_trial = split[k];
-        o.n_trials = split[k + 1] - split[k];
-        assert_int_equal(cs_engine_run(e, NULL, &o, &part[k], &err), CS_OK);
-    }
-    assert_int_equal(cs_run_summary_merge(&part[1], &part[0], &err), CS_OK);
-    assert_near(part[1].capacity_lost_sum, sum.capacity_lost_sum, 1e-9 * cap_sum);
-    assert_near(part[1].capacity_lost_max, sum.capacity_lost_max, 0.0);
-    assert_near(part[1].jsys_capacity_lost_sum, sum.jsys_capacity_lost_sum, 1e-9 * jcap_sum);
-    assert_int_equal(part[1].loss_trials, sum.loss_trials);
-    assert_true(cs_run_summary_varied(&part[1]));
-    for (size_t g = 0; g < sum.n_regions; g++) {
-        assert_int_equal(part[1].region_below90[g], sum.region_below90[g]);
-        assert_int_equal(part[1].region_lat_n[g], sum.region_lat_n[g]);
-        assert_near(part[1].region_lat_max[g], sum.region_lat_max[g], 0.0);
-    }
-    for (int k = 0; k < 2; k++)
-        cs_run_summary_destroy(&part[k]);
-    cs_run_summary_destroy(&sum);
-    cs_trial_impact_destroy(&m);
-    cs_routing_result_destroy(&r);
-    cs_failures_destroy(&f);
-    cs_engine_free(e);
-    cs_scenario_free(s);
-}
-
 /*
  * In 2002 Hong Kong has no cable yet (ASIA-1 opens in 2003): its demand is not served by the
  * intact network, is left out of demand and unserved, and its region is never "cut off".
@@ -884,7 +642,7 @@ static void test_unreachable_in_the_intact_network(void **state)
     cs_run_summary sum;
     assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
     assert_int_equal(cs_engine_run(e, NULL, NULL, &sum, &err), CS_OK);
-    const size_t hk = region_of(&sum, "Hong Kong");
+    const size_t hk = cs_test_region_of(&sum, "Hong Kong");
     assert_int_equal(sum.region_reachable[hk], 0);
     assert_int_equal(sum.region_cut[hk], 0);
     assert_int_equal(sum.region_below90[hk], 0);
@@ -906,7 +664,7 @@ static void test_stop_request(void **state)
 {
     (void)state;
     const char *batch = "output.batch_trials=40";
-    cs_scenario *s = load_scenario(random_scenario, &batch, 1);
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, &batch, 1);
     cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
@@ -972,9 +730,6 @@ int main(void)
         cmocka_unit_test(test_summary_matches_trials),
         cmocka_unit_test(test_summary_merge),
         cmocka_unit_test(test_explicit_cut),
-        cmocka_unit_test(test_impact_of_a_station),
-        cmocka_unit_test(test_restoration_share),
-        cmocka_unit_test(test_impact_matches_trials),
         cmocka_unit_test(test_unreachable_in_the_intact_network),
         cmocka_unit_test(test_stop_request),
         cmocka_unit_test(test_trial_streams),

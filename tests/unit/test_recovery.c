@@ -689,6 +689,82 @@ static void test_waters_median_line(void **state)
     cs_topology_free(t);
 }
 
+/* The waters rule as docs/model.md states it, by haversine distances to every node: the oracle
+ * of test_waters_screening. */
+static cs_waters waters_by_distances(const cs_topology_t *t, double limit_km, cs_lonlat p)
+{
+    double jp = INFINITY;
+    const size_t nn = cs_topology_node_count(t);
+    for (size_t i = 0; i < nn; i++)
+        if (cs_node_is_japan(cs_topology_node(t, i)))
+            jp = fmin(jp, cs_geo_distance_km(p, cs_topology_node(t, i)->pos));
+    if (!(jp <= limit_km)) return CS_WATERS_FOREIGN;
+    for (size_t i = 0; i < nn; i++) {
+        const cs_node *v = cs_topology_node(t, i);
+        if (!cs_node_is_japan(v) && v->kind != CS_NODE_BRANCHING_UNIT && v->country != NULL &&
+            v->country[0] != '\0' && strcmp(v->country, "XX") != 0 &&
+            cs_geo_distance_km(p, v->pos) < jp)
+            return CS_WATERS_FOREIGN;
+    }
+    return CS_WATERS_DOMESTIC;
+}
+
+/*
+ * cs_recovery_waters screens the nodes by their chords to the point and measures only near-ties:
+ * its answers are exactly those of measuring every node, on the bundled network, for points
+ * spread over the region and for the hard ones: on the 200 nmi limit of each Japanese node and
+ * on the median line between each Japanese node and each foreign one (equidistant to rounding).
+ */
+static void test_waters_screening(void **state)
+{
+    (void)state;
+    cs_error err = CS_ERROR_INIT;
+    cs_topology_t *t = NULL;
+    if (cs_topology_load(&t, CS_SOURCE_DIR "/topology/japan.geojson", NULL, &err) != CS_OK)
+        fail_msg("%s", err.msg);
+    cs_recovery_params p = hand_params();
+    p.domestic_nmi = 200.0;
+    cs_recovery_t *r = NULL;
+    if (cs_recovery_alloc(&r, &p, &ship_alpha, 1, t, &err) != CS_OK) fail_msg("%s", err.msg);
+    const double limit = 200.0 * 1.852, DEG = atan(1.0) / 45.0; /* radians per degree */
+    size_t n = 0, domestic = 0;
+    for (int i = 0; i <= 120; i++)
+        for (int j = 0; j <= 80; j++) {
+            const cs_lonlat q = {100.0 + 0.75 * i, -5.0 + 0.75 * j};
+            const cs_waters w = cs_recovery_waters(r, q);
+            assert_int_equal(w, waters_by_distances(t, limit, q));
+            domestic += w == CS_WATERS_DOMESTIC;
+            n++;
+        }
+    const size_t nn = cs_topology_node_count(t);
+    size_t hard = 0;
+    for (size_t a = 0; a < nn; a++) {
+        const cs_node *u = cs_topology_node(t, a);
+        if (!cs_node_is_japan(u)) continue;
+        /* due north and east of the node, at the limit and a hair either side */
+        const double dlat = limit / (CS_EARTH_RADIUS_KM * DEG);
+        for (int k = -1; k <= 1; k++) {
+            const cs_lonlat q = {u->pos.lon, u->pos.lat + dlat * (1.0 + k * 1e-12)};
+            assert_int_equal(cs_recovery_waters(r, q), waters_by_distances(t, limit, q));
+            hard++;
+        }
+        for (size_t b = 0; b < nn; b++) {
+            const cs_node *v = cs_topology_node(t, b);
+            if (cs_node_is_japan(v) || v->kind == CS_NODE_BRANCHING_UNIT) continue;
+            const cs_vec3 x = cs_geo_vec(u->pos), y = cs_geo_vec(v->pos);
+            const cs_vec3 m = {x.x + y.x, x.y + y.y, x.z + y.z};
+            const cs_lonlat q = {atan2(m.y, m.x) / DEG,
+                                 atan2(m.z, sqrt(m.x * m.x + m.y * m.y)) / DEG};
+            assert_int_equal(cs_recovery_waters(r, q), waters_by_distances(t, limit, q));
+            hard++;
+        }
+    }
+    assert_true(domestic > 50 && domestic < n / 2);
+    assert_true(hard > 1000);
+    cs_recovery_free(r);
+    cs_topology_free(t);
+}
+
 static void expect_error(const char *yaml, const char *where, const char *fragment)
 {
     cs_error err = CS_ERROR_INIT;
@@ -755,6 +831,7 @@ int main(void)
         cmocka_unit_test(test_stand_down),
         cmocka_unit_test(test_ready_and_serial_cuts),
         cmocka_unit_test(test_waters_median_line),
+        cmocka_unit_test(test_waters_screening),
         cmocka_unit_test(test_eligibility),
         cmocka_unit_test(test_spare_cable),
         cmocka_unit_test(test_parse_fleet),

@@ -1,4 +1,4 @@
-"""Reader of cablesim results files (HDF5, docs/hdf5-schema.md, format versions 1 and 2).
+"""Reader of cablesim results files (HDF5, docs/hdf5-schema.md, format versions 1 to 3).
 
 ``open_results(path)`` checks the file's identity and completeness and returns a
 :class:`Results`. The small parts of the file (root attributes, the
@@ -27,8 +27,14 @@ FORMAT = "cablesim-results"
 #: The newest format version read; format 1 (every per-trial row in /trials) is read too.
 #: Format 2 stores each distinct routed outcome once in /outcomes and per trial its row
 #: (/trials/outcome); this reader hides that: served_tbps of trial t reads as in format 1.
-FORMAT_VERSION = 2
-FORMAT_VERSIONS = (1, 2)
+#: Format 3 is format 2 with the places, depths and times of the cut and event records in
+#: float32; this reader gives them as float64 (the memory layout of the schema's members).
+FORMAT_VERSION = 3
+FORMAT_VERSIONS = (1, 2, 3)
+#: A slice of trials whose rows of an /outcomes table span at most this many distinct outcomes
+#: reads just those rows (r.read("served_tbps", t, t + 1) is fast whatever the run's size);
+#: a larger one reads the whole table once and keeps it (it is small: one row per outcome).
+FEW_OUTCOMES = 64
 
 # The dataset table of the results file: hdf5-schema.json, generated from the C schema table
 # (sim/src/results/schema.c) and kept identical to docs/hdf5-schema.json by a test.
@@ -39,6 +45,25 @@ with open(_SCHEMA_FILE, encoding="utf-8") as _f:
 #: Every dataset of the format, by absolute path: type, rows ("static", "trial", "offsets",
 #: "values"), shape, units, description, written (the feature that makes a run write it).
 DATASETS = {d["path"]: d for d in SCHEMA["datasets"]}
+
+
+_NUMPY = {"uint8": "<u1", "uint32": "<u4", "int32": "<i4", "uint64": "<u8", "float64": "<f8",
+          "float32": "<f4"}
+
+
+def _widen(records, d):
+    """Records of a values list as the schema's members have them in memory (format 3 files
+    store some float64 members as float32): the members' types of the schema, others as stored."""
+    if records.dtype.names is None or "members" not in d:
+        return records
+    types = {m["name"]: _NUMPY[m["type"]] for m in d["members"]}
+    want = np.dtype([(n, types.get(n, records.dtype[n])) for n in records.dtype.names])
+    if want == records.dtype:
+        return records
+    out = np.empty(records.shape, dtype=want)
+    for n in records.dtype.names:
+        out[n] = records[n]
+    return out
 
 
 def _short(name):
@@ -157,7 +182,7 @@ class Results:
         version = self.attrs.get("format_version")
         if version not in FORMAT_VERSIONS:
             raise ResultsError(
-                f"{path}: expected format_version 1 or {FORMAT_VERSION}, found {version!r} "
+                f"{path}: expected format_version 1 to {FORMAT_VERSION}, found {version!r} "
                 "(read it with the software that wrote it)"
             )
         self.format_version = int(version)
@@ -309,13 +334,27 @@ class Results:
         """A whole /outcomes table (format 2), cached: each distinct outcome once."""
         return self._cached(("outcomes", path), lambda: self._f[path][()])
 
+    def _outcome_rows(self, path, ids):
+        """Rows ids (outcome numbers) of /outcomes table path. Lazy: while the whole table is
+        not loaded, a slice that needs at most FEW_OUTCOMES distinct outcomes reads only their
+        rows (the chunks holding them); a larger one loads the table once and keeps it."""
+        key = ("outcomes", path)
+        if key not in self._cache:
+            uniq, inverse = np.unique(ids, return_inverse=True)
+            if len(uniq) <= FEW_OUTCOMES:
+                ds = self._f[path]
+                if len(uniq) == 0:
+                    return np.empty((0,) + ds.shape[1:], dtype=ds.dtype)
+                return ds[uniq.tolist()][inverse.reshape(-1)]
+        return self._outcome_table(path)[ids]
+
     def _trial_rows(self, path, start, stop):
         """Rows of trials [start, stop) of per-trial dataset path: an /outcomes table through
-        /trials/outcome in format 2."""
+        /trials/outcome in format 2 and 3."""
         d = DATASETS[path]
         if d["rows"] == "outcome" and self.format_version >= 2:
             ids = self._f["trials/outcome"][start:stop]
-            return self._outcome_table(path)[ids]
+            return self._outcome_rows(path, ids)
         return self._f[self.stored_path(path)][start:stop]
 
     def _columns(self, name):
@@ -395,7 +434,7 @@ class Results:
         if d["rows"] == "values":
             off = [p for p, o in DATASETS.items() if o.get("values") == path][0]
             lo, hi = (int(x) for x in self._f[off][[start, stop]])
-            return self._f[path][lo:hi]
+            return _widen(self._f[path][lo:hi], d)
         return self._trial_rows(path, start, stop)
 
     def _cached(self, key, make):
@@ -490,6 +529,7 @@ class Results:
         if offsets_name not in t or values_name not in t:
             return pd.DataFrame({"trial": pd.Series([], dtype=np.int64)})
         off, vals = self._csr(offsets_name, values_name)
+        vals = _widen(vals, DATASETS["/trials/" + values_name])
         frame = pd.DataFrame({name: vals[name] for name in vals.dtype.names})
         frame.insert(0, "trial", np.repeat(np.arange(len(off) - 1), np.diff(off)))
         return frame

@@ -26,8 +26,8 @@
 #include "cablesim/topology.h"
 
 /** Version of the file layout written by default; bumped on any incompatible change. Files of
- * format 1 are still written on request (scenario output.format_version: 1) and read. */
-#define CS_RESULTS_FORMAT_VERSION 2
+ * format 1 and 2 are still written on request (scenario output.format_version) and read. */
+#define CS_RESULTS_FORMAT_VERSION 3
 
 /** Everything the writer records besides the trials. All borrowed. */
 typedef struct {

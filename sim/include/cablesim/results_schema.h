@@ -73,7 +73,8 @@ typedef enum {
     CS_DT_U64,
     CS_DT_F64,
     CS_DT_TABLE,
-    CS_DT_RECORD
+    CS_DT_RECORD,
+    CS_DT_F32 /**< only as the format 3 type of a record member (cs_record_member.narrow) */
 } cs_dtype;
 
 /** How the first axis follows the trials: the dataset's `rows` attribute. */
@@ -113,11 +114,16 @@ typedef enum {
     CS_FEAT_COUNT
 } cs_feature;
 
-/** A member of a CS_DT_RECORD: name, byte offset in the packed record, type. */
+/** A member of a CS_DT_RECORD: name, byte offset in the packed record, type. The offsets and
+ * types are those of the records in memory (trial batches, and every reader's memory type) and
+ * in files of format 1 and 2; files of format 3 store the member as `narrow` (CS_DT_F32 for a
+ * float64 member: places, depths and times of cuts and events), packed in the same order
+ * (cs_schema_member_layout). */
 typedef struct {
     const char *name;
     size_t offset;
-    cs_dtype type; /**< CS_DT_U8, U32, I32, U64 or F64 */
+    cs_dtype type;   /**< CS_DT_U8, U32, I32, U64 or F64 */
+    cs_dtype narrow; /**< its type in files of format 3 and later: `type`, or CS_DT_F32 */
 } cs_record_member;
 
 /** One dataset. */
@@ -126,6 +132,9 @@ typedef struct {
     /** Rows "outcome": the path of the dataset in format 1 files, where it had rows "trial"
      * ("/trials/served_tbps"); NULL otherwise. */
     const char *v1_path;
+    /** Added to format 1 after its first files (the cut and hazard-event lists, 50eb731): files
+     * of format 1 written before it lack it, so readers take it as optional there. */
+    bool v1_optional;
     cs_dtype type;     /**< element type */
     cs_rows_kind rows; /**< per trial, and how */
     /** Static datasets: the size of the only dimension (CS_DIM_NONE: a scalar). Per-trial: the
@@ -178,14 +187,33 @@ typedef struct {
 bool cs_schema_writes(const cs_schema_run *r, const cs_dataset_schema *d);
 
 /** The format versions of results files this software writes and reads: 1 (every per-trial
- * row in /trials) and 2 (the routed outcomes once each in /outcomes, the default). */
+ * row in /trials), 2 (the routed outcomes once each in /outcomes) and 3 (format 2 with the
+ * places, depths and times of the cut and event records in float32, the default). */
 #define CS_FORMAT_V1 1
 #define CS_FORMAT_V2 2
+#define CS_FORMAT_V3 3
+/** The record layout of memory (batches, readers' memory types): that of format 1 and 2 files. */
+#define CS_FORMAT_MEMORY CS_FORMAT_V2
+/** Whether this software reads files of format version (1 to 3). */
+#define CS_FORMAT_KNOWN(version) ((version) >= CS_FORMAT_V1 && (version) <= CS_FORMAT_V3)
 /** How dataset d's first axis follows the trials in a file of format version: rows "outcome"
  * are rows "trial" in format 1. */
 cs_rows_kind cs_schema_rows(const cs_dataset_schema *d, int version);
 /** Dataset d's path in a file of format version (v1_path for rows "outcome" in format 1). */
 const char *cs_schema_path(const cs_dataset_schema *d, int version);
+/** The file layout of member k of record dataset d in a file of format version: its byte
+ * offset (*offset) and type (*type); returns the bytes of the whole record there. Format 1 and
+ * 2 files (and memory) have the members' `offset` and `type`, format 3 their `narrow` types,
+ * packed in order. */
+size_t cs_schema_member_layout(const cs_dataset_schema *d, size_t k, int version, size_t *offset,
+                               cs_dtype *type);
+/** Bytes of one record of record dataset d in a file of format version. */
+size_t cs_schema_record_bytes(const cs_dataset_schema *d, int version);
+/** Whether records of d are stored otherwise in files of format version than in memory. */
+bool cs_schema_record_narrowed(const cs_dataset_schema *d, int version);
+/** Bytes of one element of dtype t (CS_DT_TABLE, CS_DT_RECORD: 0). */
+size_t cs_dtype_size(cs_dtype t);
+
 /** The dataset at path in a file of format version, or NULL (*id receives its id). */
 const cs_dataset_schema *cs_schema_find(const char *path, int version, cs_dataset_id *id);
 

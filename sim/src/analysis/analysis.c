@@ -730,8 +730,8 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
         if (coe[j] == SIZE_MAX) continue;
         segs[coe[j]]++;
         ccap[coe[j]] = fmax(ccap[coe[j]], cap[j]);
-        if (strcmp(in->nodes[in->edges[j].from].country, "JP") == 0 ||
-            strcmp(in->nodes[in->edges[j].to].country, "JP") == 0)
+        if (cs_rnode_is_japan(&in->nodes[in->edges[j].from]) ||
+            cs_rnode_is_japan(&in->nodes[in->edges[j].to]))
             cjp[coe[j]] = 1; /* the system lands in Japan */
     }
     for (size_t j = 0; j < in->n_edges; j++) {

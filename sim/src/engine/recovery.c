@@ -79,15 +79,20 @@ cs_status cs_rc_set_japan(cs_recovery_t *r, const cs_topology_t *t, cs_error *er
     const size_t nn = cs_topology_node_count(t);
     r->japan = malloc((nn + 1) * sizeof *r->japan);
     r->abroad = malloc((nn + 1) * sizeof *r->abroad);
-    if (r->japan == NULL || r->abroad == NULL)
+    r->japan_v = malloc((nn + 1) * sizeof *r->japan_v);
+    r->abroad_v = malloc((nn + 1) * sizeof *r->abroad_v);
+    if (r->japan == NULL || r->abroad == NULL || r->japan_v == NULL || r->abroad_v == NULL)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the recovery model");
     for (size_t i = 0; i < nn; i++) {
         const cs_node *v = cs_topology_node(t, i);
-        if (cs_node_is_japan(v))
+        if (cs_node_is_japan(v)) {
+            r->japan_v[r->n_japan] = cs_geo_vec(v->pos);
             r->japan[r->n_japan++] = v->pos;
-        else if (v->kind != CS_NODE_BRANCHING_UNIT && v->country != NULL && v->country[0] != '\0' &&
-                 strcmp(v->country, "XX") != 0)
+        } else if (v->kind != CS_NODE_BRANCHING_UNIT && v->country != NULL &&
+                   v->country[0] != '\0' && strcmp(v->country, "XX") != 0) {
+            r->abroad_v[r->n_abroad] = cs_geo_vec(v->pos);
             r->abroad[r->n_abroad++] = v->pos;
+        }
     }
     return CS_OK;
 }
@@ -157,6 +162,8 @@ void cs_recovery_free(cs_recovery_t *r)
     free(r->ships);
     free(r->japan);
     free(r->abroad);
+    free(r->japan_v);
+    free(r->abroad_v);
     for (size_t i = 0; i < r->n_areas; i++)
         cs_hz_area_destroy(&r->areas[i]);
     free(r->areas);
@@ -217,19 +224,45 @@ const char *cs_waters_name(cs_waters w)
     return (unsigned)w < CS_WATERS_COUNT ? names[w] : "unknown";
 }
 
+/* Chords (unit sphere) closer than this to a decisive one are compared by their haversine
+ * distances; farther ones are decided by the chord alone. A chord gap of 1e-9 is an angle gap
+ * of at least 1e-9 rad (6.4 mm), far above the rounding of either the chords (~1e-15) or the
+ * haversine distances (~1e-13 km), so the answers are exactly those of comparing haversine
+ * distances to every node. */
+#define WATERS_CHORD_TIE 1e-9
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 cs_waters cs_recovery_waters(const cs_recovery_t *r, cs_lonlat p)
 {
     for (size_t i = 0; i < r->n_areas; i++)
         if (cs_hz_area_contains(&r->areas[i], p)) return CS_WATERS_CONTESTED;
     /* Japan's zone: within domestic_nmi of a Japanese node and, where another state's zone
      * overlaps it, on Japan's side of the median line (nearer a Japanese node than any other
-     * state's landing station or city). */
-    double jp = INFINITY;
+     * state's landing station or city). Distances are haversine (cs_geo_distance_km); the
+     * nodes are screened by their chords to p first, which order them as the distances do, and
+     * only near-ties are measured (a cut is classified with 1 to 3 haversines instead of one
+     * per node). */
+    if (r->n_japan == 0) return CS_WATERS_FOREIGN;
+    const cs_vec3 v = cs_geo_vec(p);
+    double cmin = INFINITY;
     for (size_t i = 0; i < r->n_japan; i++)
-        jp = fmin(jp, cs_geo_distance_km(p, r->japan[i]));
-    if (!(jp <= r->p.domestic_nmi * 1.852)) return CS_WATERS_FOREIGN;
-    for (size_t i = 0; i < r->n_abroad; i++)
-        if (cs_geo_distance_km(p, r->abroad[i]) < jp) return CS_WATERS_FOREIGN;
+        cmin = fmin(cmin, sqrt(cs_geo_chord2(v, r->japan_v[i])));
+    const double limit_km = r->p.domestic_nmi * 1.852;
+    const double limit_chord = 2.0 * sin(fmin(limit_km / CS_EARTH_RADIUS_KM, M_PI) / 2.0);
+    if (cmin > limit_chord + WATERS_CHORD_TIE) return CS_WATERS_FOREIGN;
+    double jp = INFINITY; /* the least haversine distance: that of a node of chord near cmin */
+    for (size_t i = 0; i < r->n_japan; i++)
+        if (sqrt(cs_geo_chord2(v, r->japan_v[i])) <= cmin + WATERS_CHORD_TIE)
+            jp = fmin(jp, cs_geo_distance_km(p, r->japan[i]));
+    if (!(jp <= limit_km)) return CS_WATERS_FOREIGN;
+    for (size_t i = 0; i < r->n_abroad; i++) {
+        const double c = sqrt(cs_geo_chord2(v, r->abroad_v[i]));
+        if (c < cmin - WATERS_CHORD_TIE) return CS_WATERS_FOREIGN;
+        if (c <= cmin + WATERS_CHORD_TIE && cs_geo_distance_km(p, r->abroad[i]) < jp)
+            return CS_WATERS_FOREIGN;
+    }
     return CS_WATERS_DOMESTIC;
 }
 

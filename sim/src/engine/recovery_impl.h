@@ -20,8 +20,10 @@ struct cs_recovery {
     size_t n_strings, cap_strings;
     size_t n_japan;
     cs_lonlat *japan; /* positions of the Japanese nodes */
+    cs_vec3 *japan_v; /* and their unit vectors (cs_recovery_waters) */
     size_t n_abroad;
     cs_lonlat *abroad; /* positions of the other states' landing stations and cities */
+    cs_vec3 *abroad_v;
     size_t n_areas;
     cs_hz_area *areas; /* contested areas */
     size_t n_weather;

@@ -12,6 +12,7 @@
  * was not closed (a kill, a crash), and its resume rebuilds every per-trial dataset from the
  * committed rows rather than trust any metadata written after the record.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +180,7 @@ static uint32_t member_u32(const void *v, size_t i, size_t rec, size_t off)
 }
 
 cs_status cs_commit_check_values(cs_dataset_id d, const void *v, size_t n, const size_t *dims,
-                                 const char *path, uint64_t first, cs_error *err)
+                                 int version, const char *path, uint64_t first, cs_error *err)
 {
     const cs_dataset_schema *s = cs_results_dataset(d);
     const char *what = NULL;
@@ -197,8 +198,9 @@ cs_status cs_commit_check_values(cs_dataset_id d, const void *v, size_t n, const
             what = NULL;
             for (size_t k = 0; k < s->n_members; k++)
                 if (strcmp(s->members[k].name, member) == 0) {
-                    off = s->members[k].offset;
-                    rec = s->record_bytes;
+                    cs_dtype type;
+                    rec = cs_schema_member_layout(s, k, version, &off, &type);
+                    assert(type == CS_DT_U32 || type == CS_DT_I32);
                     bound = dims[pass == 0 ? CS_DIM_EDGES : CS_DIM_SHIPS];
                     what = pass == 0 ? "an edge index" : "a ship index";
                     allow_minus1 = pass == 1;

@@ -43,10 +43,11 @@ cs_status cs_commit_check_offsets(const uint64_t *o, size_t n, uint64_t lo, uint
                                   const char *path, const char *dset, uint64_t first_row,
                                   cs_error *err);
 
-/* Checks n elements v (elements first.. of values list d, in memory layout) against the run's
- * sizes dims[CS_DIM_*]: edge indices < edges, node indices < nodes, the "edge" member of a
- * record < edges, its "ship" member < ships or -1. \return CS_OK, CS_EINVAL. */
+/* Checks n elements v (elements first.. of values list d, records laid out as in files of format
+ * version: CS_FORMAT_MEMORY for memory) against the run's sizes dims[CS_DIM_*]: edge indices <
+ * edges, node indices < nodes, the "edge" member of a record < edges, its "ship" member < ships
+ * or -1. \return CS_OK, CS_EINVAL. */
 cs_status cs_commit_check_values(cs_dataset_id d, const void *v, size_t n, const size_t *dims,
-                                 const char *path, uint64_t first, cs_error *err);
+                                 int version, const char *path, uint64_t first, cs_error *err);
 
 #endif /* CS_RESULTS_COMMIT_H */

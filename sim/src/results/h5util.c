@@ -3,6 +3,7 @@
  */
 #include "results/h5util.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,8 @@ hid_t cs_h5_num_type(cs_dtype t, bool file)
         return file ? H5T_STD_I32LE : H5T_NATIVE_INT32;
     case CS_DT_U64:
         return file ? H5T_STD_U64LE : H5T_NATIVE_UINT64;
+    case CS_DT_F32:
+        return file ? H5T_IEEE_F32LE : H5T_NATIVE_FLOAT;
     default:
         return file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE;
     }
@@ -256,6 +259,50 @@ hid_t cs_h5_elem_type(const cs_dataset_schema *d, bool file)
         return H5I_INVALID_HID;
     }
     return t;
+}
+
+hid_t cs_h5_file_elem_type(const cs_dataset_schema *d, int version)
+{
+    if (!cs_schema_record_narrowed(d, version)) return cs_h5_elem_type(d, true);
+    const hid_t t = H5Tcreate(H5T_COMPOUND, cs_schema_record_bytes(d, version));
+    herr_t st = t >= 0 ? 0 : -1;
+    for (size_t i = 0; i < d->n_members && st >= 0; i++) {
+        size_t off;
+        cs_dtype type;
+        cs_schema_member_layout(d, i, version, &off, &type);
+        st = H5Tinsert(t, d->members[i].name, off, cs_h5_num_type(type, true));
+    }
+    if (st < 0 && t >= 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+void cs_h5_pack_records(const cs_dataset_schema *d, int version, const void *src, size_t n,
+                        void *dst)
+{
+    const size_t wide = d->record_bytes, narrow = cs_schema_record_bytes(d, version);
+    for (size_t k = 0; k < d->n_members; k++) {
+        size_t off;
+        cs_dtype type;
+        cs_schema_member_layout(d, k, version, &off, &type);
+        const unsigned char *s = (const unsigned char *)src + d->members[k].offset;
+        unsigned char *o = (unsigned char *)dst + off;
+        if (type == d->members[k].type) {
+            const size_t size = cs_dtype_size(type);
+            for (size_t i = 0; i < n; i++)
+                memcpy(o + i * narrow, s + i * wide, size);
+        } else {
+            assert(d->members[k].type == CS_DT_F64 && type == CS_DT_F32);
+            for (size_t i = 0; i < n; i++) {
+                double x;
+                memcpy(&x, s + i * wide, sizeof x);
+                const float y = (float)x;
+                memcpy(o + i * narrow, &y, sizeof y);
+            }
+        }
+    }
 }
 
 hid_t cs_h5_plain_dcpl(void)

@@ -74,6 +74,20 @@ hid_t cs_h5_num_type(cs_dtype t, bool file);
  * same in memory and in the file). H5I_INVALID_HID on failure.
  */
 hid_t cs_h5_elem_type(const cs_dataset_schema *d, bool file);
+/**
+ * The type of d's elements in a file of format version: cs_h5_elem_type(d, true), but for a
+ * record narrowed in that format (cs_schema_record_narrowed) the packed compound of its
+ * members' narrow types, which the writer also uses in memory (it packs the records itself:
+ * collective writes of compressed data cannot convert types). H5I_INVALID_HID on failure.
+ */
+hid_t cs_h5_file_elem_type(const cs_dataset_schema *d, int version);
+/**
+ * Packs n records of d from the memory layout (src, d->record_bytes each) into the layout of
+ * format version (dst, cs_schema_record_bytes each): float64 members stored as float32 are
+ * rounded to nearest.
+ */
+void cs_h5_pack_records(const cs_dataset_schema *d, int version, const void *src, size_t n,
+                        void *dst);
 
 /** Dataset creation properties shared by every dataset: no time stamps, so that equal runs
  * give equal files apart from the `created` attribute. H5I_INVALID_HID on failure. */

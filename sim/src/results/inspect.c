@@ -163,10 +163,9 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
         classify(info, CS_FILE_NOT_RESULTS,
                  "expected a cablesim results file (attribute \"format\"), found another HDF5 "
                  "file");
-    } else if (!u64_attr(f, "format_version", &version) ||
-               (version != CS_FORMAT_V1 && version != CS_FORMAT_V2)) {
-        classify(info, CS_FILE_NOT_RESULTS, "format_version: expected %d or %d, found another",
-                 CS_FORMAT_V1, CS_FORMAT_V2);
+    } else if (!u64_attr(f, "format_version", &version) || !CS_FORMAT_KNOWN(version)) {
+        classify(info, CS_FILE_NOT_RESULTS, "format_version: expected %d to %d, found another",
+                 CS_FORMAT_V1, CS_FORMAT_V3);
     }
     free(format);
     if (info->why[0] == '\0') {
@@ -211,6 +210,11 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
                      (unsigned long long)cm.trials, (unsigned long long)total);
         else if (info->why[0] == '\0')
             info->state = complete == 1 ? CS_FILE_COMPLETE : CS_FILE_RESUMABLE;
+    } else if (info->why[0] == '\0' && complete == 1) {
+        /* Written before commit records (817acf7 and earlier): complete is set once every trial
+         * is written, at the close. */
+        info->done = info->part_trials > 0 ? info->part_trials : info->trials;
+        info->state = CS_FILE_COMPLETE;
     } else if (info->why[0] == '\0') {
         classify(info, CS_FILE_NOT_RESUMABLE,
                  "no commit record (attribute \"committed\"): its run was killed while making "

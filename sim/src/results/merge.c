@@ -384,9 +384,10 @@ static cs_status copy_rows(const merge_out *m, fill_item *it, hid_t src, hsize_t
         k = (end < at + count ? end : at + count) - (at + done);
         if (slice_io(src, false, it->type, it, done, k, m->buf) < 0)
             rc = cs_h5_err(err, CS_EIO, p->path, "read dataset", it->name);
-        /* The indices in a list (packed little-endian, as in memory here) must be in range. */
+        /* The indices in a list (packed little-endian, as in the file) must be in range. */
         else if (it->kind == ROWS_VALUES &&
-                 cs_commit_check_values(it->id, m->buf, (size_t)k, m->dim, p->path, done, err))
+                 cs_commit_check_values(it->id, m->buf, (size_t)k, m->dim, m->version, p->path,
+                                        done, err))
             rc = err->code;
         else if (slice_io(it->dset, true, it->type, it, at + done, k, m->buf) < 0)
             rc = cs_h5_err(err, CS_EHDF5, m->path, "write dataset", it->name);

@@ -48,10 +48,10 @@ static cs_status check_identity(hid_t f, cs_merge_part *p, cs_error *err)
     if (!rc)
         rc = cs_h5_get_num_attr(f, p->path, "/", "format_version", H5T_NATIVE_INT32, &version,
                                 CS_EIO, err);
-    if (!rc && version != CS_FORMAT_V1 && version != CS_FORMAT_V2)
+    if (!rc && !CS_FORMAT_KNOWN(version))
         rc = cs_errorf(err, CS_EINVAL,
-                       "%s: attribute \"format_version\" of /: expected %d or %d, found %" PRId32,
-                       p->path, CS_FORMAT_V1, CS_FORMAT_V2, version);
+                       "%s: attribute \"format_version\" of /: expected %d to %d, found %" PRId32,
+                       p->path, CS_FORMAT_V1, CS_FORMAT_V3, version);
     p->version = version;
     if (!rc && H5Aexists(f, "part_trials") <= 0)
         rc = cs_errorf(err, CS_EINVAL,

@@ -117,9 +117,9 @@ static cs_status check_identity(cs_resultsio_t *r, cs_error *err)
                          "\"%.60s\" (not a cablesim results file)",
                          r->path, format);
     if ((rc = int_attr(r, "format_version", H5T_NATIVE_INT32, &in->format_version, err))) return rc;
-    if (in->format_version != CS_FORMAT_V1 && in->format_version != CS_RESULTSIO_FORMAT_VERSION)
+    if (!CS_FORMAT_KNOWN(in->format_version))
         return cs_errorf(err, CS_EINVAL,
-                         "%s: attribute \"format_version\" of /: expected %d or %d, found %" PRId32
+                         "%s: attribute \"format_version\" of /: expected %d to %d, found %" PRId32
                          " (read it with the cablesim that wrote it)",
                          r->path, CS_FORMAT_V1, CS_RESULTSIO_FORMAT_VERSION, in->format_version);
     if ((rc = check_not_part(r, err))) return rc;
@@ -328,8 +328,9 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
         if (k == CS_ROWS_STATIC) continue;
         if (t[d].feature == CS_FEAT_RECOVERY && !in->has_recovery) continue;
         if (t[d].feature == CS_FEAT_OUTCOMES && v < CS_FORMAT_V2) continue;
-        const bool optional = t[d].feature != CS_FEAT_ALWAYS && t[d].feature != CS_FEAT_RECOVERY &&
-                              t[d].feature != CS_FEAT_OUTCOMES;
+        const bool optional = (t[d].feature != CS_FEAT_ALWAYS && t[d].feature != CS_FEAT_RECOVERY &&
+                               t[d].feature != CS_FEAT_OUTCOMES) ||
+                              (v < CS_FORMAT_V2 && t[d].v1_optional);
         cs_status rc =
             open_outcome_cached(r, path, optional, k == CS_ROWS_OUTCOME, &r->dset[d], err);
         if (rc) return rc;

@@ -170,16 +170,16 @@ static cs_status transfer_rows(const cs_results_t *w, int d, uint64_t at, uint64
                   : CS_OK;
 }
 
-/* Reads the format version of the open file into *v (1 or 2). */
+/* Reads the format version of the open file into *v (1 to 3). */
 static cs_status file_version(hid_t f, const char *path, int *v, cs_error *err)
 {
     int32_t version = 0;
     cs_status rc = cs_h5_get_num_attr(f, path, "/", "format_version", H5T_NATIVE_INT32, &version,
                                       CS_EINVAL, err);
-    if (rc == CS_OK && version != CS_FORMAT_V1 && version != CS_FORMAT_V2)
+    if (rc == CS_OK && !CS_FORMAT_KNOWN(version))
         rc = cs_errorf(err, CS_EINVAL,
-                       "%s: attribute \"format_version\" of /: expected %d or %d, found %" PRId32,
-                       path, CS_FORMAT_V1, CS_FORMAT_V2, version);
+                       "%s: attribute \"format_version\" of /: expected %d to %d, found %" PRId32,
+                       path, CS_FORMAT_V1, CS_FORMAT_V3, version);
     *v = (int)version;
     return rc;
 }
@@ -240,7 +240,7 @@ static cs_status open_trials(cs_results_t *w, cs_error *err)
             return cs_errorf(err, CS_EINVAL, "%s: expected dataset %s, found none", w->path, path);
         if ((w->dset[d] = H5Dopen2(w->file, path, H5P_DEFAULT)) < 0)
             return cs_h5_err(err, CS_EHDF5, w->path, "open dataset", path);
-        if ((w->mtype[d] = cs_h5_elem_type(&t[d], false)) < 0)
+        if ((w->mtype[d] = cs_rw_mem_type(w, (cs_dataset_id)d)) < 0)
             return cs_h5_err(err, CS_EHDF5, w->path, "make the memory type of", path);
         w->ncols[d] = cs_rw_cols(w, (cs_dataset_id)d);
     }
@@ -328,8 +328,8 @@ static cs_status check_slice(const cs_results_t *w, int id, const void *buf, uin
         return CS_OK;
     }
     if (s->rows == CS_ROWS_VALUES)
-        return cs_commit_check_values((cs_dataset_id)id, buf, (size_t)n, w->run.dim, w->path, at,
-                                      err);
+        return cs_commit_check_values((cs_dataset_id)id, buf, (size_t)n, w->run.dim,
+                                      CS_FORMAT_MEMORY, w->path, at, err);
     if (s->rows != CS_ROWS_OFFSETS) return CS_OK;
     const uint64_t *o = buf, hi = len[s->values];
     if (at == 0 && o[0] != 0)

@@ -6,26 +6,34 @@
  */
 #include "cablesim/results_schema.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
 /* The packed fault record of /recovery/faults (CS_FAULT_RECORD_BYTES, batch.h). */
 static const cs_record_member fault_members[] = {
-    {"edge", 0, CS_DT_U32},           {"fail_days", 4, CS_DT_F64},   {"ship", 12, CS_DT_I32},
-    {"dispatch_days", 16, CS_DT_F64}, {"start_days", 24, CS_DT_F64}, {"end_days", 32, CS_DT_F64},
-    {"waters", 40, CS_DT_U8}};
+    {"edge", 0, CS_DT_U32, CS_DT_U32},        {"fail_days", 4, CS_DT_F64, CS_DT_F64},
+    {"ship", 12, CS_DT_I32, CS_DT_I32},       {"dispatch_days", 16, CS_DT_F64, CS_DT_F64},
+    {"start_days", 24, CS_DT_F64, CS_DT_F64}, {"end_days", 32, CS_DT_F64, CS_DT_F64},
+    {"waters", 40, CS_DT_U8, CS_DT_U8}};
 
-/* The packed cut record of /trials/cuts (CS_CUT_RECORD_BYTES, batch.h). */
+/* The packed cut record of /trials/cuts (CS_CUT_RECORD_BYTES, batch.h). Format 3 stores the
+ * place, depth and time in float32 (7 significant digits: under 2 m in longitude, 0.1 m in
+ * depth, seconds in time; the drawn routes are uncertain by kilometres): 25 bytes a record. */
 static const cs_record_member cut_members[] = {
-    {"edge", 0, CS_DT_U32},      {"lon_deg", 4, CS_DT_F64}, {"lat_deg", 12, CS_DT_F64},
-    {"depth_m", 20, CS_DT_F64},  {"waters", 28, CS_DT_U8},  {"hazard", 29, CS_DT_I32},
-    {"time_days", 33, CS_DT_F64}};
+    {"edge", 0, CS_DT_U32, CS_DT_U32},      {"lon_deg", 4, CS_DT_F64, CS_DT_F32},
+    {"lat_deg", 12, CS_DT_F64, CS_DT_F32},  {"depth_m", 20, CS_DT_F64, CS_DT_F32},
+    {"waters", 28, CS_DT_U8, CS_DT_U8},     {"hazard", 29, CS_DT_I32, CS_DT_I32},
+    {"time_days", 33, CS_DT_F64, CS_DT_F32}};
 
-/* The packed event record of /trials/hazard_events (CS_EVENT_RECORD_BYTES, batch.h). */
+/* The packed event record of /trials/hazard_events (CS_EVENT_RECORD_BYTES, batch.h); format 3
+ * stores its magnitude, places and length in float32: 36 bytes a record. */
 static const cs_record_member event_members[] = {
-    {"hazard", 0, CS_DT_I32},     {"magnitude", 4, CS_DT_F64}, {"lon0_deg", 12, CS_DT_F64},
-    {"lat0_deg", 20, CS_DT_F64},  {"lon1_deg", 28, CS_DT_F64}, {"lat1_deg", 36, CS_DT_F64},
-    {"length_km", 44, CS_DT_F64}, {"target", 52, CS_DT_I32},   {"cuts", 56, CS_DT_U32}};
+    {"hazard", 0, CS_DT_I32, CS_DT_I32},     {"magnitude", 4, CS_DT_F64, CS_DT_F32},
+    {"lon0_deg", 12, CS_DT_F64, CS_DT_F32},  {"lat0_deg", 20, CS_DT_F64, CS_DT_F32},
+    {"lon1_deg", 28, CS_DT_F64, CS_DT_F32},  {"lat1_deg", 36, CS_DT_F64, CS_DT_F32},
+    {"length_km", 44, CS_DT_F64, CS_DT_F32}, {"target", 52, CS_DT_I32, CS_DT_I32},
+    {"cuts", 56, CS_DT_U32, CS_DT_U32}};
 
 #define STATIC(type_, dim_, feat_)                                                                 \
     .type = (type_), .rows = CS_ROWS_STATIC, .dim = (dim_), .feature = (feat_)
@@ -146,6 +154,7 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                 "attack...). Every edge at a failed node is down in that trial."},
     [CS_DS_CUT_OFFSETS] =
         {.path = "/trials/cut_offsets",
+         .v1_optional = true,
          OFFSETS(CS_DS_CUTS, CS_FEAT_ALWAYS),
          .units = "1",
          .description = "CSR offsets into cuts: trial t's cuts are "
@@ -153,6 +162,7 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
          .doc = "CSR offsets: trial *t*'s cuts are `cuts[cut_offsets[t]:cut_offsets[t+1]]`."},
     [CS_DS_CUTS] =
         {.path = "/trials/cuts",
+         .v1_optional = true,
          VALUES(CS_DT_RECORD, CS_FEAT_ALWAYS),
          .units = "lon_deg, lat_deg: degree; depth_m: m; time_days: day; edge, waters, hazard: 1",
          .description = "every place a hazard severed an edge, per trial in the order made, "
@@ -161,19 +171,23 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                         "(0 domestic, 1 foreign, 2 contested), hazard (index in the scenario's "
                         "hazards list, -1 none), time_days; a segment cut twice has two records",
          .doc = "One record per cut, in the order the hazards made them: `edge` (uint32, row of "
-                "/topology/edges), `lon_deg`, `lat_deg` (float64, the point of the edge's drawn "
-                "route where it was cut), `depth_m` (float64, the water depth there: "
+                "/topology/edges), `lon_deg`, `lat_deg` (the point of the edge's drawn route where "
+                "it was cut), `depth_m` (the water depth there: "
                 "docs/model.md, \"Where a cut is\"; 0 for a terrestrial link), `waters` (uint8: "
                 "0 domestic, 1 foreign, 2 contested, as the repair model classifies the point; "
                 "without a `recovery:` section by its defaults: domestic within 200 nmi of a "
                 "Japanese node, else foreign), `hazard` (int32, index in the scenario's "
-                "`hazards` list; -1 for none), `time_days` (float64, when). A segment cut in "
-                "two places has two records; every failed edge has at least one.",
+                "`hazards` list; -1 for none), `time_days` (when). A segment cut in two places "
+                "has two records; every failed edge has at least one. `lon_deg`, `lat_deg`, "
+                "`depth_m` and `time_days` are float32 in format 3 files (7 significant digits: "
+                "under 2 m on the ground, far below the drawn routes' uncertainty), float64 in "
+                "format 1 and 2 files.",
          .members = cut_members,
          .n_members = sizeof cut_members / sizeof cut_members[0],
          .record_bytes = 41},
     [CS_DS_EVENT_OFFSETS] =
         {.path = "/trials/hazard_event_offsets",
+         .v1_optional = true,
          OFFSETS(CS_DS_EVENTS, CS_FEAT_ALWAYS),
          .units = "1",
          .description = "CSR offsets into hazard_events: trial t's events are "
@@ -182,6 +196,7 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
          .doc = "CSR offsets into `hazard_events`, as above."},
     [CS_DS_EVENTS] =
         {.path = "/trials/hazard_events",
+         .v1_optional = true,
          VALUES(CS_DT_RECORD, CS_FEAT_ALWAYS),
          .units = "magnitude: Mw; lon0_deg, lat0_deg, lon1_deg, lat1_deg: degree; length_km: "
                   "km; hazard, target, cuts: 1",
@@ -196,7 +211,8 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                 "sediment_flow: head of the path; sabotage: where the target was cut; "
                 "station_attack: the station), `lon1_deg`, `lat1_deg` (anchor_drag: track end; "
                 "sediment_flow: where the flow stopped), `length_km` (rupture length, track "
-                "length, run-out), all float64, NaN when not applicable; `target` (int32: the "
+                "length, run-out), float32 in format 3 files (float64 in format 1 and 2), NaN "
+                "when not applicable; `target` (int32: the "
                 "segment's edge index, the cable index with `unit: cable`, the station's node "
                 "index; -1 otherwise), `cuts` (uint32, the cuts the event made). "
                 "`random_faults` and `explicit` record no events.",
@@ -475,29 +491,65 @@ const cs_group_schema *cs_results_groups(size_t *n)
     return groups;
 }
 
-size_t cs_dataset_elem_size(const cs_dataset_schema *d)
+size_t cs_dtype_size(cs_dtype t)
 {
-    switch (d->type) {
+    switch (t) {
     case CS_DT_U8:
         return 1;
     case CS_DT_U32:
     case CS_DT_I32:
+    case CS_DT_F32:
         return 4;
     case CS_DT_U64:
     case CS_DT_F64:
         return 8;
     case CS_DT_RECORD:
-        return d->record_bytes;
     case CS_DT_TABLE:
         return 0;
     }
     return 0;
 }
 
+size_t cs_dataset_elem_size(const cs_dataset_schema *d)
+{
+    return d->type == CS_DT_RECORD ? d->record_bytes : cs_dtype_size(d->type);
+}
+
+size_t cs_schema_member_layout(const cs_dataset_schema *d, size_t k, int version, size_t *offset,
+                               cs_dtype *type)
+{
+    assert(d->type == CS_DT_RECORD && k < d->n_members);
+    if (version < CS_FORMAT_V3) {
+        *offset = d->members[k].offset;
+        *type = d->members[k].type;
+        return d->record_bytes;
+    }
+    size_t at = 0, total = 0;
+    for (size_t i = 0; i < d->n_members; i++) {
+        if (i == k) at = total;
+        total += cs_dtype_size(d->members[i].narrow);
+    }
+    *offset = at;
+    *type = d->members[k].narrow;
+    return total;
+}
+
+size_t cs_schema_record_bytes(const cs_dataset_schema *d, int version)
+{
+    size_t off;
+    cs_dtype t;
+    return cs_schema_member_layout(d, 0, version, &off, &t);
+}
+
+bool cs_schema_record_narrowed(const cs_dataset_schema *d, int version)
+{
+    return d->type == CS_DT_RECORD && cs_schema_record_bytes(d, version) != d->record_bytes;
+}
+
 const char *cs_dtype_name(cs_dtype t)
 {
-    static const char *const names[] = {"uint8",   "uint32",   "int32",   "uint64",
-                                        "float64", "compound", "compound"};
+    static const char *const names[] = {"uint8",   "uint32",   "int32",    "uint64",
+                                        "float64", "compound", "compound", "float32"};
     return names[t];
 }
 

@@ -1,8 +1,9 @@
 /*
  * writer.h: what the parts of the results writer share (private to sim/src/results/).
  *
- * writer.c creates the file and appends batches, tables.c writes the static tables, plan.c
- * places every rank's batches (the MPI write plan), resume.c reopens an incomplete file.
+ * writer.c creates the file and appends batches, readback.c reads them back, tables.c writes the
+ * static tables, plan.c places every rank's batches (the MPI write plan), resume.c reopens an
+ * incomplete file.
  */
 #ifndef CS_RESULTS_WRITER_H
 #define CS_RESULTS_WRITER_H
@@ -21,7 +22,7 @@ struct cs_results {
     char *path;
     hid_t file, dxpl;
     hid_t dset[CS_DS_COUNT];  /* per-trial datasets; H5I_INVALID_HID when the file has none */
-    hid_t mtype[CS_DS_COUNT]; /* their memory element types */
+    hid_t mtype[CS_DS_COUNT]; /* their memory element types (cs_rw_mem_type) */
     size_t ncols[CS_DS_COUNT];
     uint64_t len[CS_DS_COUNT]; /* lengths of the values lists */
     cs_schema_run run;         /* the features and sizes of the run */
@@ -50,6 +51,8 @@ struct cs_results {
     size_t wcap, wcap_batches;
     unsigned char *obuf; /* rows of new outcomes of one batch, or gathered rows */
     size_t obuf_cap;
+    unsigned char *pack; /* records of one write packed as the file has them (format 3) */
+    size_t pack_cap;
 };
 
 /* Where one of this rank's batches goes: trials and list values before it in the write. */
@@ -76,8 +79,21 @@ cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err);
 cs_status cs_rw_release(cs_results_t *w, cs_error *err);
 /* Columns of per-trial dataset d in w's file (0 for vectors and lists). */
 size_t cs_rw_cols(const cs_results_t *w, cs_dataset_id d);
+/* The memory type w writes per-trial dataset d with (H5Tclose it): its elements as in the
+ * batches, but a record narrowed in w's format as in the file (the writer packs them). */
+hid_t cs_rw_mem_type(const cs_results_t *w, cs_dataset_id d);
 /* Makes w write (or continue) a file of format version (and so of its features). */
 void cs_rw_set_version(cs_results_t *w, int version);
+/* Reads count rows at row offset of per-trial dataset d into buf, whose extent covers them (with
+ * MPI-IO collectively: each rank passes its own offset and count, possibly 0). */
+cs_status cs_rw_read_rows(const cs_results_t *w, int d, uint64_t offset, uint64_t count, void *buf,
+                          cs_error *err);
+/* Checks that batch b has the shape of w's run (its datasets and columns). */
+cs_status cs_rw_check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_error *err);
+/* Makes w->obuf hold at least bytes. */
+cs_status cs_rw_reserve_obuf(cs_results_t *w, size_t bytes, cs_error *err);
+
+/* readback.c */
 /* Reads rows row .. row + n - 1 of outcome dataset d as trials (through /trials/outcome) into
  * buf (collective with MPI: n may be 0). */
 cs_status cs_rw_read_outcome_rows(cs_results_t *w, int d, uint64_t row, size_t n, void *buf,
