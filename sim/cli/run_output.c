@@ -337,7 +337,8 @@ void run_print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, 
 /*
  * One sample of the dry run: trials 0 .. n - 1 of the run written by the real writer to a
  * temporary results file in dir (a run of n trials: the file has the chunks such a run would),
- * timed; *bytes is the file's size. The file is removed whatever happens.
+ * compacted as a run's complete file is, timed; *bytes is the file's size. The file is removed
+ * whatever happens.
  */
 static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir, uint64_t n,
                             double *seconds, double *bytes, cs_error *err)
@@ -374,6 +375,8 @@ static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir
         const cs_status crc = cs_results_close(w, rc == CS_OK, rc == CS_OK ? err : NULL);
         if (rc == CS_OK) rc = crc;
     }
+    bool compacted = false; /* as the run compacts its complete file */
+    if (rc == CS_OK) rc = cs_results_compact(path, &compacted, err);
     *seconds = cli_now_s() - t0;
     struct stat st;
     if (rc == CS_OK && stat(path, &st) != 0)

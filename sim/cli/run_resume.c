@@ -80,8 +80,10 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
         d = info.state == CS_FILE_COMPLETE ? NOTHING : RESUME;
     }
     /* A complete FILE.tmp: its run was killed after its last write, before renaming it. */
+    bool compacted = false;
     if (d == NOTHING && strcmp(work, a->output) != 0 &&
-        cs_outfile_commit(work, a->output, &err) != CS_OK)
+        (cs_outfile_commit(work, a->output, &err) != CS_OK ||
+         cs_results_compact(a->output, &compacted, &err) != CS_OK))
         d = -cli_report(&err);
     cs_file_info_destroy(&info);
     return d;

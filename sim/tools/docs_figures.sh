@@ -6,19 +6,27 @@
 #     sim/tools/docs_figures.sh build/release/sim/cablesim      # the same, by hand
 #
 # A Release build takes a few minutes (the 31-year evolution of the baseline is most of it).
-# Needs /usr/bin/python3 with matplotlib (.ci/install-deps.sh). Writes docs/figures/*.png.
+# Needs /usr/bin/python3 with matplotlib (.ci/install-deps.sh). Writes docs/figures/*.png and
+# docs/figures/quoted.tsv, the figures the documents quote from these runs (docs_numbers.py;
+# tests/docs/test_docs_examples.py checks that the documents quote them). With
+# DOCS_FIGURES_KEEP=DIR the runs (results files, the evolution table) are kept in DIR.
 set -euo pipefail
 cli=$(realpath "${1:?usage: docs_figures.sh CABLESIM}")
 src=$(cd "$(dirname "$0")/../.." && pwd)
 out=$src/docs/figures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ -n "${DOCS_FIGURES_KEEP:-}" ]; then
+  mkdir -p "$DOCS_FIGURES_KEEP"
+  work=$(realpath "$DOCS_FIGURES_KEEP")
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
 cd "$work"
-ln -s "$src/scenarios" scenarios
-ln -s "$src/topology" topology
+ln -sfn "$src/scenarios" scenarios
+ln -sfn "$src/topology" topology
 export PYTHONPATH=$src/analysis/python MPLBACKEND=Agg
 py() { /usr/bin/python3 -m cablesim_analysis "$@"; }
-run() { "$cli" run "$@" --quiet; }
+run() { "$cli" run "$@" --quiet --force; }
 
 echo "docs_figures: docs/analysis.md (Japan Trench at 4x demand)"
 run scenarios/japan-trench.yaml --set trials=2000 --set demand_scale=4 -o jt.h5
@@ -40,7 +48,11 @@ py recovery sab.h5 sab-plus1.h5 --label "2025 fleet (6 ships)" --label "+1 ship 
     -o "$out/analysis-recovery.png"
 
 echo "docs_figures: docs/criticality.md (the baseline on the network of each year)"
-"$cli" evolution scenarios/baseline.yaml --from 2000 --to 2030 -o evolution.csv --quiet
+"$cli" evolution scenarios/baseline.yaml --from 2000 --to 2030 -o evolution.csv --force \
+  > evolution.txt
 py evolution evolution.csv -o "$out/evolution-baseline.png"
+
+echo "docs_figures: the figures the documents quote (docs/figures/quoted.tsv)"
+/usr/bin/python3 "$src/sim/tools/docs_numbers.py" "$cli" "$work" "$out/quoted.tsv"
 
 ls -l "$out"

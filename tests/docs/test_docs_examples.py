@@ -137,3 +137,20 @@ def test_every_figure_is_regenerated_by_one_command():
     assert shown and shown <= present, f"shown but not regenerated: {sorted(shown - present)}"
     cmake = open(os.path.join(ROOT, "sim", "CMakeLists.txt"), encoding="utf-8").read()
     assert re.search(r"add_custom_target\(docs-figures\s+COMMAND \S*docs_figures\.sh", cmake)
+
+
+def test_documents_quote_the_regenerated_figures():
+    """Every figure sim/tools/docs_figures.sh read off its runs (docs/figures/quoted.tsv, written
+    with the figures) is quoted, as printed there, by the document it names: figures regenerated
+    with other numbers fail here until the documents say what moved (docs/README.md)."""
+    script = open(os.path.join(ROOT, "sim", "tools", "docs_figures.sh"), encoding="utf-8").read()
+    assert 'docs_numbers.py' in script and '"$out/quoted.tsv"' in script
+    rows = [line.split("\t") for line in
+            open(os.path.join(ROOT, "docs", "figures", "quoted.tsv"), encoding="utf-8")
+            .read().splitlines() if line and not line.startswith("#")]
+    assert len(rows) >= 10
+    text = {}
+    for doc, quoted in rows:
+        if doc not in text:
+            text[doc] = " ".join(open(os.path.join(ROOT, doc), encoding="utf-8").read().split())
+        assert " ".join(quoted.split()) in text[doc], f"{doc} does not quote {quoted!r}"

@@ -433,6 +433,9 @@ static void test_parse_errors(void **state)
     parse_fails(t, "[1, 2]\n", "expected a map with a `type` key");
     parse_fails(t, "k: 2\n", "type");
     parse_fails(t, "type: volcano\n", "\"volcano\"");
+    /* A part of a type name gets the did-you-mean hint (cs_nearest_name). */
+    parse_fails(t, "type: random\n", "found \"random\" (did you mean \"random_faults\"?)");
+    parse_fails(t, "type: quake\n", "(did you mean \"earthquake\"?)");
     /* random_faults */
     parse_fails(t, "type: random_faults\nrate_shalow: 1\n", "rate_shalow");
     parse_fails(t, "type: random_faults\nrate_deep: -1\n", "rate_deep");

@@ -264,8 +264,8 @@ static void test_basics(void **state)
     assert_string_equal(b.capacity_basis, "lit"); /* the loader's default */
     assert_string_equal(b.routing_policy, "latency-first");
     assert_int_equal(cs_scenario_basics_of("name: x\ncapacity: lits\n", "f", &b, &err), CS_EINVAL);
-    assert_string_equal(err.msg,
-                        "f:2:11: capacity: expected \"design\" or \"lit\", found \"lits\"");
+    assert_string_equal(err.msg, "f:2:11: capacity: expected \"design\" or \"lit\", found \"lits\" "
+                                 "(did you mean \"lit\"?)");
 }
 
 /* One bad value per key: exact file:line:column, key, expected and found. */
@@ -331,7 +331,8 @@ static void test_range_errors(void **state)
          "s.yaml:2:34: routing.restoration_ramp_days: expected a number in [0, 3650], found "
          "\"-1\""},
         {"name: n\ncapacity: designed\n",
-         "s.yaml:2:11: capacity: expected \"design\" or \"lit\", found \"designed\""},
+         "s.yaml:2:11: capacity: expected \"design\" or \"lit\", found \"designed\" "
+         "(did you mean \"design\"?)"},
         {"name: n\ndemand_scale: 0\n",
          "s.yaml:2:15: demand_scale: expected a number in (0, 1000], found \"0\""},
         {"name: n\ndemand_scale: 1000.5\n",

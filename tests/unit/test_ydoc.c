@@ -405,6 +405,23 @@ static void test_get_bool_string_enum_seq(void **state)
     cs_error_clear(&err);
     assert_int_equal(cs_yget_enum(d, r, "l", true, three, 0, &k, &err), CS_EINVAL);
     assert_string_equal(err.msg, "t.yaml:3:4: l: expected \"a\", \"abc\" or \"b\", found a list");
+    /* A value near a choice, or a part of one, gets the one did-you-mean hint. */
+    static const char *const types[] = {"random_faults", "earthquake", "sabotage", NULL};
+    cs_ydoc_t *h = load_ok("a: random\nb: earthquak\nc: tsunami\n");
+    const cs_ynode *hr = cs_ydoc_root(h);
+    cs_error_clear(&err);
+    assert_int_equal(cs_yget_enum(h, hr, "a", true, types, 0, &k, &err), CS_EINVAL);
+    assert_string_equal(err.msg,
+                        "t.yaml:1:4: a: expected \"random_faults\", \"earthquake\" or "
+                        "\"sabotage\", found \"random\" (did you mean \"random_faults\"?)");
+    cs_error_clear(&err);
+    assert_int_equal(cs_yget_enum(h, hr, "b", true, types, 0, &k, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "t.yaml:2:4: b: expected "));
+    assert_non_null(strstr(err.msg, "found \"earthquak\" (did you mean \"earthquake\"?)"));
+    cs_error_clear(&err);
+    assert_int_equal(cs_yget_enum(h, hr, "c", true, types, 0, &k, &err), CS_EINVAL);
+    assert_null(strstr(err.msg, "did you mean"));
+    cs_ydoc_free(h);
 
     const cs_ynode *seq = NULL;
     cs_error_clear(&err);
@@ -520,6 +537,34 @@ static void test_near_rule(void **state)
     assert_string_equal(buf, " (nearest: \"pac-2\", \"PAC-2\")");
 }
 
+/* cs_nearest_name beyond the distance rule: a name that contains what was written. */
+static void test_nearest_name(void **state)
+{
+    (void)state;
+    static const char *const types[] = {"random_faults", "earthquake",  "sediment_flow",
+                                        "sabotage",      "anchor_drag", "station_attack",
+                                        "explicit"};
+    const size_t n = sizeof types / sizeof types[0];
+    assert_int_equal(cs_nearest_name("randm_faults", types, n), 0); /* one edit */
+    assert_int_equal(cs_nearest_name("Sabotage", types, n), 3);     /* case */
+    assert_int_equal(cs_nearest_name("random", types, n), 0);       /* a prefix: 7 edits away */
+    assert_int_equal(cs_nearest_name("RANDOM", types, n), 0);
+    assert_int_equal(cs_nearest_name("quake", types, n), 1);   /* a part of the name */
+    assert_int_equal(cs_nearest_name("station", types, n), 5); /* a prefix */
+    assert_int_equal(cs_nearest_name("flow", types, n), 2);
+    assert_int_equal(cs_nearest_name("tsunami", types, n), SIZE_MAX); /* nothing like it */
+    assert_int_equal(cs_nearest_name("ra", types, n), SIZE_MAX);      /* too short to be a part */
+    assert_int_equal(cs_nearest_name("", types, n), SIZE_MAX);
+    /* Several names contain it: the nearest of them. */
+    static const char *const scen[] = {"nankai-m9-long-variant", "nankai-m9", "japan-trench"};
+    assert_int_equal(cs_nearest_name("nankai", scen, 3), 1);
+    assert_int_equal(cs_nearest_name("trench", scen, 3), 2);
+    /* A near miss wins over a name that contains the word. */
+    static const char *const near[] = {"seeds_of_doubt", "seeds"};
+    assert_int_equal(cs_nearest_name("seed", near, 2), 1);
+    assert_int_equal(cs_nearest_name("x", near, 0), SIZE_MAX);
+}
+
 static void test_check_keys(void **state)
 {
     (void)state;
@@ -536,6 +581,14 @@ static void test_check_keys(void **state)
     assert_int_equal(cs_ymap_check_keys(d, r, with_trails, "scenario", &err), CS_EINVAL);
     assert_string_equal(err.msg, "t.yaml:4:1: scenario: unknown key \"zzzzzz\"; allowed keys: "
                                  "name, trails, seed");
+    static const char *const long_keys[] = {"name", "random_faults", NULL};
+    cs_ydoc_t *p = load_ok("random: 1\n");
+    cs_error_clear(&err);
+    assert_int_equal(cs_ymap_check_keys(p, cs_ydoc_root(p), long_keys, "scenario", &err),
+                     CS_EINVAL);
+    assert_string_equal(err.msg, "t.yaml:1:1: scenario: unknown key \"random\" (did you mean "
+                                 "\"random_faults\"?); allowed keys: name, random_faults");
+    cs_ydoc_free(p);
     static const char *const all[] = {"sub", "zzzzzz", "seed", "trails", "name", NULL};
     assert_int_equal(cs_ymap_check_keys(d, r, all, "scenario", NULL), CS_OK);
     cs_error_clear(&err);
@@ -781,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_near_rule),
+        cmocka_unit_test(test_nearest_name),
         cmocka_unit_test(test_null_root_is_empty_map),
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_rejected),

@@ -70,9 +70,12 @@ cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
 size_t cs_escape_line(char *dst, size_t n, const char *src);
 
 /**
- * The name nearest s among names[0..n), for a "did you mean" hint: its index, or SIZE_MAX when
- * none is within max(2, strlen(s) / 3) edits (the Levenshtein distance of the YAML and GeoJSON
- * hints, ASCII case ignored) and closer than s is long.
+ * The name among names[0..n) to suggest for s in a "did you mean" hint, or SIZE_MAX: the nearest
+ * by cs_edit_distance (Levenshtein, ASCII case ignored) when it is near by the one rule
+ * (cs_name_is_near: within max(2, strlen(s) / 3) edits and closer than s is long;
+ * "randm_faults" -> "random_faults"); else, for s of 3 bytes or more, the nearest name that
+ * contains s, case ignored (a prefix or a part: "random" -> "random_faults", "quake" ->
+ * "earthquake"); else SIZE_MAX.
  */
 size_t cs_nearest_name(const char *s, const char *const *names, size_t n);
 

@@ -87,6 +87,18 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
  * \return CS_OK, CS_EINVAL, CS_EIO (cannot write the superblock).
  */
 cs_status cs_results_recover(const char *path, cs_error *err);
+/** The suffix of the name a results file is compacted under (cs_results_compact). */
+#define CS_RESULTS_COMPACT_TMP ".compact.tmp"
+/**
+ * Rewrites the complete results file at path without its dead space (docs/hdf5-schema.md,
+ * "Compaction"): every root attribute and object is copied (chunks as stored) into
+ * "<path>.compact.tmp", which is synced and renamed over path. Every dataset and attribute
+ * keeps its type, shape, chunks, filters and values. A file that is not complete is left as it
+ * is (*compacted false). On failure the temporary file is removed and path is the complete file
+ * as it was.
+ * \return CS_OK, CS_EINVAL (name too long), CS_EHDF5, CS_EIO.
+ */
+cs_status cs_results_compact(const char *path, bool *compacted, cs_error *err);
 /**
  * Whether the results file at path holds a commit record (docs/hdf5-schema.md, "Commit
  * protocol") of at least one trial that reads, with the root attributes a resume reads: false

@@ -121,14 +121,29 @@ bool cs_name_is_near(const char *s, size_t d)
     return d <= limit && d < len;
 }
 
+/* Whether s occurs in name, ASCII case ignored. */
+static bool contains_nocase(const char *name, const char *s)
+{
+    const size_t ln = strlen(name), ls = strlen(s);
+    for (size_t i = 0; i + ls <= ln; i++) {
+        size_t j = 0;
+        while (j < ls && tolower((unsigned char)name[i + j]) == tolower((unsigned char)s[j]))
+            j++;
+        if (j == ls) return true;
+    }
+    return false;
+}
+
 size_t cs_nearest_name(const char *s, const char *const *names, size_t n)
 {
-    size_t best = SIZE_MAX, bestd = SIZE_MAX;
+    const bool whole = strlen(s) >= 3; /* long enough to be taken as a part of a name */
+    size_t best = SIZE_MAX, bestd = SIZE_MAX, part = SIZE_MAX, partd = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         const size_t d = cs_edit_distance(s, names[i]);
         if (d < bestd) bestd = d, best = i;
+        if (whole && d < partd && contains_nocase(names[i], s)) partd = d, part = i;
     }
-    return best != SIZE_MAX && cs_name_is_near(s, bestd) ? best : SIZE_MAX;
+    return best != SIZE_MAX && cs_name_is_near(s, bestd) ? best : part;
 }
 
 void cs_near3_init(cs_near3 *n)

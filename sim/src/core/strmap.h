@@ -40,7 +40,8 @@ size_t cs_edit_distance(const char *a, const char *b);
 /**
  * The one rule of every "did you mean" hint: whether a name at edit distance d from s
  * (cs_edit_distance) is near enough to suggest, that is d <= max(2, strlen(s) / 3) and
- * d < strlen(s). cs_nearest_name() and cs_near3 apply it.
+ * d < strlen(s). cs_nearest_name() and cs_near3 apply it (cs_nearest_name() then falls back
+ * on a name that contains s).
  */
 bool cs_name_is_near(const char *s, size_t d);
 

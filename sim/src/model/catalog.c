@@ -151,20 +151,23 @@ cs_status cs_scenario_find(const char *name, char *buf, size_t n, cs_error *err)
     snprintf(want, sizeof want, "%s", name);
     const size_t len = strlen(want), sl = strlen(SUFFIX);
     if (len > sl && strcmp(want + len - sl, SUFFIX) == 0) want[len - sl] = '\0';
-    size_t best = SIZE_MAX, bestd = SIZE_MAX;
-    for (size_t i = 0; i < c.n; i++) {
+    for (size_t i = 0; i < c.n; i++)
         if (strcmp(c.entries[i].name, want) == 0) {
             if ((size_t)snprintf(buf, n, "%s", c.entries[i].path) >= n)
                 rc = cs_errorf(err, CS_EINVAL, "%s: path too long", c.entries[i].path);
             cs_scenario_catalog_destroy(&c);
             return rc;
         }
-        const size_t d = cs_edit_distance(want, c.entries[i].name);
-        if (d < bestd) bestd = d, best = i;
-    }
     char hint[1200] = "";
-    if (best != SIZE_MAX && cs_name_is_near(want, bestd))
-        snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", c.entries[best].name);
+    const char **names = c.n > 0 ? malloc(c.n * sizeof *names) : NULL;
+    if (names != NULL) { /* without memory, the message goes without its hint */
+        for (size_t i = 0; i < c.n; i++)
+            names[i] = c.entries[i].name;
+        const size_t best = cs_nearest_name(want, names, c.n);
+        if (best != SIZE_MAX)
+            snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", c.entries[best].name);
+        free(names);
+    }
     rc = cs_errorf(err, CS_EIO,
                    "%s: no such file, nor a bundled scenario of %s%s ('cablesim scenarios' lists "
                    "them)",

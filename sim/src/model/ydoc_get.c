@@ -272,13 +272,21 @@ cs_status cs_yget_enum(const cs_ydoc_t *d, const cs_ynode *map, const char *key,
         if (dflt < count) note(d, map, key, choices[dflt], !cs_yd_text_looks_typed(choices[dflt]));
     }
     if (rc != CS_OK || v == NULL) return rc;
-    if (v->kind == CS_YSCALAR)
-        for (int i = 0; choices[i] != NULL; i++)
-            if (strcmp(choices[i], v->value) == 0) {
-                *out = i;
-                return CS_OK;
-            }
-    return bad_value(d, map, key, v, exp, err);
+    if (v->kind != CS_YSCALAR) return bad_value(d, map, key, v, exp, err);
+    size_t count = 0;
+    for (; choices[count] != NULL; count++)
+        if (strcmp(choices[count], v->value) == 0) {
+            *out = (int)count;
+            return CS_OK;
+        }
+    const size_t near = cs_nearest_name(v->value, choices, count);
+    if (near == SIZE_MAX) return bad_value(d, map, key, v, exp, err);
+    char kp[320], w[CS_ERROR_MSG_MAX / 2], f[200];
+    cs_yd_key_path(d, map, key, kp, sizeof kp);
+    cs_yd_where(d, v, w, sizeof w);
+    cs_ydescribe(v, f, sizeof f);
+    return cs_errorf(err, CS_EINVAL, "%s: %s: expected %s, found %s (did you mean \"%s\"?)", w, kp,
+                     exp, f, choices[near]);
 }
 
 cs_status cs_yget_seq(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,

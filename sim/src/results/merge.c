@@ -782,6 +782,8 @@ cs_status cs_results_merge(const char *out, const char *const *paths, size_t n, 
     if (!rc) {
         rc = create_output(tmp, out, &parts[0], err);
         if (!rc) rc = fill(tmp, out, sorted, n, buffer, err);
+        bool compacted = false;
+        if (!rc) rc = cs_results_compact(tmp, &compacted, err);
         if (!rc && rename(tmp, out) != 0)
             rc =
                 cs_errorf(err, CS_EIO, "%s: cannot rename %s to it: %s", out, tmp, strerror(errno));
