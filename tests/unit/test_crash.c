@@ -56,6 +56,23 @@ static const char *mpirun(void)
     return CS_MPIEXEC " " CS_MPIEXEC_NUMPROC_FLAG " 2";
 }
 
+/*
+ * Waits until no process holds the results file t.h5 (or t.h5.tmp) in dir: after an MPI job
+ * that failed or was killed, mpirun can return while the ranks it ends are still exiting, one
+ * of them holding the file's lock; `status` would then (rightly) say "open for writing". Waits
+ * on the lock itself (flock(1)), not on the clock; the 600 s bound only stops a stray process
+ * from hanging the test.
+ */
+static void wait_released(const char *dir)
+{
+    char cmd[8192], out[4096];
+    snprintf(cmd, sizeof cmd,
+             "for f in '%s/t.h5' '%s/t.h5.tmp'; do if [ -e \"$f\" ]; then "
+             "flock -s -w 600 \"$f\" true || exit 1; fi; done",
+             dir, dir);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("a process still holds %s/t.h5: %s", dir, out);
+}
+
 /* The writes rank r made to its results file, from the count file of cablesim-fault. */
 static unsigned long writes_of(const char *count_file, int r)
 {
@@ -181,6 +198,7 @@ static int crash_and_resume(const char *spec, int rank, int ranks, int resume_ra
         }
     }
     if (want_status == 1 && ranks > 0 && !mpi_write_error_line(out, spec)) return false;
+    if (ranks > 0) wait_released(".");
     char rl[512] = "";
     if (resume_ranks > 0) snprintf(rl, sizeof rl, "%s", mpirun());
     const int status = sh("'" CS_CLI "' status t.h5", out, sizeof out);
@@ -605,6 +623,7 @@ static void limited_run(const char *dir, const char *limit, int ranks, int resum
         fail_msg("%s (%d ranks): exit %d, expected 1 and a line naming %s.tmp and \"%s\": %s",
                  limit[0] ? limit : "tmpfs", ranks, st, dir, cause, out);
     if (ranks == 0 && strchr(out, '\n')[1] != '\0') fail_msg("expected one line: %s", out);
+    if (ranks > 0) wait_released(dir);
     if (grow != NULL && sh(grow, out, sizeof out) != 0) fail_msg("%s: %s", grow, out);
     snprintf(cmd, sizeof cmd, "'%s' status %s/t.h5", CS_CLI, dir);
     if (sh(cmd, out, sizeof out) != 3) fail_msg("expected a resumable file: %s", out);
