@@ -106,6 +106,7 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
                             .part_trials = part_n,
                             .recovery = cs_engine_recovery(e),
                             .regions = cs_engine_regions(e),
+                            .held_tbps = cs_engine_held(e),
                             .intact = NULL};
     *first = part_first;
     if (a->resume != NULL) {

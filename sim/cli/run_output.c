@@ -361,6 +361,7 @@ static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir
                             .part_trials = part ? n : 0,
                             .recovery = cs_engine_recovery(e),
                             .regions = cs_engine_regions(e),
+                            .held_tbps = cs_engine_held(e),
                             .intact = &intact};
     cs_results_t *w = NULL;
     const double t0 = cli_now_s();

@@ -138,6 +138,7 @@ static inline cs_results_meta cs_test_meta(const cs_engine_t *e, const cs_trial_
                              .created = "2026-01-01T00:00:00Z",
                              .recovery = cs_engine_recovery(e),
                              .regions = cs_engine_regions(e),
+                             .held_tbps = cs_engine_held(e),
                              .intact = intact};
 }
 

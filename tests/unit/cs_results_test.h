@@ -208,6 +208,7 @@ static inline int setup(void **state)
                                  0,
                                  NULL,
                                  NULL,
+                                 NULL,
                                  NULL};
     *state = fx;
     return 0;

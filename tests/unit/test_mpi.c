@@ -127,8 +127,8 @@ static void test_ranks_give_identical_files(void **state)
              "--block-size 100 --quiet",
              mpirun(), CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("3 ranks: %s", out);
-    assert_int_equal(compare_files("mpi-1.h5", "mpi-2.h5"), 14 + 6 + 4 + 5);
-    assert_int_equal(compare_files("mpi-1.h5", "mpi-3.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files("mpi-1.h5", "mpi-2.h5"), 14 + 6 + 5 + 5);
+    assert_int_equal(compare_files("mpi-1.h5", "mpi-3.h5"), 14 + 6 + 5 + 5);
     /* The comparison does see a difference: another seed. */
     snprintf(cmd, sizeof cmd, "'%s' run mpi-test.yaml -o mpi-x.h5 --set seed=6152 --quiet", CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("other seed: %s", out);
@@ -222,7 +222,7 @@ static void test_interrupt_and_resume(void **state)
     assert_string_equal(full_summary, resumed_summary);
     assert_non_null(strstr(resumed_summary, "trials: 2000 (seed 31)"));
     assert_int_equal(root_attr("mpi-part1.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part1.h5"), 14 + 6 + 5 + 5);
     /* A complete file is not resumed. */
     assert_int_equal(cli_env("", 0, "run --resume mpi-part1.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "mpi-part1.h5: complete = 1: every trial is already there"));
@@ -240,7 +240,7 @@ static void test_interrupt_and_resume(void **state)
     /* More batches than are left: the run completes, exit 0. */
     if (cli_env("", 0, "run --resume mpi-part4.h5 --stop-after-batches 9 -q", out, sizeof out) != 0)
         fail_msg("resume: %s", out);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part4.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part4.h5"), 14 + 6 + 5 + 5);
 
     /* kill -9 after the 3rd write: the file was never closed; resume clears HDF5's
      * open-for-writing flag and goes on from the last write (every write ends with a flush). */
@@ -250,7 +250,7 @@ static void test_interrupt_and_resume(void **state)
     if (cli_env("", 0, "run --resume mpi-part3.h5 --no-progress", out, sizeof out) != 0)
         fail_msg("resume after kill -9: %s", out);
     assert_int_equal(root_attr("mpi-part3.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part3.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part3.h5"), 14 + 6 + 5 + 5);
 
     /* 2 ranks, --stop-after-batches 7 with blocks of 100: exactly 7 blocks, whatever rank ran
      * them. SIGINT while the resume loads leaves the file as it was; it then resumes on 2
@@ -270,7 +270,7 @@ static void test_interrupt_and_resume(void **state)
     if (cli_env("", 2, "run --resume mpi-part2.h5 --block-size 64 --quiet", out, sizeof out) != 0)
         fail_msg("mpi resume: %s", out);
     assert_int_equal(root_attr("mpi-part2.h5", "complete"), 1);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part2.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part2.h5"), 14 + 6 + 5 + 5);
 
     /* SIGHUP on rank 1 after its first write: every rank stops after its block, the file holds
      * whole blocks, and resumes to the same file. */
@@ -284,7 +284,7 @@ static void test_interrupt_and_resume(void **state)
     assert_int_equal(done5 % 50, 0); /* whole blocks: a prefix of the trials */
     if (cli_env("", 2, "run --resume mpi-part5.h5 --quiet", out, sizeof out) != 0)
         fail_msg("mpi resume after SIGHUP: %s", out);
-    assert_int_equal(compare_files("mpi-full.h5", "mpi-part5.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files("mpi-full.h5", "mpi-part5.h5"), 14 + 6 + 5 + 5);
 
     /* SIGTERM on rank 1 while loading: every rank stops before the file is made. */
     assert_int_equal(cli_env("CABLESIM_RAISE=TERM@engine CABLESIM_RAISE_RANK=1", 2,
@@ -369,14 +369,14 @@ static void test_sweep(void **state)
              "--quiet",
              CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("single: %s", out);
-    assert_int_equal(compare_files(b, "sw-one.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files(b, "sw-one.h5"), 14 + 6 + 5 + 5);
     snprintf(cmd, sizeof cmd,
              "%s 2 '%s' run mpi-test.yaml --set trials=400 --sweep demand_scale=1,2.5 "
              "-o swm.h5 --block-size 30 --quiet",
              mpirun(), CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("mpi sweep: %s", out);
-    assert_int_equal(compare_files(a, "swm.demand_scale=1.h5"), 14 + 6 + 4 + 5);
-    assert_int_equal(compare_files(b, "swm.demand_scale=2.5.h5"), 14 + 6 + 4 + 5);
+    assert_int_equal(compare_files(a, "swm.demand_scale=1.h5"), 14 + 6 + 5 + 5);
+    assert_int_equal(compare_files(b, "swm.demand_scale=2.5.h5"), 14 + 6 + 5 + 5);
     /* START:STOP:STEP includes STOP; two sweeps multiply. */
     snprintf(cmd, sizeof cmd,
              "'%s' run mpi-test.yaml --set trials=20 --sweep demand_scale=1:2:0.5 "
@@ -494,7 +494,7 @@ static void test_weighted_ranks(void **state)
         fail_msg("2 ranks: %s", out);
     rare_lines(out, b, sizeof b);
     assert_string_equal(a, b);
-    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-2.h5"), 14 + 6 + 1 + 4 + 5);
+    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-2.h5"), 14 + 6 + 1 + 5 + 5);
     assert_int_equal(rows("mpi-is-2.h5", "/trials/weight"), 600);
     assert_int_equal(
         cli_env("", 0, "run mpi-is.yaml -o mpi-is-3.h5 --stop-after-batches 2 -q", out, sizeof out),
@@ -503,7 +503,7 @@ static void test_weighted_ranks(void **state)
         fail_msg("resume: %s", out);
     rare_lines(out, b, sizeof b);
     assert_string_equal(a, b); /* the resumed run's summary read the weights back */
-    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-3.h5"), 14 + 6 + 1 + 4 + 5);
+    assert_int_equal(compare_files("mpi-is-1.h5", "mpi-is-3.h5"), 14 + 6 + 1 + 5 + 5);
     remove_file("mpi-is-1.h5");
     remove_file("mpi-is-2.h5");
     remove_file("mpi-is-3.h5");

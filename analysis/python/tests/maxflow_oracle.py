@@ -26,10 +26,11 @@ routed), with the capacities of the restoration share of that day.
 
 The capacity the trial was routed on (docs/model.md, "Restoration"): c_e is the run's basis
 (root attribute capacity_basis: lit_tbps or capacity_tbps). With a restoration share rho < 1 a
-trial whose failures displace traffic is routed on c'_e = f0_e + rho (c_e - f0_e) on cable
-segments (f0 the intact flow, /baseline/edge_flow_tbps), c_e on links; a trial that displaces
-nothing keeps the intact routing, whose flows f0_e <= c'_e use no edge down, so c' bounds every
-trial. rho is the scenario's routing.restoration_share (scenario_resolved) or, when derived,
+trial whose failures displace traffic (an edge down carries intact flow f0_e,
+/baseline/edge_flow_tbps) is routed on c'_e = s_e + rho (c_e - s_e) on cable segments (s_e what
+the edge holds of the demand spread in proportion to capacity, /baseline/held_tbps; files
+written before it have none and used s_e = f0_e), c_e on links; a trial that displaces nothing
+keeps the intact routing, whose flows f0_e use no edge down: its bound is max(c'_e, f0_e). rho is the scenario's routing.restoration_share (scenario_resolved) or, when derived,
 restoration_at_event x min(1, (1 - u) / u x D / C) with D the sum of /topology/regions
 demand_tbps and C the capacity of the segments with exactly one end in Japan: recomputed here
 from the file. A file without /topology/regions (written before the impact metrics) is checked
@@ -86,6 +87,7 @@ class Run:
                                      f["topology/demands"][:])
             self.regions = f["topology/regions"][:] if "topology/regions" in f else None
             self.f0 = f["baseline/edge_flow_tbps"][:]
+            self.held = f["baseline/held_tbps"][:] if "baseline/held_tbps" in f else None
             t = f["trials"]
             self.eoff, self.fe = t["failed_offsets"][:], t["failed_edges"][:]
             self.noff, self.fn = t["failed_node_offsets"][:], t["failed_nodes"][:]
@@ -162,11 +164,21 @@ class Run:
         return self.rho_at_event + (to - self.rho_at_event) * min(1.0, k / self.ramp_days)
 
     def capacities(self, rho):
+        """c'_e of a trial that displaces traffic, at share rho."""
         if rho >= 1.0:
             return self.c.copy()
-        f0 = np.minimum(self.f0, self.c)
+        s0 = np.minimum(self.f0 if self.held is None else self.held, self.c)
         seg = np.array([k == "segment" for k in self.kind])
-        return np.where(seg, f0 + rho * (self.c - f0), self.c)
+        return np.where(seg, s0 + rho * (self.c - s0), self.c)
+
+    def routed_on(self, rho, down):
+        """The capacities a state with the edges down was routed on, at share rho: c'_e when an
+        edge down carries intact flow (the engine's rule), else the intact routing's, bounded by
+        max(c'_e, f0_e)."""
+        cap = self.capacities(rho)
+        if rho < 1.0 and not np.any(down & (self.f0 > 0.0)):
+            cap = np.maximum(cap, np.minimum(self.f0, self.c))
+        return cap
 
     def down(self, t):
         """Edges down in trial t: failed, or at a failed node."""
@@ -227,7 +239,6 @@ def check(path, exact=False, timeseries=True):
     run = Run(path)
     rep = Report(path, exact)
     rep.trials = run.n_trials
-    cap = run.capacities(run.rho_at_event)
     rep.rho = run.rho_at_event
     seen = set()
     for t in range(run.n_trials):
@@ -238,7 +249,7 @@ def check(path, exact=False, timeseries=True):
             continue
         seen.add(key)
         rep.states += 1
-        check_state(run, rep, t, o, down, cap)
+        check_state(run, rep, t, o, down, run.routed_on(run.rho_at_event, down))
     rep.ts_bounds = {}
     if run.timeseries is not None and timeseries:
         check_timeseries(run, rep)
@@ -322,7 +333,7 @@ def check_timeseries(run, rep):
             states.setdefault((np.packbits(down).tobytes(), rho), (down, rho, []))[2].append(k)
         for down, rho, ks in states.values():
             rep.states += 1
-            g = run.graph(down, run.capacities(rho))
+            g = run.graph(down, run.routed_on(rho, down))
             residual = nx.algorithms.flow.build_residual_network(g, "capacity")
             other, regions = 0.0, {}
             for (city, region), rows in run.groups.items():

@@ -91,7 +91,7 @@ def _violations(path, needle, timeseries=False):
 
 def _state(run, t):
     down = run.down(t)
-    g = run.graph(down, run.capacities(run.rho_at_event))
+    g = run.graph(down, run.routed_on(run.rho_at_event, down))
     return down, g, nx.algorithms.flow.build_residual_network(g, "capacity")
 
 
@@ -133,7 +133,7 @@ def test_checker_flags_edge_flows(tmp_path_factory, copy_of):
     run = oracle.Run(src)
     down = run.down(0)
     o = int(run.outcome[0])
-    cap = run.capacities(run.rho_at_event)
+    cap = run.routed_on(run.rho_at_event, down)
     j_down = int(np.nonzero(down & (run.c > 0))[0][0])
     bad = copy_of(src, "down.h5")
     _edit(bad, "outcomes/edge_flow_tbps", (o, j_down), 1e-6)

@@ -208,6 +208,9 @@ void cs_engine_free(cs_engine_t *e);
 const cs_topology_t *cs_engine_topology(const cs_engine_t *e);
 const cs_demand_t *cs_engine_demand(const cs_engine_t *e);
 const cs_routing_result *cs_engine_baseline(const cs_engine_t *e);
+/** [edges] what each edge holds of the intact demand spread in proportion to capacity, s_e of
+ * the restoration model (cs_router_spread_flow over the topology's capacities). Borrowed. */
+const double *cs_engine_held(const cs_engine_t *e);
 const cs_pair_table *cs_engine_pairs(const cs_engine_t *e);
 const cs_scenario *cs_engine_scenario(const cs_engine_t *e);
 

@@ -51,6 +51,9 @@ typedef struct {
      * cs_engine_intact_batch): outcome 0 of a file of format 2. NULL: the outcomes are numbered
      * from the first trial's. */
     const cs_trial_batch *intact;
+    /** [edges] what each edge holds of the demand spread in proportion to capacity (the
+     * restoration model's s_e, cs_engine_held): /baseline/held_tbps, written with the regions. */
+    const double *held_tbps;
 } cs_results_meta;
 
 /**

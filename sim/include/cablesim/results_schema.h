@@ -26,6 +26,7 @@ typedef enum {
     CS_DS_BASE_LATENCY,
     CS_DS_BASE_EDGE_FLOW,
     CS_DS_BASE_UNSERVED,
+    CS_DS_BASE_HELD,      /**< /baseline/held_tbps */
     CS_DS_FAILED_OFFSETS, /**< /trials/failed_offsets: the first per-trial dataset */
     CS_DS_FAILED_EDGES,
     CS_DS_FAILED_NODE_OFFSETS,

@@ -83,9 +83,15 @@ static cs_status restoration(cs_engine_t *e, cs_error *err)
     if (e->rcap == NULL || e->spread == NULL)
         return cs_errorf(err, CS_ENOMEM, "out of memory for restoration");
     e->rho_cur = 1.0;
-    /* Over the topology's capacities: before any share restricts them. */
-    if (r->at_event < 1.0) cs_router_spread_flow(e->router, e->spread);
+    /* Over the topology's capacities: before any share restricts them (also without a limit:
+     * the results file records it, /baseline/held_tbps). */
+    cs_router_spread_flow(e->router, e->spread);
     return set_share(e, r->at_event, err);
+}
+
+const double *cs_engine_held(const cs_engine_t *e)
+{
+    return e->spread;
 }
 
 const cs_restoration *cs_engine_restoration(const cs_engine_t *e)

@@ -117,6 +117,16 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                              .units = "Tbps",
                              .description = "sum over demands of demand_scaled_tbps - served_tbps",
                              .doc = "Sum over demands of `demand_scaled_tbps - served_tbps`."},
+    [CS_DS_BASE_HELD] =
+        {.path = "/baseline/held_tbps",
+         STATIC(CS_DT_F64, CS_DIM_EDGES, CS_FEAT_IMPACT),
+         .units = "Tbps",
+         .description = "what each edge holds of the demand spread in proportion to capacity "
+                        "(the restoration model's s_e)",
+         .doc = "What each edge holds of Japan's demand spread over the systems in proportion to "
+                "capacity: s_e of the restoration model, a trial that displaces traffic is routed "
+                "over c'_e = s_e + rho (c_e - s_e) on cable segments (docs/model.md, "
+                "\"Restoration\"). Not a routing: the sum may exceed c_e."},
     [CS_DS_FAILED_OFFSETS] =
         {.path = "/trials/failed_offsets",
          OFFSETS(CS_DS_FAILED_EDGES, CS_FEAT_ALWAYS),

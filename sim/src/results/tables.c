@@ -499,6 +499,11 @@ cs_status cs_rw_write_static(const cs_results_t *w, hid_t g, cs_dataset_id d,
         return write_doubles(w, g, d, b->n_edges, b->edge_flow_tbps, err);
     case CS_DS_BASE_UNSERVED:
         return write_doubles(w, g, d, 1, &b->unserved_tbps, err);
+    case CS_DS_BASE_HELD:
+        if (m->held_tbps == NULL)
+            return cs_errorf(err, CS_EINVAL, "%s: %s: no held capacities given", w->path,
+                             cs_results_dataset(d)->path);
+        return write_doubles(w, g, d, b->n_edges, m->held_tbps, err);
     case CS_DS_TIME_DAYS:
         return write_grid(w, g, m, err);
     case CS_DS_SHIPS:
