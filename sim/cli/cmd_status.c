@@ -161,10 +161,8 @@ int cmd_status(int argc, char **argv)
         CS_OK)
         return cli_report(&err);
     /* A killed run's open-for-writing flag, as --resume clears it (only when no one holds it). */
-    cs_error quiet = CS_ERROR_INIT;
-    cs_results_recover(work, &quiet);
     cs_file_info info;
-    if (cs_file_inspect(work, &info, &err) != CS_OK) return cli_report(&err);
+    if (cs_file_inspect_recovering(work, &info, &err) != CS_OK) return cli_report(&err);
     int status = cli_status_check_inputs(work, &info);
     if (status == CLI_OK)
         status = strcmp(format, "json") == 0 ? print_json(work, &info)

@@ -46,7 +46,9 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
     struct stat sb;
     if (lstat(work, &sb) != 0) return START;
     cs_error quiet = CS_ERROR_INIT, err = CS_ERROR_INIT;
-    cs_results_recover(work, &quiet); /* a killed run's flag, when no one holds the file */
+    /* a killed run's flag, when no one holds the file (for FILE itself: in
+     * cs_file_inspect_recovering, which leaves a complete file cut short as it is) */
+    if (strcmp(work, a->output) != 0) cs_results_recover(work, &quiet);
     /* FILE.tmp without a readable commit record of at least one trial: its run was killed
      * while making it (the first record, of 0 trials, is made with the file, and a kill during
      * its flush can tear the root attributes); nothing in it was committed
@@ -62,7 +64,7 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
         return START;
     }
     cs_file_info info;
-    if (cs_file_inspect(work, &info, &err) != CS_OK) return -cli_report(&err);
+    if (cs_file_inspect_recovering(work, &info, &err) != CS_OK) return -cli_report(&err);
     int d = START;
     if (info.state == CS_FILE_NOT_RESULTS) {
         d = -cli_usage_error("%s: expected a results file to resume or leave, found another file "

@@ -560,6 +560,33 @@ static void test_status_and_resume_or_start(void **state)
     assert_int_equal(stat(path, &after), 0);
     assert_true(before.st_ino == after.st_ino && before.st_mtime == after.st_mtime &&
                 before.st_size == after.st_size);
+    /* A copy of a complete file cut short (at half: its metadata, written last by the
+     * compaction, are lost): damaged, not another kind of file. */
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-cut.h5 -q --force", out, sizeof out), 0);
+    assert_int_equal(cs_sh_in(scratch,
+                              "f=cli-cut.h5; head -c $(($(stat -c %s $f) / 2)) $f > c.h5 "
+                              "&& mv c.h5 $f",
+                              out, sizeof out),
+                     0);
+    assert_int_equal(run_cli("status cli-cut.h5", out, sizeof out), 4);
+    assert_non_null(strstr(out, "cli-cut.h5: incomplete and not resumable: damaged: the root "
+                                "attribute \"format\" cannot be read"));
+    /* A complete file cut short in its data (a resumed run keeps its metadata first): status
+     * does not call it complete, nor pads it into a file that would then read as complete. */
+    assert_int_equal(cs_sh_in(scratch,
+                              "f=cli-st.h5; head -c $(($(stat -c %s $f) / 2)) $f > "
+                              "cli-cut.h5",
+                              out, sizeof out),
+                     0);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(run_cli("status cli-cut.h5", out, sizeof out), 4);
+        assert_non_null(strstr(out, "cli-cut.h5: incomplete and not resumable: damaged: marked "
+                                    "complete, yet "));
+    }
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-cut.h5 --resume-or-start", out, sizeof out),
+                     2);
+    assert_non_null(strstr(out, "cli-cut.h5: incomplete and not resumable: damaged"));
+    remove_file("cli-cut.h5");
     /* Another run's file is refused, and so is another kind of file. */
     assert_int_equal(
         run_cli("run cli-st.yaml -o cli-st.h5 --resume-or-start --set seed=9", out, sizeof out), 2);

@@ -41,6 +41,15 @@ typedef struct {
  */
 cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err);
 
+/**
+ * What `status` and `--resume-or-start` do: cs_results_recover (a killed run's flag, a failed
+ * write's short file), then cs_file_inspect. Except that a file marked complete yet shorter
+ * than the end its HDF5 superblock records (a copy cut short: a complete file was closed whole)
+ * is classified NOT_RESUMABLE ("damaged") and left as it is, not padded into a file that would
+ * then read as complete. Returns as cs_file_inspect.
+ */
+cs_status cs_file_inspect_recovering(const char *path, cs_file_info *info, cs_error *err);
+
 /** Frees what info owns. */
 void cs_file_info_destroy(cs_file_info *info);
 

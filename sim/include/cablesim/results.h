@@ -87,6 +87,12 @@ cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_resul
  * \return CS_OK, CS_EINVAL, CS_EIO (cannot write the superblock).
  */
 cs_status cs_results_recover(const char *path, cs_error *err);
+/**
+ * Whether the file at path is an HDF5 file (superblock version 2 or 3, as cablesim writes)
+ * shorter than the end-of-file address its superblock records; the two sizes go to *size and
+ * *recorded. Read-only; false when it cannot tell.
+ */
+bool cs_results_cut_short(const char *path, uint64_t *size, uint64_t *recorded);
 /** The suffix of the name a results file is compacted under (cs_results_compact). */
 #define CS_RESULTS_COMPACT_TMP ".compact.tmp"
 /**

@@ -159,7 +159,13 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
     }
     char *format = str_attr(f, "format");
     uint64_t version = 0, complete = 0;
-    if (format == NULL || strcmp(format, "cablesim-results") != 0) {
+    if (format == NULL && (H5Aexists(f, "format") < 0 || H5Lexists(f, "trials", H5P_DEFAULT) > 0 ||
+                           H5Lexists(f, "topology", H5P_DEFAULT) > 0)) {
+        /* a cablesim file whose root attributes cannot be read: not another kind of file */
+        classify(info, CS_FILE_NOT_RESUMABLE,
+                 "damaged: the root attribute \"format\" cannot be read (a copy cut short, or "
+                 "a file damaged outside cablesim's writes)");
+    } else if (format == NULL || strcmp(format, "cablesim-results") != 0) {
         classify(info, CS_FILE_NOT_RESULTS,
                  "expected a cablesim results file (attribute \"format\"), found another HDF5 "
                  "file");
@@ -222,5 +228,28 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
                  "older cablesim made it");
     }
     H5Fclose(f);
+    return CS_OK;
+}
+
+cs_status cs_file_inspect_recovering(const char *path, cs_file_info *info, cs_error *err)
+{
+    uint64_t size = 0, recorded = 0;
+    const bool cut = cs_results_cut_short(path, &size, &recorded);
+    cs_error quiet = CS_ERROR_INIT;
+    /* a killed run's flag and a failed write's short file, when no one holds the file (HDF5
+     * opens neither as they are) */
+    cs_results_recover(path, &quiet);
+    const cs_status rc = cs_file_inspect(path, info, err);
+    if (rc != CS_OK || !cut || info->state != CS_FILE_COMPLETE) return rc;
+    /* A complete file was closed whole: cut short, it is a damaged copy. The padding goes again
+     * (recovery wrote only zeros past the end, the superblock kept its length), so that the file
+     * is left as it was and never reads as complete. */
+    const int undone = truncate(path, (off_t)size);
+    info->why[0] = '\0';
+    classify(info, CS_FILE_NOT_RESUMABLE,
+             "damaged: marked complete, yet %llu bytes of the %llu its HDF5 superblock records "
+             "(a copy cut short?)%s",
+             (unsigned long long)size, (unsigned long long)recorded,
+             undone == 0 ? "" : "; could not cut the padding off again");
     return CS_OK;
 }

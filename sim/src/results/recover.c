@@ -57,6 +57,24 @@ static uint64_t get_u64(const unsigned char *p)
     return v;
 }
 
+bool cs_results_cut_short(const char *path, uint64_t *size, uint64_t *recorded)
+{
+    enum { SB = 36, EOFA = 28, BASE = 12 }; /* superblock v2/3, 8-byte addresses */
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    *size = *recorded = 0;
+    const int fd = open(path, O_RDONLY);
+    if (fd < 0) return false;
+    unsigned char sb[SB];
+    struct stat st;
+    const bool got = fstat(fd, &st) == 0 && pread(fd, sb, SB, 0) == SB && memcmp(sb, sig, 8) == 0 &&
+                     (sb[8] == 2 || sb[8] == 3) && sb[9] == 8;
+    close(fd);
+    if (!got) return false;
+    *size = (uint64_t)st.st_size;
+    *recorded = get_u64(sb + BASE) + get_u64(sb + EOFA);
+    return *size < *recorded;
+}
+
 /*
  * A writer killed without closing the file (kill -9, a lost node) leaves the superblock's
  * "open for writing" flag set, and HDF5 then refuses to open the file ("may use h5clear"). It
