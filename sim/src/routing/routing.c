@@ -793,6 +793,24 @@ static void start(cs_router_t *r, const cs_failures *f, unsigned char *connected
     memset(r->latsum, 0, r->nd * sizeof *r->latsum);
 }
 
+/* The demand spread in proportion to capacity: each demand's maximum flow alone, scaled to the
+ * demand (routing.h). */
+void cs_router_spread_flow(cs_router_t *r, double *flow)
+{
+    start(r, NULL, r->conn0);
+    memset(flow, 0, r->ne * sizeof *flow);
+    for (size_t i = 0; i < r->nd; i++) {
+        if (!r->reach[i] || !(r->dval[i] > 0.0)) continue;
+        r->cur_a = r->dca[i];
+        r->cur_b = r->dcb[i];
+        const double F = max_flow(r, r->dorig[i], r->ddst[i], INFINITY);
+        if (!(F > 0.0)) continue;
+        const double share = r->dval[i] / F;
+        for (size_t e = 0; e < r->ne; e++)
+            if (r->eflow[e] != 0.0) flow[e] += share * fabs(r->eflow[e]);
+    }
+}
+
 /* The reference routing of the router's capacities (cs_reflog_for records it): nothing failed. */
 static void record_reference(cs_router_t *r)
 {
