@@ -28,9 +28,12 @@ The capacity the trial was routed on (docs/model.md, "Restoration"): c_e is the 
 (root attribute capacity_basis: lit_tbps or capacity_tbps). With a restoration share rho < 1 a
 trial whose failures displace traffic (an edge down carries intact flow f0_e,
 /baseline/edge_flow_tbps) is routed on c'_e = s_e + rho (c_e - s_e) on cable segments (s_e what
-the edge holds of the demand spread in proportion to capacity, /baseline/held_tbps; files
-written before it have none and used s_e = f0_e), c_e on links; a trial that displaces nothing
-keeps the intact routing, whose flows f0_e use no edge down: its bound is max(c'_e, f0_e). rho is the scenario's routing.restoration_share (scenario_resolved) or, when derived,
+the edge holds of the demand spread in proportion to capacity, /baseline/held_tbps), c_e on
+links; a trial that displaces nothing keeps the intact routing, whose flows f0_e use no edge
+down: its bound is max(c'_e, f0_e). s_e rests on maximum flows, which are not unique, so it is
+read from the file, not recomputed: a file without /baseline/held_tbps is checked against c_e,
+an upper bound of c'_e (files made before the spread, d440ec7, were routed on f0_e + rho (c_e -
+f0_e), those made between it and the dataset on s_e; c_e bounds both). rho is the scenario's routing.restoration_share (scenario_resolved) or, when derived,
 restoration_at_event x min(1, (1 - u) / u x D / C) with D the sum of /topology/regions
 demand_tbps and C the capacity of the segments with exactly one end in Japan: recomputed here
 from the file. A file without /topology/regions (written before the impact metrics) is checked
@@ -164,10 +167,11 @@ class Run:
         return self.rho_at_event + (to - self.rho_at_event) * min(1.0, k / self.ramp_days)
 
     def capacities(self, rho):
-        """c'_e of a trial that displaces traffic, at share rho."""
-        if rho >= 1.0:
+        """c'_e of a trial that displaces traffic, at share rho (c_e without /baseline/held_tbps:
+        an upper bound, see the module's docstring)."""
+        if rho >= 1.0 or self.held is None:
             return self.c.copy()
-        s0 = np.minimum(self.f0 if self.held is None else self.held, self.c)
+        s0 = np.minimum(self.held, self.c)
         seg = np.array([k == "segment" for k in self.kind])
         return np.where(seg, s0 + rho * (self.c - s0), self.c)
 
