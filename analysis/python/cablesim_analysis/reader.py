@@ -143,7 +143,8 @@ class Results:
       ``baseline`` (DataFrame per demand: ``served_tbps``, ``latency_ms``,
       index = demand label), ``baseline_edge_flow`` (Series per edge id),
       ``baseline_unserved`` (float), ``n_trials`` (trials usable: all of them
-      in a complete file), ``complete`` (bool).
+      in a complete file), ``complete`` (bool), ``counted_demand`` (Series per demand: the
+      demand damage figures count, 0 for a demand the intact network serves none of).
 
     Read on first access (then cached):
       ``served``, ``latency`` (DataFrames trials x demand labels; ``latency`` is
@@ -256,6 +257,17 @@ class Results:
                 f"not the {self.attrs.get('trials')} the scenario asked for"
             )
         return n
+
+    @property
+    def counted_demand(self):
+        """Per demand (Series indexed like ``demands``): the demand every damage figure counts,
+        ``demand_scaled_tbps`` where the intact network serves some of it, else 0. The router
+        never routes a demand the intact network of the year serves none of (Russia before
+        its first lit cable: docs/model.md, "Demand the intact network cannot serve"), and
+        /trials/unserved_tbps, the run summary and ``cablesim analyze`` leave it out."""
+        d = self.demands["demand_scaled_tbps"].to_numpy(dtype=float)
+        return pd.Series(np.where(self.baseline["served_tbps"].to_numpy() > 0.0, d, 0.0),
+                         index=self.demands.index, name="counted_demand_tbps")
 
     # --------------------------------------------------------------- basics
 

@@ -170,3 +170,76 @@ def test_reader_capacity_lost(tmp_path):
         want = capacity_lost(path)
         assert np.allclose(got, want, rtol=1e-12, atol=0.0)
     assert capacity_lost(rnd).max() > 0.0
+
+
+def test_unserved_share_leaves_out_demand_the_intact_network_cannot_serve(tmp_path):
+    """Issue 10: demand the intact network of the year cannot serve (Russia in 2006: its cable
+    was not lit yet) is no part of any damage figure. The run summary, `analyze` (text, JSON,
+    CSV) and the Python reader give the same demand, unserved share and served fraction, and
+    analyze's per-region served fractions are the file's /outcomes/region_served_fraction."""
+    from cablesim_analysis import open_results, stats
+
+    out = tmp_path / "hengchun.h5"
+    run = subprocess.run([cli_path(), "run",
+                          str(REPO / "scenarios" / "replays" / "hengchun-2006.yaml"),
+                          "--set", "recovery=null", "--set", "trials=3", "-o", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    m = re.search(r"unserved: ([0-9.]+) Tbps, ([0-9.]+)% of demand", run.stdout)
+    assert m, run.stdout
+    summary_pct = m.group(2)
+    with h5py.File(out, "r") as f:
+        demand = f["topology/demands"]["demand_scaled_tbps"][:]
+        base = f["baseline/served_tbps"][:]
+        unserved = f["trials/unserved_tbps"][:]
+        regions = [n.decode() for n in f["topology/regions"]["name"]]
+        reachable = f["topology/regions"]["reachable"][:]
+        frac = f["outcomes/region_served_fraction"][:][f["trials/outcome"][:]]
+    counted = float(demand[base > 0].sum())
+    assert counted < float(demand.sum())  # some demand the 2006 network cannot serve
+    assert reachable.min() == 0  # Russia
+    share = unserved.mean() / counted
+    assert f"{100 * share:.3f}" == summary_pct  # 15.719, not 15.6
+    # analyze, text
+    an = subprocess.run([cli_path(), "analyze", str(out)], capture_output=True, text=True,
+                        check=False)
+    assert an.returncode == 0, an.stderr
+    m = re.search(r"share of demand unserved: ([0-9.]+)%", an.stdout)
+    assert m, an.stdout
+    assert m.group(1) == summary_pct
+    # analyze, JSON
+    an = subprocess.run([cli_path(), "analyze", str(out), "--format", "json"],
+                        capture_output=True, text=True, check=False)
+    assert an.returncode == 0, an.stderr
+    js = json.loads(an.stdout)
+    overall = js["overall"]
+    assert abs(overall["demand_tbps"] - counted) <= 1e-12 * counted
+    assert abs(overall["unreachable_demand_tbps"] - (demand.sum() - counted)) <= 1e-12
+    assert f"{100 * overall['unserved_share']:.3f}" == summary_pct
+    assert abs(overall["served_fraction"]["mean"] - (1 - share)) <= 1e-12
+    by_name = {g["region"]: g for g in js["regions"]}
+    for g, name in enumerate(regions):
+        if reachable[g]:
+            assert abs(by_name[name]["served_fraction"]["mean"] - frac[:, g].mean()) <= 1e-12
+        else:
+            assert by_name[name]["served_fraction"]["mean"] is None
+            assert by_name[name]["unserved_tbps"]["mean"] == 0.0
+    # analyze, CSV
+    an = subprocess.run([cli_path(), "analyze", str(out), "--format", "csv", "--table", "overall"],
+                        capture_output=True, text=True, check=False)
+    assert an.returncode == 0, an.stderr
+    head, row = an.stdout.splitlines()
+    cols = dict(zip(head.split(","), row.split(",")))
+    assert abs(float(cols["demand_tbps"]) - counted) <= 1e-9 * counted
+    assert f"{100 * float(cols['unserved_share']):.3f}" == summary_pct
+    # the Python reader
+    with open_results(out) as r:
+        s = stats.run_summary(r)
+        assert abs(s["demand_tbps"] - counted) <= 1e-12 * counted
+        assert f"{100 * s['unserved_share']:.3f}" == summary_pct
+        reg = stats.region_summary(r)  # indexed by region
+        for g, name in enumerate(regions):
+            if reachable[g]:
+                assert abs(reg.loc[name, "mean"] - frac[:, g].mean()) <= 1e-12
+            else:
+                assert np.isnan(reg.loc[name, "mean"])
