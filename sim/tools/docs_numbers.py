@@ -47,7 +47,9 @@ def main(cli, work, out):
     years = {}
     for f in glob.glob(os.path.join(work, "jt-*.h5")):
         s = cablesim("analyze", os.path.basename(f))["overall"]
-        years[int(os.path.basename(f)[3:7])] = s["unserved_tbps"]["mean"] - s["intact_unserved_tbps"]
+        # A loss below the intact network's is rounding dust (docs/analysis-cli.md): 0, not -0.0.
+        years[int(os.path.basename(f)[3:7])] = max(
+            0.0, s["unserved_tbps"]["mean"] - s["intact_unserved_tbps"])
     last = max(years)
     quote(a, f"{years[last]:.1f} in {last}")
 

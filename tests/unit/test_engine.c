@@ -26,9 +26,10 @@ static cs_scenario *load_scenario(const char *text, const char *const *sets, siz
 
 /* The intact shortcut and the cache give exactly what routing again gives,
  * whatever order the trials run in (so whatever the cache holds): without a restoration limit
- * (share 1), and with the default share, where a trial that displaces traffic is routed over
- * c'_e = f0_e + rho (c_e - f0_e) on cable segments and one that does not keeps the intact
- * routing. */
+ * (share 1), and with the default share, where a trial that displaces traffic of the intact
+ * routing is routed over c'_e = s_e + rho (c_e - s_e) on cable segments (s_e the demand spread
+ * in proportion to capacity, from a router of the test's own) and one that does not keeps the
+ * intact routing. */
 static void shortcuts_are_exact(const char *const *sets, size_t nsets)
 {
     cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, sets, nsets);
@@ -42,11 +43,12 @@ static void shortcuts_are_exact(const char *const *sets, size_t nsets)
     const double rho = cs_engine_restoration(e)->at_event;
     const cs_routing_result *base = cs_engine_baseline(e);
     if (rho < 1.0) {
-        double cap[64];
+        double cap[64], spread[64];
         assert_true(ne <= 64);
+        cs_router_spread_flow(direct, spread);
         for (size_t j = 0; j < ne; j++) {
             const cs_edge *ed = cs_topology_edge(t, j);
-            const double c = ed->lit_tbps, f0 = fmin(base->edge_flow_tbps[j], c);
+            const double c = ed->lit_tbps, f0 = fmin(spread[j], c);
             cap[j] = ed->kind == CS_EDGE_SEGMENT ? f0 + rho * (c - f0) : c;
         }
         assert_int_equal(cs_router_set_capacity(direct, cap, &err), CS_OK);

@@ -215,7 +215,7 @@ static void test_resolved_reruns(void **state)
     str_attr("out/full.h5", "scenario_resolved", text, sizeof text);
     assert_null(strstr(text, scratch)); /* portable: no absolute path of this machine */
     static const char *const filled[] = {"topology: data/net.geojson\n",
-                                         "restoration_ramp_days: 12\n",
+                                         "restoration_ramp_days: 10\n",
                                          "batch_trials: 2\n",
                                          "capacity: lit\n",
                                          "permit_days:\n",

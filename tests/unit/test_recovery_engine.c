@@ -67,11 +67,14 @@ static void rec_destroy(rec_run *x)
 /*
  * The restoration ramp (docs/model.md, "Restoration"): the hand case with the default model
  * and a 4-day ramp. The test network's full share is 1 (3 x 17 / 29 > 1), so the share on day
- * k (t in [k, k + 1)) is rho_k = 0.4 + 0.6 min(1, k / 4), and at grid time g x 0.5 d that of day
- * floor(g / 2). PAC-2 down, Los Angeles (11.75 Tbps) keeps the intact flow F of PAC-1 and OLD-1
+ * k (t in [k, k + 1)) is rho_k = a + (1 - a) min(1, k / 4), a = restoration_at_event, and at
+ * grid time g x 0.5 d that of day floor(g / 2). PAC-2 down, Los Angeles (11.75 Tbps) keeps
+ * what PAC-1 and OLD-1 carried of the demand spread in proportion to capacity, F = 11.75 / 20
+ * x (8 + 2) (the US demands' maximum flows fill the cut PAC-1 8 + PAC-2 10 + OLD-1 2) + 1.75 / 9
+ * x 2 (Osaka's Hong Kong flow detours 2 Tbps over PAC-2 and OLD-1; test_engine_impact.c),
  * plus rho of their spare (10 - F): served = 17.5 - 11.75 + F + rho (10 - F) until the repair,
  * and the unserved integral adds, to the 1.75 x end of the unlimited model, (10 - F) x sum over
- * the 4 ramp days of (1 - rho_k) = (10 - F) x 0.6 x (1 + 0.75 + 0.5 + 0.25).
+ * the 4 ramp days of (1 - rho_k) = (10 - F) x (1 - a) x (1 + 0.75 + 0.5 + 0.25).
  */
 static void test_restoration_ramp(void **state)
 {
@@ -80,42 +83,37 @@ static void test_restoration_ramp(void **state)
     rec_run x;
     rec_init(&x, engine_hand, sets, 2, 0);
     cs_engine_t *e = x.e;
-    const cs_topology_t *t = cs_engine_topology(e);
     cs_error err = CS_ERROR_INIT;
     const cs_restoration *res = cs_engine_restoration(e);
+    const double a = CS_RESTORATION_AT_EVENT;
     assert_true(res->derived);
     assert_near(res->full, 1.0, 0.0);
-    assert_near(res->at_event, 0.4, 1e-15);
+    assert_near(res->at_event, a, 1e-15);
     assert_near(res->ramp_to, 1.0, 0.0);
     assert_near(res->ramp_days, 4.0, 0.0);
     /* The formula at chosen days: whole days, between them (the day's), the end. */
-    assert_near(cs_engine_restoration_share_at(e, 0.0), 0.4, 1e-15);
-    assert_near(cs_engine_restoration_share_at(e, 0.5), 0.4, 1e-15);
-    assert_near(cs_engine_restoration_share_at(e, 1.0), 0.4 + 0.6 * 0.25, 1e-15);
-    assert_near(cs_engine_restoration_share_at(e, 1.3), 0.4 + 0.6 * 0.25, 1e-15);
-    assert_near(cs_engine_restoration_share_at(e, 3.5), 0.4 + 0.6 * 3.0 / 4.0, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 0.0), a, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 0.5), a, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 1.0), a + (1 - a) * 0.25, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 1.3), a + (1 - a) * 0.25, 1e-15);
+    assert_near(cs_engine_restoration_share_at(e, 3.5), a + (1 - a) * 3.0 / 4.0, 1e-15);
     assert_near(cs_engine_restoration_share_at(e, 4.0), 1.0, 0.0);
     assert_near(cs_engine_restoration_share_at(e, 30.0), 1.0, 0.0);
-    size_t pac1 = 0, old1 = 0;
-    assert_true(cs_topology_find_edge(t, "pac-1:1", &pac1));
-    assert_true(cs_topology_find_edge(t, "old-1:1", &old1));
-    const double F =
-        cs_engine_baseline(e)->edge_flow_tbps[pac1] + cs_engine_baseline(e)->edge_flow_tbps[old1];
-    assert_true(F < 10.0 - 0.1);                   /* spare to restore onto */
+    const double F = 11.75 / 20.0 * (8.0 + 2.0) + 1.75 / 9.0 * 2.0;
     for (uint64_t trial = 0; trial < 2; trial++) { /* the second from the cache */
         if (cs_engine_trial_recovery(e, trial, &x.f, &x.r, x.cut, &x.o, &err) != CS_OK)
             fail_msg("%s", err.msg);
         /* the trial at the event, and the engine back at the event's share after it */
-        assert_near(x.r.unserved_tbps, 11.75 - F - 0.4 * (10.0 - F), 1e-9);
+        assert_near(x.r.unserved_tbps, 11.75 - F - a * (10.0 - F), 1e-9);
         const double end = x.o.repairs[0].end_days;
         assert_true(end > 5.0);
         for (size_t g = 0; g < x.o.n_steps && (double)g * 0.5 < end; g++) {
-            const double rho = 0.4 + 0.6 * fmin(1.0, (double)(g / 2) / 4.0);
+            const double rho = a + (1 - a) * fmin(1.0, (double)(g / 2) / 4.0);
             assert_near(cs_engine_restoration_share_at(e, (double)g * 0.5), rho, 1e-15);
             assert_near(x.o.served_tbps[g], 5.75 + F + rho * (10.0 - F), 1e-9);
         }
         assert_near(x.o.served_tbps[(size_t)ceil(end * 2.0)], 17.5, 1e-9);
-        assert_near(x.o.unserved_tbps_days, 1.75 * end + (10.0 - F) * 0.6 * 2.5, 1e-6);
+        assert_near(x.o.unserved_tbps_days, 1.75 * end + (10.0 - F) * (1 - a) * 2.5, 1e-6);
     }
     rec_destroy(&x);
 }

@@ -504,6 +504,61 @@ static void test_bad_sizes_and_api(void **state)
     unmake(&fx);
 }
 
+/* ------------------------------------------------------------ spread in proportion to capacity */
+
+/* The demand spread over the edges in proportion to capacity (cs_router_spread_flow, the
+ * restoration model's s_e): each demand's maximum flow alone, scaled to the demand. */
+static void spread_case(const fixture *fx, bool use_lit, const double *expect, size_t ne)
+{
+    cs_routing_options o = options(CS_ROUTING_LATENCY_FIRST, 8);
+    o.use_lit = use_lit;
+    cs_error err = CS_ERROR_INIT;
+    cs_router_t *r = NULL;
+    if (cs_router_alloc(&r, fx->t, fx->d, &o, &err) != CS_OK) fail_msg("router: %s", err.msg);
+    double s[8];
+    assert_true(ne <= 8 && cs_topology_edge_count(fx->t) == ne);
+    cs_router_spread_flow(r, s);
+    for (size_t e = 0; e < ne; e++)
+        assert_float_equal(s[e], expect[e], 1e-12);
+    /* Deterministic, and unchanged by a routing in between. */
+    cs_routing_result res;
+    assert_int_equal(cs_routing_result_init(&res, cs_demand_count(fx->d), ne, &err), CS_OK);
+    assert_int_equal(cs_router_route(r, NULL, &res, &err), CS_OK);
+    double again[8];
+    cs_router_spread_flow(r, again);
+    assert_memory_equal(s, again, ne * sizeof *s);
+    cs_routing_result_destroy(&res);
+    cs_router_free(r);
+}
+
+static void test_spread_flow(void **state)
+{
+    (void)state;
+    /* Parallel links 3 and 5 Tbps (lit 1.25 and 2.5), A-B 6: the maximum flow fills both
+     * (8; lit 3.75), scaled by 6 / 8: 2.25 and 3.75 (lit: 6 / 3.75 x 1.25 = 2 and 4, above
+     * the lit capacities: not capped), where latency-first puts 3 on each; the dark link to C
+     * carries nothing. */
+    fixture fx = parallel("origin,destination,demand_tbps\nA,B,6\n");
+    spread_case(&fx, false, (const double[]){2.25, 3.75, 0.0}, 3);
+    spread_case(&fx, true, (const double[]){2.0, 4.0, 0.0}, 3);
+    unmake(&fx);
+    /* The hub: A-B 9 and C-B 8.5 each have a maximum flow of 13 over H-B (3 + 10); each
+     * demand's share of the two links is D / 13, added: short 17.5 / 13 x 3, long 17.5 / 13 x
+     * 10, and A-H and C-H carry their own demand. */
+    fx = make(hub_nodes, 4, hub_edges, 4, "origin,destination,demand_tbps\nA,B,9\nC,B,8.5\n");
+    spread_case(&fx, false, (const double[]){9.0, 8.5, 17.5 / 13.0 * 3.0, 17.5 / 13.0 * 10.0}, 4);
+    unmake(&fx);
+    /* Transit: Tokyo-Singapore may not cross the Chinese backbone, so its maximum flow is the
+     * direct cable's 2 Tbps and it all goes there (5 / 2 x 2 = 5); Tokyo-Guangzhou (3) has 10
+     * over Shanghai and 2 over Singapore: 3 / 12 of each. */
+    fx = make(tr_nodes, 4, tr_edges, 4, "origin,destination,demand_tbps\nTYO,SIN,5\nTYO,CAN,3\n");
+    spread_case(&fx, false,
+                (const double[]){3.0 / 12.0 * 10.0, 3.0 / 12.0 * 10.0, 3.0 / 12.0 * 2.0,
+                                 5.0 + 3.0 / 12.0 * 2.0},
+                4);
+    unmake(&fx);
+}
+
 int main(void)
 {
     cs_library_init();
@@ -518,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_maxflow_jointly_feasible),
         cmocka_unit_test(test_transit),
         cmocka_unit_test(test_exclude_unserved),
+        cmocka_unit_test(test_spread_flow),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_bad_sizes_and_api),
     };

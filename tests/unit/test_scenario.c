@@ -217,7 +217,7 @@ static void test_resolved(void **state)
      * the paths stay portable (the bundled files, not where they were found). */
     assert_string_equal(
         text, "name: base\nrouting:\n  policy: latency-first\n  rounds: 8\n  hop_ms: 0.05\n"
-              "  utilisation: 0.25\n  restoration_at_event: 0.4\n  restoration_ramp_days: 12\n"
+              "  utilisation: 0.25\n  restoration_at_event: 0.68\n  restoration_ramp_days: 10\n"
               "output:\n  edge_flow: true\n  latency: true\n  headroom: false\n"
               "  compression: 2\n  batch_trials: 1024\n  format_version: 3\ndescription: ''\n"
               "topology: topology/japan.geojson\ndemand: topology/japan-demand.csv\n"

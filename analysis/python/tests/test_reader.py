@@ -309,7 +309,7 @@ def test_settings_from_attributes(r, random_h5):
     assert resolved["capacity"] == "lit" and resolved["demand_scale"] == 1
     assert resolved["routing"] == {"policy": "latency-first", "rounds": 8, "hop_ms": 0.05,
                                    "restoration_share": 1, "utilisation": 0.25,
-                                   "restoration_at_event": 0.4, "restoration_ramp_days": 12}
+                                   "restoration_at_event": 0.68, "restoration_ramp_days": 10}
     assert resolved["output"] == {"edge_flow": True, "latency": True, "headroom": False,
                                   "compression": 2, "batch_trials": 1024,
                                   "format_version": 3}

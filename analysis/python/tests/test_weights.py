@@ -28,11 +28,16 @@ def _exact():
     return pa * p["b"] * pc
 
 
+# pilot_trials: 4000. The cut_off score is graded (1 - the region's served fraction); since the
+# restoration model spreads the intact demand over the three paths in proportion to capacity,
+# losing one path costs about its share, not all the traffic on it, so the pilot needs more
+# draws to find the tilt: with 1000 the estimate's relative standard error rose from 2.8% to
+# 10.8% (mean 12% below the exact value); with 4000 it is 2.9% (3% below).
 def _scenario(method, trials=4000):
     return (f"name: rare-sp\ntopology: {DATA / 'rare-sp.geojson'}\n"
             f"demand: {DATA / 'rare-sp-demand.csv'}\nas_of: 2020\ntrials: {trials}\nseed: 3\n"
             "hazards:\n  - type: random_faults\n    rate_shallow: 0.06\n    rate_deep: 0.06\n"
-            f"estimator:\n  method: {method}\n  pilot_trials: 1000\n"
+            f"estimator:\n  method: {method}\n  pilot_trials: 4000\n"
             "  target: {region: US West Coast, cut_off: true}\n")
 
 

@@ -72,8 +72,8 @@ typedef struct {
 
 /** Defaults of the restoration model (docs/model.md, "Restoration", sources there). */
 #define CS_RESTORATION_UTILISATION 0.25
-#define CS_RESTORATION_AT_EVENT    0.4
-#define CS_RESTORATION_RAMP_DAYS   12.0
+#define CS_RESTORATION_AT_EVENT    0.68
+#define CS_RESTORATION_RAMP_DAYS   10.0
 
 #define CS_ROUTING_OPTIONS_INIT                                                                    \
     {                                                                                              \
@@ -152,6 +152,17 @@ void cs_router_exclude_unserved(cs_router_t *r, const double *served);
  * CS_ROUTING_EPS_TBPS stay unusable. \return CS_OK, CS_EINVAL (a negative or non-finite value).
  */
 cs_status cs_router_set_capacity(cs_router_t *r, const double *cap, cs_error *err);
+
+/**
+ * The intact network's demand spread over its systems in proportion to capacity (docs/model.md,
+ * "Restoration": what each system carries of Japan's traffic before a failure): for every
+ * demand i the router serves, F_i its maximum flow alone over the router's capacities (edges
+ * open to it; Dinic, the maxflow policy's code) and f_i,e that flow's net amount on edge e,
+ * flow[e] = sum_i D_i / F_i x |f_i,e| (file order). On a minimum cut of a demand its share of
+ * every edge is D_i / F_i of the edge's capacity. Not capped: the sum may exceed a capacity
+ * when the demand approaches the network's. Deterministic; flow[n_edges].
+ */
+void cs_router_spread_flow(cs_router_t *r, double *flow);
 
 /** The options the router was made with. */
 const cs_routing_options *cs_router_options(const cs_router_t *r);

@@ -31,10 +31,11 @@ static void set_pairs(cs_engine_t *e)
 
 /*
  * Restoration (docs/model.md, "Restoration"): with share rho < 1, a trial whose failures
- * displace traffic is routed over c'_e = f0_e + rho (c_e - f0_e) on every cable segment, f0
- * the intact flow (terrestrial links keep c_e): traffic keeps the capacity it had, and what is
- * displaced may use only rho of the other systems' spare capacity. Sets the router's
- * capacities for rho (the topology's for rho >= 1).
+ * displace traffic is routed over c'_e = s_e + rho (c_e - s_e) on every cable segment, s_e what
+ * the system carries of the demand before the failure, spread over the systems in proportion
+ * to capacity (cs_router_spread_flow; terrestrial links keep c_e): traffic keeps the capacity
+ * it held, and what the failed systems held may use only rho of the other systems' spare.
+ * Sets the router's capacities for rho (the topology's for rho >= 1).
  */
 static cs_status set_share(cs_engine_t *e, double rho, cs_error *err)
 {
@@ -44,9 +45,9 @@ static cs_status set_share(cs_engine_t *e, double rho, cs_error *err)
         rc = cs_router_set_capacity(e->router, NULL, err);
     else {
         for (size_t j = 0; j < cs_topology_edge_count(e->t); j++) {
-            const double f0 = fmin(e->intact.edge_flow_tbps[j], e->ecap[j]);
+            const double s0 = fmin(e->spread[j], e->ecap[j]);
             e->rcap[j] = cs_topology_edge(e->t, j)->kind == CS_EDGE_SEGMENT
-                             ? f0 + rho * (e->ecap[j] - f0)
+                             ? s0 + rho * (e->ecap[j] - s0)
                              : e->ecap[j]; /* cable systems only: backhaul links keep theirs */
         }
         rc = cs_router_set_capacity(e->router, e->rcap, err);
@@ -76,9 +77,14 @@ static cs_status restoration(cs_engine_t *e, cs_error *err)
     r->at_event = r->derived ? o->restoration_at_event * r->full : o->restoration_share;
     r->ramp_to = fmax(r->at_event, r->full);
     r->ramp_days = e->s->recovery != NULL ? o->restoration_ramp_days : 0.0;
-    e->rcap = malloc((cs_topology_edge_count(e->t) + 1) * sizeof *e->rcap);
-    if (e->rcap == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for restoration");
+    const size_t ne = cs_topology_edge_count(e->t);
+    e->rcap = malloc((ne + 1) * sizeof *e->rcap);
+    e->spread = malloc((ne + 1) * sizeof *e->spread);
+    if (e->rcap == NULL || e->spread == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for restoration");
     e->rho_cur = 1.0;
+    /* Over the topology's capacities: before any share restricts them. */
+    if (r->at_event < 1.0) cs_router_spread_flow(e->router, e->spread);
     return set_share(e, r->at_event, err);
 }
 
@@ -318,6 +324,7 @@ void cs_engine_free(cs_engine_t *e)
     free(e->lat_num);
     free(e->lat_den);
     free(e->rcap);
+    free(e->spread);
     free(e);
 }
 

@@ -56,6 +56,7 @@ struct cs_engine {
     cs_restoration restor;
     double rho_cur;     /* the share the router's capacities are set for (1: none) */
     double *rcap;       /* [ne] those capacities */
+    double *spread;     /* [ne] the intact demand spread in proportion to capacity */
     uint32_t ramp_step; /* recovery ramp: the day whose share is in force (0: the event's) */
     size_t ramp_steps;  /* first day at which the ramp is complete (0: no ramp) */
     /* recovery over time (all NULL or empty without a `recovery:` section) */

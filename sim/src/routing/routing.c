@@ -160,6 +160,7 @@ static bool alloc_arrays(cs_router_t *r)
     ALLOC(r->down, ne);
     ALLOC(r->usable, ne);
     ALLOC(r->gone, ne);
+    ALLOC(r->gone0, ne);
     ALLOC(r->path, nn);
     ALLOC(r->ok0, ne);
     ALLOC(r->served, nd);
@@ -185,9 +186,10 @@ static bool alloc_arrays(cs_router_t *r)
            r->cap && r->cap0 && r->dorig && r->ddst && r->dslot && r->dca && r->dcb && r->dcls &&
            r->slot_a && r->slot_b && r->cls_a && r->cls_b && r->ecountry && r->countries &&
            r->dval && r->dinc && r->slot_root && r->slot_up && r->res && r->down && r->usable &&
-           r->gone && r->path && r->ok0 && r->served && r->latsum && r->uf && r->uf0 && r->closed &&
-           r->heap && r->hpos && r->settled && r->affected && r->sub && r->fresh && r->eflow &&
-           r->blocked && r->reach && r->level && r->queue && r->it && r->pstack && r->nstack;
+           r->gone && r->gone0 && r->path && r->ok0 && r->served && r->latsum && r->uf && r->uf0 &&
+           r->closed && r->heap && r->hpos && r->settled && r->affected && r->sub && r->fresh &&
+           r->eflow && r->blocked && r->reach && r->level && r->queue && r->it && r->pstack &&
+           r->nstack;
 }
 
 /* Copies the graph into CSR form; each node's entries in increasing edge index. */
@@ -409,7 +411,7 @@ void cs_router_free(cs_router_t *r)
                     r->reach,     r->cap0,      r->ok0,
                     r->cut_block, r->own,       r->path,
                     r->owned,     r->idx_block, r->slot_up,
-                    r->uf0,       r->closed};
+                    r->uf0,       r->closed,    r->gone0};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         free(more[i]);
     void *arrays[] = {r->adj_off, r->adj_edge,  r->adj_node, r->adj_rev,  r->efrom,  r->eto,
@@ -789,6 +791,24 @@ static void start(cs_router_t *r, const cs_failures *f, unsigned char *connected
     cs_spt_start(r, n_gone);
     memset(r->served, 0, r->nd * sizeof *r->served);
     memset(r->latsum, 0, r->nd * sizeof *r->latsum);
+}
+
+/* The demand spread in proportion to capacity: each demand's maximum flow alone, scaled to the
+ * demand (routing.h). */
+void cs_router_spread_flow(cs_router_t *r, double *flow)
+{
+    start(r, NULL, r->conn0);
+    memset(flow, 0, r->ne * sizeof *flow);
+    for (size_t i = 0; i < r->nd; i++) {
+        if (!r->reach[i] || !(r->dval[i] > 0.0)) continue;
+        r->cur_a = r->dca[i];
+        r->cur_b = r->dcb[i];
+        const double F = max_flow(r, r->dorig[i], r->ddst[i], INFINITY);
+        if (!(F > 0.0)) continue;
+        const double share = r->dval[i] / F;
+        for (size_t e = 0; e < r->ne; e++)
+            if (r->eflow[e] != 0.0) flow[e] += share * fabs(r->eflow[e]);
+    }
 }
 
 /* The reference routing of the router's capacities (cs_reflog_for records it): nothing failed. */

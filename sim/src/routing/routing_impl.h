@@ -92,6 +92,7 @@ struct cs_router {
     unsigned char *down;   /* [ne] failed, or an end failed */
     unsigned char *usable; /* [ne] not down and residual > epsilon */
     size_t *gone; /* [ne] scratch: edges down at the start; the nodes below unusable path edges */
+    size_t *gone0, n_gone0;  /* [ne] with many edges down (cs_spt_start), those edges */
     size_t *path, n_path;    /* [nn] the edges of the path cs_spt_path() found, from dst */
     unsigned char *ok0;      /* [ne] usable in the intact network (capacity above epsilon) */
     double *served, *latsum; /* [nd] raw sums of what was placed */
@@ -99,8 +100,8 @@ struct cs_router {
     size_t *closed;          /* [ne] scratch: the links closed to transit that are not down */
     /* Trees: tree[s] for this routing, base[s] of the intact network, own[s] the storage of
      * slot s's tree in this routing. tree[s] starts as a view of base[s] and is copied into
-     * own[s] when first repaired (owned[s] 1; 2: its own, to be computed when first asked), so
-     * that trees a routing does not change cost
+     * own[s] when first repaired (owned[s] 1; 2: its own, to be made when first asked, a copy
+     * repaired below the edges down at the start), so that trees a routing does not change cost
      * nothing. Their arrays live in the blocks below, nn entries per tree. */
     cs_spt *tree, *base, *own;
     unsigned char *owned;
@@ -154,7 +155,7 @@ static inline size_t cs_router_other_end(const cs_router_t *r, size_t e, size_t 
 /** The shortest-path tree from root over the usable edges (those in t's graph), from scratch. */
 void cs_spt_dijkstra(cs_router_t *r, cs_spt *t, size_t root);
 /** The trees of a routing with edges gone[0..n_gone-1] down: views of the intact network's, or
- * above REPAIR_MAX_DOWN new trees of the usable edges. */
+ * above REPAIR_MAX_DOWN copies repaired below all of those edges when first asked for. */
 void cs_spt_start(cs_router_t *r, size_t n_gone);
 /** Slot s's tree, repaired until its path from o to dst holds only usable edges (or dst is not
  * reached); the path's edges in r->path[0..n_path-1], from dst. */

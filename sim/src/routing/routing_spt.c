@@ -154,18 +154,17 @@ void cs_spt_dijkstra(cs_router_t *r, cs_spt *t, size_t root)
 }
 
 /*
- * Repairs t after its edge into c left the usable set. Only c's subtree can
- * change: its nodes are reset, offered their usable edges from outside it,
- * and settled again by a Dijkstra run that treats every other node as
- * settled (their distances cannot change); each node it reaches joins the
- * children of its new parent. O(subtree x degree x log).
+ * Repairs t after the edges into its nodes sub[0..n-1] (reached, not the root, none below
+ * another) left its graph. Only their subtrees can change: their nodes are reset, offered their
+ * usable edges from outside them, and settled again by a Dijkstra run that treats every other
+ * node as settled (their distances and predecessors cannot change: edges only left the graph,
+ * and their paths are still in it); each node it reaches joins the children of its new parent.
+ * O(subtrees x degree x log).
  */
-static void repair(cs_router_t *r, cs_spt *t, size_t c)
+static void repair_below(cs_router_t *r, cs_spt *t, size_t n)
 {
-    unlink_child(r, t, c);
-    size_t na = 0;
-    r->sub[na++] = c;
-    for (size_t i = 0; i < na; i++) { /* the subtree, each node reset once its children are in */
+    size_t na = n;
+    for (size_t i = 0; i < na; i++) { /* the subtrees, each node reset once its children are in */
         const size_t v = r->sub[i];
         for (size_t w = t->kid[v]; w != NONE; w = t->sib[w])
             r->sub[na++] = w;
@@ -175,22 +174,30 @@ static void repair(cs_router_t *r, cs_spt *t, size_t c)
         t->pred[v] = NONE;
         t->kid[v] = NONE;
     }
-    size_t n = 0;
+    size_t nh = 0;
     for (size_t i = 0; i < na; i++) {
         const size_t v = r->sub[i];
         for (size_t j = r->adj_off[v]; j < r->adj_off[v + 1]; j++) {
             const size_t e = r->adj_edge[j], u = r->adj_node[j];
             if (!r->affected[u] && t->dist[u] < INFINITY && in_graph(r, t, e))
-                relax(r, t, u, v, e, &n);
+                relax(r, t, u, v, e, &nh);
         }
     }
-    const size_t nf = settle(r, t, n, r->fresh);
+    const size_t nf = settle(r, t, nh, r->fresh);
     for (size_t j = 0; j < nf; j++)
         link_child(r, t, r->fresh[j]);
     for (size_t q = 0; q < na; q++) {
         r->affected[r->sub[q]] = 0;
         r->settled[r->sub[q]] = 1; /* those left unreached too */
     }
+}
+
+/* Repairs t after its edge into c left its graph. */
+static void repair(cs_router_t *r, cs_spt *t, size_t c)
+{
+    unlink_child(r, t, c);
+    r->sub[0] = c;
+    repair_below(r, t, 1);
 }
 
 /* Makes slot s's tree its own copy of the intact network's, to be repaired. */
@@ -206,6 +213,31 @@ static void own_tree(cs_router_t *r, size_t s)
 }
 
 /*
+ * Makes slot s's tree (its graph already without the edges gone0[0..n_gone0-1] that were down at
+ * the start) the shortest-path tree of that graph: a copy of the intact network's, repaired at
+ * once below every tree edge among them. Their subtrees are unlinked first, so that they are
+ * disjoint when gathered (one below another becomes a subtree of its own); a node outside them
+ * keeps its path, and so its distance and predecessor, as in repair_below(). Equal to a Dijkstra
+ * run from scratch on the same graph, for the work of the subtrees only.
+ */
+static void own_tree_without(cs_router_t *r, size_t s)
+{
+    own_tree(r, s);
+    cs_spt *t = &r->tree[s];
+    size_t n = 0;
+    for (size_t k = 0; k < r->n_gone0; k++) {
+        const size_t e = r->gone0[k], ends[2] = {r->efrom[e], r->eto[e]};
+        for (size_t x = 0; x < 2; x++)
+            if (t->pred[ends[x]] == e) {
+                unlink_child(r, t, ends[x]);
+                r->sub[n++] = ends[x];
+                break; /* the edge into one of its ends only */
+            }
+    }
+    if (n > 0) repair_below(r, t, n);
+}
+
+/*
  * Slot s's tree, repaired until its path from o to dst holds only usable edges (or dst is not
  * reached). Such a path is the path of the tree of the usable edges: its nodes keep their
  * distances (edges only left the graph, and the path is still there) and their predecessors
@@ -218,10 +250,7 @@ static void own_tree(cs_router_t *r, size_t s)
 const cs_spt *cs_spt_path(cs_router_t *r, size_t s, size_t o, size_t dst)
 {
     cs_spt *t = &r->tree[s];
-    if (r->owned[s] == 2) { /* recomputed when first asked (cs_spt_start) */
-        cs_spt_dijkstra(r, t, r->slot_root[s]);
-        r->owned[s] = 1;
-    }
+    if (r->owned[s] == 2) own_tree_without(r, s); /* made when first asked (cs_spt_start) */
     for (;;) {
         size_t n = 0, m = 0;
         for (size_t v = dst; t->pred[dst] != NONE && v != o;
@@ -260,15 +289,17 @@ const cs_spt *cs_spt_path_shared(cs_router_t *r, size_t s, size_t o, size_t dst)
 }
 
 /* The trees of this routing: views of the intact ones, each repaired when a path of it is
- * asked for (cs_spt_path), or with many edges down new trees of the usable edges, each computed
+ * asked for (cs_spt_path), or with many edges down each copied and repaired below all of them
  * when first asked for. */
 void cs_spt_start(cs_router_t *r, size_t n_gone)
 {
     memset(r->cut_block, 0, r->nslots * r->ne);
     if (n_gone > REPAIR_MAX_DOWN) {
+        memcpy(r->gone0, r->gone, n_gone * sizeof *r->gone);
+        r->n_gone0 = n_gone;
         for (size_t s = 0; s < r->nslots; s++) {
             r->tree[s] = r->own[s];
-            r->owned[s] = 2; /* its Dijkstra run when first asked: some routings never ask */
+            r->owned[s] = 2; /* made when first asked: some routings never ask */
             for (size_t k = 0; k < n_gone; k++)
                 r->tree[s].cut[r->gone[k]] = 1;
         }
