@@ -369,8 +369,10 @@ def run_summary(r):
         "unserved_share": u["mean"] / demand if demand > 0 else np.nan,
         "baseline_unserved_tbps": r.baseline_unserved,
         "expected_unserved_tbps": u["mean"],
-        "expected_unserved_tbps_lo": u["lo"],
-        "expected_unserved_tbps_hi": u["hi"],
+        # Clipped to the valid range, like every interval (issue 10): unserved is within
+        # [0, demand]; the normal interval of a mean of few losses reaches below 0.
+        "expected_unserved_tbps_lo": float(np.clip(u["lo"], 0.0, demand)),
+        "expected_unserved_tbps_hi": float(np.clip(u["hi"], 0.0, demand)),
         "expected_loss_tbps": u["mean"] - r.baseline_unserved,
         "p_any_region_cut": p,
         "p_any_region_cut_lo": lo,
