@@ -269,3 +269,23 @@ def test_unserved_share_leaves_out_demand_the_intact_network_cannot_serve(hengch
                 assert abs(reg.loc[name, "mean"] - frac[:, g].mean()) <= 1e-12
             else:
                 assert np.isnan(reg.loc[name, "mean"])
+
+
+def test_compare_leaves_out_demand_the_intact_network_cannot_serve(hengchun):
+    """`compare` counts the same demand as analyze and the summary: its served fraction is 1 -
+    the unserved share of the counted demand, and a region the intact network cannot serve
+    (Russia in 2006) has no served fraction or cut-off figure."""
+    out, _ = hengchun
+    with h5py.File(out, "r") as f:
+        demand = f["topology/demands"]["demand_scaled_tbps"][:]
+        base = f["baseline/served_tbps"][:]
+        unserved = f["trials/unserved_tbps"][:]
+    counted = float(demand[base > 0].sum())
+    cmp = subprocess.run([cli_path(), "compare", str(out), str(out), "--format", "json"],
+                         capture_output=True, text=True, check=False)
+    assert cmp.returncode == 0, cmp.stderr
+    js = json.loads(cmp.stdout)
+    assert abs(js["a"]["demand_tbps"] - counted) <= 1e-12 * counted
+    assert abs(js["served_fraction"]["a_mean"] - (1 - unserved.mean() / counted)) <= 1e-12
+    russia = next(g for g in js["regions"] if g["region"] == "Russia")
+    assert russia["served_fraction"] is None and russia["cut_off_all"] is None
