@@ -26,10 +26,10 @@ routed), with the capacities of the restoration share of that day.
 
 The capacity the trial was routed on (docs/model.md, "Restoration"): c_e is the run's basis
 (root attribute capacity_basis: lit_tbps or capacity_tbps). With a restoration share rho < 1 a
-trial whose failures displace traffic is routed on c'_e = f0_e + rho (c_e - f0_e) on cable
-segments (f0 the intact flow, /baseline/edge_flow_tbps), c_e on links; a trial that displaces
-nothing keeps the intact routing, whose flows f0_e <= c'_e use no edge down, so c' bounds every
-trial. rho is the scenario's routing.restoration_share (scenario_resolved) or, when derived,
+trial whose failures displace traffic is routed on c'_e = s_e + rho (c_e - s_e) on cable
+segments (s_e the intact demand spread in proportion to capacity), c_e on links. s_e rests on
+maximum flows, which are not unique, and is not in the file: the check bounds every edge by
+c_e >= c'_e (Run.capacities), which keeps every bound an upper bound. rho is the scenario's routing.restoration_share (scenario_resolved) or, when derived,
 restoration_at_event x min(1, (1 - u) / u x D / C) with D the sum of /topology/regions
 demand_tbps and C the capacity of the segments with exactly one end in Japan: recomputed here
 from the file. A file without /topology/regions (written before the impact metrics) is checked
@@ -162,11 +162,14 @@ class Run:
         return self.rho_at_event + (to - self.rho_at_event) * min(1.0, k / self.ramp_days)
 
     def capacities(self, rho):
-        if rho >= 1.0:
-            return self.c.copy()
-        f0 = np.minimum(self.f0, self.c)
-        seg = np.array([k == "segment" for k in self.kind])
-        return np.where(seg, f0 + rho * (self.c - f0), self.c)
+        """An upper bound of the capacities a trial was routed on. With rho < 1 a displacing
+        trial is routed on c'_e = s_e + rho (c_e - s_e) on segments, s_e the intact demand
+        spread in proportion to capacity (each demand's own maximum flow scaled to it, d440ec7):
+        a maximum flow is not unique, so s_e cannot be recomputed independently, and the file
+        does not hold it; c'_e <= c_e, so c_e bounds it (and every bound below stays an upper
+        bound). Before d440ec7, c'_e = f0_e + rho (c_e - f0_e) was checked exactly."""
+        del rho
+        return self.c.copy()
 
     def down(self, t):
         """Edges down in trial t: failed, or at a failed node."""
