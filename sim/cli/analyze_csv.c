@@ -55,7 +55,8 @@ static void csv_overall(const cs_analysis_t *a)
     puts("trials,disturbed_trials,loss_trials,demand_tbps,intact_unserved_tbps,"
          "capacity_lost_tbps,capacity_lost_tbps_se,capacity_lost_tbps_lo,capacity_lost_tbps_hi,"
          "unserved_tbps,unserved_statement,unserved_lo,unserved_hi,p_loss_hi,"
-         "japan_systems_capacity_lost_tbps,japan_systems_capacity_tbps");
+         "japan_systems_capacity_lost_tbps,japan_systems_capacity_tbps,unserved_share,"
+         "unreachable_demand_tbps");
     printf("%llu,%llu,%llu,", (unsigned long long)a->n, (unsigned long long)a->n_disturbed,
            (unsigned long long)a->n_loss);
     an_csv_num(a->demand_tbps, false);
@@ -67,7 +68,9 @@ static void csv_overall(const cs_analysis_t *a)
     an_csv_num(li.hi, false);
     an_csv_num(li.p_hi, false);
     an_csv_num(a->japan_systems_capacity_lost_tbps.mean, false);
-    an_csv_num(a->japan_systems_capacity_tbps, true);
+    an_csv_num(a->japan_systems_capacity_tbps, false);
+    an_csv_num(a->unserved_share, false);
+    an_csv_num(a->unreachable_tbps, true);
 }
 
 static void csv_regions(const cs_analysis_t *a)

@@ -239,8 +239,10 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
     cli_json_put(root, "source", src, ok);
     cli_json_put(all, "demand_tbps", an_jnum(a->demand_tbps), ok);
     cli_json_put(all, "intact_unserved_tbps", an_jnum(in->base_unserved_tbps), ok);
+    cli_json_put(all, "unreachable_demand_tbps", an_jnum(a->unreachable_tbps), ok);
     cli_json_put(all, "disturbed_trials", an_jint(a->n_disturbed), ok);
     cli_json_put(all, "unserved_tbps", an_j_estimate(&a->unserved_tbps, ok), ok);
+    cli_json_put(all, "unserved_share", an_jnum(a->unserved_share), ok);
     cli_json_put(all, "capacity_lost_tbps", an_j_estimate(&a->capacity_lost_tbps, ok), ok);
     cli_json_put(all, "japan_systems_capacity_lost_tbps",
                  an_j_estimate(&a->japan_systems_capacity_lost_tbps, ok), ok);

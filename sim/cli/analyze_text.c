@@ -29,6 +29,10 @@ static void print_header(const cs_analysis_t *a)
            a->use_lit ? "lit" : "design");
     printf("  demand: %.3f Tbps; the intact network leaves %.4f Tbps unserved\n", a->demand_tbps,
            in->base_unserved_tbps);
+    if (a->unreachable_tbps > 0.0)
+        printf("  left out: %.4f Tbps of demand the intact network of %d serves none of (never "
+               "routed, in no damage figure)\n",
+               a->unreachable_tbps, (int)in->as_of);
     printf("  trials with at least one failure: %llu (%.2f%%)\n",
            (unsigned long long)a->n_disturbed,
            a->n ? 100.0 * (double)a->n_disturbed / (double)a->n : 0.0);
@@ -96,6 +100,7 @@ static void print_overall(const cs_analysis_t *a)
                    "%.4f\n",
                    u->mean, li.lo, li.hi, u->se, u->sd);
     }
+    printf("  share of demand unserved: %.3f%%\n", 100.0 * a->unserved_share);
     const double js = a->japan_systems_capacity_tbps;
     printf("  of the capacity lost, on the cable systems landing in Japan: %.4f of their %.4f "
            "Tbps (%.2f%%)\n",
@@ -126,9 +131,13 @@ static void print_regions(const cs_analysis_t *a)
         const cs_analysis_region *g = &a->regions[r];
         fputs("  ", stdout);
         an_print_padded(g->name, w);
-        printf("  %8.3f  %8.5f (%7.5f-%7.5f)  %8.4f (%8.4f-%8.4f)  ", g->demand_tbps,
-               g->served_frac.mean, g->served_frac.lo, g->served_frac.hi, g->unserved_tbps.mean,
-               g->unserved_tbps.lo, g->unserved_tbps.hi);
+        if (g->served_frac.n > 0)
+            printf("  %8.3f  %8.5f (%7.5f-%7.5f)  ", g->demand_tbps, g->served_frac.mean,
+                   g->served_frac.lo, g->served_frac.hi);
+        else /* the intact network serves none of its demand: left out (docs/model.md) */
+            printf("  %8.3f  %26s  ", g->demand_tbps, "not served when intact");
+        printf("%8.4f (%8.4f-%8.4f)  ", g->unserved_tbps.mean, g->unserved_tbps.lo,
+               g->unserved_tbps.hi);
         an_pnum(0, 8, 4, g->tail.var95);
         an_pnum(2, 8, 4, g->tail.cvar95);
         an_pnum(2, 8, 4, g->tail.var99);

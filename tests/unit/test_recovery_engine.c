@@ -240,6 +240,61 @@ static void test_engine_areas(void **state)
 }
 
 /*
+ * The waters of each cut in the results (/trials/cuts) are the classifier's, also where the
+ * engine answers from the places it classified before (engine.c, waters_of): first PAC-2 cut at
+ * the same two places in every trial, one in foreign waters and one in Japan's; then random
+ * faults at more distinct places than the engine remembers, so that places share its slots.
+ */
+static void test_cut_waters(void **state)
+{
+    (void)state;
+    const char *sets[][2] = {
+        {"hazards=[{type: explicit, segments: [pac-2:1], at: [-175.0, 45.0]}, "
+         "{type: explicit, segments: [pac-2:1], at: [137.5, 33.5]}]",
+         "trials=5"},
+        {"hazards=[{type: random_faults, window_days: 365, rate_deep: 3, rate_shallow: 3}]",
+         "trials=800"}};
+    for (size_t v = 0; v < 2; v++) {
+        cs_scenario *s = scenario(engine_hand, sets[v], 2);
+        cs_engine_t *e = cs_test_engine(s);
+        const cs_topology_t *t = cs_engine_topology(e);
+        cs_error err = CS_ERROR_INIT;
+        cs_trial_batch b;
+        assert_int_equal(cs_trial_batch_init(&b, s->trials, cs_demand_count(cs_engine_demand(e)),
+                                             cs_topology_edge_count(t), cs_topology_node_count(t),
+                                             cs_engine_pairs(e)->n, false, &err),
+                         CS_OK);
+        assert_int_equal(cs_engine_batch_recovery(e, &b, &err), CS_OK);
+        cs_run_summary sum;
+        assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
+        assert_int_equal(cs_engine_run_block(e, 0, s->trials, 0, &b, &sum, &err), CS_OK);
+        const cs_batch_data *c = &b.data[CS_DS_CUTS];
+        assert_int_equal(c->esize, CS_CUT_RECORD_BYTES);
+        size_t n_class[CS_WATERS_COUNT] = {0};
+        for (size_t k = 0; k < c->n_values; k++) {
+            const unsigned char *p = (const unsigned char *)c->values + k * c->esize;
+            cs_lonlat at;
+            memcpy(&at.lon, p + 4, sizeof at.lon);
+            memcpy(&at.lat, p + 12, sizeof at.lat);
+            assert_int_equal(p[28], cs_recovery_waters(cs_engine_recovery(e), at));
+            assert_true(p[28] < CS_WATERS_COUNT);
+            n_class[p[28]]++;
+        }
+        if (v == 0) {
+            assert_int_equal(n_class[CS_WATERS_FOREIGN], 5);
+            assert_int_equal(n_class[CS_WATERS_DOMESTIC], 5);
+        } else {
+            assert_true(c->n_values > 3000); /* 3,526 places: more than engine.c's 1,024 slots */
+            assert_true(n_class[CS_WATERS_FOREIGN] > 100 && n_class[CS_WATERS_DOMESTIC] > 100);
+        }
+        cs_run_summary_destroy(&sum);
+        cs_trial_batch_destroy(&b);
+        cs_engine_free(e);
+        cs_scenario_free(s);
+    }
+}
+
+/*
  * One repair per cut: PAC-2 cut twice (two explicit entries, mid-Pacific and near its Japanese
  * end) gives two faults at the two places and depths; one ship repairs them in turn and the
  * segment, hence the traffic, is back only when the second repair ends.
@@ -627,7 +682,7 @@ int main(void)
         cmocka_unit_test(test_engine_hand_case), cmocka_unit_test(test_engine_areas),
         cmocka_unit_test(test_engine_two_cuts),  cmocka_unit_test(test_restoration_ramp),
         cmocka_unit_test(test_engine_files),     cmocka_unit_test(test_cli_errors),
-        cmocka_unit_test(test_failure_times),
+        cmocka_unit_test(test_failure_times),    cmocka_unit_test(test_cut_waters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,7 +143,8 @@ class Results:
       ``baseline`` (DataFrame per demand: ``served_tbps``, ``latency_ms``,
       index = demand label), ``baseline_edge_flow`` (Series per edge id),
       ``baseline_unserved`` (float), ``n_trials`` (trials usable: all of them
-      in a complete file), ``complete`` (bool).
+      in a complete file), ``complete`` (bool), ``counted_demand`` (Series per demand: the
+      demand damage figures count, 0 for a demand the intact network serves none of).
 
     Read on first access (then cached):
       ``served``, ``latency`` (DataFrames trials x demand labels; ``latency`` is
@@ -153,7 +154,8 @@ class Results:
       (Series per trial of uint32 arrays of edge / node indices, decoded from
       the CSR lists), ``capacity_lost`` (Series per trial: the routing capacity of
       every edge down, failed or at a failed node; ``routing_capacity`` gives it
-      per edge).
+      per edge), ``japan_systems_capacity_lost`` (of it, on the cable systems landing in
+      Japan, ``japan_systems``; their whole capacity ``japan_systems_capacity``).
     """
 
     def __init__(self, path, allow_incomplete=False):
@@ -256,6 +258,17 @@ class Results:
                 f"not the {self.attrs.get('trials')} the scenario asked for"
             )
         return n
+
+    @property
+    def counted_demand(self):
+        """Per demand (Series indexed like ``demands``): the demand every damage figure counts,
+        ``demand_scaled_tbps`` where the intact network serves some of it, else 0. The router
+        never routes a demand the intact network of the year serves none of (Russia before
+        its first lit cable: docs/model.md, "Demand the intact network cannot serve"), and
+        /trials/unserved_tbps, the run summary and ``cablesim analyze`` leave it out."""
+        d = self.demands["demand_scaled_tbps"].to_numpy(dtype=float)
+        return pd.Series(np.where(self.baseline["served_tbps"].to_numpy() > 0.0, d, 0.0),
+                         index=self.demands.index, name="counted_demand_tbps")
 
     # --------------------------------------------------------------- basics
 
@@ -592,26 +605,68 @@ class Results:
                 x = np.asarray(self.read("capacity_lost_tbps"), dtype=float).reshape(-1)
                 return pd.Series(x, index=pd.RangeIndex(len(x), name="trial"),
                                  name="capacity_lost_tbps")
-            cap = self.routing_capacity.to_numpy()
-            ends = self.edges[["from", "to"]].to_numpy(dtype=np.int64)
-            eoff, ev = self.failed_csr("edges")
-            noff, nv = self.failed_csr("nodes")
-            lost = np.zeros(self.n_trials)
-            down = np.zeros(len(cap), dtype=bool)
-            failed_node = np.zeros(len(self.nodes), dtype=bool)
-            for t in range(self.n_trials):
-                down[:] = False
-                down[ev[eoff[t]:eoff[t + 1]]] = True
-                nodes = nv[noff[t]:noff[t + 1]]
-                if len(nodes):
-                    failed_node[:] = False
-                    failed_node[nodes] = True
-                    down |= failed_node[ends[:, 0]] | failed_node[ends[:, 1]]
-                lost[t] = cap[down].sum()
-            return pd.Series(lost, index=pd.RangeIndex(self.n_trials, name="trial"),
-                             name="capacity_lost_tbps")
+            return self._capacity_down(self.routing_capacity.to_numpy(), "capacity_lost_tbps")
 
         return self._cached("capacity_lost", make)
+
+    @property
+    def japan_systems(self):
+        """Per edge (bool Series by edge id): a segment of a cable system that lands in Japan,
+        i.e. one of whose segments has an end in Japan (a city of region Japan, or another node
+        of country JP). These systems carry Japan's traffic wherever they are cut."""
+        def make():
+            n = self.nodes
+            japan = np.where(n["kind"] == "city", n["region"] == "Japan", n["country"] == "JP")
+            e = self.edges
+            lands = japan[e["from"].to_numpy()] | japan[e["to"].to_numpy()]
+            cable = e["cable"].to_numpy()
+            systems = set(cable[lands & (cable != "")])
+            on = np.array([c != "" and c in systems for c in cable], dtype=bool)
+            return pd.Series(on, index=pd.Index(self.edge_ids, name="edge"), name="japan_system")
+
+        return self._cached("japan_systems", make)
+
+    @property
+    def japan_systems_capacity(self):
+        """The capacity (routing basis) of all the segments of the systems landing in Japan
+        (``japan_systems``), Tbps: what ``japan_systems_capacity_lost`` is a share of
+        (``cablesim analyze`` JSON ``japan_systems_capacity_tbps``)."""
+        cap = self.routing_capacity.to_numpy()
+        return float(cap[self.japan_systems.to_numpy()].sum())
+
+    @property
+    def japan_systems_capacity_lost(self):
+        """Per trial, the part of ``capacity_lost`` on the systems landing in Japan: the capacity
+        (routing basis) of their segments that are down, failed or at a failed node (a Series
+        per trial; docs/model.md, "Impact metrics"). No dataset records it: computed from
+        /topology/edges, /topology/nodes and the failed lists, as ``cablesim analyze`` does (JSON
+        ``japan_systems_capacity_lost_tbps``, whose mean it gives). The Hengchun 2006 cuts lie
+        between Taiwan, Hong Kong, China and the Philippines, so no segment with an end in Japan
+        is down, yet they take 15.7 Tbps of the systems serving Japan."""
+        def make():
+            cap = np.where(self.japan_systems.to_numpy(), self.routing_capacity.to_numpy(), 0.0)
+            return self._capacity_down(cap, "japan_systems_capacity_lost_tbps")
+
+        return self._cached("japan_systems_capacity_lost", make)
+
+    def _capacity_down(self, cap, name):
+        """Per trial, the sum of cap over the edges down (failed, or at a failed node)."""
+        ends = self.edges[["from", "to"]].to_numpy(dtype=np.int64)
+        eoff, ev = self.failed_csr("edges")
+        noff, nv = self.failed_csr("nodes")
+        lost = np.zeros(self.n_trials)
+        down = np.zeros(len(cap), dtype=bool)
+        failed_node = np.zeros(len(self.nodes), dtype=bool)
+        for t in range(self.n_trials):
+            down[:] = False
+            down[ev[eoff[t]:eoff[t + 1]]] = True
+            nodes = nv[noff[t]:noff[t + 1]]
+            if len(nodes):
+                failed_node[:] = False
+                failed_node[nodes] = True
+                down |= failed_node[ends[:, 0]] | failed_node[ends[:, 1]]
+            lost[t] = cap[down].sum()
+        return pd.Series(lost, index=pd.RangeIndex(self.n_trials, name="trial"), name=name)
 
 
 def open_results(path, allow_incomplete=False):

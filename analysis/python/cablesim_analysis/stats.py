@@ -97,10 +97,11 @@ def _region_matrix(r):
 
 def region_served_fraction(r):
     """Per trial and region, served / demand (sums over the region's demands of served_tbps
-    and demand_scaled_tbps). DataFrame trials x regions; regions in order of first appearance
-    in the demand table."""
+    and of the demand counted, ``r.counted_demand``: demand the intact network serves none of
+    is left out, as in the run summary; NaN for a region with none left). DataFrame trials x
+    regions; regions in order of first appearance in the demand table."""
     names, m = _region_matrix(r)
-    demand = r.demands["demand_scaled_tbps"].to_numpy() @ m
+    demand = r.counted_demand.to_numpy() @ m
     parts = []
     for chunk in r.iter_rows("served_tbps"):
         frac = (chunk.to_numpy() @ m) / np.where(demand > 0, demand, np.nan)
@@ -114,7 +115,8 @@ def region_served_fraction(r):
 
 
 def region_summary(r, fractions=None):
-    """Per region: demands, demand_tbps, baseline_fraction (intact network), and the mean
+    """Per region: demands, demand_tbps (the demand counted, ``r.counted_demand``),
+    baseline_fraction (intact network), and the mean
     served fraction over trials with sd, se and 95% CI (lo, hi, clipped to [0, 1]);
     also p_cut, the
     share of trials in which every Japanese city lost the region (all its pairs cut), with
@@ -122,7 +124,7 @@ def region_summary(r, fractions=None):
     if fractions is None:
         fractions = region_served_fraction(r)
     names, m = _region_matrix(r)
-    demand = r.demands["demand_scaled_tbps"].to_numpy() @ m
+    demand = r.counted_demand.to_numpy() @ m
     base = (r.baseline["served_tbps"].to_numpy() @ m) / np.where(demand > 0, demand, np.nan)
     cut = region_cut(r)
     rows = []
@@ -339,13 +341,17 @@ def cable_systems(r):
 
 
 def run_summary(r):
-    """The headline figures of a run (dict): year, systems, trials, demand, the intact
-    network's unserved, expected unserved and loss with 95% CIs, and the probability that
+    """The headline figures of a run (dict): year, systems, trials, demand (``demand_tbps``:
+    the demand the intact network serves some of, as the run summary counts it; the rest is
+    ``unreachable_demand_tbps``), the intact network's unserved, ``unserved_share`` (expected
+    unserved / demand, the summary's "% of demand"), expected unserved and loss with 95% CIs,
+    and the probability that
     some foreign region is cut off from every Japanese city, with its Wilson interval; for an
     importance-sampled file (``weighted``) weighted estimates with normal intervals, and the
     effective sample size ``ess`` (the trial count for plain files)."""
     w = r.weights
     u = weighted_estimate(r.unserved.to_numpy(), w)
+    demand = float(r.counted_demand.sum())
     cut = region_cut(r)
     any_cut = cut.any(axis=1).to_numpy() if cut.shape[1] else np.zeros(r.n_trials, dtype=bool)
     if r.weighted:  # importance sampling: the weighted estimate and its normal interval
@@ -357,11 +363,16 @@ def run_summary(r):
         "year": r.attrs.get("as_of"),
         "systems": cable_systems(r),
         "trials": r.n_trials,
-        "demand_tbps": float(r.demands["demand_scaled_tbps"].sum()),
+        "demand_tbps": demand,
+        "unreachable_demand_tbps": float((r.demands["demand_scaled_tbps"]
+                                          - r.counted_demand).sum()),
+        "unserved_share": u["mean"] / demand if demand > 0 else np.nan,
         "baseline_unserved_tbps": r.baseline_unserved,
         "expected_unserved_tbps": u["mean"],
-        "expected_unserved_tbps_lo": u["lo"],
-        "expected_unserved_tbps_hi": u["hi"],
+        # Clipped to the valid range, like every interval (issue 10): unserved is within
+        # [0, demand]; the normal interval of a mean of few losses reaches below 0.
+        "expected_unserved_tbps_lo": float(np.clip(u["lo"], 0.0, demand)),
+        "expected_unserved_tbps_hi": float(np.clip(u["hi"], 0.0, demand)),
         "expected_loss_tbps": u["mean"] - r.baseline_unserved,
         "p_any_region_cut": p,
         "p_any_region_cut_lo": lo,

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cablesim_analysis import open_results
 from cablesim_analysis.__main__ import main
 from conftest import DEMAND, RANDOM_HAZARD, TOPOLOGY, run_cablesim, scenario
 
@@ -79,6 +80,23 @@ def test_evolution_from_results(yearly_h5, tmp_path):
     out2 = tmp_path / "evo2.png"
     assert main(["evolution", str(csv), "-o", str(out2)]) == 0
     assert_png(out2)
+
+
+def test_evolution_csv_clips_the_interval(tmp_path):
+    """Issue 10: every interval within its valid range. Two of 60 trials lose traffic, so the
+    normal interval of expected unserved reaches below 0; evolution --csv (run_summary) gives
+    it clipped to [0, demand]."""
+    rare = "  - type: random_faults\n    window_days: 10\n    rate_deep: 0.05\n"
+    h5 = run_cablesim(scenario("pytest-rare", 60, rare), tmp_path, "rare")
+    with open_results(h5) as r:
+        u = r.unserved.to_numpy()
+    assert u.mean() - 1.959963984540054 * u.std(ddof=1) / np.sqrt(len(u)) < 0.0  # unclipped
+    out, csv = tmp_path / "evo.png", tmp_path / "evo.csv"
+    assert main(["evolution", str(h5), "-o", str(out), "--csv", str(csv)]) == 0
+    row = pd.read_csv(csv).iloc[0]
+    assert row["expected_unserved_tbps_lo"] == 0.0
+    assert 0.0 < row["expected_unserved_tbps"] < row["expected_unserved_tbps_hi"] <= \
+        row["demand_tbps"]
 
 
 def test_evolution_minimal_table(tmp_path):

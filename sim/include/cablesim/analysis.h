@@ -174,8 +174,13 @@ typedef struct {
     double precision_target;
     uint64_t n;           /**< trials */
     uint64_t n_disturbed; /**< trials with at least one failure */
-    double demand_tbps;   /**< sum of demand_scaled_tbps */
+    /** Sum of demand_scaled_tbps over the demands the intact network serves some of: the
+     * others (never routed, docs/model.md) are left out of every damage figure, as in the run
+     * summary. */
+    double demand_tbps;
+    double unreachable_tbps; /**< the demand left out: the intact network serves none of it */
     cs_estimate unserved_tbps, served_frac;
+    double unserved_share; /**< mean unserved / demand_tbps (the run summary's "% of demand") */
     cs_estimate capacity_lost_tbps; /**< capacity (routing basis) of the edges down per trial:
                                          failed, or at a failed node */
     cs_estimate japan_systems_capacity_lost_tbps; /**< of it, on the segments of the cable

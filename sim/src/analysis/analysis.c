@@ -44,6 +44,11 @@ static const char *demand_region(const cs_results_info *in, size_t k)
     return a ? in->nodes[d->destination].region : in->nodes[d->origin].region;
 }
 
+double cs_an_counted_demand(const cs_results_info *in, size_t k)
+{
+    return in->base_served_tbps[k] > 0.0 ? in->demands[k].demand_scaled_tbps : 0.0;
+}
+
 size_t cs_an_find_name(const char *const *names, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
@@ -127,7 +132,7 @@ typedef struct {
     uint64_t n_loss, fhash;    /* trials with a loss; the failure-set hash of trial 0 */
     bool varied;               /* some trial's failure set differs from the first one's */
     unsigned char *reg_all_cut, *reg_any_cut;
-    double demand_total; /* sum of demand_scaled_tbps */
+    double demand_total; /* sum of the demand counted (cs_an_counted_demand) */
     double loss_total;
     uint64_t all_cut, disturbed;
     size_t stored, max_stored;
@@ -237,9 +242,9 @@ static cs_status pass_init(pass *p, const cs_results_info *in, const grouping *g
     /* The series' baselines: what the intact network leaves unserved. */
     p->total.base = in->base_unserved_tbps;
     for (size_t k = 0; k < nd; k++) {
-        p->demand_total += in->demands[k].demand_scaled_tbps;
+        p->demand_total += cs_an_counted_demand(in, k);
         p->dem_s[k].base = in->demands[k].demand_scaled_tbps - in->base_served_tbps[k];
-        p->reg_demand[g->of_demand[k]] += in->demands[k].demand_scaled_tbps;
+        p->reg_demand[g->of_demand[k]] += cs_an_counted_demand(in, k);
         p->reg_served[g->of_demand[k]] += in->base_served_tbps[k];
     }
     for (size_t r = 0; r < nr; r++)
@@ -326,7 +331,9 @@ static bool trial_demands(pass *p, const cs_trial_slice *s, size_t i)
         }
         const double u = p->reg_demand[r] - p->reg_served[r];
         cs_an_acc_add(&p->reg_u[r], u);
-        cs_an_acc_add(&p->reg_f[r], p->reg_served[r] / p->reg_demand[r]);
+        /* (none for a region the intact network serves nothing of: its fraction is NaN) */
+        if (p->reg_demand[r] > 0.0)
+            cs_an_acc_add(&p->reg_f[r], p->reg_served[r] / p->reg_demand[r]);
         ok = ok && cs_an_series_add(&p->reg_s[r], u, &p->stored);
     }
     bool all = p->np > 0;
@@ -749,11 +756,16 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
     a->n_disturbed = p.disturbed;
     a->demand_tails = in->n_demands == 0 || !p.dem_s[0].dropped;
     a->region_tails = g.n == 0 || !p.reg_s[0].dropped;
-    double demand = 0.0;
-    for (size_t k = 0; k < in->n_demands; k++)
-        demand += in->demands[k].demand_scaled_tbps;
+    double demand = 0.0, left_out = 0.0;
+    for (size_t k = 0; k < in->n_demands; k++) {
+        const double c = cs_an_counted_demand(in, k);
+        demand += c;
+        left_out += in->demands[k].demand_scaled_tbps - c;
+    }
     a->demand_tbps = demand;
+    a->unreachable_tbps = left_out;
     a->unserved_tbps = cs_an_estimate_in(&p.total_u, 0.0, demand);
+    a->unserved_share = demand > 0.0 ? a->unserved_tbps.mean / demand : (double)NAN;
     a->served_frac = cs_an_estimate_in(&p.total_f, 0.0, 1.0);
     a->capacity_lost_tbps = cs_an_estimate_in(&p.cap_lost, 0.0, INFINITY);
     a->japan_systems_capacity_lost_tbps =

@@ -140,17 +140,19 @@ static bool side_init(side *s, const cs_results_info *in, const grouping *g, con
         return false;
     for (size_t q = 0; q < in->n_pairs; q++)
         if (g->of_pair[q] != SIZE_MAX) s->reg_pairs[g->of_pair[q]]++;
+    /* Demand the intact network cannot serve is left out, as in analyze and the summary
+     * (cs_an_counted_demand): a region with none counted has no served fraction or cut-off. */
     for (size_t k = 0; k < in->n_demands; k++) {
-        s->reg_demand[g->of_demand[k]] += in->demands[k].demand_scaled_tbps;
-        s->demand += in->demands[k].demand_scaled_tbps;
+        s->reg_demand[g->of_demand[k]] += cs_an_counted_demand(in, k);
+        s->demand += cs_an_counted_demand(in, k);
     }
     s->has[M_UNSERVED] = 1;
-    s->has[M_FRAC] = in->n_demands > 0;
+    s->has[M_FRAC] = s->demand > 0.0;
     s->has[M_ALL_CUT] = in->n_pairs > 0;
     for (size_t r = 0; r < g->n; r++) {
         const size_t m = m_region(s->reg_u[r] = cs_an_find_name(u->rname, u->nr, g->names[r]));
-        s->has[m] = s->has[m + 1] = 1;
-        s->has[m + 2] = s->reg_pairs[r] > 0;
+        s->has[m] = s->has[m + 1] = s->reg_demand[r] > 0.0;
+        s->has[m + 2] = s->reg_pairs[r] > 0 && s->reg_demand[r] > 0.0;
     }
     for (size_t j = 0; j < in->n_edges; j++) {
         const char *c = in->edges[j].cable;
@@ -171,6 +173,7 @@ static void side_trial(side *s, const cs_trial_slice *sl, size_t i, size_t cable
     }
     double served = 0.0;
     for (size_t k = 0; k < nd; k++) {
+        if (!(cs_an_counted_demand(s->in, k) > 0.0)) continue;
         s->served[s->g->of_demand[k]] += sl->served_tbps[i * nd + k];
         served += sl->served_tbps[i * nd + k];
     }
@@ -181,11 +184,11 @@ static void side_trial(side *s, const cs_trial_slice *sl, size_t i, size_t cable
         if (s->g->of_pair[q] != SIZE_MAX) s->all_cut[s->g->of_pair[q]] = 0;
     }
     s->v[M_UNSERVED] = sl->unserved_tbps[i];
-    s->v[M_FRAC] = nd > 0 ? served / s->demand : NAN;
+    s->v[M_FRAC] = s->demand > 0.0 ? served / s->demand : NAN;
     s->v[M_ALL_CUT] = all;
     for (size_t r = 0; r < nr; r++) {
         const size_t m = m_region(s->reg_u[r]);
-        s->v[m] = s->served[r] / s->reg_demand[r];
+        s->v[m] = s->reg_demand[r] > 0.0 ? s->served[r] / s->reg_demand[r] : NAN;
         s->v[m + 1] = s->reg_demand[r] - s->served[r];
         s->v[m + 2] = s->all_cut[r];
     }

@@ -88,6 +88,11 @@ typedef struct {
 void cs_an_grouping_destroy(grouping *g);
 /* Groups the demands of in by region. CS_ENOMEM. */
 cs_status cs_an_group_regions(grouping *g, const cs_results_info *in, cs_error *err);
+/* The demand an analysis counts for demand k: its demand_scaled_tbps when the intact network
+ * serves some of it, else 0. The router never routes a demand the intact network of the year
+ * serves none of (docs/model.md, "Demand the intact network cannot serve"), and the run summary
+ * leaves it out of the demand, of unserved demand and of its region's served fraction. */
+double cs_an_counted_demand(const cs_results_info *in, size_t k);
 /* The index of s in names[0..n), SIZE_MAX when absent. */
 size_t cs_an_find_name(const char *const *names, size_t n, const char *s);
 /* Checks the options of an analysis (precision, slice size). CS_EINVAL. */

@@ -625,6 +625,17 @@ cs_status cs_engine_trial_recovery(cs_engine_t *e, uint64_t t, cs_failures *f, c
 
 /* -------------------------------------------------------------- the run */
 
+/* Slots of the memo of the waters of cut places: 2^WATERS_MEMO_BITS. */
+#define WATERS_MEMO_BITS 10
+#define WATERS_MEMO      ((size_t)1 << WATERS_MEMO_BITS)
+
+/* A place classified, and its waters. */
+typedef struct {
+    cs_lonlat at;
+    unsigned char waters;
+    bool used;
+} waters_memo;
+
 typedef struct {
     cs_failures f;
     cs_routing_result r;
@@ -635,6 +646,7 @@ typedef struct {
     cs_recovery_outcome o;     /* with recovery only */
     unsigned char *cut_waters; /* [cap_waters] waters class of each cut of the trial */
     size_t cap_waters;
+    waters_memo *memo; /* [WATERS_MEMO] places classified, direct-mapped by their bits */
 } run_ws;
 
 static void ws_destroy(run_ws *w)
@@ -646,6 +658,7 @@ static void ws_destroy(run_ws *w)
     free(w->region_cut);
     cs_trial_impact_destroy(&w->m);
     free(w->cut_waters);
+    free(w->memo);
     cs_recovery_outcome_destroy(&w->o);
 }
 
@@ -664,7 +677,8 @@ static cs_status ws_init(run_ws *w, const cs_engine_t *e, size_t batch_cap, cs_e
         return rc;
     w->cut = calloc(e->n_pairs + 1, 1);
     w->region_cut = calloc(e->n_regions + 1, sizeof *w->region_cut);
-    if (w->cut == NULL || w->region_cut == NULL)
+    w->memo = calloc(WATERS_MEMO, sizeof *w->memo);
+    if (w->cut == NULL || w->region_cut == NULL || w->memo == NULL)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the trial workspace");
     if ((rc = cs_trial_impact_init(&w->m, e, err)) != CS_OK) return rc;
     if (e->rec != NULL) return cs_recovery_outcome_init(&w->o, e->rec, ne, err);
@@ -688,6 +702,25 @@ static void batch_impact(const cs_engine_t *e, cs_trial_batch *b, const cs_trial
         memcpy(x, m->region_latency_added_ms, e->n_regions * sizeof *x);
 }
 
+/*
+ * The waters of cut place p (cs_recovery_waters), remembered by the bits of p: a place classified
+ * before gives the same answer (the class depends on the place alone), and an earthquake's cuts
+ * fall at the same few places trial after trial (nankai-m9: 714 places for 36,573 cuts in 2,000
+ * trials), where the classification was 3% of the run with results written.
+ */
+static unsigned char waters_of(const cs_engine_t *e, waters_memo *memo, cs_lonlat p)
+{
+    uint64_t a, b;
+    memcpy(&a, &p.lon, sizeof a);
+    memcpy(&b, &p.lat, sizeof b);
+    const uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+    waters_memo *m = &memo[h >> (64 - WATERS_MEMO_BITS)];
+    if (m->used && memcmp(&m->at, &p, sizeof p) == 0) return m->waters;
+    *m = (waters_memo){
+        .at = p, .waters = (unsigned char)cs_recovery_waters(e->waters, p), .used = true};
+    return m->waters;
+}
+
 /* Classifies the waters of each cut of ws->f into ws->cut_waters (grown as needed). */
 static cs_status classify_cuts(const cs_engine_t *e, run_ws *ws, cs_error *err)
 {
@@ -700,7 +733,7 @@ static cs_status classify_cuts(const cs_engine_t *e, run_ws *ws, cs_error *err)
         ws->cap_waters = cap;
     }
     for (size_t i = 0; i < f->n_cuts; i++)
-        ws->cut_waters[i] = (unsigned char)cs_recovery_waters(e->waters, f->cuts[i].at);
+        ws->cut_waters[i] = waters_of(e, ws->memo, f->cuts[i].at);
     return CS_OK;
 }
 

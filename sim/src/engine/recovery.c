@@ -246,19 +246,28 @@ cs_waters cs_recovery_waters(const cs_recovery_t *r, cs_lonlat p)
      * per node). */
     if (r->n_japan == 0) return CS_WATERS_FOREIGN;
     const cs_vec3 v = cs_geo_vec(p);
-    double cmin = INFINITY;
-    for (size_t i = 0; i < r->n_japan; i++)
-        cmin = fmin(cmin, sqrt(cs_geo_chord2(v, r->japan_v[i])));
+    double c2min = INFINITY; /* (a comparison, not fmin: a call to libm here) */
+    for (size_t i = 0; i < r->n_japan; i++) {
+        const double c2 = cs_geo_chord2(v, r->japan_v[i]);
+        if (c2 < c2min) c2min = c2;
+    }
+    const double cmin = sqrt(c2min); /* the least chord: sqrt is monotonic */
     const double limit_km = r->p.domestic_nmi * 1.852;
     const double limit_chord = 2.0 * sin(fmin(limit_km / CS_EARTH_RADIUS_KM, M_PI) / 2.0);
     if (cmin > limit_chord + WATERS_CHORD_TIE) return CS_WATERS_FOREIGN;
+    /* A squared chord above near2 has a chord (sqrt correctly rounded) above near: the nodes
+     * that far are passed over without their square roots, with the same answers. */
+    const double near = cmin + WATERS_CHORD_TIE, near2 = near * near * (1.0 + 1e-12);
     double jp = INFINITY; /* the least haversine distance: that of a node of chord near cmin */
-    for (size_t i = 0; i < r->n_japan; i++)
-        if (sqrt(cs_geo_chord2(v, r->japan_v[i])) <= cmin + WATERS_CHORD_TIE)
-            jp = fmin(jp, cs_geo_distance_km(p, r->japan[i]));
+    for (size_t i = 0; i < r->n_japan; i++) {
+        const double c2 = cs_geo_chord2(v, r->japan_v[i]);
+        if (c2 <= near2 && sqrt(c2) <= near) jp = fmin(jp, cs_geo_distance_km(p, r->japan[i]));
+    }
     if (!(jp <= limit_km)) return CS_WATERS_FOREIGN;
     for (size_t i = 0; i < r->n_abroad; i++) {
-        const double c = sqrt(cs_geo_chord2(v, r->abroad_v[i]));
+        const double c2 = cs_geo_chord2(v, r->abroad_v[i]);
+        if (c2 > near2) continue; /* c > near: neither test below holds */
+        const double c = sqrt(c2);
         if (c < cmin - WATERS_CHORD_TIE) return CS_WATERS_FOREIGN;
         if (c <= cmin + WATERS_CHORD_TIE && cs_geo_distance_km(p, r->abroad[i]) < jp)
             return CS_WATERS_FOREIGN;
