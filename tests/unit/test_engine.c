@@ -230,6 +230,63 @@ static void test_splits_are_bit_identical(void **state)
     cs_scenario_free(s);
 }
 
+/* Whether dataset name of file goes through filter id (H5Z_FILTER_SHUFFLE, ...). */
+static bool has_filter(hid_t file, const char *name, H5Z_filter_t id)
+{
+    const hid_t d = H5Dopen2(file, name, H5P_DEFAULT), p = H5Dget_create_plist(d);
+    assert_true(d >= 0 && p >= 0);
+    bool found = false;
+    for (int k = 0; k < H5Pget_nfilters(p); k++) {
+        unsigned flags = 0, cd[4] = {0};
+        size_t ncd = 4;
+        found = found || H5Pget_filter2(p, (unsigned)k, &flags, &ncd, cd, 0, NULL, NULL) == id;
+    }
+    H5Pclose(p);
+    H5Dclose(d);
+    return found;
+}
+
+/*
+ * The writer shuffles before deflate the integer datasets and the cut and event records, not the
+ * float64 datasets nor the recovery faults, whose values repeat whole and compress better
+ * unshuffled (bench/README.md, issue 15); every per-trial dataset is deflated. A recovery run, so
+ * that every group is there.
+ */
+static void test_shuffle_filter(void **state)
+{
+    (void)state;
+    cs_scenario *s =
+        cs_test_scenario("name: filters\n" CS_TEST_RECOVERY_HAND, "filters.yaml", NULL, 0);
+    char a[64];
+    snprintf(a, sizeof a, "engine-filters-%d.h5", (int)getpid());
+    run_split(s, a, NULL, 0, NULL);
+    const hid_t f = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    static const char *const plain[] = {"/outcomes/edge_flow_tbps", "/outcomes/served_tbps",
+                                        "/trials/unserved_tbps",    "/trials/capacity_lost_tbps",
+                                        "/timeseries/served_tbps",  "/recovery/faults"};
+    static const char *const shuffled[] = {"/trials/cuts",         "/trials/hazard_events",
+                                           "/trials/failed_edges", "/trials/outcome",
+                                           "/outcomes/pair_cut",   "/timeseries/queue_length"};
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
+        assert_false(has_filter(f, plain[i], H5Z_FILTER_SHUFFLE));
+    for (size_t i = 0; i < sizeof shuffled / sizeof *shuffled; i++)
+        assert_true(has_filter(f, shuffled[i], H5Z_FILTER_SHUFFLE));
+    size_t checked = 0;
+    for (int d = 0; d < CS_DS_COUNT; d++) {
+        const cs_dataset_schema *x = cs_results_dataset((cs_dataset_id)d);
+        if (x->rows == CS_ROWS_STATIC || H5Lexists(f, x->path, H5P_DEFAULT) <= 0) continue;
+        assert_true(has_filter(f, x->path, H5Z_FILTER_DEFLATE));
+        assert_int_equal(has_filter(f, x->path, H5Z_FILTER_SHUFFLE),
+                         x->type != CS_DT_F64 && d != CS_DS_REC_FAULTS);
+        checked++;
+    }
+    assert_true(checked >= 30);
+    H5Fclose(f);
+    remove(a);
+    cs_scenario_free(s);
+}
+
 /* Reads rows first .. first + n - 1 of per-trial dataset d of both readers and asserts they are
  * the same bytes (row bytes each). */
 static void same_rows(cs_resultsio_t *a, cs_resultsio_t *b, cs_dataset_id d, uint64_t first,
@@ -728,6 +785,7 @@ int main(void)
         cmocka_unit_test(test_shortcuts_are_exact_with_restoration),
         cmocka_unit_test(test_headroom_per_trial),
         cmocka_unit_test(test_splits_are_bit_identical),
+        cmocka_unit_test(test_shuffle_filter),
         cmocka_unit_test(test_results_formats),
         cmocka_unit_test(test_summary_matches_trials),
         cmocka_unit_test(test_summary_merge),

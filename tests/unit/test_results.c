@@ -313,15 +313,16 @@ static void test_roundtrip(void **state)
     assert_topology(f);
     assert_baseline(f, &fx->base);
     assert_trials(f, true, true);
-    /* Batches of 2 trials: chunks of 2 rows, shuffle + deflate at level 4. The CSR lists use
-     * chunks of MIN_LIST_CHUNK (1024) elements. */
-    assert_layout(f, "/trials/served_tbps", 2, 4);
-    assert_layout(f, "/trials/latency_ms", 2, 4);
-    assert_layout(f, "/trials/edge_flow_tbps", 2, 4);
-    assert_layout(f, "/trials/pair_cut", 2, 4);
-    assert_layout(f, "/trials/unserved_tbps", 2, 4);
-    assert_layout(f, "/trials/failed_offsets", 2, 4);
-    assert_layout(f, "/trials/failed_nodes", 1024, 4);
+    /* Batches of 2 trials: chunks of 2 rows, deflate at level 4, shuffled first but the float64
+     * datasets (cs_schema_shuffled). The CSR lists use chunks of MIN_LIST_CHUNK (1024)
+     * elements. */
+    assert_layout(f, "/trials/served_tbps", 2, 4, false);
+    assert_layout(f, "/trials/latency_ms", 2, 4, false);
+    assert_layout(f, "/trials/edge_flow_tbps", 2, 4, false);
+    assert_layout(f, "/trials/pair_cut", 2, 4, true);
+    assert_layout(f, "/trials/unserved_tbps", 2, 4, false);
+    assert_layout(f, "/trials/failed_offsets", 2, 4, true);
+    assert_layout(f, "/trials/failed_nodes", 1024, 4, true);
     assert_documented(f, 21,
                       "baseline/edge_flow_tbps baseline/latency_ms baseline/served_tbps "
                       "baseline/unserved_tbps topology/demands topology/edges topology/nodes "
@@ -426,8 +427,8 @@ static void test_options_off(void **state)
     const hid_t f = open_file(fx->path);
     assert_root(f, 1);
     assert_trials(f, false, false);
-    assert_layout(f, "/trials/served_tbps", 3, 0);
-    assert_layout(f, "/trials/failed_edges", 1024, 0);
+    assert_layout(f, "/trials/served_tbps", 3, 0, false);
+    assert_layout(f, "/trials/failed_edges", 1024, 0, true);
     assert_documented(f, 19,
                       "baseline/edge_flow_tbps baseline/latency_ms baseline/served_tbps "
                       "baseline/unserved_tbps topology/demands topology/edges topology/nodes "
@@ -449,10 +450,10 @@ static void test_chunk_cap(void **state)
     assert_int_equal(cs_results_close(w, false, &err), CS_OK);
     const hid_t f = open_file(fx->path);
     /* a chunk is a batch of rows, at most 16 MiB */
-    assert_layout(f, "/trials/served_tbps", (16 << 20) / 16, 9);
-    assert_layout(f, "/trials/unserved_tbps", (16 << 20) / 8, 9);
-    assert_layout(f, "/trials/pair_cut", 3000000, 9);
-    assert_layout(f, "/trials/failed_edges", 3000000, 9);
+    assert_layout(f, "/trials/served_tbps", (16 << 20) / 16, 9, false);
+    assert_layout(f, "/trials/unserved_tbps", (16 << 20) / 8, 9, false);
+    assert_layout(f, "/trials/pair_cut", 3000000, 9, true);
+    assert_layout(f, "/trials/failed_edges", 3000000, 9, true);
     H5Fclose(f);
     assert_int_equal(complete_flag(fx->path), 0);
 }
@@ -503,7 +504,7 @@ static void test_merge_parts(void **state)
     assert_str_attr(f, "scenario", scenario_yaml);
     assert_int_equal(H5Aexists(f, "part_trials"), 0);
     assert_int_equal(H5Aexists(f, "part_first_trial"), 0);
-    assert_layout(f, "/trials/served_tbps", 2, 4); /* the parts' chunks and filters */
+    assert_layout(f, "/trials/served_tbps", 2, 4, false); /* the parts' chunks and filters */
     H5Fclose(f);
     assert_int_equal(complete_flag(fx->path), 1);
     /* A part missing: refused, and nothing is left under the output's name. */

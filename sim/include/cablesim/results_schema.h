@@ -148,6 +148,9 @@ typedef struct {
     const char *doc;                 /**< docs/hdf5-schema.md's wording (NULL: the description) */
     const cs_record_member *members; /**< CS_DT_RECORD: members, n_members, record_bytes */
     size_t n_members, record_bytes;
+    /** A record dataset written without HDF5's shuffle filter (cs_schema_shuffled), as float64
+     * datasets are: measured to compress better so (bench/README.md, issue 15). */
+    bool unshuffled;
 } cs_dataset_schema;
 
 /** A group of the file and its `description` attribute. */
@@ -212,6 +215,15 @@ size_t cs_schema_member_layout(const cs_dataset_schema *d, size_t k, int version
 size_t cs_schema_record_bytes(const cs_dataset_schema *d, int version);
 /** Whether records of d are stored otherwise in files of format version than in memory. */
 bool cs_schema_record_narrowed(const cs_dataset_schema *d, int version);
+/**
+ * Whether the writer passes per-trial dataset d through HDF5's shuffle filter before deflate
+ * (when it compresses): the integer datasets and the records but `unshuffled` ones. float64
+ * values repeat whole (flows, latencies, capacities lost, times), which deflate matches in the
+ * bytes as they are and not once shuffle has split them into byte planes (measured per dataset
+ * on seven scenarios: bench/README.md, issue 15). Filters are transparent to every HDF5 reader:
+ * not part of the format (docs/hdf5-schema.md, "Types, chunking and compression").
+ */
+bool cs_schema_shuffled(const cs_dataset_schema *d);
 /** Bytes of one element of dtype t (CS_DT_TABLE, CS_DT_RECORD: 0). */
 size_t cs_dtype_size(cs_dtype t);
 

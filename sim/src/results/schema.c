@@ -456,7 +456,8 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
                 "contested).",
          .members = fault_members,
          .n_members = sizeof fault_members / sizeof fault_members[0],
-         .record_bytes = 41},
+         .record_bytes = 41,
+         .unshuffled = true},
 };
 
 static const cs_group_schema groups[] = {
@@ -614,6 +615,11 @@ const char *cs_dataset_shape_text(const cs_dataset_schema *d, char *buf, size_t 
 bool cs_schema_writes(const cs_schema_run *r, const cs_dataset_schema *d)
 {
     return r->feature[d->feature];
+}
+
+bool cs_schema_shuffled(const cs_dataset_schema *d)
+{
+    return d->type != CS_DT_F64 && !d->unshuffled;
 }
 
 cs_rows_kind cs_schema_rows(const cs_dataset_schema *d, int version)

@@ -181,7 +181,8 @@ static cs_status put_rows_attr(const cs_results_t *w, int d, cs_error *err)
 
 /*
  * Creates the empty, extendible per-trial dataset d under group g: [0 x ncols] (or [0], or [1]
- * for offsets, whose first element is written by the caller), chunked, shuffled and deflated.
+ * for offsets, whose first element is written by the caller), chunked, shuffled (but float64
+ * datasets: cs_schema_shuffled) and deflated.
  */
 static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, const cs_output_options *o,
                                       cs_error *err)
@@ -216,8 +217,8 @@ static cs_status create_trial_dataset(cs_results_t *w, hid_t g, int d, const cs_
     cs_status rc = CS_OK;
     if (space < 0 || dcpl < 0 || ftype < 0 || w->mtype[d] < 0 ||
         H5Pset_chunk(dcpl, rank, chunk) < 0 ||
-        (o->compression > 0 &&
-         (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, o->compression) < 0)) ||
+        (o->compression > 0 && cs_schema_shuffled(s) && H5Pset_shuffle(dcpl) < 0) ||
+        (o->compression > 0 && H5Pset_deflate(dcpl, o->compression) < 0) ||
         H5Pset_fletcher32(dcpl) < 0 || cs_h5_set_early_alloc(dcpl) < 0) {
         rc = cs_h5_err(err, CS_EHDF5, w->path, "set the chunking and compression of", name);
         goto done;
