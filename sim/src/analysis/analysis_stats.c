@@ -13,6 +13,7 @@
  */
 #include "cablesim/analysis.h"
 
+#include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <limits.h>
 #include <math.h>
@@ -125,6 +126,13 @@ cs_loss_interval cs_analysis_loss_interval(bool varied, uint64_t n_loss, const c
         r.hi = fmin(demand, u->hi);
     }
     return r;
+}
+
+const char *cs_analysis_loss_kind_name(cs_loss_kind kind)
+{
+    static const char *const names[] = {"one_outcome", "clopper_pearson_bound", "normal"};
+    assert(kind >= CS_LOSS_ONE_OUTCOME && kind <= CS_LOSS_NORMAL);
+    return names[kind];
 }
 
 cs_precision cs_an_precision(const cs_estimate *e, double target)
