@@ -50,7 +50,6 @@ static void csv_prop(const cs_proportion *p, bool last)
 /* One row: trials, trials with a loss, capacity lost and the honest unserved statement. */
 static void csv_overall(const cs_analysis_t *a)
 {
-    static const char *const kinds[] = {"one_outcome", "clopper_pearson_bound", "normal"};
     const cs_loss_interval li = an_loss_interval(a);
     puts("trials,disturbed_trials,loss_trials,demand_tbps,intact_unserved_tbps,"
          "capacity_lost_tbps,capacity_lost_tbps_se,capacity_lost_tbps_lo,capacity_lost_tbps_hi,"
@@ -63,7 +62,7 @@ static void csv_overall(const cs_analysis_t *a)
     an_csv_num(a->info->base_unserved_tbps, false);
     csv_estimate(&a->capacity_lost_tbps);
     an_csv_num(li.mean, false);
-    printf("%s,", kinds[li.kind]);
+    printf("%s,", cs_analysis_loss_kind_name(li.kind));
     an_csv_num(li.lo, false);
     an_csv_num(li.hi, false);
     an_csv_num(li.p_hi, false);

@@ -249,10 +249,9 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
     cli_json_put(all, "japan_systems_capacity_tbps", an_jnum(a->japan_systems_capacity_tbps), ok);
     cli_json_put(all, "loss_trials", an_jint(a->n_loss), ok);
     {
-        static const char *const kinds[] = {"one_outcome", "clopper_pearson_bound", "normal"};
         const cs_loss_interval li = an_loss_interval(a);
         json_t *st = json_object();
-        cli_json_put(st, "kind", json_string(kinds[li.kind]), ok);
+        cli_json_put(st, "kind", json_string(cs_analysis_loss_kind_name(li.kind)), ok);
         cli_json_put(st, "mean", an_jnum(li.mean), ok);
         cli_json_put(st, "lo", an_jnum(li.lo), ok);
         cli_json_put(st, "hi", an_jnum(li.hi), ok);

@@ -354,6 +354,8 @@ typedef struct {
  */
 cs_loss_interval cs_analysis_loss_interval(bool varied, uint64_t n_loss, const cs_estimate *u,
                                            double intact_unserved, double intact_served);
+/** The kind's name in JSON and CSV: "one_outcome", "clopper_pearson_bound" or "normal". */
+const char *cs_analysis_loss_kind_name(cs_loss_kind kind);
 
 /* ------------------------------------------------------------------ recovery over time */
 
