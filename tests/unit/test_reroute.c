@@ -290,12 +290,65 @@ static void test_maxflow_restoration(void **state)
     compare(CS_ROUTING_MAXFLOW, 0.37, 64, 15, 5);
 }
 
+/*
+ * The cache keeps a set's most recently used routings: with one set of CS_REROUTE_WAYS (4)
+ * slots, four states routed, then found again, stay; a fifth replaces the least recently used
+ * (B, since A was found after it), which is then routed again while A, C, D and E are found.
+ * Each state is one failed segment that carries flow (its own chain's only state).
+ */
+static void test_cache_sets(void **state)
+{
+    (void)state;
+    japan j = load_japan();
+    cs_routing_options o = CS_ROUTING_OPTIONS_INIT;
+    o.use_lit = true;
+    cs_error err = CS_ERROR_INIT;
+    cs_routing_result base, r;
+    assert_int_equal(cs_routing_result_init(&base, j.nd, j.ne, &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&r, j.nd, j.ne, &err), CS_OK);
+    cs_router_t *router = make_router(&j, &o, &base);
+    cs_reroute x;
+    assert_int_equal(cs_reroute_init(&x, router, j.t, &base, &err), CS_OK);
+    assert_int_equal(cs_reroute_cache_size(&x, CS_REROUTE_WAYS, &err), CS_OK);
+    cs_failures f[5];
+    size_t n = 0;
+    for (size_t e = 0; e < j.ne && n < 5; e++)
+        if (base.edge_flow_tbps[e] > 0.0 && cs_topology_edge(j.t, e)->kind == CS_EDGE_SEGMENT) {
+            assert_int_equal(cs_failures_init(&f[n], j.ne, j.nn, &err), CS_OK);
+            cs_failures_fail_edge(&f[n++], e);
+        }
+    assert_int_equal(n, 5);
+    /* A B C D, A B C D again (all found), A (found), E (routed: replaces B), then A C D E
+     * found and B routed. */
+    const int order[] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 4, 0, 2, 3, 4, 1};
+    const int routed[] = {1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        cs_reroute_counts c = {0};
+        assert_int_equal(cs_reroute_route(&x, &f[order[k]], false, 0, &r, &c, &err), CS_OK);
+        assert_int_equal(c.routed, (uint64_t)routed[k]);
+        assert_int_equal(c.cache_hits, (uint64_t)!routed[k]);
+        cs_routing_result want;
+        assert_int_equal(cs_routing_result_init(&want, j.nd, j.ne, &err), CS_OK);
+        assert_int_equal(cs_router_route(router, &f[order[k]], &want, &err), CS_OK);
+        assert_same_routing(&r, &want);
+        cs_routing_result_destroy(&want);
+    }
+    for (size_t k = 0; k < n; k++)
+        cs_failures_destroy(&f[k]);
+    cs_reroute_destroy(&x);
+    cs_router_free(router);
+    cs_routing_result_destroy(&base);
+    cs_routing_result_destroy(&r);
+    free_japan(&j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_latency_first),
         cmocka_unit_test(test_latency_first_restoration),
         cmocka_unit_test(test_latency_first_small_cache),
+        cmocka_unit_test(test_cache_sets),
         cmocka_unit_test(test_maxflow),
         cmocka_unit_test(test_maxflow_restoration),
     };

@@ -56,6 +56,7 @@ cs_status cs_reroute_cache_size(cs_reroute *x, size_t slots, cs_error *err)
         if (cs_routing_result_init(&x->cache[i].r, nd, ne, err) != CS_OK) return CS_ENOMEM;
         x->cache[i].used = true;
         x->cache[i].key_len = 0; /* empty: matches no key */
+        x->cache[i].last = 0;
     }
     return CS_OK;
 }
@@ -121,11 +122,22 @@ static cs_status routing_of(cs_reroute *x, const cs_failures *g, uint32_t ramp_s
                             cs_error *err)
 {
     make_key(x, g, ramp_step);
-    cs_reroute_slot *slot = x->cache_slots > 0 ? &x->cache[x->hash % x->cache_slots] : NULL;
-    if (slot != NULL && slot->key_len == x->key_len && slot->hash == x->hash &&
-        memcmp(slot->key, x->key, x->key_len * sizeof *x->key) == 0) {
-        *out = &slot->r;
-        return CS_OK;
+    cs_reroute_slot *slot = NULL; /* where the routing goes: an empty or the least recent slot */
+    if (x->cache_slots > 0) {
+        const size_t ways = x->cache_slots < CS_REROUTE_WAYS ? x->cache_slots : CS_REROUTE_WAYS;
+        cs_reroute_slot *set = &x->cache[(x->hash % (x->cache_slots / ways)) * ways];
+        x->clock++;
+        for (size_t w = 0; w < ways; w++) {
+            cs_reroute_slot *s = &set[w];
+            if (s->key_len == x->key_len && s->hash == x->hash &&
+                memcmp(s->key, x->key, x->key_len * sizeof *x->key) == 0) {
+                s->last = x->clock;
+                *out = &s->r;
+                return CS_OK;
+            }
+            if (slot == NULL || (slot->key_len > 0 && (s->key_len == 0 || s->last < slot->last)))
+                slot = s;
+        }
     }
     const cs_status rc = cs_router_route(x->router, g, r, err);
     if (rc != CS_OK) return rc;
@@ -141,6 +153,7 @@ static cs_status routing_of(cs_reroute *x, const cs_failures *g, uint32_t ramp_s
     memcpy(slot->key, x->key, x->key_len * sizeof *k);
     slot->key_len = x->key_len;
     slot->hash = x->hash;
+    slot->last = x->clock;
     cs_routing_result_copy(&slot->r, r);
     return CS_OK;
 }

@@ -27,13 +27,17 @@
 #include "cablesim/routing.h"
 #include "cablesim/topology.h"
 
+/* The cache's slots come in sets of this many; a state may sit in any slot of its set. */
+#define CS_REROUTE_WAYS 4
+
 /* One cached routing: the failure set (key) it answers, and the outcome. */
 typedef struct {
     uint64_t hash;
     size_t key_len; /* 0 = empty slot */
     uint32_t *key;
     cs_routing_result r;
-    bool used; /* r is initialised */
+    bool used;     /* r is initialised */
+    uint64_t last; /* when it was last stored or found (the set's least recent is replaced) */
 } cs_reroute_slot;
 
 /** How many trials took each path (summed into cs_run_summary). */
@@ -51,7 +55,8 @@ typedef struct {
     bool skip_ok;                    /* the router ignores unused edges (latency-first) */
     cs_reroute_slot *cache;
     size_t cache_slots;
-    cs_failures g; /* scratch: the failure state routed */
+    uint64_t clock; /* lookups so far (cs_reroute_slot.last) */
+    cs_failures g;  /* scratch: the failure state routed */
     /* The key of the last state looked up (ne + nn + 4 entries of room), its length and hash;
      * after cs_reroute_route() that of the state that answered (length 0: the intact routing). */
     uint32_t *key;
@@ -68,7 +73,10 @@ cs_status cs_reroute_init(cs_reroute *x, cs_router_t *router, const cs_topology_
 void cs_reroute_destroy(cs_reroute *x);
 
 /** Makes the cache hold slots routings (0: no cache), allocated up front so that memory does
- * not creep up as slots fill. A change of size empties it. \return CS_OK, CS_ENOMEM. */
+ * not creep up as slots fill, in sets of CS_REROUTE_WAYS (fewer when slots is smaller; the
+ * remainder of slots / CS_REROUTE_WAYS is left unused): a state goes to the set its hash picks,
+ * in place of the set's least recently used routing. A change of size empties it. \return
+ * CS_OK, CS_ENOMEM. */
 cs_status cs_reroute_cache_size(cs_reroute *x, size_t slots, cs_error *err);
 
 /**
