@@ -46,7 +46,7 @@ static void csv_statement(const cs_loss_interval *u, const cs_loss_interval *f, 
                           bool last)
 {
     const bool bound = u->kind == CS_LOSS_BOUND;
-    printf("%s,", cs_loss_kind_name(u->kind));
+    printf("%s,", cs_analysis_loss_kind_name(u->kind));
     an_csv_num(bound ? f->lo : NAN, false);
     an_csv_num(bound ? u->hi : NAN, false);
     printf("%llu", (unsigned long long)n_loss);
@@ -85,7 +85,7 @@ static void csv_overall(const cs_analysis_t *a)
     an_csv_num(a->info->base_unserved_tbps, false);
     csv_estimate(&a->capacity_lost_tbps);
     an_csv_num(li.mean, false);
-    printf("%s,", cs_loss_kind_name(li.kind));
+    printf("%s,", cs_analysis_loss_kind_name(li.kind));
     an_csv_num(li.lo, false);
     an_csv_num(li.hi, false);
     an_csv_num(li.p_hi, false);

@@ -62,7 +62,7 @@ static json_t *j_stated(const cs_estimate *e, const cs_loss_interval *st, bool s
     const bool normal = st->kind == CS_LOSS_NORMAL, bound = st->kind == CS_LOSS_BOUND;
     cli_json_put(o, "lo", normal ? an_jnum(st->lo) : json_null(), ok);
     cli_json_put(o, "hi", normal ? an_jnum(st->hi) : json_null(), ok);
-    cli_json_put(o, "statement", json_string(cs_loss_kind_name(st->kind)), ok);
+    cli_json_put(o, "statement", json_string(cs_analysis_loss_kind_name(st->kind)), ok);
     cli_json_put(o, "bound", bound ? an_jnum(served ? st->lo : st->hi) : json_null(), ok);
     return o;
 }
@@ -287,7 +287,7 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
     {
         const cs_loss_interval li = a->unserved_stated;
         json_t *st = json_object();
-        cli_json_put(st, "kind", json_string(cs_loss_kind_name(li.kind)), ok);
+        cli_json_put(st, "kind", json_string(cs_analysis_loss_kind_name(li.kind)), ok);
         cli_json_put(st, "mean", an_jnum(li.mean), ok);
         cli_json_put(st, "lo", an_jnum(li.lo), ok);
         cli_json_put(st, "hi", an_jnum(li.hi), ok);

@@ -219,6 +219,17 @@ static void print_chart(FILE *f, const year_row *rows, size_t n)
     }
 }
 
+/* The text cell of expected unserved, stated as cs_analysis_loss_interval says (the normal
+ * interval only with enough trials that lose something). Returns snprintf's length. */
+static int unserved_cell(char *buf, size_t n, const cs_evolution_row *r)
+{
+    if (r->unserved_kind == CS_LOSS_ONE_OUTCOME)
+        return snprintf(buf, n, "%.3f (one outcome)", r->mean);
+    if (r->unserved_kind == CS_LOSS_BOUND)
+        return snprintf(buf, n, "%.3f (at most %.3f)", r->mean, r->ci_high);
+    return snprintf(buf, n, "%.3f (%.3f to %.3f)", r->mean, r->ci_low, r->ci_high);
+}
+
 static void print_text(FILE *f, const year_row *rows, size_t n, const char *path, const evo_args *a,
                        double seconds)
 {
@@ -233,17 +244,19 @@ static void print_text(FILE *f, const year_row *rows, size_t n, const char *path
         fprintf(f, "  demand: 2025's x (1 + %g)^(year - 2025)\n", a->growth);
     char ci[64];
     int wci = (int)strlen("E[unserved] Tbps (95% CI)");
+    bool bound = false, one = false;
     for (size_t i = 0; i < n; i++) {
-        const int len = snprintf(ci, sizeof ci, "%.3f (%.3f to %.3f)", rows[i].r.mean,
-                                 rows[i].r.ci_low, rows[i].r.ci_high);
+        const int len = unserved_cell(ci, sizeof ci, &rows[i].r);
         if (len > wci) wci = len;
+        bound = bound || rows[i].r.unserved_kind == CS_LOSS_BOUND;
+        one = one || rows[i].r.unserved_kind == CS_LOSS_ONE_OUTCOME;
     }
     fprintf(f, "\n%4s  %7s  %6s  %9s  %11s  %-*s  %9s  %7s  %8s  %9s  %8s  %s\n", "year", "systems",
             "to JP", "JP Tbps", "intact Tbps", wci, "E[unserved] Tbps (95% CI)", "loss Tbps",
             "share", "P(any)", "unreached", "P(new)", "worst region: P(cut)");
     for (size_t i = 0; i < n; i++) {
         const cs_evolution_row *r = &rows[i].r;
-        snprintf(ci, sizeof ci, "%.3f (%.3f to %.3f)", r->mean, r->ci_low, r->ci_high);
+        unserved_cell(ci, sizeof ci, r);
         fprintf(f, "%4d  %7zu  %6zu  %9.1f  %11.3f  %-*s  %9.3f  %6.2f%%  %8.5f  %9zu  %8.5f  ",
                 r->year, r->systems, r->japan_systems, r->japan_design_tbps,
                 r->baseline_unserved_tbps, wci, ci, r->loss, 100.0 * r->share, r->any_cut.p,
@@ -253,6 +266,13 @@ static void print_text(FILE *f, const year_row *rows, size_t n, const char *path
         else
             fprintf(f, "-\n");
     }
+    if (bound)
+        fprintf(f,
+                "  at most: fewer than %d trials lose anything, too few for a normal interval: "
+                "the intact unserved plus served demand x the 95%% Clopper-Pearson upper bound "
+                "of P(loss > 0)\n",
+                CS_ANALYSIS_MIN_LOSS_TRIALS);
+    if (one) fprintf(f, "  one outcome: every trial has the same outcome (no interval)\n");
     print_chart(f, rows, n);
     fprintf(f, "\n%zu years in %.1f s\n", n, seconds);
 }
@@ -260,7 +280,7 @@ static void print_text(FILE *f, const year_row *rows, size_t n, const char *path
 static const char *const csv_head =
     "year,systems,japan_systems,japan_design_tbps,trials,demand_scale,demand_tbps,"
     "baseline_unserved_tbps,expected_unserved_tbps,expected_unserved_tbps_lo,"
-    "expected_unserved_tbps_hi,expected_loss_tbps,"
+    "expected_unserved_tbps_hi,unserved_statement,loss_trials,p_loss_hi,expected_loss_tbps,"
     "expected_unserved_share,p_any_region_cut,p_any_region_cut_lo,p_any_region_cut_hi,"
     "regions,regions_unreached,p_any_reached_region_cut,p_any_reached_region_cut_lo,"
     "p_any_reached_region_cut_hi,worst_region,worst_region_p_cut,seconds";
@@ -270,10 +290,13 @@ static void print_csv(FILE *f, const year_row *rows, size_t n)
     fprintf(f, "%s\n", csv_head);
     for (size_t i = 0; i < n; i++) {
         const cs_evolution_row *r = &rows[i].r;
-        fprintf(f, "%d,%zu,%zu,%.12g,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,",
-                r->year, r->systems, r->japan_systems, r->japan_design_tbps,
-                (unsigned long long)r->trials, r->demand_scale, r->demand_tbps,
-                r->baseline_unserved_tbps, r->mean, r->ci_low, r->ci_high, r->loss, r->share);
+        fprintf(f, "%d,%zu,%zu,%.12g,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%s,%llu,", r->year,
+                r->systems, r->japan_systems, r->japan_design_tbps, (unsigned long long)r->trials,
+                r->demand_scale, r->demand_tbps, r->baseline_unserved_tbps, r->mean, r->ci_low,
+                r->ci_high, cs_analysis_loss_kind_name(r->unserved_kind),
+                (unsigned long long)r->loss_trials);
+        if (!isnan(r->p_loss_hi)) fprintf(f, "%.12g", r->p_loss_hi);
+        fprintf(f, ",%.12g,%.12g,", r->loss, r->share);
         fprintf(f, "%.12g,%.12g,%.12g,%zu,%zu,%.12g,%.12g,%.12g,", r->any_cut.p, r->any_cut.lo,
                 r->any_cut.hi, r->regions, r->unreached, r->any_reached_cut.p,
                 r->any_reached_cut.lo, r->any_reached_cut.hi);
@@ -301,6 +324,10 @@ static json_t *json_row(const year_row *y, bool *ok)
     cli_json_put(o, "expected_unserved_tbps", json_real(r->mean), ok);
     cli_json_put(o, "expected_unserved_tbps_lo", json_real(r->ci_low), ok);
     cli_json_put(o, "expected_unserved_tbps_hi", json_real(r->ci_high), ok);
+    cli_json_put(o, "unserved_statement", json_string(cs_analysis_loss_kind_name(r->unserved_kind)),
+                 ok);
+    cli_json_put(o, "loss_trials", json_integer((json_int_t)r->loss_trials), ok);
+    cli_json_put(o, "p_loss_hi", isnan(r->p_loss_hi) ? json_null() : json_real(r->p_loss_hi), ok);
     cli_json_put(o, "expected_loss_tbps", json_real(r->loss), ok);
     cli_json_put(o, "expected_unserved_share", json_real(r->share), ok);
     cli_json_put(o, "p_any_region_cut", json_real(r->any_cut.p), ok);

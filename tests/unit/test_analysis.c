@@ -80,7 +80,7 @@ static void test_clopper_pearson_and_loss_statement(void **state)
     fs = cs_analysis_served_interval(&li, &f, 10.0, 10.0);
     assert_int_equal(fs.kind, CS_LOSS_ONE_OUTCOME);
     assert_true(fs.lo == 0.99 && fs.hi == 0.99);
-    assert_string_equal(cs_loss_kind_name(CS_LOSS_BOUND), "clopper_pearson_bound");
+    assert_string_equal(cs_analysis_loss_kind_name(CS_LOSS_BOUND), "clopper_pearson_bound");
     assert_string_equal(cs_paired_verdict_name(CS_PAIRED_INCONCLUSIVE), "inconclusive");
 }
 

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "cablesim/analysis.h"
 #include "cablesim/criticality.h"
 #include "cablesim/engine.h"
 #include "cablesim/failures.h"
@@ -711,6 +712,7 @@ static void test_evolution_explicit_cut(void **state)
         assert_near(csv_field(out, y, "expected_unserved_tbps"), want, 1e-9);
         assert_near(csv_field(out, y, "expected_unserved_tbps_lo"), want, 1e-9);
         assert_near(csv_field(out, y, "expected_unserved_tbps_hi"), want, 1e-9);
+        assert_near(csv_field(out, y, "loss_trials"), 3, 0);
         assert_near(csv_field(out, y, "baseline_unserved_tbps"), asia2 ? 0.0 : 1.25, 1e-9);
         assert_near(csv_field(out, y, "systems"), 3 + old + asia2, 0);
         assert_near(csv_field(out, y, "japan_systems"), 3 + old + asia2, 0);
@@ -724,6 +726,8 @@ static void test_evolution_explicit_cut(void **state)
                     csv_field(out, 2011, "expected_unserved_tbps"),
                 2.0, 1e-9);
     assert_non_null(strstr(out, "\n2012,4,4,33,3,1,17.5,"));
+    /* The same cut in every trial: one outcome, no interval and no bound (issue 10). */
+    assert_non_null(strstr(out, ",11.75,11.75,11.75,one_outcome,3,,"));
     assert_non_null(strstr(out, ",US West Coast,1,"));
     /* With 10%/year growth the 2025 demand is scaled: 2010 is 1.1^-15 of it, 2015 1.1^-10. */
     assert_int_equal(cs_test_cli(dir,
@@ -835,6 +839,32 @@ static void test_evolution_matches_engine(void **state)
     assert_near(mean, sum.mean_unserved, 1e-9 * (1.0 + sum.mean_unserved));
     assert_true(mean > 0.0);
     assert_near(csv_field(out, 2011, "p_any_region_cut"), (double)any / (double)sc->trials, 1e-12);
+    /* Expected unserved is stated as the run summary states it (issue 10). 121 of the 200
+     * trials lose traffic: the normal interval, clipped to [0, demand]. */
+    assert_near(csv_field(out, 2011, "loss_trials"), (double)sum.loss_trials, 0);
+    assert_int_equal(sum.loss_trials, 121);
+    const cs_estimate u = cs_analysis_estimate(sum.trials, sum.mean_unserved, sum.m2_unserved);
+    assert_non_null(strstr(out, ",normal,121,,"));
+    assert_near(csv_field(out, 2011, "expected_unserved_tbps_lo"), fmax(0.0, u.lo), 1e-9);
+    assert_near(csv_field(out, 2011, "expected_unserved_tbps_hi"), u.hi, 1e-9);
+    /* The first 20 of those trials: 8 lose traffic, too few for a normal interval; the mean
+     * and the bound intact unserved + served x the Clopper-Pearson upper bound of
+     * P(loss > 0), the sum's own 2-sided 95% bound at 8 of 20. */
+    static char few[65536];
+    assert_int_equal(cs_test_cli(dir,
+                                 "evolution s.yaml --from 2011 --to 2011 --format csv --set "
+                                 "trials=20",
+                                 false, few, sizeof few),
+                     0);
+    const cs_routing_result *base = cs_engine_baseline(e);
+    const double p_hi = cs_analysis_clopper_pearson(8, 20).hi;
+    assert_near(p_hi, 0.6394574, 1e-6);
+    assert_non_null(strstr(few, ",clopper_pearson_bound,8,"));
+    assert_near(csv_field(few, 2011, "p_loss_hi"), p_hi, 1e-11);
+    assert_near(csv_field(few, 2011, "expected_unserved_tbps_lo"),
+                csv_field(few, 2011, "expected_unserved_tbps"), 0.0);
+    assert_near(csv_field(few, 2011, "expected_unserved_tbps_hi"),
+                base->unserved_tbps + (base->demand_tbps - base->unserved_tbps) * p_hi, 1e-9);
     assert_near(csv_field(two, 2011, "expected_unserved_tbps"), mean, 0.0);
     assert_near(csv_field(two, 2011, "p_any_region_cut"), csv_field(out, 2011, "p_any_region_cut"),
                 0.0);

@@ -80,6 +80,10 @@ static void test_rows(void **state)
         assert_near(r.mean, want, 1e-9);
         assert_near(r.ci_low, want, 1e-9); /* the same loss in every trial */
         assert_near(r.ci_high, want, 1e-9);
+        /* Stated as one outcome, not as an interval on a certainty (issue 10). */
+        assert_int_equal(r.unserved_kind, CS_LOSS_ONE_OUTCOME);
+        assert_int_equal(r.loss_trials, 3);
+        assert_true(isnan(r.p_loss_hi));
         assert_near(r.loss, want, 1e-9);
         assert_near(r.share, want / 17.5, 1e-12);
         assert_int_equal(r.regions, 2);

@@ -109,8 +109,18 @@ def _summary(a):
         print(f"  trials: {s['trials']} of {r.attrs.get('trials')} "
               f"({'complete' if r.complete else 'INCOMPLETE'}), seed {r.attrs.get('seed')}")
         print(f"  intact network unserved: {s['baseline_unserved_tbps']:.4f} Tbps")
-        print(f"  expected unserved: {s['expected_unserved_tbps']:.4f} Tbps "
-              f"(95% CI {s['expected_unserved_tbps_lo']:.4f} to {s['expected_unserved_tbps_hi']:.4f})")
+        if s["unserved_statement"] == "one_outcome":
+            print(f"  unserved: {s['expected_unserved_tbps']:.4f} Tbps (every trial has the same "
+                  "failures: one outcome, no confidence interval)")
+        elif s["unserved_statement"] == "clopper_pearson_bound":
+            print(f"  expected unserved: {s['expected_unserved_tbps']:.4f} Tbps; only "
+                  f"{s['loss_trials']} of {s['trials']} trials lose anything, too few for a normal "
+                  f"interval: at most {s['expected_unserved_tbps_hi']:.4f} Tbps (the intact "
+                  f"unserved plus served demand x {s['p_loss_hi']:.3g}, the 95% Clopper-Pearson "
+                  "upper bound of P(loss > 0))")
+        else:
+            print(f"  expected unserved: {s['expected_unserved_tbps']:.4f} Tbps (95% CI "
+                  f"{s['expected_unserved_tbps_lo']:.4f} to {s['expected_unserved_tbps_hi']:.4f})")
         print(f"  P(some region cut off from every Japanese city): "
               f"{s['p_any_region_cut']:.5f} ({s['p_any_region_cut_lo']:.5f} to "
               f"{s['p_any_region_cut_hi']:.5f})")

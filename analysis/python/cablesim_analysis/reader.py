@@ -649,13 +649,13 @@ class Results:
 
         return self._cached("japan_systems_capacity_lost", make)
 
-    def _capacity_down(self, cap, name):
-        """Per trial, the sum of cap over the edges down (failed, or at a failed node)."""
+    def iter_down(self):
+        """Per trial in order, a bool array over the edges: down (failed, or at a failed node).
+        The same array is refilled for every trial: copy it to keep it."""
         ends = self.edges[["from", "to"]].to_numpy(dtype=np.int64)
         eoff, ev = self.failed_csr("edges")
         noff, nv = self.failed_csr("nodes")
-        lost = np.zeros(self.n_trials)
-        down = np.zeros(len(cap), dtype=bool)
+        down = np.zeros(len(ends), dtype=bool)
         failed_node = np.zeros(len(self.nodes), dtype=bool)
         for t in range(self.n_trials):
             down[:] = False
@@ -665,7 +665,11 @@ class Results:
                 failed_node[:] = False
                 failed_node[nodes] = True
                 down |= failed_node[ends[:, 0]] | failed_node[ends[:, 1]]
-            lost[t] = cap[down].sum()
+            yield down
+
+    def _capacity_down(self, cap, name):
+        """Per trial, the sum of cap over the edges down (failed, or at a failed node)."""
+        lost = np.array([cap[down].sum() for down in self.iter_down()], dtype=float)
         return pd.Series(lost, index=pd.RangeIndex(self.n_trials, name="trial"), name=name)
 
 

@@ -9,7 +9,10 @@ Definitions follow those of the C analysis (sim/include/cablesim/analysis.h), so
 - an edge is *up* in a trial when it did not fail and neither of its end nodes failed; a cable
   is up when all its segments are, and its flow is the largest of its segments' flows;
 - 95% confidence intervals of means are mean +- 1.96 sd / sqrt(n) (sample sd), those of
-  proportions are Wilson score intervals.
+  proportions are Wilson score intervals; expected unserved demand is stated as cablesim
+  states it (``unserved_statement``: one value when every trial has the same failures, a
+  Clopper-Pearson bound when fewer than 30 trials lose anything, else the normal interval
+  clipped to [0, demand]; docs/model.md, "Honest statistics in the summary").
 
 Whatever reads /trials matrices streams them a slice of trials at a time
 (Results.iter_rows), so memory stays bounded by the slice size, not the run length.
@@ -26,6 +29,9 @@ from .reader import ResultsError, open_results
 
 Z95 = 1.959963984540054
 LOSS_EPS = 1e-9  # Tbps: a mean loss below this is rounding noise
+# Fewer trials with a loss than this: no normal interval for expected unserved (cablesim's
+# CS_ANALYSIS_MIN_LOSS_TRIALS).
+MIN_LOSS_TRIALS = 30
 DOMESTIC = "Japan"
 
 
@@ -68,6 +74,71 @@ def wilson(k, n):
     lo = 0.0 if k == 0 else max(0.0, centre - half)
     hi = 1.0 if k == n else min(1.0, centre + half)
     return p, lo, hi
+
+
+def clopper_pearson_hi(k, n):
+    """The upper end of the exact (Clopper-Pearson) two-sided 95% interval of k successes in n
+    trials: the p at which P(X <= k) = 0.025 for X ~ Binomial(n, p), i.e. the 97.5% quantile of
+    Beta(k + 1, n - k); 1 at k = n, NaN at n = 0. Found by bisection on the binomial CDF
+    (summed in logs: k is small where it is used)."""
+    if n == 0:
+        return np.nan
+    if k >= n:
+        return 1.0
+    logc = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) for i in range(k + 1)]
+
+    def cdf(p):
+        lp, lq = math.log(p), math.log1p(-p)
+        return sum(math.exp(c + i * lp + (n - i) * lq) for i, c in enumerate(logc))
+
+    lo, hi = k / n if k else 0.0, 1.0
+    for _ in range(200):  # the CDF falls as p rises; 200 halvings reach the double's limit
+        mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi:
+            break
+        if mid == 0.0 or cdf(mid) > 0.025:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def _failures_vary(r):
+    """Whether some trial has another set of edges down (failed, or at a failed node) than
+    trial 0, as ``cablesim analyze`` decides "one outcome"."""
+    first = None
+    for down in r.iter_down():
+        if first is None:
+            first = down.copy()
+        elif not np.array_equal(down, first):
+            return True
+    return False
+
+
+def unserved_statement(r):
+    """Expected unserved demand stated honestly, as ``cablesim run`` and ``cablesim analyze``
+    state it (docs/model.md, "Honest statistics in the summary"; JSON ``unserved_statement``
+    of analyze): a dict with ``kind`` "one_outcome" (every trial has the same edges down: one
+    value, lo = hi = mean), "clopper_pearson_bound" (fewer than MIN_LOSS_TRIALS trials leave
+    more unserved than the intact network: lo = mean, hi = the intact unserved plus the served
+    demand x ``p_loss_hi``, the Clopper-Pearson upper bound of P(loss > 0)) or "normal" (the
+    normal 95% interval clipped to [0, demand]); ``mean``, ``lo``, ``hi``, ``p_loss_hi`` (NaN
+    unless a bound) and ``loss_trials``. Plain (unweighted) files only."""
+    u = _estimate(r.unserved.to_numpy())
+    base = r.baseline_unserved
+    demand = float(r.counted_demand.sum())
+    n_loss = int((r.unserved.to_numpy() > base + LOSS_EPS).sum())
+    st = dict(kind="normal", mean=u["mean"], lo=float(np.clip(u["lo"], 0.0, demand)),
+              hi=float(np.clip(u["hi"], 0.0, demand)), p_loss_hi=np.nan, loss_trials=n_loss)
+    if r.n_trials == 0:
+        return st
+    if not _failures_vary(r):
+        st.update(kind="one_outcome", lo=u["mean"], hi=u["mean"])
+    elif n_loss < MIN_LOSS_TRIALS:
+        p_hi = clopper_pearson_hi(n_loss, r.n_trials)
+        st.update(kind="clopper_pearson_bound", lo=u["mean"], p_loss_hi=p_hi,
+                  hi=min(demand, base + (demand - base) * p_hi))
+    return st
 
 
 # ------------------------------------------------------------------ regions
@@ -344,11 +415,14 @@ def run_summary(r):
     """The headline figures of a run (dict): year, systems, trials, demand (``demand_tbps``:
     the demand the intact network serves some of, as the run summary counts it; the rest is
     ``unreachable_demand_tbps``), the intact network's unserved, ``unserved_share`` (expected
-    unserved / demand, the summary's "% of demand"), expected unserved and loss with 95% CIs,
-    and the probability that
-    some foreign region is cut off from every Japanese city, with its Wilson interval; for an
-    importance-sampled file (``weighted``) weighted estimates with normal intervals, and the
-    effective sample size ``ess`` (the trial count for plain files)."""
+    unserved / demand, the summary's "% of demand"), expected unserved stated honestly
+    (``unserved_statement``, ``loss_trials``, ``p_loss_hi`` and the bounds
+    ``expected_unserved_tbps_lo``/``_hi`` of :func:`unserved_statement`: no normal interval on a
+    certainty or on fewer than 30 trials with a loss), the expected loss, and the probability
+    that some foreign region is cut off from every Japanese city, with its Wilson interval; for
+    an importance-sampled file (``weighted``) weighted estimates with normal intervals
+    (statement "normal"), and the effective sample size ``ess`` (the trial count for plain
+    files)."""
     w = r.weights
     u = weighted_estimate(r.unserved.to_numpy(), w)
     demand = float(r.counted_demand.sum())
@@ -357,8 +431,14 @@ def run_summary(r):
     if r.weighted:  # importance sampling: the weighted estimate and its normal interval
         e = weighted_estimate(any_cut.astype(float), w)
         p, lo, hi = e["mean"], max(0.0, e["lo"]), min(1.0, e["hi"])
+        # Clipped to the valid range, like every interval (issue 10): unserved is within
+        # [0, demand]; the normal interval of a mean of few losses reaches below 0.
+        st = dict(kind="normal", lo=float(np.clip(u["lo"], 0.0, demand)),
+                  hi=float(np.clip(u["hi"], 0.0, demand)), p_loss_hi=np.nan,
+                  loss_trials=int((r.unserved.to_numpy() > r.baseline_unserved + LOSS_EPS).sum()))
     else:
         p, lo, hi = wilson(int(any_cut.sum()), r.n_trials)
+        st = unserved_statement(r)
     return {
         "year": r.attrs.get("as_of"),
         "systems": cable_systems(r),
@@ -369,10 +449,11 @@ def run_summary(r):
         "unserved_share": u["mean"] / demand if demand > 0 else np.nan,
         "baseline_unserved_tbps": r.baseline_unserved,
         "expected_unserved_tbps": u["mean"],
-        # Clipped to the valid range, like every interval (issue 10): unserved is within
-        # [0, demand]; the normal interval of a mean of few losses reaches below 0.
-        "expected_unserved_tbps_lo": float(np.clip(u["lo"], 0.0, demand)),
-        "expected_unserved_tbps_hi": float(np.clip(u["hi"], 0.0, demand)),
+        "expected_unserved_tbps_lo": st["lo"],
+        "expected_unserved_tbps_hi": st["hi"],
+        "unserved_statement": st["kind"],
+        "loss_trials": st["loss_trials"],
+        "p_loss_hi": st["p_loss_hi"],
         "expected_loss_tbps": u["mean"] - r.baseline_unserved,
         "p_any_region_cut": p,
         "p_any_region_cut_lo": lo,

@@ -1,6 +1,7 @@
 """The command line: every command writes a non-empty PNG (or prints), errors exit 2 with one
 line naming the file."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -82,21 +83,75 @@ def test_evolution_from_results(yearly_h5, tmp_path):
     assert_png(out2)
 
 
-def test_evolution_csv_clips_the_interval(tmp_path):
-    """Issue 10: every interval within its valid range. Two of 60 trials lose traffic, so the
-    normal interval of expected unserved reaches below 0; evolution --csv (run_summary) gives
-    it clipped to [0, demand]."""
-    rare = "  - type: random_faults\n    window_days: 10\n    rate_deep: 0.05\n"
-    h5 = run_cablesim(scenario("pytest-rare", 60, rare), tmp_path, "rare")
+def analyze_statement(h5):
+    """``cablesim analyze --format json``'s statement of expected unserved (the C figures)."""
+    proc = subprocess.run([os.environ["CABLESIM_CLI"], "analyze", str(h5), "--format", "json"],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)["overall"]["unserved_statement"]
+
+
+@pytest.mark.parametrize("case,hazard,trials,kind", [
+    # Two of 60 trials lose traffic: too few for a normal interval (whose lower end, unclipped,
+    # would be below 0).
+    ("rare", "  - type: random_faults\n    window_days: 10\n    rate_deep: 0.05\n", 60,
+     "clopper_pearson_bound"),
+    # Every trial the same cut: one outcome, not an interval on a certainty.
+    ("cut", "  - type: explicit\n    cables: [PAC-1, PAC-2]\n", 10, "one_outcome"),
+    # Many trials with a loss: the normal interval, clipped to [0, demand].
+    ("often", "  - type: random_faults\n    window_days: 365\n    rate_deep: 0.5\n", 200,
+     "normal"),
+])
+def test_evolution_csv_states_expected_unserved_honestly(tmp_path, case, hazard, trials, kind):
+    """Issue 10: no normal interval for expected unserved when fewer than about 30 trials lose
+    anything, one value for a deterministic scenario, every interval within its valid range.
+    evolution --csv (run_summary) and the summary command state it as `cablesim run` and
+    `cablesim analyze` do: the kind, the bounds and the Clopper-Pearson bound (computed in
+    Python by bisection, in C by GSL) equal analyze's."""
+    h5 = run_cablesim(scenario(f"pytest-{case}", trials, hazard), tmp_path, case)
     with open_results(h5) as r:
         u = r.unserved.to_numpy()
-    assert u.mean() - 1.959963984540054 * u.std(ddof=1) / np.sqrt(len(u)) < 0.0  # unclipped
+        loss = int((u > r.baseline_unserved + 1e-9).sum())
+    want = analyze_statement(h5)
+    assert want["kind"] == kind
     out, csv = tmp_path / "evo.png", tmp_path / "evo.csv"
     assert main(["evolution", str(h5), "-o", str(out), "--csv", str(csv)]) == 0
     row = pd.read_csv(csv).iloc[0]
-    assert row["expected_unserved_tbps_lo"] == 0.0
-    assert 0.0 < row["expected_unserved_tbps"] < row["expected_unserved_tbps_hi"] <= \
-        row["demand_tbps"]
+    assert row["unserved_statement"] == kind
+    assert row["loss_trials"] == loss
+    assert row["expected_unserved_tbps"] == pytest.approx(u.mean(), abs=1e-12)
+    assert row["expected_unserved_tbps_lo"] == pytest.approx(want["lo"], rel=1e-9, abs=1e-12)
+    assert row["expected_unserved_tbps_hi"] == pytest.approx(want["hi"], rel=1e-9, abs=1e-12)
+    assert 0.0 <= row["expected_unserved_tbps_lo"] <= row["expected_unserved_tbps"] <= \
+        row["expected_unserved_tbps_hi"] <= row["demand_tbps"]
+    if kind == "clopper_pearson_bound":
+        assert loss == 2
+        assert u.mean() - 1.959963984540054 * u.std(ddof=1) / np.sqrt(len(u)) < 0.0
+        assert row["p_loss_hi"] == pytest.approx(want["p_loss_hi"], rel=1e-9)
+        assert row["expected_unserved_tbps_lo"] == row["expected_unserved_tbps"]
+    else:
+        assert np.isnan(row["p_loss_hi"])
+    if kind == "one_outcome":
+        assert row["expected_unserved_tbps_lo"] == row["expected_unserved_tbps_hi"]
+    if kind == "normal":
+        assert loss >= 30
+
+
+def test_clopper_pearson_hi():
+    """The exact upper bound against known values (Beta quantiles, as GSL gives them)."""
+    from cablesim_analysis.stats import clopper_pearson_hi
+    assert clopper_pearson_hi(0, 10) == pytest.approx(1 - 0.025 ** (1 / 10), rel=1e-12)
+    assert clopper_pearson_hi(10, 10) == 1.0
+    assert clopper_pearson_hi(8, 20) == pytest.approx(0.6394574, abs=1e-6)
+    assert clopper_pearson_hi(5, 500) == pytest.approx(0.0231813880697, rel=1e-9)
+
+
+def test_summary_states_expected_unserved_honestly(tmp_path, capsys):
+    rare = "  - type: random_faults\n    window_days: 10\n    rate_deep: 0.05\n"
+    h5 = run_cablesim(scenario("pytest-rare", 60, rare), tmp_path, "rare")
+    assert main(["summary", str(h5)]) == 0
+    out = capsys.readouterr().out
+    assert "only 2 of 60 trials lose anything, too few for a normal interval: at most" in out
+    assert "95% CI" not in out.split("expected unserved")[1].split("\n")[0]
 
 
 def test_evolution_minimal_table(tmp_path):

@@ -380,8 +380,8 @@ cs_loss_interval cs_analysis_figure_interval(bool varied, uint64_t n_loss, const
  */
 cs_loss_interval cs_analysis_served_interval(const cs_loss_interval *u, const cs_estimate *f,
                                              double intact_served, double demand);
-/** "one_outcome", "clopper_pearson_bound" or "normal": the machine-readable name of a kind. */
-const char *cs_loss_kind_name(cs_loss_kind k);
+/** The kind's name in JSON and CSV: "one_outcome", "clopper_pearson_bound" or "normal". */
+const char *cs_analysis_loss_kind_name(cs_loss_kind kind);
 
 /* ------------------------------------------------------------------ recovery over time */
 

@@ -35,9 +35,16 @@ typedef struct {
     double japan_design_tbps; /**< design capacity of those segments */
     uint64_t trials;
     double demand_scale, demand_tbps, baseline_unserved_tbps;
-    double mean, ci_low, ci_high; /**< expected unserved Tbps and its 95% CI (low clipped at 0) */
-    double share;                 /**< mean / demand_tbps */
-    double loss; /**< mean - baseline unserved; 0 within CS_ROUTING_EPS_TBPS (rounding dust) */
+    double mean;            /**< expected unserved Tbps */
+    double ci_low, ci_high; /**< its honest statement (cs_analysis_loss_interval): the normal 95%
+                               interval clipped to [0, demand]; [mean, Clopper-Pearson bound] when
+                               fewer than CS_ANALYSIS_MIN_LOSS_TRIALS trials lose anything; mean,
+                               mean for one outcome */
+    cs_loss_kind unserved_kind; /**< which of the three statements */
+    uint64_t loss_trials;       /**< trials leaving more unserved than the intact network */
+    double p_loss_hi; /**< CS_LOSS_BOUND: the Clopper-Pearson upper bound of P(loss > 0); NAN */
+    double share;     /**< mean / demand_tbps */
+    double loss;      /**< mean - baseline unserved; 0 within CS_ROUTING_EPS_TBPS (rounding dust) */
     cs_proportion any_cut;         /**< trials in which some region is cut off */
     cs_proportion any_reached_cut; /**< ... some region the intact network reaches */
     size_t regions;                /**< foreign regions with demand from Japan */

@@ -13,6 +13,7 @@
  */
 #include "cablesim/analysis.h"
 
+#include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <limits.h>
 #include <math.h>
@@ -132,10 +133,11 @@ cs_loss_interval cs_analysis_served_interval(const cs_loss_interval *u, const cs
     return r;
 }
 
-const char *cs_loss_kind_name(cs_loss_kind k)
+const char *cs_analysis_loss_kind_name(cs_loss_kind kind)
 {
     static const char *const names[] = {"one_outcome", "clopper_pearson_bound", "normal"};
-    return (unsigned)k < 3 ? names[k] : "?";
+    assert(kind >= CS_LOSS_ONE_OUTCOME && kind <= CS_LOSS_NORMAL);
+    return names[kind];
 }
 
 cs_precision cs_an_precision(const cs_estimate *e, double target)

@@ -95,14 +95,20 @@ static void fill_row(const cs_engine_t *e, const cs_run_summary *s, const unsign
 {
     const cs_routing_result *base = cs_engine_baseline(e);
     const cs_estimate u = cs_analysis_estimate(s->trials, s->mean_unserved, s->m2_unserved);
-    const double half = s->trials > 0 ? CS_ANALYSIS_Z95 * u.se : 0.0;
+    /* Stated as the run summary states it: no normal interval on few losses or one outcome. */
+    const cs_loss_interval li =
+        cs_analysis_loss_interval(cs_run_summary_varied(s), s->loss_trials, &u, base->unserved_tbps,
+                                  base->demand_tbps - base->unserved_tbps);
     row->systems = cs_topology_cable_count(cs_engine_topology(e));
     row->trials = s->trials;
     row->demand_tbps = base->demand_tbps;
     row->baseline_unserved_tbps = base->unserved_tbps;
     row->mean = s->mean_unserved;
-    row->ci_low = fmax(0.0, s->mean_unserved - half);
-    row->ci_high = s->mean_unserved + half;
+    row->ci_low = li.lo;
+    row->ci_high = li.hi;
+    row->unserved_kind = li.kind;
+    row->loss_trials = s->loss_trials;
+    row->p_loss_hi = li.p_hi;
     row->loss = s->mean_unserved - base->unserved_tbps;
     if (fabs(row->loss) <= CS_ROUTING_EPS_TBPS) row->loss = 0.0;
     row->share = base->demand_tbps > 0 ? s->mean_unserved / base->demand_tbps : 0.0;
