@@ -37,6 +37,28 @@ static void test_clopper_pearson_and_loss_statement(void **state)
     const cs_proportion three = cs_analysis_clopper_pearson(3, 20);
     assert_near(three.lo, 0.0320709371854637, 1e-9);
     assert_near(three.hi, 0.37892682654531396, 1e-9);
+    /* Where GSL's beta quantile fails to converge (it returned NaN for 6 of 400, so the run
+     * summary printed "x nan" and a bound equal to the whole demand): scipy's values. */
+    const struct {
+        uint64_t k, n;
+        double lo, hi;
+    } gsl_nan[] = {{6, 400, 0.005524109504580661, 0.032361294480775016},
+                   {5, 385, 0.004229933100771594, 0.0300456343363498},
+                   {9, 422, 0.009797345537311637, 0.0400980716382806},
+                   {35, 533, 0.04616148133084256, 0.09014523045773933},
+                   {15, 681, 0.012379192255938731, 0.036069343095674264}};
+    for (size_t i = 0; i < sizeof gsl_nan / sizeof gsl_nan[0]; i++) {
+        const cs_proportion c = cs_analysis_clopper_pearson(gsl_nan[i].k, gsl_nan[i].n);
+        assert_near(c.lo, gsl_nan[i].lo, 1e-12);
+        assert_near(c.hi, gsl_nan[i].hi, 1e-12);
+    }
+    /* Every (k, n) up to 1,000 trials and 40 losses gives finite, ordered bounds. */
+    for (uint64_t n = 1; n <= 1000; n++)
+        for (uint64_t k = 0; k <= n && k <= 40; k++) {
+            const cs_proportion c = cs_analysis_clopper_pearson(k, n);
+            assert_true(isfinite(c.lo) && isfinite(c.hi));
+            assert_true(0.0 <= c.lo && c.lo <= c.p && c.p <= c.hi && c.hi <= 1.0);
+        }
     /* The statement: one outcome; a bound under 30 trials with a loss; else clipped normal. */
     const cs_estimate u = {500, 0.02, 0.4, 0.0179, -0.015, 0.055};
     cs_loss_interval li = cs_analysis_loss_interval(false, 500, &u, 0.0, 10.0);
