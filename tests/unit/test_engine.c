@@ -303,6 +303,68 @@ static void same_rows(cs_resultsio_t *a, cs_resultsio_t *b, cs_dataset_id d, uin
 }
 
 /*
+ * A batch keeps one copy of the outcome rows of each routed state: a trial whose state an earlier
+ * trial of the batch had points to it (same_as) instead of copying its rows. Every such trial,
+ * run again alone on another engine, has exactly the rows it points to (served, latency with its
+ * NaNs, edge flow, pair cuts, region figures); most trials of a batch point back; a batch with
+ * the headroom (which depends on more than the routing) keeps every trial's rows.
+ */
+static void test_batch_shares_outcomes(void **state)
+{
+    (void)state;
+    for (int headroom = 0; headroom < 2; headroom++) {
+        const char *const sets[] = {"output.headroom=true"};
+        cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, sets, (size_t)headroom);
+        cs_engine_t *e = cs_test_engine(s), *alone = cs_test_engine(s);
+        const cs_topology_t *t = cs_engine_topology(e);
+        const size_t ne = cs_topology_edge_count(t), nd = cs_demand_count(cs_engine_demand(e));
+        const size_t np = cs_engine_pairs(e)->n, nr = cs_engine_regions(e)->n;
+        cs_error err = CS_ERROR_INIT;
+        cs_trial_batch b;
+        assert_int_equal(
+            cs_trial_batch_init(&b, 150, nd, ne, cs_topology_node_count(t), np, true, &err), CS_OK);
+        assert_int_equal(cs_engine_batch_recovery(e, &b, &err), CS_OK);
+        cs_run_summary sum;
+        assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
+        assert_int_equal(cs_engine_run_block(e, 100, 150, 5, &b, &sum, &err), CS_OK);
+        cs_failures f;
+        cs_routing_result r;
+        cs_test_trial_buffers(alone, &f, &r);
+        cs_trial_impact m;
+        assert_int_equal(cs_trial_impact_init(&m, alone, &err), CS_OK);
+        unsigned char cut[16];
+        assert_true(np <= 16);
+        size_t shared = 0;
+        for (size_t i = 0; i < b.n; i++) {
+            const uint32_t j = cs_trial_batch_same(&b, i);
+            if (j == UINT32_MAX) continue;
+            assert_true(j < i && cs_trial_batch_same(&b, j) == UINT32_MAX);
+            shared++;
+            assert_int_equal(cs_engine_trial(alone, b.first_trial + i, &f, &r, cut, &err), CS_OK);
+            cs_engine_impact(alone, &f, &r, &m);
+            assert_memory_equal(b.served_tbps + j * nd, r.served_tbps, nd * sizeof(double));
+            assert_memory_equal(b.latency_ms + j * nd, r.latency_ms, nd * sizeof(double));
+            assert_memory_equal(b.edge_flow_tbps + j * ne, r.edge_flow_tbps, ne * sizeof(double));
+            assert_memory_equal(b.pair_cut + j * np, cut, np);
+            assert_memory_equal(cs_trial_batch_row(&b, CS_DS_REGION_SERVED, j),
+                                m.region_served_fraction, nr * sizeof(double));
+            assert_memory_equal(cs_trial_batch_row(&b, CS_DS_REGION_LATENCY, j),
+                                m.region_latency_added_ms, nr * sizeof(double));
+            assert_memory_equal(&b.unserved_tbps[i], &r.unserved_tbps, sizeof(double));
+        }
+        assert_true(headroom ? shared == 0 : shared > b.n / 2);
+        cs_trial_impact_destroy(&m);
+        cs_routing_result_destroy(&r);
+        cs_failures_destroy(&f);
+        cs_run_summary_destroy(&sum);
+        cs_trial_batch_destroy(&b);
+        cs_engine_free(alone);
+        cs_engine_free(e);
+        cs_scenario_free(s);
+    }
+}
+
+/*
  * Format 1 (output.format_version: 1, a row per trial in /trials, as written before format 2)
  * and format 2 (each distinct outcome once in /outcomes) of the same run read the same, through
  * slices and any dataset, bit for bit, and analyse the same; format 2 stores fewer rows.
@@ -787,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_splits_are_bit_identical),
         cmocka_unit_test(test_shuffle_filter),
         cmocka_unit_test(test_results_formats),
+        cmocka_unit_test(test_batch_shares_outcomes),
         cmocka_unit_test(test_summary_matches_trials),
         cmocka_unit_test(test_summary_merge),
         cmocka_unit_test(test_explicit_cut),

@@ -90,6 +90,18 @@ static void test_batch_errors(void **state)
         strstr(err.msg, "/trials/failed_edges: batch counts add up to 2, but 0 are listed"));
     cs_error_clear(&err);
     b.n_failed_edges[0] = 0;
+    /* A trial that shares the outcome of a trial that is not an earlier one of the batch. */
+    b.same_as[0] = 0;
+    assert_int_equal(cs_results_write_batch(w, &b, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "trial 0 of the batch: expected the outcome of an earlier "
+                                    "trial with its own rows, found trial 0"));
+    cs_error_clear(&err);
+    b.same_as[0] = UINT32_MAX;
+    cs_trial_batch_reset(&no_flow, 0);
+    assert_int_equal(cs_trial_batch_add_same(&no_flow, NULL, &r, 0, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "trial 0: expected the outcome of an earlier trial of the "
+                                    "batch, found trial 0 of 0"));
+    cs_error_clear(&err);
 
     for (uint64_t t = 0; t < NT; t++) {
         b.first_trial = t;

@@ -114,20 +114,55 @@ BACKBONE = [
 # that every metro stays reachable in every year (Hawaii and Jakarta have no
 # Japan-landing cable in service in 2025).
 THIRD_PARTY = [
+    # (a, b, capacity_tbps, note, source, lit_tbps_by_year or None)
     ("city-honolulu", "city-los-angeles", 40.0,
-     "not terrestrial: stands in for third-party Hawaii-US mainland submarine cables that do not land in Japan"),
+     "not terrestrial: stands in for third-party Hawaii-US mainland submarine cables that do not land in Japan",
+     "cablesim estimate of the third-party Hawaii-US mainland capacity, lit by year from the systems' published "
+     "figures: Southern Cross (Hawaii to Morro Bay and Hillsboro, 2000) 0.12 Tbps at launch, 0.86 at the end of 2008, "
+     "1.2 in May 2010, 2.6 in July 2013, 3.6 in 2014 (Southern Cross Cable article, Wikipedia, as mirrored at "
+     "vuink.com/post/ra-d-djvxvcrqvn-d-dbet/wiki/Southern_Cross_Cable); SEA-US (Makaha to Hermosa Beach, in service "
+     "August 2017, about 20 Tbps: telecomasia.net/content/sea-us-cable-project-takes-two-steps-forward, "
+     "staradvertiser.com 2017-08-08); Hawaiki (Kapolei to Pacific City, 2018, 43 Tbps of new capacity: wiredInUSA "
+     "August 2018, intras-library.cld.bz/wiredInUSA-august-2018/33/). 2017: 3.6 + 20; from 2018 40, below the sum of "
+     "those figures (a conservative estimate; Hawaiian Telcom 2017: the remaining older cables were near retirement or "
+     "full). Before 2000 Southern Cross's launch figure stands in for the older systems (not sourced). "
+     "Length = straight line x 1.3",
+     {"1990": 0.12, "2008": 0.86, "2010": 1.2, "2013": 2.6, "2014": 3.6, "2017": 23.6, "2018": 40.0}),
     ("city-jakarta", "city-singapore", 40.0,
-     "not terrestrial: stands in for third-party Indonesia-Singapore submarine cables that do not land in Japan"),
+     "not terrestrial: stands in for third-party Indonesia-Singapore submarine cables that do not land in Japan",
+     "cablesim estimate: INDIGO's Singapore-Jakarta branch alone has two fibre pairs of at least 18 Tbps each "
+     "(in service mid-2019; capacitymedia.com/articles/3689036, telecomasia.net/content/indigo-subsea-cable-installation-complete); "
+     "the older Indonesia-Singapore systems' capacities are not sourced, so the same 40 Tbps is used in every year "
+     "(in the replays of 2006-2015 no traffic of Japan's uses it). Length = straight line x 1.3",
+     None),
     ("city-hagatna", "city-sydney", 20.0,
-     "not terrestrial: stands in for JGA-S (Piti-Sydney, 2020) and other Guam-Australia cables that do not land in Japan"),
+     "not terrestrial: stands in for JGA-S (Piti-Sydney, 2020) and other Guam-Australia cables that do not land in Japan",
+     "cablesim estimate: JGA-S (Piti to Sydney) in service since March 2020 (commsupdate.com 2020-07-10, "
+     "Cable Compendium) and PPC-1 (Sydney to Guam, 2009); their capacities are not sourced here, so the same 20 Tbps is "
+     "used in every year (Japan's traffic on it: 0.4 Tbps in 2026, under 0.004 in the replays). "
+     "Length = straight line x 1.3",
+     None),
     # real cross-border terrestrial fibre, so that a region without a Japan cable in
     # some year (Canada before Topaz, Thailand before APG) is still reached overland
     ("city-seattle", "city-vancouver", 100.0,
-     "terrestrial cross-border fibre along the I-5/Highway 99 corridor; capacity a large estimate"),
+     "terrestrial cross-border fibre along the I-5/Highway 99 corridor; capacity a large estimate",
+     "cablesim estimate: no public figure for the lit capacity across the border was found; large because several "
+     "carriers' long-haul routes cross there and Topaz (Port Alberni, 2023) reaches the US through it (35 Tbps of "
+     "Japan's traffic in the intact network of 2026); topology/README.md gives how the results move with it. "
+     "Length = straight line x 1.3",
+     None),
     ("city-bangkok", "city-kuala-lumpur", 50.0,
-     "terrestrial cross-border fibre through the Thai-Malaysian border (Sadao-Bukit Kayu Hitam); capacity an estimate"),
+     "terrestrial cross-border fibre through the Thai-Malaysian border (Sadao-Bukit Kayu Hitam); capacity an estimate",
+     "cablesim estimate: no public figure for the capacity across the border was found; Japan's traffic on it is "
+     "0 in the intact network of 2026 and at most 0.5 Tbps after a Luzon Strait cut (topology/README.md). "
+     "Length = straight line x 1.3",
+     None),
     ("city-kuala-lumpur", "city-singapore", 100.0,
-     "terrestrial fibre across the Johor-Singapore causeway; capacity a large estimate"),
+     "terrestrial fibre across the Johor-Singapore causeway; capacity a large estimate",
+     "cablesim estimate: no public figure for the capacity across the causeway was found; Japan's traffic on it is "
+     "0 in the intact network of 2026 and at most 2.4 Tbps after a Luzon Strait cut (topology/README.md). "
+     "Length = straight line x 1.3",
+     None),
 ]
 LINK_ROUTE_FACTOR = 1.3
 # Countries whose terrestrial links carry only traffic that starts or ends there
@@ -562,7 +597,7 @@ def main():
         nodes[cid] = dict(type="Feature", geometry=dict(type="Point", coordinates=[lon, lat]),
                           properties=dict(kind="city", id=cid, name=nm, country=cc, region=region, source=CITY_SOURCE))
 
-    def add_link(a, b, cap, why):
+    def add_link(a, b, cap, why, source=None, series=None):
         pa = nodes[a]["geometry"]["coordinates"]
         pb = nodes[b]["geometry"]["coordinates"]
         d = hav(pa, pb)
@@ -573,8 +608,11 @@ def main():
                  "depth_m": None, "shallow_share": None,
                  "length_km": round(max(1.0, d * LINK_ROUTE_FACTOR), 1),
                  "rfs": 1990, "retired": None, "owners": [],
-                 "source": "cablesim estimate: terrestrial backhaul, capacity deliberately large so it rarely binds; length = straight line x 1.3",
+                 "source": source or "cablesim estimate: terrestrial backhaul, capacity deliberately large so it rarely binds; length = straight line x 1.3",
                  "note": why}
+        if series:
+            props["lit_tbps_by_year"] = series
+            props["lit_tbps"] = series[max(series, key=int)]
         cc = {nodes[a]["properties"]["country"], nodes[b]["properties"]["country"]}
         if len(cc) == 1 and next(iter(cc)) in NO_TRANSIT_CC:
             props["transit"] = False
@@ -605,8 +643,8 @@ def main():
             add_link(sid, m, LINK_CAP_TBPS, why)
     for a, b in BACKBONE:
         add_link(a, b, BACKBONE_CAP_TBPS, "terrestrial backbone between metros")
-    for a, b, c, why in THIRD_PARTY:
-        add_link(a, b, c, why)
+    for a, b, c, why, source, series in THIRD_PARTY:
+        add_link(a, b, c, why, source, series)
 
     features = list(nodes.values()) + edges
     fc = {"type": "FeatureCollection", "name": "japan", "cablesim_format": "topology", "format_version": 1,

@@ -238,10 +238,12 @@ class Results:
         # (lists added later, such as cuts, may be absent from files of older versions)
         lengths = [t[off].shape[0] - 1 for off, _ in _CSR if off in t]
         lengths += [t[name].shape[0] for name in _PER_TRIAL if name in t]
-        if "outcome" in t:  # format 2: the outcome of every trial is a row of /outcomes
+        if "outcome" in t and not self.complete:
+            # format 2: the outcome of every trial is a row of /outcomes; an interrupted run may
+            # have ids past the outcomes written. A complete file's ids are checked as read
+            # (_outcome_ids), so that opening it reads none of them.
             ids = t["outcome"][: max(0, min(lengths))]
-            n_out = self._f["outcomes/served_tbps"].shape[0] if "outcomes/served_tbps" in self._f else 0
-            bad = np.nonzero(ids >= n_out)[0]
+            bad = np.nonzero(ids >= self._n_outcomes())[0]
             if len(bad):
                 lengths.append(int(bad[0]))
         n = max(0, min(lengths))
@@ -343,6 +345,11 @@ class Results:
         path = _PATH.get(name, "/trials/" + name)
         return self.stored_path(path) in self._f
 
+    def _n_outcomes(self):
+        """Rows of /outcomes (format 2 and later; 0 when the file has none)."""
+        ds = self._f.get("outcomes/served_tbps")
+        return ds.shape[0] if ds is not None else 0
+
     def _outcome_table(self, path):
         """A whole /outcomes table (format 2), cached: each distinct outcome once."""
         return self._cached(("outcomes", path), lambda: self._f[path][()])
@@ -361,13 +368,24 @@ class Results:
                 return ds[uniq.tolist()][inverse.reshape(-1)]
         return self._outcome_table(path)[ids]
 
+    def _outcome_ids(self, start, stop):
+        """/trials/outcome of trials [start, stop): read as needed (never the whole dataset at
+        open), each checked against the rows of /outcomes."""
+        ids = self._f["trials/outcome"][start:stop]
+        bad = np.nonzero(ids >= self._n_outcomes())[0]
+        if len(bad):
+            raise ResultsError(
+                f"{self.path}: dataset /trials/outcome: trial {start + int(bad[0])}: expected an "
+                f"outcome below {self._n_outcomes()} (the rows of /outcomes), found "
+                f"{int(ids[bad[0]])}")
+        return ids
+
     def _trial_rows(self, path, start, stop):
         """Rows of trials [start, stop) of per-trial dataset path: an /outcomes table through
-        /trials/outcome in format 2 and 3."""
+        /trials/outcome in format 2 and later."""
         d = DATASETS[path]
         if d["rows"] == "outcome" and self.format_version >= 2:
-            ids = self._f["trials/outcome"][start:stop]
-            return self._outcome_rows(path, ids)
+            return self._outcome_rows(path, self._outcome_ids(start, stop))
         return self._f[self.stored_path(path)][start:stop]
 
     def _columns(self, name):

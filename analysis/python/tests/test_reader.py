@@ -462,3 +462,28 @@ def test_outcome_rows_read_lazily(random_h5, monkeypatch):
         assert key in r._cache
         np.testing.assert_array_equal(whole.to_numpy(), table[ids])
         pd.testing.assert_frame_equal(r.read("edge_flow_tbps", t, t + 1), one)
+
+
+def test_outcome_ids_read_lazily(random_h5, copy_of, monkeypatch):
+    """Opening a complete file reads none of /trials/outcome; a slice reads its own ids and
+    checks them: a bad id in the last trial spoils only the slices that hold it."""
+    path = copy_of(random_h5)
+    with h5py.File(path, "r+") as f:
+        n_out = f["outcomes/served_tbps"].shape[0]
+        f["trials/outcome"][RANDOM_TRIALS - 1] = n_out
+    read = []
+    real = h5py.Dataset.__getitem__
+
+    def spy(ds, key):
+        if ds.name == "/trials/outcome":
+            read.append(key)
+        return real(ds, key)
+
+    monkeypatch.setattr(h5py.Dataset, "__getitem__", spy)
+    with open_results(path) as r:
+        assert read == [] and r.n_trials == RANDOM_TRIALS
+        assert r.read("served_tbps", 0, 10).shape[0] == 10
+        assert read == [slice(0, 10, None)]
+        with pytest.raises(ResultsError, match=f"trial {RANDOM_TRIALS - 1}: expected an outcome "
+                                               f"below {n_out}"):
+            r.read("served_tbps")

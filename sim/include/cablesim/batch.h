@@ -46,6 +46,11 @@ typedef struct {
         *pair_cut; /**< [capacity x n_pairs], 1 when the (city, region) pair lost all paths */
     uint32_t *n_failed_edges; /**< [capacity] */
     uint32_t *n_failed_nodes; /**< [capacity] */
+    /** [capacity] per trial UINT32_MAX, or the earlier trial j of the batch whose outcome (its
+     * rows of every dataset with rows "outcome": served, latency, edge flow, pair cuts, region
+     * figures) the trial shares bit for bit: then its own rows of those datasets are not stored
+     * (cs_trial_batch_add_same), and readers of the batch take j's. */
+    uint32_t *same_as;
     /* Recovery over time (cs_trial_batch_init_recovery); n_steps = 0 and NULLs without. */
     size_t n_steps, n_ships;
     double *ts_served_tbps;     /**< [capacity x n_steps] */
@@ -114,6 +119,23 @@ void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial);
  */
 cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_routing_result *r,
                              const unsigned char *pair_cut, cs_error *err);
+
+/**
+ * Appends one trial as cs_trial_batch_add does, whose outcome is that of trial j (< n) of the
+ * batch, bit for bit (the caller knows: the same routing, and no row of an outcome dataset that
+ * depends on more than the routing, such as the headroom): its rows of the datasets with rows
+ * "outcome" are neither copied nor to be filled (same_as[n] = j). Its failures and unserved
+ * traffic (from r) are its own. \return CS_OK, CS_EINVAL (j not an earlier trial, no room),
+ * CS_ENOMEM.
+ */
+cs_status cs_trial_batch_add_same(cs_trial_batch *b, const cs_failures *f,
+                                  const cs_routing_result *r, size_t j, cs_error *err);
+
+/** same_as[i] of b: UINT32_MAX when trial i has its own rows (or b keeps no same_as). */
+static inline uint32_t cs_trial_batch_same(const cs_trial_batch *b, size_t i)
+{
+    return b->same_as != NULL ? b->same_as[i] : UINT32_MAX;
+}
 
 /**
  * Records the cuts and hazard events of f, the failures of the batch's last added trial (call

@@ -625,6 +625,89 @@ cs_status cs_engine_trial_recovery(cs_engine_t *e, uint64_t t, cs_failures *f, c
 
 /* -------------------------------------------------------------- the run */
 
+/*
+ * The trials of the batch being filled by outcome identity (cs_outcome_id): the first trial of
+ * the batch with each routed state, whose outcome rows the batch's later trials with that state
+ * share (cs_trial_batch_add_same) instead of copying them, and the writer's key of them instead
+ * of hashing them again. Emptied with the batch. Exact: trials with equal identities have
+ * bit-identical routings (engine.h), and every outcome row but the headroom follows from the
+ * routing alone (served, latency, edge flow, connectivity, the region figures); batches with the
+ * headroom are not keyed so.
+ */
+typedef struct {
+    uint32_t *trial; /* [cap] the batch's trial of a state, UINT32_MAX: empty */
+    uint64_t *hash;  /* [cap] its identity's hash */
+    size_t *at;      /* [cap] its key, keys[at .. at + len - 1] */
+    uint32_t *len;
+    uint32_t *keys;
+    size_t n_keys, cap_keys, cap;
+} same_map;
+
+static void same_destroy(same_map *m)
+{
+    free(m->trial);
+    free(m->hash);
+    free(m->at);
+    free(m->len);
+    free(m->keys);
+    memset(m, 0, sizeof *m);
+}
+
+/* Empties m, with room for a batch of capacity trials; false when out of memory. */
+static bool same_clear(same_map *m, size_t capacity)
+{
+    size_t cap = 64;
+    while (cap < 2 * capacity)
+        cap *= 2;
+    if (cap != m->cap) {
+        same_destroy(m);
+        m->trial = malloc(cap * sizeof *m->trial);
+        m->hash = malloc(cap * sizeof *m->hash);
+        m->at = malloc(cap * sizeof *m->at);
+        m->len = malloc(cap * sizeof *m->len);
+        if (m->trial == NULL || m->hash == NULL || m->at == NULL || m->len == NULL) {
+            same_destroy(m);
+            return false;
+        }
+        m->cap = cap;
+    }
+    for (size_t s = 0; s < cap; s++)
+        m->trial[s] = UINT32_MAX;
+    m->n_keys = 0;
+    return true;
+}
+
+/*
+ * The earlier trial of the batch whose routed state is id's, or SIZE_MAX after recording trial i
+ * (the batch's next) as the first with it. SIZE_MAX too when out of memory (nothing recorded: the
+ * trial keeps its own rows).
+ */
+static size_t same_find(same_map *m, const cs_outcome_id *id, size_t i)
+{
+    if (m->cap == 0) return SIZE_MAX;
+    const uint64_t h = id->intact ? 0 : id->hash;
+    size_t s = (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+    for (; m->trial[s] != UINT32_MAX; s = (s + 1) & (m->cap - 1))
+        if (m->hash[s] == h && m->len[s] == id->key_len &&
+            (id->key_len == 0 ||
+             memcmp(m->keys + m->at[s], id->key, id->key_len * sizeof *id->key) == 0))
+            return m->trial[s];
+    if (m->n_keys + id->key_len > m->cap_keys) {
+        const size_t cap = 2 * (m->n_keys + id->key_len) + 64;
+        uint32_t *k = realloc(m->keys, cap * sizeof *k);
+        if (k == NULL) return SIZE_MAX;
+        m->keys = k;
+        m->cap_keys = cap;
+    }
+    if (id->key_len > 0) memcpy(m->keys + m->n_keys, id->key, id->key_len * sizeof *id->key);
+    m->trial[s] = (uint32_t)i;
+    m->hash[s] = h;
+    m->at[s] = m->n_keys;
+    m->len[s] = (uint32_t)id->key_len;
+    m->n_keys += id->key_len;
+    return SIZE_MAX;
+}
+
 /* Slots of the memo of the waters of cut places: 2^WATERS_MEMO_BITS. */
 #define WATERS_MEMO_BITS 10
 #define WATERS_MEMO      ((size_t)1 << WATERS_MEMO_BITS)
@@ -640,6 +723,7 @@ typedef struct {
     cs_failures f;
     cs_routing_result r;
     cs_trial_batch b;
+    same_map same; /* the trials of the batch being filled, by routed state */
     unsigned char *cut;
     bool *region_cut;
     cs_trial_impact m;
@@ -654,6 +738,7 @@ static void ws_destroy(run_ws *w)
     cs_failures_destroy(&w->f);
     cs_routing_result_destroy(&w->r);
     cs_trial_batch_destroy(&w->b);
+    same_destroy(&w->same);
     free(w->cut);
     free(w->region_cut);
     cs_trial_impact_destroy(&w->m);
@@ -685,7 +770,8 @@ static cs_status ws_init(run_ws *w, const cs_engine_t *e, size_t batch_cap, cs_e
     return CS_OK;
 }
 
-/* Writes impact m into the batch's impact rows of its last trial (when it holds them). */
+/* Writes impact m into the batch's impact rows of its last trial (when it holds them): the region
+ * figures too unless the trial shares an earlier trial's outcome rows. */
 static void batch_impact(const cs_engine_t *e, cs_trial_batch *b, const cs_trial_impact *m)
 {
     const size_t i = b->n - 1;
@@ -696,6 +782,7 @@ static void batch_impact(const cs_engine_t *e, cs_trial_batch *b, const cs_trial
         *x = m->intl_capacity_lost_tbps;
     if ((u = cs_trial_batch_row(b, CS_DS_SYSTEMS_LOST, i)) != NULL) *u = m->systems_lost;
     if ((u = cs_trial_batch_row(b, CS_DS_STATIONS_LOST, i)) != NULL) *u = m->stations_lost;
+    if (cs_trial_batch_same(b, i) != UINT32_MAX) return;
     if ((x = cs_trial_batch_row(b, CS_DS_REGION_SERVED, i)) != NULL)
         memcpy(x, m->region_served_fraction, e->n_regions * sizeof *x);
     if ((x = cs_trial_batch_row(b, CS_DS_REGION_LATENCY, i)) != NULL)
@@ -745,7 +832,15 @@ static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batc
     cs_status rc = e->rec != NULL ? recover(e, t, &ws->f, &ws->o, err) : CS_OK;
     cs_engine_impact(e, &ws->f, &ws->r, &ws->m);
     if (b == NULL) return rc; /* a summary only: nothing to write */
-    if (rc == CS_OK) rc = cs_trial_batch_add(b, &ws->f, &ws->r, ws->cut, err);
+    /* The rows of a routed state the batch holds already are not copied again (same_map). */
+    if (rc == CS_OK && b->n == 0)
+        (void)same_clear(&ws->same, b->capacity); /* out of memory: every trial keeps its rows */
+    const size_t same = cs_trial_batch_has(b, CS_DS_REGION_HEADROOM)
+                            ? SIZE_MAX
+                            : same_find(&ws->same, &e->oid, b->n);
+    if (rc == CS_OK)
+        rc = same != SIZE_MAX ? cs_trial_batch_add_same(b, &ws->f, &ws->r, same, err)
+                              : cs_trial_batch_add(b, &ws->f, &ws->r, ws->cut, err);
     if (rc == CS_OK) batch_impact(e, b, &ws->m);
     double *w =
         rc == CS_OK && e->est != NULL ? cs_trial_batch_row(b, CS_DS_WEIGHT, b->n - 1) : NULL;

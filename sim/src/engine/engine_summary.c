@@ -215,8 +215,11 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_t
     const bool impact = cs_trial_batch_has(b, CS_DS_CAPACITY_LOST);
     size_t e0 = 0, n0 = 0; /* trial i's failed edges and nodes start there */
     for (size_t i = 0; i < b->n; e0 += fe->counts[i], n0 += fn->counts[i], i++) {
+        /* a trial sharing an earlier trial's outcome rows (same_as) reads them there */
+        const uint32_t same = cs_trial_batch_same(b, i);
+        const size_t o = same != UINT32_MAX ? same : i;
         summarise_values(e, s, b->first_trial + i, b->unserved_tbps[i],
-                         b->served_tbps + i * b->n_demands, b->pair_cut + i * b->n_pairs,
+                         b->served_tbps + o * b->n_demands, b->pair_cut + o * b->n_pairs,
                          region_cut);
         if (!impact) continue;
         m.capacity_lost_tbps = *(double *)cs_trial_batch_row(bb, CS_DS_CAPACITY_LOST, i);
@@ -226,9 +229,9 @@ cs_status cs_run_summary_add_batch(cs_run_summary *s, cs_engine_t *e, const cs_t
         cs_trial_impact c = {0};
         cs_engine_impact_capacity(e, edges + e0, fe->counts[i], nodes + n0, fn->counts[i], &c);
         m.jsys_capacity_lost_tbps = c.jsys_capacity_lost_tbps;
-        memcpy(m.region_served_fraction, cs_trial_batch_row(bb, CS_DS_REGION_SERVED, i),
+        memcpy(m.region_served_fraction, cs_trial_batch_row(bb, CS_DS_REGION_SERVED, o),
                e->n_regions * sizeof(double));
-        memcpy(m.region_latency_added_ms, cs_trial_batch_row(bb, CS_DS_REGION_LATENCY, i),
+        memcpy(m.region_latency_added_ms, cs_trial_batch_row(bb, CS_DS_REGION_LATENCY, o),
                e->n_regions * sizeof(double));
         summarise_impact(e, s, &m, b->unserved_tbps[i]);
         const double *w = cs_trial_batch_row(bb, CS_DS_WEIGHT, i);

@@ -147,8 +147,12 @@ cs_status cs_trial_batch_init(cs_trial_batch *b, size_t capacity, size_t n_deman
     b->n_edges = n_edges;
     b->n_nodes = n_nodes;
     b->n_pairs = n_pairs;
+    b->same_as = malloc((capacity + 1) * sizeof *b->same_as);
+    for (size_t i = 0; b->same_as != NULL && i < capacity; i++)
+        b->same_as[i] = UINT32_MAX;
     /* Latency is always kept: the run summary and the routing cache fill it. */
-    if (!enable_feature(b, CS_FEAT_ALWAYS) || !enable_feature(b, CS_FEAT_LATENCY) ||
+    if (b->same_as == NULL || !enable_feature(b, CS_FEAT_ALWAYS) ||
+        !enable_feature(b, CS_FEAT_LATENCY) ||
         (edge_flow && !enable_feature(b, CS_FEAT_EDGE_FLOW))) {
         cs_trial_batch_destroy(b);
         return cs_errorf(err, CS_ENOMEM, "trial batch: out of memory for %zu trials", capacity);
@@ -160,6 +164,7 @@ void cs_trial_batch_destroy(cs_trial_batch *b)
 {
     for (int d = 0; d < CS_DS_COUNT; d++)
         data_free(&b->data[d]);
+    free(b->same_as);
     memset(b, 0, sizeof *b);
 }
 
@@ -169,6 +174,8 @@ void cs_trial_batch_reset(cs_trial_batch *b, uint64_t first_trial)
     b->n = 0;
     for (int d = 0; d < CS_DS_COUNT; d++)
         b->data[d].n_values = 0;
+    for (size_t i = 0; b->same_as != NULL && i < b->capacity; i++)
+        b->same_as[i] = UINT32_MAX; /* rows filled in place (a batch read back) */
 }
 
 cs_status cs_trial_batch_enable(cs_trial_batch *b, cs_dataset_id d, size_t cols, cs_error *err)
@@ -266,17 +273,16 @@ static bool push_indices(cs_trial_batch *b, cs_dataset_id d, size_t i, const siz
 }
 
 /* f may be NULL: the trial had no failure. */
-cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_routing_result *r,
-                             const unsigned char *pair_cut, cs_error *err)
+/* Starts trial b->n with the failures of f: every dataset empty (producers other than this one
+ * fill theirs), but the rows of outcome datasets when same (they are another trial's). */
+static cs_status start_trial(cs_trial_batch *b, const cs_failures *f, bool same, cs_error *err)
 {
-    const cs_status rc = check_trial(b, f, r, pair_cut, err);
-    if (rc) return rc;
     const size_t i = b->n;
-    /* Every dataset starts the trial empty: producers other than this one fill theirs. */
     for (int d = 0; d < CS_DS_COUNT; d++) {
         cs_batch_data *x = &b->data[d];
         if (!x->present) continue;
-        if (x->rows != NULL)
+        if (x->rows != NULL &&
+            !(same && cs_results_dataset((cs_dataset_id)d)->rows == CS_ROWS_OUTCOME))
             memset((unsigned char *)x->rows + i * x->cols * x->esize, 0, x->cols * x->esize);
         if (x->counts != NULL) x->counts[i] = 0;
     }
@@ -286,12 +292,41 @@ cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_r
         return cs_errorf(err, CS_ENOMEM,
                          "trial batch: out of memory for the failures of trial %" PRIu64,
                          b->first_trial + b->n);
+    return CS_OK;
+}
+
+cs_status cs_trial_batch_add(cs_trial_batch *b, const cs_failures *f, const cs_routing_result *r,
+                             const unsigned char *pair_cut, cs_error *err)
+{
+    cs_status rc = check_trial(b, f, r, pair_cut, err);
+    if (rc == CS_OK) rc = start_trial(b, f, false, err);
+    if (rc) return rc;
+    const size_t i = b->n;
+    b->same_as[i] = UINT32_MAX;
     copy_row(b->served_tbps + i * b->n_demands, r->served_tbps, b->n_demands, sizeof(double));
     copy_row(b->latency_ms + i * b->n_demands, r->latency_ms, b->n_demands, sizeof(double));
     b->unserved_tbps[i] = r->unserved_tbps;
     if (b->edge_flow_tbps != NULL)
         copy_row(b->edge_flow_tbps + i * b->n_edges, r->edge_flow_tbps, b->n_edges, sizeof(double));
     copy_row(b->pair_cut + i * b->n_pairs, pair_cut, b->n_pairs, 1);
+    b->n++;
+    return CS_OK;
+}
+
+cs_status cs_trial_batch_add_same(cs_trial_batch *b, const cs_failures *f,
+                                  const cs_routing_result *r, size_t j, cs_error *err)
+{
+    static const unsigned char none = 0;
+    cs_status rc = check_trial(b, f, r, &none, err);
+    if (rc == CS_OK && j >= b->n)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "trial batch: trial %" PRIu64 ": expected the outcome of an earlier trial "
+                       "of the batch, found trial %zu of %zu",
+                       b->first_trial + b->n, j, b->n);
+    if (rc == CS_OK) rc = start_trial(b, f, true, err);
+    if (rc) return rc;
+    b->same_as[b->n] = (uint32_t)j;
+    b->unserved_tbps[b->n] = r->unserved_tbps;
     b->n++;
     return CS_OK;
 }

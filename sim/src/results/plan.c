@@ -271,7 +271,11 @@ cs_status cs_rw_assign_outcomes(cs_results_t *w, const cs_trial_batch *const *b,
     for (size_t o = 0; o < nb && rc == CS_OK; o++) {
         const size_t j = order[o];
         for (size_t i = 0; i < b[j]->n && rc == CS_OK; i++) {
-            const cs_okey k = cs_rw_trial_key(w, b[j], i);
+            /* a trial sharing an earlier trial's outcome (same_as) shares its key: its rows are
+             * neither stored nor hashed */
+            const uint32_t same = cs_trial_batch_same(b[j], i);
+            const cs_okey k =
+                same != UINT32_MAX ? w->wkey[w->wstart[j] + same] : cs_rw_trial_key(w, b[j], i);
             w->wkey[w->wstart[j] + i] = k;
             if (cs_omap_find(&w->omap, k) != UINT32_MAX || cs_omap_find(&local, k) != UINT32_MAX)
                 continue;

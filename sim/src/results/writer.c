@@ -686,6 +686,14 @@ cs_status cs_rw_check_batch(const cs_results_t *w, const cs_trial_batch *b, cs_e
                          "%s: expected a batch with recovery over %zu steps and %zu ships, found "
                          "%zu and %zu",
                          w->path, n[CS_DIM_STEPS], n[CS_DIM_SHIPS], b->n_steps, b->n_ships);
+    for (size_t i = 0; i < b->n; i++) { /* one step back, to a trial with its rows */
+        const uint32_t j = cs_trial_batch_same(b, i);
+        if (j != UINT32_MAX && (j >= i || cs_trial_batch_same(b, j) != UINT32_MAX))
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: trial %" PRIu64 " of the batch: expected the outcome of an "
+                             "earlier trial with its own rows, found trial %" PRIu32,
+                             w->path, b->first_trial + i, j);
+    }
     for (int d = 0; d < CS_DS_COUNT; d++) {
         const cs_dataset_schema *s = ds(d);
         if (w->dset[d] < 0 || s->rows == CS_ROWS_OFFSETS || d == CS_DS_OUTCOME) continue;
@@ -757,6 +765,31 @@ static cs_status append_csr(cs_results_t *w, int doff, const cs_trial_batch *con
     return rc;
 }
 
+/* Batch b's rows of rows-"trial" dataset d as the file takes them (*rows): its storage, but in
+ * format 1 an outcome dataset's with the rows of the trials that share an earlier trial's
+ * outcome (same_as) copied from it, into w->obuf. */
+static cs_status trial_rows(cs_results_t *w, int d, const cs_trial_batch *b, const void **rows,
+                            cs_error *err)
+{
+    const cs_batch_data *x = &b->data[d];
+    *rows = x->rows;
+    if (ds(d)->rows != CS_ROWS_OUTCOME) return CS_OK;
+    const size_t bytes = x->cols * x->esize;
+    bool same = false;
+    for (size_t i = 0; i < b->n && !same; i++)
+        same = cs_trial_batch_same(b, i) != UINT32_MAX;
+    if (!same) return CS_OK;
+    const cs_status rc = cs_rw_reserve_obuf(w, b->n * bytes + 1, err);
+    if (rc) return rc;
+    for (size_t i = 0; i < b->n; i++) {
+        const uint32_t s = cs_trial_batch_same(b, i);
+        const size_t from = s != UINT32_MAX ? s : i;
+        memcpy(w->obuf + i * bytes, (const unsigned char *)x->rows + from * bytes, bytes);
+    }
+    *rows = w->obuf;
+    return CS_OK;
+}
+
 /* Appends every batch's rows of rows-"trial" dataset d (/trials/outcome: the outcomes the
  * writer gave the trials). */
 static cs_status append_rows(cs_results_t *w, int d, const cs_trial_batch *const *b, size_t nb,
@@ -764,9 +797,9 @@ static cs_status append_rows(cs_results_t *w, int d, const cs_trial_batch *const
 {
     cs_status rc = extend(w, d, w->written + plan->rows, err);
     for (size_t j = 0; j < plan->rounds && rc == CS_OK; j++) {
-        const void *rows = j >= nb              ? NULL
-                           : d == CS_DS_OUTCOME ? (const void *)(w->wid + w->wstart[j])
-                                                : b[j]->data[d].rows;
+        const void *rows = j >= nb || d != CS_DS_OUTCOME ? NULL : w->wid + w->wstart[j];
+        if (j < nb && d != CS_DS_OUTCOME) rc = trial_rows(w, d, b[j], &rows, err);
+        if (rc) break;
         rc = j < nb ? write_block(w, d, w->written + pos[j].rows, b[j]->n, rows, err)
                     : write_block(w, d, 0, 0, NULL, err);
     }
