@@ -59,13 +59,18 @@ void an_print_padded(const char *s, int w);
 void an_pnum(int lead, int width, int prec, double x);
 /* "p (lo-hi)" for a proportion, "-" when it has no trials. */
 void an_pprop(const cs_proportion *p);
+/* As an_pprop, but "p (one outcome)" when every trial of a has the same failures. */
+void an_pprop_of(const cs_analysis_t *a, const cs_proportion *p);
+/* An honest statement in width columns: "mean (lo-hi)", "mean (one outcome)", or for a bound
+ * "mean (>= lo)" (a served fraction) or "mean (<= hi)" (unserved Tbps). */
+void an_pstated(const cs_loss_interval *s, int width, int prec, bool served);
+/* The words that explain an_pstated's bounds and one outcomes under a table. */
+void an_print_stated_note(const char *what);
 /* The indices of keys in descending order; NULL when out of memory. */
 ranked *an_rank(const double *keys, size_t n);
 
 /* ------------------------------------------------------------- one file's layouts */
 
-/* The honest statement of expected unserved demand (docs/model.md, "Honest statistics"). */
-cs_loss_interval an_loss_interval(const cs_analysis_t *a);
 /* The text of analyze: top rows of each ranking. */
 void an_print_text(const cs_analysis_t *a, size_t top);
 /* The recovery section of the text. */

@@ -31,6 +31,28 @@ static void csv_estimate(const cs_estimate *e)
     an_csv_num(e->hi, false);
 }
 
+/* mean, se, lo, hi of an estimate honestly stated: lo and hi only for a normal interval. */
+static void csv_stated(const cs_estimate *e, const cs_loss_interval *s)
+{
+    const bool normal = s->kind == CS_LOSS_NORMAL;
+    an_csv_num(e->mean, false);
+    an_csv_num(e->se, false);
+    an_csv_num(normal ? s->lo : NAN, false);
+    an_csv_num(normal ? s->hi : NAN, false);
+}
+
+/* The columns that say how those were stated: interval, the bound of each, loss trials. */
+static void csv_statement(const cs_loss_interval *u, const cs_loss_interval *f, uint64_t n_loss,
+                          bool last)
+{
+    const bool bound = u->kind == CS_LOSS_BOUND;
+    printf("%s,", cs_analysis_loss_kind_name(u->kind));
+    an_csv_num(bound ? f->lo : NAN, false);
+    an_csv_num(bound ? u->hi : NAN, false);
+    printf("%llu", (unsigned long long)n_loss);
+    putchar(last ? '\n' : ',');
+}
+
 static void csv_tail(const cs_tail *t)
 {
     an_csv_num(t->var95, false);
@@ -40,22 +62,23 @@ static void csv_tail(const cs_tail *t)
     an_csv_num(t->max, false);
 }
 
-static void csv_prop(const cs_proportion *p, bool last)
+/* p, lo, hi; lo and hi empty for one outcome (one: every trial has the same failures). */
+static void csv_prop(const cs_proportion *p, bool one, bool last)
 {
     an_csv_num(p->n ? p->p : NAN, false);
-    an_csv_num(p->lo, false);
-    an_csv_num(p->hi, last);
+    an_csv_num(one ? NAN : p->lo, false);
+    an_csv_num(one ? NAN : p->hi, last);
 }
 
 /* One row: trials, trials with a loss, capacity lost and the honest unserved statement. */
 static void csv_overall(const cs_analysis_t *a)
 {
-    const cs_loss_interval li = an_loss_interval(a);
+    const cs_loss_interval li = a->unserved_stated, fs = a->served_stated;
     puts("trials,disturbed_trials,loss_trials,demand_tbps,intact_unserved_tbps,"
          "capacity_lost_tbps,capacity_lost_tbps_se,capacity_lost_tbps_lo,capacity_lost_tbps_hi,"
          "unserved_tbps,unserved_statement,unserved_lo,unserved_hi,p_loss_hi,"
          "japan_systems_capacity_lost_tbps,japan_systems_capacity_tbps,unserved_share,"
-         "unreachable_demand_tbps");
+         "unreachable_demand_tbps,served_fraction,served_fraction_lo,served_fraction_hi");
     printf("%llu,%llu,%llu,", (unsigned long long)a->n, (unsigned long long)a->n_disturbed,
            (unsigned long long)a->n_loss);
     an_csv_num(a->demand_tbps, false);
@@ -69,7 +92,10 @@ static void csv_overall(const cs_analysis_t *a)
     an_csv_num(a->japan_systems_capacity_lost_tbps.mean, false);
     an_csv_num(a->japan_systems_capacity_tbps, false);
     an_csv_num(a->unserved_share, false);
-    an_csv_num(a->unreachable_tbps, true);
+    an_csv_num(a->unreachable_tbps, false);
+    an_csv_num(fs.mean, false);
+    an_csv_num(fs.kind == CS_LOSS_ONE_OUTCOME ? NAN : fs.lo, false);
+    an_csv_num(fs.kind == CS_LOSS_NORMAL ? fs.hi : NAN, true);
 }
 
 static void csv_regions(const cs_analysis_t *a)
@@ -78,24 +104,26 @@ static void csv_regions(const cs_analysis_t *a)
          "served_fraction_lo,served_fraction_hi,unserved_tbps,unserved_tbps_se,unserved_tbps_lo,"
          "unserved_tbps_hi,var95,cvar95,var99,cvar99,max,p_cut_all,p_cut_all_lo,p_cut_all_hi,"
          "p_cut_any,p_cut_any_lo,p_cut_any_hi,latency_inflation,trials_needed,more_trials,"
-         "latency_added_mean_ms,latency_added_worst_ms,headroom_tbps,headroom_min_tbps");
+         "latency_added_mean_ms,latency_added_worst_ms,headroom_tbps,headroom_min_tbps,statement,"
+         "served_fraction_bound,unserved_tbps_bound,loss_trials");
     for (size_t r = 0; r < a->n_regions; r++) {
         const cs_analysis_region *g = &a->regions[r];
         cli_csv_str(g->name, false);
         printf("%d,%zu,", g->domestic, g->n_demands);
         an_csv_num(g->demand_tbps, false);
-        csv_estimate(&g->served_frac);
-        csv_estimate(&g->unserved_tbps);
+        csv_stated(&g->served_frac, &g->served_stated);
+        csv_stated(&g->unserved_tbps, &g->unserved_stated);
         csv_tail(&g->tail);
-        csv_prop(&g->all_cut, false);
-        csv_prop(&g->any_cut, false);
+        csv_prop(&g->all_cut, !a->varied, false);
+        csv_prop(&g->any_cut, !a->varied, false);
         an_csv_num(g->latency_inflation, false);
         an_csv_num(g->precision.defined ? ceil(g->precision.needed) : NAN, false);
         an_csv_num(g->precision.defined ? (double)g->precision.more : NAN, false);
         an_csv_num(g->latency_added_mean_ms, false);
         an_csv_num(g->latency_added_worst_ms, false);
         an_csv_num(g->has_headroom ? g->headroom_tbps.mean : NAN, false);
-        an_csv_num(g->headroom_min_tbps, true);
+        an_csv_num(g->headroom_min_tbps, false);
+        csv_statement(&g->unserved_stated, &g->served_stated, g->n_loss, true);
     }
 }
 
@@ -106,22 +134,24 @@ static void csv_demands(const cs_analysis_t *a)
          "served_fraction_lo,served_fraction_hi,unserved_tbps,unserved_tbps_se,unserved_tbps_lo,"
          "unserved_tbps_hi,var95,cvar95,var99,cvar99,max,p_loss,p_loss_lo,p_loss_hi,p_cut,"
          "p_cut_lo,p_cut_hi,p_path_change,p_path_change_lo,p_path_change_hi,latency_inflation,"
-         "traffic_goes_to,traffic_goes_to_rise_tbps");
+         "traffic_goes_to,traffic_goes_to_rise_tbps,statement,served_fraction_bound,"
+         "unserved_tbps_bound,loss_trials");
     for (size_t k = 0; k < in->n_demands; k++) {
         const cs_analysis_demand *d = &a->demands[k];
         cli_csv_str(in->demands[k].origin_id, false);
         cli_csv_str(in->demands[k].destination_id, false);
         cli_csv_str(a->regions[d->region].name, false);
         an_csv_num(in->demands[k].demand_scaled_tbps, false);
-        csv_estimate(&d->served_frac);
-        csv_estimate(&d->unserved_tbps);
+        csv_stated(&d->served_frac, &d->served_stated);
+        csv_stated(&d->unserved_tbps, &d->unserved_stated);
         csv_tail(&d->tail);
-        csv_prop(&d->loss, false);
-        csv_prop(&d->cut, false);
-        csv_prop(&d->path_change, false);
+        csv_prop(&d->loss, !a->varied, false);
+        csv_prop(&d->cut, !a->varied, false);
+        csv_prop(&d->path_change, !a->varied, false);
         an_csv_num(d->latency_inflation, false);
         cli_csv_str(d->absorber != SIZE_MAX ? a->cables[d->absorber].name : "", false);
-        an_csv_num(d->absorber_rise, true);
+        an_csv_num(d->absorber_rise, false);
+        csv_statement(&d->unserved_stated, &d->served_stated, d->loss.k, true);
     }
 }
 
@@ -219,7 +249,7 @@ static void csv_recovery_times(const cs_recovery_analysis_t *v)
         csv_estimate(&v->ttr[m].censored);
         csv_rec_q(v->ttr[m].q);
         putchar(',');
-        csv_prop(&v->ttr[m].not_restored, true);
+        csv_prop(&v->ttr[m].not_restored, false, true);
     }
     const cs_recovery_amount *am[2] = {&v->capacity_tbps_days, &v->unserved_tbps_days};
     static const char *const am_names[2] = {"capacity_tbps_days", "unserved_tbps_days"};
@@ -240,7 +270,7 @@ static void csv_ships(const cs_recovery_analysis_t *v)
         cli_csv_str(v->ships[k].name, false);
         cli_csv_str(v->ships[k].home, false);
         csv_estimate(&v->ships[k].busy_days);
-        csv_prop(&v->ships[k].worked, true);
+        csv_prop(&v->ships[k].worked, false, true);
     }
 }
 

@@ -51,6 +51,36 @@ static json_t *j_prop(const cs_proportion *p, bool *ok)
     return o;
 }
 
+/*
+ * An estimate honestly stated (docs/analysis-cli.md): its fields, "statement" naming the case,
+ * lo and hi null unless it is "normal", and "bound" (the lower bound of a served fraction, the
+ * upper bound of unserved Tbps) for "clopper_pearson_bound", else null.
+ */
+static json_t *j_stated(const cs_estimate *e, const cs_loss_interval *st, bool served, bool *ok)
+{
+    json_t *o = an_j_estimate(e, ok);
+    const bool normal = st->kind == CS_LOSS_NORMAL, bound = st->kind == CS_LOSS_BOUND;
+    cli_json_put(o, "lo", normal ? an_jnum(st->lo) : json_null(), ok);
+    cli_json_put(o, "hi", normal ? an_jnum(st->hi) : json_null(), ok);
+    cli_json_put(o, "statement", json_string(cs_analysis_loss_kind_name(st->kind)), ok);
+    cli_json_put(o, "bound", bound ? an_jnum(served ? st->lo : st->hi) : json_null(), ok);
+    return o;
+}
+
+/* A proportion of trials with "statement": "wilson", or "one_outcome" (lo, hi null) when every
+ * trial of a has the same failures. */
+static json_t *j_prop_of(const cs_analysis_t *a, const cs_proportion *p, bool *ok)
+{
+    json_t *o = j_prop(p, ok);
+    if (p->n == 0) return o;
+    if (!a->varied) {
+        cli_json_put(o, "lo", json_null(), ok);
+        cli_json_put(o, "hi", json_null(), ok);
+    }
+    cli_json_put(o, "statement", json_string(a->varied ? "wilson" : "one_outcome"), ok);
+    return o;
+}
+
 static json_t *j_tail(const cs_tail *t, bool *ok)
 {
     if (!t->available) return json_null();
@@ -118,13 +148,16 @@ static json_t *j_regions(const cs_analysis_t *a, bool *ok)
         cli_json_put(o, "demands", an_jint(g->n_demands), ok);
         cli_json_put(o, "demand_tbps", an_jnum(g->demand_tbps), ok);
         cli_json_put(o, "intact_served_tbps", an_jnum(g->base_served_tbps), ok);
-        cli_json_put(o, "served_fraction", an_j_estimate(&g->served_frac, ok), ok);
-        cli_json_put(o, "unserved_tbps", an_j_estimate(&g->unserved_tbps, ok), ok);
+        cli_json_put(o, "served_fraction", j_stated(&g->served_frac, &g->served_stated, true, ok),
+                     ok);
+        cli_json_put(o, "unserved_tbps",
+                     j_stated(&g->unserved_tbps, &g->unserved_stated, false, ok), ok);
+        cli_json_put(o, "loss_trials", an_jint(g->n_loss), ok);
         cli_json_put(o, "unserved_tail", j_tail(&g->tail, ok), ok);
         cli_json_put(o, "precision", j_precision(&g->precision, a->precision_target, ok), ok);
         cli_json_put(o, "pairs", an_jint(g->n_pairs), ok);
-        cli_json_put(o, "cut_off_all", j_prop(&g->all_cut, ok), ok);
-        cli_json_put(o, "cut_off_any", j_prop(&g->any_cut, ok), ok);
+        cli_json_put(o, "cut_off_all", j_prop_of(a, &g->all_cut, ok), ok);
+        cli_json_put(o, "cut_off_any", j_prop_of(a, &g->any_cut, ok), ok);
         cli_json_put(o, "latency_inflation", an_jnum(g->latency_inflation), ok);
         cli_json_put(o, "latency_added_ms",
                      json_pack("{s:o,s:o}", "mean", an_jnum(g->latency_added_mean_ms), "worst",
@@ -154,12 +187,14 @@ static json_t *j_demands(const cs_analysis_t *a, bool *ok)
         cli_json_put(o, "demand_tbps", an_jnum(in->demands[k].demand_scaled_tbps), ok);
         cli_json_put(o, "intact_served_tbps", an_jnum(d->base_served_tbps), ok);
         cli_json_put(o, "intact_latency_ms", an_jnum(d->base_latency_ms), ok);
-        cli_json_put(o, "served_fraction", an_j_estimate(&d->served_frac, ok), ok);
-        cli_json_put(o, "unserved_tbps", an_j_estimate(&d->unserved_tbps, ok), ok);
+        cli_json_put(o, "served_fraction", j_stated(&d->served_frac, &d->served_stated, true, ok),
+                     ok);
+        cli_json_put(o, "unserved_tbps",
+                     j_stated(&d->unserved_tbps, &d->unserved_stated, false, ok), ok);
         cli_json_put(o, "unserved_tail", j_tail(&d->tail, ok), ok);
-        cli_json_put(o, "loses_traffic", j_prop(&d->loss, ok), ok);
-        cli_json_put(o, "cut_off", j_prop(&d->cut, ok), ok);
-        cli_json_put(o, "path_change", j_prop(&d->path_change, ok), ok);
+        cli_json_put(o, "loses_traffic", j_prop_of(a, &d->loss, ok), ok);
+        cli_json_put(o, "cut_off", j_prop_of(a, &d->cut, ok), ok);
+        cli_json_put(o, "path_change", j_prop_of(a, &d->path_change, ok), ok);
         cli_json_put(o, "latency_inflation", an_jnum(d->latency_inflation), ok);
         cli_json_put(
             o, "traffic_goes_to",
@@ -241,7 +276,8 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
     cli_json_put(all, "intact_unserved_tbps", an_jnum(in->base_unserved_tbps), ok);
     cli_json_put(all, "unreachable_demand_tbps", an_jnum(a->unreachable_tbps), ok);
     cli_json_put(all, "disturbed_trials", an_jint(a->n_disturbed), ok);
-    cli_json_put(all, "unserved_tbps", an_j_estimate(&a->unserved_tbps, ok), ok);
+    cli_json_put(all, "unserved_tbps", j_stated(&a->unserved_tbps, &a->unserved_stated, false, ok),
+                 ok);
     cli_json_put(all, "unserved_share", an_jnum(a->unserved_share), ok);
     cli_json_put(all, "capacity_lost_tbps", an_j_estimate(&a->capacity_lost_tbps, ok), ok);
     cli_json_put(all, "japan_systems_capacity_lost_tbps",
@@ -249,7 +285,7 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
     cli_json_put(all, "japan_systems_capacity_tbps", an_jnum(a->japan_systems_capacity_tbps), ok);
     cli_json_put(all, "loss_trials", an_jint(a->n_loss), ok);
     {
-        const cs_loss_interval li = an_loss_interval(a);
+        const cs_loss_interval li = a->unserved_stated;
         json_t *st = json_object();
         cli_json_put(st, "kind", json_string(cs_analysis_loss_kind_name(li.kind)), ok);
         cli_json_put(st, "mean", an_jnum(li.mean), ok);
@@ -258,9 +294,10 @@ json_t *an_j_analysis(const cs_analysis_t *a, bool *ok)
         cli_json_put(st, "p_loss_hi", an_jnum(li.p_hi), ok);
         cli_json_put(all, "unserved_statement", st, ok);
     }
-    cli_json_put(all, "served_fraction", an_j_estimate(&a->served_frac, ok), ok);
+    cli_json_put(all, "served_fraction", j_stated(&a->served_frac, &a->served_stated, true, ok),
+                 ok);
     cli_json_put(all, "unserved_tail", j_tail(&a->tail, ok), ok);
-    cli_json_put(all, "all_pairs_cut", j_prop(&a->all_cut, ok), ok);
+    cli_json_put(all, "all_pairs_cut", j_prop_of(a, &a->all_cut, ok), ok);
     cli_json_put(all, "latency_inflation", an_jnum(a->latency_inflation), ok);
     cli_json_put(all, "precision", j_precision(&a->precision, a->precision_target, ok), ok);
     cli_json_put(root, "overall", all, ok);

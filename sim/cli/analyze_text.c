@@ -67,18 +67,18 @@ static void print_tail(const cs_tail *t)
            t->cvar99);
 }
 
-/* The honest statement of expected unserved demand (docs/model.md, "Honest statistics"). */
-cs_loss_interval an_loss_interval(const cs_analysis_t *a)
+void an_print_stated_note(const char *what)
 {
-    const double u0 = a->info->base_unserved_tbps;
-    return cs_analysis_loss_interval(a->varied, a->n_loss, &a->unserved_tbps, u0,
-                                     a->demand_tbps - u0);
+    printf("  one outcome: every trial leaves the same, no interval; >= or <=: fewer than %d "
+           "trials lose traffic %s, too few for a normal interval: a 95%% bound, its intact "
+           "unserved plus intact served x the Clopper-Pearson upper bound of P(its loss > 0)\n",
+           CS_ANALYSIS_MIN_LOSS_TRIALS, what);
 }
 
 static void print_overall(const cs_analysis_t *a)
 {
-    const cs_estimate *u = &a->unserved_tbps, *f = &a->served_frac, *c = &a->capacity_lost_tbps;
-    const cs_loss_interval li = an_loss_interval(a);
+    const cs_estimate *u = &a->unserved_tbps, *c = &a->capacity_lost_tbps;
+    const cs_loss_interval li = a->unserved_stated, fs = a->served_stated;
     puts("\nImpact, all demands (Tbps)");
     if (li.kind == CS_LOSS_ONE_OUTCOME)
         printf("  every trial has the same failures: one outcome, no confidence interval\n"
@@ -106,10 +106,17 @@ static void print_overall(const cs_analysis_t *a)
            "Tbps (%.2f%%)\n",
            a->japan_systems_capacity_lost_tbps.mean, js,
            js > 0 ? 100.0 * a->japan_systems_capacity_lost_tbps.mean / js : 0.0);
-    printf("  served fraction: %.6f (%.6f to %.6f)\n", f->mean, f->lo, f->hi);
+    if (fs.kind == CS_LOSS_ONE_OUTCOME)
+        printf("  served fraction: %.6f (one outcome)\n", fs.mean);
+    else if (fs.kind == CS_LOSS_BOUND)
+        printf("  served fraction: %.6f; at least %.6f (the intact network's served share x (1 - "
+               "%.3g), the same bound)\n",
+               fs.mean, fs.lo, fs.p_hi);
+    else
+        printf("  served fraction: %.6f (%.6f to %.6f)\n", fs.mean, fs.lo, fs.hi);
     print_tail(&a->tail);
     printf("  every (city, region) pair cut at once: ");
-    an_pprop(&a->all_cut);
+    an_pprop_of(a, &a->all_cut);
     printf("\n  latency inflation (traffic-weighted): ");
     an_pnum(0, 0, 4, a->latency_inflation);
     printf("\n  precision: ");
@@ -121,7 +128,8 @@ static void print_regions(const cs_analysis_t *a)
     int w = an_text_width("region");
     for (size_t r = 0; r < a->n_regions; r++)
         if (an_text_width(a->regions[r].name) > w) w = an_text_width(a->regions[r].name);
-    printf("\nRegions (served fraction and unserved Tbps: mean and 95%% CI; P(cut): every "
+    printf("\nRegions (served fraction and unserved Tbps: mean and 95%% CI or bound, see below; "
+           "P(cut): every "
            "Japanese city cut off; trials for %.0f%%)\n",
            100.0 * a->precision_target);
     printf("  %-*s  %8s  %26s  %28s  %8s  %8s  %8s  %8s  %22s  %8s  %9s\n", w, "region", "demand",
@@ -131,19 +139,20 @@ static void print_regions(const cs_analysis_t *a)
         const cs_analysis_region *g = &a->regions[r];
         fputs("  ", stdout);
         an_print_padded(g->name, w);
-        if (g->served_frac.n > 0)
-            printf("  %8.3f  %8.5f (%7.5f-%7.5f)  ", g->demand_tbps, g->served_frac.mean,
-                   g->served_frac.lo, g->served_frac.hi);
-        else /* the intact network serves none of its demand: left out (docs/model.md) */
-            printf("  %8.3f  %26s  ", g->demand_tbps, "not served when intact");
-        printf("%8.4f (%8.4f-%8.4f)  ", g->unserved_tbps.mean, g->unserved_tbps.lo,
-               g->unserved_tbps.hi);
+        if (g->served_frac.n > 0) {
+            printf("  %8.3f  ", g->demand_tbps);
+            an_pstated(&g->served_stated, 26, 5, true);
+        } else /* the intact network serves none of its demand: left out (docs/model.md) */
+            printf("  %8.3f  %26s", g->demand_tbps, "not served when intact");
+        printf("  ");
+        an_pstated(&g->unserved_stated, 28, 4, false);
+        printf("  ");
         an_pnum(0, 8, 4, g->tail.var95);
         an_pnum(2, 8, 4, g->tail.cvar95);
         an_pnum(2, 8, 4, g->tail.var99);
         an_pnum(2, 8, 4, g->tail.cvar99);
         printf("  ");
-        an_pprop(&g->all_cut);
+        an_pprop_of(a, &g->all_cut);
         an_pnum(2, 8, 4, g->latency_inflation);
         if (g->precision.defined)
             printf("  %9.0f%s\n", ceil(g->precision.needed), g->precision.sufficient ? "" : " *");
@@ -151,6 +160,8 @@ static void print_regions(const cs_analysis_t *a)
             printf("  %9s\n", "-");
     }
     printf("  (* more trials needed for that region)\n");
+    an_print_stated_note("to the region");
+    if (!a->varied) printf("  P(cut): one outcome, every trial has the same failures\n");
     printf("  latency added where served (ms; mean over the trials with service, worst):");
     size_t shown = 0;
     for (size_t r = 0; r < a->n_regions; r++) {
@@ -187,16 +198,16 @@ static void print_demands(const cs_analysis_t *a, size_t top)
            "intact network; traffic goes to: the cable whose flow rises most then)\n",
            n);
     printf("  %-34s %10s  %27s  %8s  %8s  %8s  %8s  %8s  %s\n", "demand", "Tbps",
-           "unserved Tbps (95% CI)", "served", "CVaR99", "P(cut)", "P(path)", "latency",
+           "unserved Tbps (95% CI/bound)", "served", "CVaR99", "P(cut)", "P(path)", "latency",
            "traffic goes to (mean rise Tbps)");
     char label[256];
     for (size_t i = 0; i < n; i++) {
         const size_t k = r[i].i;
         const cs_analysis_demand *d = &a->demands[k];
-        printf("  %-34s %10.4f  %9.5f (%7.5f-%7.5f)  %8.5f  ",
-               an_demand_label(in, k, label, sizeof label), in->demands[k].demand_scaled_tbps,
-               d->unserved_tbps.mean, d->unserved_tbps.lo, d->unserved_tbps.hi,
-               d->served_frac.mean);
+        printf("  %-34s %10.4f  ", an_demand_label(in, k, label, sizeof label),
+               in->demands[k].demand_scaled_tbps);
+        an_pstated(&d->unserved_stated, 27, 5, false);
+        printf("  %8.5f  ", d->served_frac.mean);
         an_pnum(0, 8, 4, d->tail.cvar99);
         an_pnum(2, 8, 5, d->cut.n ? d->cut.p : NAN);
         an_pnum(2, 8, 5, d->path_change.n ? d->path_change.p : NAN);
@@ -207,6 +218,7 @@ static void print_demands(const cs_analysis_t *a, size_t top)
             printf("  -\n");
     }
     free(r);
+    an_print_stated_note("on the demand");
 }
 
 static void print_flow_row(const char *name, const cs_flow_stats *f)

@@ -189,6 +189,29 @@ void an_pprop(const cs_proportion *p)
         printf("%8.5f (%.4f-%.4f)", p->p, p->lo, p->hi);
 }
 
+void an_pprop_of(const cs_analysis_t *a, const cs_proportion *p)
+{
+    if (p->n > 0 && !a->varied)
+        printf("%8.5f (one outcome)", p->p);
+    else
+        an_pprop(p);
+}
+
+void an_pstated(const cs_loss_interval *s, int width, int prec, bool served)
+{
+    char buf[96];
+    if (!isfinite(s->mean))
+        snprintf(buf, sizeof buf, "-");
+    else if (s->kind == CS_LOSS_ONE_OUTCOME)
+        snprintf(buf, sizeof buf, "%.*f (one outcome)", prec, s->mean);
+    else if (s->kind == CS_LOSS_BOUND)
+        snprintf(buf, sizeof buf, "%.*f (%s %.*f)", prec, s->mean, served ? ">=" : "<=", prec,
+                 served ? s->lo : s->hi);
+    else
+        snprintf(buf, sizeof buf, "%.*f (%.*f-%.*f)", prec, s->mean, prec, s->lo, prec, s->hi);
+    printf("%*s", width, buf);
+}
+
 static int cmp_ranked(const void *a, const void *b)
 {
     const ranked *x = a, *y = b;

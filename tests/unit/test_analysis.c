@@ -73,6 +73,36 @@ static void test_clopper_pearson_and_loss_statement(void **state)
     assert_int_equal(li.kind, CS_LOSS_NORMAL);
     assert_near(li.lo, 0.0, 0.0); /* clipped: no negative unserved */
     assert_near(li.hi, 0.055, 0.0);
+    /* Per region or demand: as above, and one outcome when nothing can be lost or every trial
+     * loses the same (a zero-width normal interval before). */
+    li = cs_analysis_figure_interval(true, 30, &u, 0.0, 10.0);
+    assert_int_equal(li.kind, CS_LOSS_NORMAL);
+    li = cs_analysis_figure_interval(true, 1, &u, 0.5, 10.0);
+    assert_int_equal(li.kind, CS_LOSS_BOUND);
+    assert_near(li.hi, 0.5 + 10.0 * 0.011092476898968787, 1e-9);
+    const cs_estimate same = {500, 0.3, 0.0, 0.0, 0.3, 0.3};
+    li = cs_analysis_figure_interval(true, 500, &same, 0.0, 10.0);
+    assert_int_equal(li.kind, CS_LOSS_ONE_OUTCOME);
+    assert_true(li.lo == 0.3 && li.hi == 0.3 && isnan(li.p_hi));
+    li = cs_analysis_figure_interval(true, 0, &same, 0.3, 0.0);
+    assert_int_equal(li.kind, CS_LOSS_ONE_OUTCOME);
+    /* The served fraction follows: at least intact served x (1 - p_hi) / demand for a bound. */
+    const cs_estimate f = {500, 0.99, 0.1, 0.0045, 0.98, 1.002};
+    li = cs_analysis_figure_interval(true, 1, &u, 0.5, 10.0);
+    cs_loss_interval fs = cs_analysis_served_interval(&li, &f, 10.0, 10.5);
+    assert_int_equal(fs.kind, CS_LOSS_BOUND);
+    assert_near(fs.lo, 10.0 * (1.0 - 0.011092476898968787) / 10.5, 1e-9);
+    assert_near(fs.hi, 0.99, 0.0);
+    li = cs_analysis_figure_interval(true, 30, &u, 0.0, 10.0);
+    fs = cs_analysis_served_interval(&li, &f, 10.0, 10.0);
+    assert_int_equal(fs.kind, CS_LOSS_NORMAL);
+    assert_near(fs.lo, 0.98, 0.0);
+    assert_near(fs.hi, 1.0, 0.0); /* clipped: no served fraction above 1 */
+    li = cs_analysis_figure_interval(false, 30, &u, 0.0, 10.0);
+    fs = cs_analysis_served_interval(&li, &f, 10.0, 10.0);
+    assert_int_equal(fs.kind, CS_LOSS_ONE_OUTCOME);
+    assert_true(fs.lo == 0.99 && fs.hi == 0.99);
+    assert_string_equal(cs_analysis_loss_kind_name(CS_LOSS_BOUND), "clopper_pearson_bound");
     assert_string_equal(cs_paired_verdict_name(CS_PAIRED_INCONCLUSIVE), "inconclusive");
 }
 
@@ -260,6 +290,15 @@ static void test_regions_and_demands(void **state)
     assert_prop(&us->any_cut, 2, NT);
     assert_int_equal(us->n_pairs, 1);
     assert_near(us->latency_inflation, 1.0, EPS);
+    /* 2 of 8 trials lose traffic to the US: no normal interval but the bound 4 x the
+     * Clopper-Pearson upper bound of P(loss > 0) (scipy beta.ppf(0.975, 3, 6)). */
+    assert_int_equal(us->n_loss, 2);
+    assert_int_equal(us->unserved_stated.kind, CS_LOSS_BOUND);
+    assert_near(us->unserved_stated.hi, 4.0 * 0.6508557944128242, 1e-9);
+    assert_near(us->unserved_stated.lo, 1.0, EPS);
+    assert_int_equal(us->served_stated.kind, CS_LOSS_BOUND);
+    assert_near(us->served_stated.lo, 1.0 - 0.6508557944128242, 1e-9);
+    assert_near(us->served_stated.hi, 0.75, EPS);
     /* Hong Kong: unserved 0 0 0 0.5 2 0.5 0 2 (mean 0.625); sorted 0 0 0 0 0.5 0.5 2 2. */
     assert_near(hk->unserved_tbps.mean, 0.625, EPS);
     assert_near(hk->served_frac.mean, 0.6875, EPS);
@@ -268,6 +307,8 @@ static void test_regions_and_demands(void **state)
     assert_near(hk->tail.cvar95, 2.0, EPS);
     assert_prop(&hk->all_cut, 2, NT);
     assert_near(hk->latency_inflation, 375.0 / 330.0, 1e-12);
+    assert_int_equal(hk->n_loss, 4); /* t3, t4, t5, t7: beta.ppf(0.975, 5, 4) */
+    assert_near(hk->unserved_stated.hi, 2.0 * 0.842987229512942, 1e-9);
     /* Japan (domestic): loses 1 in t4 only; no pairs. */
     assert_near(jp->unserved_tbps.mean, 0.125, EPS);
     assert_int_equal(jp->all_cut.n, 0);
@@ -293,6 +334,11 @@ static void test_regions_and_demands(void **state)
     assert_near(d1->latency_inflation, 375.0 / 330.0, 1e-12);
     assert_near(d1->served_frac.mean, 0.6875, EPS);
     assert_near(d1->unserved_tbps.mean, 0.625, EPS);
+    assert_int_equal(d1->unserved_stated.kind, CS_LOSS_BOUND);
+    assert_near(d1->unserved_stated.hi, 2.0 * 0.842987229512942, 1e-9);
+    assert_near(d1->served_stated.lo, 1.0 - 0.842987229512942, 1e-9);
+    assert_int_equal(d2->unserved_stated.kind, CS_LOSS_BOUND); /* t4: beta.ppf(0.975, 2, 7) */
+    assert_near(d2->unserved_stated.hi, 0.5265096708752065, 1e-9);
     assert_near(d2->tail.max, 1.0, EPS);
     assert_near(d2->tail.q[0], 0.0, EPS);
     /* Where d1's traffic goes when its path changes (t3, t4, t5, t7): PAC is up in t3, t4, t7

@@ -143,6 +143,10 @@ static void test_cli(void **state)
     /* 5 of 8 trials lose something: a bound, not a normal interval. */
     assert_non_null(strstr(out, "expected unserved: 1.7500; only 5 of 8 trials lose anything"));
     assert_non_null(strstr(out, "Hong Kong"));
+    /* 2 of 8 trials lose traffic to the US: a bound per region, not a normal interval. */
+    assert_non_null(strstr(out, "0.75000 (>= 0.34914)"));
+    assert_non_null(strstr(out, "1.0000 (<= 2.6034)"));
+    assert_non_null(strstr(out, "fewer than 30 trials lose traffic to the region"));
     assert_non_null(strstr(out, "shares add up to more than 100%"));
     assert_non_null(strstr(out, "PAC (1.000)"));
     /* JSON: parse it back and check a few values. */
@@ -166,6 +170,22 @@ static void test_cli(void **state)
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(overall, "unserved_statement"), "kind")),
         "clopper_pearson_bound");
+    {
+        const json_t *us = json_array_get(json_object_get(root, "regions"), 0);
+        const json_t *sf = json_object_get(us, "served_fraction");
+        const json_t *un = json_object_get(us, "unserved_tbps");
+        assert_string_equal(json_string_value(json_object_get(sf, "statement")),
+                            "clopper_pearson_bound");
+        assert_true(json_is_null(json_object_get(sf, "lo")) &&
+                    json_is_null(json_object_get(sf, "hi")));
+        assert_near(json_real_value(json_object_get(sf, "bound")), 1.0 - 0.6508557944128242, 1e-9);
+        assert_true(json_is_null(json_object_get(un, "lo")));
+        assert_near(json_real_value(json_object_get(un, "bound")), 4.0 * 0.6508557944128242, 1e-9);
+        assert_int_equal(json_integer_value(json_object_get(us, "loss_trials")), 2);
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(us, "cut_off_all"), "statement")),
+            "wilson");
+    }
     assert_true(json_is_null(
         json_object_get(json_array_get(json_object_get(root, "regions"), 2), "cut_off_all")));
     json_decref(root);

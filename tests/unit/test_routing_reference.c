@@ -704,12 +704,17 @@ static void test_incremental_extras(void **state)
     assert_int_equal(plain.connected[0], 0);
     assert_float_equal(plain.latency_ms[1], 20.0 * CS_FIBRE_MS_PER_KM + 2 * HOP, 1e-12);
     /* The first routing with failures registers the capacities, the second records the
-     * reference and uses it, as does the third. */
-    for (int k = 0; k < 3; k++) {
-        const uint64_t from_log = r->n_from_log;
+     * reference and uses it (and registers the reference with H-R failed, which carries flow in
+     * it), the third records that one, and from then on every answer comes from it: it is this
+     * routing. */
+    for (int k = 0; k < 4; k++) {
+        const uint64_t from_log = r->n_from_log, from_trees = r->n_from_trees;
         assert_int_equal(cs_router_route(r, &f, &res, &err), CS_OK);
         assert_same(&res, &plain);
-        assert_int_equal(r->n_from_log - from_log, k == 0 ? 0 : 1); /* Q-S */
+        if (k < 2)
+            assert_int_equal(r->n_from_log - from_log, k); /* Q-S */
+        else if (k == 3)
+            assert_true(r->n_from_log > from_log && r->n_from_trees == from_trees);
     }
     cs_failures_destroy(&f);
     cs_routing_result_destroy(&ref);
@@ -786,6 +791,110 @@ static void test_incremental_japan(void **state)
     free(seg);
     free(ls);
     free(cap);
+    unmake(&fx);
+}
+
+/*
+ * References with one edge failed (docs/routing.md, "Incremental rerouting"). On the Japan
+ * dataset at the restoration model's kind of capacities, failure sets that share the busiest
+ * segment of the reference, e1, with other segments carrying less: from the second routing
+ * that asks for it on, the routings take their answers from the reference with e1 failed, each
+ * bit-identical to a fresh router's first routing; a routing of e1 alone then asks its trees
+ * nothing (that reference is its own routing), nor does a routing of e1 with a segment that
+ * carries nothing; and no more than CS_REFLOG_EDGE_MAX such references are kept.
+ */
+static void test_incremental_edge_reference(void **state)
+{
+    (void)state;
+    fixture fx = japan();
+    const size_t ne = cs_topology_edge_count(fx.t), nn = cs_topology_node_count(fx.t),
+                 nd = cs_demand_count(fx.d);
+    size_t *seg, *ls, nseg, nls;
+    segments_and_stations(&fx, &seg, &nseg, &ls, &nls);
+    cs_error err = CS_ERROR_INIT;
+    cs_routing_options o = options(CS_ROUTING_LATENCY_FIRST, 8);
+    o.use_lit = true;
+    cs_router_t *r = NULL;
+    assert_int_equal(cs_router_alloc(&r, fx.t, fx.d, &o, &err), CS_OK);
+    cs_routing_result ref, res, plain;
+    assert_int_equal(cs_routing_result_init(&ref, nd, ne, &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&res, nd, ne, &err), CS_OK);
+    assert_int_equal(cs_routing_result_init(&plain, nd, ne, &err), CS_OK);
+    assert_int_equal(cs_router_route(r, NULL, &ref, &err), CS_OK);
+    double *cap = malloc(ne * sizeof *cap);
+    assert_non_null(cap);
+    for (size_t e = 0; e < ne; e++) { /* f0 + 0.2 (c - f0) on segments */
+        const double c = cs_topology_edge(fx.t, e)->lit_tbps, f0 = fmin(ref.edge_flow_tbps[e], c);
+        cap[e] = cs_topology_edge(fx.t, e)->kind == CS_EDGE_SEGMENT ? f0 + 0.2 * (c - f0) : c;
+    }
+    assert_int_equal(cs_router_set_capacity(r, cap, &err), CS_OK);
+    /* The reference with nothing failed at these capacities is their routing without failures. */
+    assert_int_equal(cs_router_route(r, NULL, &ref, &err), CS_OK);
+    size_t e1 = NONE, idle = NONE, *less = malloc(nseg * sizeof *less), n_less = 0;
+    assert_non_null(less);
+    for (size_t k = 0; k < nseg; k++)
+        if (e1 == NONE || ref.edge_flow_tbps[seg[k]] > ref.edge_flow_tbps[e1]) e1 = seg[k];
+    assert_true(ref.edge_flow_tbps[e1] > 0.0);
+    for (size_t k = 0; k < nseg; k++) {
+        const double x = ref.edge_flow_tbps[seg[k]];
+        if (x > 0.0 && x < ref.edge_flow_tbps[e1]) less[n_less++] = seg[k];
+        if (x == 0.0 && idle == NONE) idle = seg[k];
+    }
+    assert_true(n_less >= 10 && idle != NONE);
+    cs_failures f;
+    assert_int_equal(cs_failures_init(&f, ne, nn, &err), CS_OK);
+    uint64_t rng = 9157u;
+    for (int trial = 0; trial < 24; trial++) {
+        cs_failures_clear(&f);
+        cs_failures_fail_edge(&f, e1);
+        for (int k = 0; k < 1 + trial % 3; k++)
+            cs_failures_fail_edge(&f, less[pick(&rng, n_less)]);
+        if (trial % 5 == 4) cs_failures_fail_node(&f, ls[pick(&rng, nls)]);
+        assert_int_equal(cs_router_route(r, &f, &res, &err), CS_OK);
+        /* Registered at the first routing, recorded at the second: the one with nothing failed;
+         * then the same for e1's. */
+        assert_true(trial < 1 ? r->use == NULL : r->use != NULL);
+        if (trial >= 3) assert_int_equal(r->use->edge, e1);
+        cs_router_t *fresh = NULL;
+        assert_int_equal(cs_router_alloc(&fresh, fx.t, fx.d, &o, &err), CS_OK);
+        assert_int_equal(cs_router_set_capacity(fresh, cap, &err), CS_OK);
+        assert_int_equal(cs_router_route(fresh, &f, &plain, &err), CS_OK);
+        assert_same(&res, &plain);
+        cs_router_free(fresh);
+    }
+    for (int k = 0; k < 2; k++) { /* e1 alone, then with a segment that carries nothing */
+        cs_failures_clear(&f);
+        cs_failures_fail_edge(&f, e1);
+        if (k == 1) cs_failures_fail_edge(&f, idle);
+        const uint64_t from_trees = r->n_from_trees, from_log = r->n_from_log;
+        assert_int_equal(cs_router_route(r, &f, &res, &err), CS_OK);
+        assert_int_equal(r->n_from_trees, from_trees);
+        assert_true(r->n_from_log > from_log + nd);
+        cs_router_t *fresh = NULL;
+        assert_int_equal(cs_router_alloc(&fresh, fx.t, fx.d, &o, &err), CS_OK);
+        assert_int_equal(cs_router_set_capacity(fresh, cap, &err), CS_OK);
+        assert_int_equal(cs_router_route(fresh, &f, &plain, &err), CS_OK);
+        assert_same(&res, &plain);
+        cs_router_free(fresh);
+    }
+    /* Every other busy segment alone, twice: a reference each, up to the limit. */
+    for (size_t k = 0; k < n_less && k < CS_REFLOG_EDGE_MAX + 8; k++)
+        for (int twice = 0; twice < 2; twice++) {
+            cs_failures_clear(&f);
+            cs_failures_fail_edge(&f, less[k]);
+            assert_int_equal(cs_router_route(r, &f, &res, &err), CS_OK);
+        }
+    assert_true(r->n_sublogs <= CS_REFLOG_EDGE_MAX);
+    assert_true(r->n_sublogs >= (n_less < CS_REFLOG_EDGE_MAX ? n_less : CS_REFLOG_EDGE_MAX));
+    cs_failures_destroy(&f);
+    cs_routing_result_destroy(&ref);
+    cs_routing_result_destroy(&res);
+    cs_routing_result_destroy(&plain);
+    cs_router_free(r);
+    free(less);
+    free(cap);
+    free(seg);
+    free(ls);
     unmake(&fx);
 }
 
@@ -937,6 +1046,7 @@ int main(void)
         cmocka_unit_test(test_oracle_rejects_pairwise_bounds),
         cmocka_unit_test(test_incremental_extras),
         cmocka_unit_test(test_incremental_japan),
+        cmocka_unit_test(test_incremental_edge_reference),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_unused_edges),
     };

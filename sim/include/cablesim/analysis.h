@@ -84,6 +84,22 @@ typedef struct {
     double var99, cvar99;
 } cs_tail;
 
+/** Fewer trials with a loss than this: no normal interval for an expected loss (docs/model.md). */
+#define CS_ANALYSIS_MIN_LOSS_TRIALS 30
+
+/** How an expected unserved demand may honestly be stated. */
+typedef enum {
+    CS_LOSS_ONE_OUTCOME = 0, /**< every trial had the same failures: one value, no interval */
+    CS_LOSS_BOUND = 1, /**< too few trials with a loss: [0 or mean, a Clopper-Pearson bound] */
+    CS_LOSS_NORMAL = 2 /**< the normal 95% interval, clipped to [0, demand] */
+} cs_loss_kind;
+
+typedef struct {
+    cs_loss_kind kind;
+    double mean, lo, hi; /**< lo = hi = mean for one outcome; lo = mean for a bound */
+    double p_hi;         /**< CS_LOSS_BOUND: the Clopper-Pearson upper bound of P(loss > 0) */
+} cs_loss_interval;
+
 /** Trials needed for a relative half-width of the 95% CI of a mean. */
 typedef struct {
     bool defined;    /**< false when the mean is <= CS_ANALYSIS_NOISE_TBPS (no loss) */
@@ -111,7 +127,12 @@ typedef struct {
     cs_estimate served_frac;   /**< served / demand per trial */
     cs_estimate unserved_tbps; /**< demand - served per trial */
     cs_tail tail;
-    cs_precision precision;   /**< of unserved_tbps */
+    cs_precision precision; /**< of unserved_tbps */
+    uint64_t
+        n_loss; /**< trials leaving the region more unserved than the intact network (> noise) */
+    /** How unserved_tbps and served_frac may honestly be stated (cs_analysis_figure_interval,
+     * cs_analysis_served_interval): their lo and hi are the raw normal interval. */
+    cs_loss_interval unserved_stated, served_stated;
     size_t n_pairs;           /**< (Japanese city, region) pairs */
     cs_proportion all_cut;    /**< every pair cut: no Japanese city reaches the region */
     cs_proportion any_cut;    /**< some Japanese city cut off from the region */
@@ -132,8 +153,10 @@ typedef struct {
     double base_served_tbps, base_latency_ms;
     cs_estimate served_frac, unserved_tbps;
     cs_tail tail;
-    cs_proportion cut;         /**< its pair cut (n 0 when it has none) */
-    cs_proportion loss;        /**< trials serving less than the intact network (by > 1e-9 Tbps) */
+    cs_proportion cut;  /**< its pair cut (n 0 when it has none) */
+    cs_proportion loss; /**< trials serving less than the intact network (by > 1e-9 Tbps) */
+    /** How unserved_tbps and served_frac may honestly be stated (loss.k trials with a loss). */
+    cs_loss_interval unserved_stated, served_stated;
     double latency_inflation;  /**< NAN without latency data or baseline path */
     cs_proportion path_change; /**< latency differs from the baseline (n 0 without latency) */
     size_t absorber;      /**< cable whose flow rises most when its path changes, or SIZE_MAX */
@@ -189,6 +212,9 @@ typedef struct {
                                              file's year, routing basis) */
     uint64_t n_loss; /**< trials leaving more unserved than the intact network (> noise) */
     bool varied;     /**< the trials' failure sets differ (false: one outcome, no interval) */
+    /** The honest statements of unserved_tbps (the headline, cs_analysis_loss_interval) and of
+     * served_frac (cs_analysis_served_interval). */
+    cs_loss_interval unserved_stated, served_stated;
     cs_tail tail;
     cs_precision precision;
     cs_proportion all_cut;    /**< every (city, region) pair cut at once (n 0 without pairs) */
@@ -330,22 +356,6 @@ cs_estimate cs_analysis_estimate(uint64_t n, double mean, double m2);
  * It never covers less than 95%, however few the successes: the interval for rare events.
  */
 cs_proportion cs_analysis_clopper_pearson(uint64_t k, uint64_t n);
-/** Fewer trials with a loss than this: no normal interval for an expected loss (docs/model.md). */
-#define CS_ANALYSIS_MIN_LOSS_TRIALS 30
-
-/** How an expected unserved demand may honestly be stated. */
-typedef enum {
-    CS_LOSS_ONE_OUTCOME = 0, /**< every trial had the same failures: one value, no interval */
-    CS_LOSS_BOUND = 1, /**< too few trials with a loss: [0 or mean, a Clopper-Pearson bound] */
-    CS_LOSS_NORMAL = 2 /**< the normal 95% interval, clipped to [0, demand] */
-} cs_loss_kind;
-
-typedef struct {
-    cs_loss_kind kind;
-    double mean, lo, hi; /**< lo = hi = mean for one outcome; lo = mean for a bound */
-    double p_hi;         /**< CS_LOSS_BOUND: the Clopper-Pearson upper bound of P(loss > 0) */
-} cs_loss_interval;
-
 /**
  * The honest statement of an expected unserved demand over n trials with estimate u: one
  * outcome when !varied; when fewer than CS_ANALYSIS_MIN_LOSS_TRIALS trials lose anything
@@ -354,6 +364,22 @@ typedef struct {
  */
 cs_loss_interval cs_analysis_loss_interval(bool varied, uint64_t n_loss, const cs_estimate *u,
                                            double intact_unserved, double intact_served);
+/**
+ * As cs_analysis_loss_interval() for the unserved demand of one region or demand, which is also
+ * one outcome when the intact network serves none of it (intact_served <= 0: nothing to lose)
+ * or when every trial leaves the same amount unserved (at least CS_ANALYSIS_MIN_LOSS_TRIALS
+ * trials lose, with a standard deviation <= CS_ANALYSIS_NOISE_TBPS): no zero-width interval.
+ */
+cs_loss_interval cs_analysis_figure_interval(bool varied, uint64_t n_loss, const cs_estimate *u,
+                                             double intact_unserved, double intact_served);
+/**
+ * The served fraction f (served / demand per trial) stated as its unserved counterpart u (same
+ * kind): one outcome: lo = hi = mean; a bound: lo = intact_served x (1 - u->p_hi) / demand (the
+ * trials without a loss serve what the intact network does, the others at least nothing), hi =
+ * mean; normal: f's interval clipped to [0, 1].
+ */
+cs_loss_interval cs_analysis_served_interval(const cs_loss_interval *u, const cs_estimate *f,
+                                             double intact_served, double demand);
 /** The kind's name in JSON and CSV: "one_outcome", "clopper_pearson_bound" or "normal". */
 const char *cs_analysis_loss_kind_name(cs_loss_kind kind);
 

@@ -114,7 +114,7 @@ typedef struct {
     size_t *reg_hcol; /* column of /trials/region_headroom_tbps, SIZE_MAX: none */
     acc *reg_h;       /* headroom per trial */
     double *reg_hmin;
-    uint64_t *reg_all, *reg_any;
+    uint64_t *reg_all, *reg_any, *reg_loss; /* reg_loss: trials with a loss in the region */
     size_t *reg_pairs;
     acc *dem_u, *dem_f;
     series *dem_s;
@@ -153,8 +153,8 @@ static void pass_destroy(pass *p)
         free(p->reg_s[r].v);
     for (size_t k = 0; p->dem_s != NULL && k < p->nd; k++)
         free(p->dem_s[k].v);
-    void *more[] = {p->reg_lnum, p->reg_lden, p->reg_base_lat, p->reg_ladd,
-                    p->reg_lmax, p->reg_hcol, p->reg_h,        p->reg_hmin};
+    void *more[] = {p->reg_loss, p->reg_lnum, p->reg_lden, p->reg_base_lat, p->reg_ladd,
+                    p->reg_lmax, p->reg_hcol, p->reg_h,    p->reg_hmin};
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         free(more[i]);
     void *arrays[] = {p->reg_u,       p->reg_f,        p->reg_s,      p->reg_demand, p->reg_served,
@@ -198,6 +198,7 @@ static cs_status pass_init(pass *p, const cs_results_info *in, const grouping *g
     p->reg_lmax = zalloc(p, nr, sizeof(double));
     p->reg_all = zalloc(p, nr, sizeof(uint64_t));
     p->reg_any = zalloc(p, nr, sizeof(uint64_t));
+    p->reg_loss = zalloc(p, nr, sizeof(uint64_t));
     p->reg_pairs = zalloc(p, nr, sizeof(size_t));
     p->reg_all_cut = zalloc(p, nr, 1);
     p->reg_any_cut = zalloc(p, nr, 1);
@@ -331,6 +332,7 @@ static bool trial_demands(pass *p, const cs_trial_slice *s, size_t i)
         }
         const double u = p->reg_demand[r] - p->reg_served[r];
         cs_an_acc_add(&p->reg_u[r], u);
+        p->reg_loss[r] += u > p->reg_s[r].base + CS_ANALYSIS_NOISE_TBPS;
         /* (none for a region the intact network serves nothing of: its fraction is NaN) */
         if (p->reg_demand[r] > 0.0)
             cs_an_acc_add(&p->reg_f[r], p->reg_served[r] / p->reg_demand[r]);
@@ -541,6 +543,7 @@ static void assemble_regions(cs_analysis_t *a, pass *p)
         g->headroom_min_tbps = g->has_headroom ? p->reg_hmin[r] : NAN;
         g->tail = cs_an_series_tail(&p->reg_s[r]);
         g->precision = cs_an_precision(&g->unserved_tbps, a->precision_target);
+        g->n_loss = p->reg_loss[r];
         g->n_pairs = p->reg_pairs[r];
         g->all_cut = cs_analysis_wilson(p->reg_all[r], g->n_pairs ? a->n : 0);
         g->any_cut = cs_analysis_wilson(p->reg_any[r], g->n_pairs ? a->n : 0);
@@ -555,6 +558,11 @@ static void assemble_regions(cs_analysis_t *a, pass *p)
         g->latency_inflation = p->in->has_latency ? ratio(num, den) : NAN;
         g->latency_added_mean_ms = p->reg_ladd[r].n ? p->reg_ladd[r].mean : NAN;
         g->latency_added_worst_ms = p->reg_ladd[r].n ? p->reg_lmax[r] : NAN;
+        const double s0 = g->base_served_tbps, d0 = g->demand_tbps;
+        g->unserved_stated =
+            cs_analysis_figure_interval(a->varied, g->n_loss, &g->unserved_tbps, d0 - s0, s0);
+        g->served_stated =
+            cs_analysis_served_interval(&g->unserved_stated, &g->served_frac, s0, d0);
     }
 }
 
@@ -572,6 +580,11 @@ static void assemble_demands(cs_analysis_t *a, pass *p)
             cs_an_estimate_in(&p->dem_u[k], 0.0, p->in->demands[k].demand_scaled_tbps);
         d->tail = cs_an_series_tail(&p->dem_s[k]);
         d->loss = cs_analysis_wilson(p->dem_loss[k], a->n);
+        const double s0 = d->base_served_tbps, d0 = in->demands[k].demand_scaled_tbps;
+        d->unserved_stated =
+            cs_analysis_figure_interval(a->varied, d->loss.k, &d->unserved_tbps, d0 - s0, s0);
+        d->served_stated =
+            cs_analysis_served_interval(&d->unserved_stated, &d->served_frac, s0, d0);
         d->latency_inflation = in->has_latency ? ratio(p->dem_num[k], p->dem_den[k]) : NAN;
         d->path_change = cs_analysis_wilson(p->dem_change[k], in->has_latency ? a->n : 0);
         d->absorber = SIZE_MAX;
@@ -775,6 +788,14 @@ cs_status cs_analysis_run(cs_analysis_t **out, cs_resultsio_t *r, const cs_analy
     a->tail = cs_an_series_tail(&p.total);
     a->precision = cs_an_precision(&a->unserved_tbps, o->precision);
     a->all_cut = cs_analysis_wilson(p.all_cut, in->n_pairs ? a->n : 0);
+    const double u0 = in->base_unserved_tbps;
+    a->unserved_stated =
+        cs_analysis_loss_interval(a->varied, a->n_loss, &a->unserved_tbps, u0, demand - u0);
+    double s0 = 0.0; /* served by the intact network */
+    for (size_t k = 0; k < in->n_demands; k++)
+        s0 += in->base_served_tbps[k];
+    a->served_stated =
+        cs_analysis_served_interval(&a->unserved_stated, &a->served_frac, s0, demand);
     double num = 0.0, den = 0.0;
     for (size_t k = 0; k < in->n_demands; k++) {
         num += p.dem_num[k];

@@ -128,6 +128,34 @@ cs_loss_interval cs_analysis_loss_interval(bool varied, uint64_t n_loss, const c
     return r;
 }
 
+cs_loss_interval cs_analysis_figure_interval(bool varied, uint64_t n_loss, const cs_estimate *u,
+                                             double intact_unserved, double intact_served)
+{
+    cs_loss_interval r =
+        cs_analysis_loss_interval(varied, n_loss, u, intact_unserved, intact_served);
+    const bool same = r.kind == CS_LOSS_NORMAL && !(u->sd > CS_ANALYSIS_NOISE_TBPS);
+    if (r.kind != CS_LOSS_ONE_OUTCOME && (!(intact_served > 0.0) || same)) {
+        r.kind = CS_LOSS_ONE_OUTCOME;
+        r.lo = r.hi = u->mean;
+        r.p_hi = NAN;
+    }
+    return r;
+}
+
+cs_loss_interval cs_analysis_served_interval(const cs_loss_interval *u, const cs_estimate *f,
+                                             double intact_served, double demand)
+{
+    cs_loss_interval r = {u->kind, f->mean, f->mean, f->mean, u->p_hi};
+    if (u->kind == CS_LOSS_BOUND)
+        r.lo = demand > 0.0 ? fmin(f->mean, fmax(0.0, intact_served * (1.0 - u->p_hi) / demand))
+                            : (double)NAN;
+    else if (u->kind == CS_LOSS_NORMAL) {
+        r.lo = fmax(0.0, f->lo);
+        r.hi = fmin(1.0, f->hi);
+    }
+    return r;
+}
+
 const char *cs_analysis_loss_kind_name(cs_loss_kind kind)
 {
     static const char *const names[] = {"one_outcome", "clopper_pearson_bound", "normal"};

@@ -227,9 +227,21 @@ static void card_close(cs_html *h, const char *label)
 /* The honest statement of the expected unserved demand (as analyze prints it). */
 cs_loss_interval cs_rep_loss_interval(const cs_analysis_t *a)
 {
-    const double u0 = a->info->base_unserved_tbps;
-    return cs_analysis_loss_interval(a->varied, a->n_loss, &a->unserved_tbps, u0,
-                                     a->demand_tbps - u0);
+    return a->unserved_stated;
+}
+
+void cs_rep_stated(cs_html *h, const char *key, const cs_loss_interval *s, int prec, double scale,
+                   const char *suffix, bool served)
+{
+    char k[256];
+    if (s->kind == CS_LOSS_NORMAL)
+        cs_html_interval(h, key, s->lo, s->hi, prec, scale, suffix);
+    else if (s->kind == CS_LOSS_BOUND) {
+        snprintf(k, sizeof k, "%s.bound", key);
+        cs_html_raw(h, served ? "at least " : "at most ");
+        cs_html_fig(h, k, served ? s->lo : s->hi, prec, scale, suffix);
+    } else
+        cs_html_raw(h, "one outcome");
 }
 
 static void headline(cs_rep_page *R)
@@ -255,9 +267,13 @@ static void headline(cs_rep_page *R)
     card_close(h, "");
     card_open(h);
     cs_html_fig(h, "overall.served_fraction.mean", a->served_frac.mean, 2, 100.0, "%");
-    cs_html_raw(h, "</div><div class=\"l\">of the demand served on average, 95% CI ");
-    cs_html_interval(h, "overall.served_fraction", a->served_frac.lo, a->served_frac.hi, 2, 100.0,
-                     "%");
+    const cs_loss_interval fs = a->served_stated;
+    cs_html_raw(h, "</div><div class=\"l\">of the demand served on average");
+    if (fs.kind == CS_LOSS_NORMAL) cs_html_raw(h, ", 95% CI ");
+    if (fs.kind == CS_LOSS_BOUND) cs_html_raw(h, " (95% Clopper-Pearson bound: ");
+    if (fs.kind == CS_LOSS_ONE_OUTCOME) cs_html_raw(h, " (");
+    cs_rep_stated(h, "overall.served_fraction", &fs, 2, 100.0, "%", true);
+    if (fs.kind != CS_LOSS_NORMAL) cs_html_raw(h, ")");
     card_close(h, "");
     card_open(h);
     cs_html_fig(h, "overall.capacity_lost_tbps.mean", a->capacity_lost_tbps.mean, 1, 1.0, " Tbps");
@@ -278,8 +294,13 @@ static void headline(cs_rep_page *R)
         card_open(h);
         cs_html_fig(h, "overall.all_pairs_cut.p", a->all_cut.p, 2, 100.0, "%");
         cs_html_raw(h, "</div><div class=\"l\">probability that every tracked (city, region) "
-                       "pair is cut at once, 95% Wilson ");
-        cs_html_interval(h, "overall.all_pairs_cut", a->all_cut.lo, a->all_cut.hi, 2, 100.0, "%");
+                       "pair is cut at once, ");
+        if (a->varied) {
+            cs_html_raw(h, "95% Wilson ");
+            cs_html_interval(h, "overall.all_pairs_cut", a->all_cut.lo, a->all_cut.hi, 2, 100.0,
+                             "%");
+        } else
+            cs_html_raw(h, "one outcome");
         card_close(h, "");
     }
     if (isfinite(a->latency_inflation)) {
@@ -326,10 +347,13 @@ static void assumptions(cs_rep_page *R)
     cs_html_raw(h, "<li>A lost landing station takes every segment landing there with it. Cable "
                    "and station capacities, routes and ready-for-service years are those of the "
                    "topology data set, each feature citing its public source.</li>\n");
-    cs_html_raw(h, "<li>Intervals: 95%; normal intervals from the Monte Carlo standard error; "
-                   "where fewer than 30 trials lose traffic, a Clopper-Pearson bound instead; "
-                   "Wilson intervals for probabilities. They measure sampling error only, not "
-                   "the uncertainty of the model's parameters.</li>\n");
+    cs_html_raw(h,
+                "<li>Intervals: 95%; normal intervals from the Monte Carlo standard error; "
+                "where fewer than 30 trials lose traffic (overall, to a region or on a demand), a "
+                "Clopper-Pearson bound instead; one outcome, no interval, where every trial "
+                "has the same failures; "
+                "Wilson intervals for probabilities. They measure sampling error only, not "
+                "the uncertainty of the model's parameters.</li>\n");
     if (in->has_recovery)
         cs_html_raw(h,
                     "<li>Repairs: ships from the fleet file work through a queue (mobilisation, "

@@ -37,6 +37,11 @@ typedef struct {
 const char *cs_rep_scen_str(const cs_rep_input *f, const char *key, const char *dflt);
 /* The honest statement of the expected unserved demand (as analyze prints it). */
 cs_loss_interval cs_rep_loss_interval(const cs_analysis_t *a);
+/* The interval of an honestly stated figure whose JSON object is at key (docs/analysis-cli.md):
+ * "lo to hi" (key.lo, key.hi) when normal, "at least" (served) or "at most" key.bound for a
+ * bound, "one outcome" otherwise. */
+void cs_rep_stated(cs_html *h, const char *key, const cs_loss_interval *s, int prec, double scale,
+                   const char *suffix, bool served);
 
 /* The sections of report_tables.c, in the order of the page; false when out of memory. */
 bool cs_rep_regions(cs_rep_page *R);

@@ -54,9 +54,14 @@ bool cs_rep_regions(cs_rep_page *R)
     if (r == NULL) return false;
     cs_html_raw(h, "<section id=\"regions\">\n<h2>Regions</h2>\n<p class=\"note\">Ordered by "
                    "expected unserved traffic. Served: share of the region's demand served (mean, "
-                   "95% CI). Cut off: probability that no Japanese city reaches the region.</p>\n"
+                   "95% CI; where fewer than 30 trials lose traffic to the region, too few for a "
+                   "normal interval, a 95% Clopper-Pearson bound: the region's intact unserved "
+                   "plus intact served x the upper bound of P(its loss > 0); one outcome where "
+                   "every trial leaves the same). Cut off: probability that no Japanese city "
+                   "reaches the region.</p>\n"
                    "<table class=\"regions\"><tr><th>region</th><th>demand Tbps</th><th>served"
-                   "</th><th>95% CI</th><th>unserved Tbps</th><th>95% CI</th><th>cut off</th>"
+                   "</th><th>95% CI or bound</th><th>unserved Tbps</th><th>95% CI or "
+                   "bound</th><th>cut off</th>"
                    "<th>latency added ms (mean, worst)</th></tr>\n");
     char k[128];
     size_t calm = 0;
@@ -69,11 +74,13 @@ bool cs_rep_regions(cs_rep_page *R)
         cs_html_td_fig(h, x->demand_tbps, 2, 1.0, "", "regions.%zu.demand_tbps", g);
         cs_html_td_fig(h, x->served_frac.mean, 2, 100.0, "%", "regions.%zu.served_fraction.mean",
                        g);
-        cs_html_td_interval(h, x->served_frac.lo, x->served_frac.hi, 2, 100.0, "%",
-                            "regions.%zu.served_fraction", g);
+        cs_html_raw(h, "</td><td>");
+        snprintf(k, sizeof k, "regions.%zu.served_fraction", g);
+        cs_rep_stated(h, k, &x->served_stated, 2, 100.0, "%", true);
         cs_html_td_fig(h, x->unserved_tbps.mean, 3, 1.0, "", "regions.%zu.unserved_tbps.mean", g);
-        cs_html_td_interval(h, x->unserved_tbps.lo, x->unserved_tbps.hi, 3, 1.0, "",
-                            "regions.%zu.unserved_tbps", g);
+        cs_html_raw(h, "</td><td>");
+        snprintf(k, sizeof k, "regions.%zu.unserved_tbps", g);
+        cs_rep_stated(h, k, &x->unserved_stated, 3, 1.0, "", false);
         if (x->all_cut.n > 0)
             cs_html_td_fig(h, x->all_cut.p, 2, 100.0, "%", "regions.%zu.cut_off_all.p", g);
         else
@@ -409,8 +416,7 @@ void cs_rep_comparison(cs_rep_page *R)
             case 5:
                 cs_html_fig(h, "overall.served_fraction.mean", a->served_frac.mean, 2, 100.0, "%");
                 cs_html_raw(h, "<br><span class=\"note\">");
-                cs_html_interval(h, "overall.served_fraction", a->served_frac.lo, a->served_frac.hi,
-                                 2, 100.0, "%");
+                cs_rep_stated(h, "overall.served_fraction", &a->served_stated, 2, 100.0, "%", true);
                 cs_html_raw(h, "</span>");
                 break;
             case 6:

@@ -367,6 +367,7 @@ cs_status cs_router_alloc(cs_router_t **out, const cs_topology_t *t, const cs_de
     r->t = t;
     r->d = d;
     r->opt = *opt;
+    r->rec_edge = NONE;
     r->nn = cs_topology_node_count(t);
     r->ne = cs_topology_edge_count(t);
     r->nd = cs_demand_count(d);
@@ -776,12 +777,13 @@ static void route_maxflow(cs_router_t *r, cs_routing_result *out)
 /* ------------------------------------------------------------ routing */
 
 /* The state of a routing of failures f (NULL: none) before its first placement: down and usable
- * edges, residuals, connected demands (into connected), trees, sums. */
+ * edges, residuals, connected demands (into connected), trees, sums. While a reference routing
+ * with an edge failed is recorded, that edge is down too. */
 static void start(cs_router_t *r, const cs_failures *f, unsigned char *connected)
 {
     size_t n_gone = 0;
     for (size_t e = 0; e < r->ne; e++) {
-        r->down[e] = f != NULL && cs_failures_edge_down(f, r->t, e);
+        r->down[e] = (f != NULL && cs_failures_edge_down(f, r->t, e)) || e == r->rec_edge;
         r->usable[e] = !r->down[e] && r->cap[e] > CS_ROUTING_EPS_TBPS;
         r->res[e] = r->cap[e];
         /* Gone from the base trees' usable set: down, or emptied by set_capacity. */
@@ -811,11 +813,13 @@ void cs_router_spread_flow(cs_router_t *r, double *flow)
     }
 }
 
-/* The reference routing of the router's capacities (cs_reflog_for records it): nothing failed. */
+/* A reference routing of the router's capacities (cs_reflog_for records it): nothing failed, or
+ * edge rec_edge. */
 static void record_reference(cs_router_t *r)
 {
-    start(r, NULL, r->conn0);
-    route_latency_first(r, r->conn0);
+    unsigned char *connected = r->rec_edge == NONE ? r->conn0 : r->conn_rec;
+    start(r, NULL, connected);
+    route_latency_first(r, connected);
 }
 
 cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_result *out,
@@ -833,7 +837,7 @@ cs_status cs_router_route(cs_router_t *r, const cs_failures *f, cs_routing_resul
                          f->ne, f->nn, r->ne, r->nn);
     r->use = NULL;
     if (r->opt.mode == CS_ROUTING_LATENCY_FIRST && f != NULL &&
-        (f->n_edges > 0 || f->n_nodes > 0) && !cs_reflog_for(r, record_reference))
+        (f->n_edges > 0 || f->n_nodes > 0) && !cs_reflog_for(r, record_reference, f))
         return cs_errorf(err, CS_ENOMEM,
                          "routing: out of memory for the reference routing (%zu demands, %zu "
                          "rounds)",

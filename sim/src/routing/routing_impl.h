@@ -42,18 +42,26 @@ typedef struct {
 /* How many capacity vectors keep a reference routing (a recovery ramp's days, each its own). */
 #define CS_REFLOG_SLOTS 16
 
+/* How many references with one edge failed a router keeps at most, over all capacity vectors
+ * (about 100 kB each for the Japan dataset). */
+#define CS_REFLOG_EDGE_MAX 128
+
 /*
- * The reference routing of one capacity vector: latency-first with nothing failed, its path
- * queries in order (routing_log.c; docs/routing.md, "Incremental rerouting"). Query q asked
- * for a path of the tree of slot q_slot[q] at a moment when the usable edges were W(q): every
- * edge with capacity above epsilon whose sat_q is at least q. Its answer, the path of the
- * shortest-path tree of W(q), is q_edge[q_off[q] .. q_off[q+1]-1] (from the destination), of
- * q_km[q] km (INFINITY: not reached) and q_hops[q] hops.
+ * A reference routing: latency-first at one capacity vector with nothing failed, or with one
+ * edge failed (edge), its path queries in order (routing_log.c; docs/routing.md, "Incremental
+ * rerouting"). Query q asked for a path of the tree of its demand's slot at a moment when the
+ * usable edges were W(q): every edge up in the reference with capacity above epsilon whose
+ * sat_q is at least q. Its answer, the path of the shortest-path tree of W(q), is
+ * q_edge[q_off[q] .. q_off[q+1]-1] (from the destination), of q_km[q] km (INFINITY: not
+ * reached) and q_hops[q] hops.
  */
-typedef struct {
-    double *cap; /* [ne] the capacities; NULL: an unused entry */
-    size_t seen; /* routings with failures asked at these capacities */
-    bool built;  /* the queries below are complete */
+typedef struct cs_reflog {
+    double *cap;  /* [ne] the capacities (NULL: an unused entry); NULL in a reference by edge */
+    size_t edge;  /* the edge failed in the reference (NONE: nothing failed) */
+    size_t seen;  /* routings with failures that asked for this reference */
+    bool built;   /* the queries below are complete */
+    double *flow; /* [ne] the reference's edge flows (which edge reference to ask) */
+    struct cs_reflog **sub; /* [ne] the references at these capacities with that edge failed */
     size_t n_q, q_room, edge_room;
     size_t *q_off; /* [q_room + 1] */
     size_t *q_edge;
@@ -127,7 +135,10 @@ struct cs_router {
      * dst_of[i]). xtra[0..n_xtra-1]: usable edges that had left W(q) by the query compared;
      * sat_next: how far the reference's sat_list has been read. */
     cs_reflog logs[CS_REFLOG_SLOTS];
-    size_t log_next; /* the entry a new capacity vector takes */
+    size_t log_next;         /* the entry a new capacity vector takes */
+    size_t n_sublogs;        /* references by edge allocated, at most CS_REFLOG_EDGE_MAX */
+    size_t rec_edge;         /* the edge failed in the reference being recorded (NONE: none) */
+    unsigned char *conn_rec; /* [nd] connected in a reference by edge */
     cs_reflog *use, *rec;
     bool rec_failed;
     double *to_dst;
@@ -169,10 +180,12 @@ const cs_spt *cs_spt_path_shared(cs_router_t *r, size_t s, size_t o, size_t dst)
  * memory. */
 bool cs_reflog_alloc(cs_router_t *r);
 void cs_reflog_free(cs_router_t *r);
-/** Sets r->use to the reference routing of the router's capacities for a routing with failures:
- * NULL when there is none yet (the first such routing only registers them; the second has it
- * recorded by record, a routing with nothing failed). \return false: out of memory. */
-bool cs_reflog_for(cs_router_t *r, void (*record)(cs_router_t *));
+/** Sets r->use to a reference routing of the router's capacities for a routing of failures f:
+ * the one with the failed edge of f that carries the most flow in the reference with nothing
+ * failed, once recorded, else that one; NULL when there is none yet (the first routing that asks
+ * for a reference only registers it; the second has it recorded by record, a routing with
+ * r->rec_edge failed). \return false: out of memory. */
+bool cs_reflog_for(cs_router_t *r, void (*record)(cs_router_t *), const cs_failures *f);
 /** While recording: the answer to the next query (r->path, km, hops; reached or not). */
 void cs_reflog_query(cs_router_t *r, bool reached, double km, size_t hops);
 /** While recording: edge e left the usable set after the last query. */

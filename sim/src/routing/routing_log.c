@@ -46,8 +46,10 @@ bool cs_reflog_alloc(cs_router_t *r)
 {
     r->dst_of = calloc(r->nd + 1, sizeof *r->dst_of);
     r->conn0 = calloc(r->nd + 1, 1);
+    r->conn_rec = calloc(r->nd + 1, 1);
     r->xtra = calloc(r->ne + 1, sizeof *r->xtra);
-    if (r->dst_of == NULL || r->conn0 == NULL || r->xtra == NULL) return false;
+    if (r->dst_of == NULL || r->conn0 == NULL || r->conn_rec == NULL || r->xtra == NULL)
+        return false;
     /* One distance array per distinct (destination, transit class) of the demand. */
     size_t n = 0;
     for (size_t i = 0; i < r->nd; i++) {
@@ -73,8 +75,25 @@ bool cs_reflog_alloc(cs_router_t *r)
     return true;
 }
 
-static void log_clear(cs_reflog *L)
+static void log_clear(cs_router_t *r, cs_reflog *L);
+
+/* Frees L's references by edge. */
+static void drop_subs(cs_router_t *r, cs_reflog *L)
 {
+    for (size_t e = 0; L->sub != NULL && e < r->ne; e++)
+        if (L->sub[e] != NULL) {
+            log_clear(r, L->sub[e]);
+            free(L->sub[e]);
+            L->sub[e] = NULL;
+            r->n_sublogs--;
+        }
+}
+
+static void log_clear(cs_router_t *r, cs_reflog *L)
+{
+    drop_subs(r, L);
+    free(L->sub);
+    free(L->flow);
     free(L->cap);
     free(L->q_off);
     free(L->q_edge);
@@ -89,10 +108,11 @@ static void log_clear(cs_reflog *L)
 void cs_reflog_free(cs_router_t *r)
 {
     for (size_t k = 0; k < CS_REFLOG_SLOTS; k++)
-        log_clear(&r->logs[k]);
+        log_clear(r, &r->logs[k]);
     free(r->to_dst);
     free(r->dst_of);
     free(r->conn0);
+    free(r->conn_rec);
     free(r->xtra);
 }
 
@@ -121,8 +141,9 @@ static bool log_room(cs_reflog *L, size_t n_path)
     return true;
 }
 
-/* Records r's reference routing into L (with record, a routing with nothing failed); false:
- * out of memory. */
+/* Records r's reference routing into L (with record, a routing with L->edge failed), its
+ * queries answered where they can be from r->use (the reference with nothing failed, or NULL);
+ * false: out of memory. */
 static bool log_build(cs_router_t *r, cs_reflog *L, void (*record)(cs_router_t *))
 {
     const size_t n_inc = (size_t)r->opt.rounds * r->nd;
@@ -130,20 +151,63 @@ static bool log_build(cs_router_t *r, cs_reflog *L, void (*record)(cs_router_t *
     if (L->inc_q == NULL) L->inc_q = malloc((n_inc + 1) * sizeof *L->inc_q);
     if (L->sat_q == NULL) L->sat_q = malloc((r->ne + 1) * sizeof *L->sat_q);
     if (L->sat_list == NULL) L->sat_list = malloc((r->ne + 1) * sizeof *L->sat_list);
-    if (L->inc_q == NULL || L->sat_q == NULL || L->sat_list == NULL || !log_room(L, 0))
+    if (L->flow == NULL) L->flow = malloc((r->ne + 1) * sizeof *L->flow);
+    if (L->inc_q == NULL || L->sat_q == NULL || L->sat_list == NULL || L->flow == NULL ||
+        !log_room(L, 0))
         return false;
     for (size_t e = 0; e < r->ne; e++)
         L->sat_q[e] = NONE;
     L->q_off[0] = 0;
     r->rec = L;
     r->rec_failed = false;
+    r->rec_edge = L->edge;
+    r->n_xtra = r->sat_next = 0;
     record(r);
+    r->rec_edge = NONE;
     r->rec = NULL;
+    r->n_xtra = r->sat_next = 0;
+    for (size_t e = 0; e < r->ne; e++)
+        L->flow[e] = r->cap[e] - r->res[e];
     L->built = !r->rec_failed;
     return L->built;
 }
 
-bool cs_reflog_for(cs_router_t *r, void (*record)(cs_router_t *))
+/* Among the failed edges of f, the one that carries the most flow in L (the lowest index among
+ * equals), or NONE when none carries any. */
+static size_t busiest_failed(const cs_reflog *L, const cs_failures *f)
+{
+    size_t best = NONE;
+    for (size_t k = 0; k < f->n_edges; k++) {
+        const size_t e = f->edges[k];
+        if (L->flow[e] > 0.0 && (best == NONE || L->flow[e] > L->flow[best] ||
+                                 (L->flow[e] == L->flow[best] && e < best)))
+            best = e;
+    }
+    return best;
+}
+
+/*
+ * Sets r->use to L's reference with edge e failed once it is recorded (the second time it is
+ * asked for, as L itself; while it is recorded, L answers what it can). No more than
+ * CS_REFLOG_EDGE_MAX such references are kept: past that, L answers. \return false: out of
+ * memory.
+ */
+static bool use_sub(cs_router_t *r, cs_reflog *L, size_t e, void (*record)(cs_router_t *))
+{
+    if (L->sub == NULL && (L->sub = calloc(r->ne + 1, sizeof *L->sub)) == NULL) return false;
+    cs_reflog *S = L->sub[e];
+    if (S == NULL) {
+        if (r->n_sublogs >= CS_REFLOG_EDGE_MAX) return true;
+        if ((S = L->sub[e] = calloc(1, sizeof *S)) == NULL) return false;
+        r->n_sublogs++;
+        S->edge = e;
+    }
+    if (!S->built && ++S->seen >= REFLOG_AFTER && !log_build(r, S, record)) return false;
+    if (S->built) r->use = S;
+    return true;
+}
+
+bool cs_reflog_for(cs_router_t *r, void (*record)(cs_router_t *), const cs_failures *f)
 {
     r->use = NULL;
     r->n_xtra = r->sat_next = 0;
@@ -160,10 +224,14 @@ bool cs_reflog_for(cs_router_t *r, void (*record)(cs_router_t *))
         memcpy(L->cap, r->cap, r->ne * sizeof *r->cap);
         L->built = false;
         L->seen = 0;
+        L->edge = NONE;
+        drop_subs(r, L);
     }
     if (!L->built && ++L->seen >= REFLOG_AFTER && !log_build(r, L, record)) return false;
     r->use = L->built ? L : NULL;
-    return true;
+    if (!L->built) return true;
+    const size_t e = busiest_failed(L, f);
+    return e == NONE || use_sub(r, L, e, record);
 }
 
 void cs_reflog_query(cs_router_t *r, bool reached, double km, size_t hops)

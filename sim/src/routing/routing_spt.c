@@ -97,6 +97,22 @@ static bool in_graph(const cs_router_t *r, const cs_spt *t, size_t e)
            cs_router_allowed(r, e, t->allow_a, t->allow_b);
 }
 
+/*
+ * Whether a Dijkstra run offers edge e (in t's graph) to a node it settles. A repair also takes
+ * out of the graph every edge at the nodes it settles that has left the usable set: such an edge
+ * is on no path of a node outside the subtrees (the path of a node through one of their nodes
+ * would put it in them), so those nodes keep their paths in the smaller graph, which still holds
+ * every usable edge; and no repaired node is hung below an edge that a later path would find
+ * unusable. The intact network's trees (no cut array) are built over every edge of it.
+ */
+static bool offered(const cs_router_t *r, cs_spt *t, size_t e)
+{
+    if (!in_graph(r, t, e)) return false;
+    if (t->cut == NULL || r->usable[e]) return true;
+    t->cut[e] = 1;
+    return false;
+}
+
 /* Settles the heap's nodes in (distance, index) order into out[]; returns how many. */
 static size_t settle(cs_router_t *r, cs_spt *t, size_t n, size_t *out)
 {
@@ -107,7 +123,7 @@ static size_t settle(cs_router_t *r, cs_spt *t, size_t n, size_t *out)
         out[k++] = u;
         for (size_t j = r->adj_off[u]; j < r->adj_off[u + 1]; j++) {
             const size_t e = r->adj_edge[j], v = r->adj_node[j];
-            if (!r->settled[v] && in_graph(r, t, e)) relax(r, t, u, v, e, &n);
+            if (!r->settled[v] && offered(r, t, e)) relax(r, t, u, v, e, &n);
         }
     }
     return k;
@@ -179,7 +195,7 @@ static void repair_below(cs_router_t *r, cs_spt *t, size_t n)
         const size_t v = r->sub[i];
         for (size_t j = r->adj_off[v]; j < r->adj_off[v + 1]; j++) {
             const size_t e = r->adj_edge[j], u = r->adj_node[j];
-            if (!r->affected[u] && t->dist[u] < INFINITY && in_graph(r, t, e))
+            if (!r->affected[u] && t->dist[u] < INFINITY && offered(r, t, e))
                 relax(r, t, u, v, e, &nh);
         }
     }
