@@ -125,10 +125,14 @@ def _summary(a):
               f"{s['p_any_region_cut']:.5f} ({s['p_any_region_cut_lo']:.5f} to "
               f"{s['p_any_region_cut_hi']:.5f})")
         reg = stats.region_summary(r)
-        print("\nServed fraction per region (mean over trials, 95% CI; p_cut: no Japanese city "
-              "reaches it):")
-        print(reg[["demand_tbps", "baseline_fraction", "mean", "lo", "hi", "p_cut"]]
-              .to_string(float_format=lambda v: f"{v:.5f}"))
+        print("\nServed fraction per region (mean over trials, 95% CI or bound; p_cut: no "
+              "Japanese city reaches it):")
+        print(reg[["demand_tbps", "baseline_fraction", "mean", "lo", "hi", "statement", "bound",
+                   "loss_trials", "p_cut"]].to_string(float_format=lambda v: f"{v:.5f}"))
+        print(f"  (statement: normal, lo to hi; clopper_pearson_bound: fewer than "
+              f"{stats.MIN_LOSS_TRIALS} trials lose traffic to the region, too few for a normal "
+              "interval: at least bound (the intact served share x (1 - the Clopper-Pearson upper "
+              "bound of P(its loss > 0))); one_outcome: every trial the same, no interval)")
         crit = stats.criticality(r, "cable")
         crit = crit[crit["n_failed"] > 0].sort_values("loss_share", ascending=False)
         print(f"\nMost critical cables (of {int((crit['n_failed'] > 0).sum())} that failed):")

@@ -78,7 +78,10 @@ def plot_regions(r, out=None, summary=None, title=None, dpi=DPI):
     fig = Figure(figsize=(7.5, 0.32 * len(s) + 1.6), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(s))
-    err = np.vstack([s["mean"] - s["lo"], s["hi"] - s["mean"]])
+    # The whisker: the 95% CI, or down to the Clopper-Pearson bound (few trials with a loss),
+    # none for one outcome (docs/analysis-cli.md, "How each figure is stated").
+    lo = s["lo"].where(s["lo"].notna(), s["bound"]).fillna(s["mean"])
+    err = np.vstack([s["mean"] - lo, (s["hi"] - s["mean"]).fillna(0.0)])
     ax.barh(y, s["mean"], xerr=err, color="C0", alpha=0.8, height=0.7,
             error_kw=dict(ecolor="k", capsize=2, lw=0.8))
     ax.plot(s["baseline_fraction"], y, "|", color="C3", ms=12, mew=1.5)
@@ -93,7 +96,8 @@ def plot_regions(r, out=None, summary=None, title=None, dpi=DPI):
     ax.set_xlim(0, 1.2)
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
-    ax.set_xlabel("share of the region's demand served: mean over trials with its 95% CI;\n"
+    ax.set_xlabel("share of the region's demand served: mean over trials with its 95% CI (down "
+                  "to a bound with fewer than 30 lossy trials);\n"
                   "red tick: the intact network; right: the mean, and how often no Japanese "
                   "city reaches the region", fontsize=8)
     ax.grid(True, axis="x", alpha=0.3)

@@ -187,28 +187,54 @@ def region_served_fraction(r):
 
 def region_summary(r, fractions=None):
     """Per region: demands, demand_tbps (the demand counted, ``r.counted_demand``),
-    baseline_fraction (intact network), and the mean
-    served fraction over trials with sd, se and 95% CI (lo, hi, clipped to [0, 1]);
-    also p_cut, the
-    share of trials in which every Japanese city lost the region (all its pairs cut), with
-    its Wilson interval (NaN for regions without pairs, e.g. domestic)."""
+    baseline_fraction (intact network), and the mean served fraction over trials with sd and
+    se, stated as ``cablesim analyze`` states it (docs/analysis-cli.md, "How each figure is
+    stated"): ``statement`` "normal" (lo, hi: the normal 95% interval clipped to [0, 1]),
+    "clopper_pearson_bound" (fewer than MIN_LOSS_TRIALS trials lose traffic to the region: lo
+    and hi NaN, ``bound`` the lower bound S0 (1 - p_hi) / D, with S0 what the intact network
+    serves of the region's demand D and p_hi the Clopper-Pearson upper bound of P(its loss >
+    0)) or "one_outcome" (every trial has the same failures, the intact network serves none of
+    the region, or every trial loses the same: lo and hi NaN); ``bound`` is NaN unless a bound;
+    ``loss_trials`` counts the trials that leave the region more unserved than the intact
+    network (by > 1e-9 Tbps). Also p_cut, the share of trials in which every Japanese city lost
+    the region (all its pairs cut), with its Wilson interval (NaN for regions without pairs,
+    e.g. domestic; lo and hi NaN when every trial has the same failures: one outcome)."""
     if fractions is None:
         fractions = region_served_fraction(r)
     names, m = _region_matrix(r)
     demand = r.counted_demand.to_numpy() @ m
-    base = (r.baseline["served_tbps"].to_numpy() @ m) / np.where(demand > 0, demand, np.nan)
+    served0 = r.baseline["served_tbps"].to_numpy() @ m
+    base = served0 / np.where(demand > 0, demand, np.nan)
     cut = region_cut(r)
+    n = r.n_trials
+    varied = n > 0 and _failures_vary(r)
     rows = []
     for i, name in enumerate(names):
-        e = _estimate(fractions[name].to_numpy())
+        f = fractions[name].to_numpy()
+        e = _estimate(f)
         # A fraction's mean lies in [0, 1]: clip the normal interval to it.
         e["lo"], e["hi"] = np.clip([e["lo"], e["hi"]], 0.0, 1.0)
+        unserved = demand[i] * (1.0 - f)
+        k = int(np.sum(unserved > demand[i] - served0[i] + LOSS_EPS))
+        statement, bound = "normal", np.nan
+        if n > 0 and (not varied or not served0[i] > 0):
+            statement = "one_outcome"
+        elif n > 0 and k < MIN_LOSS_TRIALS:
+            statement = "clopper_pearson_bound"
+            p_hi = clopper_pearson_hi(k, n)
+            bound = min(e["mean"], max(0.0, served0[i] * (1.0 - p_hi) / demand[i]))
+        elif n > 0 and not demand[i] * e["sd"] > LOSS_EPS:
+            statement = "one_outcome"  # every trial loses the same: no zero-width interval
+        if statement != "normal":
+            e["lo"] = e["hi"] = np.nan
         row = dict(region=name, demands=int(m[:, i].sum()), demand_tbps=demand[i],
                    baseline_fraction=base[i], mean=e["mean"], sd=e["sd"], se=e["se"],
-                   lo=e["lo"], hi=e["hi"], trials=e["n"])
+                   lo=e["lo"], hi=e["hi"], statement=statement, bound=bound, loss_trials=k,
+                   trials=e["n"])
         if name in cut.columns:
-            k = int(cut[name].sum())
-            row["p_cut"], row["p_cut_lo"], row["p_cut_hi"] = wilson(k, len(cut))
+            row["p_cut"], row["p_cut_lo"], row["p_cut_hi"] = wilson(int(cut[name].sum()), len(cut))
+            if not varied:
+                row["p_cut_lo"] = row["p_cut_hi"] = np.nan
         else:
             row["p_cut"] = row["p_cut_lo"] = row["p_cut_hi"] = np.nan
         rows.append(row)

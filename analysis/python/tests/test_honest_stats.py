@@ -15,6 +15,7 @@ import subprocess
 import pytest
 from scipy.stats import beta
 
+from cablesim_analysis import open_results, stats
 from conftest import REPO, cli_path
 
 
@@ -134,3 +135,51 @@ def test_many_losses_keep_the_clipped_normal_interval(random_h5):
         assert 0 <= e["lo"] <= e["mean"] <= e["hi"] <= 1
         assert math.isclose(e["hi"], min(1.0, e["mean"] + 1.959963984540054 * e["se"]),
                             rel_tol=1e-9)
+
+
+def _same_as_analyze(path):
+    """The Python reader's region_summary states every region as analyze's JSON does."""
+    doc = json.loads(cli("analyze", path, "--format", "json"))
+    with open_results(path) as r:
+        reg = stats.region_summary(r)
+    checked = 0
+    for g in doc["regions"]:
+        e, row = g["served_fraction"], reg.loc[g["region"]]
+        if e["mean"] is None:
+            continue
+        checked += 1
+        assert row["statement"] == e["statement"], g["region"]
+        assert row["loss_trials"] == g["loss_trials"], g["region"]
+        assert row["mean"] == pytest.approx(e["mean"], rel=1e-9, abs=1e-12)
+        for key in ("lo", "hi", "bound"):
+            if e[key] is None:
+                assert math.isnan(row[key]), (g["region"], key, row[key])
+            else:
+                assert row[key] == pytest.approx(e[key], rel=1e-9, abs=1e-12), (g["region"], key)
+        c = g["cut_off_all"]
+        if c is not None:
+            assert row["p_cut"] == pytest.approx(c["p"], abs=1e-12)
+            if c["hi"] is None:
+                assert math.isnan(row["p_cut_hi"]) and math.isnan(row["p_cut_lo"])
+            else:
+                assert row["p_cut_hi"] == pytest.approx(c["hi"], rel=1e-9)
+    assert checked > 0
+    return reg
+
+
+def test_the_python_reader_states_regions_as_analyze_does(shipped, random_h5):
+    base, boso = shipped
+    reg = _same_as_analyze(base)
+    # Before: a normal interval for every region (lo, hi numbers; no statement column).
+    assert reg.loc["Brunei", "statement"] == "clopper_pearson_bound"
+    assert math.isnan(reg.loc["Brunei", "lo"])
+    reg = _same_as_analyze(boso)
+    assert set(reg["statement"]) == {"one_outcome"}
+    assert reg["lo"].isna().all() and reg["p_cut_hi"].isna().all()
+    reg = _same_as_analyze(random_h5)
+    assert "normal" in set(reg["statement"])
+    # The summary command prints the statement and says why.
+    out = subprocess.run(["/usr/bin/python3", "-m", "cablesim_analysis", "summary", str(base)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "clopper_pearson_bound" in out.stdout and "too few for a normal" in out.stdout

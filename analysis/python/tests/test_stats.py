@@ -43,8 +43,11 @@ def test_region_fraction_explicit_cut(cut):
     assert s.loc["Hong Kong", "demand_tbps"] == pytest.approx(5.25, abs=1e-12)
     assert s.loc["Japan", "demand_tbps"] == pytest.approx(0.5, abs=1e-12)
     assert s.loc["US West Coast", "mean"] == pytest.approx(0.0, abs=1e-12)
-    assert s.loc["US West Coast", "hi"] == pytest.approx(0.0, abs=1e-12)
-    assert s.loc["Hong Kong", "lo"] == pytest.approx(1.0, abs=1e-12)
+    # Every trial has the same failures: one outcome, no interval (docs/analysis-cli.md).
+    assert (s["statement"] == "one_outcome").all()
+    assert s["lo"].isna().all() and s["hi"].isna().all() and s["bound"].isna().all()
+    assert s.loc["US West Coast", "loss_trials"] == 5 and s.loc["Hong Kong", "loss_trials"] == 0
+    assert np.isnan(s.loc["US West Coast", "p_cut_lo"]) and np.isnan(s.loc["US West Coast", "p_cut_hi"])
     np.testing.assert_allclose(s["baseline_fraction"], 1.0, atol=1e-12)
     assert s.loc["US West Coast", "p_cut"] == 1.0 and s.loc["Hong Kong", "p_cut"] == 0.0
     assert np.isnan(s.loc["Japan", "p_cut"])
