@@ -798,6 +798,10 @@ static void test_parse_errors(void **state)
                  "recovery.weather_downtime");
     expect_error("recovery:\n  fleet: fleet-two.yaml\n  start_month: 13\n", "rec.yaml:3:16",
                  "start_month");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  start_month: 2\n  start_day: 30\n",
+                 "rec.yaml:4:14", "start_day: expected a day of month 2 (1 to 28)");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  start_day: 31\n  start_month: 4\n",
+                 "rec.yaml:3:14", "a day of month 4 (1 to 30)");
     expect_error("recovery:\n  fleet: fleet-two.yaml\n  stand_down_areas: [{days: 3}]\n",
                  "rec.yaml:3:22", "area");
     expect_error("recovery:\n  fleet: fleet-two.yaml\n  spare_cable: {resupply_km: 3}\n",

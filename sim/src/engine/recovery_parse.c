@@ -360,6 +360,13 @@ static cs_status parse_params(const cs_ydoc_t *d, const cs_ynode *s, cs_recovery
     long long month = p->start_month, day = p->start_day;
     keep(&rc, cs_yget_int(d, s, "start_month", false, 0, 12, month, &month, err));
     keep(&rc, cs_yget_int(d, s, "start_day", false, 1, 31, day, &day, err));
+    /* The model's year has 365 days: February has 28 (docs/model.md, "Repairs over time"). */
+    static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (rc == CS_OK && month >= 1 && day > month_days[month - 1]) {
+        char what[96];
+        snprintf(what, sizeof what, "a day of month %lld (1 to %d)", month, month_days[month - 1]);
+        keep(&rc, cs_yerr(d, cs_ymap_get(s, "start_day"), "start_day", what, err));
+    }
     p->start_month = (int)month;
     p->start_day = (int)day;
     keep(&rc, cs_yget_double(d, s, "stand_down_days", false, 0, 3650, p->stand_down_days,
