@@ -724,6 +724,15 @@ static void test_incremental_extras(void **state)
     unmake(&fx);
 }
 
+/* The restoration model's kind of capacities: f0 + 0.2 (c - f0) on segments, c elsewhere. */
+static void restoration_kind(const cs_topology_t *t, const cs_routing_result *intact, double *cap)
+{
+    for (size_t e = 0; e < cs_topology_edge_count(t); e++) {
+        const double c = cs_topology_edge(t, e)->lit_tbps, f0 = fmin(intact->edge_flow_tbps[e], c);
+        cap[e] = cs_topology_edge(t, e)->kind == CS_EDGE_SEGMENT ? f0 + 0.2 * (c - f0) : c;
+    }
+}
+
 /*
  * On the Japan dataset one router routes many failure sets (cable segments, a landing station,
  * past the repair threshold), on the topology's capacities and on reduced ones (the restoration
@@ -756,12 +765,7 @@ static void test_incremental_japan(void **state)
         assert_int_equal(cs_router_alloc(&r, fx.t, fx.d, &o, &err), CS_OK);
         assert_int_equal(cs_router_route(r, NULL, &intact, &err), CS_OK);
         if (variant == 1) { /* f0 + 0.2 (c - f0) on segments */
-            for (size_t e = 0; e < ne; e++) {
-                const double c = cs_topology_edge(fx.t, e)->lit_tbps,
-                             f0 = fmin(intact.edge_flow_tbps[e], c);
-                cap[e] =
-                    cs_topology_edge(fx.t, e)->kind == CS_EDGE_SEGMENT ? f0 + 0.2 * (c - f0) : c;
-            }
+            restoration_kind(fx.t, &intact, cap);
             assert_int_equal(cs_router_set_capacity(r, cap, &err), CS_OK);
         }
         for (int trial = 0; trial < 40; trial++) {
@@ -823,10 +827,7 @@ static void test_incremental_edge_reference(void **state)
     assert_int_equal(cs_router_route(r, NULL, &ref, &err), CS_OK);
     double *cap = malloc(ne * sizeof *cap);
     assert_non_null(cap);
-    for (size_t e = 0; e < ne; e++) { /* f0 + 0.2 (c - f0) on segments */
-        const double c = cs_topology_edge(fx.t, e)->lit_tbps, f0 = fmin(ref.edge_flow_tbps[e], c);
-        cap[e] = cs_topology_edge(fx.t, e)->kind == CS_EDGE_SEGMENT ? f0 + 0.2 * (c - f0) : c;
-    }
+    restoration_kind(fx.t, &ref, cap); /* f0 + 0.2 (c - f0) on segments */
     assert_int_equal(cs_router_set_capacity(r, cap, &err), CS_OK);
     /* The reference with nothing failed at these capacities is their routing without failures. */
     assert_int_equal(cs_router_route(r, NULL, &ref, &err), CS_OK);
