@@ -15,7 +15,6 @@
 #include "cablesim/paths.h"
 #include "hazards/hazard_impl.h"
 #include "engine/recovery_impl.h"
-#include "model/ydoc_impl.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -121,9 +120,10 @@ static cs_status keep_zone_where(cs_recovery_t *r, const cs_ydoc_t *doc, const c
     w[r->n_ships - 1] = NULL;
     const cs_ynode *z = cs_ymap_get(m, "zone");
     if (s->n_serves > 0 || s->zone[0] == '\0' || z == NULL) return CS_OK;
-    char buf[CS_ERROR_MSG_MAX / 2];
-    cs_yd_where(doc, z, buf, sizeof buf);
-    if ((w[r->n_ships - 1] = cs_rc_keep_string(r, buf)) == NULL)
+    cs_error where = CS_ERROR_INIT; /* the message, should the zone be misspelt */
+    (void)cs_yerr(doc, z, "zone",
+                  "a zone of the `zones` map (or a label far from them, or `serves`)", &where);
+    if ((w[r->n_ships - 1] = cs_rc_keep_string(r, where.msg)) == NULL)
         return cs_errorf(err, CS_ENOMEM, "out of memory for the fleet");
     return CS_OK;
 }
@@ -224,10 +224,8 @@ static cs_status check_zones(const cs_recovery_t *r, cs_error *err)
         if (known) continue;
         const size_t near = cs_nearest_name(s->zone, r->zone_names, r->n_zones);
         if (near == SIZE_MAX) continue;
-        return cs_errorf(err, CS_EINVAL,
-                         "%s: zone: expected a zone of the `zones` map (or a label far from "
-                         "them, or `serves`), found \"%s\" (nearest: \"%s\")",
-                         r->ship_zone_where[k], s->zone, r->zone_names[near]);
+        return cs_errorf(err, CS_EINVAL, "%s (nearest: \"%s\")", r->ship_zone_where[k],
+                         r->zone_names[near]);
     }
     return CS_OK;
 }
