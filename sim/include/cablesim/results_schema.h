@@ -227,6 +227,10 @@ bool cs_schema_record_narrowed(const cs_dataset_schema *d, int version);
  * not part of the format (docs/hdf5-schema.md, "Types, chunking and compression").
  */
 bool cs_schema_shuffled(const cs_dataset_schema *d);
+/** Whether a complete file of format version stores d as a dictionary table (format 4 and
+ * later: the float64 outcome tables with columns; docs/hdf5-schema.md, "Dictionary tables").
+ * While the run writes, such a table is plain: the compaction rewrites it. */
+bool cs_schema_dictionary(const cs_dataset_schema *d, int version);
 /** Bytes of one element of dtype t (CS_DT_TABLE, CS_DT_RECORD: 0). */
 size_t cs_dtype_size(cs_dtype t);
 

@@ -41,9 +41,7 @@ typedef struct {
 static bool dictionary_table(hid_t g, const char *name, const char *path, int version)
 {
     const cs_dataset_schema *s = cs_results_dataset_find(path, NULL);
-    if (s == NULL || s->rows != CS_ROWS_OUTCOME || s->type != CS_DT_F64 || s->dim == CS_DIM_NONE ||
-        version < CS_FORMAT_V4)
-        return false;
+    if (s == NULL || !cs_schema_dictionary(s, version)) return false;
     H5O_info_t info;
     if (H5Oget_info_by_name(g, name, &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
         return false;

@@ -43,27 +43,30 @@ static uint64_t bits_of(double v)
     return b;
 }
 
-/* Column c's distinct values (told apart by their bits) of the n x m table a, in the order of
- * their first row, appended to vals from *nv on; idx[o * m + c] receives row o's place among
- * them. slots (cap, a power of 2 of at least 2n, zeroed) is the scratch hash. \return the
- * column's count. */
-static uint32_t column_values(const double *a, size_t n, size_t m, size_t c, double *vals,
-                              size_t nv, uint32_t *idx, uint32_t *slots, size_t cap)
+/* The distinct values (told apart by their bits) of the column col[0..n-1], in the order of
+ * their first row, into vals; where[o] receives row o's place among them. slots (cap, a power of
+ * 2 of at least 2n, zeroed) is the scratch hash. \return the column's count. */
+static uint32_t column_values(const double *col, size_t n, double *vals, uint32_t *where,
+                              uint32_t *slots, size_t cap)
 {
     uint32_t count = 0;
     for (size_t o = 0; o < n; o++) {
-        const uint64_t b = bits_of(a[o * m + c]);
+        const uint64_t b = bits_of(col[o]);
         size_t h = (size_t)mix(b) & (cap - 1);
-        while (slots[h] != 0 && bits_of(vals[nv + slots[h] - 1]) != b)
+        while (slots[h] != 0 && bits_of(vals[slots[h] - 1]) != b)
             h = (h + 1) & (cap - 1);
         if (slots[h] == 0) {
-            vals[nv + count] = a[o * m + c];
+            vals[count] = col[o];
             slots[h] = ++count;
         }
-        idx[o * m + c] = slots[h] - 1;
+        where[o] = slots[h] - 1;
     }
     return count;
 }
+
+/* Columns at a time: copied out of the row-major table into contiguous columns (the table is
+ * tens of MB: a column read in place misses the cache at every row). */
+enum { BLOCK_COLUMNS = 32 };
 
 /* A chunked dataset name of dst: rank 1 or 2 (dims, the first axis extensible), file type ft,
  * chunks of chunk rows, deflate level (0: none), shuffled or not, Fletcher32; written whole from
@@ -137,12 +140,29 @@ cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level, 
         rc = cs_h5_err(err, CS_EHDF5, file, "read dataset", name);
     uint32_t most = 0;
     off[0] = 0;
-    for (size_t c = 0; c < m && rc == CS_OK; c++) {
-        memset(slots, 0, cap * sizeof *slots);
-        const uint32_t k = column_values(a, n, m, c, vals, (size_t)off[c], idx, slots, cap);
-        off[c + 1] = off[c] + k;
-        if (k > most) most = k;
+    double *cols = rc == CS_OK ? malloc(BLOCK_COLUMNS * n * sizeof *cols + 1) : NULL;
+    uint32_t *where = rc == CS_OK ? malloc(BLOCK_COLUMNS * n * sizeof *where + 1) : NULL;
+    if (rc == CS_OK && (cols == NULL || where == NULL))
+        rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory for table %s", file, name);
+    for (size_t c0 = 0; c0 < m && rc == CS_OK; c0 += BLOCK_COLUMNS) {
+        const size_t nb = m - c0 < BLOCK_COLUMNS ? m - c0 : BLOCK_COLUMNS;
+        for (size_t o = 0; o < n; o++)
+            for (size_t j = 0; j < nb; j++)
+                cols[j * n + o] = a[o * m + c0 + j];
+        for (size_t j = 0; j < nb; j++) {
+            const size_t c = c0 + j;
+            memset(slots, 0, cap * sizeof *slots);
+            const uint32_t k =
+                column_values(cols + j * n, n, vals + off[c], where + j * n, slots, cap);
+            off[c + 1] = off[c] + k;
+            if (k > most) most = k;
+        }
+        for (size_t o = 0; o < n; o++)
+            for (size_t j = 0; j < nb; j++)
+                idx[o * m + c0 + j] = where[j * n + o];
     }
+    free(cols);
+    free(where);
     const hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     const hid_t g = rc == CS_OK && gcpl >= 0 && H5Pset_obj_track_times(gcpl, false) >= 0
                         ? H5Gcreate2(dst, name, H5P_DEFAULT, gcpl, H5P_DEFAULT)

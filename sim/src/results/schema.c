@@ -622,6 +622,12 @@ bool cs_schema_shuffled(const cs_dataset_schema *d)
     return d->type != CS_DT_F64 && !d->unshuffled;
 }
 
+bool cs_schema_dictionary(const cs_dataset_schema *d, int version)
+{
+    return version >= CS_FORMAT_V4 && d->rows == CS_ROWS_OUTCOME && d->type == CS_DT_F64 &&
+           d->dim != CS_DIM_NONE;
+}
+
 cs_rows_kind cs_schema_rows(const cs_dataset_schema *d, int version)
 {
     return d->rows == CS_ROWS_OUTCOME && version < CS_FORMAT_V2 ? CS_ROWS_TRIAL : d->rows;
