@@ -808,6 +808,13 @@ static void test_parse_errors(void **state)
                  "rec.yaml:3:16", "stock_km");
     expect_error("recovery:\n  fleet: fleet-two.yaml\n  zones: [Yokohama]\n", "rec.yaml:3:10",
                  "zones");
+    /* A misspelt zone (near a key of `zones`) on a ship without `serves`, inline or in a fleet
+     * file with the map in the scenario; "Test" (fleet-two's Alpha) is far from every key. */
+    expect_error("recovery:\n  ships:\n    - {name: Y, home: Y, home_lonlat: [139.6, 35.4], "
+                 "speed_kn: 15, zone: Yokohma}\n  zones: {Yokohama: [JUS]}\n",
+                 "rec.yaml:3:74", "found \"Yokohma\" (nearest: \"Yokohama\")");
+    expect_error("recovery:\n  fleet: fleet-two.yaml\n  zones: {Tst: [JUS]}\n",
+                 "fleet-two.yaml:9:11", "zone: expected a zone of the `zones` map");
 }
 
 /* Work time and the grid. */

@@ -113,8 +113,32 @@ BACKBONE = [
 # links standing in for third-party submarine systems that do not land in Japan, so
 # that every metro stays reachable in every year (Hawaii and Jakarta have no
 # Japan-landing cable in service in 2025).
+# International bandwidth grows about 40 %/yr (TeleGeography's used international bandwidth,
+# the demand's growth source); a capacity known in some years is carried to the others by it.
+BW_GROWTH = 1.40
+
+
+def growth_series(anchors, first=1990, last=2026):
+    """lit Tbps by year from the anchors {year: Tbps}: log-linear between anchors, BW_GROWTH a year
+    before the first and after the last (up to `last`, then held); one entry per year, 3 significant
+    figures."""
+    ys = sorted(anchors)
+    out = {}
+    for y in range(first, 2027):
+        if y <= ys[0]:
+            v = anchors[ys[0]] / BW_GROWTH ** (ys[0] - y)
+        elif y >= ys[-1]:
+            v = anchors[ys[-1]] * BW_GROWTH ** (min(y, last) - ys[-1])
+        else:
+            a = max(k for k in ys if k <= y)
+            b = min(k for k in ys if k > y)
+            v = anchors[a] * (anchors[b] / anchors[a]) ** ((y - a) / (b - a))
+        out[str(y)] = float(f"{v:.3g}")
+    return out
+
+
 THIRD_PARTY = [
-    # (a, b, capacity_tbps, note, source, lit_tbps_by_year or None)
+    # (a, b, capacity_tbps, note, source, lit_tbps_by_year or None, rfs)
     ("city-honolulu", "city-los-angeles", 40.0,
      "not terrestrial: stands in for third-party Hawaii-US mainland submarine cables that do not land in Japan",
      "cablesim estimate of the third-party Hawaii-US mainland capacity, lit by year from the systems' published "
@@ -127,42 +151,59 @@ THIRD_PARTY = [
      "those figures (a conservative estimate; Hawaiian Telcom 2017: the remaining older cables were near retirement or "
      "full). Before 2000 Southern Cross's launch figure stands in for the older systems (not sourced). "
      "Length = straight line x 1.3",
-     {"1990": 0.12, "2008": 0.86, "2010": 1.2, "2013": 2.6, "2014": 3.6, "2017": 23.6, "2018": 40.0}),
-    ("city-jakarta", "city-singapore", 40.0,
+     {"1990": 0.12, "2008": 0.86, "2010": 1.2, "2013": 2.6, "2014": 3.6, "2017": 23.6, "2018": 40.0}, 1990),
+    ("city-jakarta", "city-singapore", 36.0,
      "not terrestrial: stands in for third-party Indonesia-Singapore submarine cables that do not land in Japan",
-     "cablesim estimate: INDIGO's Singapore-Jakarta branch alone has two fibre pairs of at least 18 Tbps each "
-     "(in service mid-2019; capacitymedia.com/articles/3689036, telecomasia.net/content/indigo-subsea-cable-installation-complete); "
-     "the older Indonesia-Singapore systems' capacities are not sourced, so the same 40 Tbps is used in every year "
-     "(in the replays of 2006-2015 no traffic of Japan's uses it). Length = straight line x 1.3",
-     None),
-    ("city-hagatna", "city-sydney", 20.0,
-     "not terrestrial: stands in for JGA-S (Piti-Sydney, 2020) and other Guam-Australia cables that do not land in Japan",
-     "cablesim estimate: JGA-S (Piti to Sydney) in service since March 2020 (commsupdate.com 2020-07-10, "
-     "Cable Compendium) and PPC-1 (Sydney to Guam, 2009); their capacities are not sourced here, so the same 20 Tbps is "
-     "used in every year (Japan's traffic on it: 0.4 Tbps in 2026, under 0.004 in the replays). "
+     "cablesim estimate of the Indonesia-Singapore capacity, lit by year: INDIGO's Singapore-Jakarta branch alone has "
+     "two fibre pairs of at least 18 Tbps each, 36 Tbps, in service mid-2019 (capacitymedia.com/articles/3689036, "
+     "telecomasia.net/content/indigo-subsea-cable-installation-complete), used from 2019 (the other systems, such as "
+     "Batam-Singapore with 2 of its 6 pairs lit (Oxford Business Group, 'Network news: improving international "
+     "connectivity'), are not counted); before 2019 the 36 Tbps shrinks by the 40 %/yr growth of used international "
+     "bandwidth that the demand uses (TeleGeography, blog.telegeography.com/used-international-bandwidth-reaches-new-heights): "
+     "0.45 Tbps in 2006, 2.4 in 2011. Length = straight line x 1.3",
+     growth_series({2019: 36.0}, last=2019), 1990),
+    ("city-hagatna", "city-sydney", 42.0,
+     "not terrestrial: stands in for PPC-1 (Sydney-Piti, 2009) and JGA-S (Piti-Sydney, 2020), Guam-Australia cables that do not land in Japan",
+     "PPC-1 and JGA-S by year: PPC-1 first traffic August 2009 with 140 Gbit/s lit of a 1.92 Tbps design (FCC filing via "
+     "subtelforum.com/90pipe-international-files-with-fcc-to-land-ppc-1-in-guam), upgraded past its 2.56 Tbps design to about "
+     "3 Tbps in September 2012 (Pipe Pacific Cable article, Wikipedia, as mirrored at gateway.ipfs.io), 8 Tbps in 2021 and 12 "
+     "after that year's upgrade (TPG Telecom via itnews.com.au, 2021-07-29); JGA-S in service since March 2020 (commsupdate.com "
+     "2020-07-10) with two fibre pairs (computerworld.com.au, JGA construction 2018) and no published capacity of its own, so "
+     "the dataset's rule for such a system (topology/README.md): 2 pairs x 15 Tbps = 30 Tbps design, lit 15 % of design in its "
+     "first year, +5 % of design a year. Lit 0.14 from 2009, 3 from 2012, 12.5 from 2020 (8 + 4.5), 16.5 from 2021, then JGA-S's "
+     "growth; design 12 + 30. No Guam-Australia cable but AJC (modelled, it lands in Japan) before 2009. "
      "Length = straight line x 1.3",
-     None),
+     {"2009": 0.14, "2012": 3.0, "2020": 12.5, "2021": 16.5, "2022": 18.0, "2023": 19.5, "2024": 21.0,
+      "2025": 22.5, "2026": 24.0}, 2009),
     # real cross-border terrestrial fibre, so that a region without a Japan cable in
     # some year (Canada before Topaz, Thailand before APG) is still reached overland
-    ("city-seattle", "city-vancouver", 100.0,
-     "terrestrial cross-border fibre along the I-5/Highway 99 corridor; capacity a large estimate",
-     "cablesim estimate: no public figure for the lit capacity across the border was found; large because several "
-     "carriers' long-haul routes cross there and Topaz (Port Alberni, 2023) reaches the US through it (35 Tbps of "
-     "Japan's traffic in the intact network of 2026); topology/README.md gives how the results move with it. "
-     "Length = straight line x 1.3",
-     None),
-    ("city-bangkok", "city-kuala-lumpur", 50.0,
-     "terrestrial cross-border fibre through the Thai-Malaysian border (Sadao-Bukit Kayu Hitam); capacity an estimate",
-     "cablesim estimate: no public figure for the capacity across the border was found; Japan's traffic on it is "
-     "0 in the intact network of 2026 and at most 0.5 Tbps after a Luzon Strait cut (topology/README.md). "
-     "Length = straight line x 1.3",
-     None),
-    ("city-kuala-lumpur", "city-singapore", 100.0,
-     "terrestrial fibre across the Johor-Singapore causeway; capacity a large estimate",
-     "cablesim estimate: no public figure for the capacity across the causeway was found; Japan's traffic on it is "
-     "0 in the intact network of 2026 and at most 2.4 Tbps after a Luzon Strait cut (topology/README.md). "
-     "Length = straight line x 1.3",
-     None),
+    ("city-seattle", "city-vancouver", 24 * per_pair_tbps(2023),
+     "terrestrial cross-border fibre along the BNSF rail corridor; capacity an upper bound from its fibre count",
+     "cablesim estimate, an upper bound: the existing Vancouver-Seattle route is a 24-pair (48-strand) fibre cable on the BNSF "
+     "rail right of way with no dark fibre left (Cascadia FiberNet via GeekWire, reported at urbanova.org 2019-12-01; "
+     "biv.com 2019-10: 'the existing fibre between Vancouver and Seattle is full', infrastructure from the 1990s); every pair "
+     "taken lit with the year's per-pair capacity of the dataset's design rule (topology/README.md: 0.005 Tbps up to 1996 ... "
+     "16 from 2023), so 24 x that. Topaz (Port Alberni, 2023) reaches the US through it (35 Tbps of Japan's traffic in the "
+     "intact network of 2026); topology/README.md gives how the results move with it. Length = straight line x 1.3",
+     {str(y): round(24 * per_pair_tbps(y), 3) for y in (1990, 1997, 1999, 2001, 2006, 2011, 2015, 2019, 2023)}, 1990),
+    ("city-bangkok", "city-kuala-lumpur", 81.0,
+     "terrestrial cross-border fibre through the Thai-Malaysian border (Sadao-Bukit Kayu Hitam); capacity bounded by Thailand's international bandwidth",
+     "cablesim estimate, an upper bound: the link carries no more than all of Thailand's international bandwidth of the year: "
+     "2.4 Gbit/s in 2004 and 11 Gbit/s in 2007 (thailandinternet.com, 'Thailand bandwidth & connections'), 1,030 Gbit/s at the "
+     "end of 2014 (Huawei Marine, MCT case study, huaweimarine.com/en/Solutions/Case-Story/MCT_Case_Study), about 2 Tbit/s in "
+     "2015 (CAT Telecom via commsupdate.com 2015-10-22; Bangkok Post 2015: 'two terabits a second in August'); log-linear "
+     "between these, and outside them the 40 %/yr growth of used international bandwidth that the demand uses (TeleGeography). "
+     "Japan's traffic on it is 0 in the intact network of 2026 and at most 0.5 Tbps after a Luzon Strait cut "
+     "(topology/README.md). Length = straight line x 1.3",
+     growth_series({2004: 0.0024, 2007: 0.011, 2014: 1.03, 2015: 2.0}), 1990),
+    ("city-kuala-lumpur", "city-singapore", 80.0,
+     "terrestrial fibre across the Johor-Singapore causeway; capacity bounded by Malaysia's international bandwidth",
+     "cablesim estimate, an upper bound: the link carries no more than all of Malaysia's international bandwidth of the year, "
+     "1,408 Gbit/s at the end of 2014 (Huawei Marine, MCT case study, huaweimarine.com/en/Solutions/Case-Story/MCT_Case_Study), "
+     "other years by the 40 %/yr growth of used international bandwidth that the demand uses (TeleGeography): 0.095 Tbps in "
+     "2006, 0.37 in 2010, 80 in 2026. Japan's traffic on it is 0 in the intact network of 2026 and at most 2.4 Tbps after a "
+     "Luzon Strait cut (topology/README.md). Length = straight line x 1.3",
+     growth_series({2014: 1.408}), 1990),
 ]
 LINK_ROUTE_FACTOR = 1.3
 # Countries whose terrestrial links carry only traffic that starts or ends there
@@ -597,7 +638,7 @@ def main():
         nodes[cid] = dict(type="Feature", geometry=dict(type="Point", coordinates=[lon, lat]),
                           properties=dict(kind="city", id=cid, name=nm, country=cc, region=region, source=CITY_SOURCE))
 
-    def add_link(a, b, cap, why, source=None, series=None):
+    def add_link(a, b, cap, why, source=None, series=None, rfs=1990):
         pa = nodes[a]["geometry"]["coordinates"]
         pb = nodes[b]["geometry"]["coordinates"]
         d = hav(pa, pb)
@@ -607,7 +648,7 @@ def main():
                  "lit_tbps": cap, "lit_estimated": True,
                  "depth_m": None, "shallow_share": None,
                  "length_km": round(max(1.0, d * LINK_ROUTE_FACTOR), 1),
-                 "rfs": 1990, "retired": None, "owners": [],
+                 "rfs": rfs, "retired": None, "owners": [],
                  "source": source or "cablesim estimate: terrestrial backhaul, capacity deliberately large so it rarely binds; length = straight line x 1.3",
                  "note": why}
         if series:
@@ -643,8 +684,8 @@ def main():
             add_link(sid, m, LINK_CAP_TBPS, why)
     for a, b in BACKBONE:
         add_link(a, b, BACKBONE_CAP_TBPS, "terrestrial backbone between metros")
-    for a, b, c, why, source, series in THIRD_PARTY:
-        add_link(a, b, c, why, source, series)
+    for a, b, c, why, source, series, rfs in THIRD_PARTY:
+        add_link(a, b, c, why, source, series, rfs)
 
     features = list(nodes.values()) + edges
     fc = {"type": "FeatureCollection", "name": "japan", "cablesim_format": "topology", "format_version": 1,

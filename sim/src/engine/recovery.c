@@ -178,6 +178,7 @@ void cs_recovery_free(cs_recovery_t *r)
     free(r->zone_names);
     free(r->zone_systems);
     free(r->zone_n);
+    free(r->ship_zone_where);
     for (size_t i = 0; i < r->n_arrays; i++)
         free(r->arrays[i]);
     free(r->arrays);

@@ -36,7 +36,10 @@ struct cs_recovery {
     const char **zone_names;          /* zones: name -> systems */
     const char *const **zone_systems; /* [n_zones] arrays of system names */
     size_t *zone_n;
-    void **arrays; /* owned arrays of string pointers (serves, zone systems) */
+    const char **ship_zone_where; /* [n_zone_where] for the k-th ship without `serves`, the
+                                     error at its zone should it be misspelt (kept), else NULL */
+    size_t n_zone_where;          /* ships parsed from YAML (the first ones), checked by zones */
+    void **arrays;                /* owned arrays of string pointers (serves, zone systems) */
     size_t n_arrays, cap_arrays;
     const char **fleets; /* the fleet files read, resolved (in strings) */
     size_t n_fleets;

@@ -104,6 +104,30 @@ static cs_status parse_systems(const cs_ydoc_t *doc, const cs_ynode *map, const 
     return CS_OK;
 }
 
+/*
+ * Where the last ship added names its zone, when it has no `serves` (its zone then decides what
+ * it repairs): check_zones() needs the place once every `zones` map is read.
+ */
+static cs_status keep_zone_where(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *m,
+                                 cs_error *err)
+{
+    assert(r->n_ships > 0);
+    const char **w = realloc(r->ship_zone_where, r->n_ships * sizeof *w);
+    if (w == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the fleet");
+    r->ship_zone_where = w;
+    r->n_zone_where = r->n_ships;
+    const cs_ship *s = &r->ships[r->n_ships - 1];
+    w[r->n_ships - 1] = NULL;
+    const cs_ynode *z = cs_ymap_get(m, "zone");
+    if (s->n_serves > 0 || s->zone[0] == '\0' || z == NULL) return CS_OK;
+    cs_error where = CS_ERROR_INIT; /* the message, should the zone be misspelt */
+    (void)cs_yerr(doc, z, "zone",
+                  "a zone of the `zones` map (or a label far from them, or `serves`)", &where);
+    if ((w[r->n_ships - 1] = cs_rc_keep_string(r, where.msg)) == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the fleet");
+    return CS_OK;
+}
+
 /* One ship map of a `ships` list in doc. */
 static cs_status parse_ship(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_ynode *m,
                             const cs_topology_t *t, cs_error *err)
@@ -130,6 +154,7 @@ static cs_status parse_ship(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yno
     s.serves = serves;
     if (rc == CS_OK) rc = cs_rc_add_ship(r, &s, err);
     free(serves);
+    if (rc == CS_OK) rc = keep_zone_where(r, doc, m, err);
     return rc;
 }
 
@@ -177,6 +202,30 @@ static cs_status parse_zones(cs_recovery_t *r, const cs_ydoc_t *doc, const cs_yn
         if (r->zone_names[j] == NULL || r->zone_systems[j] == NULL)
             return cs_errorf(err, CS_ENOMEM, "out of memory for zones");
         r->n_zones++;
+    }
+    return CS_OK;
+}
+
+/*
+ * A ship without `serves` whose zone is not a key of the `zones` maps but near one (a likely
+ * misspelling, by cs_nearest_name) is an error naming that key: the misspelt zone would
+ * otherwise make it a ship that repairs any system no ship reserves. A zone far from every key
+ * is a label, as documented (docs/model.md, "Who may repair what").
+ */
+static cs_status check_zones(const cs_recovery_t *r, cs_error *err)
+{
+    if (r->n_zones == 0) return CS_OK;
+    for (size_t k = 0; k < r->n_zone_where; k++) {
+        const cs_ship *s = &r->ships[k];
+        if (r->ship_zone_where[k] == NULL) continue;
+        bool known = false;
+        for (size_t j = 0; j < r->n_zones && !known; j++)
+            known = strcmp(s->zone, r->zone_names[j]) == 0;
+        if (known) continue;
+        const size_t near = cs_nearest_name(s->zone, r->zone_names, r->n_zones);
+        if (near == SIZE_MAX) continue;
+        return cs_errorf(err, CS_EINVAL, "%s (nearest: \"%s\")", r->ship_zone_where[k],
+                         r->zone_names[near]);
     }
     return CS_OK;
 }
@@ -506,6 +555,7 @@ cs_status cs_recovery_parse(cs_recovery_t **out, const cs_ydoc_t *doc, const cs_
     if (rc == CS_OK) rc = parse_area_list(r, doc, spec, t, true, err);
     if (rc == CS_OK) rc = parse_area_list(r, doc, spec, t, false, err);
     if (rc == CS_OK) rc = cs_rc_set_japan(r, t, err);
+    if (rc == CS_OK) rc = check_zones(r, err);
     if (rc == CS_OK) resolve_zones(r);
     if (rc == CS_OK) rc = cs_ydoc_defaults_check(doc, err); /* the resolved scenario needs them */
     if (rc != CS_OK) {
