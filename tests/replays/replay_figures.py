@@ -92,10 +92,14 @@ class Replay:
     @staticmethod
     def _per_trial(f, name):
         """A routed outcome per trial: /trials/NAME in format 1, the rows of /outcomes/NAME that
-        /trials/outcome names in format 2 (docs/hdf5-schema.md, "/outcomes")."""
-        if "/trials/outcome" in f:
-            return f["/outcomes/" + name][:][f["/trials/outcome"][:]]
-        return f["/trials/" + name][:]
+        /trials/outcome names in format 2 and later (docs/hdf5-schema.md, "/outcomes",
+        "Dictionary tables")."""
+        if "/trials/outcome" not in f:
+            return f["/trials/" + name][:]
+        table = f["/outcomes/" + name]
+        if isinstance(table, h5py.Group):  # format 4: a dictionary table (values, index)
+            table = table["values"][()][table["value_offsets"][:-1] + table["index"][()]]
+        return table[:][f["/trials/outcome"][:]]
 
     def scenario_number(self, key):
         """The number given to KEY in the scenario as it ran (the root attribute `scenario`,

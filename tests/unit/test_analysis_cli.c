@@ -83,7 +83,7 @@ static void test_bad_files(void **state)
     write_results(path, &s);
     set_attr_int(path, "format_version", 7);
     expect_open_error(path, CS_EINVAL,
-                      "attribute \"format_version\" of /: expected 1 to 3, found 7");
+                      "attribute \"format_version\" of /: expected 1 to 4, found 7");
     write_results(path, &s);
     delete_attr(path, "format");
     expect_open_error(path, CS_EINVAL, "attribute \"format\" of /: missing");

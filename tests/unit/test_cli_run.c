@@ -571,11 +571,18 @@ static void test_status_and_resume_or_start(void **state)
     assert_int_equal(run_cli("status cli-cut.h5", out, sizeof out), 4);
     assert_non_null(strstr(out, "cli-cut.h5: incomplete and not resumable: damaged: the root "
                                 "attribute \"format\" cannot be read"));
-    /* A complete file cut short in its data (a resumed run keeps its metadata first): status
-     * does not call it complete, nor pads it into a file that would then read as complete. */
+    /* A complete file cut short in its data (a run of format 3 resumed in place is not
+     * compacted and keeps its metadata first; format 4's is compacted, to write its dictionary
+     * tables): status does not call it complete, nor pads it into a file that would then read
+     * as complete. */
+    assert_int_equal(run_cli("run cli-st.yaml -o cli-r3.h5 --set output.format_version=3 "
+                             "--stop-after-batches 3 -q",
+                             out, sizeof out),
+                     3);
+    assert_int_equal(run_cli("run --resume cli-r3.h5 -q", out, sizeof out), 0);
     assert_int_equal(cs_sh_in(scratch,
-                              "f=cli-st.h5; head -c $(($(stat -c %s $f) / 2)) $f > "
-                              "cli-cut.h5",
+                              "f=cli-r3.h5; head -c $(($(stat -c %s $f) / 2)) $f > "
+                              "cli-cut.h5 && rm $f",
                               out, sizeof out),
                      0);
     for (int k = 0; k < 2; k++) {

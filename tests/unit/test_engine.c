@@ -366,8 +366,9 @@ static void test_batch_shares_outcomes(void **state)
 
 /*
  * Format 1 (output.format_version: 1, a row per trial in /trials, as written before format 2)
- * and format 2 (each distinct outcome once in /outcomes) of the same run read the same, through
- * slices and any dataset, bit for bit, and analyse the same; format 2 stores fewer rows.
+ * and format 4 (each distinct outcome once in /outcomes; once compacted, the float64 tables as
+ * dictionary tables) of the same run read the same, through slices and any dataset, bit for
+ * bit, and analyse the same; format 4 stores fewer rows.
  */
 static void test_results_formats(void **state)
 {
@@ -385,9 +386,10 @@ static void test_results_formats(void **state)
     cs_resultsio_t *ra = NULL, *rb = NULL;
     assert_int_equal(cs_resultsio_open(&ra, a, &err), CS_OK);
     assert_int_equal(cs_resultsio_open(&rb, b, &err), CS_OK);
-    const cs_results_info *ia = cs_resultsio_info(ra), *ib = cs_resultsio_info(rb);
+    const cs_results_info *ia = cs_resultsio_info(ra);
+    const cs_results_info *ib = cs_resultsio_info(rb);
     assert_int_equal(ia->format_version, 1);
-    assert_int_equal(ib->format_version, 3);
+    assert_int_equal(ib->format_version, 4);
     assert_int_equal(ia->n_outcomes, 0);
     assert_true(ib->n_outcomes > 1 && ib->n_outcomes < 150);
     assert_false(cs_resultsio_has(ra, CS_DS_OUTCOME));
@@ -399,6 +401,22 @@ static void test_results_formats(void **state)
     assert_int_equal(no, ib->n_outcomes * ib->n_demands);
     assert_memory_equal(o, ib->base_served_tbps, ib->n_demands * sizeof *o);
     free(o);
+    /* compacted, as cablesim run leaves a complete file: dictionary tables, read through the
+     * same reader again */
+    cs_resultsio_close(rb);
+    bool compacted = false;
+    assert_int_equal(cs_results_compact(b, &compacted, &err), CS_OK);
+    assert_true(compacted);
+    const hid_t fc = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    H5O_info_t oi;
+    assert_true(H5Oget_info_by_name(fc, "/outcomes/edge_flow_tbps", &oi, H5P_DEFAULT) >= 0);
+    assert_int_equal(oi.type, H5O_TYPE_GROUP);
+    assert_true(H5Aexists_by_name(fc, "/outcomes/edge_flow_tbps", "encoding", H5P_DEFAULT) > 0);
+    assert_true(H5Oget_info_by_name(fc, "/outcomes/pair_cut", &oi, H5P_DEFAULT) >= 0);
+    assert_int_equal(oi.type, H5O_TYPE_DATASET);
+    H5Fclose(fc);
+    assert_int_equal(cs_resultsio_open(&rb, b, &err), CS_OK);
+    ib = cs_resultsio_info(rb);
     /* every per-trial dataset, in uneven slices */
     size_t dims[CS_DIM_COUNT] = {0};
     dims[CS_DIM_NODES] = ia->n_nodes;

@@ -62,8 +62,9 @@ static void test_quake_distances(void **state)
 {
     (void)state;
     cs_topology_t *t = quake_topology();
-    cs_hazard_t *h = parse_ok(t, "type: earthquake\nepicentre: [160, 0]\nmagnitude: 7.0\n"
-                                 "strike_deg: 0\nstation_radius_km: 50\nstation_loss_prob: 0.37\n");
+    cs_hazard_t *h =
+        parse_ok(t, "type: earthquake\nbreaks: rupture\nepicentre: [160, 0]\nmagnitude: 7.0\n"
+                    "strike_deg: 0\nstation_radius_km: 50\nstation_loss_prob: 0.37\n");
     const cs_hz_fragility fr = {0.9, 10.0, 0.35, 0.25};
     counts c = run1(t, h, TRIALS);
     char id[8];
@@ -79,7 +80,8 @@ static void test_quake_distances(void **state)
     cs_hazard_free(h);
 
     /* M7.6: a longer rupture (ends nearer the segments) and a larger d50. */
-    h = parse_ok(t, "type: earthquake\nepicentre: [160, 0]\nmagnitude: 7.6\nstrike_deg: 180\n");
+    h = parse_ok(t, "type: earthquake\nbreaks: rupture\nepicentre: [160, 0]\nmagnitude: 7.6\n"
+                    "strike_deg: 180\n");
     c = run1(t, h, TRIALS);
     const double h7 = half_rupture_rad(7.0), h76 = half_rupture_rad(7.6);
     for (size_t i = 0; i < 4; i++) {
@@ -207,9 +209,10 @@ static void test_quake_slope_breaks(void **state)
                     "slope site");
     cs_hazard_t *h;
     /* Over the deep route: the rupture model cuts, the slope model does not. */
-    const char *modes[3] = {"breaks: rupture\n", "breaks: slope\n",
-                            "breaks: slope\ncanyons: [[[2.698, -1], [2.698, 1]]]\n"};
-    for (int m = 0; m < 3; m++) {
+    const char *modes[4] = {"breaks: rupture\n", "breaks: slope\n",
+                            "breaks: slope\ncanyons: [[[2.698, -1], [2.698, 1]]]\n",
+                            "" /* the default: slope */};
+    for (int m = 0; m < 4; m++) {
         snprintf(yaml, sizeof yaml,
                  "type: earthquake\n%sepicentre: [%.12f, %.12f]\nmagnitude: 7\n"
                  "strike_deg: 0\nrupture_length_km: 20\n",
@@ -218,9 +221,9 @@ static void test_quake_slope_breaks(void **state)
         counts c = run1(t, h, TRIALS);
         const cs_hz_fragility fr = {0.9, 10.0, 0.35, 0.25};
         const double p = m == 0   ? cs_hz_fragility_p(&fr, 15.0, 7.0)
-                         : m == 1 ? 0.0
-                                  : cs_hz_slope_p(0.9, 15.0, d50, 0.1);
-        if (m == 1)
+                         : m == 2 ? cs_hz_slope_p(0.9, 15.0, d50, 0.1)
+                                  : 0.0;
+        if (m == 1 || m == 3)
             assert_int_equal(c.edge[es], 0);
         else
             assert_binomial(c.edge[es], TRIALS, p, modes[m]);
@@ -228,7 +231,13 @@ static void test_quake_slope_breaks(void **state)
         cs_hazard_free(h);
     }
     /* Keys of the other mode are refused, with the key named. */
-    parse_fails(t, "type: earthquake\nepicentre: [1, 0]\nmagnitude: 7\ncanyons: []\n", "canyons");
+    parse_fails(t,
+                "type: earthquake\nbreaks: rupture\nepicentre: [1, 0]\nmagnitude: 7\ncanyons: []\n",
+                "canyons");
+    /* breaks: slope is the default: the rupture model's keys need `breaks: rupture`. */
+    parse_fails(t, "type: earthquake\nepicentre: [1, 0]\nmagnitude: 7\nd50_growth: 0.3\n",
+                "no such key with `breaks: slope`, the default (its reach is Keefer's law; "
+                "`breaks: rupture` takes it)");
     parse_fails(t, "type: earthquake\nbreaks: slope\nepicentre: [1, 0]\nmagnitude: 7\nd50_km: 3\n",
                 "d50_km");
     parse_fails(t, "type: earthquake\nbreaks: slop\nepicentre: [1, 0]\nmagnitude: 7\n", "breaks");
@@ -281,7 +290,9 @@ static void test_quake_slope_plane(void **state)
     assert_binomial(slope_cuts(t, yaml, es, 25.0 + 9.0 * 35.6 / 18.0), TRIALS, 0.9,
                     "plane wider than Keefer's area");
     /* The plane's keys: only with `breaks: slope`, and its width only with `dip_side`. */
-    parse_fails(t, "type: earthquake\nepicentre: [1, 0]\nmagnitude: 7\ndip_side: left\n",
+    parse_fails(t,
+                "type: earthquake\nbreaks: rupture\nepicentre: [1, 0]\nmagnitude: 7\n"
+                "dip_side: left\n",
                 "dip_side");
     parse_fails(t,
                 "type: earthquake\nbreaks: slope\nepicentre: [1, 0]\nmagnitude: 7\n"
@@ -291,6 +302,70 @@ static void test_quake_slope_plane(void **state)
                 "type: earthquake\nbreaks: slope\nepicentre: [1, 0]\nmagnitude: 7\n"
                 "dip_side: down\n",
                 "dip_side");
+    cs_topology_free(t);
+}
+
+/*
+ * `breaks: slope` is the default: an earthquake without `breaks` makes, trial by trial, the cuts
+ * `breaks: slope` makes (same edges, places and depths, and so the same draws: spread 0.1 and
+ * Keefer's reach, not the rupture model's), with a rupture line (no `dip_side`) and with the
+ * plane. The set-up of test_quake_slope_plane with a 60 km rupture 30 km east of the slope's end
+ * (x = 90.6 km) reaches the slope as a line; `breaks: rupture` differs (it also cuts the deep
+ * route under the rupture).
+ */
+static void test_quake_default_is_slope(void **state)
+{
+    (void)state;
+    const double km = R * DEG; /* km per degree */
+    size_t es;
+    cs_topology_t *t = slope_topology(&es);
+    const char *sides[2] = {"", "dip_side: left\nrupture_width_km: 40\n"};
+    cs_failures a, b;
+    cs_error err = CS_ERROR_INIT;
+    assert_int_equal(
+        cs_failures_init(&a, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    assert_int_equal(
+        cs_failures_init(&b, cs_topology_edge_count(t), cs_topology_node_count(t), &err), CS_OK);
+    for (int m = 0; m < 2; m++) {
+        char yaml[3][512];
+        const char *modes[3] = {"", "breaks: slope\n", "breaks: rupture\n"};
+        cs_hazard_t *h[3];
+        for (int k = 0; k < 3; k++) {
+            if (k == 2 && m == 1) break; /* dip_side needs breaks: slope */
+            snprintf(yaml[k], sizeof yaml[k],
+                     "type: earthquake\n%sepicentre: [%.12f, 0]\nmagnitude: 7.5\n"
+                     "strike_deg: 0\nrupture_length_km: 60\n%s",
+                     modes[k], 90.6 / km, sides[m]);
+            h[k] = parse_ok(t, yaml[k]);
+        }
+        size_t cut = 0, differ = 0;
+        for (uint64_t trial = 0; trial < 400; trial++) {
+            sample_trial(t, h[0], trial, &a);
+            sample_trial(t, h[1], trial, &b);
+            assert_int_equal(a.n_cuts, b.n_cuts);
+            for (size_t k = 0; k < a.n_cuts; k++) {
+                assert_int_equal(a.cuts[k].edge, b.cuts[k].edge);
+                assert_float_equal(a.cuts[k].at.lon, b.cuts[k].at.lon, 0.0);
+                assert_float_equal(a.cuts[k].at.lat, b.cuts[k].at.lat, 0.0);
+                assert_float_equal(a.cuts[k].depth_m, b.cuts[k].depth_m, 0.0);
+                /* Every cut of the slope model lies on the slope (200 to 3,682 m). */
+                assert_true(a.cuts[k].depth_m >= 200.0 - 1e-9 && a.cuts[k].depth_m <= 3682.5);
+            }
+            cut += a.n_cuts > 0;
+            if (m == 0) {
+                sample_trial(t, h[2], trial, &b);
+                differ += a.n_cuts != b.n_cuts ||
+                          (a.n_cuts > 0 && a.cuts[0].depth_m != b.cuts[0].depth_m);
+            }
+        }
+        /* Both set-ups reach the slope in some trials and miss it in others. */
+        assert_true(cut > 0 && cut < 400);
+        if (m == 0) assert_true(differ > 0);
+        for (int k = 0; k < 3 && !(k == 2 && m == 1); k++)
+            cs_hazard_free(h[k]);
+    }
+    cs_failures_destroy(&a);
+    cs_failures_destroy(&b);
     cs_topology_free(t);
 }
 
@@ -343,7 +418,8 @@ static void test_quake_fault(void **state)
     (void)state;
     cs_topology_t *t = fault_topology();
     /* A sharp curve: certain at the rupture, nothing 10 m away. */
-    const char *curve = "rupture_length_km: 100\np_max: 1\nd50_km: 0.001\nspread: 0.01\n"
+    const char *curve = "breaks: rupture\nrupture_length_km: 100\np_max: 1\nd50_km: 0.001\n"
+                        "spread: 0.01\n"
                         "fault: [[170, -2], [170, 0.5], [170, 2]]\n";
     char yaml[400];
     snprintf(yaml, sizeof yaml, "type: earthquake\nmagnitude: 8\n%s", curve);
@@ -437,8 +513,8 @@ static void test_hazard_events(void **state)
 {
     (void)state;
     cs_topology_t *t = quake_topology();
-    cs_hazard_t *h = parse_ok(t, "type: earthquake\nepicentre: [160, 0]\njitter_km: 30\n"
-                                 "m_min: 6.5\nm_max: 8.5\nstrike_deg: 0\n");
+    cs_hazard_t *h = parse_ok(t, "type: earthquake\nbreaks: rupture\nepicentre: [160, 0]\n"
+                                 "jitter_km: 30\nm_min: 6.5\nm_max: 8.5\nstrike_deg: 0\n");
     cs_failures f;
     cs_error err = CS_ERROR_INIT;
     assert_int_equal(
@@ -535,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_keefer_halfwidth),
         cmocka_unit_test(test_quake_slope_breaks),
         cmocka_unit_test(test_quake_slope_plane),
+        cmocka_unit_test(test_quake_default_is_slope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

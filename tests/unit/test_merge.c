@@ -279,6 +279,10 @@ static void dataset_str_attr(const char *name, const char *dataset, const char *
     cs_h5_str_attr(path, dataset, attr, buf, n);
 }
 
+/* The datasets of a run of these tests' scenario, each member of a dictionary table (format 4:
+ * the five float64 outcome tables, three each) counted: 20 plain and 5 x 3. */
+enum { DATASETS = 40 };
+
 /* ------------------------------------------------------------------ tests */
 
 static void edit_copy(const char *src, const char *dst, void (*edit)(hid_t));
@@ -320,17 +324,17 @@ static void test_shards_merge_identical(void **state)
     assert_non_null(strstr(out, "cablesim merge: 3 parts, 347 trials (seed 6151) -> m-merged.h5 "
                                 "(complete)"));
     /* 14 /trials (4 of them the impact, 4 cuts and hazard events, the outcome), 6 /outcomes
-     * (4 and 2 of the impact), 5 /baseline, 5 /topology datasets: the parts' outcomes renumbered
-     * as the whole run numbers them */
-    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 30);
+     * (4 and 2 of the impact; the 5 float64 ones dictionary tables of 3 datasets), 5 /baseline,
+     * 5 /topology datasets: the parts' outcomes renumbered as the whole run numbers them */
+    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), DATASETS);
     assert_int_equal(root_attr("m-merged.h5", "complete"), 1);
     /* An existing output is refused without --force, replaced with it. */
     assert_int_equal(cli("merge -o m-merged.h5 m-p0.h5 m-p1.h5 m-p2.h5", out, sizeof out), 2);
     assert_non_null(strstr(out, "m-merged.h5: exists: not replaced (--force replaces it;"));
     cli_ok("merge -o m-merged.h5 m-p0.h5 m-p1.h5 m-p2.h5 --force --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), 30);
+    assert_int_equal(compare_files("m-whole.h5", "m-merged.h5"), DATASETS);
     cli_ok("merge --buffer-size 64 -o m-small.h5 m-p1.h5 m-p2.h5 m-p0.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), 30);
+    assert_int_equal(compare_files("m-whole.h5", "m-small.h5"), DATASETS);
     /* A part written by 2 MPI ranks (chunks of one block, 16 rows) merges the same. */
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
@@ -339,11 +343,11 @@ static void test_shards_merge_identical(void **state)
              CS_MPIEXEC, CS_MPIEXEC_NUMPROC_FLAG, CS_CLI);
     if (run_sh(cmd, out, sizeof out) != 0) fail_msg("2 ranks: %s", out);
     cli_ok("merge -o m-mpi.h5 m-p0.h5 m-mpi1.h5 m-p2.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), 30);
+    assert_int_equal(compare_files("m-whole.h5", "m-mpi.h5"), DATASETS);
     cli_ok("run m.yaml --shard 0/1 -o m-one.h5 --quiet");
     assert_int_equal(root_attr("m-one.h5", "part_trials"), 347);
     cli_ok("merge --output=m-one-merged.h5 m-one.h5 --quiet");
-    assert_int_equal(compare_files("m-whole.h5", "m-one-merged.h5"), 30);
+    assert_int_equal(compare_files("m-whole.h5", "m-one-merged.h5"), DATASETS);
     /* Parts of format 1 (a row per trial in /trials) join into the file of format 1 a run
      * writes: 19 /trials datasets, no /outcomes. */
     for (int i = 0; i < 3; i++) {
@@ -418,7 +422,7 @@ static void test_resumed_shard_merges(void **state)
     assert_int_equal(root_attr("s-p0.h5", "complete"), 1);
     assert_int_equal(rows("s-p0.h5", "/trials/unserved_tbps"), 1000);
     cli_ok("merge -o s-merged.h5 s-p1.h5 s-p0.h5 --quiet");
-    assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), 30);
+    assert_int_equal(compare_files("s-whole.h5", "s-merged.h5"), DATASETS);
 }
 
 /* Edits of a copied part (edit_copy), each breaking one thing merge checks. */
@@ -644,7 +648,7 @@ static void test_merge_refusals(void **state)
                      rows("e-dem.h5", "/topology/demands"));
     /* The parts still merge. */
     cli_ok("merge -o e-out.h5 e-p0.h5 e-p1.h5 e-p2.h5 --quiet");
-    assert_int_equal(compare_files("e-whole.h5", "e-out.h5"), 30);
+    assert_int_equal(compare_files("e-whole.h5", "e-out.h5"), DATASETS);
     assert_int_equal(cli("merge --help", out, sizeof out), 0);
     assert_non_null(strstr(out, "Usage: cablesim merge -o RESULTS.h5 PART.h5..."));
 }

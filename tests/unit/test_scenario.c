@@ -219,7 +219,7 @@ static void test_resolved(void **state)
         text, "name: base\nrouting:\n  policy: latency-first\n  rounds: 8\n  hop_ms: 0.05\n"
               "  utilisation: 0.25\n  restoration_at_event: 0.68\n  restoration_ramp_days: 10\n"
               "output:\n  edge_flow: true\n  latency: true\n  headroom: false\n"
-              "  compression: 2\n  batch_trials: 1024\n  format_version: 3\ndescription: ''\n"
+              "  compression: 2\n  batch_trials: 1024\n  format_version: 4\ndescription: ''\n"
               "topology: topology/japan.geojson\ndemand: topology/japan-demand.csv\n"
               "as_of: 2024\ntrials: 10000\nseed: 1\ncapacity: lit\ndemand_scale: 1\n"
               "hazards: []\n");
@@ -366,8 +366,8 @@ static void test_range_errors(void **state)
         {"name: n\noutput:\n  chunk: 5\n", "s.yaml:3:3: output: unknown key \"chunk\"; allowed "
                                            "keys: edge_flow, latency, compression, "
                                            "batch_trials, headroom, format_version"},
-        {"name: n\noutput:\n  format_version: 4\n",
-         "s.yaml:3:19: output.format_version: expected an integer in [1, 3], found \"4\""},
+        {"name: n\noutput:\n  format_version: 5\n",
+         "s.yaml:3:19: output.format_version: expected an integer in [1, 4], found \"5\""},
         {"name: n\ntrails: 5\n",
          "s.yaml:2:1: scenario: unknown key \"trails\" (did you mean \"trials\"?); allowed keys: "
          "name, description, topology, demand, as_of, trials, seed, routing, capacity, "

@@ -9,7 +9,7 @@ pandas objects, derived statistics and matplotlib figures. See docs/analysis.md.
 from . import export, recovery, stats
 from .export import to_geojson, to_networkx
 from .reader import (FORMAT, FORMAT_VERSION, IncompleteResultsError, Results, ResultsError,
-                     open_results)
+                     open_results, outcome_table)
 
 __all__ = ["open_results", "Results", "ResultsError", "IncompleteResultsError", "stats",
-           "recovery", "export", "to_networkx", "to_geojson", "FORMAT", "FORMAT_VERSION"]
+           "recovery", "export", "to_networkx", "to_geojson", "FORMAT", "FORMAT_VERSION", "outcome_table"]

@@ -29,12 +29,53 @@ FORMAT = "cablesim-results"
 #: (/trials/outcome); this reader hides that: served_tbps of trial t reads as in format 1.
 #: Format 3 is format 2 with the places, depths and times of the cut and event records in
 #: float32; this reader gives them as float64 (the memory layout of the schema's members).
-FORMAT_VERSION = 3
-FORMAT_VERSIONS = (1, 2, 3)
+#: Format 4 is format 3 whose complete files store each float64 /outcomes table as a dictionary
+#: table (a group: each column's distinct values once, and per outcome and column an index into
+#: them; outcome_table() decodes one); this reader decodes them.
+FORMAT_VERSION = 4
+FORMAT_VERSIONS = (1, 2, 3, 4)
 #: A slice of trials whose rows of an /outcomes table span at most this many distinct outcomes
 #: reads just those rows (r.read("served_tbps", t, t + 1) is fast whatever the run's size);
 #: a larger one reads the whole table once and keeps it (it is small: one row per outcome).
 FEW_OUTCOMES = 64
+
+def is_dictionary(obj):
+    """Whether h5py object obj is a dictionary table of format 4 (a group with ``encoding``)."""
+    return isinstance(obj, h5py.Group) and "encoding" in obj.attrs
+
+
+def outcome_table(f, path, rows=None):
+    """The /outcomes table at path of the open h5py file f as a dense numpy array: the dataset's
+    values, or a dictionary table of format 4 decoded (row o, column c is
+    ``values[value_offsets[c] + index[o, c]]``, docs/hdf5-schema.md "Dictionary tables").
+    rows: increasing outcome numbers to read (all when None)."""
+    obj = f[path]
+    if not is_dictionary(obj):
+        return obj[()] if rows is None else obj[list(rows)]
+    index = obj["index"][()] if rows is None else obj["index"][list(rows)]
+    off = obj["value_offsets"][()].astype(np.int64)
+    values = obj["values"][()]
+    count = np.diff(off)
+    if len(off) != index.shape[1] + 1 or (len(off) and off[0] != 0) or np.any(count < 0) \
+            or (len(off) and off[-1] != len(values)):
+        raise ResultsError(f"{f.filename}: dataset {path}/value_offsets: expected "
+                           f"{index.shape[1] + 1} non-decreasing offsets from 0 to "
+                           f"{len(values)}")
+    bad = np.argwhere(index >= count[None, :])
+    if len(bad):
+        o, c = (int(x) for x in bad[0])
+        raise ResultsError(f"{f.filename}: dataset {path}/index: row {o}, column {c}: expected "
+                           f"an index below {int(count[c])}, found {int(index[o, c])}")
+    return values[off[:-1][None, :] + index.astype(np.int64)]
+
+
+def outcome_shape(f, path):
+    """(shape, dtype) of the /outcomes table at path, dense or a dictionary table."""
+    obj = f[path]
+    if is_dictionary(obj):
+        return obj["index"].shape, obj["values"].dtype
+    return obj.shape, obj.dtype
+
 
 # The dataset table of the results file: hdf5-schema.json, generated from the C schema table
 # (sim/src/results/schema.c) and kept identical to docs/hdf5-schema.json by a test.
@@ -347,12 +388,13 @@ class Results:
 
     def _n_outcomes(self):
         """Rows of /outcomes (format 2 and later; 0 when the file has none)."""
-        ds = self._f.get("outcomes/served_tbps")
-        return ds.shape[0] if ds is not None else 0
+        if "outcomes/served_tbps" not in self._f:
+            return 0
+        return outcome_shape(self._f, "outcomes/served_tbps")[0][0]
 
     def _outcome_table(self, path):
         """A whole /outcomes table (format 2), cached: each distinct outcome once."""
-        return self._cached(("outcomes", path), lambda: self._f[path][()])
+        return self._cached(("outcomes", path), lambda: outcome_table(self._f, path))
 
     def _outcome_rows(self, path, ids):
         """Rows ids (outcome numbers) of /outcomes table path. Lazy: while the whole table is
@@ -362,10 +404,10 @@ class Results:
         if key not in self._cache:
             uniq, inverse = np.unique(ids, return_inverse=True)
             if len(uniq) <= FEW_OUTCOMES:
-                ds = self._f[path]
+                shape, dtype = outcome_shape(self._f, path)
                 if len(uniq) == 0:
-                    return np.empty((0,) + ds.shape[1:], dtype=ds.dtype)
-                return ds[uniq.tolist()][inverse.reshape(-1)]
+                    return np.empty((0,) + shape[1:], dtype=dtype)
+                return outcome_table(self._f, path, uniq.tolist())[inverse.reshape(-1)]
         return self._outcome_table(path)[ids]
 
     def _outcome_ids(self, start, stop):
@@ -426,13 +468,11 @@ class Results:
         path = _PATH[name]
         outcome = DATASETS[path]["rows"] == "outcome" and self.format_version >= 2
         ds = self._f["trials/outcome" if outcome else self.stored_path(path)]
-        if outcome:  # a slice of trials reads their rows of the cached table
-            ds_row = self._f[path]
         if rows is not None:
             step = max(1, int(rows))
-        else:
-            shape = ds_row.shape if outcome else ds.shape
-            itemsize = ds_row.dtype.itemsize if outcome else ds.dtype.itemsize
+        else:  # a slice of trials reads their rows of the cached table
+            shape, dtype = outcome_shape(self._f, path) if outcome else (ds.shape, ds.dtype)
+            itemsize = dtype.itemsize
             row_bytes = max(1, itemsize * int(np.prod(shape[1:], dtype=np.int64)))
             step = max(1, chunk_bytes // row_bytes)
             if ds.chunks:  # whole chunks per slice: no chunk is decompressed twice

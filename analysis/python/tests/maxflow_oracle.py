@@ -64,6 +64,13 @@ import numpy as np
 import yaml
 from networkx.algorithms.flow import edmonds_karp
 
+
+def _table(obj):
+    """A dataset's values, or a format 4 dictionary table decoded (docs/hdf5-schema.md)."""
+    if isinstance(obj, h5py.Group):
+        return obj["values"][()][obj["value_offsets"][:-1] + obj["index"][()]]
+    return obj[()]
+
 REL = 1e-9
 ABS = 1e-12
 
@@ -101,9 +108,9 @@ class Run:
             else:  # format 1: one row per trial
                 self.outcome = np.arange(self.n_trials)
                 grp = t
-            self.served = grp["served_tbps"][:]
-            self.flow = grp["edge_flow_tbps"][:] if "edge_flow_tbps" in grp else None
-            self.pair_cut = grp["pair_cut"][:]
+            self.served = _table(grp["served_tbps"])
+            self.flow = _table(grp["edge_flow_tbps"]) if "edge_flow_tbps" in grp else None
+            self.pair_cut = _table(grp["pair_cut"])
             self.pairs = f["topology/pairs"][:]
             self.timeseries = None
             if "timeseries" in f:

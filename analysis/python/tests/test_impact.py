@@ -15,6 +15,7 @@ import h5py
 import numpy as np
 import pytest
 
+from cablesim_analysis import outcome_table
 from conftest import REPO, cli_path
 
 
@@ -141,7 +142,7 @@ def test_boso_attack_reports_the_capacity_it_loses(tmp_path):
     with h5py.File(out, "r") as f:
         assert np.allclose(f["trials/capacity_lost_tbps"][:], lost, rtol=1e-12, atol=0.0)
         regions = f["topology/regions"][:]
-        served = f["outcomes/region_served_fraction"][:][f["trials/outcome"][:]]
+        served = outcome_table(f, "outcomes/region_served_fraction")[f["trials/outcome"][:]]
         assert served.shape == (10, len(regions))
         assert np.all(f["trials/stations_lost"][:] == 4)
         assert np.all(f["trials/systems_lost"][:] > 0)
@@ -220,7 +221,7 @@ def test_unserved_share_leaves_out_demand_the_intact_network_cannot_serve(hengch
         unserved = f["trials/unserved_tbps"][:]
         regions = [n.decode() for n in f["topology/regions"]["name"]]
         reachable = f["topology/regions"]["reachable"][:]
-        frac = f["outcomes/region_served_fraction"][:][f["trials/outcome"][:]]
+        frac = outcome_table(f, "outcomes/region_served_fraction")[f["trials/outcome"][:]]
     counted = float(demand[base > 0].sum())
     assert counted < float(demand.sum())  # some demand the 2006 network cannot serve
     assert reachable.min() == 0  # Russia

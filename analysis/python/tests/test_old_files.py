@@ -13,7 +13,7 @@ import h5py
 import numpy as np
 import pytest
 
-from cablesim_analysis import open_results
+from cablesim_analysis import open_results, outcome_table
 from conftest import DATA, cli_path
 
 OLD = DATA / "v1"
@@ -45,7 +45,7 @@ def per_trial(f, name):
     /outcomes row through /trials/outcome)."""
     if f"trials/{name}" in f:
         return f[f"trials/{name}"][()]
-    return f[f"outcomes/{name}"][()][f["trials/outcome"][()]]
+    return outcome_table(f, f"outcomes/{name}")[f["trials/outcome"][()]]
 
 
 @pytest.mark.parametrize("path", [RANDOM, RECOVERY], ids=["random", "recovery"])

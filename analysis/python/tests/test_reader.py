@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cablesim_analysis import IncompleteResultsError, ResultsError, open_results
+from cablesim_analysis import IncompleteResultsError, ResultsError, open_results, outcome_table
 from cablesim_analysis.reader import DATASETS
 from conftest import (DEMAND, RANDOM_HAZARD, RANDOM_TRIALS, TOPOLOGY, cli_path, run_cablesim,
                       scenario)
@@ -45,7 +45,7 @@ def kept_features(geojson, year):
 
 def test_attributes_decoded(r, random_h5):
     assert r.attrs["format"] == "cablesim-results"
-    assert r.attrs["format_version"] == 3 and r.format_version == 3
+    assert r.attrs["format_version"] == 4 and r.format_version == 4
     assert r.attrs["complete"] == 1 and r.complete
     assert r.attrs["trials"] == RANDOM_TRIALS and r.n_trials == RANDOM_TRIALS
     assert r.attrs["as_of"] == 2015
@@ -213,7 +213,7 @@ def test_incomplete_uses_trials_in_every_dataset(random_h5, copy_of):
 
 @pytest.mark.parametrize("attr,value,message", [
     ("format", "something-else", 'expected root attribute format "cablesim-results"'),
-    ("format_version", np.int32(4), "expected format_version 1 to 3, found 4"),
+    ("format_version", np.int32(5), "expected format_version 1 to 4, found 5"),
 ])
 def test_wrong_format_refused(random_h5, copy_of, attr, value, message):
     path = copy_of(random_h5)
@@ -312,7 +312,7 @@ def test_settings_from_attributes(r, random_h5):
                                    "restoration_at_event": 0.68, "restoration_ramp_days": 10}
     assert resolved["output"] == {"edge_flow": True, "latency": True, "headroom": False,
                                   "compression": 2, "batch_trials": 1024,
-                                  "format_version": 3}
+                                  "format_version": 4}
     # The hazard as written, then its defaults (docs/model.md, random faults); a window means
     # instant: false, and the one of the two alternatives given is the one kept.
     (hz,) = resolved["hazards"]
@@ -361,7 +361,7 @@ def test_region_headroom(r, workdir):
         assert list(frame.columns) == list(h.regions.index)
         assert frame.shape == (40, len(h.regions))
         with h5py.File(path, "r") as f:
-            raw = f["outcomes/region_headroom_tbps"][()][f["trials/outcome"][()]]
+            raw = outcome_table(f, "outcomes/region_headroom_tbps")[f["trials/outcome"][()]]
         np.testing.assert_array_equal(frame.to_numpy(), raw)
         reach = h.regions["reachable"].to_numpy() == 1
         assert (frame.to_numpy()[:, reach] >= 0).all()
@@ -382,20 +382,21 @@ def test_format_1_reads_as_format_2(random_h5, workdir):
         assert f.attrs["format_version"] == 1 and "outcomes" not in f
         assert f["trials/served_tbps"].shape[0] == RANDOM_TRIALS
     with h5py.File(random_h5, "r") as f:
-        n_out = f["outcomes/served_tbps"].shape[0]
+        n_out = f["outcomes/served_tbps/index"].shape[0]
         ids = f["trials/outcome"][()]
         assert 1 < n_out < RANDOM_TRIALS and ids.max() == n_out - 1
         # outcome 0 is the intact network's; the others are numbered by the first trial that
         # gives them
         firsts = [int(np.nonzero(ids == k)[0][0]) for k in range(n_out)]
         assert firsts[1:] == sorted(firsts[1:])
-        np.testing.assert_array_equal(f["outcomes/served_tbps"][0], f["baseline/served_tbps"][()])
-        np.testing.assert_array_equal(f["outcomes/edge_flow_tbps"][0],
+        np.testing.assert_array_equal(outcome_table(f, "outcomes/served_tbps")[0],
+                                      f["baseline/served_tbps"][()])
+        np.testing.assert_array_equal(outcome_table(f, "outcomes/edge_flow_tbps")[0],
                                       f["baseline/edge_flow_tbps"][()])
     v2 = run_cablesim(scenario("pytest-random", RANDOM_TRIALS, RANDOM_HAZARD,
                                extra="output: {format_version: 2}\n"), workdir, "random-v2")
     with open_results(v1) as a, open_results(v2) as a2, open_results(random_h5) as b:
-        assert (a.format_version, a2.format_version, b.format_version) == (1, 2, 3)
+        assert (a.format_version, a2.format_version, b.format_version) == (1, 2, 4)
         assert a.datasets() == [p for p in b.datasets() if p != "/trials/outcome"]
         assert a2.datasets() == b.datasets()
         for path in b.datasets():
@@ -445,7 +446,7 @@ def test_outcome_rows_read_lazily(random_h5, monkeypatch):
 
     with h5py.File(random_h5, "r") as f:
         ids = f["trials/outcome"][()]
-        table = f["outcomes/edge_flow_tbps"][()]
+        table = outcome_table(f, "outcomes/edge_flow_tbps")
     t = int(np.nonzero(ids > 0)[0][0])  # a trial with failures that changed the routing
     key = ("outcomes", "/outcomes/edge_flow_tbps")
     with open_results(random_h5) as r:
@@ -469,7 +470,7 @@ def test_outcome_ids_read_lazily(random_h5, copy_of, monkeypatch):
     checks them: a bad id in the last trial spoils only the slices that hold it."""
     path = copy_of(random_h5)
     with h5py.File(path, "r+") as f:
-        n_out = f["outcomes/served_tbps"].shape[0]
+        n_out = f["outcomes/served_tbps/index"].shape[0]
         f["trials/outcome"][RANDOM_TRIALS - 1] = n_out
     read = []
     real = h5py.Dataset.__getitem__

@@ -8,6 +8,7 @@ import os
 import re
 
 import h5py
+import numpy as np
 
 from cablesim_analysis import reader
 
@@ -60,22 +61,37 @@ def check_file_against_schema(path):
              "compound": "V"}
     seen = []
     with h5py.File(path, "r") as f:
+        # a dictionary table of format 4 (a group, docs/hdf5-schema.md) stands for its table
         f.visititems(lambda name, o: seen.append("/" + name)
-                     if isinstance(o, h5py.Dataset) else None)
+                     if isinstance(o, h5py.Dataset) and not reader.is_dictionary(o.parent)
+                     or reader.is_dictionary(o) else None)
         for p in seen:
             d = reader.DATASETS[p]
             ds = f[p]
-            assert ds.dtype.kind == kinds[d["type"]], p
-            assert ds.attrs["units"] == d["units"], p
-            assert ds.attrs["description"] == d["description"], p
+            if reader.is_dictionary(ds):
+                assert ds.attrs["encoding"] == "dictionary", p
+                assert d["type"] == "float64" and d["rows"] == "outcome", p
+                assert ds["index"].dtype.kind == "u" and ds["index"].ndim == 2, p
+                assert ds["value_offsets"].dtype == np.uint64, p
+                assert ds["value_offsets"].shape == (ds["index"].shape[1] + 1,), p
+                assert ds["values"].dtype == np.float64 and ds["values"].ndim == 1, p
+                assert ds["values"].attrs["units"] == d["units"], p
+                assert all("description" in ds[m].attrs for m in ds), p
+                assert sorted(ds) == ["index", "value_offsets", "values"], p
+                ds = ds["index"]  # the table's shape
+            else:
+                assert ds.dtype.kind == kinds[d["type"]], p
+            assert f[p].attrs["units"] == d["units"], p
+            assert f[p].attrs["description"] == d["description"], p
+            ds_attrs = f[p].attrs
             if d["rows"] == "static":
-                assert "rows" not in ds.attrs, p
+                assert "rows" not in ds_attrs, p
                 assert ds.ndim == (0 if d["dim"] is None else 1), p
             else:
-                assert ds.attrs["rows"] == d["rows"], p
+                assert ds_attrs["rows"] == d["rows"], p
                 assert ds.ndim == (2 if d["rows"] in ("trial", "outcome") and d["dim"] else 1), p
                 if d["rows"] == "offsets":
-                    assert ds.attrs["values"] == d["values"], p
+                    assert ds_attrs["values"] == d["values"], p
     with reader.open_results(path) as r:
         assert r.datasets() == [p for p in reader.DATASETS
                                 if p in seen and reader.DATASETS[p]["rows"] != "static"]

@@ -27,7 +27,7 @@
 
 /** Version of the file layout written by default; bumped on any incompatible change. Files of
  * format 1 and 2 are still written on request (scenario output.format_version) and read. */
-#define CS_RESULTS_FORMAT_VERSION 3
+#define CS_RESULTS_FORMAT_VERSION 4
 
 /** Everything the writer records besides the trials. All borrowed. */
 typedef struct {
@@ -102,12 +102,20 @@ bool cs_results_cut_short(const char *path, uint64_t *size, uint64_t *recorded);
  * Rewrites the complete results file at path without its dead space (docs/hdf5-schema.md,
  * "Compaction"): every root attribute and object is copied (chunks as stored) into
  * "<path>.compact.tmp", which is synced and renamed over path. Every dataset and attribute
- * keeps its type, shape, chunks, filters and values. A file that is not complete is left as it
- * is (*compacted false). On failure the temporary file is removed and path is the complete file
+ * keeps its type, shape, chunks, filters and values; in a file of format 4 and later, each
+ * float64 outcome table is written as a dictionary table instead (the same values once decoded,
+ * docs/hdf5-schema.md "Dictionary tables"). A file that is not complete is left as it is
+ * (*compacted false). On failure the temporary file is removed and path is the complete file
  * as it was.
  * \return CS_OK, CS_EINVAL (name too long), CS_EHDF5, CS_EIO.
  */
 cs_status cs_results_compact(const char *path, bool *compacted, cs_error *err);
+/**
+ * Whether the results file at path is of format 4 or later and has an outcome table its
+ * compaction would write as a dictionary table (a run resumed in place is compacted then).
+ * Read-only; false when it cannot tell.
+ */
+bool cs_results_wants_dictionary(const char *path);
 /**
  * Whether the results file at path holds a commit record (docs/hdf5-schema.md, "Commit
  * protocol") of at least one trial that reads, with the root attributes a resume reads: false

@@ -196,10 +196,13 @@ bool cs_schema_writes(const cs_schema_run *r, const cs_dataset_schema *d);
 #define CS_FORMAT_V1 1
 #define CS_FORMAT_V2 2
 #define CS_FORMAT_V3 3
+/** Format 3 whose complete files store the float64 outcome tables as dictionary tables
+ * (docs/hdf5-schema.md, "Dictionary tables"), the default. */
+#define CS_FORMAT_V4 4
 /** The record layout of memory (batches, readers' memory types): that of format 1 and 2 files. */
 #define CS_FORMAT_MEMORY CS_FORMAT_V2
-/** Whether this software reads files of format version (1 to 3). */
-#define CS_FORMAT_KNOWN(version) ((version) >= CS_FORMAT_V1 && (version) <= CS_FORMAT_V3)
+/** Whether this software reads files of format version (1 to 4). */
+#define CS_FORMAT_KNOWN(version) ((version) >= CS_FORMAT_V1 && (version) <= CS_FORMAT_V4)
 /** How dataset d's first axis follows the trials in a file of format version: rows "outcome"
  * are rows "trial" in format 1. */
 cs_rows_kind cs_schema_rows(const cs_dataset_schema *d, int version);

@@ -23,7 +23,7 @@
  * row in /trials). Format 2 stores each distinct routed outcome once (/outcomes) and per trial
  * its index (/trials/outcome); the reader hides that: every slice and cs_resultsio_read_dataset
  * give one row per trial whatever the format. */
-#define CS_RESULTSIO_FORMAT_VERSION 3
+#define CS_RESULTSIO_FORMAT_VERSION 4
 
 /** A row of /topology/nodes. Strings are owned by the reader. */
 typedef struct {

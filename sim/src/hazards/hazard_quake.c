@@ -5,12 +5,12 @@
  * An earthquake draws an epicentre (fixed with optional jitter, uniform in an
  * area, or uniform along a fault line) and a magnitude (fixed, or truncated
  * Gutenberg-Richter), lays a rupture of the length that magnitude implies
- * (Wells and Coppersmith 1994) along the fault or the strike, breaks each
- * segment with a probability that falls with its distance to the rupture
+ * (Wells and Coppersmith 1994) along the fault or the strike, breaks the
+ * slope stretches and canyon crossings near the rupture (breaks: slope, the
+ * default: line, or with dip_side the plane from it down-dip, Strasser et al.
+ * 2010 width) within Keefer's (1984) landslide area, or, with breaks: rupture,
+ * each segment with a probability that falls with its distance to the rupture
  * (a logistic fragility curve whose mid-point distance grows with magnitude),
- * or, with breaks: slope, breaks the slope stretches and canyon crossings near
- * the rupture (line, or with dip_side the plane from it down-dip, Strasser et
- * al. 2010 width) within Keefer's (1984) landslide area,
  * may take landing stations near the epicentre down, and may trigger a
  * sediment flow. A sediment flow (turbidity current) runs a sampled distance
  * down a canyon path and cuts every segment within width_km of the part of the
@@ -33,7 +33,7 @@
 /* Defaults (docs/model.md gives the sources). */
 #define LEN_A             (-2.44) /* Wells & Coppersmith (1994), subsurface rupture length, all slip types */
 #define LEN_B             0.59
-#define P_MAX             0.9
+#define P_MAX             0.9 /* inside the record's interval (docs/model.md, "Where p_max comes from") */
 #define D50_KM            10.0
 #define D50_GROWTH        0.35
 #define SPREAD            0.25
@@ -575,9 +575,10 @@ static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
     const cs_ynode *s = c->spec;
     cs_status rc;
     q->strike_deg = q->rupture_km = NAN;
+    /* breaks: slope is the default (docs/model.md, "Why `breaks: slope` is the default"). */
     static const char *const modes[] = {"rupture", "slope", NULL};
-    int mode = 0;
-    if ((rc = cs_yget_enum(d, s, "breaks", false, modes, 0, &mode, err))) return rc;
+    int mode = 1;
+    if ((rc = cs_yget_enum(d, s, "breaks", false, modes, 1, &mode, err))) return rc;
     q->slope = mode == 1;
     if ((rc = read_epicentre(c, q, err)) || (rc = read_magnitude(c, q, err))) return rc;
     if (cs_hz_present(s, "strike_deg") && q->fault != NULL)
@@ -643,7 +644,9 @@ static cs_status read_quake(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
     for (size_t k = 0; q->slope && k < sizeof rupture_only / sizeof *rupture_only; k++)
         if (cs_hz_present(s, rupture_only[k]))
             return cs_yerr(d, cs_ymap_get(s, rupture_only[k]), rupture_only[k],
-                           "no such key with `breaks: slope` (its reach is Keefer's law)", err);
+                           "no such key with `breaks: slope`, the default (its reach is Keefer's "
+                           "law; `breaks: rupture` takes it)",
+                           err);
     if (cs_hz_present(s, "sediment_flow")) {
         const cs_ynode *fm = cs_ymap_get(s, "sediment_flow");
         if (fm->kind != CS_YMAP)

@@ -146,7 +146,7 @@ static cs_status get_output(const cs_ydoc_t *d, const cs_ynode *root, cs_output_
     o->compression = 2;
     o->batch_trials = 1024;
     o->headroom = false;
-    o->format_version = 3;
+    o->format_version = 4;
     const cs_ynode *m = cs_ymap_get_or_default(d, root, "output");
     if (m == NULL) return CS_OK; /* out of memory recording the defaults: still the defaults */
     cs_status rc = cs_ymap_check_keys(d, m, output_keys, "output", err);
@@ -157,7 +157,7 @@ static cs_status get_output(const cs_ydoc_t *d, const cs_ynode *root, cs_output_
     keep(&rc, cs_yget_bool(d, m, "headroom", false, false, &o->headroom, err));
     keep(&rc, cs_yget_int(d, m, "compression", false, 0, 9, 2, &level, err));
     keep(&rc, cs_yget_int(d, m, "batch_trials", false, 1, 1000000, 1024, &batch, err));
-    keep(&rc, cs_yget_int(d, m, "format_version", false, 1, 3, 3, &version, err));
+    keep(&rc, cs_yget_int(d, m, "format_version", false, 1, 4, 4, &version, err));
     o->compression = (unsigned)level;
     o->format_version = (int)version;
     o->batch_trials = (size_t)batch;

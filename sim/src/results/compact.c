@@ -21,22 +21,99 @@
 #include <hdf5.h>
 
 #include "cablesim/results.h"
+#include "cablesim/results_schema.h"
+#include "results/dictionary.h"
 #include "results/h5util.h"
 
-/* What the link callback needs. */
+/* What the link callbacks need. */
 typedef struct {
     hid_t dst;
     const char *path;
     cs_error *err;
     cs_status rc;
+    int version;       /* the file's format_version */
+    const char *group; /* copy_member: the group's absolute name */
+    unsigned level;    /* copy_member: the deflate level of the file's per-trial datasets */
 } copy_ctx;
 
+/* Whether member name of group g (absolute name path) is an outcome table of float64 values
+ * with columns: a dataset that format 4 stores as a dictionary table. */
+static bool dictionary_table(hid_t g, const char *name, const char *path, int version)
+{
+    const cs_dataset_schema *s = cs_results_dataset_find(path, NULL);
+    if (s == NULL || s->rows != CS_ROWS_OUTCOME || s->type != CS_DT_F64 || s->dim == CS_DIM_NONE ||
+        version < CS_FORMAT_V4)
+        return false;
+    H5O_info_t info;
+    if (H5Oget_info_by_name(g, name, &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
+        return false;
+    const hid_t d = H5Dopen2(g, name, H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t dims[2] = {0, 0};
+    const bool two = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 2 &&
+                     H5Sget_simple_extent_dims(sp, dims, NULL) >= 0;
+    if (sp >= 0) H5Sclose(sp);
+    if (d >= 0) H5Dclose(d);
+    return two && dims[1] > 0;
+}
+
+/* Copies one member of /outcomes: a float64 table as a dictionary table (format 4), anything
+ * else as it is. */
+static herr_t copy_member(hid_t src, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)info;
+    copy_ctx *c = data;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", c->group, name);
+    if (dictionary_table(src, name, path, c->version)) {
+        const hid_t d = H5Dopen2(src, name, H5P_DEFAULT);
+        c->rc = d < 0 ? cs_h5_err(c->err, CS_EHDF5, c->path, "open dataset", path)
+                      : cs_dict_write(d, c->dst, name, c->level, c->path, c->err);
+        if (d >= 0) H5Dclose(d);
+    } else if (H5Ocopy(src, name, c->dst, name, H5P_DEFAULT, H5P_DEFAULT) < 0)
+        c->rc = cs_h5_err(c->err, CS_EHDF5, c->path, "copy", path);
+    return c->rc == CS_OK ? 0 : -1;
+}
+
+/* Copies /outcomes member by member (copy_member), the group with its attributes. */
+static cs_status copy_outcomes(hid_t src, const char *name, copy_ctx *c)
+{
+    const hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    const hid_t sg = H5Gopen2(src, name, H5P_DEFAULT);
+    const hid_t dg = gcpl >= 0 && H5Pset_obj_track_times(gcpl, false) >= 0
+                         ? H5Gcreate2(c->dst, name, H5P_DEFAULT, gcpl, H5P_DEFAULT)
+                         : H5I_INVALID_HID;
+    if (gcpl >= 0) H5Pclose(gcpl);
+    cs_status rc = sg < 0 || dg < 0 ? cs_h5_err(c->err, CS_EHDF5, c->path, "copy", name) : CS_OK;
+    if (rc == CS_OK) rc = cs_h5_copy_attrs(sg, dg, NULL, c->path, name, c->err);
+    char group[256];
+    snprintf(group, sizeof group, "/%s", name);
+    /* The level the run asked for (output.compression), as /trials/outcome has it: a merged
+     * file's outcome tables were made from decoded ones, not deflated. */
+    copy_ctx m = {.dst = dg,
+                  .path = c->path,
+                  .err = c->err,
+                  .rc = CS_OK,
+                  .version = c->version,
+                  .group = group,
+                  .level = cs_dict_deflate_level(src, "/trials/outcome")};
+    hsize_t idx = 0;
+    if (rc == CS_OK && H5Literate(sg, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_member, &m) < 0)
+        rc = m.rc != CS_OK ? m.rc : cs_h5_err(c->err, CS_EHDF5, c->path, "copy", name);
+    if (dg >= 0) H5Gclose(dg);
+    if (sg >= 0) H5Gclose(sg);
+    return rc;
+}
+
 /* Copies one object of the root group, recursively (H5Ocopy: groups with their members and
- * attributes, datasets with their stored chunks). */
+ * attributes, datasets with their stored chunks); /outcomes of format 4 by copy_outcomes. */
 static herr_t copy_link(hid_t src, const char *name, const H5L_info_t *info, void *data)
 {
     (void)info;
     copy_ctx *c = data;
+    if (c->version >= CS_FORMAT_V4 && strcmp(name, "outcomes") == 0) {
+        c->rc = copy_outcomes(src, name, c);
+        return c->rc == CS_OK ? 0 : -1;
+    }
     if (H5Ocopy(src, name, c->dst, name, H5P_DEFAULT, H5P_DEFAULT) < 0) {
         c->rc = cs_h5_err(c->err, CS_EHDF5, c->path, "copy", name);
         return -1;
@@ -80,7 +157,11 @@ static cs_status copy_file(hid_t src, hsize_t size, const char *path, const char
     if (fapl >= 0) H5Pclose(fapl);
     if (dst < 0) return cs_h5_err(err, CS_EHDF5, path, "create", tmp);
     cs_status rc = cs_h5_copy_attrs(src, dst, NULL, path, "/", err);
-    copy_ctx c = {.dst = dst, .path = path, .err = err, .rc = CS_OK};
+    int32_t version = 0;
+    if (rc == CS_OK)
+        rc = cs_h5_get_num_attr(src, path, "/", "format_version", H5T_NATIVE_INT32, &version,
+                                CS_EINVAL, err);
+    copy_ctx c = {.dst = dst, .path = path, .err = err, .rc = CS_OK, .version = version};
     hsize_t idx = 0;
     if (rc == CS_OK && H5Literate(src, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_link, &c) < 0)
         rc = c.rc != CS_OK ? c.rc : cs_h5_err(err, CS_EHDF5, path, "copy", "the groups");
@@ -90,6 +171,36 @@ static cs_status copy_file(hid_t src, hsize_t size, const char *path, const char
     if (fd < 0 || fsync(fd) != 0) rc = cs_errorf(err, CS_EIO, "%s: cannot sync %s", path, tmp);
     if (fd >= 0) close(fd);
     return rc;
+}
+
+/* H5Literate callback: stops (1) at a member of /outcomes that is a plain float64 table. */
+static herr_t plain_table(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)info;
+    char path[512];
+    snprintf(path, sizeof path, "/outcomes/%s", name);
+    return dictionary_table(g, name, path, *(const int *)data) ? 1 : 0;
+}
+
+bool cs_results_wants_dictionary(const char *path)
+{
+    cs_error err = CS_ERROR_INIT;
+    if (cs_h5_quiet(path, &err) != CS_OK) return false;
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return false;
+    int32_t version = 0;
+    bool wants = false;
+    if (cs_h5_get_num_attr(f, path, "/", "format_version", H5T_NATIVE_INT32, &version, CS_EINVAL,
+                           &err) == CS_OK &&
+        version >= CS_FORMAT_V4 && cs_h5_exists(f, "/outcomes")) {
+        const hid_t g = H5Gopen2(f, "/outcomes", H5P_DEFAULT);
+        hsize_t idx = 0;
+        wants =
+            g >= 0 && H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, plain_table, &version) > 0;
+        if (g >= 0) H5Gclose(g);
+    }
+    H5Fclose(f);
+    return wants;
 }
 
 cs_status cs_results_compact(const char *path, bool *compacted, cs_error *err)

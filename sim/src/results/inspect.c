@@ -6,6 +6,7 @@
 #include "cablesim/inspect.h"
 #include "cablesim/results_schema.h"
 #include "results/commit.h"
+#include "results/dictionary.h"
 #include "results/h5util.h"
 
 #include <errno.h>
@@ -72,21 +73,10 @@ static bool u64_attr(hid_t f, const char *name, uint64_t *v)
     return ok;
 }
 
-/* The length of the first axis of dataset path, or -1. */
+/* The length of the first axis of dataset path (or of a dictionary table), or -1. */
 static long long length_of(hid_t f, const char *path)
 {
-    if (H5Lexists(f, path, H5P_DEFAULT) <= 0) return -1;
-    const hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-    if (d < 0) return -1;
-    const hid_t s = H5Dget_space(d);
-    hsize_t dims[8] = {0};
-    const int rank = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
-    long long n = -1;
-    if (rank >= 1 && rank <= 8 && H5Sget_simple_extent_dims(s, dims, NULL) >= 0)
-        n = (long long)dims[0];
-    if (s >= 0) H5Sclose(s);
-    H5Dclose(d);
-    return n;
+    return cs_dict_rows(f, path);
 }
 
 /* Every per-trial dataset of the schema in f reaches the commit record cm. */
@@ -171,7 +161,7 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
                  "file");
     } else if (!u64_attr(f, "format_version", &version) || !CS_FORMAT_KNOWN(version)) {
         classify(info, CS_FILE_NOT_RESULTS, "format_version: expected %d to %d, found another",
-                 CS_FORMAT_V1, CS_FORMAT_V3);
+                 CS_FORMAT_V1, CS_FORMAT_V4);
     }
     free(format);
     if (info->why[0] == '\0') {

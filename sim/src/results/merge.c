@@ -32,6 +32,7 @@
 #include "results/h5util.h"
 #include "results/inputs.h"
 #include "results/merge.h"
+#include "results/dictionary.h"
 #include "results/outcomes.h"
 
 /* The parts, read and checked (merge_parts.c; merge.h). */
@@ -57,9 +58,14 @@ static herr_t add_dataset(hid_t g, const char *name, const H5L_info_t *info, voi
 {
     name_list *l = data;
     if (info->type != H5L_TYPE_HARD) return 0;
+    char parent[512];
+    const char *slash = strrchr(name, '/');
+    snprintf(parent, sizeof parent, "/%.*s", slash != NULL ? (int)(slash - name) : 0, name);
+    if (slash != NULL && cs_dict_is_table(g, parent)) return 0; /* a member of one: not listed */
     const hid_t o = H5Oopen(g, name, H5P_DEFAULT);
     if (o < 0) return -1;
-    const bool dataset = H5Iget_type(o) == H5I_DATASET;
+    const bool dataset = H5Iget_type(o) == H5I_DATASET ||
+                         (H5Iget_type(o) == H5I_GROUP && H5Aexists(o, "encoding") > 0);
     H5Oclose(o);
     if (!dataset) return 0;
     if (l->n == l->cap) {
@@ -75,7 +81,7 @@ static herr_t add_dataset(hid_t g, const char *name, const H5L_info_t *info, voi
     return 0;
 }
 
-/* Every dataset of file f (path), in name order. */
+/* Every dataset of file f (path), in name order; a dictionary table (format 4) as one dataset. */
 static cs_status list_datasets(name_list *l, hid_t f, const char *path, cs_status code,
                                cs_error *err)
 {
@@ -488,8 +494,7 @@ static cs_status merge_outcomes(merge_out *m, hid_t pf, const part_info *p, uint
         src[k] = H5I_INVALID_HID;
     for (size_t k = 0; k < no && !rc; k++) {
         fill_item *it = &m->items[order[k]];
-        if ((src[k] = H5Dopen2(pf, it->name, H5P_DEFAULT)) < 0)
-            rc = cs_h5_err(err, CS_EIO, p->path, "open dataset", it->name);
+        rc = cs_dict_open(pf, it->name, H5P_DEFAULT, &src[k], p->path, err);
         if (!rc) rc = check_source(it, src[k], p, &rows, err);
     }
     *nmap = no > 0 ? rows : 0;
@@ -733,9 +738,9 @@ static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part
                 rc = cs_h5_err(err, CS_EHDF5, out, "copy dataset", path);
             continue;
         }
-        const hid_t src = H5Dopen2(pf, path, H5P_DEFAULT);
-        rc = src < 0 ? cs_h5_err(err, CS_EIO, part, "open dataset", path)
-                     : create_empty(f, src, &t[d], path, out, part, err);
+        hid_t src = H5I_INVALID_HID;
+        rc = cs_dict_open(pf, path, H5P_DEFAULT, &src, part, err); /* format 4: decoded */
+        if (rc == CS_OK) rc = create_empty(f, src, &t[d], path, out, part, err);
         if (src >= 0) H5Dclose(src);
     }
     return rc;

@@ -51,7 +51,7 @@ static cs_status check_identity(hid_t f, cs_merge_part *p, cs_error *err)
     if (!rc && !CS_FORMAT_KNOWN(version))
         rc = cs_errorf(err, CS_EINVAL,
                        "%s: attribute \"format_version\" of /: expected %d to %d, found %" PRId32,
-                       p->path, CS_FORMAT_V1, CS_FORMAT_V3, version);
+                       p->path, CS_FORMAT_V1, CS_FORMAT_V4, version);
     p->version = version;
     if (!rc && H5Aexists(f, "part_trials") <= 0)
         rc = cs_errorf(err, CS_EINVAL,

@@ -22,6 +22,7 @@
 #include <hdf5.h>
 
 #include "cablesim/scenario.h"
+#include "results/dictionary.h"
 #include "results/h5util.h"
 #include "results/outcomes.h"
 #include "results/reader.h"
@@ -221,6 +222,8 @@ cs_status cs_rd_open_dataset(const cs_resultsio_t *r, const char *name, bool opt
 static cs_status open_outcome_cached(const cs_resultsio_t *r, const char *name, bool optional,
                                      bool outcome, hid_t *d, cs_error *err)
 {
+    if (outcome && cs_dict_is_table(r->file, name)) /* format 4: decoded in memory */
+        return cs_dict_open(r->file, name, H5P_DEFAULT, d, r->path, err);
     cs_status rc = cs_rd_open_dataset(r, name, optional, d, err);
     if (rc || *d < 0 || !outcome) return rc;
     const hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);

@@ -16,6 +16,7 @@
 
 #include "cablesim/results_mpi.h"
 #include "results/commit.h"
+#include "results/dictionary.h"
 #include "results/h5util.h"
 #include "results/writer.h"
 
@@ -179,7 +180,7 @@ static cs_status file_version(hid_t f, const char *path, int *v, cs_error *err)
     if (rc == CS_OK && !CS_FORMAT_KNOWN(version))
         rc = cs_errorf(err, CS_EINVAL,
                        "%s: attribute \"format_version\" of /: expected %d to %d, found %" PRId32,
-                       path, CS_FORMAT_V1, CS_FORMAT_V3, version);
+                       path, CS_FORMAT_V1, CS_FORMAT_V4, version);
     *v = (int)version;
     return rc;
 }
@@ -448,8 +449,15 @@ static cs_status repair(cs_results_t *w, cs_error *err)
     if (rc) return rc;
     cs_commit c;
     int version = 0;
+    uint8_t complete = 0;
     rc = file_version(f, w->path, &version, err);
     if (rc == CS_OK) cs_rw_set_version(w, version);
+    /* (a complete file's outcome tables may be dictionary tables, which no run continues) */
+    if (rc == CS_OK &&
+        cs_h5_get_num_attr(f, w->path, "/", "complete", H5T_NATIVE_UINT8, &complete, CS_EINVAL,
+                           err) == CS_OK &&
+        complete != 0)
+        rc = cs_errorf(err, CS_EINVAL, "%s: complete = 1: every trial is already there", w->path);
     if (rc == CS_OK) rc = cs_commit_read(f, w->path, &c, err);
     if (rc == CS_OK && !c.found)
         rc = cs_errorf(err, CS_EINVAL,
@@ -473,6 +481,13 @@ static cs_status repair(cs_results_t *w, cs_error *err)
             break;
         }
         const uint64_t want = listed ? c.len[d] : k == CS_ROWS_OFFSETS ? c.trials + 1 : c.trials;
+        if (cs_dict_is_table(f, path)) {
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: %s is a dictionary table (docs/hdf5-schema.md): the file was "
+                           "complete and compacted, and cannot be resumed",
+                           w->path, path);
+            break;
+        }
         hid_t ds = cs_h5_exists(f, path) ? H5Dopen2(f, path, H5P_DEFAULT) : H5I_INVALID_HID;
         const long long n = ds >= 0 ? first_extent(ds) : -1;
         if (ds < 0 || n < 0)

@@ -579,7 +579,7 @@ static void set_sizes(cs_results_t *w, const cs_results_meta *m)
     r->feature[CS_FEAT_IMPACT] = m->regions != NULL;
     r->feature[CS_FEAT_HEADROOM] = m->regions != NULL && o->headroom;
     r->dim[CS_DIM_REGIONS] = m->regions != NULL ? m->regions->n : 0;
-    cs_rw_set_version(w, o->format_version >= CS_FORMAT_V1 && o->format_version <= CS_FORMAT_V3
+    cs_rw_set_version(w, o->format_version >= CS_FORMAT_V1 && o->format_version <= CS_FORMAT_V4
                              ? o->format_version
                              : CS_RESULTS_FORMAT_VERSION);
 }
