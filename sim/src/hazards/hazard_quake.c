@@ -33,7 +33,7 @@
 /* Defaults (docs/model.md gives the sources). */
 #define LEN_A             (-2.44) /* Wells & Coppersmith (1994), subsurface rupture length, all slip types */
 #define LEN_B             0.59
-#define P_MAX             0.9
+#define P_MAX             0.9 /* inside the record's interval (docs/model.md, "Where p_max comes from") */
 #define D50_KM            10.0
 #define D50_GROWTH        0.35
 #define SPREAD            0.25
