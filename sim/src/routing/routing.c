@@ -331,10 +331,11 @@ static cs_status alloc_trees(cs_router_t *r, cs_error *err)
     ALLOC(r->own, r->nslots);
     ALLOC(r->owned, r->nslots);
     ALLOC(r->cut_block, r->nslots * r->ne);
+    ALLOC(r->cut0, r->nslots * r->ne);
     ALLOC(r->dist_block, block);
     ALLOC(r->idx_block, (SPT_ARRAYS - 1) * block);
-    if (!r->tree || !r->base || !r->own || !r->owned || !r->cut_block || !r->dist_block ||
-        !r->idx_block)
+    if (!r->tree || !r->base || !r->own || !r->owned || !r->cut_block || !r->cut0 ||
+        !r->dist_block || !r->idx_block)
         return cs_errorf(err, CS_ENOMEM, "out of memory for %zu shortest-path trees of %zu nodes",
                          n, r->nn);
     for (size_t s = 0; s < n; s++) {
@@ -386,6 +387,10 @@ cs_status cs_router_alloc(cs_router_t **out, const cs_topology_t *t, const cs_de
     for (size_t e = 0; e < r->ne; e++)
         r->usable[e] = r->ok0[e] = r->cap[e] > CS_ROUTING_EPS_TBPS;
     for (size_t sl = 0; sl < r->nslots; sl++)
+        for (size_t e = 0; e < r->ne; e++)
+            r->cut0[sl * r->ne + e] =
+                !r->ok0[e] || !cs_router_allowed(r, e, r->slot_a[sl], r->slot_b[sl]);
+    for (size_t sl = 0; sl < r->nslots; sl++)
         cs_spt_dijkstra(r, &r->base[sl], r->slot_root[sl]);
     mark_connected(r, r->down, r->reach); /* nothing is down yet */
     if (!cs_reflog_alloc(r)) {
@@ -406,13 +411,14 @@ void cs_router_free(cs_router_t *r)
     if (r == NULL) return;
 
     cs_reflog_free(r);
-    void *more[] = {r->dca,       r->dcb,       r->dcls,
-                    r->slot_a,    r->slot_b,    r->cls_a,
-                    r->cls_b,     r->ecountry,  (void *)r->countries,
-                    r->reach,     r->cap0,      r->ok0,
-                    r->cut_block, r->own,       r->path,
-                    r->owned,     r->idx_block, r->slot_up,
-                    r->uf0,       r->closed,    r->gone0};
+    void *more[] = {r->dca,       r->dcb,      r->dcls,
+                    r->slot_a,    r->slot_b,   r->cls_a,
+                    r->cls_b,     r->ecountry, (void *)r->countries,
+                    r->reach,     r->cap0,     r->ok0,
+                    r->cut_block, r->own,      r->path,
+                    r->cut0,      r->owned,    r->idx_block,
+                    r->slot_up,   r->uf0,      r->closed,
+                    r->gone0};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         free(more[i]);
     void *arrays[] = {r->adj_off, r->adj_edge,  r->adj_node, r->adj_rev,  r->efrom,  r->eto,

@@ -26,7 +26,8 @@
 typedef struct {
     double *dist;
     size_t *pred, *hops, *kid, *sib, *prv;
-    unsigned char *cut; /* [ne] 1: an edge this tree was repaired for (removed from its graph) */
+    unsigned char *cut;      /* [ne] 1: not in this tree's graph: outside its class, unusable in the
+                              * intact network, or an edge it was repaired for (removed) */
     size_t allow_a, allow_b; /* the restricted countries whose links it may use (or NONE) */
 } cs_spt;
 
@@ -116,6 +117,7 @@ struct cs_router {
     double *dist_block;
     size_t *idx_block;        /* pred, hops, kid, sib, prv of every tree */
     unsigned char *cut_block; /* cut of this routing's trees, ne entries each (base trees: none) */
+    unsigned char *cut0;      /* [nslots ne] the edges outside each slot's graph at the start */
     /* Dijkstra: a binary heap of nodes keyed on (distance, node index), hpos[v] v's entry. */
     cs_hent *heap;
     size_t *hpos;

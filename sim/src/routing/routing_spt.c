@@ -87,14 +87,15 @@ static void relax(cs_router_t *r, cs_spt *t, size_t u, size_t v, size_t e, size_
 
 /*
  * Whether edge e is in the graph of tree t: usable in the intact network, not removed from the
- * tree (cut), and open to its transit class. A tree is the shortest-path tree of its graph,
- * which holds every edge usable now (edges only leave the usable set within a routing, and a
- * tree removes only edges that left it).
+ * tree, and open to its transit class (a routing's trees: not marked in cut, which starts as the
+ * slot's cut0, the edges outside its class or unusable in the intact network). A tree is the
+ * shortest-path tree of its graph, which holds every edge usable now (edges only leave the usable
+ * set within a routing, and a tree removes only edges that left it).
  */
 static bool in_graph(const cs_router_t *r, const cs_spt *t, size_t e)
 {
-    return r->ok0[e] && (t->cut == NULL || !t->cut[e]) &&
-           cs_router_allowed(r, e, t->allow_a, t->allow_b);
+    if (t->cut != NULL) return !t->cut[e];
+    return r->ok0[e] && cs_router_allowed(r, e, t->allow_a, t->allow_b);
 }
 
 /*
@@ -309,7 +310,7 @@ const cs_spt *cs_spt_path_shared(cs_router_t *r, size_t s, size_t o, size_t dst)
  * when first asked for. */
 void cs_spt_start(cs_router_t *r, size_t n_gone)
 {
-    memset(r->cut_block, 0, r->nslots * r->ne);
+    memcpy(r->cut_block, r->cut0, r->nslots * r->ne);
     if (n_gone > REPAIR_MAX_DOWN) {
         memcpy(r->gone0, r->gone, n_gone * sizeof *r->gone);
         r->n_gone0 = n_gone;
@@ -323,7 +324,7 @@ void cs_spt_start(cs_router_t *r, size_t n_gone)
     }
     for (size_t s = 0; s < r->nslots; s++) {
         r->tree[s] = r->base[s];
-        r->tree[s].cut = r->own[s].cut; /* all 0: views are never written */
+        r->tree[s].cut = r->own[s].cut; /* cut0: views are never written */
         r->owned[s] = 0;
     }
 }
