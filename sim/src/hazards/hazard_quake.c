@@ -50,6 +50,9 @@
 #define SLOPE_SPREAD    0.1  /* logistic scale as a share of d50 (calibrated, Tohoku 2011) */
 #define CANYON_WIDTH_KM 5.0  /* a canyon crossing: the route within this of the canyon's axis */
 #define SLOPE_STEP_KM   2.0  /* spacing of the points that stand for a slope stretch */
+/* A site whose lower bound on the distance to the rupture exceeds the reach by this much is
+ * skipped before its exact distance is computed (the bound and the distance agree to ~1e-9 km). */
+#define CULL_MARGIN_KM 1.0
 /* Strasser et al. (2010), interface events: log10 W(km) = -0.882 + 0.351 Mw, rupture width. */
 #define WIDTH_A (-0.882)
 #define WIDTH_B 0.351
@@ -302,15 +305,22 @@ typedef struct {
     size_t n_sites;
     size_t *site_seg, *site_off;
     cs_lonlat *site_pts;
+    /* Site k's ball and box, to skip far sites cheaply: every point of the site lies within
+     * the chord site_rad[k] of site_mid[k]; site_box[4 k ..] = lon min, lon max, lat min, lat
+     * max of its points. */
+    cs_vec3 *site_mid;
+    double *site_rad, *site_box;
+    cs_vec3 *site_vec; /* the unit vectors of site_pts */
     cs_hz_segs segs;
     size_t n_stations;
     size_t *stations; /* landing stations */
 } quake_cfg;
 
 typedef struct {
-    line_ws rupture; /* room for nfault points (2 without a fault) */
-    line_ws flow;    /* room for the triggered flow's path */
-    cs_lonlat *ring; /* the rupture plane's closed outline: 2 nfault + 1 points (plane only) */
+    line_ws rupture;      /* room for nfault points (2 without a fault) */
+    line_ws flow;         /* room for the triggered flow's path */
+    cs_lonlat *ring;      /* the rupture plane's closed outline: 2 nfault + 1 points (plane only) */
+    cs_geo_arc *ring_leg; /* its legs (plane only) */
 } quake_ws;
 
 static void quake_free(void *cfg)
@@ -324,6 +334,10 @@ static void quake_free(void *cfg)
     free(q->site_seg);
     free(q->site_off);
     free(q->site_pts);
+    free(q->site_mid);
+    free(q->site_rad);
+    free(q->site_box);
+    free(q->site_vec);
     free(q);
 }
 
@@ -333,6 +347,7 @@ static void quake_ws_free(void *ws)
     line_ws_destroy(&w->rupture);
     line_ws_destroy(&w->flow);
     free(w->ring);
+    free(w->ring_leg);
     free(w);
 }
 
@@ -343,7 +358,8 @@ static void *quake_ws_alloc(const void *cfg)
     if (w == NULL) return NULL;
     /* A rupture without a fault has 2 points; a cut fault at most nfault + 2. */
     const size_t npts = (q->nfault > 2 ? q->nfault : 2) + 2;
-    if (q->plane && (w->ring = malloc((2 * npts + 1) * sizeof *w->ring)) == NULL) {
+    if (q->plane && ((w->ring = malloc((2 * npts + 1) * sizeof *w->ring)) == NULL ||
+                     (w->ring_leg = malloc(2 * npts * sizeof *w->ring_leg)) == NULL)) {
         quake_ws_free(w);
         return NULL;
     }
@@ -414,37 +430,102 @@ static cs_status rupture_breaks(const quake_cfg *q, const cs_hz_line *rupture, d
     return CS_OK;
 }
 
-/* The distance (km) from p to the rupture: to the line rup (m points), or, with a plane (ring
- * of nr points, closed), 0 inside it and the distance to its outline outside. */
-static double rupture_distance_km(cs_lonlat p, const cs_lonlat *rup, size_t m,
-                                  const cs_lonlat *ring, size_t nr)
+/* The distance (km) from p (pv its unit vector) to the rupture: to the line rup, or, with a
+ * plane (ring of nr points, closed), 0 inside it and the distance to its outline outside;
+ * outline holds the legs of the line (or of the ring). */
+static double rupture_distance_km(cs_lonlat p, cs_vec3 pv, const cs_lonlat *rup,
+                                  const cs_hz_line *outline, const cs_lonlat *ring, size_t nr)
 {
-    if (ring == NULL) return cs_geo_point_polyline_distance_km(p, rup, m);
-    if (cs_geo_point_in_polygon(p, ring, nr - 1)) return 0.0;
-    return cs_geo_point_polyline_distance_km(p, ring, nr);
+    if (ring != NULL && cs_geo_point_in_polygon(p, ring, nr - 1)) return 0.0;
+    /* cs_geo_point_polyline_distance_km over the outline's points o (the line, or the ring),
+     * leg by leg, but skipping a leg whose ball lies farther than the least distance found so
+     * far (by CULL_MARGIN_KM): the least is the same, from the same legs' exact distances. */
+    const cs_lonlat *o = ring != NULL ? ring : rup;
+    const size_t n = outline->n;
+    assert(n >= 1);
+    size_t first = 0;
+    double first_lb = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        const double lb = sqrt(cs_geo_chord2(pv, outline->leg[i].mid)) - outline->leg[i].radius;
+        if (lb < first_lb) {
+            first_lb = lb;
+            first = i;
+        }
+    }
+    double best = cs_geo_point_arc_distance_km(p, o[first], o[first + 1]);
+    double limit = 2.0 * sin(fmin(best + CULL_MARGIN_KM, M_PI * CS_EARTH_RADIUS_KM) /
+                             (2.0 * CS_EARTH_RADIUS_KM));
+    for (size_t i = 0; i < n; i++) {
+        if (i == first ||
+            sqrt(cs_geo_chord2(pv, outline->leg[i].mid)) - outline->leg[i].radius > limit)
+            continue;
+        const double d = cs_geo_point_arc_distance_km(p, o[i], o[i + 1]);
+        if (d < best) {
+            best = d;
+            limit = 2.0 * sin(fmin(best + CULL_MARGIN_KM, M_PI * CS_EARTH_RADIUS_KM) /
+                              (2.0 * CS_EARTH_RADIUS_KM));
+        }
+    }
+    return best;
+}
+
+/* Whether site k lies certainly farther than reach_km from the rupture outline (its line, or
+ * the plane's ring with box its lon/lat box): a lower bound on the distance, from the balls of
+ * the site and the outline and the site's ball against each leg, exceeds reach_km by
+ * CULL_MARGIN_KM. A site whose box meets the plane's box is never skipped (the plane's inside is
+ * tested in the lon/lat plane). Skipping such a site changes nothing: its distance exceeds the
+ * reach, so slope_breaks would draw nothing for it. */
+static bool site_far(const quake_cfg *q, size_t k, const cs_hz_line *outline, const double *box,
+                     double reach_km)
+{
+    const double *sb = q->site_box + 4 * k;
+    if (box != NULL && !(sb[1] < box[0] || sb[0] > box[1] || sb[3] < box[2] || sb[2] > box[3]))
+        return false;
+    const double limit = reach_km + CULL_MARGIN_KM;
+    const cs_vec3 mid = q->site_mid[k];
+    const double balls =
+        sqrt(cs_geo_chord2(mid, outline->centre)) - outline->radius - q->site_rad[k];
+    if (balls > 0.0 && cs_geo_chord2_km(balls * balls) > limit) return true;
+    double best = INFINITY;
+    for (size_t i = 0; i < outline->n; i++)
+        best = fmin(best, cs_geo_point_arc_chord2(mid, &outline->leg[i]));
+    const double lb = sqrt(best) - q->site_rad[k];
+    return lb > 0.0 && cs_geo_chord2_km(lb * lb) > limit;
 }
 
 /* breaks: slope. Each break site (a slope stretch or a canyon crossing) of each segment breaks
  * with cs_hz_slope_p of its distance to the rupture (line, or plane when ring is not NULL: of
  * width wid), at its point nearest the rupture; one uniform per site with p >= P_NEGLIGIBLE, in
  * site order. */
-static cs_status slope_breaks(const quake_cfg *q, const cs_lonlat *rup, size_t m,
-                              const cs_lonlat *ring, size_t nr, double wid, double mag, double len,
-                              const cs_topology_t *t, gsl_rng *rng, cs_failures *f, cs_error *err)
+static cs_status slope_breaks(const quake_cfg *q, const cs_lonlat *rup, const cs_lonlat *ring,
+                              size_t nr, const cs_hz_line *outline, double wid, double mag,
+                              double len, const cs_topology_t *t, gsl_rng *rng, cs_failures *f,
+                              cs_error *err)
 {
     const double d50 =
         q->reach_share * cs_hz_keefer_halfwidth_plane_km(mag, len, ring ? wid : 0.0, q->keefer_a);
     const double reach = d50 + q->fr.spread * d50 * log(q->fr.p_max / P_NEGLIGIBLE);
+    double box[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY}; /* the plane's lon/lat box */
+    for (size_t i = 0; ring != NULL && i < nr; i++) {
+        box[0] = fmin(box[0], ring[i].lon);
+        box[1] = fmax(box[1], ring[i].lon);
+        box[2] = fmin(box[2], ring[i].lat);
+        box[3] = fmax(box[3], ring[i].lat);
+    }
     for (size_t k = 0; k < q->n_sites; k++) {
+        if (site_far(q, k, outline, ring != NULL ? box : NULL, reach)) continue;
         const cs_lonlat *pts = q->site_pts + q->site_off[k];
         const size_t n = q->site_off[k + 1] - q->site_off[k];
         /* A stretch is at most CS_CUTSITE_SLOPE_KM long: its first point bounds the rest. */
-        if (rupture_distance_km(pts[0], rup, m, ring, nr) > reach + CS_CUTSITE_SLOPE_KM) continue;
+        const cs_vec3 *pv = q->site_vec + q->site_off[k];
+        if (rupture_distance_km(pts[0], pv[0], rup, outline, ring, nr) >
+            reach + CS_CUTSITE_SLOPE_KM)
+            continue;
         double d = INFINITY;
         cs_lonlat at = pts[0];
         size_t j0 = n, j1 = 0; /* the first and last points under the plane (distance 0) */
         for (size_t j = 0; j < n; j++) {
-            const double dj = rupture_distance_km(pts[j], rup, m, ring, nr);
+            const double dj = rupture_distance_km(pts[j], pv[j], rup, outline, ring, nr);
             if (dj < d) {
                 d = dj;
                 at = pts[j];
@@ -493,9 +574,12 @@ static cs_status quake_sample(const void *cfg, void *ws, const cs_hazard_env *en
     const double dip =
         cs_hz_bearing_deg(w->rupture.buf[0], w->rupture.buf[m - 1]) + 90.0 * q->dip_sign;
     const size_t nr = q->plane ? cs_hz_rupture_plane(w->rupture.buf, m, dip, wid, w->ring) : 0;
-    cs_status rc = q->slope ? slope_breaks(q, w->rupture.buf, m, q->plane ? w->ring : NULL, nr, wid,
-                                           mag, laid, t, rng, f, err)
-                            : rupture_breaks(q, &rupture, mag, t, rng, f, err);
+    cs_hz_line ring = {.leg = w->ring_leg};
+    if (q->plane) cs_hz_line_set(&ring, w->ring, nr);
+    cs_status rc = q->slope
+                       ? slope_breaks(q, w->rupture.buf, q->plane ? w->ring : NULL, nr,
+                                      q->plane ? &ring : &rupture, wid, mag, laid, t, rng, f, err)
+                       : rupture_breaks(q, &rupture, mag, t, rng, f, err);
     if (rc != CS_OK) return rc;
     for (size_t i = 0; i < q->n_stations && q->station_radius_km > 0.0; i++) {
         const size_t v = q->stations[i];
@@ -759,6 +843,37 @@ static cs_status build_sites(const cs_hz_ctx *c, quake_cfg *q, cs_error *err)
     return CS_OK;
 }
 
+/* Each site's ball and lon/lat box (site_far). */
+static cs_status index_sites(quake_cfg *q, cs_error *err)
+{
+    const size_t n = q->n_sites;
+    q->site_mid = malloc((n + 1) * sizeof *q->site_mid);
+    q->site_rad = malloc((n + 1) * sizeof *q->site_rad);
+    q->site_box = malloc((4 * n + 1) * sizeof *q->site_box);
+    q->site_vec = malloc((q->site_off != NULL ? q->site_off[n] : 0) * sizeof *q->site_vec + 1);
+    if (q->site_mid == NULL || q->site_rad == NULL || q->site_box == NULL || q->site_vec == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake break sites");
+    for (size_t k = 0; k < n; k++) {
+        const cs_lonlat *pts = q->site_pts + q->site_off[k];
+        const size_t np = q->site_off[k + 1] - q->site_off[k];
+        const cs_vec3 mid = cs_geo_vec(pts[np / 2]);
+        double rad = 0.0, *box = q->site_box + 4 * k;
+        box[0] = box[2] = INFINITY;
+        box[1] = box[3] = -INFINITY;
+        for (size_t j = 0; j < np; j++) {
+            q->site_vec[q->site_off[k] + j] = cs_geo_vec(pts[j]);
+            rad = fmax(rad, sqrt(cs_geo_chord2(mid, q->site_vec[q->site_off[k] + j])));
+            box[0] = fmin(box[0], pts[j].lon);
+            box[1] = fmax(box[1], pts[j].lon);
+            box[2] = fmin(box[2], pts[j].lat);
+            box[3] = fmax(box[3], pts[j].lat);
+        }
+        q->site_mid[k] = mid;
+        q->site_rad[k] = rad;
+    }
+    return CS_OK;
+}
+
 cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
 {
     static const char *const keys[] = {"type",
@@ -801,7 +916,8 @@ cs_status cs_hz_quake_parse(cs_hazard_t *h, const cs_hz_ctx *c, cs_error *err)
     h->ws_alloc = quake_ws_alloc;
     h->ws_free = quake_ws_free;
     if ((rc = read_quake(c, q, err)) || (rc = cs_hz_segs_init(&q->segs, c->t, err))) return rc;
-    if (q->slope && (rc = build_sites(c, q, err)) != CS_OK) return rc;
+    if (q->slope && ((rc = build_sites(c, q, err)) != CS_OK || (rc = index_sites(q, err)) != CS_OK))
+        return rc;
     const size_t nn = cs_topology_node_count(c->t);
     q->stations = malloc((nn + 1) * sizeof *q->stations);
     if (q->stations == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for earthquake");
