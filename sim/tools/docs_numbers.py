@@ -34,14 +34,24 @@ def main(cli, work, out):
     tail = jt["overall"]["unserved_tail"]
     a = "docs/analysis.md"
     quote(a, f"expected unserved: {u['mean']:.4f} Tbps (95% CI {u['lo']:.4f} to {u['hi']:.4f})")
-    quote(a, f"the median trial loses {tail['quantiles']['p50']:.1f} Tbps")
+    n, lossy = u["n"], jt["overall"]["loss_trials"]
+    quote(a, f"{lossy} of the {n} trials ({100 * lossy / n:.1f}%) lose traffic")
+    quote(a, f"99% of the trials lose at most {tail['quantiles']['p99']:.1f} Tbps")
     quote(a, f"up to {tail['max']:.1f} Tbps in the worst")
     share = {r["region"]: 100 * r["served_fraction"]["mean"] for r in jt["regions"]}
-    quote(a, f"The US West Coast keeps {share['US West Coast']:.1f}%, Canada "
-             f"{share['Canada']:.1f}% and Hawaii {share['Hawaii']:.1f}%")
-    topaz = next(e for e in jt["segments"] if e["id"] == "topaz:4")["criticality"]
-    quote(a, f"fails in {100 * topaz['failed']['p']:.0f}% of the trials, the trials of the CCDF's "
-             f"upper branch, each losing {topaz['unserved_when_failed']['mean']:.1f} Tbps")
+    quote(a, f"Hawaii keeps {share['Hawaii']:.2f}%, Brunei {share['Brunei']:.2f}% and Indonesia "
+             f"{share['Indonesia']:.2f}%")
+    quote(a, f"the US West Coast {share['US West Coast']:.2f}%")
+    # The cable and the segment that carry the loss: the largest loss share (docs/analysis.md, 5).
+    def top(units):
+        return max(units, key=lambda e: e["criticality"]["loss_share"] or 0.0)
+    cable, seg = top(jt["cables"]), top(jt["segments"])
+    quote(a, f"{cable['cable']} has a share of {cable['criticality']['loss_share']:.2f} "
+             f"({cable['criticality']['loss_share']:.4f})")
+    crit = seg["criticality"]
+    quote(a, f"narrows it to one segment, `{seg['id']}`")
+    quote(a, f"fails in {100 * crit['failed']['p']:.0f}% of the trials ({crit['failed']['k']}), "
+             f"each losing {crit['unserved_when_failed']['mean']:.1f} Tbps on average")
 
     # docs/analysis.md, evolution over the years: the loss of the last year.
     years = {}
