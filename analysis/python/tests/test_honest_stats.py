@@ -183,3 +183,23 @@ def test_the_python_reader_states_regions_as_analyze_does(shipped, random_h5):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "clopper_pearson_bound" in out.stdout and "too few for a normal" in out.stdout
+
+
+def test_a_region_the_intact_network_cannot_serve_is_never_cut_off(tmp_path):
+    # In 2000 no lit cable reaches Australia (AJC opens in 2001, the Guam-Sydney cables in
+    # 2009): its demand is "not served by the intact network" and left out of every damage
+    # figure, so no failure cuts it off. Before, its pairs were cut in every trial (P(cut) 1 in
+    # analyze and in the Python reader) while the run summary left it out.
+    f = tmp_path / "b2000.h5"
+    cli("run", "scenarios/baseline.yaml", "--set", "as_of=2000", "--set", "trials=50", "-o", f,
+        "--quiet")
+    doc = json.loads(cli("analyze", f, "--format", "json"))
+    au = next(g for g in doc["regions"] if g["region"] == "Australia")
+    assert au["intact_served_tbps"] == 0.0
+    assert au["cut_off_all"]["k"] == 0 and au["cut_off_any"]["k"] == 0
+    r = open_results(str(f))
+    assert not stats.region_cut(r)["Australia"].any()
+    # The regions the intact network serves keep their meaning: the pair_cut of a trial is 1
+    # only for pairs with a served demand.
+    served = {g["region"] for g in doc["regions"] if g["intact_served_tbps"] > 0}
+    assert "Hong Kong" in served

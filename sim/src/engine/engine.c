@@ -415,13 +415,23 @@ void cs_engine_outcome(const cs_engine_t *e, cs_outcome_id *out)
     *out = e->oid;
 }
 
+/*
+ * cut[p]: pair p has a demand the intact network serves (cs_router_reachable) and none of its
+ * demands is connected in routing r. A pair the intact network of the year serves nothing of
+ * (Australia before its first cable) is not cut by any failure: 0, like its damage figures
+ * (docs/model.md, "Demand the intact network cannot serve").
+ */
 static void pair_cuts(const cs_engine_t *e, const cs_routing_result *r, unsigned char *cut)
 {
-    for (size_t p = 0; p < e->n_pairs; p++)
-        cut[p] = 1;
+    const unsigned char *reach = cs_router_reachable(e->router);
+    memset(cut, 0, e->n_pairs);
     for (size_t i = 0; i < r->n_demands; i++) {
         const size_t p = e->pair_of_demand[i];
         assert(p == SIZE_MAX || p < e->n_pairs);
+        if (p != SIZE_MAX && reach[i]) cut[p] = 1;
+    }
+    for (size_t i = 0; i < r->n_demands; i++) {
+        const size_t p = e->pair_of_demand[i];
         if (p != SIZE_MAX && r->connected[i]) cut[p] = 0;
     }
 }
