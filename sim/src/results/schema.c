@@ -270,7 +270,9 @@ static const cs_dataset_schema table[CS_DS_COUNT] = {
          .description = "1 when the (city, region) pair (column, row of /topology/pairs) lost "
                         "every path in the trial, else 0",
          .doc = "1 when, in that trial, no demand between the pair's city and a city of its "
-                "region has any surviving path (ignoring capacity), else 0."},
+                "region has any surviving path (ignoring capacity), else 0; always 0 for a pair "
+                "none of whose demands the intact network serves (docs/model.md, \"Demand the "
+                "intact network cannot serve\")."},
     [CS_DS_CAPACITY_LOST] =
         {.path = "/trials/capacity_lost_tbps",
          TRIAL(CS_DT_F64, CS_DIM_NONE, CS_FEAT_IMPACT),
