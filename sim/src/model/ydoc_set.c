@@ -335,11 +335,15 @@ static bool emit_node(const emitter *em, const cs_ynode *n)
         if (len > INT_MAX) return false;
         /* A plain scalar stays plain; a quoted one must not be written plain (plain_implicit 0
          * makes libyaml quote it), or "yes" or "1e3" would come back as a bool or a number. */
+        /* A value with a line break (a plain scalar over several lines included) is written as
+         * a literal block, which reads back as the same value: libyaml would write a multi-line
+         * plain scalar single-quoted, which folds its line breaks differently when read again,
+         * so the resolved text would not be a fixed point (fuzz_scenario). */
         yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
-        if (n->plain)
-            style = YAML_PLAIN_SCALAR_STYLE;
-        else if (strchr(n->value, '\n') != NULL)
+        if (strchr(n->value, '\n') != NULL)
             style = YAML_LITERAL_SCALAR_STYLE;
+        else if (n->plain)
+            style = YAML_PLAIN_SCALAR_STYLE;
         const int ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)n->value,
                                                     (int)len, n->plain ? 1 : 0, 1, style);
         return ok && yaml_emitter_emit(e, &ev);
