@@ -138,9 +138,10 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
 
 /* After the file was closed: gives it its name and, when it is complete, compacts it (rank 0;
  * a file resumed in place, tmp "", when it has outcome tables to write as dictionary tables,
- * format 4); *seconds receives the time this took. */
+ * format 4; with the outcome tables its writer kept, or NULL); *seconds receives the time this
+ * took. */
 static cs_status name_results(const char *tmp, const char *name, bool resumed, int rank,
-                              double *seconds, cs_error *err)
+                              const cs_results_tables *kept, double *seconds, cs_error *err)
 {
     const double t0 = cli_now_s();
     *seconds = 0.0;
@@ -148,7 +149,7 @@ static cs_status name_results(const char *tmp, const char *name, bool resumed, i
         return CS_OK;
     bool compacted = false;
     cs_status rc = tmp[0] != '\0' ? cs_outfile_commit(tmp, name, err) : CS_OK;
-    if (rc == CS_OK && cs_results_compact(name, &compacted, err) != CS_OK) {
+    if (rc == CS_OK && cs_results_compact_kept(name, kept, &compacted, err) != CS_OK) {
         const size_t n = strlen(err->msg); /* the complete file is untouched: say so */
         snprintf(err->msg + n, sizeof err->msg - n,
                  " (compacting the file failed: it is complete as written, uncompacted)");
@@ -238,10 +239,12 @@ int run_execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
     double seconds = cli_now_s() - ps.ps.start, write_s = cs_results_write_seconds(w);
     cs_error cerr = CS_ERROR_INIT;
-    cs_status crc = cs_results_close(w, rc == CS_OK, &cerr);
+    cs_results_tables *kept = NULL; /* the outcome tables, for the compaction */
+    cs_status crc = cs_results_close_keep(w, rc == CS_OK, &kept, &cerr);
     double compact_s = 0.0; /* part of the writing */
     if (crc == CS_OK)
-        crc = name_results(tmp, results_name(a), a->resume != NULL, 0, &compact_s, &cerr);
+        crc = name_results(tmp, results_name(a), a->resume != NULL, 0, kept, &compact_s, &cerr);
+    cs_results_tables_free(kept);
     seconds += compact_s;
     write_s += compact_s;
     if (rc == CS_EINTR) {
@@ -352,7 +355,8 @@ int run_execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome
     int status = CLI_OK;
     double compact_s = 0.0; /* part of the writing */
     if (cs_results_close(w, !stopped, &cerr) != CS_OK ||
-        name_results(tmp, results_name(a), a->resume != NULL, rank, &compact_s, &cerr) != CS_OK)
+        name_results(tmp, results_name(a), a->resume != NULL, rank, NULL, &compact_s, &cerr) !=
+            CS_OK)
         status = run_report(rank, &cerr);
     seconds += compact_s;
     write_s += compact_s;

@@ -372,12 +372,15 @@ static cs_status dry_sample(cs_engine_t *e, cs_run_summary *sum, const char *dir
         o.n_trials = n;
         rc = cs_engine_run(e, w, &o, sum, err);
     }
+    cs_results_tables *kept = NULL;
     if (w != NULL) {
-        const cs_status crc = cs_results_close(w, rc == CS_OK, rc == CS_OK ? err : NULL);
+        const cs_status crc =
+            cs_results_close_keep(w, rc == CS_OK, &kept, rc == CS_OK ? err : NULL);
         if (rc == CS_OK) rc = crc;
     }
     bool compacted = false; /* as the run compacts its complete file */
-    if (rc == CS_OK) rc = cs_results_compact(path, &compacted, err);
+    if (rc == CS_OK) rc = cs_results_compact_kept(path, kept, &compacted, err);
+    cs_results_tables_free(kept);
     *seconds = cli_now_s() - t0;
     struct stat st;
     if (rc == CS_OK && stat(path, &st) != 0)

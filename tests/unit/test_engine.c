@@ -18,6 +18,7 @@
 #include "cablesim/rng.h"
 #include "cs_engine_test.h"
 #include "cs_test.h"
+#include "results/dictionary.h"
 
 static cs_scenario *load_scenario(const char *text, const char *const *sets, size_t nsets)
 {
@@ -362,6 +363,149 @@ static void test_batch_shares_outcomes(void **state)
         cs_engine_free(e);
         cs_scenario_free(s);
     }
+}
+
+/* Copies file a to b. */
+static void copy_file(const char *a, const char *b)
+{
+    FILE *in = fopen(a, "rb"), *out = fopen(b, "wb");
+    assert_true(in != NULL && out != NULL);
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+}
+
+/* Whether member m of dictionary table t is the same in files fa and fb: its values (as bytes),
+ * type, shape and bytes stored (the same chunks compressed alike). */
+static bool same_member(hid_t fa, hid_t fb, const char *t, const char *m)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", t, m);
+    const hid_t da = H5Dopen2(fa, path, H5P_DEFAULT), db = H5Dopen2(fb, path, H5P_DEFAULT);
+    assert_true(da >= 0 && db >= 0);
+    const hid_t ta = H5Dget_type(da), tb = H5Dget_type(db);
+    const hid_t sa = H5Dget_space(da), sb = H5Dget_space(db);
+    const hssize_t n = H5Sget_simple_extent_npoints(sa);
+    const size_t size = H5Tget_size(ta);
+    bool same = H5Tequal(ta, tb) > 0 && n == H5Sget_simple_extent_npoints(sb) &&
+                H5Dget_storage_size(da) == H5Dget_storage_size(db);
+    if (same && n > 0) {
+        unsigned char *a = malloc((size_t)n * size), *b = malloc((size_t)n * size);
+        assert_true(H5Dread(da, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, a) >= 0);
+        assert_true(H5Dread(db, tb, H5S_ALL, H5S_ALL, H5P_DEFAULT, b) >= 0);
+        same = memcmp(a, b, (size_t)n * size) == 0;
+        free(a);
+        free(b);
+    }
+    H5Sclose(sa);
+    H5Sclose(sb);
+    H5Tclose(ta);
+    H5Tclose(tb);
+    H5Dclose(da);
+    H5Dclose(db);
+    return same;
+}
+
+/*
+ * The outcome tables a one-process writer keeps (cs_results_close_keep) are those it wrote: the
+ * compaction from them makes the same dictionary tables, member by member and byte for byte, as
+ * the compaction that reads the file; tables kept from another run (other rows) are not used;
+ * and past their limit the tables are dropped, not kept in part.
+ */
+static void test_compact_kept(void **state)
+{
+    (void)state;
+    const char *const sets[] = {"output.headroom=true", "trials=150"};
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, sets, 2);
+    char a[64], b[64], c[64];
+    snprintf(a, sizeof a, "engine-kept-a-%d.h5", (int)getpid());
+    snprintf(b, sizeof b, "engine-kept-b-%d.h5", (int)getpid());
+    snprintf(c, sizeof c, "engine-kept-c-%d.h5", (int)getpid());
+    cs_results_tables *kept[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) { /* the run, and a shorter one whose tables do not fit */
+        if (k == 1) s->trials = 40;
+        cs_engine_t *e = cs_test_engine(s);
+        cs_error err = CS_ERROR_INIT;
+        cs_trial_batch intact;
+        assert_int_equal(cs_engine_intact_batch(e, &intact, &err), CS_OK);
+        const cs_results_meta meta = cs_test_meta(e, &intact);
+        cs_results_t *w = NULL;
+        assert_int_equal(cs_results_create(&w, k == 0 ? a : c, &meta, &err), CS_OK);
+        cs_trial_batch_destroy(&intact);
+        cs_run_summary sum;
+        assert_int_equal(cs_run_summary_init(&sum, e, &err), CS_OK);
+        cs_engine_options o = CS_ENGINE_OPTIONS_INIT;
+        assert_int_equal(cs_engine_run(e, w, &o, &sum, &err), CS_OK);
+        assert_int_equal(cs_results_close_keep(w, true, &kept[k], &err), CS_OK);
+        assert_non_null(kept[k]);
+        cs_run_summary_destroy(&sum);
+        cs_engine_free(e);
+    }
+    assert_true(kept[1]->len[CS_DS_SERVED] < kept[0]->len[CS_DS_SERVED]);
+    static const char *const tables[] = {"/outcomes/served_tbps",
+                                         "/outcomes/latency_ms",
+                                         "/outcomes/edge_flow_tbps",
+                                         "/outcomes/region_served_fraction",
+                                         "/outcomes/region_latency_added_ms",
+                                         "/outcomes/region_headroom_tbps"};
+    static const char *const members[] = {"index", "value_offsets", "values"};
+    copy_file(a, b); /* the complete file before its compaction, twice */
+    copy_file(a, c);
+    /* every table of the run kept with its rows; none of the shorter run's fits */
+    const hid_t f = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT);
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        const hid_t d = H5Dopen2(f, tables[i], H5P_DEFAULT), sp = H5Dget_space(d);
+        hsize_t dims[2];
+        assert_int_equal(H5Sget_simple_extent_ndims(sp), 2);
+        H5Sget_simple_extent_dims(sp, dims, NULL);
+        assert_non_null(cs_dict_kept(kept[0], tables[i], dims[0], dims[1]));
+        assert_null(cs_dict_kept(kept[1], tables[i], dims[0], dims[1]));
+        H5Sclose(sp);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
+    cs_error err = CS_ERROR_INIT;
+    bool compacted[3] = {false, false, false};
+    assert_int_equal(cs_results_compact_kept(a, kept[0], &compacted[0], &err), CS_OK);
+    assert_int_equal(cs_results_compact_kept(b, kept[1], &compacted[1], &err), CS_OK);
+    assert_int_equal(cs_results_compact(c, &compacted[2], &err), CS_OK);
+    assert_true(compacted[0] && compacted[1] && compacted[2]);
+    const hid_t fc = H5Fopen(c, H5F_ACC_RDONLY, H5P_DEFAULT);
+    for (int k = 0; k < 2; k++) {
+        const hid_t fk = H5Fopen(k == 0 ? a : b, H5F_ACC_RDONLY, H5P_DEFAULT);
+        for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+            assert_true(cs_dict_is_table(fk, tables[i]) && cs_dict_is_table(fc, tables[i]));
+            for (size_t j = 0; j < 3; j++)
+                assert_true(same_member(fk, fc, tables[i], members[j]));
+        }
+        H5Fclose(fk);
+    }
+    H5Fclose(fc);
+    /* past its limit a table is dropped whole */
+    size_t cols[CS_DS_COUNT] = {0};
+    cols[CS_DS_SERVED] = 3;
+    cs_results_tables *t = cs_dict_keep_new(cols);
+    assert_non_null(t);
+    t->max = 256 * 3 * sizeof(double);
+    const double row[3] = {1.0, -0.0, NAN};
+    for (int i = 0; i < 256; i++)
+        assert_true(cs_dict_keep_add(t, CS_DS_SERVED, row, 1));
+    assert_true(cs_dict_keep_add(t, CS_DS_LATENCY, row, 1)); /* not kept: nothing to do */
+    assert_null(t->rows[CS_DS_LATENCY]);
+    assert_false(cs_dict_keep_add(t, CS_DS_SERVED, row, 1));
+    assert_memory_equal(t->rows[CS_DS_SERVED] + 255 * 3, row, sizeof row);
+    assert_null(cs_dict_kept(t, "/outcomes/served_tbps", 257, 3));
+    assert_non_null(cs_dict_kept(t, "/outcomes/served_tbps", 256, 3));
+    cs_results_tables_free(t);
+    cs_results_tables_free(kept[0]);
+    cs_results_tables_free(kept[1]);
+    remove(a);
+    remove(b);
+    remove(c);
+    cs_scenario_free(s);
 }
 
 /*
@@ -867,6 +1011,7 @@ int main(void)
         cmocka_unit_test(test_splits_are_bit_identical),
         cmocka_unit_test(test_shuffle_filter),
         cmocka_unit_test(test_results_formats),
+        cmocka_unit_test(test_compact_kept),
         cmocka_unit_test(test_batch_shares_outcomes),
         cmocka_unit_test(test_summary_matches_trials),
         cmocka_unit_test(test_summary_merge),

@@ -111,6 +111,22 @@ bool cs_results_cut_short(const char *path, uint64_t *size, uint64_t *recorded);
  */
 cs_status cs_results_compact(const char *path, bool *compacted, cs_error *err);
 /**
+ * The float64 outcome tables of a run as its writer wrote them, kept in memory
+ * (cs_results_close_keep), so that the compaction of the complete file encodes them as
+ * dictionary tables without reading them back from the file (docs/hdf5-schema.md, "Dictionary
+ * tables").
+ */
+typedef struct cs_results_tables cs_results_tables;
+/**
+ * cs_results_compact() with the tables kept by the writer of the file (NULL: none): a table kept
+ * with as many rows and columns as the file's is taken from memory instead of the file. The
+ * file is the same as cs_results_compact() makes (the kept rows are those written).
+ */
+cs_status cs_results_compact_kept(const char *path, const cs_results_tables *kept, bool *compacted,
+                                  cs_error *err);
+/** Frees tables kept by cs_results_close_keep() (accepts NULL). */
+void cs_results_tables_free(cs_results_tables *t);
+/**
  * Whether the results file at path is of format 4 or later and has an outcome table its
  * compaction would write as a dictionary table (a run resumed in place is compacted then).
  * Read-only; false when it cannot tell.
@@ -186,6 +202,17 @@ uint64_t cs_results_written(const cs_results_t *w);
  * attribute complete = 1 as the last write; otherwise complete stays 0.
  */
 cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err);
+/**
+ * cs_results_close(), and when the file was closed complete, *kept receives the outcome tables
+ * the writer kept in memory for cs_results_compact_kept() (else NULL; free with
+ * cs_results_tables_free). A writer keeps them when it made the file on one process in format 4
+ * or later, up to CS_RESULTS_KEEP_MAX bytes (beyond, it drops them and the compaction reads the
+ * file).
+ */
+cs_status cs_results_close_keep(cs_results_t *w, bool complete, cs_results_tables **kept,
+                                cs_error *err);
+/** The most bytes of outcome tables a writer keeps in memory (cs_results_close_keep). */
+#define CS_RESULTS_KEEP_MAX ((size_t)512 << 20)
 
 /**
  * Joins the parts written by `cablesim run --shard I/N` (paths[0..n-1], in any order) into out,

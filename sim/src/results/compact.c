@@ -34,11 +34,13 @@ typedef struct {
     int version;       /* the file's format_version */
     const char *group; /* copy_member: the group's absolute name */
     unsigned level;    /* copy_member: the deflate level of the file's per-trial datasets */
+    const cs_results_tables *kept; /* the outcome tables the writer kept, or NULL */
 } copy_ctx;
 
 /* Whether member name of group g (absolute name path) is an outcome table of float64 values
- * with columns: a dataset that format 4 stores as a dictionary table. */
-static bool dictionary_table(hid_t g, const char *name, const char *path, int version)
+ * with columns: a dataset that format 4 stores as a dictionary table (its shape into dims). */
+static bool dictionary_table(hid_t g, const char *name, const char *path, int version,
+                             hsize_t dims[2])
 {
     const cs_dataset_schema *s = cs_results_dataset_find(path, NULL);
     if (s == NULL || !cs_schema_dictionary(s, version)) return false;
@@ -46,7 +48,7 @@ static bool dictionary_table(hid_t g, const char *name, const char *path, int ve
     if (H5Oget_info_by_name(g, name, &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
         return false;
     const hid_t d = H5Dopen2(g, name, H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
-    hsize_t dims[2] = {0, 0};
+    dims[0] = dims[1] = 0;
     const bool two = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 2 &&
                      H5Sget_simple_extent_dims(sp, dims, NULL) >= 0;
     if (sp >= 0) H5Sclose(sp);
@@ -54,18 +56,20 @@ static bool dictionary_table(hid_t g, const char *name, const char *path, int ve
     return two && dims[1] > 0;
 }
 
-/* Copies one member of /outcomes: a float64 table as a dictionary table (format 4), anything
- * else as it is. */
+/* Copies one member of /outcomes: a float64 table as a dictionary table (format 4; from the
+ * rows the writer kept when it kept them), anything else as it is. */
 static herr_t copy_member(hid_t src, const char *name, const H5L_info_t *info, void *data)
 {
     (void)info;
     copy_ctx *c = data;
     char path[512];
     snprintf(path, sizeof path, "%s/%s", c->group, name);
-    if (dictionary_table(src, name, path, c->version)) {
+    hsize_t dims[2];
+    if (dictionary_table(src, name, path, c->version, dims)) {
         const hid_t d = H5Dopen2(src, name, H5P_DEFAULT);
+        const double *kept = cs_dict_kept(c->kept, path, (size_t)dims[0], (size_t)dims[1]);
         c->rc = d < 0 ? cs_h5_err(c->err, CS_EHDF5, c->path, "open dataset", path)
-                      : cs_dict_write(d, c->dst, name, c->level, c->path, c->err);
+                      : cs_dict_write(d, c->dst, name, c->level, kept, c->path, c->err);
         if (d >= 0) H5Dclose(d);
     } else if (H5Ocopy(src, name, c->dst, name, H5P_DEFAULT, H5P_DEFAULT) < 0)
         c->rc = cs_h5_err(c->err, CS_EHDF5, c->path, "copy", path);
@@ -93,7 +97,8 @@ static cs_status copy_outcomes(hid_t src, const char *name, copy_ctx *c)
                   .rc = CS_OK,
                   .version = c->version,
                   .group = group,
-                  .level = cs_dict_deflate_level(src, "/trials/outcome")};
+                  .level = cs_dict_deflate_level(src, "/trials/outcome"),
+                  .kept = c->kept};
     hsize_t idx = 0;
     if (rc == CS_OK && H5Literate(sg, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_member, &m) < 0)
         rc = m.rc != CS_OK ? m.rc : cs_h5_err(c->err, CS_EHDF5, c->path, "copy", name);
@@ -142,7 +147,7 @@ static bool is_complete(hid_t f)
  */
 #define CS_COMPACT_IN_MEMORY ((hsize_t)256 << 20)
 static cs_status copy_file(hid_t src, hsize_t size, const char *path, const char *tmp,
-                           cs_error *err)
+                           const cs_results_tables *kept, cs_error *err)
 {
     const bool memory = size <= CS_COMPACT_IN_MEMORY;
     const hid_t fcpl = cs_h5_plain_fcpl(), fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -159,7 +164,8 @@ static cs_status copy_file(hid_t src, hsize_t size, const char *path, const char
     if (rc == CS_OK)
         rc = cs_h5_get_num_attr(src, path, "/", "format_version", H5T_NATIVE_INT32, &version,
                                 CS_EINVAL, err);
-    copy_ctx c = {.dst = dst, .path = path, .err = err, .rc = CS_OK, .version = version};
+    copy_ctx c = {
+        .dst = dst, .path = path, .err = err, .rc = CS_OK, .version = version, .kept = kept};
     hsize_t idx = 0;
     if (rc == CS_OK && H5Literate(src, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_link, &c) < 0)
         rc = c.rc != CS_OK ? c.rc : cs_h5_err(err, CS_EHDF5, path, "copy", "the groups");
@@ -177,7 +183,8 @@ static herr_t plain_table(hid_t g, const char *name, const H5L_info_t *info, voi
     (void)info;
     char path[512];
     snprintf(path, sizeof path, "/outcomes/%s", name);
-    return dictionary_table(g, name, path, *(const int *)data) ? 1 : 0;
+    hsize_t dims[2];
+    return dictionary_table(g, name, path, *(const int *)data, dims) ? 1 : 0;
 }
 
 bool cs_results_wants_dictionary(const char *path)
@@ -203,6 +210,12 @@ bool cs_results_wants_dictionary(const char *path)
 
 cs_status cs_results_compact(const char *path, bool *compacted, cs_error *err)
 {
+    return cs_results_compact_kept(path, NULL, compacted, err);
+}
+
+cs_status cs_results_compact_kept(const char *path, const cs_results_tables *kept, bool *compacted,
+                                  cs_error *err)
+{
     *compacted = false;
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof tmp, "%s%s", path, CS_RESULTS_COMPACT_TMP) >= sizeof tmp)
@@ -215,7 +228,7 @@ cs_status cs_results_compact(const char *path, bool *compacted, cs_error *err)
     if (is_complete(src) && H5Fget_filesize(src, &size) < 0)
         rc = cs_h5_err(err, CS_EHDF5, path, "get the size of", "the file");
     else if (is_complete(src)) {
-        rc = copy_file(src, size, path, tmp, err);
+        rc = copy_file(src, size, path, tmp, kept, err);
         if (rc == CS_OK && rename(tmp, path) != 0)
             rc = cs_errorf(err, CS_EIO, "%s: cannot rename %s to it", path, tmp);
         if (rc != CS_OK) remove(tmp);

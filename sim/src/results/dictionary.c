@@ -94,6 +94,52 @@ static cs_status put_dataset(hid_t dst, const char *name, int rank, const hsize_
     return rc;
 }
 
+cs_results_tables *cs_dict_keep_new(const size_t cols[CS_DS_COUNT])
+{
+    cs_results_tables *t = calloc(1, sizeof *t);
+    if (t != NULL) {
+        memcpy(t->cols, cols, sizeof t->cols);
+        t->max = CS_RESULTS_KEEP_MAX;
+    }
+    return t;
+}
+
+bool cs_dict_keep_add(cs_results_tables *t, int d, const void *rows, size_t n)
+{
+    const size_t m = t->cols[d];
+    if (m == 0 || n == 0) return true;
+    if (t->len[d] + n > t->cap[d]) {
+        size_t cap = t->cap[d] > 0 ? 2 * t->cap[d] : 256;
+        while (cap < t->len[d] + n)
+            cap *= 2;
+        const size_t more = (cap - t->cap[d]) * m * sizeof(double);
+        if (cap > SIZE_MAX / (m * sizeof(double)) || t->bytes + more > t->max) return false;
+        double *p = realloc(t->rows[d], cap * m * sizeof *p);
+        if (p == NULL) return false;
+        t->rows[d] = p;
+        t->cap[d] = cap;
+        t->bytes += more;
+    }
+    memcpy(t->rows[d] + t->len[d] * m, rows, n * m * sizeof(double));
+    t->len[d] += n;
+    return true;
+}
+
+const double *cs_dict_kept(const cs_results_tables *t, const char *path, size_t n, size_t m)
+{
+    cs_dataset_id d;
+    if (t == NULL || cs_results_dataset_find(path, &d) == NULL) return NULL;
+    return t->rows[d] != NULL && t->len[d] == n && t->cols[d] == m ? t->rows[d] : NULL;
+}
+
+void cs_results_tables_free(cs_results_tables *t)
+{
+    if (t == NULL) return;
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        free(t->rows[d]);
+    free(t);
+}
+
 unsigned cs_dict_deflate_level(hid_t f, const char *path)
 {
     const hid_t d = cs_h5_exists(f, path) ? H5Dopen2(f, path, H5P_DEFAULT) : H5I_INVALID_HID;
@@ -119,8 +165,8 @@ static int shape_of(hid_t d, hsize_t dims[2])
     return rank >= 1 && rank <= 2 ? rank : -1;
 }
 
-cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level, const char *file,
-                        cs_error *err)
+cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level, const double *kept,
+                        const char *file, cs_error *err)
 {
     hsize_t dims[2];
     if (shape_of(src, dims) != 2)
@@ -129,14 +175,16 @@ cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level, 
     size_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
-    double *a = malloc(n * m * sizeof *a + 1), *vals = malloc(n * m * sizeof *vals + 1);
+    double *read = kept == NULL ? malloc(n * m * sizeof *read + 1) : NULL;
+    const double *a = kept != NULL ? kept : read;
+    double *vals = malloc(n * m * sizeof *vals + 1);
     uint32_t *idx = malloc(n * m * sizeof *idx + 1), *slots = malloc(cap * sizeof *slots);
     uint64_t *off = malloc((m + 1) * sizeof *off);
     cs_status rc = a && vals && idx && slots && off
                        ? CS_OK
                        : cs_errorf(err, CS_ENOMEM, "%s: out of memory for table %s", file, name);
-    if (rc == CS_OK && n * m > 0 &&
-        H5Dread(src, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a) < 0)
+    if (rc == CS_OK && read != NULL && n * m > 0 &&
+        H5Dread(src, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, read) < 0)
         rc = cs_h5_err(err, CS_EHDF5, file, "read dataset", name);
     uint32_t most = 0;
     off[0] = 0;
@@ -205,7 +253,7 @@ cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level, 
                          "outcome that has each, columns concatenated.",
                          file, err);
     if (g >= 0) H5Gclose(g);
-    free(a);
+    free(read);
     free(vals);
     free(idx);
     free(slots);

@@ -16,10 +16,37 @@
 #define CS_RESULTS_DICTIONARY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <hdf5.h>
 
 #include "cablesim/error.h"
+#include "cablesim/results.h"
+#include "cablesim/results_schema.h"
+
+/* The float64 outcome tables a one-process writer kept as it wrote them (results.h,
+ * cs_results_close_keep): table d (a cs_dataset_id) has len[d] rows of cols[d] values, row major,
+ * in rows[d]; tables not kept have none. */
+struct cs_results_tables {
+    size_t cols[CS_DS_COUNT];
+    size_t len[CS_DS_COUNT], cap[CS_DS_COUNT];
+    double *rows[CS_DS_COUNT];
+    size_t bytes; /* allocated, over every table */
+    size_t max;   /* the most bytes it may allocate: CS_RESULTS_KEEP_MAX */
+};
+
+/** New tables keeping dataset d when cols[d] > 0, up to CS_RESULTS_KEEP_MAX bytes; NULL when out
+ * of memory. */
+cs_results_tables *cs_dict_keep_new(const size_t cols[CS_DS_COUNT]);
+/**
+ * Appends n rows (row major, cols[d] values each) to table d of t, when kept. \return false when
+ * they cannot be kept (out of memory, or past t->max bytes in all): the caller then
+ * frees t, and the compaction reads the file.
+ */
+bool cs_dict_keep_add(cs_results_tables *t, int d, const void *rows, size_t n);
+/** The rows of the table of path (e.g. "/outcomes/latency_ms") kept in t when it has n rows of m
+ * values, else NULL (t NULL: none). */
+const double *cs_dict_kept(const cs_results_tables *t, const char *path, size_t n, size_t m);
 
 /** The value of the `encoding` attribute of a dictionary table's group. */
 #define CS_DICT_ENCODING "dictionary"
@@ -29,11 +56,12 @@ bool cs_dict_is_table(hid_t f, const char *path);
 
 /**
  * Writes the dense 2-D float64 dataset src (its attributes kept) as the dictionary table
- * dst_name under group dst, deflated at level (0: not deflated). file names the file in
- * messages.
+ * dst_name under group dst, deflated at level (0: not deflated). kept: src's values in memory
+ * (its rows x columns, row major: cs_dict_kept), or NULL to read them from src. file names the
+ * file in messages.
  */
 cs_status cs_dict_write(hid_t src, hid_t dst, const char *dst_name, unsigned level,
-                        const char *file, cs_error *err);
+                        const double *kept, const char *file, cs_error *err);
 
 /** The deflate level of dataset path of f (0: not deflated, or no such dataset). */
 unsigned cs_dict_deflate_level(hid_t f, const char *path);

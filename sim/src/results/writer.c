@@ -34,6 +34,7 @@
 #include "results/commit.h"
 #include "results/h5util.h"
 #include "results/inputs.h"
+#include "results/dictionary.h"
 #include "results/writer.h"
 
 /* A chunk holds at most this many bytes. */
@@ -467,6 +468,7 @@ cs_status cs_rw_release(cs_results_t *w, cs_error *err)
     free(w->wstart);
     free(w->obuf);
     free(w->pack);
+    cs_results_tables_free(w->kept);
     free(w->path);
     free(w);
     return rc;
@@ -627,6 +629,23 @@ cs_status cs_rw_begin(cs_results_t **out, const char *path, const cs_results_met
 
 static cs_status write_intact(cs_results_t *w, const cs_trial_batch *in, cs_error *err);
 
+/* A file made on one process in format 4: keeps its float64 outcome tables as they are written,
+ * so that its compaction need not read them back (cs_results_close_keep). */
+static cs_status keep_tables(cs_results_t *w, cs_error *err)
+{
+    size_t cols[CS_DS_COUNT] = {0};
+    bool any = false;
+    for (int d = 0; d < CS_DS_COUNT; d++)
+        if (w->comm == MPI_COMM_NULL && w->dset[d] >= 0 &&
+            cs_schema_dictionary(ds(d), w->version)) {
+            cols[d] = w->ncols[d];
+            any = any || cols[d] > 0;
+        }
+    if (any && (w->kept = cs_dict_keep_new(cols)) == NULL)
+        return cs_errorf(err, CS_ENOMEM, "%s: out of memory", w->path);
+    return CS_OK;
+}
+
 cs_status cs_results_create(cs_results_t **out, const char *path, const cs_results_meta *m,
                             cs_error *err)
 {
@@ -648,6 +667,7 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
     const cs_group_schema *groups = cs_results_groups(&ng);
     for (size_t i = 0; i < ng && rc == CS_OK; i++)
         rc = create_group(w, &groups[i], m, err);
+    if (rc == CS_OK) rc = keep_tables(w, err);
     if (rc == CS_OK && m->intact != NULL) rc = write_intact(w, m->intact, err);
     /* Everything made and on disk, then the commit record of no trial (commit.h). */
     if (rc == CS_OK) rc = sync_file(w, err);
@@ -819,6 +839,16 @@ cs_status cs_rw_reserve_obuf(cs_results_t *w, size_t bytes, cs_error *err)
 
 /* Appends the new outcomes of every batch to outcome dataset d, each batch's (those whose first
  * trial it holds, in trial order: their numbers) at its place. */
+/* Keeps n rows of outcome table d just written (when w keeps the tables): past what it may keep,
+ * it drops them all, and the compaction reads the file instead. */
+static void keep_rows(cs_results_t *w, int d, const void *rows, size_t n)
+{
+    if (w->kept != NULL && !cs_dict_keep_add(w->kept, d, rows, n)) {
+        cs_results_tables_free(w->kept);
+        w->kept = NULL;
+    }
+}
+
 static cs_status append_outcomes(cs_results_t *w, int d, const cs_trial_batch *const *b, size_t nb,
                                  const cs_rw_pos *pos, const uint64_t *fresh,
                                  const cs_rw_plan *plan, cs_error *err)
@@ -839,6 +869,7 @@ static cs_status append_outcomes(cs_results_t *w, int d, const cs_trial_batch *c
                 memcpy(w->obuf + bytes * k++, (const unsigned char *)x->rows + bytes * i, bytes);
         assert(rc != CS_OK || k == fresh[j]);
         if (rc == CS_OK) rc = write_block(w, d, at + pos[j].outcomes, fresh[j], w->obuf, err);
+        if (rc == CS_OK) keep_rows(w, d, w->obuf, fresh[j]);
     }
     if (rc == CS_OK) w->len[d] = at + plan->outcomes;
     return rc;
@@ -857,6 +888,7 @@ static cs_status write_intact(cs_results_t *w, const cs_trial_batch *in, cs_erro
         if (w->dset[d] < 0 || ds(d)->rows != CS_ROWS_OUTCOME) continue;
         rc = extend(w, d, 1, err);
         if (rc == CS_OK) rc = write_block(w, d, 0, w->rank == 0 ? 1 : 0, in->data[d].rows, err);
+        if (rc == CS_OK) keep_rows(w, d, in->data[d].rows, 1);
         if (rc == CS_OK) w->len[d] = 1;
     }
     return rc;
@@ -956,6 +988,13 @@ static cs_status mark_complete(const cs_results_t *w, cs_error *err)
 
 cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err)
 {
+    return cs_results_close_keep(w, complete, NULL, err);
+}
+
+cs_status cs_results_close_keep(cs_results_t *w, bool complete, cs_results_tables **kept,
+                                cs_error *err)
+{
+    if (kept != NULL) *kept = NULL;
     if (w == NULL) return CS_OK;
     cs_status rc = cs_h5_quiet(w->path, err);
     /* Closed normally: nothing past the commit record (commit.h). Not after a failed write:
@@ -965,6 +1004,10 @@ cs_status cs_results_close(cs_results_t *w, bool complete, cs_error *err)
     if (rc == CS_OK && w->file >= 0 && !w->failed)
         rc = cs_commit_set_writing(w->file, w->path, false, err);
     if (rc == CS_OK && complete) rc = mark_complete(w, err);
+    if (rc == CS_OK && complete && kept != NULL) {
+        *kept = w->kept;
+        w->kept = NULL;
+    }
     const cs_status rc_release = cs_rw_release(w, rc == CS_OK ? err : NULL);
     return rc != CS_OK ? rc : rc_release;
 }

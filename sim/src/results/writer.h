@@ -53,6 +53,9 @@ struct cs_results {
     size_t obuf_cap;
     unsigned char *pack; /* records of one write packed as the file has them (format 3) */
     size_t pack_cap;
+    /* Format 4, a file this writer made on one process: the float64 outcome tables as written,
+     * for the compaction (cs_results_close_keep); NULL when not kept or dropped. */
+    cs_results_tables *kept;
 };
 
 /* Where one of this rank's batches goes: trials and list values before it in the write. */
