@@ -461,8 +461,8 @@ static void test_compact_kept(void **state)
         hsize_t dims[2];
         assert_int_equal(H5Sget_simple_extent_ndims(sp), 2);
         H5Sget_simple_extent_dims(sp, dims, NULL);
-        assert_non_null(cs_dict_kept(kept[0], tables[i], dims[0], dims[1]));
-        assert_null(cs_dict_kept(kept[1], tables[i], dims[0], dims[1]));
+        assert_true(cs_dict_kept(kept[0], tables[i], dims[0], dims[1]) >= 0);
+        assert_int_equal(cs_dict_kept(kept[1], tables[i], dims[0], dims[1]), -1);
         H5Sclose(sp);
         H5Dclose(d);
     }
@@ -489,16 +489,28 @@ static void test_compact_kept(void **state)
     cols[CS_DS_SERVED] = 3;
     cs_results_tables *t = cs_dict_keep_new(cols);
     assert_non_null(t);
-    t->max = 256 * 3 * sizeof(double);
-    const double row[3] = {1.0, -0.0, NAN};
-    for (int i = 0; i < 256; i++)
-        assert_true(cs_dict_keep_add(t, CS_DS_SERVED, row, 1));
-    assert_true(cs_dict_keep_add(t, CS_DS_LATENCY, row, 1)); /* not kept: nothing to do */
-    assert_null(t->rows[CS_DS_LATENCY]);
-    assert_false(cs_dict_keep_add(t, CS_DS_SERVED, row, 1));
-    assert_memory_equal(t->rows[CS_DS_SERVED] + 255 * 3, row, sizeof row);
-    assert_null(cs_dict_kept(t, "/outcomes/served_tbps", 257, 3));
-    assert_non_null(cs_dict_kept(t, "/outcomes/served_tbps", 256, 3));
+    t->max = (size_t)2 << 20; /* one slab */
+    const size_t per = t->per_slab[CS_DS_SERVED];
+    assert_int_equal(per, ((size_t)2 << 20) / (3 * sizeof(double)));
+    double rows[6] = {1.0, -0.0, NAN, 2.0, 3.0, 4.0};
+    for (size_t i = 0; i + 1 < per; i++) {
+        rows[0] = (double)i;
+        assert_true(cs_dict_keep_add(t, CS_DS_SERVED, rows, 1));
+    }
+    assert_true(cs_dict_keep_add(t, CS_DS_LATENCY, rows, 1)); /* not kept: nothing to do */
+    assert_int_equal(t->nslab[CS_DS_LATENCY], 0);
+    assert_false(cs_dict_keep_add(t, CS_DS_SERVED, rows, 2)); /* the second row needs a slab */
+    assert_int_equal(t->len[CS_DS_SERVED], per);
+    assert_int_equal(cs_dict_kept(t, "/outcomes/served_tbps", per, 3), CS_DS_SERVED);
+    assert_int_equal(cs_dict_kept(t, "/outcomes/served_tbps", per + 1, 3), -1);
+    assert_int_equal(cs_dict_kept(t, "/outcomes/served_tbps", per, 4), -1);
+    assert_memory_equal(cs_dict_kept_row(t, CS_DS_SERVED, per - 1), rows, 3 * sizeof(double));
+    assert_true(cs_dict_kept_row(t, CS_DS_SERVED, per - 2)[0] == (double)(per - 2));
+    t->max = (size_t)4 << 20; /* rows across a slab's end */
+    assert_true(cs_dict_keep_add(t, CS_DS_SERVED, rows, 2));
+    assert_int_equal(t->nslab[CS_DS_SERVED], 2);
+    assert_memory_equal(cs_dict_kept_row(t, CS_DS_SERVED, per), rows, 3 * sizeof(double));
+    assert_memory_equal(cs_dict_kept_row(t, CS_DS_SERVED, per + 1), rows + 3, 3 * sizeof(double));
     cs_results_tables_free(t);
     cs_results_tables_free(kept[0]);
     cs_results_tables_free(kept[1]);

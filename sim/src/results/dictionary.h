@@ -25,12 +25,14 @@
 #include "cablesim/results_schema.h"
 
 /* The float64 outcome tables a one-process writer kept as it wrote them (results.h,
- * cs_results_close_keep): table d (a cs_dataset_id) has len[d] rows of cols[d] values, row major,
- * in rows[d]; tables not kept have none. */
+ * cs_results_close_keep): table d (a cs_dataset_id) has len[d] rows of cols[d] values, in slabs of
+ * per_slab[d] rows each (row major; slabs of 2 MiB, so that the memory grows without being copied
+ * and, where the system allows, in huge pages: few page faults); tables not kept have none. */
 struct cs_results_tables {
     size_t cols[CS_DS_COUNT];
-    size_t len[CS_DS_COUNT], cap[CS_DS_COUNT];
-    double *rows[CS_DS_COUNT];
+    size_t len[CS_DS_COUNT], per_slab[CS_DS_COUNT];
+    double **slab[CS_DS_COUNT];
+    size_t nslab[CS_DS_COUNT], slab_cap[CS_DS_COUNT];
     size_t bytes; /* allocated, over every table */
     size_t max;   /* the most bytes it may allocate: CS_RESULTS_KEEP_MAX */
 };
@@ -40,13 +42,18 @@ struct cs_results_tables {
 cs_results_tables *cs_dict_keep_new(const size_t cols[CS_DS_COUNT]);
 /**
  * Appends n rows (row major, cols[d] values each) to table d of t, when kept. \return false when
- * they cannot be kept (out of memory, or past t->max bytes in all): the caller then
- * frees t, and the compaction reads the file.
+ * they cannot be kept (out of memory, or past t->max bytes in all): the caller then frees t, and
+ * the compaction reads the file.
  */
 bool cs_dict_keep_add(cs_results_tables *t, int d, const void *rows, size_t n);
-/** The rows of the table of path (e.g. "/outcomes/latency_ms") kept in t when it has n rows of m
- * values, else NULL (t NULL: none). */
-const double *cs_dict_kept(const cs_results_tables *t, const char *path, size_t n, size_t m);
+/** The table (a cs_dataset_id) of path (e.g. "/outcomes/latency_ms") kept in t when it has n rows
+ * of m values, else -1 (t NULL: none). */
+int cs_dict_kept(const cs_results_tables *t, const char *path, size_t n, size_t m);
+/** Row o of table d kept in t. */
+static inline const double *cs_dict_kept_row(const cs_results_tables *t, int d, size_t o)
+{
+    return t->slab[d][o / t->per_slab[d]] + (o % t->per_slab[d]) * t->cols[d];
+}
 
 /** The value of the `encoding` attribute of a dictionary table's group. */
 #define CS_DICT_ENCODING "dictionary"
@@ -56,12 +63,12 @@ bool cs_dict_is_table(hid_t f, const char *path);
 
 /**
  * Writes the dense 2-D float64 dataset src (its attributes kept) as the dictionary table
- * dst_name under group dst, deflated at level (0: not deflated). kept: src's values in memory
- * (its rows x columns, row major: cs_dict_kept), or NULL to read them from src. file names the
- * file in messages.
+ * dst_name under group dst, deflated at level (0: not deflated). Its values are those of table
+ * table of kept (cs_dict_kept) when table >= 0, else read from src. file names the file in
+ * messages.
  */
 cs_status cs_dict_write(hid_t src, hid_t dst, const char *dst_name, unsigned level,
-                        const double *kept, const char *file, cs_error *err);
+                        const cs_results_tables *kept, int table, const char *file, cs_error *err);
 
 /** The deflate level of dataset path of f (0: not deflated, or no such dataset). */
 unsigned cs_dict_deflate_level(hid_t f, const char *path);
