@@ -47,9 +47,10 @@ static uint64_t bits_of(double v)
 
 /* The distinct values (told apart by their bits) of the column col[0..n-1], in the order of
  * their first row, into vals; where[o] receives row o's place among them. slots (cap, a power of
- * 2 of at least 2n, zeroed) is the scratch hash. \return the column's count. */
+ * 2 of at least 2n, zeroed) is the scratch hash, left zeroed: the slots taken are noted in used
+ * (n) and cleared at the end, not the whole hash for every column. \return the column's count. */
 static uint32_t column_values(const double *col, size_t n, double *vals, uint32_t *where,
-                              uint32_t *slots, size_t cap)
+                              uint32_t *slots, size_t cap, size_t *used)
 {
     uint32_t count = 0;
     for (size_t o = 0; o < n; o++) {
@@ -59,10 +60,13 @@ static uint32_t column_values(const double *col, size_t n, double *vals, uint32_
             h = (h + 1) & (cap - 1);
         if (slots[h] == 0) {
             vals[count] = col[o];
+            used[count] = h;
             slots[h] = ++count;
         }
         where[o] = slots[h] - 1;
     }
+    for (uint32_t i = 0; i < count; i++)
+        slots[used[i]] = 0;
     return count;
 }
 
@@ -223,7 +227,7 @@ cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level,
     double *read = table < 0 ? big_alloc(n * m * sizeof *read) : NULL;
     const double **row = malloc(n * sizeof *row + 1); /* row o of the table */
     double *vals = big_alloc(n * m * sizeof *vals);
-    uint32_t *idx = big_alloc(n * m * sizeof *idx), *slots = malloc(cap * sizeof *slots);
+    uint32_t *idx = big_alloc(n * m * sizeof *idx), *slots = calloc(cap, sizeof *slots);
     uint64_t *off = malloc((m + 1) * sizeof *off);
     cs_status rc = (table >= 0 || read) && row && vals && idx && slots && off
                        ? CS_OK
@@ -237,7 +241,8 @@ cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level,
     off[0] = 0;
     double *cols = rc == CS_OK ? big_alloc(BLOCK_COLUMNS * n * sizeof *cols) : NULL;
     uint32_t *where = rc == CS_OK ? big_alloc(BLOCK_COLUMNS * n * sizeof *where) : NULL;
-    if (rc == CS_OK && (cols == NULL || where == NULL))
+    size_t *used = rc == CS_OK ? malloc(n * sizeof *used + 1) : NULL; /* slots taken */
+    if (rc == CS_OK && (cols == NULL || where == NULL || used == NULL))
         rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory for table %s", file, name);
     for (size_t c0 = 0; c0 < m && rc == CS_OK; c0 += BLOCK_COLUMNS) {
         const size_t nb = m - c0 < BLOCK_COLUMNS ? m - c0 : BLOCK_COLUMNS;
@@ -246,9 +251,8 @@ cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level,
                 cols[j * n + o] = row[o][c0 + j];
         for (size_t j = 0; j < nb; j++) {
             const size_t c = c0 + j;
-            memset(slots, 0, cap * sizeof *slots);
             const uint32_t k =
-                column_values(cols + j * n, n, vals + off[c], where + j * n, slots, cap);
+                column_values(cols + j * n, n, vals + off[c], where + j * n, slots, cap, used);
             off[c + 1] = off[c] + k;
             if (k > most) most = k;
         }
@@ -258,6 +262,7 @@ cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level,
     }
     free(cols);
     free(where);
+    free(used);
     const hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     const hid_t g = rc == CS_OK && gcpl >= 0 && H5Pset_obj_track_times(gcpl, false) >= 0
                         ? H5Gcreate2(dst, name, H5P_DEFAULT, gcpl, H5P_DEFAULT)
