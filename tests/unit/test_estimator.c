@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "cablesim/analysis.h"
 #include "cablesim/engine.h"
 #include "cablesim/estimator.h"
 #include "cs_engine_test.h"
@@ -387,6 +388,16 @@ static void test_targets(void **state)
     assert_near(cs_rare_ess(&s), 4.0 * 4.0 / (0.25 + 4.0 + 0.0625 + 1.5625), 1e-12);
     const cs_rare_estimate plain = cs_rare_probability(&s, false);
     assert_near(plain.mean, 0.5, 1e-15); /* hits / n with weights ignored */
+    /* a weighted mean's interval stays within the quantity's range: unserved {0, 0, 0, 5} at
+     * weight 1 has mean 1.25 and se 1.25, a normal interval from -1.2 clipped at 0 */
+    cs_rare_sums u = {0};
+    for (size_t i = 0; i < 4; i++)
+        cs_rare_sums_add(&u, 1.0, false, i == 3 ? 5.0 : 0.0, 0.0, 0.0);
+    const cs_rare_estimate um = cs_rare_mean(&u, u.swu, u.swu2);
+    assert_near(um.mean, 1.25, 1e-15);
+    assert_near(um.se, 1.25, 1e-15);
+    assert_true(um.lo == 0.0);
+    assert_near(um.hi, 1.25 + CS_ANALYSIS_Z95 * 1.25, 1e-12);
 }
 
 /*
