@@ -89,14 +89,15 @@ void cs_rare_sums_merge(cs_rare_sums *dst, const cs_rare_sums *src);
 /** A weighted mean (1/n) sum w x: its standard error, 95% interval, relative error. */
 typedef struct {
     uint64_t n;
-    double mean, se, lo, hi; /**< NAN without trials; lo clipped at 0 for probabilities */
+    double mean, se, lo, hi; /**< NAN without trials; lo clipped at 0 */
     double rel;              /**< se / mean (NAN when the mean is 0) */
 } cs_rare_estimate;
 
 /** The estimate of the target's probability. weighted false: Wilson's interval on hits of n, and
  * the standard error it implies, (hi - lo) / (2 x 1.96). */
 cs_rare_estimate cs_rare_probability(const cs_rare_sums *s, bool weighted);
-/** The weighted mean of a quantity from its sums (sum w x, sum (w x)^2) over s->n trials. */
+/** The weighted mean of a quantity x >= 0 from its sums (sum w x, sum (w x)^2) over s->n trials
+ * (its interval's lo clipped at 0). */
 cs_rare_estimate cs_rare_mean(const cs_rare_sums *s, double swx, double swx2);
 /** The effective sample size (sum w)^2 / sum w^2 (n for weights 1; 0 without trials). */
 double cs_rare_ess(const cs_rare_sums *s);

@@ -236,7 +236,10 @@ cs_rare_estimate cs_rare_mean(const cs_rare_sums *s, double swx, double swx2)
     /* sample variance of w x: (sum (wx)^2 - n mean^2) / (n - 1) */
     const double var = s->n > 1 ? fmax(0.0, (swx2 - n * e.mean * e.mean) / (n - 1.0)) : 0.0;
     e.se = sqrt(var / n);
-    e.lo = e.mean - CS_ANALYSIS_Z95 * e.se;
+    /* every quantity estimated is >= 0 (an indicator, unserved Tbps, capacity lost): the normal
+     * interval is clipped to the valid range, like every interval (issue 10), and like the
+     * Python reader's run_summary */
+    e.lo = fmax(0.0, e.mean - CS_ANALYSIS_Z95 * e.se);
     e.hi = e.mean + CS_ANALYSIS_Z95 * e.se;
     e.rel = e.mean != 0.0 ? e.se / fabs(e.mean) : NAN;
     return e;
