@@ -128,6 +128,7 @@ static bool log_room(cs_reflog *L, size_t n_path)
         size_t *hops = realloc(L->q_hops, room * sizeof *hops);
         if (hops != NULL) L->q_hops = hops;
         if (off == NULL || km == NULL || hops == NULL) return false;
+        if (L->q_room == 0) L->q_off[0] = 0; /* a new log: no query, no edge used */
         L->q_room = room;
     }
     const size_t used = L->q_off[L->n_q];
