@@ -124,6 +124,12 @@ def _summary(a):
         print(f"  P(some region cut off from every Japanese city): "
               f"{s['p_any_region_cut']:.5f} ({s['p_any_region_cut_lo']:.5f} to "
               f"{s['p_any_region_cut_hi']:.5f})")
+        if r.weighted:  # the rest would be statistics of the tilted draws
+            print(f"  importance-sampled (/trials/weight): the figures above are weighted "
+                  f"estimates (effective sample size {s['ess']:.0f} of {s['trials']}); the "
+                  "per-region and criticality statistics of the tilted draws are not shown "
+                  "(docs/rare-events.md)")
+            return 0
         reg = stats.region_summary(r)
         print("\nServed fraction per region (mean over trials, 95% CI or bound; p_cut: no "
               "Japanese city reaches it):")
@@ -196,6 +202,11 @@ def _run(a):
     if a.command == "recovery":
         return _recovery(a)
     with open_results(a.results, allow_incomplete=a.allow_incomplete) as r:
+        if r.weighted:  # every figure below is a plain statistic of the trials
+            raise ResultsError(f"{a.results}: dataset /trials/weight: expected a run of the "
+                               f"model's own draws for {a.command}, found an importance-sampled "
+                               "one (its trials follow the tilted law; summary and cablesim "
+                               "analyze give the weighted estimates: docs/rare-events.md)")
         if a.command == "ccdf":
             plots.plot_ccdf(r, a.output, use_loss=a.loss, title=a.title, dpi=a.dpi)
         elif a.command == "regions":

@@ -128,3 +128,37 @@ def test_analyze_and_compare_use_the_weights(tmp_path):
     both = json.loads(cmp.stdout)
     assert both["a"]["method"] == "plain" and both["b"]["method"] == "importance_sampling"
     assert both["b"]["probability"]["mean"] == rare["probability"]["mean"]
+
+
+def test_plain_statistics_refuse_weighted_files(tmp_path, capsys):
+    """What shows plain statistics of the trials (means, frequencies, quantiles, rankings, maps)
+    would describe an importance-sampled run's tilted draws, not the model: `cablesim report`,
+    `cablesim evolution` and the Python CLI's figures refuse such a file or scenario (exit 2,
+    one line naming /trials/weight or estimator.method); its `summary` gives the weighted
+    headline only. Before session 17 they did not: report and evolution gave P(cut off) 0.91
+    for the Brunei target of probability 0.0023 (docs/rare-events.md)."""
+    from cablesim_analysis.__main__ import main
+
+    text = _scenario("importance_sampling", trials=300)
+    weighted = run_cablesim(text, tmp_path, "is")
+    rep = _cli("report", weighted, "-o", tmp_path / "r.html")
+    assert rep.returncode == 2 and not (tmp_path / "r.html").exists()
+    assert rep.stderr.count("\n") == 1 and "dataset /trials/weight" in rep.stderr
+    (tmp_path / "is.yaml").write_text(text, encoding="utf-8")
+    evo = _cli("evolution", tmp_path / "is.yaml", "--from", "2020", "--to", "2020", "--quiet")
+    assert evo.returncode == 2 and evo.stderr.count("\n") == 1, evo.stderr
+    assert "is.yaml:" in evo.stderr and "estimator.method" in evo.stderr
+    plain = _cli("evolution", tmp_path / "is.yaml", "--from", "2020", "--to", "2020", "--quiet",
+                 "--set", "estimator.method=plain", "--set", "trials=50")
+    assert plain.returncode == 0, plain.stderr
+    for cmd in ("ccdf", "regions", "map", "geojson"):
+        assert main([cmd, str(weighted), "-o", str(tmp_path / f"{cmd}.out")]) == 2
+        err = capsys.readouterr().err
+        assert "dataset /trials/weight" in err and cmd in err
+        assert not (tmp_path / f"{cmd}.out").exists()
+    assert main(["summary", str(weighted)]) == 0
+    out = capsys.readouterr().out
+    with open_results(weighted) as r:
+        s = stats.run_summary(r)
+    assert f"{s['p_any_region_cut']:.5f}" in out and "not shown" in out
+    assert "Served fraction per region" not in out and "Most critical" not in out

@@ -54,6 +54,10 @@ typedef struct {
     bool weighted;
 } cs_scenario;
 
+/** The keys of the `estimator` map (NULL-terminated): checked when the scenario is loaded (a
+ * misspelt `method` gets its did-you-mean hint) and by the estimator (estimator.h). */
+extern const char *const cs_scenario_estimator_keys[];
+
 /**
  * Loads the scenario at path, applies the overrides sets[0..nsets-1]
  * ("key=value", as for --set) and checks every top-level key (unknown keys,

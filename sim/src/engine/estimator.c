@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cablesim/analysis.h"
+#include "cablesim/scenario.h"
 #include "core/strmap.h"
 
 /* Defaults of the pilot (docs/rare-events.md). */
@@ -331,11 +332,9 @@ cs_status cs_estimator_alloc(cs_estimator_t **out, const cs_ydoc_t *d, const cs_
                              cs_hazard_t *const *hazards, size_t n_hazards, double horizon_days,
                              cs_error *err)
 {
-    static const char *const keys[] = {"method",    "target", "pilot_trials", "iterations", "rho",
-                                       "smoothing", NULL};
     static const char *const methods[] = {"importance_sampling", "plain", NULL};
     *out = NULL;
-    cs_status rc = cs_ymap_check_keys(d, m, keys, "estimator", err);
+    cs_status rc = cs_ymap_check_keys(d, m, cs_scenario_estimator_keys, "estimator", err);
     if (rc != CS_OK) return rc;
     cs_estimator_t *est = calloc(1, sizeof *est);
     if (est == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the estimator");

@@ -178,6 +178,16 @@ cs_status cs_evolution_year(cs_evolution_row *row, const char *scenario_path, in
     cs_engine_t *e = NULL;
     cs_status rc = cs_scenario_load(&sc, scenario_path, sets, opt->n_sets + 1, year, err);
     if (rc != CS_OK) goto fail;
+    /* The table's figures are plain means and frequencies: of importance-sampled trials they
+     * would describe the tilted draws, not the model (docs/rare-events.md). */
+    if (sc->weighted) {
+        rc = cs_yerr(sc->doc, cs_ymap_get(sc->estimator, "method"), "estimator.method",
+                     "plain or no estimator (evolution tabulates plain statistics, which "
+                     "importance-sampled trials do not give; run each year with cablesim run "
+                     "--set as_of=YEAR and cablesim analyze: docs/rare-events.md)",
+                     err);
+        goto fail;
+    }
     if (!isnan(opt->growth))
         sc->routing.demand_scale *=
             pow(1.0 + opt->growth, (double)(year - CS_EVOLUTION_DEMAND_YEAR));

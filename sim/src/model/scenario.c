@@ -30,6 +30,8 @@
 static const char *const top_keys[] = {
     "name",     "description",  "topology", "demand", "as_of",    "trials",    "seed",    "routing",
     "capacity", "demand_scale", "hazards",  "output", "recovery", "estimator", "network", NULL};
+const char *const cs_scenario_estimator_keys[] = {
+    "method", "target", "pilot_trials", "iterations", "rho", "smoothing", NULL};
 static const char *const routing_keys[] = {"policy",
                                            "rounds",
                                            "hop_ms",
@@ -224,9 +226,11 @@ static cs_status get_estimator(const cs_ydoc_t *d, const cs_ynode *root, cs_scen
     if (cs_ynode_is_null(m)) return CS_OK;
     if (m->kind != CS_YMAP)
         return cs_yerr(d, m, "estimator", "a map with `method` and `target`", err);
-    int method = 0;
-    const cs_status rc = cs_yget_enum(d, m, "method", true, methods, 0, &method, err);
+    /* the keys first: a misspelt `method` is named with its did-you-mean hint, not as missing */
+    cs_status rc = cs_ymap_check_keys(d, m, cs_scenario_estimator_keys, "estimator", err);
     if (rc != CS_OK) return rc;
+    int method = 0;
+    if ((rc = cs_yget_enum(d, m, "method", true, methods, 0, &method, err)) != CS_OK) return rc;
     s->estimator = m;
     s->weighted = method == 0;
     return CS_OK;

@@ -450,6 +450,16 @@ static cs_status open_input(cs_rep_input *f, const char *path, const cs_report_o
 {
     f->path = path;
     cs_status rc = cs_resultsio_open(&f->r, path, err);
+    /* An importance-sampled run's trials follow the tilted law: every figure of the page
+     * (means, quantiles, regions, rankings, maps) would describe the tilted draws, not the model
+     * (docs/rare-events.md); `cablesim analyze` gives its weighted estimates. */
+    if (!rc && cs_resultsio_has(f->r, CS_DS_WEIGHT))
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: dataset /trials/weight: expected a run of the model's own draws, "
+                       "found an importance-sampled one (the report's figures would describe its "
+                       "tilted draws; cablesim analyze gives the weighted estimates: "
+                       "docs/rare-events.md)",
+                       path);
     if (!rc) rc = cs_analysis_run(&f->a, f->r, &o->analysis, err);
     if (!rc && cs_resultsio_info(f->r)->has_recovery)
         rc = cs_analysis_recovery(&f->v, f->r, &o->analysis, err);

@@ -132,7 +132,7 @@ static bool log_room(cs_reflog *L, size_t n_path)
         L->q_room = room;
     }
     const size_t used = L->q_off[L->n_q];
-    if (used + n_path > L->edge_room) {
+    if (used + n_path > L->edge_room || L->q_edge == NULL) {
         const size_t room = 2 * L->edge_room + n_path + 1024;
         size_t *edge = realloc(L->q_edge, room * sizeof *edge);
         if (edge == NULL) return false;
