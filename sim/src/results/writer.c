@@ -837,8 +837,6 @@ cs_status cs_rw_reserve_obuf(cs_results_t *w, size_t bytes, cs_error *err)
     return CS_OK;
 }
 
-/* Appends the new outcomes of every batch to outcome dataset d, each batch's (those whose first
- * trial it holds, in trial order: their numbers) at its place. */
 /* Keeps n rows of outcome table d just written (when w keeps the tables): past what it may keep,
  * it drops them all, and the compaction reads the file instead. */
 static void keep_rows(cs_results_t *w, int d, const void *rows, size_t n)
@@ -849,6 +847,8 @@ static void keep_rows(cs_results_t *w, int d, const void *rows, size_t n)
     }
 }
 
+/* Appends the new outcomes of every batch to outcome dataset d, each batch's (those whose first
+ * trial it holds, in trial order: their numbers) at its place. */
 static cs_status append_outcomes(cs_results_t *w, int d, const cs_trial_batch *const *b, size_t nb,
                                  const cs_rw_pos *pos, const uint64_t *fresh,
                                  const cs_rw_plan *plan, cs_error *err)
