@@ -14,6 +14,7 @@
 
 #include "cablesim/paths.h"
 #include "cablesim/results.h"
+#include "results/heapcheck.h"
 #include "results/commit.h"
 #include "results/h5util.h"
 #include "results/merge.h"
@@ -32,7 +33,15 @@ void cs_merge_part_destroy(cs_merge_part *p)
 static cs_status check_identity(hid_t f, cs_merge_part *p, cs_error *err)
 {
     char *format = NULL;
-    if (H5Aexists(f, "format") <= 0)
+    const htri_t has_format = H5Aexists(f, "format");
+    if (has_format < 0 || (has_format == 0 && (H5Lexists(f, "trials", H5P_DEFAULT) > 0 ||
+                                               H5Lexists(f, "topology", H5P_DEFAULT) > 0)))
+        /* a cablesim file whose root attributes cannot be read (as inspect.c classifies it) */
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: damaged: the root attribute \"format\" cannot be read (a copy cut "
+                         "short, or a file damaged outside cablesim's writes)",
+                         p->path);
+    if (has_format == 0)
         return cs_errorf(err, CS_EINVAL,
                          "%s: expected a cablesim results file (attribute \"format\"), found "
                          "another HDF5 file",
@@ -87,6 +96,8 @@ static cs_status read_part(cs_merge_part *p, cs_error *err)
                          "%s: expected a part written by cablesim run --shard, found a file that "
                          "is not HDF5",
                          p->path);
+    const cs_status heaps = cs_h5_check_heaps(p->path, err);
+    if (heaps) return heaps;
     const hid_t f = H5Fopen(p->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return cs_h5_err(err, CS_EIO, p->path, "open", "the file");
     cs_status rc = check_identity(f, p, err);
