@@ -643,6 +643,7 @@ static cs_status fill(const char *tmp, const char *out, const part_info *const *
         rc = fill_part(&m, pf, sorted[i], err);
         H5Fclose(pf);
     }
+    if (!rc) rc = cs_merge_check_static(sorted, n, err);
     if (!rc) rc = write_commit(&m, sorted[0]->trials, err);
     if (!rc) rc = cs_h5_mark_complete(m.file, out, err);
     const hid_t f = m.file;

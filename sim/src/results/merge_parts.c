@@ -18,6 +18,7 @@
 #include "results/commit.h"
 #include "results/h5util.h"
 #include "results/merge.h"
+#include "results/writer.h"
 
 /* --------------------------------------------------------------- parts */
 
@@ -257,5 +258,22 @@ cs_status cs_merge_check_parts(cs_merge_part *parts, const cs_merge_part **sorte
     qsort(sorted, n, sizeof *sorted, cmp_first);
     rc = check_tiling(sorted, n, parts[0].trials, err);
     if (!rc) rc = check_output(out, parts, n, err);
+    return rc;
+}
+
+cs_status cs_merge_check_static(const cs_merge_part *const *parts, size_t n, cs_error *err)
+{
+    cs_status rc = CS_OK;
+    const hid_t f0 = n > 1 ? H5Fopen(parts[0]->path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (n > 1 && f0 < 0) rc = cs_h5_err(err, CS_EIO, parts[0]->path, "open", "the file");
+    for (size_t i = 1; i < n && !rc; i++) {
+        const hid_t f = H5Fopen(parts[i]->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f < 0) rc = cs_h5_err(err, CS_EIO, parts[i]->path, "open", "the file");
+        if (!rc)
+            rc = cs_rw_check_same_static(f0, parts[0]->path, f, parts[i]->path, parts[0]->version,
+                                         err);
+        if (f >= 0) H5Fclose(f);
+    }
+    if (f0 >= 0) H5Fclose(f0);
     return rc;
 }

@@ -23,8 +23,10 @@ static const char *const VARIABLE[] = {
     "hdf5_version", "igraph_version",   "gsl_version",     "mpi_version",
 };
 
-static bool variable_root_attr(const char *name)
+static bool variable_root_attr(const char *name, bool parts)
 {
+    if (parts && (strcmp(name, "part_first_trial") == 0 || strcmp(name, "part_trials") == 0))
+        return true;
     for (size_t i = 0; i < sizeof VARIABLE / sizeof *VARIABLE; i++)
         if (strcmp(name, VARIABLE[i]) == 0) return true;
     /* where the inputs were (inputs.c): found again from where the resume runs */
@@ -150,33 +152,52 @@ typedef struct {
     cs_status rc;
     const char *object; /* the object whose attributes are being compared */
     hid_t img_obj, file_obj;
+    const char *ref; /* comparing two parts of a merge: the first part's name; else NULL */
 } walk_ctx;
+
+/* "is not what this run writes ..." or, between parts, "differs from the first part's". */
+static cs_status differ(walk_ctx *c, const char *what)
+{
+    if (c->ref != NULL)
+        return c->rc = cs_errorf(c->err, CS_EINVAL,
+                                 "%s: damaged: %s differs from the part %s (a part of the same "
+                                 "run): one of them is damaged",
+                                 c->path, what, c->ref);
+    return c->rc = cs_errorf(c->err, CS_EINVAL,
+                             "%s: damaged: %s is not what this run writes (its scenario and inputs "
+                             "are unchanged): the file cannot be resumed",
+                             c->path, what);
+}
 
 static herr_t compare_attr(hid_t obj, const char *name, const H5A_info_t *info, void *data)
 {
     (void)info;
     walk_ctx *c = data;
-    if (strcmp(c->object, ".") == 0 && variable_root_attr(name)) return 0;
+    if (strcmp(c->object, ".") == 0 && variable_root_attr(name, c->ref != NULL)) return 0;
     pair p = {.img = H5Aopen(obj, name, H5P_DEFAULT), .file = H5I_INVALID_HID, .is_attr = true};
     if (H5Aexists(c->file_obj, name) > 0) p.file = H5Aopen(c->file_obj, name, H5P_DEFAULT);
     const bool same = p.img >= 0 && p.file >= 0 && same_values(&p);
     if (p.img >= 0) H5Aclose(p.img);
     if (p.file >= 0) H5Aclose(p.file);
     if (same) return 0;
-    c->rc = cs_errorf(c->err, CS_EINVAL,
-                      "%s: damaged: attribute \"%s\" of /%s is not what this run writes (its "
-                      "scenario and inputs are unchanged): the file cannot be resumed",
-                      c->path, name, strcmp(c->object, ".") == 0 ? "" : c->object);
+    char what[1024];
+    snprintf(what, sizeof what, "attribute \"%s\" of /%s", name,
+             strcmp(c->object, ".") == 0 ? "" : c->object);
+    differ(c, what);
     return 1;
 }
 
-/* Whether the dataset at name (relative to /) holds trials: its values are not compared. */
+/* Whether the object at name (relative to /) holds trials, or is part of one that does (the
+ * members of a dictionary table, format 4): its values are not compared. */
 static bool holds_trials(const char *name, int version)
 {
     const cs_dataset_schema *t = cs_results_schema();
-    for (int d = 0; d < CS_DS_COUNT; d++)
-        if (strcmp(cs_schema_path(&t[d], version) + 1, name) == 0)
+    for (int d = 0; d < CS_DS_COUNT; d++) {
+        const char *p = cs_schema_path(&t[d], version) + 1;
+        const size_t n = strlen(p);
+        if (strncmp(p, name, n) == 0 && (name[n] == '\0' || name[n] == '/'))
             return cs_schema_rows(&t[d], version) != CS_ROWS_STATIC;
+    }
     return false;
 }
 
@@ -186,14 +207,16 @@ static herr_t compare_object(hid_t img, const char *name, const H5O_info_t *info
     const hid_t fo = strcmp(name, ".") == 0 || H5Lexists(c->file, name, H5P_DEFAULT) > 0
                          ? H5Oopen(c->file, name, H5P_DEFAULT)
                          : H5I_INVALID_HID;
+    /* a dataset of trials missing: what the resume and merge check of them says it better */
+    if (fo < 0 && holds_trials(name, c->version)) return 0;
     const hid_t io = H5Oopen(img, name, H5P_DEFAULT);
     if (fo < 0 || io < 0) {
         if (fo >= 0) H5Oclose(fo);
         if (io >= 0) H5Oclose(io);
-        c->rc = cs_errorf(c->err, CS_EINVAL,
-                          "%s: damaged: /%s is missing or cannot be read: the file cannot be "
-                          "resumed",
-                          c->path, strcmp(name, ".") == 0 ? "" : name);
+        char what[1024];
+        snprintf(what, sizeof what, "/%s (missing or unreadable)",
+                 strcmp(name, ".") == 0 ? "" : name);
+        differ(c, what);
         return 1;
     }
     c->object = name;
@@ -201,22 +224,27 @@ static herr_t compare_object(hid_t img, const char *name, const H5O_info_t *info
     c->file_obj = fo;
     hsize_t idx = 0;
     herr_t r = H5Aiterate2(io, H5_INDEX_NAME, H5_ITER_INC, &idx, compare_attr, c);
-    if (r < 0 && c->rc == CS_OK)
-        c->rc = cs_errorf(c->err, CS_EINVAL,
-                          "%s: damaged: the attributes of /%s cannot be read: the file cannot be "
-                          "resumed",
-                          c->path, strcmp(name, ".") == 0 ? "" : name);
+    char what[1024];
+    snprintf(what, sizeof what, "/%s", strcmp(name, ".") == 0 ? "" : name);
+    if (r < 0 && c->rc == CS_OK) differ(c, what);
     if (c->rc == CS_OK && info->type == H5O_TYPE_DATASET && !holds_trials(name, c->version)) {
         const pair p = {.img = io, .file = fo, .is_attr = false};
-        if (!same_values(&p))
-            c->rc = cs_errorf(c->err, CS_EINVAL,
-                              "%s: damaged: /%s is not what this run writes (its scenario and "
-                              "inputs are unchanged): the file cannot be resumed",
-                              c->path, name);
+        if (!same_values(&p)) differ(c, what);
     }
     H5Oclose(io);
     H5Oclose(fo);
     return c->rc == CS_OK ? 0 : 1;
+}
+
+/* Compares every object of ref (the image, or the first part ref_path) with f's. */
+static cs_status compare_files(hid_t ref, const char *ref_path, hid_t f, const char *path,
+                               int version, cs_error *err)
+{
+    walk_ctx c = {.file = f, .path = path, .version = version, .err = err, .ref = ref_path};
+    if (H5Ovisit2(ref, H5_INDEX_NAME, H5_ITER_INC, compare_object, &c, H5O_INFO_BASIC) < 0 &&
+        c.rc == CS_OK)
+        differ(&c, "its tree of groups");
+    return c.rc;
 }
 
 cs_status cs_rw_check_static(hid_t f, const char *path, const cs_results_meta *m, int version,
@@ -229,13 +257,13 @@ cs_status cs_rw_check_static(hid_t f, const char *path, const cs_results_meta *m
     cs_results_t *w = NULL;
     cs_status rc = cs_rw_create_image(&w, name, &im, version, err);
     if (rc) return rc;
-    walk_ctx c = {.file = f, .path = path, .version = version, .err = err, .rc = CS_OK};
-    if (H5Ovisit2(w->file, H5_INDEX_NAME, H5_ITER_INC, compare_object, &c, H5O_INFO_BASIC) < 0 &&
-        c.rc == CS_OK)
-        c.rc = cs_errorf(err, CS_EINVAL,
-                         "%s: damaged: its groups cannot be walked: the file "
-                         "cannot be resumed",
-                         path);
+    rc = compare_files(w->file, NULL, f, path, version, err);
     cs_rw_release(w, NULL);
-    return c.rc;
+    return rc;
+}
+
+cs_status cs_rw_check_same_static(hid_t ref, const char *ref_path, hid_t f, const char *path,
+                                  int version, cs_error *err)
+{
+    return compare_files(ref, ref_path, f, path, version, err);
 }

@@ -138,4 +138,12 @@ cs_status cs_rw_create_image(cs_results_t **out, const char *name, const cs_resu
 cs_status cs_rw_check_static(hid_t f, const char *path, const cs_results_meta *m, int version,
                              cs_error *err);
 
+/**
+ * The same check between two parts of a merge (merge_parts.c): every attribute and static table
+ * of ref (the first part, ref_path) against f's, `part_first_trial` and `part_trials` excepted
+ * too. CS_EINVAL "path: damaged: X differs from the part ref_path ...".
+ */
+cs_status cs_rw_check_same_static(hid_t ref, const char *ref_path, hid_t f, const char *path,
+                                  int version, cs_error *err);
+
 #endif /* CS_RESULTS_WRITER_H */
