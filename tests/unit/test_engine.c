@@ -1,4 +1,5 @@
 /* test_engine.c: the trial loop: exactness of the shortcuts, split invariance, summaries. */
+#include <inttypes.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include "cs_engine_test.h"
 #include "cs_test.h"
 #include "results/dictionary.h"
+#include "results/h5util.h"
 
 static cs_scenario *load_scenario(const char *text, const char *const *sets, size_t nsets)
 {
@@ -673,8 +675,21 @@ static void test_results_formats(void **state)
     assert_true(H5Oget_info_by_name(fc, "/outcomes/pair_cut", &oi, H5P_DEFAULT) >= 0);
     assert_int_equal(oi.type, H5O_TYPE_DATASET);
     H5Fclose(fc);
+    /* read lazily: opening decodes no table, a read the tables it reads and no other, once */
+    const cs_dict_counts c0 = cs_dict_counts_get();
     assert_int_equal(cs_resultsio_open(&rb, b, &err), CS_OK);
     ib = cs_resultsio_info(rb);
+    cs_dict_counts c1 = cs_dict_counts_get();
+    assert_true(c1.tables == c0.tables && c1.blocks == c0.blocks && c1.rows == c0.rows);
+    double *lat = malloc(2 * ib->n_demands * sizeof *lat);
+    assert_non_null(lat);
+    for (uint64_t t = 0; t < 150; t += 2) { /* one block (few outcomes), its values read once */
+        assert_int_equal(cs_resultsio_read_dataset(rb, CS_DS_LATENCY, t, 2, lat, &err), CS_OK);
+        c1 = cs_dict_counts_get();
+        assert_int_equal(c1.tables, c0.tables + 1);
+        assert_int_equal(c1.blocks, c0.blocks + 1);
+    }
+    free(lat);
     /* every per-trial dataset, in uneven slices */
     size_t dims[CS_DIM_COUNT] = {0};
     dims[CS_DIM_NODES] = ia->n_nodes;
@@ -767,6 +782,143 @@ static void test_results_formats(void **state)
     remove(b);
     cs_scenario_free(s1);
     cs_scenario_free(s2);
+}
+
+/* Writes the dense n x m table a as dictionary table name of file f (cs_dict_write). */
+static void write_dictionary(hid_t f, const char *name, const double *a, size_t n, size_t m)
+{
+    cs_error err = CS_ERROR_INIT;
+    const hsize_t dims[2] = {n, m};
+    const hid_t sp = H5Screate_simple(2, dims, NULL);
+    const hid_t d =
+        H5Dcreate2(f, "dense", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(d >= 0);
+    assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a) >= 0);
+    assert_int_equal(cs_h5_put_doc("t.h5", d, "dense", "Tbps", "a table", &err), CS_OK);
+    assert_int_equal(cs_dict_write(d, f, name, 4, NULL, -1, "t.h5", &err), CS_OK);
+    H5Dclose(d);
+    H5Sclose(sp);
+    assert_true(H5Ldelete(f, "dense", H5P_DEFAULT) >= 0);
+}
+
+/* Rows rows[0..n-1] of t read in one call are those of the dense table a (m columns), bit for
+ * bit. */
+static void same_as_dense(cs_dict_table *t, const uint64_t *rows, size_t n, const double *a,
+                          size_t m)
+{
+    cs_error err = CS_ERROR_INIT;
+    double *out = malloc(n * m * sizeof *out + 1);
+    assert_non_null(out);
+    const cs_status rc = cs_dict_table_read(t, rows, n, out, &err);
+    if (rc != CS_OK) fail_msg("%s", err.msg);
+    for (size_t i = 0; i < n; i++)
+        assert_memory_equal(out + i * m, a + (rows != NULL ? rows[i] : i) * m, m * sizeof *out);
+    free(out);
+}
+
+/*
+ * A dictionary table read lazily (cs_dict_table, docs/hdf5-schema.md "Dictionary tables"): rows
+ * in any order, repeated, across blocks of the index (its chunks), with every block held or
+ * none, decode bit for bit to the dense table written (NaN and -0 included; uint16 and uint32
+ * indices); opening reads nothing, a block held is read once, and a damaged index is an error
+ * at the first read of its block, naming file, dataset, row and column, while the blocks before
+ * it still read.
+ */
+static void test_dictionary_lazy(void **state)
+{
+    (void)state;
+    enum { N = 5000, M = 8, W = 70000 }; /* W rows of distinct values: uint32 indices */
+    char path[64];
+    snprintf(path, sizeof path, "engine-dict-%d.h5", (int)getpid());
+    double *a = malloc(N * M * sizeof *a), *w = malloc(W * sizeof *w);
+    assert_true(a != NULL && w != NULL);
+    for (size_t o = 0; o < N; o++)
+        for (size_t c = 0; c < M; c++)
+            a[o * M + c] = c == 1 && o % 17 == 0  ? NAN
+                           : c == 2 && o % 5 == 0 ? -0.0
+                           : c == 3               ? 0.5 * (double)o
+                                                  : 0.25 * (double)((o * 7 + c * 13) % (c + 3));
+    for (size_t o = 0; o < W; o++)
+        w[o] = 1.0 / (double)(o + 1);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(f >= 0);
+    write_dictionary(f, "t", a, N, M);
+    write_dictionary(f, "w", w, W, 1);
+    H5Fclose(f);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cs_error err = CS_ERROR_INIT;
+    const cs_dict_counts c0 = cs_dict_counts_get();
+    cs_dict_table *t = NULL, *u = NULL;
+    assert_int_equal(cs_dict_table_open(f, "/t", path, &t, &err), CS_OK);
+    assert_int_equal(cs_dict_table_open(f, "/w", path, &u, &err), CS_OK);
+    assert_int_equal(cs_dict_table_rows(t), N);
+    assert_int_equal(cs_dict_table_cols(t), M);
+    assert_int_equal(cs_dict_table_rows(u), W);
+    cs_dict_counts c = cs_dict_counts_get();
+    assert_true(c.tables == c0.tables && c.blocks == c0.blocks && c.rows == c0.rows);
+    /* index chunks of 32 KiB: 2048 rows of 8 uint16 (3 blocks), 8192 rows of a uint32 (9) */
+    const uint64_t rows[] = {4999, 0, 2048, 2047, 0, 3000, 4999, 2};
+    same_as_dense(t, rows, 8, a, M);
+    c = cs_dict_counts_get();
+    assert_int_equal(c.tables, c0.tables + 1);
+    assert_int_equal(c.blocks, c0.blocks + 3);
+    assert_int_equal(c.rows, c0.rows + 8);
+    same_as_dense(t, NULL, N, a, M); /* every row: the 3 blocks are held */
+    assert_int_equal(cs_dict_counts_get().blocks, c0.blocks + 3);
+    /* none held: a block read again when asked for after another */
+    cs_dict_table_set_budget(u, 0);
+    const uint64_t wrows[] = {0, 8191, 8192, 0, 69999, 69999};
+    same_as_dense(u, wrows, 6, w, 1);
+    c = cs_dict_counts_get();
+    assert_int_equal(c.tables, c0.tables + 2);
+    assert_int_equal(c.blocks, c0.blocks + 3 + 4);
+    same_as_dense(u, NULL, W, w, 1);
+    cs_dict_table_close(t);
+    cs_dict_table_close(u);
+    /* the whole table, as merge decodes it */
+    hid_t d = H5I_INVALID_HID;
+    assert_int_equal(cs_dict_open(f, "/t", H5P_DEFAULT, &d, path, &err), CS_OK);
+    double *back = malloc(N * M * sizeof *back);
+    assert_non_null(back);
+    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, back) >= 0);
+    assert_memory_equal(back, a, N * M * sizeof *a);
+    H5Dclose(d);
+    free(back);
+    H5Fclose(f);
+    /* row 4500, column 5 (block 2): one past the column's values */
+    f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    const hid_t off = H5Dopen2(f, "/t/value_offsets", H5P_DEFAULT),
+                ix = H5Dopen2(f, "/t/index", H5P_DEFAULT);
+    uint64_t o[M + 1];
+    assert_true(H5Dread(off, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, o) >= 0);
+    const uint32_t bad = (uint32_t)(o[6] - o[5]);
+    const hsize_t at[2] = {4500, 5}, one[2] = {1, 1};
+    const hid_t fs = H5Dget_space(ix), ms = H5Screate_simple(2, one, NULL);
+    assert_true(H5Sselect_hyperslab(fs, H5S_SELECT_SET, at, NULL, one, NULL) >= 0);
+    assert_true(H5Dwrite(ix, H5T_NATIVE_UINT32, ms, fs, H5P_DEFAULT, &bad) >= 0);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(ix);
+    H5Dclose(off);
+    H5Fclose(f);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_int_equal(cs_dict_table_open(f, "/t", path, &t, &err), CS_OK);
+    same_as_dense(t, rows + 1, 3, a, M); /* rows 0, 2048, 2047: blocks 0 and 1 */
+    double out[M];
+    assert_int_equal(cs_dict_table_read(t, rows, 1, out, &err), CS_EINVAL); /* row 4999 */
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s: dataset /t/index: row 4500, column 5: expected an index below %" PRIu32
+             " (the column's values), found %" PRIu32,
+             path, bad, bad);
+    assert_string_equal(err.msg, want);
+    cs_dict_table_close(t);
+    assert_int_equal(cs_dict_open(f, "/t", H5P_DEFAULT, &d, path, &err), CS_EINVAL);
+    assert_string_equal(err.msg, want);
+    H5Fclose(f);
+    remove(path);
+    free(a);
+    free(w);
 }
 
 /*
@@ -1127,6 +1279,7 @@ int main(void)
         cmocka_unit_test(test_writer_thread_errors),
         cmocka_unit_test(test_shuffle_filter),
         cmocka_unit_test(test_results_formats),
+        cmocka_unit_test(test_dictionary_lazy),
         cmocka_unit_test(test_compact_kept),
         cmocka_unit_test(test_batch_shares_outcomes),
         cmocka_unit_test(test_summary_matches_trials),

@@ -36,12 +36,82 @@ FORMAT_VERSION = 4
 FORMAT_VERSIONS = (1, 2, 3, 4)
 #: A slice of trials whose rows of an /outcomes table span at most this many distinct outcomes
 #: reads just those rows (r.read("served_tbps", t, t + 1) is fast whatever the run's size);
-#: a larger one reads the whole table once and keeps it (it is small: one row per outcome).
+#: a larger one reads the whole table once and keeps it (it is small: one row per outcome; of a
+#: dictionary table, the index only, and the slice's distinct rows are decoded as read).
 FEW_OUTCOMES = 64
 
 def is_dictionary(obj):
     """Whether h5py object obj is a dictionary table of format 4 (a group with ``encoding``)."""
     return isinstance(obj, h5py.Group) and "encoding" in obj.attrs
+
+
+class _Dictionary:
+    """A dictionary table of format 4 (docs/hdf5-schema.md, "Dictionary tables") read lazily:
+    its distinct values and offsets at the first read of rows, checked; its index as rows are
+    read (the rows asked for, or the whole index once, kept: 2 or 4 bytes a cell, a quarter of
+    the dense table or less). ``decoded`` counts the tables whose values were loaded and
+    ``index_reads`` the reads of the index (tests check that a reader reads only what it is
+    asked for)."""
+
+    decoded = 0
+    index_reads = 0
+
+    def __init__(self, f, path):
+        self.f, self.path, self.group = f, path, f[path]
+        self.shape = self.group["index"].shape
+        self.values = self.off = self.count = self.index = None
+
+    def _load(self):
+        if self.values is not None:
+            return
+        g, f, path = self.group, self.f, self.path
+        off = g["value_offsets"][()].astype(np.int64)
+        values = g["values"][()]
+        count = np.diff(off)
+        if len(off) != self.shape[1] + 1 or (len(off) and off[0] != 0) or np.any(count < 0) \
+                or (len(off) and off[-1] != len(values)):
+            raise ResultsError(f"{f.filename}: dataset {path}/value_offsets: expected "
+                               f"{self.shape[1] + 1} non-decreasing offsets from 0 to "
+                               f"{len(values)}")
+        self.off, self.values, self.count = off, values, count
+        _Dictionary.decoded += 1
+
+    def _checked(self, index, rows):
+        """index (rows of the index: rows, increasing, or all when None), checked."""
+        bad = np.argwhere(index >= self.count[None, :])
+        if len(bad):
+            i, c = (int(x) for x in bad[0])
+            o = i if rows is None else int(rows[i])
+            raise ResultsError(f"{self.f.filename}: dataset {self.path}/index: row {o}, column "
+                               f"{c}: expected an index below {int(self.count[c])}, found "
+                               f"{int(index[i, c])}")
+        return index
+
+    def keep_index(self):
+        """Reads the whole index once and keeps it (checked)."""
+        self._load()
+        if self.index is None:
+            _Dictionary.index_reads += 1
+            self.index = self._checked(self.group["index"][()], None)
+
+    def rows(self, rows=None):
+        """Rows rows (increasing outcome numbers; all when None) decoded, as float64: a block
+        of rows at a time, so that the temporaries stay small."""
+        self._load()
+        if self.index is not None:
+            index = self.index
+        else:
+            _Dictionary.index_reads += 1
+            index = self._checked(self.group["index"][()] if rows is None
+                                  else self.group["index"][list(rows)], rows)
+            rows = None
+        n = len(index) if rows is None else len(rows)
+        out = np.empty((n, self.shape[1]), dtype=self.values.dtype)
+        base = self.off[:-1][None, :]
+        for i in range(0, n, 4096):
+            k = index[i:i + 4096] if rows is None else index[rows[i:i + 4096]]
+            np.take(self.values, base + k, out=out[i:i + 4096])
+        return out
 
 
 def outcome_table(f, path, rows=None):
@@ -52,21 +122,7 @@ def outcome_table(f, path, rows=None):
     obj = f[path]
     if not is_dictionary(obj):
         return obj[()] if rows is None else obj[list(rows)]
-    index = obj["index"][()] if rows is None else obj["index"][list(rows)]
-    off = obj["value_offsets"][()].astype(np.int64)
-    values = obj["values"][()]
-    count = np.diff(off)
-    if len(off) != index.shape[1] + 1 or (len(off) and off[0] != 0) or np.any(count < 0) \
-            or (len(off) and off[-1] != len(values)):
-        raise ResultsError(f"{f.filename}: dataset {path}/value_offsets: expected "
-                           f"{index.shape[1] + 1} non-decreasing offsets from 0 to "
-                           f"{len(values)}")
-    bad = np.argwhere(index >= count[None, :])
-    if len(bad):
-        o, c = (int(x) for x in bad[0])
-        raise ResultsError(f"{f.filename}: dataset {path}/index: row {o}, column {c}: expected "
-                           f"an index below {int(count[c])}, found {int(index[o, c])}")
-    return values[off[:-1][None, :] + index.astype(np.int64)]
+    return _Dictionary(f, path).rows(rows)
 
 
 def outcome_shape(f, path):
@@ -393,15 +449,28 @@ class Results:
         return outcome_shape(self._f, "outcomes/served_tbps")[0][0]
 
     def _outcome_table(self, path):
-        """A whole /outcomes table (format 2), cached: each distinct outcome once."""
+        """A whole plain /outcomes table (format 2 and 3), cached: each distinct outcome once."""
         return self._cached(("outcomes", path), lambda: outcome_table(self._f, path))
 
+    def _dictionary(self, path):
+        """The dictionary table at path (format 4), kept: decoded lazily (_Dictionary)."""
+        return self._cached(("dictionary", path), lambda: _Dictionary(self._f, path))
+
     def _outcome_rows(self, path, ids):
-        """Rows ids (outcome numbers) of /outcomes table path. Lazy: while the whole table is
-        not loaded, a slice that needs at most FEW_OUTCOMES distinct outcomes reads only their
-        rows (the chunks holding them); a larger one loads the table once and keeps it."""
-        key = ("outcomes", path)
-        if key not in self._cache:
+        """Rows ids (outcome numbers) of /outcomes table path. Lazy: a slice that needs at most
+        FEW_OUTCOMES distinct outcomes reads only their rows (the chunks holding them) while the
+        table is not kept; a larger one keeps the table: a plain one whole, of a dictionary table
+        the index (a quarter of the dense table or less), the slice's distinct rows then decoded
+        once each."""
+        if is_dictionary(self._f[path]):
+            table = self._dictionary(path)
+            uniq, inverse = np.unique(ids, return_inverse=True)
+            if len(uniq) == 0:
+                return np.empty((0,) + table.shape[1:], dtype=np.float64)
+            if len(uniq) > FEW_OUTCOMES:
+                table.keep_index()
+            return table.rows(uniq)[inverse.reshape(-1)]
+        if ("outcomes", path) not in self._cache:
             uniq, inverse = np.unique(ids, return_inverse=True)
             if len(uniq) <= FEW_OUTCOMES:
                 shape, dtype = outcome_shape(self._f, path)

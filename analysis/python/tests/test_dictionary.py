@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from cablesim_analysis import ResultsError, open_results, outcome_table
+from cablesim_analysis import reader as rd
 from conftest import REPO, cli_path
 
 TRIALS = 1000
@@ -98,6 +99,31 @@ def test_every_trial_reads_as_format_3(files):
     for key in ("unserved_tbps", "served_fraction", "all_pairs_cut"):
         assert doc[key]["difference"]["n"] == TRIALS
         assert doc[key]["b_higher_trials"] == doc[key]["b_lower_trials"] == 0, key
+
+
+def test_read_lazily(files):
+    """Opening decodes no table; a read decodes the table it reads (its values once, the rows
+    of the trials asked for, or its whole index once for a large slice), no other; the rows are
+    format 3's bit for bit."""
+    _, v3, v4 = files
+    count = rd._Dictionary
+    before = (count.decoded, count.index_reads)
+    with open_results(v3) as a, open_results(v4) as b:
+        assert (count.decoded, count.index_reads) == before  # open_results: nothing
+        for i, t in enumerate((517, 3, 517)):  # one trial: its row of the index only
+            x = b.read("latency_ms", t, t + 1).to_numpy()
+            assert x.tobytes() == a.read("latency_ms", t, t + 1).to_numpy().tobytes()
+            assert (count.decoded, count.index_reads) == (before[0] + 1, before[1] + i + 1)
+        x = b.read("latency_ms").to_numpy()  # every trial: the whole index, once, kept
+        assert x.tobytes() == a.read("latency_ms").to_numpy().tobytes()
+        assert (count.decoded, count.index_reads) == (before[0] + 1, before[1] + 4)
+        for u, v in zip(a.iter_rows("latency_ms", rows=300), b.iter_rows("latency_ms", rows=300)):
+            assert u.to_numpy().tobytes() == v.to_numpy().tobytes()
+        assert b.read("latency_ms", 9, 10).to_numpy().tobytes() == \
+            a.read("latency_ms", 9, 10).to_numpy().tobytes()
+        assert (count.decoded, count.index_reads) == (before[0] + 1, before[1] + 4)
+        b.read("served_tbps", 0, 2)  # another table: its own values and rows
+        assert (count.decoded, count.index_reads) == (before[0] + 2, before[1] + 5)
 
 
 def test_shards_merged_in_any_order(files):

@@ -1,7 +1,8 @@
 /*
  * dictionary.c: the dictionary tables of format 4 (dictionary.h; docs/hdf5-schema.md,
- * "Dictionary tables"): written from a dense outcome table by the compaction of a complete file,
- * decoded into a dense table in memory by every reader.
+ * "Dictionary tables"): written from a dense outcome table by the compaction of a complete file;
+ * read lazily (cs_dict_table: the values at the first read, the index a chunk at a time as rows
+ * are asked for), or decoded whole into a dense table in memory for merge (cs_dict_open).
  */
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include <assert.h>
@@ -314,21 +315,26 @@ cs_status cs_dict_write(hid_t src, hid_t dst, const char *name, unsigned level,
     return rc;
 }
 
-/* Reads the whole of member name of group g (n elements expected: rank and length checked by the
- * caller) as memory type mt into buf. */
-static cs_status read_member(hid_t g, const char *name, hid_t mt, void *buf, const char *file,
-                             const char *path, cs_error *err)
-{
-    const hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
-    const herr_t st = d >= 0 ? H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : -1;
-    if (d >= 0) H5Dclose(d);
-    if (st < 0) {
-        char obj[512];
-        snprintf(obj, sizeof obj, "%s/%s", path, name);
-        return cs_h5_err(err, CS_EIO, file, "read dataset", obj);
-    }
-    return CS_OK;
-}
+/* ------------------------------------------------------------ reading, lazily */
+
+/* Bytes of index blocks a table keeps decoded at most (CS_DICT_CACHE_BYTES), and the counts of
+ * what the readers of this process read (dictionary.h). */
+static cs_dict_counts counts;
+
+struct cs_dict_table {
+    hid_t g, index;             /* the group and its member `index` */
+    char *path, *file;          /* for messages */
+    size_t n, m, nv;            /* rows, columns, distinct values */
+    size_t width;               /* bytes of an index element in memory: 2 or 4 */
+    size_t block_rows, nblocks; /* rows of a block: those of a chunk of `index` */
+    uint64_t *off;              /* value_offsets, once loaded */
+    double *vals;               /* values, once loaded */
+    void **block;               /* index block b held (width bytes an element), or NULL */
+    unsigned char *checked;     /* whether block b was checked */
+    size_t kept, budget;        /* bytes of blocks held, and at most */
+    void *scratch;              /* a block not held: block scratch_of (SIZE_MAX: none) */
+    size_t scratch_of;
+};
 
 /* The shape of member name of group g: its rank (checked against rank) into dims. */
 static cs_status member_shape(hid_t g, const char *name, int rank, hsize_t dims[2],
@@ -342,6 +348,259 @@ static cs_status member_shape(hid_t g, const char *name, int rank, hsize_t dims[
         return cs_errorf(err, CS_EINVAL, "%s: dataset %s/%s: expected %d dimension%s", file, path,
                          name, rank, rank == 1 ? "" : "s");
     return CS_OK;
+}
+
+/* A copy of s, or NULL. */
+static char *dup_str(const char *s)
+{
+    const size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p != NULL) memcpy(p, s, n);
+    return p;
+}
+
+cs_status cs_dict_table_open(hid_t f, const char *path, const char *file, cs_dict_table **out,
+                             cs_error *err)
+{
+    *out = NULL;
+    cs_dict_table *t = calloc(1, sizeof *t);
+    if (t == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", file);
+    t->g = t->index = H5I_INVALID_HID;
+    t->scratch_of = SIZE_MAX;
+    t->budget = CS_DICT_CACHE_BYTES;
+    t->path = dup_str(path);
+    t->file = dup_str(file);
+    cs_status rc =
+        t->path && t->file ? CS_OK : cs_errorf(err, CS_ENOMEM, "%s: out of memory", file);
+    if (!rc) {
+        t->g = H5Gopen2(f, path, H5P_DEFAULT);
+        if (t->g < 0) rc = cs_h5_err(err, CS_EIO, file, "open group", path);
+    }
+    hsize_t id[2], od[2], vd[2];
+    if (!rc) rc = member_shape(t->g, "index", 2, id, file, path, err);
+    if (!rc) rc = member_shape(t->g, "value_offsets", 1, od, file, path, err);
+    if (!rc) rc = member_shape(t->g, "values", 1, vd, file, path, err);
+    if (!rc && od[0] != id[1] + 1)
+        rc = cs_errorf(err, CS_EINVAL,
+                       "%s: dataset %s/value_offsets: expected %" PRIu64 " offsets (the columns "
+                       "of index + 1), found %" PRIu64,
+                       file, path, (uint64_t)id[1] + 1, (uint64_t)od[0]);
+    if (!rc) {
+        t->n = (size_t)id[0];
+        t->m = (size_t)id[1];
+        t->nv = (size_t)vd[0];
+        /* no chunk cache of HDF5's: the blocks held are the table's (a chunk read whole goes
+         * straight to its block) */
+        const hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+        t->index = dapl >= 0 && H5Pset_chunk_cache(dapl, 0, 0, 1.0) >= 0
+                       ? H5Dopen2(t->g, "index", dapl)
+                       : H5I_INVALID_HID;
+        if (dapl >= 0) H5Pclose(dapl);
+        const hid_t ft = t->index >= 0 ? H5Dget_type(t->index) : H5I_INVALID_HID;
+        const hid_t dcpl = t->index >= 0 ? H5Dget_create_plist(t->index) : H5I_INVALID_HID;
+        hsize_t chunk[2] = {0, 0};
+        if (ft < 0 || dcpl < 0 || H5Tget_class(ft) != H5T_INTEGER) {
+            char obj[512];
+            snprintf(obj, sizeof obj, "%s/index", path);
+            rc = ft >= 0 && dcpl >= 0
+                     ? cs_errorf(err, CS_EINVAL, "%s: dataset %s: expected integer values", file,
+                                 obj)
+                     : cs_h5_err(err, CS_EIO, file, "open dataset", obj);
+        } else {
+            t->width = H5Tget_size(ft) <= 2 ? 2 : 4;
+            /* a block is a chunk of the file (one inflate), or up to 32 KiB of a contiguous one */
+            const size_t row = t->m > 0 ? t->m * t->width : 1;
+            t->block_rows = H5D_CHUNKED == H5Pget_layout(dcpl) &&
+                                    H5Pget_chunk(dcpl, 2, chunk) == 2 && chunk[0] > 0
+                                ? (size_t)chunk[0]
+                                : (row < (32 << 10) ? (32 << 10) / row : 1);
+            t->nblocks = (t->n + t->block_rows - 1) / t->block_rows;
+            t->block = calloc(t->nblocks + 1, sizeof *t->block);
+            t->checked = calloc(t->nblocks + 1, 1);
+            if (t->block == NULL || t->checked == NULL)
+                rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", file);
+        }
+        if (ft >= 0) H5Tclose(ft);
+        if (dcpl >= 0) H5Pclose(dcpl);
+    }
+    if (rc) {
+        cs_dict_table_close(t);
+        return rc;
+    }
+    *out = t;
+    return CS_OK;
+}
+
+void cs_dict_table_close(cs_dict_table *t)
+{
+    if (t == NULL) return;
+    for (size_t b = 0; b < t->nblocks && t->block != NULL; b++)
+        free(t->block[b]);
+    free(t->block);
+    free(t->checked);
+    free(t->scratch);
+    free(t->off);
+    free(t->vals);
+    if (t->index >= 0) H5Dclose(t->index);
+    if (t->g >= 0) H5Gclose(t->g);
+    free(t->path);
+    free(t->file);
+    free(t);
+}
+
+size_t cs_dict_table_rows(const cs_dict_table *t)
+{
+    return t->n;
+}
+
+size_t cs_dict_table_cols(const cs_dict_table *t)
+{
+    return t->m;
+}
+
+void cs_dict_table_set_budget(cs_dict_table *t, size_t bytes)
+{
+    t->budget = bytes;
+}
+
+cs_dict_counts cs_dict_counts_get(void)
+{
+    return counts;
+}
+
+/* Reads rows [first, first + n) (all columns) of member name of t as memory type mt into buf
+ * (the whole member when rank 1). */
+static cs_status read_member(const cs_dict_table *t, const char *name, hid_t mt, size_t first,
+                             size_t n, void *buf, cs_error *err)
+{
+    const hid_t d = name != NULL ? H5Dopen2(t->g, name, H5P_DEFAULT) : t->index;
+    const hid_t fs = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+    const hsize_t start[2] = {first, 0}, count[2] = {n, t->m};
+    const int rank = name != NULL ? 1 : 2;
+    const hid_t ms = H5Screate_simple(rank, count, NULL);
+    herr_t st = fs >= 0 && ms >= 0 &&
+                        (name != NULL ||
+                         H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
+                    ? 0
+                    : -1;
+    if (st >= 0) st = H5Dread(d, mt, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    if (name != NULL && d >= 0) H5Dclose(d);
+    if (st < 0) {
+        char obj[512];
+        snprintf(obj, sizeof obj, "%s/%s", t->path, name != NULL ? name : "index");
+        return cs_h5_err(err, CS_EIO, t->file, "read dataset", obj);
+    }
+    return CS_OK;
+}
+
+/* value_offsets and values, at the first read: the offsets checked. */
+static cs_status load_values(cs_dict_table *t, cs_error *err)
+{
+    if (t->off != NULL) return CS_OK;
+    uint64_t *off = malloc((t->m + 1) * sizeof *off);
+    double *vals = malloc(t->nv * sizeof *vals + 1);
+    cs_status rc = off && vals ? CS_OK : cs_errorf(err, CS_ENOMEM, "%s: out of memory", t->file);
+    if (!rc) rc = read_member(t, "value_offsets", H5T_NATIVE_UINT64, 0, t->m + 1, off, err);
+    if (!rc && t->nv > 0) rc = read_member(t, "values", H5T_NATIVE_DOUBLE, 0, t->nv, vals, err);
+    for (size_t c = 0; !rc && c < t->m; c++)
+        if (off[c + 1] < off[c] || off[c + 1] > t->nv || (c == 0 && off[0] != 0))
+            rc = cs_errorf(err, CS_EINVAL,
+                           "%s: dataset %s/value_offsets: column %zu: offsets %" PRIu64
+                           " to %" PRIu64 " do not fit %zu values, from 0",
+                           t->file, t->path, c, off[c], off[c + 1], t->nv);
+    if (rc) {
+        free(off);
+        free(vals);
+        return rc;
+    }
+    t->off = off;
+    t->vals = vals;
+    counts.tables++;
+    return CS_OK;
+}
+
+/* Element k of an index block of the given width. */
+static inline size_t index_at(const void *block, size_t width, size_t k)
+{
+    return width == 2 ? ((const uint16_t *)block)[k] : ((const uint32_t *)block)[k];
+}
+
+/* Index block b of t into *out: held, or read (and checked, the first time: every element below
+ * its column's count of values). Blocks are held while the budget allows, the first ones read
+ * first (outcome numbers follow the first trials: the low ones recur most); past it a block is
+ * read into the one scratch block, again whenever asked for (a run through the trials asks for
+ * the blocks in turn, over and over: an evicting cache would miss on every one of them). */
+static cs_status load_block(cs_dict_table *t, size_t b, const void **out, cs_error *err)
+{
+    if (t->block[b] != NULL || (t->scratch_of == b && t->scratch != NULL)) {
+        *out = t->block[b] != NULL ? t->block[b] : t->scratch;
+        return CS_OK;
+    }
+    const size_t first = b * t->block_rows;
+    const size_t rows = t->n - first < t->block_rows ? t->n - first : t->block_rows;
+    const size_t bytes = rows * t->m * t->width, most = t->block_rows * t->m * t->width;
+    const bool keep = t->kept + bytes <= t->budget;
+    if (!keep && t->scratch == NULL) t->scratch = malloc(most + 1);
+    void *p = keep ? malloc(bytes + 1) : t->scratch;
+    if (p == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", t->file);
+    t->scratch_of = SIZE_MAX;
+    const cs_status rc = read_member(t, NULL, t->width == 2 ? H5T_NATIVE_UINT16 : H5T_NATIVE_UINT32,
+                                     first, rows, p, err);
+    for (size_t i = 0; !rc && !t->checked[b] && i < rows; i++)
+        for (size_t c = 0; c < t->m; c++) {
+            const size_t k = index_at(p, t->width, i * t->m + c);
+            if (k >= t->off[c + 1] - t->off[c]) {
+                if (keep) free(p);
+                return cs_errorf(err, CS_EINVAL,
+                                 "%s: dataset %s/index: row %zu, column %zu: expected an index "
+                                 "below %" PRIu64 " (the column's values), found %zu",
+                                 t->file, t->path, first + i, c, t->off[c + 1] - t->off[c], k);
+            }
+        }
+    if (rc) {
+        if (keep) free(p);
+        return rc;
+    }
+    t->checked[b] = 1;
+    if (keep) {
+        t->block[b] = p;
+        t->kept += bytes;
+    } else
+        t->scratch_of = b;
+    counts.blocks++;
+    *out = p;
+    return CS_OK;
+}
+
+cs_status cs_dict_table_read(cs_dict_table *t, const uint64_t *rows, size_t n, double *out,
+                             cs_error *err)
+{
+    if (n == 0) return CS_OK;
+    cs_status rc = load_values(t, err);
+    for (size_t i = 0; i < n && !rc; i++) {
+        const uint64_t o = rows != NULL ? rows[i] : i;
+        if (o >= t->n)
+            return cs_errorf(err, CS_EINVAL, "%s: dataset %s: row %" PRIu64 " beyond its %zu",
+                             t->file, t->path, o, t->n);
+        const size_t b = (size_t)o / t->block_rows;
+        const void *blk = NULL;
+        if ((rc = load_block(t, b, &blk, err))) break;
+        const size_t at = ((size_t)o - b * t->block_rows) * t->m;
+        double *row = out + i * t->m;
+        if (t->width == 2) {
+            const uint16_t *k = (const uint16_t *)blk + at;
+            for (size_t c = 0; c < t->m; c++)
+                row[c] = t->vals[t->off[c] + k[c]];
+        } else {
+            const uint32_t *k = (const uint32_t *)blk + at;
+            for (size_t c = 0; c < t->m; c++)
+                row[c] = t->vals[t->off[c] + k[c]];
+        }
+    }
+    if (!rc) counts.rows += n;
+    return rc;
 }
 
 /* Creates in memory the dense dataset of the decoded table a (n x m), with g's attributes but
@@ -381,52 +640,6 @@ static cs_status memory_dataset(hid_t g, const double *a, size_t n, size_t m, hi
     return rc;
 }
 
-/* Decodes dictionary table path (group g) of file into *d. */
-static cs_status decode(hid_t g, hid_t *d, const char *file, const char *path, cs_error *err)
-{
-    hsize_t id[2], od[2], vd[2];
-    cs_status rc = member_shape(g, "index", 2, id, file, path, err);
-    if (!rc) rc = member_shape(g, "value_offsets", 1, od, file, path, err);
-    if (!rc) rc = member_shape(g, "values", 1, vd, file, path, err);
-    if (rc) return rc;
-    const size_t n = (size_t)id[0], m = (size_t)id[1], nv = (size_t)vd[0];
-    if (od[0] != m + 1)
-        return cs_errorf(err, CS_EINVAL,
-                         "%s: dataset %s/value_offsets: expected %zu offsets (the columns of "
-                         "index + 1), found %" PRIu64,
-                         file, path, m + 1, (uint64_t)od[0]);
-    uint64_t *off = malloc((m + 1) * sizeof *off);
-    uint32_t *idx = malloc(n * m * sizeof *idx + 1);
-    double *vals = malloc(nv * sizeof *vals + 1), *a = malloc(n * m * sizeof *a + 1);
-    if (!off || !idx || !vals || !a) rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", file);
-    if (!rc) rc = read_member(g, "value_offsets", H5T_NATIVE_UINT64, off, file, path, err);
-    if (!rc && n * m > 0) rc = read_member(g, "index", H5T_NATIVE_UINT32, idx, file, path, err);
-    if (!rc && nv > 0) rc = read_member(g, "values", H5T_NATIVE_DOUBLE, vals, file, path, err);
-    for (size_t c = 0; !rc && c < m; c++)
-        if (off[c + 1] < off[c] || off[c + 1] > nv || (c == 0 && off[0] != 0))
-            rc = cs_errorf(err, CS_EINVAL,
-                           "%s: dataset %s/value_offsets: column %zu: offsets %" PRIu64
-                           " to %" PRIu64 " do not fit %zu values, from 0",
-                           file, path, c, off[c], off[c + 1], nv);
-    for (size_t o = 0; !rc && o < n; o++)
-        for (size_t c = 0; !rc && c < m; c++) {
-            const uint32_t k = idx[o * m + c];
-            if (k >= off[c + 1] - off[c])
-                rc = cs_errorf(err, CS_EINVAL,
-                               "%s: dataset %s/index: row %zu, column %zu: expected an index "
-                               "below %" PRIu64 " (the column's values), found %" PRIu32,
-                               file, path, o, c, off[c + 1] - off[c], k);
-            else
-                a[o * m + c] = vals[off[c] + k];
-        }
-    if (!rc) rc = memory_dataset(g, a, n, m, d, file, path, err);
-    free(off);
-    free(idx);
-    free(vals);
-    free(a);
-    return rc;
-}
-
 cs_status cs_dict_open(hid_t f, const char *path, hid_t dapl, hid_t *d, const char *file,
                        cs_error *err)
 {
@@ -435,10 +648,16 @@ cs_status cs_dict_open(hid_t f, const char *path, hid_t dapl, hid_t *d, const ch
         *d = H5Dopen2(f, path, dapl);
         return *d < 0 ? cs_h5_err(err, CS_EIO, file, "open dataset", path) : CS_OK;
     }
-    const hid_t g = H5Gopen2(f, path, H5P_DEFAULT);
-    if (g < 0) return cs_h5_err(err, CS_EIO, file, "open group", path);
-    const cs_status rc = decode(g, d, file, path, err);
-    H5Gclose(g);
+    cs_dict_table *t = NULL;
+    cs_status rc = cs_dict_table_open(f, path, file, &t, err);
+    if (rc) return rc;
+    cs_dict_table_set_budget(t, 0); /* read in order: a block at a time */
+    double *a = malloc(t->n * t->m * sizeof *a + 1);
+    rc = a != NULL ? cs_dict_table_read(t, NULL, t->n, a, err)
+                   : cs_errorf(err, CS_ENOMEM, "%s: out of memory", file);
+    if (!rc) rc = memory_dataset(t->g, a, t->n, t->m, d, file, path, err);
+    free(a);
+    cs_dict_table_close(t);
     return rc;
 }
 

@@ -9,14 +9,17 @@
  * uint32): row o, column c of the table is values[value_offsets[c] + index[o, c]]. Values are
  * told apart by their bits (NaN stays NaN, -0 stays -0): lossless. The compaction of a complete
  * file (compact.c) writes it, from the dense table, so that it depends on the table only (any
- * MPI split, shards merged in any order: the same bytes); readers decode it into a dense table
- * held in memory, which every reading path then uses as it used the file's.
+ * MPI split, shards merged in any order: the same bytes). Readers decode it lazily
+ * (cs_dict_table): the distinct values of a table at its first read, its index a block of rows
+ * (a chunk of the file) at a time as rows are asked for; `merge` decodes a whole table into a
+ * dense one held in memory (cs_dict_open).
  */
 #ifndef CS_RESULTS_DICTIONARY_H
 #define CS_RESULTS_DICTIONARY_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <hdf5.h>
 
@@ -75,12 +78,53 @@ unsigned cs_dict_deflate_level(hid_t f, const char *path);
 
 /**
  * Opens table path of file f as a dataset *d: the dataset itself, or a dictionary table decoded
- * into a dataset of a file held in memory, with the group's attributes but `encoding` (closing
- * *d frees it). dapl is used for a dataset of the file (H5P_DEFAULT for none). The indices and
- * offsets are checked: an error names file, the dataset and what is wrong.
+ * whole into a dataset of a file held in memory, with the group's attributes but `encoding`
+ * (closing *d frees it). dapl is used for a dataset of the file (H5P_DEFAULT for none). The indices
+ * and offsets are checked: an error names file, the dataset and what is wrong.
  */
 cs_status cs_dict_open(hid_t f, const char *path, hid_t dapl, hid_t *d, const char *file,
                        cs_error *err);
+
+/** A dictionary table open for reading rows (reader.c): nothing of it decoded before a read. */
+typedef struct cs_dict_table cs_dict_table;
+
+/** Bytes of index blocks a cs_dict_table holds by default: the whole index of the default job's
+ * edge flows up to about 200,000 trials (2 bytes a cell). Past it, the blocks read first stay and
+ * the others are read again whenever asked for (bench/README.md, "format 4 read lazily"). */
+#define CS_DICT_CACHE_BYTES ((size_t)32 << 20)
+
+/**
+ * Opens dictionary table path (a group, cs_dict_is_table) of file f into *t: the shapes of its
+ * members are checked (an error names file, dataset and what is wrong), nothing else is read.
+ * file names the file in messages.
+ */
+cs_status cs_dict_table_open(hid_t f, const char *path, const char *file, cs_dict_table **t,
+                             cs_error *err);
+void cs_dict_table_close(cs_dict_table *t);
+/** Rows (outcomes) and columns of the table. */
+size_t cs_dict_table_rows(const cs_dict_table *t);
+size_t cs_dict_table_cols(const cs_dict_table *t);
+/** The most bytes of index blocks t holds (CS_DICT_CACHE_BYTES when opened; 0: one block). */
+void cs_dict_table_set_budget(cs_dict_table *t, size_t bytes);
+
+/**
+ * Rows rows[0..n-1] of t (any order; rows NULL: 0 .. n-1) decoded into out (n rows of the table's
+ * columns, row major), bit for bit. The first read loads the table's distinct values and offsets
+ * (checked); each read loads the blocks of the index (chunks of the file) holding its rows that t
+ * does not hold, each checked whole: an index past its column's values is an error naming file,
+ * dataset, row and column.
+ */
+cs_status cs_dict_table_read(cs_dict_table *t, const uint64_t *rows, size_t n, double *out,
+                             cs_error *err);
+
+/** What the dictionary readers of this process decoded (tests count them: a reader decodes
+ * only what it is asked for). */
+typedef struct {
+    uint64_t tables; /* tables whose values and offsets were loaded */
+    uint64_t blocks; /* index blocks read and checked */
+    uint64_t rows;   /* rows decoded */
+} cs_dict_counts;
+cs_dict_counts cs_dict_counts_get(void);
 
 /** The rows of table path of f (a dataset or a dictionary table), or -1. */
 long long cs_dict_rows(hid_t f, const char *path);

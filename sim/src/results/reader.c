@@ -218,12 +218,19 @@ cs_status cs_rd_open_dataset(const cs_resultsio_t *r, const char *name, bool opt
  * (the intact network's in most trials), so the chunks stay decompressed. */
 #define OUTCOME_CACHE_BYTES ((size_t)16 << 20)
 
-/* open_dataset, with a chunk cache for the outcome tables (outcome). */
+/* open_dataset, with a chunk cache for the outcome tables (outcome). A dictionary table (format
+ * 4) is opened as *dict, decoded row by row as read, and *d is its index (its shape the table's).
+ */
 static cs_status open_outcome_cached(const cs_resultsio_t *r, const char *name, bool optional,
-                                     bool outcome, hid_t *d, cs_error *err)
+                                     bool outcome, hid_t *d, cs_dict_table **dict, cs_error *err)
 {
-    if (outcome && cs_dict_is_table(r->file, name)) /* format 4: decoded in memory */
-        return cs_dict_open(r->file, name, H5P_DEFAULT, d, r->path, err);
+    if (outcome && cs_dict_is_table(r->file, name)) {
+        cs_status rc = cs_dict_table_open(r->file, name, r->path, dict, err);
+        char index[128];
+        snprintf(index, sizeof index, "%s/index", name);
+        if (!rc) rc = cs_rd_open_dataset(r, index, false, d, err);
+        return rc;
+    }
     cs_status rc = cs_rd_open_dataset(r, name, optional, d, err);
     if (rc || *d < 0 || !outcome) return rc;
     const hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
@@ -334,8 +341,8 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
         const bool optional = (t[d].feature != CS_FEAT_ALWAYS && t[d].feature != CS_FEAT_RECOVERY &&
                                t[d].feature != CS_FEAT_OUTCOMES) ||
                               (v < CS_FORMAT_V2 && t[d].v1_optional);
-        cs_status rc =
-            open_outcome_cached(r, path, optional, k == CS_ROWS_OUTCOME, &r->dset[d], err);
+        cs_status rc = open_outcome_cached(r, path, optional, k == CS_ROWS_OUTCOME, &r->dset[d],
+                                           &r->dict[d], err);
         if (rc) return rc;
         if (r->dset[d] < 0) continue;
         const bool matrix = (k == CS_ROWS_TRIAL || k == CS_ROWS_OUTCOME) && t[d].dim != CS_DIM_NONE;
@@ -347,8 +354,11 @@ static cs_status open_per_trial(cs_resultsio_t *r, cs_error *err)
                                                                               : UINT64_MAX,
                                   r->cols[d]};
         uint64_t dims[2] = {0, 0};
-        rc = cs_rd_check_shape(r, r->dset[d], path, dtype_class(t[d].type), matrix ? 2 : 1, want,
-                               dims, err);
+        char index[128]; /* a dictionary table's shape is its index's */
+        snprintf(index, sizeof index, "%s/index", path);
+        rc = cs_rd_check_shape(r, r->dset[d], r->dict[d] ? index : path,
+                               r->dict[d] ? H5T_INTEGER : dtype_class(t[d].type), matrix ? 2 : 1,
+                               want, dims, err);
         if (rc) return rc;
         r->len[d] = dims[0];
         if (d == CS_DS_SERVED && k == CS_ROWS_OUTCOME) in->n_outcomes = dims[0];
@@ -418,12 +428,15 @@ cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *er
 void cs_resultsio_close(cs_resultsio_t *r)
 {
     if (r == NULL) return;
-    for (int d = 0; d < CS_DS_COUNT; d++)
+    for (int d = 0; d < CS_DS_COUNT; d++) {
         if (r->dset[d] >= 0) H5Dclose(r->dset[d]);
+        cs_dict_table_close(r->dict[d]);
+    }
     if (r->file >= 0) H5Fclose(r->file);
     free(r->ids);
     free(r->where);
     free(r->uniq);
+    free(r->first);
     free(r->gbuf);
     for (size_t i = 0; i < r->n_owned; i++)
         free(r->owned[i]);
@@ -543,10 +556,12 @@ static cs_status read_ids(cs_resultsio_t *r, uint64_t row, uint64_t n, size_t *n
         free(r->ids);
         free(r->where);
         free(r->uniq);
+        free(r->first);
         r->ids = malloc(n * sizeof *r->ids);
         r->where = malloc(n * sizeof *r->where);
         r->uniq = malloc(n * sizeof *r->uniq);
-        r->ids_cap = r->ids && r->where && r->uniq ? (size_t)n : 0;
+        r->first = malloc(n * sizeof *r->first);
+        r->ids_cap = r->ids && r->where && r->uniq && r->first ? (size_t)n : 0;
         if (r->ids_cap == 0) return cs_rd_oom(r, err);
     }
     cs_status rc = read_stored(r, CS_DS_OUTCOME, row, n, H5T_NATIVE_UINT32, r->ids, err);
@@ -558,10 +573,36 @@ static cs_status read_ids(cs_resultsio_t *r, uint64_t row, uint64_t n, size_t *n
                            r->path, row + i, r->info.n_outcomes, r->ids[i]);
     if (rc) return rc;
     cs_outcome_distinct(r->ids, (size_t)n, r->uniq, nu, r->where);
+    for (size_t u = 0; u < *nu; u++)
+        r->first[u] = UINT32_MAX;
+    for (uint64_t i = n; i-- > 0;)
+        r->first[r->where[i]] = (uint32_t)i;
     r->ids_nu = *nu;
     r->ids_row = row;
     r->ids_n = n;
     r->ids_valid = true;
+    return CS_OK;
+}
+
+/* The rows of the count trials of read_ids (nu outcomes) of dictionary table t into buf (as
+ * float64, mem): each outcome's row decoded into its first trial's place, copied to the others. */
+static cs_status read_dictionary(cs_resultsio_t *r, int t, uint64_t count, size_t nu, hid_t mem,
+                                 void *buf, cs_error *err)
+{
+    if (H5Tequal(mem, H5T_NATIVE_DOUBLE) <= 0)
+        return cs_errorf(err, CS_EINVAL, "%s: dataset %s: read as float64 only", r->path,
+                         cs_results_dataset((cs_dataset_id)t)->path);
+    const size_t cols = r->cols[t];
+    double *rows = buf;
+    for (size_t u = 0; u < nu; u++) {
+        const cs_status rc =
+            cs_dict_table_read(r->dict[t], &r->uniq[u], 1, rows + r->first[u] * cols, err);
+        if (rc) return rc;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        const uint32_t k = r->first[r->where[i]];
+        if (k != i) memcpy(rows + i * cols, rows + (size_t)k * cols, cols * sizeof *rows);
+    }
     return CS_OK;
 }
 
@@ -578,6 +619,8 @@ static cs_status read_rows(cs_resultsio_t *r, int t, uint64_t row, uint64_t coun
     size_t nu = 0;
     cs_status rc = read_ids(r, row, count, &nu, err);
     if (rc) return rc;
+    if (r->dict[t] != NULL) /* format 4 */
+        return read_dictionary(r, t, count, nu, mem, buf, err);
     if (nu * bytes > r->gbuf_cap) {
         free(r->gbuf);
         r->gbuf = malloc(nu * bytes);

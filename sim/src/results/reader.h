@@ -13,18 +13,20 @@
 #include <hdf5.h>
 
 #include "cablesim/resultsio.h"
+#include "results/dictionary.h"
 
 struct cs_resultsio {
     cs_results_info info;
     char *path;
     hid_t file;
-    hid_t dset[CS_DS_COUNT];   /* per-trial datasets; H5I_INVALID_HID when absent */
-    uint64_t len[CS_DS_COUNT]; /* lengths of the values lists */
-    size_t cols[CS_DS_COUNT];  /* columns of the rows-"trial" matrices */
-    void **owned;              /* strings and arrays freed at close */
+    hid_t dset[CS_DS_COUNT];          /* per-trial datasets; H5I_INVALID_HID when absent */
+    cs_dict_table *dict[CS_DS_COUNT]; /* format 4: the dictionary tables, decoded as read */
+    uint64_t len[CS_DS_COUNT];        /* lengths of the values lists */
+    size_t cols[CS_DS_COUNT];         /* columns of the rows-"trial" matrices */
+    void **owned;                     /* strings and arrays freed at close */
     size_t n_owned, cap_owned;
     /* Format 2: the outcomes of the last rows read (ids_row.., ids_n of them), and gather room. */
-    uint32_t *ids, *where;
+    uint32_t *ids, *where, *first; /* first[u]: the first of those rows with outcome uniq[u] */
     uint64_t *uniq;
     size_t ids_cap;
     uint64_t ids_row, ids_n;
