@@ -786,6 +786,15 @@ static void test_corrupt_refused(void **state)
         assert_int_equal(sh("ls mg.h5.tmp* 2>/dev/null | wc -l", out, sizeof out), 0);
         assert_string_equal(out, "0\n");
     }
+    /* the object header of a static table of the first part (whose tables the output copies)
+     * zeroed: the part is named, exit 2, no output */
+    assert_int_equal(sh("rm -f mg.h5 && cp p0.h5 p0x.h5", out, sizeof out), 0);
+    corrupt("p0x.h5", "a = h5py.h5o.get_info(f['topology/regions'].id).addr; f.close(); "
+                      "b = open('p0x.h5', 'r+b'); b.seek(a); b.write(bytes(16)); b.close()");
+    assert_int_equal(sh("'" CS_CLI "' merge -o mg.h5 p0x.h5 p1.h5 --quiet", out, sizeof out), 2);
+    if (!one_line_with(out, "p0x.h5: HDF5 could not open the damaged dataset /topology/regions"))
+        fail_msg("merge: %s", out);
+    assert_false(cs_exists_in(scratch, "mg.h5"));
 }
 
 /*
