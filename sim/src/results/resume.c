@@ -441,7 +441,7 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
  * the committed data themselves (a chunk rewritten in place and torn by a power loss) shows in the
  * checksums, offsets or indices, and the file is refused.
  */
-static cs_status repair(cs_results_t *w, const cs_results_meta *m, cs_error *err)
+static cs_status repair(cs_results_t *w, cs_error *err)
 {
     cs_status rc = cs_h5_check_heaps(w->path, err);
     if (rc) return rc;
@@ -474,8 +474,6 @@ static cs_status repair(cs_results_t *w, const cs_results_meta *m, cs_error *err
                        "%s: attribute \"committed\": %" PRIu64 " trials committed, more than the "
                        "%" PRIu64 " of the run",
                        w->path, c.trials, w->trials);
-    /* What the file holds besides its trials: as this run writes it (verify.c). */
-    if (rc == CS_OK) rc = cs_rw_check_static(f, w->path, m, version, err);
     const cs_dataset_schema *t = cs_results_schema();
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
         const cs_rows_kind k = cs_schema_rows(&t[d], w->version);
@@ -558,7 +556,7 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc) return rc;
     /* Rank 0 alone clears the flag a killed run left, before any rank opens the file. */
     if (w->rank == 0) rc = cs_results_recover(path, err);
-    if (w->rank == 0 && rc == CS_OK) rc = repair(w, m, err);
+    if (w->rank == 0 && rc == CS_OK) rc = repair(w, err);
     if (comm != MPI_COMM_NULL) {
         int bad = rc != CS_OK, any = 0;
         MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);
@@ -569,6 +567,14 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc == CS_OK) rc = file_version(w->file, path, &version, err);
     if (rc == CS_OK) cs_rw_set_version(w, version);
     if (rc == CS_OK) rc = check_resumable(w, m, err);
+    /* What the file holds besides its trials, once it is known to be this run's: as this run
+     * writes it (verify.c). Every rank reads and compares; the ranks agree. */
+    if (rc == CS_OK) rc = cs_rw_check_static(w->file, path, m, version, err);
+    if (comm != MPI_COMM_NULL) {
+        int bad = rc != CS_OK, any = 0;
+        MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);
+        if (any && rc == CS_OK) rc = cs_errorf(err, CS_EINVAL, "%s: cannot be resumed", path);
+    }
     if (rc == CS_OK) rc = open_trials(w, err);
     if (rc) {
         cs_rw_release(w, NULL);
