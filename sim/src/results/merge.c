@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cablesim/paths.h"
+#include "core/fileio.h"
 #include "cablesim/results.h"
 #include "results/commit.h"
 #include "results/h5util.h"
@@ -812,6 +813,7 @@ cs_status cs_results_merge(const char *out, const char *const *paths, size_t n, 
     else if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid()) >= sizeof tmp)
         rc = cs_errorf(err, CS_EINVAL, "%s: expected a shorter file name", out);
     if (!rc) rc = cs_merge_check_parts(parts, sorted, out, paths, n, err);
+    if (!rc) rc = cs_file_check_replace(out, paths, n, err);
     if (!rc) {
         rc = create_output(tmp, out, &parts[0], err);
         if (!rc) rc = fill(tmp, out, sorted, n, buffer, err);
