@@ -76,9 +76,9 @@ typedef struct {
 bool cli_getopt_init(cli_getopt *g, const char *cmd, const struct option *opt,
                      const char *shortopts, int argc, char **argv);
 /**
- * The next option: its `val` (g->arg its value; NULL when a required value is missing, for the
- * caller to say what it expected); -1 at the end (operands in g->pos); '?' after printing the
- * one-line error for an unknown option or a value given to an option that takes none.
+ * The next option: its `val` (g->arg its value; NULL when a required value is missing or empty,
+ * for the caller to say what it expected); -1 at the end (operands in g->pos); '?' after printing
+ * the one-line error for an unknown option or a value given to an option that takes none.
  */
 int cli_getopt_next(cli_getopt *g);
 void cli_getopt_destroy(cli_getopt *g);
@@ -123,10 +123,13 @@ int cmd_scenarios(int argc, char **argv);
 int cli_scenario_file(const char *arg, char *buf, size_t n);
 /**
  * The rule of every -o (issue 13): an existing path (file, link or anything else) is replaced only
- * with --force. CLI_OK when path is NULL, absent or force is set; otherwise the one-line message
- * "CMD: PATH exists; --force replaces it" and CLI_USAGE.
+ * with --force, and never when it is not a regular file or a link, or is one of the command's
+ * inputs inputs[0..n_inputs); an empty name, a name ending in '/' and a missing directory are
+ * refused too (cs_outfile_check_replace()), all before anything is computed. CLI_OK when path is
+ * NULL or may be written; otherwise a one-line message naming path and CLI_USAGE.
  */
-int cli_refuse_existing(const char *cmd, const char *path, bool force);
+int cli_refuse_existing(const char *cmd, const char *path, bool force, const char *const *inputs,
+                        size_t n_inputs);
 /** `evolution [SCENARIO] ...` (cmd_evolution.c). */
 int cmd_evolution(int argc, char **argv);
 /** `topology info [FILE] [--as-of YEAR] [--json]` (cmd_info.c). */

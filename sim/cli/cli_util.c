@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cablesim/outfile.h"
 #include "cablesim/scenario.h"
 #include "cli.h"
 
@@ -23,10 +24,14 @@ int cli_scenario_file(const char *arg, char *buf, size_t n)
     return cs_scenario_find(arg, buf, n, &err) == CS_OK ? CLI_OK : cli_report(&err);
 }
 
-int cli_refuse_existing(const char *cmd, const char *path, bool force)
+int cli_refuse_existing(const char *cmd, const char *path, bool force, const char *const *inputs,
+                        size_t n_inputs)
 {
     struct stat st;
-    if (force || path == NULL || lstat(path, &st) != 0) return CLI_OK;
+    cs_error err = CS_ERROR_INIT;
+    if (path == NULL) return CLI_OK;
+    if (cs_outfile_check_replace(path, inputs, n_inputs, &err) != CS_OK) return cli_report(&err);
+    if (force || lstat(path, &st) != 0) return CLI_OK;
     return cli_usage_error("%s: %s exists; --force replaces it", cmd, path);
 }
 
@@ -106,7 +111,11 @@ int cli_getopt_next(cli_getopt *g)
             g->arg = NULL;
             return optopt;
         }
-        if (c != '?') return c;
+        if (c != '?') {
+            /* An empty value (-o '', --top=) is no value: the caller says what it expected. */
+            if (g->arg != NULL && g->arg[0] == '\0') g->arg = NULL;
+            return c;
+        }
         const char *bad = optind - 1 >= prev && optind - 1 < g->argc ? g->argv[optind - 1] : "";
         if (optopt != 0 && strncmp(bad, "--", 2) != 0) { /* an unknown short option */
             char s[3] = {'-', (char)optopt, '\0'};

@@ -177,7 +177,7 @@ static int parse_args(evo_args *a, int argc, char **argv)
     if (a->from > a->to)
         return cli_usage_error("evolution: --from %d is after --to %d", a->from, a->to);
     if (a->output != NULL && !a->format_given) a->format = format_of(a->output);
-    return cli_refuse_existing("evolution", a->output, a->force);
+    return cli_refuse_existing("evolution", a->output, a->force, &a->scenario, 1);
 }
 
 /* ------------------------------------------------------------ output */

@@ -64,7 +64,7 @@ static int parse_args(int argc, char **argv, export_args *a)
         return cli_usage_error("topology export: option --format is required (graphml, dot or "
                                "geojson)");
     if (a->out != NULL && strcmp(a->out, "-") != 0)
-        return cli_refuse_existing("topology export", a->out, a->force);
+        return cli_refuse_existing("topology export", a->out, a->force, &a->file, 1);
     return CLI_OK;
 }
 

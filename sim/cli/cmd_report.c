@@ -90,7 +90,9 @@ int cmd_report(int argc, char **argv)
     if (st == CLI_OK && output == NULL)
         st = cli_usage_error("report: expected -o REPORT.html (see 'cablesim report --help')");
     for (int i = 0; i < 2 && st == CLI_OK; i++)
-        st = cli_refuse_existing("report", i ? pdf : output, force);
+        st = cli_refuse_existing("report", i ? pdf : output, force, files, n_files);
+    if (st == CLI_OK && pdf != NULL && strcmp(pdf, output) == 0)
+        st = cli_usage_error("report: --pdf %s: expected another file than the page (-o)", pdf);
     cs_error err = CS_ERROR_INIT;
     if (st == CLI_OK && cs_report_file(output, files, n_files, &o, &err) != CS_OK)
         st = cli_report(&err);

@@ -37,6 +37,20 @@ cs_status cs_outfile_check(const char *path, const char *const *inputs, size_t n
                            cs_error *err);
 
 /**
+ * Checks, before anything is computed or written, that path may receive an output that is
+ * written under a temporary name and renamed over path (a merged results file, a report, an
+ * export, a table): the name is not empty and does not end in '/', its directory exists, it is
+ * not one of the inputs inputs[0..n_inputs) (the same file, by device and inode; NULL entries
+ * are skipped), and, when it exists, it is a regular file or a symbolic link (the rename replaces
+ * the link, not its target): a directory, a device (/dev/null), a FIFO or a socket is refused
+ * even with --force, since the rename would put a regular file in its place. Whether an existing
+ * file may be replaced at all (--force) is the caller's to say.
+ * \return CS_OK, or CS_EINVAL with a one-line message naming path and the reason.
+ */
+cs_status cs_outfile_check_replace(const char *path, const char *const *inputs, size_t n_inputs,
+                                   cs_error *err);
+
+/**
  * Refuses an existing path (any kind of file, a symbolic link included): results are not
  * replaced unless the user asks (`--force`), since a finished 500-trial file and a 5-trial one
  * have the same name. Call it after cs_outfile_check(), which refuses what --force may not

@@ -76,21 +76,72 @@ cs_status cs_read_file(const char *path, char **out, size_t *len, cs_error *err)
     return CS_OK;
 }
 
+/* What kind of file st is, for messages. */
+static const char *kind_of(const struct stat *st)
+{
+    return S_ISDIR(st->st_mode)    ? "a directory"
+           : S_ISCHR(st->st_mode)  ? "a character device"
+           : S_ISBLK(st->st_mode)  ? "a block device"
+           : S_ISFIFO(st->st_mode) ? "a FIFO"
+           : S_ISSOCK(st->st_mode) ? "a socket"
+                                   : "a special file";
+}
+
+cs_status cs_file_check_replace(const char *path, const char *const *inputs, size_t n_inputs,
+                                cs_error *err)
+{
+    const size_t len = strlen(path);
+    if (len == 0)
+        return cs_errorf(err, CS_EINVAL, "\"\": expected a file name, found an empty one");
+    if (path[len - 1] == '/')
+        return cs_errorf(err, CS_EINVAL, "%s: expected a file name, found a directory name", path);
+    struct stat st, in;
+    if (lstat(path, &st) == 0) {
+        for (size_t i = 0; i < n_inputs; i++)
+            if (inputs[i] != NULL && stat(path, &st) == 0 && stat(inputs[i], &in) == 0 &&
+                in.st_dev == st.st_dev && in.st_ino == st.st_ino)
+                return cs_errorf(err, CS_EINVAL,
+                                 "%s: expected a new file or one to replace, found an input of "
+                                 "the command (%s): choose another output",
+                                 path, inputs[i]);
+        if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+            return cs_errorf(err, CS_EINVAL,
+                             "%s: expected a new file or a regular file to replace, found %s: "
+                             "not replaced",
+                             path, kind_of(&st));
+        return CS_OK;
+    }
+    /* The directory the temporary file is made in must exist. */
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) return CS_OK;
+    char dir[4096];
+    const size_t dl = slash == path ? 1 : (size_t)(slash - path);
+    if (dl >= sizeof dir) return cs_errorf(err, CS_EINVAL, "%s: file name too long", path);
+    memcpy(dir, path, dl);
+    dir[dl] = '\0';
+    if (stat(dir, &st) != 0)
+        return cs_errorf(err, CS_EINVAL, "%s: cannot be created: no directory %s", path, dir);
+    if (!S_ISDIR(st.st_mode))
+        return cs_errorf(err, CS_EINVAL, "%s: cannot be created: %s is not a directory", path, dir);
+    return CS_OK;
+}
+
 cs_status cs_write_file(const char *path, cs_status (*write)(FILE *f, void *ctx, cs_error *err),
                         void *ctx, cs_error *err)
 {
+    cs_status rc = cs_file_check_replace(path, NULL, 0, err);
+    if (rc != CS_OK) return rc;
     const size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (tmp == NULL) return cs_errorf(err, CS_ENOMEM, "%s: out of memory", path);
     snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (f == NULL) {
-        const cs_status rc =
-            cs_errorf(err, CS_EIO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+        rc = cs_errorf(err, CS_EIO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
         free(tmp);
         return rc;
     }
-    cs_status rc = write(f, ctx, err);
+    rc = write(f, ctx, err);
     if (fclose(f) != 0 && rc == CS_OK)
         rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", path, strerror(errno));
     if (rc == CS_OK && rename(tmp, path) != 0)

@@ -23,10 +23,17 @@
 cs_status cs_read_file(const char *path, char **out, size_t *len, cs_error *err);
 
 /**
- * Writes the file path through write(f, ctx, err): into "<path>.tmp.<pid>", renamed to path when
- * write succeeded and the file closed cleanly, removed otherwise, so a failure leaves nothing
- * that looks complete. \return write's status, or CS_EIO (cannot create, write or rename),
- * CS_ENOMEM.
+ * Whether path may receive an output written under a temporary name and renamed over it
+ * (cs_outfile_check_replace() in outfile.h says what is refused). \return CS_OK or CS_EINVAL.
+ */
+cs_status cs_file_check_replace(const char *path, const char *const *inputs, size_t n_inputs,
+                                cs_error *err);
+
+/**
+ * Writes the file path through write(f, ctx, err), after cs_file_check_replace(path): into
+ * "<path>.tmp.<pid>", renamed to path when write succeeded and the file closed cleanly, removed
+ * otherwise, so a failure leaves nothing that looks complete. \return write's status, or CS_EIO
+ * (cannot create, write or rename), CS_ENOMEM.
  */
 cs_status cs_write_file(const char *path, cs_status (*write)(FILE *f, void *ctx, cs_error *err),
                         void *ctx, cs_error *err);

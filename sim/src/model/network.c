@@ -493,6 +493,12 @@ static cs_status add_station(net *n, const cs_ynode *m, const char *source)
         return err_at(n, cs_ymap_get(m, "id"), "an id the topology does not have yet");
     const char *name = get_name(n, m, "name", false), *country = get_name(n, m, "country", true);
     if (country == NULL) return CS_EINVAL;
+    /* As the topology's rule (topology_parse.c), checked here to name the scenario's line. */
+    if (strlen(country) != 2 || !isupper((unsigned char)country[0]) ||
+        !isupper((unsigned char)country[1]) || strcmp(country, "XX") == 0)
+        return err_at(n, cs_ymap_get(m, "country"),
+                      "an ISO 3166-1 alpha-2 code such as \"JP\" (\"XX\" is only for branching "
+                      "units)");
     const cs_ynode *ll = cs_ymap_get(m, "lonlat");
     if (ll == NULL) return cs_yerr_missing(n->d, m, "lonlat", "[lon, lat]", n->err);
     cs_lonlat pos;

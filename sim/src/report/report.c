@@ -546,6 +546,8 @@ static int remove_entry(const char *p, const struct stat *st, int flag, struct F
 cs_status cs_report_pdf(const char *html, const char *pdf, const char *browser, cs_error *err)
 {
     if (browser == NULL) browser = "chromium";
+    const char *const inputs[] = {html};
+    if (cs_file_check_replace(pdf, inputs, 1, err) != CS_OK) return err->code;
     char abs[PATH_MAX];
     if (realpath(html, abs) == NULL)
         return cs_errorf(err, CS_EIO, "%s: cannot find it: %s", html, strerror(errno));

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cablesim/paths.h"
+#include "core/fileio.h"
 #include "cablesim/results.h"
 #include "results/commit.h"
 #include "results/h5util.h"
@@ -126,7 +127,8 @@ typedef struct {
     size_t n;
     unsigned char *buf;
     size_t buffer;            /* bytes per slice asked for (--buffer-size) */
-    size_t buf_bytes;         /* of buf: at least buffer and the largest chunk */
+    size_t buf_bytes;         /* the slice budget: at least buffer and the largest chunk */
+    size_t buf_alloc;         /* of buf: what the slices so far needed, at most buf_bytes */
     size_t dim[CS_DIM_COUNT]; /* edges, nodes, ships: the bounds of the indices in the lists */
     int version;              /* the parts' format version */
     cs_omap omap;             /* format 2: the outcomes of the output, renumbered (outcomes.h) */
@@ -279,9 +281,20 @@ static cs_status plan_fill(merge_out *m, size_t buffer, cs_error *err)
             if (sp >= 0) H5Sclose(sp);
             if (d >= 0) H5Dclose(d);
         }
-    if (!rc && (m->buf = malloc(m->buf_bytes)) == NULL)
-        rc = cs_errorf(err, CS_ENOMEM, "out of memory for a buffer of %zu bytes", m->buf_bytes);
     return rc;
+}
+
+/* m->buf with room for bytes (at most m->buf_bytes): allocated as the slices need it, so that a
+ * --buffer-size far beyond the data (2 GiB for a 250 KB merge) costs no memory. */
+static cs_status buf_room(merge_out *m, size_t bytes, cs_error *err)
+{
+    if (bytes <= m->buf_alloc) return CS_OK;
+    unsigned char *b = realloc(m->buf, bytes);
+    if (b == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for a buffer of %zu bytes", bytes);
+    m->buf = b;
+    m->buf_alloc = bytes;
+    return CS_OK;
 }
 
 /* Checks that part p has exactly the output's datasets. */
@@ -376,7 +389,7 @@ static cs_status extend(const merge_out *m, fill_item *it, hsize_t rows, cs_erro
 }
 
 /* Appends the count rows of src (a trial dataset or a values list) to it, a slice at a time. */
-static cs_status copy_rows(const merge_out *m, fill_item *it, hid_t src, hsize_t count,
+static cs_status copy_rows(merge_out *m, fill_item *it, hid_t src, hsize_t count,
                            const part_info *p, cs_error *err)
 {
     const hsize_t at = it->dims[0];
@@ -385,6 +398,7 @@ static cs_status copy_rows(const merge_out *m, fill_item *it, hid_t src, hsize_t
     /* Slices end on the output's chunk boundaries, so that most writes fill whole chunks. */
     const hsize_t cr = it->chunk_rows, want = m->buffer / it->row_bytes / cr * cr;
     const hsize_t step = want > cr ? want : cr; /* buf holds a chunk */
+    rc = buf_room(m, (size_t)(step < count ? step : count) * it->row_bytes, err);
     for (hsize_t done = 0, k = 0; done < count && !rc; done += k) {
         const hsize_t end = (at + done + step) / cr * cr;
         k = (end < at + count ? end : at + count) - (at + done);
@@ -439,8 +453,8 @@ static cs_status shift_offsets(uint64_t *o, hsize_t s, hsize_t k, uint64_t base,
 }
 
 /* Appends the part's CSR offsets src to it, shifted by the values the output already holds. */
-static cs_status copy_offsets(const merge_out *m, fill_item *it, hid_t src, hid_t pf,
-                              const part_info *p, cs_error *err)
+static cs_status copy_offsets(merge_out *m, fill_item *it, hid_t src, hid_t pf, const part_info *p,
+                              cs_error *err)
 {
     const fill_item *v = &m->items[it->values];
     const uint64_t base = v->at_start; /* values in the output before this part's */
@@ -451,6 +465,7 @@ static cs_status copy_offsets(const merge_out *m, fill_item *it, hid_t src, hid_
     const hsize_t want = m->buffer / sizeof(uint64_t),
                   least = it->chunk_rows > 2 ? it->chunk_rows : 2;
     const hsize_t step = want > least ? want : least; /* buf holds a chunk and two offsets */
+    if (!rc) rc = buf_room(m, (size_t)(step < p->n + 1 ? step : p->n + 1) * sizeof(uint64_t), err);
     uint64_t *o = (uint64_t *)(void *)m->buf;
     for (hsize_t s = 0; s <= p->n && !rc; s += step) {
         const hsize_t k = p->n + 1 - s < step ? p->n + 1 - s : step;
@@ -499,7 +514,8 @@ static cs_status merge_outcomes(merge_out *m, hid_t pf, const part_info *p, uint
     }
     *nmap = no > 0 ? rows : 0;
     *map = malloc((*nmap + 1) * sizeof **map);
-    const uint64_t step = m->buf_bytes / (row_bytes + 1) + 1;
+    uint64_t step = m->buf_bytes / (row_bytes + 1) + 1;
+    if (step > *nmap) step = *nmap > 0 ? *nmap : 1; /* no more than the table has */
     unsigned char *buf = malloc((size_t)step * (row_bytes + 1));
     if (!rc && (*map == NULL || buf == NULL)) rc = cs_errorf(err, CS_ENOMEM, "out of memory");
     for (uint64_t at = 0; at < *nmap && !rc; at += step) {
@@ -550,12 +566,13 @@ static cs_status merge_outcomes(merge_out *m, hid_t pf, const part_info *p, uint
 }
 
 /* Appends the part's /trials/outcome to it, each outcome renumbered by map (nmap outcomes). */
-static cs_status copy_outcome_ids(const merge_out *m, fill_item *it, hid_t src, const part_info *p,
+static cs_status copy_outcome_ids(merge_out *m, fill_item *it, hid_t src, const part_info *p,
                                   const uint32_t *map, uint64_t nmap, cs_error *err)
 {
     const hsize_t at = it->dims[0];
     cs_status rc = extend(m, it, at + p->n, err);
     const hsize_t step = m->buf_bytes / sizeof(uint32_t);
+    if (!rc) rc = buf_room(m, (size_t)(step < p->n ? step : p->n) * sizeof(uint32_t), err);
     uint32_t *v = (uint32_t *)(void *)m->buf;
     for (hsize_t s = 0; s < p->n && !rc; s += step) {
         const hsize_t k = p->n - s < step ? p->n - s : step;
@@ -812,6 +829,7 @@ cs_status cs_results_merge(const char *out, const char *const *paths, size_t n, 
     else if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid()) >= sizeof tmp)
         rc = cs_errorf(err, CS_EINVAL, "%s: expected a shorter file name", out);
     if (!rc) rc = cs_merge_check_parts(parts, sorted, out, paths, n, err);
+    if (!rc) rc = cs_file_check_replace(out, paths, n, err);
     if (!rc) {
         rc = create_output(tmp, out, &parts[0], err);
         if (!rc) rc = fill(tmp, out, sorted, n, buffer, err);

@@ -11,6 +11,7 @@
 
 #include <hdf5.h>
 
+#include "core/fileio.h"
 #include "results/heapcheck.h"
 
 cs_status cs_outfile_tmp_name(char *buf, size_t n, const char *path, cs_error *err)
@@ -60,6 +61,8 @@ cs_status cs_outfile_check(const char *path, const char *const *inputs, size_t n
                            cs_error *err)
 {
     struct stat out, in, target;
+    if (path[0] == '\0')
+        return cs_errorf(err, CS_EINVAL, "\"\": expected a file name, found an empty one");
     if (lstat(path, &out) == 0) {
         /* An input named directly or through a link (the link's target is the input). */
         const bool resolved = stat(path, &target) == 0;
@@ -110,6 +113,12 @@ cs_status cs_outfile_check(const char *path, const char *const *inputs, size_t n
                        "while writing it: cablesim run --resume %s continues it, or delete %s)",
                        path, tmp, path, tmp);
     return rc;
+}
+
+cs_status cs_outfile_check_replace(const char *path, const char *const *inputs, size_t n_inputs,
+                                   cs_error *err)
+{
+    return cs_file_check_replace(path, inputs, n_inputs, err);
 }
 
 cs_status cs_outfile_check_new(const char *path, cs_error *err)
