@@ -798,6 +798,38 @@ static void test_corrupt_refused(void **state)
 }
 
 /*
+ * A killed run whose per-trial datasets lost attributes (a header HDF5 can no longer read in
+ * full: here one attribute deleted and one changed): the resume rebuilds those datasets from the
+ * commit record with the attributes the run gives them when it makes the file (the in-memory
+ * image, verify.c), and the file completes to the uninterrupted run's. Before, the rebuild
+ * copied what was left, and the comparison with the image refused the file (exit 2).
+ */
+static void test_rebuild_attrs(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp && CABLESIM_RAISE=KILL@write=3 '%s' run crash.yaml -o t.h5 -q",
+             CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 128 + SIGKILL);
+    /* status clears the superblock's open-for-writing flag (h5py cannot open the file before);
+     * the commit record still says `writing`: the resume rebuilds every per-trial dataset */
+    assert_int_equal(sh("'" CS_CLI "' status t.h5", out, sizeof out), 3);
+    corrupt("t.h5.tmp", "del f['trials/unserved_tbps'].attrs['rows']; "
+                        "f['trials/failed_nodes'].attrs['units'] = 'furlongs'");
+    if (sh("'" CS_CLI "' run --resume t.h5 -q", out, sizeof out) != 0) fail_msg("resume: %s", out);
+    assert_true(same_as_full("t.h5"));
+    char path[4096], v[256];
+    path_of(path, sizeof path, "t.h5");
+    cs_h5_str_attr(path, "/trials/unserved_tbps", "rows", v, sizeof v);
+    assert_string_equal(v, "trial");
+    cs_h5_str_attr(path, "/trials/failed_nodes", "units", v, sizeof v);
+    assert_string_equal(v, "1");
+}
+
+/*
  * `test_crash GROUP` runs one group (each its own ctest entry, test_crash_GROUP, with its own
  * scratch directory crash-GROUP-scratch/, so that ctest runs them in parallel); no argument runs
  * every test. CABLESIM_CRASH_ONLY=test_mpi_lock runs one test (a glob) while working on it.
@@ -819,6 +851,7 @@ int main(int argc, char **argv)
         {"signals", cmocka_unit_test(test_signals_mpi)},
         {"resume", cmocka_unit_test(test_corrupt_refused)},
         {"resume", cmocka_unit_test(test_resume_across)},
+        {"resume", cmocka_unit_test(test_rebuild_attrs)},
     };
     const size_t n_all = sizeof all / sizeof *all;
     const char *group = argc > 1 ? argv[1] : NULL;

@@ -388,14 +388,18 @@ static cs_status scan_dataset(const cs_results_t *w, hid_t src, hid_t dst, int i
 
 /*
  * Replaces per-trial dataset id (open as *src, at path in f) by a copy of its first rows rows:
- * the same type, creation properties (chunks, filters) and attributes. Used when a killed write
- * went past the commit record: the metadata HDF5 wrote for it (chunk index blocks) may be torn
- * and are never read again. The old dataset keeps a reference count of one and no link, so that
- * HDF5 does not walk its chunk index to free it: its space is lost, as freed space always is in
- * these files.
+ * the same type and creation properties (chunks, filters), and the attributes the run gives it
+ * when it makes it, taken from img (the in-memory image of what the run writes,
+ * cs_rw_create_image): the killed run's header of the dataset may have lost some of them (an
+ * attribute it can no longer read), and a copy of what is left would be refused by the
+ * comparison with the image that follows (verify.c). Used when a killed write went past the
+ * commit record: the metadata HDF5 wrote for it (chunk index blocks) may be torn and are never
+ * read again. The old dataset keeps a reference count of one and no link, so that HDF5 does
+ * not walk its chunk index to free it: its space is lost, as freed space always is in these
+ * files.
  */
-static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uint64_t rows,
-                         const uint64_t *len, cs_error *err)
+static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t img, hid_t *src, int id,
+                         uint64_t rows, const uint64_t *len, cs_error *err)
 {
     const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)id);
     const char *path = cs_schema_path(s, w->version);
@@ -413,7 +417,11 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
                     ? H5Dcreate2(f, tmp, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                     : H5I_INVALID_HID;
     cs_status rc = dst < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "rebuild", path) : CS_OK;
-    if (rc == CS_OK) rc = cs_h5_copy_attrs(*src, dst, NULL, w->path, path, err);
+    /* (none in the image: the inputs changed, which check_resumable then says) */
+    const hid_t made =
+        rc == CS_OK && cs_h5_exists(img, path) ? H5Dopen2(img, path, H5P_DEFAULT) : H5I_INVALID_HID;
+    if (rc == CS_OK) rc = cs_h5_copy_attrs(made >= 0 ? made : *src, dst, NULL, w->path, path, err);
+    if (made >= 0) H5Dclose(made);
     if (rc == CS_OK) rc = scan_dataset(w, *src, dst, id, rows, len, err);
     if (rc == CS_OK && H5Oincr_refcount(*src) < 0)
         rc = cs_h5_err(err, CS_EHDF5, w->path, "keep the old copy of", path);
@@ -431,17 +439,30 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
     return rc;
 }
 
+/* The in-memory image of what the run of m writes when it makes the file (writer.h), in the
+ * file's format version: where rebuild() takes the attributes of the datasets it remakes. */
+static cs_status make_image(const cs_results_t *w, const cs_results_meta *m, int version,
+                            cs_results_t **img, cs_error *err)
+{
+    char name[4096];
+    snprintf(name, sizeof name, "%s.image", w->path);
+    cs_results_meta im = *m;
+    im.intact = NULL; /* no rows: only the datasets and their attributes are used */
+    return cs_rw_create_image(img, name, &im, version, err);
+}
+
 /*
  * Rank 0, before any rank opens the file to resume it: goes back to the commit record. When
  * the file was not closed (`writing` = 1: a kill, a crash) or a per-trial dataset is longer than
  * the record says, the datasets are rebuilt from their committed rows (the metadata of a write
- * that did not commit may be torn); every committed row is read and checked. Under MPI a dataset
+ * that did not commit may be torn), with the attributes the run of m gives them; every committed
+ * row is read and checked. Under MPI a dataset
  * an older cablesim made without early allocation (h5util.h) is rebuilt with it, so that the
  * ranks can write it. A write that reached
  * the committed data themselves (a chunk rewritten in place and torn by a power loss) shows in the
  * checksums, offsets or indices, and the file is refused.
  */
-static cs_status repair(cs_results_t *w, cs_error *err)
+static cs_status repair(cs_results_t *w, const cs_results_meta *m, cs_error *err)
 {
     cs_status rc = cs_h5_check_heaps(w->path, err);
     if (rc) return rc;
@@ -475,6 +496,7 @@ static cs_status repair(cs_results_t *w, cs_error *err)
                        "%" PRIu64 " of the run",
                        w->path, c.trials, w->trials);
     const cs_dataset_schema *t = cs_results_schema();
+    cs_results_t *img = NULL; /* what the run writes, made at the first rebuild */
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
         const cs_rows_kind k = cs_schema_rows(&t[d], w->version);
         const char *path = cs_schema_path(&t[d], w->version);
@@ -504,12 +526,14 @@ static cs_status repair(cs_results_t *w, cs_error *err)
                            "file cannot be resumed",
                            w->path, path, n, want);
         else if ((uint64_t)n > want || c.writing ||
-                 (w->comm != MPI_COMM_NULL && !cs_h5_early_alloc(ds)))
-            rc = rebuild(w, f, &ds, d, want, c.len, err);
-        else
+                 (w->comm != MPI_COMM_NULL && !cs_h5_early_alloc(ds))) {
+            if (img == NULL) rc = make_image(w, m, version, &img, err);
+            if (rc == CS_OK) rc = rebuild(w, f, img->file, &ds, d, want, c.len, err);
+        } else
             rc = scan_dataset(w, ds, H5I_INVALID_HID, d, want, c.len, err);
         if (ds >= 0) H5Dclose(ds);
     }
+    if (img != NULL) cs_rw_release(img, NULL);
     /* Open for writing again until the resume closes it. */
     if (rc == CS_OK) rc = cs_commit_set_writing(f, w->path, true, err);
     if (H5Fclose(f) < 0 && rc == CS_OK)
@@ -556,7 +580,7 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc) return rc;
     /* Rank 0 alone clears the flag a killed run left, before any rank opens the file. */
     if (w->rank == 0) rc = cs_results_recover(path, err);
-    if (w->rank == 0 && rc == CS_OK) rc = repair(w, err);
+    if (w->rank == 0 && rc == CS_OK) rc = repair(w, m, err);
     if (comm != MPI_COMM_NULL) {
         int bad = rc != CS_OK, any = 0;
         MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);
