@@ -299,6 +299,84 @@ static void test_kill_every_write(void **state)
     assert_true(resumed + left_complete > (int)m / 2);
 }
 
+/*
+ * A run killed in the compaction of its complete file (its last write) leaves FILE complete but
+ * uncompacted (dense outcome tables) and FILE.compact.tmp: `--resume-or-start`, which job
+ * scripts run again after a kill, compacts it, so that the file becomes the one an
+ * uninterrupted run writes (dictionary tables, docs/hdf5-schema.md) and nothing is left beside
+ * it. Before, it said "nothing to do" and both stayed.
+ */
+static void test_kill_compaction(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp t.h5.compact.tmp && CABLESIM_FAULT=kill@%lu '%s' run crash.yaml "
+             "-o t.h5 -q",
+             w, CS_CLI_FAULT);
+    assert_int_equal(sh(cmd, out, sizeof out), 128 + SIGKILL);
+    assert_int_equal(sh("'" CS_CLI "' status t.h5", out, sizeof out), 0);
+    assert_true(cs_exists_in(scratch, "t.h5.compact.tmp"));
+    snprintf(cmd, sizeof cmd, "'%s' run crash.yaml -o t.h5 --resume-or-start -q", CS_CLI);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("--resume-or-start: %s", out);
+    assert_false(cs_exists_in(scratch, "t.h5.compact.tmp"));
+    assert_true(same_as_full("t.h5"));
+    char path[4096], v[64];
+    path_of(path, sizeof path, "t.h5");
+    cs_h5_str_attr(path, "/outcomes/edge_flow_tbps", "encoding", v, sizeof v);
+    assert_string_equal(v, "dictionary");
+}
+
+/*
+ * Kills during the resume itself: a run killed mid-way (its file rebuilt by the resume from the
+ * commit record), then its resume killed at 6 of its writes spread evenly (the copy the repair
+ * works on, the rebuild, the trials, the compaction), each on the file the first kill left, and
+ * once more in a chain (every resume killed in turn): every file then resumes to the
+ * uninterrupted run's, with no FILE.repair left. Before, a resume killed while it rebuilt the
+ * datasets in place left a file whose datasets HDF5 could no longer open or read (exit 2, not
+ * resumable).
+ */
+static void test_kill_resume(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp* rc.txt && CABLESIM_FAULT=kill@%lu '%s' run crash.yaml -o t.h5 "
+             "-q; cp t.h5.tmp keep.tmp && CABLESIM_FAULT_COUNT=rc.txt '%s' run --resume t.h5 -q",
+             w * 3 / 4, CS_CLI_FAULT, CS_CLI_FAULT);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("%s", out);
+    assert_true(same_as_full("t.h5"));
+    const unsigned long r = writes_of("rc.txt", 0);
+    assert_true(r > 50);
+    const unsigned long m = 6;
+    for (unsigned long k = 0; k <= m; k++) {
+        /* k < m: one kill of the resume, from the first kill's file; k = m: the chain */
+        assert_int_equal(sh("rm -f t.h5 t.h5.tmp* && cp keep.tmp t.h5.tmp", out, sizeof out), 0);
+        for (unsigned long j = k < m ? k : 0; j < (k < m ? k + 1 : m); j++) {
+            snprintf(cmd, sizeof cmd, "CABLESIM_FAULT=kill@%lu '%s' run --resume t.h5 -q",
+                     point(j, m, r), CS_CLI_FAULT);
+            const int st = sh(cmd, out, sizeof out);
+            if (st != 128 + SIGKILL && st != 0) fail_msg("kill@%lu: %s", point(j, m, r), out);
+            if (st == 0) break; /* the chain's resume got further than its kill */
+        }
+        const int status = sh("'" CS_CLI "' status t.h5", out, sizeof out);
+        if (status == 3 && sh("'" CS_CLI "' run --resume t.h5 -q", out, sizeof out) != 0)
+            fail_msg("resume after the resume killed (%lu): %s", k, out);
+        if (status != 3 && status != 0)
+            fail_msg("status after the resume killed (%lu): %s", k, out);
+        if (status == 0) {
+            snprintf(cmd, sizeof cmd, "'%s' run crash.yaml -o t.h5 --resume-or-start -q", CS_CLI);
+            if (sh(cmd, out, sizeof out) != 0) fail_msg("--resume-or-start: %s", out);
+        }
+        if (!same_as_full("t.h5")) fail_msg("resume killed (%lu): differs", k);
+        assert_false(cs_exists_in(scratch, "t.h5.tmp.repair"));
+    }
+}
+
 /* A write that fails (a full disk, `ulimit -f`): exit 1, one line, no crash; the file resumes
  * to the uninterrupted one once space is back. */
 static void test_write_error(void **state)
@@ -841,6 +919,8 @@ int main(int argc, char **argv)
         struct CMUnitTest test;
     } all[] = {
         {"kill", cmocka_unit_test(test_kill_every_write)},
+        {"kill", cmocka_unit_test(test_kill_compaction)},
+        {"kill", cmocka_unit_test(test_kill_resume)},
         {"errors", cmocka_unit_test(test_write_error)},
         {"mpi", cmocka_unit_test(test_kill_mpi)},
         {"mpi", cmocka_unit_test(test_kill_random)},
