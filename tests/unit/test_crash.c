@@ -671,6 +671,13 @@ static void test_mpi_lock(void **state)
 
 /* ------------------------------------------------------------ real limits */
 
+/* Whether out is exactly one line and holds want. */
+static bool one_line_with(const char *out, const char *want)
+{
+    const char *nl = strchr(out, '\n');
+    return strstr(out, want) != NULL && nl != NULL && nl[1] == '\0';
+}
+
 /*
  * One run of crash.yaml to dir/t.h5 under a real limit: limit is a shell command run first by
  * the process (each rank) that then becomes cablesim (`ulimit -f N;`), or "" (the directory is a
@@ -740,6 +747,72 @@ static void test_real_limits(void **state)
     assert_int_equal(sh("umount small && rmdir small", out, sizeof out), 0);
 }
 
+/*
+ * merge into a full disk (a tmpfs of 4, 12 and 20 KiB, when this process may mount one): exit
+ * 1, one line naming the output and the cause, nothing left (neither the output nor its
+ * temporary file); then, with room, the same merge gives the uninterrupted run's file. Before,
+ * HDF5's H5Ocopy crashed (SIGSEGV in H5T_close_real) when the frame's first static table could
+ * not be written.
+ */
+static void test_merge_full_disk(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f p0.h5 p1.h5 && '%s' run crash.yaml --shard 0/2 -o p0.h5 -q && '%s' run "
+             "crash.yaml --shard 1/2 -o p1.h5 -q",
+             CS_CLI, CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 0);
+    static const char *const sizes[] = {"4k", "12k", "20k"};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        snprintf(cmd, sizeof cmd, "mkdir -p small && mount -t tmpfs -o size=%s tmpfs small",
+                 sizes[i]);
+        if (sh(cmd, out, sizeof out) != 0) {
+            print_message("no tmpfs (cannot mount: %s): merge into a full disk not tested\n", out);
+            return;
+        }
+        const int st = sh("'" CS_CLI "' merge -o small/m.h5 p0.h5 p1.h5 --quiet", out, sizeof out);
+        if (st != 1 || !one_line_with(out, "cablesim: small/m.h5: ") ||
+            strstr(out, "No space left on device") == NULL)
+            fail_msg("merge into %s: exit %d, expected 1 and one line: %s", sizes[i], st, out);
+        assert_int_equal(sh("ls small | wc -l", out, sizeof out), 0);
+        assert_string_equal(out, "0\n");
+        assert_int_equal(sh("mount -o remount,size=4m small && '" CS_CLI
+                            "' merge -o small/m.h5 p0.h5 p1.h5 --quiet",
+                            out, sizeof out),
+                         0);
+        assert_true(same_as_full("small/m.h5"));
+        assert_int_equal(sh("umount small && rmdir small", out, sizeof out), 0);
+    }
+}
+
+/*
+ * A run stopped cleanly after it made its file and before its first write of trials
+ * (CABLESIM_RAISE=TERM@output: exit 3, "interrupted after 0 of 120 trials; t.h5 left incomplete
+ * (cablesim run --resume t.h5 continues it)"): the file was closed whole, so `status` calls it
+ * resumable (3) and `--resume-or-start`, which a requeued job runs, completes it to the
+ * uninterrupted run's. Before, `status` said "not resumable: no trial committed ...
+ * (--resume-or-start starts it again)" and --resume-or-start refused it (exit 2), although
+ * --resume took it.
+ */
+static void test_stop_before_first_write(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp && CABLESIM_RAISE=TERM@output '%s' run crash.yaml -o t.h5 -q",
+             CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 3);
+    if (sh("'" CS_CLI "' status t.h5", out, sizeof out) != 3) fail_msg("status: %s", out);
+    snprintf(cmd, sizeof cmd, "'%s' run crash.yaml -o t.h5 --resume-or-start -q", CS_CLI);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("--resume-or-start: %s", out);
+    assert_true(same_as_full("t.h5"));
+}
+
 /* ------------------------------------------------------------ signals under MPI */
 
 /*
@@ -797,13 +870,6 @@ static void corrupt(const char *name, const char *stmt)
              "/usr/bin/python3 -c \"import h5py; f = h5py.File('%s', 'r+'); %s; f.close()\"", name,
              stmt);
     if (sh(cmd, out, sizeof out) != 0) fail_msg("%s: %s", stmt, out);
-}
-
-/* Whether out is exactly one line and holds want. */
-static bool one_line_with(const char *out, const char *want)
-{
-    const char *nl = strchr(out, '\n');
-    return strstr(out, want) != NULL && nl != NULL && nl[1] == '\0';
 }
 
 /*
@@ -928,6 +994,8 @@ int main(int argc, char **argv)
         {"errors", cmocka_unit_test(test_h5write_alone_mpi)},
         {"limits", cmocka_unit_test(test_mpi_lock)},
         {"limits", cmocka_unit_test(test_real_limits)},
+        {"limits", cmocka_unit_test(test_merge_full_disk)},
+        {"signals", cmocka_unit_test(test_stop_before_first_write)},
         {"signals", cmocka_unit_test(test_signals_mpi)},
         {"resume", cmocka_unit_test(test_corrupt_refused)},
         {"resume", cmocka_unit_test(test_resume_across)},
