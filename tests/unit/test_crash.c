@@ -789,6 +789,45 @@ static void test_merge_full_disk(void **state)
 }
 
 /*
+ * The other commands that write a file (report, topology export, evolution): under `ulimit -f
+ * 0` with SIGXFSZ ignored, so that the write fails with EFBIG (as on a full disk), exit 1 (not
+ * the input's fault), one line naming the output and the cause, and nothing left (neither the
+ * output nor its temporary file); into a directory that does not exist, exit 2 and one line.
+ * Before, report exited with 2 on a failed write, and export with 1 on a bad path.
+ */
+static void test_outputs_full(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    static const struct {
+        const char *args, *out;
+    } cmds[] = {
+        {"report full.h5", "r.html"},
+        {"topology export engine-topo.geojson --format graphml", "x.graphml"},
+        {"topology export engine-topo.geojson --format geojson", "x.geojson"},
+        {"evolution crash.yaml --from 2011 --to 2011 --set trials=20", "e.csv"},
+    };
+    char cmd[8192], out[16384], args[1024];
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        snprintf(args, sizeof args, "%s -o %s", cmds[i].args, cmds[i].out);
+        snprintf(cmd, sizeof cmd, "sh -c \"ulimit -f 0; trap '' XFSZ; exec '%s' %s\"", CS_CLI,
+                 args);
+        int st = sh(cmd, out, sizeof out);
+        if (st != 1 || !one_line_with(out, cmds[i].out) || strstr(out, "File too large") == NULL)
+            fail_msg("%s under ulimit -f 0: exit %d, expected 1 and one line: %s", args, st, out);
+        snprintf(cmd, sizeof cmd, "ls %s* 2>/dev/null | wc -l", cmds[i].out);
+        assert_int_equal(sh(cmd, out, sizeof out), 0);
+        assert_string_equal(out, "0\n");
+        snprintf(args, sizeof args, "%s -o no-such-dir/out", cmds[i].args);
+        snprintf(cmd, sizeof cmd, "'%s' %s", CS_CLI, args);
+        st = sh(cmd, out, sizeof out);
+        if (st != 2 || !one_line_with(out, "no-such-dir/out"))
+            fail_msg("%s: exit %d, expected 2 and one line: %s", args, st, out);
+    }
+}
+
+/*
  * A run stopped cleanly after it made its file and before its first write of trials
  * (CABLESIM_RAISE=TERM@output: exit 3, "interrupted after 0 of 120 trials; t.h5 left incomplete
  * (cablesim run --resume t.h5 continues it)"): the file was closed whole, so `status` calls it
@@ -995,6 +1034,7 @@ int main(int argc, char **argv)
         {"limits", cmocka_unit_test(test_mpi_lock)},
         {"limits", cmocka_unit_test(test_real_limits)},
         {"limits", cmocka_unit_test(test_merge_full_disk)},
+        {"limits", cmocka_unit_test(test_outputs_full)},
         {"signals", cmocka_unit_test(test_stop_before_first_write)},
         {"signals", cmocka_unit_test(test_signals_mpi)},
         {"resume", cmocka_unit_test(test_corrupt_refused)},
