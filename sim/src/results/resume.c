@@ -460,11 +460,11 @@ static bool rebuild_ahead(cs_results_t *w)
     cs_error quiet = CS_ERROR_INIT;
     const hid_t f = H5Fopen(w->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return false;
-    cs_commit c;
+    cs_commit c = {.found = false};
     int version = 0;
     bool needs = file_version(f, w->path, &version, &quiet) == CS_OK &&
                  cs_commit_read(f, w->path, &c, &quiet) == CS_OK && c.found && c.writing;
-    if (!needs && c.found) {
+    if (!needs && c.found && version > 0) {
         cs_rw_set_version(w, version);
         const cs_dataset_schema *t = cs_results_schema();
         for (int d = 0; d < CS_DS_COUNT && !needs; d++) {
@@ -576,8 +576,7 @@ static cs_status repair_file(cs_results_t *w, const cs_results_meta *m, const ch
     hid_t f = H5I_INVALID_HID;
     if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
         f = H5Fopen(target, H5F_ACC_RDWR, fapl);
-    cs_status rc = CS_OK;
-    rc = f < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "open", "the results file") : CS_OK;
+    cs_status rc = f < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "open", "the results file") : CS_OK;
     if (fapl >= 0) H5Pclose(fapl);
     if (rc) return rc;
     cs_commit c;
