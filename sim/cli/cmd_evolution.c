@@ -9,6 +9,7 @@
  * The columns are defined in docs/criticality.md ("Evolution"); the CSV and
  * JSON tables can be drawn with `python3 -m cablesim_analysis evolution`.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,11 +393,21 @@ static int output(const year_row *rows, size_t n, const char *path, const evo_ar
         return cli_usage_error("evolution: -o %s: the name is too long", a->output);
     FILE *f = fopen(tmp, "w");
     if (f == NULL) return cli_usage_error("evolution: -o %s: cannot create the file", a->output);
+    errno = 0;
     const bool ok = write_table(f, a->format, rows, n, path, a, seconds);
-    if (fclose(f) != 0 || !ok || rename(tmp, a->output) != 0) {
+    int e = ok ? 0 : errno; /* the failed write's cause (a full disk, a file size limit) */
+    if (fclose(f) != 0 && ok) e = errno != 0 ? errno : EIO;
+    if (!ok || e != 0) {
         remove(tmp);
-        cli_message("evolution: cannot write %s", a->output);
+        cli_message("evolution: -o %s: cannot write: %s", a->output,
+                    e != 0 ? strerror(e) : "write error");
         return CLI_FAIL;
+    }
+    if (rename(tmp, a->output) != 0) { /* a directory in the way: the path's fault */
+        e = errno;
+        remove(tmp);
+        return cli_usage_error("evolution: -o %s: cannot rename %s to it: %s", a->output, tmp,
+                               strerror(e));
     }
     print_text(stdout, rows, n, path, a, seconds);
     return CLI_OK;

@@ -94,7 +94,7 @@ int cmd_topology_export(int argc, char **argv)
                                    : cs_export_file(a.out, t, format, &err);
     cs_topology_free(t);
     if (rc == CS_OK) return CLI_OK;
-    cli_report(&err);
-    /* Failing to write the output is not the input's fault (cli.h). */
-    return rc == CS_EIO ? CLI_FAIL : cli_status(rc);
+    /* An output that cannot be made (a bad path, CS_EIO) is 2, as for every command; one that
+     * cannot be written (CS_EWRITE: a full disk, a file size limit) is 1: not the input's fault. */
+    return cli_report(&err);
 }

@@ -81,11 +81,17 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
     } else {
         d = info.state == CS_FILE_COMPLETE ? NOTHING : RESUME;
     }
-    /* A complete FILE.tmp: its run was killed after its last write, before renaming it. */
+    /* A complete FILE.tmp: its run was killed after its last write, before renaming it. A
+     * complete FILE whose compaction was stopped (a kill, a full disk: it keeps dense outcome
+     * tables, and FILE.compact.tmp may be left) is compacted now, so that the file becomes the
+     * one an uninterrupted run writes (docs/hdf5-schema.md, "Compaction"). */
     bool compacted = false;
     if (d == NOTHING && strcmp(work, a->output) != 0 &&
         (cs_outfile_commit(work, a->output, &err) != CS_OK ||
          cs_results_compact(a->output, &compacted, &err) != CS_OK))
+        d = -cli_report(&err);
+    else if (d == NOTHING && cs_results_wants_dictionary(work) &&
+             cs_results_compact(work, &compacted, &err) != CS_OK)
         d = -cli_report(&err);
     cs_file_info_destroy(&info);
     return d;

@@ -299,6 +299,84 @@ static void test_kill_every_write(void **state)
     assert_true(resumed + left_complete > (int)m / 2);
 }
 
+/*
+ * A run killed in the compaction of its complete file (its last write) leaves FILE complete but
+ * uncompacted (dense outcome tables) and FILE.compact.tmp: `--resume-or-start`, which job
+ * scripts run again after a kill, compacts it, so that the file becomes the one an
+ * uninterrupted run writes (dictionary tables, docs/hdf5-schema.md) and nothing is left beside
+ * it. Before, it said "nothing to do" and both stayed.
+ */
+static void test_kill_compaction(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp t.h5.compact.tmp && CABLESIM_FAULT=kill@%lu '%s' run crash.yaml "
+             "-o t.h5 -q",
+             w, CS_CLI_FAULT);
+    assert_int_equal(sh(cmd, out, sizeof out), 128 + SIGKILL);
+    assert_int_equal(sh("'" CS_CLI "' status t.h5", out, sizeof out), 0);
+    assert_true(cs_exists_in(scratch, "t.h5.compact.tmp"));
+    snprintf(cmd, sizeof cmd, "'%s' run crash.yaml -o t.h5 --resume-or-start -q", CS_CLI);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("--resume-or-start: %s", out);
+    assert_false(cs_exists_in(scratch, "t.h5.compact.tmp"));
+    assert_true(same_as_full("t.h5"));
+    char path[4096], v[64];
+    path_of(path, sizeof path, "t.h5");
+    cs_h5_str_attr(path, "/outcomes/edge_flow_tbps", "encoding", v, sizeof v);
+    assert_string_equal(v, "dictionary");
+}
+
+/*
+ * Kills during the resume itself: a run killed mid-way (its file rebuilt by the resume from the
+ * commit record), then its resume killed at 6 of its writes spread evenly (the copy the repair
+ * works on, the rebuild, the trials, the compaction), each on the file the first kill left, and
+ * once more in a chain (every resume killed in turn): every file then resumes to the
+ * uninterrupted run's, with no FILE.repair left. Before, a resume killed while it rebuilt the
+ * datasets in place left a file whose datasets HDF5 could no longer open or read (exit 2, not
+ * resumable).
+ */
+static void test_kill_resume(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp* rc.txt && CABLESIM_FAULT=kill@%lu '%s' run crash.yaml -o t.h5 "
+             "-q; cp t.h5.tmp keep.tmp && CABLESIM_FAULT_COUNT=rc.txt '%s' run --resume t.h5 -q",
+             w * 3 / 4, CS_CLI_FAULT, CS_CLI_FAULT);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("%s", out);
+    assert_true(same_as_full("t.h5"));
+    const unsigned long r = writes_of("rc.txt", 0);
+    assert_true(r > 50);
+    const unsigned long m = 6;
+    for (unsigned long k = 0; k <= m; k++) {
+        /* k < m: one kill of the resume, from the first kill's file; k = m: the chain */
+        assert_int_equal(sh("rm -f t.h5 t.h5.tmp* && cp keep.tmp t.h5.tmp", out, sizeof out), 0);
+        for (unsigned long j = k < m ? k : 0; j < (k < m ? k + 1 : m); j++) {
+            snprintf(cmd, sizeof cmd, "CABLESIM_FAULT=kill@%lu '%s' run --resume t.h5 -q",
+                     point(j, m, r), CS_CLI_FAULT);
+            const int st = sh(cmd, out, sizeof out);
+            if (st != 128 + SIGKILL && st != 0) fail_msg("kill@%lu: %s", point(j, m, r), out);
+            if (st == 0) break; /* the chain's resume got further than its kill */
+        }
+        const int status = sh("'" CS_CLI "' status t.h5", out, sizeof out);
+        if (status == 3 && sh("'" CS_CLI "' run --resume t.h5 -q", out, sizeof out) != 0)
+            fail_msg("resume after the resume killed (%lu): %s", k, out);
+        if (status != 3 && status != 0)
+            fail_msg("status after the resume killed (%lu): %s", k, out);
+        if (status == 0) {
+            snprintf(cmd, sizeof cmd, "'%s' run crash.yaml -o t.h5 --resume-or-start -q", CS_CLI);
+            if (sh(cmd, out, sizeof out) != 0) fail_msg("--resume-or-start: %s", out);
+        }
+        if (!same_as_full("t.h5")) fail_msg("resume killed (%lu): differs", k);
+        assert_false(cs_exists_in(scratch, "t.h5.tmp.repair"));
+    }
+}
+
 /* A write that fails (a full disk, `ulimit -f`): exit 1, one line, no crash; the file resumes
  * to the uninterrupted one once space is back. */
 static void test_write_error(void **state)
@@ -593,6 +671,13 @@ static void test_mpi_lock(void **state)
 
 /* ------------------------------------------------------------ real limits */
 
+/* Whether out is exactly one line and holds want. */
+static bool one_line_with(const char *out, const char *want)
+{
+    const char *nl = strchr(out, '\n');
+    return strstr(out, want) != NULL && nl != NULL && nl[1] == '\0';
+}
+
 /*
  * One run of crash.yaml to dir/t.h5 under a real limit: limit is a shell command run first by
  * the process (each rank) that then becomes cablesim (`ulimit -f N;`), or "" (the directory is a
@@ -662,6 +747,111 @@ static void test_real_limits(void **state)
     assert_int_equal(sh("umount small && rmdir small", out, sizeof out), 0);
 }
 
+/*
+ * merge into a full disk (a tmpfs of 4, 12 and 20 KiB, when this process may mount one): exit
+ * 1, one line naming the output and the cause, nothing left (neither the output nor its
+ * temporary file); then, with room, the same merge gives the uninterrupted run's file. Before,
+ * HDF5's H5Ocopy crashed (SIGSEGV in H5T_close_real) when the frame's first static table could
+ * not be written.
+ */
+static void test_merge_full_disk(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f p0.h5 p1.h5 && '%s' run crash.yaml --shard 0/2 -o p0.h5 -q && '%s' run "
+             "crash.yaml --shard 1/2 -o p1.h5 -q",
+             CS_CLI, CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 0);
+    static const char *const sizes[] = {"4k", "12k", "20k"};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        snprintf(cmd, sizeof cmd, "mkdir -p small && mount -t tmpfs -o size=%s tmpfs small",
+                 sizes[i]);
+        if (sh(cmd, out, sizeof out) != 0) {
+            print_message("no tmpfs (cannot mount: %s): merge into a full disk not tested\n", out);
+            return;
+        }
+        const int st = sh("'" CS_CLI "' merge -o small/m.h5 p0.h5 p1.h5 --quiet", out, sizeof out);
+        if (st != 1 || !one_line_with(out, "cablesim: small/m.h5: ") ||
+            strstr(out, "No space left on device") == NULL)
+            fail_msg("merge into %s: exit %d, expected 1 and one line: %s", sizes[i], st, out);
+        assert_int_equal(sh("ls small | wc -l", out, sizeof out), 0);
+        assert_string_equal(out, "0\n");
+        assert_int_equal(sh("mount -o remount,size=4m small && '" CS_CLI
+                            "' merge -o small/m.h5 p0.h5 p1.h5 --quiet",
+                            out, sizeof out),
+                         0);
+        assert_true(same_as_full("small/m.h5"));
+        assert_int_equal(sh("umount small && rmdir small", out, sizeof out), 0);
+    }
+}
+
+/*
+ * The other commands that write a file (report, topology export, evolution): under `ulimit -f
+ * 0` with SIGXFSZ ignored, so that the write fails with EFBIG (as on a full disk), exit 1 (not
+ * the input's fault), one line naming the output and the cause, and nothing left (neither the
+ * output nor its temporary file); into a directory that does not exist, exit 2 and one line.
+ * Before, report exited with 2 on a failed write, and export with 1 on a bad path.
+ */
+static void test_outputs_full(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    static const struct {
+        const char *args, *out;
+    } cmds[] = {
+        {"report full.h5", "r.html"},
+        {"topology export engine-topo.geojson --format graphml", "x.graphml"},
+        {"topology export engine-topo.geojson --format geojson", "x.geojson"},
+        {"evolution crash.yaml --from 2011 --to 2011 --set trials=20", "e.csv"},
+    };
+    char cmd[8192], out[16384], args[1024];
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        snprintf(args, sizeof args, "%s -o %s", cmds[i].args, cmds[i].out);
+        snprintf(cmd, sizeof cmd, "sh -c \"ulimit -f 0; trap '' XFSZ; exec '%s' %s\"", CS_CLI,
+                 args);
+        int st = sh(cmd, out, sizeof out);
+        if (st != 1 || !one_line_with(out, cmds[i].out) || strstr(out, "File too large") == NULL)
+            fail_msg("%s under ulimit -f 0: exit %d, expected 1 and one line: %s", args, st, out);
+        snprintf(cmd, sizeof cmd, "ls %s* 2>/dev/null | wc -l", cmds[i].out);
+        assert_int_equal(sh(cmd, out, sizeof out), 0);
+        assert_string_equal(out, "0\n");
+        snprintf(args, sizeof args, "%s -o no-such-dir/out", cmds[i].args);
+        snprintf(cmd, sizeof cmd, "'%s' %s", CS_CLI, args);
+        st = sh(cmd, out, sizeof out);
+        if (st != 2 || !one_line_with(out, "no-such-dir/out"))
+            fail_msg("%s: exit %d, expected 2 and one line: %s", args, st, out);
+    }
+}
+
+/*
+ * A run stopped cleanly after it made its file and before its first write of trials
+ * (CABLESIM_RAISE=TERM@output: exit 3, "interrupted after 0 of 120 trials; t.h5 left incomplete
+ * (cablesim run --resume t.h5 continues it)"): the file was closed whole, so `status` calls it
+ * resumable (3) and `--resume-or-start`, which a requeued job runs, completes it to the
+ * uninterrupted run's. Before, `status` said "not resumable: no trial committed ...
+ * (--resume-or-start starts it again)" and --resume-or-start refused it (exit 2), although
+ * --resume took it.
+ */
+static void test_stop_before_first_write(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp && CABLESIM_RAISE=TERM@output '%s' run crash.yaml -o t.h5 -q",
+             CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 3);
+    if (sh("'" CS_CLI "' status t.h5", out, sizeof out) != 3) fail_msg("status: %s", out);
+    snprintf(cmd, sizeof cmd, "'%s' run crash.yaml -o t.h5 --resume-or-start -q", CS_CLI);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("--resume-or-start: %s", out);
+    assert_true(same_as_full("t.h5"));
+}
+
 /* ------------------------------------------------------------ signals under MPI */
 
 /*
@@ -719,13 +909,6 @@ static void corrupt(const char *name, const char *stmt)
              "/usr/bin/python3 -c \"import h5py; f = h5py.File('%s', 'r+'); %s; f.close()\"", name,
              stmt);
     if (sh(cmd, out, sizeof out) != 0) fail_msg("%s: %s", stmt, out);
-}
-
-/* Whether out is exactly one line and holds want. */
-static bool one_line_with(const char *out, const char *want)
-{
-    const char *nl = strchr(out, '\n');
-    return strstr(out, want) != NULL && nl != NULL && nl[1] == '\0';
 }
 
 /*
@@ -798,6 +981,38 @@ static void test_corrupt_refused(void **state)
 }
 
 /*
+ * A killed run whose per-trial datasets lost attributes (a header HDF5 can no longer read in
+ * full: here one attribute deleted and one changed): the resume rebuilds those datasets from the
+ * commit record with the attributes the run gives them when it makes the file (the in-memory
+ * image, verify.c), and the file completes to the uninterrupted run's. Before, the rebuild
+ * copied what was left, and the comparison with the image refused the file (exit 2).
+ */
+static void test_rebuild_attrs(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp && CABLESIM_RAISE=KILL@write=3 '%s' run crash.yaml -o t.h5 -q",
+             CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 128 + SIGKILL);
+    /* status clears the superblock's open-for-writing flag (h5py cannot open the file before);
+     * the commit record still says `writing`: the resume rebuilds every per-trial dataset */
+    assert_int_equal(sh("'" CS_CLI "' status t.h5", out, sizeof out), 3);
+    corrupt("t.h5.tmp", "del f['trials/unserved_tbps'].attrs['rows']; "
+                        "f['trials/failed_nodes'].attrs['units'] = 'furlongs'");
+    if (sh("'" CS_CLI "' run --resume t.h5 -q", out, sizeof out) != 0) fail_msg("resume: %s", out);
+    assert_true(same_as_full("t.h5"));
+    char path[4096], v[256];
+    path_of(path, sizeof path, "t.h5");
+    cs_h5_str_attr(path, "/trials/unserved_tbps", "rows", v, sizeof v);
+    assert_string_equal(v, "trial");
+    cs_h5_str_attr(path, "/trials/failed_nodes", "units", v, sizeof v);
+    assert_string_equal(v, "1");
+}
+
+/*
  * `test_crash GROUP` runs one group (each its own ctest entry, test_crash_GROUP, with its own
  * scratch directory crash-GROUP-scratch/, so that ctest runs them in parallel); no argument runs
  * every test. CABLESIM_CRASH_ONLY=test_mpi_lock runs one test (a glob) while working on it.
@@ -809,6 +1024,8 @@ int main(int argc, char **argv)
         struct CMUnitTest test;
     } all[] = {
         {"kill", cmocka_unit_test(test_kill_every_write)},
+        {"kill", cmocka_unit_test(test_kill_compaction)},
+        {"kill", cmocka_unit_test(test_kill_resume)},
         {"errors", cmocka_unit_test(test_write_error)},
         {"mpi", cmocka_unit_test(test_kill_mpi)},
         {"mpi", cmocka_unit_test(test_kill_random)},
@@ -816,9 +1033,13 @@ int main(int argc, char **argv)
         {"errors", cmocka_unit_test(test_h5write_alone_mpi)},
         {"limits", cmocka_unit_test(test_mpi_lock)},
         {"limits", cmocka_unit_test(test_real_limits)},
+        {"limits", cmocka_unit_test(test_merge_full_disk)},
+        {"limits", cmocka_unit_test(test_outputs_full)},
+        {"signals", cmocka_unit_test(test_stop_before_first_write)},
         {"signals", cmocka_unit_test(test_signals_mpi)},
         {"resume", cmocka_unit_test(test_corrupt_refused)},
         {"resume", cmocka_unit_test(test_resume_across)},
+        {"resume", cmocka_unit_test(test_rebuild_attrs)},
     };
     const size_t n_all = sizeof all / sizeof *all;
     const char *group = argc > 1 ? argv[1] : NULL;

@@ -21,7 +21,9 @@ typedef enum {
     CS_EHDF5,   /**< an HDF5 call failed */
     CS_EMPI,    /**< an MPI call failed */
     CS_EIGRAPH, /**< an igraph call failed */
-    CS_EINTR    /**< interrupted by a signal; work so far is consistent */
+    CS_EINTR,   /**< interrupted by a signal; work so far is consistent */
+    CS_EWRITE   /**< an output made could not be written (a full disk, a file size limit): not
+                     the input's fault (the CLI exits with 1, where CS_EIO is 2) */
 } cs_status;
 
 #define CS_ERROR_MSG_MAX 1024

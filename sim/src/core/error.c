@@ -77,6 +77,8 @@ const char *cs_status_name(cs_status code)
         return "igraph error";
     case CS_EINTR:
         return "interrupted";
+    case CS_EWRITE:
+        return "could not write the output";
     }
     return "unknown error";
 }

@@ -143,7 +143,8 @@ cs_status cs_write_file(const char *path, cs_status (*write)(FILE *f, void *ctx,
     }
     rc = write(f, ctx, err);
     if (fclose(f) != 0 && rc == CS_OK)
-        rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", path, strerror(errno));
+        rc = cs_errorf(err, CS_EWRITE, "%s: cannot write: %s", path, strerror(errno));
+    /* (a directory in the way: the path's fault, as when it cannot be created) */
     if (rc == CS_OK && rename(tmp, path) != 0)
         rc = cs_errorf(err, CS_EIO, "%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
     if (rc != CS_OK) remove(tmp);

@@ -190,7 +190,7 @@ static cs_status write_graph(FILE *out, const cs_topology_t *t, cs_export_format
     case IGRAPH_SUCCESS:
         return CS_OK;
     case IGRAPH_EFILE:
-        return cs_errorf(err, CS_EIO, "%s: cannot write %s: %s", name, what,
+        return cs_errorf(err, CS_EWRITE, "%s: cannot write %s: %s", name, what,
                          write_errno ? strerror(write_errno) : cs_igraph_last_reason());
     case IGRAPH_EINVAL: /* e.g. a control character in a name, which XML cannot hold */
         return cs_errorf(err, CS_EINVAL, "%s: cannot write %s: %s", name, what,
@@ -444,7 +444,8 @@ static cs_status write_geojson(FILE *out, const cs_topology_t *t, const char *na
         bad |= dump_feature(out, edge_feature(t, cs_topology_edge(t, j)), nn + j == 0) != 0;
     bad |= fputs("\n]}\n", out) < 0;
     if (!bad) return CS_OK;
-    if (ferror(out)) return cs_errorf(err, CS_EIO, "%s: cannot write: %s", name, strerror(errno));
+    if (ferror(out))
+        return cs_errorf(err, CS_EWRITE, "%s: cannot write: %s", name, strerror(errno));
     return cs_errorf(err, CS_ENOMEM, "%s: out of memory", name);
 }
 
@@ -456,7 +457,7 @@ cs_status cs_export_write(FILE *out, const cs_topology_t *t, cs_export_format fo
     cs_status rc = format == CS_EXPORT_GEOJSON ? write_geojson(out, t, name, err)
                                                : write_graph(out, t, format, name, err);
     if (rc == CS_OK && (fflush(out) != 0 || ferror(out)))
-        rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", name, strerror(errno));
+        rc = cs_errorf(err, CS_EWRITE, "%s: cannot write: %s", name, strerror(errno));
     return rc;
 }
 

@@ -505,7 +505,7 @@ cs_status cs_report_write(FILE *out, const char *const *files, size_t n_files,
         assumptions(&R);
         versions(&R);
         if (R.h.failed || fflush(out) != 0 || ferror(out))
-            rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", name, strerror(errno));
+            rc = cs_errorf(err, CS_EWRITE, "%s: cannot write: %s", name, strerror(errno));
     }
     cs_coast_free(R.coast_wide);
     cs_coast_free(R.coast_japan);

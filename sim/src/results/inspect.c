@@ -206,7 +206,9 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
                      "%llu trials committed, more than the %llu of "
                      "the run",
                      (unsigned long long)cm.trials, (unsigned long long)total);
-        else if (info->why[0] == '\0' && complete != 1 && cm.trials == 0 && total > 0)
+        /* (a file closed with no trial committed, `writing` = 0: a stop before the first write,
+         * whose root attributes were written whole, resumes like any other) */
+        else if (info->why[0] == '\0' && complete != 1 && cm.trials == 0 && total > 0 && cm.writing)
             classify(info, CS_FILE_NOT_RESUMABLE,
                      "no trial committed: its run was stopped or killed before its first write "
                      "(cablesim run SCENARIO -o FILE --resume-or-start starts it again)");

@@ -10,9 +10,12 @@
  * (offsets that never decrease and end at their list's length, indices in range). Then every
  * rank opens the file, which holds exactly trials 0 .. R - 1 in every dataset.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cablesim/results_mpi.h"
 #include "results/heapcheck.h"
@@ -388,14 +391,18 @@ static cs_status scan_dataset(const cs_results_t *w, hid_t src, hid_t dst, int i
 
 /*
  * Replaces per-trial dataset id (open as *src, at path in f) by a copy of its first rows rows:
- * the same type, creation properties (chunks, filters) and attributes. Used when a killed write
- * went past the commit record: the metadata HDF5 wrote for it (chunk index blocks) may be torn
- * and are never read again. The old dataset keeps a reference count of one and no link, so that
- * HDF5 does not walk its chunk index to free it: its space is lost, as freed space always is in
- * these files.
+ * the same type and creation properties (chunks, filters), and the attributes the run gives it
+ * when it makes it, taken from img (the in-memory image of what the run writes,
+ * cs_rw_create_image): the killed run's header of the dataset may have lost some of them (an
+ * attribute it can no longer read), and a copy of what is left would be refused by the
+ * comparison with the image that follows (verify.c). Used when a killed write went past the
+ * commit record: the metadata HDF5 wrote for it (chunk index blocks) may be torn and are never
+ * read again. The old dataset keeps a reference count of one and no link, so that HDF5 does
+ * not walk its chunk index to free it: its space is lost, as freed space always is in these
+ * files.
  */
-static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uint64_t rows,
-                         const uint64_t *len, cs_error *err)
+static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t img, hid_t *src, int id,
+                         uint64_t rows, const uint64_t *len, cs_error *err)
 {
     const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)id);
     const char *path = cs_schema_path(s, w->version);
@@ -413,7 +420,11 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
                     ? H5Dcreate2(f, tmp, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                     : H5I_INVALID_HID;
     cs_status rc = dst < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "rebuild", path) : CS_OK;
-    if (rc == CS_OK) rc = cs_h5_copy_attrs(*src, dst, NULL, w->path, path, err);
+    /* (none in the image: the inputs changed, which check_resumable then says) */
+    const hid_t made =
+        rc == CS_OK && cs_h5_exists(img, path) ? H5Dopen2(img, path, H5P_DEFAULT) : H5I_INVALID_HID;
+    if (rc == CS_OK) rc = cs_h5_copy_attrs(made >= 0 ? made : *src, dst, NULL, w->path, path, err);
+    if (made >= 0) H5Dclose(made);
     if (rc == CS_OK) rc = scan_dataset(w, *src, dst, id, rows, len, err);
     if (rc == CS_OK && H5Oincr_refcount(*src) < 0)
         rc = cs_h5_err(err, CS_EHDF5, w->path, "keep the old copy of", path);
@@ -431,25 +442,141 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
     return rc;
 }
 
+static cs_status repair_file(cs_results_t *w, const cs_results_meta *m, const char *target,
+                             bool may_rebuild, cs_error *err);
+
+/* Whether per-trial dataset ds, n rows long, of which want are committed (record c), is rebuilt
+ * (repair_file). */
+static bool needs_rebuild(const cs_results_t *w, const cs_commit *c, hid_t ds, uint64_t n,
+                          uint64_t want)
+{
+    return n > want || c->writing || (w->comm != MPI_COMM_NULL && !cs_h5_early_alloc(ds));
+}
+
+/* Whether repair_file() will rebuild a dataset of w->path: read-only, and false on any error
+ * (repair_file then reports it). */
+static bool rebuild_ahead(cs_results_t *w)
+{
+    cs_error quiet = CS_ERROR_INIT;
+    const hid_t f = H5Fopen(w->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return false;
+    cs_commit c = {.found = false};
+    int version = 0;
+    bool needs = file_version(f, w->path, &version, &quiet) == CS_OK &&
+                 cs_commit_read(f, w->path, &c, &quiet) == CS_OK && c.found && c.writing;
+    if (!needs && c.found && version > 0) {
+        cs_rw_set_version(w, version);
+        const cs_dataset_schema *t = cs_results_schema();
+        for (int d = 0; d < CS_DS_COUNT && !needs; d++) {
+            const cs_rows_kind k = cs_schema_rows(&t[d], version);
+            const char *path = cs_schema_path(&t[d], version);
+            if (k == CS_ROWS_STATIC || !cs_schema_writes(&w->run, &t[d]) ||
+                !cs_h5_exists(f, path) || cs_dict_is_table(f, path))
+                continue;
+            const bool listed = k == CS_ROWS_VALUES || k == CS_ROWS_OUTCOME;
+            const uint64_t want = listed                 ? c.len[d]
+                                  : k == CS_ROWS_OFFSETS ? c.trials + 1
+                                                         : c.trials;
+            const hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
+            const long long n = ds >= 0 ? first_extent(ds) : -1;
+            needs = n >= 0 && needs_rebuild(w, &c, ds, (uint64_t)n, want);
+            if (ds >= 0) H5Dclose(ds);
+        }
+    }
+    H5Fclose(f);
+    return needs;
+}
+
+/* Copies the file from to the new file to (made, written and synced), for repair(). */
+static cs_status copy_bytes(const char *from, const char *to, cs_error *err)
+{
+    const int in = open(from, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return cs_errorf(err, CS_EIO, "%s: cannot open: %s", from, strerror(errno));
+    const int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    cs_status rc = out < 0
+                       ? cs_errorf(err, CS_EIO, "%s: cannot make %s: %s", from, to, strerror(errno))
+                       : CS_OK;
+    static char buf[1 << 16];
+    for (ssize_t n = 1; rc == CS_OK && n > 0;) {
+        n = read(in, buf, sizeof buf);
+        if (n < 0) rc = cs_errorf(err, CS_EIO, "%s: cannot read: %s", from, strerror(errno));
+        for (ssize_t at = 0; rc == CS_OK && at < n;) {
+            const ssize_t k = write(out, buf + at, (size_t)(n - at));
+            if (k < 0) rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", to, strerror(errno));
+            at += k > 0 ? k : 0;
+        }
+    }
+    if (rc == CS_OK && fsync(out) != 0)
+        rc = cs_errorf(err, CS_EIO, "%s: cannot sync: %s", to, strerror(errno));
+    if (out >= 0 && close(out) != 0 && rc == CS_OK)
+        rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", to, strerror(errno));
+    close(in);
+    return rc;
+}
+
 /*
- * Rank 0, before any rank opens the file to resume it: goes back to the commit record. When
+ * Rank 0, before any rank opens the file to resume it: repair_file() below. A rebuild changes
+ * the file's groups and writes new datasets, and HDF5 flushes such metadata in no order a kill
+ * could be survived by (before, a resume killed while rebuilding left a file whose datasets
+ * could no longer be opened, or read: not resumable). So a file to rebuild is repaired in a
+ * copy, FILE.repair, which is synced and renamed over it: a kill meanwhile leaves the file as it
+ * was (and FILE.repair, removed by the next resume).
+ */
+static cs_status repair(cs_results_t *w, const cs_results_meta *m, cs_error *err)
+{
+    cs_status rc = cs_h5_check_heaps(w->path, err);
+    if (rc) return rc;
+    char copy[4096];
+    if ((size_t)snprintf(copy, sizeof copy, "%s.repair", w->path) >= sizeof copy)
+        return cs_errorf(err, CS_EINVAL, "%s: file name too long", w->path);
+    if (remove(copy) != 0 && errno != ENOENT)
+        return cs_errorf(err, CS_EIO, "%s: cannot remove %s: %s", w->path, copy, strerror(errno));
+    if (!rebuild_ahead(w)) return repair_file(w, m, w->path, false, err);
+    rc = copy_bytes(w->path, copy, err);
+    if (rc == CS_OK) rc = repair_file(w, m, copy, true, err);
+    const int fd = rc == CS_OK ? open(copy, O_RDONLY | O_CLOEXEC) : -1;
+    if (rc == CS_OK && (fd < 0 || fsync(fd) != 0))
+        rc = cs_errorf(err, CS_EIO, "%s: cannot sync %s: %s", w->path, copy, strerror(errno));
+    if (fd >= 0) close(fd);
+    if (rc == CS_OK && rename(copy, w->path) != 0)
+        rc = cs_errorf(err, CS_EIO, "%s: cannot rename %s to it: %s", w->path, copy,
+                       strerror(errno));
+    if (rc != CS_OK) remove(copy);
+    return rc;
+}
+
+/* The in-memory image of what the run of m writes when it makes the file (writer.h), in the
+ * file's format version: where rebuild() takes the attributes of the datasets it remakes. */
+static cs_status make_image(const cs_results_t *w, const cs_results_meta *m, int version,
+                            cs_results_t **img, cs_error *err)
+{
+    char name[4096];
+    snprintf(name, sizeof name, "%s.image", w->path);
+    cs_results_meta im = *m;
+    im.intact = NULL; /* no rows: only the datasets and their attributes are used */
+    return cs_rw_create_image(img, name, &im, version, err);
+}
+
+/*
+ * repair() on target (the file, or its copy when may_rebuild): goes back to the commit record
+ * (messages name the file, w->path). When
  * the file was not closed (`writing` = 1: a kill, a crash) or a per-trial dataset is longer than
  * the record says, the datasets are rebuilt from their committed rows (the metadata of a write
- * that did not commit may be torn); every committed row is read and checked. Under MPI a dataset
+ * that did not commit may be torn), with the attributes the run of m gives them; every committed
+ * row is read and checked. Under MPI a dataset
  * an older cablesim made without early allocation (h5util.h) is rebuilt with it, so that the
  * ranks can write it. A write that reached
  * the committed data themselves (a chunk rewritten in place and torn by a power loss) shows in the
  * checksums, offsets or indices, and the file is refused.
  */
-static cs_status repair(cs_results_t *w, cs_error *err)
+static cs_status repair_file(cs_results_t *w, const cs_results_meta *m, const char *target,
+                             bool may_rebuild, cs_error *err)
 {
-    cs_status rc = cs_h5_check_heaps(w->path, err);
-    if (rc) return rc;
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t f = H5I_INVALID_HID;
     if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
-        f = H5Fopen(w->path, H5F_ACC_RDWR, fapl);
-    rc = f < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "open", "the results file") : CS_OK;
+        f = H5Fopen(target, H5F_ACC_RDWR, fapl);
+    cs_status rc = f < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "open", "the results file") : CS_OK;
     if (fapl >= 0) H5Pclose(fapl);
     if (rc) return rc;
     cs_commit c;
@@ -475,6 +602,7 @@ static cs_status repair(cs_results_t *w, cs_error *err)
                        "%" PRIu64 " of the run",
                        w->path, c.trials, w->trials);
     const cs_dataset_schema *t = cs_results_schema();
+    cs_results_t *img = NULL; /* what the run writes, made at the first rebuild */
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
         const cs_rows_kind k = cs_schema_rows(&t[d], w->version);
         const char *path = cs_schema_path(&t[d], w->version);
@@ -503,13 +631,17 @@ static cs_status repair(cs_results_t *w, cs_error *err)
                            " committed (HDF5 lost a write made before the commit record): the "
                            "file cannot be resumed",
                            w->path, path, n, want);
-        else if ((uint64_t)n > want || c.writing ||
-                 (w->comm != MPI_COMM_NULL && !cs_h5_early_alloc(ds)))
-            rc = rebuild(w, f, &ds, d, want, c.len, err);
-        else
+        else if (needs_rebuild(w, &c, ds, (uint64_t)n, want)) {
+            if (!may_rebuild) /* the pass that decided found nothing to rebuild */
+                rc =
+                    cs_errorf(err, CS_EINVAL, "%s: %s changed while it was resumed", w->path, path);
+            if (img == NULL && rc == CS_OK) rc = make_image(w, m, version, &img, err);
+            if (rc == CS_OK) rc = rebuild(w, f, img->file, &ds, d, want, c.len, err);
+        } else
             rc = scan_dataset(w, ds, H5I_INVALID_HID, d, want, c.len, err);
         if (ds >= 0) H5Dclose(ds);
     }
+    if (img != NULL) cs_rw_release(img, NULL);
     /* Open for writing again until the resume closes it. */
     if (rc == CS_OK) rc = cs_commit_set_writing(f, w->path, true, err);
     if (H5Fclose(f) < 0 && rc == CS_OK)
@@ -556,7 +688,7 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc) return rc;
     /* Rank 0 alone clears the flag a killed run left, before any rank opens the file. */
     if (w->rank == 0) rc = cs_results_recover(path, err);
-    if (w->rank == 0 && rc == CS_OK) rc = repair(w, err);
+    if (w->rank == 0 && rc == CS_OK) rc = repair(w, m, err);
     if (comm != MPI_COMM_NULL) {
         int bad = rc != CS_OK, any = 0;
         MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);
