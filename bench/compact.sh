@@ -6,7 +6,9 @@
 # times vary several-fold between identical runs, CPU times by a few per cent) and trials
 # per CPU second without and with the file, the wall time `cablesim run` reports spent
 # writing and its share of the run, the file's bytes per trial, and the speed with
-# results written as a share of the summary-only speed (CPU).
+# results written as a share of the summary-only speed (CPU); then the wall times (best of
+# REPS) and the peak memory (maxrss) of the runs with the file. AFTER_ENV (e.g.
+# AFTER_ENV=CABLESIM_WRITE=sync) is set for the after build's runs.
 #
 #   bench/compact.sh BEFORE_BUILD AFTER_BUILD [TRIALS] [REPS]   (defaults: 20000 trials, 3)
 set -euo pipefail
@@ -19,9 +21,15 @@ run() { # label build mode
   local label="$1" cli="$2/sim/cablesim" mode="$3" t0 t1 out="$tmp/$1-$3.txt"
   local args=(run scenarios/baseline.yaml --set trials="$trials" --no-progress)
   [ "$mode" = file ] && args+=(-o "$tmp/$label.h5" --force)
-  /usr/bin/time -f '%U %S' -o "$out.time" "$cli" "${args[@]}" > "$out"
+  local envs=(); [ "$label" = after ] && [ -n "${AFTER_ENV:-}" ] && envs=($AFTER_ENV)
+  env "${envs[@]}" /usr/bin/time -f '%U %S %e %M' -o "$out.time" "$cli" "${args[@]}" > "$out"
   local s; s=$(awk '{print $1 + $2}' "$out.time")
-  local key="$label-$mode"
+  local key="$label-$mode" wall rss
+  wall=$(awk '{print $3}' "$out.time"); rss=$(awk '{print $4}' "$out.time")
+  if [ -z "${best[$key-wall]:-}" ] || (( $(echo "$wall < ${best[$key-wall]}" | bc -l) )); then
+    best[$key-wall]=$wall
+  fi
+  best[$key-rss]=$rss
   if [ -z "${best[$key]:-}" ] || (( $(echo "$s < ${best[$key]}" | bc -l) )); then
     best[$key]=$s
     [ "$mode" = file ] && { best[$key-bytes]=$(stat -c %s "$tmp/$label.h5");
@@ -44,4 +52,9 @@ for label in before after; do
     "$(echo "$trials / $s" | bc -l)" "$f" "$(echo "$trials / $f" | bc -l)" \
     "${best[$label-file-write]}" "$(echo "${best[$label-file-bytes]} / $trials" | bc -l)" \
     "$(echo "100 * $s / $f" | bc -l)"
+done
+printf '%-7s %14s %14s %18s\n' build "summary (wall)" "results (wall)" "peak RSS (results)"
+for label in before after; do
+  printf '%-7s %12.2f s %12.2f s %15.1f MB\n' "$label" "${best[$label-summary-wall]}" \
+    "${best[$label-file-wall]}" "$(echo "${best[$label-file-rss]} / 1024" | bc -l)"
 done

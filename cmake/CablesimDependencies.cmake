@@ -15,6 +15,11 @@ cs_require(igraph_FOUND "igraph >= 0.10" libigraph-dev)
 find_package(GSL QUIET)
 cs_require(GSL_FOUND "GSL" libgsl-dev)
 
+# The results writer's second thread (sim/src/results/async.c).
+set(THREADS_PREFER_PTHREAD_FLAG TRUE)
+find_package(Threads QUIET)
+cs_require(Threads_FOUND "POSIX threads" libc6-dev)
+
 find_package(MPI QUIET COMPONENTS C)
 cs_require(MPI_C_FOUND "MPI (OpenMPI)" "libopenmpi-dev openmpi-bin")
 

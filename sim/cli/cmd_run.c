@@ -145,6 +145,12 @@ void run_hook_stage(const char *stage, uint64_t n)
     if (hook.sig != 0 && strcmp(stage, hook.stage) == 0 && n == hook.n) raise(hook.sig);
 }
 
+/* Whether the hook is armed at a write ("write=N"): the run then waits for each write. */
+bool run_hook_at_writes(void)
+{
+    return hook.sig != 0 && strcmp(hook.stage, "write") == 0;
+}
+
 /* What stopped the run, for messages: the signal ("SIGTERM"), the option, or another rank. */
 const char *run_stop_cause(void)
 {

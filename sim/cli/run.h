@@ -57,6 +57,8 @@ extern volatile sig_atomic_t run_stop_requested;
 /* cmd_run.c */
 /* Raises the hook's signal when stage (and, for "write", the count n) is the hook's. */
 void run_hook_stage(const char *stage, uint64_t n);
+/* Whether the hook is armed at a write ("write=N"): the run then waits for each write. */
+bool run_hook_at_writes(void);
 /* What stopped the run, for messages: the signal ("SIGTERM"), the option, or another rank. */
 const char *run_stop_cause(void);
 /* Under MPI every rank checks the input, but only rank 0 says what is wrong. */
@@ -82,10 +84,11 @@ void run_on_progress(void *ctx, uint64_t done, uint64_t total);
 /* Progress into a log (stderr not a terminal): a line per batch written, at most one every
  * LOG_EVERY seconds, and the last one if any was printed, so short runs print none. */
 void run_on_progress_log(void *ctx, uint64_t done, uint64_t total);
-/* Prints the summary of a run of s into out (seconds: its duration); write_s: the time spent
- * writing the results (rank 0's, under MPI: the writes are collective). */
+/* Prints the summary of a run of s into out (seconds: its duration); write_s: the time the run
+ * spent writing the results or waiting for them (rank 0's, under MPI: the writes are
+ * collective); thread_s: the time a writer thread spent writing them alongside (0: none). */
 void run_print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
-                       const char *out);
+                       double thread_s, const char *out);
 /* Times a sample of trials and prints the estimated run time and output size. */
 int run_dry_run(cs_engine_t *e, cs_run_summary *sum);
 /* After a sweep: one line per variant, so that planners see them side by side. */

@@ -201,8 +201,36 @@ static void serial_progress(void *ctx, uint64_t done, uint64_t total)
     if (p->show != NULL) p->show(&p->ps, done, total);
 }
 
+/*
+ * How the run writes its batches (docs/hpc.md, "Writing on a second thread"): CABLESIM_WRITE=
+ * sync (the run's own thread), wait (a writer thread, waited for after each batch) or ahead (a
+ * writer thread writing while the run routes the next batch; the default). The test hook at a
+ * write and --stop-after-batches count commits: the run then waits for each write, so that
+ * they stop after exactly N of them. false after the message when the variable is bad.
+ */
+static bool write_mode(const run_args *a, cs_write_mode *mode)
+{
+    const char *v = getenv("CABLESIM_WRITE");
+    *mode = CS_WRITE_AHEAD;
+    if (v == NULL || v[0] == '\0' || strcmp(v, "ahead") == 0)
+        ;
+    else if (strcmp(v, "wait") == 0)
+        *mode = CS_WRITE_WAIT;
+    else if (strcmp(v, "sync") == 0)
+        *mode = CS_WRITE_SYNC;
+    else {
+        cli_usage_error("run: CABLESIM_WRITE: expected sync, wait or ahead, found \"%s\"", v);
+        return false;
+    }
+    if (*mode == CS_WRITE_AHEAD && (run_hook_at_writes() || a->stop_after > 0))
+        *mode = CS_WRITE_WAIT;
+    return true;
+}
+
 int run_execute(cs_engine_t *e, const run_args *a, run_outcome *out)
 {
+    cs_write_mode mode;
+    if (!write_mode(a, &mode)) return CLI_USAGE;
     cs_error err = CS_ERROR_INIT;
     cs_run_summary sum;
     if (cs_run_summary_init(&sum, e, &err) != CS_OK) return cli_report(&err);
@@ -235,9 +263,11 @@ int run_execute(cs_engine_t *e, const run_args *a, run_outcome *out)
     o.stop = &run_stop_requested;
     o.progress = serial_progress;
     o.progress_ctx = &ps;
+    o.write_mode = mode;
     run_hook_stage("output", 0);
     const cs_status rc = cs_engine_run(e, w, &o, &sum, &err);
     double seconds = cli_now_s() - ps.ps.start, write_s = cs_results_write_seconds(w);
+    const double thread_s = cs_results_thread_seconds(w);
     cs_error cerr = CS_ERROR_INIT;
     cs_results_tables *kept = NULL; /* the outcome tables, for the compaction */
     cs_status crc = cs_results_close_keep(w, rc == CS_OK, &kept, &cerr);
@@ -261,7 +291,7 @@ int run_execute(cs_engine_t *e, const run_args *a, run_outcome *out)
         status = cli_report(&cerr);
     }
     if (!a->quiet && (rc == CS_OK || rc == CS_EINTR))
-        run_print_summary(e, &sum, seconds, write_s, results_name(a));
+        run_print_summary(e, &sum, seconds, write_s, thread_s, results_name(a));
     outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;
@@ -372,7 +402,7 @@ int run_execute_mpi(cs_engine_t *e, const run_args *a, cs_comm comm, run_outcome
                         (unsigned long long)range_n);
         status = CLI_INTERRUPTED;
     }
-    if (rank == 0 && !a->quiet) run_print_summary(e, &sum, seconds, write_s, results_name(a));
+    if (rank == 0 && !a->quiet) run_print_summary(e, &sum, seconds, write_s, 0.0, results_name(a));
     outcome_of(&sum, out);
     cs_run_summary_destroy(&sum);
     return status;

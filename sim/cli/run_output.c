@@ -294,7 +294,7 @@ static void print_rare(cs_engine_t *e, const cs_run_summary *s)
 
 /* write_s: the time spent writing the results (rank 0's, under MPI: the writes are collective). */
 void run_print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, double write_s,
-                       const char *out)
+                       double thread_s, const char *out)
 {
     const cs_scenario *sc = cs_engine_scenario(e);
     const cs_topology_t *t = cs_engine_topology(e);
@@ -328,7 +328,12 @@ void run_print_summary(cs_engine_t *e, const cs_run_summary *s, double seconds, 
            (unsigned long long)s->cache_hits,
            (double)(s->routed + s->skipped + s->cache_hits) / fmax(seconds, 1e-9), peak_mb);
     print_recovery(e, s);
-    if (out)
+    if (out && thread_s > 0.0) /* what the run waited for; the thread wrote alongside */
+        printf("  results: %s (%s); writing took %.2f s, %.0f%% of the run (waited for: the "
+               "writer thread wrote for %.2f s alongside)\n",
+               out, s->interrupted ? "incomplete" : "complete", write_s,
+               100.0 * write_s / fmax(seconds, 1e-9), thread_s);
+    else if (out)
         printf("  results: %s (%s); writing took %.2f s, %.0f%% of the run\n", out,
                s->interrupted ? "incomplete" : "complete", write_s,
                100.0 * write_s / fmax(seconds, 1e-9));

@@ -162,8 +162,22 @@ static void test_good_run_and_dry_run(void **state)
     assert_non_null(strstr(out, "expected unserved:"));
     assert_non_null(strstr(out, "US West Coast"));
     assert_non_null(strstr(out, "cli-good.h5 (complete)"));
+    assert_non_null(strstr(out, "the writer thread wrote for")); /* written on a second thread */
     assert_int_equal(read_complete("cli-good.h5"), 1);
     remove_file("cli-good.h5");
+    /* CABLESIM_WRITE (docs/hpc.md, "Writing on a second thread"): sync writes on the run's own
+     * thread; anything but sync, wait and ahead is refused before any output. */
+    assert_int_equal(
+        run_cli_env("CABLESIM_WRITE=sync", "run cli-good.yaml -o cli-good.h5", out, sizeof out), 0);
+    assert_non_null(strstr(out, "cli-good.h5 (complete); writing took"));
+    assert_null(strstr(out, "writer thread"));
+    remove_file("cli-good.h5");
+    assert_int_equal(
+        run_cli_env("CABLESIM_WRITE=later", "run cli-good.yaml -o cli-good.h5", out, sizeof out),
+        2);
+    assert_non_null(strstr(out, "CABLESIM_WRITE: expected sync, wait or ahead, found \"later\""));
+    assert_false(exists("cli-good.h5"));
+    assert_false(exists("cli-good.h5.tmp"));
     remove_file("cli-good.yaml");
 }
 

@@ -141,9 +141,25 @@ static unsigned long long *read_u64(hid_t file, const char *name, size_t *n)
     return buf;
 }
 
-/* Runs the scenario into path, as consecutive ranges of trials split at cuts[]. */
-static void run_split(const cs_scenario *s, const char *path, const uint64_t *cuts, size_t ncuts,
-                      cs_run_summary *sum_out)
+/* The progress calls of a run: the trials done at each. */
+typedef struct {
+    uint64_t done[64];
+    size_t n;
+} progress_log;
+
+static void log_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)total;
+    progress_log *l = ctx;
+    assert_true(l->n < sizeof l->done / sizeof *l->done);
+    l->done[l->n++] = done;
+}
+
+/* Runs the scenario into path, as consecutive ranges of trials split at cuts[], written as mode
+ * says; the progress calls into log (may be NULL). */
+static void run_split_mode(const cs_scenario *s, const char *path, const uint64_t *cuts,
+                           size_t ncuts, cs_run_summary *sum_out, cs_write_mode mode,
+                           progress_log *log)
 {
     cs_engine_t *e = cs_test_engine(s);
     cs_error err = CS_ERROR_INIT;
@@ -162,6 +178,9 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
         o.first_trial = start;
         o.n_trials = end - start;
         o.cache_slots = 7 + 13 * i; /* a different cache in every range */
+        o.write_mode = mode;
+        o.progress = log != NULL ? log_progress : NULL;
+        o.progress_ctx = log;
         assert_int_equal(cs_engine_run(e, w, &o, &sum, &err), CS_OK);
         start = end;
     }
@@ -175,6 +194,12 @@ static void run_split(const cs_scenario *s, const char *path, const uint64_t *cu
     }
     cs_run_summary_destroy(&sum);
     cs_engine_free(e);
+}
+
+static void run_split(const cs_scenario *s, const char *path, const uint64_t *cuts, size_t ncuts,
+                      cs_run_summary *sum_out)
+{
+    run_split_mode(s, path, cuts, ncuts, sum_out, CS_WRITE_AHEAD, NULL);
 }
 
 static void compare_files(const char *a, const char *b)
@@ -230,6 +255,83 @@ static void test_splits_are_bit_identical(void **state)
     remove(a);
     remove(b);
     remove(c);
+    cs_scenario_free(s);
+}
+
+/*
+ * Every write mode (a writer thread ahead of the run, one waited for, the run's own thread)
+ * writes the same datasets, and calls progress with the same trials done, once per batch
+ * committed (docs/hdf5-schema.md, "Writing on a second thread").
+ */
+static void test_write_modes(void **state)
+{
+    (void)state;
+    const char *batch = "output.batch_trials=32";
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, &batch, 1);
+    char a[64], b[64], c[64];
+    snprintf(a, sizeof a, "engine-mode-a-%d.h5", (int)getpid());
+    snprintf(b, sizeof b, "engine-mode-b-%d.h5", (int)getpid());
+    snprintf(c, sizeof c, "engine-mode-c-%d.h5", (int)getpid());
+    const uint64_t cuts[] = {1, 40, 64, 250};
+    progress_log la = {.n = 0}, lb = {.n = 0}, lc = {.n = 0};
+    cs_run_summary sa, sb, sc;
+    run_split_mode(s, a, cuts, 4, &sa, CS_WRITE_SYNC, &la);
+    run_split_mode(s, b, cuts, 4, &sb, CS_WRITE_AHEAD, &lb);
+    run_split_mode(s, c, cuts, 4, &sc, CS_WRITE_WAIT, &lc);
+    compare_files(a, b);
+    compare_files(a, c);
+    /* ranges 1, 39, 24, 186, 50 trials: 1 + 2 + 1 + 6 + 2 batches */
+    assert_int_equal(la.n, 12);
+    assert_int_equal(lb.n, la.n);
+    assert_int_equal(lc.n, la.n);
+    assert_memory_equal(lb.done, la.done, la.n * sizeof *la.done);
+    assert_memory_equal(lc.done, la.done, la.n * sizeof *la.done);
+    assert_int_equal(la.done[2], 39);
+    assert_int_equal(la.done[11], 50);
+    assert_memory_equal(&sa.mean_unserved, &sb.mean_unserved, sizeof(double));
+    assert_memory_equal(&sa.mean_unserved, &sc.mean_unserved, sizeof(double));
+    remove(a);
+    remove(b);
+    remove(c);
+    cs_scenario_free(s);
+}
+
+/* A write that fails on the writer thread returns the synchronous write's status and message
+ * when the caller next waits or hands a batch over; no later batch is written. */
+static void test_writer_thread_errors(void **state)
+{
+    (void)state;
+    cs_scenario *s = load_scenario(CS_TEST_RANDOM_FAULTS, NULL, 0);
+    cs_engine_t *e = cs_test_engine(s);
+    cs_error err = CS_ERROR_INIT, sync_err = CS_ERROR_INIT;
+    cs_trial_batch b;
+    assert_int_equal(cs_engine_intact_batch(e, &b, &err), CS_OK);
+    const cs_results_meta meta = cs_test_meta(e, &b);
+    char path[64];
+    snprintf(path, sizeof path, "engine-thread-err-%d.h5", (int)getpid());
+    cs_results_t *w = NULL;
+    assert_int_equal(cs_results_create(&w, path, &meta, &err), CS_OK);
+    b.first_trial = 5; /* not the first trial not written */
+    assert_int_equal(cs_results_write_batch(w, &b, &sync_err), CS_EINVAL);
+    assert_non_null(strstr(sync_err.msg, "expected a batch starting at trial 0, found trial 5"));
+    cs_results_async *a = NULL;
+    assert_int_equal(cs_results_async_init(&a, w, &err), CS_OK);
+    assert_int_equal(cs_results_async_submit(a, &b, &err), CS_OK); /* handed over */
+    assert_int_equal(cs_results_async_wait(a, &err), CS_EINVAL);
+    assert_string_equal(err.msg, sync_err.msg);
+    b.first_trial = 0; /* a good batch now: refused, the earlier write failed */
+    cs_error_clear(&err);
+    assert_int_equal(cs_results_async_submit(a, &b, &err), CS_EINVAL);
+    assert_string_equal(err.msg, sync_err.msg);
+    cs_results_async_destroy(a);
+    assert_int_equal(cs_results_written(w), 0);
+    /* the writer is the caller's again */
+    assert_int_equal(cs_results_write_batch(w, &b, &err), CS_OK);
+    assert_int_equal(cs_results_written(w), 1);
+    assert_int_equal(cs_results_close(w, false, &err), CS_OK);
+    cs_trial_batch_destroy(&b);
+    remove(path);
+    cs_engine_free(e);
     cs_scenario_free(s);
 }
 
@@ -1173,6 +1275,8 @@ int main(void)
         cmocka_unit_test(test_shortcuts_are_exact_with_restoration),
         cmocka_unit_test(test_headroom_per_trial),
         cmocka_unit_test(test_splits_are_bit_identical),
+        cmocka_unit_test(test_write_modes),
+        cmocka_unit_test(test_writer_thread_errors),
         cmocka_unit_test(test_shuffle_filter),
         cmocka_unit_test(test_results_formats),
         cmocka_unit_test(test_dictionary_lazy),

@@ -94,18 +94,17 @@ static void run_all(cs_engine_t *e, cs_run_summary *sum)
     if (cs_engine_run(e, NULL, NULL, sum, &err) != CS_OK) fail_msg("run: %s", err.msg);
 }
 
-/* The estimate covers the exact probability (~1e-6) and is within 10% of it, with 2 x 10^4
- * trials and a pilot of 7 x 2,000, at most 10^5 in all (plain Monte Carlo would need ~10^8 for
- * 10%). Seed 3 gives 9.936e-7, relative standard error 6.9% (session 17; docs/rare-events.md,
- * "Verification": the screening leaves segment c-1 untilted at this seed, so the margin is
- * smaller than the 1.2% of seeds 1, 4, 5, 6 and 11; seed 2, which leaves a-1 untilted, gives
- * 12.2%). */
-static void test_exact_series_parallel(void **state)
+/*
+ * One seed of the exact test: the tilt and the estimate of P(cut off) into *est (20,000 trials,
+ * pilot of 2,000 per iteration); checks what must hold at every seed. Returns whether the 95%
+ * interval covers the exact value.
+ */
+static bool exact_at_seed(unsigned seed, double exact)
 {
-    (void)state;
-    const double exact = sp_exact();
-    assert_true(exact > 5e-7 && exact < 2e-6);
-    cs_scenario *s = load(sp_scenario, NULL, 0);
+    char set[32];
+    snprintf(set, sizeof set, "seed=%u", seed);
+    const char *const sets[] = {set};
+    cs_scenario *s = load(sp_scenario, sets, 1);
     cs_engine_t *e = cs_test_engine(s);
     unsigned it = 0;
     bool reached = false;
@@ -115,6 +114,7 @@ static void test_exact_series_parallel(void **state)
     const double *q, *p;
     const size_t n = cs_estimator_tilt(cs_engine_estimator(e), &q, &p);
     assert_int_equal(n, 5);
+    print_message("seed %u: q = %.3g %.3g %.3g %.3g %.3g\n", seed, q[0], q[1], q[2], q[3], q[4]);
     for (size_t k = 0; k < n; k++) {
         assert_true(q[k] >= p[k] && q[k] <= 0.99);
         assert_near(p[k],
@@ -124,18 +124,27 @@ static void test_exact_series_parallel(void **state)
                          : k == 3 ? 1200
                                   : 2600),
                     1e-15);
+        /* Every segment matters: P(failed | cut off) is 0.41, 0.59, 1, 0.32 and 0.68 for a-1,
+         * a-2, b, c-1, c-2. Until session 18 the screening left a-1 (seed 2) or c-1 (seed 3)
+         * at q = p once its partner in series was tilted (relative standard error 12.2% and
+         * 6.9%; docs/rare-events.md, "Verification"). */
+        assert_true(q[k] >= 10.0 * p[k]);
     }
     cs_run_summary sum;
     run_all(e, &sum);
     assert_true(sum.rare && sum.weighted);
     const cs_rare_estimate est = cs_rare_probability(&sum.rare_sums, true);
+    print_message("seed %u: %.4g (95%% CI %.4g to %.4g), relative standard error %.3g, error "
+                  "%+.2g, %u pilot iterations\n",
+                  seed, est.mean, est.lo, est.hi, est.rel, (est.mean - exact) / exact, it);
     assert_int_equal(est.n, 20000);
     /* at most 10^5 trials in all, the pilot's included */
     assert_true(est.n + it * cs_estimator_params(cs_engine_estimator(e))->pilot_trials <= 100000);
-    assert_true(est.lo <= exact && exact <= est.hi);
+    /* issue 15 asks for 10%; every seed of 1 to 20 gives 1.2% to 1.4% */
+    assert_true(est.rel < 0.05);
     assert_true(fabs(est.mean - exact) / exact < 0.1);
-    assert_true(est.rel < 0.1);
-    assert_true(sum.rare_sums.hits > 1000); /* the tilt makes the event common */
+    assert_true(fabs(est.mean - exact) <= 3.0 * est.se); /* the 99.7% interval covers */
+    assert_true(sum.rare_sums.hits > 1000);              /* the tilt makes the event common */
     /* E[capacity lost] = 10 Tbps x sum of p: a weighted mean of another quantity, covered too */
     double sp = 0.0;
     for (size_t k = 0; k < n; k++)
@@ -145,9 +154,33 @@ static void test_exact_series_parallel(void **state)
     const double ess = cs_rare_ess(&sum.rare_sums);
     assert_true(ess > 1.0 && ess < 20000.0);
     assert_weights_unbiased(&sum, NULL);
+    const bool covers = est.lo <= exact && exact <= est.hi;
     cs_run_summary_destroy(&sum);
     cs_engine_free(e);
     cs_scenario_free(s);
+    return covers;
+}
+
+/*
+ * The estimate covers the exact probability (~1e-6) and is within 10% of it, with 2 x 10^4
+ * trials and a pilot of 6 or 7 x 2,000, at most 10^5 in all (plain Monte Carlo would need ~10^8
+ * for 10%), at several seeds: the property must not hang on the seed. Seeds 2, 3 and 7 are
+ * those at which the screening before session 18 left a segment of a series pair untilted
+ * (relative standard errors 12.2%, 6.9% and 11.4%; now 1.2% to 1.4%, docs/rare-events.md). At
+ * each seed the 99.7% interval must cover the exact value, the 95% interval at all but one
+ * (seed 1's misses it: 1.042e-6, 2.2 standard errors above; over seeds 1 to 20, 18 cover).
+ */
+static void test_exact_series_parallel(void **state)
+{
+    (void)state;
+    const double exact = sp_exact();
+    assert_true(exact > 5e-7 && exact < 2e-6);
+    static const unsigned seeds[] = {1, 2, 3, 7};
+    const size_t ns = sizeof seeds / sizeof *seeds;
+    size_t covered = 0;
+    for (size_t i = 0; i < ns; i++)
+        covered += exact_at_seed(seeds[i], exact);
+    assert_true(covered + 1 >= ns);
 }
 
 /* Two engines fit the same tilt; trial t's weight depends on (seed, t) only, whatever order and

@@ -36,6 +36,23 @@
 
 typedef struct cs_engine cs_engine_t;
 
+/**
+ * How cs_engine_run() writes its batches to a one-process results file (docs/hdf5-schema.md,
+ * "Writing on a second thread"). The file is the same byte for byte in every mode.
+ */
+typedef enum {
+    /** A second thread writes batch k (cs_results_async) while the run fills batch k + 1: two
+     * batches in memory. A batch's progress call comes once its write is committed, when the run
+     * learns it (before it hands over the next batch, or at the end): a stop requested there
+     * takes effect after the batch being filled then is written too. */
+    CS_WRITE_AHEAD = 0,
+    /** A second thread writes each batch and the run waits for it before the next trial: the
+     * progress call right after each commit, as synchronous (the test hooks). */
+    CS_WRITE_WAIT,
+    /** The run's own thread writes: no second thread. */
+    CS_WRITE_SYNC
+} cs_write_mode;
+
 /** How to run. Initialise with CS_ENGINE_OPTIONS_INIT. */
 typedef struct {
     uint64_t first_trial; /**< first trial to run */
@@ -43,10 +60,12 @@ typedef struct {
     /** Set asynchronously (a signal handler) to stop: checked before every trial; the trials
      * run are written (a partial batch too) and the run returns CS_EINTR. May be NULL. */
     volatile sig_atomic_t *stop;
-    /** Called after every batch and at the end. May be NULL. */
+    /** Called after every batch (with a results file: once it is written and committed, done
+     * then counting the trials committed) and at the end. May be NULL. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
-    size_t cache_slots; /**< routing cache size (0 disables it) */
+    size_t cache_slots;       /**< routing cache size (0 disables it) */
+    cs_write_mode write_mode; /**< with a results file (one process) */
 } cs_engine_options;
 
 /** The routing cache's default size (slots). */
@@ -55,7 +74,7 @@ typedef struct {
 #define CS_ENGINE_OPTIONS_INIT                                                                     \
     {                                                                                              \
         .first_trial = 0, .n_trials = UINT64_MAX, .stop = NULL, .progress = NULL,                  \
-        .progress_ctx = NULL, .cache_slots = CS_ENGINE_CACHE_SLOTS                                 \
+        .progress_ctx = NULL, .cache_slots = CS_ENGINE_CACHE_SLOTS, .write_mode = CS_WRITE_AHEAD   \
     }
 
 /** Statistics accumulated over the trials run (Welford's online mean and variance). */
@@ -271,7 +290,10 @@ cs_status cs_run_summary_add_written(cs_run_summary *sum, cs_engine_t *e, cs_res
  * Runs trials [o->first_trial, first_trial + n_trials) in order, appending
  * them to w (NULL: write nothing) in batches of the scenario's batch_trials,
  * and accumulates sum. On a stop request, finishes the current trial, writes
- * the partial batch, sets sum->interrupted and returns CS_EINTR.
+ * the partial batch, sets sum->interrupted and returns CS_EINTR. w is written as
+ * o->write_mode says (a second thread by default); whatever the outcome, every write is
+ * finished and the thread ended when it returns, and a failed write returns the status and
+ * message the synchronous write does.
  */
 cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options *o,
                         cs_run_summary *sum, cs_error *err);

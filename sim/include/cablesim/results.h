@@ -179,10 +179,51 @@ cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, 
  */
 cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
                                    cs_error *err);
-/** Wall time spent in cs_results_write_batches() so far (0 for NULL): the cost of writing. */
+/**
+ * Wall time the caller waited for writes of trials so far (0 for NULL): the time spent in
+ * cs_results_write_batches(), and in cs_results_async_submit() and cs_results_async_wait()
+ * (the waits for a writer thread and the handing over). The cost of writing to a run.
+ */
 double cs_results_write_seconds(const cs_results_t *w);
+/** Wall time a writer thread (cs_results_async) spent writing trials (0 for NULL or none). */
+double cs_results_thread_seconds(const cs_results_t *w);
 /** cs_results_write_batches() with one batch. */
 cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err);
+
+/**
+ * A second thread that writes the batches of a one-process writer while the caller fills the
+ * next one (docs/hdf5-schema.md, "Writing on a second thread"). The thread makes the same
+ * cs_results_write_batch() calls in the same order as the caller would: the file is the same,
+ * byte for byte, and each write commits as a synchronous one does. Between
+ * cs_results_async_init() and cs_results_async_destroy() nothing but these functions may use
+ * w, and only from the thread that made it: every HDF5 call on w is then the writer thread's,
+ * one at a time (HDF5 is not thread-safe here). The thread blocks the asynchronous signals
+ * (they go to the caller's threads); SIGXFSZ and the faults of its own writes stay its own.
+ */
+typedef struct cs_results_async cs_results_async;
+/**
+ * Starts the writer thread of w (made by cs_results_create or cs_results_resume: one process).
+ * \return CS_OK, CS_EINVAL (w is an MPI writer), CS_ENOMEM, CS_EIO (no thread).
+ */
+cs_status cs_results_async_init(cs_results_async **out, cs_results_t *w, cs_error *err);
+/**
+ * Waits for the write in progress, then hands b to the thread and returns at once: b must stay
+ * as it is until the next cs_results_async_submit() or cs_results_async_wait() returns. When an
+ * earlier write failed, returns its error (the same status and message as the synchronous
+ * write) and hands nothing: no later batch is written.
+ * \return CS_OK or a failed write's status (results.h's cs_results_write_batches).
+ */
+cs_status cs_results_async_submit(cs_results_async *a, const cs_trial_batch *b, cs_error *err);
+/**
+ * Waits until every batch handed is written and committed (the writer thread idle); returns
+ * the first failed write's status and message, or CS_OK.
+ */
+cs_status cs_results_async_wait(cs_results_async *a, cs_error *err);
+/**
+ * Waits for the write in progress (its outcome is then lost: call cs_results_async_wait()
+ * first to learn it), ends the thread and frees a (accepts NULL). w is the caller's again.
+ */
+void cs_results_async_destroy(cs_results_async *a);
 /**
  * Reads back rows row .. row + n - 1 of the trials written (n <= b's capacity) into b: only
  * unserved_tbps, served_tbps and pair_cut (the failure lists stay empty), for the summary of a

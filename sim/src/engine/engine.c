@@ -863,13 +863,86 @@ static cs_status add_trial(cs_engine_t *e, uint64_t t, run_ws *ws, cs_trial_batc
     return rc;
 }
 
-static cs_status flush(cs_results_t *w, run_ws *ws, uint64_t next, const cs_engine_options *o,
-                       uint64_t done, uint64_t total, cs_error *err)
+/*
+ * How the run writes (cs_write_mode): with a writer thread, ws->b is filled while the thread
+ * writes the other batch (CS_WRITE_AHEAD: ahead, the batch handed over; its trials are
+ * committed once the thread is idle again, and their progress call comes then).
+ */
+typedef struct {
+    cs_results_async *async; /* NULL: the run's thread writes */
+    cs_trial_batch ahead;    /* CS_WRITE_AHEAD: the batch the thread writes or wrote last */
+    bool pending;            /* a batch handed over whose progress call is still due */
+    uint64_t pending_done;   /* the trials done once it is committed */
+} run_writer;
+
+static void writer_destroy(run_writer *rw)
 {
-    if (ws->b.n > 0 && w != NULL) {
-        const cs_status rc = cs_results_write_batch(w, &ws->b, err);
-        if (rc != CS_OK) return rc;
+    cs_results_async_destroy(rw->async); /* waits for the write in progress first */
+    if (rw->ahead.capacity > 0) cs_trial_batch_destroy(&rw->ahead);
+    memset(rw, 0, sizeof *rw);
+}
+
+/* The writer of a run into w (NULL: none) as o says; the second batch of CS_WRITE_AHEAD has
+ * the sizes of ws->b. */
+static cs_status writer_init(run_writer *rw, const cs_engine_t *e, cs_results_t *w,
+                             const cs_engine_options *o, const run_ws *ws, cs_error *err)
+{
+    memset(rw, 0, sizeof *rw);
+    if (w == NULL || o->write_mode == CS_WRITE_SYNC) return CS_OK;
+    cs_status rc = CS_OK;
+    if (o->write_mode == CS_WRITE_AHEAD) {
+        const cs_trial_batch *b = &ws->b;
+        rc = cs_trial_batch_init(&rw->ahead, b->capacity, b->n_demands, b->n_edges, b->n_nodes,
+                                 b->n_pairs, e->s->output.edge_flow, err);
+        if (rc == CS_OK) rc = cs_engine_batch_recovery(e, &rw->ahead, err);
     }
+    if (rc == CS_OK) rc = cs_results_async_init(&rw->async, w, err);
+    if (rc != CS_OK) writer_destroy(rw);
+    return rc;
+}
+
+/* Waits until the writer thread (if any) has committed every batch handed over, then makes the
+ * progress call due; the first failed write's status. */
+static cs_status settle(run_writer *rw, const cs_engine_options *o, uint64_t total, cs_error *err)
+{
+    if (rw->async == NULL) return CS_OK;
+    const cs_status rc = cs_results_async_wait(rw->async, err);
+    if (rc == CS_OK && rw->pending && o->progress)
+        o->progress(o->progress_ctx, rw->pending_done, total);
+    rw->pending = false;
+    return rc;
+}
+
+/* Writes (or hands over) the batch filled, whose trials end the first done; the batch to fill
+ * next starts at trial next. */
+static cs_status flush(cs_results_t *w, run_ws *ws, run_writer *rw, uint64_t next,
+                       const cs_engine_options *o, uint64_t done, uint64_t total, cs_error *err)
+{
+    cs_status rc = CS_OK;
+    if (ws->b.n == 0 || w == NULL) { /* nothing to write */
+    } else if (rw->async == NULL) {
+        rc = cs_results_write_batch(w, &ws->b, err);
+    } else {
+        /* The batch handed over before is committed first (its progress call), then this one
+         * goes, and with CS_WRITE_AHEAD the run fills the other batch meanwhile. */
+        rc = settle(rw, o, total, err);
+        if (rc != CS_OK) return rc;
+        const cs_trial_batch *hand = &ws->b; /* stays put until the write is settled */
+        if (rw->ahead.capacity > 0) {        /* the thread is idle: the batches swap */
+            const cs_trial_batch filled = ws->b;
+            ws->b = rw->ahead;
+            rw->ahead = filled;
+            hand = &rw->ahead;
+        }
+        if ((rc = cs_results_async_submit(rw->async, hand, err)) != CS_OK) return rc;
+        rw->pending = true;
+        rw->pending_done = done;
+        /* CS_WRITE_WAIT: the batch is free once written. */
+        if (rw->ahead.capacity == 0) rc = settle(rw, o, total, err);
+        if (rc == CS_OK) cs_trial_batch_reset(&ws->b, next);
+        return rc;
+    }
+    if (rc != CS_OK) return rc;
     cs_trial_batch_reset(&ws->b, next);
     if (o->progress) o->progress(o->progress_ctx, done, total);
     return CS_OK;
@@ -888,8 +961,11 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
                            ? e->s->trials - first
                            : o->n_trials;
     run_ws ws;
+    run_writer rw;
+    memset(&rw, 0, sizeof rw);
     cs_status rc = ws_init(&ws, e, e->s->output.batch_trials, err);
     if (rc == CS_OK) rc = cs_reroute_cache_size(&e->rr, o->cache_slots, err);
+    if (rc == CS_OK) rc = writer_init(&rw, e, w, o, &ws, err);
     if (rc != CS_OK) {
         ws_destroy(&ws);
         return rc;
@@ -901,7 +977,8 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
         /* Checked before every trial, so that a stop requested during a write (or by the
          * progress callback after one) takes effect right after it. */
         if (o->stop != NULL && *o->stop) {
-            rc = in_batch > 0 ? flush(w, &ws, t, o, k, n, err) : CS_OK;
+            rc = in_batch > 0 ? flush(w, &ws, &rw, t, o, k, n, err) : CS_OK;
+            if (rc == CS_OK) rc = settle(&rw, o, n, err); /* every write committed */
             if (rc == CS_OK) {
                 sum->interrupted = true;
                 rc = cs_errorf(err, CS_EINTR, "interrupted after %llu of %llu trials",
@@ -915,11 +992,13 @@ cs_status cs_engine_run(cs_engine_t *e, cs_results_t *w, const cs_engine_options
         cs_engine_summarise(e, sum, t, &ws.r, ws.cut, ws.region_cut, &ws.m);
         if (e->rec != NULL) cs_engine_summarise_recovery(sum, &ws.o);
         if (++in_batch == ws.b.capacity || k + 1 == n) {
-            rc = flush(w, &ws, t + 1, o, k + 1, n, err);
+            rc = flush(w, &ws, &rw, t + 1, o, k + 1, n, err);
             in_batch = 0;
         }
     }
+    if (rc == CS_OK) rc = settle(&rw, o, n, err); /* the last batch committed */
     if (n == 0 && rc == CS_OK && o->progress) o->progress(o->progress_ctx, 0, 0);
+    writer_destroy(&rw); /* after a failure too: the thread is idle and gone before the return */
     ws_destroy(&ws);
     return rc;
 }

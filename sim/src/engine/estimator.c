@@ -32,6 +32,9 @@
 #define SCREEN_Z                                                                                   \
     3.0 /* screening: an edge joins the tilted set when it fails this many                         \
          * binomial standard deviations more often among the elite */
+#define SCREEN_ALPHA                                                                               \
+    1e-3 /* screening: ... or when its weighted share among the elite has a tail bound below this  \
+          * (about a normal 3 sd, 1.35e-3) */
 
 struct cs_estimator {
     cs_target target;
@@ -445,29 +448,74 @@ static int cmp_desc(const void *a, const void *b)
 }
 
 /*
- * Screening (Rubinstein and Glynn 2009): draw k joins the tilted set when it decided a failure
- * markedly more often among the elite trials than among all the pilot's trials. Under the
- * current tilt the draws are independent, so for a draw that does not influence the score the
- * elite count is binomial (n_elite, f_k), f_k the draw's share of failures over the pilot; a
- * count above n_elite f_k + SCREEN_Z sd marks a draw that matters. The set only grows: a draw
- * tilted so far that it fails in nearly every trial shows no contrast any more, yet matters.
+ * Bennett's inequality (Boucheron, Lugosi and Massart, Concentration Inequalities, 2013, ch.
+ * 2): for a sum of independent centred terms, each at most b, of variance var in all,
+ * log P(sum >= t) <= -(var / b^2) h(b t / var), h(u) = (1 + u) log(1 + u) - u. The bound holds
+ * however unequal the terms' scales are, where a normal approximation does not.
+ */
+static double bennett_log_tail(double t, double var, double b)
+{
+    if (t <= 0.0) return 0.0;
+    if (var <= 0.0 || b <= 0.0) return -INFINITY;
+    const double u = b * t / var;
+    return -(var / (b * b)) * ((1.0 + u) * log1p(u) - u);
+}
+
+/*
+ * Screening (Rubinstein and Glynn 2009): draw k joins the tilted set when the elite trials show
+ * that it matters for the target. Under the current tilt the draws are independent, so for a
+ * draw that does not influence the score its outcomes x_jk are independent Bernoulli(q_k)
+ * draws, independent of the trial's other draws, of its score and so of the elite. Two tests,
+ * each at about the level of a normal 3 sd, either of which admits the draw:
+ *
+ * - Counts: the elite count of failures is binomial (n_elite, f_k), f_k the draw's share of
+ *   failures over the pilot; a count above n_elite f_k + SCREEN_Z sd marks a draw that matters.
+ * - Likelihood-ratio-weighted share: sum_elite v_j x_jk / sum_elite v_j, v_j the trial's
+ *   likelihood ratio without draw k's factor, estimates the draw's failure probability given
+ *   the elite under the model, the quantity the cross-entropy update sets q_k to. The counts
+ *   miss a draw whose partner in series is already tilted: the partner's failure puts the
+ *   path down in most elite trials whatever draw k did, so k fails only a little more often
+ *   among them, but the few elite trials in which k failed and the partner did not carry the
+ *   large weights (1 - p) / (1 - q) of the partner's survival. Given the weights, the sum
+ *   sum v_j (x_jk - q_k) has mean 0 and variance q_k (1 - q_k) sum v_j^2 under the null, each
+ *   term at most max v_j; Bennett's bound on its tail (below SCREEN_ALPHA) holds when a few
+ *   trials carry most of the weight. The reference rate is max(q_k, f_k), so that a draw that
+ *   merely failed often in this pilot, elite or not, is not admitted. The weights are scaled
+ *   by the largest elite likelihood ratio, which the bound does not see.
+ *
+ * Both ask for at least 2 elite failures. The set only grows: a draw tilted so far that it fails
+ * in nearly every trial shows no contrast any more, yet matters.
  */
 static void screen(cs_estimator_t *est, const pilot *pl, const unsigned char *elite)
 {
     size_t ne = 0;
+    double top = -INFINITY;
     for (size_t j = 0; j < pl->n; j++)
-        ne += elite[j] != 0;
+        if (elite[j]) {
+            ne++;
+            top = fmax(top, pl->log_w[j]);
+        }
     for (size_t k = 0; k < est->n; k++) {
         if (est->tilted[k]) continue;
         size_t all = 0, in = 0;
+        double sv = 0.0, sv2 = 0.0, svx = 0.0, vmax = 0.0;
         for (size_t j = 0; j < pl->n; j++) {
             const unsigned char xjk = pl->x[j * est->n + k];
             all += xjk;
-            in += xjk && elite[j];
+            if (!elite[j]) continue;
+            in += xjk;
+            const double v = exp(pl->log_w[j] - top - (xjk ? est->lr1[k] : est->lr0[k]));
+            sv += v;
+            sv2 += v * v;
+            svx += xjk ? v : 0.0;
+            vmax = fmax(vmax, v);
         }
+        if (in < 2) continue;
         const double f = (double)all / (double)pl->n, mu = (double)ne * f;
-        const double sd = sqrt(mu * (1.0 - f));
-        est->tilted[k] = in >= 2 && (double)in > mu + SCREEN_Z * sd;
+        const double sd = sqrt(mu * (1.0 - f)), r = fmax(est->q[k], f);
+        est->tilted[k] =
+            (double)in > mu + SCREEN_Z * sd ||
+            bennett_log_tail(svx - r * sv, r * (1.0 - r) * sv2, vmax) <= log(SCREEN_ALPHA);
     }
 }
 

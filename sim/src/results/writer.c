@@ -894,15 +894,15 @@ static cs_status write_intact(cs_results_t *w, const cs_trial_batch *in, cs_erro
     return rc;
 }
 
-static double now_s(void)
+double cs_rw_now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
-                               cs_error *err)
+cs_status cs_rw_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                              cs_error *err)
 {
     cs_status rc = cs_h5_quiet(w->path, err);
     for (size_t i = 0; i < nb && rc == CS_OK; i++)
@@ -942,15 +942,20 @@ static cs_status write_batches(cs_results_t *w, const cs_trial_batch *const *b, 
 cs_status cs_results_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
                                    cs_error *err)
 {
-    const double t0 = now_s();
-    const cs_status rc = write_batches(w, b, nb, err);
-    w->write_seconds += now_s() - t0;
+    const double t0 = cs_rw_now_s();
+    const cs_status rc = cs_rw_write_batches(w, b, nb, err);
+    w->write_seconds += cs_rw_now_s() - t0;
     return rc;
 }
 
 double cs_results_write_seconds(const cs_results_t *w)
 {
     return w != NULL ? w->write_seconds : 0.0;
+}
+
+double cs_results_thread_seconds(const cs_results_t *w)
+{
+    return w != NULL ? w->thread_seconds : 0.0;
 }
 
 cs_status cs_results_write_batch(cs_results_t *w, const cs_trial_batch *b, cs_error *err)

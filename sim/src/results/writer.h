@@ -32,11 +32,12 @@ struct cs_results {
     uint64_t written;          /* trials written so far (from first) */
     uint64_t *offsets;         /* workspace for one batch's CSR offsets */
     size_t offsets_cap;
-    double write_seconds; /* wall time spent writing trials */
-    MPI_Comm comm;        /* MPI_COMM_NULL: one process, the sec2 driver */
-    bool failed;          /* a write failed (agreed by every rank, or alone) */
-    bool alone;           /* MPI: it failed on this rank alone inside a collective call of HDF5 */
-    int lock_fd;          /* MPI, rank 0: the descriptor holding the file's flock; else -1 */
+    double write_seconds;  /* wall time the caller waited for writes of trials (async.c) */
+    double thread_seconds; /* wall time a writer thread spent writing them (async.c) */
+    MPI_Comm comm;         /* MPI_COMM_NULL: one process, the sec2 driver */
+    bool failed;           /* a write failed (agreed by every rank, or alone) */
+    bool alone;            /* MPI: it failed on this rank alone inside a collective call of HDF5 */
+    int lock_fd;           /* MPI, rank 0: the descriptor holding the file's flock; else -1 */
     int rank, size;
     int version; /* the format version of the file (CS_FORMAT_V1, CS_FORMAT_V2) */
     /* Format 2: the outcomes in the file, the same on every rank (outcomes.h), and the workspace
@@ -87,6 +88,11 @@ size_t cs_rw_cols(const cs_results_t *w, cs_dataset_id d);
 hid_t cs_rw_mem_type(const cs_results_t *w, cs_dataset_id d);
 /* Makes w write (or continue) a file of format version (and so of its features). */
 void cs_rw_set_version(cs_results_t *w, int version);
+/* Appends batches b[0..nb-1] (cs_results_write_batches without its timing). */
+cs_status cs_rw_write_batches(cs_results_t *w, const cs_trial_batch *const *b, size_t nb,
+                              cs_error *err);
+/* Seconds of the monotonic clock. */
+double cs_rw_now_s(void);
 /* Reads count rows at row offset of per-trial dataset d into buf, whose extent covers them (with
  * MPI-IO collectively: each rank passes its own offset and count, possibly 0). */
 cs_status cs_rw_read_rows(const cs_results_t *w, int d, uint64_t offset, uint64_t count, void *buf,
