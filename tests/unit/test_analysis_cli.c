@@ -5,6 +5,8 @@
  */
 #include "cs_analysis_test.h"
 
+#include <unistd.h>
+
 /* -------------------------------------------------------------- bad files */
 
 static void write_text(const char *path, const char *text)
@@ -55,6 +57,24 @@ static void delete_object(const char *path, const char *name)
     H5Fclose(f);
 }
 
+/* Zeroes the first object header of the file's first global heap collection ("GCOL", version 1):
+ * an object of size 0, on which HDF5 1.10's decoder of the collection never returns. */
+static void damage_heap(const char *path)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    static unsigned char buf[1 << 20];
+    const size_t n = fread(buf, 1, sizeof buf, f);
+    size_t at = 0;
+    while (at + 16 <= n && !(memcmp(buf + at, "GCOL", 4) == 0 && buf[at + 4] == 1))
+        at++;
+    assert_true(at + 32 <= n); /* the root's string attributes live in a collection */
+    static const unsigned char zero[16] = {0};
+    assert_int_equal(fseek(f, (long)(at + 16), SEEK_SET), 0);
+    assert_int_equal(fwrite(zero, 1, sizeof zero, f), sizeof zero);
+    fclose(f);
+}
+
 static void expect_open_error(const char *path, cs_status code, const char *fragment)
 {
     cs_error err = CS_ERROR_INIT;
@@ -84,6 +104,9 @@ static void test_bad_files(void **state)
     set_attr_int(path, "format_version", 7);
     expect_open_error(path, CS_EINVAL,
                       "attribute \"format_version\" of /: expected 1 to 4, found 7");
+    write_results(path, &s);
+    damage_heap(path);
+    expect_open_error(path, CS_EINVAL, "damaged: the global heap collection at byte");
     write_results(path, &s);
     delete_attr(path, "format");
     expect_open_error(path, CS_EINVAL, "attribute \"format\" of /: missing");
@@ -232,6 +255,21 @@ static void test_cli(void **state)
                     "--table: expected regions, overall, demands, cables, segments, stations");
     expect_one_line("analyze test_analysis_cli_a.h5 --precision 2", 2, "--precision: expected");
     expect_one_line("analyze", 2, "expected 1 results file, found 0");
+    /* A damaged global heap (HDF5 would never return from reading it): every command that
+     * opens the file says so in one line, within the test's time. */
+    write_results("test_analysis_cli_heap.h5", &s);
+    damage_heap("test_analysis_cli_heap.h5");
+    expect_one_line("analyze test_analysis_cli_heap.h5", 2,
+                    "test_analysis_cli_heap.h5: damaged: the global heap collection at byte");
+    expect_one_line("compare test_analysis_cli_a.h5 test_analysis_cli_heap.h5", 2,
+                    "test_analysis_cli_heap.h5: damaged: the global heap collection at byte");
+    expect_one_line("status test_analysis_cli_heap.h5", 4,
+                    "not resumable: damaged: the global heap collection at byte");
+    expect_one_line("merge -o test_analysis_cli_m.h5 test_analysis_cli_heap.h5 "
+                    "test_analysis_cli_a.h5",
+                    2, "test_analysis_cli_heap.h5: damaged: the global heap collection");
+    assert_int_equal(access("test_analysis_cli_m.h5", F_OK), -1);
+    remove("test_analysis_cli_heap.h5");
     expect_one_line("compare test_analysis_cli_a.h5", 2,
                     "expected at least 2 results files, found 1");
     /* Another seed: unpaired, and the output says so; CSV one row per metric. */

@@ -732,7 +732,9 @@ static bool one_line_with(const char *out, const char *want)
  * --resume and merge check every offset and index they trust or copy: offsets that go back, an
  * edge index past the edges (in failed_edges and in a cut record): exit 2, one line naming the
  * file and the place, and nothing that looks complete (the resumed file keeps complete = 0,
- * merge leaves no output).
+ * merge leaves no output). --resume also compares the static tables and the attributes with
+ * what the run writes, merge those of every part with the first part's (verify.c): a baseline
+ * value, a dataset's units, a root attribute.
  */
 static void test_corrupt_refused(void **state)
 {
@@ -745,6 +747,13 @@ static void test_corrupt_refused(void **state)
          "/trials/failed_edges[3]: expected an edge index below"},
         {"d = f['trials/cuts']; x = d[2]; x['edge'] = 4000000; d[2] = x",
          "/trials/cuts[2]: expected an edge index below"},
+        /* what the file holds besides its trials: checked against what the run writes */
+        {"d = f['baseline/served_tbps']; d[0] = d[0] + 1",
+         "damaged: /baseline/served_tbps is not what this run writes"},
+        {"f['topology/edges'].attrs['units'] = 'furlongs'",
+         "damaged: attribute \"units\" of /topology/edges is not what this run writes"},
+        {"f.attrs['scenario_resolved'] = 'seed: 1'",
+         "damaged: attribute \"scenario_resolved\" of / is not what this run writes"},
     };
     char cmd[8192], out[16384];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -769,10 +778,23 @@ static void test_corrupt_refused(void **state)
         assert_int_equal(sh("'" CS_CLI "' merge -o mg.h5 p0.h5 px.h5 --quiet", out, sizeof out), 2);
         if (strstr(out, "px.h5") == NULL || strchr(out, '\n')[1] != '\0')
             fail_msg("merge: %s", out);
+        /* the static tables and attributes: compared with the first part's */
+        if (i >= 3 && (strstr(out, "px.h5: damaged: ") == NULL ||
+                       strstr(out, "differs from the part p0.h5") == NULL))
+            fail_msg("merge: %s", out);
         assert_false(cs_exists_in(scratch, "mg.h5"));
         assert_int_equal(sh("ls mg.h5.tmp* 2>/dev/null | wc -l", out, sizeof out), 0);
         assert_string_equal(out, "0\n");
     }
+    /* the object header of a static table of the first part (whose tables the output copies)
+     * zeroed: the part is named, exit 2, no output */
+    assert_int_equal(sh("rm -f mg.h5 && cp p0.h5 p0x.h5", out, sizeof out), 0);
+    corrupt("p0x.h5", "a = h5py.h5o.get_info(f['topology/regions'].id).addr; f.close(); "
+                      "b = open('p0x.h5', 'r+b'); b.seek(a); b.write(bytes(16)); b.close()");
+    assert_int_equal(sh("'" CS_CLI "' merge -o mg.h5 p0x.h5 p1.h5 --quiet", out, sizeof out), 2);
+    if (!one_line_with(out, "p0x.h5: HDF5 could not open the damaged dataset /topology/regions"))
+        fail_msg("merge: %s", out);
+    assert_false(cs_exists_in(scratch, "mg.h5"));
 }
 
 /*

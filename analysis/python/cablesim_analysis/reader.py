@@ -23,6 +23,8 @@ import h5py
 import numpy as np
 import pandas as pd
 
+from .heapcheck import heap_damage
+
 FORMAT = "cablesim-results"
 #: The newest format version read; format 1 (every per-trial row in /trials) is read too.
 #: Format 2 stores each distinct routed outcome once in /outcomes and per trial its row
@@ -257,6 +259,9 @@ class Results:
 
     def __init__(self, path, allow_incomplete=False):
         self.path = os.fspath(path)
+        damage = heap_damage(self.path)  # HDF5 would never return from reading such a file
+        if damage is not None:
+            raise ResultsError(f"{self.path}: {damage}")
         try:
             self._f = h5py.File(self.path, "r")
         except FileNotFoundError:

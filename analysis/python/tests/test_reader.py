@@ -234,6 +234,21 @@ def test_missing_and_not_hdf5(tmp_path):
     assert str(bad) in str(e.value)
 
 
+def test_damaged_heap_refused(random_h5, copy_of):
+    """A global heap object header zeroed (size 0): HDF5 1.10 would never return from reading
+    the root's string attributes; the reader refuses the file first, naming it and the place."""
+    path = copy_of(random_h5)
+    data = bytearray(open(path, "rb").read())
+    at = data.find(b"GCOL\x01\x00\x00\x00")
+    assert at >= 0
+    data[at + 16:at + 32] = bytes(16)
+    open(path, "wb").write(bytes(data))
+    with pytest.raises(ResultsError, match=f"damaged: the global heap collection at byte {at} "
+                       f"has an object header at byte {at + 16}") as e:
+        open_results(path)
+    assert str(path) in str(e.value)
+
+
 def test_part_refused(random_h5, copy_of):
     """A part of a sharded run (cablesim run --shard) is not analysed on its own."""
     path = copy_of(random_h5)

@@ -5,6 +5,7 @@
  */
 #include "cablesim/inspect.h"
 #include "cablesim/results_schema.h"
+#include "results/heapcheck.h"
 #include "results/commit.h"
 #include "results/dictionary.h"
 #include "results/h5util.h"
@@ -136,6 +137,14 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
     }
     if (!hdf5) {
         classify(info, CS_FILE_NOT_RESULTS, "not an HDF5 file");
+        return CS_OK;
+    }
+    cs_error heaps = CS_ERROR_INIT;
+    if (cs_h5_check_heaps(path, &heaps) != CS_OK) {
+        const size_t n = strlen(path);
+        const bool prefixed =
+            strncmp(heaps.msg, path, n) == 0 && strncmp(heaps.msg + n, ": ", 2) == 0;
+        classify(info, CS_FILE_NOT_RESUMABLE, "%s", prefixed ? heaps.msg + n + 2 : heaps.msg);
         return CS_OK;
     }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

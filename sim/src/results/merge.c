@@ -643,6 +643,7 @@ static cs_status fill(const char *tmp, const char *out, const part_info *const *
         rc = fill_part(&m, pf, sorted[i], err);
         H5Fclose(pf);
     }
+    if (!rc) rc = cs_merge_check_static(sorted, n, err);
     if (!rc) rc = write_commit(&m, sorted[0]->trials, err);
     if (!rc) rc = cs_h5_mark_complete(m.file, out, err);
     const hid_t f = m.file;
@@ -714,6 +715,32 @@ static cs_status copy_groups(hid_t f, hid_t pf, const char *out, const char *par
     return rc;
 }
 
+/* Reads static dataset path of part pf whole: damage to it is the part's (CS_EINVAL naming the
+ * part), not a failure to write the output. */
+static cs_status readable(hid_t pf, const char *part, const char *path, cs_error *err)
+{
+    const hid_t d = H5Dopen2(pf, path, H5P_DEFAULT);
+    if (d < 0) return cs_h5_err(err, CS_EINVAL, part, "open the damaged dataset", path);
+    const hid_t ft = H5Dget_type(d), sp = H5Dget_space(d);
+    const hid_t mt = ft >= 0 ? H5Tget_native_type(ft, H5T_DIR_ASCEND) : H5I_INVALID_HID;
+    const hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    const size_t size = mt >= 0 ? H5Tget_size(mt) : 0;
+    void *buf = n >= 0 && size > 0 ? calloc((size_t)n + 1, size) : NULL;
+    cs_status rc = CS_OK;
+    if (buf == NULL && n >= 0 && size > 0)
+        rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", part);
+    else if (buf == NULL || H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        rc = cs_h5_err(err, CS_EINVAL, part, "read the damaged dataset", path);
+    else if (H5Tdetect_class(mt, H5T_VLEN) > 0 || H5Tdetect_class(mt, H5T_STRING) > 0)
+        H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
+    free(buf);
+    if (mt >= 0) H5Tclose(mt);
+    if (ft >= 0) H5Tclose(ft);
+    if (sp >= 0) H5Sclose(sp);
+    H5Dclose(d);
+    return rc;
+}
+
 /* Everything of the part pf but its trials, into f: attributes, groups, static datasets, empty
  * per-trial datasets. */
 static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part, int version,
@@ -734,7 +761,8 @@ static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part
         const char *path = cs_schema_path(&t[d], version);
         if (!cs_h5_exists(pf, path)) continue;
         if (t[d].rows == CS_ROWS_STATIC) {
-            if (H5Ocopy(pf, path, f, path, H5P_DEFAULT, H5P_DEFAULT) < 0)
+            rc = readable(pf, part, path, err);
+            if (rc == CS_OK && H5Ocopy(pf, path, f, path, H5P_DEFAULT, H5P_DEFAULT) < 0)
                 rc = cs_h5_err(err, CS_EHDF5, out, "copy dataset", path);
             continue;
         }

@@ -22,6 +22,10 @@ typedef struct {
 
 /* Frees what a part owns. */
 void cs_merge_part_destroy(cs_merge_part *p);
+/* What the parts hold besides their trials (the static tables the output copies from the first,
+ * every attribute) is the same in every part, else one of them is damaged (verify.c). Called
+ * once their trials are copied, whose own checks name what is wrong more precisely. */
+cs_status cs_merge_check_static(const cs_merge_part *const *parts, size_t n, cs_error *err);
 /* Reads every part (paths[0..n-1] into parts) and checks them against the first and against each
  * other; sorted gets them in trial order; out must be none of them. */
 cs_status cs_merge_check_parts(cs_merge_part *parts, const cs_merge_part **sorted, const char *out,

@@ -14,9 +14,11 @@
 
 #include "cablesim/paths.h"
 #include "cablesim/results.h"
+#include "results/heapcheck.h"
 #include "results/commit.h"
 #include "results/h5util.h"
 #include "results/merge.h"
+#include "results/writer.h"
 
 /* --------------------------------------------------------------- parts */
 
@@ -32,7 +34,15 @@ void cs_merge_part_destroy(cs_merge_part *p)
 static cs_status check_identity(hid_t f, cs_merge_part *p, cs_error *err)
 {
     char *format = NULL;
-    if (H5Aexists(f, "format") <= 0)
+    const htri_t has_format = H5Aexists(f, "format");
+    if (has_format < 0 || (has_format == 0 && (H5Lexists(f, "trials", H5P_DEFAULT) > 0 ||
+                                               H5Lexists(f, "topology", H5P_DEFAULT) > 0)))
+        /* a cablesim file whose root attributes cannot be read (as inspect.c classifies it) */
+        return cs_errorf(err, CS_EINVAL,
+                         "%s: damaged: the root attribute \"format\" cannot be read (a copy cut "
+                         "short, or a file damaged outside cablesim's writes)",
+                         p->path);
+    if (has_format == 0)
         return cs_errorf(err, CS_EINVAL,
                          "%s: expected a cablesim results file (attribute \"format\"), found "
                          "another HDF5 file",
@@ -87,6 +97,8 @@ static cs_status read_part(cs_merge_part *p, cs_error *err)
                          "%s: expected a part written by cablesim run --shard, found a file that "
                          "is not HDF5",
                          p->path);
+    const cs_status heaps = cs_h5_check_heaps(p->path, err);
+    if (heaps) return heaps;
     const hid_t f = H5Fopen(p->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return cs_h5_err(err, CS_EIO, p->path, "open", "the file");
     cs_status rc = check_identity(f, p, err);
@@ -246,5 +258,22 @@ cs_status cs_merge_check_parts(cs_merge_part *parts, const cs_merge_part **sorte
     qsort(sorted, n, sizeof *sorted, cmp_first);
     rc = check_tiling(sorted, n, parts[0].trials, err);
     if (!rc) rc = check_output(out, parts, n, err);
+    return rc;
+}
+
+cs_status cs_merge_check_static(const cs_merge_part *const *parts, size_t n, cs_error *err)
+{
+    cs_status rc = CS_OK;
+    const hid_t f0 = n > 1 ? H5Fopen(parts[0]->path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (n > 1 && f0 < 0) rc = cs_h5_err(err, CS_EIO, parts[0]->path, "open", "the file");
+    for (size_t i = 1; i < n && !rc; i++) {
+        const hid_t f = H5Fopen(parts[i]->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f < 0) rc = cs_h5_err(err, CS_EIO, parts[i]->path, "open", "the file");
+        if (!rc)
+            rc = cs_rw_check_same_static(f0, parts[0]->path, f, parts[i]->path, parts[0]->version,
+                                         err);
+        if (f >= 0) H5Fclose(f);
+    }
+    if (f0 >= 0) H5Fclose(f0);
     return rc;
 }

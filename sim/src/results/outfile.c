@@ -11,6 +11,8 @@
 
 #include <hdf5.h>
 
+#include "results/heapcheck.h"
+
 cs_status cs_outfile_tmp_name(char *buf, size_t n, const char *path, cs_error *err)
 {
     const int k = snprintf(buf, n, "%s%s", path, CS_OUTFILE_TMP);
@@ -19,8 +21,9 @@ cs_status cs_outfile_tmp_name(char *buf, size_t n, const char *path, cs_error *e
 }
 
 /* Whether the file at path (which exists) is a cablesim results file; *busy when another process
- * holds it open for writing, or HDF5 refuses it as left open by a writer that was killed. */
-static bool is_results(const char *path, bool *busy, bool *killed)
+ * holds it open for writing, *killed when HDF5 refuses it as left open by a writer that was
+ * killed, damaged->code set when its global heaps are damaged (heapcheck.h). */
+static bool is_results(const char *path, bool *busy, bool *killed, cs_error *damaged)
 {
     static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     *busy = *killed = false;
@@ -33,6 +36,7 @@ static bool is_results(const char *path, bool *busy, bool *killed)
     close(fd); /* releases the lock */
     if (!hdf5 || *busy) return hdf5;
     if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0) return false;
+    if (cs_h5_check_heaps(path, damaged) != CS_OK) return true; /* HDF5 would hang on it */
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) { /* an HDF5 file it refuses: flagged open by a writer (MPI-IO) or killed */
         *killed = true;
@@ -76,7 +80,11 @@ cs_status cs_outfile_check(const char *path, const char *const *inputs, size_t n
                              "%s: expected a new file or a results file to replace, found %s", path,
                              S_ISDIR(out.st_mode) ? "a directory" : "a special file");
         bool busy = false, killed = false;
-        const bool results = is_results(path, &busy, &killed);
+        cs_error damaged = CS_ERROR_INIT;
+        const bool results = is_results(path, &busy, &killed, &damaged);
+        if (damaged.code != CS_OK)
+            return cs_errorf(err, CS_EINVAL, "%s: not replaced (delete it to start over)",
+                             damaged.msg);
         if (busy)
             return cs_errorf(err, CS_EINVAL,
                              "%s: another process has it open for writing (a run or resume of "

@@ -22,6 +22,7 @@
 #include <hdf5.h>
 
 #include "cablesim/scenario.h"
+#include "results/heapcheck.h"
 #include "results/dictionary.h"
 #include "results/h5util.h"
 #include "results/outcomes.h"
@@ -409,8 +410,9 @@ cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *er
     r->info.path = p;
     for (int d = 0; d < CS_DS_COUNT; d++)
         r->dset[d] = H5I_INVALID_HID;
-    r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (r->file < 0) rc = h5err(err, path, "open", "the file");
+    rc = cs_h5_check_heaps(path, err);
+    if (!rc) r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (!rc && r->file < 0) rc = h5err(err, path, "open", "the file");
     if (!rc) rc = read_root(r, err);
     if (!rc) rc = cs_rd_read_topology(r, err);
     if (!rc) rc = cs_rd_check_topology(r, err);

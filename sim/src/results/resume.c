@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cablesim/results_mpi.h"
+#include "results/heapcheck.h"
 #include "results/commit.h"
 #include "results/dictionary.h"
 #include "results/h5util.h"
@@ -28,6 +29,7 @@ static cs_status open_results(hid_t *f, const char *path, cs_error *err)
 {
     *f = H5I_INVALID_HID;
     cs_status rc = cs_h5_quiet(path, err);
+    if (!rc) rc = cs_h5_check_heaps(path, err);
     if (rc) return rc;
     *f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (*f < 0) return cs_h5_err(err, CS_EIO, path, "open", "the results file");
@@ -77,6 +79,7 @@ cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, 
 {
     *first = *n = 0;
     cs_status rc = cs_h5_quiet(path, err);
+    if (!rc) rc = cs_h5_check_heaps(path, err);
     if (rc) return rc;
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return cs_h5_err(err, CS_EIO, path, "open", "the results file");
@@ -440,11 +443,13 @@ static cs_status rebuild(const cs_results_t *w, hid_t f, hid_t *src, int id, uin
  */
 static cs_status repair(cs_results_t *w, cs_error *err)
 {
+    cs_status rc = cs_h5_check_heaps(w->path, err);
+    if (rc) return rc;
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t f = H5I_INVALID_HID;
     if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
         f = H5Fopen(w->path, H5F_ACC_RDWR, fapl);
-    cs_status rc = f < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "open", "the results file") : CS_OK;
+    rc = f < 0 ? cs_h5_err(err, CS_EINVAL, w->path, "open", "the results file") : CS_OK;
     if (fapl >= 0) H5Pclose(fapl);
     if (rc) return rc;
     cs_commit c;
@@ -515,7 +520,8 @@ static cs_status repair(cs_results_t *w, cs_error *err)
 bool cs_results_has_commit(const char *path)
 {
     cs_error quiet = CS_ERROR_INIT;
-    if (cs_h5_quiet(path, &quiet) != CS_OK) return false;
+    if (cs_h5_quiet(path, &quiet) != CS_OK || cs_h5_check_heaps(path, &quiet) != CS_OK)
+        return false;
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return false;
     /* The record, at least one trial committed, and every root attribute a resume or `status`
@@ -561,6 +567,14 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc == CS_OK) rc = file_version(w->file, path, &version, err);
     if (rc == CS_OK) cs_rw_set_version(w, version);
     if (rc == CS_OK) rc = check_resumable(w, m, err);
+    /* What the file holds besides its trials, once it is known to be this run's: as this run
+     * writes it (verify.c). Every rank reads and compares; the ranks agree. */
+    if (rc == CS_OK) rc = cs_rw_check_static(w->file, path, m, version, err);
+    if (comm != MPI_COMM_NULL) {
+        int bad = rc != CS_OK, any = 0;
+        MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);
+        if (any && rc == CS_OK) rc = cs_errorf(err, CS_EINVAL, "%s: cannot be resumed", path);
+    }
     if (rc == CS_OK) rc = open_trials(w, err);
     if (rc) {
         cs_rw_release(w, NULL);

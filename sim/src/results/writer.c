@@ -406,8 +406,9 @@ static cs_status sync_file(cs_results_t *w, cs_error *err)
     if (H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
         return settle(w, cs_h5_err(err, CS_EHDF5, w->path, "flush", "the file"));
     /* With MPI-IO the flush is an MPI_File_sync; the sec2 driver leaves it to the system. */
-    if (w->comm == MPI_COMM_NULL && (H5Fget_vfd_handle(w->file, H5P_DEFAULT, &handle) < 0 ||
-                                     handle == NULL || fsync(*(int *)handle) != 0))
+    if (w->comm == MPI_COMM_NULL && !w->image &&
+        (H5Fget_vfd_handle(w->file, H5P_DEFAULT, &handle) < 0 || handle == NULL ||
+         fsync(*(int *)handle) != 0))
         return settle(w, cs_errorf(err, CS_EIO, "%s: cannot sync the file to the disk", w->path));
     return CS_OK;
 }
@@ -431,14 +432,19 @@ static cs_status commit(cs_results_t *w, bool create, cs_error *err)
 /* ---------------------------------------------------------------- create */
 
 /* File access: the sec2 driver for one process, MPI-IO over comm otherwise. */
-static hid_t file_access_plist(MPI_Comm comm)
+static hid_t file_access_plist(MPI_Comm comm, bool image)
 {
     hid_t p = H5Pcreate(H5P_FILE_ACCESS);
+    if (image && p >= 0 && H5Pset_fapl_core(p, 1 << 20, false) < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
     /* The 1.10 file format indexes chunks of datasets that grow along one axis
      * with an extensible array instead of a B-tree: appends stay cheap and the
      * metadata held in memory stays small however many trials are written.
      * h5py and any HDF5 >= 1.10 read it. */
     const herr_t drv = p < 0                   ? -1
+                       : image                 ? 0
                        : comm == MPI_COMM_NULL ? H5Pset_fapl_sec2(p)
                                                : H5Pset_fapl_mpio(p, comm, MPI_INFO_NULL);
     if (p >= 0 && (drv < 0 || H5Pset_libver_bounds(p, H5F_LIBVER_V110, H5F_LIBVER_LATEST) < 0)) {
@@ -537,7 +543,7 @@ cs_status cs_rw_open_file(cs_results_t *w, bool create, cs_error *err)
 {
     cs_status lrc = lock_file(w, false, err);
     if (lrc) return lrc;
-    const hid_t fapl = file_access_plist(w->comm);
+    const hid_t fapl = file_access_plist(w->comm, w->image);
     if (fapl < 0) return cs_h5_err(err, CS_EHDF5, w->path, "set up file access for", "the file");
     const hid_t fcpl = create ? cs_h5_plain_fcpl() : H5P_DEFAULT;
     w->file = !create     ? H5Fopen(w->path, H5F_ACC_RDWR, fapl)
@@ -682,6 +688,29 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
     }
     if (rc) {
         cs_rw_release(w, NULL); /* the first error is the one to report */
+        return rc;
+    }
+    *out = w;
+    return CS_OK;
+}
+
+cs_status cs_rw_create_image(cs_results_t **out, const char *name, const cs_results_meta *m,
+                             int version, cs_error *err)
+{
+    cs_results_t *w;
+    cs_status rc = cs_rw_begin(&w, name, m, MPI_COMM_NULL, err);
+    *out = NULL;
+    if (rc) return rc;
+    w->image = true;
+    cs_rw_set_version(w, version);
+    rc = cs_rw_open_file(w, true, err);
+    if (rc == CS_OK) rc = write_root_attrs(w, m, "", err);
+    size_t ng = 0;
+    const cs_group_schema *groups = cs_results_groups(&ng);
+    for (size_t i = 0; i < ng && rc == CS_OK; i++)
+        rc = create_group(w, &groups[i], m, err);
+    if (rc) {
+        cs_rw_release(w, NULL);
         return rc;
     }
     *out = w;

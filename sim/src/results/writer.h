@@ -38,6 +38,7 @@ struct cs_results {
     bool failed;           /* a write failed (agreed by every rank, or alone) */
     bool alone;            /* MPI: it failed on this rank alone inside a collective call of HDF5 */
     int lock_fd;           /* MPI, rank 0: the descriptor holding the file's flock; else -1 */
+    bool image;            /* an image in memory (cs_rw_create_image): no file, no sync */
     int rank, size;
     int version; /* the format version of the file (CS_FORMAT_V1, CS_FORMAT_V2) */
     /* Format 2: the outcomes in the file, the same on every rank (outcomes.h), and the workspace
@@ -125,5 +126,30 @@ cs_status cs_rw_assign_outcomes(cs_results_t *w, const cs_trial_batch *const *b,
                                 uint64_t *fresh, cs_error *err);
 /* plan.c: the key of row i of batch b: its rows of the outcome datasets of w's file. */
 cs_okey cs_rw_trial_key(const cs_results_t *w, const cs_trial_batch *b, size_t i);
+
+/**
+ * Makes in memory (HDF5's core driver, nothing written to disk) what cs_results_create makes of
+ * a file of format version for m, the trials left out: its root attributes, groups, static
+ * tables and empty per-trial datasets with their attributes. Released with cs_rw_release.
+ */
+cs_status cs_rw_create_image(cs_results_t **out, const char *name, const cs_results_meta *m,
+                             int version, cs_error *err);
+
+/**
+ * Checks that what file f (path) holds besides its trials is what this run writes: every
+ * attribute the image of m (cs_rw_create_image) has, of every group and dataset, and every
+ * static table, value for value; the attributes of the build, the time of creation and the
+ * commit record excepted. CS_EINVAL "path: damaged: ..." naming the first that differs.
+ */
+cs_status cs_rw_check_static(hid_t f, const char *path, const cs_results_meta *m, int version,
+                             cs_error *err);
+
+/**
+ * The same check between two parts of a merge (merge_parts.c): every attribute and static table
+ * of ref (the first part, ref_path) against f's, `part_first_trial` and `part_trials` excepted
+ * too. CS_EINVAL "path: damaged: X differs from the part ref_path ...".
+ */
+cs_status cs_rw_check_same_static(hid_t ref, const char *ref_path, hid_t f, const char *path,
+                                  int version, cs_error *err);
 
 #endif /* CS_RESULTS_WRITER_H */
