@@ -912,6 +912,57 @@ static void corrupt(const char *name, const char *stmt)
 }
 
 /*
+ * The index blocks of large groups and attribute lists (HDF5's fractal heaps and version 2
+ * B-trees, found by their signatures) of a part, one byte inverted in turn, and the signatures of
+ * its global heap collections (where the attributes' strings are), the part first or second:
+ * exit 2, one line naming the part, no output. HDF5 1.10 listing a group in name order builds a
+ * table of its links and, when a block fails its checksum half way, frees link messages it never
+ * read: merge crashed (SIGSEGV, SIGABRT) on a damaged fractal heap of the first part before it
+ * listed the parts in HDF5's native order (merge.c, list_datasets). An attribute of the first
+ * part that could not be read was reported as a failure to write the output (exit 1).
+ */
+static void merge_damaged_index(char *out, size_t n)
+{
+    static unsigned char bytes[1 << 22];
+    static const char *const sigs[] = {"FRHP", "FHDB", "FHIB", "BTHD", "BTIN", "BTLF", "GCOL"};
+    const size_t gcol = 6; /* its signature itself inverted (heapcheck.c checks the rest) */
+    for (int which = 0; which < 2; which++) { /* the part damaged: the first, or the second */
+        char path[4096];
+        path_of(path, sizeof path, which ? "p1.h5" : "p0.h5");
+        FILE *fp = fopen(path, "rb");
+        assert_non_null(fp);
+        const size_t size = fread(bytes, 1, sizeof bytes, fp);
+        fclose(fp);
+        assert_true(size > 0 && size < sizeof bytes);
+        size_t blocks = 0, heaps = 0;
+        for (size_t at = 0; at + 16 < size; at++)
+            for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++) {
+                if (memcmp(bytes + at, sigs[k], 4) != 0) continue;
+                blocks++;
+                heaps += k == 0;
+                const size_t byte = at + (k == gcol ? 0 : 12);
+                path_of(path, sizeof path, "pd.h5");
+                bytes[byte] ^= 0xff;
+                fp = fopen(path, "wb");
+                assert_non_null(fp);
+                assert_int_equal(fwrite(bytes, 1, size, fp), size);
+                assert_int_equal(fclose(fp), 0);
+                bytes[byte] ^= 0xff;
+                char cmd[4096];
+                snprintf(cmd, sizeof cmd, "rm -f mg.h5 && '%s' merge -o mg.h5 pd.h5 %s --quiet",
+                         CS_CLI, which ? "p0.h5" : "p1.h5");
+                const int rc = sh(cmd, out, n);
+                if (rc != 2 || !one_line_with(out, "pd.h5: "))
+                    fail_msg("%s at byte %zu, byte %zu inverted, part %d: exit %d: %s", sigs[k], at,
+                             byte, which, rc, out);
+                assert_false(cs_exists_in(scratch, "mg.h5"));
+            }
+        /* the premise: the part has large groups (a fractal heap each) */
+        assert_true(heaps >= 1 && blocks >= 4);
+    }
+}
+
+/*
  * --resume and merge check every offset and index they trust or copy: offsets that go back, an
  * edge index past the edges (in failed_edges and in a cut record): exit 2, one line naming the
  * file and the place, and nothing that looks complete (the resumed file keeps complete = 0,
@@ -978,6 +1029,7 @@ static void test_corrupt_refused(void **state)
     if (!one_line_with(out, "p0x.h5: HDF5 could not open the damaged dataset /topology/regions"))
         fail_msg("merge: %s", out);
     assert_false(cs_exists_in(scratch, "mg.h5"));
+    merge_damaged_index(out, sizeof out);
 }
 
 /*

@@ -270,6 +270,9 @@ class Results:
             raise ResultsError(f"{self.path}: cannot open as HDF5 ({e})") from None
         try:
             self._check_and_load(allow_incomplete)
+        except (RuntimeError, OSError) as e:  # h5py: a damaged object HDF5 cannot read
+            self._f.close()
+            raise ResultsError(f"{self.path}: damaged: HDF5 could not read it ({e})") from None
         except BaseException:
             self._f.close()
             raise

@@ -249,6 +249,30 @@ def test_damaged_heap_refused(random_h5, copy_of):
     assert str(path) in str(e.value)
 
 
+def test_damaged_index_blocks(random_h5, copy_of):
+    """One byte inverted in each index block of the large groups and attribute lists (fractal
+    heaps, version 2 B-trees): opening the file either works or
+    raises ResultsError naming the file; never another exception (h5py's RuntimeError was let
+    through before) and never a crash."""
+    clean = open(random_h5, "rb").read()
+    blocks = refused = 0
+    for sig in (b"FRHP", b"FHDB", b"FHIB", b"BTHD", b"BTIN", b"BTLF"):
+        at = clean.find(sig)
+        while at >= 0:
+            blocks += 1
+            path = copy_of(random_h5)
+            data = bytearray(clean)
+            data[at + 12] ^= 0xFF
+            open(path, "wb").write(bytes(data))
+            try:
+                open_results(path).close()
+            except ResultsError as e:
+                assert str(path) in str(e)
+                refused += 1
+            at = clean.find(sig, at + 4)
+    assert blocks >= 4 and refused >= 1
+
+
 def test_part_refused(random_h5, copy_of):
     """A part of a sharded run (cablesim run --shard) is not analysed on its own."""
     path = copy_of(random_h5)

@@ -629,7 +629,7 @@ static cs_status memory_dataset(hid_t g, const double *a, size_t n, size_t m, hi
         H5Dwrite(*d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a) < 0)
         rc = cs_h5_err(err, CS_EHDF5, file, "decode", path);
     static const char *const skip[] = {"encoding", NULL};
-    if (rc == CS_OK) rc = cs_h5_copy_attrs(g, *d, skip, file, path, err);
+    if (rc == CS_OK) rc = cs_h5_copy_attrs_from(g, file, *d, skip, file, path, err);
     if (rc != CS_OK && *d >= 0) {
         H5Dclose(*d);
         *d = H5I_INVALID_HID;

@@ -172,6 +172,7 @@ typedef struct {
     hid_t dst;
     const char *const *skip;
     const char *path, *objname;
+    const char *src_path; /* NULL: src is in path */
     cs_error *err;
     cs_status rc;
 } copy_ctx;
@@ -191,12 +192,14 @@ static herr_t copy_attr(hid_t src, const char *name, const H5A_info_t *info, voi
     void *buf = n >= 0 && size > 0 ? calloc((size_t)n + 1, size) : NULL;
     hid_t b = H5I_INVALID_HID;
     bool read = false;
-    char what[128];
+    char what[128], damaged[160];
     snprintf(what, sizeof what, "copy attribute \"%s\" of", name);
+    snprintf(damaged, sizeof damaged, "read the damaged attribute \"%s\" of", name);
     if (buf == NULL && n >= 0 && size > 0) {
         c->rc = cs_errorf(c->err, CS_ENOMEM, "%s: out of memory", c->path);
     } else if (buf == NULL || H5Aread(a, t, buf) < 0) {
-        c->rc = cs_h5_err(c->err, CS_EHDF5, c->path, what, c->objname);
+        c->rc = c->src_path != NULL ? cs_h5_err(c->err, CS_EINVAL, c->src_path, damaged, c->objname)
+                                    : cs_h5_err(c->err, CS_EHDF5, c->path, what, c->objname);
     } else {
         read = true;
         b = H5Acreate2(c->dst, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
@@ -215,15 +218,28 @@ static herr_t copy_attr(hid_t src, const char *name, const H5A_info_t *info, voi
     return c->rc == CS_OK ? 0 : -1;
 }
 
+cs_status cs_h5_copy_attrs_from(hid_t src, const char *src_path, hid_t dst, const char *const *skip,
+                                const char *path, const char *objname, cs_error *err)
+{
+    copy_ctx c = {.dst = dst,
+                  .skip = skip,
+                  .path = path,
+                  .objname = objname,
+                  .src_path = src_path,
+                  .err = err,
+                  .rc = CS_OK};
+    hsize_t idx = 0;
+    if (H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_attr, &c) < 0 && c.rc == CS_OK)
+        c.rc = src_path != NULL
+                   ? cs_h5_err(err, CS_EINVAL, src_path, "list the damaged attributes of", objname)
+                   : cs_h5_err(err, CS_EHDF5, path, "copy the attributes of", objname);
+    return c.rc;
+}
+
 cs_status cs_h5_copy_attrs(hid_t src, hid_t dst, const char *const *skip, const char *path,
                            const char *objname, cs_error *err)
 {
-    copy_ctx c = {
-        .dst = dst, .skip = skip, .path = path, .objname = objname, .err = err, .rc = CS_OK};
-    hsize_t idx = 0;
-    if (H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_attr, &c) < 0 && c.rc == CS_OK)
-        c.rc = cs_h5_err(err, CS_EHDF5, path, "copy the attributes of", objname);
-    return c.rc;
+    return cs_h5_copy_attrs_from(src, NULL, dst, skip, path, objname, err);
 }
 
 hid_t cs_h5_num_type(cs_dtype t, bool file)
@@ -342,17 +358,33 @@ hid_t cs_h5_plain_fcpl(void)
     return p;
 }
 
-bool cs_h5_exists(hid_t file, const char *path)
+/* 1 when path exists in file, 0 when it does not, -1 when HDF5 cannot tell. */
+static int exists3(hid_t file, const char *path)
 {
     char part[256];
     for (const char *s = strchr(path + 1, '/');; s = strchr(s + 1, '/')) {
         const size_t n = s != NULL ? (size_t)(s - path) : strlen(path);
-        if (n >= sizeof part) return false;
+        if (n >= sizeof part) return 0;
         memcpy(part, path, n);
         part[n] = '\0';
-        if (H5Lexists(file, part, H5P_DEFAULT) <= 0) return false;
-        if (s == NULL) return true;
+        const htri_t e = H5Lexists(file, part, H5P_DEFAULT);
+        if (e <= 0) return e < 0 ? -1 : 0;
+        if (s == NULL) return 1;
     }
+}
+
+bool cs_h5_exists(hid_t file, const char *path)
+{
+    return exists3(file, path) > 0;
+}
+
+cs_status cs_h5_lookup(hid_t file, const char *file_path, const char *path, bool *exists,
+                       cs_error *err)
+{
+    const int e = exists3(file, path);
+    *exists = e > 0;
+    return e < 0 ? cs_h5_err(err, CS_EINVAL, file_path, "look up the damaged link to", path)
+                 : CS_OK;
 }
 
 cs_status cs_h5_mark_complete(hid_t file, const char *path, cs_error *err)

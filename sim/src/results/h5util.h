@@ -59,6 +59,14 @@ cs_status cs_h5_get_num_attr(hid_t obj, const char *path, const char *objname, c
 cs_status cs_h5_copy_attrs(hid_t src, hid_t dst, const char *const *skip, const char *path,
                            const char *objname, cs_error *err);
 
+/**
+ * cs_h5_copy_attrs from src, an object of the file src_path that may be damaged (a part of a
+ * merge): what cannot be listed or read there is the damage of src_path (CS_EINVAL, naming it),
+ * what cannot be written the failure of path (CS_EHDF5).
+ */
+cs_status cs_h5_copy_attrs_from(hid_t src, const char *src_path, hid_t dst, const char *const *skip,
+                                const char *path, const char *objname, cs_error *err);
+
 /** Sets the root attribute complete = 1 of file, between two flushes: the last write of a
  * finished results file. \return CS_OK, CS_EHDF5. */
 cs_status cs_h5_mark_complete(hid_t file, const char *path, cs_error *err);
@@ -115,5 +123,13 @@ hid_t cs_h5_plain_fcpl(void);
 /** Whether the object at the absolute path exists, each level checked (H5Lexists on "/a/b"
  * fails when /a is missing). */
 bool cs_h5_exists(hid_t file, const char *path);
+
+/**
+ * Whether path exists in file (file_path: its name, for messages), *exists; a link HDF5 cannot
+ * look up (a damaged group) is the damage of file_path: CS_EINVAL naming it.
+ * \return CS_OK, CS_EINVAL.
+ */
+cs_status cs_h5_lookup(hid_t file, const char *file_path, const char *path, bool *exists,
+                       cs_error *err);
 
 #endif /* CS_RESULTS_H5UTIL_H */

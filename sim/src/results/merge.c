@@ -82,12 +82,16 @@ static herr_t add_dataset(hid_t g, const char *name, const H5L_info_t *info, voi
     return 0;
 }
 
-/* Every dataset of file f (path), in name order; a dictionary table (format 4) as one dataset. */
-static cs_status list_datasets(name_list *l, hid_t f, const char *path, cs_status code,
-                               cs_error *err)
+/* Every dataset of file f (path); a dictionary table (format 4) as one dataset. order: name order
+ * (H5_ITER_INC) for the output, which this merge made; HDF5's native order for a part, which may
+ * be damaged: in name order HDF5 1.10 first builds a table of a group's links, and when a damaged
+ * block of a large group fails its checksum half way it frees link messages it never read (a crash
+ * in H5G__link_release_table); the native order walks the group's own index and fails cleanly. */
+static cs_status list_datasets(name_list *l, hid_t f, const char *path, H5_iter_order_t order,
+                               cs_status code, cs_error *err)
 {
     memset(l, 0, sizeof *l);
-    if (H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, add_dataset, l) < 0) {
+    if (H5Lvisit(f, H5_INDEX_NAME, order, add_dataset, l) < 0) {
         names_destroy(l);
         return cs_h5_err(err, code, path, "list the datasets of", "the file");
     }
@@ -246,7 +250,7 @@ static cs_status link_values(merge_out *m, const char **values, cs_error *err)
  * schema (results_schema.h) it has. */
 static cs_status plan_fill(merge_out *m, size_t buffer, cs_error *err)
 {
-    cs_status rc = list_datasets(&m->names, m->file, m->path, CS_EHDF5, err);
+    cs_status rc = list_datasets(&m->names, m->file, m->path, H5_ITER_INC, CS_EHDF5, err);
     if (rc) return rc;
     m->items = calloc(m->names.n + 1, sizeof *m->items);
     const char **values = calloc(m->names.n + 1, sizeof *values);
@@ -301,7 +305,7 @@ static cs_status buf_room(merge_out *m, size_t bytes, cs_error *err)
 static cs_status same_datasets(const merge_out *m, hid_t pf, const part_info *p, cs_error *err)
 {
     name_list l;
-    cs_status rc = list_datasets(&l, pf, p->path, CS_EIO, err);
+    cs_status rc = list_datasets(&l, pf, p->path, H5_ITER_NATIVE, CS_EIO, err);
     if (rc) return rc;
     for (size_t i = 0; i < m->names.n && !rc; i++)
         if (!has_name(&l, m->names.v[i]))
@@ -695,7 +699,7 @@ static cs_status create_empty(hid_t f, hid_t src, const cs_dataset_schema *s, co
                        : H5I_INVALID_HID;
         if (d < 0) rc = cs_h5_err(err, CS_EHDF5, out, "create dataset", path);
     }
-    if (rc == CS_OK) rc = cs_h5_copy_attrs(src, d, NULL, out, path, err);
+    if (rc == CS_OK) rc = cs_h5_copy_attrs_from(src, part, d, NULL, out, path, err);
     /* The CSR offsets start with 0: trial 0's list begins at element 0. */
     const uint64_t zero = 0;
     if (rc == CS_OK && s->rows == CS_ROWS_OFFSETS &&
@@ -719,12 +723,14 @@ static cs_status copy_groups(hid_t f, hid_t pf, const char *out, const char *par
     if (gcpl < 0 || H5Pset_obj_track_times(gcpl, false) < 0)
         rc = cs_h5_err(err, CS_EHDF5, out, "set up the groups of", "the file");
     for (size_t i = 0; i < ng && rc == CS_OK; i++) {
-        if (!cs_h5_exists(pf, g[i].path)) continue;
+        bool has = false;
+        rc = cs_h5_lookup(pf, part, g[i].path, &has, err);
+        if (rc != CS_OK || !has) continue;
         const hid_t src = H5Gopen2(pf, g[i].path, H5P_DEFAULT);
         const hid_t dst = H5Gcreate2(f, g[i].path, H5P_DEFAULT, gcpl, H5P_DEFAULT);
         if (src < 0) rc = cs_h5_err(err, CS_EIO, part, "open group", g[i].path);
         if (rc == CS_OK && dst < 0) rc = cs_h5_err(err, CS_EHDF5, out, "create group", g[i].path);
-        if (rc == CS_OK) rc = cs_h5_copy_attrs(src, dst, NULL, out, g[i].path, err);
+        if (rc == CS_OK) rc = cs_h5_copy_attrs_from(src, part, dst, NULL, out, g[i].path, err);
         if (dst >= 0) H5Gclose(dst);
         if (src >= 0) H5Gclose(src);
     }
@@ -763,7 +769,7 @@ static cs_status readable(hid_t pf, const char *part, const char *path, cs_error
 static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part, int version,
                             cs_error *err)
 {
-    cs_status rc = cs_h5_copy_attrs(pf, f, part_only, out, "/", err);
+    cs_status rc = cs_h5_copy_attrs_from(pf, part, f, part_only, out, "/", err);
     /* The inputs' paths relative to the results file start from the output's directory. */
     if (rc == CS_OK) rc = cs_rw_rebase_input_paths(f, out, pf, part, err);
     char stamp[32];
@@ -776,7 +782,9 @@ static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part
     const cs_dataset_schema *t = cs_results_schema();
     for (int d = 0; d < CS_DS_COUNT && rc == CS_OK; d++) {
         const char *path = cs_schema_path(&t[d], version);
-        if (!cs_h5_exists(pf, path)) continue;
+        bool has = false;
+        rc = cs_h5_lookup(pf, part, path, &has, err);
+        if (rc != CS_OK || !has) continue;
         if (t[d].rows == CS_ROWS_STATIC) {
             rc = readable(pf, part, path, err);
             if (rc == CS_OK && H5Ocopy(pf, path, f, path, H5P_DEFAULT, H5P_DEFAULT) < 0)

@@ -29,7 +29,7 @@ static cs_status read_column(cs_resultsio_t *r, hid_t d, const char *table, cons
     }
     const hid_t mt = H5Tget_member_type(ft, (unsigned)i);
     const H5T_class_t cls = mt >= 0 ? H5Tget_class(mt) : H5T_NO_CLASS;
-    const size_t fsize = mt >= 0 ? H5Tget_size(mt) : 0;
+    const size_t fsize = mt >= 0 ? H5Tget_size(mt) : 0, record = H5Tget_size(ft);
     if (mt >= 0) H5Tclose(mt);
     H5Tclose(ft);
     const H5T_class_t want = c->kind == CS_COL_STR   ? H5T_STRING
@@ -59,13 +59,20 @@ static cs_status read_column(cs_resultsio_t *r, hid_t d, const char *table, cons
     }
     char *buf = cs_rd_alloc(r, n, esize);
     const hid_t comp = elem >= 0 ? H5Tcreate(H5T_COMPOUND, esize) : H5I_INVALID_HID;
+    /* HDF5's conversion buffers as large as the table (1 MiB by default, the background one
+     * zeroed at every read: most of the cost of opening a file of a small run) */
+    const size_t one = record > esize ? record : esize, most = (size_t)1 << 20;
+    const hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
     cs_status rc = CS_OK;
     if (buf == NULL)
         rc = cs_rd_oom(r, err);
-    else if (comp < 0 || H5Tinsert(comp, c->name, 0, elem) < 0)
+    else if (comp < 0 || H5Tinsert(comp, c->name, 0, elem) < 0 || dxpl < 0 ||
+             H5Pset_buffer(dxpl, n > 0 && n < most / one ? n * one : (one > most ? one : most),
+                           NULL, NULL) < 0)
         rc = cs_h5_err(err, CS_EIO, r->path, "make a memory type for", table);
-    else if (n > 0 && H5Dread(d, comp, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+    else if (n > 0 && H5Dread(d, comp, H5S_ALL, H5S_ALL, dxpl, buf) < 0)
         rc = cs_h5_err(err, CS_EIO, r->path, "read dataset", table);
+    if (dxpl >= 0) H5Pclose(dxpl);
     if (comp >= 0) H5Tclose(comp);
     if (elem >= 0) H5Tclose(elem);
     if (rc) return rc;

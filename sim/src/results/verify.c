@@ -106,8 +106,9 @@ static herr_t read_all(hid_t x, bool is_attr, hid_t mt, void *buf)
     return is_attr ? H5Aread(x, mt, buf) : H5Dread(x, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
 }
 
-/* Whether the pair holds the same type, shape and values. */
-static bool same_values(const pair *p)
+/* Whether the pair holds the same type, shape and values; *unreadable: 1 when the image's (or the
+ * first part's) values could not be read, 2 the file's, else 0. */
+static bool same_values(const pair *p, int *unreadable)
 {
     const hid_t ti = type_of(p->img, p->is_attr), tf = type_of(p->file, p->is_attr);
     const hid_t si = space_of(p->img, p->is_attr), sf = space_of(p->file, p->is_attr);
@@ -124,15 +125,15 @@ static bool same_values(const pair *p)
         read_a = a != NULL && read_all(p->img, p->is_attr, mt, a) >= 0;
         read_b = b != NULL && read_all(p->file, p->is_attr, mt, b) >= 0;
         same = read_a && read_b;
+        if (a != NULL && b != NULL) *unreadable = !read_a ? 1 : !read_b ? 2 : 0;
     }
     for (hssize_t i = 0; same && i < n; i++)
         same = same_elem(mt, a + (size_t)i * size, b + (size_t)i * size);
-    if (read_a && H5Tdetect_class(mt, H5T_VLEN) > 0) H5Dvlen_reclaim(mt, si, H5P_DEFAULT, a);
-    if (read_b && H5Tdetect_class(mt, H5T_VLEN) > 0) H5Dvlen_reclaim(mt, si, H5P_DEFAULT, b);
-    if (read_a && H5Tdetect_class(mt, H5T_STRING) > 0 && H5Tdetect_class(mt, H5T_VLEN) <= 0)
-        H5Dvlen_reclaim(mt, si, H5P_DEFAULT, a);
-    if (read_b && H5Tdetect_class(mt, H5T_STRING) > 0 && H5Tdetect_class(mt, H5T_VLEN) <= 0)
-        H5Dvlen_reclaim(mt, si, H5P_DEFAULT, b);
+    /* variable-length sequences and strings hold memory HDF5 allocated (a no-op otherwise) */
+    const bool vl =
+        mt >= 0 && (H5Tdetect_class(mt, H5T_VLEN) > 0 || H5Tdetect_class(mt, H5T_STRING) > 0);
+    if (vl && read_a) H5Dvlen_reclaim(mt, si, H5P_DEFAULT, a);
+    if (vl && read_b) H5Dvlen_reclaim(mt, si, H5P_DEFAULT, b);
     free(a);
     free(b);
     if (mt >= 0) H5Tclose(mt);
@@ -155,6 +156,22 @@ typedef struct {
     const char *ref; /* comparing two parts of a merge: the first part's name; else NULL */
 } walk_ctx;
 
+/* The order of the walk over ref: name order over the image (what is reported first does not
+ * depend on HDF5's layout); HDF5's native order over a part, which may be damaged (merge.c,
+ * list_datasets: in name order HDF5 1.10 can crash on a damaged large group or attribute list). */
+static H5_iter_order_t walk_order(const walk_ctx *c)
+{
+    return c->ref != NULL ? H5_ITER_NATIVE : H5_ITER_INC;
+}
+
+/* The values of what (in the first part when in_ref, else in the file) could not be read: that
+ * file is damaged, whatever the other holds. */
+static cs_status unreadable(walk_ctx *c, bool in_ref, const char *what)
+{
+    return c->rc = cs_errorf(c->err, CS_EINVAL, "%s: damaged: HDF5 could not read %s",
+                             in_ref && c->ref != NULL ? c->ref : c->path, what);
+}
+
 /* "is not what this run writes ..." or, between parts, "differs from the first part's". */
 static cs_status differ(walk_ctx *c, const char *what)
 {
@@ -175,15 +192,20 @@ static herr_t compare_attr(hid_t obj, const char *name, const H5A_info_t *info, 
     walk_ctx *c = data;
     if (strcmp(c->object, ".") == 0 && variable_root_attr(name, c->ref != NULL)) return 0;
     pair p = {.img = H5Aopen(obj, name, H5P_DEFAULT), .file = H5I_INVALID_HID, .is_attr = true};
-    if (H5Aexists(c->file_obj, name) > 0) p.file = H5Aopen(c->file_obj, name, H5P_DEFAULT);
-    const bool same = p.img >= 0 && p.file >= 0 && same_values(&p);
+    int bad = p.img < 0 ? 1 : 0;
+    if (H5Aexists(c->file_obj, name) > 0 && (p.file = H5Aopen(c->file_obj, name, H5P_DEFAULT)) < 0)
+        bad = bad ? bad : 2;
+    const bool same = p.img >= 0 && p.file >= 0 && same_values(&p, &bad);
     if (p.img >= 0) H5Aclose(p.img);
     if (p.file >= 0) H5Aclose(p.file);
     if (same) return 0;
     char what[1024];
     snprintf(what, sizeof what, "attribute \"%s\" of /%s", name,
              strcmp(c->object, ".") == 0 ? "" : c->object);
-    differ(c, what);
+    if (bad)
+        unreadable(c, bad == 1, what);
+    else
+        differ(c, what);
     return 1;
 }
 
@@ -223,13 +245,19 @@ static herr_t compare_object(hid_t img, const char *name, const H5O_info_t *info
     c->img_obj = io;
     c->file_obj = fo;
     hsize_t idx = 0;
-    herr_t r = H5Aiterate2(io, H5_INDEX_NAME, H5_ITER_INC, &idx, compare_attr, c);
+    herr_t r = H5Aiterate2(io, H5_INDEX_NAME, walk_order(c), &idx, compare_attr, c);
     char what[1024];
     snprintf(what, sizeof what, "/%s", strcmp(name, ".") == 0 ? "" : name);
     if (r < 0 && c->rc == CS_OK) differ(c, what);
     if (c->rc == CS_OK && info->type == H5O_TYPE_DATASET && !holds_trials(name, c->version)) {
         const pair p = {.img = io, .file = fo, .is_attr = false};
-        if (!same_values(&p)) differ(c, what);
+        int bad = 0;
+        if (!same_values(&p, &bad)) {
+            if (bad)
+                unreadable(c, bad == 1, what);
+            else
+                differ(c, what);
+        }
     }
     H5Oclose(io);
     H5Oclose(fo);
@@ -241,7 +269,7 @@ static cs_status compare_files(hid_t ref, const char *ref_path, hid_t f, const c
                                int version, cs_error *err)
 {
     walk_ctx c = {.file = f, .path = path, .version = version, .err = err, .ref = ref_path};
-    if (H5Ovisit2(ref, H5_INDEX_NAME, H5_ITER_INC, compare_object, &c, H5O_INFO_BASIC) < 0 &&
+    if (H5Ovisit2(ref, H5_INDEX_NAME, walk_order(&c), compare_object, &c, H5O_INFO_BASIC) < 0 &&
         c.rc == CS_OK)
         differ(&c, "its tree of groups");
     return c.rc;
