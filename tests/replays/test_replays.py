@@ -271,6 +271,20 @@ def test_tohoku_2011_hazards_hold_when_the_trench_line_moves(tmp_path, shift_deg
 
 # ----- Morakot 2009 -----
 
+# The record's systems (Chunghwa via PCWorld: SEA-ME-WE 3, APCN, APCN-2, EAC, C2C, FNAL;
+# submarinenetworks.com also China-US and FLAG FEA) that land in Japan's 2009 network in the
+# dataset (C2C does not land in Japan).
+RECORDED_2009 = {"APCN", "APCN-2", "CHUS", "EAC-C2C", "FEA", "FNAL", "SMW3"}
+
+
+def test_morakot_2009_cuts_the_recorded_systems(replays):
+    # docs/validation.md's verdict "Systems cut: agrees": the record's systems of the dataset in
+    # every trial, no other, within the record's 6-8 systems.
+    r = replays("morakot-2009")
+    assert r.as_of == 2009
+    assert r.systems_cut() == {system: 1.0 for system in RECORDED_2009}, r.systems_cut()
+    assert 6 <= len(RECORDED_2009) <= 8
+
 def test_morakot_2009_milder_than_2006_for_japan(replays):
     # The record: "much slighter than in 2006" (new cables since 2006 carried the detours).
     a = replays("morakot-2009").region_served(("Hong Kong",) + SOUTH_EAST_ASIA)

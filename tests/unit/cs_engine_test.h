@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cablesim/engine.h"
@@ -113,16 +114,26 @@ static inline void cs_test_assert_same_routing(const cs_routing_result *a,
 }
 
 /* Whether failures f displace traffic of the intact routing base (the engine's rule for routing
- * over the restoration capacities): an edge down that carries flow, or a connected demand that
- * the intact routing leaves unserved. */
-static inline bool cs_test_displaces(const cs_topology_t *t, const cs_routing_result *base,
-                                     const cs_failures *f)
+ * over the restoration capacities): an edge down that carries flow, or a demand the intact
+ * routing leaves connected but unserved that f cuts off (its connectivity by router, which
+ * ignores capacities). Until session 19 any connected unserved demand counted, whatever f. */
+static inline bool cs_test_displaces(cs_router_t *router, const cs_topology_t *t,
+                                     const cs_routing_result *base, const cs_failures *f)
 {
-    for (size_t j = 0; j < base->n_edges; j++)
-        if (cs_failures_edge_down(f, t, j) && base->edge_flow_tbps[j] > 0.0) return true;
-    for (size_t i = 0; i < base->n_demands; i++)
-        if (base->connected[i] && !(base->served_tbps[i] > 0.0)) return true;
-    return false;
+    unsigned char *down = calloc(base->n_edges + 1, 1), *conn = calloc(base->n_demands + 1, 1);
+    assert_non_null(down);
+    assert_non_null(conn);
+    bool displaces = false;
+    for (size_t j = 0; j < base->n_edges; j++) {
+        down[j] = cs_failures_edge_down(f, t, j);
+        displaces = displaces || (down[j] && base->edge_flow_tbps[j] > 0.0);
+    }
+    cs_router_connected(router, down, conn);
+    for (size_t i = 0; i < base->n_demands && !displaces; i++)
+        displaces = base->connected[i] && !(base->served_tbps[i] > 0.0) && !conn[i];
+    free(down);
+    free(conn);
+    return displaces;
 }
 
 /* What the writer records of engine e, as version "test" at a fixed time; intact: outcome 0 of

@@ -67,11 +67,11 @@ static void shortcuts_are_exact(const char *const *sets, size_t nsets)
         for (uint64_t k = 0; k < s->trials; k++) {
             const uint64_t trial = pass == 0 ? k : s->trials - 1 - k;
             assert_int_equal(cs_engine_trial(e, trial, &f, &r, cut, &err), CS_OK);
-            if (rho < 1.0 && !cs_test_displaces(t, base, &f))
+            if (rho < 1.0 && !cs_test_displaces(direct, t, base, &f))
                 cs_routing_result_copy(&want, base);
             else
                 assert_int_equal(cs_router_route(direct, &f, &want, &err), CS_OK);
-            displacing += rho < 1.0 && cs_test_displaces(t, base, &f);
+            displacing += rho < 1.0 && cs_test_displaces(direct, t, base, &f);
             cs_test_assert_same_routing(&r, &want);
             with_failures += f.n_edges > 0;
             /* every failed edge has a cut, and every cut a place on its route and a depth */

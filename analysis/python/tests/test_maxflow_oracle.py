@@ -194,3 +194,50 @@ def test_checker_flags_a_time_series_over_its_bound(tmp_path_factory, copy_of):
     bad = copy_of(src, "ts.h5")
     _edit(bad, "timeseries/served_tbps", (t, k), bound * (1 + 2 * oracle.REL) + 2 * oracle.ABS)
     assert _violations(bad, f"trial {t}, time", timeseries=True)
+
+
+#: A city that both sends and receives within its own region (session 19's random sweep):
+#: Tokyo -> Osaka 3 and Sendai -> Tokyo 1 Tbps, so Tokyo is among the destinations of its own
+#: group (Tokyo, Japan). Tokyo reaches Osaka directly (2 Tbps) and through Sendai (0.5, then 1).
+DOMESTIC = """name: the checker's domestic groups
+topology: {topology}
+demand: {demand}
+as_of: 2025
+trials: 1
+routing: {{policy: {policy}, restoration_share: 1}}
+hazards: {hazards}
+"""
+
+
+@pytest.mark.parametrize("hazards", ["[]", "[{type: explicit, segments: [tokyo-guam]}]"],
+                         ids=["intact", "guam-cut"])
+@pytest.mark.parametrize("policy", POLICIES)
+def test_checker_bounds_a_group_whose_city_is_its_own_destination(tmp_path, copy_of, policy,
+                                                                  hazards):
+    """Before session 19 the group's super-sink took an arc from the city itself, so its max flow
+    was unbounded and the check stopped with NetworkXUnbounded. The bound is now the max flow to
+    the region's other cities: 2.5 Tbps, and a file serving past it is flagged."""
+    data = REPO / "tests" / "data"
+    scenario = tmp_path / "domestic.yaml"
+    scenario.write_text(DOMESTIC.format(topology=data / "oracle-domestic.geojson",
+                                        demand=data / "oracle-domestic-demand.csv",
+                                        policy=policy, hazards=hazards))
+    out = tmp_path / "domestic.h5"
+    proc = subprocess.run([cli_path(), "run", str(scenario), "-o", str(out), "--quiet"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    rep = oracle.check(out)
+    assert rep.violations == [] and rep.states == 1
+    run = oracle.Run(out)
+    tokyo = next(c for (c, r) in run.groups if r == "Japan" and c in run.sinks["Japan"])
+    _, g, residual = _state(run, 0)
+    h = g.copy()
+    h.remove_edge(tokyo, ("T", "Japan"))
+    assert _exact(run, h, nx.algorithms.flow.build_residual_network(h, "capacity"), tokyo,
+                  ("T", "Japan")) == pytest.approx(2.5, rel=1e-12)
+    o = int(run.outcome[0])
+    i = next(i for i in run.groups[(tokyo, "Japan")] if run.demand[i] == 3.0)
+    assert run.served[o][i] <= 2.5 * (1 + oracle.REL)
+    bad = copy_of(out, "over.h5")
+    _edit(bad, "outcomes/served_tbps", (o, i), 2.5 * (1 + 2 * oracle.REL) + 2 * oracle.ABS)
+    assert _violations(bad, "over its max flow")

@@ -133,8 +133,8 @@ void cs_router_connected(cs_router_t *r, const unsigned char *down, unsigned cha
  * [n_demands]: 1 when the demand's cities are connected in the intact network (edges open to
  * it, whatever their capacity), 0 when not: such a demand (e.g. Russia before its first
  * cable) is not served by the network of the year at all. It is never routed (served 0,
- * latency NAN, connected 0) and is left out of unserved_tbps and demand_tbps, which
- * measure damage. Borrowed; valid while the router lives.
+ * latency NAN, no flow; `connected` is still reported) and is left out of unserved_tbps and
+ * demand_tbps, which measure damage. Borrowed; valid while the router lives.
  */
 const unsigned char *cs_router_reachable(const cs_router_t *r);
 /** The sum of demand x scale over the demands that are not reachable (0 when all are). */

@@ -223,7 +223,7 @@ static cs_status headroom_of(const cs_engine_t *e, size_t g, const cs_failures *
     bool ok = true;
     /* The capacities r was routed on: with restoration, those of displaced traffic. */
     const double *cap0 =
-        e->rho_cur < 1.0 && f != NULL && !cs_reroute_keeps(e->t, &e->intact, f) ? e->rcap : e->ecap;
+        e->rho_cur < 1.0 && f != NULL && cs_reroute_displaces(&e->rr, f) ? e->rcap : e->ecap;
     double big = 1.0; /* more than any cut: the super-source and super-sink links never bind */
     for (size_t j = 0; j < ne; j++)
         big += e->ecap[j];

@@ -18,7 +18,14 @@ cs_status cs_reroute_init(cs_reroute *x, cs_router_t *router, const cs_topology_
     x->skip_ok = cs_router_ignores_unused_edges(router);
     const size_t ne = cs_topology_edge_count(t), nn = cs_topology_node_count(t);
     x->key = malloc((ne + nn + 4) * sizeof *x->key);
-    if (x->key == NULL) return cs_errorf(err, CS_ENOMEM, "out of memory for the routing cache");
+    x->down = malloc(ne > 0 ? ne : 1);
+    x->conn = malloc(intact->n_demands > 0 ? intact->n_demands : 1);
+    if (x->key == NULL || x->down == NULL || x->conn == NULL)
+        return cs_errorf(err, CS_ENOMEM, "out of memory for the routing cache");
+    const unsigned char *reach = cs_router_reachable(router);
+    for (size_t i = 0; i < intact->n_demands; i++)
+        if (reach[i] && intact->connected[i] && !(intact->served_tbps[i] > 0.0))
+            x->unserved_connected = true;
     return cs_failures_init(&x->g, ne, nn, err);
 }
 
@@ -37,6 +44,8 @@ void cs_reroute_destroy(cs_reroute *x)
 {
     cache_free(x);
     free(x->key);
+    free(x->down);
+    free(x->conn);
     cs_failures_destroy(&x->g);
     memset(x, 0, sizeof *x);
 }
@@ -111,6 +120,26 @@ bool cs_reroute_keeps(const cs_topology_t *t, const cs_routing_result *r, const 
     for (size_t i = 0; i < r->n_demands; i++)
         if (r->connected[i] && !(r->served_tbps[i] > 0.0)) return false;
     return true;
+}
+
+bool cs_reroute_displaces(const cs_reroute *x, const cs_failures *f)
+{
+    const cs_routing_result *in = x->intact;
+    const size_t ne = cs_topology_edge_count(x->t);
+    for (size_t i = 0; i < f->n_edges; i++)
+        if (in->edge_flow_tbps[f->edges[i]] > 0.0) return true;
+    if (f->n_nodes > 0)
+        for (size_t j = 0; j < ne; j++)
+            if (cs_failures_edge_down(f, x->t, j) && in->edge_flow_tbps[j] > 0.0) return true;
+    if (!x->unserved_connected || (f->n_edges == 0 && f->n_nodes == 0)) return false;
+    /* Nothing in use is down: only cutting off a connected demand left unserved displaces. */
+    for (size_t j = 0; j < ne; j++)
+        x->down[j] = cs_failures_edge_down(f, x->t, j) ? 1 : 0;
+    cs_router_connected(x->router, x->down, x->conn);
+    const unsigned char *reach = cs_router_reachable(x->router);
+    for (size_t i = 0; i < in->n_demands; i++)
+        if (reach[i] && in->connected[i] && !(in->served_tbps[i] > 0.0) && !x->conn[i]) return true;
+    return false;
 }
 
 /*
@@ -189,7 +218,7 @@ cs_status cs_reroute_route(cs_reroute *x, const cs_failures *f, bool restricted,
     if (f->n_edges == 0 && f->n_nodes == 0) return intact(x, r, c);
     /* With restoration, failures that displace no traffic leave the intact routing, whatever
      * the policy (the restricted capacities are for displaced traffic only). */
-    if (restricted && cs_reroute_keeps(x->t, x->intact, f)) return intact(x, r, c);
+    if (restricted && !cs_reroute_displaces(x, f)) return intact(x, r, c);
     cs_failures *g = &x->g;
     cs_failures_clear(g);
     for (size_t i = 0; i < f->n_nodes; i++)

@@ -64,6 +64,11 @@ typedef struct {
     uint64_t hash;
     bool last_intact;   /* the last trial kept the intact routing */
     bool last_repeated; /* ... or was answered from the cache, computing no routing */
+    /* The intact routing has a demand that is connected but served nothing (crowded out, or
+     * joined only by unlit cables): cs_reroute_displaces() then asks whether f cuts it off. */
+    bool unserved_connected;
+    unsigned char *down; /* scratch [edges]: the edges f takes down */
+    unsigned char *conn; /* scratch [demands]: connected with them down */
 } cs_reroute;
 
 /** Sets x up for router (of topology t) whose intact routing is intact (all borrowed); no
@@ -88,13 +93,24 @@ cs_status cs_reroute_cache_size(cs_reroute *x, size_t slots, cs_error *err);
 bool cs_reroute_keeps(const cs_topology_t *t, const cs_routing_result *r, const cs_failures *f);
 
 /**
+ * Whether failures f displace traffic of the intact routing (restoration, docs/model.md): an
+ * edge f takes down carries intact flow, or f cuts off a demand that the intact routing left
+ * connected but served nothing of (its `connected` changes, so the intact routing is not the
+ * answer). A failure of unused edges that cuts nothing off displaces nothing, also when the
+ * intact routing has such demands (until session 19 any such demand made every failure set
+ * "displace", and the trial was routed on the restricted capacities: less served than intact
+ * although nothing was displaced). Uses x's scratch and the router's connectivity.
+ */
+bool cs_reroute_displaces(const cs_reroute *x, const cs_failures *f);
+
+/**
  * Routes f into r: exactly cs_router_route(router, f, r), and sets the outcome identity
  * (x->key, key_len, hash, last_intact, last_repeated). restricted: the router's capacities
  * are the restoration model's for displaced traffic (engine.c, set_share), so that failures
- * displacing none keep the intact routing whatever the policy. ramp_step: the day of a recovery
- * ramp whose capacities are set (0: the event's), part of the cache key. c (may be NULL) counts
- * the path taken: one of skipped, cache_hits (no routing computed) or routed. \return CS_OK, or the
- * router's errors.
+ * displacing none (cs_reroute_displaces) keep the intact routing whatever the policy. ramp_step:
+ * the day of a recovery ramp whose capacities are set (0: the event's), part of the cache key. c
+ * (may be NULL) counts the path taken: one of skipped, cache_hits (no routing computed) or routed.
+ * \return CS_OK, or the router's errors.
  */
 cs_status cs_reroute_route(cs_reroute *x, const cs_failures *f, bool restricted, uint32_t ramp_step,
                            cs_routing_result *r, cs_reroute_counts *c, cs_error *err);

@@ -638,7 +638,7 @@ static void route_latency_first(cs_router_t *r, const unsigned char *connected)
         for (size_t i = 0; i < r->nd; i++) {
             const size_t inc = (size_t)k * r->nd + i;
             if (L != NULL) L->inc_q[inc] = L->n_q;
-            if (connected[i]) place(r, i, r->dinc[i], inc);
+            if (connected[i] && r->reach[i]) place(r, i, r->dinc[i], inc);
         }
     if (L != NULL) L->inc_q[(size_t)r->opt.rounds * r->nd] = L->n_q;
 }
@@ -761,7 +761,7 @@ static double max_flow(cs_router_t *r, size_t src, size_t dst, double limit)
 static void route_maxflow(cs_router_t *r, cs_routing_result *out)
 {
     for (size_t i = 0; i < r->nd; i++)
-        r->blocked[i] = !out->connected[i] || !(r->dval[i] > 0.0);
+        r->blocked[i] = !out->connected[i] || !r->reach[i] || !(r->dval[i] > 0.0);
     for (unsigned k = 0; k < r->opt.rounds; k++)
         for (size_t i = 0; i < r->nd; i++) {
             if (r->blocked[i]) continue;
