@@ -81,7 +81,7 @@ static int parse_option(const char *cmd, int c, const char *v, analyze_args *a)
     }
     case OPT_PRECISION: {
         const double x = v != NULL ? strtod(v, &end) : NAN;
-        if (v == NULL || end == v || *end != '\0' || !(x > 0 && x < 1))
+        if (v == NULL || end == v || *end != '\0' || strpbrk(v, "xX") || !(x > 0 && x < 1))
             return cli_usage_error("%s: --precision: expected a number between 0 and 1 (0.05 for "
                                    "5%%), found \"%s\"",
                                    cmd, v ? v : "nothing");

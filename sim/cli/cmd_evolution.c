@@ -124,7 +124,7 @@ static int parse_option(evo_args *a, int c, const char *v)
         a->sets[a->nsets++] = v;
     } else if (c == OPT_GROWTH) {
         const double x = v != NULL ? strtod(v, &end) : NAN;
-        if (v == NULL || end == v || *end != '\0' || !(x > -1.0 && x <= 10.0))
+        if (v == NULL || end == v || *end != '\0' || strpbrk(v, "xX") || !(x > -1.0 && x <= 10.0))
             return cli_usage_error("evolution: --growth: expected a yearly growth rate above -1 "
                                    "and at most 10 (0.3 for 30%%/year), found \"%s\"",
                                    v ? v : "nothing");

@@ -70,7 +70,7 @@ static bool parse_number(const char *s, size_t len, double *v)
     char *end = NULL;
     errno = 0;
     *v = strtod(buf, &end);
-    return errno == 0 && *end == '\0' && isfinite(*v);
+    return errno == 0 && *end == '\0' && isfinite(*v) && strpbrk(buf, "xX") == NULL; /* decimal */
 }
 
 /* START:STOP:STEP, stop included when a step lands on it (to within rounding). */

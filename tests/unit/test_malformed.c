@@ -4,13 +4,18 @@
  * are not files to replace (a FIFO, a directory, an input of the command, an empty name, a
  * missing directory) are refused with one line and exit status 2 before anything is computed,
  * by every command that writes a file, also with --force; and errors in a scenario's network
- * section name the scenario's line, not the topology's.
+ * section name the scenario's line, not the topology's. Session 20: results files whose values a
+ * run never writes (NaN, infinities, negative amounts, more served than the demand, a
+ * /baseline/held_tbps of the wrong length) are refused by every reader and by merge; an error
+ * about an item --set puts in a list names the override; integers are decimal and list indices
+ * have no leading zeros.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -100,6 +105,16 @@ static void nothing_left(const fixture *fx)
     assert_true(S_ISDIR(st.st_mode));
 }
 
+/* Writes text to the fixture's file name; its path in path. */
+static void write_file(const fixture *fx, const char *name, const char *text, char *path, size_t n)
+{
+    snprintf(path, n, "%s/%s", fx->dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
 /* The commands that write a file under a temporary name and rename it, each with -o OUT. */
 static const char *const writers[] = {
     "merge p0.h5 p1.h5 --quiet --force -o",
@@ -185,13 +200,10 @@ static void test_network_station_country(void **state)
 {
     const fixture *fx = *state;
     char path[256];
-    snprintf(path, sizeof path, "%s/n.yaml", fx->dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("name: n\nas_of: 2026\ntrials: 2\nnetwork:\n  stations:\n    - {id: jp-new, country: "
-          "Japan, lonlat: [136.2, 34.07], link_to: [city-osaka]}\n",
-          f);
-    fclose(f);
+    write_file(fx, "n.yaml",
+               "name: n\nas_of: 2026\ntrials: 2\nnetwork:\n  stations:\n    - {id: jp-new, "
+               "country: Japan, lonlat: [136.2, 34.07], link_to: [city-osaka]}\n",
+               path, sizeof path);
     refused(fx, "run n.yaml --dry-run",
             "cablesim: n.yaml:6:29: network.stations.0.country: expected an ISO 3166-1 alpha-2 "
             "code such as \"JP\" (\"XX\" is only for branching units), found \"Japan\"");
@@ -214,6 +226,125 @@ static void test_merge_huge_buffer(void **state)
     char cmd[256];
     snprintf(cmd, sizeof cmd, "%s/m.h5", fx->dir);
     assert_int_equal(remove(cmd), 0);
+    nothing_left(fx);
+}
+
+/* Copies the fixture's src to dst and sets element index of the float64 dataset name to x
+ * (index < 0: replaces the dataset with 3 ones, the wrong length). */
+static void edited_copy(const fixture *fx, const char *src, const char *dst, const char *name,
+                        long long index, double x)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/%s'", fx->dir, src, fx->dir, dst);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/%s", fx->dir, dst);
+    const hid_t f = H5Fopen(cmd, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    if (index < 0) {
+        const double ones[3] = {1, 1, 1};
+        const hsize_t n = 3;
+        assert_true(H5Ldelete(f, name, H5P_DEFAULT) >= 0);
+        const hid_t sp = H5Screate_simple(1, &n, NULL);
+        const hid_t d =
+            H5Dcreate2(f, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ones) >= 0);
+        H5Dclose(d);
+        H5Sclose(sp);
+    } else {
+        const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+        const hid_t fs = H5Dget_space(d);
+        const hsize_t at = (hsize_t)index, one = 1;
+        const hid_t ms = H5Screate_simple(1, &one, NULL);
+        assert_true(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &one, NULL) >= 0);
+        assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &x) >= 0);
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
+}
+
+/* Before (session 19's sweep): analyze, compare and report read these files without a word
+ * (exit 0, "nan%" figures or means off), merge copied a part with NaN into a complete file. */
+static void test_bad_values_refused(void **state)
+{
+    const fixture *fx = *state;
+    static const char *const readers[] = {"analyze b.h5", "compare b.h5 a.h5",
+                                          "report b.h5 --coastline none -o r.html"};
+    static const struct {
+        const char *dataset;
+        long long index;
+        double x;
+        const char *expect;
+    } cases[] = {
+        {"/trials/unserved_tbps", 1, NAN,
+         "cablesim: b.h5: /trials/unserved_tbps[1]: NaN, not a finite amount"},
+        {"/trials/unserved_tbps", 0, -2.5,
+         "cablesim: b.h5: /trials/unserved_tbps[0]: -2.5, a negative amount"},
+        {"/baseline/served_tbps", 1, 1e6,
+         "cablesim: b.h5: /baseline/served_tbps[1]: 1000000, more served than the demand "
+         "(demand_scaled_tbps of demand 1: "},
+        {"/baseline/edge_flow_tbps", 2, INFINITY,
+         "cablesim: b.h5: /baseline/edge_flow_tbps[2]: +inf, not a finite amount"},
+        {"/baseline/latency_ms", 0, -1,
+         "cablesim: b.h5: /baseline/latency_ms[0]: -1, not a latency (finite and >= 0, or NaN "
+         "when nothing is served)"},
+        {"/baseline/held_tbps", -1, 0,
+         "cablesim: b.h5: dataset /baseline/held_tbps: expected 10 rows along dimension 1, "
+         "found 3"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        edited_copy(fx, "a.h5", "b.h5", cases[c].dataset, cases[c].index, cases[c].x);
+        for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
+            refused(fx, readers[i], cases[c].expect);
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/b.h5", fx->dir);
+    assert_int_equal(remove(path), 0);
+    /* merge: no output that looks complete */
+    edited_copy(fx, "p1.h5", "b.h5", "/trials/unserved_tbps", 0, NAN);
+    refused(fx, "merge -o m.h5 p0.h5 b.h5 --quiet",
+            "cablesim: b.h5: /trials/unserved_tbps[0]: NaN, not a finite amount");
+    edited_copy(fx, "p0.h5", "b.h5", "/baseline/served_tbps", 0, -1);
+    refused(fx, "merge -o m.h5 b.h5 p1.h5 --quiet",
+            "cablesim: b.h5: /baseline/served_tbps[0]: -1, a negative amount");
+    assert_int_equal(remove(path), 0);
+    nothing_left(fx);
+}
+
+/* Before: an error about an item --set put in a list of the file was placed at the list
+ * ("n.yaml:6:...: network.stations.0.lonlat: ..."), not at the override. */
+static void test_set_list_item_placed(void **state)
+{
+    const fixture *fx = *state;
+    char path[256];
+    write_file(fx, "n.yaml",
+               "name: n\nas_of: 2026\ntrials: 2\nnetwork:\n  stations:\n    - {id: jp-new, "
+               "country: JP, lonlat: [136.2, 34.07], link_to: [city-osaka]}\n",
+               path, sizeof path);
+    refused(fx, "run n.yaml --dry-run --set network.stations.0.lonlat.1=x",
+            "cablesim: --set network.stations.0.lonlat.1=x: network.stations.0.lonlat: ");
+    refused(fx, "run n.yaml --dry-run --set network.stations.0.lonlat.0=500",
+            "cablesim: --set network.stations.0.lonlat.0=500: network.stations.0.lonlat: ");
+    remove(path);
+}
+
+/* Before: seed: 0x10 was read as 16 (strtod reads hexadecimal) while 0o17 was refused, and
+ * hazards.00 was the list's item 0. Integers are decimal, indices have no leading zeros. */
+static void test_integers_decimal(void **state)
+{
+    const fixture *fx = *state;
+    refused(fx, "run s.yaml --dry-run --set seed=0x10",
+            "cablesim: --set seed=0x10: seed: expected an integer >= 0 written in decimal (not "
+            "0x, 0o or 0b), found \"0x10\"");
+    refused(fx, "run s.yaml --dry-run --set seed=0o17", "written in decimal (not 0x, 0o or 0b)");
+    refused(fx, "run s.yaml --dry-run --set trials=0x2", "trials: expected an integer");
+    refused(fx, "run s.yaml --dry-run --set hazards.00.k=2",
+            "cablesim: --set hazards.00.k=2: \"hazards\" is a list: expected an index without "
+            "leading zeros (0, 1, 2, ...: one item has one index), found \"00\"");
+    refused(fx, "run s.yaml --dry-run --set hazards.01.k=2", "found \"01\"");
+    refused(fx, "run s.yaml --dry-run --set demand_scale=0x1p0",
+            "cablesim: --set demand_scale=0x1p0: demand_scale: expected");
     nothing_left(fx);
 }
 
@@ -247,6 +378,9 @@ int main(void)
         cmocka_unit_test(test_network_station_country),
         cmocka_unit_test(test_merge_huge_buffer),
         cmocka_unit_test(test_status_missing_table_part),
+        cmocka_unit_test(test_bad_values_refused),
+        cmocka_unit_test(test_set_list_item_placed),
+        cmocka_unit_test(test_integers_decimal),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

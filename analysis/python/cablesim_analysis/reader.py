@@ -192,6 +192,111 @@ _CSR = [
 ]
 
 
+# The values a file written by cablesim always holds (docs/hdf5-schema.md, "Values"; the C
+# readers' sim/src/results/values.c): checked as each dataset is read.
+SLACK = 1e-6  # Tbps of rounding allowed below 0 and above the demand
+_RULES = {
+    "/baseline/served_tbps": "served", "/outcomes/served_tbps": "served",
+    "/baseline/latency_ms": "latency", "/outcomes/latency_ms": "latency",
+    "/outcomes/region_served_fraction": "fraction",
+    "/outcomes/region_latency_added_ms": "added",
+    "/outcomes/region_headroom_tbps": "headroom",
+    "/trials/weight": "weight",
+    "/recovery/t50_days": "time", "/recovery/t90_days": "time", "/recovery/t100_days": "time",
+}
+for _p in ("/baseline/edge_flow_tbps", "/baseline/unserved_tbps", "/baseline/held_tbps",
+           "/trials/unserved_tbps", "/outcomes/edge_flow_tbps", "/trials/capacity_lost_tbps",
+           "/trials/intl_capacity_lost_tbps", "/timeseries/served_tbps",
+           "/recovery/capacity_tbps_days", "/recovery/unserved_tbps_days",
+           "/recovery/ship_busy_days", "/timeseries/time_days"):
+    _RULES[_p] = "amount"
+for _p, _d in DATASETS.items():  # format 1: the /outcomes tables were in /trials
+    if _d.get("v1_path") and _p in _RULES:
+        _RULES[_d["v1_path"]] = _RULES[_p]
+
+
+def _bad_values(rule, v, demand):
+    """Boolean mask of the values of v (rows x columns, or 1-D) that break rule."""
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(v)
+        if rule == "amount":
+            return ~(finite & (v >= -SLACK))
+        if rule == "served":
+            cap = np.inf if demand is None else demand * (1 + 1e-9) + SLACK
+            return ~(finite & (v >= -SLACK) & (v <= cap))
+        if rule == "latency":
+            return ~(np.isnan(v) | (finite & (v >= 0)))
+        if rule == "added":
+            return np.isinf(v)
+        if rule == "fraction":
+            return ~(np.isnan(v) | ((v >= -1e-9) & (v <= 1 + 1e-9)))
+        if rule == "headroom":
+            return ~(np.isnan(v) | (finite & (v >= -SLACK)))
+        if rule == "weight":
+            return ~(finite & (v > 0))
+        if rule == "time":
+            return np.isnan(v) | (v < 0)
+    return np.zeros(np.shape(v), dtype=bool)
+
+
+def _surely_good(rule, a, demand):
+    """A fast check by reductions (no temporary arrays): True when every value of a obeys rule;
+    False only means _bad_values must look (NaN fails every comparison)."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices
+        if rule in ("amount", "served", "weight"):
+            lo, hi = a.min(), a.max()
+            if rule == "weight":
+                return bool(lo > 0 and hi < np.inf)
+            if rule == "served" and demand is not None and a.ndim >= 1 and a.shape[-1] == len(demand):
+                top = a.max(axis=tuple(range(a.ndim - 1))) if a.ndim > 1 else a
+                return bool(lo >= -SLACK and (top <= demand * (1 + 1e-9) + SLACK).all())
+            return bool(lo >= -SLACK and hi < np.inf)
+        if rule in ("latency", "headroom", "fraction"):
+            lo, hi = np.nanmin(a), np.nanmax(a)
+            if np.isnan(lo):  # all NaN
+                return True
+            if rule == "fraction":
+                return bool(lo >= -1e-9 and hi <= 1 + 1e-9)
+            return bool(lo >= (0 if rule == "latency" else -SLACK) and hi < np.inf)
+    return False
+
+
+def _why(rule, x):
+    if np.isnan(x):
+        return "not a time (>= 0, or +inf)" if rule == "time" else "not a finite amount"
+    if rule in ("amount", "headroom"):
+        return "a negative amount" if np.isfinite(x) else "not a finite amount"
+    if rule == "served":
+        return ("not a finite amount" if not np.isfinite(x) else
+                "a negative amount" if x < 0 else "more served than the demand")
+    return {"latency": "not a latency (finite and >= 0, or NaN when nothing is served)",
+            "added": "not a finite latency", "fraction": "not a fraction in [0, 1]",
+            "weight": "not a weight (finite and > 0)", "time": "a negative time"}.get(rule, "")
+
+
+def check_values(file, path, v, first=0, rows=None, demand=None):
+    """Raises ResultsError "FILE: PATH[ROW, COL]: VALUE, what is wrong" for the first value of v
+    (rows first.. of dataset path; rows: each row's number instead, e.g. its outcome) that a file
+    written by cablesim never holds. v is returned unchanged."""
+    rule = _RULES.get(path)
+    if rule is None or not np.issubdtype(np.asarray(v).dtype, np.floating) or np.size(v) == 0:
+        return v
+    a = np.asarray(v)
+    if a.ndim > 0 and _surely_good(rule, a, demand if rule == "served" else None):
+        return v
+    bad = _bad_values(rule, a if a.ndim > 0 else a.reshape(1),
+                      demand if rule == "served" else None)
+    if not bad.any():
+        return v
+    at = np.argwhere(bad)[0]
+    x = float((a if a.ndim > 0 else a.reshape(1))[tuple(at)])
+    row = int(at[0]) + first if rows is None else int(rows[at[0]])
+    place = f"[{row}, {int(at[1])}]" if len(at) > 1 else f"[{row}]"
+    num = "NaN" if np.isnan(x) else ("+inf" if x > 0 else "-inf") if np.isinf(x) else f"{x:.17g}"
+    raise ResultsError(f"{file}: {path}{place}: {num}, {_why(rule, x)}")
+
+
 class ResultsError(Exception):
     """A results file that cannot be used: missing, not HDF5, not cablesim's, or malformed."""
 
@@ -312,18 +417,37 @@ class Results:
         )
         self.pair_labels = (self.pairs["city_id"] + " / " + self.pairs["region"]).tolist()
         self.edge_ids = self.edges["id"].tolist()
+        self.demand_scaled = np.asarray(self.demands["demand_scaled_tbps"], dtype=float)
+        bad = ~(np.isfinite(self.demand_scaled) & (self.demand_scaled > 0))
+        if bad.any():
+            k = int(np.nonzero(bad)[0][0])
+            raise ResultsError(f"{path}: dataset /topology/demands: row {k}: expected a finite "
+                               f"demand_scaled_tbps > 0, found {self.demand_scaled[k]}")
+        base = {}
+        for name, n in (("served_tbps", len(self.demands)), ("latency_ms", len(self.demands)),
+                        ("edge_flow_tbps", len(self.edges)), ("unserved_tbps", None),
+                        ("held_tbps", len(self.edges))):
+            p = "/baseline/" + name
+            if name == "held_tbps" and "baseline/held_tbps" not in f:
+                continue
+            d = f[p]
+            want = () if n is None else (n,)
+            if d.shape != want or not np.issubdtype(d.dtype, np.floating):
+                raise ResultsError(f"{path}: dataset {p}: expected float64 of shape {want}, found "
+                                   f"{d.dtype} of shape {d.shape}")
+            base[name] = check_values(path, p, d[()], demand=self.demand_scaled)
         self.baseline = pd.DataFrame(
             {
-                "served_tbps": f["baseline/served_tbps"][()],
-                "latency_ms": f["baseline/latency_ms"][()],
+                "served_tbps": base["served_tbps"],
+                "latency_ms": base["latency_ms"],
             },
             index=pd.Index(self.demand_labels, name="demand"),
         )
         self.baseline_edge_flow = pd.Series(
-            f["baseline/edge_flow_tbps"][()], index=pd.Index(self.edge_ids, name="edge"),
+            base["edge_flow_tbps"], index=pd.Index(self.edge_ids, name="edge"),
             name="edge_flow_tbps",
         )
-        self.baseline_unserved = float(f["baseline/unserved_tbps"][()])
+        self.baseline_unserved = float(base["unserved_tbps"])
         self.complete = self.attrs.get("complete") == 1
         self.n_trials = self._usable_trials()
         if not self.complete:
@@ -504,8 +628,12 @@ class Results:
         /trials/outcome in format 2 and later."""
         d = DATASETS[path]
         if d["rows"] == "outcome" and self.format_version >= 2:
-            return self._outcome_rows(path, self._outcome_ids(start, stop))
-        return self._f[self.stored_path(path)][start:stop]
+            ids = self._outcome_ids(start, stop)
+            return check_values(self.path, path, self._outcome_rows(path, ids), rows=ids,
+                                demand=self.demand_scaled)
+        return check_values(self.path, self.stored_path(path),
+                            self._f[self.stored_path(path)][start:stop], first=start,
+                            demand=self.demand_scaled)
 
     def _columns(self, name):
         if name in ("served_tbps", "latency_ms"):
@@ -621,7 +749,9 @@ class Results:
         def make():
             if not self.weighted:
                 return np.ones(self.n_trials)
-            return np.asarray(self._f["trials"]["weight"][: self.n_trials], dtype=float)
+            return check_values(self.path, "/trials/weight",
+                                np.asarray(self._f["trials"]["weight"][: self.n_trials],
+                                           dtype=float))
 
         return self._cached("weights", make)
 

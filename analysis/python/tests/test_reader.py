@@ -533,3 +533,55 @@ def test_outcome_ids_read_lazily(random_h5, copy_of, monkeypatch):
         with pytest.raises(ResultsError, match=f"trial {RANDOM_TRIALS - 1}: expected an outcome "
                                                f"below {n_out}"):
             r.read("served_tbps")
+
+
+def test_bad_values_refused(random_h5, copy_of):
+    """Values a run never writes (docs/hdf5-schema.md, "Values"): NaN, infinities, negative
+    amounts, more served than the demand, a /baseline/held_tbps of the wrong length. Before
+    (session 19's sweep) the reader returned them (nan% figures downstream). The baseline is
+    checked at open; a per-trial column when it is read (lazily), naming file, dataset and index."""
+    def edited(edit):
+        path = copy_of(random_h5)
+        with h5py.File(path, "r+") as f:
+            edit(f)
+        return path
+
+    def setv(name, i, x):
+        def edit(f):
+            v = f[name][...]
+            v[i] = x
+            f[name][...] = v
+        return edit
+
+    path = edited(setv("baseline/served_tbps", 2, np.nan))
+    with pytest.raises(ResultsError, match=r"copy.h5: /baseline/served_tbps\[2\]: NaN, not a "
+                                           r"finite amount$"):
+        open_results(path)
+    path = edited(setv("baseline/served_tbps", 0, 1e6))
+    with pytest.raises(ResultsError, match=r"/baseline/served_tbps\[0\]: 1000000, more served "
+                                           r"than the demand"):
+        open_results(path)
+
+    def held(f):
+        del f["baseline/held_tbps"]
+        f["baseline/held_tbps"] = np.ones(3)
+    with pytest.raises(ResultsError, match=r"dataset /baseline/held_tbps: expected float64 of "
+                                           r"shape \(\d+,\), found float64 of shape \(3,\)"):
+        open_results(edited(held))
+    path = edited(setv("trials/unserved_tbps", 7, -2.5))
+    with open_results(path) as r:  # opens: the column is checked when read
+        assert r.read("unserved_tbps", 0, 7).shape == (7,)
+        with pytest.raises(ResultsError, match=r"copy.h5: /trials/unserved_tbps\[7\]: -2.5, a "
+                                               r"negative amount$"):
+            r.unserved
+
+    def served_values(f):  # the value of trial 0's outcome, column 0, in the dictionary table
+        g = f["outcomes/served_tbps"]
+        k = int(g["value_offsets"][0] + g["index"][int(f["trials/outcome"][0]), 0])
+        v = g["values"][...]
+        v[k] = np.inf
+        g["values"][...] = v
+    with open_results(edited(served_values)) as r:
+        with pytest.raises(ResultsError, match=r"/outcomes/served_tbps\[\d+, 0\]: \+inf, not a "
+                                               r"finite amount$"):
+            r.served

@@ -87,7 +87,7 @@ static cs_status parse_line(cs_demand_t *d, char *line, const char *name, size_t
     /* Bounded, so that every product and sum that reaches the results (x demand_scale <= 1000,
      * summed over the pairs) is finite. */
     if (end == f[2] || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0.0 ||
-        v > CS_DEMAND_MAX_TBPS) {
+        strpbrk(f[2], "xX") || v > CS_DEMAND_MAX_TBPS) {
         cs_errorf(err, CS_EINVAL,
                   "%s:%zu:%zu: demand_tbps: expected a number in (0, 1000000], found \"%s\"", name,
                   ln, col[2], f[2]);

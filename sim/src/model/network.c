@@ -143,7 +143,7 @@ static cs_status get_lonlat(const net *n, const cs_ynode *v, cs_lonlat *p)
         const cs_ynode *c = v->items[k];
         ok = c->kind == CS_YSCALAR && c->plain && c->value[0] != '\0';
         if (ok) x[k] = strtod(c->value, &end);
-        ok = ok && *end == '\0' && isfinite(x[k]);
+        ok = ok && *end == '\0' && isfinite(x[k]) && strpbrk(c->value, "xX") == NULL;
     }
     p->lon = x[0];
     p->lat = x[1];

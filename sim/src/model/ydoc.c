@@ -205,10 +205,12 @@ bool cs_yd_text_bool(const char *s, bool *out)
     return false;
 }
 
-/* strtod over the whole string, finite; no leading blanks (strtod would skip them). */
+/* strtod over the whole string, finite, decimal; no leading blanks (strtod would skip them), no
+ * hexadecimal (strtod reads 0x10 and 0x1p4: docs/scenarios.md, "Numbers": decimal only). */
 bool cs_yd_text_double(const char *s, double *out)
 {
     if (s[0] == '\0' || s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r') return false;
+    if (strpbrk(s, "xX") != NULL) return false;
     char *end = NULL;
     errno = 0;
     const double x = strtod(s, &end);
@@ -299,11 +301,26 @@ void cs_ydescribe(const cs_ynode *node, char *buf, size_t n)
         cs_yd_quote_text(node->value, 60, buf, n);
 }
 
-/* "file:line:col", or "--set key=value" for a node made by an override, or "file". */
+/* The last override that made an item of list at, or of a list in it (0: none): an error about
+ * a list of the file is about the item an override put in it (--set hazards.0.fault.0.0=200). */
+static size_t list_set(const cs_ynode *at, int depth)
+{
+    size_t set = at->set;
+    if (at->kind != CS_YSEQ || depth > 8) return set;
+    for (size_t i = 0; i < at->n; i++) {
+        const size_t s = at->items[i] != NULL ? list_set(at->items[i], depth + 1) : 0;
+        if (s > set) set = s;
+    }
+    return set;
+}
+
+/* "file:line:col", or "--set key=value" for a node made by an override (or a list of the file
+ * holding an item an override made), or "file". */
 void cs_yd_where(const cs_ydoc_t *d, const cs_ynode *at, char *buf, size_t n)
 {
-    if (at != NULL && at->set > 0 && at->set <= d->nsets)
-        snprintf(buf, n, "--set %s", d->sets[at->set - 1]);
+    const size_t set = at != NULL ? list_set(at, 0) : 0;
+    if (set > 0 && set <= d->nsets)
+        snprintf(buf, n, "--set %s", d->sets[set - 1]);
     else if (at != NULL)
         snprintf(buf, n, "%s:%zu:%zu", d->name, at->line, at->column);
     else

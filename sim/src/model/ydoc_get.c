@@ -197,6 +197,11 @@ cs_status cs_yget_int(const cs_ydoc_t *d, const cs_ynode *map, const char *key, 
     long long x;
     if (v->kind != CS_YSCALAR || !v->plain || !cs_yd_text_int(v->value, &x) || x < lo || x > hi) {
         *out = dflt;
+        const char *t =
+            v->kind == CS_YSCALAR ? v->value + (v->value[0] == '-' || v->value[0] == '+') : "";
+        if (t[0] == '0' && strchr("xXoObB", t[1]) != NULL && t[1] != '\0')
+            snprintf(exp + strlen(exp), sizeof exp - strlen(exp),
+                     " written in decimal (not 0x, 0o or 0b)");
         return bad_value(d, map, key, v, exp, err);
     }
     *out = x;

@@ -45,10 +45,12 @@ static cs_status parse_value(const char *value, const char *where_, size_t set, 
     return CS_OK;
 }
 
-/* Whether s is a decimal index (digits only); its value in *i. */
+/* Whether s is a decimal index (digits only, no leading zero: "00" or "01" is not one, as in
+ * docs/scenarios.md, "Numbers"); its value in *i. */
 static bool parse_index(const char *s, size_t *i)
 {
     if (s[0] == '\0' || strspn(s, "0123456789") != strlen(s) || strlen(s) > 18) return false;
+    if (s[0] == '0' && s[1] != '\0') return false;
     *i = (size_t)strtoull(s, NULL, 10);
     return true;
 }
@@ -170,7 +172,12 @@ static cs_status find_slot(cs_ydoc_t *d, const char *key, const char *where_, si
         } else if (n->kind == CS_YSEQ) {
             if (!parse_index(c, &i))
                 return cs_errorf(err, CS_EINVAL,
-                                 "%s: %s is a list: expected an index, found \"%s\"", where_, here,
+                                 "%s: %s is a list: expected an index%s, found \"%s\"", where_,
+                                 here,
+                                 c[0] == '0' && c[1] != '\0' && strspn(c, "0123456789") == strlen(c)
+                                     ? " without leading zeros (0, 1, 2, ...: one item has one "
+                                       "index)"
+                                     : "",
                                  c);
             if (i >= n->n)
                 return cs_errorf(err, CS_EINVAL, "%s: index %zu out of range (%s has %zu item%s)",

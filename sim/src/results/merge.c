@@ -35,6 +35,7 @@
 #include "results/merge.h"
 #include "results/dictionary.h"
 #include "results/outcomes.h"
+#include "results/values.h"
 
 /* The parts, read and checked (merge_parts.c; merge.h). */
 typedef cs_merge_part part_info;
@@ -136,6 +137,8 @@ typedef struct {
     size_t dim[CS_DIM_COUNT]; /* edges, nodes, ships: the bounds of the indices in the lists */
     int version;              /* the parts' format version */
     cs_omap omap;             /* format 2: the outcomes of the output, renumbered (outcomes.h) */
+    double *demand;           /* [demands] demand_scaled_tbps: served traffic is checked against */
+    size_t n_demands;
 } merge_out;
 
 static void out_close(merge_out *m)
@@ -149,6 +152,8 @@ static void out_close(merge_out *m)
     free(m->buf);
     cs_omap_destroy(&m->omap);
     names_destroy(&m->names);
+    free(m->demand);
+    m->demand = NULL;
     if (m->file >= 0) H5Fclose(m->file);
     m->file = H5I_INVALID_HID;
     m->items = NULL;
@@ -392,6 +397,60 @@ static cs_status extend(const merge_out *m, fill_item *it, hsize_t rows, cs_erro
     return CS_OK;
 }
 
+/* The values of k rows of item it (from row first of part p) in buf, as the file has them (the
+ * writer's little-endian float64 is native here), checked when it has a rule (values.h). */
+static cs_status check_slice(const merge_out *m, const fill_item *it, const void *buf, hsize_t k,
+                             hsize_t first, const part_info *p, const char *where, cs_error *err)
+{
+    const cs_value_rule rule = cs_values_rule(it->id);
+    if (rule == CS_VAL_ANY || H5Tequal(it->type, H5T_NATIVE_DOUBLE) <= 0) return CS_OK;
+    const size_t cols = it->row_bytes / sizeof(double);
+    const double *demand = rule == CS_VAL_SERVED && cols == m->n_demands ? m->demand : NULL;
+    size_t i = 0, j = 0;
+    if (cs_values_ok(rule, buf, (size_t)k, cols, demand, &i, &j)) return CS_OK;
+    return cs_values_error(err, p->path, it->name, rule, cs_values_at(buf, i * cols + j), first + i,
+                           j, cols, where, demand);
+}
+
+/* The output's demand_scaled_tbps (m->demand) and its /baseline, copied from the first part
+ * (path): their values are checked (values.h) before anything else is copied. */
+static cs_status check_frame(merge_out *m, const char *path, cs_error *err)
+{
+    cs_status rc = CS_OK;
+    const hid_t d = H5Dopen2(m->file, "/topology/demands", H5P_DEFAULT);
+    const hid_t s = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+    const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(double));
+    const hssize_t n = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
+    if (n >= 0) m->demand = malloc(((size_t)n + 1) * sizeof(double));
+    if (n < 0 || t < 0 || m->demand == NULL ||
+        H5Tinsert(t, "demand_scaled_tbps", 0, H5T_NATIVE_DOUBLE) < 0 ||
+        H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, m->demand) < 0)
+        rc = cs_h5_err(err, CS_EIO, path, "read dataset", "/topology/demands");
+    m->n_demands = n > 0 ? (size_t)n : 0;
+    if (t >= 0) H5Tclose(t);
+    if (s >= 0) H5Sclose(s);
+    if (d >= 0) H5Dclose(d);
+    for (int b = CS_DS_BASE_SERVED; b <= CS_DS_BASE_HELD && !rc; b++) {
+        const char *name = cs_results_dataset((cs_dataset_id)b)->path;
+        if (H5Lexists(m->file, name, H5P_DEFAULT) <= 0) continue; /* the reader says what */
+        const hid_t v = H5Dopen2(m->file, name, H5P_DEFAULT);
+        const hid_t vs = v >= 0 ? H5Dget_space(v) : H5I_INVALID_HID;
+        const hssize_t k = vs >= 0 ? H5Sget_simple_extent_npoints(vs) : -1;
+        double *x = k >= 0 ? malloc(((size_t)k + 1) * sizeof *x) : NULL;
+        if (x == NULL || H5Dread(v, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) < 0)
+            rc = cs_h5_err(err, CS_EIO, path, "read dataset", name);
+        size_t i = 0, j = 0;
+        const cs_value_rule rule = cs_values_rule((cs_dataset_id)b);
+        const double *dem = (size_t)k == m->n_demands ? m->demand : NULL;
+        if (!rc && !cs_values_ok(rule, x, 1, (size_t)k, dem, &i, &j))
+            rc = cs_values_error(err, path, name, rule, x[j], j, j, 1, NULL, dem);
+        free(x);
+        if (vs >= 0) H5Sclose(vs);
+        if (v >= 0) H5Dclose(v);
+    }
+    return rc;
+}
+
 /* Appends the count rows of src (a trial dataset or a values list) to it, a slice at a time. */
 static cs_status copy_rows(merge_out *m, fill_item *it, hid_t src, hsize_t count,
                            const part_info *p, cs_error *err)
@@ -413,6 +472,9 @@ static cs_status copy_rows(merge_out *m, fill_item *it, hid_t src, hsize_t count
                  cs_commit_check_values(it->id, m->buf, (size_t)k, m->dim, m->version, p->path,
                                         done, err))
             rc = err->code;
+        else if (it->kind == ROWS_TRIAL &&
+                 (rc = check_slice(m, it, m->buf, k, done, p, NULL, err)) != CS_OK)
+            break;
         else if (slice_io(it->dset, true, it->type, it, at + done, k, m->buf) < 0)
             rc = cs_h5_err(err, CS_EHDF5, m->path, "write dataset", it->name);
     }
@@ -532,6 +594,8 @@ static cs_status merge_outcomes(merge_out *m, hid_t pf, const part_info *p, uint
             off += it->row_bytes;
             if (it->row_bytes > 0 && slice_io(src[j], false, it->type, it, at, k, part[j]) < 0)
                 rc = cs_h5_err(err, CS_EIO, p->path, "read dataset", it->name);
+            else if (it->row_bytes > 0)
+                rc = check_slice(m, it, part[j], k, at, p, "an outcome of the part", err);
         }
         uint64_t fresh = 0; /* new outcomes, packed at the start of each table's rows */
         for (uint64_t i = 0; i < k && !rc; i++) {
@@ -655,6 +719,7 @@ static cs_status fill(const char *tmp, const char *out, const part_info *const *
     if (fapl >= 0) H5Pclose(fapl);
     if (m.file < 0) return cs_h5_err(err, CS_EHDF5, out, "reopen", tmp);
     cs_status rc = plan_fill(&m, buffer, err);
+    if (!rc) rc = check_frame(&m, sorted[0]->path, err);
     for (size_t i = 0; i < n && !rc; i++) {
         const hid_t pf = H5Fopen(sorted[i]->path, H5F_ACC_RDONLY, H5P_DEFAULT);
         if (pf < 0) {

@@ -27,6 +27,7 @@
 #include "results/h5util.h"
 #include "results/outcomes.h"
 #include "results/reader.h"
+#include "results/values.h"
 
 /* "path: HDF5 could not <what> <object> (reason)" as CS_EIO: the input cannot be read. */
 static cs_status h5err(cs_error *err, const char *path, const char *what, const char *object)
@@ -608,21 +609,52 @@ static cs_status read_dictionary(cs_resultsio_t *r, int t, uint64_t count, size_
     return CS_OK;
 }
 
+/* The values of rows [row, row + count) of per-trial dataset t just read into buf (as mem) that
+ * have a rule (values.h): an outcome table's by its nu distinct outcomes (r->first), each once. */
+static cs_status check_values(const cs_resultsio_t *r, int t, uint64_t row, uint64_t count,
+                              hid_t mem, const void *buf, size_t nu, cs_error *err)
+{
+    const cs_value_rule rule = cs_values_rule((cs_dataset_id)t);
+    if (rule == CS_VAL_ANY || count == 0 || H5Tequal(mem, H5T_NATIVE_DOUBLE) <= 0) return CS_OK;
+    const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)t);
+    const char *name = cs_schema_path(s, r->info.format_version);
+    const size_t cols = r->cols[t];
+    const double *v = buf, *demand = rule == CS_VAL_SERVED ? r->demand_scaled : NULL;
+    if (cs_schema_rows(s, r->info.format_version) != CS_ROWS_OUTCOME)
+        return cs_values_check(err, r->path, (cs_dataset_id)t, name, v, row, (size_t)count, cols,
+                               demand);
+    for (size_t u = 0; u < nu; u++) {
+        const uint32_t i = r->first[u];
+        size_t bi = 0, bj = 0;
+        if (cs_values_ok(rule, v + (size_t)i * cols, 1, cols, demand, &bi, &bj)) continue;
+        char where[48];
+        snprintf(where, sizeof where, "the outcome of trial %" PRIu64, row + i);
+        return cs_values_error(err, r->path, name, rule, v[(size_t)i * cols + bj], r->ids[i], bj,
+                               cols, where, demand);
+    }
+    return CS_OK;
+}
+
 /* Reads rows [row, row + count) of per-trial dataset t into buf as memory type mem: an outcome
- * table of a format 2 file through /trials/outcome, one row per trial as in format 1. */
+ * table of a format 2 file through /trials/outcome, one row per trial as in format 1. The values
+ * are checked as they are read (values.h). */
 static cs_status read_rows(cs_resultsio_t *r, int t, uint64_t row, uint64_t count, hid_t mem,
                            void *buf, cs_error *err)
 {
     const cs_dataset_schema *s = cs_results_dataset((cs_dataset_id)t);
-    if (cs_schema_rows(s, r->info.format_version) != CS_ROWS_OUTCOME)
-        return read_stored(r, t, row, count, mem, buf, err);
+    if (cs_schema_rows(s, r->info.format_version) != CS_ROWS_OUTCOME) {
+        const cs_status rc = read_stored(r, t, row, count, mem, buf, err);
+        return rc ? rc : check_values(r, t, row, count, mem, buf, 0, err);
+    }
     const size_t cols = r->cols[t], bytes = H5Tget_size(mem) * cols;
     if (count == 0 || cols == 0) return CS_OK;
     size_t nu = 0;
     cs_status rc = read_ids(r, row, count, &nu, err);
     if (rc) return rc;
-    if (r->dict[t] != NULL) /* format 4 */
-        return read_dictionary(r, t, count, nu, mem, buf, err);
+    if (r->dict[t] != NULL) { /* format 4 */
+        rc = read_dictionary(r, t, count, nu, mem, buf, err);
+        return rc ? rc : check_values(r, t, row, count, mem, buf, nu, err);
+    }
     if (nu * bytes > r->gbuf_cap) {
         free(r->gbuf);
         r->gbuf = malloc(nu * bytes);
@@ -633,7 +665,7 @@ static cs_status read_rows(cs_resultsio_t *r, int t, uint64_t row, uint64_t coun
         return h5err(err, r->path, "read dataset", s->path);
     for (uint64_t i = 0; i < count; i++)
         memcpy((unsigned char *)buf + i * bytes, r->gbuf + (size_t)r->where[i] * bytes, bytes);
-    return CS_OK;
+    return check_values(r, t, row, count, mem, buf, nu, err);
 }
 
 /* Reads one CSR list (offsets dataset toff, values tval) for n trials from first. */

@@ -34,6 +34,7 @@ struct cs_resultsio {
     bool ids_valid;
     unsigned char *gbuf;
     size_t gbuf_cap;
+    double *demand_scaled; /* [n_demands] demand_scaled_tbps: served traffic is checked against */
 };
 
 /* The kind of a table column, as read. */

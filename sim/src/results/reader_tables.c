@@ -4,6 +4,7 @@
  * checked, the baseline, and /recovery's ships and attributes when the file has them.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "results/h5util.h"
 #include "cablesim/topology.h"
 #include "results/reader.h"
+#include "results/values.h"
 
 /* ---------------------------------------------------------------- tables */
 
@@ -173,10 +175,10 @@ cs_status cs_rd_check_topology(const cs_resultsio_t *r, cs_error *err)
                              "%s: dataset /topology/demands: row %zu: expected node indices < "
                              "%zu, found %" PRIu32 " and %" PRIu32,
                              r->path, k, in->n_nodes, d->origin, d->destination);
-        if (!(d->demand_scaled_tbps > 0))
+        if (!(d->demand_scaled_tbps > 0) || !isfinite(d->demand_scaled_tbps))
             return cs_errorf(err, CS_EINVAL,
                              "%s: dataset /topology/demands: row %zu: expected "
-                             "demand_scaled_tbps > 0, found %g",
+                             "a finite demand_scaled_tbps > 0, found %g",
                              r->path, k, d->demand_scaled_tbps);
     }
     for (size_t p = 0; p < in->n_pairs; p++)
@@ -188,13 +190,37 @@ cs_status cs_rd_check_topology(const cs_resultsio_t *r, cs_error *err)
     return CS_OK;
 }
 
+/* Reads the 1-D float64 dataset d of /baseline of n values (optional: absent is no error) into
+ * *out and checks its values (values.h). */
+static cs_status read_base(cs_resultsio_t *r, cs_dataset_id d, size_t n, bool optional,
+                           double **out, cs_error *err)
+{
+    const char *name = cs_results_dataset(d)->path;
+    *out = NULL;
+    if (optional) {
+        const htri_t e = H5Lexists(r->file, name, H5P_DEFAULT);
+        if (e < 0) return cs_h5_err(err, CS_EIO, r->path, "look for dataset", name);
+        if (e == 0) return CS_OK;
+    }
+    const cs_status rc = cs_rd_read_vector(r, name, n, out, err);
+    const cs_value_rule rule = cs_values_rule(d);
+    size_t i = 0, k = 0; /* one row of n: the demands are the columns */
+    if (rc || cs_values_ok(rule, *out, 1, n, r->demand_scaled, &i, &k)) return rc;
+    return cs_values_error(err, r->path, name, rule, (*out)[k], k, k, 1, NULL, r->demand_scaled);
+}
+
 cs_status cs_rd_read_baseline(cs_resultsio_t *r, cs_error *err)
 {
     cs_results_info *in = &r->info;
-    double *served = NULL, *latency = NULL, *flow = NULL;
-    cs_status rc = cs_rd_read_vector(r, "/baseline/served_tbps", in->n_demands, &served, err);
-    if (!rc) rc = cs_rd_read_vector(r, "/baseline/latency_ms", in->n_demands, &latency, err);
-    if (!rc) rc = cs_rd_read_vector(r, "/baseline/edge_flow_tbps", in->n_edges, &flow, err);
+    r->demand_scaled = cs_rd_alloc(r, in->n_demands, sizeof(double));
+    if (r->demand_scaled == NULL) return cs_rd_oom(r, err);
+    for (size_t k = 0; k < in->n_demands; k++)
+        r->demand_scaled[k] = in->demands[k].demand_scaled_tbps;
+    double *served = NULL, *latency = NULL, *flow = NULL, *held = NULL;
+    cs_status rc = read_base(r, CS_DS_BASE_SERVED, in->n_demands, false, &served, err);
+    if (!rc) rc = read_base(r, CS_DS_BASE_LATENCY, in->n_demands, false, &latency, err);
+    if (!rc) rc = read_base(r, CS_DS_BASE_EDGE_FLOW, in->n_edges, false, &flow, err);
+    if (!rc) rc = read_base(r, CS_DS_BASE_HELD, in->n_edges, true, &held, err);
     in->base_served_tbps = served;
     in->base_latency_ms = latency;
     in->base_edge_flow = flow;
@@ -210,6 +236,9 @@ cs_status cs_rd_read_baseline(cs_resultsio_t *r, cs_error *err)
         rc = cs_h5_err(err, CS_EIO, r->path, "read dataset", "/baseline/unserved_tbps");
     if (s >= 0) H5Sclose(s);
     H5Dclose(d);
+    if (!rc)
+        rc = cs_values_check(err, r->path, CS_DS_BASE_UNSERVED, "/baseline/unserved_tbps",
+                             &in->base_unserved_tbps, 0, 1, 1, NULL);
     return rc;
 }
 
