@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
 
 #include "cs_test.h"
 
@@ -216,12 +217,36 @@ static void test_merge_huge_buffer(void **state)
     nothing_left(fx);
 }
 
+/* Before: `status` of a file whose /outcomes/latency_ms/index was deleted said
+ * "/outcomes/latency_ms has -1 rows, fewer than the 2 committed" (the length of a table it could
+ * not read). */
+static void test_status_missing_table_part(void **state)
+{
+    const fixture *fx = *state;
+    char cmd[512], out[4096];
+    snprintf(cmd, sizeof cmd, "cp '%s/a.h5' '%s/d.h5'", fx->dir, fx->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/d.h5", fx->dir);
+    const hid_t f = H5Fopen(cmd, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    assert_true(H5Ldelete(f, "/outcomes/latency_ms/index", H5P_DEFAULT) >= 0);
+    assert_true(H5Fclose(f) >= 0);
+    assert_int_equal(cs_test_cli(fx->dir, "status d.h5", true, out, sizeof out), 4);
+    assert_string_equal(out, "d.h5: incomplete and not resumable: /outcomes/latency_ms cannot be "
+                             "read as rows (a part of it is missing or of another shape)\n");
+    assert_int_equal(remove(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_special_files_refused),   cmocka_unit_test(test_empty_names_refused),
-        cmocka_unit_test(test_missing_directory),       cmocka_unit_test(test_inputs_not_replaced),
-        cmocka_unit_test(test_network_station_country), cmocka_unit_test(test_merge_huge_buffer),
+        cmocka_unit_test(test_special_files_refused),
+        cmocka_unit_test(test_empty_names_refused),
+        cmocka_unit_test(test_missing_directory),
+        cmocka_unit_test(test_inputs_not_replaced),
+        cmocka_unit_test(test_network_station_country),
+        cmocka_unit_test(test_merge_huge_buffer),
+        cmocka_unit_test(test_status_missing_table_part),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

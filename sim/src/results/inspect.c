@@ -96,6 +96,10 @@ static void check_committed(hid_t f, const cs_commit *cm, int version, cs_file_i
         const long long n = length_of(f, path);
         if (listed && !cm->listed[d])
             classify(info, CS_FILE_NOT_RESUMABLE, "attribute \"committed\" does not list %s", path);
+        else if (n < 0) /* a member of a dictionary table missing, or of another rank */
+            classify(info, CS_FILE_NOT_RESUMABLE,
+                     "%s cannot be read as rows (a part of it is missing or of another shape)",
+                     path);
         else if (n < want)
             classify(info, CS_FILE_NOT_RESUMABLE,
                      "%s has %lld rows, fewer than the %lld committed (HDF5 lost a write made "

@@ -487,7 +487,9 @@ static bool rebuild_ahead(cs_results_t *w)
     return needs;
 }
 
-/* Copies the file from to the new file to (made, written and synced), for repair(). */
+/* Copies the file from to the new file to (made, written and synced), for repair(). A full disk
+ * is CS_EWRITE (exit 1): the file is left as it was, and resumes once there is room for the
+ * copy. */
 static cs_status copy_bytes(const char *from, const char *to, cs_error *err)
 {
     const int in = open(from, O_RDONLY | O_CLOEXEC);
@@ -502,14 +504,14 @@ static cs_status copy_bytes(const char *from, const char *to, cs_error *err)
         if (n < 0) rc = cs_errorf(err, CS_EIO, "%s: cannot read: %s", from, strerror(errno));
         for (ssize_t at = 0; rc == CS_OK && at < n;) {
             const ssize_t k = write(out, buf + at, (size_t)(n - at));
-            if (k < 0) rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", to, strerror(errno));
+            if (k < 0) rc = cs_errorf(err, CS_EWRITE, "%s: cannot write: %s", to, strerror(errno));
             at += k > 0 ? k : 0;
         }
     }
     if (rc == CS_OK && fsync(out) != 0)
-        rc = cs_errorf(err, CS_EIO, "%s: cannot sync: %s", to, strerror(errno));
+        rc = cs_errorf(err, CS_EWRITE, "%s: cannot sync: %s", to, strerror(errno));
     if (out >= 0 && close(out) != 0 && rc == CS_OK)
-        rc = cs_errorf(err, CS_EIO, "%s: cannot write: %s", to, strerror(errno));
+        rc = cs_errorf(err, CS_EWRITE, "%s: cannot write: %s", to, strerror(errno));
     close(in);
     return rc;
 }
