@@ -392,7 +392,13 @@ static int output(const year_row *rows, size_t n, const char *path, const evo_ar
     if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", a->output, (long)getpid()) >= (int)sizeof tmp)
         return cli_usage_error("evolution: -o %s: the name is too long", a->output);
     FILE *f = fopen(tmp, "w");
-    if (f == NULL) return cli_usage_error("evolution: -o %s: cannot create the file", a->output);
+    if (f == NULL && cs_errno_full(errno)) { /* a full disk: not the path's fault */
+        cli_message("evolution: -o %s: cannot create %s: %s", a->output, tmp, strerror(errno));
+        return CLI_FAIL;
+    }
+    if (f == NULL)
+        return cli_usage_error("evolution: -o %s: cannot create the file: %s", a->output,
+                               strerror(errno));
     errno = 0;
     const bool ok = write_table(f, a->format, rows, n, path, a, seconds);
     int e = ok ? 0 : errno; /* the failed write's cause (a full disk, a file size limit) */

@@ -98,7 +98,7 @@ int cmd_report(int argc, char **argv)
         st = cli_report(&err);
     if (st == CLI_OK && pdf != NULL && cs_report_pdf(output, pdf, NULL, &err) != CS_OK) {
         cli_message("%s", err.msg);
-        st = CLI_FAIL;
+        st = err.code == CS_EINVAL ? CLI_USAGE : CLI_FAIL; /* the path's fault, else not */
     }
     if (st == CLI_OK) printf("report: %s%s%s\n", output, pdf ? ", " : "", pdf ? pdf : "");
     cli_getopt_destroy(&g);

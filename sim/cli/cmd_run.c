@@ -549,10 +549,17 @@ int cmd_run(int argc, char **argv)
     if (status == CLI_OK && a.resume != NULL && rank == 0 &&
         cs_results_recover(a.resume, &err) != CS_OK)
         status = run_report(rank, &err);
-    status = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, status);
-    if (status == CLI_OK && a.resume != NULL &&
+    /* Rank 0 reads the file first (its global heaps checked on the raw bytes, a read of the
+     * whole file) and every rank gets the verdict; the others then read only what they need. */
+    if (status == CLI_OK && a.resume != NULL && rank == 0 &&
         cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
         status = run_report(rank, &err);
+    status = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, status);
+    if (status == CLI_OK && a.resume != NULL && rank != 0) {
+        cs_results_heaps_checked(a.resume);
+        if (cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
+            status = run_report(rank, &err);
+    }
     /* A SCENARIO that is no file may be a bundled scenario's name (cablesim scenarios). */
     char(*found)[4096] = status == CLI_OK ? calloc(a.nscen + 1, sizeof *found) : NULL;
     if (status == CLI_OK && found == NULL) status = cli_usage_error("out of memory");

@@ -182,9 +182,7 @@ static int crash_and_resume(const char *spec, int rank, int ranks, int resume_ra
     if (want_status == 1 && ranks > 0 && st == 0 && at != NULL &&
         writes_of("fc.txt", rank) < strtoul(at + 1, NULL, 10))
         return -1;
-    /* A disk full before the file exists: the output cannot be made, as with any bad -o. */
-    if (want_status == 1 && st == 2 && strstr(out, "could not create the results file") != NULL)
-        st = 1;
+    /* A disk full before the file exists is a write error too (exit 1, not 2: session 20). */
     if (want_status >= 0 && st != want_status) {
         print_message("%s: exit %d, expected %d: %s\n", spec, st, want_status, out);
         return false;
@@ -269,6 +267,25 @@ static void mpi_full_run(void)
     assert_int_equal(sh(cmd, out, sizeof out), 0);
 }
 
+/*
+ * The run killed (SIGKILL) just before its write `at` (env: more of its environment, "" for
+ * none), leaving t.h5 and its leftovers as the kill did; keep: when not NULL, t.h5.tmp is copied
+ * to it (the killed file, for several resumes of it).
+ */
+static void killed_run(const char *env, unsigned long at, const char *keep)
+{
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f t.h5 t.h5.tmp* t.h5.compact.tmp && %s CABLESIM_FAULT=kill@%lu '%s' run "
+             "crash.yaml -o t.h5 -q",
+             env, at, CS_CLI_FAULT);
+    const int st = sh(cmd, out, sizeof out);
+    if (st != 128 + SIGKILL) fail_msg("kill@%lu: exit %d: %s", at, st, out);
+    if (keep == NULL) return;
+    snprintf(cmd, sizeof cmd, "cp t.h5.tmp '%s'", keep);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("%s: %s", cmd, out);
+}
+
 /* SIGKILL at every write of a one-process run: every file resumes to the uninterrupted one. */
 static void test_kill_every_write(void **state)
 {
@@ -312,11 +329,7 @@ static void test_kill_compaction(void **state)
     unsigned long w = 0;
     full_run(&w);
     char cmd[8192], out[16384];
-    snprintf(cmd, sizeof cmd,
-             "rm -f t.h5 t.h5.tmp t.h5.compact.tmp && CABLESIM_FAULT=kill@%lu '%s' run crash.yaml "
-             "-o t.h5 -q",
-             w, CS_CLI_FAULT);
-    assert_int_equal(sh(cmd, out, sizeof out), 128 + SIGKILL);
+    killed_run("", w, NULL);
     assert_int_equal(sh("'" CS_CLI "' status t.h5", out, sizeof out), 0);
     assert_true(cs_exists_in(scratch, "t.h5.compact.tmp"));
     snprintf(cmd, sizeof cmd, "'%s' run crash.yaml -o t.h5 --resume-or-start -q", CS_CLI);
@@ -344,11 +357,10 @@ static void test_kill_resume(void **state)
     unsigned long w = 0;
     full_run(&w);
     char cmd[8192], out[16384];
-    snprintf(cmd, sizeof cmd,
-             "rm -f t.h5 t.h5.tmp* rc.txt && CABLESIM_FAULT=kill@%lu '%s' run crash.yaml -o t.h5 "
-             "-q; cp t.h5.tmp keep.tmp && CABLESIM_FAULT_COUNT=rc.txt '%s' run --resume t.h5 -q",
-             w * 3 / 4, CS_CLI_FAULT, CS_CLI_FAULT);
-    if (sh(cmd, out, sizeof out) != 0) fail_msg("%s", out);
+    killed_run("", w * 3 / 4, "keep.tmp");
+    if (sh("rm -f rc.txt && CABLESIM_FAULT_COUNT=rc.txt '" CS_CLI_FAULT "' run --resume t.h5 -q",
+           out, sizeof out) != 0)
+        fail_msg("%s", out);
     assert_true(same_as_full("t.h5"));
     const unsigned long r = writes_of("rc.txt", 0);
     assert_true(r > 50);
@@ -828,6 +840,173 @@ static void test_outputs_full(void **state)
 }
 
 /*
+ * Every command that makes a file, its output in a full tmpfs (no block left: a 4 KiB tmpfs
+ * filled; no inode left: nr_inodes=2 with one file) and in a read-only one (when this process
+ * may mount them): a full disk is exit 1, one line naming the output and "No space left on
+ * device", nothing left beside the filler; a read-only directory stays exit 2 (the path's
+ * fault), one line. Before, `run` and `merge` gave exit 2 ("could not create") for a full disk
+ * when it was full before the output existed, `report`, `evolution` and `topology export` when
+ * no inode was left.
+ */
+static void test_create_full(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    char cmd[8192], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "rm -f p0.h5 p1.h5 && '%s' run crash.yaml --shard 0/2 -o p0.h5 -q && '%s' run "
+             "crash.yaml --shard 1/2 -o p1.h5 -q",
+             CS_CLI, CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 0);
+    static const char *const cmds[] = {
+        "run crash.yaml -q -o small/o.h5",
+        "merge p0.h5 p1.h5 -q -o small/o.h5",
+        "report full.h5 -o small/o.html",
+        "evolution crash.yaml --from 2011 --to 2011 --set trials=20 -o small/o.csv",
+        "topology export engine-topo.geojson --format graphml -o small/o.graphml",
+    };
+    static const struct {
+        const char *mount, *fill; /* the tmpfs, what fills it */
+        int status;
+        const char *cause;
+    } disks[] = {
+        {"size=4k", "dd if=/dev/zero of=small/fill bs=4k count=2 2>/dev/null; true", 1,
+         "No space left on device"},
+        {"size=1m,nr_inodes=2", "touch small/fill", 1, "No space left on device"},
+        {"size=1m,ro", "true", 2, "Read-only file system"},
+    };
+    for (size_t d = 0; d < sizeof disks / sizeof *disks; d++) {
+        snprintf(cmd, sizeof cmd, "mkdir -p small && mount -t tmpfs -o %s tmpfs small && %s",
+                 disks[d].mount, disks[d].fill);
+        if (sh(cmd, out, sizeof out) != 0) {
+            print_message("no tmpfs (cannot mount: %s): outputs into a full disk not tested\n",
+                          out);
+            sh("umount small 2>/dev/null; true", out, sizeof out);
+            return;
+        }
+        for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+            snprintf(cmd, sizeof cmd, "'%s' %s", CS_CLI, cmds[i]);
+            const int st = sh(cmd, out, sizeof out);
+            if (st != disks[d].status || !one_line_with(out, "small/o.") ||
+                strstr(out, disks[d].cause) == NULL)
+                fail_msg("%s into a tmpfs %s: exit %d, expected %d and one line with \"%s\": %s",
+                         cmds[i], disks[d].mount, st, disks[d].status, disks[d].cause, out);
+            assert_int_equal(sh("ls small | grep -v '^fill$' | wc -l", out, sizeof out), 0);
+            if (strcmp(out, "0\n") != 0) fail_msg("%s left a file: %s", cmds[i], out);
+        }
+        assert_int_equal(sh("umount small && rmdir small", out, sizeof out), 0);
+    }
+}
+
+/*
+ * The compaction of a file too large for memory, copied straight to disk (CABLESIM_COMPACT_MEMORY
+ * lowers the threshold: 0, every file), into a full disk (a tmpfs of 80, 96 and 112 KiB, when
+ * this process may mount one): exit 1, one line, the complete file left as written and no
+ * FILE.compact.tmp; with room, `--resume-or-start` compacts it to the uninterrupted run's file.
+ * Before, a write that failed inside HDF5's H5Ocopy crashed the process (SIGSEGV), leaving
+ * FILE.compact.tmp: the copy now reserves its space first (compact.c).
+ */
+static void test_compact_full_disk(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    full_run(&w);
+    static const char *const sizes[] = {"80k", "96k", "112k"};
+    char cmd[8192], out[16384];
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        snprintf(cmd, sizeof cmd, "mkdir -p small && mount -t tmpfs -o size=%s tmpfs small",
+                 sizes[i]);
+        if (sh(cmd, out, sizeof out) != 0) {
+            print_message("no tmpfs (cannot mount: %s): compaction into a full disk not tested\n",
+                          out);
+            return;
+        }
+        const int st = sh("CABLESIM_COMPACT_MEMORY=0 '" CS_CLI "' run crash.yaml -o small/t.h5 -q",
+                          out, sizeof out);
+        if (st != 1 || !one_line_with(out, "cablesim: small/t.h5: ") ||
+            strstr(out, "No space left on device") == NULL ||
+            strstr(out, "compacting the file failed") == NULL)
+            fail_msg("compaction into %s: exit %d, expected 1 and one line: %s", sizes[i], st, out);
+        assert_false(cs_exists_in(scratch, "small/t.h5.compact.tmp"));
+        assert_int_equal(complete_of("small/t.h5"), 1);
+        assert_int_equal(sh("mount -o remount,size=4m small && CABLESIM_COMPACT_MEMORY=0 '" CS_CLI
+                            "' run crash.yaml -o small/t.h5 --resume-or-start -q",
+                            out, sizeof out),
+                         0);
+        assert_true(same_as_full("small/t.h5"));
+        assert_false(cs_exists_in(scratch, "small/t.h5.compact.tmp"));
+        assert_int_equal(sh("umount small && rmdir small", out, sizeof out), 0);
+    }
+}
+
+/*
+ * Kills through the compaction on disk (CABLESIM_COMPACT_MEMORY=0: the path of a file over 256
+ * MiB, whose copy HDF5 writes call by call): the run killed at its last 8 writes (the copy's),
+ * then `--resume-or-start`, which finishes the compaction, gives the uninterrupted run's file
+ * (dictionary tables) and leaves no FILE.compact.tmp.
+ */
+static void test_kill_compaction_disk(void **state)
+{
+    (void)state;
+    char cmd[8192], out[16384];
+    assert_int_equal(sh("rm -f full.h5 count.txt && CABLESIM_COMPACT_MEMORY=0 "
+                        "CABLESIM_FAULT_COUNT=count.txt '" CS_CLI_FAULT "' run crash.yaml -o "
+                        "full.h5 -q",
+                        out, sizeof out),
+                     0);
+    const unsigned long w = writes_of("count.txt", 0);
+    unsigned long w_mem = 0;
+    full_run(&w_mem);           /* the reference: compacted in memory */
+    assert_true(w > w_mem + 8); /* on disk, the copy is written call by call */
+    for (unsigned long k = 0; k < 8; k++) {
+        killed_run("CABLESIM_COMPACT_MEMORY=0", w - k * (w - w_mem) / 8, NULL);
+        snprintf(cmd, sizeof cmd,
+                 "CABLESIM_COMPACT_MEMORY=0 '%s' run crash.yaml -o t.h5 --resume-or-start -q",
+                 CS_CLI);
+        if (sh(cmd, out, sizeof out) != 0) fail_msg("--resume-or-start: %s", out);
+        if (!same_as_full("t.h5")) fail_msg("killed at %lu: differs", w - k * (w - w_mem) / 8);
+        assert_false(cs_exists_in(scratch, "t.h5.compact.tmp"));
+    }
+}
+
+/*
+ * `report --pdf` into a tmpfs too small for the PDF (16 and 64 KiB; the PDF is ~140 KiB), when
+ * Chromium is installed and this process may mount one: exit 1, one line naming the PDF and the
+ * cause, nothing at the PDF's path nor beside it. Before, Chromium wrote the PDF cut short at
+ * the final path and exited 0: `report` said it wrote it (exit 0).
+ */
+static void test_pdf_full(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    char out[16384], cmd[8192];
+    if (sh("command -v chromium", out, sizeof out) != 0) {
+        print_message("no chromium: report --pdf into a full disk not tested\n");
+        return;
+    }
+    full_run(&w);
+    static const char *const sizes[] = {"16k", "64k"};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        snprintf(cmd, sizeof cmd, "mkdir -p small && mount -t tmpfs -o size=%s tmpfs small",
+                 sizes[i]);
+        if (sh(cmd, out, sizeof out) != 0) {
+            print_message("no tmpfs (cannot mount: %s): report --pdf not tested\n", out);
+            return;
+        }
+        const int st = sh("rm -f r.html && '" CS_CLI "' report full.h5 -o r.html --pdf small/r.pdf",
+                          out, sizeof out);
+        if (st != 1 || !one_line_with(out, "cablesim: small/r.pdf: ") ||
+            strstr(out, "No space left on device") == NULL)
+            fail_msg("report --pdf into %s: exit %d, expected 1 and one line: %s", sizes[i], st,
+                     out);
+        assert_int_equal(sh("ls small | wc -l", out, sizeof out), 0);
+        assert_string_equal(out, "0\n");
+        assert_int_equal(sh("umount small && rmdir small", out, sizeof out), 0);
+    }
+}
+
+/*
  * A run stopped cleanly after it made its file and before its first write of trials
  * (CABLESIM_RAISE=TERM@output: exit 3, "interrupted after 0 of 120 trials; t.h5 left incomplete
  * (cablesim run --resume t.h5 continues it)"): the file was closed whole, so `status` calls it
@@ -1087,6 +1266,10 @@ int main(int argc, char **argv)
         {"limits", cmocka_unit_test(test_real_limits)},
         {"limits", cmocka_unit_test(test_merge_full_disk)},
         {"limits", cmocka_unit_test(test_outputs_full)},
+        {"limits", cmocka_unit_test(test_create_full)},
+        {"limits", cmocka_unit_test(test_compact_full_disk)},
+        {"kill", cmocka_unit_test(test_kill_compaction_disk)},
+        {"limits", cmocka_unit_test(test_pdf_full)},
         {"signals", cmocka_unit_test(test_stop_before_first_write)},
         {"signals", cmocka_unit_test(test_signals_mpi)},
         {"resume", cmocka_unit_test(test_corrupt_refused)},

@@ -64,6 +64,16 @@ cs_status cs_errorf(cs_error *err, cs_status code, const char *fmt, ...)
     ;
 
 /**
+ * Whether errno e, from making or writing an output, means that the disk is full or failed
+ * (ENOSPC, EDQUOT, EFBIG: a file size limit, EIO): not the path's fault, where a missing
+ * directory, EACCES or EROFS is.
+ */
+int cs_errno_full(int e);
+
+/** CS_EWRITE when cs_errno_full(e), else fallback (the status of a path that cannot be made). */
+cs_status cs_create_status(int e, cs_status fallback);
+
+/**
  * Copies src into dst[n] as one printable line: newline, carriage return and tab become
  * "\\n", "\\r", "\\t", every other control character (and DEL) "\\xHH"; other bytes (UTF-8
  * included) are kept. Cut at n - 1 bytes, never inside an escape. Returns the length written.

@@ -52,7 +52,11 @@ cs_status cs_report_file(const char *path, const char *const *files, size_t n_fi
 /**
  * Prints the HTML page html to the PDF file pdf with a headless Chromium (browser: its command,
  * "chromium" when NULL), run without a shell and without network access to anything but the
- * local file. \return CS_OK; CS_EIO (the browser cannot be run, fails, or writes no PDF).
+ * local file. The browser prints into a directory of its own under /tmp; the PDF, once checked
+ * whole (a PDF cut short by a full disk has no "%%EOF"), is copied to pdf as "<pdf>.tmp.<pid>"
+ * renamed when complete, so a failure or a kill leaves nothing at pdf. \return CS_OK; CS_EIO
+ * (the browser cannot be run or fails); CS_EWRITE (no whole PDF printed, or pdf cannot be
+ * written: a full disk, a file size limit); CS_EINVAL (pdf cannot be made: the path).
  */
 cs_status cs_report_pdf(const char *html, const char *pdf, const char *browser, cs_error *err);
 

@@ -164,6 +164,12 @@ cs_status cs_results_load_scenario(cs_scenario **out, const char *path, cs_error
  */
 cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, cs_error *err);
 /**
+ * Under MPI, on a rank other than 0, once rank 0 has read the results file at path and every rank
+ * has its verdict: the raw check of the file's global heaps before HDF5 reads it (a read of the
+ * whole file, docs/hdf5-schema.md) is not repeated on this rank while the file is unchanged.
+ */
+void cs_results_heaps_checked(const char *path);
+/**
  * Appends batches b[0..nb-1]. Taken together (over every rank with MPI), the non-empty batches,
  * ordered by first trial, must be consecutive trials starting at the first unwritten one. With
  * MPI (the writer made by cs_results_create_mpi or cs_results_resume_mpi, results_mpi.h) the

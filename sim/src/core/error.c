@@ -4,6 +4,7 @@
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>
 #include <igraph.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,16 @@ void cs_error_clear(cs_error *err)
     err->code = CS_OK;
     err->count = 0;
     err->msg[0] = '\0';
+}
+
+int cs_errno_full(int e)
+{
+    return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO;
+}
+
+cs_status cs_create_status(int e, cs_status fallback)
+{
+    return cs_errno_full(e) ? CS_EWRITE : fallback;
 }
 
 size_t cs_escape_line(char *dst, size_t n, const char *src)

@@ -137,7 +137,8 @@ cs_status cs_write_file(const char *path, cs_status (*write)(FILE *f, void *ctx,
     snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (f == NULL) {
-        rc = cs_errorf(err, CS_EIO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+        rc = cs_errorf(err, cs_create_status(errno, CS_EIO), "%s: cannot create %s: %s", path, tmp,
+                       strerror(errno));
         free(tmp);
         return rc;
     }

@@ -33,7 +33,8 @@ cs_status cs_file_check_replace(const char *path, const char *const *inputs, siz
  * Writes the file path through write(f, ctx, err), after cs_file_check_replace(path): into
  * "<path>.tmp.<pid>", renamed to path when write succeeded and the file closed cleanly, removed
  * otherwise, so a failure leaves nothing that looks complete. \return write's status, or CS_EIO
- * (cannot create or rename: the path), CS_EWRITE (cannot write: a full disk, a file size limit),
+ * (cannot create or rename: the path), CS_EWRITE (cannot create or write: a full disk, a file
+ * size limit),
  * CS_ENOMEM. A write callback reports its own failed writes with CS_EWRITE.
  */
 cs_status cs_write_file(const char *path, cs_status (*write)(FILE *f, void *ctx, cs_error *err),

@@ -543,6 +543,52 @@ static int remove_entry(const char *p, const struct stat *st, int flag, struct F
     return remove(p);
 }
 
+/* Whether the file at path is a whole PDF: "%PDF" first and "%%EOF" in its last 1 KiB (a PDF
+ * cut short by a full disk or a file size limit has no end-of-file marker). *size its bytes. */
+static bool whole_pdf(const char *path, long *size)
+{
+    FILE *f = fopen(path, "rb");
+    char head[5] = {0}, tail[1025] = {0};
+    bool ok = f != NULL && fread(head, 1, 4, f) == 4 && memcmp(head, "%PDF", 4) == 0 &&
+              fseek(f, 0, SEEK_END) == 0 && (*size = ftell(f)) > 8;
+    if (ok) {
+        const long k = *size < 1024 ? *size : 1024;
+        ok = fseek(f, -k, SEEK_END) == 0 && fread(tail, 1, (size_t)k, f) == (size_t)k;
+        for (long i = 0; ok && i < k; i++) /* the marker may be followed by NULs too */
+            if (tail[i] == '\0') tail[i] = ' ';
+        ok = ok && strstr(tail, "%%EOF") != NULL;
+    }
+    if (f != NULL) fclose(f);
+    return ok;
+}
+
+/* Copies the printed PDF (from: in the browser's directory) into the output (to: its name). */
+typedef struct {
+    const char *from, *to;
+} pdf_copy;
+
+static cs_status copy_pdf(FILE *out, void *ctx, cs_error *err)
+{
+    const pdf_copy *c = ctx;
+    FILE *in = fopen(c->from, "rb");
+    if (in == NULL)
+        return cs_errorf(err, CS_EWRITE, "%s: cannot open the printed %s: %s", c->to, c->from,
+                         strerror(errno));
+    char buf[65536];
+    size_t k;
+    cs_status rc = CS_OK;
+    while (rc == CS_OK && (k = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, k, out) != k)
+            rc = cs_errorf(err, CS_EWRITE, "%s: cannot write: %s", c->to, strerror(errno));
+    if (rc == CS_OK && ferror(in))
+        rc = cs_errorf(err, CS_EWRITE, "%s: cannot read the printed %s: %s", c->to, c->from,
+                       strerror(errno));
+    if (rc == CS_OK && fflush(out) != 0)
+        rc = cs_errorf(err, CS_EWRITE, "%s: cannot write: %s", c->to, strerror(errno));
+    fclose(in);
+    return rc;
+}
+
 cs_status cs_report_pdf(const char *html, const char *pdf, const char *browser, cs_error *err)
 {
     if (browser == NULL) browser = "chromium";
@@ -551,7 +597,7 @@ cs_status cs_report_pdf(const char *html, const char *pdf, const char *browser, 
     char abs[PATH_MAX];
     if (realpath(html, abs) == NULL)
         return cs_errorf(err, CS_EIO, "%s: cannot find it: %s", html, strerror(errno));
-    const size_t n = strlen(pdf) + PATH_MAX + 64;
+    const size_t n = PATH_MAX + 64;
     char *tmp = malloc(n), *url = malloc(n), *print = malloc(n), *profile = malloc(n);
     char dir[] = "/tmp/cablesim-pdf-XXXXXX";
     cs_status rc = CS_OK;
@@ -560,14 +606,17 @@ cs_status cs_report_pdf(const char *html, const char *pdf, const char *browser, 
         goto done;
     }
     if (mkdtemp(dir) == NULL) {
-        rc = cs_errorf(err, CS_EIO, "%s: cannot make a browser profile directory: %s", pdf,
+        rc = cs_errorf(err, CS_EWRITE, "%s: cannot make a browser profile directory: %s", pdf,
                        strerror(errno));
         goto done;
     }
-    snprintf(tmp, n, "%s.tmp.%ld", pdf, (long)getpid());
+    /* The browser prints into its own directory, and the PDF, once checked whole, is copied to
+     * pdf as any output is (cs_write_file: pdf.tmp.PID renamed): Chromium, its disk full, left
+     * a PDF cut short and exited 0 (session 20), and names no cause. */
+    snprintf(tmp, n, "%s/page.pdf", dir);
     snprintf(url, n, "file://%s", abs);
     snprintf(print, n, "--print-to-pdf=%s", tmp);
-    snprintf(profile, n, "--user-data-dir=%s", dir);
+    snprintf(profile, n, "--user-data-dir=%s/profile", dir);
     /* Chromium refuses to run as root with its sandbox. */
     char *argv[] = {(char *)browser,
                     "--headless",
@@ -589,22 +638,22 @@ cs_status cs_report_pdf(const char *html, const char *pdf, const char *browser, 
     const int e = posix_spawnp(&pid, browser, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     int status = 0;
+    long size = 0;
     if (e != 0)
         rc = cs_errorf(err, CS_EIO, "%s: cannot run %s (Debian package chromium): %s", pdf, browser,
                        strerror(e));
     else if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         rc = cs_errorf(err, CS_EIO, "%s: %s failed to print %s (status %d)", pdf, browser, html,
                        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    else if (!whole_pdf(tmp, &size))
+        rc = cs_errorf(err, CS_EWRITE, "%s: %s wrote no whole PDF (%ld bytes in %s: a full disk?)",
+                       pdf, browser, size, dir);
     if (!rc) {
-        FILE *f = fopen(tmp, "rb");
-        char magic[5] = {0};
-        if (f == NULL || fread(magic, 1, 4, f) != 4 || memcmp(magic, "%PDF", 4) != 0)
-            rc = cs_errorf(err, CS_EIO, "%s: %s wrote no PDF", pdf, browser);
-        if (f != NULL) fclose(f);
+        pdf_copy c = {tmp, pdf};
+        rc = cs_write_file(pdf, copy_pdf, &c, err);
+        /* (a path that cannot be made, now that the page is written: the path's fault) */
+        if (rc == CS_EIO) err->code = rc = CS_EINVAL;
     }
-    if (!rc && rename(tmp, pdf) != 0)
-        rc = cs_errorf(err, CS_EIO, "%s: cannot rename %s to it: %s", pdf, tmp, strerror(errno));
-    if (rc) remove(tmp);
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 done:
     free(tmp);

@@ -11,11 +11,16 @@
  * and renamed over PATH. The rename is atomic: PATH is the complete file before it and the
  * compacted one after it, never neither.
  */
+#define _GNU_SOURCE /* fallocate(2): the reservation of the on-disk copy */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -146,6 +151,16 @@ static bool is_complete(hid_t f)
  * complete file as it was, as a kill does.
  */
 #define CS_COMPACT_IN_MEMORY ((hsize_t)256 << 20)
+/* The largest file compacted in memory: CS_COMPACT_IN_MEMORY, or the bytes the environment
+ * variable CABLESIM_COMPACT_MEMORY gives (docs/hpc.md: tests take the on-disk path with small
+ * files; 0 copies every file on disk). */
+static hsize_t in_memory_max(void)
+{
+    const char *v = getenv("CABLESIM_COMPACT_MEMORY");
+    char *end = NULL;
+    const unsigned long long n = v != NULL && *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
+    return end != NULL && *end == '\0' ? (hsize_t)n : CS_COMPACT_IN_MEMORY;
+}
 /* The core driver's memory grows by CS_COMPACT_INCREMENT bytes (each zeroed first), and writes
  * only the pages of CS_COMPACT_PAGE bytes changed since its last write: an increment of the
  * file's size, as before, zeroed and wrote the whole size of the file being compacted (with its
@@ -153,10 +168,54 @@ static bool is_complete(hid_t f)
  * two writes of the close wrote the whole file. */
 #define CS_COMPACT_INCREMENT ((size_t)1 << 20)
 #define CS_COMPACT_PAGE      ((size_t)64 << 10)
+/*
+ * The on-disk copy: HDF5 1.10.8 crashes (a null pointer in its clean-up) when a write fails
+ * inside H5Ocopy, as merge did before it made its frame in memory (docs/hpc.md, session 19 and
+ * 20: compaction into a 56 to 88 KiB tmpfs with CABLESIM_COMPACT_MEMORY=0, SIGSEGV). So the
+ * space the copy needs is reserved first, beyond the end of tmp (fallocate, FALLOC_FL_KEEP_SIZE:
+ * the file's size is unchanged and HDF5 writes into the reserved blocks): the source's size
+ * and a quarter, and 1 MiB (a large file shrinks, a small one may grow: the dictionary tables
+ * add their own metadata, 46,405 bytes became 53,928 in test_crash's run); a disk that
+ * lacks it (ENOSPC, EDQUOT) or a file size limit below it (EFBIG) is a clean error before any
+ * copy. A file system without fallocate (EOPNOTSUPP: some NFS and Lustre versions) copies
+ * without the reservation, as before; a copy that outgrows it may still crash, which leaves the
+ * complete file as a kill does. *fd receives the descriptor that holds the reservation.
+ */
+static cs_status reserve(const char *path, const char *tmp, hsize_t size, int *fd, cs_error *err)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+        (hsize_t)lim.rlim_cur < size)
+        return cs_errorf(err, CS_EWRITE,
+                         "%s: cannot write %s: %s (the file size limit is %llu bytes, the copy "
+                         "needs up to %llu)",
+                         path, tmp, strerror(EFBIG), (unsigned long long)lim.rlim_cur,
+                         (unsigned long long)size);
+    *fd = open(tmp, O_WRONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return cs_errorf(err, cs_create_status(errno, CS_EIO), "%s: cannot open %s: %s", path, tmp,
+                         strerror(errno));
+    if (fallocate(*fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)size) == 0 || errno == EOPNOTSUPP ||
+        errno == ENOSYS)
+        return CS_OK;
+    return cs_errorf(err, cs_create_status(errno, CS_EIO), "%s: cannot write %s: %s (%llu bytes)",
+                     path, tmp, strerror(errno), (unsigned long long)size);
+}
+
+/* Frees what the reservation left beyond the end of the written file (fd: reserve's). */
+static void release(int fd)
+{
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0)
+        (void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, st.st_size,
+                        (off_t)((hsize_t)1 << 40));
+    if (fd >= 0) close(fd);
+}
+
 static cs_status copy_file(hid_t src, hsize_t size, const char *path, const char *tmp,
                            const cs_results_tables *kept, cs_error *err)
 {
-    const bool memory = size <= CS_COMPACT_IN_MEMORY;
+    const bool memory = size <= in_memory_max();
     const hid_t fcpl = cs_h5_plain_fcpl(), fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t dst = H5I_INVALID_HID;
     if (fcpl >= 0 && fapl >= 0 &&
@@ -166,8 +225,11 @@ static cs_status copy_file(hid_t src, hsize_t size, const char *path, const char
         dst = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl);
     if (fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
-    if (dst < 0) return cs_h5_err(err, CS_EHDF5, path, "create", tmp);
-    cs_status rc = cs_h5_copy_attrs(src, dst, NULL, path, "/", err);
+    if (dst < 0) return cs_h5_err(err, CS_EIO, path, "create", tmp);
+    int held = -1; /* the reservation of the on-disk copy */
+    cs_status rc =
+        memory ? CS_OK : reserve(path, tmp, size + size / 4 + ((hsize_t)1 << 20), &held, err);
+    if (rc == CS_OK) rc = cs_h5_copy_attrs(src, dst, NULL, path, "/", err);
     int32_t version = 0;
     if (rc == CS_OK)
         rc = cs_h5_get_num_attr(src, path, "/", "format_version", H5T_NATIVE_INT32, &version,
@@ -178,6 +240,7 @@ static cs_status copy_file(hid_t src, hsize_t size, const char *path, const char
     if (rc == CS_OK && H5Literate(src, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_link, &c) < 0)
         rc = c.rc != CS_OK ? c.rc : cs_h5_err(err, CS_EHDF5, path, "copy", "the groups");
     if (H5Fclose(dst) < 0 && rc == CS_OK) rc = cs_h5_err(err, CS_EHDF5, path, "write", tmp);
+    release(held);
     if (rc != CS_OK) return rc;
     const int fd = open(tmp, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fsync(fd) != 0) rc = cs_errorf(err, CS_EIO, "%s: cannot sync %s", path, tmp);

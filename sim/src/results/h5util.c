@@ -16,29 +16,39 @@ cs_status cs_h5_quiet(const char *path, cs_error *err)
     return CS_OK;
 }
 
-/* H5Ewalk2 callback: keeps the innermost (first) description on the stack. */
+/* H5Ewalk2 callback: keeps the innermost (first) description on the stack, or, when a call of
+ * the file driver failed anywhere on it, the system's errno and reason. */
+typedef struct {
+    char text[256];
+    int code; /* the system's errno of a failed call of the file driver, else 0 */
+} h5_reason;
+
 static herr_t first_reason(unsigned n, const H5E_error2_t *e, void *data)
 {
-    char *reason = data;
-    if (n != 0 || e->desc == NULL) return 0;
+    h5_reason *reason = data;
+    if (e->desc == NULL || reason->code > 0) return 0;
     /* A failed write of the file driver: the system's reason ("File too large", "No space left
-     * on device") rather than the driver's dump of its buffers. */
+     * on device") rather than the driver's dump of its buffers. It may lie deeper than the
+     * innermost entry: a failed H5Fcreate of the core driver ends with the superblock's flush. */
     const char *no = strstr(e->desc, "errno = ");
-    const int code = no != NULL ? atoi(no + 8) : 0;
-    if (code > 0)
-        snprintf(reason, 256, "%s", strerror(code));
-    else
-        snprintf(reason, 256, "%s", e->desc);
+    reason->code = no != NULL ? atoi(no + 8) : 0;
+    if (reason->code > 0)
+        snprintf(reason->text, sizeof reason->text, "%s", strerror(reason->code));
+    else if (n == 0)
+        snprintf(reason->text, sizeof reason->text, "%s", e->desc);
     return 0;
 }
 
 cs_status cs_h5_err(cs_error *err, cs_status code, const char *path, const char *what,
                     const char *object)
 {
-    char reason[256] = "";
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_reason, reason);
-    if (reason[0] != '\0')
-        return cs_errorf(err, code, "%s: HDF5 could not %s %s (%s)", path, what, object, reason);
+    h5_reason reason = {"", 0};
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_reason, &reason);
+    /* A file that cannot be made or opened because the disk is full is not the path's fault. */
+    if (code == CS_EIO && reason.code > 0) code = cs_create_status(reason.code, code);
+    if (reason.text[0] != '\0')
+        return cs_errorf(err, code, "%s: HDF5 could not %s %s (%s)", path, what, object,
+                         reason.text);
     return cs_errorf(err, code, "%s: HDF5 could not %s %s", path, what, object);
 }
 

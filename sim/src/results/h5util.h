@@ -20,6 +20,8 @@ cs_status cs_h5_quiet(const char *path, cs_error *err);
 /**
  * "path: HDF5 could not <what> <object> (reason)" with code, the reason being the innermost
  * description on HDF5's error stack. Call it before any other HDF5 call, which clears the stack.
+ * A code CS_EIO (a file that cannot be made or opened) becomes CS_EWRITE when the reason is a
+ * full or failed disk (cs_errno_full in cablesim/error.h: ENOSPC, EDQUOT, EFBIG, EIO).
  */
 cs_status cs_h5_err(cs_error *err, cs_status code, const char *path, const char *what,
                     const char *object);

@@ -17,6 +17,7 @@
  * only then: a merge that fails leaves no OUT.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -873,6 +874,13 @@ static cs_status copy_frame(hid_t f, hid_t pf, const char *out, const char *part
  */
 static cs_status create_output(const char *path, const char *out, const part_info *p, cs_error *err)
 {
+    /* Made here first, for the system's reason when it cannot be (HDF5's core driver names
+     * none): a full disk (no inode left) is exit 1, a read-only or missing directory 2. */
+    const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return cs_errorf(err, cs_create_status(errno, CS_EIO), "%s: cannot create %s: %s", out,
+                         path, strerror(errno));
+    close(fd);
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t f = H5I_INVALID_HID;
     /* The bounds the writer uses (writer.c): appends stay in the 1.10 format. */
@@ -882,9 +890,11 @@ static cs_status create_output(const char *path, const char *out, const part_inf
         H5Pset_fapl_core(fapl, (size_t)64 << 10, true) >= 0 &&
         H5Pset_core_write_tracking(fapl, true, (size_t)4 << 10) >= 0)
         f = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    /* The reason first: H5Pclose clears HDF5's error stack (a full disk: exit 1, not 2). */
+    const cs_status made = f < 0 ? cs_h5_err(err, CS_EIO, out, "create", path) : CS_OK;
     if (fapl >= 0) H5Pclose(fapl);
     if (fcpl >= 0) H5Pclose(fcpl);
-    if (f < 0) return cs_h5_err(err, CS_EIO, out, "create", path);
+    if (made != CS_OK) return made;
     const hid_t pf = H5Fopen(p->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     cs_status rc = pf < 0 ? cs_h5_err(err, CS_EIO, p->path, "open", "the file")
                           : copy_frame(f, pf, out, p->path, p->version, err);

@@ -146,7 +146,9 @@ cs_status cs_outfile_claim(const char *path, char *tmp, size_t n, cs_error *err)
                          "killed while writing it: cablesim run --resume %s continues it, or "
                          "delete %s)",
                          path, tmp, path, tmp);
-    return cs_errorf(err, CS_EIO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+    const int e = errno;
+    return cs_errorf(err, cs_create_status(e, CS_EIO), "%s: cannot create %s: %s", path, tmp,
+                     strerror(e));
 }
 
 cs_status cs_outfile_commit(const char *tmp, const char *path, cs_error *err)
