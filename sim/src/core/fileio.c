@@ -109,20 +109,31 @@ cs_status cs_file_check_replace(const char *path, const char *const *inputs, siz
                              "%s: expected a new file or a regular file to replace, found %s: "
                              "not replaced",
                              path, kind_of(&st));
-        return CS_OK;
     }
-    /* The directory the temporary file is made in must exist. */
+    /* The directory the temporary file is made in (and renamed within) must exist and take new
+     * files: checked before any work, so that a command does not run to its end and then fail
+     * to write (report --pdf into a read-only directory printed the page, then exit 1).
+     * access() answers for the real user and says EROFS on a read-only file system, root
+     * included. */
     const char *slash = strrchr(path, '/');
-    if (slash == NULL) return CS_OK;
-    char dir[4096];
-    const size_t dl = slash == path ? 1 : (size_t)(slash - path);
-    if (dl >= sizeof dir) return cs_errorf(err, CS_EINVAL, "%s: file name too long", path);
-    memcpy(dir, path, dl);
-    dir[dl] = '\0';
-    if (stat(dir, &st) != 0)
-        return cs_errorf(err, CS_EINVAL, "%s: cannot be created: no directory %s", path, dir);
-    if (!S_ISDIR(st.st_mode))
-        return cs_errorf(err, CS_EINVAL, "%s: cannot be created: %s is not a directory", path, dir);
+    char dir[4096] = ".";
+    if (slash != NULL) {
+        const size_t dl = slash == path ? 1 : (size_t)(slash - path);
+        if (dl >= sizeof dir) return cs_errorf(err, CS_EINVAL, "%s: file name too long", path);
+        memcpy(dir, path, dl);
+        dir[dl] = '\0';
+        if (stat(dir, &st) != 0)
+            return cs_errorf(err, CS_EINVAL, "%s: cannot be created: no directory %s", path, dir);
+        if (!S_ISDIR(st.st_mode))
+            return cs_errorf(err, CS_EINVAL, "%s: cannot be created: %s is not a directory", path,
+                             dir);
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        const int e = errno;
+        return cs_errorf(err, cs_create_status(e, CS_EINVAL),
+                         "%s: cannot be created: the directory %s does not take new files: %s",
+                         path, dir, strerror(e));
+    }
     return CS_OK;
 }
 

@@ -130,12 +130,15 @@ static cs_status get_routing(const cs_ydoc_t *d, const cs_ynode *root, cs_routin
 static cs_status get_demand_scale(const cs_ydoc_t *d, const cs_ynode *root, double *out,
                                   cs_error *err)
 {
-    const char *expected = "a number in (0, 1000]";
     cs_error quiet = CS_ERROR_INIT;
     double x = 1.0;
     if (cs_yget_double(d, root, "demand_scale", false, 0.0, 1000.0, 1.0, &x, &quiet) != CS_OK ||
         !(x > 0.0))
-        return cs_yerr(d, cs_ymap_get(root, "demand_scale"), "demand_scale", expected, err);
+        return cs_yerr(d, cs_ymap_get(root, "demand_scale"), "demand_scale",
+                       strstr(quiet.msg, "written in decimal") != NULL
+                           ? "a number in (0, 1000] written in decimal (not 0x, 0o or 0b)"
+                           : "a number in (0, 1000]",
+                       err);
     *out = x;
     return CS_OK;
 }

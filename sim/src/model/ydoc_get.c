@@ -139,6 +139,16 @@ static void note(const cs_ydoc_t *d, const cs_ynode *map, const char *key, const
     cs_yd_note(d, map, key, cs_yd_scalar(text, plain));
 }
 
+/* Appends to exp, for a number written 0x.., 0o.. or 0b.. (docs/scenarios.md, "Numbers": decimal
+ * only), what is expected instead. */
+static void decimal_hint(const cs_ynode *v, char *exp, size_t n)
+{
+    const char *t =
+        v->kind == CS_YSCALAR ? v->value + (v->value[0] == '-' || v->value[0] == '+') : "";
+    if (t[0] == '0' && t[1] != '\0' && strchr("xXoObB", t[1]) != NULL)
+        snprintf(exp + strlen(exp), n - strlen(exp), " written in decimal (not 0x, 0o or 0b)");
+}
+
 cs_status cs_yget_double(const cs_ydoc_t *d, const cs_ynode *map, const char *key, bool required,
                          double lo, double hi, double dflt, double *out, cs_error *err)
 {
@@ -159,6 +169,7 @@ cs_status cs_yget_double(const cs_ydoc_t *d, const cs_ynode *map, const char *ke
     if (v->kind != CS_YSCALAR || !v->plain || !cs_yd_text_double(v->value, &x) || x < lo ||
         x > hi) {
         *out = dflt;
+        decimal_hint(v, exp, sizeof exp);
         return bad_value(d, map, key, v, exp, err);
     }
     *out = x;
@@ -197,11 +208,7 @@ cs_status cs_yget_int(const cs_ydoc_t *d, const cs_ynode *map, const char *key, 
     long long x;
     if (v->kind != CS_YSCALAR || !v->plain || !cs_yd_text_int(v->value, &x) || x < lo || x > hi) {
         *out = dflt;
-        const char *t =
-            v->kind == CS_YSCALAR ? v->value + (v->value[0] == '-' || v->value[0] == '+') : "";
-        if (t[0] == '0' && strchr("xXoObB", t[1]) != NULL && t[1] != '\0')
-            snprintf(exp + strlen(exp), sizeof exp - strlen(exp),
-                     " written in decimal (not 0x, 0o or 0b)");
+        decimal_hint(v, exp, sizeof exp);
         return bad_value(d, map, key, v, exp, err);
     }
     *out = x;
