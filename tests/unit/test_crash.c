@@ -48,7 +48,8 @@ static int sh(const char *cmd, char *out, size_t n)
 
 static void path_of(char *buf, size_t n, const char *name)
 {
-    snprintf(buf, n, "%s/%s", scratch, name);
+    const int len = snprintf(buf, n, "%s/%s", scratch, name);
+    assert_true(len >= 0 && (size_t)len < n);
 }
 
 static const char *mpirun(void)
