@@ -243,6 +243,16 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The run of crash.yaml as two complete shards, p0.h5 and p1.h5 (the parts merge tests take). */
+static void two_shards(void)
+{
+    char out[16384];
+    assert_int_equal(sh("rm -f p0.h5 p1.h5 && '" CS_CLI "' run crash.yaml --shard 0/2 -o p0.h5 -q "
+                        "&& '" CS_CLI "' run crash.yaml --shard 1/2 -o p1.h5 -q",
+                        out, sizeof out),
+                     0);
+}
+
 /* The uninterrupted run, counting its writes; *w receives them. */
 static void full_run(unsigned long *w)
 {
@@ -773,11 +783,7 @@ static void test_merge_full_disk(void **state)
     unsigned long w = 0;
     full_run(&w);
     char cmd[8192], out[16384];
-    snprintf(cmd, sizeof cmd,
-             "rm -f p0.h5 p1.h5 && '%s' run crash.yaml --shard 0/2 -o p0.h5 -q && '%s' run "
-             "crash.yaml --shard 1/2 -o p1.h5 -q",
-             CS_CLI, CS_CLI);
-    assert_int_equal(sh(cmd, out, sizeof out), 0);
+    two_shards();
     static const char *const sizes[] = {"4k", "12k", "20k"};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         snprintf(cmd, sizeof cmd, "mkdir -p small && mount -t tmpfs -o size=%s tmpfs small",
@@ -855,11 +861,7 @@ static void test_create_full(void **state)
     unsigned long w = 0;
     full_run(&w);
     char cmd[8192], out[16384];
-    snprintf(cmd, sizeof cmd,
-             "rm -f p0.h5 p1.h5 && '%s' run crash.yaml --shard 0/2 -o p0.h5 -q && '%s' run "
-             "crash.yaml --shard 1/2 -o p1.h5 -q",
-             CS_CLI, CS_CLI);
-    assert_int_equal(sh(cmd, out, sizeof out), 0);
+    two_shards();
     static const char *const cmds[] = {
         "run crash.yaml -q -o small/o.h5",
         "merge p0.h5 p1.h5 -q -o small/o.h5",
@@ -1181,11 +1183,7 @@ static void test_corrupt_refused(void **state)
         assert_int_equal(complete_of("c.h5"), 0);
     }
     /* merge: two complete parts, the second corrupted in a copy */
-    snprintf(cmd, sizeof cmd,
-             "rm -f p0.h5 p1.h5 && '%s' run crash.yaml --shard 0/2 -o p0.h5 -q && '%s' run "
-             "crash.yaml --shard 1/2 -o p1.h5 -q",
-             CS_CLI, CS_CLI);
-    assert_int_equal(sh(cmd, out, sizeof out), 0);
+    two_shards();
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         assert_int_equal(sh("rm -f mg.h5 && cp p1.h5 px.h5", out, sizeof out), 0);
         corrupt("px.h5", cases[i].stmt);
