@@ -107,7 +107,7 @@ int cmd_status(int argc, char **argv);
  * loads from the current directory and its topology and demand have the file's sha256; otherwise
  * info becomes NOT_RESUMABLE with the reason. Returns an exit status (1: out of memory).
  */
-int cli_status_check_inputs(const char *path, cs_file_info *info);
+int cli_status_check_inputs(const char *path, cs_file_checked *seen, cs_file_info *info);
 /** `report RESULTS.h5... -o REPORT.html` (cmd_report.c). */
 int cmd_report(int argc, char **argv);
 /** `merge -o OUT.h5 PART.h5...` (cmd_merge.c). */

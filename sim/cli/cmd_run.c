@@ -310,9 +310,10 @@ int run_report(int rank, const cs_error *err)
 }
 
 /* Loads the scenario stored in the results file being resumed, finding its inputs again. */
-static cs_status load_resumed(cs_scenario **sc, const char *path, cs_error *err)
+static cs_status load_resumed(cs_scenario **sc, const char *path, cs_file_checked *seen,
+                              cs_error *err)
 {
-    return cs_results_load_scenario(sc, path, err);
+    return cs_results_load_scenario(sc, path, seen, err);
 }
 
 /*
@@ -372,7 +373,7 @@ static int load(const run_args *a, bool mpi, int rank, cs_scenario **sc, cs_engi
     if (a->scenario == NULL && a->resume == NULL &&
         cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
         return run_report(rank, &err);
-    if (a->resume != NULL && load_resumed(sc, a->resume, &err) != CS_OK)
+    if (a->resume != NULL && load_resumed(sc, a->resume, a->resume_checked, &err) != CS_OK)
         return run_report(rank, &err);
     if (a->resume == NULL && cs_scenario_load(sc, a->scenario ? a->scenario : path, a->sets,
                                               a->nsets, cli_current_year(), &err) != CS_OK)
@@ -532,6 +533,8 @@ int cmd_run(int argc, char **argv)
     hook_init(rank);
     run_args a;
     int status = parse_args(argc, argv, &a);
+    cs_file_checked resume_checked = CS_FILE_CHECKED_INIT;
+    a.resume_checked = &resume_checked;
     stop_after_set = status == CLI_OK && a.stop_after > 0;
     run_hook_stage("start", 0);
     /* --resume FILE works on FILE.tmp when a run was killed before it renamed it (outfile.h). */
@@ -552,13 +555,17 @@ int cmd_run(int argc, char **argv)
     /* Rank 0 reads the file first (its global heaps checked on the raw bytes, a read of the
      * whole file) and every rank gets the verdict; the others then read only what they need. */
     if (status == CLI_OK && a.resume != NULL && rank == 0 &&
-        cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
+        cs_results_part_range(a.resume, a.resume_checked, &a.part_first, &a.part_trials, &err) !=
+            CS_OK)
         status = run_report(rank, &err);
     status = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, status);
+    /* Rank 0 found the file whole; a rank that cannot read it here (another file system view,
+     * the file replaced meanwhile) says why itself, rank 0 not knowing, and every rank stops. */
     if (status == CLI_OK && a.resume != NULL && rank != 0) {
-        cs_results_heaps_checked(a.resume);
-        if (cs_results_part_range(a.resume, &a.part_first, &a.part_trials, &err) != CS_OK)
-            status = run_report(rank, &err);
+        cs_file_checked_vouch(a.resume_checked, a.resume);
+        if (cs_results_part_range(a.resume, a.resume_checked, &a.part_first, &a.part_trials,
+                                  &err) != CS_OK)
+            status = cli_report(&err);
     }
     /* A SCENARIO that is no file may be a bundled scenario's name (cablesim scenarios). */
     char(*found)[4096] = status == CLI_OK ? calloc(a.nscen + 1, sizeof *found) : NULL;
@@ -567,7 +574,8 @@ int cmd_run(int argc, char **argv)
         status = cli_scenario_file(a.scenarios[i], found[i], sizeof found[i]);
         a.scenarios[i] = found[i];
     }
-    status = cs_mpi_share_int(mpi ? cs_mpi_world() : CS_COMM_NONE, status);
+    /* Every rank's failure since the last agreement counts (not only rank 0's). */
+    status = cs_mpi_max_int(mpi ? cs_mpi_world() : CS_COMM_NONE, status);
     if (status == CLI_OK) status = run_job(&a, mpi, rank);
     free(found);
     free(a.sets);

@@ -35,13 +35,13 @@ static const char usage[] =
 
 enum { STATUS_RESUMABLE = 3, STATUS_STUCK = 4 };
 
-int cli_status_check_inputs(const char *path, cs_file_info *info)
+int cli_status_check_inputs(const char *path, cs_file_checked *seen, cs_file_info *info)
 {
     if (info->state != CS_FILE_RESUMABLE) return CLI_OK;
     cs_error err = CS_ERROR_INIT;
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
-    cs_status rc = cs_results_load_scenario(&sc, path, &err);
+    cs_status rc = cs_results_load_scenario(&sc, path, seen, &err);
     if (rc == CS_OK) rc = cs_engine_alloc(&e, sc, &err);
     if (rc == CS_ENOMEM) {
         cs_engine_free(e);
@@ -162,8 +162,9 @@ int cmd_status(int argc, char **argv)
         return cli_report(&err);
     /* A killed run's open-for-writing flag, as --resume clears it (only when no one holds it). */
     cs_file_info info;
-    if (cs_file_inspect_recovering(work, &info, &err) != CS_OK) return cli_report(&err);
-    int status = cli_status_check_inputs(work, &info);
+    cs_file_checked seen = CS_FILE_CHECKED_INIT; /* the file is read whole once */
+    if (cs_file_inspect_recovering(work, &seen, &info, &err) != CS_OK) return cli_report(&err);
+    int status = cli_status_check_inputs(work, &seen, &info);
     if (status == CLI_OK)
         status = strcmp(format, "json") == 0 ? print_json(work, &info)
                                              : (print_text(work, final, &info), CLI_OK);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cablesim/engine.h"
+#include "cablesim/inspect.h"
 #include "cablesim/mpirun.h"
 #include "sweep.h"
 
@@ -28,6 +29,9 @@ typedef struct {
     const char *output;
     const char *resume;       /* results file to complete (FILE or FILE.tmp), or NULL */
     const char *resume_final; /* its name once closed: FILE */
+    cs_file_checked
+        *resume_checked; /* the raw check of the file to resume (inspect.h): read whole
+                            once by this process while it is unchanged; cmd_run owns it */
     const char **sets;
     size_t nsets;
     uint64_t block;

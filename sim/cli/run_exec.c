@@ -112,7 +112,8 @@ static cs_status open_results(cs_results_t **w, cs_engine_t *e, const run_args *
     if (a->resume != NULL) {
         snprintf(io_path, sizeof io_path, "%s", a->resume);
         snprintf(io_final, sizeof io_final, "%s", a->resume_final);
-        const cs_status rc = cs_results_resume_mpi(w, a->resume, &meta, comm, err);
+        const cs_status rc =
+            cs_results_resume_mpi(w, a->resume, &meta, comm, a->resume_checked, err);
         if (rc == CS_OK) *first = part_first + cs_results_written(*w);
         if (rc == CS_OK && strcmp(a->resume, a->resume_final) != 0)
             snprintf(tmp, tmp_n, "%s", a->resume);

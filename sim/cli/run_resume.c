@@ -53,7 +53,8 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
      * while making it (the first record, of 0 trials, is made with the file, and a kill during
      * its flush can tear the root attributes); nothing in it was committed
      * (docs/hdf5-schema.md), so it is made again. */
-    if (strcmp(work, a->output) != 0 && !cs_file_held(work) && !cs_results_has_commit(work)) {
+    if (strcmp(work, a->output) != 0 && !cs_file_held(work) &&
+        !cs_results_has_commit(work, a->resume_checked)) {
         if (remove(work) != 0) {
             cs_errorf(&err, CS_EIO, "%s: cannot remove it: %s", work, strerror(errno));
             return -cli_report(&err);
@@ -64,7 +65,8 @@ static int decide(const run_args *a, const cs_engine_t *e, const char *work)
         return START;
     }
     cs_file_info info;
-    if (cs_file_inspect_recovering(work, &info, &err) != CS_OK) return -cli_report(&err);
+    if (cs_file_inspect_recovering(work, a->resume_checked, &info, &err) != CS_OK)
+        return -cli_report(&err);
     int d = START;
     if (info.state == CS_FILE_NOT_RESULTS) {
         d = -cli_usage_error("%s: expected a results file to resume or leave, found another file "

@@ -5,7 +5,11 @@
  */
 #include "cs_analysis_test.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "results/heapcheck.h"
 
 /* -------------------------------------------------------------- bad files */
 
@@ -85,6 +89,64 @@ static void expect_open_error(const char *path, cs_status code, const char *frag
         fail_msg("message \"%s\" lacks \"%s\"", err.msg, fragment);
     assert_non_null(strstr(err.msg, path));
     assert_null(strchr(err.msg, '\n'));
+}
+
+/* Sets the modification time of the file at path to the one *c recorded. */
+static void restore_mtime(const char *path, const cs_file_checked *c)
+{
+    const struct timespec t[2] = {{.tv_sec = 0, .tv_nsec = UTIME_OMIT},
+                                  {.tv_sec = (time_t)c->mtime_s, .tv_nsec = (long)c->mtime_ns}};
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/*
+ * The raw check of the global heaps remembers what it found in a record the caller owns (not in
+ * the library): a file found whole is not read again while it is unchanged, a changed file is,
+ * and without a record (NULL) every call reads the file.
+ */
+static void test_heap_check_record(void **state)
+{
+    (void)state;
+    const char *path = "test_analysis_cli_seen.h5";
+    spec s = hand_spec();
+    write_results(path, &s);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    cs_error err = CS_ERROR_INIT;
+    cs_file_checked seen = CS_FILE_CHECKED_INIT, other = CS_FILE_CHECKED_INIT;
+    assert_int_equal(cs_h5_check_heaps(path, &seen, &err), CS_OK);
+    assert_true(seen.set);
+    assert_int_equal(seen.size, (uint64_t)st.st_size);
+    assert_int_equal(seen.ino, (uint64_t)st.st_ino);
+    /* Damaged in place, with its size, inode and modification time as they were: the record says
+     * the file was found whole, so it is not read again; NULL and a fresh record read it. */
+    damage_heap(path);
+    restore_mtime(path, &seen);
+    assert_int_equal(cs_h5_check_heaps(path, &seen, &err), CS_OK);
+    assert_int_equal(cs_h5_check_heaps(path, NULL, &err), CS_EINVAL);
+    assert_non_null(strstr(err.msg, "damaged: the global heap collection at byte"));
+    err = (cs_error)CS_ERROR_INIT;
+    assert_int_equal(cs_h5_check_heaps(path, &other, &err), CS_EINVAL);
+    assert_false(other.set); /* a damaged file is not recorded */
+    /* Another modification time: the record no longer describes the file, which is read. */
+    cs_file_checked later = seen;
+    later.mtime_ns = (later.mtime_ns + 1) % 1000000000;
+    later.mtime_s += later.mtime_ns == 0;
+    restore_mtime(path, &later);
+    err = (cs_error)CS_ERROR_INIT;
+    assert_int_equal(cs_h5_check_heaps(path, &seen, &err), CS_EINVAL);
+    /* Vouching records the file as it is now (another process checked it). */
+    cs_file_checked_vouch(&other, path);
+    assert_true(other.set);
+    assert_int_equal(cs_h5_check_heaps(path, &other, &err), CS_OK);
+    /* A record of another file does not pass this one. */
+    write_results("test_analysis_cli_seen2.h5", &s);
+    cs_file_checked second = CS_FILE_CHECKED_INIT;
+    assert_int_equal(cs_h5_check_heaps("test_analysis_cli_seen2.h5", &second, &err), CS_OK);
+    err = (cs_error)CS_ERROR_INIT;
+    assert_int_equal(cs_h5_check_heaps(path, &second, &err), CS_EINVAL);
+    remove(path);
+    remove("test_analysis_cli_seen2.h5");
 }
 
 static void test_bad_files(void **state)
@@ -317,6 +379,7 @@ int main(void)
     cs_library_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_heap_check_record),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

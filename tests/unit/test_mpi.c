@@ -338,6 +338,45 @@ static void test_resume_refusals(void **state)
     remove_file("mpi-dem.csv");
 }
 
+/*
+ * A rank other than 0 that cannot read the file to resume, which rank 0 read (here: ranks
+ * started in different directories, so that the same relative name is another file for rank 1),
+ * says why itself, and every rank stops with its status. Until session 21 rank 0's status was
+ * shared over it and the job hung in the resume's collective calls.
+ */
+static void test_resume_rank_alone(void **state)
+{
+    (void)state;
+    char cmd[8192], out[8192];
+    write_file("mpi-rk.yaml", "name: rk\ntopology: engine-topo.geojson\n"
+                              "demand: engine-demand.csv\ntrials: 10\noutput: {batch_trials: 5}\n");
+    snprintf(cmd, sizeof cmd, "'%s' run mpi-rk.yaml -o mpi-rk.h5 --quiet --stop-after-batches 1",
+             CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 3);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p mpi-other && echo 'not a results file' > mpi-other/mpi-rk.h5");
+    assert_int_equal(run_sh(cmd, out, sizeof out), 0);
+    const uint64_t done = rows("mpi-rk.h5", "/trials/unserved_tbps");
+    assert_int_equal(done, 5);
+    /* timeout: a hang fails the test instead of stalling the suite */
+    snprintf(cmd, sizeof cmd,
+             "timeout 300 %s 1 -wdir '%s' '%s' run --resume mpi-rk.h5 : " CS_MPIEXEC_NUMPROC_FLAG
+             " 1 -wdir '%s/mpi-other' '%s' run --resume mpi-rk.h5",
+             mpirun(), scratch, CS_CLI, scratch, CS_CLI);
+    const int rc = run_sh(cmd, out, sizeof out);
+    if (rc != 2 || strstr(out, "mpi-rk.h5: HDF5 could not open the results file") == NULL)
+        fail_msg("exit %d: %s", rc, out);
+    assert_int_equal(root_attr("mpi-rk.h5", "complete"), 0);
+    assert_int_equal(rows("mpi-rk.h5", "/trials/unserved_tbps"), done);
+    /* and one process goes on with it as before */
+    snprintf(cmd, sizeof cmd, "'%s' run --resume mpi-rk.h5 --quiet", CS_CLI);
+    assert_int_equal(run_sh(cmd, out, sizeof out), 0);
+    assert_int_equal(root_attr("mpi-rk.h5", "complete"), 1);
+    assert_int_equal(rows("mpi-rk.h5", "/trials/unserved_tbps"), 10);
+    snprintf(cmd, sizeof cmd, "rm -r mpi-other mpi-rk.h5 mpi-rk.yaml");
+    assert_int_equal(run_sh(cmd, out, sizeof out), 0);
+}
+
 /* Whether /trials dataset d is the same in both files. */
 static bool same_dataset(const char *name_a, const char *name_b, const char *d)
 {
@@ -551,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_ranks_give_identical_files),
         cmocka_unit_test(test_interrupt_and_resume),
         cmocka_unit_test(test_resume_refusals),
+        cmocka_unit_test(test_resume_rank_alone),
         cmocka_unit_test(test_bad_block_size),
         cmocka_unit_test(test_sweep),
         cmocka_unit_test(test_recovery_ranks),

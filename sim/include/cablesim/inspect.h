@@ -18,6 +18,33 @@ typedef enum {
     CS_FILE_NOT_RESULTS    /**< not a cablesim results file (why says why) */
 } cs_file_state;
 
+/**
+ * A results file found whole by the raw check of its global heaps (docs/hdf5-schema.md, "A damaged
+ * global heap is refused before HDF5 reads it"), by device, inode, size and modification time. The
+ * check reads the whole file; a caller that reads one file several times (a resume: its part
+ * range, its scenario, its repair; `status`: its state, then its scenario) keeps one of these
+ * and passes it to each call, and the file is read whole once while it is unchanged (a file
+ * written or replaced since has another size, time or inode, and is checked again). Owned by the
+ * caller; CS_FILE_CHECKED_INIT before the first use. Functions that take one accept NULL: check
+ * every time.
+ */
+typedef struct {
+    bool set;
+    uint64_t dev, ino, size;
+    int64_t mtime_s, mtime_ns;
+} cs_file_checked;
+
+#define CS_FILE_CHECKED_INIT                                                                       \
+    {                                                                                              \
+        false, 0, 0, 0, 0, 0                                                                       \
+    }
+
+/**
+ * Records the file at path, as it is now, in *c as found whole, because another process checked
+ * it (under MPI, rank 0, whose verdict every rank received). Nothing when path cannot be stat'd.
+ */
+void cs_file_checked_vouch(cs_file_checked *c, const char *path);
+
 /** What cs_file_inspect found. Strings are owned: cs_file_info_destroy. */
 typedef struct {
     cs_file_state state;
@@ -37,9 +64,11 @@ typedef struct {
  * trials, offsets ending at the lengths of their lists). A file held open for writing by another
  * process, or flagged open by a run that was killed (cs_results_recover clears that), is
  * NOT_RESUMABLE with the reason. Whether the inputs are unchanged (sha256) is for the caller,
- * which loads them. Always fills info (destroy it); returns CS_OK, or CS_ENOMEM.
+ * which loads them. seen: the caller's record of the raw check of the file (above), or NULL.
+ * Always fills info (destroy it); returns CS_OK, or CS_ENOMEM.
  */
-cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err);
+cs_status cs_file_inspect(const char *path, cs_file_checked *seen, cs_file_info *info,
+                          cs_error *err);
 
 /**
  * What `status` and `--resume-or-start` do: cs_results_recover (a killed run's flag, a failed
@@ -48,7 +77,8 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err);
  * is classified NOT_RESUMABLE ("damaged") and left as it is, not padded into a file that would
  * then read as complete. Returns as cs_file_inspect.
  */
-cs_status cs_file_inspect_recovering(const char *path, cs_file_info *info, cs_error *err);
+cs_status cs_file_inspect_recovering(const char *path, cs_file_checked *seen, cs_file_info *info,
+                                     cs_error *err);
 
 /** Frees what info owns. */
 void cs_file_info_destroy(cs_file_info *info);

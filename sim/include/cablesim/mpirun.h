@@ -42,6 +42,9 @@ cs_comm cs_mpi_world(void);
 void cs_mpi_rank_size(cs_comm c, int *rank, int *size);
 /** Rank 0's v, on every rank of c (collective; v itself for CS_COMM_NONE). */
 int cs_mpi_share_int(cs_comm c, int v);
+/** The largest v of any rank of c, on every rank (collective; v itself for CS_COMM_NONE): a
+ * status every rank agrees on, any rank's failure (a non-zero status) winning over success. */
+int cs_mpi_max_int(cs_comm c, int v);
 /** Whether mine is true on any rank of c (collective; mine itself for CS_COMM_NONE). */
 bool cs_mpi_any(cs_comm c, bool mine);
 /** Ends every process of c with status (a rank that fails mid-run cannot leave the others

@@ -20,6 +20,7 @@
 #include "cablesim/batch.h"
 #include "cablesim/demand.h"
 #include "cablesim/error.h"
+#include "cablesim/inspect.h"
 #include "cablesim/recovery.h"
 #include "cablesim/routing.h"
 #include "cablesim/scenario.h"
@@ -137,14 +138,17 @@ bool cs_results_wants_dictionary(const char *path);
  * protocol") of at least one trial that reads, with the root attributes a resume reads: false
  * when it is empty, HDF5 cannot open it, no trial was committed, or the record or those
  * attributes are missing or torn, which is what a run killed while making its file leaves (call
- * cs_results_recover first). Read-only.
+ * cs_results_recover first). Read-only. seen: the caller's record of the raw check of the file
+ * (cs_file_checked, inspect.h), or NULL.
  */
-bool cs_results_has_commit(const char *path);
+bool cs_results_has_commit(const char *path, cs_file_checked *seen);
 /**
  * Reads the root attributes `scenario` (into *text, malloc'd, owned by the caller) and `as_of`
- * of the results file at path, for resuming it. \return CS_OK, CS_EIO, CS_EINVAL, CS_ENOMEM.
+ * of the results file at path, for resuming it. seen: the caller's record of the raw check of the
+ * file (cs_file_checked, inspect.h), or NULL. \return CS_OK, CS_EIO, CS_EINVAL, CS_ENOMEM.
  */
-cs_status cs_results_scenario_text(const char *path, char **text, int32_t *as_of, cs_error *err);
+cs_status cs_results_scenario_text(const char *path, cs_file_checked *seen, char **text,
+                                   int32_t *as_of, cs_error *err);
 /**
  * Loads the scenario stored in the results file at path, finding its inputs again
  * (docs/scenarios.md, "Paths of a stored run"): its relative paths start from the first of
@@ -155,20 +159,18 @@ cs_status cs_results_scenario_text(const char *path, char **text, int32_t *as_of
  * that no longer exists is replaced by topology_path_rel (demand_path_rel) from the results
  * file's directory, else by its file name under $CABLESIM_INPUT_DIR. \return CS_OK; CS_EIO
  * (cannot read the file; an input not found: the message lists what was tried and names
- * CABLESIM_INPUT_DIR); CS_EINVAL, CS_EPARSE (as cs_scenario_load_string); CS_ENOMEM.
+ * CABLESIM_INPUT_DIR); CS_EINVAL, CS_EPARSE (as cs_scenario_load_string); CS_ENOMEM. seen: the
+ * caller's record of the raw check of the file (cs_file_checked, inspect.h), or NULL.
  */
-cs_status cs_results_load_scenario(cs_scenario **out, const char *path, cs_error *err);
+cs_status cs_results_load_scenario(cs_scenario **out, const char *path, cs_file_checked *seen,
+                                   cs_error *err);
 /**
  * The part range stored in the results file at path (cablesim run --shard): *n = 0 when the file
- * holds every trial. \return CS_OK, CS_EIO (cannot open), CS_EINVAL (bad attributes).
+ * holds every trial. seen: the caller's record of the raw check of the file (cs_file_checked,
+ * inspect.h), or NULL. \return CS_OK, CS_EIO (cannot open), CS_EINVAL (bad attributes).
  */
-cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, cs_error *err);
-/**
- * Under MPI, on a rank other than 0, once rank 0 has read the results file at path and every rank
- * has its verdict: the raw check of the file's global heaps before HDF5 reads it (a read of the
- * whole file, docs/hdf5-schema.md) is not repeated on this rank while the file is unchanged.
- */
-void cs_results_heaps_checked(const char *path);
+cs_status cs_results_part_range(const char *path, cs_file_checked *seen, uint64_t *first,
+                                uint64_t *n, cs_error *err);
 /**
  * Appends batches b[0..nb-1]. Taken together (over every rank with MPI), the non-empty batches,
  * ordered by first trial, must be consecutive trials starting at the first unwritten one. With

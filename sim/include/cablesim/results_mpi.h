@@ -20,10 +20,11 @@ cs_status cs_results_create_mpi(cs_results_t **out, const char *path, const cs_r
                                 MPI_Comm comm, cs_error *err);
 /**
  * As cs_results_resume(), collective over comm (MPI_COMM_NULL: one process). Rank 0 alone
- * clears the flag a killed run left (cs_results_recover) before any rank opens the file.
+ * clears the flag a killed run left (cs_results_recover) before any rank opens the file. seen:
+ * the caller's record of the raw check of the file (cs_file_checked, inspect.h), or NULL.
  */
 cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
-                                MPI_Comm comm, cs_error *err);
+                                MPI_Comm comm, cs_file_checked *seen, cs_error *err);
 /**
  * Whether a write of w failed on this rank alone, inside a call parallel HDF5 makes collectively
  * (a collective write, an extent, a flush): the other ranks may be waiting inside HDF5 for this

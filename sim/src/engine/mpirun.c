@@ -462,6 +462,13 @@ int cs_mpi_share_int(cs_comm c, int v)
     return v;
 }
 
+int cs_mpi_max_int(cs_comm c, int v)
+{
+    int max = v;
+    if (c != MPI_COMM_NULL) MPI_Allreduce(&v, &max, 1, MPI_INT, MPI_MAX, c);
+    return max;
+}
+
 bool cs_mpi_any(cs_comm c, bool mine)
 {
     int v = mine, any = v;

@@ -19,8 +19,6 @@
 
 #include "results/heapcheck.h"
 
-#include "cablesim/results.h"
-
 enum {
     HEAP_HDR = 16,        /* signature, version, reserved, size */
     HEAP_OBJHDR = 16,     /* index, references, reserved, size */
@@ -98,53 +96,39 @@ static cs_status check_collection(int fd, const char *path, uint64_t off, uint64
     return rc;
 }
 
-/*
- * The file last found whole in this process (or vouched for: cs_h5_heaps_checked), by its device,
- * inode, size and modification time: a resume checks one file several times (its part range,
- * its scenario, before its repair), each a read of the whole file, and under MPI every rank did;
- * a file written or replaced since (a new size, time or inode) is checked again.
- */
-static struct {
-    bool set;
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    struct timespec mtime;
-} whole;
-
-static bool same_file(const struct stat *st)
+/* Whether seen records the file st describes, unchanged. */
+static bool same_file(const cs_file_checked *seen, const struct stat *st)
 {
-    return whole.set && whole.dev == st->st_dev && whole.ino == st->st_ino &&
-           whole.size == st->st_size && whole.mtime.tv_sec == st->st_mtim.tv_sec &&
-           whole.mtime.tv_nsec == st->st_mtim.tv_nsec;
+    return seen != NULL && seen->set && seen->dev == (uint64_t)st->st_dev &&
+           seen->ino == (uint64_t)st->st_ino && seen->size == (uint64_t)st->st_size &&
+           seen->mtime_s == (int64_t)st->st_mtim.tv_sec &&
+           seen->mtime_ns == (int64_t)st->st_mtim.tv_nsec;
 }
 
-static void remember(const struct stat *st)
+/* Records the file st describes in seen (if not NULL). */
+static void remember(cs_file_checked *seen, const struct stat *st)
 {
-    whole.set = true;
-    whole.dev = st->st_dev;
-    whole.ino = st->st_ino;
-    whole.size = st->st_size;
-    whole.mtime = st->st_mtim;
+    if (seen == NULL) return;
+    seen->set = true;
+    seen->dev = (uint64_t)st->st_dev;
+    seen->ino = (uint64_t)st->st_ino;
+    seen->size = (uint64_t)st->st_size;
+    seen->mtime_s = (int64_t)st->st_mtim.tv_sec;
+    seen->mtime_ns = (int64_t)st->st_mtim.tv_nsec;
 }
 
-void cs_h5_heaps_checked(const char *path)
+void cs_file_checked_vouch(cs_file_checked *c, const char *path)
 {
     struct stat st;
-    if (stat(path, &st) == 0) remember(&st);
+    if (stat(path, &st) == 0) remember(c, &st);
 }
 
-void cs_results_heaps_checked(const char *path)
-{
-    cs_h5_heaps_checked(path);
-}
-
-cs_status cs_h5_check_heaps(const char *path, cs_error *err)
+cs_status cs_h5_check_heaps(const char *path, cs_file_checked *seen, cs_error *err)
 {
     const int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return CS_OK; /* H5Fopen reports it */
     struct stat st;
-    if (fstat(fd, &st) == 0 && same_file(&st)) {
+    if (fstat(fd, &st) == 0 && same_file(seen, &st)) {
         close(fd);
         return CS_OK;
     }
@@ -174,7 +158,7 @@ cs_status cs_h5_check_heaps(const char *path, cs_error *err)
         }
     }
     free(buf);
-    if (rc == CS_OK) remember(&st);
+    if (rc == CS_OK) remember(seen, &st);
     close(fd);
     return rc;
 }

@@ -10,6 +10,7 @@
 #define CS_RESULTS_HEAPCHECK_H
 
 #include "cablesim/error.h"
+#include "cablesim/inspect.h"
 
 /**
  * Finds every global heap collection of the file at path (signature "GCOL", version 1) and walks
@@ -17,16 +18,10 @@
  * ..." when a walk would not end at the collection's end (an object of size 0, or one past the
  * end). CS_OK for a file with whole collections and for a file that has none (or is not HDF5:
  * what H5Fopen says of it is the better message); CS_EIO when the file cannot be read.
- * Reads the whole file once, in blocks, with plain POSIX calls (no HDF5); not again for the file
- * last found whole in this process while it is unchanged (device, inode, size and modification
- * time: a file written or replaced since is read again).
+ * Reads the whole file once, in blocks, with plain POSIX calls (no HDF5). seen (the caller's, may
+ * be NULL): when it records this very file unchanged (cs_file_checked, inspect.h), nothing is
+ * read and CS_OK returned; a file found whole is recorded in it.
  */
-cs_status cs_h5_check_heaps(const char *path, cs_error *err);
-
-/**
- * Records the file at path, as it is now, as found whole (another process checked it: under MPI,
- * rank 0, whose verdict every rank received): cs_h5_check_heaps passes it while it is unchanged.
- */
-void cs_h5_heaps_checked(const char *path);
+cs_status cs_h5_check_heaps(const char *path, cs_file_checked *seen, cs_error *err);
 
 #endif

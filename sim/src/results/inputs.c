@@ -245,12 +245,13 @@ static cs_status not_found(const char *path, const char *rel, const candidates *
                      path, rel, tried);
 }
 
-cs_status cs_results_load_scenario(cs_scenario **out, const char *path, cs_error *err)
+cs_status cs_results_load_scenario(cs_scenario **out, const char *path, cs_file_checked *seen,
+                                   cs_error *err)
 {
     *out = NULL;
     char *text = NULL, *attr[N_INPUTS][3] = {{NULL}};
     int32_t as_of = 0;
-    cs_status rc = cs_results_scenario_text(path, &text, &as_of, err);
+    cs_status rc = cs_results_scenario_text(path, seen, &text, &as_of, err);
     if (rc) return rc;
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     static const char *const suffix[3] = {"given", "abs", "rel"};

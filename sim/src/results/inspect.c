@@ -117,7 +117,8 @@ bool cs_file_held(const char *path)
     return held;
 }
 
-cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
+cs_status cs_file_inspect(const char *path, cs_file_checked *seen, cs_file_info *info,
+                          cs_error *err)
 {
     static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     (void)err;
@@ -144,7 +145,7 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
         return CS_OK;
     }
     cs_error heaps = CS_ERROR_INIT;
-    if (cs_h5_check_heaps(path, &heaps) != CS_OK) {
+    if (cs_h5_check_heaps(path, seen, &heaps) != CS_OK) {
         const size_t n = strlen(path);
         const bool prefixed =
             strncmp(heaps.msg, path, n) == 0 && strncmp(heaps.msg + n, ": ", 2) == 0;
@@ -236,7 +237,8 @@ cs_status cs_file_inspect(const char *path, cs_file_info *info, cs_error *err)
     return CS_OK;
 }
 
-cs_status cs_file_inspect_recovering(const char *path, cs_file_info *info, cs_error *err)
+cs_status cs_file_inspect_recovering(const char *path, cs_file_checked *seen, cs_file_info *info,
+                                     cs_error *err)
 {
     uint64_t size = 0, recorded = 0;
     const bool cut = cs_results_cut_short(path, &size, &recorded);
@@ -244,7 +246,7 @@ cs_status cs_file_inspect_recovering(const char *path, cs_file_info *info, cs_er
     /* a killed run's flag and a failed write's short file, when no one holds the file (HDF5
      * opens neither as they are) */
     cs_results_recover(path, &quiet);
-    const cs_status rc = cs_file_inspect(path, info, err);
+    const cs_status rc = cs_file_inspect(path, seen, info, err);
     if (rc != CS_OK || !cut || info->state != CS_FILE_COMPLETE) return rc;
     /* A complete file was closed whole: cut short, it is a damaged copy. The padding goes again
      * (recovery wrote only zeros past the end, the superblock kept its length), so that the file

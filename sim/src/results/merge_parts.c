@@ -97,7 +97,7 @@ static cs_status read_part(cs_merge_part *p, cs_error *err)
                          "%s: expected a part written by cablesim run --shard, found a file that "
                          "is not HDF5",
                          p->path);
-    const cs_status heaps = cs_h5_check_heaps(p->path, err);
+    const cs_status heaps = cs_h5_check_heaps(p->path, NULL, err);
     if (heaps) return heaps;
     const hid_t f = H5Fopen(p->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return cs_h5_err(err, CS_EIO, p->path, "open", "the file");

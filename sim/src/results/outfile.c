@@ -37,7 +37,7 @@ static bool is_results(const char *path, bool *busy, bool *killed, cs_error *dam
     close(fd); /* releases the lock */
     if (!hdf5 || *busy) return hdf5;
     if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0) return false;
-    if (cs_h5_check_heaps(path, damaged) != CS_OK) return true; /* HDF5 would hang on it */
+    if (cs_h5_check_heaps(path, NULL, damaged) != CS_OK) return true; /* HDF5 would hang on it */
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) { /* an HDF5 file it refuses: flagged open by a writer (MPI-IO) or killed */
         *killed = true;

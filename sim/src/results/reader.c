@@ -411,7 +411,7 @@ cs_status cs_resultsio_open(cs_resultsio_t **out, const char *path, cs_error *er
     r->info.path = p;
     for (int d = 0; d < CS_DS_COUNT; d++)
         r->dset[d] = H5I_INVALID_HID;
-    rc = cs_h5_check_heaps(path, err);
+    rc = cs_h5_check_heaps(path, NULL, err);
     if (!rc) r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (!rc && r->file < 0) rc = h5err(err, path, "open", "the file");
     if (!rc) rc = read_root(r, err);

@@ -28,11 +28,11 @@
 #define VERIFY_BYTES ((size_t)4 << 20)
 
 /* Opens path read-only, checking that it is a cablesim results file. */
-static cs_status open_results(hid_t *f, const char *path, cs_error *err)
+static cs_status open_results(hid_t *f, const char *path, cs_file_checked *seen, cs_error *err)
 {
     *f = H5I_INVALID_HID;
     cs_status rc = cs_h5_quiet(path, err);
-    if (!rc) rc = cs_h5_check_heaps(path, err);
+    if (!rc) rc = cs_h5_check_heaps(path, seen, err);
     if (rc) return rc;
     *f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (*f < 0) return cs_h5_err(err, CS_EIO, path, "open", "the results file");
@@ -49,11 +49,12 @@ static cs_status open_results(hid_t *f, const char *path, cs_error *err)
     return rc;
 }
 
-cs_status cs_results_scenario_text(const char *path, char **text, int32_t *as_of, cs_error *err)
+cs_status cs_results_scenario_text(const char *path, cs_file_checked *seen, char **text,
+                                   int32_t *as_of, cs_error *err)
 {
     *text = NULL;
     hid_t f;
-    cs_status rc = open_results(&f, path, err);
+    cs_status rc = open_results(&f, path, seen, err);
     if (rc) return rc;
     rc = cs_h5_get_num_attr(f, path, "/", "as_of", H5T_NATIVE_INT32, as_of, CS_EINVAL, err);
     if (rc == CS_OK) rc = cs_h5_get_str_attr(f, path, "/", "scenario", text, CS_EINVAL, err);
@@ -78,11 +79,12 @@ static cs_status get_part(hid_t f, const char *path, uint64_t *first, uint64_t *
     return rc;
 }
 
-cs_status cs_results_part_range(const char *path, uint64_t *first, uint64_t *n, cs_error *err)
+cs_status cs_results_part_range(const char *path, cs_file_checked *seen, uint64_t *first,
+                                uint64_t *n, cs_error *err)
 {
     *first = *n = 0;
     cs_status rc = cs_h5_quiet(path, err);
-    if (!rc) rc = cs_h5_check_heaps(path, err);
+    if (!rc) rc = cs_h5_check_heaps(path, seen, err);
     if (rc) return rc;
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return cs_h5_err(err, CS_EIO, path, "open", "the results file");
@@ -524,9 +526,10 @@ static cs_status copy_bytes(const char *from, const char *to, cs_error *err)
  * copy, FILE.repair, which is synced and renamed over it: a kill meanwhile leaves the file as it
  * was (and FILE.repair, removed by the next resume).
  */
-static cs_status repair(cs_results_t *w, const cs_results_meta *m, cs_error *err)
+static cs_status repair(cs_results_t *w, const cs_results_meta *m, cs_file_checked *seen,
+                        cs_error *err)
 {
-    cs_status rc = cs_h5_check_heaps(w->path, err);
+    cs_status rc = cs_h5_check_heaps(w->path, seen, err);
     if (rc) return rc;
     char copy[4096];
     if ((size_t)snprintf(copy, sizeof copy, "%s.repair", w->path) >= sizeof copy)
@@ -651,10 +654,10 @@ static cs_status repair_file(cs_results_t *w, const cs_results_meta *m, const ch
     return rc;
 }
 
-bool cs_results_has_commit(const char *path)
+bool cs_results_has_commit(const char *path, cs_file_checked *seen)
 {
     cs_error quiet = CS_ERROR_INIT;
-    if (cs_h5_quiet(path, &quiet) != CS_OK || cs_h5_check_heaps(path, &quiet) != CS_OK)
+    if (cs_h5_quiet(path, &quiet) != CS_OK || cs_h5_check_heaps(path, seen, &quiet) != CS_OK)
         return false;
     const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return false;
@@ -682,7 +685,7 @@ bool cs_results_has_commit(const char *path)
 }
 
 cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_results_meta *m,
-                                MPI_Comm comm, cs_error *err)
+                                MPI_Comm comm, cs_file_checked *seen, cs_error *err)
 {
     cs_results_t *w;
     cs_status rc = cs_rw_begin(&w, path, m, comm, err);
@@ -690,7 +693,7 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
     if (rc) return rc;
     /* Rank 0 alone clears the flag a killed run left, before any rank opens the file. */
     if (w->rank == 0) rc = cs_results_recover(path, err);
-    if (w->rank == 0 && rc == CS_OK) rc = repair(w, m, err);
+    if (w->rank == 0 && rc == CS_OK) rc = repair(w, m, seen, err);
     if (comm != MPI_COMM_NULL) {
         int bad = rc != CS_OK, any = 0;
         MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);
@@ -721,5 +724,5 @@ cs_status cs_results_resume_mpi(cs_results_t **out, const char *path, const cs_r
 cs_status cs_results_resume(cs_results_t **out, const char *path, const cs_results_meta *m,
                             cs_error *err)
 {
-    return cs_results_resume_mpi(out, path, m, MPI_COMM_NULL, err);
+    return cs_results_resume_mpi(out, path, m, MPI_COMM_NULL, NULL, err);
 }
