@@ -1010,6 +1010,54 @@ static void test_pdf_full(void **state)
 }
 
 /*
+ * `report --pdf` killed (SIGKILL) while the browser prints: it cannot remove the browser's
+ * directory, $TMPDIR/cablesim-pdf-HOST-PID-XXXXXX, so the next report that prints removes it (its
+ * PID no longer runs), and leaves those of live PIDs and of other hosts. The browsers are
+ * scripts found first on PATH: one kills its parent, one prints a small whole PDF, at the point
+ * the report waits for them (no timing). Before, such directories accumulated in /tmp.
+ */
+static void test_pdf_killed(void **state)
+{
+    (void)state;
+    unsigned long w = 0;
+    char out[16384], cmd[8192];
+    full_run(&w);
+    assert_int_equal(
+        sh("rm -rf pdft fakebin && mkdir -p pdft fakebin/kill fakebin/print", out, sizeof out), 0);
+    cs_write_in(scratch, "fakebin/kill/chromium", "#!/bin/sh\nkill -9 $PPID\n");
+    cs_write_in(scratch, "fakebin/print/chromium",
+                "#!/bin/sh\nfor a; do case $a in --print-to-pdf=*) "
+                "printf '%%PDF-1.4\\n%%%%EOF\\n' > \"${a#--print-to-pdf=}\";; esac; done\n");
+    assert_int_equal(sh("chmod +x fakebin/kill/chromium fakebin/print/chromium", out, sizeof out),
+                     0);
+    snprintf(cmd, sizeof cmd,
+             "TMPDIR=$PWD/pdft PATH=$PWD/fakebin/kill:$PATH '%s' report full.h5 -o r.html --pdf "
+             "r.pdf",
+             CS_CLI);
+    assert_int_equal(sh(cmd, out, sizeof out), 128 + 9);
+    assert_int_equal(sh("ls pdft | grep -c '^cablesim-pdf-'", out, sizeof out), 0);
+    assert_string_equal(out, "1\n"); /* what the killed report left */
+    assert_false(cs_exists_in(scratch, "r.pdf"));
+    /* a live PID's (1: init) and another host's are kept */
+    assert_int_equal(sh("mkdir pdft/cablesim-pdf-$(hostname)-1-abcdef "
+                        "pdft/cablesim-pdf-elsewhere.example-999999-abcdef",
+                        out, sizeof out),
+                     0);
+    snprintf(cmd, sizeof cmd,
+             "rm r.html && TMPDIR=$PWD/pdft PATH=$PWD/fakebin/print:$PATH '%s' report full.h5 -o "
+             "r.html --pdf r.pdf",
+             CS_CLI);
+    if (sh(cmd, out, sizeof out) != 0) fail_msg("report --pdf: %s", out);
+    assert_int_equal(sh("head -c 4 r.pdf", out, sizeof out), 0);
+    assert_string_equal(out, "%PDF");
+    assert_int_equal(
+        sh("ls pdft | sed \"s/^cablesim-pdf-$(hostname)-1-abcdef$/live/\" | sort", out, sizeof out),
+        0);
+    assert_string_equal(out, "cablesim-pdf-elsewhere.example-999999-abcdef\nlive\n");
+    assert_int_equal(sh("rm -rf pdft fakebin r.pdf r.html", out, sizeof out), 0);
+}
+
+/*
  * A run stopped cleanly after it made its file and before its first write of trials
  * (CABLESIM_RAISE=TERM@output: exit 3, "interrupted after 0 of 120 trials; t.h5 left incomplete
  * (cablesim run --resume t.h5 continues it)"): the file was closed whole, so `status` calls it
@@ -1269,6 +1317,7 @@ int main(int argc, char **argv)
         {"limits", cmocka_unit_test(test_compact_full_disk)},
         {"kill", cmocka_unit_test(test_kill_compaction_disk)},
         {"limits", cmocka_unit_test(test_pdf_full)},
+        {"limits", cmocka_unit_test(test_pdf_killed)},
         {"signals", cmocka_unit_test(test_stop_before_first_write)},
         {"signals", cmocka_unit_test(test_signals_mpi)},
         {"resume", cmocka_unit_test(test_corrupt_refused)},

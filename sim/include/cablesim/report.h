@@ -52,9 +52,11 @@ cs_status cs_report_file(const char *path, const char *const *files, size_t n_fi
 /**
  * Prints the HTML page html to the PDF file pdf with a headless Chromium (browser: its command,
  * "chromium" when NULL), run without a shell and without network access to anything but the
- * local file. The browser prints into a directory of its own under /tmp; the PDF, once checked
- * whole (a PDF cut short by a full disk has no "%%EOF"), is copied to pdf as "<pdf>.tmp.<pid>"
- * renamed when complete, so a failure or a kill leaves nothing at pdf. \return CS_OK; CS_EIO
+ * local file. The browser prints into a directory of its own, $TMPDIR (else /tmp)
+ * /cablesim-pdf-HOST-PID-XXXXXX, removed when it ends; one that a killed report left (its PID no
+ * longer runs on this host) is removed by the next. The PDF, once checked whole (a PDF cut short
+ * by a full disk has no "%%EOF"), is copied to pdf as "<pdf>.tmp.<pid>" renamed when complete,
+ * so a failure or a kill leaves nothing at pdf. \return CS_OK; CS_EIO
  * (the browser cannot be run or fails); CS_EWRITE (no whole PDF printed, or pdf cannot be
  * written: a full disk, a file size limit); CS_EINVAL (pdf cannot be made: the path).
  */

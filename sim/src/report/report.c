@@ -4,6 +4,7 @@
  */
 /* nftw and realpath (X/Open). */
 #define _XOPEN_SOURCE 700
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -543,6 +545,37 @@ static int remove_entry(const char *p, const struct stat *st, int flag, struct F
     return remove(p);
 }
 
+/*
+ * The browser's directories are DIR/cablesim-pdf-HOST-PID-XXXXXX (DIR: $TMPDIR, else /tmp). One
+ * left by a report that was killed (its PID no longer runs on this host; the directory is this
+ * user's) is removed by the next report that prints, since the killed one could not. A PID
+ * that runs again (reused) keeps its directory: nothing of a live process is removed.
+ */
+static void remove_stale(const char *dir, const char *host)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) return;
+    char prefix[300];
+    const int np = snprintf(prefix, sizeof prefix, "cablesim-pdf-%s-", host);
+    const struct dirent *e;
+    while (np > 0 && (size_t)np < sizeof prefix && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, (size_t)np) != 0) continue;
+        char *end = NULL;
+        errno = 0;
+        const long pid = strtol(e->d_name + np, &end, 10);
+        if (errno != 0 || end == e->d_name + np || pid <= 0 || pid == (long)getpid() ||
+            *end != '-' || strlen(end + 1) != 6)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive (or not ours to ask) */
+        char path[PATH_MAX];
+        struct stat st;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path &&
+            lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+            nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    closedir(d);
+}
+
 /* Whether the file at path is a whole PDF: "%PDF" first and "%%EOF" in its last 1 KiB (a PDF
  * cut short by a full disk or a file size limit has no end-of-file marker). *size its bytes. */
 static bool whole_pdf(const char *path, long *size)
@@ -599,15 +632,27 @@ cs_status cs_report_pdf(const char *html, const char *pdf, const char *browser, 
         return cs_errorf(err, CS_EIO, "%s: cannot find it: %s", html, strerror(errno));
     const size_t n = PATH_MAX + 64;
     char *tmp = malloc(n), *url = malloc(n), *print = malloc(n), *profile = malloc(n);
-    char dir[] = "/tmp/cablesim-pdf-XXXXXX";
+    char *dir = malloc(n);
     cs_status rc = CS_OK;
-    if (!tmp || !url || !print || !profile) {
+    if (!tmp || !url || !print || !profile || !dir) {
         rc = cs_errorf(err, CS_ENOMEM, "%s: out of memory", pdf);
         goto done;
     }
+    const char *tmpdir = getenv("TMPDIR");
+    if (tmpdir == NULL || tmpdir[0] == '\0') tmpdir = "/tmp";
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0' || strchr(host, '/') != NULL)
+        snprintf(host, sizeof host, "localhost");
+    remove_stale(tmpdir, host);
+    /* (short enough for the page's and the profile's paths below to fit in n) */
+    if ((size_t)snprintf(dir, n, "%s/cablesim-pdf-%s-%ld-XXXXXX", tmpdir, host, (long)getpid()) >=
+        (size_t)PATH_MAX - 32) {
+        rc = cs_errorf(err, CS_EINVAL, "%s: TMPDIR too long: %s", pdf, tmpdir);
+        goto done;
+    }
     if (mkdtemp(dir) == NULL) {
-        rc = cs_errorf(err, CS_EWRITE, "%s: cannot make a browser profile directory: %s", pdf,
-                       strerror(errno));
+        rc = cs_errorf(err, CS_EWRITE, "%s: cannot make a browser profile directory in %s: %s", pdf,
+                       tmpdir, strerror(errno));
         goto done;
     }
     /* The browser prints into its own directory, and the PDF, once checked whole, is copied to
@@ -656,6 +701,7 @@ cs_status cs_report_pdf(const char *html, const char *pdf, const char *browser, 
     }
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 done:
+    free(dir);
     free(tmp);
     free(url);
     free(print);
