@@ -362,25 +362,26 @@ static int stopped_before_output(const run_args *a, int rank)
 }
 
 /*
- * Loads the scenario (given, default, or stored in the file to resume) and its engine. A stop
- * request ends a one-process load at the next stage; under MPI every rank loads in full (so
- * that all see the same input errors) and the ranks agree on the stop before any output.
+ * Loads the scenario (given, default, or stored in the file to resume) and its engine; a
+ * failure's message goes to *err, unsaid. A stop request ends a one-process load at the next
+ * stage; under MPI every rank loads in full (so that all see the same input errors) and the
+ * ranks agree on the stop before any output.
  */
-static int load(const run_args *a, bool mpi, int rank, cs_scenario **sc, cs_engine_t **e)
+static int load(const run_args *a, bool mpi, int rank, cs_scenario **sc, cs_engine_t **e,
+                cs_error *err)
 {
     char path[4096];
-    cs_error err = CS_ERROR_INIT;
     if (a->scenario == NULL && a->resume == NULL &&
-        cs_data_path(path, sizeof path, "scenarios/baseline.yaml", &err) != CS_OK)
-        return run_report(rank, &err);
-    if (a->resume != NULL && load_resumed(sc, a->resume, a->resume_checked, &err) != CS_OK)
-        return run_report(rank, &err);
+        cs_data_path(path, sizeof path, "scenarios/baseline.yaml", err) != CS_OK)
+        return cli_status(err->code);
+    if (a->resume != NULL && load_resumed(sc, a->resume, a->resume_checked, err) != CS_OK)
+        return cli_status(err->code);
     if (a->resume == NULL && cs_scenario_load(sc, a->scenario ? a->scenario : path, a->sets,
-                                              a->nsets, cli_current_year(), &err) != CS_OK)
-        return run_report(rank, &err);
+                                              a->nsets, cli_current_year(), err) != CS_OK)
+        return cli_status(err->code);
     run_hook_stage("scenario", 0);
     if (!mpi && run_stop_requested) return CLI_INTERRUPTED;
-    if (cs_engine_alloc(e, *sc, &err) != CS_OK) return run_report(rank, &err);
+    if (cs_engine_alloc(e, *sc, err) != CS_OK) return cli_status(err->code);
     /* After every check, so that invalid input still gets its one-line error only. */
     if (a->resume == NULL && (*sc)->as_of_default && rank == 0)
         cli_message("warning: %s: no as_of: using the network of %d (the current year); set "
@@ -388,6 +389,19 @@ static int load(const run_args *a, bool mpi, int rank, cs_scenario **sc, cs_engi
                     a->scenario ? a->scenario : path, (*sc)->as_of);
     run_hook_stage("engine", 0);
     return CLI_OK;
+}
+
+/*
+ * The ranks' load statuses agreed (one process: status as is). Rank 0 says what is wrong; a rank
+ * whose load failed where rank 0's did not (an input that another node cannot read, say) says
+ * it itself, since rank 0 cannot; every rank then ends with the largest status. Until session
+ * 21 such a rank returned alone and the others waited for it in the next collective call.
+ */
+static int agree_load(int status, const cs_error *err, bool mpi, int rank)
+{
+    const int rank0 = mpi ? cs_mpi_share_int(cs_mpi_world(), status) : status;
+    if (status != CLI_OK && err->code != CS_OK && (rank == 0 || rank0 == CLI_OK)) cli_report(err);
+    return mpi ? cs_mpi_max_int(cs_mpi_world(), status) : status;
 }
 
 /*
@@ -451,7 +465,10 @@ static int run_variant(const run_args *a, const cli_variant *v, bool mpi, int ra
     int status = variant_args(a, v, &va);
     cs_scenario *sc = NULL;
     cs_engine_t *e = NULL;
-    if (status == CLI_OK) status = load(&va, mpi, rank, &sc, &e);
+    if (status == CLI_OK) {
+        cs_error err = CS_ERROR_INIT;
+        status = agree_load(load(&va, mpi, rank, &sc, &e, &err), &err, mpi, rank);
+    }
     uint64_t pf = 0, pn = 1;
     if (status == CLI_OK && va.shards > 0) run_range(e, &va, &pf, &pn);
     if (status == CLI_OK && pn == 0) {

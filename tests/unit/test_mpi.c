@@ -339,10 +339,10 @@ static void test_resume_refusals(void **state)
 }
 
 /*
- * A rank other than 0 that cannot read the file to resume, which rank 0 read (here: ranks
- * started in different directories, so that the same relative name is another file for rank 1),
- * says why itself, and every rank stops with its status. Until session 21 rank 0's status was
- * shared over it and the job hung in the resume's collective calls.
+ * A rank other than 0 that cannot read the file to resume, or an input, which rank 0 read (here:
+ * ranks started in different directories, so that the same relative name is another file for
+ * rank 1), says why itself, and every rank stops with its status. Until session 21 rank 0's
+ * status was shared over it, or rank 1 returned alone, and the job hung in a collective call.
  */
 static void test_resume_rank_alone(void **state)
 {
@@ -373,7 +373,24 @@ static void test_resume_rank_alone(void **state)
     assert_int_equal(run_sh(cmd, out, sizeof out), 0);
     assert_int_equal(root_attr("mpi-rk.h5", "complete"), 1);
     assert_int_equal(rows("mpi-rk.h5", "/trials/unserved_tbps"), 10);
-    snprintf(cmd, sizeof cmd, "rm -r mpi-other mpi-rk.h5 mpi-rk.yaml");
+    /* A scenario whose topology rank 1 cannot find (its relative path is another directory's):
+     * rank 1 says so (rank 0 loaded it), every rank stops, nothing is written. Before, rank 1
+     * returned alone and rank 0 waited for it in check_output's broadcast. */
+    snprintf(cmd, sizeof cmd, "rm mpi-rk.h5 && cp mpi-rk.yaml mpi-other/");
+    assert_int_equal(run_sh(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd,
+             "timeout 300 %s 1 -wdir '%s' '%s' run mpi-rk.yaml -o mpi-rk.h5 -q "
+             ": " CS_MPIEXEC_NUMPROC_FLAG
+             " 1 -wdir '%s/mpi-other' '%s' run mpi-rk.yaml -o mpi-rk.h5 -q",
+             mpirun(), scratch, CS_CLI, scratch, CS_CLI);
+    const int rc_load = run_sh(cmd, out, sizeof out);
+    if (rc_load != 2 || strstr(out, "mpi-rk.yaml:2:11: topology: expected an existing file, found "
+                                    "\"engine-topo.geojson\"") == NULL)
+        fail_msg("exit %d: %s", rc_load, out);
+    snprintf(cmd, sizeof cmd, "ls mpi-rk.h5* mpi-other/mpi-rk.h5* 2>/dev/null | wc -l");
+    assert_int_equal(run_sh(cmd, out, sizeof out), 0);
+    assert_string_equal(out, "1\n"); /* mpi-other/mpi-rk.h5, the non-results file above */
+    snprintf(cmd, sizeof cmd, "rm -r mpi-other mpi-rk.yaml");
     assert_int_equal(run_sh(cmd, out, sizeof out), 0);
 }
 
