@@ -44,18 +44,32 @@ static void print_file(const rare_file *x)
            x->weighted ? "importance sampling" : "plain Monte Carlo", x->target.text);
     char rel[32] = "none: no event seen";
     if (isfinite(p.rel)) snprintf(rel, sizeof rel, "%.3g%%", 100.0 * p.rel);
-    printf("  probability    %.4g  (95%% CI %.4g to %.4g; relative standard error %s)\n", p.mean,
-           p.lo, p.hi, rel);
-    printf("  trials         %llu, %llu with the event; effective sample size %.0f\n",
-           (unsigned long long)s->n, (unsigned long long)s->hits, cs_rare_ess(s));
+    const cs_rare_check ok = cs_rare_reliability(s, x->weighted);
+    if (ok.reason[0] != '\0')
+        printf("  probability    %.4g, no interval (%s)\n", p.mean, ok.reason);
+    else
+        printf("  probability    %.4g  (95%% CI %.4g to %.4g; relative standard error %s)\n",
+               p.mean, p.lo, p.hi, rel);
+    printf("  trials         %llu, %llu with the event; effective sample size %.0f (of the hits "
+           "%.0f); mean weight %.4g (standard error %.2g)\n",
+           (unsigned long long)s->n, (unsigned long long)s->hits, cs_rare_ess(s), ok.ess_hits,
+           x->weighted ? ok.mean_w : 1.0, x->weighted ? ok.se_w : 0.0);
     if (!x->weighted) return;
     const cs_rare_estimate u = cs_rare_mean(s, s->swu, s->swu2);
     const cs_rare_estimate c = cs_rare_mean(s, s->swc, s->swc2);
     const cs_rare_estimate l = cs_rare_mean(s, s->swl, s->swl2);
-    printf("  weighted means, the model's expectations (95%% CI):\n");
-    printf("    unserved                  %.4g Tbps  (%.4g to %.4g)\n", u.mean, u.lo, u.hi);
-    printf("    capacity lost             %.4g Tbps  (%.4g to %.4g)\n", c.mean, c.lo, c.hi);
-    printf("    international lost        %.4g Tbps  (%.4g to %.4g)\n", l.mean, l.lo, l.hi);
+    if (ok.weights_off) {
+        printf("  weighted means, the model's expectations (no intervals: the weights are "
+               "unreliable, above):\n");
+        printf("    unserved                  %.4g Tbps\n", u.mean);
+        printf("    capacity lost             %.4g Tbps\n", c.mean);
+        printf("    international lost        %.4g Tbps\n", l.mean);
+    } else {
+        printf("  weighted means, the model's expectations (95%% CI):\n");
+        printf("    unserved                  %.4g Tbps  (%.4g to %.4g)\n", u.mean, u.lo, u.hi);
+        printf("    capacity lost             %.4g Tbps  (%.4g to %.4g)\n", c.mean, c.lo, c.hi);
+        printf("    international lost        %.4g Tbps  (%.4g to %.4g)\n", l.mean, l.lo, l.hi);
+    }
     printf("  The trials were drawn with tilted failure probabilities and carry weights\n"
            "  (/trials/weight): the plain statistics of analyze (quantiles, regions, rankings)\n"
            "  would describe the tilted draws, not the model, and are not shown.\n");
@@ -68,6 +82,17 @@ static json_t *j_est(const cs_rare_estimate *e)
                      isfinite(e->hi) ? e->hi : 0.0, "relative_se", isfinite(e->rel) ? e->rel : 0.0);
 }
 
+/* An estimate whose interval the weights cannot support: lo and hi null. */
+static json_t *j_withheld(const cs_rare_estimate *e, bool withheld)
+{
+    json_t *o = j_est(e);
+    if (o != NULL && withheld) {
+        json_object_set_new(o, "lo", json_null());
+        json_object_set_new(o, "hi", json_null());
+    }
+    return o;
+}
+
 static json_t *j_file(const rare_file *x)
 {
     const cs_rare_sums *s = &x->sums;
@@ -75,11 +100,17 @@ static json_t *j_file(const rare_file *x)
     const cs_rare_estimate u = cs_rare_mean(s, s->swu, s->swu2);
     const cs_rare_estimate c = cs_rare_mean(s, s->swc, s->swc2);
     const cs_rare_estimate l = cs_rare_mean(s, s->swl, s->swl2);
-    return json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:o,s:o,s:o,s:o}", "file", x->path, "method",
+    const cs_rare_check ok = cs_rare_reliability(s, x->weighted);
+    const bool all = ok.weights_off, prob = ok.reason[0] != '\0';
+    json_t *rel = json_pack("{s:b,s:s,s:f,s:f,s:f}", "reliable", !prob, "reason", ok.reason,
+                            "mean_weight", x->weighted ? ok.mean_w : 1.0, "mean_weight_se",
+                            x->weighted ? ok.se_w : 0.0, "ess_hits", ok.ess_hits);
+    return json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:o,s:o,s:o,s:o,s:o}", "file", x->path, "method",
                      x->weighted ? "importance_sampling" : "plain", "target", x->target.text,
                      "trials", (json_int_t)s->n, "hits", (json_int_t)s->hits, "ess", cs_rare_ess(s),
-                     "probability", j_est(&p), "unserved_tbps", j_est(&u), "capacity_lost_tbps",
-                     j_est(&c), "intl_capacity_lost_tbps", j_est(&l));
+                     "reliability", rel, "probability", j_withheld(&p, prob), "unserved_tbps",
+                     j_withheld(&u, all), "capacity_lost_tbps", j_withheld(&c, all),
+                     "intl_capacity_lost_tbps", j_withheld(&l, all));
 }
 
 static int dump(json_t *root)
@@ -124,10 +155,16 @@ int cli_rare_section(const char *path)
 }
 
 /* One row of a rare-event comparison: A, B, B - A and its 95% interval (independent). */
-static void print_diff(const char *label, const cs_rare_estimate *a, const cs_rare_estimate *b)
+static void print_diff(const char *label, const cs_rare_estimate *a, const cs_rare_estimate *b,
+                       const char *unreliable)
 {
     const double d = b->mean - a->mean, se = sqrt(a->se * a->se + b->se * b->se);
     const double lo = d - CS_ANALYSIS_Z95 * se, hi = d + CS_ANALYSIS_Z95 * se;
+    if (unreliable != NULL) { /* the weights of a side cannot support an interval */
+        printf("  %-22s %11.4g %11.4g %11.4g  no interval (%s unreliable, below)\n", label, a->mean,
+               b->mean, d, unreliable);
+        return;
+    }
     /* a side whose trials all gave the same value has se 0: its interval says nothing */
     const char *verdict = !(a->se > 0.0) || !(b->se > 0.0) ? "no claim (a side without variation)"
                           : lo > 0.0 || hi < 0.0           ? "significant"
@@ -172,12 +209,21 @@ int cli_rare_compare(const char *const *paths, size_t n, cli_rare_format f, bool
     printf("  %-22s %11s %11s %11s  95%% CI of B - A\n", "", "A", "B", "B - A");
     const cs_rare_estimate pa = cs_rare_probability(a, x[0].weighted);
     const cs_rare_estimate pb = cs_rare_probability(b, x[1].weighted);
-    print_diff("probability", &pa, &pb);
+    const cs_rare_check ka = cs_rare_reliability(a, x[0].weighted),
+                        kb = cs_rare_reliability(b, x[1].weighted);
+    const char *ab = ka.reason[0] && kb.reason[0] ? "A and B" : ka.reason[0] ? "A" : "B";
+    print_diff("probability", &pa, &pb, ka.reason[0] || kb.reason[0] ? ab : NULL);
+    const char *means = ka.weights_off && kb.weights_off ? "A and B"
+                        : ka.weights_off                 ? "A"
+                        : kb.weights_off                 ? "B"
+                                                         : NULL;
     const cs_rare_estimate ua = cs_rare_mean(a, a->swu, a->swu2);
     const cs_rare_estimate ub = cs_rare_mean(b, b->swu, b->swu2);
-    print_diff("unserved (Tbps)", &ua, &ub);
+    print_diff("unserved (Tbps)", &ua, &ub, means);
     const cs_rare_estimate ca = cs_rare_mean(a, a->swc, a->swc2);
     const cs_rare_estimate cb = cs_rare_mean(b, b->swc, b->swc2);
-    print_diff("capacity lost (Tbps)", &ca, &cb);
+    print_diff("capacity lost (Tbps)", &ca, &cb, means);
+    if (ka.reason[0]) printf("  A: %s\n", ka.reason);
+    if (kb.reason[0]) printf("  B: %s\n", kb.reason);
     return CLI_OK;
 }

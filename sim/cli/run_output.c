@@ -266,10 +266,15 @@ static void print_rare(cs_engine_t *e, const cs_run_summary *s)
     const cs_rare_estimate p = cs_rare_probability(r, s->weighted);
     printf("  rare event (estimator %s, docs/rare-events.md): %s\n",
            s->weighted ? "importance_sampling" : "plain", cs_estimator_target(est)->text);
-    printf("    probability: %.4g (95%% CI %.4g to %.4g), relative standard error %.3g%%; the "
-           "event in %llu of %llu trials\n",
-           p.mean, p.lo, p.hi, 100.0 * p.rel, (unsigned long long)r->hits,
-           (unsigned long long)r->n);
+    const cs_rare_check ok = cs_rare_reliability(r, s->weighted);
+    if (ok.reason[0] != '\0')
+        printf("    probability: %.4g, no interval (%s); the event in %llu of %llu trials\n",
+               p.mean, ok.reason, (unsigned long long)r->hits, (unsigned long long)r->n);
+    else
+        printf("    probability: %.4g (95%% CI %.4g to %.4g), relative standard error %.3g%%; the "
+               "event in %llu of %llu trials\n",
+               p.mean, p.lo, p.hi, 100.0 * p.rel, (unsigned long long)r->hits,
+               (unsigned long long)r->n);
     if (!s->weighted) return;
     unsigned it = 0;
     bool reached = false;
@@ -284,10 +289,16 @@ static void print_rare(cs_engine_t *e, const cs_run_summary *s)
     const cs_rare_estimate u = cs_rare_mean(r, r->swu, r->swu2);
     const cs_rare_estimate c = cs_rare_mean(r, r->swc, r->swc2);
     const cs_rare_estimate l = cs_rare_mean(r, r->swl, r->swl2);
-    printf("    weighted means (the model's expectations): unserved %.4g Tbps (95%% CI %.4g to "
-           "%.4g); capacity lost %.4g Tbps (%.4g to %.4g), international %.4g Tbps (%.4g to "
-           "%.4g)\n",
-           u.mean, u.lo, u.hi, c.mean, c.lo, c.hi, l.mean, l.lo, l.hi);
+    if (ok.weights_off)
+        printf("    weighted means (the model's expectations): unserved %.4g Tbps; capacity lost "
+               "%.4g Tbps, international %.4g Tbps; no intervals (the weights are unreliable, "
+               "above)\n",
+               u.mean, c.mean, l.mean);
+    else
+        printf("    weighted means (the model's expectations): unserved %.4g Tbps (95%% CI %.4g "
+               "to %.4g); capacity lost %.4g Tbps (%.4g to %.4g), international %.4g Tbps (%.4g "
+               "to %.4g)\n",
+               u.mean, u.lo, u.hi, c.mean, c.lo, c.hi, l.mean, l.lo, l.hi);
     printf("    the trials were drawn with tilted failure probabilities: the plain figures of "
            "the summary are left out (weights: /trials/weight)\n");
 }

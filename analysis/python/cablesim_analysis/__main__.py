@@ -5,6 +5,7 @@ else.
 """
 
 import argparse
+import math
 import os
 import sys
 import warnings
@@ -118,12 +119,19 @@ def _summary(a):
                   f"interval: at most {s['expected_unserved_tbps_hi']:.4f} Tbps (the intact "
                   f"unserved plus served demand x {s['p_loss_hi']:.3g}, the 95% Clopper-Pearson "
                   "upper bound of P(loss > 0))")
+        elif math.isnan(s["expected_unserved_tbps_lo"]):  # weights that support no interval
+            print(f"  expected unserved: {s['expected_unserved_tbps']:.4f} Tbps (no interval: "
+                  "the weights are unreliable, below)")
         else:
             print(f"  expected unserved: {s['expected_unserved_tbps']:.4f} Tbps (95% CI "
                   f"{s['expected_unserved_tbps_lo']:.4f} to {s['expected_unserved_tbps_hi']:.4f})")
-        print(f"  P(some region cut off from every Japanese city): "
-              f"{s['p_any_region_cut']:.5f} ({s['p_any_region_cut_lo']:.5f} to "
-              f"{s['p_any_region_cut_hi']:.5f})")
+        if s.get("reliability"):
+            print(f"  P(some region cut off from every Japanese city): "
+                  f"{s['p_any_region_cut']:.5g}, no interval ({s['reliability']})")
+        else:
+            print(f"  P(some region cut off from every Japanese city): "
+                  f"{s['p_any_region_cut']:.5f} ({s['p_any_region_cut_lo']:.5f} to "
+                  f"{s['p_any_region_cut_hi']:.5f})")
         if r.weighted:  # the rest would be statistics of the tilted draws
             print(f"  importance-sampled (/trials/weight): the figures above are weighted "
                   f"estimates (effective sample size {s['ess']:.0f} of {s['trials']}); the "

@@ -60,7 +60,54 @@ def weighted_estimate(values, weights):
     e["rel"] = e["se"] / abs(e["mean"]) if e["n"] and e["mean"] != 0 else np.nan
     s2 = float(np.sum(w * w))
     e["ess"] = float(np.sum(w)) ** 2 / s2 if s2 > 0 else 0.0
+    e.update(weight_reliability(x, w))
+    if not e["reliable"]:  # no interval the weights cannot support
+        e["lo"] = e["hi"] = np.nan
     return e
+
+
+# The reliability checks of cablesim's cs_rare_reliability (docs/rare-events.md, "When the
+# interval is withheld"): CS_RARE_WEIGHT_Z and CS_RARE_HIT_ESS_SHARE.
+RARE_WEIGHT_Z = 4.0
+RARE_HIT_ESS_SHARE = 0.1
+
+
+def weight_reliability(values, weights):
+    """Whether importance-sampling weights can support an interval of the weighted mean of
+    values (docs/rare-events.md): ``reliable``, ``reason`` ("" or "unreliable: ...; rerun
+    with a larger pilot_trials"), ``mean_weight`` and ``mean_weight_se``, and for an indicator
+    (values 0 or 1) ``ess_hits`` = (sum_hits w)^2 / sum_hits w^2. Unreliable when the weights'
+    mean is more than RARE_WEIGHT_Z standard errors from 1 (E_q[w] = 1 for every tilt), or, for
+    an indicator, when ess_hits is below RARE_HIT_ESS_SHARE of the hits. Weights all 1 (a plain
+    run) are reliable. Neither check sees an outcome the tilt never draws when its absence
+    leaves the weights' mean intact."""
+    x = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    out = dict(reliable=True, reason="", mean_weight=np.nan, mean_weight_se=np.nan,
+               ess_hits=np.nan)
+    n = w.size
+    if n < 2:
+        return out
+    mw = float(w.mean())
+    se = float(w.std(ddof=1)) / math.sqrt(n)
+    out.update(mean_weight=mw, mean_weight_se=se)
+    indicator = bool(np.all((x == 0) | (x == 1)))
+    hits = int((x == 1).sum()) if indicator else 0
+    if indicator:
+        wh = w[x == 1]
+        s2 = float(np.sum(wh * wh))
+        out["ess_hits"] = float(np.sum(wh)) ** 2 / s2 if s2 > 0 else 0.0
+    if abs(mw - 1.0) > RARE_WEIGHT_Z * se:
+        out.update(reliable=False, reason=(
+            f"unreliable: the weights average {mw:.3g} (standard error {se:.2g}), not 1 (more "
+            f"than {RARE_WEIGHT_Z:.0f} standard errors off): the tilt leaves part of the "
+            "model's law unsampled; rerun with a larger pilot_trials"))
+    elif indicator and hits > 0 and out["ess_hits"] < RARE_HIT_ESS_SHARE * hits:
+        out.update(reliable=False, reason=(
+            f"unreliable: the hits' effective sample size {out['ess_hits']:.0f} is below "
+            f"{100 * RARE_HIT_ESS_SHARE:.0f}% of the {hits} hits: a few hits carry the estimate "
+            "and its standard error; rerun with a larger pilot_trials"))
+    return out
 
 
 def wilson(k, n):
@@ -457,6 +504,8 @@ def run_summary(r):
     if r.weighted:  # importance sampling: the weighted estimate and its normal interval
         e = weighted_estimate(any_cut.astype(float), w)
         p, lo, hi = e["mean"], max(0.0, e["lo"]), min(1.0, e["hi"])
+        if not e["reliable"]:  # max(0.0, nan) is 0.0: no interval, both NaN
+            lo = hi = np.nan
         # Clipped to the valid range, like every interval (issue 10): unserved is within
         # [0, demand]; the normal interval of a mean of few losses reaches below 0.
         st = dict(kind="normal", lo=float(np.clip(u["lo"], 0.0, demand)),
@@ -486,6 +535,8 @@ def run_summary(r):
         "p_any_region_cut_hi": hi,
         "weighted": r.weighted,
         "ess": u["ess"],
+        # why the weights cannot support the intervals above (NaN then); "" when they can
+        "reliability": (e["reason"] if r.weighted else ""),
     }
 
 

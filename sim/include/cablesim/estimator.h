@@ -102,6 +102,30 @@ cs_rare_estimate cs_rare_mean(const cs_rare_sums *s, double swx, double swx2);
 /** The effective sample size (sum w)^2 / sum w^2 (n for weights 1; 0 without trials). */
 double cs_rare_ess(const cs_rare_sums *s);
 
+/*
+ * Whether the weights can support an interval (docs/rare-events.md, "When the interval is
+ * withheld"). Importance-sampled trials only (weighted true); a plain run is always reliable.
+ * Two checks, both functions of the sums (so the same for any MPI split, shard or resume):
+ * - the weights average 1 under any tilt (E_q[w] = 1): a mean weight more than
+ *   CS_RARE_WEIGHT_Z standard errors from 1 says the tilt leaves part of the model's law
+ *   (and, with it, possibly part of the event) unsampled; it concerns every weighted figure;
+ * - the hits' effective sample size (sum_hits w)^2 / sum_hits w^2 below CS_RARE_HIT_ESS_SHARE
+ *   of the hits says a few hits carry the probability's estimate and its standard error; it
+ *   concerns the probability.
+ * Neither can see an outcome the tilt never draws and whose absence leaves the weights intact.
+ */
+#define CS_RARE_WEIGHT_Z      4.0
+#define CS_RARE_HIT_ESS_SHARE 0.1
+typedef struct {
+    bool weights_off;    /**< the weights' mean is not 1 (every weighted figure unreliable) */
+    bool hits_few;       /**< a few hits carry the probability */
+    double mean_w, se_w; /**< the weights' mean and its standard error */
+    double ess_hits;     /**< (sum_hits w)^2 / sum_hits w^2 (0 without hits) */
+    char reason[256];    /**< "unreliable: ...; rerun with a larger pilot_trials", "" if reliable */
+} cs_rare_check;
+/** The reliability checks of s (weighted: importance-sampled trials). */
+cs_rare_check cs_rare_reliability(const cs_rare_sums *s, bool weighted);
+
 typedef struct cs_estimator cs_estimator_t;
 
 /** The cross-entropy pilot's settings (docs/rare-events.md gives the defaults' reasons). */

@@ -272,6 +272,31 @@ double cs_rare_ess(const cs_rare_sums *s)
     return s->sw2 > 0.0 ? s->sw * s->sw / s->sw2 : 0.0;
 }
 
+cs_rare_check cs_rare_reliability(const cs_rare_sums *s, bool weighted)
+{
+    cs_rare_check c = {.mean_w = NAN, .se_w = NAN};
+    c.ess_hits = s->swi2 > 0.0 ? s->swi * s->swi / s->swi2 : 0.0;
+    if (!weighted || s->n < 2) return c;
+    const cs_rare_estimate w = cs_rare_mean(s, s->sw, s->sw2);
+    c.mean_w = w.mean;
+    c.se_w = w.se;
+    c.weights_off = fabs(w.mean - 1.0) > CS_RARE_WEIGHT_Z * w.se;
+    c.hits_few = s->hits > 0 && c.ess_hits < CS_RARE_HIT_ESS_SHARE * (double)s->hits;
+    if (c.weights_off)
+        snprintf(c.reason, sizeof c.reason,
+                 "unreliable: the weights average %.3g (standard error %.2g), not 1 (more than "
+                 "%.0f standard errors off): the tilt leaves part of the model's law unsampled; "
+                 "rerun with a larger pilot_trials",
+                 w.mean, w.se, CS_RARE_WEIGHT_Z);
+    else if (c.hits_few)
+        snprintf(c.reason, sizeof c.reason,
+                 "unreliable: the hits' effective sample size %.0f is below %.0f%% of the %llu "
+                 "hits: a few hits carry the estimate and its standard error; rerun with a larger "
+                 "pilot_trials",
+                 c.ess_hits, 100.0 * CS_RARE_HIT_ESS_SHARE, (unsigned long long)s->hits);
+    return c;
+}
+
 /* ------------------------------------------------------------- the estimator */
 
 const cs_target *cs_estimator_target(const cs_estimator_t *est)
