@@ -397,10 +397,10 @@ static void test_bad_records_refused(void **state)
     refused(fx, "merge -o m.h5 b.h5 p1.h5 --quiet",
             "cablesim: b.h5: /trials/cuts[0].waters: 3, not 0, 1 or 2 (domestic, foreign, "
             "contested)");
-    edited_member(fx, "p1.h5", "b.h5", "/trials/hazard_events", "target", 0, 1e6);
+    edited_member(fx, "p1.h5", "b.h5", "/trials/hazard_events", "target", 0, -5);
     refused(fx, "merge -o m.h5 p0.h5 b.h5 --quiet",
-            "cablesim: b.h5: /trials/hazard_events[0].target: 1000000, not -1 (none) or an "
-            "index below ");
+            "cablesim: b.h5: /trials/hazard_events[0].target: -5, not an index (>= 0, or -1 for "
+            "none)");
     /* Faults: PAC-2 cut and a sabotage cut, both repaired by one ship within the horizon. */
     char scen[1024], out[4096], r[256];
     snprintf(scen, sizeof scen,

@@ -298,9 +298,10 @@ def check_values(file, path, v, first=0, rows=None, demand=None):
 
 
 # The members of the records of the values lists (docs/hdf5-schema.md, "Values"; values.c's
-# cs_values_records_check): (member, rule) in the order they are checked.
+# cs_values_records_check): (member, rule) in the order they are checked. A cut's place and
+# depth may be NaN: the library's writer keeps a cut given to it unplaced so (runs place all).
 _RECORD_RULES = {
-    "/trials/cuts": [("lon_deg", "lon"), ("lat_deg", "lat"), ("depth_m", "nonneg"),
+    "/trials/cuts": [("lon_deg", "lon_nan"), ("lat_deg", "lat_nan"), ("depth_m", "nonneg_nan"),
                      ("waters", "waters"), ("hazard", "hazard"), ("time_days", "nonneg")],
     "/trials/hazard_events": [("hazard", "hazard_ev"), ("magnitude", "magnitude"),
                               ("lon0_deg", "lon_nan"), ("lat0_deg", "lat_nan"),
@@ -310,7 +311,7 @@ _RECORD_RULES = {
 _WATERS_WHY = "not 0, 1 or 2 (domestic, foreign, contested)"
 
 
-def _member_bad(rule, x, bound):
+def _member_bad(rule, x):
     """Boolean mask of the values x (float64) of a record member that break rule."""
     with np.errstate(invalid="ignore"):
         nan = np.isnan(x)
@@ -324,18 +325,16 @@ def _member_bad(rule, x, bound):
             return ~(nan | (np.isfinite(x) & (x >= 0)))
         if rule == "waters":
             return x > 2
-        if rule == "hazard":
+        if rule in ("hazard", "target"):
             return x < -1
         if rule == "hazard_ev":
             return x < 0
         if rule == "magnitude":
             return np.isinf(x)
-        if rule == "target":
-            return ~((x == -1) | ((x >= 0) & (x < bound)))
     return np.zeros(x.shape, dtype=bool)
 
 
-def _member_why(rule, x, bound):
+def _member_why(rule, x):
     if rule in ("lon", "lon_nan"):
         return "not a longitude in [-180, 180]" if np.isnan(x) else "outside [-180, 180]"
     if rule in ("lat", "lat_nan"):
@@ -345,7 +344,7 @@ def _member_why(rule, x, bound):
     return {"waters": _WATERS_WHY, "hazard": "not a hazard index (>= 0, or -1 for none)",
             "hazard_ev": "not a hazard index (>= 0)",
             "magnitude": "not a finite magnitude (or NaN: not applicable)",
-            "target": f"not -1 (none) or an index below {bound:.17g}"}.get(rule, "not allowed")
+            "target": "not an index (>= 0, or -1 for none)"}.get(rule, "not allowed")
 
 
 def _num(x):
@@ -403,11 +402,10 @@ def _faults_bad(recs):
     return bad
 
 
-def check_records(file, path, recs, first=0, bound=np.inf):
+def check_records(file, path, recs, first=0):
     """Raises ResultsError "FILE: PATH[INDEX].MEMBER: VALUE, what is wrong" for the first record
     of recs (records first.. of values list path: /trials/cuts, /trials/hazard_events,
-    /recovery/faults) that a file written by cablesim never holds; bound: the limit of an
-    event's target (max(edges, nodes)). recs is returned unchanged."""
+    /recovery/faults) that a file written by cablesim never holds. recs is returned unchanged."""
     names = recs.dtype.names or ()
     if len(recs) == 0:
         return recs
@@ -422,7 +420,7 @@ def check_records(file, path, recs, first=0, bound=np.inf):
             raise ResultsError(f"{file}: {path}[{first + i}].{member}: {_num(x)}, {why}")
         return recs
     rules = [(m, r) for m, r in _RECORD_RULES.get(path, ()) if m in names]
-    masks = [_member_bad(r, np.asarray(recs[m], dtype=float), bound) for m, r in rules]
+    masks = [_member_bad(r, np.asarray(recs[m], dtype=float)) for m, r in rules]
     if not masks:
         return recs
     anybad = np.logical_or.reduce(masks)
@@ -433,7 +431,7 @@ def check_records(file, path, recs, first=0, bound=np.inf):
         if mask[i]:
             x = float(recs[m][i])
             raise ResultsError(f"{file}: {path}[{first + i}].{m}: {_num(x)}, "
-                               f"{_member_why(r, x, bound)}")
+                               f"{_member_why(r, x)}")
     return recs
 
 
@@ -850,8 +848,7 @@ class Results:
         if d["rows"] == "values":
             off = [p for p, o in DATASETS.items() if o.get("values") == path][0]
             lo, hi = (int(x) for x in self._f[off][[start, stop]])
-            return check_records(self.path, path, _widen(self._f[path][lo:hi], d), lo,
-                                 self._target_bound)
+            return check_records(self.path, path, _widen(self._f[path][lo:hi], d), lo)
         return self._trial_rows(path, start, stop)
 
     def _cached(self, key, make):
@@ -940,11 +937,6 @@ class Results:
         """Per trial, the array of node indices (rows of ``nodes``) that failed, in order."""
         return self._cached("failed_nodes", lambda: self._per_trial_lists("nodes"))
 
-    @property
-    def _target_bound(self):
-        """The limit of an event's target (an edge, cable or node index): max(edges, nodes)."""
-        return float(max(self._f["topology/edges"].shape[0], self._f["topology/nodes"].shape[0]))
-
     def _records(self, offsets_name, values_name):
         """A per-trial list of compound records as a DataFrame with a ``trial`` column (members
         by name; trials with none have no rows). Files written before the list existed give an
@@ -954,8 +946,7 @@ class Results:
             return pd.DataFrame({"trial": pd.Series([], dtype=np.int64)})
         off, vals = self._csr(offsets_name, values_name)
         vals = check_records(self.path, "/trials/" + values_name,
-                             _widen(vals, DATASETS["/trials/" + values_name]), 0,
-                             self._target_bound)
+                             _widen(vals, DATASETS["/trials/" + values_name]))
         frame = pd.DataFrame({name: vals[name] for name in vals.dtype.names})
         frame.insert(0, "trial", np.repeat(np.arange(len(off) - 1), np.diff(off)))
         return frame

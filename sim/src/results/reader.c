@@ -894,12 +894,8 @@ cs_status cs_resultsio_read_dataset(cs_resultsio_t *r, cs_dataset_id d, uint64_t
     if (mt < 0) return h5err(err, r->path, "make the memory type of", s->path);
     cs_status rc = read_rows(r, (int)d, first, count, mt, buf, err);
     H5Tclose(mt);
-    if (rc == CS_OK && s->type == CS_DT_RECORD) { /* the records' values (values.h) */
-        size_t dims[CS_DIM_COUNT] = {0};
-        dims[CS_DIM_EDGES] = r->info.n_edges;
-        dims[CS_DIM_NODES] = r->info.n_nodes;
+    if (rc == CS_OK && s->type == CS_DT_RECORD) /* the records' values (values.h) */
         rc = cs_values_records_check(err, r->path, d, s->path, buf, (size_t)count, CS_FORMAT_MEMORY,
-                                     first, dims);
-    }
+                                     first);
     return rc;
 }

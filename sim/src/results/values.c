@@ -229,17 +229,15 @@ cs_status cs_values_fault_check(cs_error *err, const char *file, uint64_t index,
 
 /* What a member of a cut or event record must be. */
 typedef enum {
-    M_LON,        /* finite, in [-180, 180] */
-    M_LAT,        /* finite, in [-90, 90] */
-    M_LON_NAN,    /* in [-180, 180], or NaN: not applicable */
-    M_LAT_NAN,    /* in [-90, 90], or NaN */
+    M_LON,        /* in [-180, 180], or NaN (not placed, not applicable) */
+    M_LAT,        /* in [-90, 90], or NaN */
     M_NONNEG,     /* finite, >= 0 */
     M_NONNEG_NAN, /* finite and >= 0, or NaN */
     M_WATERS,     /* 0, 1 or 2 */
     M_HAZARD,     /* >= -1 (-1: none) */
     M_HAZARD_EV,  /* >= 0 */
     M_MAGNITUDE,  /* finite, or NaN */
-    M_TARGET,     /* -1, or below the bound */
+    M_TARGET,     /* >= -1 (-1: none) */
 } member_rule;
 
 typedef struct {
@@ -247,26 +245,22 @@ typedef struct {
     member_rule rule;
 } member_check;
 
-static const member_check cut_checks[] = {{"lon_deg", M_LON},    {"lat_deg", M_LAT},
-                                          {"depth_m", M_NONNEG}, {"waters", M_WATERS},
-                                          {"hazard", M_HAZARD},  {"time_days", M_NONNEG}};
+static const member_check cut_checks[] = {{"lon_deg", M_LON},        {"lat_deg", M_LAT},
+                                          {"depth_m", M_NONNEG_NAN}, {"waters", M_WATERS},
+                                          {"hazard", M_HAZARD},      {"time_days", M_NONNEG}};
 
 static const member_check event_checks[] = {{"hazard", M_HAZARD_EV},     {"magnitude", M_MAGNITUDE},
-                                            {"lon0_deg", M_LON_NAN},     {"lat0_deg", M_LAT_NAN},
-                                            {"lon1_deg", M_LON_NAN},     {"lat1_deg", M_LAT_NAN},
+                                            {"lon0_deg", M_LON},         {"lat0_deg", M_LAT},
+                                            {"lon1_deg", M_LON},         {"lat1_deg", M_LAT},
                                             {"length_km", M_NONNEG_NAN}, {"target", M_TARGET}};
 
-/* Whether x obeys rule (bound: of M_TARGET). */
-static bool member_ok(member_rule rule, double x, double bound)
+/* Whether x obeys rule. */
+static bool member_ok(member_rule rule, double x)
 {
     switch (rule) {
     case M_LON:
-        return x >= -180.0 && x <= 180.0;
-    case M_LAT:
-        return x >= -90.0 && x <= 90.0;
-    case M_LON_NAN:
         return isnan(x) || (x >= -180.0 && x <= 180.0);
-    case M_LAT_NAN:
+    case M_LAT:
         return isnan(x) || (x >= -90.0 && x <= 90.0);
     case M_NONNEG:
         return isfinite(x) && x >= 0.0;
@@ -275,26 +269,23 @@ static bool member_ok(member_rule rule, double x, double bound)
     case M_WATERS:
         return x <= 2.0;
     case M_HAZARD:
+    case M_TARGET:
         return x >= -1.0;
     case M_HAZARD_EV:
         return x >= 0.0;
     case M_MAGNITUDE:
         return !isinf(x);
-    case M_TARGET:
-        return x == -1.0 || (x >= 0.0 && x < bound);
     }
     return true;
 }
 
-static const char *member_why(member_rule rule, double x, double bound, char *buf, size_t n)
+static const char *member_why(member_rule rule, double x)
 {
     switch (rule) {
     case M_LON:
-    case M_LON_NAN:
-        return rule == M_LON && isnan(x) ? "not a longitude in [-180, 180]" : "outside [-180, 180]";
+        return "outside [-180, 180]";
     case M_LAT:
-    case M_LAT_NAN:
-        return rule == M_LAT && isnan(x) ? "not a latitude in [-90, 90]" : "outside [-90, 90]";
+        return "outside [-90, 90]";
     case M_NONNEG:
     case M_NONNEG_NAN:
         return isfinite(x) ? "negative" : "not a finite value >= 0";
@@ -307,8 +298,7 @@ static const char *member_why(member_rule rule, double x, double bound, char *bu
     case M_MAGNITUDE:
         return "not a finite magnitude (or NaN: not applicable)";
     case M_TARGET:
-        snprintf(buf, n, "not -1 (none) or an index below %.17g", bound);
-        return buf;
+        return "not an index (>= 0, or -1 for none)";
     }
     return "not allowed";
 }
@@ -382,7 +372,7 @@ static cs_status check_faults(cs_error *err, const char *file, const cs_dataset_
 
 cs_status cs_values_records_check(cs_error *err, const char *file, cs_dataset_id d,
                                   const char *dataset, const void *v, size_t n, int version,
-                                  uint64_t first, const size_t *dims)
+                                  uint64_t first)
 {
     const cs_dataset_schema *s = cs_results_dataset(d);
     if (d == CS_DS_REC_FAULTS) return check_faults(err, file, s, v, n, version, first);
@@ -397,18 +387,15 @@ cs_status cs_values_records_check(cs_error *err, const char *file, cs_dataset_id
     bool have[8];
     for (size_t k = 0; k < nc; k++)
         have[k] = member_layout(s, version, checks[k].name, &off[k], &type[k]);
-    const double bound =
-        (double)(dims[CS_DIM_EDGES] > dims[CS_DIM_NODES] ? dims[CS_DIM_EDGES] : dims[CS_DIM_NODES]);
     const size_t rec = cs_schema_record_bytes(s, version);
     const unsigned char *p = v;
     for (size_t i = 0; i < n; i++, p += rec)
         for (size_t k = 0; k < nc; k++) {
             if (!have[k]) continue;
             const double x = member_value(p + off[k], type[k]);
-            if (member_ok(checks[k].rule, x, bound)) continue;
-            char buf[80];
+            if (member_ok(checks[k].rule, x)) continue;
             return record_error(err, file, dataset, first + i, checks[k].name, x,
-                                member_why(checks[k].rule, x, bound, buf, sizeof buf));
+                                member_why(checks[k].rule, x));
         }
     return CS_OK;
 }

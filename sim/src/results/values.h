@@ -74,13 +74,13 @@ cs_status cs_values_fault_check(cs_error *err, const char *file, uint64_t index,
 
 /* Checks n records of values list d (/trials/cuts, /trials/hazard_events, /recovery/faults;
  * CS_OK for any other) packed as a file of format version holds them (CS_FORMAT_MEMORY: as in
- * memory and batches), the first being record first of the dataset (named dataset in the file),
- * against the sizes dims[CS_DIM_*] (an event's target < max(edges, nodes)). Cuts: lon_deg in
- * [-180, 180], lat_deg in [-90, 90], depth_m and time_days finite >= 0, waters 0..2, hazard >= -1.
- * Events: hazard >= 0, magnitude not +-inf, places in range or NaN, length_km >= 0 or NaN,
- * target -1 or in range. Faults: cs_values_fault_check. */
+ * memory and batches), the first being record first of the dataset (named dataset in the file).
+ * Cuts: lon_deg in [-180, 180], lat_deg in [-90, 90], depth_m >= 0, or NaN (a cut the library's
+ * writer was given unplaced: runs place every cut), time_days finite >= 0, waters 0..2, hazard
+ * >= -1. Events: hazard >= 0, magnitude not +-inf, places in range or NaN, length_km >= 0 or
+ * NaN, target >= -1. Faults: cs_values_fault_check. */
 cs_status cs_values_records_check(cs_error *err, const char *file, cs_dataset_id d,
                                   const char *dataset, const void *v, size_t n, int version,
-                                  uint64_t first, const size_t *dims);
+                                  uint64_t first);
 
 #endif /* CS_RESULTS_VALUES_H */
