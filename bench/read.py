@@ -4,14 +4,15 @@
 
 MODE: open (open_results only), trials (100 single trials of served_tbps, latency_ms and
 edge_flow_tbps, spread over the run), full (r.served, r.edge_flow, r.latency: the whole trial
-matrices, as a notebook takes them), iter (iter_rows of the three, a slice at a time). Prints
+matrices, as a notebook takes them), iter (iter_rows of the three, a slice at a time), records
+(r.cuts, r.hazard_events and, with recovery, recovery.faults: the record lists whole). Prints
 the CPU seconds of the reads (not of the imports) and a checksum of what was read."""
 import resource
 import sys
 import time
 
 sys.path.insert(0, sys.argv[1])
-from cablesim_analysis import open_results  # noqa: E402
+from cablesim_analysis import open_results, recovery  # noqa: E402
 
 path, mode = sys.argv[2], sys.argv[3]
 t0 = time.process_time()
@@ -24,6 +25,10 @@ with open_results(path) as r:
     elif mode == "full":
         h += float(r.served.to_numpy().sum()) + float(r.edge_flow.to_numpy().sum())
         h += float(r.latency.fillna(0).to_numpy().sum())
+    elif mode == "records":
+        h += float(r.cuts["depth_m"].sum()) + float(r.hazard_events["target"].sum())
+        if "recovery" in r.file:
+            h += float(recovery.faults(r)["fail_days"].sum())
     elif mode == "iter":
         for name in ("served_tbps", "latency_ms", "edge_flow_tbps"):
             for df in r.iter_rows(name):

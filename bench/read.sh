@@ -8,6 +8,9 @@
 #
 #   bench/read.sh BEFORE_SRC BEFORE_BUILD AFTER_SRC AFTER_BUILD [TRIALS] [REPS]
 #   (defaults: 20000 trials, 2 runs; the files are written once, with AFTER_BUILD)
+# With REC_TRIALS=N (session 21) a second table reads the records (/trials/cuts,
+# /trials/hazard_events, /recovery/faults) of scenarios/recovery-sabotage.yaml, N trials:
+# analyze (the faults), merge of its two shards (every record list) and the Python reader.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bsrc="$1"; bbuild="$2"; asrc="$3"; abuild="$4"; trials="${5:-20000}"; reps="${6:-2}"
@@ -49,3 +52,24 @@ for mode in open trials full iter; do
   done
   echo "$line"
 done
+[ -n "${REC_TRIALS:-}" ] || exit 0
+for i in 0 1; do
+  "$abuild/sim/cablesim" run scenarios/recovery-sabotage.yaml --set trials="$REC_TRIALS" \
+    --shard $i/2 -o "$tmp/p$i.h5" --quiet
+done
+"$abuild/sim/cablesim" merge -o "$tmp/rec.h5" "$tmp/p0.h5" "$tmp/p1.h5" --quiet
+echo
+echo "| $REC_TRIALS trials of recovery-sabotage | before | after |"
+echo "|---|---|---|"
+for cmd in "analyze @" "merge -o $tmp/m.h5 $tmp/p0.h5 $tmp/p1.h5 --quiet --force"; do
+  line="| \`${cmd//$tmp\//}\` |"
+  for build in "$bbuild" "$abuild"; do
+    line="$line $(measure "$build/sim/cablesim" ${cmd//@/$tmp/rec.h5}) |"
+  done
+  echo "$line"
+done
+line="| Python: records |"
+for src in "$bsrc" "$asrc"; do
+  line="$line $(measure /usr/bin/python3 bench/read.py "$src/analysis/python" "$tmp/rec.h5" records) |"
+done
+echo "$line"

@@ -395,17 +395,18 @@ static void print_compare_table(cs_comparison_t *const *c, cs_resultsio_t *const
     puts("\n  'cablesim compare A.h5 B.h5' gives the regions and cable systems of one pair");
 }
 
-/* Recovery of two files when both have it: compared, or why not (on stdout; *rc set only for a
- * failure that is not about comparability). */
+/* Recovery of two files when both have it: compared, or why not (on stdout; *rc set for any
+ * failure that is not about comparability, such as a bad value read: values.h). */
 static cs_recovery_comparison_t *compare_recovery(cs_resultsio_t *a, cs_resultsio_t *b,
                                                   cs_error *why, cs_status *rc)
 {
     const cs_results_info *ia = cs_resultsio_info(a), *ib = cs_resultsio_info(b);
     cs_recovery_comparison_t *rc_out = NULL;
     *rc = CS_OK;
-    if (!ia->has_recovery || !ib->has_recovery) return NULL;
-    const cs_status s = cs_analysis_compare_recovery(&rc_out, a, b, NULL, why);
-    if (s != CS_OK && s != CS_EINVAL) *rc = s;
+    if (!ia->has_recovery || !ib->has_recovery ||
+        cs_analysis_recovery_comparable(ia, ib, why) != CS_OK)
+        return NULL;
+    *rc = cs_analysis_compare_recovery(&rc_out, a, b, NULL, why);
     return rc_out;
 }
 

@@ -8,7 +8,9 @@
  * run never writes (NaN, infinities, negative amounts, more served than the demand, a
  * /baseline/held_tbps of the wrong length) are refused by every reader and by merge; an error
  * about an item --set puts in a list names the override; integers are decimal and list indices
- * have no leading zeros.
+ * have no leading zeros. Session 21: the members of the records of /trials/cuts,
+ * /trials/hazard_events and /recovery/faults (places, depths, times, waters, indices, the order
+ * of the repair times) are checked too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -266,10 +268,8 @@ static void test_merge_huge_buffer(void **state)
     nothing_left(fx);
 }
 
-/* Copies the fixture's src to dst and sets element index of the float64 dataset name to x
- * (index < 0: replaces the dataset with 3 ones, the wrong length). */
-static void edited_copy(const fixture *fx, const char *src, const char *dst, const char *name,
-                        long long index, double x)
+/* Copies src to dst in the fixture's directory and opens the copy for writing. */
+static hid_t open_copy(const fixture *fx, const char *src, const char *dst)
 {
     char cmd[512];
     snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/%s'", fx->dir, src, fx->dir, dst);
@@ -277,6 +277,36 @@ static void edited_copy(const fixture *fx, const char *src, const char *dst, con
     snprintf(cmd, sizeof cmd, "%s/%s", fx->dir, dst);
     const hid_t f = H5Fopen(cmd, H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(f >= 0);
+    return f;
+}
+
+/* Sets element index of dataset name of f to x: the float64 value, or with member non-NULL that
+ * member of the record (HDF5 converts x to its type; the other members are kept). */
+static void set_element(hid_t f, const char *name, const char *member, hsize_t index, double x)
+{
+    const hid_t d = H5Dopen2(f, name, H5P_DEFAULT), fs = H5Dget_space(d);
+    hid_t mt = H5Tcopy(H5T_NATIVE_DOUBLE);
+    if (member != NULL) {
+        H5Tclose(mt);
+        mt = H5Tcreate(H5T_COMPOUND, sizeof x);
+        assert_true(H5Tinsert(mt, member, 0, H5T_NATIVE_DOUBLE) >= 0);
+    }
+    const hsize_t one = 1;
+    const hid_t ms = H5Screate_simple(1, &one, NULL);
+    assert_true(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &index, NULL, &one, NULL) >= 0);
+    assert_true(H5Dwrite(d, mt, ms, fs, H5P_DEFAULT, &x) >= 0);
+    H5Sclose(ms);
+    H5Tclose(mt);
+    H5Sclose(fs);
+    H5Dclose(d);
+}
+
+/* Copies the fixture's src to dst and sets element index of the float64 dataset name to x
+ * (index < 0: replaces the dataset with 3 ones, the wrong length). */
+static void edited_copy(const fixture *fx, const char *src, const char *dst, const char *name,
+                        long long index, double x)
+{
+    const hid_t f = open_copy(fx, src, dst);
     if (index < 0) {
         const double ones[3] = {1, 1, 1};
         const hsize_t n = 3;
@@ -288,15 +318,7 @@ static void edited_copy(const fixture *fx, const char *src, const char *dst, con
         H5Dclose(d);
         H5Sclose(sp);
     } else {
-        const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-        const hid_t fs = H5Dget_space(d);
-        const hsize_t at = (hsize_t)index, one = 1;
-        const hid_t ms = H5Screate_simple(1, &one, NULL);
-        assert_true(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &one, NULL) >= 0);
-        assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &x) >= 0);
-        H5Sclose(ms);
-        H5Sclose(fs);
-        H5Dclose(d);
+        set_element(f, name, NULL, (hsize_t)index, x);
     }
     H5Fclose(f);
 }
@@ -346,6 +368,86 @@ static void test_bad_values_refused(void **state)
     refused(fx, "merge -o m.h5 b.h5 p1.h5 --quiet",
             "cablesim: b.h5: /baseline/served_tbps[0]: -1, a negative amount");
     assert_int_equal(remove(path), 0);
+    nothing_left(fx);
+}
+
+/* Copies src to dst in the fixture's directory and sets member of record index of dataset name
+ * to x. */
+static void edited_member(const fixture *fx, const char *src, const char *dst, const char *name,
+                          const char *member, hsize_t index, double x)
+{
+    const hid_t f = open_copy(fx, src, dst);
+    set_element(f, name, member, index, x);
+    H5Fclose(f);
+}
+
+/* Before (session 21): the members of the records of /trials/cuts, /trials/hazard_events and
+ * /recovery/faults were not checked: merge copied places out of range and bad repair times into
+ * a complete file, analyze, compare and report read the times. One line naming the file, the
+ * dataset, the record and its member, exit 2, nothing left. */
+static void test_bad_records_refused(void **state)
+{
+    const fixture *fx = *state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/b.h5", fx->dir);
+    edited_member(fx, "p1.h5", "b.h5", "/trials/cuts", "lat_deg", 0, 95);
+    refused(fx, "merge -o m.h5 p0.h5 b.h5 --quiet",
+            "cablesim: b.h5: /trials/cuts[0].lat_deg: 95, outside [-90, 90]");
+    edited_member(fx, "p0.h5", "b.h5", "/trials/cuts", "waters", 0, 3);
+    refused(fx, "merge -o m.h5 b.h5 p1.h5 --quiet",
+            "cablesim: b.h5: /trials/cuts[0].waters: 3, not 0, 1 or 2 (domestic, foreign, "
+            "contested)");
+    edited_member(fx, "p1.h5", "b.h5", "/trials/hazard_events", "target", 0, -5);
+    refused(fx, "merge -o m.h5 p0.h5 b.h5 --quiet",
+            "cablesim: b.h5: /trials/hazard_events[0].target: -5, not an index (>= 0, or -1 for "
+            "none)");
+    /* Faults: PAC-2 cut and a sabotage cut, both repaired by one ship within the horizon. */
+    char scen[1024], out[4096], r[256];
+    snprintf(scen, sizeof scen,
+             "name: r\nas_of: 2015\ntrials: 2\nseed: 3\ntopology: " CS_TEST_DATA
+             "/engine-topo.geojson\ndemand: " CS_TEST_DATA
+             "/engine-demand.csv\nhazards:\n  - {type: explicit, segments: [\"pac-2:1\"], at: "
+             "[-175.0, 45.0]}\n  - {type: sabotage, k: 1}\nrecovery:\n  horizon_days: 60\n  "
+             "ships:\n    - {name: S, home: B, home_lonlat: [136.87, 34.34], speed_kn: 12}\n");
+    write_file(fx, "r.yaml", scen, r, sizeof r);
+    assert_int_equal(cs_test_cli(fx->dir, "run r.yaml -o ra.h5 --quiet", true, out, sizeof out), 0);
+    static const char *const readers[] = {"analyze b.h5", "compare b.h5 ra.h5",
+                                          "report b.h5 --coastline none -o r.html"};
+    static const struct {
+        hsize_t index;
+        const char *member;
+        double x;
+        const char *expect;
+    } cases[] = {
+        {1, "start_days", 1,
+         "cablesim: b.h5: /recovery/faults[1].start_days: 1, before dispatch_days ("},
+        {0, "ship", -1,
+         "cablesim: b.h5: /recovery/faults[0].dispatch_days: 0, expected +inf with ship -1 (no "
+         "ship within the horizon)"},
+        {2, "fail_days", NAN,
+         "cablesim: b.h5: /recovery/faults[2].fail_days: NaN, not a time (finite and >= 0)"},
+        {3, "end_days", -1,
+         "cablesim: b.h5: /recovery/faults[3].end_days: -1, not a time (>= 0, or +inf: not "
+         "within the horizon)"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        edited_member(fx, "ra.h5", "b.h5", "/recovery/faults", cases[c].member, cases[c].index,
+                      cases[c].x);
+        for (size_t i = 0; i < (c == 0 ? sizeof readers / sizeof *readers : 1); i++)
+            refused(fx, readers[i], cases[c].expect); /* every reader once, then analyze */
+    }
+    assert_int_equal(
+        cs_test_cli(fx->dir, "run r.yaml --shard 0/2 -o rp0.h5 --quiet", true, out, sizeof out), 0);
+    assert_int_equal(
+        cs_test_cli(fx->dir, "run r.yaml --shard 1/2 -o rp1.h5 --quiet", true, out, sizeof out), 0);
+    edited_member(fx, "rp1.h5", "b.h5", "/recovery/faults", "waters", 1, 5);
+    refused(fx, "merge -o m.h5 rp0.h5 b.h5 --quiet",
+            "cablesim: b.h5: /recovery/faults[1].waters: 5, not 0, 1 or 2");
+    static const char *const made[] = {"b.h5", "r.yaml", "ra.h5", "rp0.h5", "rp1.h5"};
+    for (size_t i = 0; i < sizeof made / sizeof *made; i++) {
+        snprintf(path, sizeof path, "%s/%s", fx->dir, made[i]);
+        assert_int_equal(remove(path), 0);
+    }
     nothing_left(fx);
 }
 
@@ -418,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_merge_huge_buffer),
         cmocka_unit_test(test_status_missing_table_part),
         cmocka_unit_test(test_bad_values_refused),
+        cmocka_unit_test(test_bad_records_refused),
         cmocka_unit_test(test_set_list_item_placed),
         cmocka_unit_test(test_integers_decimal),
     };

@@ -297,6 +297,144 @@ def check_values(file, path, v, first=0, rows=None, demand=None):
     raise ResultsError(f"{file}: {path}{place}: {num}, {_why(rule, x)}")
 
 
+# The members of the records of the values lists (docs/hdf5-schema.md, "Values"; values.c's
+# cs_values_records_check): (member, rule) in the order they are checked. A cut's place and
+# depth may be NaN: the library's writer keeps a cut given to it unplaced so (runs place all).
+_RECORD_RULES = {
+    "/trials/cuts": [("lon_deg", "lon_nan"), ("lat_deg", "lat_nan"), ("depth_m", "nonneg_nan"),
+                     ("waters", "waters"), ("hazard", "hazard"), ("time_days", "nonneg")],
+    "/trials/hazard_events": [("hazard", "hazard_ev"), ("magnitude", "magnitude"),
+                              ("lon0_deg", "lon_nan"), ("lat0_deg", "lat_nan"),
+                              ("lon1_deg", "lon_nan"), ("lat1_deg", "lat_nan"),
+                              ("length_km", "nonneg_nan"), ("target", "target")],
+}
+_WATERS_WHY = "not 0, 1 or 2 (domestic, foreign, contested)"
+
+
+def _member_bad(rule, x):
+    """Boolean mask of the values x (float64) of a record member that break rule."""
+    with np.errstate(invalid="ignore"):
+        nan = np.isnan(x)
+        if rule in ("lon", "lon_nan", "lat", "lat_nan"):
+            b = 180.0 if rule.startswith("lon") else 90.0
+            ok = (x >= -b) & (x <= b)
+            return ~(ok | nan) if rule.endswith("_nan") else ~ok
+        if rule == "nonneg":
+            return ~(np.isfinite(x) & (x >= 0))
+        if rule == "nonneg_nan":
+            return ~(nan | (np.isfinite(x) & (x >= 0)))
+        if rule == "waters":
+            return x > 2
+        if rule in ("hazard", "target"):
+            return x < -1
+        if rule == "hazard_ev":
+            return x < 0
+        if rule == "magnitude":
+            return np.isinf(x)
+    return np.zeros(x.shape, dtype=bool)
+
+
+def _member_why(rule, x):
+    if rule in ("lon", "lon_nan"):
+        return "not a longitude in [-180, 180]" if np.isnan(x) else "outside [-180, 180]"
+    if rule in ("lat", "lat_nan"):
+        return "not a latitude in [-90, 90]" if np.isnan(x) else "outside [-90, 90]"
+    if rule in ("nonneg", "nonneg_nan"):
+        return "negative" if np.isfinite(x) else "not a finite value >= 0"
+    return {"waters": _WATERS_WHY, "hazard": "not a hazard index (>= 0, or -1 for none)",
+            "hazard_ev": "not a hazard index (>= 0)",
+            "magnitude": "not a finite magnitude (or NaN: not applicable)",
+            "target": "not an index (>= 0, or -1 for none)"}.get(rule, "not allowed")
+
+
+def _num(x):
+    x = float(x)
+    return "NaN" if np.isnan(x) else ("+inf" if x > 0 else "-inf") if np.isinf(x) else f"{x:.17g}"
+
+
+def _not_after(a, b):
+    """a <= b within rounding (1e-9 relative; b = +inf: always), as values.c."""
+    with np.errstate(invalid="ignore"):
+        return a <= b + 1e-9 * np.maximum(1.0, np.abs(b))
+
+
+def _fault_why(rec):
+    """(member, value, what is wrong) of the first rule fault record rec breaks, or None."""
+    fail = float(rec["fail_days"])
+    names = ("dispatch_days", "start_days", "end_days")
+    t = [float(rec[n]) for n in names]
+    if not (np.isfinite(fail) and fail >= 0):
+        return "fail_days", fail, "not a time (finite and >= 0)"
+    for n, x in zip(names, t):
+        if np.isnan(x) or x < 0:
+            return n, x, "not a time (>= 0, or +inf: not within the horizon)"
+    ship = int(rec["ship"])
+    if ship < 0:
+        for n, x in zip(names, t):
+            if not np.isinf(x):
+                return n, x, "expected +inf with ship -1 (no ship within the horizon)"
+    else:
+        if not np.isfinite(t[0]):
+            return names[0], t[0], f"expected a finite time: ship {ship} was dispatched"
+        prev, prev_name = fail, "fail_days"
+        for n, x in zip(names, t):
+            if not _not_after(prev, x):
+                return n, x, f"before {prev_name} ({_num(prev)})"
+            prev, prev_name = x, n
+    if int(rec["waters"]) > 2:
+        return "waters", int(rec["waters"]), _WATERS_WHY
+    return None
+
+
+def _faults_bad(recs):
+    """Boolean mask of the fault records that break a rule of _fault_why (vectorised)."""
+    f64 = lambda n: np.asarray(recs[n], dtype=float)  # noqa: E731
+    fail, d, s, e = f64("fail_days"), f64("dispatch_days"), f64("start_days"), f64("end_days")
+    ship = np.asarray(recs["ship"])
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(fail) & (fail >= 0))
+        for x in (d, s, e):
+            bad |= np.isnan(x) | (x < 0)
+        none = ship < 0
+        bad |= none & ~(np.isinf(d) & np.isinf(s) & np.isinf(e))
+        bad |= ~none & ~(np.isfinite(d) & _not_after(fail, d) & _not_after(d, s) & _not_after(s, e))
+        bad |= np.asarray(recs["waters"]) > 2
+    return bad
+
+
+def check_records(file, path, recs, first=0):
+    """Raises ResultsError "FILE: PATH[INDEX].MEMBER: VALUE, what is wrong" for the first record
+    of recs (records first.. of values list path: /trials/cuts, /trials/hazard_events,
+    /recovery/faults) that a file written by cablesim never holds. recs is returned unchanged."""
+    names = recs.dtype.names or ()
+    if len(recs) == 0:
+        return recs
+    if path == "/recovery/faults":
+        need = ("fail_days", "dispatch_days", "start_days", "end_days", "ship", "waters")
+        if not all(n in names for n in need):
+            return recs
+        bad = _faults_bad(recs)
+        if bad.any():
+            i = int(np.argmax(bad))
+            member, x, why = _fault_why(recs[i])
+            raise ResultsError(f"{file}: {path}[{first + i}].{member}: {_num(x)}, {why}")
+        return recs
+    rules = [(m, r) for m, r in _RECORD_RULES.get(path, ()) if m in names]
+    masks = [_member_bad(r, np.asarray(recs[m], dtype=float)) for m, r in rules]
+    if not masks:
+        return recs
+    anybad = np.logical_or.reduce(masks)
+    if not anybad.any():
+        return recs
+    i = int(np.argmax(anybad))
+    for (m, r), mask in zip(rules, masks):
+        if mask[i]:
+            x = float(recs[m][i])
+            raise ResultsError(f"{file}: {path}[{first + i}].{m}: {_num(x)}, "
+                               f"{_member_why(r, x)}")
+    return recs
+
+
 class ResultsError(Exception):
     """A results file that cannot be used: missing, not HDF5, not cablesim's, or malformed."""
 
@@ -710,7 +848,7 @@ class Results:
         if d["rows"] == "values":
             off = [p for p, o in DATASETS.items() if o.get("values") == path][0]
             lo, hi = (int(x) for x in self._f[off][[start, stop]])
-            return _widen(self._f[path][lo:hi], d)
+            return check_records(self.path, path, _widen(self._f[path][lo:hi], d), lo)
         return self._trial_rows(path, start, stop)
 
     def _cached(self, key, make):
@@ -807,7 +945,8 @@ class Results:
         if offsets_name not in t or values_name not in t:
             return pd.DataFrame({"trial": pd.Series([], dtype=np.int64)})
         off, vals = self._csr(offsets_name, values_name)
-        vals = _widen(vals, DATASETS["/trials/" + values_name])
+        vals = check_records(self.path, "/trials/" + values_name,
+                             _widen(vals, DATASETS["/trials/" + values_name]))
         frame = pd.DataFrame({name: vals[name] for name in vals.dtype.names})
         frame.insert(0, "trial", np.repeat(np.arange(len(off) - 1), np.diff(off)))
         return frame

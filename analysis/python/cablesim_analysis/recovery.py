@@ -19,7 +19,7 @@ Quantiles are the order statistic x_(ceil(a n)) over trials, as the C analysis c
 import numpy as np
 import pandas as pd
 
-from .reader import ResultsError
+from .reader import ResultsError, check_records
 
 LEVELS = (0.1, 0.5, 0.9, 0.99)
 REPORT_DAYS = (0.0, 1.0, 3.0, 7.0, 14.0, 30.0, 60.0, 90.0)
@@ -118,7 +118,7 @@ def faults(r):
     _require(r)
     g = r.file["recovery"]
     off = g["fault_offsets"][: r.n_trials + 1].astype(np.int64)
-    rec = g["faults"][: off[-1]]
+    rec = check_records(r.path, "/recovery/faults", g["faults"][: off[-1]])
     df = pd.DataFrame({name: rec[name] for name in rec.dtype.names})
     df.insert(0, "trial", np.repeat(np.arange(len(off) - 1), np.diff(off)))
     df.insert(2, "edge_id", np.asarray(r.edge_ids, dtype=object)[df["edge"].to_numpy()]

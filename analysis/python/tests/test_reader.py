@@ -585,3 +585,66 @@ def test_bad_values_refused(random_h5, copy_of):
         with pytest.raises(ResultsError, match=r"/outcomes/served_tbps\[\d+, 0\]: \+inf, not a "
                                                r"finite amount$"):
             r.served
+
+
+# PAC-2 cut where it was in 2011 and a sabotage cut; one ship repairs both: every trial has cut
+# records, an event (the sabotage's) and fault records repaired within the horizon.
+RECORDS_HAZARD = ('  - {type: explicit, segments: ["pac-2:1"], at: [-175.0, 45.0]}\n'
+                  "  - {type: sabotage, k: 1}\n")
+RECORDS_RECOVERY = ("recovery:\n  horizon_days: 60\n  ships:\n"
+                    "    - {name: S, home: B, home_lonlat: [136.87, 34.34], speed_kn: 12}\n")
+
+
+def test_bad_records_refused(tmp_path, copy_of):
+    """The members of the records of /trials/cuts, /trials/hazard_events and /recovery/faults
+    (docs/hdf5-schema.md, "Values"): places out of range, negative or infinite depths, times and
+    lengths, waters other than 0..2, hazard and target indices below -1, repair times NaN,
+    out of order or finite without a ship. Before (session 21) they were returned as they were.
+    Checked when the records are read, naming file, dataset, record index and member."""
+    from cablesim_analysis import recovery
+
+    good = run_cablesim(scenario("pytest-records", 2, RECORDS_HAZARD, extra=RECORDS_RECOVERY),
+                        tmp_path, "records")
+    paths = ("/trials/cuts", "/trials/hazard_events", "/recovery/faults")
+    readers = {"/trials/cuts": lambda r: r.cuts, "/trials/hazard_events": lambda r: r.hazard_events,
+               "/recovery/faults": recovery.faults}
+    with open_results(good) as r:  # what a run writes passes
+        assert len(r.cuts) == 4 and len(r.hazard_events) == 2 and len(recovery.faults(r)) == 4
+        for p in paths:
+            r.read_dataset(p)
+    cases = [
+        ("/trials/cuts", 1, {"lat_deg": 95.0}, r"/trials/cuts\[1\]\.lat_deg: 95, outside \[-90, 90\]"),
+        ("/trials/cuts", 0, {"lon_deg": -190.0},
+         r"/trials/cuts\[0\]\.lon_deg: -190, outside \[-180, 180\]"),
+        ("/trials/cuts", 2, {"depth_m": -1.0}, r"/trials/cuts\[2\]\.depth_m: -1, negative"),
+        ("/trials/cuts", 3, {"waters": 3}, r"/trials/cuts\[3\]\.waters: 3, not 0, 1 or 2 "),
+        ("/trials/cuts", 1, {"hazard": -2}, r"/trials/cuts\[1\]\.hazard: -2, not a hazard index"),
+        ("/trials/cuts", 1, {"time_days": np.inf},
+         r"/trials/cuts\[1\]\.time_days: \+inf, not a finite value >= 0"),
+        ("/trials/hazard_events", 1, {"target": -3},
+         r"/trials/hazard_events\[1\]\.target: -3, not an index \(>= 0, or -1 for none\)"),
+        ("/trials/hazard_events", 0, {"magnitude": -np.inf},
+         r"/trials/hazard_events\[0\]\.magnitude: -inf, not a finite magnitude"),
+        ("/trials/hazard_events", 0, {"lon0_deg": 181.0},
+         r"/trials/hazard_events\[0\]\.lon0_deg: 181, outside \[-180, 180\]"),
+        ("/trials/hazard_events", 1, {"length_km": -2.0},
+         r"/trials/hazard_events\[1\]\.length_km: -2, negative"),
+        ("/recovery/faults", 1, {"start_days": 1.0},
+         r"/recovery/faults\[1\]\.start_days: 1, before dispatch_days \(\d+\.\d+\)"),
+        ("/recovery/faults", 0, {"ship": -1},
+         r"/recovery/faults\[0\]\.dispatch_days: 0, expected \+inf with ship -1"),
+        ("/recovery/faults", 2, {"fail_days": np.nan},
+         r"/recovery/faults\[2\]\.fail_days: NaN, not a time \(finite and >= 0\)"),
+        ("/recovery/faults", 3, {"waters": 4}, r"/recovery/faults\[3\]\.waters: 4, not 0, 1 or 2"),
+    ]
+    for path, i, changes, expect in cases:
+        bad = copy_of(good)
+        with h5py.File(bad, "r+") as f:
+            a = f[path][...]
+            for member, x in changes.items():
+                a[member][i] = x
+            f[path][...] = a
+        with open_results(bad) as r:  # opens: the records are checked when read
+            for read in (readers[path], lambda r: r.read_dataset(path)):
+                with pytest.raises(ResultsError, match=r"copy.h5: " + expect):
+                    read(r)

@@ -483,5 +483,13 @@ cs_status cs_analysis_compare_recovery(cs_recovery_comparison_t **out, cs_result
                                        cs_resultsio_t *b, const cs_analysis_options *o,
                                        cs_error *err);
 void cs_recovery_comparison_free(cs_recovery_comparison_t *c);
+/**
+ * Whether the recoveries of the files a and b can be compared (both have recovery data on the
+ * same grid): CS_OK, or CS_EINVAL with why not, as cs_analysis_compare_recovery refuses them.
+ * A caller that reports "not compared" asks this first, so that a bad value read afterwards
+ * (CS_EINVAL too) is an error, not a reason not to compare.
+ */
+cs_status cs_analysis_recovery_comparable(const cs_results_info *a, const cs_results_info *b,
+                                          cs_error *err);
 
 #endif /* CS_ANALYSIS_H */

@@ -303,7 +303,8 @@ void cs_recovery_analysis_free(cs_recovery_analysis_t *a)
 }
 
 /* Both with recovery data on the same horizon and grid step. */
-static cs_status rec_comparable(const cs_results_info *a, const cs_results_info *b, cs_error *err)
+cs_status cs_analysis_recovery_comparable(const cs_results_info *a, const cs_results_info *b,
+                                          cs_error *err)
 {
     const cs_results_info *no = !a->has_recovery ? a : !b->has_recovery ? b : NULL;
     if (no != NULL)
@@ -399,7 +400,7 @@ cs_status cs_analysis_compare_recovery(cs_recovery_comparison_t **out, cs_result
     cs_status rc = cs_an_check_options(o, err);
     if (rc) return rc;
     const cs_results_info *ia = cs_resultsio_info(a), *ib = cs_resultsio_info(b);
-    if ((rc = rec_comparable(ia, ib, err))) return rc;
+    if ((rc = cs_analysis_recovery_comparable(ia, ib, err))) return rc;
     rec_pair p;
     memset(&p, 0, sizeof p);
     if ((rc = rec_acc_init(&p.a, ia, o->max_tail_values / 2, err))) return rc;

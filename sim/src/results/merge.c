@@ -473,6 +473,11 @@ static cs_status copy_rows(merge_out *m, fill_item *it, hid_t src, hsize_t count
                  cs_commit_check_values(it->id, m->buf, (size_t)k, m->dim, m->version, p->path,
                                         done, err))
             rc = err->code;
+        /* and the other members of its records (values.h) */
+        else if (it->kind == ROWS_VALUES &&
+                 (rc = cs_values_records_check(err, p->path, it->id, it->name, m->buf, (size_t)k,
+                                               m->version, done)) != CS_OK)
+            break;
         else if (it->kind == ROWS_TRIAL &&
                  (rc = check_slice(m, it, m->buf, k, done, p, NULL, err)) != CS_OK)
             break;

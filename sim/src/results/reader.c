@@ -826,13 +826,19 @@ static cs_status read_faults(cs_resultsio_t *r, uint64_t first, size_t n, cs_rec
     H5Tclose(mt);
     for (size_t i = 0; i <= n; i++)
         s->fault_off[i] -= base;
-    for (uint64_t k = 0; !rc && k < count; k++)
-        if (s->faults[k].edge >= in->n_edges || s->faults[k].ship < -1 ||
-            s->faults[k].ship >= (int64_t)in->n_ships)
+    for (uint64_t k = 0; !rc && k < count; k++) {
+        const cs_rfault *f = &s->faults[k];
+        if (f->edge >= in->n_edges || f->ship < -1 || f->ship >= (int64_t)in->n_ships) {
             rc = cs_errorf(err, CS_EINVAL,
                            "%s: dataset /recovery/faults: element %" PRIu64 ": edge %" PRIu32
                            " or ship %" PRId32 " out of range",
-                           r->path, base + k, s->faults[k].edge, s->faults[k].ship);
+                           r->path, base + k, f->edge, f->ship);
+        } else { /* its times and waters (values.h) */
+            const cs_values_fault v = {f->fail_days, f->dispatch_days, f->start_days,
+                                       f->end_days,  f->ship,          f->waters};
+            rc = cs_values_fault_check(err, r->path, base + k, &v);
+        }
+    }
     return rc;
 }
 
@@ -886,7 +892,10 @@ cs_status cs_resultsio_read_dataset(cs_resultsio_t *r, cs_dataset_id d, uint64_t
                          r->path, s->path, first, first + count, r->len[d]);
     const hid_t mt = cs_h5_elem_type(s, false);
     if (mt < 0) return h5err(err, r->path, "make the memory type of", s->path);
-    const cs_status rc = read_rows(r, (int)d, first, count, mt, buf, err);
+    cs_status rc = read_rows(r, (int)d, first, count, mt, buf, err);
     H5Tclose(mt);
+    if (rc == CS_OK && s->type == CS_DT_RECORD) /* the records' values (values.h) */
+        rc = cs_values_records_check(err, r->path, d, s->path, buf, (size_t)count, CS_FORMAT_MEMORY,
+                                     first);
     return rc;
 }

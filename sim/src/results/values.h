@@ -58,4 +58,29 @@ cs_status cs_values_check(cs_error *err, const char *file, cs_dataset_id d, cons
                           const void *v, uint64_t row0, size_t rows, size_t cols,
                           const double *demand);
 
+/* The values of one record of /recovery/faults (as cs_rfault). */
+typedef struct {
+    double fail_days, dispatch_days, start_days, end_days;
+    int32_t ship;
+    uint8_t waters;
+} cs_values_fault;
+
+/* Checks fault record index of /recovery/faults (values.c; docs/hdf5-schema.md, "Values"):
+ * fail_days finite >= 0; with ship -1 dispatch, start and end +inf; else fail <= dispatch
+ * (finite) <= start <= end (+inf: not within the horizon); waters 0, 1 or 2.
+ * "FILE: /recovery/faults[INDEX].MEMBER: VALUE, what is wrong" as CS_EINVAL. */
+cs_status cs_values_fault_check(cs_error *err, const char *file, uint64_t index,
+                                const cs_values_fault *f);
+
+/* Checks n records of values list d (/trials/cuts, /trials/hazard_events, /recovery/faults;
+ * CS_OK for any other) packed as a file of format version holds them (CS_FORMAT_MEMORY: as in
+ * memory and batches), the first being record first of the dataset (named dataset in the file).
+ * Cuts: lon_deg in [-180, 180], lat_deg in [-90, 90], depth_m >= 0, or NaN (a cut the library's
+ * writer was given unplaced: runs place every cut), time_days finite >= 0, waters 0..2, hazard
+ * >= -1. Events: hazard >= 0, magnitude not +-inf, places in range or NaN, length_km >= 0 or
+ * NaN, target >= -1. Faults: cs_values_fault_check. */
+cs_status cs_values_records_check(cs_error *err, const char *file, cs_dataset_id d,
+                                  const char *dataset, const void *v, size_t n, int version,
+                                  uint64_t first);
+
 #endif /* CS_RESULTS_VALUES_H */
