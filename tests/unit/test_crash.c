@@ -1031,10 +1031,11 @@ static void test_pdf_killed(void **state)
     assert_int_equal(sh("chmod +x fakebin/kill/chromium fakebin/print/chromium", out, sizeof out),
                      0);
     snprintf(cmd, sizeof cmd,
-             "TMPDIR=$PWD/pdft PATH=$PWD/fakebin/kill:$PATH '%s' report full.h5 -o r.html --pdf "
-             "r.pdf",
+             "rm -f r.html r.pdf && TMPDIR=$PWD/pdft PATH=$PWD/fakebin/kill:$PATH '%s' report "
+             "full.h5 -o r.html --pdf r.pdf",
              CS_CLI);
-    assert_int_equal(sh(cmd, out, sizeof out), 128 + 9);
+    const int st = sh(cmd, out, sizeof out);
+    if (st != 128 + 9) fail_msg("report --pdf, its browser killing it: exit %d: %s", st, out);
     assert_int_equal(sh("ls pdft | grep -c '^cablesim-pdf-'", out, sizeof out), 0);
     assert_string_equal(out, "1\n"); /* what the killed report left */
     assert_false(cs_exists_in(scratch, "r.pdf"));
